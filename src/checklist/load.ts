@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { UserError } from '../errors.ts'
+import { type ParseResult, parseChecklist } from './parse.ts'
+
+/** Reads and parses a checklist file; a file that cannot be read is the operator's to fix. */
+export async function loadChecklist(path: string): Promise<ParseResult> {
+  let bytes: Buffer
+  try {
+    bytes = await readFile(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message
+    throw new UserError(`cannot read checklist ${path}: ${reason}`, {
+      hint: 'give the path of a markdown checklist, for example checklists/<name>.md',
+      cause: error,
+    })
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  return parseChecklist(bytes.toString('utf8'), { path, sha256 })
+}

@@ -1,0 +1,136 @@
+/**
+ * The checklist model: what a markdown checklist means once parsed.
+ * Pure data, no behaviour; built by `parse.ts`, read by every other part.
+ */
+
+/** A place in the checklist file, 1-based, as editors show it. */
+export interface SourcePosition {
+  readonly line: number
+  readonly column: number
+}
+
+/** Markdown that is shown to the operator beside an item or a section. */
+export interface Block {
+  readonly kind: 'code' | 'prose' | 'table' | 'list' | 'quote' | 'other'
+  /** The block exactly as written in the file. */
+  readonly markdown: string
+  /** For code fences: the info string's language (`bash`, `sql`…) and the code. */
+  readonly lang?: string
+  readonly code?: string
+  readonly line: number
+}
+
+/**
+ * Which environments something applies to. `null` means all of them.
+ * `reason` says where the restriction came from, for the operator.
+ */
+export interface Scope {
+  readonly environments: readonly string[] | null
+  readonly reason: string | null
+}
+
+/** An automated check attached to an item by a `check:` directive. */
+export interface CheckSpec {
+  readonly kind: string
+  /** Parameter templates as written; `${…}` references are resolved just before the check runs. */
+  readonly params: Readonly<Record<string, string>>
+  readonly position: SourcePosition
+}
+
+export type SignoffFieldType = 'text' | 'date' | 'choice' | 'signature'
+
+/** A blank the sign-off asks someone to fill: a name, a date, a choice, a signature. */
+export interface SignoffField {
+  readonly id: string
+  readonly label: string
+  /** The role the field belongs to ("QA Lead", "Developer"), when the checklist names one. */
+  readonly role: string | null
+  readonly type: SignoffFieldType
+  readonly choices: readonly string[]
+  /** The item that holds the field, when it is written as a task item. */
+  readonly itemId: string | null
+  readonly line: number
+  readonly scope: Scope
+}
+
+export interface Item {
+  /** Stable across unrelated edits; see `ids.ts`. */
+  readonly id: string
+  readonly hasExplicitId: boolean
+  /** The item's text as inline markdown, directives removed. */
+  readonly text: string
+  /** The same text without markdown, for matching and display in narrow places. */
+  readonly plain: string
+  /** Started as `[x]` in the file. */
+  readonly checked: boolean
+  readonly line: number
+  /** 0 for an item at the top of its list, 1 for one nested under another item… */
+  readonly depth: number
+  readonly parentId: string | null
+  readonly phaseId: string
+  readonly sectionId: string
+  /** Code fences, prose and tables written inside the item. */
+  readonly blocks: readonly Block[]
+  readonly check: CheckSpec | null
+  /** Ids of items whose checks must pass before this one's runs. */
+  readonly needs: readonly string[]
+  readonly timeoutMs: number | null
+  /** Effective scope: the item's own and every enclosing section's, intersected. */
+  readonly scope: Scope
+  /** Sign-off blanks written in the item ("Deployed by: ____"). */
+  readonly fields: readonly SignoffField[]
+}
+
+export type SectionKind = 'phase' | 'group'
+export type PhaseRole = 'standard' | 'rollback' | 'signoff'
+
+/** A heading and what follows it up to the next heading of the same or a higher level. */
+export interface Section {
+  readonly id: string
+  readonly title: string
+  readonly kind: SectionKind
+  /** 2 for a phase (`##`), deeper for groups; list-item groups sit one below their parent. */
+  readonly level: number
+  readonly line: number
+  readonly blocks: readonly Block[]
+  /** Items written directly in this section (not in a sub-section), in file order. */
+  readonly items: readonly Item[]
+  readonly sections: readonly Section[]
+  readonly scope: Scope
+  /** Number of items in this section and below it. */
+  readonly itemCount: number
+}
+
+/** A `##` section that holds items: a step of the deployment the operator completes. */
+export interface Phase extends Section {
+  readonly kind: 'phase'
+  readonly role: PhaseRole
+}
+
+export interface FrontMatter {
+  readonly title?: string
+  readonly environments?: readonly string[]
+  readonly aliases?: Readonly<Record<string, readonly string[]>>
+  readonly vars?: Readonly<Record<string, string>>
+  readonly env?: Readonly<Record<string, Readonly<Record<string, string>>>>
+  readonly inferEnvironments?: boolean
+}
+
+export interface Checklist {
+  /** The path the checklist was read from, as given. */
+  readonly path: string
+  readonly title: string
+  /** sha256 of the file's bytes, hex. */
+  readonly sha256: string
+  readonly frontMatter: FrontMatter
+  /** The environments this checklist is written for. */
+  readonly environments: readonly string[]
+  /** Every `##` section in file order; those without items are reference material. */
+  readonly sections: readonly Section[]
+  /** The sections that hold items, in file order. */
+  readonly phases: readonly Phase[]
+  /** Every item in file order, nested ones right after their parent. */
+  readonly items: readonly Item[]
+  /** Sign-off blanks found in the sign-off section, in file order. */
+  readonly signoff: readonly SignoffField[]
+}

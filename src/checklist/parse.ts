@@ -1,0 +1,733 @@
+/**
+ * Markdown checklist → checklist model.
+ *
+ * Reads a GitHub-flavoured markdown file as it is: `##` headings are phases,
+ * deeper headings groups, every task item (`- [ ]`, `* [x]`, `1. [ ]`, nested,
+ * in block quotes) a step, and the prose, code fences and tables around them are
+ * kept to show the operator. Directives in HTML comments add automation.
+ *
+ * Never throws for anything the file contains: every problem is collected with
+ * its line and column, so `validate` can list them all.
+ */
+import { createHash } from 'node:crypto'
+import type {
+  Blockquote,
+  Heading,
+  Html,
+  List,
+  ListItem,
+  Nodes,
+  Paragraph,
+  PhrasingContent,
+  RootContent,
+  Table,
+} from 'mdast'
+import { fromMarkdown } from 'mdast-util-from-markdown'
+import { frontmatterFromMarkdown } from 'mdast-util-frontmatter'
+import { gfmFromMarkdown } from 'mdast-util-gfm'
+import { toString as plainText } from 'mdast-util-to-string'
+import { frontmatter } from 'micromark-extension-frontmatter'
+import { gfm } from 'micromark-extension-gfm'
+import { type Directive, parseDirectiveComment } from './directives.ts'
+import { parseFrontMatter, type VarPositions } from './front-matter.ts'
+import { headingSlug, IdAllocator, slug } from './ids.ts'
+import type {
+  Block,
+  Checklist,
+  CheckSpec,
+  FrontMatter,
+  Item,
+  Phase,
+  PhaseRole,
+  Scope,
+  Section,
+  SignoffField,
+} from './model.ts'
+import { LineIndex, type Problem, Problems } from './problems.ts'
+import {
+  ALL,
+  type Aliases,
+  buildAliases,
+  DEFAULT_ENVIRONMENTS,
+  intersect,
+  scopeFromHeading,
+  scopeFromItemText,
+} from './scope.ts'
+import { type FieldDraft, fieldsInTable, fieldsInText, isSignoffTitle } from './signoff.ts'
+import { type DirectiveOffsets, validateChecklist } from './validate.ts'
+
+export interface ParseResult {
+  readonly checklist: Checklist
+  /** Every problem found, errors and warnings, in file order. */
+  readonly problems: readonly Problem[]
+  readonly hasErrors: boolean
+}
+
+export interface ParseOptions {
+  /** The path shown in messages and recorded in the model. */
+  readonly path: string
+  /** sha256 of the file's bytes, when the caller read them; otherwise of the text. */
+  readonly sha256?: string
+}
+
+/** Parses a checklist's text. Never throws for anything the text contains. */
+export function parseChecklist(source: string, options: ParseOptions): ParseResult {
+  const sha256 = options.sha256 ?? createHash('sha256').update(source).digest('hex')
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source
+  const problems = new Problems()
+  const builder = new ChecklistBuilder(text, problems)
+  const draft = builder.build()
+  const checklist: Checklist = { path: options.path, sha256, ...draft }
+  validateChecklist(checklist, {
+    directives: builder.directiveOffsets,
+    vars: builder.varPositions,
+    lines: builder.lines,
+    problems,
+  })
+  return { checklist, problems: problems.list, hasErrors: problems.hasErrors }
+}
+
+interface SectionDraft {
+  id: string
+  title: string
+  kind: 'phase' | 'group'
+  level: number
+  line: number
+  blocks: Block[]
+  items: ItemDraft[]
+  sections: SectionDraft[]
+  scope: Scope
+  role: PhaseRole
+  isSignoff: boolean
+  childIds: IdAllocator
+  fieldIds: IdAllocator
+  /** Nothing but the heading yet: a directive comment here belongs to the section. */
+  isFresh: boolean
+  parent: SectionDraft | null
+  phase: SectionDraft | null
+}
+
+interface ItemDraft {
+  id: string
+  hasExplicitId: boolean
+  text: string
+  plain: string
+  checked: boolean
+  line: number
+  depth: number
+  parentId: string | null
+  phaseId: string
+  sectionId: string
+  blocks: Block[]
+  check: CheckSpec | null
+  needs: string[]
+  timeoutMs: number | null
+  scope: Scope
+  fields: SignoffField[]
+  childIds: IdAllocator
+  fieldIds: IdAllocator
+}
+
+type Draft = Omit<Checklist, 'path' | 'sha256'>
+
+class ChecklistBuilder {
+  readonly lines: LineIndex
+  /** Where each item's directives are, for the errors found once the whole file is read. */
+  readonly directiveOffsets = new Map<string, DirectiveOffsets>()
+  readonly varPositions: VarPositions = new Map()
+  readonly #text: string
+  readonly #problems: Problems
+  readonly #phases: SectionDraft[] = []
+  readonly #items: ItemDraft[] = []
+  readonly #signoff: SignoffField[] = []
+  readonly #phaseIds = new IdAllocator()
+  readonly #explicitIds = new Map<string, number>()
+  #frontMatter: FrontMatter = {}
+  #environments: readonly string[] = DEFAULT_ENVIRONMENTS
+  #aliases: Aliases = buildAliases(DEFAULT_ENVIRONMENTS)
+  #inferScope = true
+  #title: string | null = null
+  /** The innermost open section; `null` before the first heading. */
+  #current: SectionDraft | null = null
+
+  constructor(text: string, problems: Problems) {
+    this.#text = text
+    this.#problems = problems
+    this.lines = new LineIndex(text)
+  }
+
+  build(): Draft {
+    const root = fromMarkdown(this.#text, {
+      extensions: [gfm(), frontmatter(['yaml'])],
+      mdastExtensions: [gfmFromMarkdown(), frontmatterFromMarkdown(['yaml'])],
+    })
+    const yaml = root.children.find((node) => node.type === 'yaml')
+    if (yaml) this.#readFrontMatter(yaml.value, (yaml.position?.start.line ?? 1) + 1)
+    for (const node of root.children) this.#flow(node)
+
+    const counts = new Map<string, number>()
+    for (const item of this.#items)
+      counts.set(item.sectionId, (counts.get(item.sectionId) ?? 0) + 1)
+    const sections = this.#phases.map((s) => freezeSection(s, counts))
+    const phases = sections.filter((s): s is Phase => s.kind === 'phase' && s.itemCount > 0)
+    return {
+      title: this.#frontMatter.title ?? this.#title ?? 'Checklist',
+      frontMatter: this.#frontMatter,
+      environments: this.#environments,
+      sections,
+      phases,
+      items: this.#items.map(freezeItem),
+      signoff: this.#signoff,
+    }
+  }
+
+  #readFrontMatter(yamlText: string, firstLine: number): void {
+    this.#frontMatter = parseFrontMatter(yamlText, firstLine, this.#problems, this.varPositions)
+    this.#environments = this.#frontMatter.environments ?? DEFAULT_ENVIRONMENTS
+    this.#aliases = buildAliases(this.#environments, this.#frontMatter.aliases)
+    this.#inferScope = this.#frontMatter.inferEnvironments ?? true
+  }
+
+  /** A block-level node at the top of the document or inside a block quote. */
+  #flow(node: RootContent): void {
+    if (node.type === 'yaml') return
+    if (node.type === 'heading') this.#heading(node)
+    else if (node.type === 'list') this.#list(node, null)
+    else if (node.type === 'blockquote' && containsTask(node)) {
+      for (const child of node.children) this.#flow(child)
+    } else if (node.type === 'html') this.#looseHtml(node)
+    else this.#block(node)
+  }
+
+  #heading(node: Heading): void {
+    const title = headingText(node)
+    if (node.depth === 1 && this.#title === null) {
+      this.#title = title
+      return
+    }
+    const directives = this.#inlineDirectives(node.children)
+    const level = Math.max(node.depth, 2)
+    while (this.#current && this.#current.level >= level) this.#current = this.#current.parent
+    const parent = level === 2 ? null : (this.#current ?? this.#implicitPhase(line(node)))
+    this.#openSection(title, level, line(node), parent, directives)
+  }
+
+  #openSection(
+    title: string,
+    level: number,
+    lineNumber: number,
+    parent: SectionDraft | null,
+    directives: Directive[],
+  ): SectionDraft {
+    const explicit = this.#explicitId(directives)
+    const base = parent ? `${parent.id}/${headingSlug(title)}` : headingSlug(title)
+    const id = explicit ?? (parent ? parent.childIds : this.#phaseIds).next(base)
+    const inherited = parent?.scope ?? ALL
+    const own = this.#ownScope(directives, () =>
+      this.#inferScope ? scopeFromHeading(title, this.#aliases) : null,
+    )
+    const ownScope: Scope = own
+      ? {
+          environments: own.environments,
+          reason: own.reason ?? `section "${title}", line ${lineNumber}`,
+        }
+      : ALL
+    const isSignoff =
+      (parent?.isSignoff ?? false) ||
+      directives.some((d) => d.name === 'signoff') ||
+      isSignoffTitle(title)
+    const section: SectionDraft = {
+      id,
+      title,
+      kind: parent ? 'group' : 'phase',
+      level,
+      line: lineNumber,
+      blocks: [],
+      items: [],
+      sections: [],
+      scope: own && own.environments === null ? ALL : intersect(inherited, ownScope),
+      role: isSignoff
+        ? 'signoff'
+        : /rollback|revers[aã]o|reverter/i.test(title)
+          ? 'rollback'
+          : 'standard',
+      isSignoff,
+      childIds: new IdAllocator(),
+      fieldIds: new IdAllocator(),
+      isFresh: true,
+      parent,
+      phase: parent ? (parent.phase ?? parent) : null,
+    }
+    for (const d of directives) {
+      if (d.name === 'check' || d.name === 'needs' || d.name === 'timeout')
+        this.#errorAt(
+          d.offset,
+          `'${d.name}:' belongs on a task item, not on a heading`,
+          'move it to the item it checks',
+        )
+    }
+    if (parent) {
+      parent.sections.push(section)
+      parent.isFresh = false
+    } else this.#phases.push(section)
+    this.#current = section
+    return section
+  }
+
+  /** Items written before any `##` heading go in a phase named after the checklist. */
+  #implicitPhase(lineNumber: number): SectionDraft {
+    if (this.#current) return this.#current
+    return this.#openSection(this.#title ?? 'Checklist', 2, lineNumber, null, [])
+  }
+
+  #list(list: List, parent: ItemDraft | null): void {
+    let looseStart: number | null = null
+    let looseEnd = 0
+    const flushLoose = () => {
+      if (looseStart === null) return
+      this.#addBlock(
+        {
+          kind: 'list',
+          markdown: this.#text.slice(looseStart, looseEnd),
+          line: this.lines.position(looseStart).line,
+        },
+        parent,
+      )
+      looseStart = null
+    }
+    for (const listItem of list.children) {
+      if (typeof listItem.checked === 'boolean') {
+        flushLoose()
+        this.#item(listItem, parent)
+      } else if (containsTask(listItem)) {
+        flushLoose()
+        this.#listGroup(listItem, parent)
+      } else {
+        looseStart ??= offset(listItem)
+        looseEnd = endOffset(listItem)
+      }
+    }
+    flushLoose()
+  }
+
+  /**
+   * A plain list item with task items under it ("3. **Verify Rollback**" then
+   * `- [ ]` lines) reads as a heading for those items: under an item its text is
+   * shown with the item, elsewhere it becomes a group.
+   */
+  #listGroup(listItem: ListItem, parent: ItemDraft | null): void {
+    const [first, ...rest] = listItem.children
+    if (parent) {
+      for (const child of listItem.children) {
+        if (child.type === 'list') this.#list(child, parent)
+        else this.#addBlock(this.#toBlock(child), parent)
+      }
+      return
+    }
+    const container = this.#current ?? this.#implicitPhase(line(listItem))
+    const title =
+      first?.type === 'paragraph' ? plainText(first).trim() : `Steps (line ${line(listItem)})`
+    const saved = this.#current
+    const group = this.#openSection(title, container.level + 1, line(listItem), container, [])
+    for (const child of first?.type === 'paragraph' ? rest : listItem.children) {
+      if (child.type === 'list') this.#list(child, null)
+      else if (child.type === 'html') this.#looseHtml(child)
+      else this.#addBlock(this.#toBlock(child), null)
+    }
+    this.#current = saved
+    group.isFresh = false
+  }
+
+  #item(listItem: ListItem, parent: ItemDraft | null): void {
+    const section = this.#current ?? this.#implicitPhase(line(listItem))
+    section.isFresh = false
+    const [first, ...rest] = listItem.children
+    const paragraph = first?.type === 'paragraph' ? first : null
+    const { text, plain } = paragraph ? this.#itemText(paragraph) : { text: '', plain: '' }
+    const directives = paragraph ? this.#inlineDirectives(paragraph.children) : []
+    for (const child of paragraph ? rest : listItem.children) {
+      if (child.type === 'html') directives.push(...(this.#directivesIn(child) ?? []))
+    }
+    const explicit = this.#explicitId(directives)
+    const owner = parent ?? section
+    const id = explicit ?? owner.childIds.next(`${owner.id}/${slug(plain || 'item')}`)
+    const own = this.#ownScope(directives, () =>
+      this.#inferScope ? scopeFromItemText(plain, this.#aliases) : null,
+    )
+    const outer = parent?.scope ?? section.scope
+    const item: ItemDraft = {
+      id,
+      hasExplicitId: explicit !== null,
+      text,
+      plain,
+      checked: listItem.checked === true,
+      line: line(listItem),
+      depth: parent ? parent.depth + 1 : 0,
+      parentId: parent?.id ?? null,
+      phaseId: (section.phase ?? section).id,
+      sectionId: section.id,
+      blocks: [],
+      check: null,
+      needs: [],
+      timeoutMs: null,
+      scope: own
+        ? own.environments === null
+          ? outer
+          : intersect(outer, {
+              environments: own.environments,
+              reason: own.reason ?? `item text, line ${line(listItem)}`,
+            })
+        : outer,
+      fields: [],
+      childIds: new IdAllocator(),
+      fieldIds: new IdAllocator(),
+    }
+    this.#applyItemDirectives(item, directives)
+    if (section.isSignoff) {
+      item.fields = this.#fields(
+        fieldsInText(plain),
+        item.line,
+        item.scope,
+        item.fieldIds,
+        item.id,
+        item.id,
+      )
+      this.#signoff.push(...item.fields)
+    }
+    if (!parent) section.items.push(item)
+    this.#items.push(item)
+
+    for (const child of paragraph ? rest : listItem.children) {
+      if (child.type === 'list') this.#list(child, item)
+      else if (child.type !== 'html') this.#addBlock(this.#toBlock(child), item)
+    }
+  }
+
+  #applyItemDirectives(item: ItemDraft, directives: Directive[]): void {
+    const offsets: DirectiveOffsets = {}
+    this.directiveOffsets.set(item.id, offsets)
+    for (const d of directives) {
+      switch (d.name) {
+        case 'check': {
+          if (item.check) {
+            this.#errorAt(
+              d.offset,
+              'an item has at most one check',
+              'split it into two items, one check each',
+            )
+            break
+          }
+          item.check = { kind: d.kind, params: d.params, position: this.lines.position(d.offset) }
+          offsets.check = d.offset
+          offsets.params = d.paramOffsets
+          break
+        }
+        case 'needs':
+          item.needs.push(...d.ids)
+          offsets.needs = d.offset
+          break
+        case 'timeout':
+          item.timeoutMs = d.ms
+          offsets.timeout = d.offset
+          break
+        case 'signoff':
+          this.#errorAt(
+            d.offset,
+            `'signoff' belongs on a heading`,
+            'put <!-- signoff --> on the sign-off section heading',
+          )
+          break
+        default:
+          break
+      }
+    }
+  }
+
+  /** An HTML block outside any item: a directive right under a heading applies to that section. */
+  #looseHtml(node: Html): void {
+    const directives = this.#directivesIn(node)
+    if (directives === null) return
+    const section = this.#current
+    if (section?.isFresh) {
+      const explicit = this.#explicitId(directives)
+      if (explicit) {
+        this.#errorAt(
+          offset(node),
+          `'id:' on a section must be written in its heading line`,
+          'write it as ## Title <!-- id: … -->',
+        )
+      }
+      for (const d of directives) {
+        if (d.name === 'only') {
+          const reason = `only: under "${section.title}", line ${section.line}`
+          section.scope =
+            d.environments === null
+              ? ALL
+              : intersect(section.parent?.scope ?? ALL, { environments: d.environments, reason })
+        } else if (d.name === 'signoff') {
+          section.isSignoff = true
+          section.role = 'signoff'
+        } else if (d.name !== 'id') {
+          this.#errorAt(
+            d.offset,
+            `'${d.name}:' belongs on a task item, not on a heading`,
+            'move it to the item it checks',
+          )
+        }
+      }
+      return
+    }
+    if (directives.length > 0) {
+      this.#errorAt(
+        offset(node),
+        'this directive is not attached to an item or a heading',
+        "write it at the end of the item's line, indented under the item, or right below a heading",
+      )
+    }
+  }
+
+  #block(node: RootContent): void {
+    const section = this.#current
+    const block = this.#toBlock(node)
+    if (section?.isSignoff) {
+      const scope = section.scope
+      if (node.type === 'paragraph') {
+        // Each line of a paragraph may hold its own blank: "**Deployed By**: ____".
+        // Read the source lines: hard breaks leave no newline in the plain text.
+        const lines = this.#text.slice(offset(node), endOffset(node)).split(/\r?\n/)
+        lines.forEach((text, i) => {
+          this.#signoff.push(
+            ...this.#fields(
+              fieldsInText(text),
+              line(node) + i,
+              scope,
+              section.fieldIds,
+              section.id,
+              null,
+            ),
+          )
+        })
+      } else if (node.type === 'table') {
+        const [head, ...rows] = node.children.map((row) =>
+          row.children.map((cell) => plainText(cell)),
+        )
+        this.#signoff.push(
+          ...this.#fields(
+            fieldsInTable(head ?? [], rows),
+            line(node),
+            scope,
+            section.fieldIds,
+            section.id,
+            null,
+          ),
+        )
+      }
+    }
+    if (node.type === 'thematicBreak' || node.type === 'definition') return
+    this.#addBlock(block, null)
+  }
+
+  #fields(
+    drafts: FieldDraft[],
+    lineNumber: number,
+    scope: Scope,
+    ids: IdAllocator,
+    ownerId: string,
+    itemId: string | null,
+  ): SignoffField[] {
+    return drafts.map((d) => ({
+      id: ids.next(
+        `${ownerId}#${d.role && d.role !== d.label ? `${slug(d.role)}.` : ''}${slug(d.label)}`,
+      ),
+      label: d.label,
+      role: d.role,
+      type: d.type,
+      choices: d.choices,
+      itemId,
+      line: lineNumber,
+      scope,
+    }))
+  }
+
+  #addBlock(block: Block, item: ItemDraft | null): void {
+    if (item) {
+      item.blocks.push(block)
+      return
+    }
+    const section = this.#current
+    if (!section) return // before the first heading: the document's introduction
+    section.blocks.push(block)
+    section.isFresh = false
+  }
+
+  #toBlock(node: Nodes): Block {
+    const markdown = this.#text.slice(offset(node), endOffset(node))
+    const at = line(node)
+    switch (node.type) {
+      case 'code':
+        return { kind: 'code', markdown, lang: node.lang ?? '', code: node.value, line: at }
+      case 'paragraph':
+        return { kind: 'prose', markdown, line: at }
+      case 'table':
+        return { kind: 'table', markdown, line: at }
+      case 'list':
+        return { kind: 'list', markdown, line: at }
+      case 'blockquote':
+        return { kind: 'quote', markdown, line: at }
+      default:
+        return { kind: 'other', markdown, line: at }
+    }
+  }
+
+  /** An item's text as written (inline markdown kept), comments removed, lines joined. */
+  #itemText(paragraph: Paragraph): { text: string; plain: string } {
+    let text = ''
+    let cursor = offset(paragraph)
+    for (const child of paragraph.children) {
+      if (child.type === 'html' && child.value.startsWith('<!--')) {
+        text += this.#text.slice(cursor, offset(child))
+        cursor = endOffset(child)
+      }
+    }
+    text += this.#text.slice(cursor, endOffset(paragraph))
+    const plain = paragraph.children
+      .filter((c) => !(c.type === 'html' && c.value.startsWith('<!--')))
+      .map((c) => plainText(c))
+      .join('')
+    return { text: joinLines(text), plain: joinLines(plain) }
+  }
+
+  #inlineDirectives(children: PhrasingContent[]): Directive[] {
+    const directives: Directive[] = []
+    for (const child of children) {
+      if (child.type === 'html') directives.push(...(this.#directivesIn(child) ?? []))
+    }
+    return directives
+  }
+
+  #directivesIn(node: Html): Directive[] | null {
+    if (!node.value.startsWith('<!--')) return null
+    return parseDirectiveComment(
+      node.value,
+      offset(node),
+      (at, message, hint) => this.#errorAt(at, message, hint),
+      (at, message, hint) => this.#warningAt(at, message, hint),
+    )
+  }
+
+  #explicitId(directives: Directive[]): string | null {
+    const ids = directives.filter((d) => d.name === 'id')
+    for (const extra of ids.slice(1))
+      this.#errorAt(extra.offset, 'an item or heading has at most one id')
+    const first = ids[0]
+    if (first?.name !== 'id') return null
+    const seen = this.#explicitIds.get(first.id)
+    if (seen !== undefined) {
+      this.#errorAt(
+        first.offset,
+        `id '${first.id}' is already used on line ${this.lines.position(seen).line}`,
+        'ids must be unique in a checklist',
+      )
+      return null
+    }
+    this.#explicitIds.set(first.id, first.offset)
+    return first.id
+  }
+
+  /** The scope an `only:` directive gives, else what `infer` reads from the text. */
+  #ownScope(directives: Directive[], infer: () => string[] | null): Scope | null {
+    const only = directives.filter((d) => d.name === 'only')
+    for (const extra of only.slice(1))
+      this.#errorAt(extra.offset, `at most one 'only:' per item or heading`)
+    const first = only[0]
+    if (first?.name === 'only') {
+      if (first.environments) {
+        const unknown = first.environments.filter((e) => !this.#environments.includes(e))
+        for (const env of unknown) {
+          this.#errorAt(
+            first.offset,
+            `'${env}' is not one of this checklist's environments`,
+            `environments: ${this.#environments.join(', ')}`,
+          )
+        }
+        const known = first.environments.filter((e) => this.#environments.includes(e))
+        return {
+          environments: known,
+          reason: `only: directive, line ${this.lines.position(first.offset).line}`,
+        }
+      }
+      return { environments: null, reason: null }
+    }
+    const inferred = infer()
+    return inferred ? { environments: inferred, reason: null } : null
+  }
+
+  #errorAt(at: number, message: string, hint?: string): void {
+    const { line, column } = this.lines.position(at)
+    this.#problems.error(line, column, message, hint)
+  }
+
+  #warningAt(at: number, message: string, hint?: string): void {
+    const { line, column } = this.lines.position(at)
+    this.#problems.warning(line, column, message, hint)
+  }
+}
+
+/** `counts` holds, per section id, the items written in it (nested ones included). */
+function freezeSection(s: SectionDraft, counts: ReadonlyMap<string, number>): Section | Phase {
+  const sections = s.sections.map((child) => freezeSection(child, counts))
+  const items = s.items.map(freezeItem)
+  const itemCount = (counts.get(s.id) ?? 0) + sections.reduce((n, child) => n + child.itemCount, 0)
+  const base = {
+    id: s.id,
+    title: s.title,
+    level: s.level,
+    line: s.line,
+    blocks: s.blocks,
+    items,
+    sections,
+    scope: s.scope,
+    itemCount,
+  }
+  return s.kind === 'phase' ? { ...base, kind: 'phase', role: s.role } : { ...base, kind: 'group' }
+}
+
+const frozen = new WeakMap<ItemDraft, Item>()
+
+function freezeItem(d: ItemDraft): Item {
+  const cached = frozen.get(d)
+  if (cached) return cached
+  const { childIds: _ids, fieldIds: _fields, ...item } = d
+  frozen.set(d, item)
+  return item
+}
+
+function containsTask(node: Nodes): boolean {
+  if (node.type === 'listItem' && typeof node.checked === 'boolean') return true
+  return 'children' in node && (node.children as Nodes[]).some(containsTask)
+}
+
+function headingText(node: Heading): string {
+  return joinLines(
+    node.children
+      .filter((c) => !(c.type === 'html' && c.value.startsWith('<!--')))
+      .map((c) => plainText(c))
+      .join(''),
+  )
+}
+
+function joinLines(text: string): string {
+  return text.replace(/[ \t]*\r?\n[\s>]*/g, ' ').trim()
+}
+
+function offset(node: Nodes | Blockquote | Table): number {
+  return node.position?.start.offset ?? 0
+}
+
+function endOffset(node: Nodes): number {
+  return node.position?.end.offset ?? 0
+}
+
+function line(node: Nodes): number {
+  return node.position?.start.line ?? 1
+}

@@ -1,0 +1,75 @@
+/**
+ * Sign-off fields: the blanks a checklist asks people to fill before it is done.
+ * Recognised in the shapes real checklists use:
+ *
+ *   - [ ] Development Lead: _________________ Date: _______     a role with a name and a date
+ *   - [ ] Deployed by: ________________                          one blank
+ *   - [ ] All checks passed: Yes / No                            a choice
+ *   **Deployment Date**: ___________                             a blank in prose
+ *   | Role | Name | Date | Signature |                           a table, one role per row
+ */
+import type { SignoffFieldType } from './model.ts'
+
+export interface FieldDraft {
+  readonly label: string
+  readonly role: string | null
+  readonly type: SignoffFieldType
+  readonly choices: readonly string[]
+}
+
+const SIGNOFF_TITLE =
+  /^\s*(sign[\s-]?offs?|approvals?|assinaturas?|aprova[çc](?:ão|ao|ões|oes))\b/iu
+const BLANK = /([^:_|]+?)\s*:\s*_{2,}/g
+const CHOICE = /^(.+?):\s*([^:/]{1,24}(?:\s+\/\s+[^:/]{1,24})+)\s*$/u
+
+export function isSignoffTitle(title: string): boolean {
+  return SIGNOFF_TITLE.test(title)
+}
+
+/** Fields written in one line of text (an item or a paragraph line), in order. */
+export function fieldsInText(text: string): FieldDraft[] {
+  const blanks = [...text.matchAll(BLANK)].map((m) => cleanLabel(m[1] ?? '')).filter(Boolean)
+  if (blanks.length > 0) {
+    // "Development Lead: ____ Date: ____": the first blank names who, the rest describe them.
+    const role = blanks.length > 1 ? (blanks[0] ?? null) : null
+    return blanks.map((label) => ({ label, role, type: typeOf(label), choices: [] }))
+  }
+  const choice = CHOICE.exec(text.trim())
+  if (choice?.[1] && choice[2]) {
+    const choices = choice[2].split(/\s+\/\s+/).map((c) => c.trim())
+    return [{ label: cleanLabel(choice[1]), role: null, type: 'choice', choices }]
+  }
+  return []
+}
+
+/** Fields of a sign-off table: the first column names the role, the others what to fill. */
+export function fieldsInTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): FieldDraft[] {
+  const fields: FieldDraft[] = []
+  for (const row of rows) {
+    const role = cleanLabel(row[0] ?? '')
+    if (!role) continue
+    header.slice(1).forEach((column, i) => {
+      const label = cleanLabel(column)
+      // A cell already filled in the file is not a blank to ask for.
+      if (label && !(row[i + 1] ?? '').trim())
+        fields.push({ label, role, type: typeOf(label), choices: [] })
+    })
+  }
+  return fields
+}
+
+function typeOf(label: string): SignoffFieldType {
+  if (/(?<![\p{L}])(date|data|when|fecha|datum)(?![\p{L}])/iu.test(label)) return 'date'
+  if (/signature|assinatura|signed/i.test(label)) return 'signature'
+  return 'text'
+}
+
+function cleanLabel(text: string): string {
+  return text
+    .replace(/[*_`]+/g, '')
+    .replace(/^[\s\-–—:|]+|[\s\-–—:|]+$/g, '')
+    .trim()
+}

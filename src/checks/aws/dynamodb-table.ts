@@ -1,0 +1,31 @@
+import { z } from 'zod'
+import { defineCheck } from '../kind.ts'
+import { awsTarget, bool, list, oneOf, text } from '../params.ts'
+
+export const BILLING_MODES = ['on-demand', 'provisioned', 'PAY_PER_REQUEST', 'PROVISIONED'] as const
+export const STREAM_VIEWS = [
+  'off',
+  'on',
+  'NEW_IMAGE',
+  'OLD_IMAGE',
+  'NEW_AND_OLD_IMAGES',
+  'KEYS_ONLY',
+] as const
+
+export const dynamodbTable = defineCheck({
+  kind: 'dynamodb.table',
+  description:
+    'DynamoDB table is ACTIVE, with the billing mode, GSIs (ACTIVE), TTL attribute, point-in-time recovery and stream asked for',
+  params: z
+    .object({
+      name: text(),
+      billing: oneOf(BILLING_MODES).optional(),
+      gsi: list(text()).optional(),
+      ttl: text().optional(),
+      pitr: bool().optional(),
+      stream: oneOf(STREAM_VIEWS).optional(),
+      ...awsTarget,
+    })
+    .strict(),
+  example: 'check: dynamodb.table name=Sessions-${env} ttl=expiresAt billing=on-demand',
+})

@@ -1,0 +1,125 @@
+/**
+ * `deploy-wizard plan <file> --env <env>`: the checklist as the wizard will run
+ * it for one environment — a dry run that touches nothing.
+ */
+import { loadChecklist } from '../checklist/load.ts'
+import type { Checklist } from '../checklist/model.ts'
+import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
+import { formatProblem } from '../checklist/problems.ts'
+import { describeScope } from '../checklist/scope.ts'
+import { UserError } from '../errors.ts'
+import { type Painter, painterFor } from '../output/terminal.ts'
+
+export interface PlanOptions {
+  readonly env: string
+  readonly json?: boolean
+}
+
+export async function planCommand(file: string, options: PlanOptions): Promise<number> {
+  const { checklist, problems, hasErrors } = await loadChecklist(file)
+  if (hasErrors) {
+    for (const problem of problems.filter((p) => p.severity === 'error')) {
+      process.stderr.write(`${formatProblem(file, problem)}\n`)
+    }
+    throw new UserError(`${file} has errors; fix them before planning a run`, {
+      hint: `deploy-wizard validate ${file} lists every problem`,
+      exitCode: 1,
+    })
+  }
+  requireEnvironment(checklist, options.env)
+  const plan = planChecklist(checklist, options.env)
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify(toJson(checklist, plan.phases, options.env), null, 2)}\n`,
+    )
+    return 0
+  }
+  const out = painterFor(process.stdout)
+  const lines: string[] = []
+  lines.push(out.paint('bold', `${checklist.title} — plan for ${options.env}`))
+  const { items, applicable, automated } = plan.totals
+  lines.push(
+    `${file} · ${items} items · ${applicable} apply to ${options.env} · ${automated} automated · ${checklist.signoff.length} sign-off fields`,
+  )
+  for (const phase of plan.phases) {
+    lines.push('')
+    renderSection(phase, 0, out, lines)
+  }
+  lines.push('')
+  lines.push(
+    out.paint(
+      'dim',
+      `Legend: [ ] manual · [~] automated check · [x] done in the file · n/a not for ${options.env}`,
+    ),
+  )
+  process.stdout.write(`${lines.join('\n')}\n`)
+  return 0
+}
+
+/** An environment the checklist is not written for is a usage error, listing the ones it is. */
+export function requireEnvironment(checklist: Checklist, env: string): void {
+  if (!checklist.environments.includes(env)) {
+    throw new UserError(`'${env}' is not an environment of ${checklist.path}`, {
+      hint: `choose one of: ${checklist.environments.join(', ')}`,
+    })
+  }
+}
+
+function renderSection(
+  planned: PlannedSection,
+  depth: number,
+  out: Painter,
+  lines: string[],
+): void {
+  const { section } = planned
+  const indent = '  '.repeat(depth)
+  const count = `(${section.itemCount} item${section.itemCount === 1 ? '' : 's'})`
+  const title = depth === 0 ? out.paint('bold', section.title) : section.title
+  const na = planned.applies ? '' : out.paint('dim', ` — n/a: ${describeScope(section.scope)}`)
+  lines.push(`${indent}${title} ${out.paint('dim', count)}${na}`)
+  for (const item of planned.items) renderItem(item, depth + 1, out, lines)
+  for (const child of planned.sections) renderSection(child, depth + 1, out, lines)
+}
+
+function renderItem(planned: PlannedItem, depth: number, out: Painter, lines: string[]): void {
+  const { item } = planned
+  const indent = '  '.repeat(depth + item.depth)
+  const box = item.checked ? '[x]' : item.check ? '[~]' : '[ ]'
+  const text = `${indent}${box} ${item.plain}`
+  if (!planned.applies) {
+    lines.push(out.paint('dim', `${text}  n/a`))
+    return
+  }
+  lines.push(text)
+  if (item.check && planned.params) {
+    const params = Object.entries(planned.params)
+      .map(([k, v]) => `${k}=${/\s/.test(v) || v === '' ? JSON.stringify(v) : v}`)
+      .join(' ')
+    lines.push(out.paint('cyan', `${indent}    ↳ ${item.check.kind} ${params}`))
+  }
+}
+
+function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: string) {
+  const section = (p: PlannedSection): unknown => ({
+    id: p.section.id,
+    title: p.section.title,
+    applies: p.applies,
+    items: p.items.map((i) => ({
+      id: i.item.id,
+      text: i.item.text,
+      line: i.item.line,
+      checked: i.item.checked,
+      applies: i.applies,
+      reason: i.reason,
+      check: i.item.check ? { kind: i.item.check.kind, params: i.params } : null,
+    })),
+    sections: p.sections.map(section),
+  })
+  return {
+    checklist: checklist.path,
+    title: checklist.title,
+    environment: env,
+    sha256: checklist.sha256,
+    phases: phases.map(section),
+  }
+}

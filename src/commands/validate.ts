@@ -1,0 +1,74 @@
+/**
+ * `deploy-wizard validate <file…>`: lint checklists. Every problem is printed as
+ * `file:line:column: severity: message`, then one summary line per file.
+ * Exit 0 when no file has errors, 1 when one has (or a warning, with --strict).
+ */
+import { loadChecklist } from '../checklist/load.ts'
+import type { Checklist } from '../checklist/model.ts'
+import { formatProblem } from '../checklist/problems.ts'
+import { UserError } from '../errors.ts'
+import { painterFor } from '../output/terminal.ts'
+
+export interface ValidateOptions {
+  readonly strict?: boolean
+  readonly json?: boolean
+}
+
+export async function validateCommand(
+  files: readonly string[],
+  options: ValidateOptions,
+): Promise<number> {
+  const out = painterFor(process.stdout)
+  let failed = false
+  const reports: unknown[] = []
+  for (const file of files) {
+    let result: Awaited<ReturnType<typeof loadChecklist>>
+    try {
+      result = await loadChecklist(file)
+    } catch (error) {
+      if (!(error instanceof UserError) || files.length === 1) throw error
+      // One unreadable file among several: report it and go on with the rest.
+      failed = true
+      if (options.json) reports.push({ file, readable: false, error: error.message })
+      else process.stdout.write(`${out.paint('red', '✗')} ${error.message}\n`)
+      continue
+    }
+    const { checklist, problems } = result
+    const errors = problems.filter((p) => p.severity === 'error').length
+    const warnings = problems.length - errors
+    const isBad = errors > 0 || (options.strict === true && warnings > 0)
+    failed ||= isBad
+    if (options.json) {
+      reports.push({ file, readable: true, ok: !isBad, ...summarise(checklist), problems })
+      continue
+    }
+    for (const problem of problems) {
+      const line = formatProblem(file, problem)
+      process.stdout.write(
+        `${problem.severity === 'error' ? out.paint('red', line) : out.paint('yellow', line)}\n`,
+      )
+    }
+    const s = summarise(checklist)
+    const counts = `${s.phases} phases, ${s.items} items, ${s.checks} automated checks, ${s.signoffFields} sign-off fields`
+    const issues =
+      problems.length > 0 ? ` — ${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : ''
+    const mark = isBad ? out.paint('red', '✗') : out.paint('green', '✓')
+    process.stdout.write(`${mark} ${file}: ${counts}${issues}\n`)
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`)
+  return failed ? 1 : 0
+}
+
+function summarise(checklist: Checklist) {
+  return {
+    title: checklist.title,
+    phases: checklist.phases.length,
+    items: checklist.items.length,
+    checks: checklist.items.filter((i) => i.check).length,
+    signoffFields: checklist.signoff.length,
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
