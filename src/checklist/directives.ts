@@ -24,6 +24,7 @@ export type Directive =
       readonly name: 'check'
       readonly kind: string
       readonly params: Readonly<Record<string, string>>
+      readonly kindOffset: number
       /** Offset of each parameter, for errors that point at it. */
       readonly paramOffsets: Readonly<Record<string, number>>
     })
@@ -109,6 +110,8 @@ function parseOne(
   report: Report,
 ): Directive | null {
   const words = listWords(args)
+  // Errors about a value point at the value, not at the space before it.
+  const valueOffset = argsOffset + (args.length - args.trimStart().length)
   switch (name) {
     case 'signoff':
       if (args.trim()) report(argsOffset, `'signoff' takes no value`)
@@ -117,7 +120,7 @@ function parseOne(
       const id = args.trim()
       if (!ID_PATTERN.test(id)) {
         report(
-          argsOffset,
+          valueOffset,
           id ? `'${id}' is not a valid id` : `'id:' needs a value`,
           'ids are letters, digits, dots, dashes and underscores, starting with a letter or digit',
         )
@@ -153,7 +156,7 @@ function parseOne(
       const ms = parseDuration(args.trim())
       if (ms === null) {
         report(
-          argsOffset,
+          valueOffset,
           `'${args.trim()}' is not a duration`,
           'write a number with a unit: 500ms, 30s, 5m, 1h',
         )
@@ -211,7 +214,14 @@ function parseCheck(
     params[key] = token.value.slice(eq + 1)
     paramOffsets[key] = token.offset
   }
-  return { name: 'check', kind: kindToken.value, params, paramOffsets, offset }
+  return {
+    name: 'check',
+    kind: kindToken.value,
+    kindOffset: kindToken.offset,
+    params,
+    paramOffsets,
+    offset,
+  }
 }
 
 interface Token {

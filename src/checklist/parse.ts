@@ -418,7 +418,7 @@ class ChecklistBuilder {
             break
           }
           item.check = { kind: d.kind, params: d.params, position: this.lines.position(d.offset) }
-          offsets.check = d.offset
+          offsets.kind = d.kindOffset
           offsets.params = d.paramOffsets
           break
         }
@@ -582,7 +582,9 @@ class ChecklistBuilder {
   /** An item's text as written (inline markdown kept), comments removed, lines joined. */
   #itemText(paragraph: Paragraph): { text: string; plain: string } {
     let text = ''
-    let cursor = offset(paragraph)
+    // The paragraph's own start can sit on the "[ ]" marker; its first child never does.
+    const first = paragraph.children[0]
+    let cursor = first ? offset(first) : offset(paragraph)
     for (const child of paragraph.children) {
       if (child.type === 'html' && child.value.startsWith('<!--')) {
         text += this.#text.slice(cursor, offset(child))
@@ -651,6 +653,7 @@ class ChecklistBuilder {
           )
         }
         const known = first.environments.filter((e) => this.#environments.includes(e))
+        if (known.length === 0) return null // already an error; don't also call the item dead
         return {
           environments: known,
           reason: `only: directive, line ${this.lines.position(first.offset).line}`,

@@ -19,7 +19,7 @@ import {
 
 /** Offsets of an item's directives in the file. */
 export interface DirectiveOffsets {
-  check?: number
+  kind?: number
   params?: Readonly<Record<string, number>>
   needs?: number
   timeout?: number
@@ -112,9 +112,10 @@ function validateCheck(
   const kind = CHECK_KINDS.get(check.kind)
   if (!kind) {
     const near = closestKind(check.kind)
+    const where = offsets.kind === undefined ? check.position : lines.position(offsets.kind)
     problems.error(
-      check.position.line,
-      check.position.column,
+      where.line,
+      where.column,
       `unknown check kind '${check.kind}'`,
       near ? `did you mean '${near}'?` : `kinds: ${[...CHECK_KINDS.keys()].join(', ')}`,
     )
@@ -206,10 +207,16 @@ function validateCheck(
       const outcome = fieldSchema ? z.safeParse(fieldSchema, result.value) : null
       if (outcome && !outcome.success) {
         const message = outcome.error?.issues[0]?.message ?? 'invalid value'
+        // Name the environment only when the value differs between environments.
+        const isSameEverywhere = environments.every((e) => {
+          const other = analyse(parts, checklist, e, new Set())
+          return other.kind === 'static' && other.value === result.value
+        })
+        const template = check.params[key] ?? ''
         const shown =
-          result.value === check.params[key]
+          result.value === template
             ? `'${result.value}'`
-            : `'${result.value}' (for ${environment})`
+            : `${template} = '${result.value}'${isSameEverywhere ? '' : ` for ${environment}`}`
         problems.error(where.line, where.column, `${check.kind} ${key}=${shown}: ${message}`)
       }
     }

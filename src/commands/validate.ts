@@ -49,7 +49,12 @@ export async function validateCommand(
       )
     }
     const s = summarise(checklist)
-    const counts = `${s.phases} phases, ${s.items} items, ${s.checks} automated checks, ${s.signoffFields} sign-off fields`
+    const counts = [
+      plural(s.phases, 'phase'),
+      plural(s.items, 'item'),
+      plural(s.checks, 'automated check'),
+      plural(s.signoffFields, 'sign-off field'),
+    ].join(', ')
     const issues =
       problems.length > 0 ? ` — ${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : ''
     const mark = isBad ? out.paint('red', '✗') : out.paint('green', '✓')

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { parse, readSeed } from '../helpers/fixtures.ts'
+
+/** Maps item text → id, for items whose text is unique in the file. */
+function idsByText(markdown: string): Map<string, string> {
+  const items = parse(markdown).checklist.items
+  const counts = new Map<string, number>()
+  for (const item of items) counts.set(item.plain, (counts.get(item.plain) ?? 0) + 1)
+  return new Map(items.filter((i) => counts.get(i.plain) === 1).map((i) => [i.plain, i.id]))
+}
+
+const BASE = `# Deploy
+## Pre-Deployment
+### 1. Database
+- [ ] Tables exist
+- [ ] Seed rows present
+### 2. Config
+- [ ] JWT_SECRET set
+## Smoke Tests
+#### List Agents
+- [ ] Returns 200 OK
+#### Activate Agent
+- [ ] Returns 200 OK
+- [ ] Returns 200 OK
+`
+
+describe('item ids', () => {
+  it('are the path of slugs from phase to item text', () => {
+    assert.deepEqual(
+      parse(BASE).checklist.items.map((i) => i.id),
+      [
+        'pre-deployment/database/tables-exist',
+        'pre-deployment/database/seed-rows-present',
+        'pre-deployment/config/jwt-secret-set',
+        'smoke-tests/list-agents/returns-200-ok',
+        'smoke-tests/activate-agent/returns-200-ok',
+        'smoke-tests/activate-agent/returns-200-ok~2',
+      ],
+    )
+  })
+
+  it('are unique when two items have identical text', () => {
+    const ids = parse('## P\n- [ ] same\n- [ ] same\n- [ ] same\n').checklist.items.map((i) => i.id)
+    assert.deepEqual(ids, ['p/same', 'p/same~2', 'p/same~3'])
+  })
+
+  it('survive items added, removed and reworded elsewhere', () => {
+    const before = idsByText(BASE)
+    const edited = BASE.replace('- [ ] Tables exist\n', '- [ ] Backup taken\n- [ ] Tables exist\n')
+      .replace('- [ ] Seed rows present', '- [ ] Seed rows are present in every tenant')
+      .replace('- [ ] JWT_SECRET set\n', '')
+    const after = idsByText(edited)
+    for (const text of ['Tables exist']) assert.equal(after.get(text), before.get(text))
+    assert.equal(after.get('Returns 200 OK'), before.get('Returns 200 OK'))
+  })
+
+  it('survive sections being added before them and renumbered', () => {
+    const renumbered = BASE.replace(
+      '## Pre-Deployment\n',
+      '## Pre-Deployment\n### 1. Access\n- [ ] VPN up\n',
+    )
+      .replace('### 1. Database', '### 2. Database')
+      .replace('### 2. Config', '### 3. Config')
+    const before = parse(BASE).checklist.items.map((i) => i.id)
+    const after = parse(renumbered).checklist.items.map((i) => i.id)
+    assert.deepEqual(after.slice(1), before)
+  })
+
+  it('survive whole sections being moved', () => {
+    const moved = BASE.replace(
+      /## Pre-Deployment\n([\s\S]*?)## Smoke Tests\n([\s\S]*)$/,
+      '## Smoke Tests\n$2## Pre-Deployment\n$1',
+    )
+    assert.deepEqual(
+      new Set(parse(moved).checklist.items.map((i) => i.id)),
+      new Set(parse(BASE).checklist.items.map((i) => i.id)),
+    )
+  })
+
+  it('follow an explicit id: directive wherever the item goes', () => {
+    const a = parse('## P\n- [ ] Stack healthy <!-- id: stack -->\n').checklist.items[0]
+    const b = parse('## Q\n### G\n- [ ] The stack is healthy now <!-- id: stack -->\n').checklist
+      .items[0]
+    assert.equal(a?.id, 'stack')
+    assert.equal(b?.id, 'stack')
+    assert.equal(b?.hasExplicitId, true)
+  })
+
+  it('fold accents and drop emoji, so Portuguese and decorated text still read', () => {
+    const items = parse(
+      '## Validação Pós-Deploy\n- [ ] Tabela `tenant_users` criada ✅\n- [ ] 🚀\n',
+    ).checklist.items
+    assert.equal(items[0]?.id, 'validacao-pos-deploy/tabela-tenant-users-criada')
+    assert.match(items[1]?.id ?? '', /^validacao-pos-deploy\/x[0-9a-f]{8}$/)
+  })
+
+  it('stay stable in a real seed when an item is inserted at the top', () => {
+    const seed = readSeed('003_fa378dcafbaacd4c.txt')
+    const edited = seed.replace(
+      '### Environment Setup\n',
+      '### Environment Setup\n- [ ] Laptop charged\n',
+    )
+    const before = parse(seed).checklist.items.map((i) => i.id)
+    const after = parse(edited).checklist.items.map((i) => i.id)
+    assert.deepEqual(after.slice(1), before)
+  })
+})

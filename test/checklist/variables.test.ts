@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { planChecklist } from '../../src/checklist/plan.ts'
+import {
+  createLookup,
+  parseTemplate,
+  resolveTemplate,
+  TemplateSyntaxError,
+  varsFor,
+} from '../../src/checklist/variables.ts'
+import { parse, problemLines } from '../helpers/fixtures.ts'
+
+describe('templates', () => {
+  it('split text from ${env}, vars, ${env:NAME} and check outputs', () => {
+    assert.deepEqual(
+      parseTemplate('a${env}b${stack}c${env:HOME}d${api.outputs.Url}$${lit}').map((p) =>
+        p.type === 'text' ? p.text : p.ref,
+      ),
+      [
+        'a',
+        { type: 'environment' },
+        'b',
+        { type: 'var', name: 'stack' },
+        'c',
+        { type: 'process-env', name: 'HOME' },
+        'd',
+        { type: 'output', itemId: 'api', key: 'Url' },
+        '${lit}',
+      ],
+    )
+  })
+
+  it('reject what they cannot read, saying where', () => {
+    const offsetOf = (template: string) => {
+      try {
+        parseTemplate(template)
+        return null
+      } catch (error) {
+        assert.ok(error instanceof TemplateSyntaxError)
+        return [error.offset, error.message]
+      }
+    }
+    assert.deepEqual(offsetOf('x${open'), [1, "unclosed '${' (add a '}')"])
+    assert.deepEqual(offsetOf('${}'), [0, "empty '${}'"])
+    assert.deepEqual(offsetOf('${a b}'), [0, "'${a b}' is not a reference this tool knows"])
+    assert.deepEqual(offsetOf('${env:1X}'), [0, "'1X' is not an environment variable name"])
+  })
+
+  it('resolve with fallbacks, and escape only substituted values', () => {
+    const lookup = createLookup({
+      environment: 'prod',
+      vars: { region: 'eu-west-1', stack: 'App-${env}-${region}', loop: '${loop}' },
+      processEnv: { USER: "o'neil" },
+      output: (id, key) => (id === 'api' && key === 'Url' ? 'https://api' : undefined),
+    })
+    const quote = (v: string) => `'${v.replaceAll("'", `'\\''`)}'`
+    assert.equal(resolveTemplate(parseTemplate('${stack}'), lookup).value, 'App-prod-eu-west-1')
+    assert.equal(
+      resolveTemplate(parseTemplate('${api.outputs.Url}/health'), lookup).value,
+      'https://api/health',
+    )
+    assert.equal(
+      resolveTemplate(parseTemplate('echo ${env:USER}'), lookup, quote).value,
+      `echo 'o'\\''neil'`,
+    )
+    assert.equal(resolveTemplate(parseTemplate('${env:NOPE:-dflt}'), lookup).value, 'dflt')
+    const missing = resolveTemplate(parseTemplate('${loop} ${env:NOPE}'), lookup).missing
+    assert.deepEqual(
+      missing.map((m) => m.source),
+      ['${loop}', '${env:NOPE}'],
+    )
+  })
+
+  it('take per-environment overrides over the base vars', () => {
+    const front = { vars: { region: 'us-east-1', a: '1' }, env: { prod: { region: 'eu-west-1' } } }
+    assert.deepEqual(varsFor(front, 'prod'), { region: 'eu-west-1', a: '1' })
+    assert.deepEqual(varsFor(front, 'dev'), { region: 'us-east-1', a: '1' })
+  })
+})
+
+describe('variables in a checklist', () => {
+  const checklist = (vars: string, body: string) => `---\n${vars}\n---\n## P\n${body}\n`
+
+  it('resolve for the chosen environment in the plan', () => {
+    const { checklist: parsed, problems } = parse(
+      checklist(
+        'vars: { stack: "SessionManagement-${env}", region: us-east-1 }\nenv: { prod: { region: eu-west-1 } }',
+        '- [ ] s <!-- id: s; check: cfn.stack name=${stack} region=${region} -->\n- [ ] h <!-- check: http url=${s.outputs.ApiUrl}/health bearer=${env:TOKEN} -->',
+      ),
+    )
+    assert.deepEqual(problems, [])
+    const items = planChecklist(parsed, 'prod').phases[0]?.items ?? []
+    assert.deepEqual(
+      items.map((i) => i.params),
+      [
+        { name: 'SessionManagement-prod', region: 'eu-west-1' },
+        // Outputs exist only after the stack check; env vars may be secrets: both stay as written.
+        { url: '${s.outputs.ApiUrl}/health', bearer: '${env:TOKEN}' },
+      ],
+    )
+  })
+
+  it('that are undefined are errors at the parameter, naming the environment when only some lack it', () => {
+    const result = parse(
+      checklist(
+        'environments: [dev, prod]\nenv: { prod: { account: "123" } }',
+        '- [ ] x <!-- check: cfn.stack name=${nope} -->\n- [ ] y <!-- check: cfn.stack name=app-${account} -->',
+      ),
+    )
+    assert.deepEqual(problemLines(result), [
+      '6:31 error ${nope} is not defined',
+      '7:31 error ${account} is not defined for dev',
+    ])
+    assert.match(result.problems[1]?.hint ?? '', /defined for prod; add it to vars or to env\.dev/)
+  })
+
+  it('need not be defined in environments the item does not apply to', () => {
+    const result = parse(
+      checklist(
+        'env: { prod: { account: "123" } }',
+        '- [ ] y <!-- check: cfn.stack name=app-${account}; only: prod -->',
+      ),
+    )
+    assert.deepEqual(result.problems, [])
+  })
+
+  it('are validated once resolved', () => {
+    const result = parse(
+      checklist('vars: { p: "80a" }', '- [ ] x <!-- check: tcp host=h port=${p} -->'),
+    )
+    assert.deepEqual(problemLines(result), [
+      "5:32 error tcp port=${p} = '80a': expected a whole number",
+    ])
+  })
+
+  it('that refer to themselves or to missing vars are errors where they are defined', () => {
+    const result = parse(checklist('vars:\n  a: "${b}"\n  b: "${a}"\n  c: "${zz}"', '- [ ] x'))
+    assert.deepEqual(problemLines(result), [
+      "3:6 error var 'a' refers to itself",
+      "4:6 error var 'b' refers to itself",
+      "5:6 error var 'c' uses ${zz}, which is not defined for dev",
+      "5:6 error var 'c' uses ${zz}, which is not defined for staging",
+      "5:6 error var 'c' uses ${zz}, which is not defined for prod",
+    ])
+  })
+
+  it('naming an output of an unknown item, or of a manual item, are errors', () => {
+    const result = parse(
+      checklist(
+        'title: t',
+        '- [ ] m <!-- id: m -->\n- [ ] x <!-- check: http url=${ghost.outputs.Url} -->\n- [ ] y <!-- check: http url=${m.outputs.Url} -->',
+      ),
+    )
+    assert.deepEqual(problemLines(result), [
+      "6:26 error ${ghost.outputs.Url}: no item has id 'ghost'",
+      "7:26 error ${m.outputs.Url}: item 'm' has no check, so no outputs",
+    ])
+  })
+})
+
+describe('front matter', () => {
+  it('reports YAML syntax errors at the file line', () => {
+    const result = parse('---\ntitle: ok\nvars: [unclosed\n---\n## P\n- [ ] x\n')
+    assert.equal(result.hasErrors, true)
+    assert.match(problemLines(result)[0] ?? '', /^[34]:\d+ error front matter: /)
+  })
+
+  it('reports values of the wrong shape, and warns about unknown keys', () => {
+    const result = parse(
+      '---\nenvironments: dev staging\nvars: [a]\nowner: me\n---\n## P\n- [ ] x\n',
+    )
+    assert.deepEqual(problemLines(result), [
+      "2:15 error front matter 'environments': 'dev staging' is not an environment name",
+      "3:7 error front matter 'vars': expected names with text values",
+      "4:1 warning front matter key 'owner' is not used by deploy-wizard",
+    ])
+  })
+
+  it('gives the title and environments', () => {
+    const { checklist } = parse(
+      '---\ntitle: From YAML\nenvironments: [qa, prod]\n---\n# From heading\n## P\n- [ ] x\n',
+    )
+    assert.equal(checklist.title, 'From YAML')
+    assert.deepEqual(checklist.environments, ['qa', 'prod'])
+  })
+})

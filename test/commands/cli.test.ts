@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { runCli } from '../helpers/cli.ts'
+import { SEEDS, seedPath } from '../helpers/fixtures.ts'
+
+async function tempChecklist(markdown: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'dw-cli-'))
+  const file = join(dir, 'checklist.md')
+  await writeFile(file, markdown)
+  return file
+}
+
+describe('deploy-wizard --help and --version', () => {
+  it('prints the version from package.json', async () => {
+    const { code, stdout } = await runCli(['--version'])
+    assert.equal(code, 0)
+    assert.match(stdout, /^\d+\.\d+\.\d+\n$/)
+  })
+
+  it('lists every command, and each command has its own help', async () => {
+    const top = await runCli(['--help'])
+    assert.equal(top.code, 0)
+    assert.match(top.stdout, /validate \[options\] <file\.\.\.>/)
+    assert.match(top.stdout, /plan \[options\] <file>/)
+    assert.match(top.stdout, /Exit codes: 0 success · 1 problems or failed checks · 2 bad usage/)
+    for (const command of ['validate', 'plan']) {
+      const help = await runCli([command, '--help'])
+      assert.equal(help.code, 0, command)
+      assert.match(help.stdout, new RegExp(`^Usage: deploy-wizard ${command} `), command)
+    }
+  })
+
+  it('exits 2 on an unknown command or option, without a stack trace', async () => {
+    for (const args of [['deploy'], ['validate', '--nope', 'x.md'], ['plan', 'x.md']]) {
+      const { code, stderr } = await runCli(args)
+      assert.equal(code, 2, args.join(' '))
+      assert.match(stderr, /^error: /, args.join(' '))
+      assert.doesNotMatch(stderr, /\n\s+at /)
+    }
+  })
+})
+
+describe('deploy-wizard validate', () => {
+  it('passes the five seed checklists with a summary line each', async () => {
+    const { code, stdout } = await runCli(['validate', ...SEEDS.map(seedPath)])
+    assert.equal(code, 0)
+    const lines = stdout.trim().split('\n')
+    assert.equal(lines.length, 5)
+    assert.match(
+      lines[0] ?? '',
+      /^✓ .*000_b909c6aec69adf30\.txt: 7 phases, 121 items, 0 automated checks, 8 sign-off fields$/,
+    )
+  })
+
+  it('prints every problem as file:line:column and exits 1', async () => {
+    const file = await tempChecklist(
+      '## P\n- [ ] x <!-- check: tcp host=a -->\n- [ ] y <!-- chek: x -->\n',
+    )
+    const { code, stdout } = await runCli(['validate', file])
+    assert.equal(code, 1)
+    assert.equal(
+      stdout,
+      [
+        `${file}:2:14: error: tcp needs 'port='`,
+        '  hint: for example: check: tcp host=localhost port=9092',
+        `${file}:3:14: warning: 'chek' is not a directive`,
+        "  hint: did you mean 'check:'?",
+        `✗ ${file}: 1 phase, 2 items, 1 automated check, 0 sign-off fields — 1 error, 1 warning`,
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('treats warnings as errors with --strict', async () => {
+    const file = await tempChecklist('## P\n- [ ] y <!-- chek: x -->\n')
+    assert.equal((await runCli(['validate', file])).code, 0)
+    assert.equal((await runCli(['validate', '--strict', file])).code, 1)
+  })
+
+  it('prints a JSON report with --json', async () => {
+    const file = await tempChecklist('## P\n- [ ] x <!-- check: tcp host=a port=1 -->\n')
+    const { code, stdout } = await runCli(['validate', '--json', file])
+    assert.equal(code, 0)
+    const [report] = JSON.parse(stdout) as {
+      ok: boolean
+      items: number
+      checks: number
+      problems: unknown[]
+    }[]
+    assert.deepEqual(
+      [report?.ok, report?.items, report?.checks, report?.problems],
+      [true, 1, 1, []],
+    )
+  })
+
+  it('exits 2 with a hint for a file that cannot be read', async () => {
+    const { code, stdout, stderr } = await runCli(['validate', 'no/such/checklist.md'])
+    assert.equal(code, 2)
+    assert.equal(stdout, '')
+    assert.equal(
+      stderr,
+      'deploy-wizard: cannot read checklist no/such/checklist.md: no such file\n' +
+        '  give the path of a markdown checklist, for example checklists/<name>.md\n',
+    )
+  })
+
+  it('goes on past an unreadable file among several, and exits 1', async () => {
+    const { code, stdout } = await runCli(['validate', 'missing.md', seedPath(SEEDS[0])])
+    assert.equal(code, 1)
+    assert.match(stdout, /^✗ cannot read checklist missing\.md: no such file\n✓ /)
+  })
+})
+
+describe('deploy-wizard plan', () => {
+  it('shows phases, groups, automated checks and what does not apply', async () => {
+    const file = await tempChecklist(
+      [
+        '---',
+        'vars: { stack: "App-${env}" }',
+        '---',
+        '# Release',
+        '## Deploy',
+        '- [ ] Stack healthy <!-- check: cfn.stack name=${stack} -->',
+        '- [x] Tagged',
+        '### Production Only',
+        '- [ ] PITR on',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['plan', file, '--env', 'dev'])
+    assert.equal(code, 0)
+    assert.equal(
+      stdout,
+      [
+        'Release — plan for dev',
+        `${file} · 3 items · 2 apply to dev · 1 automated · 0 sign-off fields`,
+        '',
+        'Deploy (3 items)',
+        '  [~] Stack healthy',
+        '      ↳ cfn.stack name=App-dev',
+        '  [x] Tagged',
+        '  Production Only (1 item) — n/a: prod only (section "Production Only", line 8)',
+        '    [ ] PITR on  n/a',
+        '',
+        'Legend: [ ] manual · [~] automated check · [x] done in the file · n/a not for dev',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('exits 2 naming the environments a checklist has', async () => {
+    const { code, stderr } = await runCli(['plan', seedPath(SEEDS[3]), '--env', 'qa'])
+    assert.equal(code, 2)
+    assert.match(
+      stderr,
+      /'qa' is not an environment of .*\n {2}choose one of: dev, staging, prod\n$/,
+    )
+  })
+
+  it('refuses a checklist with errors, exit 1, pointing to validate', async () => {
+    const file = await tempChecklist('## P\n- [ ] x <!-- check: nope -->\n')
+    const { code, stderr } = await runCli(['plan', file, '--env', 'dev'])
+    assert.equal(code, 1)
+    assert.match(stderr, /:2:21: error: unknown check kind 'nope'\n/)
+    assert.match(stderr, /deploy-wizard validate /)
+  })
+
+  it('prints JSON with --json', async () => {
+    const { code, stdout } = await runCli(['plan', seedPath(SEEDS[2]), '--env', 'prod', '--json'])
+    assert.equal(code, 0)
+    const plan = JSON.parse(stdout) as {
+      environment: string
+      phases: { title: string; applies: boolean }[]
+    }
+    assert.equal(plan.environment, 'prod')
+    assert.deepEqual(
+      plan.phases.map((p) => p.title),
+      [
+        'Pre-Deployment',
+        'Configuration Validation',
+        'Deployment Steps',
+        'Post-Deployment',
+        'Rollback Plan',
+        'Sign-off',
+      ],
+    )
+  })
+})
+
+const ESC = String.fromCharCode(27)
+
+describe('colour', () => {
+  it('is off with NO_COLOR even when forced, and on when forced without it', async () => {
+    const plain = await runCli(['validate', seedPath(SEEDS[0])], {
+      NO_COLOR: '1',
+      FORCE_COLOR: '1',
+    })
+    assert.ok(!plain.stdout.includes(ESC))
+    const coloured = await runCli(['validate', seedPath(SEEDS[0])], {
+      NO_COLOR: undefined,
+      FORCE_COLOR: '1',
+    })
+    assert.ok(coloured.stdout.includes(`${ESC}[32m✓`))
+    const flag = await runCli(['--no-color', 'validate', seedPath(SEEDS[0])], {
+      NO_COLOR: undefined,
+      FORCE_COLOR: '1',
+    })
+    assert.ok(!flag.stdout.includes(ESC))
+  })
+})
