@@ -199,10 +199,13 @@ function parseCheck(
   for (const token of rest) {
     const eq = token.value.indexOf('=')
     if (eq <= 0 || !token.keyed) {
+      const isDirective = isDirectiveName(token.value.replace(/:$/, '').toLowerCase())
       report(
         token.offset,
         `expected key=value, found '${token.value}'`,
-        'quote a value that has spaces: key="a value"',
+        isDirective
+          ? `separate directives with ';', as in: check: … ; ${token.value} …`
+          : 'quote a value that has spaces: key="a value"',
       )
       return null
     }
