@@ -1,0 +1,248 @@
+/**
+ * The check runner: runs jobs in parallel under a global cap and a per-service
+ * cap, each with a timeout, retrying only transient failures with backoff, in
+ * `needs:` order. It knows nothing of check kinds; a job is an id, the service it
+ * talks to, what it waits for, and an async function honouring an AbortSignal.
+ *
+ * Everything it does is told through events (`check-started`, `check-progress`,
+ * `check-finished`), which the TUI, the headless reporters and the run store
+ * all consume.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import pLimit, { type LimitFunction } from 'p-limit'
+
+export type CheckStatus = 'pass' | 'fail' | 'error' | 'blocked' | 'skipped'
+
+/** What a check found. `fail`: the system is not as required; `error`: could not tell. */
+export interface CheckOutcome {
+  readonly status: 'pass' | 'fail' | 'error'
+  readonly summary: string
+  readonly details?: readonly string[]
+  readonly evidence?: Readonly<Record<string, unknown>>
+  /** Values later checks can use as `${id.outputs.KEY}`. */
+  readonly outputs?: Readonly<Record<string, string>>
+}
+
+export interface CheckResult extends Omit<CheckOutcome, 'status'> {
+  readonly status: CheckStatus
+  readonly durationMs: number
+  readonly attempts: number
+}
+
+/**
+ * Thrown by a check for a failure worth retrying: throttling, a dropped
+ * connection, a 5xx from a control plane. Anything else is final.
+ */
+export class TransientError extends Error {
+  override readonly name = 'TransientError'
+}
+
+export interface JobContext {
+  readonly signal: AbortSignal
+  /** Outputs of the jobs this one needs, by job id. */
+  readonly outputs: ReadonlyMap<string, Readonly<Record<string, string>>>
+  /** Tell the operator what the check is doing now ("UPDATE_IN_PROGRESS, waiting"). */
+  progress(message: string): void
+}
+
+export interface Job {
+  readonly id: string
+  /** Jobs sharing a service share its concurrency cap: `aws:cloudformation:us-east-1`, `pg:…`. */
+  readonly service: string
+  readonly needs: readonly string[]
+  readonly timeoutMs: number
+  run(context: JobContext): Promise<CheckOutcome>
+}
+
+export type CheckEvent =
+  | { readonly type: 'check-started'; readonly id: string; readonly attempt: number }
+  | { readonly type: 'check-progress'; readonly id: string; readonly message: string }
+  | { readonly type: 'check-finished'; readonly id: string; readonly result: CheckResult }
+
+export interface RunnerOptions {
+  /** Checks in flight at once, overall. */
+  readonly concurrency?: number
+  /** Per-service caps by service prefix (`aws:` → 8); a service matching none has only the global cap. */
+  readonly serviceCaps?: Readonly<Record<string, number>>
+  readonly retries?: number
+  /** First retry waits this long, doubling each time (with jitter). */
+  readonly retryDelayMs?: number
+  readonly signal?: AbortSignal
+  readonly onEvent?: (event: CheckEvent) => void
+  /** The clock, for durations; injected so tests and benchmarks can read it. */
+  readonly now?: () => number
+}
+
+export const DEFAULT_CONCURRENCY = 64
+export const DEFAULT_SERVICE_CAPS: Readonly<Record<string, number>> = { 'aws:': 8, 'pg:': 4 }
+
+/** Runs every job; resolves with each job's result once all have finished. */
+export async function runChecks(
+  jobs: readonly Job[],
+  options: RunnerOptions = {},
+): Promise<Map<string, CheckResult>> {
+  const now = options.now ?? (() => performance.now())
+  const emit = options.onEvent ?? (() => {})
+  const global = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY)
+  const caps = options.serviceCaps ?? DEFAULT_SERVICE_CAPS
+  const serviceLimits = new Map<string, LimitFunction>()
+  const limitFor = (service: string): LimitFunction | null => {
+    const prefix = Object.keys(caps).find((p) => service.startsWith(p))
+    if (prefix === undefined) return null
+    let limit = serviceLimits.get(service)
+    if (!limit) {
+      limit = pLimit(caps[prefix] ?? 1)
+      serviceLimits.set(service, limit)
+    }
+    return limit
+  }
+
+  const byId = new Map(jobs.map((job) => [job.id, job]))
+  const results = new Map<string, CheckResult>()
+  const outputs = new Map<string, Readonly<Record<string, string>>>()
+  const running = new Map<string, Promise<CheckResult>>()
+
+  const finish = (id: string, result: CheckResult): CheckResult => {
+    results.set(id, result)
+    if (result.outputs) outputs.set(id, result.outputs)
+    emit({ type: 'check-finished', id, result })
+    return result
+  }
+
+  const start = (job: Job): Promise<CheckResult> => {
+    const existing = running.get(job.id)
+    if (existing) return existing
+    const promise = (async () => {
+      const deps = job.needs.filter((id) => byId.has(id))
+      const depResults = await Promise.all(deps.map((id) => start(byId.get(id) as Job)))
+      const failed = deps.filter((_, i) => depResults[i]?.status !== 'pass')
+      if (failed.length > 0) {
+        const why = failed.map((id) => `${id} ${results.get(id)?.status}`).join(', ')
+        return finish(job.id, {
+          status: 'blocked',
+          summary: `blocked: ${why}`,
+          durationMs: 0,
+          attempts: 0,
+        })
+      }
+      if (options.signal?.aborted) {
+        return finish(job.id, {
+          status: 'skipped',
+          summary: 'cancelled before it started',
+          durationMs: 0,
+          attempts: 0,
+        })
+      }
+      const service = limitFor(job.service)
+      const attempt = () => global(() => runOnce(job))
+      return finish(job.id, await (service ? service(attempt) : attempt()))
+    })()
+    running.set(job.id, promise)
+    return promise
+  }
+
+  const runOnce = async (job: Job): Promise<CheckResult> => {
+    const started = now()
+    const retries = options.retries ?? 3
+    const baseDelay = options.retryDelayMs ?? 500
+    for (let attempt = 1; ; attempt++) {
+      if (options.signal?.aborted) {
+        return {
+          status: 'skipped',
+          summary: 'cancelled before it started',
+          durationMs: 0,
+          attempts: attempt - 1,
+        }
+      }
+      emit({ type: 'check-started', id: job.id, attempt })
+      const outcome = await attemptWithTimeout(job, outputs, options.signal, (message) =>
+        emit({ type: 'check-progress', id: job.id, message }),
+      )
+      const elapsed = now() - started
+      if ('transient' in outcome) {
+        const reason = outcome.transient
+        if (attempt <= retries && !options.signal?.aborted) {
+          const delay = baseDelay * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5)
+          emit({
+            type: 'check-progress',
+            id: job.id,
+            message: `${reason}; retrying (${attempt}/${retries})`,
+          })
+          try {
+            await sleep(delay, undefined, { signal: options.signal })
+          } catch {
+            // cancelled while waiting: the loop reports it
+          }
+          continue
+        }
+        return {
+          status: 'error',
+          summary: `${reason} (gave up after ${attempt} attempts)`,
+          durationMs: elapsed,
+          attempts: attempt,
+        }
+      }
+      return { ...outcome, durationMs: elapsed, attempts: attempt }
+    }
+  }
+
+  await Promise.all(jobs.map(start))
+  return results
+}
+
+type Attempt = CheckOutcome | { readonly transient: string }
+
+/** One try: the job's promise raced against its timeout and the run's cancellation. */
+async function attemptWithTimeout(
+  job: Job,
+  outputs: ReadonlyMap<string, Readonly<Record<string, string>>>,
+  parent: AbortSignal | undefined,
+  progress: (message: string) => void,
+): Promise<Attempt> {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(new TimeoutSignal(job.timeoutMs)), job.timeoutMs)
+  const onParentAbort = () => controller.abort(new CancelSignal())
+  parent?.addEventListener('abort', onParentAbort, { once: true })
+  if (parent?.aborted) onParentAbort()
+  const stopped = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
+      once: true,
+    })
+  })
+  try {
+    const visible = new Map([...outputs].filter(([id]) => job.needs.includes(id)))
+    return await Promise.race([
+      job.run({ signal: controller.signal, outputs: visible, progress }),
+      stopped,
+    ])
+  } catch (error) {
+    if (error instanceof TimeoutSignal) {
+      return { status: 'error', summary: `timed out after ${formatMs(error.ms)}` }
+    }
+    if (error instanceof CancelSignal || parent?.aborted)
+      return { status: 'error', summary: 'cancelled' }
+    if (error instanceof TransientError) return { transient: error.message }
+    return { status: 'error', summary: error instanceof Error ? error.message : String(error) }
+  } finally {
+    clearTimeout(timer)
+    parent?.removeEventListener('abort', onParentAbort)
+    // Whatever the job still holds (sockets, child processes) is told to stop.
+    if (!controller.signal.aborted) controller.abort(new CancelSignal())
+  }
+}
+
+class TimeoutSignal extends Error {
+  constructor(readonly ms: number) {
+    super(`timed out after ${ms} ms`)
+  }
+}
+
+class CancelSignal extends Error {
+  constructor() {
+    super('cancelled')
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`
+}

@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { after, before, describe, it } from 'node:test'
+import { type CheckEvent, type Job, runChecks, TransientError } from '../../src/checks/runner.ts'
+import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
+
+/** A server that answers after `delayMs` and records how many requests it held at once. */
+let server: LocalServer
+let inFlight = 0
+let peak = 0
+const peakByService = new Map<string, number>()
+const inFlightByService = new Map<string, number>()
+const hits = new Map<string, number>()
+
+before(async () => {
+  server = await startHttpServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    const service = url.searchParams.get('service') ?? ''
+    const key = url.searchParams.get('key') ?? ''
+    hits.set(key, (hits.get(key) ?? 0) + 1)
+    inFlight++
+    peak = Math.max(peak, inFlight)
+    inFlightByService.set(service, (inFlightByService.get(service) ?? 0) + 1)
+    peakByService.set(
+      service,
+      Math.max(peakByService.get(service) ?? 0, inFlightByService.get(service) ?? 0),
+    )
+    const throttleTimes = Number(url.searchParams.get('throttle') ?? 0)
+    setTimeout(
+      () => {
+        inFlight--
+        inFlightByService.set(service, (inFlightByService.get(service) ?? 1) - 1)
+        const status = (hits.get(key) ?? 0) <= throttleTimes ? 429 : 200
+        res.writeHead(status).end(status === 200 ? 'ok' : 'slow down')
+      },
+      Number(url.searchParams.get('delay') ?? 20),
+    )
+  })
+})
+after(() => server.close())
+
+function resetCounters(): void {
+  inFlight = 0
+  peak = 0
+  peakByService.clear()
+  inFlightByService.clear()
+}
+
+/** A job that asks the local server, treating 429 as throttling. */
+function httpJob(id: string, query: Record<string, string> = {}, extra: Partial<Job> = {}): Job {
+  return {
+    id,
+    service: query.service ?? 'local',
+    needs: [],
+    timeoutMs: 5_000,
+    async run({ signal }) {
+      const response = await fetch(`${server.url}/?${new URLSearchParams({ key: id, ...query })}`, {
+        signal,
+      })
+      if (response.status === 429) throw new TransientError('throttled (429)')
+      return { status: 'pass', summary: `answered ${response.status}` }
+    },
+    ...extra,
+  }
+}
+
+describe('the check runner', () => {
+  it('never has more checks in flight than the global cap', async () => {
+    resetCounters()
+    const jobs = Array.from({ length: 20 }, (_, i) => httpJob(`j${i}`, { delay: '30' }))
+    const results = await runChecks(jobs, { concurrency: 5 })
+    assert.equal(peak, 5)
+    assert.ok([...results.values()].every((r) => r.status === 'pass'))
+  })
+
+  it('caps each service on its own, below the global cap', async () => {
+    resetCounters()
+    const jobs = [
+      ...Array.from({ length: 8 }, (_, i) =>
+        httpJob(`aws${i}`, { service: 'aws:cfn:us-east-1', delay: '30' }),
+      ),
+      ...Array.from({ length: 8 }, (_, i) => httpJob(`web${i}`, { service: 'http', delay: '30' })),
+    ]
+    await runChecks(jobs, { concurrency: 10, serviceCaps: { 'aws:': 2 } })
+    assert.equal(peakByService.get('aws:cfn:us-east-1'), 2)
+    assert.ok((peakByService.get('http') ?? 0) > 2)
+  })
+
+  it('times a check out, and stops the process it started', async () => {
+    let pid: number | undefined
+    let exited: Promise<unknown> | undefined
+    const job: Job = {
+      id: 'slow',
+      service: 'local',
+      needs: [],
+      timeoutMs: 200,
+      async run({ signal }) {
+        const child = spawn('sleep', ['30'], { signal, stdio: 'ignore' })
+        child.on('error', () => {})
+        pid = child.pid
+        exited = new Promise((resolve) => child.on('exit', resolve))
+        await exited
+        return { status: 'pass', summary: 'slept' }
+      },
+    }
+    const results = await runChecks([job])
+    assert.deepEqual(
+      [results.get('slow')?.status, results.get('slow')?.summary],
+      ['error', 'timed out after 200ms'],
+    )
+    await exited
+    assert.ok(pid)
+    assert.throws(() => process.kill(pid as number, 0), { code: 'ESRCH' })
+  })
+
+  it('on cancel, stops running checks and skips the ones not started', async () => {
+    const controller = new AbortController()
+    const jobs = [
+      httpJob('running', { delay: '2000' }),
+      httpJob('waiting', {}, { needs: ['running'] }),
+    ]
+    const events: CheckEvent[] = []
+    const pending = runChecks(jobs, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        events.push(e)
+        if (e.type === 'check-started' && e.id === 'running')
+          setTimeout(() => controller.abort(), 50)
+      },
+    })
+    const results = await pending
+    assert.deepEqual(results.get('running')?.summary, 'cancelled')
+    assert.equal(results.get('running')?.status, 'error')
+    assert.equal(results.get('waiting')?.status, 'blocked')
+  })
+
+  it('blocks a check whose prerequisite failed, naming it, and never runs it', async () => {
+    let ran = false
+    const results = await runChecks([
+      {
+        id: 'stack',
+        service: 'local',
+        needs: [],
+        timeoutMs: 1000,
+        run: async () => ({ status: 'fail', summary: 'UPDATE_ROLLBACK_COMPLETE' }),
+      },
+      {
+        id: 'api',
+        service: 'local',
+        needs: ['stack'],
+        timeoutMs: 1000,
+        run: async () => {
+          ran = true
+          return { status: 'pass', summary: '' }
+        },
+      },
+    ])
+    assert.equal(ran, false)
+    assert.deepEqual(
+      [results.get('api')?.status, results.get('api')?.summary],
+      ['blocked', 'blocked: stack fail'],
+    )
+  })
+
+  it("runs a check after what it needs, with that check's outputs", async () => {
+    const order: string[] = []
+    const results = await runChecks([
+      {
+        id: 'api',
+        service: 'local',
+        needs: ['stack'],
+        timeoutMs: 1000,
+        async run({ outputs }) {
+          order.push('api')
+          return { status: 'pass', summary: `url ${outputs.get('stack')?.ApiUrl}` }
+        },
+      },
+      {
+        id: 'stack',
+        service: 'local',
+        needs: [],
+        timeoutMs: 1000,
+        async run() {
+          await new Promise((r) => setTimeout(r, 30))
+          order.push('stack')
+          return { status: 'pass', summary: 'CREATE_COMPLETE', outputs: { ApiUrl: 'https://api' } }
+        },
+      },
+    ])
+    assert.deepEqual(order, ['stack', 'api'])
+    assert.equal(results.get('api')?.summary, 'url https://api')
+  })
+
+  it('retries throttling with backoff until it passes', async () => {
+    const events: CheckEvent[] = []
+    const results = await runChecks([httpJob('throttled', { throttle: '2' })], {
+      retryDelayMs: 10,
+      onEvent: (e) => events.push(e),
+    })
+    assert.deepEqual(
+      [results.get('throttled')?.status, results.get('throttled')?.attempts],
+      ['pass', 3],
+    )
+    assert.deepEqual(
+      events
+        .filter((e) => e.type === 'check-progress')
+        .map((e) => (e.type === 'check-progress' ? e.message : '')),
+      ['throttled (429); retrying (1/3)', 'throttled (429); retrying (2/3)'],
+    )
+  })
+
+  it('gives up after the retries, and never retries a final error', async () => {
+    const results = await runChecks(
+      [
+        httpJob('always', { throttle: '99' }),
+        {
+          id: 'broken',
+          service: 'local',
+          needs: [],
+          timeoutMs: 1000,
+          run: async () => {
+            throw new Error('AccessDenied: not authorized')
+          },
+        },
+      ],
+      { retryDelayMs: 5, retries: 2 },
+    )
+    assert.deepEqual(
+      [
+        results.get('always')?.status,
+        results.get('always')?.summary,
+        results.get('always')?.attempts,
+      ],
+      ['error', 'throttled (429) (gave up after 3 attempts)', 3],
+    )
+    assert.deepEqual(
+      [
+        results.get('broken')?.status,
+        results.get('broken')?.summary,
+        results.get('broken')?.attempts,
+      ],
+      ['error', 'AccessDenied: not authorized', 1],
+    )
+  })
+
+  it('tells each check started before it finished, once finished', async () => {
+    const events: CheckEvent[] = []
+    await runChecks([httpJob('a'), httpJob('b')], { onEvent: (e) => events.push(e) })
+    for (const id of ['a', 'b']) {
+      const kinds = events.filter((e) => e.id === id).map((e) => e.type)
+      assert.deepEqual(kinds, ['check-started', 'check-finished'])
+    }
+  })
+})
