@@ -57,7 +57,19 @@ export function parseDirectiveComment(
   const body = match[1] ?? ''
   const bodyOffset = offset + 4
   const first = /^\s*([A-Za-z][\w.-]*)\s*(:|$|;)/.exec(body)
-  if (!first?.[1]) return null
+  if (!first?.[1]) {
+    // "<!-- check tcp host=a port=1 -->": a directive with its colon forgotten. An ordinary
+    // comment can start the same way ("Check this later"), so this only warns.
+    const bare = /^\s*([A-Za-z]+)\s+\S/.exec(body)
+    if (bare?.[1] && isDirectiveName(bare[1]) && bare[1] === bare[1].toLowerCase()) {
+      warn(
+        bodyOffset + body.indexOf(bare[1]),
+        `'${bare[1]}' looks like a directive without its colon`,
+        `write '${bare[1]}: …'`,
+      )
+    }
+    return null
+  }
   const firstName = first[1].toLowerCase()
   if (!isDirectiveName(firstName)) {
     const near = closest(firstName)

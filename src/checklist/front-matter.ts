@@ -168,7 +168,8 @@ function scalarMap(
   const out: Record<string, string> = {}
   for (const pair of node.items) {
     if (!isScalar(pair.key) || !isScalar(pair.value) || pair.value.value === null) return null
-    out[String(pair.key.value)] = String(pair.value.value)
+    // The text as written: YAML would read `3.10` as the number 3.1.
+    out[String(pair.key.value)] = pair.value.source ?? String(pair.value.value)
     seen(String(pair.key.value), rangeStart(pair.value))
   }
   return out

@@ -53,7 +53,13 @@ import {
   scopeFromHeading,
   scopeFromItemText,
 } from './scope.ts'
-import { type FieldDraft, fieldsInTable, fieldsInText, isSignoffTitle } from './signoff.ts'
+import {
+  type FieldDraft,
+  fieldsInTable,
+  fieldsInText,
+  isRollbackTitle,
+  isSignoffTitle,
+} from './signoff.ts'
 import { type DirectiveOffsets, validateChecklist } from './validate.ts'
 
 export interface ParseResult {
@@ -142,6 +148,7 @@ class ChecklistBuilder {
   readonly #signoff: SignoffField[] = []
   readonly #phaseIds = new IdAllocator()
   readonly #explicitIds = new Map<string, number>()
+  readonly #sectionIds = new Set<string>()
   #frontMatter: FrontMatter = {}
   #environments: readonly string[] = DEFAULT_ENVIRONMENTS
   #aliases: Aliases = buildAliases(DEFAULT_ENVIRONMENTS)
@@ -221,7 +228,18 @@ class ChecklistBuilder {
   ): SectionDraft {
     const explicit = this.#explicitId(directives)
     const base = parent ? `${parent.id}/${headingSlug(title)}` : headingSlug(title)
-    const id = explicit ?? (parent ? parent.childIds : this.#phaseIds).next(base)
+    const allocator = parent ? parent.childIds : this.#phaseIds
+    let id = explicit ?? allocator.next(base)
+    // A generated id never takes one already given, explicitly or not.
+    while (!explicit && this.#sectionIds.has(id)) id = allocator.next(base)
+    if (explicit && this.#sectionIds.has(explicit)) {
+      this.#errorAt(
+        this.#explicitIds.get(explicit) ?? 0,
+        `id '${explicit}' is already the id of another section`,
+        'choose another id',
+      )
+    }
+    this.#sectionIds.add(id)
     const inherited = parent?.scope ?? ALL
     const own = this.#ownScope(directives, () =>
       this.#inferScope ? scopeFromHeading(title, this.#aliases) : null,
@@ -245,12 +263,9 @@ class ChecklistBuilder {
       blocks: [],
       items: [],
       sections: [],
-      scope: own && own.environments === null ? ALL : intersect(inherited, ownScope),
-      role: isSignoff
-        ? 'signoff'
-        : /rollback|revers[aã]o|reverter/i.test(title)
-          ? 'rollback'
-          : 'standard',
+      // `only: all` cancels what the heading's words implied, not what encloses it.
+      scope: own && own.environments === null ? inherited : intersect(inherited, ownScope),
+      role: isSignoff ? 'signoff' : isRollbackTitle(title) ? 'rollback' : 'standard',
       isSignoff,
       childIds: new IdAllocator(),
       fieldIds: new IdAllocator(),
@@ -277,7 +292,13 @@ class ChecklistBuilder {
   /** Items written before any `##` heading go in a phase named after the checklist. */
   #implicitPhase(lineNumber: number): SectionDraft {
     if (this.#current) return this.#current
-    return this.#openSection(this.#title ?? 'Checklist', 2, lineNumber, null, [])
+    return this.#openSection(
+      this.#frontMatter.title ?? this.#title ?? 'Checklist',
+      2,
+      lineNumber,
+      null,
+      [],
+    )
   }
 
   #list(list: List, parent: ItemDraft | null): void {
@@ -449,22 +470,25 @@ class ChecklistBuilder {
     if (directives === null) return
     const section = this.#current
     if (section?.isFresh) {
-      const explicit = this.#explicitId(directives)
-      if (explicit) {
+      const idDirective = directives.find((d) => d.name === 'id')
+      if (idDirective) {
         this.#errorAt(
-          offset(node),
+          idDirective.offset,
           `'id:' on a section must be written in its heading line`,
           'write it as ## Title <!-- id: … -->',
         )
       }
+      const own = this.#ownScope(directives, () => null)
+      if (own) {
+        const inherited = section.parent?.scope ?? ALL
+        section.scope =
+          own.environments === null
+            ? inherited
+            : intersect(inherited, { environments: own.environments, reason: own.reason })
+      }
       for (const d of directives) {
-        if (d.name === 'only') {
-          const reason = `only: under "${section.title}", line ${section.line}`
-          section.scope =
-            d.environments === null
-              ? ALL
-              : intersect(section.parent?.scope ?? ALL, { environments: d.environments, reason })
-        } else if (d.name === 'signoff') {
+        if (d.name === 'only') continue
+        if (d.name === 'signoff') {
           section.isSignoff = true
           section.role = 'signoff'
         } else if (d.name !== 'id') {
@@ -508,19 +532,21 @@ class ChecklistBuilder {
           )
         })
       } else if (node.type === 'table') {
-        const [head, ...rows] = node.children.map((row) =>
-          row.children.map((cell) => plainText(cell)),
-        )
-        this.#signoff.push(
-          ...this.#fields(
-            fieldsInTable(head ?? [], rows),
-            line(node),
-            scope,
-            section.fieldIds,
-            section.id,
-            null,
-          ),
-        )
+        const [head, ...rows] = node.children
+        const header = head?.children.map((cell) => plainText(cell)) ?? []
+        for (const row of rows) {
+          const cells = row.children.map((cell) => plainText(cell))
+          this.#signoff.push(
+            ...this.#fields(
+              fieldsInTable(header, [cells]),
+              line(row),
+              scope,
+              section.fieldIds,
+              section.id,
+              null,
+            ),
+          )
+        }
       }
     }
     if (node.type === 'thematicBreak' || node.type === 'definition') return
@@ -609,12 +635,16 @@ class ChecklistBuilder {
 
   #directivesIn(node: Html): Directive[] | null {
     if (!node.value.startsWith('<!--')) return null
-    return parseDirectiveComment(
+    // Inside lists and quotes the node's value lacks the indentation and `>` of its
+    // continuation lines; map positions in the value back to the file.
+    const toSource = sourceMapper(node.value, this.#text, offset(node))
+    const directives = parseDirectiveComment(
       node.value,
-      offset(node),
-      (at, message, hint) => this.#errorAt(at, message, hint),
-      (at, message, hint) => this.#warningAt(at, message, hint),
+      0,
+      (at, message, hint) => this.#errorAt(toSource(at), message, hint),
+      (at, message, hint) => this.#warningAt(toSource(at), message, hint),
     )
+    return directives?.map((d) => mapOffsets(d, toSource)) ?? null
   }
 
   #explicitId(directives: Directive[]): string | null {
@@ -703,6 +733,27 @@ function freezeItem(d: ItemDraft): Item {
   const { childIds: _ids, fieldIds: _fields, ...item } = d
   frozen.set(d, item)
   return item
+}
+
+/** Maps an index in `value` to the file offset of the same character; `value` is `text` from `start` less container prefixes. */
+function sourceMapper(value: string, text: string, start: number): (index: number) => number {
+  const map: number[] = []
+  let j = start
+  for (let i = 0; i < value.length; i++) {
+    while (j < text.length && text[j] !== value[i]) j++
+    map.push(j)
+    j++
+  }
+  return (index) => map[index] ?? start + index
+}
+
+function mapOffsets(d: Directive, toSource: (index: number) => number): Directive {
+  const offset = toSource(d.offset)
+  if (d.name !== 'check') return { ...d, offset }
+  const paramOffsets = Object.fromEntries(
+    Object.entries(d.paramOffsets).map(([k, v]) => [k, toSource(v)]),
+  )
+  return { ...d, offset, kindOffset: toSource(d.kindOffset), paramOffsets }
 }
 
 function containsTask(node: Nodes): boolean {

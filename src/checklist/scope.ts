@@ -12,7 +12,7 @@ export const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'prod'] as const
 
 export const DEFAULT_ALIASES: Readonly<Record<string, readonly string[]>> = {
   dev: ['dev', 'development', 'desenvolvimento'],
-  staging: ['staging', 'stage', 'homologação', 'homologacao', 'hml'],
+  staging: ['staging', 'homologação', 'homologacao', 'hml'],
   prod: ['prod', 'production', 'produção', 'producao', 'prd'],
 }
 
@@ -30,12 +30,13 @@ export function buildAliases(
   environments: readonly string[],
   overrides: Readonly<Record<string, readonly string[]>> = {},
 ): Aliases {
+  // A hyphen before the word disqualifies it: "Pre-Production" names a moment, not an environment.
   const patterns = environments.map((env) => {
     const words = overrides[env] ?? DEFAULT_ALIASES[env] ?? [env]
     const alternatives = [env, ...words].map(escapeRegExp).join('|')
     return {
       env,
-      pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'iu'),
+      pattern: new RegExp(`(?<![\\p{L}\\p{N}-])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'iu'),
     }
   })
   return {

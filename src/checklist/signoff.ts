@@ -17,13 +17,20 @@ export interface FieldDraft {
   readonly choices: readonly string[]
 }
 
-const SIGNOFF_TITLE =
-  /^\s*(sign[\s-]?offs?|approvals?|assinaturas?|aprova[çc](?:ão|ao|ões|oes))\b/iu
+const NUMBERING = /^\s*(?:\d+(?:\.\d+)*[.):]?\s+)?/
+const SIGNOFF_TITLE = /^(sign[\s-]?offs?|approvals?|assinaturas?|aprova[çc](?:ão|ao|ões|oes))\b/iu
+const ROLLBACK_TITLE = /^(rollback|roll back|revers[aã]o|reverter)\b/iu
 const BLANK = /([^:_|]+?)\s*:\s*_{2,}/g
 const CHOICE = /^(.+?):\s*([^:/]{1,24}(?:\s+\/\s+[^:/]{1,24})+)\s*$/u
 
+/** "Sign-Off", "6. Sign-off", "Approvals", "Assinaturas". */
 export function isSignoffTitle(title: string): boolean {
-  return SIGNOFF_TITLE.test(title)
+  return SIGNOFF_TITLE.test(title.replace(NUMBERING, ''))
+}
+
+/** "Rollback Plan", "4. Rollback Procedure", "Reversão". */
+export function isRollbackTitle(title: string): boolean {
+  return ROLLBACK_TITLE.test(title.replace(NUMBERING, ''))
 }
 
 /** Fields written in one line of text (an item or a paragraph line), in order. */
@@ -62,7 +69,12 @@ export function fieldsInTable(
 }
 
 function typeOf(label: string): SignoffFieldType {
-  if (/(?<![\p{L}])(date|data|when|fecha|datum)(?![\p{L}])/iu.test(label)) return 'date'
+  // "Data" is Portuguese for date, but "Data Engineer" is a person.
+  if (
+    /(?<![\p{L}])(date|when|fecha|datum)(?![\p{L}])/iu.test(label) ||
+    /^data(\s+d[aeo]\b|$)/iu.test(label)
+  )
+    return 'date'
   if (/signature|assinatura|signed/i.test(label)) return 'signature'
   return 'text'
 }

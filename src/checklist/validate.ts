@@ -57,6 +57,11 @@ export function validateChecklist(checklist: Checklist, context: ValidationConte
     }
     for (const need of item.needs) {
       const target = byId.get(need)
+      if (need === item.id) {
+        const { line, column } = at(offsets.needs, item)
+        problems.error(line, column, 'an item cannot need itself')
+        continue
+      }
       const { line, column } = at(offsets.needs, item)
       if (!target)
         problems.error(
@@ -427,9 +432,9 @@ function closestKind(kind: string): string | null {
   )
 }
 
-function suggestId(id: string, byId: ReadonlyMap<string, Item>): string | undefined {
-  const matches = [...byId.keys()].filter((k) => k.endsWith(`/${id}`) || k.includes(id)).slice(0, 3)
-  return matches.length > 0
-    ? `did you mean ${matches.map((m) => `'${m}'`).join(' or ')}?`
-    : 'give the target item an id: directive'
+function suggestId(id: string, byId: ReadonlyMap<string, Item>): string {
+  const match = [...byId.values()].find((item) => item.id.endsWith(`/${id}`))
+  return match
+    ? `give the item on line ${match.line} an id: <!-- id: ${id} -->`
+    : `give the item to wait for an id: <!-- id: ${id} -->`
 }
