@@ -43,7 +43,10 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
   })
   const children = new Map<string, Item[]>()
   for (const item of checklist.items) {
-    if (item.parentId) children.set(item.parentId, [...(children.get(item.parentId) ?? []), item])
+    if (!item.parentId) continue
+    const siblings = children.get(item.parentId)
+    if (siblings) siblings.push(item)
+    else children.set(item.parentId, [item])
   }
   let applicable = 0
   let automated = 0
