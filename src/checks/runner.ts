@@ -15,7 +15,7 @@ export type CheckStatus = 'pass' | 'fail' | 'error' | 'blocked' | 'skipped'
 
 /** What a check found. `fail`: the system is not as required; `error`: could not tell. */
 export interface CheckOutcome {
-  readonly status: 'pass' | 'fail' | 'error'
+  readonly status: 'pass' | 'fail' | 'error' | 'skipped'
   readonly summary: string
   readonly details?: readonly string[]
   readonly evidence?: Readonly<Record<string, unknown>>

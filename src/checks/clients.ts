@@ -1,0 +1,103 @@
+/**
+ * Clients for the systems checks talk to, created the first time a check needs
+ * one and shared by every check with the same target. The AWS SDK and `pg` are
+ * imported here, lazily, so `validate`, `plan` and `--help` never load them.
+ *
+ * AWS configuration is the SDK's own default chain: AWS_PROFILE, SSO,
+ * AWS_REGION, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (LocalStack,
+ * moto). A `region` or `profile` from the checklist overrides it. The SDK's own
+ * retries are off: the runner retries throttling visibly, with backoff.
+ */
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation'
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
+import type { Pool, PoolConfig } from 'pg'
+
+export interface AwsTarget {
+  readonly region?: string | undefined
+  readonly profile?: string | undefined
+}
+
+interface Closable {
+  destroy(): void
+}
+
+export class Clients {
+  readonly #aws = new Map<string, Promise<Closable>>()
+  readonly #pools = new Map<string, Promise<Pool>>()
+
+  cloudFormation(target: AwsTarget): Promise<CloudFormationClient> {
+    return this.#awsClient('cloudformation', target, async (config) => {
+      const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation')
+      return new CloudFormationClient(config)
+    })
+  }
+
+  dynamoDb(target: AwsTarget): Promise<DynamoDBClient> {
+    return this.#awsClient('dynamodb', target, async (config) => {
+      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb')
+      return new DynamoDBClient(config)
+    })
+  }
+
+  secretsManager(target: AwsTarget): Promise<SecretsManagerClient> {
+    return this.#awsClient('secretsmanager', target, async (config) => {
+      const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager')
+      return new SecretsManagerClient(config)
+    })
+  }
+
+  /** A small pool per connection (host, port, database, user, TLS), shared by `pg.*` checks. */
+  pg(config: PoolConfig): Promise<Pool> {
+    const key = JSON.stringify([
+      config.connectionString,
+      config.host,
+      config.port,
+      config.database,
+      config.user,
+      config.password,
+      config.ssl,
+    ])
+    let pool = this.#pools.get(key)
+    if (!pool) {
+      pool = import('pg').then(({ default: pg }) => {
+        const created = new pg.Pool({ max: 4, idleTimeoutMillis: 5_000, ...config })
+        // An idle client losing its connection must not crash the process.
+        created.on('error', () => {})
+        return created
+      })
+      this.#pools.set(key, pool)
+    }
+    return pool
+  }
+
+  /** Closes every client and pool; the process can then exit on its own. */
+  async close(): Promise<void> {
+    const aws = [...this.#aws.values()]
+    const pools = [...this.#pools.values()]
+    this.#aws.clear()
+    this.#pools.clear()
+    await Promise.allSettled([
+      ...aws.map(async (client) => (await client).destroy()),
+      ...pools.map(async (pool) => (await pool).end()),
+    ])
+  }
+
+  #awsClient<T extends Closable>(
+    service: string,
+    target: AwsTarget,
+    create: (config: { region?: string; profile?: string; maxAttempts: number }) => Promise<T>,
+  ): Promise<T> {
+    const key = `${service}|${target.region ?? ''}|${target.profile ?? ''}`
+    let client = this.#aws.get(key)
+    if (!client) {
+      client = create({
+        ...(target.region ? { region: target.region } : {}),
+        ...(target.profile ? { profile: target.profile } : {}),
+        maxAttempts: 1,
+      })
+      this.#aws.set(key, client)
+    }
+    return client as Promise<T>
+  }
+}

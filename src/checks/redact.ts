@@ -1,0 +1,53 @@
+/**
+ * Secret values never reach a summary, detail, evidence, log or error. Every
+ * string a check produces passes through a `Redactor` that knows the secret
+ * values of this run (tokens from `${env:…}`, passwords read from a secret)
+ * and masks the shapes secrets take anyway (a URL's password, `password=…`).
+ */
+export const MASK = '***'
+
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*):([^\s@/]+)@/gi
+// `password=…`, `token: …` as a word of its own — not the tail of a name such as `dw/api-key:`.
+const KEY_VALUE =
+  /(?<![\w/.-])(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|authorization)(\s*[=:]\s*)(?:bearer\s+|basic\s+)?("[^"]*"|'[^']*'|[^\s&;,"']+)/gi
+const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi
+
+/** Masks the password in every URL of `text`: `postgres://app:***@db:5432/app`. */
+export function redactUrls(text: string): string {
+  return text.replace(URL_PASSWORD, `$1:${MASK}@`)
+}
+
+export class Redactor {
+  readonly #secrets = new Set<string>()
+  #ordered: string[] = []
+
+  /** Remembers a secret value; short values are masked only by shape, not by search. */
+  add(value: string | undefined | null): void {
+    if (!value || value.length < 4 || this.#secrets.has(value)) return
+    this.#secrets.add(value)
+    // Also its URL-encoded form, as it appears inside connection strings.
+    this.#secrets.add(encodeURIComponent(value))
+    // Longest first, so a secret containing another is masked whole.
+    this.#ordered = [...this.#secrets].sort((a, b) => b.length - a.length)
+  }
+
+  scrub(text: string): string {
+    let out = text
+    for (const secret of this.#ordered) out = out.split(secret).join(MASK)
+    return redactUrls(out)
+      .replace(KEY_VALUE, (_, key: string, sep: string) => `${key}${sep}${MASK}`)
+      .replace(BEARER, (_, scheme: string) => `${scheme} ${MASK}`)
+  }
+
+  /** Scrubs every string in a JSON-like value, keys included. */
+  scrubDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.scrub(value) as T
+    if (Array.isArray(value)) return value.map((v) => this.scrubDeep(v)) as T
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [this.scrub(k), this.scrubDeep(v)]),
+      ) as T
+    }
+    return value
+  }
+}

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { parseChecklist } from '../../src/checklist/parse.ts'
+import { Clients } from '../../src/checks/clients.ts'
+import {
+  checkJobs,
+  DEFAULT_TIMEOUT_MS,
+  findPhase,
+  selectCheckItems,
+} from '../../src/checks/jobs.ts'
+import { Redactor } from '../../src/checks/redact.ts'
+import { checklistOf, runChecklist } from '../helpers/checks.ts'
+
+const PHASES = `---
+environments: [dev, prod]
+---
+# Release
+
+## 1. Preflight
+
+- [ ] Token set <!-- id: token; check: env name=TOKEN -->
+- [ ] Prod only <!-- check: env name=PROD_ONLY; only: prod -->
+
+## 2. Deploy
+
+- [ ] Home set <!-- id: home; check: env name=HOME; needs: token -->
+- [ ] Manual step
+- [ ] Shell set <!-- id: shell; check: env name=SHELL; timeout: 2m -->
+`
+
+describe('choosing the checks to run', () => {
+  const { checklist } = parseChecklist(PHASES, { path: 'release.md' })
+
+  it('finds a phase by id, by title with or without its numbering, or by part of it', () => {
+    assert.equal(findPhase(checklist, 'preflight'), 'preflight')
+    assert.equal(findPhase(checklist, '1. Preflight'), 'preflight')
+    assert.equal(findPhase(checklist, 'Deploy'), 'deploy')
+    assert.equal(findPhase(checklist, 'depl'), 'deploy')
+    assert.equal(findPhase(checklist, 'rollback'), undefined)
+  })
+
+  it('keeps only automated items in scope for the environment', () => {
+    const ids = (env: string) => selectCheckItems(checklist, env).map((i) => i.id)
+    assert.deepEqual(ids('dev'), ['token', 'home', 'shell'])
+    assert.deepEqual(ids('prod'), ['token', 'preflight/prod-only', 'home', 'shell'])
+  })
+
+  it('adds what the chosen items need, from other phases too, in checklist order', () => {
+    const ids = (filter: Parameters<typeof selectCheckItems>[2]) =>
+      selectCheckItems(checklist, 'dev', filter).map((i) => i.id)
+    assert.deepEqual(ids({ phases: ['deploy'] }), ['token', 'home', 'shell'])
+    assert.deepEqual(ids({ only: ['shell'] }), ['shell'])
+    assert.deepEqual(ids({ only: ['home'] }), ['token', 'home'])
+  })
+
+  it("gives each job the item's timeout, else the run's, else the kind's, else 30s", () => {
+    const items = selectCheckItems(checklist, 'dev')
+    const options = {
+      environment: 'dev',
+      processEnv: {},
+      clients: new Clients(),
+      redactor: new Redactor(),
+      cwd: '.',
+      commands: 'run' as const,
+    }
+    const timeouts = (extra: object) =>
+      Object.fromEntries(
+        checkJobs(checklist, items, { ...options, ...extra }).map((j) => [j.id, j.timeoutMs]),
+      )
+    assert.deepEqual(timeouts({}), {
+      token: DEFAULT_TIMEOUT_MS,
+      home: DEFAULT_TIMEOUT_MS,
+      shell: 120_000,
+    })
+    assert.deepEqual(timeouts({ timeoutMs: 5000 }), { token: 5000, home: 5000, shell: 120_000 })
+  })
+})
+
+describe('resolving parameters when a check starts', () => {
+  it('reports a missing environment variable as an error with the fix', async () => {
+    const run = await runChecklist(checklistOf('tcp host=localhost port=${env:DW_TEST_PORT}'), {
+      processEnv: {},
+    })
+    const result = run.result()
+    assert.equal(result.status, 'error')
+    assert.equal(result.summary, '${env:DW_TEST_PORT} has no value')
+    assert.match(result.details?.[0] ?? '', /set the environment variable DW_TEST_PORT/)
+  })
+
+  it('uses a fallback when the variable is unset', async () => {
+    const run = await runChecklist(checklistOf('env name=${env:DW_NAME:-DW_PRESENT}'), {
+      processEnv: { DW_PRESENT: 'yes-it-is' },
+    })
+    assert.equal(run.result().status, 'pass', run.result().summary)
+  })
+
+  it('validates values known only at run time with the kind’s schema', async () => {
+    const run = await runChecklist(checklistOf('tcp host=localhost port=${env:DW_TEST_PORT}'), {
+      processEnv: { DW_TEST_PORT: 'eighty' },
+    })
+    assert.equal(run.result().status, 'error')
+    assert.equal(run.result().summary, 'bad parameter port: expected a whole number')
+  })
+
+  it('reports untrusted commands as skipped and blocks what needs them', async () => {
+    const markdown = `# T\n\n## Build\n\n- [ ] Build <!-- id: build; check: command run="touch built" -->\n- [ ] After <!-- check: env name=HOME; needs: build -->\n`
+    const run = await runChecklist(markdown, { commands: 'skip', processEnv: { HOME: '/root' } })
+    assert.equal(run.results.get('build')?.status, 'skipped')
+    assert.match(run.results.get('build')?.summary ?? '', /not trusted/)
+    assert.equal(run.result('/after').status, 'blocked')
+    assert.equal(run.result('/after').summary, 'blocked: build skipped')
+  })
+
+  it('masks the value of any sensitive-looking environment variable in every output', async () => {
+    const secret = 'tok-9f8e7d6c5b4a'
+    const run = await runChecklist(
+      checklistOf('command run="echo token is $DW_API_TOKEN; exit 3"'),
+      {
+        processEnv: { PATH: process.env.PATH, DW_API_TOKEN: secret },
+      },
+    )
+    assert.equal(run.result().status, 'fail')
+    assert.doesNotMatch(run.everything, new RegExp(secret))
+    assert.match(run.everything, /token is \*\*\*/)
+  })
+})
