@@ -1,17 +1,126 @@
+/**
+ * `secret`: a Secrets Manager secret exists, is not scheduled for deletion, and
+ * rotates (or not) as asked. It calls DescribeSecret only: the value is never
+ * read, so it cannot leak, and the role needs no secretsmanager:GetSecretValue.
+ */
+import type { DescribeSecretResponse, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { z } from 'zod'
-import { defineCheck } from '../kind.ts'
+import { type CheckContext, defineCheck, fail, pass } from '../kind.ts'
 import { awsTarget, bool, text } from '../params.ts'
+import type { CheckOutcome } from '../runner.ts'
+import { awsCall, awsErrorName, awsErrorOutcome } from './errors.ts'
+import { awsService, regionOf, targetOf } from './target.ts'
+
+const params = z
+  .object({
+    name: text(),
+    rotation: bool().optional(),
+    ...awsTarget,
+  })
+  .strict()
+
+type Params = z.output<typeof params>
 
 export const secret = defineCheck({
   kind: 'secret',
   description:
     'Secrets Manager secret exists, is not scheduled for deletion, and rotates if asked; its value is never read',
-  params: z
-    .object({
-      name: text(),
-      rotation: bool().optional(),
-      ...awsTarget,
-    })
-    .strict(),
+  params,
   example: 'check: secret name=/alquimista/${env}/aurora/credentials',
+  service: (p, { env }) => awsService('secretsmanager', p, env),
+  async run(p, ctx) {
+    try {
+      return await checkSecret(p, ctx)
+    } catch (caught) {
+      return awsErrorOutcome(caught, { signal: ctx.signal, profile: p.profile })
+    }
+  },
 })
+
+async function checkSecret(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
+  const client = await ctx.clients.secretsManager(targetOf(p, ctx.env))
+  const found = await describeSecret(client, p.name, ctx.signal)
+  if (!found) {
+    const region = regionOf(p, ctx.env)
+    return fail(`secret ${p.name} does not exist`, {
+      details: [`check the secret name or ARN and the region${region ? ` (${region})` : ''}`],
+    })
+  }
+  const evidence = evidenceOf(found)
+  // Each as [what the summary says after the name, the detail line]. The summary
+  // never puts a colon right after the name: names like `prod/db-password` would
+  // read as `password: value` to the redactor and be masked.
+  const unmet: (readonly [string, string])[] = []
+  if (found.DeletedDate) {
+    const when = `scheduled for deletion on ${day(found.DeletedDate)}`
+    unmet.push([`is ${when}`, when])
+  }
+  const rotates = found.RotationEnabled === true
+  if (p.rotation === true && !rotates) {
+    unmet.push(['does not rotate', 'rotation is not enabled (expected on)'])
+  }
+  if (p.rotation === false && rotates) {
+    unmet.push(['rotates (expected no rotation)', 'rotation is enabled (expected off)'])
+  }
+  const [first, ...rest] = unmet
+  if (first !== undefined) {
+    const restore = found.DeletedDate
+      ? [`to keep it: aws secretsmanager restore-secret --secret-id ${p.name}`]
+      : []
+    const more = rest.length > 0 ? ` (and ${rest.length} more)` : ''
+    return fail(`secret ${p.name} ${first[0]}${more}`, {
+      details: [...unmet.map(([, detail]) => detail), ...restore],
+      evidence,
+    })
+  }
+  return pass(`${p.name} exists, ${rotationSummary(found)}`, { evidence })
+}
+
+/** The secret's metadata, or undefined when Secrets Manager has no such secret. */
+async function describeSecret(
+  client: SecretsManagerClient,
+  name: string,
+  signal: AbortSignal,
+): Promise<DescribeSecretResponse | undefined> {
+  const { DescribeSecretCommand } = await import('@aws-sdk/client-secrets-manager')
+  return awsCall('secretsmanager:DescribeSecret', async () => {
+    try {
+      return await client.send(new DescribeSecretCommand({ SecretId: name }), {
+        abortSignal: signal,
+      })
+    } catch (caught) {
+      if (awsErrorName(caught) === 'ResourceNotFoundException') return undefined
+      throw caught
+    }
+  })
+}
+
+function rotationSummary(found: DescribeSecretResponse): string {
+  if (!found.RotationEnabled) {
+    return found.LastChangedDate ? `last changed ${day(found.LastChangedDate)}` : 'no rotation'
+  }
+  return found.LastRotatedDate
+    ? `rotation on, last rotated ${day(found.LastRotatedDate)}`
+    : 'rotation on, not rotated yet'
+}
+
+/** Metadata only: names and dates, never a value or version contents. */
+function evidenceOf(found: DescribeSecretResponse): Record<string, unknown> {
+  return {
+    arn: found.ARN,
+    name: found.Name,
+    rotationEnabled: found.RotationEnabled === true,
+    ...(found.RotationRules?.AutomaticallyAfterDays
+      ? { rotateEveryDays: found.RotationRules.AutomaticallyAfterDays }
+      : {}),
+    ...(found.LastChangedDate ? { lastChanged: found.LastChangedDate.toISOString() } : {}),
+    ...(found.LastRotatedDate ? { lastRotated: found.LastRotatedDate.toISOString() } : {}),
+    ...(found.NextRotationDate ? { nextRotation: found.NextRotationDate.toISOString() } : {}),
+    ...(found.DeletedDate ? { deletionDate: found.DeletedDate.toISOString() } : {}),
+  }
+}
+
+/** `2025-03-14`: a date an operator reads at a glance (UTC). */
+function day(date: Date): string {
+  return date.toISOString().slice(0, 10)
+}

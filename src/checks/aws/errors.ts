@@ -1,0 +1,189 @@
+/**
+ * What an AWS SDK error means for a check, in words an operator can act on.
+ *
+ * Throttling, 5xx answers and dropped connections are worth another try: they
+ * become a TransientError, which the runner retries with backoff. Everything
+ * else becomes an `error` outcome (we could not tell whether the system is as
+ * required) with a next step where there is one. Messages name the API call and
+ * the endpoint, never the credentials: for signature and token errors AWS's own
+ * text is left out, because some services echo the key id or string-to-sign.
+ */
+import { error } from '../kind.ts'
+import { type CheckOutcome, TransientError } from '../runner.ts'
+
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+])
+
+/** Rejected credentials, each with the next step that fixes it. */
+const REJECTED_CREDENTIALS: Readonly<Record<string, string>> = {
+  ExpiredToken: 'the AWS session has expired',
+  ExpiredTokenException: 'the AWS session has expired',
+  InvalidClientTokenId: 'AWS does not recognise the access key',
+  UnrecognizedClientException: 'AWS does not recognise the access key or session token',
+  SignatureDoesNotMatch: 'AWS rejected the request signature',
+  InvalidSignatureException: 'AWS rejected the request signature',
+  IncompleteSignature: 'AWS rejected the request signature',
+}
+
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'AuthorizationError',
+])
+
+/** Connection failures that a second try may not meet. */
+const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED'])
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+])
+
+const CREDENTIALS_HINT =
+  'set AWS_PROFILE, run `aws sso login`, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY'
+const GENERIC_NO_CREDENTIALS = 'Could not load credentials from any providers'
+
+/** An AWS call that failed, tagged with the IAM action it needed. */
+export class AwsCallError extends Error {
+  override readonly name = 'AwsCallError'
+  constructor(
+    readonly action: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${action} failed`)
+  }
+}
+
+/**
+ * Runs one AWS call, tagging a failure with its IAM action (`dynamodb:DescribeTable`)
+ * so an access-denied error can say which permission the role lacks.
+ */
+export async function awsCall<T>(action: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send()
+  } catch (cause) {
+    throw new AwsCallError(action, cause)
+  }
+}
+
+/** The AWS error code (`ResourceNotFoundException`) of an SDK error, if it is one. */
+export function awsErrorName(caught: unknown): string | undefined {
+  const e = caught instanceof AwsCallError ? caught.cause : caught
+  return e instanceof Error ? e.name : undefined
+}
+
+interface ErrorContext {
+  readonly signal: AbortSignal
+  readonly profile?: string | undefined
+}
+
+/**
+ * The outcome for an error thrown while talking to AWS. Throws a TransientError
+ * for what is worth retrying, and rethrows when the check was aborted (the runner
+ * reports the timeout or the cancel itself).
+ */
+export function awsErrorOutcome(caught: unknown, context: ErrorContext): CheckOutcome {
+  if (context.signal.aborted) throw caught
+  const action = caught instanceof AwsCallError ? caught.action : undefined
+  const cause = caught instanceof AwsCallError ? caught.cause : caught
+  const e = asErrorLike(cause)
+  const call = action ?? 'the AWS call'
+
+  if (e.name === 'CredentialsProviderError' || e.name === 'TokenProviderError') {
+    return noCredentials(e, context.profile)
+  }
+  if (e.message === 'Region is missing') {
+    return error("no AWS region: set AWS_REGION or `region` in the checklist's front matter vars")
+  }
+  const status = e.$metadata?.httpStatusCode
+  if (THROTTLING.has(e.name) || status === 429) {
+    throw new TransientError(`AWS throttled ${call} (${e.name})`)
+  }
+  const rejected = REJECTED_CREDENTIALS[e.name]
+  if (rejected) return rejectedCredentials(e.name, rejected, context.profile)
+  if (ACCESS_DENIED.has(e.name)) {
+    return error(`access denied: the AWS identity may not call ${call}`, {
+      details: [
+        `grant ${call} to the role or user, or use a profile that has it`,
+        ...(e.message ? [`AWS said: ${e.message}`] : []),
+      ],
+    })
+  }
+  if (status !== undefined && status >= 500) {
+    throw new TransientError(`AWS answered ${call} with HTTP ${status} (${e.name})`)
+  }
+  const code = networkCode(e)
+  if (code && DROPPED.has(code)) throw new TransientError(`${call}: connection dropped (${code})`)
+  if (code && UNREACHABLE.has(code)) {
+    return error(`cannot reach ${endpointOf(e) ?? 'the AWS endpoint'}`, {
+      details: [
+        `${code} calling ${call}: check the network, the region, and AWS_ENDPOINT_URL if set`,
+      ],
+    })
+  }
+  const why = e.message || e.name
+  return error(action ? `${action} failed: ${why}` : why)
+}
+
+function noCredentials(e: ErrorLike, profile: string | undefined): CheckOutcome {
+  const summary = profile ? `no AWS credentials for profile ${profile}` : 'no AWS credentials'
+  // The chain's own words help when they are specific ("SSO session has expired").
+  const specific = e.message && e.message !== GENERIC_NO_CREDENTIALS ? [e.message] : []
+  return error(summary, { details: [CREDENTIALS_HINT, ...specific] })
+}
+
+function rejectedCredentials(
+  code: string,
+  what: string,
+  profile: string | undefined,
+): CheckOutcome {
+  const where = profile ? `profile ${profile}` : 'AWS_PROFILE or AWS_ACCESS_KEY_ID'
+  const next = code.startsWith('Expired')
+    ? 'run `aws sso login` (or refresh AWS_SESSION_TOKEN) and try again'
+    : code.includes('Signature')
+      ? `check that the secret access key belongs to the access key (${where}) and that the clock is right`
+      : `check ${where}; for SSO run \`aws sso login\`; a session token must be set with temporary keys`
+  return error(`${what} (${code})`, { details: [next] })
+}
+
+interface ErrorLike {
+  readonly name: string
+  readonly message: string
+  readonly code?: string
+  readonly address?: string
+  readonly port?: number
+  readonly hostname?: string
+  readonly errors?: readonly unknown[]
+  readonly $metadata?: { readonly httpStatusCode?: number }
+}
+
+function asErrorLike(value: unknown): ErrorLike {
+  if (value instanceof Error) return value as unknown as ErrorLike
+  return { name: 'Error', message: String(value) }
+}
+
+/** A Node network error code, also from inside an AggregateError (IPv6 and IPv4 both tried). */
+function networkCode(e: ErrorLike): string | undefined {
+  if (e.code) return e.code
+  const inner = e.errors?.map(asErrorLike).find((x) => x.code)
+  return inner?.code
+}
+
+function endpointOf(e: ErrorLike): string | undefined {
+  const target = e.address || e.hostname ? e : e.errors?.map(asErrorLike).find((x) => x.address)
+  if (!target) return undefined
+  const host = target.address ?? target.hostname
+  return target.port ? `${host}:${target.port}` : host
+}

@@ -1,0 +1,428 @@
+/**
+ * The AWS check kinds against what moto cannot do: a server of ours speaking the
+ * AWS wire protocols (test/helpers/aws-fault-server.ts) scripted per test with
+ * rolled-back and in-progress stacks, throttling, 5xx, dropped and never-answered
+ * requests and rejected credentials; plus no credentials, no region and an
+ * endpoint nobody listens on. The SDK is pointed at the server with
+ * AWS_ENDPOINT_URL for the whole file; tests that need another environment
+ * change process.env for their run only (clients are created per run).
+ */
+import assert from 'node:assert/strict'
+import { after, describe, it } from 'node:test'
+import { freePort } from '../backends/start.ts'
+import {
+  type AwsReply,
+  startAwsFaultServer,
+  useAwsEndpoint,
+  withEnv,
+} from '../helpers/aws-fault-server.ts'
+import { checklistOf, runChecklist } from '../helpers/checks.ts'
+
+const fault = await startAwsFaultServer()
+useAwsEndpoint(fault.url)
+after(() => fault.close())
+
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/api/6f1c2e40'
+const THROTTLED: AwsReply = { error: 'Throttling', message: 'Rate exceeded', status: 400 }
+
+function stack(status: string, extra: Record<string, unknown> = {}): AwsReply {
+  return {
+    result: {
+      Stacks: [
+        {
+          StackName: 'api',
+          StackId: STACK_ID,
+          CreationTime: new Date('2025-01-10T09:00:00Z'),
+          StackStatus: status,
+          ...extra,
+        },
+      ],
+    },
+  }
+}
+
+function table(name: string, extra: Record<string, unknown> = {}): AwsReply {
+  return {
+    result: {
+      Table: {
+        TableName: name,
+        TableStatus: 'ACTIVE',
+        BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' },
+        ...extra,
+      },
+    },
+  }
+}
+
+function index(name: string, status: string) {
+  return { IndexName: name, IndexStatus: status }
+}
+
+function event(logicalId: string, type: string, status: string, reason?: string) {
+  const isStack = logicalId === 'api'
+  return {
+    StackId: STACK_ID,
+    StackName: 'api',
+    EventId: crypto.randomUUID(),
+    LogicalResourceId: logicalId,
+    PhysicalResourceId: isStack ? STACK_ID : `${logicalId}-physical`,
+    ResourceType: type,
+    Timestamp: new Date(),
+    ResourceStatus: status,
+    ...(reason ? { ResourceStatusReason: reason } : {}),
+  }
+}
+
+/** Progress messages the run reported, in order. */
+function progressOf(run: Awaited<ReturnType<typeof runChecklist>>): string[] {
+  return run.events.flatMap((e) => (e.type === 'check-progress' ? [e.message] : []))
+}
+
+describe('cfn.stack against stacks moto cannot produce', () => {
+  it('fails a rolled-back stack with its reason and the first resource that failed', async () => {
+    fault.script(({ action }) => {
+      if (action === 'DescribeStacks') {
+        return stack('UPDATE_ROLLBACK_COMPLETE', {
+          StackStatusReason: 'The following resource(s) failed to update: [Queue].',
+        })
+      }
+      // Newest first; the previous operation's failure must not be taken for this one's.
+      return {
+        result: {
+          StackEvents: [
+            event('api', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'),
+            event('Table', 'AWS::DynamoDB::Table', 'UPDATE_COMPLETE'),
+            event('api', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS'),
+            event('Table', 'AWS::DynamoDB::Table', 'UPDATE_FAILED', 'Resource update cancelled'),
+            event('Queue', 'AWS::SQS::Queue', 'UPDATE_FAILED', 'Queue api-jobs already exists'),
+            event('api', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'User Initiated'),
+            event('Old', 'AWS::SNS::Topic', 'CREATE_FAILED', 'an older failure'),
+          ],
+        },
+      }
+    })
+    const result = (await runChecklist(checklistOf('cfn.stack name=api'))).result()
+    assert.equal(result.status, 'fail')
+    assert.equal(
+      result.summary,
+      'stack api is UPDATE_ROLLBACK_COMPLETE: The following resource(s) failed to update: [Queue].',
+    )
+    assert.deepEqual(result.details, [
+      'first failure: Queue (AWS::SQS::Queue) UPDATE_FAILED: Queue api-jobs already exists',
+    ])
+    assert.deepEqual(
+      fault.requests.map((r) => r.action),
+      ['DescribeStacks', 'DescribeStackEvents'],
+    )
+  })
+
+  it('waits out UPDATE_IN_PROGRESS, showing the status, then passes with the outputs', async () => {
+    fault.script(({ action }, n) =>
+      action === 'DescribeStacks' && n <= 3
+        ? stack('UPDATE_IN_PROGRESS')
+        : stack('UPDATE_COMPLETE', {
+            Outputs: [{ OutputKey: 'ApiUrl', OutputValue: 'https://api.example.com' }],
+          }),
+    )
+    const run = await runChecklist(checklistOf('cfn.stack name=api outputs=ApiUrl; timeout: 2s'))
+    const result = run.result()
+    assert.equal(result.status, 'pass', result.summary)
+    assert.equal(result.summary, 'api UPDATE_COMPLETE, 1 output')
+    assert.deepEqual(result.outputs, { ApiUrl: 'https://api.example.com' })
+    const progress = progressOf(run)
+    assert.equal(progress.length, 3)
+    for (const message of progress) assert.match(message, /^UPDATE_IN_PROGRESS, waiting \(\d+s\)$/)
+    assert.equal(fault.requests.length, 4)
+  })
+
+  it('waits out a rollback in progress, then fails with the reason', async () => {
+    fault.script(({ action }, n) => {
+      if (action === 'DescribeStackEvents') return { result: { StackEvents: [] } }
+      return n <= 2
+        ? stack('UPDATE_ROLLBACK_IN_PROGRESS')
+        : stack('UPDATE_ROLLBACK_COMPLETE', { StackStatusReason: 'Resource creation cancelled' })
+    })
+    const run = await runChecklist(checklistOf('cfn.stack name=api; timeout: 2s'))
+    const result = run.result()
+    assert.equal(result.status, 'fail')
+    assert.equal(
+      result.summary,
+      'stack api is UPDATE_ROLLBACK_COMPLETE: Resource creation cancelled',
+    )
+    assert.deepEqual(result.details, [])
+    assert.match(progressOf(run)[0] ?? '', /^UPDATE_ROLLBACK_IN_PROGRESS, waiting/)
+  })
+
+  it('says what it is still waiting for just before its timeout runs out', async () => {
+    fault.script(() => stack('UPDATE_IN_PROGRESS'))
+    const result = (await runChecklist(checklistOf('cfn.stack name=api; timeout: 1s'))).result()
+    assert.equal(result.status, 'error')
+    assert.equal(result.summary, 'still UPDATE_IN_PROGRESS after 1s')
+    assert.ok(fault.requests.length > 2, `polled ${fault.requests.length} times`)
+  })
+
+  it('does not wait for a change set nobody executed (REVIEW_IN_PROGRESS)', async () => {
+    fault.script(() => stack('REVIEW_IN_PROGRESS'))
+    const result = (await runChecklist(checklistOf('cfn.stack name=api; timeout: 2s'))).result()
+    assert.equal(result.status, 'fail')
+    assert.match(result.summary, /^stack api is REVIEW_IN_PROGRESS \(expected CREATE_COMPLETE or/)
+    assert.equal(fault.requests.length, 1)
+  })
+})
+
+describe('dynamodb.table in states moto cannot produce', () => {
+  it('waits out a table and then an index being created, then passes', async () => {
+    const states: AwsReply[] = [
+      table('Sessions', { TableStatus: 'CREATING' }),
+      table('Sessions', { GlobalSecondaryIndexes: [index('by-user', 'CREATING')] }),
+    ]
+    fault.script(
+      (_, n) =>
+        states[n - 1] ??
+        table('Sessions', { GlobalSecondaryIndexes: [index('by-user', 'ACTIVE')] }),
+    )
+    const run = await runChecklist(
+      checklistOf('dynamodb.table name=Sessions gsi=by-user; timeout: 2s'),
+    )
+    const result = run.result()
+    assert.equal(result.status, 'pass', result.summary)
+    assert.equal(result.summary, 'Sessions ACTIVE, GSI by-user ACTIVE')
+    assert.deepEqual(
+      progressOf(run).map((message) => message.replace(/\(\d+s\)$/, '(…)')),
+      ['CREATING, waiting (…)', 'index by-user CREATING, waiting (…)'],
+    )
+  })
+
+  it('fails a table that is not ACTIVE and an index that is being deleted', async () => {
+    fault.script(() =>
+      table('Sessions', {
+        TableStatus: 'INACCESSIBLE_ENCRYPTION_CREDENTIALS',
+        GlobalSecondaryIndexes: [index('by-user', 'DELETING')],
+      }),
+    )
+    const result = (
+      await runChecklist(checklistOf('dynamodb.table name=Sessions gsi=by-user'))
+    ).result()
+    assert.equal(result.status, 'fail')
+    assert.deepEqual(result.details, [
+      'table is INACCESSIBLE_ENCRYPTION_CREDENTIALS (expected ACTIVE)',
+      'index by-user is DELETING (expected ACTIVE)',
+    ])
+  })
+})
+
+describe('retries', () => {
+  it('retries CloudFormation throttling, then passes', async () => {
+    fault.script((_, n) => (n <= 2 ? THROTTLED : stack('CREATE_COMPLETE')))
+    const run = await runChecklist(checklistOf('cfn.stack name=api'))
+    const result = run.result()
+    assert.equal(result.status, 'pass', result.summary)
+    assert.equal(result.attempts, 3)
+    assert.deepEqual(progressOf(run), [
+      'AWS throttled cloudformation:DescribeStacks (Throttling); retrying (1/3)',
+      'AWS throttled cloudformation:DescribeStacks (Throttling); retrying (2/3)',
+    ])
+  })
+
+  it('retries DynamoDB throttling, 5xx and a dropped connection, then passes', async () => {
+    const replies: AwsReply[] = [
+      { error: 'ProvisionedThroughputExceededException', message: 'slow down' },
+      { error: 'InternalServerError', message: 'oops', status: 500 },
+      'drop',
+    ]
+    fault.script((_, n) => replies[n - 1] ?? table('Sessions'))
+    const result = (await runChecklist(checklistOf('dynamodb.table name=Sessions'))).result()
+    assert.equal(result.status, 'pass', result.summary)
+    assert.equal(result.attempts, 4)
+    // Without ttl= or pitr=, DescribeTable is the only call.
+    assert.deepEqual(new Set(fault.requests.map((r) => r.action)), new Set(['DescribeTable']))
+  })
+
+  it('gives up with an error when the throttling does not stop', async () => {
+    fault.script(() => THROTTLED)
+    const result = (await runChecklist(checklistOf('cfn.stack name=api'))).result()
+    assert.equal(result.status, 'error')
+    assert.equal(
+      result.summary,
+      'AWS throttled cloudformation:DescribeStacks (Throttling) (gave up after 4 attempts)',
+    )
+    assert.equal(fault.requests.length, 4)
+  })
+})
+
+describe('a request that never answers', () => {
+  it('times out within the item timeout and closes its connection at once', async () => {
+    // The secret's answer waits until the client has closed the hanging table
+    // request: it arrives in time only if the timeout aborted that request,
+    // rather than the connection lingering until the clients are closed.
+    fault.script(({ service }) =>
+      service === 'dynamodb'
+        ? 'hang'
+        : fault.hangsClosed(1).then(() => ({ result: { Name: 'db', ARN: 'arn:db' } })),
+    )
+    const run = await runChecklist(
+      checklistOf('dynamodb.table name=Sessions; timeout: 300ms', 'secret name=db; timeout: 3s'),
+    )
+    const hung = run.result('check-1')
+    assert.equal(hung.status, 'error')
+    assert.equal(hung.summary, 'timed out after 300ms')
+    assert.equal(hung.attempts, 1)
+    assert.equal(run.result('check-2').status, 'pass', run.result('check-2').summary)
+    assert.equal(fault.openHangingRequests, 0)
+  })
+})
+
+describe('credentials and permissions', () => {
+  it('says the credentials were rejected, with a next step, for each service', async () => {
+    fault.script(({ service }) => {
+      if (service === 'cloudformation') {
+        return {
+          error: 'InvalidClientTokenId',
+          message: 'The security token included in the request is invalid.',
+          status: 403,
+        }
+      }
+      if (service === 'dynamodb') {
+        return { error: 'UnrecognizedClientException', message: 'The security token is invalid.' }
+      }
+      return { error: 'ExpiredTokenException', message: 'The security token has expired.' }
+    })
+    const run = await runChecklist(
+      checklistOf('cfn.stack name=api', 'dynamodb.table name=Sessions', 'secret name=db'),
+    )
+    const stackResult = run.result('check-1')
+    assert.equal(stackResult.status, 'error')
+    assert.equal(
+      stackResult.summary,
+      'AWS does not recognise the access key (InvalidClientTokenId)',
+    )
+    assert.match(stackResult.details?.[0] ?? '', /aws sso login/)
+    const tableResult = run.result('check-2')
+    assert.equal(tableResult.status, 'error')
+    assert.match(tableResult.summary, /\(UnrecognizedClientException\)$/)
+    const secretResult = run.result('check-3')
+    assert.equal(secretResult.status, 'error')
+    assert.equal(secretResult.summary, 'the AWS session has expired (ExpiredTokenException)')
+    assert.match(secretResult.details?.[0] ?? '', /^run `aws sso login`/)
+    // Rejected credentials are not retried.
+    for (const result of run.results.values()) assert.equal(result.attempts, 1)
+  })
+
+  it("does not repeat a signature error's text, which may carry the request signing details", async () => {
+    const signingDetails = 'StringToSign AWS4-HMAC-SHA256 20250110T090000Z credential-scope'
+    fault.script(() => ({ error: 'SignatureDoesNotMatch', message: signingDetails, status: 403 }))
+    const run = await runChecklist(checklistOf('cfn.stack name=api'))
+    assert.equal(run.result().summary, 'AWS rejected the request signature (SignatureDoesNotMatch)')
+    assert.ok(!run.everything.includes('StringToSign'))
+  })
+
+  it('names the API call the identity is not allowed to make', async () => {
+    fault.script(({ action }) =>
+      action === 'DescribeTimeToLive'
+        ? {
+            error: 'AccessDeniedException',
+            message:
+              'User: arn:aws:sts::123456789012:assumed-role/deployer/me is not authorized to perform: dynamodb:DescribeTimeToLive',
+          }
+        : table('Sessions'),
+    )
+    const result = (
+      await runChecklist(checklistOf('dynamodb.table name=Sessions ttl=expiresAt'))
+    ).result()
+    assert.equal(result.status, 'error')
+    assert.equal(
+      result.summary,
+      'access denied: the AWS identity may not call dynamodb:DescribeTimeToLive',
+    )
+    assert.equal(
+      result.details?.[0],
+      'grant dynamodb:DescribeTimeToLive to the role or user, or use a profile that has it',
+    )
+  })
+
+  it('errors with what to set when there are no credentials at all', async () => {
+    fault.script(() => table('Sessions'))
+    const run = await withEnv(
+      {
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_SESSION_TOKEN: undefined,
+        AWS_PROFILE: undefined,
+        AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/deploy-wizard/credentials',
+        AWS_CONFIG_FILE: '/nonexistent/deploy-wizard/config',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+      () => runChecklist(checklistOf('dynamodb.table name=Sessions', 'secret name=db profile=ops')),
+    )
+    const plain = run.result('check-1')
+    assert.equal(plain.status, 'error')
+    assert.equal(plain.summary, 'no AWS credentials')
+    assert.deepEqual(plain.details, [
+      'set AWS_PROFILE, run `aws sso login`, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
+    ])
+    assert.equal(run.result('check-2').summary, 'no AWS credentials for profile ops')
+    assert.equal(fault.requests.length, 0)
+  })
+
+  it('errors with where to set one when there is no region', async () => {
+    fault.script(() => table('Sessions'))
+    const checklist = `---
+env:
+  prod: { region: eu-west-1 }
+---
+# Deploy
+
+## Checks
+
+- [ ] Sessions table <!-- check: dynamodb.table name=Sessions -->
+`
+    const [dev, prod] = await withEnv({ AWS_REGION: undefined }, async () => [
+      (await runChecklist(checklist, { env: 'dev' })).result(),
+      (await runChecklist(checklist, { env: 'prod' })).result(),
+    ])
+    assert.equal(dev?.status, 'error')
+    assert.equal(
+      dev?.summary,
+      "no AWS region: set AWS_REGION or `region` in the checklist's front matter vars",
+    )
+    // The front matter's region for prod is used.
+    assert.equal(prod?.status, 'pass', prod?.summary)
+  })
+})
+
+describe('an endpoint nobody listens on', () => {
+  it('errors naming the endpoint it cannot reach', async () => {
+    const port = await freePort()
+    const result = await withEnv({ AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` }, async () =>
+      (await runChecklist(checklistOf('secret name=db'))).result(),
+    )
+    assert.equal(result.status, 'error')
+    assert.equal(result.summary, `cannot reach 127.0.0.1:${port}`)
+    assert.match(result.details?.[0] ?? '', /^ECONNREFUSED calling secretsmanager:DescribeSecret/)
+  })
+})
+
+describe('secret', () => {
+  it('asks Secrets Manager for the metadata only, never the value', async () => {
+    fault.script(() => ({
+      result: {
+        ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
+        Name: 'db',
+        RotationEnabled: true,
+        LastRotatedDate: new Date('2025-01-02T03:04:05Z'),
+        LastChangedDate: new Date('2025-01-02T03:04:05Z'),
+      },
+    }))
+    const result = (await runChecklist(checklistOf('secret name=db rotation=true'))).result()
+    assert.equal(result.status, 'pass', result.summary)
+    assert.equal(result.summary, 'db exists, rotation on, last rotated 2025-01-02')
+    assert.deepEqual(
+      fault.requests.map((r) => `${r.service}:${r.action}`),
+      ['secretsmanager:DescribeSecret'],
+    )
+    assert.deepEqual(fault.requests[0]?.params, { SecretId: 'db' })
+  })
+})

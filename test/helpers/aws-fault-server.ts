@@ -1,0 +1,232 @@
+/**
+ * A real HTTP server speaking the AWS wire protocols the installed SDK uses, for
+ * what moto cannot do: a stack stuck in UPDATE_ROLLBACK_COMPLETE, one that stays
+ * UPDATE_IN_PROGRESS for a while, throttling, 5xx, dropped connections, a
+ * request that never answers, rejected credentials.
+ *
+ *   CloudFormation   awsQuery: form-encoded `Action=…` POST, XML answers
+ *   DynamoDB         JSON 1.0: `X-Amz-Target: DynamoDB_20120810.<Action>`
+ *   Secrets Manager  JSON 1.1: `X-Amz-Target: secretsmanager.<Action>`
+ *
+ * Each test scripts the answers with `server.script((request, n) => reply)`.
+ * Signatures are not checked: a test that wants rejected credentials scripts
+ * the error AWS would send.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import { type LocalServer, startHttpServer } from './servers.ts'
+
+export type AwsService = 'cloudformation' | 'dynamodb' | 'secretsmanager'
+
+export interface AwsRequest {
+  readonly service: AwsService
+  readonly action: string
+  readonly params: Readonly<Record<string, unknown>>
+}
+
+/**
+ * How to answer: `result` is the operation's output shape (as in the SDK's
+ * types; Dates allowed), serialised in the service's protocol.
+ */
+export type AwsReply =
+  | { readonly result: Readonly<Record<string, unknown>> }
+  | { readonly error: string; readonly message?: string; readonly status?: number }
+  /** Accept the request and never answer. */
+  | 'hang'
+  /** Close the connection without an answer ("socket hang up"). */
+  | 'drop'
+
+/**
+ * `n` counts this test's requests to the same action, from 1. A promised reply
+ * is sent when it settles, so one request can wait for something another does.
+ */
+export type Script = (request: AwsRequest, n: number) => AwsReply | Promise<AwsReply>
+
+export interface AwsFaultServer {
+  readonly url: string
+  /** Every request since the last `script()`. */
+  readonly requests: readonly AwsRequest[]
+  /** Answers from now on; forgets earlier requests. */
+  script(script: Script): void
+  /** Requests left hanging whose connection the client has not closed yet. */
+  readonly openHangingRequests: number
+  /** Resolves once the client has closed the connections of `count` hanging requests. */
+  hangsClosed(count: number): Promise<void>
+  close(): Promise<void>
+}
+
+const CFN_XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/'
+
+export async function startAwsFaultServer(): Promise<AwsFaultServer> {
+  let current: Script = () => ({ error: 'NotScripted', message: 'no script', status: 400 })
+  let requests: AwsRequest[] = []
+  const counts = new Map<string, number>()
+  const hanging = new Set<Socket>()
+  let closedHangs = 0
+  let waiters: { readonly count: number; readonly resolve: () => void }[] = []
+
+  const hang = (socket: Socket) => {
+    hanging.add(socket)
+    socket.once('close', () => {
+      hanging.delete(socket)
+      closedHangs++
+      const ready = waiters.filter((w) => w.count <= closedHangs)
+      waiters = waiters.filter((w) => w.count > closedHangs)
+      for (const waiter of ready) waiter.resolve()
+    })
+  }
+
+  const server: LocalServer = await startHttpServer(async (req, res) => {
+    const request = parseRequest(req, await readBody(req))
+    requests.push(request)
+    const n = (counts.get(request.action) ?? 0) + 1
+    counts.set(request.action, n)
+    const reply = await current(request, n)
+    if (reply === 'hang') hang(req.socket)
+    else if (reply === 'drop') req.socket.destroy()
+    else answer(res, request, reply)
+  })
+
+  return {
+    url: server.url,
+    get requests() {
+      return requests
+    },
+    get openHangingRequests() {
+      return hanging.size
+    },
+    script(script) {
+      current = script
+      requests = []
+      counts.clear()
+      closedHangs = 0
+    },
+    hangsClosed(count) {
+      if (closedHangs >= count) return Promise.resolve()
+      return new Promise((resolve) => waiters.push({ count, resolve }))
+    },
+    close: () => {
+      waiters = []
+      return server.close()
+    },
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let body = ''
+    req.setEncoding('utf8')
+    req.on('data', (chunk: string) => {
+      body += chunk
+    })
+    req.on('end', () => resolve(body))
+  })
+}
+
+function parseRequest(req: IncomingMessage, body: string): AwsRequest {
+  const target = req.headers['x-amz-target']
+  if (typeof target === 'string') {
+    const [prefix = '', action = ''] = target.split('.')
+    const service: AwsService = prefix.startsWith('DynamoDB') ? 'dynamodb' : 'secretsmanager'
+    return { service, action, params: body ? JSON.parse(body) : {} }
+  }
+  const form = Object.fromEntries(new URLSearchParams(body))
+  const { Action = '', Version: _, ...params } = form
+  return { service: 'cloudformation', action: Action, params }
+}
+
+function answer(
+  res: ServerResponse,
+  request: AwsRequest,
+  reply: Exclude<AwsReply, 'hang' | 'drop'>,
+): void {
+  const requestId = crypto.randomUUID()
+  if (request.service === 'cloudformation') {
+    const xml =
+      'error' in reply
+        ? `<ErrorResponse xmlns="${CFN_XMLNS}"><Error><Type>Sender</Type><Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
+        : `<${request.action}Response xmlns="${CFN_XMLNS}"><${request.action}Result>${toXml(reply.result)}</${request.action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${request.action}Response>`
+    res.writeHead('error' in reply ? (reply.status ?? 400) : 200, {
+      'content-type': 'text/xml',
+      'x-amzn-requestid': requestId,
+    })
+    res.end(xml)
+    return
+  }
+  const version = request.service === 'dynamodb' ? '1.0' : '1.1'
+  const json =
+    'error' in reply
+      ? { __type: reply.error, message: reply.message ?? reply.error }
+      : toJsonValue(reply.result)
+  res.writeHead('error' in reply ? (reply.status ?? 400) : 200, {
+    'content-type': `application/x-amz-json-${version}`,
+    'x-amzn-requestid': requestId,
+  })
+  res.end(JSON.stringify(json))
+}
+
+/** The JSON protocols send timestamps as epoch seconds. */
+function toJsonValue(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime() / 1000
+  if (Array.isArray(value)) return value.map(toJsonValue)
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]))
+  }
+  return value
+}
+
+/** awsQuery XML: members by name, lists as `<member>` elements, timestamps as ISO 8601. */
+function toXml(value: unknown): string {
+  if (value instanceof Date) return value.toISOString()
+  if (Array.isArray(value)) return value.map((v) => `<member>${toXml(v)}</member>`).join('')
+  if (value && typeof value === 'object') {
+    return Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `<${k}>${toXml(v)}</${k}>`)
+      .join('')
+  }
+  return xmlEscape(String(value))
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+/**
+ * Points the AWS SDK of this test process at `endpoint` with moto's dummy
+ * credentials, and away from the machine's own ~/.aws and instance metadata.
+ */
+export function useAwsEndpoint(endpoint: string): void {
+  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_REGION']) {
+    delete process.env[name]
+  }
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/nonexistent/deploy-wizard-test/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/deploy-wizard-test/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  })
+}
+
+/** Runs `body` with these process environment changes (undefined deletes), then restores. */
+export async function withEnv<T>(
+  changes: Readonly<Record<string, string | undefined>>,
+  body: () => Promise<T>,
+): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(changes).map((k) => [k, process.env[k]]))
+  const apply = (values: Readonly<Record<string, string | undefined>>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+  }
+  apply(changes)
+  try {
+    return await body()
+  } finally {
+    apply(saved)
+  }
+}
