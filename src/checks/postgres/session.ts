@@ -1,0 +1,218 @@
+/**
+ * One `pg.*` check's time with the database: a client from the shared pool,
+ * a READ ONLY transaction whose statement_timeout is the time the check has
+ * left, and a ROLLBACK at the end, so no check can change anything.
+ *
+ * The check's AbortSignal is honoured throughout: on timeout or cancel the
+ * socket is destroyed at once, even mid-handshake with a server that never
+ * answers, and the client leaves the pool instead of going back to it.
+ *
+ * TLS follows the `ssl` mode: `disable` never asks; `prefer` asks and, when
+ * the server says no, connects again without it (libpq's behaviour, which `pg`
+ * lacks); `require` insists but trusts any certificate (libpq's meaning);
+ * `verify-full` checks the certificate chain and the host name.
+ */
+import { Socket } from 'node:net'
+import { TLSSocket } from 'node:tls'
+import type {
+  CustomTypesConfig,
+  PoolClient,
+  PoolConfig,
+  QueryArrayConfig,
+  QueryResult,
+  QueryResultRow,
+} from 'pg'
+import type { CheckContext } from '../kind.ts'
+import { TransientError } from '../runner.ts'
+import { connectProblem, isTlsRefused, queryProblem } from './errors.ts'
+import { Problem } from './problem.ts'
+import type { Connection } from './settings.ts'
+
+/** What the check sees of its session. */
+export interface Session {
+  /** One statement, in the session's read-only transaction. */
+  query<R extends QueryResultRow>(
+    text: string,
+    values?: readonly unknown[],
+  ): Promise<QueryResult<R>>
+  /** One statement from the checklist: extended protocol (a single statement), values as text. */
+  queryAsText(
+    text: string,
+  ): Promise<{ readonly fields: string[]; readonly rows: (string | null)[][] }>
+  /** The TLS protocol in use (`TLSv1.3`), or undefined for a plain connection. */
+  readonly tls: string | undefined
+}
+
+/** The server's statement_timeout ends a little before the runner's, so its message wins. */
+const STATEMENT_TIMEOUT_MARGIN_MS = 200
+
+/**
+ * Sockets made while `pool.connect()` runs: a new pool client builds its
+ * connection, and so calls `newSocket`, synchronously inside that call. This is
+ * how a check finds the socket to destroy when it is aborted mid-handshake.
+ */
+let capturing: Socket[] | undefined
+function newSocket(): Socket {
+  const socket = new Socket()
+  capturing?.push(socket)
+  return socket
+}
+
+/** Every value as PostgreSQL prints it: `equals=` compares text. */
+const TEXT_TYPES = {
+  getTypeParser: () => (value: string) => value,
+} as unknown as CustomTypesConfig
+
+/**
+ * Connects, opens the read-only transaction, runs `use`, rolls back and hands
+ * the client back. Connection failures become a Problem or a TransientError;
+ * statement failures `use` does not catch become one too.
+ */
+export async function withSession<T>(
+  connection: Connection,
+  context: Pick<CheckContext, 'clients' | 'signal'>,
+  deadline: number,
+  use: (session: Session) => Promise<T>,
+): Promise<T> {
+  const lease = await acquire(connection, context)
+  const { client } = lease
+  let broken = false
+  try {
+    await client.query('BEGIN READ ONLY')
+    const timeout = Math.max(1, deadline - Date.now() - STATEMENT_TIMEOUT_MARGIN_MS)
+    await client.query("SELECT set_config('statement_timeout', $1, true)", [String(timeout)])
+    const stream = client.connection.stream
+    const session: Session = {
+      query: (text, values) => client.query(text, values ? [...values] : undefined),
+      queryAsText: async (text) => {
+        const query: QueryArrayConfig & { readonly queryMode: 'extended' } = {
+          text,
+          rowMode: 'array',
+          types: TEXT_TYPES,
+          // One statement only: `COMMIT; INSERT …` cannot escape the transaction.
+          queryMode: 'extended',
+        }
+        const result = await client.query(query)
+        return {
+          fields: result.fields.map((f) => f.name),
+          rows: result.rows as (string | null)[][],
+        }
+      },
+      tls: stream instanceof TLSSocket ? (stream.getProtocol() ?? 'TLS') : undefined,
+    }
+    const result = await use(session)
+    await client.query('ROLLBACK')
+    return result
+  } catch (cause) {
+    if (context.signal.aborted) {
+      broken = true
+      throw cause
+    }
+    // A failed statement leaves the connection usable once rolled back; a dead one is dropped.
+    broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    )
+    if (cause instanceof Problem || cause instanceof TransientError) throw cause
+    throw queryProblem(cause, connection.target)
+  } finally {
+    lease.done(broken)
+  }
+}
+
+interface Lease {
+  readonly client: PoolClient
+  /** Back to the pool, or out of it when `broken` (the transaction may still be open). */
+  done(broken: boolean): void
+}
+
+async function acquire(
+  connection: Connection,
+  context: Pick<CheckContext, 'clients' | 'signal'>,
+): Promise<Lease> {
+  const wantsTls = connection.sslMode !== 'disable'
+  try {
+    return await acquireOnce(connection, wantsTls, context)
+  } catch (cause) {
+    if (context.signal.aborted) throw cause
+    if (connection.sslMode === 'prefer' && isTlsRefused(cause)) {
+      try {
+        return await acquireOnce(connection, false, context)
+      } catch (again) {
+        if (context.signal.aborted) throw again
+        throw connectProblem(again, connection)
+      }
+    }
+    throw connectProblem(cause, connection)
+  }
+}
+
+async function acquireOnce(
+  connection: Connection,
+  tls: boolean,
+  context: Pick<CheckContext, 'clients' | 'signal'>,
+): Promise<Lease> {
+  const pool = await context.clients.pg(poolConfig(connection, tls))
+  context.signal.throwIfAborted()
+  const sockets: Socket[] = []
+  let pending: Promise<PoolClient>
+  capturing = sockets
+  try {
+    pending = pool.connect()
+  } finally {
+    capturing = undefined
+  }
+  let released = false
+  const release = (client: PoolClient, broken: boolean) => {
+    if (released) return
+    released = true
+    client.release(broken)
+  }
+  const abandon = () => {
+    for (const socket of sockets) socket.destroy()
+    pending.then(
+      (client) => {
+        client.connection.stream.destroy()
+        release(client, true)
+      },
+      () => {},
+    )
+  }
+  context.signal.addEventListener('abort', abandon, { once: true })
+  try {
+    const client = await pending
+    return {
+      client,
+      done: (broken) => {
+        context.signal.removeEventListener('abort', abandon)
+        release(client, broken)
+      },
+    }
+  } catch (cause) {
+    context.signal.removeEventListener('abort', abandon)
+    throw cause
+  }
+}
+
+/**
+ * Every setting spelled out, so `pg` never falls back to `process.env` (PGHOST,
+ * PGSSLMODE…) behind the check's environment.
+ */
+function poolConfig(connection: Connection, tls: boolean): PoolConfig {
+  const { target } = connection
+  return {
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    database: target.database,
+    ...(connection.password !== undefined ? { password: connection.password } : {}),
+    ssl: tls ? tlsOptions(connection) : false,
+    application_name: 'deploy-wizard',
+    stream: newSocket,
+  }
+}
+
+function tlsOptions(connection: Connection): NonNullable<PoolConfig['ssl']> {
+  if (connection.sslMode !== 'verify-full') return { rejectUnauthorized: false }
+  return { rejectUnauthorized: true, ...(connection.ca !== undefined ? { ca: connection.ca } : {}) }
+}
