@@ -1,6 +1,22 @@
+/**
+ * `command`: runs shell text with `sh -c` in a folder and checks its exit code
+ * and output. Values substituted into `run` are shell-quoted by the job layer
+ * (`shellParams`), so a variable reaches the command as one literal word.
+ * Whether commands may run at all (the checklist is trusted) is decided before
+ * the kind is called.
+ */
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
 import { z } from 'zod'
-import { defineCheck } from './kind.ts'
+import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
 import { integer, regex, text } from './params.ts'
+import { lastLines, type ProcessResult, runProcess } from './process.ts'
+
+/** Lines of output shown in details and kept in the evidence. */
+const SHOWN_LINES = 40
+/** A progress line at most this often, so a chatty build does not flood the screen. */
+const PROGRESS_EVERY_MS = 1_000
 
 export const command = defineCheck({
   kind: 'command',
@@ -15,4 +31,72 @@ export const command = defineCheck({
     })
     .strict(),
   example: 'check: command run="npm run build" cwd=./api',
+  // Builds, test suites and image builds take minutes.
+  defaultTimeoutMs: 10 * 60_000,
+  shellParams: ['run'],
+  async run(params, context) {
+    const cwd = resolve(context.cwd, params.cwd ?? '.')
+    const missing = await missingFolder(cwd)
+    if (missing) return error(`cwd ${params.cwd ?? cwd} ${missing}`)
+    let result: ProcessResult
+    try {
+      result = await runProcess('sh', ['-c', params.run], {
+        cwd,
+        env: context.env,
+        signal: context.signal,
+        onOutput: progressReporter(context),
+      })
+    } catch (cause) {
+      if (context.signal.aborted) throw cause
+      return error(`cannot start sh: ${(cause as Error).message}`)
+    }
+    return judge(result, params.exit ?? 0, params.output)
+  },
 })
+
+function judge(result: ProcessResult, expectedExit: number, output: RegExp | undefined) {
+  const lines = lastLines(result.output, SHOWN_LINES)
+  const ended =
+    result.exitCode === null ? `killed by ${result.signal}` : `exit code ${result.exitCode}`
+  const unmet: string[] = []
+  if (result.exitCode !== expectedExit) unmet.push(`${ended} (expected ${expectedExit})`)
+  if (output && !output.test(stripVTControlCharacters(result.output)))
+    unmet.push(`output does not match ${output}`)
+  const evidence = {
+    exitCode: result.exitCode,
+    ...(result.signal ? { signal: result.signal } : {}),
+    output: lines,
+    ...(result.truncated ? { outputTruncated: true } : {}),
+  }
+  const [first, ...more] = unmet
+  if (first === undefined) {
+    return pass(output ? `${ended}, output matches ${output}` : ended, { evidence })
+  }
+  const shown = lines.length > 0 ? [`last ${lines.length} lines of output:`, ...lines] : []
+  return fail(more.length > 0 ? `${first}; ${more.join('; ')}` : first, {
+    details: [...unmet, ...shown],
+    evidence,
+  })
+}
+
+/** Why `path` cannot be the command's folder, or null when it can. */
+async function missingFolder(path: string): Promise<string | null> {
+  try {
+    return (await stat(path)).isDirectory() ? null : 'is not a folder'
+  } catch {
+    return 'does not exist'
+  }
+}
+
+/** Shows the command's latest output line as progress, at most once a second. */
+function progressReporter(context: CheckContext): (text: string) => void {
+  let last = 0
+  return (text) => {
+    const now = Date.now()
+    if (now - last < PROGRESS_EVERY_MS) return
+    const line = lastLines(text, 1)[0]?.trim()
+    if (!line) return
+    last = now
+    context.progress(line.length > 120 ? `${line.slice(0, 117)}...` : line)
+  }
+}

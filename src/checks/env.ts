@@ -1,6 +1,17 @@
+/**
+ * `env`: an environment variable, or a key of a dotenv file, is set and fit
+ * for production: long enough, not a known default, without forbidden text,
+ * matching a pattern. Its value is a secret as far as this check knows: it is
+ * handed to the redactor before anything else happens and never shown, only
+ * its length.
+ */
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { parseEnv } from 'node:util'
 import { z } from 'zod'
-import { defineCheck } from './kind.ts'
+import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
 import { integer, list, regex, text } from './params.ts'
+import type { CheckOutcome } from './runner.ts'
 
 export const envVar = defineCheck({
   kind: 'env',
@@ -18,4 +29,74 @@ export const envVar = defineCheck({
     })
     .strict(),
   example: 'check: env name=JWT_SECRET file=.env.api min-length=32 not=changeme',
+  async run(params, context) {
+    const source = await readSource(params.file, context)
+    if ('problem' in source) return source.problem
+    const value = source.values[params.name]
+    // Before anything could print it: every later output of this run masks it.
+    context.redactor.add(value)
+    const name = params.name
+    const where = params.file ? ` in ${params.file}` : ''
+    const evidence = {
+      name,
+      source: params.file ?? 'environment',
+      ...(value === undefined ? {} : { length: value.length }),
+    }
+    if (value === undefined) return fail(`${name} is not set${where}`, { evidence })
+    if (value === '') return fail(`${name} is empty${where}`, { evidence })
+    const unmet = unmetRequirements(name, value, params)
+    const [first] = unmet
+    if (first !== undefined) return fail(first, { details: unmet, evidence })
+    return pass(`${name} is set${where} (${characters(value.length)})`, { evidence })
+  },
 })
+
+interface Requirements {
+  readonly 'min-length'?: number | undefined
+  readonly not?: readonly string[] | undefined
+  readonly 'not-contains'?: string | undefined
+  readonly matches?: RegExp | undefined
+  readonly equals?: string | undefined
+}
+
+/** One sentence per requirement the value misses; none of them shows the value. */
+function unmetRequirements(name: string, value: string, params: Requirements): string[] {
+  const unmet: string[] = []
+  const minLength = params['min-length']
+  if (minLength !== undefined && value.length < minLength) {
+    unmet.push(`${name} is ${characters(value.length)} (at least ${minLength} required)`)
+  }
+  if (params.not?.includes(value)) unmet.push(`${name} is one of the default values`)
+  const forbidden = params['not-contains']
+  if (forbidden !== undefined && value.includes(forbidden)) {
+    unmet.push(`${name} contains '${forbidden}'`)
+  }
+  if (params.matches && !params.matches.test(value)) {
+    unmet.push(`${name} does not match ${params.matches}`)
+  }
+  if (params.equals !== undefined && value !== params.equals) {
+    unmet.push(`${name} is not '${params.equals}'`)
+  }
+  return unmet
+}
+
+type Source =
+  | { readonly values: Readonly<Record<string, string | undefined>> }
+  | { readonly problem: CheckOutcome }
+
+/** The variables to look in: the checks' environment, or a dotenv file's keys. */
+async function readSource(file: string | undefined, context: CheckContext): Promise<Source> {
+  if (file === undefined) return { values: context.env }
+  try {
+    return { values: parseEnv(await readFile(resolve(context.cwd, file), 'utf8')) }
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return { problem: fail(`${file} does not exist`) }
+    if (code === 'EISDIR') return { problem: error(`${file} is a folder, not a dotenv file`) }
+    return { problem: error(`cannot read ${file}: ${(cause as Error).message}`) }
+  }
+}
+
+function characters(count: number): string {
+  return count === 1 ? '1 character' : `${count} characters`
+}

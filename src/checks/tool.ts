@@ -1,6 +1,19 @@
+/**
+ * `tool`: a program is on PATH (the PATH the checks see, not necessarily
+ * ours), and the version it reports is within a semver range. The version is
+ * the first version-looking token of `<name> --version` (or `args`), so
+ * "Python 3.11.7", "git version 2.39.5", "v22.3.0" and "aws-cli/2.15.0
+ * Python/3.11.6 …" all read as what they mean.
+ */
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
+import { delimiter, join, resolve } from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
+import semver from 'semver'
 import { z } from 'zod'
-import { defineCheck } from './kind.ts'
+import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
 import { semverRange, text } from './params.ts'
+import { lastLines, type ProcessResult, runProcess } from './process.ts'
 
 export const tool = defineCheck({
   kind: 'tool',
@@ -9,4 +22,86 @@ export const tool = defineCheck({
     .object({ name: text(), version: semverRange().optional(), args: text().optional() })
     .strict(),
   example: 'check: tool name=python3 version=">=3.11"',
+  async run(params, context) {
+    const path = await findExecutable(params.name, context)
+    if (!path) {
+      return params.name.includes('/')
+        ? fail(`${params.name} is not an executable file`)
+        : fail(`${params.name} is not on PATH`, {
+            details: [`install ${params.name}, or add the folder that holds it to PATH`],
+          })
+    }
+    // Plain words, no shell: `args` is a program's arguments, not shell text.
+    const args = params.args?.split(/\s+/).filter(Boolean) ?? ['--version']
+    const asked = `\`${[params.name, ...args].join(' ')}\``
+    let result: ProcessResult
+    try {
+      result = await runProcess(path, args, {
+        cwd: context.cwd,
+        env: context.env,
+        signal: context.signal,
+      })
+    } catch (cause) {
+      if (context.signal.aborted) throw cause
+      return error(`cannot run ${path}: ${(cause as Error).message}`)
+    }
+    const output = lastLines(result.output, 5)
+    const version = versionIn(result.output)
+    const evidence = { path, ...(version ? { version } : {}), output }
+    if (!version) {
+      if (result.exitCode !== 0) {
+        const ended =
+          result.exitCode === null
+            ? `was killed by ${result.signal}`
+            : `exited with code ${result.exitCode}`
+        return error(`${asked} ${ended}`, { details: output, evidence })
+      }
+      if (!params.version) return pass(`${params.name} is at ${path}`, { evidence })
+      return error(`no version in the output of ${asked}`, { details: output, evidence })
+    }
+    if (params.version && !semver.satisfies(version, params.version, { loose: true })) {
+      return fail(`${params.name} ${version} does not satisfy ${params.version}`, { evidence })
+    }
+    const within = params.version ? ` (satisfies ${params.version})` : ''
+    return pass(`${params.name} ${version}${within}`, { evidence })
+  },
 })
+
+/**
+ * Where `name` runs from: a path (with a slash) relative to the checklist's
+ * folder, else the first executable file of that name in the checks' PATH.
+ */
+async function findExecutable(name: string, context: CheckContext): Promise<string | null> {
+  if (name.includes('/')) {
+    const path = resolve(context.cwd, name)
+    return (await isExecutableFile(path)) ? path : null
+  }
+  for (const folder of (context.env.PATH ?? '').split(delimiter)) {
+    if (!folder) continue
+    const path = join(resolve(context.cwd, folder), name)
+    if (await isExecutableFile(path)) return path
+  }
+  return null
+}
+
+async function isExecutableFile(path: string): Promise<boolean> {
+  try {
+    if (!(await stat(path)).isFile()) return false
+    await access(path, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The first version-looking token (`1.2`, `1.2.3`) of a program's output, as a
+ * full semver version; failing that, whatever semver can coerce from the
+ * first line ("v2"). Null when there is none.
+ */
+export function versionIn(output: string): string | null {
+  const plain = stripVTControlCharacters(output)
+  const token = /\d+\.\d+(?:\.\d+)?/.exec(plain)?.[0]
+  const firstLine = plain.trim().split('\n')[0] ?? ''
+  return semver.coerce(token ?? firstLine, { loose: true })?.version ?? null
+}

@@ -1,5 +1,12 @@
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer as createHttpsServer } from 'node:https'
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 
 export interface LocalServer {
   readonly url: string
@@ -22,5 +29,161 @@ export async function startHttpServer(
         server.closeAllConnections()
         server.close(() => resolve())
       }),
+  }
+}
+
+/** A real HTTPS server on 127.0.0.1 with a fresh self-signed certificate (made with openssl). */
+export async function startHttpsServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<LocalServer> {
+  const { cert, key } = await selfSignedCertificate()
+  const server = createHttpsServer({ cert, key }, handler)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `https://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+async function selfSignedCertificate(): Promise<{ cert: string; key: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'dw-cert-'))
+  try {
+    // An EC key: generated in milliseconds, unlike RSA.
+    await promisify(execFile)('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ])
+    return {
+      cert: await readFile(join(dir, 'cert.pem'), 'utf8'),
+      key: await readFile(join(dir, 'key.pem'), 'utf8'),
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** A TCP server that counts the connections it has accepted and still holds open. */
+export interface TcpServer extends LocalServer {
+  readonly host: string
+  /** Connections accepted so far. */
+  accepted(): number
+  /** Connections still open on the server's side. */
+  open(): number
+}
+
+/**
+ * A TCP server that accepts connections and then does `onConnection` with
+ * them: nothing (a server that never answers), or drop them.
+ */
+export async function startTcpServer(
+  onConnection: (socket: Socket) => void = () => {},
+): Promise<TcpServer> {
+  const sockets = new Set<Socket>()
+  let accepted = 0
+  const server = createNetServer((socket) => {
+    accepted++
+    sockets.add(socket)
+    socket.on('error', () => {})
+    socket.on('close', () => sockets.delete(socket))
+    // Read (and drop) what arrives, so a client's close is noticed.
+    socket.resume()
+    onConnection(socket)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    host: '127.0.0.1',
+    url: `http://127.0.0.1:${port}`,
+    port,
+    accepted: () => accepted,
+    open: () => sockets.size,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/**
+ * An address where a connection attempt hangs, like a firewall that drops
+ * packets: a listening socket in another process whose event loop is blocked
+ * (so it never accepts) and whose accept queue we fill first, so the kernel
+ * drops further SYNs.
+ */
+export async function startBlackhole(): Promise<{
+  host: string
+  port: number
+  close(): Promise<void>
+}> {
+  const program = `
+    const server = require('node:net').createServer()
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+      // Writes to a pipe are synchronous on Linux: the port is out before the loop blocks.
+      process.stdout.write(server.address().port + '\\n')
+      // Block the event loop: nothing is ever accepted.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)
+    })`
+  const child = spawn(process.execPath, ['-e', program], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject)
+    child.stdout.once('data', (data) => resolve(Number(String(data).trim())))
+  })
+  // backlog 1 holds two completed connections; with those queued, new ones hang.
+  const fillers = await Promise.all(
+    [1, 2].map(
+      () =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = connect({ host: '127.0.0.1', port })
+          socket.once('connect', () => resolve(socket))
+          socket.once('error', reject)
+        }),
+    ),
+  )
+  return {
+    host: '127.0.0.1',
+    port,
+    close: async () => {
+      for (const socket of fillers) socket.destroy()
+      child.kill('SIGKILL')
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit')
+    },
+  }
+}
+
+/**
+ * Waits until `condition` holds, checking every few milliseconds; throws with
+ * `what` when it still does not after `withinMs` (a generous bound, not a timing assertion).
+ */
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  withinMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + withinMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`still not true after ${withinMs} ms: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }

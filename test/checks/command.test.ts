@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { checklistOf, runChecklist } from '../helpers/checks.ts'
+import { waitFor } from '../helpers/servers.ts'
+
+let dir: string
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dw-command-'))
+  await mkdir(join(dir, 'api'))
+})
+after(() => rm(dir, { recursive: true, force: true }))
+
+/** The checks' environment: only what is given here (plus PATH, for sh and its tools). */
+const env = (extra: Record<string, string> = {}): Record<string, string | undefined> => ({
+  PATH: process.env.PATH,
+  ...extra,
+})
+
+async function check(directive: string, processEnv: Record<string, string | undefined> = env()) {
+  const run = await runChecklist(checklistOf(directive), { cwd: dir, processEnv })
+  return run.result()
+}
+
+/** True once `pid` has exited (a zombie awaiting its new parent counts as exited). */
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return true
+  }
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? ''
+    return state.startsWith('Z') || state.startsWith('X')
+  } catch {
+    return true
+  }
+}
+
+describe('command', () => {
+  it('passes when the command exits 0, keeping its output as evidence', async () => {
+    const result = await check('command run="echo hello; echo world >&2"')
+    assert.equal(result.status, 'pass')
+    assert.equal(result.summary, 'exit code 0')
+    assert.deepEqual(result.evidence, { exitCode: 0, output: ['hello', 'world'] })
+  })
+
+  it('passes when the output matches the pattern', async () => {
+    const result = await check(`command run="echo 42 tests passed" output='\\d+ tests passed'`)
+    assert.equal(result.status, 'pass')
+    assert.equal(result.summary, 'exit code 0, output matches /\\d+ tests passed/')
+  })
+
+  it('passes with the expected non-zero exit code', async () => {
+    const result = await check('command run="exit 3" exit=3')
+    assert.equal(result.status, 'pass')
+    assert.equal(result.summary, 'exit code 3')
+  })
+
+  it('fails on another exit code, showing the end of the output', async () => {
+    const result = await check('command run="echo building; echo oops >&2; exit 3"')
+    assert.equal(result.status, 'fail')
+    assert.equal(result.summary, 'exit code 3 (expected 0)')
+    assert.deepEqual(result.details, [
+      'exit code 3 (expected 0)',
+      'last 2 lines of output:',
+      'building',
+      'oops',
+    ])
+  })
+
+  it('fails when the output does not match, with every unmet expectation', async () => {
+    const result = await check('command run="echo starting; exit 1" output=ready')
+    assert.equal(result.status, 'fail')
+    assert.deepEqual(result.details?.slice(0, 2), [
+      'exit code 1 (expected 0)',
+      'output does not match /ready/',
+    ])
+  })
+
+  it('fails when a signal ends the command', async () => {
+    const result = await check('command run="kill -9 $$"')
+    assert.equal(result.status, 'fail')
+    assert.equal(result.summary, 'killed by SIGKILL (expected 0)')
+  })
+
+  it('runs in cwd, relative to the checklist folder, with the checks environment', async () => {
+    const result = await check('command run="pwd; echo $GREETING; echo home=$HOME" cwd=api', {
+      PATH: process.env.PATH ?? '',
+      GREETING: 'hi there',
+    })
+    assert.equal(result.status, 'pass')
+    assert.deepEqual(result.evidence?.output, [join(dir, 'api'), 'hi there', 'home='])
+  })
+
+  it('is an error when cwd does not exist', async () => {
+    const result = await check('command run=true cwd=./nope')
+    assert.equal(result.status, 'error')
+    assert.equal(result.summary, 'cwd ./nope does not exist')
+  })
+
+  for (const evil of [
+    "'; touch pwned; '",
+    '$(touch pwned)',
+    '`touch pwned`',
+    'two words; touch pwned',
+  ]) {
+    it(`passes a variable holding ${evil} to the command as one literal word`, async () => {
+      const result = await check(
+        'command run="printf %s ${env:EVIL} > got.txt"',
+        env({ EVIL: evil }),
+      )
+      assert.equal(result.status, 'pass')
+      assert.equal(await readFile(join(dir, 'got.txt'), 'utf8'), evil)
+      assert.equal(existsSync(join(dir, 'pwned')), false, 'the value ran as shell code')
+    })
+  }
+
+  it('keeps only the tail of a long output', async () => {
+    const result = await check('command run="seq 1 200000"')
+    assert.equal(result.status, 'pass')
+    const output = result.evidence?.output as string[]
+    assert.equal(output.length, 40)
+    assert.equal(output.at(-1), '200000')
+    assert.equal(output[0], '199961')
+    assert.equal(result.evidence?.outputTruncated, true)
+  })
+
+  it('kills the whole process group on timeout', async () => {
+    const result = await check('command run="sleep 30 & echo $! > sleeper.pid; wait"; timeout: 1s')
+    assert.equal(result.status, 'error')
+    assert.equal(result.summary, 'timed out after 1s')
+    const pid = Number(await readFile(join(dir, 'sleeper.pid'), 'utf8'))
+    await waitFor(() => isGone(pid), `sleep 30 (pid ${pid}) has exited`)
+  })
+
+  it('kills the whole process group on cancel', async () => {
+    const pidFile = join(dir, 'cancelled.pid')
+    const controller = new AbortController()
+    const running = runChecklist(
+      checklistOf('command run="sleep 30 & echo $! > cancelled.pid; wait"'),
+      { cwd: dir, processEnv: env(), signal: controller.signal },
+    )
+    await waitFor(
+      () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'),
+      'pid written',
+    )
+    controller.abort()
+    const result = (await running).result()
+    assert.equal(result.status, 'error')
+    assert.equal(result.summary, 'cancelled')
+    const pid = Number(readFileSync(pidFile, 'utf8'))
+    await waitFor(() => isGone(pid), `sleep 30 (pid ${pid}) has exited`)
+  })
+
+  it('stops what the command left running in the background', async () => {
+    const result = await check('command run="sleep 30 & echo $! > background.pid"; timeout: 20s')
+    assert.equal(result.status, 'pass')
+    const pid = Number(await readFile(join(dir, 'background.pid'), 'utf8'))
+    await waitFor(() => isGone(pid), `sleep 30 (pid ${pid}) has exited`)
+  })
+
+  it('is skipped, not run, when the checklist is not trusted', async () => {
+    const run = await runChecklist(checklistOf('command run="touch ran.txt"'), {
+      cwd: dir,
+      processEnv: env(),
+      commands: 'skip',
+    })
+    assert.equal(run.result().status, 'skipped')
+    assert.equal(existsSync(join(dir, 'ran.txt')), false)
+  })
+})
