@@ -3,7 +3,8 @@
  * each command lives in `commands/<verb>.ts` and is loaded only when chosen, so
  * `--help` and `--version` stay instant.
  *
- * Exit codes: 0 success, 1 the checklist or its checks failed, 2 bad usage.
+ * Exit codes: 0 success, 1 the checklist or its checks failed, 2 bad usage,
+ * 130 cancelled (Ctrl-C), 70 a bug of ours.
  */
 import { Command, CommanderError, Option } from 'commander'
 import { UserError } from './errors.ts'
@@ -61,6 +62,47 @@ Docs: the README of the deploy-wizard package lists every directive and command.
     .action(async (file: string, options: { env: string; json?: boolean }) => {
       const { planCommand } = await import('./commands/plan.ts')
       process.exitCode = await planCommand(file, options)
+    })
+
+  program
+    .command('check')
+    .description('run the automated checks of a checklist for one environment, headless (for CI)')
+    .argument('<file>', 'markdown checklist')
+    .addOption(
+      new Option(
+        '-e, --env <env>',
+        'environment to check (dev, staging, prod…)',
+      ).makeOptionMandatory(),
+    )
+    .option('-p, --phase <phase...>', 'only these phases (id or title)')
+    .option('--only <id...>', 'only these items (and the items they need)')
+    .option('--json', 'print the report as JSON (format deploy-wizard/check-report@1)')
+    .option('--junit <file>', 'also write a JUnit XML report to <file>')
+    .option('--trust', "run the checklist's shell commands this once without a recorded trust")
+    .option('--skip-commands', 'do not run shell commands; report them as skipped')
+    .option('--timeout <duration>', 'time limit for checks whose item sets none (30s, 5m)')
+    .option('--concurrency <n>', 'checks running at once (default 64)')
+    .option('--confirm <env>', 'confirm a production environment without a prompt (--confirm prod)')
+    .addHelpText(
+      'after',
+      `
+Exit 0 when every check passed, 1 when one failed, errored or was blocked,
+2 for bad usage, 130 when cancelled with Ctrl-C.`,
+    )
+    .action(async (file: string, options: import('./commands/check.ts').CheckOptions) => {
+      const { checkCommand } = await import('./commands/check.ts')
+      process.exitCode = await checkCommand(file, options)
+    })
+
+  program
+    .command('trust')
+    .description('review the shell commands a checklist runs and trust it on this machine')
+    .argument('<file>', 'markdown checklist')
+    .option('-y, --yes', 'trust without asking (after reviewing the list)')
+    .option('--revoke', 'forget that this checklist is trusted')
+    .action(async (file: string, options: { yes?: boolean; revoke?: boolean }) => {
+      const { trustCommand } = await import('./commands/trust.ts')
+      process.exitCode = await trustCommand(file, options)
     })
 
   return program

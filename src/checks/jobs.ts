@@ -44,6 +44,8 @@ export interface JobOptions {
   readonly timeoutMs?: number
   /** `skip`: `command` checks are reported as skipped, not run (the checklist is not trusted). */
   readonly commands: 'run' | 'skip'
+  /** Why commands are skipped, for the summary; by default, that the checklist is not trusted. */
+  readonly commandsSkipReason?: string
 }
 
 /** Parameters whose `${env:…}` values are credentials, whatever the variable is called. */
@@ -86,10 +88,8 @@ export function checkJobs(
         if (!kind) return { status: 'error', summary: `unknown check kind '${item.check?.kind}'` }
         if (!templates) return { status: 'error', summary: 'a parameter has a ${…} syntax error' }
         if (kind.kind === 'command' && options.commands === 'skip') {
-          return {
-            status: 'skipped',
-            summary: 'not run: the checklist is not trusted to run commands',
-          }
+          const why = options.commandsSkipReason ?? 'the checklist is not trusted to run commands'
+          return { status: 'skipped', summary: `not run: ${why}` }
         }
         const outcome = await runJob(kind, templates, vars, context, { ...options, timeoutMs })
         return options.redactor.scrubDeep(outcome)

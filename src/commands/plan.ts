@@ -2,13 +2,11 @@
  * `deploy-wizard plan <file> --env <env>`: the checklist as the wizard will run
  * it for one environment — a dry run that touches nothing.
  */
-import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
-import { formatProblem } from '../checklist/problems.ts'
 import { describeScope } from '../checklist/scope.ts'
-import { UserError } from '../errors.ts'
 import { type Painter, painterFor } from '../output/terminal.ts'
+import { loadForRun, requireEnvironment } from './load-for-run.ts'
 
 export interface PlanOptions {
   readonly env: string
@@ -16,16 +14,7 @@ export interface PlanOptions {
 }
 
 export async function planCommand(file: string, options: PlanOptions): Promise<number> {
-  const { checklist, problems, hasErrors } = await loadChecklist(file)
-  if (hasErrors) {
-    for (const problem of problems.filter((p) => p.severity === 'error')) {
-      process.stderr.write(`${formatProblem(file, problem)}\n`)
-    }
-    throw new UserError(`${file} has errors; fix them before planning a run`, {
-      hint: `deploy-wizard validate ${file} lists every problem`,
-      exitCode: 1,
-    })
-  }
+  const checklist = await loadForRun(file, 'planning a run')
   requireEnvironment(checklist, options.env)
   const plan = planChecklist(checklist, options.env)
   if (options.json) {
@@ -54,15 +43,6 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   )
   process.stdout.write(`${lines.join('\n')}\n`)
   return 0
-}
-
-/** An environment the checklist is not written for is a usage error, listing the ones it is. */
-export function requireEnvironment(checklist: Checklist, env: string): void {
-  if (!checklist.environments.includes(env)) {
-    throw new UserError(`'${env}' is not an environment of ${checklist.path}`, {
-      hint: `choose one of: ${checklist.environments.join(', ')}`,
-    })
-  }
 }
 
 function renderSection(

@@ -25,8 +25,10 @@ describe('deploy-wizard --help and --version', () => {
     assert.equal(top.code, 0)
     assert.match(top.stdout, /validate \[options\] <file\.\.\.>/)
     assert.match(top.stdout, /plan \[options\] <file>/)
+    assert.match(top.stdout, /check \[options\] <file>/)
+    assert.match(top.stdout, /trust \[options\] <file>/)
     assert.match(top.stdout, /Exit codes: 0 success · 1 problems or failed checks · 2 bad usage/)
-    for (const command of ['validate', 'plan']) {
+    for (const command of ['validate', 'plan', 'check', 'trust']) {
       const help = await runCli([command, '--help'])
       assert.equal(help.code, 0, command)
       assert.match(help.stdout, new RegExp(`^Usage: deploy-wizard ${command} `), command)

@@ -1,0 +1,261 @@
+/**
+ * `deploy-wizard check <file> --env <env>`: run the automated items of a
+ * checklist headless, for CI and for a quick look before opening the wizard.
+ * Prints a line per check as it finishes and a summary; `--json` prints the
+ * report instead, `--junit` also writes JUnit XML. Exit 0 when every check
+ * passed (or was skipped on purpose), 1 when any failed, errored or was
+ * blocked, 2 for bad usage, 130 when cancelled with Ctrl-C.
+ */
+import { writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { createInterface } from 'node:readline/promises'
+import { parseDuration } from '../checklist/directives.ts'
+import type { Checklist, Item } from '../checklist/model.ts'
+import { Clients } from '../checks/clients.ts'
+import { checkJobs, findPhase, selectCheckItems } from '../checks/jobs.ts'
+import { Redactor } from '../checks/redact.ts'
+import { runChecks } from '../checks/runner.ts'
+import { UserError } from '../errors.ts'
+import { painterFor } from '../output/terminal.ts'
+import { buildCheckReport } from '../report/check-report.ts'
+import {
+  formatProgress,
+  formatResult,
+  formatStillRunning,
+  formatSummary,
+} from '../report/check-text.ts'
+import { toJunit } from '../report/junit.ts'
+import { commandItems, trustState } from '../trust.ts'
+import { isProduction, loadForRun, requireEnvironment } from './load-for-run.ts'
+
+export interface CheckOptions {
+  readonly env: string
+  readonly phase?: readonly string[]
+  readonly only?: readonly string[]
+  readonly json?: boolean
+  readonly junit?: string
+  readonly trust?: boolean
+  readonly skipCommands?: boolean
+  readonly timeout?: string
+  readonly concurrency?: string
+  readonly confirm?: string
+}
+
+export const EXIT_CANCELLED = 130
+const STILL_RUNNING_EVERY_MS = 15_000
+
+export async function checkCommand(file: string, options: CheckOptions): Promise<number> {
+  const checklist = await loadForRun(file, 'running its checks')
+  requireEnvironment(checklist, options.env)
+  const items = chooseItems(checklist, options)
+  const timeoutMs = parseOption(options.timeout, '--timeout', parseDuration, 'such as 30s or 5m')
+  const concurrency = parseOption(options.concurrency, '--concurrency', positiveInteger, 'from 1')
+  const commands = commandPolicy(checklist, items, options)
+  if (isProduction(options.env)) await confirmProduction(options.env, options.confirm)
+
+  const out = painterFor(process.stdout)
+  const err = painterFor(process.stderr)
+  const byId = new Map(items.map((item) => [item.id, item]))
+  const clients = new Clients()
+  const redactor = new Redactor()
+  const controller = new AbortController()
+  const onInterrupt = () => {
+    if (controller.signal.aborted) process.exit(EXIT_CANCELLED)
+    process.stderr.write(
+      err.paint('yellow', '\ncancelling running checks… (Ctrl-C again to quit now)\n'),
+    )
+    controller.abort()
+  }
+  process.on('SIGINT', onInterrupt)
+  process.on('SIGTERM', onInterrupt)
+
+  if (!options.json) {
+    process.stdout.write(
+      out.paint('bold', `${checklist.title} — checking ${options.env}`) +
+        out.paint('dim', ` (${items.length} ${items.length === 1 ? 'check' : 'checks'})`) +
+        '\n\n',
+    )
+  }
+  const startedAt = new Date()
+  const running = new Map<string, number>()
+  const ticker = setInterval(() => {
+    if (options.json) return
+    for (const [id, since] of running) {
+      const item = byId.get(id)
+      if (item) process.stdout.write(formatStillRunning(item, Date.now() - since, out))
+    }
+  }, STILL_RUNNING_EVERY_MS)
+  ticker.unref()
+  let results: Awaited<ReturnType<typeof runChecks>>
+  try {
+    const jobs = checkJobs(checklist, items, {
+      environment: options.env,
+      processEnv: process.env,
+      clients,
+      redactor,
+      cwd: dirname(resolve(checklist.path)),
+      commands,
+      ...(options.skipCommands ? { commandsSkipReason: 'commands are off (--skip-commands)' } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    })
+    results = await runChecks(jobs, {
+      signal: controller.signal,
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      onEvent: (event) => {
+        if (event.type === 'check-started' && !running.has(event.id))
+          running.set(event.id, Date.now())
+        if (event.type === 'check-finished') running.delete(event.id)
+        if (options.json) return
+        const item = byId.get(event.id)
+        if (!item) return
+        if (event.type === 'check-finished') {
+          process.stdout.write(formatResult(item, event.result, out))
+        } else if (event.type === 'check-progress') {
+          process.stdout.write(formatProgress(item, event.message, out))
+        }
+      },
+    })
+  } finally {
+    clearInterval(ticker)
+    process.off('SIGINT', onInterrupt)
+    process.off('SIGTERM', onInterrupt)
+    await clients.close()
+  }
+
+  const report = buildCheckReport({
+    checklist,
+    environment: options.env,
+    items,
+    results,
+    startedAt,
+    finishedAt: new Date(),
+    cancelled: controller.signal.aborted,
+  })
+  if (options.junit) {
+    try {
+      await writeFile(options.junit, toJunit(report))
+    } catch (error) {
+      throw new UserError(
+        `cannot write the JUnit report to ${options.junit}: ${(error as Error).message}`,
+        {
+          hint: 'give a path in a folder that exists and is writable',
+        },
+      )
+    }
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  else process.stdout.write(formatSummary(report, out))
+  if (report.cancelled) return EXIT_CANCELLED
+  return report.ok ? 0 : 1
+}
+
+/** The items to check, from --phase and --only, with everything they need. */
+function chooseItems(checklist: Checklist, options: CheckOptions): Item[] {
+  for (const phase of options.phase ?? []) {
+    if (findPhase(checklist, phase) === undefined) {
+      throw new UserError(`no phase '${phase}' in ${checklist.path}`, {
+        hint: `phases: ${checklist.phases.map((p) => `${p.id} ("${p.title}")`).join(', ')}`,
+      })
+    }
+  }
+  const ids = new Set(checklist.items.map((item) => item.id))
+  for (const id of options.only ?? []) {
+    if (!ids.has(id)) {
+      const close = checklist.items
+        .filter(
+          (item) =>
+            item.check && (item.id.includes(id) || id.includes(item.id.split('/').pop() ?? '')),
+        )
+        .map((item) => item.id)
+        .slice(0, 5)
+      throw new UserError(`no item '${id}' in ${checklist.path}`, {
+        hint:
+          close.length > 0
+            ? `did you mean: ${close.join(', ')}`
+            : `item ids are listed by: deploy-wizard plan ${checklist.path} --env <env>`,
+      })
+    }
+  }
+  const items = selectCheckItems(checklist, options.env, {
+    ...(options.phase ? { phases: options.phase } : {}),
+    ...(options.only ? { only: options.only } : {}),
+  })
+  if (items.length === 0) {
+    throw new UserError(`nothing to check: no automated item applies to ${options.env} here`, {
+      hint: `deploy-wizard plan ${checklist.path} --env ${options.env} shows which items are automated`,
+      exitCode: 2,
+    })
+  }
+  return items
+}
+
+/**
+ * Shell commands run only when the operator trusts the checklist: recorded on
+ * this machine by `deploy-wizard trust`, or --trust for this run.
+ */
+function commandPolicy(
+  checklist: Checklist,
+  items: readonly Item[],
+  options: CheckOptions,
+): 'run' | 'skip' {
+  const commands = items.filter((item) => item.check?.kind === 'command')
+  if (commands.length === 0 || options.skipCommands) return 'skip'
+  if (options.trust) return 'run'
+  const state = trustState(checklist)
+  if (state === 'trusted') return 'run'
+  const total = commandItems(checklist).length
+  const why =
+    state === 'changed'
+      ? `${checklist.path} changed since you trusted it`
+      : `${checklist.path} is not trusted on this machine`
+  throw new UserError(
+    `${why}, and it runs ${total} shell ${total === 1 ? 'command' : 'commands'}`,
+    {
+      hint: `review and trust them with: deploy-wizard trust ${checklist.path}\n  or pass --trust (this run only, for CI) or --skip-commands`,
+    },
+  )
+}
+
+async function confirmProduction(env: string, confirm: string | undefined): Promise<void> {
+  if (confirm !== undefined) {
+    if (confirm === env) return
+    throw new UserError(`--confirm ${confirm} does not match the environment '${env}'`, {
+      hint: `pass --confirm ${env} to check ${env}`,
+    })
+  }
+  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    throw new UserError(`checking ${env} needs an explicit confirmation`, {
+      hint: `pass --confirm ${env}`,
+    })
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    const answer = await rl.question(
+      painterFor(process.stderr).paint(
+        'red',
+        `You are about to run checks against ${env}. Type '${env}' to go on: `,
+      ),
+    )
+    if (answer.trim() !== env)
+      throw new UserError(`not confirmed; nothing was run`, { exitCode: 2 })
+  } finally {
+    rl.close()
+  }
+}
+
+function parseOption<T>(
+  value: string | undefined,
+  name: string,
+  parse: (text: string) => T | null,
+  expected: string,
+): T | undefined {
+  if (value === undefined) return undefined
+  const parsed = parse(value)
+  if (parsed === null)
+    throw new UserError(`${name} ${value} is not valid`, { hint: `expected a value ${expected}` })
+  return parsed
+}
+
+function positiveInteger(text: string): number | null {
+  return /^[1-9]\d*$/.test(text) ? Number(text) : null
+}

@@ -1,0 +1,37 @@
+/**
+ * What `plan`, `check` and the wizard do first: read the checklist, refuse one
+ * with errors (printing them as `validate` would), and make sure the
+ * environment asked for is one the checklist is written for.
+ */
+import { loadChecklist } from '../checklist/load.ts'
+import type { Checklist } from '../checklist/model.ts'
+import { formatProblem } from '../checklist/problems.ts'
+import { UserError } from '../errors.ts'
+
+export async function loadForRun(file: string, purpose: string): Promise<Checklist> {
+  const { checklist, problems, hasErrors } = await loadChecklist(file)
+  if (hasErrors) {
+    for (const problem of problems.filter((p) => p.severity === 'error')) {
+      process.stderr.write(`${formatProblem(file, problem)}\n`)
+    }
+    throw new UserError(`${file} has errors; fix them before ${purpose}`, {
+      hint: `deploy-wizard validate ${file} lists every problem`,
+      exitCode: 1,
+    })
+  }
+  return checklist
+}
+
+/** An environment the checklist is not written for is a usage error, listing the ones it is. */
+export function requireEnvironment(checklist: Checklist, env: string): void {
+  if (!checklist.environments.includes(env)) {
+    throw new UserError(`'${env}' is not an environment of ${checklist.path}`, {
+      hint: `choose one of: ${checklist.environments.join(', ')}`,
+    })
+  }
+}
+
+/** Environments where a mistake costs most: named prod, production, prd or live. */
+export function isProduction(env: string): boolean {
+  return /^(prod|production|prd|live)$/i.test(env)
+}

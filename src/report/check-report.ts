@@ -1,0 +1,106 @@
+/**
+ * The report of a headless check run, as data: what the JSON output prints and
+ * what the JUnit writer reads. Its shape is a documented, stable format
+ * (`format: "deploy-wizard/check-report@1"`); fields are only ever added.
+ */
+import type { Checklist, Item } from '../checklist/model.ts'
+import type { CheckResult, CheckStatus } from '../checks/runner.ts'
+import { VERSION } from '../version.ts'
+
+export const CHECK_REPORT_FORMAT = 'deploy-wizard/check-report@1'
+
+export interface CheckEntry {
+  readonly id: string
+  readonly text: string
+  readonly line: number
+  readonly phase: { readonly id: string; readonly title: string }
+  readonly kind: string
+  readonly status: CheckStatus
+  readonly summary: string
+  readonly details: readonly string[]
+  readonly evidence: Readonly<Record<string, unknown>>
+  readonly outputs: Readonly<Record<string, string>>
+  readonly durationMs: number
+  readonly attempts: number
+}
+
+export type Totals = Readonly<Record<CheckStatus, number>> & { readonly checks: number }
+
+export interface CheckReport {
+  readonly format: typeof CHECK_REPORT_FORMAT
+  readonly tool: { readonly name: 'deploy-wizard'; readonly version: string }
+  readonly checklist: { readonly path: string; readonly title: string; readonly sha256: string }
+  readonly environment: string
+  readonly startedAt: string
+  readonly finishedAt: string
+  readonly durationMs: number
+  /** True when no check failed, errored or was blocked (skipped ones were skipped on purpose), and the run was not cancelled. */
+  readonly ok: boolean
+  readonly cancelled: boolean
+  readonly totals: Totals
+  /** In checklist order. */
+  readonly checks: readonly CheckEntry[]
+}
+
+export const STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'error', 'blocked', 'skipped']
+
+export function countStatuses(statuses: Iterable<CheckStatus>): Totals {
+  const totals = { checks: 0, pass: 0, fail: 0, error: 0, blocked: 0, skipped: 0 }
+  for (const status of statuses) {
+    totals[status]++
+    totals.checks++
+  }
+  return totals
+}
+
+export function buildCheckReport(input: {
+  readonly checklist: Checklist
+  readonly environment: string
+  readonly items: readonly Item[]
+  readonly results: ReadonlyMap<string, CheckResult>
+  readonly startedAt: Date
+  readonly finishedAt: Date
+  readonly cancelled: boolean
+}): CheckReport {
+  const phases = new Map(input.checklist.phases.map((p) => [p.id, p.title]))
+  const checks = input.items.map((item): CheckEntry => {
+    const result = input.results.get(item.id) ?? {
+      status: 'skipped' as const,
+      summary: 'not run',
+      durationMs: 0,
+      attempts: 0,
+    }
+    return {
+      id: item.id,
+      text: item.plain,
+      line: item.line,
+      phase: { id: item.phaseId, title: phases.get(item.phaseId) ?? item.phaseId },
+      kind: item.check?.kind ?? '',
+      status: result.status,
+      summary: result.summary,
+      details: result.details ?? [],
+      evidence: result.evidence ?? {},
+      outputs: result.outputs ?? {},
+      durationMs: Math.round(result.durationMs),
+      attempts: result.attempts,
+    }
+  })
+  const totals = countStatuses(checks.map((c) => c.status))
+  return {
+    format: CHECK_REPORT_FORMAT,
+    tool: { name: 'deploy-wizard', version: VERSION },
+    checklist: {
+      path: input.checklist.path,
+      title: input.checklist.title,
+      sha256: input.checklist.sha256,
+    },
+    environment: input.environment,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
+    ok: !input.cancelled && totals.fail + totals.error + totals.blocked === 0,
+    cancelled: input.cancelled,
+    totals,
+    checks,
+  }
+}

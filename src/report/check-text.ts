@@ -1,0 +1,80 @@
+/**
+ * The readable report of a headless check run: one line per check as it
+ * finishes, its details indented below it when it did not pass, and a summary.
+ */
+import type { Item } from '../checklist/model.ts'
+import type { CheckResult, CheckStatus } from '../checks/runner.ts'
+import type { Painter } from '../output/terminal.ts'
+import type { CheckReport } from './check-report.ts'
+
+const LABEL: Readonly<Record<CheckStatus, string>> = {
+  pass: 'PASS ',
+  fail: 'FAIL ',
+  error: 'ERROR',
+  blocked: 'BLOCK',
+  skipped: 'SKIP ',
+}
+const COLOUR = {
+  pass: 'green',
+  fail: 'red',
+  error: 'yellow',
+  blocked: 'magenta',
+  skipped: 'gray',
+} as const satisfies Record<CheckStatus, string>
+
+const MAX_DETAIL_LINES = 12
+
+export function formatResult(item: Item, result: CheckResult, paint: Painter): string {
+  const label = paint.paint(COLOUR[result.status], LABEL[result.status])
+  const took = paint.paint('dim', `(${formatDuration(result.durationMs)})`)
+  const lines = [`${label} ${item.plain} — ${result.summary} ${took}`]
+  if (result.status !== 'pass') {
+    lines.push(paint.paint('dim', `      ${item.id} · line ${item.line} · ${item.check?.kind}`))
+    const details = result.details ?? []
+    for (const detail of details.slice(0, MAX_DETAIL_LINES)) lines.push(`      ${detail}`)
+    if (details.length > MAX_DETAIL_LINES) {
+      lines.push(
+        paint.paint('dim', `      … ${details.length - MAX_DETAIL_LINES} more lines (see --json)`),
+      )
+    }
+  }
+  return `${lines.join('\n')}\n`
+}
+
+export function formatProgress(item: Item, message: string, paint: Painter): string {
+  return `${paint.paint('dim', `  …   ${item.plain} — ${message}`)}\n`
+}
+
+export function formatSummary(report: CheckReport, paint: Painter): string {
+  const t = report.totals
+  const parts = [
+    paint.paint('green', `${t.pass} passed`),
+    t.fail > 0 ? paint.paint('red', `${t.fail} failed`) : `${t.fail} failed`,
+    t.error > 0
+      ? paint.paint('yellow', `${t.error} ${t.error === 1 ? 'error' : 'errors'}`)
+      : '0 errors',
+    `${t.blocked} blocked`,
+    `${t.skipped} skipped`,
+  ]
+  const head = `${t.checks} ${t.checks === 1 ? 'check' : 'checks'} on ${report.environment}: ${parts.join(', ')}`
+  const verdict = report.cancelled
+    ? paint.paint('yellow', 'cancelled')
+    : !report.ok
+      ? paint.paint('red', 'not ready')
+      : t.skipped > 0
+        ? paint.paint('green', `passed, ${t.skipped} skipped`)
+        : paint.paint('green', 'all passed')
+  return `\n${head} in ${formatDuration(report.durationMs)} — ${verdict}\n`
+}
+
+/** For CI logs: which checks are still running, so a long wait never looks like a hang. */
+export function formatStillRunning(item: Item, elapsedMs: number, paint: Painter): string {
+  return `${paint.paint('dim', `  …   still running: ${item.plain} (${formatDuration(elapsedMs)})`)}\n`
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`
+  const minutes = Math.floor(ms / 60_000)
+  return `${minutes}m${Math.round((ms % 60_000) / 1000)}s`
+}

@@ -1,0 +1,65 @@
+/**
+ * Commands in a checklist run only once the operator has trusted that checklist
+ * on this machine. Trust is recorded per file (its real path) together with the
+ * file's sha256: any change to the file means it must be reviewed and trusted
+ * again. Headless runs pass --trust instead, which trusts for that run only.
+ */
+import { realpathSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Checklist, Item } from './checklist/model.ts'
+import { openStore } from './home.ts'
+
+interface TrustRecord {
+  readonly sha256: string
+  readonly trustedAt: string
+  readonly title: string
+}
+
+type TrustFile = Record<string, TrustRecord>
+
+/** The items whose checks run shell commands, in every environment. */
+export function commandItems(checklist: Checklist): Item[] {
+  return checklist.items.filter((item) => item.check?.kind === 'command')
+}
+
+export type TrustState = 'trusted' | 'changed' | 'unknown'
+
+export function trustState(
+  checklist: Checklist,
+  env?: Readonly<Record<string, string | undefined>>,
+): TrustState {
+  const record = openStore<TrustFile>('trust', env).get(keyOf(checklist.path))
+  if (!record) return 'unknown'
+  return record.sha256 === checklist.sha256 ? 'trusted' : 'changed'
+}
+
+export function trustChecklist(
+  checklist: Checklist,
+  env?: Readonly<Record<string, string | undefined>>,
+  now: Date = new Date(),
+): void {
+  openStore<TrustFile>('trust', env).set(keyOf(checklist.path), {
+    sha256: checklist.sha256,
+    trustedAt: now.toISOString(),
+    title: checklist.title,
+  })
+}
+
+export function revokeTrust(
+  checklist: Checklist,
+  env?: Readonly<Record<string, string | undefined>>,
+): boolean {
+  const store = openStore<TrustFile>('trust', env)
+  const key = keyOf(checklist.path)
+  const had = store.has(key)
+  store.delete(key)
+  return had
+}
+
+function keyOf(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return resolve(path)
+  }
+}

@@ -1,0 +1,256 @@
+import assert from 'node:assert/strict'
+import { execFileSync, spawn } from 'node:child_process'
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { BIN, runCli } from '../helpers/cli.ts'
+import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
+
+let server: LocalServer
+let home: string
+
+before(async () => {
+  server = await startHttpServer((req, res) => {
+    if (req.url === '/health') {
+      res.setHeader('content-type', 'application/json')
+      res.end('{"status":"ok"}')
+    } else {
+      res.statusCode = 503
+      res.end('starting')
+    }
+  })
+  home = await mkdtemp(join(tmpdir(), 'dw-home-'))
+})
+after(() => server.close())
+
+/** Writes a checklist into a fresh folder and returns its path. */
+async function checklist(body: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'dw-check-'))
+  const file = join(dir, 'release.md')
+  await writeFile(file, `---\nenvironments: [dev, prod]\n---\n# Release\n\n${body}`)
+  return file
+}
+
+const check = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runCli(['check', ...args], { DEPLOY_WIZARD_HOME: home, ...env })
+
+function healthy(): string {
+  return `## Preflight\n\n- [ ] API healthy <!-- id: api; check: http url=${server.url}/health json="status=ok" -->\n- [ ] HOME is set <!-- check: env name=HOME -->\n\n## Deploy\n\n- [ ] Ready <!-- id: ready; check: http url=${server.url}/ready -->\n- [ ] Smoke <!-- check: http url=${server.url}/health; needs: ready -->\n`
+}
+
+describe('deploy-wizard check', () => {
+  it('prints a line per check and a summary, and exits 0 when all pass', async () => {
+    const file = await checklist(healthy())
+    const { code, stdout, stderr } = await check([file, '--env', 'dev', '--phase', 'preflight'])
+    assert.equal(code, 0, stderr)
+    assert.match(stdout, /^Release — checking dev \(2 checks\)/)
+    assert.match(stdout, /^PASS {2}API healthy — .+ \(\d+ms\)$/m)
+    assert.match(stdout, /^PASS {2}HOME is set — /m)
+    assert.match(
+      stdout,
+      /2 checks on dev: 2 passed, 0 failed, 0 errors, 0 blocked, 0 skipped in .+ — all passed/,
+    )
+  })
+
+  it('exits 1 when a check fails, naming the item, its line and why; dependants are blocked', async () => {
+    const file = await checklist(healthy())
+    const { code, stdout } = await check([file, '--env', 'dev'])
+    assert.equal(code, 1)
+    assert.match(stdout, /^FAIL {2}Ready — HTTP 503 \(expected 2xx\)/m)
+    assert.match(stdout, /^ {6}ready · line 13 · http$/m)
+    assert.match(stdout, /^BLOCK Smoke — blocked: ready fail/m)
+    assert.match(
+      stdout,
+      /4 checks on dev: 2 passed, 1 failed, 0 errors, 1 blocked, 0 skipped .+ not ready/,
+    )
+  })
+
+  it('prints a stable JSON report and nothing else on stdout with --json', async () => {
+    const file = await checklist(healthy())
+    const { code, stdout } = await check([file, '--env', 'dev', '--json'])
+    assert.equal(code, 1)
+    const report = JSON.parse(stdout)
+    assert.equal(report.format, 'deploy-wizard/check-report@1')
+    assert.equal(report.environment, 'dev')
+    assert.equal(report.ok, false)
+    assert.deepEqual(report.totals, {
+      checks: 4,
+      pass: 2,
+      fail: 1,
+      error: 0,
+      blocked: 1,
+      skipped: 0,
+    })
+    assert.deepEqual(
+      report.checks.map((c: { id: string; status: string }) => [c.id, c.status]),
+      [
+        ['api', 'pass'],
+        ['preflight/home-is-set', 'pass'],
+        ['ready', 'fail'],
+        ['deploy/smoke', 'blocked'],
+      ],
+    )
+    const ready = report.checks[2]
+    assert.equal(ready.kind, 'http')
+    assert.equal(ready.line, 13)
+    assert.deepEqual(ready.phase, { id: 'deploy', title: 'Deploy' })
+    assert.equal(report.checklist.sha256.length, 64)
+  })
+
+  it('writes JUnit XML that a real XML parser reads, one testsuite per phase', async () => {
+    const file = await checklist(healthy())
+    const junit = join(tmpdir(), `dw-junit-${process.pid}.xml`)
+    const { code } = await check([file, '--env', 'dev', '--junit', junit])
+    assert.equal(code, 1)
+    const summary = execFileSync(
+      'python3',
+      [
+        '-c',
+        `import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+print(root.tag, root.get('tests'), root.get('failures'), root.get('errors'))
+for suite in root:
+    print(suite.get('name'), [(c.get('name'), [x.tag for x in c]) for c in suite])`,
+        junit,
+      ],
+      { encoding: 'utf8' },
+    )
+    assert.equal(
+      summary,
+      [
+        'testsuites 4 1 1',
+        "Preflight [('API healthy', []), ('HOME is set', [])]",
+        "Deploy [('Ready', ['failure']), ('Smoke', ['error'])]",
+        '',
+      ].join('\n'),
+    )
+    assert.match(
+      await readFile(junit, 'utf8'),
+      /<failure message="HTTP 503 \(expected 2xx\)" type="http">/,
+    )
+  })
+
+  it('exits 2 with the choices when the phase, item or environment does not exist', async () => {
+    const file = await checklist(healthy())
+    const phase = await check([file, '--env', 'dev', '--phase', 'nope'])
+    assert.equal(phase.code, 2)
+    assert.match(phase.stderr, /no phase 'nope'/)
+    assert.match(phase.stderr, /phases: preflight \("Preflight"\), deploy \("Deploy"\)/)
+    const only = await check([file, '--env', 'dev', '--only', 'smoke'])
+    assert.equal(only.code, 2)
+    assert.match(only.stderr, /did you mean: deploy\/smoke/)
+    const env = await check([file, '--env', 'staging'])
+    assert.equal(env.code, 2)
+    assert.match(env.stderr, /choose one of: dev, prod/)
+    const timeout = await check([file, '--env', 'dev', '--timeout', 'soon'])
+    assert.equal(timeout.code, 2)
+    assert.match(timeout.stderr, /--timeout soon is not valid/)
+    for (const result of [phase, only, env, timeout])
+      assert.doesNotMatch(result.stderr, /at .+\.js/)
+  })
+
+  it('runs only the items asked for and what they need', async () => {
+    const file = await checklist(healthy())
+    const { stdout } = await check([file, '--env', 'dev', '--only', 'deploy/smoke', '--json'])
+    const report = JSON.parse(stdout)
+    assert.deepEqual(
+      report.checks.map((c: { id: string }) => c.id),
+      ['ready', 'deploy/smoke'],
+    )
+  })
+})
+
+describe('deploy-wizard check: commands need trust', () => {
+  const body = '## Build\n\n- [ ] Build <!-- check: command run="echo built" output=built -->\n'
+
+  it('refuses to run commands of an untrusted checklist, saying how to trust it', async () => {
+    const file = await checklist(body)
+    const { code, stderr } = await check([file, '--env', 'dev'])
+    assert.equal(code, 2)
+    assert.match(stderr, /is not trusted on this machine, and it runs 1 shell command/)
+    assert.match(stderr, /deploy-wizard trust .*release\.md/)
+  })
+
+  it('runs them once trusted, and asks again after the file changes', async () => {
+    const file = await checklist(body)
+    const trust = await runCli(['trust', file, '--yes'], { DEPLOY_WIZARD_HOME: home })
+    assert.equal(trust.code, 0, trust.stderr)
+    assert.match(trust.stdout, /\$ echo built/)
+    assert.match(trust.stdout, /Trusted /)
+    const trusted = await check([file, '--env', 'dev'])
+    assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr)
+    assert.match(trusted.stdout, /^PASS {2}Build — /m)
+
+    await appendFile(file, '- [ ] More <!-- check: command run="echo more" -->\n')
+    const changed = await check([file, '--env', 'dev'])
+    assert.equal(changed.code, 2)
+    assert.match(changed.stderr, /changed since you trusted it, and it runs 2 shell commands/)
+  })
+
+  it('asks for a confirmation before trusting when not told --yes', async () => {
+    const file = await checklist(body)
+    const { code, stderr } = await runCli(['trust', file], { DEPLOY_WIZARD_HOME: home })
+    assert.equal(code, 2)
+    assert.match(stderr, /needs a confirmation/)
+  })
+
+  it('--trust runs them this once without remembering; --skip-commands skips them', async () => {
+    const file = await checklist(body)
+    const once = await check([file, '--env', 'dev', '--trust'])
+    assert.equal(once.code, 0)
+    assert.equal((await check([file, '--env', 'dev'])).code, 2)
+    const skipped = await check([file, '--env', 'dev', '--skip-commands'])
+    assert.equal(skipped.code, 0)
+    assert.match(skipped.stdout, /^SKIP {2}Build — not run: commands are off \(--skip-commands\)/m)
+    assert.match(skipped.stdout, /passed, 1 skipped/)
+  })
+})
+
+describe('deploy-wizard check on production', () => {
+  it('needs --confirm with the environment name when there is no terminal to ask on', async () => {
+    const file = await checklist(healthy())
+    const missing = await check([file, '--env', 'prod', '--phase', 'preflight'])
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /checking prod needs an explicit confirmation/)
+    assert.match(missing.stderr, /pass --confirm prod/)
+    const wrong = await check([file, '--env', 'prod', '--phase', 'preflight', '--confirm', 'dev'])
+    assert.equal(wrong.code, 2)
+    const right = await check([file, '--env', 'prod', '--phase', 'preflight', '--confirm', 'prod'])
+    assert.equal(right.code, 0, right.stdout + right.stderr)
+  })
+})
+
+describe('deploy-wizard check and Ctrl-C', () => {
+  it('cancels running checks, kills their processes, reports, and exits 130', async () => {
+    const marker = `31.${process.pid}`
+    const file = await checklist(
+      `## Build\n\n- [ ] Slow <!-- check: command run="sleep ${marker}" -->\n`,
+    )
+    const child = spawn(process.execPath, [BIN, 'check', file, '--env', 'dev', '--trust'], {
+      env: { ...process.env, NO_COLOR: '1', DEPLOY_WIZARD_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+    })
+    // Wait until the shell has started the sleep, then interrupt as a terminal would.
+    while (!isRunning(`sleep ${marker}`)) await new Promise((r) => setTimeout(r, 50))
+    child.kill('SIGINT')
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    assert.equal(code, 130)
+    assert.match(stdout, /^ERROR Slow — cancelled/m)
+    assert.match(stdout, /cancelled$/m)
+    assert.equal(isRunning(`sleep ${marker}`), false)
+  })
+})
+
+function isRunning(pattern: string): boolean {
+  try {
+    execFileSync('pgrep', ['-f', pattern])
+    return true
+  } catch {
+    return false
+  }
+}
