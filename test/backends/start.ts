@@ -76,7 +76,10 @@ export async function startPostgres(): Promise<{ url: string; stop(): Promise<vo
   const data = join(dir, 'data')
   const port = await freePort()
   // PostgreSQL refuses to run as root; CI containers often are root.
-  const asUser = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : []
+  const asUser =
+    process.getuid?.() === 0
+      ? [await which(['runuser', '/usr/sbin/runuser', '/sbin/runuser']), '-u', 'postgres', '--']
+      : []
   if (asUser.length > 0) {
     await chmod(dir, 0o777)
   }
