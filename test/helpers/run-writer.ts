@@ -1,0 +1,50 @@
+/**
+ * A second process for the run store's tests: one to kill while it writes, or
+ * one that keeps a run open. DEPLOY_WIZARD_HOME comes from the environment.
+ *
+ *   node --import tsx test/helpers/run-writer.ts append <run-id>
+ *     opens the run, prints `opened`, then answers items for ever, printing an
+ *     answer's number only once `append` has returned (the answer is on disk)
+ *   node --import tsx test/helpers/run-writer.ts hold <run-id>
+ *     opens the run, prints `opened`, and keeps it open until killed
+ */
+import { writeSync } from 'node:fs'
+import { openRun } from '../../src/run/store.ts'
+
+/** Writes straight to fd 1: nothing buffered, so a printed line is a line the parent can read. */
+function say(line: string): void {
+  writeSync(1, `${line}\n`)
+}
+
+async function main(): Promise<void> {
+  const [mode, id] = process.argv.slice(2)
+  if ((mode !== 'append' && mode !== 'hold') || !id) {
+    throw new Error('usage: run-writer.ts append|hold <run-id>')
+  }
+  const run = openRun(id)
+  say('opened')
+  if (mode === 'hold') {
+    setInterval(() => {}, 60_000)
+    return
+  }
+  const answered = run.journal.filter((e) => e.type === 'item-answered').length
+  const items = run.state.snapshot
+  for (let n = answered + 1; ; n++) {
+    const item = items[n % items.length]
+    if (!item) throw new Error('the run has no items')
+    run.append({
+      type: 'item-answered',
+      at: new Date().toISOString(),
+      by: 'writer',
+      itemId: item.id,
+      state: 'done',
+      // The test finds answer n in the journal by this note.
+      note: `answer ${n}`,
+    })
+    say(String(n))
+    // Let the event loop breathe now and then, as the wizard would between keypresses.
+    if (n % 50 === 0) await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+await main()
