@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { foldJournal, type JournalEntry, RUN_FORMAT, type RunHeader } from '../../src/run/model.ts'
+import { diffChecklist, similarity, snapshotOf, staleChecks } from '../../src/run/resume.ts'
+import { parse } from '../helpers/fixtures.ts'
+
+const before = parse(`# R
+
+## Deploy
+
+- [ ] Deploy the sessions table to DynamoDB
+- [ ] Verify the health endpoint answers
+- [ ] Tell the on-call engineer
+`).checklist
+
+const after = parse(`# R
+
+## Deploy
+
+- [ ] Deploy the sessions table to DynamoDB in eu-west-1
+- [ ] Verify the health endpoint answers
+- [ ] Run the smoke tests
+
+## Verify
+
+- [ ] Tell the on-call engineer
+`).checklist
+
+describe('what changed in a checklist since a run saw it', () => {
+  it('keeps ids that stayed, pairs reworded items, and lists the rest as added and removed', () => {
+    const changes = diffChecklist(snapshotOf(before), snapshotOf(after))
+    assert.deepEqual(changes.reworded, [
+      {
+        from: 'deploy/deploy-the-sessions-table-to-dynamodb',
+        to: 'deploy/deploy-the-sessions-table-to-dynamodb-in-eu',
+      },
+    ])
+    assert.deepEqual(changes.added, [
+      'deploy/run-the-smoke-tests',
+      'verify/tell-the-on-call-engineer',
+    ])
+    assert.deepEqual(changes.removed, ['deploy/tell-the-on-call-engineer'])
+  })
+
+  it('does not pair unrelated texts, nor the same text across phases', () => {
+    assert.ok(similarity('Run the smoke tests', 'Tell the on-call engineer') < 0.6)
+    assert.equal(similarity('Same words', 'same  WORDS'), 1)
+  })
+
+  it('reports nothing for an unchanged checklist', () => {
+    const changes = diffChecklist(snapshotOf(before), snapshotOf(before))
+    assert.deepEqual(changes, { added: [], removed: [], reworded: [] })
+  })
+})
+
+describe('a resumed run', () => {
+  const header: RunHeader = {
+    format: RUN_FORMAT,
+    id: 'dev-20261122-abcd',
+    checklist: { path: '/r.md', title: 'R' },
+    environment: 'dev',
+    operator: 'ana',
+    host: 'laptop',
+    startedAt: '2026-11-22T08:00:00.000Z',
+    toolVersion: '0.1.0',
+  }
+  const old = 'deploy/deploy-the-sessions-table-to-dynamodb'
+  const journal: JournalEntry[] = [
+    {
+      type: 'run-started',
+      at: header.startedAt,
+      by: 'ana',
+      sha256: 'a',
+      items: snapshotOf(before),
+    },
+    {
+      type: 'item-answered',
+      at: '2026-11-22T08:01:00.000Z',
+      by: 'ana',
+      itemId: old,
+      state: 'done',
+      note: 'took 3 min',
+    },
+    {
+      type: 'check-finished',
+      at: '2026-11-22T08:02:00.000Z',
+      itemId: 'deploy/verify-the-health-endpoint-answers',
+      result: {
+        status: 'pass',
+        summary: 'HTTP 200',
+        details: [],
+        evidence: {},
+        outputs: {},
+        durationMs: 40,
+        at: '2026-11-22T08:02:00.000Z',
+      },
+    },
+  ]
+
+  it('carries answers to reworded items and keeps the old answer in the journal', () => {
+    const changes = diffChecklist(snapshotOf(before), snapshotOf(after))
+    const state = foldJournal(header, [
+      ...journal,
+      {
+        type: 'resumed',
+        at: '2026-11-22T12:00:00.000Z',
+        by: 'ana',
+        sha256: 'b',
+        items: snapshotOf(after),
+        changes,
+      },
+    ])
+    assert.equal(state.items['deploy/deploy-the-sessions-table-to-dynamodb-in-eu']?.state, 'done')
+    assert.equal(
+      state.items['deploy/deploy-the-sessions-table-to-dynamodb-in-eu']?.note,
+      'took 3 min',
+    )
+    assert.equal(state.items[old]?.state, 'done')
+    assert.deepEqual(state.sha256History, ['a', 'b'])
+  })
+
+  it('runs again only automated results older than the threshold', () => {
+    const state = foldJournal(header, journal)
+    assert.deepEqual(staleChecks(state, new Date('2026-11-22T08:30:00.000Z')), [])
+    assert.deepEqual(staleChecks(state, new Date('2026-11-22T09:30:00.000Z')), [
+      'deploy/verify-the-health-endpoint-answers',
+    ])
+    assert.deepEqual(staleChecks(state, new Date('2026-11-22T08:30:00.000Z'), 60_000), [
+      'deploy/verify-the-health-endpoint-answers',
+    ])
+  })
+})
