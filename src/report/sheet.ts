@@ -1,0 +1,700 @@
+/**
+ * The sign-off sheet: a run over a checklist, as markdown a change board reads
+ * on GitHub or in plain text. From the top: who ran what where and when; what
+ * needs attention (failures, skips, pending items, checks that did not pass);
+ * a summary per phase; every item in checklist order with its result, who and
+ * when, the note, and the check's evidence; answers to items the checklist no
+ * longer has; the sign-off fields with what was entered and blank lines for the
+ * rest; and a digest over all of it (see sheet-digest.ts).
+ *
+ * Pure: the same checklist, state and options give the same bytes.
+ *
+ * Everything people typed (notes, names, sign-off entries) and everything a
+ * check reported (summaries, evidence) is escaped, so it reads as text and can
+ * neither break a table nor add HTML. Item texts are the checklist's own inline
+ * markdown, kept as written unless they hold HTML.
+ */
+import type { Nodes } from 'mdast'
+import { fromMarkdown } from 'mdast-util-from-markdown'
+import { gfmFromMarkdown } from 'mdast-util-gfm'
+import { gfm } from 'micromark-extension-gfm'
+import type { Checklist, Item, Section, SignoffField } from '../checklist/model.ts'
+import { describeScope, isInScope } from '../checklist/scope.ts'
+import type { CheckStatus } from '../checks/runner.ts'
+import type { ItemRecord, RunState, StoredCheckResult } from '../run/model.ts'
+import { VERSION } from '../version.ts'
+import { formatDuration } from './check-text.ts'
+import { sealSheet } from './sheet-digest.ts'
+
+export interface SheetOptions {
+  /** When the sheet is exported. */
+  readonly now: Date
+  /** The exporting deploy-wizard's version; this package's by default. */
+  readonly toolVersion?: string
+}
+
+/** An item's result on the sheet: the run's state, or `na` when the item is out of scope. */
+export type SheetResult = 'done' | 'failed' | 'skipped' | 'na' | 'pending'
+
+const RESULTS: readonly SheetResult[] = ['done', 'failed', 'skipped', 'na', 'pending']
+
+/** A mark that renders on GitHub and a word that reads in plain text. */
+const MARK: Readonly<Record<SheetResult, string>> = {
+  done: '✅ done',
+  failed: '❌ **failed**',
+  skipped: '⏭️ **skipped**',
+  na: '➖ n/a',
+  pending: '⬜ **pending**',
+}
+
+const CHECK_MARK: Readonly<Record<CheckStatus, string>> = {
+  pass: '✅ pass',
+  fail: '❌ **fail**',
+  error: '⚠️ **error**',
+  blocked: '⛔ **blocked**',
+  skipped: '⏭️ skipped',
+}
+
+const CHECK_STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'error', 'blocked', 'skipped']
+
+const CHECK_WORD: Readonly<Record<CheckStatus | 'not run', string>> = {
+  pass: 'passed',
+  fail: 'failed',
+  error: 'error',
+  blocked: 'blocked',
+  skipped: 'skipped',
+  'not run': 'not run',
+}
+
+/** Check statuses a reviewer must see: the system is wrong, or nobody could tell. */
+const CHECK_PROBLEMS: ReadonlySet<CheckStatus> = new Set(['fail', 'error', 'blocked'])
+
+const MAX_EVIDENCE = 10
+const MAX_VALUE = 100
+const MAX_DETAILS = 5
+const BLANK = '______'
+
+/** An answer as the sheet shows it: a checklist item's, or one to an item since removed. */
+interface Entry {
+  readonly result: SheetResult
+  readonly record: ItemRecord | null
+  /** Why the item does not apply here, when it is out of scope. */
+  readonly outOfScope: string | null
+  /** `[x]` in the file and never answered in the run. */
+  readonly checkedInFile: boolean
+  /** The item's check kind, when it is automated. */
+  readonly checkKind: string | null
+}
+
+/** One checklist item as the sheet shows it. */
+interface Row extends Entry {
+  readonly item: Item
+}
+
+/** The sign-off sheet for a run, sealed with its digest. */
+export function renderSheet(checklist: Checklist, state: RunState, options: SheetOptions): string {
+  const rows = checklist.items.map((item) => rowOf(item, state))
+  const sections = sectionPaths(checklist)
+  const parts = [
+    headerPart(checklist, state, rows, options),
+    attentionPart(checklist, state, rows, sections),
+    summaryPart(checklist, rows),
+    itemsPart(rows, sections),
+    removedPart(checklist, state),
+    signoffPart(checklist, state),
+    footerPart(options),
+  ]
+  return sealSheet(parts.filter((part) => part !== '').join('\n\n'))
+}
+
+function rowOf(item: Item, state: RunState): Row {
+  const record = state.items[item.id] ?? null
+  if (!isInScope(item.scope, state.header.environment)) {
+    return {
+      item,
+      result: 'na',
+      record,
+      outOfScope: `applies to ${describeScope(item.scope)}`,
+      checkedInFile: false,
+      checkKind: item.check?.kind ?? null,
+    }
+  }
+  // `[x]` items start as done; an answer in the run overrides the file.
+  const answered = record !== null && record.by !== null
+  const checkedInFile = item.checked && !answered
+  const result: SheetResult = checkedInFile ? 'done' : (record?.state ?? 'pending')
+  return {
+    item,
+    result,
+    record,
+    outOfScope: null,
+    checkedInFile,
+    checkKind: item.check?.kind ?? null,
+  }
+}
+
+// --- header -------------------------------------------------------------------------------
+
+function headerPart(
+  checklist: Checklist,
+  state: RunState,
+  rows: readonly Row[],
+  options: SheetOptions,
+): string {
+  const h = state.header
+  const tool = options.toolVersion ?? VERSION
+  const finished = state.finishedAt
+    ? timestamp(state.finishedAt)
+    : `**not finished** (last activity ${timestamp(state.lastActivityAt)})`
+  const lines = [
+    `# Sign-off sheet: ${inline(checklist.title)}`,
+    '',
+    `- **Checklist:** ${inline(checklist.title)} (${code(h.checklist.path)})`,
+    `- **Environment:** ${inline(h.environment)}`,
+    `- **Run:** ${code(h.id)}`,
+    `- **Operators:** ${operators(state).map(inline).join(', ')}`,
+    `- **Started:** ${timestamp(h.startedAt)} by ${inline(h.operator)} on ${inline(h.host)}`,
+    `- **Finished:** ${finished}`,
+    `- **Exported:** ${timestamp(options.now.toISOString())}`,
+    `- **Tool:** deploy-wizard ${inline(tool)}${h.toolVersion !== tool ? ` (run started with ${inline(h.toolVersion)})` : ''}`,
+    `- **Checklist sha256:** ${code(checklist.sha256)}`,
+    ...shaHistoryLines(checklist, state),
+    '',
+    `**Result:** ${verdict(rows)}`,
+  ]
+  return lines.join('\n')
+}
+
+/** Everyone who answered an item or entered a sign-off field; the one who started the run first. */
+function operators(state: RunState): string[] {
+  const others = new Set<string>()
+  for (const record of Object.values(state.items)) if (record.by) others.add(record.by)
+  for (const entry of Object.values(state.signoff)) others.add(entry.by)
+  others.delete(state.header.operator)
+  return [state.header.operator, ...[...others].sort()]
+}
+
+/** Says whether the checklist stayed the same through the run, and as exported. */
+function shaHistoryLines(checklist: Checklist, state: RunState): string[] {
+  const versions = state.sha256History.filter((sha, i, all) => all.indexOf(sha) === i)
+  const lines: string[] = []
+  if (versions.length > 1) {
+    const list = versions.map((sha) => code(sha)).join(' → ')
+    lines.push(`  - ⚠️ **changed during the run**: ${list}; answers were carried over by item id`)
+  } else {
+    lines.push('  - unchanged during the run')
+  }
+  const last = state.sha256History.at(-1)
+  if (last !== undefined && last !== checklist.sha256) {
+    lines.push(
+      `  - ⚠️ **differs from the version the run last used** (${code(last)}); the items below are as the checklist is now`,
+    )
+  }
+  return lines
+}
+
+function verdict(rows: readonly Row[]): string {
+  const count = countResults(rows)
+  const problems = rows.filter(hasCheckProblem).length
+  const parts = [
+    count.failed > 0 ? plural(count.failed, 'failed item') : '',
+    problems > 0 ? plural(problems, 'check that did not pass', 'checks that did not pass') : '',
+    count.skipped > 0 ? plural(count.skipped, 'skipped item') : '',
+    count.pending > 0 ? plural(count.pending, 'pending item') : '',
+  ].filter(Boolean)
+  if (count.failed > 0 || problems > 0) return `❌ not ready: ${parts.join(', ')}`
+  if (count.pending > 0) return `⬜ incomplete: ${parts.join(', ')}`
+  if (count.skipped > 0) return `✅ complete, with ${parts.join(', ')} to review`
+  return '✅ complete: every item that applies is done'
+}
+
+// --- needs attention ----------------------------------------------------------------------
+
+/** Failed first, then checks that did not pass, then skipped, then pending; each in file order. */
+function attentionRank(row: Row): number | null {
+  if (row.result === 'failed') return 0
+  if (hasCheckProblem(row)) return 1
+  if (row.result === 'skipped') return 2
+  if (row.result === 'pending') return 3
+  return null
+}
+
+function attentionPart(
+  checklist: Checklist,
+  state: RunState,
+  rows: readonly Row[],
+  sections: SectionPaths,
+): string {
+  const ranked = rows
+    .map((row) => ({ row, rank: attentionRank(row) }))
+    .filter((r): r is { row: Row; rank: number } => r.rank !== null)
+    .sort((a, b) => a.rank - b.rank)
+  const notices = attentionNotices(checklist, state)
+  const lines = ['## Needs attention', '']
+  if (ranked.length === 0 && notices.length === 0) {
+    lines.push(
+      'Nothing needs attention: no item failed, was skipped or is pending, and every check that ran passed.',
+    )
+    return lines.join('\n')
+  }
+  for (const { row } of ranked) {
+    const where = sections.breadcrumb(row.item)
+    const head = `${MARK[row.result]} — ${where} › ${itemText(row.item)}${whoWhen(row)}`
+    lines.push(...entryLines(head, row, 0, false))
+  }
+  lines.push(...notices)
+  return lines.join('\n')
+}
+
+/** Things about the run as a whole a reviewer must not miss. */
+function attentionNotices(checklist: Checklist, state: RunState): string[] {
+  const notices: string[] = []
+  if (new Set(state.sha256History).size > 1) {
+    notices.push(
+      '- ⚠️ **The checklist changed during the run**: answers were carried over by item id (see the header).',
+    )
+  }
+  const last = state.sha256History.at(-1)
+  if (last !== undefined && last !== checklist.sha256) {
+    notices.push(
+      '- ⚠️ **The checklist file is not the version the run last used**: the items are shown as the file is now (see the header).',
+    )
+  }
+  const removed = removedIds(checklist, state).length
+  if (removed > 0) {
+    notices.push(
+      `- ⚠️ **${plural(removed, 'answer')} to items no longer in the checklist** (see [Answers to removed items](#answers-to-removed-items)).`,
+    )
+  }
+  return notices
+}
+
+// --- summary ------------------------------------------------------------------------------
+
+function summaryPart(checklist: Checklist, rows: readonly Row[]): string {
+  const lines = [
+    '## Summary',
+    '',
+    '| Phase | Done | Failed | Skipped | N/A | Pending | Total |',
+    '| :-- | --: | --: | --: | --: | --: | --: |',
+  ]
+  for (const phase of checklist.phases) {
+    const inPhase = rows.filter((row) => row.item.phaseId === phase.id)
+    if (inPhase.length === 0) continue
+    lines.push(tableRow([cell(phase.title), ...countCells(inPhase, (n) => String(n))]))
+  }
+  lines.push(tableRow(['**Overall**', ...countCells(rows, (n) => `**${n}**`)]))
+  const checks = checkTotals(rows)
+  if (checks !== '') lines.push('', checks)
+  return lines.join('\n')
+}
+
+function countCells(rows: readonly Row[], show: (n: number) => string): string[] {
+  const count = countResults(rows)
+  return [...RESULTS.map((r) => show(count[r])), show(rows.length)]
+}
+
+/** "Automated checks (5 that apply): 3 passed, 1 failed, 1 not run." — empty without checks. */
+function checkTotals(rows: readonly Row[]): string {
+  const automated = rows.filter((row) => row.item.check !== null && row.outOfScope === null)
+  if (automated.length === 0) return ''
+  const order: readonly (CheckStatus | 'not run')[] = [...CHECK_STATUSES, 'not run']
+  const counts = new Map<CheckStatus | 'not run', number>()
+  for (const row of automated) {
+    const status = row.record?.check?.status ?? 'not run'
+    counts.set(status, (counts.get(status) ?? 0) + 1)
+  }
+  const parts = order.flatMap((status) => {
+    const n = counts.get(status)
+    if (n === undefined) return []
+    return status === 'error' ? [plural(n, 'error')] : [`${n} ${CHECK_WORD[status]}`]
+  })
+  return `Automated checks (${automated.length} that apply): ${parts.join(', ')}.`
+}
+
+// --- items --------------------------------------------------------------------------------
+
+function itemsPart(rows: readonly Row[], sections: SectionPaths): string {
+  const lines = ['## Items']
+  let open: readonly Section[] = []
+  const shown = new Set<string>()
+  for (const row of rows) {
+    const path = sections.pathOf(row.item)
+    const common = commonPrefix(open, path)
+    for (const section of path.slice(common)) {
+      // Back in a section after one of its groups: say so rather than repeat its heading bare.
+      const again = shown.has(section.id) ? ' (continued)' : ''
+      if (lines.at(-1) !== '') lines.push('')
+      lines.push(
+        `${'#'.repeat(Math.min(section.level + 1, 6))} ${heading(section.title)}${again}`,
+        '',
+      )
+      shown.add(section.id)
+    }
+    open = path
+    const head = `${MARK[row.result]} — ${itemText(row.item)}${whoWhen(row)}`
+    lines.push(...entryLines(head, row, row.item.depth, true))
+  }
+  return lines.join('\n')
+}
+
+function commonPrefix(a: readonly Section[], b: readonly Section[]): number {
+  let i = 0
+  while (i < a.length && i < b.length && a[i]?.id === b[i]?.id) i++
+  return i
+}
+
+/** " — ana, 2026-11-22 09:04", or where the result came from when nobody answered. */
+function whoWhen(row: Entry): string {
+  if (row.outOfScope !== null) return ` — ${inline(row.outOfScope)}`
+  if (row.checkedInFile) return ' — checked in the checklist file'
+  const record = row.record
+  if (!record?.by) return ''
+  return ` — ${inline(record.by)}${record.at ? `, ${shortTime(record.at)}` : ''}`
+}
+
+/**
+ * An item as a list entry: its line, then in the same paragraph (hard breaks,
+ * as a soft break renders as a space on GitHub) its note or reason and its
+ * check — status, summary, duration, details — then its evidence as a sub-list.
+ */
+function entryLines(head: string, row: Entry, depth: number, withEvidence: boolean): string[] {
+  const pad = '  '.repeat(depth + 1)
+  const paragraph = [head, ...detailLines(row, pad)]
+  const lines = paragraph.map(
+    (line, i) =>
+      `${i === 0 ? `${'  '.repeat(depth)}- ` : pad}${line}${i < paragraph.length - 1 ? '\\' : ''}`,
+  )
+  const check = row.record?.check
+  if (withEvidence && check && row.outOfScope === null) {
+    lines.push(...evidenceLines(check).map(([key, value]) => `${pad}* ${text(key)}: ${value}`))
+  }
+  return lines
+}
+
+function detailLines(row: Entry, pad: string): string[] {
+  const lines: string[] = []
+  const note = row.record?.note
+  if (note) {
+    const label = row.result === 'skipped' ? 'Reason' : row.result === 'na' ? 'Why' : 'Note'
+    lines.push(`${label}: ${block(note, pad)}`)
+  } else if (row.result === 'skipped') {
+    lines.push('Reason: (none given)')
+  }
+  const check = row.record?.check ?? null
+  if (row.checkKind !== null && row.outOfScope === null) {
+    lines.push(checkLine(row.checkKind, check))
+    if (check && check.status !== 'pass' && check.details.length > 0) {
+      const shown = check.details.slice(0, MAX_DETAILS).map((d) => text(truncate(oneLine(d))))
+      const more = check.details.length - MAX_DETAILS
+      lines.push(`Details: ${shown.join('; ')}${more > 0 ? `; … ${more} more` : ''}`)
+    }
+  }
+  return lines
+}
+
+function checkLine(kind: string, check: StoredCheckResult | null): string {
+  if (!check) return `Check ${code(kind)}: not run`
+  const took = formatDuration(check.durationMs)
+  return `Check ${code(kind)}: ${CHECK_MARK[check.status]} — ${text(oneLine(check.summary))} (${took}, ${shortTime(check.at)})`
+}
+
+/**
+ * Evidence as short `key: value` pairs: nested objects flattened with dotted
+ * keys, lists joined, long values cut, at most MAX_EVIDENCE pairs. The check's
+ * outputs are added when its evidence does not already hold them.
+ */
+function evidenceLines(check: StoredCheckResult): [string, string][] {
+  const pairs: [string, string][] = []
+  flatten(check.evidence, '', pairs, 0)
+  if (!('outputs' in check.evidence) && Object.keys(check.outputs).length > 0) {
+    flatten(check.outputs, 'outputs', pairs, 1)
+  }
+  const shown = pairs
+    .slice(0, MAX_EVIDENCE)
+    .map(([k, v]): [string, string] => [k, text(truncate(oneLine(v)))])
+  if (pairs.length > MAX_EVIDENCE) shown.push(['…', `${pairs.length - MAX_EVIDENCE} more`])
+  return shown
+}
+
+function flatten(value: unknown, key: string, out: [string, string][], depth: number): void {
+  if (value === undefined) return
+  if (value === null || typeof value !== 'object') {
+    out.push([key, String(value)])
+    return
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((v) =>
+      typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v),
+    )
+    out.push([key, items.length > 0 ? items.join(', ') : '(none)'])
+    return
+  }
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined)
+  if (entries.length === 0) {
+    if (key !== '') out.push([key, '(none)'])
+    return
+  }
+  // Two levels of keys read well (`ttl.status`); deeper structure is shown compact.
+  if (depth >= 2) {
+    out.push([key, JSON.stringify(value)])
+    return
+  }
+  for (const [k, v] of entries) flatten(v, key ? `${key}.${k}` : k, out, depth + 1)
+}
+
+// --- removed items ------------------------------------------------------------------------
+
+function removedIds(checklist: Checklist, state: RunState): string[] {
+  const current = new Set(checklist.items.map((item) => item.id))
+  return Object.keys(state.items).filter((id) => !current.has(id) && state.items[id]?.by)
+}
+
+function removedPart(checklist: Checklist, state: RunState): string {
+  const ids = removedIds(checklist, state)
+  if (ids.length === 0) return ''
+  const lines = [
+    '## Answers to removed items',
+    '',
+    'Answered during the run, but no longer in the checklist; the run keeps them.',
+    '',
+  ]
+  for (const id of ids) {
+    const record = state.items[id] as ItemRecord
+    const result: SheetResult = record.state
+    const carried = carriedTo(checklist, state, id, record)
+    const row: Entry = { result, record, outOfScope: null, checkedInFile: false, checkKind: null }
+    lines.push(
+      ...entryLines(`${MARK[result]} — ${code(id)}${whoWhen(row)}${carried}`, row, 0, false),
+    )
+  }
+  return lines.join('\n')
+}
+
+/** A reworded item's answer follows it to its new id: say where, so it is not read as lost. */
+function carriedTo(checklist: Checklist, state: RunState, id: string, record: ItemRecord): string {
+  const to = checklist.items.find((item) => {
+    const other = state.items[item.id]
+    return (
+      item.id !== id &&
+      other?.by === record.by &&
+      other?.at === record.at &&
+      other?.state === record.state
+    )
+  })
+  return to ? ` (reworded; carried over to “${itemText(to)}”)` : ''
+}
+
+// --- sign-off -----------------------------------------------------------------------------
+
+function signoffPart(checklist: Checklist, state: RunState): string {
+  const env = state.header.environment
+  const lines = ['## Sign-off entries', '']
+  const fields = checklist.signoff.filter((f) => isInScope(f.scope, env))
+  const others = checklist.signoff.length - fields.length
+  if (checklist.signoff.length === 0) {
+    lines.push('The checklist has no sign-off fields.')
+    return lines.join('\n')
+  }
+  if (fields.length > 0) {
+    const hasRoles = fields.some((f) => f.role !== null)
+    const header = [...(hasRoles ? ['Role'] : []), 'Field', 'Entry', 'Entered by']
+    lines.push(tableRow(header), tableRow(header.map(() => '---')))
+    for (const field of fields) {
+      const entry = state.signoff[field.id]
+      const by = entry ? `${cell(entry.by)}, ${shortTime(entry.at)}` : ''
+      const role = hasRoles ? [field.role ? cell(field.role) : ''] : []
+      lines.push(tableRow([...role, cell(fieldLabel(field)), fieldEntry(field, entry?.value), by]))
+    }
+  }
+  if (others > 0) {
+    const where = [
+      ...new Set(
+        checklist.signoff.filter((f) => !fields.includes(f)).map((f) => describeScope(f.scope)),
+      ),
+    ]
+    lines.push(
+      '',
+      `${plural(others, 'field')} for other environments not shown: ${where.map(inline).join('; ')}.`,
+    )
+  }
+  return lines.join('\n')
+}
+
+/** "Development Lead: ____" asks for the lead's name: call the field that. */
+function fieldLabel(field: SignoffField): string {
+  return field.role !== null && field.label === field.role ? 'Name' : field.label
+}
+
+/** What was entered, the choices with the one chosen ticked, or a blank line to fill by hand. */
+function fieldEntry(field: SignoffField, value: string | undefined): string {
+  if (field.type === 'choice' && field.choices.length > 0) {
+    const chosen = field.choices.find((c) => c.toLowerCase() === value?.trim().toLowerCase())
+    const ticks = field.choices.map((c) => `${c === chosen ? '☑' : '☐'} ${cell(c)}`).join(' · ')
+    return value !== undefined && chosen === undefined ? `${ticks} · ☑ ${cell(value)}` : ticks
+  }
+  return value !== undefined && value.trim() !== '' ? cell(value) : BLANK
+}
+
+// --- footer -------------------------------------------------------------------------------
+
+function footerPart(options: SheetOptions): string {
+  return [
+    '---',
+    '',
+    `Exported by deploy-wizard ${inline(options.toolVersion ?? VERSION)} at ${timestamp(options.now.toISOString())}. Times are UTC.`,
+    'The digest below covers everything above it; `deploy-wizard verify <sheet.md>` says whether the sheet was edited after export.',
+  ].join('\n')
+}
+
+// --- sections -----------------------------------------------------------------------------
+
+interface SectionPaths {
+  /** The phase and groups an item sits in, outermost first. */
+  pathOf(item: Item): readonly Section[]
+  /** "Deployment › Task 13.1: Deploy DynamoDB Tables", escaped. */
+  breadcrumb(item: Item): string
+}
+
+function sectionPaths(checklist: Checklist): SectionPaths {
+  const paths = new Map<string, readonly Section[]>()
+  const walk = (section: Section, above: readonly Section[]) => {
+    const path = [...above, section]
+    paths.set(section.id, path)
+    for (const sub of section.sections) walk(sub, path)
+  }
+  for (const phase of checklist.phases) walk(phase, [])
+  const pathOf = (item: Item) => paths.get(item.sectionId) ?? paths.get(item.phaseId) ?? []
+  return {
+    pathOf,
+    breadcrumb: (item) =>
+      pathOf(item)
+        .map((s) => inline(s.title))
+        .join(' › '),
+  }
+}
+
+// --- counting -----------------------------------------------------------------------------
+
+function countResults(rows: readonly Row[]): Record<SheetResult, number> {
+  const count = { done: 0, failed: 0, skipped: 0, na: 0, pending: 0 }
+  for (const row of rows) count[row.result]++
+  return count
+}
+
+function hasCheckProblem(row: Row): boolean {
+  const status = row.record?.check?.status
+  return row.outOfScope === null && status !== undefined && CHECK_PROBLEMS.has(status)
+}
+
+// --- markdown -----------------------------------------------------------------------------
+
+/**
+ * The item's text as the checklist wrote it (code spans, emphasis, links), on one
+ * line — unless it holds HTML, which the sheet never carries: then its plain text, escaped.
+ */
+function itemText(item: Item): string {
+  const oneLined = item.text.replace(/\s*\n\s*/g, ' ').trim()
+  return hasHtml(oneLined) ? text(item.plain.replace(/\s+/g, ' ').trim()) : oneLined
+}
+
+function hasHtml(markdown: string): boolean {
+  const tree = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] })
+  const visit = (node: Nodes): boolean =>
+    node.type === 'html' ||
+    ('children' in node && node.children.some((child) => visit(child as Nodes)))
+  return visit(tree)
+}
+
+/** Text anyone typed or a check reported, escaped to read as itself inside a line. */
+function text(value: string): string {
+  return (
+    value
+      .replace(/[\\`*[\]|~$]/g, '\\$&')
+      // `_` between letters or digits cannot start or end emphasis; elsewhere it can.
+      .replace(/_/g, (m, offset: number, all: string) =>
+        /[\p{L}\p{N}]/u.test(all[offset - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[offset + 1] ?? '')
+          ? m
+          : '\\_',
+      )
+      // Only `<` before a letter, `/`, `!` or `?` can open a tag, a comment or an autolink.
+      .replace(/<(?=[A-Za-z/!?])/g, '\\<')
+      .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&')
+  )
+}
+
+/** `text` for anything one line long: newlines become spaces. */
+function inline(value: string): string {
+  return text(oneLine(value))
+}
+
+/** A heading's text: `inline`, and a trailing `#` run that would be read as the heading's end. */
+function heading(value: string): string {
+  return inline(value).replace(/#+$/, (run) => run.replace(/#/g, '\\#'))
+}
+
+/** A table cell: `inline` already escapes `|`, which would otherwise split the cell. */
+function cell(value: string): string {
+  return inline(value)
+}
+
+/**
+ * Multi-line text inside a list item's paragraph: each line escaped, joined by
+ * hard breaks and indented to stay in the item; what would start a block at the
+ * beginning of a line (`#`, `>`, `-`, `+`, `=`, `1.`) is escaped there too.
+ */
+function block(value: string, pad: string): string {
+  const lines = value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line, i) => (i === 0 ? text(line) : atLineStart(text(line))))
+  return lines.join(`\\\n${pad}`)
+}
+
+/** Escapes what would open a block at the start of a line: a heading, quote, list or underline. */
+function atLineStart(escaped: string): string {
+  return escaped.replace(/^[#>+=-]/, '\\$&').replace(/^(\d+)([.)])/, '$1\\$2')
+}
+
+function tableRow(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`
+}
+
+/** A code span that holds any text: a fence longer than any run of backticks in it. */
+function code(value: string): string {
+  const one = oneLine(value)
+  const longest = Math.max(0, ...[...one.matchAll(/`+/g)].map((m) => m[0].length))
+  const fence = '`'.repeat(longest + 1)
+  const padded = one.startsWith('`') || one.endsWith('`') ? ` ${one} ` : one
+  // `|` ends a table cell even in a code span; the sheet's code spans are outside tables.
+  return `${fence}${padded}${fence}`
+}
+
+function oneLine(value: string): string {
+  return value.replace(/\s*[\r\n]+\s*/g, ' ').trim()
+}
+
+function truncate(value: string): string {
+  return value.length > MAX_VALUE ? `${value.slice(0, MAX_VALUE - 1)}…` : value
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+// --- time ---------------------------------------------------------------------------------
+
+/** "2026-11-22 09:04:31 UTC" */
+function timestamp(iso: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return inline(iso)
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`
+}
+
+/** "2026-11-22 09:04": the header says times are UTC. */
+function shortTime(iso: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return inline(iso)
+  return date.toISOString().slice(0, 16).replace('T', ' ')
+}

@@ -1,0 +1,662 @@
+/**
+ * The sign-off sheet: golden files for a simulated run over each seed checklist
+ * (and one with automated checks), the markdown parsed back with the same mdast
+ * tooling the checklist parser uses, escaping of everything people type, and the
+ * digest that makes edits evident.
+ *
+ * Golden files live in test/fixtures/sheets/. After an intended change to the
+ * sheet, regenerate them and read the diff before committing:
+ *
+ *   UPDATE_GOLDEN=1 node --import tsx --test test/report/sheet.test.ts
+ */
+import assert from 'node:assert/strict'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import fc from 'fast-check'
+import type { ListItem, Nodes, Root, Table } from 'mdast'
+import { fromMarkdown } from 'mdast-util-from-markdown'
+import { gfmFromMarkdown } from 'mdast-util-gfm'
+import { toString as plainText } from 'mdast-util-to-string'
+import { gfm } from 'micromark-extension-gfm'
+import type { Checklist } from '../../src/checklist/model.ts'
+import { isInScope } from '../../src/checklist/scope.ts'
+import { renderSheet } from '../../src/report/sheet.ts'
+import { sealSheet, sheetDigest, verifySheet } from '../../src/report/sheet-digest.ts'
+import { foldJournal, type JournalEntry, type RunState } from '../../src/run/model.ts'
+import { parse, parseSeed, SEEDS } from '../helpers/fixtures.ts'
+import {
+  EXPORTED_AT,
+  FAILED_NOTE,
+  OPERATOR,
+  SECOND_OPERATOR,
+  type SimulateOptions,
+  SKIP_REASON,
+  simulateRun,
+  TOOL_VERSION,
+} from '../helpers/runs.ts'
+
+const UPDATE = process.env.UPDATE_GOLDEN === '1'
+const GOLDEN_DIR = fileURLToPath(new URL('../fixtures/sheets/', import.meta.url))
+
+/** A checklist with every kind of check result, nested items and a sign-off table. */
+const AUTOMATED = `---
+title: Session API release
+vars:
+  region: eu-west-1
+  stack: SessionApi-\${env}
+---
+# Session API release
+
+## Pre-Deployment
+
+### Tools
+- [ ] Node.js 22 or newer <!-- check: tool name=node version=">=22" -->
+- [ ] \`JWT_SECRET\` is at least 32 characters and not the default <!-- check: env name=JWT_SECRET min-length=32 not=changeme -->
+- [ ] Change request approved
+  - [ ] Rollback owner named in the change request
+
+### Build
+- [ ] Build passes <!-- check: command run="npm run build"; timeout: 5m -->
+
+## Deployment
+- [ ] Stack is healthy <!-- id: stack; check: cfn.stack name=\${stack} -->
+- [ ] Sessions table has TTL on \`expiresAt\` <!-- check: dynamodb.table name=Sessions-\${env} ttl=expiresAt billing=on-demand -->
+- [ ] Database credentials exist <!-- id: db-secret; check: secret name=/session-api/\${env}/db -->
+- [ ] API answers its health check <!-- check: http url=\${stack.outputs.ApiUrl}/health status=200 -->
+- [ ] Sessions endpoint answers <!-- check: http url=\${stack.outputs.ApiUrl}/sessions status=401; needs: db-secret -->
+
+### Production Environment
+- [ ] Point-in-time recovery is on <!-- check: dynamodb.table name=Sessions-\${env} pitr=true -->
+- [ ] On-call engineer told (production only)
+
+### Staging Environment
+- [ ] Load test run against staging
+
+## Sign-Off
+
+| Role | Name | Date | Signature |
+|------|------|------|-----------|
+| Release manager | | | |
+| Service owner | | | |
+
+- [ ] All checks passed: Yes / No
+`
+
+const SEED_OPTIONS: Readonly<Record<(typeof SEEDS)[number], SimulateOptions>> = {
+  '000_b909c6aec69adf30.txt': {},
+  '001_f520cc071e4c9f76.txt': { finished: false },
+  '002_330113bd9a5ec9a1.txt': { environment: 'dev' },
+  '003_fa378dcafbaacd4c.txt': { changedMidway: true },
+  '004_af71a0f7626eb14b.txt': {},
+}
+
+interface Case {
+  readonly golden: string
+  readonly checklist: () => Checklist
+  readonly options: SimulateOptions
+}
+
+const CASES: readonly Case[] = [
+  ...SEEDS.map(
+    (seed): Case => ({
+      golden: seed.replace(/\.txt$/, '.md'),
+      checklist: () => parseSeed(seed).checklist,
+      options: SEED_OPTIONS[seed],
+    }),
+  ),
+  {
+    golden: 'automated.md',
+    checklist: () => parse(AUTOMATED, 'release.md').checklist,
+    options: {},
+  },
+]
+
+function sheetFor(c: Case): { checklist: Checklist; state: RunState; sheet: string } {
+  const checklist = c.checklist()
+  const { state } = simulateRun(checklist, c.options)
+  return {
+    checklist,
+    state,
+    sheet: renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION }),
+  }
+}
+
+function mdast(markdown: string): Root {
+  return fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] })
+}
+
+function nodesOf<T extends Nodes['type']>(tree: Nodes, type: T): Extract<Nodes, { type: T }>[] {
+  const found: Nodes[] = []
+  const visit = (node: Nodes) => {
+    if (node.type === type) found.push(node)
+    if ('children' in node) for (const child of node.children) visit(child as Nodes)
+  }
+  visit(tree)
+  return found as Extract<Nodes, { type: T }>[]
+}
+
+/** Every table has as many cells in each row as in its header, and nothing but the digest is HTML. */
+function assertParsesCleanly(sheet: string, label: string): void {
+  const tree = mdast(sheet)
+  for (const table of nodesOf(tree, 'table') as Table[]) {
+    const widths = table.children.map((row) => row.children.length)
+    assert.ok(
+      widths.every((w) => w === widths[0]),
+      `${label}: a table at line ${table.position?.start.line} has rows of ${widths.join(', ')} cells`,
+    )
+  }
+  const html = nodesOf(tree, 'html')
+  assert.equal(
+    html.length,
+    1,
+    `${label}: HTML other than the digest: ${html.map((h) => h.value).join(' ')}`,
+  )
+  assert.match(html[0]?.value ?? '', /^<!-- deploy-wizard sha256:[0-9a-f]{64} -->$/)
+  assert.equal(tree.children.at(-1), html[0], `${label}: the digest comment is not the last block`)
+}
+
+/** The markdown between a `## title` heading and the next `## `. */
+function section(sheet: string, title: string): string {
+  const start = sheet.indexOf(`\n## ${title}\n`)
+  assert.ok(start >= 0, `no section ${title}`)
+  const end = sheet.indexOf('\n## ', start + 1)
+  return sheet.slice(start, end < 0 ? undefined : end)
+}
+
+const ITEM_LINE = /^\s*- (✅|❌|⏭️|➖|⬜) /
+
+describe('the sign-off sheet of a simulated run', () => {
+  for (const c of CASES) {
+    it(`matches test/fixtures/sheets/${c.golden}`, () => {
+      const { sheet } = sheetFor(c)
+      const path = `${GOLDEN_DIR}${c.golden}`
+      if (UPDATE) {
+        mkdirSync(GOLDEN_DIR, { recursive: true })
+        writeFileSync(path, sheet)
+      }
+      assert.equal(
+        sheet,
+        readFileSync(path, 'utf8'),
+        `${c.golden} differs: UPDATE_GOLDEN=1 regenerates it`,
+      )
+    })
+
+    it(`${c.golden} parses back cleanly, verifies, and lists every item once`, () => {
+      const { checklist, sheet } = sheetFor(c)
+      assertParsesCleanly(sheet, c.golden)
+      assert.deepEqual(verifySheet(sheet).ok, true)
+      const items = section(sheet, 'Items')
+        .split('\n')
+        .filter((line) => ITEM_LINE.test(line))
+      assert.equal(items.length, checklist.items.length)
+      const overall = sheet.split('\n').find((line) => line.startsWith('| **Overall** |'))
+      assert.ok(overall?.endsWith(`| **${checklist.items.length}** |`), overall)
+    })
+  }
+
+  it('puts the run on top: checklist, environment, run id, operators, times, tool, sha256', () => {
+    const { checklist, state, sheet } = sheetFor(CASES[0] as Case)
+    const head = sheet.slice(0, sheet.indexOf('\n## '))
+    assert.match(head, /^# Sign-off sheet: Marketplace API Deployment Checklist\n/)
+    assert.ok(head.includes(`- **Environment:** prod`))
+    assert.ok(head.includes(`- **Run:** \`${state.header.id}\``))
+    assert.ok(head.includes(`- **Operators:** ${OPERATOR}\n`))
+    assert.ok(head.includes('- **Started:** 2026-11-22 09:00:00 UTC by ana'))
+    assert.match(head, /- \*\*Finished:\*\* 2026-11-22 \d\d:\d\d:00 UTC/)
+    assert.ok(head.includes(`- **Tool:** deploy-wizard ${TOOL_VERSION}`))
+    assert.ok(head.includes(`\`${checklist.sha256}\`\n  - unchanged during the run`))
+  })
+
+  it('says a run is not finished, and names everyone who answered', () => {
+    const unfinished = sheetFor(CASES[1] as Case).sheet
+    assert.match(unfinished, /- \*\*Finished:\*\* \*\*not finished\*\* \(last activity 2026-11-22 /)
+    const resumed = sheetFor(CASES[3] as Case).sheet
+    assert.ok(resumed.includes(`- **Operators:** ${OPERATOR}, ${SECOND_OPERATOR}\n`))
+    assert.ok(resumed.includes('⚠️ **changed during the run**'))
+  })
+
+  it('warns when the checklist file is not the version the run last used', () => {
+    const { checklist, state } = sheetFor(CASES[0] as Case)
+    const edited = { ...checklist, sha256: 'f'.repeat(64) }
+    const sheet = renderSheet(edited, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    assert.ok(
+      sheet.includes(`⚠️ **differs from the version the run last used** (\`${checklist.sha256}\`)`),
+    )
+    assert.ok(section(sheet, 'Needs attention').includes('not the version the run last used'))
+    assert.ok(!sheetFor(CASES[0] as Case).sheet.includes('last used'))
+  })
+
+  it('calls out failed, skipped and pending items and failed checks before anything else', () => {
+    const { sheet } = sheetFor(CASES.at(-1) as Case)
+    const attention = section(sheet, 'Needs attention')
+    assert.ok(sheet.indexOf('## Needs attention') < sheet.indexOf('## Summary'))
+    const heads = attention.split('\n').filter((line) => line.startsWith('- '))
+    assert.deepEqual(
+      heads.map((line) => line.replace(/\\$/, '').split(' — ').slice(0, 2).join(' — ')),
+      [
+        '- ❌ **failed** — Pre-Deployment › Tools › Rollback owner named in the change request',
+        '- ❌ **failed** — Deployment › Production Environment › Point-in-time recovery is on',
+        '- ⬜ **pending** — Deployment › Database credentials exist',
+        '- ⬜ **pending** — Deployment › Sessions endpoint answers',
+        '- ⏭️ **skipped** — Pre-Deployment › Build › Build passes',
+      ],
+    )
+    assert.ok(attention.includes('Check `secret`: ⚠️ **error** — AccessDenied'))
+    assert.ok(
+      attention.includes(
+        'Check `http`: ⛔ **blocked** — blocked: deployment/database-credentials-exist error',
+      ),
+    )
+    assert.ok(attention.includes('Reason: Built and tested in CI'))
+    assert.match(
+      sheet,
+      /\*\*Result:\*\* ❌ not ready: 2 failed items, 3 checks that did not pass, 1 skipped item, 2 pending items/,
+    )
+  })
+
+  it('says nothing needs attention when everything that applies is done', () => {
+    const checklist = parse(
+      '# R\n\n## Steps\n- [ ] One\n- [ ] Two (staging only)\n',
+      'r.md',
+    ).checklist
+    const { header, journal } = simulateRun(checklist, { environment: 'prod' })
+    const state = foldJournal(header, [
+      ...journal,
+      {
+        type: 'item-answered',
+        at: '2026-11-22T10:00:00.000Z',
+        by: 'ana',
+        itemId: 'steps/one',
+        state: 'done',
+      },
+    ])
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    assert.ok(section(sheet, 'Needs attention').includes('Nothing needs attention'))
+    assert.ok(sheet.includes('**Result:** ✅ complete: every item that applies is done'))
+    assert.ok(
+      sheet.includes('- ➖ n/a — Two (staging only) — applies to staging only (item text, line 5)'),
+    )
+  })
+
+  it('shows items that do not apply to the environment as n/a, with why', () => {
+    const c = CASES[0] as Case
+    const { checklist, sheet } = sheetFor(c)
+    const outside = checklist.items.filter((i) => !isInScope(i.scope, 'prod'))
+    assert.ok(outside.length > 0)
+    const items = section(sheet, 'Items')
+    for (const item of outside) {
+      assert.ok(items.includes(`- ➖ n/a — ${item.text} — applies to `), item.text)
+    }
+    assert.ok(items.includes('applies to dev only (section "3. Deploy to Development", line 79)'))
+  })
+
+  it('writes notes and skip reasons under their items, line by line', () => {
+    const { sheet } = sheetFor(CASES[3] as Case)
+    const [first, second] = FAILED_NOTE.split('\n')
+    assert.ok(sheet.includes(`  Note: ${first}\\\n  ${second}\n`))
+    assert.ok(sheet.includes(`  Reason: ${SKIP_REASON}\n`))
+  })
+
+  it('shows a check compactly: status, summary, duration, and evidence as key: value', () => {
+    const items = section(sheetFor(CASES.at(-1) as Case).sheet, 'Items')
+    assert.ok(
+      items.includes(
+        'Check `cfn.stack`: ✅ pass — SessionApi-prod UPDATE_COMPLETE, 2 outputs (1.4s, ',
+      ),
+    )
+    assert.ok(
+      items.includes(
+        '  * outputs.ApiUrl: https://k3x9q2.execute-api.eu-west-1.amazonaws.com/prod\n',
+      ),
+    )
+    assert.ok(items.includes('  * ttl.status: ENABLED\n  * ttl.attribute: expiresAt\n'))
+    assert.ok(items.includes('  * gsi: (none)\n'))
+    assert.ok(
+      !/\{"(stack|table|ttl|outputs)"/.test(items),
+      'evidence objects are flattened, not dumped',
+    )
+  })
+
+  it('lists answers to items no longer in the checklist on their own', () => {
+    const { sheet } = sheetFor(CASES[3] as Case)
+    const removed = section(sheet, 'Answers to removed items')
+    assert.ok(
+      removed.includes(
+        '- ✅ done — `pre-deployment/announce-the-release-in-the-legacy-channel` — ana, ',
+      ),
+    )
+    assert.ok(removed.includes('Note: Done before the step was dropped from the checklist.'))
+    assert.ok(
+      section(sheet, 'Needs attention').includes('1 answer to items no longer in the checklist'),
+    )
+    assert.ok(!sheetFor(CASES[0] as Case).sheet.includes('## Answers to removed items'))
+  })
+
+  it('says where a reworded item’s answer went', () => {
+    const checklist = parse('# R\n\n## Steps\n- [ ] Tell the team\n', 'r.md').checklist
+    const { header, journal } = simulateRun(checklist, { finished: false })
+    const state = foldJournal(header, [
+      ...journal.slice(0, 1), // started, nothing answered yet
+      {
+        type: 'item-answered',
+        at: '2026-11-22T10:00:00.000Z',
+        by: 'ana',
+        itemId: 'steps/tell-the-teams',
+        state: 'done',
+      },
+      {
+        type: 'resumed',
+        at: '2026-11-22T10:05:00.000Z',
+        by: 'ana',
+        sha256: checklist.sha256,
+        items: [],
+        changes: {
+          added: [],
+          removed: [],
+          reworded: [{ from: 'steps/tell-the-teams', to: 'steps/tell-the-team' }],
+        },
+      },
+    ])
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    assert.ok(sheet.includes('- ✅ done — Tell the team — ana, 2026-11-22 10:00'))
+    assert.ok(
+      sheet.includes(
+        '`steps/tell-the-teams` — ana, 2026-11-22 10:00 (reworded; carried over to “Tell the team”)',
+      ),
+    )
+  })
+
+  it('lists the sign-off fields with what was entered, and blank lines for the rest', () => {
+    const signoff = section(sheetFor(CASES.at(-1) as Case).sheet, 'Sign-off entries')
+    assert.deepEqual(signoff.trim().split('\n').slice(1), [
+      '',
+      '| Role | Field | Entry | Entered by |',
+      '| --- | --- | --- | --- |',
+      '| Release manager | Name | Ana Souza | ana, 2026-11-22 09:42 |',
+      '| Release manager | Date | 2026-11-22 | ana, 2026-11-22 09:44 |',
+      '| Release manager | Signature | ______ |  |',
+      '| Service owner | Name | Diego Ferreira | ana, 2026-11-22 09:46 |',
+      '| Service owner | Date | 2026-11-22 | ana, 2026-11-22 09:48 |',
+      '| Service owner | Signature | ______ |  |',
+      '|  | All checks passed | ☑ Yes · ☐ No | ana, 2026-11-22 09:50 |',
+      '',
+      '---',
+      '',
+      `Exported by deploy-wizard ${TOOL_VERSION} at 2026-11-22 23:30:00 UTC. Times are UTC.`,
+      'The digest below covers everything above it; `deploy-wizard verify <sheet.md>` says whether the sheet was edited after export.',
+      '',
+      signoff.trim().split('\n').at(-2),
+      signoff.trim().split('\n').at(-1),
+    ])
+    const dev = section(sheetFor(CASES[2] as Case).sheet, 'Sign-off entries')
+    assert.ok(dev.includes('| All checks passed | ☑ Yes · ☐ No | ana, '))
+    assert.ok(
+      dev.includes(
+        '8 fields for other environments not shown: prod only (section "Production Deployment", line 238).',
+      ),
+    )
+  })
+})
+
+describe('text people type or checks report', () => {
+  const NASTY = [
+    'pipe | in a table',
+    'stars *bold* and _under_ and ~~strike~~ and `code` and ``two``',
+    '<script>alert(1)</script> <img src=x onerror=alert(1)> <!-- comment -->',
+    '# not a heading',
+    '- not a list',
+    '1. not a numbered list',
+    '> not a quote',
+    '---',
+    '[link](https://evil.example) ![img](x.png) &amp; &#60; $x^2$ \\ trailing backslash \\',
+  ].join('\n')
+
+  function nastyRun(): { checklist: Checklist; sheet: string } {
+    const checklist = parse(
+      '# R\n\n## Steps\n- [ ] Check <!-- check: tool name=node -->\n- [ ] Plain step\n\n## Sign-off\n- [ ] Deployed by: ________\n',
+      'r.md',
+    ).checklist
+    const journal: JournalEntry[] = [
+      {
+        type: 'run-started',
+        at: '2026-11-22T09:00:00.000Z',
+        by: 'a*n|a',
+        sha256: checklist.sha256,
+        items: [],
+      },
+      {
+        type: 'check-finished',
+        at: '2026-11-22T09:01:00.000Z',
+        itemId: 'steps/check',
+        result: {
+          status: 'fail',
+          summary: 'summary | with <b>html</b>\nand a newline',
+          details: ['detail | `tick`'],
+          evidence: {
+            'k|ey': 'v | <i>x</i>\n# h',
+            long: 'x'.repeat(500),
+            nested: { deep: { deeper: { deepest: 1 } } },
+          },
+          outputs: {},
+          durationMs: 5,
+          at: '2026-11-22T09:01:00.000Z',
+        },
+      },
+      {
+        type: 'item-answered',
+        at: '2026-11-22T09:02:00.000Z',
+        by: 'a*n|a',
+        itemId: 'steps/check',
+        state: 'failed',
+        note: NASTY,
+      },
+      {
+        type: 'item-answered',
+        at: '2026-11-22T09:03:00.000Z',
+        by: 'a*n|a',
+        itemId: 'steps/plain-step',
+        state: 'skipped',
+        note: NASTY,
+      },
+      {
+        type: 'signoff-entered',
+        at: '2026-11-22T09:04:00.000Z',
+        by: 'a*n|a',
+        fieldId: checklist.signoff[0]?.id ?? '',
+        value: 'Ana | <b>Souza</b>\nsecond line',
+      },
+    ]
+    const header = simulateRun(checklist).header
+    const state = foldJournal({ ...header, operator: 'a*n|a' }, journal)
+    return {
+      checklist,
+      sheet: renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION }),
+    }
+  }
+
+  it('cannot break a table or add HTML', () => {
+    const { sheet } = nastyRun()
+    assertParsesCleanly(sheet, 'nasty')
+    const tree = mdast(sheet)
+    for (const type of [
+      'heading',
+      'blockquote',
+      'thematicBreak',
+      'link',
+      'image',
+      'emphasis',
+      'strong',
+      'delete',
+      'inlineCode',
+    ] as const) {
+      // A bare URL is linked by GitHub wherever it appears; what must not happen is markdown
+      // link syntax in a note becoming a link.
+      const found = nodesOf(tree, type)
+        .filter((n) => n.type !== 'link' || plainText(n) !== n.url)
+        .map((n) => plainText(n))
+      const ours = found.filter((t) =>
+        /not a|evil|img|bold|under|strike|code|two|tick|<i>|Souza/.test(t),
+      )
+      assert.deepEqual(ours, [], `user text became ${type}`)
+    }
+    assert.ok(verifySheet(sheet).ok)
+  })
+
+  it('reads back as exactly what was typed', () => {
+    const { sheet } = nastyRun()
+    const tree = mdast(sheet)
+    const texts = (nodesOf(tree, 'listItem') as ListItem[]).map((li) =>
+      plainText(li.children[0] as Nodes),
+    )
+    const lines = NASTY.split('\n')
+    for (const label of ['Note', 'Reason']) {
+      const text = texts.find((t) => t.includes(`${label}: ${lines[0]}`))
+      assert.ok(text, `no ${label}`)
+      // Hard breaks parse as line breaks: the note comes back line for line.
+      for (const line of lines) assert.ok(text.includes(line.trim()), `${label} lost: ${line}`)
+    }
+    const cells = (nodesOf(tree, 'tableCell') as Nodes[]).map((c) => plainText(c))
+    assert.ok(cells.includes('Ana | <b>Souza</b> second line'), cells.join(' / '))
+    assert.ok(cells.includes('a*n|a, 2026-11-22 09:04'))
+    const evidence = texts.find((t) => t.startsWith('k|ey: '))
+    assert.equal(evidence, 'k|ey: v | <i>x</i> # h')
+  })
+
+  it('cuts long evidence values and shows deep structure compactly', () => {
+    const { sheet } = nastyRun()
+    const long = sheet.split('\n').find((line) => line.includes('* long: '))
+    assert.equal(long, `  * long: ${'x'.repeat(99)}…`)
+    assert.ok(sheet.includes('  * nested.deep: {"deeper":{"deepest":1}}\n'))
+  })
+
+  it('caps evidence at ten pairs', () => {
+    const checklist = parse(
+      '# R\n\n## Steps\n- [ ] Check <!-- check: tool name=node -->\n',
+      'r.md',
+    ).checklist
+    const evidence = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`key${i}`, i]))
+    const { header, journal } = simulateRun(checklist)
+    const state = foldJournal(header, [
+      ...journal,
+      {
+        type: 'check-finished',
+        at: '2026-11-22T10:00:00.000Z',
+        itemId: 'steps/check',
+        result: {
+          status: 'pass',
+          summary: 'ok',
+          details: [],
+          evidence,
+          outputs: {},
+          durationMs: 1,
+          at: '2026-11-22T10:00:00.000Z',
+        },
+      },
+    ])
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    const pairs = sheet.split('\n').filter((line) => line.startsWith('  * '))
+    assert.equal(pairs.length, 11)
+    assert.equal(pairs.at(-1), '  * …: 15 more')
+  })
+
+  it('keeps the checklist’s own markdown in item texts, but never its HTML', () => {
+    const checklist = parse(
+      '# R\n\n## Steps\n- [ ] Restart `api` <b>now</b>\n- [ ] Deploy `web`\n',
+      'r.md',
+    ).checklist
+    const sheet = renderSheet(checklist, simulateRun(checklist).state, { now: EXPORTED_AT })
+    assertParsesCleanly(sheet, 'html item')
+    assert.ok(sheet.includes('Restart api \\<b>now\\</b>'))
+    assert.ok(sheet.includes('Deploy `web`'))
+  })
+})
+
+describe('the digest', () => {
+  const { sheet } = sheetFor(CASES.at(-1) as Case)
+
+  it('is the last line, over everything above the visible digest line', () => {
+    const lines = sheet.trimEnd().split('\n')
+    const hex = /^<!-- deploy-wizard sha256:([0-9a-f]{64}) -->$/.exec(lines.at(-1) ?? '')?.[1]
+    assert.ok(hex)
+    assert.equal(lines.at(-2), `Digest: \`sha256:${hex}\``)
+    assert.equal(sheetDigest(`${lines.slice(0, -2).join('\n')}\n`), hex)
+    assert.deepEqual(verifySheet(sheet), { ok: true, expected: hex, actual: hex })
+  })
+
+  it('shows any change of a character above it', () => {
+    const body = sheet.slice(0, sheet.indexOf('Digest: `sha256:'))
+    fc.assert(
+      fc.property(
+        fc.nat({ max: body.length - 1 }),
+        fc.string({ minLength: 1, maxLength: 3 }),
+        (at, replacement) => {
+          const edited = body.slice(0, at) + replacement + body.slice(at + 1)
+          fc.pre(
+            edited !== body &&
+              !replacement.includes('\r') &&
+              !(at === 0 && replacement.startsWith('\uFEFF')),
+          )
+          const result = verifySheet(edited + sheet.slice(body.length))
+          assert.equal(result.ok, false)
+          // Changing the blank line before the digest moves the visible digest line: also an edit.
+          assert.match(result.reason ?? '', /edited after export|visible digest line was edited/)
+        },
+      ),
+      { numRuns: 300, seed: 4 },
+    )
+  })
+
+  it('does not count CRLF line endings, a byte-order mark or the final newline as edits', () => {
+    assert.ok(verifySheet(sheet.replace(/\n/g, '\r\n')).ok)
+    assert.ok(verifySheet(`\uFEFF${sheet}`).ok)
+    assert.ok(verifySheet(sheet.trimEnd()).ok)
+    assert.ok(verifySheet(`${sheet}\n\n`).ok)
+  })
+
+  it('counts a lone CR, trailing spaces and text after the digest', () => {
+    assert.equal(
+      verifySheet(sheet.replace('\n## Summary', '\r\n## Summary')).ok,
+      true,
+      'CRLF is a line end',
+    )
+    assert.equal(verifySheet(sheet.replace('\n## Summary', '\r## Summary')).ok, false)
+    assert.equal(verifySheet(sheet.replace('## Summary\n', '## Summary \n')).ok, false)
+    const after = verifySheet(`${sheet}Approved, with changes.\n`)
+    assert.deepEqual([after.ok, after.reason], [false, 'text was added after the digest line'])
+  })
+
+  it('says why when the digest lines are missing, malformed or edited', () => {
+    const body = sheet.slice(0, sheet.indexOf('Digest: `sha256:'))
+    const none = verifySheet(body)
+    assert.equal(none.ok, false)
+    assert.equal(none.expected, undefined)
+    assert.match(none.reason ?? '', /no digest line/)
+    assert.equal(none.actual, sheetDigest(body))
+
+    const malformed = verifySheet(sheet.replace(/sha256:([0-9a-f]{64}) -->/, 'sha256:$1 -- >'))
+    assert.deepEqual([malformed.ok, malformed.reason], [false, 'the digest line is malformed'])
+    const short = verifySheet(sheet.replace(/sha256:([0-9a-f]{64}) -->/, 'sha256:abc -->'))
+    assert.deepEqual([short.ok, short.reason], [false, 'the digest line is malformed'])
+
+    const visible = verifySheet(
+      sheet.replace(/Digest: `sha256:[0-9a-f]{4}/, 'Digest: `sha256:0000'),
+    )
+    assert.deepEqual(
+      [visible.ok, visible.reason],
+      [false, 'the visible digest line was edited or removed'],
+    )
+    const gone = verifySheet(sheet.replace(/Digest: `sha256:[0-9a-f]{64}`\n/, ''))
+    assert.deepEqual(
+      [gone.ok, gone.reason],
+      [false, 'the visible digest line was edited or removed'],
+    )
+  })
+
+  it('reseals an edited sheet to a different digest', () => {
+    const body = sheet.slice(0, sheet.indexOf('Digest: `sha256:'))
+    const resealed = sealSheet(body.replace('Session API', 'Session  API'))
+    assert.ok(verifySheet(resealed).ok)
+    assert.notEqual(verifySheet(resealed).actual, verifySheet(sheet).actual)
+  })
+})
