@@ -105,6 +105,47 @@ Exit 0 when every check passed, 1 when one failed, errored or was blocked,
       process.exitCode = await trustCommand(file, options)
     })
 
+  const runs = program
+    .command('runs')
+    .description('list the saved runs on this machine (unfinished ones; --all for every one)')
+    .option('--all', 'include finished runs')
+    .option('--json', 'print the list as JSON')
+    .action(async (options: { all?: boolean; json?: boolean }) => {
+      const { runsCommand } = await import('./commands/runs.ts')
+      process.exitCode = await runsCommand(options)
+    })
+  runs
+    .command('rm')
+    .description('delete saved runs (refused while a run is open in another process)')
+    .argument('<id...>', 'run ids, as `runs` lists them')
+    .action(async (ids: string[]) => {
+      const { runsRemoveCommand } = await import('./commands/runs.ts')
+      process.exitCode = await runsRemoveCommand(ids)
+    })
+
+  program
+    .command('export')
+    .description(
+      "write a run's sign-off sheet (markdown), or the run as JSON, or its checks as JUnit",
+    )
+    .argument('<run-id>', 'a run id, as `runs` lists it')
+    .option('-o, --output <file>', 'write to <file> instead of standard output')
+    .option('-f, --format <format>', 'md (the sign-off sheet), json or junit', 'md')
+    .action(async (id: string, options: { output?: string; format?: string }) => {
+      const { exportCommand } = await import('./commands/export.ts')
+      process.exitCode = await exportCommand(id, options)
+    })
+
+  program
+    .command('verify')
+    .description('tell whether a sign-off sheet was edited after it was exported')
+    .argument('<sheet>', 'an exported sign-off sheet (markdown)')
+    .addHelpText('after', '\nExit 0 when the sheet is as exported, 1 when it was changed.')
+    .action(async (file: string) => {
+      const { verifyCommand } = await import('./commands/verify.ts')
+      process.exitCode = await verifyCommand(file)
+    })
+
   return program
 }
 

@@ -1,0 +1,109 @@
+/**
+ * `deploy-wizard runs`: the saved runs on this machine — checklist,
+ * environment, operator, progress, age, status — and `runs rm <id>`.
+ * Derived from the run files themselves; there is no index to go stale.
+ */
+import { UserError } from '../errors.ts'
+import { painterFor } from '../output/terminal.ts'
+import { describeSince } from '../run/lock.ts'
+import type { RunState } from '../run/model.ts'
+import { listRuns, type RunSummary, removeRun, type StoreProblem } from '../run/store.ts'
+
+export interface RunsOptions {
+  readonly all?: boolean
+  readonly json?: boolean
+}
+
+export async function runsCommand(options: RunsOptions): Promise<number> {
+  const { runs, problems } = listRuns()
+  reportProblems(problems)
+  const shown = options.all ? runs : runs.filter((run) => run.state.finishedAt === null)
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(shown.map(toJson), null, 2)}\n`)
+    return 0
+  }
+  const out = painterFor(process.stdout)
+  if (shown.length === 0) {
+    const more = !options.all && runs.length > 0 ? ` (${runs.length} finished: runs --all)` : ''
+    process.stdout.write(`No ${options.all ? '' : 'unfinished '}runs${more}.\n`)
+    return 0
+  }
+  const now = new Date()
+  for (const run of shown) {
+    const { answered, total } = progressOf(run.state)
+    const status = statusOf(run)
+    const colour = status.startsWith('open') ? 'yellow' : status === 'finished' ? 'green' : 'cyan'
+    process.stdout.write(
+      `${out.paint('bold', run.id)}  ${run.header.checklist.title} · ${run.header.environment} · ${run.header.operator}\n` +
+        `  ${answered}/${total} answered · last activity ${age(run.state.lastActivityAt, now)} · ${out.paint(colour, status)}\n` +
+        out.paint('dim', `  ${run.header.checklist.path}\n`),
+    )
+  }
+  return 0
+}
+
+export async function runsRemoveCommand(ids: readonly string[]): Promise<number> {
+  for (const id of ids) {
+    removeRun(id)
+    process.stdout.write(`removed run ${id}\n`)
+  }
+  return 0
+}
+
+/** Corrupt or newer run files were moved aside while listing: say where, once. */
+export function reportProblems(problems: readonly StoreProblem[]): void {
+  for (const problem of problems) process.stderr.write(`deploy-wizard: ${problem.message}\n`)
+}
+
+function progressOf(state: RunState): { answered: number; total: number } {
+  const ids = new Set(state.snapshot.map((item) => item.id))
+  const answered = Object.entries(state.items).filter(
+    ([id, record]) => ids.has(id) && record.state !== 'pending',
+  ).length
+  return { answered, total: ids.size }
+}
+
+function statusOf(run: RunSummary): string {
+  if (run.locked) return `open in PID ${run.locked.pid} on ${run.locked.host}`
+  return run.state.finishedAt ? 'finished' : 'in progress'
+}
+
+function age(iso: string, now: Date): string {
+  const minutes = Math.round((now.getTime() - Date.parse(iso)) / 60_000)
+  if (minutes < 1) return 'just now'
+  if (minutes < 60) return `${minutes} min ago`
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h ago`
+  return `${describeSince(iso, now)}`
+}
+
+function toJson(run: RunSummary) {
+  return {
+    id: run.id,
+    checklist: run.header.checklist,
+    environment: run.header.environment,
+    operator: run.header.operator,
+    host: run.header.host,
+    startedAt: run.header.startedAt,
+    lastActivityAt: run.state.lastActivityAt,
+    finishedAt: run.state.finishedAt,
+    ...progressOf(run.state),
+    status: run.locked ? 'open' : run.state.finishedAt ? 'finished' : 'in-progress',
+    ...(run.locked ? { openIn: run.locked } : {}),
+    file: run.file,
+  }
+}
+
+/** A run by id, read without taking its lock; a UserError naming the runs there are otherwise. */
+export function findRun(id: string): RunSummary {
+  const { runs, problems } = listRuns()
+  reportProblems(problems)
+  const run = runs.find((r) => r.id === id)
+  if (run) return run
+  const close = runs.filter((r) => r.id.includes(id)).map((r) => r.id)
+  throw new UserError(`no run '${id}'`, {
+    hint:
+      close.length > 0
+        ? `did you mean: ${close.slice(0, 5).join(', ')}`
+        : 'deploy-wizard runs --all lists the saved runs',
+  })
+}

@@ -1,0 +1,142 @@
+/**
+ * `runs`, `runs rm`, `export` and `verify` through the built CLI, over runs
+ * written by the real store into a temporary DEPLOY_WIZARD_HOME.
+ */
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { before, describe, it } from 'node:test'
+import { loadChecklist } from '../../src/checklist/load.ts'
+import { createRun } from '../../src/run/store.ts'
+import { runCli } from '../helpers/cli.ts'
+import { SEEDS, seedPath } from '../helpers/fixtures.ts'
+import { simulateRun } from '../helpers/runs.ts'
+
+let home: string
+let finishedId: string
+let openId: string
+const env = () => ({ DEPLOY_WIZARD_HOME: home })
+
+/** A run of `seed` written through the store, its journal replayed from a simulated run. */
+async function storedRun(seed: (typeof SEEDS)[number], finished: boolean): Promise<string> {
+  const { checklist } = await loadChecklist(seedPath(seed))
+  const simulated = simulateRun(checklist, { finished, path: checklist.path })
+  const handle = createRun({ checklist, environment: 'prod', operator: 'ana', env: env() })
+  for (const entry of simulated.journal.slice(1)) handle.append(entry)
+  handle.close()
+  return handle.id
+}
+
+before(async () => {
+  home = await mkdtemp(join(tmpdir(), 'dw-runs-'))
+  finishedId = await storedRun(SEEDS[0], true)
+  openId = await storedRun(SEEDS[3], false)
+})
+
+describe('deploy-wizard runs', () => {
+  it('lists unfinished runs with progress and status; --all adds finished ones', async () => {
+    const open = await runCli(['runs'], env())
+    assert.equal(open.code, 0, open.stderr)
+    assert.match(open.stdout, new RegExp(`^${openId} `, 'm'))
+    assert.doesNotMatch(open.stdout, new RegExp(finishedId))
+    assert.match(open.stdout, /\d+\/\d+ answered · last activity .+ · in progress/)
+    const all = await runCli(['runs', '--all', '--json'], env())
+    const listed = JSON.parse(all.stdout) as { id: string; status: string; environment: string }[]
+    assert.deepEqual(
+      new Set(listed.map((r) => `${r.id} ${r.status}`)),
+      new Set([`${openId} in-progress`, `${finishedId} finished`]),
+    )
+  })
+
+  it('reports a corrupt run file moved aside, and goes on', async () => {
+    const bad = join(home, 'runs', 'dev-20261122-zzzz.json')
+    await writeFile(bad, '{"header": {')
+    const { code, stderr, stdout } = await runCli(['runs'], env())
+    assert.equal(code, 0)
+    assert.match(stderr, /dev-20261122-zzzz\.json/)
+    assert.match(stdout, new RegExp(openId))
+    assert.ok(
+      (await readdir(join(home, 'runs'))).some((f) =>
+        f.startsWith('dev-20261122-zzzz.json.corrupt'),
+      ),
+    )
+  })
+})
+
+describe('deploy-wizard export and verify', () => {
+  it('writes the sign-off sheet, which verify accepts until someone edits it', async () => {
+    const sheet = join(home, 'sheet.md')
+    const exported = await runCli(['export', finishedId, '-o', sheet], env())
+    assert.equal(exported.code, 0, exported.stderr)
+    const text = await readFile(sheet, 'utf8')
+    assert.match(text, /^# Sign-off sheet: /)
+    assert.match(text, new RegExp(`\\*\\*Run:\\*\\* \`${finishedId}\``))
+    const intact = await runCli(['verify', sheet], env())
+    assert.equal(intact.code, 0)
+    assert.match(intact.stdout, /is as exported/)
+
+    await writeFile(sheet, text.replace('✅ done', '❌ **failed**'))
+    const edited = await runCli(['verify', sheet], env())
+    assert.equal(edited.code, 1)
+    assert.match(edited.stdout, /was changed after export/)
+  })
+
+  it('records the export in the run journal', async () => {
+    await runCli(['export', finishedId, '-o', join(home, 'again.md')], env())
+    const file = JSON.parse(await readFile(join(home, 'runs', `${finishedId}.json`), 'utf8'))
+    assert.ok(
+      file.journal.some(
+        (e: { type: string; format: string }) => e.type === 'exported' && e.format === 'md',
+      ),
+    )
+  })
+
+  it('exports JSON and JUnit too', async () => {
+    const json = await runCli(['export', finishedId, '--format', 'json'], env())
+    assert.equal(JSON.parse(json.stdout).header.id, finishedId)
+    const junit = await runCli(['export', finishedId, '--format', 'junit'], env())
+    assert.equal(junit.code, 0, junit.stderr)
+    assert.match(junit.stdout, /^<\?xml version="1.0"/)
+  })
+
+  it('exits 2 with a hint for an unknown run or format', async () => {
+    const run = await runCli(['export', 'prod-2026'], env())
+    assert.equal(run.code, 2)
+    assert.match(run.stderr, /no run 'prod-2026'/)
+    assert.match(run.stderr, /did you mean: /)
+    const format = await runCli(['export', finishedId, '--format', 'pdf'], env())
+    assert.equal(format.code, 2)
+    assert.match(format.stderr, /choose one of: md, json, junit/)
+  })
+})
+
+describe('deploy-wizard runs rm', () => {
+  it('removes a run, and refuses while another process has it open', async () => {
+    const id = await storedRun(SEEDS[1], true)
+    const holder = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `
+        const { openRun } = await import(${JSON.stringify(new URL('../../src/run/store.ts', import.meta.url).href)});
+        openRun(${JSON.stringify(id)});
+        console.log('open');
+        setInterval(() => {}, 1000);`,
+      ],
+      { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()))
+    const refused = await runCli(['runs', 'rm', id], env())
+    holder.kill('SIGKILL')
+    assert.equal(refused.code, 2)
+    assert.match(refused.stderr, new RegExp(`is open in PID ${holder.pid}`))
+    const removed = await runCli(['runs', 'rm', id], env())
+    assert.equal(removed.code, 0, removed.stderr)
+    const listed = await runCli(['runs', '--all', '--json'], env())
+    assert.ok(!JSON.parse(listed.stdout).some((r: { id: string }) => r.id === id))
+  })
+})
