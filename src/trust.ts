@@ -7,6 +7,7 @@
 import { realpathSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Checklist, Item } from './checklist/model.ts'
+import { needsTrust } from './checks/jobs.ts'
 import { openStore } from './home.ts'
 
 interface TrustRecord {
@@ -17,9 +18,9 @@ interface TrustRecord {
 
 type TrustFile = Record<string, TrustRecord>
 
-/** The items whose checks run shell commands, in every environment. */
+/** The items whose checks run programs the checklist chooses (see `needsTrust`), in every environment. */
 export function commandItems(checklist: Checklist): Item[] {
-  return checklist.items.filter((item) => item.check?.kind === 'command')
+  return checklist.items.filter(needsTrust)
 }
 
 export type TrustState = 'trusted' | 'changed' | 'unknown'

@@ -8,6 +8,9 @@
  * moto). A `region` or `profile` from the checklist overrides it. The SDK's own
  * retries are off: the runner retries throttling visibly, with backoff.
  */
+
+import { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
@@ -25,6 +28,8 @@ interface Closable {
 export class Clients {
   readonly #aws = new Map<string, Promise<Closable>>()
   readonly #pools = new Map<string, Promise<Pool>>()
+  /** Every socket a pool opened, so none can outlive `close()`. */
+  readonly #sockets = new Set<Duplex>()
 
   cloudFormation(target: AwsTarget): Promise<CloudFormationClient> {
     return this.#awsClient('cloudformation', target, async (config) => {
@@ -60,8 +65,17 @@ export class Clients {
     ])
     let pool = this.#pools.get(key)
     if (!pool) {
+      const stream = this.#trackedStream(config.stream)
       pool = import('pg').then(({ default: pg }) => {
-        const created = new pg.Pool({ max: 4, idleTimeoutMillis: 5_000, ...config })
+        // connectionTimeoutMillis: a connection waiting in the pool's queue for a
+        // server that never answers gives up rather than holding the run open.
+        const created = new pg.Pool({
+          max: 4,
+          idleTimeoutMillis: 5_000,
+          connectionTimeoutMillis: 30_000,
+          ...config,
+          stream,
+        })
         // An idle client losing its connection must not crash the process.
         created.on('error', () => {})
         return created
@@ -71,16 +85,41 @@ export class Clients {
     return pool
   }
 
-  /** Closes every client and pool; the process can then exit on its own. */
-  async close(): Promise<void> {
+  /**
+   * Closes every client and pool, waiting at most `graceMs` for pools to end:
+   * a connection stuck on a server that never answers must not hold the exit.
+   */
+  async close(graceMs = 2_000): Promise<void> {
     const aws = [...this.#aws.values()]
     const pools = [...this.#pools.values()]
     this.#aws.clear()
     this.#pools.clear()
-    await Promise.allSettled([
+    const closing = Promise.allSettled([
       ...aws.map(async (client) => (await client).destroy()),
       ...pools.map(async (pool) => (await pool).end()),
     ])
+    let timer: NodeJS.Timeout | undefined
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs)
+      timer.unref()
+    })
+    await Promise.race([closing, grace])
+    clearTimeout(timer)
+    // Whatever is still connecting (a server that accepted and never answered) is cut.
+    for (const socket of this.#sockets) socket.destroy()
+    this.#sockets.clear()
+  }
+
+  /** Wraps pg's socket factory so every socket it makes is known. */
+  #trackedStream(stream: PoolConfig['stream']): NonNullable<PoolConfig['stream']> {
+    const make = (): Duplex => {
+      const made = typeof stream === 'function' ? stream() : stream
+      const socket = made ?? new Socket()
+      this.#sockets.add(socket)
+      socket.once('close', () => this.#sockets.delete(socket))
+      return socket
+    }
+    return make as NonNullable<PoolConfig['stream']>
   }
 
   #awsClient<T extends Closable>(

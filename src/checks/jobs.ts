@@ -24,7 +24,7 @@ import type { CheckKind } from './kind.ts'
 import type { Redactor } from './redact.ts'
 import { CHECK_KINDS } from './registry.ts'
 import type { CheckOutcome, Job, JobContext } from './runner.ts'
-import { shellQuote } from './shell.ts'
+import { resolveShellTemplate } from './shell.ts'
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 
@@ -83,16 +83,22 @@ export function checkJobs(
       needs,
       timeoutMs,
       service:
-        kind && templates ? serviceOf(kind, templates, staticLookup, vars, options) : 'local',
+        kind && templates
+          ? serviceOf(kind, templates, staticLookup, vars, options.processEnv)
+          : 'local',
       run: async (context) => {
         if (!kind) return { status: 'error', summary: `unknown check kind '${item.check?.kind}'` }
         if (!templates) return { status: 'error', summary: 'a parameter has a ${…} syntax error' }
-        if (kind.kind === 'command' && options.commands === 'skip') {
+        if (options.commands === 'skip' && needsTrust(item)) {
           const why = options.commandsSkipReason ?? 'the checklist is not trusted to run commands'
           return { status: 'skipped', summary: `not run: ${why}` }
         }
-        const outcome = await runJob(kind, templates, vars, context, { ...options, timeoutMs })
-        return options.redactor.scrubDeep(outcome)
+        const { outputs, ...shown } = await runJob(kind, templates, vars, context, {
+          ...options,
+          timeoutMs,
+        })
+        // Outputs feed later checks as they are; reports scrub them when they show them.
+        return { ...options.redactor.scrubDeep(shown), ...(outputs ? { outputs } : {}) }
       },
     })
   }
@@ -100,8 +106,23 @@ export function checkJobs(
 }
 
 /**
+ * Checks that run a program the checklist names, with arguments it chooses: a
+ * `command`, or a `tool` given a path or its own arguments. They run only once
+ * the operator trusts the checklist.
+ */
+export function needsTrust(item: Item): boolean {
+  const check = item.check
+  if (!check) return false
+  if (check.kind === 'command') return true
+  return (
+    check.kind === 'tool' &&
+    (check.params.args !== undefined || (check.params.name ?? '').includes('/'))
+  )
+}
+
+/**
  * The items to check for one environment: those in scope with a check, in the
- * phases asked for (by id or title), limited to `only` ids when given, plus
+ * phases asked for (by id; see `findPhases`), limited to `only` ids when given, plus
  * everything those need so their outputs exist.
  */
 export function selectCheckItems(
@@ -113,7 +134,7 @@ export function selectCheckItems(
   const byId = new Map(inScope.map((item) => [item.id, item]))
   let chosen = inScope
   if (filter.phases && filter.phases.length > 0) {
-    const phaseIds = new Set(filter.phases.map((p) => findPhase(checklist, p)))
+    const phaseIds = new Set(filter.phases)
     chosen = chosen.filter((item) => phaseIds.has(item.phaseId))
   }
   if (filter.only && filter.only.length > 0) {
@@ -133,14 +154,21 @@ export function selectCheckItems(
   return inScope.filter((item) => wanted.has(item.id))
 }
 
-/** A phase's id from its id or title (case-insensitive, numbering optional); undefined if none. */
-export function findPhase(checklist: Checklist, name: string): string | undefined {
+/**
+ * The phases `name` means, most exact first: the phase id, the title (numbering
+ * and case aside), then titles starting with it, then titles with a word
+ * starting with it. More than one means the name is ambiguous.
+ */
+export function findPhases(checklist: Checklist, name: string): string[] {
   const wanted = normalise(name)
-  const phase =
-    checklist.phases.find((p) => p.id === name) ??
-    checklist.phases.find((p) => normalise(p.title) === wanted) ??
-    checklist.phases.find((p) => normalise(p.title).includes(wanted))
-  return phase?.id
+  const titles = checklist.phases.map((p) => ({ id: p.id, title: normalise(p.title) }))
+  const tiers = [
+    titles.filter((p) => p.id === name),
+    titles.filter((p) => p.title === wanted),
+    titles.filter((p) => p.title.startsWith(wanted)),
+    titles.filter((p) => p.title.split(/[^\p{L}\p{N}]+/u).some((word) => word.startsWith(wanted))),
+  ]
+  return (tiers.find((tier) => wanted !== '' && tier.length > 0) ?? []).map((p) => p.id)
 }
 
 function normalise(text: string): string {
@@ -174,7 +202,7 @@ async function runJob(
     processEnv: options.processEnv,
     output: (itemId, key) => context.outputs.get(itemId)?.[key],
   })
-  const resolved = resolveAll(kind, templates, lookup, vars, options)
+  const resolved = resolveAll(kind, templates, lookup, vars)
   if ('missing' in resolved) {
     return {
       status: 'error',
@@ -182,6 +210,7 @@ async function runJob(
       details: [hintFor(resolved.missing)],
     }
   }
+  for (const secret of resolved.secrets) options.redactor.add(secret)
   const parsed = kind.params.safeParse(resolved.values)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -205,29 +234,42 @@ async function runJob(
   }
 }
 
+interface Resolved {
+  readonly values: Record<string, string>
+  /** Values that are secrets wherever they appear (credentials taken from the environment). */
+  readonly secrets: readonly string[]
+}
+
+/**
+ * Every parameter's value for this run. With `keepMissing`, a reference without
+ * a value stays as written (to guess the service before outputs exist);
+ * without it, the first such reference is returned instead.
+ */
 function resolveAll(
   kind: CheckKind,
   templates: Templates,
   lookup: Lookup,
   vars: Readonly<Record<string, string>>,
-  options: JobOptions,
-): { values: Record<string, string> } | { missing: Reference } {
+  keepMissing = false,
+): Resolved | { missing: Reference } {
   const values: Record<string, string> = {}
+  const secrets: string[] = []
   const shell = new Set(kind.shellParams ?? [])
+  const lenient: Lookup = (ref) => lookup(ref) ?? (keepMissing ? describeReference(ref) : undefined)
   for (const [key, parts] of Object.entries(templates)) {
-    const quote = shell.has(key) ? shellQuote : (v: string) => v
-    const result = resolveTemplate(parts, lookup, quote)
+    const result = shell.has(key)
+      ? resolveShellTemplate(parts, lenient)
+      : resolveTemplate(parts, lenient)
     const first = result.missing[0]
     if (first) return { missing: first.ref }
     values[key] = result.value
-    for (const part of parts) {
-      if (part.type !== 'ref' || part.ref.type !== 'process-env') continue
-      if (SENSITIVE_PARAMS.has(key) || SENSITIVE_NAME.test(part.ref.name)) {
-        const value = lookup(part.ref)
-        // A URL's whole value is not a secret; its password is masked by shape.
-        if (key !== 'url') options.redactor.add(value)
+    parts.forEach((part, i) => {
+      if (part.type !== 'ref' || part.ref.type !== 'process-env') return
+      const value = lookup(part.ref)
+      if (value !== undefined && isSecretPlace(key, part.ref.name, parts[i - 1], parts[i + 1])) {
+        secrets.push(value)
       }
-    }
+    })
   }
   // AWS kinds take region and profile from front-matter vars of those names.
   const shape = kind.params.shape
@@ -237,24 +279,47 @@ function resolveAll(
       if (value !== undefined) values[key] = value
     }
   }
-  return { values }
+  return { values, secrets }
 }
 
+/**
+ * An environment value is a secret when it goes into a credential parameter,
+ * when its variable's name says so, or when it sits in a URL's password place
+ * (`https://user:${env:PW}@host`).
+ */
+function isSecretPlace(
+  key: string,
+  name: string,
+  before: TemplatePart | undefined,
+  after: TemplatePart | undefined,
+): boolean {
+  if (SENSITIVE_NAME.test(name)) return true
+  if (key !== 'url') return SENSITIVE_PARAMS.has(key)
+  const precededByColon =
+    before?.type === 'text' && before.text.endsWith(':') && before.text.includes('://')
+  const followedByAt = after?.type === 'text' && after.text.startsWith('@')
+  return precededByColon && followedByAt
+}
+
+/** The service a job will talk to, for its concurrency cap, guessed before outputs exist. */
 function serviceOf(
   kind: CheckKind,
   templates: Templates,
   lookup: Lookup,
   vars: Readonly<Record<string, string>>,
-  options: JobOptions,
+  env: Readonly<Record<string, string | undefined>>,
 ): string {
   if (!kind.service) return kind.kind
-  const resolved = resolveAll(kind, templates, lookup, vars, { ...options, redactor: nullRedactor })
+  const resolved = resolveAll(kind, templates, lookup, vars, true)
   if ('missing' in resolved) return kind.kind
   const parsed = kind.params.safeParse(resolved.values)
-  return parsed.success ? kind.service(parsed.data, { env: options.processEnv }) : kind.kind
+  if (!parsed.success) return kind.kind
+  try {
+    return kind.service(parsed.data, { env })
+  } catch {
+    return kind.kind
+  }
 }
-
-const nullRedactor = { add() {} } as unknown as Redactor
 
 function hintFor(ref: Reference): string {
   switch (ref.type) {

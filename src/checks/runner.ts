@@ -115,12 +115,25 @@ export async function runChecks(
     const promise = (async () => {
       const deps = job.needs.filter((id) => byId.has(id))
       const depResults = await Promise.all(deps.map((id) => start(byId.get(id) as Job)))
-      const failed = deps.filter((_, i) => depResults[i]?.status !== 'pass')
+      const statusOf = (id: string) => results.get(id)?.status
+      const failed = deps.filter(
+        (id) => statusOf(id) === 'fail' || statusOf(id) === 'error' || statusOf(id) === 'blocked',
+      )
       if (failed.length > 0) {
-        const why = failed.map((id) => `${id} ${results.get(id)?.status}`).join(', ')
+        const why = failed.map((id) => `${id} ${statusOf(id)}`).join(', ')
         return finish(job.id, {
           status: 'blocked',
           summary: `blocked: ${why}`,
+          durationMs: 0,
+          attempts: 0,
+        })
+      }
+      // A prerequisite that was not run (skipped on purpose, or cancelled) leaves nothing to judge.
+      const notRun = deps.filter((_, i) => depResults[i]?.status === 'skipped')
+      if (notRun.length > 0) {
+        return finish(job.id, {
+          status: 'skipped',
+          summary: `not run: needs ${notRun.join(', ')}, which was not run`,
           durationMs: 0,
           attempts: 0,
         })
@@ -143,6 +156,8 @@ export async function runChecks(
 
   const runOnce = async (job: Job): Promise<CheckResult> => {
     const started = now()
+    // One deadline for the whole check: retries share its time limit, they do not extend it.
+    const deadline = Date.now() + clampTimeout(job.timeoutMs)
     const retries = options.retries ?? 3
     const baseDelay = options.retryDelayMs ?? 500
     for (let attempt = 1; ; attempt++) {
@@ -155,14 +170,18 @@ export async function runChecks(
         }
       }
       emit({ type: 'check-started', id: job.id, attempt })
-      const outcome = await attemptWithTimeout(job, outputs, options.signal, (message) =>
-        emit({ type: 'check-progress', id: job.id, message }),
+      const outcome = await attemptWithTimeout(
+        job,
+        Math.max(1, deadline - Date.now()),
+        outputs,
+        options.signal,
+        (message) => emit({ type: 'check-progress', id: job.id, message }),
       )
       const elapsed = now() - started
       if ('transient' in outcome) {
         const reason = outcome.transient
-        if (attempt <= retries && !options.signal?.aborted) {
-          const delay = baseDelay * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5)
+        const delay = baseDelay * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5)
+        if (attempt <= retries && !options.signal?.aborted && Date.now() + delay < deadline) {
           emit({
             type: 'check-progress',
             id: job.id,
@@ -195,12 +214,13 @@ type Attempt = CheckOutcome | { readonly transient: string }
 /** One try: the job's promise raced against its timeout and the run's cancellation. */
 async function attemptWithTimeout(
   job: Job,
+  timeLeftMs: number,
   outputs: ReadonlyMap<string, Readonly<Record<string, string>>>,
   parent: AbortSignal | undefined,
   progress: (message: string) => void,
 ): Promise<Attempt> {
   const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(new TimeoutSignal(job.timeoutMs)), job.timeoutMs)
+  const timer = setTimeout(() => controller.abort(new TimeoutSignal(job.timeoutMs)), timeLeftMs)
   const onParentAbort = () => controller.abort(new CancelSignal())
   parent?.addEventListener('abort', onParentAbort, { once: true })
   if (parent?.aborted) onParentAbort()
@@ -220,7 +240,7 @@ async function attemptWithTimeout(
       return { status: 'error', summary: `timed out after ${formatMs(error.ms)}` }
     }
     if (error instanceof CancelSignal || parent?.aborted)
-      return { status: 'error', summary: 'cancelled' }
+      return { status: 'skipped', summary: 'cancelled' }
     if (error instanceof TransientError) return { transient: error.message }
     return { status: 'error', summary: error instanceof Error ? error.message : String(error) }
   } finally {
@@ -229,6 +249,11 @@ async function attemptWithTimeout(
     // Whatever the job still holds (sockets, child processes) is told to stop.
     if (!controller.signal.aborted) controller.abort(new CancelSignal())
   }
+}
+
+/** setTimeout cannot wait longer than 2^31-1 ms (about 24.8 days); longer limits mean "no limit" in practice. */
+function clampTimeout(ms: number): number {
+  return Math.min(Math.max(ms, 1), 2 ** 31 - 1)
 }
 
 class TimeoutSignal extends Error {

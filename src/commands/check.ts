@@ -6,13 +6,14 @@
  * passed (or was skipped on purpose), 1 when any failed, errored or was
  * blocked, 2 for bad usage, 130 when cancelled with Ctrl-C.
  */
-import { writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { parseDuration } from '../checklist/directives.ts'
 import type { Checklist, Item } from '../checklist/model.ts'
 import { Clients } from '../checks/clients.ts'
-import { checkJobs, findPhase, selectCheckItems } from '../checks/jobs.ts'
+import { checkJobs, findPhases, needsTrust, selectCheckItems } from '../checks/jobs.ts'
 import { Redactor } from '../checks/redact.ts'
 import { runChecks } from '../checks/runner.ts'
 import { UserError } from '../errors.ts'
@@ -51,6 +52,7 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
   const timeoutMs = parseOption(options.timeout, '--timeout', parseDuration, 'such as 30s or 5m')
   const concurrency = parseOption(options.concurrency, '--concurrency', positiveInteger, 'from 1')
   const commands = commandPolicy(checklist, items, options)
+  if (options.junit) await requireWritable(options.junit)
   if (isProduction(options.env)) await confirmProduction(options.env, options.confirm)
 
   const out = painterFor(process.stdout)
@@ -122,15 +124,19 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
     await clients.close()
   }
 
-  const report = buildCheckReport({
-    checklist,
-    environment: options.env,
-    items,
-    results,
-    startedAt,
-    finishedAt: new Date(),
-    cancelled: controller.signal.aborted,
-  })
+  // Scrubbed once more as a whole: a secret learned late (a password read by a
+  // later check) is masked in what an earlier check reported too.
+  const report = redactor.scrubDeep(
+    buildCheckReport({
+      checklist,
+      environment: options.env,
+      items,
+      results,
+      startedAt,
+      finishedAt: new Date(),
+      cancelled: controller.signal.aborted,
+    }),
+  )
   if (options.junit) {
     try {
       await writeFile(options.junit, toJunit(report))
@@ -151,13 +157,18 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
 
 /** The items to check, from --phase and --only, with everything they need. */
 function chooseItems(checklist: Checklist, options: CheckOptions): Item[] {
-  for (const phase of options.phase ?? []) {
-    if (findPhase(checklist, phase) === undefined) {
-      throw new UserError(`no phase '${phase}' in ${checklist.path}`, {
-        hint: `phases: ${checklist.phases.map((p) => `${p.id} ("${p.title}")`).join(', ')}`,
+  const phaseIds = (options.phase ?? []).map((phase) => {
+    const found = findPhases(checklist, phase)
+    const list = `phases: ${checklist.phases.map((p) => `${p.id} ("${p.title}")`).join(', ')}`
+    if (found.length === 0)
+      throw new UserError(`no phase '${phase}' in ${checklist.path}`, { hint: list })
+    if (found.length > 1) {
+      throw new UserError(`'${phase}' could be any of: ${found.join(', ')}`, {
+        hint: 'give the phase id',
       })
     }
-  }
+    return found[0] as string
+  })
   const ids = new Set(checklist.items.map((item) => item.id))
   for (const id of options.only ?? []) {
     if (!ids.has(id)) {
@@ -177,7 +188,7 @@ function chooseItems(checklist: Checklist, options: CheckOptions): Item[] {
     }
   }
   const items = selectCheckItems(checklist, options.env, {
-    ...(options.phase ? { phases: options.phase } : {}),
+    ...(phaseIds.length > 0 ? { phases: phaseIds } : {}),
     ...(options.only ? { only: options.only } : {}),
   })
   if (items.length === 0) {
@@ -198,7 +209,7 @@ function commandPolicy(
   items: readonly Item[],
   options: CheckOptions,
 ): 'run' | 'skip' {
-  const commands = items.filter((item) => item.check?.kind === 'command')
+  const commands = items.filter(needsTrust)
   if (commands.length === 0 || options.skipCommands) return 'skip'
   if (options.trust) return 'run'
   const state = trustState(checklist)
@@ -229,17 +240,39 @@ async function confirmProduction(env: string, confirm: string | undefined): Prom
     })
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr })
+  const interrupted = new UserError('not confirmed; nothing was run', { exitCode: EXIT_CANCELLED })
+  const backOut = new AbortController()
+  rl.on('SIGINT', () => backOut.abort())
+  rl.on('close', () => backOut.abort())
   try {
     const answer = await rl.question(
       painterFor(process.stderr).paint(
         'red',
         `You are about to run checks against ${env}. Type '${env}' to go on: `,
       ),
+      { signal: backOut.signal },
     )
     if (answer.trim() !== env)
       throw new UserError(`not confirmed; nothing was run`, { exitCode: 2 })
+  } catch (error) {
+    // Ctrl-C or Ctrl-D at the prompt: the operator backed out.
+    const code = (error as NodeJS.ErrnoException).code
+    if ((error as Error).name === 'AbortError' || code === 'ERR_USE_AFTER_CLOSE') throw interrupted
+    throw error
   } finally {
     rl.close()
+  }
+}
+
+/** A --junit path that cannot be written is found before any check runs, not after. */
+async function requireWritable(file: string): Promise<void> {
+  try {
+    await access(dirname(resolve(file)), constants.W_OK)
+  } catch {
+    throw new UserError(
+      `cannot write the JUnit report to ${file}: its folder does not exist or is not writable`,
+      { hint: 'give a path in a folder that exists and is writable' },
+    )
   }
 }
 

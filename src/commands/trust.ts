@@ -33,7 +33,8 @@ export async function trustCommand(file: string, options: TrustOptions): Promise
   for (const item of commands) {
     const params = item.check?.params ?? {}
     const cwd = params.cwd ? out.paint('dim', ` (in ${params.cwd})`) : ''
-    process.stdout.write(`  line ${item.line}: ${item.plain}\n    $ ${params.run ?? ''}${cwd}\n`)
+    const shell = params.run ?? `${params.name ?? ''} ${params.args ?? '--version'}`
+    process.stdout.write(`  line ${item.line}: ${item.plain}\n    $ ${shell}${cwd}\n`)
   }
   process.stdout.write('\n')
   if (state === 'trusted') {

@@ -150,7 +150,7 @@ describe('command', () => {
     )
     controller.abort()
     const result = (await running).result()
-    assert.equal(result.status, 'error')
+    assert.equal(result.status, 'skipped')
     assert.equal(result.summary, 'cancelled')
     const pid = Number(readFileSync(pidFile, 'utf8'))
     await waitFor(() => isGone(pid), `sleep 30 (pid ${pid}) has exited`)

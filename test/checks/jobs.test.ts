@@ -5,7 +5,7 @@ import { Clients } from '../../src/checks/clients.ts'
 import {
   checkJobs,
   DEFAULT_TIMEOUT_MS,
-  findPhase,
+  findPhases,
   selectCheckItems,
 } from '../../src/checks/jobs.ts'
 import { Redactor } from '../../src/checks/redact.ts'
@@ -32,11 +32,22 @@ describe('choosing the checks to run', () => {
   const { checklist } = parseChecklist(PHASES, { path: 'release.md' })
 
   it('finds a phase by id, by title with or without its numbering, or by part of it', () => {
-    assert.equal(findPhase(checklist, 'preflight'), 'preflight')
-    assert.equal(findPhase(checklist, '1. Preflight'), 'preflight')
-    assert.equal(findPhase(checklist, 'Deploy'), 'deploy')
-    assert.equal(findPhase(checklist, 'depl'), 'deploy')
-    assert.equal(findPhase(checklist, 'rollback'), undefined)
+    assert.deepEqual(findPhases(checklist, 'preflight'), ['preflight'])
+    assert.deepEqual(findPhases(checklist, '1. Preflight'), ['preflight'])
+    assert.deepEqual(findPhases(checklist, 'Deploy'), ['deploy'])
+    assert.deepEqual(findPhases(checklist, 'depl'), ['deploy'])
+    assert.deepEqual(findPhases(checklist, 'rollback'), [])
+  })
+
+  it('prefers a title that starts with the name to one with a later word that does', () => {
+    const { checklist: example } = parseChecklist(
+      '# X\n\n## Pre-Deployment\n\n- [ ] a\n\n## Deployment\n\n- [ ] b\n\n## Post deployment checks\n\n- [ ] c\n',
+      { path: 'x.md' },
+    )
+    assert.deepEqual(findPhases(example, 'deploy'), ['deployment'])
+    assert.deepEqual(findPhases(example, 'pre'), ['pre-deployment'])
+    assert.deepEqual(findPhases(example, 'checks'), ['post-deployment-checks'])
+    assert.deepEqual(findPhases(example, 'deployment checks'), [])
   })
 
   it('keeps only automated items in scope for the environment', () => {
@@ -76,6 +87,27 @@ describe('choosing the checks to run', () => {
   })
 })
 
+describe('the service a job counts against', () => {
+  it('is known before the outputs it uses exist, so AWS and PostgreSQL caps still apply', () => {
+    const { checklist } = parseChecklist(
+      '# S\n\n## A\n\n- [ ] Stack <!-- id: app; check: cfn.stack name=app region=eu-west-1 -->\n- [ ] Table <!-- check: dynamodb.table name=${app.outputs.Table} region=eu-west-1 -->\n- [ ] Secret <!-- check: secret name=${env:UNSET_NAME} region=eu-west-1 -->\n',
+      { path: 's.md' },
+    )
+    const jobs = checkJobs(checklist, selectCheckItems(checklist, 'dev'), {
+      environment: 'dev',
+      processEnv: {},
+      clients: new Clients(),
+      redactor: new Redactor(),
+      cwd: '.',
+      commands: 'run',
+    })
+    assert.deepEqual(
+      jobs.map((j) => j.service),
+      ['aws:cloudformation:eu-west-1', 'aws:dynamodb:eu-west-1', 'aws:secretsmanager:eu-west-1'],
+    )
+  })
+})
+
 describe('resolving parameters when a check starts', () => {
   it('reports a missing environment variable as an error with the fix', async () => {
     const run = await runChecklist(checklistOf('tcp host=localhost port=${env:DW_TEST_PORT}'), {
@@ -102,13 +134,13 @@ describe('resolving parameters when a check starts', () => {
     assert.equal(run.result().summary, 'bad parameter port: expected a whole number')
   })
 
-  it('reports untrusted commands as skipped and blocks what needs them', async () => {
+  it('reports untrusted commands as skipped, and what needs them as not run', async () => {
     const markdown = `# T\n\n## Build\n\n- [ ] Build <!-- id: build; check: command run="touch built" -->\n- [ ] After <!-- check: env name=HOME; needs: build -->\n`
     const run = await runChecklist(markdown, { commands: 'skip', processEnv: { HOME: '/root' } })
     assert.equal(run.results.get('build')?.status, 'skipped')
     assert.match(run.results.get('build')?.summary ?? '', /not trusted/)
-    assert.equal(run.result('/after').status, 'blocked')
-    assert.equal(run.result('/after').summary, 'blocked: build skipped')
+    assert.equal(run.result('/after').status, 'skipped')
+    assert.equal(run.result('/after').summary, 'not run: needs build, which was not run')
   })
 
   it('masks the value of any sensitive-looking environment variable in every output', async () => {

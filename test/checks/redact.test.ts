@@ -34,6 +34,21 @@ describe('Redactor', () => {
     )
   })
 
+  it('masks credentials in variable assignments, JSON and query strings', () => {
+    const redactor = new Redactor()
+    assert.equal(redactor.scrub('DB_PASSWORD=hunter2x'), `DB_PASSWORD=${MASK}`)
+    assert.equal(
+      redactor.scrub('export AWS_SECRET_ACCESS_KEY=abcd1234'),
+      `export AWS_SECRET_ACCESS_KEY=${MASK}`,
+    )
+    assert.equal(redactor.scrub('{"password": "jsonpw1"}'), `{"password": ${MASK}}`)
+    assert.equal(redactor.scrub('API_TOKEN: tok123'), `API_TOKEN: ${MASK}`)
+    assert.equal(
+      redactor.scrub('https://x.test/h?access_token=abc123&page=2'),
+      `https://x.test/h?access_token=${MASK}&page=2`,
+    )
+  })
+
   it('does not mistake the tail of a name for a key', () => {
     const redactor = new Redactor()
     assert.equal(
@@ -41,6 +56,10 @@ describe('Redactor', () => {
       'secret dw/x/api-key: rotation is off',
     )
     assert.equal(redactor.scrub('my-token: abc'), 'my-token: abc')
+    assert.equal(
+      redactor.scrub('ECONNREFUSED calling secretsmanager:DescribeSecret'),
+      'ECONNREFUSED calling secretsmanager:DescribeSecret',
+    )
   })
 
   it('leaves URLs without a password alone', () => {

@@ -130,8 +130,32 @@ describe('the check runner', () => {
     })
     const results = await pending
     assert.deepEqual(results.get('running')?.summary, 'cancelled')
-    assert.equal(results.get('running')?.status, 'error')
-    assert.equal(results.get('waiting')?.status, 'blocked')
+    assert.equal(results.get('running')?.status, 'skipped')
+    assert.equal(results.get('waiting')?.status, 'skipped')
+    assert.match(results.get('waiting')?.summary ?? '', /needs running, which was not run/)
+  })
+
+  it('retries within the check’s time limit, never past it', async () => {
+    let attempts = 0
+    const results = await runChecks(
+      [
+        {
+          id: 'flaky',
+          service: 'local',
+          needs: [],
+          timeoutMs: 300,
+          run: async () => {
+            attempts++
+            throw new TransientError('throttled')
+          },
+        },
+      ],
+      { retries: 10, retryDelayMs: 100 },
+    )
+    // Waits of about 100, 200, 400 ms: the third would end past the 300 ms limit.
+    assert.ok(attempts >= 2 && attempts <= 3, `attempts: ${attempts}`)
+    assert.equal(results.get('flaky')?.status, 'error')
+    assert.match(results.get('flaky')?.summary ?? '', /^throttled \(gave up after [23] attempts\)$/)
   })
 
   it('blocks a check whose prerequisite failed, naming it, and never runs it', async () => {

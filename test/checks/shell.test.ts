@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { shellQuote } from '../../src/checks/shell.ts'
+import { parseTemplate } from '../../src/checklist/variables.ts'
+import { resolveShellTemplate, shellQuote } from '../../src/checks/shell.ts'
 
 /** What `sh` passes to a program for `word`, read back through printf. */
 function throughShell(word: string): string {
@@ -39,6 +40,65 @@ describe('shellQuote', () => {
         fc.string({ unit: 'binary' }).filter((s) => !s.includes('\0')),
         (value) => {
           assert.equal(throughShell(shellQuote(value)), value)
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+})
+
+/** What `sh` prints for `template` with `${env:V}` set to `value`, via printf. */
+function printed(template: string, value: string): string {
+  const { value: command } = resolveShellTemplate(parseTemplate(template), () => value)
+  return execFileSync('sh', ['-c', command], { encoding: 'utf8' })
+}
+
+describe('substituting into shell text', () => {
+  const hostile = [
+    "'; touch pwned; '",
+    '$(touch pwned)',
+    '`id`',
+    '"$HOME"',
+    "it's",
+    'a\\b',
+    '\\',
+    '"',
+    "'",
+  ]
+
+  it('keeps a value literal unquoted, in double quotes and in single quotes', () => {
+    for (const value of hostile) {
+      assert.equal(
+        printed("printf '%s' ${env:V}", value),
+        value,
+        `unquoted ${JSON.stringify(value)}`,
+      )
+      assert.equal(
+        printed('printf \'%s\' "hello ${env:V}!"', value),
+        `hello ${value}!`,
+        `double ${JSON.stringify(value)}`,
+      )
+      assert.equal(
+        printed("printf '%s' 'hello ${env:V}!'", value),
+        `hello ${value}!`,
+        `single ${JSON.stringify(value)}`,
+      )
+    }
+  })
+
+  it('follows the quoting across the literal text, escapes included', () => {
+    assert.equal(printed('printf \'%s\' "a \\" ${env:V}"', '$(id)'), 'a " $(id)')
+    // printf prints both words, the escaped quote and the value, back to back.
+    assert.equal(printed("printf '%s' \\' ${env:V}", '$(id)'), "'$(id)")
+  })
+
+  it('round-trips any value in any quoting', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary' }).filter((s) => !s.includes('\0')),
+        fc.constantFrom('X${env:V}X', '"X${env:V}X"', "'X${env:V}X'"),
+        (value, word) => {
+          assert.equal(printed(`printf '%s' ${word}`, value), `X${value}X`)
         },
       ),
       { numRuns: 150 },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
 import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -207,6 +208,60 @@ describe('deploy-wizard check: commands need trust', () => {
   })
 })
 
+describe('deploy-wizard check: programs chosen by the checklist need trust too', () => {
+  it('treats a tool check with its own arguments like a command', async () => {
+    const file = await checklist(
+      '## Tools\n\n- [ ] sh <!-- check: tool name=sh args="-c true" -->\n',
+    )
+    const { code, stderr } = await check([file, '--env', 'dev'])
+    assert.equal(code, 2)
+    assert.match(stderr, /runs 1 shell command/)
+    const trust = await runCli(['trust', file, '--yes'], { DEPLOY_WIZARD_HOME: home })
+    assert.match(trust.stdout, /\$ sh -c true/)
+  })
+})
+
+describe('deploy-wizard check: a --junit path that cannot be written', () => {
+  it('is refused before anything runs', async () => {
+    const marker = join(tmpdir(), `dw-ran-${process.pid}`)
+    const file = await checklist(
+      `## Build\n\n- [ ] Touch <!-- check: command run="touch ${marker}" -->\n`,
+    )
+    const { code, stderr } = await check([
+      file,
+      '--env',
+      'dev',
+      '--trust',
+      '--junit',
+      '/nonexistent/dir/r.xml',
+    ])
+    assert.equal(code, 2)
+    assert.match(stderr, /cannot write the JUnit report to \/nonexistent\/dir\/r\.xml/)
+    await assert.rejects(readFile(marker))
+  })
+})
+
+describe('deploy-wizard check against a database that never answers', () => {
+  it('ends every check at its timeout and exits, more checks than the pool holds', {
+    timeout: 60_000,
+  }, async () => {
+    const silent = createServer(() => {})
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const { port } = silent.address() as AddressInfo
+    const items = Array.from(
+      { length: 6 },
+      (_, i) =>
+        `- [ ] db ${i} <!-- check: pg.connect url=postgres://u:p@127.0.0.1:${port}/db ssl=disable; timeout: 1s -->`,
+    )
+    const file = await checklist(`## Database\n\n${items.join('\n')}\n`)
+    const { code, stdout } = await check([file, '--env', 'dev'])
+    silent.close()
+    assert.equal(code, 1)
+    assert.match(stdout, /6 checks on dev: 0 passed, 0 failed, 6 errors/)
+    assert.equal(stdout.match(/timed out after 1s/g)?.length, 6)
+  })
+})
+
 describe('deploy-wizard check on production', () => {
   it('needs --confirm with the environment name when there is no terminal to ask on', async () => {
     const file = await checklist(healthy())
@@ -240,7 +295,7 @@ describe('deploy-wizard check and Ctrl-C', () => {
     child.kill('SIGINT')
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
     assert.equal(code, 130)
-    assert.match(stdout, /^ERROR Slow — cancelled/m)
+    assert.match(stdout, /^SKIP {2}Slow — cancelled/m)
     assert.match(stdout, /cancelled$/m)
     assert.equal(isRunning(`sleep ${marker}`), false)
   })
