@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
+import { selfSignedCertificate } from '../helpers/certificate.ts'
 
 const run = promisify(execFile)
 
@@ -104,31 +105,13 @@ export async function startPostgres(): Promise<{ url: string; stop(): Promise<vo
   ])
   // TLS is on (plain connections still work), so `ssl=require` has a server to pass against.
   // The certificate is self-signed for localhost and 127.0.0.1; tests find it with `SHOW ssl_cert_file`.
-  const openssl = await which(['openssl'])
   const cert = join(dir, 'server.crt')
   const key = join(dir, 'server.key')
-  await exec([
-    openssl,
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '2',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ])
-  // The server refuses a private key others can read.
-  await exec(['chmod', '600', key])
+  const pem = await selfSignedCertificate()
+  await writeFile(cert, pem.cert)
+  // The server refuses a private key others can read, or one it does not own.
+  await writeFile(key, pem.key, { mode: 0o600 })
+  if (asUser.length > 0) await run('chown', ['postgres', cert, key])
   await exec([
     pgCtl,
     '-D',

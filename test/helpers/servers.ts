@@ -1,12 +1,9 @@
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
+import { selfSignedCertificate } from './certificate.ts'
 
 export interface LocalServer {
   readonly url: string
@@ -48,38 +45,6 @@ export async function startHttpsServer(
         server.closeAllConnections()
         server.close(() => resolve())
       }),
-  }
-}
-
-async function selfSignedCertificate(): Promise<{ cert: string; key: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'dw-cert-'))
-  try {
-    // An EC key: generated in milliseconds, unlike RSA.
-    await promisify(execFile)('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ])
-    return {
-      cert: await readFile(join(dir, 'cert.pem'), 'utf8'),
-      key: await readFile(join(dir, 'key.pem'), 'utf8'),
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true })
   }
 }
 
