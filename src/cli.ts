@@ -65,6 +65,33 @@ Docs: the README of the deploy-wizard package lists every directive and command.
     })
 
   program
+    .command('run')
+    .description('open the wizard: walk a checklist for one environment, answer, sign off')
+    .argument('[file]', 'markdown checklist (asked for when left out)')
+    .option('-e, --env <env>', 'environment (asked for when left out)')
+    .option('--resume <run-id>', 'resume this saved run without asking')
+    .option('--new', 'start a new run even if an unfinished one exists')
+    .option(
+      '--operator <name>',
+      'who answers (default: DEPLOY_WIZARD_OPERATOR, git user.name, login)',
+    )
+    .option('--stale-after <duration>', 'on resume, re-run check results older than this', '1h')
+    .option('--sheet <file>', 'where to write the sign-off sheet (default ./<run-id>-signoff.md)')
+    .option('--timeout <duration>', 'time limit for checks whose item sets none (30s, 5m)')
+    .addHelpText(
+      'after',
+      `
+Needs a terminal; for scripts and CI use \`deploy-wizard check\`.
+Every answer is saved the moment it is given: quit with q or Ctrl-C at any time.
+Exit 0 finished (nothing failed or pending) or quit, 1 finished with failed or
+pending items, 2 bad usage, 130 interrupted.`,
+    )
+    .action(async (file: string | undefined, options: import('./commands/run.tsx').RunOptions) => {
+      const { runCommand } = await import('./commands/run.tsx')
+      process.exitCode = await runCommand(file, options)
+    })
+
+  program
     .command('check')
     .description('run the automated checks of a checklist for one environment, headless (for CI)')
     .argument('<file>', 'markdown checklist')
@@ -153,7 +180,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram()
   try {
     if (argv.length <= 2) {
-      program.outputHelp()
+      // Alone on a terminal: the wizard. Piped or in CI: the help.
+      if (process.stdin.isTTY && process.stdout.isTTY) {
+        const { runCommand } = await import('./commands/run.tsx')
+        process.exitCode = await runCommand(undefined, {})
+      } else program.outputHelp()
       return
     }
     await program.parseAsync(argv)

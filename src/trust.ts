@@ -23,6 +23,12 @@ export function commandItems(checklist: Checklist): Item[] {
   return checklist.items.filter(needsTrust)
 }
 
+/** What a command item runs, as the operator reviews it before trusting. */
+export function commandLine(item: Item): string {
+  const params = item.check?.params ?? {}
+  return params.run ?? [params.name, params.args].filter(Boolean).join(' ')
+}
+
 export type TrustState = 'trusted' | 'changed' | 'unknown'
 
 export function trustState(

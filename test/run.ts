@@ -22,7 +22,7 @@ const child = spawn(
     'tsx',
     '--test',
     '--test-reporter=spec',
-    ...(files.length > 0 ? files : ['test/**/*.test.ts']),
+    ...(files.length > 0 ? files : ['test/**/*.test.ts', 'test/**/*.test.tsx']),
   ],
   { stdio: 'inherit', env: { ...process.env, ...backends.env } },
 )

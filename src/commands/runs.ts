@@ -5,8 +5,7 @@
  */
 import { UserError } from '../errors.ts'
 import { painterFor } from '../output/terminal.ts'
-import { describeSince } from '../run/lock.ts'
-import type { RunState } from '../run/model.ts'
+import { formatAge, runProgress } from '../run/describe.ts'
 import { listRuns, type RunSummary, removeRun, type StoreProblem } from '../run/store.ts'
 
 export interface RunsOptions {
@@ -30,12 +29,12 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
   }
   const now = new Date()
   for (const run of shown) {
-    const { answered, total } = progressOf(run.state)
+    const { answered, total } = runProgress(run.state)
     const status = statusOf(run)
     const colour = status.startsWith('open') ? 'yellow' : status === 'finished' ? 'green' : 'cyan'
     process.stdout.write(
       `${out.paint('bold', run.id)}  ${run.header.checklist.title} · ${run.header.environment} · ${run.header.operator}\n` +
-        `  ${answered}/${total} answered · last activity ${age(run.state.lastActivityAt, now)} · ${out.paint(colour, status)}\n` +
+        `  ${answered}/${total} answered · last activity ${formatAge(run.state.lastActivityAt, now)} · ${out.paint(colour, status)}\n` +
         out.paint('dim', `  ${run.header.checklist.path}\n`),
     )
   }
@@ -55,25 +54,9 @@ export function reportProblems(problems: readonly StoreProblem[]): void {
   for (const problem of problems) process.stderr.write(`deploy-wizard: ${problem.message}\n`)
 }
 
-function progressOf(state: RunState): { answered: number; total: number } {
-  const ids = new Set(state.snapshot.map((item) => item.id))
-  const answered = Object.entries(state.items).filter(
-    ([id, record]) => ids.has(id) && record.state !== 'pending',
-  ).length
-  return { answered, total: ids.size }
-}
-
 function statusOf(run: RunSummary): string {
   if (run.locked) return `open in PID ${run.locked.pid} on ${run.locked.host}`
   return run.state.finishedAt ? 'finished' : 'in progress'
-}
-
-function age(iso: string, now: Date): string {
-  const minutes = Math.round((now.getTime() - Date.parse(iso)) / 60_000)
-  if (minutes < 1) return 'just now'
-  if (minutes < 60) return `${minutes} min ago`
-  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h ago`
-  return `${describeSince(iso, now)}`
 }
 
 function toJson(run: RunSummary) {
@@ -86,7 +69,7 @@ function toJson(run: RunSummary) {
     startedAt: run.header.startedAt,
     lastActivityAt: run.state.lastActivityAt,
     finishedAt: run.state.finishedAt,
-    ...progressOf(run.state),
+    ...runProgress(run.state),
     status: run.locked ? 'open' : run.state.finishedAt ? 'finished' : 'in-progress',
     ...(run.locked ? { openIn: run.locked } : {}),
     file: run.file,

@@ -1,0 +1,70 @@
+/**
+ * Checklists the wizard offers to open: the ones bundled with deploy-wizard,
+ * and markdown checklists in the current project — files named like
+ * `*CHECKLIST*.md` at its top, anything in `checklists/`, and files under
+ * `docs/` (two levels) that hold task items.
+ */
+import { readdir, readFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { loadChecklist } from './load.ts'
+
+export interface FoundChecklist {
+  readonly path: string
+  readonly title: string
+  readonly source: 'bundled' | 'project'
+  /** Items in the file, to tell a real checklist from a note. */
+  readonly items: number
+}
+
+/** `checklists/` at the package root, from `src/checklist/` or `dist/checklist/`. */
+export const BUNDLED_FOLDER = fileURLToPath(new URL('../../checklists/', import.meta.url))
+
+const MAX_FILES = 50
+/** A task list item: `- [ ]`, `* [x]`, `1. [ ]`. A cheap filter only; the parser decides. */
+const TASK_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s/m
+
+export async function discoverChecklists(
+  cwd: string,
+  bundled: string = BUNDLED_FOLDER,
+): Promise<FoundChecklist[]> {
+  const project = [
+    ...(await markdownIn(cwd)).filter((file) => /checklist/i.test(file)),
+    ...(await markdownIn(join(cwd, 'checklists'))),
+    ...(await markdownIn(join(cwd, 'docs'), 2)),
+  ]
+  const found: FoundChecklist[] = []
+  const seen = new Set<string>()
+  const add = async (path: string, source: FoundChecklist['source']) => {
+    if (seen.has(path) || found.length >= MAX_FILES) return
+    seen.add(path)
+    const text = await readFile(path, 'utf8').catch(() => '')
+    if (!TASK_ITEM.test(text)) return
+    try {
+      const { checklist } = await loadChecklist(path)
+      found.push({ path, title: checklist.title, source, items: checklist.items.length })
+    } catch {
+      // unreadable: not offered
+    }
+  }
+  for (const path of project) await add(relative(cwd, path) || path, 'project')
+  for (const path of await markdownIn(bundled)) await add(path, 'bundled')
+  return found
+}
+
+async function markdownIn(folder: string, depth = 1): Promise<string[]> {
+  let entries: import('node:fs').Dirent[]
+  try {
+    entries = await readdir(folder, { withFileTypes: true })
+  } catch {
+    return []
+  }
+  const files: string[] = []
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(folder, entry.name)
+    if (entry.isFile() && /\.md$/i.test(entry.name)) files.push(path)
+    else if (entry.isDirectory() && depth > 1 && !entry.name.startsWith('.'))
+      files.push(...(await markdownIn(path, depth - 1)))
+  }
+  return files
+}

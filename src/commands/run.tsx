@@ -1,0 +1,172 @@
+/**
+ * `deploy-wizard run [checklist] [--env X]` (and `deploy-wizard` alone on a
+ * terminal): the interactive wizard. Needs a terminal; without one it says to
+ * use `check`. Draws on the alternate screen, so the terminal is left as it was;
+ * prints the outcome (or how to resume) afterwards, where it stays.
+ *
+ * Exit 0 when the run finished with nothing failed or pending, or the operator
+ * quit (progress is saved); 1 when it finished with failed or pending items;
+ * 2 for bad usage; 130 when interrupted (Ctrl-C, SIGTERM, the terminal closed).
+ */
+import { resolve } from 'node:path'
+import { parseDuration } from '../checklist/directives.ts'
+import { discoverChecklists } from '../checklist/discover.ts'
+import { loadChecklist } from '../checklist/load.ts'
+import { isInScope } from '../checklist/scope.ts'
+import { UserError } from '../errors.ts'
+import { painterFor } from '../output/terminal.ts'
+import { formatFinished, formatLeft } from '../report/run-summary.ts'
+import { stateOf } from '../run/describe.ts'
+import { DEFAULT_STALE_AFTER_MS } from '../run/resume.ts'
+import {
+  guessOperator,
+  needsTrustPrompt,
+  resumeRun,
+  startRun,
+  unfinishedRuns,
+} from '../run/start.ts'
+import type { AppOutcome, WizardServices } from '../ui/app.tsx'
+import { EXIT_CANCELLED } from './check.ts'
+import { loadForRun, requireEnvironment } from './load-for-run.ts'
+import { reportProblems } from './runs.ts'
+
+export interface RunOptions {
+  readonly env?: string
+  readonly resume?: string
+  readonly new?: boolean
+  readonly operator?: string
+  readonly staleAfter?: string
+  readonly sheet?: string
+  readonly timeout?: string
+}
+
+export async function runCommand(file: string | undefined, options: RunOptions): Promise<number> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UserError('the wizard needs an interactive terminal', {
+      hint:
+        `for scripts and CI run the checks headless: deploy-wizard check ${file ?? '<checklist>'} --env ${options.env ?? '<env>'}\n` +
+        '  (deploy-wizard runs and deploy-wizard export work without a terminal too)',
+    })
+  }
+  if (options.resume && options.new)
+    throw new UserError('--resume and --new cannot go together', {
+      hint: 'pick one: resume a saved run, or start a new one',
+    })
+  const staleAfterMs = duration(options.staleAfter, '--stale-after') ?? DEFAULT_STALE_AFTER_MS
+  const timeoutMs = duration(options.timeout, '--timeout')
+  if (file) {
+    // Errors in the checklist are printed as `validate` prints them, before any screen opens.
+    const checklist = await loadForRun(file, 'running it')
+    if (options.env) requireEnvironment(checklist, options.env)
+  }
+  const operator = options.operator?.trim() || undefined
+
+  // Ink's colours come from chalk, which reads FORCE_COLOR once, when first imported.
+  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0'
+  const [{ render }, { createElement }, { App }] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('../ui/app.tsx'),
+  ])
+
+  const openOptions = timeoutMs !== undefined ? { timeoutMs } : {}
+  const services: WizardServices = {
+    unfinishedRuns: (filter) => {
+      const { runs, problems } = unfinishedRuns(filter)
+      reportProblems(problems)
+      return runs
+    },
+    discoverChecklists: () => discoverChecklists(process.cwd()),
+    loadChecklist: async (path) => {
+      const { checklist, hasErrors } = await loadChecklist(path)
+      if (hasErrors) {
+        throw new UserError(`${path} has errors; fix them before running it`, {
+          hint: `deploy-wizard validate ${path} lists every problem`,
+        })
+      }
+      return checklist
+    },
+    guessOperator: () => guessOperator(),
+    startRun: (checklist, environment, name) => startRun(checklist, environment, name, openOptions),
+    resumeRun: (id, checklist, name) => resumeRun(id, checklist, name, staleAfterMs, openOptions),
+    needsTrustPrompt: (checklist, environment) => needsTrustPrompt(checklist, environment),
+  }
+
+  let outcome: AppOutcome = { kind: 'interrupted', session: null }
+  const now = new Date()
+  const instance = render(
+    createElement(App, {
+      services,
+      options: {
+        ...(file ? { checklistPath: file } : {}),
+        ...(options.env ? { environment: options.env } : {}),
+        ...(operator ? { operator } : {}),
+        ...(options.resume ? { resume: options.resume } : {}),
+        isNew: options.new === true,
+        staleAfterMs,
+        sheetPathFor: (id: string) => resolve(options.sheet ?? `${id}-signoff.md`),
+        today: localDate(now),
+        now: () => new Date(),
+      },
+      onDone: (done: AppOutcome) => {
+        outcome = done
+      },
+    }),
+    { exitOnCtrlC: false, alternateScreen: true, incrementalRendering: true },
+  )
+  // Killed from outside or the terminal closed: answers are already on disk; stop the checks.
+  const onSignal = () => instance.unmount()
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+  for (const signal of signals) process.on(signal, onSignal)
+  try {
+    await instance.waitUntilExit()
+  } finally {
+    for (const signal of signals) process.off(signal, onSignal)
+    await outcome.session?.close()
+  }
+  return report(outcome)
+}
+
+function report(outcome: AppOutcome): number {
+  const out = painterFor(process.stdout)
+  const session = outcome.session
+  switch (outcome.kind) {
+    case 'error':
+      if (session) process.stdout.write(formatLeft(session.checklist, session.state, out))
+      throw outcome.error
+    case 'quit':
+      if (session) process.stdout.write(formatLeft(session.checklist, session.state, out))
+      return 0
+    case 'interrupted':
+      if (session) process.stdout.write(formatLeft(session.checklist, session.state, out))
+      return EXIT_CANCELLED
+    case 'finished': {
+      const { checklist, state } = outcome.session
+      process.stdout.write(
+        formatFinished(outcome.session.checklist, outcome.session.state, outcome.sheetPath, out),
+      )
+      const open = checklist.items.filter(
+        (item) =>
+          isInScope(item.scope, state.header.environment) &&
+          ['failed', 'pending'].includes(stateOf(item, state)),
+      )
+      return open.length > 0 ? 1 : 0
+    }
+  }
+}
+
+function duration(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined
+  const ms = parseDuration(value)
+  if (ms === null)
+    throw new UserError(`${name} ${value} is not valid`, {
+      hint: 'expected a duration such as 30m or 2h',
+    })
+  return ms
+}
+
+/** YYYY-MM-DD in local time, for sign-off date fields. */
+function localDate(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
+}

@@ -1,0 +1,73 @@
+/**
+ * What the wizard prints when it closes: the run's totals and the items that
+ * need someone's attention (finished), or how to pick the run up again (left
+ * unfinished). Plain text, so it stays in the terminal's scrollback.
+ */
+import type { Checklist } from '../checklist/model.ts'
+import { isInScope } from '../checklist/scope.ts'
+import { shellQuote } from '../checks/shell.ts'
+import type { Painter } from '../output/terminal.ts'
+import { stateOf } from '../run/describe.ts'
+import type { ItemState, RunState } from '../run/model.ts'
+
+const LISTED = 10
+
+export function formatTotals(checklist: Checklist, state: RunState): string {
+  const counts = countStates(checklist, state)
+  return (['done', 'failed', 'skipped', 'na', 'pending'] as const)
+    .map((s) => `${counts[s]} ${s === 'na' ? 'n/a' : s}`)
+    .join(' · ')
+}
+
+/** Printed after a finished run: totals, what failed, was skipped or is pending, and the sheet. */
+export function formatFinished(
+  checklist: Checklist,
+  state: RunState,
+  sheetPath: string,
+  out: Painter,
+): string {
+  const lines = [
+    out.paint('bold', `Run ${state.header.id} finished — ${state.header.environment}`),
+    `  ${formatTotals(checklist, state)}`,
+  ]
+  const attention: [ItemState, string, Parameters<Painter['paint']>[0]][] = [
+    ['failed', 'Failed', 'red'],
+    ['skipped', 'Skipped', 'yellow'],
+    ['pending', 'Pending', 'yellow'],
+  ]
+  for (const [which, title, colour] of attention) {
+    const items = applicable(checklist, state).filter((item) => stateOf(item, state) === which)
+    if (items.length === 0) continue
+    lines.push(out.paint(colour, `  ${title}:`))
+    for (const item of items.slice(0, LISTED)) {
+      const note = state.items[item.id]?.note
+      lines.push(`    - ${item.plain}${note ? out.paint('dim', ` — ${note.split('\n')[0]}`) : ''}`)
+    }
+    if (items.length > LISTED) lines.push(`    … and ${items.length - LISTED} more (see the sheet)`)
+  }
+  lines.push(
+    `  Sign-off sheet: ${sheetPath}`,
+    out.paint('dim', `  check it was not edited later with: deploy-wizard verify ${sheetPath}`),
+  )
+  return `${lines.join('\n')}\n`
+}
+
+/** Printed when the wizard closes before the end: nothing is lost, and how to go on. */
+export function formatLeft(checklist: Checklist, state: RunState, out: Painter): string {
+  const { header } = state
+  return (
+    `${out.paint('bold', `Progress saved`)} — run ${header.id} (${formatTotals(checklist, state)})\n` +
+    `  resume with: deploy-wizard run ${shellQuote(header.checklist.path)} --env ${header.environment}\n` +
+    out.paint('dim', `  or: deploy-wizard run --resume ${header.id}\n`)
+  )
+}
+
+function applicable(checklist: Checklist, state: RunState) {
+  return checklist.items.filter((item) => isInScope(item.scope, state.header.environment))
+}
+
+function countStates(checklist: Checklist, state: RunState): Record<ItemState, number> {
+  const counts: Record<ItemState, number> = { done: 0, failed: 0, skipped: 0, na: 0, pending: 0 }
+  for (const item of applicable(checklist, state)) counts[stateOf(item, state)]++
+  return counts
+}

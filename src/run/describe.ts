@@ -1,0 +1,51 @@
+/**
+ * A saved run in a few words, as `runs` and the wizard's resume screen show it:
+ * how far it got and how long ago it was last touched.
+ */
+
+import type { Item } from '../checklist/model.ts'
+import { describeSince } from './lock.ts'
+import type { ItemState, RunState } from './model.ts'
+
+/** Items answered (anything but pending) out of the checklist's items as the run last saw them. */
+export function runProgress(state: RunState): { answered: number; total: number } {
+  const ids = new Set(state.snapshot.map((item) => item.id))
+  const answered = Object.entries(state.items).filter(
+    ([id, record]) => ids.has(id) && record.state !== 'pending',
+  ).length
+  return { answered, total: ids.size }
+}
+
+/** "just now", "12 min ago", "5 h ago", then "since 2026-11-20 09:14". */
+export function formatAge(iso: string, now: Date): string {
+  const minutes = Math.round((now.getTime() - Date.parse(iso)) / 60_000)
+  if (minutes < 1) return 'just now'
+  if (minutes < 60) return `${minutes} min ago`
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h ago`
+  return describeSince(iso, now)
+}
+
+/**
+ * An item's answer in the run. `[x]` in the file counts as done until someone
+ * answers it; the sheet reads it the same way.
+ */
+export function stateOf(item: Item, run: RunState): ItemState {
+  const record = run.items[item.id]
+  if (record && record.by !== null) return record.state
+  return item.checked ? 'done' : (record?.state ?? 'pending')
+}
+
+export interface Progress {
+  readonly answered: number
+  readonly total: number
+}
+
+export function progressOf(items: Iterable<Item>, run: RunState): Progress {
+  let answered = 0
+  let total = 0
+  for (const item of items) {
+    total++
+    if (stateOf(item, run) !== 'pending') answered++
+  }
+  return { answered, total }
+}

@@ -1,0 +1,285 @@
+/**
+ * A run being worked on: the open run file (its lock held) plus the check
+ * runner, behind a few verbs the wizard calls — answer, note, sign, run checks,
+ * trust, finish. Every verb writes its journal entry to disk first and only then
+ * tells listeners, so nothing the screen shows is unsaved.
+ *
+ * Check results are scrubbed of secrets before they are stored. A check's
+ * result sets its item's answer (pass → done; fail, error or blocked → failed),
+ * except that a run the operator did not ask for (entering a phase, a resume)
+ * leaves an item they skipped or marked not applicable alone.
+ */
+import { writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import type { Checklist, Item } from '../checklist/model.ts'
+import { Clients } from '../checks/clients.ts'
+import { checkJobs, needsTrust, selectCheckItems } from '../checks/jobs.ts'
+import { Redactor } from '../checks/redact.ts'
+import { type CheckResult, runChecks } from '../checks/runner.ts'
+import { UserError } from '../errors.ts'
+import { renderSheet } from '../report/sheet.ts'
+import { sheetDigest } from '../report/sheet-digest.ts'
+import { trustChecklist } from '../trust.ts'
+import type { ItemState, JournalEntry, RunState } from './model.ts'
+import { type RunHandle, toStoredResult } from './store.ts'
+
+type Env = Readonly<Record<string, string | undefined>>
+
+export type SessionEvent =
+  | { readonly type: 'journal'; readonly entry: JournalEntry }
+  | {
+      readonly type: 'check-started'
+      readonly itemId: string
+      readonly attempt: number
+      readonly at: number
+    }
+  | { readonly type: 'check-progress'; readonly itemId: string; readonly message: string }
+  | { readonly type: 'check-dropped'; readonly itemId: string }
+
+export interface SessionOptions {
+  readonly handle: RunHandle
+  readonly checklist: Checklist
+  readonly operator: string
+  /** Whether the checklist's shell commands may run (it is trusted). */
+  readonly commands: 'run' | 'skip'
+  readonly processEnv?: Env
+  /** Time limit for checks whose item sets none. */
+  readonly timeoutMs?: number
+  readonly now?: () => Date
+}
+
+export interface RunChecksOptions {
+  /** The operator asked for this run: its results replace a skip or a not-applicable. */
+  readonly isExplicit?: boolean
+}
+
+export class RunSession {
+  readonly checklist: Checklist
+  readonly operator: string
+  private readonly handle: RunHandle
+  private readonly processEnv: Env
+  private readonly timeoutMs: number | undefined
+  private readonly now: () => Date
+  private readonly clients = new Clients()
+  private readonly redactor = new Redactor()
+  private readonly controller = new AbortController()
+  private readonly listeners = new Set<(event: SessionEvent) => void>()
+  private readonly running = new Set<string>()
+  private readonly batches = new Set<Promise<void>>()
+  private commands: 'run' | 'skip'
+  private isClosed = false
+
+  constructor(options: SessionOptions) {
+    this.handle = options.handle
+    this.checklist = options.checklist
+    this.operator = options.operator
+    this.commands = options.commands
+    this.processEnv = options.processEnv ?? process.env
+    this.timeoutMs = options.timeoutMs
+    this.now = options.now ?? (() => new Date())
+  }
+
+  get id(): string {
+    return this.handle.id
+  }
+
+  get state(): RunState {
+    return this.handle.state
+  }
+
+  get environment(): string {
+    return this.handle.header.environment
+  }
+
+  /** Whether the checklist's commands run; false until it is trusted. */
+  get isTrusted(): boolean {
+    return this.commands === 'run'
+  }
+
+  /** Ids of the checks running now. */
+  get runningChecks(): ReadonlySet<string> {
+    return this.running
+  }
+
+  subscribe(listener: (event: SessionEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  answer(itemId: string, state: ItemState, note?: string): void {
+    const trimmed = note?.trim()
+    this.write({
+      type: 'item-answered',
+      at: this.stamp(),
+      by: this.operator,
+      itemId,
+      state,
+      ...(trimmed ? { note: trimmed } : {}),
+    })
+  }
+
+  note(itemId: string, note: string): void {
+    this.write({
+      type: 'note-added',
+      at: this.stamp(),
+      by: this.operator,
+      itemId,
+      note: note.trim(),
+    })
+  }
+
+  sign(fieldId: string, value: string): void {
+    this.write({
+      type: 'signoff-entered',
+      at: this.stamp(),
+      by: this.operator,
+      fieldId,
+      value: value.trim(),
+    })
+  }
+
+  /** Records on this machine that the operator trusts the checklist's commands. */
+  trust(): void {
+    trustChecklist(this.checklist, this.processEnv)
+    this.commands = 'run'
+  }
+
+  /** Whether running `itemIds` would need the checklist trusted first. */
+  needsTrustFor(itemIds: readonly string[]): boolean {
+    if (this.isTrusted) return false
+    return this.itemsFor(itemIds).some(needsTrust)
+  }
+
+  /**
+   * Starts the checks of these items (and of the items they need), in the
+   * background; those already running are left to finish. Resolves when they
+   * have all finished.
+   */
+  runChecks(itemIds: readonly string[], options: RunChecksOptions = {}): Promise<void> {
+    if (this.isClosed) return Promise.resolve()
+    const wanted = itemIds.filter((id) => !this.running.has(id))
+    // The items they need come too (their outputs feed these), even if already running elsewhere.
+    const items = this.itemsFor(wanted)
+    if (items.length === 0) return Promise.resolve()
+    for (const item of items) this.running.add(item.id)
+    const jobs = checkJobs(this.checklist, items, {
+      environment: this.environment,
+      processEnv: this.processEnv,
+      clients: this.clients,
+      redactor: this.redactor,
+      cwd: dirname(resolve(this.checklist.path)),
+      commands: this.commands,
+      ...(this.timeoutMs !== undefined ? { timeoutMs: this.timeoutMs } : {}),
+    })
+    const batch = runChecks(jobs, {
+      signal: this.controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'check-started') {
+          this.emit({
+            type: 'check-started',
+            itemId: event.id,
+            attempt: event.attempt,
+            at: Date.now(),
+          })
+        } else if (event.type === 'check-progress') {
+          this.emit({
+            type: 'check-progress',
+            itemId: event.id,
+            message: this.redactor.scrub(event.message),
+          })
+        } else {
+          this.running.delete(event.id)
+          this.finished(event.id, event.result, options)
+        }
+      },
+    })
+      .then(() => {})
+      .catch((error: unknown) => {
+        // The runner never rejects for a check's failure; this is our bug. Keep it visible.
+        for (const item of items) this.running.delete(item.id)
+        throw error
+      })
+    this.batches.add(batch)
+    void batch.finally(() => this.batches.delete(batch)).catch(() => {})
+    return batch
+  }
+
+  /**
+   * Ends the run: records it finished, writes the sign-off sheet to `sheetPath`
+   * and records the export. Returns the sheet's digest.
+   */
+  finish(sheetPath: string): string {
+    this.write({ type: 'finished', at: this.stamp(), by: this.operator })
+    return this.exportSheet(sheetPath)
+  }
+
+  /** Writes the sign-off sheet as the run stands now, and records the export. */
+  exportSheet(sheetPath: string): string {
+    const sheet = renderSheet(this.checklist, this.state, { now: this.now() })
+    try {
+      writeFileSync(sheetPath, sheet)
+    } catch (error) {
+      throw new UserError(
+        `cannot write the sign-off sheet to ${sheetPath}: ${(error as Error).message}`,
+        {
+          hint: `the run is saved; write it elsewhere with: deploy-wizard export ${this.id} -o <file>`,
+        },
+      )
+    }
+    const digest = sheetDigest(sheet)
+    this.write({ type: 'exported', at: this.stamp(), by: this.operator, format: 'md', digest })
+    return digest
+  }
+
+  /**
+   * Stops running checks (their results are dropped, earlier ones stay),
+   * closes connections and releases the run. Safe to call twice.
+   */
+  async close(graceMs = 2_000): Promise<void> {
+    if (this.isClosed) return
+    this.isClosed = true
+    this.controller.abort()
+    const settled = Promise.allSettled([...this.batches])
+    await Promise.race([settled, new Promise((done) => setTimeout(done, graceMs).unref())])
+    await this.clients.close()
+    this.handle.close()
+  }
+
+  private finished(itemId: string, result: CheckResult, options: RunChecksOptions): void {
+    if (this.controller.signal.aborted || this.isClosed) {
+      this.emit({ type: 'check-dropped', itemId })
+      return
+    }
+    const at = this.stamp()
+    const stored = this.redactor.scrubDeep(toStoredResult(result, at))
+    this.write({ type: 'check-finished', at, itemId, result: stored })
+    const follows: ItemState | null =
+      result.status === 'pass' ? 'done' : result.status === 'skipped' ? null : 'failed'
+    if (follows === null) return
+    const current = this.state.items[itemId]?.state
+    if (!options.isExplicit && (current === 'skipped' || current === 'na')) return
+    if (current === follows) return
+    this.write({ type: 'item-answered', at, by: this.operator, itemId, state: follows })
+  }
+
+  private itemsFor(itemIds: readonly string[]): Item[] {
+    if (itemIds.length === 0) return []
+    return selectCheckItems(this.checklist, this.environment, { only: itemIds })
+  }
+
+  private write(entry: JournalEntry): void {
+    if (this.isClosed) {
+      throw new Error(`the run ${this.id} is closed; cannot record ${entry.type}`)
+    }
+    this.handle.append(entry)
+    this.emit({ type: 'journal', entry })
+  }
+
+  private emit(event: SessionEvent): void {
+    for (const listener of this.listeners) listener(event)
+  }
+
+  private stamp(): string {
+    return this.now().toISOString()
+  }
+}

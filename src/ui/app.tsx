@@ -1,0 +1,417 @@
+/**
+ * The wizard from the first question to the last: resume or start, pick a
+ * checklist, pick the environment (production asks for its name), say who is
+ * answering, trust the checklist's commands or not, see what changed since a
+ * resumed run last saw the checklist, then the phases and the sign-off.
+ *
+ * Everything that touches the disk or the network is in `services`, so tests
+ * give it a temporary home and real backends.
+ */
+import { Box, Text, useApp, useInput } from 'ink'
+import { useEffect, useState } from 'react'
+import type { FoundChecklist } from '../checklist/discover.ts'
+import type { Checklist } from '../checklist/model.ts'
+import { needsTrust } from '../checks/jobs.ts'
+import { isProduction } from '../commands/load-for-run.ts'
+import { UserError } from '../errors.ts'
+import { formatAge, runProgress } from '../run/describe.ts'
+import type { ChecklistChanges } from '../run/model.ts'
+import { hasChanges } from '../run/resume.ts'
+import type { RunSession } from '../run/session.ts'
+import type { ResumedRun } from '../run/start.ts'
+import type { RunSummary } from '../run/store.ts'
+import { commandLine } from '../trust.ts'
+import { type Layout, layoutOf } from './layout.ts'
+import { ChoicePrompt, ConfirmPrompt, TextPrompt } from './prompts.tsx'
+import { environmentColor } from './theme.ts'
+import type { WizardExit } from './use-wizard.ts'
+import { Wizard } from './wizard.tsx'
+
+export interface WizardServices {
+  unfinishedRuns(filter: { checklistPath?: string; environment?: string }): readonly RunSummary[]
+  discoverChecklists(): Promise<readonly FoundChecklist[]>
+  loadChecklist(path: string): Promise<Checklist>
+  guessOperator(): Promise<string>
+  startRun(checklist: Checklist, environment: string, operator: string): RunSession
+  resumeRun(id: string, checklist: Checklist, operator: string): ResumedRun
+  needsTrustPrompt(checklist: Checklist, environment: string): boolean
+}
+
+export interface AppOptions {
+  readonly checklistPath?: string
+  readonly environment?: string
+  readonly operator?: string
+  /** A run id to resume without asking. */
+  readonly resume?: string
+  /** Start a new run even when an unfinished one exists. */
+  readonly isNew?: boolean
+  readonly staleAfterMs: number
+  /** Where the sheet goes: a function of the run id. */
+  readonly sheetPathFor: (runId: string) => string
+  readonly today: string
+  readonly now: () => Date
+}
+
+/** How the wizard ended, for the command to print and turn into an exit code. */
+export type AppOutcome =
+  | { readonly kind: 'quit'; readonly session: RunSession | null }
+  | { readonly kind: 'finished'; readonly session: RunSession; readonly sheetPath: string }
+  | { readonly kind: 'interrupted'; readonly session: RunSession | null }
+  | { readonly kind: 'error'; readonly error: unknown; readonly session: RunSession | null }
+
+type Step =
+  | { readonly name: 'loading'; readonly what: string }
+  | { readonly name: 'resume'; readonly runs: readonly RunSummary[] }
+  | { readonly name: 'checklist'; readonly found: readonly FoundChecklist[] | null }
+  | { readonly name: 'checklist-path' }
+  | { readonly name: 'environment'; readonly checklist: Checklist }
+  | {
+      readonly name: 'operator'
+      readonly checklist: Checklist
+      readonly environment: string
+      readonly guess: string
+    }
+  | {
+      readonly name: 'confirm'
+      readonly checklist: Checklist
+      readonly environment: string
+      readonly onConfirmed: () => void
+    }
+  | { readonly name: 'trust'; readonly opened: Opened }
+  | { readonly name: 'changes'; readonly opened: Opened; readonly changes: ChecklistChanges }
+  | { readonly name: 'wizard'; readonly opened: Opened }
+
+interface Opened {
+  readonly session: RunSession
+  readonly layout: Layout
+  readonly initialChecks: readonly string[]
+}
+
+export function App({
+  services,
+  options,
+  onDone,
+}: {
+  readonly services: WizardServices
+  readonly options: AppOptions
+  readonly onDone: (outcome: AppOutcome) => void
+}) {
+  const { exit } = useApp()
+  const [step, setStep] = useState<Step>({ name: 'loading', what: 'looking for saved runs' })
+  const [problem, setProblem] = useState<string | null>(null)
+  const [session, setSession] = useState<RunSession | null>(null)
+
+  const done = (outcome: AppOutcome) => {
+    onDone(outcome)
+    exit()
+  }
+  const fail = (error: unknown) => done({ kind: 'error', error, session })
+
+  // Ctrl-C works on every screen, prompts included.
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') done({ kind: 'interrupted', session })
+  })
+
+  const open = (opened: Opened, changes: ChecklistChanges | null) => {
+    setSession(opened.session)
+    const { session: s } = opened
+    if (services.needsTrustPrompt(s.checklist, s.environment)) setStep({ name: 'trust', opened })
+    else if (changes && hasChanges(changes)) setStep({ name: 'changes', opened, changes })
+    else setStep({ name: 'wizard', opened })
+  }
+
+  const confirmThen = (checklist: Checklist, environment: string, then: () => void) => {
+    if (isProduction(environment))
+      setStep({ name: 'confirm', checklist, environment, onConfirmed: then })
+    else then()
+  }
+
+  const resume = async (run: RunSummary) => {
+    try {
+      setStep({ name: 'loading', what: `opening run ${run.id}` })
+      const checklist = await services.loadChecklist(run.header.checklist.path).catch((error) => {
+        throw new UserError(
+          `the checklist of run ${run.id} cannot be read: ${(error as Error).message}`,
+          {
+            hint: `restore ${run.header.checklist.path}, or export what was answered: deploy-wizard export ${run.id}`,
+          },
+        )
+      })
+      const operator = options.operator ?? (await services.guessOperator())
+      confirmThen(checklist, run.header.environment, () => {
+        try {
+          const resumed = services.resumeRun(run.id, checklist, operator)
+          open(
+            {
+              session: resumed.session,
+              layout: layoutOf(checklist, run.header.environment),
+              initialChecks: resumed.stale,
+            },
+            resumed.changes,
+          )
+        } catch (error) {
+          fail(error)
+        }
+      })
+    } catch (error) {
+      fail(error)
+    }
+  }
+
+  const chooseChecklist = async (path: string) => {
+    try {
+      setStep({ name: 'loading', what: `reading ${path}` })
+      const checklist = await services.loadChecklist(path)
+      const environment = options.environment
+      if (environment !== undefined) {
+        if (!checklist.environments.includes(environment)) {
+          throw new UserError(`'${environment}' is not an environment of ${path}`, {
+            hint: `choose one of: ${checklist.environments.join(', ')}`,
+          })
+        }
+        await chooseEnvironment(checklist, environment)
+      } else setStep({ name: 'environment', checklist })
+    } catch (error) {
+      fail(error)
+    }
+  }
+
+  const chooseEnvironment = async (checklist: Checklist, environment: string) => {
+    if (options.operator) {
+      confirmThen(checklist, environment, () =>
+        begin(checklist, environment, options.operator ?? ''),
+      )
+      return
+    }
+    const guess = await services.guessOperator()
+    setStep({ name: 'operator', checklist, environment, guess })
+  }
+
+  const begin = (checklist: Checklist, environment: string, operator: string) => {
+    try {
+      const started = services.startRun(checklist, environment, operator)
+      open({ session: started, layout: layoutOf(checklist, environment), initialChecks: [] }, null)
+    } catch (error) {
+      fail(error)
+    }
+  }
+
+  // The first step: a run named on the command line, saved runs to resume, or a checklist to pick.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, at start
+  useEffect(() => {
+    ;(async () => {
+      const runs = services.unfinishedRuns({
+        ...(options.checklistPath ? { checklistPath: options.checklistPath } : {}),
+        ...(options.environment ? { environment: options.environment } : {}),
+      })
+      if (options.resume) {
+        const run = services.unfinishedRuns({}).find((r) => r.id === options.resume)
+        if (!run) {
+          throw new UserError(`no unfinished run '${options.resume}'`, {
+            hint: 'deploy-wizard runs lists the runs saved on this machine (--all for finished ones)',
+          })
+        }
+        return resume(run)
+      }
+      if (runs.length > 0 && !options.isNew) return setStep({ name: 'resume', runs })
+      if (options.checklistPath) return chooseChecklist(options.checklistPath)
+      setStep({ name: 'checklist', found: null })
+      const found = await services.discoverChecklists()
+      setStep({ name: 'checklist', found })
+    })().catch(fail)
+  }, [])
+
+  switch (step.name) {
+    case 'loading':
+      return <Text dimColor>{`${step.what}…`}</Text>
+    case 'resume':
+      return (
+        <ChoicePrompt
+          title="Unfinished runs on this machine — resume one, or start a new run:"
+          limit={10}
+          choices={[
+            ...step.runs.map((run) => ({ label: describeRun(run, options.now()), value: run })),
+            { label: 'Start a new run', value: null },
+          ]}
+          onChoose={(run) => {
+            if (run) void resume(run)
+            else if (options.checklistPath) void chooseChecklist(options.checklistPath)
+            else {
+              setStep({ name: 'checklist', found: null })
+              services
+                .discoverChecklists()
+                .then((found) => setStep({ name: 'checklist', found }))
+                .catch(fail)
+            }
+          }}
+        />
+      )
+    case 'checklist':
+      if (step.found === null) return <Text dimColor>looking for checklists…</Text>
+      return (
+        <ChoicePrompt
+          title="Which checklist?"
+          limit={12}
+          choices={[
+            ...step.found.map((found) => ({
+              label: `${found.title}  (${found.source === 'bundled' ? 'bundled' : found.path}, ${found.items} items)`,
+              value: found.path,
+            })),
+            { label: 'Another file… (type its path)', value: '' },
+          ]}
+          onChoose={(path) => {
+            if (path) void chooseChecklist(path)
+            else setStep({ name: 'checklist-path' })
+          }}
+        />
+      )
+    case 'checklist-path':
+      return (
+        <TextPrompt
+          title="Open a checklist"
+          label="Path:"
+          requiredMessage="Type the path of a markdown checklist."
+          onSubmit={(path) => void chooseChecklist(path.trim())}
+          onCancel={() => done({ kind: 'quit', session: null })}
+        />
+      )
+    case 'environment':
+      return (
+        <ChoicePrompt
+          title={`${step.checklist.title} — which environment?`}
+          choices={step.checklist.environments.map((env) => ({
+            label: isProduction(env)
+              ? `${env}  (production: you will type its name to confirm)`
+              : env,
+            value: env,
+          }))}
+          onChoose={(env) => void chooseEnvironment(step.checklist, env)}
+        />
+      )
+    case 'operator':
+      return (
+        <TextPrompt
+          title={`${step.checklist.title} — ${step.environment}`}
+          label="Your name, as the sheet should show it:"
+          initial={step.guess}
+          requiredMessage="The sign-off sheet needs a name."
+          onSubmit={(name) =>
+            confirmThen(step.checklist, step.environment, () =>
+              begin(step.checklist, step.environment, name.trim()),
+            )
+          }
+          onCancel={() => done({ kind: 'quit', session: null })}
+        />
+      )
+    case 'confirm':
+      return (
+        <Box flexDirection="column">
+          <Text bold color={environmentColor(step.environment)}>
+            {`⚠  ${step.environment.toUpperCase()}: checks will run against production.`}
+          </Text>
+          {problem ? <Text color="yellow">{problem}</Text> : null}
+          <TextPrompt
+            title={step.checklist.title}
+            label={`Type '${step.environment}' to go on:`}
+            onSubmit={(typed) => {
+              if (typed.trim() === step.environment) {
+                setProblem(null)
+                step.onConfirmed()
+              } else
+                setProblem(`That is not '${step.environment}'. Type it exactly, or esc to leave.`)
+            }}
+            onCancel={() => done({ kind: 'quit', session })}
+          />
+        </Box>
+      )
+    case 'trust': {
+      const { session: s } = step.opened
+      const commands = [...step.opened.layout.items.values()].filter(needsTrust)
+      return (
+        <ConfirmPrompt
+          title={`${s.checklist.path} runs shell commands. Trust it on this machine?`}
+          lines={[
+            ...commands.map((item) => `  $ ${commandLine(item)}`),
+            'Trusting is recorded with the file’s sha256: any change to it asks again.',
+          ]}
+          yes="trust it and run them"
+          no="not now (they stay manual; r on one asks again)"
+          onAnswer={(isYes) => {
+            if (isYes) s.trust()
+            setStep({ name: 'wizard', opened: step.opened })
+          }}
+        />
+      )
+    }
+    case 'changes':
+      return (
+        <ChangesScreen
+          changes={step.changes}
+          layout={step.opened.layout}
+          onContinue={() => setStep({ name: 'wizard', opened: step.opened })}
+        />
+      )
+    case 'wizard':
+      return (
+        <Wizard
+          session={step.opened.session}
+          layout={step.opened.layout}
+          staleAfterMs={options.staleAfterMs}
+          initialChecks={step.opened.initialChecks}
+          sheetPath={options.sheetPathFor(step.opened.session.id)}
+          today={options.today}
+          onExit={(exitWith: WizardExit) =>
+            done(
+              exitWith.kind === 'finished'
+                ? { kind: 'finished', session: step.opened.session, sheetPath: exitWith.sheetPath }
+                : { kind: 'quit', session: step.opened.session },
+            )
+          }
+        />
+      )
+  }
+}
+
+function ChangesScreen({
+  changes,
+  layout,
+  onContinue,
+}: {
+  readonly changes: ChecklistChanges
+  readonly layout: Layout
+  readonly onContinue: () => void
+}) {
+  useInput((_, key) => {
+    if (key.return) onContinue()
+  })
+  const text = (id: string) => layout.items.get(id)?.plain ?? id
+  return (
+    <Box flexDirection="column">
+      <Text bold>The checklist changed since this run last saw it.</Text>
+      {changes.added.map((id) => (
+        <Text key={`+${id}`} color="green" wrap="truncate-end">{`  + added     ${text(id)}`}</Text>
+      ))}
+      {changes.reworded.map(({ from, to }) => (
+        <Text
+          key={`~${to}`}
+          color="yellow"
+          wrap="truncate-end"
+        >{`  ~ reworded  ${text(to)}  (was ${from}; its answer follows it)`}</Text>
+      ))}
+      {changes.removed.map((id) => (
+        <Text
+          key={`-${id}`}
+          color="red"
+          wrap="truncate-end"
+        >{`  - removed   ${id}  (its answer stays in the run's journal and on the sheet)`}</Text>
+      ))}
+      <Text dimColor>enter: continue</Text>
+    </Box>
+  )
+}
+
+function describeRun(run: RunSummary, now: Date): string {
+  const { answered, total } = runProgress(run.state)
+  const locked = run.locked ? ` — open in PID ${run.locked.pid} on ${run.locked.host}` : ''
+  return `${run.header.checklist.title} · ${run.header.environment} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.state.lastActivityAt, now)} · ${run.id}${locked}`
+}

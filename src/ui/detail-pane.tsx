@@ -1,0 +1,151 @@
+/**
+ * The selected item in full: its text, what its check verifies, the live
+ * progress or the last result (summary, details, evidence), who answered and
+ * the note, and the code blocks and prose the checklist writes under it.
+ * `detailLines` is pure; the pane draws as many lines as it is given room for.
+ */
+import { Box, Text } from 'ink'
+import type { Item } from '../checklist/model.ts'
+import type { ItemRecord } from '../run/model.ts'
+import { CHECK_LOOK, type Color, formatElapsed, ITEM_LOOK } from './theme.ts'
+import type { LiveCheck } from './use-wizard-state.ts'
+
+export interface DetailLine {
+  readonly text: string
+  readonly color?: Color
+  readonly isBold?: boolean
+  readonly isDim?: boolean
+}
+
+export interface DetailInput {
+  readonly item: Item
+  readonly record: ItemRecord | null
+  readonly live: LiveCheck | undefined
+  readonly width: number
+  readonly now: number
+  /** The checklist's commands cannot run until it is trusted. */
+  readonly isUntrustedCommand: boolean
+}
+
+const MAX_EVIDENCE = 8
+
+export function detailLines(input: DetailInput): DetailLine[] {
+  const { item, record, live, width } = input
+  const lines: DetailLine[] = []
+  const push = (text: string, style: Omit<DetailLine, 'text'> = {}) => {
+    for (const line of wrap(text, width)) lines.push({ text: line, ...style })
+  }
+  push(item.plain, { isBold: true })
+  const state = record?.by ? record.state : item.checked ? 'done' : 'pending'
+  const look = ITEM_LOOK[state]
+  const who = record?.by ? ` by ${record.by} at ${clock(record.at)}` : ''
+  push(`${look.icon} ${look.word}${who}   id: ${item.id}`, { isDim: state === 'pending' })
+  if (record?.note) push(`note: ${record.note}`, { color: 'yellow' })
+  if (item.check) {
+    const params = Object.entries(item.check.params)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ')
+    push(`check: ${item.check.kind} ${params}`, { isDim: true })
+    if (item.needs.length > 0) push(`needs: ${item.needs.join(', ')}`, { isDim: true })
+    if (live) {
+      const elapsed = formatElapsed(input.now - live.startedAt)
+      push(`running for ${elapsed}${live.progress ? ` — ${live.progress}` : ''}`, {
+        color: 'cyan',
+      })
+    } else if (record?.check) {
+      const check = record.check
+      const result = CHECK_LOOK[check.status]
+      push(
+        `${result.icon} ${result.word} in ${formatElapsed(check.durationMs)} at ${clock(check.at)} — ${check.summary}`,
+        { ...(result.color ? { color: result.color } : {}) },
+      )
+      for (const detail of check.details) push(`  ${detail}`)
+      const evidence = Object.entries(check.evidence).slice(0, MAX_EVIDENCE)
+      for (const [key, value] of evidence) push(`  ${key}: ${show(value)}`, { isDim: true })
+    } else if (input.isUntrustedCommand) {
+      push('not run: the checklist is not trusted yet — press r to review and trust it', {
+        color: 'yellow',
+      })
+    } else {
+      push('not run yet — press r to run it', { isDim: true })
+    }
+  }
+  for (const block of item.blocks) {
+    lines.push({ text: '' })
+    if (block.kind === 'code') {
+      push(`\`\`\`${block.lang ?? ''}`, { isDim: true })
+      // Code keeps its indentation: cut at the edge, never re-wrapped.
+      for (const line of (block.code ?? '').split('\n')) lines.push({ text: line, color: 'cyan' })
+      push('```', { isDim: true })
+    } else {
+      for (const line of block.markdown.split('\n')) push(line)
+    }
+  }
+  return lines
+}
+
+export function DetailPane({
+  lines,
+  height,
+}: {
+  readonly lines: readonly DetailLine[]
+  readonly height: number
+}) {
+  const shown = lines.length > height ? lines.slice(0, Math.max(0, height - 1)) : lines
+  const hidden = lines.length - shown.length
+  return (
+    <Box flexDirection="column" height={height} overflow="hidden">
+      {shown.map((line, index) => (
+        <Text
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity beyond their place
+          key={index}
+          wrap="truncate-end"
+          {...(line.color ? { color: line.color } : {})}
+          bold={line.isBold ?? false}
+          dimColor={line.isDim ?? false}
+        >
+          {line.text || ' '}
+        </Text>
+      ))}
+      {hidden > 0 ? <Text dimColor>{`… ${hidden} more lines (enter: expand)`}</Text> : null}
+    </Box>
+  )
+}
+
+/** Word-wraps to `width`, breaking words longer than a line. */
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = []
+  for (const paragraph of text.split('\n')) {
+    let line = ''
+    for (const word of paragraph.split(' ')) {
+      let rest = word
+      while (rest.length > width) {
+        if (line) {
+          out.push(line)
+          line = ''
+        }
+        out.push(rest.slice(0, width))
+        rest = rest.slice(width)
+      }
+      if (!line) line = rest
+      else if (line.length + 1 + rest.length <= width) line += ` ${rest}`
+      else {
+        out.push(line)
+        line = rest
+      }
+    }
+    out.push(line)
+  }
+  return out
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+function clock(iso: string | null): string {
+  if (!iso) return '?'
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  return date.toLocaleTimeString('en-GB', { hour12: false })
+}

@@ -1,0 +1,100 @@
+/**
+ * One line of a phase's list: a group heading, or an item with its state icon,
+ * its text (cut to the width) and, for an automated item, the check's outcome.
+ * Rows are memoised: a finished row does not render again while other rows'
+ * spinners turn; a running row's spinner and clock re-render on their own.
+ */
+import { Box, Text, useAnimation } from 'ink'
+import { memo } from 'react'
+import type { Item } from '../checklist/model.ts'
+import type { ItemState, StoredCheckResult } from '../run/model.ts'
+import {
+  CHECK_LOOK,
+  formatElapsed,
+  ITEM_LOOK,
+  SPINNER_FRAMES,
+  SPINNER_INTERVAL_MS,
+} from './theme.ts'
+import type { LiveCheck } from './use-wizard-state.ts'
+
+export interface ItemRowProps {
+  readonly item: Item
+  readonly state: ItemState
+  readonly check: StoredCheckResult | null
+  readonly live: LiveCheck | undefined
+  readonly isSelected: boolean
+  readonly indent: number
+}
+
+export const ItemRow = memo(function ItemRow({
+  item,
+  state,
+  check,
+  live,
+  isSelected,
+  indent,
+}: ItemRowProps) {
+  const look = ITEM_LOOK[state]
+  return (
+    <Box>
+      <Text color="cyan">{isSelected ? '›' : ' '}</Text>
+      <Text>{' '.repeat(indent)}</Text>
+      {live ? <Spinner /> : <Text color={look.color}>{look.icon}</Text>}
+      <Box flexGrow={1} flexShrink={1} marginLeft={1}>
+        <Text wrap="truncate-end" bold={isSelected}>
+          {item.plain}
+        </Text>
+      </Box>
+      <Box flexShrink={0} marginLeft={1}>
+        {live ? <RunningClock live={live} /> : <CheckOutcome check={check} item={item} />}
+      </Box>
+    </Box>
+  )
+})
+
+export const GroupRow = memo(function GroupRow({
+  title,
+  depth,
+}: {
+  readonly title: string
+  readonly depth: number
+}) {
+  return (
+    <Box>
+      <Text> </Text>
+      <Text wrap="truncate-end" bold dimColor>
+        {`${' '.repeat(depth * 2)}${title}`}
+      </Text>
+    </Box>
+  )
+})
+
+function Spinner() {
+  const { frame } = useAnimation({ interval: SPINNER_INTERVAL_MS })
+  return <Text color="cyan">{SPINNER_FRAMES[frame % SPINNER_FRAMES.length]}</Text>
+}
+
+function RunningClock({ live }: { readonly live: LiveCheck }) {
+  // Re-rendered by the shared animation timer, a few times a second.
+  useAnimation({ interval: 250 })
+  const elapsed = formatElapsed(Date.now() - live.startedAt)
+  const attempt = live.attempt > 1 ? ` try ${live.attempt}` : ''
+  return <Text color="cyan">{`running ${elapsed}${attempt}`}</Text>
+}
+
+function CheckOutcome({
+  check,
+  item,
+}: {
+  readonly check: StoredCheckResult | null
+  readonly item: Item
+}) {
+  if (!item.check) return <Text dimColor>manual</Text>
+  if (!check) return <Text dimColor>{item.check.kind}</Text>
+  const look = CHECK_LOOK[check.status]
+  return (
+    <Text color={look.color}>
+      {`${look.word} ${check.status === 'pass' || check.status === 'fail' ? formatElapsed(check.durationMs) : ''}`.trimEnd()}
+    </Text>
+  )
+}

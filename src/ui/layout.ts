@@ -1,0 +1,70 @@
+/**
+ * What the wizard shows for one environment, worked out once from the
+ * checklist: each phase as a list of rows (group headings and the items that
+ * apply), and the sign-off fields to fill. Pure; items out of scope for the
+ * environment are left out, and so are groups left empty by that.
+ */
+import type { Checklist, Item, PhaseRole, Section, SignoffField } from '../checklist/model.ts'
+import { isInScope } from '../checklist/scope.ts'
+
+export { type Progress, progressOf, stateOf } from '../run/describe.ts'
+
+export type Row =
+  | { readonly kind: 'group'; readonly id: string; readonly title: string; readonly depth: number }
+  | { readonly kind: 'item'; readonly item: Item; readonly depth: number }
+
+export interface PhaseView {
+  readonly id: string
+  readonly title: string
+  readonly role: PhaseRole
+  readonly rows: readonly Row[]
+  /** The items of `rows`, in order: what the cursor moves over. */
+  readonly items: readonly Item[]
+}
+
+export interface Layout {
+  readonly environment: string
+  readonly phases: readonly PhaseView[]
+  readonly signoff: readonly SignoffField[]
+  /** Every item that applies, by id. */
+  readonly items: ReadonlyMap<string, Item>
+  /** Items of the checklist that do not apply to this environment. */
+  readonly outOfScope: number
+}
+
+export function layoutOf(checklist: Checklist, environment: string): Layout {
+  const phases: PhaseView[] = []
+  for (const phase of checklist.phases) {
+    const rows = sectionRows(phase, environment, 0, true)
+    const items = rows.flatMap((row) => (row.kind === 'item' ? [row.item] : []))
+    if (items.length === 0) continue
+    phases.push({ id: phase.id, title: phase.title, role: phase.role, rows, items })
+  }
+  const items = new Map(phases.flatMap((p) => p.items.map((item) => [item.id, item] as const)))
+  return {
+    environment,
+    phases,
+    signoff: checklist.signoff.filter((field) => isInScope(field.scope, environment)),
+    items,
+    outOfScope: checklist.items.length - items.size,
+  }
+}
+
+function sectionRows(
+  section: Section,
+  environment: string,
+  depth: number,
+  isPhase: boolean,
+): Row[] {
+  const rows: Row[] = []
+  for (const item of section.items) {
+    if (isInScope(item.scope, environment)) rows.push({ kind: 'item', item, depth: item.depth })
+  }
+  for (const child of section.sections) {
+    const childRows = sectionRows(child, environment, isPhase ? depth : depth + 1, false)
+    if (childRows.some((row) => row.kind === 'item')) {
+      rows.push({ kind: 'group', id: child.id, title: child.title, depth }, ...childRows)
+    }
+  }
+  return rows
+}

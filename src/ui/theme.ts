@@ -1,0 +1,58 @@
+/**
+ * How states look: an icon that reads without colour (NO_COLOR, a monochrome
+ * terminal, a screen reader's transcript) and a colour on top. Colour itself is
+ * switched off for the whole UI by the run command (FORCE_COLOR=0 when NO_COLOR
+ * is set), since Ink's chalk does not read NO_COLOR.
+ */
+import type { CheckStatus } from '../checks/runner.ts'
+import { isProduction } from '../commands/load-for-run.ts'
+import type { ItemState } from '../run/model.ts'
+
+export type Color = 'green' | 'red' | 'yellow' | 'cyan' | 'gray' | 'magenta' | 'blue'
+
+export interface Look {
+  readonly icon: string
+  readonly color: Color | undefined
+  readonly word: string
+}
+
+export const ITEM_LOOK: Readonly<Record<ItemState, Look>> = {
+  pending: { icon: '○', color: undefined, word: 'pending' },
+  done: { icon: '✔', color: 'green', word: 'done' },
+  failed: { icon: '✘', color: 'red', word: 'failed' },
+  skipped: { icon: '»', color: 'yellow', word: 'skipped' },
+  na: { icon: '–', color: 'gray', word: 'n/a' },
+}
+
+export const CHECK_LOOK: Readonly<Record<CheckStatus, Look>> = {
+  pass: { icon: '✔', color: 'green', word: 'pass' },
+  fail: { icon: '✘', color: 'red', word: 'fail' },
+  error: { icon: '!', color: 'red', word: 'error' },
+  blocked: { icon: '⊘', color: 'yellow', word: 'blocked' },
+  skipped: { icon: '»', color: 'gray', word: 'not run' },
+}
+
+/** Spinner frames (the "dots" spinner); one shared timer drives every spinner on screen. */
+export const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+export const SPINNER_INTERVAL_MS = 80
+
+/** dev green, staging yellow, production red. */
+export function environmentColor(environment: string): Color {
+  if (isProduction(environment)) return 'red'
+  if (/stag|uat|pre|qa/i.test(environment)) return 'yellow'
+  return 'green'
+}
+
+/** "0.4s", "12s", "3m 05s" */
+export function formatElapsed(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`
+  const seconds = Math.floor(ms / 1000)
+  if (seconds < 60) return `${seconds}s`
+  return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`
+}
+
+/** "█████░░░░░" of `width` cells. */
+export function bar(done: number, total: number, width: number): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width)
+  return '█'.repeat(filled) + '░'.repeat(Math.max(0, width - filled))
+}

@@ -1,0 +1,196 @@
+/**
+ * The wizard's state once a run is open: the run as stored (folded from the
+ * journal), the checks running now, and where the operator is (phase, cursor,
+ * an open prompt). A pure reducer over a union of actions, tested without
+ * rendering; the session (session.ts) dispatches journal entries only after
+ * they are on disk, so what the screen shows has always been saved.
+ */
+import { useReducer } from 'react'
+import { type JournalEntry, type RunState, reduceRun } from '../run/model.ts'
+import { type Layout, stateOf } from './layout.ts'
+
+export interface LiveCheck {
+  /** Date.now() when the check (its current attempt) started. */
+  readonly startedAt: number
+  readonly attempt: number
+  readonly progress: string | null
+}
+
+/** A question open over the phase screen; keys go to it until it closes. */
+export type Prompt =
+  | { readonly kind: 'skip' | 'fail' | 'note'; readonly itemId: string }
+  | { readonly kind: 'signoff'; readonly fieldId: string }
+  | { readonly kind: 'trust'; readonly andRun: readonly string[] }
+  | { readonly kind: 'finish'; readonly pending: number }
+  | { readonly kind: 'help' }
+
+export type Screen = 'phase' | 'signoff'
+
+export interface Notice {
+  readonly text: string
+  readonly tone: 'info' | 'warn'
+}
+
+export interface WizardState {
+  readonly layout: Layout
+  readonly run: RunState
+  readonly running: Readonly<Record<string, LiveCheck>>
+  readonly screen: Screen
+  readonly phaseIndex: number
+  /** The selected item's index, per phase id (each phase remembers its own). */
+  readonly cursors: Readonly<Record<string, number>>
+  readonly signoffCursor: number
+  /** The detail pane takes most of the screen. */
+  readonly isExpanded: boolean
+  readonly prompt: Prompt | null
+  readonly notice: Notice | null
+}
+
+export type WizardAction =
+  | { readonly type: 'journal'; readonly entry: JournalEntry }
+  | {
+      readonly type: 'check-started'
+      readonly itemId: string
+      readonly attempt: number
+      readonly at: number
+    }
+  | { readonly type: 'check-progress'; readonly itemId: string; readonly message: string }
+  /** A check that stopped without a result worth keeping (cancelled on quit). */
+  | { readonly type: 'check-dropped'; readonly itemId: string }
+  | { readonly type: 'move'; readonly by: number }
+  | { readonly type: 'move-to'; readonly position: 'first' | 'last' }
+  | { readonly type: 'go-phase'; readonly by: number }
+  | { readonly type: 'show-phase'; readonly index: number }
+  | { readonly type: 'open-prompt'; readonly prompt: Prompt }
+  | { readonly type: 'close-prompt' }
+  | { readonly type: 'toggle-expanded' }
+  | { readonly type: 'notify'; readonly notice: Notice | null }
+
+export function initialWizardState(
+  layout: Layout,
+  run: RunState,
+  phaseIndex = firstUnfinishedPhase(layout, run),
+): WizardState {
+  return {
+    layout,
+    run,
+    running: {},
+    screen: 'phase',
+    phaseIndex,
+    cursors: {},
+    signoffCursor: 0,
+    isExpanded: false,
+    prompt: null,
+    notice: null,
+  }
+}
+
+export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+  switch (action.type) {
+    case 'journal': {
+      const run = reduceRun(state.run, action.entry)
+      if (action.entry.type !== 'check-finished') return { ...state, run }
+      return { ...state, run, running: without(state.running, action.entry.itemId) }
+    }
+    case 'check-started':
+      return {
+        ...state,
+        running: {
+          ...state.running,
+          [action.itemId]: { startedAt: action.at, attempt: action.attempt, progress: null },
+        },
+      }
+    case 'check-progress': {
+      const live = state.running[action.itemId]
+      if (!live) return state
+      return {
+        ...state,
+        running: { ...state.running, [action.itemId]: { ...live, progress: action.message } },
+      }
+    }
+    case 'check-dropped':
+      return { ...state, running: without(state.running, action.itemId) }
+    case 'move':
+      return moveCursor(state, (current, count) => clamp(current + action.by, count))
+    case 'move-to':
+      return moveCursor(state, (_, count) => (action.position === 'first' ? 0 : count - 1))
+    case 'go-phase': {
+      const last = state.layout.phases.length - 1
+      if (state.screen === 'signoff') {
+        return action.by < 0 ? { ...state, screen: 'phase', phaseIndex: last, notice: null } : state
+      }
+      const next = state.phaseIndex + action.by
+      if (next > last) return { ...state, screen: 'signoff', notice: null }
+      return { ...state, phaseIndex: clamp(next, last + 1), notice: null }
+    }
+    case 'show-phase':
+      return {
+        ...state,
+        screen: 'phase',
+        phaseIndex: clamp(action.index, state.layout.phases.length),
+        notice: null,
+      }
+    case 'open-prompt':
+      return { ...state, prompt: action.prompt, notice: null }
+    case 'close-prompt':
+      return { ...state, prompt: null }
+    case 'toggle-expanded':
+      return { ...state, isExpanded: !state.isExpanded }
+    case 'notify':
+      return { ...state, notice: action.notice }
+  }
+}
+
+export function useWizardState(initial: () => WizardState) {
+  return useReducer(wizardReducer, undefined, initial)
+}
+
+/** The phase shown, or null on the sign-off screen. */
+export function currentPhase(state: WizardState) {
+  if (state.screen !== 'phase') return null
+  return state.layout.phases[state.phaseIndex] ?? null
+}
+
+export function cursorOf(state: WizardState, phaseId: string): number {
+  return state.cursors[phaseId] ?? 0
+}
+
+/** The item under the cursor on the phase screen. */
+export function selectedItem(state: WizardState) {
+  const phase = currentPhase(state)
+  if (!phase) return null
+  return phase.items[cursorOf(state, phase.id)] ?? null
+}
+
+/** Where a run picks up: the first phase with an unanswered item, else the last one. */
+export function firstUnfinishedPhase(layout: Layout, run: RunState): number {
+  const index = layout.phases.findIndex((phase) =>
+    phase.items.some((item) => stateOf(item, run) === 'pending'),
+  )
+  return index === -1 ? Math.max(0, layout.phases.length - 1) : index
+}
+
+function moveCursor(
+  state: WizardState,
+  to: (current: number, count: number) => number,
+): WizardState {
+  if (state.screen === 'signoff') {
+    const count = state.layout.signoff.length
+    if (count === 0) return state
+    return { ...state, signoffCursor: to(state.signoffCursor, count), notice: null }
+  }
+  const phase = currentPhase(state)
+  if (!phase || phase.items.length === 0) return state
+  const cursor = to(cursorOf(state, phase.id), phase.items.length)
+  return { ...state, cursors: { ...state.cursors, [phase.id]: cursor }, notice: null }
+}
+
+function clamp(value: number, count: number): number {
+  return Math.min(Math.max(value, 0), Math.max(count - 1, 0))
+}
+
+function without<T>(record: Readonly<Record<string, T>>, key: string): Readonly<Record<string, T>> {
+  if (!(key in record)) return record
+  const { [key]: _, ...rest } = record
+  return rest
+}

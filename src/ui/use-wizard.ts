@@ -1,0 +1,236 @@
+/**
+ * Keys → actions for the wizard once a run is open. Answers go through the
+ * session, which writes them to disk and only then dispatches them; moving
+ * around is dispatched directly. Also starts checks: the stale ones of a
+ * resumed run at once, and a phase's checks that have no fresh result when the
+ * operator enters it.
+ */
+import { useInput } from 'ink'
+import { useCallback, useEffect, useMemo } from 'react'
+import type { Item } from '../checklist/model.ts'
+import { needsTrust } from '../checks/jobs.ts'
+import type { ItemState } from '../run/model.ts'
+import type { RunSession } from '../run/session.ts'
+import { stateOf } from './layout.ts'
+import {
+  currentPhase,
+  initialWizardState,
+  type Prompt,
+  selectedItem,
+  useWizardState,
+  type WizardState,
+} from './use-wizard-state.ts'
+
+export type WizardExit =
+  | { readonly kind: 'quit' }
+  | { readonly kind: 'finished'; readonly sheetPath: string }
+
+export interface UseWizardOptions {
+  readonly session: RunSession
+  readonly layout: WizardState['layout']
+  /** Results older than this are run again when their phase is entered. */
+  readonly staleAfterMs: number
+  /** Checks to run as soon as the wizard opens (a resumed run's stale results). */
+  readonly initialChecks: readonly string[]
+  readonly sheetPath: string
+  /** Rows the list shows at once: PgUp/PgDn move by this much. */
+  readonly pageSize: number
+  readonly onExit: (exit: WizardExit) => void
+  readonly now?: () => number
+}
+
+export function useWizard(options: UseWizardOptions) {
+  const { session, layout, onExit } = options
+  const now = options.now ?? Date.now
+  const [state, dispatch] = useWizardState(() => initialWizardState(layout, session.state))
+
+  useEffect(() => session.subscribe(dispatch), [session, dispatch])
+
+  /** Runs a session verb; a failure to save is shown, loudly, instead of crashing the screen. */
+  const save = useCallback(
+    (what: () => void): boolean => {
+      try {
+        what()
+        return true
+      } catch (error) {
+        dispatch({
+          type: 'notify',
+          notice: { tone: 'warn', text: `NOT SAVED: ${(error as Error).message}` },
+        })
+        return false
+      }
+    },
+    [dispatch],
+  )
+
+  const run = useCallback(
+    (itemIds: readonly string[], isExplicit: boolean) => {
+      if (itemIds.length === 0) return
+      session.runChecks(itemIds, { isExplicit }).catch((error: unknown) => {
+        dispatch({
+          type: 'notify',
+          notice: { tone: 'warn', text: `checks stopped: ${(error as Error).message}` },
+        })
+      })
+    },
+    [session, dispatch],
+  )
+
+  const isDue = useCallback(
+    (item: Item) => {
+      if (!item.check || session.runningChecks.has(item.id)) return false
+      if (needsTrust(item) && !session.isTrusted) return false
+      const check = session.state.items[item.id]?.check
+      if (!check) return true
+      const at = Date.parse(check.at)
+      return Number.isNaN(at) || now() - at > options.staleAfterMs
+    },
+    [session, now, options.staleAfterMs],
+  )
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the wizard opens
+  useEffect(() => {
+    run(options.initialChecks, false)
+  }, [])
+
+  const phaseId = currentPhase(state)?.id
+  // biome-ignore lint/correctness/useExhaustiveDependencies: on entering a phase, not on every answer
+  useEffect(() => {
+    const phase = layout.phases.find((p) => p.id === phaseId)
+    if (phase)
+      run(
+        phase.items.filter(isDue).map((item) => item.id),
+        false,
+      )
+  }, [phaseId])
+
+  const finish = useCallback(() => {
+    if (save(() => session.finish(options.sheetPath))) {
+      onExit({ kind: 'finished', sheetPath: options.sheetPath })
+    }
+  }, [save, session, options.sheetPath, onExit])
+
+  const pendingCount = useMemo(
+    () => () =>
+      [...layout.items.values()].filter((i) => stateOf(i, session.state) === 'pending').length,
+    [layout, session],
+  )
+
+  const answer = (item: Item, answerState: ItemState, note?: string) => {
+    save(() => session.answer(item.id, answerState, note))
+  }
+
+  const runSelected = (item: Item) => {
+    if (!item.check) {
+      dispatch({
+        type: 'notify',
+        notice: { tone: 'info', text: 'a manual item: mark it with d, f, s or a' },
+      })
+      return
+    }
+    if (session.needsTrustFor([item.id])) {
+      dispatch({ type: 'open-prompt', prompt: { kind: 'trust', andRun: [item.id] } })
+      return
+    }
+    run([item.id], true)
+  }
+
+  const rerunFailed = () => {
+    const phase = currentPhase(state)
+    if (!phase) return
+    const failed = phase.items.filter((item) => {
+      const status = session.state.items[item.id]?.check?.status
+      return status === 'fail' || status === 'error' || status === 'blocked'
+    })
+    if (failed.length === 0) {
+      dispatch({ type: 'notify', notice: { tone: 'info', text: 'no failed checks in this phase' } })
+      return
+    }
+    run(
+      failed.map((item) => item.id),
+      true,
+    )
+  }
+
+  useInput(
+    (input, key) => {
+      if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1 })
+      else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1 })
+      else if (key.pageUp) dispatch({ type: 'move', by: -options.pageSize })
+      else if (key.pageDown) dispatch({ type: 'move', by: options.pageSize })
+      else if (key.home || input === 'g') dispatch({ type: 'move-to', position: 'first' })
+      else if (key.end || input === 'G') dispatch({ type: 'move-to', position: 'last' })
+      else if (key.leftArrow || input === 'h') dispatch({ type: 'go-phase', by: -1 })
+      else if (key.rightArrow || input === 'l' || key.tab) dispatch({ type: 'go-phase', by: 1 })
+      else if (input === '?') dispatch({ type: 'open-prompt', prompt: { kind: 'help' } })
+      else if (input === 'q') onExit({ kind: 'quit' })
+      else if (state.screen === 'signoff') signoffKey(input, key.return)
+      else phaseKey(input, key.return)
+    },
+    { isActive: state.prompt === null },
+  )
+
+  function signoffKey(input: string, isReturn: boolean) {
+    const field = state.layout.signoff[state.signoffCursor]
+    if (isReturn && field) {
+      dispatch({ type: 'open-prompt', prompt: { kind: 'signoff', fieldId: field.id } })
+    } else if (input === 'f') {
+      const pending = pendingCount()
+      if (pending > 0) dispatch({ type: 'open-prompt', prompt: { kind: 'finish', pending } })
+      else finish()
+    }
+  }
+
+  function phaseKey(input: string, isReturn: boolean) {
+    const item = selectedItem(state)
+    if (isReturn) dispatch({ type: 'toggle-expanded' })
+    else if (input === 'R') rerunFailed()
+    if (!item) return
+    const open = (kind: 'skip' | 'fail' | 'note') =>
+      dispatch({ type: 'open-prompt', prompt: { kind, itemId: item.id } })
+    if (input === 'd') answer(item, 'done')
+    else if (input === 'f') open('fail')
+    else if (input === 's') open('skip')
+    else if (input === 'a') answer(item, 'na')
+    else if (input === 'u') answer(item, 'pending')
+    else if (input === 'n') open('note')
+    else if (input === 'r') runSelected(item)
+  }
+
+  /** What the open prompt's answer does. */
+  const answerPrompt = (prompt: Prompt, value: string | boolean) => {
+    dispatch({ type: 'close-prompt' })
+    switch (prompt.kind) {
+      case 'skip':
+        save(() => session.answer(prompt.itemId, 'skipped', String(value)))
+        return
+      case 'fail':
+        save(() => session.answer(prompt.itemId, 'failed', String(value)))
+        return
+      case 'note':
+        if (String(value).trim()) save(() => session.note(prompt.itemId, String(value)))
+        return
+      case 'signoff':
+        save(() => session.sign(prompt.fieldId, String(value)))
+        dispatch({ type: 'move', by: 1 })
+        return
+      case 'trust':
+        if (value === true && save(() => session.trust())) run(prompt.andRun, true)
+        else
+          dispatch({
+            type: 'notify',
+            notice: { tone: 'info', text: 'not trusted: its commands stay manual' },
+          })
+        return
+      case 'finish':
+        if (value === true) finish()
+        return
+      case 'help':
+        return
+    }
+  }
+
+  const closePrompt = useCallback(() => dispatch({ type: 'close-prompt' }), [dispatch])
+
+  return { state, dispatch, answerPrompt, closePrompt }
+}

@@ -1,0 +1,396 @@
+/**
+ * The wizard once a run is open: a header (checklist, environment, operator,
+ * run id, progress), the phase's list in a window that follows the cursor, the
+ * selected item's details or an open prompt, and a footer of keys. The screen
+ * is exactly as tall as the terminal and never grows past it.
+ */
+import { Box, Text, useWindowSize } from 'ink'
+import { needsTrust } from '../checks/jobs.ts'
+import { isProduction } from '../commands/load-for-run.ts'
+import type { RunSession } from '../run/session.ts'
+import { commandLine } from '../trust.ts'
+import { DetailPane, detailLines } from './detail-pane.tsx'
+import { GroupRow, ItemRow } from './item-row.tsx'
+import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
+import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt } from './prompts.tsx'
+import { bar, environmentColor } from './theme.ts'
+import { useWizard, type WizardExit } from './use-wizard.ts'
+import { cursorOf, type WizardState } from './use-wizard-state.ts'
+
+export interface WizardProps {
+  readonly session: RunSession
+  readonly layout: Layout
+  readonly staleAfterMs: number
+  readonly initialChecks: readonly string[]
+  readonly sheetPath: string
+  readonly onExit: (exit: WizardExit) => void
+  /** Today's date for sign-off date fields, YYYY-MM-DD. */
+  readonly today: string
+}
+
+/** Lines the header, separators and footer take. */
+const CHROME_LINES = 6
+
+export function Wizard(props: WizardProps) {
+  const { columns, rows } = useWindowSize()
+  const height = Math.max(rows, 12)
+  const width = Math.max(columns, 40)
+  const paneHeight = Math.max(4, Math.min(12, Math.floor(height * 0.35)))
+  const { state, answerPrompt, closePrompt } = useWizard({
+    ...props,
+    pageSize: height - CHROME_LINES - paneHeight,
+  })
+  // Expanded, the detail pane leaves the list three lines.
+  const detailHeight = state.isExpanded ? height - CHROME_LINES - 3 : paneHeight
+  const listHeight = height - CHROME_LINES - detailHeight
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Header state={state} session={props.session} width={width} />
+      {state.screen === 'phase' ? (
+        <PhaseList state={state} height={listHeight} width={width} />
+      ) : (
+        <SignoffList state={state} height={listHeight} />
+      )}
+      <Text dimColor>{'─'.repeat(width)}</Text>
+      <Box height={detailHeight} flexDirection="column" overflow="hidden">
+        {state.prompt ? (
+          <PromptView
+            state={state}
+            answer={answerPrompt}
+            cancel={closePrompt}
+            today={props.today}
+            session={props.session}
+          />
+        ) : (
+          <Detail state={state} session={props.session} width={width} height={detailHeight} />
+        )}
+      </Box>
+      <Footer state={state} />
+    </Box>
+  )
+}
+
+function Header({
+  state,
+  session,
+  width,
+}: {
+  readonly state: WizardState
+  readonly session: RunSession
+  readonly width: number
+}) {
+  const env = session.environment
+  const overall = progressOf(state.layout.items.values(), state.run)
+  const phase = state.screen === 'phase' ? state.layout.phases[state.phaseIndex] : null
+  const phaseProgress = phase ? progressOf(phase.items, state.run) : null
+  const running = Object.keys(state.running).length
+  const barWidth = width >= 100 ? 20 : 10
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Box flexShrink={1}>
+          <Text bold wrap="truncate-end">
+            {session.checklist.title}
+          </Text>
+        </Box>
+        <Box flexShrink={0}>
+          <Text>{'  '}</Text>
+          <Text
+            bold
+            color={environmentColor(env)}
+            inverse={isProduction(env)}
+          >{` ${isProduction(env) ? `${env.toUpperCase()} ⚠` : env} `}</Text>
+          <Text dimColor>{`  ${session.operator} · ${session.id}`}</Text>
+        </Box>
+      </Box>
+      <Box>
+        <Text>{`overall ${bar(overall.answered, overall.total, barWidth)} ${overall.answered}/${overall.total}`}</Text>
+        {phase && phaseProgress ? (
+          <Box flexShrink={1} marginLeft={2}>
+            <Text wrap="truncate-end">
+              {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title} ${bar(phaseProgress.answered, phaseProgress.total, barWidth)} ${phaseProgress.answered}/${phaseProgress.total}`}
+            </Text>
+          </Box>
+        ) : (
+          <Box marginLeft={2}>
+            <Text bold>Sign-off</Text>
+          </Box>
+        )}
+        {running > 0 ? (
+          <Box flexShrink={0} marginLeft={2}>
+            <Text color="cyan">{`${running} running`}</Text>
+          </Box>
+        ) : null}
+      </Box>
+      <Text dimColor>{'─'.repeat(width)}</Text>
+    </Box>
+  )
+}
+
+/** The rows of the phase that fit, keeping the cursor near the middle. */
+export function windowOf(phase: PhaseView, cursor: number, height: number) {
+  const selected = phase.items[cursor]
+  const at = Math.max(
+    0,
+    phase.rows.findIndex((row) => row.kind === 'item' && row.item === selected),
+  )
+  const max = Math.max(0, phase.rows.length - height)
+  const start = Math.min(Math.max(0, at - Math.floor(height / 2)), max)
+  return { start, rows: phase.rows.slice(start, start + height) }
+}
+
+function PhaseList({
+  state,
+  height,
+  width,
+}: {
+  readonly state: WizardState
+  readonly height: number
+  readonly width: number
+}) {
+  const phase = state.layout.phases[state.phaseIndex]
+  if (!phase) return <Box height={height} />
+  const cursor = cursorOf(state, phase.id)
+  const selected = phase.items[cursor]
+  const { start, rows } = windowOf(phase, cursor, height)
+  const below = phase.rows.length - start - rows.length
+  return (
+    <Box flexDirection="column" height={height} width={width} overflow="hidden">
+      {rows.map((row, index) => {
+        const isLastLine = index === rows.length - 1
+        if (isLastLine && below > 0) {
+          return (
+            <Text key="more" dimColor>
+              {`  ↓ ${below + 1} more`}
+            </Text>
+          )
+        }
+        if (index === 0 && start > 0) {
+          return (
+            <Text key="above" dimColor>
+              {`  ↑ ${start + 1} more`}
+            </Text>
+          )
+        }
+        if (row.kind === 'group')
+          return <GroupRow key={row.id} title={row.title} depth={row.depth} />
+        const record = state.run.items[row.item.id]
+        return (
+          <ItemRow
+            key={row.item.id}
+            item={row.item}
+            state={stateOf(row.item, state.run)}
+            check={record?.check ?? null}
+            live={state.running[row.item.id]}
+            isSelected={row.item === selected}
+            indent={1 + row.depth * 2}
+          />
+        )
+      })}
+    </Box>
+  )
+}
+
+function SignoffList({ state, height }: { readonly state: WizardState; readonly height: number }) {
+  const fields = state.layout.signoff
+  if (fields.length === 0) {
+    return (
+      <Box height={height} flexDirection="column">
+        <Text>This checklist asks for no sign-off fields.</Text>
+        <Text dimColor>Press f to finish the run and write the sign-off sheet.</Text>
+      </Box>
+    )
+  }
+  const start = Math.min(
+    Math.max(0, state.signoffCursor - Math.floor(height / 2)),
+    Math.max(0, fields.length - height),
+  )
+  return (
+    <Box flexDirection="column" height={height} overflow="hidden">
+      {fields.slice(start, start + height).map((field, index) => {
+        const entry = state.run.signoff[field.id]
+        const isSelected = start + index === state.signoffCursor
+        const label =
+          field.role && field.role !== field.label ? `${field.role} — ${field.label}` : field.label
+        return (
+          <Box key={field.id}>
+            <Text color="cyan">{isSelected ? '›' : ' '}</Text>
+            <Box width={36} flexShrink={0} marginLeft={1}>
+              <Text bold={isSelected} wrap="truncate-end">
+                {label}
+              </Text>
+            </Box>
+            <Text
+              wrap="truncate-end"
+              {...(entry ? { color: 'green' as const } : { dimColor: true })}
+            >
+              {entry ? entry.value : field.type === 'signature' ? '(signed on paper)' : '______'}
+            </Text>
+          </Box>
+        )
+      })}
+    </Box>
+  )
+}
+
+function Detail({
+  state,
+  session,
+  width,
+  height,
+}: {
+  readonly state: WizardState
+  readonly session: RunSession
+  readonly width: number
+  readonly height: number
+}) {
+  if (state.screen === 'signoff') {
+    const pending = [...state.layout.items.values()].filter(
+      (item) => stateOf(item, state.run) === 'pending',
+    ).length
+    return (
+      <Box flexDirection="column">
+        <Text>enter: fill the selected field · f: finish and write the sign-off sheet</Text>
+        {pending > 0 ? (
+          <Text color="yellow">{`${pending} items are still pending; ← goes back to them.`}</Text>
+        ) : (
+          <Text color="green">Every item is answered.</Text>
+        )}
+      </Box>
+    )
+  }
+  const phase = state.layout.phases[state.phaseIndex]
+  const item = phase?.items[cursorOf(state, phase.id)]
+  if (!item) return null
+  const lines = detailLines({
+    item,
+    record: state.run.items[item.id] ?? null,
+    live: state.running[item.id],
+    width: width - 1,
+    now: Date.now(),
+    isUntrustedCommand: needsTrust(item) && !session.isTrusted,
+  })
+  return <DetailPane lines={lines} height={height} />
+}
+
+function PromptView({
+  state,
+  session,
+  answer,
+  cancel,
+  today,
+}: {
+  readonly state: WizardState
+  readonly session: RunSession
+  readonly answer: ReturnType<typeof useWizard>['answerPrompt']
+  readonly cancel: () => void
+  readonly today: string
+}) {
+  const prompt = state.prompt
+  if (!prompt) return null
+  const itemText = (id: string) => state.layout.items.get(id)?.plain ?? id
+  switch (prompt.kind) {
+    case 'help':
+      return <HelpPanel onClose={cancel} />
+    case 'skip':
+      return (
+        <TextPrompt
+          title={`Skip: ${itemText(prompt.itemId)}`}
+          label="Why?"
+          requiredMessage="A skip needs a reason: the sign-off sheet shows it."
+          onSubmit={(value) => answer(prompt, value)}
+          onCancel={cancel}
+        />
+      )
+    case 'fail':
+      return (
+        <TextPrompt
+          title={`Failed: ${itemText(prompt.itemId)}`}
+          label="What happened? (optional)"
+          onSubmit={(value) => answer(prompt, value)}
+          onCancel={cancel}
+        />
+      )
+    case 'note':
+      return (
+        <TextPrompt
+          title={`Note on: ${itemText(prompt.itemId)}`}
+          label="Note:"
+          initial={state.run.items[prompt.itemId]?.note ?? ''}
+          onSubmit={(value) => answer(prompt, value)}
+          onCancel={cancel}
+        />
+      )
+    case 'signoff': {
+      const field = state.layout.signoff.find((f) => f.id === prompt.fieldId)
+      if (!field) return null
+      const current = state.run.signoff[field.id]?.value
+      if (field.type === 'choice' && field.choices.length > 0) {
+        return (
+          <ChoicePrompt
+            title={field.label}
+            choices={field.choices.map((choice) => ({ label: choice, value: choice }))}
+            onChoose={(value) => answer(prompt, value)}
+            onCancel={cancel}
+          />
+        )
+      }
+      return (
+        <TextPrompt
+          title={field.role && field.role !== field.label ? `${field.role}: ${field.label}` : field.label}
+          label={`${field.type === 'date' ? 'Date' : 'Value'}:`}
+          initial={
+            current ??
+            (field.type === 'date' ? today : field.type === 'text' ? session.operator : '')
+          }
+          requiredMessage="Type a value, or esc to leave it blank."
+          onSubmit={(value) => answer(prompt, value)}
+          onCancel={cancel}
+        />
+      )
+    }
+    case 'trust': {
+      const commands = [...state.layout.items.values()].filter(needsTrust)
+      return (
+        <ConfirmPrompt
+          title={`Trust ${session.checklist.path} to run its ${commands.length} commands on this machine?`}
+          lines={commands.map((item) => `  $ ${commandLine(item)}`)}
+          yes="trust it (recorded; any change to the file asks again)"
+          no="not now"
+          onAnswer={(isYes) => answer(prompt, isYes)}
+        />
+      )
+    }
+    case 'finish':
+      return (
+        <ConfirmPrompt
+          title={`${prompt.pending} items are still pending. Finish the run anyway?`}
+          lines={['The sheet lists them as pending, at the top, for the reviewer.']}
+          yes="finish and write the sheet"
+          no="go back"
+          onAnswer={(isYes) => answer(prompt, isYes)}
+        />
+      )
+  }
+}
+
+function Footer({ state }: { readonly state: WizardState }) {
+  const keys =
+    state.screen === 'signoff'
+      ? '↑↓ move · enter fill · f finish · ← back · ? help · q quit'
+      : '↑↓ move · d done · f fail · s skip · a n/a · n note · r run · R re-run failed · ←→ phase · ? help · q quit'
+  return (
+    <Box flexDirection="column">
+      {state.notice ? (
+        <Text color={state.notice.tone === 'warn' ? 'red' : 'cyan'} wrap="truncate-end">
+          {state.notice.text}
+        </Text>
+      ) : (
+        <Text> </Text>
+      )}
+      <Text dimColor wrap="truncate-end">
+        {keys}
+      </Text>
+    </Box>
+  )
+}
