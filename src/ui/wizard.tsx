@@ -337,7 +337,9 @@ function PromptView({
       }
       return (
         <TextPrompt
-          title={field.role && field.role !== field.label ? `${field.role}: ${field.label}` : field.label}
+          title={
+            field.role && field.role !== field.label ? `${field.role}: ${field.label}` : field.label
+          }
           label={`${field.type === 'date' ? 'Date' : 'Value'}:`}
           initial={
             current ??

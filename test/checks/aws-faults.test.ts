@@ -12,14 +12,14 @@ import { after, describe, it } from 'node:test'
 import { freePort } from '../backends/start.ts'
 import {
   type AwsReply,
+  pointAwsAt,
   startAwsFaultServer,
-  useAwsEndpoint,
   withEnv,
 } from '../helpers/aws-fault-server.ts'
 import { checklistOf, runChecklist } from '../helpers/checks.ts'
 
 const fault = await startAwsFaultServer()
-useAwsEndpoint(fault.url)
+pointAwsAt(fault.url)
 after(() => fault.close())
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/api/6f1c2e40'

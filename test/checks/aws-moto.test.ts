@@ -24,10 +24,10 @@ import {
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager'
-import { useAwsEndpoint } from '../helpers/aws-fault-server.ts'
+import { pointAwsAt } from '../helpers/aws-fault-server.ts'
 import { backend, checklistOf, runChecklist } from '../helpers/checks.ts'
 
-useAwsEndpoint(backend('moto'))
+pointAwsAt(backend('moto'))
 
 const run = randomUUID().slice(0, 8)
 const STACK = `dw-${run}-sessions`

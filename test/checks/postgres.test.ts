@@ -18,10 +18,10 @@ import {
 import pg from 'pg'
 import { pgConnect, pgIndex, pgQuery } from '../../src/checks/postgres.ts'
 import { freePort } from '../backends/start.ts'
-import { useAwsEndpoint } from '../helpers/aws-fault-server.ts'
+import { pointAwsAt } from '../helpers/aws-fault-server.ts'
 import { backend, checklistOf, runChecklist } from '../helpers/checks.ts'
 
-useAwsEndpoint(backend('moto'))
+pointAwsAt(backend('moto'))
 
 const run = randomUUID().slice(0, 8)
 const DB = `pgcheck_${run}`

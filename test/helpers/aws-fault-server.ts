@@ -196,7 +196,7 @@ function xmlEscape(text: string): string {
  * Points the AWS SDK of this test process at `endpoint` with moto's dummy
  * credentials, and away from the machine's own ~/.aws and instance metadata.
  */
-export function useAwsEndpoint(endpoint: string): void {
+export function pointAwsAt(endpoint: string): void {
   for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_REGION']) {
     delete process.env[name]
   }
