@@ -5,12 +5,14 @@
  * `docs/` (two levels) that hold task items.
  */
 import { readdir, readFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadChecklist } from './load.ts'
 
 export interface FoundChecklist {
   readonly path: string
+  /** The path as the operator knows it: relative to the project, or the file name when bundled. */
+  readonly shown: string
   readonly title: string
   readonly source: 'bundled' | 'project'
   /** Items in the file, to tell a real checklist from a note. */
@@ -35,20 +37,20 @@ export async function discoverChecklists(
   ]
   const found: FoundChecklist[] = []
   const seen = new Set<string>()
-  const add = async (path: string, source: FoundChecklist['source']) => {
+  const add = async (path: string, shown: string, source: FoundChecklist['source']) => {
     if (seen.has(path) || found.length >= MAX_FILES) return
     seen.add(path)
     const text = await readFile(path, 'utf8').catch(() => '')
     if (!TASK_ITEM.test(text)) return
     try {
       const { checklist } = await loadChecklist(path)
-      found.push({ path, title: checklist.title, source, items: checklist.items.length })
+      found.push({ path, shown, title: checklist.title, source, items: checklist.items.length })
     } catch {
       // unreadable: not offered
     }
   }
-  for (const path of project) await add(relative(cwd, path) || path, 'project')
-  for (const path of await markdownIn(bundled)) await add(path, 'bundled')
+  for (const path of project) await add(path, relative(cwd, path), 'project')
+  for (const path of await markdownIn(bundled)) await add(path, basename(path), 'bundled')
   return found
 }
 

@@ -10,22 +10,15 @@
  */
 import { resolve } from 'node:path'
 import { parseDuration } from '../checklist/directives.ts'
-import { discoverChecklists } from '../checklist/discover.ts'
-import { loadChecklist } from '../checklist/load.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { UserError } from '../errors.ts'
 import { painterFor } from '../output/terminal.ts'
 import { formatFinished, formatLeft } from '../report/run-summary.ts'
 import { stateOf } from '../run/describe.ts'
 import { DEFAULT_STALE_AFTER_MS } from '../run/resume.ts'
-import {
-  guessOperator,
-  needsTrustPrompt,
-  resumeRun,
-  startRun,
-  unfinishedRuns,
-} from '../run/start.ts'
-import type { AppOutcome, WizardServices } from '../ui/app.tsx'
+import { wizardServices } from '../run/start.ts'
+import { OPERATOR_VARIABLE } from '../run/store.ts'
+import type { AppOutcome } from '../ui/app.tsx'
 import { EXIT_CANCELLED } from './check.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 import { reportProblems } from './runs.ts'
@@ -59,7 +52,8 @@ export async function runCommand(file: string | undefined, options: RunOptions):
     const checklist = await loadForRun(file, 'running it')
     if (options.env) requireEnvironment(checklist, options.env)
   }
-  const operator = options.operator?.trim() || undefined
+  // Named on the command line or in DEPLOY_WIZARD_OPERATOR: not asked.
+  const operator = options.operator?.trim() || process.env[OPERATOR_VARIABLE]?.trim() || undefined
 
   // Ink's colours come from chalk, which reads FORCE_COLOR once, when first imported.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0'
@@ -69,28 +63,12 @@ export async function runCommand(file: string | undefined, options: RunOptions):
     import('../ui/app.tsx'),
   ])
 
-  const openOptions = timeoutMs !== undefined ? { timeoutMs } : {}
-  const services: WizardServices = {
-    unfinishedRuns: (filter) => {
-      const { runs, problems } = unfinishedRuns(filter)
-      reportProblems(problems)
-      return runs
-    },
-    discoverChecklists: () => discoverChecklists(process.cwd()),
-    loadChecklist: async (path) => {
-      const { checklist, hasErrors } = await loadChecklist(path)
-      if (hasErrors) {
-        throw new UserError(`${path} has errors; fix them before running it`, {
-          hint: `deploy-wizard validate ${path} lists every problem`,
-        })
-      }
-      return checklist
-    },
-    guessOperator: () => guessOperator(),
-    startRun: (checklist, environment, name) => startRun(checklist, environment, name, openOptions),
-    resumeRun: (id, checklist, name) => resumeRun(id, checklist, name, staleAfterMs, openOptions),
-    needsTrustPrompt: (checklist, environment) => needsTrustPrompt(checklist, environment),
-  }
+  const services = wizardServices({
+    cwd: process.cwd(),
+    staleAfterMs,
+    onProblems: reportProblems,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  })
 
   let outcome: AppOutcome = { kind: 'interrupted', session: null }
   const now = new Date()

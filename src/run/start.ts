@@ -6,9 +6,12 @@
  */
 import { execFile } from 'node:child_process'
 import { resolve } from 'node:path'
+import { discoverChecklists, type FoundChecklist } from '../checklist/discover.ts'
+import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/jobs.ts'
+import { UserError } from '../errors.ts'
 import { trustState } from '../trust.ts'
 import type { ChecklistChanges } from './model.ts'
 import { diffChecklist, snapshotOf, staleChecks } from './resume.ts'
@@ -24,6 +27,52 @@ import {
 } from './store.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
+
+/** What the wizard's screens need from the disk and the machine, in one place. */
+export interface WizardServices {
+  unfinishedRuns(filter: { checklistPath?: string; environment?: string }): readonly RunSummary[]
+  discoverChecklists(): Promise<readonly FoundChecklist[]>
+  loadChecklist(path: string): Promise<Checklist>
+  guessOperator(): Promise<string>
+  startRun(checklist: Checklist, environment: string, operator: string): RunSession
+  resumeRun(id: string, checklist: Checklist, operator: string): ResumedRun
+  needsTrustPrompt(checklist: Checklist, environment: string): boolean
+}
+
+export interface ServiceOptions extends OpenOptions {
+  /** Where to look for project checklists. */
+  readonly cwd: string
+  readonly staleAfterMs: number
+  /** Told about run files that had to be set aside. */
+  readonly onProblems?: (problems: readonly StoreProblem[]) => void
+}
+
+export function wizardServices(options: ServiceOptions): WizardServices {
+  const { cwd, staleAfterMs, onProblems, ...open } = options
+  return {
+    unfinishedRuns: (filter) => {
+      const { runs, problems } = unfinishedRuns(filter, open.env)
+      onProblems?.(problems)
+      return runs
+    },
+    discoverChecklists: () => discoverChecklists(cwd),
+    loadChecklist: async (path) => {
+      const { checklist, hasErrors } = await loadChecklist(path)
+      if (hasErrors) {
+        throw new UserError(`${path} has errors; fix them before running it`, {
+          hint: `deploy-wizard validate ${path} lists every problem`,
+        })
+      }
+      return checklist
+    },
+    guessOperator: () => guessOperator(open.env ? { ...process.env, ...open.env } : process.env),
+    startRun: (checklist, environment, operator) =>
+      startRun(checklist, environment, operator, open),
+    resumeRun: (id, checklist, operator) => resumeRun(id, checklist, operator, staleAfterMs, open),
+    needsTrustPrompt: (checklist, environment) =>
+      needsTrustPrompt(checklist, environment, open.env),
+  }
+}
 
 export interface OpenOptions {
   readonly env?: Env

@@ -18,7 +18,7 @@ import { formatAge, runProgress } from '../run/describe.ts'
 import type { ChecklistChanges } from '../run/model.ts'
 import { hasChanges } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
-import type { ResumedRun } from '../run/start.ts'
+import type { WizardServices } from '../run/start.ts'
 import type { RunSummary } from '../run/store.ts'
 import { commandLine } from '../trust.ts'
 import { type Layout, layoutOf } from './layout.ts'
@@ -26,16 +26,6 @@ import { ChoicePrompt, ConfirmPrompt, TextPrompt } from './prompts.tsx'
 import { environmentColor } from './theme.ts'
 import type { WizardExit } from './use-wizard.ts'
 import { Wizard } from './wizard.tsx'
-
-export interface WizardServices {
-  unfinishedRuns(filter: { checklistPath?: string; environment?: string }): readonly RunSummary[]
-  discoverChecklists(): Promise<readonly FoundChecklist[]>
-  loadChecklist(path: string): Promise<Checklist>
-  guessOperator(): Promise<string>
-  startRun(checklist: Checklist, environment: string, operator: string): RunSession
-  resumeRun(id: string, checklist: Checklist, operator: string): ResumedRun
-  needsTrustPrompt(checklist: Checklist, environment: string): boolean
-}
 
 export interface AppOptions {
   readonly checklistPath?: string
@@ -254,7 +244,7 @@ export function App({
           limit={12}
           choices={[
             ...step.found.map((found) => ({
-              label: `${found.title}  (${found.source === 'bundled' ? 'bundled' : found.path}, ${found.items} items)`,
+              label: `${found.title}  (${found.source === 'bundled' ? `bundled: ${found.shown}` : found.shown}, ${found.items} items)`,
               value: found.path,
             })),
             { label: 'Another file… (type its path)', value: '' },

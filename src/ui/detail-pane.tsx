@@ -5,7 +5,7 @@
  * `detailLines` is pure; the pane draws as many lines as it is given room for.
  */
 import { Box, Text } from 'ink'
-import type { Item } from '../checklist/model.ts'
+import type { Block, Item, Section } from '../checklist/model.ts'
 import type { ItemRecord } from '../run/model.ts'
 import { CHECK_LOOK, type Color, formatElapsed, ITEM_LOOK } from './theme.ts'
 import type { LiveCheck } from './use-wizard-state.ts'
@@ -25,6 +25,8 @@ export interface DetailInput {
   readonly now: number
   /** The checklist's commands cannot run until it is trusted. */
   readonly isUntrustedCommand: boolean
+  /** The section the item is in: its code blocks and prose are the item's context. */
+  readonly section?: Section | undefined
 }
 
 const MAX_EVIDENCE = 8
@@ -70,7 +72,7 @@ export function detailLines(input: DetailInput): DetailLine[] {
       push('not run yet — press r to run it', { isDim: true })
     }
   }
-  for (const block of item.blocks) {
+  const pushBlock = (block: Block) => {
     lines.push({ text: '' })
     if (block.kind === 'code') {
       push(`\`\`\`${block.lang ?? ''}`, { isDim: true })
@@ -80,6 +82,13 @@ export function detailLines(input: DetailInput): DetailLine[] {
     } else {
       for (const line of block.markdown.split('\n')) push(line)
     }
+  }
+  for (const block of item.blocks) pushBlock(block)
+  const context = input.section?.blocks ?? []
+  if (context.length > 0) {
+    lines.push({ text: '' })
+    push(`from “${input.section?.title}”:`, { isDim: true })
+    for (const block of context) pushBlock(block)
   }
   return lines
 }

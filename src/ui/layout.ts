@@ -28,6 +28,8 @@ export interface Layout {
   readonly signoff: readonly SignoffField[]
   /** Every item that applies, by id. */
   readonly items: ReadonlyMap<string, Item>
+  /** Every section by id: its code blocks and prose are shown with its items. */
+  readonly sections: ReadonlyMap<string, Section>
   /** Items of the checklist that do not apply to this environment. */
   readonly outOfScope: number
 }
@@ -46,8 +48,13 @@ export function layoutOf(checklist: Checklist, environment: string): Layout {
     phases,
     signoff: checklist.signoff.filter((field) => isInScope(field.scope, environment)),
     items,
+    sections: new Map(allSections(checklist.sections).map((section) => [section.id, section])),
     outOfScope: checklist.items.length - items.size,
   }
+}
+
+function allSections(sections: readonly Section[]): Section[] {
+  return sections.flatMap((section) => [section, ...allSections(section.sections)])
 }
 
 function sectionRows(

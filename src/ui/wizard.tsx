@@ -46,6 +46,48 @@ export function Wizard(props: WizardProps) {
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Header state={state} session={props.session} width={width} />
+      {state.prompt?.kind === 'help' ? (
+        <Box height={listHeight + 1 + detailHeight} overflow="hidden">
+          <HelpPanel onClose={closePrompt} />
+        </Box>
+      ) : (
+        <Body
+          state={state}
+          session={props.session}
+          width={width}
+          listHeight={listHeight}
+          detailHeight={detailHeight}
+          answer={answerPrompt}
+          cancel={closePrompt}
+          today={props.today}
+        />
+      )}
+      <Footer state={state} />
+    </Box>
+  )
+}
+
+function Body({
+  state,
+  session,
+  width,
+  listHeight,
+  detailHeight,
+  answer,
+  cancel,
+  today,
+}: {
+  readonly state: WizardState
+  readonly session: RunSession
+  readonly width: number
+  readonly listHeight: number
+  readonly detailHeight: number
+  readonly answer: ReturnType<typeof useWizard>['answerPrompt']
+  readonly cancel: () => void
+  readonly today: string
+}) {
+  return (
+    <>
       {state.screen === 'phase' ? (
         <PhaseList state={state} height={listHeight} width={width} />
       ) : (
@@ -56,17 +98,16 @@ export function Wizard(props: WizardProps) {
         {state.prompt ? (
           <PromptView
             state={state}
-            answer={answerPrompt}
-            cancel={closePrompt}
-            today={props.today}
-            session={props.session}
+            answer={answer}
+            cancel={cancel}
+            today={today}
+            session={session}
           />
         ) : (
-          <Detail state={state} session={props.session} width={width} height={detailHeight} />
+          <Detail state={state} session={session} width={width} height={detailHeight} />
         )}
       </Box>
-      <Footer state={state} />
-    </Box>
+    </>
   )
 }
 
@@ -269,6 +310,7 @@ function Detail({
     width: width - 1,
     now: Date.now(),
     isUntrustedCommand: needsTrust(item) && !session.isTrusted,
+    section: state.layout.sections.get(item.sectionId),
   })
   return <DetailPane lines={lines} height={height} />
 }
@@ -291,7 +333,7 @@ function PromptView({
   const itemText = (id: string) => state.layout.items.get(id)?.plain ?? id
   switch (prompt.kind) {
     case 'help':
-      return <HelpPanel onClose={cancel} />
+      return null
     case 'skip':
       return (
         <TextPrompt

@@ -1,0 +1,216 @@
+/**
+ * RunSession on a real run file (a temporary DEPLOY_WIZARD_HOME) with real
+ * checks against a local HTTP server: every entry is on disk before anyone is
+ * told of it, check results set answers (and respect a skip), nothing secret is
+ * stored, a resume records what changed and which results went stale, and
+ * closing drops what was still running without losing what was said.
+ */
+import assert from 'node:assert/strict'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, test } from 'node:test'
+import { loadChecklist } from '../../src/checklist/load.ts'
+import type { JournalEntry } from '../../src/run/model.ts'
+import type { RunSession, SessionEvent } from '../../src/run/session.ts'
+import { resumeRun, startRun, unfinishedRuns } from '../../src/run/start.ts'
+import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
+
+const SECRET = 'tok-9f8e7d6c5b4a39281706'
+const folders: string[] = []
+const servers: LocalServer[] = []
+after(async () => {
+  for (const server of servers) await server.close()
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true })
+})
+
+/** A checklist on disk, a home for runs, and a server whose /slow answers after `slowMs`. */
+async function setUp(slowMs = 50) {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-session-'))
+  folders.push(dir)
+  const server = await startHttpServer((req, res) => {
+    if (req.url === '/slow') {
+      setTimeout(() => res.writeHead(200).end('ok'), slowMs)
+    } else if (req.url === '/echo') {
+      // Echoes the credential it was sent: the session must not store it.
+      res.writeHead(500).end(`denied for ${req.headers.authorization}`)
+    } else res.writeHead(404).end()
+  })
+  servers.push(server)
+  const path = join(dir, 'deploy.md')
+  writeFileSync(
+    path,
+    `---
+title: Session
+environments: [dev]
+---
+## Checks
+- [ ] Slow endpoint answers <!-- check: http url=${server.url}/slow status=200 -->
+- [ ] Echo endpoint answers <!-- check: http url=${server.url}/echo status=200 bearer=\${env:API_TOKEN} -->
+- [ ] Manual step
+`,
+  )
+  const env = { DEPLOY_WIZARD_HOME: join(dir, 'home'), API_TOKEN: SECRET }
+  const { checklist } = await loadChecklist(path)
+  return { dir, path, env, checklist, runs: join(dir, 'home', 'runs') }
+}
+
+function journalOnDisk(runs: string, id: string): JournalEntry[] {
+  return JSON.parse(readFileSync(join(runs, `${id}.json`), 'utf8')).journal
+}
+
+function events(session: RunSession): SessionEvent[] {
+  const seen: SessionEvent[] = []
+  session.subscribe((event) => seen.push(event))
+  return seen
+}
+
+describe('RunSession', () => {
+  test('an answer is on disk before the listeners hear of it', async () => {
+    const { env, checklist, runs } = await setUp()
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    try {
+      const seenOnDisk: boolean[] = []
+      session.subscribe((event) => {
+        if (event.type !== 'journal') return
+        const journal = journalOnDisk(runs, session.id)
+        seenOnDisk.push(journal.some((e) => JSON.stringify(e) === JSON.stringify(event.entry)))
+      })
+      session.answer('checks/manual-step', 'skipped', '  covered by CAB-12  ')
+      session.note('checks/manual-step', 'asked Carla')
+      assert.deepEqual(seenOnDisk, [true, true])
+      const record = session.state.items['checks/manual-step']
+      assert.equal(record?.state, 'skipped')
+      assert.equal(record?.note, 'asked Carla')
+      assert.equal(record?.by, 'ana')
+    } finally {
+      await session.close()
+    }
+  })
+
+  test('check results are stored scrubbed, and set the item’s answer', async () => {
+    const { env, checklist, runs } = await setUp()
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    const seen = events(session)
+    try {
+      await session.runChecks(['checks/slow-endpoint-answers', 'checks/echo-endpoint-answers'])
+      assert.deepEqual(
+        seen
+          .filter((e) => e.type === 'check-started')
+          .map((e) => e.type === 'check-started' && e.itemId)
+          .sort(),
+        ['checks/echo-endpoint-answers', 'checks/slow-endpoint-answers'],
+      )
+      const items = session.state.items
+      assert.equal(items['checks/slow-endpoint-answers']?.check?.status, 'pass')
+      assert.equal(items['checks/slow-endpoint-answers']?.state, 'done')
+      assert.equal(items['checks/echo-endpoint-answers']?.check?.status, 'fail')
+      assert.equal(items['checks/echo-endpoint-answers']?.state, 'failed')
+    } finally {
+      await session.close()
+    }
+    for (const file of readdirSync(runs)) {
+      assert.doesNotMatch(readFileSync(join(runs, file), 'utf8'), new RegExp(SECRET), file)
+    }
+    const stored = JSON.stringify(journalOnDisk(runs, session.id))
+    assert.match(stored, /denied for Bearer/, 'the body was kept, masked')
+  })
+
+  test('a check run the operator did not ask for leaves a skipped item alone', async () => {
+    const { env, checklist } = await setUp()
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    const id = 'checks/echo-endpoint-answers'
+    try {
+      session.answer(id, 'skipped', 'endpoint retired')
+      await session.runChecks([id])
+      assert.equal(session.state.items[id]?.state, 'skipped')
+      assert.equal(session.state.items[id]?.check?.status, 'fail')
+      await session.runChecks([id], { isExplicit: true })
+      assert.equal(session.state.items[id]?.state, 'failed')
+    } finally {
+      await session.close()
+    }
+  })
+
+  test('closing drops checks still running, keeps what was said, and frees the run', async () => {
+    const { env, checklist, runs } = await setUp(5_000)
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    const seen = events(session)
+    session.answer('checks/manual-step', 'done')
+    const running = session.runChecks(['checks/slow-endpoint-answers'])
+    await waitFor(() => session.runningChecks.size > 0)
+    await session.close()
+    await running
+    assert.ok(seen.some((e) => e.type === 'check-dropped'))
+    const journal = journalOnDisk(runs, session.id)
+    assert.equal(journal.filter((e) => e.type === 'check-finished').length, 0)
+    assert.ok(journal.some((e) => e.type === 'item-answered' && e.state === 'done'))
+    assert.ok(!existsSync(join(runs, `${session.id}.lock`)))
+    assert.throws(() => session.answer('checks/manual-step', 'failed'), /closed/)
+  })
+
+  test('a resume records who resumed and what changed, and names stale results', async () => {
+    const { env, checklist, path } = await setUp()
+    const first = startRun(checklist, 'dev', 'ana', { env })
+    await first.runChecks(['checks/slow-endpoint-answers'])
+    first.answer('checks/manual-step', 'done')
+    await first.close()
+
+    // The file changes: one item reworded, one added.
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8')
+        .replace('- [ ] Manual step', '- [ ] Manual steps')
+        .concat('- [ ] Tell the on-call engineer\n'),
+    )
+    const { checklist: changed } = await loadChecklist(path)
+    const later = () => new Date(Date.now() + 2 * 60 * 60_000)
+    const resumed = resumeRun(first.id, changed, 'bruno', 60 * 60_000, { env, now: later })
+    try {
+      assert.deepEqual(resumed.changes, {
+        added: ['checks/tell-the-on-call-engineer'],
+        removed: [],
+        reworded: [{ from: 'checks/manual-step', to: 'checks/manual-steps' }],
+      })
+      assert.deepEqual(resumed.stale, ['checks/slow-endpoint-answers'])
+      const state = resumed.session.state
+      assert.equal(state.items['checks/manual-steps']?.state, 'done')
+      assert.equal(state.sha256History.length, 2)
+      assert.equal(unfinishedRuns({ checklistPath: path, environment: 'dev' }, env).runs.length, 1)
+      assert.throws(
+        () => resumeRun(first.id, changed, 'carla', 60 * 60_000, { env }),
+        /open in PID/,
+        'a second wizard on the same run is refused',
+      )
+    } finally {
+      await resumed.session.close()
+    }
+  })
+
+  test('finishing writes the sheet and records the export', async () => {
+    const { env, checklist, dir, runs } = await setUp()
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    session.answer('checks/manual-step', 'done', 'by hand')
+    const sheet = join(dir, 'sheet.md')
+    const digest = session.finish(sheet)
+    await session.close()
+    const text = readFileSync(sheet, 'utf8')
+    assert.match(text, /# Sign-off sheet: Session/)
+    assert.match(text, /by hand/)
+    const journal = journalOnDisk(runs, session.id)
+    assert.deepEqual(
+      journal.slice(-2).map((e) => e.type),
+      ['finished', 'exported'],
+    )
+    assert.equal((journal.at(-1) as { digest: string }).digest, digest)
+    assert.equal(unfinishedRuns({}, env).runs.length, 0)
+  })
+})
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('timed out waiting')
+    await new Promise((done) => setTimeout(done, 10))
+  }
+}

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import type { JournalEntry, RunHeader } from '../../src/run/model.ts'
+import { initialRunState, RUN_FORMAT } from '../../src/run/model.ts'
+import { layoutOf } from '../../src/ui/layout.ts'
+import {
+  firstUnfinishedPhase,
+  initialWizardState,
+  selectedItem,
+  type WizardAction,
+  type WizardState,
+  wizardReducer,
+} from '../../src/ui/use-wizard-state.ts'
+import { parse } from '../helpers/fixtures.ts'
+
+const { checklist } = parse(`---
+title: Reducer
+environments: [dev, prod]
+---
+## Before
+- [ ] One
+- [x] Two, ticked in the file
+- [ ] Three <!-- check: env name=HOME -->
+
+## During
+### Group A
+- [ ] Four
+- [ ] Production only <!-- only: prod -->
+### Empty for dev <!-- only: prod -->
+- [ ] Five
+
+## Sign-Off
+- [ ] Deployed by: ________ Date: ______
+`)
+
+const header: RunHeader = {
+  format: RUN_FORMAT,
+  id: 'dev-20261122-abcd',
+  checklist: { path: '/x/reducer.md', title: 'Reducer' },
+  environment: 'dev',
+  operator: 'ana',
+  host: 'h',
+  startedAt: '2026-11-22T09:00:00.000Z',
+  toolVersion: '0.1.0',
+}
+
+function start(): WizardState {
+  return initialWizardState(layoutOf(checklist, 'dev'), initialRunState(header))
+}
+
+function apply(state: WizardState, ...actions: WizardAction[]): WizardState {
+  return actions.reduce(wizardReducer, state)
+}
+
+const answered = (itemId: string, state: 'done' | 'skipped' = 'done'): WizardAction => ({
+  type: 'journal',
+  entry: { type: 'item-answered', at: '2026-11-22T09:01:00.000Z', by: 'ana', itemId, state },
+})
+
+describe('layout', () => {
+  test('leaves out items and groups that do not apply to the environment', () => {
+    const layout = layoutOf(checklist, 'dev')
+    assert.deepEqual(
+      layout.phases.map((p) => p.title),
+      ['Before', 'During', 'Sign-Off'],
+    )
+    const during = layout.phases[1]
+    assert.deepEqual(
+      during?.rows.map((r) => (r.kind === 'group' ? `# ${r.title}` : r.item.plain)),
+      ['# Group A', 'Four'],
+    )
+    assert.equal(layout.outOfScope, 2)
+    assert.equal(layoutOf(checklist, 'prod').phases[1]?.items.length, 3)
+  })
+})
+
+describe('wizardReducer', () => {
+  test('moves the cursor within the phase and stops at both ends', () => {
+    let state = start()
+    assert.equal(selectedItem(state)?.plain, 'One')
+    state = apply(state, { type: 'move', by: 1 }, { type: 'move', by: 1 }, { type: 'move', by: 1 })
+    assert.equal(selectedItem(state)?.plain, 'Three')
+    state = apply(state, { type: 'move', by: -10 })
+    assert.equal(selectedItem(state)?.plain, 'One')
+    state = apply(state, { type: 'move-to', position: 'last' })
+    assert.equal(selectedItem(state)?.plain, 'Three')
+  })
+
+  test('each phase keeps its own cursor; past the last phase is the sign-off screen', () => {
+    let state = apply(start(), { type: 'move', by: 2 }, { type: 'go-phase', by: 1 })
+    assert.equal(selectedItem(state)?.plain, 'Four')
+    state = apply(state, { type: 'go-phase', by: -1 })
+    assert.equal(selectedItem(state)?.plain, 'Three')
+    state = apply(state, { type: 'go-phase', by: 5 })
+    assert.equal(state.screen, 'signoff')
+    assert.equal(selectedItem(state), null)
+    state = apply(state, { type: 'move', by: 1 })
+    assert.equal(state.signoffCursor, 1)
+    state = apply(state, { type: 'go-phase', by: -1 })
+    assert.equal(state.screen, 'phase')
+    assert.equal(state.phaseIndex, 2)
+  })
+
+  test('a check is running from check-started until its result is in the journal', () => {
+    const id = 'before/three'
+    let state = apply(start(), { type: 'check-started', itemId: id, attempt: 1, at: 1000 })
+    assert.deepEqual(state.running[id], { startedAt: 1000, attempt: 1, progress: null })
+    state = apply(state, { type: 'check-progress', itemId: id, message: 'waiting' })
+    assert.equal(state.running[id]?.progress, 'waiting')
+    const finished: JournalEntry = {
+      type: 'check-finished',
+      at: '2026-11-22T09:02:00.000Z',
+      itemId: id,
+      result: {
+        status: 'pass',
+        summary: 'HOME is set',
+        details: [],
+        evidence: {},
+        outputs: {},
+        durationMs: 3,
+        at: '2026-11-22T09:02:00.000Z',
+      },
+    }
+    state = apply(state, { type: 'journal', entry: finished })
+    assert.equal(state.running[id], undefined)
+    assert.equal(state.run.items[id]?.check?.status, 'pass')
+  })
+
+  test('progress for a check that is not running is ignored; a dropped check stops running', () => {
+    const state = apply(start(), { type: 'check-progress', itemId: 'before/three', message: 'x' })
+    assert.deepEqual(state.running, {})
+    const dropped = apply(
+      start(),
+      { type: 'check-started', itemId: 'before/three', attempt: 1, at: 1 },
+      { type: 'check-dropped', itemId: 'before/three' },
+    )
+    assert.deepEqual(dropped.running, {})
+  })
+
+  test('a prompt opens over the screen and closes without touching the run', () => {
+    const opened = apply(start(), {
+      type: 'open-prompt',
+      prompt: { kind: 'skip', itemId: 'before/one' },
+    })
+    assert.deepEqual(opened.prompt, { kind: 'skip', itemId: 'before/one' })
+    const closed = apply(opened, { type: 'close-prompt' })
+    assert.equal(closed.prompt, null)
+    assert.equal(closed.run, opened.run)
+  })
+
+  test('answers from the journal show at once; a run resumes at its first unanswered phase', () => {
+    const layout = layoutOf(checklist, 'dev')
+    let state = apply(start(), answered('before/one'), answered('before/three', 'skipped'))
+    assert.equal(state.run.items['before/one']?.state, 'done')
+    // "Two" is [x] in the file: it counts as done.
+    assert.equal(firstUnfinishedPhase(layout, state.run), 1)
+    state = apply(state, answered('during/group-a/four'), answered('sign-off/deployed-by-date'))
+    assert.equal(firstUnfinishedPhase(layout, state.run), 2)
+    assert.equal(firstUnfinishedPhase(layout, initialRunState(header)), 0)
+  })
+})

@@ -1,0 +1,292 @@
+/**
+ * The wizard's screens, drawn by Ink into ink-testing-library's fake terminal,
+ * over real services: runs in a temporary DEPLOY_WIZARD_HOME and real checks.
+ * Keys are sent as a terminal sends them; each step waits for what the screen
+ * should show, then looks at the run file on disk where it matters.
+ */
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, afterEach, describe, test } from 'node:test'
+import { render } from 'ink-testing-library'
+import { loadChecklist } from '../../src/checklist/load.ts'
+import type { JournalEntry } from '../../src/run/model.ts'
+import { startRun, wizardServices } from '../../src/run/start.ts'
+import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
+
+const ARROW_RIGHT = '\u001B[C'
+const ENTER = '\r'
+const ESCAPE = '\u001B'
+const END = '\u001B[F'
+
+// The fake terminal is 100 columns wide; its height comes from LINES.
+process.env.COLUMNS = '100'
+process.env.LINES = '24'
+
+const folders: string[] = []
+const outcomes: AppOutcome[] = []
+afterEach(async () => {
+  for (const outcome of outcomes.splice(0)) await outcome.session?.close()
+})
+after(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true })
+})
+
+const CHECKLIST = `---
+title: Screens
+environments: [dev, prod]
+---
+## Before
+- [ ] Change request approved
+- [ ] HOME is set <!-- check: env name=HOME -->
+- [ ] Database backed up
+
+\`\`\`bash
+pg_dump --format=custom app > app.dump
+\`\`\`
+
+## After
+- [ ] Smoke tests pass
+
+## Sign-Off
+- [ ] Deployed by: ________ Date: ______
+`
+
+function workspace(markdown = CHECKLIST) {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-ui-'))
+  folders.push(dir)
+  const path = join(dir, 'deploy.md')
+  writeFileSync(path, markdown)
+  const env = { DEPLOY_WIZARD_HOME: join(dir, 'home'), DEPLOY_WIZARD_OPERATOR: 'ana' }
+  return { dir, path, env, runs: join(dir, 'home', 'runs') }
+}
+
+function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> = {}) {
+  let outcome: AppOutcome | null = null
+  const screen = render(
+    <App
+      services={wizardServices({ env: space.env, cwd: space.dir, staleAfterMs: 60 * 60_000 })}
+      options={{
+        staleAfterMs: 60 * 60_000,
+        sheetPathFor: (id) => join(space.dir, `${id}.md`),
+        today: '2026-11-22',
+        now: () => new Date(),
+        operator: 'ana',
+        ...options,
+      }}
+      onDone={(done) => {
+        outcome = done
+        outcomes.push(done)
+      }}
+    />,
+  )
+  const frame = () => screen.lastFrame() ?? ''
+  /** Waits until the screen shows `pattern`; fails with the screen as it is. */
+  const see = async (pattern: RegExp, timeoutMs = 5_000) => {
+    const until = Date.now() + timeoutMs
+    while (!pattern.test(frame())) {
+      if (Date.now() > until) assert.fail(`screen never showed ${pattern}:\n${frame()}`)
+      await new Promise((done) => setTimeout(done, 10))
+    }
+    // What is drawn listens for keys from its next tick on.
+    await new Promise((done) => setTimeout(done, 50))
+  }
+  const press = async (...keys: string[]) => {
+    for (const key of keys) {
+      screen.stdin.write(key)
+      await new Promise((done) => setTimeout(done, 30))
+    }
+  }
+  return { screen, frame, see, press, outcome: () => outcome }
+}
+
+function journal(runs: string, id: string): JournalEntry[] {
+  return JSON.parse(readFileSync(join(runs, `${id}.json`), 'utf8')).journal
+}
+
+function runIdOn(frame: string): string {
+  const id = /dev-\d{8}-[a-z0-9]{4}|prod-\d{8}-[a-z0-9]{4}/.exec(frame)?.[0]
+  assert.ok(id, `no run id on screen:\n${frame}`)
+  return id
+}
+
+describe('the phase screen', () => {
+  test('shows the phase, runs its checks, and saves an answer before showing it', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/✔ HOME is set\s+pass/)
+    const screen = ui.frame()
+    assert.match(screen, /Screens\s+dev\s+ana · dev-/)
+    assert.match(screen, /1\/3 Before/)
+    assert.match(screen, /› ○ Change request approved\s+manual/)
+    assert.match(screen, /d done · f fail · s skip/)
+    const id = runIdOn(screen)
+    await ui.press('d')
+    await ui.see(/› ✔ Change request approved/)
+    const answered = journal(space.runs, id).find(
+      (e) => e.type === 'item-answered' && e.itemId === 'before/change-request-approved',
+    )
+    assert.equal(answered?.type === 'item-answered' && answered.state, 'done')
+    await ui.press('q')
+    assert.equal(ui.outcome()?.kind, 'quit')
+  })
+
+  test('the detail pane shows the selected item’s code block and check result', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/pass/)
+    await ui.press('j')
+    await ui.see(/check: env name=HOME/)
+    assert.match(ui.frame(), /✔ pass in [\d.]+s at [\d:]+ — HOME is set/)
+    await ui.press('j')
+    await ui.see(/pg_dump --format=custom app > app.dump/)
+    assert.match(ui.frame(), /```bash/)
+    await ui.press('q')
+  })
+
+  test('a skip needs a reason; esc backs out without answering', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Change request approved/)
+    await ui.press('s')
+    await ui.see(/Skip: Change request approved/)
+    await ui.press(ENTER)
+    await ui.see(/A skip needs a reason/)
+    await ui.press(ESCAPE)
+    await ui.see(/› ○ Change request approved/)
+    await ui.press('s', 'covered by CAB-12', ENTER)
+    await ui.see(/› » Change request approved/)
+    await ui.see(/note: covered by CAB-12/)
+    await ui.press('n', ' (Carla agreed)', ENTER)
+    await ui.see(/note: covered by CAB-12 \(Carla agreed\)/)
+    await ui.press('q')
+  })
+
+  test('a long phase scrolls inside the terminal; the cursor stays in view', async () => {
+    const items = Array.from({ length: 40 }, (_, i) => `- [ ] Step number ${i + 1}`).join('\n')
+    const space = workspace(`---\ntitle: Long\n---\n## Steps\n${items}\n`)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Step number 1\b/)
+    const lines = ui.frame().split('\n')
+    assert.ok(lines.length <= 24, `the screen grew to ${lines.length} lines`)
+    assert.match(ui.frame(), /↓ \d+ more/)
+    assert.doesNotMatch(ui.frame(), /Step number 40/)
+    await ui.press(END)
+    await ui.see(/› ○ Step number 40/)
+    assert.match(ui.frame(), /↑ \d+ more/)
+    assert.doesNotMatch(ui.frame(), /Step number 1\b/)
+    await ui.press('q')
+  })
+
+  test('? lists every key; any key closes it', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Change request approved/)
+    await ui.press('?')
+    await ui.see(/Keys/)
+    assert.match(ui.frame(), /skip \(a reason is required\)/)
+    await ui.press('x')
+    await ui.see(/d done · f fail/)
+    assert.doesNotMatch(ui.frame(), /Keys/)
+    await ui.press('q')
+  })
+
+  test('→ past the last phase fills the sign-off; f finishes and writes the sheet', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/Sign-off/)
+    assert.match(ui.frame(), /› Deployed by\s+______/)
+    await ui.press(ENTER)
+    await ui.see(/Value: ana/)
+    await ui.press(ENTER)
+    await ui.see(/› Deployed by — Date/)
+    await ui.press(ENTER)
+    await ui.see(/Date: 2026-11-22/)
+    await ui.press(ENTER)
+    await ui.press('f')
+    await ui.see(/items are still pending\. Finish the run anyway\?/)
+    await ui.press('y')
+    const outcome = ui.outcome()
+    assert.equal(outcome?.kind, 'finished')
+    const sheet = readFileSync(outcome?.kind === 'finished' ? outcome.sheetPath : '', 'utf8')
+    assert.match(sheet, /\| Deployed by \|/)
+    assert.match(sheet, /2026-11-22/)
+  })
+})
+
+describe('before the phases', () => {
+  test('production is confirmed by typing its name', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'prod', operator: 'ana' })
+    await ui.see(/PROD: checks will run against production/)
+    await ui.press('prd')
+    await ui.press(ENTER)
+    await ui.see(/That is not 'prod'/)
+    await ui.press('\u007F', '\u007F', '\u007F', 'prod')
+    await ui.press(ENTER)
+    await ui.see(/PROD ⚠/)
+    await ui.press('q')
+  })
+
+  test('pick a checklist found in the project, then the environment and the operator', async () => {
+    const space = workspace()
+    writeFileSync(join(space.dir, 'RELEASE-CHECKLIST.md'), CHECKLIST.replace('Screens', 'Release'))
+    const ui = open(space, { operator: undefined })
+    await ui.see(/Which checklist\?/)
+    assert.match(ui.frame(), /Release\s+\(RELEASE-CHECKLIST\.md, 5 items\)/)
+    await ui.press(ENTER)
+    await ui.see(/which environment\?/)
+    assert.match(ui.frame(), /prod\s+\(production: you will type its name to confirm\)/)
+    await ui.press(ENTER)
+    await ui.see(/Your name, as the sheet should show it: ana/)
+    await ui.press(ENTER)
+    await ui.see(/Release\s+dev\s+ana/)
+    await ui.press('q')
+  })
+
+  test('an unfinished run is offered first, with its progress; choosing it resumes it', async () => {
+    const space = workspace()
+    const { checklist } = await loadChecklist(space.path)
+    const earlier = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    earlier.answer('before/change-request-approved', 'skipped', 'covered by CAB-12')
+    await earlier.close()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Unfinished runs on this machine/)
+    assert.match(
+      ui.frame(),
+      new RegExp(`Screens · dev · 1/5 answered · bruno · just now · ${earlier.id}`),
+    )
+    assert.match(ui.frame(), /Start a new run/)
+    await ui.press(ENTER)
+    await ui.see(/› » Change request approved/)
+    assert.equal(runIdOn(ui.frame()), earlier.id)
+    const resumed = journal(space.runs, earlier.id).find((e) => e.type === 'resumed')
+    assert.equal(resumed?.by, 'ana')
+    await ui.press('q')
+  })
+
+  test('a checklist with commands asks to be trusted before running them', async () => {
+    const space = workspace(
+      CHECKLIST.replace(
+        '- [ ] Smoke tests pass',
+        '- [ ] Smoke tests pass <!-- check: command run="echo smoke" -->',
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    assert.match(ui.frame(), /\$ echo smoke/)
+    await ui.press('n')
+    await ui.see(/Change request approved/)
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/Smoke tests pass/)
+    await ui.see(/not run: the checklist is not trusted yet/)
+    await ui.press('r')
+    await ui.see(/Trust .* to run its 1 commands/)
+    await ui.press('y')
+    await ui.see(/✔ Smoke tests pass\s+pass/)
+    await ui.press('q')
+  })
+})
