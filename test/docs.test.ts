@@ -44,7 +44,7 @@ describe('the README', () => {
       .filter((c) => c !== 'help')
     assert.ok(commands.length >= 2)
     for (const command of commands)
-      assert.match(readme, new RegExp(`### \`deploy-wizard ${command}`), command)
+      assert.match(readme, new RegExp(`### \`deploy-wizard ${command}[ \`]`), command)
   })
 })
 

@@ -28,7 +28,8 @@ describe('deploy-wizard --help and --version', () => {
     assert.match(top.stdout, /check \[options\] <file>/)
     assert.match(top.stdout, /trust \[options\] <file>/)
     assert.match(top.stdout, /Exit codes: 0 success · 1 problems or failed checks · 2 bad usage/)
-    for (const command of ['validate', 'plan', 'check', 'trust']) {
+    assert.match(top.stdout, /run \[options\] \[file\]/)
+    for (const command of ['validate', 'plan', 'check', 'trust', 'run', 'runs', 'export', 'verify']) {
       const help = await runCli([command, '--help'])
       assert.equal(help.code, 0, command)
       assert.match(help.stdout, new RegExp(`^Usage: deploy-wizard ${command} `), command)
@@ -42,6 +43,22 @@ describe('deploy-wizard --help and --version', () => {
       assert.match(stderr, /^error: /, args.join(' '))
       assert.doesNotMatch(stderr, /\n\s+at /)
     }
+  })
+})
+
+describe('deploy-wizard run without a terminal', () => {
+  it('exits 2 and points to the headless check command', async () => {
+    const { code, stdout, stderr } = await runCli(['run', 'deploy.md', '--env', 'prod'])
+    assert.equal(code, 2)
+    assert.equal(stdout, '')
+    assert.match(stderr, /the wizard needs an interactive terminal/)
+    assert.match(stderr, /deploy-wizard check deploy\.md --env prod/)
+  })
+
+  it('prints the help when run with no arguments and no terminal', async () => {
+    const { code, stdout } = await runCli([])
+    assert.equal(code, 0)
+    assert.match(stdout, /^Usage: deploy-wizard/)
   })
 })
 
