@@ -29,7 +29,16 @@ describe('deploy-wizard --help and --version', () => {
     assert.match(top.stdout, /trust \[options\] <file>/)
     assert.match(top.stdout, /Exit codes: 0 success · 1 problems or failed checks · 2 bad usage/)
     assert.match(top.stdout, /run \[options\] \[file\]/)
-    for (const command of ['validate', 'plan', 'check', 'trust', 'run', 'runs', 'export', 'verify']) {
+    for (const command of [
+      'validate',
+      'plan',
+      'check',
+      'trust',
+      'run',
+      'runs',
+      'export',
+      'verify',
+    ]) {
       const help = await runCli([command, '--help'])
       assert.equal(help.code, 0, command)
       assert.match(help.stdout, new RegExp(`^Usage: deploy-wizard ${command} `), command)
