@@ -12,6 +12,7 @@
 import { writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { Checklist, Item } from '../checklist/model.ts'
+import { isInScope } from '../checklist/scope.ts'
 import { Clients } from '../checks/clients.ts'
 import { checkJobs, needsTrust, selectCheckItems } from '../checks/jobs.ts'
 import { Redactor } from '../checks/redact.ts'
@@ -128,14 +129,26 @@ export class RunSession {
     })
   }
 
+  /**
+   * Enters a sign-off field. When that completes every field of a sign-off
+   * line that is also a task item ("Deployed by: ___ Date: ___"), the item is
+   * done too: nobody has to tick what they just filled in.
+   */
   sign(fieldId: string, value: string): void {
-    this.write({
-      type: 'signoff-entered',
-      at: this.stamp(),
-      by: this.operator,
-      fieldId,
-      value: value.trim(),
-    })
+    const at = this.stamp()
+    this.write({ type: 'signoff-entered', at, by: this.operator, fieldId, value: value.trim() })
+    const itemId = this.checklist.signoff.find((field) => field.id === fieldId)?.itemId
+    const answered = itemId ? this.state.items[itemId]?.state : undefined
+    if (!itemId || (answered !== undefined && answered !== 'pending')) return
+    const fields = this.checklist.signoff.filter(
+      (field) =>
+        field.itemId === itemId &&
+        field.type !== 'signature' &&
+        isInScope(field.scope, this.environment),
+    )
+    if (fields.every((field) => this.state.signoff[field.id]?.value)) {
+      this.write({ type: 'item-answered', at, by: this.operator, itemId, state: 'done' })
+    }
   }
 
   /** Records on this machine that the operator trusts the checklist's commands. */

@@ -293,7 +293,7 @@ function Detail({
       <Box flexDirection="column">
         <Text>enter: fill the selected field · f: finish and write the sign-off sheet</Text>
         {pending > 0 ? (
-          <Text color="yellow">{`${pending} items are still pending; ← goes back to them.`}</Text>
+          <Text color="yellow">{`${countOf(pending, 'item is', 'items are')} still pending; ← goes back to them.`}</Text>
         ) : (
           <Text color="green">Every item is answered.</Text>
         )}
@@ -397,7 +397,7 @@ function PromptView({
       const commands = [...state.layout.items.values()].filter(needsTrust)
       return (
         <ConfirmPrompt
-          title={`Trust ${session.checklist.path} to run its ${commands.length} commands on this machine?`}
+          title={`Trust ${session.checklist.path} to run its ${countOf(commands.length, 'command', 'commands')} on this machine?`}
           lines={commands.map((item) => `  $ ${commandLine(item)}`)}
           yes="trust it (recorded; any change to the file asks again)"
           no="not now"
@@ -408,7 +408,7 @@ function PromptView({
     case 'finish':
       return (
         <ConfirmPrompt
-          title={`${prompt.pending} items are still pending. Finish the run anyway?`}
+          title={`${countOf(prompt.pending, 'item is', 'items are')} still pending. Finish the run anyway?`}
           lines={['The sheet lists them as pending, at the top, for the reviewer.']}
           yes="finish and write the sheet"
           no="go back"
@@ -437,4 +437,9 @@ function Footer({ state }: { readonly state: WizardState }) {
       </Text>
     </Box>
   )
+}
+
+/** "1 item is", "3 items are" */
+function countOf(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`
 }

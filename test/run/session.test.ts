@@ -48,6 +48,9 @@ environments: [dev]
 - [ ] Slow endpoint answers <!-- check: http url=${server.url}/slow status=200 -->
 - [ ] Echo endpoint answers <!-- check: http url=${server.url}/echo status=200 bearer=\${env:API_TOKEN} -->
 - [ ] Manual step
+
+## Sign-Off
+- [ ] Deployed by: ________ Date: ______
 `,
   )
   const env = { DEPLOY_WIZARD_HOME: join(dir, 'home'), API_TOKEN: SECRET }
@@ -159,9 +162,10 @@ describe('RunSession', () => {
     // The file changes: one item reworded, one added.
     writeFileSync(
       path,
-      readFileSync(path, 'utf8')
-        .replace('- [ ] Manual step', '- [ ] Manual steps')
-        .concat('- [ ] Tell the on-call engineer\n'),
+      readFileSync(path, 'utf8').replace(
+        '- [ ] Manual step',
+        '- [ ] Manual steps\n- [ ] Tell the on-call engineer',
+      ),
     )
     const { checklist: changed } = await loadChecklist(path)
     const later = () => new Date(Date.now() + 2 * 60 * 60_000)
@@ -184,6 +188,21 @@ describe('RunSession', () => {
       )
     } finally {
       await resumed.session.close()
+    }
+  })
+
+  test('filling every field of a sign-off line completes its item', async () => {
+    const { env, checklist } = await setUp()
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    try {
+      const [name, date] = checklist.signoff
+      assert.ok(name && date && name.itemId === date.itemId && name.itemId)
+      session.sign(name.id, 'Ana Souza')
+      assert.equal(session.state.items[name.itemId]?.state ?? 'pending', 'pending')
+      session.sign(date.id, '2026-11-22')
+      assert.equal(session.state.items[name.itemId]?.state, 'done')
+    } finally {
+      await session.close()
     }
   })
 

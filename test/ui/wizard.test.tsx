@@ -284,7 +284,7 @@ describe('before the phases', () => {
     await ui.see(/Smoke tests pass/)
     await ui.see(/not run: the checklist is not trusted yet/)
     await ui.press('r')
-    await ui.see(/Trust .* to run its 1 commands/)
+    await ui.see(/Trust .* to run its 1 command on/)
     await ui.press('y')
     await ui.see(/✔ Smoke tests pass\s+pass/)
     await ui.press('q')
