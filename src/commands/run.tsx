@@ -16,6 +16,7 @@ import { painterFor } from '../output/terminal.ts'
 import { formatFinished, formatLeft } from '../report/run-summary.ts'
 import { stateOf } from '../run/describe.ts'
 import { DEFAULT_STALE_AFTER_MS } from '../run/resume.ts'
+import type { RunSession } from '../run/session.ts'
 import { wizardServices } from '../run/start.ts'
 import { OPERATOR_VARIABLE } from '../run/store.ts'
 import type { AppOutcome } from '../ui/app.tsx'
@@ -70,7 +71,11 @@ export async function runCommand(file: string | undefined, options: RunOptions):
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   })
 
-  let outcome: AppOutcome = { kind: 'interrupted', session: null }
+  // Set from the screens' callbacks; read once they are closed.
+  const ended: { outcome: AppOutcome | null; session: RunSession | null } = {
+    outcome: null,
+    session: null,
+  }
   const now = new Date()
   const instance = render(
     createElement(App, {
@@ -87,22 +92,33 @@ export async function runCommand(file: string | undefined, options: RunOptions):
         now: () => new Date(),
       },
       onDone: (done: AppOutcome) => {
-        outcome = done
+        ended.outcome = done
+      },
+      onOpen: (session: RunSession) => {
+        ended.session = session
       },
     }),
     { exitOnCtrlC: false, alternateScreen: true, incrementalRendering: true },
   )
   // Killed from outside or the terminal closed: answers are already on disk; stop the checks.
-  const onSignal = () => instance.unmount()
+  let signalled = false
+  const onSignal = () => {
+    signalled = true
+    instance.unmount()
+  }
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
   for (const signal of signals) process.on(signal, onSignal)
   try {
     await instance.waitUntilExit()
   } finally {
     for (const signal of signals) process.off(signal, onSignal)
-    await outcome.session?.close()
+    await ended.session?.close()
   }
-  return report(outcome)
+  // No outcome: the screen was closed by a signal, not by the operator.
+  const code = report(ended.outcome ?? { kind: 'interrupted', session: ended.session })
+  // Ink's signal-exit re-sends the signal once our handler is gone; leave first, with our code.
+  if (signalled) process.exit(code)
+  return code
 }
 
 function report(outcome: AppOutcome): number {

@@ -81,10 +81,13 @@ export function App({
   services,
   options,
   onDone,
+  onOpen,
 }: {
   readonly services: WizardServices
   readonly options: AppOptions
   readonly onDone: (outcome: AppOutcome) => void
+  /** Told of the run as soon as it is open, so a signal from outside can still close it. */
+  readonly onOpen?: (session: RunSession) => void
 }) {
   const { exit } = useApp()
   const [step, setStep] = useState<Step>({ name: 'loading', what: 'looking for saved runs' })
@@ -104,6 +107,7 @@ export function App({
 
   const open = (opened: Opened, changes: ChecklistChanges | null) => {
     setSession(opened.session)
+    onOpen?.(opened.session)
     const { session: s } = opened
     if (services.needsTrustPrompt(s.checklist, s.environment)) setStep({ name: 'trust', opened })
     else if (changes && hasChanges(changes)) setStep({ name: 'changes', opened, changes })

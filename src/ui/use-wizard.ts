@@ -6,7 +6,7 @@
  * operator enters it.
  */
 import { useInput } from 'ink'
-import { useCallback, useEffect, useMemo } from 'react'
+import { useCallback, useEffect } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { needsTrust } from '../checks/jobs.ts'
 import type { ItemState } from '../run/model.ts'
@@ -110,11 +110,8 @@ export function useWizard(options: UseWizardOptions) {
     }
   }, [save, session, options.sheetPath, onExit])
 
-  const pendingCount = useMemo(
-    () => () =>
-      [...layout.items.values()].filter((i) => stateOf(i, session.state) === 'pending').length,
-    [layout, session],
-  )
+  const pendingCount = () =>
+    [...layout.items.values()].filter((item) => stateOf(item, session.state) === 'pending').length
 
   const answer = (item: Item, answerState: ItemState, note?: string) => {
     save(() => session.answer(item.id, answerState, note))
