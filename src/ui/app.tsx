@@ -152,6 +152,11 @@ export function App({
     }
   }
 
+  const pickChecklist = async () => {
+    setStep({ name: 'checklist', found: null })
+    setStep({ name: 'checklist', found: await services.discoverChecklists() })
+  }
+
   const chooseChecklist = async (path: string) => {
     try {
       setStep({ name: 'loading', what: `reading ${path}` })
@@ -209,9 +214,7 @@ export function App({
       }
       if (runs.length > 0 && !options.isNew) return setStep({ name: 'resume', runs })
       if (options.checklistPath) return chooseChecklist(options.checklistPath)
-      setStep({ name: 'checklist', found: null })
-      const found = await services.discoverChecklists()
-      setStep({ name: 'checklist', found })
+      return pickChecklist()
     })().catch(fail)
   }, [])
 
@@ -230,13 +233,7 @@ export function App({
           onChoose={(run) => {
             if (run) void resume(run)
             else if (options.checklistPath) void chooseChecklist(options.checklistPath)
-            else {
-              setStep({ name: 'checklist', found: null })
-              services
-                .discoverChecklists()
-                .then((found) => setStep({ name: 'checklist', found }))
-                .catch(fail)
-            }
+            else pickChecklist().catch(fail)
           }}
         />
       )

@@ -6,7 +6,8 @@
  * they are on disk, so what the screen shows has always been saved.
  */
 import { useReducer } from 'react'
-import { type JournalEntry, type RunState, reduceRun } from '../run/model.ts'
+import { type RunState, reduceRun } from '../run/model.ts'
+import type { SessionEvent } from '../run/session.ts'
 import { type Layout, stateOf } from './layout.ts'
 
 export interface LiveCheck {
@@ -46,17 +47,9 @@ export interface WizardState {
   readonly notice: Notice | null
 }
 
+/** What the session reports (saved journal entries, checks starting, progress, dropped), and navigation. */
 export type WizardAction =
-  | { readonly type: 'journal'; readonly entry: JournalEntry }
-  | {
-      readonly type: 'check-started'
-      readonly itemId: string
-      readonly attempt: number
-      readonly at: number
-    }
-  | { readonly type: 'check-progress'; readonly itemId: string; readonly message: string }
-  /** A check that stopped without a result worth keeping (cancelled on quit). */
-  | { readonly type: 'check-dropped'; readonly itemId: string }
+  | SessionEvent
   | { readonly type: 'move'; readonly by: number }
   | { readonly type: 'move-to'; readonly position: 'first' | 'last' }
   | { readonly type: 'go-phase'; readonly by: number }
@@ -193,4 +186,12 @@ function without<T>(record: Readonly<Record<string, T>>, key: string): Readonly<
   if (!(key in record)) return record
   const { [key]: _, ...rest } = record
   return rest
+}
+
+/** How many items that apply are still unanswered. */
+export function pendingCount(state: Pick<WizardState, 'layout' | 'run'>): number {
+  let count = 0
+  for (const item of state.layout.items.values())
+    if (stateOf(item, state.run) === 'pending') count++
+  return count
 }

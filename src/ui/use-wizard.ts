@@ -11,11 +11,11 @@ import type { Item } from '../checklist/model.ts'
 import { needsTrust } from '../checks/jobs.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
-import { stateOf } from './layout.ts'
 import {
   currentPhase,
   initialWizardState,
   type Prompt,
+  pendingCount,
   selectedItem,
   useWizardState,
   type WizardState,
@@ -110,9 +110,6 @@ export function useWizard(options: UseWizardOptions) {
     }
   }, [save, session, options.sheetPath, onExit])
 
-  const pendingCount = () =>
-    [...layout.items.values()].filter((item) => stateOf(item, session.state) === 'pending').length
-
   const answer = (item: Item, answerState: ItemState, note?: string) => {
     save(() => session.answer(item.id, answerState, note))
   }
@@ -172,7 +169,7 @@ export function useWizard(options: UseWizardOptions) {
     if (isReturn && field) {
       dispatch({ type: 'open-prompt', prompt: { kind: 'signoff', fieldId: field.id } })
     } else if (input === 'f') {
-      const pending = pendingCount()
+      const pending = pendingCount({ layout, run: session.state })
       if (pending > 0) dispatch({ type: 'open-prompt', prompt: { kind: 'finish', pending } })
       else finish()
     }

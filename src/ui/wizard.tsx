@@ -15,7 +15,7 @@ import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt } from './prompts.tsx'
 import { bar, environmentColor } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
-import { cursorOf, type WizardState } from './use-wizard-state.ts'
+import { cursorOf, pendingCount, type WizardState } from './use-wizard-state.ts'
 
 export interface WizardProps {
   readonly session: RunSession
@@ -286,9 +286,7 @@ function Detail({
   readonly height: number
 }) {
   if (state.screen === 'signoff') {
-    const pending = [...state.layout.items.values()].filter(
-      (item) => stateOf(item, state.run) === 'pending',
-    ).length
+    const pending = pendingCount(state)
     return (
       <Box flexDirection="column">
         <Text>enter: fill the selected field · f: finish and write the sign-off sheet</Text>

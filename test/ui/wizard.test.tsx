@@ -212,8 +212,8 @@ describe('the phase screen', () => {
     const outcome = ui.outcome()
     assert.equal(outcome?.kind, 'finished')
     const sheet = readFileSync(outcome?.kind === 'finished' ? outcome.sheetPath : '', 'utf8')
-    assert.match(sheet, /\| Deployed by \|/)
-    assert.match(sheet, /2026-11-22/)
+    assert.match(sheet, /^\| Deployed by \| Name \| ana \|/m)
+    assert.match(sheet, /^\| Deployed by \| Date \| 2026-11-22 \|/m)
   })
 })
 
