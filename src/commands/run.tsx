@@ -98,7 +98,15 @@ export async function runCommand(file: string | undefined, options: RunOptions):
         ended.session = session
       },
     }),
-    { exitOnCtrlC: false, alternateScreen: true, incrementalRendering: true },
+    {
+      exitOnCtrlC: false,
+      alternateScreen: true,
+      incrementalRendering: true,
+      // Ink turns itself into a print-the-last-frame logger when CI or
+      // CONTINUOUS_INTEGRATION is set, even on a terminal. This command only gets
+      // here with a TTY, so the screen is always live.
+      interactive: true,
+    },
   )
   // Killed from outside or the terminal closed: answers are already on disk; stop the checks.
   let signalled = false

@@ -130,6 +130,8 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
       `export DEPLOY_WIZARD_HOME=${sh(home)}`,
       `export E2E_URL=${sh(server.url)}`,
       'export NO_COLOR=1',
+      // As on a CI machine: Ink would go non-interactive and show nothing unless told.
+      'export CI=true',
       'unset FORCE_COLOR',
       `export PATH=${sh(dirname(process.execPath))}:"$PATH"`,
       `sh -c 'echo $$ > "$0"; exec "$@"' "$pidfile" ${[
