@@ -11,6 +11,7 @@ import { access, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { parseDuration } from '../checklist/directives.ts'
+import { checkFolder } from '../checklist/discover.ts'
 import type { Checklist, Item } from '../checklist/model.ts'
 import { Clients } from '../checks/clients.ts'
 import { checkJobs, findPhases, needsTrust, selectCheckItems } from '../checks/jobs.ts'
@@ -95,7 +96,7 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
       processEnv: process.env,
       clients,
       redactor,
-      cwd: dirname(resolve(checklist.path)),
+      cwd: checkFolder(checklist.path, process.cwd()),
       commands,
       ...(options.skipCommands ? { commandsSkipReason: 'commands are off (--skip-commands)' } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),

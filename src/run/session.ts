@@ -10,7 +10,7 @@
  * leaves an item they skipped or marked not applicable alone.
  */
 import { writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { checkFolder } from '../checklist/discover.ts'
 import type { Checklist, Item } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { Clients } from '../checks/clients.ts'
@@ -44,6 +44,8 @@ export interface SessionOptions {
   /** Whether the checklist's shell commands may run (it is trusted). */
   readonly commands: 'run' | 'skip'
   readonly processEnv?: Env
+  /** The operator's current folder: where a bundled checklist's relative paths start. */
+  readonly cwd?: string
   /** Time limit for checks whose item sets none. */
   readonly timeoutMs?: number
   readonly now?: () => Date
@@ -59,6 +61,7 @@ export class RunSession {
   readonly operator: string
   private readonly handle: RunHandle
   private readonly processEnv: Env
+  private readonly cwd: string
   private readonly timeoutMs: number | undefined
   private readonly now: () => Date
   private readonly clients = new Clients()
@@ -76,6 +79,7 @@ export class RunSession {
     this.operator = options.operator
     this.commands = options.commands
     this.processEnv = options.processEnv ?? process.env
+    this.cwd = options.cwd ?? process.cwd()
     this.timeoutMs = options.timeoutMs
     this.now = options.now ?? (() => new Date())
   }
@@ -180,7 +184,7 @@ export class RunSession {
       processEnv: this.processEnv,
       clients: this.clients,
       redactor: this.redactor,
-      cwd: dirname(resolve(this.checklist.path)),
+      cwd: checkFolder(this.checklist.path, this.cwd),
       commands: this.commands,
       ...(this.timeoutMs !== undefined ? { timeoutMs: this.timeoutMs } : {}),
     })

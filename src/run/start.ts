@@ -40,7 +40,7 @@ export interface WizardServices {
 }
 
 export interface ServiceOptions extends OpenOptions {
-  /** Where to look for project checklists. */
+  /** Where to look for project checklists, and where a bundled checklist's checks run. */
   readonly cwd: string
   readonly staleAfterMs: number
   /** Told about run files that had to be set aside. */
@@ -48,7 +48,8 @@ export interface ServiceOptions extends OpenOptions {
 }
 
 export function wizardServices(options: ServiceOptions): WizardServices {
-  const { cwd, staleAfterMs, onProblems, ...open } = options
+  const { staleAfterMs, onProblems, ...open } = options
+  const { cwd } = options
   return {
     unfinishedRuns: (filter) => {
       const { runs, problems } = unfinishedRuns(filter, open.env)
@@ -76,6 +77,8 @@ export function wizardServices(options: ServiceOptions): WizardServices {
 
 export interface OpenOptions {
   readonly env?: Env
+  /** The operator's current folder (default: the process's). */
+  readonly cwd?: string
   readonly now?: () => Date
   /** Time limit for checks whose item sets none. */
   readonly timeoutMs?: number
@@ -189,6 +192,7 @@ function sessionFor(
     operator,
     commands: trustState(checklist, options.env) === 'trusted' ? 'run' : 'skip',
     ...(options.env ? { processEnv: { ...process.env, ...options.env } } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   })

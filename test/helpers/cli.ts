@@ -9,12 +9,17 @@ export interface CliResult {
   readonly stderr: string
 }
 
-/** Runs the built CLI as an operator would; `npm test` builds it first. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** Runs the built CLI as an operator would (in `cwd`); `npm test` builds it first. */
+export function runCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd ? { cwd } : {}),
     })
     let stdout = ''
     let stderr = ''

@@ -1,0 +1,396 @@
+/**
+ * A deployed environment, made locally, for one bundled checklist: what the
+ * checklist expects to find for `dev`, built from real parts.
+ *
+ *  - AWS: an account of its own in moto (moto gives each assumed role's account
+ *    its own stacks, tables and secrets), so sandboxes never see each other's
+ *    `Sessions-dev`. Stack states moto cannot produce (UPDATE_ROLLBACK_COMPLETE)
+ *    come from a small CloudFormation front that asks moto for everything and
+ *    changes only the status of the stacks it is told about.
+ *  - PostgreSQL: a database of its own in the throwaway cluster `npm test` starts.
+ *  - HTTP services and TCP listeners on 127.0.0.1, random ports.
+ *  - The operator's project: a folder with the files and Makefile the checklist
+ *    looks at, and a `bin/` put first on PATH for the tools it asks for.
+ *
+ * `env` is the process environment the checks run with; `normalize` replaces
+ * every value that changes from run to run (ports, account, folders) with a
+ * stable name, so a sheet can be compared with a golden file.
+ */
+import { randomBytes } from 'node:crypto'
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStacksCommand,
+  waitUntilStackCreateComplete,
+} from '@aws-sdk/client-cloudformation'
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  UpdateContinuousBackupsCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb'
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
+import pg from 'pg'
+import { type AwsFaultServer, startAwsFaultServer } from '../helpers/aws-fault-server.ts'
+import { backend } from '../helpers/checks.ts'
+import {
+  type LocalServer,
+  startHttpServer,
+  startTcpServer,
+  type TcpServer,
+} from '../helpers/servers.ts'
+
+export const REGION = 'us-east-1'
+
+export interface TableSpec {
+  readonly name: string
+  /** Hash key attribute (a string). */
+  readonly key?: string
+  readonly billing?: 'on-demand' | 'provisioned'
+  /** Attribute TTL is enabled on; none: TTL off. */
+  readonly ttl?: string
+  /** Global secondary indexes, by name (hash key = the index's first word). */
+  readonly gsi?: readonly string[]
+  readonly pitr?: boolean
+}
+
+export interface Database {
+  readonly url: string
+  readonly host: string
+  readonly port: number
+  readonly user: string
+  readonly password: string
+  readonly name: string
+  /** Runs SQL (several statements allowed) as the owner. */
+  exec(sql: string): Promise<void>
+}
+
+export class Sandbox {
+  readonly env: Record<string, string> = {}
+  readonly project: string
+  readonly home: string
+  readonly accountId: string
+  private readonly dir: string
+  private readonly cleanups: (() => Promise<void>)[] = []
+  private readonly stable = new Map<string, string>()
+  private awsConfig!: {
+    region: string
+    endpoint: string
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }
+  }
+  private front: AwsFaultServer | null = null
+  private readonly statusOverrides = new Map<string, { status: string; reason: string }>()
+
+  private constructor(dir: string, accountId: string) {
+    this.dir = dir
+    this.project = join(dir, 'project')
+    this.home = join(dir, 'home')
+    this.accountId = accountId
+    this.name(dir, '<sandbox>')
+    this.name(accountId, '<account>')
+  }
+
+  /** A new sandbox, with its own AWS account and an empty project. */
+  static async open(label: string): Promise<Sandbox> {
+    const dir = await mkdtemp(join(tmpdir(), `dw-bundled-${label}-`))
+    const accountId = String(100_000_000_000 + (randomBytes(4).readUInt32BE() % 800_000_000_000))
+    const sandbox = new Sandbox(dir, accountId)
+    await mkdir(join(sandbox.project, 'bin'), { recursive: true })
+    await mkdir(sandbox.home, { recursive: true })
+    await sandbox.assumeAccount()
+    Object.assign(sandbox.env, {
+      DEPLOY_WIZARD_HOME: sandbox.home,
+      PATH: `${join(sandbox.project, 'bin')}:${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+      AWS_ENDPOINT_URL: backend('moto'),
+      AWS_REGION: REGION,
+      AWS_CONFIG_FILE: '/nonexistent/deploy-wizard-test/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/deploy-wizard-test/credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    })
+    return sandbox
+  }
+
+  /** Replaces `value` by `name` in `normalize`. */
+  name(value: string, name: string): void {
+    if (value) this.stable.set(value, name)
+  }
+
+  /** `text` with every run-specific value replaced by its stable name. */
+  normalize(text: string): string {
+    let out = text
+    const values = [...this.stable.keys()].sort((a, b) => b.length - a.length)
+    for (const value of values) out = out.replaceAll(value, this.stable.get(value) as string)
+    return out
+  }
+
+  // ---- AWS ----
+
+  /**
+   * Credentials of a role in an account of our own: moto keeps each account's
+   * resources apart, so sandboxes running side by side never meet.
+   */
+  private async assumeAccount(): Promise<void> {
+    const body = new URLSearchParams({
+      Action: 'AssumeRole',
+      Version: '2011-06-15',
+      RoleArn: `arn:aws:iam::${this.accountId}:role/deploy-wizard-fixture`,
+      RoleSessionName: 'deploy-wizard-fixture',
+    })
+    const response = await fetch(backend('moto'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=testing/20261122/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body,
+    })
+    const xml = await response.text()
+    const field = (name: string) => {
+      const value = new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml)?.[1]
+      if (!value) throw new Error(`moto AssumeRole gave no ${name}: ${xml.slice(0, 300)}`)
+      return value
+    }
+    const credentials = {
+      accessKeyId: field('AccessKeyId'),
+      secretAccessKey: field('SecretAccessKey'),
+      sessionToken: field('SessionToken'),
+    }
+    Object.assign(this.env, {
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_SESSION_TOKEN: credentials.sessionToken,
+    })
+    this.awsConfig = { region: REGION, endpoint: backend('moto'), credentials }
+  }
+
+  get cloudformation(): CloudFormationClient {
+    return new CloudFormationClient(this.awsConfig)
+  }
+
+  /** A CloudFormation stack with these outputs, CREATE_COMPLETE. */
+  async stack(name: string, outputs: Readonly<Record<string, string>> = {}): Promise<void> {
+    const client = this.cloudformation
+    const entries = Object.entries(outputs)
+    await client.send(
+      new CreateStackCommand({
+        StackName: name,
+        TemplateBody: JSON.stringify({
+          Parameters: Object.fromEntries(entries.map(([key]) => [key, { Type: 'String' }])),
+          Resources: { Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' } },
+          Outputs: Object.fromEntries(entries.map(([key]) => [key, { Value: { Ref: key } }])),
+        }),
+        Parameters: entries.map(([key, value]) => ({ ParameterKey: key, ParameterValue: value })),
+      }),
+    )
+    await waitUntilStackCreateComplete(
+      { client, maxWaitTime: 30, minDelay: 1 },
+      { StackName: name },
+    )
+  }
+
+  /**
+   * From now on the checks see stack `name` in `status` (with CloudFormation's
+   * `reason`); everything else about it, and every other stack, is moto's.
+   */
+  async stackStatus(name: string, status: string, reason: string): Promise<void> {
+    this.statusOverrides.set(name, { status, reason })
+    if (this.front) return
+    const moto = this.cloudformation
+    const front = await startAwsFaultServer()
+    front.script(async (request) => {
+      if (request.action === 'DescribeStackEvents') {
+        const override = this.statusOverrides.get(String(request.params.StackName))
+        return {
+          result: {
+            StackEvents: override
+              ? [
+                  {
+                    StackName: request.params.StackName,
+                    LogicalResourceId: 'Handle',
+                    ResourceType: 'AWS::CloudFormation::WaitConditionHandle',
+                    ResourceStatus: 'UPDATE_FAILED',
+                    ResourceStatusReason: override.reason,
+                    Timestamp: new Date('2026-11-22T08:00:00Z'),
+                    EventId: 'e1',
+                    StackId: request.params.StackName,
+                  },
+                ]
+              : [],
+          },
+        }
+      }
+      if (request.action !== 'DescribeStacks') {
+        return { error: 'NotImplemented', message: `${request.action} is not served here` }
+      }
+      try {
+        const { $metadata: _, ...answer } = await moto.send(
+          new DescribeStacksCommand({ StackName: String(request.params.StackName) }),
+        )
+        return {
+          result: {
+            ...answer,
+            Stacks: (answer.Stacks ?? []).map((stack) => {
+              const override = this.statusOverrides.get(stack.StackName ?? '')
+              return override
+                ? { ...stack, StackStatus: override.status, StackStatusReason: override.reason }
+                : stack
+            }),
+          },
+        }
+      } catch (error) {
+        return { error: (error as Error).name, message: (error as Error).message }
+      }
+    })
+    this.front = front
+    this.env.AWS_ENDPOINT_URL_CLOUDFORMATION = front.url
+    this.cleanups.push(() => front.close())
+  }
+
+  /** A DynamoDB table, ACTIVE, with the settings asked for. */
+  async table(spec: TableSpec): Promise<void> {
+    const client = new DynamoDBClient(this.awsConfig)
+    const key = spec.key ?? 'pk'
+    const indexKeys = (spec.gsi ?? []).map((index) => index.split('-')[0] as string)
+    const attributes = [...new Set([key, ...indexKeys])]
+    const provisioned = { ReadCapacityUnits: 5, WriteCapacityUnits: 5 }
+    await client.send(
+      new CreateTableCommand({
+        TableName: spec.name,
+        AttributeDefinitions: attributes.map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
+        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+        ...(spec.billing === 'provisioned'
+          ? { BillingMode: 'PROVISIONED', ProvisionedThroughput: provisioned }
+          : { BillingMode: 'PAY_PER_REQUEST' }),
+        ...(spec.gsi?.length
+          ? {
+              GlobalSecondaryIndexes: spec.gsi.map((index, i) => ({
+                IndexName: index,
+                KeySchema: [{ AttributeName: indexKeys[i] as string, KeyType: 'HASH' }],
+                Projection: { ProjectionType: 'ALL' },
+                ...(spec.billing === 'provisioned' ? { ProvisionedThroughput: provisioned } : {}),
+              })),
+            }
+          : {}),
+      }),
+    )
+    if (spec.ttl) {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: spec.name,
+          TimeToLiveSpecification: { AttributeName: spec.ttl, Enabled: true },
+        }),
+      )
+    }
+    if (spec.pitr) {
+      await client.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: spec.name,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      )
+    }
+  }
+
+  /** A Secrets Manager secret holding `value`; returns its ARN. */
+  async secret(name: string, value: string): Promise<string> {
+    const client = new SecretsManagerClient(this.awsConfig)
+    const { ARN } = await client.send(new CreateSecretCommand({ Name: name, SecretString: value }))
+    // moto ends every ARN with six random characters.
+    if (ARN) this.name(ARN, `arn:aws:secretsmanager:${REGION}:<account>:secret:${name}-<suffix>`)
+    return ARN as string
+  }
+
+  // ---- PostgreSQL ----
+
+  /** A database of our own in the throwaway cluster. */
+  async database(): Promise<Database> {
+    const admin = new URL(backend('pg'))
+    const name = `dw_${randomBytes(5).toString('hex')}`
+    await this.sql(admin.href, `CREATE DATABASE ${name}`)
+    const url = new URL(admin.href)
+    url.pathname = `/${name}`
+    this.name(name, '<database>')
+    this.name(`${admin.hostname}:${admin.port}`, '<postgres>')
+    this.name(admin.port, '<pg-port>')
+    this.cleanups.push(() =>
+      this.sql(admin.href, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {}),
+    )
+    return {
+      url: url.href,
+      host: admin.hostname,
+      port: Number(admin.port),
+      user: decodeURIComponent(admin.username),
+      password: decodeURIComponent(admin.password),
+      name,
+      exec: (sql) => this.sql(url.href, sql),
+    }
+  }
+
+  private async sql(url: string, sql: string): Promise<void> {
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      await client.query(sql)
+    } finally {
+      await client.end()
+    }
+  }
+
+  // ---- services ----
+
+  /** An HTTP service on 127.0.0.1; `label` names its address in `normalize`. */
+  async http(
+    label: string,
+    handler: (req: IncomingMessage, res: ServerResponse) => void,
+  ): Promise<LocalServer> {
+    const server = await startHttpServer(handler)
+    this.name(server.url, `http://<${label}>`)
+    this.cleanups.push(() => server.close())
+    return server
+  }
+
+  /** Something that accepts TCP connections (a broker, a cache). */
+  async tcp(label: string): Promise<TcpServer> {
+    const server = await startTcpServer()
+    this.name(`${server.host}:${server.port}`, `<${label}>`)
+    this.name(String(server.port), `<${label}-port>`)
+    this.cleanups.push(() => server.close())
+    return server
+  }
+
+  // ---- the project ----
+
+  /** A file in the project, folders made as needed. */
+  async file(path: string, content: string, mode = 0o644): Promise<void> {
+    const full = join(this.project, path)
+    await mkdir(dirname(full), { recursive: true })
+    await writeFile(full, content)
+    await chmod(full, mode)
+  }
+
+  /** An executable `bin/<name>` in the project, first on the checks' PATH. */
+  async bin(name: string, script: string): Promise<void> {
+    await this.file(join('bin', name), `#!/bin/sh\n${script}\n`, 0o755)
+  }
+
+  /**
+   * A program on PATH that prints `output` as its version, whatever it is asked:
+   * the tools the checklist wants, at versions that do not depend on the machine.
+   */
+  async tool(name: string, output: string): Promise<void> {
+    await this.bin(name, `echo '${output}'`)
+  }
+
+  async close(): Promise<void> {
+    for (const cleanup of this.cleanups.reverse()) await cleanup().catch(() => {})
+    await rm(this.dir, { recursive: true, force: true })
+  }
+}
