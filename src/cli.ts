@@ -122,6 +122,22 @@ Exit 0 when every check passed, 1 when one failed, errored or was blocked,
     })
 
   program
+    .command('demo')
+    .description('try the wizard on a demo checklist, against a local sandbox (no cloud account)')
+    .option('--check', "run the demo checklist's checks headless instead of opening the wizard")
+    .addHelpText(
+      'after',
+      `
+Starts a sandbox on 127.0.0.1 that plays an AWS account, an API and a cache,
+walks its checklist for dev, and stops it when you leave. Two checks fail on
+purpose. Nothing outside this machine is touched; the demo's runs are not kept.`,
+    )
+    .action(async (options: import('./commands/demo.ts').DemoOptions) => {
+      const { demoCommand } = await import('./commands/demo.ts')
+      process.exitCode = await demoCommand(options)
+    })
+
+  program
     .command('trust')
     .description('review the shell commands a checklist runs and trust it on this machine')
     .argument('<file>', 'markdown checklist')

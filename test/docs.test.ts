@@ -70,9 +70,12 @@ describe('the published package', () => {
     const paths = pack?.files.map((f) => f.path) ?? []
     assert.ok(paths.includes('bin/deploy-wizard.js'))
     assert.ok(paths.includes('dist/cli.js'))
+    assert.ok(paths.includes('demo/demo-shop.md'), 'the demo checklist ships')
     const unexpected = paths.filter(
       (p) =>
-        !/^(bin\/|dist\/.*\.js$|checklists\/.*\.md$|README\.md$|LICENSE$|package\.json$)/.test(p),
+        !/^(bin\/|dist\/.*\.js$|checklists\/.*\.md$|demo\/.*\.md$|README\.md$|LICENSE$|package\.json$)/.test(
+          p,
+        ),
     )
     assert.deepEqual(unexpected, [])
   })

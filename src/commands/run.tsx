@@ -13,7 +13,11 @@ import { parseDuration } from '../checklist/directives.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { UserError } from '../errors.ts'
 import { painterFor } from '../output/terminal.ts'
-import { formatFinished, formatLeft } from '../report/run-summary.ts'
+import {
+  formatDemoLeft,
+  formatFinished,
+  formatLeft as formatProgressSaved,
+} from '../report/run-summary.ts'
 import { stateOf } from '../run/describe.ts'
 import { DEFAULT_STALE_AFTER_MS } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
@@ -34,7 +38,16 @@ export interface RunOptions {
   readonly timeout?: string
 }
 
-export async function runCommand(file: string | undefined, options: RunOptions): Promise<number> {
+/** How the command was reached: `demo` runs are thrown away, so they cannot be resumed. */
+export interface RunMode {
+  readonly isDemo?: boolean
+}
+
+export async function runCommand(
+  file: string | undefined,
+  options: RunOptions,
+  mode: RunMode = {},
+): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserError('the wizard needs an interactive terminal', {
       hint:
@@ -123,15 +136,16 @@ export async function runCommand(file: string | undefined, options: RunOptions):
     await ended.session?.close()
   }
   // No outcome: the screen was closed by a signal, not by the operator.
-  const code = report(ended.outcome ?? { kind: 'interrupted', session: ended.session })
+  const code = report(ended.outcome ?? { kind: 'interrupted', session: ended.session }, mode)
   // Ink's signal-exit re-sends the signal once our handler is gone; leave first, with our code.
   if (signalled) process.exit(code)
   return code
 }
 
-function report(outcome: AppOutcome): number {
+function report(outcome: AppOutcome, mode: RunMode): number {
   const out = painterFor(process.stdout)
   const session = outcome.session
+  const formatLeft = mode.isDemo ? formatDemoLeft : formatProgressSaved
   switch (outcome.kind) {
     case 'error':
       if (session) process.stdout.write(formatLeft(session.checklist, session.state, out))

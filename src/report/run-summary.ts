@@ -62,6 +62,17 @@ export function formatLeft(checklist: Checklist, state: RunState, out: Painter):
   )
 }
 
+/** What `deploy-wizard demo` prints when left early: its runs are not kept. */
+export function formatDemoLeft(checklist: Checklist, state: RunState, out: Painter): string {
+  return (
+    `${out.paint('bold', 'Demo closed')} (${formatTotals(checklist, state)}); the sandbox is stopped.\n` +
+    out.paint(
+      'dim',
+      '  Nothing was kept. Again: deploy-wizard demo · a real one: deploy-wizard run <file>\n',
+    )
+  )
+}
+
 function applicable(checklist: Checklist, state: RunState) {
   return checklist.items.filter((item) => isInScope(item.scope, state.header.environment))
 }

@@ -1,0 +1,134 @@
+/**
+ * `deploy-wizard demo`: the demo checklist against the sandbox the command
+ * starts itself — headless with `--check`, and as the wizard in a real
+ * terminal (tmux). Both leave nothing behind: the sandbox's folder is removed
+ * and its servers stopped when the command ends.
+ */
+import assert from 'node:assert/strict'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { loadChecklist } from '../../src/checklist/load.ts'
+import { BIN, runCli } from '../helpers/cli.ts'
+import { requireTmux, TmuxServer } from '../helpers/tmux.ts'
+
+/** Every kind of check the demo's checklist uses, each of which must really run. */
+const KINDS = [
+  'cfn.stack',
+  'command',
+  'dynamodb.table',
+  'env',
+  'file',
+  'http',
+  'port',
+  'secret',
+  'tcp',
+  'tool',
+]
+/** What fails on purpose. */
+const FAILING = {
+  'deployment/carts-table-has-ttl-on-expiresat':
+    /^table Carts-dev is not as required: TTL is DISABLED \(expected ENABLED on expiresAt\)$/,
+  'smoke-tests/api-is-ready': /^HTTP 503 \(expected 2xx\)$/,
+}
+
+const folders: string[] = []
+after(async () => {
+  for (const folder of folders) await rm(folder, { recursive: true, force: true })
+})
+
+/** A TMPDIR of its own, so what the demo leaves in it (nothing) can be seen. */
+async function ownTmp(): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'dw-demo-test-'))
+  folders.push(folder)
+  return folder
+}
+
+describe('deploy-wizard demo --check', () => {
+  it('runs every kind the demo uses for real: all pass but the two that fail on purpose', async () => {
+    const tmp = await ownTmp()
+    // The operator's own AWS set-up must not leak into the demo.
+    const result = await runCli(['demo', '--check'], {
+      TMPDIR: tmp,
+      AWS_PROFILE: 'someone-elses-profile',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+    })
+    assert.equal(result.code, 1, result.stdout + result.stderr)
+    assert.match(result.stdout, /14 checks on dev: 12 passed, 2 failed, 0 errors, 0 blocked/)
+    for (const [id, summary] of Object.entries(FAILING)) {
+      const line = result.stdout.split('\n').find((l) => l.includes(`${id} ·`))
+      assert.ok(line, `${id} is reported as failed`)
+    }
+    assert.match(
+      result.stdout,
+      /FAIL {2}Carts table has TTL on expiresAt — table Carts-dev is not as required/,
+    )
+    assert.match(result.stdout, /FAIL {2}API is ready — HTTP 503 \(expected 2xx\)/)
+    assert.doesNotMatch(result.stdout + result.stderr, /ERROR|BLOCK/)
+    assert.deepEqual(await readdir(tmp), [], 'the sandbox folder is removed')
+  })
+
+  it('uses each kind it claims, and fails exactly what it means to', async () => {
+    const tmp = await ownTmp()
+    const { checklist } = await loadChecklist(join(dirname(BIN), '..', 'demo', 'demo-shop.md'))
+    const kinds = [...new Set(checklist.items.flatMap((i) => (i.check ? [i.check.kind] : [])))]
+    assert.deepEqual(kinds.sort(), KINDS)
+    const result = await runCli(['demo', '--check'], { TMPDIR: tmp })
+    const failed = result.stdout
+      .split('\n')
+      .flatMap((line, i, lines) =>
+        line.startsWith('FAIL') ? [(lines[i + 1] ?? '').trim().split(' ·')[0] as string] : [],
+      )
+    assert.deepEqual(failed.sort(), Object.keys(FAILING).sort())
+  })
+})
+
+describe('deploy-wizard demo without a terminal', () => {
+  it('exits 2 and points to --check', async () => {
+    const result = await runCli(['demo'])
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /needs an interactive terminal/)
+    assert.match(result.stderr, /deploy-wizard demo --check/)
+  })
+})
+
+describe('deploy-wizard demo in a terminal', () => {
+  let tmux: TmuxServer | null = null
+  after(() => tmux?.kill())
+
+  it('opens the wizard on the sandbox, shows a failure, and leaves nothing behind', {
+    timeout: 60_000,
+  }, async () => {
+    requireTmux()
+    const tmp = await ownTmp()
+    tmux = new TmuxServer('dw-demo')
+    const pane = await tmux.start('demo', [
+      'sh',
+      '-c',
+      `TMPDIR='${tmp}' NO_COLOR=1 DEPLOY_WIZARD_OPERATOR=ana '${process.execPath}' '${BIN}' demo; echo "EXIT=$?"; sleep 600`,
+    ])
+    await pane.waitFor(
+      /^│ DEPLOY_CHECKLIST\.md runs shell commands\. Trust it on this machine\?/m,
+      'the trust prompt',
+    )
+    await pane.press('y')
+    await pane.waitUntil(
+      (s) => /✔ Unit tests pass +pass/.test(s) && /○ Change request approved/.test(s),
+      'Pre-Deployment with its checks passed',
+    )
+    await pane.press('Right')
+    await pane.waitUntil(
+      (s) =>
+        /✘ Carts table has TTL on expiresAt +fail/.test(s) && /✔ Stack is deployed +pass/.test(s),
+      'Deployment with the Carts table failing',
+    )
+    await pane.press('q')
+    await pane.waitFor(
+      /^Demo closed \(9 done · 1 failed · .*\); the sandbox is stopped\.$/m,
+      'the goodbye',
+    )
+    await pane.waitFor(/^EXIT=0$/m, 'the exit code')
+    assert.deepEqual(await readdir(tmp), [], 'the sandbox folder is removed')
+  })
+})
