@@ -5,8 +5,8 @@
  * `docs/` (two levels) that hold task items.
  */
 import { readdir, readFile } from 'node:fs/promises'
-import { basename, dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { basename, join, relative } from 'node:path'
+import { BUNDLED_FOLDER } from './bundled.ts'
 import { loadChecklist } from './load.ts'
 
 export interface FoundChecklist {
@@ -17,19 +17,6 @@ export interface FoundChecklist {
   readonly source: 'bundled' | 'project'
   /** Items in the file, to tell a real checklist from a note. */
   readonly items: number
-}
-
-/** `checklists/` at the package root, from `src/checklist/` or `dist/checklist/`. */
-export const BUNDLED_FOLDER = fileURLToPath(new URL('../../checklists/', import.meta.url))
-
-/**
- * Where a checklist's relative paths (a command's `cwd`, `file` and `env file=`)
- * start: the checklist's own folder, except for a bundled checklist, which is a
- * template run from the operator's project, `cwd`.
- */
-export function checkFolder(checklistPath: string, cwd: string): string {
-  const folder = dirname(resolve(checklistPath))
-  return folder === resolve(BUNDLED_FOLDER) ? cwd : folder
 }
 
 const MAX_FILES = 50

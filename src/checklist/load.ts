@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { UserError } from '../errors.ts'
+import { bundledNames } from './bundled.ts'
 import { type ParseResult, parseChecklist } from './parse.ts'
 
 /** Reads and parses a checklist file; a file that cannot be read is the operator's to fix. */
@@ -19,7 +20,7 @@ export async function loadChecklist(path: string): Promise<ParseResult> {
             ? 'permission denied'
             : (error as Error).message
     throw new UserError(`cannot read checklist ${path}: ${reason}`, {
-      hint: 'give the path of a markdown checklist, for example checklists/<name>.md',
+      hint: `give the path of a markdown checklist, or the name of a bundled one: ${bundledNames().join(', ')}`,
       cause: error,
     })
   }

@@ -3,13 +3,15 @@
  * with errors (printing them as `validate` would), and make sure the
  * environment asked for is one the checklist is written for.
  */
+import { resolveChecklistFile } from '../checklist/bundled.ts'
 import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { formatProblem } from '../checklist/problems.ts'
 import { UserError } from '../errors.ts'
 
+/** `file` may also name a bundled checklist (see `resolveChecklistFile`). */
 export async function loadForRun(file: string, purpose: string): Promise<Checklist> {
-  const { checklist, problems, hasErrors } = await loadChecklist(file)
+  const { checklist, problems, hasErrors } = await loadChecklist(resolveChecklistFile(file))
   if (hasErrors) {
     for (const problem of problems.filter((p) => p.severity === 'error')) {
       process.stderr.write(`${formatProblem(file, problem)}\n`)

@@ -9,6 +9,7 @@
  * 2 for bad usage; 130 when interrupted (Ctrl-C, SIGTERM, the terminal closed).
  */
 import { resolve } from 'node:path'
+import { resolveChecklistFile } from '../checklist/bundled.ts'
 import { parseDuration } from '../checklist/directives.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { UserError } from '../errors.ts'
@@ -94,7 +95,7 @@ export async function runCommand(
     createElement(App, {
       services,
       options: {
-        ...(file ? { checklistPath: file } : {}),
+        ...(file ? { checklistPath: resolveChecklistFile(file) } : {}),
         ...(options.env ? { environment: options.env } : {}),
         ...(operator ? { operator } : {}),
         ...(options.resume ? { resume: options.resume } : {}),

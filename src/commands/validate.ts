@@ -3,6 +3,7 @@
  * `file:line:column: severity: message`, then one summary line per file.
  * Exit 0 when no file has errors, 1 when one has (or a warning, with --strict).
  */
+import { resolveChecklistFile } from '../checklist/bundled.ts'
 import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { formatProblem } from '../checklist/problems.ts'
@@ -24,7 +25,7 @@ export async function validateCommand(
   for (const file of files) {
     let result: Awaited<ReturnType<typeof loadChecklist>>
     try {
-      result = await loadChecklist(file)
+      result = await loadChecklist(resolveChecklistFile(file))
     } catch (error) {
       if (!(error instanceof UserError) || files.length === 1) throw error
       // One unreadable file among several: report it and go on with the rest.

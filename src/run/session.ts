@@ -10,7 +10,7 @@
  * leaves an item they skipped or marked not applicable alone.
  */
 import { writeFileSync } from 'node:fs'
-import { checkFolder } from '../checklist/discover.ts'
+import { checkFolder } from '../checklist/bundled.ts'
 import type { Checklist, Item } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { Clients } from '../checks/clients.ts'

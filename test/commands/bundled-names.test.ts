@@ -1,0 +1,37 @@
+/**
+ * A bundled checklist can be named instead of given as a path, from any folder:
+ * `npx deploy-wizard check marketplace-api --env dev`.
+ */
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { runCli } from '../helpers/cli.ts'
+
+const folder = await mkdtemp(join(tmpdir(), 'dw-names-'))
+after(() => rm(folder, { recursive: true, force: true }))
+
+describe('a bundled checklist named on the command line', () => {
+  it('is found by its name, with or without .md, from any folder', async () => {
+    for (const name of ['session-management-websocket', 'session-management-websocket.md']) {
+      const result = await runCli(['plan', name, '--env', 'dev'], {}, folder)
+      assert.equal(result.code, 0, result.stderr)
+      assert.match(result.stdout, /^Session Management WebSocket API — plan for dev$/m)
+    }
+  })
+
+  it('gives way to a file of that name in the current folder', async () => {
+    await writeFile(join(folder, 'marketplace-api'), '# Mine\n\n## Go\n\n- [ ] Ship it\n')
+    const result = await runCli(['plan', 'marketplace-api', '--env', 'dev'], {}, folder)
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /^Mine — plan for dev$/m)
+  })
+
+  it('lists the bundled names when a name matches nothing', async () => {
+    const result = await runCli(['check', 'no-such-checklist', '--env', 'dev'], {}, folder)
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /cannot read checklist no-such-checklist: no such file/)
+    assert.match(result.stderr, /the name of a bundled one: .*session-management-websocket/)
+  })
+})
