@@ -8,9 +8,10 @@ export const MASK = '***'
 
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*):([^\s@/]+)@/gi
 // `password=…`, `DB_PASSWORD=…`, `"api_token": "…"`, `?access_token=…` — a name of its own that
-// ends in a credential word (so not `secretsmanager:`), and not the tail of a path (`dw/x/api-key:`).
+// ends in a credential word (so not `secretsmanager:`), and not the tail of a path (`dw/x/api-key:`)
+// or of an ARN (`…:secret:db-AbCd`, a secret's name, not its value).
 const KEY_VALUE =
-  /(?<![\w/.-])(\w*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|authorization))("?\s*[=:]\s*)(?:bearer\s+|basic\s+)?("[^"]*"|'[^']*'|[^\s&;,"']+)/gi
+  /(?<![\w/.:-])(\w*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|authorization))("?\s*[=:]\s*)(?:bearer\s+|basic\s+)?("[^"]*"|'[^']*'|[^\s&;,"']+)/gi
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi
 
 /** Masks the password in every URL of `text`: `postgres://app:***@db:5432/app`. */

@@ -60,6 +60,8 @@ describe('Redactor', () => {
       redactor.scrub('ECONNREFUSED calling secretsmanager:DescribeSecret'),
       'ECONNREFUSED calling secretsmanager:DescribeSecret',
     )
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/dev/db-Ab12Cd'
+    assert.equal(redactor.scrub(`arn: ${arn}`), `arn: ${arn}`)
   })
 
   it('leaves URLs without a password alone', () => {
