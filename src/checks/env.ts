@@ -1,9 +1,12 @@
 /**
  * `env`: an environment variable, or a key of a dotenv file, is set and fit
  * for production: long enough, not a known default, without forbidden text,
- * matching a pattern. Its value is a secret as far as this check knows: it is
- * handed to the redactor before anything else happens and never shown, only
- * its length.
+ * matching a pattern. Its value is never shown, only its length. When it is a
+ * secret — its name looks like one (`JWT_SECRET`, `DB_PASSWORD`) or the check
+ * asks for a `min-length` — it is also handed to the redactor before anything
+ * else happens, so no later output of the run shows it either. Plain settings
+ * (`LOG_FORMAT=json`) are not masked elsewhere: masking `json` or `INFO` would
+ * garble every other check's output.
  */
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
@@ -11,6 +14,7 @@ import { parseEnv } from 'node:util'
 import { z } from 'zod'
 import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
 import { integer, list, regex, text } from './params.ts'
+import { SENSITIVE_NAME } from './redact.ts'
 import type { CheckOutcome } from './runner.ts'
 
 export const envVar = defineCheck({
@@ -33,8 +37,10 @@ export const envVar = defineCheck({
     const source = await readSource(params.file, context)
     if ('problem' in source) return source.problem
     const value = source.values[params.name]
-    // Before anything could print it: every later output of this run masks it.
-    context.redactor.add(value)
+    // Before anything could print it: every later output of this run masks a secret.
+    if (SENSITIVE_NAME.test(params.name) || params['min-length'] !== undefined) {
+      context.redactor.add(value)
+    }
     const name = params.name
     const where = params.file ? ` in ${params.file}` : ''
     const evidence = {

@@ -21,7 +21,7 @@ import {
 } from '../checklist/variables.ts'
 import type { Clients } from './clients.ts'
 import type { CheckKind } from './kind.ts'
-import type { Redactor } from './redact.ts'
+import { type Redactor, SENSITIVE_NAME } from './redact.ts'
 import { CHECK_KINDS } from './registry.ts'
 import type { CheckOutcome, Job, JobContext } from './runner.ts'
 import { resolveShellTemplate } from './shell.ts'
@@ -50,7 +50,6 @@ export interface JobOptions {
 
 /** Parameters whose `${env:…}` values are credentials, whatever the variable is called. */
 const SENSITIVE_PARAMS = new Set(['bearer', 'request-header', 'data', 'url'])
-const SENSITIVE_NAME = /pass|secret|token|key|credential|auth|private|session|cookie|signature/i
 
 export function checkJobs(
   checklist: Checklist,

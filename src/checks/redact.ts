@@ -14,6 +14,10 @@ const KEY_VALUE =
   /(?<![\w/.:-])(\w*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|authorization))("?\s*[=:]\s*)(?:bearer\s+|basic\s+)?("[^"]*"|'[^']*'|[^\s&;,"']+)/gi
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi
 
+/** Names of variables whose values are secrets: `JWT_SECRET`, `DB_PASSWORD`, `API_TOKEN`… */
+export const SENSITIVE_NAME =
+  /pass|secret|token|key|credential|auth|private|session|cookie|signature/i
+
 /** Masks the password in every URL of `text`: `postgres://app:***@db:5432/app`. */
 export function redactUrls(text: string): string {
   return text.replace(URL_PASSWORD, `$1:${MASK}@`)
