@@ -19,6 +19,8 @@
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import {
@@ -33,9 +35,14 @@ import {
   UpdateContinuousBackupsCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb'
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
+import {
+  CreateSecretCommand,
+  RotateSecretCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager'
 import pg from 'pg'
 import { type AwsFaultServer, startAwsFaultServer } from '../helpers/aws-fault-server.ts'
+import { selfSignedCertificate } from '../helpers/certificate.ts'
 import { backend } from '../helpers/checks.ts'
 import {
   type LocalServer,
@@ -67,6 +74,8 @@ export interface Database {
   readonly name: string
   /** Runs SQL (several statements allowed) as the owner. */
   exec(sql: string): Promise<void>
+  /** Runs one statement with `$1`… parameters as the owner; returns its rows. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>
 }
 
 export class Sandbox {
@@ -84,6 +93,8 @@ export class Sandbox {
   }
   private front: AwsFaultServer | null = null
   private readonly statusOverrides = new Map<string, { status: string; reason: string }>()
+  /** Certificates of the HTTPS services, trusted by the checks (NODE_EXTRA_CA_CERTS). */
+  private readonly trusted: string[] = []
 
   private constructor(dir: string, accountId: string) {
     this.dir = dir
@@ -308,6 +319,21 @@ export class Sandbox {
     return ARN as string
   }
 
+  /**
+   * Turns on rotation of secret `name` every `days` days, keeping its value
+   * (moto needs no rotation Lambda for it; AWS would).
+   */
+  async rotateSecret(name: string, days = 30): Promise<void> {
+    const client = new SecretsManagerClient(this.awsConfig)
+    await client.send(
+      new RotateSecretCommand({
+        SecretId: name,
+        RotationRules: { AutomaticallyAfterDays: days },
+        RotateImmediately: false,
+      }),
+    )
+  }
+
   // ---- PostgreSQL ----
 
   /** A database of our own in the throwaway cluster. */
@@ -321,7 +347,10 @@ export class Sandbox {
     this.name(`${admin.hostname}:${admin.port}`, '<postgres>')
     this.name(admin.port, '<pg-port>')
     this.cleanups.push(() =>
-      this.sql(admin.href, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {}),
+      this.sql(admin.href, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(
+        () => {},
+        () => {},
+      ),
     )
     return {
       url: url.href,
@@ -330,15 +359,20 @@ export class Sandbox {
       user: decodeURIComponent(admin.username),
       password: decodeURIComponent(admin.password),
       name,
-      exec: (sql) => this.sql(url.href, sql),
+      exec: async (sql) => {
+        await this.sql(url.href, sql)
+      },
+      query: <Row>(sql: string, params?: readonly unknown[]) =>
+        this.sql(url.href, sql, params) as Promise<Row[]>,
     }
   }
 
-  private async sql(url: string, sql: string): Promise<void> {
+  private async sql(url: string, sql: string, params?: readonly unknown[]): Promise<unknown[]> {
     const client = new pg.Client({ connectionString: url })
     await client.connect()
     try {
-      await client.query(sql)
+      const result = await client.query(sql, params ? [...params] : undefined)
+      return result.rows
     } finally {
       await client.end()
     }
@@ -355,6 +389,33 @@ export class Sandbox {
     this.name(server.url, `http://<${label}>`)
     this.cleanups.push(() => server.close())
     return server
+  }
+
+  /**
+   * An HTTPS service on 127.0.0.1 whose (self-signed) certificate the checks
+   * trust, as they would a public CA's; `label` names its address in `normalize`.
+   */
+  async https(
+    label: string,
+    handler: (req: IncomingMessage, res: ServerResponse) => void,
+  ): Promise<LocalServer> {
+    const { cert, key } = await selfSignedCertificate()
+    this.trusted.push(cert)
+    const bundle = join(this.dir, 'trusted-certificates.pem')
+    await writeFile(bundle, this.trusted.join('\n'))
+    this.env.NODE_EXTRA_CA_CERTS = bundle
+    const server = createHttpsServer({ cert, key }, handler)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    const url = `https://127.0.0.1:${port}`
+    this.name(url, `https://<${label}>`)
+    const close = () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+    this.cleanups.push(close)
+    return { url, port, close }
   }
 
   /** Something that accepts TCP connections (a broker, a cache). */

@@ -56,9 +56,13 @@ describe('deploy-wizard demo --check', () => {
     })
     assert.equal(result.code, 1, result.stdout + result.stderr)
     assert.match(result.stdout, /14 checks on dev: 12 passed, 2 failed, 0 errors, 0 blocked/)
+    const lines = result.stdout.split('\n')
     for (const [id, summary] of Object.entries(FAILING)) {
-      const line = result.stdout.split('\n').find((l) => l.includes(`${id} ·`))
-      assert.ok(line, `${id} is reported as failed`)
+      const at = lines.findIndex((l) => l.includes(`${id} ·`))
+      assert.ok(at > 0, `${id} is reported as failed`)
+      // "FAIL  <text> — <summary> (<duration>)", then the item's id on the next line.
+      const reported = /^FAIL {2}.+? — (.+) \([\d.]+m?s\)$/.exec(lines[at - 1] ?? '')?.[1]
+      assert.match(reported ?? '', summary, id)
     }
     assert.match(
       result.stdout,
