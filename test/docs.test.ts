@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { DIRECTIVE_NAMES } from '../src/checklist/directives.ts'
 import { loadChecklist } from '../src/checklist/load.ts'
+import { isInScope } from '../src/checklist/scope.ts'
 import { CHECK_KINDS } from '../src/checks/registry.ts'
 import { runCli } from './helpers/cli.ts'
 
@@ -55,6 +56,20 @@ describe('bundled checklists', () => {
     for (const file of files) {
       const { problems } = await loadChecklist(`${root}/checklists/${file}`)
       assert.deepEqual(problems, [], file)
+    }
+  })
+
+  it('are each listed in the README with their true counts', async () => {
+    for (const file of readdirSync(`${root}/checklists`).filter((f) => f.endsWith('.md'))) {
+      const { checklist } = await loadChecklist(`${root}/checklists/${file}`)
+      const dev = checklist.items.filter((item) => isInScope(item.scope, 'dev'))
+      const automated = (items: typeof dev) => items.filter((item) => item.check).length
+      const name = file.slice(0, -3)
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\` |`))
+      assert.ok(row, `the README lists ${name}`)
+      const cells = row.split(' | ')
+      assert.equal(cells[2], `${automated(checklist.items)} / ${checklist.items.length}`, name)
+      assert.equal(cells[3], `${automated(dev)} / ${dev.length}`, `${name} on dev`)
     }
   })
 })
