@@ -25,7 +25,7 @@ export function httpChecklist(count, url) {
 export async function startDelayServer(delayMs) {
   let inFlight = 0
   let peak = 0
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     inFlight++
     peak = Math.max(peak, inFlight)
     const timer = setTimeout(() => {
