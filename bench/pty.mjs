@@ -24,13 +24,14 @@ export function startPty(argv, { env = process.env, columns = 100, rows = 30 } =
   child.stdout.on('data', (chunk) => {
     output += chunk
     for (const waiter of [...waiters]) {
-      const at = output.indexOf(waiter.text, waiter.from)
-      if (at >= 0) {
+      if (found(waiter.text, waiter.from)) {
         waiters.splice(waiters.indexOf(waiter), 1)
         waiter.resolve(performance.now())
       }
     }
   })
+  const found = (text, from) =>
+    typeof text === 'string' ? output.indexOf(text, from) >= 0 : text.test(output.slice(from))
   const exited = new Promise((resolve) => child.on('close', resolve))
   return {
     child,
@@ -38,9 +39,9 @@ export function startPty(argv, { env = process.env, columns = 100, rows = 30 } =
     get output() {
       return output
     },
-    /** Resolves with performance.now() when `text` appears after offset `from`. */
+    /** Resolves with performance.now() when `text` (a string or RegExp) appears after offset `from`. */
     waitFor(text, { from = 0, timeoutMs = 20_000 } = {}) {
-      if (output.indexOf(text, from) >= 0) return Promise.resolve(performance.now())
+      if (found(text, from)) return Promise.resolve(performance.now())
       return new Promise((resolve, reject) => {
         const waiter = { text, from, resolve }
         waiters.push(waiter)
