@@ -1,0 +1,168 @@
+/**
+ * Persistence, through the built store (dist/run): with 200 runs stored,
+ * answer-to-disk latency on a 2,000-item run (p50/p99; the reference is the
+ * least any durable write of the same file can cost: write a temporary file,
+ * fsync, rename, fsync the folder), listing the runs (against reading and
+ * parsing every run file), and resuming a 2,000-item run whose journal holds an
+ * answer and a check result for every item (against reading and parsing it).
+ */
+import {
+  closeSync,
+  fsyncSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { absRow, isMain, median, percentile, ROOT, report, row } from './lib.mjs'
+
+const dist = (path) => import(join(ROOT, 'dist', path))
+
+function checklistText(count) {
+  const lines = ['---', 'title: Persist bench', 'environments: [dev]', '---']
+  const perPhase = Math.ceil(count / 4)
+  for (let i = 0; i < count; i++) {
+    if (i % perPhase === 0) lines.push(`## Phase ${i / perPhase + 1}`)
+    lines.push(
+      i % 10 === 0
+        ? `- [ ] Item ${i + 1} is set <!-- check: env name=HOME -->`
+        : `- [ ] Item ${i + 1} done by hand`,
+    )
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** The least a durable replace of `file` with `bytes` can cost. */
+function durableWrite(file, bytes) {
+  const temp = `${file}.ref-tmp`
+  const fd = openSync(temp, 'w', 0o600)
+  writeSync(fd, bytes)
+  fsyncSync(fd)
+  closeSync(fd)
+  renameSync(temp, file)
+  const dir = openSync(join(file, '..'), 'r')
+  fsyncSync(dir)
+  closeSync(dir)
+}
+
+export async function run({ answers = 200, stored = 200, items = 2000 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-bench-persist-'))
+  const env = { DEPLOY_WIZARD_HOME: join(dir, 'home') }
+  const { loadChecklist } = await dist('checklist/load.js')
+  const { startRun, resumeRun } = await dist('run/start.js')
+  const { listRuns } = await dist('run/store.js')
+  try {
+    const smallFile = join(dir, 'small.md')
+    const bigFile = join(dir, 'big.md')
+    writeFileSync(smallFile, checklistText(40))
+    writeFileSync(bigFile, checklistText(items))
+    const small = (await loadChecklist(smallFile)).checklist
+    const big = (await loadChecklist(bigFile)).checklist
+    const options = { env, cwd: dir }
+
+    // 200 stored runs of a 40-item checklist, each answered in part.
+    for (let r = 0; r < stored; r++) {
+      const session = startRun(small, 'dev', 'bench', options)
+      for (const item of small.items.slice(0, 20)) session.answer(item.id, 'done')
+      await session.close(0)
+    }
+
+    // Answer-to-disk on a fresh 2,000-item run, interleaved with the reference write.
+    const session = startRun(big, 'dev', 'bench', options)
+    const runFile = join(env.DEPLOY_WIZARD_HOME, 'runs', `${session.id}.json`)
+    const refFile = join(dir, 'reference.json')
+    const latencies = []
+    const refs = []
+    for (let i = 0; i < answers; i++) {
+      const bytes = readFileSync(runFile)
+      let t = performance.now()
+      durableWrite(refFile, bytes)
+      refs.push(performance.now() - t)
+      t = performance.now()
+      session.answer(big.items[i].id, 'done')
+      latencies.push(performance.now() - t)
+    }
+    const answeredSize = statSync(runFile).size
+    await session.close(0)
+
+    // A 2,000-item run with an answer and a check result for every item.
+    const full = startRun(big, 'dev', 'bench', options)
+    const fullId = full.id
+    await full.close(0)
+    const fullFile = join(env.DEPLOY_WIZARD_HOME, 'runs', `${fullId}.json`)
+    const data = JSON.parse(readFileSync(fullFile, 'utf8'))
+    const at = new Date().toISOString()
+    for (const item of big.items) {
+      if (item.check) {
+        data.journal.push({
+          type: 'check-finished',
+          at,
+          itemId: item.id,
+          result: {
+            status: 'pass',
+            summary: 'HOME is set (12 characters)',
+            details: [],
+            evidence: { length: 12 },
+            outputs: {},
+            durationMs: 1,
+            at,
+          },
+        })
+      }
+      data.journal.push({ type: 'item-answered', at, by: 'bench', itemId: item.id, state: 'done' })
+    }
+    writeFileSync(fullFile, JSON.stringify(data, undefined, '\t'))
+    const fullSize = statSync(fullFile).size
+
+    const resumes = []
+    const parses = []
+    for (let i = 0; i < 7; i++) {
+      let t = performance.now()
+      JSON.parse(readFileSync(fullFile, 'utf8'))
+      parses.push(performance.now() - t)
+      t = performance.now()
+      const resumed = resumeRun(fullId, big, 'bench', 3_600_000, options)
+      resumes.push(performance.now() - t)
+      await resumed.session.close(0)
+    }
+
+    const lists = []
+    const reads = []
+    const folder = join(env.DEPLOY_WIZARD_HOME, 'runs')
+    let count = 0
+    for (let i = 0; i < 7; i++) {
+      let t = performance.now()
+      for (const name of readdirSync(folder)) {
+        if (name.endsWith('.json')) JSON.parse(readFileSync(join(folder, name), 'utf8'))
+      }
+      reads.push(performance.now() - t)
+      t = performance.now()
+      count = listRuns({ env }).runs.length
+      lists.push(performance.now() - t)
+    }
+
+    const rows = [
+      absRow('answer → on disk, p50', percentile(latencies, 50), percentile(refs, 50), 10),
+      absRow('answer → on disk, p99', percentile(latencies, 99), percentile(refs, 99), 10),
+      row(`list ${count} runs (\`runs\`, the wizard's start)`, median(lists), median(reads), null),
+      absRow(`resume a ${items}-item run`, median(resumes), median(parses), 200),
+    ]
+    const kb = (n) => `${Math.round(n / 1024)} KB`
+    const notes = [
+      `${answers} answers on a ${items}-item run (file ${kb(answeredSize)}) with ${stored} other runs stored; reference = write a temp file of the same size, fsync, rename, fsync the folder (the floor for a durable answer)`,
+      `listing reference = read and JSON.parse every run file; resume reference = read and JSON.parse the run file (${kb(fullSize)}, ${data.journal.length} journal entries); medians of 7`,
+    ]
+    return report('Persistence', rows, notes)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (isMain(import.meta.url)) await run(process.env.BENCH_QUICK ? { answers: 20, stored: 20 } : {})
