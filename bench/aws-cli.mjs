@@ -9,7 +9,18 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BIN, freePort, interleave, isMain, NODE, ROOT, report, row, sleep, timeRun } from './lib.mjs'
+import {
+  BIN,
+  freePort,
+  interleave,
+  isMain,
+  NODE,
+  ROOT,
+  report,
+  row,
+  sleep,
+  timeRun,
+} from './lib.mjs'
 
 const MOTO = process.env.MOTO_SERVER ?? '/root/.pyenv/shims/moto_server'
 const CHECKLIST = join(ROOT, 'checklists', 'session-management-websocket.md')
@@ -47,7 +58,11 @@ async function createTables(endpoint) {
     KeySchema: [{ AttributeName: name, KeyType: 'HASH' }],
   })
   await client.send(
-    new ddb.CreateTableCommand({ TableName: 'Sessions-dev', BillingMode: 'PAY_PER_REQUEST', ...key('sessionId') }),
+    new ddb.CreateTableCommand({
+      TableName: 'Sessions-dev',
+      BillingMode: 'PAY_PER_REQUEST',
+      ...key('sessionId'),
+    }),
   )
   await client.send(
     new ddb.CreateTableCommand({
@@ -72,7 +87,11 @@ async function createTables(endpoint) {
     }),
   )
   await client.send(
-    new ddb.CreateTableCommand({ TableName: 'RateLimits-dev', BillingMode: 'PAY_PER_REQUEST', ...key('key') }),
+    new ddb.CreateTableCommand({
+      TableName: 'RateLimits-dev',
+      BillingMode: 'PAY_PER_REQUEST',
+      ...key('key'),
+    }),
   )
   for (const [table, attribute] of [
     ['Sessions-dev', 'expiresAt'],
@@ -123,7 +142,8 @@ export async function run({ reps = 5 } = {}) {
     )
     const ids = []
     const walk = (node) => {
-      for (const item of node.items ?? []) if (item.check?.kind === 'dynamodb.table') ids.push(item.id)
+      for (const item of node.items ?? [])
+        if (item.check?.kind === 'dynamodb.table') ids.push(item.id)
       for (const child of [...(node.sections ?? []), ...(node.phases ?? [])]) walk(child)
     }
     walk(plan)
