@@ -20,6 +20,7 @@ before(async () => {
       `SENTRY_HOOK="${OTHER_FILE_VALUE}"`,
       'DATABASE_URL=postgres://db.internal:5432/app',
       'EMPTY_ONE=',
+      'LOG_FORMAT=json',
       '',
     ].join('\n'),
   )
@@ -150,13 +151,13 @@ describe('env', () => {
     assertNeverShown(checked.everything, 'changeme')
   })
 
-  it('hands the value it learns to the redactor, so later output masks it', async () => {
+  it('hands a secret it learns (asked for a min-length) to the redactor, so later output masks it', async () => {
     const markdown = [
       '# Test',
       '',
       '## Checks',
       '',
-      '- [ ] Signing value <!-- check: env name=SIGNING_VALUE file=.env.api; id: signing -->',
+      '- [ ] Signing value <!-- check: env name=SIGNING_VALUE file=.env.api min-length=16; id: signing -->',
       '- [ ] Print the file <!-- check: command run="cat .env.api"; needs: signing -->',
       '',
     ].join('\n')
@@ -168,6 +169,25 @@ describe('env', () => {
     assert.equal(printed.status, 'pass')
     assert.ok((printed.evidence?.output as string[] | undefined)?.includes('SIGNING_VALUE=***'))
     assert.equal(checked.everything.includes(FILE_SECRET), false)
+  })
+
+  it('leaves a plain setting readable in other output: masking json would garble it', async () => {
+    const markdown = [
+      '# Test',
+      '',
+      '## Checks',
+      '',
+      '- [ ] JSON logs <!-- check: env name=LOG_FORMAT file=.env.api equals=json; id: format -->',
+      '- [ ] Print the file <!-- check: command run="cat .env.api"; needs: format -->',
+      '',
+    ].join('\n')
+    const checked = await runChecklist(markdown, {
+      cwd: dir,
+      processEnv: { PATH: process.env.PATH },
+    })
+    assert.equal(checked.result('format').status, 'pass')
+    const output = checked.result('print').evidence?.output as string[] | undefined
+    assert.ok(output?.includes('LOG_FORMAT=json'), String(output))
   })
 })
 

@@ -131,7 +131,7 @@ describe('deploy-wizard validate', () => {
     assert.equal(
       stderr,
       'deploy-wizard: cannot read checklist no/such/checklist.md: no such file\n' +
-        '  give the path of a markdown checklist, for example checklists/<name>.md\n',
+        '  give the path of a markdown checklist, or the name of a bundled one: document-agents-ecs, marketplace-api, painel-operacional-alquimista, session-management-websocket, workflow-management-api\n',
     )
   })
 
