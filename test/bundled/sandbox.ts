@@ -316,7 +316,29 @@ export class Sandbox {
     const { ARN } = await client.send(new CreateSecretCommand({ Name: name, SecretString: value }))
     // moto ends every ARN with six random characters.
     if (ARN) this.name(ARN, `arn:aws:secretsmanager:${REGION}:<account>:secret:${name}-<suffix>`)
+    // The secret check says on which day it last changed or rotated: today (or
+    // tomorrow, when a run crosses midnight UTC).
+    for (const offset of [0, 1]) {
+      const day = new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
+      for (const what of ['last changed', 'last rotated'])
+        this.name(`${what} ${day}`, `${what} <day>`)
+    }
     return ARN as string
+  }
+
+  /** An RDS-style JSON secret (host, port, username, password, dbname) for `db`; returns its ARN. */
+  rdsSecret(name: string, db: Database): Promise<string> {
+    return this.secret(
+      name,
+      JSON.stringify({
+        engine: 'postgres',
+        host: db.host,
+        port: db.port,
+        username: db.user,
+        password: db.password,
+        dbname: db.name,
+      }),
+    )
   }
 
   /**
@@ -346,6 +368,13 @@ export class Sandbox {
     this.name(name, '<database>')
     this.name(`${admin.hostname}:${admin.port}`, '<postgres>')
     this.name(admin.port, '<pg-port>')
+    // pg.connect reports the server's version: the machine's, not the deploy's.
+    const [{ server_version: version = '' } = {}] = (await this.sql(
+      admin.href,
+      'SHOW server_version',
+    )) as { server_version?: string }[]
+    this.name(version, '<server-version>')
+    this.name(`PostgreSQL ${version.split(' ')[0]}`, 'PostgreSQL <version>')
     this.cleanups.push(() =>
       this.sql(admin.href, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(
         () => {},
