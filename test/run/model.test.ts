@@ -1,0 +1,93 @@
+/**
+ * The journal fold: `foldJournal` updates the item table in place for speed
+ * (a long run opens in linear time), so it must give exactly the state the
+ * pure `reduceRun`, entry by entry, gives — checked on random journals.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import fc from 'fast-check'
+import {
+  foldJournal,
+  initialRunState,
+  type JournalEntry,
+  RUN_FORMAT,
+  type RunHeader,
+  reduceRun,
+} from '../../src/run/model.ts'
+
+const header: RunHeader = {
+  format: RUN_FORMAT,
+  id: 'dev-20261122-a7c3',
+  checklist: { path: '/srv/checklist.md', title: 'Release' },
+  environment: 'dev',
+  operator: 'ana',
+  host: 'laptop',
+  startedAt: '2026-11-22T09:00:00.000Z',
+  toolVersion: '0.1.0',
+}
+
+const itemId = fc.constantFrom('a', 'b', 'c', 'd')
+const at = fc
+  .integer({ min: 0, max: 10_000 })
+  .map((s) => new Date(Date.parse('2026-11-22T09:00:00Z') + s * 1000).toISOString())
+const by = fc.constantFrom('ana', 'bo')
+
+const entry: fc.Arbitrary<JournalEntry> = fc.oneof(
+  fc.record({
+    type: fc.constant('item-answered' as const),
+    at,
+    by,
+    itemId,
+    state: fc.constantFrom('pending', 'done', 'failed', 'skipped', 'na'),
+    note: fc.option(fc.string(), { nil: undefined }),
+  }),
+  fc.record({ type: fc.constant('note-added' as const), at, by, itemId, note: fc.string() }),
+  fc.record({
+    type: fc.constant('check-finished' as const),
+    at,
+    itemId,
+    result: fc.record({
+      status: fc.constantFrom('pass', 'fail', 'error'),
+      summary: fc.string(),
+      details: fc.array(fc.string(), { maxLength: 2 }),
+      evidence: fc.constant({}),
+      outputs: fc.constant({}),
+      durationMs: fc.nat(),
+      at,
+    }),
+  }),
+  fc.record({
+    type: fc.constant('signoff-entered' as const),
+    at,
+    by,
+    fieldId: fc.constantFrom('deployed-by', 'date'),
+    value: fc.string(),
+  }),
+  fc.record({
+    type: fc.constant('resumed' as const),
+    at,
+    by,
+    sha256: fc.constant('0'.repeat(64)),
+    items: fc.constant([]),
+    changes: fc.record({
+      added: fc.constant([]),
+      removed: fc.constant([]),
+      reworded: fc.array(fc.record({ from: itemId, to: itemId }), { maxLength: 2 }),
+    }),
+  }),
+  fc.record({ type: fc.constant('finished' as const), at, by }),
+) as fc.Arbitrary<JournalEntry>
+
+describe('foldJournal', () => {
+  it('gives the same state as reduceRun entry by entry, on any journal', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 40 }), (journal) => {
+        assert.deepEqual(
+          foldJournal(header, journal),
+          journal.reduce(reduceRun, initialRunState(header)),
+        )
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
