@@ -60,7 +60,8 @@ function judge(result: ProcessResult, expectedExit: number, output: RegExp | und
     result.exitCode === null ? `killed by ${result.signal}` : `exit code ${result.exitCode}`
   const unmet: string[] = []
   if (result.exitCode !== expectedExit) unmet.push(`${ended} (expected ${expectedExit})`)
-  if (output && !output.test(stripVTControlCharacters(result.output)))
+  // Without its final newline: `output='^ok$'` matches what `echo ok` prints.
+  if (output && !output.test(stripVTControlCharacters(result.output).trimEnd()))
     unmet.push(`output does not match ${output}`)
   const evidence = {
     exitCode: result.exitCode,

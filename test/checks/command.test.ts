@@ -54,6 +54,12 @@ describe('command', () => {
     assert.equal(result.summary, 'exit code 0, output matches /\\d+ tests passed/')
   })
 
+  it('matches the output without its final newline, so $ anchors at the last line', async () => {
+    assert.equal((await check(`command run="echo ok" output='^ok$'`)).status, 'pass')
+    assert.equal((await check(`command run="echo ok; echo" output='^ok$'`)).status, 'pass')
+    assert.equal((await check(`command run="echo ok; echo more" output='^ok$'`)).status, 'fail')
+  })
+
   it('passes with the expected non-zero exit code', async () => {
     const result = await check('command run="exit 3" exit=3')
     assert.equal(result.status, 'pass')
