@@ -6,10 +6,10 @@
  */
 import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { PACKAGE_ROOT } from '../package-root.ts'
 
-/** `checklists/` at the package root, from `src/checklist/` or `dist/checklist/`. */
-export const BUNDLED_FOLDER = fileURLToPath(new URL('../../checklists/', import.meta.url))
+/** `checklists/` at the package root. */
+export const BUNDLED_FOLDER = join(PACKAGE_ROOT, 'checklists')
 
 /**
  * The file a command was given: as written when it exists, else a bundled

@@ -72,9 +72,9 @@ export async function runCommand(
 
   // Ink's colours come from chalk, which reads FORCE_COLOR once, when first imported.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0'
-  const [{ render }, { createElement }, { App }] = await Promise.all([
+  const [{ render }, { default: React }, { App }] = await Promise.all([
     import('ink'),
-    import('react'),
+    import('react'), // CommonJS: its exports are the default, in Node and in the bundle alike
     import('../ui/app.tsx'),
   ])
 
@@ -92,7 +92,7 @@ export async function runCommand(
   }
   const now = new Date()
   const instance = render(
-    createElement(App, {
+    React.createElement(App, {
       services,
       options: {
         ...(file ? { checklistPath: resolveChecklistFile(file) } : {}),

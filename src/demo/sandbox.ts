@@ -17,11 +17,11 @@ import {
 } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { PACKAGE_ROOT } from '../package-root.ts'
 import { startDemoAws } from './aws.ts'
 
 /** The demo checklist, shipped in the package's `demo/` folder. */
-export const DEMO_CHECKLIST = fileURLToPath(new URL('../../demo/demo-shop.md', import.meta.url))
+export const DEMO_CHECKLIST = join(PACKAGE_ROOT, 'demo', 'demo-shop.md')
 
 export interface DemoSandbox {
   /** The project folder: run the checks from here. */
