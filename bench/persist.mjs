@@ -1,5 +1,6 @@
 /**
- * Persistence, through the built store (dist/run): with 200 runs stored,
+ * Persistence, through the store's own modules (src/run, loaded with tsx:
+ * dist/ is one bundle): with 200 runs stored,
  * answer-to-disk latency on a 2,000-item run (p50/p99; the reference is the
  * least any durable write of the same file can cost: write a temporary file,
  * fsync, rename, fsync the folder), listing the runs (against reading and
@@ -21,9 +22,11 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { register } from 'tsx/esm/api'
 import { absRow, isMain, median, percentile, ROOT, report, row } from './lib.mjs'
 
-const dist = (path) => import(join(ROOT, 'dist', path))
+register()
+const source = (path) => import(join(ROOT, 'src', path))
 
 function checklistText(count) {
   const lines = ['---', 'title: Persist bench', 'environments: [dev]', '---']
@@ -55,9 +58,9 @@ function durableWrite(file, bytes) {
 export async function run({ answers = 200, stored = 200, items = 2000 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dw-bench-persist-'))
   const env = { DEPLOY_WIZARD_HOME: join(dir, 'home') }
-  const { loadChecklist } = await dist('checklist/load.js')
-  const { startRun, resumeRun } = await dist('run/start.js')
-  const { listRuns } = await dist('run/store.js')
+  const { loadChecklist } = await source('checklist/load.ts')
+  const { startRun, resumeRun } = await source('run/start.ts')
+  const { listRuns } = await source('run/store.ts')
   try {
     const smallFile = join(dir, 'small.md')
     const bigFile = join(dir, 'big.md')

@@ -1,8 +1,8 @@
 /**
  * The reference for the wizard's first frame: the smallest interactive Ink app,
  * one line of text and a key handler (so stdin goes raw, as in the wizard).
- * Plain ESM, no build step, loading ink and react from the same node_modules
- * the wizard uses. `q` quits.
+ * The start-up bench bundles it with the wizard's own esbuild options (from
+ * the same ink and react), so both pay the same way for loading. `q` quits.
  */
 import { render, Text, useApp, useInput } from 'ink'
 import { createElement } from 'react'

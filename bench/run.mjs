@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- area…]`: runs the areas (all by default: startup,
- * parallel, aws, render, persist), prints each table, and — when every area
+ * parallel, aws, render, persist, install), prints each table, and — when every area
  * ran — writes bench/results.md with the machine and the date.
  */
 import { writeFileSync } from 'node:fs'
@@ -14,6 +14,7 @@ const AREAS = {
   aws: './aws-cli.mjs',
   render: './render.mjs',
   persist: './persist.mjs',
+  install: './install.mjs',
 }
 
 const asked = process.argv.slice(2)

@@ -5,11 +5,14 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { bundleOptions, METAFILE } from '../scripts/build.mjs'
 import { BIN, interleave, isMain, NODE, ROOT, report, row, timeRun } from './lib.mjs'
 import { startPty } from './pty.mjs'
 
-const REF_INK = join(ROOT, 'bench', 'ref-ink.mjs')
+const REF_INK_SOURCE = join(ROOT, 'bench', 'ref-ink.mjs')
 const TRACE = join(ROOT, 'bench', 'trace-loads.mjs')
 
 /** The wizard's key footer: on screen once the phase screen is interactive. */
@@ -59,18 +62,37 @@ const HEAVY = [
   ['ink/react', /node_modules\/(ink|react)\//],
 ]
 
+/**
+ * The heavy packages among the modules a traced launch loaded. dist/ is a
+ * bundle, so a loaded chunk stands for the packages esbuild put into it (the
+ * build's metafile says which).
+ */
 function heavyLoaded(file) {
   let urls = []
   try {
     urls = readFileSync(file, 'utf8').split('\n').filter(Boolean)
   } catch {}
-  const found = HEAVY.filter(([, re]) => urls.some((u) => re.test(u))).map(([name]) => name)
-  return { modules: urls.length, found }
+  const { outputs } = JSON.parse(readFileSync(METAFILE, 'utf8'))
+  const sources = urls.flatMap((url) => {
+    const chunk = relative(ROOT, fileURLToPath(url)).split(sep).join('/')
+    return Object.keys(outputs[chunk]?.inputs ?? {})
+  })
+  const found = HEAVY.filter(([, re]) => sources.some((u) => re.test(u))).map(([name]) => name)
+  const chunks = urls.filter((u) => u.includes('/dist/')).length
+  return { chunks, found }
+}
+
+/** The reference: bench/ref-ink.mjs bundled exactly as the wizard is, into `dir`. */
+async function buildReference(dir) {
+  const outdir = join(dir, 'ref-ink')
+  await build({ ...bundleOptions, metafile: false, entryPoints: [REF_INK_SOURCE], outdir })
+  return join(outdir, 'ref-ink.js')
 }
 
 export async function run({ reps = 11 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dw-bench-startup-'))
   try {
+    const REF_INK = await buildReference(dir)
     const checklist = join(dir, 'checklist.md')
     writeFileSync(checklist, CHECKLIST)
     const env = baseEnv(join(dir, 'home'))
@@ -131,10 +153,10 @@ export async function run({ reps = 11 } = {}) {
       ),
     ]
     const notes = [
-      `medians of ${reps} interleaved runs each; first frame = the key footer of the phase screen (the wizard) / the one line (reference), read from a pty made by \`script\``,
+      `medians of ${reps} interleaved runs each; first frame = the key footer of the phase screen (the wizard) / the one line (reference), read from a pty made by \`script\`; the reference is bench/ref-ink.mjs bundled with the wizard's own esbuild options`,
       ...Object.entries(traces).map(
         ([name, t]) =>
-          `${name} loads ${t.modules} modules; heavy packages loaded: ${t.found.length ? t.found.join(', ') : 'none'}`,
+          `${name} loads ${t.chunks} of the bundle's chunks; heavy packages among them: ${t.found.length ? t.found.join(', ') : 'none'}`,
       ),
     ]
     return report('Start-up', rows, notes)
