@@ -2,19 +2,15 @@
  * One line of a phase's list: a group heading, or an item with its state icon,
  * its text (cut to the width) and, for an automated item, the check's outcome.
  * Rows are memoised: a finished row does not render again while other rows'
- * spinners turn; a running row's spinner and clock re-render on their own.
+ * spinners turn; a running row's spinner and clock re-render on the shared tick
+ * (animation.tsx).
  */
-import { Box, Text, useAnimation } from 'ink'
+import { Box, Text } from 'ink'
 import { memo } from 'react'
 import type { Item } from '../checklist/model.ts'
 import type { ItemState, StoredCheckResult } from '../run/model.ts'
-import {
-  CHECK_LOOK,
-  formatElapsed,
-  ITEM_LOOK,
-  SPINNER_FRAMES,
-  SPINNER_INTERVAL_MS,
-} from './theme.ts'
+import { useTick } from './animation.tsx'
+import { CHECK_LOOK, formatElapsed, ITEM_LOOK, SPINNER_FRAMES } from './theme.ts'
 import type { LiveCheck } from './use-wizard-state.ts'
 
 export interface ItemRowProps {
@@ -35,12 +31,15 @@ export const ItemRow = memo(function ItemRow({
   indent,
 }: ItemRowProps) {
   const look = ITEM_LOOK[state]
+  // The marker, indent and icon are one text node: every redraw lays out and measures each node.
   return (
     <Box>
-      <Text color="cyan">{isSelected ? '›' : ' '}</Text>
-      <Text>{' '.repeat(indent)}</Text>
-      {live ? <Spinner /> : <Text color={look.color}>{look.icon}</Text>}
-      <Box flexGrow={1} flexShrink={1} marginLeft={1}>
+      <Text>
+        <Text color="cyan">{isSelected ? '›' : ' '}</Text>
+        {' '.repeat(indent)}
+        {live ? <Spinner /> : <Text color={look.color}>{look.icon}</Text>}{' '}
+      </Text>
+      <Box flexGrow={1} flexShrink={1}>
         <Text wrap="truncate-end" bold={isSelected}>
           {item.plain}
         </Text>
@@ -70,13 +69,13 @@ export const GroupRow = memo(function GroupRow({
 })
 
 function Spinner() {
-  const { frame } = useAnimation({ interval: SPINNER_INTERVAL_MS })
+  const frame = useTick()
   return <Text color="cyan">{SPINNER_FRAMES[frame % SPINNER_FRAMES.length]}</Text>
 }
 
 function RunningClock({ live }: { readonly live: LiveCheck }) {
-  // Re-rendered by the shared animation timer, a few times a second.
-  useAnimation({ interval: 250 })
+  useTick() // counts on the spinners' tick, so a clock never costs a redraw of its own
+
   const elapsed = formatElapsed(Date.now() - live.startedAt)
   const attempt = live.attempt > 1 ? ` try ${live.attempt}` : ''
   return <Text color="cyan">{`running ${elapsed}${attempt}`}</Text>

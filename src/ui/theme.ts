@@ -34,7 +34,14 @@ export const CHECK_LOOK: Readonly<Record<CheckStatus, Look>> = {
 
 /** Spinner frames (the "dots" spinner); one shared timer drives every spinner on screen. */
 export const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
-export const SPINNER_INTERVAL_MS = 80
+/**
+ * The one animation tick (ui/animation.tsx): spinners turn and running clocks
+ * count on it, and each tick costs a redraw of the screen, which Ink lays out and
+ * measures whole (~12 ms of CPU at 100×30). Under 7 a second, 50 spinners stay
+ * well under 10 % of a core (bench/render.mjs); an 80 ms spinner with 250 ms
+ * clocks, each on its own phase, made 16 a second.
+ */
+export const SPINNER_INTERVAL_MS = 150
 
 /** dev green, staging yellow, production red. */
 export function environmentColor(environment: string): Color {

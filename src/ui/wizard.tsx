@@ -9,6 +9,7 @@ import { needsTrust } from '../checks/jobs.ts'
 import { isProduction } from '../commands/load-for-run.ts'
 import type { RunSession } from '../run/session.ts'
 import { commandLine } from '../trust.ts'
+import { AnimationTick, useTick } from './animation.tsx'
 import { DetailPane, detailLines } from './detail-pane.tsx'
 import { GroupRow, ItemRow } from './item-row.tsx'
 import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
@@ -44,26 +45,28 @@ export function Wizard(props: WizardProps) {
   const detailHeight = state.isExpanded ? height - CHROME_LINES - 3 : paneHeight
   const listHeight = height - CHROME_LINES - detailHeight
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <Header state={state} session={props.session} width={width} />
-      {state.prompt?.kind === 'help' ? (
-        <Box height={listHeight + 1 + detailHeight} overflow="hidden">
-          <HelpPanel onClose={closePrompt} />
-        </Box>
-      ) : (
-        <Body
-          state={state}
-          session={props.session}
-          width={width}
-          listHeight={listHeight}
-          detailHeight={detailHeight}
-          answer={answerPrompt}
-          cancel={closePrompt}
-          today={props.today}
-        />
-      )}
-      <Footer state={state} />
-    </Box>
+    <AnimationTick isActive={Object.keys(state.running).length > 0}>
+      <Box flexDirection="column" width={width} height={height} overflow="hidden">
+        <Header state={state} session={props.session} width={width} />
+        {state.prompt?.kind === 'help' ? (
+          <Box height={listHeight + 1 + detailHeight} overflow="hidden">
+            <HelpPanel onClose={closePrompt} />
+          </Box>
+        ) : (
+          <Body
+            state={state}
+            session={props.session}
+            width={width}
+            listHeight={listHeight}
+            detailHeight={detailHeight}
+            answer={answerPrompt}
+            cancel={closePrompt}
+            today={props.today}
+          />
+        )}
+        <Footer state={state} />
+      </Box>
+    </AnimationTick>
   )
 }
 
@@ -285,6 +288,7 @@ function Detail({
   readonly width: number
   readonly height: number
 }) {
+  useTick() // a running item's "running for" counts with its row's clock
   if (state.screen === 'signoff') {
     const pending = pendingCount(state)
     return (
