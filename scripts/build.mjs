@@ -28,6 +28,9 @@ export const bundleOptions = {
   // The ES-module builds where a package has both (the AWS SDK): a dynamic import() of a
   // CommonJS chunk would only have a default export, and ESM shakes better.
   mainFields: ['module', 'main'],
+  // React and Ink pick their production builds from this; left undefined, they run their
+  // development builds (extra checks on every render: twice the CPU while spinners turn).
+  define: { 'process.env.NODE_ENV': '"production"' },
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'none',

@@ -116,6 +116,9 @@ export async function runCommand(
       exitOnCtrlC: false,
       alternateScreen: true,
       incrementalRendering: true,
+      // A key pressed just after a spinner frame waits for Ink's next render slot
+      // (1000 / maxFps ms): 60 keeps that under 17 ms. Spinners still tick 8 times a second.
+      maxFps: 60,
       // Ink turns itself into a print-the-last-frame logger when CI or
       // CONTINUOUS_INTEGRATION is set, even on a terminal. This command only gets
       // here with a TTY, so the screen is always live.
