@@ -4,6 +4,7 @@
  * it (`-f` flushes), and what we write to `input` reaches it as typed keys.
  */
 import { spawn } from 'node:child_process'
+import xterm from '@xterm/headless'
 
 function sh(value) {
   return `'${String(value).replaceAll("'", `'\\''`)}'`
@@ -20,8 +21,31 @@ export function startPty(argv, { env = process.env, columns = 100, rows = 30 } =
   })
   let output = ''
   const waiters = []
+  // What the terminal shows: Ink redraws only the changed part of each line, so
+  // a frame is only readable on a screen that applies the cursor moves.
+  const screen = new xterm.Terminal({ cols: columns, rows, allowProposedApi: true })
+  const screenWaiters = []
+  const screenLines = () => {
+    const buffer = screen.buffer.active
+    const lines = []
+    for (let y = 0; y < rows; y++) {
+      lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '')
+    }
+    return lines
+  }
   child.stdout.setEncoding('utf8')
   child.stdout.on('data', (chunk) => {
+    const arrived = performance.now()
+    screen.write(chunk, () => {
+      if (!screenWaiters.length) return
+      const lines = screenLines()
+      for (const waiter of [...screenWaiters]) {
+        if (waiter.test(lines)) {
+          screenWaiters.splice(screenWaiters.indexOf(waiter), 1)
+          waiter.resolve(arrived)
+        }
+      }
+    })
     output += chunk
     for (const waiter of [...waiters]) {
       if (found(waiter.text, waiter.from)) {
@@ -54,6 +78,25 @@ export function startPty(argv, { env = process.env, columns = 100, rows = 30 } =
                 `timed out waiting for ${JSON.stringify(text)}; got:\n${output.slice(-2000)}`,
               ),
             )
+          }
+        }, timeoutMs).unref()
+      })
+    },
+    /** The screen's lines as the terminal shows them now. */
+    screen: screenLines,
+    /**
+     * Resolves with performance.now() at the first output chunk after which the
+     * screen's lines satisfy `test(lines)` (the time the chunk arrived, before parsing).
+     */
+    waitForScreen(test, { timeoutMs = 20_000 } = {}) {
+      return new Promise((resolve, reject) => {
+        const waiter = { test, resolve }
+        screenWaiters.push(waiter)
+        setTimeout(() => {
+          const i = screenWaiters.indexOf(waiter)
+          if (i >= 0) {
+            screenWaiters.splice(i, 1)
+            reject(new Error(`timed out; the screen shows:\n${screenLines().join('\n')}`))
           }
         }, timeoutMs).unref()
       })
