@@ -9,14 +9,8 @@
  * when following a redirect. Every connection is closed when the check ends,
  * including on timeout and cancel.
  */
-import {
-  request as httpRequest,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  validateHeaderName,
-  validateHeaderValue,
-} from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import { createRequire } from 'node:module'
 import { pipeline, type Readable } from 'node:stream'
 import { isDeepStrictEqual } from 'node:util'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
@@ -26,6 +20,16 @@ import { defineCheck, error, fail, pass } from './kind.ts'
 import { bool, list, oneOf, text } from './params.ts'
 import { type CheckOutcome, TransientError } from './runner.ts'
 import { hostPort, socketProblem } from './socket-errors.ts'
+
+// Required, not imported: importing node:http as an ES module reads every export, and
+// its lazy getters (http.WebSocket…) load undici, 55 ms of every command's start-up.
+const require = createRequire(import.meta.url)
+const {
+  request: httpRequest,
+  validateHeaderName,
+  validateHeaderValue,
+} = require('node:http') as typeof import('node:http')
+const { request: httpsRequest } = require('node:https') as typeof import('node:https')
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
