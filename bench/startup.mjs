@@ -74,6 +74,7 @@ function heavyLoaded(file) {
   } catch {}
   const { outputs } = JSON.parse(readFileSync(METAFILE, 'utf8'))
   const sources = urls.flatMap((url) => {
+    if (!url.startsWith('file:')) return []
     const chunk = relative(ROOT, fileURLToPath(url)).split(sep).join('/')
     return Object.keys(outputs[chunk]?.inputs ?? {})
   })
