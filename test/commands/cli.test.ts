@@ -143,6 +143,27 @@ describe('deploy-wizard validate', () => {
     assert.equal((await runCli(['validate', '--strict', file])).code, 1)
   })
 
+  it('warns about only: all and needs: that change nothing, and fails them with --strict', async () => {
+    const file = await tempChecklist(
+      [
+        '## Production Environment',
+        '- [ ] Tell the team <!-- only: all -->',
+        '## Checks',
+        '- [ ] Stack <!-- id: stack; only: dev; check: cfn.stack name=App -->',
+        '- [ ] Smoke <!-- check: tcp host=a port=1; needs: stack -->',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['validate', file])
+    assert.equal(code, 0)
+    const warnings = stdout.split('\n').filter((line) => line.includes(': warning: '))
+    assert.deepEqual(warnings, [
+      `${file}:2:26: warning: 'only: all' does not widen the section around this item: it still applies to prod only (section "Production Environment", line 1)`,
+      `${file}:5:44: warning: needs 'stack', which does not apply to staging, prod: there this check runs without waiting for it`,
+    ])
+    assert.equal((await runCli(['validate', '--strict', file])).code, 1)
+  })
+
   it('prints a JSON report with --json', async () => {
     const file = await tempChecklist('## P\n- [ ] x <!-- check: tcp host=a port=1 -->\n')
     const { code, stdout } = await runCli(['validate', '--json', file])
