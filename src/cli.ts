@@ -228,4 +228,17 @@ function report(error: unknown): number {
   return 70
 }
 
+/**
+ * A reader that stops early (`deploy-wizard runs | head -1`) closes the pipe: what is
+ * left to print has nowhere to go. It is dropped quietly — no stack trace — and the
+ * command finishes with its own exit code, as if its output had been read.
+ */
+function dropOutputWhenReaderCloses(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
+}
+
+dropOutputWhenReaderCloses(process.stdout)
+dropOutputWhenReaderCloses(process.stderr)
 await main(process.argv)

@@ -28,7 +28,8 @@ export async function discoverChecklists(
   bundled: string = BUNDLED_FOLDER,
 ): Promise<FoundChecklist[]> {
   const project = [
-    ...(await markdownIn(cwd)).filter((file) => /checklist/i.test(file)),
+    // The name within the project: the project's own folder may well be called "…checklist…".
+    ...(await markdownIn(cwd)).filter((file) => /checklist/i.test(relative(cwd, file))),
     ...(await markdownIn(join(cwd, 'checklists'))),
     ...(await markdownIn(join(cwd, 'docs'), 2)),
   ]

@@ -49,6 +49,7 @@ import {
   type Aliases,
   buildAliases,
   DEFAULT_ENVIRONMENTS,
+  describeScope,
   intersect,
   scopeFromHeading,
   scopeFromItemText,
@@ -241,9 +242,9 @@ class ChecklistBuilder {
     }
     this.#sectionIds.add(id)
     const inherited = parent?.scope ?? ALL
-    const own = this.#ownScope(directives, () =>
-      this.#inferScope ? scopeFromHeading(title, this.#aliases) : null,
-    )
+    const inferHeading = () => (this.#inferScope ? scopeFromHeading(title, this.#aliases) : null)
+    const own = this.#ownScope(directives, inferHeading)
+    this.#warnIdleOnlyAll(directives, inherited, inferHeading(), 'heading')
     const ownScope: Scope = own
       ? {
           environments: own.environments,
@@ -372,10 +373,10 @@ class ChecklistBuilder {
     const explicit = this.#explicitId(directives)
     const owner = parent ?? section
     const id = explicit ?? owner.childIds.next(`${owner.id}/${slug(plain || 'item')}`)
-    const own = this.#ownScope(directives, () =>
-      this.#inferScope ? scopeFromItemText(plain, this.#aliases) : null,
-    )
+    const inferItem = () => (this.#inferScope ? scopeFromItemText(plain, this.#aliases) : null)
+    const own = this.#ownScope(directives, inferItem)
     const outer = parent?.scope ?? section.scope
+    this.#warnIdleOnlyAll(directives, outer, inferItem(), 'item')
     const item: ItemDraft = {
       id,
       hasExplicitId: explicit !== null,
@@ -479,8 +480,14 @@ class ChecklistBuilder {
         )
       }
       const own = this.#ownScope(directives, () => null)
+      const inherited = section.parent?.scope ?? ALL
+      this.#warnIdleOnlyAll(
+        directives,
+        inherited,
+        this.#inferScope ? scopeFromHeading(section.title, this.#aliases) : null,
+        'heading',
+      )
       if (own) {
-        const inherited = section.parent?.scope ?? ALL
         section.scope =
           own.environments === null
             ? inherited
@@ -693,6 +700,45 @@ class ChecklistBuilder {
     }
     const inferred = infer()
     return inferred ? { environments: inferred, reason: null } : null
+  }
+
+  /**
+   * `only: all` cancels the environment words of its own heading or item ("Production
+   * Environment", "(staging only)"); it cannot widen the section around it. Where it
+   * changes nothing it is a mistake — most often an item meant to escape its section.
+   */
+  #warnIdleOnlyAll(
+    directives: Directive[],
+    outer: Scope,
+    inferred: readonly string[] | null,
+    what: 'item' | 'heading',
+  ): void {
+    const only = directives.find((d) => d.name === 'only')
+    if (only?.name !== 'only' || only.environments !== null) return
+    const without = inferred
+      ? intersect(outer, { environments: inferred, reason: null }).environments
+      : outer.environments
+    const isSame =
+      without === outer.environments ||
+      (without !== null &&
+        outer.environments !== null &&
+        without.length === outer.environments.length &&
+        without.every((e) => outer.environments?.includes(e)))
+    if (!isSame) return
+    const own = what === 'item' ? "the item's own text" : 'its own heading'
+    if (outer.environments !== null) {
+      this.#warningAt(
+        only.offset,
+        `'only: all' does not widen the section around this ${what}: it still applies to ${describeScope(outer)}`,
+        `'only: all' cancels only what ${own} implies; to apply everywhere, the ${what === 'item' ? 'item' : 'section'} must move out of that section`,
+      )
+    } else {
+      this.#warningAt(
+        only.offset,
+        `'only: all' has no effect here: ${own} names no environment, and nothing above restricts it`,
+        'remove it',
+      )
+    }
   }
 
   #errorAt(at: number, message: string, hint?: string): void {

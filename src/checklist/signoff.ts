@@ -8,7 +8,7 @@
  *   **Deployment Date**: ___________                             a blank in prose
  *   | Role | Name | Date | Signature |                           a table, one role per row
  */
-import type { SignoffFieldType } from './model.ts'
+import type { SignoffField, SignoffFieldType } from './model.ts'
 
 export interface FieldDraft {
   readonly label: string
@@ -22,6 +22,20 @@ const SIGNOFF_TITLE = /^(sign[\s-]?offs?|approvals?|assinaturas?|aprova[çc](?:�
 const ROLLBACK_TITLE = /^(rollback|roll back|revers[aã]o|reverter)\b/iu
 const BLANK = /([^:_|]+?)\s*:\s*_{2,}/g
 const CHOICE = /^(.+?):\s*([^:/]{1,24}(?:\s+\/\s+[^:/]{1,24})+)\s*$/u
+
+/** A blank that asks for a person: "Deployed by", "Aprovado por", "Release manager", "QA Lead". */
+const PERSON =
+  /(?:\bby|\bpor|\b(?:lead|owner|manager|engineer|approver|reviewer|operator|developer|sponsor|respons[aá]vel|gerente|l[ií]der))$/iu
+
+/**
+ * Who a sign-off field belongs to: the role the checklist names ("QA Lead: ___ Date: ___",
+ * a table row), or, for a text blank on its own, the person it asks for ("Deployed by: ___").
+ * `null` for what is not a person's: a date, a choice, "Version: ___".
+ */
+export function roleOf(field: Pick<SignoffField, 'label' | 'role' | 'type'>): string | null {
+  if (field.role !== null) return field.role
+  return field.type === 'text' && PERSON.test(field.label.trim()) ? field.label : null
+}
 
 /** "Sign-Off", "6. Sign-off", "Approvals", "Assinaturas". */
 export function isSignoffTitle(title: string): boolean {

@@ -8,7 +8,7 @@ import { CHECK_KINDS } from '../checks/registry.ts'
 import type { VarPositions } from './front-matter.ts'
 import type { Checklist, Item } from './model.ts'
 import type { LineIndex, Problems } from './problems.ts'
-import { isInScope } from './scope.ts'
+import { describeScope, isInScope } from './scope.ts'
 import {
   describeReference,
   parseTemplate,
@@ -100,8 +100,67 @@ export function validateChecklist(checklist: Checklist, context: ValidationConte
       continue
     }
     validateCheck(checklist, item, offsets, byId, context)
+    validateDependencyScopes(checklist, item, offsets, byId, context)
   }
   validateNoCycles(checklist, byId, context)
+}
+
+/**
+ * A check that waits for an item out of scope in some environment it runs in
+ * waits for nothing there, and a `${id.outputs.Key}` of that item has no value:
+ * said here, rather than left to a check that errors at run time.
+ */
+function validateDependencyScopes(
+  checklist: Checklist,
+  item: Item,
+  offsets: DirectiveOffsets,
+  byId: ReadonlyMap<string, Item>,
+  context: ValidationContext,
+): void {
+  const { problems, lines } = context
+  const check = item.check
+  if (!check) return
+  const missingIn = (target: Item) =>
+    checklist.environments.filter((e) => isInScope(item.scope, e) && !isInScope(target.scope, e))
+  const hint = (target: Item) =>
+    `'${target.id}' applies to ${describeScope(target.scope)}; give this item the same only:, or let '${target.id}' apply there too`
+  for (const need of item.needs) {
+    const target = byId.get(need)
+    if (!target?.check || need === item.id) continue // reported above
+    const environments = missingIn(target)
+    if (environments.length === 0) continue
+    const { line, column } =
+      offsets.needs === undefined ? { line: item.line, column: 1 } : lines.position(offsets.needs)
+    problems.warning(
+      line,
+      column,
+      `needs '${need}', which does not apply to ${environments.join(', ')}: there this check runs without waiting for it`,
+      hint(target),
+    )
+  }
+  for (const [key, template] of Object.entries(check.params)) {
+    let parts: TemplatePart[]
+    try {
+      parts = parseTemplate(template)
+    } catch {
+      continue // reported by validateCheck
+    }
+    for (const part of parts) {
+      if (part.type !== 'ref' || part.ref.type !== 'output' || part.fallback !== null) continue
+      const target = byId.get(part.ref.itemId)
+      if (!target?.check) continue // reported by validateCheck
+      const environments = missingIn(target)
+      if (environments.length === 0) continue
+      const offset = offsets.params?.[key]
+      const { line, column } = offset === undefined ? check.position : lines.position(offset)
+      problems.warning(
+        line,
+        column,
+        `${part.source}: item '${target.id}' does not apply to ${environments.join(', ')}, so there it has no outputs`,
+        `${hint(target)}; or give the reference a fallback: \${${part.ref.itemId}.outputs.${part.ref.key}:-…}`,
+      )
+    }
+  }
 }
 
 function validateCheck(

@@ -21,7 +21,7 @@ import {
 } from '../checklist/variables.ts'
 import type { Clients } from './clients.ts'
 import type { CheckKind } from './kind.ts'
-import { type Redactor, SENSITIVE_NAME } from './redact.ts'
+import { type Redactor, SENSITIVE_NAME, urlPasswords } from './redact.ts'
 import { CHECK_KINDS } from './registry.ts'
 import type { CheckOutcome, Job, JobContext } from './runner.ts'
 import { resolveShellTemplate } from './shell.ts'
@@ -262,6 +262,9 @@ function resolveAll(
     const first = result.missing[0]
     if (first) return { missing: first.ref }
     values[key] = result.value
+    // A password written in a URL, in the checklist or a var, is a secret as much as one from the
+    // environment: the server may echo it back in a body or an error.
+    secrets.push(...urlPasswords(result.value))
     parts.forEach((part, i) => {
       if (part.type !== 'ref' || part.ref.type !== 'process-env') return
       const value = lookup(part.ref)

@@ -18,6 +18,17 @@ const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi
 export const SENSITIVE_NAME =
   /pass|secret|token|key|credential|auth|private|session|cookie|signature/i
 
+/** The passwords written in URLs in `text`, as written and decoded: `postgres://app:pw@db` → pw. */
+export function urlPasswords(text: string): string[] {
+  return [...text.matchAll(URL_PASSWORD)].flatMap(([, , password = '']) => {
+    try {
+      return [password, decodeURIComponent(password)]
+    } catch {
+      return [password]
+    }
+  })
+}
+
 /** Masks the password in every URL of `text`: `postgres://app:***@db:5432/app`. */
 export function redactUrls(text: string): string {
   return text.replace(URL_PASSWORD, `$1:${MASK}@`)

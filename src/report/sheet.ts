@@ -4,8 +4,9 @@
  * needs attention (failures, skips, pending items, checks that did not pass);
  * a summary per phase; every item in checklist order with its result, who and
  * when, the note, and the check's evidence; answers to items the checklist no
- * longer has; the sign-off fields with what was entered and blank lines for the
- * rest; and a digest over all of it (see sheet-digest.ts).
+ * longer has; the sign-off fields with what was entered, blank lines for the
+ * rest and one for each role's signature; and a digest over all of it (see
+ * sheet-digest.ts).
  *
  * Pure: the same checklist, state and options give the same bytes.
  *
@@ -20,6 +21,7 @@ import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
 import type { Checklist, Item, Section, SignoffField } from '../checklist/model.ts'
 import { describeScope, isInScope } from '../checklist/scope.ts'
+import { roleOf } from '../checklist/signoff.ts'
 import type { CheckStatus } from '../checks/runner.ts'
 import type { ItemRecord, RunState, StoredCheckResult } from '../run/model.ts'
 import { VERSION } from '../version.ts'
@@ -497,15 +499,26 @@ function signoffPart(checklist: Checklist, state: RunState): string {
     return lines.join('\n')
   }
   if (fields.length > 0) {
-    const hasRoles = fields.some((f) => f.role !== null)
+    const roles = fields.map(roleOf)
+    const hasRoles = roles.some((r) => r !== null)
     const header = [...(hasRoles ? ['Role'] : []), 'Field', 'Entry', 'Entered by']
     lines.push(tableRow(header), tableRow(header.map(() => '---')))
-    for (const field of fields) {
+    let signed = false
+    fields.forEach((field, i) => {
       const entry = state.signoff[field.id]
       const by = entry ? `${cell(entry.by)}, ${shortTime(entry.at)}` : ''
-      const role = hasRoles ? [field.role ? cell(field.role) : ''] : []
-      lines.push(tableRow([...role, cell(fieldLabel(field)), fieldEntry(field, entry?.value), by]))
-    }
+      const role = roles[i] ?? null
+      const roleCell = hasRoles ? [role ? cell(role) : ''] : []
+      lines.push(
+        tableRow([...roleCell, cell(fieldLabel(field, role)), fieldEntry(field, entry?.value), by]),
+      )
+      signed ||= field.type === 'signature'
+      // After a role's last field, a line to sign by hand, unless the checklist already asks for one.
+      if (role !== null && roles[i + 1] !== role) {
+        if (!signed) lines.push(tableRow([cell(role), 'Signature', BLANK, '']))
+        signed = false
+      }
+    })
   }
   if (others > 0) {
     const where = [
@@ -521,9 +534,9 @@ function signoffPart(checklist: Checklist, state: RunState): string {
   return lines.join('\n')
 }
 
-/** "Development Lead: ____" asks for the lead's name: call the field that. */
-function fieldLabel(field: SignoffField): string {
-  return field.role !== null && field.label === field.role ? 'Name' : field.label
+/** "Development Lead: ____" or "Deployed by: ____" asks for a name: call the field that. */
+function fieldLabel(field: SignoffField, role: string | null): string {
+  return role !== null && field.label === role ? 'Name' : field.label
 }
 
 /** What was entered, the choices with the one chosen ticked, or a blank line to fill by hand. */

@@ -102,6 +102,94 @@ describe('only: directives', () => {
   })
 })
 
+describe('only: all where it changes nothing', () => {
+  it('warns on an item inside a section whose heading restricts it', () => {
+    const result = parse('## Production Environment\n- [ ] Tell the team <!-- only: all -->\n')
+    assert.deepEqual(result.checklist.items[0]?.scope.environments, ['prod'])
+    assert.deepEqual(problemLines(result), [
+      `2:26 warning 'only: all' does not widen the section around this item: it still applies to prod only (section "Production Environment", line 1)`,
+    ])
+    assert.equal(
+      result.problems[0]?.hint,
+      "'only: all' cancels only what the item's own text implies; to apply everywhere, the item must move out of that section",
+    )
+  })
+
+  it('warns on a heading inside a restricted section, written in its line or under it', () => {
+    for (const markdown of [
+      '## Production Deployment\n### Shared <!-- only: all -->\n- [ ] a\n',
+      '## Production Deployment\n### Shared\n<!-- only: all -->\n- [ ] a\n',
+    ]) {
+      assert.match(
+        problemLines(parse(markdown)).join('\n'),
+        /^\d:\d+ warning 'only: all' does not widen the section around this heading: it still applies to prod only/,
+      )
+    }
+  })
+
+  it('warns where nothing restricts the item or section at all', () => {
+    assert.deepEqual(problemLines(parse('## Steps\n- [ ] a <!-- only: all -->\n')), [
+      "2:14 warning 'only: all' has no effect here: the item's own text names no environment, and nothing above restricts it",
+    ])
+  })
+
+  it('is quiet where it cancels what the heading or the item says', () => {
+    for (const markdown of [
+      // marketplace-api: "Deploy to Development" is a step every environment takes.
+      '## Deploy\n### 3. Deploy to Development <!-- only: all -->\n- [ ] cdk deploy\n',
+      '## Production Readiness\n<!-- only: all -->\n- [ ] review\n',
+      '## Steps\n- [ ] Back up (production only) <!-- only: all -->\n',
+      // Inside staging, "(production only)" alone would make the item apply nowhere.
+      '## Staging Deployment\n- [ ] Back up (production only) <!-- only: all -->\n',
+    ]) {
+      assert.deepEqual(parse(markdown).problems, [], markdown)
+    }
+  })
+})
+
+describe('needs: and outputs of an item that does not apply everywhere', () => {
+  const STACK = '- [ ] Stack <!-- id: stack; only: dev; check: cfn.stack name=App -->\n'
+
+  it('warns at needs: when the needed item is out of scope where the check runs', () => {
+    const result = parse(
+      `## Steps\n${STACK}- [ ] Smoke <!-- check: tcp host=a port=1; needs: stack -->\n`,
+    )
+    assert.deepEqual(problemLines(result), [
+      "3:44 warning needs 'stack', which does not apply to staging, prod: there this check runs without waiting for it",
+    ])
+    assert.equal(
+      result.problems[0]?.hint,
+      "'stack' applies to dev only (only: directive, line 2); give this item the same only:, or let 'stack' apply there too",
+    )
+  })
+
+  it('warns at the parameter that uses its outputs, unless it has a fallback', () => {
+    assert.deepEqual(
+      problemLines(
+        parse(
+          `## Steps\n${STACK}- [ ] API <!-- check: http url=\${stack.outputs.Url}/health -->\n`,
+        ),
+      ),
+      [
+        "3:28 warning ${stack.outputs.Url}: item 'stack' does not apply to staging, prod, so there it has no outputs",
+      ],
+    )
+    assert.deepEqual(
+      parse(
+        `## Steps\n${STACK}- [ ] API <!-- check: http url=\${stack.outputs.Url:-http://localhost}/health -->\n`,
+      ).problems,
+      [],
+    )
+  })
+
+  it('is quiet when the check applies only where what it needs does', () => {
+    const result = parse(
+      `## Steps\n${STACK}- [ ] API <!-- check: http url=\${stack.outputs.Url}/health; needs: stack; only: dev -->\n`,
+    )
+    assert.deepEqual(result.problems, [])
+  })
+})
+
 describe('environment words in headings and items', () => {
   it('follow aliases from front matter, and can be turned off', () => {
     const aliased = parse('---\naliases: { prod: [live] }\n---\n## Go Live\n- [ ] flip DNS\n')

@@ -57,6 +57,13 @@ before(async () => {
         const expected = `Basic ${Buffer.from(`ops:${API_KEY}`).toString('base64')}`
         return res.writeHead(req.headers.authorization === expected ? 200 : 401).end()
       }
+      case '/who': {
+        // Says who it thinks is calling, credentials and all, as a careless server does.
+        const basic = (req.headers.authorization ?? '').replace(/^Basic /, '')
+        return res
+          .writeHead(401, { 'content-type': 'text/plain' })
+          .end(`no entry for ${Buffer.from(basic, 'base64').toString()}`)
+      }
       case '/keyed':
         return res.writeHead(req.headers['x-api-key'] === API_KEY ? 200 : 403).end()
       case '/echo': {
@@ -224,6 +231,15 @@ describe('http', () => {
     assert.equal(result.status, 'pass')
     assert.equal(result.evidence?.url, `http://ops@127.0.0.1:${api.port}/basic`)
     assertNeverShown(everything, API_KEY)
+  })
+
+  it('masks a password written in the URL itself wherever the server echoes it', async () => {
+    const { result, everything } = await check(
+      `http url=http://ops:Written-In-${API_KEY}@127.0.0.1:${api.port}/who`,
+    )
+    assert.equal(result.status, 'fail')
+    assert.equal(result.evidence?.body, 'no entry for ops:***')
+    assert.equal(everything.includes(`Written-In-${API_KEY}`), false)
   })
 
   it('posts data (JSON by default when it parses), or sends it with the given method and type', async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { runCli } from '../helpers/cli.ts'
+import { runCli, runCliIntoClosedPipe } from '../helpers/cli.ts'
 import { SEEDS, seedPath } from '../helpers/fixtures.ts'
 
 async function tempChecklist(markdown: string): Promise<string> {
@@ -52,6 +52,41 @@ describe('deploy-wizard --help and --version', () => {
       assert.match(stderr, /^error: /, args.join(' '))
       assert.doesNotMatch(stderr, /\n\s+at /)
     }
+  })
+})
+
+describe('output into a pipe whose reader has gone', () => {
+  const STACK_TRACE = /EPIPE|\n\s+at |Unhandled/
+
+  it('drops the output quietly and exits with the command’s own code', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'dw-home-'))
+    const failing = await tempChecklist(
+      '# Release\n## Checks\n- [ ] Nothing listens <!-- check: tcp host=127.0.0.1 port=1 -->\n',
+    )
+    const cases: [readonly string[], number][] = [
+      [['runs'], 0],
+      [['runs', '--json'], 0],
+      [['plan', 'marketplace-api', '--env', 'prod'], 0],
+      [['plan', 'marketplace-api', '--env', 'prod', '--json'], 0],
+      [['validate', ...SEEDS.map(seedPath)], 0],
+      [['check', failing, '--env', 'dev', '--json'], 1],
+      [['check', failing, '--env', 'dev'], 1],
+    ]
+    for (const [args, expected] of cases) {
+      const { code, stderr } = await runCliIntoClosedPipe(args, 'stdout', {
+        DEPLOY_WIZARD_HOME: home,
+      })
+      assert.doesNotMatch(stderr, STACK_TRACE, args.join(' '))
+      assert.equal(code, expected, `${args.join(' ')}: ${stderr}`)
+    }
+  })
+
+  it('is quiet when standard error is the closed pipe too', async () => {
+    const missing = join(tmpdir(), 'no-such-checklist.md')
+    const onlyErrors = await runCliIntoClosedPipe(['plan', missing, '--env', 'dev'], 'stderr')
+    assert.equal(onlyErrors.code, 2)
+    const both = await runCliIntoClosedPipe(['validate', '--json', missing], 'both')
+    assert.equal(both.code, 2)
   })
 })
 
@@ -105,6 +140,27 @@ describe('deploy-wizard validate', () => {
   it('treats warnings as errors with --strict', async () => {
     const file = await tempChecklist('## P\n- [ ] y <!-- chek: x -->\n')
     assert.equal((await runCli(['validate', file])).code, 0)
+    assert.equal((await runCli(['validate', '--strict', file])).code, 1)
+  })
+
+  it('warns about only: all and needs: that change nothing, and fails them with --strict', async () => {
+    const file = await tempChecklist(
+      [
+        '## Production Environment',
+        '- [ ] Tell the team <!-- only: all -->',
+        '## Checks',
+        '- [ ] Stack <!-- id: stack; only: dev; check: cfn.stack name=App -->',
+        '- [ ] Smoke <!-- check: tcp host=a port=1; needs: stack -->',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['validate', file])
+    assert.equal(code, 0)
+    const warnings = stdout.split('\n').filter((line) => line.includes(': warning: '))
+    assert.deepEqual(warnings, [
+      `${file}:2:26: warning: 'only: all' does not widen the section around this item: it still applies to prod only (section "Production Environment", line 1)`,
+      `${file}:5:44: warning: needs 'stack', which does not apply to staging, prod: there this check runs without waiting for it`,
+    ])
     assert.equal((await runCli(['validate', '--strict', file])).code, 1)
   })
 

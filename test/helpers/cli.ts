@@ -33,3 +33,31 @@ export function runCli(
     child.on('close', (code) => resolve({ code, stdout, stderr }))
   })
 }
+
+/**
+ * Runs the built CLI with standard output, error or both going into a real pipe
+ * whose reader has already gone (`deploy-wizard runs | head -1` once head has
+ * exited): every write to it fails with EPIPE. What the other stream carries is
+ * kept.
+ */
+export function runCliIntoClosedPipe(
+  args: readonly string[],
+  closed: 'stdout' | 'stderr' | 'both',
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    // Closing our end of the pipe before the CLI writes is the reader going away.
+    if (closed !== 'stderr') child.stdout.destroy()
+    else child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    if (closed !== 'stdout') child.stderr.destroy()
+    else child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}

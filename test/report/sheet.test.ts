@@ -399,6 +399,58 @@ describe('the sign-off sheet of a simulated run', () => {
   })
 })
 
+describe('signature lines', () => {
+  /** The sign-off table's rows as [role, field] pairs. */
+  function signoffRows(sheet: string): [string, string][] {
+    const table = nodesOf(mdast(section(sheet, 'Sign-off entries')), 'table')[0]
+    if (!table) return []
+    const [header, ...rows] = table.children.map((row) => row.children.map((c) => plainText(c)))
+    if (header?.[0] !== 'Role') return (rows as string[][]).map((r) => ['', r[0] ?? ''])
+    return (rows as string[][]).map((r) => [r[0] ?? '', r[1] ?? ''])
+  }
+
+  it('gives every role in the sign-off one line to sign, whatever the checklist wrote', () => {
+    for (const c of CASES) {
+      const rows = signoffRows(sheetFor(c).sheet)
+      const roles = [...new Set(rows.map(([role]) => role).filter(Boolean))]
+      for (const role of roles) {
+        const signatures = rows.filter(([r, field]) => r === role && field === 'Signature')
+        assert.equal(signatures.length, 1, `${c.golden}: ${role} has ${signatures.length}`)
+      }
+    }
+  })
+
+  it('adds one after a role the checklist asks only a name and a date of', () => {
+    const rows = signoffRows(sheetFor(CASES[0] as Case).sheet)
+    assert.deepEqual(rows.slice(0, 3), [
+      ['Development Lead', 'Name'],
+      ['Development Lead', 'Date'],
+      ['Development Lead', 'Signature'],
+    ])
+  })
+
+  it('reads "Deployed by: ____" and "Approved by: ____" as roles, each with its own line', () => {
+    const { sheet } = sheetFor(CASES[3] as Case)
+    assert.deepEqual(signoffRows(sheet), [
+      ['Deployed by', 'Name'],
+      ['Deployed by', 'Signature'],
+      ['Approved by', 'Name'],
+      ['Approved by', 'Signature'],
+      ['', 'Date'],
+    ])
+    assert.ok(sheet.includes('| Deployed by | Name | Ana Souza | bruno, 2026-11-22 12:30 |'))
+    assert.ok(sheet.includes('| Deployed by | Signature | ______ |  |'))
+  })
+
+  it('leaves a version, a date or a choice without one', () => {
+    const rows = signoffRows(sheetFor(CASES[2] as Case).sheet)
+    assert.deepEqual(
+      rows.filter(([, field]) => field === 'Signature'),
+      [['Deployed by', 'Signature']],
+    )
+  })
+})
+
 describe('text people type or checks report', () => {
   const NASTY = [
     'pipe | in a table',
