@@ -13,7 +13,7 @@ import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/jobs.ts'
 import { UserError } from '../errors.ts'
 import { trustState } from '../trust.ts'
-import type { ChecklistChanges } from './model.ts'
+import type { ChecklistChanges, ItemSnapshot } from './model.ts'
 import { diffChecklist, snapshotOf, staleChecks } from './resume.ts'
 import { RunSession } from './session.ts'
 import {
@@ -87,6 +87,8 @@ export interface OpenOptions {
 export interface ResumedRun {
   readonly session: RunSession
   readonly changes: ChecklistChanges
+  /** The items as the run last saw them: the old text of what was removed or reworded. */
+  readonly before: readonly ItemSnapshot[]
   /** Items whose check results are older than the threshold: to run again. */
   readonly stale: readonly string[]
 }
@@ -117,8 +119,9 @@ export function resumeRun(
   const handle = openRun(id, options.env ? { env: options.env } : {})
   try {
     const now = options.now?.() ?? new Date()
+    const before = handle.state.snapshot
     const after = snapshotOf(checklist)
-    const changes = diffChecklist(handle.state.snapshot, after)
+    const changes = diffChecklist(before, after)
     handle.append({
       type: 'resumed',
       at: now.toISOString(),
@@ -133,7 +136,7 @@ export function resumeRun(
         .map((item) => item.id),
     )
     const stale = staleChecks(handle.state, now, staleAfterMs).filter((id) => automated.has(id))
-    return { session: sessionFor(handle, checklist, operator, options), changes, stale }
+    return { session: sessionFor(handle, checklist, operator, options), changes, before, stale }
   } catch (error) {
     handle.close()
     throw error

@@ -15,7 +15,7 @@ import { needsTrust } from '../checks/jobs.ts'
 import { isProduction } from '../commands/load-for-run.ts'
 import { UserError } from '../errors.ts'
 import { formatAge, runProgress } from '../run/describe.ts'
-import type { ChecklistChanges } from '../run/model.ts'
+import type { ChecklistChanges, ItemSnapshot } from '../run/model.ts'
 import { hasChanges } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
 import type { WizardServices } from '../run/start.ts'
@@ -68,13 +68,21 @@ type Step =
       readonly onConfirmed: () => void
     }
   | { readonly name: 'trust'; readonly opened: Opened }
-  | { readonly name: 'changes'; readonly opened: Opened; readonly changes: ChecklistChanges }
+  | { readonly name: 'changes'; readonly opened: Opened; readonly changes: Changes }
   | { readonly name: 'wizard'; readonly opened: Opened }
 
 interface Opened {
   readonly session: RunSession
   readonly layout: Layout
   readonly initialChecks: readonly string[]
+  /** What changed in the checklist since a resumed run last saw it; null for a new run. */
+  readonly changes: Changes | null
+}
+
+/** A resumed run's changes, with the items as the run last saw them (their old text). */
+interface Changes {
+  readonly changes: ChecklistChanges
+  readonly before: readonly ItemSnapshot[]
 }
 
 export function App({
@@ -105,12 +113,19 @@ export function App({
     if (key.ctrl && input === 'c') done({ kind: 'interrupted', session })
   })
 
-  const open = (opened: Opened, changes: ChecklistChanges | null) => {
+  const open = (opened: Opened) => {
     setSession(opened.session)
     onOpen?.(opened.session)
     const { session: s } = opened
     if (services.needsTrustPrompt(s.checklist, s.environment)) setStep({ name: 'trust', opened })
-    else if (changes && hasChanges(changes)) setStep({ name: 'changes', opened, changes })
+    else showChangesThenWizard(opened)
+  }
+
+  // After the trust prompt too: trust goes with the file's sha256, so an edited checklist with
+  // commands always asks again, and what the edit changed must still be shown.
+  const showChangesThenWizard = (opened: Opened) => {
+    const { changes } = opened
+    if (changes && hasChanges(changes.changes)) setStep({ name: 'changes', opened, changes })
     else setStep({ name: 'wizard', opened })
   }
 
@@ -135,14 +150,12 @@ export function App({
       confirmThen(checklist, run.header.environment, () => {
         try {
           const resumed = services.resumeRun(run.id, checklist, operator)
-          open(
-            {
-              session: resumed.session,
-              layout: layoutOf(checklist, run.header.environment),
-              initialChecks: resumed.stale,
-            },
-            resumed.changes,
-          )
+          open({
+            session: resumed.session,
+            layout: layoutOf(checklist, run.header.environment),
+            initialChecks: resumed.stale,
+            changes: { changes: resumed.changes, before: resumed.before },
+          })
         } catch (error) {
           fail(error)
         }
@@ -189,7 +202,12 @@ export function App({
   const begin = (checklist: Checklist, environment: string, operator: string) => {
     try {
       const started = services.startRun(checklist, environment, operator)
-      open({ session: started, layout: layoutOf(checklist, environment), initialChecks: [] }, null)
+      open({
+        session: started,
+        layout: layoutOf(checklist, environment),
+        initialChecks: [],
+        changes: null,
+      })
     } catch (error) {
       fail(error)
     }
@@ -329,7 +347,7 @@ export function App({
           no="not now (they stay manual; r on one asks again)"
           onAnswer={(isYes) => {
             if (isYes) s.trust()
-            setStep({ name: 'wizard', opened: step.opened })
+            showChangesThenWizard(step.opened)
           }}
         />
       )
@@ -337,7 +355,8 @@ export function App({
     case 'changes':
       return (
         <ChangesScreen
-          changes={step.changes}
+          changes={step.changes.changes}
+          before={step.changes.before}
           layout={step.opened.layout}
           onContinue={() => setStep({ name: 'wizard', opened: step.opened })}
         />
@@ -365,10 +384,12 @@ export function App({
 
 function ChangesScreen({
   changes,
+  before,
   layout,
   onContinue,
 }: {
   readonly changes: ChecklistChanges
+  readonly before: readonly ItemSnapshot[]
   readonly layout: Layout
   readonly onContinue: () => void
 }) {
@@ -376,6 +397,8 @@ function ChangesScreen({
     if (key.return) onContinue()
   })
   const text = (id: string) => layout.items.get(id)?.plain ?? id
+  // Removed and reworded items are no longer in the checklist: their text as the run last saw it.
+  const oldText = (id: string) => before.find((item) => item.id === id)?.text ?? id
   return (
     <Box flexDirection="column">
       <Text bold>The checklist changed since this run last saw it.</Text>
@@ -387,14 +410,14 @@ function ChangesScreen({
           key={`~${to}`}
           color="yellow"
           wrap="truncate-end"
-        >{`  ~ reworded  ${text(to)}  (was ${from}; its answer follows it)`}</Text>
+        >{`  ~ reworded  ${text(to)}  (was “${oldText(from)}”; its answer follows it)`}</Text>
       ))}
       {changes.removed.map((id) => (
         <Text
           key={`-${id}`}
           color="red"
           wrap="truncate-end"
-        >{`  - removed   ${id}  (its answer stays in the run's journal and on the sheet)`}</Text>
+        >{`  - removed   ${oldText(id)}  (its answer stays in the run's journal and on the sheet)`}</Text>
       ))}
       <Text dimColor>enter: continue</Text>
     </Box>

@@ -268,6 +268,70 @@ describe('before the phases', () => {
     await ui.press('q')
   })
 
+  /** A run of `markdown` answered in part, then the file edited: one item reworded, one removed, one added. */
+  async function editedSinceTheRun(markdown: string) {
+    const space = workspace(markdown)
+    const { checklist } = await loadChecklist(space.path)
+    const earlier = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    earlier.answer('before/change-request-approved', 'done')
+    earlier.answer('before/database-backed-up', 'done')
+    await earlier.close()
+    writeFileSync(
+      space.path,
+      markdown
+        .replace('- [ ] Change request approved\n', '')
+        .replace('Database backed up', 'Database backed up twice')
+        .replace(
+          '- [ ] Smoke tests pass',
+          '- [ ] Smoke tests pass\n- [ ] Tell the on-call engineer',
+        ),
+    )
+    return { space, id: earlier.id }
+  }
+
+  /** The changes screen, with removed and reworded items by the text the run last saw. */
+  async function seeChanges(ui: ReturnType<typeof open>) {
+    await ui.see(/The checklist changed since this run last saw it/)
+    const screen = ui.frame()
+    assert.match(screen, /\+ added {5}Tell the on-call engineer/)
+    assert.match(
+      screen,
+      /~ reworded {2}Database backed up twice {2}\(was “Database backed up”; its answer follows it\)/,
+    )
+    assert.match(screen, /- removed {3}Change request approved {2}\(its answer stays/)
+  }
+
+  test('a resumed run whose checklist changed shows what changed, then the phases', async () => {
+    const { space, id } = await editedSinceTheRun(CHECKLIST)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Unfinished runs on this machine/)
+    await ui.press(ENTER)
+    await seeChanges(ui)
+    await ui.press(ENTER)
+    await ui.see(/› ✔ HOME is set/)
+    assert.equal(runIdOn(ui.frame()), id)
+    await ui.see(/✔ Database backed up twice/)
+    await ui.press('q')
+  })
+
+  test('what changed is shown after the trust prompt, which an edit always brings back', async () => {
+    const { space } = await editedSinceTheRun(
+      CHECKLIST.replace(
+        '- [ ] Smoke tests pass',
+        '- [ ] Smoke tests pass <!-- check: command run="echo smoke" -->',
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Unfinished runs on this machine/)
+    await ui.press(ENTER)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    await ui.press('n')
+    await seeChanges(ui)
+    await ui.press(ENTER)
+    await ui.see(/› ✔ HOME is set/)
+    await ui.press('q')
+  })
+
   test('a checklist with commands asks to be trusted before running them', async () => {
     const space = workspace(
       CHECKLIST.replace(
