@@ -90,7 +90,15 @@ export function useWizard(options: UseWizardOptions) {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the wizard opens
   useEffect(() => {
-    run(options.initialChecks, false)
+    // As on entering a phase: commands the operator just declined to trust are not run, which
+    // would replace their earlier results with "not run".
+    run(
+      options.initialChecks.filter((id) => {
+        const item = layout.items.get(id)
+        return item !== undefined && isDue(item)
+      }),
+      false,
+    )
   }, [])
 
   const phaseId = currentPhase(state)?.id

@@ -64,11 +64,12 @@ function workspace(markdown = CHECKLIST) {
 
 function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> = {}) {
   let outcome: AppOutcome | null = null
+  const staleAfterMs = options.staleAfterMs ?? 60 * 60_000
   const screen = render(
     <App
-      services={wizardServices({ env: space.env, cwd: space.dir, staleAfterMs: 60 * 60_000 })}
+      services={wizardServices({ env: space.env, cwd: space.dir, staleAfterMs })}
       options={{
-        staleAfterMs: 60 * 60_000,
+        staleAfterMs,
         sheetPathFor: (id) => join(space.dir, `${id}.md`),
         today: '2026-11-22',
         now: () => new Date(),
@@ -329,6 +330,42 @@ describe('before the phases', () => {
     await seeChanges(ui)
     await ui.press(ENTER)
     await ui.see(/› ✔ HOME is set/)
+    await ui.press('q')
+  })
+
+  test('a resume with trust declined leaves earlier command results alone', async () => {
+    const markdown = CHECKLIST.replace(
+      '- [ ] Smoke tests pass',
+      '- [ ] Smoke tests pass <!-- check: command run="echo smoke" -->',
+    )
+    const space = workspace(markdown)
+    const { checklist } = await loadChecklist(space.path)
+    const earlier = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    earlier.trust()
+    await earlier.runChecks(['after/smoke-tests-pass', 'before/home-is-set'])
+    await earlier.close()
+    // Any edit takes the trust away.
+    writeFileSync(space.path, `${markdown}\n<!-- reviewed -->\n`)
+    const resultsOf = (itemId: string) =>
+      journal(space.runs, earlier.id).flatMap((e) =>
+        e.type === 'check-finished' && e.itemId === itemId ? [e.result.status] : [],
+      )
+
+    // Every result is stale: the resume runs them again, except the commands.
+    const ui = open(space, { checklistPath: space.path, environment: 'dev', staleAfterMs: 0 })
+    await ui.see(/Unfinished runs on this machine/)
+    await ui.press(ENTER)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    await ui.press('n')
+    await ui.see(/HOME is set/)
+    const until = Date.now() + 5_000
+    while (resultsOf('before/home-is-set').length < 2 && Date.now() < until)
+      await new Promise((done) => setTimeout(done, 10))
+    assert.deepEqual(resultsOf('before/home-is-set'), ['pass', 'pass'])
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/✔ Smoke tests pass\s+pass/)
+    await new Promise((done) => setTimeout(done, 200))
+    assert.deepEqual(resultsOf('after/smoke-tests-pass'), ['pass'])
     await ui.press('q')
   })
 
