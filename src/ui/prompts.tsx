@@ -124,12 +124,31 @@ export function ChoicePrompt<T>({
       <Text bold>{title}</Text>
       <SelectInput
         items={items}
+        itemComponent={ChoiceItem}
         {...(limit ? { limit } : {})}
         onSelect={(item) => {
           const choice = choices[item.value]
           if (choice) onChoose(choice.value)
         }}
       />
+    </Box>
+  )
+}
+
+/** A choice on one line, cut to the terminal's width: wrapped, its second line lost the indent. */
+function ChoiceItem({
+  isSelected = false,
+  label,
+}: {
+  readonly isSelected?: boolean
+  readonly label: string
+}) {
+  // Takes the room left of the line, so the pointer before it is never squeezed.
+  return (
+    <Box flexGrow={1} flexBasis={0}>
+      <Text color={isSelected ? 'blue' : undefined} wrap="truncate-end">
+        {label}
+      </Text>
     </Box>
   )
 }

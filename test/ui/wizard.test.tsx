@@ -248,6 +248,23 @@ describe('before the phases', () => {
     await ui.press('q')
   })
 
+  test('a choice too long for the terminal is cut to one line, not wrapped', async () => {
+    const title = 'Screens of the session management websocket service, blue-green, two regions'
+    const space = workspace(CHECKLIST.replace('title: Screens', `title: ${title}`))
+    const { checklist } = await loadChecklist(space.path)
+    const earlier = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    await earlier.close()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Unfinished runs on this machine/)
+    const lines = ui.frame().split('\n')
+    assert.match(lines[1] ?? '', /^❯ Screens of the session .*…$/)
+    assert.equal(lines[1]?.length, 100)
+    assert.match(lines[2] ?? '', /^ {2}Start a new run$/)
+    await ui.press(ENTER)
+    await ui.see(/› ○ Change request approved/)
+    await ui.press('q')
+  })
+
   test('an unfinished run is offered first, with its progress; choosing it resumes it', async () => {
     const space = workspace()
     const { checklist } = await loadChecklist(space.path)
