@@ -288,12 +288,15 @@ export function App({
       return (
         <ChoicePrompt
           title={`${step.checklist.title} — which environment?`}
-          choices={step.checklist.environments.map((env) => ({
-            label: isProduction(env)
-              ? `${env}  (production: you will type its name to confirm)`
-              : env,
-            value: env,
-          }))}
+          choices={step.checklist.environments.map((env) =>
+            isProduction(env)
+              ? {
+                  label: `${env}  (production: you will type its name to confirm)`,
+                  value: env,
+                  color: environmentColor(env),
+                }
+              : { label: env, value: env },
+          )}
           onChoose={(env) => void chooseEnvironment(step.checklist, env)}
         />
       )

@@ -6,7 +6,7 @@
 import { Box, Text, useInput } from 'ink'
 import SelectInput from 'ink-select-input'
 import TextInput from 'ink-text-input'
-import { useState } from 'react'
+import { createContext, useContext, useState } from 'react'
 import type { Color } from './theme.ts'
 
 export interface TextPromptProps {
@@ -96,7 +96,12 @@ export function ConfirmPrompt({
 export interface Choice<T> {
   readonly label: string
   readonly value: T
+  /** Drawn in this colour, selected or not (production in red). */
+  readonly color?: Color
 }
+
+/** The choices' colours by label: ink-select-input gives an item component only its label. */
+const ChoiceColors = createContext<ReadonlyMap<string, Color>>(new Map())
 
 export function ChoicePrompt<T>({
   title,
@@ -119,18 +124,23 @@ export function ChoicePrompt<T>({
     label: choice.label,
     value: index,
   }))
+  const colors = new Map(
+    choices.flatMap((choice) => (choice.color ? [[choice.label, choice.color] as const] : [])),
+  )
   return (
     <Box flexDirection="column">
       <Text bold>{title}</Text>
-      <SelectInput
-        items={items}
-        itemComponent={ChoiceItem}
-        {...(limit ? { limit } : {})}
-        onSelect={(item) => {
-          const choice = choices[item.value]
-          if (choice) onChoose(choice.value)
-        }}
-      />
+      <ChoiceColors.Provider value={colors}>
+        <SelectInput
+          items={items}
+          itemComponent={ChoiceItem}
+          {...(limit ? { limit } : {})}
+          onSelect={(item) => {
+            const choice = choices[item.value]
+            if (choice) onChoose(choice.value)
+          }}
+        />
+      </ChoiceColors.Provider>
     </Box>
   )
 }
@@ -143,10 +153,11 @@ function ChoiceItem({
   readonly isSelected?: boolean
   readonly label: string
 }) {
+  const color = useContext(ChoiceColors).get(label) ?? (isSelected ? 'blue' : undefined)
   // Takes the room left of the line, so the pointer before it is never squeezed.
   return (
     <Box flexGrow={1} flexBasis={0}>
-      <Text color={isSelected ? 'blue' : undefined} wrap="truncate-end">
+      <Text color={color} wrap="truncate-end">
         {label}
       </Text>
     </Box>
