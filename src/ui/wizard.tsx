@@ -10,6 +10,7 @@ import { isProduction } from '../commands/load-for-run.ts'
 import type { RunSession } from '../run/session.ts'
 import { commandLine } from '../trust.ts'
 import { DetailPane, detailLines } from './detail-pane.tsx'
+import { Footer, footerHeight } from './footer.tsx'
 import { GroupRow, ItemRow } from './item-row.tsx'
 import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt } from './prompts.tsx'
@@ -28,21 +29,22 @@ export interface WizardProps {
   readonly today: string
 }
 
-/** Lines the header, separators and footer take. */
-const CHROME_LINES = 6
+/** Lines the header and the separators take; the footer's depend on the width. */
+const CHROME_LINES = 4
 
 export function Wizard(props: WizardProps) {
   const { columns, rows } = useWindowSize()
   const height = Math.max(rows, 12)
   const width = Math.max(columns, 40)
   const paneHeight = Math.max(4, Math.min(12, Math.floor(height * 0.35)))
+  const chrome = CHROME_LINES + footerHeight(width)
   const { state, answerPrompt, closePrompt } = useWizard({
     ...props,
-    pageSize: height - CHROME_LINES - paneHeight,
+    pageSize: height - chrome - paneHeight,
   })
   // Expanded, the detail pane leaves the list three lines.
-  const detailHeight = state.isExpanded ? height - CHROME_LINES - 3 : paneHeight
-  const listHeight = height - CHROME_LINES - detailHeight
+  const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
+  const listHeight = height - chrome - detailHeight
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Header state={state} session={props.session} width={width} />
@@ -62,7 +64,7 @@ export function Wizard(props: WizardProps) {
           today={props.today}
         />
       )}
-      <Footer state={state} />
+      <Footer screen={state.screen} notice={state.notice} width={width} />
     </Box>
   )
 }
@@ -414,27 +416,6 @@ function PromptView({
         />
       )
   }
-}
-
-function Footer({ state }: { readonly state: WizardState }) {
-  const keys =
-    state.screen === 'signoff'
-      ? '↑↓ move · enter fill · f finish · ← back · ? help · q quit'
-      : '↑↓ move · d done · f fail · s skip · a n/a · n note · r run · R re-run failed · ←→ phase · ? help · q quit'
-  return (
-    <Box flexDirection="column">
-      {state.notice ? (
-        <Text color={state.notice.tone === 'warn' ? 'red' : 'cyan'} wrap="truncate-end">
-          {state.notice.text}
-        </Text>
-      ) : (
-        <Text> </Text>
-      )}
-      <Text dimColor wrap="truncate-end">
-        {keys}
-      </Text>
-    </Box>
-  )
 }
 
 /** "1 item is", "3 items are" */

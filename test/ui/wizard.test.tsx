@@ -93,13 +93,19 @@ function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> 
     // What is drawn listens for keys from its next tick on.
     await new Promise((done) => setTimeout(done, 50))
   }
+  /** The fake terminal takes this size, as a real one does when its window is resized. */
+  const resize = (columns: number, rows: number) => {
+    Object.defineProperty(screen.stdout, 'columns', { value: columns, configurable: true })
+    Object.defineProperty(screen.stdout, 'rows', { value: rows, configurable: true })
+    screen.stdout.emit('resize')
+  }
   const press = async (...keys: string[]) => {
     for (const key of keys) {
       screen.stdin.write(key)
       await new Promise((done) => setTimeout(done, 30))
     }
   }
-  return { screen, frame, see, press, outcome: () => outcome }
+  return { screen, frame, see, press, resize, outcome: () => outcome }
 }
 
 function journal(runs: string, id: string): JournalEntry[] {
@@ -177,6 +183,28 @@ describe('the phase screen', () => {
     await ui.see(/› ○ Step number 40/)
     assert.match(ui.frame(), /↑ \d+ more/)
     assert.doesNotMatch(ui.frame(), /Step number 1\b/)
+    await ui.press('q')
+  })
+
+  test('at 80 columns every key of the footer shows, on two lines', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Change request approved/)
+    ui.resize(80, 24)
+    await ui.see(/R re-run failed/)
+    const lines = ui.frame().split('\n')
+    assert.equal(lines.length, 24)
+    assert.deepEqual(lines.slice(-2), [
+      '↑↓ move · d done · f fail · s skip · a n/a · n note',
+      'r run · R re-run failed · ←→ phase · ? help · q quit',
+    ])
+    for (const line of lines) assert.ok(line.length <= 80, `wider than 80 columns: ${line}`)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/enter fill/)
+    assert.equal(
+      ui.frame().split('\n').at(-1),
+      '↑↓ move · enter fill · f finish · ← back · ? help · q quit',
+    )
     await ui.press('q')
   })
 
