@@ -27,6 +27,7 @@ const SCREEN_KEYS: Readonly<Record<Screen, readonly KeyHint[]>> = {
     { key: 'n', does: 'note', rank: 5 },
     { key: 'r', does: 'run', rank: 7 },
     { key: 'R', does: 're-run failed', rank: 3 },
+    { key: 'A', does: 'run all due', rank: 3 },
     { key: '←→', does: 'phase', rank: 6 },
     { key: '?', does: 'help', rank: ALWAYS },
     { key: 'q', does: 'quit', rank: ALWAYS },

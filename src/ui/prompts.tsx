@@ -177,6 +177,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['n', 'add a note'],
   ['r', 'run / re-run the selected check (asks to trust commands first)'],
   ['R', "re-run this phase's failed checks"],
+  ['A', 'run the due checks of every phase: not run yet, stale or failed'],
   ['?', 'this help'],
   ['q  Ctrl-C', 'quit: progress is already saved; resume later'],
 ]

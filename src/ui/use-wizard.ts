@@ -13,7 +13,9 @@ import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
 import {
   currentPhase,
+  dueChecks,
   initialWizardState,
+  isStale,
   type Prompt,
   pendingCount,
   selectedItem,
@@ -81,9 +83,7 @@ export function useWizard(options: UseWizardOptions) {
       if (!item.check || session.runningChecks.has(item.id)) return false
       if (needsTrust(item) && !session.isTrusted) return false
       const check = session.state.items[item.id]?.check
-      if (!check) return true
-      const at = Date.parse(check.at)
-      return Number.isNaN(at) || now() - at > options.staleAfterMs
+      return !check || isStale(check, now(), options.staleAfterMs)
     },
     [session, now, options.staleAfterMs],
   )
@@ -131,10 +131,40 @@ export function useWizard(options: UseWizardOptions) {
       return
     }
     if (session.needsTrustFor([item.id])) {
-      dispatch({ type: 'open-prompt', prompt: { kind: 'trust', andRun: [item.id] } })
+      dispatch({
+        type: 'open-prompt',
+        prompt: { kind: 'trust', andRun: [item.id], isExplicit: true },
+      })
       return
     }
     run([item.id], true)
+  }
+
+  /**
+   * `A`: every due check of every phase. Like entering the phases, not like `r`: a result
+   * leaves an item the operator skipped or marked not applicable as it is.
+   */
+  const runAllDue = () => {
+    const due = dueChecks(state, now(), options.staleAfterMs)
+      .filter((item) => !session.runningChecks.has(item.id))
+      .map((item) => item.id)
+    if (due.length === 0) {
+      dispatch({
+        type: 'notify',
+        notice: { tone: 'info', text: 'no checks are due: each one passed lately' },
+      })
+    } else if (session.needsTrustFor(due)) {
+      dispatch({ type: 'open-prompt', prompt: { kind: 'trust', andRun: due, isExplicit: false } })
+    } else {
+      run(due, false)
+      dispatch({
+        type: 'notify',
+        notice: {
+          tone: 'info',
+          text: `running ${due.length} due check${due.length === 1 ? '' : 's'} of all phases`,
+        },
+      })
+    }
   }
 
   const rerunFailed = () => {
@@ -187,6 +217,7 @@ export function useWizard(options: UseWizardOptions) {
     const item = selectedItem(state)
     if (isReturn) dispatch({ type: 'toggle-expanded' })
     else if (input === 'R') rerunFailed()
+    else if (input === 'A') runAllDue()
     if (!item) return
     const open = (kind: 'skip' | 'fail' | 'note') =>
       dispatch({ type: 'open-prompt', prompt: { kind, itemId: item.id } })
@@ -217,12 +248,18 @@ export function useWizard(options: UseWizardOptions) {
         dispatch({ type: 'move', by: 1 })
         return
       case 'trust':
-        if (value === true && save(() => session.trust())) run(prompt.andRun, true)
-        else
+        if (value === true && save(() => session.trust())) run(prompt.andRun, prompt.isExplicit)
+        else {
+          // The checks that are not commands run all the same.
+          run(
+            prompt.andRun.filter((id) => !session.needsTrustFor([id])),
+            prompt.isExplicit,
+          )
           dispatch({
             type: 'notify',
             notice: { tone: 'info', text: 'not trusted: its commands stay manual' },
           })
+        }
         return
       case 'finish':
         if (value === true) finish()

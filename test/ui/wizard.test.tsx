@@ -195,8 +195,8 @@ describe('the phase screen', () => {
     const lines = ui.frame().split('\n')
     assert.equal(lines.length, 24)
     assert.deepEqual(lines.slice(-2), [
-      '↑↓ move · d done · f fail · s skip · a n/a · n note',
-      'r run · R re-run failed · ←→ phase · ? help · q quit',
+      '↑↓ move · d done · f fail · s skip · a n/a · n note · r run',
+      'R re-run failed · A run all due · ←→ phase · ? help · q quit',
     ])
     for (const line of lines) assert.ok(line.length <= 80, `wider than 80 columns: ${line}`)
     await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
@@ -411,6 +411,43 @@ describe('before the phases', () => {
     await ui.see(/✔ Smoke tests pass\s+pass/)
     await new Promise((done) => setTimeout(done, 200))
     assert.deepEqual(resultsOf('after/smoke-tests-pass'), ['pass'])
+    await ui.press('q')
+  })
+
+  test('A runs the due checks of every phase; commands only once trusted', async () => {
+    const space = workspace(
+      CHECKLIST.replace(
+        '- [ ] Smoke tests pass',
+        '- [ ] Smoke tests pass <!-- check: command run="echo smoke" -->\n- [ ] PATH is set <!-- check: env name=PATH -->',
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    await ui.press('n')
+    await ui.see(/✔ HOME is set\s+pass/)
+    const id = runIdOn(ui.frame())
+    const statuses = () =>
+      Object.fromEntries(
+        journal(space.runs, id).flatMap((e) =>
+          e.type === 'check-finished' ? [[e.itemId, e.result.status]] : [],
+        ),
+      )
+    await ui.press('A')
+    await ui.see(/Trust .* to run its 1 command on/)
+    await ui.press('n')
+    await ui.see(/not trusted: its commands stay manual/)
+    const until = Date.now() + 5_000
+    while (!statuses()['after/path-is-set'] && Date.now() < until)
+      await new Promise((done) => setTimeout(done, 10))
+    assert.deepEqual(statuses(), { 'before/home-is-set': 'pass', 'after/path-is-set': 'pass' })
+    await ui.press('A')
+    await ui.see(/Trust .* to run its 1 command on/)
+    await ui.press('y')
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/✔ Smoke tests pass\s+pass/)
+    assert.match(ui.frame(), /✔ PATH is set\s+pass/)
+    await ui.press('A')
+    await ui.see(/no checks are due: each one passed lately/)
     await ui.press('q')
   })
 
