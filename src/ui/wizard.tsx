@@ -49,22 +49,25 @@ export function Wizard(props: WizardProps) {
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Header state={state} session={props.session} width={width} />
       {state.prompt?.kind === 'help' ? (
-        <Box height={listHeight + 1 + detailHeight} overflow="hidden">
+        // Every key is listed: the footer's lines are the help's too.
+        <Box height={listHeight + 1 + detailHeight + footerHeight(width)} overflow="hidden">
           <HelpPanel onClose={closePrompt} />
         </Box>
       ) : (
-        <Body
-          state={state}
-          session={props.session}
-          width={width}
-          listHeight={listHeight}
-          detailHeight={detailHeight}
-          answer={answerPrompt}
-          cancel={closePrompt}
-          today={props.today}
-        />
+        <>
+          <Body
+            state={state}
+            session={props.session}
+            width={width}
+            listHeight={listHeight}
+            detailHeight={detailHeight}
+            answer={answerPrompt}
+            cancel={closePrompt}
+            today={props.today}
+          />
+          <Footer screen={state.screen} notice={state.notice} width={width} />
+        </>
       )}
-      <Footer screen={state.screen} notice={state.notice} width={width} />
     </Box>
   )
 }

@@ -215,6 +215,11 @@ describe('the phase screen', () => {
     await ui.press('?')
     await ui.see(/Keys/)
     assert.match(ui.frame(), /skip \(a reason is required\)/)
+    // All of it, at 24 rows: squeezed, lines ran into each other.
+    assert.match(ui.frame(), /│ u {11}back to pending {2,}│/)
+    assert.match(ui.frame(), /│ n {11}add a note {2,}│/)
+    assert.match(ui.frame(), /A\s+run the due checks of every phase/)
+    assert.match(ui.frame(), /Any key closes this/)
     await ui.press('x')
     await ui.see(/d done · f fail/)
     assert.doesNotMatch(ui.frame(), /Keys/)
