@@ -37,6 +37,8 @@ export interface UseWizardOptions {
   readonly sheetPath: string
   /** Rows the list shows at once: PgUp/PgDn move by this much. */
   readonly pageSize: number
+  /** The screen is not drawn (the terminal is too small): keys do nothing, but q still quits. */
+  readonly isHidden?: boolean
   readonly onExit: (exit: WizardExit) => void
   readonly now?: () => number
 }
@@ -186,7 +188,9 @@ export function useWizard(options: UseWizardOptions) {
 
   useInput(
     (input, key) => {
-      if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1 })
+      if (options.isHidden) {
+        if (input === 'q') onExit({ kind: 'quit' })
+      } else if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1 })
       else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1 })
       else if (key.pageUp) dispatch({ type: 'move', by: -options.pageSize })
       else if (key.pageDown) dispatch({ type: 'move', by: options.pageSize })

@@ -2,7 +2,8 @@
  * The wizard once a run is open: a header (checklist, environment, operator,
  * run id, progress), the phase's list in a window that follows the cursor, the
  * selected item's details or an open prompt, and a footer of keys. The screen
- * is exactly as tall as the terminal and never grows past it.
+ * is exactly as tall as the terminal and never grows past it; in a terminal
+ * smaller than MIN_COLUMNS×MIN_ROWS, one line says so instead.
  */
 import { Box, Text, useWindowSize } from 'ink'
 import { needsTrust } from '../checks/jobs.ts'
@@ -32,16 +33,26 @@ export interface WizardProps {
 /** Lines the header and the separators take; the footer's depend on the width. */
 const CHROME_LINES = 4
 
+/** The smallest terminal the wizard is drawn in: a list of three rows under the header. */
+export const MIN_COLUMNS = 40
+export const MIN_ROWS = 14
+
 export function Wizard(props: WizardProps) {
   const { columns, rows } = useWindowSize()
-  const height = Math.max(rows, 12)
-  const width = Math.max(columns, 40)
+  // Smaller, the screen would be taller than the terminal, which scrolls and garbles it for good.
+  const isTooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS
+  const height = Math.max(rows, MIN_ROWS)
+  const width = Math.max(columns, MIN_COLUMNS)
   const paneHeight = Math.max(4, Math.min(12, Math.floor(height * 0.35)))
   const chrome = CHROME_LINES + footerHeight(width)
   const { state, answerPrompt, closePrompt } = useWizard({
     ...props,
     pageSize: height - chrome - paneHeight,
+    isHidden: isTooSmall,
   })
+  if (isTooSmall) {
+    return <Text wrap="truncate-end">{`terminal too small (need ${MIN_COLUMNS}×${MIN_ROWS})`}</Text>
+  }
   // Expanded, the detail pane leaves the list three lines.
   const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
   const listHeight = height - chrome - detailHeight

@@ -105,3 +105,28 @@ describe('the environment picker', () => {
     await pane.waitFor(/^EXIT=130$/m)
   })
 })
+
+describe('the phase screen', () => {
+  test('shrunk below its minimum it shows one line; grown back, it is whole again', async () => {
+    const { pane } = await wizard(['--env', 'dev'])
+    await pane.waitFor(/^› ○ Change request approved +manual$/m)
+    await pane.resize(80, 9)
+    const small = await pane.waitUntil(
+      (s) => /^terminal too small \(need 40×14\)$/m.test(s),
+      'the one line of a terminal too small',
+    )
+    assert.equal(small.trim(), 'terminal too small (need 40×14)')
+    await pane.resize(80, 24)
+    const screen = await pane.waitUntil(
+      (s) => /^Terminal {3}dev {3}ana · dev-/.test(s) && /q quit$/.test(s.trimEnd()),
+      'the whole screen again, from the header to the footer',
+    )
+    const lines = screen.trimEnd().split('\n')
+    assert.equal(lines.length, 24)
+    assert.match(lines[1] ?? '', /^overall /)
+    assert.match(lines[3] ?? '', /^› ○ Change request approved +manual$/)
+    assert.doesNotMatch(screen, /terminal too small/)
+    await pane.press('q')
+    await pane.waitFor(/^EXIT=0$/m)
+  })
+})

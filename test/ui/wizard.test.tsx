@@ -208,6 +208,34 @@ describe('the phase screen', () => {
     await ui.press('q')
   })
 
+  test('a terminal too small for the screen gets one line saying so, until it grows', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    ui.resize(80, 9)
+    await ui.see(/terminal too small/)
+    assert.equal(ui.frame(), 'terminal too small (need 40×14)')
+    // Keys do nothing unseen.
+    await ui.press('d')
+    ui.resize(39, 24)
+    await ui.see(/terminal too small/)
+    ui.resize(80, 24)
+    await ui.see(/› ○ Change request approved/)
+    const lines = ui.frame().split('\n')
+    assert.equal(lines.length, 24)
+    assert.match(lines[0] ?? '', /^Screens\s+dev\s+ana · dev-/)
+    const answered = journal(space.runs, id).filter(
+      (e) => e.type === 'item-answered' && e.itemId === 'before/change-request-approved',
+    )
+    assert.deepEqual(answered, [])
+    ui.resize(80, 14)
+    await ui.see(/^Screens/)
+    assert.equal(ui.frame().split('\n').length, 14)
+    await ui.press('q')
+    assert.equal(ui.outcome()?.kind, 'quit')
+  })
+
   test('? lists every key; any key closes it', async () => {
     const space = workspace()
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
