@@ -22,15 +22,15 @@ import {
   listRuns,
   OPERATOR_VARIABLE,
   openRun,
-  type RunSummary,
-  type StoreProblem,
+  type RunListing,
 } from './store.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
 /** What the wizard's screens need from the disk and the machine, in one place. */
 export interface WizardServices {
-  unfinishedRuns(filter: { checklistPath?: string; environment?: string }): readonly RunSummary[]
+  /** With the run files that had to be set aside on the way (see listRuns). */
+  unfinishedRuns(filter: { checklistPath?: string; environment?: string }): RunListing
   discoverChecklists(): Promise<readonly FoundChecklist[]>
   loadChecklist(path: string): Promise<Checklist>
   guessOperator(): Promise<string>
@@ -43,19 +43,13 @@ export interface ServiceOptions extends OpenOptions {
   /** Where to look for project checklists, and where a bundled checklist's checks run. */
   readonly cwd: string
   readonly staleAfterMs: number
-  /** Told about run files that had to be set aside. */
-  readonly onProblems?: (problems: readonly StoreProblem[]) => void
 }
 
 export function wizardServices(options: ServiceOptions): WizardServices {
-  const { staleAfterMs, onProblems, ...open } = options
+  const { staleAfterMs, ...open } = options
   const { cwd } = options
   return {
-    unfinishedRuns: (filter) => {
-      const { runs, problems } = unfinishedRuns(filter, open.env)
-      onProblems?.(problems)
-      return runs
-    },
+    unfinishedRuns: (filter) => unfinishedRuns(filter, open.env),
     discoverChecklists: () => discoverChecklists(cwd),
     loadChecklist: async (path) => {
       const { checklist, hasErrors } = await loadChecklist(path)
@@ -147,7 +141,7 @@ export function resumeRun(
 export function unfinishedRuns(
   filter: { readonly checklistPath?: string; readonly environment?: string },
   env?: Env,
-): { readonly runs: readonly RunSummary[]; readonly problems: readonly StoreProblem[] } {
+): RunListing {
   const { runs, problems } = listRuns(env ? { env } : {})
   const path = filter.checklistPath ? resolve(filter.checklistPath) : undefined
   return {

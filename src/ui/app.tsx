@@ -8,7 +8,7 @@
  * give it a temporary home and real backends.
  */
 import { Box, Text, useApp, useInput } from 'ink'
-import { useEffect, useState } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 import type { FoundChecklist } from '../checklist/discover.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { needsTrust } from '../checks/jobs.ts'
@@ -19,7 +19,7 @@ import type { ChecklistChanges, ItemSnapshot } from '../run/model.ts'
 import { hasChanges } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
 import type { WizardServices } from '../run/start.ts'
-import type { RunSummary } from '../run/store.ts'
+import type { RunSummary, StoreProblem } from '../run/store.ts'
 import { commandLine } from '../trust.ts'
 import { type Layout, layoutOf } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, TextPrompt } from './prompts.tsx'
@@ -90,17 +90,24 @@ export function App({
   options,
   onDone,
   onOpen,
+  onStoreProblems,
 }: {
   readonly services: WizardServices
   readonly options: AppOptions
   readonly onDone: (outcome: AppOutcome) => void
   /** Told of the run as soon as it is open, so a signal from outside can still close it. */
   readonly onOpen?: (session: RunSession) => void
+  /**
+   * Told of run files that had to be set aside while looking for saved runs, to print in full
+   * once the wizard is closed (under a full-screen wizard, stderr is cut off and then lost).
+   */
+  readonly onStoreProblems?: (problems: readonly StoreProblem[]) => void
 }) {
   const { exit } = useApp()
   const [step, setStep] = useState<Step>({ name: 'loading', what: 'looking for saved runs' })
   const [problem, setProblem] = useState<string | null>(null)
   const [session, setSession] = useState<RunSession | null>(null)
+  const [storeProblems, setStoreProblems] = useState<readonly StoreProblem[]>([])
 
   const done = (outcome: AppOutcome) => {
     onDone(outcome)
@@ -213,16 +220,25 @@ export function App({
     }
   }
 
+  const unfinishedRuns = (filter: Parameters<WizardServices['unfinishedRuns']>[0]) => {
+    const { runs, problems } = services.unfinishedRuns(filter)
+    if (problems.length > 0) {
+      setStoreProblems((earlier) => [...earlier, ...problems])
+      onStoreProblems?.(problems)
+    }
+    return runs
+  }
+
   // The first step: a run named on the command line, saved runs to resume, or a checklist to pick.
   // biome-ignore lint/correctness/useExhaustiveDependencies: once, at start
   useEffect(() => {
     ;(async () => {
-      const runs = services.unfinishedRuns({
+      const runs = unfinishedRuns({
         ...(options.checklistPath ? { checklistPath: options.checklistPath } : {}),
         ...(options.environment ? { environment: options.environment } : {}),
       })
       if (options.resume) {
-        const run = services.unfinishedRuns({}).find((r) => r.id === options.resume)
+        const run = unfinishedRuns({}).find((r) => r.id === options.resume)
         if (!run) {
           throw new UserError(`no unfinished run '${options.resume}'`, {
             hint: 'deploy-wizard runs lists the runs saved on this machine (--all for finished ones)',
@@ -236,11 +252,25 @@ export function App({
     })().catch(fail)
   }, [])
 
+  // Run files set aside: a line above every screen but the wizard's, which has it in its footer.
+  const problemLine = storeProblems.length > 0 ? describeProblems(storeProblems) : null
+  const withProblems = (screen: ReactNode) =>
+    problemLine ? (
+      <Box flexDirection="column">
+        <Text color="yellow" wrap="truncate-end">
+          {problemLine}
+        </Text>
+        {screen}
+      </Box>
+    ) : (
+      screen
+    )
+
   switch (step.name) {
     case 'loading':
-      return <Text dimColor>{`${step.what}…`}</Text>
+      return withProblems(<Text dimColor>{`${step.what}…`}</Text>)
     case 'resume':
-      return (
+      return withProblems(
         <ChoicePrompt
           title="Unfinished runs on this machine — resume one, or start a new run:"
           limit={10}
@@ -253,11 +283,11 @@ export function App({
             else if (options.checklistPath) void chooseChecklist(options.checklistPath)
             else pickChecklist().catch(fail)
           }}
-        />
+        />,
       )
     case 'checklist':
-      if (step.found === null) return <Text dimColor>looking for checklists…</Text>
-      return (
+      if (step.found === null) return withProblems(<Text dimColor>looking for checklists…</Text>)
+      return withProblems(
         <ChoicePrompt
           title="Which checklist?"
           limit={12}
@@ -272,20 +302,20 @@ export function App({
             if (path) void chooseChecklist(path)
             else setStep({ name: 'checklist-path' })
           }}
-        />
+        />,
       )
     case 'checklist-path':
-      return (
+      return withProblems(
         <TextPrompt
           title="Open a checklist"
           label="Path:"
           requiredMessage="Type the path of a markdown checklist."
           onSubmit={(path) => void chooseChecklist(path.trim())}
           onCancel={() => done({ kind: 'quit', session: null })}
-        />
+        />,
       )
     case 'environment':
-      return (
+      return withProblems(
         <ChoicePrompt
           title={`${step.checklist.title} — which environment?`}
           choices={step.checklist.environments.map((env) =>
@@ -298,10 +328,10 @@ export function App({
               : { label: env, value: env },
           )}
           onChoose={(env) => void chooseEnvironment(step.checklist, env)}
-        />
+        />,
       )
     case 'operator':
-      return (
+      return withProblems(
         <TextPrompt
           title={`${step.checklist.title} — ${step.environment}`}
           label="Your name, as the sheet should show it:"
@@ -313,10 +343,10 @@ export function App({
             )
           }
           onCancel={() => done({ kind: 'quit', session: null })}
-        />
+        />,
       )
     case 'confirm':
-      return (
+      return withProblems(
         <Box flexDirection="column">
           <Text bold color={environmentColor(step.environment)}>
             {`⚠  ${step.environment.toUpperCase()}: checks will run against production.`}
@@ -334,12 +364,12 @@ export function App({
             }}
             onCancel={() => done({ kind: 'quit', session })}
           />
-        </Box>
+        </Box>,
       )
     case 'trust': {
       const { session: s } = step.opened
       const commands = [...step.opened.layout.items.values()].filter(needsTrust)
-      return (
+      return withProblems(
         <ConfirmPrompt
           title={`${s.checklist.path} runs shell commands. Trust it on this machine?`}
           lines={[
@@ -352,17 +382,17 @@ export function App({
             if (isYes) s.trust()
             showChangesThenWizard(step.opened)
           }}
-        />
+        />,
       )
     }
     case 'changes':
-      return (
+      return withProblems(
         <ChangesScreen
           changes={step.changes.changes}
           before={step.changes.before}
           layout={step.opened.layout}
           onContinue={() => setStep({ name: 'wizard', opened: step.opened })}
-        />
+        />,
       )
     case 'wizard':
       return (
@@ -373,6 +403,7 @@ export function App({
           initialChecks={step.opened.initialChecks}
           sheetPath={options.sheetPathFor(step.opened.session.id)}
           today={options.today}
+          {...(problemLine ? { notice: { tone: 'warn', text: problemLine } as const } : {})}
           onExit={(exitWith: WizardExit) =>
             done(
               exitWith.kind === 'finished'
@@ -383,6 +414,12 @@ export function App({
         />
       )
   }
+}
+
+/** One line for run files set aside; the paths are printed when the wizard closes. */
+function describeProblems(problems: readonly StoreProblem[]): string {
+  const files = problems.length === 1 ? '1 run file' : `${problems.length} run files`
+  return `⚠ ${files} could not be used; the details are printed when you leave`
 }
 
 function ChangesScreen({

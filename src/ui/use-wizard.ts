@@ -16,6 +16,7 @@ import {
   dueChecks,
   initialWizardState,
   isStale,
+  type Notice,
   type Prompt,
   pendingCount,
   selectedItem,
@@ -41,12 +42,17 @@ export interface UseWizardOptions {
   readonly isHidden?: boolean
   readonly onExit: (exit: WizardExit) => void
   readonly now?: () => number
+  /** Shown when the wizard opens, until moving on clears it. */
+  readonly notice?: Notice
 }
 
 export function useWizard(options: UseWizardOptions) {
   const { session, layout, onExit } = options
   const now = options.now ?? Date.now
-  const [state, dispatch] = useWizardState(() => initialWizardState(layout, session.state))
+  const [state, dispatch] = useWizardState(() => ({
+    ...initialWizardState(layout, session.state),
+    notice: options.notice ?? null,
+  }))
 
   useEffect(() => session.subscribe(dispatch), [session, dispatch])
 

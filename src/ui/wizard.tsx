@@ -17,7 +17,7 @@ import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt } from './prompts.tsx'
 import { bar, environmentColor } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
-import { cursorOf, pendingCount, type WizardState } from './use-wizard-state.ts'
+import { cursorOf, type Notice, pendingCount, type WizardState } from './use-wizard-state.ts'
 
 export interface WizardProps {
   readonly session: RunSession
@@ -28,6 +28,8 @@ export interface WizardProps {
   readonly onExit: (exit: WizardExit) => void
   /** Today's date for sign-off date fields, YYYY-MM-DD. */
   readonly today: string
+  /** Shown in the footer when the wizard opens (moving on clears it): something to know. */
+  readonly notice?: Notice
 }
 
 /** Lines the header and the separators take; the footer's depend on the width. */

@@ -7,7 +7,7 @@
  * Needs tmux (it fails, and does not skip, without it) and a build (`npm run build`).
  */
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -57,10 +57,10 @@ async function wizard(
     env = {},
     columns = 80,
     rows = 24,
-  }: { env?: Record<string, string>; columns?: number; rows?: number } = {},
+    home = join(dir, `home-${sessions + 1}`),
+  }: { env?: Record<string, string>; columns?: number; rows?: number; home?: string } = {},
 ): Promise<{ pane: TmuxPane; home: string }> {
   sessions++
-  const home = join(dir, `home-${sessions}`)
   const variables = { DEPLOY_WIZARD_HOME: home, DEPLOY_WIZARD_OPERATOR: 'ana', ...env }
   const command = [
     'env',
@@ -128,5 +128,28 @@ describe('the phase screen', () => {
     assert.doesNotMatch(screen, /terminal too small/)
     await pane.press('q')
     await pane.waitFor(/^EXIT=0$/m)
+  })
+})
+
+describe('run files that cannot be used', () => {
+  test('are named on the first screen, and reported in full once the wizard is gone', async () => {
+    const home = join(dir, 'home-with-a-damaged-run')
+    await mkdir(join(home, 'runs'), { recursive: true })
+    await writeFile(join(home, 'runs', 'dev-20261122-zzzz.json'), '{ "header": ')
+    const { pane } = await wizard(['--env', 'dev'], { home, columns: 100 })
+    await pane.waitUntil(
+      (s) => /^⚠ 1 run file could not be used; the details are printed when you leave$/m.test(s),
+      'the line about the run file in the footer',
+    )
+    // Nothing was written over the screen.
+    assert.doesNotMatch(pane.lastScreen, /deploy-wizard: run file/)
+    await pane.press('q')
+    await pane.waitFor(/^EXIT=0$/m)
+    // -J: lines the terminal wrapped, joined again.
+    const screen = await tmux.run(['capture-pane', '-p', '-J', '-t', pane.target])
+    assert.match(
+      screen,
+      /^deploy-wizard: run file \S+dev-20261122-zzzz\.json is not valid JSON; moved it aside to \S+dev-20261122-zzzz\.json\.corrupt-\S+$/m,
+    )
   })
 })

@@ -5,7 +5,7 @@
  * should show, then looks at the run file on disk where it matters.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, afterEach, describe, test } from 'node:test'
@@ -13,6 +13,7 @@ import { render } from 'ink-testing-library'
 import { loadChecklist } from '../../src/checklist/load.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import { startRun, wizardServices } from '../../src/run/start.ts'
+import type { StoreProblem } from '../../src/run/store.ts'
 import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
 
 const ARROW_RIGHT = '\u001B[C'
@@ -64,6 +65,7 @@ function workspace(markdown = CHECKLIST) {
 
 function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> = {}) {
   let outcome: AppOutcome | null = null
+  const storeProblems: StoreProblem[] = []
   const staleAfterMs = options.staleAfterMs ?? 60 * 60_000
   const screen = render(
     <App
@@ -80,6 +82,7 @@ function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> 
         outcome = done
         outcomes.push(done)
       }}
+      onStoreProblems={(problems) => storeProblems.push(...problems)}
     />,
   )
   const frame = () => screen.lastFrame() ?? ''
@@ -105,7 +108,7 @@ function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> 
       await new Promise((done) => setTimeout(done, 30))
     }
   }
-  return { screen, frame, see, press, resize, outcome: () => outcome }
+  return { screen, frame, see, press, resize, storeProblems, outcome: () => outcome }
 }
 
 function journal(runs: string, id: string): JournalEntry[] {
@@ -481,6 +484,48 @@ describe('before the phases', () => {
     assert.match(ui.frame(), /✔ PATH is set\s+pass/)
     await ui.press('A')
     await ui.see(/no checks are due: each one passed lately/)
+    await ui.press('q')
+  })
+
+  test('a run file that cannot be used is set aside; the first screen says so', async () => {
+    const space = workspace()
+    mkdirSync(space.runs, { recursive: true })
+    writeFileSync(join(space.runs, 'dev-20261122-zzzz.json'), '{ "header": ')
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    // Straight to the wizard: the line is in its footer, until a move clears it.
+    assert.match(
+      ui.frame(),
+      /⚠ 1 run file could not be used; the details are printed when you leave\n↑↓ move/,
+    )
+    assert.equal(ui.storeProblems.length, 1)
+    assert.match(
+      ui.storeProblems[0]?.message ?? '',
+      /dev-20261122-zzzz\.json is not valid JSON; moved it aside to .*dev-20261122-zzzz\.json\.corrupt-/,
+    )
+    await ui.press('j')
+    await ui.see(/› \S HOME is set/)
+    assert.doesNotMatch(ui.frame(), /could not be used/)
+    await ui.press('q')
+  })
+
+  test('run files set aside are reported above the list of runs to resume', async () => {
+    const space = workspace()
+    const { checklist } = await loadChecklist(space.path)
+    await startRun(checklist, 'dev', 'bruno', { env: space.env }).close()
+    writeFileSync(
+      join(space.runs, 'dev-20261122-zzzz.json'),
+      JSON.stringify({ header: { format: 'deploy-wizard/run@2' }, journal: [] }),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Unfinished runs on this machine/)
+    assert.match(
+      ui.frame(),
+      /^⚠ 1 run file could not be used; the details are printed when you leave\nUnfinished runs/,
+    )
+    assert.match(ui.storeProblems[0]?.message ?? '', /written by a newer deploy-wizard/)
+    await ui.press(ENTER)
+    await ui.see(/› ○ Change request approved/)
     await ui.press('q')
   })
 
