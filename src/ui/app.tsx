@@ -21,6 +21,7 @@ import type { RunSession } from '../run/session.ts'
 import type { WizardServices } from '../run/start.ts'
 import type { RunSummary, StoreProblem } from '../run/store.ts'
 import { commandLine } from '../trust.ts'
+import { keysOf } from './keys.ts'
 import { type Layout, layoutOf } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, TextPrompt } from './prompts.tsx'
 import { environmentColor } from './theme.ts'
@@ -433,8 +434,8 @@ function ChangesScreen({
   readonly layout: Layout
   readonly onContinue: () => void
 }) {
-  useInput((_, key) => {
-    if (key.return) onContinue()
+  useInput((input, key) => {
+    if (keysOf(input, key).some((next) => next.key.return)) onContinue()
   })
   const text = (id: string) => layout.items.get(id)?.plain ?? id
   // Removed and reworded items are no longer in the checklist: their text as the run last saw it.

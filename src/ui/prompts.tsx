@@ -7,6 +7,7 @@ import { Box, Text, useInput } from 'ink'
 import SelectInput from 'ink-select-input'
 import TextInput from 'ink-text-input'
 import { createContext, useContext, useState } from 'react'
+import { keysOf } from './keys.ts'
 import type { Color } from './theme.ts'
 
 export interface TextPromptProps {
@@ -34,6 +35,11 @@ export function TextPrompt({
   useInput((_, key) => {
     if (key.escape) onCancel()
   })
+  const submit = (submitted: string) => {
+    setValue(submitted)
+    if (requiredMessage && submitted.trim() === '') setProblem(requiredMessage)
+    else onSubmit(submitted)
+  }
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
       <Text bold>{title}</Text>
@@ -42,13 +48,12 @@ export function TextPrompt({
         <TextInput
           value={value}
           onChange={(next) => {
-            setValue(next)
             setProblem(null)
+            // Text and Enter read together reach TextInput as one piece of text: submit it.
+            if (/[\r\n]/.test(next)) submit(next.replace(/[\r\n]+/g, ' ').trim())
+            else setValue(next)
           }}
-          onSubmit={(submitted) => {
-            if (requiredMessage && submitted.trim() === '') setProblem(requiredMessage)
-            else onSubmit(submitted)
-          }}
+          onSubmit={submit}
           {...(mask ? { mask } : {})}
         />
       </Box>
@@ -74,8 +79,11 @@ export function ConfirmPrompt({
   readonly onAnswer: (isYes: boolean) => void
 }) {
   useInput((input, key) => {
-    if (input === 'y' || input === 'Y') onAnswer(true)
-    else if (input === 'n' || input === 'N' || key.escape) onAnswer(false)
+    // The first y or n of keys that arrived together answers; the rest are not this prompt's.
+    for (const next of keysOf(input, key)) {
+      if (next.input === 'y' || next.input === 'Y') return onAnswer(true)
+      if (next.input === 'n' || next.input === 'N' || next.key.escape) return onAnswer(false)
+    }
   })
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color} paddingX={1}>

@@ -5,7 +5,7 @@
  * rendering; the session (session.ts) dispatches journal entries only after
  * they are on disk, so what the screen shows has always been saved.
  */
-import { useReducer } from 'react'
+import { useCallback, useReducer, useRef } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { type RunState, reduceRun, type StoredCheckResult } from '../run/model.ts'
 import type { SessionEvent } from '../run/session.ts'
@@ -140,8 +140,21 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
   }
 }
 
+/**
+ * The state, a dispatch, and `latest()`: the state once React has rendered everything dispatched
+ * so far. Keys that arrive together are handled before React renders between them, so each must
+ * look at `latest()` to see what the keys before it did (the reducer is pure: the same actions
+ * give the same state).
+ */
 export function useWizardState(initial: () => WizardState) {
-  return useReducer(wizardReducer, undefined, initial)
+  const [state, dispatchToReact] = useReducer(wizardReducer, undefined, initial)
+  const latestState = useRef(state)
+  const dispatch = useCallback((action: WizardAction) => {
+    latestState.current = wizardReducer(latestState.current, action)
+    dispatchToReact(action)
+  }, [])
+  const latest = useCallback(() => latestState.current, [])
+  return [state, dispatch, latest] as const
 }
 
 /** The phase shown, or null on the sign-off screen. */

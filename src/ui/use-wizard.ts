@@ -5,12 +5,13 @@
  * resumed run at once, and a phase's checks that have no fresh result when the
  * operator enters it.
  */
-import { useInput } from 'ink'
+import { type Key, useInput } from 'ink'
 import { useCallback, useEffect } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { needsTrust } from '../checks/jobs.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
+import { keysOf } from './keys.ts'
 import {
   currentPhase,
   dueChecks,
@@ -49,7 +50,7 @@ export interface UseWizardOptions {
 export function useWizard(options: UseWizardOptions) {
   const { session, layout, onExit } = options
   const now = options.now ?? Date.now
-  const [state, dispatch] = useWizardState(() => ({
+  const [state, dispatch, latest] = useWizardState(() => ({
     ...initialWizardState(layout, session.state),
     notice: options.notice ?? null,
   }))
@@ -153,7 +154,7 @@ export function useWizard(options: UseWizardOptions) {
    * leaves an item the operator skipped or marked not applicable as it is.
    */
   const runAllDue = () => {
-    const due = dueChecks(state, now(), options.staleAfterMs)
+    const due = dueChecks(latest(), now(), options.staleAfterMs)
       .filter((item) => !session.runningChecks.has(item.id))
       .map((item) => item.id)
     if (due.length === 0) {
@@ -176,7 +177,7 @@ export function useWizard(options: UseWizardOptions) {
   }
 
   const rerunFailed = () => {
-    const phase = currentPhase(state)
+    const phase = currentPhase(latest())
     if (!phase) return
     const failed = phase.items.filter((item) => {
       const status = session.state.items[item.id]?.check?.status
@@ -194,25 +195,34 @@ export function useWizard(options: UseWizardOptions) {
 
   useInput(
     (input, key) => {
-      if (options.isHidden) {
-        if (input === 'q') onExit({ kind: 'quit' })
-      } else if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1 })
-      else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1 })
-      else if (key.pageUp) dispatch({ type: 'move', by: -options.pageSize })
-      else if (key.pageDown) dispatch({ type: 'move', by: options.pageSize })
-      else if (key.home || input === 'g') dispatch({ type: 'move-to', position: 'first' })
-      else if (key.end || input === 'G') dispatch({ type: 'move-to', position: 'last' })
-      else if (key.leftArrow || input === 'h') dispatch({ type: 'go-phase', by: -1 })
-      else if (key.rightArrow || input === 'l' || key.tab) dispatch({ type: 'go-phase', by: 1 })
-      else if (input === '?') dispatch({ type: 'open-prompt', prompt: { kind: 'help' } })
-      else if (input === 'q') onExit({ kind: 'quit' })
-      else if (state.screen === 'signoff') signoffKey(input, key.return)
-      else phaseKey(input, key.return)
+      for (const next of keysOf(input, key)) {
+        // Keys after one that opened a prompt are the prompt's (lost: it is not drawn yet).
+        if (latest().prompt !== null || !handleKey(next.input, next.key)) return
+      }
     },
     { isActive: state.prompt === null },
   )
 
-  function signoffKey(input: string, isReturn: boolean) {
+  /** Does what one key says; false once the wizard is quitting. */
+  function handleKey(input: string, key: Key): boolean {
+    const current = latest()
+    if (input === 'q') onExit({ kind: 'quit' })
+    else if (options.isHidden) return true
+    else if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1 })
+    else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1 })
+    else if (key.pageUp) dispatch({ type: 'move', by: -options.pageSize })
+    else if (key.pageDown) dispatch({ type: 'move', by: options.pageSize })
+    else if (key.home || input === 'g') dispatch({ type: 'move-to', position: 'first' })
+    else if (key.end || input === 'G') dispatch({ type: 'move-to', position: 'last' })
+    else if (key.leftArrow || input === 'h') dispatch({ type: 'go-phase', by: -1 })
+    else if (key.rightArrow || input === 'l' || key.tab) dispatch({ type: 'go-phase', by: 1 })
+    else if (input === '?') dispatch({ type: 'open-prompt', prompt: { kind: 'help' } })
+    else if (current.screen === 'signoff') signoffKey(current, input, key.return)
+    else phaseKey(current, input, key.return)
+    return input !== 'q'
+  }
+
+  function signoffKey(state: WizardState, input: string, isReturn: boolean) {
     const field = state.layout.signoff[state.signoffCursor]
     if (isReturn && field) {
       dispatch({ type: 'open-prompt', prompt: { kind: 'signoff', fieldId: field.id } })
@@ -223,7 +233,7 @@ export function useWizard(options: UseWizardOptions) {
     }
   }
 
-  function phaseKey(input: string, isReturn: boolean) {
+  function phaseKey(state: WizardState, input: string, isReturn: boolean) {
     const item = selectedItem(state)
     if (isReturn) dispatch({ type: 'toggle-expanded' })
     else if (input === 'R') rerunFailed()

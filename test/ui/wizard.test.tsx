@@ -16,6 +16,7 @@ import { startRun, wizardServices } from '../../src/run/start.ts'
 import type { StoreProblem } from '../../src/run/store.ts'
 import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
 
+const ARROW_DOWN = '\u001B[B'
 const ARROW_RIGHT = '\u001B[C'
 const ENTER = '\r'
 const ESCAPE = '\u001B'
@@ -548,6 +549,52 @@ describe('before the phases', () => {
     await ui.see(/Trust .* to run its 1 command on/)
     await ui.press('y')
     await ui.see(/✔ Smoke tests pass\s+pass/)
+    await ui.press('q')
+  })
+})
+
+describe('keys that arrive together', () => {
+  // Typed ahead over a slow link, they reach the wizard in one read.
+  const answerOf = (runs: string, id: string, itemId: string) =>
+    journal(runs, id).flatMap((e) =>
+      e.type === 'item-answered' && e.itemId === itemId ? [[e.state, e.note ?? '']] : [],
+    )
+
+  test('each letter is a key of its own', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/✔ HOME is set\s+pass/)
+    const id = runIdOn(ui.frame())
+    ui.screen.stdin.write('jjd')
+    await ui.see(/› ✔ Database backed up/)
+    assert.deepEqual(answerOf(space.runs, id, 'before/database-backed-up'), [['done', '']])
+    await ui.press('q')
+  })
+
+  test('a key after arrows acts on the item the arrows moved to', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/✔ HOME is set\s+pass/)
+    const id = runIdOn(ui.frame())
+    ui.screen.stdin.write(`${ARROW_DOWN}${ARROW_DOWN}d`)
+    await ui.see(/› ✔ Database backed up/)
+    assert.deepEqual(answerOf(space.runs, id, 'before/database-backed-up'), [['done', '']])
+    assert.deepEqual(answerOf(space.runs, id, 'before/change-request-approved'), [])
+    await ui.press('q')
+  })
+
+  test('text and enter together submit the text', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    await ui.press('s')
+    await ui.see(/Skip: Change request approved/)
+    ui.screen.stdin.write('covered by CAB-12\r')
+    await ui.see(/› » Change request approved/)
+    assert.deepEqual(answerOf(space.runs, id, 'before/change-request-approved'), [
+      ['skipped', 'covered by CAB-12'],
+    ])
     await ui.press('q')
   })
 })
