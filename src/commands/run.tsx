@@ -23,7 +23,7 @@ import { stateOf } from '../run/describe.ts'
 import { DEFAULT_STALE_AFTER_MS } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
 import { wizardServices } from '../run/start.ts'
-import { OPERATOR_VARIABLE } from '../run/store.ts'
+import { OPERATOR_VARIABLE, type StoreProblem } from '../run/store.ts'
 import type { AppOutcome } from '../ui/app.tsx'
 import { EXIT_CANCELLED } from './check.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
@@ -81,15 +81,15 @@ export async function runCommand(
   const services = wizardServices({
     cwd: process.cwd(),
     staleAfterMs,
-    onProblems: reportProblems,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   })
 
   // Set from the screens' callbacks; read once they are closed.
-  const ended: { outcome: AppOutcome | null; session: RunSession | null } = {
-    outcome: null,
-    session: null,
-  }
+  const ended: {
+    outcome: AppOutcome | null
+    session: RunSession | null
+    problems: StoreProblem[]
+  } = { outcome: null, session: null, problems: [] }
   const now = new Date()
   const instance = render(
     React.createElement(App, {
@@ -110,6 +110,10 @@ export async function runCommand(
       },
       onOpen: (session: RunSession) => {
         ended.session = session
+      },
+      // Written under the full-screen wizard they would be cut off, then lost with its screen.
+      onStoreProblems: (problems: readonly StoreProblem[]) => {
+        ended.problems.push(...problems)
       },
     }),
     {
@@ -139,6 +143,7 @@ export async function runCommand(
     for (const signal of signals) process.off(signal, onSignal)
     await ended.session?.close()
   }
+  reportProblems(ended.problems)
   // No outcome: the screen was closed by a signal, not by the operator.
   const code = report(ended.outcome ?? { kind: 'interrupted', session: ended.session }, mode)
   // Ink's signal-exit re-sends the signal once our handler is gone; leave first, with our code.

@@ -13,7 +13,7 @@ import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/jobs.ts'
 import { UserError } from '../errors.ts'
 import { trustState } from '../trust.ts'
-import type { ChecklistChanges } from './model.ts'
+import type { ChecklistChanges, ItemSnapshot } from './model.ts'
 import { diffChecklist, snapshotOf, staleChecks } from './resume.ts'
 import { RunSession } from './session.ts'
 import {
@@ -22,15 +22,15 @@ import {
   listRuns,
   OPERATOR_VARIABLE,
   openRun,
-  type RunSummary,
-  type StoreProblem,
+  type RunListing,
 } from './store.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
 /** What the wizard's screens need from the disk and the machine, in one place. */
 export interface WizardServices {
-  unfinishedRuns(filter: { checklistPath?: string; environment?: string }): readonly RunSummary[]
+  /** With the run files that had to be set aside on the way (see listRuns). */
+  unfinishedRuns(filter: { checklistPath?: string; environment?: string }): RunListing
   discoverChecklists(): Promise<readonly FoundChecklist[]>
   loadChecklist(path: string): Promise<Checklist>
   guessOperator(): Promise<string>
@@ -43,19 +43,13 @@ export interface ServiceOptions extends OpenOptions {
   /** Where to look for project checklists, and where a bundled checklist's checks run. */
   readonly cwd: string
   readonly staleAfterMs: number
-  /** Told about run files that had to be set aside. */
-  readonly onProblems?: (problems: readonly StoreProblem[]) => void
 }
 
 export function wizardServices(options: ServiceOptions): WizardServices {
-  const { staleAfterMs, onProblems, ...open } = options
+  const { staleAfterMs, ...open } = options
   const { cwd } = options
   return {
-    unfinishedRuns: (filter) => {
-      const { runs, problems } = unfinishedRuns(filter, open.env)
-      onProblems?.(problems)
-      return runs
-    },
+    unfinishedRuns: (filter) => unfinishedRuns(filter, open.env),
     discoverChecklists: () => discoverChecklists(cwd),
     loadChecklist: async (path) => {
       const { checklist, hasErrors } = await loadChecklist(path)
@@ -87,6 +81,8 @@ export interface OpenOptions {
 export interface ResumedRun {
   readonly session: RunSession
   readonly changes: ChecklistChanges
+  /** The items as the run last saw them: the old text of what was removed or reworded. */
+  readonly before: readonly ItemSnapshot[]
   /** Items whose check results are older than the threshold: to run again. */
   readonly stale: readonly string[]
 }
@@ -117,8 +113,9 @@ export function resumeRun(
   const handle = openRun(id, options.env ? { env: options.env } : {})
   try {
     const now = options.now?.() ?? new Date()
+    const before = handle.state.snapshot
     const after = snapshotOf(checklist)
-    const changes = diffChecklist(handle.state.snapshot, after)
+    const changes = diffChecklist(before, after)
     handle.append({
       type: 'resumed',
       at: now.toISOString(),
@@ -133,7 +130,7 @@ export function resumeRun(
         .map((item) => item.id),
     )
     const stale = staleChecks(handle.state, now, staleAfterMs).filter((id) => automated.has(id))
-    return { session: sessionFor(handle, checklist, operator, options), changes, stale }
+    return { session: sessionFor(handle, checklist, operator, options), changes, before, stale }
   } catch (error) {
     handle.close()
     throw error
@@ -144,7 +141,7 @@ export function resumeRun(
 export function unfinishedRuns(
   filter: { readonly checklistPath?: string; readonly environment?: string },
   env?: Env,
-): { readonly runs: readonly RunSummary[]; readonly problems: readonly StoreProblem[] } {
+): RunListing {
   const { runs, problems } = listRuns(env ? { env } : {})
   const path = filter.checklistPath ? resolve(filter.checklistPath) : undefined
   return {

@@ -8,19 +8,20 @@
  * give it a temporary home and real backends.
  */
 import { Box, Text, useApp, useInput } from 'ink'
-import { useEffect, useState } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 import type { FoundChecklist } from '../checklist/discover.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { needsTrust } from '../checks/jobs.ts'
 import { isProduction } from '../commands/load-for-run.ts'
 import { UserError } from '../errors.ts'
 import { formatAge, runProgress } from '../run/describe.ts'
-import type { ChecklistChanges } from '../run/model.ts'
+import type { ChecklistChanges, ItemSnapshot } from '../run/model.ts'
 import { hasChanges } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
 import type { WizardServices } from '../run/start.ts'
-import type { RunSummary } from '../run/store.ts'
+import type { RunSummary, StoreProblem } from '../run/store.ts'
 import { commandLine } from '../trust.ts'
+import { keysOf } from './keys.ts'
 import { type Layout, layoutOf } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, TextPrompt } from './prompts.tsx'
 import { environmentColor } from './theme.ts'
@@ -68,13 +69,21 @@ type Step =
       readonly onConfirmed: () => void
     }
   | { readonly name: 'trust'; readonly opened: Opened }
-  | { readonly name: 'changes'; readonly opened: Opened; readonly changes: ChecklistChanges }
+  | { readonly name: 'changes'; readonly opened: Opened; readonly changes: Changes }
   | { readonly name: 'wizard'; readonly opened: Opened }
 
 interface Opened {
   readonly session: RunSession
   readonly layout: Layout
   readonly initialChecks: readonly string[]
+  /** What changed in the checklist since a resumed run last saw it; null for a new run. */
+  readonly changes: Changes | null
+}
+
+/** A resumed run's changes, with the items as the run last saw them (their old text). */
+interface Changes {
+  readonly changes: ChecklistChanges
+  readonly before: readonly ItemSnapshot[]
 }
 
 export function App({
@@ -82,17 +91,24 @@ export function App({
   options,
   onDone,
   onOpen,
+  onStoreProblems,
 }: {
   readonly services: WizardServices
   readonly options: AppOptions
   readonly onDone: (outcome: AppOutcome) => void
   /** Told of the run as soon as it is open, so a signal from outside can still close it. */
   readonly onOpen?: (session: RunSession) => void
+  /**
+   * Told of run files that had to be set aside while looking for saved runs, to print in full
+   * once the wizard is closed (under a full-screen wizard, stderr is cut off and then lost).
+   */
+  readonly onStoreProblems?: (problems: readonly StoreProblem[]) => void
 }) {
   const { exit } = useApp()
   const [step, setStep] = useState<Step>({ name: 'loading', what: 'looking for saved runs' })
   const [problem, setProblem] = useState<string | null>(null)
   const [session, setSession] = useState<RunSession | null>(null)
+  const [storeProblems, setStoreProblems] = useState<readonly StoreProblem[]>([])
 
   const done = (outcome: AppOutcome) => {
     onDone(outcome)
@@ -105,12 +121,19 @@ export function App({
     if (key.ctrl && input === 'c') done({ kind: 'interrupted', session })
   })
 
-  const open = (opened: Opened, changes: ChecklistChanges | null) => {
+  const open = (opened: Opened) => {
     setSession(opened.session)
     onOpen?.(opened.session)
     const { session: s } = opened
     if (services.needsTrustPrompt(s.checklist, s.environment)) setStep({ name: 'trust', opened })
-    else if (changes && hasChanges(changes)) setStep({ name: 'changes', opened, changes })
+    else showChangesThenWizard(opened)
+  }
+
+  // After the trust prompt too: trust goes with the file's sha256, so an edited checklist with
+  // commands always asks again, and what the edit changed must still be shown.
+  const showChangesThenWizard = (opened: Opened) => {
+    const { changes } = opened
+    if (changes && hasChanges(changes.changes)) setStep({ name: 'changes', opened, changes })
     else setStep({ name: 'wizard', opened })
   }
 
@@ -135,14 +158,12 @@ export function App({
       confirmThen(checklist, run.header.environment, () => {
         try {
           const resumed = services.resumeRun(run.id, checklist, operator)
-          open(
-            {
-              session: resumed.session,
-              layout: layoutOf(checklist, run.header.environment),
-              initialChecks: resumed.stale,
-            },
-            resumed.changes,
-          )
+          open({
+            session: resumed.session,
+            layout: layoutOf(checklist, run.header.environment),
+            initialChecks: resumed.stale,
+            changes: { changes: resumed.changes, before: resumed.before },
+          })
         } catch (error) {
           fail(error)
         }
@@ -189,22 +210,36 @@ export function App({
   const begin = (checklist: Checklist, environment: string, operator: string) => {
     try {
       const started = services.startRun(checklist, environment, operator)
-      open({ session: started, layout: layoutOf(checklist, environment), initialChecks: [] }, null)
+      open({
+        session: started,
+        layout: layoutOf(checklist, environment),
+        initialChecks: [],
+        changes: null,
+      })
     } catch (error) {
       fail(error)
     }
+  }
+
+  const unfinishedRuns = (filter: Parameters<WizardServices['unfinishedRuns']>[0]) => {
+    const { runs, problems } = services.unfinishedRuns(filter)
+    if (problems.length > 0) {
+      setStoreProblems((earlier) => [...earlier, ...problems])
+      onStoreProblems?.(problems)
+    }
+    return runs
   }
 
   // The first step: a run named on the command line, saved runs to resume, or a checklist to pick.
   // biome-ignore lint/correctness/useExhaustiveDependencies: once, at start
   useEffect(() => {
     ;(async () => {
-      const runs = services.unfinishedRuns({
+      const runs = unfinishedRuns({
         ...(options.checklistPath ? { checklistPath: options.checklistPath } : {}),
         ...(options.environment ? { environment: options.environment } : {}),
       })
       if (options.resume) {
-        const run = services.unfinishedRuns({}).find((r) => r.id === options.resume)
+        const run = unfinishedRuns({}).find((r) => r.id === options.resume)
         if (!run) {
           throw new UserError(`no unfinished run '${options.resume}'`, {
             hint: 'deploy-wizard runs lists the runs saved on this machine (--all for finished ones)',
@@ -218,11 +253,25 @@ export function App({
     })().catch(fail)
   }, [])
 
+  // Run files set aside: a line above every screen but the wizard's, which has it in its footer.
+  const problemLine = storeProblems.length > 0 ? describeProblems(storeProblems) : null
+  const withProblems = (screen: ReactNode) =>
+    problemLine ? (
+      <Box flexDirection="column">
+        <Text color="yellow" wrap="truncate-end">
+          {problemLine}
+        </Text>
+        {screen}
+      </Box>
+    ) : (
+      screen
+    )
+
   switch (step.name) {
     case 'loading':
-      return <Text dimColor>{`${step.what}…`}</Text>
+      return withProblems(<Text dimColor>{`${step.what}…`}</Text>)
     case 'resume':
-      return (
+      return withProblems(
         <ChoicePrompt
           title="Unfinished runs on this machine — resume one, or start a new run:"
           limit={10}
@@ -235,11 +284,11 @@ export function App({
             else if (options.checklistPath) void chooseChecklist(options.checklistPath)
             else pickChecklist().catch(fail)
           }}
-        />
+        />,
       )
     case 'checklist':
-      if (step.found === null) return <Text dimColor>looking for checklists…</Text>
-      return (
+      if (step.found === null) return withProblems(<Text dimColor>looking for checklists…</Text>)
+      return withProblems(
         <ChoicePrompt
           title="Which checklist?"
           limit={12}
@@ -254,33 +303,36 @@ export function App({
             if (path) void chooseChecklist(path)
             else setStep({ name: 'checklist-path' })
           }}
-        />
+        />,
       )
     case 'checklist-path':
-      return (
+      return withProblems(
         <TextPrompt
           title="Open a checklist"
           label="Path:"
           requiredMessage="Type the path of a markdown checklist."
           onSubmit={(path) => void chooseChecklist(path.trim())}
           onCancel={() => done({ kind: 'quit', session: null })}
-        />
+        />,
       )
     case 'environment':
-      return (
+      return withProblems(
         <ChoicePrompt
           title={`${step.checklist.title} — which environment?`}
-          choices={step.checklist.environments.map((env) => ({
-            label: isProduction(env)
-              ? `${env}  (production: you will type its name to confirm)`
-              : env,
-            value: env,
-          }))}
+          choices={step.checklist.environments.map((env) =>
+            isProduction(env)
+              ? {
+                  label: `${env}  (production: you will type its name to confirm)`,
+                  value: env,
+                  color: environmentColor(env),
+                }
+              : { label: env, value: env },
+          )}
           onChoose={(env) => void chooseEnvironment(step.checklist, env)}
-        />
+        />,
       )
     case 'operator':
-      return (
+      return withProblems(
         <TextPrompt
           title={`${step.checklist.title} — ${step.environment}`}
           label="Your name, as the sheet should show it:"
@@ -292,10 +344,10 @@ export function App({
             )
           }
           onCancel={() => done({ kind: 'quit', session: null })}
-        />
+        />,
       )
     case 'confirm':
-      return (
+      return withProblems(
         <Box flexDirection="column">
           <Text bold color={environmentColor(step.environment)}>
             {`⚠  ${step.environment.toUpperCase()}: checks will run against production.`}
@@ -313,12 +365,12 @@ export function App({
             }}
             onCancel={() => done({ kind: 'quit', session })}
           />
-        </Box>
+        </Box>,
       )
     case 'trust': {
       const { session: s } = step.opened
       const commands = [...step.opened.layout.items.values()].filter(needsTrust)
-      return (
+      return withProblems(
         <ConfirmPrompt
           title={`${s.checklist.path} runs shell commands. Trust it on this machine?`}
           lines={[
@@ -329,18 +381,19 @@ export function App({
           no="not now (they stay manual; r on one asks again)"
           onAnswer={(isYes) => {
             if (isYes) s.trust()
-            setStep({ name: 'wizard', opened: step.opened })
+            showChangesThenWizard(step.opened)
           }}
-        />
+        />,
       )
     }
     case 'changes':
-      return (
+      return withProblems(
         <ChangesScreen
-          changes={step.changes}
+          changes={step.changes.changes}
+          before={step.changes.before}
           layout={step.opened.layout}
           onContinue={() => setStep({ name: 'wizard', opened: step.opened })}
-        />
+        />,
       )
     case 'wizard':
       return (
@@ -351,6 +404,7 @@ export function App({
           initialChecks={step.opened.initialChecks}
           sheetPath={options.sheetPathFor(step.opened.session.id)}
           today={options.today}
+          {...(problemLine ? { notice: { tone: 'warn', text: problemLine } as const } : {})}
           onExit={(exitWith: WizardExit) =>
             done(
               exitWith.kind === 'finished'
@@ -363,19 +417,29 @@ export function App({
   }
 }
 
+/** One line for run files set aside; the paths are printed when the wizard closes. */
+function describeProblems(problems: readonly StoreProblem[]): string {
+  const files = problems.length === 1 ? '1 run file' : `${problems.length} run files`
+  return `⚠ ${files} could not be used; the details are printed when you leave`
+}
+
 function ChangesScreen({
   changes,
+  before,
   layout,
   onContinue,
 }: {
   readonly changes: ChecklistChanges
+  readonly before: readonly ItemSnapshot[]
   readonly layout: Layout
   readonly onContinue: () => void
 }) {
-  useInput((_, key) => {
-    if (key.return) onContinue()
+  useInput((input, key) => {
+    if (keysOf(input, key).some((next) => next.key.return)) onContinue()
   })
   const text = (id: string) => layout.items.get(id)?.plain ?? id
+  // Removed and reworded items are no longer in the checklist: their text as the run last saw it.
+  const oldText = (id: string) => before.find((item) => item.id === id)?.text ?? id
   return (
     <Box flexDirection="column">
       <Text bold>The checklist changed since this run last saw it.</Text>
@@ -387,14 +451,14 @@ function ChangesScreen({
           key={`~${to}`}
           color="yellow"
           wrap="truncate-end"
-        >{`  ~ reworded  ${text(to)}  (was ${from}; its answer follows it)`}</Text>
+        >{`  ~ reworded  ${text(to)}  (was “${oldText(from)}”; its answer follows it)`}</Text>
       ))}
       {changes.removed.map((id) => (
         <Text
           key={`-${id}`}
           color="red"
           wrap="truncate-end"
-        >{`  - removed   ${id}  (its answer stays in the run's journal and on the sheet)`}</Text>
+        >{`  - removed   ${oldText(id)}  (its answer stays in the run's journal and on the sheet)`}</Text>
       ))}
       <Text dimColor>enter: continue</Text>
     </Box>

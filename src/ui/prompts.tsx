@@ -6,7 +6,8 @@
 import { Box, Text, useInput } from 'ink'
 import SelectInput from 'ink-select-input'
 import TextInput from 'ink-text-input'
-import { useState } from 'react'
+import { createContext, useContext, useState } from 'react'
+import { keysOf } from './keys.ts'
 import type { Color } from './theme.ts'
 
 export interface TextPromptProps {
@@ -34,6 +35,11 @@ export function TextPrompt({
   useInput((_, key) => {
     if (key.escape) onCancel()
   })
+  const submit = (submitted: string) => {
+    setValue(submitted)
+    if (requiredMessage && submitted.trim() === '') setProblem(requiredMessage)
+    else onSubmit(submitted)
+  }
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
       <Text bold>{title}</Text>
@@ -42,13 +48,12 @@ export function TextPrompt({
         <TextInput
           value={value}
           onChange={(next) => {
-            setValue(next)
             setProblem(null)
+            // Text and Enter read together reach TextInput as one piece of text: submit it.
+            if (/[\r\n]/.test(next)) submit(next.replace(/[\r\n]+/g, ' ').trim())
+            else setValue(next)
           }}
-          onSubmit={(submitted) => {
-            if (requiredMessage && submitted.trim() === '') setProblem(requiredMessage)
-            else onSubmit(submitted)
-          }}
+          onSubmit={submit}
           {...(mask ? { mask } : {})}
         />
       </Box>
@@ -74,8 +79,11 @@ export function ConfirmPrompt({
   readonly onAnswer: (isYes: boolean) => void
 }) {
   useInput((input, key) => {
-    if (input === 'y' || input === 'Y') onAnswer(true)
-    else if (input === 'n' || input === 'N' || key.escape) onAnswer(false)
+    // The first y or n of keys that arrived together answers; the rest are not this prompt's.
+    for (const next of keysOf(input, key)) {
+      if (next.input === 'y' || next.input === 'Y') return onAnswer(true)
+      if (next.input === 'n' || next.input === 'N' || next.key.escape) return onAnswer(false)
+    }
   })
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color} paddingX={1}>
@@ -96,7 +104,12 @@ export function ConfirmPrompt({
 export interface Choice<T> {
   readonly label: string
   readonly value: T
+  /** Drawn in this colour, selected or not (production in red). */
+  readonly color?: Color
 }
+
+/** The choices' colours by label: ink-select-input gives an item component only its label. */
+const ChoiceColors = createContext<ReadonlyMap<string, Color>>(new Map())
 
 export function ChoicePrompt<T>({
   title,
@@ -119,17 +132,42 @@ export function ChoicePrompt<T>({
     label: choice.label,
     value: index,
   }))
+  const colors = new Map(
+    choices.flatMap((choice) => (choice.color ? [[choice.label, choice.color] as const] : [])),
+  )
   return (
     <Box flexDirection="column">
       <Text bold>{title}</Text>
-      <SelectInput
-        items={items}
-        {...(limit ? { limit } : {})}
-        onSelect={(item) => {
-          const choice = choices[item.value]
-          if (choice) onChoose(choice.value)
-        }}
-      />
+      <ChoiceColors.Provider value={colors}>
+        <SelectInput
+          items={items}
+          itemComponent={ChoiceItem}
+          {...(limit ? { limit } : {})}
+          onSelect={(item) => {
+            const choice = choices[item.value]
+            if (choice) onChoose(choice.value)
+          }}
+        />
+      </ChoiceColors.Provider>
+    </Box>
+  )
+}
+
+/** A choice on one line, cut to the terminal's width: wrapped, its second line lost the indent. */
+function ChoiceItem({
+  isSelected = false,
+  label,
+}: {
+  readonly isSelected?: boolean
+  readonly label: string
+}) {
+  const color = useContext(ChoiceColors).get(label) ?? (isSelected ? 'blue' : undefined)
+  // Takes the room left of the line, so the pointer before it is never squeezed.
+  return (
+    <Box flexGrow={1} flexBasis={0}>
+      <Text color={color} wrap="truncate-end">
+        {label}
+      </Text>
     </Box>
   )
 }
@@ -147,6 +185,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['n', 'add a note'],
   ['r', 'run / re-run the selected check (asks to trust commands first)'],
   ['R', "re-run this phase's failed checks"],
+  ['A', 'run the due checks of every phase: not run yet, stale or failed'],
   ['?', 'this help'],
   ['q  Ctrl-C', 'quit: progress is already saved; resume later'],
 ]

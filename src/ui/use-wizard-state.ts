@@ -5,8 +5,9 @@
  * rendering; the session (session.ts) dispatches journal entries only after
  * they are on disk, so what the screen shows has always been saved.
  */
-import { useReducer } from 'react'
-import { type RunState, reduceRun } from '../run/model.ts'
+import { useCallback, useReducer, useRef } from 'react'
+import type { Item } from '../checklist/model.ts'
+import { type RunState, reduceRun, type StoredCheckResult } from '../run/model.ts'
 import type { SessionEvent } from '../run/session.ts'
 import { type Layout, stateOf } from './layout.ts'
 
@@ -21,7 +22,12 @@ export interface LiveCheck {
 export type Prompt =
   | { readonly kind: 'skip' | 'fail' | 'note'; readonly itemId: string }
   | { readonly kind: 'signoff'; readonly fieldId: string }
-  | { readonly kind: 'trust'; readonly andRun: readonly string[] }
+  | {
+      readonly kind: 'trust'
+      readonly andRun: readonly string[]
+      /** The results replace a skip or a not-applicable (the operator asked for this one check). */
+      readonly isExplicit: boolean
+    }
   | { readonly kind: 'finish'; readonly pending: number }
   | { readonly kind: 'help' }
 
@@ -134,8 +140,21 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
   }
 }
 
+/**
+ * The state, a dispatch, and `latest()`: the state once React has rendered everything dispatched
+ * so far. Keys that arrive together are handled before React renders between them, so each must
+ * look at `latest()` to see what the keys before it did (the reducer is pure: the same actions
+ * give the same state).
+ */
 export function useWizardState(initial: () => WizardState) {
-  return useReducer(wizardReducer, undefined, initial)
+  const [state, dispatchToReact] = useReducer(wizardReducer, undefined, initial)
+  const latestState = useRef(state)
+  const dispatch = useCallback((action: WizardAction) => {
+    latestState.current = wizardReducer(latestState.current, action)
+    dispatchToReact(action)
+  }, [])
+  const latest = useCallback(() => latestState.current, [])
+  return [state, dispatch, latest] as const
 }
 
 /** The phase shown, or null on the sign-off screen. */
@@ -186,6 +205,28 @@ function without<T>(record: Readonly<Record<string, T>>, key: string): Readonly<
   if (!(key in record)) return record
   const { [key]: _, ...rest } = record
   return rest
+}
+
+/** A result older than `staleAfterMs`, or without a time that can be read, is run again. */
+export function isStale(check: StoredCheckResult, now: number, staleAfterMs: number): boolean {
+  const at = Date.parse(check.at)
+  return Number.isNaN(at) || now - at > staleAfterMs
+}
+
+/**
+ * The checks of every phase that are due a run: never run (or not run, as commands without
+ * trust), stale, or whose last result was not a pass. Those running now are not.
+ */
+export function dueChecks(
+  state: Pick<WizardState, 'layout' | 'run' | 'running'>,
+  now: number,
+  staleAfterMs: number,
+): Item[] {
+  return [...state.layout.items.values()].filter((item) => {
+    if (!item.check || item.id in state.running) return false
+    const check = state.run.items[item.id]?.check
+    return check?.status !== 'pass' || isStale(check, now, staleAfterMs)
+  })
 }
 
 /** How many items that apply are still unanswered. */

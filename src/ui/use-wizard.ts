@@ -5,15 +5,19 @@
  * resumed run at once, and a phase's checks that have no fresh result when the
  * operator enters it.
  */
-import { useInput } from 'ink'
+import { type Key, useInput } from 'ink'
 import { useCallback, useEffect } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { needsTrust } from '../checks/jobs.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
+import { keysOf } from './keys.ts'
 import {
   currentPhase,
+  dueChecks,
   initialWizardState,
+  isStale,
+  type Notice,
   type Prompt,
   pendingCount,
   selectedItem,
@@ -35,14 +39,21 @@ export interface UseWizardOptions {
   readonly sheetPath: string
   /** Rows the list shows at once: PgUp/PgDn move by this much. */
   readonly pageSize: number
+  /** The screen is not drawn (the terminal is too small): keys do nothing, but q still quits. */
+  readonly isHidden?: boolean
   readonly onExit: (exit: WizardExit) => void
   readonly now?: () => number
+  /** Shown when the wizard opens, until moving on clears it. */
+  readonly notice?: Notice
 }
 
 export function useWizard(options: UseWizardOptions) {
   const { session, layout, onExit } = options
   const now = options.now ?? Date.now
-  const [state, dispatch] = useWizardState(() => initialWizardState(layout, session.state))
+  const [state, dispatch, latest] = useWizardState(() => ({
+    ...initialWizardState(layout, session.state),
+    notice: options.notice ?? null,
+  }))
 
   useEffect(() => session.subscribe(dispatch), [session, dispatch])
 
@@ -81,16 +92,22 @@ export function useWizard(options: UseWizardOptions) {
       if (!item.check || session.runningChecks.has(item.id)) return false
       if (needsTrust(item) && !session.isTrusted) return false
       const check = session.state.items[item.id]?.check
-      if (!check) return true
-      const at = Date.parse(check.at)
-      return Number.isNaN(at) || now() - at > options.staleAfterMs
+      return !check || isStale(check, now(), options.staleAfterMs)
     },
     [session, now, options.staleAfterMs],
   )
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the wizard opens
   useEffect(() => {
-    run(options.initialChecks, false)
+    // As on entering a phase: commands the operator just declined to trust are not run, which
+    // would replace their earlier results with "not run".
+    run(
+      options.initialChecks.filter((id) => {
+        const item = layout.items.get(id)
+        return item !== undefined && isDue(item)
+      }),
+      false,
+    )
   }, [])
 
   const phaseId = currentPhase(state)?.id
@@ -123,14 +140,44 @@ export function useWizard(options: UseWizardOptions) {
       return
     }
     if (session.needsTrustFor([item.id])) {
-      dispatch({ type: 'open-prompt', prompt: { kind: 'trust', andRun: [item.id] } })
+      dispatch({
+        type: 'open-prompt',
+        prompt: { kind: 'trust', andRun: [item.id], isExplicit: true },
+      })
       return
     }
     run([item.id], true)
   }
 
+  /**
+   * `A`: every due check of every phase. Like entering the phases, not like `r`: a result
+   * leaves an item the operator skipped or marked not applicable as it is.
+   */
+  const runAllDue = () => {
+    const due = dueChecks(latest(), now(), options.staleAfterMs)
+      .filter((item) => !session.runningChecks.has(item.id))
+      .map((item) => item.id)
+    if (due.length === 0) {
+      dispatch({
+        type: 'notify',
+        notice: { tone: 'info', text: 'no checks are due: each one passed lately' },
+      })
+    } else if (session.needsTrustFor(due)) {
+      dispatch({ type: 'open-prompt', prompt: { kind: 'trust', andRun: due, isExplicit: false } })
+    } else {
+      run(due, false)
+      dispatch({
+        type: 'notify',
+        notice: {
+          tone: 'info',
+          text: `running ${due.length} due check${due.length === 1 ? '' : 's'} of all phases`,
+        },
+      })
+    }
+  }
+
   const rerunFailed = () => {
-    const phase = currentPhase(state)
+    const phase = currentPhase(latest())
     if (!phase) return
     const failed = phase.items.filter((item) => {
       const status = session.state.items[item.id]?.check?.status
@@ -148,23 +195,34 @@ export function useWizard(options: UseWizardOptions) {
 
   useInput(
     (input, key) => {
-      if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1 })
-      else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1 })
-      else if (key.pageUp) dispatch({ type: 'move', by: -options.pageSize })
-      else if (key.pageDown) dispatch({ type: 'move', by: options.pageSize })
-      else if (key.home || input === 'g') dispatch({ type: 'move-to', position: 'first' })
-      else if (key.end || input === 'G') dispatch({ type: 'move-to', position: 'last' })
-      else if (key.leftArrow || input === 'h') dispatch({ type: 'go-phase', by: -1 })
-      else if (key.rightArrow || input === 'l' || key.tab) dispatch({ type: 'go-phase', by: 1 })
-      else if (input === '?') dispatch({ type: 'open-prompt', prompt: { kind: 'help' } })
-      else if (input === 'q') onExit({ kind: 'quit' })
-      else if (state.screen === 'signoff') signoffKey(input, key.return)
-      else phaseKey(input, key.return)
+      for (const next of keysOf(input, key)) {
+        // Keys after one that opened a prompt are the prompt's (lost: it is not drawn yet).
+        if (latest().prompt !== null || !handleKey(next.input, next.key)) return
+      }
     },
     { isActive: state.prompt === null },
   )
 
-  function signoffKey(input: string, isReturn: boolean) {
+  /** Does what one key says; false once the wizard is quitting. */
+  function handleKey(input: string, key: Key): boolean {
+    const current = latest()
+    if (input === 'q') onExit({ kind: 'quit' })
+    else if (options.isHidden) return true
+    else if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1 })
+    else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1 })
+    else if (key.pageUp) dispatch({ type: 'move', by: -options.pageSize })
+    else if (key.pageDown) dispatch({ type: 'move', by: options.pageSize })
+    else if (key.home || input === 'g') dispatch({ type: 'move-to', position: 'first' })
+    else if (key.end || input === 'G') dispatch({ type: 'move-to', position: 'last' })
+    else if (key.leftArrow || input === 'h') dispatch({ type: 'go-phase', by: -1 })
+    else if (key.rightArrow || input === 'l' || key.tab) dispatch({ type: 'go-phase', by: 1 })
+    else if (input === '?') dispatch({ type: 'open-prompt', prompt: { kind: 'help' } })
+    else if (current.screen === 'signoff') signoffKey(current, input, key.return)
+    else phaseKey(current, input, key.return)
+    return input !== 'q'
+  }
+
+  function signoffKey(state: WizardState, input: string, isReturn: boolean) {
     const field = state.layout.signoff[state.signoffCursor]
     if (isReturn && field) {
       dispatch({ type: 'open-prompt', prompt: { kind: 'signoff', fieldId: field.id } })
@@ -175,10 +233,11 @@ export function useWizard(options: UseWizardOptions) {
     }
   }
 
-  function phaseKey(input: string, isReturn: boolean) {
+  function phaseKey(state: WizardState, input: string, isReturn: boolean) {
     const item = selectedItem(state)
     if (isReturn) dispatch({ type: 'toggle-expanded' })
     else if (input === 'R') rerunFailed()
+    else if (input === 'A') runAllDue()
     if (!item) return
     const open = (kind: 'skip' | 'fail' | 'note') =>
       dispatch({ type: 'open-prompt', prompt: { kind, itemId: item.id } })
@@ -209,12 +268,18 @@ export function useWizard(options: UseWizardOptions) {
         dispatch({ type: 'move', by: 1 })
         return
       case 'trust':
-        if (value === true && save(() => session.trust())) run(prompt.andRun, true)
-        else
+        if (value === true && save(() => session.trust())) run(prompt.andRun, prompt.isExplicit)
+        else {
+          // The checks that are not commands run all the same.
+          run(
+            prompt.andRun.filter((id) => !session.needsTrustFor([id])),
+            prompt.isExplicit,
+          )
           dispatch({
             type: 'notify',
             notice: { tone: 'info', text: 'not trusted: its commands stay manual' },
           })
+        }
         return
       case 'finish':
         if (value === true) finish()

@@ -2,7 +2,8 @@
  * The wizard once a run is open: a header (checklist, environment, operator,
  * run id, progress), the phase's list in a window that follows the cursor, the
  * selected item's details or an open prompt, and a footer of keys. The screen
- * is exactly as tall as the terminal and never grows past it.
+ * is exactly as tall as the terminal and never grows past it; in a terminal
+ * smaller than MIN_COLUMNS×MIN_ROWS, one line says so instead.
  */
 import { Box, Text, useWindowSize } from 'ink'
 import { needsTrust } from '../checks/jobs.ts'
@@ -11,12 +12,13 @@ import type { RunSession } from '../run/session.ts'
 import { commandLine } from '../trust.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { DetailPane, detailLines } from './detail-pane.tsx'
+import { Footer, footerHeight } from './footer.tsx'
 import { GroupRow, ItemRow } from './item-row.tsx'
 import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt } from './prompts.tsx'
 import { bar, environmentColor } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
-import { cursorOf, pendingCount, type WizardState } from './use-wizard-state.ts'
+import { cursorOf, type Notice, pendingCount, type WizardState } from './use-wizard-state.ts'
 
 export interface WizardProps {
   readonly session: RunSession
@@ -27,44 +29,60 @@ export interface WizardProps {
   readonly onExit: (exit: WizardExit) => void
   /** Today's date for sign-off date fields, YYYY-MM-DD. */
   readonly today: string
+  /** Shown in the footer when the wizard opens (moving on clears it): something to know. */
+  readonly notice?: Notice
 }
 
-/** Lines the header, separators and footer take. */
-const CHROME_LINES = 6
+/** Lines the header and the separators take; the footer's depend on the width. */
+const CHROME_LINES = 4
+
+/** The smallest terminal the wizard is drawn in: a list of three rows under the header. */
+export const MIN_COLUMNS = 40
+export const MIN_ROWS = 14
 
 export function Wizard(props: WizardProps) {
   const { columns, rows } = useWindowSize()
-  const height = Math.max(rows, 12)
-  const width = Math.max(columns, 40)
+  // Smaller, the screen would be taller than the terminal, which scrolls and garbles it for good.
+  const isTooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS
+  const height = Math.max(rows, MIN_ROWS)
+  const width = Math.max(columns, MIN_COLUMNS)
   const paneHeight = Math.max(4, Math.min(12, Math.floor(height * 0.35)))
+  const chrome = CHROME_LINES + footerHeight(width)
   const { state, answerPrompt, closePrompt } = useWizard({
     ...props,
-    pageSize: height - CHROME_LINES - paneHeight,
+    pageSize: height - chrome - paneHeight,
+    isHidden: isTooSmall,
   })
+  if (isTooSmall) {
+    return <Text wrap="truncate-end">{`terminal too small (need ${MIN_COLUMNS}×${MIN_ROWS})`}</Text>
+  }
   // Expanded, the detail pane leaves the list three lines.
-  const detailHeight = state.isExpanded ? height - CHROME_LINES - 3 : paneHeight
-  const listHeight = height - CHROME_LINES - detailHeight
+  const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
+  const listHeight = height - chrome - detailHeight
   return (
     <AnimationTick isActive={Object.keys(state.running).length > 0}>
       <Box flexDirection="column" width={width} height={height} overflow="hidden">
         <Header state={state} session={props.session} width={width} />
         {state.prompt?.kind === 'help' ? (
-          <Box height={listHeight + 1 + detailHeight} overflow="hidden">
+          // Every key is listed: the footer's lines are the help's too.
+          <Box height={listHeight + 1 + detailHeight + footerHeight(width)} overflow="hidden">
             <HelpPanel onClose={closePrompt} />
           </Box>
         ) : (
-          <Body
-            state={state}
-            session={props.session}
-            width={width}
-            listHeight={listHeight}
-            detailHeight={detailHeight}
-            answer={answerPrompt}
-            cancel={closePrompt}
-            today={props.today}
-          />
+          <>
+            <Body
+              state={state}
+              session={props.session}
+              width={width}
+              listHeight={listHeight}
+              detailHeight={detailHeight}
+              answer={answerPrompt}
+              cancel={closePrompt}
+              today={props.today}
+            />
+            <Footer screen={state.screen} notice={state.notice} width={width} />
+          </>
         )}
-        <Footer state={state} />
       </Box>
     </AnimationTick>
   )
@@ -418,27 +436,6 @@ function PromptView({
         />
       )
   }
-}
-
-function Footer({ state }: { readonly state: WizardState }) {
-  const keys =
-    state.screen === 'signoff'
-      ? '↑↓ move · enter fill · f finish · ← back · ? help · q quit'
-      : '↑↓ move · d done · f fail · s skip · a n/a · n note · r run · R re-run failed · ←→ phase · ? help · q quit'
-  return (
-    <Box flexDirection="column">
-      {state.notice ? (
-        <Text color={state.notice.tone === 'warn' ? 'red' : 'cyan'} wrap="truncate-end">
-          {state.notice.text}
-        </Text>
-      ) : (
-        <Text> </Text>
-      )}
-      <Text dimColor wrap="truncate-end">
-        {keys}
-      </Text>
-    </Box>
-  )
 }
 
 /** "1 item is", "3 items are" */

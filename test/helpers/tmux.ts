@@ -120,6 +120,24 @@ export class TmuxPane {
     return this.#last
   }
 
+  /** The visible screen with its colours and styles, as escape sequences (`capture-pane -e`). */
+  captureStyled(): Promise<string> {
+    return this.server.run(['capture-pane', '-p', '-e', '-t', this.target])
+  }
+
+  /** Resizes the terminal, as a person dragging its window would. */
+  async resize(columns: number, rows: number): Promise<void> {
+    await this.server.run([
+      'resize-window',
+      '-t',
+      this.target,
+      '-x',
+      String(columns),
+      '-y',
+      String(rows),
+    ])
+  }
+
   /** The screen seen by the last `capture` or `waitFor`. */
   get lastScreen(): string {
     return this.#last

@@ -4,6 +4,7 @@ import type { JournalEntry, RunHeader } from '../../src/run/model.ts'
 import { initialRunState, RUN_FORMAT } from '../../src/run/model.ts'
 import { layoutOf } from '../../src/ui/layout.ts'
 import {
+  dueChecks,
   firstUnfinishedPhase,
   initialWizardState,
   selectedItem,
@@ -55,6 +56,20 @@ function apply(state: WizardState, ...actions: WizardAction[]): WizardState {
 const answered = (itemId: string, state: 'done' | 'skipped' = 'done'): WizardAction => ({
   type: 'journal',
   entry: { type: 'item-answered', at: '2026-11-22T09:01:00.000Z', by: 'ana', itemId, state },
+})
+
+const checked = (
+  itemId: string,
+  status: 'pass' | 'fail' | 'error',
+  at = '2026-11-22T09:02:00.000Z',
+): WizardAction => ({
+  type: 'journal',
+  entry: {
+    type: 'check-finished',
+    at,
+    itemId,
+    result: { status, summary: status, details: [], evidence: {}, outputs: {}, durationMs: 3, at },
+  },
 })
 
 describe('layout', () => {
@@ -157,5 +172,20 @@ describe('wizardReducer', () => {
     state = apply(state, answered('during/group-a/four'), answered('sign-off/deployed-by-date'))
     assert.equal(firstUnfinishedPhase(layout, state.run), 2)
     assert.equal(firstUnfinishedPhase(layout, initialRunState(header)), 0)
+  })
+
+  test('checks are due to run when never run, stale or not passed, and not while running', () => {
+    const id = 'before/three'
+    const hour = 60 * 60_000
+    const at = Date.parse('2026-11-22T09:02:00.000Z')
+    const due = (state: WizardState, now = at) => dueChecks(state, now, hour).map((item) => item.id)
+    assert.deepEqual(due(start()), [id], 'never run')
+    const passed = apply(start(), checked(id, 'pass'))
+    assert.deepEqual(due(passed, at + 60_000), [], 'passed a minute ago')
+    assert.deepEqual(due(passed, at + 2 * hour), [id], 'passed two hours ago')
+    assert.deepEqual(due(apply(start(), checked(id, 'fail'))), [id], 'failed')
+    assert.deepEqual(due(apply(start(), checked(id, 'error'))), [id], 'could not tell')
+    const running = apply(start(), { type: 'check-started', itemId: id, attempt: 1, at })
+    assert.deepEqual(due(running), [], 'running now')
   })
 })

@@ -5,7 +5,7 @@
  * should show, then looks at the run file on disk where it matters.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, afterEach, describe, test } from 'node:test'
@@ -13,8 +13,10 @@ import { render } from 'ink-testing-library'
 import { loadChecklist } from '../../src/checklist/load.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import { startRun, wizardServices } from '../../src/run/start.ts'
+import type { StoreProblem } from '../../src/run/store.ts'
 import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
 
+const ARROW_DOWN = '\u001B[B'
 const ARROW_RIGHT = '\u001B[C'
 const ENTER = '\r'
 const ESCAPE = '\u001B'
@@ -64,11 +66,13 @@ function workspace(markdown = CHECKLIST) {
 
 function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> = {}) {
   let outcome: AppOutcome | null = null
+  const storeProblems: StoreProblem[] = []
+  const staleAfterMs = options.staleAfterMs ?? 60 * 60_000
   const screen = render(
     <App
-      services={wizardServices({ env: space.env, cwd: space.dir, staleAfterMs: 60 * 60_000 })}
+      services={wizardServices({ env: space.env, cwd: space.dir, staleAfterMs })}
       options={{
-        staleAfterMs: 60 * 60_000,
+        staleAfterMs,
         sheetPathFor: (id) => join(space.dir, `${id}.md`),
         today: '2026-11-22',
         now: () => new Date(),
@@ -79,6 +83,7 @@ function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> 
         outcome = done
         outcomes.push(done)
       }}
+      onStoreProblems={(problems) => storeProblems.push(...problems)}
     />,
   )
   const frame = () => screen.lastFrame() ?? ''
@@ -92,13 +97,19 @@ function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> 
     // What is drawn listens for keys from its next tick on.
     await new Promise((done) => setTimeout(done, 50))
   }
+  /** The fake terminal takes this size, as a real one does when its window is resized. */
+  const resize = (columns: number, rows: number) => {
+    Object.defineProperty(screen.stdout, 'columns', { value: columns, configurable: true })
+    Object.defineProperty(screen.stdout, 'rows', { value: rows, configurable: true })
+    screen.stdout.emit('resize')
+  }
   const press = async (...keys: string[]) => {
     for (const key of keys) {
       screen.stdin.write(key)
       await new Promise((done) => setTimeout(done, 30))
     }
   }
-  return { screen, frame, see, press, outcome: () => outcome }
+  return { screen, frame, see, press, resize, storeProblems, outcome: () => outcome }
 }
 
 function journal(runs: string, id: string): JournalEntry[] {
@@ -179,6 +190,56 @@ describe('the phase screen', () => {
     await ui.press('q')
   })
 
+  test('at 80 columns every key of the footer shows, on two lines', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Change request approved/)
+    ui.resize(80, 24)
+    await ui.see(/R re-run failed/)
+    const lines = ui.frame().split('\n')
+    assert.equal(lines.length, 24)
+    assert.deepEqual(lines.slice(-2), [
+      '↑↓ move · d done · f fail · s skip · a n/a · n note · r run',
+      'R re-run failed · A run all due · ←→ phase · ? help · q quit',
+    ])
+    for (const line of lines) assert.ok(line.length <= 80, `wider than 80 columns: ${line}`)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/enter fill/)
+    assert.equal(
+      ui.frame().split('\n').at(-1),
+      '↑↓ move · enter fill · f finish · ← back · ? help · q quit',
+    )
+    await ui.press('q')
+  })
+
+  test('a terminal too small for the screen gets one line saying so, until it grows', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    ui.resize(80, 9)
+    await ui.see(/terminal too small/)
+    assert.equal(ui.frame(), 'terminal too small (need 40×14)')
+    // Keys do nothing unseen.
+    await ui.press('d')
+    ui.resize(39, 24)
+    await ui.see(/terminal too small/)
+    ui.resize(80, 24)
+    await ui.see(/› ○ Change request approved/)
+    const lines = ui.frame().split('\n')
+    assert.equal(lines.length, 24)
+    assert.match(lines[0] ?? '', /^Screens\s+dev\s+ana · dev-/)
+    const answered = journal(space.runs, id).filter(
+      (e) => e.type === 'item-answered' && e.itemId === 'before/change-request-approved',
+    )
+    assert.deepEqual(answered, [])
+    ui.resize(80, 14)
+    await ui.see(/^Screens/)
+    assert.equal(ui.frame().split('\n').length, 14)
+    await ui.press('q')
+    assert.equal(ui.outcome()?.kind, 'quit')
+  })
+
   test('? lists every key; any key closes it', async () => {
     const space = workspace()
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
@@ -186,6 +247,11 @@ describe('the phase screen', () => {
     await ui.press('?')
     await ui.see(/Keys/)
     assert.match(ui.frame(), /skip \(a reason is required\)/)
+    // All of it, at 24 rows: squeezed, lines ran into each other.
+    assert.match(ui.frame(), /│ u {11}back to pending {2,}│/)
+    assert.match(ui.frame(), /│ n {11}add a note {2,}│/)
+    assert.match(ui.frame(), /A\s+run the due checks of every phase/)
+    assert.match(ui.frame(), /Any key closes this/)
     await ui.press('x')
     await ui.see(/d done · f fail/)
     assert.doesNotMatch(ui.frame(), /Keys/)
@@ -247,6 +313,23 @@ describe('before the phases', () => {
     await ui.press('q')
   })
 
+  test('a choice too long for the terminal is cut to one line, not wrapped', async () => {
+    const title = 'Screens of the session management websocket service, blue-green, two regions'
+    const space = workspace(CHECKLIST.replace('title: Screens', `title: ${title}`))
+    const { checklist } = await loadChecklist(space.path)
+    const earlier = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    await earlier.close()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Unfinished runs on this machine/)
+    const lines = ui.frame().split('\n')
+    assert.match(lines[1] ?? '', /^❯ Screens of the session .*…$/)
+    assert.equal(lines[1]?.length, 100)
+    assert.match(lines[2] ?? '', /^ {2}Start a new run$/)
+    await ui.press(ENTER)
+    await ui.see(/› ○ Change request approved/)
+    await ui.press('q')
+  })
+
   test('an unfinished run is offered first, with its progress; choosing it resumes it', async () => {
     const space = workspace()
     const { checklist } = await loadChecklist(space.path)
@@ -265,6 +348,185 @@ describe('before the phases', () => {
     assert.equal(runIdOn(ui.frame()), earlier.id)
     const resumed = journal(space.runs, earlier.id).find((e) => e.type === 'resumed')
     assert.equal(resumed?.by, 'ana')
+    await ui.press('q')
+  })
+
+  /** A run of `markdown` answered in part, then the file edited: one item reworded, one removed, one added. */
+  async function editedSinceTheRun(markdown: string) {
+    const space = workspace(markdown)
+    const { checklist } = await loadChecklist(space.path)
+    const earlier = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    earlier.answer('before/change-request-approved', 'done')
+    earlier.answer('before/database-backed-up', 'done')
+    await earlier.close()
+    writeFileSync(
+      space.path,
+      markdown
+        .replace('- [ ] Change request approved\n', '')
+        .replace('Database backed up', 'Database backed up twice')
+        .replace(
+          '- [ ] Smoke tests pass',
+          '- [ ] Smoke tests pass\n- [ ] Tell the on-call engineer',
+        ),
+    )
+    return { space, id: earlier.id }
+  }
+
+  /** The changes screen, with removed and reworded items by the text the run last saw. */
+  async function seeChanges(ui: ReturnType<typeof open>) {
+    await ui.see(/The checklist changed since this run last saw it/)
+    const screen = ui.frame()
+    assert.match(screen, /\+ added {5}Tell the on-call engineer/)
+    assert.match(
+      screen,
+      /~ reworded {2}Database backed up twice {2}\(was “Database backed up”; its answer follows it\)/,
+    )
+    assert.match(screen, /- removed {3}Change request approved {2}\(its answer stays/)
+  }
+
+  test('a resumed run whose checklist changed shows what changed, then the phases', async () => {
+    const { space, id } = await editedSinceTheRun(CHECKLIST)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Unfinished runs on this machine/)
+    await ui.press(ENTER)
+    await seeChanges(ui)
+    await ui.press(ENTER)
+    await ui.see(/› ✔ HOME is set/)
+    assert.equal(runIdOn(ui.frame()), id)
+    await ui.see(/✔ Database backed up twice/)
+    await ui.press('q')
+  })
+
+  test('what changed is shown after the trust prompt, which an edit always brings back', async () => {
+    const { space } = await editedSinceTheRun(
+      CHECKLIST.replace(
+        '- [ ] Smoke tests pass',
+        '- [ ] Smoke tests pass <!-- check: command run="echo smoke" -->',
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Unfinished runs on this machine/)
+    await ui.press(ENTER)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    await ui.press('n')
+    await seeChanges(ui)
+    await ui.press(ENTER)
+    await ui.see(/› ✔ HOME is set/)
+    await ui.press('q')
+  })
+
+  test('a resume with trust declined leaves earlier command results alone', async () => {
+    const markdown = CHECKLIST.replace(
+      '- [ ] Smoke tests pass',
+      '- [ ] Smoke tests pass <!-- check: command run="echo smoke" -->',
+    )
+    const space = workspace(markdown)
+    const { checklist } = await loadChecklist(space.path)
+    const earlier = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    earlier.trust()
+    await earlier.runChecks(['after/smoke-tests-pass', 'before/home-is-set'])
+    await earlier.close()
+    // Any edit takes the trust away.
+    writeFileSync(space.path, `${markdown}\n<!-- reviewed -->\n`)
+    const resultsOf = (itemId: string) =>
+      journal(space.runs, earlier.id).flatMap((e) =>
+        e.type === 'check-finished' && e.itemId === itemId ? [e.result.status] : [],
+      )
+
+    // Every result is stale: the resume runs them again, except the commands.
+    const ui = open(space, { checklistPath: space.path, environment: 'dev', staleAfterMs: 0 })
+    await ui.see(/Unfinished runs on this machine/)
+    await ui.press(ENTER)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    await ui.press('n')
+    await ui.see(/HOME is set/)
+    const until = Date.now() + 5_000
+    while (resultsOf('before/home-is-set').length < 2 && Date.now() < until)
+      await new Promise((done) => setTimeout(done, 10))
+    assert.deepEqual(resultsOf('before/home-is-set'), ['pass', 'pass'])
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/✔ Smoke tests pass\s+pass/)
+    await new Promise((done) => setTimeout(done, 200))
+    assert.deepEqual(resultsOf('after/smoke-tests-pass'), ['pass'])
+    await ui.press('q')
+  })
+
+  test('A runs the due checks of every phase; commands only once trusted', async () => {
+    const space = workspace(
+      CHECKLIST.replace(
+        '- [ ] Smoke tests pass',
+        '- [ ] Smoke tests pass <!-- check: command run="echo smoke" -->\n- [ ] PATH is set <!-- check: env name=PATH -->',
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    await ui.press('n')
+    await ui.see(/✔ HOME is set\s+pass/)
+    const id = runIdOn(ui.frame())
+    const statuses = () =>
+      Object.fromEntries(
+        journal(space.runs, id).flatMap((e) =>
+          e.type === 'check-finished' ? [[e.itemId, e.result.status]] : [],
+        ),
+      )
+    await ui.press('A')
+    await ui.see(/Trust .* to run its 1 command on/)
+    await ui.press('n')
+    await ui.see(/not trusted: its commands stay manual/)
+    const until = Date.now() + 5_000
+    while (!statuses()['after/path-is-set'] && Date.now() < until)
+      await new Promise((done) => setTimeout(done, 10))
+    assert.deepEqual(statuses(), { 'before/home-is-set': 'pass', 'after/path-is-set': 'pass' })
+    await ui.press('A')
+    await ui.see(/Trust .* to run its 1 command on/)
+    await ui.press('y')
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/✔ Smoke tests pass\s+pass/)
+    assert.match(ui.frame(), /✔ PATH is set\s+pass/)
+    await ui.press('A')
+    await ui.see(/no checks are due: each one passed lately/)
+    await ui.press('q')
+  })
+
+  test('a run file that cannot be used is set aside; the first screen says so', async () => {
+    const space = workspace()
+    mkdirSync(space.runs, { recursive: true })
+    writeFileSync(join(space.runs, 'dev-20261122-zzzz.json'), '{ "header": ')
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    // Straight to the wizard: the line is in its footer, until a move clears it.
+    assert.match(
+      ui.frame(),
+      /⚠ 1 run file could not be used; the details are printed when you leave\n↑↓ move/,
+    )
+    assert.equal(ui.storeProblems.length, 1)
+    assert.match(
+      ui.storeProblems[0]?.message ?? '',
+      /dev-20261122-zzzz\.json is not valid JSON; moved it aside to .*dev-20261122-zzzz\.json\.corrupt-/,
+    )
+    await ui.press('j')
+    await ui.see(/› \S HOME is set/)
+    assert.doesNotMatch(ui.frame(), /could not be used/)
+    await ui.press('q')
+  })
+
+  test('run files set aside are reported above the list of runs to resume', async () => {
+    const space = workspace()
+    const { checklist } = await loadChecklist(space.path)
+    await startRun(checklist, 'dev', 'bruno', { env: space.env }).close()
+    writeFileSync(
+      join(space.runs, 'dev-20261122-zzzz.json'),
+      JSON.stringify({ header: { format: 'deploy-wizard/run@2' }, journal: [] }),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Unfinished runs on this machine/)
+    assert.match(
+      ui.frame(),
+      /^⚠ 1 run file could not be used; the details are printed when you leave\nUnfinished runs/,
+    )
+    assert.match(ui.storeProblems[0]?.message ?? '', /written by a newer deploy-wizard/)
+    await ui.press(ENTER)
+    await ui.see(/› ○ Change request approved/)
     await ui.press('q')
   })
 
@@ -287,6 +549,52 @@ describe('before the phases', () => {
     await ui.see(/Trust .* to run its 1 command on/)
     await ui.press('y')
     await ui.see(/✔ Smoke tests pass\s+pass/)
+    await ui.press('q')
+  })
+})
+
+describe('keys that arrive together', () => {
+  // Typed ahead over a slow link, they reach the wizard in one read.
+  const answerOf = (runs: string, id: string, itemId: string) =>
+    journal(runs, id).flatMap((e) =>
+      e.type === 'item-answered' && e.itemId === itemId ? [[e.state, e.note ?? '']] : [],
+    )
+
+  test('each letter is a key of its own', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/✔ HOME is set\s+pass/)
+    const id = runIdOn(ui.frame())
+    ui.screen.stdin.write('jjd')
+    await ui.see(/› ✔ Database backed up/)
+    assert.deepEqual(answerOf(space.runs, id, 'before/database-backed-up'), [['done', '']])
+    await ui.press('q')
+  })
+
+  test('a key after arrows acts on the item the arrows moved to', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/✔ HOME is set\s+pass/)
+    const id = runIdOn(ui.frame())
+    ui.screen.stdin.write(`${ARROW_DOWN}${ARROW_DOWN}d`)
+    await ui.see(/› ✔ Database backed up/)
+    assert.deepEqual(answerOf(space.runs, id, 'before/database-backed-up'), [['done', '']])
+    assert.deepEqual(answerOf(space.runs, id, 'before/change-request-approved'), [])
+    await ui.press('q')
+  })
+
+  test('text and enter together submit the text', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    await ui.press('s')
+    await ui.see(/Skip: Change request approved/)
+    ui.screen.stdin.write('covered by CAB-12\r')
+    await ui.see(/› » Change request approved/)
+    assert.deepEqual(answerOf(space.runs, id, 'before/change-request-approved'), [
+      ['skipped', 'covered by CAB-12'],
+    ])
     await ui.press('q')
   })
 })

@@ -1,0 +1,155 @@
+/**
+ * What only a real terminal shows: colours as the terminal receives them
+ * (`capture-pane -e`), resizes, and what the wizard prints on the normal screen
+ * once it has left the alternate one. The built CLI in tmux, as in
+ * wizard-pty.test.ts.
+ *
+ * Needs tmux (it fails, and does not skip, without it) and a build (`npm run build`).
+ */
+import assert from 'node:assert/strict'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { BIN } from '../helpers/cli.ts'
+import { requireTmux, type TmuxPane, TmuxServer } from '../helpers/tmux.ts'
+
+const CHECKLIST = `---
+title: Terminal
+environments: [dev, prod]
+---
+## Before
+- [ ] Change request approved
+- [ ] HOME is set <!-- check: env name=HOME -->
+
+## Sign-Off
+- [ ] Deployed by: ________ Date: ______
+`
+
+/** SGR red foreground, as chalk writes it and tmux gives it back. */
+const RED = '\u001B[31m'
+
+let tmux: TmuxServer
+let dir: string
+let checklist: string
+let sessions = 0
+
+before(async () => {
+  requireTmux()
+  tmux = new TmuxServer('dw-terminal')
+  dir = await mkdtemp(join(tmpdir(), 'dw-terminal-'))
+  checklist = join(dir, 'deploy.md')
+  await writeFile(checklist, CHECKLIST)
+})
+
+after(async () => {
+  await tmux?.kill()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+/**
+ * `deploy-wizard run <checklist> <args…>` in a fresh terminal, with its own home; once it exits,
+ * its exit code is printed and the pane stays to be read.
+ */
+async function wizard(
+  args: readonly string[],
+  {
+    env = {},
+    columns = 80,
+    rows = 24,
+    home = join(dir, `home-${sessions + 1}`),
+  }: { env?: Record<string, string>; columns?: number; rows?: number; home?: string } = {},
+): Promise<{ pane: TmuxPane; home: string }> {
+  sessions++
+  const variables = { DEPLOY_WIZARD_HOME: home, DEPLOY_WIZARD_OPERATOR: 'ana', ...env }
+  const command = [
+    'env',
+    '-u',
+    'FORCE_COLOR',
+    '-u',
+    'NO_COLOR',
+    ...Object.entries(variables).map(([name, value]) => `${name}=${value}`),
+    process.execPath,
+    BIN,
+    'run',
+    checklist,
+    ...args,
+  ]
+  const script = `${command.map(sh).join(' ')}; echo "EXIT=$?"; exec sleep 600`
+  const pane = await tmux.start(`terminal-${sessions}`, ['sh', '-c', script], { columns, rows })
+  return { pane, home }
+}
+
+function sh(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`
+}
+
+describe('the environment picker', () => {
+  test('shows production in red', async () => {
+    const { pane } = await wizard([])
+    await pane.waitFor(/Terminal — which environment\?/)
+    const prod = (await pane.captureStyled()).split('\n').find((line) => line.includes('prod'))
+    assert.ok(prod?.includes(RED), `prod is not red: ${JSON.stringify(prod)}`)
+    await pane.press('C-c')
+    await pane.waitFor(/^EXIT=130$/m)
+  })
+
+  test('without colour under NO_COLOR, production still says what it is', async () => {
+    const { pane } = await wizard([], { env: { NO_COLOR: '1' } })
+    await pane.waitFor(/Terminal — which environment\?/)
+    const screen = await pane.captureStyled()
+    const colours = [30, 31, 32, 33, 34, 35, 36, 37].filter((n) => screen.includes(`\u001B[${n}m`))
+    assert.deepEqual(colours, [], 'no colour at all')
+    assert.match(screen, /prod {2}\(production: you will type its name to confirm\)/)
+    await pane.press('C-c')
+    await pane.waitFor(/^EXIT=130$/m)
+  })
+})
+
+describe('the phase screen', () => {
+  test('shrunk below its minimum it shows one line; grown back, it is whole again', async () => {
+    const { pane } = await wizard(['--env', 'dev'])
+    await pane.waitFor(/^› ○ Change request approved +manual$/m)
+    await pane.resize(80, 9)
+    const small = await pane.waitUntil(
+      (s) => /^terminal too small \(need 40×14\)$/m.test(s),
+      'the one line of a terminal too small',
+    )
+    assert.equal(small.trim(), 'terminal too small (need 40×14)')
+    await pane.resize(80, 24)
+    const screen = await pane.waitUntil(
+      (s) => /^Terminal {3}dev {3}ana · dev-/.test(s) && /q quit$/.test(s.trimEnd()),
+      'the whole screen again, from the header to the footer',
+    )
+    const lines = screen.trimEnd().split('\n')
+    assert.equal(lines.length, 24)
+    assert.match(lines[1] ?? '', /^overall /)
+    assert.match(lines[3] ?? '', /^› ○ Change request approved +manual$/)
+    assert.doesNotMatch(screen, /terminal too small/)
+    await pane.press('q')
+    await pane.waitFor(/^EXIT=0$/m)
+  })
+})
+
+describe('run files that cannot be used', () => {
+  test('are named on the first screen, and reported in full once the wizard is gone', async () => {
+    const home = join(dir, 'home-with-a-damaged-run')
+    await mkdir(join(home, 'runs'), { recursive: true })
+    await writeFile(join(home, 'runs', 'dev-20261122-zzzz.json'), '{ "header": ')
+    const { pane } = await wizard(['--env', 'dev'], { home, columns: 100 })
+    await pane.waitUntil(
+      (s) => /^⚠ 1 run file could not be used; the details are printed when you leave$/m.test(s),
+      'the line about the run file in the footer',
+    )
+    // Nothing was written over the screen.
+    assert.doesNotMatch(pane.lastScreen, /deploy-wizard: run file/)
+    await pane.press('q')
+    await pane.waitFor(/^EXIT=0$/m)
+    // -J: lines the terminal wrapped, joined again.
+    const screen = await tmux.run(['capture-pane', '-p', '-J', '-t', pane.target])
+    assert.match(
+      screen,
+      /^deploy-wizard: run file \S+dev-20261122-zzzz\.json is not valid JSON; moved it aside to \S+dev-20261122-zzzz\.json\.corrupt-\S+$/m,
+    )
+  })
+})
