@@ -11,7 +11,7 @@ import { isProduction } from '../commands/load-for-run.ts'
 import type { RunSession } from '../run/session.ts'
 import { commandLine } from '../trust.ts'
 import { AnimationTick, useTick } from './animation.tsx'
-import { DetailPane, detailLines } from './detail-pane.tsx'
+import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
 import { Footer, footerHeight } from './footer.tsx'
 import { GroupRow, ItemRow } from './item-row.tsx'
 import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
@@ -306,7 +306,6 @@ function Detail({
   readonly width: number
   readonly height: number
 }) {
-  useTick() // a running item's "running for" counts with its row's clock
   if (state.screen === 'signoff') {
     const pending = pendingCount(state)
     return (
@@ -323,7 +322,7 @@ function Detail({
   const phase = state.layout.phases[state.phaseIndex]
   const item = phase?.items[cursorOf(state, phase.id)]
   if (!item) return null
-  const lines = detailLines({
+  const input: DetailInput = {
     item,
     record: state.run.items[item.id] ?? null,
     live: state.running[item.id],
@@ -331,8 +330,24 @@ function Detail({
     now: Date.now(),
     isUntrustedCommand: needsTrust(item) && !session.isTrusted,
     section: state.layout.sections.get(item.sectionId),
-  })
-  return <DetailPane lines={lines} height={height} />
+  }
+  return input.live ? (
+    <RunningDetail input={input} height={height} />
+  ) : (
+    <DetailPane lines={detailLines(input)} height={height} />
+  )
+}
+
+/** A running item's detail: its "running for" counts on the spinners' tick, with its row's clock. */
+function RunningDetail({
+  input,
+  height,
+}: {
+  readonly input: DetailInput
+  readonly height: number
+}) {
+  useTick()
+  return <DetailPane lines={detailLines({ ...input, now: Date.now() })} height={height} />
 }
 
 function PromptView({
