@@ -53,6 +53,16 @@ export class TmuxServer {
     const env: NodeJS.ProcessEnv = { ...process.env }
     // Inside a tmux session, TMUX would make some commands act on that session.
     delete env.TMUX
+    // The panes are an operator's terminal, not a CI log: chalk (supports-color)
+    // turns colour off wherever CI (or a CI vendor's variable) is set.
+    for (const name of [
+      'CI',
+      'CONTINUOUS_INTEGRATION',
+      'BUILD_NUMBER',
+      'TF_BUILD',
+      'TEAMCITY_VERSION',
+    ])
+      delete env[name]
     return new Promise((resolve, reject) => {
       execFile(
         'tmux',
