@@ -175,8 +175,16 @@ export class RunSession {
   runChecks(itemIds: readonly string[], options: RunChecksOptions = {}): Promise<void> {
     if (this.isClosed) return Promise.resolve()
     const wanted = itemIds.filter((id) => !this.running.has(id))
-    // The items they need come too (their outputs feed these), even if already running elsewhere.
-    const items = this.itemsFor(wanted)
+    // The items they need come too (their outputs feed these), even if already running
+    // elsewhere; but an untrusted command needed by another keeps the result it has,
+    // rather than a "not run" in its place.
+    const items = this.itemsFor(wanted).filter(
+      (item) =>
+        wanted.includes(item.id) ||
+        this.isTrusted ||
+        !needsTrust(item) ||
+        !this.state.items[item.id]?.check,
+    )
     if (items.length === 0) return Promise.resolve()
     for (const item of items) this.running.add(item.id)
     const jobs = checkJobs(this.checklist, items, {

@@ -14,6 +14,7 @@ import { loadChecklist } from '../../src/checklist/load.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import type { RunSession, SessionEvent } from '../../src/run/session.ts'
 import { resumeRun, startRun, unfinishedRuns } from '../../src/run/start.ts'
+import { revokeTrust } from '../../src/trust.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
 
 const SECRET = 'tok-9f8e7d6c5b4a39281706'
@@ -130,6 +131,39 @@ describe('RunSession', () => {
       assert.equal(session.state.items[id]?.check?.status, 'fail')
       await session.runChecks([id], { isExplicit: true })
       assert.equal(session.state.items[id]?.state, 'failed')
+    } finally {
+      await session.close()
+    }
+  })
+
+  test('an untrusted command that another check needs keeps its earlier result', async () => {
+    const { dir, env, runs } = await setUp()
+    const path = join(dir, 'build.md')
+    writeFileSync(
+      path,
+      `# Build\n\n## Build\n\n- [ ] Build <!-- id: build; check: command run="echo built" -->\n- [ ] After the build <!-- id: after; check: env name=PATH; needs: build -->\n`,
+    )
+    const { checklist } = await loadChecklist(path)
+    const trusted = startRun(checklist, 'dev', 'ana', { env })
+    trusted.trust()
+    await trusted.runChecks(['after'])
+    assert.equal(trusted.state.items.build?.check?.status, 'pass')
+    await trusted.close()
+    revokeTrust(checklist, env)
+
+    const { session } = resumeRun(trusted.id, checklist, 'ana', 60_000, { env })
+    try {
+      assert.equal(session.isTrusted, false)
+      await session.runChecks(['after'])
+      const build = journalOnDisk(runs, session.id).filter(
+        (entry) => entry.type === 'check-finished' && entry.itemId === 'build',
+      )
+      assert.equal(build.length, 1, 'the command was recorded again')
+      assert.equal(session.state.items.build?.check?.status, 'pass')
+      assert.equal(session.state.items.after?.check?.status, 'pass')
+      // Asked for by itself, it is not run, and says so.
+      await session.runChecks(['build'])
+      assert.match(session.state.items.build?.check?.summary ?? '', /not run: .*not trusted/)
     } finally {
       await session.close()
     }
