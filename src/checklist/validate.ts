@@ -3,7 +3,7 @@
  * cycle, every check kind exists, its parameters fit the kind's schema, and every
  * `${…}` reference can be resolved — in each environment the item applies to.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { CHECK_KINDS } from '../checks/registry.ts'
 import type { VarPositions } from './front-matter.ts'
 import type { Checklist, Item } from './model.ts'

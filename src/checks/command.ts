@@ -8,7 +8,7 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
-import { z } from 'zod'
+import * as z from 'zod'
 import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
 import { integer, regex, text } from './params.ts'
 import { lastLines, type ProcessResult, runProcess } from './process.ts'

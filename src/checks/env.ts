@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseEnv } from 'node:util'
-import { z } from 'zod'
+import * as z from 'zod'
 import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
 import { integer, list, regex, text } from './params.ts'
 import { SENSITIVE_NAME } from './redact.ts'

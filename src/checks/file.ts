@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseEnv } from 'node:util'
-import { z } from 'zod'
+import * as z from 'zod'
 import { defineCheck, error, fail, pass } from './kind.ts'
 import { list, text } from './params.ts'
 

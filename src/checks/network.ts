@@ -4,7 +4,7 @@
  * listen on (each is bound for a moment, then released).
  */
 import { connect, createServer } from 'node:net'
-import { z } from 'zod'
+import * as z from 'zod'
 import { defineCheck, error, fail, pass } from './kind.ts'
 import { list, port, text } from './params.ts'
 import { errorCode, hostPort, socketProblem } from './socket-errors.ts'

@@ -4,7 +4,7 @@
  * it into what the check needs, with messages an operator can act on.
  */
 import semver from 'semver'
-import { z } from 'zod'
+import * as z from 'zod'
 import { parseDuration } from '../checklist/directives.ts'
 
 const TRUE = ['true', 'yes', 'on', '1']

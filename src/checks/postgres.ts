@@ -4,7 +4,7 @@
  * `DATABASE_URL` when neither is given (see postgres/settings.ts). Every check
  * runs inside a READ ONLY transaction that is rolled back (postgres/session.ts).
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { type CheckContext, defineCheck, fail, pass } from './kind.ts'
 import { awsTarget, integer, list, oneOf, text } from './params.ts'
 import { Problem } from './postgres/problem.ts'

@@ -27,7 +27,7 @@ import {
 import { hostname, userInfo } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import type Conf from 'conf'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Checklist } from '../checklist/model.ts'
 import type { CheckResult } from '../checks/runner.ts'
 import { UserError } from '../errors.ts'

@@ -5,7 +5,7 @@
  * CloudFormation gave. The stack's outputs become `${id.outputs.Key}`.
  */
 import type { CloudFormationClient, Stack, StackEvent } from '@aws-sdk/client-cloudformation'
-import { z } from 'zod'
+import * as z from 'zod'
 import { type CheckContext, defineCheck, error, fail, pass } from '../kind.ts'
 import { awsTarget, list, text } from '../params.ts'
 import type { CheckOutcome } from '../runner.ts'

@@ -11,7 +11,7 @@ import type {
   TableDescription,
   TimeToLiveDescription,
 } from '@aws-sdk/client-dynamodb'
-import { z } from 'zod'
+import * as z from 'zod'
 import { type CheckContext, defineCheck, error, fail, pass } from '../kind.ts'
 import { awsTarget, bool, list, oneOf, text } from '../params.ts'
 import type { CheckOutcome } from '../runner.ts'

@@ -4,7 +4,7 @@
  * read, so it cannot leak, and the role needs no secretsmanager:GetSecretValue.
  */
 import type { DescribeSecretResponse, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
-import { z } from 'zod'
+import * as z from 'zod'
 import { type CheckContext, defineCheck, fail, pass } from '../kind.ts'
 import { awsTarget, bool, text } from '../params.ts'
 import type { CheckOutcome } from '../runner.ts'
