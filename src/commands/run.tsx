@@ -11,6 +11,7 @@
 import { resolve } from 'node:path'
 import { resolveChecklistFile } from '../checklist/bundled.ts'
 import { parseDuration } from '../checklist/directives.ts'
+import type { Checklist } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { UserError } from '../errors.ts'
 import { painterFor } from '../output/terminal.ts'
@@ -22,7 +23,7 @@ import {
 import { stateOf } from '../run/describe.ts'
 import { DEFAULT_STALE_AFTER_MS } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
-import { wizardServices } from '../run/start.ts'
+import { type WizardServices, wizardServices } from '../run/start.ts'
 import { OPERATOR_VARIABLE, type StoreProblem } from '../run/store.ts'
 import type { AppOutcome } from '../ui/app.tsx'
 import { EXIT_CANCELLED } from './check.ts'
@@ -62,11 +63,9 @@ export async function runCommand(
     })
   const staleAfterMs = duration(options.staleAfter, '--stale-after') ?? DEFAULT_STALE_AFTER_MS
   const timeoutMs = duration(options.timeout, '--timeout')
-  if (file) {
-    // Errors in the checklist are printed as `validate` prints them, before any screen opens.
-    const checklist = await loadForRun(file, 'running it')
-    if (options.env) requireEnvironment(checklist, options.env)
-  }
+  // Errors in the checklist are printed as `validate` prints them, before any screen opens.
+  const named = file ? await loadForRun(file, 'running it') : undefined
+  if (named && options.env) requireEnvironment(named, options.env)
   // Named on the command line or in DEPLOY_WIZARD_OPERATOR: not asked.
   const operator = options.operator?.trim() || process.env[OPERATOR_VARIABLE]?.trim() || undefined
 
@@ -78,11 +77,14 @@ export async function runCommand(
     import('../ui/app.tsx'),
   ])
 
-  const services = wizardServices({
-    cwd: process.cwd(),
-    staleAfterMs,
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-  })
+  const services = reusing(
+    named,
+    wizardServices({
+      cwd: process.cwd(),
+      staleAfterMs,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    }),
+  )
 
   // Set from the screens' callbacks; read once they are closed.
   const ended: {
@@ -177,6 +179,17 @@ function report(outcome: AppOutcome, mode: RunMode): number {
       )
       return open.length > 0 ? 1 : 0
     }
+  }
+}
+
+/** The checklist named on the command line, already read and checked, is not parsed again. */
+function reusing(checklist: Checklist | undefined, services: WizardServices): WizardServices {
+  if (!checklist) return services
+  const path = resolve(checklist.path)
+  return {
+    ...services,
+    loadChecklist: (other) =>
+      resolve(other) === path ? Promise.resolve(checklist) : services.loadChecklist(other),
   }
 }
 
