@@ -7,7 +7,8 @@
  * Needs tmux (it fails, and does not skip, without it) and a build (`npm run build`).
  */
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -151,5 +152,27 @@ describe('run files that cannot be used', () => {
       screen,
       /^deploy-wizard: run file \S+dev-20261122-zzzz\.json is not valid JSON; moved it aside to \S+dev-20261122-zzzz\.json\.corrupt-\S+$/m,
     )
+  })
+})
+
+describe('stopped from outside', () => {
+  test('SIGTERM: the answer given stays, the exit code is 130, and it says how to resume', async () => {
+    const { pane, home } = await wizard(['--env', 'dev'])
+    await pane.waitFor(/^› ○ Change request approved +manual$/m)
+    await pane.press('d')
+    await pane.waitFor(/✔ Change request approved/)
+    const shell = (
+      await tmux.run(['display-message', '-p', '-t', pane.target, '#{pane_pid}'])
+    ).trim()
+    const node = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim()
+    assert.match(node, /^\d+$/, `one wizard process under the pane's shell: ${node}`)
+    process.kill(Number(node), 'SIGTERM')
+    await pane.waitFor(/^EXIT=130$/m)
+    const screen = await tmux.run(['capture-pane', '-p', '-J', '-t', pane.target])
+    const id = /^Progress saved — run (\S+) \(/m.exec(screen)?.[1]
+    assert.ok(id, `no "Progress saved" line: ${screen}`)
+    assert.match(screen, /^ {2}resume with: deploy-wizard run \S+deploy\.md --env dev$/m)
+    const run = await readFile(join(home, 'runs', `${id}.json`), 'utf8')
+    assert.match(run, /"type":\s*"item-answered"[^}]*"state":\s*"done"/)
   })
 })
