@@ -64,6 +64,8 @@ export interface RunnerOptions {
   readonly concurrency?: number
   /** Per-service caps by service prefix (`aws:` → 8); a service matching none has only the global cap. */
   readonly serviceCaps?: Readonly<Record<string, number>>
+  /** Caps shared with other calls running at the same time; replaces the two above. */
+  readonly limits?: Limits
   readonly retries?: number
   /** First retry waits this long, doubling each time (with jitter). */
   readonly retryDelayMs?: number
@@ -76,6 +78,34 @@ export interface RunnerOptions {
 export const DEFAULT_CONCURRENCY = 64
 export const DEFAULT_SERVICE_CAPS: Readonly<Record<string, number>> = { 'aws:': 8, 'pg:': 4 }
 
+/**
+ * The caps themselves. Batches that run at the same time (the wizard re-runs the
+ * failed checks while a phase's checks still run) share one, so that together they
+ * stay under the caps; otherwise each call of `runChecks` has its own.
+ */
+export class Limits {
+  readonly global: LimitFunction
+  readonly #caps: Readonly<Record<string, number>>
+  readonly #services = new Map<string, LimitFunction>()
+
+  constructor(options: Pick<RunnerOptions, 'concurrency' | 'serviceCaps'> = {}) {
+    this.global = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY)
+    this.#caps = options.serviceCaps ?? DEFAULT_SERVICE_CAPS
+  }
+
+  /** The cap of a service (by its first matching prefix); null when only the global cap applies. */
+  forService(service: string): LimitFunction | null {
+    const prefix = Object.keys(this.#caps).find((p) => service.startsWith(p))
+    if (prefix === undefined) return null
+    let limit = this.#services.get(service)
+    if (!limit) {
+      limit = pLimit(this.#caps[prefix] ?? 1)
+      this.#services.set(service, limit)
+    }
+    return limit
+  }
+}
+
 /** Runs every job; resolves with each job's result once all have finished. */
 export async function runChecks(
   jobs: readonly Job[],
@@ -83,20 +113,7 @@ export async function runChecks(
 ): Promise<Map<string, CheckResult>> {
   const now = options.now ?? (() => performance.now())
   const emit = options.onEvent ?? (() => {})
-  const global = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY)
-  const caps = options.serviceCaps ?? DEFAULT_SERVICE_CAPS
-  const serviceLimits = new Map<string, LimitFunction>()
-  const limitFor = (service: string): LimitFunction | null => {
-    const prefix = Object.keys(caps).find((p) => service.startsWith(p))
-    if (prefix === undefined) return null
-    let limit = serviceLimits.get(service)
-    if (!limit) {
-      limit = pLimit(caps[prefix] ?? 1)
-      serviceLimits.set(service, limit)
-    }
-    return limit
-  }
-
+  const limits = options.limits ?? new Limits(options)
   const byId = new Map(jobs.map((job) => [job.id, job]))
   const results = new Map<string, CheckResult>()
   const outputs = new Map<string, Readonly<Record<string, string>>>()
@@ -146,8 +163,8 @@ export async function runChecks(
           attempts: 0,
         })
       }
-      const service = limitFor(job.service)
-      const attempt = () => global(() => runOnce(job))
+      const service = limits.forService(job.service)
+      const attempt = () => limits.global(() => runOnce(job))
       return finish(job.id, await (service ? service(attempt) : attempt()))
     })()
     running.set(job.id, promise)

@@ -16,7 +16,7 @@ import { isInScope } from '../checklist/scope.ts'
 import { Clients } from '../checks/clients.ts'
 import { checkJobs, needsTrust, selectCheckItems } from '../checks/jobs.ts'
 import { Redactor } from '../checks/redact.ts'
-import { type CheckResult, runChecks } from '../checks/runner.ts'
+import { type CheckResult, Limits, runChecks } from '../checks/runner.ts'
 import { UserError } from '../errors.ts'
 import { renderSheet } from '../report/sheet.ts'
 import { sheetDigest } from '../report/sheet-digest.ts'
@@ -66,6 +66,8 @@ export class RunSession {
   private readonly now: () => Date
   private readonly clients = new Clients()
   private readonly redactor = new Redactor()
+  /** One set of caps for every batch of checks, however many run at once. */
+  private readonly limits = new Limits()
   private readonly controller = new AbortController()
   private readonly listeners = new Set<(event: SessionEvent) => void>()
   private readonly running = new Set<string>()
@@ -197,6 +199,7 @@ export class RunSession {
       ...(this.timeoutMs !== undefined ? { timeoutMs: this.timeoutMs } : {}),
     })
     const batch = runChecks(jobs, {
+      limits: this.limits,
       signal: this.controller.signal,
       onEvent: (event) => {
         if (event.type === 'check-started') {

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
-import { type CheckEvent, type Job, runChecks, TransientError } from '../../src/checks/runner.ts'
+import {
+  type CheckEvent,
+  type Job,
+  Limits,
+  runChecks,
+  TransientError,
+} from '../../src/checks/runner.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
 
 /** A server that answers after `delayMs` and records how many requests it held at once. */
@@ -84,6 +90,22 @@ describe('the check runner', () => {
     await runChecks(jobs, { concurrency: 10, serviceCaps: { 'aws:': 2 } })
     assert.equal(peakByService.get('aws:cfn:us-east-1'), 2)
     assert.ok((peakByService.get('http') ?? 0) > 2)
+  })
+
+  it('batches running at once share the caps they are given', async () => {
+    resetCounters()
+    const batch = (name: string) =>
+      Array.from({ length: 6 }, (_, i) =>
+        httpJob(`${name}${i}`, { service: 'aws:dynamodb:eu-west-1', delay: '30' }),
+      )
+    const limits = new Limits({ concurrency: 10, serviceCaps: { 'aws:': 3 } })
+    await Promise.all([runChecks(batch('a'), { limits }), runChecks(batch('b'), { limits })])
+    assert.equal(peakByService.get('aws:dynamodb:eu-west-1'), 3)
+    // Without shared caps, each batch has its own.
+    resetCounters()
+    const caps = { concurrency: 10, serviceCaps: { 'aws:': 3 } }
+    await Promise.all([runChecks(batch('c'), caps), runChecks(batch('d'), caps)])
+    assert.equal(peakByService.get('aws:dynamodb:eu-west-1'), 6)
   })
 
   it('times a check out, and stops the process it started', async () => {
