@@ -37,6 +37,51 @@ export function roleOf(field: Pick<SignoffField, 'label' | 'role' | 'type'>): st
   return field.type === 'text' && PERSON.test(field.label.trim()) ? field.label : null
 }
 
+/**
+ * One line of the sign-off, as the sheet prints it and the wizard shows it: a field to fill
+ * (a name, a date, a choice), or a role's signature, which is signed by hand on the printed
+ * sheet and never typed.
+ */
+export type SignoffLine =
+  | {
+      readonly kind: 'field'
+      readonly field: SignoffField
+      /** See `roleOf`. */
+      readonly role: string | null
+      /** The field's label; "Name" where the label is the role itself ("Deployed by: ___"). */
+      readonly label: string
+    }
+  | {
+      readonly kind: 'signature'
+      /** The checklist's own signature blank; null for the line added after a role without one. */
+      readonly field: SignoffField | null
+      readonly role: string | null
+      readonly label: string
+    }
+
+/**
+ * The sign-off's lines, from its fields in order (those of the run's environment): the fields
+ * as they are, and after each role's last field a line to sign, unless the checklist already
+ * asks for one. Every role ends up with exactly one signature line.
+ */
+export function signoffLines(fields: readonly SignoffField[]): SignoffLine[] {
+  const roles = fields.map(roleOf)
+  const lines: SignoffLine[] = []
+  let isSigned = false
+  fields.forEach((field, i) => {
+    const role = roles[i] ?? null
+    const label = role !== null && field.label === role ? 'Name' : field.label
+    if (field.type === 'signature') lines.push({ kind: 'signature', field, role, label })
+    else lines.push({ kind: 'field', field, role, label })
+    isSigned ||= field.type === 'signature'
+    if (role !== null && roles[i + 1] !== role) {
+      if (!isSigned) lines.push({ kind: 'signature', field: null, role, label: 'Signature' })
+      isSigned = false
+    }
+  })
+  return lines
+}
+
 /** "Sign-Off", "6. Sign-off", "Approvals", "Assinaturas". */
 export function isSignoffTitle(title: string): boolean {
   return SIGNOFF_TITLE.test(title.replace(NUMBERING, ''))
