@@ -504,9 +504,14 @@ function signoffPart(checklist: Checklist, state: RunState): string {
     const header = [...(hasRoles ? ['Role'] : []), 'Field', 'Entry', 'Entered by']
     lines.push(tableRow(header), tableRow(header.map(() => '---')))
     for (const line of signoff) {
+      const roleCell = hasRoles ? [line.role ? cell(line.role) : ''] : []
+      const given = line.field?.given ?? null
+      if (given !== null) {
+        lines.push(tableRow([...roleCell, cell(line.label), cell(given), 'in the checklist']))
+        continue
+      }
       const entry = line.field ? state.signoff[line.field.id] : undefined
       const by = entry ? `${cell(entry.by)}, ${shortTime(entry.at)}` : ''
-      const roleCell = hasRoles ? [line.role ? cell(line.role) : ''] : []
       const value = line.field ? fieldEntry(line.field, entry?.value) : BLANK
       lines.push(tableRow([...roleCell, cell(line.label), value, by]))
     }

@@ -50,6 +50,26 @@ describe('sign-off lines', () => {
     ])
   })
 
+  it('take a Signature the table already fills in as the role’s, and a line of underscores as a blank', () => {
+    const table = [
+      '| Role | Name | Signature |',
+      '|------|------|-----------|',
+      '| Security reviewer | | approved in SEC-88 |',
+      '| Manager | ________ | ________ |',
+    ].join('\n')
+    assert.deepEqual(linesOf(table), [
+      'Security reviewer | Name | field',
+      'Security reviewer | Signature | signature',
+      'Manager | Name | field',
+      'Manager | Signature | signature',
+    ])
+    const { checklist } = parse(`# T\n\n## Sign-Off\n\n${table}\n`)
+    assert.deepEqual(
+      checklist.signoff.map((field) => field.given),
+      [null, 'approved in SEC-88', null, null],
+    )
+  })
+
   it('give a date, a version or a choice none', () => {
     assert.deepEqual(
       linesOf(
