@@ -6,6 +6,7 @@
  * smaller than MIN_COLUMNS×MIN_ROWS, one line says so instead.
  */
 import { Box, Text, useWindowSize } from 'ink'
+import type { SignoffLine } from '../checklist/signoff.ts'
 import { needsTrust } from '../checks/jobs.ts'
 import { isProduction } from '../commands/load-for-run.ts'
 import type { RunSession } from '../run/session.ts'
@@ -254,8 +255,8 @@ function PhaseList({
 }
 
 function SignoffList({ state, height }: { readonly state: WizardState; readonly height: number }) {
-  const fields = state.layout.signoff
-  if (fields.length === 0) {
+  const lines = state.layout.signoffLines
+  if (lines.length === 0) {
     return (
       <Box height={height} flexDirection="column">
         <Text>This checklist asks for no sign-off fields.</Text>
@@ -263,37 +264,68 @@ function SignoffList({ state, height }: { readonly state: WizardState; readonly 
       </Box>
     )
   }
+  const selected = state.layout.signoff[state.signoffCursor]
+  const at = Math.max(
+    0,
+    lines.findIndex((line) => line.field !== null && line.field === selected),
+  )
   const start = Math.min(
-    Math.max(0, state.signoffCursor - Math.floor(height / 2)),
-    Math.max(0, fields.length - height),
+    Math.max(0, at - Math.floor(height / 2)),
+    Math.max(0, lines.length - height),
   )
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      {fields.slice(start, start + height).map((field, index) => {
-        const entry = state.run.signoff[field.id]
-        const isSelected = start + index === state.signoffCursor
-        const label =
-          field.role && field.role !== field.label ? `${field.role} — ${field.label}` : field.label
+      {lines.slice(start, start + height).map((line, index) => {
+        const isSelected = line.field !== null && line.field === selected
         return (
-          <Box key={field.id}>
+          <Box key={line.field?.id ?? `${line.role}#signature-${start + index}`}>
             <Text color="cyan">{isSelected ? '›' : ' '}</Text>
             <Box width={36} flexShrink={0} marginLeft={1}>
-              <Text bold={isSelected} wrap="truncate-end">
-                {label}
+              <Text bold={isSelected} wrap="truncate-end" dimColor={line.kind === 'signature'}>
+                {signoffLabel(line)}
               </Text>
             </Box>
-            <Text
-              wrap="truncate-end"
-              {...(entry ? { color: 'green' as const } : { dimColor: true })}
-            >
-              {entry ? entry.value : field.type === 'signature' ? '(signed on paper)' : '______'}
-            </Text>
+            <SignoffValue line={line} state={state} />
           </Box>
         )
       })}
     </Box>
   )
 }
+
+/** "Deployed by" for the name the role asks for, "Deployed by — Date" for the rest of its fields. */
+function signoffLabel(line: SignoffLine): string {
+  if (line.role === null) return line.label
+  return line.field?.label === line.role ? line.role : `${line.role} — ${line.label}`
+}
+
+/** What was entered, a blank, or for a signature the line it is signed on, on paper. */
+function SignoffValue({
+  line,
+  state,
+}: {
+  readonly line: SignoffLine
+  readonly state: WizardState
+}) {
+  const given = line.field?.given ?? null
+  if (given !== null) return <Text wrap="truncate-end">{`${given}  (in the checklist)`}</Text>
+  const entry = line.field ? state.run.signoff[line.field.id] : undefined
+  if (entry?.value) {
+    return (
+      <Text color="green" wrap="truncate-end">
+        {entry.value}
+      </Text>
+    )
+  }
+  return (
+    <Text dimColor wrap="truncate-end">
+      {line.kind === 'signature' ? `${SIGNATURE_LINE}  signed on the printed sheet` : '______'}
+    </Text>
+  )
+}
+
+/** A signature is signed by hand on the printed sheet, never typed: its line is drawn. */
+const SIGNATURE_LINE = '________________'
 
 function Detail({
   state,
@@ -316,6 +348,9 @@ function Detail({
         ) : (
           <Text color="green">Every item is answered.</Text>
         )}
+        {state.layout.signoffLines.some((line) => line.kind === 'signature') ? (
+          <Text dimColor>Signatures are signed by hand on the printed sheet.</Text>
+        ) : null}
       </Box>
     )
   }

@@ -283,6 +283,74 @@ describe('the phase screen', () => {
   })
 })
 
+describe('the sign-off screen', () => {
+  const SIGNOFF_TABLE = [
+    '',
+    '| Role | Name | Signature |',
+    '|------|------|-----------|',
+    '| QA Lead | | |',
+    '| Security | | approved in SEC-88 |',
+    '',
+  ].join('\n')
+
+  /** The sheet's sign-off table as `role | field` lines. */
+  const sheetRoles = (sheet: string) =>
+    sheet
+      .slice(sheet.indexOf('## Sign-off entries'))
+      .split('\n')
+      .filter(
+        (line) => line.startsWith('| ') && !line.startsWith('| Role') && !line.startsWith('| ---'),
+      )
+      .map((line) => line.split(' | ').slice(0, 2).join(' | ').replace(/^\| /, ''))
+
+  test('shows each role’s line to sign on paper, as the sheet does; the cursor skips it', async () => {
+    const space = workspace(`${CHECKLIST}${SIGNOFF_TABLE}`)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/enter fill/)
+    const signature = '_{16} {2}signed on the printed sheet'
+    const lines = ui.frame().split('\n')
+    const list = lines.slice(3, 3 + 7).map((line) => line.trimEnd())
+    assert.deepEqual(
+      list.map((line) => line.replace(/ {2,}/g, '  ')),
+      [
+        '› Deployed by  ______',
+        '  Deployed by — Date  ______',
+        '  Deployed by — Signature  ________________  signed on the printed sheet',
+        '  QA Lead — Name  ______',
+        '  QA Lead — Signature  ________________  signed on the printed sheet',
+        '  Security — Name  ______',
+        '  Security — Signature  approved in SEC-88  (in the checklist)',
+      ],
+    )
+    assert.match(ui.frame(), new RegExp(`Deployed by — Signature +${signature}`))
+    assert.match(ui.frame(), /Signatures are signed by hand on the printed sheet\./)
+    // Down from the date goes past the signature, to the next field to type in.
+    await ui.press(ARROW_DOWN, ARROW_DOWN)
+    await ui.see(/› QA Lead — Name/)
+    await ui.press(ARROW_DOWN)
+    await ui.see(/› Security — Name/)
+    await ui.press(ARROW_DOWN)
+    await ui.see(/› Security — Name/)
+    await ui.press('f')
+    await ui.see(/Finish the run anyway\?/)
+    await ui.press('y')
+    const outcome = ui.outcome()
+    assert.equal(outcome?.kind, 'finished')
+    const sheet = readFileSync(outcome?.kind === 'finished' ? outcome.sheetPath : '', 'utf8')
+    assert.deepEqual(sheetRoles(sheet), [
+      'Deployed by | Name',
+      'Deployed by | Date',
+      'Deployed by | Signature',
+      'QA Lead | Name',
+      'QA Lead | Signature',
+      'Security | Name',
+      'Security | Signature',
+    ])
+  })
+})
+
 describe('before the phases', () => {
   test('production is confirmed by typing its name', async () => {
     const space = workspace()
