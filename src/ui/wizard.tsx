@@ -10,13 +10,12 @@ import type { SignoffLine } from '../checklist/signoff.ts'
 import { needsTrust } from '../checks/jobs.ts'
 import { isProduction } from '../commands/load-for-run.ts'
 import type { RunSession } from '../run/session.ts'
-import { commandLine } from '../trust.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
 import { Footer, footerHeight } from './footer.tsx'
 import { GroupRow, ItemRow } from './item-row.tsx'
 import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
-import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt } from './prompts.tsx'
+import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { bar, environmentColor } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
 import { cursorOf, type Notice, pendingCount, type WizardState } from './use-wizard-state.ts'
@@ -60,14 +59,29 @@ export function Wizard(props: WizardProps) {
   // Expanded, the detail pane leaves the list three lines.
   const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
   const listHeight = height - chrome - detailHeight
+  // Under the header: the list, its separator, the detail pane and the footer.
+  const bodyHeight = listHeight + 1 + detailHeight + footerHeight(width)
   return (
     <AnimationTick isActive={Object.keys(state.running).length > 0}>
       <Box flexDirection="column" width={width} height={height} overflow="hidden">
         <Header state={state} session={props.session} width={width} />
         {state.prompt?.kind === 'help' ? (
           // Every key is listed: the footer's lines are the help's too.
-          <Box height={listHeight + 1 + detailHeight + footerHeight(width)} overflow="hidden">
+          <Box height={bodyHeight} overflow="hidden">
             <HelpPanel onClose={closePrompt} />
+          </Box>
+        ) : state.prompt?.kind === 'trust' ? (
+          // Every command is read before the answer: the question takes all the room there is.
+          <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+            <PromptView
+              width={width}
+              height={bodyHeight}
+              state={state}
+              answer={answerPrompt}
+              cancel={closePrompt}
+              today={props.today}
+              session={props.session}
+            />
           </Box>
         ) : (
           <>
@@ -119,6 +133,8 @@ function Body({
       <Box height={detailHeight} flexDirection="column" overflow="hidden">
         {state.prompt ? (
           <PromptView
+            width={width}
+            height={detailHeight}
             state={state}
             answer={answer}
             cancel={cancel}
@@ -386,12 +402,16 @@ function RunningDetail({
 }
 
 function PromptView({
+  width,
+  height,
   state,
   session,
   answer,
   cancel,
   today,
 }: {
+  readonly width: number
+  readonly height: number
   readonly state: WizardState
   readonly session: RunSession
   readonly answer: ReturnType<typeof useWizard>['answerPrompt']
@@ -441,6 +461,7 @@ function PromptView({
         return (
           <ChoicePrompt
             title={field.label}
+            height={height}
             choices={field.choices.map((choice) => ({ label: choice, value: choice }))}
             onChoose={(value) => answer(prompt, value)}
             onCancel={cancel}
@@ -466,11 +487,13 @@ function PromptView({
     case 'trust': {
       const commands = [...state.layout.items.values()].filter(needsTrust)
       return (
-        <ConfirmPrompt
+        <TrustPrompt
           title={`Trust ${session.checklist.path} to run its ${countOf(commands.length, 'command', 'commands')} on this machine?`}
-          lines={commands.map((item) => `  $ ${commandLine(item)}`)}
+          commands={commands}
           yes="trust it (recorded; any change to the file asks again)"
           no="not now"
+          width={width}
+          height={height}
           onAnswer={(isYes) => answer(prompt, isYes)}
         />
       )
@@ -479,9 +502,11 @@ function PromptView({
       return (
         <ConfirmPrompt
           title={`${countOf(prompt.pending, 'item is', 'items are')} still pending. Finish the run anyway?`}
-          lines={['The sheet lists them as pending, at the top, for the reviewer.']}
+          note="The sheet lists them as pending, at the top, for the reviewer."
           yes="finish and write the sheet"
           no="go back"
+          width={width}
+          height={height}
           onAnswer={(isYes) => answer(prompt, isYes)}
         />
       )
