@@ -47,6 +47,11 @@ export interface SignoffField {
   readonly role: string | null
   readonly type: SignoffFieldType
   readonly choices: readonly string[]
+  /**
+   * A signature the checklist itself already holds (a sign-off table's Signature cell filled
+   * in), shown as it is and never asked for; null for a blank. Other filled cells are no fields.
+   */
+  readonly given: string | null
   /** The item that holds the field, when it is written as a task item. */
   readonly itemId: string | null
   readonly line: number

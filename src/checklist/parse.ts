@@ -576,6 +576,7 @@ class ChecklistBuilder {
       role: d.role,
       type: d.type,
       choices: d.choices,
+      given: d.given,
       itemId,
       line: lineNumber,
       scope,

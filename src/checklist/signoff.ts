@@ -7,6 +7,9 @@
  *   - [ ] All checks passed: Yes / No                            a choice
  *   **Deployment Date**: ___________                             a blank in prose
  *   | Role | Name | Date | Signature |                           a table, one role per row
+ *
+ * A table cell already filled in is no blank, but a filled-in Signature is kept: it is that
+ * role's signature line, so no blank one is added to the sheet after the role.
  */
 import type { SignoffField, SignoffFieldType } from './model.ts'
 
@@ -15,12 +18,15 @@ export interface FieldDraft {
   readonly role: string | null
   readonly type: SignoffFieldType
   readonly choices: readonly string[]
+  readonly given: string | null
 }
 
 const NUMBERING = /^\s*(?:\d+(?:\.\d+)*[.):]?\s+)?/
 const SIGNOFF_TITLE = /^(sign[\s-]?offs?|approvals?|assinaturas?|aprova[çc](?:ão|ao|ões|oes))\b/iu
 const ROLLBACK_TITLE = /^(rollback|roll back|revers[aã]o|reverter)\b/iu
 const BLANK = /([^:_|]+?)\s*:\s*_{2,}/g
+/** A table cell left empty or drawn as a line to write on. */
+const BLANK_CELL = /^_*$/
 const CHOICE = /^(.+?):\s*([^:/]{1,24}(?:\s+\/\s+[^:/]{1,24})+)\s*$/u
 
 /** A blank that asks for a person: "Deployed by", "Aprovado por", "Release manager", "QA Lead". */
@@ -35,6 +41,51 @@ const PERSON =
 export function roleOf(field: Pick<SignoffField, 'label' | 'role' | 'type'>): string | null {
   if (field.role !== null) return field.role
   return field.type === 'text' && PERSON.test(field.label.trim()) ? field.label : null
+}
+
+/**
+ * One line of the sign-off, as the sheet prints it and the wizard shows it: a field to fill
+ * (a name, a date, a choice), or a role's signature, which is signed by hand on the printed
+ * sheet and never typed.
+ */
+export type SignoffLine =
+  | {
+      readonly kind: 'field'
+      readonly field: SignoffField
+      /** See `roleOf`. */
+      readonly role: string | null
+      /** The field's label; "Name" where the label is the role itself ("Deployed by: ___"). */
+      readonly label: string
+    }
+  | {
+      readonly kind: 'signature'
+      /** The checklist's own signature blank; null for the line added after a role without one. */
+      readonly field: SignoffField | null
+      readonly role: string | null
+      readonly label: string
+    }
+
+/**
+ * The sign-off's lines, from its fields in order (those of the run's environment): the fields
+ * as they are, and after each role's last field a line to sign, unless the checklist already
+ * asks for one. Every role ends up with exactly one signature line.
+ */
+export function signoffLines(fields: readonly SignoffField[]): SignoffLine[] {
+  const roles = fields.map(roleOf)
+  const lines: SignoffLine[] = []
+  let isSigned = false
+  fields.forEach((field, i) => {
+    const role = roles[i] ?? null
+    const label = role !== null && field.label === role ? 'Name' : field.label
+    if (field.type === 'signature') lines.push({ kind: 'signature', field, role, label })
+    else lines.push({ kind: 'field', field, role, label })
+    isSigned ||= field.type === 'signature'
+    if (role !== null && roles[i + 1] !== role) {
+      if (!isSigned) lines.push({ kind: 'signature', field: null, role, label: 'Signature' })
+      isSigned = false
+    }
+  })
+  return lines
 }
 
 /** "Sign-Off", "6. Sign-off", "Approvals", "Assinaturas". */
@@ -53,12 +104,12 @@ export function fieldsInText(text: string): FieldDraft[] {
   if (blanks.length > 0) {
     // "Development Lead: ____ Date: ____": the first blank names who, the rest describe them.
     const role = blanks.length > 1 ? (blanks[0] ?? null) : null
-    return blanks.map((label) => ({ label, role, type: typeOf(label), choices: [] }))
+    return blanks.map((label) => ({ label, role, type: typeOf(label), choices: [], given: null }))
   }
   const choice = CHOICE.exec(text.trim())
   if (choice?.[1] && choice[2]) {
     const choices = choice[2].split(/\s+\/\s+/).map((c) => c.trim())
-    return [{ label: cleanLabel(choice[1]), role: null, type: 'choice', choices }]
+    return [{ label: cleanLabel(choice[1]), role: null, type: 'choice', choices, given: null }]
   }
   return []
 }
@@ -74,9 +125,13 @@ export function fieldsInTable(
     if (!role) continue
     header.slice(1).forEach((column, i) => {
       const label = cleanLabel(column)
-      // A cell already filled in the file is not a blank to ask for.
-      if (label && !(row[i + 1] ?? '').trim())
-        fields.push({ label, role, type: typeOf(label), choices: [] })
+      if (!label) return
+      const type = typeOf(label)
+      const written = (row[i + 1] ?? '').trim()
+      if (BLANK_CELL.test(written)) fields.push({ label, role, type, choices: [], given: null })
+      // A cell already filled in the file is not a blank to ask for; a signature filled in is
+      // kept, as the role's signature line (else the sheet would add a blank one under it).
+      else if (type === 'signature') fields.push({ label, role, type, choices: [], given: written })
     })
   }
   return fields

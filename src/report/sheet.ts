@@ -21,7 +21,7 @@ import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
 import type { Checklist, Item, Section, SignoffField } from '../checklist/model.ts'
 import { describeScope, isInScope } from '../checklist/scope.ts'
-import { roleOf } from '../checklist/signoff.ts'
+import { signoffLines } from '../checklist/signoff.ts'
 import type { CheckStatus } from '../checks/runner.ts'
 import type { ItemRecord, RunState, StoredCheckResult } from '../run/model.ts'
 import { VERSION } from '../version.ts'
@@ -499,26 +499,22 @@ function signoffPart(checklist: Checklist, state: RunState): string {
     return lines.join('\n')
   }
   if (fields.length > 0) {
-    const roles = fields.map(roleOf)
-    const hasRoles = roles.some((r) => r !== null)
+    const signoff = signoffLines(fields)
+    const hasRoles = signoff.some((line) => line.role !== null)
     const header = [...(hasRoles ? ['Role'] : []), 'Field', 'Entry', 'Entered by']
     lines.push(tableRow(header), tableRow(header.map(() => '---')))
-    let signed = false
-    fields.forEach((field, i) => {
-      const entry = state.signoff[field.id]
-      const by = entry ? `${cell(entry.by)}, ${shortTime(entry.at)}` : ''
-      const role = roles[i] ?? null
-      const roleCell = hasRoles ? [role ? cell(role) : ''] : []
-      lines.push(
-        tableRow([...roleCell, cell(fieldLabel(field, role)), fieldEntry(field, entry?.value), by]),
-      )
-      signed ||= field.type === 'signature'
-      // After a role's last field, a line to sign by hand, unless the checklist already asks for one.
-      if (role !== null && roles[i + 1] !== role) {
-        if (!signed) lines.push(tableRow([cell(role), 'Signature', BLANK, '']))
-        signed = false
+    for (const line of signoff) {
+      const roleCell = hasRoles ? [line.role ? cell(line.role) : ''] : []
+      const given = line.field?.given ?? null
+      if (given !== null) {
+        lines.push(tableRow([...roleCell, cell(line.label), cell(given), 'in the checklist']))
+        continue
       }
-    })
+      const entry = line.field ? state.signoff[line.field.id] : undefined
+      const by = entry ? `${cell(entry.by)}, ${shortTime(entry.at)}` : ''
+      const value = line.field ? fieldEntry(line.field, entry?.value) : BLANK
+      lines.push(tableRow([...roleCell, cell(line.label), value, by]))
+    }
   }
   if (others > 0) {
     const where = [
@@ -532,11 +528,6 @@ function signoffPart(checklist: Checklist, state: RunState): string {
     )
   }
   return lines.join('\n')
-}
-
-/** "Development Lead: ____" or "Deployed by: ____" asks for a name: call the field that. */
-function fieldLabel(field: SignoffField, role: string | null): string {
-  return role !== null && field.label === role ? 'Name' : field.label
 }
 
 /** What was entered, the choices with the one chosen ticked, or a blank line to fill by hand. */

@@ -4,10 +4,13 @@
  * answering, trust the checklist's commands or not, see what changed since a
  * resumed run last saw the checklist, then the phases and the sign-off.
  *
+ * Every screen fits the terminal: long lists scroll, long lines are cut, and
+ * below the wizard's smallest size one line says so instead.
+ *
  * Everything that touches the disk or the network is in `services`, so tests
  * give it a temporary home and real backends.
  */
-import { Box, Text, useApp, useInput } from 'ink'
+import { Box, Text, useApp, useInput, useWindowSize } from 'ink'
 import { type ReactNode, useEffect, useState } from 'react'
 import type { FoundChecklist } from '../checklist/discover.ts'
 import type { Checklist } from '../checklist/model.ts'
@@ -20,13 +23,14 @@ import { hasChanges } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
 import type { WizardServices } from '../run/start.ts'
 import type { RunSummary, StoreProblem } from '../run/store.ts'
-import { commandLine } from '../trust.ts'
 import { keysOf } from './keys.ts'
 import { type Layout, layoutOf } from './layout.ts'
-import { ChoicePrompt, ConfirmPrompt, TextPrompt } from './prompts.tsx'
+import { ChoicePrompt, TextPrompt, TrustPrompt } from './prompts.tsx'
+import { type ScrollLine, ScrollView } from './scroll-view.tsx'
 import { environmentColor } from './theme.ts'
+import { useScroll } from './use-scroll.ts'
 import type { WizardExit } from './use-wizard.ts'
-import { Wizard } from './wizard.tsx'
+import { MIN_COLUMNS, MIN_ROWS, Wizard } from './wizard.tsx'
 
 export interface AppOptions {
   readonly checklistPath?: string
@@ -105,6 +109,7 @@ export function App({
   readonly onStoreProblems?: (problems: readonly StoreProblem[]) => void
 }) {
   const { exit } = useApp()
+  const { columns, rows } = useWindowSize()
   const [step, setStep] = useState<Step>({ name: 'loading', what: 'looking for saved runs' })
   const [problem, setProblem] = useState<string | null>(null)
   const [session, setSession] = useState<RunSession | null>(null)
@@ -255,6 +260,11 @@ export function App({
 
   // Run files set aside: a line above every screen but the wizard's, which has it in its footer.
   const problemLine = storeProblems.length > 0 ? describeProblems(storeProblems) : null
+  // Every screen fits the terminal, as the wizard's does: taller, Ink's redraws garble it.
+  const height = rows - (problemLine ? 1 : 0)
+  if (step.name !== 'wizard' && (columns < MIN_COLUMNS || rows < MIN_ROWS)) {
+    return <Text wrap="truncate-end">{`terminal too small (need ${MIN_COLUMNS}×${MIN_ROWS})`}</Text>
+  }
   const withProblems = (screen: ReactNode) =>
     problemLine ? (
       <Box flexDirection="column">
@@ -269,12 +279,13 @@ export function App({
 
   switch (step.name) {
     case 'loading':
-      return withProblems(<Text dimColor>{`${step.what}…`}</Text>)
+      return withProblems(<Text dimColor wrap="truncate-end">{`${step.what}…`}</Text>)
     case 'resume':
       return withProblems(
         <ChoicePrompt
           title="Unfinished runs on this machine — resume one, or start a new run:"
           limit={10}
+          height={height}
           choices={[
             ...step.runs.map((run) => ({ label: describeRun(run, options.now()), value: run })),
             { label: 'Start a new run', value: null },
@@ -292,6 +303,7 @@ export function App({
         <ChoicePrompt
           title="Which checklist?"
           limit={12}
+          height={height}
           choices={[
             ...step.found.map((found) => ({
               label: `${found.title}  (${found.source === 'bundled' ? `bundled: ${found.shown}` : found.shown}, ${found.items} items)`,
@@ -319,6 +331,7 @@ export function App({
       return withProblems(
         <ChoicePrompt
           title={`${step.checklist.title} — which environment?`}
+          height={height}
           choices={step.checklist.environments.map((env) =>
             isProduction(env)
               ? {
@@ -349,10 +362,14 @@ export function App({
     case 'confirm':
       return withProblems(
         <Box flexDirection="column">
-          <Text bold color={environmentColor(step.environment)}>
+          <Text bold color={environmentColor(step.environment)} wrap="truncate-end">
             {`⚠  ${step.environment.toUpperCase()}: checks will run against production.`}
           </Text>
-          {problem ? <Text color="yellow">{problem}</Text> : null}
+          {problem ? (
+            <Text color="yellow" wrap="truncate-end">
+              {problem}
+            </Text>
+          ) : null}
           <TextPrompt
             title={step.checklist.title}
             label={`Type '${step.environment}' to go on:`}
@@ -371,12 +388,12 @@ export function App({
       const { session: s } = step.opened
       const commands = [...step.opened.layout.items.values()].filter(needsTrust)
       return withProblems(
-        <ConfirmPrompt
+        <TrustPrompt
           title={`${s.checklist.path} runs shell commands. Trust it on this machine?`}
-          lines={[
-            ...commands.map((item) => `  $ ${commandLine(item)}`),
-            'Trusting is recorded with the file’s sha256: any change to it asks again.',
-          ]}
+          commands={commands}
+          note="Trusting is recorded with the file’s sha256: any change to it asks again."
+          width={columns}
+          height={height}
           yes="trust it and run them"
           no="not now (they stay manual; r on one asks again)"
           onAnswer={(isYes) => {
@@ -392,6 +409,7 @@ export function App({
           changes={step.changes.changes}
           before={step.changes.before}
           layout={step.opened.layout}
+          height={height}
           onContinue={() => setStep({ name: 'wizard', opened: step.opened })}
         />,
       )
@@ -423,44 +441,49 @@ function describeProblems(problems: readonly StoreProblem[]): string {
   return `⚠ ${files} could not be used; the details are printed when you leave`
 }
 
+/** What changed in the checklist since a resumed run last saw it; a long list scrolls. */
 function ChangesScreen({
   changes,
   before,
   layout,
+  height,
   onContinue,
 }: {
   readonly changes: ChecklistChanges
   readonly before: readonly ItemSnapshot[]
   readonly layout: Layout
+  readonly height: number
   readonly onContinue: () => void
 }) {
-  useInput((input, key) => {
-    if (keysOf(input, key).some((next) => next.key.return)) onContinue()
-  })
   const text = (id: string) => layout.items.get(id)?.plain ?? id
   // Removed and reworded items are no longer in the checklist: their text as the run last saw it.
   const oldText = (id: string) => before.find((item) => item.id === id)?.text ?? id
+  const lines: ScrollLine[] = [
+    ...changes.added.map((id) => ({ color: 'green' as const, text: `  + added     ${text(id)}` })),
+    ...changes.reworded.map(({ from, to }) => ({
+      color: 'yellow' as const,
+      text: `  ~ reworded  ${text(to)}  (was “${oldText(from)}”; its answer follows it)`,
+    })),
+    ...changes.removed.map((id) => ({
+      color: 'red' as const,
+      text: `  - removed   ${oldText(id)}  (its answer stays in the run's journal and on the sheet)`,
+    })),
+  ]
+  // The title and the keys take a line each.
+  const listHeight = Math.min(lines.length, height - 2)
+  const top = useScroll(lines.length, listHeight)
+  useInput((input, key) => {
+    if (keysOf(input, key).some((next) => next.key.return)) onContinue()
+  })
   return (
     <Box flexDirection="column">
-      <Text bold>The checklist changed since this run last saw it.</Text>
-      {changes.added.map((id) => (
-        <Text key={`+${id}`} color="green" wrap="truncate-end">{`  + added     ${text(id)}`}</Text>
-      ))}
-      {changes.reworded.map(({ from, to }) => (
-        <Text
-          key={`~${to}`}
-          color="yellow"
-          wrap="truncate-end"
-        >{`  ~ reworded  ${text(to)}  (was “${oldText(from)}”; its answer follows it)`}</Text>
-      ))}
-      {changes.removed.map((id) => (
-        <Text
-          key={`-${id}`}
-          color="red"
-          wrap="truncate-end"
-        >{`  - removed   ${oldText(id)}  (its answer stays in the run's journal and on the sheet)`}</Text>
-      ))}
-      <Text dimColor>enter: continue</Text>
+      <Text bold wrap="truncate-end">
+        The checklist changed since this run last saw it.
+      </Text>
+      <ScrollView lines={lines} top={top} height={listHeight} />
+      <Text dimColor wrap="truncate-end">
+        {lines.length > listHeight ? 'enter: continue · ↑↓ PgUp PgDn: scroll' : 'enter: continue'}
+      </Text>
     </Box>
   )
 }

@@ -6,6 +6,7 @@
  */
 import type { Checklist, Item, PhaseRole, Section, SignoffField } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
+import { type SignoffLine, signoffLines } from '../checklist/signoff.ts'
 
 export { type Progress, progressOf, stateOf } from '../run/describe.ts'
 
@@ -25,6 +26,9 @@ export interface PhaseView {
 export interface Layout {
   readonly environment: string
   readonly phases: readonly PhaseView[]
+  /** The sign-off as the sheet prints it: its fields and each role's line to sign on paper. */
+  readonly signoffLines: readonly SignoffLine[]
+  /** The fields of `signoffLines` to type in, in order: what the cursor moves over. */
   readonly signoff: readonly SignoffField[]
   /** Every item that applies, by id. */
   readonly items: ReadonlyMap<string, Item>
@@ -43,10 +47,14 @@ export function layoutOf(checklist: Checklist, environment: string): Layout {
     phases.push({ id: phase.id, title: phase.title, role: phase.role, rows, items })
   }
   const items = new Map(phases.flatMap((p) => p.items.map((item) => [item.id, item] as const)))
+  const lines = signoffLines(
+    checklist.signoff.filter((field) => isInScope(field.scope, environment)),
+  )
   return {
     environment,
     phases,
-    signoff: checklist.signoff.filter((field) => isInScope(field.scope, environment)),
+    signoffLines: lines,
+    signoff: lines.flatMap((line) => (line.kind === 'field' ? [line.field] : [])),
     items,
     sections: new Map(allSections(checklist.sections).map((section) => [section.id, section])),
     outOfScope: checklist.items.length - items.size,

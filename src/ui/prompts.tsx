@@ -7,8 +7,12 @@ import { Box, Text, useInput } from 'ink'
 import SelectInput from 'ink-select-input'
 import TextInput from 'ink-text-input'
 import { createContext, useContext, useState } from 'react'
+import type { Item } from '../checklist/model.ts'
+import { commandLine } from '../trust.ts'
 import { keysOf } from './keys.ts'
+import { ScrollView } from './scroll-view.tsx'
 import type { Color } from './theme.ts'
+import { useScroll } from './use-scroll.ts'
 
 export interface TextPromptProps {
   readonly title: string
@@ -42,7 +46,9 @@ export function TextPrompt({
   }
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
-      <Text bold>{title}</Text>
+      <Text bold wrap="truncate-end">
+        {title}
+      </Text>
       <Box>
         <Text>{`${label} `}</Text>
         <TextInput
@@ -63,21 +69,53 @@ export function TextPrompt({
   )
 }
 
-export function ConfirmPrompt({
-  title,
-  lines = [],
-  color = 'yellow',
-  yes,
-  no,
-  onAnswer,
-}: {
+/** Lines a bordered prompt takes beyond its content: the border above and below. */
+const BORDER_LINES = 2
+
+export interface ConfirmPromptProps {
   readonly title: string
   readonly lines?: readonly string[]
+  /** A line under the list, always shown. */
+  readonly note?: string
+  /** Shown under the list when it scrolls. */
+  readonly scrollHint?: string
   readonly color?: Color
   readonly yes: string
   readonly no: string
+  /** The terminal columns the prompt spans, its border included. */
+  readonly width: number
+  /** Rows the prompt may take, its border included. */
+  readonly height: number
   readonly onAnswer: (isYes: boolean) => void
-}) {
+}
+
+/**
+ * A yes-or-no question over a list the operator reads first (the commands to trust). The
+ * prompt fits `height` rows: a list too long for them scrolls, and `scrollHint` says so.
+ */
+export function ConfirmPrompt({
+  title,
+  lines = [],
+  note,
+  scrollHint = '↑↓ PgUp PgDn: scroll',
+  color = 'yellow',
+  yes,
+  no,
+  width,
+  height,
+  onAnswer,
+}: ConfirmPromptProps) {
+  // Both answers on one line when it holds them (inside the border and its padding), else one each.
+  const answers =
+    `y: ${yes} · n: ${no}`.length <= width - 4
+      ? [`y: ${yes} · n: ${no}`]
+      : [`y: ${yes}`, `n: ${no}`]
+  const room = height - BORDER_LINES - 1 - (note ? 1 : 0) - answers.length
+  const isScrolled = lines.length > Math.max(1, room)
+  // The hint takes a line of the list's, unless that would leave the list less than three.
+  const hasHint = isScrolled && room > 3
+  const listHeight = isScrolled ? Math.max(1, room - (hasHint ? 1 : 0)) : lines.length
+  const top = useScroll(lines.length, listHeight)
   useInput((input, key) => {
     // The first y or n of keys that arrived together answers; the rest are not this prompt's.
     for (const next of keysOf(input, key)) {
@@ -87,17 +125,41 @@ export function ConfirmPrompt({
   })
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color} paddingX={1}>
-      <Text bold color={color}>
+      {/* Cut at its start: the question at its end stays. */}
+      <Text bold color={color} wrap="truncate-start">
         {title}
       </Text>
-      {lines.map((line, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: static lines
-        <Text key={index} wrap="truncate-end">
+      <ScrollView lines={lines.map((text) => ({ text }))} top={top} height={listHeight} />
+      {hasHint ? (
+        <Text color={color} wrap="truncate-end">
+          {scrollHint}
+        </Text>
+      ) : null}
+      {note ? <Text wrap="truncate-end">{note}</Text> : null}
+      {answers.map((line) => (
+        <Text key={line} wrap="truncate-end">
           {line}
         </Text>
       ))}
-      <Text>{`y: ${yes} · n: ${no}`}</Text>
     </Box>
+  )
+}
+
+/**
+ * Whether to trust a checklist's shell commands, over every one of them: the operator sees
+ * what would run before answering, so commands too many for the screen scroll, and the prompt
+ * says to read them all.
+ */
+export function TrustPrompt({
+  commands,
+  ...question
+}: { readonly commands: readonly Item[] } & Omit<ConfirmPromptProps, 'lines' | 'scrollHint'>) {
+  return (
+    <ConfirmPrompt
+      {...question}
+      lines={commands.map((item) => `  $ ${commandLine(item)}`)}
+      scrollHint={`↑↓ PgUp PgDn scroll: read all ${commands.length} commands before you trust them`}
+    />
   )
 }
 
@@ -114,19 +176,25 @@ const ChoiceColors = createContext<ReadonlyMap<string, Color>>(new Map())
 export function ChoicePrompt<T>({
   title,
   choices,
-  limit,
+  limit = Number.POSITIVE_INFINITY,
+  height,
   onChoose,
   onCancel,
 }: {
   readonly title: string
   readonly choices: readonly Choice<T>[]
+  /** Choices shown at most; the list scrolls through the others. */
   readonly limit?: number
+  /** Rows the prompt may take, its title and the line saying how many more there are included. */
+  readonly height: number
   readonly onChoose: (value: T) => void
   readonly onCancel?: () => void
 }) {
   useInput((_, key) => {
     if (key.escape && onCancel) onCancel()
   })
+  const isCut = choices.length > Math.min(limit, height - 1)
+  const shown = Math.max(1, Math.min(limit, height - 1 - (isCut ? 1 : 0), choices.length))
   const items = choices.map((choice, index) => ({
     key: String(index),
     label: choice.label,
@@ -137,18 +205,27 @@ export function ChoicePrompt<T>({
   )
   return (
     <Box flexDirection="column">
-      <Text bold>{title}</Text>
+      <Text bold wrap="truncate-end">
+        {title}
+      </Text>
       <ChoiceColors.Provider value={colors}>
         <SelectInput
+          // A new window size starts the list afresh: ink-select-input keeps a cursor past a smaller limit.
+          key={shown}
           items={items}
           itemComponent={ChoiceItem}
-          {...(limit ? { limit } : {})}
+          limit={shown}
           onSelect={(item) => {
             const choice = choices[item.value]
             if (choice) onChoose(choice.value)
           }}
         />
       </ChoiceColors.Provider>
+      {isCut ? (
+        <Text dimColor wrap="truncate-end">
+          {`  … and ${choices.length - shown} more (↑↓ scrolls the list)`}
+        </Text>
+      ) : null}
     </Box>
   )
 }

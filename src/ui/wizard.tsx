@@ -6,16 +6,16 @@
  * smaller than MIN_COLUMNS×MIN_ROWS, one line says so instead.
  */
 import { Box, Text, useWindowSize } from 'ink'
+import type { SignoffLine } from '../checklist/signoff.ts'
 import { needsTrust } from '../checks/jobs.ts'
 import { isProduction } from '../commands/load-for-run.ts'
 import type { RunSession } from '../run/session.ts'
-import { commandLine } from '../trust.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
 import { Footer, footerHeight } from './footer.tsx'
 import { GroupRow, ItemRow } from './item-row.tsx'
 import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
-import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt } from './prompts.tsx'
+import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { bar, environmentColor } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
 import { cursorOf, type Notice, pendingCount, type WizardState } from './use-wizard-state.ts'
@@ -59,14 +59,29 @@ export function Wizard(props: WizardProps) {
   // Expanded, the detail pane leaves the list three lines.
   const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
   const listHeight = height - chrome - detailHeight
+  // Under the header: the list, its separator, the detail pane and the footer.
+  const bodyHeight = listHeight + 1 + detailHeight + footerHeight(width)
   return (
     <AnimationTick isActive={Object.keys(state.running).length > 0}>
       <Box flexDirection="column" width={width} height={height} overflow="hidden">
         <Header state={state} session={props.session} width={width} />
         {state.prompt?.kind === 'help' ? (
           // Every key is listed: the footer's lines are the help's too.
-          <Box height={listHeight + 1 + detailHeight + footerHeight(width)} overflow="hidden">
+          <Box height={bodyHeight} overflow="hidden">
             <HelpPanel onClose={closePrompt} />
+          </Box>
+        ) : state.prompt?.kind === 'trust' ? (
+          // Every command is read before the answer: the question takes all the room there is.
+          <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+            <PromptView
+              width={width}
+              height={bodyHeight}
+              state={state}
+              answer={answerPrompt}
+              cancel={closePrompt}
+              today={props.today}
+              session={props.session}
+            />
           </Box>
         ) : (
           <>
@@ -118,6 +133,8 @@ function Body({
       <Box height={detailHeight} flexDirection="column" overflow="hidden">
         {state.prompt ? (
           <PromptView
+            width={width}
+            height={detailHeight}
             state={state}
             answer={answer}
             cancel={cancel}
@@ -254,8 +271,8 @@ function PhaseList({
 }
 
 function SignoffList({ state, height }: { readonly state: WizardState; readonly height: number }) {
-  const fields = state.layout.signoff
-  if (fields.length === 0) {
+  const lines = state.layout.signoffLines
+  if (lines.length === 0) {
     return (
       <Box height={height} flexDirection="column">
         <Text>This checklist asks for no sign-off fields.</Text>
@@ -263,37 +280,68 @@ function SignoffList({ state, height }: { readonly state: WizardState; readonly 
       </Box>
     )
   }
+  const selected = state.layout.signoff[state.signoffCursor]
+  const at = Math.max(
+    0,
+    lines.findIndex((line) => line.field !== null && line.field === selected),
+  )
   const start = Math.min(
-    Math.max(0, state.signoffCursor - Math.floor(height / 2)),
-    Math.max(0, fields.length - height),
+    Math.max(0, at - Math.floor(height / 2)),
+    Math.max(0, lines.length - height),
   )
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      {fields.slice(start, start + height).map((field, index) => {
-        const entry = state.run.signoff[field.id]
-        const isSelected = start + index === state.signoffCursor
-        const label =
-          field.role && field.role !== field.label ? `${field.role} — ${field.label}` : field.label
+      {lines.slice(start, start + height).map((line, index) => {
+        const isSelected = line.field !== null && line.field === selected
         return (
-          <Box key={field.id}>
+          <Box key={line.field?.id ?? `${line.role}#signature-${start + index}`}>
             <Text color="cyan">{isSelected ? '›' : ' '}</Text>
             <Box width={36} flexShrink={0} marginLeft={1}>
-              <Text bold={isSelected} wrap="truncate-end">
-                {label}
+              <Text bold={isSelected} wrap="truncate-end" dimColor={line.kind === 'signature'}>
+                {signoffLabel(line)}
               </Text>
             </Box>
-            <Text
-              wrap="truncate-end"
-              {...(entry ? { color: 'green' as const } : { dimColor: true })}
-            >
-              {entry ? entry.value : field.type === 'signature' ? '(signed on paper)' : '______'}
-            </Text>
+            <SignoffValue line={line} state={state} />
           </Box>
         )
       })}
     </Box>
   )
 }
+
+/** "Deployed by" for the name the role asks for, "Deployed by — Date" for the rest of its fields. */
+function signoffLabel(line: SignoffLine): string {
+  if (line.role === null) return line.label
+  return line.field?.label === line.role ? line.role : `${line.role} — ${line.label}`
+}
+
+/** What was entered, a blank, or for a signature the line it is signed on, on paper. */
+function SignoffValue({
+  line,
+  state,
+}: {
+  readonly line: SignoffLine
+  readonly state: WizardState
+}) {
+  const given = line.field?.given ?? null
+  if (given !== null) return <Text wrap="truncate-end">{`${given}  (in the checklist)`}</Text>
+  const entry = line.field ? state.run.signoff[line.field.id] : undefined
+  if (entry?.value) {
+    return (
+      <Text color="green" wrap="truncate-end">
+        {entry.value}
+      </Text>
+    )
+  }
+  return (
+    <Text dimColor wrap="truncate-end">
+      {line.kind === 'signature' ? `${SIGNATURE_LINE}  signed on the printed sheet` : '______'}
+    </Text>
+  )
+}
+
+/** A signature is signed by hand on the printed sheet, never typed: its line is drawn. */
+const SIGNATURE_LINE = '________________'
 
 function Detail({
   state,
@@ -316,6 +364,9 @@ function Detail({
         ) : (
           <Text color="green">Every item is answered.</Text>
         )}
+        {state.layout.signoffLines.some((line) => line.kind === 'signature') ? (
+          <Text dimColor>Signatures are signed by hand on the printed sheet.</Text>
+        ) : null}
       </Box>
     )
   }
@@ -351,12 +402,16 @@ function RunningDetail({
 }
 
 function PromptView({
+  width,
+  height,
   state,
   session,
   answer,
   cancel,
   today,
 }: {
+  readonly width: number
+  readonly height: number
   readonly state: WizardState
   readonly session: RunSession
   readonly answer: ReturnType<typeof useWizard>['answerPrompt']
@@ -406,6 +461,7 @@ function PromptView({
         return (
           <ChoicePrompt
             title={field.label}
+            height={height}
             choices={field.choices.map((choice) => ({ label: choice, value: choice }))}
             onChoose={(value) => answer(prompt, value)}
             onCancel={cancel}
@@ -431,11 +487,13 @@ function PromptView({
     case 'trust': {
       const commands = [...state.layout.items.values()].filter(needsTrust)
       return (
-        <ConfirmPrompt
+        <TrustPrompt
           title={`Trust ${session.checklist.path} to run its ${countOf(commands.length, 'command', 'commands')} on this machine?`}
-          lines={commands.map((item) => `  $ ${commandLine(item)}`)}
+          commands={commands}
           yes="trust it (recorded; any change to the file asks again)"
           no="not now"
+          width={width}
+          height={height}
           onAnswer={(isYes) => answer(prompt, isYes)}
         />
       )
@@ -444,9 +502,11 @@ function PromptView({
       return (
         <ConfirmPrompt
           title={`${countOf(prompt.pending, 'item is', 'items are')} still pending. Finish the run anyway?`}
-          lines={['The sheet lists them as pending, at the top, for the reviewer.']}
+          note="The sheet lists them as pending, at the top, for the reviewer."
           yes="finish and write the sheet"
           no="go back"
+          width={width}
+          height={height}
           onAnswer={(isYes) => answer(prompt, isYes)}
         />
       )

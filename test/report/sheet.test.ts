@@ -79,6 +79,7 @@ vars:
 |------|------|------|-----------|
 | Release manager | | | |
 | Service owner | | | |
+| Security reviewer | | | approved in SEC-88 |
 
 - [ ] All checks passed: Yes / No
 `
@@ -379,7 +380,10 @@ describe('the sign-off sheet of a simulated run', () => {
       '| Service owner | Name | Diego Ferreira | ana, 2026-11-22 09:46 |',
       '| Service owner | Date | 2026-11-22 | ana, 2026-11-22 09:48 |',
       '| Service owner | Signature | ______ |  |',
-      '|  | All checks passed | ☑ Yes · ☐ No | ana, 2026-11-22 09:50 |',
+      '| Security reviewer | Name | Bruno Lima | ana, 2026-11-22 09:50 |',
+      '| Security reviewer | Date | 2026-11-22 | ana, 2026-11-22 09:52 |',
+      '| Security reviewer | Signature | approved in SEC-88 | in the checklist |',
+      '|  | All checks passed | ☑ Yes · ☐ No | ana, 2026-11-22 09:54 |',
       '',
       '---',
       '',
@@ -440,6 +444,35 @@ describe('signature lines', () => {
     ])
     assert.ok(sheet.includes('| Deployed by | Name | Ana Souza | bruno, 2026-11-22 12:30 |'))
     assert.ok(sheet.includes('| Deployed by | Signature | ______ |  |'))
+  })
+
+  it('takes a Signature the checklist’s table already holds as the role’s, adding no blank one', () => {
+    const checklist = parse(
+      [
+        '# R',
+        '## Steps',
+        '- [ ] Deploy',
+        '## Sign-Off',
+        '| Role | Name | Signature |',
+        '|------|------|-----------|',
+        '| Security reviewer | | approved in SEC-88 |',
+        '| Change board | CAB-12 | ______ |',
+        '',
+      ].join('\n'),
+    ).checklist
+    const { state } = simulateRun(checklist)
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    const table = section(sheet, 'Sign-off entries')
+    assert.deepEqual(signoffRows(sheet), [
+      ['Security reviewer', 'Name'],
+      ['Security reviewer', 'Signature'],
+      ['Change board', 'Signature'],
+    ])
+    assert.ok(
+      table.includes('| Security reviewer | Signature | approved in SEC-88 | in the checklist |'),
+    )
+    // A cell drawn as a line to write on is a blank, not a signature.
+    assert.ok(table.includes('| Change board | Signature | ______ |  |'))
   })
 
   it('leaves a version, a date or a choice without one', () => {

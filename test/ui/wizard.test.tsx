@@ -283,6 +283,74 @@ describe('the phase screen', () => {
   })
 })
 
+describe('the sign-off screen', () => {
+  const SIGNOFF_TABLE = [
+    '',
+    '| Role | Name | Signature |',
+    '|------|------|-----------|',
+    '| QA Lead | | |',
+    '| Security | | approved in SEC-88 |',
+    '',
+  ].join('\n')
+
+  /** The sheet's sign-off table as `role | field` lines. */
+  const sheetRoles = (sheet: string) =>
+    sheet
+      .slice(sheet.indexOf('## Sign-off entries'))
+      .split('\n')
+      .filter(
+        (line) => line.startsWith('| ') && !line.startsWith('| Role') && !line.startsWith('| ---'),
+      )
+      .map((line) => line.split(' | ').slice(0, 2).join(' | ').replace(/^\| /, ''))
+
+  test('shows each role’s line to sign on paper, as the sheet does; the cursor skips it', async () => {
+    const space = workspace(`${CHECKLIST}${SIGNOFF_TABLE}`)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/enter fill/)
+    const signature = '_{16} {2}signed on the printed sheet'
+    const lines = ui.frame().split('\n')
+    const list = lines.slice(3, 3 + 7).map((line) => line.trimEnd())
+    assert.deepEqual(
+      list.map((line) => line.replace(/ {2,}/g, '  ')),
+      [
+        '› Deployed by  ______',
+        '  Deployed by — Date  ______',
+        '  Deployed by — Signature  ________________  signed on the printed sheet',
+        '  QA Lead — Name  ______',
+        '  QA Lead — Signature  ________________  signed on the printed sheet',
+        '  Security — Name  ______',
+        '  Security — Signature  approved in SEC-88  (in the checklist)',
+      ],
+    )
+    assert.match(ui.frame(), new RegExp(`Deployed by — Signature +${signature}`))
+    assert.match(ui.frame(), /Signatures are signed by hand on the printed sheet\./)
+    // Down from the date goes past the signature, to the next field to type in.
+    await ui.press(ARROW_DOWN, ARROW_DOWN)
+    await ui.see(/› QA Lead — Name/)
+    await ui.press(ARROW_DOWN)
+    await ui.see(/› Security — Name/)
+    await ui.press(ARROW_DOWN)
+    await ui.see(/› Security — Name/)
+    await ui.press('f')
+    await ui.see(/Finish the run anyway\?/)
+    await ui.press('y')
+    const outcome = ui.outcome()
+    assert.equal(outcome?.kind, 'finished')
+    const sheet = readFileSync(outcome?.kind === 'finished' ? outcome.sheetPath : '', 'utf8')
+    assert.deepEqual(sheetRoles(sheet), [
+      'Deployed by | Name',
+      'Deployed by | Date',
+      'Deployed by | Signature',
+      'QA Lead | Name',
+      'QA Lead | Signature',
+      'Security | Name',
+      'Security | Signature',
+    ])
+  })
+})
+
 describe('before the phases', () => {
   test('production is confirmed by typing its name', async () => {
     const space = workspace()
@@ -550,6 +618,168 @@ describe('before the phases', () => {
     await ui.press('y')
     await ui.see(/✔ Smoke tests pass\s+pass/)
     await ui.press('q')
+  })
+})
+
+describe('screens before the phases fit the terminal', () => {
+  const PAGE_DOWN = '\u001B[6~'
+  const PAGE_UP = '\u001B[5~'
+  const HOME = '\u001B[H'
+
+  /** A checklist with `count` shell commands: its trust prompt lists them all. */
+  const withCommands = (count: number) =>
+    CHECKLIST.replace(
+      '- [ ] Smoke tests pass',
+      Array.from(
+        { length: count },
+        (_, i) => `- [ ] Smoke test ${i + 1} <!-- check: command run="echo smoke-${i + 1}" -->`,
+      ).join('\n'),
+    )
+
+  /** The screen is no taller and no wider than the terminal. */
+  const assertFits = (frame: string, columns: number, rows: number) => {
+    const lines = frame.split('\n')
+    assert.ok(lines.length <= rows, `${lines.length} lines in a terminal of ${rows}:\n${frame}`)
+    for (const line of lines) assert.ok(line.length <= columns, `wider than ${columns}: ${line}`)
+  }
+
+  /** The commands on screen, by number. */
+  const commandsOn = (frame: string) =>
+    [...frame.matchAll(/\$ echo smoke-(\d+)/g)].map((m) => Number(m[1]))
+
+  test('the trust prompt over 60 commands is no taller than the terminal; paging shows each', async () => {
+    const space = workspace(withCommands(60))
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    ui.resize(80, 20)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    assertFits(ui.frame(), 80, 20)
+    assert.match(ui.frame(), /↓ \d+ more/)
+    assert.match(ui.frame(), /↑↓ PgUp PgDn scroll: read all 60 commands before you trust them/)
+    assert.match(ui.frame(), /Trusting is recorded with the file’s sha256/)
+    assert.match(ui.frame(), /y: trust it and run them/)
+    const seen = new Set(commandsOn(ui.frame()))
+    assert.equal(Math.min(...seen), 1)
+    assert.ok(!seen.has(60))
+    for (let page = 0; page < 10 && !commandsOn(ui.frame()).includes(60); page++) {
+      await ui.press(PAGE_DOWN)
+      assertFits(ui.frame(), 80, 20)
+      for (const n of commandsOn(ui.frame())) seen.add(n)
+    }
+    assert.match(ui.frame(), /│ {3}\$ echo smoke-60 +│/)
+    assert.deepEqual(
+      [...seen].sort((a, b) => a - b),
+      Array.from({ length: 60 }, (_, i) => i + 1),
+      'every command was on screen on the way down',
+    )
+    await ui.press(HOME)
+    await ui.see(/\$ echo smoke-1\b/)
+    await ui.press(END, ARROW_DOWN)
+    assert.ok(commandsOn(ui.frame()).includes(60))
+    await ui.press('n')
+    await ui.see(/› ○ Change request approved/)
+    await ui.press('q')
+  })
+
+  test('asked from a phase, the trust question scrolls through every command too', async () => {
+    const space = workspace(withCommands(60))
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    ui.resize(80, 20)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    await ui.press('n')
+    await ui.see(/› ○ Change request approved/)
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/› ○ Smoke test 1\b/)
+    await ui.press('r')
+    await ui.see(/Trust .* to run its 60 commands on this machine\?/)
+    assert.equal(ui.frame().split('\n').length, 20)
+    assertFits(ui.frame(), 80, 20)
+    assert.match(ui.frame(), /read all 60 commands before you trust them/)
+    assert.match(
+      ui.frame(),
+      /y: trust it \(recorded; any change to the file asks again\) · n: not now/,
+    )
+    assert.ok(commandsOn(ui.frame()).includes(1))
+    await ui.press(END)
+    await ui.see(/\$ echo smoke-60\b/)
+    assertFits(ui.frame(), 80, 20)
+    await ui.press('n')
+    await ui.see(/not trusted: its commands stay manual/)
+    await ui.press('q')
+  })
+
+  test('a terminal too small for a prompt gets one line saying so, and keys wait for it to grow', async () => {
+    const space = workspace(withCommands(3))
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    ui.resize(80, 9)
+    await ui.see(/terminal too small/)
+    assert.equal(ui.frame(), 'terminal too small (need 40×14)')
+    // Not trusted unseen.
+    await ui.press('y')
+    ui.resize(80, 24)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    assert.deepEqual(commandsOn(ui.frame()), [1, 2, 3])
+    await ui.press('n')
+    await ui.see(/› ○ Change request approved/)
+    await ui.press('q')
+  })
+
+  test('what changed, 40 items long, scrolls inside the terminal down to the last change', async () => {
+    const space = workspace()
+    const { checklist } = await loadChecklist(space.path)
+    const earlier = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    earlier.answer('before/change-request-approved', 'done')
+    await earlier.close()
+    const added = Array.from({ length: 40 }, (_, i) => `- [ ] Added step ${i + 1}`).join('\n')
+    writeFileSync(
+      space.path,
+      CHECKLIST.replace('- [ ] Change request approved\n', '').replace(
+        '- [ ] Smoke tests pass',
+        `- [ ] Smoke tests pass\n${added}`,
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Unfinished runs on this machine/)
+    await ui.press(ENTER)
+    await ui.see(/The checklist changed since this run last saw it/)
+    ui.resize(80, 16)
+    await ui.see(/↓ \d+ more/)
+    assertFits(ui.frame(), 80, 16)
+    assert.match(ui.frame(), /\+ added {5}Added step 1\b/)
+    assert.doesNotMatch(ui.frame(), /removed/)
+    assert.match(ui.frame(), /^enter: continue · ↑↓ PgUp PgDn: scroll$/m)
+    await ui.press(END)
+    await ui.see(/- removed {3}Change request approved/)
+    assertFits(ui.frame(), 80, 16)
+    assert.match(ui.frame(), /↑ \d+ more/)
+    assert.match(ui.frame(), /\+ added {5}Added step 40\b/)
+    await ui.press(PAGE_UP)
+    await ui.see(/↓ \d+ more/)
+    await ui.press(ENTER)
+    await ui.see(/› \S HOME is set|› ○ Database backed up/)
+    await ui.press('q')
+  })
+
+  test('a checklist picker longer than the terminal says how many more there are', async () => {
+    const space = workspace()
+    mkdirSync(join(space.dir, 'checklists'))
+    for (let i = 1; i <= 30; i++) {
+      const name = `service-${String(i).padStart(2, '0')}`
+      writeFileSync(
+        join(space.dir, 'checklists', `${name}.md`),
+        CHECKLIST.replace('title: Screens', `title: Service ${i}`),
+      )
+    }
+    const ui = open(space, {})
+    ui.resize(80, 14)
+    await ui.see(/Which checklist\?/)
+    await ui.see(/… and \d+ more \(↑↓ scrolls the list\)/)
+    assertFits(ui.frame(), 80, 14)
+    assert.equal(ui.frame().split('\n').length, 14)
+    assert.match(ui.frame(), /^❯ Service 1 /m)
+    await ui.press(ENTER)
+    await ui.see(/Service 1 — which environment\?/)
+    ui.screen.unmount()
   })
 })
 
