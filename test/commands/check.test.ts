@@ -60,6 +60,8 @@ describe('deploy-wizard check', () => {
     assert.equal(code, 1)
     assert.match(stdout, /^FAIL {2}Ready — HTTP 503 \(expected 2xx\)/m)
     assert.match(stdout, /^ {6}ready · line 13 · http$/m)
+    // What the server said, so the operator sees why without running curl.
+    assert.match(stdout, /^ {6}HTTP 503 \(expected 2xx\)\n {6}body: starting$/m)
     assert.match(stdout, /^BLOCK Smoke — blocked: ready fail/m)
     assert.match(
       stdout,
@@ -94,6 +96,7 @@ describe('deploy-wizard check', () => {
     )
     const ready = report.checks[2]
     assert.equal(ready.kind, 'http')
+    assert.deepEqual(ready.details, ['HTTP 503 (expected 2xx)', 'body: starting'])
     assert.equal(ready.line, 13)
     assert.deepEqual(ready.phase, { id: 'deploy', title: 'Deploy' })
     assert.equal(report.checklist.sha256.length, 64)
@@ -128,7 +131,7 @@ for suite in root:
     )
     assert.match(
       await readFile(junit, 'utf8'),
-      /<failure message="HTTP 503 \(expected 2xx\)" type="http">/,
+      /<failure message="HTTP 503 \(expected 2xx\)" type="http">HTTP 503 \(expected 2xx\)\nHTTP 503 \(expected 2xx\)\nbody: starting<\/failure>/,
     )
   })
 
