@@ -114,7 +114,7 @@ pending items, 2 bad usage, 130 interrupted.`,
       'after',
       `
 Exit 0 when every check passed, 1 when one failed, errored or was blocked,
-2 for bad usage, 130 when cancelled with Ctrl-C.`,
+2 for bad usage, 130 when cancelled (Ctrl-C, or the reader of its output gone).`,
     )
     .action(async (file: string, options: import('./commands/check.ts').CheckOptions) => {
       const { checkCommand } = await import('./commands/check.ts')

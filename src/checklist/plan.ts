@@ -1,12 +1,14 @@
 /**
  * A checklist as it will run for one environment: which items apply, which are
  * automated, and their parameters with every reference that can be known before
- * running resolved. `${env:NAME}` and check outputs are left as written: the
- * first may hold a secret, the second exists only once the check has run.
+ * running resolved. `${env:NAME}` and check outputs are left as written, with
+ * their `:-fallback`: the first may hold a secret and is read only when the
+ * check runs, the second exists only once its check has run — so whether the
+ * fallback is used is not known yet, and showing it as the value would mislead.
  */
 import type { Checklist, Item, Section } from './model.ts'
 import { describeScope, isInScope } from './scope.ts'
-import { createLookup, parseTemplate, resolveTemplate, varsFor } from './variables.ts'
+import { parseTemplate, type TemplatePart, varsFor } from './variables.ts'
 
 export interface PlannedItem {
   readonly item: Item
@@ -35,12 +37,10 @@ export interface Plan {
 }
 
 export function planChecklist(checklist: Checklist, environment: string): Plan {
-  const lookup = createLookup({
+  const known: KnownBeforeRunning = {
     environment,
     vars: varsFor(checklist.frontMatter, environment),
-    processEnv: {},
-    output: () => undefined,
-  })
+  }
   const children = new Map<string, Item[]>()
   for (const item of checklist.items) {
     if (!item.parentId) continue
@@ -58,7 +58,7 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
       item,
       applies,
       reason: applies ? null : describeScope(item.scope),
-      params: item.check ? resolveParams(item.check.params, lookup) : null,
+      params: item.check ? planParams(item.check.params, known) : null,
     }
     return [planned, ...(children.get(item.id) ?? []).flatMap(planItem)]
   }
@@ -72,25 +72,78 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
   return { environment, phases, totals: { items: checklist.items.length, applicable, automated } }
 }
 
-function resolveParams(
+/** What a template can be resolved against before anything runs. */
+interface KnownBeforeRunning {
+  readonly environment: string
+  /** Var templates for the environment (see `varsFor`). */
+  readonly vars: Readonly<Record<string, string>>
+}
+
+function planParams(
   params: Readonly<Record<string, string>>,
-  lookup: ReturnType<typeof createLookup>,
+  known: KnownBeforeRunning,
 ): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [key, template] of Object.entries(params)) {
-    try {
-      const parts = parseTemplate(template)
-      // Unresolved references stay as written so the reader sees what fills them later.
-      out[key] = parts
-        .map((part) => {
-          if (part.type === 'text') return part.text
-          const resolved = resolveTemplate([part], lookup)
-          return resolved.missing.length > 0 ? part.source : resolved.value
-        })
-        .join('')
-    } catch {
-      out[key] = template
-    }
+    out[key] = planTemplate(template, known, new Set()).text
   }
   return out
+}
+
+interface Planned {
+  readonly text: string
+  /** It holds a reference that gets its value only when the check runs. */
+  readonly isDeferred: boolean
+}
+
+/**
+ * A template with `${env}` and vars substituted and every reference known only
+ * at run time left as written. A var is expanded into its own template, so
+ * `url=${api}/health` with `api: ${env:API_URL:-http://localhost:8000}` reads
+ * `${env:API_URL:-http://localhost:8000}/health`: where the value comes from,
+ * and what it falls back to.
+ */
+function planTemplate(
+  template: string,
+  known: KnownBeforeRunning,
+  expanding: Set<string>,
+): Planned {
+  let parts: TemplatePart[]
+  try {
+    parts = parseTemplate(template)
+  } catch {
+    // `validate` reports the syntax error; the plan shows the text as written.
+    return { text: template, isDeferred: false }
+  }
+  let text = ''
+  let isDeferred = false
+  for (const part of parts) {
+    if (part.type === 'text') {
+      text += part.text
+      continue
+    }
+    const { ref } = part
+    if (ref.type === 'environment') {
+      text += known.environment
+      continue
+    }
+    if (ref.type === 'process-env' || ref.type === 'output') {
+      text += part.source
+      isDeferred = true
+      continue
+    }
+    const varTemplate = known.vars[ref.name]
+    if (varTemplate === undefined || expanding.has(ref.name)) {
+      // No value (`validate` says so): the fallback, when there is one, is what runs.
+      text += part.fallback ?? part.source
+      continue
+    }
+    expanding.add(ref.name)
+    const inner = planTemplate(varTemplate, known, expanding)
+    expanding.delete(ref.name)
+    // `${api:-x}` over a var known only at run time: which of the two applies is not known yet.
+    text += inner.isDeferred && part.fallback !== null ? part.source : inner.text
+    isDeferred ||= inner.isDeferred
+  }
+  return { text, isDeferred }
 }

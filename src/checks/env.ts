@@ -14,7 +14,7 @@ import { parseEnv } from 'node:util'
 import * as z from 'zod'
 import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
 import { integer, list, regex, text } from './params.ts'
-import { SENSITIVE_NAME } from './redact.ts'
+import { isSecretVariable } from './redact.ts'
 import type { CheckOutcome } from './runner.ts'
 
 export const envVar = defineCheck({
@@ -38,7 +38,7 @@ export const envVar = defineCheck({
     if ('problem' in source) return source.problem
     const value = source.values[params.name]
     // Before anything could print it: every later output of this run masks a secret.
-    if (SENSITIVE_NAME.test(params.name) || params['min-length'] !== undefined) {
+    if (isSecretVariable(params.name, value) || params['min-length'] !== undefined) {
       context.redactor.add(value)
     }
     const name = params.name

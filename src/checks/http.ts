@@ -18,6 +18,7 @@ import * as z from 'zod'
 import { VERSION } from '../version.ts'
 import { defineCheck, error, fail, pass } from './kind.ts'
 import { bool, list, oneOf, text } from './params.ts'
+import type { Redactor } from './redact.ts'
 import { type CheckOutcome, TransientError } from './runner.ts'
 import { hostPort, socketProblem } from './socket-errors.ts'
 
@@ -51,6 +52,9 @@ const EVIDENCE_HEADERS = [
   'strict-transport-security',
 ]
 const SECRET_HEADER = /cookie|authorization|token|secret|api-?key|session/i
+/** How much of a textual body the evidence keeps, and a failure's details show. */
+const EVIDENCE_BODY_CHARS = 200
+const DETAIL_BODY_CHARS = 120
 const INSECURE_HINT = 'insecure=true skips verification (not for prod)'
 
 const httpParams = z
@@ -100,7 +104,7 @@ export const http = defineCheck({
       return describeFailure(cause)
     }
     const elapsedMs = Math.round(performance.now() - started)
-    return judge(response, params, elapsedMs)
+    return judge(response, params, elapsedMs, context.redactor)
   },
 })
 
@@ -373,8 +377,16 @@ function describeFailure(cause: unknown): CheckOutcome {
   }
 }
 
-/** Pass or fail, with every unmet expectation; evidence either way. */
-function judge(response: Response, params: Params, elapsedMs: number): CheckOutcome {
+/**
+ * Pass or fail, with every unmet expectation; evidence either way. A failure
+ * also shows the start of the body, where a server says why (`{"error": …}`).
+ */
+function judge(
+  response: Response,
+  params: Params,
+  elapsedMs: number,
+  redactor: Redactor,
+): CheckOutcome {
   const expected = params.status ?? [params.redirect === undefined ? '2xx' : '3xx']
   const unmet: string[] = []
   const met: string[] = [`HTTP ${response.status}`]
@@ -410,10 +422,13 @@ function judge(response: Response, params: Params, elapsedMs: number): CheckOutc
     if (problem) unmet.push(problem)
     else met.push(`header ${params.header.trim()}`)
   }
-  const evidence = evidenceOf(response, params, elapsedMs)
+  const body = bodyLine(response, redactor)
+  const evidence = evidenceOf(response, params, elapsedMs, body)
   const [first] = unmet
   if (first === undefined) return pass(met.join(', '), { evidence })
-  return fail(first, { details: [...unmet, ...hints], evidence })
+  const shown =
+    body === null || body.isDescribed ? [] : [`body: ${cut(body.text, DETAIL_BODY_CHARS)}`]
+  return fail(first, { details: [...unmet, ...hints, ...shown], evidence })
 }
 
 function statusMatches(status: number, pattern: string): boolean {
@@ -494,7 +509,7 @@ function headerProblem(headers: IncomingHttpHeaders, spec: string): string | nul
   return `header ${name} is "${actual}" (expected to contain "${wanted}")`
 }
 
-function evidenceOf(response: Response, params: Params, elapsedMs: number) {
+function evidenceOf(response: Response, params: Params, elapsedMs: number, body: BodyLine | null) {
   const asked = params.header?.slice(0, params.header.indexOf(':')).trim().toLowerCase()
   const shown = [...EVIDENCE_HEADERS, ...(asked && !SECRET_HEADER.test(asked) ? [asked] : [])]
   const headers = Object.fromEntries(
@@ -510,17 +525,33 @@ function evidenceOf(response: Response, params: Params, elapsedMs: number) {
     elapsedMs,
     ...(response.redirects > 0 ? { redirects: response.redirects } : {}),
     headers,
-    ...(response.body ? { body: excerpt(response.body, headers['content-type']) } : {}),
+    ...(body ? { body: body.isDescribed ? body.text : cut(body.text, EVIDENCE_BODY_CHARS) } : {}),
   }
 }
 
-/** The start of a textual body, on one line; binary bodies are only described. */
-function excerpt(body: string, contentType: string | undefined): string {
+interface BodyLine {
+  readonly text: string
+  /** A binary body: `text` only says what it is. */
+  readonly isDescribed: boolean
+}
+
+/**
+ * A textual body on one line, secrets masked — all of it, before any excerpt is
+ * cut from it: a secret cut in half (`"password": "hunt…`) no longer looks like
+ * one, so masking after cutting would show its start. Binary bodies are only
+ * described. Null when there is no body.
+ */
+function bodyLine(response: Response, redactor: Redactor): BodyLine | null {
+  if (!response.body) return null
+  const contentType = response.headers['content-type']
   if (contentType && !/text|json|xml|html|javascript|form/i.test(contentType)) {
-    return `(${contentType} body)`
+    return { text: `(${contentType} body)`, isDescribed: true }
   }
-  const line = body.replace(/\s+/g, ' ').trim()
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line
+  return { text: redactor.scrub(response.body.replace(/\s+/g, ' ').trim()), isDescribed: false }
+}
+
+function cut(line: string, max: number): string {
+  return line.length > max ? `${line.slice(0, max - 3)}...` : line
 }
 
 function withoutPassword(url: URL): string {

@@ -21,7 +21,7 @@ import {
 } from '../checklist/variables.ts'
 import type { Clients } from './clients.ts'
 import type { CheckKind } from './kind.ts'
-import { type Redactor, SENSITIVE_NAME, urlPasswords } from './redact.ts'
+import { isSecretVariable, type Redactor, urlPasswords } from './redact.ts'
 import { CHECK_KINDS } from './registry.ts'
 import type { CheckOutcome, Job, JobContext } from './runner.ts'
 import { resolveShellTemplate } from './shell.ts'
@@ -65,7 +65,7 @@ export function checkJobs(
   })
   // Every sensitive-looking environment variable's value is masked in any output.
   for (const [name, value] of Object.entries(options.processEnv)) {
-    if (SENSITIVE_NAME.test(name) && !name.startsWith('npm_')) options.redactor.add(value)
+    if (isSecretVariable(name, value) && !name.startsWith('npm_')) options.redactor.add(value)
   }
   const jobs: CheckJob[] = []
   for (const item of items) {
@@ -268,7 +268,10 @@ function resolveAll(
     parts.forEach((part, i) => {
       if (part.type !== 'ref' || part.ref.type !== 'process-env') return
       const value = lookup(part.ref)
-      if (value !== undefined && isSecretPlace(key, part.ref.name, parts[i - 1], parts[i + 1])) {
+      if (
+        value !== undefined &&
+        isSecretPlace(key, part.ref.name, value, parts[i - 1], parts[i + 1])
+      ) {
         secrets.push(value)
       }
     })
@@ -292,10 +295,11 @@ function resolveAll(
 function isSecretPlace(
   key: string,
   name: string,
+  value: string,
   before: TemplatePart | undefined,
   after: TemplatePart | undefined,
 ): boolean {
-  if (SENSITIVE_NAME.test(name)) return true
+  if (isSecretVariable(name, value)) return true
   if (key !== 'url') return SENSITIVE_PARAMS.has(key)
   const precededByColon =
     before?.type === 'text' && before.text.endsWith(':') && before.text.includes('://')

@@ -15,8 +15,26 @@ const KEY_VALUE =
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi
 
 /** Names of variables whose values are secrets: `JWT_SECRET`, `DB_PASSWORD`, `API_TOKEN`… */
-export const SENSITIVE_NAME =
-  /pass|secret|token|key|credential|auth|private|session|cookie|signature/i
+const SENSITIVE_NAME = /pass|secret|token|key|credential|auth|private|session|cookie|signature/i
+/**
+ * A name whose last word says it holds what names a thing, not the thing:
+ * `DB_SECRET_ARN`, `JWT_SECRET_NAME`, `SESSION_TABLE_NAME`. Not `_ID`: a
+ * `SESSION_ID` is itself a credential, and `AWS_ACCESS_KEY_ID` is half of one.
+ */
+const NAMES_A_THING = /[_-](?:arn|name)$/i
+/** An Amazon Resource Name: it says where a resource is, never what a secret holds. */
+const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[a-z0-9-]*:\S+$/
+
+/**
+ * Whether an environment variable's value is a secret, to be masked wherever
+ * it appears: its name looks like a secret's (`JWT_SECRET`, `API_TOKEN`), unless
+ * it only names one — by its last word (`DB_SECRET_ARN`, `JWT_SECRET_NAME`) or
+ * by its value being an ARN (`KMS_KEY_ID=arn:aws:kms:…`).
+ */
+export function isSecretVariable(name: string, value: string | undefined): boolean {
+  if (!SENSITIVE_NAME.test(name) || NAMES_A_THING.test(name)) return false
+  return value === undefined || !ARN.test(value)
+}
 
 /** The passwords written in URLs in `text`, as written and decoded: `postgres://app:pw@db` → pw. */
 export function urlPasswords(text: string): string[] {

@@ -10,6 +10,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import pLimit, { type LimitFunction } from 'p-limit'
+import { formatLimit } from '../duration.ts'
 
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'blocked' | 'skipped'
 
@@ -254,7 +255,7 @@ async function attemptWithTimeout(
     ])
   } catch (error) {
     if (error instanceof TimeoutSignal) {
-      return { status: 'error', summary: `timed out after ${formatMs(error.ms)}` }
+      return { status: 'error', summary: `timed out after ${formatLimit(error.ms)}` }
     }
     if (error instanceof CancelSignal || parent?.aborted)
       return { status: 'skipped', summary: 'cancelled' }
@@ -283,8 +284,4 @@ class CancelSignal extends Error {
   constructor() {
     super('cancelled')
   }
-}
-
-function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`
 }

@@ -3,7 +3,8 @@
  * ours), and the version it reports is within a semver range. The version is
  * the first version-looking token of `<name> --version` (or `args`), so
  * "Python 3.11.7", "git version 2.39.5", "v22.3.0" and "aws-cli/2.15.0
- * Python/3.11.6 …" all read as what they mean.
+ * Python/3.11.6 …" all read as what they mean. It is shown as printed
+ * ("psql (PostgreSQL) 15.8" is 15.8); only the comparison reads it as semver.
  */
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
@@ -47,7 +48,7 @@ export const tool = defineCheck({
     }
     const output = lastLines(result.output, 5)
     const version = versionIn(result.output)
-    const evidence = { path, ...(version ? { version } : {}), output }
+    const evidence = { path, ...(version ? { version: version.printed } : {}), output }
     if (!version) {
       if (result.exitCode !== 0) {
         const ended =
@@ -59,11 +60,13 @@ export const tool = defineCheck({
       if (!params.version) return pass(`${params.name} is at ${path}`, { evidence })
       return error(`no version in the output of ${asked}`, { details: output, evidence })
     }
-    if (params.version && !semver.satisfies(version, params.version, { loose: true })) {
-      return fail(`${params.name} ${version} does not satisfy ${params.version}`, { evidence })
+    if (params.version && !semver.satisfies(version.comparable, params.version, { loose: true })) {
+      return fail(`${params.name} ${version.printed} does not satisfy ${params.version}`, {
+        evidence,
+      })
     }
     const within = params.version ? ` (satisfies ${params.version})` : ''
-    return pass(`${params.name} ${version}${within}`, { evidence })
+    return pass(`${params.name} ${version.printed}${within}`, { evidence })
   },
 })
 
@@ -94,14 +97,23 @@ async function isExecutableFile(path: string): Promise<boolean> {
   }
 }
 
+/** A version as the program printed it, and as semver reads it to compare. */
+export interface ToolVersion {
+  /** `15.8`, `2.39.5`, `2`: the digits as printed, never padded. */
+  readonly printed: string
+  /** `15.8.0`: what a range is checked against. */
+  readonly comparable: string
+}
+
 /**
- * The first version-looking token (`1.2`, `1.2.3`) of a program's output, as a
- * full semver version; failing that, whatever semver can coerce from the
- * first line ("v2"). Null when there is none.
+ * The first version-looking token (`1.2`, `1.2.3`) of a program's output;
+ * failing that, the first number of the first line ("v2"). Null when there is
+ * none.
  */
-export function versionIn(output: string): string | null {
+export function versionIn(output: string): ToolVersion | null {
   const plain = stripVTControlCharacters(output)
-  const token = /\d+\.\d+(?:\.\d+)?/.exec(plain)?.[0]
   const firstLine = plain.trim().split('\n')[0] ?? ''
-  return semver.coerce(token ?? firstLine, { loose: true })?.version ?? null
+  const printed = /\d+\.\d+(?:\.\d+)?/.exec(plain)?.[0] ?? /\d+/.exec(firstLine)?.[0]
+  const comparable = printed ? semver.coerce(printed, { loose: true })?.version : undefined
+  return printed && comparable ? { printed, comparable } : null
 }

@@ -4,7 +4,8 @@
  * Prints a line per check as it finishes and a summary; `--json` prints the
  * report instead, `--junit` also writes JUnit XML. Exit 0 when every check
  * passed (or was skipped on purpose), 1 when any failed, errored or was
- * blocked, 2 for bad usage, 130 when cancelled with Ctrl-C.
+ * blocked, 2 for bad usage, 130 when cancelled: by Ctrl-C, or by the reader of
+ * its output going away (`check … | head -1`).
  */
 import { constants } from 'node:fs'
 import { access, writeFile } from 'node:fs/promises'
@@ -71,6 +72,13 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
   }
   process.on('SIGINT', onInterrupt)
   process.on('SIGTERM', onInterrupt)
+  // A reader that stops early (`check … | head -1`) will see nothing more: the checks
+  // still running are stopped as Ctrl-C stops them, found out at the next line printed.
+  // A JUnit report is output too, and wants every result: then they run on.
+  const onOutputGone = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' && !options.junit) controller.abort()
+  }
+  process.stdout.on('error', onOutputGone)
 
   if (!options.json) {
     process.stdout.write(
@@ -90,6 +98,7 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
   }, STILL_RUNNING_EVERY_MS)
   ticker.unref()
   let results: Awaited<ReturnType<typeof runChecks>>
+  let isCancelled: boolean
   try {
     const jobs = checkJobs(checklist, items, {
       environment: options.env,
@@ -118,10 +127,14 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
         }
       },
     })
+    // Read now: the line of the last check to finish may find the reader gone, and that
+    // is told a moment later, once every check has finished and none was cut short.
+    isCancelled = controller.signal.aborted
   } finally {
     clearInterval(ticker)
     process.off('SIGINT', onInterrupt)
     process.off('SIGTERM', onInterrupt)
+    process.stdout.off('error', onOutputGone)
     await clients.close()
   }
 
@@ -135,7 +148,7 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
       results,
       startedAt,
       finishedAt: new Date(),
-      cancelled: controller.signal.aborted,
+      cancelled: isCancelled,
     }),
   )
   if (options.junit) {

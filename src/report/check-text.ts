@@ -4,6 +4,7 @@
  */
 import type { Item } from '../checklist/model.ts'
 import type { CheckResult, CheckStatus } from '../checks/runner.ts'
+import { formatDuration } from '../duration.ts'
 import type { Painter } from '../output/terminal.ts'
 import type { CheckReport } from './check-report.ts'
 
@@ -70,11 +71,4 @@ export function formatSummary(report: CheckReport, paint: Painter): string {
 /** For CI logs: which checks are still running, so a long wait never looks like a hang. */
 export function formatStillRunning(item: Item, elapsedMs: number, paint: Painter): string {
   return `${paint.paint('dim', `  …   still running: ${item.plain} (${formatDuration(elapsedMs)})`)}\n`
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`
-  const minutes = Math.floor(ms / 60_000)
-  return `${minutes}m${Math.round((ms % 60_000) / 1000)}s`
 }

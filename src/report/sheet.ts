@@ -23,9 +23,9 @@ import type { Checklist, Item, Section, SignoffField } from '../checklist/model.
 import { describeScope, isInScope } from '../checklist/scope.ts'
 import { signoffLines } from '../checklist/signoff.ts'
 import type { CheckStatus } from '../checks/runner.ts'
+import { formatDuration } from '../duration.ts'
 import type { ItemRecord, RunState, StoredCheckResult } from '../run/model.ts'
 import { VERSION } from '../version.ts'
-import { formatDuration } from './check-text.ts'
 import { sealSheet } from './sheet-digest.ts'
 
 export interface SheetOptions {

@@ -6,8 +6,9 @@
  */
 import { Box, Text } from 'ink'
 import type { Block, Item, Section } from '../checklist/model.ts'
+import { formatDuration } from '../duration.ts'
 import type { ItemRecord } from '../run/model.ts'
-import { CHECK_LOOK, type Color, formatElapsed, ITEM_LOOK } from './theme.ts'
+import { CHECK_LOOK, type Color, ITEM_LOOK } from './theme.ts'
 import type { LiveCheck } from './use-wizard-state.ts'
 
 export interface DetailLine {
@@ -50,7 +51,7 @@ export function detailLines(input: DetailInput): DetailLine[] {
     push(`check: ${item.check.kind} ${params}`, { isDim: true })
     if (item.needs.length > 0) push(`needs: ${item.needs.join(', ')}`, { isDim: true })
     if (live) {
-      const elapsed = formatElapsed(input.now - live.startedAt)
+      const elapsed = formatDuration(input.now - live.startedAt)
       push(`running for ${elapsed}${live.progress ? ` — ${live.progress}` : ''}`, {
         color: 'cyan',
       })
@@ -58,7 +59,7 @@ export function detailLines(input: DetailInput): DetailLine[] {
       const check = record.check
       const result = CHECK_LOOK[check.status]
       push(
-        `${result.icon} ${result.word} in ${formatElapsed(check.durationMs)} at ${clock(check.at)} — ${check.summary}`,
+        `${result.icon} ${result.word} in ${formatDuration(check.durationMs)} at ${clock(check.at)} — ${check.summary}`,
         { ...(result.color ? { color: result.color } : {}) },
       )
       for (const detail of check.details) push(`  ${detail}`)

@@ -8,9 +8,10 @@
 import { Box, Text } from 'ink'
 import { memo } from 'react'
 import type { Item } from '../checklist/model.ts'
+import { formatDuration } from '../duration.ts'
 import type { ItemState, StoredCheckResult } from '../run/model.ts'
 import { useTick } from './animation.tsx'
-import { CHECK_LOOK, formatElapsed, ITEM_LOOK, SPINNER_FRAMES } from './theme.ts'
+import { CHECK_LOOK, ITEM_LOOK, SPINNER_FRAMES } from './theme.ts'
 import type { LiveCheck } from './use-wizard-state.ts'
 
 export interface ItemRowProps {
@@ -76,7 +77,7 @@ function Spinner() {
 function RunningClock({ live }: { readonly live: LiveCheck }) {
   useTick() // counts on the spinners' tick, so a clock never costs a redraw of its own
 
-  const elapsed = formatElapsed(Date.now() - live.startedAt)
+  const elapsed = formatDuration(Date.now() - live.startedAt)
   const attempt = live.attempt > 1 ? ` try ${live.attempt}` : ''
   return <Text color="cyan">{`running ${elapsed}${attempt}`}</Text>
 }
@@ -93,7 +94,7 @@ function CheckOutcome({
   const look = CHECK_LOOK[check.status]
   return (
     <Text color={look.color}>
-      {`${look.word} ${check.status === 'pass' || check.status === 'fail' ? formatElapsed(check.durationMs) : ''}`.trimEnd()}
+      {`${look.word} ${check.status === 'pass' || check.status === 'fail' ? formatDuration(check.durationMs) : ''}`.trimEnd()}
     </Text>
   )
 }

@@ -50,14 +50,6 @@ export function environmentColor(environment: string): Color {
   return 'green'
 }
 
-/** "0.4s", "12s", "3m 05s" */
-export function formatElapsed(ms: number): string {
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`
-  const seconds = Math.floor(ms / 1000)
-  if (seconds < 60) return `${seconds}s`
-  return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`
-}
-
 /** "█████░░░░░" of `width` cells. */
 export function bar(done: number, total: number, width: number): string {
   const filled = total === 0 ? width : Math.round((done / total) * width)

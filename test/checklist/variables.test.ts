@@ -100,6 +100,36 @@ describe('variables in a checklist', () => {
     )
   })
 
+  it('show ${env:NAME:-fallback} and outputs with a fallback as written in the plan, through vars too', () => {
+    const { checklist: parsed, problems } = parse(
+      checklist(
+        'vars: { api: "${env:API_URL:-http://localhost:8000}", host: "${env:KAFKA_HOST}", region: "${env:AWS_REGION:-us-east-1}" }',
+        [
+          '- [ ] s <!-- id: s; check: cfn.stack name=App-${env} region=${region} -->',
+          '- [ ] a <!-- check: http url=${api}/health bearer=${env:API_TOKEN:-dev-token} -->',
+          '- [ ] b <!-- check: http url=${s.outputs.Url:-http://fallback}/x -->',
+          '- [ ] k <!-- check: tcp host=${host:-localhost} port=${env:KAFKA_PORT:-9092} -->',
+        ].join('\n'),
+      ),
+    )
+    assert.deepEqual(problems, [])
+    const items = planChecklist(parsed, 'dev').phases[0]?.items ?? []
+    assert.deepEqual(
+      items.map((i) => i.params),
+      [
+        // The run reads these when the check starts: the fallback is only what is used without them.
+        { name: 'App-dev', region: '${env:AWS_REGION:-us-east-1}' },
+        {
+          url: '${env:API_URL:-http://localhost:8000}/health',
+          bearer: '${env:API_TOKEN:-dev-token}',
+        },
+        { url: '${s.outputs.Url:-http://fallback}/x' },
+        // Whether host's own value or the item's fallback applies is known only at run time.
+        { host: '${host:-localhost}', port: '${env:KAFKA_PORT:-9092}' },
+      ],
+    )
+  })
+
   it('that are undefined are errors at the parameter, naming the environment when only some lack it', () => {
     const result = parse(
       checklist(

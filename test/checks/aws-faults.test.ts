@@ -131,7 +131,8 @@ describe('cfn.stack against stacks moto cannot produce', () => {
     assert.deepEqual(result.outputs, { ApiUrl: 'https://api.example.com' })
     const progress = progressOf(run)
     assert.equal(progress.length, 3)
-    for (const message of progress) assert.match(message, /^UPDATE_IN_PROGRESS, waiting \(\d+s\)$/)
+    for (const message of progress)
+      assert.match(message, /^UPDATE_IN_PROGRESS, waiting \((?:\d+ms|\d+\.\ds)\)$/)
     assert.equal(fault.requests.length, 4)
   })
 
@@ -188,7 +189,7 @@ describe('dynamodb.table in states moto cannot produce', () => {
     assert.equal(result.status, 'pass', result.summary)
     assert.equal(result.summary, 'Sessions ACTIVE, GSI by-user ACTIVE')
     assert.deepEqual(
-      progressOf(run).map((message) => message.replace(/\(\d+s\)$/, '(…)')),
+      progressOf(run).map((message) => message.replace(/\((?:\d+ms|\d+\.\ds)\)$/, '(…)')),
       ['CREATING, waiting (…)', 'index by-user CREATING, waiting (…)'],
     )
   })

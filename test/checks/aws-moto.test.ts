@@ -21,6 +21,7 @@ import {
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
+  DescribeSecretCommand,
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager'
@@ -316,6 +317,20 @@ describe('secret', () => {
     const result = (await runChecklist(checklistOf(`secret name=dw/${run}/nope`))).result()
     assert.equal(result.status, 'fail')
     assert.equal(result.summary, `secret dw/${run}/nope does not exist`)
+  })
+
+  it('shows the ARN it is given in a secret-sounding variable: an ARN names a secret, it is none', async () => {
+    const { ARN: arn = '' } = await secrets.send(
+      new DescribeSecretCommand({ SecretId: PLAIN_SECRET }),
+    )
+    const checked = await runChecklist(checklistOf('secret name=${env:DB_SECRET_ARN}'), {
+      processEnv: { ...process.env, DB_SECRET_ARN: arn },
+    })
+    const result = checked.result()
+    assert.equal(result.status, 'pass', result.summary)
+    assert.ok(result.summary.startsWith(`${arn} exists, last changed `), result.summary)
+    assert.equal(result.evidence?.arn, arn)
+    assert.equal(checked.everything.includes('***'), false)
   })
 
   it('never lets a secret value reach any event', async () => {

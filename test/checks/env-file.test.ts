@@ -8,6 +8,8 @@ import { checklistOf, runChecklist } from '../helpers/checks.ts'
 const JWT = 'k3Jm9QpX2vR7tW4yZ8aB1cD5eF6gH0iL3nO7sU9wA2b4'
 const FILE_SECRET = 'file-held-value-7Hq2Wm9Zx4Lp8Rt3'
 const OTHER_FILE_VALUE = 'xyzzy-plugh-1234-5678'
+const DB_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/db-Ab12Cd'
+const WEBHOOK_SECRET = 'whsec-4Tq8Zm2Xp6Lr9Vn3'
 
 let dir: string
 before(async () => {
@@ -23,6 +25,10 @@ before(async () => {
       'LOG_FORMAT=json',
       '',
     ].join('\n'),
+  )
+  await writeFile(
+    join(dir, '.env.aws'),
+    `DB_SECRET_ARN=${DB_SECRET_ARN}\nWEBHOOK_SECRET=${WEBHOOK_SECRET}\n`,
   )
   await writeFile(join(dir, 'config.yml'), 'replicas: 2\nimage: api:1.4.0\n')
   await mkdir(join(dir, 'migrations'))
@@ -169,6 +175,26 @@ describe('env', () => {
     assert.equal(printed.status, 'pass')
     assert.ok((printed.evidence?.output as string[] | undefined)?.includes('SIGNING_VALUE=***'))
     assert.equal(checked.everything.includes(FILE_SECRET), false)
+  })
+
+  it('leaves an ARN readable in other output, whatever its name says, and masks a secret by its name', async () => {
+    const markdown = [
+      '# Test',
+      '',
+      '## Checks',
+      '',
+      '- [ ] Its ARN <!-- check: env name=DB_SECRET_ARN file=.env.aws; id: arn -->',
+      '- [ ] Webhook <!-- check: env name=WEBHOOK_SECRET file=.env.aws; id: webhook -->',
+      // The values alone, without the NAME= that would be masked by its shape anyway.
+      '- [ ] Print them <!-- check: command run="cut -d= -f2- .env.aws"; needs: arn, webhook -->',
+      '',
+    ].join('\n')
+    const checked = await runChecklist(markdown, {
+      cwd: dir,
+      processEnv: { PATH: process.env.PATH },
+    })
+    assert.deepEqual(checked.result('print').evidence?.output, [DB_SECRET_ARN, '***'])
+    assert.equal(checked.everything.includes(WEBHOOK_SECRET), false)
   })
 
   it('leaves a plain setting readable in other output: masking json would garble it', async () => {

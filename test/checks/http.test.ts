@@ -15,6 +15,7 @@ import {
 const TOKEN = 'tok-8f3Kq2Lx9Vw4Zr7Tn1Bm6Yc'
 const API_KEY = 'key-55Hd2Jw8Qp3Xs7Rf'
 const COOKIE = 'session=c00kie-9Gh4Kl2Mn'
+const DB_PASSWORD = 'Pw-3Zx8Rt5Lq2Nd7Vh4'
 
 let api: LocalServer
 let other: LocalServer
@@ -48,6 +49,22 @@ before(async () => {
         })
       case '/starting':
         return json(res, 503, { status: 'starting' })
+      case '/broken': {
+        // A server explaining its failure over several lines, the database password included.
+        const explanation = [
+          '{',
+          '  "error": "database unavailable",',
+          '  "detail": "no connection to db:5432 (pool full)",',
+          `  "config": { "password": "${DB_PASSWORD}", "user": "app", "host": "db.internal",`,
+          `    "token": "${req.headers['x-token']}" }`,
+          '}',
+        ]
+        return res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(explanation.join('\n'))
+      }
+      case '/image':
+        return res.writeHead(500, { 'content-type': 'image/png' }).end(Buffer.from([0x89, 0x50]))
       case '/text':
         return res.writeHead(200, { 'content-type': 'text/plain' }).end('service ok\n')
       case '/secure':
@@ -151,7 +168,35 @@ describe('http', () => {
       'HTTP 503 (expected 2xx)',
       "body does not contain 'ready'",
       'json status is "starting" (expected "ready")',
+      'body: {"status":"starting"}',
     ])
+  })
+
+  it('shows the start of the body in a failure, on one line, secrets masked before it is cut', async () => {
+    const { result, everything } = await check(
+      `http url=${api.url}/broken request-header="X-Token: \${env:OPS_KEY}"`,
+      { OPS_KEY: API_KEY },
+    )
+    assert.equal(result.status, 'fail')
+    // Cut where the password and the token are, unmasked: 117 and 197 characters in. A mask
+    // applied to the excerpt would miss them there ("Pw-3Zx8…" is no longer a whole secret).
+    assert.deepEqual(result.details, [
+      'HTTP 500 (expected 2xx)',
+      'body: { "error": "database unavailable", "detail": "no connection to db:5432 (pool full)", "config": { "password": ***, "us...',
+    ])
+    assert.equal(
+      result.evidence?.body,
+      '{ "error": "database unavailable", "detail": "no connection to db:5432 (pool full)", "config": { "password": ***, "user": "app", "host": "db.internal", "token": *** } }',
+    )
+    for (const secret of [DB_PASSWORD, API_KEY]) {
+      assert.equal(everything.includes(secret.slice(0, 6)), false, secret)
+    }
+  })
+
+  it('does not show a binary body in a failure', async () => {
+    const { result } = await check(`http url=${api.url}/image`)
+    assert.deepEqual(result.details, ['HTTP 500 (expected 2xx)'])
+    assert.equal(result.evidence?.body, '(image/png body)')
   })
 
   it('accepts a list of statuses and classes', async () => {
@@ -276,6 +321,7 @@ describe('http', () => {
     assert.deepEqual(none.details, [
       'HTTP 200 (expected 3xx)',
       'no Location header (expected a redirect to https://app.example.com)',
+      'body: {"status":"ready","count":3,"checks":[{"name":"db","ok":true}]}',
     ])
   })
 

@@ -155,4 +155,29 @@ describe('resolving parameters when a check starts', () => {
     assert.doesNotMatch(run.everything, new RegExp(secret))
     assert.match(run.everything, /token is \*\*\*/)
   })
+
+  it('shows what only names a secret — an ARN, a *_NAME — and still masks the secrets', async () => {
+    const named = {
+      DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/db-Ab12Cd',
+      JWT_SECRET_NAME: 'shop/prod/jwt',
+      SESSION_TABLE_NAME: 'Sessions-prod',
+      KMS_KEY_ID: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    }
+    const secrets = {
+      JWT_SECRET: 'jwt-5ecret-9Xq2Lm7Tz',
+      SESSION_ID: 'sess-0a1b2c3d4e5f',
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      DB_PASSWORD_FILE_KEY: 'not-an-arn:aws:kms:eu-west-1:1:key/x',
+    }
+    const shown = Object.keys(named).map((name) => `$${name}`)
+    const hidden = Object.keys(secrets).map((name) => `$${name}`)
+    const run = await runChecklist(
+      checklistOf(`command run='echo ${shown.join(' ')} / ${hidden.join(' ')}; exit 3'`),
+      { processEnv: { PATH: process.env.PATH, ...named, ...secrets } },
+    )
+    assert.deepEqual(run.result().evidence?.output, [
+      `${Object.values(named).join(' ')} / *** *** *** ***`,
+    ])
+    for (const value of Object.values(secrets)) assert.equal(run.everything.includes(value), false)
+  })
 })

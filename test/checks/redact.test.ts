@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { MASK, Redactor, redactUrls } from '../../src/checks/redact.ts'
+import { isSecretVariable, MASK, Redactor, redactUrls } from '../../src/checks/redact.ts'
 
 describe('Redactor', () => {
   it('masks every known secret value, longest first, and its URL-encoded form', () => {
@@ -82,5 +82,36 @@ describe('Redactor', () => {
       details: [`x ${MASK} y`],
       evidence: { [MASK]: 1, rows: [[MASK, 2]] },
     })
+  })
+})
+
+describe('isSecretVariable', () => {
+  const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/db-Ab12Cd'
+
+  it('takes a variable whose name sounds like a secret for one', () => {
+    for (const name of ['JWT_SECRET', 'API_TOKEN', 'DB_PASSWORD', 'STRIPE_KEY', 'SESSION_ID']) {
+      assert.equal(isSecretVariable(name, 'v4lue-of-it'), true, name)
+    }
+    assert.equal(isSecretVariable('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE'), true)
+    assert.equal(isSecretVariable('LOG_FORMAT', 'json'), false)
+  })
+
+  it('but not one that only names a secret: by its last word, or an ARN for a value', () => {
+    assert.equal(isSecretVariable('DB_SECRET_ARN', ARN), false)
+    assert.equal(isSecretVariable('DB_SECRET_ARN', 'anything'), false)
+    assert.equal(isSecretVariable('JWT_SECRET_NAME', 'shop/prod/jwt'), false)
+    assert.equal(isSecretVariable('SESSION_TABLE_NAME', 'Sessions-prod'), false)
+    assert.equal(
+      isSecretVariable('KMS_KEY_ID', 'arn:aws-cn:kms:cn-north-1:123456789012:key/1'),
+      false,
+    )
+    assert.equal(isSecretVariable('DB_SECRET', ARN), false)
+  })
+
+  it('still takes a secret that merely mentions an ARN, or a name ending in another word, for one', () => {
+    assert.equal(isSecretVariable('DB_SECRET', `x${ARN}`), true)
+    assert.equal(isSecretVariable('DB_SECRET', 'arn:aws:nope'), true)
+    assert.equal(isSecretVariable('AUTH_USERNAME_SECRET', 'pw-9Xq2'), true)
+    assert.equal(isSecretVariable('DB_PASSWORDNAME', 'pw-9Xq2'), true)
   })
 })

@@ -135,6 +135,19 @@ describe('the check runner', () => {
     assert.throws(() => process.kill(pid as number, 0), { code: 'ESRCH' })
   })
 
+  it('says the time limit a check ran out of as it is written: 1.5s, not 1500ms', async () => {
+    const job: Job = {
+      id: 'slow',
+      service: 'local',
+      needs: [],
+      timeoutMs: 1500,
+      run: ({ signal }) =>
+        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    }
+    const results = await runChecks([job])
+    assert.equal(results.get('slow')?.summary, 'timed out after 1.5s')
+  })
+
   it('on cancel, stops running checks and skips the ones not started', async () => {
     const controller = new AbortController()
     const jobs = [

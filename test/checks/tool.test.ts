@@ -15,6 +15,8 @@ before(async () => {
   await script('aws', 'echo "aws-cli/2.15.0 Python/3.11.6 Linux/6.5.0 exe/x86_64.ubuntu.22"')
   await script('terraform', 'printf "\\033[1mTerraform v1.7.4\\033[0m\\non linux_amd64\\n"')
   await script('legacy', 'echo "legacy version 3.2.1" >&2')
+  await script('pg_dump', 'echo "pg_dump (PostgreSQL) 15.8"')
+  await script('ancient', 'echo "ancient v2 (build 20240101)"')
   await script('quiet', 'echo "usage: quiet [options]"')
   await script('broken', 'echo "cannot start" >&2; exit 2')
   await script('hangs', 'sleep 30')
@@ -63,6 +65,25 @@ describe('tool', () => {
     const python = await check('tool name=python3 version=">=3.0"', process.env.PATH)
     assert.equal(python.status, 'pass')
     assert.match(python.summary, /^python3 3\.\d+\.\d+ \(satisfies >=3\.0\)$/)
+  })
+
+  it('shows the version as the program printed it, reading it as semver only to compare', async () => {
+    const dump = await check('tool name=pg_dump version=">=15.8"')
+    assert.equal(dump.status, 'pass')
+    assert.equal(dump.summary, 'pg_dump 15.8 (satisfies >=15.8)')
+    assert.equal(dump.evidence?.version, '15.8')
+    const newer = await check('tool name=pg_dump version=">=15.9"')
+    assert.equal(newer.summary, 'pg_dump 15.8 does not satisfy >=15.9')
+    assert.equal(
+      (await check('tool name=ancient version=2.x')).summary,
+      'ancient 2 (satisfies 2.x)',
+    )
+    // psql prints two parts, as PostgreSQL numbers its releases since 10.
+    const psql = await check(
+      'tool name=psql version=">=10"',
+      `${process.env.PATH}:/usr/lib/postgresql/15/bin`,
+    )
+    assert.match(psql.summary, /^psql \d+\.\d+ \(satisfies >=10\)$/)
   })
 
   it('reads AWS CLI v2 from aws-cli/2.x', async () => {

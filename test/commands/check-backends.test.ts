@@ -84,7 +84,7 @@ vars:
       ...awsEnv,
       DATABASE_URL: backend('pg'),
       DEPLOY_WIZARD_HOME: dir,
-      SESSION_TABLE_NAME: `${STACK}-sessions`,
+      SESSIONS_API_KEY: `${STACK}-sessions`,
     }
     const text = await runCli(['check', file, '--env', 'dev', '--junit', junit], env)
     assert.equal(text.code, 0, text.stdout + text.stderr)

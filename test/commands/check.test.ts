@@ -5,7 +5,7 @@ import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { BIN, runCli } from '../helpers/cli.ts'
+import { BIN, runCli, runCliIntoClosedPipe, runCliLikeHead } from '../helpers/cli.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
 
 let server: LocalServer
@@ -60,6 +60,8 @@ describe('deploy-wizard check', () => {
     assert.equal(code, 1)
     assert.match(stdout, /^FAIL {2}Ready — HTTP 503 \(expected 2xx\)/m)
     assert.match(stdout, /^ {6}ready · line 13 · http$/m)
+    // What the server said, so the operator sees why without running curl.
+    assert.match(stdout, /^ {6}HTTP 503 \(expected 2xx\)\n {6}body: starting$/m)
     assert.match(stdout, /^BLOCK Smoke — blocked: ready fail/m)
     assert.match(
       stdout,
@@ -94,6 +96,7 @@ describe('deploy-wizard check', () => {
     )
     const ready = report.checks[2]
     assert.equal(ready.kind, 'http')
+    assert.deepEqual(ready.details, ['HTTP 503 (expected 2xx)', 'body: starting'])
     assert.equal(ready.line, 13)
     assert.deepEqual(ready.phase, { id: 'deploy', title: 'Deploy' })
     assert.equal(report.checklist.sha256.length, 64)
@@ -128,7 +131,7 @@ for suite in root:
     )
     assert.match(
       await readFile(junit, 'utf8'),
-      /<failure message="HTTP 503 \(expected 2xx\)" type="http">/,
+      /<failure message="HTTP 503 \(expected 2xx\)" type="http">HTTP 503 \(expected 2xx\)\nHTTP 503 \(expected 2xx\)\nbody: starting<\/failure>/,
     )
   })
 
@@ -298,6 +301,77 @@ describe('deploy-wizard check and Ctrl-C', () => {
     assert.match(stdout, /^SKIP {2}Slow — cancelled/m)
     assert.match(stdout, /cancelled$/m)
     assert.equal(isRunning(`sleep ${marker}`), false)
+  })
+})
+
+describe('deploy-wizard check into a pipe whose reader goes away', () => {
+  let slow: LocalServer
+  /** Requests to /hang whose connection closed before an answer: what a stopped check leaves. */
+  let abandoned = 0
+  before(async () => {
+    slow = await startHttpServer((req, res) => {
+      if (req.url === '/hang') {
+        // Never answers: only the check being stopped ends this request.
+        res.on('close', () => {
+          if (!res.writableEnded) abandoned++
+        })
+        return
+      }
+      // Answers after a moment: long enough for the reader to be gone by then.
+      setTimeout(() => {
+        res.statusCode = req.url === '/soon' ? 200 : 503
+        res.end(req.url === '/soon' ? 'ok' : 'starting')
+      }, 500)
+    })
+  })
+  after(() => slow.close())
+
+  it('stops the running checks at its next line, like | head -1, and exits 130', async () => {
+    const marker = `32.${process.pid}`
+    const file = await checklist(
+      [
+        '## Smoke',
+        '',
+        `- [ ] Soon <!-- check: http url=${slow.url}/soon -->`,
+        `- [ ] Hangs <!-- check: http url=${slow.url}/hang; timeout: 60s -->`,
+        `- [ ] Sleeps <!-- check: command run="sleep ${marker}"; timeout: 60s -->`,
+        '',
+      ].join('\n'),
+    )
+    const before = abandoned
+    const result = await runCliLikeHead(['check', file, '--env', 'dev', '--trust'], 1, {
+      DEPLOY_WIZARD_HOME: home,
+    })
+    assert.equal(result.stdout, 'Release — checking dev (3 checks)\n')
+    // "Soon" finishing at 0.5 s is the line that finds the pipe closed: not the 60 s timeouts.
+    assert.ok(result.ms < 10_000, `took ${Math.round(result.ms)} ms`)
+    assert.equal(result.code, 130, result.stderr)
+    assert.equal(result.stderr, '')
+    assert.equal(abandoned, before + 1)
+    // Stopped, not left behind: the command's process is gone with it.
+    assert.equal(isRunning(`sleep ${marker}`), false)
+  })
+
+  it('runs every check to the end with --junit: that report still wants them all', async () => {
+    const file = await checklist(
+      [
+        '## Smoke',
+        '',
+        `- [ ] Soon <!-- check: http url=${slow.url}/soon -->`,
+        `- [ ] Starting <!-- check: http url=${slow.url}/starting -->`,
+        '',
+      ].join('\n'),
+    )
+    const junit = join(await mkdtemp(join(tmpdir(), 'dw-junit-')), 'report.xml')
+    const result = await runCliIntoClosedPipe(
+      ['check', file, '--env', 'dev', '--junit', junit],
+      'stdout',
+      { DEPLOY_WIZARD_HOME: home },
+    )
+    assert.equal(result.code, 1, result.stderr)
+    const xml = await readFile(junit, 'utf8')
+    assert.match(xml, /<testcase name="Soon" [^>]*\/>/)
+    assert.match(xml, /<failure message="HTTP 503 \(expected 2xx\)"/)
   })
 })
 

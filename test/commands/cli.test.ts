@@ -70,7 +70,8 @@ describe('output into a pipe whose reader has gone', () => {
       [['plan', 'marketplace-api', '--env', 'prod', '--json'], 0],
       [['validate', ...SEEDS.map(seedPath)], 0],
       [['check', failing, '--env', 'dev', '--json'], 1],
-      [['check', failing, '--env', 'dev'], 1],
+      // Its first line finds the reader gone: the checks are stopped before they start.
+      [['check', failing, '--env', 'dev'], 130],
     ]
     for (const [args, expected] of cases) {
       const { code, stderr } = await runCliIntoClosedPipe(args, 'stdout', {
@@ -233,6 +234,42 @@ describe('deploy-wizard plan', () => {
         '',
       ].join('\n'),
     )
+  })
+
+  it('shows where a value comes from, never the value of an environment variable', async () => {
+    const file = await tempChecklist(
+      [
+        '---',
+        'vars: { api: "${env:API_URL:-http://localhost:8000}" }',
+        '---',
+        '# Release',
+        '## Smoke',
+        '- [ ] API answers <!-- check: http url=${api}/health bearer=${env:API_TOKEN:-dev-token} -->',
+        '- [ ] Kafka <!-- check: tcp host=${env:KAFKA_HOST:-localhost} port=9092 -->',
+        '',
+      ].join('\n'),
+    )
+    const env = { API_URL: 'https://api.internal', API_TOKEN: 'tok-5ecret-value', KAFKA_HOST: 'k1' }
+    const text = await runCli(['plan', file, '--env', 'dev'], env)
+    assert.equal(text.code, 0)
+    assert.deepEqual(
+      text.stdout.split('\n').filter((line) => line.includes('↳')),
+      [
+        '      ↳ http url=${env:API_URL:-http://localhost:8000}/health bearer=${env:API_TOKEN:-dev-token}',
+        '      ↳ tcp host=${env:KAFKA_HOST:-localhost} port=9092',
+      ],
+    )
+    const json = await runCli(['plan', file, '--env', 'dev', '--json'], env)
+    const plan = JSON.parse(json.stdout) as {
+      phases: { items: { check: { params: Record<string, string> } }[] }[]
+    }
+    assert.deepEqual(plan.phases[0]?.items[0]?.check.params, {
+      url: '${env:API_URL:-http://localhost:8000}/health',
+      bearer: '${env:API_TOKEN:-dev-token}',
+    })
+    for (const output of [text.stdout, json.stdout]) {
+      assert.doesNotMatch(output, /tok-5ecret-value|api\.internal|host=k1/)
+    }
   })
 
   it('exits 2 naming the environments a checklist has', async () => {

@@ -188,7 +188,7 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
     await pane.waitUntil(
       (s) =>
         /^› ○ Change request approved +manual$/m.test(s) &&
-        /^ {2}✔ HOME is set +pass \d+\.\ds$/m.test(s) &&
+        /^ {2}✔ HOME is set +pass (?:\d+ms|\d+\.\ds)$/m.test(s) &&
         /^↑↓ move · d done · f fail · s skip /m.test(s),
       'Pre-Deployment with HOME passed and the key footer',
     )
@@ -218,14 +218,14 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
     // Entering Deployment starts its checks together: /ready fails while /health still runs.
     await pane.press('Right')
     const [, first] = await pane.waitFor(
-      new RegExp(`^› (${SPINNER}) API is healthy +running \\d+\\.\\ds$`, 'm'),
+      new RegExp(`^› (${SPINNER}) API is healthy +running (?:\\d+ms|\\d+\\.\\ds)$`, 'm'),
       'the spinner on the slow check',
     )
     assert.equal(placeOf(pane.lastScreen), 'Deployment')
     await pane.waitUntil(
       (s) =>
-        new RegExp(`^› ${SPINNER} API is healthy +running \\d+\\.\\ds$`, 'm').test(s) &&
-        /^ {2}✘ API is ready +fail \d+\.\ds$/m.test(s) &&
+        new RegExp(`^› ${SPINNER} API is healthy +running (?:\\d+ms|\\d+\\.\\ds)$`, 'm').test(s) &&
+        /^ {2}✘ API is ready +fail (?:\d+ms|\d+\.\ds)$/m.test(s) &&
         / 1 running$/m.test(s),
       'the ready check failed while the health check still runs',
     )
@@ -237,11 +237,11 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
     await pane.waitUntil(
       (s) =>
         /^› ✔ API is healthy +pass (1\.[5-9]|[2-9]\.\d)s$/m.test(s) &&
-        /^✔ pass in \d+\.\ds at .* — HTTP 200$/m.test(s) &&
+        /^✔ pass in (?:\d+ms|\d+\.\ds) at .* — HTTP 200$/m.test(s) &&
         !/ running$/m.test(s),
       'the health check passed after its delay',
     )
-    assert.match(pane.lastScreen, /^ {2}✘ API is ready +fail \d+\.\ds$/m)
+    assert.match(pane.lastScreen, /^ {2}✘ API is ready +fail (?:\d+ms|\d+\.\ds)$/m)
 
     await pane.press('j', 'j')
     await pane.waitFor(/^› ○ Announced in the channel +manual$/m, 'the cursor on the manual item')
@@ -283,15 +283,15 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
     await pane.waitUntil(
       (s) =>
         /^› » Change request approved +manual$/m.test(s) &&
-        /^ {2}✔ HOME is set +pass \d+\.\ds$/m.test(s) &&
+        /^ {2}✔ HOME is set +pass (?:\d+ms|\d+\.\ds)$/m.test(s) &&
         s.includes(`note: ${SKIP_REASON}`),
       'the skip and its reason, kept',
     )
     await goTo(pane, 'Deployment')
     await pane.waitUntil(
       (s) =>
-        /^. ✔ API is healthy +pass \d+\.\ds$/m.test(s) &&
-        /^. ✘ API is ready +fail \d+\.\ds$/m.test(s) &&
+        /^. ✔ API is healthy +pass (?:\d+ms|\d+\.\ds)$/m.test(s) &&
+        /^. ✘ API is ready +fail (?:\d+ms|\d+\.\ds)$/m.test(s) &&
         /^. ✔ Announced in the channel +manual$/m.test(s),
       'the Deployment answers, kept',
     )
@@ -324,7 +324,7 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
     await goTo(pane, 'Deployment')
     await pane.press('g', 'j')
     await pane.waitUntil(
-      (s) => /^› ✘ API is ready +fail \d+\.\ds$/m.test(s) && s.includes(`note: ${NOTE}`),
+      (s) => /^› ✘ API is ready +fail (?:\d+ms|\d+\.\ds)$/m.test(s) && s.includes(`note: ${NOTE}`),
       'the note made just before the kill',
     )
     await goTo(pane, 'Pre-Deployment')

@@ -61,3 +61,37 @@ export function runCliIntoClosedPipe(
     child.on('close', (code) => resolve({ code, stdout, stderr }))
   })
 }
+
+/**
+ * Runs the built CLI into a real pipe read as `… | head -n <lines>` reads it:
+ * the first lines, then the reader goes away, and the CLI's next write to it
+ * fails with EPIPE. Returns what was read, and how long the CLI took to exit.
+ */
+export function runCliLikeHead(
+  args: readonly string[],
+  lines: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult & { readonly ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      const kept = stdout.split('\n').slice(0, lines)
+      if (kept.length === lines && stdout.split('\n').length > lines) {
+        stdout = `${kept.join('\n')}\n`
+        child.stdout.destroy()
+      }
+    })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+    })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }))
+  })
+}

@@ -149,7 +149,7 @@ describe('the phase screen', () => {
     await ui.see(/pass/)
     await ui.press('j')
     await ui.see(/check: env name=HOME/)
-    assert.match(ui.frame(), /✔ pass in [\d.]+s at [\d:]+ — HOME is set/)
+    assert.match(ui.frame(), /✔ pass in (?:\d+ms|\d+\.\ds) at [\d:]+ — HOME is set/)
     await ui.press('j')
     await ui.see(/pg_dump --format=custom app > app.dump/)
     assert.match(ui.frame(), /```bash/)

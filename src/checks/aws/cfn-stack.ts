@@ -6,12 +6,13 @@
  */
 import type { CloudFormationClient, Stack, StackEvent } from '@aws-sdk/client-cloudformation'
 import * as z from 'zod'
+import { formatLimit } from '../../duration.ts'
 import { type CheckContext, defineCheck, error, fail, pass } from '../kind.ts'
 import { awsTarget, list, text } from '../params.ts'
 import type { CheckOutcome } from '../runner.ts'
 import { awsCall, awsErrorOutcome } from './errors.ts'
 import { awsService, regionOf, targetOf } from './target.ts'
-import { formatLimit, waitWhileBusy } from './wait.ts'
+import { waitWhileBusy } from './wait.ts'
 
 /** The successful end states; anything else must be asked for with `status=`. */
 export const DEFAULT_STACK_STATUSES = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']

@@ -12,12 +12,13 @@ import type {
   TimeToLiveDescription,
 } from '@aws-sdk/client-dynamodb'
 import * as z from 'zod'
+import { formatLimit } from '../../duration.ts'
 import { type CheckContext, defineCheck, error, fail, pass } from '../kind.ts'
 import { awsTarget, bool, list, oneOf, text } from '../params.ts'
 import type { CheckOutcome } from '../runner.ts'
 import { awsCall, awsErrorName, awsErrorOutcome } from './errors.ts'
 import { awsService, regionOf, targetOf } from './target.ts'
-import { formatLimit, waitWhileBusy } from './wait.ts'
+import { waitWhileBusy } from './wait.ts'
 
 export const BILLING_MODES = ['on-demand', 'provisioned', 'PAY_PER_REQUEST', 'PROVISIONED'] as const
 export const STREAM_VIEWS = [

@@ -10,6 +10,7 @@
  * operator who allows 30s wants to know sooner than one who allows an hour.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import { formatDuration } from '../../duration.ts'
 import type { CheckContext } from '../kind.ts'
 
 export interface PollSchedule {
@@ -53,18 +54,8 @@ export async function waitWhileBusy<T>(
     if (busy === undefined) return { done: true, value }
     const now = performance.now()
     if (now >= deadline) return { done: false, value, busy }
-    context.progress(`${busy}, waiting (${Math.round((now - started) / 1000)}s)`)
+    context.progress(`${busy}, waiting (${formatDuration(now - started)})`)
     await sleep(Math.min(delay, deadline - now), undefined, { signal: context.signal })
     delay = Math.min(delay * GROWTH, schedule.maxMs)
   }
-}
-
-/** A time limit as an operator wrote it: `10m`, `90s`, `1m30s`, `500ms`. */
-export function formatLimit(ms: number): string {
-  if (ms < 1000 || ms % 1000 !== 0) return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`
-  const seconds = ms / 1000
-  if (seconds < 60) return `${seconds}s`
-  const minutes = Math.floor(seconds / 60)
-  const rest = seconds % 60
-  return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`
 }

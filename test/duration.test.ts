@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { formatDuration, formatLimit } from '../src/duration.ts'
+
+describe('formatDuration: how long something took', () => {
+  it('reads milliseconds under a second, tenths under a minute, then minutes and seconds', () => {
+    const shown = [0, 4, 45.4, 999, 1000, 3340, 14_250, 59_900, 65_000, 754_000].map(formatDuration)
+    assert.deepEqual(shown, [
+      '0ms',
+      '4ms',
+      '45ms',
+      '999ms',
+      '1.0s',
+      '3.3s',
+      '14.3s',
+      '59.9s',
+      '1m5s',
+      '12m34s',
+    ])
+  })
+
+  it('rounds once, at the precision it shows, so no unit ever overflows', () => {
+    // Rounded piece by piece these read 1000ms, 60.0s and 1m60s.
+    assert.equal(formatDuration(999.7), '1.0s')
+    assert.equal(formatDuration(59_960), '1m0s')
+    assert.equal(formatDuration(119_600), '2m0s')
+  })
+
+  it('never reads below zero, when a clock steps back between two readings', () => {
+    assert.equal(formatDuration(-3), '0ms')
+  })
+})
+
+describe('formatLimit: a time limit', () => {
+  it('reads in the units an operator writes one', () => {
+    const shown = [200, 1500, 30_000, 90_000, 600_000, 1_200_000].map(formatLimit)
+    assert.deepEqual(shown, ['200ms', '1.5s', '30s', '1m30s', '10m', '20m'])
+  })
+})
