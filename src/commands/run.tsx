@@ -26,6 +26,7 @@ import type { RunSession } from '../run/session.ts'
 import { type WizardServices, wizardServices } from '../run/start.ts'
 import { OPERATOR_VARIABLE, type StoreProblem } from '../run/store.ts'
 import type { AppOutcome } from '../ui/app.tsx'
+import { pacedStdin } from '../ui/paced-stdin.ts'
 import { EXIT_CANCELLED } from './check.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 import { reportProblems } from './runs.ts'
@@ -119,6 +120,8 @@ export async function runCommand(
       },
     }),
     {
+      // Keys that arrive together reach Ink one at a time, so each sees what the last one did.
+      stdin: pacedStdin(process.stdin),
       exitOnCtrlC: false,
       alternateScreen: true,
       incrementalRendering: true,

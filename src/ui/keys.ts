@@ -2,7 +2,8 @@
  * Keys that arrive together — typed ahead over a slow link, or sent in one
  * write — one at a time. Ink 8 hands each escape sequence (an arrow, PgDn) to
  * `useInput` on its own, but printable characters read together come as one
- * string ("jj", "y\r"); our handlers take them one by one.
+ * string ("jj", "y\r"); our handlers take them one by one. (paced-stdin.ts
+ * hands Ink one piece of a read at a time, but keeps such text whole.)
  */
 import type { Key } from 'ink'
 

@@ -59,7 +59,14 @@ async function wizard(
     columns = 80,
     rows = 24,
     home = join(dir, `home-${sessions + 1}`),
-  }: { env?: Record<string, string>; columns?: number; rows?: number; home?: string } = {},
+    file = checklist,
+  }: {
+    env?: Record<string, string>
+    columns?: number
+    rows?: number
+    home?: string
+    file?: string
+  } = {},
 ): Promise<{ pane: TmuxPane; home: string }> {
   sessions++
   const variables = { DEPLOY_WIZARD_HOME: home, DEPLOY_WIZARD_OPERATOR: 'ana', ...env }
@@ -73,7 +80,7 @@ async function wizard(
     process.execPath,
     BIN,
     'run',
-    checklist,
+    file,
     ...args,
   ]
   const script = `${command.map(sh).join(' ')}; echo "EXIT=$?"; exec sleep 600`
@@ -174,5 +181,58 @@ describe('stopped from outside', () => {
     assert.match(screen, /^ {2}resume with: deploy-wizard run \S+deploy\.md --env dev$/m)
     const run = await readFile(join(home, 'runs', `${id}.json`), 'utf8')
     assert.match(run, /"type":\s*"item-answered"[^}]*"state":\s*"done"/)
+  })
+})
+
+describe('keys that arrive together', () => {
+  // Typed ahead over a slow link, or sent in one write, keys reach the wizard in one read:
+  // each must act on what the keys before it did.
+
+  test('one send-keys call reaches the program in one read', async () => {
+    // The premise of the tests below: without it they would pass whether the wizard copes or not.
+    const script = join(dir, 'reads.mjs')
+    await writeFile(
+      script,
+      String.raw`process.stdin.setRawMode(true).setEncoding('utf8').on('data', (read) => {
+        process.stdout.write('READ ' + JSON.stringify(read).replaceAll('\x7F', '\\u007f') + '\r\n')
+      })
+      process.stdout.write('READING\r\n')`,
+    )
+    sessions++
+    const pane = await tmux.start(`terminal-${sessions}`, [process.execPath, script])
+    await pane.waitFor(/^READING$/m)
+    await pane.pressTogether('Down', 'Down', 'Enter')
+    await pane.pressTogether('a', 'b', 'c', 'BSpace', 'BSpace', 'BSpace')
+    const reads = (screen: string) => screen.split('\n').filter((line) => line.startsWith('READ '))
+    const screen = await pane.waitUntil((s) => reads(s).length === 2, 'two reads')
+    assert.deepEqual(reads(screen), [
+      String.raw`READ "\u001b[B\u001b[B\r"`,
+      String.raw`READ "abc\u007f\u007f\u007f"`,
+    ])
+  })
+
+  test('↓↓⏎ on the environment picker picks the third environment', async () => {
+    const file = join(dir, 'four-environments.md')
+    await writeFile(file, CHECKLIST.replace('[dev, prod]', '[dev, test, staging, prod]'))
+    const { pane } = await wizard([], { file })
+    await pane.waitFor(/^ {2}staging$/m)
+    await pane.pressTogether('Down', 'Down', 'Enter')
+    const [, environment] = await pane.waitFor(/^Terminal {3}(\S+) {3}ana · /m, 'the phase screen')
+    assert.equal(environment, 'staging')
+    await pane.press('q')
+    await pane.waitFor(/^EXIT=0$/m)
+  })
+
+  test('text then three backspaces in a text prompt delete three characters', async () => {
+    const { pane } = await wizard(['--env', 'dev'])
+    await pane.waitFor(/^› ○ Change request approved +manual$/m)
+    await pane.press('s')
+    await pane.waitFor(/^│ Why\? /m, 'the skip prompt')
+    await pane.pressTogether('a', 'b', 'c', 'd', 'e', 'f', 'BSpace', 'BSpace', 'BSpace')
+    await pane.press('Enter')
+    const [, reason] = await pane.waitFor(/note: (.*?)\s*$/m, 'the skip reason')
+    assert.equal(reason, 'abc')
+    await pane.press('q')
+    await pane.waitFor(/^EXIT=0$/m)
   })
 })

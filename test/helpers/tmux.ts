@@ -204,6 +204,16 @@ export class TmuxPane {
     }
   }
 
+  /**
+   * Presses keys in one `send-keys` call, then pauses: tmux writes them to the
+   * terminal at once, so the program gets them in one read, as keys typed ahead
+   * over a slow link arrive.
+   */
+  async pressTogether(...keys: readonly string[]): Promise<void> {
+    await this.server.run(['send-keys', '-t', this.target, ...keys])
+    await sleep(KEY_PAUSE_MS)
+  }
+
   /** Types `text` literally (no key names), then pauses. */
   async type(text: string): Promise<void> {
     await this.server.run(['send-keys', '-t', this.target, '-l', text])
