@@ -204,7 +204,7 @@ describe('the prompts, keys read together', () => {
   test('↓↓⏎ on a choice picks the third', WITHIN, async () => {
     const chosen = answer<string>()
     const { source, instance } = await draw(
-      <ChoicePrompt title="Which?" choices={ENVIRONMENTS} onChoose={chosen.give} />,
+      <ChoicePrompt title="Which?" choices={ENVIRONMENTS} height={20} onChoose={chosen.give} />,
     )
     source.push(`${DOWN}${DOWN}${ENTER}`)
     assert.equal(await chosen.promise, 'staging')
@@ -272,7 +272,7 @@ describe('the prompts, keys read together', () => {
       // Why pacedStdin exists; should Ink or ink-select-input change, this says it can go.
       const chosen = answer<string>()
       const { source, instance } = await draw(
-        <ChoicePrompt title="Which?" choices={ENVIRONMENTS} onChoose={chosen.give} />,
+        <ChoicePrompt title="Which?" choices={ENVIRONMENTS} height={20} onChoose={chosen.give} />,
         false,
       )
       source.push(`${DOWN}${DOWN}${ENTER}`)
