@@ -3,12 +3,32 @@
  *
  *   formatDuration   how long something took, or has been running: `45ms`, `3.3s`, `2m5s`
  *   formatLimit      a time limit, in the units it is written in: `500ms`, `30s`, `10m`
+ *   parseDuration    a time limit someone wrote (`timeout: 5m`, `--stale-after 1h30m`)
  *
  * Every face — `check`'s lines and summary, the wizard's rows, clocks and
  * detail pane, the sign-off sheet, a check's progress — shows the same
- * duration the same way. Reading a duration someone wrote (`timeout: 5m`) is
- * `parseDuration` in `checklist/directives.ts`.
+ * duration the same way, and a limit is shown in a form `parseDuration` reads.
  */
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const
+/** `30s`, `1m30s`, `2h`, `1.5s`; each unit once, largest first; a bare number is seconds. */
+const DURATION =
+  /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/
+
+/** Milliseconds of `30s`, `500ms`, `5m`, `1h`, `1m30s`, `1h30m`; a bare number is seconds. */
+export function parseDuration(text: string): number | null {
+  if (/^\d+(?:\.\d+)?$/.test(text)) return positive(Number(text) * UNIT_MS.s)
+  const match = text === '' ? null : DURATION.exec(text)
+  if (!match) return null
+  const [, h = '0', m = '0', s = '0', ms = '0'] = match
+  return positive(
+    Number(h) * UNIT_MS.h + Number(m) * UNIT_MS.m + Number(s) * UNIT_MS.s + Number(ms),
+  )
+}
+
+function positive(ms: number): number | null {
+  return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : null
+}
 
 /** How long something took, or has been running so far: `45ms`, `3.3s`, `59.9s`, `2m5s`. */
 export function formatDuration(ms: number): string {
@@ -21,13 +41,18 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)}m${seconds % 60}s`
 }
 
-/** A time limit, in the units an operator writes one: `500ms`, `1.5s`, `30s`, `10m`, `1m30s`. */
+/** A time limit, in the units an operator writes one: `500ms`, `1.5s`, `30s`, `10m`, `1m30s`, `1h`. */
 export function formatLimit(ms: number): string {
   if (ms < 1000) return `${ms}ms`
   if (ms % 1000 !== 0) return `${(ms / 1000).toFixed(1)}s`
   const seconds = ms / 1000
-  if (seconds < 60) return `${seconds}s`
-  const minutes = Math.floor(seconds / 60)
-  const rest = seconds % 60
-  return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`
+  const parts = [
+    [Math.floor(seconds / 3600), 'h'],
+    [Math.floor((seconds % 3600) / 60), 'm'],
+    [seconds % 60, 's'],
+  ] as const
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join('')
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { formatDuration, formatLimit } from '../src/duration.ts'
+import { formatDuration, formatLimit, parseDuration } from '../src/duration.ts'
 
 describe('formatDuration: how long something took', () => {
   it('reads milliseconds under a second, tenths under a minute, then minutes and seconds', () => {
@@ -33,7 +33,31 @@ describe('formatDuration: how long something took', () => {
 
 describe('formatLimit: a time limit', () => {
   it('reads in the units an operator writes one', () => {
-    const shown = [200, 1500, 30_000, 90_000, 600_000, 1_200_000].map(formatLimit)
-    assert.deepEqual(shown, ['200ms', '1.5s', '30s', '1m30s', '10m', '20m'])
+    const shown = [200, 1500, 30_000, 90_000, 600_000, 1_200_000, 3_600_000, 5_430_000].map(
+      formatLimit,
+    )
+    assert.deepEqual(shown, ['200ms', '1.5s', '30s', '1m30s', '10m', '20m', '1h', '1h30m30s'])
+  })
+
+  it('is read back by parseDuration as the same limit', () => {
+    for (const ms of [200, 1500, 30_000, 90_000, 600_000, 3_600_000, 5_430_000]) {
+      assert.equal(parseDuration(formatLimit(ms)), ms, formatLimit(ms))
+    }
+  })
+})
+
+describe('parseDuration: a limit someone wrote', () => {
+  it('reads one unit, several largest first, and a bare number as seconds', () => {
+    const read = ['500ms', '30s', '1.5s', '5m', '1h', '1m30s', '1h30m', '2m500ms', '45']
+    assert.deepEqual(
+      read.map(parseDuration),
+      [500, 30_000, 1500, 300_000, 3_600_000, 90_000, 5_400_000, 120_500, 45_000],
+    )
+  })
+
+  it('refuses what is not a positive duration', () => {
+    for (const text of ['', '0', '0s', 'soon', '5 m', '30s1m', '1m1m', 'm', '-5s', '1d']) {
+      assert.equal(parseDuration(text), null, text)
+    }
   })
 })

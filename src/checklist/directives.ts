@@ -11,6 +11,7 @@
  * \" and \\ escape) or '…' (taken literally). A comment whose first word is not a
  * directive name is an ordinary comment and is left alone.
  */
+import { parseDuration } from '../duration.ts'
 export const DIRECTIVE_NAMES = ['check', 'only', 'id', 'needs', 'timeout', 'signoff'] as const
 export type DirectiveName = (typeof DIRECTIVE_NAMES)[number]
 
@@ -35,8 +36,6 @@ export type Directive =
   | (At & { readonly name: 'signoff' })
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const
 
 /** Report a problem at an offset in the file. */
 export type Report = (offset: number, message: string, hint?: string) => void
@@ -321,15 +320,6 @@ function listWords(args: string): string[] {
     .split(/[\s,]+/)
     .map((w) => w.trim())
     .filter(Boolean)
-}
-
-/** `30s`, `500ms`, `5m`, `1h`; a bare number is seconds. */
-export function parseDuration(text: string): number | null {
-  const match = DURATION.exec(text)
-  if (!match) return null
-  const unit = (match[2] ?? 's') as keyof typeof UNIT_MS
-  const ms = Number(match[1]) * UNIT_MS[unit]
-  return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : null
 }
 
 function isDirectiveName(name: string): name is DirectiveName {

@@ -5,7 +5,7 @@
  */
 import semver from 'semver'
 import * as z from 'zod'
-import { parseDuration } from '../checklist/directives.ts'
+import { parseDuration } from '../duration.ts'
 
 const TRUE = ['true', 'yes', 'on', '1']
 const FALSE = ['false', 'no', 'off', '0']

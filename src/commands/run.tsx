@@ -10,9 +10,9 @@
  */
 import { resolve } from 'node:path'
 import { resolveChecklistFile } from '../checklist/bundled.ts'
-import { parseDuration } from '../checklist/directives.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
+import { parseDuration } from '../duration.ts'
 import { UserError } from '../errors.ts'
 import { painterFor } from '../output/terminal.ts'
 import {
