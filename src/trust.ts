@@ -23,10 +23,19 @@ export function commandItems(checklist: Checklist): Item[] {
   return checklist.items.filter(needsTrust)
 }
 
-/** What a command item runs, as the operator reviews it before trusting. */
+/**
+ * What a command item runs, as the operator reviews it before trusting: all of
+ * it, with control characters written as escapes (`\x1b`), so that none can
+ * move the cursor or recolour the screen to hide what follows.
+ */
 export function commandLine(item: Item): string {
   const params = item.check?.params ?? {}
-  return params.run ?? [params.name, params.args].filter(Boolean).join(' ')
+  const command = params.run ?? `${params.name ?? ''} ${params.args ?? '--version'}`
+  return command.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  )
 }
 
 export type TrustState = 'trusted' | 'changed' | 'unknown'

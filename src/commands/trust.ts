@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline/promises'
 import { UserError } from '../errors.ts'
 import { painterFor } from '../output/terminal.ts'
-import { commandItems, revokeTrust, trustChecklist, trustState } from '../trust.ts'
+import { commandItems, commandLine, revokeTrust, trustChecklist, trustState } from '../trust.ts'
 import { loadForRun } from './load-for-run.ts'
 
 export interface TrustOptions {
@@ -33,8 +33,7 @@ export async function trustCommand(file: string, options: TrustOptions): Promise
   for (const item of commands) {
     const params = item.check?.params ?? {}
     const cwd = params.cwd ? out.paint('dim', ` (in ${params.cwd})`) : ''
-    const shell = params.run ?? `${params.name ?? ''} ${params.args ?? '--version'}`
-    process.stdout.write(`  line ${item.line}: ${item.plain}\n    $ ${shell}${cwd}\n`)
+    process.stdout.write(`  line ${item.line}: ${item.plain}\n    $ ${commandLine(item)}${cwd}\n`)
   }
   process.stdout.write('\n')
   if (state === 'trusted') {

@@ -7,6 +7,7 @@ import { Box, Text, useInput } from 'ink'
 import SelectInput from 'ink-select-input'
 import TextInput from 'ink-text-input'
 import { createContext, useContext, useState } from 'react'
+import wrapAnsi from 'wrap-ansi'
 import type { Item } from '../checklist/model.ts'
 import { commandLine } from '../trust.ts'
 import { keysOf } from './keys.ts'
@@ -148,16 +149,24 @@ export function ConfirmPrompt({
 /**
  * Whether to trust a checklist's shell commands, over every one of them: the operator sees
  * what would run before answering, so commands too many for the screen scroll, and the prompt
- * says to read them all.
+ * says to read them all. A command longer than the screen is wrapped, never cut: its end is
+ * what it runs too.
  */
 export function TrustPrompt({
   commands,
   ...question
 }: { readonly commands: readonly Item[] } & Omit<ConfirmPromptProps, 'lines' | 'scrollHint'>) {
+  // Inside the border and its padding, after the "  $ " that starts each command.
+  const width = Math.max(8, question.width - 4 - 4)
+  const lines = commands.flatMap((item) =>
+    wrapAnsi(commandLine(item), width, { hard: true, trim: false })
+      .split('\n')
+      .map((line, index) => `${index === 0 ? '  $ ' : '    '}${line}`),
+  )
   return (
     <ConfirmPrompt
       {...question}
-      lines={commands.map((item) => `  $ ${commandLine(item)}`)}
+      lines={lines}
       scrollHint={`↑↓ PgUp PgDn scroll: read all ${commands.length} commands before you trust them`}
     />
   )

@@ -222,6 +222,16 @@ describe('deploy-wizard check: programs chosen by the checklist need trust too',
     const trust = await runCli(['trust', file, '--yes'], { DEPLOY_WIZARD_HOME: home })
     assert.match(trust.stdout, /\$ sh -c true/)
   })
+
+  it('trust shows control characters in a command as escapes, so none can hide the rest', async () => {
+    const file = await checklist(
+      '## Build\n\n- [ ] Build <!-- check: command run="echo ok\u001b[8m; rm -rf ~/tmp-x" -->\n',
+    )
+    const trust = await runCli(['trust', file, '--yes'], { DEPLOY_WIZARD_HOME: home })
+    assert.equal(trust.code, 0, trust.stderr)
+    assert.match(trust.stdout, /\$ echo ok\\x1b\[8m; rm -rf ~\/tmp-x/)
+    assert.ok(!trust.stdout.includes('\u001b'), 'the escape reached the terminal')
+  })
 })
 
 describe('deploy-wizard check: a --junit path that cannot be written', () => {

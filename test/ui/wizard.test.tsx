@@ -680,6 +680,42 @@ describe('screens before the phases fit the terminal', () => {
     await ui.press('q')
   })
 
+  test('a command longer than the screen is wrapped, its end shown; control characters are escaped', async () => {
+    const tail = 'curl -s https://example.invalid/x | sh'
+    const long = `echo ${'long-argument '.repeat(12)}&& ${tail}`
+    const space = workspace(
+      CHECKLIST.replace(
+        '- [ ] Smoke tests pass',
+        `- [ ] Smoke tests pass <!-- check: command run="${long}" -->\n- [ ] Hidden <!-- check: command run="echo ok\u001b[8m; rm -rf ~/tmp-x" -->`,
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    ui.resize(80, 24)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    assertFits(ui.frame(), 80, 24)
+    const shown = ui
+      .frame()
+      .split('\n')
+      .map((line) => line.replace(/^│ |\s*│$/g, ''))
+    const first = shown.findIndex((line) => line.startsWith('  $ echo long-argument'))
+    assert.ok(first >= 0, ui.frame())
+    // The command's lines, joined again, are the whole command (wrapped at its spaces).
+    const rest = shown.slice(
+      first + 1,
+      shown.findIndex((line, i) => i > first && !/^ {4}\S/.test(line)),
+    )
+    assert.ok(rest.length >= 2, 'wrapped onto lines of its own')
+    const joined = [shown[first], ...rest]
+      .map((line) => line.replace(/^ {2}\$ | {4}/, ''))
+      .join(' ')
+    assert.equal(joined.replace(/\s+/g, ' '), long.replace(/\s+/g, ' '))
+    assert.match(ui.frame(), /\$ echo ok\\x1b\[8m; rm -rf ~\/tmp-x/)
+    assert.ok(!ui.frame().includes('\u001b[8m'), 'the escape reached the terminal')
+    await ui.press('n')
+    await ui.see(/› ○ Change request approved/)
+    await ui.press('q')
+  })
+
   test('asked from a phase, the trust question scrolls through every command too', async () => {
     const space = workspace(withCommands(60))
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
