@@ -159,7 +159,7 @@ export function TrustPrompt({
   // Inside the border and its padding, after the "  $ " that starts each command.
   const width = Math.max(8, question.width - 4 - 4)
   const lines = commands.flatMap((item) =>
-    wrapAnsi(commandLine(item), width, { hard: true, trim: false })
+    wrapAnsi(commandLine(item), width, { hard: true })
       .split('\n')
       .map((line, index) => `${index === 0 ? '  $ ' : '    '}${line}`),
   )
