@@ -30,18 +30,21 @@ export interface Layout {
   readonly signoffLines: readonly SignoffLine[]
   /** The fields of `signoffLines` to type in, in order: what the cursor moves over. */
   readonly signoff: readonly SignoffField[]
-  /** Every item that applies, by id. */
+  /** Every item that applies, by id (every item is in a phase, nested ones included). */
   readonly items: ReadonlyMap<string, Item>
   /** Every section by id: its code blocks and prose are shown with its items. */
   readonly sections: ReadonlyMap<string, Section>
-  /** Items of the checklist that do not apply to this environment. */
-  readonly outOfScope: number
 }
 
 export function layoutOf(checklist: Checklist, environment: string): Layout {
   const phases: PhaseView[] = []
+  const childrenOf = new Map<string, Item[]>()
+  for (const item of checklist.items) {
+    if (item.parentId !== null)
+      childrenOf.set(item.parentId, [...(childrenOf.get(item.parentId) ?? []), item])
+  }
   for (const phase of checklist.phases) {
-    const rows = sectionRows(phase, environment, 0, true)
+    const rows = sectionRows(phase, environment, childrenOf, 0, true)
     const items = rows.flatMap((row) => (row.kind === 'item' ? [row.item] : []))
     if (items.length === 0) continue
     phases.push({ id: phase.id, title: phase.title, role: phase.role, rows, items })
@@ -57,7 +60,6 @@ export function layoutOf(checklist: Checklist, environment: string): Layout {
     signoff: lines.flatMap((line) => (line.kind === 'field' ? [line.field] : [])),
     items,
     sections: new Map(allSections(checklist.sections).map((section) => [section.id, section])),
-    outOfScope: checklist.items.length - items.size,
   }
 }
 
@@ -68,15 +70,26 @@ function allSections(sections: readonly Section[]): Section[] {
 function sectionRows(
   section: Section,
   environment: string,
+  childrenOf: ReadonlyMap<string, readonly Item[]>,
   depth: number,
   isPhase: boolean,
 ): Row[] {
   const rows: Row[] = []
-  for (const item of section.items) {
-    if (isInScope(item.scope, environment)) rows.push({ kind: 'item', item, depth: item.depth })
+  // An item, then the items nested under it (`  - [ ] …`), in the order of the file.
+  const push = (item: Item) => {
+    if (!isInScope(item.scope, environment)) return
+    rows.push({ kind: 'item', item, depth: item.depth })
+    for (const child of childrenOf.get(item.id) ?? []) push(child)
   }
+  for (const item of section.items) push(item)
   for (const child of section.sections) {
-    const childRows = sectionRows(child, environment, isPhase ? depth : depth + 1, false)
+    const childRows = sectionRows(
+      child,
+      environment,
+      childrenOf,
+      isPhase ? depth : depth + 1,
+      false,
+    )
     if (childRows.some((row) => row.kind === 'item')) {
       rows.push({ kind: 'group', id: child.id, title: child.title, depth }, ...childRows)
     }

@@ -84,8 +84,19 @@ describe('layout', () => {
       during?.rows.map((r) => (r.kind === 'group' ? `# ${r.title}` : r.item.plain)),
       ['# Group A', 'Four'],
     )
-    assert.equal(layout.outOfScope, 2)
     assert.equal(layoutOf(checklist, 'prod').phases[1]?.items.length, 3)
+  })
+
+  test('shows items nested under an item after it, deeper, in the order of the file', () => {
+    const nested = parse(
+      `# Nested\n\n## Checks\n- [ ] Docs are up\n  - [ ] Swagger <!-- check: env name=HOME -->\n    - [ ] Its JSON\n  - [ ] ReDoc\n- [ ] After\n  - [ ] Prod only <!-- only: prod -->\n`,
+    ).checklist
+    const rows = layoutOf(nested, 'dev').phases[0]?.rows ?? []
+    assert.deepEqual(
+      rows.map((row) => (row.kind === 'item' ? `${row.depth}:${row.item.plain}` : row.title)),
+      ['0:Docs are up', '1:Swagger', '2:Its JSON', '1:ReDoc', '0:After'],
+    )
+    assert.equal(layoutOf(nested, 'dev').items.size, nested.items.length - 1)
   })
 })
 

@@ -705,7 +705,7 @@ describe('screens before the phases fit the terminal', () => {
       shown.findIndex((line, i) => i > first && !/^ {4}\S/.test(line)),
     )
     assert.ok(rest.length >= 2, 'wrapped onto lines of its own')
-    const joined = [shown[first], ...rest]
+    const joined = [shown[first] ?? '', ...rest]
       .map((line) => line.replace(/^ {2}\$ | {4}/, ''))
       .join(' ')
     assert.equal(joined.replace(/\s+/g, ' '), long.replace(/\s+/g, ' '))
