@@ -67,6 +67,12 @@ export interface RunnerOptions {
   readonly serviceCaps?: Readonly<Record<string, number>>
   /** Caps shared with other calls running at the same time; replaces the two above. */
   readonly limits?: Limits
+  /**
+   * Results from before of checks that jobs here need but that are not run again (a command
+   * the operator has not trusted this time): judged as if they had just finished. Their
+   * outputs are not kept, so a job that uses one says it has no value.
+   */
+  readonly earlier?: ReadonlyMap<string, Pick<CheckResult, 'status'>>
   readonly retries?: number
   /** First retry waits this long, doubling each time (with jitter). */
   readonly retryDelayMs?: number
@@ -115,6 +121,7 @@ export async function runChecks(
   const now = options.now ?? (() => performance.now())
   const emit = options.onEvent ?? (() => {})
   const limits = options.limits ?? new Limits(options)
+  const earlier = options.earlier ?? new Map()
   const byId = new Map(jobs.map((job) => [job.id, job]))
   const results = new Map<string, CheckResult>()
   const outputs = new Map<string, Readonly<Record<string, string>>>()
@@ -131,9 +138,14 @@ export async function runChecks(
     const existing = running.get(job.id)
     if (existing) return existing
     const promise = (async () => {
-      const deps = job.needs.filter((id) => byId.has(id))
-      const depResults = await Promise.all(deps.map((id) => start(byId.get(id) as Job)))
-      const statusOf = (id: string) => results.get(id)?.status
+      const deps = job.needs.filter((id) => byId.has(id) || earlier.has(id))
+      const depResults = await Promise.all(
+        deps.map((id) => {
+          const dep = byId.get(id)
+          return dep ? start(dep) : earlier.get(id)
+        }),
+      )
+      const statusOf = (id: string) => (results.get(id) ?? earlier.get(id))?.status
       const failed = deps.filter(
         (id) => statusOf(id) === 'fail' || statusOf(id) === 'error' || statusOf(id) === 'blocked',
       )

@@ -21,7 +21,7 @@ import { UserError } from '../errors.ts'
 import { renderSheet } from '../report/sheet.ts'
 import { sheetDigest } from '../report/sheet-digest.ts'
 import { trustChecklist } from '../trust.ts'
-import type { ItemState, JournalEntry, RunState } from './model.ts'
+import type { ItemState, JournalEntry, RunState, StoredCheckResult } from './model.ts'
 import { type RunHandle, toStoredResult } from './store.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -178,15 +178,17 @@ export class RunSession {
     if (this.isClosed) return Promise.resolve()
     const wanted = itemIds.filter((id) => !this.running.has(id))
     // The items they need come too (their outputs feed these), even if already running
-    // elsewhere; but an untrusted command needed by another keeps the result it has,
-    // rather than a "not run" in its place.
-    const items = this.itemsFor(wanted).filter(
-      (item) =>
-        wanted.includes(item.id) ||
-        this.isTrusted ||
-        !needsTrust(item) ||
-        !this.state.items[item.id]?.check,
-    )
+    // elsewhere. But a command the operator has not trusted this time, needed by another,
+    // is not run again to be stored as "not run" over the result it has: that result is
+    // what the checks needing it are judged on (a failure blocks them).
+    const earlier = new Map<string, StoredCheckResult>()
+    const items = this.itemsFor(wanted).filter((item) => {
+      const stored = this.state.items[item.id]?.check
+      const keeps =
+        !wanted.includes(item.id) && !this.isTrusted && needsTrust(item) && stored != null
+      if (keeps) earlier.set(item.id, stored)
+      return !keeps
+    })
     if (items.length === 0) return Promise.resolve()
     for (const item of items) this.running.add(item.id)
     const jobs = checkJobs(this.checklist, items, {
@@ -200,6 +202,7 @@ export class RunSession {
     })
     const batch = runChecks(jobs, {
       limits: this.limits,
+      earlier,
       signal: this.controller.signal,
       onEvent: (event) => {
         if (event.type === 'check-started') {

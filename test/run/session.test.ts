@@ -169,6 +169,34 @@ describe('RunSession', () => {
     }
   })
 
+  test('checks that need an untrusted command are judged on its earlier result: a failure blocks them', async () => {
+    const { dir, env } = await setUp()
+    const path = join(dir, 'failing-build.md')
+    writeFileSync(
+      path,
+      `# Build\n\n## Build\n\n- [ ] Build <!-- id: build; check: command run="exit 1" -->\n- [ ] After the build <!-- id: after; check: env name=PATH; needs: build -->\n`,
+    )
+    const { checklist } = await loadChecklist(path)
+    const trusted = startRun(checklist, 'dev', 'ana', { env })
+    trusted.trust()
+    await trusted.runChecks(['after'])
+    assert.equal(trusted.state.items.build?.check?.status, 'fail')
+    assert.equal(trusted.state.items.after?.check?.status, 'blocked')
+    await trusted.close()
+    revokeTrust(checklist, env)
+
+    const { session } = resumeRun(trusted.id, checklist, 'ana', 60_000, { env })
+    try {
+      await session.runChecks(['after'])
+      assert.equal(session.state.items.build?.check?.status, 'fail')
+      assert.equal(session.state.items.after?.check?.status, 'blocked')
+      assert.match(session.state.items.after?.check?.summary ?? '', /blocked: build fail/)
+      assert.notEqual(session.state.items.after?.state, 'done')
+    } finally {
+      await session.close()
+    }
+  })
+
   test('closing drops checks still running, keeps what was said, and frees the run', async () => {
     const { env, checklist, runs } = await setUp(5_000)
     const session = startRun(checklist, 'dev', 'ana', { env })
