@@ -9,6 +9,7 @@ import { resolve } from 'node:path'
 import type { Checklist, Item } from './checklist/model.ts'
 import { needsTrust } from './checks/jobs.ts'
 import { openStore } from './home.ts'
+import { escapeControls } from './output/terminal.ts'
 
 interface TrustRecord {
   readonly sha256: string
@@ -31,11 +32,7 @@ export function commandItems(checklist: Checklist): Item[] {
 export function commandLine(item: Item): string {
   const params = item.check?.params ?? {}
   const command = params.run ?? `${params.name ?? ''} ${params.args ?? '--version'}`
-  return command.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  )
+  return escapeControls(command)
 }
 
 export type TrustState = 'trusted' | 'changed' | 'unknown'

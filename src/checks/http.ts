@@ -547,7 +547,8 @@ function bodyLine(response: Response, redactor: Redactor): BodyLine | null {
   if (contentType && !/text|json|xml|html|javascript|form/i.test(contentType)) {
     return { text: `(${contentType} body)`, isDescribed: true }
   }
-  return { text: redactor.scrub(response.body.replace(/\s+/g, ' ').trim()), isDescribed: false }
+  // Masked before the whitespace is folded: a secret with a newline in it still matches.
+  return { text: redactor.scrub(response.body).replace(/\s+/g, ' ').trim(), isDescribed: false }
 }
 
 function cut(line: string, max: number): string {

@@ -19,6 +19,7 @@ import {
   type TemplatePart,
   varsFor,
 } from '../checklist/variables.ts'
+import { inert, inertDeep } from '../output/terminal.ts'
 import type { Clients } from './clients.ts'
 import type { CheckKind } from './kind.ts'
 import { isSecretVariable, type Redactor, urlPasswords } from './redact.ts'
@@ -92,12 +93,22 @@ export function checkJobs(
           const why = options.commandsSkipReason ?? 'the checklist is not trusted to run commands'
           return { status: 'skipped', summary: `not run: ${why}` }
         }
-        const { outputs, ...shown } = await runJob(kind, templates, vars, context, {
-          ...options,
-          timeoutMs,
-        })
-        // Outputs feed later checks as they are; reports scrub them when they show them.
-        return { ...options.redactor.scrubDeep(shown), ...(outputs ? { outputs } : {}) }
+        // What a check shows comes partly from outside (a server's answer, a command's
+        // output, an error message): its secrets are masked and its escape sequences made inert.
+        try {
+          const { outputs, ...shown } = await runJob(kind, templates, vars, context, {
+            ...options,
+            timeoutMs,
+          })
+          // Outputs feed later checks as they are; reports scrub them when they show them.
+          return {
+            ...inertDeep(options.redactor.scrubDeep(shown)),
+            ...(outputs ? { outputs } : {}),
+          }
+        } catch (error) {
+          if (error instanceof Error) error.message = inert(error.message)
+          throw error
+        }
       },
     })
   }

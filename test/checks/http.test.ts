@@ -65,6 +65,14 @@ before(async () => {
       }
       case '/image':
         return res.writeHead(500, { 'content-type': 'image/png' }).end(Buffer.from([0x89, 0x50]))
+      case '/leaky':
+        // Prints a key it was configured with, PEM lines and all, as a careless server does.
+        return res.writeHead(500, { 'content-type': 'text/plain' }).end(`config: ${PEM}`)
+      case '/hostile':
+        // Sets the window title, clears the screen and paints red, on a terminal that obeys.
+        return res
+          .writeHead(500, { 'content-type': 'text/plain' })
+          .end('oops \u001b]0;PWNED\u0007\u001b[2J\u001b[31mred \u0007bell')
       case '/text':
         return res.writeHead(200, { 'content-type': 'text/plain' }).end('service ok\n')
       case '/secure':
@@ -117,6 +125,10 @@ after(async () => {
   await api.close()
   await other.close()
 })
+
+/** A multi-line secret, as a private key in an environment variable is. */
+const PEM =
+  '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n  AQEFAASCBKcwggSjAgEAAoIB\n-----END KEY-----'
 
 async function check(directive: string, processEnv: Record<string, string> = {}) {
   const run = await runChecklist(checklistOf(directive), { processEnv })
@@ -191,6 +203,24 @@ describe('http', () => {
     for (const secret of [DB_PASSWORD, API_KEY]) {
       assert.equal(everything.includes(secret.slice(0, 6)), false, secret)
     }
+  })
+
+  it('makes escape sequences in an answer inert: nothing reaches the terminal to obey', async () => {
+    const { result, everything } = await check(`http url=${api.url}/hostile`)
+    assert.equal(result.status, 'fail')
+    assert.deepEqual(result.details, ['HTTP 500 (expected 2xx)', 'body: oops red \\x07bell'])
+    assert.equal(result.evidence?.body, 'oops red \\x07bell')
+    // Every event, as JSON: a control character would be written \u001b there.
+    assert.doesNotMatch(everything, /\\u00(1b|07|0d)/i)
+  })
+
+  it('masks a known secret with line breaks in it before folding the body onto one line', async () => {
+    const { result, everything } = await check(`http url=${api.url}/leaky`, {
+      TLS_PRIVATE_KEY: PEM,
+    })
+    assert.equal(result.status, 'fail')
+    assert.deepEqual(result.details, ['HTTP 500 (expected 2xx)', 'body: config: ***'])
+    assert.equal(everything.includes('MIIEvQIBADANBgkqhkiG9w0B'), false)
   })
 
   it('does not show a binary body in a failure', async () => {
