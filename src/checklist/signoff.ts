@@ -25,8 +25,11 @@ const NUMBERING = /^\s*(?:\d+(?:\.\d+)*[.):]?\s+)?/
 const SIGNOFF_TITLE = /^(sign[\s-]?offs?|approvals?|assinaturas?|aprova[çc](?:ão|ao|ões|oes))\b/iu
 const ROLLBACK_TITLE = /^(rollback|roll back|revers[aã]o|reverter)\b/iu
 const BLANK = /([^:_|]+?)\s*:\s*_{2,}/g
-/** A table cell left empty or drawn as a line to write on. */
-const BLANK_CELL = /^_*$/
+/**
+ * A table cell left to fill in: empty, a line to write on (`____`), a dash or an ellipsis
+ * (nothing but punctuation), or a placeholder in brackets (`[sign here]`, `<name>`).
+ */
+const BLANK_CELL = /^(?:[^\p{L}\p{N}]*|\[.*\]|<.*>|\(.*\))$/u
 const CHOICE = /^(.+?):\s*([^:/]{1,24}(?:\s+\/\s+[^:/]{1,24})+)\s*$/u
 
 /** A blank that asks for a person: "Deployed by", "Aprovado por", "Release manager", "QA Lead". */
@@ -68,10 +71,10 @@ export type SignoffLine =
 /**
  * The sign-off's lines, from its fields in order (those of the run's environment): the fields
  * as they are, and after each role's last field a line to sign, unless the checklist already
- * asks for one. Every role ends up with exactly one signature line.
+ * asks for one.
  */
 export function signoffLines(fields: readonly SignoffField[]): SignoffLine[] {
-  const roles = fields.map(roleOf)
+  const roles = rolesOf(fields)
   const lines: SignoffLine[] = []
   let isSigned = false
   fields.forEach((field, i) => {
@@ -86,6 +89,25 @@ export function signoffLines(fields: readonly SignoffField[]): SignoffLine[] {
     }
   })
   return lines
+}
+
+/**
+ * Each field's role (see `roleOf`), and one more rule: a Signature blank of no one's that
+ * follows a role's fields ("Deployed by: ___", "Date: ___", "Signature: ___", one per line) is
+ * that role's, with the fields between, unless the role already has a signature.
+ */
+function rolesOf(fields: readonly SignoffField[]): (string | null)[] {
+  const roles = fields.map(roleOf)
+  fields.forEach((field, i) => {
+    if (roles[i] !== null || field.type !== 'signature') return
+    let k = i - 1
+    while (k >= 0 && roles[k] === null && fields[k]?.type !== 'signature') k--
+    const role = k >= 0 ? roles[k] : null
+    if (role === null || role === undefined) return
+    const isSigned = fields.some((f, j) => j < i && roles[j] === role && f.type === 'signature')
+    if (!isSigned) for (let j = k + 1; j <= i; j++) roles[j] = role
+  })
+  return roles
 }
 
 /** "Sign-Off", "6. Sign-off", "Approvals", "Assinaturas". */

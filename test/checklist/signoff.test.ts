@@ -56,17 +56,38 @@ describe('sign-off lines', () => {
       '|------|------|-----------|',
       '| Security reviewer | | approved in SEC-88 |',
       '| Manager | ________ | ________ |',
+      '| QA Lead | | - |',
+      '| Product owner | … | [sign here] |',
     ].join('\n')
     assert.deepEqual(linesOf(table), [
       'Security reviewer | Name | field',
       'Security reviewer | Signature | signature',
       'Manager | Name | field',
       'Manager | Signature | signature',
+      'QA Lead | Name | field',
+      'QA Lead | Signature | signature',
+      'Product owner | Name | field',
+      'Product owner | Signature | signature',
     ])
     const { checklist } = parse(`# T\n\n## Sign-Off\n\n${table}\n`)
+    // A dash, an ellipsis or a bracketed placeholder is a blank too, not a signature given.
     assert.deepEqual(
       checklist.signoff.map((field) => field.given),
-      [null, 'approved in SEC-88', null, null],
+      [null, 'approved in SEC-88', null, null, null, null, null, null],
+    )
+  })
+
+  it('give a Signature blank on a line of its own to the role just above it', () => {
+    assert.deepEqual(
+      linesOf(
+        '- [ ] Deployed by: ______\n- [ ] Date: ______\n- [ ] Signature: ______\n- [ ] Version: ______',
+      ),
+      [
+        'Deployed by | Name | field',
+        'Deployed by | Date | field',
+        'Deployed by | Signature | signature',
+        ' | Version | field',
+      ],
     )
   })
 
