@@ -10,7 +10,7 @@
  * Everything that touches the disk or the network is in `services`, so tests
  * give it a temporary home and real backends.
  */
-import { Box, Text, useApp, useInput, useWindowSize } from 'ink'
+import { Box, Text, useApp, useInput, usePaste, useWindowSize } from 'ink'
 import { type ReactNode, useEffect, useState } from 'react'
 import type { FoundChecklist } from '../checklist/discover.ts'
 import type { Checklist } from '../checklist/model.ts'
@@ -125,6 +125,9 @@ export function App({
   useInput((input, key) => {
     if (key.ctrl && input === 'c') done({ kind: 'interrupted', session })
   })
+  // Bracketed paste, on for the whole wizard: the terminal marks what is pasted, so a paste
+  // goes whole to the text prompt open (TextPrompt), and is never taken as keys anywhere else.
+  usePaste(() => {})
 
   const open = (opened: Opened) => {
     setSession(opened.session)

@@ -11,13 +11,14 @@
  * ink-text-input, three backspaces delete one character. Our own handlers cope
  * (keys.ts); these components do not, and Ink has no option for it.
  *
- * So Ink reads this stream instead of process.stdin: it cuts each read where
- * Ink's parser would (an escape sequence, a bracketed paste, one backspace or
- * Ctrl-C, and the text between them, which stays whole as in Ink: it can be a
- * paste with newlines in it) and hands Ink one piece per macrotask, after
- * React has committed what the one before did. The cut need not be exact: Ink
- * keeps an unfinished sequence (a lone Esc until its 20 ms timeout) and joins
- * it with the next piece.
+ * So Ink reads this stream instead of process.stdin: it cuts each read into
+ * keys (an escape sequence, a bracketed paste whole, and each character on its
+ * own, Enter included: `ana⏎y` is a name, then a `y` for the next screen) and
+ * hands Ink one per macrotask, after React has committed what the one before
+ * did. A paste is not a run of keys: the wizard turns on bracketed paste
+ * (ui/app.tsx), so a terminal marks it and it arrives whole. The cut need not
+ * be exact: Ink keeps an unfinished sequence (a lone Esc until its 20 ms
+ * timeout) and joins it with the next piece.
  *
  * Everything else Ink needs goes to the terminal's stream: isTTY, raw mode,
  * encoding, ref/unref. The source is listened to only while Ink listens here,
@@ -31,8 +32,7 @@ const KEY = new RegExp(
     '\\x1b\\[200~[^]*?\\x1b\\[201~', // a bracketed paste, whole
     '\\x1b\\x1b?(?:\\[\\[?(?:[235678]\\$|[0-?]*[ -/]*[@-~])|O[0-9;]*[@-~])', // CSI and SS3 keys
     '\\x1b\\x1b|\\x1b[^]', // Esc before a character (Alt): Ink's other escape sequences
-    '[\\x7f\\x08\\x03]', // backspace, Ctrl-H, Ctrl-C: Ink takes each on its own
-    '[^\\x1b\\x7f\\x08\\x03]+', // text, Enter and Tab included
+    '[^\\x1b]', // any other key: a character, Enter, Tab, backspace, Ctrl-C
     '\\x1b', // a lone Esc at the end of the read
   ].join('|'),
   'gu',

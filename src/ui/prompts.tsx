@@ -3,7 +3,7 @@
  * a sign-off entry), yes or no, a choice from a list, and the key help. Each
  * takes the keys while it is open; Esc backs out without changing anything.
  */
-import { Box, Text, useInput } from 'ink'
+import { Box, Text, useInput, usePaste } from 'ink'
 import SelectInput from 'ink-select-input'
 import TextInput from 'ink-text-input'
 import { createContext, useContext, useState } from 'react'
@@ -40,6 +40,14 @@ export function TextPrompt({
   useInput((_, key) => {
     if (key.escape) onCancel()
   })
+  // Pasted text is added at the end, its lines joined: a paste never submits the prompt.
+  // TextInput is drawn afresh after each one, which puts its cursor after the pasted text.
+  const [pastes, setPastes] = useState(0)
+  usePaste((text) => {
+    setProblem(null)
+    setValue((current) => `${current}${text.replace(/\s*[\r\n]+\s*/g, ' ')}`)
+    setPastes((count) => count + 1)
+  })
   const submit = (submitted: string) => {
     setValue(submitted)
     if (requiredMessage && submitted.trim() === '') setProblem(requiredMessage)
@@ -53,6 +61,7 @@ export function TextPrompt({
       <Box>
         <Text>{`${label} `}</Text>
         <TextInput
+          key={pastes}
           value={value}
           onChange={(next) => {
             setProblem(null)

@@ -59,10 +59,10 @@ describe('a read cut into keys', () => {
   test('as Ink makes events of them', () => {
     const cases: [string, string[]][] = [
       [`${DOWN}${DOWN}${ENTER}`, [DOWN, DOWN, ENTER]],
-      [`abcdef${BACKSPACE}${BACKSPACE}${BACKSPACE}`, ['abcdef', BACKSPACE, BACKSPACE, BACKSPACE]],
+      [`abc${BACKSPACE}${BACKSPACE}`, ['a', 'b', 'c', BACKSPACE, BACKSPACE]],
       ['\u0003q', ['\u0003', 'q']],
-      // Text keeps its Enter and Tab: a paste without bracketed paste has them inside.
-      ['first line\rsecond\tline\r', ['first line\rsecond\tline\r']],
+      // Typed ahead, Enter and Tab are keys like the others: `ana⏎y` is a name, then a `y`.
+      ['ana\ry\t😀', ['a', 'n', 'a', '\r', 'y', '\t', '😀']],
       [`x${ESCAPE}`, ['x', ESCAPE]],
       [`${ESCAPE}x`, [`${ESCAPE}x`]],
       [`${ESCAPE}${DOWN}`, [`${ESCAPE}${DOWN}`]],
@@ -72,8 +72,8 @@ describe('a read cut into keys', () => {
         [`${PASTE_START}a\r${ESCAPE}b${PASTE_END}`, ENTER],
       ],
       // Unfinished at the end of a read: Ink keeps it until the rest comes.
-      [`${PASTE_START}ab`, [PASTE_START, 'ab']],
-      ['a\u001B[1;', ['a', '\u001B[', '1;']],
+      [`${PASTE_START}ab`, [PASTE_START, 'a', 'b']],
+      ['a\u001B[1;', ['a', '\u001B[', '1', ';']],
     ]
     for (const [read, keys] of cases) assert.deepEqual(splitKeys(read), keys, JSON.stringify(read))
   })
@@ -125,11 +125,12 @@ describe('keys handed over', () => {
       }
     })
     source.push(`${DOWN}${DOWN}ab${BACKSPACE}${ENTER}`)
-    while (seen.length < 5) await new Promise((done) => setTimeout(done, 5))
+    while (seen.length < 6) await new Promise((done) => setTimeout(done, 5))
     assert.deepEqual(seen, [
       [DOWN, true],
       [DOWN, true],
-      ['ab', true],
+      ['a', true],
+      ['b', true],
       [BACKSPACE, true],
       [ENTER, true],
     ])
@@ -221,18 +222,34 @@ describe('the prompts, keys read together', () => {
     instance.unmount()
   })
 
-  test('a paste comes whole, even over two reads', WITHIN, async () => {
+  test('text typed ahead with Enter submits the text before the Enter', WITHIN, async () => {
     const submitted = answer<string>()
     const { source, instance } = await draw(
-      <TextPrompt title="Note" label="Note?" onSubmit={submitted.give} onCancel={() => {}} />,
+      <TextPrompt title="Name" label="Name?" onSubmit={submitted.give} onCancel={() => {}} />,
     )
-    source.push(`${PASTE_START}first li`)
-    await new Promise((done) => setTimeout(done, 5))
-    source.push(`ne\rsecond line${PASTE_END}`)
-    // The paste has a newline: the prompt takes it as the answer, on one line.
-    assert.equal(await submitted.promise, 'first line second line')
+    source.push(`ana${ENTER}y`)
+    assert.equal(await submitted.promise, 'ana')
     instance.unmount()
   })
+
+  test(
+    'a paste comes whole, even over two reads, and its newlines do not submit',
+    WITHIN,
+    async () => {
+      const submitted = answer<string>()
+      const { source, instance } = await draw(
+        <TextPrompt title="Note" label="Note?" onSubmit={submitted.give} onCancel={() => {}} />,
+      )
+      source.push(`${PASTE_START}first li`)
+      await new Promise((done) => setTimeout(done, 5))
+      source.push(`ne\rsecond line${PASTE_END}`)
+      await new Promise((done) => setTimeout(done, 20))
+      source.push(`!${ENTER}`)
+      // Its lines joined into one, and the prompt still open for more until Enter.
+      assert.equal(await submitted.promise, 'first line second line!')
+      instance.unmount()
+    },
+  )
 
   test('a lone Esc still reaches the prompt', WITHIN, async () => {
     const cancelled = answer<true>()
