@@ -5,9 +5,9 @@
  * screen read back with `capture-pane`.
  *
  * Two habits keep these tests honest and steady:
- *  - text and Enter go in separate `send-keys` calls with a pause between them:
- *    sent together they arrive as one chunk, and the Enter is read as part of
- *    the text instead of as "submit";
+ *  - keys go in separate `send-keys` calls with a pause between them, as a
+ *    person types them; `pressTogether` sends several in one read on purpose
+ *    (keys typed ahead over a slow link), which the wizard must take in order;
  *  - nothing sleeps for a fixed time to "let the screen settle": `waitFor`
  *    polls the screen until it shows what is expected, and fails with the last
  *    screen it saw.
