@@ -27,7 +27,8 @@ export function parseDuration(text: string): number | null {
 }
 
 function positive(ms: number): number | null {
-  return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : null
+  const rounded = Math.round(ms)
+  return rounded > 0 && Number.isFinite(rounded) ? rounded : null
 }
 
 /** How long something took, or has been running so far: `45ms`, `3.3s`, `59.9s`, `2m5s`. */
@@ -43,7 +44,8 @@ export function formatDuration(ms: number): string {
 
 /** A time limit, in the units an operator writes one: `500ms`, `1.5s`, `30s`, `10m`, `1m30s`, `1h`. */
 export function formatLimit(ms: number): string {
-  if (ms < 1000) return `${ms}ms`
+  // In the largest unit that loses nothing: 1050 ms is not 1.1 s.
+  if (ms < 1000 || ms % 100 !== 0) return `${ms}ms`
   if (ms % 1000 !== 0) return `${(ms / 1000).toFixed(1)}s`
   const seconds = ms / 1000
   const parts = [

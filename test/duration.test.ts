@@ -40,7 +40,7 @@ describe('formatLimit: a time limit', () => {
   })
 
   it('is read back by parseDuration as the same limit', () => {
-    for (const ms of [200, 1500, 30_000, 90_000, 600_000, 3_600_000, 5_430_000]) {
+    for (const ms of [200, 1050, 1500, 30_000, 90_000, 600_000, 3_600_000, 5_430_000, 61_001]) {
       assert.equal(parseDuration(formatLimit(ms)), ms, formatLimit(ms))
     }
   })
@@ -56,7 +56,20 @@ describe('parseDuration: a limit someone wrote', () => {
   })
 
   it('refuses what is not a positive duration', () => {
-    for (const text of ['', '0', '0s', 'soon', '5 m', '30s1m', '1m1m', 'm', '-5s', '1d']) {
+    for (const text of [
+      '',
+      '0',
+      '0s',
+      '0.0004',
+      '0.4ms',
+      'soon',
+      '5 m',
+      '30s1m',
+      '1m1m',
+      'm',
+      '-5s',
+      '1d',
+    ]) {
       assert.equal(parseDuration(text), null, text)
     }
   })
