@@ -81,6 +81,12 @@ export function TextPrompt({
 
 /** Lines a bordered prompt takes beyond its content: the border above and below. */
 const BORDER_LINES = 2
+/** Columns a bordered prompt takes beyond its content: the border and a space of padding, each side. */
+const BORDER_COLUMNS = 4
+/** Under this many lines for the list, the scroll hint gives its line back to the list. */
+const MIN_LIST_WITH_HINT = 3
+/** What starts each command on the trust prompt; its wrapped lines are indented as far. */
+const COMMAND_PROMPT = '  $ '
 
 export interface ConfirmPromptProps {
   readonly title: string
@@ -117,13 +123,13 @@ export function ConfirmPrompt({
 }: ConfirmPromptProps) {
   // Both answers on one line when it holds them (inside the border and its padding), else one each.
   const answers =
-    `y: ${yes} · n: ${no}`.length <= width - 4
+    `y: ${yes} · n: ${no}`.length <= width - BORDER_COLUMNS
       ? [`y: ${yes} · n: ${no}`]
       : [`y: ${yes}`, `n: ${no}`]
   const room = height - BORDER_LINES - 1 - (note ? 1 : 0) - answers.length
   const isScrolled = lines.length > Math.max(1, room)
   // The hint takes a line of the list's, unless that would leave the list less than three.
-  const hasHint = isScrolled && room > 3
+  const hasHint = isScrolled && room > MIN_LIST_WITH_HINT
   const listHeight = isScrolled ? Math.max(1, room - (hasHint ? 1 : 0)) : lines.length
   const top = useScroll(lines.length, listHeight)
   useInput((input, key) => {
@@ -165,12 +171,14 @@ export function TrustPrompt({
   commands,
   ...question
 }: { readonly commands: readonly Item[] } & Omit<ConfirmPromptProps, 'lines' | 'scrollHint'>) {
-  // Inside the border and its padding, after the "  $ " that starts each command.
-  const width = Math.max(8, question.width - 4 - 4)
+  const width = Math.max(8, question.width - BORDER_COLUMNS - COMMAND_PROMPT.length)
   const lines = commands.flatMap((item) =>
     wrapAnsi(commandLine(item), width, { hard: true })
       .split('\n')
-      .map((line, index) => `${index === 0 ? '  $ ' : '    '}${line}`),
+      .map(
+        (line, index) =>
+          `${index === 0 ? COMMAND_PROMPT : ' '.repeat(COMMAND_PROMPT.length)}${line}`,
+      ),
   )
   return (
     <ConfirmPrompt
