@@ -25,13 +25,18 @@ const COLOUR = {
 
 const MAX_DETAIL_LINES = 12
 
+/** A check's details under its summary: a first detail that says the same as the summary goes. */
+export function detailsUnder(summary: string, details: readonly string[] = []): readonly string[] {
+  return details[0] === summary ? details.slice(1) : details
+}
+
 export function formatResult(item: Item, result: CheckResult, paint: Painter): string {
   const label = paint.paint(COLOUR[result.status], LABEL[result.status])
   const took = paint.paint('dim', `(${formatDuration(result.durationMs)})`)
   const lines = [`${label} ${item.plain} — ${result.summary} ${took}`]
   if (result.status !== 'pass') {
     lines.push(paint.paint('dim', `      ${item.id} · line ${item.line} · ${item.check?.kind}`))
-    const details = result.details ?? []
+    const details = detailsUnder(result.summary, result.details)
     for (const detail of details.slice(0, MAX_DETAIL_LINES)) lines.push(`      ${detail}`)
     if (details.length > MAX_DETAIL_LINES) {
       lines.push(

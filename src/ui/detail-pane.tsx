@@ -7,6 +7,7 @@
 import { Box, Text } from 'ink'
 import type { Block, Item, Section } from '../checklist/model.ts'
 import { formatDuration } from '../duration.ts'
+import { detailsUnder } from '../report/check-text.ts'
 import type { ItemRecord } from '../run/model.ts'
 import { CHECK_LOOK, type Color, ITEM_LOOK } from './theme.ts'
 import type { LiveCheck } from './use-wizard-state.ts'
@@ -62,7 +63,7 @@ export function detailLines(input: DetailInput): DetailLine[] {
         `${result.icon} ${result.word} in ${formatDuration(check.durationMs)} at ${clock(check.at)} — ${check.summary}`,
         { ...(result.color ? { color: result.color } : {}) },
       )
-      for (const detail of check.details) push(`  ${detail}`)
+      for (const detail of detailsUnder(check.summary, check.details)) push(`  ${detail}`)
       const evidence = Object.entries(check.evidence).slice(0, MAX_EVIDENCE)
       for (const [key, value] of evidence) push(`  ${key}: ${show(value)}`, { isDim: true })
     } else if (input.isUntrustedCommand) {

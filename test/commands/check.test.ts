@@ -59,9 +59,9 @@ describe('deploy-wizard check', () => {
     const { code, stdout } = await check([file, '--env', 'dev'])
     assert.equal(code, 1)
     assert.match(stdout, /^FAIL {2}Ready — HTTP 503 \(expected 2xx\)/m)
-    assert.match(stdout, /^ {6}ready · line 13 · http$/m)
-    // What the server said, so the operator sees why without running curl.
-    assert.match(stdout, /^ {6}HTTP 503 \(expected 2xx\)\n {6}body: starting$/m)
+    // Then where it is, and what the server said (the summary is not said twice), so the
+    // operator sees why without running curl.
+    assert.match(stdout, /^ {6}ready · line 13 · http\n {6}body: starting$/m)
     assert.match(stdout, /^BLOCK Smoke — blocked: ready fail/m)
     assert.match(
       stdout,
