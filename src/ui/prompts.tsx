@@ -219,6 +219,8 @@ export function ChoicePrompt<T>({
   useInput((_, key) => {
     if (key.escape && onCancel) onCancel()
   })
+  // Where the cursor is, so a list drawn afresh (below) keeps it.
+  const [highlighted, setHighlighted] = useState(0)
   const isCut = choices.length > Math.min(limit, height - 1)
   const shown = Math.max(1, Math.min(limit, height - 1 - (isCut ? 1 : 0), choices.length))
   const items = choices.map((choice, index) => ({
@@ -236,8 +238,11 @@ export function ChoicePrompt<T>({
       </Text>
       <ChoiceColors.Provider value={colors}>
         <SelectInput
-          // A new window size starts the list afresh: ink-select-input keeps a cursor past a smaller limit.
+          // A new window size draws the list afresh (ink-select-input keeps a cursor past a
+          // smaller limit), on the choice the cursor was on.
           key={shown}
+          initialIndex={Math.min(highlighted, items.length - 1)}
+          onHighlight={(item) => setHighlighted(item.value)}
           items={items}
           itemComponent={ChoiceItem}
           limit={shown}

@@ -381,6 +381,23 @@ describe('before the phases', () => {
     await ui.press('q')
   })
 
+  test('a list drawn afresh for a smaller terminal keeps the choice the cursor was on', async () => {
+    const names = Array.from({ length: 16 }, (_, i) => `env${i + 1}`)
+    const space = workspace(
+      CHECKLIST.replace('environments: [dev, prod]', `environments: [${names.join(', ')}]`),
+    )
+    const ui = open(space, { checklistPath: space.path })
+    await ui.see(/which environment\?/)
+    for (let i = 0; i < 10; i++) await ui.press(ARROW_DOWN)
+    await ui.see(/❯ env11\b/)
+    ui.resize(100, 14)
+    await ui.see(/… and \d+ more/)
+    assert.match(ui.frame(), /❯ env11\b/)
+    await ui.press(ENTER)
+    await ui.see(/Screens\s+env11\s+ana/)
+    await ui.press('q')
+  })
+
   test('a choice too long for the terminal is cut to one line, not wrapped', async () => {
     const title = 'Screens of the session management websocket service, blue-green, two regions'
     const space = workspace(CHECKLIST.replace('title: Screens', `title: ${title}`))
