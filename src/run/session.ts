@@ -281,14 +281,19 @@ export class RunSession {
       this.emit({ type: 'check-dropped', itemId })
       return
     }
+    const before = this.state.items[itemId]
     const at = this.stamp()
     const stored = this.redactor.scrubDeep(toStoredResult(result, at))
     this.write({ type: 'check-finished', at, itemId, result: stored })
     const follows: ItemState | null =
       result.status === 'pass' ? 'done' : result.status === 'skipped' ? null : 'failed'
     if (follows === null) return
-    const current = this.state.items[itemId]?.state
-    if (!options.isExplicit && (current === 'skipped' || current === 'na')) return
+    const current = before?.state ?? 'pending'
+    // A check the operator did not ask for does not overrule what they said: a skip, an n/a,
+    // or an answer given since the last result (a check's own answer has the result's time).
+    const saidSince =
+      current !== 'pending' && (!before?.check || (before.at ?? '') > before.check.at)
+    if (!options.isExplicit && (current === 'skipped' || current === 'na' || saidSince)) return
     if (current === follows) return
     this.write({ type: 'item-answered', at, by: this.operator, itemId, state: follows })
   }

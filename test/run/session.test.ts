@@ -197,6 +197,25 @@ describe('RunSession', () => {
     }
   })
 
+  test('a check run the operator did not ask for leaves an answer given since the last result', async () => {
+    const { env, checklist } = await setUp()
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    const id = 'checks/echo-endpoint-answers'
+    try {
+      await session.runChecks([id])
+      assert.equal(session.state.items[id]?.state, 'failed', 'the check’s own answer')
+      await new Promise((done) => setTimeout(done, 5))
+      session.answer(id, 'done', 'the endpoint is retired; 500 is expected')
+      await session.runChecks([id])
+      assert.equal(session.state.items[id]?.state, 'done', 'what the operator said stands')
+      assert.equal(session.state.items[id]?.check?.status, 'fail')
+      await session.runChecks([id], { isExplicit: true })
+      assert.equal(session.state.items[id]?.state, 'failed', 'a run they asked for decides')
+    } finally {
+      await session.close()
+    }
+  })
+
   test('closing drops checks still running, keeps what was said, and frees the run', async () => {
     const { env, checklist, runs } = await setUp(5_000)
     const session = startRun(checklist, 'dev', 'ana', { env })
