@@ -131,6 +131,20 @@ export function needsTrust(item: Item): boolean {
 }
 
 /**
+ * Checks that change something: an http request other than GET, HEAD or OPTIONS
+ * (a smoke test that activates an agent). In the wizard they run only when the
+ * operator asks for that item (r): never on entering a phase, on A or R, on a
+ * resume, or because another check needs them, since each run writes again.
+ */
+export function isWrite(item: Item): boolean {
+  const check = item.check
+  if (check?.kind !== 'http') return false
+  const { method, data } = check.params
+  const sent = (method ?? (data !== undefined ? 'POST' : 'GET')).toUpperCase()
+  return !['GET', 'HEAD', 'OPTIONS'].includes(sent)
+}
+
+/**
  * The items to check for one environment: those in scope with a check, in the
  * phases asked for (by id; see `findPhases`), limited to `only` ids when given, plus
  * everything those need so their outputs exist.

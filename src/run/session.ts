@@ -14,7 +14,7 @@ import { checkFolder } from '../checklist/bundled.ts'
 import type { Checklist, Item } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { Clients } from '../checks/clients.ts'
-import { checkJobs, needsTrust, selectCheckItems } from '../checks/jobs.ts'
+import { checkJobs, isWrite, needsTrust, selectCheckItems } from '../checks/jobs.ts'
 import { Redactor } from '../checks/redact.ts'
 import { type CheckResult, Limits, runChecks } from '../checks/runner.ts'
 import { UserError } from '../errors.ts'
@@ -181,12 +181,18 @@ export class RunSession {
     // elsewhere. But a command the operator has not trusted this time, needed by another,
     // is not run again to be stored as "not run" over the result it has: that result is
     // what the checks needing it are judged on (a failure blocks them).
-    const earlier = new Map<string, StoredCheckResult>()
+    // A write (see isWrite) runs only when asked for by itself; one that is needed stands on
+    // its result from before, or, never run, leaves the checks needing it "not run".
+    const earlier = new Map<string, Pick<StoredCheckResult, 'status'>>()
     const items = this.itemsFor(wanted).filter((item) => {
+      const isAsked = wanted.includes(item.id)
       const stored = this.state.items[item.id]?.check
-      const keeps =
-        !wanted.includes(item.id) && !this.isTrusted && needsTrust(item) && stored != null
-      if (keeps) earlier.set(item.id, stored)
+      if (isWrite(item) && !(isAsked && options.isExplicit)) {
+        earlier.set(item.id, stored ?? { status: 'skipped' })
+        return false
+      }
+      const keeps = !isAsked && !this.isTrusted && needsTrust(item) && stored != null
+      if (keeps && stored) earlier.set(item.id, stored)
       return !keeps
     })
     if (items.length === 0) return Promise.resolve()

@@ -6,6 +6,7 @@
  */
 import { Box, Text } from 'ink'
 import type { Block, Item, Section } from '../checklist/model.ts'
+import { isWrite } from '../checks/jobs.ts'
 import { formatDuration } from '../duration.ts'
 import { detailsUnder } from '../report/check-text.ts'
 import type { ItemRecord } from '../run/model.ts'
@@ -66,6 +67,8 @@ export function detailLines(input: DetailInput): DetailLine[] {
       for (const detail of detailsUnder(check.summary, check.details)) push(`  ${detail}`)
       const evidence = Object.entries(check.evidence).slice(0, MAX_EVIDENCE)
       for (const [key, value] of evidence) push(`  ${key}: ${show(value)}`, { isDim: true })
+    } else if (isWrite(item)) {
+      push('a write: it runs only when you press r on it, never by itself', { color: 'yellow' })
     } else if (input.isUntrustedCommand) {
       push('not run: the checklist is not trusted yet — press r to review and trust it', {
         color: 'yellow',

@@ -7,6 +7,7 @@
  */
 import { useCallback, useReducer, useRef } from 'react'
 import type { Item } from '../checklist/model.ts'
+import { isWrite } from '../checks/jobs.ts'
 import { type RunState, reduceRun, type StoredCheckResult } from '../run/model.ts'
 import type { SessionEvent } from '../run/session.ts'
 import { type Layout, stateOf } from './layout.ts'
@@ -223,7 +224,7 @@ export function dueChecks(
   staleAfterMs: number,
 ): Item[] {
   return [...state.layout.items.values()].filter((item) => {
-    if (!item.check || item.id in state.running) return false
+    if (!item.check || item.id in state.running || isWrite(item)) return false
     const check = state.run.items[item.id]?.check
     return check?.status !== 'pass' || isStale(check, now, staleAfterMs)
   })

@@ -8,7 +8,7 @@
 import { type Key, useInput } from 'ink'
 import { useCallback, useEffect } from 'react'
 import type { Item } from '../checklist/model.ts'
-import { needsTrust } from '../checks/jobs.ts'
+import { isWrite, needsTrust } from '../checks/jobs.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
 import { keysOf } from './keys.ts'
@@ -89,7 +89,7 @@ export function useWizard(options: UseWizardOptions) {
 
   const isDue = useCallback(
     (item: Item) => {
-      if (!item.check || session.runningChecks.has(item.id)) return false
+      if (!item.check || session.runningChecks.has(item.id) || isWrite(item)) return false
       if (needsTrust(item) && !session.isTrusted) return false
       const check = session.state.items[item.id]?.check
       return !check || isStale(check, now(), options.staleAfterMs)
@@ -179,7 +179,9 @@ export function useWizard(options: UseWizardOptions) {
   const rerunFailed = () => {
     const phase = currentPhase(latest())
     if (!phase) return
+    // A write runs again only by itself (r): see isWrite.
     const failed = phase.items.filter((item) => {
+      if (isWrite(item)) return false
       const status = session.state.items[item.id]?.check?.status
       return status === 'fail' || status === 'error' || status === 'blocked'
     })

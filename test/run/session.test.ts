@@ -216,6 +216,35 @@ describe('RunSession', () => {
     }
   })
 
+  test('a write (a POST) runs only when asked for by itself, never because another check needs it', async () => {
+    const { dir, env } = await setUp()
+    let posts = 0
+    const server = await startHttpServer((req, res) => {
+      if (req.method === 'POST') posts++
+      res.writeHead(200).end('ok')
+    })
+    servers.push(server)
+    const path = join(dir, 'smoke.md')
+    writeFileSync(
+      path,
+      `# Smoke\n\n## Smoke\n\n- [ ] Activate <!-- id: activate; check: http url=${server.url}/activate method=POST -->\n- [ ] Active <!-- id: active; check: http url=${server.url}/state; needs: activate -->\n`,
+    )
+    const { checklist } = await loadChecklist(path)
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    try {
+      await session.runChecks(['active', 'activate'])
+      assert.equal(posts, 0, 'entering the phase wrote')
+      assert.match(session.state.items.active?.check?.summary ?? '', /not run: needs activate/)
+      await session.runChecks(['activate'], { isExplicit: true })
+      assert.equal(posts, 1)
+      await session.runChecks(['active'], { isExplicit: true })
+      assert.equal(posts, 1, 'the check needing it wrote again')
+      assert.equal(session.state.items.active?.check?.status, 'pass')
+    } finally {
+      await session.close()
+    }
+  })
+
   test('closing drops checks still running, keeps what was said, and frees the run', async () => {
     const { env, checklist, runs } = await setUp(5_000)
     const session = startRun(checklist, 'dev', 'ana', { env })
