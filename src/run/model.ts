@@ -217,11 +217,18 @@ function carryReworded(
 ): Readonly<Record<string, ItemRecord>> {
   if (changes.reworded.length === 0) return items
   const next = { ...items }
+  // The newer record wins: wording changed back and forth, the answer given last is the answer.
   for (const { from, to } of changes.reworded) {
     const record = items[from]
-    if (record && !items[to]) next[to] = record
+    const there = items[to]
+    if (record && (!there || lastTouched(record) > lastTouched(there))) next[to] = record
   }
   return next
+}
+
+/** When an item was last answered or checked (ISO times compare as text). */
+function lastTouched(record: ItemRecord): string {
+  return [record.at ?? '', record.check?.at ?? ''].sort()[1] ?? ''
 }
 
 /**

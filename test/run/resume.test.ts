@@ -119,6 +119,41 @@ describe('a resumed run', () => {
     assert.deepEqual(state.sha256History, ['a', 'b'])
   })
 
+  it('wording changed and changed back: the answer given last is the one that stands', () => {
+    const neu = 'deploy/deploy-the-sessions-table-to-dynamodb-in-eu'
+    const there = diffChecklist(snapshotOf(before), snapshotOf(after))
+    const back = diffChecklist(snapshotOf(after), snapshotOf(before))
+    const state = foldJournal(header, [
+      ...journal,
+      {
+        type: 'resumed',
+        at: '2026-11-22T09:00:00.000Z',
+        by: 'ana',
+        sha256: 'b',
+        items: snapshotOf(after),
+        changes: there,
+      },
+      {
+        type: 'item-answered',
+        at: '2026-11-22T09:05:00.000Z',
+        by: 'ana',
+        itemId: neu,
+        state: 'failed',
+        note: 'wrong region',
+      },
+      {
+        type: 'resumed',
+        at: '2026-11-22T10:00:00.000Z',
+        by: 'ana',
+        sha256: 'a',
+        items: snapshotOf(before),
+        changes: back,
+      },
+    ])
+    assert.equal(state.items[old]?.state, 'failed')
+    assert.equal(state.items[old]?.note, 'wrong region')
+  })
+
   it('runs again only automated results older than the threshold', () => {
     const state = foldJournal(header, journal)
     assert.deepEqual(staleChecks(state, new Date('2026-11-22T08:30:00.000Z')), [])
