@@ -21,7 +21,13 @@ import { UserError } from '../errors.ts'
 import { renderSheet } from '../report/sheet.ts'
 import { sheetDigest } from '../report/sheet-digest.ts'
 import { trustChecklist } from '../trust.ts'
-import type { ItemState, JournalEntry, RunState, StoredCheckResult } from './model.ts'
+import {
+  type ItemState,
+  type JournalEntry,
+  type RunState,
+  reduceRun,
+  type StoredCheckResult,
+} from './model.ts'
 import { type RunHandle, toStoredResult } from './store.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -242,17 +248,30 @@ export class RunSession {
   }
 
   /**
-   * Ends the run: records it finished, writes the sign-off sheet to `sheetPath`
-   * and records the export. Returns the sheet's digest.
+   * Ends the run: writes the sign-off sheet to `sheetPath` as the finished run's,
+   * then records the run finished and the export. Returns the sheet's digest. A
+   * sheet that cannot be written leaves the run unfinished, to finish again.
    */
   finish(sheetPath: string): string {
-    this.write({ type: 'finished', at: this.stamp(), by: this.operator })
-    return this.exportSheet(sheetPath)
+    const finished: JournalEntry = { type: 'finished', at: this.stamp(), by: this.operator }
+    const sheet = this.writeSheet(sheetPath, reduceRun(this.state, finished))
+    this.write(finished)
+    return this.recordExport(sheet)
   }
 
   /** Writes the sign-off sheet as the run stands now, and records the export. */
   exportSheet(sheetPath: string): string {
-    const sheet = renderSheet(this.checklist, this.state, { now: this.now() })
+    return this.recordExport(this.writeSheet(sheetPath, this.state))
+  }
+
+  private recordExport(sheet: string): string {
+    const digest = sheetDigest(sheet)
+    this.write({ type: 'exported', at: this.stamp(), by: this.operator, format: 'md', digest })
+    return digest
+  }
+
+  private writeSheet(sheetPath: string, state: RunState): string {
+    const sheet = renderSheet(this.checklist, state, { now: this.now() })
     try {
       writeFileSync(sheetPath, sheet)
     } catch (error) {
@@ -263,9 +282,7 @@ export class RunSession {
         },
       )
     }
-    const digest = sheetDigest(sheet)
-    this.write({ type: 'exported', at: this.stamp(), by: this.operator, format: 'md', digest })
-    return digest
+    return sheet
   }
 
   /**

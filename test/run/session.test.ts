@@ -333,6 +333,26 @@ describe('RunSession', () => {
     )
     assert.equal((journal.at(-1) as { digest: string }).digest, digest)
     assert.equal(unfinishedRuns({}, env).runs.length, 0)
+    assert.match(text, /\*\*Finished:\*\* \d{4}-/)
+  })
+
+  test('a sheet that cannot be written leaves the run unfinished, to finish again', async () => {
+    const { env, checklist, dir } = await setUp()
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    try {
+      assert.throws(
+        () => session.finish(join(dir, 'no-such-folder', 'sheet.md')),
+        /cannot write the sign-off sheet/,
+      )
+      assert.equal(session.state.finishedAt, null)
+      assert.equal(unfinishedRuns({}, env).runs.length, 1)
+      const sheet = join(dir, 'sheet.md')
+      session.finish(sheet)
+      assert.notEqual(session.state.finishedAt, null)
+      assert.match(readFileSync(sheet, 'utf8'), /# Sign-off sheet: Session/)
+    } finally {
+      await session.close()
+    }
   })
 })
 
