@@ -162,7 +162,8 @@ export function App({
           },
         )
       })
-      const operator = options.operator ?? (await services.guessOperator())
+      // The run's operator goes on with it; another person taking over says so (--operator).
+      const operator = options.operator ?? run.header.operator
       confirmThen(checklist, run.header.environment, () => {
         try {
           const resumed = services.resumeRun(run.id, checklist, operator)

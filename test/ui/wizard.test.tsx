@@ -415,6 +415,20 @@ describe('before the phases', () => {
     await ui.press('q')
   })
 
+  test('a run resumed without a name given goes on under its own operator', async () => {
+    const space = workspace()
+    const { checklist } = await loadChecklist(space.path)
+    const earlier = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    await earlier.close()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev', operator: undefined })
+    await ui.see(/Unfinished runs on this machine/)
+    await ui.press(ENTER)
+    await ui.see(/Screens\s+dev\s+bruno · /)
+    const resumed = journal(space.runs, earlier.id).find((e) => e.type === 'resumed')
+    assert.equal(resumed?.by, 'bruno')
+    await ui.press('q')
+  })
+
   test('an unfinished run is offered first, with its progress; choosing it resumes it', async () => {
     const space = workspace()
     const { checklist } = await loadChecklist(space.path)
