@@ -35,11 +35,13 @@ export const ItemRow = memo(function ItemRow({
   // The marker, indent and icon are one text node: every redraw lays out and measures each node.
   return (
     <Box>
-      <Text>
-        <Text color="cyan">{isSelected ? '›' : ' '}</Text>
-        {' '.repeat(indent)}
-        {live ? <Spinner /> : <Text color={look.color}>{look.icon}</Text>}{' '}
-      </Text>
+      <Box flexShrink={0}>
+        <Text>
+          <Text color="cyan">{isSelected ? '›' : ' '}</Text>
+          {' '.repeat(indent)}
+          {live ? <Spinner /> : <Text color={look.color}>{look.icon}</Text>}{' '}
+        </Text>
+      </Box>
       <Box flexGrow={1} flexShrink={1}>
         <Text wrap="truncate-end" bold={isSelected}>
           {item.plain}

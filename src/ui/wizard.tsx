@@ -179,11 +179,16 @@ function Header({
             color={environmentColor(env)}
             inverse={isProduction(env)}
           >{` ${isProduction(env) ? `${env.toUpperCase()} ⚠` : env} `}</Text>
-          <Text dimColor>{`  ${session.operator} · ${session.id}`}</Text>
+        </Box>
+        {/* On a narrow terminal the operator and run id give way first, then the title. */}
+        <Box flexShrink={2}>
+          <Text dimColor wrap="truncate-end">{`  ${session.operator} · ${session.id}`}</Text>
         </Box>
       </Box>
       <Box>
-        <Text>{`overall ${bar(overall.answered, overall.total, barWidth)} ${overall.answered}/${overall.total}`}</Text>
+        <Box flexShrink={0}>
+          <Text>{`overall ${bar(overall.answered, overall.total, barWidth)} ${overall.answered}/${overall.total}`}</Text>
+        </Box>
         {phase && phaseProgress ? (
           <Box flexShrink={1} marginLeft={2}>
             <Text wrap="truncate-end">

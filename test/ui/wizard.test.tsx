@@ -190,6 +190,29 @@ describe('the phase screen', () => {
     await ui.press('q')
   })
 
+  test('at 60 columns long items are cut, never wrapped, and the header keeps its title', async () => {
+    const long = 'agents table with columns: id, name, description, category, version, status'
+    const space = workspace(
+      CHECKLIST.replace(
+        '- [ ] Change request approved',
+        `- [ ] Change request approved\n- [ ] ${long}`,
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Change request approved/)
+    ui.resize(60, 16)
+    await ui.see(/q quit/)
+    const lines = ui.frame().split('\n')
+    assert.equal(lines.length, 16)
+    for (const line of lines) assert.ok(line.length <= 60, `wider than 60 columns: ${line}`)
+    assert.match(lines[0] ?? '', /^Screens {3}dev {3}ana · /)
+    assert.match(lines[1] ?? '', /^overall \S+ \d+\/\d+ /)
+    assert.ok(
+      lines.some((line) => /^ {2}○ agents table with columns: id, .*…\s+manual$/.test(line)),
+    )
+    await ui.press('q')
+  })
+
   test('at 80 columns every key of the footer shows, on two lines', async () => {
     const space = workspace()
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
