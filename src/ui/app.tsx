@@ -58,7 +58,7 @@ type Step =
   | { readonly name: 'loading'; readonly what: string }
   | { readonly name: 'resume'; readonly runs: readonly RunSummary[] }
   | { readonly name: 'checklist'; readonly found: readonly FoundChecklist[] | null }
-  | { readonly name: 'checklist-path' }
+  | { readonly name: 'checklist-path'; readonly problem?: string }
   | { readonly name: 'environment'; readonly checklist: Checklist }
   | {
       readonly name: 'operator'
@@ -187,10 +187,19 @@ export function App({
     setStep({ name: 'checklist', found: await services.discoverChecklists() })
   }
 
-  const chooseChecklist = async (path: string) => {
+  /** `isTyped`: a path typed on the path prompt, asked again when it cannot be read. */
+  const chooseChecklist = async (path: string, isTyped = false) => {
     try {
       setStep({ name: 'loading', what: `reading ${path}` })
-      const checklist = await services.loadChecklist(path)
+      const checklist = await services.loadChecklist(path).catch((error: unknown) => {
+        if (!isTyped || !(error instanceof UserError)) throw error
+        setStep({
+          name: 'checklist-path',
+          problem: [error.message, error.hint].filter(Boolean).join(' — '),
+        })
+        return null
+      })
+      if (!checklist) return
       const environment = options.environment
       if (environment !== undefined) {
         if (!checklist.environments.includes(environment)) {
@@ -327,7 +336,8 @@ export function App({
           title="Open a checklist"
           label="Path:"
           requiredMessage="Type the path of a markdown checklist."
-          onSubmit={(path) => void chooseChecklist(path.trim())}
+          {...(step.problem ? { problem: step.problem } : {})}
+          onSubmit={(path) => void chooseChecklist(path.trim(), true)}
           onCancel={() => done({ kind: 'quit', session: null })}
         />,
       )

@@ -21,6 +21,8 @@ export interface TextPromptProps {
   readonly initial?: string
   /** An empty answer is refused with this message; optional answers leave it unset. */
   readonly requiredMessage?: string
+  /** Shown under the input when the prompt opens: why it is asked again. */
+  readonly problem?: string
   readonly mask?: string
   readonly onSubmit: (value: string) => void
   readonly onCancel: () => void
@@ -31,12 +33,13 @@ export function TextPrompt({
   label,
   initial = '',
   requiredMessage,
+  problem: askedAgain,
   mask,
   onSubmit,
   onCancel,
 }: TextPromptProps) {
   const [value, setValue] = useState(initial)
-  const [problem, setProblem] = useState<string | null>(null)
+  const [problem, setProblem] = useState<string | null>(askedAgain ?? null)
   useInput((_, key) => {
     if (key.escape) onCancel()
   })

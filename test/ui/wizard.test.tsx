@@ -388,6 +388,24 @@ describe('before the phases', () => {
     await ui.press('q')
   })
 
+  test('a typed path that cannot be read is asked for again, saying why', async () => {
+    const space = workspace()
+    const ui = open(space, {})
+    await ui.see(/Which checklist\?/)
+    await ui.press('\u001B[A', ENTER)
+    await ui.see(/Path:/)
+    await ui.press(join(space.dir, 'nope.md'))
+    await ui.press(ENTER)
+    await ui.see(/cannot read checklist \S*nope\.md: no such file/)
+    assert.match(ui.frame(), /Path:/)
+    await ui.press(space.path)
+    await ui.press(ENTER)
+    await ui.see(/which environment\?/)
+    await ui.press(ENTER)
+    await ui.see(/› ○ Change request approved/)
+    await ui.press('q')
+  })
+
   test('pick a checklist found in the project, then the environment and the operator', async () => {
     const space = workspace()
     writeFileSync(join(space.dir, 'RELEASE-CHECKLIST.md'), CHECKLIST.replace('Screens', 'Release'))
