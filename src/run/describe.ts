@@ -7,13 +7,18 @@ import type { Item } from '../checklist/model.ts'
 import { describeSince } from './lock.ts'
 import type { ItemState, RunState } from './model.ts'
 
-/** Items answered (anything but pending) out of the checklist's items as the run last saw them. */
+/**
+ * Items answered (anything but pending) out of those that apply to the run's environment, as
+ * the run last saw the checklist: counted as the wizard's header counts them (see `stateOf`).
+ */
 export function runProgress(state: RunState): { answered: number; total: number } {
-  const ids = new Set(state.snapshot.map((item) => item.id))
-  const answered = Object.entries(state.items).filter(
-    ([id, record]) => ids.has(id) && record.state !== 'pending',
-  ).length
-  return { answered, total: ids.size }
+  const applies = state.snapshot.filter((item) => !item.outOfScope)
+  const answered = applies.filter((item) => {
+    const record = state.items[item.id]
+    if (record && record.by !== null) return record.state !== 'pending'
+    return item.checked === true || (record?.state ?? 'pending') !== 'pending'
+  }).length
+  return { answered, total: applies.length }
 }
 
 /** "just now", "12 min ago", "5 h ago", then "since 2026-11-20 09:14". */

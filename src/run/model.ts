@@ -44,6 +44,10 @@ export interface ItemSnapshot {
   readonly id: string
   readonly text: string
   readonly phaseId: string
+  /** Ticked (`[x]`) in the file: done until someone answers it. Absent when not. */
+  readonly checked?: true
+  /** Not for the run's environment. Absent when it is (and in runs saved before this was kept). */
+  readonly outOfScope?: true
 }
 
 export interface ChecklistChanges {

@@ -5,6 +5,7 @@
  * change nothing; a reworded item gets a new id and its answer follows it.
  */
 import type { Checklist } from '../checklist/model.ts'
+import { isInScope } from '../checklist/scope.ts'
 import type { ChecklistChanges, ItemSnapshot, RunState } from './model.ts'
 
 /** Automated results older than this are run again on resume. */
@@ -13,8 +14,15 @@ export const DEFAULT_STALE_AFTER_MS = 60 * 60_000
 /** How alike two texts must be (Dice coefficient over letter pairs) to count as one item reworded. */
 const REWORDED_SIMILARITY = 0.6
 
-export function snapshotOf(checklist: Checklist): ItemSnapshot[] {
-  return checklist.items.map((item) => ({ id: item.id, text: item.plain, phaseId: item.phaseId }))
+/** The checklist's items as a run sees them in `environment`, to compare with later and to count. */
+export function snapshotOf(checklist: Checklist, environment: string): ItemSnapshot[] {
+  return checklist.items.map((item) => ({
+    id: item.id,
+    text: item.plain,
+    phaseId: item.phaseId,
+    ...(item.checked ? { checked: true as const } : {}),
+    ...(isInScope(item.scope, environment) ? {} : { outOfScope: true as const }),
+  }))
 }
 
 /**

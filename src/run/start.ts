@@ -114,7 +114,7 @@ export function resumeRun(
   try {
     const now = options.now?.() ?? new Date()
     const before = handle.state.snapshot
-    const after = snapshotOf(checklist)
+    const after = snapshotOf(checklist, handle.header.environment)
     const changes = diffChecklist(before, after)
     handle.append({
       type: 'resumed',

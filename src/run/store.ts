@@ -43,6 +43,7 @@ import {
   reduceRun,
   type StoredCheckResult,
 } from './model.ts'
+import { snapshotOf } from './resume.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -140,11 +141,7 @@ export function createRun(options: CreateRunOptions): RunHandle {
       at: header.startedAt,
       by: operator,
       sha256: options.checklist.sha256,
-      items: options.checklist.items.map((item) => ({
-        id: item.id,
-        text: item.plain,
-        phaseId: item.phaseId,
-      })),
+      items: snapshotOf(options.checklist, options.environment),
     }
     assertWritable(started)
     const conf = runConf(id, options.env)
@@ -495,7 +492,13 @@ function assertWritable(entry: JournalEntry): void {
   }
 }
 
-const itemSnapshot = z.object({ id: z.string(), text: z.string(), phaseId: z.string() })
+const itemSnapshot = z.object({
+  id: z.string(),
+  text: z.string(),
+  phaseId: z.string(),
+  checked: z.literal(true).optional(),
+  outOfScope: z.literal(true).optional(),
+})
 const itemState = z.enum(['pending', 'done', 'failed', 'skipped', 'na'])
 const checkStatus = z.enum(['pass', 'fail', 'error', 'blocked', 'skipped'])
 

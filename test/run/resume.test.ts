@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { runProgress } from '../../src/run/describe.ts'
 import { foldJournal, type JournalEntry, RUN_FORMAT, type RunHeader } from '../../src/run/model.ts'
 import { diffChecklist, similarity, snapshotOf, staleChecks } from '../../src/run/resume.ts'
 import { parse } from '../helpers/fixtures.ts'
@@ -28,7 +29,7 @@ const after = parse(`# R
 
 describe('what changed in a checklist since a run saw it', () => {
   it('keeps ids that stayed, pairs reworded items, and lists the rest as added and removed', () => {
-    const changes = diffChecklist(snapshotOf(before), snapshotOf(after))
+    const changes = diffChecklist(snapshotOf(before, 'dev'), snapshotOf(after, 'dev'))
     assert.deepEqual(changes.reworded, [
       {
         from: 'deploy/deploy-the-sessions-table-to-dynamodb',
@@ -48,7 +49,7 @@ describe('what changed in a checklist since a run saw it', () => {
   })
 
   it('reports nothing for an unchanged checklist', () => {
-    const changes = diffChecklist(snapshotOf(before), snapshotOf(before))
+    const changes = diffChecklist(snapshotOf(before, 'dev'), snapshotOf(before, 'dev'))
     assert.deepEqual(changes, { added: [], removed: [], reworded: [] })
   })
 })
@@ -71,7 +72,7 @@ describe('a resumed run', () => {
       at: header.startedAt,
       by: 'ana',
       sha256: 'a',
-      items: snapshotOf(before),
+      items: snapshotOf(before, 'dev'),
     },
     {
       type: 'item-answered',
@@ -98,7 +99,7 @@ describe('a resumed run', () => {
   ]
 
   it('carries answers to reworded items and keeps the old answer in the journal', () => {
-    const changes = diffChecklist(snapshotOf(before), snapshotOf(after))
+    const changes = diffChecklist(snapshotOf(before, 'dev'), snapshotOf(after, 'dev'))
     const state = foldJournal(header, [
       ...journal,
       {
@@ -106,7 +107,7 @@ describe('a resumed run', () => {
         at: '2026-11-22T12:00:00.000Z',
         by: 'ana',
         sha256: 'b',
-        items: snapshotOf(after),
+        items: snapshotOf(after, 'dev'),
         changes,
       },
     ])
@@ -121,8 +122,8 @@ describe('a resumed run', () => {
 
   it('wording changed and changed back: the answer given last is the one that stands', () => {
     const neu = 'deploy/deploy-the-sessions-table-to-dynamodb-in-eu'
-    const there = diffChecklist(snapshotOf(before), snapshotOf(after))
-    const back = diffChecklist(snapshotOf(after), snapshotOf(before))
+    const there = diffChecklist(snapshotOf(before, 'dev'), snapshotOf(after, 'dev'))
+    const back = diffChecklist(snapshotOf(after, 'dev'), snapshotOf(before, 'dev'))
     const state = foldJournal(header, [
       ...journal,
       {
@@ -130,7 +131,7 @@ describe('a resumed run', () => {
         at: '2026-11-22T09:00:00.000Z',
         by: 'ana',
         sha256: 'b',
-        items: snapshotOf(after),
+        items: snapshotOf(after, 'dev'),
         changes: there,
       },
       {
@@ -146,7 +147,7 @@ describe('a resumed run', () => {
         at: '2026-11-22T10:00:00.000Z',
         by: 'ana',
         sha256: 'a',
-        items: snapshotOf(before),
+        items: snapshotOf(before, 'dev'),
         changes: back,
       },
     ])
@@ -163,5 +164,49 @@ describe('a resumed run', () => {
     assert.deepEqual(staleChecks(state, new Date('2026-11-22T08:30:00.000Z'), 60_000), [
       'deploy/verify-the-health-endpoint-answers',
     ])
+  })
+})
+
+describe('a run’s progress, as `runs` and the resume list show it', () => {
+  it('counts what applies to the run’s environment, and an item ticked in the file as done', () => {
+    const { checklist } = parse(`---
+environments: [dev, prod]
+---
+# P
+
+## Deploy
+
+- [x] Ticked in the file
+- [ ] Answered
+- [ ] Pending
+- [ ] Production only <!-- only: prod -->
+`)
+    const header: RunHeader = {
+      format: RUN_FORMAT,
+      id: 'dev-20261122-prog',
+      checklist: { path: '/p.md', title: 'P' },
+      environment: 'dev',
+      operator: 'ana',
+      host: 'laptop',
+      startedAt: '2026-11-22T08:00:00.000Z',
+      toolVersion: '0.1.0',
+    }
+    const state = foldJournal(header, [
+      {
+        type: 'run-started',
+        at: header.startedAt,
+        by: 'ana',
+        sha256: 'a',
+        items: snapshotOf(checklist, 'dev'),
+      },
+      {
+        type: 'item-answered',
+        at: '2026-11-22T08:01:00.000Z',
+        by: 'ana',
+        itemId: 'deploy/answered',
+        state: 'done',
+      },
+    ])
+    assert.deepEqual(runProgress(state), { answered: 2, total: 3 })
   })
 })
