@@ -246,7 +246,7 @@ async function runJob(
       signal: context.signal,
       progress: (message) => context.progress(options.redactor.scrub(message)),
       cwd: options.cwd,
-      env: options.processEnv,
+      env: { ...options.processEnv, ...resolved.shellEnv },
       clients: options.clients,
       redactor: options.redactor,
       timeoutMs: options.timeoutMs,
@@ -262,6 +262,8 @@ interface Resolved {
   readonly values: Record<string, string>
   /** Values that are secrets wherever they appear (credentials taken from the environment). */
   readonly secrets: readonly string[]
+  /** What shell text refers to (see shell.ts): added to the environment the check runs with. */
+  readonly shellEnv: Readonly<Record<string, string>>
 }
 
 /**
@@ -278,6 +280,7 @@ function resolveAll(
 ): Resolved | { missing: Reference } {
   const values: Record<string, string> = {}
   const secrets: string[] = []
+  const shellEnv: Record<string, string> = {}
   const shell = new Set(kind.shellParams ?? [])
   const lenient: Lookup = (ref) => lookup(ref) ?? (keepMissing ? describeReference(ref) : undefined)
   for (const [key, parts] of Object.entries(templates)) {
@@ -287,6 +290,7 @@ function resolveAll(
     const first = result.missing[0]
     if (first) return { missing: first.ref }
     values[key] = result.value
+    if ('env' in result) Object.assign(shellEnv, result.env)
     // A password written in a URL, in the checklist or a var, is a secret as much as one from the
     // environment: the server may echo it back in a body or an error.
     secrets.push(...urlPasswords(result.value))
@@ -309,7 +313,7 @@ function resolveAll(
       if (value !== undefined) values[key] = value
     }
   }
-  return { values, secrets }
+  return { values, secrets, shellEnv }
 }
 
 /**

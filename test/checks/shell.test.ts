@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { parseTemplate } from '../../src/checklist/variables.ts'
@@ -49,8 +52,8 @@ describe('shellQuote', () => {
 
 /** What `sh` prints for `template` with `${env:V}` set to `value`, via printf. */
 function printed(template: string, value: string): string {
-  const { value: command } = resolveShellTemplate(parseTemplate(template), () => value)
-  return execFileSync('sh', ['-c', command], { encoding: 'utf8' })
+  const { value: command, env } = resolveShellTemplate(parseTemplate(template), () => value)
+  return execFileSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, ...env } })
 }
 
 describe('substituting into shell text', () => {
@@ -90,6 +93,38 @@ describe('substituting into shell text', () => {
     assert.equal(printed('printf \'%s\' "a \\" ${env:V}"', '$(id)'), 'a " $(id)')
     // printf prints both words, the escaped quote and the value, back to back.
     assert.equal(printed("printf '%s' \\' ${env:V}", '$(id)'), "'$(id)")
+  })
+
+  it('never runs a value as code: in $(…), in backticks, in a here-document', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-shell-'))
+    const marker = join(dir, 'pwned')
+    const attack = `x; touch ${marker}; echo y`
+    try {
+      assert.equal(printed('echo "$(echo ${env:V})"', attack), `${attack}\n`)
+      assert.equal(printed('echo "`echo ${env:V}`"', attack), `${attack}\n`)
+      assert.equal(
+        printed('cat <<EOF\nbefore ${env:V} after\nEOF', `$(touch ${marker})`),
+        `before $(touch ${marker}) after\n`,
+      )
+      assert.equal(printed('echo $(echo ${env:V})', attack), `${attack}\n`)
+      // A quote in a here-document's body is text; after its closing line, quoting resumes.
+      assert.equal(
+        printed("cat <<-SQL\n\tit's ${env:V}\n\tSQL\nprintf '%s' ' and ${env:V}'", "o'k"),
+        "it's o'k\n and o'k",
+      )
+      assert.equal(existsSync(marker), false, 'a value ran as code')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('writes no value into the shell text: each is in a variable of its own', () => {
+    const { value, env } = resolveShellTemplate(
+      parseTemplate('curl -H "Authorization: Bearer ${env:T}" ${env:U} \'x ${env:T}\''),
+      (ref) => (ref.type === 'process-env' ? `value-of-${ref.name}` : undefined),
+    )
+    assert.doesNotMatch(value, /value-of/)
+    assert.deepEqual(Object.values(env), ['value-of-T', 'value-of-U', 'value-of-T'])
   })
 
   it('round-trips any value in any quoting', () => {
