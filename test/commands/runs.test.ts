@@ -140,3 +140,25 @@ describe('deploy-wizard runs rm', () => {
     assert.ok(!JSON.parse(listed.stdout).some((r: { id: string }) => r.id === id))
   })
 })
+
+describe('a deploy-wizard folder that cannot be used', () => {
+  it('is named, with what to do, and no stack trace: a file in the way, or no permission', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dw-home-'))
+    const file = join(dir, 'not-a-folder')
+    await writeFile(file, '')
+    for (const args of [
+      ['runs'],
+      ['export', 'dev-20261122-abcd'],
+      ['trust', 'workflow-management-api', '--yes'],
+    ]) {
+      const { code, stderr } = await runCli(args, { DEPLOY_WIZARD_HOME: file })
+      assert.equal(code, 2, `${args[0]}: ${stderr}`)
+      assert.match(
+        stderr,
+        /cannot use \S*not-a-folder\S* to keep runs and trust: a file is in the way/,
+      )
+      assert.match(stderr, /set DEPLOY_WIZARD_HOME to a folder you can write to/)
+      assert.doesNotMatch(stderr, /hit a bug|\n\s+at /)
+    }
+  })
+})
