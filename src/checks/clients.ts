@@ -25,8 +25,21 @@ interface Closable {
   destroy(): void
 }
 
+/**
+ * How long one AWS call may go unanswered before it counts as a dropped connection (and is
+ * retried): an endpoint that accepts and never answers — a half-dead VPN — would otherwise
+ * hold a check for its whole time limit, ten minutes for a stack. Connecting gets 5 s.
+ */
+export const AWS_REQUEST_TIMEOUT_MS = 20_000
+const AWS_CONNECT_TIMEOUT_MS = 5_000
+
 export class Clients {
   readonly #aws = new Map<string, Promise<Closable>>()
+  readonly #requestTimeoutMs: number
+
+  constructor({ awsRequestTimeoutMs = AWS_REQUEST_TIMEOUT_MS } = {}) {
+    this.#requestTimeoutMs = awsRequestTimeoutMs
+  }
   readonly #pools = new Map<string, Promise<Pool>>()
   /** Every socket a pool opened, so none can outlive `close()`. */
   readonly #sockets = new Set<Duplex>()
@@ -125,7 +138,16 @@ export class Clients {
   #awsClient<T extends Closable>(
     service: string,
     target: AwsTarget,
-    create: (config: { region?: string; profile?: string; maxAttempts: number }) => Promise<T>,
+    create: (config: {
+      region?: string
+      profile?: string
+      maxAttempts: number
+      requestHandler: {
+        connectionTimeout: number
+        requestTimeout: number
+        throwOnRequestTimeout: boolean
+      }
+    }) => Promise<T>,
   ): Promise<T> {
     const key = `${service}|${target.region ?? ''}|${target.profile ?? ''}`
     let client = this.#aws.get(key)
@@ -134,6 +156,11 @@ export class Clients {
         ...(target.region ? { region: target.region } : {}),
         ...(target.profile ? { profile: target.profile } : {}),
         maxAttempts: 1,
+        requestHandler: {
+          connectionTimeout: Math.min(AWS_CONNECT_TIMEOUT_MS, this.#requestTimeoutMs),
+          requestTimeout: this.#requestTimeoutMs,
+          throwOnRequestTimeout: true,
+        },
       })
       this.#aws.set(key, client)
     }

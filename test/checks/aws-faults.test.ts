@@ -273,6 +273,22 @@ describe('a request that never answers', () => {
   })
 })
 
+describe('an endpoint that accepts and never answers', () => {
+  it('a stack check does not wait out its ten minutes: each call gives up, is retried, then says why', async () => {
+    fault.script(() => 'hang')
+    const started = Date.now()
+    const run = await runChecklist(checklistOf('cfn.stack name=api'), { awsRequestTimeoutMs: 300 })
+    const result = run.result()
+    assert.equal(result.status, 'error')
+    assert.match(
+      result.summary,
+      /^no answer from .+ to cloudformation:DescribeStacks: check the VPN/,
+    )
+    assert.equal(result.attempts, 4)
+    assert.ok(Date.now() - started < 10_000, 'it waited')
+  })
+})
+
 describe('credentials and permissions', () => {
   it('says the credentials were rejected, with a next step, for each service', async () => {
     fault.script(({ service }) => {

@@ -27,6 +27,8 @@ export interface RunOptions {
   readonly timeoutMs?: number
   readonly retryDelayMs?: number
   readonly signal?: AbortSignal
+  /** How long one AWS call may go unanswered (see Clients). */
+  readonly awsRequestTimeoutMs?: number
 }
 
 /** `markdown` is a whole checklist; wrap single items with `checklistOf`. */
@@ -42,7 +44,9 @@ export async function runChecklist(
     )
   }
   const environment = options.env ?? 'dev'
-  const clients = new Clients()
+  const clients = new Clients(
+    options.awsRequestTimeoutMs ? { awsRequestTimeoutMs: options.awsRequestTimeoutMs } : {},
+  )
   const redactor = new Redactor()
   const events: CheckEvent[] = []
   try {

@@ -124,6 +124,11 @@ export function awsErrorOutcome(caught: unknown, context: ErrorContext): CheckOu
   if (status !== undefined && status >= 500) {
     throw new TransientError(`AWS answered ${call} with HTTP ${status} (${e.name})`)
   }
+  if (e.name === 'TimeoutError') {
+    throw new TransientError(
+      `no answer from ${endpointOf(e) ?? 'the AWS endpoint'} to ${call}: check the VPN, or AWS_ENDPOINT_URL if set`,
+    )
+  }
   const code = networkCode(e)
   if (code && DROPPED.has(code)) throw new TransientError(`${call}: connection dropped (${code})`)
   if (code && UNREACHABLE.has(code)) {
