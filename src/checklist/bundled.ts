@@ -4,7 +4,7 @@
  * rule that a bundled checklist's relative paths start in the operator's
  * project rather than inside the installed package.
  */
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { PACKAGE_ROOT } from '../package-root.ts'
 
@@ -17,7 +17,8 @@ export const BUNDLED_FOLDER = join(PACKAGE_ROOT, 'checklists')
  * `npx deploy-wizard check marketplace-api --env dev` works from anywhere.
  */
 export function resolveChecklistFile(file: string): string {
-  if (existsSync(file) || /[\\/]/.test(file)) return file
+  // A folder of the same name (a service's, in a monorepo) does not hide a bundled checklist.
+  if (isFile(file) || /[\\/]/.test(file)) return file
   const name = file.endsWith('.md') ? file : `${file}.md`
   const bundled = join(BUNDLED_FOLDER, name)
   return existsSync(bundled) ? bundled : file
@@ -41,5 +42,13 @@ export function bundledNames(): string[] {
       .map((name) => name.slice(0, -3))
   } catch {
     return []
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
   }
 }

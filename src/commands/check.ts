@@ -8,8 +8,8 @@
  * its output going away (`check … | head -1`).
  */
 import { constants } from 'node:fs'
-import { access, writeFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { access, stat, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { checkFolder } from '../checklist/bundled.ts'
 import type { Checklist, Item } from '../checklist/model.ts'
@@ -280,6 +280,11 @@ async function confirmProduction(env: string, confirm: string | undefined): Prom
 
 /** A --junit path that cannot be written is found before any check runs, not after. */
 async function requireWritable(file: string): Promise<void> {
+  if (await isFolder(file)) {
+    throw new UserError(`cannot write the JUnit report to ${file}: it is a folder`, {
+      hint: `give a file name, e.g. --junit ${join(file, 'deploy-wizard.xml')}`,
+    })
+  }
   try {
     await access(dirname(resolve(file)), constants.W_OK)
   } catch {
@@ -287,6 +292,14 @@ async function requireWritable(file: string): Promise<void> {
       `cannot write the JUnit report to ${file}: its folder does not exist or is not writable`,
       { hint: 'give a path in a folder that exists and is writable' },
     )
+  }
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory()
+  } catch {
+    return false
   }
 }
 

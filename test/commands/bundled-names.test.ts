@@ -3,7 +3,7 @@
  * `npx deploy-wizard check marketplace-api --env dev`.
  */
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -26,6 +26,13 @@ describe('a bundled checklist named on the command line', () => {
     const result = await runCli(['plan', 'marketplace-api', '--env', 'dev'], {}, folder)
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, /^Mine — plan for dev$/m)
+  })
+
+  it('is not hidden by a folder of that name (a service’s, in a monorepo)', async () => {
+    await mkdir(join(folder, 'workflow-management-api'))
+    const result = await runCli(['plan', 'workflow-management-api', '--env', 'dev'], {}, folder)
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /^Workflow Management API — plan for dev$/m)
   })
 
   it('lists the bundled names when a name matches nothing', async () => {

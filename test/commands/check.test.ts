@@ -252,6 +252,17 @@ describe('deploy-wizard check: a --junit path that cannot be written', () => {
     assert.match(stderr, /cannot write the JUnit report to \/nonexistent\/dir\/r\.xml/)
     await assert.rejects(readFile(marker))
   })
+
+  it('is refused before anything runs when it is a folder', async () => {
+    const marker = join(tmpdir(), `dw-ran-folder-${process.pid}`)
+    const file = await checklist(
+      `## Build\n\n- [ ] Touch <!-- check: command run="touch ${marker}" -->\n`,
+    )
+    const { code, stderr } = await check([file, '--env', 'dev', '--trust', '--junit', tmpdir()])
+    assert.equal(code, 2)
+    assert.match(stderr, /cannot write the JUnit report to \S+: it is a folder/)
+    await assert.rejects(readFile(marker))
+  })
 })
 
 describe('deploy-wizard check against a database that never answers', () => {
