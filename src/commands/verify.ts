@@ -1,11 +1,18 @@
 /**
  * `deploy-wizard verify <sheet.md>`: was this sign-off sheet edited after it
- * was exported? Exit 0 when its digest matches its content, 1 when not.
+ * was exported? Exit 0 when its digest matches its content, 1 when not. When
+ * its run is on this machine, the sheet must also be one the run recorded
+ * exporting: a seal alone shows accidental edits, but anyone can reseal a sheet
+ * edited on purpose.
  */
 import { readFile } from 'node:fs/promises'
 import { UserError } from '../errors.ts'
 import { painterFor } from '../output/terminal.ts'
-import { verifySheet } from '../report/sheet-digest.ts'
+import { sheetDigest, verifySheet } from '../report/sheet-digest.ts'
+import { exportedDigests } from '../run/store.ts'
+
+/** The sheet's run id line: `- **Run:** \`dev-20261122-abcd\``. */
+const RUN_LINE = /^- \*\*Run:\*\* `([^`]+)`$/m
 
 export async function verifyCommand(file: string): Promise<number> {
   let text: string
@@ -19,8 +26,21 @@ export async function verifyCommand(file: string): Promise<number> {
   const result = verifySheet(text)
   const out = painterFor(process.stdout)
   if (result.ok) {
+    const runId = RUN_LINE.exec(text)?.[1]
+    const recorded = runId ? exportedDigests(runId) : null
+    // What was exported, byte for byte but for line endings and final newlines (see sheet-digest.ts).
+    const digest = sheetDigest(`${text.replace(/\s*$/, '')}\n`)
+    if (runId && recorded && !recorded.includes(digest)) {
+      process.stdout.write(
+        `${out.paint('red', '✗')} ${file} is sealed, but run ${runId} on this machine never exported it: it was rewritten and sealed again\n`,
+      )
+      return 1
+    }
+    const how = recorded
+      ? `exported by run ${runId} on this machine`
+      : `its seal is intact; run ${runId ?? '(none named)'} is not on this machine, so whether it was resealed after an edit cannot be told here`
     process.stdout.write(
-      `${out.paint('green', '✓')} ${file} is as exported (sha256 ${result.actual.slice(0, 16)}…)\n`,
+      `${out.paint('green', '✓')} ${file} is as exported (sha256 ${result.actual.slice(0, 16)}…): ${how}\n`,
     )
     return 0
   }

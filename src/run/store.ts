@@ -206,6 +206,19 @@ export function listRuns(options: StoreOptions = {}): RunListing {
 }
 
 /**
+ * The digests of the sign-off sheets run `id` recorded exporting, oldest first; null when
+ * the run is not on this machine (or cannot be read). Reads only: takes no lock.
+ */
+export function exportedDigests(id: string, options: StoreOptions = {}): string[] | null {
+  if (!runIdsIn(runsFolder(options)).includes(id)) return null
+  const read = readRun(id, options.env)
+  if (read.kind !== 'ok') return null
+  return understood(read.file.journal).journal.flatMap((entry) =>
+    entry.type === 'exported' && entry.format === 'md' ? [entry.digest] : [],
+  )
+}
+
+/**
  * The most recently active unfinished run of this checklist in this environment.
  * Returns the listing's problems too, so a caller that only resumes still reports them.
  */

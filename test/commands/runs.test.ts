@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { before, describe, it } from 'node:test'
 import { loadChecklist } from '../../src/checklist/load.ts'
+import { sealSheet } from '../../src/report/sheet-digest.ts'
 import { createRun } from '../../src/run/store.ts'
 import { runCli } from '../helpers/cli.ts'
 import { SEEDS, seedPath } from '../helpers/fixtures.ts'
@@ -77,10 +78,24 @@ describe('deploy-wizard export and verify', () => {
     assert.equal(intact.code, 0)
     assert.match(intact.stdout, /is as exported/)
 
+    assert.match(intact.stdout, new RegExp(`exported by run ${finishedId} on this machine`))
+
     await writeFile(sheet, text.replace('✅ done', '❌ **failed**'))
     const edited = await runCli(['verify', sheet], env())
     assert.equal(edited.code, 1)
     assert.match(edited.stdout, /was changed after export/)
+
+    // Edited on purpose and sealed again, as anyone can: the run on this machine never exported it.
+    const body = text.slice(0, text.indexOf('Digest: `sha256:'))
+    await writeFile(sheet, sealSheet(body.replace('✅ done', '❌ **failed**')))
+    const resealed = await runCli(['verify', sheet], env())
+    assert.equal(resealed.code, 1, resealed.stdout)
+    assert.match(resealed.stdout, /is sealed, but run \S+ on this machine never exported it/)
+
+    // Elsewhere, without the run, only the seal can be checked, and verify says so.
+    const away = await runCli(['verify', sheet], { DEPLOY_WIZARD_HOME: join(home, 'elsewhere') })
+    assert.equal(away.code, 0)
+    assert.match(away.stdout, /is not on this machine, so whether it was resealed/)
   })
 
   it('records the export in the run journal', async () => {
