@@ -21,16 +21,17 @@ export async function validateCommand(
 ): Promise<number> {
   const out = painterFor(process.stdout)
   let failed = false
+  let unreadable = false
   const reports: unknown[] = []
   for (const file of files) {
     let result: Awaited<ReturnType<typeof loadChecklist>>
     try {
       result = await loadChecklist(resolveChecklistFile(file))
     } catch (error) {
-      if (!(error instanceof UserError) || files.length === 1) throw error
-      // One unreadable file among several: report it and go on with the rest.
-      failed = true
-      if (options.json) reports.push({ file, readable: false, error: error.message })
+      if (!(error instanceof UserError) || (files.length === 1 && !options.json)) throw error
+      // An unreadable file among several (or with --json): report it and go on with the rest.
+      unreadable = true
+      if (options.json) reports.push({ file, readable: false, ok: false, error: error.message })
       else process.stdout.write(`${out.paint('red', '✗')} ${error.message}\n`)
       continue
     }
@@ -62,7 +63,8 @@ export async function validateCommand(
     process.stdout.write(`${mark} ${file}: ${counts}${issues}\n`)
   }
   if (options.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`)
-  return failed ? 1 : 0
+  // As for one file: unreadable is a usage error (2), before problems in the others (1).
+  return unreadable ? 2 : failed ? 1 : 0
 }
 
 function summarise(checklist: Checklist) {

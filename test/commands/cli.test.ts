@@ -192,10 +192,23 @@ describe('deploy-wizard validate', () => {
     )
   })
 
-  it('goes on past an unreadable file among several, and exits 1', async () => {
+  it('goes on past an unreadable file among several, and exits 2 as for one', async () => {
     const { code, stdout } = await runCli(['validate', 'missing.md', seedPath(SEEDS[0])])
-    assert.equal(code, 1)
+    assert.equal(code, 2)
     assert.match(stdout, /^✗ cannot read checklist missing\.md: no such file\n✓ /)
+  })
+
+  it('with --json, reports an unreadable file in the JSON too', async () => {
+    const { code, stdout } = await runCli(['validate', '--json', 'missing.md'])
+    assert.equal(code, 2)
+    assert.deepEqual(JSON.parse(stdout), [
+      {
+        file: 'missing.md',
+        readable: false,
+        ok: false,
+        error: 'cannot read checklist missing.md: no such file',
+      },
+    ])
   })
 })
 
