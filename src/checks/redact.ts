@@ -22,6 +22,13 @@ const SENSITIVE_NAME = /pass|secret|token|key|credential|auth|private|session|co
  * `SESSION_ID` is itself a credential, and `AWS_ACCESS_KEY_ID` is half of one.
  */
 const NAMES_A_THING = /[_-](?:arn|name)$/i
+/**
+ * What a desktop login sets on every Linux laptop, whose names merely look sensitive:
+ * `XDG_SESSION_CLASS=user`, `XDG_SESSION_TYPE=wayland`, `DESKTOP_SESSION=ubuntu`, `SSH_AUTH_SOCK`.
+ * Masking them would turn every "user" in a check's evidence into ***.
+ */
+const DESKTOP =
+  /^(?:XDG_[A-Z_]+|DESKTOP_SESSION|GDMSESSION|SSH_AUTH_SOCK|GPG_AGENT_INFO|SESSION_MANAGER|DBUS_SESSION_BUS_ADDRESS)$/
 /** An Amazon Resource Name: it says where a resource is, never what a secret holds. */
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[a-z0-9-]*:\S+$/
 
@@ -29,10 +36,10 @@ const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[a-z0-9-]*:\S+$/
  * Whether an environment variable's value is a secret, to be masked wherever
  * it appears: its name looks like a secret's (`JWT_SECRET`, `API_TOKEN`), unless
  * it only names one — by its last word (`DB_SECRET_ARN`, `JWT_SECRET_NAME`) or
- * by its value being an ARN (`KMS_KEY_ID=arn:aws:kms:…`).
+ * by its value being an ARN (`KMS_KEY_ID=arn:aws:kms:…`) — or is a desktop login's own.
  */
 export function isSecretVariable(name: string, value: string | undefined): boolean {
-  if (!SENSITIVE_NAME.test(name) || NAMES_A_THING.test(name)) return false
+  if (!SENSITIVE_NAME.test(name) || NAMES_A_THING.test(name) || DESKTOP.test(name)) return false
   return value === undefined || !ARN.test(value)
 }
 

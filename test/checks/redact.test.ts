@@ -96,6 +96,19 @@ describe('isSecretVariable', () => {
     assert.equal(isSecretVariable('LOG_FORMAT', 'json'), false)
   })
 
+  it('nor what a desktop login sets, whose names only sound like secrets', () => {
+    for (const [name, value] of [
+      ['XDG_SESSION_CLASS', 'user'],
+      ['XDG_SESSION_TYPE', 'wayland'],
+      ['DESKTOP_SESSION', 'ubuntu'],
+      ['SSH_AUTH_SOCK', '/run/user/1000/keyring/ssh'],
+    ]) {
+      assert.equal(isSecretVariable(name ?? '', value), false, name)
+    }
+    assert.equal(isSecretVariable('XDG_SESSION_SECRET_X', 'v'), false, 'XDG_ is the desktop’s')
+    assert.equal(isSecretVariable('MY_SESSION_TOKEN', 'v4lue-of-it'), true)
+  })
+
   it('but not one that only names a secret: by its last word, or an ARN for a value', () => {
     assert.equal(isSecretVariable('DB_SECRET_ARN', ARN), false)
     assert.equal(isSecretVariable('DB_SECRET_ARN', 'anything'), false)
