@@ -32,19 +32,16 @@ export const ItemRow = memo(function ItemRow({
   indent,
 }: ItemRowProps) {
   const look = ITEM_LOOK[state]
-  // The marker, indent and icon are one text node: every redraw lays out and measures each node.
+  // The marker, indent, icon and text are one text node (every redraw lays out and measures
+  // each node), cut at its end: a narrow terminal shortens the text, never the icon.
   return (
     <Box>
-      <Box flexShrink={0}>
-        <Text>
+      <Box flexGrow={1} flexShrink={1}>
+        <Text wrap="truncate-end">
           <Text color="cyan">{isSelected ? '›' : ' '}</Text>
           {' '.repeat(indent)}
           {live ? <Spinner /> : <Text color={look.color}>{look.icon}</Text>}{' '}
-        </Text>
-      </Box>
-      <Box flexGrow={1} flexShrink={1}>
-        <Text wrap="truncate-end" bold={isSelected}>
-          {item.plain}
+          <Text bold={isSelected}>{item.plain}</Text>
         </Text>
       </Box>
       <Box flexShrink={0} marginLeft={1}>
