@@ -294,10 +294,20 @@ function SignoffList({ state, height }: { readonly state: WizardState; readonly 
     Math.max(0, at - Math.floor(height / 2)),
     Math.max(0, lines.length - height),
   )
+  const shown = lines.slice(start, start + height)
+  const below = lines.length - start - shown.length
+  // As on the phase screen: the first and last row say what is above and below.
+  const hasMarkers = height >= 3
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      {lines.slice(start, start + height).map((line, index) => {
+      {shown.map((line, index) => {
         const isSelected = line.field !== null && line.field === selected
+        if (hasMarkers && index === 0 && start > 0) {
+          return <Text key="above" dimColor>{`  ↑ ${start + 1} more`}</Text>
+        }
+        if (hasMarkers && index === shown.length - 1 && below > 0) {
+          return <Text key="below" dimColor>{`  ↓ ${below + 1} more`}</Text>
+        }
         return (
           <Box key={line.field?.id ?? `${line.role}#signature-${start + index}`}>
             <Text color="cyan">{isSelected ? '›' : ' '}</Text>

@@ -281,6 +281,34 @@ describe('the phase screen', () => {
     await ui.press('q')
   })
 
+  test('a sign-off longer than its screen says how many fields are below', async () => {
+    const roles = [
+      'Developer',
+      'QA Lead',
+      'DevOps Engineer',
+      'Security Reviewer',
+      'Manager',
+      'Release Owner',
+    ]
+    const space = workspace(
+      CHECKLIST.replace(
+        '- [ ] Deployed by: ________ Date: ______',
+        roles.map((role) => `- [ ] ${role}: ________ Date: ______`).join('\n'),
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    ui.resize(80, 20)
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/Sign-off/)
+    assert.match(ui.frame(), /^ {2}↓ \d+ more$/m)
+    assert.doesNotMatch(ui.frame(), /Release Owner/)
+    for (let i = 0; i < 11; i++) await ui.press(ARROW_DOWN)
+    await ui.see(/› Release Owner — Date/)
+    assert.match(ui.frame(), /^ {2}↑ \d+ more$/m)
+    await ui.press('q')
+  })
+
   test('→ past the last phase fills the sign-off; f finishes and writes the sheet', async () => {
     const space = workspace()
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
