@@ -112,6 +112,8 @@ export function App({
   const { columns, rows } = useWindowSize()
   const [step, setStep] = useState<Step>({ name: 'loading', what: 'looking for saved runs' })
   const [problem, setProblem] = useState<string | null>(null)
+  // Wrong answers to the production prompt: each one clears the field for the next try.
+  const [wrongTries, setWrongTries] = useState(0)
   const [session, setSession] = useState<RunSession | null>(null)
   const [storeProblems, setStoreProblems] = useState<readonly StoreProblem[]>([])
 
@@ -385,14 +387,17 @@ export function App({
             </Text>
           ) : null}
           <TextPrompt
+            key={wrongTries}
             title={step.checklist.title}
             label={`Type '${step.environment}' to go on:`}
             onSubmit={(typed) => {
               if (typed.trim() === step.environment) {
                 setProblem(null)
                 step.onConfirmed()
-              } else
+              } else {
                 setProblem(`That is not '${step.environment}'. Type it exactly, or esc to leave.`)
+                setWrongTries((tries) => tries + 1)
+              }
             }}
             onCancel={() => done({ kind: 'quit', session })}
           />

@@ -410,7 +410,10 @@ describe('before the phases', () => {
     await ui.press('prd')
     await ui.press(ENTER)
     await ui.see(/That is not 'prod'/)
-    await ui.press('\u007F', '\u007F', '\u007F', 'prod')
+    // The wrong answer is cleared: the next try starts from an empty field.
+    assert.match(ui.frame(), /Type 'prod' to go on: *(\n|│|$)/)
+    assert.doesNotMatch(ui.frame(), /go on: prd/)
+    await ui.press('prod')
     await ui.press(ENTER)
     await ui.see(/PROD ⚠/)
     await ui.press('q')
