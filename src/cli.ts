@@ -12,6 +12,11 @@ import { VERSION } from './version.ts'
 
 const EXIT_USAGE = 2
 
+/** For an option given more than once: each value added to the earlier ones. */
+function collect(value: string, earlier: readonly string[]): string[] {
+  return [...earlier, value]
+}
+
 function buildProgram(): Command {
   const program = new Command('deploy-wizard')
     .description('Walk a deployment checklist: run its checks live, confirm the rest, sign it off.')
@@ -101,8 +106,14 @@ pending items, 2 bad usage, 130 interrupted.`,
         'environment to check (dev, staging, prod…)',
       ).makeOptionMandatory(),
     )
-    .option('-p, --phase <phase...>', 'only these phases (id or title)')
-    .option('--only <id...>', 'only these items (and the items they need)')
+    // Repeated rather than variadic: `--only a b file` would take the file for an item id.
+    .option('-p, --phase <phase>', 'only this phase (id or title); repeat for more', collect, [])
+    .option(
+      '--only <ids>',
+      'only these items, comma-separated or repeated (and the items they need)',
+      (value: string, earlier: string[]) => [...earlier, ...value.split(',').filter(Boolean)],
+      [],
+    )
     .option('--json', 'print the report as JSON (format deploy-wizard/check-report@1)')
     .option('--junit <file>', 'also write a JUnit XML report to <file>')
     .option('--trust', "run the checklist's shell commands this once without a recorded trust")

@@ -203,7 +203,7 @@ function chooseItems(checklist: Checklist, options: CheckOptions): Item[] {
   }
   const items = selectCheckItems(checklist, options.env, {
     ...(phaseIds.length > 0 ? { phases: phaseIds } : {}),
-    ...(options.only ? { only: options.only } : {}),
+    ...(options.only?.length ? { only: options.only } : {}),
   })
   if (items.length === 0) {
     throw new UserError(`nothing to check: no automated item applies to ${options.env} here`, {

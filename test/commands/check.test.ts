@@ -163,6 +163,24 @@ for suite in root:
       ['ready', 'deploy/smoke'],
     )
   })
+
+  it('takes --only and --phase before the file: they are repeated, not greedy', async () => {
+    const file = await checklist(healthy())
+    const ids = async (args: string[]) =>
+      JSON.parse((await check([...args, '--json'])).stdout).checks.map((c: { id: string }) => c.id)
+    assert.deepEqual(await ids(['--only', 'deploy/smoke', file, '--env', 'dev']), [
+      'ready',
+      'deploy/smoke',
+    ])
+    assert.deepEqual(await ids(['--only', 'ready,deploy/smoke', file, '--env', 'dev']), [
+      'ready',
+      'deploy/smoke',
+    ])
+    assert.deepEqual(
+      await ids(['--only', 'ready', '--only', 'deploy/smoke', file, '--env', 'dev']),
+      ['ready', 'deploy/smoke'],
+    )
+  })
 })
 
 describe('deploy-wizard check: commands need trust', () => {
