@@ -13,8 +13,8 @@ import { VERSION } from './version.ts'
 const EXIT_USAGE = 2
 
 /** For an option given more than once: each value added to the earlier ones. */
-function collect(value: string, earlier: readonly string[]): string[] {
-  return [...earlier, value]
+function collect(value: string, earlier: readonly string[] | undefined): string[] {
+  return [...(earlier ?? []), value]
 }
 
 function buildProgram(): Command {
@@ -107,12 +107,14 @@ pending items, 2 bad usage, 130 interrupted.`,
       ).makeOptionMandatory(),
     )
     // Repeated rather than variadic: `--only a b file` would take the file for an item id.
-    .option('-p, --phase <phase>', 'only this phase (id or title); repeat for more', collect, [])
+    .option('-p, --phase <phase>', 'only this phase (id or title); repeat for more', collect)
     .option(
       '--only <ids>',
       'only these items, comma-separated or repeated (and the items they need)',
-      (value: string, earlier: string[]) => [...earlier, ...value.split(',').filter(Boolean)],
-      [],
+      (value: string, earlier: string[] | undefined) =>
+        collect(value, earlier)
+          .flatMap((id) => id.split(','))
+          .filter(Boolean),
     )
     .option('--json', 'print the report as JSON (format deploy-wizard/check-report@1)')
     .option('--junit <file>', 'also write a JUnit XML report to <file>')
