@@ -22,3 +22,21 @@ export class UserError extends Error {
 export function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
 }
+
+/** Why a file or folder cannot be used, by Node's error code: the ones an operator can fix. */
+const FILE_PROBLEMS: ReadonlyMap<string, string> = new Map([
+  ['ENOENT', 'no such file'],
+  ['EISDIR', 'it is a directory'],
+  ['ENOTDIR', 'a file is in the way of the folder'],
+  ['EEXIST', 'a file is in the way of the folder'],
+  ['EACCES', 'permission denied'],
+  ['EPERM', 'permission denied'],
+  ['EROFS', 'the file system is read-only'],
+  ['ENOSPC', 'the disk is full'],
+])
+
+/** In words, why the file system refused (see FILE_PROBLEMS); null for any other error. */
+export function fileProblem(error: unknown): string | null {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return (code && FILE_PROBLEMS.get(code)) ?? null
+}

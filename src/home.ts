@@ -5,7 +5,7 @@
  * DEPLOY_WIZARD_HOME when set — for tests, or a folder shared by a team.
  */
 import Conf from 'conf'
-import { UserError } from './errors.ts'
+import { fileProblem, UserError } from './errors.ts'
 
 export const HOME_VARIABLE = 'DEPLOY_WIZARD_HOME'
 
@@ -26,22 +26,12 @@ export function openStore<T extends Record<string, unknown>>(
       configFileMode: 0o600,
     })
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (!code || !UNUSABLE.has(code)) throw error
+    const problem = fileProblem(error)
+    if (!problem) throw error
     const where = (error as NodeJS.ErrnoException).path ?? cwd ?? 'the config folder'
-    throw new UserError(`cannot use ${where} to keep runs and trust: ${UNUSABLE.get(code)}`, {
+    throw new UserError(`cannot use ${where} to keep runs and trust: ${problem}`, {
       hint: `set ${HOME_VARIABLE} to a folder you can write to, e.g. ${HOME_VARIABLE}=$HOME/.deploy-wizard`,
       cause: error,
     })
   }
 }
-
-/** Why a folder cannot hold the stores, by error code: the operator's to fix, not a bug. */
-const UNUSABLE = new Map([
-  ['ENOTDIR', 'a file is in the way of the folder'],
-  ['EACCES', 'permission denied'],
-  ['EPERM', 'permission denied'],
-  ['EROFS', 'the file system is read-only'],
-  ['EEXIST', 'a file is in the way of the folder'],
-  ['ENOSPC', 'the disk is full'],
-])

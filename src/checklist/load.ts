@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { UserError } from '../errors.ts'
+import { fileProblem, UserError } from '../errors.ts'
 import { bundledNames } from './bundled.ts'
 import { type ParseResult, parseChecklist } from './parse.ts'
 
@@ -10,15 +10,7 @@ export async function loadChecklist(path: string): Promise<ParseResult> {
   try {
     bytes = await readFile(path)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (error as Error).message
+    const reason = fileProblem(error) ?? (error as Error).message
     throw new UserError(`cannot read checklist ${path}: ${reason}`, {
       hint: `give the path of a markdown checklist, or the name of a bundled one: ${bundledNames().join(', ')}`,
       cause: error,

@@ -6,7 +6,7 @@
  * edited on purpose.
  */
 import { readFile } from 'node:fs/promises'
-import { UserError } from '../errors.ts'
+import { fileProblem, UserError } from '../errors.ts'
 import { painterFor } from '../output/terminal.ts'
 import { sheetDigest, verifySheet } from '../report/sheet-digest.ts'
 import { exportedDigests } from '../run/store.ts'
@@ -19,9 +19,7 @@ export async function verifyCommand(file: string): Promise<number> {
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    throw new UserError(
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-    )
+    throw new UserError(`cannot read ${file}: ${fileProblem(error) ?? (error as Error).message}`)
   }
   const result = verifySheet(text)
   const out = painterFor(process.stdout)

@@ -98,6 +98,13 @@ describe('deploy-wizard export and verify', () => {
     assert.match(away.stdout, /is not on this machine, so whether it was resealed/)
   })
 
+  it('says in words why a sheet cannot be read', async () => {
+    const folder = await runCli(['verify', home], env())
+    assert.equal(folder.code, 2)
+    assert.match(folder.stderr, /cannot read \S+: it is a directory/)
+    assert.doesNotMatch(folder.stderr, /EISDIR/)
+  })
+
   it('records the export in the run journal', async () => {
     await runCli(['export', finishedId, '-o', join(home, 'again.md')], env())
     const file = JSON.parse(await readFile(join(home, 'runs', `${finishedId}.json`), 'utf8'))
