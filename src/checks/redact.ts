@@ -4,8 +4,10 @@
  * values of this run (tokens from `${env:…}`, passwords read from a secret)
  * and masks the shapes secrets take anyway (a URL's password, `password=…`).
  * A value is masked however it is written: as it is, JSON-escaped, URL-encoded,
- * HTML-escaped, or in base64.
+ * HTML-escaped, in base64, and lower-cased or in punycode as a URL's host name.
  */
+import { domainToASCII } from 'node:url'
+
 export const MASK = '***'
 
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*):([^\s@/]+)@/gi
@@ -89,6 +91,8 @@ const HTML_ENTITIES: Readonly<Record<string, string>> = {
 const MAX_PATTERN_CHARS = 256
 /** A base64 fragment shorter than this could turn up by chance in a long base64 text. */
 const MIN_BASE64_FRAGMENT = 8
+/** `Admin`, `PASSWORD`: lower-cased, such a value would mask an ordinary word wherever it is. */
+const WORD = /^(?:\p{Lu}?\p{Ll}+|\p{Lu}+)$/u
 
 /** One way a secret is written: a string searched for as it is, or a pattern of spellings. */
 interface Form {
@@ -115,7 +119,7 @@ export class Redactor {
     // The patterns first: on a tie in length they are what masks an escaped form whole.
     for (const spelled of spellings(value)) this.#forms.push({ length: value.length, ...spelled })
     const known = new Set(this.#forms.map((form) => form.text))
-    for (const text of new Set([value, ...base64Forms(value)])) {
+    for (const text of new Set([value, ...hostForms(value), ...base64Forms(value)])) {
       if (!known.has(text)) this.#forms.push({ length: text.length, text })
     }
     this.#forms.sort((a, b) => b.length - a.length)
@@ -202,6 +206,18 @@ function hexPattern(n: number, width: number): string {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
+}
+
+/**
+ * How a value reads as (part of) a URL's host name: a URL lower-cases its host
+ * (`https://${env:TOKEN}.example.com/`), and writes one that is not ASCII in
+ * punycode (`xn--…`). Nothing for a value no host can hold, or for a plain word.
+ */
+function hostForms(value: string): string[] {
+  const ascii = domainToASCII(value)
+  if (!ascii || WORD.test(value)) return []
+  // ASCII lower-cases letter by letter, so a value that is only part of a label is found too.
+  return [value.toLowerCase(), ...(/\P{ASCII}/u.test(value) ? [ascii] : [])]
 }
 
 /**

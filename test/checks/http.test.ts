@@ -488,6 +488,18 @@ describe('http', () => {
     assert.match(result.summary, /^cannot resolve no-such-host\.invalid: /)
   })
 
+  it('masks a secret used as a host name, which the URL lower-cased or put in punycode', async () => {
+    for (const token of ['Pr3view-Tok3n-8Hq2Lx', 'Vorschau-Tök3n-8Hq2']) {
+      const { result, everything } = await check(
+        'http url=http://${env:PREVIEW_TOKEN}.invalid/health',
+        { PREVIEW_TOKEN: token },
+      )
+      assert.equal(result.status, 'error')
+      assert.match(result.summary, /^cannot resolve \*\*\*\.invalid: /)
+      assertNoTraceOf(everything, [token], token)
+    }
+  })
+
   it('is an error when the server never answers, leaving no socket open', async () => {
     const silent = await startTcpServer()
     try {

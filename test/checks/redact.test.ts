@@ -156,6 +156,29 @@ describe('Redactor', () => {
     }
   })
 
+  it('masks a value that a URL lower-cased or put in punycode as its host name', () => {
+    const redactor = new Redactor()
+    redactor.add('Tok3nHost-9Qx')
+    redactor.add('Vorschau-Tök3n')
+    const lower = new URL('https://Tok3nHost-9Qx.example.com/').href
+    assert.equal(lower, 'https://tok3nhost-9qx.example.com/')
+    assert.equal(redactor.scrub(lower), `https://${MASK}.example.com/`)
+    assert.equal(
+      redactor.scrub(new URL('https://pr-Tok3nHost-9Qx.example.com/').host),
+      `pr-${MASK}.example.com`,
+    )
+    const punycode = new URL('https://Vorschau-Tök3n.example.com/').hostname
+    assert.match(punycode, /^xn--/)
+    assert.equal(redactor.scrub(punycode), `${MASK}.example.com`)
+  })
+
+  it('does not lower-case a value that is a plain word into ordinary text', () => {
+    const redactor = new Redactor()
+    redactor.add('Admin')
+    redactor.add('PASSWORD')
+    assert.equal(redactor.scrub('admin Admin password PASSWORD'), `admin ${MASK} password ${MASK}`)
+  })
+
   it('masks a long secret written escaped, a private key or a credentials file', () => {
     const redactor = new Redactor()
     const key = JSON.stringify(
