@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test'
 import { gzipSync } from 'node:zlib'
 import { freePort } from '../backends/start.ts'
 import { checklistOf, runChecklist } from '../helpers/checks.ts'
+import { assertNoTraceOf, encodingsOf } from '../helpers/secrets.ts'
 import {
   type LocalServer,
   startHttpServer,
@@ -16,6 +17,10 @@ const TOKEN = 'tok-8f3Kq2Lx9Vw4Zr7Tn1Bm6Yc'
 const API_KEY = 'key-55Hd2Jw8Qp3Xs7Rf'
 const COOKIE = 'session=c00kie-9Gh4Kl2Mn'
 const DB_PASSWORD = 'Pw-3Zx8Rt5Lq2Nd7Vh4'
+/** A token with slashes, as AWS secret keys and base64 tokens have. */
+const SLASHED_TOKEN = 'Qx7aLrXUtnFEMI/K7MDENG/bPxRfiCY+Zr2Lp9Tn1'
+/** A password with what every encoder escapes: quotes, a backslash, spaces, non-ASCII, a newline. */
+const ODD_PASSWORD = 'Grüße "Jörg" C:\\temp/pässwörd €9\nLq𝄞x'
 
 let api: LocalServer
 let other: LocalServer
@@ -88,6 +93,18 @@ before(async () => {
         return res
           .writeHead(401, { 'content-type': 'text/plain' })
           .end(`no entry for ${Buffer.from(basic, 'base64').toString()}`)
+      }
+      case '/mirror': {
+        // Sends back what it was given — the bearer token, or else the body — written
+        // the way the encoder named by ?as= writes it, as a careless server does.
+        const given =
+          (req.headers.authorization ?? '').replace(/^Bearer /, '') || (await readAll(req))
+        const as = new URL(req.url ?? '/', 'http://x').searchParams.get('as') ?? 'plain'
+        const written = as === 'basic' ? encodingsOf(`ops:${given}`).base64 : encodingsOf(given)[as]
+        const type =
+          as === 'html' ? 'text/html' : as.startsWith('json') ? 'application/json' : 'text/plain'
+        const body = as.startsWith('json') ? `{"echo":"${written}"}` : `you sent ${written}.`
+        return res.writeHead(200, { 'content-type': type }).end(body)
       }
       case '/keyed':
         return res.writeHead(req.headers['x-api-key'] === API_KEY ? 200 : 403).end()
@@ -285,6 +302,61 @@ describe('http', () => {
     assertNeverShown(wrong.everything, TOKEN)
   })
 
+  it('masks a token the server echoes back escaped, wherever JSON, a URL, HTML or base64 wrote it', async () => {
+    for (const as of ['json', 'json-php', 'json-dotnet']) {
+      const { result, everything } = await check(
+        `http url=${api.url}/mirror?as=${as} bearer=\${env:OPS_BEARER}`,
+        { OPS_BEARER: SLASHED_TOKEN },
+      )
+      assert.equal(result.evidence?.body, '{"echo":"***"}', as)
+      assertNoTraceOf(everything, [SLASHED_TOKEN], as)
+    }
+    for (const as of ['url', 'url-lower', 'form', 'html', 'base64', 'base64url']) {
+      const { result, everything } = await check(
+        `http url=${api.url}/mirror?as=${as} bearer=\${env:OPS_BEARER}`,
+        { OPS_BEARER: SLASHED_TOKEN },
+      )
+      assert.equal(result.evidence?.body, 'you sent ***.', as)
+      assertNoTraceOf(everything, [SLASHED_TOKEN], as)
+    }
+  })
+
+  it('masks a password with quotes, backslashes and non-ASCII in it however the server escapes it', async () => {
+    for (const as of [
+      'json',
+      'json-php',
+      'json-dotnet',
+      'url',
+      'url-lower',
+      'form',
+      'html',
+      'base64',
+    ]) {
+      const { result, everything } = await check(
+        `http url=${api.url}/mirror?as=${as} method=PUT content-type=text/plain data="\${env:OPS_PAYLOAD}"`,
+        { OPS_PAYLOAD: ODD_PASSWORD },
+      )
+      assert.equal(result.status, 'pass', as)
+      assert.equal(
+        result.evidence?.body,
+        as.startsWith('json') ? '{"echo":"***"}' : 'you sent ***.',
+      )
+      assertNoTraceOf(everything, [ODD_PASSWORD], as)
+    }
+  })
+
+  it('masks a token inside a longer base64 text the server echoes: user:token', async () => {
+    const { result, everything } = await check(
+      `http url=${api.url}/mirror?as=basic bearer=\${env:OPS_BEARER}`,
+      { OPS_BEARER: SLASHED_TOKEN },
+    )
+    assert.match(
+      String(result.evidence?.body),
+      /^you sent [A-Za-z0-9+/]{4,7}\*\*\*[A-Za-z0-9+/]{0,2}=*\.$/,
+    )
+    assertNoTraceOf(everything, [SLASHED_TOKEN], 'basic')
+  })
+
   it('sends a request header', async () => {
     const ok = await check(
       `http url=${api.url}/keyed request-header="X-Api-Key: \${env:OPS_KEY}"`,
@@ -414,6 +486,18 @@ describe('http', () => {
     const { result } = await check('http url=http://no-such-host.invalid/health')
     assert.equal(result.status, 'error')
     assert.match(result.summary, /^cannot resolve no-such-host\.invalid: /)
+  })
+
+  it('masks a secret used as a host name, which the URL lower-cased or put in punycode', async () => {
+    for (const token of ['Pr3view-Tok3n-8Hq2Lx', 'Vorschau-Tök3n-8Hq2']) {
+      const { result, everything } = await check(
+        'http url=http://${env:PREVIEW_TOKEN}.invalid/health',
+        { PREVIEW_TOKEN: token },
+      )
+      assert.equal(result.status, 'error')
+      assert.match(result.summary, /^cannot resolve \*\*\*\.invalid: /)
+      assertNoTraceOf(everything, [token], token)
+    }
   })
 
   it('is an error when the server never answers, leaving no socket open', async () => {

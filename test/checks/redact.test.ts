@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { isSecretVariable, MASK, Redactor, redactUrls } from '../../src/checks/redact.ts'
+import { uEscaped } from '../helpers/secrets.ts'
 
 describe('Redactor', () => {
   it('masks every known secret value, longest first, and its URL-encoded form', () => {
@@ -67,6 +69,141 @@ describe('Redactor', () => {
   it('leaves URLs without a password alone', () => {
     assert.equal(redactUrls('https://example.com:8443/health'), 'https://example.com:8443/health')
     assert.equal(redactUrls('postgres://app@db/app'), 'postgres://app@db/app')
+  })
+
+  /** A token as AWS hands out secret keys: slashes in it. */
+  const TOKEN = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
+  /** A password with what each encoder escapes: quotes, a backslash, a space, non-ASCII, a newline. */
+  const PASSWORD = 'Grüße "zu" C:\\temp/päss wörd€\n9Lq𝄞'
+
+  it('masks a value however JSON writes it: slashes escaped or not, \\u escapes in either case', () => {
+    const redactor = new Redactor()
+    redactor.add(TOKEN)
+    redactor.add(PASSWORD)
+    const encoders: Record<string, (value: string) => string> = {
+      'JSON.stringify': (value) => JSON.stringify(value),
+      // PHP's json_encode: every slash escaped, non-ASCII as \u in lower case.
+      php: (value) => uEscaped(JSON.stringify(value).replaceAll('/', '\\/'), /[^\x20-\x7e]/g),
+      // Python's json.dumps: non-ASCII as \u in lower case, slashes as they are.
+      python: (value) => uEscaped(JSON.stringify(value), /[^\x20-\x7e]/g),
+      // .NET's System.Text.Json: quotes, + and non-ASCII as \u in upper case.
+      dotnet: (value) =>
+        `"${uEscaped(JSON.stringify(value).slice(1, -1).replaceAll('\\"', '"'), /[^\x20-\x7e]|["'+<>&]/g, true)}"`,
+    }
+    for (const [name, encode] of Object.entries(encoders)) {
+      for (const value of [TOKEN, PASSWORD]) {
+        const written = `{"echo":${encode(value)}}`
+        assert.equal(redactor.scrub(written), `{"echo":"${MASK}"}`, `${name}: ${written}`)
+      }
+    }
+  })
+
+  it('masks a value however a URL or a form encodes it, %xx in either case', () => {
+    const redactor = new Redactor()
+    redactor.add(PASSWORD)
+    const percent = encodeURIComponent(PASSWORD)
+    for (const written of [
+      percent,
+      percent.replace(/%[0-9A-F]{2}/g, (code) => code.toLowerCase()),
+      new URLSearchParams({ p: PASSWORD }).toString().slice('p='.length),
+      encodeURI(PASSWORD),
+    ]) {
+      assert.equal(redactor.scrub(`?p=${written}&page=2`), `?p=${MASK}&page=2`, written)
+    }
+  })
+
+  it('masks a value written as HTML', () => {
+    const redactor = new Redactor()
+    redactor.add('p<w>"a&b\'c-9Lq')
+    assert.equal(
+      redactor.scrub('<input value="p&lt;w&gt;&quot;a&amp;b&#39;c-9Lq">'),
+      `<input value="${MASK}">`,
+    )
+    assert.equal(redactor.scrub('p&#x3C;w&#62;&#x22;a&amp;b&#x27;c-9Lq'), MASK)
+  })
+
+  it('masks a value in base64 and base64url, padded or not', () => {
+    const redactor = new Redactor()
+    redactor.add(TOKEN)
+    redactor.add(PASSWORD)
+    for (const value of [TOKEN, PASSWORD]) {
+      const base64 = Buffer.from(value).toString('base64')
+      for (const written of [
+        base64,
+        base64.replace(/=+$/, ''),
+        Buffer.from(value).toString('base64url'),
+        `${Buffer.from(value).toString('base64url')}==`.slice(0, base64.length),
+      ]) {
+        assert.equal(redactor.scrub(`data: ${written}`), `data: ${MASK}`, written)
+      }
+    }
+  })
+
+  it('masks a value inside a longer base64 text, wherever it starts: user:secret', () => {
+    const redactor = new Redactor()
+    redactor.add(TOKEN)
+    // User names that put the secret at each of the three offsets within base64's 3-byte groups.
+    for (const user of ['ab', 'ops', 'root']) {
+      for (const encoding of ['base64', 'base64url'] as const) {
+        const written = Buffer.from(`${user}:${TOKEN}`).toString(encoding)
+        const scrubbed = redactor.scrub(written)
+        const [before = '', after = '', ...rest] = scrubbed.split(MASK)
+        assert.deepEqual(rest, [], scrubbed)
+        // Left: the user's part, and a character or two holding bits of both, or of padding.
+        assert.ok(before.length <= Math.ceil(((user.length + 1) * 4) / 3) + 1, scrubbed)
+        assert.ok(after.length <= 4, scrubbed)
+      }
+    }
+  })
+
+  it('masks a value that a URL lower-cased or put in punycode as its host name', () => {
+    const redactor = new Redactor()
+    redactor.add('Tok3nHost-9Qx')
+    redactor.add('Vorschau-Tök3n')
+    const lower = new URL('https://Tok3nHost-9Qx.example.com/').href
+    assert.equal(lower, 'https://tok3nhost-9qx.example.com/')
+    assert.equal(redactor.scrub(lower), `https://${MASK}.example.com/`)
+    assert.equal(
+      redactor.scrub(new URL('https://pr-Tok3nHost-9Qx.example.com/').host),
+      `pr-${MASK}.example.com`,
+    )
+    const punycode = new URL('https://Vorschau-Tök3n.example.com/').hostname
+    assert.match(punycode, /^xn--/)
+    assert.equal(redactor.scrub(punycode), `${MASK}.example.com`)
+  })
+
+  it('does not lower-case a value that is a plain word into ordinary text', () => {
+    const redactor = new Redactor()
+    redactor.add('Admin')
+    redactor.add('PASSWORD')
+    assert.equal(redactor.scrub('admin Admin password PASSWORD'), `admin ${MASK} password ${MASK}`)
+  })
+
+  it('masks a long secret written escaped, a private key or a credentials file', () => {
+    const redactor = new Redactor()
+    const key = JSON.stringify(
+      {
+        type: 'service_account',
+        private_key: `-----BEGIN PRIVATE KEY-----\n${randomBytes(3000).toString('base64')}\n-----END PRIVATE KEY-----\n`,
+        client_email: 'deployer@shop-prod.iam.example.com',
+      },
+      null,
+      2,
+    )
+    redactor.add(key)
+    // Masked piece by piece (see `spellings`): a mask for each piece, nothing left between.
+    const masked = /^got "?(\*\*\*)+"?$/
+    assert.match(redactor.scrub(`got ${JSON.stringify(key).replaceAll('/', '\\/')}`), masked)
+    assert.match(redactor.scrub(`got ${encodeURIComponent(key)}`), masked)
+  })
+
+  it('masks a bearer token it was not told of whole, though JSON escaped its slashes', () => {
+    const redactor = new Redactor()
+    assert.equal(
+      redactor.scrub('{"header":"Bearer wJalrXUtnFEMI\\/K7MDENG\\/bPxRfiCYEXAMPLEKEY"}'),
+      `{"header":"Bearer ${MASK}"}`,
+    )
+    assert.equal(redactor.scrub('{"token": "ab\\"cd-ef"}'), `{"token": ${MASK}}`)
   })
 
   it('scrubs nested outcomes, keys included, without touching numbers', () => {
