@@ -27,6 +27,7 @@ import { TransientError } from '../runner.ts'
 import { connectProblem, isTlsRefused, queryProblem } from './errors.ts'
 import { Problem } from './problem.ts'
 import type { Connection } from './settings.ts'
+import { castParameter } from './sql-template.ts'
 
 /** What the check sees of its session. */
 export interface Session {
@@ -35,9 +36,13 @@ export interface Session {
     text: string,
     values?: readonly unknown[],
   ): Promise<QueryResult<R>>
-  /** One statement from the checklist: extended protocol (a single statement), values as text. */
+  /**
+   * One statement from the checklist, with `values` bound to its `$1`, `$2`…: extended
+   * protocol (a single statement), results as text.
+   */
   queryAsText(
     text: string,
+    values?: readonly string[],
   ): Promise<{ readonly fields: string[]; readonly rows: (string | null)[][] }>
   /** The TLS protocol in use (`TLSv1.3`), or undefined for a plain connection. */
   readonly tls: string | undefined
@@ -80,19 +85,16 @@ export async function withSession<T>(
   try {
     await client.query('BEGIN READ ONLY')
     const timeout = Math.max(1, deadline - Date.now() - STATEMENT_TIMEOUT_MARGIN_MS)
-    await client.query("SELECT set_config('statement_timeout', $1, true)", [String(timeout)])
+    // standard_conforming_strings: the server reads '…' strings as pg.query's rule does.
+    await client.query(
+      "SELECT set_config('statement_timeout', $1, true), set_config('standard_conforming_strings', 'on', true)",
+      [String(timeout)],
+    )
     const stream = client.connection.stream
     const session: Session = {
       query: (text, values) => client.query(text, values ? [...values] : undefined),
-      queryAsText: async (text) => {
-        const query: QueryArrayConfig & { readonly queryMode: 'extended' } = {
-          text,
-          rowMode: 'array',
-          types: TEXT_TYPES,
-          // One statement only: `COMMIT; INSERT …` cannot escape the transaction.
-          queryMode: 'extended',
-        }
-        const result = await client.query(query)
+      queryAsText: async (text, values = []) => {
+        const result = await queryWithValues(client, text, values)
         return {
           fields: result.fields.map((f) => f.name),
           rows: result.rows as (string | null)[][],
@@ -117,6 +119,43 @@ export async function withSession<T>(
     throw queryProblem(cause, connection.target)
   } finally {
     lease.done(broken)
+  }
+}
+
+/** PostgreSQL's words when nothing tells it a parameter's type (`format('%s', $1)`). */
+const INDETERMINATE_TYPE = /^could not determine data type of parameter \$(\d+)$/
+
+/**
+ * Runs the checklist's statement. A value bound where PostgreSQL cannot tell its type is
+ * read as text, as the '…' string it was written in would have been: the statement runs
+ * again with that parameter cast, back from a savepoint, since the failed try ends the
+ * transaction otherwise.
+ */
+async function queryWithValues(client: PoolClient, text: string, values: readonly string[]) {
+  const query = (sql: string) => {
+    const config: QueryArrayConfig & { readonly queryMode: 'extended' } = {
+      text: sql,
+      values: [...values],
+      rowMode: 'array',
+      types: TEXT_TYPES,
+      // One statement only: `COMMIT; INSERT …` cannot escape the transaction.
+      queryMode: 'extended',
+    }
+    return client.query(config)
+  }
+  if (values.length === 0) return query(text)
+  let sql = text
+  for (let tries = 0; ; tries++) {
+    await client.query('SAVEPOINT dw_query')
+    try {
+      return await query(sql)
+    } catch (cause) {
+      const { code, message } = cause as { code?: string; message?: string }
+      const n = Number(INDETERMINATE_TYPE.exec(message ?? '')?.[1])
+      if (code !== '42P18' || !(n >= 1) || tries >= values.length) throw cause
+      await client.query('ROLLBACK TO SAVEPOINT dw_query')
+      sql = castParameter(sql, n)
+    }
   }
 }
 
