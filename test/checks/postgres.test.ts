@@ -640,6 +640,29 @@ describe('pg.query only reads, even as a superuser', () => {
     }
   })
 
+  it('refuses dblink_exec, which would write through a connection of its own', async (t) => {
+    const { rows } = await admin.query(
+      "SELECT 1 FROM pg_available_extensions WHERE name = 'dblink'",
+    )
+    if (rows.length === 0)
+      return t.skip('dblink is not installed (validate refuses it all the same)')
+    await admin.query('CREATE EXTENSION IF NOT EXISTS dblink')
+    try {
+      const other = `host=127.0.0.1 port=${PORT} dbname=${DB} user=wizard password=${SUPERUSER_PASSWORD}`
+      const result = await unvalidated(
+        `pg.query url=${url()} sql="select dblink_exec('${other}', 'create table public.via_dblink (x int)')"; timeout: 5s`,
+      )
+      assert.equal(result.status, 'error')
+      assert.match(result.summary, /^dblink_exec\(\) is refused: it connects to other servers/)
+      const { rows: tables } = await admin.query(
+        "SELECT 1 FROM pg_class WHERE relname = 'via_dblink'",
+      )
+      assert.deepEqual(tables, [])
+    } finally {
+      await admin.query('DROP EXTENSION IF EXISTS dblink')
+    }
+  })
+
   it('refuses functions that act outside the transaction, and data-modifying statements', () => {
     const refused: Record<string, RegExp> = {
       'select pg_terminate_backend(1)':
