@@ -6,6 +6,7 @@
  * rest to the real server.
  */
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
@@ -14,6 +15,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { TLSSocket } from 'node:tls'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
@@ -24,6 +28,7 @@ import { parseChecklist } from '../../src/checklist/parse.ts'
 import { pgConnect, pgIndex, pgQuery } from '../../src/checks/postgres.ts'
 import { freePort } from '../backends/start.ts'
 import { pointAwsAt } from '../helpers/aws-fault-server.ts'
+import { selfSignedCertificate } from '../helpers/certificate.ts'
 import { backend, checklistOf, runChecklist } from '../helpers/checks.ts'
 
 pointAwsAt(backend('moto'))
@@ -841,6 +846,62 @@ describe('pg.query binds ${…} values as parameters', () => {
   })
 })
 
+describe('pg checks read a bounded amount from the server', () => {
+  it('ends a check whose server announces a 2 GB message at once, with and without TLS, its memory bounded', {
+    timeout: 120_000,
+  }, async () => {
+    const certificate = await selfSignedCertificate()
+    for (const tls of [undefined, certificate]) {
+      const server = await startFloodingServer(announceHugeMessage, tls)
+      try {
+        const ssl = tls ? 'require' : 'disable'
+        const outcome = await checkInChild(
+          `pg.connect url=${url({ port: server.port })} ssl=${ssl}; timeout: 10s`,
+        )
+        assert.equal(outcome.status, 'error', outcome.summary)
+        assert.equal(
+          outcome.summary,
+          `127.0.0.1:${server.port}: the server sent a 2.0 GB message: not a PostgreSQL server, or a hostile one`,
+        )
+        assert.ok(outcome.elapsedMs < 10_000, `took ${outcome.elapsedMs} ms`)
+        // The server sends up to 512 MB; a check that kept it would be past this.
+        assert.ok(
+          outcome.peakRssBytes < 300 * 2 ** 20,
+          `peak memory ${Math.round(outcome.peakRssBytes / 2 ** 20)} MB`,
+        )
+        assert.ok(server.accepted.length >= 1)
+      } finally {
+        await server.close()
+      }
+    }
+  })
+
+  it('refuses a value larger than a check takes, and an answer larger in all; the next check runs', async () => {
+    const run = await runChecklist(
+      checklistOf(
+        `pg.query url=${url()} sql="select repeat('x', 20000000)"`,
+        `pg.query url=${url()} sql="select repeat('x', 1000000) from generate_series(1, 40)"`,
+        `pg.query url=${url()} sql="select count(*) from platform.agents" equals=7`,
+      ),
+      { processEnv: BARE_ENV },
+    )
+    const large = run.result('check-1')
+    assert.equal(large.status, 'error')
+    assert.equal(
+      large.summary,
+      `127.0.0.1:${PORT}: the server sent a 19 MB message, more than the 16 MB a check takes`,
+    )
+    assert.deepEqual(large.details, [
+      'ask for less: a part of a large value (left(body, 1000)), not all of it',
+    ])
+    const many = run.result('check-2')
+    assert.equal(many.status, 'error')
+    assert.equal(many.summary, `127.0.0.1:${PORT}: the server sent more than 32 MB for one check`)
+    assert.match(many.details?.[0] ?? '', /select count\(\*\)/)
+    assert.equal(run.result('check-3').status, 'pass')
+  })
+})
+
 interface TestServer {
   readonly port: number
   readonly accepted: Socket[]
@@ -905,4 +966,80 @@ function closed(socket: Socket): Promise<void> {
   return socket.closed
     ? Promise.resolve()
     : new Promise((resolve) => socket.once('close', () => resolve()))
+}
+
+/** How a check ran in a process of its own (test/helpers/child-check.ts). */
+interface ChildOutcome {
+  readonly status: string
+  readonly summary: string
+  readonly elapsedMs: number
+  readonly peakRssBytes: number
+}
+
+async function checkInChild(directive: string): Promise<ChildOutcome> {
+  const helper = fileURLToPath(new URL('../helpers/child-check.ts', import.meta.url))
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', helper, directive],
+    { env: { PATH: process.env.PATH }, maxBuffer: 2 ** 20 },
+  )
+  return JSON.parse(stdout) as ChildOutcome
+}
+
+/** The most a flooding server sends on one connection. */
+const FLOOD_BYTES = 512 * 2 ** 20
+
+/**
+ * A server that speaks just enough PostgreSQL to flood a client: it answers a
+ * TLS request ('S' and a TLS handshake with `tls`, else 'N'), reads the startup
+ * message, then sends what `flood` makes until the client goes or FLOOD_BYTES
+ * have gone.
+ */
+async function startFloodingServer(
+  flood: () => Generator<Buffer>,
+  tls?: { cert: string; key: string },
+): Promise<TestServer> {
+  const accepted: Socket[] = []
+  const server = createServer((socket) => {
+    accepted.push(socket)
+    socket.on('error', () => {})
+    socket.once('data', (first: Buffer) => {
+      const asksForTls = first.length >= 8 && first.readInt32BE(4) === SSL_REQUEST_CODE
+      if (!asksForTls) return pump(socket, flood())
+      if (!tls) {
+        socket.write('N')
+        socket.once('data', () => pump(socket, flood()))
+        return
+      }
+      socket.write('S')
+      const secure = new TLSSocket(socket, { isServer: true, ...tls })
+      secure.on('error', () => {})
+      secure.once('data', () => pump(secure, flood()))
+    })
+  })
+  return listen(server, accepted)
+}
+
+/** Writes the chunks as fast as the client takes them, until it closes or FLOOD_BYTES are sent. */
+function pump(out: Socket, chunks: Generator<Buffer>): void {
+  let sent = 0
+  const write = () => {
+    while (!out.destroyed && sent < FLOOD_BYTES) {
+      const { value, done } = chunks.next()
+      if (done) return
+      sent += value.length
+      if (!out.write(value)) {
+        out.once('drain', write)
+        return
+      }
+    }
+  }
+  write()
+}
+
+/** An authentication request 2 GB long, and then its bytes, a megabyte at a time. */
+function* announceHugeMessage(): Generator<Buffer> {
+  yield Buffer.from([0x52, 0x7f, 0xff, 0xff, 0xff])
+  const zeros = Buffer.alloc(2 ** 20)
+  for (;;) yield zeros
 }

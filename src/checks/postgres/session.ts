@@ -12,8 +12,7 @@
  * lacks); `require` insists but trusts any certificate (libpq's meaning);
  * `verify-full` checks the certificate chain and the host name.
  */
-import { Socket } from 'node:net'
-import { TLSSocket } from 'node:tls'
+import type { ConnectionOptions } from 'node:tls'
 import type {
   CustomTypesConfig,
   PoolClient,
@@ -24,6 +23,7 @@ import type {
 } from 'pg'
 import type { CheckContext } from '../kind.ts'
 import { TransientError } from '../runner.ts'
+import { BackendStream } from './backend-stream.ts'
 import { connectProblem, isTlsRefused, queryProblem } from './errors.ts'
 import { Problem } from './problem.ts'
 import type { Connection } from './settings.ts'
@@ -52,15 +52,15 @@ export interface Session {
 const STATEMENT_TIMEOUT_MARGIN_MS = 200
 
 /**
- * Sockets made while `pool.connect()` runs: a new pool client builds its
- * connection, and so calls `newSocket`, synchronously inside that call. This is
+ * Streams made while `pool.connect()` runs: a new pool client builds its
+ * connection, and so calls `newStream`, synchronously inside that call. This is
  * how a check finds the socket to destroy when it is aborted mid-handshake.
  */
-let capturing: Socket[] | undefined
-function newSocket(): Socket {
-  const socket = new Socket()
-  capturing?.push(socket)
-  return socket
+let capturing: BackendStream[] | undefined
+function newStream(tls: ConnectionOptions | undefined): BackendStream {
+  const stream = new BackendStream({ tls })
+  capturing?.push(stream)
+  return stream
 }
 
 /** Every value as PostgreSQL prints it: `equals=` compares text. */
@@ -91,6 +91,8 @@ export async function withSession<T>(
       [String(timeout)],
     )
     const stream = client.connection.stream
+    // What this check may read is counted from here, on a new or a pooled connection.
+    if (stream instanceof BackendStream) stream.startCheck()
     const session: Session = {
       query: (text, values) => client.query(text, values ? [...values] : undefined),
       queryAsText: async (text, values = []) => {
@@ -100,7 +102,7 @@ export async function withSession<T>(
           rows: result.rows as (string | null)[][],
         }
       },
-      tls: stream instanceof TLSSocket ? (stream.getProtocol() ?? 'TLS') : undefined,
+      tls: stream instanceof BackendStream ? stream.tlsProtocol : undefined,
     }
     const result = await use(session)
     await client.query('ROLLBACK')
@@ -191,9 +193,9 @@ async function acquireOnce(
   tls: boolean,
   context: Pick<CheckContext, 'clients' | 'signal'>,
 ): Promise<Lease> {
-  const pool = await context.clients.pg(poolConfig(connection, tls))
+  const pool = await context.clients.pg(poolConfig(connection, tls), tls ? 'tls' : 'plain')
   context.signal.throwIfAborted()
-  const sockets: Socket[] = []
+  const sockets: BackendStream[] = []
   let pending: Promise<PoolClient>
   capturing = sockets
   try {
@@ -220,10 +222,15 @@ async function acquireOnce(
   context.signal.addEventListener('abort', abandon, { once: true })
   try {
     const client = await pending
+    // A connection lost mid-statement fails the statement; pg also emits it on the client, which
+    // the pool stops listening to while the client is out: unheard, it would end the process.
+    const ignore = () => {}
+    client.on('error', ignore)
     return {
       client,
       done: (broken) => {
         context.signal.removeEventListener('abort', abandon)
+        client.removeListener('error', ignore)
         release(client, broken)
       },
     }
@@ -235,23 +242,25 @@ async function acquireOnce(
 
 /**
  * Every setting spelled out, so `pg` never falls back to `process.env` (PGHOST,
- * PGSSLMODE…) behind the check's environment.
+ * PGSSLMODE…) behind the check's environment. TLS is the stream's to do
+ * (backend-stream.ts), below what `pg` reads, so `pg` itself is told `ssl: false`.
  */
 function poolConfig(connection: Connection, tls: boolean): PoolConfig {
   const { target } = connection
+  const tlsConnection = tls ? tlsOptions(connection) : undefined
   return {
     host: target.host,
     port: target.port,
     user: target.user,
     database: target.database,
     ...(connection.password !== undefined ? { password: connection.password } : {}),
-    ssl: tls ? tlsOptions(connection) : false,
+    ssl: false,
     application_name: 'deploy-wizard',
-    stream: newSocket,
+    stream: () => newStream(tlsConnection),
   }
 }
 
-function tlsOptions(connection: Connection): NonNullable<PoolConfig['ssl']> {
+function tlsOptions(connection: Connection): ConnectionOptions {
   if (connection.sslMode !== 'verify-full') return { rejectUnauthorized: false }
   return { rejectUnauthorized: true, ...(connection.ca !== undefined ? { ca: connection.ca } : {}) }
 }
