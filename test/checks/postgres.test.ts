@@ -836,6 +836,24 @@ describe('pg.query binds ${…} values as parameters', () => {
     }
   })
 
+  it('refuses such a reference when it runs, unvalidated, before connecting', async () => {
+    const silent = await startSilentServer()
+    try {
+      const at = url({ port: silent.port })
+      const call = await unvalidated(
+        `pg.query url=${at} sql="select \\"\${env:USER}\\"(pg_backend_pid())"; timeout: 2s`,
+      )
+      assert.equal(call.status, 'error')
+      assert.equal(call.summary, "a function's name cannot come from ${env:USER}")
+      assert.deepEqual(call.details, ['write the function name in the sql itself'])
+      const joined = await unvalidated(`pg.query url=${at} sql="select 1\${env:USER}"; timeout: 2s`)
+      assert.equal(joined.summary, "${env:USER} is joined to '1', where no value can be bound")
+      assert.equal(silent.accepted.length, 0)
+    } finally {
+      await silent.close()
+    }
+  })
+
   it("the bundled checklists' queries are accepted", () => {
     const sql =
       "select coalesce('missing: ' || string_agg(t.name, ', '), 'ok') from unnest(array['a','b']) as t(name) where to_regclass('${schema}.' || t.name) is null"
