@@ -303,14 +303,17 @@ function parameterRefusal(tokens: readonly Token[], values: number): SqlRefusal 
   for (const token of tokens) {
     if (token.type !== 'parameter') continue
     const n = Number(token.value)
-    if (n < 1 || n > values) {
-      return {
-        message: `$${token.value} has no value: pg.query has no parameters of its own`,
-        hint: 'write a ${…} reference where a value goes; it is bound as a parameter',
-      }
-    }
+    if (n < 1 || n > values) return noValueFor(token.value)
   }
   return undefined
+}
+
+/** A `$n` the checklist wrote itself: values come from `${…}` references only. */
+export function noValueFor(n: string): SqlRefusal {
+  return {
+    message: `$${n} has no value: pg.query has no parameters of its own`,
+    hint: 'write a ${…} reference where a value goes; it is bound as a parameter',
+  }
 }
 
 function isSymbol(token: Token | undefined, symbol: string): boolean {

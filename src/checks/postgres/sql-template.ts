@@ -18,7 +18,7 @@
  * or when the SQL has `$1` parameters of its own.
  */
 import type { Lookup, Resolved, TemplatePart } from '../../checklist/variables.ts'
-import { readOnlyRefusal, type SqlRefusal } from './read-only.ts'
+import { noValueFor, readOnlyRefusal, type SqlRefusal } from './read-only.ts'
 import { lex, type Token } from './sql-lexer.ts'
 
 export interface SqlResolved extends Resolved {
@@ -83,7 +83,7 @@ type Bound = { sql: string; values: string[] } | { refusal: SqlRefusal }
 
 function bind(
   parts: readonly TemplatePart[],
-  refs: readonly TemplatePart[],
+  refs: readonly (TemplatePart & { type: 'ref' })[],
   found: string[],
 ): Bound {
   // Each reference stands in the text as one character the text does not hold, that lexes as a
@@ -94,20 +94,13 @@ function bind(
   if (lexed.unterminated) return { refusal: readOnlyRefusal(written, 0) as SqlRefusal }
   const { tokens } = lexed
   const own = tokens.find((t) => t.type === 'parameter')
-  if (own) {
-    return {
-      refusal: {
-        message: `$${own.value} has no value: pg.query has no parameters of its own`,
-        hint: 'write a ${…} reference where a value goes; it is bound as a parameter',
-      },
-    }
-  }
+  if (own) return { refusal: noValueFor(own.value) }
   let sql = ''
   const values: string[] = []
   let next = 0
   const take = (count: number) => {
     const taken = found.slice(next, next + count)
-    const sources = refs.slice(next, next + count).map((r) => (r.type === 'ref' ? r.source : ''))
+    const sources = refs.slice(next, next + count).map((r) => r.source)
     next += count
     return { taken, sources }
   }
@@ -206,7 +199,7 @@ function placeRefusal(
           hint: "write the string in one '…'",
         }
       }
-      if (isTypeName(tokens, i)) {
+      if (isTypeName(tokens, i, mark)) {
         const type = typeNameBefore(tokens, i)
         return {
           message: `${source} is in a typed literal (${type} '…'), which takes no bound value`,
@@ -237,10 +230,11 @@ function placeRefusal(
 }
 
 /** True when the string at `tokens[i]` follows a type name: `interval '1 day'`, `date '…'`. */
-function isTypeName(tokens: readonly Token[], i: number): boolean {
+function isTypeName(tokens: readonly Token[], i: number, mark: string): boolean {
   const before = significantNeighbour(tokens, i, -1)
   if (before?.type === 'quoted-name') return true
-  if (before?.type !== 'word') return false
+  // After a reference (`${a} '${b}'`) it is no type: PostgreSQL will say what is wrong.
+  if (before?.type !== 'word' || before.text.includes(mark)) return false
   if (before.value !== 'zone') return !OPERAND_AFTER.has(before.value)
   // `at time zone '…'` takes an operand; `with time zone '…'` ends a type name.
   const time = significantNeighbour(tokens, tokens.indexOf(before), -1)
