@@ -227,6 +227,15 @@ function validateCheck(
       problems.error(where.line, where.column, `${check.kind} ${key}: ${error.message}`)
     }
   }
+  for (const problem of kind.templateProblems?.(Object.fromEntries(parsed)) ?? []) {
+    const where = paramAt(problem.param)
+    problems.error(
+      where.line,
+      where.column,
+      `${check.kind} ${problem.param}: ${problem.message}`,
+      problem.hint,
+    )
+  }
   for (const [key, field] of Object.entries(shape)) {
     if (!(key in check.params) && !z.safeParse(field, undefined).success) {
       problems.error(

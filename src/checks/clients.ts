@@ -65,8 +65,11 @@ export class Clients {
     })
   }
 
-  /** A small pool per connection (host, port, database, user, TLS), shared by `pg.*` checks. */
-  pg(config: PoolConfig): Promise<Pool> {
+  /**
+   * A small pool per connection (host, port, database, user, TLS), shared by `pg.*` checks.
+   * `variant` tells apart pools `config` does not: TLS done by the config's `stream`.
+   */
+  pg(config: PoolConfig, variant = ''): Promise<Pool> {
     const key = JSON.stringify([
       config.connectionString,
       config.host,
@@ -75,6 +78,7 @@ export class Clients {
       config.user,
       config.password,
       config.ssl,
+      variant,
     ])
     let pool = this.#pools.get(key)
     if (!pool) {

@@ -22,6 +22,8 @@ import {
 import { inert, inertDeep } from '../output/terminal.ts'
 import type { Clients } from './clients.ts'
 import type { CheckKind } from './kind.ts'
+import type { SqlRefusal } from './postgres/read-only.ts'
+import { resolveSqlTemplate } from './postgres/sql-template.ts'
 import { isSecretVariable, type Redactor, urlPasswords } from './redact.ts'
 import { CHECK_KINDS } from './registry.ts'
 import type { CheckOutcome, Job, JobContext } from './runner.ts'
@@ -234,6 +236,9 @@ async function runJob(
       details: [hintFor(resolved.missing)],
     }
   }
+  if ('refused' in resolved) {
+    return { status: 'error', summary: resolved.refused.message, details: [resolved.refused.hint] }
+  }
   for (const secret of resolved.secrets) options.redactor.add(secret)
   const parsed = kind.params.safeParse(resolved.values)
   if (!parsed.success) {
@@ -250,6 +255,7 @@ async function runJob(
       clients: options.clients,
       redactor: options.redactor,
       timeoutMs: options.timeoutMs,
+      ...(resolved.sqlValues.length > 0 ? { sqlValues: resolved.sqlValues } : {}),
     })
   } catch (error) {
     if (context.signal.aborted) throw context.signal.reason
@@ -264,6 +270,8 @@ interface Resolved {
   readonly secrets: readonly string[]
   /** What shell text refers to (see shell.ts): added to the environment the check runs with. */
   readonly shellEnv: Readonly<Record<string, string>>
+  /** The values SQL's `$1`, `$2`… stand for (see postgres/sql-template.ts). */
+  readonly sqlValues: readonly string[]
 }
 
 /**
@@ -277,20 +285,25 @@ function resolveAll(
   lookup: Lookup,
   vars: Readonly<Record<string, string>>,
   keepMissing = false,
-): Resolved | { missing: Reference } {
+): Resolved | { missing: Reference } | { refused: SqlRefusal } {
   const values: Record<string, string> = {}
   const secrets: string[] = []
   const shellEnv: Record<string, string> = {}
+  const sqlValues: string[] = []
   const shell = new Set(kind.shellParams ?? [])
+  const sql = new Set(kind.sqlParams ?? [])
   const lenient: Lookup = (ref) => lookup(ref) ?? (keepMissing ? describeReference(ref) : undefined)
   for (const [key, parts] of Object.entries(templates)) {
-    const result = shell.has(key)
-      ? resolveShellTemplate(parts, lenient)
-      : resolveTemplate(parts, lenient)
+    const inSql = sql.has(key) ? resolveSqlTemplate(parts, lenient) : undefined
+    const result =
+      inSql ??
+      (shell.has(key) ? resolveShellTemplate(parts, lenient) : resolveTemplate(parts, lenient))
     const first = result.missing[0]
     if (first) return { missing: first.ref }
+    if (inSql?.refusal) return { refused: inSql.refusal }
     values[key] = result.value
     if ('env' in result) Object.assign(shellEnv, result.env)
+    if (inSql) sqlValues.push(...inSql.values)
     // A password written in a URL, in the checklist or a var, is a secret as much as one from the
     // environment: the server may echo it back in a body or an error.
     secrets.push(...urlPasswords(result.value))
@@ -313,7 +326,7 @@ function resolveAll(
       if (value !== undefined) values[key] = value
     }
   }
-  return { values, secrets, shellEnv }
+  return { values, secrets, shellEnv, sqlValues }
 }
 
 /**
@@ -346,7 +359,7 @@ function serviceOf(
 ): string {
   if (!kind.service) return kind.kind
   const resolved = resolveAll(kind, templates, lookup, vars, true)
-  if ('missing' in resolved) return kind.kind
+  if (!('values' in resolved)) return kind.kind
   const parsed = kind.params.safeParse(resolved.values)
   if (!parsed.success) return kind.kind
   try {

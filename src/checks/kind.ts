@@ -5,6 +5,7 @@
  * not tell). The runner looks kinds up by name in `registry.ts`.
  */
 import type { z } from 'zod'
+import type { TemplatePart } from '../checklist/variables.ts'
 import type { Clients } from './clients.ts'
 import type { Redactor } from './redact.ts'
 import type { CheckOutcome } from './runner.ts'
@@ -24,6 +25,15 @@ export interface CheckContext {
   readonly redactor: Redactor
   /** The check's own time limit, for checks that wait (a stack in progress). */
   readonly timeoutMs: number
+  /** The values of `$1`, `$2`… in the kind's `sqlParams`, bound as parameters, never SQL text. */
+  readonly sqlValues?: readonly string[]
+}
+
+/** A parameter the kind refuses as written, whatever its values (`validate` reports it there). */
+export interface TemplateProblem {
+  readonly param: string
+  readonly message: string
+  readonly hint: string
 }
 
 export interface CheckKind<Params = unknown> {
@@ -37,6 +47,12 @@ export interface CheckKind<Params = unknown> {
   readonly defaultTimeoutMs?: number
   /** Params holding shell text: references substituted into them are shell-quoted. */
   readonly shellParams?: readonly string[]
+  /** Params holding SQL: references in them become bound parameters (`sqlValues`). */
+  readonly sqlParams?: readonly string[]
+  /** What the kind refuses in its parameters as written, before values are known. */
+  templateProblems?(
+    templates: Readonly<Record<string, readonly TemplatePart[]>>,
+  ): readonly TemplateProblem[]
   /**
    * The service the check talks to, for per-service concurrency caps:
    * `aws:dynamodb:eu-west-1`, `pg:db.internal:5432`. Defaults to the kind.

@@ -3,11 +3,15 @@
  * an RDS-style JSON secret in Secrets Manager, or the libpq `PG*` variables and
  * `DATABASE_URL` when neither is given (see postgres/settings.ts). Every check
  * runs inside a READ ONLY transaction that is rolled back (postgres/session.ts).
+ * `pg.query` runs the checklist's own SQL without trust, so that SQL must be one
+ * statement that only reads (postgres/read-only.ts), with every `${…}` in it
+ * bound as a parameter (postgres/sql-template.ts).
  */
 import * as z from 'zod'
-import { type CheckContext, defineCheck, fail, pass } from './kind.ts'
+import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
 import { awsTarget, integer, list, oneOf, text } from './params.ts'
 import { Problem } from './postgres/problem.ts'
+import { readOnlyRefusal } from './postgres/read-only.ts'
 import { type Session, withSession } from './postgres/session.ts'
 import {
   type Connection,
@@ -17,6 +21,7 @@ import {
   SSL_MODES,
   serviceOf,
 } from './postgres/settings.ts'
+import { sqlTemplateRefusal } from './postgres/sql-template.ts'
 import type { CheckOutcome } from './runner.ts'
 import { hostPort } from './socket-errors.ts'
 
@@ -148,11 +153,22 @@ export const pgQuery = defineCheck({
     .strict(),
   example: `check: pg.query sql="select count(*) from agents" equals=7`,
   service,
-  run: (params, context) =>
-    withDatabase(params, context, async (session) => {
-      const { fields, rows } = await session.queryAsText(params.sql).catch((cause: unknown) => {
-        throw sqlProblem(cause) ?? cause
-      })
+  sqlParams: ['sql'],
+  templateProblems: ({ sql }) => {
+    const refusal = sql && sqlTemplateRefusal(sql)
+    return refusal ? [{ param: 'sql', ...refusal }] : []
+  },
+  run: async (params, context) => {
+    const values = context.sqlValues ?? []
+    // Validation may have been skipped (`check` does not run it): refused here too, unsent.
+    const refusal = readOnlyRefusal(params.sql, values.length)
+    if (refusal) return error(refusal.message, { details: [refusal.hint] })
+    return withDatabase(params, context, async (session) => {
+      const { fields, rows } = await session
+        .queryAsText(params.sql, values)
+        .catch((cause: unknown) => {
+          throw sqlProblem(cause) ?? cause
+        })
       const first = rows[0]?.[0]
       const evidence = {
         rows: rows.length,
@@ -180,7 +196,8 @@ export const pgQuery = defineCheck({
       }
       const atLeast = params.rows !== undefined ? ` (at least ${params.rows} expected)` : ''
       return pass(`${count}${atLeast}`, { evidence })
-    }),
+    })
+  },
 })
 
 /**

@@ -6,19 +6,29 @@
  * rest to the real server.
  */
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { connect, createServer, type Server, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { TLSSocket } from 'node:tls'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager'
 import pg from 'pg'
+import { parseChecklist } from '../../src/checklist/parse.ts'
 import { pgConnect, pgIndex, pgQuery } from '../../src/checks/postgres.ts'
 import { freePort } from '../backends/start.ts'
 import { pointAwsAt } from '../helpers/aws-fault-server.ts'
+import { selfSignedCertificate } from '../helpers/certificate.ts'
 import { backend, checklistOf, runChecklist } from '../helpers/checks.ts'
 
 pointAwsAt(backend('moto'))
@@ -53,6 +63,27 @@ async function check(directive: string, processEnv: Record<string, string | unde
     processEnv: { ...BARE_ENV, ...processEnv },
   })
   return { ...result.result(), everything: result.everything }
+}
+
+/** One check run as it is, even where validation would have stopped the run first. */
+async function unvalidated(directive: string) {
+  const result = await runChecklist(checklistOf(directive), {
+    processEnv: BARE_ENV,
+    despiteErrors: true,
+  })
+  return result.result()
+}
+
+/** Where `sql=` is in the line `checklistOf` writes for `directive`: where a refusal is reported. */
+function sqlPosition(directive: string): [number, number] {
+  return [5, (checklistOf(directive).split('\n')[4]?.indexOf('sql=') ?? -1) + 1]
+}
+
+/** What validation says about a one-check checklist, with front matter `front` if given. */
+function validationErrors(directive: string, front?: string) {
+  const markdown = checklistOf(directive)
+  const text = front ? `---\n${front}\n---\n${markdown}` : markdown
+  return parseChecklist(text, { path: 'inline.md' }).problems.filter((p) => p.severity === 'error')
 }
 
 let admin: pg.Client
@@ -494,35 +525,47 @@ describe('pg.query', () => {
     assert.equal(result.summary, 'relation "platform.tasks" does not exist')
   })
 
-  it('runs read-only: an INSERT errors and changes nothing', async () => {
-    const result = await check(
-      `pg.query url=${url()} sql="insert into platform.agents (name) values ('intruder') returning id"`,
-    )
-    assert.equal(result.status, 'error')
-    assert.equal(
-      result.summary,
-      'the query tried to write, but pg.query runs read-only: cannot execute INSERT in a read-only transaction',
-    )
-    const { rows } = await admin.query('SELECT count(*)::int AS n FROM platform.agents')
-    assert.equal(rows[0].n, 7)
+  it('refuses an INSERT and a CREATE TABLE before sending them, also behind a COMMIT', async () => {
+    const silent = await startSilentServer()
+    try {
+      const at = url({ port: silent.port })
+      const insert = await unvalidated(
+        `pg.query url=${at} sql="insert into platform.agents (name) values ('intruder') returning id"; timeout: 2s`,
+      )
+      assert.equal(insert.status, 'error')
+      assert.equal(
+        insert.summary,
+        'pg.query runs one read statement (SELECT, WITH … SELECT, VALUES, TABLE, SHOW or EXPLAIN); this one starts with INSERT',
+      )
+      const create = await unvalidated(
+        `pg.query url=${at} sql="create table public.intruder (x int)"; timeout: 2s`,
+      )
+      assert.match(create.summary, /this one starts with CREATE$/)
+      const escaping = await unvalidated(
+        `pg.query url=${at} sql="commit; create table public.escaped (x int)"; timeout: 2s`,
+      )
+      assert.equal(escaping.summary, 'pg.query runs one statement; the sql holds several')
+      assert.equal(silent.accepted.length, 0, 'a refused statement reached the server')
+    } finally {
+      await silent.close()
+    }
   })
 
-  it('runs read-only: a CREATE TABLE errors, also when it tries to COMMIT first', async () => {
-    const create = await check(`pg.query url=${url()} sql="create table public.intruder (x int)"`)
-    assert.equal(create.status, 'error')
-    assert.match(
-      create.summary,
-      /read-only: cannot execute CREATE TABLE in a read-only transaction$/,
-    )
-    const escaping = await check(
-      `pg.query url=${url()} sql="commit; create table public.escaped (x int)"`,
-    )
-    assert.equal(escaping.status, 'error')
-    assert.equal(escaping.summary, 'pg.query runs one statement; the sql holds several')
-    const { rows } = await admin.query(
-      "SELECT relname FROM pg_class WHERE relname IN ('intruder', 'escaped')",
-    )
-    assert.deepEqual(rows, [])
+  it('still runs read-only: a function of the database that writes errors and changes nothing', async () => {
+    await admin.query(`CREATE FUNCTION platform.sneaky() RETURNS int LANGUAGE sql
+      AS $$ INSERT INTO platform.agents (name) VALUES ('intruder') RETURNING 1 $$`)
+    try {
+      const result = await check(`pg.query url=${url()} sql="select platform.sneaky()"`)
+      assert.equal(result.status, 'error')
+      assert.equal(
+        result.summary,
+        'the query tried to write, but pg.query runs read-only: cannot execute INSERT in a read-only transaction',
+      )
+      const { rows } = await admin.query('SELECT count(*)::int AS n FROM platform.agents')
+      assert.equal(rows[0].n, 7)
+    } finally {
+      await admin.query('DROP FUNCTION platform.sneaky()')
+    }
   })
 
   it('stops a slow query when the time is up, leaving nothing running', {
@@ -550,6 +593,330 @@ describe('pg.query', () => {
 
   it('has the statement in its example', () => {
     assert.match(pgQuery.example, /pg\.query sql=/)
+  })
+})
+
+describe('pg.query only reads, even as a superuser', () => {
+  /** Statements a READ ONLY transaction lets through, each leaving a trace on the server's disk. */
+  const effects = (file: string) => [
+    `copy (select 1) to program 'touch ${file}'`,
+    `copy (select 'x') to '${file}'`,
+    `select lo_export(lo_from_bytea(0, 'x'), '${file}')`,
+    `select 1; copy (select 1) to program 'touch ${file}'`,
+    `select 1 /* a comment; */ ; copy (select 1) to program 'touch ${file}'`,
+    `select $$;$$ ; copy (select 1) to program 'touch ${file}'`,
+    `select E'\\\\'' ; copy (select 1) to program 'touch ${file}'`,
+    `select 1 /* /* nested */ */ ; copy (select 1) to program 'touch ${file}'`,
+    `select 1 as \\"a;\\" ; copy (select 1) to program 'touch ${file}'`,
+    `select pg_catalog.\\"lo_export\\" /* */ (lo_from_bytea(0, 'x'), '${file}')`,
+  ]
+
+  it('refuses, at validate, what would write files or run programs on the server', () => {
+    for (const sql of effects('/tmp/dw-never')) {
+      const directive = `pg.query url=${url()} sql="${sql}"`
+      const errors = validationErrors(directive)
+      assert.equal(errors.length, 1, `not refused: ${sql}`)
+      const [error] = errors
+      assert.match(
+        error?.message ?? '',
+        /^pg\.query sql: (COPY is refused|pg\.query runs one statement|lo_export\(\) is refused|pg_catalog\.lo_export\(\) is refused)/,
+      )
+      assert.ok(error?.hint, `no hint for: ${sql}`)
+      assert.deepEqual([error?.line, error?.column], sqlPosition(directive), sql)
+    }
+  })
+
+  it('refuses them when it runs, unvalidated, before the server sees them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dw-pg-'))
+    await chmod(dir, 0o777) // the server, another user, could write here if it ran the statement
+    const file = join(dir, 'written')
+    try {
+      for (const sql of effects(file)) {
+        const result = await unvalidated(`pg.query url=${url()} sql="${sql}"; timeout: 5s`)
+        assert.equal(result.status, 'error', sql)
+        assert.match(
+          result.summary,
+          /^(COPY is refused|pg\.query runs one statement|(pg_catalog\.)?lo_export\(\) is refused)/,
+        )
+        assert.ok(!existsSync(file), `the server ran: ${sql}`)
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses dblink_exec, which would write through a connection of its own', async (t) => {
+    const { rows } = await admin.query(
+      "SELECT 1 FROM pg_available_extensions WHERE name = 'dblink'",
+    )
+    if (rows.length === 0)
+      return t.skip('dblink is not installed (validate refuses it all the same)')
+    await admin.query('CREATE EXTENSION IF NOT EXISTS dblink')
+    try {
+      const other = `host=127.0.0.1 port=${PORT} dbname=${DB} user=wizard password=${SUPERUSER_PASSWORD}`
+      const result = await unvalidated(
+        `pg.query url=${url()} sql="select dblink_exec('${other}', 'create table public.via_dblink (x int)')"; timeout: 5s`,
+      )
+      assert.equal(result.status, 'error')
+      assert.match(result.summary, /^dblink_exec\(\) is refused: it connects to other servers/)
+      const { rows: tables } = await admin.query(
+        "SELECT 1 FROM pg_class WHERE relname = 'via_dblink'",
+      )
+      assert.deepEqual(tables, [])
+    } finally {
+      await admin.query('DROP EXTENSION IF EXISTS dblink')
+    }
+  })
+
+  it('refuses functions that act outside the transaction, and data-modifying statements', () => {
+    const refused: Record<string, RegExp> = {
+      'select pg_terminate_backend(1)':
+        /^pg_terminate_backend\(\) is refused: it signals or stops server processes$/,
+      'select pg_reload_conf()': /^pg_reload_conf\(\) is refused/,
+      "select set_config('statement_timeout', '0', false)":
+        /^set_config\(\) is refused: it changes settings/,
+      "select pg_notify('deploys', 'x')": /^pg_notify\(\) is refused/,
+      'select pg_advisory_lock(42)': /^pg_advisory_lock\(\) is refused: it takes advisory locks/,
+      "select lo_import('/etc/passwd')": /^lo_import\(\) is refused/,
+      "select pg_read_file('PG_VERSION')": /^pg_read_file\(\) is refused: it reads or writes files/,
+      "select dblink_exec('host=elsewhere', 'drop table x')":
+        /^dblink_exec\(\) is refused: it connects to other servers/,
+      "select * from dblink('host=elsewhere', 'select 1') as t(x int)": /^dblink\(\) is refused/,
+      "select query_to_xml('select 1', true, false, '')":
+        /^query_to_xml\(\) is refused: it runs SQL given to it as text/,
+      "select nextval('some_seq')": /^nextval\(\) is refused/,
+      'with gone as (delete from platform.agents returning *) select count(*) from gone':
+        /^DELETE is refused: pg\.query only reads \(a data-modifying WITH too\)$/,
+      "with x as (insert into public.notes values ('x') returning 1) select * from x":
+        /^INSERT is refused/,
+      'select * into public.copied from platform.agents':
+        /^SELECT … INTO is refused: it creates a table$/,
+      'select * from platform.agents for update':
+        /^SELECT … FOR UPDATE or FOR SHARE is refused: it locks rows$/,
+      'explain analyze select 1': /^EXPLAIN ANALYZE is refused: it runs the statement it explains$/,
+      'set statement_timeout = 0': /this one starts with SET$/,
+      "do 'begin null; end'": /this one starts with DO$/,
+      'select 1; select 2': /^pg\.query runs one statement; the sql holds several$/,
+      "select 'unclosed": /^the sql has an unterminated '…' string$/,
+    }
+    for (const [sql, expected] of Object.entries(refused)) {
+      const errors = validationErrors(`pg.query url=${url()} sql="${sql}"`)
+      assert.equal(errors.length, 1, `not refused: ${sql}`)
+      assert.match(errors[0]?.message.replace(/^pg\.query sql: /, '') ?? '', expected, sql)
+    }
+  })
+
+  it('runs ordinary reads: joins, CTEs, casts, functions, and words like COPY inside strings', async () => {
+    const reads: [string, string][] = [
+      [
+        'select count(*) from platform.agents a join platform.active_agents v on v.id = a.id',
+        'equals=3',
+      ],
+      [
+        "with active as (select * from platform.agents where status = 'active') select count(*) from active",
+        'equals=3',
+      ],
+      [
+        "select 'copy (select 1) to program ''x''; delete from t'",
+        `equals="copy (select 1) to program 'x'; delete from t"`,
+      ],
+      ["select E'it\\\\'s' || $$; copy$$ /* ; copy */", `equals="it's; copy"`],
+      ["select now() <= now()::timestamptz + interval '1 day'", 'equals=t'],
+      ["select cast('7' as int) + '1'::int", 'equals=8'],
+      [
+        "select count(*) from platform.agents where name like 'agent-%' and id in (select id from platform.agents)",
+        'equals=7',
+      ],
+      ['values (1), (2)', 'rows=2'],
+      ['table platform.active_agents', 'rows=3'],
+      ['show standard_conforming_strings', 'equals=on'],
+      ['explain select * from platform.agents', 'rows=1'],
+      ['(select 1) union all (select 2);', 'rows=2'],
+      ['select \\"Copy\\".x from (select 1 as x) \\"Copy\\"', 'equals=1'],
+    ]
+    for (const [sql, expected] of reads) {
+      const result = await check(`pg.query url=${url()} sql="${sql}" ${expected}`)
+      assert.equal(result.status, 'pass', `${sql}: ${result.summary}`)
+    }
+  })
+})
+
+describe('pg.query binds ${…} values as parameters', () => {
+  const agents = "select count(*) from platform.agents where name = '${env:NAME}'"
+
+  it('a value cannot end its string: quotes in it are part of the value', async () => {
+    const injected = await check(`pg.query url=${url()} sql="${agents}" equals=0`, {
+      NAME: "x' or '1'='1",
+    })
+    assert.equal(injected.status, 'pass', injected.summary)
+    const plain = await check(`pg.query url=${url()} sql="${agents}" equals=1`, { NAME: 'agent-3' })
+    assert.equal(plain.status, 'pass', plain.summary)
+  })
+
+  it('a value cannot add a union that reads a server file', async () => {
+    const result = await check(
+      `pg.query url=${url()} sql="select name from platform.agents where name = '\${env:NAME}'"`,
+      { NAME: "x' union select pg_read_file('PG_VERSION') --" },
+    )
+    assert.equal(result.status, 'fail')
+    assert.equal(result.summary, 'no rows, expected at least 1')
+    assert.doesNotMatch(result.everything, /"15\\n/)
+  })
+
+  it('binds a string built from text and values, a dollar-quoted one, and a bare value', async () => {
+    const cases: [string, Record<string, string>, string][] = [
+      ["select count(*) from platform.agents where name = 'agent-${env:N}'", { N: '4' }, '1'],
+      ['select count(*) from platform.agents where name = $$agent-${env:N}$$', { N: '4' }, '1'],
+      ['select count(*) from platform.agents where id <= ${env:N}', { N: '3' }, '3'],
+      ["select '${env:A}' || ':' || '${env:B}'", { A: "it's", B: '$1' }, "it's:$1"],
+      ["select format('%s!', '${env:A}')", { A: 'typed as text' }, 'typed as text!'],
+      ["select '${env:D} days'::interval", { D: '2' }, '2 days'],
+      ['select 1 -- ${env:A}', { A: 'ignored' }, '1'],
+    ]
+    for (const [sql, env, first] of cases) {
+      const result = await check(`pg.query url=${url()} sql="${sql}" equals="${first}"`, env)
+      assert.equal(result.status, 'pass', `${sql}: ${result.summary}`)
+    }
+  })
+
+  it('a bare value is one value: "3 or true" is not a number', async () => {
+    const result = await check(
+      `pg.query url=${url()} sql="select count(*) from platform.agents where id <= \${env:N}" equals=7`,
+      { N: '3 or true' },
+    )
+    assert.equal(result.status, 'error')
+    assert.match(result.summary, /^invalid input syntax for type integer: "3 or true"/)
+  })
+
+  it('a value in a quoted name is that name, its quotes doubled', async () => {
+    const sql = 'sql="select count(*) from \\"${env:SCHEMA}\\".agents"'
+    const named = await check(`pg.query url=${url()} ${sql} equals=7`, { SCHEMA: 'platform' })
+    assert.equal(named.status, 'pass', named.summary)
+    const breaking = await check(`pg.query url=${url()} ${sql} equals=7`, {
+      SCHEMA: 'platform".agents; --',
+    })
+    assert.equal(breaking.status, 'fail')
+    assert.equal(breaking.summary, 'relation "platform".agents; --.agents" does not exist')
+  })
+
+  it('validate refuses a reference where no value can be bound, with what to write instead', () => {
+    const refused: Record<string, [RegExp, RegExp]> = {
+      'select count(*) from ${schema}.agents': [
+        /^\${schema} stands where a name goes/,
+        /"\${schema}"/,
+      ],
+      "select now() - interval '${env:D} days'": [
+        /^\${env:D} is in a typed literal \(interval '…'\), which takes no bound value$/,
+        /^write it as a cast instead: '…'::interval$/,
+      ],
+      "select E'${env:A}'": [/^\${env:A} is inside an E'…' string/, /plain '…' string/],
+      "select 'a'${env:A}'b'": [/^\${env:A} is joined to a string/, /inside '…'/],
+      'select id${env:A} from platform.agents': [
+        /^\${env:A} is joined to the SQL word id\${…}/,
+        /stand it alone/,
+      ],
+      'select \\"${env:A}\\"(1)': [
+        /^a function's name cannot come from \${env:A}$/,
+        /in the sql itself/,
+      ],
+      'show ${env:A}': [/^SHOW takes no \${…} values$/, /current_setting/],
+      'select $1': [
+        /^\$1 has no value: pg\.query has no parameters of its own$/,
+        /\${…} reference/,
+      ],
+    }
+    for (const [sql, [message, hint]] of Object.entries(refused)) {
+      const errors = validationErrors(
+        `pg.query url=${url()} sql="${sql}"`,
+        'vars:\n  schema: platform',
+      )
+      assert.equal(errors.length, 1, `not refused: ${sql}`)
+      assert.match(errors[0]?.message.replace(/^pg\.query sql: /, '') ?? '', message, sql)
+      assert.match(errors[0]?.hint ?? '', hint, sql)
+    }
+  })
+
+  it('refuses such a reference when it runs, unvalidated, before connecting', async () => {
+    const silent = await startSilentServer()
+    try {
+      const at = url({ port: silent.port })
+      const call = await unvalidated(
+        `pg.query url=${at} sql="select \\"\${env:USER}\\"(pg_backend_pid())"; timeout: 2s`,
+      )
+      assert.equal(call.status, 'error')
+      assert.equal(call.summary, "a function's name cannot come from ${env:USER}")
+      assert.deepEqual(call.details, ['write the function name in the sql itself'])
+      const joined = await unvalidated(`pg.query url=${at} sql="select 1\${env:USER}"; timeout: 2s`)
+      assert.equal(joined.summary, "${env:USER} is joined to '1', where no value can be bound")
+      assert.equal(silent.accepted.length, 0)
+    } finally {
+      await silent.close()
+    }
+  })
+
+  it("the bundled checklists' queries are accepted", () => {
+    const sql =
+      "select coalesce('missing: ' || string_agg(t.name, ', '), 'ok') from unnest(array['a','b']) as t(name) where to_regclass('${schema}.' || t.name) is null"
+    assert.deepEqual(
+      validationErrors(`pg.query url=${url()} sql="${sql}"`, 'vars:\n  schema: platform'),
+      [],
+    )
+  })
+})
+
+describe('pg checks read a bounded amount from the server', () => {
+  it('ends a check whose server announces a 2 GB message at once, with and without TLS, its memory bounded', {
+    timeout: 120_000,
+  }, async () => {
+    const certificate = await selfSignedCertificate()
+    for (const tls of [undefined, certificate]) {
+      const server = await startFloodingServer(announceHugeMessage, tls)
+      try {
+        const ssl = tls ? 'require' : 'disable'
+        const outcome = await checkInChild(
+          `pg.connect url=${url({ port: server.port })} ssl=${ssl}; timeout: 10s`,
+        )
+        assert.equal(outcome.status, 'error', outcome.summary)
+        assert.equal(
+          outcome.summary,
+          `127.0.0.1:${server.port}: the server sent a 2.0 GB message: not a PostgreSQL server, or a hostile one`,
+        )
+        assert.ok(outcome.elapsedMs < 10_000, `took ${outcome.elapsedMs} ms`)
+        // The server sends up to 512 MB; a check that kept it would be past this.
+        assert.ok(
+          outcome.peakRssBytes < 300 * 2 ** 20,
+          `peak memory ${Math.round(outcome.peakRssBytes / 2 ** 20)} MB`,
+        )
+        assert.ok(server.accepted.length >= 1)
+      } finally {
+        await server.close()
+      }
+    }
+  })
+
+  it('refuses a value larger than a check takes, and an answer larger in all; the next check runs', async () => {
+    const run = await runChecklist(
+      checklistOf(
+        `pg.query url=${url()} sql="select repeat('x', 20000000)"`,
+        `pg.query url=${url()} sql="select repeat('x', 1000000) from generate_series(1, 40)"`,
+        `pg.query url=${url()} sql="select count(*) from platform.agents" equals=7`,
+      ),
+      { processEnv: BARE_ENV },
+    )
+    const large = run.result('check-1')
+    assert.equal(large.status, 'error')
+    assert.equal(
+      large.summary,
+      `127.0.0.1:${PORT}: the server sent a 19 MB message, more than the 16 MB a check takes`,
+    )
+    assert.deepEqual(large.details, [
+      'ask for less: a part of a large value (left(body, 1000)), not all of it',
+    ])
+    const many = run.result('check-2')
+    assert.equal(many.status, 'error')
+    assert.equal(many.summary, `127.0.0.1:${PORT}: the server sent more than 32 MB for one check`)
+    assert.match(many.details?.[0] ?? '', /select count\(\*\)/)
+    assert.equal(run.result('check-3').status, 'pass')
   })
 })
 
@@ -617,4 +984,80 @@ function closed(socket: Socket): Promise<void> {
   return socket.closed
     ? Promise.resolve()
     : new Promise((resolve) => socket.once('close', () => resolve()))
+}
+
+/** How a check ran in a process of its own (test/helpers/child-check.ts). */
+interface ChildOutcome {
+  readonly status: string
+  readonly summary: string
+  readonly elapsedMs: number
+  readonly peakRssBytes: number
+}
+
+async function checkInChild(directive: string): Promise<ChildOutcome> {
+  const helper = fileURLToPath(new URL('../helpers/child-check.ts', import.meta.url))
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', helper, directive],
+    { env: { PATH: process.env.PATH }, maxBuffer: 2 ** 20 },
+  )
+  return JSON.parse(stdout) as ChildOutcome
+}
+
+/** The most a flooding server sends on one connection. */
+const FLOOD_BYTES = 512 * 2 ** 20
+
+/**
+ * A server that speaks just enough PostgreSQL to flood a client: it answers a
+ * TLS request ('S' and a TLS handshake with `tls`, else 'N'), reads the startup
+ * message, then sends what `flood` makes until the client goes or FLOOD_BYTES
+ * have gone.
+ */
+async function startFloodingServer(
+  flood: () => Generator<Buffer>,
+  tls?: { cert: string; key: string },
+): Promise<TestServer> {
+  const accepted: Socket[] = []
+  const server = createServer((socket) => {
+    accepted.push(socket)
+    socket.on('error', () => {})
+    socket.once('data', (first: Buffer) => {
+      const asksForTls = first.length >= 8 && first.readInt32BE(4) === SSL_REQUEST_CODE
+      if (!asksForTls) return pump(socket, flood())
+      if (!tls) {
+        socket.write('N')
+        socket.once('data', () => pump(socket, flood()))
+        return
+      }
+      socket.write('S')
+      const secure = new TLSSocket(socket, { isServer: true, ...tls })
+      secure.on('error', () => {})
+      secure.once('data', () => pump(secure, flood()))
+    })
+  })
+  return listen(server, accepted)
+}
+
+/** Writes the chunks as fast as the client takes them, until it closes or FLOOD_BYTES are sent. */
+function pump(out: Socket, chunks: Generator<Buffer>): void {
+  let sent = 0
+  const write = () => {
+    while (!out.destroyed && sent < FLOOD_BYTES) {
+      const { value, done } = chunks.next()
+      if (done) return
+      sent += value.length
+      if (!out.write(value)) {
+        out.once('drain', write)
+        return
+      }
+    }
+  }
+  write()
+}
+
+/** An authentication request 2 GB long, and then its bytes, a megabyte at a time. */
+function* announceHugeMessage(): Generator<Buffer> {
+  yield Buffer.from([0x52, 0x7f, 0xff, 0xff, 0xff])
+  const zeros = Buffer.alloc(2 ** 20)
+  for (;;) yield zeros
 }

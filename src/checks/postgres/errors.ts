@@ -10,11 +10,10 @@
  */
 import { TransientError } from '../runner.ts'
 import { hostPort, socketProblem } from '../socket-errors.ts'
+import { BackendLimitError, TLS_REFUSED } from './backend-stream.ts'
 import { Problem } from './problem.ts'
 import { type Connection, describeTarget, type Target } from './settings.ts'
 
-/** pg's own words when the server answers an SSLRequest with 'N'. */
-const TLS_REFUSED = 'The server does not support SSL connections'
 const DROPPED = /^Connection terminated( unexpectedly)?$/
 
 /** SQLSTATEs a second try may not meet. */
@@ -55,6 +54,7 @@ export function connectProblem(cause: unknown, connection: Connection): Problem 
   const { target, sslMode } = connection
   const where = hostPort(target.host, target.port)
   const settings = `connection settings from ${connection.source}`
+  if (cause instanceof BackendLimitError) return limitProblem(cause, where)
   const state = sqlState(cause)
   if (state !== undefined) return serverRefused(cause, state, connection)
   if (isTlsRefused(cause)) {
@@ -122,6 +122,7 @@ function serverRefused(
 export function queryProblem(cause: unknown, target: Target): Problem | TransientError {
   const where = hostPort(target.host, target.port)
   const e = asPgError(cause)
+  if (cause instanceof BackendLimitError) return limitProblem(cause, where)
   const state = sqlState(cause)
   if (state !== undefined) {
     const transient = TRANSIENT_STATES[state]
@@ -137,4 +138,9 @@ export function queryProblem(cause: unknown, target: Target): Problem | Transien
   const problem = socketProblem(cause)
   if (problem.kind === 'reset') return new TransientError(`${where}: ${problem.reason}`)
   return Problem.error(`${where}: ${problem.reason}`)
+}
+
+/** The server sent more than a check takes: not worth another try, which would read it again. */
+function limitProblem(cause: BackendLimitError, where: string): Problem {
+  return Problem.error(`${where}: ${cause.message}`, cause.hint ? [cause.hint] : [])
 }

@@ -12,8 +12,7 @@
  * lacks); `require` insists but trusts any certificate (libpq's meaning);
  * `verify-full` checks the certificate chain and the host name.
  */
-import { Socket } from 'node:net'
-import { TLSSocket } from 'node:tls'
+import type { ConnectionOptions } from 'node:tls'
 import type {
   CustomTypesConfig,
   PoolClient,
@@ -24,9 +23,11 @@ import type {
 } from 'pg'
 import type { CheckContext } from '../kind.ts'
 import { TransientError } from '../runner.ts'
+import { BackendStream } from './backend-stream.ts'
 import { connectProblem, isTlsRefused, queryProblem } from './errors.ts'
 import { Problem } from './problem.ts'
 import type { Connection } from './settings.ts'
+import { castParameter } from './sql-template.ts'
 
 /** What the check sees of its session. */
 export interface Session {
@@ -35,9 +36,13 @@ export interface Session {
     text: string,
     values?: readonly unknown[],
   ): Promise<QueryResult<R>>
-  /** One statement from the checklist: extended protocol (a single statement), values as text. */
+  /**
+   * One statement from the checklist, with `values` bound to its `$1`, `$2`…: extended
+   * protocol (a single statement), results as text.
+   */
   queryAsText(
     text: string,
+    values?: readonly string[],
   ): Promise<{ readonly fields: string[]; readonly rows: (string | null)[][] }>
   /** The TLS protocol in use (`TLSv1.3`), or undefined for a plain connection. */
   readonly tls: string | undefined
@@ -47,15 +52,15 @@ export interface Session {
 const STATEMENT_TIMEOUT_MARGIN_MS = 200
 
 /**
- * Sockets made while `pool.connect()` runs: a new pool client builds its
- * connection, and so calls `newSocket`, synchronously inside that call. This is
+ * Streams made while `pool.connect()` runs: a new pool client builds its
+ * connection, and so calls `newStream`, synchronously inside that call. This is
  * how a check finds the socket to destroy when it is aborted mid-handshake.
  */
-let capturing: Socket[] | undefined
-function newSocket(): Socket {
-  const socket = new Socket()
-  capturing?.push(socket)
-  return socket
+let capturing: BackendStream[] | undefined
+function newStream(tls: ConnectionOptions | undefined): BackendStream {
+  const stream = new BackendStream({ tls })
+  capturing?.push(stream)
+  return stream
 }
 
 /** Every value as PostgreSQL prints it: `equals=` compares text. */
@@ -80,25 +85,24 @@ export async function withSession<T>(
   try {
     await client.query('BEGIN READ ONLY')
     const timeout = Math.max(1, deadline - Date.now() - STATEMENT_TIMEOUT_MARGIN_MS)
-    await client.query("SELECT set_config('statement_timeout', $1, true)", [String(timeout)])
+    // standard_conforming_strings: the server reads '…' strings as pg.query's rule does.
+    await client.query(
+      "SELECT set_config('statement_timeout', $1, true), set_config('standard_conforming_strings', 'on', true)",
+      [String(timeout)],
+    )
     const stream = client.connection.stream
+    // What this check may read is counted from here, on a new or a pooled connection.
+    if (stream instanceof BackendStream) stream.startCheck()
     const session: Session = {
       query: (text, values) => client.query(text, values ? [...values] : undefined),
-      queryAsText: async (text) => {
-        const query: QueryArrayConfig & { readonly queryMode: 'extended' } = {
-          text,
-          rowMode: 'array',
-          types: TEXT_TYPES,
-          // One statement only: `COMMIT; INSERT …` cannot escape the transaction.
-          queryMode: 'extended',
-        }
-        const result = await client.query(query)
+      queryAsText: async (text, values = []) => {
+        const result = await queryWithValues(client, text, values)
         return {
           fields: result.fields.map((f) => f.name),
           rows: result.rows as (string | null)[][],
         }
       },
-      tls: stream instanceof TLSSocket ? (stream.getProtocol() ?? 'TLS') : undefined,
+      tls: stream instanceof BackendStream ? stream.tlsProtocol : undefined,
     }
     const result = await use(session)
     await client.query('ROLLBACK')
@@ -117,6 +121,43 @@ export async function withSession<T>(
     throw queryProblem(cause, connection.target)
   } finally {
     lease.done(broken)
+  }
+}
+
+/** PostgreSQL's words when nothing tells it a parameter's type (`format('%s', $1)`). */
+const INDETERMINATE_TYPE = /^could not determine data type of parameter \$(\d+)$/
+
+/**
+ * Runs the checklist's statement. A value bound where PostgreSQL cannot tell its type is
+ * read as text, as the '…' string it was written in would have been: the statement runs
+ * again with that parameter cast, back from a savepoint, since the failed try ends the
+ * transaction otherwise.
+ */
+async function queryWithValues(client: PoolClient, text: string, values: readonly string[]) {
+  const query = (sql: string) => {
+    const config: QueryArrayConfig & { readonly queryMode: 'extended' } = {
+      text: sql,
+      values: [...values],
+      rowMode: 'array',
+      types: TEXT_TYPES,
+      // One statement only: `COMMIT; INSERT …` cannot escape the transaction.
+      queryMode: 'extended',
+    }
+    return client.query(config)
+  }
+  if (values.length === 0) return query(text)
+  let sql = text
+  for (let tries = 0; ; tries++) {
+    await client.query('SAVEPOINT dw_query')
+    try {
+      return await query(sql)
+    } catch (cause) {
+      const { code, message } = cause as { code?: string; message?: string }
+      const n = Number(INDETERMINATE_TYPE.exec(message ?? '')?.[1])
+      if (code !== '42P18' || !(n >= 1) || tries >= values.length) throw cause
+      await client.query('ROLLBACK TO SAVEPOINT dw_query')
+      sql = castParameter(sql, n)
+    }
   }
 }
 
@@ -152,9 +193,9 @@ async function acquireOnce(
   tls: boolean,
   context: Pick<CheckContext, 'clients' | 'signal'>,
 ): Promise<Lease> {
-  const pool = await context.clients.pg(poolConfig(connection, tls))
+  const pool = await context.clients.pg(poolConfig(connection, tls), tls ? 'tls' : 'plain')
   context.signal.throwIfAborted()
-  const sockets: Socket[] = []
+  const sockets: BackendStream[] = []
   let pending: Promise<PoolClient>
   capturing = sockets
   try {
@@ -181,10 +222,15 @@ async function acquireOnce(
   context.signal.addEventListener('abort', abandon, { once: true })
   try {
     const client = await pending
+    // A connection lost mid-statement fails the statement; pg also emits it on the client, which
+    // the pool stops listening to while the client is out: unheard, it would end the process.
+    const ignore = () => {}
+    client.on('error', ignore)
     return {
       client,
       done: (broken) => {
         context.signal.removeEventListener('abort', abandon)
+        client.removeListener('error', ignore)
         release(client, broken)
       },
     }
@@ -196,23 +242,25 @@ async function acquireOnce(
 
 /**
  * Every setting spelled out, so `pg` never falls back to `process.env` (PGHOST,
- * PGSSLMODE…) behind the check's environment.
+ * PGSSLMODE…) behind the check's environment. TLS is the stream's to do
+ * (backend-stream.ts), below what `pg` reads, so `pg` itself is told `ssl: false`.
  */
 function poolConfig(connection: Connection, tls: boolean): PoolConfig {
   const { target } = connection
+  const tlsConnection = tls ? tlsOptions(connection) : undefined
   return {
     host: target.host,
     port: target.port,
     user: target.user,
     database: target.database,
     ...(connection.password !== undefined ? { password: connection.password } : {}),
-    ssl: tls ? tlsOptions(connection) : false,
+    ssl: false,
     application_name: 'deploy-wizard',
-    stream: newSocket,
+    stream: () => newStream(tlsConnection),
   }
 }
 
-function tlsOptions(connection: Connection): NonNullable<PoolConfig['ssl']> {
+function tlsOptions(connection: Connection): ConnectionOptions {
   if (connection.sslMode !== 'verify-full') return { rejectUnauthorized: false }
   return { rejectUnauthorized: true, ...(connection.ca !== undefined ? { ca: connection.ca } : {}) }
 }
