@@ -119,6 +119,23 @@ describe('deploy-wizard validate', () => {
     )
   })
 
+  it('accepts production: in the front matter, and names an environment there the checklist lacks', async () => {
+    const good = await tempChecklist(
+      '---\nenvironments: [dev, main]\nproduction: [main]\n---\n## P\n- [ ] x\n',
+    )
+    const accepted = await runCli(['validate', '--strict', good])
+    assert.equal(accepted.code, 0, accepted.stdout)
+    const bad = await tempChecklist(
+      '---\nenvironments: [dev, main]\nproduction: [man]\n---\n## P\n- [ ] x\n',
+    )
+    const { code, stdout } = await runCli(['validate', bad])
+    assert.equal(code, 1)
+    assert.equal(
+      stdout.split('\n').slice(0, 2).join('\n'),
+      `${bad}:3:14: error: front matter 'production': 'man' is not one of this checklist's environments\n  hint: environments: dev, main`,
+    )
+  })
+
   it('prints every problem as file:line:column and exits 1', async () => {
     const file = await tempChecklist(
       '## P\n- [ ] x <!-- check: tcp host=a -->\n- [ ] y <!-- chek: x -->\n',
@@ -283,6 +300,26 @@ describe('deploy-wizard plan', () => {
     for (const output of [text.stdout, json.stdout]) {
       assert.doesNotMatch(output, /tok-5ecret-value|api\.internal|host=k1/)
     }
+  })
+
+  it('says when the environment is production, and why', async () => {
+    const file = await tempChecklist(
+      '---\nenvironments: [dev, prod-eu, eu]\naliases: { eu: [live] }\n---\n# Release\n## Deploy\n- [ ] x\n',
+    )
+    const prod = await runCli(['plan', file, '--env', 'prod-eu'])
+    assert.equal(prod.code, 0, prod.stderr)
+    assert.equal(
+      prod.stdout.split('\n')[2],
+      'prod-eu is production (its name reads as production): run and check ask for its name to be typed',
+    )
+    const alias = await runCli(['plan', file, '--env', 'eu'])
+    assert.match(alias.stdout, /^eu is production \(its alias 'live' reads as production\)/m)
+    const dev = await runCli(['plan', file, '--env', 'dev'])
+    assert.doesNotMatch(dev.stdout, /production/)
+    const json = (env: string) =>
+      runCli(['plan', file, '--env', env, '--json']).then((r) => JSON.parse(r.stdout).production)
+    assert.equal(await json('prod-eu'), true)
+    assert.equal(await json('dev'), false)
   })
 
   it('exits 2 naming the environments a checklist has', async () => {
