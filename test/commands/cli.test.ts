@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, it } from 'node:test'
+import { after, describe, it } from 'node:test'
 import { runCli, runCliIntoClosedPipe } from '../helpers/cli.ts'
 import { SEEDS, seedPath } from '../helpers/fixtures.ts'
 
+const folders: string[] = []
+after(async () => {
+  for (const folder of folders) await rm(folder, { recursive: true, force: true })
+})
+
 async function tempChecklist(markdown: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dw-cli-'))
+  folders.push(dir)
   const file = join(dir, 'checklist.md')
   await writeFile(file, markdown)
   return file
