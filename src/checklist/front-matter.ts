@@ -5,6 +5,7 @@
  *   title: Session Management WebSocket API
  *   environments: [dev, staging, prod]
  *   aliases: { prod: [production, live] }
+ *   production: [eu-main]
  *   vars: { region: us-east-1, stack: SessionManagement-${env} }
  *   env: { prod: { region: eu-west-1 } }
  *   infer-environments: true
@@ -13,8 +14,17 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
 import type { FrontMatter } from './model.ts'
 import type { Problems } from './problems.ts'
+import { DEFAULT_ENVIRONMENTS } from './scope.ts'
 
-const KNOWN_KEYS = ['title', 'environments', 'aliases', 'vars', 'env', 'infer-environments']
+const KNOWN_KEYS = [
+  'title',
+  'environments',
+  'aliases',
+  'production',
+  'vars',
+  'env',
+  'infer-environments',
+]
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
 const ENVIRONMENT = /^[a-z][a-z0-9_-]*$/
 
@@ -59,10 +69,13 @@ export function parseFrontMatter(
     title?: string
     environments?: string[]
     aliases?: Record<string, string[]>
+    production?: string[]
     vars?: Record<string, string>
     env?: Record<string, Record<string, string>>
     inferEnvironments?: boolean
   } = {}
+  /** Each name under `production:`, checked against the environments once all keys are read. */
+  const declaredProduction: { name: string; line: number; column: number }[] = []
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : ''
     const keyPos = at(rangeStart(pair.key))
@@ -99,6 +112,29 @@ export function parseFrontMatter(
             'for example: aliases: { prod: [production, live] }',
           )
         else result.aliases = aliases
+        break
+      }
+      case 'production': {
+        const list = stringList(value)
+        if (!list)
+          fail(
+            'expected a list of environment names',
+            'for example: production: [eu-main]; names such as prod, prod-eu or live are production already',
+          )
+        else if (list.length === 0)
+          problems.warning(
+            valuePos.line,
+            valuePos.column,
+            "front matter 'production': an empty list changes nothing",
+            'an environment whose name reads as production (prod, prod-eu, live…) is production whatever the front matter says',
+          )
+        else {
+          result.production = list
+          const items = isSeq(value) ? value.items : [value]
+          list.forEach((name, i) => {
+            declaredProduction.push({ name, ...at(rangeStart(items[i]) ?? rangeStart(value)) })
+          })
+        }
         break
       }
       case 'vars': {
@@ -141,6 +177,16 @@ export function parseFrontMatter(
           `known keys: ${KNOWN_KEYS.join(', ')}`,
         )
     }
+  }
+  const environments: readonly string[] = result.environments ?? DEFAULT_ENVIRONMENTS
+  for (const { name, line, column } of declaredProduction) {
+    if (!environments.includes(name))
+      problems.error(
+        line,
+        column,
+        `front matter 'production': '${name}' is not one of this checklist's environments`,
+        `environments: ${environments.join(', ')}`,
+      )
   }
   return result
 }

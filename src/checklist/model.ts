@@ -116,6 +116,8 @@ export interface FrontMatter {
   readonly title?: string
   readonly environments?: readonly string[]
   readonly aliases?: Readonly<Record<string, readonly string[]>>
+  /** Environments declared production, besides those whose names say so (environments.ts). */
+  readonly production?: readonly string[]
   readonly vars?: Readonly<Record<string, string>>
   readonly env?: Readonly<Record<string, Readonly<Record<string, string>>>>
   readonly inferEnvironments?: boolean

@@ -15,6 +15,7 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import type { Pool, PoolConfig } from 'pg'
+import { guardAnswers } from './aws/answers.ts'
 
 export interface AwsTarget {
   readonly region?: string | undefined
@@ -23,6 +24,14 @@ export interface AwsTarget {
 
 interface Closable {
   destroy(): void
+  readonly middlewareStack: object
+}
+
+/** Each service by the name an operator knows it by, for messages. */
+const SERVICE_NAMES: Readonly<Record<string, string>> = {
+  cloudformation: 'CloudFormation',
+  dynamodb: 'DynamoDB',
+  secretsmanager: 'Secrets Manager',
 }
 
 /**
@@ -165,6 +174,10 @@ export class Clients {
           requestTimeout: this.#requestTimeoutMs,
           throwOnRequestTimeout: true,
         },
+      }).then((created) => {
+        // An answer that is not AWS's says so, naming the endpoint (aws/answers.ts).
+        guardAnswers(created, SERVICE_NAMES[service] ?? service)
+        return created
       })
       this.#aws.set(key, client)
     }

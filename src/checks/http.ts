@@ -124,6 +124,9 @@ interface Response {
   readonly statusText: string
   readonly headers: IncomingHttpHeaders
   readonly body: string
+  /** Bytes of `body` as read (decompressed), and whether they look like binary data. */
+  readonly bodyBytes: number
+  readonly isBinary: boolean
   /** The body was longer than MAX_BODY_BYTES; `body` holds its start. */
   readonly truncated: boolean
   /** Where the answer came from, after redirects. */
@@ -283,12 +286,14 @@ function requestOnce(exchange: Exchange, signal: AbortSignal): Promise<Answer> {
       (res) => {
         const skip = exchange.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304
         readBody(res, skip).then(
-          ({ text, truncated }) =>
+          ({ bytes, truncated }) =>
             resolve({
               status: res.statusCode ?? 0,
               statusText: res.statusMessage ?? '',
               headers: res.headers,
-              body: text,
+              body: bytes.toString('utf8'),
+              bodyBytes: bytes.length,
+              isBinary: looksBinary(bytes),
               truncated,
             }),
           reject,
@@ -300,14 +305,19 @@ function requestOnce(exchange: Exchange, signal: AbortSignal): Promise<Answer> {
   })
 }
 
-/** The response body as text, decompressed, up to MAX_BODY_BYTES. */
+/**
+ * The response body, decompressed, up to MAX_BODY_BYTES. Decompression goes only
+ * as far as the bytes are read (the decoder waits for its output to be taken), so
+ * a gzip bomb costs 1 MB and the moment to inflate it, and the connection is
+ * closed on the rest.
+ */
 async function readBody(
   res: IncomingMessage,
   skip: boolean,
-): Promise<{ text: string; truncated: boolean }> {
+): Promise<{ bytes: Buffer; truncated: boolean }> {
   if (skip) {
     res.resume()
-    return { text: '', truncated: false }
+    return { bytes: Buffer.alloc(0), truncated: false }
   }
   const stream = decoded(res)
   const chunks: Buffer[] = []
@@ -323,7 +333,19 @@ async function readBody(
     }
   }
   if (truncated) res.destroy()
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated }
+  return { bytes: Buffer.concat(chunks), truncated }
+}
+
+/**
+ * Binary, not text: a NUL in the first 8 kB (as git and grep decide), or more
+ * than a tenth of it not UTF-8. Escape sequences alone do not make text binary.
+ */
+function looksBinary(bytes: Buffer): boolean {
+  const start = bytes.subarray(0, 8192)
+  if (start.includes(0)) return true
+  const text = start.toString('utf8')
+  const invalid = text.match(/\uFFFD/g)?.length ?? 0
+  return invalid > text.length / 10
 }
 
 function decoded(res: IncomingMessage): Readable {
@@ -427,7 +449,9 @@ function judge(
   const [first] = unmet
   if (first === undefined) return pass(met.join(', '), { evidence })
   const shown =
-    body === null || body.isDescribed ? [] : [`body: ${cut(body.text, DETAIL_BODY_CHARS)}`]
+    body === null
+      ? []
+      : [`body: ${body.isDescribed ? body.text : cut(body.text, DETAIL_BODY_CHARS)}`]
   return fail(first, { details: [...unmet, ...hints, ...shown], evidence })
 }
 
@@ -538,14 +562,25 @@ interface BodyLine {
 /**
  * A textual body on one line, secrets masked — all of it, before any excerpt is
  * cut from it: a secret cut in half (`"password": "hunt…`) no longer looks like
- * one, so masking after cutting would show its start. Binary bodies are only
- * described. Null when there is no body.
+ * one, so masking after cutting would show its start. A binary body (by its
+ * type, or by its bytes whatever the type says) is only described:
+ * `4,096 bytes of binary data (application/octet-stream)`, not 4,096 escapes.
+ * Null when there is no body.
  */
 function bodyLine(response: Response, redactor: Redactor): BodyLine | null {
-  if (!response.body) return null
+  if (response.bodyBytes === 0) return null
   const contentType = response.headers['content-type']
-  if (contentType && !/text|json|xml|html|javascript|form/i.test(contentType)) {
-    return { text: `(${contentType} body)`, isDescribed: true }
+  if (
+    response.isBinary ||
+    (contentType && !/text|json|xml|html|javascript|form/i.test(contentType))
+  ) {
+    const size = response.truncated
+      ? `over ${MAX_BODY_BYTES / 1024 / 1024} MB`
+      : `${response.bodyBytes.toLocaleString('en-US')} ${response.bodyBytes === 1 ? 'byte' : 'bytes'}`
+    return {
+      text: `${size} of binary data (${contentType || 'no content type'})`,
+      isDescribed: true,
+    }
   }
   // Masked before the whitespace is folded: a secret with a newline in it still matches.
   return { text: redactor.scrub(response.body).replace(/\s+/g, ' ').trim(), isDescribed: false }

@@ -12,6 +12,7 @@ import { access, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { checkFolder } from '../checklist/bundled.ts'
+import { isProduction } from '../checklist/environments.ts'
 import type { Checklist, Item } from '../checklist/model.ts'
 import { Clients } from '../checks/clients.ts'
 import { checkJobs, findPhases, needsTrust, selectCheckItems } from '../checks/jobs.ts'
@@ -29,7 +30,7 @@ import {
 } from '../report/check-text.ts'
 import { toJunit } from '../report/junit.ts'
 import { commandItems, trustState } from '../trust.ts'
-import { isProduction, loadForRun, requireEnvironment } from './load-for-run.ts'
+import { loadForRun, requireEnvironment } from './load-for-run.ts'
 
 export interface CheckOptions {
   readonly env: string
@@ -55,7 +56,7 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
   const concurrency = parseOption(options.concurrency, '--concurrency', positiveInteger, 'from 1')
   const commands = commandPolicy(checklist, items, options)
   if (options.junit) await requireWritable(options.junit)
-  if (isProduction(options.env)) await confirmProduction(options.env, options.confirm)
+  if (isProduction(checklist, options.env)) await confirmProduction(options.env, options.confirm)
 
   const out = painterFor(process.stdout)
   const err = painterFor(process.stderr)

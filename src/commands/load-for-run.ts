@@ -32,8 +32,3 @@ export function requireEnvironment(checklist: Checklist, env: string): void {
     })
   }
 }
-
-/** Environments where a mistake costs most: named prod, production, prd or live. */
-export function isProduction(env: string): boolean {
-  return /^(prod|production|prd|live)$/i.test(env)
-}

@@ -2,6 +2,7 @@
  * `deploy-wizard plan <file> --env <env>`: the checklist as the wizard will run
  * it for one environment — a dry run that touches nothing.
  */
+import { productionReason } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
 import { describeScope } from '../checklist/scope.ts'
@@ -30,6 +31,15 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   lines.push(
     `${file} · ${items} items · ${applicable} apply to ${options.env} · ${automated} automated · ${checklist.signoff.length} sign-off fields`,
   )
+  const production = productionReason(checklist, options.env)
+  if (production) {
+    lines.push(
+      out.paint(
+        'red',
+        `${options.env} is production (${production}): run and check ask for its name to be typed`,
+      ),
+    )
+  }
   for (const phase of plan.phases) {
     lines.push('')
     renderSection(phase, 0, out, lines)
@@ -99,6 +109,7 @@ function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: st
     checklist: checklist.path,
     title: checklist.title,
     environment: env,
+    production: productionReason(checklist, env) !== null,
     sha256: checklist.sha256,
     phases: phases.map(section),
   }

@@ -13,9 +13,9 @@
 import { Box, Text, useApp, useInput, usePaste, useWindowSize } from 'ink'
 import { type ReactNode, useEffect, useState } from 'react'
 import type { FoundChecklist } from '../checklist/discover.ts'
+import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { needsTrust } from '../checks/jobs.ts'
-import { isProduction } from '../commands/load-for-run.ts'
 import { UserError } from '../errors.ts'
 import { formatAge, runProgress } from '../run/describe.ts'
 import type { ChecklistChanges, ItemSnapshot } from '../run/model.ts'
@@ -148,7 +148,7 @@ export function App({
   }
 
   const confirmThen = (checklist: Checklist, environment: string, then: () => void) => {
-    if (isProduction(environment))
+    if (isProduction(checklist, environment))
       setStep({ name: 'confirm', checklist, environment, onConfirmed: then })
     else then()
   }
@@ -349,11 +349,11 @@ export function App({
           title={`${step.checklist.title} — which environment?`}
           height={height}
           choices={step.checklist.environments.map((env) =>
-            isProduction(env)
+            isProduction(step.checklist, env)
               ? {
                   label: `${env}  (production: you will type its name to confirm)`,
                   value: env,
-                  color: environmentColor(env),
+                  color: environmentColor(env, true),
                 }
               : { label: env, value: env },
           )}
@@ -378,7 +378,7 @@ export function App({
     case 'confirm':
       return withProblems(
         <Box flexDirection="column">
-          <Text bold color={environmentColor(step.environment)} wrap="truncate-end">
+          <Text bold color={environmentColor(step.environment, true)} wrap="truncate-end">
             {`⚠  ${step.environment.toUpperCase()}: checks will run against production.`}
           </Text>
           {problem ? (

@@ -5,7 +5,6 @@
  * is set), since Ink's chalk does not read NO_COLOR.
  */
 import type { CheckStatus } from '../checks/runner.ts'
-import { isProduction } from '../commands/load-for-run.ts'
 import type { ItemState } from '../run/model.ts'
 
 export type Color = 'green' | 'red' | 'yellow' | 'cyan' | 'gray' | 'magenta' | 'blue'
@@ -43,9 +42,9 @@ export const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', 
  */
 export const SPINNER_INTERVAL_MS = 150
 
-/** dev green, staging yellow, production red. */
-export function environmentColor(environment: string): Color {
-  if (isProduction(environment)) return 'red'
+/** dev green, staging yellow, production (see checklist/environments.ts) red. */
+export function environmentColor(environment: string, isProduction: boolean): Color {
+  if (isProduction) return 'red'
   if (/stag|uat|pre|qa/i.test(environment)) return 'yellow'
   return 'green'
 }

@@ -6,9 +6,9 @@
  * smaller than MIN_COLUMNS×MIN_ROWS, one line says so instead.
  */
 import { Box, Text, useWindowSize } from 'ink'
+import { isProduction } from '../checklist/environments.ts'
 import type { SignoffLine } from '../checklist/signoff.ts'
 import { needsTrust } from '../checks/jobs.ts'
-import { isProduction } from '../commands/load-for-run.ts'
 import type { RunSession } from '../run/session.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
@@ -159,6 +159,7 @@ function Header({
   readonly width: number
 }) {
   const env = session.environment
+  const isProd = isProduction(session.checklist, env)
   const overall = progressOf(state.layout.items.values(), state.run)
   const phase = state.screen === 'phase' ? state.layout.phases[state.phaseIndex] : null
   const phaseProgress = phase ? progressOf(phase.items, state.run) : null
@@ -176,9 +177,9 @@ function Header({
           <Text>{'  '}</Text>
           <Text
             bold
-            color={environmentColor(env)}
-            inverse={isProduction(env)}
-          >{` ${isProduction(env) ? `${env.toUpperCase()} ⚠` : env} `}</Text>
+            color={environmentColor(env, isProd)}
+            inverse={isProd}
+          >{` ${isProd ? `${env.toUpperCase()} ⚠` : env} `}</Text>
         </Box>
         {/* On a narrow terminal the operator and run id give way first, then the title. */}
         <Box flexShrink={2}>

@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
+import { gzipSync } from 'node:zlib'
 import { freePort } from '../backends/start.ts'
 import {
   type AwsReply,
@@ -441,5 +442,122 @@ describe('secret', () => {
       ['secretsmanager:DescribeSecret'],
     )
     assert.deepEqual(fault.requests[0]?.params, { SecretId: 'db' })
+  })
+})
+
+describe('answers no AWS service sends', () => {
+  const WHERE = `at ${fault.url}:`
+  const NEXT_STEP = 'is AWS_ENDPOINT_URL pointing at AWS (or at a working LocalStack or moto)?'
+
+  /** The one check's result, which must be an error: the state of the resource is unknown. */
+  async function errorOf(directive: string) {
+    const result = (await runChecklist(checklistOf(directive))).result()
+    assert.equal(result.status, 'error', result.summary)
+    return result
+  }
+
+  it('names the service, the endpoint and the field when a field is of the wrong kind', async () => {
+    fault.script(() => table('Sessions', { GlobalSecondaryIndexes: 'by-user' }))
+    const result = await errorOf('dynamodb.table name=Sessions gsi=by-user')
+    assert.equal(
+      result.summary,
+      `unexpected answer from DynamoDB ${WHERE} Table.GlobalSecondaryIndexes is text, not a list`,
+    )
+    assert.deepEqual(result.details, [
+      'the answer to dynamodb:DescribeTable, with HTTP 200',
+      NEXT_STEP,
+    ])
+  })
+
+  it('says a table status that is not text is not an answer, rather than failing on it', async () => {
+    fault.script(() => table('Sessions', { TableStatus: 5 }))
+    const result = await errorOf('dynamodb.table name=Sessions')
+    assert.match(result.summary, /: Table\.TableStatus is a number, not text$/)
+  })
+
+  it('does not take an answer without the table for a table that does not exist', async () => {
+    fault.script(() => ({ result: {} }))
+    const result = await errorOf('dynamodb.table name=Sessions')
+    assert.equal(result.summary, `unexpected answer from DynamoDB ${WHERE} Table is missing`)
+  })
+
+  it('says truncated JSON is cut short, naming the endpoint', async () => {
+    fault.script(() => ({ raw: '{"Table":{"TableName":"Sessions","Tab' }))
+    const result = await errorOf('dynamodb.table name=Sessions')
+    assert.equal(result.summary, `unexpected answer from DynamoDB ${WHERE} its JSON is cut short`)
+    assert.equal(result.details?.[1], NEXT_STEP)
+  })
+
+  it('does not pass a secret on an answer that does not name it', async () => {
+    fault.script(() => ({ result: {} }))
+    const missing = await errorOf('secret name=db')
+    assert.equal(missing.summary, `unexpected answer from Secrets Manager ${WHERE} Name is missing`)
+    fault.script(() => ({ result: { Name: 'db', RotationEnabled: 'yes' } }))
+    const rotation = await errorOf('secret name=db rotation=true')
+    assert.match(rotation.summary, /: RotationEnabled is text, not true or false$/)
+  })
+
+  it('does not take a stack list without the stack, or a web page, for a missing stack', async () => {
+    fault.script(() => ({ result: { Stacks: [] } }))
+    const empty = await errorOf('cfn.stack name=api')
+    assert.equal(empty.summary, `unexpected answer from CloudFormation ${WHERE} Stacks is empty`)
+    fault.script(() => ({
+      raw: '<html><body>Sign in to continue</body></html>',
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    }))
+    const page = await errorOf('cfn.stack name=api')
+    assert.equal(
+      page.summary,
+      `unexpected answer from CloudFormation ${WHERE} it is a web page (text/html; charset=utf-8)`,
+    )
+  })
+
+  it('says truncated XML is not well-formed', async () => {
+    fault.script(() => ({
+      raw: '<DescribeStacksResponse><DescribeStacksResult><Stacks><member><StackName>api',
+    }))
+    const result = await errorOf('cfn.stack name=api')
+    assert.match(result.summary, /: it is not well-formed XML$/)
+  })
+
+  it('retries a proxy error page (5xx) as it retries AWS 5xx, then says what answered', async () => {
+    fault.script(() => ({
+      raw: '<html>502 Bad Gateway</html>',
+      status: 502,
+      headers: { 'content-type': 'text/html' },
+    }))
+    const result = await errorOf('secret name=db')
+    assert.equal(result.attempts, 4)
+    assert.match(result.summary, /^unexpected answer from Secrets Manager .* \(HTTP 502\)/)
+  })
+
+  it('reads no gzip bomb: a compressed answer is refused unread', async () => {
+    // 1 GB of zeros, as 1,024 gzip members of 1 MB (about 1 kB each on the wire).
+    const member = gzipSync(Buffer.alloc(1024 * 1024))
+    fault.script(() => ({
+      raw: Array.from({ length: 1024 }, () => member),
+      headers: { 'content-encoding': 'gzip' },
+    }))
+    const result = await errorOf('dynamodb.table name=Sessions')
+    assert.equal(
+      result.summary,
+      `unexpected answer from DynamoDB ${WHERE} its body is compressed (content-encoding: gzip), which AWS does not send unasked`,
+    )
+  })
+
+  it('stops reading an answer past 8 MB instead of holding all of it', async () => {
+    const megabyte = Buffer.alloc(1024 * 1024, ' ')
+    const parts = 256
+    fault.script(() => ({ raw: Array.from({ length: parts }, () => megabyte) }))
+    const result = await errorOf('dynamodb.table name=Sessions')
+    assert.equal(
+      result.summary,
+      `unexpected answer from DynamoDB ${WHERE} it is longer than 8 MB, more than any answer to this call needs`,
+    )
+    // The connection was closed: the server could not write the rest (256 MB) into it.
+    assert.ok(
+      fault.rawBytesSent < 64 * megabyte.length,
+      `the client took ${fault.rawBytesSent} bytes`,
+    )
   })
 })

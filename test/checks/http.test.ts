@@ -26,6 +26,11 @@ let api: LocalServer
 let other: LocalServer
 /** What the last request to /echo or /whoami carried. */
 let seen: { method?: string; contentType?: string; body?: string; authorization?: string } = {}
+/** Gzip members of 1 MB of zeros (about 1 kB each): 102,400 of them inflate to 100 GB. */
+const BOMB_MEMBER = gzipSync(Buffer.alloc(1024 * 1024))
+const BOMB_MEMBERS = 102_400
+/** Compressed bytes of the bomb the check's connection took before it was closed. */
+let bombBytesSent = 0
 
 function json(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-service': 'api' })
@@ -70,6 +75,28 @@ before(async () => {
       }
       case '/image':
         return res.writeHead(500, { 'content-type': 'image/png' }).end(Buffer.from([0x89, 0x50]))
+      case '/zeros':
+        return res
+          .writeHead(500, { 'content-type': 'application/octet-stream' })
+          .end(Buffer.alloc(4096))
+      case '/zeros-as-text':
+        return res.writeHead(500, { 'content-type': 'text/plain' }).end(Buffer.alloc(4096))
+      case '/zeros-untyped':
+        return res.writeHead(500).end(Buffer.alloc(4096))
+      case '/bomb': {
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' })
+        // Written as the client reads: one that inflated everything would take all of it.
+        let members = 0
+        const more = () => {
+          while (members < BOMB_MEMBERS && !res.destroyed) {
+            members++
+            bombBytesSent += BOMB_MEMBER.length
+            if (!res.write(BOMB_MEMBER)) return void res.once('drain', more)
+          }
+          res.end()
+        }
+        return more()
+      }
       case '/leaky':
         // Prints a key it was configured with, PEM lines and all, as a careless server does.
         return res.writeHead(500, { 'content-type': 'text/plain' }).end(`config: ${PEM}`)
@@ -240,10 +267,40 @@ describe('http', () => {
     assert.equal(everything.includes('MIIEvQIBADANBgkqhkiG9w0B'), false)
   })
 
-  it('does not show a binary body in a failure', async () => {
+  it('describes a binary body in a failure, by its size and type', async () => {
     const { result } = await check(`http url=${api.url}/image`)
-    assert.deepEqual(result.details, ['HTTP 500 (expected 2xx)'])
-    assert.equal(result.evidence?.body, '(image/png body)')
+    assert.deepEqual(result.details, [
+      'HTTP 500 (expected 2xx)',
+      'body: 2 bytes of binary data (image/png)',
+    ])
+    assert.equal(result.evidence?.body, '2 bytes of binary data (image/png)')
+    const zeros = (await check(`http url=${api.url}/zeros`)).result
+    assert.deepEqual(zeros.details, [
+      'HTTP 500 (expected 2xx)',
+      'body: 4,096 bytes of binary data (application/octet-stream)',
+    ])
+  })
+
+  it('describes binary bytes as binary whatever the content type says, never as escapes', async () => {
+    const text = await check(`http url=${api.url}/zeros-as-text`)
+    assert.deepEqual(text.result.details, [
+      'HTTP 500 (expected 2xx)',
+      'body: 4,096 bytes of binary data (text/plain)',
+    ])
+    const untyped = await check(`http url=${api.url}/zeros-untyped`)
+    assert.equal(untyped.result.details?.[1], 'body: 4,096 bytes of binary data (no content type)')
+    for (const { everything } of [text, untyped]) assert.doesNotMatch(everything, /\\x00|\\u0000/)
+  })
+
+  it('inflates a gzip bomb only as far as the first megabyte, and closes the connection', async () => {
+    bombBytesSent = 0
+    const { result } = await check(`http url=${api.url}/bomb body=needle`)
+    assert.equal(result.status, 'fail')
+    assert.equal(result.summary, "body does not contain 'needle' (in its first 1 MB)")
+    assert.equal(result.details?.[1], 'body: over 1 MB of binary data (text/plain)')
+    // 100 GB inflated would have taken all 100 MB of it; the socket's buffers hold a few MB.
+    const whole = BOMB_MEMBER.length * BOMB_MEMBERS
+    assert.ok(bombBytesSent < whole / 10, `${bombBytesSent} of ${whole} bytes were taken`)
   })
 
   it('accepts a list of statuses and classes', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
-import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -304,7 +304,86 @@ describe('deploy-wizard check against a database that never answers', () => {
   })
 })
 
+/** The names issue 13 found running writes unconfirmed, and the ones that must not ask. */
+const PRODUCTION = ['production-eu', 'prod-eu', 'prod_us', 'eu-prod', 'live-eu', 'prd2', 'prod1']
+const NOT_PRODUCTION = ['dev', 'staging', 'preprod', 'qa']
+
 describe('deploy-wizard check on production', () => {
+  /** A real server counting the writes that reach it. */
+  let writes: LocalServer
+  let posts = 0
+  const folders: string[] = []
+  before(async () => {
+    writes = await startHttpServer((req, res) => {
+      if (req.method === 'POST') posts++
+      res.writeHead(201).end()
+    })
+  })
+  after(async () => {
+    await writes.close()
+    for (const folder of folders) await rm(folder, { recursive: true, force: true })
+  })
+
+  /** A checklist whose one check is a write: an http POST. */
+  async function writing(frontMatter: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'dw-check-'))
+    folders.push(dir)
+    const file = join(dir, 'release.md')
+    await writeFile(
+      file,
+      `---\n${frontMatter}\n---\n# Release\n\n## Deploy\n\n- [ ] Cache flushed <!-- check: http url=${writes.url}/flush method=POST data="{}" -->\n`,
+    )
+    return file
+  }
+
+  for (const env of PRODUCTION) {
+    it(`asks before writing to ${env}: without a terminal, exit 2 and no request sent`, async () => {
+      const file = await writing(`environments: [dev, ${env}]`)
+      const before = posts
+      const result = await check([file, '--env', env])
+      assert.equal(result.code, 2, result.stdout + result.stderr)
+      assert.match(result.stderr, new RegExp(`checking ${env} needs an explicit confirmation`))
+      assert.match(result.stderr, new RegExp(`pass --confirm ${env}`))
+      assert.equal(posts, before, 'a request reached the server')
+    })
+  }
+
+  it('writes to a production environment once it is confirmed by name', async () => {
+    const file = await writing('environments: [dev, prod-eu]')
+    const before = posts
+    const result = await check([file, '--env', 'prod-eu', '--confirm', 'prod-eu'])
+    assert.equal(result.code, 0, result.stdout + result.stderr)
+    assert.equal(posts, before + 1)
+  })
+
+  it('asks for an environment whose alias reads as production', async () => {
+    const file = await writing('environments: [dev, eu]\naliases: { eu: [production] }')
+    const before = posts
+    const result = await check([file, '--env', 'eu'])
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /checking eu needs an explicit confirmation/)
+    assert.equal(posts, before)
+  })
+
+  it('asks for an environment the front matter declares production', async () => {
+    const file = await writing('environments: [dev, main]\nproduction: [main]')
+    const before = posts
+    const result = await check([file, '--env', 'main'])
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /checking main needs an explicit confirmation/)
+    assert.equal(posts, before)
+  })
+
+  for (const env of NOT_PRODUCTION) {
+    it(`does not ask for ${env}`, async () => {
+      const file = await writing(`environments: [${NOT_PRODUCTION.join(', ')}, prod]`)
+      const before = posts
+      const result = await check([file, '--env', env])
+      assert.equal(result.code, 0, result.stdout + result.stderr)
+      assert.equal(posts, before + 1)
+    })
+  }
+
   it('needs --confirm with the environment name when there is no terminal to ask on', async () => {
     const file = await checklist(healthy())
     const missing = await check([file, '--env', 'prod', '--phase', 'preflight'])

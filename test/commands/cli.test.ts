@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, it } from 'node:test'
+import { after, describe, it } from 'node:test'
 import { runCli, runCliIntoClosedPipe } from '../helpers/cli.ts'
 import { SEEDS, seedPath } from '../helpers/fixtures.ts'
 
+const folders: string[] = []
+after(async () => {
+  for (const folder of folders) await rm(folder, { recursive: true, force: true })
+})
+
 async function tempChecklist(markdown: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dw-cli-'))
+  folders.push(dir)
   const file = join(dir, 'checklist.md')
   await writeFile(file, markdown)
   return file
@@ -116,6 +122,23 @@ describe('deploy-wizard validate', () => {
     assert.match(
       lines[0] ?? '',
       /^✓ .*000_b909c6aec69adf30\.txt: 7 phases, 121 items, 0 automated checks, 8 sign-off fields$/,
+    )
+  })
+
+  it('accepts production: in the front matter, and names an environment there the checklist lacks', async () => {
+    const good = await tempChecklist(
+      '---\nenvironments: [dev, main]\nproduction: [main]\n---\n## P\n- [ ] x\n',
+    )
+    const accepted = await runCli(['validate', '--strict', good])
+    assert.equal(accepted.code, 0, accepted.stdout)
+    const bad = await tempChecklist(
+      '---\nenvironments: [dev, main]\nproduction: [man]\n---\n## P\n- [ ] x\n',
+    )
+    const { code, stdout } = await runCli(['validate', bad])
+    assert.equal(code, 1)
+    assert.equal(
+      stdout.split('\n').slice(0, 2).join('\n'),
+      `${bad}:3:14: error: front matter 'production': 'man' is not one of this checklist's environments\n  hint: environments: dev, main`,
     )
   })
 
@@ -283,6 +306,26 @@ describe('deploy-wizard plan', () => {
     for (const output of [text.stdout, json.stdout]) {
       assert.doesNotMatch(output, /tok-5ecret-value|api\.internal|host=k1/)
     }
+  })
+
+  it('says when the environment is production, and why', async () => {
+    const file = await tempChecklist(
+      '---\nenvironments: [dev, prod-eu, eu]\naliases: { eu: [live] }\n---\n# Release\n## Deploy\n- [ ] x\n',
+    )
+    const prod = await runCli(['plan', file, '--env', 'prod-eu'])
+    assert.equal(prod.code, 0, prod.stderr)
+    assert.equal(
+      prod.stdout.split('\n')[2],
+      'prod-eu is production (its name reads as production): run and check ask for its name to be typed',
+    )
+    const alias = await runCli(['plan', file, '--env', 'eu'])
+    assert.match(alias.stdout, /^eu is production \(its alias 'live' reads as production\)/m)
+    const dev = await runCli(['plan', file, '--env', 'dev'])
+    assert.doesNotMatch(dev.stdout, /production/)
+    const json = (env: string) =>
+      runCli(['plan', file, '--env', env, '--json']).then((r) => JSON.parse(r.stdout).production)
+    assert.equal(await json('prod-eu'), true)
+    assert.equal(await json('dev'), false)
   })
 
   it('exits 2 naming the environments a checklist has', async () => {

@@ -114,6 +114,21 @@ describe('the environment picker', () => {
   })
 })
 
+describe('a production environment with a compound name', () => {
+  test('asks for eu-prod to be typed, in red, and opens the run marked as production', async () => {
+    const file = join(dir, 'eu.md')
+    await writeFile(file, CHECKLIST.replace('[dev, prod]', '[dev, eu-prod]'))
+    const { pane } = await wizard(['--env', 'eu-prod'], { file })
+    await pane.waitFor(/^⚠ {2}EU-PROD: checks will run against production\.$/m)
+    const warning = (await pane.captureStyled()).split('\n').find((l) => l.includes('EU-PROD'))
+    assert.ok(warning?.includes(RED), `the warning is not red: ${JSON.stringify(warning)}`)
+    await pane.submit('eu-prod')
+    await pane.waitFor(/^Terminal +EU-PROD ⚠ +ana · eu-prod-/m)
+    await pane.press('q')
+    await pane.waitFor(/^EXIT=0$/m)
+  })
+})
+
 describe('the phase screen', () => {
   test('shrunk below its minimum it shows one line; grown back, it is whole again', async () => {
     const { pane } = await wizard(['--env', 'dev'])

@@ -2,7 +2,8 @@
  * A real HTTP server speaking the AWS wire protocols the installed SDK uses, for
  * what moto cannot do: a stack stuck in UPDATE_ROLLBACK_COMPLETE, one that stays
  * UPDATE_IN_PROGRESS for a while, throttling, 5xx, dropped connections, a
- * request that never answers, rejected credentials.
+ * request that never answers, rejected credentials, and answers no AWS service
+ * sends (fields of the wrong kind, truncated JSON, a gzip bomb, a web page).
  *
  *   CloudFormation   awsQuery: form-encoded `Action=…` POST, XML answers
  *   DynamoDB         JSON 1.0: `X-Amz-Target: DynamoDB_20120810.<Action>`
@@ -12,6 +13,7 @@
  * Signatures are not checked: a test that wants rejected credentials scripts
  * the error AWS would send.
  */
+import { once } from 'node:events'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { type LocalServer, startHttpServer } from './servers.ts'
@@ -35,6 +37,17 @@ export type AwsReply =
   | 'hang'
   /** Close the connection without an answer ("socket hang up"). */
   | 'drop'
+  /**
+   * These bytes as the body, exactly, whatever the protocol expects: a truncated
+   * document, a gzip bomb with `content-encoding: gzip`. A body given as parts is
+   * streamed as a client reads it: once the socket is full the next part waits, and
+   * a client that closes the connection stops it (see `rawBytesSent`).
+   */
+  | {
+      readonly raw: string | Buffer | readonly Buffer[]
+      readonly status?: number
+      readonly headers?: Readonly<Record<string, string>>
+    }
 
 /**
  * `n` counts this test's requests to the same action, from 1. A promised reply
@@ -48,6 +61,8 @@ export interface AwsFaultServer {
   readonly requests: readonly AwsRequest[]
   /** Answers from now on; forgets earlier requests. */
   script(script: Script): void
+  /** Bytes of `raw` bodies the client took (written without waiting) since the last `script()`. */
+  readonly rawBytesSent: number
   /** Requests left hanging whose connection the client has not closed yet. */
   readonly openHangingRequests: number
   /** Resolves once the client has closed the connections of `count` hanging requests. */
@@ -63,6 +78,7 @@ export async function startAwsFaultServer(): Promise<AwsFaultServer> {
   const counts = new Map<string, number>()
   const hanging = new Set<Socket>()
   let closedHangs = 0
+  let rawBytesSent = 0
   let waiters: { readonly count: number; readonly resolve: () => void }[] = []
 
   const hang = (socket: Socket) => {
@@ -84,6 +100,7 @@ export async function startAwsFaultServer(): Promise<AwsFaultServer> {
     const reply = await current(request, n)
     if (reply === 'hang') hang(req.socket)
     else if (reply === 'drop') req.socket.destroy()
+    else if ('raw' in reply) await answerRaw(res, request, reply, (n) => (rawBytesSent += n))
     else answer(res, request, reply)
   })
 
@@ -91,6 +108,9 @@ export async function startAwsFaultServer(): Promise<AwsFaultServer> {
     url: server.url,
     get requests() {
       return requests
+    },
+    get rawBytesSent() {
+      return rawBytesSent
     },
     get openHangingRequests() {
       return hanging.size
@@ -100,6 +120,7 @@ export async function startAwsFaultServer(): Promise<AwsFaultServer> {
       requests = []
       counts.clear()
       closedHangs = 0
+      rawBytesSent = 0
     },
     hangsClosed(count) {
       if (closedHangs >= count) return Promise.resolve()
@@ -135,10 +156,38 @@ function parseRequest(req: IncomingMessage, body: string): AwsRequest {
   return { service: 'cloudformation', action: Action, params }
 }
 
+type RawReply = Extract<AwsReply, { readonly raw: unknown }>
+
+async function answerRaw(
+  res: ServerResponse,
+  request: AwsRequest,
+  reply: RawReply,
+  sent: (bytes: number) => void,
+) {
+  res.writeHead(reply.status ?? 200, {
+    'content-type':
+      request.service === 'cloudformation'
+        ? 'text/xml'
+        : `application/x-amz-json-${request.service === 'dynamodb' ? '1.0' : '1.1'}`,
+    'x-amzn-requestid': crypto.randomUUID(),
+    ...reply.headers,
+  })
+  const parts =
+    typeof reply.raw === 'string' || Buffer.isBuffer(reply.raw) ? [reply.raw] : reply.raw
+  const closed = once(res, 'close')
+  for (const part of parts) {
+    if (res.destroyed) return
+    sent(part.length)
+    // Backpressure: a client that stops reading stops the server from writing more.
+    if (!res.write(part)) await Promise.race([once(res, 'drain'), closed])
+  }
+  res.end()
+}
+
 function answer(
   res: ServerResponse,
   request: AwsRequest,
-  reply: Exclude<AwsReply, 'hang' | 'drop'>,
+  reply: Exclude<AwsReply, 'hang' | 'drop' | RawReply>,
 ): void {
   const requestId = crypto.randomUUID()
   if (request.service === 'cloudformation') {

@@ -8,13 +8,14 @@ import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, afterEach, describe, test } from 'node:test'
+import { after, afterEach, before, describe, test } from 'node:test'
 import { render } from 'ink-testing-library'
 import { loadChecklist } from '../../src/checklist/load.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import { startRun, wizardServices } from '../../src/run/start.ts'
 import type { StoreProblem } from '../../src/run/store.ts'
 import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
+import { type LocalServer, startHttpServer, waitFor } from '../helpers/servers.ts'
 
 const ARROW_DOWN = '\u001B[B'
 const ARROW_RIGHT = '\u001B[C'
@@ -722,6 +723,97 @@ describe('before the phases', () => {
     await ui.see(/✔ Smoke tests pass\s+pass/)
     await ui.press('q')
   })
+})
+
+describe('production, asked for by name before anything is written', () => {
+  /** A real server counting the writes that reach it. */
+  let writes: LocalServer
+  let posts = 0
+  before(async () => {
+    writes = await startHttpServer((req, res) => {
+      if (req.method === 'POST') posts++
+      res.writeHead(201).end()
+    })
+  })
+  after(() => writes.close())
+
+  /** A workspace whose checklist has one check, and it writes: an http POST. */
+  const writing = (frontMatter: string) =>
+    workspace(
+      `---\ntitle: Release\n${frontMatter}\n---\n## Deploy\n- [ ] Cache flushed <!-- check: http url=${writes.url}/flush method=POST data="{}" -->\n`,
+    )
+
+  for (const env of [
+    'production-eu',
+    'prod-eu',
+    'prod_us',
+    'eu-prod',
+    'live-eu',
+    'prd2',
+    'prod1',
+  ]) {
+    test(`${env} asks for its name to be typed, and nothing is sent before`, async () => {
+      const space = writing(`environments: [dev, ${env}]`)
+      const before = posts
+      const ui = open(space, { checklistPath: space.path })
+      await ui.see(/which environment\?/)
+      assert.match(
+        ui.frame(),
+        new RegExp(`${env}\\s+\\(production: you will type its name to confirm\\)`),
+      )
+      await ui.press(ARROW_DOWN, ENTER)
+      await ui.see(new RegExp(`${env.toUpperCase()}: checks will run against production`))
+      assert.match(ui.frame(), new RegExp(`Type '${env}' to go on:`))
+      assert.equal(posts, before, 'a request reached the server')
+      await ui.press(ESCAPE)
+      assert.equal(ui.outcome()?.kind, 'quit')
+      assert.equal(posts, before, 'a request reached the server')
+    })
+  }
+
+  test('once the name is typed, the run opens in red capitals and the write is sent', async () => {
+    const space = writing('environments: [dev, prod-eu]')
+    const before = posts
+    const ui = open(space, { checklistPath: space.path, environment: 'prod-eu' })
+    await ui.see(/PROD-EU: checks will run against production/)
+    await ui.press('prod-eu')
+    await ui.press(ENTER)
+    await ui.see(/PROD-EU ⚠/)
+    // A write runs only when asked for (r), production or not.
+    await ui.see(/› ○ Cache flushed/)
+    assert.equal(posts, before)
+    await ui.press('r')
+    await waitFor(() => posts === before + 1, 'the POST reached the server')
+    await ui.press('q')
+  })
+
+  test('an environment whose alias reads as production asks too', async () => {
+    const space = writing('environments: [dev, eu]\naliases: { eu: [production] }')
+    const ui = open(space, { checklistPath: space.path, environment: 'eu' })
+    await ui.see(/EU: checks will run against production/)
+    await ui.press(ESCAPE)
+  })
+
+  test('an environment the front matter declares production asks too', async () => {
+    const space = writing('environments: [dev, main]\nproduction: [main]')
+    const ui = open(space, { checklistPath: space.path, environment: 'main' })
+    await ui.see(/MAIN: checks will run against production/)
+    await ui.press(ESCAPE)
+  })
+
+  for (const env of ['dev', 'staging', 'preprod', 'qa']) {
+    test(`${env} opens without asking`, async () => {
+      const space = writing('environments: [dev, staging, preprod, qa, prod]')
+      const before = posts
+      const ui = open(space, { checklistPath: space.path, environment: env })
+      await ui.see(new RegExp(`Release\\s+${env}\\s+ana`))
+      assert.doesNotMatch(ui.frame(), /against production|⚠/)
+      await ui.see(/› ○ Cache flushed/)
+      await ui.press('r')
+      await waitFor(() => posts === before + 1, 'the POST reached the server')
+      await ui.press('q')
+    })
+  }
 })
 
 describe('screens before the phases fit the terminal', () => {

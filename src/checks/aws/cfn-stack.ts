@@ -4,12 +4,13 @@
  * to the check's timeout; a rolled-back or failed one fails with the reason
  * CloudFormation gave. The stack's outputs become `${id.outputs.Key}`.
  */
-import type { CloudFormationClient, Stack, StackEvent } from '@aws-sdk/client-cloudformation'
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import * as z from 'zod'
 import { formatLimit } from '../../duration.ts'
 import { type CheckContext, defineCheck, error, fail, pass } from '../kind.ts'
 import { awsTarget, list, text } from '../params.ts'
 import type { CheckOutcome } from '../runner.ts'
+import { expectAnswer } from './answers.ts'
 import { awsCall, awsErrorOutcome } from './errors.ts'
 import { awsService, regionOf, targetOf } from './target.ts'
 import { waitWhileBusy } from './wait.ts'
@@ -27,6 +28,45 @@ const params = z
   .strict()
 
 type Params = z.output<typeof params>
+
+/**
+ * What is read of DescribeStacks' answer for one named stack: CloudFormation
+ * answers a stack that does not exist with an error, never with no stack.
+ */
+const StacksAnswer = z.object({
+  Stacks: z
+    .array(
+      z.object({
+        StackName: z.string(),
+        StackStatus: z.string(),
+        StackId: z.string().optional(),
+        StackStatusReason: z.string().optional(),
+        CreationTime: z.date().optional(),
+        LastUpdatedTime: z.date().optional(),
+        Outputs: z
+          .array(z.object({ OutputKey: z.string().optional(), OutputValue: z.string().optional() }))
+          .optional(),
+      }),
+    )
+    .min(1),
+})
+type Stack = z.output<typeof StacksAnswer>['Stacks'][number]
+
+/** The events read to find the first failure; an answer not like this is passed over. */
+const EventsAnswer = z.object({
+  StackEvents: z
+    .array(
+      z.object({
+        PhysicalResourceId: z.string().optional(),
+        LogicalResourceId: z.string().optional(),
+        ResourceType: z.string().optional(),
+        ResourceStatus: z.string().optional(),
+        ResourceStatusReason: z.string().optional(),
+      }),
+    )
+    .optional(),
+})
+type StackEvent = NonNullable<z.output<typeof EventsAnswer>['StackEvents']>[number]
 
 export const cfnStack = defineCheck({
   kind: 'cfn.stack',
@@ -104,7 +144,7 @@ async function describeStack(
       const found = await client.send(new DescribeStacksCommand({ StackName: name }), {
         abortSignal: signal,
       })
-      return found.Stacks?.[0]
+      return expectAnswer(found, StacksAnswer).Stacks[0]
     } catch (caught) {
       // CloudFormation answers a missing stack with a plain ValidationError.
       const e = caught as Error
@@ -171,7 +211,7 @@ async function firstFailedEvent(
       new DescribeStackEventsCommand({ StackName: stack.StackId ?? stack.StackName }),
       { abortSignal: signal },
     )
-    events = page.StackEvents ?? []
+    events = EventsAnswer.safeParse(page).data?.StackEvents ?? []
   } catch (caught) {
     if (signal.aborted) throw caught
     return undefined

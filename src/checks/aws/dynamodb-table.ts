@@ -5,17 +5,13 @@
  * cost one more API call, made only when that parameter is given. Every unmet
  * expectation is listed, not just the first.
  */
-import type {
-  DynamoDBClient,
-  PointInTimeRecoveryStatus,
-  TableDescription,
-  TimeToLiveDescription,
-} from '@aws-sdk/client-dynamodb'
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import * as z from 'zod'
 import { formatLimit } from '../../duration.ts'
 import { type CheckContext, defineCheck, error, fail, pass } from '../kind.ts'
 import { awsTarget, bool, list, oneOf, text } from '../params.ts'
 import type { CheckOutcome } from '../runner.ts'
+import { expectAnswer } from './answers.ts'
 import { awsCall, awsErrorName, awsErrorOutcome } from './errors.ts'
 import { awsService, regionOf, targetOf } from './target.ts'
 import { waitWhileBusy } from './wait.ts'
@@ -43,6 +39,38 @@ const params = z
   .strict()
 
 type Params = z.output<typeof params>
+
+/** What is read of DescribeTable's answer: an answer without these is not DynamoDB's. */
+const TableAnswer = z.object({
+  Table: z.object({
+    TableName: z.string(),
+    TableStatus: z.string(),
+    TableArn: z.string().optional(),
+    BillingModeSummary: z.object({ BillingMode: z.string().optional() }).optional(),
+    GlobalSecondaryIndexes: z
+      .array(z.object({ IndexName: z.string(), IndexStatus: z.string().optional() }))
+      .optional(),
+    StreamSpecification: z
+      .object({ StreamEnabled: z.boolean(), StreamViewType: z.string().optional() })
+      .optional(),
+  }),
+})
+type TableDescription = z.output<typeof TableAnswer>['Table']
+
+const TtlAnswer = z.object({
+  TimeToLiveDescription: z
+    .object({ TimeToLiveStatus: z.string().optional(), AttributeName: z.string().optional() })
+    .optional(),
+})
+type TimeToLiveDescription = NonNullable<z.output<typeof TtlAnswer>['TimeToLiveDescription']>
+
+const BackupsAnswer = z.object({
+  ContinuousBackupsDescription: z.object({
+    PointInTimeRecoveryDescription: z
+      .object({ PointInTimeRecoveryStatus: z.string().optional() })
+      .optional(),
+  }),
+})
 
 export const dynamodbTable = defineCheck({
   kind: 'dynamodb.table',
@@ -124,7 +152,7 @@ async function describeTable(
       const found = await client.send(new DescribeTableCommand({ TableName: name }), {
         abortSignal: signal,
       })
-      return found.Table
+      return expectAnswer(found, TableAnswer).Table
     } catch (caught) {
       if (awsErrorName(caught) === 'ResourceNotFoundException') return undefined
       throw caught
@@ -138,8 +166,13 @@ async function describeTtl(
   signal: AbortSignal,
 ): Promise<TimeToLiveDescription> {
   const { DescribeTimeToLiveCommand } = await import('@aws-sdk/client-dynamodb')
-  const found = await awsCall('dynamodb:DescribeTimeToLive', () =>
-    client.send(new DescribeTimeToLiveCommand({ TableName: name }), { abortSignal: signal }),
+  const found = await awsCall('dynamodb:DescribeTimeToLive', async () =>
+    expectAnswer(
+      await client.send(new DescribeTimeToLiveCommand({ TableName: name }), {
+        abortSignal: signal,
+      }),
+      TtlAnswer,
+    ),
   )
   return found.TimeToLiveDescription ?? {}
 }
@@ -148,14 +181,17 @@ async function describePitr(
   client: DynamoDBClient,
   name: string,
   signal: AbortSignal,
-): Promise<PointInTimeRecoveryStatus> {
+): Promise<string> {
   const { DescribeContinuousBackupsCommand } = await import('@aws-sdk/client-dynamodb')
-  const found = await awsCall('dynamodb:DescribeContinuousBackups', () =>
-    client.send(new DescribeContinuousBackupsCommand({ TableName: name }), {
-      abortSignal: signal,
-    }),
+  const found = await awsCall('dynamodb:DescribeContinuousBackups', async () =>
+    expectAnswer(
+      await client.send(new DescribeContinuousBackupsCommand({ TableName: name }), {
+        abortSignal: signal,
+      }),
+      BackupsAnswer,
+    ),
   )
-  const description = found.ContinuousBackupsDescription?.PointInTimeRecoveryDescription
+  const description = found.ContinuousBackupsDescription.PointInTimeRecoveryDescription
   return description?.PointInTimeRecoveryStatus ?? 'DISABLED'
 }
 

@@ -10,6 +10,7 @@
  */
 import { error } from '../kind.ts'
 import { type CheckOutcome, TransientError } from '../runner.ts'
+import { UnexpectedAnswer } from './answers.ts'
 
 const THROTTLING = new Set([
   'Throttling',
@@ -98,8 +99,9 @@ export function awsErrorOutcome(caught: unknown, context: ErrorContext): CheckOu
   if (context.signal.aborted) throw caught
   const action = caught instanceof AwsCallError ? caught.action : undefined
   const cause = caught instanceof AwsCallError ? caught.cause : caught
-  const e = asErrorLike(cause)
   const call = action ?? 'the AWS call'
+  if (cause instanceof UnexpectedAnswer) return unexpectedAnswer(cause, call)
+  const e = asErrorLike(cause)
 
   if (e.name === 'CredentialsProviderError' || e.name === 'TokenProviderError') {
     return noCredentials(e, context.profile)
@@ -142,6 +144,22 @@ export function awsErrorOutcome(caught: unknown, context: ErrorContext): CheckOu
   return error(action ? `${action} failed: ${why}` : why)
 }
 
+/** An answer no AWS service sends: most often an endpoint that is not AWS at all. */
+function unexpectedAnswer(answer: UnexpectedAnswer, call: string): CheckOutcome {
+  // A 5xx page from a proxy in the way may be gone on the next try.
+  if (answer.status !== undefined && answer.status >= 500)
+    throw new TransientError(`${answer.message} (HTTP ${answer.status})`)
+  const isAws = /\.amazonaws\.com(\.cn)?(:\d+)?$|\.api\.aws(:\d+)?$/.test(answer.endpoint)
+  return error(answer.message, {
+    details: [
+      `the answer to ${call}${answer.status === undefined ? '' : `, with HTTP ${answer.status}`}`,
+      isAws
+        ? 'AWS does not answer like this: something between here and AWS (a proxy, a captive portal) may have answered'
+        : 'is AWS_ENDPOINT_URL pointing at AWS (or at a working LocalStack or moto)?',
+    ],
+  })
+}
+
 function noCredentials(e: ErrorLike, profile: string | undefined): CheckOutcome {
   const summary = profile ? `no AWS credentials for profile ${profile}` : 'no AWS credentials'
   // The chain's own words help when they are specific ("SSO session has expired").
@@ -174,9 +192,26 @@ interface ErrorLike {
   readonly $metadata?: { readonly httpStatusCode?: number }
 }
 
+/**
+ * The fields read of an SDK error, each checked: an endpoint that is not AWS can
+ * put anything in an error's `__type` and `message`.
+ */
 function asErrorLike(value: unknown): ErrorLike {
-  if (value instanceof Error) return value as unknown as ErrorLike
-  return { name: 'Error', message: String(value) }
+  if (!(value instanceof Error)) return { name: 'Error', message: String(value) }
+  const e = value as unknown as Record<string, unknown>
+  const text = (field: unknown) => (typeof field === 'string' ? field : undefined)
+  const status = (e.$metadata as { httpStatusCode?: unknown } | undefined)?.httpStatusCode
+  const port = e.port
+  return {
+    name: text(e.name) ?? 'Error',
+    message: text(e.message) ?? '',
+    ...(text(e.code) ? { code: text(e.code) } : {}),
+    ...(text(e.address) ? { address: text(e.address) } : {}),
+    ...(typeof port === 'number' ? { port } : {}),
+    ...(text(e.hostname) ? { hostname: text(e.hostname) } : {}),
+    ...(Array.isArray(e.errors) ? { errors: e.errors } : {}),
+    ...(typeof status === 'number' ? { $metadata: { httpStatusCode: status } } : {}),
+  }
 }
 
 /** A Node network error code, also from inside an AggregateError (IPv6 and IPv4 both tried). */

@@ -3,11 +3,12 @@
  * rotates (or not) as asked. It calls DescribeSecret only: the value is never
  * read, so it cannot leak, and the role needs no secretsmanager:GetSecretValue.
  */
-import type { DescribeSecretResponse, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import * as z from 'zod'
 import { type CheckContext, defineCheck, fail, pass } from '../kind.ts'
 import { awsTarget, bool, text } from '../params.ts'
 import type { CheckOutcome } from '../runner.ts'
+import { expectAnswer } from './answers.ts'
 import { awsCall, awsErrorName, awsErrorOutcome } from './errors.ts'
 import { awsService, regionOf, targetOf } from './target.ts'
 
@@ -20,6 +21,19 @@ const params = z
   .strict()
 
 type Params = z.output<typeof params>
+
+/** What is read of DescribeSecret's answer: metadata only; Secrets Manager always names the secret. */
+const SecretAnswer = z.object({
+  Name: z.string(),
+  ARN: z.string().optional(),
+  RotationEnabled: z.boolean().optional(),
+  RotationRules: z.object({ AutomaticallyAfterDays: z.number().optional() }).optional(),
+  LastChangedDate: z.date().optional(),
+  LastRotatedDate: z.date().optional(),
+  NextRotationDate: z.date().optional(),
+  DeletedDate: z.date().optional(),
+})
+type DescribeSecretResponse = z.output<typeof SecretAnswer>
 
 export const secret = defineCheck({
   kind: 'secret',
@@ -85,9 +99,10 @@ async function describeSecret(
   const { DescribeSecretCommand } = await import('@aws-sdk/client-secrets-manager')
   return awsCall('secretsmanager:DescribeSecret', async () => {
     try {
-      return await client.send(new DescribeSecretCommand({ SecretId: name }), {
+      const found = await client.send(new DescribeSecretCommand({ SecretId: name }), {
         abortSignal: signal,
       })
+      return expectAnswer(found, SecretAnswer)
     } catch (caught) {
       if (awsErrorName(caught) === 'ResourceNotFoundException') return undefined
       throw caught
