@@ -5,7 +5,7 @@
 import type { Checklist } from '../checklist/model.ts'
 import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
 import { describeScope } from '../checklist/scope.ts'
-import { type Painter, painterFor } from '../output/terminal.ts'
+import { type Painter, terminalFor } from '../output/terminal.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 
 export interface PlanOptions {
@@ -17,13 +17,11 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   const checklist = await loadForRun(file, 'planning a run')
   requireEnvironment(checklist, options.env)
   const plan = planChecklist(checklist, options.env)
+  const out = terminalFor(process.stdout)
   if (options.json) {
-    process.stdout.write(
-      `${JSON.stringify(toJson(checklist, plan.phases, options.env), null, 2)}\n`,
-    )
+    out.writeJson(toJson(checklist, plan.phases, options.env))
     return 0
   }
-  const out = painterFor(process.stdout)
   const lines: string[] = []
   lines.push(out.paint('bold', `${checklist.title} — plan for ${options.env}`))
   const { items, applicable, automated } = plan.totals
@@ -41,7 +39,7 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
       `Legend: [ ] manual · [~] automated check · [x] done in the file · n/a not for ${options.env}`,
     ),
   )
-  process.stdout.write(`${lines.join('\n')}\n`)
+  out.write(`${lines.join('\n')}\n`)
   return 0
 }
 
