@@ -1,0 +1,91 @@
+/**
+ * The wizard's screens show what a checklist says and never obey it: titles and
+ * commands with escape sequences are drawn as the escapes they hold.
+ */
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, test } from 'node:test'
+import { render } from 'ink-testing-library'
+import { wizardServices } from '../../src/run/start.ts'
+import { App, type AppOutcome } from '../../src/ui/app.tsx'
+import { activeIn } from '../helpers/active.ts'
+
+const ARROW_DOWN = '\u001B[B'
+
+process.env.COLUMNS = '100'
+process.env.LINES = '24'
+
+const folders: string[] = []
+after(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true })
+})
+
+function wizard(markdown: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-ui-inert-'))
+  folders.push(dir)
+  const path = join(dir, 'deploy.md')
+  writeFileSync(path, markdown)
+  let outcome: AppOutcome | null = null
+  const screen = render(
+    <App
+      services={wizardServices({
+        env: { DEPLOY_WIZARD_HOME: join(dir, 'home') },
+        cwd: dir,
+        staleAfterMs: 3_600_000,
+      })}
+      options={{
+        checklistPath: path,
+        environment: 'dev',
+        operator: 'ana',
+        staleAfterMs: 3_600_000,
+        sheetPathFor: (id) => join(dir, `${id}.md`),
+        today: '2026-11-22',
+        now: () => new Date(),
+      }}
+      onDone={(done) => {
+        outcome = done
+      }}
+    />,
+  )
+  const frame = () => screen.lastFrame() ?? ''
+  const see = async (pattern: RegExp) => {
+    const until = Date.now() + 5_000
+    while (!pattern.test(frame())) {
+      if (Date.now() > until) assert.fail(`the screen never showed ${pattern}:\n${frame()}`)
+      await new Promise((done) => setTimeout(done, 10))
+    }
+    await new Promise((done) => setTimeout(done, 50))
+  }
+  const press = async (key: string) => {
+    screen.stdin.write(key)
+    await new Promise((done) => setTimeout(done, 30))
+  }
+  const quit = async () => {
+    await press('q')
+    screen.unmount()
+    await (outcome as AppOutcome | null)?.session?.close()
+  }
+  return { screen, frame, see, press, quit }
+}
+
+test('a title that moves the cursor and erases lines is drawn as the escapes it holds', async () => {
+  const ui = wizard(
+    [
+      '# Release\u001b]0;pwned\u0007',
+      '## Build\u009b2J',
+      '- [ ] Fetch tools',
+      '- [ ] Build\u001b[1A\u001b[2K  ✔ Tests pass \u202eexe.sh',
+      '',
+    ].join('\n'),
+  )
+  await ui.see(/d done · f fail/)
+  assert.match(ui.frame(), /^Release\\x1b\]0;pwned\\x07 {3}dev/)
+  assert.match(ui.frame(), /1\/1 Build\\x9b2J/)
+  assert.match(ui.frame(), / {2}○ Build\\x1b\[1A\\x1b\[2K {2}✔ Tests pass \\u202eexe\.sh/)
+  await ui.press(ARROW_DOWN)
+  await ui.see(/^Build\\x1b\[1A\\x1b\[2K {2}✔ Tests pass \\u202eexe\.sh$/m)
+  for (const frame of ui.screen.frames) assert.deepEqual(activeIn(frame, { colours: true }), [])
+  await ui.quit()
+})
