@@ -29,7 +29,8 @@ export function commandItems(checklist: Checklist): Item[] {
  * it, with control characters written as escapes (`\x1b`) so that none can move
  * the cursor or recolour the screen to hide what follows, and with what draws
  * as nothing or as a plain space (zero-width, bidi, no-break spaces) escaped
- * too: what is read is what runs.
+ * too: what is read is what runs. Credentials are not masked here, unlike
+ * everywhere else: a mask could cover code as well as a password.
  */
 export function commandLine(item: Item): string {
   const params = item.check?.params ?? {}

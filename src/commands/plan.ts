@@ -5,6 +5,7 @@
 import type { Checklist } from '../checklist/model.ts'
 import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
 import { describeScope } from '../checklist/scope.ts'
+import { shownParams } from '../checks/shown-params.ts'
 import { type Painter, terminalFor } from '../output/terminal.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 
@@ -70,7 +71,7 @@ function renderItem(planned: PlannedItem, depth: number, out: Painter, lines: st
   }
   lines.push(text)
   if (item.check && planned.params) {
-    const params = Object.entries(planned.params)
+    const params = Object.entries(shownParams(item.check.kind, planned.params))
       .map(([k, v]) => `${k}=${/\s/.test(v) || v === '' ? JSON.stringify(v) : v}`)
       .join(' ')
     lines.push(out.paint('cyan', `${indent}    ↳ ${item.check.kind} ${params}`))
@@ -89,7 +90,9 @@ function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: st
       checked: i.item.checked,
       applies: i.applies,
       reason: i.reason,
-      check: i.item.check ? { kind: i.item.check.kind, params: i.params } : null,
+      check: i.item.check
+        ? { kind: i.item.check.kind, params: shownParams(i.item.check.kind, i.params ?? {}) }
+        : null,
     })),
     sections: p.sections.map(section),
   })

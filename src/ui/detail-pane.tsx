@@ -7,6 +7,7 @@
 import { Box } from 'ink'
 import type { Block, Item, Section } from '../checklist/model.ts'
 import { isWrite } from '../checks/jobs.ts'
+import { shownParams } from '../checks/shown-params.ts'
 import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { detailsUnder } from '../report/check-text.ts'
@@ -50,7 +51,7 @@ export function detailLines(input: DetailInput): DetailLine[] {
   push(`${look.icon} ${look.word}${who}   id: ${item.id}`, { isDim: state === 'pending' })
   if (record?.note) push(`note: ${record.note}`, { color: 'yellow' })
   if (item.check) {
-    const params = Object.entries(item.check.params)
+    const params = Object.entries(shownParams(item.check.kind, item.check.params))
       .map(([key, value]) => `${key}=${value}`)
       .join(' ')
     push(`check: ${item.check.kind} ${params}`, { isDim: true })

@@ -1,7 +1,8 @@
 /**
  * What `plan` and `validate` show of a checklist's own values: front-matter
  * vars, titles, headings and aliases are shown, never obeyed (an OSC 52 in a var
- * would set the operator's clipboard).
+ * would set the operator's clipboard), and a credential written in the checklist
+ * is shown as `***` (with a warning from validate saying where to take it from).
  */
 import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -64,5 +65,87 @@ describe('deploy-wizard plan', () => {
     }
     // The JSON holds the exact data, escaped as JSON escapes it.
     assert.equal(plan.title, 'Release \u001b]52;c;Y3VybCBldmlsLmV4YW1wbGUvcyB8IHNo\u0007')
+  })
+
+  it('masks credentials written in the checklist, in text and in JSON', async () => {
+    const file = await checklist(
+      'credentials.md',
+      [
+        '---',
+        'vars:',
+        '  db: postgres://app:hunter2@db.internal:5432/app',
+        '---',
+        '## Checks',
+        '- [ ] Database <!-- check: pg.connect url=${db} -->',
+        '- [ ] API <!-- check: http url=https://deploy:s3cr3t-pw@api.example/health bearer=tok-abc123def request-header="Authorization: Basic ZGVwbG95OnMzY3IzdA==" -->',
+        '- [ ] Admin <!-- check: http url=https://api.example/admin?password=letmein99 bearer=${env:ADMIN_TOKEN} -->',
+        '- [ ] Tenant <!-- check: http url=https://api.example/me request-header="Authorization: Bearer ${env:TENANT_TOKEN}" -->',
+        '- [ ] Secret <!-- check: env name=JWT_SECRET equals=the-real-jwt-secret -->',
+        '',
+      ].join('\n'),
+    )
+    const text = await runCli(['plan', file, '--env', 'dev'])
+    const json = await runCli(['plan', file, '--env', 'dev', '--json'])
+    assert.equal(text.code, 0, text.stderr)
+    for (const output of [text.stdout, json.stdout]) {
+      assert.doesNotMatch(
+        output,
+        /hunter2|s3cr3t-pw|tok-abc123def|ZGVwbG95OnMzY3IzdA|letmein99|the-real-jwt-secret/,
+      )
+    }
+    assert.deepEqual(
+      text.stdout.split('\n').filter((line) => line.includes('↳')),
+      [
+        '      ↳ pg.connect url=postgres://app:***@db.internal:5432/app',
+        '      ↳ http url=https://deploy:***@api.example/health bearer=*** request-header="Authorization: ***"',
+        '      ↳ http url=https://api.example/admin?password=*** bearer=${env:ADMIN_TOKEN}',
+        '      ↳ http url=https://api.example/me request-header="Authorization: Bearer ${env:TENANT_TOKEN}"',
+        '      ↳ env name=JWT_SECRET equals=***',
+      ],
+    )
+    const params = (
+      JSON.parse(json.stdout) as {
+        phases: { items: { check: { params: Record<string, string> } }[] }[]
+      }
+    ).phases[0]?.items.map((item) => item.check.params)
+    assert.deepEqual(params?.[1], {
+      url: 'https://deploy:***@api.example/health',
+      bearer: '***',
+      'request-header': 'Authorization: ***',
+    })
+  })
+})
+
+describe('deploy-wizard validate', () => {
+  it('warns of a credential written in the checklist, saying where to take it from instead', async () => {
+    const file = await checklist(
+      'warn.md',
+      [
+        '---',
+        'vars:',
+        '  db: postgres://app:hunter2@db.internal/app',
+        '---',
+        '## Checks',
+        '- [ ] API <!-- check: http url=https://api.example/health bearer=tok-abc123def -->',
+        '- [ ] From the environment <!-- check: http url=https://u:${env:PW}@api.example bearer=${env:TOKEN:-dev} request-header="X-Tenant-Id: 42" -->',
+        '- [ ] A URL for a port <!-- check: tcp host=db port=postgres://app:hunter3@db:5432 -->',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['validate', file])
+    assert.equal(code, 1, stdout)
+    assert.doesNotMatch(stdout, /hunter2|hunter3|tok-abc123def/)
+    const problems = stdout.split('\n').filter((line) => /: (warning|error): /.test(line))
+    assert.deepEqual(
+      problems.map((line) => line.slice(file.length + 1)),
+      [
+        "3:7: warning: var 'db' holds a credential written in the checklist (everyone who can read the file has it)",
+        '6:59: warning: http bearer: a credential written in the checklist (everyone who can read the file has it)',
+        '8:48: warning: tcp port: a credential written in the checklist (everyone who can read the file has it)',
+        // A value quoted by an error is masked as plan masks it.
+        "8:48: error: tcp port='postgres://app:***@db:5432': expected a whole number",
+      ],
+    )
+    assert.match(stdout, /hint: take it from the environment: bearer=\$\{env:API_TOKEN\}/)
   })
 })

@@ -1,6 +1,7 @@
 /**
  * The wizard's screens show what a checklist says and never obey it: titles and
- * commands with escape sequences are drawn as the escapes they hold.
+ * commands with escape sequences are drawn as the escapes they hold, and a
+ * check's credentials written in the checklist are shown as `***`.
  */
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -87,5 +88,29 @@ test('a title that moves the cursor and erases lines is drawn as the escapes it 
   await ui.press(ARROW_DOWN)
   await ui.see(/^Build\\x1b\[1A\\x1b\[2K {2}✔ Tests pass \\u202eexe\.sh$/m)
   for (const frame of ui.screen.frames) assert.deepEqual(activeIn(frame, { colours: true }), [])
+  await ui.quit()
+})
+
+test("the detail pane shows a check's credentials from the checklist as ***", async () => {
+  const ui = wizard(
+    [
+      '---',
+      'vars: { db: "postgres://app:hunter2@db.internal/app" }',
+      '---',
+      '## Checks',
+      '- [ ] API <!-- check: http url=https://deploy:s3cr3t-pw@127.0.0.1:1/health bearer=tok-abc123def request-header="X-Api-Key: k3y-v4lue" -->',
+      '- [ ] Database <!-- check: pg.connect url=postgres://app:hunter2@127.0.0.1:1/app -->',
+      '',
+    ].join('\n'),
+  )
+  await ui.see(/check: http url=/)
+  assert.match(
+    ui.frame(),
+    /check: http url=https:\/\/deploy:\*\*\*@127\.0\.0\.1:1\/health bearer=\*\*\* request-header=X-Api-Key: \*\*\*/,
+  )
+  await ui.press(ARROW_DOWN)
+  await ui.see(/check: pg\.connect url=postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/app/)
+  for (const frame of ui.screen.frames)
+    assert.doesNotMatch(frame, /hunter2|s3cr3t-pw|tok-abc|k3y-v4lue/)
   await ui.quit()
 })
