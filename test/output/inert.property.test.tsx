@@ -30,8 +30,9 @@ import { validateCommand } from '../../src/commands/validate.ts'
 import { verifyCommand } from '../../src/commands/verify.ts'
 import { UserError } from '../../src/errors.ts'
 import { RUN_FORMAT } from '../../src/run/model.ts'
+import type { RunSession } from '../../src/run/session.ts'
 import { wizardServices } from '../../src/run/start.ts'
-import { App, type AppOutcome } from '../../src/ui/app.tsx'
+import { App } from '../../src/ui/app.tsx'
 import { activeIn } from '../helpers/active.ts'
 import { runCli } from '../helpers/cli.ts'
 
@@ -340,7 +341,7 @@ describe('every command that prints', () => {
     await fc.assert(
       fc.asyncProperty(hostile, async (h) => {
         const { folder, home, file } = await setUp(h)
-        let outcome: AppOutcome | null = null
+        let session: RunSession | null = null
         const screen = render(
           <App
             services={wizardServices({
@@ -357,9 +358,10 @@ describe('every command that prints', () => {
               today: '2026-11-22',
               now: () => new Date(),
             }}
-            onDone={(done) => {
-              outcome = done
+            onOpen={(opened) => {
+              session = opened
             }}
+            onDone={() => {}}
           />,
         )
         const frame = () => screen.lastFrame() ?? ''
@@ -396,7 +398,7 @@ describe('every command that prints', () => {
           await press('q')
         } finally {
           screen.unmount()
-          await (outcome as AppOutcome | null)?.session?.close()
+          await (session as RunSession | null)?.close()
         }
         for (const [index, drawn] of screen.frames.entries()) {
           assertInert(`frame ${index}`, drawn, true)

@@ -7,10 +7,11 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, test } from 'node:test'
+import { after, afterEach, test } from 'node:test'
 import { render } from 'ink-testing-library'
+import type { RunSession } from '../../src/run/session.ts'
 import { wizardServices } from '../../src/run/start.ts'
-import { App, type AppOutcome } from '../../src/ui/app.tsx'
+import { App } from '../../src/ui/app.tsx'
 import { activeIn } from '../helpers/active.ts'
 
 const ARROW_DOWN = '\u001B[B'
@@ -19,6 +20,11 @@ process.env.COLUMNS = '100'
 process.env.LINES = '24'
 
 const folders: string[] = []
+/** Screens still open when a test ends, failed or not: closed before their folders go. */
+const closers: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close()
+})
 after(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true })
 })
@@ -28,7 +34,7 @@ function wizard(markdown: string) {
   folders.push(dir)
   const path = join(dir, 'deploy.md')
   writeFileSync(path, markdown)
-  let outcome: AppOutcome | null = null
+  let session: RunSession | null = null
   const screen = render(
     <App
       services={wizardServices({
@@ -45,9 +51,10 @@ function wizard(markdown: string) {
         today: '2026-11-22',
         now: () => new Date(),
       }}
-      onDone={(done) => {
-        outcome = done
+      onOpen={(opened) => {
+        session = opened
       }}
+      onDone={() => {}}
     />,
   )
   const frame = () => screen.lastFrame() ?? ''
@@ -63,10 +70,13 @@ function wizard(markdown: string) {
     screen.stdin.write(key)
     await new Promise((done) => setTimeout(done, 30))
   }
+  const close = async () => {
+    screen.unmount()
+    await (session as RunSession | null)?.close()
+  }
+  closers.push(close)
   const quit = async () => {
     await press('q')
-    screen.unmount()
-    await (outcome as AppOutcome | null)?.session?.close()
   }
   return { screen, frame, see, press, quit }
 }
