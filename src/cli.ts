@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError, Option } from 'commander'
 import { UserError } from './errors.ts'
+import { terminalFor } from './output/terminal.ts'
 import { VERSION } from './version.ts'
 
 const EXIT_USAGE = 2
@@ -31,7 +32,12 @@ Exit codes: 0 success · 1 problems or failed checks · 2 bad usage
 Docs: the README of the deploy-wizard package lists every directive and command.`,
     )
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text) })
+    .configureOutput({
+      // Help and usage errors quote the command line: written as everything else is.
+      writeOut: (text) => terminalFor(process.stdout).write(text),
+      writeErr: (text) => terminalFor(process.stderr).write(text),
+      outputError: (text, write) => write(text),
+    })
     .hook('preAction', (command) => {
       if (command.opts().color === false) process.env.NO_COLOR = '1'
     })
@@ -228,13 +234,14 @@ function report(error: unknown): number {
     // Commander has already printed help, the version or the usage message.
     return error.exitCode === 0 ? 0 : EXIT_USAGE
   }
+  const err = terminalFor(process.stderr)
   if (error instanceof UserError) {
-    process.stderr.write(`deploy-wizard: ${error.message}\n`)
-    if (error.hint) process.stderr.write(`  ${error.hint}\n`)
+    err.write(`deploy-wizard: ${error.message}\n`)
+    if (error.hint) err.write(`  ${error.hint}\n`)
     return error.exitCode
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
-  process.stderr.write(
+  err.write(
     `deploy-wizard ${VERSION} hit a bug, not a problem with your checklist or systems.\n` +
       `Please report it with the details below.\n\n${detail}\n`,
   )

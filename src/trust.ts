@@ -9,7 +9,7 @@ import { resolve } from 'node:path'
 import type { Checklist, Item } from './checklist/model.ts'
 import { needsTrust } from './checks/jobs.ts'
 import { openStore } from './home.ts'
-import { escapeControls } from './output/terminal.ts'
+import { escapeCommand } from './output/terminal.ts'
 
 interface TrustRecord {
   readonly sha256: string
@@ -26,13 +26,16 @@ export function commandItems(checklist: Checklist): Item[] {
 
 /**
  * What a command item runs, as the operator reviews it before trusting: all of
- * it, with control characters written as escapes (`\x1b`), so that none can
- * move the cursor or recolour the screen to hide what follows.
+ * it, with control characters written as escapes (`\x1b`) so that none can move
+ * the cursor or recolour the screen to hide what follows, and with what draws
+ * as nothing or as a plain space (zero-width, bidi, no-break spaces) escaped
+ * too: what is read is what runs. Credentials are not masked here, unlike
+ * everywhere else: a mask could cover code as well as a password.
  */
 export function commandLine(item: Item): string {
   const params = item.check?.params ?? {}
   const command = params.run ?? `${params.name ?? ''} ${params.args ?? '--version'}`
-  return escapeControls(command)
+  return escapeCommand(command)
 }
 
 export type TrustState = 'trusted' | 'changed' | 'unknown'

@@ -5,6 +5,11 @@
  */
 import * as z from 'zod'
 import { CHECK_KINDS } from '../checks/registry.ts'
+import {
+  holdsLiteralCredential,
+  shownParam,
+  varHoldsLiteralCredential,
+} from '../checks/shown-params.ts'
 import type { VarPositions } from './front-matter.ts'
 import type { Checklist, Item } from './model.ts'
 import type { LineIndex, Problems } from './problems.ts'
@@ -226,6 +231,14 @@ function validateCheck(
       if (!(error instanceof TemplateSyntaxError)) throw error
       problems.error(where.line, where.column, `${check.kind} ${key}: ${error.message}`)
     }
+    if (holdsLiteralCredential(check.kind, key, check.params)) {
+      problems.warning(
+        where.line,
+        where.column,
+        `${check.kind} ${key}: a credential written in the checklist (everyone who can read the file has it)`,
+        credentialHint(key),
+      )
+    }
   }
   for (const problem of kind.templateProblems?.(Object.fromEntries(parsed)) ?? []) {
     const where = paramAt(problem.param)
@@ -285,11 +298,13 @@ function validateCheck(
           const other = analyse(parts, checklist, e, new Set())
           return other.kind === 'static' && other.value === result.value
         })
-        const template = check.params[key] ?? ''
+        // Quoted as plan shows it: a credential in it masked.
+        const template = shownParam(check.kind, key, check.params)
+        const value = shownParam(check.kind, key, { ...check.params, [key]: result.value })
         const shown =
-          result.value === template
-            ? `'${result.value}'`
-            : `${template} = '${result.value}'${isSameEverywhere ? '' : ` for ${environment}`}`
+          result.value === check.params[key]
+            ? `'${value}'`
+            : `${template} = '${value}'${isSameEverywhere ? '' : ` for ${environment}`}`
         problems.error(where.line, where.column, `${check.kind} ${key}=${shown}: ${message}`)
       }
     }
@@ -307,6 +322,21 @@ function validateCheck(
         }
       }
     }
+  }
+}
+
+/** What to write instead of a credential in a check's parameter. */
+function credentialHint(key: string): string {
+  const shown = 'plan and the wizard show it as ***'
+  switch (key) {
+    case 'bearer':
+      return `take it from the environment: bearer=\${env:API_TOKEN}; ${shown}`
+    case 'request-header':
+      return `take its value from the environment: request-header="X-Api-Key: \${env:API_KEY}"; ${shown}`
+    case 'url':
+      return `take the password from the environment, postgres://app:\${env:PGPASSWORD}@db/app, or the whole URL, url=\${env:DATABASE_URL}; ${shown}`
+    default:
+      return `take it from the environment, such as \${env:API_TOKEN}; ${shown}`
   }
 }
 
@@ -394,6 +424,14 @@ function validateVars(checklist: Checklist, context: ValidationContext): void {
         if (!(error instanceof TemplateSyntaxError)) throw error
         problems.error(where.line, where.column, `var '${name}': ${error.message}`)
         continue
+      }
+      if (varHoldsLiteralCredential(template)) {
+        problems.warning(
+          where.line,
+          where.column,
+          `var '${name}' holds a credential written in the checklist (everyone who can read the file has it)`,
+          'take it from the environment, such as postgres://app:${env:PGPASSWORD}@db/app; plan shows it as ***',
+        )
       }
       if (refersToItself(name, parts, vars, new Set([name]))) {
         problems.error(

@@ -20,7 +20,7 @@ import { Redactor } from '../checks/redact.ts'
 import { runChecks } from '../checks/runner.ts'
 import { parseDuration } from '../duration.ts'
 import { UserError } from '../errors.ts'
-import { painterFor } from '../output/terminal.ts'
+import { terminalFor } from '../output/terminal.ts'
 import { buildCheckReport } from '../report/check-report.ts'
 import {
   formatProgress,
@@ -58,17 +58,15 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
   if (options.junit) await requireWritable(options.junit)
   if (isProduction(checklist, options.env)) await confirmProduction(options.env, options.confirm)
 
-  const out = painterFor(process.stdout)
-  const err = painterFor(process.stderr)
+  const out = terminalFor(process.stdout)
+  const err = terminalFor(process.stderr)
   const byId = new Map(items.map((item) => [item.id, item]))
   const clients = new Clients()
   const redactor = new Redactor()
   const controller = new AbortController()
   const onInterrupt = () => {
     if (controller.signal.aborted) process.exit(EXIT_CANCELLED)
-    process.stderr.write(
-      err.paint('yellow', '\ncancelling running checks… (Ctrl-C again to quit now)\n'),
-    )
+    err.write(err.paint('yellow', '\ncancelling running checks… (Ctrl-C again to quit now)\n'))
     controller.abort()
   }
   process.on('SIGINT', onInterrupt)
@@ -82,7 +80,7 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
   process.stdout.on('error', onOutputGone)
 
   if (!options.json) {
-    process.stdout.write(
+    out.write(
       out.paint('bold', `${checklist.title} — checking ${options.env}`) +
         out.paint('dim', ` (${items.length} ${items.length === 1 ? 'check' : 'checks'})`) +
         '\n\n',
@@ -94,7 +92,7 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
     if (options.json) return
     for (const [id, since] of running) {
       const item = byId.get(id)
-      if (item) process.stdout.write(formatStillRunning(item, Date.now() - since, out))
+      if (item) out.write(formatStillRunning(item, Date.now() - since, out))
     }
   }, STILL_RUNNING_EVERY_MS)
   ticker.unref()
@@ -122,9 +120,9 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
         const item = byId.get(event.id)
         if (!item) return
         if (event.type === 'check-finished') {
-          process.stdout.write(formatResult(item, event.result, out))
+          out.write(formatResult(item, event.result, out))
         } else if (event.type === 'check-progress') {
-          process.stdout.write(formatProgress(item, event.message, out))
+          out.write(formatProgress(item, event.message, out))
         }
       },
     })
@@ -164,8 +162,8 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
       )
     }
   }
-  if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-  else process.stdout.write(formatSummary(report, out))
+  if (options.json) out.writeJson(report)
+  else out.write(formatSummary(report, out))
   if (report.cancelled) return EXIT_CANCELLED
   return report.ok ? 0 : 1
 }
@@ -254,6 +252,7 @@ async function confirmProduction(env: string, confirm: string | undefined): Prom
       hint: `pass --confirm ${env}`,
     })
   }
+  const err = terminalFor(process.stderr)
   const rl = createInterface({ input: process.stdin, output: process.stderr })
   const interrupted = new UserError('not confirmed; nothing was run', { exitCode: EXIT_CANCELLED })
   const backOut = new AbortController()
@@ -261,9 +260,8 @@ async function confirmProduction(env: string, confirm: string | undefined): Prom
   rl.on('close', () => backOut.abort())
   try {
     const answer = await rl.question(
-      painterFor(process.stderr).paint(
-        'red',
-        `You are about to run checks against ${env}. Type '${env}' to go on: `,
+      err.shown(
+        err.paint('red', `You are about to run checks against ${env}. Type '${env}' to go on: `),
       ),
       { signal: backOut.signal },
     )

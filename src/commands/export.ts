@@ -9,6 +9,7 @@ import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
 import type { CheckResult } from '../checks/runner.ts'
 import { UserError } from '../errors.ts'
+import { jsonText, terminalFor } from '../output/terminal.ts'
 import { buildCheckReport } from '../report/check-report.ts'
 import { toJunit } from '../report/junit.ts'
 import { renderSheet } from '../report/sheet.ts'
@@ -43,16 +44,16 @@ export async function exportCommand(id: string, options: ExportOptions): Promise
       })
     }
   } else {
-    process.stdout.write(text)
+    terminalFor(process.stdout).write(text)
   }
   record(run, format, sheetDigest(text), now)
-  if (options.output) process.stderr.write(`wrote ${options.output}\n`)
+  if (options.output) terminalFor(process.stderr).write(`wrote ${options.output}\n`)
   return 0
 }
 
 async function render(run: RunSummary, format: ExportFormat, now: Date): Promise<string> {
   if (format === 'json') {
-    return `${JSON.stringify({ format: 'deploy-wizard/run-export@1', header: run.header, state: run.state }, null, 2)}\n`
+    return jsonText({ format: 'deploy-wizard/run-export@1', header: run.header, state: run.state })
   }
   const checklist = await checklistOf(run)
   if (format === 'md') return renderSheet(checklist, run.state, { now })

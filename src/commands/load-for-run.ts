@@ -8,13 +8,15 @@ import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { formatProblem } from '../checklist/problems.ts'
 import { UserError } from '../errors.ts'
+import { terminalFor } from '../output/terminal.ts'
 
 /** `file` may also name a bundled checklist (see `resolveChecklistFile`). */
 export async function loadForRun(file: string, purpose: string): Promise<Checklist> {
   const { checklist, problems, hasErrors } = await loadChecklist(resolveChecklistFile(file))
   if (hasErrors) {
+    const err = terminalFor(process.stderr)
     for (const problem of problems.filter((p) => p.severity === 'error')) {
-      process.stderr.write(`${formatProblem(file, problem)}\n`)
+      err.write(`${formatProblem(file, problem)}\n`)
     }
     throw new UserError(`${file} has errors; fix them before ${purpose}`, {
       hint: `deploy-wizard validate ${file} lists every problem`,

@@ -6,7 +6,8 @@ import { productionReason } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
 import { describeScope } from '../checklist/scope.ts'
-import { type Painter, painterFor } from '../output/terminal.ts'
+import { shownParams } from '../checks/shown-params.ts'
+import { type Painter, terminalFor } from '../output/terminal.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 
 export interface PlanOptions {
@@ -18,13 +19,11 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   const checklist = await loadForRun(file, 'planning a run')
   requireEnvironment(checklist, options.env)
   const plan = planChecklist(checklist, options.env)
+  const out = terminalFor(process.stdout)
   if (options.json) {
-    process.stdout.write(
-      `${JSON.stringify(toJson(checklist, plan.phases, options.env), null, 2)}\n`,
-    )
+    out.writeJson(toJson(checklist, plan.phases, options.env))
     return 0
   }
-  const out = painterFor(process.stdout)
   const lines: string[] = []
   lines.push(out.paint('bold', `${checklist.title} — plan for ${options.env}`))
   const { items, applicable, automated } = plan.totals
@@ -51,7 +50,7 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
       `Legend: [ ] manual · [~] automated check · [x] done in the file · n/a not for ${options.env}`,
     ),
   )
-  process.stdout.write(`${lines.join('\n')}\n`)
+  out.write(`${lines.join('\n')}\n`)
   return 0
 }
 
@@ -82,7 +81,7 @@ function renderItem(planned: PlannedItem, depth: number, out: Painter, lines: st
   }
   lines.push(text)
   if (item.check && planned.params) {
-    const params = Object.entries(planned.params)
+    const params = Object.entries(shownParams(item.check.kind, planned.params))
       .map(([k, v]) => `${k}=${/\s/.test(v) || v === '' ? JSON.stringify(v) : v}`)
       .join(' ')
     lines.push(out.paint('cyan', `${indent}    ↳ ${item.check.kind} ${params}`))
@@ -101,7 +100,9 @@ function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: st
       checked: i.item.checked,
       applies: i.applies,
       reason: i.reason,
-      check: i.item.check ? { kind: i.item.check.kind, params: i.params } : null,
+      check: i.item.check
+        ? { kind: i.item.check.kind, params: shownParams(i.item.check.kind, i.params ?? {}) }
+        : null,
     })),
     sections: p.sections.map(section),
   })

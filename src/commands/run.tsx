@@ -14,7 +14,7 @@ import type { Checklist } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { parseDuration } from '../duration.ts'
 import { UserError } from '../errors.ts'
-import { painterFor } from '../output/terminal.ts'
+import { terminalFor } from '../output/terminal.ts'
 import {
   formatDemoLeft,
   formatFinished,
@@ -157,22 +157,22 @@ export async function runCommand(
 }
 
 function report(outcome: AppOutcome, mode: RunMode): number {
-  const out = painterFor(process.stdout)
+  const out = terminalFor(process.stdout)
   const session = outcome.session
   const formatLeft = mode.isDemo ? formatDemoLeft : formatProgressSaved
   switch (outcome.kind) {
     case 'error':
-      if (session) process.stdout.write(formatLeft(session.checklist, session.state, out))
+      if (session) out.write(formatLeft(session.checklist, session.state, out))
       throw outcome.error
     case 'quit':
-      if (session) process.stdout.write(formatLeft(session.checklist, session.state, out))
+      if (session) out.write(formatLeft(session.checklist, session.state, out))
       return 0
     case 'interrupted':
-      if (session) process.stdout.write(formatLeft(session.checklist, session.state, out))
+      if (session) out.write(formatLeft(session.checklist, session.state, out))
       return EXIT_CANCELLED
     case 'finished': {
       const { checklist, state } = outcome.session
-      process.stdout.write(
+      out.write(
         formatFinished(outcome.session.checklist, outcome.session.state, outcome.sheetPath, out),
       )
       const open = checklist.items.filter(

@@ -4,7 +4,7 @@
  * Derived from the run files themselves; there is no index to go stale.
  */
 import { UserError } from '../errors.ts'
-import { painterFor } from '../output/terminal.ts'
+import { terminalFor } from '../output/terminal.ts'
 import { formatAge, runProgress } from '../run/describe.ts'
 import { listRuns, type RunSummary, removeRun, type StoreProblem } from '../run/store.ts'
 
@@ -16,15 +16,15 @@ export interface RunsOptions {
 export async function runsCommand(options: RunsOptions): Promise<number> {
   const { runs, problems } = listRuns()
   reportProblems(problems)
+  const out = terminalFor(process.stdout)
   const shown = options.all ? runs : runs.filter((run) => run.state.finishedAt === null)
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(shown.map(toJson), null, 2)}\n`)
+    out.writeJson(shown.map(toJson))
     return 0
   }
-  const out = painterFor(process.stdout)
   if (shown.length === 0) {
     const more = !options.all && runs.length > 0 ? ` (${runs.length} finished: runs --all)` : ''
-    process.stdout.write(`No ${options.all ? '' : 'unfinished '}runs${more}.\n`)
+    out.write(`No ${options.all ? '' : 'unfinished '}runs${more}.\n`)
     return 0
   }
   const now = new Date()
@@ -32,7 +32,7 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
     const { answered, total } = runProgress(run.state)
     const status = statusOf(run)
     const colour = status.startsWith('open') ? 'yellow' : status === 'finished' ? 'green' : 'cyan'
-    process.stdout.write(
+    out.write(
       `${out.paint('bold', run.id)}  ${run.header.checklist.title} · ${run.header.environment} · ${run.header.operator}\n` +
         `  ${answered}/${total} answered · last activity ${formatAge(run.state.lastActivityAt, now)} · ${out.paint(colour, status)}\n` +
         out.paint('dim', `  ${run.header.checklist.path}\n`),
@@ -42,16 +42,18 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
 }
 
 export async function runsRemoveCommand(ids: readonly string[]): Promise<number> {
+  const out = terminalFor(process.stdout)
   for (const id of ids) {
     removeRun(id)
-    process.stdout.write(`removed run ${id}\n`)
+    out.write(`removed run ${id}\n`)
   }
   return 0
 }
 
 /** Corrupt or newer run files were moved aside while listing: say where, once. */
 export function reportProblems(problems: readonly StoreProblem[]): void {
-  for (const problem of problems) process.stderr.write(`deploy-wizard: ${problem.message}\n`)
+  const err = terminalFor(process.stderr)
+  for (const problem of problems) err.write(`deploy-wizard: ${problem.message}\n`)
 }
 
 function statusOf(run: RunSummary): string {

@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline/promises'
 import { UserError } from '../errors.ts'
-import { painterFor } from '../output/terminal.ts'
+import { escapeCommand, terminalFor } from '../output/terminal.ts'
 import { commandItems, commandLine, revokeTrust, trustChecklist, trustState } from '../trust.ts'
 import { loadForRun } from './load-for-run.ts'
 
@@ -16,34 +16,34 @@ export interface TrustOptions {
 
 export async function trustCommand(file: string, options: TrustOptions): Promise<number> {
   const checklist = await loadForRun(file, 'trusting it')
-  const out = painterFor(process.stdout)
+  const out = terminalFor(process.stdout)
   if (options.revoke) {
     const had = revokeTrust(checklist)
-    process.stdout.write(had ? `${file} is no longer trusted\n` : `${file} was not trusted\n`)
+    out.write(had ? `${file} is no longer trusted\n` : `${file} was not trusted\n`)
     return 0
   }
   const commands = commandItems(checklist)
   if (commands.length === 0) {
-    process.stdout.write(`${file} runs no shell commands; nothing to trust\n`)
+    out.write(`${file} runs no shell commands; nothing to trust\n`)
     return 0
   }
   const state = trustState(checklist)
   const count = `${commands.length} shell ${commands.length === 1 ? 'command' : 'commands'}`
-  process.stdout.write(`${out.paint('bold', `${file} can run ${count}:`)}\n\n`)
+  out.write(`${out.paint('bold', `${file} can run ${count}:`)}\n\n`)
   for (const item of commands) {
     const params = item.check?.params ?? {}
-    const cwd = params.cwd ? out.paint('dim', ` (in ${params.cwd})`) : ''
-    process.stdout.write(`  line ${item.line}: ${item.plain}\n    $ ${commandLine(item)}${cwd}\n`)
+    const cwd = params.cwd ? out.paint('dim', ` (in ${escapeCommand(params.cwd)})`) : ''
+    // A command of several lines keeps them under its `$`, so none can pass for another item's.
+    const command = commandLine(item).replaceAll('\n', '\n      ')
+    out.write(`  line ${item.line}: ${item.plain}\n    $ ${command}${cwd}\n`)
   }
-  process.stdout.write('\n')
+  out.write('\n')
   if (state === 'trusted') {
-    process.stdout.write(
-      out.paint('green', 'Already trusted on this machine, in this exact version.\n'),
-    )
+    out.write(out.paint('green', 'Already trusted on this machine, in this exact version.\n'))
     return 0
   }
   if (state === 'changed') {
-    process.stdout.write(out.paint('yellow', 'The file changed since it was last trusted.\n'))
+    out.write(out.paint('yellow', 'The file changed since it was last trusted.\n'))
   }
   if (!options.yes) {
     if (!process.stdin.isTTY) {
@@ -53,9 +53,9 @@ export async function trustCommand(file: string, options: TrustOptions): Promise
     }
     const rl = createInterface({ input: process.stdin, output: process.stdout })
     try {
-      const answer = await rl.question('Trust these commands on this machine? [y/N] ')
+      const answer = await rl.question(out.shown('Trust these commands on this machine? [y/N] '))
       if (!/^y(es)?$/i.test(answer.trim())) {
-        process.stdout.write('Not trusted.\n')
+        out.write('Not trusted.\n')
         return 1
       }
     } finally {
@@ -63,8 +63,6 @@ export async function trustCommand(file: string, options: TrustOptions): Promise
     }
   }
   trustChecklist(checklist)
-  process.stdout.write(
-    out.paint('green', `Trusted ${file} (sha256 ${checklist.sha256.slice(0, 12)}…).\n`),
-  )
+  out.write(out.paint('green', `Trusted ${file} (sha256 ${checklist.sha256.slice(0, 12)}…).\n`))
   return 0
 }

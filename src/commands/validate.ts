@@ -8,7 +8,7 @@ import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { formatProblem } from '../checklist/problems.ts'
 import { UserError } from '../errors.ts'
-import { painterFor } from '../output/terminal.ts'
+import { terminalFor } from '../output/terminal.ts'
 
 export interface ValidateOptions {
   readonly strict?: boolean
@@ -19,7 +19,7 @@ export async function validateCommand(
   files: readonly string[],
   options: ValidateOptions,
 ): Promise<number> {
-  const out = painterFor(process.stdout)
+  const out = terminalFor(process.stdout)
   let failed = false
   let unreadable = false
   const reports: unknown[] = []
@@ -32,7 +32,7 @@ export async function validateCommand(
       // An unreadable file among several (or with --json): report it and go on with the rest.
       unreadable = true
       if (options.json) reports.push({ file, readable: false, ok: false, error: error.message })
-      else process.stdout.write(`${out.paint('red', '✗')} ${error.message}\n`)
+      else out.write(`${out.paint('red', '✗')} ${error.message}\n`)
       continue
     }
     const { checklist, problems } = result
@@ -46,7 +46,7 @@ export async function validateCommand(
     }
     for (const problem of problems) {
       const line = formatProblem(file, problem)
-      process.stdout.write(
+      out.write(
         `${problem.severity === 'error' ? out.paint('red', line) : out.paint('yellow', line)}\n`,
       )
     }
@@ -60,9 +60,9 @@ export async function validateCommand(
     const issues =
       problems.length > 0 ? ` — ${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : ''
     const mark = isBad ? out.paint('red', '✗') : out.paint('green', '✓')
-    process.stdout.write(`${mark} ${file}: ${counts}${issues}\n`)
+    out.write(`${mark} ${file}: ${counts}${issues}\n`)
   }
-  if (options.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`)
+  if (options.json) out.writeJson(reports)
   // As for one file: unreadable is a usage error (2), before problems in the others (1).
   return unreadable ? 2 : failed ? 1 : 0
 }

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { fileProblem, UserError } from '../errors.ts'
-import { painterFor } from '../output/terminal.ts'
+import { terminalFor } from '../output/terminal.ts'
 import { sheetDigest, verifySheet } from '../report/sheet-digest.ts'
 import { exportedDigests } from '../run/store.ts'
 
@@ -22,14 +22,14 @@ export async function verifyCommand(file: string): Promise<number> {
     throw new UserError(`cannot read ${file}: ${fileProblem(error) ?? (error as Error).message}`)
   }
   const result = verifySheet(text)
-  const out = painterFor(process.stdout)
+  const out = terminalFor(process.stdout)
   if (result.ok) {
     const runId = RUN_LINE.exec(text)?.[1]
     const recorded = runId ? exportedDigests(runId) : null
     // What was exported, byte for byte but for line endings and final newlines (see sheet-digest.ts).
     const digest = sheetDigest(`${text.replace(/\s*$/, '')}\n`)
     if (runId && recorded && !recorded.includes(digest)) {
-      process.stdout.write(
+      out.write(
         `${out.paint('red', '✗')} ${file} is sealed, but run ${runId} on this machine never exported it: it was rewritten and sealed again\n`,
       )
       return 1
@@ -37,12 +37,12 @@ export async function verifyCommand(file: string): Promise<number> {
     const how = recorded
       ? `exported by run ${runId} on this machine`
       : `its seal is intact; run ${runId ?? '(none named)'} is not on this machine, so whether it was resealed after an edit cannot be told here`
-    process.stdout.write(
+    out.write(
       `${out.paint('green', '✓')} ${file} is as exported (sha256 ${result.actual.slice(0, 16)}…): ${how}\n`,
     )
     return 0
   }
-  process.stdout.write(
+  out.write(
     `${out.paint('red', '✗')} ${file} was changed after export: ${result.reason ?? 'digest does not match'}\n`,
   )
   return 1

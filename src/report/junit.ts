@@ -65,12 +65,21 @@ function seconds(ms: number): string {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters being removed
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g
 
+/**
+ * Allowed in XML but acted on by a terminal that shows the report (DEL, C1 controls, bidi
+ * controls, line separators; a carriage return too): written as character references, the
+ * same data, inert.
+ */
+const ACTIVE = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g
+
 function text(value: string): string {
   return value
     .replace(INVALID_XML, '')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
+    .replace(ACTIVE, (char) => `&#x${(char.codePointAt(0) ?? 0).toString(16)};`)
+    .replaceAll('\r', '&#13;')
 }
 
 function attr(value: string): string {

@@ -24,6 +24,7 @@ import { describeScope, isInScope } from '../checklist/scope.ts'
 import { signoffLines } from '../checklist/signoff.ts'
 import type { CheckStatus } from '../checks/runner.ts'
 import { formatDuration } from '../duration.ts'
+import { escapeControls } from '../output/terminal.ts'
 import type { ItemRecord, RunState, StoredCheckResult } from '../run/model.ts'
 import { VERSION } from '../version.ts'
 import { sealSheet } from './sheet-digest.ts'
@@ -93,7 +94,13 @@ interface Row extends Entry {
   readonly item: Item
 }
 
-/** The sign-off sheet for a run, sealed with its digest. */
+/**
+ * The sign-off sheet for a run, sealed with its digest. It is made inert before it is
+ * sealed (control characters and bidi controls from the checklist or the run shown as
+ * escapes, see output/terminal.ts): a sheet is read by people — printed by `export`, or
+ * a file someone `cat`s, `less`es or diffs in a terminal — and is the same bytes either
+ * way, so `verify` holds for both. The exact data is `export --format json`.
+ */
 export function renderSheet(checklist: Checklist, state: RunState, options: SheetOptions): string {
   const rows = checklist.items.map((item) => rowOf(item, state))
   const sections = sectionPaths(checklist)
@@ -106,7 +113,7 @@ export function renderSheet(checklist: Checklist, state: RunState, options: Shee
     signoffPart(checklist, state),
     footerPart(options),
   ]
-  return sealSheet(parts.filter((part) => part !== '').join('\n\n'))
+  return sealSheet(escapeControls(parts.filter((part) => part !== '').join('\n\n')))
 }
 
 function rowOf(item: Item, state: RunState): Row {

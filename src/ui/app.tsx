@@ -10,7 +10,7 @@
  * Everything that touches the disk or the network is in `services`, so tests
  * give it a temporary home and real backends.
  */
-import { Box, Text, useApp, useInput, usePaste, useWindowSize } from 'ink'
+import { Box, useApp, useInput, usePaste, useWindowSize } from 'ink'
 import { type ReactNode, useEffect, useState } from 'react'
 import type { FoundChecklist } from '../checklist/discover.ts'
 import { isProduction } from '../checklist/environments.ts'
@@ -27,6 +27,7 @@ import { keysOf } from './keys.ts'
 import { type Layout, layoutOf } from './layout.ts'
 import { ChoicePrompt, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { type ScrollLine, ScrollView } from './scroll-view.tsx'
+import { Text } from './text.tsx'
 import { environmentColor } from './theme.ts'
 import { useScroll } from './use-scroll.ts'
 import type { WizardExit } from './use-wizard.ts'

@@ -4,12 +4,15 @@
  * the note, and the code blocks and prose the checklist writes under it.
  * `detailLines` is pure; the pane draws as many lines as it is given room for.
  */
-import { Box, Text } from 'ink'
+import { Box } from 'ink'
 import type { Block, Item, Section } from '../checklist/model.ts'
 import { isWrite } from '../checks/jobs.ts'
+import { shownParams } from '../checks/shown-params.ts'
 import { formatDuration } from '../duration.ts'
+import { escapeControls } from '../output/terminal.ts'
 import { detailsUnder } from '../report/check-text.ts'
 import type { ItemRecord } from '../run/model.ts'
+import { Text } from './text.tsx'
 import { CHECK_LOOK, type Color, ITEM_LOOK } from './theme.ts'
 import type { LiveCheck } from './use-wizard-state.ts'
 
@@ -37,8 +40,9 @@ const MAX_EVIDENCE = 8
 export function detailLines(input: DetailInput): DetailLine[] {
   const { item, record, live, width } = input
   const lines: DetailLine[] = []
+  // Made inert before it is wrapped, so that the lines are cut where they will be drawn.
   const push = (text: string, style: Omit<DetailLine, 'text'> = {}) => {
-    for (const line of wrap(text, width)) lines.push({ text: line, ...style })
+    for (const line of wrap(escapeControls(text), width)) lines.push({ text: line, ...style })
   }
   push(item.plain, { isBold: true })
   const state = record?.by ? record.state : item.checked ? 'done' : 'pending'
@@ -47,7 +51,7 @@ export function detailLines(input: DetailInput): DetailLine[] {
   push(`${look.icon} ${look.word}${who}   id: ${item.id}`, { isDim: state === 'pending' })
   if (record?.note) push(`note: ${record.note}`, { color: 'yellow' })
   if (item.check) {
-    const params = Object.entries(item.check.params)
+    const params = Object.entries(shownParams(item.check.kind, item.check.params))
       .map(([key, value]) => `${key}=${value}`)
       .join(' ')
     push(`check: ${item.check.kind} ${params}`, { isDim: true })
@@ -82,10 +86,11 @@ export function detailLines(input: DetailInput): DetailLine[] {
     if (block.kind === 'code') {
       push(`\`\`\`${block.lang ?? ''}`, { isDim: true })
       // Code keeps its indentation: cut at the edge, never re-wrapped.
-      for (const line of (block.code ?? '').split('\n')) lines.push({ text: line, color: 'cyan' })
+      for (const line of escapeControls(block.code ?? '').split('\n'))
+        lines.push({ text: line, color: 'cyan' })
       push('```', { isDim: true })
     } else {
-      for (const line of block.markdown.split('\n')) push(line)
+      for (const line of escapeControls(block.markdown).split('\n')) push(line)
     }
   }
   for (const block of item.blocks) pushBlock(block)

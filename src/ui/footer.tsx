@@ -5,7 +5,8 @@
  * least needed keys go first; `? help`, which lists every key, and `q quit`
  * always stay.
  */
-import { Box, Text } from 'ink'
+import { Box } from 'ink'
+import { Text } from './text.tsx'
 import type { Notice, Screen } from './use-wizard-state.ts'
 
 interface KeyHint {

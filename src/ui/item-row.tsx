@@ -5,12 +5,13 @@
  * spinners turn; a running row's spinner and clock re-render on the shared tick
  * (animation.tsx).
  */
-import { Box, Text } from 'ink'
+import { Box } from 'ink'
 import { memo } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { formatDuration } from '../duration.ts'
 import type { ItemState, StoredCheckResult } from '../run/model.ts'
 import { useTick } from './animation.tsx'
+import { Text } from './text.tsx'
 import { CHECK_LOOK, ITEM_LOOK, SPINNER_FRAMES } from './theme.ts'
 import type { LiveCheck } from './use-wizard-state.ts'
 

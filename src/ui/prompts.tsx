@@ -3,15 +3,17 @@
  * a sign-off entry), yes or no, a choice from a list, and the key help. Each
  * takes the keys while it is open; Esc backs out without changing anything.
  */
-import { Box, Text, useInput, usePaste } from 'ink'
+import { Box, useInput, usePaste } from 'ink'
 import SelectInput from 'ink-select-input'
 import TextInput from 'ink-text-input'
 import { createContext, useContext, useState } from 'react'
 import wrapAnsi from 'wrap-ansi'
 import type { Item } from '../checklist/model.ts'
+import { escapeControls } from '../output/terminal.ts'
 import { commandLine } from '../trust.ts'
 import { keysOf } from './keys.ts'
 import { ScrollView } from './scroll-view.tsx'
+import { Text } from './text.tsx'
 import type { Color } from './theme.ts'
 import { useScroll } from './use-scroll.ts'
 
@@ -38,7 +40,10 @@ export function TextPrompt({
   onSubmit,
   onCancel,
 }: TextPromptProps) {
-  const [value, setValue] = useState(initial)
+  // What the operator sees in the field is what is saved: an initial value from outside (a
+  // name from git or the environment) or a paste is made inert as it comes in, as TextInput
+  // draws the value itself, past src/ui/text.tsx.
+  const [value, setValue] = useState(() => escapeControls(initial))
   const [problem, setProblem] = useState<string | null>(askedAgain ?? null)
   useInput((_, key) => {
     if (key.escape) onCancel()
@@ -48,7 +53,7 @@ export function TextPrompt({
   const [pastes, setPastes] = useState(0)
   usePaste((text) => {
     setProblem(null)
-    setValue((current) => `${current}${text.replace(/\s*[\r\n]+\s*/g, ' ')}`)
+    setValue((current) => `${current}${escapeControls(text.replace(/\s*[\r\n]+\s*/g, ' '))}`)
     setPastes((count) => count + 1)
   })
   const submit = (submitted: string) => {
@@ -69,8 +74,8 @@ export function TextPrompt({
           onChange={(next) => {
             setProblem(null)
             // Text and Enter read together reach TextInput as one piece of text: submit it.
-            if (/[\r\n]/.test(next)) submit(next.replace(/[\r\n]+/g, ' ').trim())
-            else setValue(next)
+            if (/[\r\n]/.test(next)) submit(escapeControls(next.replace(/[\r\n]+/g, ' ').trim()))
+            else setValue(escapeControls(next))
           }}
           onSubmit={submit}
           {...(mask ? { mask } : {})}

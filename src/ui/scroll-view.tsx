@@ -3,7 +3,8 @@
  * width: as on the phase screen, the first and last row give way to "↑ n more"
  * and "↓ n more" when there is more that way.
  */
-import { Box, Text } from 'ink'
+import { Box } from 'ink'
+import { Text } from './text.tsx'
 import type { Color } from './theme.ts'
 
 export interface ScrollLine {

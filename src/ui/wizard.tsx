@@ -5,7 +5,7 @@
  * is exactly as tall as the terminal and never grows past it; in a terminal
  * smaller than MIN_COLUMNS×MIN_ROWS, one line says so instead.
  */
-import { Box, Text, useWindowSize } from 'ink'
+import { Box, useWindowSize } from 'ink'
 import { isProduction } from '../checklist/environments.ts'
 import type { SignoffLine } from '../checklist/signoff.ts'
 import { needsTrust } from '../checks/jobs.ts'
@@ -16,6 +16,7 @@ import { Footer, footerHeight } from './footer.tsx'
 import { GroupRow, ItemRow } from './item-row.tsx'
 import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
+import { Text } from './text.tsx'
 import { bar, environmentColor } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
 import { cursorOf, type Notice, pendingCount, type WizardState } from './use-wizard-state.ts'
