@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError, Option } from 'commander'
 import { UserError } from './errors.ts'
+import { takeHomeProblems } from './home.ts'
 import { VERSION } from './version.ts'
 
 const EXIT_USAGE = 2
@@ -214,12 +215,18 @@ export async function main(argv: readonly string[]): Promise<void> {
         const { runCommand } = await import('./commands/run.tsx')
         process.exitCode = await runCommand(undefined, {})
       } else program.outputHelp()
-      return
-    }
-    await program.parseAsync(argv)
+    } else await program.parseAsync(argv)
   } catch (error) {
+    reportHomeProblems()
     process.exitCode = report(error)
+    return
   }
+  reportHomeProblems()
+}
+
+/** Files of the deploy-wizard folder found unusable and moved aside during the command. */
+function reportHomeProblems(): void {
+  for (const message of takeHomeProblems()) process.stderr.write(`deploy-wizard: ${message}\n`)
 }
 
 /** Renders an error once, at the top, and returns the exit code it means. */
