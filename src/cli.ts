@@ -4,7 +4,7 @@
  * `--help` and `--version` stay instant.
  *
  * Exit codes: 0 success, 1 the checklist or its checks failed, 2 bad usage,
- * 130 cancelled (Ctrl-C), 70 a bug of ours.
+ * 74 answers the disk refused to save (run), 130 cancelled (Ctrl-C), 70 a bug of ours.
  */
 import { Command, CommanderError, Option } from 'commander'
 import { UserError } from './errors.ts'
