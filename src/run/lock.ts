@@ -98,7 +98,7 @@ export function tryAcquireLock(path: string, options: LockOptions = {}): HeldLoc
     host: options.host ?? hostname(),
     since: (options.now ?? new Date()).toISOString(),
   }
-  const started = processStart(process.pid)
+  const started = ownStart()
   const content = `${JSON.stringify({ ...owner, ...(started ? { started } : {}) })}\n`
   // A few rounds cover a lock released or taken over between our attempt and our look at it.
   for (let round = 0; round < 5; round++) {
@@ -207,9 +207,12 @@ function lookAt(pid: number): { state: 'zombie' | 'live'; started: ProcessStart 
   }
 }
 
-/** When `pid` started, for the lock it takes; null where this machine cannot say. */
-function processStart(pid: number): ProcessStart | null {
-  return lookAt(pid)?.started ?? null
+let own: ProcessStart | null | undefined
+
+/** When this process started, for the locks it takes (looked up once); null where this machine cannot say. */
+function ownStart(): ProcessStart | null {
+  if (own === undefined) own = lookAt(process.pid)?.started ?? null
+  return own
 }
 
 interface ProcStat {
