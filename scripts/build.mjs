@@ -17,30 +17,6 @@ import { build } from 'esbuild'
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const dist = join(root, 'dist')
 
-/**
- * conf checks a store against a JSON schema with ajv, and imports ajv (with
- * ajv-formats and fast-uri: 210 kB) whether or not it is given one; evaluating
- * them took ~20 ms of every start-up. deploy-wizard gives conf no schema (its run
- * files are checked with zod, in run/store.ts), so conf's ajv is left out, and a
- * schema given to conf one day fails loudly rather than going unchecked.
- */
-const confWithoutAjv = {
-  name: 'conf-without-ajv',
-  setup(build) {
-    build.onResolve({ filter: /^ajv(-formats)?(\/|$)/ }, (args) =>
-      /[\\/]node_modules[\\/]conf[\\/]/.test(args.importer)
-        ? { path: args.path, namespace: 'conf-without-ajv' }
-        : undefined,
-    )
-    build.onLoad({ filter: /.*/, namespace: 'conf-without-ajv' }, () => ({
-      contents: `const refuse = () => { throw new Error('deploy-wizard is built without ajv: conf cannot be given a schema (scripts/build.mjs)') }
-export class Ajv2020 { constructor() { refuse() } }
-export default { default: refuse }`,
-      loader: 'js',
-    }))
-  },
-}
-
 /** How everything is bundled; the start-up bench builds its reference Ink app the same way. */
 export const bundleOptions = {
   bundle: true,
@@ -62,7 +38,6 @@ export const bundleOptions = {
   logLevel: 'warning',
   // Optional at run time and absent here: pg's native driver, Ink's React DevTools hook (DEV=true).
   external: ['pg-native', 'react-devtools-core'],
-  plugins: [confWithoutAjv],
   // Some bundled dependencies are CommonJS and call require() for Node's built-ins.
   banner: {
     js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",

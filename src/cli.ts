@@ -4,10 +4,11 @@
  * `--help` and `--version` stay instant.
  *
  * Exit codes: 0 success, 1 the checklist or its checks failed, 2 bad usage,
- * 130 cancelled (Ctrl-C), 70 a bug of ours.
+ * 74 answers the disk refused to save (run), 130 cancelled (Ctrl-C), 70 a bug of ours.
  */
 import { Command, CommanderError, Option } from 'commander'
 import { UserError } from './errors.ts'
+import { takeHomeProblems } from './home.ts'
 import { terminalFor } from './output/terminal.ts'
 import { VERSION } from './version.ts'
 
@@ -220,11 +221,19 @@ export async function main(argv: readonly string[]): Promise<void> {
         const { runCommand } = await import('./commands/run.tsx')
         process.exitCode = await runCommand(undefined, {})
       } else program.outputHelp()
-      return
-    }
-    await program.parseAsync(argv)
+    } else await program.parseAsync(argv)
   } catch (error) {
+    reportHomeProblems()
     process.exitCode = report(error)
+    return
+  }
+  reportHomeProblems()
+}
+
+/** Files of the deploy-wizard folder found unusable and moved aside during the command. */
+function reportHomeProblems(): void {
+  for (const message of takeHomeProblems()) {
+    terminalFor(process.stderr).write(`deploy-wizard: ${message}\n`)
   }
 }
 

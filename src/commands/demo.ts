@@ -7,7 +7,7 @@
  */
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { UserError } from '../errors.ts'
+import { fileProblem, UserError } from '../errors.ts'
 
 export interface DemoOptions {
   readonly check?: boolean
@@ -23,7 +23,14 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     })
   }
   const { startDemoSandbox } = await import('../demo/sandbox.ts')
-  const sandbox = await startDemoSandbox()
+  const sandbox = await startDemoSandbox().catch((error: unknown) => {
+    const problem = fileProblem(error)
+    if (!problem) throw error
+    throw new UserError(`cannot set up the demo in ${tmpdir()}: ${problem}`, {
+      hint: 'free some space there, or point TMPDIR at a folder you can write to',
+      cause: error,
+    })
+  })
   // The checks read AWS settings from the environment: the demo's, and none of the operator's.
   for (const name of Object.keys(process.env)) {
     if (/^AWS_(PROFILE|SESSION_TOKEN|DEFAULT_REGION|ENDPOINT_URL_.+)$/.test(name)) {

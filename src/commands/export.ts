@@ -2,13 +2,15 @@
  * `deploy-wizard export <run-id>`: write a run's sign-off sheet (markdown,
  * sealed with a digest), or the run as JSON, or its checks as JUnit XML.
  * The export is recorded in the run's journal when the run is not open
- * elsewhere.
+ * elsewhere, before anything is written: `verify` refuses a sheet its run does
+ * not know, so one that cannot be recorded (a full or read-only disk) is not
+ * written either.
  */
-import { writeFileSync } from 'node:fs'
+import { writeFileAtomic } from '../atomic-write.ts'
 import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
 import type { CheckResult } from '../checks/runner.ts'
-import { UserError } from '../errors.ts'
+import { fileProblem, UserError } from '../errors.ts'
 import { jsonText, terminalFor } from '../output/terminal.ts'
 import { buildCheckReport } from '../report/check-report.ts'
 import { toJunit } from '../report/junit.ts'
@@ -35,18 +37,20 @@ export async function exportCommand(id: string, options: ExportOptions): Promise
   const run = findRun(id)
   const now = new Date()
   const text = await render(run, format, now)
+  record(run, format, sheetDigest(text), now)
   if (options.output) {
     try {
-      writeFileSync(options.output, text)
+      // Whole or not at all: a full disk never leaves half a sheet over an earlier one.
+      writeFileAtomic(options.output, text)
     } catch (error) {
-      throw new UserError(`cannot write ${options.output}: ${(error as Error).message}`, {
-        hint: 'give a path in a folder that exists and is writable',
-      })
+      throw new UserError(
+        `cannot write ${options.output}: ${fileProblem(error) ?? (error as Error).message}`,
+        { hint: 'give a path in a folder that exists and is writable, on a disk with room' },
+      )
     }
   } else {
     terminalFor(process.stdout).write(text)
   }
-  record(run, format, sheetDigest(text), now)
   if (options.output) terminalFor(process.stderr).write(`wrote ${options.output}\n`)
   return 0
 }
@@ -86,7 +90,10 @@ async function checklistOf(run: RunSummary): Promise<Checklist> {
   }
 }
 
-/** Notes the export in the journal; a run open in another process is left alone. */
+/**
+ * Notes the export in the journal; a run open in another process is left alone. A
+ * UserError when the file system refuses (read-only, full): nothing is exported then.
+ */
 function record(run: RunSummary, format: string, digest: string, now: Date): void {
   if (run.locked) return
   try {
@@ -102,7 +109,17 @@ function record(run: RunSummary, format: string, digest: string, now: Date): voi
     } finally {
       handle.close()
     }
-  } catch {
+  } catch (error) {
+    const problem = fileProblem((error as Error).cause)
     // Opened by someone else meanwhile: the export itself still stands.
+    if (problem === null && error instanceof UserError) return
+    if (problem === null) throw error
+    throw new UserError(`cannot record the export in run ${run.id}: ${problem}`, {
+      hint:
+        problem === 'the disk is full'
+          ? 'nothing was exported (verify refuses a sheet its run does not know); free some space and export again'
+          : `nothing was exported (verify refuses a sheet its run does not know); make ${run.file} and its folder writable, then export again`,
+      cause: error,
+    })
   }
 }

@@ -6,7 +6,9 @@
  *
  * Exit 0 when the run finished with nothing failed or pending, or the operator
  * quit (progress is saved); 1 when it finished with failed or pending items;
- * 2 for bad usage; 130 when interrupted (Ctrl-C, SIGTERM, the terminal closed).
+ * 2 for bad usage; 74 when something the operator entered could not be saved
+ * (the disk full, the folder read-only), whatever else happened; 130 when
+ * interrupted (Ctrl-C, SIGTERM, the terminal closed).
  */
 import { resolve } from 'node:path'
 import { resolveChecklistFile } from '../checklist/bundled.ts'
@@ -14,10 +16,13 @@ import type { Checklist } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { parseDuration } from '../duration.ts'
 import { UserError } from '../errors.ts'
-import { terminalFor } from '../output/terminal.ts'
+import { takeHomeProblems } from '../home.ts'
+import { type Terminal, terminalFor } from '../output/terminal.ts'
 import {
   formatDemoLeft,
   formatFinished,
+  formatNotSaved,
+  formatPartlySaved,
   formatLeft as formatProgressSaved,
 } from '../report/run-summary.ts'
 import { stateOf } from '../run/describe.ts'
@@ -30,6 +35,9 @@ import { pacedStdin } from '../ui/paced-stdin.ts'
 import { EXIT_CANCELLED } from './check.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 import { reportProblems } from './runs.ts'
+
+/** Something entered in the wizard was not saved (sysexits' EX_IOERR). Wins over every other outcome. */
+export const EXIT_NOT_SAVED = 74
 
 export interface RunOptions {
   readonly env?: string
@@ -149,6 +157,9 @@ export async function runCommand(
     await ended.session?.close()
   }
   reportProblems(ended.problems)
+  for (const message of takeHomeProblems()) {
+    terminalFor(process.stderr).write(`deploy-wizard: ${message}\n`)
+  }
   // No outcome: the screen was closed by a signal, not by the operator.
   const code = report(ended.outcome ?? { kind: 'interrupted', session: ended.session }, mode)
   // Ink's signal-exit re-sends the signal once our handler is gone; leave first, with our code.
@@ -159,7 +170,20 @@ export async function runCommand(
 function report(outcome: AppOutcome, mode: RunMode): number {
   const out = terminalFor(process.stdout)
   const session = outcome.session
-  const formatLeft = mode.isDemo ? formatDemoLeft : formatProgressSaved
+  const code = reportOutcome(outcome, mode, out)
+  if (!session || session.unsaved.length === 0) return code
+  // Never "Progress saved" alone when something was not: said last, where it stays in sight.
+  out.write(formatNotSaved(session.state, session.unsaved, out))
+  return EXIT_NOT_SAVED
+}
+
+function reportOutcome(outcome: AppOutcome, mode: RunMode, out: Terminal): number {
+  const session = outcome.session
+  const formatLeft = mode.isDemo
+    ? formatDemoLeft
+    : session && session.unsaved.length > 0
+      ? formatPartlySaved
+      : formatProgressSaved
   switch (outcome.kind) {
     case 'error':
       if (session) out.write(formatLeft(session.checklist, session.state, out))

@@ -7,8 +7,9 @@ import type { Checklist } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { shellQuote } from '../checks/shell.ts'
 import type { Painter } from '../output/terminal.ts'
-import { stateOf } from '../run/describe.ts'
+import { describeUnsaved, stateOf } from '../run/describe.ts'
 import type { ItemState, RunState } from '../run/model.ts'
+import type { UnsavedEntry } from '../run/session.ts'
 
 const LISTED = 10
 
@@ -59,6 +60,38 @@ export function formatLeft(checklist: Checklist, state: RunState, out: Painter):
     `${out.paint('bold', `Progress saved`)} — run ${header.id} (${formatTotals(checklist, state)})\n` +
     `  resume with: deploy-wizard run ${shellQuote(header.checklist.path)} --env ${header.environment}\n` +
     out.paint('dim', `  or: deploy-wizard run --resume ${header.id}\n`)
+  )
+}
+
+/** Printed when the wizard closes with something not saved: what is on disk, and how to go on. */
+export function formatPartlySaved(checklist: Checklist, state: RunState, out: Painter): string {
+  const { header } = state
+  return (
+    `${out.paint('bold', 'Saved up to the failure')} — run ${header.id} (${formatTotals(checklist, state)})\n` +
+    `  resume with: deploy-wizard run ${shellQuote(header.checklist.path)} --env ${header.environment}\n` +
+    out.paint('dim', `  or: deploy-wizard run --resume ${header.id}\n`)
+  )
+}
+
+/**
+ * The last lines when something the operator entered could not be saved: how much, why,
+ * where, and what to do. The run file holds everything else, intact.
+ */
+export function formatNotSaved(
+  state: RunState,
+  unsaved: readonly UnsavedEntry[],
+  out: Painter,
+): string {
+  const last = unsaved.at(-1)
+  const reason = last?.reason ?? 'the run file could not be written'
+  const fix =
+    reason === 'the disk is full'
+      ? `free some space on the disk of ${last?.file ?? 'the run file'}`
+      : `make ${last?.file ?? 'the run file'} writable again`
+  return (
+    `${out.paint('red', `NOT SAVED: ${describeUnsaved(unsaved)} of run ${state.header.id} — ${reason}.`)}\n` +
+    `  Everything shown as saved is on disk, intact; these were never written.\n` +
+    `  To keep them: ${fix}, resume the run and give them again.\n`
   )
 }
 

@@ -5,7 +5,7 @@
 
 import type { Item } from '../checklist/model.ts'
 import { describeSince } from './lock.ts'
-import type { ItemState, RunState } from './model.ts'
+import type { ItemState, JournalEntry, RunState } from './model.ts'
 
 /**
  * Items answered (anything but pending) out of those that apply to the run's environment, as
@@ -53,4 +53,28 @@ export function progressOf(items: Iterable<Item>, run: RunState): Progress {
     if (stateOf(item, run) !== 'pending') answered++
   }
   return { answered, total }
+}
+
+const UNSAVED_KINDS: readonly (readonly [JournalEntry['type'] | 'other', string, string])[] = [
+  ['item-answered', 'answer', 'answers'],
+  ['note-added', 'note', 'notes'],
+  ['check-finished', 'check result', 'check results'],
+  ['signoff-entered', 'sign-off entry', 'sign-off entries'],
+  ['finished', 'the end of the run', 'the end of the run'],
+  ['other', 'other record', 'other records'],
+]
+
+/** What was not saved, counted by kind: "2 answers and 1 check result". */
+export function describeUnsaved(unsaved: readonly { readonly entry: JournalEntry }[]): string {
+  const parts = UNSAVED_KINDS.flatMap(([type, one, many]) => {
+    const count = unsaved.filter(({ entry }) =>
+      type === 'other'
+        ? !UNSAVED_KINDS.some(([known]) => known === entry.type)
+        : entry.type === type,
+    ).length
+    if (count === 0) return []
+    return [type === 'finished' ? one : `${count} ${count === 1 ? one : many}`]
+  })
+  if (parts.length <= 1) return parts[0] ?? 'nothing'
+  return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`
 }

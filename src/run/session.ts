@@ -8,8 +8,14 @@
  * result sets its item's answer (pass → done; fail, error or blocked → failed),
  * except that a run the operator did not ask for (entering a phase, a resume)
  * leaves an item they skipped or marked not applicable alone.
+ *
+ * An entry the disk refuses (full, read-only) is not saved and not shown as
+ * saved: the verb throws, and the entry joins `unsaved`, which listeners hear
+ * of at once and which the wizard keeps on screen and reports when it closes.
+ * It leaves that list once the same thing is saved later (the same item answered
+ * again, say), as what it said is then on disk after all.
  */
-import { writeFileSync } from 'node:fs'
+import { writeFileAtomic } from '../atomic-write.ts'
 import { checkFolder } from '../checklist/bundled.ts'
 import type { Checklist, Item } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
@@ -17,7 +23,7 @@ import { Clients } from '../checks/clients.ts'
 import { checkJobs, isWrite, needsTrust, selectCheckItems } from '../checks/jobs.ts'
 import { Redactor } from '../checks/redact.ts'
 import { type CheckResult, Limits, runChecks } from '../checks/runner.ts'
-import { UserError } from '../errors.ts'
+import { fileProblem, UserError } from '../errors.ts'
 import { renderSheet } from '../report/sheet.ts'
 import { sheetDigest } from '../report/sheet-digest.ts'
 import { trustChecklist } from '../trust.ts'
@@ -28,7 +34,7 @@ import {
   reduceRun,
   type StoredCheckResult,
 } from './model.ts'
-import { type RunHandle, toStoredResult } from './store.ts'
+import { NotSavedError, type RunHandle, toStoredResult } from './store.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -42,6 +48,16 @@ export type SessionEvent =
     }
   | { readonly type: 'check-progress'; readonly itemId: string; readonly message: string }
   | { readonly type: 'check-dropped'; readonly itemId: string }
+  /** The entries not saved so far, after one more failed or a later save made up for one. */
+  | { readonly type: 'unsaved'; readonly unsaved: readonly UnsavedEntry[] }
+
+/** A journal entry the file system refused to save, and why in words ("the disk is full"). */
+export interface UnsavedEntry {
+  readonly entry: JournalEntry
+  readonly reason: string
+  /** The run file that could not be written. */
+  readonly file: string
+}
 
 export interface SessionOptions {
   readonly handle: RunHandle
@@ -78,6 +94,8 @@ export class RunSession {
   private readonly listeners = new Set<(event: SessionEvent) => void>()
   private readonly running = new Set<string>()
   private readonly batches = new Set<Promise<void>>()
+  /** By what they were about (see `unsavedKey`): a later save of the same thing replaces one. */
+  private readonly unsavedEntries = new Map<string, UnsavedEntry>()
   private commands: 'run' | 'skip'
   private isClosed = false
 
@@ -107,6 +125,11 @@ export class RunSession {
   /** Whether the checklist's commands run; false until it is trusted. */
   get isTrusted(): boolean {
     return this.commands === 'run'
+  }
+
+  /** What could not be saved and has not been saved since, oldest first. */
+  get unsaved(): readonly UnsavedEntry[] {
+    return [...this.unsavedEntries.values()]
   }
 
   /** Ids of the checks running now. */
@@ -273,10 +296,11 @@ export class RunSession {
   private writeSheet(sheetPath: string, state: RunState): string {
     const sheet = renderSheet(this.checklist, state, { now: this.now() })
     try {
-      writeFileSync(sheetPath, sheet)
+      // Whole or not at all: a full disk never leaves half a sheet over the last one.
+      writeFileAtomic(sheetPath, sheet)
     } catch (error) {
       throw new UserError(
-        `cannot write the sign-off sheet to ${sheetPath}: ${(error as Error).message}`,
+        `cannot write the sign-off sheet to ${sheetPath}: ${fileProblem(error) ?? (error as Error).message}`,
         {
           hint: `the run is saved; write it elsewhere with: deploy-wizard export ${this.id} -o <file>`,
         },
@@ -307,7 +331,13 @@ export class RunSession {
     const before = this.state.items[itemId]
     const at = this.stamp()
     const stored = this.redactor.scrubDeep(toStoredResult(result, at))
-    this.write({ type: 'check-finished', at, itemId, result: stored })
+    try {
+      this.write({ type: 'check-finished', at, itemId, result: stored })
+    } catch {
+      // Not saved, so not shown: the check is no longer running, and `unsaved` says the rest.
+      this.emit({ type: 'check-dropped', itemId })
+      return
+    }
     const follows: ItemState | null =
       result.status === 'pass' ? 'done' : result.status === 'skipped' ? null : 'failed'
     if (follows === null) return
@@ -318,7 +348,11 @@ export class RunSession {
       current !== 'pending' && (!before?.check || (before.at ?? '') > before.check.at)
     if (!options.isExplicit && (current === 'skipped' || current === 'na' || saidSince)) return
     if (current === follows) return
-    this.write({ type: 'item-answered', at, by: this.operator, itemId, state: follows })
+    try {
+      this.write({ type: 'item-answered', at, by: this.operator, itemId, state: follows })
+    } catch {
+      // In `unsaved` already; a check's callback has nobody to throw to.
+    }
   }
 
   private itemsFor(itemIds: readonly string[]): Item[] {
@@ -330,8 +364,21 @@ export class RunSession {
     if (this.isClosed) {
       throw new Error(`the run ${this.id} is closed; cannot record ${entry.type}`)
     }
-    this.handle.append(entry)
+    const key = unsavedKey(entry)
+    try {
+      this.handle.append(entry)
+    } catch (error) {
+      this.unsavedEntries.delete(key)
+      this.unsavedEntries.set(key, {
+        entry,
+        reason: error instanceof NotSavedError ? error.reason : (error as Error).message,
+        file: this.handle.file,
+      })
+      this.emit({ type: 'unsaved', unsaved: this.unsaved })
+      throw error
+    }
     this.emit({ type: 'journal', entry })
+    if (this.unsavedEntries.delete(key)) this.emit({ type: 'unsaved', unsaved: this.unsaved })
   }
 
   private emit(event: SessionEvent): void {
@@ -340,5 +387,21 @@ export class RunSession {
 
   private stamp(): string {
     return this.now().toISOString()
+  }
+}
+
+/** What an entry is about: a later entry about the same thing makes up for one not saved. */
+function unsavedKey(entry: JournalEntry): string {
+  switch (entry.type) {
+    case 'item-answered':
+      return `answer ${entry.itemId}`
+    case 'note-added':
+      return `note ${entry.itemId}`
+    case 'check-finished':
+      return `check ${entry.itemId}`
+    case 'signoff-entered':
+      return `signoff ${entry.fieldId}`
+    default:
+      return entry.type
   }
 }

@@ -1,37 +1,29 @@
 /**
- * The run store: one conf file per run, `<home>/runs/<run-id>.json`, holding the
+ * The run store: one JSON file per run, `<home>/runs/<run-id>.json`, holding the
  * header and the append-only journal. Nothing else is kept: the list of runs is
  * the folder, and each run's state is the journal folded (model.ts).
  *
- * Durability: conf writes through `atomically` (a temporary file in the same
- * folder, written, fsync'd, then renamed over the run file), so a kill at any
- * moment leaves either the previous file or the new one, never a mix. The
- * rename itself is made durable here by fsync'ing the folder, so an answer is
- * on disk, not just in the page cache, when `append` returns.
+ * Durability: every write goes through `writeFileAtomic` (a temporary file in
+ * the same folder, written whole, fsync'd, renamed over the run file, the folder
+ * fsync'd), so a kill at any moment leaves either the previous file or the new
+ * one, never a mix, and an answer is on disk when `append` returns. A write that
+ * fails — the disk full, the folder turned read-only — throws and leaves the
+ * previous file as it was: the entry is not saved, and `append` says so.
  *
  * Only the lock holder (lock.ts) writes a run, and it alone clears the
  * temporary files a killed writer left. A file that cannot be read, or that a
  * newer deploy-wizard wrote, is moved aside and reported, never overwritten.
  */
 import { randomInt } from 'node:crypto'
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  unlinkSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import type Conf from 'conf'
+import { join, resolve } from 'node:path'
 import * as z from 'zod'
+import { syncFolder, TEMPORARY_MARK } from '../atomic-write.ts'
 import type { Checklist } from '../checklist/model.ts'
 import type { CheckResult } from '../checks/runner.ts'
-import { UserError } from '../errors.ts'
-import { openStore } from '../home.ts'
+import { fileProblem, UserError } from '../errors.ts'
+import { homeError, homeFolder, moveAside, readJsonFile, writeJsonFile } from '../home.ts'
 import { VERSION } from '../version.ts'
 import { acquireLock, type HeldLock, type LockOwner, lockStatus, tryAcquireLock } from './lock.ts'
 import {
@@ -76,7 +68,11 @@ export interface RunHandle {
   readonly state: RunState
   /** Entries kept in the file but left out of `journal` and `state`: unknown type or malformed. */
   readonly skippedEntries: number
-  /** Writes the entry to disk (durably) and only then folds it into `state`. */
+  /**
+   * Writes the entry to disk (durably) and only then folds it into `state`. Throws a
+   * `NotSavedError` when the file system refuses the write: the entry is then neither
+   * in the file nor in `state`, and the file is as it was.
+   */
   append(entry: JournalEntry): RunState
   /** Releases the lock; the handle cannot append afterwards. */
   close(): void
@@ -110,11 +106,28 @@ export interface RunListing {
 
 type RunFile = { header: RunHeader; journal: unknown[] }
 
+/** An entry the file system refused to save (ENOSPC, EROFS…): `reason` says why in words. */
+export class NotSavedError extends UserError {
+  readonly reason: string
+  readonly file: string
+
+  constructor(file: string, cause: unknown) {
+    const reason = fileProblem(cause) ?? (cause as Error).message
+    super(`not saved to ${file}: ${reason}`, {
+      hint:
+        (cause as NodeJS.ErrnoException).code === 'ENOSPC'
+          ? 'free some space on that disk; what was saved before is intact'
+          : 'make the folder writable again; what was saved before is intact',
+      cause,
+    })
+    this.reason = reason
+    this.file = file
+  }
+}
+
 /** The folder runs live in: `<home>/runs`. */
 export function runsFolder(options: StoreOptions = {}): string {
-  // conf resolves the home (OS config folder or DEPLOY_WIZARD_HOME); a store that is
-  // never written tells us where it would be.
-  return dirname(openStore('runs/index', options.env).path)
+  return join(homeFolder(options.env), 'runs')
 }
 
 /** Starts a run: writes its header and a `run-started` entry, and holds its lock. */
@@ -123,7 +136,11 @@ export function createRun(options: CreateRunOptions): RunHandle {
   const operator = options.operator ?? defaultOperator(options.env)
   const host = options.host ?? hostname()
   const folder = runsFolder(options)
-  mkdirSync(folder, { recursive: true })
+  try {
+    mkdirSync(folder, { recursive: true })
+  } catch (error) {
+    throw homeError(error, folder, options.env) ?? error
+  }
   const { id, lock } = claimNewId(folder, options.environment, now)
   try {
     const header: RunHeader = {
@@ -144,10 +161,14 @@ export function createRun(options: CreateRunOptions): RunHandle {
       items: snapshotOf(options.checklist, options.environment),
     }
     assertWritable(started)
-    const conf = runConf(id, options.env)
-    conf.store = { header, journal: [started] }
-    syncFolder(folder)
-    return openHandle(id, conf, lock, { header, journal: [started] })
+    const file = runFile(folder, id)
+    const content: RunFile = { header, journal: [started] }
+    try {
+      writeJsonFile(file, content)
+    } catch (error) {
+      throw homeError(error, file, options.env) ?? error
+    }
+    return openHandle(id, file, lock, content)
   } catch (error) {
     lock.release()
     throw error
@@ -162,7 +183,7 @@ export function openRun(id: string, options: StoreOptions = {}): RunHandle {
   const lock = acquireLock(lockFile(folder, id), `run ${id}`)
   try {
     removeLeftovers(folder, id)
-    const read = readRun(id, options.env)
+    const read = readRun(file)
     if (read.kind === 'missing') throw noSuchRun(id)
     if (read.kind !== 'ok') {
       const problem = setAside(file, read.kind, read.reason)
@@ -170,7 +191,7 @@ export function openRun(id: string, options: StoreOptions = {}): RunHandle {
         hint: 'start a new run; the file that was set aside is kept for you to inspect',
       })
     }
-    return openHandle(id, read.conf, lock, read.file)
+    return openHandle(id, file, lock, read.file)
   } catch (error) {
     lock.release()
     throw error
@@ -182,10 +203,10 @@ export function listRuns(options: StoreOptions = {}): RunListing {
   const folder = runsFolder(options)
   const runs: RunSummary[] = []
   const problems: StoreProblem[] = []
-  for (const id of runIdsIn(folder)) {
-    const read = readRun(id, options.env)
-    if (read.kind === 'missing') continue
+  for (const id of runIdsIn(folder, options.env)) {
     const file = runFile(folder, id)
+    const read = readRun(file)
+    if (read.kind === 'missing') continue
     if (read.kind !== 'ok') {
       problems.push(setAsideIfFree(folder, id, file, read.kind, read.reason))
       continue
@@ -210,8 +231,9 @@ export function listRuns(options: StoreOptions = {}): RunListing {
  * the run is not on this machine (or cannot be read). Reads only: takes no lock.
  */
 export function exportedDigests(id: string, options: StoreOptions = {}): string[] | null {
-  if (!runIdsIn(runsFolder(options)).includes(id)) return null
-  const read = readRun(id, options.env)
+  const folder = runsFolder(options)
+  if (!runIdsIn(folder, options.env).includes(id)) return null
+  const read = readRun(runFile(folder, id))
   if (read.kind !== 'ok') return null
   return understood(read.file.journal).journal.flatMap((entry) =>
     entry.type === 'exported' && entry.format === 'md' ? [entry.digest] : [],
@@ -248,6 +270,8 @@ export function removeRun(id: string, options: StoreOptions = {}): void {
     unlinkSync(file)
     removeLeftovers(folder, id)
     syncFolder(folder)
+  } catch (error) {
+    throw homeError(error, file, options.env) ?? error
   } finally {
     lock.release()
   }
@@ -309,10 +333,6 @@ function lockFile(folder: string, id: string): string {
   return join(folder, `${id}.lock`)
 }
 
-function runConf(id: string, env: Env | undefined): Conf<RunFile> {
-  return openStore<RunFile>(`runs/${id}`, env)
-}
-
 function noSuchRun(id: string): UserError {
   return new UserError(`no run ${id}`, { hint: "'deploy-wizard runs' lists the runs there are" })
 }
@@ -333,7 +353,7 @@ function claimNewId(
   throw new Error(`no free run id for ${environment} in ${folder}`)
 }
 
-function openHandle(id: string, conf: Conf<RunFile>, lock: HeldLock, file: RunFile): RunHandle {
+function openHandle(id: string, path: string, lock: HeldLock, file: RunFile): RunHandle {
   const { header } = file
   // Raw entries, unknown ones included: a rewrite must not drop what a newer version wrote.
   let raw: readonly unknown[] = file.journal
@@ -341,10 +361,9 @@ function openHandle(id: string, conf: Conf<RunFile>, lock: HeldLock, file: RunFi
   let journal: readonly JournalEntry[] = known
   let state = foldJournal(header, journal)
   let closed = false
-  const folder = dirname(conf.path)
   return {
     id,
-    file: conf.path,
+    file: path,
     header,
     get journal() {
       return journal
@@ -357,8 +376,12 @@ function openHandle(id: string, conf: Conf<RunFile>, lock: HeldLock, file: RunFi
       if (closed) throw new Error(`run ${id} is closed`)
       assertWritable(entry)
       const next = [...raw, entry]
-      conf.set('journal', next)
-      syncFolder(folder)
+      try {
+        // Keys besides these two, from a newer version, are kept as they were.
+        writeJsonFile(path, { ...file, header, journal: next })
+      } catch (error) {
+        throw new NotSavedError(path, error)
+      }
       raw = next
       journal = [...journal, entry]
       state = reduceRun(state, entry)
@@ -372,21 +395,19 @@ function openHandle(id: string, conf: Conf<RunFile>, lock: HeldLock, file: RunFi
 }
 
 type ReadRun =
-  | { readonly kind: 'ok'; readonly conf: Conf<RunFile>; readonly file: RunFile }
+  | { readonly kind: 'ok'; readonly file: RunFile }
   | { readonly kind: 'missing' }
   | { readonly kind: 'corrupt' | 'newer'; readonly reason: string }
 
-/** Reads a run file through conf and checks its header; never writes. */
-function readRun(id: string, env: Env | undefined): ReadRun {
-  let conf: Conf<RunFile>
-  try {
-    conf = runConf(id, env)
-  } catch (error) {
-    if (error instanceof SyntaxError) return { kind: 'corrupt', reason: 'not valid JSON' }
-    throw error
+/** Reads a run file and checks its header; never writes. */
+function readRun(file: string): ReadRun {
+  const read = readJsonFile(file)
+  if (read.kind === 'missing') return read
+  if (read.kind === 'damaged') return { kind: 'corrupt', reason: read.reason }
+  if (typeof read.value !== 'object' || read.value === null || Array.isArray(read.value)) {
+    return { kind: 'corrupt', reason: 'no run header' }
   }
-  if (!existsSync(conf.path)) return { kind: 'missing' }
-  const store = conf.store as Partial<Record<string, unknown>>
+  const store = read.value as Partial<Record<string, unknown>>
   const header = store.header as Partial<Record<string, unknown>> | undefined
   const format = header?.format
   const version = typeof format === 'string' ? /^deploy-wizard\/run@(\d+)$/.exec(format)?.[1] : null
@@ -396,7 +417,7 @@ function readRun(id: string, env: Env | undefined): ReadRun {
   if (format !== RUN_FORMAT) return { kind: 'corrupt', reason: 'no run header' }
   if (!headerSchema.safeParse(header).success) return { kind: 'corrupt', reason: 'damaged header' }
   if (!Array.isArray(store.journal)) return { kind: 'corrupt', reason: 'no journal' }
-  return { kind: 'ok', conf, file: store as RunFile }
+  return { kind: 'ok', file: store as RunFile }
 }
 
 /** Moves an unusable file aside unless a live process holds it (moving is a write). */
@@ -424,13 +445,25 @@ function setAsideIfFree(
   }
 }
 
-/** `<file>.corrupt-<timestamp>` (or `.newer-…`): kept for the operator, out of the store's way. */
+/**
+ * `<file>.corrupt-<timestamp>` (or `.newer-…`): kept for the operator, out of the store's way.
+ * In a home that cannot be written (read-only), it is left in place and reported all the same.
+ */
 function setAside(file: string, kind: 'corrupt' | 'newer', reason: string): StoreProblem {
-  const stamp = new Date().toISOString().replace(/[-:.]/g, '')
-  let movedTo = `${file}.${kind}-${stamp}`
-  for (let n = 2; existsSync(movedTo); n++) movedTo = `${file}.${kind}-${stamp}-${n}`
-  renameSync(file, movedTo)
-  syncFolder(dirname(file))
+  let movedTo: string
+  try {
+    movedTo = moveAside(file, kind)
+  } catch (error) {
+    const problem = fileProblem(error)
+    if (!problem) throw error
+    return {
+      kind,
+      file,
+      movedTo: null,
+      reason,
+      message: `run file ${file} is ${reason}; could not move it aside (${problem})`,
+    }
+  }
   return {
     kind,
     file,
@@ -440,14 +473,14 @@ function setAside(file: string, kind: 'corrupt' | 'newer', reason: string): Stor
   }
 }
 
-/** Run ids with a file in the folder; conf's temporary files and set-aside files are not runs. */
-function runIdsIn(folder: string): string[] {
+/** Run ids with a file in the folder; temporary files and set-aside files are not runs. */
+function runIdsIn(folder: string, env: Env | undefined): string[] {
   let names: string[]
   try {
     names = readdirSync(folder)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw error
+    throw homeError(error, folder, env) ?? error
   }
   return names
     .filter((name) => name.endsWith('.json'))
@@ -458,30 +491,13 @@ function runIdsIn(folder: string): string[] {
 /** Temporary files a killed writer left for this run. Only the lock holder may call this. */
 function removeLeftovers(folder: string, id: string): void {
   for (const name of readdirSync(folder)) {
-    if (name.startsWith(`${id}.json.tmp-`) || name.startsWith(`${id}.lock.stale-`)) {
+    if (name.startsWith(`${id}.json${TEMPORARY_MARK}`) || name.startsWith(`${id}.lock.stale-`)) {
       try {
         unlinkSync(join(folder, name))
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       }
     }
-  }
-}
-
-/** Makes a rename in `folder` durable. Not possible on Windows, where rename is already durable enough. */
-function syncFolder(folder: string): void {
-  let fd: number
-  try {
-    fd = openSync(folder, 'r')
-  } catch {
-    return
-  }
-  try {
-    fsyncSync(fd)
-  } catch {
-    // EINVAL/EPERM on file systems that cannot sync a directory.
-  } finally {
-    closeSync(fd)
   }
 }
 

@@ -117,6 +117,8 @@ export function App({
   const [wrongTries, setWrongTries] = useState(0)
   const [session, setSession] = useState<RunSession | null>(null)
   const [storeProblems, setStoreProblems] = useState<readonly StoreProblem[]>([])
+  // Trust that could not be recorded (a read-only or full home): said on the wizard's first screen.
+  const [trustProblem, setTrustProblem] = useState<string | null>(null)
 
   const done = (outcome: AppOutcome) => {
     onDone(outcome)
@@ -417,7 +419,14 @@ export function App({
           yes="trust it and run them"
           no="not now (they stay manual; r on one asks again)"
           onAnswer={(isYes) => {
-            if (isYes) s.trust()
+            if (isYes) {
+              try {
+                s.trust()
+              } catch (error) {
+                // Its commands stay manual, as if declined; the rest of the run goes on.
+                setTrustProblem(`NOT TRUSTED: ${(error as Error).message}`)
+              }
+            }
             showChangesThenWizard(step.opened)
           }}
         />,
@@ -442,7 +451,9 @@ export function App({
           initialChecks={step.opened.initialChecks}
           sheetPath={options.sheetPathFor(step.opened.session.id)}
           today={options.today}
-          {...(problemLine ? { notice: { tone: 'warn', text: problemLine } as const } : {})}
+          {...(trustProblem || problemLine
+            ? { notice: { tone: 'warn', text: trustProblem ?? problemLine ?? '' } as const }
+            : {})}
           onExit={(exitWith: WizardExit) =>
             done(
               exitWith.kind === 'finished'

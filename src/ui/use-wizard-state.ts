@@ -9,7 +9,7 @@ import { useCallback, useReducer, useRef } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { isWrite } from '../checks/jobs.ts'
 import { type RunState, reduceRun, type StoredCheckResult } from '../run/model.ts'
-import type { SessionEvent } from '../run/session.ts'
+import type { SessionEvent, UnsavedEntry } from '../run/session.ts'
 import { type Layout, stateOf } from './layout.ts'
 
 export interface LiveCheck {
@@ -52,6 +52,8 @@ export interface WizardState {
   readonly isExpanded: boolean
   readonly prompt: Prompt | null
   readonly notice: Notice | null
+  /** What could not be saved (the disk is full…): on screen until it is saved after all. */
+  readonly unsaved: readonly UnsavedEntry[]
 }
 
 /** What the session reports (saved journal entries, checks starting, progress, dropped), and navigation. */
@@ -82,6 +84,7 @@ export function initialWizardState(
     isExpanded: false,
     prompt: null,
     notice: null,
+    unsaved: [],
   }
 }
 
@@ -110,6 +113,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     }
     case 'check-dropped':
       return { ...state, running: without(state.running, action.itemId) }
+    case 'unsaved':
+      return { ...state, unsaved: action.unsaved }
     case 'move':
       return moveCursor(state, (current, count) => clamp(current + action.by, count))
     case 'move-to':

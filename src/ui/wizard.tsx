@@ -9,6 +9,7 @@ import { Box, useWindowSize } from 'ink'
 import { isProduction } from '../checklist/environments.ts'
 import type { SignoffLine } from '../checklist/signoff.ts'
 import { needsTrust } from '../checks/jobs.ts'
+import { describeUnsaved } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
@@ -208,9 +209,26 @@ function Header({
           </Box>
         ) : null}
       </Box>
-      <Text dimColor>{'─'.repeat(width)}</Text>
+      {state.unsaved.length > 0 ? (
+        // In place of the rule under the header, so the screen keeps its height, until saved after all.
+        <Text bold color="red" inverse wrap="truncate-end">
+          {unsavedBanner(state.unsaved).padEnd(width)}
+        </Text>
+      ) : (
+        <Text dimColor>{'─'.repeat(width)}</Text>
+      )}
     </Box>
   )
+}
+
+/** The line that stays under the header while something is not saved. */
+export function unsavedBanner(unsaved: WizardState['unsaved']): string {
+  const last = unsaved.at(-1)
+  const them = unsaved.length === 1 ? 'it' : 'them'
+  const reason = last?.reason ?? 'the run file could not be written'
+  const fix = reason === 'the disk is full' ? 'free some space' : 'fix that'
+  // The screen shows only what is saved: these are not on it either.
+  return `⚠ NOT SAVED: ${describeUnsaved(unsaved)} (${reason}): ${fix}, then give ${them} again`
 }
 
 /** The rows of the phase that fit, keeping the cursor near the middle. */

@@ -4,12 +4,17 @@
  *
  *   node --import tsx test/helpers/run-writer.ts append <run-id>
  *     opens the run, prints `opened`, then answers items for ever, printing an
- *     answer's number only once `append` has returned (the answer is on disk)
+ *     answer's number only once `append` has returned (the answer is on disk);
+ *     an answer the disk refuses (full) is printed as `not-saved <n>` the moment
+ *     `append` throws, and tried again a moment later
+ *   node --import tsx test/helpers/run-writer.ts create <environment>
+ *     starts a run of the first seed checklist and prints its id
  *   node --import tsx test/helpers/run-writer.ts hold <run-id>
  *     opens the run, prints `opened`, and keeps it open until killed
  */
 import { writeSync } from 'node:fs'
-import { openRun } from '../../src/run/store.ts'
+import { createRun, NotSavedError, openRun } from '../../src/run/store.ts'
+import { parseSeed, SEEDS } from './fixtures.ts'
 
 /** Writes straight to fd 1: nothing buffered, so a printed line is a line the parent can read. */
 function say(line: string): void {
@@ -18,8 +23,14 @@ function say(line: string): void {
 
 async function main(): Promise<void> {
   const [mode, id] = process.argv.slice(2)
+  if (mode === 'create' && id) {
+    const run = createRun({ checklist: parseSeed(SEEDS[0]).checklist, environment: id })
+    run.close()
+    say(run.id)
+    return
+  }
   if ((mode !== 'append' && mode !== 'hold') || !id) {
-    throw new Error('usage: run-writer.ts append|hold <run-id>')
+    throw new Error('usage: run-writer.ts create <environment> | append|hold <run-id>')
   }
   const run = openRun(id)
   say('opened')
@@ -32,15 +43,23 @@ async function main(): Promise<void> {
   for (let n = answered + 1; ; n++) {
     const item = items[n % items.length]
     if (!item) throw new Error('the run has no items')
-    run.append({
-      type: 'item-answered',
-      at: new Date().toISOString(),
-      by: 'writer',
-      itemId: item.id,
-      state: 'done',
-      // The test finds answer n in the journal by this note.
-      note: `answer ${n}`,
-    })
+    try {
+      run.append({
+        type: 'item-answered',
+        at: new Date().toISOString(),
+        by: 'writer',
+        itemId: item.id,
+        state: 'done',
+        // The test finds answer n in the journal by this note.
+        note: `answer ${n}`,
+      })
+    } catch (error) {
+      if (!(error instanceof NotSavedError)) throw error
+      say(`not-saved ${n}`)
+      n--
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      continue
+    }
     say(String(n))
     // Let the event loop breathe now and then, as the wizard would between keypresses.
     if (n % 50 === 0) await new Promise((resolve) => setImmediate(resolve))

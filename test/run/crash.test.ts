@@ -3,9 +3,15 @@
  * writer process appends answers as fast as it can and is killed at random
  * points, over and over; after each kill the run still reads, every answer it
  * acknowledged is there, and the next opener takes over the dead writer's lock.
+ *
+ * And the same on a full disk (a real 64 KiB tmpfs, see helpers/mounts.ts): the
+ * writer fills it, its saves start failing, and it is killed before, during and
+ * after the failures; then space is freed and it goes on. No acknowledged answer
+ * is ever lost, an answer the disk refused is never acknowledged (nor in the
+ * file unless a later retry saved it), and failed saves leave no temporary files.
  */
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,6 +22,7 @@ import { lockStatus } from '../../src/run/lock.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import { createRun, listRuns, openRun } from '../../src/run/store.ts'
 import { parseSeed, SEEDS } from '../helpers/fixtures.ts'
+import { type Mount, smallDisk } from '../helpers/mounts.ts'
 
 const WRITER = fileURLToPath(new URL('../helpers/run-writer.ts', import.meta.url))
 const home = mkdtempSync(join(tmpdir(), 'dw-crash-'))
@@ -178,5 +185,144 @@ describe('a writer killed with SIGKILL at random points', () => {
     run.close()
     const listed = listRuns({ env }).runs.find((r) => r.id === first)
     assert.equal(listed?.state.items[item.id]?.note, `answer ${before + 1}`)
+  })
+})
+
+/** Kills on the full disk: enough for every kind of moment, few enough to keep the file quick. */
+const FULL_DISK_KILLS = 12
+/** Before this kill the ballast filling the disk is removed: the writer must go on from there. */
+const SPACE_FREED_AT = 8
+const PAGE = 4096
+
+interface KilledOnFullDisk extends Killed {
+  /** Answer numbers the writer printed as `not-saved n`: `append` threw for them. */
+  readonly refused: number[]
+}
+
+/** The writer, seeing the small disk, SIGKILLed before, while, or after its saves fail. */
+async function killWriterOnFullDisk(
+  disk: Mount,
+  diskEnv: NodeJS.ProcessEnv,
+  id: string,
+): Promise<KilledOnFullDisk> {
+  const [command = '', ...args] = disk.wrap([
+    process.execPath,
+    '--import',
+    'tsx',
+    WRITER,
+    'append',
+    id,
+  ])
+  const child = spawn(command, args, {
+    env: { ...process.env, ...diskEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let out = ''
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk
+  })
+  const closed = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.on('close', (_code, signal) => resolve(signal)),
+  )
+  const roll = Math.random()
+  await waitFor(child, () => out.includes('opened\n'))
+  if (roll < 0.3) {
+    // Among the saves, full or not yet.
+    await sleep(Math.random() * 20)
+  } else {
+    // Once saving fails: at once, or after a few failed tries. A writer whose saves never fail
+    // on this full disk is writing cut-short files: it is killed all the same, and the file read.
+    await Promise.race([waitFor(child, () => out.includes('not-saved ')), sleep(3_000)])
+    await sleep(roll < 0.6 ? 0 : Math.random() * 30)
+  }
+  child.kill('SIGKILL')
+  assert.equal(await closed, 'SIGKILL', `the writer stopped by itself: ${out.slice(-200)}`)
+  const whole = out.split('\n').slice(0, -1)
+  return {
+    acknowledged: whole.filter((line) => /^\d+$/.test(line)).map(Number),
+    refused: whole.flatMap((line) => /^not-saved (\d+)$/.exec(line)?.slice(1).map(Number) ?? []),
+    opened: whole.includes('opened'),
+    pid: child.pid as number,
+  }
+}
+
+describe('a writer on a full disk, killed with SIGKILL at random points', () => {
+  let disk: Mount | undefined
+  after(async () => disk?.close())
+
+  it('never loses an acknowledged answer, never acknowledges a refused one, and leaves no temporary files', async (t) => {
+    disk = await smallDisk(64)
+    const runs = join(disk.path, 'home', 'runs')
+    const diskEnv = { DEPLOY_WIZARD_HOME: join(disk.path, 'home') }
+    const [command = '', ...args] = disk.wrap([
+      process.execPath,
+      '--import',
+      'tsx',
+      WRITER,
+      'create',
+      'prod',
+    ])
+    const created = spawnSync(command, args, {
+      env: { ...process.env, ...diskEnv },
+      encoding: 'utf8',
+    })
+    assert.equal(created.status, 0, created.stderr)
+    const id = created.stdout.trim()
+    const file = join(runs, `${id}.json`)
+
+    // Room for about 6 KiB more of journal: the run fills the disk within its first few dozen answers.
+    const size = Number(await disk.sh('stat -c %s "$1"', file))
+    const [available = 0] = (await disk.sh('stat -f -c %a "$1"', disk.path))
+      .trim()
+      .split(' ')
+      .map(Number)
+    const keep = Math.ceil((size + 6_000) / PAGE) + 1
+    const ballast = join(disk.path, 'ballast')
+    await disk.sh('head -c "$2" /dev/zero > "$1"', ballast, String((available - keep) * PAGE))
+
+    let everAcknowledged = 0
+    let refusals = 0
+    let acknowledgedAfterFreeing = 0
+    for (let kill = 0; kill < FULL_DISK_KILLS; kill++) {
+      if (kill === SPACE_FREED_AT) await disk.sh('rm "$1"', ballast)
+      const killed = await killWriterOnFullDisk(disk, diskEnv, id)
+      if (kill >= SPACE_FREED_AT) acknowledgedAfterFreeing += killed.acknowledged.length
+      refusals += killed.refused.length
+      everAcknowledged = Math.max(everAcknowledged, ...killed.acknowledged)
+
+      const onDisk = JSON.parse(await disk.sh('cat "$1"', file)) as { journal: JournalEntry[] }
+      const numbers = answerNumbers(onDisk.journal)
+      for (let n = 1; n <= everAcknowledged; n++) {
+        assert.ok(numbers.includes(n), `answer ${n} was acknowledged but is not in the journal`)
+      }
+      assert.deepEqual(
+        numbers,
+        Array.from({ length: numbers.length }, (_, i) => i + 1),
+        'answers are in order, without gaps or repeats',
+      )
+      assert.ok(
+        numbers.length <= everAcknowledged + 1,
+        `${numbers.length} answers, ${everAcknowledged} acknowledged`,
+      )
+      for (const n of killed.refused) {
+        assert.ok(
+          !killed.acknowledged.includes(n) || numbers.includes(n),
+          `answer ${n} was refused, then acknowledged, yet is not in the file`,
+        )
+      }
+      if (killed.refused.length > 0) {
+        // The disk filled at the first refused answer: it, and nothing after it, was written.
+        assert.equal(numbers.length, Math.min(...killed.refused) - 1)
+      }
+      // At most the one save the kill cut short left its temporary file; a failed one leaves none.
+      const names = (await disk.sh('ls -A "$1"', runs)).trim().split('\n')
+      assert.ok(names.filter((name) => name.includes('.tmp-')).length <= 1, names.join(' '))
+      everAcknowledged = numbers.length
+    }
+    t.diagnostic(
+      `${FULL_DISK_KILLS} kills, ${everAcknowledged} answers kept, ${refusals} saves refused, 0 acknowledged answers lost`,
+    )
+    assert.ok(refusals > 0, 'the disk filled: some saves were refused')
+    assert.ok(acknowledgedAfterFreeing > 0, 'with space again, answers were saved again')
   })
 })

@@ -21,7 +21,8 @@ import { after, afterEach, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { parseChecklist } from '../../src/checklist/parse.ts'
 import { UserError } from '../../src/errors.ts'
-import { lockStatus } from '../../src/run/lock.ts'
+import { takeHomeProblems } from '../../src/home.ts'
+import { isAlive, lockStatus } from '../../src/run/lock.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import {
   createRun,
@@ -370,6 +371,122 @@ describe('the lock', () => {
         error.message.startsWith(`run ${run.id} is open in PID `) &&
         error.message.endsWith(' on build-box since 2026-11-21 17:05') &&
         error.hint === `if deploy-wizard is no longer running on build-box, delete ${path}`,
+    )
+  })
+})
+
+/** A process that has exited but that its parent never reaps: a zombie, as /proc shows it. */
+async function zombie(): Promise<{ pid: number; parent: ChildProcess }> {
+  // sh starts a short sleep in the background, then becomes a long one, which never waits for
+  // children: when the short one ends, nobody reaps it.
+  const parent = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 1000'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  children.push(parent)
+  const pid = await new Promise<number>((resolve) => {
+    parent.stdout?.setEncoding('utf8').once('data', (line: string) => resolve(Number(line.trim())))
+  })
+  for (;;) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return { pid, parent }
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** A live process that is not deploy-wizard, started after this test's own process. */
+function unrelatedProcess(): ChildProcess {
+  const child = spawn('sleep', ['1000'], { stdio: 'ignore' })
+  children.push(child)
+  return child
+}
+
+describe('a lock whose PID is not the process that took it', () => {
+  it('a zombie (exited, not reaped) holds nothing: the lock is taken over, saying what was found', async () => {
+    const { env, runs } = freshHome()
+    const run = createRun({ checklist, environment: 'prod', env })
+    run.close()
+    const path = lockFile(runs, run.id)
+    const { pid } = await zombie()
+    assert.equal(isAlive(pid), true, 'kill(pid, 0) alone takes a zombie for alive')
+    writeFileSync(path, JSON.stringify({ pid, host: hostname(), since: new Date().toISOString() }))
+    const status = lockStatus(path)
+    assert.equal(status.kind, 'stale')
+    assert.equal(
+      status.kind === 'stale' && status.why,
+      `the lock names PID ${pid} on this host, which has exited (a zombie its parent has not reaped yet)`,
+    )
+    assert.equal(listRuns({ env }).runs[0]?.locked, undefined, 'runs does not call it open')
+    takeHomeProblems()
+    openRun(run.id, { env }).close()
+    assert.deepEqual(takeHomeProblems(), [
+      `took over ${path}: ${status.kind === 'stale' && status.why}`,
+    ])
+  })
+
+  for (const pid of [0, -1, 1.5, '42']) {
+    it(`a lock naming PID ${JSON.stringify(pid)} is invalid, so stale, and taken over`, () => {
+      const { env, runs } = freshHome()
+      const run = createRun({ checklist, environment: 'prod', env })
+      run.close()
+      const path = lockFile(runs, run.id)
+      writeFileSync(
+        path,
+        JSON.stringify({ pid, host: hostname(), since: new Date().toISOString() }),
+      )
+      const status = lockStatus(path)
+      assert.equal(status.kind, 'stale')
+      assert.equal(
+        status.kind === 'stale' && status.why,
+        `the lock names PID ${JSON.stringify(pid)}, which no process can have`,
+      )
+      const reopened = openRun(run.id, { env })
+      assert.equal(JSON.parse(readFileSync(path, 'utf8')).pid, process.pid)
+      reopened.close()
+    })
+  }
+
+  it('a PID now used by another program (a different start time) is taken over, saying both times', async () => {
+    const { env, runs } = freshHome()
+    const run = createRun({ checklist, environment: 'prod', env })
+    const path = lockFile(runs, run.id)
+    // The lock as this process wrote it, with its start time…
+    const ours = JSON.parse(readFileSync(path, 'utf8'))
+    run.close()
+    assert.match(ours.started?.token ?? '', /^linux:/)
+    // …but naming a PID that now belongs to a live program started later.
+    const other = unrelatedProcess()
+    writeFileSync(path, JSON.stringify({ ...ours, pid: other.pid }))
+    const status = lockStatus(path)
+    assert.equal(status.kind, 'stale')
+    assert.match(
+      status.kind === 'stale' ? status.why : '',
+      new RegExp(
+        `^the lock names PID ${other.pid} on this host, which is now a different program \\(started \\d\\d:\\d\\d, the lock is from \\d\\d:\\d\\d\\)$`,
+      ),
+    )
+    const reopened = openRun(run.id, { env })
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).pid, process.pid)
+    reopened.close()
+    assert.equal(other.exitCode, null, 'the other program is left alone')
+  })
+
+  it('a live PID the lock cannot vouch for (no start time: an older lock) still holds, and the hint says how to check', () => {
+    const { env, runs } = freshHome()
+    const run = createRun({ checklist, environment: 'prod', env })
+    run.close()
+    const path = lockFile(runs, run.id)
+    const other = unrelatedProcess()
+    writeFileSync(
+      path,
+      JSON.stringify({ pid: other.pid, host: hostname(), since: new Date().toISOString() }),
+    )
+    assert.throws(
+      () => openRun(run.id, { env }),
+      (error: unknown) =>
+        error instanceof UserError &&
+        error.message.startsWith(`run ${run.id} is open in PID ${other.pid} on ${hostname()}`) &&
+        error.hint ===
+          `finish or quit the other deploy-wizard first; if PID ${other.pid} is not one (ps -p ${other.pid}), delete ${path}`,
     )
   })
 })
