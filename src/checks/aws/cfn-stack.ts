@@ -67,7 +67,7 @@ export const checkStack: RunCheck<Params> = async (p, ctx) => {
 }
 
 async function judgeStack(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
-  const client = await ctx.clients.cloudFormation(targetOf(p, ctx.env))
+  const client = await ctx.clients.aws('cloudformation', targetOf(p, ctx.env))
   const allowed = p.status ?? DEFAULT_STACK_STATUSES
   const waited = await waitWhileBusy(
     ctx,

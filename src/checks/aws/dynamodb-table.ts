@@ -64,7 +64,7 @@ interface Findings {
 }
 
 async function judgeTable(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
-  const client = await ctx.clients.dynamoDb(targetOf(p, ctx.env))
+  const client = await ctx.clients.aws('dynamodb', targetOf(p, ctx.env))
   const waited = await waitWhileBusy(
     ctx,
     () => describeTable(client, p.name, ctx.signal),

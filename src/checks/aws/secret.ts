@@ -35,7 +35,7 @@ export const checkSecret: RunCheck<Params> = async (p, ctx) => {
 }
 
 async function judgeSecret(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
-  const client = await ctx.clients.secretsManager(targetOf(p, ctx.env))
+  const client = await ctx.clients.aws('secretsmanager', targetOf(p, ctx.env))
   const found = await describeSecret(client, p.name, ctx.signal)
   if (!found) {
     const region = regionOf(p, ctx.env)
