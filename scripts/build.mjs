@@ -33,6 +33,8 @@ export const bundleOptions = {
   define: { 'process.env.NODE_ENV': '"production"' },
   minifySyntax: true,
   minifyWhitespace: true,
+  minifyIdentifiers: true,
+  keepNames: true,
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',

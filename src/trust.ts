@@ -11,7 +11,7 @@
 import { realpathSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Checklist, Item } from './checklist/model.ts'
-import { needsTrust } from './checks/jobs.ts'
+import { needsTrust } from './checks/registry.ts'
 import { fileProblem } from './errors.ts'
 import {
   homeError,

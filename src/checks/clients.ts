@@ -11,27 +11,19 @@
 
 import { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
-import type { CloudFormationClient } from '@aws-sdk/client-cloudformation'
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import type { Pool, PoolConfig } from 'pg'
 import { guardAnswers } from './aws/answers.ts'
+import {
+  AWS_SERVICES,
+  type AwsClients,
+  type AwsSdkClient,
+  type AwsSdkModule,
+  type AwsService,
+} from './aws/services.ts'
 
 export interface AwsTarget {
   readonly region?: string | undefined
   readonly profile?: string | undefined
-}
-
-interface Closable {
-  destroy(): void
-  readonly middlewareStack: object
-}
-
-/** Each service by the name an operator knows it by, for messages. */
-const SERVICE_NAMES: Readonly<Record<string, string>> = {
-  cloudformation: 'CloudFormation',
-  dynamodb: 'DynamoDB',
-  secretsmanager: 'Secrets Manager',
 }
 
 /**
@@ -43,7 +35,7 @@ export const AWS_REQUEST_TIMEOUT_MS = 20_000
 const AWS_CONNECT_TIMEOUT_MS = 5_000
 
 export class Clients {
-  readonly #aws = new Map<string, Promise<Closable>>()
+  readonly #aws = new Map<string, Promise<AwsSdkClient>>()
   readonly #requestTimeoutMs: number
 
   constructor({ awsRequestTimeoutMs = AWS_REQUEST_TIMEOUT_MS } = {}) {
@@ -53,25 +45,17 @@ export class Clients {
   /** Every socket a pool opened, so none can outlive `close()`. */
   readonly #sockets = new Set<Duplex>()
 
-  cloudFormation(target: AwsTarget): Promise<CloudFormationClient> {
-    return this.#awsClient('cloudformation', target, async (config) => {
-      const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation')
-      return new CloudFormationClient(config)
-    })
-  }
-
-  dynamoDb(target: AwsTarget): Promise<DynamoDBClient> {
-    return this.#awsClient('dynamodb', target, async (config) => {
-      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb')
-      return new DynamoDBClient(config)
-    })
-  }
-
-  secretsManager(target: AwsTarget): Promise<SecretsManagerClient> {
-    return this.#awsClient('secretsmanager', target, async (config) => {
-      const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager')
-      return new SecretsManagerClient(config)
-    })
+  /**
+   * The SDK client for an AWS service (see aws/services.ts), created on first use and
+   * shared by every check with the same region and profile.
+   */
+  aws<S extends AwsService>(service: S, target: AwsTarget): Promise<AwsClients[S]> {
+    return this.#awsClient(service, target, async (config) => {
+      const info = AWS_SERVICES[service]
+      const module: AwsSdkModule = await info.load()
+      const Client = module[info.client] as new (config: object) => AwsSdkClient
+      return new Client(config)
+    }) as Promise<AwsClients[S]>
   }
 
   /**
@@ -148,8 +132,8 @@ export class Clients {
     return make as NonNullable<PoolConfig['stream']>
   }
 
-  #awsClient<T extends Closable>(
-    service: string,
+  #awsClient(
+    service: AwsService,
     target: AwsTarget,
     create: (config: {
       region?: string
@@ -160,8 +144,8 @@ export class Clients {
         requestTimeout: number
         throwOnRequestTimeout: boolean
       }
-    }) => Promise<T>,
-  ): Promise<T> {
+    }) => Promise<AwsSdkClient>,
+  ): Promise<AwsSdkClient> {
     const key = `${service}|${target.region ?? ''}|${target.profile ?? ''}`
     let client = this.#aws.get(key)
     if (!client) {
@@ -176,11 +160,11 @@ export class Clients {
         },
       }).then((created) => {
         // An answer that is not AWS's says so, naming the endpoint (aws/answers.ts).
-        guardAnswers(created, SERVICE_NAMES[service] ?? service)
+        guardAnswers(created, AWS_SERVICES[service].name)
         return created
       })
       this.#aws.set(key, client)
     }
-    return client as Promise<T>
+    return client
   }
 }

@@ -8,9 +8,8 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
-import * as z from 'zod'
-import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
-import { integer, regex, text } from './params.ts'
+import { type CheckContext, error, fail, pass, type RunCheck } from './kind.ts'
+import type { CommandParams as Params } from './kinds/command.ts'
 import { lastLines, type ProcessResult, runProcess } from './process.ts'
 
 /** Lines of output shown in details and kept in the evidence. */
@@ -18,41 +17,25 @@ const SHOWN_LINES = 40
 /** A progress line at most this often, so a chatty build does not flood the screen. */
 const PROGRESS_EVERY_MS = 1_000
 
-export const command = defineCheck({
-  kind: 'command',
-  description:
-    'A shell command exits with the expected code (and output); runs only once the checklist is trusted',
-  params: z
-    .object({
-      run: text(),
-      cwd: text().optional(),
-      exit: integer(0, 255).optional(),
-      output: regex().optional(),
+/** Runs a `command` check (its parameters: kinds/command.ts). */
+export const checkCommand: RunCheck<Params> = async (params, context) => {
+  const cwd = resolve(context.cwd, params.cwd ?? '.')
+  const missing = await missingFolder(cwd)
+  if (missing) return error(`cwd ${params.cwd ?? cwd} ${missing}`)
+  let result: ProcessResult
+  try {
+    result = await runProcess('sh', ['-c', params.run], {
+      cwd,
+      env: context.env,
+      signal: context.signal,
+      onOutput: progressReporter(context),
     })
-    .strict(),
-  example: 'check: command run="npm run build" cwd=./api',
-  // Builds, test suites and image builds take minutes.
-  defaultTimeoutMs: 10 * 60_000,
-  shellParams: ['run'],
-  async run(params, context) {
-    const cwd = resolve(context.cwd, params.cwd ?? '.')
-    const missing = await missingFolder(cwd)
-    if (missing) return error(`cwd ${params.cwd ?? cwd} ${missing}`)
-    let result: ProcessResult
-    try {
-      result = await runProcess('sh', ['-c', params.run], {
-        cwd,
-        env: context.env,
-        signal: context.signal,
-        onOutput: progressReporter(context),
-      })
-    } catch (cause) {
-      if (context.signal.aborted) throw cause
-      return error(`cannot start sh: ${(cause as Error).message}`)
-    }
-    return judge(result, params.exit ?? 0, params.output)
-  },
-})
+  } catch (cause) {
+    if (context.signal.aborted) throw cause
+    return error(`cannot start sh: ${(cause as Error).message}`)
+  }
+  return judge(result, params.exit ?? 0, params.output)
+}
 
 function judge(result: ProcessResult, expectedExit: number, output: RegExp | undefined) {
   const lines = lastLines(result.output, SHOWN_LINES)

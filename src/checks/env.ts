@@ -11,51 +11,34 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseEnv } from 'node:util'
-import * as z from 'zod'
-import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
-import { integer, list, regex, text } from './params.ts'
+import { type CheckContext, error, fail, pass, type RunCheck } from './kind.ts'
+import type { EnvParams as Params } from './kinds/env.ts'
 import { isSecretVariable } from './redact.ts'
 import type { CheckOutcome } from './runner.ts'
 
-export const envVar = defineCheck({
-  kind: 'env',
-  description:
-    'An environment variable (or a key of a dotenv file) is set, long enough, not a default, without forbidden text; its value is never shown',
-  params: z
-    .object({
-      name: text(),
-      file: text().optional(),
-      'min-length': integer(1).optional(),
-      not: list(z.string()).optional(),
-      'not-contains': z.string().min(1).optional(),
-      matches: regex().optional(),
-      equals: z.string().optional(),
-    })
-    .strict(),
-  example: 'check: env name=JWT_SECRET file=.env.api min-length=32 not=changeme',
-  async run(params, context) {
-    const source = await readSource(params.file, context)
-    if ('problem' in source) return source.problem
-    const value = source.values[params.name]
-    // Before anything could print it: every later output of this run masks a secret.
-    if (isSecretVariable(params.name, value) || params['min-length'] !== undefined) {
-      context.redactor.add(value)
-    }
-    const name = params.name
-    const where = params.file ? ` in ${params.file}` : ''
-    const evidence = {
-      name,
-      source: params.file ?? 'environment',
-      ...(value === undefined ? {} : { length: value.length }),
-    }
-    if (value === undefined) return fail(`${name} is not set${where}`, { evidence })
-    if (value === '') return fail(`${name} is empty${where}`, { evidence })
-    const unmet = unmetRequirements(name, value, params)
-    const [first] = unmet
-    if (first !== undefined) return fail(first, { details: unmet, evidence })
-    return pass(`${name} is set${where} (${characters(value.length)})`, { evidence })
-  },
-})
+/** Runs an `env` check (its parameters: kinds/env.ts). */
+export const checkEnv: RunCheck<Params> = async (params, context) => {
+  const source = await readSource(params.file, context)
+  if ('problem' in source) return source.problem
+  const value = source.values[params.name]
+  // Before anything could print it: every later output of this run masks a secret.
+  if (isSecretVariable(params.name, value) || params['min-length'] !== undefined) {
+    context.redactor.add(value)
+  }
+  const name = params.name
+  const where = params.file ? ` in ${params.file}` : ''
+  const evidence = {
+    name,
+    source: params.file ?? 'environment',
+    ...(value === undefined ? {} : { length: value.length }),
+  }
+  if (value === undefined) return fail(`${name} is not set${where}`, { evidence })
+  if (value === '') return fail(`${name} is empty${where}`, { evidence })
+  const unmet = unmetRequirements(name, value, params)
+  const [first] = unmet
+  if (first !== undefined) return fail(first, { details: unmet, evidence })
+  return pass(`${name} is set${where} (${characters(value.length)})`, { evidence })
+}
 
 interface Requirements {
   readonly 'min-length'?: number | undefined

@@ -6,62 +6,54 @@
 import { readFile, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseEnv } from 'node:util'
-import * as z from 'zod'
-import { defineCheck, error, fail, pass } from './kind.ts'
-import { list, text } from './params.ts'
+import { error, fail, pass, type RunCheck } from './kind.ts'
+import type { FileParams as Params } from './kinds/file.ts'
 
 /** Files larger than this are not read (a config file is far smaller). */
 const MAX_READ_BYTES = 64 * 1024 * 1024
 
-export const file = defineCheck({
-  kind: 'file',
-  description: 'A file exists, contains a text, or (dotenv) defines the named keys',
-  params: z
-    .object({ path: text(), contains: z.string().min(1).optional(), keys: list(text()).optional() })
-    .strict(),
-  example: 'check: file path=.env.api keys=DATABASE_URL,KAFKA_BROKERS',
-  async run(params, context) {
-    const name = params.path
-    const path = resolve(context.cwd, name)
-    let info: Awaited<ReturnType<typeof stat>>
-    try {
-      info = await stat(path)
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return fail(`${name} does not exist`)
-      return error(`cannot read ${name}: ${(cause as Error).message}`)
-    }
-    const evidence = { size: info.size, modified: info.mtime.toISOString() }
-    const readsContent = params.contains !== undefined || params.keys !== undefined
-    if (info.isDirectory()) {
-      if (readsContent) return error(`${name} is a folder, not a file`, { evidence })
-      return pass(`${name} exists (a folder)`, { evidence })
-    }
-    if (!readsContent) return pass(`${name} exists (${formatSize(info.size)})`, { evidence })
-    if (info.size > MAX_READ_BYTES) {
-      return error(`${name} is too large to read (${formatSize(info.size)})`, { evidence })
-    }
-    let content: string
-    try {
-      content = await readFile(path, { encoding: 'utf8', signal: context.signal })
-    } catch (cause) {
-      if (context.signal.aborted) throw cause
-      return error(`cannot read ${name}: ${(cause as Error).message}`, { evidence })
-    }
-    const unmet = [
-      ...(params.contains !== undefined && !content.includes(params.contains)
-        ? [`${name} does not contain '${params.contains}'`]
-        : []),
-      ...missingKeys(content, params.keys ?? [], name),
-    ]
-    const [first] = unmet
-    if (first !== undefined) return fail(first, { details: unmet, evidence })
-    const found = [
-      ...(params.contains !== undefined ? [`contains '${params.contains}'`] : []),
-      ...(params.keys ? [`defines ${params.keys.join(', ')}`] : []),
-    ]
-    return pass(`${name} ${found.join(', ')}`, { evidence })
-  },
-})
+/** Runs a `file` check (its parameters: kinds/file.ts). */
+export const checkFile: RunCheck<Params> = async (params, context) => {
+  const name = params.path
+  const path = resolve(context.cwd, name)
+  let info: Awaited<ReturnType<typeof stat>>
+  try {
+    info = await stat(path)
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return fail(`${name} does not exist`)
+    return error(`cannot read ${name}: ${(cause as Error).message}`)
+  }
+  const evidence = { size: info.size, modified: info.mtime.toISOString() }
+  const readsContent = params.contains !== undefined || params.keys !== undefined
+  if (info.isDirectory()) {
+    if (readsContent) return error(`${name} is a folder, not a file`, { evidence })
+    return pass(`${name} exists (a folder)`, { evidence })
+  }
+  if (!readsContent) return pass(`${name} exists (${formatSize(info.size)})`, { evidence })
+  if (info.size > MAX_READ_BYTES) {
+    return error(`${name} is too large to read (${formatSize(info.size)})`, { evidence })
+  }
+  let content: string
+  try {
+    content = await readFile(path, { encoding: 'utf8', signal: context.signal })
+  } catch (cause) {
+    if (context.signal.aborted) throw cause
+    return error(`cannot read ${name}: ${(cause as Error).message}`, { evidence })
+  }
+  const unmet = [
+    ...(params.contains !== undefined && !content.includes(params.contains)
+      ? [`${name} does not contain '${params.contains}'`]
+      : []),
+    ...missingKeys(content, params.keys ?? [], name),
+  ]
+  const [first] = unmet
+  if (first !== undefined) return fail(first, { details: unmet, evidence })
+  const found = [
+    ...(params.contains !== undefined ? [`contains '${params.contains}'`] : []),
+    ...(params.keys ? [`defines ${params.keys.join(', ')}`] : []),
+  ]
+  return pass(`${name} ${found.join(', ')}`, { evidence })
+}
 
 /** A sentence per dotenv key that is not defined, or defined empty. */
 function missingKeys(content: string, keys: readonly string[], name: string): string[] {

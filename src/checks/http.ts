@@ -14,10 +14,9 @@ import { createRequire } from 'node:module'
 import { pipeline, type Readable } from 'node:stream'
 import { isDeepStrictEqual } from 'node:util'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
-import * as z from 'zod'
 import { VERSION } from '../version.ts'
-import { defineCheck, error, fail, pass } from './kind.ts'
-import { bool, list, oneOf, text } from './params.ts'
+import { error, fail, pass, type RunCheck } from './kind.ts'
+import type { HttpParams as Params } from './kinds/http.ts'
 import type { Redactor } from './redact.ts'
 import { type CheckOutcome, TransientError } from './runner.ts'
 import { hostPort, socketProblem } from './socket-errors.ts'
@@ -31,11 +30,6 @@ const {
   validateHeaderValue,
 } = require('node:http') as typeof import('node:http')
 const { request: httpsRequest } = require('node:https') as typeof import('node:https')
-
-export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
-
-/** `200`, `2xx`, `401`: one status or a class of them. */
-const statusPattern = z.string().regex(/^[1-5](\d\d|xx)$/i, 'expected a status such as 200 or 2xx')
 
 /** Bodies are read up to this size; `body=` and `json=` look at this much. */
 const MAX_BODY_BYTES = 1024 * 1024
@@ -57,56 +51,21 @@ const EVIDENCE_BODY_CHARS = 200
 const DETAIL_BODY_CHARS = 120
 const INSECURE_HINT = 'insecure=true skips verification (not for prod)'
 
-const httpParams = z
-  .object({
-    url: text(),
-    method: oneOf(HTTP_METHODS).optional(),
-    status: list(statusPattern).optional(),
-    body: z.string().optional(),
-    json: z
-      .string()
-      .regex(/^[^=]+=/, 'expected path=value, for example status=ok or data.0.id=7')
-      .optional(),
-    header: z
-      .string()
-      .regex(/^[^:]+:/, 'expected Name: value')
-      .optional(),
-    redirect: text().optional(),
-    follow: bool().optional(),
-    bearer: z.string().optional(),
-    'request-header': z
-      .string()
-      .regex(/^[^:]+:/, 'expected Name: value')
-      .optional(),
-    data: z.string().optional(),
-    'content-type': text().optional(),
-    insecure: bool().optional(),
-  })
-  .strict()
-
-type Params = z.output<typeof httpParams>
-
-export const http = defineCheck({
-  kind: 'http',
-  description:
-    'An HTTP(S) endpoint answers with the expected status, body text, JSON field, header or redirect',
-  params: httpParams,
-  example: 'check: http url=http://localhost:8000/health/ready status=200 json="status=ready"',
-  async run(params, context) {
-    const planned = plan(params)
-    if ('problem' in planned) return planned.problem
-    const started = performance.now()
-    let response: Response
-    try {
-      response = await send(planned.exchange, planned.follow, context.signal)
-    } catch (cause) {
-      if (context.signal.aborted) throw cause
-      return describeFailure(cause)
-    }
-    const elapsedMs = Math.round(performance.now() - started)
-    return judge(response, params, elapsedMs, context.redactor)
-  },
-})
+/** Runs an `http` check (its parameters: kinds/http.ts). */
+export const checkHttp: RunCheck<Params> = async (params, context) => {
+  const planned = plan(params)
+  if ('problem' in planned) return planned.problem
+  const started = performance.now()
+  let response: Response
+  try {
+    response = await send(planned.exchange, planned.follow, context.signal)
+  } catch (cause) {
+    if (context.signal.aborted) throw cause
+    return describeFailure(cause)
+  }
+  const elapsedMs = Math.round(performance.now() - started)
+  return judge(response, params, elapsedMs, context.redactor)
+}
 
 /** One request to make. */
 interface Exchange {

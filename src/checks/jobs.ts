@@ -25,7 +25,7 @@ import type { CheckKind } from './kind.ts'
 import type { SqlRefusal } from './postgres/read-only.ts'
 import { resolveSqlTemplate } from './postgres/sql-template.ts'
 import { isSecretVariable, type Redactor, urlPasswords } from './redact.ts'
-import { CHECK_KINDS } from './registry.ts'
+import { CHECK_KINDS, needsTrust } from './registry.ts'
 import type { CheckOutcome, Job, JobContext } from './runner.ts'
 import { resolveShellTemplate } from './shell.ts'
 
@@ -115,35 +115,6 @@ export function checkJobs(
     })
   }
   return jobs
-}
-
-/**
- * Checks that run a program the checklist names, with arguments it chooses: a
- * `command`, or a `tool` given a path or its own arguments. They run only once
- * the operator trusts the checklist.
- */
-export function needsTrust(item: Item): boolean {
-  const check = item.check
-  if (!check) return false
-  if (check.kind === 'command') return true
-  return (
-    check.kind === 'tool' &&
-    (check.params.args !== undefined || (check.params.name ?? '').includes('/'))
-  )
-}
-
-/**
- * Checks that change something: an http request other than GET, HEAD or OPTIONS
- * (a smoke test that activates an agent). In the wizard they run only when the
- * operator asks for that item (r): never on entering a phase, on A or R, on a
- * resume, or because another check needs them, since each run writes again.
- */
-export function isWrite(item: Item): boolean {
-  const check = item.check
-  if (check?.kind !== 'http') return false
-  const { method, data } = check.params
-  const sent = (method ?? (data !== undefined ? 'POST' : 'GET')).toUpperCase()
-  return !['GET', 'HEAD', 'OPTIONS'].includes(sent)
 }
 
 /**
@@ -247,7 +218,8 @@ async function runJob(
     return { status: 'error', summary: `bad parameter ${where}${issue?.message ?? 'invalid'}` }
   }
   try {
-    return await kind.run(parsed.data, {
+    const run = await kind.load()
+    return await run(parsed.data, {
       signal: context.signal,
       progress: (message) => context.progress(options.redactor.scrub(message)),
       cwd: options.cwd,

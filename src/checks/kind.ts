@@ -1,8 +1,9 @@
 /**
  * A check kind is data plus one async function: its name, what it verifies, the
- * schema of its parameters, and `run(params, context)` that looks at a real
- * system and says pass, fail (the system is not as required) or error (could
- * not tell). The runner looks kinds up by name in `registry.ts`.
+ * schema of its parameters and the rules they imply (kinds/), and the code that
+ * looks at a real system and says pass, fail (the system is not as required) or
+ * error (could not tell), loaded only when a check runs. Kinds are looked up by
+ * name in `registry.ts`.
  */
 import type { z } from 'zod'
 import type { TemplatePart } from '../checklist/variables.ts'
@@ -36,10 +37,27 @@ export interface TemplateProblem {
   readonly hint: string
 }
 
+/** A check's parameters as the checklist wrote them, before any `${…}` is resolved. */
+export type WrittenParams = Readonly<Record<string, string>>
+
+/** What a kind does to the systems it looks at: every kind reads, unless it says otherwise. */
+export type Effect = 'read' | 'write'
+
+/** The code that runs a check of a kind: parameters already resolved and validated. */
+export type RunCheck<Params> = (params: Params, context: CheckContext) => Promise<CheckOutcome>
+
+/**
+ * A check kind as the rest of the tool sees it: its name, what it verifies, its
+ * parameters, and the rules that follow from them (does it write, does it need
+ * trust, which IAM actions it calls). All of it is known without loading the
+ * code that runs the check, which `load()` brings in only when a check of the
+ * kind runs: `validate`, `plan` and the wizard's first screen never load it.
+ */
 export interface CheckKind<Params = unknown> {
   readonly kind: string
   /** One line for `--help`, the README and `plan`. */
   readonly description: string
+  /** The parameter schema, built the first time it is read (building zod schemas costs start-up time). */
   readonly params: z.ZodObject<z.ZodRawShape, z.core.$strict> & z.ZodType<Params>
   /** A directive that uses the kind, for hints and docs. */
   readonly example: string
@@ -54,19 +72,50 @@ export interface CheckKind<Params = unknown> {
     templates: Readonly<Record<string, readonly TemplatePart[]>>,
   ): readonly TemplateProblem[]
   /**
+   * Whether a check with these parameters changes something (an http POST): in
+   * the wizard such a check runs only when the operator asks for it by itself.
+   * Every kind reads unless this says `write`.
+   */
+  effect?(params: WrittenParams): Effect
+  /**
+   * Whether a check with these parameters runs a program the checklist chooses
+   * (a `command`, a `tool` given a path): it runs only once the checklist is trusted.
+   */
+  needsTrust?(params: WrittenParams): boolean
+  /** The IAM actions a check with these parameters may call, for `iam-policy` and the docs. */
+  iam?(params: WrittenParams): readonly string[]
+  /**
    * The service the check talks to, for per-service concurrency caps:
    * `aws:dynamodb:eu-west-1`, `pg:db.internal:5432`. Defaults to the kind.
    */
   service?(params: Params, context: Pick<CheckContext, 'env'>): string
-  run(params: Params, context: CheckContext): Promise<CheckOutcome>
+  /** The code that runs the check, imported on first use. */
+  load(): Promise<RunCheck<Params>>
 }
 
-export function defineCheck<Shape extends z.ZodRawShape>(
-  definition: Omit<CheckKind<z.output<z.ZodObject<Shape, z.core.$strict>>>, 'params'> & {
-    params: z.ZodObject<Shape, z.core.$strict>
+type StrictObject = z.ZodObject<z.ZodRawShape, z.core.$strict>
+
+/**
+ * Declares a kind. `params` is a function so that the schema is built only when
+ * first read; `load` imports the module that runs the check.
+ */
+export function defineCheck<Schema extends StrictObject>(
+  definition: Omit<CheckKind<z.output<Schema>>, 'params' | 'load' | 'service'> & {
+    params: () => Schema
+    service?(params: NoInfer<z.output<Schema>>, context: Pick<CheckContext, 'env'>): string
+    load(): Promise<RunCheck<NoInfer<z.output<Schema>>>>
   },
-): CheckKind<z.output<z.ZodObject<Shape, z.core.$strict>>> {
-  return definition as unknown as CheckKind<z.output<z.ZodObject<Shape, z.core.$strict>>>
+): CheckKind<z.output<Schema>> {
+  const { params: build, ...rest } = definition
+  let built: Schema | undefined
+  const kind = Object.defineProperty({ ...rest }, 'params', {
+    enumerable: true,
+    get: () => {
+      built ??= build()
+      return built
+    },
+  })
+  return kind as unknown as CheckKind<z.output<Schema>>
 }
 
 /** Outcome helpers, so checks read as what they conclude. */

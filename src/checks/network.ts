@@ -4,30 +4,25 @@
  * listen on (each is bound for a moment, then released).
  */
 import { connect, createServer } from 'node:net'
-import * as z from 'zod'
-import { defineCheck, error, fail, pass } from './kind.ts'
-import { list, port, text } from './params.ts'
+import { error, fail, pass, type RunCheck } from './kind.ts'
+
+import type { PortParams, TcpParams } from './kinds/network.ts'
 import { errorCode, hostPort, socketProblem } from './socket-errors.ts'
 
-export const tcp = defineCheck({
-  kind: 'tcp',
-  description: 'A TCP port accepts connections',
-  params: z.object({ host: text(), port: port() }).strict(),
-  example: 'check: tcp host=localhost port=9092',
-  async run(params, context) {
-    const target = hostPort(params.host, params.port)
-    try {
-      const address = await openAndClose(params.host, params.port, context.signal)
-      return pass(`${target} accepts connections`, { evidence: { address } })
-    } catch (cause) {
-      if (context.signal.aborted) throw cause
-      const problem = socketProblem(cause)
-      if (problem.kind === 'refused') return fail(`nothing listens on ${target}`)
-      if (problem.kind === 'dns') return error(`cannot resolve ${params.host}: ${problem.reason}`)
-      return error(`cannot connect to ${target}: ${problem.reason}`)
-    }
-  },
-})
+/** Runs a `tcp` check (its parameters: kinds/network.ts). */
+export const checkTcp: RunCheck<TcpParams> = async (params, context) => {
+  const target = hostPort(params.host, params.port)
+  try {
+    const address = await openAndClose(params.host, params.port, context.signal)
+    return pass(`${target} accepts connections`, { evidence: { address } })
+  } catch (cause) {
+    if (context.signal.aborted) throw cause
+    const problem = socketProblem(cause)
+    if (problem.kind === 'refused') return fail(`nothing listens on ${target}`)
+    if (problem.kind === 'dns') return error(`cannot resolve ${params.host}: ${problem.reason}`)
+    return error(`cannot connect to ${target}: ${problem.reason}`)
+  }
+}
 
 /** Connects, closes at once; resolves with the address connected to. */
 function openAndClose(host: string, port: number, signal: AbortSignal): Promise<string> {
@@ -52,38 +47,32 @@ function openAndClose(host: string, port: number, signal: AbortSignal): Promise<
   })
 }
 
-export const portFree = defineCheck({
-  kind: 'port',
-  description: 'Local ports are free to listen on',
-  params: z.object({ port: list(port()), host: text().optional() }).strict(),
-  example: 'check: port port=8000,5432,9092',
-  async run(params, context) {
-    const ports = [...new Set(params.port)]
-    const results = await Promise.all(ports.map((p) => tryListen(p, params.host, context.signal)))
-    const problem = results.find((r) => r.state === 'error')
-    if (problem?.state === 'error') return error(problem.message)
-    const taken = results.filter((r) => r.state !== 'free')
-    const evidence = {
-      free: results.filter((r) => r.state === 'free').map((r) => r.port),
-      inUse: results.filter((r) => r.state === 'in-use').map((r) => r.port),
-      ...(results.some((r) => r.state === 'denied')
-        ? { denied: results.filter((r) => r.state === 'denied').map((r) => r.port) }
-        : {}),
-    }
-    const on = params.host ? ` on ${params.host}` : ''
-    if (taken.length === 0)
-      return pass(`${portWords(ports)} ${isAre(ports)} free${on}`, { evidence })
-    const inUse = taken.filter((r) => r.state === 'in-use').map((r) => r.port)
-    const denied = taken.filter((r) => r.state === 'denied').map((r) => r.port)
-    const unmet = [
-      ...(inUse.length > 0 ? [`${portWords(inUse)} ${isAre(inUse)} in use${on}`] : []),
-      ...(denied.length > 0
-        ? [`${portWords(denied)} ${needsNeed(denied)} privileges to listen on${on}`]
-        : []),
-    ]
-    return fail(unmet.join('; '), { details: unmet, evidence })
-  },
-})
+/** Runs a `port` check (its parameters: kinds/network.ts). */
+export const checkPortsFree: RunCheck<PortParams> = async (params, context) => {
+  const ports = [...new Set(params.port)]
+  const results = await Promise.all(ports.map((p) => tryListen(p, params.host, context.signal)))
+  const problem = results.find((r) => r.state === 'error')
+  if (problem?.state === 'error') return error(problem.message)
+  const taken = results.filter((r) => r.state !== 'free')
+  const evidence = {
+    free: results.filter((r) => r.state === 'free').map((r) => r.port),
+    inUse: results.filter((r) => r.state === 'in-use').map((r) => r.port),
+    ...(results.some((r) => r.state === 'denied')
+      ? { denied: results.filter((r) => r.state === 'denied').map((r) => r.port) }
+      : {}),
+  }
+  const on = params.host ? ` on ${params.host}` : ''
+  if (taken.length === 0) return pass(`${portWords(ports)} ${isAre(ports)} free${on}`, { evidence })
+  const inUse = taken.filter((r) => r.state === 'in-use').map((r) => r.port)
+  const denied = taken.filter((r) => r.state === 'denied').map((r) => r.port)
+  const unmet = [
+    ...(inUse.length > 0 ? [`${portWords(inUse)} ${isAre(inUse)} in use${on}`] : []),
+    ...(denied.length > 0
+      ? [`${portWords(denied)} ${needsNeed(denied)} privileges to listen on${on}`]
+      : []),
+  ]
+  return fail(unmet.join('; '), { details: unmet, evidence })
+}
 
 type ListenResult =
   | { readonly port: number; readonly state: 'free' | 'in-use' | 'denied' }

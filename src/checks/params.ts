@@ -81,7 +81,7 @@ export const duration = () =>
   })
 
 /** `region` and `profile`, accepted by every AWS kind; default from vars of the same names. */
-export const awsTarget = {
+export const awsTarget = () => ({
   region: text().optional(),
   profile: text().optional(),
-}
+})

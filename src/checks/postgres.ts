@@ -7,9 +7,13 @@
  * statement that only reads (postgres/read-only.ts), with every `${…}` in it
  * bound as a parameter (postgres/sql-template.ts).
  */
-import * as z from 'zod'
-import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
-import { awsTarget, integer, list, oneOf, text } from './params.ts'
+import { type CheckContext, error, fail, pass, type RunCheck } from './kind.ts'
+import type {
+  PgConnectParams,
+  PgIndexParams,
+  PgQueryParams,
+  PgTableParams,
+} from './kinds/postgres.ts'
 import { Problem } from './postgres/problem.ts'
 import { readOnlyRefusal } from './postgres/read-only.ts'
 import { type Session, withSession } from './postgres/session.ts'
@@ -18,187 +22,117 @@ import {
   type ConnectionParams,
   describeTarget,
   resolveConnection,
-  SSL_MODES,
-  serviceOf,
 } from './postgres/settings.ts'
-import { sqlTemplateRefusal } from './postgres/sql-template.ts'
 import type { CheckOutcome } from './runner.ts'
 import { hostPort } from './socket-errors.ts'
 
-export { SSL_MODES }
+/** Runs a `pg.connect` check (its parameters: kinds/postgres.ts). */
+export const checkConnect: RunCheck<PgConnectParams> = (params, context) =>
+  withDatabase(params, context, async (session, { target, sslMode, source }) => {
+    const { rows } = await session.query<{ version: string; user: string; database: string }>(
+      "SELECT current_setting('server_version') AS version, current_user AS user, current_database() AS database",
+    )
+    const row = rows[0] as { version: string; user: string; database: string }
+    const server = `PostgreSQL ${row.version.split(' ')[0]}`
+    const where = { ...target, user: row.user, database: row.database }
+    const tls = session.tls ? 'TLS' : 'no TLS'
+    return pass(`connected to ${describeTarget(where)} (${server}, ${tls})`, {
+      evidence: {
+        server: row.version,
+        tls: session.tls ?? 'off',
+        ssl: sslMode,
+        database: row.database,
+        user: row.user,
+        host: hostPort(target.host, target.port),
+        settings: source,
+      },
+    })
+  })
 
-const connection = {
-  url: text().optional(),
-  secret: text().optional(),
-  database: text().optional(),
-  ssl: oneOf(SSL_MODES).optional(),
-  ...awsTarget,
-}
-
-const service = (params: ConnectionParams, context: Pick<CheckContext, 'env'>) =>
-  serviceOf(params, context.env)
-
-export const pgConnect = defineCheck({
-  kind: 'pg.connect',
-  description: 'PostgreSQL accepts a connection (with TLS when ssl=require)',
-  params: z.object(connection).strict(),
-  example: 'check: pg.connect url=${env:DATABASE_URL} ssl=require',
-  service,
-  run: (params, context) =>
-    withDatabase(params, context, async (session, { target, sslMode, source }) => {
-      const { rows } = await session.query<{ version: string; user: string; database: string }>(
-        "SELECT current_setting('server_version') AS version, current_user AS user, current_database() AS database",
-      )
-      const row = rows[0] as { version: string; user: string; database: string }
-      const server = `PostgreSQL ${row.version.split(' ')[0]}`
-      const where = { ...target, user: row.user, database: row.database }
-      const tls = session.tls ? 'TLS' : 'no TLS'
-      return pass(`connected to ${describeTarget(where)} (${server}, ${tls})`, {
-        evidence: {
-          server: row.version,
-          tls: session.tls ?? 'off',
-          ssl: sslMode,
-          database: row.database,
-          user: row.user,
-          host: hostPort(target.host, target.port),
-          settings: source,
-        },
+/** Runs a `pg.table` check (its parameters: kinds/postgres.ts). */
+export const checkTable: RunCheck<PgTableParams> = (params, context) =>
+  withDatabase(params, context, async (session) => {
+    const schema = params.schema ?? 'public'
+    const relation = await findRelation(session, schema, params.table)
+    if (!relation) {
+      return fail(`table ${schema}.${params.table} does not exist`, {
+        details: await schemaHint(session, schema),
       })
-    }),
-})
+    }
+    const name = `${relation.schema}.${relation.name}`
+    const columns = await columnsOf(session, relation.oid)
+    const missing = (params.columns ?? []).filter((c) => !hasName(columns, c))
+    const evidence = {
+      table: name,
+      kind: relation.kind,
+      columns: columns.slice(0, 50),
+      columnCount: columns.length,
+    }
+    if (missing.length > 0) {
+      const noun = missing.length === 1 ? 'column' : 'columns'
+      return fail(`table ${name} has no ${noun} ${missing.join(', ')}`, {
+        details: [`its columns: ${clip(columns.join(', '), 300)}`],
+        evidence,
+      })
+    }
+    const what = relation.kind === 'table' ? name : `${name} (${relation.kind})`
+    return pass(
+      params.columns
+        ? `${what} exists with columns ${params.columns.join(', ')}`
+        : `${what} exists, ${plural(columns.length, 'column')}`,
+      { evidence },
+    )
+  })
 
-export const pgTable = defineCheck({
-  kind: 'pg.table',
-  description: 'A table exists in a schema, with the named columns',
-  params: z
-    .object({
-      ...connection,
-      table: text(),
-      schema: text().optional(),
-      columns: list(text()).optional(),
-    })
-    .strict(),
-  example: 'check: pg.table schema=alquimista_platform table=agents columns=id,name,status',
-  service,
-  run: (params, context) =>
-    withDatabase(params, context, async (session) => {
-      const schema = params.schema ?? 'public'
-      const relation = await findRelation(session, schema, params.table)
-      if (!relation) {
-        return fail(`table ${schema}.${params.table} does not exist`, {
-          details: await schemaHint(session, schema),
-        })
-      }
-      const name = `${relation.schema}.${relation.name}`
-      const columns = await columnsOf(session, relation.oid)
-      const missing = (params.columns ?? []).filter((c) => !hasName(columns, c))
-      const evidence = {
-        table: name,
-        kind: relation.kind,
-        columns: columns.slice(0, 50),
-        columnCount: columns.length,
-      }
-      if (missing.length > 0) {
-        const noun = missing.length === 1 ? 'column' : 'columns'
-        return fail(`table ${name} has no ${noun} ${missing.join(', ')}`, {
-          details: [`its columns: ${clip(columns.join(', '), 300)}`],
-          evidence,
-        })
-      }
-      const what = relation.kind === 'table' ? name : `${name} (${relation.kind})`
-      return pass(
-        params.columns
-          ? `${what} exists with columns ${params.columns.join(', ')}`
-          : `${what} exists, ${plural(columns.length, 'column')}`,
-        { evidence },
-      )
-    }),
-})
+/** Runs a `pg.index` check (its parameters: kinds/postgres.ts). */
+export const checkIndex: RunCheck<PgIndexParams> = (params, context) =>
+  withDatabase(params, context, (session) =>
+    params.index !== undefined
+      ? indexByName(session, params.schema ?? 'public', params.index, params.table)
+      : anyIndexOn(session, params.schema ?? 'public', params.table as string),
+  )
 
-export const pgIndex = defineCheck({
-  kind: 'pg.index',
-  description: 'An index exists (by name, or any index on a table)',
-  params: z
-    .object({
-      ...connection,
-      index: text().optional(),
-      table: text().optional(),
-      schema: text().optional(),
-    })
-    .strict()
-    .refine((p) => p.index !== undefined || p.table !== undefined, {
-      message: "needs 'index' or 'table'",
-    }),
-  example: 'check: pg.index schema=alquimista_platform index=idx_agents_status',
-  service,
-  run: (params, context) =>
-    withDatabase(params, context, (session) =>
-      params.index !== undefined
-        ? indexByName(session, params.schema ?? 'public', params.index, params.table)
-        : anyIndexOn(session, params.schema ?? 'public', params.table as string),
-    ),
-})
-
-export const pgQuery = defineCheck({
-  kind: 'pg.query',
-  description:
-    'A read-only query returns at least N rows, or its first value equals an expected one',
-  params: z
-    .object({
-      ...connection,
-      sql: text(),
-      rows: integer().optional(),
-      equals: z.string().optional(),
-    })
-    .strict(),
-  example: `check: pg.query sql="select count(*) from agents" equals=7`,
-  service,
-  sqlParams: ['sql'],
-  templateProblems: ({ sql }) => {
-    const refusal = sql && sqlTemplateRefusal(sql)
-    return refusal ? [{ param: 'sql', ...refusal }] : []
-  },
-  run: async (params, context) => {
-    const values = context.sqlValues ?? []
-    // Validation may have been skipped (`check` does not run it): refused here too, unsent.
-    const refusal = readOnlyRefusal(params.sql, values.length)
-    if (refusal) return error(refusal.message, { details: [refusal.hint] })
-    return withDatabase(params, context, async (session) => {
-      const { fields, rows } = await session
-        .queryAsText(params.sql, values)
-        .catch((cause: unknown) => {
-          throw sqlProblem(cause) ?? cause
-        })
-      const first = rows[0]?.[0]
-      const evidence = {
-        rows: rows.length,
-        columns: fields.slice(0, 10),
-        firstRows: rows.slice(0, 3).map((row) => row.slice(0, 10).map((v) => v && clip(v, 100))),
-      }
-      const unmet: string[] = []
-      if (params.rows !== undefined && rows.length < params.rows) {
-        unmet.push(`${plural(rows.length, 'row')}, expected at least ${params.rows}`)
-      }
-      if (params.equals !== undefined && rows.length === 0) {
-        unmet.push(`no rows, expected a first value of ${show(params.equals)}`)
-      } else if (params.equals !== undefined && first !== params.equals) {
-        unmet.push(`first value is ${show(first ?? null)}, expected ${show(params.equals)}`)
-      }
-      if (params.rows === undefined && params.equals === undefined && rows.length === 0) {
-        unmet.push('no rows, expected at least 1')
-      }
-      if (unmet.length > 0) {
-        return fail(unmet[0] as string, { details: unmet.slice(1), evidence })
-      }
-      const count = plural(rows.length, 'row')
-      if (params.equals !== undefined) {
-        return pass(`first value is ${show(params.equals)} (${count})`, { evidence })
-      }
-      const atLeast = params.rows !== undefined ? ` (at least ${params.rows} expected)` : ''
-      return pass(`${count}${atLeast}`, { evidence })
-    })
-  },
-})
+/** Runs a `pg.query` check (its parameters: kinds/postgres.ts). */
+export const checkQuery: RunCheck<PgQueryParams> = async (params, context) => {
+  const values = context.sqlValues ?? []
+  // Validation may have been skipped (`check` does not run it): refused here too, unsent.
+  const refusal = readOnlyRefusal(params.sql, values.length)
+  if (refusal) return error(refusal.message, { details: [refusal.hint] })
+  return withDatabase(params, context, async (session) => {
+    const { fields, rows } = await session
+      .queryAsText(params.sql, values)
+      .catch((cause: unknown) => {
+        throw sqlProblem(cause) ?? cause
+      })
+    const first = rows[0]?.[0]
+    const evidence = {
+      rows: rows.length,
+      columns: fields.slice(0, 10),
+      firstRows: rows.slice(0, 3).map((row) => row.slice(0, 10).map((v) => v && clip(v, 100))),
+    }
+    const unmet: string[] = []
+    if (params.rows !== undefined && rows.length < params.rows) {
+      unmet.push(`${plural(rows.length, 'row')}, expected at least ${params.rows}`)
+    }
+    if (params.equals !== undefined && rows.length === 0) {
+      unmet.push(`no rows, expected a first value of ${show(params.equals)}`)
+    } else if (params.equals !== undefined && first !== params.equals) {
+      unmet.push(`first value is ${show(first ?? null)}, expected ${show(params.equals)}`)
+    }
+    if (params.rows === undefined && params.equals === undefined && rows.length === 0) {
+      unmet.push('no rows, expected at least 1')
+    }
+    if (unmet.length > 0) {
+      return fail(unmet[0] as string, { details: unmet.slice(1), evidence })
+    }
+    const count = plural(rows.length, 'row')
+    if (params.equals !== undefined) {
+      return pass(`first value is ${show(params.equals)} (${count})`, { evidence })
+    }
+    const atLeast = params.rows !== undefined ? ` (at least ${params.rows} expected)` : ''
+    return pass(`${count}${atLeast}`, { evidence })
+  })
+}
 
 /**
  * Resolves the connection, runs `check` in a read-only session, and turns a

@@ -11,64 +11,56 @@ import { access, stat } from 'node:fs/promises'
 import { delimiter, join, resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import semver from 'semver'
-import * as z from 'zod'
-import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
-import { semverRange, text } from './params.ts'
+import { type CheckContext, error, fail, pass, type RunCheck } from './kind.ts'
+import type { ToolParams as Params } from './kinds/tool.ts'
 import { lastLines, type ProcessResult, runProcess } from './process.ts'
 
-export const tool = defineCheck({
-  kind: 'tool',
-  description: 'A program is on PATH, with a version in a semver range',
-  params: z
-    .object({ name: text(), version: semverRange().optional(), args: text().optional() })
-    .strict(),
-  example: 'check: tool name=python3 version=">=3.11"',
-  async run(params, context) {
-    const path = await findExecutable(params.name, context)
-    if (!path) {
-      return params.name.includes('/')
-        ? fail(`${params.name} is not an executable file`)
-        : fail(`${params.name} is not on PATH`, {
-            details: [`install ${params.name}, or add the folder that holds it to PATH`],
-          })
+/** Runs a `tool` check (its parameters: kinds/tool.ts). */
+export const checkTool: RunCheck<Params> = async (params, context) => {
+  const path = await findExecutable(params.name, context)
+  if (!path) {
+    return params.name.includes('/')
+      ? fail(`${params.name} is not an executable file`)
+      : fail(`${params.name} is not on PATH`, {
+          details: [`install ${params.name}, or add the folder that holds it to PATH`],
+        })
+  }
+  // Plain words, no shell: `args` is a program's arguments, not shell text.
+  const args = params.args?.split(/\s+/).filter(Boolean) ?? ['--version']
+  const asked = `\`${[params.name, ...args].join(' ')}\``
+  let result: ProcessResult
+  try {
+    result = await runProcess(path, args, {
+      cwd: context.cwd,
+      env: context.env,
+      signal: context.signal,
+    })
+  } catch (cause) {
+    if (context.signal.aborted) throw cause
+    return error(`cannot run ${path}: ${(cause as Error).message}`)
+  }
+  const output = lastLines(result.output, 5)
+  const version = versionIn(result.output)
+  const evidence = { path, ...(version ? { version: version.printed } : {}), output }
+  if (!version) {
+    if (result.exitCode !== 0) {
+      const ended =
+        result.exitCode === null
+          ? `was killed by ${result.signal}`
+          : `exited with code ${result.exitCode}`
+      return error(`${asked} ${ended}`, { details: output, evidence })
     }
-    // Plain words, no shell: `args` is a program's arguments, not shell text.
-    const args = params.args?.split(/\s+/).filter(Boolean) ?? ['--version']
-    const asked = `\`${[params.name, ...args].join(' ')}\``
-    let result: ProcessResult
-    try {
-      result = await runProcess(path, args, {
-        cwd: context.cwd,
-        env: context.env,
-        signal: context.signal,
-      })
-    } catch (cause) {
-      if (context.signal.aborted) throw cause
-      return error(`cannot run ${path}: ${(cause as Error).message}`)
-    }
-    const output = lastLines(result.output, 5)
-    const version = versionIn(result.output)
-    const evidence = { path, ...(version ? { version: version.printed } : {}), output }
-    if (!version) {
-      if (result.exitCode !== 0) {
-        const ended =
-          result.exitCode === null
-            ? `was killed by ${result.signal}`
-            : `exited with code ${result.exitCode}`
-        return error(`${asked} ${ended}`, { details: output, evidence })
-      }
-      if (!params.version) return pass(`${params.name} is at ${path}`, { evidence })
-      return error(`no version in the output of ${asked}`, { details: output, evidence })
-    }
-    if (params.version && !semver.satisfies(version.comparable, params.version, { loose: true })) {
-      return fail(`${params.name} ${version.printed} does not satisfy ${params.version}`, {
-        evidence,
-      })
-    }
-    const within = params.version ? ` (satisfies ${params.version})` : ''
-    return pass(`${params.name} ${version.printed}${within}`, { evidence })
-  },
-})
+    if (!params.version) return pass(`${params.name} is at ${path}`, { evidence })
+    return error(`no version in the output of ${asked}`, { details: output, evidence })
+  }
+  if (params.version && !semver.satisfies(version.comparable, params.version, { loose: true })) {
+    return fail(`${params.name} ${version.printed} does not satisfy ${params.version}`, {
+      evidence,
+    })
+  }
+  const within = params.version ? ` (satisfies ${params.version})` : ''
+  return pass(`${params.name} ${version.printed}${within}`, { evidence })
+}
 
 /**
  * Where `name` runs from: a path (with a slash) relative to the checklist's

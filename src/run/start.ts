@@ -10,7 +10,7 @@ import { discoverChecklists, type FoundChecklist } from '../checklist/discover.t
 import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
-import { needsTrust } from '../checks/jobs.ts'
+import { needsTrust } from '../checks/registry.ts'
 import { UserError } from '../errors.ts'
 import { trustState } from '../trust.ts'
 import type { ChecklistChanges, ItemSnapshot } from './model.ts'

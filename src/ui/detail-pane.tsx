@@ -6,7 +6,7 @@
  */
 import { Box } from 'ink'
 import type { Block, Item, Section } from '../checklist/model.ts'
-import { isWrite } from '../checks/jobs.ts'
+import { isWrite } from '../checks/registry.ts'
 import { shownParams } from '../checks/shown-params.ts'
 import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'

@@ -7,7 +7,7 @@
  */
 import { useCallback, useReducer, useRef } from 'react'
 import type { Item } from '../checklist/model.ts'
-import { isWrite } from '../checks/jobs.ts'
+import { isWrite } from '../checks/registry.ts'
 import { type RunState, reduceRun, type StoredCheckResult } from '../run/model.ts'
 import type { SessionEvent, UnsavedEntry } from '../run/session.ts'
 import { type Layout, stateOf } from './layout.ts'

@@ -8,7 +8,7 @@
 import { type Key, useInput } from 'ink'
 import { useCallback, useEffect } from 'react'
 import type { Item } from '../checklist/model.ts'
-import { isWrite, needsTrust } from '../checks/jobs.ts'
+import { isWrite, needsTrust } from '../checks/registry.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
 import { keysOf } from './keys.ts'

@@ -8,7 +8,7 @@
 import { Box, useWindowSize } from 'ink'
 import { isProduction } from '../checklist/environments.ts'
 import type { SignoffLine } from '../checklist/signoff.ts'
-import { needsTrust } from '../checks/jobs.ts'
+import { needsTrust } from '../checks/registry.ts'
 import { describeUnsaved } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
 import { AnimationTick, useTick } from './animation.tsx'

@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-secrets-manager'
 import pg from 'pg'
 import { parseChecklist } from '../../src/checklist/parse.ts'
-import { pgConnect, pgIndex, pgQuery } from '../../src/checks/postgres.ts'
+import { pgConnect, pgIndex, pgQuery } from '../../src/checks/kinds/postgres.ts'
 import { freePort } from '../backends/start.ts'
 import { pointAwsAt } from '../helpers/aws-fault-server.ts'
 import { selfSignedCertificate } from '../helpers/certificate.ts'

@@ -7,27 +7,16 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import * as z from 'zod'
 import { formatLimit } from '../../duration.ts'
-import { type CheckContext, defineCheck, error, fail, pass } from '../kind.ts'
-import { awsTarget, list, text } from '../params.ts'
+import { type CheckContext, error, fail, pass, type RunCheck } from '../kind.ts'
+import type { StackParams as Params } from '../kinds/cloudformation.ts'
 import type { CheckOutcome } from '../runner.ts'
 import { expectAnswer } from './answers.ts'
 import { awsCall, awsErrorOutcome } from './errors.ts'
-import { awsService, regionOf, targetOf } from './target.ts'
+import { regionOf, targetOf } from './target.ts'
 import { waitWhileBusy } from './wait.ts'
 
 /** The successful end states; anything else must be asked for with `status=`. */
 export const DEFAULT_STACK_STATUSES = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']
-
-const params = z
-  .object({
-    name: text(),
-    status: list(text()).optional(),
-    outputs: list(text()).optional(),
-    ...awsTarget,
-  })
-  .strict()
-
-type Params = z.output<typeof params>
 
 /**
  * What is read of DescribeStacks' answer for one named stack: CloudFormation
@@ -68,26 +57,17 @@ const EventsAnswer = z.object({
 })
 type StackEvent = NonNullable<z.output<typeof EventsAnswer>['StackEvents']>[number]
 
-export const cfnStack = defineCheck({
-  kind: 'cfn.stack',
-  description:
-    'CloudFormation stack exists with a status in the allowed set; *_IN_PROGRESS is waited out; outputs become ${id.outputs.Key}',
-  params,
-  example: 'check: cfn.stack name=SessionManagement-${env} status=CREATE_COMPLETE,UPDATE_COMPLETE',
-  // Stack updates take minutes; the check waits them out.
-  defaultTimeoutMs: 10 * 60_000,
-  service: (p, { env }) => awsService('cloudformation', p, env),
-  async run(p, ctx) {
-    try {
-      return await checkStack(p, ctx)
-    } catch (caught) {
-      return awsErrorOutcome(caught, { signal: ctx.signal, profile: p.profile })
-    }
-  },
-})
+/** Runs a `cfn.stack` check (its parameters: kinds/cloudformation.ts). */
+export const checkStack: RunCheck<Params> = async (p, ctx) => {
+  try {
+    return await judgeStack(p, ctx)
+  } catch (caught) {
+    return awsErrorOutcome(caught, { signal: ctx.signal, profile: p.profile })
+  }
+}
 
-async function checkStack(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
-  const client = await ctx.clients.cloudFormation(targetOf(p, ctx.env))
+async function judgeStack(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
+  const client = await ctx.clients.aws('cloudformation', targetOf(p, ctx.env))
   const allowed = p.status ?? DEFAULT_STACK_STATUSES
   const waited = await waitWhileBusy(
     ctx,

@@ -8,37 +8,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import * as z from 'zod'
 import { formatLimit } from '../../duration.ts'
-import { type CheckContext, defineCheck, error, fail, pass } from '../kind.ts'
-import { awsTarget, bool, list, oneOf, text } from '../params.ts'
+import { type CheckContext, error, fail, pass, type RunCheck } from '../kind.ts'
+import type { BILLING_MODES, TableParams as Params, STREAM_VIEWS } from '../kinds/dynamodb.ts'
 import type { CheckOutcome } from '../runner.ts'
 import { expectAnswer } from './answers.ts'
 import { awsCall, awsErrorName, awsErrorOutcome } from './errors.ts'
-import { awsService, regionOf, targetOf } from './target.ts'
+import { regionOf, targetOf } from './target.ts'
 import { waitWhileBusy } from './wait.ts'
-
-export const BILLING_MODES = ['on-demand', 'provisioned', 'PAY_PER_REQUEST', 'PROVISIONED'] as const
-export const STREAM_VIEWS = [
-  'off',
-  'on',
-  'NEW_IMAGE',
-  'OLD_IMAGE',
-  'NEW_AND_OLD_IMAGES',
-  'KEYS_ONLY',
-] as const
-
-const params = z
-  .object({
-    name: text(),
-    billing: oneOf(BILLING_MODES).optional(),
-    gsi: list(text()).optional(),
-    ttl: text().optional(),
-    pitr: bool().optional(),
-    stream: oneOf(STREAM_VIEWS).optional(),
-    ...awsTarget,
-  })
-  .strict()
-
-type Params = z.output<typeof params>
 
 /** What is read of DescribeTable's answer: an answer without these is not DynamoDB's. */
 const TableAnswer = z.object({
@@ -72,21 +48,14 @@ const BackupsAnswer = z.object({
   }),
 })
 
-export const dynamodbTable = defineCheck({
-  kind: 'dynamodb.table',
-  description:
-    'DynamoDB table is ACTIVE, with the billing mode, GSIs (ACTIVE), TTL attribute, point-in-time recovery and stream asked for',
-  params,
-  example: 'check: dynamodb.table name=Sessions-${env} ttl=expiresAt billing=on-demand',
-  service: (p, { env }) => awsService('dynamodb', p, env),
-  async run(p, ctx) {
-    try {
-      return await checkTable(p, ctx)
-    } catch (caught) {
-      return awsErrorOutcome(caught, { signal: ctx.signal, profile: p.profile })
-    }
-  },
-})
+/** Runs a `dynamodb.table` check (its parameters: kinds/dynamodb.ts). */
+export const checkTable: RunCheck<Params> = async (p, ctx) => {
+  try {
+    return await judgeTable(p, ctx)
+  } catch (caught) {
+    return awsErrorOutcome(caught, { signal: ctx.signal, profile: p.profile })
+  }
+}
 
 /** What was found against what was asked: lines for the summary and for the details. */
 interface Findings {
@@ -94,8 +63,8 @@ interface Findings {
   readonly unmet: string[]
 }
 
-async function checkTable(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
-  const client = await ctx.clients.dynamoDb(targetOf(p, ctx.env))
+async function judgeTable(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
+  const client = await ctx.clients.aws('dynamodb', targetOf(p, ctx.env))
   const waited = await waitWhileBusy(
     ctx,
     () => describeTable(client, p.name, ctx.signal),

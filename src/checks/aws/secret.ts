@@ -5,22 +5,12 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import * as z from 'zod'
-import { type CheckContext, defineCheck, fail, pass } from '../kind.ts'
-import { awsTarget, bool, text } from '../params.ts'
+import { type CheckContext, fail, pass, type RunCheck } from '../kind.ts'
+import type { SecretParams as Params } from '../kinds/secrets-manager.ts'
 import type { CheckOutcome } from '../runner.ts'
 import { expectAnswer } from './answers.ts'
 import { awsCall, awsErrorName, awsErrorOutcome } from './errors.ts'
-import { awsService, regionOf, targetOf } from './target.ts'
-
-const params = z
-  .object({
-    name: text(),
-    rotation: bool().optional(),
-    ...awsTarget,
-  })
-  .strict()
-
-type Params = z.output<typeof params>
+import { regionOf, targetOf } from './target.ts'
 
 /** What is read of DescribeSecret's answer: metadata only; Secrets Manager always names the secret. */
 const SecretAnswer = z.object({
@@ -35,24 +25,17 @@ const SecretAnswer = z.object({
 })
 type DescribeSecretResponse = z.output<typeof SecretAnswer>
 
-export const secret = defineCheck({
-  kind: 'secret',
-  description:
-    'Secrets Manager secret exists, is not scheduled for deletion, and rotates if asked; its value is never read',
-  params,
-  example: 'check: secret name=/alquimista/${env}/aurora/credentials',
-  service: (p, { env }) => awsService('secretsmanager', p, env),
-  async run(p, ctx) {
-    try {
-      return await checkSecret(p, ctx)
-    } catch (caught) {
-      return awsErrorOutcome(caught, { signal: ctx.signal, profile: p.profile })
-    }
-  },
-})
+/** Runs a `secret` check (its parameters: kinds/secrets-manager.ts). */
+export const checkSecret: RunCheck<Params> = async (p, ctx) => {
+  try {
+    return await judgeSecret(p, ctx)
+  } catch (caught) {
+    return awsErrorOutcome(caught, { signal: ctx.signal, profile: p.profile })
+  }
+}
 
-async function checkSecret(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
-  const client = await ctx.clients.secretsManager(targetOf(p, ctx.env))
+async function judgeSecret(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
+  const client = await ctx.clients.aws('secretsmanager', targetOf(p, ctx.env))
   const found = await describeSecret(client, p.name, ctx.signal)
   if (!found) {
     const region = regionOf(p, ctx.env)

@@ -57,7 +57,7 @@ async function secretString(
   context: Pick<CheckContext, 'env' | 'clients' | 'signal'>,
 ): Promise<string> {
   const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager')
-  const client = await context.clients.secretsManager(targetOf(aws, context.env))
+  const client = await context.clients.aws('secretsmanager', targetOf(aws, context.env))
   let value: string | undefined
   try {
     const answer = await awsCall('secretsmanager:GetSecretValue', () =>

@@ -13,7 +13,6 @@ import { resolve } from 'node:path'
 import type { CheckContext } from '../kind.ts'
 import { hostPort } from '../socket-errors.ts'
 import { Problem } from './problem.ts'
-import { readRdsSecret } from './rds-secret.ts'
 
 /** The `ssl` values a directive may give (a URL or PGSSLMODE may also say `allow`). */
 export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-full'] as const
@@ -116,6 +115,8 @@ async function fromSecret(
   context: Pick<CheckContext, 'env' | 'clients' | 'redactor' | 'signal'>,
 ): Promise<{ fields: Fields; source: string }> {
   if (params.url) throw Problem.error('give url or secret, not both')
+  // Imported here: it brings the AWS error handling, which validate and plan never need.
+  const { readRdsSecret } = await import('./rds-secret.ts')
   const secret = await readRdsSecret(name, params, context)
   return { fields: merge(fromEnv(context.env), secret), source: `secret ${name}` }
 }

@@ -1,0 +1,19 @@
+/** `file`: a file exists, contains a text or defines keys. The code is in ../file.ts. */
+import * as z from 'zod'
+import { defineCheck } from '../kind.ts'
+import { list, text } from '../params.ts'
+
+const schema = () =>
+  z
+    .object({ path: text(), contains: z.string().min(1).optional(), keys: list(text()).optional() })
+    .strict()
+
+export type FileParams = z.output<ReturnType<typeof schema>>
+
+export const file = defineCheck({
+  kind: 'file',
+  description: 'A file exists, contains a text, or (dotenv) defines the named keys',
+  params: schema,
+  example: 'check: file path=.env.api keys=DATABASE_URL,KAFKA_BROKERS',
+  load: () => import('../file.ts').then((m) => m.checkFile),
+})

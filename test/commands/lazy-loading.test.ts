@@ -1,0 +1,85 @@
+/**
+ * What each command loads, read off the built bundle: a traced launch records
+ * every chunk it imports, and the build's metafile says which sources went into
+ * each chunk. The kinds' declarations (kinds/) are all `validate` and `plan`
+ * need; the code that runs checks, the AWS SDK and `pg` load only when a check runs.
+ */
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative, sep } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { runCli } from '../helpers/cli.ts'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const TRACE_HOOK = join(ROOT, 'bench', 'trace-loads.mjs')
+const METAFILE = join(ROOT, '.build', 'metafile.json')
+
+const CHECKLIST = `# Release
+## Deploy
+- [ ] API <!-- check: http url=http://localhost:1/health -->
+- [ ] Stack <!-- check: cfn.stack name=api-\${env} -->
+- [ ] Table <!-- check: dynamodb.table name=t ttl=expiresAt -->
+- [ ] Secret <!-- check: secret name=s -->
+- [ ] Database <!-- check: pg.query sql="select 1" -->
+- [ ] Build <!-- check: command run="true" -->
+- [ ] Node <!-- check: tool name=node version=">=22" -->
+- [ ] Env <!-- check: env name=HOME matches="^/" -->
+- [ ] File <!-- check: file path=README.md -->
+- [ ] Port <!-- check: tcp host=localhost port=1 -->
+`
+
+const dir = mkdtempSync(join(tmpdir(), 'dw-lazy-'))
+after(() => rmSync(dir, { recursive: true, force: true }))
+
+/** The source files the chunks a launch loaded were built from. */
+async function sourcesLoadedBy(args: readonly string[]): Promise<string[]> {
+  const trace = join(dir, `trace-${args[0]}.txt`)
+  const result = await runCli(args, {
+    NODE_OPTIONS: `--import ${TRACE_HOOK}`,
+    BENCH_TRACE_FILE: trace,
+    DEPLOY_WIZARD_HOME: join(dir, 'home'),
+  })
+  assert.equal(result.code, 0, result.stderr)
+  const { outputs } = JSON.parse(readFileSync(METAFILE, 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>
+  }
+  return readFileSync(trace, 'utf8')
+    .split('\n')
+    .filter((url) => url.startsWith('file:') && url.includes('/dist/'))
+    .flatMap((url) => {
+      const chunk = relative(ROOT, fileURLToPath(url)).split(sep).join('/')
+      return Object.keys(outputs[chunk]?.inputs ?? {})
+    })
+}
+
+/** Code that runs checks: everything under src/checks/ but the kinds' declarations and what they use. */
+const RUNNERS = [
+  /^src\/checks\/(http|command|tool|env|file|network|postgres|process|runner|clients)\.ts$/,
+  /^src\/checks\/aws\/(?!target\.ts)/,
+  /^src\/checks\/postgres\/(session|backend-stream|rds-secret)\.ts$/,
+  /node_modules\/@aws-sdk\//,
+  /node_modules\/@smithy\//,
+  /node_modules\/pg(-[a-z]+)?\//,
+]
+
+describe('what validate and plan load', () => {
+  const checklist = join(dir, 'release.md')
+  writeFileSync(checklist, CHECKLIST)
+
+  for (const args of [
+    ['validate', checklist],
+    ['plan', checklist, '--env', 'dev'],
+  ]) {
+    it(`${args[0]} loads every kind's declaration and none of the code that runs checks`, async () => {
+      const sources = await sourcesLoadedBy(args)
+      assert.ok(
+        sources.some((source) => source.endsWith('src/checks/kinds/http.ts')),
+        `the kinds' declarations are loaded: ${sources.filter((s) => s.startsWith('src/')).join(', ')}`,
+      )
+      const runners = sources.filter((source) => RUNNERS.some((re) => re.test(source)))
+      assert.deepEqual(runners, [])
+    })
+  }
+})
