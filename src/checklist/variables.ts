@@ -12,6 +12,7 @@
  * so the check runner can resolve outputs just before a check runs and escape
  * what it interpolates into a shell command.
  */
+import type { FrontMatter } from './model.ts'
 
 export type Reference =
   | { readonly type: 'environment' }
@@ -152,13 +153,18 @@ export function describeReference(ref: Reference): string {
 
 /** Front-matter vars for one environment: the base vars with that environment's overrides. */
 export function varsFor(
-  frontMatter: {
-    readonly vars?: Readonly<Record<string, string>>
-    readonly env?: Readonly<Record<string, Readonly<Record<string, string>>>>
-  },
+  frontMatter: Pick<FrontMatter, 'vars' | 'env' | 'accounts'>,
   environment: string,
 ): Record<string, string> {
-  return { ...frontMatter.vars, ...frontMatter.env?.[environment] }
+  // An environment's account may name the region and profile its AWS checks use; its own
+  // `env:` overrides still win.
+  const account = frontMatter.accounts?.[environment]
+  return {
+    ...frontMatter.vars,
+    ...(account?.region ? { region: account.region } : {}),
+    ...(account?.profile ? { profile: account.profile } : {}),
+    ...frontMatter.env?.[environment],
+  }
 }
 
 export interface LookupSources {

@@ -12,6 +12,7 @@
 import { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Pool, PoolConfig } from 'pg'
+import { AccountGuard, type AccountGuardOptions } from './aws/account.ts'
 import { guardAnswers } from './aws/answers.ts'
 import {
   AWS_SERVICES,
@@ -38,8 +39,21 @@ export class Clients {
   readonly #aws = new Map<string, Promise<AwsSdkClient>>()
   readonly #requestTimeoutMs: number
 
-  constructor({ awsRequestTimeoutMs = AWS_REQUEST_TIMEOUT_MS } = {}) {
+  /** Who AWS calls are made as, and whether that is the environment's account. */
+  readonly accountGuard: AccountGuard | undefined
+
+  constructor({
+    awsRequestTimeoutMs = AWS_REQUEST_TIMEOUT_MS,
+    account,
+  }: {
+    awsRequestTimeoutMs?: number
+    /** Identify the AWS caller before the first call, and refuse another account than this. */
+    account?: AccountGuardOptions
+  } = {}) {
     this.#requestTimeoutMs = awsRequestTimeoutMs
+    this.accountGuard = account
+      ? new AccountGuard(account, (service, target) => this.#sdkClient(service, target))
+      : undefined
   }
   readonly #pools = new Map<string, Promise<Pool>>()
   /** Every socket a pool opened, so none can outlive `close()`. */
@@ -49,13 +63,19 @@ export class Clients {
    * The SDK client for an AWS service (see aws/services.ts), created on first use and
    * shared by every check with the same region and profile.
    */
-  aws<S extends AwsService>(service: S, target: AwsTarget): Promise<AwsClients[S]> {
+  async aws<S extends AwsService>(service: S, target: AwsTarget): Promise<AwsClients[S]> {
+    // The account is confirmed before the first call with these credentials (aws/account.ts).
+    await this.accountGuard?.admit(target)
+    return (await this.#sdkClient(service, target)) as AwsClients[S]
+  }
+
+  #sdkClient(service: AwsService, target: AwsTarget): Promise<AwsSdkClient> {
     return this.#awsClient(service, target, async (config) => {
       const info = AWS_SERVICES[service]
       const module: AwsSdkModule = await info.load()
       const Client = module[info.client] as new (config: object) => AwsSdkClient
       return new Client(config)
-    }) as Promise<AwsClients[S]>
+    })
   }
 
   /**

@@ -15,6 +15,7 @@ import { http } from './kinds/http.ts'
 import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
 import { secret } from './kinds/secrets-manager.ts'
+import { awsIdentity } from './kinds/sts.ts'
 import { tool } from './kinds/tool.ts'
 
 export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
@@ -22,6 +23,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     cfnStack,
     dynamodbTable,
     secret,
+    awsIdentity,
     pgConnect,
     pgTable,
     pgIndex,
