@@ -153,6 +153,21 @@ describe('the parser, on shapes that used to crash it', () => {
       "2:14 error 'signoff' belongs on a heading",
     ])
   })
+
+  it('reports a chain of 20,000 items each needing the one before without overflowing the stack', () => {
+    const items = Array.from(
+      { length: 20_000 },
+      (_, i) =>
+        `- [ ] s${i} <!-- id: s${i}; check: tcp host=h port=1${i > 0 ? `; needs: s${i - 1}` : '; needs: s19999'} -->`,
+    )
+    const result = parse(`## P\n${items.join('\n')}\n`)
+    const lines = problemLines(result)
+    assert.equal(lines.length, 1)
+    assert.match(
+      lines[0] ?? '',
+      /^3:1 error checks wait for each other in a circle: s0 → s19999 → s19998 → .* → s1 → s0$/,
+    )
+  })
 })
 
 describe('micromark, as the parser uses it', () => {
