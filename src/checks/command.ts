@@ -10,7 +10,7 @@ import { resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import * as z from 'zod'
 import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
-import { integer, regex, text } from './params.ts'
+import { integer, type Pattern, regex, text } from './params.ts'
 import { lastLines, type ProcessResult, runProcess } from './process.ts'
 
 /** Lines of output shown in details and kept in the evidence. */
@@ -54,7 +54,7 @@ export const command = defineCheck({
   },
 })
 
-function judge(result: ProcessResult, expectedExit: number, output: RegExp | undefined) {
+function judge(result: ProcessResult, expectedExit: number, output: Pattern | undefined) {
   const lines = lastLines(result.output, SHOWN_LINES)
   const ended =
     result.exitCode === null ? `killed by ${result.signal}` : `exit code ${result.exitCode}`

@@ -13,7 +13,7 @@ import { resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 import * as z from 'zod'
 import { type CheckContext, defineCheck, error, fail, pass } from './kind.ts'
-import { integer, list, regex, text } from './params.ts'
+import { integer, list, type Pattern, regex, text } from './params.ts'
 import { isSecretVariable } from './redact.ts'
 import type { CheckOutcome } from './runner.ts'
 
@@ -61,7 +61,7 @@ interface Requirements {
   readonly 'min-length'?: number | undefined
   readonly not?: readonly string[] | undefined
   readonly 'not-contains'?: string | undefined
-  readonly matches?: RegExp | undefined
+  readonly matches?: Pattern | undefined
   readonly equals?: string | undefined
 }
 
