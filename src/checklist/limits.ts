@@ -252,7 +252,18 @@ class Scanner {
       return null
     }
 
-    const cells = countPipes(rest) + 1
+    const pipes = countPipes(rest)
+    // micromark tries any line with a `|` as a table row, whether a delimiter row follows or not.
+    if (pipes > this.#limits.tableColumns + 1) {
+      this.usage.tableColumns = Math.max(this.usage.tableColumns, pipes - 1)
+      return {
+        line: number,
+        column: 1,
+        message: `a line here has ${pipes} '|', more than a table row of ${this.#limits.tableColumns} columns`,
+        hint: `split the table into tables of at most ${this.#limits.tableColumns} columns, and write a '|' that is not a cell border as '\\|'`,
+      }
+    }
+    const cells = pipes + 1
     if (delimiterColumns > 0 || isRow) {
       const columns = delimiterColumns || (open?.columns ?? 0)
       const rowColumns = Math.max(columns, cells - 2)
@@ -372,6 +383,10 @@ function readPrefix(line: string): Prefix {
   }
   let i = 0
   let column = 0
+  // A thematic break (`- - -`) is no list marker; text after the last `-`, `*` or `_` rules one out
+  // at once, rather than by reading the rest of the line at each marker.
+  let lastOther = line.length - 1
+  while (lastOther >= 0 && '-*_ \t'.includes(line[lastOther] ?? '')) lastOther--
   for (;;) {
     const spaceStart = i
     const columnStart = column
@@ -379,7 +394,7 @@ function readPrefix(line: string): Prefix {
       column = line[i] === '\t' ? column + 4 - (column % 4) : column + 1
       i++
     }
-    if (line[i] === '>') {
+    if (line[i] === '>' && prefix.markerIndices.length <= LIMITS.nesting) {
       prefix.quotes++
       prefix.markerIndices.push(i)
       i++
@@ -392,7 +407,9 @@ function readPrefix(line: string): Prefix {
     }
     if (prefix.firstColumn < 0) prefix.firstColumn = column
     const marker = listMarkerLength(line, i)
-    if (marker > 0 && !isThematicBreak(line.slice(i))) {
+    // Past the nesting limit the line is refused: no need to read (or re-scan) more markers.
+    const isPastLimit = prefix.markerIndices.length > LIMITS.nesting
+    if (marker > 0 && !isPastLimit && (i <= lastOther || !isThematicBreak(line.slice(i)))) {
       prefix.markerIndices.push(i)
       prefix.markers.push(column)
       i += marker
@@ -438,8 +455,17 @@ function leadingSpaces(line: string, i: number): number {
   return n
 }
 
+/** `***`, `- - -`, `___`: three or more of one of them, and spaces, and nothing else. */
 function isThematicBreak(text: string): boolean {
-  return /^([-*_])[ \t]*(\1[ \t]*){2,}$/.test(text)
+  const mark = text[0]
+  if (mark !== '-' && mark !== '*' && mark !== '_') return false
+  let count = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === mark) count++
+    else if (c !== ' ' && c !== '\t') return false
+  }
+  return count >= 3
 }
 
 /** A line that cannot continue a paragraph: it starts a block of its own. */
