@@ -30,6 +30,13 @@ const KNOWN_KEYS = [
 const ACCOUNT_ID = /^\d{12}$/
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
 const ENVIRONMENT = /^[a-z][a-z0-9_-]*$/
+/**
+ * Every item is validated in every environment, and every heading matched
+ * against every environment's names: a list of thousands would take minutes.
+ * A checklist is for a few (dev, staging, prod…).
+ */
+const MAX_ENVIRONMENTS = 64
+const MAX_ALIASES = 256
 
 /**
  * Parses the front matter whose first line is `firstLine` in the file.
@@ -106,6 +113,11 @@ export function parseFrontMatter(
           const bad = list.find((e) => !ENVIRONMENT.test(e))
           if (bad)
             fail(`'${bad}' is not an environment name`, 'use lowercase letters, digits, - and _')
+          else if (list.length > MAX_ENVIRONMENTS)
+            fail(
+              `${list.length} environments; a checklist may have at most ${MAX_ENVIRONMENTS}`,
+              'list the environments this checklist deploys to, such as [dev, staging, prod]',
+            )
           else result.environments = list
         }
         break
@@ -116,6 +128,11 @@ export function parseFrontMatter(
           fail(
             'expected each environment with a list of names',
             'for example: aliases: { prod: [production, live] }',
+          )
+        else if (Object.values(aliases).flat().length > MAX_ALIASES)
+          fail(
+            `more than ${MAX_ALIASES} names in all; a checklist may have at most ${MAX_ALIASES}`,
+            'give each environment the few names its headings use, such as prod: [production, live]',
           )
         else result.aliases = aliases
         break

@@ -10,6 +10,7 @@ import { resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { type CheckContext, error, fail, pass, type RunCheck } from './kind.ts'
 import type { CommandParams as Params } from './kinds/command.ts'
+import type { Pattern } from './params.ts'
 import { lastLines, type ProcessResult, runProcess } from './process.ts'
 
 /** Lines of output shown in details and kept in the evidence. */
@@ -37,7 +38,7 @@ export const checkCommand: RunCheck<Params> = async (params, context) => {
   return judge(result, params.exit ?? 0, params.output)
 }
 
-function judge(result: ProcessResult, expectedExit: number, output: RegExp | undefined) {
+function judge(result: ProcessResult, expectedExit: number, output: Pattern | undefined) {
   const lines = lastLines(result.output, SHOWN_LINES)
   const ended =
     result.exitCode === null ? `killed by ${result.signal}` : `exit code ${result.exitCode}`

@@ -13,6 +13,7 @@ import { resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 import { type CheckContext, error, fail, pass, type RunCheck } from './kind.ts'
 import type { EnvParams as Params } from './kinds/env.ts'
+import type { Pattern } from './params.ts'
 import { isSecretVariable } from './redact.ts'
 import type { CheckOutcome } from './runner.ts'
 
@@ -44,7 +45,7 @@ interface Requirements {
   readonly 'min-length'?: number | undefined
   readonly not?: readonly string[] | undefined
   readonly 'not-contains'?: string | undefined
-  readonly matches?: RegExp | undefined
+  readonly matches?: Pattern | undefined
   readonly equals?: string | undefined
 }
 

@@ -54,6 +54,18 @@ describe('command', () => {
     assert.equal(result.summary, 'exit code 0, output matches /\\d+ tests passed/')
   })
 
+  it('answers at once on a pattern that backtracks for minutes in JavaScript', async () => {
+    // ^(a|a)+$ against 30 a's and a '!' froze the wizard for over a minute, keys and Ctrl-C too.
+    const result = await check(`command run="printf ${'a'.repeat(30)}!" output='^(a|a)+$'`)
+    assert.equal(result.status, 'fail')
+    assert.equal(result.summary, 'output does not match /^(a|a)+$/')
+  })
+
+  it('reads (?i) in a pattern as ignoring case', async () => {
+    const result = await check(`command run="echo Service READY" output='(?i)service ready$'`)
+    assert.equal(result.status, 'pass')
+  })
+
   it('matches the output without its final newline, so $ anchors at the last line', async () => {
     assert.equal((await check(`command run="echo ok" output='^ok$'`)).status, 'pass')
     assert.equal((await check(`command run="echo ok; echo" output='^ok$'`)).status, 'pass')

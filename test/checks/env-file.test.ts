@@ -124,6 +124,14 @@ describe('env', () => {
       summary: 'APP_KEY_VALUE does not match /^[A-Za-z0-9+/]{40,}$/',
     },
     {
+      // JavaScript's backtracking took over a minute on this, ignoring keys and Ctrl-C.
+      reason: 'not matching a pattern that backtracks for minutes in JavaScript',
+      directive: `env name=APP_KEY_VALUE matches='^(a|a)+$'`,
+      name: 'APP_KEY_VALUE',
+      value: `${'a'.repeat(30)}!`,
+      summary: 'APP_KEY_VALUE does not match /^(a|a)+$/',
+    },
+    {
       reason: 'not the expected value',
       directive: 'env name=NODE_ENV equals=production',
       name: 'NODE_ENV',
