@@ -25,7 +25,7 @@ import type { CheckKind } from './kind.ts'
 import { isSecretVariable, type Redactor, urlPasswords } from './redact.ts'
 import { CHECK_KINDS } from './registry.ts'
 import type { CheckOutcome, Job, JobContext } from './runner.ts'
-import { resolveShellTemplate } from './shell.ts'
+import { resolveShellTemplate, type ShellProblem } from './shell.ts'
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 
@@ -234,6 +234,10 @@ async function runJob(
       details: [hintFor(resolved.missing)],
     }
   }
+  // A value where the shell would read it as code or as a number it is not: never run.
+  if ('refused' in resolved) {
+    return { status: 'error', summary: resolved.refused.message, details: [resolved.refused.hint] }
+  }
   for (const secret of resolved.secrets) options.redactor.add(secret)
   const parsed = kind.params.safeParse(resolved.values)
   if (!parsed.success) {
@@ -277,20 +281,20 @@ function resolveAll(
   lookup: Lookup,
   vars: Readonly<Record<string, string>>,
   keepMissing = false,
-): Resolved | { missing: Reference } {
+): Resolved | { missing: Reference } | { refused: ShellProblem } {
   const values: Record<string, string> = {}
   const secrets: string[] = []
   const shellEnv: Record<string, string> = {}
   const shell = new Set(kind.shellParams ?? [])
   const lenient: Lookup = (ref) => lookup(ref) ?? (keepMissing ? describeReference(ref) : undefined)
   for (const [key, parts] of Object.entries(templates)) {
-    const result = shell.has(key)
-      ? resolveShellTemplate(parts, lenient)
-      : resolveTemplate(parts, lenient)
+    const inShell = shell.has(key) ? resolveShellTemplate(parts, lenient) : null
+    const result = inShell ?? resolveTemplate(parts, lenient)
     const first = result.missing[0]
     if (first) return { missing: first.ref }
+    if (inShell?.problem) return { refused: inShell.problem }
     values[key] = result.value
-    if ('env' in result) Object.assign(shellEnv, result.env)
+    if (inShell) Object.assign(shellEnv, inShell.env)
     // A password written in a URL, in the checklist or a var, is a secret as much as one from the
     // environment: the server may echo it back in a body or an error.
     secrets.push(...urlPasswords(result.value))
@@ -346,7 +350,7 @@ function serviceOf(
 ): string {
   if (!kind.service) return kind.kind
   const resolved = resolveAll(kind, templates, lookup, vars, true)
-  if ('missing' in resolved) return kind.kind
+  if ('missing' in resolved || 'refused' in resolved) return kind.kind
   const parsed = kind.params.safeParse(resolved.values)
   if (!parsed.success) return kind.kind
   try {
