@@ -90,6 +90,7 @@ export function parseChecklist(source: string, options: ParseOptions): ParseResu
     vars: builder.varPositions,
     lines: builder.lines,
     problems,
+    text,
   })
   return { checklist, problems: problems.list, hasErrors: problems.hasErrors }
 }
