@@ -264,6 +264,14 @@ class Lexer {
   readonly #quotedHeredocsWithValues = new Set<number>()
   #heredocCount = 0
   #lost: string | null = null
+  /** Code run in this shell that this scanner cannot read (source, eval "$x"): why. */
+  readonly #blind: string[] = []
+  /** Variables `read` (and the like) set from standard input. */
+  readonly #readNames = new Set<string>()
+  /** The values in here-strings and here-documents: what `read` may read. */
+  readonly #inputFlow = newFlow()
+  /** `X=v command`: an assignment that counts only if the command is a builtin or function. */
+  readonly #prefixAssigns: { readonly word: Word; readonly command: string }[] = []
   /** Consumed text is not written out (a here-document delimiter being rewritten). */
   #silent = false
   /** Consumed text is escaped for an unquoted here-document (a quoted one being rewritten). */
@@ -278,6 +286,37 @@ class Lexer {
   run(): ScanResult {
     this.#list(null)
     return this.#finish()
+  }
+
+  /**
+   * Shell code written in the checklist that the shell runs later (the text of `eval`, `trap`,
+   * `alias`, a prompt) in this shell (`same`), or in a shell it starts (`child`, as `sh -c`):
+   * what that code does with variables counts here. Its `$1`… are this shell's only when `same`.
+   */
+  #runsLater(text: string, where: 'same' | 'child'): ScanResult {
+    const inner = new Lexer([...text], new Set())
+    inner.#list(null)
+    if (inner.#lost !== null) this.#blind.push(`${inner.#lost}, in code the command runs later`)
+    this.#blind.push(...inner.#blind)
+    for (const name of inner.#readNames) this.#readNames.add(name)
+    if (where === 'same') {
+      this.#assigns.push(...inner.#assigns)
+      for (const [name, kind] of inner.#typed) this.#typed.set(name, kind)
+      for (const name of inner.#functions) this.#functions.add(name)
+      for (const name of inner.#aliases) this.#aliases.add(name)
+      this.#calls.push(...inner.#calls)
+      this.#sinks.push(...inner.#sinks)
+    }
+    const result = inner.#finish()
+    if (where === 'child')
+      // Its own variables may come from this shell's environment (export N=…; sh -c '$((N))').
+      for (const sink of inner.#sinks) {
+        const flow = newFlow()
+        for (const name of sink.flow.vars) if (name !== '@') flow.vars.add(name)
+        for (const name of sink.flow.varsViaOutput) if (name !== '@') flow.varsViaOutput.add(name)
+        this.#sink(flow, sink.kind, `${sink.where}, in the text of sh -c`, sink.hint)
+      }
+    return result
   }
 
   // --- reading -------------------------------------------------------------------------------
@@ -624,7 +663,10 @@ class Lexer {
     this.#blanks()
     if (this.#eof()) return true
     const target = this.#word('command')
-    if (op === '<<<') input.herestrings.push(target.flow)
+    if (op === '<<<') {
+      input.herestrings.push(target.flow)
+      mergeFlow(this.#inputFlow, target.flow)
+    }
     return true
   }
 
@@ -663,7 +705,8 @@ class Lexer {
           continue
         }
         if (c === '(') {
-          if (word.assign !== null && word.text === `${word.assign}=` && context === 'command') {
+          const assigned = word.assign !== null && /^[A-Za-z_][A-Za-z0-9_]*\+?=$/.test(word.text)
+          if (assigned && context === 'command') {
             this.#array(word)
             break
           }
@@ -1302,11 +1345,14 @@ class Lexer {
       const { bodyEnd, next } = this.#heredocExtent(heredoc)
       const end = this.#end
       this.#end = bodyEnd
+      // What is in a here-document is what `read` may read from it.
+      this.#collectors.push(this.#inputFlow)
       try {
         if (heredoc.quoted) this.#quotedBody(heredoc)
         else this.#unquotedBody(heredoc)
       } finally {
         this.#end = end
+        this.#collectors.pop()
       }
       while (this.#i < next && !this.#eof()) this.#take()
     }
@@ -1579,17 +1625,23 @@ class Lexer {
   /** What a command does with its words; returns why its standard input is code, if it is. */
   #classify(words: readonly Word[]): string | null {
     let k = 0
-    for (; k < words.length; k++) {
-      const word = words[k]
-      if (!word || word.assign === null) break
-      this.#assignment(word)
-    }
+    while (words[k]?.assign != null) k++
     const command = words.slice(k)
+    const name = command[0]
+    for (const word of words.slice(0, k)) {
+      // `X=v program`: X is in the program's environment only; a function or builtin sees it.
+      if (name?.literal) this.#prefixAssigns.push({ word, command: name.text })
+      else if (!name) this.#assignment(word)
+    }
     return command.length > 0 ? this.#commandWords(command) : null
   }
 
   #assignment(word: Word): void {
-    if (word.assign !== null) this.#assigns.push({ name: word.assign, flow: word.flow })
+    if (word.assign === null) return
+    this.#assigns.push({ name: word.assign, flow: word.flow })
+    // PS4='$((n))': the shell expands a prompt (set -x), running what is in it.
+    if (CODE_VARIABLES.has(word.assign) && word.literal)
+      this.#runsLater(word.text.slice(word.text.indexOf('=') + 1), 'same')
   }
 
   #commandWords(words: readonly Word[]): string | null {
@@ -1662,16 +1714,42 @@ class Lexer {
     } else if (DECLARATIONS.has(command)) this.#declaration(command, args)
     else if (CODE_BUILTINS[command]) {
       refuseAll(CODE_BUILTINS[command] ?? '', HINTS.code)
+      this.#laterCode(command, args)
       if ((command === '.' || command === 'source') && args.some((a) => STDIN_FILES.test(a.text)))
         return `as the commands ${command} reads from standard input`
-    } else if (NAME_BUILTINS.has(command))
+    } else if (NAME_BUILTINS.has(command)) {
       refuseAll(`as an argument of ${command}, which can take it as a variable name`, HINTS.builtin)
-    else if (BUILTINS.has(command) && !DATA_BUILTINS.has(command))
+      if (/^(read|mapfile|readarray|getln|vared)$/.test(command))
+        for (const arg of args)
+          if (arg.literal && NAME.test(arg.text)) this.#readNames.add(arg.text)
+    } else if (BUILTINS.has(command) && !DATA_BUILTINS.has(command))
       refuseAll(
         `as an argument of ${command}, a builtin that may read it as code or a variable name`,
         HINTS.builtin,
       )
     return stdin
+  }
+
+  /** The code `eval`, `trap`, `alias` and `source` run: read it when it is written out. */
+  #laterCode(command: string, args: readonly Word[]): void {
+    const texts = args.map(literalText)
+    if (command === 'eval') {
+      if (texts.every((t) => t !== null)) this.#runsLater(texts.join(' '), 'same')
+      else this.#blind.push('eval runs code this tool cannot see')
+    } else if (command === 'trap') {
+      const action = args[0]?.text === '--' ? args[1] : args[0]
+      const text = literalText(action)
+      if (text === null) this.#blind.push('trap runs code this tool cannot see')
+      else if (text !== '-' && !/^[0-9]+$/.test(text)) this.#runsLater(text, 'same')
+    } else if (command === 'alias') {
+      for (const arg of args) {
+        const text = literalText(arg)
+        if (text === null) this.#lose('an alias whose definition is not written out')
+        else if (text.includes('=')) this.#runsLater(text.slice(text.indexOf('=') + 1), 'same')
+      }
+    } else if (command === '.' || command === 'source') {
+      this.#blind.push(`${command} runs a script this tool does not read`)
+    }
   }
 
   /** `test`/`[`: operands of -eq… are numbers; after -v a name; after -t a number (zsh). */
@@ -1825,7 +1903,7 @@ class Lexer {
       if (!text.literal)
         return refuseFrom(k, `as the command text of ${texts[s]} -c, which it runs as code`)
       // The command text is the checklist's: read it for what it does with $1, $@…
-      const inner = new Lexer([...text.text], new Set()).run()
+      const inner = this.#runsLater(text.text, 'child')
       const { number, refusal } = inner.positional
       for (const word of words.slice(k + 1)) {
         if (refusal)
@@ -1882,7 +1960,22 @@ class Lexer {
   // --- after reading -------------------------------------------------------------------------
 
   #finish(): ScanResult {
+    for (const { word, command } of this.#prefixAssigns)
+      if (BUILTINS.has(command) || this.#functions.has(command)) this.#assignment(word)
+      else if (word.assign !== null && CODE_VARIABLES.has(word.assign)) this.#assignment(word)
+    // `read` gets here-strings and here-documents, and through pipes any command's output.
+    for (const name of this.#readNames) {
+      this.#assigns.push({ name, flow: this.#inputFlow })
+      const piped = newFlow()
+      for (const site of this.#sites) piped.sitesViaOutput.add(site)
+      this.#assigns.push({ name, flow: piped })
+    }
+    const handlers = ['command_not_found_handle', 'command_not_found_handler']
+    const handled = handlers.some((name) => this.#functions.has(name))
     for (const call of this.#calls) {
+      // bash's and zsh's handler of an unknown command gets its name and arguments.
+      if (handled && !BUILTINS.has(call.name))
+        for (const flow of call.flows) this.#assigns.push({ name: '@', flow })
       if (this.#aliases.has(call.name))
         for (const flow of call.flows)
           this.#sink(flow, 'refuse', `as an argument of the alias ${call.name}`, HINTS.builtin)
@@ -1944,15 +2037,16 @@ class Lexer {
         }
       }
     }
-    if (this.#lost !== null) {
-      // A value kept in a variable may be used in the part not read: refuse it too.
+    const unread = this.#lost ?? this.#blind[0] ?? null
+    if (unread !== null) {
+      // A value kept in a variable may be used in the code not read: refuse it too.
       for (const assign of this.#assigns)
         for (const site of [...assign.flow.sites, ...assign.flow.sitesViaOutput])
           site.refusal ??= {
-            message: `is kept in $${assign.name === '@' ? '1' : assign.name}, which is used in shell text this tool cannot read with confidence (${this.#lost})`,
+            message: `is kept in $${assign.name === '@' ? '1' : assign.name}, which code this tool cannot read with confidence may use (${unread})`,
             hint: HINTS.lost,
           }
-      positional.refusal ??= `in shell text this tool cannot read (${this.#lost})`
+      positional.refusal ??= `in code this tool cannot read (${unread})`
     }
     // Hints show the reference itself where they say ${…}.
     for (const site of this.#sites)
@@ -2012,6 +2106,13 @@ class VariableSources {
     }
     return visit(name)
   }
+}
+
+function mergeFlow(into: Flow, from: Flow): void {
+  for (const site of from.sites) into.sites.add(site)
+  for (const site of from.sitesViaOutput) into.sitesViaOutput.add(site)
+  for (const name of from.vars) into.vars.add(name)
+  for (const name of from.varsViaOutput) into.varsViaOutput.add(name)
 }
 
 function describeVariable(name: string): string {

@@ -131,7 +131,10 @@ const hostile = () => HOSTILE.map((v) => v.replaceAll('MARK', marker))
 /** Any text a value can be: environment variables hold no NUL. */
 const anyValue = () =>
   fc.oneof(
-    fc.string({ unit: 'binary' }).filter((s) => !s.includes('\0') && s.isWellFormed()),
+    fc
+      .string({ unit: 'binary' })
+      // Without NUL or half a surrogate pair: text an environment variable can hold.
+      .filter((s) => !s.includes('\0') && Buffer.from(s).toString() === s),
     fc.constantFrom(...hostile()),
     fc
       .array(fc.constantFrom(...hostile(), 'a', ' ', '\n', '"', "'", '$', '`', '\\'), {
@@ -335,6 +338,26 @@ const NUMBER: NumberContext[] = [
   },
   { name: 'as a printf %d argument', template: "printf '%d' ${env:V}", expected: String },
   {
+    name: 'through a variable into the text of eval',
+    template: "x=${env:V}; eval 'printf %s $((x + 0))'",
+    expected: String,
+  },
+  {
+    name: 'through a variable into a trap',
+    template: "trap 'printf %s $((x + 0))' EXIT; x=${env:V}",
+    expected: String,
+  },
+  {
+    name: 'through the environment into the text of sh -c',
+    template: "export N=${env:V}; sh -c 'printf %s $((N + 0))'",
+    expected: String,
+  },
+  {
+    name: 'through a here-document read by read',
+    template: "read x <<EOF\n${env:V}\nEOF\nprintf '%s' $((x + 0))",
+    expected: String,
+  },
+  {
     name: 'as an operand of [[ -eq ]]',
     template: '[[ ${env:V} -eq ${env:V} ]] && printf equal',
     expected: () => 'equal',
@@ -475,6 +498,9 @@ const REFUSED: [template: string, reason: RegExp][] = [
   ['watch ls ${env:V}', /watch, which runs its arguments with sh -c/],
   ['$CMD ${env:V}', /command whose name is not written in the checklist/],
   ['echo @(a|b) ${env:V}', /cannot read with confidence/],
+  ['y=${env:V}; . ./script.sh', /kept in \$y, which code this tool cannot read/],
+  ['command_not_found_handle() { eval "$1"; }; nosuch ${env:V}', /argument of eval/],
+  ['alias x="y z"; x ${env:V}', /argument of the alias x/],
 ]
 
 describe('references the shell would read as code or a name', () => {
