@@ -218,6 +218,8 @@ interface Heredoc {
   readonly rewrite: boolean
   /** Set when a shell reads this document as its commands: why. */
   code: string | null
+  /** What is in it, values and variables: code when `code` is set. */
+  readonly flow: Flow
 }
 
 /** A command's own here-documents and here-strings: its standard input. */
@@ -1332,7 +1334,7 @@ class Lexer {
     const rewrite = quoted && this.#rewrite.has(id) && /^[A-Za-z0-9_.,:@%+=-]+$/.test(delimiter)
     const written = this.#units.slice(start, this.#i).join('')
     this.#write(rewrite ? delimiter : written)
-    const heredoc: Heredoc = { id, delimiter, strip, quoted, rewrite, code: null }
+    const heredoc: Heredoc = { id, delimiter, strip, quoted, rewrite, code: null, flow: newFlow() }
     frame.heredocs.push(heredoc)
     input.heredocs.push(heredoc)
   }
@@ -1345,15 +1347,17 @@ class Lexer {
       const { bodyEnd, next } = this.#heredocExtent(heredoc)
       const end = this.#end
       this.#end = bodyEnd
-      // What is in a here-document is what `read` may read from it.
-      this.#collectors.push(this.#inputFlow)
+      // What is in a here-document is what `read` may read from it, or a shell runs.
+      this.#collectors.push(this.#inputFlow, heredoc.flow)
       try {
         if (heredoc.quoted) this.#quotedBody(heredoc)
-        else this.#unquotedBody(heredoc)
+        else this.#unquotedBody()
       } finally {
         this.#end = end
         this.#collectors.pop()
+        this.#collectors.pop()
       }
+      if (heredoc.code) this.#sink(heredoc.flow, 'refuse', heredoc.code, HINTS.code)
       while (this.#i < next && !this.#eof()) this.#take()
     }
   }
@@ -1395,7 +1399,6 @@ class Lexer {
       while (!this.#eof()) {
         if (this.#isRef()) {
           const site = this.#ref('double')
-          this.#heredocCode(heredoc, site)
           this.#quotedHeredocsWithValues.add(heredoc.id)
           if (!heredoc.rewrite && this.#rewrite.has(heredoc.id))
             site.refusal = {
@@ -1411,10 +1414,10 @@ class Lexer {
     }
   }
 
-  #unquotedBody(heredoc: Heredoc): void {
+  #unquotedBody(): void {
     while (!this.#eof()) {
       if (this.#isRef()) {
-        this.#heredocCode(heredoc, this.#ref('double'))
+        this.#ref('double')
         continue
       }
       const c = this.#ch()
@@ -1427,11 +1430,6 @@ class Lexer {
       else if (c === '`') this.#backtick()
       else this.#take()
     }
-  }
-
-  /** A value in a here-document a shell reads as its commands. */
-  #heredocCode(heredoc: Heredoc, site: Site): void {
-    if (heredoc.code) site.refusal ??= { message: `is used ${heredoc.code}`, hint: HINTS.code }
   }
 
   // --- compound commands ---------------------------------------------------------------------
@@ -1648,6 +1646,7 @@ class Lexer {
     const [name, ...args] = words
     if (!name) return null
     if (!name.literal) {
+      this.#sink(name.flow, 'refuse', 'as the name of the command to run', HINTS.unknownCommand)
       for (const arg of args)
         this.#sink(
           arg.flow,
@@ -1655,9 +1654,13 @@ class Lexer {
           'as an argument of a command whose name is not written in the checklist',
           HINTS.unknownCommand,
         )
-      return null
+      // Unquoted, the text's own $x may be a whole command line.
+      return 'in the standard input of a command whose name is not written in the checklist'
     }
     const command = name.text
+    const program = programWord(words)
+    if (program && !program.literal)
+      this.#sink(program.flow, 'refuse', `as the program ${command} runs`, HINTS.unknownCommand)
     const stdin = this.#externalCode(words)
     this.#calls.push({ name: command, flows: args.map((arg) => arg.flow) })
     if (command === 'alias')
@@ -1715,8 +1718,9 @@ class Lexer {
     else if (CODE_BUILTINS[command]) {
       refuseAll(CODE_BUILTINS[command] ?? '', HINTS.code)
       this.#laterCode(command, args)
-      if ((command === '.' || command === 'source') && args.some((a) => STDIN_FILES.test(a.text)))
-        return `as the commands ${command} reads from standard input`
+      // eval "$(cat)", . /dev/stdin: what they run may come from standard input.
+      if (command === 'eval' || command === '.' || command === 'source')
+        return `in the standard input of ${command}, which may run it as code`
     } else if (NAME_BUILTINS.has(command)) {
       refuseAll(`as an argument of ${command}, which can take it as a variable name`, HINTS.builtin)
       if (/^(read|mapfile|readarray|getln|vared)$/.test(command))
@@ -1875,14 +1879,18 @@ class Lexer {
         const word = words[k]
         if (!word) break
         if (!word.literal) {
-          // The command's own shell: a value here could be -c (when more follows), or the text.
-          if (dashC)
-            return refuseFrom(k, `as the command text of ${texts[s]} -c, which it runs as code`)
-          if (s === 0 && k < words.length - 1)
-            return refuseFrom(k, `where ${texts[s]} takes its options (a value there could be -c)`)
-          break
+          if (dashC) {
+            refuseFrom(k, `as the command text of ${texts[s]} -c, which it runs as code`)
+            return `in the standard input of ${texts[s]} -c, which may run it as code`
+          }
+          // Here a value (or the text's own unquoted $x, which may vanish) could be -c, or -s:
+          // then the shell runs what it reads from standard input.
+          if (s === 0)
+            refuseFrom(k, `where ${texts[s]} takes its options (a value there could be -c)`)
+          return `in the standard input of ${texts[s]}, which may run it as code`
         }
-        if (word.text === '--') {
+        // `--`, and for sh a lone `-`, end the options.
+        if (word.text === '--' || word.text === '-') {
           k++
           break
         }
@@ -1899,9 +1907,11 @@ class Lexer {
         return `in the standard input of ${texts[s]}, which runs it as code`
       }
       const text = words[k]
-      if (!text) return null
-      if (!text.literal)
-        return refuseFrom(k, `as the command text of ${texts[s]} -c, which it runs as code`)
+      if (!text) return `in the standard input of ${texts[s]} -c, which may run it as code`
+      if (!text.literal) {
+        refuseFrom(k, `as the command text of ${texts[s]} -c, which it runs as code`)
+        return `in the standard input of ${texts[s]} -c, which may run it as code`
+      }
       // The command text is the checklist's: read it for what it does with $1, $@…
       const inner = this.#runsLater(text.text, 'child')
       const { number, refusal } = inner.positional
@@ -1921,9 +1931,13 @@ class Lexer {
             HINTS.number,
           )
       }
-      return null
+      // Its text may read standard input as code too (eval "$(cat)").
+      return `in the standard input of ${texts[s]} -c, whose text may run it as code`
     }
     const name = texts[0]
+    // xargs makes its input the arguments of the program it runs: for a shell, its code.
+    if (name === 'xargs' && texts.some((t) => t !== null && SHELL.test(t)))
+      return 'in the standard input of xargs, which hands it to a shell'
     if (name === 'su' || name === 'runuser' || name === 'script' || name === 'flock') {
       const k = words.findIndex(
         (w) => /^(-c|--command|--session-command)$/.test(w.text) || /^--command=/.test(w.text),
@@ -1941,14 +1955,19 @@ class Lexer {
         if (!word?.literal || !word.text.startsWith('-')) break
         if (/^-[A-Za-z]*[BbcDEeFIiJLlmOoPpQRSWw]$/.test(word.text)) k++
       }
-      if (k + 1 >= words.length)
-        return "in the standard input of ssh, which the other host's shell runs as code"
       refuseFrom(
         k + 1,
         'as part of the command ssh runs on the other host, which its shell runs as code',
       )
+      const remote = texts.slice(k + 1)
+      if (
+        remote.length === 0 ||
+        remote.some((t) => t === null || SHELL.test(t) || t in CODE_BUILTINS)
+      )
+        return "in the standard input of ssh, which the other host's shell may run as code"
     } else if (name === 'watch' || name === 'parallel') {
       refuseFrom(1, `as an argument of ${name}, which runs its arguments with sh -c`)
+      if (name === 'parallel') return 'in the standard input of parallel, which runs it with sh -c'
     } else if (name === 'env') {
       for (const word of words.slice(1))
         if (word.assign !== null && CODE_VARIABLES.has(word.assign))
@@ -2106,6 +2125,40 @@ class VariableSources {
     }
     return visit(name)
   }
+}
+
+/** Programs that run another program named in their arguments, and their options taking a value. */
+const WRAPPERS: Readonly<Record<string, RegExp>> = {
+  env: /^-[uCS]$|^--(unset|chdir|split-string)$/,
+  sudo: /^-[ugCDhprtTU]$/,
+  doas: /^-[uC]$/,
+  nohup: /^$/,
+  nice: /^-n$/,
+  timeout: /^-[sk]$/,
+  setsid: /^$/,
+  stdbuf: /^-[ioe]$/,
+  xargs: /^-[aEdIiLlnPs]$/,
+  ionice: /^-[cnp]$/,
+  chrt: /^-[p]$/,
+  taskset: /^$/,
+}
+
+/** The word naming the program a wrapper (`env`, `sudo`, `timeout 5`…) runs, if any. */
+function programWord(words: readonly Word[]): Word | undefined {
+  const takesValue = WRAPPERS[words[0]?.text ?? '']
+  if (!takesValue || !words[0]?.literal) return undefined
+  let k = 1
+  for (; k < words.length; k++) {
+    const word = words[k]
+    if (!word?.literal) break
+    if (word.text === '--') return words[k + 1]
+    if (takesValue.test(word.text)) k++
+    else if (!word.text.startsWith('-') && !(words[0]?.text === 'env' && word.text.includes('=')))
+      break
+  }
+  // timeout DURATION PROGRAM, taskset MASK PROGRAM, chrt PRIORITY PROGRAM
+  if (/^(timeout|taskset|chrt)$/.test(words[0]?.text ?? '')) k++
+  return words[k]
 }
 
 function mergeFlow(into: Flow, from: Flow): void {

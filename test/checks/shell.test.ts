@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import fc from 'fast-check'
 import { parseChecklist } from '../../src/checklist/parse.ts'
 import { parseTemplate } from '../../src/checklist/variables.ts'
+import { runProcess } from '../../src/checks/process.ts'
 import { resolveShellTemplate, type ShellProblem, shellQuote } from '../../src/checks/shell.ts'
 import { scanShell } from '../../src/checks/shell-scan.ts'
 import { type Shell, shellMatrix } from '../helpers/shells.ts'
@@ -461,6 +462,233 @@ for (const shellName of ['dash', 'bash as sh', 'zsh as sh', 'bash', 'zsh']) {
   })
 }
 
+/**
+ * Shell texts built from the grammar, with `${env:V}` in any place: commands, quotes, `$(…)`,
+ * arithmetic, expansions, here-documents, pipes, functions, `eval`, `sh -c`, `read`…
+ */
+const shellText = fc.letrec((tie) => ({
+  lit: fc.constantFrom('a', 'x', '1', '-', '*', 'b c', '%s', '=', '-e', '0'),
+  ref: fc.constant('${env:V}'),
+  piece: fc.oneof(
+    { weight: 3, arbitrary: tie('lit') },
+    { weight: 4, arbitrary: tie('ref') },
+    { weight: 1, arbitrary: fc.tuple(tie('dpiece'), tie('dpiece')).map(([a, b]) => `"${a}${b}"`) },
+    { weight: 1, arbitrary: tie('lit').map((a) => `'${a}'`) },
+    { weight: 1, arbitrary: tie('ref').map((a) => `'${a}'`) },
+    { weight: 1, arbitrary: tie('cmd').map((c) => `$(${c})`) },
+    { weight: 1, arbitrary: tie('arith').map((a) => `$((${a}))`) },
+    { weight: 1, arbitrary: tie('word').map((w) => `$\${x:-${w}}`) },
+    { weight: 1, arbitrary: tie('word').map((w) => `$\${x#${w}}`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '$x',
+        '$1',
+        '"$x"',
+        '"$@"',
+        '$((x))',
+        '$${#x}',
+        '$${!x}',
+        '$${a[x]}',
+        '$${x:1}',
+      ),
+    },
+  ),
+  dpiece: fc.oneof(
+    tie('lit'),
+    tie('ref'),
+    tie('cmd').map((c) => `$(${c})`),
+    tie('arith').map((a) => `$((${a}))`),
+    fc.constantFrom('$x', "'", '\\"', '$${x:-${env:V}}', '$${x#${env:V}}'),
+  ),
+  word: fc.array(tie('piece'), { minLength: 1, maxLength: 3 }).map((p) => p.join('')),
+  arith: fc.oneof(
+    fc.constantFrom('x', '1', 'x+1', '${env:V}', '${env:V}+1', '1-${env:V}', 'a[x]', '$x', '$1'),
+    tie('ref'),
+  ),
+  name: fc.constantFrom(
+    'echo',
+    "printf '%s'",
+    'printf %d',
+    'cat',
+    'test',
+    'eval',
+    'sh -c',
+    'bash -c',
+    'let',
+    'read',
+    'exit',
+    'export',
+    'local',
+    'declare',
+    'typeset -i',
+    'printf -v',
+    'return',
+    'shift',
+    ':',
+    'true',
+    'x=',
+    'set --',
+    'trap',
+    '.',
+    'unset',
+    'command',
+    'exec',
+    'env',
+    'sh',
+    'alias',
+    'printf',
+    'integer x',
+    'SECONDS=',
+    'PS4=',
+    'RANDOM=',
+    'getopts a',
+    'mapfile',
+    'printf -v x',
+    'source',
+    'builtin eval',
+    'command eval',
+    'exec sh -c',
+    'time',
+    'nohup sh -c',
+    'env sh -c',
+    'xargs sh -c',
+    'docker exec c sh -c',
+    'zsh -c',
+    'bash',
+    'sh -s',
+    'sh -',
+    'repeat',
+    'print',
+    'echo -e',
+    'declare -i x',
+    'local -n x',
+    'export x',
+    'readonly x',
+  ),
+  simple: fc
+    .tuple(
+      fc.option(
+        tie('word').map((w) => `x=${w} `),
+        { nil: '' },
+      ),
+      tie('name'),
+      fc.array(tie('word'), { maxLength: 3 }),
+      fc.option(
+        fc.constantFrom(' > /dev/null', ' 2>&1', ' <<< ${env:V}', ' <<< x', ' < /dev/null'),
+        { nil: '' },
+      ),
+    )
+    .map(([a, n, args, r]) => `${a}${n} ${args.join(' ')}${r}`),
+  heredoc: fc
+    .tuple(
+      fc.constantFrom('cat', 'sh', 'read x', 'bash -s'),
+      fc.constantFrom('EOF', "'EOF'", '"EOF"', '\\EOF', '-EOF', "-'EOF'"),
+      fc.array(tie('piece'), { maxLength: 3 }),
+    )
+    .map(([c, d, body]) => `${c} <<${d}\n${body.join(' ')}\nEOF\n`),
+  cmd: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { weight: 5, arbitrary: tie('simple') },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(tie('cmd'), tie('cmd')).map(([a, b]) => `if ${a}; then ${b}; fi`),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(tie('word'), tie('cmd')).map(([w, c]) => `for x in ${w}; do ${c}; done`),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(tie('word'), tie('word'), tie('cmd'))
+        .map(([w, p, c]) => `case ${w} in ${p}) ${c};; esac`),
+    },
+    { weight: 1, arbitrary: tie('cmd').map((c) => `{ ${c}; }`) },
+    { weight: 1, arbitrary: tie('cmd').map((c) => `( ${c} )`) },
+    { weight: 1, arbitrary: tie('cmd').map((c) => `f() { ${c}; }; f \${env:V}`) },
+    { weight: 1, arbitrary: fc.tuple(tie('cmd'), tie('cmd')).map(([a, b]) => `${a} | ${b}`) },
+    { weight: 1, arbitrary: fc.tuple(tie('cmd'), tie('cmd')).map(([a, b]) => `${a}; ${b}`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(tie('word'), fc.constantFrom('-eq', '==', '=~', '-v', '-lt', '!='), tie('word'))
+        .map(([a, o, b]) => `[[ ${a} ${o} ${b} ]]`),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(tie('word'), fc.constantFrom('-eq', '=', '-v', '-lt', '!=', '-t'), tie('word'))
+        .map(([a, o, b]) => `[ ${a} ${o} ${b} ]`),
+    },
+    { weight: 1, arbitrary: tie('arith').map((a) => `(( ${a} ))`) },
+    { weight: 1, arbitrary: tie('heredoc') },
+    { weight: 1, arbitrary: tie('word').map((w) => `sh -c 'echo $((x)); eval "$1"' sh ${w}`) },
+    { weight: 1, arbitrary: tie('word').map((w) => `a=(${w}); echo "$\${a[@]}"`) },
+    { weight: 1, arbitrary: tie('cmd').map((c) => `while false; do ${c}; done`) },
+    { weight: 1, arbitrary: tie('word').map((w) => `echo $\${x:${w}} $[${w}]`) },
+    { weight: 1, arbitrary: tie('heredoc').map((h) => String(h).replace('\n', ' | sh\n')) },
+    {
+      weight: 1,
+      arbitrary: tie('word').map(
+        (w) =>
+          `x=${w}; ${['eval "$x"', 'echo $((x))', '[[ $x -eq 1 ]]', 'read $x', 'echo $${!x}', 'sh -c "$x"', 'exit $x', 'printf %d "$x"', 'test $x -gt 1', 'typeset -i y=$x'][String(w).length % 10]}`,
+      ),
+    },
+  ),
+})).cmd as fc.Arbitrary<string>
+
+describe('any command text deploy-wizard accepts', () => {
+  const VALUES = [
+    'a[$(touch MARK)]',
+    'x[$(touch MARK)]',
+    '$(touch MARK)',
+    '`touch MARK`',
+    "'; touch MARK; '",
+    '"; touch MARK; "',
+    '\ntouch MARK\n',
+    'EOF\ntouch MARK\nEOF',
+    'touch MARK',
+    '-c',
+    '-s',
+  ]
+
+  it('never runs a value as code, under any shell', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        shellText,
+        fc.constantFrom(...VALUES),
+        fc.constantFrom(...matrix.shells),
+        async (template, attack, shell) => {
+          let parts: ReturnType<typeof parseTemplate>
+          try {
+            parts = parseTemplate(template)
+          } catch {
+            return // not a template
+          }
+          const value = attack.replaceAll('MARK', marker)
+          const resolved = resolveShellTemplate(parts, () => value)
+          if (resolved.problem) return // refused, or not a number where one is needed
+          // runProcess stops the whole process group: nothing the text starts outlives it.
+          await runProcess(shell.program, ['-c', resolved.value], {
+            cwd: work,
+            env: { PATH: shell.path, HOME: work, ...resolved.env },
+            signal: AbortSignal.timeout(2_000),
+          }).catch(() => {})
+          const ran = existsSync(marker)
+          rmSync(marker, { force: true })
+          assert.equal(
+            ran,
+            false,
+            `${JSON.stringify(value)} ran as code in ${shell.name}: ${resolved.value}`,
+          )
+        },
+      ),
+      { numRuns: 800 },
+    )
+  })
+})
+
 /** Places where a value would be code or a variable name: refused, with the reason. */
 const REFUSED: [template: string, reason: RegExp][] = [
   ['eval "echo ${env:V}"', /argument of eval, which runs it as shell code/],
@@ -501,6 +729,15 @@ const REFUSED: [template: string, reason: RegExp][] = [
   ['y=${env:V}; . ./script.sh', /kept in \$y, which code this tool cannot read/],
   ['command_not_found_handle() { eval "$1"; }; nosuch ${env:V}', /argument of eval/],
   ['alias x="y z"; x ${env:V}', /argument of the alias x/],
+  ['${env:V} --version', /as the name of the command to run/],
+  ['env FOO=1 ${env:V} --version', /as the program env runs/],
+  ['f() { exec $1; }; f ${env:V}', /\$1, \$@…\), which is used as the name of the command/],
+  ['sh -c - ${env:V}', /command text of sh -c/],
+  ['sh $${x#a} <<< ${env:V}', /standard input of sh/],
+  ['bash -s <<EOF\n$(echo ${env:V})\nEOF', /standard input of bash/],
+  [`sh -c 'eval "$(cat)"' <<< \${env:V}`, /standard input of sh -c/],
+  [`xargs sh -c 'echo "$1"' sh <<< \${env:V}`, /standard input of (sh -c|xargs)/],
+  ['eval "$(cat)" <<< ${env:V}', /standard input of eval/],
 ]
 
 describe('references the shell would read as code or a name', () => {
