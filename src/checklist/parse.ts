@@ -97,6 +97,7 @@ export function parseChecklist(source: string, options: ParseOptions): ParseResu
       vars: builder.varPositions,
       lines: builder.lines,
       problems,
+      text,
     })
   } catch (error) {
     // Our bug, or a shape the limits did not foresee: still an error in the file

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod'
 import { CHECK_KINDS } from '../checks/registry.ts'
+import { scanShell } from '../checks/shell-scan.ts'
 import {
   holdsLiteralCredential,
   shownParam,
@@ -37,6 +38,8 @@ export interface ValidationContext {
   readonly vars: VarPositions
   readonly lines: LineIndex
   readonly problems: Problems
+  /** The checklist's text, to point at a reference inside a parameter. */
+  readonly text?: string
 }
 
 /** Each environment's vars, analysed once for the whole checklist. */
@@ -262,6 +265,11 @@ function validateCheck(
   }
 
   const environments = checklist.environments.filter((e) => isInScope(item.scope, e))
+  for (const key of kind.shellParams ?? []) {
+    const parts = parsed.get(key)
+    if (parts)
+      validateShellText(check.kind, key, parts, paramAt(key), offsets.params?.[key], context)
+  }
   for (const environment of environments) {
     const table = tables.get(environment)
     if (!table) continue
@@ -336,6 +344,53 @@ function validateCheck(
       }
     }
   }
+}
+
+/**
+ * Shell text (`command run=`): a reference where the shell would read its value as code or
+ * as a variable name is an error, at the reference (see checks/shell-scan.ts).
+ */
+function validateShellText(
+  kind: string,
+  key: string,
+  parts: readonly TemplatePart[],
+  param: { line: number; column: number },
+  paramOffset: number | undefined,
+  context: ValidationContext,
+): void {
+  const seen = new Map<string, number>()
+  for (const site of scanShell(parts).sites) {
+    const source = site.part.source
+    const nth = seen.get(source) ?? 0
+    seen.set(source, nth + 1)
+    if (!site.refusal) continue
+    const where = referencePosition(source, nth, paramOffset, context) ?? param
+    context.problems.error(
+      where.line,
+      where.column,
+      `${kind} ${key}: ${source} ${site.refusal.message}`,
+      site.refusal.hint,
+    )
+  }
+}
+
+/** Where the `nth` `source` after a parameter's offset is in the file, when it can be found. */
+function referencePosition(
+  source: string,
+  nth: number,
+  paramOffset: number | undefined,
+  context: ValidationContext,
+): { line: number; column: number } | null {
+  if (paramOffset === undefined || context.text === undefined) return null
+  let at = paramOffset - 1
+  for (let k = 0; k <= nth; k++) {
+    at = context.text.indexOf(source, at + 1)
+    if (at < 0) return null
+  }
+  // Not past the end of the comment the parameter is in.
+  const end = context.text.indexOf('-->', paramOffset)
+  if (end >= 0 && at > end) return null
+  return context.lines.position(at)
 }
 
 /** What to write instead of a credential in a check's parameter. */

@@ -1,9 +1,10 @@
 /**
  * `command`: runs shell text with `sh -c` in a folder and checks its exit code
- * and output. Values substituted into `run` are shell-quoted by the job layer
- * (`shellParams`), so a variable reaches the command as one literal word.
- * Whether commands may run at all (the checklist is trusted) is decided before
- * the kind is called.
+ * and output. `sh` is looked up on the PATH of the checks' environment (so tests
+ * can make it dash, bash or zsh). Values substituted into `run` are handed over
+ * by the job layer (`shellParams`, see shell.ts): each reaches the command as
+ * literal text, or the check errors before this runs. Whether commands may run
+ * at all (the checklist is trusted) is decided before the kind is called.
  */
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
