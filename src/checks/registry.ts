@@ -7,6 +7,7 @@
 import type { Item } from '../checklist/model.ts'
 import type { CheckKind } from './kind.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
+import { cloudwatchAlarm } from './kinds/cloudwatch.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
 import { envVar } from './kinds/env.ts'
@@ -22,6 +23,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     cfnStack,
     dynamodbTable,
     secret,
+    cloudwatchAlarm,
     pgConnect,
     pgTable,
     pgIndex,
