@@ -16,12 +16,8 @@ import {
 } from '@aws-sdk/client-cloudwatch'
 import { parseChecklist } from '../../src/checklist/parse.ts'
 import { iamActionsOf } from '../../src/checks/registry.ts'
-import {
-  type AwsReply,
-  pointAwsAt,
-  startAwsFaultServer,
-  withEnv,
-} from '../helpers/aws-fault-server.ts'
+import { itReportsAwsErrors, resultAt } from '../helpers/aws-errors.ts'
+import { type AwsReply, pointAwsAt, startAwsFaultServer } from '../helpers/aws-fault-server.ts'
 import { backend, checklistOf, runChecklist } from '../helpers/checks.ts'
 
 const moto = backend('moto')
@@ -76,13 +72,6 @@ after(async () => {
   cloudwatch.destroy()
   await fault.close()
 })
-
-/** The result of one check run against the fault server. */
-async function faultResult(directive: string, options: { awsRequestTimeoutMs?: number } = {}) {
-  return withEnv({ AWS_ENDPOINT_URL: fault.url }, async () =>
-    (await runChecklist(checklistOf(directive), options)).result(),
-  )
-}
 
 describe('cloudwatch.alarm against moto', () => {
   it('passes for an OK alarm with actions, saying so', async () => {
@@ -262,7 +251,7 @@ describe('cloudwatch.alarm quiet-for, from the alarm history', () => {
       'api-5xx': [update('api-5xx', 'INSUFFICIENT_DATA', 'OK', 90)],
     })
     const before = Date.now()
-    const result = await faultResult('cloudwatch.alarm prefix=api- quiet-for=2h')
+    const result = await resultAt(fault, 'cloudwatch.alarm prefix=api- quiet-for=2h')
     assert.equal(result.status, 'pass', result.details?.join('\n'))
     assert.equal(result.summary, '2 alarms api-* OK, actions enabled, no ALARM in the last 2h')
     const history = fault.requests.filter((r) => r.action === 'DescribeAlarmHistory')
@@ -288,7 +277,7 @@ describe('cloudwatch.alarm quiet-for, from the alarm history', () => {
         update('api-5xx', 'OK', 'ALARM', 230),
       ],
     })
-    const result = await faultResult('cloudwatch.alarm prefix=api- quiet-for=24h')
+    const result = await resultAt(fault, 'cloudwatch.alarm prefix=api- quiet-for=24h')
     assert.equal(result.status, 'fail')
     const last = new Date(Date.now() - 20 * 60_000).toISOString().slice(0, 16).replace('T', ' ')
     assert.equal(
@@ -303,14 +292,17 @@ describe('cloudwatch.alarm quiet-for, from the alarm history', () => {
 
   it('fails an alarm that was already in ALARM when the window began and left it within', async () => {
     scriptHistory([alarm('api-5xx')], { 'api-5xx': [update('api-5xx', 'ALARM', 'OK', 30)] })
-    const result = await faultResult('cloudwatch.alarm name=api-5xx quiet-for=1h')
+    const result = await resultAt(fault, 'cloudwatch.alarm name=api-5xx quiet-for=1h')
     assert.equal(result.status, 'fail')
     assert.match(result.summary, /^alarm api-5xx was in ALARM until .+ UTC, in the last 1h$/)
   })
 
   it('fails an alarm in ALARM all through the window when ALARM is an allowed state', async () => {
     scriptHistory([alarm('api-5xx', { StateValue: 'ALARM' })], {})
-    const result = await faultResult('cloudwatch.alarm name=api-5xx state=OK,ALARM quiet-for=1h')
+    const result = await resultAt(
+      fault,
+      'cloudwatch.alarm name=api-5xx state=OK,ALARM quiet-for=1h',
+    )
     assert.equal(result.status, 'fail')
     assert.equal(
       result.summary,
@@ -329,7 +321,7 @@ describe('cloudwatch.alarm quiet-for, from the alarm history', () => {
           }
         : { result: { AlarmHistoryItems: [] } },
     )
-    const result = await faultResult('cloudwatch.alarm prefix=api-')
+    const result = await resultAt(fault, 'cloudwatch.alarm prefix=api-')
     assert.equal(result.status, 'fail')
     assert.equal(
       result.summary,
@@ -341,75 +333,28 @@ describe('cloudwatch.alarm quiet-for, from the alarm history', () => {
   it('reads the state change from the summary when the history data is not JSON', async () => {
     const item = { ...update('api-5xx', 'OK', 'ALARM', 5), HistoryData: 'not json' }
     scriptHistory([alarm('api-5xx')], { 'api-5xx': [item] })
-    const result = await faultResult('cloudwatch.alarm name=api-5xx quiet-for=1h')
+    const result = await resultAt(fault, 'cloudwatch.alarm name=api-5xx quiet-for=1h')
     assert.equal(result.status, 'fail')
     assert.match(result.summary, /^alarm api-5xx went into ALARM once in the last 1h/)
-  })
-
-  it('names the history permission when it is missing', async () => {
-    fault.script(({ action }) =>
-      action === 'DescribeAlarms'
-        ? alarms(alarm('api-5xx'))
-        : { error: 'AccessDenied', message: 'not authorized', status: 403 },
-    )
-    const result = await faultResult('cloudwatch.alarm name=api-5xx quiet-for=1h')
-    assert.equal(result.status, 'error')
-    assert.equal(
-      result.summary,
-      'access denied: the AWS identity may not call cloudwatch:DescribeAlarmHistory',
-    )
   })
 })
 
 describe('cloudwatch.alarm when it cannot tell', () => {
-  it('retries throttling, then passes', async () => {
-    fault.script((_, n) =>
-      n <= 2 ? { error: 'Throttling', message: 'Rate exceeded' } : alarms(alarm('api-5xx')),
-    )
-    const result = await faultResult('cloudwatch.alarm name=api-5xx')
-    assert.equal(result.status, 'pass', result.summary)
-    assert.equal(result.attempts, 3)
-  })
-
-  it('gives up with an error naming the call when the throttling does not stop', async () => {
-    fault.script(() => ({ error: 'Throttling', message: 'Rate exceeded' }))
-    const result = await faultResult('cloudwatch.alarm name=api-5xx')
-    assert.equal(result.status, 'error')
-    assert.equal(
-      result.summary,
-      'AWS throttled cloudwatch:DescribeAlarms (Throttling) (gave up after 4 attempts)',
-    )
-  })
-
-  it('says no answer came from an endpoint that accepts and never answers', async () => {
-    fault.script(() => 'hang')
-    const result = await faultResult('cloudwatch.alarm name=api-5xx', { awsRequestTimeoutMs: 200 })
-    assert.equal(result.status, 'error')
-    assert.match(result.summary, /^no answer from .+ to cloudwatch:DescribeAlarms: check the VPN/)
-    assert.equal(result.attempts, 4)
-    // Each attempt gave up on its connection rather than leaving it open.
-    await fault.hangsClosed(4)
-  })
-
-  it('errors with what to set when there are no credentials', async () => {
-    const result = await withEnv(
-      {
-        AWS_ACCESS_KEY_ID: undefined,
-        AWS_SECRET_ACCESS_KEY: undefined,
-        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/deploy-wizard/credentials',
-        AWS_CONFIG_FILE: '/nonexistent/deploy-wizard/config',
-      },
-      async () => (await runChecklist(checklistOf('cloudwatch.alarm name=api-5xx'))).result(),
-    )
-    assert.equal(result.status, 'error')
-    assert.equal(result.summary, 'no AWS credentials')
-    assert.match(result.details?.[0] ?? '', /AWS_PROFILE/)
+  itReportsAwsErrors({
+    fault,
+    directive: 'cloudwatch.alarm name=api-5xx quiet-for=1h',
+    answers: ({ action }) =>
+      action === 'DescribeAlarms'
+        ? alarms(alarm('api-5xx'))
+        : { result: { AlarmHistoryItems: [] } },
+    firstCall: 'cloudwatch:DescribeAlarms',
+    deniedCall: { action: 'cloudwatch:DescribeAlarmHistory', operation: 'DescribeAlarmHistory' },
   })
 
   it('says an alarm without a state is not an answer, rather than judging it', async () => {
     const { StateValue: _, ...stateless } = alarm('api-5xx')
     fault.script(() => ({ result: { MetricAlarms: [stateless] } }))
-    const result = await faultResult('cloudwatch.alarm name=api-5xx')
+    const result = await resultAt(fault, 'cloudwatch.alarm name=api-5xx')
     assert.equal(result.status, 'error')
     assert.equal(
       result.summary,
