@@ -17,6 +17,7 @@ import { logsGroup } from './kinds/logs.ts'
 import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
 import { secret } from './kinds/secrets-manager.ts'
+import { snsTopic } from './kinds/sns.ts'
 import { tool } from './kinds/tool.ts'
 
 export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
@@ -26,6 +27,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     secret,
     cloudwatchAlarm,
     logsGroup,
+    snsTopic,
     pgConnect,
     pgTable,
     pgIndex,
