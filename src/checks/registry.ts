@@ -18,6 +18,7 @@ import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
 import { secret } from './kinds/secrets-manager.ts'
 import { snsTopic } from './kinds/sns.ts'
+import { sqsQueue } from './kinds/sqs.ts'
 import { tool } from './kinds/tool.ts'
 
 export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
@@ -28,6 +29,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     cloudwatchAlarm,
     logsGroup,
     snsTopic,
+    sqsQueue,
     pgConnect,
     pgTable,
     pgIndex,
