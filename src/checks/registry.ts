@@ -19,6 +19,7 @@ import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
 import { secret } from './kinds/secrets-manager.ts'
 import { snsTopic } from './kinds/sns.ts'
 import { sqsQueue } from './kinds/sqs.ts'
+import { ssmParameter } from './kinds/ssm.ts'
 import { tool } from './kinds/tool.ts'
 
 export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
@@ -30,6 +31,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     logsGroup,
     snsTopic,
     sqsQueue,
+    ssmParameter,
     pgConnect,
     pgTable,
     pgIndex,
