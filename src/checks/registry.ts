@@ -7,14 +7,19 @@
 import type { Item } from '../checklist/model.ts'
 import type { CheckKind } from './kind.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
+import { cloudwatchAlarm } from './kinds/cloudwatch.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
 import { envVar } from './kinds/env.ts'
 import { file } from './kinds/file.ts'
 import { http } from './kinds/http.ts'
+import { logsGroup } from './kinds/logs.ts'
 import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
 import { secret } from './kinds/secrets-manager.ts'
+import { snsTopic } from './kinds/sns.ts'
+import { sqsQueue } from './kinds/sqs.ts'
+import { ssmParameter } from './kinds/ssm.ts'
 import { awsIdentity } from './kinds/sts.ts'
 import { tool } from './kinds/tool.ts'
 
@@ -24,6 +29,11 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     dynamodbTable,
     secret,
     awsIdentity,
+    cloudwatchAlarm,
+    logsGroup,
+    snsTopic,
+    sqsQueue,
+    ssmParameter,
     pgConnect,
     pgTable,
     pgIndex,

@@ -6,8 +6,16 @@
  * sends (fields of the wrong kind, truncated JSON, a gzip bomb, a web page).
  *
  *   CloudFormation   awsQuery: form-encoded `Action=…` POST, XML answers
+ *   SNS              awsQuery, told apart from CloudFormation by the form's `Version`
  *   DynamoDB         JSON 1.0: `X-Amz-Target: DynamoDB_20120810.<Action>`
  *   Secrets Manager  JSON 1.1: `X-Amz-Target: secretsmanager.<Action>`
+ *   CloudWatch       JSON 1.0: `X-Amz-Target: GraniteServiceVersion20100801.<Action>`
+ *   CloudWatch Logs  JSON 1.1: `X-Amz-Target: Logs_20140328.<Action>`
+ *   SQS              JSON 1.0: `X-Amz-Target: AmazonSQS.<Action>`
+ *   Systems Manager  JSON 1.1: `X-Amz-Target: AmazonSSM.<Action>`
+ *
+ * A JS `Map` in a result is an AWS map: `<entry><key>…</key><value>…</value></entry>`
+ * in XML (SNS's topic attributes), an object in JSON.
  *
  * Each test scripts the answers with `server.script((request, n) => reply)`.
  * Signatures are not checked: a test that wants rejected credentials scripts
@@ -18,7 +26,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { type LocalServer, startHttpServer } from './servers.ts'
 
-export type AwsService = 'cloudformation' | 'dynamodb' | 'secretsmanager'
+export type AwsService =
+  | 'cloudformation'
+  | 'sns'
+  | 'dynamodb'
+  | 'secretsmanager'
+  | 'cloudwatch'
+  | 'logs'
+  | 'sqs'
+  | 'ssm'
+
+/** The JSON protocols: each service by its `X-Amz-Target` prefix, with its JSON version. */
+const JSON_SERVICES: Readonly<Record<string, { service: AwsService; version: '1.0' | '1.1' }>> = {
+  DynamoDB_20120810: { service: 'dynamodb', version: '1.0' },
+  secretsmanager: { service: 'secretsmanager', version: '1.1' },
+  GraniteServiceVersion20100801: { service: 'cloudwatch', version: '1.0' },
+  Logs_20140328: { service: 'logs', version: '1.1' },
+  AmazonSQS: { service: 'sqs', version: '1.0' },
+  AmazonSSM: { service: 'ssm', version: '1.1' },
+}
 
 export interface AwsRequest {
   readonly service: AwsService
@@ -70,7 +96,22 @@ export interface AwsFaultServer {
   close(): Promise<void>
 }
 
-const CFN_XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/'
+/** awsQuery: each service by the API version its form names, with its XML namespace. */
+const QUERY_SERVICES: Readonly<Record<string, { service: AwsService; xmlns: string }>> = {
+  '2010-05-15': {
+    service: 'cloudformation',
+    xmlns: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
+  },
+  '2010-03-31': { service: 'sns', xmlns: 'http://sns.amazonaws.com/doc/2010-03-31/' },
+}
+
+function queryService(service: AwsService) {
+  return Object.values(QUERY_SERVICES).find((query) => query.service === service)
+}
+
+function jsonVersion(service: AwsService): string {
+  return Object.values(JSON_SERVICES).find((json) => json.service === service)?.version ?? '1.1'
+}
 
 export async function startAwsFaultServer(): Promise<AwsFaultServer> {
   let current: Script = () => ({ error: 'NotScripted', message: 'no script', status: 400 })
@@ -148,12 +189,12 @@ function parseRequest(req: IncomingMessage, body: string): AwsRequest {
   const target = req.headers['x-amz-target']
   if (typeof target === 'string') {
     const [prefix = '', action = ''] = target.split('.')
-    const service: AwsService = prefix.startsWith('DynamoDB') ? 'dynamodb' : 'secretsmanager'
+    const service = JSON_SERVICES[prefix]?.service ?? 'secretsmanager'
     return { service, action, params: body ? JSON.parse(body) : {} }
   }
   const form = Object.fromEntries(new URLSearchParams(body))
-  const { Action = '', Version: _, ...params } = form
-  return { service: 'cloudformation', action: Action, params }
+  const { Action = '', Version = '', ...params } = form
+  return { service: QUERY_SERVICES[Version]?.service ?? 'cloudformation', action: Action, params }
 }
 
 type RawReply = Extract<AwsReply, { readonly raw: unknown }>
@@ -165,10 +206,9 @@ async function answerRaw(
   sent: (bytes: number) => void,
 ) {
   res.writeHead(reply.status ?? 200, {
-    'content-type':
-      request.service === 'cloudformation'
-        ? 'text/xml'
-        : `application/x-amz-json-${request.service === 'dynamodb' ? '1.0' : '1.1'}`,
+    'content-type': queryService(request.service)
+      ? 'text/xml'
+      : `application/x-amz-json-${jsonVersion(request.service)}`,
     'x-amzn-requestid': crypto.randomUUID(),
     ...reply.headers,
   })
@@ -190,11 +230,12 @@ function answer(
   reply: Exclude<AwsReply, 'hang' | 'drop' | RawReply>,
 ): void {
   const requestId = crypto.randomUUID()
-  if (request.service === 'cloudformation') {
+  const query = queryService(request.service)
+  if (query) {
     const xml =
       'error' in reply
-        ? `<ErrorResponse xmlns="${CFN_XMLNS}"><Error><Type>Sender</Type><Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
-        : `<${request.action}Response xmlns="${CFN_XMLNS}"><${request.action}Result>${toXml(reply.result)}</${request.action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${request.action}Response>`
+        ? `<ErrorResponse xmlns="${query.xmlns}"><Error><Type>Sender</Type><Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
+        : `<${request.action}Response xmlns="${query.xmlns}"><${request.action}Result>${toXml(reply.result)}</${request.action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${request.action}Response>`
     res.writeHead('error' in reply ? (reply.status ?? 400) : 200, {
       'content-type': 'text/xml',
       'x-amzn-requestid': requestId,
@@ -202,7 +243,7 @@ function answer(
     res.end(xml)
     return
   }
-  const version = request.service === 'dynamodb' ? '1.0' : '1.1'
+  const version = jsonVersion(request.service)
   const json =
     'error' in reply
       ? { __type: reply.error, message: reply.message ?? reply.error }
@@ -217,6 +258,7 @@ function answer(
 /** The JSON protocols send timestamps as epoch seconds. */
 function toJsonValue(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000
+  if (value instanceof Map) return toJsonValue(Object.fromEntries(value))
   if (Array.isArray(value)) return value.map(toJsonValue)
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]))
@@ -224,9 +266,14 @@ function toJsonValue(value: unknown): unknown {
   return value
 }
 
-/** awsQuery XML: members by name, lists as `<member>` elements, timestamps as ISO 8601. */
+/** awsQuery XML: members by name, lists as `<member>` elements, maps as `<entry>`, timestamps as ISO 8601. */
 function toXml(value: unknown): string {
   if (value instanceof Date) return value.toISOString()
+  if (value instanceof Map) {
+    return [...value]
+      .map(([k, v]) => `<entry><key>${toXml(k)}</key><value>${toXml(v)}</value></entry>`)
+      .join('')
+  }
   if (Array.isArray(value)) return value.map((v) => `<member>${toXml(v)}</member>`).join('')
   if (value && typeof value === 'object') {
     return Object.entries(value)
