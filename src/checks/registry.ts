@@ -7,6 +7,7 @@
 import type { Item } from '../checklist/model.ts'
 import type { CheckKind } from './kind.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
+import { cloudtrailTrail } from './kinds/cloudtrail.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
 import { envVar } from './kinds/env.ts'
@@ -24,6 +25,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     dynamodbTable,
     secret,
     awsIdentity,
+    cloudtrailTrail,
     pgConnect,
     pgTable,
     pgIndex,
