@@ -10,7 +10,7 @@ import { cfnStack } from './kinds/cloudformation.ts'
 import { cloudtrailTrail } from './kinds/cloudtrail.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
-import { ec2SecurityGroup } from './kinds/ec2.ts'
+import { ec2SecurityGroup, ec2Vpc } from './kinds/ec2.ts'
 import { envVar } from './kinds/env.ts'
 import { file } from './kinds/file.ts'
 import { http } from './kinds/http.ts'
@@ -27,6 +27,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     secret,
     awsIdentity,
     cloudtrailTrail,
+    ec2Vpc,
     ec2SecurityGroup,
     pgConnect,
     pgTable,

@@ -1,11 +1,12 @@
 /**
- * `ec2.security-group`: no inbound rule lets the world in beyond the ports
- * allowed. The code is in ../aws/ec2-security-group.ts.
+ * `ec2.vpc`: a VPC with the subnets, NAT gateway, endpoints and flow logs asked
+ * for; `ec2.security-group`: no inbound rule lets the world in beyond the ports
+ * allowed. The code is in ../aws/ec2-vpc.ts and ../aws/ec2-security-group.ts.
  */
 import * as z from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, list, text } from '../params.ts'
+import { awsTarget, bool, integer, list, text } from '../params.ts'
 
 /** A port or range the world may reach: `443`, `8000-8100`, `53/udp`, or `icmp`. */
 export interface OpenPorts {
@@ -63,4 +64,46 @@ export const ec2SecurityGroup = defineCheck({
   service: (p, { env }) => awsService('ec2', p, env),
   iam: () => ['ec2:DescribeSecurityGroups'],
   load: () => import('../aws/ec2-security-group.ts').then((m) => m.checkSecurityGroup),
+})
+
+const vpcSchema = () =>
+  z
+    .object({
+      name: text().optional(),
+      id: awsId('vpc', 'vpc-0123456789abcdef0').optional(),
+      'public-subnets': integer().optional(),
+      'private-subnets': integer().optional(),
+      'nat-gateway': bool().optional(),
+      endpoints: list(text()).optional(),
+      'flow-logs': bool().optional(),
+      ...awsTarget(),
+    })
+    .strict()
+    .refine((p) => (p.name === undefined) !== (p.id === undefined), {
+      message: "needs 'name' (its Name tag) or 'id' (one of them)",
+    })
+
+export type VpcParams = z.output<ReturnType<typeof vpcSchema>>
+
+/** What asking about subnets costs: their route tables say which are public. */
+const SUBNET_ACTIONS = ['ec2:DescribeSubnets', 'ec2:DescribeRouteTables']
+
+export const ec2Vpc = defineCheck({
+  kind: 'ec2.vpc',
+  description:
+    'VPC exists (by id or Name tag) with at least the public and private subnets asked for, an available NAT gateway, VPC endpoints for the services named, and flow logs on',
+  params: vpcSchema,
+  example:
+    'check: ec2.vpc name=main-${env} public-subnets=2 private-subnets=2 nat-gateway=true endpoints=s3,dynamodb flow-logs=true',
+  service: (p, { env }) => awsService('ec2', p, env),
+  iam: (p) => [
+    'ec2:DescribeVpcs',
+    ...(p['public-subnets'] !== undefined || p['private-subnets'] !== undefined
+      ? SUBNET_ACTIONS
+      : []),
+    ...(p['nat-gateway'] !== undefined ? ['ec2:DescribeNatGateways'] : []),
+    ...(p.endpoints !== undefined ? ['ec2:DescribeVpcEndpoints'] : []),
+    ...(p['flow-logs'] !== undefined ? ['ec2:DescribeFlowLogs'] : []),
+  ],
+  load: () => import('../aws/ec2-vpc.ts').then((m) => m.checkVpc),
 })
