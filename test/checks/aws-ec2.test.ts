@@ -258,6 +258,9 @@ describe('ec2.security-group against moto', () => {
     const byId = await check('ec2.security-group id=sg-0123456789abcdef0')
     assert.equal(byId.status, 'fail')
     assert.equal(byId.summary, 'security group sg-0123456789abcdef0 does not exist')
+    const idAsName = await check('ec2.security-group name=sg-0123456789abcdef0')
+    assert.equal(idAsName.status, 'fail')
+    assert.equal(idAsName.details?.at(-1), 'to look a group up by its id: id=sg-0123456789abcdef0')
   })
 })
 
@@ -525,6 +528,12 @@ describe('ec2.vpc against moto', () => {
     const byId = await check('ec2.vpc id=vpc-0123456789abcdef0')
     assert.equal(byId.status, 'fail')
     assert.equal(byId.summary, 'VPC vpc-0123456789abcdef0 does not exist')
+    const idAsName = await check('ec2.vpc name=vpc-0123456789abcdef0')
+    assert.equal(idAsName.status, 'fail')
+    assert.deepEqual(idAsName.details, [
+      'check the Name tag and the region (us-east-1)',
+      'to look a VPC up by its id: id=vpc-0123456789abcdef0',
+    ])
   })
 
   it('errors, rather than guess, when two VPCs share the Name tag', async () => {

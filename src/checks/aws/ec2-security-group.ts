@@ -60,7 +60,12 @@ async function judgeGroup(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
     const region = regionOf(p, ctx.env)
     const what = p.id ? 'id' : p.vpc ? 'name, the VPC' : 'name'
     return fail(`security group ${asked}${p.vpc ? ` in ${p.vpc}` : ''} does not exist`, {
-      details: [`check the ${what} and the region${region ? ` (${region})` : ''}`],
+      details: [
+        `check the ${what} and the region${region ? ` (${region})` : ''}`,
+        ...(p.name && /^sg-[0-9a-z]+$/.test(p.name)
+          ? [`to look a group up by its id: id=${p.name}`]
+          : []),
+      ],
     })
   }
   if (groups.length > 1) {

@@ -134,6 +134,9 @@ async function judgeVpc(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
     return fail(`VPC ${asked} does not exist`, {
       details: [
         `check the ${p.id ? 'id' : 'Name tag'} and the region${region ? ` (${region})` : ''}`,
+        ...(p.name && /^vpc-[0-9a-z]+$/.test(p.name)
+          ? [`to look a VPC up by its id: id=${p.name}`]
+          : []),
       ],
     })
   }
