@@ -7,9 +7,11 @@
 import type { Item } from '../checklist/model.ts'
 import type { CheckKind } from './kind.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
+import { cloudtrailTrail } from './kinds/cloudtrail.ts'
 import { cloudwatchAlarm } from './kinds/cloudwatch.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
+import { ec2SecurityGroup, ec2Vpc } from './kinds/ec2.ts'
 import { envVar } from './kinds/env.ts'
 import { file } from './kinds/file.ts'
 import { http } from './kinds/http.ts'
@@ -34,6 +36,9 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     snsTopic,
     sqsQueue,
     ssmParameter,
+    cloudtrailTrail,
+    ec2Vpc,
+    ec2SecurityGroup,
     pgConnect,
     pgTable,
     pgIndex,

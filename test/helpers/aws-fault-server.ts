@@ -6,9 +6,11 @@
  * sends (fields of the wrong kind, truncated JSON, a gzip bomb, a web page).
  *
  *   CloudFormation   awsQuery: form-encoded `Action=…` POST, XML answers
- *   SNS              awsQuery, told apart from CloudFormation by the form's `Version`
+ *   SNS              awsQuery, XML answers in SNS's namespace
+ *   EC2              ec2Query: the same requests, XML answers named by the SDK's own schema
  *   DynamoDB         JSON 1.0: `X-Amz-Target: DynamoDB_20120810.<Action>`
  *   Secrets Manager  JSON 1.1: `X-Amz-Target: secretsmanager.<Action>`
+ *   CloudTrail       JSON 1.1: `X-Amz-Target: com.amazonaws.cloudtrail.….<Action>`
  *   CloudWatch       JSON 1.0: `X-Amz-Target: GraniteServiceVersion20100801.<Action>`
  *   CloudWatch Logs  JSON 1.1: `X-Amz-Target: Logs_20140328.<Action>`
  *   SQS              JSON 1.0: `X-Amz-Target: AmazonSQS.<Action>`
@@ -17,34 +19,43 @@
  * A JS `Map` in a result is an AWS map: `<entry><key>…</key><value>…</value></entry>`
  * in XML (SNS's topic attributes), an object in JSON.
  *
- * Each test scripts the answers with `server.script((request, n) => reply)`.
- * Signatures are not checked: a test that wants rejected credentials scripts
- * the error AWS would send.
+ * The service is the one the request is signed for (its credential scope), as
+ * every client shares the one endpoint. Each test scripts the answers with
+ * `server.script((request, n) => reply)`. Signatures are not checked: a test
+ * that wants rejected credentials scripts the error AWS would send.
  */
 import { once } from 'node:events'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import { NormalizedSchema } from '@smithy/core/schema'
 import { type LocalServer, startHttpServer } from './servers.ts'
 
-export type AwsService =
-  | 'cloudformation'
-  | 'sns'
-  | 'dynamodb'
-  | 'secretsmanager'
-  | 'cloudwatch'
-  | 'logs'
-  | 'sqs'
-  | 'ssm'
+type Protocol = 'query' | 'ec2' | 'json-1.0' | 'json-1.1'
 
-/** The JSON protocols: each service by its `X-Amz-Target` prefix, with its JSON version. */
-const JSON_SERVICES: Readonly<Record<string, { service: AwsService; version: '1.0' | '1.1' }>> = {
-  DynamoDB_20120810: { service: 'dynamodb', version: '1.0' },
-  secretsmanager: { service: 'secretsmanager', version: '1.1' },
-  GraniteServiceVersion20100801: { service: 'cloudwatch', version: '1.0' },
-  Logs_20140328: { service: 'logs', version: '1.1' },
-  AmazonSQS: { service: 'sqs', version: '1.0' },
-  AmazonSSM: { service: 'ssm', version: '1.1' },
+/** Each service the server speaks, by its signing name, and how it is written on the wire. */
+const PROTOCOLS = {
+  cloudformation: 'query',
+  sns: 'query',
+  ec2: 'ec2',
+  dynamodb: 'json-1.0',
+  secretsmanager: 'json-1.1',
+  cloudtrail: 'json-1.1',
+  cloudwatch: 'json-1.0',
+  logs: 'json-1.1',
+  sqs: 'json-1.0',
+  ssm: 'json-1.1',
+} as const satisfies Record<string, Protocol>
+
+/** Services whose signing name is not the name tests know them by. */
+const SIGNING_NAMES: Readonly<Record<string, AwsService>> = { monitoring: 'cloudwatch' }
+
+/** The awsQuery services' XML namespaces. */
+const QUERY_XMLNS: Partial<Record<AwsService, string>> = {
+  cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
+  sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
 }
+
+export type AwsService = keyof typeof PROTOCOLS
 
 export interface AwsRequest {
   readonly service: AwsService
@@ -96,22 +107,7 @@ export interface AwsFaultServer {
   close(): Promise<void>
 }
 
-/** awsQuery: each service by the API version its form names, with its XML namespace. */
-const QUERY_SERVICES: Readonly<Record<string, { service: AwsService; xmlns: string }>> = {
-  '2010-05-15': {
-    service: 'cloudformation',
-    xmlns: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
-  },
-  '2010-03-31': { service: 'sns', xmlns: 'http://sns.amazonaws.com/doc/2010-03-31/' },
-}
-
-function queryService(service: AwsService) {
-  return Object.values(QUERY_SERVICES).find((query) => query.service === service)
-}
-
-function jsonVersion(service: AwsService): string {
-  return Object.values(JSON_SERVICES).find((json) => json.service === service)?.version ?? '1.1'
-}
+const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/'
 
 export async function startAwsFaultServer(): Promise<AwsFaultServer> {
   let current: Script = () => ({ error: 'NotScripted', message: 'no script', status: 400 })
@@ -142,7 +138,7 @@ export async function startAwsFaultServer(): Promise<AwsFaultServer> {
     if (reply === 'hang') hang(req.socket)
     else if (reply === 'drop') req.socket.destroy()
     else if ('raw' in reply) await answerRaw(res, request, reply, (n) => (rawBytesSent += n))
-    else answer(res, request, reply)
+    else await answer(res, request, reply)
   })
 
   return {
@@ -186,15 +182,27 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function parseRequest(req: IncomingMessage, body: string): AwsRequest {
+  const service = signedFor(req)
   const target = req.headers['x-amz-target']
   if (typeof target === 'string') {
-    const [prefix = '', action = ''] = target.split('.')
-    const service = JSON_SERVICES[prefix]?.service ?? 'secretsmanager'
+    // `DynamoDB_20120810.DescribeTable`, `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.GetTrailStatus`
+    const action = target.slice(target.lastIndexOf('.') + 1)
     return { service, action, params: body ? JSON.parse(body) : {} }
   }
   const form = Object.fromEntries(new URLSearchParams(body))
-  const { Action = '', Version = '', ...params } = form
-  return { service: QUERY_SERVICES[Version]?.service ?? 'cloudformation', action: Action, params }
+  const { Action = '', Version: _, ...params } = form
+  return { service, action: Action, params }
+}
+
+/** The service in the request's credential scope: `Credential=AKID/20250110/us-east-1/ec2/aws4_request`. */
+function signedFor(req: IncomingMessage): AwsService {
+  const scope = /Credential=[^/,]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(
+    req.headers.authorization ?? '',
+  )
+  const signed = scope?.[1] ?? ''
+  const service = SIGNING_NAMES[signed] ?? signed
+  if (!(service in PROTOCOLS)) throw new Error(`the AWS fault server does not speak '${service}'`)
+  return service as AwsService
 }
 
 type RawReply = Extract<AwsReply, { readonly raw: unknown }>
@@ -206,9 +214,7 @@ async function answerRaw(
   sent: (bytes: number) => void,
 ) {
   res.writeHead(reply.status ?? 200, {
-    'content-type': queryService(request.service)
-      ? 'text/xml'
-      : `application/x-amz-json-${jsonVersion(request.service)}`,
+    'content-type': contentType(PROTOCOLS[request.service]),
     'x-amzn-requestid': crypto.randomUUID(),
     ...reply.headers,
   })
@@ -224,35 +230,39 @@ async function answerRaw(
   res.end()
 }
 
-function answer(
+async function answer(
   res: ServerResponse,
   request: AwsRequest,
   reply: Exclude<AwsReply, 'hang' | 'drop' | RawReply>,
-): void {
+): Promise<void> {
   const requestId = crypto.randomUUID()
-  const query = queryService(request.service)
-  if (query) {
-    const xml =
+  const protocol = PROTOCOLS[request.service]
+  const status = 'error' in reply ? (reply.status ?? 400) : 200
+  let body: string
+  if (protocol === 'query') {
+    body =
       'error' in reply
-        ? `<ErrorResponse xmlns="${query.xmlns}"><Error><Type>Sender</Type><Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
-        : `<${request.action}Response xmlns="${query.xmlns}"><${request.action}Result>${toXml(reply.result)}</${request.action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${request.action}Response>`
-    res.writeHead('error' in reply ? (reply.status ?? 400) : 200, {
-      'content-type': 'text/xml',
-      'x-amzn-requestid': requestId,
-    })
-    res.end(xml)
-    return
+        ? `<ErrorResponse xmlns="${QUERY_XMLNS[request.service]}"><Error><Type>Sender</Type><Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
+        : `<${request.action}Response xmlns="${QUERY_XMLNS[request.service]}"><${request.action}Result>${toXml(reply.result)}</${request.action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${request.action}Response>`
+  } else if (protocol === 'ec2') {
+    body =
+      'error' in reply
+        ? `<Response><Errors><Error><Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`
+        : `<${request.action}Response xmlns="${EC2_XMLNS}"><requestId>${requestId}</requestId>${await toEc2Xml(request.action, reply.result)}</${request.action}Response>`
+  } else {
+    body = JSON.stringify(
+      'error' in reply
+        ? { __type: reply.error, message: reply.message ?? reply.error }
+        : toJsonValue(reply.result),
+    )
   }
-  const version = jsonVersion(request.service)
-  const json =
-    'error' in reply
-      ? { __type: reply.error, message: reply.message ?? reply.error }
-      : toJsonValue(reply.result)
-  res.writeHead('error' in reply ? (reply.status ?? 400) : 200, {
-    'content-type': `application/x-amz-json-${version}`,
-    'x-amzn-requestid': requestId,
-  })
-  res.end(JSON.stringify(json))
+  res.writeHead(status, { 'content-type': contentType(protocol), 'x-amzn-requestid': requestId })
+  res.end(body)
+}
+
+function contentType(protocol: Protocol): string {
+  if (protocol === 'query' || protocol === 'ec2') return 'text/xml'
+  return `application/x-amz-${protocol.replace('-', '')}`
 }
 
 /** The JSON protocols send timestamps as epoch seconds. */
@@ -281,6 +291,44 @@ function toXml(value: unknown): string {
       .map(([k, v]) => `<${k}>${toXml(v)}</${k}>`)
       .join('')
   }
+  return xmlEscape(String(value))
+}
+
+/**
+ * An EC2 answer's members as EC2 writes them. EC2's XML names (`vpcSet`,
+ * `securityGroupInfo`, `groups` for UserIdGroupPairs) follow no rule, so they are
+ * read from the SDK's own schema of the operation's output, as its parser does.
+ */
+async function toEc2Xml(action: string, result: Readonly<Record<string, unknown>>) {
+  const ec2: Record<string, unknown> = await import('@aws-sdk/client-ec2')
+  const operation = ec2[`${action}$`]
+  if (!Array.isArray(operation)) throw new Error(`@aws-sdk/client-ec2 has no operation ${action}`)
+  // A static operation schema: [kind, namespace, name, traits, input, output].
+  return schemaXml(NormalizedSchema.of(operation[5]), result)
+}
+
+function schemaXml(schema: NormalizedSchema, value: unknown): string {
+  if (value === undefined || value === null) return ''
+  if (schema.isStructSchema()) {
+    const record = value as Record<string, unknown>
+    const members = [...schema.structIterator()].map(([name, member]) => {
+      const tag = member.getMergedTraits().xmlName ?? name
+      const inner = record[name]
+      if (inner === undefined) return ''
+      return member.isListSchema() && member.getMergedTraits().xmlFlattened
+        ? (inner as unknown[])
+            .map((v) => `<${tag}>${schemaXml(member.getValueSchema(), v)}</${tag}>`)
+            .join('')
+        : `<${tag}>${schemaXml(member, inner)}</${tag}>`
+    })
+    return members.join('')
+  }
+  if (schema.isListSchema()) {
+    const item = schema.getValueSchema()
+    const tag = item.getMergedTraits().xmlName ?? 'member'
+    return (value as unknown[]).map((v) => `<${tag}>${schemaXml(item, v)}</${tag}>`).join('')
+  }
+  if (value instanceof Date) return value.toISOString()
   return xmlEscape(String(value))
 }
 
