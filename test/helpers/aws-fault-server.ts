@@ -5,9 +5,14 @@
  * request that never answers, rejected credentials, and answers no AWS service
  * sends (fields of the wrong kind, truncated JSON, a gzip bomb, a web page).
  *
- *   CloudFormation   awsQuery: form-encoded `Action=…` POST, XML answers
- *   DynamoDB         JSON 1.0: `X-Amz-Target: DynamoDB_20120810.<Action>`
- *   Secrets Manager  JSON 1.1: `X-Amz-Target: secretsmanager.<Action>`
+ *   CloudFormation, ELBv2      awsQuery: form-encoded `Action=…` POST, XML answers
+ *   DynamoDB                   JSON 1.0: `X-Amz-Target: DynamoDB_20120810.<Action>`
+ *   Secrets Manager, ECS, ECR,
+ *   Cloud Map, WAFv2           JSON 1.1: `X-Amz-Target: <prefix>.<Action>`
+ *
+ * A request's service is its signing name, read from the Authorization header's
+ * credential scope (`…/us-east-1/elasticloadbalancing/aws4_request`), as AWS
+ * itself routes it; `PROTOCOLS` says how each one is answered.
  *
  * Each test scripts the answers with `server.script((request, n) => reply)`.
  * Signatures are not checked: a test that wants rejected credentials scripts
@@ -18,7 +23,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { type LocalServer, startHttpServer } from './servers.ts'
 
-export type AwsService = 'cloudformation' | 'dynamodb' | 'secretsmanager'
+/** How each service the fault server speaks is answered, by its signing name. */
+const PROTOCOLS = {
+  cloudformation: { query: 'http://cloudformation.amazonaws.com/doc/2010-05-15/' },
+  elasticloadbalancing: { query: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/' },
+  dynamodb: { json: '1.0' },
+  secretsmanager: { json: '1.1' },
+  ecs: { json: '1.1' },
+  ecr: { json: '1.1' },
+  servicediscovery: { json: '1.1' },
+  wafv2: { json: '1.1' },
+} as const satisfies Record<string, { query: string } | { json: string }>
+
+/** A service by its signing name (`elasticloadbalancing` for ELBv2). */
+export type AwsService = keyof typeof PROTOCOLS
 
 export interface AwsRequest {
   readonly service: AwsService
@@ -70,8 +88,6 @@ export interface AwsFaultServer {
   close(): Promise<void>
 }
 
-const CFN_XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/'
-
 export async function startAwsFaultServer(): Promise<AwsFaultServer> {
   let current: Script = () => ({ error: 'NotScripted', message: 'no script', status: 400 })
   let requests: AwsRequest[] = []
@@ -93,7 +109,13 @@ export async function startAwsFaultServer(): Promise<AwsFaultServer> {
   }
 
   const server: LocalServer = await startHttpServer(async (req, res) => {
-    const request = parseRequest(req, await readBody(req))
+    const body = await readBody(req)
+    const request = parseRequest(req, body)
+    if (!request) {
+      // Loudly, so that a test of a new service says what to add to PROTOCOLS.
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(unknownService(req))
+      return
+    }
     requests.push(request)
     const n = (counts.get(request.action) ?? 0) + 1
     counts.set(request.action, n)
@@ -144,16 +166,31 @@ function readBody(req: IncomingMessage): Promise<string> {
   })
 }
 
-function parseRequest(req: IncomingMessage, body: string): AwsRequest {
+/** The signing name in the request's credential scope: `Credential=AKID/20250110/us-east-1/ecs/aws4_request`. */
+function signingName(req: IncomingMessage): string {
+  const scope = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? '')
+  return scope?.[1] ?? ''
+}
+
+function isSpoken(service: string): service is AwsService {
+  return Object.hasOwn(PROTOCOLS, service)
+}
+
+function unknownService(req: IncomingMessage): string {
+  return `the fault server does not speak ${signingName(req) || 'unsigned requests'}: add it to PROTOCOLS`
+}
+
+function parseRequest(req: IncomingMessage, body: string): AwsRequest | undefined {
+  const service = signingName(req)
+  if (!isSpoken(service)) return undefined
   const target = req.headers['x-amz-target']
   if (typeof target === 'string') {
-    const [prefix = '', action = ''] = target.split('.')
-    const service: AwsService = prefix.startsWith('DynamoDB') ? 'dynamodb' : 'secretsmanager'
+    const action = target.slice(target.lastIndexOf('.') + 1)
     return { service, action, params: body ? JSON.parse(body) : {} }
   }
   const form = Object.fromEntries(new URLSearchParams(body))
   const { Action = '', Version: _, ...params } = form
-  return { service: 'cloudformation', action: Action, params }
+  return { service, action: Action, params }
 }
 
 type RawReply = Extract<AwsReply, { readonly raw: unknown }>
@@ -164,11 +201,9 @@ async function answerRaw(
   reply: RawReply,
   sent: (bytes: number) => void,
 ) {
+  const protocol: { query?: string; json?: string } = PROTOCOLS[request.service]
   res.writeHead(reply.status ?? 200, {
-    'content-type':
-      request.service === 'cloudformation'
-        ? 'text/xml'
-        : `application/x-amz-json-${request.service === 'dynamodb' ? '1.0' : '1.1'}`,
+    'content-type': protocol.json ? `application/x-amz-json-${protocol.json}` : 'text/xml',
     'x-amzn-requestid': crypto.randomUUID(),
     ...reply.headers,
   })
@@ -190,11 +225,13 @@ function answer(
   reply: Exclude<AwsReply, 'hang' | 'drop' | RawReply>,
 ): void {
   const requestId = crypto.randomUUID()
-  if (request.service === 'cloudformation') {
+  const protocol: { query?: string; json?: string } = PROTOCOLS[request.service]
+  if (protocol.query) {
+    const xmlns = protocol.query
     const xml =
       'error' in reply
-        ? `<ErrorResponse xmlns="${CFN_XMLNS}"><Error><Type>Sender</Type><Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
-        : `<${request.action}Response xmlns="${CFN_XMLNS}"><${request.action}Result>${toXml(reply.result)}</${request.action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${request.action}Response>`
+        ? `<ErrorResponse xmlns="${xmlns}"><Error><Type>Sender</Type><Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
+        : `<${request.action}Response xmlns="${xmlns}"><${request.action}Result>${toXml(reply.result)}</${request.action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${request.action}Response>`
     res.writeHead('error' in reply ? (reply.status ?? 400) : 200, {
       'content-type': 'text/xml',
       'x-amzn-requestid': requestId,
@@ -202,7 +239,7 @@ function answer(
     res.end(xml)
     return
   }
-  const version = request.service === 'dynamodb' ? '1.0' : '1.1'
+  const version = protocol.json
   const json =
     'error' in reply
       ? { __type: reply.error, message: reply.message ?? reply.error }
