@@ -9,6 +9,7 @@ import type { CheckKind } from './kind.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
+import { ecsService } from './kinds/ecs.ts'
 import { envVar } from './kinds/env.ts'
 import { file } from './kinds/file.ts'
 import { http } from './kinds/http.ts'
@@ -22,6 +23,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     cfnStack,
     dynamodbTable,
     secret,
+    ecsService,
     pgConnect,
     pgTable,
     pgIndex,
