@@ -173,11 +173,11 @@ describe('ecs.service against moto', () => {
 
   it('waits for a deployment IN_PROGRESS and says so when its timeout runs out', async () => {
     const checked = await runChecklist(
-      checklistOf(`ecs.service cluster=${CLUSTER} service=growing; timeout: 1s`),
+      checklistOf(`ecs.service cluster=${CLUSTER} service=growing; timeout: 2s`),
     )
     const result = checked.result()
     assert.equal(result.status, 'error')
-    assert.equal(result.summary, 'still deployment IN_PROGRESS (2 of 3 tasks running) after 1s')
+    assert.equal(result.summary, 'still deployment IN_PROGRESS (2 of 3 tasks running) after 2s')
     assert.match(
       progressOf(checked)[0] ?? '',
       /^deployment IN_PROGRESS \(2 of 3 tasks running\), waiting/,
