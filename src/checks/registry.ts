@@ -10,7 +10,7 @@ import { cfnStack } from './kinds/cloudformation.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
 import { ecsService } from './kinds/ecs.ts'
-import { elbTargets } from './kinds/elb.ts'
+import { elbLoadBalancer, elbTargets } from './kinds/elb.ts'
 import { envVar } from './kinds/env.ts'
 import { file } from './kinds/file.ts'
 import { http } from './kinds/http.ts'
@@ -26,6 +26,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     secret,
     ecsService,
     elbTargets,
+    elbLoadBalancer,
     pgConnect,
     pgTable,
     pgIndex,

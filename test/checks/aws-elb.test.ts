@@ -381,3 +381,205 @@ describe('elb.targets errors', () => {
     ])
   })
 })
+
+// elb.load-balancer
+
+function balancer(code: string): AwsReply {
+  return {
+    result: {
+      LoadBalancers: [
+        {
+          LoadBalancerName: 'api',
+          LoadBalancerArn: LB_ARN,
+          DNSName: 'api-123.us-east-1.elb.amazonaws.com',
+          Type: 'application',
+          Scheme: 'internet-facing',
+          State: { Code: code },
+        },
+      ],
+    },
+  }
+}
+
+describe('elb.load-balancer against moto', () => {
+  it('passes with its listeners, certificate, redirect and web ACL', async () => {
+    const result = (
+      await runChecklist(
+        checklistOf(
+          `elb.load-balancer name=${SECURE_LB} listeners=https:443,HTTP:80 https-redirect=true waf=true`,
+        ),
+      )
+    ).result()
+    assert.equal(result.status, 'pass', result.details?.join('\n'))
+    assert.equal(
+      result.summary,
+      `${SECURE_LB} active, listeners HTTPS:443, HTTP:80, HTTP:80 redirects to HTTPS:443, web ACL ${WEB_ACL}`,
+    )
+    assert.deepEqual(result.evidence?.listeners, {
+      'HTTPS:443': `forwards to ${WEB_TG}, certificate ${CERTIFICATE}`,
+      'HTTP:80': 'redirects to HTTPS:443',
+    })
+    assert.equal(result.evidence?.webAcl, WEB_ACL)
+  })
+
+  it('checks the web ACL by name, and no more than it is asked', async () => {
+    const checked = await runChecklist(
+      checklistOf(
+        `elb.load-balancer name=${SECURE_LB} waf=${WEB_ACL}`,
+        `elb.load-balancer name=${PLAIN_LB}`,
+      ),
+    )
+    assert.equal(checked.result('check-1').status, 'pass', checked.result('check-1').summary)
+    const plain = checked.result('check-2')
+    assert.equal(plain.status, 'pass', plain.summary)
+    assert.equal(plain.summary, `${PLAIN_LB} active`)
+    assert.equal(plain.evidence?.listeners, undefined)
+  })
+
+  it('lists every unmet expectation: listener, redirect and web ACL', async () => {
+    const result = (
+      await runChecklist(
+        checklistOf(
+          `elb.load-balancer name=${PLAIN_LB} listeners=HTTPS:443,HTTP:80 https-redirect=true waf=true`,
+        ),
+      )
+    ).result()
+    assert.equal(result.status, 'fail')
+    assert.equal(
+      result.summary,
+      `load balancer ${PLAIN_LB} is not as required: no HTTPS:443 listener (it has HTTP:80) (and 2 more)`,
+    )
+    assert.deepEqual(result.details, [
+      'no HTTPS:443 listener (it has HTTP:80)',
+      `listener HTTP:80 forwards to ${WEB_TG} (expected a redirect to HTTPS)`,
+      'no WAF web ACL attached (expected one)',
+    ])
+  })
+
+  it('fails the opposite expectations: no redirect, no web ACL, another web ACL', async () => {
+    const checked = await runChecklist(
+      checklistOf(
+        `elb.load-balancer name=${SECURE_LB} https-redirect=false waf=false`,
+        `elb.load-balancer name=${SECURE_LB} waf=other-acl`,
+      ),
+    )
+    assert.deepEqual(checked.result('check-1').details, [
+      'listener HTTP:80 redirects to HTTPS (expected no redirect)',
+      `web ACL ${WEB_ACL} attached (expected none)`,
+    ])
+    assert.deepEqual(checked.result('check-2').details, [
+      `web ACL ${WEB_ACL} is attached (expected other-acl)`,
+    ])
+  })
+
+  it('fails for a load balancer that does not exist', async () => {
+    const result = (
+      await runChecklist(checklistOf(`elb.load-balancer name=dw-${run}-nope`))
+    ).result()
+    assert.equal(result.status, 'fail')
+    assert.equal(result.summary, `load balancer dw-${run}-nope does not exist`)
+  })
+})
+
+describe('elb.load-balancer in states moto cannot produce', () => {
+  it('waits out provisioning, then checks its listeners', async () => {
+    fault.script(({ action }, n) => {
+      if (action === 'DescribeLoadBalancers') return balancer(n === 1 ? 'provisioning' : 'active')
+      return {
+        result: {
+          Listeners: [
+            { Protocol: 'TLS', Port: 443, Certificates: [] },
+            {
+              Protocol: 'HTTP',
+              Port: 80,
+              DefaultActions: [
+                { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '#{port}' } },
+              ],
+            },
+          ],
+        },
+      }
+    })
+    const checked = await againstFault(
+      'elb.load-balancer name=api listeners=TLS:443 https-redirect=true; timeout: 3s',
+    )
+    const result = checked.result()
+    assert.match(progressOf(checked)[0] ?? '', /^provisioning, waiting/)
+    assert.equal(result.status, 'fail')
+    assert.deepEqual(result.details, [
+      'listener TLS:443 has no certificate',
+      'listener HTTP:80 redirects to HTTPS:80, where there is no HTTPS listener',
+    ])
+  })
+
+  it('fails a load balancer that failed, with its reason', async () => {
+    fault.script(() => {
+      const reply = balancer('failed') as { result: { LoadBalancers: { State: object }[] } }
+      const [lb] = reply.result.LoadBalancers
+      if (lb) lb.State = { Code: 'failed', Reason: 'Subnet subnet-1 has no free addresses' }
+      return reply
+    })
+    const result = (await againstFault('elb.load-balancer name=api')).result()
+    assert.equal(result.status, 'fail')
+    assert.deepEqual(result.details, ['it is failed: Subnet subnet-1 has no free addresses'])
+  })
+
+  it('names the WAF permission it lacks', async () => {
+    fault.script(({ service }) =>
+      service === 'wafv2'
+        ? {
+            error: 'AccessDeniedException',
+            message: 'not authorized to perform: wafv2:GetWebACLForResource',
+          }
+        : balancer('active'),
+    )
+    const result = (await againstFault('elb.load-balancer name=api waf=true')).result()
+    assert.equal(result.status, 'error')
+    assert.equal(
+      result.summary,
+      'access denied: the AWS identity may not call wafv2:GetWebACLForResource',
+    )
+  })
+})
+
+describe('elb.load-balancer errors', () => {
+  it('retries throttling, then passes', async () => {
+    fault.script((_, n) => (n <= 1 ? THROTTLED : balancer('active')))
+    const result = (await againstFault('elb.load-balancer name=api')).result()
+    assert.equal(result.status, 'pass', result.summary)
+    assert.equal(result.attempts, 2)
+  })
+
+  it('gives up on an endpoint that never answers, saying so', async () => {
+    fault.script(() => 'hang')
+    const result = await withEnv({ AWS_ENDPOINT_URL: fault.url }, async () =>
+      (
+        await runChecklist(checklistOf('elb.load-balancer name=api'), { awsRequestTimeoutMs: 200 })
+      ).result(),
+    )
+    assert.equal(result.status, 'error')
+    assert.match(
+      result.summary,
+      /^no answer from .+ to elasticloadbalancing:DescribeLoadBalancers: check the VPN/,
+    )
+  })
+
+  it('errors with what to set when there are no credentials', async () => {
+    const result = await withEnv(
+      { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+      async () => (await runChecklist(checklistOf('elb.load-balancer name=api'))).result(),
+    )
+    assert.equal(result.status, 'error')
+    assert.equal(result.summary, 'no AWS credentials')
+  })
+
+  it('declares the IAM actions it calls, only those its parameters ask for', () => {
+    const kind = CHECK_KINDS.get('elb.load-balancer')
+    assert.deepEqual(kind?.iam?.({ name: 'lb' }), ['elasticloadbalancing:DescribeLoadBalancers'])
+    assert.deepEqual(kind?.iam?.({ name: 'lb', 'https-redirect': 'true', waf: 'false' }), [
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeListeners',
+      'wafv2:GetWebACLForResource',
+    ])
+  })
+})
