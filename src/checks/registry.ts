@@ -9,6 +9,7 @@ import type { CheckKind } from './kind.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
+import { ecrImage } from './kinds/ecr.ts'
 import { ecsService } from './kinds/ecs.ts'
 import { elbLoadBalancer, elbTargets } from './kinds/elb.ts'
 import { envVar } from './kinds/env.ts'
@@ -27,6 +28,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     ecsService,
     elbTargets,
     elbLoadBalancer,
+    ecrImage,
     pgConnect,
     pgTable,
     pgIndex,
