@@ -18,6 +18,7 @@ import { http } from './kinds/http.ts'
 import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
 import { secret } from './kinds/secrets-manager.ts'
+import { servicediscoveryNamespace } from './kinds/servicediscovery.ts'
 import { tool } from './kinds/tool.ts'
 
 export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
@@ -29,6 +30,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     elbTargets,
     elbLoadBalancer,
     ecrImage,
+    servicediscoveryNamespace,
     pgConnect,
     pgTable,
     pgIndex,
