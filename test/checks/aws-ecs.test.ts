@@ -115,10 +115,7 @@ describe('ecs.service against moto', () => {
     )
     assert.equal(result.evidence?.taskDefinition, `${FAMILY}:2`)
     assert.deepEqual(result.evidence?.targetGroups, { [TARGET_GROUP]: '2 of 2 targets healthy' })
-    assert.equal(
-      (result.evidence?.deployment as { rolloutState?: string } | undefined)?.rolloutState,
-      'COMPLETED',
-    )
+    assert.equal(result.evidence?.rollout, 'COMPLETED')
   })
 
   it('accepts the family alone, or the ARN, for the task definition', async () => {

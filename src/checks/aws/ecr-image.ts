@@ -114,7 +114,7 @@ async function judgeImage(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
       ],
     })
   }
-  const evidence: Record<string, unknown> = imageEvidence(repository, image)
+  let evidence = evidenceOf(repository, image, undefined)
   const found = findings()
   found.verified.push(
     `${image.imageDigest.slice(0, 19)}…${image.imagePushedAt ? `, pushed ${day(image.imagePushedAt)}` : ''}`,
@@ -131,7 +131,7 @@ async function judgeImage(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
           : undefined,
     )
     const scan = waited.value
-    if (scan) Object.assign(evidence, scanEvidence(scan))
+    evidence = evidenceOf(repository, image, scan)
     if (!waited.done) {
       return error(`still ${waited.busy} after ${formatLimit(ctx.timeoutMs)}`, {
         details: ['give the item a longer `timeout:` or check again once the scan has finished'],
@@ -295,26 +295,30 @@ function worstFindings(scan: Scan, blocking: readonly string[]): string[] {
     .map((f) => `${f.id ?? 'a finding'} (${f.severity})${f.what ? ` in ${f.what}` : ''}`)
 }
 
-function imageEvidence(repository: Repository, image: ImageDetail): Record<string, unknown> {
+/** The facts read, most telling first: the sign-off sheet shows the first ten lines. */
+function evidenceOf(
+  repository: Repository,
+  image: ImageDetail,
+  scan: Scan | undefined,
+): Record<string, unknown> {
+  const completed = scan?.imageScanFindings?.imageScanCompletedAt
   return {
     repository: repository.repositoryName,
-    registryId: image.registryId ?? repository.registryId,
     digest: image.imageDigest,
     tags: image.imageTags ?? [],
     ...(image.imagePushedAt ? { pushed: image.imagePushedAt.toISOString() } : {}),
+    ...(scan
+      ? {
+          scanStatus: scan.imageScanStatus.status,
+          findings: scan.imageScanFindings?.findingSeverityCounts ?? {},
+          ...(completed ? { scanCompleted: completed.toISOString() } : {}),
+        }
+      : {}),
     ...(image.imageSizeInBytes !== undefined
       ? { sizeMB: Math.round(image.imageSizeInBytes / 1024 / 102.4) / 10 }
       : {}),
     ...(image.lastRecordedPullTime ? { lastPulled: image.lastRecordedPullTime.toISOString() } : {}),
-  }
-}
-
-function scanEvidence(scan: Scan): Record<string, unknown> {
-  const completed = scan.imageScanFindings?.imageScanCompletedAt
-  return {
-    scanStatus: scan.imageScanStatus.status,
-    ...(completed ? { scanCompleted: completed.toISOString() } : {}),
-    findings: scan.imageScanFindings?.findingSeverityCounts ?? {},
+    registryId: image.registryId ?? repository.registryId,
   }
 }
 

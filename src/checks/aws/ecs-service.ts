@@ -346,6 +346,10 @@ function latestEvent(service: Service): string | undefined {
   return `latest service event${when}: ${newest.message}`
 }
 
+/**
+ * The facts read, most telling first: the sign-off sheet shows the first ten
+ * lines (the JSON report all of them).
+ */
 function evidenceOf(
   service: Service,
   groups: readonly Group[] | undefined,
@@ -354,25 +358,14 @@ function evidenceOf(
   const event = service.events?.[0]
   return {
     service: service.serviceName,
-    arn: service.serviceArn,
     cluster: service.clusterArn?.split('/').at(-1),
     status: service.status,
     desired: service.desiredCount,
     running: service.runningCount,
-    pending: service.pendingCount,
+    ...(service.pendingCount ? { pending: service.pendingCount } : {}),
     taskDefinition: shortTaskDefinition(primary?.taskDefinition ?? service.taskDefinition),
-    deployments: service.deployments?.length ?? 0,
-    ...(primary
-      ? {
-          deployment: {
-            id: primary.id,
-            rolloutState: primary.rolloutState,
-            reason: primary.rolloutStateReason,
-            failedTasks: primary.failedTasks,
-            updated: primary.updatedAt?.toISOString(),
-          },
-        }
-      : {}),
+    ...(primary?.rolloutState ? { rollout: primary.rolloutState } : {}),
+    ...(primary?.rolloutStateReason ? { rolloutReason: primary.rolloutStateReason } : {}),
     ...(groups
       ? {
           targetGroups: Object.fromEntries(
@@ -381,11 +374,20 @@ function evidenceOf(
               g.targets ? healthSummary(tally(g.targets)) : 'does not exist',
             ]),
           ),
-          targets: Object.fromEntries(groups.map((g) => [g.name, targetEvidence(g.targets ?? [])])),
         }
       : {}),
     ...(event?.message
       ? { lastEvent: `${event.createdAt ? `${moment(event.createdAt)} ` : ''}${event.message}` }
+      : {}),
+    ...(primary?.id ? { deploymentId: primary.id } : {}),
+    ...(primary?.failedTasks ? { failedTasks: primary.failedTasks } : {}),
+    ...(primary?.updatedAt ? { deploymentUpdated: primary.updatedAt.toISOString() } : {}),
+    deployments: service.deployments?.length ?? 0,
+    arn: service.serviceArn,
+    ...(groups
+      ? {
+          targets: Object.fromEntries(groups.map((g) => [g.name, targetEvidence(g.targets ?? [])])),
+        }
       : {}),
   }
 }

@@ -123,10 +123,13 @@ async function judgeLoadBalancer(p: Params, ctx: CheckContext): Promise<CheckOut
   return verdictOf(found, {
     name: balancer.LoadBalancerName,
     subject: `load balancer ${balancer.LoadBalancerName}`,
+    // Most telling first: the sign-off sheet shows the first ten lines.
     evidence: {
-      ...balancerEvidence(balancer),
+      loadBalancer: balancer.LoadBalancerName,
+      state: balancer.State.Code,
       ...(listeners ? { listeners: listenerEvidence(listeners) } : {}),
       ...(p.waf !== undefined ? { webAcl: webAcl ? webAcl.Name : 'none' } : {}),
+      ...balancerEvidence(balancer),
     },
   })
 }
@@ -302,11 +305,11 @@ function checkWebAcl(acl: WebAcl | undefined, wanted: boolean | string, found: F
 function balancerEvidence(balancer: Balancer): Record<string, unknown> {
   return {
     loadBalancer: balancer.LoadBalancerName,
-    arn: balancer.LoadBalancerArn,
+    state: balancer.State.Code,
     dnsName: balancer.DNSName,
     type: balancer.Type,
     scheme: balancer.Scheme,
-    state: balancer.State.Code,
+    arn: balancer.LoadBalancerArn,
   }
 }
 

@@ -101,15 +101,16 @@ async function judgeNamespace(p: Params, ctx: CheckContext): Promise<CheckOutcom
     subject: `namespace ${namespace.Name}`,
     evidence: {
       namespace: namespace.Name,
-      id: namespace.Id,
-      arn: namespace.Arn,
       type,
-      ...(namespace.Properties?.DnsProperties?.HostedZoneId
-        ? { hostedZone: namespace.Properties.DnsProperties.HostedZoneId }
-        : {}),
+      id: namespace.Id,
+      // Each service with its instance count.
       ...(services
         ? { services: Object.fromEntries(services.map((s) => [s.Name, s.InstanceCount ?? 0])) }
         : {}),
+      ...(namespace.Properties?.DnsProperties?.HostedZoneId
+        ? { hostedZone: namespace.Properties.DnsProperties.HostedZoneId }
+        : {}),
+      arn: namespace.Arn,
     },
   })
 }
