@@ -123,3 +123,12 @@ export const awsTarget = () => ({
   region: text().optional(),
   profile: text().optional(),
 })
+
+/**
+ * Whether a boolean parameter, as the checklist wrote it, may be true: given,
+ * and not plainly false (a `${…}` may turn out true). For `iam(params)`, which
+ * sees parameters before their values are known.
+ */
+export function mayBeTrue(written: string | undefined): boolean {
+  return written !== undefined && bool().safeParse(written).data !== false
+}

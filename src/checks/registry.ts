@@ -12,6 +12,9 @@ import { cloudwatchAlarm } from './kinds/cloudwatch.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
 import { ec2SecurityGroup, ec2Vpc } from './kinds/ec2.ts'
+import { ecrImage } from './kinds/ecr.ts'
+import { ecsService } from './kinds/ecs.ts'
+import { elbLoadBalancer, elbTargets } from './kinds/elb.ts'
 import { envVar } from './kinds/env.ts'
 import { file } from './kinds/file.ts'
 import { http } from './kinds/http.ts'
@@ -19,6 +22,7 @@ import { logsGroup } from './kinds/logs.ts'
 import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
 import { secret } from './kinds/secrets-manager.ts'
+import { servicediscoveryNamespace } from './kinds/servicediscovery.ts'
 import { snsTopic } from './kinds/sns.ts'
 import { sqsQueue } from './kinds/sqs.ts'
 import { ssmParameter } from './kinds/ssm.ts'
@@ -39,6 +43,11 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     cloudtrailTrail,
     ec2Vpc,
     ec2SecurityGroup,
+    ecsService,
+    elbTargets,
+    elbLoadBalancer,
+    ecrImage,
+    servicediscoveryNamespace,
     pgConnect,
     pgTable,
     pgIndex,

@@ -6,7 +6,7 @@
  * sends (fields of the wrong kind, truncated JSON, a gzip bomb, a web page).
  *
  *   CloudFormation   awsQuery: form-encoded `Action=…` POST, XML answers
- *   SNS              awsQuery, XML answers in SNS's namespace
+ *   SNS, ELBv2       awsQuery, XML answers in each service's namespace
  *   EC2              ec2Query: the same requests, XML answers named by the SDK's own schema
  *   DynamoDB         JSON 1.0: `X-Amz-Target: DynamoDB_20120810.<Action>`
  *   Secrets Manager  JSON 1.1: `X-Amz-Target: secretsmanager.<Action>`
@@ -15,6 +15,7 @@
  *   CloudWatch Logs  JSON 1.1: `X-Amz-Target: Logs_20140328.<Action>`
  *   SQS              JSON 1.0: `X-Amz-Target: AmazonSQS.<Action>`
  *   Systems Manager  JSON 1.1: `X-Amz-Target: AmazonSSM.<Action>`
+ *   ECS, ECR, Cloud Map, WAFv2   JSON 1.1: `X-Amz-Target: <prefix>.<Action>`
  *
  * A JS `Map` in a result is an AWS map: `<entry><key>…</key><value>…</value></entry>`
  * in XML (SNS's topic attributes), an object in JSON.
@@ -44,6 +45,11 @@ const PROTOCOLS = {
   logs: 'json-1.1',
   sqs: 'json-1.0',
   ssm: 'json-1.1',
+  elasticloadbalancing: 'query',
+  ecs: 'json-1.1',
+  ecr: 'json-1.1',
+  servicediscovery: 'json-1.1',
+  wafv2: 'json-1.1',
 } as const satisfies Record<string, Protocol>
 
 /** Services whose signing name is not the name tests know them by. */
@@ -53,6 +59,7 @@ const SIGNING_NAMES: Readonly<Record<string, AwsService>> = { monitoring: 'cloud
 const QUERY_XMLNS: Partial<Record<AwsService, string>> = {
   cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
   sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
+  elasticloadbalancing: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/',
 }
 
 export type AwsService = keyof typeof PROTOCOLS
@@ -130,7 +137,13 @@ export async function startAwsFaultServer(): Promise<AwsFaultServer> {
   }
 
   const server: LocalServer = await startHttpServer(async (req, res) => {
-    const request = parseRequest(req, await readBody(req))
+    const body = await readBody(req)
+    const request = parseRequest(req, body)
+    if (!request) {
+      // Loudly, so that a test of a new service says what to add to PROTOCOLS.
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(unknownService(req))
+      return
+    }
     requests.push(request)
     const n = (counts.get(request.action) ?? 0) + 1
     counts.set(request.action, n)
@@ -181,8 +194,9 @@ function readBody(req: IncomingMessage): Promise<string> {
   })
 }
 
-function parseRequest(req: IncomingMessage, body: string): AwsRequest {
+function parseRequest(req: IncomingMessage, body: string): AwsRequest | undefined {
   const service = signedFor(req)
+  if (!service) return undefined
   const target = req.headers['x-amz-target']
   if (typeof target === 'string') {
     // `DynamoDB_20120810.DescribeTable`, `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.GetTrailStatus`
@@ -195,14 +209,18 @@ function parseRequest(req: IncomingMessage, body: string): AwsRequest {
 }
 
 /** The service in the request's credential scope: `Credential=AKID/20250110/us-east-1/ec2/aws4_request`. */
-function signedFor(req: IncomingMessage): AwsService {
+function signedFor(req: IncomingMessage): AwsService | undefined {
   const scope = /Credential=[^/,]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(
     req.headers.authorization ?? '',
   )
   const signed = scope?.[1] ?? ''
   const service = SIGNING_NAMES[signed] ?? signed
-  if (!(service in PROTOCOLS)) throw new Error(`the AWS fault server does not speak '${service}'`)
-  return service as AwsService
+  return Object.hasOwn(PROTOCOLS, service) ? (service as AwsService) : undefined
+}
+
+function unknownService(req: IncomingMessage): string {
+  const scope = /Credential=[^/,]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? '')
+  return `the fault server does not speak ${scope?.[1] ?? 'unsigned requests'}: add it to PROTOCOLS`
 }
 
 type RawReply = Extract<AwsReply, { readonly raw: unknown }>
