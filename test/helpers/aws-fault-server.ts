@@ -8,6 +8,10 @@
  *   CloudFormation   awsQuery: form-encoded `Action=…` POST, XML answers
  *   DynamoDB         JSON 1.0: `X-Amz-Target: DynamoDB_20120810.<Action>`
  *   Secrets Manager  JSON 1.1: `X-Amz-Target: secretsmanager.<Action>`
+ *   Cognito          JSON 1.1: `X-Amz-Target: AWSCognitoIdentityProviderService.<Action>`
+ *   Lambda, API Gateway (v1 and v2)
+ *                    REST-JSON: the operation is the method and path (REST_ROUTES); path
+ *                    and query parameters become the request's params
  *
  * Each test scripts the answers with `server.script((request, n) => reply)`.
  * Signatures are not checked: a test that wants rejected credentials scripts
@@ -18,7 +22,49 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { type LocalServer, startHttpServer } from './servers.ts'
 
-export type AwsService = 'cloudformation' | 'dynamodb' | 'secretsmanager'
+export type AwsService =
+  | 'cloudformation'
+  | 'dynamodb'
+  | 'secretsmanager'
+  | 'cognitoidentityprovider'
+  | 'lambda'
+  | 'apigateway'
+  | 'apigatewayv2'
+
+/** The JSON protocols: each service by its `X-Amz-Target` prefix, with its JSON version. */
+const JSON_TARGETS: Readonly<Record<string, { service: AwsService; version: string }>> = {
+  DynamoDB_20120810: { service: 'dynamodb', version: '1.0' },
+  secretsmanager: { service: 'secretsmanager', version: '1.1' },
+  AWSCognitoIdentityProviderService: { service: 'cognitoidentityprovider', version: '1.1' },
+}
+
+/**
+ * The REST-JSON operations the checks call, by path (all are GETs); each `{Name}`
+ * segment becomes the param of that name.
+ */
+const REST_ROUTES: readonly { service: AwsService; action: string; path: string }[] = [
+  {
+    service: 'lambda',
+    action: 'GetFunctionConfiguration',
+    path: '/2015-03-31/functions/{FunctionName}/configuration',
+  },
+  {
+    service: 'lambda',
+    action: 'GetAlias',
+    path: '/2015-03-31/functions/{FunctionName}/aliases/{Name}',
+  },
+  { service: 'apigatewayv2', action: 'GetApis', path: '/v2/apis' },
+  { service: 'apigatewayv2', action: 'GetApi', path: '/v2/apis/{ApiId}' },
+  { service: 'apigatewayv2', action: 'GetStages', path: '/v2/apis/{ApiId}/stages' },
+  { service: 'apigatewayv2', action: 'GetStage', path: '/v2/apis/{ApiId}/stages/{StageName}' },
+  { service: 'apigatewayv2', action: 'GetRoutes', path: '/v2/apis/{ApiId}/routes' },
+  { service: 'apigatewayv2', action: 'GetAuthorizers', path: '/v2/apis/{ApiId}/authorizers' },
+  { service: 'apigateway', action: 'GetRestApis', path: '/restapis' },
+  { service: 'apigateway', action: 'GetRestApi', path: '/restapis/{restApiId}' },
+  { service: 'apigateway', action: 'GetStages', path: '/restapis/{restApiId}/stages' },
+  { service: 'apigateway', action: 'GetStage', path: '/restapis/{restApiId}/stages/{stageName}' },
+  { service: 'apigateway', action: 'GetResources', path: '/restapis/{restApiId}/resources' },
+]
 
 export interface AwsRequest {
   readonly service: AwsService
@@ -93,7 +139,19 @@ export async function startAwsFaultServer(): Promise<AwsFaultServer> {
   }
 
   const server: LocalServer = await startHttpServer(async (req, res) => {
-    const request = parseRequest(req, await readBody(req))
+    const body = await readBody(req)
+    let request: AwsRequest
+    try {
+      request = parseRequest(req, body)
+    } catch (unknown) {
+      // Said to the check (and so to the failing test), rather than crashing the test process.
+      res.writeHead(400, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': 'NotImplemented',
+      })
+      res.end(JSON.stringify({ __type: 'NotImplemented', message: (unknown as Error).message }))
+      return
+    }
     requests.push(request)
     const n = (counts.get(request.action) ?? 0) + 1
     counts.set(request.action, n)
@@ -148,12 +206,40 @@ function parseRequest(req: IncomingMessage, body: string): AwsRequest {
   const target = req.headers['x-amz-target']
   if (typeof target === 'string') {
     const [prefix = '', action = ''] = target.split('.')
-    const service: AwsService = prefix.startsWith('DynamoDB') ? 'dynamodb' : 'secretsmanager'
+    const service = JSON_TARGETS[prefix]?.service
+    if (!service) throw new Error(`the fault server does not speak ${prefix}`)
     return { service, action, params: body ? JSON.parse(body) : {} }
   }
+  const url = new URL(req.url ?? '/', 'http://fault.invalid')
+  if (req.method === 'GET') return parseRestRequest(url)
   const form = Object.fromEntries(new URLSearchParams(body))
   const { Action = '', Version: _, ...params } = form
   return { service: 'cloudformation', action: Action, params }
+}
+
+/** A REST-JSON request: the operation its path names, with the path's and the query's params. */
+function parseRestRequest(url: URL): AwsRequest {
+  const segments = url.pathname.split('/')
+  for (const route of REST_ROUTES) {
+    const pattern = route.path.split('/')
+    if (pattern.length !== segments.length) continue
+    const params: Record<string, string> = Object.fromEntries(url.searchParams)
+    const matches = pattern.every((part, i) => {
+      const segment = decodeURIComponent(segments[i] ?? '')
+      if (!part.startsWith('{')) return part === segment
+      params[part.slice(1, -1)] = segment
+      return true
+    })
+    if (matches) return { service: route.service, action: route.action, params }
+  }
+  throw new Error(`the fault server knows no operation at GET ${url.pathname}`)
+}
+
+/** The content type each protocol answers with. */
+function contentTypeOf(service: AwsService): string {
+  if (service === 'cloudformation') return 'text/xml'
+  const json = Object.values(JSON_TARGETS).find((target) => target.service === service)
+  return json ? `application/x-amz-json-${json.version}` : 'application/json'
 }
 
 type RawReply = Extract<AwsReply, { readonly raw: unknown }>
@@ -165,10 +251,7 @@ async function answerRaw(
   sent: (bytes: number) => void,
 ) {
   res.writeHead(reply.status ?? 200, {
-    'content-type':
-      request.service === 'cloudformation'
-        ? 'text/xml'
-        : `application/x-amz-json-${request.service === 'dynamodb' ? '1.0' : '1.1'}`,
+    'content-type': contentTypeOf(request.service),
     'x-amzn-requestid': crypto.randomUUID(),
     ...reply.headers,
   })
@@ -202,16 +285,40 @@ function answer(
     res.end(xml)
     return
   }
-  const version = request.service === 'dynamodb' ? '1.0' : '1.1'
+  const isRest = !Object.values(JSON_TARGETS).some((target) => target.service === request.service)
   const json =
     'error' in reply
       ? { __type: reply.error, message: reply.message ?? reply.error }
-      : toJsonValue(reply.result)
+      : isRest
+        ? toRestJsonValue(reply.result, request.service)
+        : toJsonValue(reply.result)
   res.writeHead('error' in reply ? (reply.status ?? 400) : 200, {
-    'content-type': `application/x-amz-json-${version}`,
+    'content-type': contentTypeOf(request.service),
     'x-amzn-requestid': requestId,
+    // REST-JSON names the error in a header.
+    ...('error' in reply && isRest ? { 'x-amzn-errortype': reply.error } : {}),
   })
   res.end(JSON.stringify(json))
+}
+
+/**
+ * REST-JSON as each service writes it: API Gateway v2 names its members in
+ * camelCase (`ApiId` is `apiId`) and its timestamps in ISO 8601; the others as
+ * the SDK does, with timestamps in epoch seconds.
+ */
+function toRestJsonValue(value: unknown, service: AwsService): unknown {
+  if (service !== 'apigatewayv2') return toJsonValue(value)
+  if (value instanceof Date) return value.toISOString()
+  if (Array.isArray(value)) return value.map((v) => toRestJsonValue(v, service))
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k.charAt(0).toLowerCase() + k.slice(1),
+        toRestJsonValue(v, service),
+      ]),
+    )
+  }
+  return value
 }
 
 /** The JSON protocols send timestamps as epoch seconds. */
@@ -278,4 +385,21 @@ export async function withEnv<T>(
   } finally {
     apply(saved)
   }
+}
+
+/**
+ * The environment with no AWS credentials anywhere the SDK's chain looks: for
+ * `withEnv(WITHOUT_AWS_CREDENTIALS, …)`.
+ */
+export const WITHOUT_AWS_CREDENTIALS: Readonly<Record<string, string | undefined>> = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/deploy-wizard/credentials',
+  AWS_CONFIG_FILE: '/nonexistent/deploy-wizard/config',
+  AWS_EC2_METADATA_DISABLED: 'true',
 }
