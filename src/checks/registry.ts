@@ -12,6 +12,7 @@ import { dynamodbTable } from './kinds/dynamodb.ts'
 import { envVar } from './kinds/env.ts'
 import { file } from './kinds/file.ts'
 import { http } from './kinds/http.ts'
+import { lambdaFunction } from './kinds/lambda.ts'
 import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
 import { secret } from './kinds/secrets-manager.ts'
@@ -24,6 +25,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     dynamodbTable,
     secret,
     awsIdentity,
+    lambdaFunction,
     pgConnect,
     pgTable,
     pgIndex,
