@@ -303,10 +303,15 @@ function answer(
 
 /**
  * REST-JSON as each service writes it: API Gateway v2 names its members in
- * camelCase (`ApiId` is `apiId`) and its timestamps in ISO 8601; the others as
- * the SDK does, with timestamps in epoch seconds.
+ * camelCase (`ApiId` is `apiId`) and its timestamps in ISO 8601; API Gateway v1
+ * sends a page's `items` as `item`; the others as the SDK names them. Timestamps
+ * are epoch seconds but in v2.
  */
 function toRestJsonValue(value: unknown, service: AwsService): unknown {
+  if (service === 'apigateway' && value && typeof value === 'object' && 'items' in value) {
+    const { items, ...rest } = value as Record<string, unknown>
+    return toJsonValue({ item: items, ...rest })
+  }
   if (service !== 'apigatewayv2') return toJsonValue(value)
   if (value instanceof Date) return value.toISOString()
   if (Array.isArray(value)) return value.map((v) => toRestJsonValue(v, service))
