@@ -6,6 +6,7 @@
  */
 import type { Item } from '../checklist/model.ts'
 import type { CheckKind } from './kind.ts'
+import { apigatewayApi, apigatewayRestApi } from './kinds/apigateway.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
@@ -26,6 +27,8 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     secret,
     awsIdentity,
     lambdaFunction,
+    apigatewayApi,
+    apigatewayRestApi,
     pgConnect,
     pgTable,
     pgIndex,
