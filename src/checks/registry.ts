@@ -8,6 +8,7 @@ import type { Item } from '../checklist/model.ts'
 import type { CheckKind } from './kind.ts'
 import { apigatewayApi, apigatewayRestApi } from './kinds/apigateway.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
+import { cognitoUserPool } from './kinds/cognito.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
 import { envVar } from './kinds/env.ts'
@@ -29,6 +30,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     lambdaFunction,
     apigatewayApi,
     apigatewayRestApi,
+    cognitoUserPool,
     pgConnect,
     pgTable,
     pgIndex,
