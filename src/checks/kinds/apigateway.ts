@@ -54,7 +54,7 @@ export const apigatewayApi = defineCheck({
   params: apiSchema,
   example:
     'check: apigateway.api name=sessions-${env} protocol=websocket stage=prod routes=$connect,$disconnect',
-  service: (p, { env }) => awsService('apigateway', p, env),
+  service: (p, { env }) => awsService('apigatewayv2', p, env),
   // Every read of API Gateway is this one action, whatever the resource.
   iam: () => ['apigateway:GET'],
   load: () => import('../aws/apigateway-api.ts').then((m) => m.checkApi),

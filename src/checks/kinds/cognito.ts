@@ -33,7 +33,7 @@ export const cognitoUserPool = defineCheck({
     'Cognito user pool exists by name or id, with the groups, custom attributes and MFA setting asked for',
   params: userPoolSchema,
   example: 'check: cognito.user-pool name=users-${env} groups=admins attributes=tenant_id mfa=on',
-  service: (p, { env }) => awsService('cognito-idp', p, env),
+  service: (p, { env }) => awsService('cognitoidentityprovider', p, env),
   iam: (p) => [
     ...(p.id === undefined ? ['cognito-idp:ListUserPools'] : []),
     'cognito-idp:DescribeUserPool',
