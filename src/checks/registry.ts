@@ -6,9 +6,11 @@
  */
 import type { Item } from '../checklist/model.ts'
 import type { CheckKind } from './kind.ts'
+import { apigatewayApi, apigatewayRestApi } from './kinds/apigateway.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
 import { cloudtrailTrail } from './kinds/cloudtrail.ts'
 import { cloudwatchAlarm } from './kinds/cloudwatch.ts'
+import { cognitoUserPool } from './kinds/cognito.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
 import { ec2SecurityGroup, ec2Vpc } from './kinds/ec2.ts'
@@ -18,6 +20,7 @@ import { elbLoadBalancer, elbTargets } from './kinds/elb.ts'
 import { envVar } from './kinds/env.ts'
 import { file } from './kinds/file.ts'
 import { http } from './kinds/http.ts'
+import { lambdaFunction } from './kinds/lambda.ts'
 import { logsGroup } from './kinds/logs.ts'
 import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
@@ -48,6 +51,10 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     elbLoadBalancer,
     ecrImage,
     servicediscoveryNamespace,
+    lambdaFunction,
+    apigatewayApi,
+    apigatewayRestApi,
+    cognitoUserPool,
     pgConnect,
     pgTable,
     pgIndex,

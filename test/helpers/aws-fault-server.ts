@@ -16,6 +16,10 @@
  *   SQS              JSON 1.0: `X-Amz-Target: AmazonSQS.<Action>`
  *   Systems Manager  JSON 1.1: `X-Amz-Target: AmazonSSM.<Action>`
  *   ECS, ECR, Cloud Map, WAFv2   JSON 1.1: `X-Amz-Target: <prefix>.<Action>`
+ *   Cognito          JSON 1.1: `X-Amz-Target: AWSCognitoIdentityProviderService.<Action>`
+ *   Lambda, API Gateway (v1 and v2)
+ *                    REST-JSON: the operation is the method and path (REST_ROUTES); path
+ *                    and query parameters become the request's params
  *
  * A JS `Map` in a result is an AWS map: `<entry><key>…</key><value>…</value></entry>`
  * in XML (SNS's topic attributes), an object in JSON.
@@ -31,7 +35,7 @@ import type { Socket } from 'node:net'
 import { NormalizedSchema } from '@smithy/core/schema'
 import { type LocalServer, startHttpServer } from './servers.ts'
 
-type Protocol = 'query' | 'ec2' | 'json-1.0' | 'json-1.1'
+type Protocol = 'query' | 'ec2' | 'json-1.0' | 'json-1.1' | 'rest-json'
 
 /** Each service the server speaks, by its signing name, and how it is written on the wire. */
 const PROTOCOLS = {
@@ -50,10 +54,17 @@ const PROTOCOLS = {
   ecr: 'json-1.1',
   servicediscovery: 'json-1.1',
   wafv2: 'json-1.1',
+  cognitoidentityprovider: 'json-1.1',
+  lambda: 'rest-json',
+  apigateway: 'rest-json',
+  apigatewayv2: 'rest-json',
 } as const satisfies Record<string, Protocol>
 
 /** Services whose signing name is not the name tests know them by. */
-const SIGNING_NAMES: Readonly<Record<string, AwsService>> = { monitoring: 'cloudwatch' }
+const SIGNING_NAMES: Readonly<Record<string, AwsService>> = {
+  monitoring: 'cloudwatch',
+  'cognito-idp': 'cognitoidentityprovider',
+}
 
 /** The awsQuery services' XML namespaces. */
 const QUERY_XMLNS: Partial<Record<AwsService, string>> = {
@@ -63,6 +74,34 @@ const QUERY_XMLNS: Partial<Record<AwsService, string>> = {
 }
 
 export type AwsService = keyof typeof PROTOCOLS
+
+/**
+ * The REST-JSON operations the checks call, by path (all are GETs); each `{Name}`
+ * segment becomes the param of that name.
+ */
+const REST_ROUTES: readonly { service: AwsService; action: string; path: string }[] = [
+  {
+    service: 'lambda',
+    action: 'GetFunctionConfiguration',
+    path: '/2015-03-31/functions/{FunctionName}/configuration',
+  },
+  {
+    service: 'lambda',
+    action: 'GetAlias',
+    path: '/2015-03-31/functions/{FunctionName}/aliases/{Name}',
+  },
+  { service: 'apigatewayv2', action: 'GetApis', path: '/v2/apis' },
+  { service: 'apigatewayv2', action: 'GetApi', path: '/v2/apis/{ApiId}' },
+  { service: 'apigatewayv2', action: 'GetStages', path: '/v2/apis/{ApiId}/stages' },
+  { service: 'apigatewayv2', action: 'GetStage', path: '/v2/apis/{ApiId}/stages/{StageName}' },
+  { service: 'apigatewayv2', action: 'GetRoutes', path: '/v2/apis/{ApiId}/routes' },
+  { service: 'apigatewayv2', action: 'GetAuthorizers', path: '/v2/apis/{ApiId}/authorizers' },
+  { service: 'apigateway', action: 'GetRestApis', path: '/restapis' },
+  { service: 'apigateway', action: 'GetRestApi', path: '/restapis/{restApiId}' },
+  { service: 'apigateway', action: 'GetStages', path: '/restapis/{restApiId}/stages' },
+  { service: 'apigateway', action: 'GetStage', path: '/restapis/{restApiId}/stages/{stageName}' },
+  { service: 'apigateway', action: 'GetResources', path: '/restapis/{restApiId}/resources' },
+]
 
 export interface AwsRequest {
   readonly service: AwsService
@@ -138,7 +177,18 @@ export async function startAwsFaultServer(): Promise<AwsFaultServer> {
 
   const server: LocalServer = await startHttpServer(async (req, res) => {
     const body = await readBody(req)
-    const request = parseRequest(req, body)
+    let request: AwsRequest | undefined
+    try {
+      request = parseRequest(req, body)
+    } catch (unknown) {
+      // Said to the check (and so to the failing test), rather than crashing the test process.
+      res.writeHead(400, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': 'NotImplemented',
+      })
+      res.end(JSON.stringify({ __type: 'NotImplemented', message: (unknown as Error).message }))
+      return
+    }
     if (!request) {
       // Loudly, so that a test of a new service says what to add to PROTOCOLS.
       res.writeHead(400, { 'content-type': 'text/plain' }).end(unknownService(req))
@@ -203,6 +253,10 @@ function parseRequest(req: IncomingMessage, body: string): AwsRequest | undefine
     const action = target.slice(target.lastIndexOf('.') + 1)
     return { service, action, params: body ? JSON.parse(body) : {} }
   }
+  // REST-JSON (Lambda, API Gateway): the path names the operation, and v1 or v2.
+  if (PROTOCOLS[service] === 'rest-json') {
+    return parseRestRequest(new URL(req.url ?? '/', 'http://fault.invalid'))
+  }
   const form = Object.fromEntries(new URLSearchParams(body))
   const { Action = '', Version: _, ...params } = form
   return { service, action: Action, params }
@@ -221,6 +275,24 @@ function signedFor(req: IncomingMessage): AwsService | undefined {
 function unknownService(req: IncomingMessage): string {
   const scope = /Credential=[^/,]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? '')
   return `the fault server does not speak ${scope?.[1] ?? 'unsigned requests'}: add it to PROTOCOLS`
+}
+
+/** A REST-JSON request: the operation its path names, with the path's and the query's params. */
+function parseRestRequest(url: URL): AwsRequest {
+  const segments = url.pathname.split('/')
+  for (const route of REST_ROUTES) {
+    const pattern = route.path.split('/')
+    if (pattern.length !== segments.length) continue
+    const params: Record<string, string> = Object.fromEntries(url.searchParams)
+    const matches = pattern.every((part, i) => {
+      const segment = decodeURIComponent(segments[i] ?? '')
+      if (!part.startsWith('{')) return part === segment
+      params[part.slice(1, -1)] = segment
+      return true
+    })
+    if (matches) return { service: route.service, action: route.action, params }
+  }
+  throw new Error(`the fault server knows no operation at GET ${url.pathname}`)
 }
 
 type RawReply = Extract<AwsReply, { readonly raw: unknown }>
@@ -271,16 +343,49 @@ async function answer(
     body = JSON.stringify(
       'error' in reply
         ? { __type: reply.error, message: reply.message ?? reply.error }
-        : toJsonValue(reply.result),
+        : protocol === 'rest-json'
+          ? toRestJsonValue(reply.result, request.service)
+          : toJsonValue(reply.result),
     )
   }
-  res.writeHead(status, { 'content-type': contentType(protocol), 'x-amzn-requestid': requestId })
+  res.writeHead(status, {
+    'content-type': contentType(protocol),
+    'x-amzn-requestid': requestId,
+    // REST-JSON names the error in a header.
+    ...('error' in reply && protocol === 'rest-json' ? { 'x-amzn-errortype': reply.error } : {}),
+  })
   res.end(body)
 }
 
 function contentType(protocol: Protocol): string {
   if (protocol === 'query' || protocol === 'ec2') return 'text/xml'
+  if (protocol === 'rest-json') return 'application/json'
   return `application/x-amz-${protocol.replace('-', '')}`
+}
+
+/**
+ * REST-JSON as each service writes it: API Gateway v2 names its members in
+ * camelCase (`ApiId` is `apiId`) and its timestamps in ISO 8601; API Gateway v1
+ * sends a page's `items` as `item`; the others as the SDK names them. Timestamps
+ * are epoch seconds but in v2.
+ */
+function toRestJsonValue(value: unknown, service: AwsService): unknown {
+  if (service === 'apigateway' && value && typeof value === 'object' && 'items' in value) {
+    const { items, ...rest } = value as Record<string, unknown>
+    return toJsonValue({ item: items, ...rest })
+  }
+  if (service !== 'apigatewayv2') return toJsonValue(value)
+  if (value instanceof Date) return value.toISOString()
+  if (Array.isArray(value)) return value.map((v) => toRestJsonValue(v, service))
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k.charAt(0).toLowerCase() + k.slice(1),
+        toRestJsonValue(v, service),
+      ]),
+    )
+  }
+  return value
 }
 
 /** The JSON protocols send timestamps as epoch seconds. */
@@ -391,4 +496,21 @@ export async function withEnv<T>(
   } finally {
     apply(saved)
   }
+}
+
+/**
+ * The environment with no AWS credentials anywhere the SDK's chain looks: for
+ * `withEnv(WITHOUT_AWS_CREDENTIALS, …)`.
+ */
+export const WITHOUT_AWS_CREDENTIALS: Readonly<Record<string, string | undefined>> = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/deploy-wizard/credentials',
+  AWS_CONFIG_FILE: '/nonexistent/deploy-wizard/config',
+  AWS_EC2_METADATA_DISABLED: 'true',
 }
