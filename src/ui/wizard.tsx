@@ -527,6 +527,8 @@ function PromptView({
       if (field.type === 'choice' && field.choices.length > 0) {
         return (
           <ChoicePrompt
+            // One field after another (an item's blanks) is a new prompt, not the last one edited.
+            key={field.id}
             title={signoffLabel(line)}
             height={height}
             choices={field.choices.map((choice) => ({ label: choice, value: choice }))}
@@ -537,6 +539,7 @@ function PromptView({
       }
       return (
         <TextPrompt
+          key={field.id}
           title={signoffLabel(line)}
           label={kind === 'date' ? 'Date:' : kind === 'name' ? 'Name:' : 'Value:'}
           // Only the operator's own role starts with their name: an approver signs for themself.
