@@ -212,7 +212,7 @@ export const CORPUS: readonly CorpusFile[] = [
   },
   {
     file: 'leo-plataforma-checklist-deploy-pt-escaped.md',
-    note: 'the formatter-mangled tail after the last item: `**Responsável pelo Deploy:**`, `Data: **/**/\_\_\_\_`, `Versão/Release: **\_\_\_\_**`',
+    note: 'the formatter-mangled tail after the last item: `**Responsável pelo Deploy:**`, then `Data:` and `Versão/Release:` with escaped underscores inside bold markers',
     signoff: [
       'Responsável pelo Deploy | Name | name',
       'Responsável pelo Deploy | Signature | signature',
