@@ -5,9 +5,17 @@
  * request that never answers, rejected credentials, and answers no AWS service
  * sends (fields of the wrong kind, truncated JSON, a gzip bomb, a web page).
  *
- *   CloudFormation   awsQuery: form-encoded `Action=…` POST, XML answers
- *   DynamoDB         JSON 1.0: `X-Amz-Target: DynamoDB_20120810.<Action>`
- *   Secrets Manager  JSON 1.1: `X-Amz-Target: secretsmanager.<Action>`
+ *   CloudFormation, RDS     awsQuery: form-encoded `Action=…` POST, XML answers
+ *   DynamoDB                JSON 1.0: `X-Amz-Target: DynamoDB_20120810.<Action>`
+ *   Secrets Manager, ACM    JSON 1.1: `X-Amz-Target: <prefix>.<Action>`
+ *   S3, Route 53            restXml: the operation is the method and path (`GET /bucket?versioning`,
+ *                           `GET /2013-04-01/hostedzone/Z1/rrset`), answers are XML documents
+ *
+ * A request's service is its signing name, read from the Authorization header's
+ * credential scope (`…/us-east-1/rds/aws4_request`), as AWS itself routes it;
+ * `PROTOCOLS` says how each one is answered. The XML protocols name some lists'
+ * elements after their members (`<DBInstances><DBInstance>…`, S3's flattened
+ * `<Rule>`s): `XML_LISTS` holds those, so a test's result stays the SDK's shape.
  *
  * Each test scripts the answers with `server.script((request, n) => reply)`.
  * Signatures are not checked: a test that wants rejected credentials scripts
@@ -18,21 +26,123 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { type LocalServer, startHttpServer } from './servers.ts'
 
-export type AwsService = 'cloudformation' | 'dynamodb' | 'secretsmanager'
+/** How each service the fault server speaks is answered, by its signing name. */
+const PROTOCOLS = {
+  cloudformation: { query: 'http://cloudformation.amazonaws.com/doc/2010-05-15/' },
+  rds: { query: 'http://rds.amazonaws.com/doc/2014-10-31/' },
+  dynamodb: { json: '1.0' },
+  secretsmanager: { json: '1.1' },
+  acm: { json: '1.1' },
+  s3: { restXml: 'http://s3.amazonaws.com/doc/2006-03-01/' },
+  route53: { restXml: 'https://route53.amazonaws.com/doc/2013-04-01/' },
+} as const satisfies Record<string, Protocol>
+
+type Protocol = { query: string } | { json: string } | { restXml: string }
+
+/** A service by its signing name (`s3`, `rds`). */
+export type AwsService = keyof typeof PROTOCOLS
 
 export interface AwsRequest {
   readonly service: AwsService
   readonly action: string
   readonly params: Readonly<Record<string, unknown>>
+  /** The region the request was signed for. */
+  readonly region: string
 }
+
+/**
+ * Lists whose XML elements are not `<member>`: by list name, the element of each
+ * item, or `flat` for S3's lists written as repeated elements without a wrapper.
+ */
+const XML_LISTS: Readonly<Record<string, Readonly<Record<string, string | { flat: string }>>>> = {
+  rds: {
+    DBInstances: 'DBInstance',
+    DBClusters: 'DBCluster',
+    DBClusterMembers: 'DBClusterMember',
+    VpcSecurityGroups: 'VpcSecurityGroupMembership',
+  },
+  route53: {
+    HostedZones: 'HostedZone',
+    ResourceRecordSets: 'ResourceRecordSet',
+    ResourceRecords: 'ResourceRecord',
+  },
+  s3: { Rules: { flat: 'Rule' } },
+}
+
+/** S3 operations whose answer is one structure, sent as the document itself. */
+const S3_PAYLOADS = new Set(['ServerSideEncryptionConfiguration', 'PublicAccessBlockConfiguration'])
+
+/** The restXml operations spoken, by service: method, path and the query key that names it. */
+const REST_ROUTES: readonly {
+  readonly service: AwsService
+  readonly method: string
+  readonly path: RegExp
+  readonly query?: string
+  readonly action: string
+  readonly names: readonly string[]
+}[] = [
+  {
+    service: 's3',
+    method: 'HEAD',
+    path: /^\/([^/]+)\/?$/,
+    action: 'HeadBucket',
+    names: ['Bucket'],
+  },
+  ...(
+    [
+      ['versioning', 'GetBucketVersioning'],
+      ['encryption', 'GetBucketEncryption'],
+      ['publicAccessBlock', 'GetPublicAccessBlock'],
+      ['lifecycle', 'GetBucketLifecycleConfiguration'],
+      ['location', 'GetBucketLocation'],
+    ] as const
+  ).map(([query, action]) => ({
+    service: 's3' as const,
+    method: 'GET',
+    path: /^\/([^/]+)\/?$/,
+    query,
+    action,
+    names: ['Bucket'],
+  })),
+  {
+    service: 'route53',
+    method: 'GET',
+    path: /^\/2013-04-01\/hostedzonesbyname$/,
+    action: 'ListHostedZonesByName',
+    names: [],
+  },
+  {
+    service: 'route53',
+    method: 'GET',
+    path: /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset$/,
+    action: 'ListResourceRecordSets',
+    names: ['HostedZoneId'],
+  },
+  {
+    service: 'route53',
+    method: 'GET',
+    path: /^\/2013-04-01\/hostedzone\/([^/]+)$/,
+    action: 'GetHostedZone',
+    names: ['Id'],
+  },
+]
 
 /**
  * How to answer: `result` is the operation's output shape (as in the SDK's
  * types; Dates allowed), serialised in the service's protocol.
  */
 export type AwsReply =
-  | { readonly result: Readonly<Record<string, unknown>> }
-  | { readonly error: string; readonly message?: string; readonly status?: number }
+  | {
+      readonly result: Readonly<Record<string, unknown>>
+      readonly headers?: Readonly<Record<string, string>>
+    }
+  | {
+      readonly error: string
+      readonly message?: string
+      readonly status?: number
+      /** Sent with it: S3 names a bucket's region in `x-amz-bucket-region`. */
+      readonly headers?: Readonly<Record<string, string>>
+    }
   /** Accept the request and never answer. */
   | 'hang'
   /** Close the connection without an answer ("socket hang up"). */
@@ -70,8 +180,6 @@ export interface AwsFaultServer {
   close(): Promise<void>
 }
 
-const CFN_XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/'
-
 export async function startAwsFaultServer(): Promise<AwsFaultServer> {
   let current: Script = () => ({ error: 'NotScripted', message: 'no script', status: 400 })
   let requests: AwsRequest[] = []
@@ -94,6 +202,11 @@ export async function startAwsFaultServer(): Promise<AwsFaultServer> {
 
   const server: LocalServer = await startHttpServer(async (req, res) => {
     const request = parseRequest(req, await readBody(req))
+    if (!request) {
+      // Loudly, so that a test of a new service says what to add here.
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(unknownRequest(req))
+      return
+    }
     requests.push(request)
     const n = (counts.get(request.action) ?? 0) + 1
     counts.set(request.action, n)
@@ -144,16 +257,58 @@ function readBody(req: IncomingMessage): Promise<string> {
   })
 }
 
-function parseRequest(req: IncomingMessage, body: string): AwsRequest {
+/** The credential scope's region and signing name: `Credential=AKID/20250110/us-east-1/rds/aws4_request`. */
+function credentialScope(req: IncomingMessage): { region: string; service: string } {
+  const scope = /Credential=[^/]+\/[^/]+\/([^/]+)\/([^/]+)\//.exec(req.headers.authorization ?? '')
+  return { region: scope?.[1] ?? '', service: scope?.[2] ?? '' }
+}
+
+function isSpoken(service: string): service is AwsService {
+  return Object.hasOwn(PROTOCOLS, service)
+}
+
+function unknownRequest(req: IncomingMessage): string {
+  const { service } = credentialScope(req)
+  return isSpoken(service)
+    ? `the fault server does not speak ${service} ${req.method} ${req.url}: add it to REST_ROUTES`
+    : `the fault server does not speak ${service || 'unsigned requests'}: add it to PROTOCOLS`
+}
+
+function parseRequest(req: IncomingMessage, body: string): AwsRequest | undefined {
+  const { region, service } = credentialScope(req)
+  if (!isSpoken(service)) return undefined
+  if ('restXml' in PROTOCOLS[service]) return parseRestRequest(req, service, region)
   const target = req.headers['x-amz-target']
   if (typeof target === 'string') {
-    const [prefix = '', action = ''] = target.split('.')
-    const service: AwsService = prefix.startsWith('DynamoDB') ? 'dynamodb' : 'secretsmanager'
-    return { service, action, params: body ? JSON.parse(body) : {} }
+    const action = target.slice(target.lastIndexOf('.') + 1)
+    return { service, action, params: body ? JSON.parse(body) : {}, region }
   }
   const form = Object.fromEntries(new URLSearchParams(body))
   const { Action = '', Version: _, ...params } = form
-  return { service: 'cloudformation', action: Action, params }
+  return { service, action: Action, params, region }
+}
+
+/** A restXml request: the route it takes names the operation; path parts and the query are its params. */
+function parseRestRequest(
+  req: IncomingMessage,
+  service: AwsService,
+  region: string,
+): AwsRequest | undefined {
+  const url = new URL(req.url ?? '/', 'http://fault')
+  for (const route of REST_ROUTES) {
+    const match = route.path.exec(url.pathname)
+    if (route.service !== service || route.method !== req.method || !match) continue
+    if (route.query !== undefined && !url.searchParams.has(route.query)) continue
+    const named = route.names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')])
+    const query = [...url.searchParams].filter(([key]) => key !== route.query)
+    return {
+      service,
+      action: route.action,
+      params: Object.fromEntries([...named, ...query]),
+      region,
+    }
+  }
+  return undefined
 }
 
 type RawReply = Extract<AwsReply, { readonly raw: unknown }>
@@ -164,11 +319,9 @@ async function answerRaw(
   reply: RawReply,
   sent: (bytes: number) => void,
 ) {
+  const protocol: Protocol = PROTOCOLS[request.service]
   res.writeHead(reply.status ?? 200, {
-    'content-type':
-      request.service === 'cloudformation'
-        ? 'text/xml'
-        : `application/x-amz-json-${request.service === 'dynamodb' ? '1.0' : '1.1'}`,
+    'content-type': 'json' in protocol ? `application/x-amz-json-${protocol.json}` : 'text/xml',
     'x-amzn-requestid': crypto.randomUUID(),
     ...reply.headers,
   })
@@ -190,28 +343,44 @@ function answer(
   reply: Exclude<AwsReply, 'hang' | 'drop' | RawReply>,
 ): void {
   const requestId = crypto.randomUUID()
-  if (request.service === 'cloudformation') {
-    const xml =
+  const protocol: Protocol = PROTOCOLS[request.service]
+  const status = 'error' in reply ? (reply.status ?? 400) : 200
+  const lists = XML_LISTS[request.service] ?? {}
+  let contentType: string
+  let body: string
+  if ('json' in protocol) {
+    contentType = `application/x-amz-json-${protocol.json}`
+    body = JSON.stringify(
       'error' in reply
-        ? `<ErrorResponse xmlns="${CFN_XMLNS}"><Error><Type>Sender</Type><Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
-        : `<${request.action}Response xmlns="${CFN_XMLNS}"><${request.action}Result>${toXml(reply.result)}</${request.action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${request.action}Response>`
-    res.writeHead('error' in reply ? (reply.status ?? 400) : 200, {
-      'content-type': 'text/xml',
-      'x-amzn-requestid': requestId,
-    })
-    res.end(xml)
-    return
+        ? { __type: reply.error, message: reply.message ?? reply.error }
+        : toJsonValue(reply.result),
+    )
+  } else if ('error' in reply) {
+    contentType = 'text/xml'
+    const error = `<Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message>`
+    body =
+      request.service === 's3'
+        ? `<Error>${error}<RequestId>${requestId}</RequestId></Error>`
+        : `<ErrorResponse xmlns="${'query' in protocol ? protocol.query : protocol.restXml}"><Error><Type>Sender</Type>${error}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`
+  } else if ('query' in protocol) {
+    contentType = 'text/xml'
+    body = `<${request.action}Response xmlns="${protocol.query}"><${request.action}Result>${toXml(reply.result, lists)}</${request.action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${request.action}Response>`
+  } else {
+    contentType = 'application/xml'
+    // An S3 payload is the document itself (`<PublicAccessBlockConfiguration>…`).
+    const [only, ...others] = Object.keys(reply.result)
+    const payload = only !== undefined && others.length === 0 && S3_PAYLOADS.has(only)
+    const root = payload ? only : `${request.action}Response`
+    const members = payload ? reply.result[only] : reply.result
+    body = `<?xml version="1.0" encoding="UTF-8"?><${root} xmlns="${protocol.restXml}">${toXml(members, lists)}</${root}>`
   }
-  const version = request.service === 'dynamodb' ? '1.0' : '1.1'
-  const json =
-    'error' in reply
-      ? { __type: reply.error, message: reply.message ?? reply.error }
-      : toJsonValue(reply.result)
-  res.writeHead('error' in reply ? (reply.status ?? 400) : 200, {
-    'content-type': `application/x-amz-json-${version}`,
+  res.writeHead(status, {
+    'content-type': contentType,
     'x-amzn-requestid': requestId,
+    ...reply.headers,
   })
-  res.end(JSON.stringify(json))
+  // A HEAD answer has no body: what it says is in its status and headers.
+  res.end(request.action.startsWith('Head') ? undefined : body)
 }
 
 /** The JSON protocols send timestamps as epoch seconds. */
@@ -224,14 +393,23 @@ function toJsonValue(value: unknown): unknown {
   return value
 }
 
-/** awsQuery XML: members by name, lists as `<member>` elements, timestamps as ISO 8601. */
-function toXml(value: unknown): string {
+/**
+ * XML for the query and restXml protocols: members by name, lists as `<member>`
+ * elements unless `lists` names them, timestamps as ISO 8601.
+ */
+function toXml(value: unknown, lists: (typeof XML_LISTS)[string] = {}): string {
   if (value instanceof Date) return value.toISOString()
-  if (Array.isArray(value)) return value.map((v) => `<member>${toXml(v)}</member>`).join('')
+  if (Array.isArray(value)) return value.map((v) => `<member>${toXml(v, lists)}</member>`).join('')
   if (value && typeof value === 'object') {
     return Object.entries(value)
       .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `<${k}>${toXml(v)}</${k}>`)
+      .map(([k, v]) => {
+        const list = lists[k]
+        if (!Array.isArray(v) || list === undefined) return `<${k}>${toXml(v, lists)}</${k}>`
+        const element = typeof list === 'string' ? list : list.flat
+        const items = v.map((item) => `<${element}>${toXml(item, lists)}</${element}>`).join('')
+        return typeof list === 'string' ? `<${k}>${items}</${k}>` : items
+      })
       .join('')
   }
   return xmlEscape(String(value))
@@ -278,4 +456,18 @@ export async function withEnv<T>(
   } finally {
     apply(saved)
   }
+}
+
+/** process.env changes under which the SDK finds no credentials at all (for `withEnv`). */
+export const NO_AWS_CREDENTIALS: Readonly<Record<string, string | undefined>> = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/deploy-wizard/credentials',
+  AWS_CONFIG_FILE: '/nonexistent/deploy-wizard/config',
+  AWS_EC2_METADATA_DISABLED: 'true',
 }
