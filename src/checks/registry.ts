@@ -14,6 +14,7 @@ import { file } from './kinds/file.ts'
 import { http } from './kinds/http.ts'
 import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
+import { s3Bucket } from './kinds/s3.ts'
 import { secret } from './kinds/secrets-manager.ts'
 import { awsIdentity } from './kinds/sts.ts'
 import { tool } from './kinds/tool.ts'
@@ -24,6 +25,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     dynamodbTable,
     secret,
     awsIdentity,
+    s3Bucket,
     pgConnect,
     pgTable,
     pgIndex,
