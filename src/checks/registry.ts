@@ -14,6 +14,7 @@ import { file } from './kinds/file.ts'
 import { http } from './kinds/http.ts'
 import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
+import { rdsCluster, rdsInstance } from './kinds/rds.ts'
 import { s3Bucket } from './kinds/s3.ts'
 import { secret } from './kinds/secrets-manager.ts'
 import { awsIdentity } from './kinds/sts.ts'
@@ -26,6 +27,8 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     secret,
     awsIdentity,
     s3Bucket,
+    rdsInstance,
+    rdsCluster,
     pgConnect,
     pgTable,
     pgIndex,
