@@ -6,6 +6,7 @@
  */
 import type { Item } from '../checklist/model.ts'
 import type { CheckKind } from './kind.ts'
+import { acmCertificate } from './kinds/acm.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
@@ -29,6 +30,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     s3Bucket,
     rdsInstance,
     rdsCluster,
+    acmCertificate,
     pgConnect,
     pgTable,
     pgIndex,
