@@ -16,6 +16,7 @@ import { http } from './kinds/http.ts'
 import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
 import { rdsCluster, rdsInstance } from './kinds/rds.ts'
+import { route53Record } from './kinds/route53.ts'
 import { s3Bucket } from './kinds/s3.ts'
 import { secret } from './kinds/secrets-manager.ts'
 import { awsIdentity } from './kinds/sts.ts'
@@ -31,6 +32,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     rdsInstance,
     rdsCluster,
     acmCertificate,
+    route53Record,
     pgConnect,
     pgTable,
     pgIndex,
