@@ -35,6 +35,25 @@ export interface AwsTarget {
 export const AWS_REQUEST_TIMEOUT_MS = 20_000
 const AWS_CONNECT_TIMEOUT_MS = 5_000
 
+/**
+ * S3 names a bucket in the host name (`assets.s3.eu-west-1.amazonaws.com`). An
+ * endpoint of one's own (`AWS_ENDPOINT_URL[_S3]` or a profile's `endpoint_url`:
+ * LocalStack's http://localhost:4566, moto) has no such host names, so there the
+ * bucket goes in the path, as the AWS CLI does.
+ */
+async function addressBucketsInPath(client: AwsSdkClient): Promise<void> {
+  const config = (client as { config?: S3EndpointConfig }).config
+  // The endpoint the SDK's configuration chain names; unset: AWS's own.
+  const configured = await config?.serviceConfiguredEndpoint?.().catch(() => undefined)
+  if (config && configured) config.forcePathStyle = true
+}
+
+/** What `addressBucketsInPath` reads and sets of an S3 client's resolved configuration. */
+interface S3EndpointConfig {
+  forcePathStyle?: boolean
+  readonly serviceConfiguredEndpoint?: () => Promise<string | undefined>
+}
+
 export class Clients {
   readonly #aws = new Map<string, Promise<AwsSdkClient>>()
   readonly #requestTimeoutMs: number
@@ -74,7 +93,9 @@ export class Clients {
       const info = AWS_SERVICES[service]
       const module: AwsSdkModule = await info.load()
       const Client = module[info.client] as new (config: object) => AwsSdkClient
-      return new Client(config)
+      const client = new Client(config)
+      if (service === 's3') await addressBucketsInPath(client)
+      return client
     })
   }
 

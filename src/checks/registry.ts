@@ -6,6 +6,7 @@
  */
 import type { Item } from '../checklist/model.ts'
 import type { CheckKind } from './kind.ts'
+import { acmCertificate } from './kinds/acm.ts'
 import { apigatewayApi, apigatewayRestApi } from './kinds/apigateway.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
 import { cloudtrailTrail } from './kinds/cloudtrail.ts'
@@ -24,6 +25,9 @@ import { lambdaFunction } from './kinds/lambda.ts'
 import { logsGroup } from './kinds/logs.ts'
 import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
+import { rdsCluster, rdsInstance } from './kinds/rds.ts'
+import { route53Record } from './kinds/route53.ts'
+import { s3Bucket } from './kinds/s3.ts'
 import { secret } from './kinds/secrets-manager.ts'
 import { servicediscoveryNamespace } from './kinds/servicediscovery.ts'
 import { snsTopic } from './kinds/sns.ts'
@@ -55,6 +59,11 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     apigatewayApi,
     apigatewayRestApi,
     cognitoUserPool,
+    s3Bucket,
+    rdsInstance,
+    rdsCluster,
+    acmCertificate,
+    route53Record,
     pgConnect,
     pgTable,
     pgIndex,

@@ -5,7 +5,7 @@
  * request that never answers, rejected credentials, and answers no AWS service
  * sends (fields of the wrong kind, truncated JSON, a gzip bomb, a web page).
  *
- *   CloudFormation   awsQuery: form-encoded `Action=…` POST, XML answers
+ *   CloudFormation, RDS   awsQuery: form-encoded `Action=…` POST, XML answers
  *   SNS, ELBv2       awsQuery, XML answers in each service's namespace
  *   EC2              ec2Query: the same requests, XML answers named by the SDK's own schema
  *   DynamoDB         JSON 1.0: `X-Amz-Target: DynamoDB_20120810.<Action>`
@@ -20,6 +20,9 @@
  *   Lambda, API Gateway (v1 and v2)
  *                    REST-JSON: the operation is the method and path (REST_ROUTES); path
  *                    and query parameters become the request's params
+ *   ACM              JSON 1.1: `X-Amz-Target: CertificateManager.<Action>`
+ *   S3, Route 53     restXml: the operation is the method and path (`GET /bucket?versioning`,
+ *                    `GET /2013-04-01/hostedzone/Z1/rrset`), answers are XML documents
  *
  * A JS `Map` in a result is an AWS map: `<entry><key>…</key><value>…</value></entry>`
  * in XML (SNS's topic attributes), an object in JSON.
@@ -35,7 +38,7 @@ import type { Socket } from 'node:net'
 import { NormalizedSchema } from '@smithy/core/schema'
 import { type LocalServer, startHttpServer } from './servers.ts'
 
-type Protocol = 'query' | 'ec2' | 'json-1.0' | 'json-1.1' | 'rest-json'
+type Protocol = 'query' | 'ec2' | 'json-1.0' | 'json-1.1' | 'rest-json' | 'rest-xml'
 
 /** Each service the server speaks, by its signing name, and how it is written on the wire. */
 const PROTOCOLS = {
@@ -58,6 +61,10 @@ const PROTOCOLS = {
   lambda: 'rest-json',
   apigateway: 'rest-json',
   apigatewayv2: 'rest-json',
+  rds: 'query',
+  acm: 'json-1.1',
+  s3: 'rest-xml',
+  route53: 'rest-xml',
 } as const satisfies Record<string, Protocol>
 
 /** Services whose signing name is not the name tests know them by. */
@@ -71,6 +78,13 @@ const QUERY_XMLNS: Partial<Record<AwsService, string>> = {
   cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
   sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
   elasticloadbalancing: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/',
+  rds: 'http://rds.amazonaws.com/doc/2014-10-31/',
+}
+
+/** The restXml services' XML namespaces. */
+const REST_XML_NS: Partial<Record<AwsService, string>> = {
+  s3: 'http://s3.amazonaws.com/doc/2006-03-01/',
+  route53: 'https://route53.amazonaws.com/doc/2013-04-01/',
 }
 
 export type AwsService = keyof typeof PROTOCOLS
@@ -107,15 +121,103 @@ export interface AwsRequest {
   readonly service: AwsService
   readonly action: string
   readonly params: Readonly<Record<string, unknown>>
+  /** The region the request was signed for. */
+  readonly region: string
 }
+
+/**
+ * Lists whose XML elements are not `<member>`: by list name, the element of each
+ * item, or `flat` for S3's lists written as repeated elements without a wrapper.
+ */
+const XML_LISTS: Readonly<Record<string, Readonly<Record<string, string | { flat: string }>>>> = {
+  rds: {
+    DBInstances: 'DBInstance',
+    DBClusters: 'DBCluster',
+    DBClusterMembers: 'DBClusterMember',
+    VpcSecurityGroups: 'VpcSecurityGroupMembership',
+  },
+  route53: {
+    HostedZones: 'HostedZone',
+    ResourceRecordSets: 'ResourceRecordSet',
+    ResourceRecords: 'ResourceRecord',
+  },
+  s3: { Rules: { flat: 'Rule' } },
+}
+
+/** S3 operations whose answer is one structure, sent as the document itself. */
+const S3_PAYLOADS = new Set(['ServerSideEncryptionConfiguration', 'PublicAccessBlockConfiguration'])
+
+/** The restXml operations spoken (S3, Route 53): method, path and the query key that names it. */
+const REST_XML_ROUTES: readonly {
+  readonly service: AwsService
+  readonly method: string
+  readonly path: RegExp
+  readonly query?: string
+  readonly action: string
+  readonly names: readonly string[]
+}[] = [
+  {
+    service: 's3',
+    method: 'HEAD',
+    path: /^\/([^/]+)\/?$/,
+    action: 'HeadBucket',
+    names: ['Bucket'],
+  },
+  ...(
+    [
+      ['versioning', 'GetBucketVersioning'],
+      ['encryption', 'GetBucketEncryption'],
+      ['publicAccessBlock', 'GetPublicAccessBlock'],
+      ['lifecycle', 'GetBucketLifecycleConfiguration'],
+      ['location', 'GetBucketLocation'],
+    ] as const
+  ).map(([query, action]) => ({
+    service: 's3' as const,
+    method: 'GET',
+    path: /^\/([^/]+)\/?$/,
+    query,
+    action,
+    names: ['Bucket'],
+  })),
+  {
+    service: 'route53',
+    method: 'GET',
+    path: /^\/2013-04-01\/hostedzonesbyname$/,
+    action: 'ListHostedZonesByName',
+    names: [],
+  },
+  {
+    service: 'route53',
+    method: 'GET',
+    path: /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset$/,
+    action: 'ListResourceRecordSets',
+    names: ['HostedZoneId'],
+  },
+  {
+    service: 'route53',
+    method: 'GET',
+    path: /^\/2013-04-01\/hostedzone\/([^/]+)$/,
+    action: 'GetHostedZone',
+    names: ['Id'],
+  },
+]
 
 /**
  * How to answer: `result` is the operation's output shape (as in the SDK's
  * types; Dates allowed), serialised in the service's protocol.
  */
 export type AwsReply =
-  | { readonly result: Readonly<Record<string, unknown>> }
-  | { readonly error: string; readonly message?: string; readonly status?: number }
+  | {
+      readonly result: Readonly<Record<string, unknown>>
+      readonly headers?: Readonly<Record<string, string>>
+    }
+  | {
+      readonly error: string
+      readonly message?: string
+      readonly status?: number
+      /** Sent with it: S3 names a bucket's region in `x-amz-bucket-region`. */
+      readonly headers?: Readonly<Record<string, string>>
+    }
   /** Accept the request and never answer. */
   | 'hang'
   /** Close the connection without an answer ("socket hang up"). */
@@ -245,31 +347,35 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function parseRequest(req: IncomingMessage, body: string): AwsRequest | undefined {
-  const service = signedFor(req)
+  const { service, region } = signedFor(req)
   if (!service) return undefined
+  if (PROTOCOLS[service] === 'rest-xml') return parseRestXmlRequest(req, service, region)
   const target = req.headers['x-amz-target']
   if (typeof target === 'string') {
     // `DynamoDB_20120810.DescribeTable`, `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.GetTrailStatus`
     const action = target.slice(target.lastIndexOf('.') + 1)
-    return { service, action, params: body ? JSON.parse(body) : {} }
+    return { service, action, params: body ? JSON.parse(body) : {}, region }
   }
   // REST-JSON (Lambda, API Gateway): the path names the operation, and v1 or v2.
   if (PROTOCOLS[service] === 'rest-json') {
-    return parseRestRequest(new URL(req.url ?? '/', 'http://fault.invalid'))
+    return parseRestRequest(new URL(req.url ?? '/', 'http://fault.invalid'), region)
   }
   const form = Object.fromEntries(new URLSearchParams(body))
   const { Action = '', Version: _, ...params } = form
-  return { service, action: Action, params }
+  return { service, action: Action, params, region }
 }
 
-/** The service in the request's credential scope: `Credential=AKID/20250110/us-east-1/ec2/aws4_request`. */
-function signedFor(req: IncomingMessage): AwsService | undefined {
-  const scope = /Credential=[^/,]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(
+/** The service and region in the request's credential scope: `Credential=AKID/20250110/us-east-1/ec2/aws4_request`. */
+function signedFor(req: IncomingMessage): { service: AwsService | undefined; region: string } {
+  const scope = /Credential=[^/,]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
     req.headers.authorization ?? '',
   )
-  const signed = scope?.[1] ?? ''
+  const signed = scope?.[2] ?? ''
   const service = SIGNING_NAMES[signed] ?? signed
-  return Object.hasOwn(PROTOCOLS, service) ? (service as AwsService) : undefined
+  return {
+    service: Object.hasOwn(PROTOCOLS, service) ? (service as AwsService) : undefined,
+    region: scope?.[1] ?? '',
+  }
 }
 
 function unknownService(req: IncomingMessage): string {
@@ -278,7 +384,7 @@ function unknownService(req: IncomingMessage): string {
 }
 
 /** A REST-JSON request: the operation its path names, with the path's and the query's params. */
-function parseRestRequest(url: URL): AwsRequest {
+function parseRestRequest(url: URL, region: string): AwsRequest {
   const segments = url.pathname.split('/')
   for (const route of REST_ROUTES) {
     const pattern = route.path.split('/')
@@ -290,9 +396,32 @@ function parseRestRequest(url: URL): AwsRequest {
       params[part.slice(1, -1)] = segment
       return true
     })
-    if (matches) return { service: route.service, action: route.action, params }
+    if (matches) return { service: route.service, action: route.action, params, region }
   }
   throw new Error(`the fault server knows no operation at GET ${url.pathname}`)
+}
+
+/** A restXml request: the route it takes names the operation; path parts and the query are its params. */
+function parseRestXmlRequest(
+  req: IncomingMessage,
+  service: AwsService,
+  region: string,
+): AwsRequest | undefined {
+  const url = new URL(req.url ?? '/', 'http://fault')
+  for (const route of REST_XML_ROUTES) {
+    const match = route.path.exec(url.pathname)
+    if (route.service !== service || route.method !== req.method || !match) continue
+    if (route.query !== undefined && !url.searchParams.has(route.query)) continue
+    const named = route.names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')])
+    const query = [...url.searchParams].filter(([key]) => key !== route.query)
+    return {
+      service,
+      action: route.action,
+      params: Object.fromEntries([...named, ...query]),
+      region,
+    }
+  }
+  throw new Error(`the fault server knows no ${service} operation at ${req.method} ${url.pathname}`)
 }
 
 type RawReply = Extract<AwsReply, { readonly raw: unknown }>
@@ -303,6 +432,7 @@ async function answerRaw(
   reply: RawReply,
   sent: (bytes: number) => void,
 ) {
+  const protocol: Protocol = PROTOCOLS[request.service]
   res.writeHead(reply.status ?? 200, {
     'content-type': contentType(PROTOCOLS[request.service]),
     'x-amzn-requestid': crypto.randomUUID(),
@@ -328,17 +458,34 @@ async function answer(
   const requestId = crypto.randomUUID()
   const protocol = PROTOCOLS[request.service]
   const status = 'error' in reply ? (reply.status ?? 400) : 200
+  const lists = XML_LISTS[request.service] ?? {}
   let body: string
   if (protocol === 'query') {
     body =
       'error' in reply
         ? `<ErrorResponse xmlns="${QUERY_XMLNS[request.service]}"><Error><Type>Sender</Type><Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
-        : `<${request.action}Response xmlns="${QUERY_XMLNS[request.service]}"><${request.action}Result>${toXml(reply.result)}</${request.action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${request.action}Response>`
+        : `<${request.action}Response xmlns="${QUERY_XMLNS[request.service]}"><${request.action}Result>${toXml(reply.result, lists)}</${request.action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${request.action}Response>`
   } else if (protocol === 'ec2') {
     body =
       'error' in reply
         ? `<Response><Errors><Error><Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`
         : `<${request.action}Response xmlns="${EC2_XMLNS}"><requestId>${requestId}</requestId>${await toEc2Xml(request.action, reply.result)}</${request.action}Response>`
+  } else if (protocol === 'rest-xml') {
+    const xmlns = REST_XML_NS[request.service]
+    if ('error' in reply) {
+      const error = `<Code>${xmlEscape(reply.error)}</Code><Message>${xmlEscape(reply.message ?? reply.error)}</Message>`
+      body =
+        request.service === 's3'
+          ? `<Error>${error}<RequestId>${requestId}</RequestId></Error>`
+          : `<ErrorResponse xmlns="${xmlns}"><Error><Type>Sender</Type>${error}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`
+    } else {
+      // An S3 payload is the document itself (`<PublicAccessBlockConfiguration>…`).
+      const [only, ...others] = Object.keys(reply.result)
+      const payload = only !== undefined && others.length === 0 && S3_PAYLOADS.has(only)
+      const root = payload ? only : `${request.action}Response`
+      const members = payload ? reply.result[only] : reply.result
+      body = `<?xml version="1.0" encoding="UTF-8"?><${root} xmlns="${xmlns}">${toXml(members, lists)}</${root}>`
+    }
   } else {
     body = JSON.stringify(
       'error' in reply
@@ -353,13 +500,16 @@ async function answer(
     'x-amzn-requestid': requestId,
     // REST-JSON names the error in a header.
     ...('error' in reply && protocol === 'rest-json' ? { 'x-amzn-errortype': reply.error } : {}),
+    ...reply.headers,
   })
-  res.end(body)
+  // A HEAD answer has no body: what it says is in its status and headers.
+  res.end(request.action.startsWith('Head') ? undefined : body)
 }
 
 function contentType(protocol: Protocol): string {
   if (protocol === 'query' || protocol === 'ec2') return 'text/xml'
   if (protocol === 'rest-json') return 'application/json'
+  if (protocol === 'rest-xml') return 'application/xml'
   return `application/x-amz-${protocol.replace('-', '')}`
 }
 
@@ -399,19 +549,30 @@ function toJsonValue(value: unknown): unknown {
   return value
 }
 
-/** awsQuery XML: members by name, lists as `<member>` elements, maps as `<entry>`, timestamps as ISO 8601. */
-function toXml(value: unknown): string {
+/**
+ * XML for the query and restXml protocols: members by name, lists as `<member>`
+ * elements unless `lists` names them, maps as `<entry>`, timestamps as ISO 8601.
+ */
+function toXml(value: unknown, lists: (typeof XML_LISTS)[string] = {}): string {
   if (value instanceof Date) return value.toISOString()
   if (value instanceof Map) {
     return [...value]
-      .map(([k, v]) => `<entry><key>${toXml(k)}</key><value>${toXml(v)}</value></entry>`)
+      .map(
+        ([k, v]) => `<entry><key>${toXml(k, lists)}</key><value>${toXml(v, lists)}</value></entry>`,
+      )
       .join('')
   }
-  if (Array.isArray(value)) return value.map((v) => `<member>${toXml(v)}</member>`).join('')
+  if (Array.isArray(value)) return value.map((v) => `<member>${toXml(v, lists)}</member>`).join('')
   if (value && typeof value === 'object') {
     return Object.entries(value)
       .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `<${k}>${toXml(v)}</${k}>`)
+      .map(([k, v]) => {
+        const list = lists[k]
+        if (!Array.isArray(v) || list === undefined) return `<${k}>${toXml(v, lists)}</${k}>`
+        const element = typeof list === 'string' ? list : list.flat
+        const items = v.map((item) => `<${element}>${toXml(item, lists)}</${element}>`).join('')
+        return typeof list === 'string' ? `<${k}>${items}</${k}>` : items
+      })
       .join('')
   }
   return xmlEscape(String(value))
