@@ -27,7 +27,7 @@ import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import type { ItemRecord, RunState, StoredCheckResult } from '../run/model.ts'
 import { VERSION } from '../version.ts'
-import { sealSheet } from './sheet-digest.ts'
+import { sealSheet, sheetDigest } from './sheet-digest.ts'
 
 export interface SheetOptions {
   /** When the sheet is exported. */
@@ -101,6 +101,9 @@ interface Row extends Entry {
  * a file someone `cat`s, `less`es or diffs in a terminal — and is the same bytes either
  * way, so `verify` holds for both. The exact data is `export --format json`.
  */
+/** The sign-off sheet as a run session writes it when the run finishes (see `SheetFormat`). */
+export const SIGN_OFF_SHEET = { render: renderSheet, digest: sheetDigest } as const
+
 export function renderSheet(checklist: Checklist, state: RunState, options: SheetOptions): string {
   const rows = checklist.items.map((item) => rowOf(item, state))
   const sections = sectionPaths(checklist)

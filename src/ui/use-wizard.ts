@@ -9,6 +9,7 @@ import { type Key, useInput } from 'ink'
 import { useCallback, useEffect } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { isWrite, needsTrust } from '../checks/registry.ts'
+import { SIGN_OFF_SHEET } from '../report/sheet.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
 import { keysOf } from './keys.ts'
@@ -122,7 +123,7 @@ export function useWizard(options: UseWizardOptions) {
   }, [phaseId])
 
   const finish = useCallback(() => {
-    if (save(() => session.finish(options.sheetPath))) {
+    if (save(() => session.finish(options.sheetPath, SIGN_OFF_SHEET))) {
       onExit({ kind: 'finished', sheetPath: options.sheetPath })
     }
   }, [save, session, options.sheetPath, onExit])

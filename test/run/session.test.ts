@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { loadChecklist } from '../../src/checklist/load.ts'
+import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import type { RunSession, SessionEvent } from '../../src/run/session.ts'
 import { resumeRun, startRun, unfinishedRuns } from '../../src/run/start.ts'
@@ -321,7 +322,7 @@ describe('RunSession', () => {
     const session = startRun(checklist, 'dev', 'ana', { env })
     session.answer('checks/manual-step', 'done', 'by hand')
     const sheet = join(dir, 'sheet.md')
-    const digest = session.finish(sheet)
+    const digest = session.finish(sheet, SIGN_OFF_SHEET)
     await session.close()
     const text = readFileSync(sheet, 'utf8')
     assert.match(text, /# Sign-off sheet: Session/)
@@ -341,13 +342,13 @@ describe('RunSession', () => {
     const session = startRun(checklist, 'dev', 'ana', { env })
     try {
       assert.throws(
-        () => session.finish(join(dir, 'no-such-folder', 'sheet.md')),
+        () => session.finish(join(dir, 'no-such-folder', 'sheet.md'), SIGN_OFF_SHEET),
         /cannot write the sign-off sheet/,
       )
       assert.equal(session.state.finishedAt, null)
       assert.equal(unfinishedRuns({}, env).runs.length, 1)
       const sheet = join(dir, 'sheet.md')
-      session.finish(sheet)
+      session.finish(sheet, SIGN_OFF_SHEET)
       assert.notEqual(session.state.finishedAt, null)
       assert.match(readFileSync(sheet, 'utf8'), /# Sign-off sheet: Session/)
     } finally {
