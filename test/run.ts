@@ -55,7 +55,7 @@ const leftovers = readdirSync(testTmp).filter((name) => !TOOL_CACHES.test(name))
 rmSync(testTmp, { recursive: true, force: true })
 if (leftovers.length > 0) {
   process.stderr.write(
-    `\nthe tests left ${leftovers.length} entries in the temporary folder (remove them in after/finally, or use test/helpers/temp.ts):\n${leftovers.map((name) => `  ${name}\n`).join('')}`,
+    `\nthe tests left these in the temporary folder (remove them in after/finally, or use test/helpers/temp.ts):\n${leftovers.map((name) => `  ${name}\n`).join('')}`,
   )
   process.exit(code === 0 ? 1 : code)
 }
