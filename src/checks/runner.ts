@@ -11,8 +11,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import pLimit, { type LimitFunction } from 'p-limit'
 import { formatLimit } from '../duration.ts'
+import { type CheckStatus, isProblem } from '../vocabulary.ts'
 
-export type CheckStatus = 'pass' | 'fail' | 'error' | 'blocked' | 'skipped'
+export type { CheckStatus }
 
 /** What a check found. `fail`: the system is not as required; `error`: could not tell. */
 export interface CheckOutcome {
@@ -146,9 +147,7 @@ export async function runChecks(
         }),
       )
       const statusOf = (id: string) => (results.get(id) ?? earlier.get(id))?.status
-      const failed = deps.filter(
-        (id) => statusOf(id) === 'fail' || statusOf(id) === 'error' || statusOf(id) === 'blocked',
-      )
+      const failed = deps.filter((id) => isProblem(statusOf(id)))
       if (failed.length > 0) {
         const why = failed.map((id) => `${id} ${statusOf(id)}`).join(', ')
         return finish(job.id, {
