@@ -105,4 +105,25 @@ describe('item ids', () => {
     const after = parse(edited).checklist.items.map((i) => i.id)
     assert.deepEqual(after.slice(1), before)
   })
+
+  it('never gives a generated section id that an explicit one took', () => {
+    const { checklist } = parse('## A <!-- id: b -->\n- [ ] step\n## B\n- [ ] step\n')
+    const ids = checklist.items.map((i) => i.id)
+    assert.equal(new Set(ids).size, 2)
+    assert.deepEqual(ids, ['b/step', 'b~2/step'])
+  })
+
+  it('suggests an id that can be written', () => {
+    const [problem] = parse(
+      '## P\n- [ ] Stack <!-- check: tcp host=a port=1 -->\n- [ ] x <!-- check: tcp host=b port=1; needs: stack -->\n',
+    ).problems
+    assert.equal(problem?.hint, 'give the item on line 2 an id: <!-- id: stack -->')
+  })
+
+  it('names the implicit phase after the front-matter title', () => {
+    assert.equal(
+      parse('---\ntitle: My Deploy\n---\n- [ ] a\n').checklist.items[0]?.id,
+      'my-deploy/a',
+    )
+  })
 })
