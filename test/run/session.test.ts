@@ -17,6 +17,7 @@ import type { RunSession, SessionEvent } from '../../src/run/session.ts'
 import { resumeRun, startRun, unfinishedRuns } from '../../src/run/start.ts'
 import { revokeTrust } from '../../src/trust.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const SECRET = 'tok-9f8e7d6c5b4a39281706'
 const folders: string[] = []
@@ -252,7 +253,7 @@ describe('RunSession', () => {
     const seen = events(session)
     session.answer('checks/manual-step', 'done')
     const running = session.runChecks(['checks/slow-endpoint-answers'])
-    await waitFor(() => session.runningChecks.size > 0)
+    await waitFor(() => session.runningChecks.size > 0, 'a check is running')
     await session.close()
     await running
     assert.ok(seen.some((e) => e.type === 'check-dropped'))
@@ -356,11 +357,3 @@ describe('RunSession', () => {
     }
   })
 })
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('timed out waiting')
-    await new Promise((done) => setTimeout(done, 10))
-  }
-}
