@@ -192,3 +192,32 @@ describe('the layers of src/ (ARCHITECTURE.md)', () => {
     assert.deepEqual(cycles, [])
   })
 })
+
+describe('the shared vocabulary (src/vocabulary.ts)', () => {
+  /** Ways a second copy of a shared word list or rule would be written. */
+  const COPIES: readonly (readonly [what: string, pattern: RegExp, home: string])[] = [
+    [
+      'the check statuses',
+      /'pass',\s*'fail',\s*'error',\s*'blocked',\s*'skipped'/,
+      'vocabulary.ts',
+    ],
+    ['the item states', /\[\s*'(?:done|pending)',\s*'(?:failed|done)',[^\]]*'na'/, 'vocabulary.ts'],
+    [
+      'which statuses are problems',
+      /'fail'[^\n]*'error'[^\n]*'blocked'|=== 'blocked' \|\|/,
+      'vocabulary.ts',
+    ],
+    ['"has errors; fix them"', /has errors; fix them/, 'checklist/problems.ts'],
+  ]
+
+  it('is the one home of each word list and rule: src/ holds no second copy', () => {
+    const copies: string[] = []
+    for (const path of modules) {
+      const text = readFileSync(join(SRC, path), 'utf8')
+      for (const [what, pattern, home] of COPIES) {
+        if (path !== home && pattern.test(text)) copies.push(`${path}: ${what} (see ${home})`)
+      }
+    }
+    assert.deepEqual(copies, [])
+  })
+})

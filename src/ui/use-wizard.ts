@@ -12,6 +12,7 @@ import { isWrite, needsTrust } from '../checks/registry.ts'
 import { SIGN_OFF_SHEET } from '../report/sheet.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
+import { isProblem } from '../vocabulary.ts'
 import { keysOf } from './keys.ts'
 import {
   currentPhase,
@@ -184,7 +185,7 @@ export function useWizard(options: UseWizardOptions) {
     const failed = phase.items.filter((item) => {
       if (isWrite(item)) return false
       const status = session.state.items[item.id]?.check?.status
-      return status === 'fail' || status === 'error' || status === 'blocked'
+      return isProblem(status)
     })
     if (failed.length === 0) {
       dispatch({ type: 'notify', notice: { tone: 'info', text: 'no failed checks in this phase' } })
