@@ -123,6 +123,8 @@ export interface FrontMatter {
   readonly inferEnvironments?: boolean
   /** The AWS account each environment lives in: AWS checks refuse any other. */
   readonly accounts?: Readonly<Record<string, AwsAccount>>
+  /** Present when the front matter is a GitHub issue template's (`name`, `about`, `labels`, `assignees`). */
+  readonly issueTemplate?: { readonly name: string | null }
 }
 
 /** An environment's AWS account, and optionally the region and profile its checks use. */

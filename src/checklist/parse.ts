@@ -30,7 +30,7 @@ import type {
 } from 'mdast'
 import { toString as plainText } from 'mdast-util-to-string'
 import { type Directive, parseDirectiveComment } from './directives.ts'
-import { parseFrontMatter, type VarPositions } from './front-matter.ts'
+import { checklistTitle, parseFrontMatter, type VarPositions } from './front-matter.ts'
 import { headingSlug, IdAllocator, slug } from './ids.ts'
 import { checkInputLimits, LIMITS, type LimitProblem } from './limits.ts'
 import { parseMarkdown } from './markdown.ts'
@@ -204,6 +204,8 @@ class ChecklistBuilder {
   #aliases: Aliases = buildAliases(DEFAULT_ENVIRONMENTS)
   #inferScope = true
   #title: string | null = null
+  /** The phase of items written before any `##` heading, once there is one. */
+  #implicit: SectionDraft | null = null
   /** The innermost open section; `null` before the first heading. */
   #current: SectionDraft | null = null
   /** Block quotes and lists entered on the way to the node being read. */
@@ -222,6 +224,9 @@ class ChecklistBuilder {
     const yaml = root.children.find((node) => node.type === 'yaml')
     if (yaml) this.#readFrontMatter(yaml.value, (yaml.position?.start.line ?? 1) + 1)
     for (const node of root.children) this.#flow(node)
+    const title = checklistTitle(this.#frontMatter, this.#title)
+    // Named after the checklist as its header shows it; its id stays what it was made from.
+    if (this.#implicit) this.#implicit.title = title
 
     const counts = new Map<string, number>()
     for (const item of this.#items)
@@ -229,7 +234,7 @@ class ChecklistBuilder {
     const sections = this.#phases.map((s) => freezeSection(s, counts))
     const phases = sections.filter((s): s is Phase => s.kind === 'phase' && s.itemCount > 0)
     return {
-      title: this.#frontMatter.title ?? this.#title ?? 'Checklist',
+      title,
       frontMatter: this.#frontMatter,
       environments: this.#environments,
       sections,
@@ -364,13 +369,14 @@ class ChecklistBuilder {
   /** Items written before any `##` heading go in a phase named after the checklist. */
   #implicitPhase(lineNumber: number): SectionDraft {
     if (this.#current) return this.#current
-    return this.#openSection(
+    this.#implicit = this.#openSection(
       this.#frontMatter.title ?? this.#title ?? 'Checklist',
       2,
       lineNumber,
       null,
       [],
     )
+    return this.#implicit
   }
 
   #list(list: List, parent: ItemDraft | null): void {
