@@ -30,6 +30,7 @@ import type {
 } from 'mdast'
 import { toString as plainText } from 'mdast-util-to-string'
 import { type Directive, parseDirectiveComment } from './directives.ts'
+import { emojify } from './emoji.ts'
 import { checklistTitle, parseFrontMatter, type VarPositions } from './front-matter.ts'
 import { headingSlug, IdAllocator, slug } from './ids.ts'
 import { checkInputLimits, LIMITS, type LimitProblem } from './limits.ts'
@@ -224,7 +225,7 @@ class ChecklistBuilder {
     const yaml = root.children.find((node) => node.type === 'yaml')
     if (yaml) this.#readFrontMatter(yaml.value, (yaml.position?.start.line ?? 1) + 1)
     for (const node of root.children) this.#flow(node)
-    const title = checklistTitle(this.#frontMatter, this.#title)
+    const title = emojify(checklistTitle(this.#frontMatter, this.#title))
     // Named after the checklist as its header shows it; its id stays what it was made from.
     if (this.#implicit) this.#implicit.title = title
 
@@ -333,7 +334,7 @@ class ChecklistBuilder {
       isSignoffTitle(title)
     const section: SectionDraft = {
       id,
-      title,
+      title: emojify(title),
       kind: parent ? 'group' : 'phase',
       level,
       line: lineNumber,
@@ -468,7 +469,7 @@ class ChecklistBuilder {
       id,
       hasExplicitId: explicit !== null,
       text,
-      plain,
+      plain: emojify(plain),
       checked: listItem.checked === true,
       line: line(listItem),
       depth: parent ? parent.depth + 1 : 0,
