@@ -29,6 +29,7 @@ import type {
   Table,
 } from 'mdast'
 import { toString as plainText } from 'mdast-util-to-string'
+import { revealDetails } from './details.ts'
 import { type Directive, parseDirectiveComment } from './directives.ts'
 import { emojify } from './emoji.ts'
 import { checklistTitle, parseFrontMatter, type VarPositions } from './front-matter.ts'
@@ -192,7 +193,7 @@ class ChecklistBuilder {
   /** Where each item's directives are, for the errors found once the whole file is read. */
   readonly directiveOffsets = new Map<string, DirectiveOffsets>()
   readonly varPositions: VarPositions = new Map()
-  readonly #text: string
+  #text: string
   readonly #problems: Problems
   readonly #phases: SectionDraft[] = []
   readonly #items: ItemDraft[] = []
@@ -221,7 +222,13 @@ class ChecklistBuilder {
   }
 
   build(): Draft {
-    const root = parseMarkdown(this.#text)
+    let root = parseMarkdown(this.#text)
+    // A heading or items right under `<details>` count (details.ts): read what it hides.
+    const revealed = revealDetails(this.#text, root)
+    if (revealed !== null) {
+      this.#text = revealed
+      root = parseMarkdown(revealed)
+    }
     const yaml = root.children.find((node) => node.type === 'yaml')
     if (yaml) this.#readFrontMatter(yaml.value, (yaml.position?.start.line ?? 1) + 1)
     for (const node of root.children) this.#flow(node)
