@@ -48,6 +48,7 @@ import type {
   Section,
   SignoffField,
 } from './model.ts'
+import { dividePhases, leadLineTitle } from './phases.ts'
 import { LineIndex, type Problem, Problems } from './problems.ts'
 import {
   ALL,
@@ -154,6 +155,10 @@ interface SectionDraft {
   fieldIds: IdAllocator
   /** Nothing but the heading yet: a directive comment here belongs to the section. */
   isFresh: boolean
+  /** Opened by a bold lead line (`**Git**` over a list): its items take their ids from the section around it. */
+  isLead: boolean
+  /** That line, as the block it was before it opened a group (see dissolveLoneLeads). */
+  leadBlock?: Block
   parent: SectionDraft | null
   phase: SectionDraft | null
 }
@@ -231,7 +236,8 @@ class ChecklistBuilder {
     }
     const yaml = root.children.find((node) => node.type === 'yaml')
     if (yaml) this.#readFrontMatter(yaml.value, (yaml.position?.start.line ?? 1) + 1)
-    for (const node of root.children) this.#flow(node)
+    for (const [i, node] of root.children.entries()) this.#flow(node, root.children, i)
+    for (const phase of this.#phases) dissolveLoneLeads(phase, this.#items)
     const title = emojify(checklistTitle(this.#frontMatter, this.#title))
     // Named after the checklist as its header shows it; its id stays what it was made from.
     if (this.#implicit) this.#implicit.title = title
@@ -239,7 +245,12 @@ class ChecklistBuilder {
     const counts = new Map<string, number>()
     for (const item of this.#items)
       counts.set(item.sectionId, (counts.get(item.sectionId) ?? 0) + 1)
-    const sections = this.#phases.map((s) => freezeSection(s, counts))
+    const roles = new Map<string, PhaseRole>()
+    const frozen = this.#phases.map((s) => freezeSection(s, counts, roles))
+    const divided = dividePhases(frozen, this.#items.map(freezeItem), (section) => {
+      return roles.get(section.id) ?? 'standard'
+    })
+    const sections = divided.sections
     const phases = sections.filter((s): s is Phase => s.kind === 'phase' && s.itemCount > 0)
     return {
       title,
@@ -247,7 +258,7 @@ class ChecklistBuilder {
       environments: this.#environments,
       sections,
       phases,
-      items: this.#items.map(freezeItem),
+      items: divided.items,
       signoff: this.#signoff,
     }
   }
@@ -259,18 +270,62 @@ class ChecklistBuilder {
     this.#inferScope = this.#frontMatter.inferEnvironments ?? true
   }
 
-  /** A block-level node at the top of the document or inside a block quote. */
-  #flow(node: RootContent): void {
+  /** A block-level node at the top of the document or inside a block quote, `siblings[index]`. */
+  #flow(node: RootContent, siblings: readonly RootContent[], index: number): void {
     this.lastLine = line(node)
     if (node.type === 'yaml') return
     if (node.type === 'heading') this.#heading(node)
     else if (node.type === 'list') this.#list(node, null)
     else if (node.type === 'blockquote' && containsTask(node)) {
       if (!this.#enter(node)) return
-      for (const child of node.children) this.#flow(child)
+      for (const [i, child] of node.children.entries()) this.#flow(child, node.children, i)
       this.#depth--
     } else if (node.type === 'html') this.#looseHtml(node)
-    else this.#block(node)
+    else if (node.type !== 'paragraph' || !this.#leadGroup(node, siblings, index)) this.#block(node)
+  }
+
+  /**
+   * A bold lead line over a list (`**Git**`, `**Before release**:`) heads what follows, as a
+   * heading would, up to the next one or the next heading: it opens a group (not in the
+   * sign-off section, whose lines are fields). Returns whether it did.
+   */
+  #leadGroup(node: Paragraph, siblings: readonly RootContent[], index: number): boolean {
+    const title = leadLineTitle(node, siblings, index)
+    // A sign-off's lines are its fields (signoff.ts), whatever their shape.
+    if (title === null || this.#current?.isSignoff || isSignoffTitle(title)) return false
+    let container = this.#current ?? this.#implicitPhase(line(node))
+    if (container.isLead && container.parent) container = container.parent
+    // Its id is a section's only: the items under it keep the ids they had without it.
+    const owner = idOwner(container)
+    const base = `${owner.id}/${headingSlug(title)}`
+    let id = base
+    for (let n = 2; this.#sectionIds.has(id); n++) id = `${base}~${n}`
+    this.#sectionIds.add(id)
+    const group: SectionDraft = {
+      id,
+      title: emojify(title),
+      kind: 'group',
+      level: container.level + 1,
+      line: line(node),
+      blocks: [],
+      items: [],
+      sections: [],
+      // A lead line says nothing of environments, as the text under it never did.
+      scope: container.scope,
+      role: isRollbackTitle(title) ? 'rollback' : container.role,
+      isSignoff: false,
+      childIds: new IdAllocator(),
+      fieldIds: new IdAllocator(),
+      isFresh: false,
+      isLead: true,
+      leadBlock: this.#toBlock(node),
+      parent: container,
+      phase: container.phase ?? container,
+    }
+    container.sections.push(group)
+    container.isFresh = false
+    this.#current = group
+    return true
   }
 
   /**
@@ -312,8 +367,10 @@ class ChecklistBuilder {
     directives: Directive[],
   ): SectionDraft {
     const explicit = this.#explicitId(directives)
-    const base = parent ? `${parent.id}/${headingSlug(title)}` : headingSlug(title)
-    const allocator = parent ? parent.childIds : this.#phaseIds
+    // Under a bold lead line, ids are made as if it were not there (see #leadGroup).
+    const owner = parent ? idOwner(parent) : null
+    const base = owner ? `${owner.id}/${headingSlug(title)}` : headingSlug(title)
+    const allocator = owner ? owner.childIds : this.#phaseIds
     let id = explicit ?? allocator.next(base)
     // A generated id never takes one already given, explicitly or not.
     while (!explicit && this.#sectionIds.has(id)) id = allocator.next(base)
@@ -355,6 +412,7 @@ class ChecklistBuilder {
       childIds: new IdAllocator(),
       fieldIds: new IdAllocator(),
       isFresh: true,
+      isLead: false,
       parent,
       phase: parent ? (parent.phase ?? parent) : null,
     }
@@ -466,7 +524,7 @@ class ChecklistBuilder {
       if (child.type === 'html') append(directives, this.#directivesIn(child) ?? [])
     }
     const explicit = this.#explicitId(directives)
-    const owner = parent ?? section
+    const owner = parent ?? idOwner(section)
     const id = explicit ?? owner.childIds.next(`${owner.id}/${slug(plain || 'item')}`)
     const inferItem = () => (this.#inferScope ? scopeFromItemText(plain, this.#aliases) : null)
     const own = this.#ownScope(directives, inferItem)
@@ -850,9 +908,51 @@ class ChecklistBuilder {
   }
 }
 
-/** `counts` holds, per section id, the items written in it (nested ones included). */
-function freezeSection(s: SectionDraft, counts: ReadonlyMap<string, number>): Section | Phase {
-  const sections = s.sections.map((child) => freezeSection(child, counts))
+/** The section whose id an item or sub-section's id starts with: a bold lead line's is the one around it. */
+function idOwner(section: SectionDraft): SectionDraft {
+  let owner = section
+  while (owner.isLead && owner.parent) owner = owner.parent
+  return owner
+}
+
+/**
+ * Bold lead lines that divide nothing are labels, not groups: in a section with no items of
+ * its own, fewer than two of them holding items (`#### Auth`, then `**Checklist**:` over the
+ * list and `**Docs**:` over links). What they held goes back to the section, as it was read
+ * without them: their lines as prose, their items, their sub-sections.
+ */
+function dissolveLoneLeads(section: SectionDraft, items: readonly ItemDraft[]): void {
+  for (const child of section.sections) dissolveLoneLeads(child, items)
+  const leads = section.sections.filter((child) => child.isLead)
+  if (leads.length === 0) return
+  const holding = leads.filter(holdsItems).length
+  if (holding >= 2 || (holding >= 1 && section.items.length > 0)) return
+  const moved = new Set(leads.map((lead) => lead.id))
+  for (const lead of leads) {
+    if (lead.leadBlock) section.blocks.push(lead.leadBlock)
+    for (const block of lead.blocks) section.blocks.push(block)
+    for (const item of lead.items) section.items.push(item)
+    for (const sub of lead.sections) sub.parent = section
+  }
+  section.sections = section.sections.flatMap((child) => (child.isLead ? child.sections : [child]))
+  for (const item of items) if (moved.has(item.sectionId)) item.sectionId = section.id
+}
+
+function holdsItems(section: SectionDraft): boolean {
+  return section.items.length > 0 || section.sections.some(holdsItems)
+}
+
+/**
+ * `counts` holds, per section id, the items written in it (nested ones included); `roles`
+ * gets every section's role, groups' too (a group may become a phase: phases.ts).
+ */
+function freezeSection(
+  s: SectionDraft,
+  counts: ReadonlyMap<string, number>,
+  roles: Map<string, PhaseRole>,
+): Section | Phase {
+  roles.set(s.id, s.role)
+  const sections = s.sections.map((child) => freezeSection(child, counts, roles))
   const items = s.items.map(freezeItem)
   const itemCount = (counts.get(s.id) ?? 0) + sections.reduce((n, child) => n + child.itemCount, 0)
   const base = {
