@@ -2,6 +2,7 @@
  * The checklist model: what a markdown checklist means once parsed.
  * Pure data, no behaviour; built by `parse.ts`, read by every other part.
  */
+import type { Nodes } from 'mdast'
 
 /** A place in the checklist file, 1-based, as editors show it. */
 export interface SourcePosition {
@@ -18,6 +19,8 @@ export interface Block {
   readonly lang?: string
   readonly code?: string
   readonly line: number
+  /** The block as parsed: what the wizard draws (bold, links, tables) instead of the raw text. */
+  readonly node?: Nodes
 }
 
 /**

@@ -457,6 +457,7 @@ class ChecklistBuilder {
   #listItems(list: List, parent: ItemDraft | null): void {
     let looseStart: number | null = null
     let looseEnd = 0
+    let loose: ListItem[] = []
     const flushLoose = () => {
       if (looseStart === null) return
       this.#addBlock(
@@ -464,10 +465,12 @@ class ChecklistBuilder {
           kind: 'list',
           markdown: this.#text.slice(looseStart, looseEnd),
           line: this.lines.position(looseStart).line,
+          node: { ...list, children: loose },
         },
         parent,
       )
       looseStart = null
+      loose = []
     }
     for (const listItem of list.children) {
       this.lastLine = line(listItem)
@@ -480,6 +483,7 @@ class ChecklistBuilder {
       } else {
         looseStart ??= offset(listItem)
         looseEnd = endOffset(listItem)
+        loose.push(listItem)
       }
     }
     flushLoose()
@@ -754,17 +758,17 @@ class ChecklistBuilder {
     const at = line(node)
     switch (node.type) {
       case 'code':
-        return { kind: 'code', markdown, lang: node.lang ?? '', code: node.value, line: at }
+        return { kind: 'code', markdown, lang: node.lang ?? '', code: node.value, line: at, node }
       case 'paragraph':
-        return { kind: 'prose', markdown, line: at }
+        return { kind: 'prose', markdown, line: at, node }
       case 'table':
-        return { kind: 'table', markdown, line: at }
+        return { kind: 'table', markdown, line: at, node }
       case 'list':
-        return { kind: 'list', markdown, line: at }
+        return { kind: 'list', markdown, line: at, node }
       case 'blockquote':
-        return { kind: 'quote', markdown, line: at }
+        return { kind: 'quote', markdown, line: at, node }
       default:
-        return { kind: 'other', markdown, line: at }
+        return { kind: 'other', markdown, line: at, node }
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * The selected item in full: its text, what its check verifies, the live
  * progress or the last result (summary, details, evidence), who answered and
- * the note, and the code blocks and prose the checklist writes under it.
+ * the note, the code blocks and prose the checklist writes under it (rendered:
+ * bold, links, tables), and the steps written as prose next to it.
  * `detailLines` is pure; the pane draws as many lines as it is given room for.
  */
 import { Box } from 'ink'
@@ -12,6 +13,9 @@ import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { detailsUnder } from '../report/check-text.ts'
 import type { ItemRecord } from '../run/model.ts'
+import type { ProseStep } from './layout.ts'
+import { blockLines, lineText, type SpanLine, sectionLines } from './markdown-lines.ts'
+import { SpanText } from './span-text.tsx'
 import { Text } from './text.tsx'
 import { CHECK_LOOK, type Color, ITEM_LOOK } from './theme.ts'
 import type { LiveCheck } from './use-wizard-state.ts'
@@ -21,6 +25,8 @@ export interface DetailLine {
   readonly color?: Color
   readonly isBold?: boolean
   readonly isDim?: boolean
+  /** The line's styled pieces (rendered markdown); `text` is what they read. */
+  readonly spans?: SpanLine
 }
 
 export interface DetailInput {
@@ -33,6 +39,8 @@ export interface DetailInput {
   readonly isUntrustedCommand: boolean
   /** The section the item is in: its code blocks and prose are the item's context. */
   readonly section?: Section | undefined
+  /** Steps written as prose just before or after the item (layout.ts). */
+  readonly prose?: readonly ProseStep[] | undefined
 }
 
 const MAX_EVIDENCE = 8
@@ -81,17 +89,12 @@ export function detailLines(input: DetailInput): DetailLine[] {
       push('not run yet — press r to run it', { isDim: true })
     }
   }
+  const pushSpans = (spanLines: readonly SpanLine[]) => {
+    for (const line of spanLines) lines.push({ text: lineText(line), spans: line })
+  }
   const pushBlock = (block: Block) => {
     lines.push({ text: '' })
-    if (block.kind === 'code') {
-      push(`\`\`\`${block.lang ?? ''}`, { isDim: true })
-      // Code keeps its indentation: cut at the edge, never re-wrapped.
-      for (const line of escapeControls(block.code ?? '').split('\n'))
-        lines.push({ text: line, color: 'cyan' })
-      push('```', { isDim: true })
-    } else {
-      for (const line of escapeControls(block.markdown).split('\n')) push(line)
-    }
+    pushSpans(blockLines(block, width))
   }
   for (const block of item.blocks) pushBlock(block)
   const context = input.section?.blocks ?? []
@@ -99,6 +102,13 @@ export function detailLines(input: DetailInput): DetailLine[] {
     lines.push({ text: '' })
     push(`from “${input.section?.title}”:`, { isDim: true })
     for (const block of context) pushBlock(block)
+  }
+  for (const step of input.prose ?? []) {
+    lines.push({ text: '' })
+    const where = step.where === 'before' ? 'before it' : 'then'
+    push(`${where}, written as prose: “${step.section.title}”`, { isDim: true })
+    lines.push({ text: '' })
+    pushSpans(sectionLines(step.section, width, false))
   }
   return lines
 }
@@ -114,18 +124,23 @@ export function DetailPane({
   const hidden = lines.length - shown.length
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      {shown.map((line, index) => (
-        <Text
+      {shown.map((line, index) =>
+        line.spans && line.spans.length > 0 ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity beyond their place
-          key={index}
-          wrap="truncate-end"
-          {...(line.color ? { color: line.color } : {})}
-          bold={line.isBold ?? false}
-          dimColor={line.isDim ?? false}
-        >
-          {line.text || ' '}
-        </Text>
-      ))}
+          <SpanText key={index} line={line.spans} />
+        ) : (
+          <Text
+            // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity beyond their place
+            key={index}
+            wrap="truncate-end"
+            {...(line.color ? { color: line.color } : {})}
+            bold={line.isBold ?? false}
+            dimColor={line.isDim ?? false}
+          >
+            {line.text || ' '}
+          </Text>
+        ),
+      )}
       {hidden > 0 ? <Text dimColor>{`… ${hidden} more lines (enter: expand)`}</Text> : null}
     </Box>
   )

@@ -1,5 +1,5 @@
 /**
- * One line of a phase's list: a group heading, or an item with its state icon,
+ * One line of a phase's list: a group heading, a step written as prose, or an item with its state icon,
  * its text (cut to the width) and, for an automated item, the check's outcome.
  * Rows are memoised: a finished row does not render again while other rows'
  * spinners turn; a running row's spinner and clock re-render on the shared tick
@@ -64,6 +64,24 @@ export const GroupRow = memo(function GroupRow({
       <Text> </Text>
       <Text wrap="truncate-end" bold dimColor>
         {`${' '.repeat(depth * 2)}${title}`}
+      </Text>
+    </Box>
+  )
+})
+
+/** A step written as prose: nothing to mark, its text is in the detail of the item next to it. */
+export const ProseRow = memo(function ProseRow({
+  title,
+  depth,
+}: {
+  readonly title: string
+  readonly depth: number
+}) {
+  return (
+    <Box>
+      <Text> </Text>
+      <Text wrap="truncate-end" dimColor italic>
+        {`${' '.repeat(depth * 2)}≡ ${title}`}
       </Text>
     </Box>
   )
