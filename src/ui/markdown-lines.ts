@@ -29,7 +29,9 @@ type Style = Omit<Span, 'text'>
 
 /** A forced line break inside a paragraph (`  ` or `\` at a line's end, `<br>`). */
 const BREAK = '\n'
-/** Narrower than this, a table's columns are not shrunk further: its lines are cut instead. */
+/** Columns of text kept beside a list marker or a quote's bar; narrower, they are not indented. */
+const MIN_TEXT = 8
+/** Narrower than this, a table's columns are not shrunk further: its lines are cut with `…`. */
 const MIN_COLUMN = 3
 
 /** The text of spans, as it reads. */
@@ -85,6 +87,8 @@ function nodeLines(node: Nodes, width: number): SpanLine[] {
         return childLines(item.children, width, marker, Boolean(node.spread || item.spread))
       })
     case 'blockquote': {
+      // Too deep for the width, a quote's bar is left out rather than its text run past the edge.
+      if (width - 2 < MIN_TEXT) return childLines(node.children, width, '', true)
       const inner = childLines(node.children, width - 2, '', true)
       return inner.map((line) => [{ text: '│ ', isDim: true }, ...line])
     }
@@ -102,7 +106,7 @@ function nodeLines(node: Nodes, width: number): SpanLine[] {
     case 'yaml':
       return []
     default:
-      return wrapSpans([{ text: plainText(node) }], width)
+      return wrapSpans([{ text: escapeControls(plainText(node)) }], width)
   }
 }
 
@@ -116,17 +120,24 @@ function childLines(
   marker: string,
   isSpread: boolean,
 ): SpanLine[] {
-  const pad = ' '.repeat(stringWidth(marker))
-  const inner = Math.max(8, width - pad.length)
+  const markerStyle: Style = marker.includes('[') ? {} : { isDim: true }
+  // Too deep for the width (lists in lists in a narrow pane): the marker on a line of its own
+  // and what is under it not indented, rather than text run past the edge and cut there.
+  const isTooDeep = width - stringWidth(marker) < MIN_TEXT
+  const pad = isTooDeep ? '' : ' '.repeat(stringWidth(marker))
   const lines: SpanLine[] = []
   children.forEach((child, index) => {
     if (index > 0 && isSpread) lines.push([])
-    lines.push(...nodeLines(child, inner))
+    lines.push(...nodeLines(child, width - pad.length))
   })
+  if (isTooDeep && marker) {
+    const [shown] = cut(marker.trimEnd(), width)
+    return [[{ ...markerStyle, text: shown }], ...lines]
+  }
   if (lines.length === 0) lines.push([])
   return lines.map((line, index): SpanLine => {
     const lead = index === 0 ? marker : pad
-    return lead ? [{ text: lead, ...(marker.includes('[') ? {} : { isDim: true }) }, ...line] : line
+    return lead ? [{ text: lead, ...markerStyle }, ...line] : line
   })
 }
 
@@ -291,7 +302,10 @@ function tableLines(table: Table, width: number): SpanLine[] {
     }),
   )
   const rule: SpanLine = [{ text: widths.map((w) => '─'.repeat(w)).join('─┼─'), isDim: true }]
-  return [lines[0] ?? [], rule, ...lines.slice(1)]
+  const all = [lines[0] ?? [], rule, ...lines.slice(1)]
+  // Columns at their narrowest and still too wide: each line cut, with `…` saying so.
+  const total = widths.reduce((a, b) => a + b, 0) + 3 * (columns - 1)
+  return total > width ? all.map((line) => fit(line, width)) : all
 }
 
 /** A span whose line breaks are spaces: a table cell is one line. */
