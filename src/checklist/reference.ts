@@ -27,8 +27,9 @@ export function isNumberedStep(title: string): boolean {
   return NUMBERED_STEP.test(title)
 }
 
+// At most three digits: `2026 roadmap` is a year, not a step.
 const NUMBERED_STEP =
-  /^[^\p{L}\p{N}]*(?:\d+(?:\.\d+)*[.):]?(?:\s|$)|(?:step|paso|passo|schritt|étape|etapa|stage)\s*\d+|第\s*\d+\s*[步章节]|\d+\s*단계)/iu
+  /^[^\p{L}\p{N}]*(?:\d{1,3}(?:\.\d+)*[.):]?(?:\s|$)|(?:step|paso|passo|schritt|étape|etapa|stage)\s*\d+|第\s*\d+\s*[步章节]|\d+\s*단계)/iu
 
 /** Whether there is anything to read in the section or under it. */
 export function hasText(section: Section): boolean {

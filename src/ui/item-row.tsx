@@ -80,8 +80,9 @@ export const ProseRow = memo(function ProseRow({
   return (
     <Box>
       <Text> </Text>
+      {/* `≡` where an item's state icon is: the step reads as one of the phase's rows. */}
       <Text wrap="truncate-end" dimColor italic>
-        {`${' '.repeat(depth * 2)}≡ ${title}`}
+        {`${' '.repeat(1 + depth * 2)}≡ ${title}`}
       </Text>
     </Box>
   )
