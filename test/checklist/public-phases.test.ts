@@ -7,7 +7,7 @@ import { fixturePath } from '../helpers/fixtures.ts'
 /**
  * The phases of each public checklist (test/fixtures/public, described in SOURCES.md), as
  * [title, items], reviewed against the file. Single-`##` files whose steps are `###`
- * headings (azure, bubblematee, data-safe-haven, handbook-generator, kittycad) or bold lead
+ * headings (azure, bubblematee, data-safe-haven, handbook-generator, kittycad, terraformer) or bold lead
  * lines (dwarves, mockoon, pygmt, voluntary-warehouse) are divided; the rest keep their `##`.
  */
 const PHASES: Readonly<Record<string, readonly (readonly [string, number])[]>> = {
@@ -107,7 +107,7 @@ const PHASES: Readonly<Record<string, readonly (readonly [string, number])[]>> =
     ['Requirements', 5],
     ['Sign-off Checklist', 4],
     ['Definition of Done', 4],
-    ['Notes', 3],
+    // "Notes" holds only the "Sign-off Status" choice (public-signoff.test.ts): no phase.
   ],
   'flores-victoria-checklist-produccion-es.md': [
     ['Entorno', 2],
@@ -146,7 +146,7 @@ const PHASES: Readonly<Record<string, readonly (readonly [string, number])[]>> =
   ],
   'lifeready-go-no-go.md': [
     ['Quality gates', 6],
-    ['Decision', 2],
+    // "Decision" (GO / NO-GO) is a sign-off choice, not items.
   ],
   'mockoon-release-issue-bold-leads.md': [
     ['Versions', 1],
@@ -206,9 +206,14 @@ const PHASES: Readonly<Record<string, readonly (readonly [string, number])[]>> =
     ['Déploiement', 13],
     ['Post-release', 12],
   ],
+  // Its GO / NO GO boxes are a sign-off choice: the 13 items of "✅ Checklist" are then 13 of
+  // 16, and its numbered ### steps are the phases.
   'terraformer-release-checklist-go-nogo.md': [
-    ['✅ Checklist', 13],
-    ['🏁 Conclusion', 2],
+    ['1. Operation Check', 3],
+    ['2. Quality & Security', 3],
+    ['3. Documentation', 3],
+    ['4. Artifacts', 2],
+    ['5. Version Control', 2],
     ['✅ Exit Criteria', 3],
   ],
   'test-kanteen-npm-publish-ja.md': [['✅ 完了済み', 9]],
