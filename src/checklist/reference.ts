@@ -2,17 +2,16 @@
  * Reference pages: the `##` sections with prose and no items — a backup procedure, an
  * emergency rollback plan, troubleshooting, contacts. Nothing in them is to be completed, but
  * the operator may need them mid-deploy: the wizard opens them (`p`), and the sign-off sheet
- * lists them. A sign-off section whose blanks the sign-off screen asks for is not one; an
- * empty section (a heading over a comment) neither.
+ * lists them. A section the sign-off fields were read from is not one, whatever its heading (a
+ * sign-off table, a "Release information" record, a GO / NO-GO choice under "Notes"): what it
+ * asks is on the sign-off screen. An empty section (a heading over a comment) is not one either.
  */
-import type { Checklist, Phase, Section } from './model.ts'
+import type { Checklist, Section } from './model.ts'
 
 export function referencePages(checklist: Checklist): Section[] {
   const top = checklist.sections
   return top.filter((section, index) => {
     if (section.itemCount > 0 || !hasText(section)) return false
-    if ((section as Phase).role !== 'signoff') return true
-    // Its fields are the sign-off screen's; its text is a page only when none were read from it.
     const end = top[index + 1]?.line ?? Number.POSITIVE_INFINITY
     return !checklist.signoff.some((field) => field.line >= section.line && field.line < end)
   })

@@ -100,11 +100,14 @@ describe('reference pages', () => {
       '🎓 Lessons Learned',
       'Next Steps',
     ])
+    // Its sign-off table is read as fields: not a page.
     assert.deepEqual(pages('virtual-ip-browser-release-signoff-table.md'), [
       '📊 Release Metrics',
       '🆘 Rollback Plan',
-      '✅ Sign-off',
     ])
+    // Fields read outside a sign-off heading: a completion record, a choice under "Notes".
+    assert.deepEqual(pages('data-safe-haven-release-shortcodes.md'), [])
+    assert.ok(!pages('festival-signoff-gate-approvals-table.md').includes('Notes'))
     assert.deepEqual(pages('dwarves-release-bold-lead-lines.md'), [])
   })
 })
