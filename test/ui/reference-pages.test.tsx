@@ -14,6 +14,7 @@ import { wizardServices } from '../../src/run/start.ts'
 import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
 
 const ARROW_DOWN = '\u001B[B'
+const ARROW_RIGHT = '\u001B[C'
 const ENTER = '\r'
 const ESCAPE = '\u001B'
 const END = '\u001B[F'
@@ -47,6 +48,10 @@ Keep *Grafana* open for fifteen minutes.
 
 ## After
 - [ ] Smoke tests pass
+
+  | Endpoint | Expect |
+  |---|---|
+  | \`/health\` | **200** |
 
 ## Rollback commands
 
@@ -173,12 +178,16 @@ describe('reference pages', () => {
 })
 
 describe('markdown in the detail pane', () => {
-  test('bold, code and links under an item are drawn, not shown as raw markdown', async () => {
+  test('bold, code, links and tables under an item are drawn, not shown as raw markdown', async () => {
     const ui = open(CHECKLIST)
     await ui.see(
       /Tag it signed, with git tag -s; see the guide \(https:\/\/guide\.example\/tags\)\./,
     )
     assert.doesNotMatch(ui.frame(), /\*\*signed\*\*|`git tag -s`|\]\(https/)
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/Endpoint │ Expect/)
+    assert.match(ui.frame(), /\/health {2}│ 200/)
+    assert.doesNotMatch(ui.frame(), /\|---|\*\*200/)
     await ui.press('q')
   })
 
