@@ -36,6 +36,12 @@ import {
   UpdateContinuousBackupsCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb'
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
+import {
+  CreateFunctionCommand,
+  type CreateFunctionCommandInput,
+  LambdaClient,
+} from '@aws-sdk/client-lambda'
 import {
   CreateSecretCommand,
   RotateSecretCommand,
@@ -67,6 +73,25 @@ export interface TableSpec {
   readonly pitr?: boolean
 }
 
+/** What a Lambda function is deployed with; the rest is Lambda's default. */
+export type FunctionSpec = Partial<
+  Omit<CreateFunctionCommandInput, 'FunctionName' | 'Role' | 'Code'>
+>
+
+/** The smallest zip there is: moto keeps a function's configuration without running its code. */
+const EMPTY_ZIP = Buffer.from('504b0506000000000000000000000000000000000000', 'hex')
+
+/** The configuration every SDK client of a sandbox is made with. */
+export interface SandboxAwsConfig {
+  readonly region: string
+  readonly endpoint: string
+  readonly credentials: {
+    readonly accessKeyId: string
+    readonly secretAccessKey: string
+    readonly sessionToken: string
+  }
+}
+
 export interface Database {
   readonly url: string
   readonly host: string
@@ -88,11 +113,8 @@ export class Sandbox {
   private readonly dir: string
   private readonly cleanups: (() => Promise<void>)[] = []
   private readonly stable = new Map<string, string>()
-  private awsConfig!: {
-    region: string
-    endpoint: string
-    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }
-  }
+  private awsConfig!: SandboxAwsConfig
+  private lambdaRole: Promise<string> | null = null
   private front: AwsFaultServer | null = null
   private readonly statusOverrides = new Map<string, { status: string; reason: string }>()
   /** Certificates of the HTTPS services, trusted by the checks (NODE_EXTRA_CA_CERTS). */
@@ -327,6 +349,50 @@ export class Sandbox {
         RotateImmediately: false,
       }),
     )
+  }
+
+  /**
+   * An SDK client in the sandbox's AWS account, for what a fixture builds with
+   * AWS's own calls (`sandbox.client(CloudWatchClient)`); destroyed with the sandbox.
+   */
+  client<Client extends { destroy(): void }>(
+    Class: new (config: SandboxAwsConfig) => Client,
+  ): Client {
+    const client = new Class(this.awsConfig)
+    this.cleanups.push(async () => client.destroy())
+    return client
+  }
+
+  /** A Lambda function, Active, as `spec` deploys it (moto holds it without running it); its ARN. */
+  async lambdaFunction(name: string, spec: FunctionSpec = {}): Promise<string> {
+    this.lambdaRole ??= this.client(IAMClient)
+      .send(
+        new CreateRoleCommand({
+          RoleName: 'sandbox-lambda-execution',
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'lambda.amazonaws.com' },
+                Action: 'sts:AssumeRole',
+              },
+            ],
+          }),
+        }),
+      )
+      .then(({ Role }) => Role?.Arn as string)
+    const { FunctionArn } = await this.client(LambdaClient).send(
+      new CreateFunctionCommand({
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        ...spec,
+        FunctionName: name,
+        Role: await this.lambdaRole,
+        Code: { ZipFile: EMPTY_ZIP },
+      }),
+    )
+    return FunctionArn as string
   }
 
   // ---- PostgreSQL ----
