@@ -39,6 +39,12 @@ import {
   UpdateContinuousBackupsCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb'
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
+import {
+  CreateFunctionCommand,
+  type CreateFunctionCommandInput,
+  LambdaClient,
+} from '@aws-sdk/client-lambda'
 import {
   CreateSecretCommand,
   RotateSecretCommand,
@@ -69,6 +75,14 @@ export interface TableSpec {
   readonly gsi?: readonly string[]
   readonly pitr?: boolean
 }
+
+/** What a Lambda function is deployed with; the rest is Lambda's default. */
+export type FunctionSpec = Partial<
+  Omit<CreateFunctionCommandInput, 'FunctionName' | 'Role' | 'Code'>
+>
+
+/** The smallest zip there is: moto keeps a function's configuration without running its code. */
+const EMPTY_ZIP = Buffer.from('504b0506000000000000000000000000000000000000', 'hex')
 
 /** How the sandbox's SDK clients reach its account in moto. */
 export interface SandboxAwsConfig {
@@ -103,6 +117,7 @@ export class Sandbox {
   private readonly cleanups: (() => Promise<void>)[] = []
   private readonly stable = new Map<string, string>()
   private awsConfig!: SandboxAwsConfig
+  private lambdaRole: Promise<string> | null = null
   private front: AwsFaultServer | null = null
   /** The front for `editAnswers`, and its edits by `<signing name>:<action>`. */
   private editingFront: LocalServer | null = null
@@ -414,6 +429,50 @@ export class Sandbox {
         RotateImmediately: false,
       }),
     )
+  }
+
+  /**
+   * An SDK client in the sandbox's AWS account, for what a fixture builds with
+   * AWS's own calls (`sandbox.client(CloudWatchClient)`); destroyed with the sandbox.
+   */
+  client<Client extends { destroy(): void }>(
+    Class: new (config: SandboxAwsConfig) => Client,
+  ): Client {
+    const client = new Class(this.awsConfig)
+    this.cleanups.push(async () => client.destroy())
+    return client
+  }
+
+  /** A Lambda function, Active, as `spec` deploys it (moto holds it without running it); its ARN. */
+  async lambdaFunction(name: string, spec: FunctionSpec = {}): Promise<string> {
+    this.lambdaRole ??= this.client(IAMClient)
+      .send(
+        new CreateRoleCommand({
+          RoleName: 'sandbox-lambda-execution',
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'lambda.amazonaws.com' },
+                Action: 'sts:AssumeRole',
+              },
+            ],
+          }),
+        }),
+      )
+      .then(({ Role }) => Role?.Arn as string)
+    const { FunctionArn } = await this.client(LambdaClient).send(
+      new CreateFunctionCommand({
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        ...spec,
+        FunctionName: name,
+        Role: await this.lambdaRole,
+        Code: { ZipFile: EMPTY_ZIP },
+      }),
+    )
+    return FunctionArn as string
   }
 
   // ---- PostgreSQL ----
