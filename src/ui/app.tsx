@@ -24,7 +24,7 @@ import type { RunSession } from '../run/session.ts'
 import type { WizardServices } from '../run/start.ts'
 import type { RunSummary, StoreProblem } from '../run/store.ts'
 import { keysOf } from './keys.ts'
-import { type Layout, layoutOf } from './layout.ts'
+import { appliesIn, type Layout, layoutOf } from './layout.ts'
 import { ChoicePrompt, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { type ScrollLine, ScrollView } from './scroll-view.tsx'
 import { Text } from './text.tsx'
@@ -408,7 +408,10 @@ export function App({
       )
     case 'trust': {
       const { session: s } = step.opened
-      const commands = [...step.opened.layout.items.values()].filter(needsTrust)
+      // The commands that would run here: not those of items for other environments.
+      const commands = [...step.opened.layout.items.values()].filter(
+        (item) => needsTrust(item) && appliesIn(item, s.state),
+      )
       return withProblems(
         <TrustPrompt
           title={`${s.checklist.path} runs shell commands. Trust it on this machine?`}
