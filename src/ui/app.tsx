@@ -24,7 +24,7 @@ import type { RunSession } from '../run/session.ts'
 import type { WizardServices } from '../run/start.ts'
 import type { RunSummary, StoreProblem } from '../run/store.ts'
 import { keysOf } from './keys.ts'
-import { appliesIn, type Layout, layoutOf } from './layout.ts'
+import { type Layout, layoutOf } from './layout.ts'
 import { ChoicePrompt, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { type ScrollLine, ScrollView } from './scroll-view.tsx'
 import { Text } from './text.tsx'
@@ -408,10 +408,9 @@ export function App({
       )
     case 'trust': {
       const { session: s } = step.opened
-      // The commands that would run here: not those of items for other environments.
-      const commands = [...step.opened.layout.items.values()].filter(
-        (item) => needsTrust(item) && appliesIn(item, s.state),
-      )
+      // Every command of the file, those of items for other environments too: trust covers the
+      // whole file, and `o` can make any of them run in this run.
+      const commands = [...step.opened.layout.items.values()].filter(needsTrust)
       return withProblems(
         <TrustPrompt
           title={`${s.checklist.path} runs shell commands. Trust it on this machine?`}

@@ -567,9 +567,8 @@ function PromptView({
       )
     }
     case 'trust': {
-      const commands = [...state.layout.items.values()].filter(
-        (item) => needsTrust(item) && appliesIn(item, state.run),
-      )
+      // Every command of the file, as at the start: trusting covers them all (see App).
+      const commands = [...state.layout.items.values()].filter(needsTrust)
       return (
         <TrustPrompt
           title={`Trust ${session.checklist.path} to run its ${countOf(commands.length, 'command', 'commands')} on this machine?`}

@@ -434,6 +434,42 @@ environments: [dev, prod]
     await ui.see(/this item applies here already; a marks it not applicable/)
     await ui.press('q')
   })
+
+  test('its command is listed for trust, is not run, and runs with r once said to apply here', async () => {
+    const space = workspace(
+      SCOPED.replace(
+        '- [ ] Change request approved',
+        '- [ ] Change request approved <!-- check: command run="echo approved" -->',
+      ).replace('- [ ] Flip DNS', '- [ ] Flip DNS <!-- check: command run="echo flip" -->'),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    // Trusting covers every command of the file: each is shown before the answer, the
+    // command of an item for prod too, since o can make it run in this dev run.
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    assert.match(ui.frame(), /\$ echo approved/)
+    assert.match(ui.frame(), /\$ echo flip/)
+    await ui.press('n')
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/› – Flip DNS\s+n\/a: prod only$/m)
+    await ui.press('r')
+    await ui.see(/does not apply to dev: prod only \(section "Production Deployment", line 9\)/)
+    const checks = () => journal(space.runs, id).filter((e) => e.type === 'check-finished')
+    assert.deepEqual(checks(), [])
+    await ui.press('o')
+    await ui.see(/applies here after all: recorded in the run/)
+    await ui.press('r')
+    await ui.see(/Trust .* to run its 2 commands on/)
+    assert.match(ui.frame(), /\$ echo flip/)
+    await ui.press('y')
+    await ui.see(/✔ Flip DNS\s+pass/)
+    assert.deepEqual(
+      checks().map((e) => e.type === 'check-finished' && e.itemId),
+      ['production-deployment/flip-dns'],
+    )
+    await ui.press('q')
+  })
 })
 
 describe('the sign-off screen', () => {
