@@ -226,8 +226,8 @@ describe('the phase screen', () => {
     const lines = ui.frame().split('\n')
     assert.equal(lines.length, 24)
     assert.deepEqual(lines.slice(-2), [
-      '↑↓ move · d done · f fail · s skip · a n/a · n note · r run',
-      'R re-run failed · A run all due · ←→ phase · ? help · q quit',
+      '↑↓ move · d done · f fail · s skip · a n/a · o applies here · n note',
+      'r run · R re-run failed · A run all due · ←→ phase · ? help · q quit',
     ])
     for (const line of lines) assert.ok(line.length <= 80, `wider than 80 columns: ${line}`)
     await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
@@ -468,6 +468,18 @@ environments: [dev, prod]
       checks().map((e) => e.type === 'check-finished' && e.itemId),
       ['production-deployment/flip-dns'],
     )
+    await ui.press('q')
+  })
+
+  test('the footer and the help name the key', async () => {
+    const space = workspace(SCOPED)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    assert.match(ui.frame(), / · o applies here · /)
+    await ui.press('?')
+    await ui.see(/Keys/)
+    assert.match(ui.frame(), /│ o {11}a dimmed item applies here after all \(o again: undo\) {2,}│/)
+    await ui.press('x')
     await ui.press('q')
   })
 })
