@@ -118,16 +118,25 @@ export function checkJobs(
 }
 
 /**
- * The items to check for one environment: those in scope with a check, in the
- * phases asked for (by id; see `findPhases`), limited to `only` ids when given, plus
- * everything those need so their outputs exist.
+ * The items to check for one environment: those in scope with a check (or said to apply
+ * there after all, in a run: `appliesAfterAll`), in the phases asked for (by id; see
+ * `findPhases`), limited to `only` ids when given, plus everything those need so their
+ * outputs exist.
  */
 export function selectCheckItems(
   checklist: Checklist,
   environment: string,
-  filter: { readonly phases?: readonly string[]; readonly only?: readonly string[] } = {},
+  filter: {
+    readonly phases?: readonly string[]
+    readonly only?: readonly string[]
+    readonly appliesAfterAll?: ReadonlySet<string>
+  } = {},
 ): Item[] {
-  const inScope = checklist.items.filter((item) => item.check && isInScope(item.scope, environment))
+  const inScope = checklist.items.filter(
+    (item) =>
+      item.check &&
+      (isInScope(item.scope, environment) || filter.appliesAfterAll?.has(item.id) === true),
+  )
   const byId = new Map(inScope.map((item) => [item.id, item]))
   let chosen = inScope
   if (filter.phases && filter.phases.length > 0) {

@@ -1,5 +1,6 @@
 /**
- * The selected item in full: its text, what its check verifies, the live
+ * The selected item in full: its text, whether it applies here (and if not, why and
+ * where the checklist says so), what its check verifies, the live
  * progress or the last result (summary, details, evidence), who answered and
  * the note, and the code blocks and prose the checklist writes under it.
  * `detailLines` is pure; the pane draws as many lines as it is given room for.
@@ -12,6 +13,7 @@ import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { detailsUnder } from '../report/check-text.ts'
 import type { ItemRecord } from '../run/model.ts'
+import type { ScopeNote } from './layout.ts'
 import { Text } from './text.tsx'
 import { CHECK_LOOK, type Color, ITEM_LOOK } from './theme.ts'
 import type { LiveCheck } from './use-wizard-state.ts'
@@ -33,6 +35,12 @@ export interface DetailInput {
   readonly isUntrustedCommand: boolean
   /** The section the item is in: its code blocks and prose are the item's context. */
   readonly section?: Section | undefined
+  /**
+   * When the checklist scopes the item to other environments: the run's environment, why
+   * ("dev only (section "Development Environment", line 23)"), and the operator's word that
+   * it applies here after all, if given.
+   */
+  readonly scope?: ScopeNote | null
 }
 
 const MAX_EVIDENCE = 8
@@ -45,10 +53,26 @@ export function detailLines(input: DetailInput): DetailLine[] {
     for (const line of wrap(escapeControls(text), width)) lines.push({ text: line, ...style })
   }
   push(item.plain, { isBold: true })
+  const scope = input.scope ?? null
+  if (scope && !scope.override) {
+    push(`${ITEM_LOOK.na.icon} does not apply to ${scope.environment}   id: ${item.id}`, {
+      isDim: true,
+    })
+    push(`the checklist says: ${scope.reason}`, { color: 'yellow' })
+    push('o: it applies here after all (recorded in the run and on the sheet)', { isDim: true })
+    if (record?.note) push(`note: ${record.note}`, { color: 'yellow' })
+    return withBlocks(lines, push, item, input.section)
+  }
   const state = record?.by ? record.state : item.checked ? 'done' : 'pending'
   const look = ITEM_LOOK[state]
   const who = record?.by ? ` by ${record.by} at ${clock(record.at)}` : ''
   push(`${look.icon} ${look.word}${who}   id: ${item.id}`, { isDim: state === 'pending' })
+  if (scope?.override) {
+    push(
+      `applies here after all: said by ${scope.override.by} at ${clock(scope.override.at)}; the checklist says ${scope.reason} (o: undo)`,
+      { color: 'yellow' },
+    )
+  }
   if (record?.note) push(`note: ${record.note}`, { color: 'yellow' })
   if (item.check) {
     const params = Object.entries(shownParams(item.check.kind, item.check.params))
@@ -81,6 +105,16 @@ export function detailLines(input: DetailInput): DetailLine[] {
       push('not run yet — press r to run it', { isDim: true })
     }
   }
+  return withBlocks(lines, push, item, input.section)
+}
+
+/** `lines`, then the code blocks and prose written under the item and in its section. */
+function withBlocks(
+  lines: DetailLine[],
+  push: (text: string, style?: Omit<DetailLine, 'text'>) => void,
+  item: Item,
+  section: Section | undefined,
+): DetailLine[] {
   const pushBlock = (block: Block) => {
     lines.push({ text: '' })
     if (block.kind === 'code') {
@@ -94,10 +128,10 @@ export function detailLines(input: DetailInput): DetailLine[] {
     }
   }
   for (const block of item.blocks) pushBlock(block)
-  const context = input.section?.blocks ?? []
+  const context = section?.blocks ?? []
   if (context.length > 0) {
     lines.push({ text: '' })
-    push(`from “${input.section?.title}”:`, { isDim: true })
+    push(`from “${section?.title}”:`, { isDim: true })
     for (const block of context) pushBlock(block)
   }
   return lines

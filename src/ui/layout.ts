@@ -1,14 +1,17 @@
 /**
  * What the wizard shows for one environment, worked out once from the
- * checklist: each phase as a list of rows (group headings and the items that
- * apply), and the sign-off fields to fill. Pure; items out of scope for the
- * environment are left out, and so are groups left empty by that.
+ * checklist: each phase as a list of rows (group headings and items), and the
+ * sign-off fields to fill. Pure. Every item is shown: one the checklist scopes to
+ * other environments is drawn dimmed with the reason (see `outOfScopeReason`), and
+ * the operator can say it applies here after all — so whether an item applies is
+ * the run's to say (`appliesIn`), not the layout's.
  */
 import type { Checklist, Item, PhaseRole, Section, SignoffField } from '../checklist/model.ts'
-import { isInScope } from '../checklist/scope.ts'
+import { describeScope, isInScope } from '../checklist/scope.ts'
 import { type SignoffLine, signoffLines } from '../checklist/signoff.ts'
+import type { RunState, ScopeOverride } from '../run/model.ts'
 
-export { type Progress, progressOf, stateOf } from '../run/describe.ts'
+export { appliesIn, type Progress, progressOf, stateOf } from '../run/describe.ts'
 
 export type Row =
   | { readonly kind: 'group'; readonly id: string; readonly title: string; readonly depth: number }
@@ -30,7 +33,7 @@ export interface Layout {
   readonly signoffLines: readonly SignoffLine[]
   /** The fields of `signoffLines` to type in, in order: what the cursor moves over. */
   readonly signoff: readonly SignoffField[]
-  /** Every item that applies, by id (every item is in a phase, nested ones included). */
+  /** Every item shown, by id (every item is in a phase, nested ones included), whether it applies or not. */
   readonly items: ReadonlyMap<string, Item>
   /** Every section by id: its code blocks and prose are shown with its items. */
   readonly sections: ReadonlyMap<string, Section>
@@ -44,7 +47,7 @@ export function layoutOf(checklist: Checklist, environment: string): Layout {
       childrenOf.set(item.parentId, [...(childrenOf.get(item.parentId) ?? []), item])
   }
   for (const phase of checklist.phases) {
-    const rows = sectionRows(phase, environment, childrenOf, 0, true)
+    const rows = sectionRows(phase, childrenOf, 0, true)
     const items = rows.flatMap((row) => (row.kind === 'item' ? [row.item] : []))
     if (items.length === 0) continue
     phases.push({ id: phase.id, title: phase.title, role: phase.role, rows, items })
@@ -69,7 +72,6 @@ function allSections(sections: readonly Section[]): Section[] {
 
 function sectionRows(
   section: Section,
-  environment: string,
   childrenOf: ReadonlyMap<string, readonly Item[]>,
   depth: number,
   isPhase: boolean,
@@ -77,22 +79,40 @@ function sectionRows(
   const rows: Row[] = []
   // An item, then the items nested under it (`  - [ ] …`), in the order of the file.
   const push = (item: Item) => {
-    if (!isInScope(item.scope, environment)) return
     rows.push({ kind: 'item', item, depth: item.depth })
     for (const child of childrenOf.get(item.id) ?? []) push(child)
   }
   for (const item of section.items) push(item)
   for (const child of section.sections) {
-    const childRows = sectionRows(
-      child,
-      environment,
-      childrenOf,
-      isPhase ? depth : depth + 1,
-      false,
-    )
+    const childRows = sectionRows(child, childrenOf, isPhase ? depth : depth + 1, false)
     if (childRows.some((row) => row.kind === 'item')) {
       rows.push({ kind: 'group', id: child.id, title: child.title, depth }, ...childRows)
     }
   }
   return rows
+}
+
+/** An item the checklist scopes to other environments, as the detail pane explains it. */
+export interface ScopeNote {
+  /** The run's environment. */
+  readonly environment: string
+  /** "dev only (section "Development Environment", line 23)" */
+  readonly reason: string
+  /** The operator's word that it applies here after all, if given. */
+  readonly override: ScopeOverride | null
+}
+
+/** Why the item does not apply in the run, and whether the operator said it does after all; null when it applies by the checklist. */
+export function scopeNote(item: Item, run: RunState): ScopeNote | null {
+  const reason = outOfScopeReason(item, run.header.environment)
+  if (reason === null) return null
+  return { environment: run.header.environment, reason, override: run.overrides[item.id] ?? null }
+}
+
+/**
+ * Why an item does not apply here, with where the checklist says so — "dev only (section
+ * "Development Environment", line 23)" — or null when it applies to the environment.
+ */
+export function outOfScopeReason(item: Item, environment: string): string | null {
+  return isInScope(item.scope, environment) ? null : describeScope(item.scope)
 }
