@@ -6,6 +6,7 @@
  */
 import type { Item } from '../checklist/model.ts'
 import type { CheckKind } from './kind.ts'
+import { awsCall } from './kinds/aws.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
@@ -33,6 +34,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     tool,
     envVar,
     file,
+    awsCall,
   ].map((kind) => [kind.kind, kind as CheckKind]),
 )
 

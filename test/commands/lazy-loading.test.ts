@@ -28,6 +28,7 @@ const CHECKLIST = `# Release
 - [ ] Env <!-- check: env name=HOME matches="^/" -->
 - [ ] File <!-- check: file path=README.md -->
 - [ ] Port <!-- check: tcp host=localhost port=1 -->
+- [ ] Lambda <!-- check: aws call="aws lambda get-function-configuration --function-name api-\${env} --query Runtime" equals=nodejs20.x -->
 `
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-lazy-'))
@@ -57,10 +58,12 @@ async function sourcesLoadedBy(args: readonly string[]): Promise<string[]> {
 /** Code that runs checks: everything under src/checks/ but the kinds' declarations and what they use. */
 const RUNNERS = [
   /^src\/checks\/(http|command|tool|env|file|network|postgres|process|runner|clients)\.ts$/,
-  /^src\/checks\/aws\/(?!target\.ts)/,
+  // Read at validate: target.ts, the services' names (services.ts), and the text of an `aws` call.
+  /^src\/checks\/aws\/(?!(target|services|cli-call|read-operations|read-verbs)\.ts$)/,
   /^src\/checks\/postgres\/(session|backend-stream|rds-secret)\.ts$/,
   /node_modules\/@aws-sdk\//,
   /node_modules\/@smithy\//,
+  /node_modules\/jmespath\//,
   /node_modules\/pg(-[a-z]+)?\//,
 ]
 
