@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- area…]`: runs the areas (all by default: startup,
- * parallel, aws, render, persist, install), prints each table, and — when every area
+ * parallel, aws, render, persist, install, parse), prints each table, and — when every area
  * ran — writes bench/results.md with the machine and the date.
  */
 import { writeFileSync } from 'node:fs'
@@ -15,6 +15,7 @@ const AREAS = {
   render: './render.mjs',
   persist: './persist.mjs',
   install: './install.mjs',
+  parse: './parse.mjs',
 }
 
 const asked = process.argv.slice(2)

@@ -77,6 +77,26 @@ Docs: the README of the deploy-wizard package lists every directive and command.
     })
 
   program
+    .command('iam-policy')
+    .description(
+      "print the IAM policy (JSON) with exactly the read actions a checklist's checks call",
+    )
+    .argument('<file>', 'markdown checklist')
+    .option('-e, --env <env>', 'only the checks that apply to this environment (default: all)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  deploy-wizard iam-policy checklists/release.md --env prod > deploy-checks-policy.json
+  aws iam put-role-policy --role-name deploy-checks --policy-name deploy-wizard \\
+    --policy-document file://deploy-checks-policy.json`,
+    )
+    .action(async (file: string, options: { env?: string }) => {
+      const { iamPolicyCommand } = await import('./commands/iam-policy.ts')
+      process.exitCode = await iamPolicyCommand(file, options)
+    })
+
+  program
     .command('run')
     .description('open the wizard: walk a checklist for one environment, answer, sign off')
     .argument('[file]', 'markdown checklist (asked for when left out)')

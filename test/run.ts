@@ -8,8 +8,15 @@
  */
 import { spawn } from 'node:child_process'
 import { startBackends } from './backends/start.ts'
+import { missingShells } from './helpers/shells.ts'
 
 const files = process.argv.slice(2)
+// Commands are tested under every shell `sh` can be: one line names those not installed.
+const missing = missingShells()
+if (missing) {
+  process.stderr.write(`${missing}\n`)
+  process.exit(1)
+}
 const backends = await startBackends().catch((error: unknown) => {
   process.stderr.write(`test backends failed to start: ${(error as Error).message}\n`)
   process.exit(1)

@@ -9,10 +9,11 @@
  *   vars: { region: us-east-1, stack: SessionManagement-${env} }
  *   env: { prod: { region: eu-west-1 } }
  *   infer-environments: true
+ *   accounts: { dev: '111111111111', prod: { id: '222222222222', profile: prod } }
  *   ---
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
-import type { FrontMatter } from './model.ts'
+import type { AwsAccount, FrontMatter } from './model.ts'
 import type { Problems } from './problems.ts'
 import { DEFAULT_ENVIRONMENTS } from './scope.ts'
 
@@ -24,9 +25,18 @@ const KNOWN_KEYS = [
   'vars',
   'env',
   'infer-environments',
+  'accounts',
 ]
+const ACCOUNT_ID = /^\d{12}$/
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
 const ENVIRONMENT = /^[a-z][a-z0-9_-]*$/
+/**
+ * Every item is validated in every environment, and every heading matched
+ * against every environment's names: a list of thousands would take minutes.
+ * A checklist is for a few (dev, staging, prod…).
+ */
+const MAX_ENVIRONMENTS = 64
+const MAX_ALIASES = 256
 
 /**
  * Parses the front matter whose first line is `firstLine` in the file.
@@ -73,7 +83,10 @@ export function parseFrontMatter(
     vars?: Record<string, string>
     env?: Record<string, Record<string, string>>
     inferEnvironments?: boolean
+    accounts?: Record<string, AwsAccount>
   } = {}
+  /** Each environment under `accounts:`, checked against the environments once all keys are read. */
+  const accountEnvironments: { name: string; line: number; column: number }[] = []
   /** Each name under `production:`, checked against the environments once all keys are read. */
   const declaredProduction: { name: string; line: number; column: number }[] = []
   for (const pair of root.items) {
@@ -100,6 +113,11 @@ export function parseFrontMatter(
           const bad = list.find((e) => !ENVIRONMENT.test(e))
           if (bad)
             fail(`'${bad}' is not an environment name`, 'use lowercase letters, digits, - and _')
+          else if (list.length > MAX_ENVIRONMENTS)
+            fail(
+              `${list.length} environments; a checklist may have at most ${MAX_ENVIRONMENTS}`,
+              'list the environments this checklist deploys to, such as [dev, staging, prod]',
+            )
           else result.environments = list
         }
         break
@@ -110,6 +128,11 @@ export function parseFrontMatter(
           fail(
             'expected each environment with a list of names',
             'for example: aliases: { prod: [production, live] }',
+          )
+        else if (Object.values(aliases).flat().length > MAX_ALIASES)
+          fail(
+            `more than ${MAX_ALIASES} names in all; a checklist may have at most ${MAX_ALIASES}`,
+            'give each environment the few names its headings use, such as prod: [production, live]',
           )
         else result.aliases = aliases
         break
@@ -169,6 +192,24 @@ export function parseFrontMatter(
           result.inferEnvironments = value.value
         else fail('expected true or false')
         break
+      case 'accounts': {
+        const accounts = mapOf(value, (node) => awsAccount(node))
+        if (!accounts)
+          fail(
+            'expected each environment with its 12-digit AWS account id',
+            "for example: accounts: { dev: '111111111111', prod: { id: '222222222222', profile: prod } }",
+          )
+        else {
+          result.accounts = accounts
+          if (isMap(value))
+            for (const pair of value.items)
+              accountEnvironments.push({
+                name: isScalar(pair.key) ? String(pair.key.value) : '',
+                ...at(rangeStart(pair.key)),
+              })
+        }
+        break
+      }
       default:
         problems.warning(
           keyPos.line,
@@ -188,7 +229,35 @@ export function parseFrontMatter(
         `environments: ${environments.join(', ')}`,
       )
   }
+  for (const { name, line, column } of accountEnvironments) {
+    if (!environments.includes(name))
+      problems.error(
+        line,
+        column,
+        `front matter 'accounts': '${name}' is not one of this checklist's environments`,
+        `environments: ${environments.join(', ')}`,
+      )
+  }
   return result
+}
+
+/**
+ * `'111111111111'`, or `{ id: '111111111111', region: eu-west-1, profile: prod }`. The id is
+ * read as written: YAML would read an unquoted 012345678901 as a number and drop its zero.
+ */
+function awsAccount(node: unknown): AwsAccount | null {
+  if (isScalar(node)) {
+    const id = node.source ?? String(node.value)
+    return ACCOUNT_ID.test(id) ? { id } : null
+  }
+  const fields = scalarMap(node)
+  if (!fields || fields.id === undefined || !ACCOUNT_ID.test(fields.id)) return null
+  if (Object.keys(fields).some((key) => !['id', 'region', 'profile'].includes(key))) return null
+  return {
+    id: fields.id,
+    ...(fields.region ? { region: fields.region } : {}),
+    ...(fields.profile ? { profile: fields.profile } : {}),
+  }
 }
 
 function rangeStart(node: unknown): number | undefined {

@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { fileProblem, UserError } from '../errors.ts'
 import { bundledNames } from './bundled.ts'
-import { type ParseResult, parseChecklist } from './parse.ts'
+import { checkSize } from './limits.ts'
+import { type ParseResult, parseChecklist, pastLimit } from './parse.ts'
 
-/** Reads and parses a checklist file; a file that cannot be read is the operator's to fix. */
+/**
+ * Reads and parses a checklist file; a file that cannot be read is the operator's
+ * to fix. A file past the size limit is not read at all: it is that one error.
+ */
 export async function loadChecklist(path: string): Promise<ParseResult> {
   let bytes: Buffer
   try {
+    const tooLarge = checkSize((await stat(path)).size)
+    if (tooLarge) return pastLimit(tooLarge, path, '')
     bytes = await readFile(path)
   } catch (error) {
     const reason = fileProblem(error) ?? (error as Error).message

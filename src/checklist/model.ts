@@ -121,6 +121,16 @@ export interface FrontMatter {
   readonly vars?: Readonly<Record<string, string>>
   readonly env?: Readonly<Record<string, Readonly<Record<string, string>>>>
   readonly inferEnvironments?: boolean
+  /** The AWS account each environment lives in: AWS checks refuse any other. */
+  readonly accounts?: Readonly<Record<string, AwsAccount>>
+}
+
+/** An environment's AWS account, and optionally the region and profile its checks use. */
+export interface AwsAccount {
+  /** Twelve digits. */
+  readonly id: string
+  readonly region?: string
+  readonly profile?: string
 }
 
 export interface Checklist {

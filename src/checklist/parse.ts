@@ -7,7 +7,13 @@
  * kept to show the operator. Directives in HTML comments add automation.
  *
  * Never throws for anything the file contains: every problem is collected with
- * its line and column, so `validate` can list them all.
+ * its line and column, so `validate` can list them all. A file past the input
+ * limits (limits.ts) is one such problem, found before the markdown is parsed;
+ * so is anything that goes wrong while reading it, where it went wrong.
+ *
+ * No walk over the tree recurses deeper than the nesting limit, and no array the
+ * file can make long is spread into a call's arguments: either would overflow
+ * the stack on a hostile file.
  */
 import { createHash } from 'node:crypto'
 import type {
@@ -22,15 +28,12 @@ import type {
   RootContent,
   Table,
 } from 'mdast'
-import { fromMarkdown } from 'mdast-util-from-markdown'
-import { frontmatterFromMarkdown } from 'mdast-util-frontmatter'
-import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { toString as plainText } from 'mdast-util-to-string'
-import { frontmatter } from 'micromark-extension-frontmatter'
-import { gfm } from 'micromark-extension-gfm'
 import { type Directive, parseDirectiveComment } from './directives.ts'
 import { parseFrontMatter, type VarPositions } from './front-matter.ts'
 import { headingSlug, IdAllocator, slug } from './ids.ts'
+import { checkInputLimits, LIMITS, type LimitProblem } from './limits.ts'
+import { parseMarkdown } from './markdown.ts'
 import type {
   Block,
   Checklist,
@@ -81,17 +84,56 @@ export interface ParseOptions {
 export function parseChecklist(source: string, options: ParseOptions): ParseResult {
   const sha256 = options.sha256 ?? createHash('sha256').update(source).digest('hex')
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source
+  const limit = checkInputLimits(text)
+  if (limit) return pastLimit(limit, options.path, sha256)
   const problems = new Problems()
+  const empty: Checklist = { path: options.path, sha256, ...emptyDraft() }
   const builder = new ChecklistBuilder(text, problems)
-  const draft = builder.build()
-  const checklist: Checklist = { path: options.path, sha256, ...draft }
-  validateChecklist(checklist, {
-    directives: builder.directiveOffsets,
-    vars: builder.varPositions,
-    lines: builder.lines,
-    problems,
-  })
+  let checklist = empty
+  try {
+    checklist = { path: options.path, sha256, ...builder.build() }
+    validateChecklist(checklist, {
+      directives: builder.directiveOffsets,
+      vars: builder.varPositions,
+      lines: builder.lines,
+      problems,
+      text,
+    })
+  } catch (error) {
+    // Our bug, or a shape the limits did not foresee: still an error in the file
+    // (so the checklist is not run), at the line being read, never a crash.
+    problems.error(
+      checklist === empty ? builder.lastLine : 1,
+      1,
+      `deploy-wizard could not read the checklist from here: ${describeFailure(error)}`,
+      'this is a bug in deploy-wizard: please report it with the file; simplifying the lines here may get around it',
+    )
+  }
   return { checklist, problems: problems.list, hasErrors: problems.hasErrors }
+}
+
+/** The result for a file past an input limit: that one error, and nothing read from it. */
+export function pastLimit(limit: LimitProblem, path: string, sha256: string): ParseResult {
+  const problems = new Problems()
+  problems.error(limit.line, limit.column, limit.message, limit.hint)
+  return { checklist: { path, sha256, ...emptyDraft() }, problems: problems.list, hasErrors: true }
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return 'it nests too deeply'
+  return error instanceof Error ? error.message : String(error)
+}
+
+function emptyDraft(): Draft {
+  return {
+    title: 'Checklist',
+    frontMatter: {},
+    environments: DEFAULT_ENVIRONMENTS,
+    sections: [],
+    phases: [],
+    items: [],
+    signoff: [],
+  }
 }
 
 interface SectionDraft {
@@ -137,6 +179,13 @@ interface ItemDraft {
 
 type Draft = Omit<Checklist, 'path' | 'sha256'>
 
+/**
+ * How deep the walk goes into quotes and lists before it stops with an error.
+ * Above `LIMITS.nesting`, which the input scan enforces: this only catches what
+ * gets past the scan, far from the stack's end.
+ */
+const MAX_WALK_DEPTH = LIMITS.nesting * 2
+
 class ChecklistBuilder {
   readonly lines: LineIndex
   /** Where each item's directives are, for the errors found once the whole file is read. */
@@ -157,6 +206,10 @@ class ChecklistBuilder {
   #title: string | null = null
   /** The innermost open section; `null` before the first heading. */
   #current: SectionDraft | null = null
+  /** Block quotes and lists entered on the way to the node being read. */
+  #depth = 0
+  /** The line of the node being read, for an error that stops the reading. */
+  lastLine = 1
 
   constructor(text: string, problems: Problems) {
     this.#text = text
@@ -165,10 +218,7 @@ class ChecklistBuilder {
   }
 
   build(): Draft {
-    const root = fromMarkdown(this.#text, {
-      extensions: [gfm(), frontmatter(['yaml'])],
-      mdastExtensions: [gfmFromMarkdown(), frontmatterFromMarkdown(['yaml'])],
-    })
+    const root = parseMarkdown(this.#text)
     const yaml = root.children.find((node) => node.type === 'yaml')
     if (yaml) this.#readFrontMatter(yaml.value, (yaml.position?.start.line ?? 1) + 1)
     for (const node of root.children) this.#flow(node)
@@ -198,13 +248,34 @@ class ChecklistBuilder {
 
   /** A block-level node at the top of the document or inside a block quote. */
   #flow(node: RootContent): void {
+    this.lastLine = line(node)
     if (node.type === 'yaml') return
     if (node.type === 'heading') this.#heading(node)
     else if (node.type === 'list') this.#list(node, null)
     else if (node.type === 'blockquote' && containsTask(node)) {
+      if (!this.#enter(node)) return
       for (const child of node.children) this.#flow(child)
+      this.#depth--
     } else if (node.type === 'html') this.#looseHtml(node)
     else this.#block(node)
+  }
+
+  /**
+   * One level deeper into quotes and lists. The input limits keep files far from
+   * the stack's end; should a shape get past them, the reading stops here with an
+   * error rather than overflowing. Returns false when it stopped.
+   */
+  #enter(node: Nodes): boolean {
+    if (this.#depth >= MAX_WALK_DEPTH) {
+      this.#errorAt(
+        offset(node),
+        `lists and block quotes are nested more than ${LIMITS.nesting} deep here`,
+        'flatten the nesting: a checklist reads best at two or three levels',
+      )
+      return false
+    }
+    this.#depth++
+    return true
   }
 
   #heading(node: Heading): void {
@@ -303,6 +374,15 @@ class ChecklistBuilder {
   }
 
   #list(list: List, parent: ItemDraft | null): void {
+    if (!this.#enter(list)) return
+    try {
+      this.#listItems(list, parent)
+    } finally {
+      this.#depth--
+    }
+  }
+
+  #listItems(list: List, parent: ItemDraft | null): void {
     let looseStart: number | null = null
     let looseEnd = 0
     const flushLoose = () => {
@@ -318,6 +398,7 @@ class ChecklistBuilder {
       looseStart = null
     }
     for (const listItem of list.children) {
+      this.lastLine = line(listItem)
       if (typeof listItem.checked === 'boolean') {
         flushLoose()
         this.#item(listItem, parent)
@@ -368,7 +449,7 @@ class ChecklistBuilder {
     const { text, plain } = paragraph ? this.#itemText(paragraph) : { text: '', plain: '' }
     const directives = paragraph ? this.#inlineDirectives(paragraph.children) : []
     for (const child of paragraph ? rest : listItem.children) {
-      if (child.type === 'html') directives.push(...(this.#directivesIn(child) ?? []))
+      if (child.type === 'html') append(directives, this.#directivesIn(child) ?? [])
     }
     const explicit = this.#explicitId(directives)
     const owner = parent ?? section
@@ -414,7 +495,7 @@ class ChecklistBuilder {
         item.id,
         item.id,
       )
-      this.#signoff.push(...item.fields)
+      append(this.#signoff, item.fields)
     }
     if (!parent) section.items.push(item)
     this.#items.push(item)
@@ -445,7 +526,7 @@ class ChecklistBuilder {
           break
         }
         case 'needs':
-          item.needs.push(...d.ids)
+          append(item.needs, d.ids)
           offsets.needs = d.offset
           break
         case 'timeout':
@@ -527,8 +608,9 @@ class ChecklistBuilder {
         // Read the source lines: hard breaks leave no newline in the plain text.
         const lines = this.#text.slice(offset(node), endOffset(node)).split(/\r?\n/)
         lines.forEach((text, i) => {
-          this.#signoff.push(
-            ...this.#fields(
+          append(
+            this.#signoff,
+            this.#fields(
               fieldsInText(text),
               line(node) + i,
               scope,
@@ -543,8 +625,9 @@ class ChecklistBuilder {
         const header = head?.children.map((cell) => plainText(cell)) ?? []
         for (const row of rows) {
           const cells = row.children.map((cell) => plainText(cell))
-          this.#signoff.push(
-            ...this.#fields(
+          append(
+            this.#signoff,
+            this.#fields(
               fieldsInTable(header, [cells]),
               line(row),
               scope,
@@ -636,7 +719,7 @@ class ChecklistBuilder {
   #inlineDirectives(children: PhrasingContent[]): Directive[] {
     const directives: Directive[] = []
     for (const child of children) {
-      if (child.type === 'html') directives.push(...(this.#directivesIn(child) ?? []))
+      if (child.type === 'html') append(directives, this.#directivesIn(child) ?? [])
     }
     return directives
   }
@@ -803,9 +886,19 @@ function mapOffsets(d: Directive, toSource: (index: number) => number): Directiv
   return { ...d, offset, kindOffset: toSource(d.kindOffset), paramOffsets }
 }
 
+/** Whether a task item is anywhere under `node`: a walk with its own stack, so any depth will do. */
 function containsTask(node: Nodes): boolean {
-  if (node.type === 'listItem' && typeof node.checked === 'boolean') return true
-  return 'children' in node && (node.children as Nodes[]).some(containsTask)
+  const stack: Nodes[] = [node]
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    if (next.type === 'listItem' && typeof next.checked === 'boolean') return true
+    if ('children' in next) for (const child of next.children as Nodes[]) stack.push(child)
+  }
+  return false
+}
+
+/** `target.push(...items)` without spreading: a spread of 130,000 items overflows the stack. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item)
 }
 
 function headingText(node: Heading): string {

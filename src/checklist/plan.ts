@@ -8,7 +8,7 @@
  */
 import type { Checklist, Item, Section } from './model.ts'
 import { describeScope, isInScope } from './scope.ts'
-import { parseTemplate, type TemplatePart, varsFor } from './variables.ts'
+import { parseTemplate, type TemplatePart, VAR_LIMITS, varsFor } from './variables.ts'
 
 export interface PlannedItem {
   readonly item: Item
@@ -40,6 +40,8 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
   const known: KnownBeforeRunning = {
     environment,
     vars: varsFor(checklist.frontMatter, environment),
+    expanded: new Map(),
+    cuts: 0,
   }
   const children = new Map<string, Item[]>()
   for (const item of checklist.items) {
@@ -77,6 +79,10 @@ interface KnownBeforeRunning {
   readonly environment: string
   /** Var templates for the environment (see `varsFor`). */
   readonly vars: Readonly<Record<string, string>>
+  /** Each var's expansion, worked out once: a chain of vars costs its length, not its square. */
+  readonly expanded: Map<string, Planned>
+  /** Cycles and depth cuts met: an expansion that met one depends on the way in, and is not kept. */
+  cuts: number
 }
 
 function planParams(
@@ -133,14 +139,21 @@ function planTemplate(
       continue
     }
     const varTemplate = known.vars[ref.name]
-    if (varTemplate === undefined || expanding.has(ref.name)) {
+    const isCut = expanding.has(ref.name) || expanding.size >= VAR_LIMITS.depth
+    if (varTemplate === undefined || (isCut && !known.expanded.has(ref.name))) {
       // No value (`validate` says so): the fallback, when there is one, is what runs.
+      if (varTemplate !== undefined) known.cuts++
       text += part.fallback ?? part.source
       continue
     }
-    expanding.add(ref.name)
-    const inner = planTemplate(varTemplate, known, expanding)
-    expanding.delete(ref.name)
+    let inner = known.expanded.get(ref.name)
+    if (!inner) {
+      const cutsBefore = known.cuts
+      expanding.add(ref.name)
+      inner = planTemplate(varTemplate, known, expanding)
+      expanding.delete(ref.name)
+      if (known.cuts === cutsBefore) known.expanded.set(ref.name, inner)
+    }
     // `${api:-x}` over a var known only at run time: which of the two applies is not known yet.
     text += inner.isDeferred && part.fallback !== null ? part.source : inner.text
     isDeferred ||= inner.isDeferred

@@ -15,6 +15,8 @@ export interface Problem {
 
 export class Problems {
   readonly #list: Problem[] = []
+  /** `line:column:message` of each problem, so a repeat is found without a scan. */
+  readonly #keys = new Set<string>()
 
   error(line: number, column: number, message: string, hint?: string): void {
     this.#add({ severity: 'error', line, column, message, ...(hint ? { hint } : {}) })
@@ -34,11 +36,10 @@ export class Problems {
 
   // The same mistake reached twice (say, once per environment) is reported once.
   #add(problem: Problem): void {
-    const duplicate = this.#list.some(
-      (p) =>
-        p.line === problem.line && p.column === problem.column && p.message === problem.message,
-    )
-    if (!duplicate) this.#list.push(problem)
+    const key = `${problem.line}:${problem.column}:${problem.message}`
+    if (this.#keys.has(key)) return
+    this.#keys.add(key)
+    this.#list.push(problem)
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod'
 import { CHECK_KINDS } from '../checks/registry.ts'
+import { scanShell } from '../checks/shell-scan.ts'
 import {
   holdsLiteralCredential,
   shownParam,
@@ -14,11 +15,13 @@ import type { VarPositions } from './front-matter.ts'
 import type { Checklist, Item } from './model.ts'
 import type { LineIndex, Problems } from './problems.ts'
 import { describeScope, isInScope } from './scope.ts'
+import { VarAnalysis } from './var-analysis.ts'
 import {
   describeReference,
   parseTemplate,
   type TemplatePart,
   TemplateSyntaxError,
+  VAR_LIMITS,
   varsFor,
 } from './variables.ts'
 
@@ -35,20 +38,24 @@ export interface ValidationContext {
   readonly vars: VarPositions
   readonly lines: LineIndex
   readonly problems: Problems
+  /** The checklist's text, to point at a reference inside a parameter. */
+  readonly text?: string
 }
 
-type Analysis =
-  | { readonly kind: 'static'; readonly value: string }
-  | { readonly kind: 'dynamic' }
-  | { readonly kind: 'invalid' }
+/** Each environment's vars, analysed once for the whole checklist. */
+type VarTables = ReadonlyMap<string, VarAnalysis>
 
 export function validateChecklist(checklist: Checklist, context: ValidationContext): void {
   const { problems, lines } = context
   const byId = new Map(checklist.items.map((item) => [item.id, item]))
   const at = (offset: number | undefined, fallback: Item) =>
     offset === undefined ? { line: fallback.line, column: 1 } : lines.position(offset)
+  const tables: VarTables = new Map(
+    checklist.environments.map((e) => [e, new VarAnalysis(varsFor(checklist.frontMatter, e), e)]),
+  )
+  const suggest = idSuggester(byId)
 
-  validateVars(checklist, context)
+  validateVars(checklist, tables, context)
 
   for (const item of checklist.items) {
     const offsets = context.directives.get(item.id) ?? {}
@@ -69,12 +76,7 @@ export function validateChecklist(checklist: Checklist, context: ValidationConte
       }
       const { line, column } = at(offsets.needs, item)
       if (!target)
-        problems.error(
-          line,
-          column,
-          `needs '${need}', but no item has that id`,
-          suggestId(need, byId),
-        )
+        problems.error(line, column, `needs '${need}', but no item has that id`, suggest(need))
       else if (!target.check)
         problems.error(
           line,
@@ -104,7 +106,7 @@ export function validateChecklist(checklist: Checklist, context: ValidationConte
       }
       continue
     }
-    validateCheck(checklist, item, offsets, byId, context)
+    validateCheck(checklist, item, offsets, byId, tables, suggest, context)
     validateDependencyScopes(checklist, item, offsets, byId, context)
   }
   validateNoCycles(checklist, byId, context)
@@ -173,6 +175,8 @@ function validateCheck(
   item: Item,
   offsets: DirectiveOffsets,
   byId: ReadonlyMap<string, Item>,
+  tables: VarTables,
+  suggest: (id: string) => string,
   context: ValidationContext,
 ): void {
   const { problems, lines } = context
@@ -218,7 +222,7 @@ function validateCheck(
             where.line,
             where.column,
             `${part.source}: no item has id '${part.ref.itemId}'`,
-            suggestId(part.ref.itemId, byId),
+            suggest(part.ref.itemId),
           )
         else if (!source.check)
           problems.error(
@@ -261,14 +265,31 @@ function validateCheck(
   }
 
   const environments = checklist.environments.filter((e) => isInScope(item.scope, e))
+  for (const key of kind.shellParams ?? []) {
+    const parts = parsed.get(key)
+    if (parts)
+      validateShellText(check.kind, key, parts, paramAt(key), offsets.params?.[key], context)
+  }
   for (const environment of environments) {
+    const table = tables.get(environment)
+    if (!table) continue
     const values: Record<string, string> = {}
     let isStatic = true
     for (const [key, parts] of parsed) {
-      const result = analyse(parts, checklist, environment, new Set())
+      const result = table.analyse(parts)
       const where = paramAt(key)
+      if (result.kind === 'invalid' && result.reason.type === 'too-long') {
+        problems.error(
+          where.line,
+          where.column,
+          `${check.kind} ${key}: its value grows past ${formatLength(VAR_LIMITS.length)}`,
+          'a value is at most that long: check the vars it uses',
+        )
+        isStatic = false
+        continue
+      }
       if (result.kind === 'invalid') {
-        for (const name of undefinedVars(parts, checklist, environment)) {
+        for (const name of table.undefinedVars(parts)) {
           const elsewhere = checklist.environments.filter(
             (e) => name in varsFor(checklist.frontMatter, e),
           )
@@ -295,8 +316,8 @@ function validateCheck(
         const message = outcome.error?.issues[0]?.message ?? 'invalid value'
         // Name the environment only when the value differs between environments.
         const isSameEverywhere = environments.every((e) => {
-          const other = analyse(parts, checklist, e, new Set())
-          return other.kind === 'static' && other.value === result.value
+          const other = tables.get(e)?.analyse(parts)
+          return other?.kind === 'static' && other.value === result.value
         })
         // Quoted as plan shows it: a credential in it masked.
         const template = shownParam(check.kind, key, check.params)
@@ -325,6 +346,53 @@ function validateCheck(
   }
 }
 
+/**
+ * Shell text (`command run=`): a reference where the shell would read its value as code or
+ * as a variable name is an error, at the reference (see checks/shell-scan.ts).
+ */
+function validateShellText(
+  kind: string,
+  key: string,
+  parts: readonly TemplatePart[],
+  param: { line: number; column: number },
+  paramOffset: number | undefined,
+  context: ValidationContext,
+): void {
+  const seen = new Map<string, number>()
+  for (const site of scanShell(parts).sites) {
+    const source = site.part.source
+    const nth = seen.get(source) ?? 0
+    seen.set(source, nth + 1)
+    if (!site.refusal) continue
+    const where = referencePosition(source, nth, paramOffset, context) ?? param
+    context.problems.error(
+      where.line,
+      where.column,
+      `${kind} ${key}: ${source} ${site.refusal.message}`,
+      site.refusal.hint,
+    )
+  }
+}
+
+/** Where the `nth` `source` after a parameter's offset is in the file, when it can be found. */
+function referencePosition(
+  source: string,
+  nth: number,
+  paramOffset: number | undefined,
+  context: ValidationContext,
+): { line: number; column: number } | null {
+  if (paramOffset === undefined || context.text === undefined) return null
+  let at = paramOffset - 1
+  for (let k = 0; k <= nth; k++) {
+    at = context.text.indexOf(source, at + 1)
+    if (at < 0) return null
+  }
+  // Not past the end of the comment the parameter is in.
+  const end = context.text.indexOf('-->', paramOffset)
+  if (end >= 0 && at > end) return null
+  return context.lines.position(at)
+}
+
 /** What to write instead of a credential in a check's parameter. */
 function credentialHint(key: string): string {
   const shown = 'plan and the wizard show it as ***'
@@ -340,92 +408,25 @@ function credentialHint(key: string): string {
   }
 }
 
-/** Whether a template can be resolved now, only at run time, or not at all. */
-function analyse(
-  parts: readonly TemplatePart[],
-  checklist: Checklist,
-  environment: string,
-  seen: Set<string>,
-): Analysis {
-  let value = ''
-  let isDynamic = false
-  for (const part of parts) {
-    if (part.type === 'text') {
-      value += part.text
-      continue
-    }
-    const ref = part.ref
-    if (ref.type === 'environment') value += environment
-    else if (ref.type === 'process-env' || ref.type === 'output') isDynamic = true
-    else {
-      const template = varsFor(checklist.frontMatter, environment)[ref.name]
-      if (template === undefined || seen.has(ref.name)) {
-        if (part.fallback === null) return { kind: 'invalid' }
-        value += part.fallback
-        continue
-      }
-      let inner: Analysis
-      try {
-        inner = analyse(
-          parseTemplate(template),
-          checklist,
-          environment,
-          new Set([...seen, ref.name]),
-        )
-      } catch {
-        return { kind: 'invalid' }
-      }
-      if (inner.kind === 'invalid') return inner
-      if (inner.kind === 'dynamic') isDynamic = true
-      else value += inner.value
-    }
-  }
-  return isDynamic ? { kind: 'dynamic' } : { kind: 'static', value }
-}
-
-/** The var names a template uses, directly or through other vars, that have no value. */
-function undefinedVars(
-  parts: readonly TemplatePart[],
-  checklist: Checklist,
-  environment: string,
-): string[] {
-  const vars = varsFor(checklist.frontMatter, environment)
-  const missing = new Set<string>()
-  const visit = (list: readonly TemplatePart[], seen: Set<string>) => {
-    for (const part of list) {
-      if (part.type !== 'ref' || part.ref.type !== 'var' || part.fallback !== null) continue
-      const template = vars[part.ref.name]
-      if (template === undefined) missing.add(part.ref.name)
-      else if (!seen.has(part.ref.name)) {
-        try {
-          visit(parseTemplate(template), new Set([...seen, part.ref.name]))
-        } catch {
-          // reported where the var is defined
-        }
-      }
-    }
-  }
-  visit(parts, new Set())
-  return [...missing]
-}
-
-/** Vars must parse, name only defined vars, and not refer to themselves. */
-function validateVars(checklist: Checklist, context: ValidationContext): void {
+/**
+ * Vars must parse, name only defined vars, not refer to themselves, and stay
+ * within `VAR_LIMITS`; each is reported where it is defined.
+ */
+function validateVars(checklist: Checklist, tables: VarTables, context: ValidationContext): void {
   const { problems } = context
   for (const environment of checklist.environments) {
     const vars = varsFor(checklist.frontMatter, environment)
-    for (const [name, template] of Object.entries(vars)) {
+    const table = tables.get(environment)
+    if (!table) continue
+    for (const name of Object.keys(vars)) {
       const where = context.vars.get(`${environment}.${name}`) ??
         context.vars.get(name) ?? { line: 1, column: 1 }
-      let parts: TemplatePart[]
-      try {
-        parts = parseTemplate(template)
-      } catch (error) {
-        if (!(error instanceof TemplateSyntaxError)) throw error
-        problems.error(where.line, where.column, `var '${name}': ${error.message}`)
+      const parts = table.parts(name)
+      if (parts instanceof TemplateSyntaxError) {
+        problems.error(where.line, where.column, `var '${name}': ${parts.message}`)
         continue
       }
-      if (varHoldsLiteralCredential(template)) {
+      if (varHoldsLiteralCredential(vars[name] ?? '')) {
         problems.warning(
           where.line,
           where.column,
@@ -433,7 +434,7 @@ function validateVars(checklist: Checklist, context: ValidationContext): void {
           'take it from the environment, such as postgres://app:${env:PGPASSWORD}@db/app; plan shows it as ***',
         )
       }
-      if (refersToItself(name, parts, vars, new Set([name]))) {
+      if (table.isCyclic(name)) {
         problems.error(
           where.line,
           where.column,
@@ -442,7 +443,7 @@ function validateVars(checklist: Checklist, context: ValidationContext): void {
         )
         continue
       }
-      for (const part of parts) {
+      for (const part of parts ?? []) {
         if (
           part.type === 'ref' &&
           part.ref.type === 'var' &&
@@ -456,29 +457,31 @@ function validateVars(checklist: Checklist, context: ValidationContext): void {
           )
         }
       }
+      const analysis = table.var(name)
+      if (analysis?.kind !== 'invalid') continue
+      if (analysis.reason.type === 'too-deep') {
+        problems.error(
+          where.line,
+          where.column,
+          `var '${name}' uses vars more than ${VAR_LIMITS.depth} deep (a var that uses a var that uses a var…)`,
+          'use fewer vars in a chain: write the value out in one of them',
+        )
+      } else if (analysis.reason.type === 'too-long') {
+        problems.error(
+          where.line,
+          where.column,
+          `var '${name}' grows past ${formatLength(VAR_LIMITS.length)} once the vars it uses are put in`,
+          'a value is at most that long: a var that uses another twice doubles it, so look for vars that repeat one another',
+        )
+      }
     }
   }
 }
 
-function refersToItself(
-  name: string,
-  parts: readonly TemplatePart[],
-  vars: Readonly<Record<string, string>>,
-  path: Set<string>,
-): boolean {
-  for (const part of parts) {
-    if (part.type !== 'ref' || part.ref.type !== 'var') continue
-    if (part.ref.name === name) return true
-    const template = vars[part.ref.name]
-    if (template === undefined || path.has(part.ref.name)) continue
-    try {
-      if (refersToItself(name, parseTemplate(template), vars, new Set([...path, part.ref.name])))
-        return true
-    } catch {
-      // a var that does not parse is reported on its own
-    }
-  }
-  return false
+function formatLength(characters: number): string {
+  return characters >= 1024
+    ? `${Math.round(characters / 1024)} K characters`
+    : `${characters} characters`
 }
 
 /** Checks wait for what they need, and for the items whose outputs they use. */
@@ -497,6 +500,10 @@ export function dependenciesOf(item: Item): string[] {
   return [...deps]
 }
 
+/**
+ * `needs:` and outputs must not wait in a circle. The walk keeps its own stack:
+ * a chain of thousands of items each needing the one before is a file's to write.
+ */
 function validateNoCycles(
   checklist: Checklist,
   byId: ReadonlyMap<string, Item>,
@@ -504,28 +511,44 @@ function validateNoCycles(
 ): void {
   const state = new Map<string, 'visiting' | 'done'>()
   const reported = new Set<string>()
-  const visit = (item: Item, path: Item[]): void => {
-    state.set(item.id, 'visiting')
-    for (const dep of dependenciesOf(item)) {
+  for (const root of checklist.items) {
+    if (state.has(root.id)) continue
+    // The items being visited, root first, each with the dependencies still to look at.
+    const path: { item: Item; deps: string[]; at: number }[] = []
+    const positions = new Map<string, number>()
+    const open = (item: Item) => {
+      state.set(item.id, 'visiting')
+      positions.set(item.id, path.length)
+      path.push({ item, deps: dependenciesOf(item), at: 0 })
+    }
+    open(root)
+    while (path.length > 0) {
+      const frame = path[path.length - 1] as (typeof path)[number]
+      const dep = frame.deps[frame.at]
+      if (dep === undefined) {
+        state.set(frame.item.id, 'done')
+        positions.delete(frame.item.id)
+        path.pop()
+        continue
+      }
+      frame.at++
       const next = byId.get(dep)
       if (!next) continue
       if (state.get(dep) === 'visiting') {
-        const cycle = [...path.slice(path.findIndex((p) => p.id === dep)), item]
-        const first = cycle[0]
+        const first = path[positions.get(dep) ?? 0]?.item
         if (first && !reported.has(first.id)) {
+          const cycle = path.slice(positions.get(dep)).map((p) => p.item)
           for (const c of cycle) reported.add(c.id)
           context.problems.error(
-            item.line,
+            frame.item.line,
             1,
             `checks wait for each other in a circle: ${[...cycle.map((c) => c.id), dep].join(' → ')}`,
             'remove one of these needs:',
           )
         }
-      } else if (!state.has(dep)) visit(next, [...path, item])
+      } else if (!state.has(dep)) open(next)
     }
-    state.set(item.id, 'done')
   }
-  for (const item of checklist.items) if (!state.has(item.id)) visit(item, [])
 }
 
 function closestKind(kind: string): string | null {
@@ -538,9 +561,28 @@ function closestKind(kind: string): string | null {
   )
 }
 
-function suggestId(id: string, byId: ReadonlyMap<string, Item>): string {
-  const match = [...byId.values()].find((item) => item.id.endsWith(`/${id}`))
-  return match
-    ? `give the item on line ${match.line} an id: <!-- id: ${id} -->`
-    : `give the item to wait for an id: <!-- id: ${id} -->`
+/**
+ * What to write for an id no item has: give one the id, naming the item whose
+ * generated id ends with it. Indexed once, so thousands of unknown ids cost no
+ * more than the items.
+ */
+function idSuggester(byId: ReadonlyMap<string, Item>): (id: string) => string {
+  let byTail: Map<string, Item> | null = null
+  return (id) => {
+    if (!byTail) {
+      byTail = new Map()
+      for (const item of byId.values()) {
+        const segments = item.id.split('/')
+        // Every tail of the path: `a/b/c` ends with `c`, `b/c` and `a/b/c`.
+        for (let i = segments.length - 1; i >= 1; i--) {
+          const tail = segments.slice(i).join('/')
+          if (!byTail.has(tail)) byTail.set(tail, item)
+        }
+      }
+    }
+    const match = byTail.get(id)
+    return match
+      ? `give the item on line ${match.line} an id: <!-- id: ${id} -->`
+      : `give the item to wait for an id: <!-- id: ${id} -->`
+  }
 }

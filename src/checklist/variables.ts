@@ -12,6 +12,7 @@
  * so the check runner can resolve outputs just before a check runs and escape
  * what it interpolates into a shell command.
  */
+import type { FrontMatter } from './model.ts'
 
 export type Reference =
   | { readonly type: 'environment' }
@@ -30,6 +31,19 @@ export type TemplatePart =
       /** Offset of `${` in the template. */
       readonly offset: number
     }
+
+/**
+ * How far vars may expand. A var whose value is longer, or that uses a chain of
+ * vars deeper, is an error in `validate` and has no value in a run: 21 vars that
+ * each double the one before would otherwise make a value of 2 MB, and a few
+ * more, one of gigabytes. Real vars are a few words and two or three levels.
+ */
+export const VAR_LIMITS = {
+  /** Characters in one expanded value. */
+  length: 64 * 1024,
+  /** Vars in a chain, each using the next. */
+  depth: 32,
+} as const
 
 export class TemplateSyntaxError extends Error {
   override readonly name = 'TemplateSyntaxError'
@@ -152,13 +166,18 @@ export function describeReference(ref: Reference): string {
 
 /** Front-matter vars for one environment: the base vars with that environment's overrides. */
 export function varsFor(
-  frontMatter: {
-    readonly vars?: Readonly<Record<string, string>>
-    readonly env?: Readonly<Record<string, Readonly<Record<string, string>>>>
-  },
+  frontMatter: Pick<FrontMatter, 'vars' | 'env' | 'accounts'>,
   environment: string,
 ): Record<string, string> {
-  return { ...frontMatter.vars, ...frontMatter.env?.[environment] }
+  // An environment's account may name the region and profile its AWS checks use; its own
+  // `env:` overrides still win.
+  const account = frontMatter.accounts?.[environment]
+  return {
+    ...frontMatter.vars,
+    ...(account?.region ? { region: account.region } : {}),
+    ...(account?.profile ? { profile: account.profile } : {}),
+    ...frontMatter.env?.[environment],
+  }
 }
 
 export interface LookupSources {
@@ -172,10 +191,59 @@ export interface LookupSources {
 
 /**
  * A `Lookup` over the real sources. Vars are templates themselves and are
- * resolved on demand; a var that refers to itself, directly or not, has no value.
+ * resolved on demand, each once per lookup; a var that refers to itself,
+ * directly or not, or that goes past `VAR_LIMITS`, has no value. (`validate`
+ * refuses such vars: these guards keep a run bounded all the same.)
  */
 export function createLookup(sources: LookupSources): Lookup {
   const resolving = new Set<string>()
+  const resolved = new Map<string, string | undefined>()
+  /** How deep each resolved var's chain goes, so a remembered var still counts its depth. */
+  const heights = new Map<string, number>()
+  /** Cycles and depth cuts met so far: an answer that met one depends on the way in. */
+  let cuts = 0
+  /** The var being resolved goes past the depth limit: it has no value, whatever else it uses. */
+  let isTooDeep = false
+  const resolveVar = (name: string): string | undefined => {
+    if (resolved.has(name)) return resolved.get(name)
+    const template = sources.vars[name]
+    if (template === undefined) return undefined
+    if (isTooDeep) return undefined
+    if (resolving.has(name) || resolving.size >= VAR_LIMITS.depth) {
+      cuts++
+      isTooDeep = resolving.size >= VAR_LIMITS.depth
+      return undefined
+    }
+    const cutsBefore = cuts
+    resolving.add(name)
+    let value: string | undefined
+    try {
+      const parts = parseTemplate(template)
+      const result = resolveTemplate(parts, lookup)
+      let height = 1
+      for (const part of parts) {
+        if (part.type === 'ref' && part.ref.type === 'var')
+          height = Math.max(height, (heights.get(part.ref.name) ?? 0) + 1)
+      }
+      heights.set(name, height)
+      if (
+        result.missing.length === 0 &&
+        result.value.length <= VAR_LIMITS.length &&
+        height <= VAR_LIMITS.depth
+      )
+        value = result.value
+    } catch {
+      value = undefined
+    } finally {
+      resolving.delete(name)
+    }
+    if (resolving.size === 0) {
+      value = isTooDeep ? undefined : value
+      isTooDeep = false
+      resolved.set(name, value)
+    } else if (cuts === cutsBefore) resolved.set(name, value)
+    return value
+  }
   const lookup: Lookup = (ref) => {
     switch (ref.type) {
       case 'environment':
@@ -184,19 +252,8 @@ export function createLookup(sources: LookupSources): Lookup {
         return sources.processEnv[ref.name]
       case 'output':
         return sources.output(ref.itemId, ref.key)
-      case 'var': {
-        const template = sources.vars[ref.name]
-        if (template === undefined || resolving.has(ref.name)) return undefined
-        resolving.add(ref.name)
-        try {
-          const resolved = resolveTemplate(parseTemplate(template), lookup)
-          return resolved.missing.length > 0 ? undefined : resolved.value
-        } catch {
-          return undefined
-        } finally {
-          resolving.delete(ref.name)
-        }
-      }
+      case 'var':
+        return resolveVar(ref.name)
     }
   }
   return lookup

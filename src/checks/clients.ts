@@ -12,6 +12,7 @@
 import { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Pool, PoolConfig } from 'pg'
+import { AccountGuard, type AccountGuardOptions } from './aws/account.ts'
 import { guardAnswers } from './aws/answers.ts'
 import {
   AWS_SERVICES,
@@ -34,12 +35,44 @@ export interface AwsTarget {
 export const AWS_REQUEST_TIMEOUT_MS = 20_000
 const AWS_CONNECT_TIMEOUT_MS = 5_000
 
+/**
+ * S3 names a bucket in the host name (`assets.s3.eu-west-1.amazonaws.com`). An
+ * endpoint of one's own (`AWS_ENDPOINT_URL[_S3]` or a profile's `endpoint_url`:
+ * LocalStack's http://localhost:4566, moto) has no such host names, so there the
+ * bucket goes in the path, as the AWS CLI does.
+ */
+async function addressBucketsInPath(client: AwsSdkClient): Promise<void> {
+  const config = (client as { config?: S3EndpointConfig }).config
+  // The endpoint the SDK's configuration chain names; unset: AWS's own.
+  const configured = await config?.serviceConfiguredEndpoint?.().catch(() => undefined)
+  if (config && configured) config.forcePathStyle = true
+}
+
+/** What `addressBucketsInPath` reads and sets of an S3 client's resolved configuration. */
+interface S3EndpointConfig {
+  forcePathStyle?: boolean
+  readonly serviceConfiguredEndpoint?: () => Promise<string | undefined>
+}
+
 export class Clients {
   readonly #aws = new Map<string, Promise<AwsSdkClient>>()
   readonly #requestTimeoutMs: number
 
-  constructor({ awsRequestTimeoutMs = AWS_REQUEST_TIMEOUT_MS } = {}) {
+  /** Who AWS calls are made as, and whether that is the environment's account. */
+  readonly accountGuard: AccountGuard | undefined
+
+  constructor({
+    awsRequestTimeoutMs = AWS_REQUEST_TIMEOUT_MS,
+    account,
+  }: {
+    awsRequestTimeoutMs?: number
+    /** Identify the AWS caller before the first call, and refuse another account than this. */
+    account?: AccountGuardOptions
+  } = {}) {
     this.#requestTimeoutMs = awsRequestTimeoutMs
+    this.accountGuard = account
+      ? new AccountGuard(account, (service, target) => this.#sdkClient(service, target))
+      : undefined
   }
   readonly #pools = new Map<string, Promise<Pool>>()
   /** Every socket a pool opened, so none can outlive `close()`. */
@@ -49,13 +82,21 @@ export class Clients {
    * The SDK client for an AWS service (see aws/services.ts), created on first use and
    * shared by every check with the same region and profile.
    */
-  aws<S extends AwsService>(service: S, target: AwsTarget): Promise<AwsClients[S]> {
+  async aws<S extends AwsService>(service: S, target: AwsTarget): Promise<AwsClients[S]> {
+    // The account is confirmed before the first call with these credentials (aws/account.ts).
+    await this.accountGuard?.admit(target)
+    return (await this.#sdkClient(service, target)) as AwsClients[S]
+  }
+
+  #sdkClient(service: AwsService, target: AwsTarget): Promise<AwsSdkClient> {
     return this.#awsClient(service, target, async (config) => {
       const info = AWS_SERVICES[service]
       const module: AwsSdkModule = await info.load()
       const Client = module[info.client] as new (config: object) => AwsSdkClient
-      return new Client(config)
-    }) as Promise<AwsClients[S]>
+      const client = new Client(config)
+      if (service === 's3') await addressBucketsInPath(client)
+      return client
+    })
   }
 
   /**

@@ -1,15 +1,17 @@
 /**
  * `command`: runs shell text with `sh -c` in a folder and checks its exit code
- * and output. Values substituted into `run` are shell-quoted by the job layer
- * (`shellParams`), so a variable reaches the command as one literal word.
- * Whether commands may run at all (the checklist is trusted) is decided before
- * the kind is called.
+ * and output. `sh` is looked up on the PATH of the checks' environment (so tests
+ * can make it dash, bash or zsh). Values substituted into `run` are handed over
+ * by the job layer (`shellParams`, see shell.ts): each reaches the command as
+ * literal text, or the check errors before this runs. Whether commands may run
+ * at all (the checklist is trusted) is decided before the kind is called.
  */
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { type CheckContext, error, fail, pass, type RunCheck } from './kind.ts'
 import type { CommandParams as Params } from './kinds/command.ts'
+import type { Pattern } from './params.ts'
 import { lastLines, type ProcessResult, runProcess } from './process.ts'
 
 /** Lines of output shown in details and kept in the evidence. */
@@ -37,7 +39,7 @@ export const checkCommand: RunCheck<Params> = async (params, context) => {
   return judge(result, params.exit ?? 0, params.output)
 }
 
-function judge(result: ProcessResult, expectedExit: number, output: RegExp | undefined) {
+function judge(result: ProcessResult, expectedExit: number, output: Pattern | undefined) {
   const lines = lastLines(result.output, SHOWN_LINES)
   const ended =
     result.exitCode === null ? `killed by ${result.signal}` : `exit code ${result.exitCode}`

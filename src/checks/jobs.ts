@@ -27,7 +27,7 @@ import { resolveSqlTemplate } from './postgres/sql-template.ts'
 import { isSecretVariable, type Redactor, urlPasswords } from './redact.ts'
 import { CHECK_KINDS, needsTrust } from './registry.ts'
 import type { CheckOutcome, Job, JobContext } from './runner.ts'
-import { resolveShellTemplate } from './shell.ts'
+import { resolveShellTemplate, type ShellProblem } from './shell.ts'
 import { resolveWordTemplate } from './words.ts'
 
 export const DEFAULT_TIMEOUT_MS = 30_000
@@ -208,6 +208,7 @@ async function runJob(
       details: [hintFor(resolved.missing)],
     }
   }
+  // A value where the shell would read it as code or as a number it is not: never run.
   if ('refused' in resolved) {
     return { status: 'error', summary: resolved.refused.message, details: [resolved.refused.hint] }
   }
@@ -258,7 +259,7 @@ function resolveAll(
   lookup: Lookup,
   vars: Readonly<Record<string, string>>,
   keepMissing = false,
-): Resolved | { missing: Reference } | { refused: SqlRefusal } {
+): Resolved | { missing: Reference } | { refused: SqlRefusal | ShellProblem } {
   const values: Record<string, string> = {}
   const secrets: string[] = []
   const shellEnv: Record<string, string> = {}
@@ -269,18 +270,17 @@ function resolveAll(
   const lenient: Lookup = (ref) => lookup(ref) ?? (keepMissing ? describeReference(ref) : undefined)
   for (const [key, parts] of Object.entries(templates)) {
     const inSql = sql.has(key) ? resolveSqlTemplate(parts, lenient) : undefined
+    const inShell = !inSql && shell.has(key) ? resolveShellTemplate(parts, lenient) : null
     const result =
       inSql ??
-      (shell.has(key)
-        ? resolveShellTemplate(parts, lenient)
-        : word.has(key)
-          ? resolveWordTemplate(parts, lenient)
-          : resolveTemplate(parts, lenient))
+      inShell ??
+      (word.has(key) ? resolveWordTemplate(parts, lenient) : resolveTemplate(parts, lenient))
     const first = result.missing[0]
     if (first) return { missing: first.ref }
     if (inSql?.refusal) return { refused: inSql.refusal }
+    if (inShell?.problem) return { refused: inShell.problem }
     values[key] = result.value
-    if ('env' in result) Object.assign(shellEnv, result.env)
+    if (inShell) Object.assign(shellEnv, inShell.env)
     if (inSql) sqlValues.push(...inSql.values)
     // A password written in a URL, in the checklist or a var, is a secret as much as one from the
     // environment: the server may echo it back in a body or an error.

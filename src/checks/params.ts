@@ -3,6 +3,7 @@
  * checklist wrote (after `${…}` resolution); these schemas validate it and turn
  * it into what the check needs, with messages an operator can act on.
  */
+import { RE2JS } from 're2js'
 import semver from 'semver'
 import * as z from 'zod'
 import { parseDuration } from '../duration.ts'
@@ -49,17 +50,54 @@ export const oneOf = <const T extends string>(values: readonly T[]) =>
     })
     .transform((v) => v as T)
 
+/**
+ * A regular expression from a checklist (`matches=`, `output=`), matched by
+ * RE2 (re2js) rather than JavaScript's backtracking engine: `^(a|a)+$` against
+ * thirty `a`s and a `!` froze the wizard for over a minute, keys and Ctrl-C
+ * included, since a match cannot be interrupted. RE2 takes time linear in the
+ * text, for a pattern of bounded size: no backreferences or lookarounds.
+ * JavaScript's `\uXXXX`, `(?<name>…)` and `[^]` are translated; `(?i)` makes a
+ * pattern case-insensitive.
+ */
+export interface Pattern {
+  /** The pattern as written. */
+  readonly source: string
+  /** Whether it matches anywhere in `text`. */
+  test(text: string): boolean
+  /** `/source/`, as messages show it. */
+  toString(): string
+}
+
+/**
+ * Compiled steps a pattern may take: matching costs up to this much per
+ * character in the worst case. Real patterns take under 100: `[0-9a-f]{64}` takes 66.
+ */
+export const MAX_PATTERN_SIZE = 2_000
+
+const RE2_HINT =
+  'patterns use RE2 syntax: no backreferences (\\1) or lookarounds ((?=…), (?<=…)); (?i) ignores case'
+
 export const regex = () =>
-  z.string().transform((v, ctx) => {
+  z.string().transform((v, ctx): Pattern => {
+    let compiled: RE2JS
     try {
-      return new RegExp(v)
+      compiled = RE2JS.compile(RE2JS.translateRegExp(v))
     } catch (error) {
+      const reason = (error as Error).message.replace(/^error parsing regexp: /, '')
       ctx.addIssue({
         code: 'custom',
-        message: `not a valid regular expression: ${(error as Error).message}`,
+        message: `not a valid regular expression: ${reason} (${RE2_HINT})`,
       })
       return z.NEVER
     }
+    if (compiled.programSize() > MAX_PATTERN_SIZE) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `the regular expression is too large: it compiles to ${compiled.programSize()} steps, more than ${MAX_PATTERN_SIZE} (use smaller counts in {n,m})`,
+      })
+      return z.NEVER
+    }
+    return { source: v, test: (text) => compiled.test(text), toString: () => `/${v}/` }
   })
 
 export const semverRange = () =>
@@ -85,3 +123,12 @@ export const awsTarget = () => ({
   region: text().optional(),
   profile: text().optional(),
 })
+
+/**
+ * Whether a boolean parameter, as the checklist wrote it, may be true: given,
+ * and not plainly false (a `${…}` may turn out true). For `iam(params)`, which
+ * sees parameters before their values are known.
+ */
+export function mayBeTrue(written: string | undefined): boolean {
+  return written !== undefined && bool().safeParse(written).data !== false
+}

@@ -6,16 +6,35 @@
  */
 import type { Item } from '../checklist/model.ts'
 import type { CheckKind } from './kind.ts'
+import { acmCertificate } from './kinds/acm.ts'
+import { apigatewayApi, apigatewayRestApi } from './kinds/apigateway.ts'
 import { awsCall } from './kinds/aws.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
+import { cloudtrailTrail } from './kinds/cloudtrail.ts'
+import { cloudwatchAlarm } from './kinds/cloudwatch.ts'
+import { cognitoUserPool } from './kinds/cognito.ts'
 import { command } from './kinds/command.ts'
 import { dynamodbTable } from './kinds/dynamodb.ts'
+import { ec2SecurityGroup, ec2Vpc } from './kinds/ec2.ts'
+import { ecrImage } from './kinds/ecr.ts'
+import { ecsService } from './kinds/ecs.ts'
+import { elbLoadBalancer, elbTargets } from './kinds/elb.ts'
 import { envVar } from './kinds/env.ts'
 import { file } from './kinds/file.ts'
 import { http } from './kinds/http.ts'
+import { lambdaFunction } from './kinds/lambda.ts'
+import { logsGroup } from './kinds/logs.ts'
 import { portFree, tcp } from './kinds/network.ts'
 import { pgConnect, pgIndex, pgQuery, pgTable } from './kinds/postgres.ts'
+import { rdsCluster, rdsInstance } from './kinds/rds.ts'
+import { route53Record } from './kinds/route53.ts'
+import { s3Bucket } from './kinds/s3.ts'
 import { secret } from './kinds/secrets-manager.ts'
+import { servicediscoveryNamespace } from './kinds/servicediscovery.ts'
+import { snsTopic } from './kinds/sns.ts'
+import { sqsQueue } from './kinds/sqs.ts'
+import { ssmParameter } from './kinds/ssm.ts'
+import { awsIdentity } from './kinds/sts.ts'
 import { tool } from './kinds/tool.ts'
 
 export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
@@ -23,6 +42,29 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     cfnStack,
     dynamodbTable,
     secret,
+    awsIdentity,
+    cloudwatchAlarm,
+    logsGroup,
+    snsTopic,
+    sqsQueue,
+    ssmParameter,
+    cloudtrailTrail,
+    ec2Vpc,
+    ec2SecurityGroup,
+    ecsService,
+    elbTargets,
+    elbLoadBalancer,
+    ecrImage,
+    servicediscoveryNamespace,
+    lambdaFunction,
+    apigatewayApi,
+    apigatewayRestApi,
+    cognitoUserPool,
+    s3Bucket,
+    rdsInstance,
+    rdsCluster,
+    acmCertificate,
+    route53Record,
     pgConnect,
     pgTable,
     pgIndex,

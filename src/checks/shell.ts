@@ -1,15 +1,23 @@
 /**
  * Values substituted into a `command` check's shell text reach the command as
- * literal text, whatever they hold, wherever the checklist put the reference:
- * unquoted, inside "double quotes", inside 'single quotes', inside `$(…)` or a
- * here-document. They are never written into the shell text at all: each one
- * is handed to the shell in an environment variable of its own (`DW_VALUE_1`…)
- * and the text refers to it, quoted for where it lands. A shell does not read
- * the result of a variable's expansion as code, so no value can run as code;
- * and no value shows in the process list. The text around the references is
- * the checklist's own shell code and is left as written.
+ * literal text, whatever they hold. They are never written into the shell text:
+ * each one is handed to the shell in an environment variable of its own
+ * (`DW_VALUE_1`…) and the text refers to it, written for where it lands (see
+ * shell-scan.ts): "$DW_VALUE_1" unquoted, ${DW_VALUE_1} inside "…" or a
+ * here-document, '"$DW_VALUE_1"' inside '…'. A shell does not read the result of
+ * a variable's expansion as code there, so no value runs as code; and no value
+ * shows in the process list.
+ *
+ * Where bash or zsh would read a variable's value as an expression (arithmetic,
+ * `[[ … -eq … ]]`, array indexes…), the value must be a plain decimal integer,
+ * checked here before anything runs. Places where a value would be code or a
+ * variable name are refused: by `validate`, and here again should such a
+ * checklist be run anyway. The text around the references is the checklist's own
+ * shell code and is left as written (a quoted here-document with a value in it
+ * excepted: it becomes an unquoted one with its text escaped, the same text).
  */
 import type { Lookup, Resolved, TemplatePart } from '../checklist/variables.ts'
+import { type Site, scanShell } from './shell-scan.ts'
 
 /** POSIX quoting of one value as one word, for an unquoted place. */
 export function shellQuote(value: string): string {
@@ -17,113 +25,83 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`
 }
 
-type QuoteState = 'none' | 'single' | 'double' | 'heredoc'
-
-interface Heredoc {
-  readonly delimiter: string
-  /** `<<-`: leading tabs are stripped, the delimiter's line included. */
-  readonly strip: boolean
-}
-
-/** How far the shell text has been read: its quoting, and the here-document it is in or opens. */
-interface Scan {
-  readonly quote: QuoteState
-  readonly heredoc: Heredoc | null
-  /** Opened on the current line (`cat <<EOF`): its body starts on the next. */
-  readonly pending: Heredoc | null
-  /** The here-document line read so far, to tell its closing line. */
-  readonly line: string
+/** Why a command with these values is not run: names the reference, never shows the value. */
+export interface ShellProblem {
+  readonly message: string
+  readonly hint: string
 }
 
 export interface ShellResolved extends Resolved {
   /** The values the text refers to, by the environment variable that holds each. */
   readonly env: Readonly<Record<string, string>>
+  /** Set when the command must not run: a value in a place it cannot be. */
+  readonly problem: ShellProblem | null
 }
 
 /** The environment variables a command's values are handed over in: DW_VALUE_1, DW_VALUE_2… */
 export const VALUE_VARIABLE = 'DW_VALUE_'
+
+/**
+ * A plain decimal integer that every shell's arithmetic reads as itself: no sign but `-`, no
+ * leading zero (octal in bash and dash), at most 18 digits (within 64 bits).
+ */
+const INTEGER = /^-?(0|[1-9][0-9]{0,17})$/
 
 /** Shell text with each reference turned into a reference to the variable holding its value. */
 export function resolveShellTemplate(
   parts: readonly TemplatePart[],
   lookup: Lookup,
 ): ShellResolved {
+  const scan = scanShell(parts)
   let value = ''
-  let state: Scan = { quote: 'none', heredoc: null, pending: null, line: '' }
   const missing: (TemplatePart & { type: 'ref' })[] = []
   const env: Record<string, string> = {}
-  for (const part of parts) {
-    if (part.type === 'text') {
-      value += part.text
-      state = quoteStateAfter(part.text, state)
+  let problem: ShellProblem | null = null
+  for (const piece of scan.pieces) {
+    if (typeof piece === 'string') {
+      value += piece
       continue
     }
-    const found = lookup(part.ref) ?? part.fallback ?? undefined
+    const found = lookup(piece.part.ref) ?? piece.part.fallback ?? undefined
     if (found === undefined) {
-      missing.push(part)
+      missing.push(piece.part)
       continue
     }
+    problem ??= problemWith(piece, found)
+    if (piece.quoting === 'comment') continue
     const name = `${VALUE_VARIABLE}${Object.keys(env).length + 1}`
     env[name] = found
-    value += referenceTo(name, state.quote)
+    value += writeReference(name, piece)
   }
-  return { value, missing, env }
+  return { value, missing, env, problem }
 }
 
-/**
- * `$NAME` as one literal word where it lands: "$NAME" unquoted, ${NAME} inside "…" or a
- * here-document's body, '"$NAME"' inside '…'.
- */
-function referenceTo(name: string, state: QuoteState): string {
-  switch (state) {
+function problemWith(site: Site, value: string): ShellProblem | null {
+  const source = site.part.source
+  if (site.refusal) {
+    return { message: `${source} ${site.refusal.message}`, hint: site.refusal.hint }
+  }
+  if (site.number !== null && !INTEGER.test(value)) {
+    return {
+      message: `${source} is used as a number ${site.number}, but its value is not a plain decimal integer, so the command was not run`,
+      hint: `a value used as a number must be digits with an optional leading -; to compare other text, compare it as a string (test "${source}" = expected), or print it and let the check's output= match it`,
+    }
+  }
+  return null
+}
+
+/** `$NAME` as one literal word where the site is (see `Quoting`). */
+function writeReference(name: string, site: Site): string {
+  const inner = site.parens ? `(\${${name}})` : `\${${name}}`
+  switch (site.quoting) {
     case 'none':
-      return `"$${name}"`
-    case 'double':
-    case 'heredoc':
-      return `\${${name}}`
+      return `"${inner}"`
     case 'single':
-      return `'"$${name}"'`
+      return `'"${inner}"'`
+    case 'double':
+    case 'bare':
+      return inner
+    case 'comment':
+      return ''
   }
-}
-
-/**
- * Where quoting stands after `text`, starting from `start`: backslash escapes honoured, and
- * here-documents followed (`<<EOF` … `EOF`), in whose body quotes are plain text.
- */
-function quoteStateAfter(text: string, start: Scan): Scan {
-  let { quote, heredoc, pending, line } = start
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? ''
-    if (quote === 'heredoc') {
-      if (c !== '\n') {
-        line += c
-        continue
-      }
-      const body = heredoc?.strip ? line.replace(/^\t+/, '') : line
-      if (body === heredoc?.delimiter) quote = 'none'
-      line = ''
-      continue
-    }
-    if (quote === 'single') {
-      if (c === "'") quote = 'none'
-    } else if (c === '\\') {
-      i++
-    } else if (quote === 'double') {
-      if (c === '"') quote = 'none'
-    } else if (c === "'") quote = 'single'
-    else if (c === '"') quote = 'double'
-    else if (c === '<' && text.startsWith('<<', i) && !text.startsWith('<<<', i)) {
-      const opened = /^<<(-?)\s*(['"\\]?)([A-Za-z0-9_]+)\2/.exec(text.slice(i))
-      if (opened) {
-        pending = { delimiter: opened[3] ?? '', strip: opened[1] === '-' }
-        i += opened[0].length - 1
-      }
-    } else if (c === '\n' && pending) {
-      quote = 'heredoc'
-      heredoc = pending
-      pending = null
-      line = ''
-    }
-  }
-  return { quote, heredoc, pending, line }
 }

@@ -24,6 +24,7 @@ import { UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
 import { buildCheckReport } from '../report/check-report.ts'
 import {
+  formatIdentity,
   formatProgress,
   formatResult,
   formatStillRunning,
@@ -62,7 +63,16 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
   const out = terminalFor(process.stdout)
   const err = terminalFor(process.stderr)
   const byId = new Map(items.map((item) => [item.id, item]))
-  const clients = new Clients()
+  const expectedAccount = checklist.frontMatter.accounts?.[options.env]
+  const clients = new Clients({
+    account: {
+      environment: options.env,
+      expected: expectedAccount,
+      onIdentity: (identity) => {
+        if (!options.json) out.write(formatIdentity(identity, options.env, expectedAccount, out))
+      },
+    },
+  })
   const redactor = new Redactor()
   const controller = new AbortController()
   const onInterrupt = () => {
@@ -149,6 +159,10 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
       startedAt,
       finishedAt: new Date(),
       cancelled: isCancelled,
+      aws: {
+        ...(expectedAccount ? { expectedAccount: expectedAccount.id } : {}),
+        identities: clients.accountGuard?.identities ?? [],
+      },
     }),
   )
   if (options.junit) {

@@ -39,6 +39,16 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
       ),
     )
   }
+  const account = checklist.frontMatter.accounts?.[options.env]
+  if (account) {
+    const via = [
+      account.profile ? `profile ${account.profile}` : '',
+      account.region ? `region ${account.region}` : '',
+    ].filter(Boolean)
+    lines.push(
+      `AWS account ${account.id}${via.length > 0 ? ` (${via.join(', ')})` : ''}: AWS checks refuse credentials for any other`,
+    )
+  }
   for (const phase of plan.phases) {
     lines.push('')
     renderSection(phase, 0, out, lines)
@@ -111,6 +121,9 @@ function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: st
     title: checklist.title,
     environment: env,
     production: productionReason(checklist, env) !== null,
+    ...(checklist.frontMatter.accounts?.[env]
+      ? { awsAccount: checklist.frontMatter.accounts[env] }
+      : {}),
     sha256: checklist.sha256,
     phases: phases.map(section),
   }

@@ -40,6 +40,22 @@ export interface CheckReport {
   readonly totals: Totals
   /** In checklist order. */
   readonly checks: readonly CheckEntry[]
+  /**
+   * Who the AWS checks ran as (one entry per profile and region), and the account the
+   * checklist pins the environment to. Absent when no AWS check ran.
+   */
+  readonly aws?: AwsReport
+}
+
+export interface AwsReport {
+  readonly expectedAccount?: string
+  readonly identities: readonly {
+    readonly account: string
+    readonly arn: string
+    readonly alias?: string
+    readonly profile?: string
+    readonly region?: string
+  }[]
 }
 
 export const STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'error', 'blocked', 'skipped']
@@ -61,6 +77,7 @@ export function buildCheckReport(input: {
   readonly startedAt: Date
   readonly finishedAt: Date
   readonly cancelled: boolean
+  readonly aws?: AwsReport | undefined
 }): CheckReport {
   const phases = new Map(input.checklist.phases.map((p) => [p.id, p.title]))
   const checks = input.items.map((item): CheckEntry => {
@@ -102,5 +119,8 @@ export function buildCheckReport(input: {
     cancelled: input.cancelled,
     totals,
     checks,
+    ...(input.aws && (input.aws.identities.length > 0 || input.aws.expectedAccount)
+      ? { aws: input.aws }
+      : {}),
   }
 }

@@ -51,6 +51,33 @@ export function formatProgress(item: Item, message: string, paint: Painter): str
   return `${paint.paint('dim', `  …   ${item.plain} — ${message}`)}\n`
 }
 
+/**
+ * `AWS   account 111111111111 (acme-dev) as arn:…:assumed-role/deployer/ana — dev's account`:
+ * said once per profile and region, as soon as STS has answered.
+ */
+export function formatIdentity(
+  identity: {
+    readonly account: string
+    readonly alias?: string
+    readonly arn: string
+    readonly profile?: string
+  },
+  environment: string,
+  expected: { readonly id: string } | undefined,
+  paint: Painter,
+): string {
+  const account = identity.alias ? `${identity.account} (${identity.alias})` : identity.account
+  const profile = identity.profile ? ` (profile ${identity.profile})` : ''
+  const verdict = !expected
+    ? paint.paint('dim', ' — no account pinned for this environment')
+    : expected.id === identity.account
+      ? paint.paint('green', ` — ${environment}'s account`)
+      : paint.paint('red', ` — NOT ${environment}'s account ${expected.id}: AWS checks stop`)
+  return `${paint.paint('bold', 'AWS')}   account ${account} as ${identity.arn}${profile}${verdict}
+
+`
+}
+
 export function formatSummary(report: CheckReport, paint: Painter): string {
   const t = report.totals
   const parts = [

@@ -17,8 +17,9 @@
  */
 import { writeFileAtomic } from '../atomic-write.ts'
 import { checkFolder } from '../checklist/bundled.ts'
-import type { Checklist, Item } from '../checklist/model.ts'
+import type { AwsAccount, Checklist, Item } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
+import type { CallerIdentity } from '../checks/aws/account.ts'
 import { Clients } from '../checks/clients.ts'
 import { checkJobs, selectCheckItems } from '../checks/jobs.ts'
 import { Redactor } from '../checks/redact.ts'
@@ -51,6 +52,8 @@ export type SessionEvent =
   | { readonly type: 'check-dropped'; readonly itemId: string }
   /** The entries not saved so far, after one more failed or a later save made up for one. */
   | { readonly type: 'unsaved'; readonly unsaved: readonly UnsavedEntry[] }
+  /** Who the AWS checks run as, once STS has said (see checks/aws/account.ts). */
+  | { readonly type: 'aws-identity'; readonly identity: CallerIdentity }
 
 /** A journal entry the file system refused to save, and why in words ("the disk is full"). */
 export interface UnsavedEntry {
@@ -87,7 +90,7 @@ export class RunSession {
   private readonly cwd: string
   private readonly timeoutMs: number | undefined
   private readonly now: () => Date
-  private readonly clients = new Clients()
+  private readonly clients: Clients
   private readonly redactor = new Redactor()
   /** One set of caps for every batch of checks, however many run at once. */
   private readonly limits = new Limits()
@@ -109,6 +112,24 @@ export class RunSession {
     this.cwd = options.cwd ?? process.cwd()
     this.timeoutMs = options.timeoutMs
     this.now = options.now ?? (() => new Date())
+    const environment = this.handle.header.environment
+    this.clients = new Clients({
+      account: {
+        environment,
+        expected: this.checklist.frontMatter.accounts?.[environment],
+        onIdentity: (identity) => this.emit({ type: 'aws-identity', identity }),
+      },
+    })
+  }
+
+  /** The AWS account the checklist pins this environment to, if any. */
+  get expectedAccount(): AwsAccount | undefined {
+    return this.checklist.frontMatter.accounts?.[this.environment]
+  }
+
+  /** Who the AWS checks have run as so far (one per profile and region). */
+  get awsIdentities(): readonly CallerIdentity[] {
+    return this.clients.accountGuard?.identities ?? []
   }
 
   get id(): string {

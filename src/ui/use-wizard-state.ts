@@ -5,8 +5,10 @@
  * rendering; the session (session.ts) dispatches journal entries only after
  * they are on disk, so what the screen shows has always been saved.
  */
+
 import { useCallback, useReducer, useRef } from 'react'
 import type { Item } from '../checklist/model.ts'
+import type { CallerIdentity } from '../checks/aws/account.ts'
 import { isWrite } from '../checks/registry.ts'
 import { type RunState, reduceRun, type StoredCheckResult } from '../run/model.ts'
 import type { SessionEvent, UnsavedEntry } from '../run/session.ts'
@@ -54,6 +56,8 @@ export interface WizardState {
   readonly notice: Notice | null
   /** What could not be saved (the disk is full…): on screen until it is saved after all. */
   readonly unsaved: readonly UnsavedEntry[]
+  /** Who the AWS checks run as, once STS has said (the first profile and region asked). */
+  readonly awsIdentity: CallerIdentity | null
 }
 
 /** What the session reports (saved journal entries, checks starting, progress, dropped), and navigation. */
@@ -85,6 +89,7 @@ export function initialWizardState(
     prompt: null,
     notice: null,
     unsaved: [],
+    awsIdentity: null,
   }
 }
 
@@ -115,6 +120,9 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, running: without(state.running, action.itemId) }
     case 'unsaved':
       return { ...state, unsaved: action.unsaved }
+    case 'aws-identity':
+      // The first is shown; checks made as anyone else in another account say so themselves.
+      return state.awsIdentity ? state : { ...state, awsIdentity: action.identity }
     case 'move':
       return moveCursor(state, (current, count) => clamp(current + action.by, count))
     case 'move-to':

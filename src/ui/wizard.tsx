@@ -8,6 +8,7 @@
 import { Box, useWindowSize } from 'ink'
 import { isProduction } from '../checklist/environments.ts'
 import type { SignoffLine } from '../checklist/signoff.ts'
+import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { describeUnsaved } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
@@ -151,6 +152,34 @@ function Body({
   )
 }
 
+/**
+ * The AWS account the checks run in, once STS has said: `aws 111111111111 (acme-dev)`, in
+ * red with what was expected when it is not the environment's.
+ */
+function AwsAccountBadge({
+  identity,
+  session,
+}: {
+  readonly identity: CallerIdentity | null
+  readonly session: RunSession
+}) {
+  if (!identity) return null
+  const expected = session.expectedAccount
+  const account = identity.alias ? `${identity.account} (${identity.alias})` : identity.account
+  if (expected && expected.id !== identity.account) {
+    return (
+      <Box flexShrink={0}>
+        <Text bold color="red">{`  aws ${account} ≠ ${session.environment} ${expected.id}`}</Text>
+      </Box>
+    )
+  }
+  return (
+    <Box flexShrink={3}>
+      <Text dimColor wrap="truncate-end">{`  · aws ${account}`}</Text>
+    </Box>
+  )
+}
+
 function Header({
   state,
   session,
@@ -187,6 +216,7 @@ function Header({
         <Box flexShrink={2}>
           <Text dimColor wrap="truncate-end">{`  ${session.operator} · ${session.id}`}</Text>
         </Box>
+        <AwsAccountBadge identity={state.awsIdentity} session={session} />
       </Box>
       <Box>
         <Box flexShrink={0}>

@@ -50,6 +50,9 @@ export async function startMoto(): Promise<{ url: string; stop(): Promise<void> 
   const port = await freePort()
   const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    // Every ECS service moto creates runs 2 tasks (it starts none of its own): a service
+    // desiring 2 is steady, one desiring 3 is still rolling out, one desiring 1 runs too many.
+    env: { ...process.env, MOTO_ECS_SERVICE_RUNNING: '2' },
   })
   let stderr = ''
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -16,6 +16,7 @@
  * every value that changes from run to run (ports, account, folders) with a
  * stable name, so a sheet can be compared with a golden file.
  */
+
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -44,6 +45,7 @@ import pg from 'pg'
 import { type AwsFaultServer, startAwsFaultServer } from '../helpers/aws-fault-server.ts'
 import { selfSignedCertificate } from '../helpers/certificate.ts'
 import { backend } from '../helpers/checks.ts'
+import { assumeMotoAccount, credentialsEnv, newAccountId } from '../helpers/moto-accounts.ts'
 import {
   type LocalServer,
   startHttpServer,
@@ -108,7 +110,7 @@ export class Sandbox {
   /** A new sandbox, with its own AWS account and an empty project. */
   static async open(label: string): Promise<Sandbox> {
     const dir = await mkdtemp(join(tmpdir(), `dw-bundled-${label}-`))
-    const accountId = String(100_000_000_000 + (randomBytes(4).readUInt32BE() % 800_000_000_000))
+    const accountId = newAccountId()
     const sandbox = new Sandbox(dir, accountId)
     await mkdir(join(sandbox.project, 'bin'), { recursive: true })
     await mkdir(sandbox.home, { recursive: true })
@@ -145,37 +147,8 @@ export class Sandbox {
    * resources apart, so sandboxes running side by side never meet.
    */
   private async assumeAccount(): Promise<void> {
-    const body = new URLSearchParams({
-      Action: 'AssumeRole',
-      Version: '2011-06-15',
-      RoleArn: `arn:aws:iam::${this.accountId}:role/deploy-wizard-fixture`,
-      RoleSessionName: 'deploy-wizard-fixture',
-    })
-    const response = await fetch(backend('moto'), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization:
-          'AWS4-HMAC-SHA256 Credential=testing/20261122/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0',
-      },
-      body,
-    })
-    const xml = await response.text()
-    const field = (name: string) => {
-      const value = new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml)?.[1]
-      if (!value) throw new Error(`moto AssumeRole gave no ${name}: ${xml.slice(0, 300)}`)
-      return value
-    }
-    const credentials = {
-      accessKeyId: field('AccessKeyId'),
-      secretAccessKey: field('SecretAccessKey'),
-      sessionToken: field('SessionToken'),
-    }
-    Object.assign(this.env, {
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_SESSION_TOKEN: credentials.sessionToken,
-    })
+    const credentials = await assumeMotoAccount(this.accountId)
+    Object.assign(this.env, credentialsEnv(credentials))
     this.awsConfig = { region: REGION, endpoint: backend('moto'), credentials }
   }
 

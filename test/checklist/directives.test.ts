@@ -362,7 +362,28 @@ describe('directive errors name the line and column', () => {
       'regular expression',
       '## P\n- [ ] x <!-- check: command run=true output=( -->\n',
       [
-        "2:38 error command output='(': not a valid regular expression: Invalid regular expression: /(/: Unterminated group",
+        "2:38 error command output='(': not a valid regular expression: missing closing ): `(` (patterns use RE2 syntax: no backreferences (\\1) or lookarounds ((?=…), (?<=…)); (?i) ignores case)",
+      ],
+    ],
+    [
+      'regular expression with a backreference, which RE2 does not have',
+      "## P\n- [ ] x <!-- check: command run=true output='(a)\\1' -->\n",
+      [
+        "2:38 error command output='(a)\\1': not a valid regular expression: invalid escape sequence: `\\1` (patterns use RE2 syntax: no backreferences (\\1) or lookarounds ((?=…), (?<=…)); (?i) ignores case)",
+      ],
+    ],
+    [
+      'regular expression with a lookahead, which RE2 does not have',
+      "## P\n- [ ] x <!-- check: env name=X matches='^(?=.*[0-9]).{8,}$' -->\n",
+      [
+        "2:32 error env matches='^(?=.*[0-9]).{8,}$': not a valid regular expression: invalid or unsupported Perl syntax: `(?=` (patterns use RE2 syntax: no backreferences (\\1) or lookarounds ((?=…), (?<=…)); (?i) ignores case)",
+      ],
+    ],
+    [
+      'regular expression too large to match in bounded time',
+      "## P\n- [ ] x <!-- check: command run=true output='[a-z]{1000}[0-9]{1000}' -->\n",
+      [
+        "2:38 error command output='[a-z]{1000}[0-9]{1000}': the regular expression is too large: it compiles to 2002 steps, more than 2000 (use smaller counts in {n,m})",
       ],
     ],
   ]

@@ -214,3 +214,96 @@ describe('front matter', () => {
     assert.deepEqual(checklist.environments, ['qa', 'prod'])
   })
 })
+
+describe('variables that grow without bound', () => {
+  const doubling = (count: number) =>
+    `vars:\n  v0: a\n${Array.from({ length: count }, (_, i) => `  v${i + 1}: \${v${i}}\${v${i}}`).join('\n')}`
+  const chain = (count: number) =>
+    `vars:\n  v0: a\n${Array.from({ length: count }, (_, i) => `  v${i + 1}: \${v${i}}b`).join('\n')}`
+  const checklist = (vars: string, body: string) => `---\n${vars}\n---\n## P\n${body}\n`
+  /** Vars that count how often each is read: the work done, as reads rather than time. */
+  const counted = (vars: Record<string, string>) => {
+    const reads = { count: 0 }
+    const proxy = new Proxy(vars, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && key in target) reads.count++
+        return Reflect.get(target, key, receiver)
+      },
+    })
+    return { proxy, reads }
+  }
+  const doublingVars = (count: number) =>
+    Object.fromEntries([
+      ['v0', 'a'],
+      ...Array.from({ length: count }, (_, i) => [`v${i + 1}`, `\${v${i}}\${v${i}}`]),
+    ]) as Record<string, string>
+
+  it('are an error at the var that doubles past 64 K characters, however far the doubling goes', () => {
+    const result = parse(checklist(doubling(40), '- [ ] x <!-- check: tcp host=${v40} port=1 -->'))
+    assert.deepEqual(problemLines(result), [
+      "20:8 error var 'v17' grows past 64 K characters once the vars it uses are put in",
+    ])
+    assert.match(result.problems[0]?.hint ?? '', /uses another twice doubles it/)
+  })
+
+  it('are an error at the var 33 deep in a chain of 1,000', () => {
+    const result = parse(checklist(chain(1000), '- [ ] x <!-- check: tcp host=${v1000} port=1 -->'))
+    assert.deepEqual(problemLines(result), [
+      "35:8 error var 'v32' uses vars more than 32 deep (a var that uses a var that uses a var…)",
+    ])
+  })
+
+  it('expand to the full value within the limits', () => {
+    const result = parse(checklist(doubling(16), '- [ ] x <!-- check: tcp host=${v16} port=1 -->'))
+    assert.deepEqual(result.problems, [])
+    const params = planChecklist(result.checklist, 'dev').phases[0]?.items[0]?.params
+    assert.equal(params?.host, 'a'.repeat(65_536))
+  })
+
+  it('are each read once when a run resolves them, not once per use', () => {
+    const { proxy, reads } = counted(doublingVars(16))
+    const lookup = createLookup({
+      environment: 'dev',
+      vars: proxy,
+      processEnv: {},
+      output: () => undefined,
+    })
+    assert.equal(resolveTemplate(parseTemplate('${v16}'), lookup).value.length, 65_536)
+    assert.ok(reads.count <= 17, `${reads.count} reads`)
+  })
+
+  it('have no value in a run past either limit', () => {
+    const chainVars = Object.fromEntries([
+      ['c0', 'a'],
+      ...Array.from({ length: 40 }, (_, i) => [`c${i + 1}`, `\${c${i}}b`]),
+    ]) as Record<string, string>
+    const lookup = createLookup({
+      environment: 'dev',
+      vars: { ...doublingVars(40), ...chainVars },
+      processEnv: {},
+      output: () => undefined,
+    })
+    assert.equal(lookup({ type: 'var', name: 'v16' })?.length, 65_536)
+    assert.equal(lookup({ type: 'var', name: 'v17' }), undefined)
+    assert.equal(lookup({ type: 'var', name: 'v40' }), undefined)
+    assert.equal(lookup({ type: 'var', name: 'c31' }), `a${'b'.repeat(31)}`)
+    // c31 is remembered now; c32 still goes past the depth limit through it.
+    assert.equal(lookup({ type: 'var', name: 'c32' }), undefined)
+    assert.equal(lookup({ type: 'var', name: 'c40' }), undefined)
+  })
+})
+
+describe('front matter that lists too much', () => {
+  it('refuses more than 64 environments, and more than 256 alias names', () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `e${i}`).join(', ')
+    const environments = parse(`---\nenvironments: [${names(65)}]\n---\n## P\n- [ ] x\n`)
+    assert.deepEqual(problemLines(environments), [
+      "2:15 error front matter 'environments': 65 environments; a checklist may have at most 64",
+    ])
+    assert.deepEqual(parse(`---\nenvironments: [${names(64)}]\n---\n## P\n- [ ] x\n`).problems, [])
+    const aliases = parse(`---\naliases: { prod: [${names(257)}] }\n---\n## P\n- [ ] x\n`)
+    assert.deepEqual(problemLines(aliases), [
+      "2:10 error front matter 'aliases': more than 256 names in all; a checklist may have at most 256",
+    ])
+  })
+})

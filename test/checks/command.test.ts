@@ -6,13 +6,19 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { checklistOf, runChecklist } from '../helpers/checks.ts'
 import { waitFor } from '../helpers/servers.ts'
+import { type Shell, shellMatrix } from '../helpers/shells.ts'
 
 let dir: string
+let shells: ReturnType<typeof shellMatrix>
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dw-command-'))
   await mkdir(join(dir, 'api'))
+  shells = shellMatrix()
 })
-after(() => rm(dir, { recursive: true, force: true }))
+after(async () => {
+  shells?.remove()
+  await rm(dir, { recursive: true, force: true })
+})
 
 /** The checks' environment: only what is given here (plus PATH, for sh and its tools). */
 const env = (extra: Record<string, string> = {}): Record<string, string | undefined> => ({
@@ -52,6 +58,18 @@ describe('command', () => {
     const result = await check(`command run="echo 42 tests passed" output='\\d+ tests passed'`)
     assert.equal(result.status, 'pass')
     assert.equal(result.summary, 'exit code 0, output matches /\\d+ tests passed/')
+  })
+
+  it('answers at once on a pattern that backtracks for minutes in JavaScript', async () => {
+    // ^(a|a)+$ against 30 a's and a '!' froze the wizard for over a minute, keys and Ctrl-C too.
+    const result = await check(`command run="printf ${'a'.repeat(30)}!" output='^(a|a)+$'`)
+    assert.equal(result.status, 'fail')
+    assert.equal(result.summary, 'output does not match /^(a|a)+$/')
+  })
+
+  it('reads (?i) in a pattern as ignoring case', async () => {
+    const result = await check(`command run="echo Service READY" output='(?i)service ready$'`)
+    assert.equal(result.status, 'pass')
   })
 
   it('matches the output without its final newline, so $ anchors at the last line', async () => {
@@ -121,6 +139,65 @@ describe('command', () => {
       )
       assert.equal(result.status, 'pass')
       assert.equal(await readFile(join(dir, 'got.txt'), 'utf8'), evil)
+      assert.equal(existsSync(join(dir, 'pwned')), false, 'the value ran as shell code')
+    })
+  }
+
+  // Whichever shell `sh` is: dash, or bash or zsh started as sh (macOS, Fedora, RHEL).
+  for (const shellName of ['dash', 'bash as sh', 'zsh as sh']) {
+    const shell = (): Shell => {
+      const found = shells.shells.find((s) => s.name === shellName)
+      if (!found) throw new Error(`no shell ${shellName}`)
+      return found
+    }
+    const underShell = (values: Record<string, string>) => env({ PATH: shell().path, ...values })
+    const arithmeticAttack = 'a[$(touch pwned)]'
+
+    it(`under ${shellName}, runs $((…)) with a number, and refuses any other value without running`, async () => {
+      const ok = await check('command run="echo $((${env:N} + 1))"', underShell({ N: '41' }))
+      assert.equal(ok.status, 'pass')
+      assert.deepEqual(ok.evidence?.output, ['42'])
+      const attacked = await check(
+        'command run="echo $((${env:N} + 1)) > arithmetic-ran.txt"',
+        underShell({ N: arithmeticAttack }),
+      )
+      assert.equal(attacked.status, 'error')
+      assert.equal(
+        attacked.summary,
+        '${env:N} is used as a number in $((…)), but its value is not a plain decimal integer, so the command was not run',
+      )
+      assert.match(attacked.details?.[0] ?? '', /compare it as a string/)
+      assert.equal(existsSync(join(dir, 'pwned')), false, 'the value ran as shell code')
+      assert.equal(existsSync(join(dir, 'arithmetic-ran.txt')), false, 'the command ran')
+    })
+
+    it(`under ${shellName}, compares numbers with test -ge, and refuses any other value`, async () => {
+      const run = (n: string) => check('command run="test ${env:N} -ge 2"', underShell({ N: n }))
+      assert.equal((await run('3')).status, 'pass')
+      assert.equal((await run('1')).status, 'fail')
+      const attacked = await run(arithmeticAttack)
+      assert.equal(attacked.status, 'error')
+      assert.match(attacked.summary, /^\$\{env:N\} is used as a number as an operand of -ge/)
+      assert.equal(existsSync(join(dir, 'pwned')), false, 'the value ran as shell code')
+    })
+
+    it(`under ${shellName}, keeps a value quoted inside "$(…)" as one literal word`, async () => {
+      const value = '  a  *  b  '
+      const result = await check(
+        'command run="printf %s \\"$(printf %s \\"${env:X}\\")\\" > got.txt"',
+        underShell({ X: value }),
+      )
+      assert.equal(result.status, 'pass', result.summary)
+      assert.equal(await readFile(join(dir, 'got.txt'), 'utf8'), value)
+    })
+
+    it(`under ${shellName}, follows a value through a variable into arithmetic`, async () => {
+      const attacked = await check(
+        'command run="N=${env:N}; [ $((N + 1)) -gt 0 ]"',
+        underShell({ N: arithmeticAttack }),
+      )
+      assert.equal(attacked.status, 'error')
+      assert.match(attacked.summary, /\(through \$N\)/)
       assert.equal(existsSync(join(dir, 'pwned')), false, 'the value ran as shell code')
     })
   }

@@ -4,11 +4,26 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 
+export interface CertificateOptions {
+  /** Valid from now for this many days. */
+  readonly days?: number
+  /** The subject's common name, and the names the certificate is for (DNS names). */
+  readonly commonName?: string
+  readonly dnsNames?: readonly string[]
+}
+
 /**
  * A self-signed certificate for localhost and 127.0.0.1, made with openssl, as
- * PEM text: for the tests' HTTPS servers and the test PostgreSQL's TLS.
+ * PEM text: for the tests' HTTPS servers and the test PostgreSQL's TLS. Given
+ * names and a lifetime, one for those (to import into ACM).
  */
-export async function selfSignedCertificate(): Promise<{ cert: string; key: string }> {
+export async function selfSignedCertificate(
+  options: CertificateOptions = {},
+): Promise<{ cert: string; key: string }> {
+  const { days = 2, commonName = 'localhost' } = options
+  const names = options.dnsNames
+    ? options.dnsNames.map((name) => `DNS:${name}`).join(',')
+    : 'IP:127.0.0.1,DNS:localhost'
   const dir = await mkdtemp(join(tmpdir(), 'dw-cert-'))
   try {
     // An EC key: generated in milliseconds, unlike RSA.
@@ -25,11 +40,11 @@ export async function selfSignedCertificate(): Promise<{ cert: string; key: stri
       '-out',
       join(dir, 'cert.pem'),
       '-days',
-      '2',
+      String(days),
       '-subj',
-      '/CN=localhost',
+      `/CN=${commonName}`,
       '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      `subjectAltName=${names}`,
     ])
     return {
       cert: await readFile(join(dir, 'cert.pem'), 'utf8'),

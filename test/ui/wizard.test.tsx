@@ -15,6 +15,8 @@ import type { JournalEntry } from '../../src/run/model.ts'
 import { startRun, wizardServices } from '../../src/run/start.ts'
 import type { StoreProblem } from '../../src/run/store.ts'
 import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
+import { backend } from '../helpers/checks.ts'
+import { assumeMotoAccount, credentialsEnv, newAccountId } from '../helpers/moto-accounts.ts'
 import { type LocalServer, startHttpServer, waitFor } from '../helpers/servers.ts'
 
 const ARROW_DOWN = '\u001B[B'
@@ -1057,5 +1059,40 @@ describe('keys that arrive together', () => {
       ['skipped', 'covered by CAB-12'],
     ])
     await ui.press('q')
+  })
+})
+
+describe('the AWS account the checks run in', () => {
+  test("is in the header once STS has said; another account than the environment's is shown in red and stops the checks", async () => {
+    const pinned = newAccountId()
+    const actual = newAccountId()
+    const credentials = await assumeMotoAccount(actual)
+    const space = workspace(`---
+title: Accounts
+environments: [dev, prod]
+accounts: { dev: '${pinned}' }
+---
+## Deploy
+- [ ] Sessions table <!-- check: dynamodb.table name=Sessions-dev -->
+`)
+    // The SDK reads its credentials from the process's own environment, as on a laptop.
+    const aws = {
+      ...credentialsEnv(credentials),
+      AWS_ENDPOINT_URL: backend('moto'),
+      AWS_REGION: 'us-east-1',
+    }
+    const saved = Object.fromEntries(Object.keys(aws).map((name) => [name, process.env[name]]))
+    Object.assign(process.env, aws)
+    try {
+      const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+      await ui.see(new RegExp(`aws ${actual} ≠ dev ${pinned}`))
+      await ui.see(/wrong AWS account: these credentials are for/)
+      await ui.press('q')
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name]
+        else process.env[name] = value
+      }
+    }
   })
 })

@@ -8,6 +8,8 @@
  * the endpoint, never the credentials: for signature and token errors AWS's own
  * text is left out, because some services echo the key id or string-to-sign.
  */
+
+import type { AwsAccount } from '../../checklist/model.ts'
 import { error } from '../kind.ts'
 import { type CheckOutcome, TransientError } from '../runner.ts'
 import { UnexpectedAnswer } from './answers.ts'
@@ -56,6 +58,39 @@ const CREDENTIALS_HINT =
   'set AWS_PROFILE, run `aws sso login`, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY'
 const GENERIC_NO_CREDENTIALS = 'Could not load credentials from any providers'
 
+/** The credentials are for another account than the environment's. */
+export class WrongAccountError extends Error {
+  override readonly name = 'WrongAccountError'
+  constructor(
+    readonly environment: string,
+    readonly expected: AwsAccount,
+    readonly actual: {
+      readonly account: string
+      readonly alias?: string
+      readonly profile?: string
+    },
+  ) {
+    super(
+      `wrong AWS account: these credentials are for ${describeAccount(actual)}, not ${environment}'s ${expected.id}`,
+    )
+  }
+
+  get hint(): string {
+    const profile = this.expected.profile ?? this.actual.profile
+    return profile
+      ? `use the credentials for ${this.environment} (profile ${profile}: AWS_PROFILE=${profile}), or check 'accounts:' in the checklist's front matter`
+      : `use the credentials for ${this.environment} (AWS_PROFILE or the SSO role for account ${this.expected.id}), or check 'accounts:' in the checklist's front matter`
+  }
+}
+
+/** `111111111111 (acme-dev)`. */
+export function describeAccount(identity: {
+  readonly account: string
+  readonly alias?: string
+}): string {
+  return identity.alias ? `${identity.account} (${identity.alias})` : identity.account
+}
+
 /** An AWS call that failed, tagged with the IAM action it needed. */
 export class AwsCallError extends Error {
   override readonly name = 'AwsCallError'
@@ -101,6 +136,8 @@ export function awsErrorOutcome(caught: unknown, context: ErrorContext): CheckOu
   const cause = caught instanceof AwsCallError ? caught.cause : caught
   const call = action ?? 'the AWS call'
   if (cause instanceof UnexpectedAnswer) return unexpectedAnswer(cause, call)
+  // Not retried: the same credentials would meet the same account.
+  if (caught instanceof WrongAccountError) return error(caught.message, { details: [caught.hint] })
   const e = asErrorLike(cause)
 
   if (e.name === 'CredentialsProviderError' || e.name === 'TokenProviderError') {
