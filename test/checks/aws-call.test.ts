@@ -440,6 +440,20 @@ describe('aws: what validate refuses, without loading the SDK', () => {
     )
   })
 
+  it('refuses a decrypting option however it is spelt, as the SDK would match it', () => {
+    for (const written of ['--withDecryption', '--WithDecryption', '--with-Decryption=true']) {
+      assert.match(
+        problemsOf(`aws call="aws ssm get-parameters-by-path --path /db ${written}"`)[0] ?? '',
+        /--with-decryption is not accepted — it decrypts SecureString values/,
+        written,
+      )
+    }
+    assert.match(
+      problemsOf('aws call="aws apigateway get-api-key --api-key k1 --includeValue"')[0] ?? '',
+      /--include-value is not accepted/,
+    )
+  })
+
   it('refuses a service the build does not include, naming those it does', () => {
     const [problem] = problemsOf('aws call="aws kafka list-clusters"')
     assert.match(

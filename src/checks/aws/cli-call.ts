@@ -89,10 +89,10 @@ export function parseCall(all: readonly Word[]): ParsedCall {
       const [written = '', inline] = splitInline(word.text.slice(2))
       const name = written.toLowerCase()
       current = undefined
-      if (name in REFUSED_GLOBALS || name in REFUSED_OPTIONS) {
-        const why = REFUSED_GLOBALS[name] ?? REFUSED_OPTIONS[name]
-        return problem(`--${name} is not accepted`, why ?? '')
-      }
+      // Matched as loosely as the operation's input matches options (aws/call-input.ts), so
+      // `--withDecryption` is refused as `--with-decryption` is, rather than reaching the SDK.
+      const refused = refusedOption(name)
+      if (refused) return problem(`--${refused.name} is not accepted`, refused.why)
       if (IGNORED_FLAGS.has(name) || name === 'no-paginate') {
         if (inline !== undefined)
           return problem(`--${name} takes no value`, `write --${name} alone`)
@@ -274,6 +274,16 @@ function fixedWord(what: string, word: Word): { problem: WordsProblem } {
       : `${what} is written without quotes: '${clip(word.text)}'`,
     'write the service and the operation out; references belong in option values',
   )
+}
+
+/** A refused option or CLI global, however it is spelt: `withDecryption` is `with-decryption`. */
+function refusedOption(written: string): { name: string; why: string } | undefined {
+  for (const table of [REFUSED_GLOBALS, REFUSED_OPTIONS]) {
+    for (const [name, why] of Object.entries(table)) {
+      if (looseName(name) === looseName(written)) return { name, why }
+    }
+  }
+  return undefined
 }
 
 /** `--name=value` → [name, value]; `--name` → [name]. */
