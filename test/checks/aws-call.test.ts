@@ -25,6 +25,7 @@ import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda'
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns'
 import { parseChecklist } from '../../src/checklist/parse.ts'
 import { iamActionsOf } from '../../src/checks/registry.ts'
+import { iamPolicy } from '../../src/commands/iam-policy.ts'
 import {
   type AwsReply,
   pointAwsAt,
@@ -525,7 +526,42 @@ describe('aws: what validate refuses, without loading the SDK', () => {
     assert.deepEqual(actions('aws call="aws elbv2 describe-target-health --target-group-arn x"'), [
       'elasticloadbalancing:DescribeTargetHealth',
     ])
+    // Where IAM's name is not the operation's: every API Gateway read is apigateway:GET, and S3's
+    // differ by bucket and object.
+    assert.deepEqual(actions('aws call="aws apigatewayv2 get-routes --api-id a1"'), [
+      'apigateway:GET',
+    ])
+    assert.deepEqual(actions('aws call="aws apigateway get-rest-apis"'), ['apigateway:GET'])
+    assert.deepEqual(actions('aws call="aws s3api list-objects-v2 --bucket b"'), ['s3:ListBucket'])
+    assert.deepEqual(actions('aws call="aws s3api head-bucket --bucket b"'), ['s3:ListBucket'])
+    assert.deepEqual(actions('aws call="aws s3api get-bucket-encryption --bucket b"'), [
+      's3:GetEncryptionConfiguration',
+    ])
+    assert.deepEqual(actions('aws call="aws s3api get-public-access-block --bucket b"'), [
+      's3:GetBucketPublicAccessBlock',
+    ])
+    assert.deepEqual(actions('aws call="aws s3api list-buckets"'), ['s3:ListAllMyBuckets'])
     assert.deepEqual(actions('aws call="aws lambda delete-function --function-name x"'), [])
+  })
+})
+
+describe('aws: iam-policy', () => {
+  it("puts each call's own action in the policy, once, beside the other kinds'", () => {
+    const { checklist } = parseChecklist(
+      checklistOf(
+        'aws call="aws lambda get-function-configuration --function-name api-${env} --query Runtime" equals=nodejs20.x',
+        'aws call="aws apigatewayv2 get-routes --api-id ${env:API_ID} --query \'Items[].RouteKey\'" count=>=3',
+        'aws call="aws lambda get-function-configuration --function-name worker-${env}"',
+        'secret name=db',
+      ),
+      { path: 'inline.md' },
+    )
+    const policy = iamPolicy(checklist, 'dev') as { Statement: { Sid: string; Action: string[] }[] }
+    assert.deepEqual(policy.Statement[0]?.Action, [
+      'apigateway:GET',
+      'lambda:GetFunctionConfiguration',
+      'secretsmanager:DescribeSecret',
+    ])
   })
 })
 

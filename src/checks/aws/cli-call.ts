@@ -182,9 +182,43 @@ export function parseCallTemplate(template: string): ParsedCall {
   return 'problem' in split ? split : parseCall(split.words)
 }
 
-/** `lambda:GetFunctionConfiguration`: the IAM action of the call. */
+/** `lambda:GetFunctionConfiguration`: the IAM action of the call, as IAM names it. */
 export function iamActionOf(call: AwsCall): string {
+  // API Gateway authorizes by HTTP method, not by operation: every read is apigateway:GET.
+  if (call.service === 'apigateway' || call.service === 'apigatewayv2') return 'apigateway:GET'
+  if (call.service === 's3') return `s3:${S3_ACTIONS[call.operation] ?? call.operation}`
   return iamAction(call.service, call.operation)
+}
+
+/**
+ * S3 reads whose IAM action is not named after the operation (the "Actions,
+ * resources, and condition keys for Amazon S3" table); the others are.
+ */
+const S3_ACTIONS: Readonly<Record<string, string>> = {
+  HeadBucket: 'ListBucket',
+  HeadObject: 'GetObject',
+  ListBuckets: 'ListAllMyBuckets',
+  ListObjects: 'ListBucket',
+  ListObjectsV2: 'ListBucket',
+  ListObjectVersions: 'ListBucketVersions',
+  ListMultipartUploads: 'ListBucketMultipartUploads',
+  ListParts: 'ListMultipartUploadParts',
+  GetBucketAccelerateConfiguration: 'GetAccelerateConfiguration',
+  GetBucketAnalyticsConfiguration: 'GetAnalyticsConfiguration',
+  ListBucketAnalyticsConfigurations: 'GetAnalyticsConfiguration',
+  GetBucketCors: 'GetBucketCORS',
+  GetBucketEncryption: 'GetEncryptionConfiguration',
+  GetBucketIntelligentTieringConfiguration: 'GetIntelligentTieringConfiguration',
+  ListBucketIntelligentTieringConfigurations: 'GetIntelligentTieringConfiguration',
+  GetBucketInventoryConfiguration: 'GetInventoryConfiguration',
+  ListBucketInventoryConfigurations: 'GetInventoryConfiguration',
+  GetBucketLifecycleConfiguration: 'GetLifecycleConfiguration',
+  GetBucketMetricsConfiguration: 'GetMetricsConfiguration',
+  ListBucketMetricsConfigurations: 'GetMetricsConfiguration',
+  GetBucketNotificationConfiguration: 'GetBucketNotification',
+  GetBucketReplication: 'GetReplicationConfiguration',
+  GetObjectLockConfiguration: 'GetBucketObjectLockConfiguration',
+  GetPublicAccessBlock: 'GetBucketPublicAccessBlock',
 }
 
 /**
