@@ -14,11 +14,18 @@ import {
   CreateRouteCommand,
 } from '@aws-sdk/client-apigatewayv2'
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
+import {
+  CognitoIdentityProviderClient,
+  CreateIdentityProviderCommand,
+  CreateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider'
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
+  DescribeImagesCommand,
   EC2Client,
+  RunInstancesCommand,
 } from '@aws-sdk/client-ec2'
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda'
@@ -380,6 +387,82 @@ vars:
     assert.equal(onePage.status, 'pass', onePage.summary)
     assert.equal(onePage.evidence?.pages, undefined)
     assert.equal(checked.result('check-3').status, 'pass', checked.result('check-3').summary)
+  })
+})
+
+describe('aws: secrets AWS does not mark sensitive', () => {
+  const USER_DATA = `#!/bin/sh\nexport DB_PASSWORD=${SECRET_VALUE}\n`
+  const CLIENT_SECRET = `oidc-${SECRET_VALUE}`
+  let instanceId = ''
+  let poolId = ''
+  const cognito = new CognitoIdentityProviderClient(aws)
+  after(() => cognito.destroy())
+
+  before(async () => {
+    const { Images } = await ec2.send(new DescribeImagesCommand({}))
+    const image = Images?.[0]?.ImageId
+    assert.ok(image, 'moto has an image to run')
+    const { Instances } = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: image,
+        MinCount: 1,
+        MaxCount: 1,
+        UserData: Buffer.from(USER_DATA).toString('base64'),
+      }),
+    )
+    instanceId = Instances?.[0]?.InstanceId ?? ''
+    const pool = await cognito.send(new CreateUserPoolCommand({ PoolName: `dw-${run}-users` }))
+    poolId = pool.UserPool?.Id ?? ''
+    await cognito.send(
+      new CreateIdentityProviderCommand({
+        UserPoolId: poolId,
+        ProviderName: 'corp',
+        ProviderType: 'OIDC',
+        ProviderDetails: {
+          client_id: 'corp-client',
+          client_secret: CLIENT_SECRET,
+          attributes_request_method: 'GET',
+          oidc_issuer: 'https://issuer.example.com',
+          authorize_scopes: 'openid',
+        },
+      }),
+    )
+  })
+
+  it("masks an instance's user data, which often holds the passwords it was started with", async () => {
+    const checked = await runChecklist(
+      checklistOf(
+        `aws call="aws ec2 describe-instance-attribute --instance-id \${env:INSTANCE} --attribute userData --region us-east-1"`,
+        `aws call="aws ec2 describe-instance-attribute --instance-id \${env:INSTANCE} --attribute userData --query UserData.Value"`,
+      ),
+      { processEnv: { ...process.env, INSTANCE: instanceId } },
+    )
+    assert.equal(checked.result('check-1').status, 'pass', checked.result('check-1').summary)
+    assert.match(
+      String(checked.result('check-1').evidence?.value),
+      /"UserData":\{"Value":"\*\*\*"\}/,
+    )
+    // Masked, the value is still there: a check that an instance has user data still can.
+    assert.equal(checked.result('check-2').status, 'pass', checked.result('check-2').summary)
+    assert.equal(checked.result('check-2').summary, 'UserData.Value is ***')
+    const encoded = Buffer.from(USER_DATA).toString('base64')
+    assert.ok(!checked.everything.includes(encoded.slice(8, 40)), 'the user data never shows')
+    assert.ok(!checked.everything.includes(SECRET_VALUE.slice(7, 30)))
+  })
+
+  it("masks an identity provider's client secret, and keeps its other details", async () => {
+    const checked = await runChecklist(
+      checklistOf(
+        `aws call="aws cognito-idp describe-identity-provider --user-pool-id ${poolId} --provider-name corp --region us-east-1 --query IdentityProvider.ProviderDetails.client_secret"`,
+        `aws call="aws cognito-idp describe-identity-provider --user-pool-id ${poolId} --provider-name corp --query IdentityProvider.ProviderDetails.client_id" equals=corp-client`,
+      ),
+    )
+    const secret = checked.result('check-1')
+    assert.equal(secret.status, 'pass', secret.summary)
+    assert.equal(secret.summary, 'IdentityProvider.ProviderDetails.client_secret is ***')
+    assert.equal(secret.outputs, undefined, 'a masked value is not handed on')
+    assert.equal(checked.result('check-2').status, 'pass', checked.result('check-2').summary)
+    assert.ok(!checked.everything.includes(CLIENT_SECRET.slice(5, 30)))
   })
 })
 

@@ -270,11 +270,34 @@ function plainOutput(value: unknown, schema: NormalizedSchema | undefined): unkn
     const plain: Record<string, unknown> = {}
     for (const [key, v] of Object.entries(value)) {
       if (key === '$metadata' || v === undefined) continue
-      plain[key] = plainOutput(v, members ? members[key] : mapValue)
+      plain[key] =
+        USER_DATA.test(key) || (typeof v === 'string' && SECRET_TEXT.test(key))
+          ? maskTexts(v)
+          : plainOutput(v, members ? members[key] : mapValue)
     }
     return plain
   }
   if (typeof value === 'bigint') return Number(value)
+  return value
+}
+
+/**
+ * Secrets that AWS does not mark sensitive, by the member's name: an instance's
+ * user data (describe-instance-attribute --attribute userData: every text in it),
+ * and a text called a secret, password, private key or session token (an
+ * identity provider's `client_secret` in cognito-idp describe-identity-provider).
+ * Their shape stays, so a check that they are there still can; a structure
+ * named so (RDS's `MasterUserSecret`: an ARN and a status) is read as usual.
+ */
+const USER_DATA = /^userdata$/i
+const SECRET_TEXT = /(secret|password|passwd|private_?key|secret_?access_?key|session_?token)$/i
+
+function maskTexts(value: unknown): unknown {
+  if (typeof value === 'string') return MASK
+  if (Array.isArray(value)) return value.map(maskTexts)
+  if (isObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, maskTexts(v)]))
+  }
   return value
 }
 
@@ -291,6 +314,8 @@ function maskSignedUrl(text: string): string {
  */
 function outputValue(found: unknown): string | undefined {
   const one = Array.isArray(found) && found.length === 1 ? found[0] : found
+  // A masked value is no value to hand on.
+  if (one === MASK) return undefined
   if (typeof one === 'string' || typeof one === 'number' || typeof one === 'boolean') {
     return String(one)
   }
