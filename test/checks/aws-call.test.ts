@@ -513,6 +513,28 @@ describe('aws: what validate refuses, without loading the SDK', () => {
     )
   })
 
+  it('refuses reads that return a secret, a credential or data, saying why', () => {
+    const refusals = {
+      'sts get-session-token': /sts get-session-token is not called: it returns credentials/,
+      'ecr get-authorization-token': /it returns a registry credential/,
+      's3api get-object --bucket b --key k out.txt':
+        /s3api get-object is not called: it reads an object's content/,
+      'dynamodb get-item --table-name t --key {}': /it reads a table's data/,
+      'logs get-log-events --log-group-name g --log-stream-name s': /it reads log contents/,
+      'ssm get-command-invocation --command-id c --instance-id i': /it reads a command's output/,
+      'wafv2 list-api-keys --scope REGIONAL': /it lists the API keys themselves/,
+      'ec2 get-password-data --instance-id i-1': /administrator password/,
+      'dynamodb scan --table-name t': /dynamodb scan is not a read operation/,
+      'dynamodb batch-get-item --request-items {}':
+        /dynamodb batch-get-item is not a read operation/,
+      'kms decrypt --ciphertext-blob x':
+        /does not include the AWS service 'kms' — it includes: acm, /,
+    }
+    for (const [call, expected] of Object.entries(refusals)) {
+      assert.match(problemsOf(`aws call="aws ${call}"`)[0] ?? '', expected, call)
+    }
+  })
+
   it('refuses reads that return a secret value', () => {
     assert.match(
       problemsOf('aws call="aws secretsmanager get-secret-value --secret-id db"')[0] ?? '',

@@ -42,6 +42,7 @@ export const REFUSED_OPERATIONS: Readonly<Record<string, Readonly<Record<string,
   },
   wafv2: {
     GetDecryptedAPIKey: 'it decrypts an API key',
+    ListAPIKeys: 'it lists the API keys themselves',
   },
   ec2: {
     GetPasswordData: "it returns an instance's administrator password",
@@ -63,6 +64,7 @@ export const REFUSED_OPERATIONS: Readonly<Record<string, Readonly<Record<string,
   },
   ssm: {
     GetAccessToken: 'it returns credentials',
+    GetCommandInvocation: "it reads a command's output, which may hold anything it printed",
   },
 }
 
