@@ -358,6 +358,28 @@ vars:
     assert.equal(checked.result('check-4').status, 'pass', checked.result('check-4').summary)
   })
 
+  it("takes CloudFormation's “does not exist” for nothing, as the other services' NotFound", async () => {
+    const checked = await runChecklist(
+      checklistOf(
+        `aws call="aws cloudformation describe-stacks --stack-name dw-${run}-gone --region us-east-1" empty=true`,
+        `aws call="aws cloudformation describe-stacks --stack-name dw-${run}-gone --query 'Stacks[0].StackStatus'" equals=CREATE_COMPLETE`,
+      ),
+    )
+    const gone = checked.result('check-1')
+    assert.equal(gone.status, 'pass', gone.summary)
+    assert.equal(gone.summary, 'cloudformation describe-stacks found nothing (ValidationError)')
+    const missing = checked.result('check-2')
+    assert.equal(missing.status, 'fail', missing.summary)
+    assert.equal(missing.summary, 'Stacks[0].StackStatus is nothing, expected CREATE_COMPLETE')
+  })
+
+  it('compares JSON as JSON: spaces in equals= do not matter', async () => {
+    const result = await check(
+      `call="aws dynamodb describe-table --table-name ${TABLE} --query 'Table.KeySchema[0]'" equals='{"AttributeName": "pk", "KeyType": "HASH"}'`,
+    )
+    assert.equal(result.status, 'pass', result.summary)
+  })
+
   it('reads security groups with lists, shorthand and JSON filters', async () => {
     const checked = await runChecklist(
       checklistOf(

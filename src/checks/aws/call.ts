@@ -30,6 +30,14 @@ const EVIDENCE_CHARS = 2_000
 /** AWS's answer to a read of something that is not there. */
 const NOT_FOUND = /NotFound|NoSuch|DoesNotExist|NonExistent|Nonexistent/
 
+/**
+ * Whether AWS said the thing read is not there: by the error's name, or for
+ * CloudFormation, which answers `ValidationError: Stack with id x does not exist`.
+ */
+function isNotFound(code: string, message: string): boolean {
+  return NOT_FOUND.test(code) || (code === 'ValidationError' && /\bdoes not exist\b/.test(message))
+}
+
 /** Runs an `aws` check (its parameters: kinds/aws.ts). */
 export const checkAwsCall: RunCheck<Params> = async (p, ctx) => {
   const parsed = parseCallLine(p.call)
@@ -199,9 +207,9 @@ async function read(
     }
   } catch (caught) {
     const code = awsErrorName(caught)
-    if (code && NOT_FOUND.test(code) && !ctx.signal.aborted) {
-      const cause = (caught as { cause?: unknown }).cause
-      const message = cause instanceof Error ? cause.message : ''
+    const cause = (caught as { cause?: unknown }).cause
+    const message = cause instanceof Error ? cause.message : ''
+    if (code && isNotFound(code, message) && !ctx.signal.aborted) {
       return { output: null, pages: 1, cut: false, notFound: { code, message: clip(message, 300) } }
     }
     throw caught
@@ -340,7 +348,8 @@ function judge(found: unknown, p: Params, label: string, notFound = false): stri
     const same =
       !nothing &&
       (text === p.equals ||
-        (typeof found === 'number' && p.equals.trim() !== '' && Number(p.equals) === found))
+        (typeof found === 'number' && p.equals.trim() !== '' && Number(p.equals) === found) ||
+        (typeof found === 'object' && text === canonicalJson(p.equals)))
     if (!same) unmet.push(`${is}, expected ${p.equals === '' ? '""' : p.equals}`)
   }
   if (p.matches !== undefined && (nothing || !p.matches.test(text))) {
@@ -415,6 +424,15 @@ function isEmpty(found: unknown): boolean {
   if (Array.isArray(found)) return found.length === 0
   if (isObject(found)) return Object.keys(found).length === 0
   return false
+}
+
+/** `equals=` written as JSON, as the value's text is written (no spaces); undefined if not JSON. */
+function canonicalJson(written: string): string | undefined {
+  try {
+    return JSON.stringify(JSON.parse(written))
+  } catch {
+    return undefined
+  }
 }
 
 /** The value as text: a string as it is, anything else as JSON. */
