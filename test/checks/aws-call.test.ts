@@ -545,6 +545,7 @@ describe('aws: what validate refuses, without loading the SDK', () => {
       'logs get-log-events --log-group-name g --log-stream-name s': /it reads log contents/,
       'ssm get-command-invocation --command-id c --instance-id i': /it reads a command's output/,
       'wafv2 list-api-keys --scope REGIONAL': /it lists the API keys themselves/,
+      'apigateway get-usage-plan-keys --usage-plan-id u1': /it returns the API keys' values/,
       'ec2 get-password-data --instance-id i-1': /administrator password/,
       'dynamodb scan --table-name t': /dynamodb scan is not a read operation/,
       'dynamodb batch-get-item --request-items {}':

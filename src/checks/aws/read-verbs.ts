@@ -19,6 +19,10 @@ export const REFUSED_OPERATIONS: Readonly<Record<string, Readonly<Record<string,
   acm: {
     GetAcmeExternalAccountBindingCredentials: 'it returns credentials',
   },
+  apigateway: {
+    GetUsagePlanKey: "it returns the API key's value",
+    GetUsagePlanKeys: "it returns the API keys' values",
+  },
   cognitoidentityprovider: {
     GetClientToken: 'it returns a token',
     GetDerivedToken: 'it returns a token',
