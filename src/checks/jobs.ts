@@ -28,6 +28,7 @@ import { isSecretVariable, type Redactor, urlPasswords } from './redact.ts'
 import { CHECK_KINDS, needsTrust } from './registry.ts'
 import type { CheckOutcome, Job, JobContext } from './runner.ts'
 import { resolveShellTemplate, type ShellProblem } from './shell.ts'
+import { resolveWordTemplate } from './words.ts'
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 
@@ -274,11 +275,15 @@ function resolveAll(
   const sqlValues: string[] = []
   const shell = new Set(kind.shellParams ?? [])
   const sql = new Set(kind.sqlParams ?? [])
+  const word = new Set(kind.wordParams ?? [])
   const lenient: Lookup = (ref) => lookup(ref) ?? (keepMissing ? describeReference(ref) : undefined)
   for (const [key, parts] of Object.entries(templates)) {
     const inSql = sql.has(key) ? resolveSqlTemplate(parts, lenient) : undefined
     const inShell = !inSql && shell.has(key) ? resolveShellTemplate(parts, lenient) : null
-    const result = inSql ?? inShell ?? resolveTemplate(parts, lenient)
+    const result =
+      inSql ??
+      inShell ??
+      (word.has(key) ? resolveWordTemplate(parts, lenient) : resolveTemplate(parts, lenient))
     const first = result.missing[0]
     if (first) return { missing: first.ref }
     if (inSql?.refusal) return { refused: inSql.refusal }
