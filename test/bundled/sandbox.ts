@@ -74,6 +74,8 @@ export interface TableSpec {
   /** Global secondary indexes, by name (hash key = the index's first word). */
   readonly gsi?: readonly string[]
   readonly pitr?: boolean
+  /** The table's stream, of this view type; none: no stream. */
+  readonly stream?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY'
 }
 
 /** What a Lambda function is deployed with; the rest is Lambda's default. */
@@ -337,14 +339,14 @@ export class Sandbox {
     this.cleanups.push(() => front.close())
   }
 
-  /** A DynamoDB table, ACTIVE, with the settings asked for. */
-  async table(spec: TableSpec): Promise<void> {
+  /** A DynamoDB table, ACTIVE, with the settings asked for; its stream's ARN, if it has one. */
+  async table(spec: TableSpec): Promise<string | undefined> {
     const client = new DynamoDBClient(this.awsConfig)
     const key = spec.key ?? 'pk'
     const indexKeys = (spec.gsi ?? []).map((index) => index.split('-')[0] as string)
     const attributes = [...new Set([key, ...indexKeys])]
     const provisioned = { ReadCapacityUnits: 5, WriteCapacityUnits: 5 }
-    await client.send(
+    const { TableDescription } = await client.send(
       new CreateTableCommand({
         TableName: spec.name,
         AttributeDefinitions: attributes.map((name) => ({
@@ -365,6 +367,9 @@ export class Sandbox {
               })),
             }
           : {}),
+        ...(spec.stream
+          ? { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }
+          : {}),
       }),
     )
     if (spec.ttl) {
@@ -383,6 +388,7 @@ export class Sandbox {
         }),
       )
     }
+    return TableDescription?.LatestStreamArn
   }
 
   /** A Secrets Manager secret holding `value`; returns its ARN. */
