@@ -32,6 +32,25 @@ export interface Scope {
   readonly reason: string | null
 }
 
+/**
+ * Environment words the parser read in a heading or an item ("Production Environment",
+ * "(staging only)"), and what it made of them: `plan` and `validate` list these, so an
+ * author sees every scope read from words and can pin it or cancel it with `only:`.
+ */
+export interface InferredScope {
+  readonly line: number
+  readonly source: 'heading' | 'item'
+  /** The heading's title, or the item's words that name the environment: "(production only)". */
+  readonly text: string
+  readonly environments: readonly string[]
+  /** Whether the words restrict their section or item (an `only:` beside them still decides). */
+  readonly restricts: boolean
+  /** Why they do or do not, in words: "a sub-heading, with no heading beside it for another environment". */
+  readonly why: string
+  /** An `only:` on the same heading or item, which decides instead of the words. */
+  readonly only: { readonly environments: readonly string[] | null; readonly line: number } | null
+}
+
 /** An automated check attached to an item by a `check:` directive. */
 export interface CheckSpec {
   readonly kind: string
@@ -155,4 +174,6 @@ export interface Checklist {
   readonly items: readonly Item[]
   /** Sign-off blanks found in the sign-off section, in file order. */
   readonly signoff: readonly SignoffField[]
+  /** Every heading and item whose words name an environment, in file order. */
+  readonly inferredScopes: readonly InferredScope[]
 }

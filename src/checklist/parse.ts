@@ -41,6 +41,7 @@ import type {
   Checklist,
   CheckSpec,
   FrontMatter,
+  InferredScope,
   Item,
   Phase,
   PhaseRole,
@@ -59,6 +60,8 @@ import {
   intersect,
   scopeFromHeading,
   scopeFromItemText,
+  subHeadingRestricts,
+  type WordsReading,
 } from './scope.ts'
 import {
   choiceItems,
@@ -143,6 +146,7 @@ function emptyDraft(): Draft {
     phases: [],
     items: [],
     signoff: [],
+    inferredScopes: [],
   }
 }
 
@@ -155,7 +159,12 @@ interface SectionDraft {
   blocks: Block[]
   items: ItemDraft[]
   sections: SectionDraft[]
+  /** Worked out once the whole file is read (see `#resolveScopes`). */
   scope: Scope
+  /** The `only:` on the heading or right below it. */
+  only: OnlyDraft | null
+  /** What the heading's words say about environments; null when they name none (or inference is off). */
+  words: WordsReading | null
   role: PhaseRole
   isSignoff: boolean
   childIds: IdAllocator
@@ -185,11 +194,27 @@ interface ItemDraft {
   check: CheckSpec | null
   needs: string[]
   timeoutMs: number | null
+  /** Worked out once the whole file is read (see `#resolveScopes`). */
   scope: Scope
   fields: SignoffField[]
   childIds: IdAllocator
   fieldIds: IdAllocator
+  only: OnlyDraft | null
+  /** "(production only)" in the item's text, or a parenthesis that names an environment beside an "only". */
+  words: (WordsReading & { readonly words: string }) | null
+  parent: ItemDraft | null
+  section: SectionDraft
 }
+
+/** An `only:` directive: its environments (null for `only: all`), where it is written. */
+interface OnlyDraft {
+  readonly environments: readonly string[] | null
+  readonly line: number
+  readonly offset: number
+}
+
+/** A sign-off field whose scope is its owner's, known once the whole file is read. */
+type MutableField = { -readonly [K in keyof SignoffField]: SignoffField[K] }
 
 type Draft = Omit<Checklist, 'path' | 'sha256'>
 
@@ -210,6 +235,9 @@ class ChecklistBuilder {
   readonly #phases: SectionDraft[] = []
   readonly #items: ItemDraft[] = []
   readonly #signoff: SignoffField[] = []
+  /** Each sign-off field and the section or item whose scope it takes. */
+  readonly #fieldOwners: [MutableField, { readonly scope: Scope }][] = []
+  readonly #inferred: InferredScope[] = []
   readonly #phaseIds = new IdAllocator()
   readonly #explicitIds = new Map<string, number>()
   readonly #sectionIds = new Set<string>()
@@ -259,6 +287,7 @@ class ChecklistBuilder {
     const title = emojify(checklistTitle(this.#frontMatter, this.#title))
     // Named after the checklist as its header shows it; its id stays what it was made from.
     if (this.#implicit) this.#implicit.title = title
+    this.#resolveScopes()
 
     const counts = new Map<string, number>()
     for (const item of this.#items)
@@ -278,6 +307,7 @@ class ChecklistBuilder {
       phases,
       items: divided.items,
       signoff: this.#signoff,
+      inferredScopes: this.#inferred,
     }
   }
 
@@ -334,6 +364,8 @@ class ChecklistBuilder {
       sections: [],
       // A lead line says nothing of environments, as the text under it never did.
       scope: container.scope,
+      only: null,
+      words: null,
       role: isRollbackTitle(title) ? 'rollback' : container.role,
       isSignoff: false,
       childIds: new IdAllocator(),
@@ -405,16 +437,6 @@ class ChecklistBuilder {
       )
     }
     this.#sectionIds.add(id)
-    const inherited = parent?.scope ?? ALL
-    const inferHeading = () => (this.#inferScope ? scopeFromHeading(title, this.#aliases) : null)
-    const own = this.#ownScope(directives, inferHeading)
-    this.#warnIdleOnlyAll(directives, inherited, inferHeading(), 'heading')
-    const ownScope: Scope = own
-      ? {
-          environments: own.environments,
-          reason: own.reason ?? `section "${title}", line ${lineNumber}`,
-        }
-      : ALL
     const isSignoff =
       (parent?.isSignoff ?? false) ||
       directives.some((d) => d.name === 'signoff') ||
@@ -428,8 +450,9 @@ class ChecklistBuilder {
       blocks: [],
       items: [],
       sections: [],
-      // `only: all` cancels what the heading's words implied, not what encloses it.
-      scope: own && own.environments === null ? inherited : intersect(inherited, ownScope),
+      scope: ALL,
+      only: this.#onlyOf(directives),
+      words: this.#inferScope ? scopeFromHeading(title, this.#aliases) : null,
       role: isSignoff ? 'signoff' : isRollbackTitle(title) ? 'rollback' : 'standard',
       isSignoff,
       childIds: new IdAllocator(),
@@ -555,10 +578,6 @@ class ChecklistBuilder {
     const explicit = this.#explicitId(directives)
     const owner = parent ?? idOwner(section)
     const id = explicit ?? owner.childIds.next(`${owner.id}/${slug(plain || 'item')}`)
-    const inferItem = () => (this.#inferScope ? scopeFromItemText(plain, this.#aliases) : null)
-    const own = this.#ownScope(directives, inferItem)
-    const outer = parent?.scope ?? section.scope
-    this.#warnIdleOnlyAll(directives, outer, inferItem(), 'item')
     const item: ItemDraft = {
       id,
       hasExplicitId: explicit !== null,
@@ -574,17 +593,14 @@ class ChecklistBuilder {
       check: null,
       needs: [],
       timeoutMs: null,
-      scope: own
-        ? own.environments === null
-          ? outer
-          : intersect(outer, {
-              environments: own.environments,
-              reason: own.reason ?? `item text, line ${line(listItem)}`,
-            })
-        : outer,
+      scope: ALL,
       fields: [],
       childIds: new IdAllocator(),
       fieldIds: new IdAllocator(),
+      only: this.#onlyOf(directives),
+      words: this.#inferScope ? scopeFromItemText(plain, this.#aliases) : null,
+      parent,
+      section,
     }
     this.#applyItemDirectives(item, directives)
     // Blanks after this item are no longer the section's closing record.
@@ -596,7 +612,7 @@ class ChecklistBuilder {
       item.fields = this.#fields(
         fieldsInText(itemLine, parent ? this.#roleOf(parent) : null),
         item.line,
-        item.scope,
+        item,
         item.fieldIds,
         item.id,
         item.id,
@@ -666,20 +682,7 @@ class ChecklistBuilder {
           'write it as ## Title <!-- id: … -->',
         )
       }
-      const own = this.#ownScope(directives, () => null)
-      const inherited = section.parent?.scope ?? ALL
-      this.#warnIdleOnlyAll(
-        directives,
-        inherited,
-        this.#inferScope ? scopeFromHeading(section.title, this.#aliases) : null,
-        'heading',
-      )
-      if (own) {
-        section.scope =
-          own.environments === null
-            ? inherited
-            : intersect(inherited, { environments: own.environments, reason: own.reason })
-      }
+      section.only = this.#onlyOf(directives) ?? section.only
       for (const d of directives) {
         if (d.name === 'only') continue
         if (d.name === 'signoff') {
@@ -751,7 +754,7 @@ class ChecklistBuilder {
     for (const [i, row] of rows.entries()) {
       append(
         this.#signoff,
-        this.#fields(drafts[i] ?? [], line(row), section.scope, section.fieldIds, section.id, null),
+        this.#fields(drafts[i] ?? [], line(row), section, section.fieldIds, section.id, null),
       )
     }
   }
@@ -794,7 +797,7 @@ class ChecklistBuilder {
       this.#fields(
         [{ label, role: null, type: 'choice', choices, given: null }],
         line(list),
-        section.scope,
+        section,
         section.fieldIds,
         section.id,
         null,
@@ -861,7 +864,7 @@ class ChecklistBuilder {
     if (this.#readsFields(section)) {
       append(
         this.#signoff,
-        this.#fields(drafts, lineNumber, section.scope, section.fieldIds, section.id, null),
+        this.#fields(drafts, lineNumber, section, section.fieldIds, section.id, null),
       )
       return
     }
@@ -877,10 +880,7 @@ class ChecklistBuilder {
     const section = this.#current
     if (section && this.#isTailForm) {
       for (const { drafts, line: at } of this.#tail) {
-        append(
-          this.#signoff,
-          this.#fields(drafts, at, section.scope, section.fieldIds, section.id, null),
-        )
+        append(this.#signoff, this.#fields(drafts, at, section, section.fieldIds, section.id, null))
       }
     }
     this.#tail = []
@@ -890,24 +890,28 @@ class ChecklistBuilder {
   #fields(
     drafts: FieldDraft[],
     lineNumber: number,
-    scope: Scope,
+    owner: { readonly scope: Scope },
     ids: IdAllocator,
     ownerId: string,
     itemId: string | null,
   ): SignoffField[] {
-    return drafts.map((d) => ({
-      id: ids.next(
-        `${ownerId}#${d.role && d.role !== d.label ? `${slug(d.role)}.` : ''}${slug(d.label)}`,
-      ),
-      label: d.label,
-      role: d.role,
-      type: d.type,
-      choices: d.choices,
-      given: d.given,
-      itemId,
-      line: lineNumber,
-      scope,
-    }))
+    return drafts.map((d) => {
+      const field: MutableField = {
+        id: ids.next(
+          `${ownerId}#${d.role && d.role !== d.label ? `${slug(d.role)}.` : ''}${slug(d.label)}`,
+        ),
+        label: d.label,
+        role: d.role,
+        type: d.type,
+        choices: d.choices,
+        given: d.given,
+        itemId,
+        line: lineNumber,
+        scope: ALL,
+      }
+      this.#fieldOwners.push([field, owner])
+      return field
+    })
   }
 
   #addBlock(block: Block, item: ItemDraft | null): void {
@@ -1001,48 +1005,149 @@ class ChecklistBuilder {
     return first.id
   }
 
-  /** The scope an `only:` directive gives, else what `infer` reads from the text. */
-  #ownScope(directives: Directive[], infer: () => string[] | null): Scope | null {
+  /** The `only:` directive among `directives`; null when there is none, or it names no known environment. */
+  #onlyOf(directives: Directive[]): OnlyDraft | null {
     const only = directives.filter((d) => d.name === 'only')
     for (const extra of only.slice(1))
       this.#errorAt(extra.offset, `at most one 'only:' per item or heading`)
     const first = only[0]
-    if (first?.name === 'only') {
-      if (first.environments) {
-        const unknown = first.environments.filter((e) => !this.#environments.includes(e))
-        for (const env of unknown) {
-          this.#errorAt(
-            first.offset,
-            `'${env}' is not one of this checklist's environments`,
-            `environments: ${this.#environments.join(', ')}`,
-          )
-        }
-        const known = first.environments.filter((e) => this.#environments.includes(e))
-        if (known.length === 0) return null // already an error; don't also call the item dead
-        return {
-          environments: known,
-          reason: `only: directive, line ${this.lines.position(first.offset).line}`,
-        }
-      }
-      return { environments: null, reason: null }
+    if (first?.name !== 'only') return null
+    const line = this.lines.position(first.offset).line
+    if (!first.environments) return { environments: null, line, offset: first.offset }
+    const unknown = first.environments.filter((e) => !this.#environments.includes(e))
+    for (const env of unknown) {
+      this.#errorAt(
+        first.offset,
+        `'${env}' is not one of this checklist's environments`,
+        `environments: ${this.#environments.join(', ')}`,
+      )
     }
-    const inferred = infer()
-    return inferred ? { environments: inferred, reason: null } : null
+    const known = first.environments.filter((e) => this.#environments.includes(e))
+    if (known.length === 0) return null // already an error; don't also call the item dead
+    return { environments: known, line, offset: first.offset }
+  }
+
+  /**
+   * Every section's, item's and sign-off field's scope, once the whole file is read: whether
+   * a sub-heading's words restrict it depends on the headings beside it, which may come later.
+   * Sections first, outermost first; then items in file order (a parent before its children).
+   */
+  #resolveScopes(): void {
+    const visit = (section: SectionDraft) => {
+      section.scope = this.#sectionScope(section)
+      for (const child of section.sections) visit(child)
+    }
+    for (const phase of this.#phases) visit(phase)
+    for (const item of this.#items) item.scope = this.#itemScope(item)
+    for (const [field, owner] of this.#fieldOwners) field.scope = owner.scope
+    this.#inferred.sort((a, b) => a.line - b.line)
+  }
+
+  #sectionScope(section: SectionDraft): Scope {
+    const inherited = section.parent?.scope ?? ALL
+    const { only, words } = section
+    const reading = words ? this.#headingReading(section, words) : null
+    if (words && reading) {
+      this.#inferred.push({
+        line: section.line,
+        source: 'heading',
+        text: section.title,
+        environments: words.environments,
+        restricts: reading.restricts,
+        why: reading.why,
+        only: only ? { environments: only.environments, line: only.line } : null,
+      })
+    }
+    const fromWords = reading?.restricts ? (words?.environments ?? null) : null
+    if (only?.environments === null) {
+      this.#warnIdleOnlyAll(only.offset, inherited, words?.environments ?? null, 'heading')
+      // `only: all` cancels what the heading's words implied, not what encloses it.
+      return inherited
+    }
+    if (only) {
+      const reason = `only: directive, line ${only.line}`
+      return intersect(inherited, { environments: only.environments, reason })
+    }
+    if (fromWords) {
+      const reason = `section "${section.title}", line ${section.line}`
+      return intersect(inherited, { environments: fromWords, reason })
+    }
+    return inherited
+  }
+
+  /** Whether a heading's words restrict its section, and why (see `subHeadingRestricts`). */
+  #headingReading(section: SectionDraft, words: WordsReading): { restricts: boolean; why: string } {
+    if (words.restricts === null) return { restricts: false, why: aboutOthers(words) }
+    if (words.restricts === 'only') return { restricts: true, why: 'it says “only”' }
+    if (section.kind === 'phase') return { restricts: true, why: 'a section about the environment' }
+    // "Production Deployment" inside "Production Deployment": the same scope, said again.
+    const parent = section.parent
+    const outer = parent?.scope.environments
+    if (parent && outer && outer.length > 0 && outer.every((e) => words.environments.includes(e))) {
+      return {
+        restricts: true,
+        why: `inside “${parent.title}” (line ${parent.line}), which is for ${outer.join(', ')} already`,
+      }
+    }
+    const siblings = (section.parent?.sections ?? []).filter((s) => s !== section)
+    const other = siblings.find((s) => {
+      const own = ownEnvironments(s)
+      return own !== null && subHeadingRestricts(words, [own])
+    })
+    if (other) {
+      return {
+        restricts: true,
+        why: `beside “${other.title}” (line ${other.line}), for ${ownEnvironments(other)?.join(', ')}`,
+      }
+    }
+    return {
+      restricts: false,
+      why: 'a sub-heading, with no heading beside it for another environment',
+    }
+  }
+
+  #itemScope(item: ItemDraft): Scope {
+    const outer = item.parent?.scope ?? item.section.scope
+    const { only, words } = item
+    if (words) {
+      this.#inferred.push({
+        line: item.line,
+        source: 'item',
+        text: words.words,
+        environments: words.environments,
+        restricts: words.restricts !== null,
+        why: words.restricts !== null ? 'it says “only”' : aboutOthers(words),
+        only: only ? { environments: only.environments, line: only.line } : null,
+      })
+    }
+    const fromWords = words?.restricts ? words.environments : null
+    if (only?.environments === null) {
+      this.#warnIdleOnlyAll(only.offset, outer, words?.environments ?? null, 'item')
+      return outer
+    }
+    if (only) {
+      const reason = `only: directive, line ${only.line}`
+      return intersect(outer, { environments: only.environments, reason })
+    }
+    if (fromWords) {
+      return intersect(outer, { environments: fromWords, reason: `item text, line ${item.line}` })
+    }
+    return outer
   }
 
   /**
    * `only: all` cancels the environment words of its own heading or item ("Production
    * Environment", "(staging only)"); it cannot widen the section around it. Where it
    * changes nothing it is a mistake — most often an item meant to escape its section.
+   * Written where the words name an environment but do not restrict ("Deploy to
+   * Development" alone under a phase), it says so for good, whatever the words are read as.
    */
   #warnIdleOnlyAll(
-    directives: Directive[],
+    offset: number,
     outer: Scope,
     inferred: readonly string[] | null,
     what: 'item' | 'heading',
   ): void {
-    const only = directives.find((d) => d.name === 'only')
-    if (only?.name !== 'only' || only.environments !== null) return
     const without = inferred
       ? intersect(outer, { environments: inferred, reason: null }).environments
       : outer.environments
@@ -1056,13 +1161,13 @@ class ChecklistBuilder {
     const own = what === 'item' ? "the item's own text" : 'its own heading'
     if (outer.environments !== null) {
       this.#warningAt(
-        only.offset,
+        offset,
         `'only: all' does not widen the section around this ${what}: it still applies to ${describeScope(outer)}`,
         `'only: all' cancels only what ${own} implies; to apply everywhere, the ${what === 'item' ? 'item' : 'section'} must move out of that section`,
       )
     } else {
       this.#warningAt(
-        only.offset,
+        offset,
         `'only: all' has no effect here: ${own} names no environment, and nothing above restricts it`,
         'remove it',
       )
@@ -1114,6 +1219,19 @@ function holdsItems(section: SectionDraft): boolean {
   return section.items.length > 0 || section.sections.some(holdsItems)
 }
 
+/** The environments a section restricts itself to by its own `only:` or words, before the rule for sub-headings. */
+function ownEnvironments(section: SectionDraft): readonly string[] | null {
+  if (section.only) return section.only.environments
+  return section.words?.restricts ? section.words.environments : null
+}
+
+/** "the words are about “Readiness”, “Validation”, not the environment" */
+function aboutOthers(words: WordsReading): string {
+  const shown = words.others.slice(0, 3).map((w) => `“${w}”`)
+  const more = words.others.length > 3 ? ', …' : ''
+  return `the words are about ${shown.join(', ')}${more}, not the environment`
+}
+
 /**
  * `counts` holds, per section id, the items written in it (nested ones included); `roles`
  * gets every section's role, groups' too (a group may become a phase: phases.ts).
@@ -1146,7 +1264,15 @@ const frozen = new WeakMap<ItemDraft, Item>()
 function freezeItem(d: ItemDraft): Item {
   const cached = frozen.get(d)
   if (cached) return cached
-  const { childIds: _ids, fieldIds: _fields, ...item } = d
+  const {
+    childIds: _ids,
+    fieldIds: _fields,
+    only: _only,
+    words: _words,
+    parent: _parent,
+    section: _section,
+    ...item
+  } = d
   frozen.set(d, item)
   return item
 }

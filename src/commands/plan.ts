@@ -5,7 +5,7 @@
 import { productionReason } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
-import { describeScope } from '../checklist/scope.ts'
+import { describeInferred, describeScope } from '../checklist/scope.ts'
 import { shownParams } from '../checks/shown-params.ts'
 import { type Painter, terminalFor } from '../output/terminal.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
@@ -48,6 +48,18 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
     lines.push(
       `AWS account ${account.id}${via.length > 0 ? ` (${via.join(', ')})` : ''}: AWS checks refuse credentials for any other`,
     )
+  }
+  if (checklist.inferredScopes.length > 0) {
+    lines.push('')
+    lines.push(
+      out.paint(
+        'bold',
+        'Scopes read from environment words (pin one with <!-- only: ENV -->, cancel one with <!-- only: all -->):',
+      ),
+    )
+    for (const reading of checklist.inferredScopes) {
+      lines.push(`  line ${reading.line}: ${describeInferred(reading)}`)
+    }
   }
   for (const phase of plan.phases) {
     lines.push('')
@@ -125,6 +137,7 @@ function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: st
       ? { awsAccount: checklist.frontMatter.accounts[env] }
       : {}),
     sha256: checklist.sha256,
+    scopes: checklist.inferredScopes,
     phases: phases.map(section),
   }
 }

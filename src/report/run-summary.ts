@@ -4,10 +4,9 @@
  * unfinished). Plain text, so it stays in the terminal's scrollback.
  */
 import type { Checklist } from '../checklist/model.ts'
-import { isInScope } from '../checklist/scope.ts'
 import { shellQuote } from '../checks/shell.ts'
 import type { Painter } from '../output/terminal.ts'
-import { describeUnsaved, stateOf } from '../run/describe.ts'
+import { appliesIn, describeUnsaved, stateOf } from '../run/describe.ts'
 import type { ItemState, RunState } from '../run/model.ts'
 import type { UnsavedEntry } from '../run/session.ts'
 
@@ -107,7 +106,7 @@ export function formatDemoLeft(checklist: Checklist, state: RunState, out: Paint
 }
 
 function applicable(checklist: Checklist, state: RunState) {
-  return checklist.items.filter((item) => isInScope(item.scope, state.header.environment))
+  return checklist.items.filter((item) => appliesIn(item, state))
 }
 
 function countStates(checklist: Checklist, state: RunState): Record<ItemState, number> {

@@ -96,6 +96,17 @@ export type JournalEntry =
       readonly changes: ChecklistChanges
     }
   | {
+      /**
+       * The operator's word on an item the checklist scopes to other environments: it
+       * `applies` here after all (true), or, said again, the checklist's scope stands (false).
+       */
+      readonly type: 'scope-overridden'
+      readonly at: string
+      readonly by: string
+      readonly itemId: string
+      readonly applies: boolean
+    }
+  | {
       readonly type: 'signoff-entered'
       readonly at: string
       readonly by: string
@@ -119,6 +130,12 @@ export interface ItemRecord {
   readonly check: StoredCheckResult | null
 }
 
+/** Who said an item applies in this run after all, and when. */
+export interface ScopeOverride {
+  readonly by: string
+  readonly at: string
+}
+
 export interface SignoffEntry {
   readonly value: string
   readonly by: string
@@ -129,6 +146,8 @@ export interface RunState {
   readonly header: RunHeader
   readonly items: Readonly<Record<string, ItemRecord>>
   readonly signoff: Readonly<Record<string, SignoffEntry>>
+  /** Items said to apply here after all, whatever the checklist scopes them to (see describe.ts). */
+  readonly overrides: Readonly<Record<string, ScopeOverride>>
   /** The checklist's sha256 at the start and at each resume, oldest first. */
   readonly sha256History: readonly string[]
   /** The checklist's items as of the last start or resume. */
@@ -150,6 +169,7 @@ export function initialRunState(header: RunHeader): RunState {
     header,
     items: {},
     signoff: {},
+    overrides: {},
     sha256History: [],
     snapshot: [],
     finishedAt: null,
@@ -168,6 +188,10 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
         sha256History: [...state.sha256History, entry.sha256],
         snapshot: entry.items,
         items: entry.type === 'resumed' ? carryReworded(state.items, entry.changes) : state.items,
+        overrides:
+          entry.type === 'resumed'
+            ? carryOverrides(state.overrides, entry.changes)
+            : state.overrides,
       }
     case 'item-answered':
     case 'note-added':
@@ -179,6 +203,15 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
           [entry.itemId]: itemAfter(state.items[entry.itemId] ?? EMPTY_ITEM, entry),
         },
       }
+    case 'scope-overridden': {
+      const { [entry.itemId]: _, ...others } = state.overrides
+      return {
+        ...touched,
+        overrides: entry.applies
+          ? { ...others, [entry.itemId]: { by: entry.by, at: entry.at } }
+          : others,
+      }
+    }
     case 'signoff-entered':
       return {
         ...touched,
@@ -226,6 +259,21 @@ function carryReworded(
     const record = items[from]
     const there = items[to]
     if (record && (!there || lastTouched(record) > lastTouched(there))) next[to] = record
+  }
+  return next
+}
+
+/** An override follows a reworded item to its new id, as its answer does. */
+function carryOverrides(
+  overrides: Readonly<Record<string, ScopeOverride>>,
+  changes: ChecklistChanges,
+): Readonly<Record<string, ScopeOverride>> {
+  const moved = changes.reworded.filter(({ from }) => from in overrides)
+  if (moved.length === 0) return overrides
+  const next = { ...overrides }
+  for (const { from, to } of moved) {
+    const override = overrides[from]
+    if (override && !(to in next)) next[to] = override
   }
   return next
 }

@@ -586,6 +586,12 @@ const entrySchema = z.discriminatedUnion('type', [
       reworded: z.array(z.object({ from: z.string(), to: z.string() })),
     }),
   }),
+  z.object({
+    type: z.literal('scope-overridden'),
+    ...by,
+    itemId: z.string(),
+    applies: z.boolean(),
+  }),
   z.object({ type: z.literal('signoff-entered'), ...by, fieldId: z.string(), value: z.string() }),
   z.object({ type: z.literal('finished'), ...by }),
   z.object({ type: z.literal('exported'), ...by, format: z.string(), digest: z.string() }),

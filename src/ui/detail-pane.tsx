@@ -1,5 +1,6 @@
 /**
- * The selected item in full: its text, what its check verifies, the live
+ * The selected item in full: its text, whether it applies here (and if not, why and
+ * where the checklist says so), what its check verifies, the live
  * progress or the last result (summary, details, evidence), who answered and
  * the note, the code blocks and prose the checklist writes under it (rendered:
  * bold, links, tables), and the steps written as prose next to it.
@@ -13,7 +14,7 @@ import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { detailsUnder } from '../report/check-text.ts'
 import type { ItemRecord } from '../run/model.ts'
-import type { ProseStep } from './layout.ts'
+import type { ProseStep, ScopeNote } from './layout.ts'
 import { blockLines, lineText, type SpanLine, sectionLines } from './markdown-lines.ts'
 import { SpanText } from './span-text.tsx'
 import { Text } from './text.tsx'
@@ -41,6 +42,12 @@ export interface DetailInput {
   readonly section?: Section | undefined
   /** Steps written as prose just before or after the item (layout.ts). */
   readonly prose?: readonly ProseStep[] | undefined
+  /**
+   * When the checklist scopes the item to other environments: the run's environment, why
+   * ("dev only (section "Development Environment", line 23)"), and the operator's word that
+   * it applies here after all, if given.
+   */
+  readonly scope?: ScopeNote | null
 }
 
 const MAX_EVIDENCE = 8
@@ -53,10 +60,26 @@ export function detailLines(input: DetailInput): DetailLine[] {
     for (const line of wrap(escapeControls(text), width)) lines.push({ text: line, ...style })
   }
   push(item.plain, { isBold: true })
+  const scope = input.scope ?? null
+  if (scope && !scope.override) {
+    push(`${ITEM_LOOK.na.icon} does not apply to ${scope.environment}   id: ${item.id}`, {
+      isDim: true,
+    })
+    push(`the checklist says: ${scope.reason}`, { color: 'yellow' })
+    push('o: it applies here after all (recorded in the run and on the sheet)', { isDim: true })
+    if (record?.note) push(`note: ${record.note}`, { color: 'yellow' })
+    return withBlocks(lines, push, input)
+  }
   const state = record?.by ? record.state : item.checked ? 'done' : 'pending'
   const look = ITEM_LOOK[state]
   const who = record?.by ? ` by ${record.by} at ${clock(record.at)}` : ''
   push(`${look.icon} ${look.word}${who}   id: ${item.id}`, { isDim: state === 'pending' })
+  if (scope?.override) {
+    push(
+      `applies here after all: said by ${scope.override.by} at ${clock(scope.override.at)}; the checklist says ${scope.reason} (o: undo)`,
+      { color: 'yellow' },
+    )
+  }
   if (record?.note) push(`note: ${record.note}`, { color: 'yellow' })
   if (item.check) {
     const params = Object.entries(shownParams(item.check.kind, item.check.params))
@@ -89,6 +112,16 @@ export function detailLines(input: DetailInput): DetailLine[] {
       push('not run yet — press r to run it', { isDim: true })
     }
   }
+  return withBlocks(lines, push, input)
+}
+
+/** `lines`, then the code blocks and prose written under the item and in its section, and the steps written as prose next to it. */
+function withBlocks(
+  lines: DetailLine[],
+  push: (text: string, style?: Omit<DetailLine, 'text'>) => void,
+  input: DetailInput,
+): DetailLine[] {
+  const { item, section, width } = input
   const pushSpans = (spanLines: readonly SpanLine[]) => {
     for (const line of spanLines) lines.push({ text: lineText(line), spans: line })
   }
@@ -97,10 +130,10 @@ export function detailLines(input: DetailInput): DetailLine[] {
     pushSpans(blockLines(block, width))
   }
   for (const block of item.blocks) pushBlock(block)
-  const context = input.section?.blocks ?? []
+  const context = section?.blocks ?? []
   if (context.length > 0) {
     lines.push({ text: '' })
-    push(`from “${input.section?.title}”:`, { isDim: true })
+    push(`from “${section?.title}”:`, { isDim: true })
     for (const block of context) pushBlock(block)
   }
   for (const step of input.prose ?? []) {

@@ -25,6 +25,8 @@ const SCREEN_KEYS: Readonly<Record<Screen, readonly KeyHint[]>> = {
     { key: 'f', does: 'fail', rank: 8 },
     { key: 's', does: 'skip', rank: 8 },
     { key: 'a', does: 'n/a', rank: 4 },
+    // Only for a dimmed item, whose detail pane names it too: the first to go when narrow.
+    { key: 'o', does: 'applies here', rank: 2 },
     { key: 'n', does: 'note', rank: 5 },
     { key: 'r', does: 'run', rank: 7 },
     { key: 'R', does: 're-run failed', rank: 3 },

@@ -1,16 +1,19 @@
 /**
  * What the wizard shows for one environment, worked out once from the
- * checklist: each phase as a list of rows (group headings, the items that
- * apply, and the steps written as prose between them), the sign-off fields to
- * fill, and the reference pages to open. Pure; items out of scope for the
- * environment are left out, and so are groups left empty by that.
+ * checklist: each phase as a list of rows (group headings, items, and the steps
+ * written as prose between them), the sign-off fields to fill, and the reference
+ * pages to open. Pure. Every item is shown: one the checklist scopes to other
+ * environments is drawn dimmed with the reason (see `outOfScopeReason`), and the
+ * operator can say it applies here after all — so whether an item applies is the
+ * run's to say (`appliesIn`), not the layout's.
  */
 import type { Checklist, Item, PhaseRole, Section, SignoffField } from '../checklist/model.ts'
 import { hasText, isNumberedStep, referencePages } from '../checklist/reference.ts'
-import { isInScope } from '../checklist/scope.ts'
+import { describeScope, isInScope } from '../checklist/scope.ts'
 import { type SignoffLine, signoffLines } from '../checklist/signoff.ts'
+import type { RunState, ScopeOverride } from '../run/model.ts'
 
-export { type Progress, progressOf, stateOf } from '../run/describe.ts'
+export { appliesIn, type Progress, progressOf, stateOf } from '../run/describe.ts'
 
 export type Row =
   | { readonly kind: 'group'; readonly id: string; readonly title: string; readonly depth: number }
@@ -45,7 +48,7 @@ export interface Layout {
   readonly signoffLines: readonly SignoffLine[]
   /** The fields of `signoffLines` to type in, in order: what the cursor moves over. */
   readonly signoff: readonly SignoffField[]
-  /** Every item that applies, by id (every item is in a phase, nested ones included). */
+  /** Every item shown, by id (every item is in a phase, nested ones included), whether it applies or not. */
   readonly items: ReadonlyMap<string, Item>
   /** Every section by id: its code blocks and prose are shown with its items. */
   readonly sections: ReadonlyMap<string, Section>
@@ -68,7 +71,7 @@ export function layoutOf(checklist: Checklist, environment: string): Layout {
   let previous: string | null = null
   let waiting: Section[] = []
   for (const section of checklist.sections) {
-    if (phaseIds.has(section.id) && hasItemsIn(section, environment)) {
+    if (phaseIds.has(section.id) && hasItems(section)) {
       steps.set(section.id, { before: waiting, after: [] })
       waiting = []
       previous = section.id
@@ -118,11 +121,9 @@ function allSections(sections: readonly Section[]): Section[] {
   return sections.flatMap((section) => [section, ...allSections(section.sections)])
 }
 
-function hasItemsIn(section: Section, environment: string): boolean {
-  return (
-    section.items.some((item) => isInScope(item.scope, environment)) ||
-    section.sections.some((child) => hasItemsIn(child, environment))
-  )
+/** Whether a phase is shown: it holds items, whether or not they apply here (they are shown dimmed). */
+function hasItems(section: Section): boolean {
+  return section.items.length > 0 || section.sections.some(hasItems)
 }
 
 function sectionRows(
@@ -135,7 +136,6 @@ function sectionRows(
   const rows: Row[] = []
   // An item, then the items nested under it (`  - [ ] …`), in the order of the file.
   const push = (item: Item) => {
-    if (!isInScope(item.scope, environment)) return
     rows.push({ kind: 'item', item, depth: item.depth })
     for (const child of childrenOf.get(item.id) ?? []) push(child)
   }
@@ -184,4 +184,29 @@ function proseByItem(rows: readonly Row[]): Map<string, ProseStep[]> {
     }
   }
   return byItem
+}
+
+/** An item the checklist scopes to other environments, as the detail pane explains it. */
+export interface ScopeNote {
+  /** The run's environment. */
+  readonly environment: string
+  /** "dev only (section "Development Environment", line 23)" */
+  readonly reason: string
+  /** The operator's word that it applies here after all, if given. */
+  readonly override: ScopeOverride | null
+}
+
+/** Why the item does not apply in the run, and whether the operator said it does after all; null when it applies by the checklist. */
+export function scopeNote(item: Item, run: RunState): ScopeNote | null {
+  const reason = outOfScopeReason(item, run.header.environment)
+  if (reason === null) return null
+  return { environment: run.header.environment, reason, override: run.overrides[item.id] ?? null }
+}
+
+/**
+ * Why an item does not apply here, with where the checklist says so — "dev only (section
+ * "Development Environment", line 23)" — or null when it applies to the environment.
+ */
+export function outOfScopeReason(item: Item, environment: string): string | null {
+  return isInScope(item.scope, environment) ? null : describeScope(item.scope)
 }

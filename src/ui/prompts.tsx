@@ -300,6 +300,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['f', 'mark failed (a note is asked, optional)'],
   ['s', 'skip (a reason is required)'],
   ['a', 'not applicable here'],
+  ['o', 'a dimmed item applies here after all (o again: undo)'],
   ['u', 'back to pending'],
   ['n', 'add a note'],
   ['r', 'run / re-run the selected check (asks to trust commands first)'],

@@ -16,7 +16,15 @@ import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
 import { Footer, footerHeight } from './footer.tsx'
 import { GroupRow, ItemRow, ProseRow } from './item-row.tsx'
-import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
+import {
+  appliesIn,
+  type Layout,
+  outOfScopeReason,
+  type PhaseView,
+  progressOf,
+  scopeNote,
+  stateOf,
+} from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { ReferencePage } from './reference-page.tsx'
 import { Text } from './text.tsx'
@@ -239,7 +247,13 @@ function Header({
         {phase && phaseProgress ? (
           <Box flexShrink={1} marginLeft={2}>
             <Text wrap="truncate-end">
-              {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title} ${bar(phaseProgress.answered, phaseProgress.total, barWidth)} ${phaseProgress.answered}/${phaseProgress.total}`}
+              {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title} `}
+              {phaseProgress.total === 0 ? (
+                // Shown all the same, dimmed: nothing the checklist holds disappears from a run.
+                <Text dimColor>{`does not apply to ${env}`}</Text>
+              ) : (
+                `${bar(phaseProgress.answered, phaseProgress.total, barWidth)} ${phaseProgress.answered}/${phaseProgress.total}`
+              )}
             </Text>
           </Box>
         ) : (
@@ -325,10 +339,12 @@ function PhaseList({
         if (row.kind === 'prose')
           return <ProseRow key={row.section.id} title={row.section.title} depth={row.depth} />
         const record = state.run.items[row.item.id]
+        const applies = appliesIn(row.item, state.run)
         return (
           <ItemRow
             key={row.item.id}
             item={row.item}
+            outOfScope={applies ? null : outOfScopeReason(row.item, state.run.header.environment)}
             state={stateOf(row.item, state.run)}
             check={record?.check ?? null}
             live={state.running[row.item.id]}
@@ -463,6 +479,7 @@ function Detail({
     isUntrustedCommand: needsTrust(item) && !session.isTrusted,
     section: state.layout.sections.get(item.sectionId),
     prose: phase?.prose.get(item.id),
+    scope: scopeNote(item, state.run),
   }
   return input.live ? (
     <RunningDetail input={input} height={height} />
@@ -621,6 +638,7 @@ function PromptView({
       )
     }
     case 'trust': {
+      // Every command of the file, as at the start: trusting covers them all (see App).
       const commands = [...state.layout.items.values()].filter(needsTrust)
       return (
         <TrustPrompt

@@ -200,7 +200,7 @@ describe('environment words in headings and items', () => {
 
   it('use only the environments the checklist declares', () => {
     const { checklist } = parse(
-      '---\nenvironments: [qa, prod]\n---\n## QA Sign-off\n- [ ] x\n## Staging\n- [ ] y\n',
+      '---\nenvironments: [qa, prod]\n---\n## QA Environment\n- [ ] x\n## Staging\n- [ ] y\n',
     )
     assert.deepEqual(
       checklist.items.map((i) => i.scope.environments),

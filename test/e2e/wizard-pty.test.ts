@@ -340,7 +340,7 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
       'the sign-off fields, blank',
     )
     await pane.press('Enter')
-    await pane.waitFor(/^│ Value: ana +│$/m, 'the name prompt, prefilled with the operator')
+    await pane.waitFor(/^│ Name: ana +│$/m, 'the name prompt, prefilled with the operator')
     await pane.press('Enter')
     await pane.waitUntil(
       (s) => /^ {2}Deployed by +ana$/m.test(s) && /^› Deployed by — Date +_{6}$/m.test(s),

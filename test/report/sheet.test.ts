@@ -280,6 +280,68 @@ describe('the sign-off sheet of a simulated run', () => {
     )
   })
 
+  it('shows an item said to apply here after all with its answer, who said so and the checklist’s scope', () => {
+    const checklist = parse(
+      '# R\n\n## Steps\n- [ ] One\n- [ ] Two (staging only)\n',
+      'r.md',
+    ).checklist
+    const { header, journal } = simulateRun(checklist, { environment: 'prod' })
+    const state = foldJournal(header, [
+      ...journal,
+      {
+        type: 'scope-overridden',
+        at: '2026-11-22T10:00:00.000Z',
+        by: 'bruno',
+        itemId: 'steps/two-staging-only',
+        applies: true,
+      },
+      {
+        type: 'item-answered',
+        at: '2026-11-22T10:01:00.000Z',
+        by: 'bruno',
+        itemId: 'steps/two-staging-only',
+        state: 'done',
+      },
+    ])
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    assert.ok(
+      section(sheet, 'Items').includes(
+        '- ✅ done — Two (staging only) — bruno, 2026-11-22 10:01\\\n' +
+          '  Applies here after all: bruno, 2026-11-22 10:00; the checklist says staging only (item text, line 5)',
+      ),
+      section(sheet, 'Items'),
+    )
+    assert.ok(
+      section(sheet, 'Needs attention').includes(
+        '- ⚠️ **1 item applies here after all**: the checklist scopes it to other environments; the operator said otherwise (see [Items](#items)).',
+      ),
+    )
+    assert.match(section(sheet, 'Summary'), /\| Steps \| 2 \| 0 \| 0 \| 0 \| 0 \| 2 \|/)
+    // Taken back, the checklist's scope stands again: n/a, with its reason.
+    const undone = foldJournal(header, [
+      ...journal,
+      {
+        type: 'scope-overridden',
+        at: '2026-11-22T10:00:00.000Z',
+        by: 'bruno',
+        itemId: 'steps/two-staging-only',
+        applies: true,
+      },
+      {
+        type: 'scope-overridden',
+        at: '2026-11-22T10:02:00.000Z',
+        by: 'bruno',
+        itemId: 'steps/two-staging-only',
+        applies: false,
+      },
+    ])
+    assert.ok(
+      renderSheet(checklist, undone, { now: EXPORTED_AT, toolVersion: TOOL_VERSION }).includes(
+        '- ➖ n/a — Two (staging only) — applies to staging only (item text, line 5)',
+      ),
+    )
+  })
+
   it('shows items that do not apply to the environment as n/a, with why', () => {
     const c = CASES[0] as Case
     const { checklist, sheet } = sheetFor(c)
@@ -289,7 +351,10 @@ describe('the sign-off sheet of a simulated run', () => {
     for (const item of outside) {
       assert.ok(items.includes(`- ➖ n/a — ${item.text} — applies to `), item.text)
     }
-    assert.ok(items.includes('applies to dev only (section "3. Deploy to Development", line 79)'))
+    assert.ok(items.includes('applies to staging only (section "Staging Deployment", line 205)'))
+    // A lone sub-heading naming an environment inside a phase every run goes through scopes
+    // nothing: its items are answered in prod too.
+    assert.ok(!items.includes('section "3. Deploy to Development"'))
   })
 
   it('writes notes and skip reasons under their items, line by line', () => {
