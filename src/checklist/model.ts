@@ -2,6 +2,7 @@
  * The checklist model: what a markdown checklist means once parsed.
  * Pure data, no behaviour; built by `parse.ts`, read by every other part.
  */
+import type { Nodes } from 'mdast'
 
 /** A place in the checklist file, 1-based, as editors show it. */
 export interface SourcePosition {
@@ -18,6 +19,8 @@ export interface Block {
   readonly lang?: string
   readonly code?: string
   readonly line: number
+  /** The block as parsed: what the wizard draws (bold, links, tables) instead of the raw text. */
+  readonly node?: Nodes
 }
 
 /**
@@ -142,6 +145,8 @@ export interface FrontMatter {
   readonly inferEnvironments?: boolean
   /** The AWS account each environment lives in: AWS checks refuse any other. */
   readonly accounts?: Readonly<Record<string, AwsAccount>>
+  /** Present when the front matter is a GitHub issue template's (`name`, `about`, `labels`, `assignees`). */
+  readonly issueTemplate?: { readonly name: string | null }
 }
 
 /** An environment's AWS account, and optionally the region and profile its checks use. */

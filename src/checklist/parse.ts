@@ -29,8 +29,10 @@ import type {
   Table,
 } from 'mdast'
 import { toString as plainText } from 'mdast-util-to-string'
+import { revealDetails } from './details.ts'
 import { type Directive, parseDirectiveComment } from './directives.ts'
-import { parseFrontMatter, type VarPositions } from './front-matter.ts'
+import { emojify } from './emoji.ts'
+import { checklistTitle, parseFrontMatter, type VarPositions } from './front-matter.ts'
 import { headingSlug, IdAllocator, slug } from './ids.ts'
 import { checkInputLimits, LIMITS, type LimitProblem } from './limits.ts'
 import { parseMarkdown } from './markdown.ts'
@@ -47,6 +49,7 @@ import type {
   Section,
   SignoffField,
 } from './model.ts'
+import { dividePhases, leadLineTitle } from './phases.ts'
 import { LineIndex, type Problem, Problems } from './problems.ts'
 import {
   ALL,
@@ -168,6 +171,10 @@ interface SectionDraft {
   fieldIds: IdAllocator
   /** Nothing but the heading yet: a directive comment here belongs to the section. */
   isFresh: boolean
+  /** Opened by a bold lead line (`**Git**` over a list): its items take their ids from the section around it. */
+  isLead: boolean
+  /** That line, as the block it was before it opened a group (see dissolveLoneLeads). */
+  leadBlock?: Block
   parent: SectionDraft | null
   phase: SectionDraft | null
 }
@@ -223,7 +230,7 @@ class ChecklistBuilder {
   /** Where each item's directives are, for the errors found once the whole file is read. */
   readonly directiveOffsets = new Map<string, DirectiveOffsets>()
   readonly varPositions: VarPositions = new Map()
-  readonly #text: string
+  #text: string
   readonly #problems: Problems
   readonly #phases: SectionDraft[] = []
   readonly #items: ItemDraft[] = []
@@ -239,6 +246,8 @@ class ChecklistBuilder {
   #aliases: Aliases = buildAliases(DEFAULT_ENVIRONMENTS)
   #inferScope = true
   #title: string | null = null
+  /** The phase of items written before any `##` heading, once there is one. */
+  #implicit: SectionDraft | null = null
   /** The innermost open section; `null` before the first heading. */
   #current: SectionDraft | null = null
   /** Block quotes and lists entered on the way to the node being read. */
@@ -263,25 +272,40 @@ class ChecklistBuilder {
   }
 
   build(): Draft {
-    const root = parseMarkdown(this.#text)
+    let root = parseMarkdown(this.#text)
+    // A heading or items right under `<details>` count (details.ts): read what it hides.
+    const revealed = revealDetails(this.#text, root)
+    if (revealed !== null) {
+      this.#text = revealed
+      root = parseMarkdown(revealed)
+    }
     const yaml = root.children.find((node) => node.type === 'yaml')
     if (yaml) this.#readFrontMatter(yaml.value, (yaml.position?.start.line ?? 1) + 1)
-    for (const node of root.children) this.#flow(node)
+    for (const [i, node] of root.children.entries()) this.#flow(node, root.children, i)
     this.#endOfSection()
+    for (const phase of this.#phases) dissolveLoneLeads(phase, this.#items)
+    const title = emojify(checklistTitle(this.#frontMatter, this.#title))
+    // Named after the checklist as its header shows it; its id stays what it was made from.
+    if (this.#implicit) this.#implicit.title = title
     this.#resolveScopes()
 
     const counts = new Map<string, number>()
     for (const item of this.#items)
       counts.set(item.sectionId, (counts.get(item.sectionId) ?? 0) + 1)
-    const sections = this.#phases.map((s) => freezeSection(s, counts))
+    const roles = new Map<string, PhaseRole>()
+    const frozen = this.#phases.map((s) => freezeSection(s, counts, roles))
+    const divided = dividePhases(frozen, this.#items.map(freezeItem), (section) => {
+      return roles.get(section.id) ?? 'standard'
+    })
+    const sections = divided.sections
     const phases = sections.filter((s): s is Phase => s.kind === 'phase' && s.itemCount > 0)
     return {
-      title: this.#frontMatter.title ?? this.#title ?? 'Checklist',
+      title,
       frontMatter: this.#frontMatter,
       environments: this.#environments,
       sections,
       phases,
-      items: this.#items.map(freezeItem),
+      items: divided.items,
       signoff: this.#signoff,
       inferredScopes: this.#inferred,
     }
@@ -294,8 +318,8 @@ class ChecklistBuilder {
     this.#inferScope = this.#frontMatter.inferEnvironments ?? true
   }
 
-  /** A block-level node at the top of the document or inside a block quote. */
-  #flow(node: RootContent): void {
+  /** A block-level node at the top of the document or inside a block quote, `siblings[index]`. */
+  #flow(node: RootContent, siblings: readonly RootContent[], index: number): void {
     this.lastLine = line(node)
     if (node.type === 'yaml') return
     // "Label:" alone leads the list right below it; before anything else it is a blank.
@@ -306,10 +330,56 @@ class ChecklistBuilder {
     else if (node.type === 'list') this.#list(node, null, lead?.label ?? null)
     else if (node.type === 'blockquote' && containsTask(node)) {
       if (!this.#enter(node)) return
-      for (const child of node.children) this.#flow(child)
+      for (const [i, child] of node.children.entries()) this.#flow(child, node.children, i)
       this.#depth--
     } else if (node.type === 'html') this.#looseHtml(node)
-    else this.#block(node)
+    else if (node.type !== 'paragraph' || !this.#leadGroup(node, siblings, index)) this.#block(node)
+  }
+
+  /**
+   * A bold lead line over a list (`**Git**`, `**Before release**:`) heads what follows, as a
+   * heading would, up to the next one or the next heading: it opens a group (not in the
+   * sign-off section, whose lines are fields). Returns whether it did.
+   */
+  #leadGroup(node: Paragraph, siblings: readonly RootContent[], index: number): boolean {
+    const title = leadLineTitle(node, siblings, index)
+    // A sign-off's lines are its fields (signoff.ts), whatever their shape.
+    if (title === null || this.#current?.isSignoff || isSignoffTitle(title)) return false
+    let container = this.#current ?? this.#implicitPhase(line(node))
+    if (container.isLead && container.parent) container = container.parent
+    // Its id is a section's only: the items under it keep the ids they had without it.
+    const owner = idOwner(container)
+    const base = `${owner.id}/${headingSlug(title)}`
+    let id = base
+    for (let n = 2; this.#sectionIds.has(id); n++) id = `${base}~${n}`
+    this.#sectionIds.add(id)
+    const group: SectionDraft = {
+      id,
+      title: emojify(title),
+      kind: 'group',
+      level: container.level + 1,
+      line: line(node),
+      blocks: [],
+      items: [],
+      sections: [],
+      // A lead line says nothing of environments, as the text under it never did.
+      scope: container.scope,
+      only: null,
+      words: null,
+      role: isRollbackTitle(title) ? 'rollback' : container.role,
+      isSignoff: false,
+      childIds: new IdAllocator(),
+      fieldIds: new IdAllocator(),
+      isFresh: false,
+      isLead: true,
+      leadBlock: this.#toBlock(node),
+      parent: container,
+      phase: container.phase ?? container,
+    }
+    container.sections.push(group)
+    container.isFresh = false
+    this.#current = group
+    return true
   }
 
   /**
@@ -352,8 +422,10 @@ class ChecklistBuilder {
     directives: Directive[],
   ): SectionDraft {
     const explicit = this.#explicitId(directives)
-    const base = parent ? `${parent.id}/${headingSlug(title)}` : headingSlug(title)
-    const allocator = parent ? parent.childIds : this.#phaseIds
+    // Under a bold lead line, ids are made as if it were not there (see #leadGroup).
+    const owner = parent ? idOwner(parent) : null
+    const base = owner ? `${owner.id}/${headingSlug(title)}` : headingSlug(title)
+    const allocator = owner ? owner.childIds : this.#phaseIds
     let id = explicit ?? allocator.next(base)
     // A generated id never takes one already given, explicitly or not.
     while (!explicit && this.#sectionIds.has(id)) id = allocator.next(base)
@@ -371,7 +443,7 @@ class ChecklistBuilder {
       isSignoffTitle(title)
     const section: SectionDraft = {
       id,
-      title,
+      title: emojify(title),
       kind: parent ? 'group' : 'phase',
       level,
       line: lineNumber,
@@ -386,6 +458,7 @@ class ChecklistBuilder {
       childIds: new IdAllocator(),
       fieldIds: new IdAllocator(),
       isFresh: true,
+      isLead: false,
       parent,
       phase: parent ? (parent.phase ?? parent) : null,
     }
@@ -408,13 +481,14 @@ class ChecklistBuilder {
   /** Items written before any `##` heading go in a phase named after the checklist. */
   #implicitPhase(lineNumber: number): SectionDraft {
     if (this.#current) return this.#current
-    return this.#openSection(
+    this.#implicit = this.#openSection(
       this.#frontMatter.title ?? this.#title ?? 'Checklist',
       2,
       lineNumber,
       null,
       [],
     )
+    return this.#implicit
   }
 
   #list(list: List, parent: ItemDraft | null, lead: string | null = null): void {
@@ -430,6 +504,7 @@ class ChecklistBuilder {
   #listItems(list: List, parent: ItemDraft | null, lead: string | null = null): void {
     let looseStart: number | null = null
     let looseEnd = 0
+    let loose: ListItem[] = []
     const flushLoose = () => {
       if (looseStart === null) return
       this.#addBlock(
@@ -437,10 +512,12 @@ class ChecklistBuilder {
           kind: 'list',
           markdown: this.#text.slice(looseStart, looseEnd),
           line: this.lines.position(looseStart).line,
+          node: { ...list, children: loose },
         },
         parent,
       )
       looseStart = null
+      loose = []
     }
     for (const listItem of list.children) {
       this.lastLine = line(listItem)
@@ -453,6 +530,7 @@ class ChecklistBuilder {
       } else {
         looseStart ??= offset(listItem)
         looseEnd = endOffset(listItem)
+        loose.push(listItem)
         this.#bulletFields(listItem, parent, lead)
       }
     }
@@ -498,13 +576,13 @@ class ChecklistBuilder {
       if (child.type === 'html') append(directives, this.#directivesIn(child) ?? [])
     }
     const explicit = this.#explicitId(directives)
-    const owner = parent ?? section
+    const owner = parent ?? idOwner(section)
     const id = explicit ?? owner.childIds.next(`${owner.id}/${slug(plain || 'item')}`)
     const item: ItemDraft = {
       id,
       hasExplicitId: explicit !== null,
       text,
-      plain,
+      plain: emojify(plain),
       checked: listItem.checked === true,
       line: line(listItem),
       depth: parent ? parent.depth + 1 : 0,
@@ -852,17 +930,17 @@ class ChecklistBuilder {
     const at = line(node)
     switch (node.type) {
       case 'code':
-        return { kind: 'code', markdown, lang: node.lang ?? '', code: node.value, line: at }
+        return { kind: 'code', markdown, lang: node.lang ?? '', code: node.value, line: at, node }
       case 'paragraph':
-        return { kind: 'prose', markdown, line: at }
+        return { kind: 'prose', markdown, line: at, node }
       case 'table':
-        return { kind: 'table', markdown, line: at }
+        return { kind: 'table', markdown, line: at, node }
       case 'list':
-        return { kind: 'list', markdown, line: at }
+        return { kind: 'list', markdown, line: at, node }
       case 'blockquote':
-        return { kind: 'quote', markdown, line: at }
+        return { kind: 'quote', markdown, line: at, node }
       default:
-        return { kind: 'other', markdown, line: at }
+        return { kind: 'other', markdown, line: at, node }
     }
   }
 
@@ -1107,6 +1185,40 @@ class ChecklistBuilder {
   }
 }
 
+/** The section whose id an item or sub-section's id starts with: a bold lead line's is the one around it. */
+function idOwner(section: SectionDraft): SectionDraft {
+  let owner = section
+  while (owner.isLead && owner.parent) owner = owner.parent
+  return owner
+}
+
+/**
+ * Bold lead lines that divide nothing are labels, not groups: in a section with no items of
+ * its own, fewer than two of them holding items (`#### Auth`, then `**Checklist**:` over the
+ * list and `**Docs**:` over links). What they held goes back to the section, as it was read
+ * without them: their lines as prose, their items, their sub-sections.
+ */
+function dissolveLoneLeads(section: SectionDraft, items: readonly ItemDraft[]): void {
+  for (const child of section.sections) dissolveLoneLeads(child, items)
+  const leads = section.sections.filter((child) => child.isLead)
+  if (leads.length === 0) return
+  const holding = leads.filter(holdsItems).length
+  if (holding >= 2 || (holding >= 1 && section.items.length > 0)) return
+  const moved = new Set(leads.map((lead) => lead.id))
+  for (const lead of leads) {
+    if (lead.leadBlock) section.blocks.push(lead.leadBlock)
+    for (const block of lead.blocks) section.blocks.push(block)
+    for (const item of lead.items) section.items.push(item)
+    for (const sub of lead.sections) sub.parent = section
+  }
+  section.sections = section.sections.flatMap((child) => (child.isLead ? child.sections : [child]))
+  for (const item of items) if (moved.has(item.sectionId)) item.sectionId = section.id
+}
+
+function holdsItems(section: SectionDraft): boolean {
+  return section.items.length > 0 || section.sections.some(holdsItems)
+}
+
 /** The environments a section restricts itself to by its own `only:` or words, before the rule for sub-headings. */
 function ownEnvironments(section: SectionDraft): readonly string[] | null {
   if (section.only) return section.only.environments
@@ -1120,9 +1232,17 @@ function aboutOthers(words: WordsReading): string {
   return `the words are about ${shown.join(', ')}${more}, not the environment`
 }
 
-/** `counts` holds, per section id, the items written in it (nested ones included). */
-function freezeSection(s: SectionDraft, counts: ReadonlyMap<string, number>): Section | Phase {
-  const sections = s.sections.map((child) => freezeSection(child, counts))
+/**
+ * `counts` holds, per section id, the items written in it (nested ones included); `roles`
+ * gets every section's role, groups' too (a group may become a phase: phases.ts).
+ */
+function freezeSection(
+  s: SectionDraft,
+  counts: ReadonlyMap<string, number>,
+  roles: Map<string, PhaseRole>,
+): Section | Phase {
+  roles.set(s.id, s.role)
+  const sections = s.sections.map((child) => freezeSection(child, counts, roles))
   const items = s.items.map(freezeItem)
   const itemCount = (counts.get(s.id) ?? 0) + sections.reduce((n, child) => n + child.itemCount, 0)
   const base = {

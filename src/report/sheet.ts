@@ -4,10 +4,11 @@
  * needs attention (failures, skips, pending items, checks that did not pass);
  * a summary per phase; every item in checklist order with its result, who and
  * when, the note, and the check's evidence (an item the checklist scopes to other
- * environments is n/a with the reason, or says who had it apply here after all); answers to items the checklist no
- * longer has; the sign-off fields with what was entered, blank lines for the
- * rest and one for each role's signature; and a digest over all of it (see
- * sheet-digest.ts).
+ * environments is n/a with the reason, or says who had it apply here after all);
+ * answers to items the checklist no longer has; the reference pages (sections
+ * with nothing to complete); the sign-off fields with what was entered, blank
+ * lines for the rest and one for each role's signature; and a digest over all of
+ * it (see sheet-digest.ts).
  *
  * Pure: the same checklist, state and options give the same bytes.
  *
@@ -21,6 +22,7 @@ import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
 import type { Checklist, Item, Section, SignoffField } from '../checklist/model.ts'
+import { referencePages } from '../checklist/reference.ts'
 import { describeScope, isInScope } from '../checklist/scope.ts'
 import { signoffLines } from '../checklist/signoff.ts'
 import type { CheckStatus } from '../checks/runner.ts'
@@ -114,6 +116,7 @@ export function renderSheet(checklist: Checklist, state: RunState, options: Shee
     summaryPart(checklist, rows),
     itemsPart(rows, sections),
     removedPart(checklist, state),
+    referencePart(checklist, state),
     signoffPart(checklist, state),
     footerPart(options),
   ]
@@ -518,6 +521,27 @@ function carriedTo(checklist: Checklist, state: RunState, id: string, record: It
     )
   })
   return to ? ` (reworded; carried over to “${itemText(to)}”)` : ''
+}
+
+// --- reference pages ----------------------------------------------------------------------
+
+/**
+ * The sections with nothing to complete that the wizard opens with `p` (a rollback plan,
+ * contacts): listed by title and line, so a reviewer knows they were at hand. Their text is
+ * not copied: it is the checklist's, whose sha256 is in the header.
+ */
+function referencePart(checklist: Checklist, state: RunState): string {
+  const pages = referencePages(checklist).filter((page) =>
+    isInScope(page.scope, state.header.environment),
+  )
+  if (pages.length === 0) return ''
+  return [
+    '## Reference pages',
+    '',
+    'Sections of the checklist with nothing to complete, open in the wizard during the run:',
+    '',
+    ...pages.map((page) => `- ${inline(page.title)} (line ${page.line})`),
+  ].join('\n')
 }
 
 // --- sign-off -----------------------------------------------------------------------------

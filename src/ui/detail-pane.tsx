@@ -2,7 +2,8 @@
  * The selected item in full: its text, whether it applies here (and if not, why and
  * where the checklist says so), what its check verifies, the live
  * progress or the last result (summary, details, evidence), who answered and
- * the note, and the code blocks and prose the checklist writes under it.
+ * the note, the code blocks and prose the checklist writes under it (rendered:
+ * bold, links, tables), and the steps written as prose next to it.
  * `detailLines` is pure; the pane draws as many lines as it is given room for.
  */
 import { Box } from 'ink'
@@ -13,7 +14,9 @@ import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { detailsUnder } from '../report/check-text.ts'
 import type { ItemRecord } from '../run/model.ts'
-import type { ScopeNote } from './layout.ts'
+import type { ProseStep, ScopeNote } from './layout.ts'
+import { blockLines, lineText, type SpanLine, sectionLines } from './markdown-lines.ts'
+import { SpanText } from './span-text.tsx'
 import { Text } from './text.tsx'
 import { CHECK_LOOK, type Color, ITEM_LOOK } from './theme.ts'
 import type { LiveCheck } from './use-wizard-state.ts'
@@ -23,6 +26,8 @@ export interface DetailLine {
   readonly color?: Color
   readonly isBold?: boolean
   readonly isDim?: boolean
+  /** The line's styled pieces (rendered markdown); `text` is what they read. */
+  readonly spans?: SpanLine
 }
 
 export interface DetailInput {
@@ -35,6 +40,8 @@ export interface DetailInput {
   readonly isUntrustedCommand: boolean
   /** The section the item is in: its code blocks and prose are the item's context. */
   readonly section?: Section | undefined
+  /** Steps written as prose just before or after the item (layout.ts). */
+  readonly prose?: readonly ProseStep[] | undefined
   /**
    * When the checklist scopes the item to other environments: the run's environment, why
    * ("dev only (section "Development Environment", line 23)"), and the operator's word that
@@ -61,7 +68,7 @@ export function detailLines(input: DetailInput): DetailLine[] {
     push(`the checklist says: ${scope.reason}`, { color: 'yellow' })
     push('o: it applies here after all (recorded in the run and on the sheet)', { isDim: true })
     if (record?.note) push(`note: ${record.note}`, { color: 'yellow' })
-    return withBlocks(lines, push, item, input.section)
+    return withBlocks(lines, push, input)
   }
   const state = record?.by ? record.state : item.checked ? 'done' : 'pending'
   const look = ITEM_LOOK[state]
@@ -105,27 +112,22 @@ export function detailLines(input: DetailInput): DetailLine[] {
       push('not run yet — press r to run it', { isDim: true })
     }
   }
-  return withBlocks(lines, push, item, input.section)
+  return withBlocks(lines, push, input)
 }
 
-/** `lines`, then the code blocks and prose written under the item and in its section. */
+/** `lines`, then the code blocks and prose written under the item and in its section, and the steps written as prose next to it. */
 function withBlocks(
   lines: DetailLine[],
   push: (text: string, style?: Omit<DetailLine, 'text'>) => void,
-  item: Item,
-  section: Section | undefined,
+  input: DetailInput,
 ): DetailLine[] {
+  const { item, section, width } = input
+  const pushSpans = (spanLines: readonly SpanLine[]) => {
+    for (const line of spanLines) lines.push({ text: lineText(line), spans: line })
+  }
   const pushBlock = (block: Block) => {
     lines.push({ text: '' })
-    if (block.kind === 'code') {
-      push(`\`\`\`${block.lang ?? ''}`, { isDim: true })
-      // Code keeps its indentation: cut at the edge, never re-wrapped.
-      for (const line of escapeControls(block.code ?? '').split('\n'))
-        lines.push({ text: line, color: 'cyan' })
-      push('```', { isDim: true })
-    } else {
-      for (const line of escapeControls(block.markdown).split('\n')) push(line)
-    }
+    pushSpans(blockLines(block, width))
   }
   for (const block of item.blocks) pushBlock(block)
   const context = section?.blocks ?? []
@@ -133,6 +135,13 @@ function withBlocks(
     lines.push({ text: '' })
     push(`from “${section?.title}”:`, { isDim: true })
     for (const block of context) pushBlock(block)
+  }
+  for (const step of input.prose ?? []) {
+    lines.push({ text: '' })
+    const where = step.where === 'before' ? 'before it' : 'then'
+    push(`${where}, written as prose: “${step.section.title}”`, { isDim: true })
+    lines.push({ text: '' })
+    pushSpans(sectionLines(step.section, width, false))
   }
   return lines
 }
@@ -148,18 +157,23 @@ export function DetailPane({
   const hidden = lines.length - shown.length
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      {shown.map((line, index) => (
-        <Text
+      {shown.map((line, index) =>
+        line.spans && line.spans.length > 0 ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity beyond their place
-          key={index}
-          wrap="truncate-end"
-          {...(line.color ? { color: line.color } : {})}
-          bold={line.isBold ?? false}
-          dimColor={line.isDim ?? false}
-        >
-          {line.text || ' '}
-        </Text>
-      ))}
+          <SpanText key={index} line={line.spans} />
+        ) : (
+          <Text
+            // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity beyond their place
+            key={index}
+            wrap="truncate-end"
+            {...(line.color ? { color: line.color } : {})}
+            bold={line.isBold ?? false}
+            dimColor={line.isDim ?? false}
+          >
+            {line.text || ' '}
+          </Text>
+        ),
+      )}
       {hidden > 0 ? <Text dimColor>{`… ${hidden} more lines (enter: expand)`}</Text> : null}
     </Box>
   )

@@ -1,5 +1,5 @@
 /**
- * One line of a phase's list: a group heading, or an item with its state icon,
+ * One line of a phase's list: a group heading, a step written as prose, or an item with its state icon,
  * its text (cut to the width) and, for an automated item, the check's outcome.
  * Rows are memoised: a finished row does not render again while other rows'
  * spinners turn; a running row's spinner and clock re-render on the shared tick
@@ -83,6 +83,24 @@ export const GroupRow = memo(function GroupRow({
   )
 })
 
+/** A step written as prose: nothing to mark, its text is in the detail of the item next to it. */
+export const ProseRow = memo(function ProseRow({
+  title,
+  depth,
+}: {
+  readonly title: string
+  readonly depth: number
+}) {
+  return (
+    <Box>
+      <Text> </Text>
+      {/* `≡` where an item's state icon is: the step reads as one of the phase's rows. */}
+      <Text wrap="truncate-end" dimColor italic>
+        {`${' '.repeat(1 + depth * 2)}≡ ${title}`}
+      </Text>
+    </Box>
+  )
+})
 /** "dev only": the environments the item is for, without where the checklist says so. */
 function onlyWhere(item: Item): string {
   const environments = item.scope.environments ?? []

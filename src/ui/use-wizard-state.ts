@@ -41,6 +41,10 @@ export type Prompt =
     }
   | { readonly kind: 'finish'; readonly pending: number }
   | { readonly kind: 'help' }
+  /** The reference pages to choose from; `at` is the one the list opens on. */
+  | { readonly kind: 'pages'; readonly at?: string }
+  /** A reference page, read in full. */
+  | { readonly kind: 'page'; readonly sectionId: string }
 
 export type Screen = 'phase' | 'signoff'
 

@@ -227,6 +227,19 @@ export function useWizard(options: UseWizardOptions) {
     { isActive: state.prompt === null },
   )
 
+  /** `p`: the reference pages, or why there are none. */
+  const openPages = () => {
+    if (layout.references.length > 0) dispatch({ type: 'open-prompt', prompt: { kind: 'pages' } })
+    else
+      dispatch({
+        type: 'notify',
+        notice: {
+          tone: 'info',
+          text: 'no reference pages: every section of this checklist has items',
+        },
+      })
+  }
+
   /** Does what one key says; false once the wizard is quitting. */
   function handleKey(input: string, key: Key): boolean {
     const current = latest()
@@ -241,6 +254,7 @@ export function useWizard(options: UseWizardOptions) {
     else if (key.leftArrow || input === 'h') dispatch({ type: 'go-phase', by: -1 })
     else if (key.rightArrow || input === 'l' || key.tab) dispatch({ type: 'go-phase', by: 1 })
     else if (input === '?') dispatch({ type: 'open-prompt', prompt: { kind: 'help' } })
+    else if (input === 'p') openPages()
     else if (current.screen === 'signoff') signoffKey(current, input, key.return)
     else phaseKey(current, input, key.return)
     return input !== 'q'
@@ -340,7 +354,11 @@ export function useWizard(options: UseWizardOptions) {
       case 'finish':
         if (value === true) finish()
         return
+      case 'pages':
+        dispatch({ type: 'open-prompt', prompt: { kind: 'page', sectionId: String(value) } })
+        return
       case 'help':
+      case 'page':
         return
     }
   }
@@ -354,6 +372,11 @@ export function useWizard(options: UseWizardOptions) {
   }
 
   const closePrompt = useCallback(() => dispatch({ type: 'close-prompt' }), [dispatch])
+  /** Another prompt in place of the open one (a page's esc goes back to the list). */
+  const reopenPrompt = useCallback(
+    (prompt: Prompt) => dispatch({ type: 'open-prompt', prompt }),
+    [dispatch],
+  )
 
-  return { state, dispatch, answerPrompt, closePrompt }
+  return { state, dispatch, answerPrompt, closePrompt, reopenPrompt }
 }

@@ -468,6 +468,52 @@ describe('the sign-off sheet of a simulated run', () => {
   })
 })
 
+describe('reference pages', () => {
+  it('lists the sections with nothing to complete that apply, by title and line', () => {
+    const checklist = parse(
+      [
+        '---',
+        'environments: [dev, prod]',
+        '---',
+        '# R',
+        '## Steps',
+        '- [ ] One',
+        '## Rollback *plan*',
+        'Revert the tag.',
+        '## Dev reset (dev only)',
+        'Drop the dev database.',
+        '## Contacts | on call',
+        'Ana.',
+        '',
+      ].join('\n'),
+      'r.md',
+    ).checklist
+    const { header, journal } = simulateRun(checklist, { environment: 'prod' })
+    const sheet = renderSheet(checklist, foldJournal(header, journal), {
+      now: EXPORTED_AT,
+      toolVersion: TOOL_VERSION,
+    })
+    assert.ok(sheet.indexOf('## Reference pages') < sheet.indexOf('## Sign-off entries'))
+    assert.deepEqual(
+      section(sheet, 'Reference pages')
+        .split('\n')
+        .filter((line) => line.startsWith('- ')),
+      ['- Rollback plan (line 7)', '- Contacts \\| on call (line 11)'],
+    )
+    assertParsesCleanly(sheet, 'r.md')
+  })
+
+  it('leaves the part out when every section has items', () => {
+    const checklist = parse('# R\n\n## Steps\n- [ ] One\n', 'r.md').checklist
+    const { header, journal } = simulateRun(checklist, { environment: 'prod' })
+    const sheet = renderSheet(checklist, foldJournal(header, journal), {
+      now: EXPORTED_AT,
+      toolVersion: TOOL_VERSION,
+    })
+    assert.ok(!sheet.includes('## Reference pages'))
+  })
+})
+
 describe('signature lines', () => {
   /** The sign-off table's rows as [role, field] pairs. */
   function signoffRows(sheet: string): [string, string][] {

@@ -82,7 +82,9 @@ describe('layout', () => {
     )
     const during = layout.phases[1]
     assert.deepEqual(
-      during?.rows.map((r) => (r.kind === 'group' ? `# ${r.title}` : r.item.plain)),
+      during?.rows.map((r) =>
+        r.kind === 'group' ? `# ${r.title}` : r.kind === 'item' ? r.item.plain : r.section.title,
+      ),
       ['# Group A', 'Four', 'Production only', '# Empty for dev', 'Five'],
     )
     assert.equal(layout.items.size, checklist.items.length)
@@ -114,7 +116,13 @@ describe('layout', () => {
     ).checklist
     const rows = layoutOf(nested, 'dev').phases[0]?.rows ?? []
     assert.deepEqual(
-      rows.map((row) => (row.kind === 'item' ? `${row.depth}:${row.item.plain}` : row.title)),
+      rows.map((row) =>
+        row.kind === 'item'
+          ? `${row.depth}:${row.item.plain}`
+          : row.kind === 'group'
+            ? row.title
+            : row.section.title,
+      ),
       ['0:Docs are up', '1:Swagger', '2:Its JSON', '1:ReDoc', '0:After', '1:Prod only'],
     )
     assert.equal(layoutOf(nested, 'dev').items.size, nested.items.length)
