@@ -158,7 +158,7 @@ export async function run({ reps = 5 } = {}) {
       return performance.now() - started
     }
     const check = () =>
-      timeRun([NODE, BIN, 'check', CHECKLIST, '--env', 'dev', '--only', ...ids], { env }).then(
+      timeRun([NODE, BIN, 'check', CHECKLIST, '--env', 'dev', '--only', ids.join(',')], { env }).then(
         (r) => {
           if (r.code !== 0) failures++
           return r.ms
