@@ -26,7 +26,7 @@ export function isNotFound(error: unknown): boolean {
 /** Why a file or folder cannot be used, by Node's error code: the ones an operator can fix. */
 const FILE_PROBLEMS: ReadonlyMap<string, string> = new Map([
   ['ENOENT', 'no such file'],
-  ['EISDIR', 'it is a directory'],
+  ['EISDIR', 'it is a folder'],
   ['ENOTDIR', 'a file is in the way of the folder'],
   ['EEXIST', 'a file is in the way of the folder'],
   ['EACCES', 'permission denied'],

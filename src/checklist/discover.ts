@@ -4,9 +4,10 @@
  * `*CHECKLIST*.md` at its top, anything in `checklists/`, and files under
  * `docs/` (two levels) that hold task items.
  */
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, join, relative } from 'node:path'
 import { BUNDLED_FOLDER } from './bundled.ts'
+import { checkSize } from './limits.ts'
 import { loadChecklist } from './load.ts'
 
 export interface FoundChecklist {
@@ -38,6 +39,12 @@ export async function discoverChecklists(
   const add = async (path: string, shown: string, source: FoundChecklist['source']) => {
     if (seen.has(path) || found.length >= MAX_FILES) return
     seen.add(path)
+    // A file past the checklist size limit is not a checklist to offer, and is not read.
+    const size = await stat(path).then(
+      (info) => info.size,
+      () => Number.POSITIVE_INFINITY,
+    )
+    if (checkSize(size)) return
     const text = await readFile(path, 'utf8').catch(() => '')
     if (!TASK_ITEM.test(text)) return
     try {

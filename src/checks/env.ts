@@ -8,12 +8,12 @@
  * (`LOG_FORMAT=json`) are not masked elsewhere: masking `json` or `INFO` would
  * garble every other check's output.
  */
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 import { type CheckContext, error, fail, pass, type RunCheck } from './kind.ts'
 import type { EnvParams as Params } from './kinds/env.ts'
 import type { Pattern } from './params.ts'
+import { readTextFile } from './read-file.ts'
 import { isSecretVariable } from './redact.ts'
 import type { CheckOutcome } from './runner.ts'
 
@@ -78,8 +78,15 @@ type Source =
 async function readSource(file: string | undefined, context: CheckContext): Promise<Source> {
   if (file === undefined) return { values: context.env }
   try {
-    return { values: parseEnv(await readFile(resolve(context.cwd, file), 'utf8')) }
+    const read = await readTextFile(resolve(context.cwd, file), context.signal)
+    if (read.kind === 'not-a-file') {
+      return { problem: error(`${file} is ${read.what}, not a dotenv file`) }
+    }
+    if (read.kind === 'too-large')
+      return { problem: error(`${file} is too large for a dotenv file`) }
+    return { values: parseEnv(read.text) }
   } catch (cause) {
+    if (context.signal.aborted) throw cause
     const code = (cause as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return { problem: fail(`${file} does not exist`) }
     if (code === 'EISDIR') return { problem: error(`${file} is a folder, not a dotenv file`) }

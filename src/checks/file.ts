@@ -3,14 +3,12 @@
  * named keys with non-empty values. Its contents are never shown: only its
  * size, modification time and which expectations it misses.
  */
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 import { error, fail, pass, type RunCheck } from './kind.ts'
 import type { FileParams as Params } from './kinds/file.ts'
-
-/** Files larger than this are not read (a config file is far smaller). */
-const MAX_READ_BYTES = 64 * 1024 * 1024
+import { MAX_READ_BYTES, readTextFile } from './read-file.ts'
 
 /** Runs a `file` check (its parameters: kinds/file.ts). */
 export const checkFile: RunCheck<Params> = async (params, context) => {
@@ -30,12 +28,18 @@ export const checkFile: RunCheck<Params> = async (params, context) => {
     return pass(`${name} exists (a folder)`, { evidence })
   }
   if (!readsContent) return pass(`${name} exists (${formatSize(info.size)})`, { evidence })
-  if (info.size > MAX_READ_BYTES) {
-    return error(`${name} is too large to read (${formatSize(info.size)})`, { evidence })
-  }
   let content: string
   try {
-    content = await readFile(path, { encoding: 'utf8', signal: context.signal })
+    const read = await readTextFile(path, context.signal)
+    if (read.kind === 'not-a-file') {
+      return error(`${name} is ${read.what}, not a file to read`, { evidence })
+    }
+    if (read.kind === 'too-large') {
+      return error(`${name} is too large to read (over ${formatSize(MAX_READ_BYTES)})`, {
+        evidence,
+      })
+    }
+    content = read.text
   } catch (cause) {
     if (context.signal.aborted) throw cause
     return error(`cannot read ${name}: ${(cause as Error).message}`, { evidence })

@@ -5,11 +5,14 @@
  * exporting: a seal alone shows accidental edits, but anyone can reseal a sheet
  * edited on purpose.
  */
-import { readFile } from 'node:fs/promises'
+import { readTextFile } from '../checks/read-file.ts'
 import { fileProblem, UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
 import { sheetDigest, verifySheet } from '../report/sheet-digest.ts'
 import { exportedDigests } from '../run/store.ts'
+
+/** A sheet of thousands of items is a few MB: anything far larger is not one. */
+const MAX_SHEET_BYTES = 16 * 1024 * 1024
 
 /** The sheet's run id line: `- **Run:** \`dev-20261122-abcd\``. */
 const RUN_LINE = /^- \*\*Run:\*\* `([^`]+)`$/m
@@ -17,8 +20,16 @@ const RUN_LINE = /^- \*\*Run:\*\* `([^`]+)`$/m
 export async function verifyCommand(file: string): Promise<number> {
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    const read = await readTextFile(file, new AbortController().signal, MAX_SHEET_BYTES)
+    if (read.kind === 'not-a-file') throw new UserError(`cannot read ${file}: it is ${read.what}`)
+    if (read.kind === 'too-large') {
+      throw new UserError(`${file} is larger than any sign-off sheet (over 16 MB)`, {
+        hint: 'give the path of a sheet written by deploy-wizard export',
+      })
+    }
+    text = read.text
   } catch (error) {
+    if (error instanceof UserError) throw error
     throw new UserError(`cannot read ${file}: ${fileProblem(error) ?? (error as Error).message}`)
   }
   const result = verifySheet(text)

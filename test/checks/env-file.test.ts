@@ -286,3 +286,41 @@ describe('file', () => {
     assert.equal(result.summary, 'migrations is a folder, not a file')
   })
 })
+
+describe('files that are not files', () => {
+  it('a device (/dev/zero) is refused before anything is read, by file and by env', async () => {
+    const contains = (await run(checklistOf('file path=/dev/zero contains=x'))).result()
+    assert.equal(contains.status, 'error')
+    assert.equal(contains.summary, '/dev/zero is a device, not a file to read')
+    const env = (await run(checklistOf('env name=X file=/dev/zero'))).result()
+    assert.equal(env.status, 'error')
+    assert.equal(env.summary, '/dev/zero is a device, not a dotenv file')
+  })
+
+  it('a FIFO nobody writes to is refused rather than waited on', async () => {
+    const fifo = join(dir, 'never.fifo')
+    const { execFileSync } = await import('node:child_process')
+    execFileSync('mkfifo', [fifo])
+    try {
+      const result = (await run(checklistOf(`env name=X file=${fifo}`))).result()
+      assert.equal(result.status, 'error')
+      assert.match(result.summary, /is a pipe, not a dotenv file/)
+    } finally {
+      await rm(fifo, { force: true })
+    }
+  })
+
+  it('a dotenv file past the read limit is an error, not a read without end', async () => {
+    const { MAX_READ_BYTES, readTextFile } = await import('../../src/checks/read-file.ts')
+    const big = join(dir, 'big.env')
+    await writeFile(big, `A=${'x'.repeat(2048)}\n`)
+    try {
+      const read = await readTextFile(big, new AbortController().signal, 1024)
+      assert.equal(read.kind, 'too-large')
+      assert.ok(MAX_READ_BYTES >= 1024 * 1024)
+      assert.equal((await readTextFile(big, new AbortController().signal)).kind, 'text')
+    } finally {
+      await rm(big, { force: true })
+    }
+  })
+})

@@ -101,7 +101,11 @@ describe('deploy-wizard export and verify', () => {
   it('says in words why a sheet cannot be read', async () => {
     const folder = await runCli(['verify', home], env())
     assert.equal(folder.code, 2)
-    assert.match(folder.stderr, /cannot read \S+: it is a directory/)
+    assert.match(folder.stderr, /cannot read \S+: it is a folder/)
+    // A device is not read at all (it would never end).
+    const device = await runCli(['verify', '/dev/zero'], env())
+    assert.equal(device.code, 2)
+    assert.match(device.stderr, /cannot read \/dev\/zero: it is a device/)
     assert.doesNotMatch(folder.stderr, /EISDIR/)
   })
 
