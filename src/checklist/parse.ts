@@ -58,12 +58,19 @@ import {
   scopeFromItemText,
 } from './scope.ts'
 import {
+  choiceItems,
+  emptyField,
   type FieldDraft,
   fieldsInTable,
   fieldsInText,
   isRollbackTitle,
+  isSignatureTable,
+  isSignoffLead,
   isSignoffTitle,
+  readLine,
+  roleName,
 } from './signoff.ts'
+import { namesPerson, namesSignoff, titleWords } from './signoff-words.ts'
 import { type DirectiveOffsets, validateChecklist } from './validate.ts'
 
 export interface ParseResult {
@@ -210,6 +217,16 @@ class ChecklistBuilder {
   #depth = 0
   /** The line of the node being read, for an error that stops the reading. */
   lastLine = 1
+  /** Sections where a lead line ("**Sign-off:**") opened a sign-off after their heading. */
+  readonly #signoffLeads = new WeakSet<SectionDraft>()
+  /** A paragraph that ended in "Label:" alone: the lead of a list below it, or a blank. */
+  #lead: { label: string; line: number } | null = null
+  /**
+   * Blanks written after the last task item of a section that is no sign-off: a completion
+   * record ("Deployed on: ___ Version: ___") once one of them is a line of underscores.
+   */
+  #tail: { drafts: FieldDraft[]; line: number }[] = []
+  #isTailForm = false
 
   constructor(text: string, problems: Problems) {
     this.#text = text
@@ -222,6 +239,7 @@ class ChecklistBuilder {
     const yaml = root.children.find((node) => node.type === 'yaml')
     if (yaml) this.#readFrontMatter(yaml.value, (yaml.position?.start.line ?? 1) + 1)
     for (const node of root.children) this.#flow(node)
+    this.#endOfSection()
 
     const counts = new Map<string, number>()
     for (const item of this.#items)
@@ -250,8 +268,12 @@ class ChecklistBuilder {
   #flow(node: RootContent): void {
     this.lastLine = line(node)
     if (node.type === 'yaml') return
+    // "Label:" alone leads the list right below it; before anything else it is a blank.
+    const lead = this.#lead
+    this.#lead = null
+    if (lead && node.type !== 'list') this.#leadIsBlank(lead)
     if (node.type === 'heading') this.#heading(node)
-    else if (node.type === 'list') this.#list(node, null)
+    else if (node.type === 'list') this.#list(node, null, lead?.label ?? null)
     else if (node.type === 'blockquote' && containsTask(node)) {
       if (!this.#enter(node)) return
       for (const child of node.children) this.#flow(child)
@@ -279,6 +301,7 @@ class ChecklistBuilder {
   }
 
   #heading(node: Heading): void {
+    this.#endOfSection()
     const title = headingText(node)
     if (node.depth === 1 && this.#title === null) {
       this.#title = title
@@ -373,16 +396,17 @@ class ChecklistBuilder {
     )
   }
 
-  #list(list: List, parent: ItemDraft | null): void {
+  #list(list: List, parent: ItemDraft | null, lead: string | null = null): void {
     if (!this.#enter(list)) return
     try {
-      this.#listItems(list, parent)
+      if (parent === null && this.#choiceList(list, lead)) return
+      this.#listItems(list, parent, lead)
     } finally {
       this.#depth--
     }
   }
 
-  #listItems(list: List, parent: ItemDraft | null): void {
+  #listItems(list: List, parent: ItemDraft | null, lead: string | null = null): void {
     let looseStart: number | null = null
     let looseEnd = 0
     const flushLoose = () => {
@@ -408,6 +432,7 @@ class ChecklistBuilder {
       } else {
         looseStart ??= offset(listItem)
         looseEnd = endOffset(listItem)
+        this.#bulletFields(listItem, parent, lead)
       }
     }
     flushLoose()
@@ -486,9 +511,14 @@ class ChecklistBuilder {
       fieldIds: new IdAllocator(),
     }
     this.#applyItemDirectives(item, directives)
-    if (section.isSignoff) {
+    // Blanks after this item are no longer the section's closing record.
+    this.#tail = []
+    this.#isTailForm = false
+    if (this.#readsFields(section)) {
+      // Hard breaks leave no space in the plain text: "Deployed by: ___" + "Date: ___".
+      const itemLine = paragraph ? plainLines(paragraph).join(' ') : plain
       item.fields = this.#fields(
-        fieldsInText(plain),
+        fieldsInText(itemLine, parent ? this.#roleOf(parent) : null),
         item.line,
         item.scope,
         item.fieldIds,
@@ -601,46 +631,184 @@ class ChecklistBuilder {
   #block(node: RootContent): void {
     const section = this.#current
     const block = this.#toBlock(node)
-    if (section?.isSignoff) {
-      const scope = section.scope
-      if (node.type === 'paragraph') {
-        // Each line of a paragraph may hold its own blank: "**Deployed By**: ____".
-        // Read the source lines: hard breaks leave no newline in the plain text.
-        const lines = this.#text.slice(offset(node), endOffset(node)).split(/\r?\n/)
-        lines.forEach((text, i) => {
-          append(
-            this.#signoff,
-            this.#fields(
-              fieldsInText(text),
-              line(node) + i,
-              scope,
-              section.fieldIds,
-              section.id,
-              null,
-            ),
-          )
-        })
-      } else if (node.type === 'table') {
-        const [head, ...rows] = node.children
-        const header = head?.children.map((cell) => plainText(cell)) ?? []
-        for (const row of rows) {
-          const cells = row.children.map((cell) => plainText(cell))
-          append(
-            this.#signoff,
-            this.#fields(
-              fieldsInTable(header, [cells]),
-              line(row),
-              scope,
-              section.fieldIds,
-              section.id,
-              null,
-            ),
-          )
-        }
-      }
-    }
+    if (section && node.type === 'paragraph') this.#paragraphFields(node, section)
+    else if (section && node.type === 'table') this.#tableFields(node, section)
     if (node.type === 'thematicBreak' || node.type === 'definition') return
     this.#addBlock(block, null)
+  }
+
+  // --- sign-off fields outside task items ---------------------------------------------------
+
+  /** Whether blanks in `section` are sign-off fields: its heading, or a lead line in it, says so. */
+  #readsFields(section: SectionDraft | null): boolean {
+    return section !== null && (section.isSignoff || this.#signoffLeads.has(section))
+  }
+
+  /**
+   * Each line of a paragraph may hold its own blanks ("**Deployed By**: ____"), name a choice
+   * ("**Decision:** GO / NO-GO"), open a sign-off ("**Unterschriften:**"), or be a "Label:" alone.
+   */
+  #paragraphFields(node: Paragraph, section: SectionDraft): void {
+    const lines = plainLines(node)
+    lines.forEach((text, i) => {
+      const at = line(node) + i
+      const isLast = i === lines.length - 1
+      const read = readLine(text)
+      if (read.fields.length === 0 && isSignoffLead(text)) {
+        this.#openLead(section)
+        if (isLast) this.#lead = { label: read.emptyLabel ?? text, line: at }
+      } else if (read.fields.length > 0) this.#found(read.fields, at, read.isUnderscored)
+      else if (read.emptyLabel !== null) {
+        if (isLast) this.#lead = { label: read.emptyLabel, line: at }
+        else this.#found([emptyField(read.emptyLabel, false, null)], at, false)
+      }
+    })
+  }
+
+  /** A sign-off's tables, and a table that asks for signatures wherever it stands: one role per row. */
+  #tableFields(node: Table, section: SectionDraft): void {
+    const [head, ...rows] = node.children
+    const header = head?.children.map((cell) => plainText(cell)) ?? []
+    if (!this.#readsFields(section) && !isSignatureTable(header)) return
+    const cells = rows.map((row) => row.children.map((cell) => plainText(cell)))
+    const drafts = fieldsInTable(header, cells)
+    for (const [i, row] of rows.entries()) {
+      append(
+        this.#signoff,
+        this.#fields(drafts[i] ?? [], line(row), section.scope, section.fieldIds, section.id, null),
+      )
+    }
+  }
+
+  /** A sign-off opened by a lead line: what the section held before is read as it stands. */
+  #openLead(section: SectionDraft): void {
+    if (this.#readsFields(section)) return
+    this.#endOfSection()
+    this.#signoffLeads.add(section)
+  }
+
+  /** "**Notas:**" with no list below: a blank to fill, unless it only named the sign-off. */
+  #leadIsBlank(lead: { label: string; line: number }): void {
+    if (namesSignoff(lead.label)) return
+    this.#found([emptyField(lead.label, false, null)], lead.line, false)
+  }
+
+  /**
+   * A list of boxes that are the answers of one decision (`- [ ] GO` / `- [ ] NO-GO`) in a
+   * sign-off: one choice field, named by the line above or the heading, and no task items
+   * (else one of them would stay pending for good).
+   */
+  #choiceList(list: List, lead: string | null): boolean {
+    const section = this.#current
+    if (!section || !this.#readsFields(section)) return false
+    const texts: string[] = []
+    for (const listItem of list.children) {
+      const [first, ...rest] = listItem.children
+      if (typeof listItem.checked !== 'boolean' || first?.type !== 'paragraph') return false
+      if (rest.some((child) => child.type !== 'html')) return false
+      texts.push(plainLines(first).join(' '))
+    }
+    const choices = choiceItems(texts)
+    if (!choices) return false
+    const label = roleName(lead ?? titleWords(section.title)) || section.title
+    section.isFresh = false
+    this.#addBlock(this.#toBlock(list), null)
+    append(
+      this.#signoff,
+      this.#fields(
+        [{ label, role: null, type: 'choice', choices, given: null }],
+        line(list),
+        section.scope,
+        section.fieldIds,
+        section.id,
+        null,
+      ),
+    )
+    return true
+  }
+
+  /**
+   * The blanks of a plain bullet and of the bullets under it: `- Engineering owner:`,
+   * `- Service Owner: ____ Datum: ____`, and sub-bullets under a role (`- **QA Lead**` then
+   * `  - Name: ____`). Under a task item, the item names the role.
+   */
+  #bulletFields(listItem: ListItem, parent: ItemDraft | null, lead: string | null): void {
+    const section = this.#current
+    if (!section) return
+    const isRoleList = lead !== null && namesSignoff(lead)
+    const leadRole = lead !== null && !isRoleList && namesPerson(lead) ? lead : null
+    const stack: { node: ListItem; role: string | null }[] = [
+      { node: listItem, role: parent ? this.#roleOf(parent) : leadRole },
+    ]
+    for (let next = stack.pop(); next; next = stack.pop()) {
+      const { node, role } = next
+      let own: string | null = null
+      let hasFields = false
+      for (const child of node.children) {
+        if (child.type !== 'paragraph') continue
+        const lines = plainLines(child)
+        for (let i = 0; i < lines.length; i++) {
+          const text = lines[i] ?? ''
+          const at = line(child) + i
+          own ??= text
+          const read = readLine(text, role)
+          if (read.fields.length > 0) this.#found(read.fields, at, read.isUnderscored)
+          else if (read.emptyLabel !== null)
+            this.#found([emptyField(read.emptyLabel, isRoleList, role)], at, false)
+          else continue
+          hasFields = true
+        }
+      }
+      // A bullet with no blank of its own names the role of the bullets under it.
+      const childRole = !hasFields && own !== null && own.length <= 60 ? roleName(own) : role
+      const nested = node.children.filter((child): child is List => child.type === 'list')
+      for (const list of nested.reverse()) {
+        for (const item of [...list.children].reverse()) stack.push({ node: item, role: childRole })
+      }
+    }
+  }
+
+  /** The role an item names for the blanks under it: "**Tech Lead Approval**" → "Tech Lead". */
+  #roleOf(item: ItemDraft): string | null {
+    if (item.fields.length > 0 || item.plain.length > 60) return null
+    const role = roleName(item.plain)
+    return role && (namesPerson(role) || role !== cleanTitle(item.plain)) ? role : null
+  }
+
+  /**
+   * Blanks found outside task items: fields now in a sign-off; elsewhere kept until the section
+   * ends, and fields then if one of them was a line of underscores (a completion record).
+   */
+  #found(drafts: FieldDraft[], lineNumber: number, isUnderscored: boolean): void {
+    const section = this.#current
+    if (!section) return
+    if (this.#readsFields(section)) {
+      append(
+        this.#signoff,
+        this.#fields(drafts, lineNumber, section.scope, section.fieldIds, section.id, null),
+      )
+      return
+    }
+    this.#tail.push({ drafts, line: lineNumber })
+    this.#isTailForm ||= isUnderscored
+  }
+
+  /** The section ends: a pending "Label:" is a blank, and a completion record is kept. */
+  #endOfSection(): void {
+    const lead = this.#lead
+    this.#lead = null
+    if (lead) this.#leadIsBlank(lead)
+    const section = this.#current
+    if (section && this.#isTailForm) {
+      for (const { drafts, line: at } of this.#tail) {
+        append(
+          this.#signoff,
+          this.#fields(drafts, at, section.scope, section.fieldIds, section.id, null),
+        )
+      }
+    }
+    this.#tail = []
+    this.#isTailForm = false
   }
 
   #fields(
@@ -924,4 +1092,33 @@ function endOffset(node: Nodes): number {
 
 function line(node: Nodes): number {
   return node.position?.start.line ?? 1
+}
+
+/**
+ * A paragraph's plain text, line by line: emphasis and escapes resolved ("**Date:** \\_\\_" →
+ * "Date: __"), comments dropped, soft and hard breaks both ending a line. A walk with its own
+ * stack, so any nesting of emphasis will do.
+ */
+function plainLines(paragraph: Paragraph): string[] {
+  let text = ''
+  const stack: Nodes[] = [...paragraph.children].reverse()
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    if (next.type === 'break') text += '\n'
+    else if (next.type === 'html') continue
+    else if ('value' in next && typeof next.value === 'string') text += next.value
+    else if (next.type === 'image') text += next.alt ?? ''
+    else if ('children' in next) {
+      const children = next.children as Nodes[]
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Nodes)
+    }
+  }
+  return text.split(/\r?\n/).map((l) => l.replace(/[ \t]+/g, ' ').trim())
+}
+
+/** An item's text as a role would be read from it, to tell "Tech Lead Approval" from "Tech Lead". */
+function cleanTitle(text: string): string {
+  return text
+    .replace(/[*`]+/g, '')
+    .replace(/[\s:：]+$/, '')
+    .trim()
 }

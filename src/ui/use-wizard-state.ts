@@ -24,7 +24,15 @@ export interface LiveCheck {
 /** A question open over the phase screen; keys go to it until it closes. */
 export type Prompt =
   | { readonly kind: 'skip' | 'fail' | 'note'; readonly itemId: string }
-  | { readonly kind: 'signoff'; readonly fieldId: string }
+  | {
+      readonly kind: 'signoff'
+      readonly fieldId: string
+      /**
+       * Opened from a task item whose text holds the blanks (`- [ ] Deployed by: ___ Date: ___`):
+       * filling them answers the item, so the operator is not asked the same thing twice.
+       */
+      readonly itemId?: string
+    }
   | {
       readonly kind: 'trust'
       readonly andRun: readonly string[]

@@ -243,7 +243,14 @@ export function useWizard(options: UseWizardOptions) {
     if (!item) return
     const open = (kind: 'skip' | 'fail' | 'note') =>
       dispatch({ type: 'open-prompt', prompt: { kind, itemId: item.id } })
-    if (input === 'd') answer(item, 'done')
+    // An item that is sign-off blanks is done by filling them, here or on the sign-off screen.
+    const blank = input === 'd' ? unfilledFieldsOf(item.id)[0] : undefined
+    if (blank) {
+      dispatch({
+        type: 'open-prompt',
+        prompt: { kind: 'signoff', fieldId: blank.id, itemId: item.id },
+      })
+    } else if (input === 'd') answer(item, 'done')
     else if (input === 'f') open('fail')
     else if (input === 's') open('skip')
     else if (input === 'a') answer(item, 'na')
@@ -265,10 +272,22 @@ export function useWizard(options: UseWizardOptions) {
       case 'note':
         if (String(value).trim()) save(() => session.note(prompt.itemId, String(value)))
         return
-      case 'signoff':
-        save(() => session.sign(prompt.fieldId, String(value)))
-        dispatch({ type: 'move', by: 1 })
+      case 'signoff': {
+        if (!save(() => session.sign(prompt.fieldId, String(value)))) return
+        if (prompt.itemId === undefined) {
+          dispatch({ type: 'move', by: 1 })
+          return
+        }
+        // The item's next blank, until all are filled and the item is done.
+        const next = unfilledFieldsOf(prompt.itemId)[0]
+        if (next) {
+          dispatch({
+            type: 'open-prompt',
+            prompt: { kind: 'signoff', fieldId: next.id, itemId: prompt.itemId },
+          })
+        }
         return
+      }
       case 'trust':
         if (value === true && save(() => session.trust())) run(prompt.andRun, prompt.isExplicit)
         else {
@@ -289,6 +308,14 @@ export function useWizard(options: UseWizardOptions) {
       case 'help':
         return
     }
+  }
+
+  /** The sign-off fields an item's text holds that are still blank, in order. */
+  function unfilledFieldsOf(itemId: string) {
+    return layout.signoff.filter(
+      (field) =>
+        field.itemId === itemId && field.given === null && !session.state.signoff[field.id]?.value,
+    )
   }
 
   const closePrompt = useCallback(() => dispatch({ type: 'close-prompt' }), [dispatch])

@@ -7,7 +7,7 @@
  */
 import { Box, useWindowSize } from 'ink'
 import { isProduction } from '../checklist/environments.ts'
-import type { SignoffLine } from '../checklist/signoff.ts'
+import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { describeUnsaved } from '../run/describe.ts'
@@ -519,13 +519,17 @@ function PromptView({
         />
       )
     case 'signoff': {
-      const field = state.layout.signoff.find((f) => f.id === prompt.fieldId)
-      if (!field) return null
+      const line = state.layout.signoffLines.find((l) => l.field?.id === prompt.fieldId)
+      const field = line?.field
+      if (!line || !field) return null
       const current = state.run.signoff[field.id]?.value
+      const kind = fieldKind(line)
       if (field.type === 'choice' && field.choices.length > 0) {
         return (
           <ChoicePrompt
-            title={field.label}
+            // One field after another (an item's blanks) is a new prompt, not the last one edited.
+            key={field.id}
+            title={signoffLabel(line)}
             height={height}
             choices={field.choices.map((choice) => ({ label: choice, value: choice }))}
             onChoose={(value) => answer(prompt, value)}
@@ -535,13 +539,12 @@ function PromptView({
       }
       return (
         <TextPrompt
-          title={
-            field.role && field.role !== field.label ? `${field.role}: ${field.label}` : field.label
-          }
-          label={`${field.type === 'date' ? 'Date' : 'Value'}:`}
+          key={field.id}
+          title={signoffLabel(line)}
+          label={kind === 'date' ? 'Date:' : kind === 'name' ? 'Name:' : 'Value:'}
+          // Only the operator's own role starts with their name: an approver signs for themself.
           initial={
-            current ??
-            (field.type === 'date' ? today : field.type === 'text' ? session.operator : '')
+            current ?? (kind === 'date' ? today : isOperatorName(line) ? session.operator : '')
           }
           requiredMessage="Type a value, or esc to leave it blank."
           onSubmit={(value) => answer(prompt, value)}

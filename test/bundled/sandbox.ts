@@ -6,7 +6,10 @@
  *    its own stacks, tables and secrets), so sandboxes never see each other's
  *    `Sessions-dev`. Stack states moto cannot produce (UPDATE_ROLLBACK_COMPLETE)
  *    come from a small CloudFormation front that asks moto for everything and
- *    changes only the status of the stacks it is told about.
+ *    changes only the status of the stacks it is told about. Other states moto
+ *    cannot produce (a target failing its health checks, a setting moto does not
+ *    keep) come from a front that passes every request to moto as it is and edits
+ *    only the answers it is told to (`editAnswers`).
  *  - PostgreSQL: a database of its own in the throwaway cluster `npm test` starts.
  *  - HTTP services and TCP listeners on 127.0.0.1, random ports.
  *  - The operator's project: a folder with the files and Makefile the checklist
@@ -19,7 +22,7 @@
 
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -59,7 +62,11 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb'
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
-import { CreateFunctionCommand, LambdaClient, type Runtime } from '@aws-sdk/client-lambda'
+import {
+  CreateFunctionCommand,
+  type CreateFunctionCommandInput,
+  LambdaClient,
+} from '@aws-sdk/client-lambda'
 import {
   CreateSecretCommand,
   RotateSecretCommand,
@@ -80,9 +87,6 @@ import {
 
 export const REGION = 'us-east-1'
 
-/** The smallest zip there is: the code of a function moto never runs. */
-const EMPTY_ZIP = Buffer.from('504b0506000000000000000000000000000000000000', 'hex')
-
 export interface TableSpec {
   readonly name: string
   /** Hash key attribute (a string). */
@@ -93,17 +97,6 @@ export interface TableSpec {
   /** Global secondary indexes, by name (hash key = the index's first word). */
   readonly gsi?: readonly string[]
   readonly pitr?: boolean
-}
-
-export interface FunctionSpec {
-  readonly name: string
-  /** Default python3.11. */
-  readonly runtime?: string
-  /** MB; default 128, Lambda's. */
-  readonly memory?: number
-  /** Seconds; default 3, Lambda's. */
-  readonly timeout?: number
-  readonly env?: Readonly<Record<string, string>>
 }
 
 export interface ApiSpec {
@@ -131,6 +124,25 @@ export interface AlarmSpec {
   readonly reason?: string
 }
 
+/** What a Lambda function is deployed with; the rest is Lambda's default. */
+export type FunctionSpec = Partial<
+  Omit<CreateFunctionCommandInput, 'FunctionName' | 'Role' | 'Code'>
+>
+
+/** The smallest zip there is: moto keeps a function's configuration without running its code. */
+const EMPTY_ZIP = Buffer.from('504b0506000000000000000000000000000000000000', 'hex')
+
+/** How the sandbox's SDK clients reach its account in moto. */
+export interface SandboxAwsConfig {
+  readonly region: string
+  readonly endpoint: string
+  readonly credentials: {
+    readonly accessKeyId: string
+    readonly secretAccessKey: string
+    readonly sessionToken: string
+  }
+}
+
 export interface Database {
   readonly url: string
   readonly host: string
@@ -152,16 +164,15 @@ export class Sandbox {
   private readonly dir: string
   private readonly cleanups: (() => Promise<void>)[] = []
   private readonly stable = new Map<string, string>()
-  private awsConfig!: {
-    region: string
-    endpoint: string
-    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }
-  }
-  private front: AwsFaultServer | null = null
+  private awsConfig!: SandboxAwsConfig
   private lambdaRole: Promise<string> | null = null
+  private front: AwsFaultServer | null = null
   /** What GetAuthorizers answers, by API id: moto keeps authorizers but cannot list them. */
   private readonly authorizers = new Map<string, Record<string, unknown>[]>()
   private apiGatewayFront: AwsFaultServer | null = null
+  /** The front for `editAnswers`, and its edits by `<signing name>:<action>`. */
+  private editingFront: LocalServer | null = null
+  private readonly edits = new Map<string, ((body: string) => string)[]>()
   private readonly statusOverrides = new Map<string, { status: string; reason: string }>()
   /** Certificates of the HTTPS services, trusted by the checks (NODE_EXTRA_CA_CERTS). */
   private readonly trusted: string[] = []
@@ -222,6 +233,80 @@ export class Sandbox {
 
   get cloudformation(): CloudFormationClient {
     return new CloudFormationClient(this.awsConfig)
+  }
+
+  /**
+   * An AWS SDK client acting in this sandbox's account (in moto), for what a
+   * fixture builds itself: `sandbox.aws(EC2Client)`.
+   */
+  aws<Client>(Client: new (config: SandboxAwsConfig) => Client): Client {
+    return new Client(this.awsConfig)
+  }
+
+  /**
+   * From now on the checks' calls to one AWS service go through a front that
+   * passes every request to moto as it is and hands moto's answer to `action`
+   * (its body: JSON or XML, as the service writes it) to `edit`, which returns
+   * what the checks get instead: for states moto cannot produce. `service` is
+   * the service's signing name (`rds`, `elasticloadbalancing`, `ecs`) and
+   * `endpoint` the suffix of its `AWS_ENDPOINT_URL_<SERVICE>` variable
+   * (`RDS`, `ELASTIC_LOAD_BALANCING_V2`, `ECS`). Edits of one action apply in
+   * the order given.
+   */
+  async editAnswers(
+    service: string,
+    endpoint: string,
+    action: string,
+    edit: (body: string) => string,
+  ): Promise<void> {
+    const key = `${service}:${action}`
+    this.edits.set(key, [...(this.edits.get(key) ?? []), edit])
+    if (!this.editingFront) {
+      const moto = new URL(backend('moto'))
+      this.editingFront = await startHttpServer((req, res) => {
+        void this.passToMoto(moto, req, res)
+      })
+      const front = this.editingFront
+      this.cleanups.push(() => front.close())
+    }
+    this.env[`AWS_ENDPOINT_URL_${endpoint}`] = this.editingFront.url
+  }
+
+  /** One request of the `editAnswers` front: to moto and back, edited if asked. */
+  private async passToMoto(moto: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const body = Buffer.concat(chunks)
+    // The service is the one the request is signed for; the action is in the
+    // X-Amz-Target header (JSON protocols) or the form's Action (query protocols).
+    const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(
+      req.headers.authorization ?? '',
+    )?.[1]
+    const target = req.headers['x-amz-target']
+    const action =
+      typeof target === 'string'
+        ? target.slice(target.lastIndexOf('.') + 1)
+        : new URLSearchParams(body.toString('utf8')).get('Action')
+    const edits = this.edits.get(`${service}:${action}`) ?? []
+    const forwarded = httpRequest({
+      host: moto.hostname,
+      port: moto.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: moto.host },
+    })
+    forwarded.on('error', (error) => res.destroy(error))
+    forwarded.on('response', async (answer) => {
+      const parts: Buffer[] = []
+      for await (const part of answer) parts.push(part as Buffer)
+      let text = Buffer.concat(parts).toString('utf8')
+      const ok = (answer.statusCode ?? 500) < 300
+      if (ok) for (const edit of edits) text = edit(text)
+      const { 'content-length': _, 'transfer-encoding': __, ...headers } = answer.headers
+      res.writeHead(answer.statusCode ?? 500, headers)
+      res.end(text)
+    })
+    forwarded.end(body)
   }
 
   /** A CloudFormation stack with these outputs, CREATE_COMPLETE. */
@@ -397,12 +482,24 @@ export class Sandbox {
     )
   }
 
-  /** The role every sandbox function runs as (Lambda asks for one; moto checks it exists). */
-  private roleForLambda(): Promise<string> {
-    this.lambdaRole ??= new IAMClient(this.awsConfig)
+  /**
+   * An SDK client in the sandbox's AWS account, for what a fixture builds with
+   * AWS's own calls (`sandbox.client(CloudWatchClient)`); destroyed with the sandbox.
+   */
+  client<Client extends { destroy(): void }>(
+    Class: new (config: SandboxAwsConfig) => Client,
+  ): Client {
+    const client = new Class(this.awsConfig)
+    this.cleanups.push(async () => client.destroy())
+    return client
+  }
+
+  /** A Lambda function, Active, as `spec` deploys it (moto holds it without running it); its ARN. */
+  async lambdaFunction(name: string, spec: FunctionSpec = {}): Promise<string> {
+    this.lambdaRole ??= this.client(IAMClient)
       .send(
         new CreateRoleCommand({
-          RoleName: 'sandbox-lambda',
+          RoleName: 'sandbox-lambda-execution',
           AssumeRolePolicyDocument: JSON.stringify({
             Version: '2012-10-17',
             Statement: [
@@ -416,24 +513,14 @@ export class Sandbox {
         }),
       )
       .then(({ Role }) => Role?.Arn as string)
-    return this.lambdaRole
-  }
-
-  /**
-   * A Lambda function, Active, with these settings; returns its ARN. moto keeps
-   * a function's configuration without running its code, so its code is an empty zip.
-   */
-  async lambdaFunction(spec: FunctionSpec): Promise<string> {
-    const { FunctionArn } = await new LambdaClient(this.awsConfig).send(
+    const { FunctionArn } = await this.client(LambdaClient).send(
       new CreateFunctionCommand({
-        FunctionName: spec.name,
-        Runtime: (spec.runtime ?? 'python3.11') as Runtime,
-        Handler: 'handler.lambda_handler',
-        Role: await this.roleForLambda(),
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        ...spec,
+        FunctionName: name,
+        Role: await this.lambdaRole,
         Code: { ZipFile: EMPTY_ZIP },
-        MemorySize: spec.memory ?? 128,
-        Timeout: spec.timeout ?? 3,
-        ...(spec.env ? { Environment: { Variables: { ...spec.env } } } : {}),
       }),
     )
     return FunctionArn as string

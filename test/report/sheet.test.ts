@@ -475,6 +475,54 @@ describe('signature lines', () => {
     assert.ok(table.includes('| Change board | Signature | ______ |  |'))
   })
 
+  it('prints every field found, in the checklist’s order and words, whatever shape it was written in', () => {
+    const checklist = parse(
+      [
+        '# Liberação',
+        '## Passos',
+        '- [ ] Implantar',
+        '## ✅ Aprovação',
+        '**Deploy concluído por:** \\_\\_\\_\\_ **Data:** \\_\\_\\_\\_',
+        '',
+        '- [ ] Rollback testado: Sim / Não',
+        '',
+        '| Papel | Nome | Assinatura |',
+        '|---|---|---|',
+        '| Gerente de TI | | |',
+        '',
+        '**Unterschriften:**',
+        '- CIO: ____ Datum: ____',
+        '',
+        '## 判定',
+        '- [ ] GO',
+        '- [ ] NO-GO',
+        '',
+      ].join('\n'),
+    ).checklist
+    const { state } = simulateRun(checklist)
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    const rows = nodesOf(mdast(section(sheet, 'Sign-off entries')), 'tableRow')
+      .slice(1)
+      .map((row) =>
+        row.children
+          .slice(0, 3)
+          .map((cell) => plainText(cell))
+          .join(' | '),
+      )
+    assert.deepEqual(rows, [
+      'Deploy concluído por | Name | Ana Souza',
+      'Deploy concluído por | Data | 2026-11-22',
+      'Deploy concluído por | Signature | ______',
+      ' | Rollback testado | ☐ Sim · ☐ Não',
+      'Gerente de TI | Nome | Diego Ferreira',
+      'Gerente de TI | Assinatura | ______',
+      'CIO | Name | ______',
+      'CIO | Datum | 2026-11-22',
+      'CIO | Signature | ______',
+      ' | 判定 | ☑ GO · ☐ NO-GO',
+    ])
+  })
+
   it('leaves a version, a date or a choice without one', () => {
     const rows = signoffRows(sheetFor(CASES[2] as Case).sheet)
     assert.deepEqual(

@@ -320,7 +320,7 @@ describe('the phase screen', () => {
     await ui.see(/Sign-off/)
     assert.match(ui.frame(), /› Deployed by\s+______/)
     await ui.press(ENTER)
-    await ui.see(/Value: ana/)
+    await ui.see(/Name: ana/)
     await ui.press(ENTER)
     await ui.see(/› Deployed by — Date/)
     await ui.press(ENTER)
@@ -402,6 +402,90 @@ describe('the sign-off screen', () => {
       'Security | Name',
       'Security | Signature',
     ])
+  })
+})
+
+describe('sign-off fields in the wizard', () => {
+  const ROLES = CHECKLIST.replace(
+    '- [ ] Deployed by: ________ Date: ______',
+    [
+      '- [ ] Deployed by: ________ Date: ______',
+      '- [ ] Approved by: ________',
+      '- [ ] Verified by: ________',
+      '- [ ] Version: ________',
+    ].join('\n'),
+  )
+
+  test('start with the operator’s name only where the role is the operator’s own', async () => {
+    const space = workspace(ROLES)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/enter fill/)
+    await ui.press(ENTER)
+    await ui.see(/Name: ana/)
+    await ui.press(ESCAPE, ARROW_DOWN, ARROW_DOWN)
+    await ui.see(/› Approved by/)
+    await ui.press(ENTER)
+    await ui.see(/Approved by\s*│?\s*\n.*Name:/)
+    assert.doesNotMatch(ui.frame(), /Name: ana/)
+    // Enter alone submits nothing: an approver's name is theirs to type.
+    await ui.press(ENTER)
+    await ui.see(/Type a value, or esc to leave it blank\./)
+    await ui.press(ESCAPE, ARROW_DOWN)
+    await ui.see(/› Verified by/)
+    await ui.press(ENTER)
+    await ui.see(/Verified by\s*│?\s*\n.*Name:/)
+    assert.doesNotMatch(ui.frame(), /Name: ana/)
+    await ui.press(ESCAPE, ARROW_DOWN)
+    await ui.see(/› Version/)
+    await ui.press(ENTER)
+    await ui.see(/Value:/)
+    assert.doesNotMatch(ui.frame(), /Value: ana/)
+    await ui.press(ESCAPE, 'q')
+  })
+
+  test('name the field in the prompt as the list does', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/enter fill/)
+    await ui.press(ARROW_DOWN, ENTER)
+    await ui.see(/Date: 2026-11-22/)
+    assert.match(ui.frame(), /│ Deployed by — Date/)
+    assert.doesNotMatch(ui.frame(), /Deployed by: Date/)
+    await ui.press(ESCAPE, 'q')
+  })
+
+  test('d on an item that is blanks fills them, answers the item, and asks nothing twice', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/› .*Deployed by: ________ Date: ______/)
+    await ui.press('d')
+    await ui.see(/Name: ana/)
+    await ui.press(ENTER)
+    await ui.see(/Date: 2026-11-22/)
+    await ui.press(ENTER)
+    await ui.see(/› ✔ Deployed by/)
+    const id = runIdOn(ui.frame())
+    const entries = journal(space.runs, id)
+    assert.deepEqual(
+      entries.filter((e) => e.type === 'signoff-entered').map((e) => 'value' in e && e.value),
+      ['ana', '2026-11-22'],
+    )
+    assert.ok(
+      entries.some(
+        (e) => e.type === 'item-answered' && e.itemId.includes('deployed-by') && e.state === 'done',
+      ),
+    )
+    // On the sign-off screen the fields are filled already: nothing is asked again.
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/› Deployed by\s+ana/)
+    assert.match(ui.frame(), /Deployed by — Date\s+2026-11-22/)
+    await ui.press('q')
   })
 })
 
