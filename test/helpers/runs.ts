@@ -299,7 +299,7 @@ export function cannedResult(kind: string, nth: number, at: string): StoredCheck
         return {
           ...base,
           status: 'blocked',
-          summary: 'blocked: deployment/database-credentials-exist error',
+          summary: 'blocked: needs deployment/database-credentials-exist, which errored',
           durationMs: 0,
         }
       }
