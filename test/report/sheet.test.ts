@@ -28,6 +28,7 @@ import { parse, parseSeed, SEEDS } from '../helpers/fixtures.ts'
 import {
   EXPORTED_AT,
   FAILED_NOTE,
+  NA_NOTE,
   OPERATOR,
   SECOND_OPERATOR,
   type SimulateOptions,
@@ -246,7 +247,7 @@ describe('the sign-off sheet of a simulated run', () => {
     assert.ok(attention.includes('Check `secret`: ⚠️ **error** — AccessDenied'))
     assert.ok(
       attention.includes(
-        'Check `http`: ⛔ **blocked** — blocked: deployment/database-credentials-exist error',
+        'Check `http`: ⛔ **blocked** — blocked: needs deployment/database-credentials-exist, which errored',
       ),
     )
     assert.ok(attention.includes('Reason: Built and tested in CI'))
@@ -317,6 +318,27 @@ describe('the sign-off sheet of a simulated run', () => {
       !/\{"(stack|table|ttl|outputs)"/.test(items),
       'evidence objects are flattened, not dumped',
     )
+  })
+
+  it('credits a result the check decided to the check, and a person’s answer to the person', () => {
+    const items = section(sheetFor(CASES.at(-1) as Case).sheet, 'Items')
+    // The check passed and marked it done: no person attested it.
+    assert.match(
+      items,
+      /^- ✅ done — Node\.js 22 or newer — verified by check, 2026-11-22 \d\d:\d\d\\$/m,
+    )
+    assert.doesNotMatch(items, /Node\.js 22 or newer — ana/)
+    // The operator answered the failure, with a note: theirs, and the check's result beside it.
+    assert.match(
+      items,
+      /^- ❌ \*\*failed\*\* — Point-in-time recovery is on — ana, 2026-11-22 \d\d:\d\d\\\n(?: {2}.+\\\n)* {2}Check `dynamodb\.table`: ❌ \*\*fail\*\*/m,
+    )
+  })
+
+  it('labels a note on an n/a item a note, and a skip’s reason a reason', () => {
+    const { sheet } = sheetFor(CASES[0] as Case)
+    assert.ok(sheet.includes(`  Note: ${NA_NOTE}\n`))
+    assert.doesNotMatch(sheet, /^\s*Why:/m)
   })
 
   it('lists answers to items no longer in the checklist on their own', () => {
