@@ -688,7 +688,7 @@ describe('the digest', () => {
     assert.ok(hex)
     assert.equal(lines.at(-2), `Digest: \`sha256:${hex}\``)
     assert.equal(sheetDigest(`${lines.slice(0, -2).join('\n')}\n`), hex)
-    assert.deepEqual(verifySheet(sheet), { ok: true, expected: hex, actual: hex })
+    assert.deepEqual(verifySheet(sheet), { ok: true, expected: hex, actual: hex, sealed: true })
   })
 
   it('shows any change of a character above it', () => {
@@ -705,9 +705,12 @@ describe('the digest', () => {
               !(at === 0 && replacement.startsWith('\uFEFF')),
           )
           const result = verifySheet(edited + sheet.slice(body.length))
-          assert.equal(result.ok, false)
+          assert.deepEqual([result.ok, result.sealed], [false, true])
           // Changing the blank line before the digest moves the visible digest line: also an edit.
-          assert.match(result.reason ?? '', /edited after export|visible digest line was edited/)
+          assert.match(
+            result.reason ?? '',
+            /no longer matches its digest|visible digest line was edited/,
+          )
         },
       ),
       { numRuns: 300, seed: 4 },
@@ -739,6 +742,7 @@ describe('the digest', () => {
     assert.equal(none.ok, false)
     assert.equal(none.expected, undefined)
     assert.match(none.reason ?? '', /no digest line/)
+    assert.equal(none.sealed, false)
     assert.equal(none.actual, sheetDigest(body))
 
     const malformed = verifySheet(sheet.replace(/sha256:([0-9a-f]{64}) -->/, 'sha256:$1 -- >'))
