@@ -7,7 +7,7 @@
 import { Box } from 'ink'
 import type { Block, Item, Section } from '../checklist/model.ts'
 import { isWrite } from '../checks/registry.ts'
-import { shownParams } from '../checks/shown-params.ts'
+import { directiveParams, shownParams } from '../checks/shown-params.ts'
 import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { detailsUnder } from '../report/check-text.ts'
@@ -53,9 +53,8 @@ export function detailLines(input: DetailInput): DetailLine[] {
   if (record?.note)
     push(`${state === 'skipped' ? 'reason' : 'note'}: ${record.note}`, { color: 'yellow' })
   if (item.check) {
-    const params = Object.entries(shownParams(item.check.kind, item.check.params))
-      .map(([key, value]) => `${key}=${value}`)
-      .join(' ')
+    // Quoted as the checklist wrote them: `output="\d+ passed, 0 failed"`, not cut at a space.
+    const params = directiveParams(shownParams(item.check.kind, item.check.params))
     push(`check: ${item.check.kind} ${params}`, { isDim: true })
     if (item.needs.length > 0) push(`needs: ${item.needs.join(', ')}`, { isDim: true })
     if (live) {

@@ -173,6 +173,18 @@ describe('the phase screen', () => {
     await ui.press('q')
   })
 
+  test('the detail pane shows a check’s parameters quoted as the checklist wrote them', async () => {
+    const space = workspace(
+      '---\ntitle: Quotes\n---\n## Build\n- [ ] Unit tests pass <!-- check: command run="make test" output="\\d+ passed, 0 failed" -->\n',
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Trust it on this machine\?/)
+    await ui.press('n')
+    await ui.see(/check: command/)
+    assert.match(ui.frame(), /check: command run="make test" output="\\d\+ passed, 0 failed"/)
+    await ui.press('q')
+  })
+
   test('a skip needs a reason; esc backs out without answering', async () => {
     const space = workspace()
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
