@@ -328,7 +328,10 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
       'the note made just before the kill',
     )
     await goTo(pane, 'Pre-Deployment')
-    await pane.waitFor(new RegExp(`reason: ${literal(SKIP_REASON)}`), 'the skip reason, still there')
+    await pane.waitFor(
+      new RegExp(`reason: ${literal(SKIP_REASON)}`),
+      'the skip reason, still there',
+    )
 
     await goTo(pane, 'Sign-off screen')
     await pane.waitUntil(
