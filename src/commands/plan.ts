@@ -6,7 +6,7 @@ import { productionReason } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
 import { describeInferred, describeScope } from '../checklist/scope.ts'
-import { shownParams } from '../checks/shown-params.ts'
+import { directiveParams, shownParams } from '../checks/shown-params.ts'
 import { type Painter, terminalFor } from '../output/terminal.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 
@@ -103,9 +103,7 @@ function renderItem(planned: PlannedItem, depth: number, out: Painter, lines: st
   }
   lines.push(text)
   if (item.check && planned.params) {
-    const params = Object.entries(shownParams(item.check.kind, planned.params))
-      .map(([k, v]) => `${k}=${/\s/.test(v) || v === '' ? JSON.stringify(v) : v}`)
-      .join(' ')
+    const params = directiveParams(shownParams(item.check.kind, planned.params))
     lines.push(out.paint('cyan', `${indent}    ↳ ${item.check.kind} ${params}`))
   }
 }

@@ -3,6 +3,8 @@
  * need someone's attention (finished), or how to pick the run up again (left
  * unfinished). Plain text, so it stays in the terminal's scrollback.
  */
+import { basename, dirname, resolve } from 'node:path'
+import { BUNDLED_FOLDER, resolveChecklistFile } from '../checklist/bundled.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { shellQuote } from '../checks/shell.ts'
 import type { Painter } from '../output/terminal.ts'
@@ -52,12 +54,24 @@ export function formatFinished(
   return `${lines.join('\n')}\n`
 }
 
+/**
+ * The checklist as the command line names it: a bundled one by its name, as it was typed
+ * (`npx deploy-wizard run marketplace-api`), not by where npm's cache keeps it; any other
+ * by its path.
+ */
+export function checklistArg(path: string): string {
+  if (dirname(resolve(path)) !== resolve(BUNDLED_FOLDER)) return path
+  const name = basename(path, '.md')
+  // Only when the name still means this file here (no file of that name in the folder).
+  return resolve(resolveChecklistFile(name)) === resolve(path) ? name : path
+}
+
 /** Printed when the wizard closes before the end: nothing is lost, and how to go on. */
 export function formatLeft(checklist: Checklist, state: RunState, out: Painter): string {
   const { header } = state
   return (
     `${out.paint('bold', `Progress saved`)} — run ${header.id} (${formatTotals(checklist, state)})\n` +
-    `  resume with: deploy-wizard run ${shellQuote(header.checklist.path)} --env ${header.environment}\n` +
+    `  resume with: deploy-wizard run ${shellQuote(checklistArg(header.checklist.path))} --env ${header.environment}\n` +
     out.paint('dim', `  or: deploy-wizard run --resume ${header.id}\n`)
   )
 }
@@ -67,7 +81,7 @@ export function formatPartlySaved(checklist: Checklist, state: RunState, out: Pa
   const { header } = state
   return (
     `${out.paint('bold', 'Saved up to the failure')} — run ${header.id} (${formatTotals(checklist, state)})\n` +
-    `  resume with: deploy-wizard run ${shellQuote(header.checklist.path)} --env ${header.environment}\n` +
+    `  resume with: deploy-wizard run ${shellQuote(checklistArg(header.checklist.path))} --env ${header.environment}\n` +
     out.paint('dim', `  or: deploy-wizard run --resume ${header.id}\n`)
   )
 }

@@ -369,13 +369,20 @@ function commonPrefix(a: readonly Section[], b: readonly Section[]): number {
   return i
 }
 
-/** " — ana, 2026-11-22 09:04", or where the result came from when nobody answered. */
+/**
+ * " — ana, 2026-11-22 09:04", or where the result came from when nobody answered. A result
+ * the item's check decided is the check's (" — verified by check, …"), never read as a
+ * person's attestation; a person's answer names the person, and the check line below it
+ * still says what the check found.
+ */
 function whoWhen(row: Entry): string {
   if (row.outOfScope !== null) return ` — ${inline(row.outOfScope)}`
   if (row.checkedInFile) return ' — checked in the checklist file'
   const record = row.record
   if (!record?.by) return ''
-  return ` — ${inline(record.by)}${record.at ? `, ${shortTime(record.at)}` : ''}`
+  const when = record.at ? `, ${shortTime(record.at)}` : ''
+  if (record.byCheck) return ` — ${record.state === 'done' ? 'verified' : 'failed'} by check${when}`
+  return ` — ${inline(record.by)}${when}`
 }
 
 /**
@@ -407,7 +414,8 @@ function detailLines(row: Entry, pad: string): string[] {
   }
   const note = row.record?.note
   if (note) {
-    const label = row.result === 'skipped' ? 'Reason' : row.result === 'na' ? 'Why' : 'Note'
+    // A skip's note was asked for as its reason; any other is a note, n/a's too.
+    const label = row.result === 'skipped' ? 'Reason' : 'Note'
     lines.push(`${label}: ${block(note, pad)}`)
   } else if (row.result === 'skipped') {
     lines.push('Reason: (none given)')

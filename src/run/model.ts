@@ -73,6 +73,11 @@ export type JournalEntry =
       readonly state: ItemState
       /** The operator's note; for `skipped`, the reason (required). */
       readonly note?: string
+      /**
+       * The item's check decided this answer (its result just before), not a person: the
+       * sheet and the screen credit the check. `by` is still who ran the check.
+       */
+      readonly byCheck?: true
     }
   | {
       readonly type: 'note-added'
@@ -124,7 +129,10 @@ export type JournalEntry =
 
 export interface ItemRecord {
   readonly state: ItemState
+  /** Who answered; when `byCheck`, who ran the check that decided the answer. */
   readonly by: string | null
+  /** The answer is the check's result, not a person's attestation. */
+  readonly byCheck?: true
   readonly at: string | null
   readonly note: string | null
   readonly check: StoredCheckResult | null
@@ -232,14 +240,17 @@ type ItemEntry = Extract<JournalEntry, { type: 'item-answered' | 'note-added' | 
 /** An item's record after one of the entries about it. */
 function itemAfter(record: ItemRecord, entry: ItemEntry): ItemRecord {
   switch (entry.type) {
-    case 'item-answered':
+    case 'item-answered': {
+      const { byCheck: _, ...rest } = record
       return {
-        ...record,
+        ...rest,
         state: entry.state,
         by: entry.by,
         at: entry.at,
         note: entry.note ?? record.note,
+        ...(entry.byCheck ? { byCheck: true as const } : {}),
       }
+    }
     case 'note-added':
       return { ...record, note: entry.note }
     case 'check-finished':

@@ -379,7 +379,14 @@ export class RunSession {
     if (!options.isExplicit && (current === 'skipped' || current === 'na' || saidSince)) return
     if (current === follows) return
     try {
-      this.write({ type: 'item-answered', at, by: this.operator, itemId, state: follows })
+      this.write({
+        type: 'item-answered',
+        at,
+        by: this.operator,
+        itemId,
+        state: follows,
+        byCheck: true,
+      })
     } catch {
       // In `unsaved` already; a check's callback has nobody to throw to.
     }

@@ -567,6 +567,7 @@ const entrySchema = z.discriminatedUnion('type', [
     itemId: z.string(),
     state: itemState,
     note: z.string().optional(),
+    byCheck: z.literal(true).optional(),
   }),
   z.object({ type: z.literal('note-added'), ...by, itemId: z.string(), note: z.string() }),
   z.object({

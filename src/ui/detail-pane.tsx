@@ -9,7 +9,7 @@
 import { Box } from 'ink'
 import type { Block, Item, Section } from '../checklist/model.ts'
 import { isWrite } from '../checks/registry.ts'
-import { shownParams } from '../checks/shown-params.ts'
+import { directiveParams, shownParams } from '../checks/shown-params.ts'
 import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { detailsUnder } from '../report/check-text.ts'
@@ -72,7 +72,7 @@ export function detailLines(input: DetailInput): DetailLine[] {
   }
   const state = record?.by ? record.state : item.checked ? 'done' : 'pending'
   const look = ITEM_LOOK[state]
-  const who = record?.by ? ` by ${record.by} at ${clock(record.at)}` : ''
+  const who = record?.by ? answeredBy(record) : ''
   push(`${look.icon} ${look.word}${who}   id: ${item.id}`, { isDim: state === 'pending' })
   if (scope?.override) {
     push(
@@ -80,11 +80,12 @@ export function detailLines(input: DetailInput): DetailLine[] {
       { color: 'yellow' },
     )
   }
-  if (record?.note) push(`note: ${record.note}`, { color: 'yellow' })
+  // A skip's note is why it was skipped: it was asked for as the reason.
+  if (record?.note)
+    push(`${state === 'skipped' ? 'reason' : 'note'}: ${record.note}`, { color: 'yellow' })
   if (item.check) {
-    const params = Object.entries(shownParams(item.check.kind, item.check.params))
-      .map(([key, value]) => `${key}=${value}`)
-      .join(' ')
+    // Quoted as the checklist wrote them: `output="\d+ passed, 0 failed"`, not cut at a space.
+    const params = directiveParams(shownParams(item.check.kind, item.check.params))
     push(`check: ${item.check.kind} ${params}`, { isDim: true })
     if (item.needs.length > 0) push(`needs: ${item.needs.join(', ')}`, { isDim: true })
     if (live) {
@@ -144,6 +145,26 @@ function withBlocks(
     pushSpans(sectionLines(step.section, width, false))
   }
   return lines
+}
+
+/**
+ * Who gave the answer: a person, or the item's check. A result the check decided is
+ * credited to it ("verified by check at 11:46:44 (pass in 38 ms)"), never to the
+ * operator who happened to run it; a person's answer is theirs.
+ */
+function answeredBy(record: ItemRecord): string {
+  if (!record.byCheck) return ` by ${record.by} at ${clock(record.at)}`
+  const check = record.check
+  // Its latest result, when that is still what the answer says (a later run may have skipped).
+  const agrees =
+    check !== null &&
+    (record.state === 'done'
+      ? check.status === 'pass'
+      : check.status !== 'pass' && check.status !== 'skipped')
+  const how = agrees ? ` (${check.status} in ${formatDuration(check.durationMs)})` : ''
+  // "done — verified by check", "failed by check".
+  const verb = record.state === 'done' ? ' — verified' : ''
+  return `${verb} by check at ${clock(agrees ? check.at : record.at)}${how}`
 }
 
 export function DetailPane({

@@ -28,6 +28,7 @@ import { parse, parseSeed, SEEDS } from '../helpers/fixtures.ts'
 import {
   EXPORTED_AT,
   FAILED_NOTE,
+  NA_NOTE,
   OPERATOR,
   SECOND_OPERATOR,
   type SimulateOptions,
@@ -246,7 +247,7 @@ describe('the sign-off sheet of a simulated run', () => {
     assert.ok(attention.includes('Check `secret`: ⚠️ **error** — AccessDenied'))
     assert.ok(
       attention.includes(
-        'Check `http`: ⛔ **blocked** — blocked: deployment/database-credentials-exist error',
+        'Check `http`: ⛔ **blocked** — blocked: needs deployment/database-credentials-exist, which errored',
       ),
     )
     assert.ok(attention.includes('Reason: Built and tested in CI'))
@@ -382,6 +383,27 @@ describe('the sign-off sheet of a simulated run', () => {
       !/\{"(stack|table|ttl|outputs)"/.test(items),
       'evidence objects are flattened, not dumped',
     )
+  })
+
+  it('credits a result the check decided to the check, and a person’s answer to the person', () => {
+    const items = section(sheetFor(CASES.at(-1) as Case).sheet, 'Items')
+    // The check passed and marked it done: no person attested it.
+    assert.match(
+      items,
+      /^- ✅ done — Node\.js 22 or newer — verified by check, 2026-11-22 \d\d:\d\d\\$/m,
+    )
+    assert.doesNotMatch(items, /Node\.js 22 or newer — ana/)
+    // The operator answered the failure, with a note: theirs, and the check's result beside it.
+    assert.match(
+      items,
+      /^- ❌ \*\*failed\*\* — Point-in-time recovery is on — ana, 2026-11-22 \d\d:\d\d\\\n(?: {2}.+\\\n)* {2}Check `dynamodb\.table`: ❌ \*\*fail\*\*/m,
+    )
+  })
+
+  it('labels a note on an n/a item a note, and a skip’s reason a reason', () => {
+    const { sheet } = sheetFor(CASES[0] as Case)
+    assert.ok(sheet.includes(`  Note: ${NA_NOTE}\n`))
+    assert.doesNotMatch(sheet, /^\s*Why:/m)
   })
 
   it('lists answers to items no longer in the checklist on their own', () => {
@@ -825,7 +847,7 @@ describe('the digest', () => {
     assert.ok(hex)
     assert.equal(lines.at(-2), `Digest: \`sha256:${hex}\``)
     assert.equal(sheetDigest(`${lines.slice(0, -2).join('\n')}\n`), hex)
-    assert.deepEqual(verifySheet(sheet), { ok: true, expected: hex, actual: hex })
+    assert.deepEqual(verifySheet(sheet), { ok: true, expected: hex, actual: hex, sealed: true })
   })
 
   it('shows any change of a character above it', () => {
@@ -842,9 +864,12 @@ describe('the digest', () => {
               !(at === 0 && replacement.startsWith('\uFEFF')),
           )
           const result = verifySheet(edited + sheet.slice(body.length))
-          assert.equal(result.ok, false)
+          assert.deepEqual([result.ok, result.sealed], [false, true])
           // Changing the blank line before the digest moves the visible digest line: also an edit.
-          assert.match(result.reason ?? '', /edited after export|visible digest line was edited/)
+          assert.match(
+            result.reason ?? '',
+            /no longer matches its digest|visible digest line was edited/,
+          )
         },
       ),
       { numRuns: 300, seed: 4 },
@@ -876,6 +901,7 @@ describe('the digest', () => {
     assert.equal(none.ok, false)
     assert.equal(none.expected, undefined)
     assert.match(none.reason ?? '', /no digest line/)
+    assert.equal(none.sealed, false)
     assert.equal(none.actual, sheetDigest(body))
 
     const malformed = verifySheet(sheet.replace(/sha256:([0-9a-f]{64}) -->/, 'sha256:$1 -- >'))

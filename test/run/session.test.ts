@@ -191,7 +191,10 @@ describe('RunSession', () => {
       await session.runChecks(['after'])
       assert.equal(session.state.items.build?.check?.status, 'fail')
       assert.equal(session.state.items.after?.check?.status, 'blocked')
-      assert.match(session.state.items.after?.check?.summary ?? '', /blocked: build fail/)
+      assert.match(
+        session.state.items.after?.check?.summary ?? '',
+        /blocked: needs build, which failed/,
+      )
       assert.notEqual(session.state.items.after?.state, 'done')
     } finally {
       await session.close()

@@ -25,6 +25,7 @@ const ARROW_RIGHT = '\u001B[C'
 const ENTER = '\r'
 const ESCAPE = '\u001B'
 const END = '\u001B[F'
+const HOME = '\u001B[H'
 
 // The fake terminal is 100 columns wide; its height comes from LINES.
 process.env.COLUMNS = '100'
@@ -154,9 +155,34 @@ describe('the phase screen', () => {
     await ui.press('j')
     await ui.see(/check: env name=HOME/)
     assert.match(ui.frame(), /✔ pass in (?:\d+ms|\d+\.\ds) at [\d:]+ — HOME is set/)
+    // The check decided it, not ana, who only started the run.
+    assert.match(
+      ui.frame(),
+      /✔ done — verified by check at \d\d:\d\d:\d\d \(pass in (?:\d+ms|\d+\.\ds)\)/,
+    )
+    assert.doesNotMatch(ui.frame(), /by ana/)
+    // A person's answer is the person's, and the check's result stays beside it.
+    await ui.press('f', ENTER)
+    await ui.see(/✘ HOME is set/)
+    // Back to it, wherever the cursor went after the answer.
+    await ui.press(HOME, 'j')
+    await ui.see(/✘ failed by ana at \d\d:\d\d:\d\d/)
+    assert.match(ui.frame(), /✔ pass in .* — HOME is set/)
     await ui.press('j')
     await ui.see(/pg_dump --format=custom app > app.dump/)
     assert.match(ui.frame(), /```bash/)
+    await ui.press('q')
+  })
+
+  test('the detail pane shows a check’s parameters quoted as the checklist wrote them', async () => {
+    const space = workspace(
+      '---\ntitle: Quotes\n---\n## Build\n- [ ] Unit tests pass <!-- check: command run="make test" output="\\d+ passed, 0 failed" -->\n',
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Trust it on this machine\?/)
+    await ui.press('n')
+    await ui.see(/check: command/)
+    assert.match(ui.frame(), /check: command run="make test" output="\\d\+ passed, 0 failed"/)
     await ui.press('q')
   })
 
@@ -172,9 +198,9 @@ describe('the phase screen', () => {
     await ui.see(/› ○ Change request approved/)
     await ui.press('s', 'covered by CAB-12', ENTER)
     await ui.see(/› » Change request approved/)
-    await ui.see(/note: covered by CAB-12/)
+    await ui.see(/reason: covered by CAB-12/)
     await ui.press('n', ' (Carla agreed)', ENTER)
-    await ui.see(/note: covered by CAB-12 \(Carla agreed\)/)
+    await ui.see(/reason: covered by CAB-12 \(Carla agreed\)/)
     await ui.press('q')
   })
 
