@@ -15,6 +15,9 @@ import { type CheckStatus, isProblem } from '../vocabulary.ts'
 
 export type { CheckStatus }
 
+/** What happened to a check another one needs, said after "which". */
+const WHICH = { fail: 'failed', error: 'errored', blocked: 'was blocked' } as const
+
 /** What a check found. `fail`: the system is not as required; `error`: could not tell. */
 export interface CheckOutcome {
   readonly status: 'pass' | 'fail' | 'error' | 'skipped'
@@ -149,10 +152,14 @@ export async function runChecks(
       const statusOf = (id: string) => (results.get(id) ?? earlier.get(id))?.status
       const failed = deps.filter((id) => isProblem(statusOf(id)))
       if (failed.length > 0) {
-        const why = failed.map((id) => `${id} ${statusOf(id)}`).join(', ')
+        // "needs api, which errored": the item named as the one needed, never read as
+        // a sentence ("blocked: api error" reads as an API error).
+        const why = failed
+          .map((id) => `${id}, which ${WHICH[statusOf(id) as keyof typeof WHICH]}`)
+          .join('; ')
         return finish(job.id, {
           status: 'blocked',
-          summary: `blocked: ${why}`,
+          summary: `blocked: needs ${why}`,
           durationMs: 0,
           attempts: 0,
         })

@@ -25,10 +25,13 @@ const SCREEN_KEYS: Readonly<Record<Screen, readonly KeyHint[]>> = {
     { key: 'f', does: 'fail', rank: 8 },
     { key: 's', does: 'skip', rank: 8 },
     { key: 'a', does: 'n/a', rank: 4 },
+    // Only for a dimmed item, whose detail pane names it too: the first to go when narrow.
+    { key: 'o', does: 'applies here', rank: 2 },
     { key: 'n', does: 'note', rank: 5 },
     { key: 'r', does: 'run', rank: 7 },
     { key: 'R', does: 're-run failed', rank: 3 },
     { key: 'A', does: 'run all due', rank: 3 },
+    { key: 'p', does: 'pages', rank: 2 },
     { key: '←→', does: 'phase', rank: 6 },
     { key: '?', does: 'help', rank: ALWAYS },
     { key: 'q', does: 'quit', rank: ALWAYS },
@@ -38,6 +41,7 @@ const SCREEN_KEYS: Readonly<Record<Screen, readonly KeyHint[]>> = {
     { key: 'enter', does: 'fill', rank: 9 },
     { key: 'f', does: 'finish', rank: 8 },
     { key: '←', does: 'back', rank: 5 },
+    { key: 'p', does: 'pages', rank: 2 },
     { key: '?', does: 'help', rank: ALWAYS },
     { key: 'q', does: 'quit', rank: ALWAYS },
   ],
@@ -45,9 +49,12 @@ const SCREEN_KEYS: Readonly<Record<Screen, readonly KeyHint[]>> = {
 
 const SEPARATOR = ' · '
 
-/** The keys of `screen` laid out in `width` columns: one line, or two when one is not enough. */
-export function keyLines(screen: Screen, width: number): string[] {
-  let shown = SCREEN_KEYS[screen]
+/**
+ * The keys of `screen` laid out in `width` columns: one line, or two when one is not enough.
+ * `p pages` only when the checklist has reference pages.
+ */
+export function keyLines(screen: Screen, width: number, hasPages = false): string[] {
+  let shown = SCREEN_KEYS[screen].filter((hint) => hasPages || hint.key !== 'p')
   for (;;) {
     const lines = layOut(shown, width)
     if (lines) return lines
@@ -62,8 +69,8 @@ export function keyLines(screen: Screen, width: number): string[] {
 }
 
 /** Lines the footer takes at `width`: the notice and the keys (as many as the phase screen's). */
-export function footerHeight(width: number): number {
-  return 1 + keyLines('phase', width).length
+export function footerHeight(width: number, hasPages = false): number {
+  return 1 + keyLines('phase', width, hasPages).length
 }
 
 /** One line if it fits, else two about as long as each other; null when two are not enough. */
@@ -88,16 +95,18 @@ export function Footer({
   screen,
   notice,
   width,
+  hasPages = false,
 }: {
   readonly screen: Screen
   readonly notice: Notice | null
   readonly width: number
+  readonly hasPages?: boolean
 }) {
   return (
     <Box
       flexDirection="column"
       justifyContent="flex-end"
-      height={footerHeight(width)}
+      height={footerHeight(width, hasPages)}
       overflow="hidden"
     >
       {notice ? (
@@ -107,7 +116,7 @@ export function Footer({
       ) : (
         <Text> </Text>
       )}
-      {keyLines(screen, width).map((line) => (
+      {keyLines(screen, width, hasPages).map((line) => (
         <Text key={line} dimColor wrap="truncate-end">
           {line}
         </Text>

@@ -12,7 +12,7 @@ import type { CallerIdentity } from '../checks/aws/account.ts'
 import { isWrite } from '../checks/registry.ts'
 import { type RunState, reduceRun, type StoredCheckResult } from '../run/model.ts'
 import type { SessionEvent, UnsavedEntry } from '../run/session.ts'
-import { type Layout, stateOf } from './layout.ts'
+import { appliesIn, type Layout, stateOf } from './layout.ts'
 
 export interface LiveCheck {
   /** Date.now() when the check (its current attempt) started. */
@@ -41,6 +41,10 @@ export type Prompt =
     }
   | { readonly kind: 'finish'; readonly pending: number }
   | { readonly kind: 'help' }
+  /** The reference pages to choose from; `at` is the one the list opens on. */
+  | { readonly kind: 'pages'; readonly at?: string }
+  /** A reference page, read in full. */
+  | { readonly kind: 'page'; readonly sectionId: string }
 
 export type Screen = 'phase' | 'signoff'
 
@@ -199,7 +203,7 @@ export function selectedItem(state: WizardState) {
 /** Where a run picks up: the first phase with an unanswered item, else the last one. */
 export function firstUnfinishedPhase(layout: Layout, run: RunState): number {
   const index = layout.phases.findIndex((phase) =>
-    phase.items.some((item) => stateOf(item, run) === 'pending'),
+    phase.items.some((item) => appliesIn(item, run) && stateOf(item, run) === 'pending'),
   )
   return index === -1 ? Math.max(0, layout.phases.length - 1) : index
 }
@@ -237,7 +241,8 @@ export function isStale(check: StoredCheckResult, now: number, staleAfterMs: num
 
 /**
  * The checks of every phase that are due a run: never run (or not run, as commands without
- * trust), stale, or whose last result was not a pass. Those running now are not.
+ * trust), stale, or whose last result was not a pass. Those running now are not, nor are
+ * those of items that do not apply here.
  */
 export function dueChecks(
   state: Pick<WizardState, 'layout' | 'run' | 'running'>,
@@ -246,6 +251,7 @@ export function dueChecks(
 ): Item[] {
   return [...state.layout.items.values()].filter((item) => {
     if (!item.check || item.id in state.running || isWrite(item)) return false
+    if (!appliesIn(item, state.run)) return false
     const check = state.run.items[item.id]?.check
     return check?.status !== 'pass' || isStale(check, now, staleAfterMs)
   })
@@ -255,6 +261,6 @@ export function dueChecks(
 export function pendingCount(state: Pick<WizardState, 'layout' | 'run'>): number {
   let count = 0
   for (const item of state.layout.items.values())
-    if (stateOf(item, state.run) === 'pending') count++
+    if (appliesIn(item, state.run) && stateOf(item, state.run) === 'pending') count++
   return count
 }

@@ -14,6 +14,7 @@ import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
 import { isProblem } from '../vocabulary.ts'
 import { keysOf } from './keys.ts'
+import { appliesIn, outOfScopeReason } from './layout.ts'
 import {
   currentPhase,
   dueChecks,
@@ -26,6 +27,9 @@ import {
   useWizardState,
   type WizardState,
 } from './use-wizard-state.ts'
+
+/** Keys that answer the selected item or run its check: for an item that does not apply here, o first. */
+const ANSWER_KEYS = new Set(['d', 'f', 's', 'a', 'u', 'r'])
 
 export type WizardExit =
   | { readonly kind: 'quit' }
@@ -92,6 +96,7 @@ export function useWizard(options: UseWizardOptions) {
   const isDue = useCallback(
     (item: Item) => {
       if (!item.check || session.runningChecks.has(item.id) || isWrite(item)) return false
+      if (!appliesIn(item, session.state)) return false
       if (needsTrust(item) && !session.isTrusted) return false
       const check = session.state.items[item.id]?.check
       return !check || isStale(check, now(), options.staleAfterMs)
@@ -131,6 +136,23 @@ export function useWizard(options: UseWizardOptions) {
 
   const answer = (item: Item, answerState: ItemState, note?: string) => {
     save(() => session.answer(item.id, answerState, note))
+  }
+
+  /**
+   * `o` on an item the checklist scopes to other environments: it applies here after all,
+   * recorded in the run (and on the sheet); `o` again and the checklist's scope stands.
+   */
+  const overrideScope = (item: Item) => {
+    const reason = outOfScopeReason(item, session.environment)
+    const notify = (text: string) => dispatch({ type: 'notify', notice: { tone: 'info', text } })
+    if (reason === null) {
+      notify('this item applies here already; a marks it not applicable')
+    } else if (item.id in session.state.overrides) {
+      if (save(() => session.overrideScope(item.id, false)))
+        notify(`does not apply here again: ${reason}`)
+    } else if (save(() => session.overrideScope(item.id, true))) {
+      notify('applies here after all: recorded in the run and on the sheet (o again undoes it)')
+    }
   }
 
   const runSelected = (item: Item) => {
@@ -183,7 +205,7 @@ export function useWizard(options: UseWizardOptions) {
     if (!phase) return
     // A write runs again only by itself (r): see isWrite.
     const failed = phase.items.filter((item) => {
-      if (isWrite(item)) return false
+      if (isWrite(item) || !appliesIn(item, session.state)) return false
       const status = session.state.items[item.id]?.check?.status
       return isProblem(status)
     })
@@ -207,6 +229,19 @@ export function useWizard(options: UseWizardOptions) {
     { isActive: state.prompt === null },
   )
 
+  /** `p`: the reference pages, or why there are none. */
+  const openPages = () => {
+    if (layout.references.length > 0) dispatch({ type: 'open-prompt', prompt: { kind: 'pages' } })
+    else
+      dispatch({
+        type: 'notify',
+        notice: {
+          tone: 'info',
+          text: 'no reference pages: every section of this checklist has items',
+        },
+      })
+  }
+
   /** Does what one key says; false once the wizard is quitting. */
   function handleKey(input: string, key: Key): boolean {
     const current = latest()
@@ -221,6 +256,7 @@ export function useWizard(options: UseWizardOptions) {
     else if (key.leftArrow || input === 'h') dispatch({ type: 'go-phase', by: -1 })
     else if (key.rightArrow || input === 'l' || key.tab) dispatch({ type: 'go-phase', by: 1 })
     else if (input === '?') dispatch({ type: 'open-prompt', prompt: { kind: 'help' } })
+    else if (input === 'p') openPages()
     else if (current.screen === 'signoff') signoffKey(current, input, key.return)
     else phaseKey(current, input, key.return)
     return input !== 'q'
@@ -245,6 +281,19 @@ export function useWizard(options: UseWizardOptions) {
     if (!item) return
     const open = (kind: 'skip' | 'fail' | 'note') =>
       dispatch({ type: 'open-prompt', prompt: { kind, itemId: item.id } })
+    if (input === 'o') return overrideScope(item)
+    if (ANSWER_KEYS.has(input) && !appliesIn(item, session.state)) {
+      // Answered or run, it would count as if it applied: the operator says so first, with o.
+      const reason = outOfScopeReason(item, session.environment)
+      dispatch({
+        type: 'notify',
+        notice: {
+          tone: 'info',
+          text: `does not apply to ${session.environment}: ${reason} — o if it applies here after all`,
+        },
+      })
+      return
+    }
     // An item that is sign-off blanks is done by filling them, here or on the sign-off screen.
     const blank = input === 'd' ? unfilledFieldsOf(item.id)[0] : undefined
     if (blank) {
@@ -307,7 +356,11 @@ export function useWizard(options: UseWizardOptions) {
       case 'finish':
         if (value === true) finish()
         return
+      case 'pages':
+        dispatch({ type: 'open-prompt', prompt: { kind: 'page', sectionId: String(value) } })
+        return
       case 'help':
+      case 'page':
         return
     }
   }
@@ -321,6 +374,11 @@ export function useWizard(options: UseWizardOptions) {
   }
 
   const closePrompt = useCallback(() => dispatch({ type: 'close-prompt' }), [dispatch])
+  /** Another prompt in place of the open one (a page's esc goes back to the list). */
+  const reopenPrompt = useCallback(
+    (prompt: Prompt) => dispatch({ type: 'open-prompt', prompt }),
+    [dispatch],
+  )
 
-  return { state, dispatch, answerPrompt, closePrompt }
+  return { state, dispatch, answerPrompt, closePrompt, reopenPrompt }
 }

@@ -15,9 +15,18 @@ import type { RunSession } from '../run/session.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
 import { Footer, footerHeight } from './footer.tsx'
-import { GroupRow, ItemRow } from './item-row.tsx'
-import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
+import { GroupRow, ItemRow, ProseRow } from './item-row.tsx'
+import {
+  appliesIn,
+  type Layout,
+  outOfScopeReason,
+  type PhaseView,
+  progressOf,
+  scopeNote,
+  stateOf,
+} from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
+import { ReferencePage } from './reference-page.tsx'
 import { Text } from './text.tsx'
 import { bar, environmentColor } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
@@ -50,8 +59,9 @@ export function Wizard(props: WizardProps) {
   const height = Math.max(rows, MIN_ROWS)
   const width = Math.max(columns, MIN_COLUMNS)
   const paneHeight = Math.max(4, Math.min(12, Math.floor(height * 0.35)))
-  const chrome = CHROME_LINES + footerHeight(width)
-  const { state, answerPrompt, closePrompt } = useWizard({
+  const hasPages = props.layout.references.length > 0
+  const chrome = CHROME_LINES + footerHeight(width, hasPages)
+  const { state, answerPrompt, closePrompt, reopenPrompt } = useWizard({
     ...props,
     pageSize: height - chrome - paneHeight,
     isHidden: isTooSmall,
@@ -63,7 +73,7 @@ export function Wizard(props: WizardProps) {
   const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
   const listHeight = height - chrome - detailHeight
   // Under the header: the list, its separator, the detail pane and the footer.
-  const bodyHeight = listHeight + 1 + detailHeight + footerHeight(width)
+  const bodyHeight = listHeight + 1 + detailHeight + footerHeight(width, hasPages)
   return (
     <AnimationTick isActive={Object.keys(state.running).length > 0}>
       <Box flexDirection="column" width={width} height={height} overflow="hidden">
@@ -72,6 +82,18 @@ export function Wizard(props: WizardProps) {
           // Every key is listed: the footer's lines are the help's too.
           <Box height={bodyHeight} overflow="hidden">
             <HelpPanel onClose={closePrompt} />
+          </Box>
+        ) : state.prompt?.kind === 'pages' || state.prompt?.kind === 'page' ? (
+          // A page is read in full: it takes all the room there is, and scrolls.
+          <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+            <ReferencePages
+              state={state}
+              width={width}
+              height={bodyHeight}
+              answer={answerPrompt}
+              cancel={closePrompt}
+              reopen={reopenPrompt}
+            />
           </Box>
         ) : state.prompt?.kind === 'trust' ? (
           // Every command is read before the answer: the question takes all the room there is.
@@ -98,7 +120,7 @@ export function Wizard(props: WizardProps) {
               cancel={closePrompt}
               today={props.today}
             />
-            <Footer screen={state.screen} notice={state.notice} width={width} />
+            <Footer screen={state.screen} notice={state.notice} width={width} hasPages={hasPages} />
           </>
         )}
       </Box>
@@ -225,7 +247,13 @@ function Header({
         {phase && phaseProgress ? (
           <Box flexShrink={1} marginLeft={2}>
             <Text wrap="truncate-end">
-              {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title} ${bar(phaseProgress.answered, phaseProgress.total, barWidth)} ${phaseProgress.answered}/${phaseProgress.total}`}
+              {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title} `}
+              {phaseProgress.total === 0 ? (
+                // Shown all the same, dimmed: nothing the checklist holds disappears from a run.
+                <Text dimColor>{`does not apply to ${env}`}</Text>
+              ) : (
+                `${bar(phaseProgress.answered, phaseProgress.total, barWidth)} ${phaseProgress.answered}/${phaseProgress.total}`
+              )}
             </Text>
           </Box>
         ) : (
@@ -308,11 +336,15 @@ function PhaseList({
         }
         if (row.kind === 'group')
           return <GroupRow key={row.id} title={row.title} depth={row.depth} />
+        if (row.kind === 'prose')
+          return <ProseRow key={row.section.id} title={row.section.title} depth={row.depth} />
         const record = state.run.items[row.item.id]
+        const applies = appliesIn(row.item, state.run)
         return (
           <ItemRow
             key={row.item.id}
             item={row.item}
+            outOfScope={applies ? null : outOfScopeReason(row.item, state.run.header.environment)}
             state={stateOf(row.item, state.run)}
             check={record?.check ?? null}
             live={state.running[row.item.id]}
@@ -446,6 +478,8 @@ function Detail({
     now: Date.now(),
     isUntrustedCommand: needsTrust(item) && !session.isTrusted,
     section: state.layout.sections.get(item.sectionId),
+    prose: phase?.prose.get(item.id),
+    scope: scopeNote(item, state.run),
   }
   return input.live ? (
     <RunningDetail input={input} height={height} />
@@ -464,6 +498,55 @@ function RunningDetail({
 }) {
   useTick()
   return <DetailPane lines={detailLines({ ...input, now: Date.now() })} height={height} />
+}
+
+/** The list of reference pages (`p`), or the one chosen, read in full. */
+function ReferencePages({
+  state,
+  width,
+  height,
+  answer,
+  cancel,
+  reopen,
+}: {
+  readonly state: WizardState
+  readonly width: number
+  readonly height: number
+  readonly answer: ReturnType<typeof useWizard>['answerPrompt']
+  readonly cancel: () => void
+  readonly reopen: ReturnType<typeof useWizard>['reopenPrompt']
+}) {
+  const prompt = state.prompt
+  const pages = state.layout.references
+  if (prompt?.kind === 'page') {
+    const section = pages.find((page) => page.id === prompt.sectionId)
+    if (!section) return null
+    return (
+      <ReferencePage
+        section={section}
+        width={width}
+        height={height}
+        onBack={() => reopen({ kind: 'pages', at: section.id })}
+      />
+    )
+  }
+  if (prompt?.kind !== 'pages') return null
+  return (
+    <ChoicePrompt
+      title={`Reference pages: sections with nothing to complete (${pages.length}) · enter: read · esc: back`}
+      height={height}
+      initial={Math.max(
+        0,
+        pages.findIndex((page) => page.id === prompt.at),
+      )}
+      choices={pages.map((page) => ({
+        label: `${page.title}  (line ${page.line})`,
+        value: page.id,
+      }))}
+      onChoose={(id) => answer(prompt, id)}
+      onCancel={cancel}
+    />
+  )
 }
 
 function PromptView({
@@ -488,6 +571,8 @@ function PromptView({
   const itemText = (id: string) => state.layout.items.get(id)?.plain ?? id
   switch (prompt.kind) {
     case 'help':
+    case 'pages':
+    case 'page':
       return null
     case 'skip':
       return (
@@ -553,6 +638,7 @@ function PromptView({
       )
     }
     case 'trust': {
+      // Every command of the file, as at the start: trusting covers them all (see App).
       const commands = [...state.layout.items.values()].filter(needsTrust)
       return (
         <TrustPrompt
