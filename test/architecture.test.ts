@@ -57,6 +57,12 @@ const SHARED_WITH_DECLARATIONS = [
   'checks/redact.ts',
   'checks/socket-errors.ts',
   'checks/aws/target.ts',
+  // The `aws` kind reads its call= text at validate: the CLI's words, the read-only operations, the services.
+  'checks/aws/cli-call.ts',
+  'checks/aws/read-operations.ts',
+  'checks/aws/read-verbs.ts',
+  'checks/aws/services.ts',
+  'checks/words.ts',
   'checks/postgres/problem.ts',
   'checks/postgres/read-only.ts',
   'checks/postgres/settings.ts',
