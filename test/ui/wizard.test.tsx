@@ -172,7 +172,8 @@ describe('the phase screen', () => {
     await ui.press('s', 'covered by CAB-12', ENTER)
     await ui.see(/› » Change request approved/)
     await ui.see(/note: covered by CAB-12/)
-    await ui.press('n', ' (Carla agreed)', ENTER)
+    // The note so far is selected: End keeps it, and the words go after it.
+    await ui.press('n', END, ' (Carla agreed)', ENTER)
     await ui.see(/note: covered by CAB-12 \(Carla agreed\)/)
     await ui.press('q')
   })
@@ -1013,6 +1014,59 @@ describe('screens before the phases fit the terminal', () => {
     await ui.press(ENTER)
     await ui.see(/Service 1 — which environment\?/)
     ui.screen.unmount()
+  })
+})
+
+describe('text prompts edit as a shell line does', () => {
+  const CTRL_A = '\u0001'
+  const CTRL_E = '\u0005'
+  const CTRL_K = '\u000B'
+  const CTRL_U = '\u0015'
+  const CTRL_W = '\u0017'
+  const ALT_B = '\u001Bb'
+  const ALT_F = '\u001Bf'
+  const CTRL_LEFT = '\u001B[1;5D'
+  const HOME = '\u001B[H'
+  const DELETE = '\u001B[3~'
+
+  test('Ctrl-U and Ctrl-W delete in the name prompt, never typing u or w', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev', operator: undefined })
+    await ui.see(/Your name, as the sheet should show it: ana/)
+    // The guess is selected: typing replaces it.
+    await ui.press('Nina Old')
+    await ui.see(/sheet should show it: Nina Old/)
+    await ui.press(CTRL_W, 'Newcomer')
+    await ui.see(/show it: Nina Newcomer/)
+    await ui.press(CTRL_U, 'Nina Newcomer', ENTER)
+    await ui.see(/Screens\s+dev\s+Nina Newcomer · dev-/)
+    assert.doesNotMatch(ui.frame(), /wNina|uNina/)
+    await ui.press('q')
+  })
+
+  test('an arrow or Ctrl-E keeps a prefilled value; Ctrl-A, Alt-B/F, Ctrl-←, Home, Delete and Ctrl-K move and cut in it', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev', operator: undefined })
+    await ui.see(/Your name, as the sheet should show it: ana/)
+    await ui.press(CTRL_E, ' Lima')
+    await ui.see(/show it: ana Lima/)
+    await ui.press(CTRL_A, 'X', CTRL_K, 'Ana', ALT_F, ' Maria')
+    await ui.see(/show it: XAna Maria/)
+    await ui.press(CTRL_LEFT, HOME, ALT_F, ALT_B, DELETE, ENTER)
+    await ui.see(/Screens\s+dev\s+Ana Maria · dev-/)
+    await ui.press('q')
+  })
+
+  test('a note typed, cut with Ctrl-K and begun again with Ctrl-A is saved as it reads', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    await ui.press('n', 'first draft', CTRL_K, CTRL_A, 'X', ENTER)
+    await ui.see(/note: Xfirst draft/)
+    const notes = journal(space.runs, id).flatMap((e) => (e.type === 'note-added' ? [e.note] : []))
+    assert.deepEqual(notes, ['Xfirst draft'])
+    await ui.press('q')
   })
 })
 
