@@ -51,6 +51,14 @@ export interface AppOptions {
 /** How the wizard ended, for the command to print and turn into an exit code. */
 export type AppOutcome =
   | { readonly kind: 'quit'; readonly session: RunSession | null }
+  /** Esc or Ctrl-C at a question before the run was opened: nothing was started or saved. */
+  | {
+      readonly kind: 'cancelled'
+      readonly how: 'esc' | 'ctrl-c'
+      /** The saved run that was being reopened, left as it was. */
+      readonly resuming: string | null
+      readonly session: null
+    }
   | { readonly kind: 'finished'; readonly session: RunSession; readonly sheetPath: string }
   | { readonly kind: 'interrupted'; readonly session: RunSession | null }
   | { readonly kind: 'error'; readonly error: unknown; readonly session: RunSession | null }
@@ -116,6 +124,8 @@ export function App({
   // Wrong answers to the production prompt: each one clears the field for the next try.
   const [wrongTries, setWrongTries] = useState(0)
   const [session, setSession] = useState<RunSession | null>(null)
+  // A saved run being reopened (its production name not typed yet): cancelling leaves it as it was.
+  const [resuming, setResuming] = useState<string | null>(null)
   const [storeProblems, setStoreProblems] = useState<readonly StoreProblem[]>([])
   // Trust that could not be recorded (a read-only or full home): said on the wizard's first screen.
   const [trustProblem, setTrustProblem] = useState<string | null>(null)
@@ -126,9 +136,16 @@ export function App({
   }
   const fail = (error: unknown) => done({ kind: 'error', error, session })
 
+  /** Esc or Ctrl-C before a run is open: said as such, never as a quiet quit. */
+  const cancel = (how: 'esc' | 'ctrl-c') =>
+    done({ kind: 'cancelled', how, resuming, session: null })
+
   // Ctrl-C works on every screen, prompts included.
   useInput((input, key) => {
-    if (key.ctrl && input === 'c') done({ kind: 'interrupted', session })
+    if (key.ctrl && input === 'c') {
+      if (session) done({ kind: 'interrupted', session })
+      else cancel('ctrl-c')
+    }
   })
   // Bracketed paste, on for the whole wizard: the terminal marks what is pasted, so a paste
   // goes whole to the text prompt open (TextPrompt), and is never taken as keys anywhere else.
@@ -159,6 +176,7 @@ export function App({
   const resume = async (run: RunSummary) => {
     try {
       setStep({ name: 'loading', what: `opening run ${run.id}` })
+      setResuming(run.id)
       const checklist = await services.loadChecklist(run.header.checklist.path).catch((error) => {
         throw new UserError(
           `the checklist of run ${run.id} cannot be read: ${(error as Error).message}`,
@@ -212,23 +230,22 @@ export function App({
             hint: `choose one of: ${checklist.environments.join(', ')}`,
           })
         }
-        await chooseEnvironment(checklist, environment)
+        chooseEnvironment(checklist, environment)
       } else setStep({ name: 'environment', checklist })
     } catch (error) {
       fail(error)
     }
   }
 
-  const chooseEnvironment = async (checklist: Checklist, environment: string) => {
-    if (options.operator) {
-      confirmThen(checklist, environment, () =>
-        begin(checklist, environment, options.operator ?? ''),
-      )
-      return
-    }
-    const guess = await services.guessOperator()
-    setStep({ name: 'operator', checklist, environment, guess })
-  }
+  // Production is confirmed first: nobody is asked their name for a run they will not start.
+  const chooseEnvironment = (checklist: Checklist, environment: string) =>
+    confirmThen(checklist, environment, () => {
+      if (options.operator) return begin(checklist, environment, options.operator)
+      services
+        .guessOperator()
+        .then((guess) => setStep({ name: 'operator', checklist, environment, guess }))
+        .catch(fail)
+    })
 
   const begin = (checklist: Checklist, environment: string, operator: string) => {
     try {
@@ -313,6 +330,7 @@ export function App({
             else if (options.checklistPath) void chooseChecklist(options.checklistPath)
             else pickChecklist().catch(fail)
           }}
+          onCancel={() => cancel('esc')}
         />,
       )
     case 'checklist':
@@ -333,6 +351,7 @@ export function App({
             if (path) void chooseChecklist(path)
             else setStep({ name: 'checklist-path' })
           }}
+          onCancel={() => cancel('esc')}
         />,
       )
     case 'checklist-path':
@@ -343,7 +362,7 @@ export function App({
           requiredMessage="Type the path of a markdown checklist."
           {...(step.problem ? { problem: step.problem } : {})}
           onSubmit={(path) => void chooseChecklist(path.trim(), true)}
-          onCancel={() => done({ kind: 'quit', session: null })}
+          onCancel={() => cancel('esc')}
         />,
       )
     case 'environment':
@@ -360,7 +379,8 @@ export function App({
                 }
               : { label: env, value: env },
           )}
-          onChoose={(env) => void chooseEnvironment(step.checklist, env)}
+          onChoose={(env) => chooseEnvironment(step.checklist, env)}
+          onCancel={() => cancel('esc')}
         />,
       )
     case 'operator':
@@ -370,12 +390,8 @@ export function App({
           label="Your name, as the sheet should show it:"
           initial={step.guess}
           requiredMessage="The sign-off sheet needs a name."
-          onSubmit={(name) =>
-            confirmThen(step.checklist, step.environment, () =>
-              begin(step.checklist, step.environment, name.trim()),
-            )
-          }
-          onCancel={() => done({ kind: 'quit', session: null })}
+          onSubmit={(name) => begin(step.checklist, step.environment, name.trim())}
+          onCancel={() => cancel('esc')}
         />,
       )
     case 'confirm':
@@ -402,7 +418,7 @@ export function App({
                 setWrongTries((tries) => tries + 1)
               }
             }}
-            onCancel={() => done({ kind: 'quit', session })}
+            onCancel={() => cancel('esc')}
           />
         </Box>,
       )

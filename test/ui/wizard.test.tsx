@@ -769,7 +769,7 @@ describe('production, asked for by name before anything is written', () => {
       assert.match(ui.frame(), new RegExp(`Type '${env}' to go on:`))
       assert.equal(posts, before, 'a request reached the server')
       await ui.press(ESCAPE)
-      assert.equal(ui.outcome()?.kind, 'quit')
+      assert.equal(ui.outcome()?.kind, 'cancelled')
       assert.equal(posts, before, 'a request reached the server')
     })
   }
@@ -787,6 +787,18 @@ describe('production, asked for by name before anything is written', () => {
     assert.equal(posts, before)
     await ui.press('r')
     await waitFor(() => posts === before + 1, 'the POST reached the server')
+    await ui.press('q')
+  })
+
+  test('the production name is asked before the operator’s', async () => {
+    const space = writing('environments: [dev, prod]')
+    const ui = open(space, { checklistPath: space.path, environment: 'prod', operator: undefined })
+    await ui.see(/PROD: checks will run against production/)
+    assert.doesNotMatch(ui.frame(), /Your name/)
+    await ui.press('prod', ENTER)
+    await ui.see(/Your name, as the sheet should show it: ana/)
+    await ui.press(ENTER)
+    await ui.see(/PROD ⚠/)
     await ui.press('q')
   })
 
