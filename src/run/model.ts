@@ -101,6 +101,8 @@ export type JournalEntry =
       readonly by: string
       readonly fieldId: string
       readonly value: string
+      /** Why the entry reads against the run, and that it was confirmed (see run/claims.ts). */
+      readonly note?: string
     }
   | { readonly type: 'finished'; readonly at: string; readonly by: string }
   | {
@@ -123,6 +125,8 @@ export interface SignoffEntry {
   readonly value: string
   readonly by: string
   readonly at: string
+  /** Why the entry reads against the run, and that it was confirmed (see run/claims.ts). */
+  readonly note?: string
 }
 
 export interface RunState {
@@ -184,7 +188,12 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
         ...touched,
         signoff: {
           ...state.signoff,
-          [entry.fieldId]: { value: entry.value, by: entry.by, at: entry.at },
+          [entry.fieldId]: {
+            value: entry.value,
+            by: entry.by,
+            at: entry.at,
+            ...(entry.note ? { note: entry.note } : {}),
+          },
         },
       }
     case 'finished':

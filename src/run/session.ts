@@ -191,9 +191,17 @@ export class RunSession {
    * line that is also a task item ("Deployed by: ___ Date: ___"), the item is
    * done too: nobody has to tick what they just filled in.
    */
-  sign(fieldId: string, value: string): void {
+  /** `note`: why the entry reads against the run, confirmed by the operator (run/claims.ts). */
+  sign(fieldId: string, value: string, note?: string): void {
     const at = this.stamp()
-    this.write({ type: 'signoff-entered', at, by: this.operator, fieldId, value: value.trim() })
+    this.write({
+      type: 'signoff-entered',
+      at,
+      by: this.operator,
+      fieldId,
+      value: value.trim(),
+      ...(note ? { note } : {}),
+    })
     const itemId = this.checklist.signoff.find((field) => field.id === fieldId)?.itemId
     const answered = itemId ? this.state.items[itemId]?.state : undefined
     if (!itemId || (answered !== undefined && answered !== 'pending')) return

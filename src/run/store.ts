@@ -586,7 +586,13 @@ const entrySchema = z.discriminatedUnion('type', [
       reworded: z.array(z.object({ from: z.string(), to: z.string() })),
     }),
   }),
-  z.object({ type: z.literal('signoff-entered'), ...by, fieldId: z.string(), value: z.string() }),
+  z.object({
+    type: z.literal('signoff-entered'),
+    ...by,
+    fieldId: z.string(),
+    value: z.string(),
+    note: z.string().optional(),
+  }),
   z.object({ type: z.literal('finished'), ...by }),
   z.object({ type: z.literal('exported'), ...by, format: z.string(), digest: z.string() }),
 ])

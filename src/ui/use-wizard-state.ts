@@ -10,7 +10,7 @@ import { useCallback, useReducer, useRef } from 'react'
 import type { Item } from '../checklist/model.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { isWrite } from '../checks/registry.ts'
-import { type RunState, reduceRun, type StoredCheckResult } from '../run/model.ts'
+import { type ItemState, type RunState, reduceRun, type StoredCheckResult } from '../run/model.ts'
 import type { SessionEvent, UnsavedEntry } from '../run/session.ts'
 import { type Layout, stateOf } from './layout.ts'
 
@@ -32,6 +32,13 @@ export type Prompt =
       readonly isExplicit: boolean
     }
   | { readonly kind: 'finish'; readonly pending: number }
+  /** A sign-off choice that reads against the run (run/claims.ts): entered only once confirmed. */
+  | {
+      readonly kind: 'contradicts'
+      readonly fieldId: string
+      readonly value: string
+      readonly note: string
+    }
   | { readonly kind: 'help' }
 
 export type Screen = 'phase' | 'signoff'
@@ -241,6 +248,11 @@ export function dueChecks(
     const check = state.run.items[item.id]?.check
     return check?.status !== 'pass' || isStale(check, now, staleAfterMs)
   })
+}
+
+/** The items that apply in `wanted` state, in checklist order. */
+export function itemsIn(state: Pick<WizardState, 'layout' | 'run'>, wanted: ItemState): Item[] {
+  return [...state.layout.items.values()].filter((item) => stateOf(item, state.run) === wanted)
 }
 
 /** How many items that apply are still unanswered. */

@@ -9,6 +9,7 @@ import { type Key, useInput } from 'ink'
 import { useCallback, useEffect } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { isWrite, needsTrust } from '../checks/registry.ts'
+import { contradiction } from '../run/claims.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
 import { keysOf } from './keys.ts'
@@ -17,6 +18,7 @@ import {
   dueChecks,
   initialWizardState,
   isStale,
+  itemsIn,
   type Notice,
   type Prompt,
   pendingCount,
@@ -265,9 +267,26 @@ export function useWizard(options: UseWizardOptions) {
       case 'note':
         if (String(value).trim()) save(() => session.note(prompt.itemId, String(value)))
         return
-      case 'signoff':
+      case 'signoff': {
+        const field = layout.signoff.find((f) => f.id === prompt.fieldId)
+        const failed = itemsIn({ layout, run: session.state }, 'failed').map((item) => item.plain)
+        const note = field ? contradiction(field, String(value), failed) : null
+        if (note) {
+          dispatch({
+            type: 'open-prompt',
+            prompt: { kind: 'contradicts', fieldId: prompt.fieldId, value: String(value), note },
+          })
+          return
+        }
         save(() => session.sign(prompt.fieldId, String(value)))
         dispatch({ type: 'move', by: 1 })
+        return
+      }
+      case 'contradicts':
+        if (value === true) {
+          save(() => session.sign(prompt.fieldId, prompt.value, prompt.note))
+          dispatch({ type: 'move', by: 1 })
+        }
         return
       case 'trust':
         if (value === true && save(() => session.trust())) run(prompt.andRun, prompt.isExplicit)

@@ -10,18 +10,24 @@ import { isProduction } from '../checklist/environments.ts'
 import type { SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
-import { describeUnsaved } from '../run/describe.ts'
+import { describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
 import { Footer, footerHeight } from './footer.tsx'
 import { GroupRow, ItemRow } from './item-row.tsx'
-import { type Layout, type PhaseView, progressOf, stateOf } from './layout.ts'
+import { type Layout, type PhaseView, type Progress, progressOf, stateOf } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { Text } from './text.tsx'
-import { bar, environmentColor } from './theme.ts'
+import { barParts, environmentColor } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
-import { cursorOf, type Notice, pendingCount, type WizardState } from './use-wizard-state.ts'
+import {
+  cursorOf,
+  itemsIn,
+  type Notice,
+  pendingCount,
+  type WizardState,
+} from './use-wizard-state.ts'
 
 export interface WizardProps {
   readonly session: RunSession
@@ -195,7 +201,9 @@ function Header({
   const phase = state.screen === 'phase' ? state.layout.phases[state.phaseIndex] : null
   const phaseProgress = phase ? progressOf(phase.items, state.run) : null
   const running = Object.keys(state.running).length
-  const barWidth = width >= 100 ? 20 : 10
+  const barWidth = width >= 120 ? 20 : 10
+  // Under 100 columns the counts of failed and skipped items take their icons' short form.
+  const isShort = width < 100
   return (
     <Box flexDirection="column">
       <Box>
@@ -220,14 +228,25 @@ function Header({
       </Box>
       <Box>
         <Box flexShrink={0}>
-          <Text>{`overall ${bar(overall.answered, overall.total, barWidth)} ${overall.answered}/${overall.total}`}</Text>
+          <Text>
+            {'overall '}
+            <ProgressBar progress={overall} width={barWidth} isShort={isShort} />
+          </Text>
         </Box>
         {phase && phaseProgress ? (
-          <Box flexShrink={1} marginLeft={2}>
-            <Text wrap="truncate-end">
-              {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title} ${bar(phaseProgress.answered, phaseProgress.total, barWidth)} ${phaseProgress.answered}/${phaseProgress.total}`}
-            </Text>
-          </Box>
+          <>
+            {/* The phase's title gives way before its counts do. */}
+            <Box flexShrink={1} marginLeft={2}>
+              <Text wrap="truncate-end">
+                {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title}`}
+              </Text>
+            </Box>
+            <Box flexShrink={0} marginLeft={1}>
+              <Text>
+                <ProgressBar progress={phaseProgress} width={barWidth} isShort={isShort} />
+              </Text>
+            </Box>
+          </>
         ) : (
           <Box marginLeft={2}>
             <Text bold>Sign-off</Text>
@@ -248,6 +267,28 @@ function Header({
         <Text dimColor>{'─'.repeat(width)}</Text>
       )}
     </Box>
+  )
+}
+
+/** A bar and its count, failed and skipped items apart in both: `███░ 5/5 · 1 failed`. */
+function ProgressBar({
+  progress,
+  width,
+  isShort,
+}: {
+  readonly progress: Progress
+  readonly width: number
+  readonly isShort: boolean
+}) {
+  return (
+    <>
+      {barParts(progress, width).map((part) => (
+        <Text key={part.color ?? 'open'} {...(part.color ? { color: part.color } : {})}>
+          {part.cells}
+        </Text>
+      ))}
+      {` ${progressWords(progress, isShort)}`}
+    </>
   )
 }
 
@@ -421,14 +462,29 @@ function Detail({
 }) {
   if (state.screen === 'signoff') {
     const pending = pendingCount(state)
+    const failed = itemsIn(state, 'failed').map((item) => item.plain)
+    const skipped = itemsIn(state, 'skipped').map((item) => item.plain)
     return (
       <Box flexDirection="column">
         <Text>enter: fill the selected field · f: finish and write the sign-off sheet</Text>
         {pending > 0 ? (
           <Text color="yellow">{`${countOf(pending, 'item is', 'items are')} still pending; ← goes back to them.`}</Text>
-        ) : (
-          <Text color="green">Every item is answered.</Text>
-        )}
+        ) : null}
+        {failed.length > 0 ? (
+          <Text
+            color="red"
+            wrap="truncate-end"
+          >{`✘ ${failed.length} failed: ${failed.join(' · ')}`}</Text>
+        ) : null}
+        {skipped.length > 0 ? (
+          <Text
+            color="yellow"
+            wrap="truncate-end"
+          >{`» ${skipped.length} skipped: ${skipped.join(' · ')}`}</Text>
+        ) : null}
+        {pending === 0 && failed.length === 0 && skipped.length === 0 ? (
+          <Text color="green">Every item is answered, and none failed or was skipped.</Text>
+        ) : null}
         {state.layout.signoffLines.some((line) => line.kind === 'signature') ? (
           <Text dimColor>Signatures are signed by hand on the printed sheet.</Text>
         ) : null}
@@ -557,6 +613,22 @@ function PromptView({
           commands={commands}
           yes="trust it (recorded; any change to the file asks again)"
           no="not now"
+          width={width}
+          height={height}
+          onAnswer={(isYes) => answer(prompt, isYes)}
+        />
+      )
+    }
+    case 'contradicts': {
+      const field = state.layout.signoff.find((f) => f.id === prompt.fieldId)
+      return (
+        <ConfirmPrompt
+          title={`${field?.label ?? 'This field'}: ${prompt.value}? Items failed.`}
+          lines={[`  ${prompt.note}`]}
+          note="Confirmed, the sheet shows the entry with this note beside it."
+          color="red"
+          yes={`enter “${prompt.value}” anyway`}
+          no="go back"
           width={width}
           height={height}
           onAnswer={(isYes) => answer(prompt, isYes)}

@@ -338,6 +338,61 @@ describe('the phase screen', () => {
   })
 })
 
+describe('failed and skipped items are never hidden', () => {
+  const CLAIMS = `---
+title: Claims
+environments: [dev]
+---
+## Before
+- [ ] Change request approved
+- [ ] Smoke tests pass
+
+## Sign-Off
+- [ ] All checks passed: Yes / No
+`
+
+  test('the bars count them apart; the sign-off says what failed; "All checks passed: Yes" is confirmed and noted', async () => {
+    const space = workspace(CLAIMS)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    await ui.press('f', ENTER)
+    await ui.see(/✘ Change request approved/)
+    await ui.press(ARROW_DOWN, 's', 'flaky', ENTER)
+    await ui.see(/1\/2 Before \S+ 2\/2 · 1 failed · 1 skipped/)
+    assert.match(ui.frame(), /overall \S+ 2\/3 · 1 failed · 1 skipped/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/Sign-off/)
+    assert.match(ui.frame(), /✘ 1 failed: Change request approved/)
+    assert.match(ui.frame(), /» 1 skipped: Smoke tests pass/)
+    assert.doesNotMatch(ui.frame(), /Every item is answered/)
+    await ui.press(ENTER)
+    await ui.see(/❯ Yes/)
+    await ui.press(ENTER)
+    await ui.see(/All checks passed: Yes\? Items failed\./)
+    assert.match(ui.frame(), /chosen while 1 item had failed: Change request approved/)
+    await ui.press('n')
+    await ui.see(/› All checks passed\s+______/)
+    await ui.press(ENTER)
+    await ui.see(/❯ Yes/)
+    await ui.press(ENTER)
+    await ui.see(/Items failed\./)
+    await ui.press('y')
+    await ui.see(/› All checks passed\s+Yes/)
+    const signed = journal(space.runs, id).filter((e) => e.type === 'signoff-entered')
+    assert.deepEqual(
+      signed.map((e) => e.type === 'signoff-entered' && [e.value, e.note]),
+      [['Yes', 'chosen while 1 item had failed: Change request approved']],
+    )
+    await ui.press('f')
+    await waitFor(() => ui.outcome() !== null, 'the run finished')
+    const outcome = ui.outcome()
+    assert.equal(outcome?.kind, 'finished')
+    const sheet = readFileSync(outcome?.kind === 'finished' ? outcome.sheetPath : '', 'utf8')
+    assert.match(sheet, /☑ Yes · ☐ No · ⚠ chosen while 1 item had failed: Change request approved/)
+  })
+})
+
 describe('the sign-off screen', () => {
   const SIGNOFF_TABLE = [
     '',
