@@ -271,7 +271,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['↑ ↓  j k', 'move; PgUp PgDn and Home End jump'],
   ['← →  h l', 'previous / next phase (past the last: sign-off)'],
   ['enter', 'show the selected item in full, and back'],
-  ['d', 'mark done'],
+  ['d', 'mark done, then on to the next item to answer (so do f, s, a)'],
   ['f', 'mark failed (a note is asked, optional)'],
   ['s', 'skip (a reason is required)'],
   ['a', 'not applicable here'],

@@ -72,6 +72,8 @@ export type WizardAction =
   | SessionEvent
   | { readonly type: 'move'; readonly by: number }
   | { readonly type: 'move-to'; readonly position: 'first' | 'last' }
+  /** After an answer: to the phase's next item still pending (see nextOpen). */
+  | { readonly type: 'move-to-next-open' }
   | { readonly type: 'go-phase'; readonly by: number }
   | { readonly type: 'show-phase'; readonly index: number }
   | { readonly type: 'open-prompt'; readonly prompt: Prompt }
@@ -134,6 +136,11 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return moveCursor(state, (current, count) => clamp(current + action.by, count))
     case 'move-to':
       return moveCursor(state, (_, count) => (action.position === 'first' ? 0 : count - 1))
+    case 'move-to-next-open': {
+      const phase = currentPhase(state)
+      if (!phase) return state
+      return moveCursor(state, (current) => nextOpen(phase.items, current, state.run))
+    }
     case 'go-phase': {
       const last = state.layout.phases.length - 1
       if (state.screen === 'signoff') {
@@ -201,6 +208,19 @@ export function firstUnfinishedPhase(layout: Layout, run: RunState): number {
     phase.items.some((item) => stateOf(item, run) === 'pending'),
   )
   return index === -1 ? Math.max(0, layout.phases.length - 1) : index
+}
+
+/**
+ * Where the cursor goes after an answer: the next pending item below it, else the first pending
+ * one above it (a list answered out of order), else the next item, so `d d d` walks the list.
+ */
+export function nextOpen(items: readonly Item[], cursor: number, run: RunState): number {
+  const isOpen = (item: Item) => stateOf(item, run) === 'pending'
+  const below = items.findIndex((item, index) => index > cursor && isOpen(item))
+  if (below !== -1) return below
+  const above = items.findIndex((item, index) => index < cursor && isOpen(item))
+  if (above !== -1) return above
+  return clamp(cursor + 1, items.length)
 }
 
 function moveCursor(

@@ -129,8 +129,10 @@ export function useWizard(options: UseWizardOptions) {
     }
   }, [save, session, options.sheetPath, onExit])
 
-  const answer = (item: Item, answerState: ItemState, note?: string) => {
-    save(() => session.answer(item.id, answerState, note))
+  /** Saves an answer; once saved, `d` `f` `s` `a` move on to the next item to answer. */
+  const answer = (itemId: string, answerState: ItemState, note?: string) => {
+    const isSaved = save(() => session.answer(itemId, answerState, note))
+    if (isSaved && answerState !== 'pending') dispatch({ type: 'move-to-next-open' })
   }
 
   const runSelected = (item: Item) => {
@@ -245,11 +247,11 @@ export function useWizard(options: UseWizardOptions) {
     if (!item) return
     const open = (kind: 'skip' | 'fail' | 'note') =>
       dispatch({ type: 'open-prompt', prompt: { kind, itemId: item.id } })
-    if (input === 'd') answer(item, 'done')
+    if (input === 'd') answer(item.id, 'done')
     else if (input === 'f') open('fail')
     else if (input === 's') open('skip')
-    else if (input === 'a') answer(item, 'na')
-    else if (input === 'u') answer(item, 'pending')
+    else if (input === 'a') answer(item.id, 'na')
+    else if (input === 'u') answer(item.id, 'pending')
     else if (input === 'n') open('note')
     else if (input === 'r') runSelected(item)
   }
@@ -259,10 +261,10 @@ export function useWizard(options: UseWizardOptions) {
     dispatch({ type: 'close-prompt' })
     switch (prompt.kind) {
       case 'skip':
-        save(() => session.answer(prompt.itemId, 'skipped', String(value)))
+        answer(prompt.itemId, 'skipped', String(value))
         return
       case 'fail':
-        save(() => session.answer(prompt.itemId, 'failed', String(value)))
+        answer(prompt.itemId, 'failed', String(value))
         return
       case 'note':
         if (String(value).trim()) save(() => session.note(prompt.itemId, String(value)))

@@ -99,11 +99,9 @@ test('a full disk: what was shown saved stays saved, the failed answer is shown 
       (s) => s.includes(`overall `) && (s.includes(` ${n}/${ITEMS} `) || s.includes('NOT SAVED')),
       `answer ${n} saved or refused`,
     )
+    // A saved answer moves the cursor on to the next item; a refused one leaves it.
     if (screen.includes('NOT SAVED')) failedAt = n
-    else {
-      acknowledged = n
-      await pane.press('j')
-    }
+    else acknowledged = n
   }
   assert.ok(acknowledged > 0, 'some answers were saved before the disk filled')
   assert.equal(failedAt, acknowledged + 1, 'the disk filled within 100 answers')

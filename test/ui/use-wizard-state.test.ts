@@ -199,4 +199,18 @@ describe('wizardReducer', () => {
     const running = apply(start(), { type: 'check-started', itemId: id, attempt: 1, at })
     assert.deepEqual(due(running), [], 'running now')
   })
+
+  test('after an answer the cursor goes to the next item to answer, round to the top, else down one', () => {
+    const cursor = (state: WizardState) => selectedItem(state)?.id
+    const one = apply(start(), answered('before/one'), { type: 'move-to-next-open' })
+    assert.equal(cursor(one), 'before/three', 'past Two, ticked in the file')
+    const three = apply(start(), { type: 'move', by: 2 }, answered('before/three'), {
+      type: 'move-to-next-open',
+    })
+    assert.equal(cursor(three), 'before/one', 'round to the one still open above')
+    const all = apply(start(), answered('before/one'), answered('before/three'), {
+      type: 'move-to-next-open',
+    })
+    assert.equal(cursor(all), 'before/two-ticked-in-the-file', 'nothing open: the next item')
+  })
 })

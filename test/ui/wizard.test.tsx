@@ -137,7 +137,8 @@ describe('the phase screen', () => {
     assert.match(screen, /d done · f fail · s skip/)
     const id = runIdOn(screen)
     await ui.press('d')
-    await ui.see(/› ✔ Change request approved/)
+    // Answered, the cursor moves on to the next item to answer.
+    await ui.see(/ {2}✔ Change request approved[^]*› ○ Database backed up/)
     const answered = journal(space.runs, id).find(
       (e) => e.type === 'item-answered' && e.itemId === 'before/change-request-approved',
     )
@@ -170,7 +171,8 @@ describe('the phase screen', () => {
     await ui.press(ESCAPE)
     await ui.see(/› ○ Change request approved/)
     await ui.press('s', 'covered by CAB-12', ENTER)
-    await ui.see(/› » Change request approved/)
+    await ui.see(/ {2}» Change request approved[^]*› ○ Database backed up/)
+    await ui.press('g')
     await ui.see(/note: covered by CAB-12/)
     // The note so far is selected: End keeps it, and the words go after it.
     await ui.press('n', END, ' (Carla agreed)', ENTER)
@@ -1150,7 +1152,7 @@ describe('keys that arrive together', () => {
     await ui.see(/✔ HOME is set\s+pass/)
     const id = runIdOn(ui.frame())
     ui.screen.stdin.write('jjd')
-    await ui.see(/› ✔ Database backed up/)
+    await ui.see(/› ○ Change request approved[^]* {2}✔ Database backed up/)
     assert.deepEqual(answerOf(space.runs, id, 'before/database-backed-up'), [['done', '']])
     await ui.press('q')
   })
@@ -1161,7 +1163,7 @@ describe('keys that arrive together', () => {
     await ui.see(/✔ HOME is set\s+pass/)
     const id = runIdOn(ui.frame())
     ui.screen.stdin.write(`${ARROW_DOWN}${ARROW_DOWN}d`)
-    await ui.see(/› ✔ Database backed up/)
+    await ui.see(/› ○ Change request approved[^]* {2}✔ Database backed up/)
     assert.deepEqual(answerOf(space.runs, id, 'before/database-backed-up'), [['done', '']])
     assert.deepEqual(answerOf(space.runs, id, 'before/change-request-approved'), [])
     await ui.press('q')
@@ -1175,7 +1177,7 @@ describe('keys that arrive together', () => {
     await ui.press('s')
     await ui.see(/Skip: Change request approved/)
     ui.screen.stdin.write('covered by CAB-12\r')
-    await ui.see(/› » Change request approved/)
+    await ui.see(/ {2}» Change request approved/)
     assert.deepEqual(answerOf(space.runs, id, 'before/change-request-approved'), [
       ['skipped', 'covered by CAB-12'],
     ])
