@@ -105,6 +105,8 @@ export type JournalEntry =
       readonly note?: string
     }
   | { readonly type: 'finished'; readonly at: string; readonly by: string }
+  /** Where the operator was when the wizard closed, for a resume to open there. */
+  | ({ readonly type: 'left'; readonly at: string; readonly by: string } & Position)
   | {
       readonly type: 'exported'
       readonly at: string
@@ -129,6 +131,12 @@ export interface SignoffEntry {
   readonly note?: string
 }
 
+/** A place in the wizard: a phase and its selected item, or the sign-off screen (phaseId null). */
+export interface Position {
+  readonly phaseId: string | null
+  readonly itemId: string | null
+}
+
 export interface RunState {
   readonly header: RunHeader
   readonly items: Readonly<Record<string, ItemRecord>>
@@ -139,6 +147,8 @@ export interface RunState {
   readonly snapshot: readonly ItemSnapshot[]
   readonly finishedAt: string | null
   readonly lastActivityAt: string
+  /** Where the wizard was last left, if it was left rather than killed. */
+  readonly left?: Position
 }
 
 export const EMPTY_ITEM: ItemRecord = {
@@ -200,6 +210,9 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
       return { ...touched, finishedAt: entry.at }
     case 'exported':
       return touched
+    case 'left':
+      // Not an answer: the run's age ("12 min ago") stays that of its last one.
+      return { ...state, left: { phaseId: entry.phaseId, itemId: entry.itemId } }
   }
 }
 

@@ -32,6 +32,7 @@ import { trustChecklist } from '../trust.ts'
 import {
   type ItemState,
   type JournalEntry,
+  type Position,
   type RunState,
   reduceRun,
   type StoredCheckResult,
@@ -305,6 +306,19 @@ export class RunSession {
    * then records the run finished and the export. Returns the sheet's digest. A
    * sheet that cannot be written leaves the run unfinished, to finish again.
    */
+  /**
+   * Notes where the wizard is left, for a resume to open there. A convenience, not an answer:
+   * nothing is recorded for a finished or closed run, and a failure to save it is ignored.
+   */
+  leave(position: Position): void {
+    if (this.isClosed || this.state.finishedAt !== null) return
+    try {
+      this.handle.append({ type: 'left', at: this.stamp(), by: this.operator, ...position })
+    } catch {
+      // The answers are what must be saved; a resume without this opens where it always did.
+    }
+  }
+
   finish(sheetPath: string): string {
     const finished: JournalEntry = { type: 'finished', at: this.stamp(), by: this.operator }
     const sheet = this.writeSheet(sheetPath, reduceRun(this.state, finished))

@@ -594,5 +594,11 @@ const entrySchema = z.discriminatedUnion('type', [
     note: z.string().optional(),
   }),
   z.object({ type: z.literal('finished'), ...by }),
+  z.object({
+    type: z.literal('left'),
+    ...by,
+    phaseId: z.string().nullable(),
+    itemId: z.string().nullable(),
+  }),
   z.object({ type: z.literal('exported'), ...by, format: z.string(), digest: z.string() }),
 ])

@@ -10,7 +10,13 @@ import { useCallback, useReducer, useRef } from 'react'
 import type { Item } from '../checklist/model.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { isWrite } from '../checks/registry.ts'
-import { type ItemState, type RunState, reduceRun, type StoredCheckResult } from '../run/model.ts'
+import {
+  type ItemState,
+  type Position,
+  type RunState,
+  reduceRun,
+  type StoredCheckResult,
+} from '../run/model.ts'
 import type { SessionEvent, UnsavedEntry } from '../run/session.ts'
 import { type Layout, stateOf } from './layout.ts'
 
@@ -81,18 +87,23 @@ export type WizardAction =
   | { readonly type: 'toggle-expanded' }
   | { readonly type: 'notify'; readonly notice: Notice | null }
 
+/**
+ * A run opens where it was last left (its phase and item, or the sign-off screen), while that
+ * place is still in the checklist; else at its first unfinished phase.
+ */
 export function initialWizardState(
   layout: Layout,
   run: RunState,
-  phaseIndex = firstUnfinishedPhase(layout, run),
+  phaseIndex?: number,
 ): WizardState {
+  const left = phaseIndex === undefined ? placeLeft(layout, run) : null
   return {
     layout,
     run,
     running: {},
-    screen: 'phase',
-    phaseIndex,
-    cursors: {},
+    screen: left?.screen ?? 'phase',
+    phaseIndex: phaseIndex ?? left?.phaseIndex ?? firstUnfinishedPhase(layout, run),
+    cursors: left?.cursors ?? {},
     signoffCursor: 0,
     isExpanded: false,
     prompt: null,
@@ -183,6 +194,33 @@ export function useWizardState(initial: () => WizardState) {
   }, [])
   const latest = useCallback(() => latestState.current, [])
   return [state, dispatch, latest] as const
+}
+
+/** Where the run was left, as wizard state; null when it was not, or that place is gone. */
+function placeLeft(
+  layout: Layout,
+  run: RunState,
+): Pick<WizardState, 'screen' | 'phaseIndex' | 'cursors'> | null {
+  const left = run.left
+  if (!left) return null
+  if (left.phaseId === null) {
+    if (layout.signoff.length === 0 && layout.signoffLines.length === 0) return null
+    return { screen: 'signoff', phaseIndex: Math.max(0, layout.phases.length - 1), cursors: {} }
+  }
+  const phaseIndex = layout.phases.findIndex((phase) => phase.id === left.phaseId)
+  const phase = layout.phases[phaseIndex]
+  if (!phase) return null
+  const cursor = Math.max(
+    0,
+    phase.items.findIndex((item) => item.id === left.itemId),
+  )
+  return { screen: 'phase', phaseIndex, cursors: { [phase.id]: cursor } }
+}
+
+/** Where the operator is, as the run file keeps it when the wizard is left. */
+export function positionOf(state: WizardState): Position {
+  const phase = currentPhase(state)
+  return { phaseId: phase?.id ?? null, itemId: selectedItem(state)?.id ?? null }
 }
 
 /** The phase shown, or null on the sign-off screen. */

@@ -22,6 +22,7 @@ import {
   type Notice,
   type Prompt,
   pendingCount,
+  positionOf,
   selectedItem,
   useWizardState,
   type WizardState,
@@ -58,6 +59,9 @@ export function useWizard(options: UseWizardOptions) {
   }))
 
   useEffect(() => session.subscribe(dispatch), [session, dispatch])
+  // Left by q, Ctrl-C, a signal or a closed terminal, the wizard is unmounted: the run notes
+  // where, so a resume opens there.
+  useEffect(() => () => session.leave(positionOf(latest())), [session, latest])
 
   /** Runs a session verb; a failure to save is shown, loudly, instead of crashing the screen. */
   const save = useCallback(

@@ -548,6 +548,29 @@ describe('before the phases', () => {
     await ui.press('q')
   })
 
+  test('a resumed run opens on the phase and item where it was left', async () => {
+    const space = workspace()
+    const first = open(space, { checklistPath: space.path, environment: 'dev' })
+    await first.see(/› ○ Change request approved/)
+    const id = runIdOn(first.frame())
+    // Left on a later phase, though the first still has items to answer.
+    await first.press(ARROW_RIGHT)
+    await first.see(/2\/3 After/)
+    await first.press('q')
+    await first.outcome()?.session?.close()
+    const second = open(space, { resume: id })
+    await second.see(/2\/3 After/)
+    assert.match(second.frame(), /› ○ Smoke tests pass/)
+    await second.press('h', 'j', 'j')
+    await second.see(/› ○ Database backed up/)
+    await second.press('q')
+    await second.outcome()?.session?.close()
+    const third = open(space, { resume: id })
+    await third.see(/1\/3 Before/)
+    assert.match(third.frame(), /› ○ Database backed up/)
+    await third.press('q')
+  })
+
   test('a run resumed without a name given goes on under its own operator', async () => {
     const space = workspace()
     const { checklist } = await loadChecklist(space.path)
