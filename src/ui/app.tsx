@@ -538,5 +538,6 @@ function ChangesScreen({
 function describeRun(run: RunSummary, now: Date): string {
   const { answered, total } = runProgress(run.state)
   const locked = run.locked ? ` — open in PID ${run.locked.pid} on ${run.locked.host}` : ''
-  return `${run.header.checklist.title} · ${run.header.environment} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.state.lastActivityAt, now)} · ${run.id}${locked}`
+  // The id first: it is the one field that tells two runs apart, so a narrow terminal cuts the rest.
+  return `${run.id} · ${run.header.checklist.title} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.state.lastActivityAt, now)}${locked}`
 }

@@ -18,7 +18,13 @@ interface KeyHint {
 
 const ALWAYS = Number.POSITIVE_INFINITY
 
-const SCREEN_KEYS: Readonly<Record<Screen, readonly KeyHint[]>> = {
+/** The keys a footer lists: a screen's, or an open prompt's, which has the keys while it is open. */
+export type KeySet = Screen | 'text-prompt' | 'choice-prompt' | 'confirm-prompt'
+
+/** The keys that run checks: not listed for a checklist without any. */
+const CHECK_KEYS = new Set(['r', 'R', 'A'])
+
+const SCREEN_KEYS: Readonly<Record<KeySet, readonly KeyHint[]>> = {
   phase: [
     { key: '↑↓', does: 'move', rank: 6 },
     { key: 'd', does: 'done', rank: 9 },
@@ -41,13 +47,33 @@ const SCREEN_KEYS: Readonly<Record<Screen, readonly KeyHint[]>> = {
     { key: '?', does: 'help', rank: ALWAYS },
     { key: 'q', does: 'quit', rank: ALWAYS },
   ],
+  'text-prompt': [
+    { key: 'enter', does: 'save', rank: ALWAYS },
+    { key: 'esc', does: 'cancel', rank: ALWAYS },
+    { key: '^A ^E', does: 'start/end', rank: 5 },
+    { key: '^U ^K', does: 'delete to start/end', rank: 4 },
+    { key: '^W', does: 'delete word', rank: 3 },
+  ],
+  'choice-prompt': [
+    { key: '↑↓', does: 'choose', rank: ALWAYS },
+    { key: 'enter', does: 'pick', rank: ALWAYS },
+    { key: 'esc', does: 'cancel', rank: ALWAYS },
+  ],
+  'confirm-prompt': [
+    { key: 'y', does: 'yes', rank: ALWAYS },
+    { key: 'n', does: 'no', rank: ALWAYS },
+    { key: '↑↓ PgUp PgDn', does: 'scroll', rank: 5 },
+  ],
 }
 
 const SEPARATOR = ' · '
 
-/** The keys of `screen` laid out in `width` columns: one line, or two when one is not enough. */
-export function keyLines(screen: Screen, width: number): string[] {
-  let shown = SCREEN_KEYS[screen]
+/**
+ * The keys of `screen` laid out in `width` columns: one line, or two when one is not enough.
+ * `hasChecks` false: the checklist has nothing to run, so r, R and A are left out.
+ */
+export function keyLines(screen: KeySet, width: number, hasChecks = true): string[] {
+  let shown = SCREEN_KEYS[screen].filter((hint) => hasChecks || !CHECK_KEYS.has(hint.key))
   for (;;) {
     const lines = layOut(shown, width)
     if (lines) return lines
@@ -88,10 +114,12 @@ export function Footer({
   screen,
   notice,
   width,
+  hasChecks = true,
 }: {
-  readonly screen: Screen
+  readonly screen: KeySet
   readonly notice: Notice | null
   readonly width: number
+  readonly hasChecks?: boolean
 }) {
   return (
     <Box
@@ -107,7 +135,7 @@ export function Footer({
       ) : (
         <Text> </Text>
       )}
-      {keyLines(screen, width).map((line) => (
+      {keyLines(screen, width, hasChecks).map((line) => (
         <Text key={line} dimColor wrap="truncate-end">
           {line}
         </Text>

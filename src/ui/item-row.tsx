@@ -22,6 +22,8 @@ export interface ItemRowProps {
   readonly live: LiveCheck | undefined
   readonly isSelected: boolean
   readonly indent: number
+  /** "manual" beside a manual item: only where some items are automated, to tell them apart. */
+  readonly isManualMarked?: boolean
 }
 
 export const ItemRow = memo(function ItemRow({
@@ -31,6 +33,7 @@ export const ItemRow = memo(function ItemRow({
   live,
   isSelected,
   indent,
+  isManualMarked = true,
 }: ItemRowProps) {
   const look = ITEM_LOOK[state]
   // The marker, indent, icon and text are one text node (every redraw lays out and measures
@@ -46,7 +49,11 @@ export const ItemRow = memo(function ItemRow({
         </Text>
       </Box>
       <Box flexShrink={0} marginLeft={1}>
-        {live ? <RunningClock live={live} /> : <CheckOutcome check={check} item={item} />}
+        {live ? (
+          <RunningClock live={live} />
+        ) : item.check || isManualMarked ? (
+          <CheckOutcome check={check} item={item} />
+        ) : null}
       </Box>
     </Box>
   )

@@ -14,7 +14,7 @@ import { describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
-import { Footer, footerHeight } from './footer.tsx'
+import { Footer, footerHeight, type KeySet } from './footer.tsx'
 import { GroupRow, ItemRow } from './item-row.tsx'
 import { type Layout, type PhaseView, type Progress, progressOf, stateOf } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
@@ -76,7 +76,8 @@ export function Wizard(props: WizardProps) {
         <Header state={state} session={props.session} width={width} />
         {state.prompt?.kind === 'help' ? (
           // Every key is listed: the footer's lines are the help's too.
-          <Box height={bodyHeight} overflow="hidden">
+          // A column, so the help's box is as tall as its keys, not stretched to the body.
+          <Box height={bodyHeight} flexDirection="column" overflow="hidden">
             <HelpPanel onClose={closePrompt} />
           </Box>
         ) : state.prompt?.kind === 'trust' ? (
@@ -104,7 +105,12 @@ export function Wizard(props: WizardProps) {
               cancel={closePrompt}
               today={props.today}
             />
-            <Footer screen={state.screen} notice={state.notice} width={width} />
+            <Footer
+              screen={keySetOf(state)}
+              notice={state.notice}
+              width={width}
+              hasChecks={hasChecks(state.layout)}
+            />
           </>
         )}
       </Box>
@@ -359,6 +365,7 @@ function PhaseList({
             live={state.running[row.item.id]}
             isSelected={row.item === selected}
             indent={1 + row.depth * 2}
+            isManualMarked={hasChecks(state.layout)}
           />
         )
       })}
@@ -401,7 +408,10 @@ function SignoffList({ state, height }: { readonly state: WizardState; readonly 
         }
         return (
           <Box key={line.field?.id ?? `${line.role}#signature-${start + index}`}>
-            <Text color="cyan">{isSelected ? '›' : ' '}</Text>
+            {/* Never squeezed by a long value: every row's label starts in the same column. */}
+            <Box flexShrink={0}>
+              <Text color="cyan">{isSelected ? '›' : ' '}</Text>
+            </Box>
             <Box width={36} flexShrink={0} marginLeft={1}>
               <Text bold={isSelected} wrap="truncate-end" dimColor={line.kind === 'signature'}>
                 {signoffLabel(line)}
@@ -441,7 +451,7 @@ function SignoffValue({
   }
   return (
     <Text dimColor wrap="truncate-end">
-      {line.kind === 'signature' ? `${SIGNATURE_LINE}  signed on the printed sheet` : '______'}
+      {line.kind === 'signature' ? `${SIGNATURE_LINE}  (on paper)` : '______'}
     </Text>
   )
 }
@@ -591,8 +601,11 @@ function PromptView({
       }
       return (
         <TextPrompt
+          // As the list labels it: "Deployed by — Date", never "Deployed by: Date".
           title={
-            field.role && field.role !== field.label ? `${field.role}: ${field.label}` : field.label
+            field.role && field.role !== field.label
+              ? `${field.role} — ${field.label}`
+              : field.label
           }
           label={`${field.type === 'date' ? 'Date' : 'Value'}:`}
           initial={
@@ -648,6 +661,29 @@ function PromptView({
         />
       )
   }
+}
+
+/** The keys the footer lists: an open prompt's, which has the keys, else the screen's. */
+function keySetOf(state: WizardState): KeySet {
+  const prompt = state.prompt
+  if (!prompt) return state.screen
+  switch (prompt.kind) {
+    case 'skip':
+    case 'fail':
+    case 'note':
+      return 'text-prompt'
+    case 'signoff': {
+      const field = state.layout.signoff.find((f) => f.id === prompt.fieldId)
+      return field?.type === 'choice' && field.choices.length > 0 ? 'choice-prompt' : 'text-prompt'
+    }
+    default:
+      return 'confirm-prompt'
+  }
+}
+
+/** Whether any item that applies is automated: without one, nothing on screen speaks of checks. */
+function hasChecks(layout: Layout): boolean {
+  return [...layout.items.values()].some((item) => item.check !== null)
 }
 
 /** "1 item is", "3 items are" */

@@ -276,7 +276,7 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
       'the resume prompt',
     )
     await pane.waitFor(
-      new RegExp(`^❯ E2E deploy · dev · 5/6 answered · ana · .* · ${runId}$`, 'm'),
+      new RegExp(`^❯ ${runId} · E2E deploy · 5/6 answered · ana · .*$`, 'm'),
       'the run, listed first and selected',
     )
     assert.match(pane.lastScreen, /^ {2}Start a new run$/m)

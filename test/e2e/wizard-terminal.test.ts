@@ -277,6 +277,9 @@ describe('keys that arrive together', () => {
     await pane.waitFor(/^│ Why\? /m, 'the skip prompt')
     await pane.pressTogether('a', 'b', 'c', 'd', 'e', 'f', 'BSpace', 'BSpace', 'BSpace')
     await pane.press('Enter')
+    // Skipped, the cursor moves on: back to the item to read its reason.
+    await pane.waitFor(/^ {2}» Change request approved/m, 'the item skipped')
+    await pane.press('g')
     const [, reason] = await pane.waitFor(/note: (.*?)\s*$/m, 'the skip reason')
     assert.equal(reason, 'abc')
     await pane.press('q')
@@ -291,6 +294,8 @@ describe('keys that arrive together', () => {
     await pane.pressTogether('a', 'b', 'c', 'Enter', '?')
     await pane.waitFor(/Keys/, 'the help the ? opened')
     await pane.press('Escape')
+    await pane.waitFor(/^ {2}» Change request approved/m, 'the item skipped')
+    await pane.press('g')
     const [, reason] = await pane.waitFor(/note: (.*?)\s*$/m, 'the skip reason')
     assert.equal(reason, 'abc')
     await pane.press('q')

@@ -138,7 +138,7 @@ describe('the phase screen', () => {
     const id = runIdOn(screen)
     await ui.press('d')
     // Answered, the cursor moves on to the next item to answer.
-    await ui.see(/ {2}✔ Change request approved[^]*› ○ Database backed up/)
+    await ui.see(/ {2}✔ Change request approved[\s\S]*› ○ Database backed up/)
     const answered = journal(space.runs, id).find(
       (e) => e.type === 'item-answered' && e.itemId === 'before/change-request-approved',
     )
@@ -171,7 +171,7 @@ describe('the phase screen', () => {
     await ui.press(ESCAPE)
     await ui.see(/› ○ Change request approved/)
     await ui.press('s', 'covered by CAB-12', ENTER)
-    await ui.see(/ {2}» Change request approved[^]*› ○ Database backed up/)
+    await ui.see(/ {2}» Change request approved[\s\S]*› ○ Database backed up/)
     await ui.press('g')
     await ui.see(/note: covered by CAB-12/)
     // The note so far is selected: End keeps it, and the words go after it.
@@ -281,9 +281,33 @@ describe('the phase screen', () => {
     assert.match(ui.frame(), /│ n {11}add a note {2,}│/)
     assert.match(ui.frame(), /A\s+run the due checks of every phase/)
     assert.match(ui.frame(), /Any key closes this/)
+    // The box ends under its last line: no blank rows padding it to the screen's height.
+    assert.match(ui.frame(), /Any key closes this\. *│\n╰/)
     await ui.press('x')
     await ui.see(/d done · f fail/)
     assert.doesNotMatch(ui.frame(), /Keys/)
+    await ui.press('q')
+  })
+
+  test('while a prompt is open the footer lists its keys, not the phase’s', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/d done · f fail/)
+    await ui.press('s')
+    await ui.see(/Skip: Change request approved/)
+    assert.match(ui.frame(), /enter save · esc cancel/)
+    assert.doesNotMatch(ui.frame(), /d done|←→ phase/)
+    await ui.press(ESCAPE)
+    await ui.see(/d done · f fail/)
+    await ui.press('q')
+  })
+
+  test('a checklist without checks offers no keys to run them and marks no row manual', async () => {
+    const space = workspace(CHECKLIST.replace(' <!-- check: env name=HOME -->', ''))
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    assert.doesNotMatch(ui.frame(), /manual|r run|R re-run|A run all/)
+    assert.match(ui.frame(), /d done · f fail · s skip/)
     await ui.press('q')
   })
 
@@ -328,6 +352,8 @@ describe('the phase screen', () => {
     await ui.see(/› Deployed by — Date/)
     await ui.press(ENTER)
     await ui.see(/Date: 2026-11-22/)
+    // Titled as the list labels it.
+    assert.match(ui.frame(), /│ Deployed by — Date +│/)
     await ui.press(ENTER)
     await ui.press('f')
     await ui.see(/items are still pending\. Finish the run anyway\?/)
@@ -421,7 +447,7 @@ describe('the sign-off screen', () => {
     await ui.see(/pass/)
     await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
     await ui.see(/enter fill/)
-    const signature = '_{16} {2}signed on the printed sheet'
+    const signature = '_{16} {2}\\(on paper\\)'
     const lines = ui.frame().split('\n')
     const list = lines.slice(3, 3 + 7).map((line) => line.trimEnd())
     assert.deepEqual(
@@ -429,15 +455,25 @@ describe('the sign-off screen', () => {
       [
         '› Deployed by  ______',
         '  Deployed by — Date  ______',
-        '  Deployed by — Signature  ________________  signed on the printed sheet',
+        '  Deployed by — Signature  ________________  (on paper)',
         '  QA Lead — Name  ______',
-        '  QA Lead — Signature  ________________  signed on the printed sheet',
+        '  QA Lead — Signature  ________________  (on paper)',
         '  Security — Name  ______',
         '  Security — Signature  approved in SEC-88  (in the checklist)',
       ],
     )
     assert.match(ui.frame(), new RegExp(`Deployed by — Signature +${signature}`))
     assert.match(ui.frame(), /Signatures are signed by hand on the printed sheet\./)
+    // At 80 columns every value starts in one column, and the signature line is whole.
+    ui.resize(80, 24)
+    await ui.see(/^ {2}Deployed by — Signature +_{16} {2}\(on paper\)$/m)
+    const columns = ui
+      .frame()
+      .split('\n')
+      .slice(3, 3 + 6)
+      .map((line) => line.search(/_{6}/))
+    assert.deepEqual(new Set(columns), new Set([38]), ui.frame())
+    ui.resize(100, 24)
     // Down from the date goes past the signature, to the next field to type in.
     await ui.press(ARROW_DOWN, ARROW_DOWN)
     await ui.see(/› QA Lead — Name/)
@@ -595,7 +631,7 @@ describe('before the phases', () => {
     await ui.see(/Unfinished runs on this machine/)
     assert.match(
       ui.frame(),
-      new RegExp(`Screens · dev · 1/5 answered · bruno · just now · ${earlier.id}`),
+      new RegExp(`${earlier.id} · Screens · 1/5 answered · bruno · just now`),
     )
     assert.match(ui.frame(), /Start a new run/)
     await ui.press(ENTER)
@@ -1175,7 +1211,7 @@ describe('keys that arrive together', () => {
     await ui.see(/✔ HOME is set\s+pass/)
     const id = runIdOn(ui.frame())
     ui.screen.stdin.write('jjd')
-    await ui.see(/› ○ Change request approved[^]* {2}✔ Database backed up/)
+    await ui.see(/› ○ Change request approved[\s\S]* {2}✔ Database backed up/)
     assert.deepEqual(answerOf(space.runs, id, 'before/database-backed-up'), [['done', '']])
     await ui.press('q')
   })
@@ -1186,7 +1222,7 @@ describe('keys that arrive together', () => {
     await ui.see(/✔ HOME is set\s+pass/)
     const id = runIdOn(ui.frame())
     ui.screen.stdin.write(`${ARROW_DOWN}${ARROW_DOWN}d`)
-    await ui.see(/› ○ Change request approved[^]* {2}✔ Database backed up/)
+    await ui.see(/› ○ Change request approved[\s\S]* {2}✔ Database backed up/)
     assert.deepEqual(answerOf(space.runs, id, 'before/database-backed-up'), [['done', '']])
     assert.deepEqual(answerOf(space.runs, id, 'before/change-request-approved'), [])
     await ui.press('q')
