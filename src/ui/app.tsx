@@ -12,6 +12,7 @@
  */
 import { Box, useApp, useInput, usePaste, useWindowSize } from 'ink'
 import { type ReactNode, useEffect, useState } from 'react'
+import wrapAnsi from 'wrap-ansi'
 import type { FoundChecklist } from '../checklist/discover.ts'
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
@@ -454,6 +455,7 @@ export function App({
           changes={step.changes.changes}
           before={step.changes.before}
           layout={step.opened.layout}
+          width={columns}
           height={height}
           onContinue={() => setStep({ name: 'wizard', opened: step.opened })}
         />,
@@ -488,24 +490,29 @@ function describeProblems(problems: readonly StoreProblem[]): string {
   return `⚠ ${files} could not be used; the details are printed when you leave`
 }
 
+/** Where a change's text starts, after `  ~ reworded  `: its wrapped lines are indented as far. */
+const CHANGE_INDENT = ' '.repeat(14)
+
 /** What changed in the checklist since a resumed run last saw it; a long list scrolls. */
 function ChangesScreen({
   changes,
   before,
   layout,
+  width,
   height,
   onContinue,
 }: {
   readonly changes: ChecklistChanges
   readonly before: readonly ItemSnapshot[]
   readonly layout: Layout
+  readonly width: number
   readonly height: number
   readonly onContinue: () => void
 }) {
   const text = (id: string) => layout.items.get(id)?.plain ?? id
   // Removed and reworded items are no longer in the checklist: their text as the run last saw it.
   const oldText = (id: string) => before.find((item) => item.id === id)?.text ?? id
-  const lines: ScrollLine[] = [
+  const changed: ScrollLine[] = [
     ...changes.added.map((id) => ({ color: 'green' as const, text: `  + added     ${text(id)}` })),
     ...changes.reworded.map(({ from, to }) => ({
       color: 'yellow' as const,
@@ -516,6 +523,17 @@ function ChangesScreen({
       text: `  - removed   ${oldText(id)}  (its answer stays in the run's journal and on the sheet)`,
     })),
   ]
+  // Wrapped, never cut: what an item says, and what becomes of its answer, is read whole.
+  const lines = changed.flatMap((line) =>
+    wrapAnsi(line.text.slice(CHANGE_INDENT.length), Math.max(8, width - CHANGE_INDENT.length), {
+      hard: true,
+    })
+      .split('\n')
+      .map((part, index) => ({
+        ...line,
+        text: `${index === 0 ? line.text.slice(0, CHANGE_INDENT.length) : CHANGE_INDENT}${part}`,
+      })),
+  )
   // The title and the keys take a line each.
   const listHeight = Math.min(lines.length, height - 2)
   const top = useScroll(lines.length, listHeight)

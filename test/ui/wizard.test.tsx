@@ -688,6 +688,21 @@ describe('before the phases', () => {
     await ui.press('q')
   })
 
+  test('what changed is wrapped at 80 columns, never cut', async () => {
+    const { space } = await editedSinceTheRun(CHECKLIST)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    ui.resize(80, 24)
+    await ui.see(/Unfinished runs on this machine/)
+    await ui.press(ENTER)
+    await ui.see(/The checklist changed since this run last saw it/)
+    assert.match(
+      ui.frame(),
+      /- removed {3}Change request approved {2}\(its answer stays in the run's journal\n {14}and on the sheet\)/,
+    )
+    assert.doesNotMatch(ui.frame(), /…/)
+    await ui.press('q', ENTER)
+  })
+
   test('what changed is shown after the trust prompt, which an edit always brings back', async () => {
     const { space } = await editedSinceTheRun(
       CHECKLIST.replace(
