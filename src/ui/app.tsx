@@ -428,7 +428,9 @@ export function App({
       const commands = [...step.opened.layout.items.values()].filter(needsTrust)
       return withProblems(
         <TrustPrompt
-          title={`${s.checklist.path} runs shell commands. Trust it on this machine?`}
+          // The path on its own lines, whole: cut at its start, it lost what tells two files apart.
+          title="This checklist runs shell commands. Trust it on this machine?"
+          subtitle={s.checklist.path}
           commands={commands}
           note="Trusting is recorded with the file’s sha256: any change to it asks again."
           width={columns}

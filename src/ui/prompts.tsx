@@ -76,6 +76,8 @@ const COMMAND_PROMPT = '  $ '
 
 export interface ConfirmPromptProps {
   readonly title: string
+  /** Under the title, wrapped and never cut (the checklist's path, which says what is trusted). */
+  readonly subtitle?: string
   readonly lines?: readonly string[]
   /** A line under the list, always shown. */
   readonly note?: string
@@ -97,6 +99,7 @@ export interface ConfirmPromptProps {
  */
 export function ConfirmPrompt({
   title,
+  subtitle,
   lines = [],
   note,
   scrollHint = '↑↓ PgUp PgDn: scroll',
@@ -112,7 +115,10 @@ export function ConfirmPrompt({
     `y: ${yes} · n: ${no}`.length <= width - BORDER_COLUMNS
       ? [`y: ${yes} · n: ${no}`]
       : [`y: ${yes}`, `n: ${no}`]
-  const room = height - BORDER_LINES - 1 - (note ? 1 : 0) - answers.length
+  const subtitleLines = subtitle
+    ? wrapAnsi(subtitle, Math.max(8, width - BORDER_COLUMNS), { hard: true }).split('\n')
+    : []
+  const room = height - BORDER_LINES - 1 - subtitleLines.length - (note ? 1 : 0) - answers.length
   const isScrolled = lines.length > Math.max(1, room)
   // The hint takes a line of the list's, unless that would leave the list less than three.
   const hasHint = isScrolled && room > MIN_LIST_WITH_HINT
@@ -131,6 +137,12 @@ export function ConfirmPrompt({
       <Text bold color={color} wrap="truncate-start">
         {title}
       </Text>
+      {subtitleLines.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one wrapped text, in order
+        <Text key={index} color={color}>
+          {line}
+        </Text>
+      ))}
       <ScrollView lines={lines.map((text) => ({ text }))} top={top} height={listHeight} />
       {hasHint ? (
         <Text color={color} wrap="truncate-end">

@@ -622,7 +622,8 @@ function PromptView({
       const commands = [...state.layout.items.values()].filter(needsTrust)
       return (
         <TrustPrompt
-          title={`Trust ${session.checklist.path} to run its ${countOf(commands.length, 'command', 'commands')} on this machine?`}
+          title={`Trust this checklist to run its ${countOf(commands.length, 'command', 'commands')} on this machine?`}
+          subtitle={session.checklist.path}
           commands={commands}
           yes="trust it (recorded; any change to the file asks again)"
           no="not now"

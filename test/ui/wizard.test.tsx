@@ -988,6 +988,26 @@ describe('screens before the phases fit the terminal', () => {
   const commandsOn = (frame: string) =>
     [...frame.matchAll(/\$ echo smoke-(\d+)/g)].map((m) => Number(m[1]))
 
+  test('the trust prompt shows a long checklist path whole, its start included', async () => {
+    const space = workspace(withCommands(2))
+    const folder = join(space.dir, 'releases-of-the-payments-service', 'checklists-kept-by-ops')
+    mkdirSync(folder, { recursive: true })
+    const path = join(folder, 'release-checklist-for-payments.md')
+    writeFileSync(path, withCommands(2))
+    const ui = open(space, { checklistPath: path, environment: 'dev' })
+    ui.resize(80, 20)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    // The path's lines, inside the border, read as the path.
+    const shown = ui
+      .frame()
+      .split('\n')
+      .map((line) => line.replace(/^│ /, '').replace(/ *│$/, ''))
+      .join('')
+    assert.ok(shown.includes(path), `the path is not shown whole:\n${ui.frame()}`)
+    assertFits(ui.frame(), 80, 20)
+    await ui.press('n')
+  })
+
   test('the trust prompt over 60 commands is no taller than the terminal; paging shows each', async () => {
     const space = workspace(withCommands(60))
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
