@@ -576,7 +576,7 @@ describe('before the phases', () => {
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
     await ui.see(/Unfinished runs on this machine/)
     const lines = ui.frame().split('\n')
-    assert.match(lines[1] ?? '', /^❯ Screens of the session .*…$/)
+    assert.match(lines[1] ?? '', /^❯ dev-\d{8}-[a-z0-9]{4} · Screens of the session .*…$/)
     assert.equal(lines[1]?.length, 100)
     assert.match(lines[2] ?? '', /^ {2}Start a new run$/)
     await ui.press(ENTER)
