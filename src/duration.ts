@@ -10,19 +10,23 @@
  * duration the same way, and a limit is shown in a form `parseDuration` reads.
  */
 
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const
-/** `30s`, `1m30s`, `2h`, `1.5s`; each unit once, largest first; a bare number is seconds. */
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+/** `30s`, `1m30s`, `2h`, `7d`, `1.5s`; each unit once, largest first; a bare number is seconds. */
 const DURATION =
-  /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/
+  /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/
 
-/** Milliseconds of `30s`, `500ms`, `5m`, `1h`, `1m30s`, `1h30m`; a bare number is seconds. */
+/** Milliseconds of `30s`, `500ms`, `5m`, `1h`, `7d`, `1m30s`, `1h30m`; a bare number is seconds. */
 export function parseDuration(text: string): number | null {
   if (/^\d+(?:\.\d+)?$/.test(text)) return positive(Number(text) * UNIT_MS.s)
   const match = text === '' ? null : DURATION.exec(text)
   if (!match) return null
-  const [, h = '0', m = '0', s = '0', ms = '0'] = match
+  const [, d = '0', h = '0', m = '0', s = '0', ms = '0'] = match
   return positive(
-    Number(h) * UNIT_MS.h + Number(m) * UNIT_MS.m + Number(s) * UNIT_MS.s + Number(ms),
+    Number(d) * UNIT_MS.d +
+      Number(h) * UNIT_MS.h +
+      Number(m) * UNIT_MS.m +
+      Number(s) * UNIT_MS.s +
+      Number(ms),
   )
 }
 
@@ -42,14 +46,15 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)}m${seconds % 60}s`
 }
 
-/** A time limit, in the units an operator writes one: `500ms`, `1.5s`, `30s`, `10m`, `1m30s`, `1h`. */
+/** A time limit, in the units an operator writes one: `500ms`, `1.5s`, `30s`, `10m`, `1m30s`, `1h`, `7d`. */
 export function formatLimit(ms: number): string {
   // In the largest unit that loses nothing: 1050 ms is not 1.1 s.
   if (ms < 1000 || ms % 100 !== 0) return `${ms}ms`
   if (ms % 1000 !== 0) return `${(ms / 1000).toFixed(1)}s`
   const seconds = ms / 1000
   const parts = [
-    [Math.floor(seconds / 3600), 'h'],
+    [Math.floor(seconds / 86_400), 'd'],
+    [Math.floor((seconds % 86_400) / 3600), 'h'],
     [Math.floor((seconds % 3600) / 60), 'm'],
     [seconds % 60, 's'],
   ] as const

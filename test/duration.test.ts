@@ -33,14 +33,16 @@ describe('formatDuration: how long something took', () => {
 
 describe('formatLimit: a time limit', () => {
   it('reads in the units an operator writes one', () => {
-    const shown = [200, 1500, 30_000, 90_000, 600_000, 1_200_000, 3_600_000, 5_430_000].map(
-      formatLimit,
-    )
-    assert.deepEqual(shown, ['200ms', '1.5s', '30s', '1m30s', '10m', '20m', '1h', '1h30m30s'])
+    const shown = [
+      200, 1500, 30_000, 90_000, 600_000, 1_200_000, 3_600_000, 5_430_000, 604_800_000,
+    ].map(formatLimit)
+    assert.deepEqual(shown, ['200ms', '1.5s', '30s', '1m30s', '10m', '20m', '1h', '1h30m30s', '7d'])
   })
 
   it('is read back by parseDuration as the same limit', () => {
-    for (const ms of [200, 1050, 1500, 30_000, 90_000, 600_000, 3_600_000, 5_430_000, 61_001]) {
+    for (const ms of [
+      200, 1050, 1500, 30_000, 90_000, 600_000, 3_600_000, 5_430_000, 61_001, 90_000_000,
+    ]) {
       assert.equal(parseDuration(formatLimit(ms)), ms, formatLimit(ms))
     }
   })
@@ -48,10 +50,25 @@ describe('formatLimit: a time limit', () => {
 
 describe('parseDuration: a limit someone wrote', () => {
   it('reads one unit, several largest first, and a bare number as seconds', () => {
-    const read = ['500ms', '30s', '1.5s', '5m', '1h', '1m30s', '1h30m', '2m500ms', '45']
+    const read = [
+      '500ms',
+      '30s',
+      '1.5s',
+      '5m',
+      '1h',
+      '1m30s',
+      '1h30m',
+      '2m500ms',
+      '45',
+      '7d',
+      '1d12h',
+    ]
     assert.deepEqual(
       read.map(parseDuration),
-      [500, 30_000, 1500, 300_000, 3_600_000, 90_000, 5_400_000, 120_500, 45_000],
+      [
+        500, 30_000, 1500, 300_000, 3_600_000, 90_000, 5_400_000, 120_500, 45_000, 604_800_000,
+        129_600_000,
+      ],
     )
   })
 
@@ -68,7 +85,7 @@ describe('parseDuration: a limit someone wrote', () => {
       '1m1m',
       'm',
       '-5s',
-      '1d',
+      '1h1d',
     ]) {
       assert.equal(parseDuration(text), null, text)
     }

@@ -11,6 +11,9 @@
  *   infer-environments: true
  *   accounts: { dev: '111111111111', prod: { id: '222222222222', profile: prod } }
  *   ---
+ *
+ * A GitHub issue template's own keys (`name`, `about`, `title`, `labels`, `assignees`) are
+ * read without a warning: a release-issue template is a checklist as it is.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
 import type { AwsAccount, FrontMatter } from './model.ts'
@@ -27,6 +30,8 @@ const KNOWN_KEYS = [
   'infer-environments',
   'accounts',
 ]
+/** What a GitHub issue template's front matter holds besides `title`; none of it is ours. */
+const ISSUE_TEMPLATE_KEYS = ['name', 'about', 'labels', 'assignees']
 const ACCOUNT_ID = /^\d{12}$/
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
 const ENVIRONMENT = /^[a-z][a-z0-9_-]*$/
@@ -84,6 +89,7 @@ export function parseFrontMatter(
     env?: Record<string, Record<string, string>>
     inferEnvironments?: boolean
     accounts?: Record<string, AwsAccount>
+    issueTemplate?: { name: string | null }
   } = {}
   /** Each environment under `accounts:`, checked against the environments once all keys are read. */
   const accountEnvironments: { name: string; line: number; column: number }[] = []
@@ -210,12 +216,20 @@ export function parseFrontMatter(
         }
         break
       }
+      case 'name':
+      case 'about':
+      case 'labels':
+      case 'assignees': {
+        const name = key === 'name' && isScalar(value) ? String(value.value ?? '').trim() : ''
+        result.issueTemplate = { name: name || (result.issueTemplate?.name ?? null) }
+        break
+      }
       default:
         problems.warning(
           keyPos.line,
           keyPos.column,
           `front matter key '${key}' is not used by deploy-wizard`,
-          `known keys: ${KNOWN_KEYS.join(', ')}`,
+          `known keys: ${KNOWN_KEYS.join(', ')} (and an issue template's ${ISSUE_TEMPLATE_KEYS.join(', ')})`,
         )
     }
   }
@@ -239,6 +253,27 @@ export function parseFrontMatter(
       )
   }
   return result
+}
+
+/**
+ * The checklist's title. An issue template's `title:` is the issue's title to be: often with
+ * placeholders (`Release v[X.Y.Z]`, `v6.x.x`, `<version>`, `{{ env.NAME }}`), and then the
+ * file's `#` heading names the checklist better. An empty title names nothing; with no title
+ * and no heading, the template's `name` is the next best.
+ */
+export function checklistTitle(frontMatter: FrontMatter, heading: string | null): string {
+  const title = frontMatter.title?.trim() ? frontMatter.title : null
+  const template = frontMatter.issueTemplate
+  if (title !== null && !(template && heading !== null && hasPlaceholder(title))) return title
+  return heading ?? template?.name ?? title ?? 'Checklist'
+}
+
+/** Text left to be filled in: `[Version]`, `<version number>`, `{{ x }}`, `v1.?.?`, `vX.Y.Z`, `MM/DD/YYYY`, `___`. */
+const PLACEHOLDER =
+  /\[[^\]]*\]|<[^>]+>|\{[^}]*\}|\?\?|\.\?|\?\.|_{2,}|\b(?:YYYY|MM\/DD|DD\/MM)\b|\bv?(?=[\dxyz.]*[xyz])[\dxyz]+(?:\.[\dxyz]+){1,3}\b/i
+
+export function hasPlaceholder(text: string): boolean {
+  return PLACEHOLDER.test(text)
 }
 
 /**

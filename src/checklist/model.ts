@@ -2,6 +2,7 @@
  * The checklist model: what a markdown checklist means once parsed.
  * Pure data, no behaviour; built by `parse.ts`, read by every other part.
  */
+import type { Nodes } from 'mdast'
 
 /** A place in the checklist file, 1-based, as editors show it. */
 export interface SourcePosition {
@@ -18,6 +19,8 @@ export interface Block {
   readonly lang?: string
   readonly code?: string
   readonly line: number
+  /** The block as parsed: what the wizard draws (bold, links, tables) instead of the raw text. */
+  readonly node?: Nodes
 }
 
 /**
@@ -27,6 +30,25 @@ export interface Block {
 export interface Scope {
   readonly environments: readonly string[] | null
   readonly reason: string | null
+}
+
+/**
+ * Environment words the parser read in a heading or an item ("Production Environment",
+ * "(staging only)"), and what it made of them: `plan` and `validate` list these, so an
+ * author sees every scope read from words and can pin it or cancel it with `only:`.
+ */
+export interface InferredScope {
+  readonly line: number
+  readonly source: 'heading' | 'item'
+  /** The heading's title, or the item's words that name the environment: "(production only)". */
+  readonly text: string
+  readonly environments: readonly string[]
+  /** Whether the words restrict their section or item (an `only:` beside them still decides). */
+  readonly restricts: boolean
+  /** Why they do or do not, in words: "a sub-heading, with no heading beside it for another environment". */
+  readonly why: string
+  /** An `only:` on the same heading or item, which decides instead of the words. */
+  readonly only: { readonly environments: readonly string[] | null; readonly line: number } | null
 }
 
 /** An automated check attached to an item by a `check:` directive. */
@@ -123,6 +145,8 @@ export interface FrontMatter {
   readonly inferEnvironments?: boolean
   /** The AWS account each environment lives in: AWS checks refuse any other. */
   readonly accounts?: Readonly<Record<string, AwsAccount>>
+  /** Present when the front matter is a GitHub issue template's (`name`, `about`, `labels`, `assignees`). */
+  readonly issueTemplate?: { readonly name: string | null }
 }
 
 /** An environment's AWS account, and optionally the region and profile its checks use. */
@@ -150,4 +174,6 @@ export interface Checklist {
   readonly items: readonly Item[]
   /** Sign-off blanks found in the sign-off section, in file order. */
   readonly signoff: readonly SignoffField[]
+  /** Every heading and item whose words name an environment, in file order. */
+  readonly inferredScopes: readonly InferredScope[]
 }

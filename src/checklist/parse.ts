@@ -29,8 +29,10 @@ import type {
   Table,
 } from 'mdast'
 import { toString as plainText } from 'mdast-util-to-string'
+import { revealDetails } from './details.ts'
 import { type Directive, parseDirectiveComment } from './directives.ts'
-import { parseFrontMatter, type VarPositions } from './front-matter.ts'
+import { emojify } from './emoji.ts'
+import { checklistTitle, parseFrontMatter, type VarPositions } from './front-matter.ts'
 import { headingSlug, IdAllocator, slug } from './ids.ts'
 import { checkInputLimits, LIMITS, type LimitProblem } from './limits.ts'
 import { parseMarkdown } from './markdown.ts'
@@ -39,6 +41,7 @@ import type {
   Checklist,
   CheckSpec,
   FrontMatter,
+  InferredScope,
   Item,
   Phase,
   PhaseRole,
@@ -46,6 +49,7 @@ import type {
   Section,
   SignoffField,
 } from './model.ts'
+import { dividePhases, leadLineTitle } from './phases.ts'
 import { LineIndex, type Problem, Problems } from './problems.ts'
 import {
   ALL,
@@ -56,14 +60,23 @@ import {
   intersect,
   scopeFromHeading,
   scopeFromItemText,
+  subHeadingRestricts,
+  type WordsReading,
 } from './scope.ts'
 import {
+  choiceItems,
+  emptyField,
   type FieldDraft,
   fieldsInTable,
   fieldsInText,
   isRollbackTitle,
+  isSignatureTable,
+  isSignoffLead,
   isSignoffTitle,
+  readLine,
+  roleName,
 } from './signoff.ts'
+import { namesPerson, namesSignoff, titleWords } from './signoff-words.ts'
 import { type DirectiveOffsets, validateChecklist } from './validate.ts'
 
 export interface ParseResult {
@@ -133,6 +146,7 @@ function emptyDraft(): Draft {
     phases: [],
     items: [],
     signoff: [],
+    inferredScopes: [],
   }
 }
 
@@ -145,13 +159,22 @@ interface SectionDraft {
   blocks: Block[]
   items: ItemDraft[]
   sections: SectionDraft[]
+  /** Worked out once the whole file is read (see `#resolveScopes`). */
   scope: Scope
+  /** The `only:` on the heading or right below it. */
+  only: OnlyDraft | null
+  /** What the heading's words say about environments; null when they name none (or inference is off). */
+  words: WordsReading | null
   role: PhaseRole
   isSignoff: boolean
   childIds: IdAllocator
   fieldIds: IdAllocator
   /** Nothing but the heading yet: a directive comment here belongs to the section. */
   isFresh: boolean
+  /** Opened by a bold lead line (`**Git**` over a list): its items take their ids from the section around it. */
+  isLead: boolean
+  /** That line, as the block it was before it opened a group (see dissolveLoneLeads). */
+  leadBlock?: Block
   parent: SectionDraft | null
   phase: SectionDraft | null
 }
@@ -171,11 +194,27 @@ interface ItemDraft {
   check: CheckSpec | null
   needs: string[]
   timeoutMs: number | null
+  /** Worked out once the whole file is read (see `#resolveScopes`). */
   scope: Scope
   fields: SignoffField[]
   childIds: IdAllocator
   fieldIds: IdAllocator
+  only: OnlyDraft | null
+  /** "(production only)" in the item's text, or a parenthesis that names an environment beside an "only". */
+  words: (WordsReading & { readonly words: string }) | null
+  parent: ItemDraft | null
+  section: SectionDraft
 }
+
+/** An `only:` directive: its environments (null for `only: all`), where it is written. */
+interface OnlyDraft {
+  readonly environments: readonly string[] | null
+  readonly line: number
+  readonly offset: number
+}
+
+/** A sign-off field whose scope is its owner's, known once the whole file is read. */
+type MutableField = { -readonly [K in keyof SignoffField]: SignoffField[K] }
 
 type Draft = Omit<Checklist, 'path' | 'sha256'>
 
@@ -191,11 +230,14 @@ class ChecklistBuilder {
   /** Where each item's directives are, for the errors found once the whole file is read. */
   readonly directiveOffsets = new Map<string, DirectiveOffsets>()
   readonly varPositions: VarPositions = new Map()
-  readonly #text: string
+  #text: string
   readonly #problems: Problems
   readonly #phases: SectionDraft[] = []
   readonly #items: ItemDraft[] = []
   readonly #signoff: SignoffField[] = []
+  /** Each sign-off field and the section or item whose scope it takes. */
+  readonly #fieldOwners: [MutableField, { readonly scope: Scope }][] = []
+  readonly #inferred: InferredScope[] = []
   readonly #phaseIds = new IdAllocator()
   readonly #explicitIds = new Map<string, number>()
   readonly #sectionIds = new Set<string>()
@@ -204,12 +246,24 @@ class ChecklistBuilder {
   #aliases: Aliases = buildAliases(DEFAULT_ENVIRONMENTS)
   #inferScope = true
   #title: string | null = null
+  /** The phase of items written before any `##` heading, once there is one. */
+  #implicit: SectionDraft | null = null
   /** The innermost open section; `null` before the first heading. */
   #current: SectionDraft | null = null
   /** Block quotes and lists entered on the way to the node being read. */
   #depth = 0
   /** The line of the node being read, for an error that stops the reading. */
   lastLine = 1
+  /** Sections where a lead line ("**Sign-off:**") opened a sign-off after their heading. */
+  readonly #signoffLeads = new WeakSet<SectionDraft>()
+  /** A paragraph that ended in "Label:" alone: the lead of a list below it, or a blank. */
+  #lead: { label: string; line: number } | null = null
+  /**
+   * Blanks written after the last task item of a section that is no sign-off: a completion
+   * record ("Deployed on: ___ Version: ___") once one of them is a line of underscores.
+   */
+  #tail: { drafts: FieldDraft[]; line: number }[] = []
+  #isTailForm = false
 
   constructor(text: string, problems: Problems) {
     this.#text = text
@@ -218,24 +272,42 @@ class ChecklistBuilder {
   }
 
   build(): Draft {
-    const root = parseMarkdown(this.#text)
+    let root = parseMarkdown(this.#text)
+    // A heading or items right under `<details>` count (details.ts): read what it hides.
+    const revealed = revealDetails(this.#text, root)
+    if (revealed !== null) {
+      this.#text = revealed
+      root = parseMarkdown(revealed)
+    }
     const yaml = root.children.find((node) => node.type === 'yaml')
     if (yaml) this.#readFrontMatter(yaml.value, (yaml.position?.start.line ?? 1) + 1)
-    for (const node of root.children) this.#flow(node)
+    for (const [i, node] of root.children.entries()) this.#flow(node, root.children, i)
+    this.#endOfSection()
+    for (const phase of this.#phases) dissolveLoneLeads(phase, this.#items)
+    const title = emojify(checklistTitle(this.#frontMatter, this.#title))
+    // Named after the checklist as its header shows it; its id stays what it was made from.
+    if (this.#implicit) this.#implicit.title = title
+    this.#resolveScopes()
 
     const counts = new Map<string, number>()
     for (const item of this.#items)
       counts.set(item.sectionId, (counts.get(item.sectionId) ?? 0) + 1)
-    const sections = this.#phases.map((s) => freezeSection(s, counts))
+    const roles = new Map<string, PhaseRole>()
+    const frozen = this.#phases.map((s) => freezeSection(s, counts, roles))
+    const divided = dividePhases(frozen, this.#items.map(freezeItem), (section) => {
+      return roles.get(section.id) ?? 'standard'
+    })
+    const sections = divided.sections
     const phases = sections.filter((s): s is Phase => s.kind === 'phase' && s.itemCount > 0)
     return {
-      title: this.#frontMatter.title ?? this.#title ?? 'Checklist',
+      title,
       frontMatter: this.#frontMatter,
       environments: this.#environments,
       sections,
       phases,
-      items: this.#items.map(freezeItem),
+      items: divided.items,
       signoff: this.#signoff,
+      inferredScopes: this.#inferred,
     }
   }
 
@@ -246,18 +318,68 @@ class ChecklistBuilder {
     this.#inferScope = this.#frontMatter.inferEnvironments ?? true
   }
 
-  /** A block-level node at the top of the document or inside a block quote. */
-  #flow(node: RootContent): void {
+  /** A block-level node at the top of the document or inside a block quote, `siblings[index]`. */
+  #flow(node: RootContent, siblings: readonly RootContent[], index: number): void {
     this.lastLine = line(node)
     if (node.type === 'yaml') return
+    // "Label:" alone leads the list right below it; before anything else it is a blank.
+    const lead = this.#lead
+    this.#lead = null
+    if (lead && node.type !== 'list') this.#leadIsBlank(lead)
     if (node.type === 'heading') this.#heading(node)
-    else if (node.type === 'list') this.#list(node, null)
+    else if (node.type === 'list') this.#list(node, null, lead?.label ?? null)
     else if (node.type === 'blockquote' && containsTask(node)) {
       if (!this.#enter(node)) return
-      for (const child of node.children) this.#flow(child)
+      for (const [i, child] of node.children.entries()) this.#flow(child, node.children, i)
       this.#depth--
     } else if (node.type === 'html') this.#looseHtml(node)
-    else this.#block(node)
+    else if (node.type !== 'paragraph' || !this.#leadGroup(node, siblings, index)) this.#block(node)
+  }
+
+  /**
+   * A bold lead line over a list (`**Git**`, `**Before release**:`) heads what follows, as a
+   * heading would, up to the next one or the next heading: it opens a group (not in the
+   * sign-off section, whose lines are fields). Returns whether it did.
+   */
+  #leadGroup(node: Paragraph, siblings: readonly RootContent[], index: number): boolean {
+    const title = leadLineTitle(node, siblings, index)
+    // A sign-off's lines are its fields (signoff.ts), whatever their shape.
+    if (title === null || this.#current?.isSignoff || isSignoffTitle(title)) return false
+    let container = this.#current ?? this.#implicitPhase(line(node))
+    if (container.isLead && container.parent) container = container.parent
+    // Its id is a section's only: the items under it keep the ids they had without it.
+    const owner = idOwner(container)
+    const base = `${owner.id}/${headingSlug(title)}`
+    let id = base
+    for (let n = 2; this.#sectionIds.has(id); n++) id = `${base}~${n}`
+    this.#sectionIds.add(id)
+    const group: SectionDraft = {
+      id,
+      title: emojify(title),
+      kind: 'group',
+      level: container.level + 1,
+      line: line(node),
+      blocks: [],
+      items: [],
+      sections: [],
+      // A lead line says nothing of environments, as the text under it never did.
+      scope: container.scope,
+      only: null,
+      words: null,
+      role: isRollbackTitle(title) ? 'rollback' : container.role,
+      isSignoff: false,
+      childIds: new IdAllocator(),
+      fieldIds: new IdAllocator(),
+      isFresh: false,
+      isLead: true,
+      leadBlock: this.#toBlock(node),
+      parent: container,
+      phase: container.phase ?? container,
+    }
+    container.sections.push(group)
+    container.isFresh = false
+    this.#current = group
+    return true
   }
 
   /**
@@ -279,6 +401,7 @@ class ChecklistBuilder {
   }
 
   #heading(node: Heading): void {
+    this.#endOfSection()
     const title = headingText(node)
     if (node.depth === 1 && this.#title === null) {
       this.#title = title
@@ -299,8 +422,10 @@ class ChecklistBuilder {
     directives: Directive[],
   ): SectionDraft {
     const explicit = this.#explicitId(directives)
-    const base = parent ? `${parent.id}/${headingSlug(title)}` : headingSlug(title)
-    const allocator = parent ? parent.childIds : this.#phaseIds
+    // Under a bold lead line, ids are made as if it were not there (see #leadGroup).
+    const owner = parent ? idOwner(parent) : null
+    const base = owner ? `${owner.id}/${headingSlug(title)}` : headingSlug(title)
+    const allocator = owner ? owner.childIds : this.#phaseIds
     let id = explicit ?? allocator.next(base)
     // A generated id never takes one already given, explicitly or not.
     while (!explicit && this.#sectionIds.has(id)) id = allocator.next(base)
@@ -312,36 +437,28 @@ class ChecklistBuilder {
       )
     }
     this.#sectionIds.add(id)
-    const inherited = parent?.scope ?? ALL
-    const inferHeading = () => (this.#inferScope ? scopeFromHeading(title, this.#aliases) : null)
-    const own = this.#ownScope(directives, inferHeading)
-    this.#warnIdleOnlyAll(directives, inherited, inferHeading(), 'heading')
-    const ownScope: Scope = own
-      ? {
-          environments: own.environments,
-          reason: own.reason ?? `section "${title}", line ${lineNumber}`,
-        }
-      : ALL
     const isSignoff =
       (parent?.isSignoff ?? false) ||
       directives.some((d) => d.name === 'signoff') ||
       isSignoffTitle(title)
     const section: SectionDraft = {
       id,
-      title,
+      title: emojify(title),
       kind: parent ? 'group' : 'phase',
       level,
       line: lineNumber,
       blocks: [],
       items: [],
       sections: [],
-      // `only: all` cancels what the heading's words implied, not what encloses it.
-      scope: own && own.environments === null ? inherited : intersect(inherited, ownScope),
+      scope: ALL,
+      only: this.#onlyOf(directives),
+      words: this.#inferScope ? scopeFromHeading(title, this.#aliases) : null,
       role: isSignoff ? 'signoff' : isRollbackTitle(title) ? 'rollback' : 'standard',
       isSignoff,
       childIds: new IdAllocator(),
       fieldIds: new IdAllocator(),
       isFresh: true,
+      isLead: false,
       parent,
       phase: parent ? (parent.phase ?? parent) : null,
     }
@@ -364,27 +481,30 @@ class ChecklistBuilder {
   /** Items written before any `##` heading go in a phase named after the checklist. */
   #implicitPhase(lineNumber: number): SectionDraft {
     if (this.#current) return this.#current
-    return this.#openSection(
+    this.#implicit = this.#openSection(
       this.#frontMatter.title ?? this.#title ?? 'Checklist',
       2,
       lineNumber,
       null,
       [],
     )
+    return this.#implicit
   }
 
-  #list(list: List, parent: ItemDraft | null): void {
+  #list(list: List, parent: ItemDraft | null, lead: string | null = null): void {
     if (!this.#enter(list)) return
     try {
-      this.#listItems(list, parent)
+      if (parent === null && this.#choiceList(list, lead)) return
+      this.#listItems(list, parent, lead)
     } finally {
       this.#depth--
     }
   }
 
-  #listItems(list: List, parent: ItemDraft | null): void {
+  #listItems(list: List, parent: ItemDraft | null, lead: string | null = null): void {
     let looseStart: number | null = null
     let looseEnd = 0
+    let loose: ListItem[] = []
     const flushLoose = () => {
       if (looseStart === null) return
       this.#addBlock(
@@ -392,10 +512,12 @@ class ChecklistBuilder {
           kind: 'list',
           markdown: this.#text.slice(looseStart, looseEnd),
           line: this.lines.position(looseStart).line,
+          node: { ...list, children: loose },
         },
         parent,
       )
       looseStart = null
+      loose = []
     }
     for (const listItem of list.children) {
       this.lastLine = line(listItem)
@@ -408,6 +530,8 @@ class ChecklistBuilder {
       } else {
         looseStart ??= offset(listItem)
         looseEnd = endOffset(listItem)
+        loose.push(listItem)
+        this.#bulletFields(listItem, parent, lead)
       }
     }
     flushLoose()
@@ -452,17 +576,13 @@ class ChecklistBuilder {
       if (child.type === 'html') append(directives, this.#directivesIn(child) ?? [])
     }
     const explicit = this.#explicitId(directives)
-    const owner = parent ?? section
+    const owner = parent ?? idOwner(section)
     const id = explicit ?? owner.childIds.next(`${owner.id}/${slug(plain || 'item')}`)
-    const inferItem = () => (this.#inferScope ? scopeFromItemText(plain, this.#aliases) : null)
-    const own = this.#ownScope(directives, inferItem)
-    const outer = parent?.scope ?? section.scope
-    this.#warnIdleOnlyAll(directives, outer, inferItem(), 'item')
     const item: ItemDraft = {
       id,
       hasExplicitId: explicit !== null,
       text,
-      plain,
+      plain: emojify(plain),
       checked: listItem.checked === true,
       line: line(listItem),
       depth: parent ? parent.depth + 1 : 0,
@@ -473,24 +593,26 @@ class ChecklistBuilder {
       check: null,
       needs: [],
       timeoutMs: null,
-      scope: own
-        ? own.environments === null
-          ? outer
-          : intersect(outer, {
-              environments: own.environments,
-              reason: own.reason ?? `item text, line ${line(listItem)}`,
-            })
-        : outer,
+      scope: ALL,
       fields: [],
       childIds: new IdAllocator(),
       fieldIds: new IdAllocator(),
+      only: this.#onlyOf(directives),
+      words: this.#inferScope ? scopeFromItemText(plain, this.#aliases) : null,
+      parent,
+      section,
     }
     this.#applyItemDirectives(item, directives)
-    if (section.isSignoff) {
+    // Blanks after this item are no longer the section's closing record.
+    this.#tail = []
+    this.#isTailForm = false
+    if (this.#readsFields(section)) {
+      // Hard breaks leave no space in the plain text: "Deployed by: ___" + "Date: ___".
+      const itemLine = paragraph ? plainLines(paragraph).join(' ') : plain
       item.fields = this.#fields(
-        fieldsInText(plain),
+        fieldsInText(itemLine, parent ? this.#roleOf(parent) : null),
         item.line,
-        item.scope,
+        item,
         item.fieldIds,
         item.id,
         item.id,
@@ -560,20 +682,7 @@ class ChecklistBuilder {
           'write it as ## Title <!-- id: … -->',
         )
       }
-      const own = this.#ownScope(directives, () => null)
-      const inherited = section.parent?.scope ?? ALL
-      this.#warnIdleOnlyAll(
-        directives,
-        inherited,
-        this.#inferScope ? scopeFromHeading(section.title, this.#aliases) : null,
-        'heading',
-      )
-      if (own) {
-        section.scope =
-          own.environments === null
-            ? inherited
-            : intersect(inherited, { environments: own.environments, reason: own.reason })
-      }
+      section.only = this.#onlyOf(directives) ?? section.only
       for (const d of directives) {
         if (d.name === 'only') continue
         if (d.name === 'signoff') {
@@ -601,69 +710,208 @@ class ChecklistBuilder {
   #block(node: RootContent): void {
     const section = this.#current
     const block = this.#toBlock(node)
-    if (section?.isSignoff) {
-      const scope = section.scope
-      if (node.type === 'paragraph') {
-        // Each line of a paragraph may hold its own blank: "**Deployed By**: ____".
-        // Read the source lines: hard breaks leave no newline in the plain text.
-        const lines = this.#text.slice(offset(node), endOffset(node)).split(/\r?\n/)
-        lines.forEach((text, i) => {
-          append(
-            this.#signoff,
-            this.#fields(
-              fieldsInText(text),
-              line(node) + i,
-              scope,
-              section.fieldIds,
-              section.id,
-              null,
-            ),
-          )
-        })
-      } else if (node.type === 'table') {
-        const [head, ...rows] = node.children
-        const header = head?.children.map((cell) => plainText(cell)) ?? []
-        for (const row of rows) {
-          const cells = row.children.map((cell) => plainText(cell))
-          append(
-            this.#signoff,
-            this.#fields(
-              fieldsInTable(header, [cells]),
-              line(row),
-              scope,
-              section.fieldIds,
-              section.id,
-              null,
-            ),
-          )
-        }
-      }
-    }
+    if (section && node.type === 'paragraph') this.#paragraphFields(node, section)
+    else if (section && node.type === 'table') this.#tableFields(node, section)
     if (node.type === 'thematicBreak' || node.type === 'definition') return
     this.#addBlock(block, null)
+  }
+
+  // --- sign-off fields outside task items ---------------------------------------------------
+
+  /** Whether blanks in `section` are sign-off fields: its heading, or a lead line in it, says so. */
+  #readsFields(section: SectionDraft | null): boolean {
+    return section !== null && (section.isSignoff || this.#signoffLeads.has(section))
+  }
+
+  /**
+   * Each line of a paragraph may hold its own blanks ("**Deployed By**: ____"), name a choice
+   * ("**Decision:** GO / NO-GO"), open a sign-off ("**Unterschriften:**"), or be a "Label:" alone.
+   */
+  #paragraphFields(node: Paragraph, section: SectionDraft): void {
+    const lines = plainLines(node)
+    lines.forEach((text, i) => {
+      const at = line(node) + i
+      const isLast = i === lines.length - 1
+      const read = readLine(text)
+      if (read.fields.length === 0 && isSignoffLead(text)) {
+        this.#openLead(section)
+        if (isLast) this.#lead = { label: read.emptyLabel ?? text, line: at }
+      } else if (read.fields.length > 0) this.#found(read.fields, at, read.isUnderscored)
+      else if (read.emptyLabel !== null) {
+        if (isLast) this.#lead = { label: read.emptyLabel, line: at }
+        else this.#found([emptyField(read.emptyLabel, false, null)], at, false)
+      }
+    })
+  }
+
+  /** A sign-off's tables, and a table that asks for signatures wherever it stands: one role per row. */
+  #tableFields(node: Table, section: SectionDraft): void {
+    const [head, ...rows] = node.children
+    const header = head?.children.map((cell) => plainText(cell)) ?? []
+    if (!this.#readsFields(section) && !isSignatureTable(header)) return
+    const cells = rows.map((row) => row.children.map((cell) => plainText(cell)))
+    const drafts = fieldsInTable(header, cells)
+    for (const [i, row] of rows.entries()) {
+      append(
+        this.#signoff,
+        this.#fields(drafts[i] ?? [], line(row), section, section.fieldIds, section.id, null),
+      )
+    }
+  }
+
+  /** A sign-off opened by a lead line: what the section held before is read as it stands. */
+  #openLead(section: SectionDraft): void {
+    if (this.#readsFields(section)) return
+    this.#endOfSection()
+    this.#signoffLeads.add(section)
+  }
+
+  /** "**Notas:**" with no list below: a blank to fill, unless it only named the sign-off. */
+  #leadIsBlank(lead: { label: string; line: number }): void {
+    if (namesSignoff(lead.label)) return
+    this.#found([emptyField(lead.label, false, null)], lead.line, false)
+  }
+
+  /**
+   * A list of boxes that are the answers of one decision (`- [ ] GO` / `- [ ] NO-GO`) in a
+   * sign-off: one choice field, named by the line above or the heading, and no task items
+   * (else one of them would stay pending for good).
+   */
+  #choiceList(list: List, lead: string | null): boolean {
+    const section = this.#current
+    if (!section || !this.#readsFields(section)) return false
+    const texts: string[] = []
+    for (const listItem of list.children) {
+      const [first, ...rest] = listItem.children
+      if (typeof listItem.checked !== 'boolean' || first?.type !== 'paragraph') return false
+      if (rest.some((child) => child.type !== 'html')) return false
+      texts.push(plainLines(first).join(' '))
+    }
+    const choices = choiceItems(texts)
+    if (!choices) return false
+    const label = roleName(lead ?? titleWords(section.title)) || section.title
+    section.isFresh = false
+    this.#addBlock(this.#toBlock(list), null)
+    append(
+      this.#signoff,
+      this.#fields(
+        [{ label, role: null, type: 'choice', choices, given: null }],
+        line(list),
+        section,
+        section.fieldIds,
+        section.id,
+        null,
+      ),
+    )
+    return true
+  }
+
+  /**
+   * The blanks of a plain bullet and of the bullets under it: `- Engineering owner:`,
+   * `- Service Owner: ____ Datum: ____`, and sub-bullets under a role (`- **QA Lead**` then
+   * `  - Name: ____`). Under a task item, the item names the role.
+   */
+  #bulletFields(listItem: ListItem, parent: ItemDraft | null, lead: string | null): void {
+    const section = this.#current
+    if (!section) return
+    const isRoleList = lead !== null && namesSignoff(lead)
+    const leadRole = lead !== null && !isRoleList && namesPerson(lead) ? lead : null
+    const stack: { node: ListItem; role: string | null }[] = [
+      { node: listItem, role: parent ? this.#roleOf(parent) : leadRole },
+    ]
+    for (let next = stack.pop(); next; next = stack.pop()) {
+      const { node, role } = next
+      let own: string | null = null
+      let hasFields = false
+      for (const child of node.children) {
+        if (child.type !== 'paragraph') continue
+        const lines = plainLines(child)
+        for (let i = 0; i < lines.length; i++) {
+          const text = lines[i] ?? ''
+          const at = line(child) + i
+          own ??= text
+          const read = readLine(text, role)
+          if (read.fields.length > 0) this.#found(read.fields, at, read.isUnderscored)
+          else if (read.emptyLabel !== null)
+            this.#found([emptyField(read.emptyLabel, isRoleList, role)], at, false)
+          else continue
+          hasFields = true
+        }
+      }
+      // A bullet with no blank of its own names the role of the bullets under it.
+      const childRole = !hasFields && own !== null && own.length <= 60 ? roleName(own) : role
+      const nested = node.children.filter((child): child is List => child.type === 'list')
+      for (const list of nested.reverse()) {
+        for (const item of [...list.children].reverse()) stack.push({ node: item, role: childRole })
+      }
+    }
+  }
+
+  /** The role an item names for the blanks under it: "**Tech Lead Approval**" → "Tech Lead". */
+  #roleOf(item: ItemDraft): string | null {
+    if (item.fields.length > 0 || item.plain.length > 60) return null
+    const role = roleName(item.plain)
+    return role && (namesPerson(role) || role !== cleanTitle(item.plain)) ? role : null
+  }
+
+  /**
+   * Blanks found outside task items: fields now in a sign-off; elsewhere kept until the section
+   * ends, and fields then if one of them was a line of underscores (a completion record).
+   */
+  #found(drafts: FieldDraft[], lineNumber: number, isUnderscored: boolean): void {
+    const section = this.#current
+    if (!section) return
+    if (this.#readsFields(section)) {
+      append(
+        this.#signoff,
+        this.#fields(drafts, lineNumber, section, section.fieldIds, section.id, null),
+      )
+      return
+    }
+    this.#tail.push({ drafts, line: lineNumber })
+    this.#isTailForm ||= isUnderscored
+  }
+
+  /** The section ends: a pending "Label:" is a blank, and a completion record is kept. */
+  #endOfSection(): void {
+    const lead = this.#lead
+    this.#lead = null
+    if (lead) this.#leadIsBlank(lead)
+    const section = this.#current
+    if (section && this.#isTailForm) {
+      for (const { drafts, line: at } of this.#tail) {
+        append(this.#signoff, this.#fields(drafts, at, section, section.fieldIds, section.id, null))
+      }
+    }
+    this.#tail = []
+    this.#isTailForm = false
   }
 
   #fields(
     drafts: FieldDraft[],
     lineNumber: number,
-    scope: Scope,
+    owner: { readonly scope: Scope },
     ids: IdAllocator,
     ownerId: string,
     itemId: string | null,
   ): SignoffField[] {
-    return drafts.map((d) => ({
-      id: ids.next(
-        `${ownerId}#${d.role && d.role !== d.label ? `${slug(d.role)}.` : ''}${slug(d.label)}`,
-      ),
-      label: d.label,
-      role: d.role,
-      type: d.type,
-      choices: d.choices,
-      given: d.given,
-      itemId,
-      line: lineNumber,
-      scope,
-    }))
+    return drafts.map((d) => {
+      const field: MutableField = {
+        id: ids.next(
+          `${ownerId}#${d.role && d.role !== d.label ? `${slug(d.role)}.` : ''}${slug(d.label)}`,
+        ),
+        label: d.label,
+        role: d.role,
+        type: d.type,
+        choices: d.choices,
+        given: d.given,
+        itemId,
+        line: lineNumber,
+        scope: ALL,
+      }
+      this.#fieldOwners.push([field, owner])
+      return field
+    })
   }
 
   #addBlock(block: Block, item: ItemDraft | null): void {
@@ -682,17 +930,17 @@ class ChecklistBuilder {
     const at = line(node)
     switch (node.type) {
       case 'code':
-        return { kind: 'code', markdown, lang: node.lang ?? '', code: node.value, line: at }
+        return { kind: 'code', markdown, lang: node.lang ?? '', code: node.value, line: at, node }
       case 'paragraph':
-        return { kind: 'prose', markdown, line: at }
+        return { kind: 'prose', markdown, line: at, node }
       case 'table':
-        return { kind: 'table', markdown, line: at }
+        return { kind: 'table', markdown, line: at, node }
       case 'list':
-        return { kind: 'list', markdown, line: at }
+        return { kind: 'list', markdown, line: at, node }
       case 'blockquote':
-        return { kind: 'quote', markdown, line: at }
+        return { kind: 'quote', markdown, line: at, node }
       default:
-        return { kind: 'other', markdown, line: at }
+        return { kind: 'other', markdown, line: at, node }
     }
   }
 
@@ -757,48 +1005,149 @@ class ChecklistBuilder {
     return first.id
   }
 
-  /** The scope an `only:` directive gives, else what `infer` reads from the text. */
-  #ownScope(directives: Directive[], infer: () => string[] | null): Scope | null {
+  /** The `only:` directive among `directives`; null when there is none, or it names no known environment. */
+  #onlyOf(directives: Directive[]): OnlyDraft | null {
     const only = directives.filter((d) => d.name === 'only')
     for (const extra of only.slice(1))
       this.#errorAt(extra.offset, `at most one 'only:' per item or heading`)
     const first = only[0]
-    if (first?.name === 'only') {
-      if (first.environments) {
-        const unknown = first.environments.filter((e) => !this.#environments.includes(e))
-        for (const env of unknown) {
-          this.#errorAt(
-            first.offset,
-            `'${env}' is not one of this checklist's environments`,
-            `environments: ${this.#environments.join(', ')}`,
-          )
-        }
-        const known = first.environments.filter((e) => this.#environments.includes(e))
-        if (known.length === 0) return null // already an error; don't also call the item dead
-        return {
-          environments: known,
-          reason: `only: directive, line ${this.lines.position(first.offset).line}`,
-        }
-      }
-      return { environments: null, reason: null }
+    if (first?.name !== 'only') return null
+    const line = this.lines.position(first.offset).line
+    if (!first.environments) return { environments: null, line, offset: first.offset }
+    const unknown = first.environments.filter((e) => !this.#environments.includes(e))
+    for (const env of unknown) {
+      this.#errorAt(
+        first.offset,
+        `'${env}' is not one of this checklist's environments`,
+        `environments: ${this.#environments.join(', ')}`,
+      )
     }
-    const inferred = infer()
-    return inferred ? { environments: inferred, reason: null } : null
+    const known = first.environments.filter((e) => this.#environments.includes(e))
+    if (known.length === 0) return null // already an error; don't also call the item dead
+    return { environments: known, line, offset: first.offset }
+  }
+
+  /**
+   * Every section's, item's and sign-off field's scope, once the whole file is read: whether
+   * a sub-heading's words restrict it depends on the headings beside it, which may come later.
+   * Sections first, outermost first; then items in file order (a parent before its children).
+   */
+  #resolveScopes(): void {
+    const visit = (section: SectionDraft) => {
+      section.scope = this.#sectionScope(section)
+      for (const child of section.sections) visit(child)
+    }
+    for (const phase of this.#phases) visit(phase)
+    for (const item of this.#items) item.scope = this.#itemScope(item)
+    for (const [field, owner] of this.#fieldOwners) field.scope = owner.scope
+    this.#inferred.sort((a, b) => a.line - b.line)
+  }
+
+  #sectionScope(section: SectionDraft): Scope {
+    const inherited = section.parent?.scope ?? ALL
+    const { only, words } = section
+    const reading = words ? this.#headingReading(section, words) : null
+    if (words && reading) {
+      this.#inferred.push({
+        line: section.line,
+        source: 'heading',
+        text: section.title,
+        environments: words.environments,
+        restricts: reading.restricts,
+        why: reading.why,
+        only: only ? { environments: only.environments, line: only.line } : null,
+      })
+    }
+    const fromWords = reading?.restricts ? (words?.environments ?? null) : null
+    if (only?.environments === null) {
+      this.#warnIdleOnlyAll(only.offset, inherited, words?.environments ?? null, 'heading')
+      // `only: all` cancels what the heading's words implied, not what encloses it.
+      return inherited
+    }
+    if (only) {
+      const reason = `only: directive, line ${only.line}`
+      return intersect(inherited, { environments: only.environments, reason })
+    }
+    if (fromWords) {
+      const reason = `section "${section.title}", line ${section.line}`
+      return intersect(inherited, { environments: fromWords, reason })
+    }
+    return inherited
+  }
+
+  /** Whether a heading's words restrict its section, and why (see `subHeadingRestricts`). */
+  #headingReading(section: SectionDraft, words: WordsReading): { restricts: boolean; why: string } {
+    if (words.restricts === null) return { restricts: false, why: aboutOthers(words) }
+    if (words.restricts === 'only') return { restricts: true, why: 'it says “only”' }
+    if (section.kind === 'phase') return { restricts: true, why: 'a section about the environment' }
+    // "Production Deployment" inside "Production Deployment": the same scope, said again.
+    const parent = section.parent
+    const outer = parent?.scope.environments
+    if (parent && outer && outer.length > 0 && outer.every((e) => words.environments.includes(e))) {
+      return {
+        restricts: true,
+        why: `inside “${parent.title}” (line ${parent.line}), which is for ${outer.join(', ')} already`,
+      }
+    }
+    const siblings = (section.parent?.sections ?? []).filter((s) => s !== section)
+    const other = siblings.find((s) => {
+      const own = ownEnvironments(s)
+      return own !== null && subHeadingRestricts(words, [own])
+    })
+    if (other) {
+      return {
+        restricts: true,
+        why: `beside “${other.title}” (line ${other.line}), for ${ownEnvironments(other)?.join(', ')}`,
+      }
+    }
+    return {
+      restricts: false,
+      why: 'a sub-heading, with no heading beside it for another environment',
+    }
+  }
+
+  #itemScope(item: ItemDraft): Scope {
+    const outer = item.parent?.scope ?? item.section.scope
+    const { only, words } = item
+    if (words) {
+      this.#inferred.push({
+        line: item.line,
+        source: 'item',
+        text: words.words,
+        environments: words.environments,
+        restricts: words.restricts !== null,
+        why: words.restricts !== null ? 'it says “only”' : aboutOthers(words),
+        only: only ? { environments: only.environments, line: only.line } : null,
+      })
+    }
+    const fromWords = words?.restricts ? words.environments : null
+    if (only?.environments === null) {
+      this.#warnIdleOnlyAll(only.offset, outer, words?.environments ?? null, 'item')
+      return outer
+    }
+    if (only) {
+      const reason = `only: directive, line ${only.line}`
+      return intersect(outer, { environments: only.environments, reason })
+    }
+    if (fromWords) {
+      return intersect(outer, { environments: fromWords, reason: `item text, line ${item.line}` })
+    }
+    return outer
   }
 
   /**
    * `only: all` cancels the environment words of its own heading or item ("Production
    * Environment", "(staging only)"); it cannot widen the section around it. Where it
    * changes nothing it is a mistake — most often an item meant to escape its section.
+   * Written where the words name an environment but do not restrict ("Deploy to
+   * Development" alone under a phase), it says so for good, whatever the words are read as.
    */
   #warnIdleOnlyAll(
-    directives: Directive[],
+    offset: number,
     outer: Scope,
     inferred: readonly string[] | null,
     what: 'item' | 'heading',
   ): void {
-    const only = directives.find((d) => d.name === 'only')
-    if (only?.name !== 'only' || only.environments !== null) return
     const without = inferred
       ? intersect(outer, { environments: inferred, reason: null }).environments
       : outer.environments
@@ -812,13 +1161,13 @@ class ChecklistBuilder {
     const own = what === 'item' ? "the item's own text" : 'its own heading'
     if (outer.environments !== null) {
       this.#warningAt(
-        only.offset,
+        offset,
         `'only: all' does not widen the section around this ${what}: it still applies to ${describeScope(outer)}`,
         `'only: all' cancels only what ${own} implies; to apply everywhere, the ${what === 'item' ? 'item' : 'section'} must move out of that section`,
       )
     } else {
       this.#warningAt(
-        only.offset,
+        offset,
         `'only: all' has no effect here: ${own} names no environment, and nothing above restricts it`,
         'remove it',
       )
@@ -836,9 +1185,64 @@ class ChecklistBuilder {
   }
 }
 
-/** `counts` holds, per section id, the items written in it (nested ones included). */
-function freezeSection(s: SectionDraft, counts: ReadonlyMap<string, number>): Section | Phase {
-  const sections = s.sections.map((child) => freezeSection(child, counts))
+/** The section whose id an item or sub-section's id starts with: a bold lead line's is the one around it. */
+function idOwner(section: SectionDraft): SectionDraft {
+  let owner = section
+  while (owner.isLead && owner.parent) owner = owner.parent
+  return owner
+}
+
+/**
+ * Bold lead lines that divide nothing are labels, not groups: in a section with no items of
+ * its own, fewer than two of them holding items (`#### Auth`, then `**Checklist**:` over the
+ * list and `**Docs**:` over links). What they held goes back to the section, as it was read
+ * without them: their lines as prose, their items, their sub-sections.
+ */
+function dissolveLoneLeads(section: SectionDraft, items: readonly ItemDraft[]): void {
+  for (const child of section.sections) dissolveLoneLeads(child, items)
+  const leads = section.sections.filter((child) => child.isLead)
+  if (leads.length === 0) return
+  const holding = leads.filter(holdsItems).length
+  if (holding >= 2 || (holding >= 1 && section.items.length > 0)) return
+  const moved = new Set(leads.map((lead) => lead.id))
+  for (const lead of leads) {
+    if (lead.leadBlock) section.blocks.push(lead.leadBlock)
+    for (const block of lead.blocks) section.blocks.push(block)
+    for (const item of lead.items) section.items.push(item)
+    for (const sub of lead.sections) sub.parent = section
+  }
+  section.sections = section.sections.flatMap((child) => (child.isLead ? child.sections : [child]))
+  for (const item of items) if (moved.has(item.sectionId)) item.sectionId = section.id
+}
+
+function holdsItems(section: SectionDraft): boolean {
+  return section.items.length > 0 || section.sections.some(holdsItems)
+}
+
+/** The environments a section restricts itself to by its own `only:` or words, before the rule for sub-headings. */
+function ownEnvironments(section: SectionDraft): readonly string[] | null {
+  if (section.only) return section.only.environments
+  return section.words?.restricts ? section.words.environments : null
+}
+
+/** "the words are about “Readiness”, “Validation”, not the environment" */
+function aboutOthers(words: WordsReading): string {
+  const shown = words.others.slice(0, 3).map((w) => `“${w}”`)
+  const more = words.others.length > 3 ? ', …' : ''
+  return `the words are about ${shown.join(', ')}${more}, not the environment`
+}
+
+/**
+ * `counts` holds, per section id, the items written in it (nested ones included); `roles`
+ * gets every section's role, groups' too (a group may become a phase: phases.ts).
+ */
+function freezeSection(
+  s: SectionDraft,
+  counts: ReadonlyMap<string, number>,
+  roles: Map<string, PhaseRole>,
+): Section | Phase {
+  roles.set(s.id, s.role)
+  const sections = s.sections.map((child) => freezeSection(child, counts, roles))
   const items = s.items.map(freezeItem)
   const itemCount = (counts.get(s.id) ?? 0) + sections.reduce((n, child) => n + child.itemCount, 0)
   const base = {
@@ -860,7 +1264,15 @@ const frozen = new WeakMap<ItemDraft, Item>()
 function freezeItem(d: ItemDraft): Item {
   const cached = frozen.get(d)
   if (cached) return cached
-  const { childIds: _ids, fieldIds: _fields, ...item } = d
+  const {
+    childIds: _ids,
+    fieldIds: _fields,
+    only: _only,
+    words: _words,
+    parent: _parent,
+    section: _section,
+    ...item
+  } = d
   frozen.set(d, item)
   return item
 }
@@ -924,4 +1336,33 @@ function endOffset(node: Nodes): number {
 
 function line(node: Nodes): number {
   return node.position?.start.line ?? 1
+}
+
+/**
+ * A paragraph's plain text, line by line: emphasis and escapes resolved ("**Date:** \\_\\_" →
+ * "Date: __"), comments dropped, soft and hard breaks both ending a line. A walk with its own
+ * stack, so any nesting of emphasis will do.
+ */
+function plainLines(paragraph: Paragraph): string[] {
+  let text = ''
+  const stack: Nodes[] = [...paragraph.children].reverse()
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    if (next.type === 'break') text += '\n'
+    else if (next.type === 'html') continue
+    else if ('value' in next && typeof next.value === 'string') text += next.value
+    else if (next.type === 'image') text += next.alt ?? ''
+    else if ('children' in next) {
+      const children = next.children as Nodes[]
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Nodes)
+    }
+  }
+  return text.split(/\r?\n/).map((l) => l.replace(/[ \t]+/g, ' ').trim())
+}
+
+/** An item's text as a role would be read from it, to tell "Tech Lead Approval" from "Tech Lead". */
+function cleanTitle(text: string): string {
+  return text
+    .replace(/[*`]+/g, '')
+    .replace(/[\s:：]+$/, '')
+    .trim()
 }

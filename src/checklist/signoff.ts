@@ -1,17 +1,31 @@
 /**
- * Sign-off fields: the blanks a checklist asks people to fill before it is done.
- * Recognised in the shapes real checklists use:
+ * Sign-off fields: the blanks a checklist asks people to fill before it is done, and the
+ * lines the sheet prints and the wizard shows for them. Recognised in the shapes real
+ * checklists use (see `readLine` and `fieldsInTable`, and README "Sign-off fields"):
  *
  *   - [ ] Development Lead: _________________ Date: _______     a role with a name and a date
- *   - [ ] Deployed by: ________________                          one blank
+ *   **Deployed by:** ____ **Date:** ____                         bold, the colon inside or after
+ *   - Engineering owner:                                         a plain bullet left empty
  *   - [ ] All checks passed: Yes / No                            a choice
- *   **Deployment Date**: ___________                             a blank in prose
+ *   - [ ] GO  /  - [ ] NO-GO                                     a choice as boxes
  *   | Role | Name | Date | Signature |                           a table, one role per row
  *
  * A table cell already filled in is no blank, but a filled-in Signature is kept: it is that
  * role's signature line, so no blank one is added to the sheet after the role.
  */
 import type { SignoffField, SignoffFieldType } from './model.ts'
+import {
+  canBeRole,
+  hasSignatureColumn,
+  isDecisionOption,
+  isOperatorRole,
+  isSignoffHeader,
+  NAME_LABEL,
+  namesPerson,
+  namesSignoff,
+  roleColumn,
+  typeOfLabel,
+} from './signoff-words.ts'
 
 export interface FieldDraft {
   readonly label: string
@@ -21,21 +35,6 @@ export interface FieldDraft {
   readonly given: string | null
 }
 
-const NUMBERING = /^\s*(?:\d+(?:\.\d+)*[.):]?\s+)?/
-const SIGNOFF_TITLE = /^(sign[\s-]?offs?|approvals?|assinaturas?|aprova[çc](?:ão|ao|ões|oes))\b/iu
-const ROLLBACK_TITLE = /^(rollback|roll back|revers[aã]o|reverter)\b/iu
-const BLANK = /([^:_|]+?)\s*:\s*_{2,}/g
-/**
- * A table cell left to fill in: empty, a line to write on (`____`), a dash or an ellipsis
- * (nothing but punctuation), or a placeholder in brackets (`[sign here]`, `<name>`).
- */
-const BLANK_CELL = /^(?:[^\p{L}\p{N}]*|\[.*\]|<.*>|\(.*\))$/u
-const CHOICE = /^(.+?):\s*([^:/]{1,24}(?:\s+\/\s+[^:/]{1,24})+)\s*$/u
-
-/** A blank that asks for a person: "Deployed by", "Aprovado por", "Release manager", "QA Lead". */
-const PERSON =
-  /(?:\bby|\bpor|\b(?:lead|owner|manager|engineer|approver|reviewer|operator|developer|sponsor|respons[aá]vel|gerente|l[ií]der))$/iu
-
 /**
  * Who a sign-off field belongs to: the role the checklist names ("QA Lead: ___ Date: ___",
  * a table row), or, for a text blank on its own, the person it asks for ("Deployed by: ___").
@@ -43,7 +42,7 @@ const PERSON =
  */
 export function roleOf(field: Pick<SignoffField, 'label' | 'role' | 'type'>): string | null {
   if (field.role !== null) return field.role
-  return field.type === 'text' && PERSON.test(field.label.trim()) ? field.label : null
+  return field.type === 'text' && namesPerson(field.label) ? field.label : null
 }
 
 /**
@@ -110,9 +109,22 @@ function rolesOf(fields: readonly SignoffField[]): (string | null)[] {
   return roles
 }
 
-/** "Sign-Off", "6. Sign-off", "Approvals", "Assinaturas". */
+/**
+ * "Sign-Off", "## ✅ SIGN-OFF", "Section 10: Final Sign-Off & Go/No-Go", "8. Approvals",
+ * "Aprobación", "Freigabe", "承認", "签字", "Validation métier", "Go/No-Go-Entscheidung",
+ * "Deployment Complete": a sign-off, approval, decision or completion section, whose blanks
+ * are read as fields (see signoff-words.ts for every word).
+ */
 export function isSignoffTitle(title: string): boolean {
-  return SIGNOFF_TITLE.test(title.replace(NUMBERING, ''))
+  return namesSignoff(title)
+}
+
+/**
+ * Whether a table is read for fields wherever it stands: one that asks for signatures
+ * (Rol/Nombre/Firma under "Participantes y Responsables"). Elsewhere only a sign-off's tables are.
+ */
+export function isSignatureTable(header: readonly string[]): boolean {
+  return hasSignatureColumn(header.map(cleanLabel))
 }
 
 /** "Rollback Plan", "4. Rollback Procedure", "Reversão". */
@@ -120,59 +132,403 @@ export function isRollbackTitle(title: string): boolean {
   return ROLLBACK_TITLE.test(title.replace(NUMBERING, ''))
 }
 
-/** Fields written in one line of text (an item or a paragraph line), in order. */
-export function fieldsInText(text: string): FieldDraft[] {
-  const blanks = [...text.matchAll(BLANK)].map((m) => cleanLabel(m[1] ?? '')).filter(Boolean)
-  if (blanks.length > 0) {
-    // "Development Lead: ____ Date: ____": the first blank names who, the rest describe them.
-    const role = blanks.length > 1 ? (blanks[0] ?? null) : null
-    return blanks.map((label) => ({ label, role, type: typeOf(label), choices: [], given: null }))
-  }
-  const choice = CHOICE.exec(text.trim())
-  if (choice?.[1] && choice[2]) {
-    const choices = choice[2].split(/\s+\/\s+/).map((c) => c.trim())
-    return [{ label: cleanLabel(choice[1]), role: null, type: 'choice', choices, given: null }]
-  }
-  return []
+/**
+ * A lead line that opens a sign-off inside another section: "**Sign-off:**",
+ * "**Unterschriften:**", "**审批签字**:", "署名:", "✅ **Sign-offs**". Short, and nothing but
+ * the words.
+ */
+export function isSignoffLead(text: string): boolean {
+  const label = cleanLabel(text)
+  return label.length > 0 && label.split(/\s+/).length <= 6 && namesSignoff(label)
 }
 
-/** Fields of a sign-off table: the first column names the role, the others what to fill. */
+/** What one line of text holds for the sign-off. */
+export interface LineFields {
+  readonly fields: FieldDraft[]
+  /** A blank is a line of underscores ("____", "\_\_\_", "__/__/____"): a form wherever it stands. */
+  readonly isUnderscored: boolean
+  /** The label of a line that is only "Label:": a field in a sign-off, or the lead of a list. */
+  readonly emptyLabel: string | null
+}
+
+/**
+ * The fields written in one line of plain text (an item's text, a line of a paragraph or of a
+ * bullet, emphasis and escapes already resolved), in order:
+ *
+ *   Development Lead: ________ Date: ______     a role with a name and a date
+ *   Deployed by: ____ (bold, colon inside or after the bold: the text is plain here)
+ *   Data: //____  ·  Total Pods: _ / _          underscores however a formatter left them
+ *   Date: [Date]  ·  Approved By: [Name] [Title] placeholders: one field, or one each
+ *   CAB Decision: [Approved / Rejected]         a choice written as a placeholder
+ *   Decision: GO / NO-GO  ·  ☐ GO ☐ NO-GO        a choice
+ *   ____ (署名/日付)                             fields named after the blank
+ *   QA: Approved for production ____            a role's blank after its statement
+ *
+ * `role` is the role the line is written under (a bullet or an item above it), if any.
+ */
+export function readLine(text: string, role: string | null = null): LineFields {
+  const line = text.replace(LEADING_BOX, '').trim()
+  const tokens = tokenize(line)
+  const isUnderscored = tokens.some((t) => t.kind === 'blank' && t.isUnderscore)
+  const fields = blanksIn(tokens, role)
+  if (fields.length > 0) return { fields, isUnderscored, emptyLabel: null }
+  const choice = choiceLine(line)
+  if (choice) return { fields: [{ ...choice, role }], isUnderscored, emptyLabel: null }
+  const empty = EMPTY_LABEL.exec(line)
+  const label = empty?.[1] ? cleanLabel(empty[1]) : ''
+  return { fields: [], isUnderscored, emptyLabel: label && label.length <= 60 ? label : null }
+}
+
+/** The fields in one line of plain text; see `readLine`. */
+export function fieldsInText(text: string, role: string | null = null): FieldDraft[] {
+  return readLine(text, role).fields
+}
+
+/**
+ * A field for a "Label:" written with nothing after it (`- Engineering owner:`, `**Notas:**`).
+ * In a list of signatures (`署名:`, `**Sign-off:**` above it) a label is a role to sign for.
+ */
+export function emptyField(label: string, isRoleList: boolean, role: string | null): FieldDraft {
+  const type = typeOfLabel(label)
+  const ownRole = isRoleList && type === 'text' && canBeRole(label) ? label : null
+  return { label, role: role ?? ownRole, type, choices: [], given: null }
+}
+
+/**
+ * A choice written as task items, one box per answer (`- [ ] GO` / `- [ ] NO-GO`,
+ * `- [ ] **GO**: Ready for release`): the answers, or null when the items are tasks.
+ */
+export function choiceItems(texts: readonly string[]): string[] | null {
+  if (texts.length < 2) return null
+  const options = texts.map((text) => cleanChoice(text.split(/[:：]/)[0] ?? ''))
+  return options.every(isDecisionOption) ? options : null
+}
+
+/** A role's name as an item or bullet above its fields names it: "Tech Lead Approval" → "Tech Lead". */
+export function roleName(text: string): string {
+  const name = cleanLabel(text)
+    .replace(ROLE_SUFFIX, '')
+    .replace(/[\s:：]+$/, '')
+  return name || cleanLabel(text)
+}
+
+/**
+ * Fields of a sign-off table (Role/Name/Date/Signature, Rol/Nombre/Firma, Papel/Nome/Assinatura,
+ * 項目/氏名/承認日…): one role per row, named by its Role column (or the first), and a field per
+ * other column left blank. A row of placeholders (`| [Name] | [Role] | [Sign] | [Date] |`) is a
+ * role to fill in whole, named after the first column ("Approver"). A table whose header names
+ * no role, name, signature or approver (acceptance criteria, a decision matrix) has none.
+ * The fields of each row, in the rows' order.
+ */
 export function fieldsInTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
-): FieldDraft[] {
-  const fields: FieldDraft[] = []
-  for (const row of rows) {
-    const role = cleanLabel(row[0] ?? '')
-    if (!role) continue
-    header.slice(1).forEach((column, i) => {
-      const label = cleanLabel(column)
-      if (!label) return
-      const type = typeOf(label)
-      const written = (row[i + 1] ?? '').trim()
-      if (BLANK_CELL.test(written)) fields.push({ label, role, type, choices: [], given: null })
+): FieldDraft[][] {
+  const columns = header.map(cleanLabel)
+  if (!isSignoffHeader(columns)) return rows.map(() => [])
+  const roleAt = Math.max(0, roleColumn(columns))
+  const isTemplate = (row: readonly string[]) =>
+    PLACEHOLDER_CELL.test((row[roleAt] ?? '').trim()) ||
+    PLACEHOLDER_CELL.test((row[0] ?? '').trim())
+  const templates = rows.filter(
+    (row) => isTemplate(row) && BLANK_CELL.test((row[roleAt] ?? '').trim()),
+  ).length
+  let template = 0
+  return rows.map((row) => {
+    const fields: FieldDraft[] = []
+    const roleCell = (row[roleAt] ?? '').trim()
+    let role: string
+    let at: number[]
+    if (!BLANK_CELL.test(roleCell)) {
+      role = cleanLabel(roleCell)
+      at = columns.map((_, i) => i).filter((i) => i !== roleAt)
+    } else if (isTemplate(row) && columns[0]) {
+      template++
+      role = templates > 1 ? `${columns[0]} ${template}` : columns[0]
+      at = columns.map((_, i) => i)
+    } else return fields
+    if (!role) return fields
+    for (const i of at) {
+      const label = columns[i]
+      if (!label) continue
+      const written = (row[i] ?? '').trim()
+      const choices = choicesIn(written, true)
+      // The name column of a row to fill in whole is the role itself: "Approver" → Name.
+      const fieldLabel = i === 0 && role !== label && role.startsWith(label) ? role : label
+      if (choices) fields.push({ label, role, type: 'choice', choices, given: null })
+      else if (BLANK_CELL.test(written)) {
+        fields.push({
+          label: fieldLabel,
+          role,
+          type: typeOf(label, written),
+          choices: [],
+          given: null,
+        })
+      }
       // A cell already filled in the file is not a blank to ask for; a signature filled in is
       // kept, as the role's signature line (else the sheet would add a blank one under it).
-      else if (type === 'signature') fields.push({ label, role, type, choices: [], given: written })
-    })
-  }
-  return fields
+      else if (typeOfLabel(label) === 'signature')
+        fields.push({ label, role, type: 'signature', choices: [], given: written })
+    }
+    return fields
+  })
 }
 
-function typeOf(label: string): SignoffFieldType {
-  // "Data" is Portuguese for date, but "Data Engineer" is a person.
-  if (
-    /(?<![\p{L}])(date|when|fecha|datum)(?![\p{L}])/iu.test(label) ||
-    /^data(\s+d[aeo]\b|$)/iu.test(label)
-  )
-    return 'date'
-  if (/signature|assinatura|signed/i.test(label)) return 'signature'
-  return 'text'
+/** What a sign-off line asks for, as a reader names it: a name, a date, a choice, a signature, text. */
+export type FieldKind = 'name' | 'date' | 'choice' | 'signature' | 'text'
+
+/** See `FieldKind`: a text field is a name where it is a role's own ("QA Lead", "Name"). */
+export function fieldKind(line: SignoffLine): FieldKind {
+  if (line.kind === 'signature') return 'signature'
+  const { field } = line
+  if (field.type !== 'text') return field.type
+  if (line.role === null) return 'text'
+  return field.label === line.role || NAME_LABEL.test(field.label) ? 'name' : 'text'
+}
+
+/**
+ * Whether the operator's own name goes in a field: the name of a role that is the operator's
+ * ("Deployed by", "Operator", "Executed by"). An approver's or reviewer's name is theirs to
+ * give, so those start empty.
+ */
+export function isOperatorName(line: SignoffLine): boolean {
+  return fieldKind(line) === 'name' && line.role !== null && isOperatorRole(line.role)
+}
+
+// --- reading ------------------------------------------------------------------------------
+
+const NUMBERING = /^\s*(?:\d+(?:\.\d+)*[.):]?\s+)?/
+const ROLLBACK_TITLE = /^(rollback|roll back|revers[aã]o|reverter)\b/iu
+/** A box or ballot at the start of a plain line: "[ ] ____ (署名/日付)", "☐ GO". */
+const LEADING_BOX = /^\s*(?:\[[ xX]?\]|[☐☑☒□■])\s*/u
+const EMPTY_LABEL = /^([^:：]{1,80}?)\s*[:：]\s*$/u
+const ROLE_SUFFIX =
+  /\s+(?:approval|approvals|sign[\s\-‐‑]?offs?|signature|aprova[çc][ãa]o|aprobaci[oó]n|freigabe|承認|签字)$/iu
+
+/**
+ * A table cell left to fill in: empty, a line to write on (`____`, `__/__/__`), a dash or an
+ * ellipsis (nothing but punctuation), or a placeholder (`[sign here]`, `<name>`, `{Date}`).
+ */
+const BLANK_CELL = /^(?:[^\p{L}\p{N}]*|\[.*\]|<.*>|\{[^{}]*\}|\(.*\))$/u
+const PLACEHOLDER_CELL = /^(?:\[.+\]|<.+>|\{[^{}]+\})$/u
+
+/** Placeholders in running text: `[Name]`, `<name>`, `{Date}` (not a `{{ template }}`), `???`. */
+const PLACEHOLDER = /\[[^[\]]*\]|<[^<>]*>|(?<!\{)\{[^{}]+\}(?!\})|\?{3,}|…/gu
+/** A line to write on, however written: `____`, `\_\_` (unescaped by then), `__/__/____`, `//____`. */
+const UNDERSCORES = /[/.-]*_+[_/.-]*(?:[ \t]*\/[ \t]*[/.-]*_+[_/.-]*)*/gu
+
+type Token =
+  | { readonly kind: 'text'; readonly text: string }
+  | {
+      readonly kind: 'blank'
+      readonly text: string
+      readonly isUnderscore: boolean
+      /** The placeholder's words, without its brackets: "Name", "Approved / Rejected". */
+      readonly inner: string
+    }
+
+function tokenize(line: string): Token[] {
+  const marks: { start: number; end: number; token: Token }[] = []
+  for (const m of line.matchAll(PLACEHOLDER)) {
+    const text = m[0]
+    const inner = text.length > 2 && /^[[<{]/.test(text) ? text.slice(1, -1).trim() : ''
+    // A checkbox written in the text ("[ ]", "[x]") is no placeholder.
+    if (/^\[[ xX]?\]$/.test(text)) continue
+    marks.push({
+      start: m.index,
+      end: m.index + text.length,
+      token: { kind: 'blank', text, isUnderscore: false, inner },
+    })
+  }
+  for (const m of line.matchAll(UNDERSCORES)) {
+    const start = m.index
+    const end = start + m[0].length
+    // Inside a word ("snake_case", "T2_SRE") an underscore is a letter, not a line to write on.
+    const before = line[start - 1] ?? ' '
+    const after = line[end] ?? ' '
+    if (/[\p{L}\p{N}]/u.test(before) || /[\p{L}\p{N}]/u.test(after)) continue
+    if (marks.some((mark) => start < mark.end && end > mark.start)) continue
+    marks.push({ start, end, token: { kind: 'blank', text: m[0], isUnderscore: true, inner: '' } })
+  }
+  marks.sort((a, b) => a.start - b.start)
+  const tokens: Token[] = []
+  let cursor = 0
+  for (const mark of marks) {
+    if (mark.start > cursor) tokens.push({ kind: 'text', text: line.slice(cursor, mark.start) })
+    tokens.push(mark.token)
+    cursor = mark.end
+  }
+  if (cursor < line.length) tokens.push({ kind: 'text', text: line.slice(cursor) })
+  return tokens
+}
+
+type Blank = Extract<Token, { kind: 'blank' }>
+
+/** Each run of blanks after a "Label:", with the label; a blank with no label before it too. */
+function blanksIn(tokens: readonly Token[], context: string | null): FieldDraft[] {
+  const pairs: { label: string | null; before: string; blanks: Blank[]; after: string }[] = []
+  let text = ''
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as Token
+    if (token.kind === 'text') {
+      text += token.text
+      continue
+    }
+    const blanks: Blank[] = [token]
+    // "[Name] [Title]", "_ / _": blanks with nothing but spaces or slashes between are one run.
+    while (
+      tokens[i + 1]?.kind === 'text' &&
+      /^[\s/]*$/.test((tokens[i + 1] as { text: string }).text) &&
+      tokens[i + 2]?.kind === 'blank'
+    ) {
+      blanks.push(tokens[i + 2] as Blank)
+      i += 2
+    }
+    const colon = /([^:：|]*?)\s*[:：]\s*$/u.exec(text)
+    const label = colon ? cleanLabel(colon[1] ?? '') : null
+    const next = tokens[i + 1]
+    pairs.push({
+      label: label || null,
+      before: text,
+      blanks,
+      after: next?.kind === 'text' ? next.text : '',
+    })
+    text = ''
+  }
+  const labelled = pairs.filter((p) => p.label !== null)
+  if (labelled.length === 0) return unlabelledBlanks(pairs, context)
+  const drafts: FieldDraft[] = []
+  for (const pair of labelled) {
+    const label = pair.label as string
+    const placeholders = pair.blanks.filter((b) => !b.isUnderscore && b.inner)
+    if (placeholders.length > 1) {
+      // "Approved By: [Name] [Title]": a field for each, of the role the label names.
+      for (const p of placeholders)
+        drafts.push({
+          label: cleanLabel(p.inner),
+          role: label,
+          type: typeOf(p.inner, ''),
+          choices: [],
+          given: null,
+        })
+      continue
+    }
+    const only = placeholders[0]
+    const choices = only ? choicesIn(only.inner, false) : null
+    if (choices) drafts.push({ label, role: null, type: 'choice', choices, given: null })
+    else
+      drafts.push({
+        label,
+        role: null,
+        type: typeOf(label, only?.inner ?? ''),
+        choices: [],
+        given: null,
+      })
+  }
+  // "Development Lead: ____ Date: ____": the first blank names who, the rest describe them.
+  const first = drafts[0]
+  const ownRole =
+    labelled.length > 1 &&
+    first &&
+    first.role === null &&
+    first.type === 'text' &&
+    canBeRole(first.label)
+      ? first.label
+      : null
+  return drafts.map((d) => ({ ...d, role: d.role ?? ownRole ?? context }))
+}
+
+/**
+ * Blanks with no "Label:" before them: `____ (署名/日付)` names its fields after the blank;
+ * `QA: Approved for production ____` is the role's blank after its statement.
+ */
+function unlabelledBlanks(
+  pairs: readonly { before: string; blanks: Blank[]; after: string }[],
+  context: string | null,
+): FieldDraft[] {
+  const last = pairs.at(-1)
+  if (!last) return []
+  const named = /^\s*[（(]([^()（）]+)[)）]\s*$/u.exec(last.after)
+  const before = cleanLabel(pairs.map((p) => p.before).join(' '))
+  if (named?.[1]) {
+    const parts = named[1]
+      .split(/[/／・、,，]/u)
+      .map(cleanLabel)
+      .filter(Boolean)
+    const role = before ? roleName(before) : context
+    return parts.map((label) => ({
+      label,
+      role,
+      type: typeOfLabel(label),
+      choices: [],
+      given: null,
+    }))
+  }
+  if (!last.blanks.some((b) => b.isUnderscore) || cleanLabel(last.after) !== '' || !before)
+    return []
+  const label = cleanLabel(before.split(/[:：]/u)[0] ?? before)
+  const type = typeOfLabel(label)
+  const role = context ?? (type === 'text' && namesPerson(label) ? label : null)
+  return [{ label, role, type, choices: [], given: null }]
+}
+
+/** "Decision: GO / NO-GO", "Entscheidung: ☐ GO ☐ NO-GO", "Status: ✅ Sucesso / ❌ Rollback". */
+function choiceLine(line: string): Omit<FieldDraft, 'role'> | null {
+  const m = /^([^:：]{1,60}?)\s*[:：]\s*(.+)$/u.exec(line)
+  if (!m?.[1] || !m[2]) return null
+  const label = cleanLabel(m[1])
+  const choices = choicesIn(m[2].trim(), false)
+  return label && choices ? { label, type: 'choice', choices, given: null } : null
+}
+
+/**
+ * The answers of a choice written in one place: `A / B`, `☐ A ☐ B`, `<GO|NO-GO>`, `GO | NO_GO`,
+ * `Yes/No`. Without spaces around `/` or with `|`, only decision words count ("Data/Hora" is
+ * no choice); `strict` asks that of every shape (a table cell).
+ */
+function choicesIn(value: string, strict: boolean): string[] | null {
+  let text = value.trim()
+  const wrapped = /^(?:\[(.*)\]|<(.*)>|`(.*)`)$/su.exec(text)
+  if (wrapped) text = (wrapped[1] ?? wrapped[2] ?? wrapped[3] ?? '').trim()
+  const pick = (parts: string[], words: boolean) => {
+    const options = parts.map(cleanChoice).filter(Boolean)
+    if (options.length < 2 || options.length !== parts.length) return null
+    if (options.some((o) => o.length > 24)) return null
+    return !words || options.every(isDecisionOption) ? options : null
+  }
+  if ((text.match(/[☐□○◯⬜]/gu) ?? []).length >= 2) {
+    return pick(
+      text.split(/[☐□○◯⬜]/u).filter((p) => p.trim()),
+      strict,
+    )
+  }
+  if (/\s\/\s/.test(text)) return pick(text.split(/\s+\/\s+/), strict)
+  if (text.includes('|')) return pick(text.split('|'), true)
+  if (/^[^\s/]+(?:\/[^\s/]+)+$/u.test(text)) return pick(text.split('/'), true)
+  return null
+}
+
+/** An answer as written, without the emoji or marks around it ("✅ Sucesso" → "Sucesso"). */
+function cleanChoice(text: string): string {
+  return text
+    .replace(/[*`]+/g, '')
+    .replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N})]+$/gu, '')
+    .trim()
+}
+
+/** A blank's type from its label, else from its placeholder's words ("Scheduled: [Date]"). */
+function typeOf(label: string, placeholder: string): SignoffFieldType {
+  const type = typeOfLabel(label)
+  if (type !== 'text' || !placeholder) return type
+  const inner = placeholder.replace(/^[[<{]|[\]>}]$/g, '')
+  return typeOfLabel(inner)
 }
 
 function cleanLabel(text: string): string {
   return text
-    .replace(/[*_`]+/g, '')
-    .replace(/^[\s\-–—:|]+|[\s\-–—:|]+$/g, '')
+    .replace(/[*`]+|\[[ xX]?\]|[☐☑☒□]/gu, '')
+    .replace(/^[^\p{L}\p{N}([¿¡]+/u, '')
+    .replace(/[\s:：\-–—|_.,;]+$/u, '')
+    .replace(/\s+/g, ' ')
     .trim()
 }

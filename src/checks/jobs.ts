@@ -28,6 +28,7 @@ import { isSecretVariable, type Redactor, urlPasswords } from './redact.ts'
 import { CHECK_KINDS, needsTrust } from './registry.ts'
 import type { CheckOutcome, Job, JobContext } from './runner.ts'
 import { resolveShellTemplate, type ShellProblem } from './shell.ts'
+import { resolveWordTemplate } from './words.ts'
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 
@@ -118,16 +119,25 @@ export function checkJobs(
 }
 
 /**
- * The items to check for one environment: those in scope with a check, in the
- * phases asked for (by id; see `findPhases`), limited to `only` ids when given, plus
- * everything those need so their outputs exist.
+ * The items to check for one environment: those in scope with a check (or said to apply
+ * there after all, in a run: `appliesAfterAll`), in the phases asked for (by id; see
+ * `findPhases`), limited to `only` ids when given, plus everything those need so their
+ * outputs exist.
  */
 export function selectCheckItems(
   checklist: Checklist,
   environment: string,
-  filter: { readonly phases?: readonly string[]; readonly only?: readonly string[] } = {},
+  filter: {
+    readonly phases?: readonly string[]
+    readonly only?: readonly string[]
+    readonly appliesAfterAll?: ReadonlySet<string>
+  } = {},
 ): Item[] {
-  const inScope = checklist.items.filter((item) => item.check && isInScope(item.scope, environment))
+  const inScope = checklist.items.filter(
+    (item) =>
+      item.check &&
+      (isInScope(item.scope, environment) || filter.appliesAfterAll?.has(item.id) === true),
+  )
   const byId = new Map(inScope.map((item) => [item.id, item]))
   let chosen = inScope
   if (filter.phases && filter.phases.length > 0) {
@@ -265,11 +275,15 @@ function resolveAll(
   const sqlValues: string[] = []
   const shell = new Set(kind.shellParams ?? [])
   const sql = new Set(kind.sqlParams ?? [])
+  const word = new Set(kind.wordParams ?? [])
   const lenient: Lookup = (ref) => lookup(ref) ?? (keepMissing ? describeReference(ref) : undefined)
   for (const [key, parts] of Object.entries(templates)) {
     const inSql = sql.has(key) ? resolveSqlTemplate(parts, lenient) : undefined
     const inShell = !inSql && shell.has(key) ? resolveShellTemplate(parts, lenient) : null
-    const result = inSql ?? inShell ?? resolveTemplate(parts, lenient)
+    const result =
+      inSql ??
+      inShell ??
+      (word.has(key) ? resolveWordTemplate(parts, lenient) : resolveTemplate(parts, lenient))
     const first = result.missing[0]
     if (first) return { missing: first.ref }
     if (inSql?.refusal) return { refused: inSql.refusal }

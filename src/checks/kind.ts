@@ -67,6 +67,11 @@ export interface CheckKind<Params = unknown> {
   readonly shellParams?: readonly string[]
   /** Params holding SQL: references in them become bound parameters (`sqlValues`). */
   readonly sqlParams?: readonly string[]
+  /**
+   * Params holding a command line (`aws lambda …`): a value substituted into one stays
+   * one word, never more words or an option, whatever it holds (see words.ts).
+   */
+  readonly wordParams?: readonly string[]
   /** What the kind refuses in its parameters as written, before values are known. */
   templateProblems?(
     templates: Readonly<Record<string, readonly TemplatePart[]>>,

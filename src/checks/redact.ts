@@ -14,8 +14,10 @@ const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*):([^\s@/]+)@/gi
 // `password=…`, `DB_PASSWORD=…`, `"api_token": "…"`, `?access_token=…` — a name of its own that
 // ends in a credential word (so not `secretsmanager:`), and not the tail of a path (`dw/x/api-key:`)
 // or of an ARN (`…:secret:db-AbCd`, a secret's name, not its value).
+// A bare value ends before the brackets that close what holds it (`{"secret": ***}`): so a
+// text scrubbed twice is the same as once, and the `}` of a JSON object is not taken for a secret's.
 const KEY_VALUE =
-  /(?<![\w/.:-])(\w*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|authorization))("?\s*[=:]\s*)(?:bearer\s+|basic\s+)?("(?:[^"\\]|\\.)*"|'[^']*'|[^\s&;,"']+)/gi
+  /(?<![\w/.:-])(\w*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|authorization))("?\s*[=:]\s*)(?:bearer\s+|basic\s+)?("(?:[^"\\]|\\.)*"|'[^']*'|[^\s&;,"']+?(?=[)\]}]*(?:[\s&;,"']|$)))/gi
 // A token as JSON writes it may hold `\/` (PHP's json_encode escapes every slash).
 const BEARER = /\b(bearer|basic)\s+(?:[A-Za-z0-9._~+/=-]|\\\/){6,}/gi
 
@@ -91,7 +93,11 @@ const HTML_ENTITIES: Readonly<Record<string, string>> = {
 const MAX_PATTERN_CHARS = 256
 /** A base64 fragment shorter than this could turn up by chance in a long base64 text. */
 const MIN_BASE64_FRAGMENT = 8
-/** `Admin`, `PASSWORD`: lower-cased, such a value would mask an ordinary word wherever it is. */
+/**
+ * `test`, `Admin`, `PASSWORD`: a value that is a plain word. It is masked only where it stands
+ * as a word of its own, never inside another (`testing`, `all-unit-tests`); lower-cased, it
+ * would mask an ordinary word wherever it is.
+ */
 const WORD = /^(?:\p{Lu}?\p{Ll}+|\p{Lu}+)$/u
 
 /** One way a secret is written: a string searched for as it is, or a pattern of spellings. */
@@ -119,6 +125,10 @@ export class Redactor {
     // The patterns first: on a tie in length they are what masks an escaped form whole.
     for (const spelled of spellings(value)) this.#forms.push({ length: value.length, ...spelled })
     const known = new Set(this.#forms.map((form) => form.text))
+    if (WORD.test(value)) {
+      this.#forms.push({ length: value.length, pattern: wholeWord(value), anchor: value })
+      known.add(value)
+    }
     for (const text of new Set([value, ...hostForms(value), ...base64Forms(value)])) {
       if (!known.has(text)) this.#forms.push({ length: text.length, text })
     }
@@ -174,6 +184,11 @@ function spellings(value: string): Array<{ pattern: RegExp; anchor: string }> {
     const anchor = runs.reduce((longest, run) => (run.length > longest.length ? run : longest))
     return { pattern: new RegExp(piece.map(spellingsOf).join(''), 'g'), anchor }
   })
+}
+
+/** `value` where it is a word of its own: not next to a letter, a digit or an underscore. */
+function wholeWord(value: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(value)}(?![\\p{L}\\p{N}_])`, 'gu')
 }
 
 function spellingsOf(char: string): string {

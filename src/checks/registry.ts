@@ -8,6 +8,7 @@ import type { Item } from '../checklist/model.ts'
 import type { CheckKind } from './kind.ts'
 import { acmCertificate } from './kinds/acm.ts'
 import { apigatewayApi, apigatewayRestApi } from './kinds/apigateway.ts'
+import { awsCall } from './kinds/aws.ts'
 import { cfnStack } from './kinds/cloudformation.ts'
 import { cloudtrailTrail } from './kinds/cloudtrail.ts'
 import { cloudwatchAlarm } from './kinds/cloudwatch.ts'
@@ -75,6 +76,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     tool,
     envVar,
     file,
+    awsCall,
   ].map((kind) => [kind.kind, kind as CheckKind]),
 )
 

@@ -14,6 +14,9 @@ import { formatLimit } from '../duration.ts'
 
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'blocked' | 'skipped'
 
+/** What happened to a check another one needs, said after "which". */
+const WHICH = { fail: 'failed', error: 'errored', blocked: 'was blocked' } as const
+
 /** What a check found. `fail`: the system is not as required; `error`: could not tell. */
 export interface CheckOutcome {
   readonly status: 'pass' | 'fail' | 'error' | 'skipped'
@@ -150,10 +153,14 @@ export async function runChecks(
         (id) => statusOf(id) === 'fail' || statusOf(id) === 'error' || statusOf(id) === 'blocked',
       )
       if (failed.length > 0) {
-        const why = failed.map((id) => `${id} ${statusOf(id)}`).join(', ')
+        // "needs api, which errored": the item named as the one needed, never read as
+        // a sentence ("blocked: api error" reads as an API error).
+        const why = failed
+          .map((id) => `${id}, which ${WHICH[statusOf(id) as keyof typeof WHICH]}`)
+          .join('; ')
         return finish(job.id, {
           status: 'blocked',
-          summary: `blocked: ${why}`,
+          summary: `blocked: needs ${why}`,
           durationMs: 0,
           attempts: 0,
         })

@@ -29,6 +29,25 @@ export function shownParams(
   return shown
 }
 
+/**
+ * Parameters as a directive writes them: `key=value`, a value with spaces, `;`, quotes or
+ * nothing quoted as the checklist had to (`output="\d+ passed, 0 failed"`), so what is shown
+ * can be copied back into a checklist and means the same.
+ */
+export function directiveParams(params: Readonly<Record<string, string>>): string {
+  return Object.entries(params)
+    .map(([key, value]) => `${key}=${directiveValue(value)}`)
+    .join(' ')
+}
+
+/** A value as a directive writes it: in "…" (where only \" and \\ escape) when it must be. */
+export function directiveValue(value: string): string {
+  if (value !== '' && !/[\s;"']/.test(value)) return value
+  // A backslash is itself unless it comes before a quote, another backslash, or the end.
+  const escaped = value.replace(/\\(?=["\\]|$)/g, '\\\\').replace(/"/g, '\\"')
+  return `"${escaped}"`
+}
+
 /** One parameter of a `kind` check (`key` of `params`), its credentials masked. */
 export function shownParam(
   kind: string,

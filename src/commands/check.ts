@@ -49,6 +49,8 @@ export interface CheckOptions {
 
 export const EXIT_CANCELLED = 130
 const STILL_RUNNING_EVERY_MS = 15_000
+/** Ids an unknown `--only` lists before pointing to `plan --json` for the rest. */
+const MAX_LISTED_IDS = 12
 
 export async function checkCommand(file: string, options: CheckOptions): Promise<number> {
   const checklist = await loadForRun(file, 'running its checks')
@@ -99,6 +101,8 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
   }
   const startedAt = new Date()
   const running = new Map<string, number>()
+  // Details printed so far: a hint many checks give is printed once.
+  const shownDetails = new Set<string>()
   const ticker = setInterval(() => {
     if (options.json) return
     for (const [id, since] of running) {
@@ -131,7 +135,7 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
         const item = byId.get(event.id)
         if (!item) return
         if (event.type === 'check-finished') {
-          out.write(formatResult(item, event.result, out))
+          out.write(formatResult(item, event.result, out, shownDetails))
         } else if (event.type === 'check-progress') {
           out.write(formatProgress(item, event.message, out))
         }
@@ -148,23 +152,22 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
     await clients.close()
   }
 
-  // Scrubbed once more as a whole: a secret learned late (a password read by a
-  // later check) is masked in what an earlier check reported too.
-  const report = redactor.scrubDeep(
-    buildCheckReport({
-      checklist,
-      environment: options.env,
-      items,
-      results,
-      startedAt,
-      finishedAt: new Date(),
-      cancelled: isCancelled,
-      aws: {
-        ...(expectedAccount ? { expectedAccount: expectedAccount.id } : {}),
-        identities: clients.accountGuard?.identities ?? [],
-      },
-    }),
-  )
+  const report = buildCheckReport({
+    checklist,
+    environment: options.env,
+    items,
+    results,
+    // Once more: a secret learned late (a password read by a later check) is masked in
+    // what an earlier check reported too.
+    redactor,
+    startedAt,
+    finishedAt: new Date(),
+    cancelled: isCancelled,
+    aws: {
+      ...(expectedAccount ? { expectedAccount: expectedAccount.id } : {}),
+      identities: clients.accountGuard?.identities ?? [],
+    },
+  })
   if (options.junit) {
     try {
       await writeFile(options.junit, toJunit(report))
@@ -208,10 +211,7 @@ function chooseItems(checklist: Checklist, options: CheckOptions): Item[] {
         .map((item) => item.id)
         .slice(0, 5)
       throw new UserError(`no item '${id}' in ${checklist.path}`, {
-        hint:
-          close.length > 0
-            ? `did you mean: ${close.join(', ')}`
-            : `item ids are listed by: deploy-wizard plan ${checklist.path} --env <env>`,
+        hint: close.length > 0 ? `did you mean: ${close.join(', ')}` : automatedIds(checklist),
       })
     }
   }
@@ -226,6 +226,19 @@ function chooseItems(checklist: Checklist, options: CheckOptions): Item[] {
     })
   }
   return items
+}
+
+/** The ids `--only` takes, for a hint: the automated items', the first few of them. */
+function automatedIds(checklist: Checklist): string {
+  const ids = checklist.items.flatMap((item) => (item.check ? [item.id] : []))
+  if (ids.length === 0) return 'the checklist has no automated items'
+  const shown = ids.slice(0, MAX_LISTED_IDS).map((id) => `\n    ${id}`)
+  const more = ids.length - MAX_LISTED_IDS
+  const rest =
+    more > 0
+      ? `\n    … and ${more} more: deploy-wizard plan ${checklist.path} --env <env> --json lists every id`
+      : ''
+  return `the automated items are:${shown.join('')}${rest}`
 }
 
 /**

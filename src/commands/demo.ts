@@ -5,16 +5,39 @@
  * and stops the sandbox afterwards. Runs and trust of the demo are kept in the
  * sandbox's folder, so they never mix with real ones.
  */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileProblem, UserError } from '../errors.ts'
 
 export interface DemoOptions {
   readonly check?: boolean
 }
 
-/** Where the demo's sign-off sheet is written (the sandbox folder is removed at exit). */
-export const DEMO_SHEET = join(tmpdir(), 'deploy-wizard-demo-signoff.md')
+/**
+ * Where this demo's sign-off sheet goes: `signoff.md` in a folder of its own, new and
+ * private (0700), so that concurrent demos never write over each other's sheet and
+ * nothing another user planted at a known name (a symlink) is written through. The
+ * sandbox folder is removed at exit; the sheet outlives it, to be read.
+ */
+export function demoSheetPath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'deploy-wizard-signoff-')), 'signoff.md')
+}
+
+/** A temporary folder that cannot be written, in words; anything else as it is. */
+function setUpProblem(error: unknown): unknown {
+  const problem = fileProblem(error)
+  if (!problem) return error
+  return new UserError(`cannot set up the demo in ${tmpdir()}: ${problem}`, {
+    hint: 'free some space there, or point TMPDIR at a folder you can write to',
+    cause: error,
+  })
+}
+
+/** The sheet's folder, when no sheet was written in it (the demo was left unfinished). */
+function removeUnusedSheetFolder(sheet: string): void {
+  if (!existsSync(sheet)) rmSync(dirname(sheet), { recursive: true, force: true })
+}
 
 export async function demoCommand(options: DemoOptions): Promise<number> {
   if (!options.check && (!process.stdin.isTTY || !process.stdout.isTTY)) {
@@ -23,13 +46,15 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     })
   }
   const { startDemoSandbox } = await import('../demo/sandbox.ts')
+  let sheet: string | null = null
+  try {
+    sheet = options.check ? null : demoSheetPath()
+  } catch (error) {
+    throw setUpProblem(error)
+  }
   const sandbox = await startDemoSandbox().catch((error: unknown) => {
-    const problem = fileProblem(error)
-    if (!problem) throw error
-    throw new UserError(`cannot set up the demo in ${tmpdir()}: ${problem}`, {
-      hint: 'free some space there, or point TMPDIR at a folder you can write to',
-      cause: error,
-    })
+    if (sheet) removeUnusedSheetFolder(sheet)
+    throw setUpProblem(error)
   })
   // The checks read AWS settings from the environment: the demo's, and none of the operator's.
   for (const name of Object.keys(process.env)) {
@@ -40,21 +65,21 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   Object.assign(process.env, sandbox.env)
   process.chdir(sandbox.project)
   // The wizard leaves with process.exit on a signal: the folder goes anyway.
-  const removeOnExit = () => sandbox.removeFolder()
+  const removeOnExit = () => {
+    sandbox.removeFolder()
+    if (sheet) removeUnusedSheetFolder(sheet)
+  }
   process.once('exit', removeOnExit)
   try {
-    if (options.check) {
+    if (!sheet) {
       const { checkCommand } = await import('./check.ts')
       return await checkCommand(sandbox.checklist, { env: 'dev', trust: true })
     }
     const { runCommand } = await import('./run.tsx')
-    return await runCommand(
-      sandbox.checklist,
-      { env: 'dev', new: true, sheet: DEMO_SHEET },
-      { isDemo: true },
-    )
+    return await runCommand(sandbox.checklist, { env: 'dev', new: true, sheet }, { isDemo: true })
   } finally {
     process.off('exit', removeOnExit)
+    if (sheet) removeUnusedSheetFolder(sheet)
     await sandbox.close()
   }
 }

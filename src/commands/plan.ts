@@ -5,8 +5,8 @@
 import { productionReason } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
-import { describeScope } from '../checklist/scope.ts'
-import { shownParams } from '../checks/shown-params.ts'
+import { describeInferred, describeScope } from '../checklist/scope.ts'
+import { directiveParams, shownParams } from '../checks/shown-params.ts'
 import { type Painter, terminalFor } from '../output/terminal.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 
@@ -48,6 +48,18 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
     lines.push(
       `AWS account ${account.id}${via.length > 0 ? ` (${via.join(', ')})` : ''}: AWS checks refuse credentials for any other`,
     )
+  }
+  if (checklist.inferredScopes.length > 0) {
+    lines.push('')
+    lines.push(
+      out.paint(
+        'bold',
+        'Scopes read from environment words (pin one with <!-- only: ENV -->, cancel one with <!-- only: all -->):',
+      ),
+    )
+    for (const reading of checklist.inferredScopes) {
+      lines.push(`  line ${reading.line}: ${describeInferred(reading)}`)
+    }
   }
   for (const phase of plan.phases) {
     lines.push('')
@@ -91,9 +103,7 @@ function renderItem(planned: PlannedItem, depth: number, out: Painter, lines: st
   }
   lines.push(text)
   if (item.check && planned.params) {
-    const params = Object.entries(shownParams(item.check.kind, planned.params))
-      .map(([k, v]) => `${k}=${/\s/.test(v) || v === '' ? JSON.stringify(v) : v}`)
-      .join(' ')
+    const params = directiveParams(shownParams(item.check.kind, planned.params))
     lines.push(out.paint('cyan', `${indent}    ↳ ${item.check.kind} ${params}`))
   }
 }
@@ -125,6 +135,7 @@ function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: st
       ? { awsAccount: checklist.frontMatter.accounts[env] }
       : {}),
     sha256: checklist.sha256,
+    scopes: checklist.inferredScopes,
     phases: phases.map(section),
   }
 }

@@ -14,7 +14,6 @@
 import { resolve } from 'node:path'
 import { resolveChecklistFile } from '../checklist/bundled.ts'
 import type { Checklist } from '../checklist/model.ts'
-import { isInScope } from '../checklist/scope.ts'
 import { parseDuration } from '../duration.ts'
 import { UserError } from '../errors.ts'
 import { takeHomeProblems } from '../home.ts'
@@ -26,7 +25,7 @@ import {
   formatPartlySaved,
   formatLeft as formatProgressSaved,
 } from '../report/run-summary.ts'
-import { stateOf } from '../run/describe.ts'
+import { appliesIn, stateOf } from '../run/describe.ts'
 import { DEFAULT_STALE_AFTER_MS } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
 import { type WizardServices, wizardServices } from '../run/start.ts'
@@ -212,9 +211,7 @@ function reportOutcome(outcome: AppOutcome, mode: RunMode, out: Terminal): numbe
         formatFinished(outcome.session.checklist, outcome.session.state, outcome.sheetPath, out),
       )
       const open = checklist.items.filter(
-        (item) =>
-          isInScope(item.scope, state.header.environment) &&
-          ['failed', 'pending'].includes(stateOf(item, state)),
+        (item) => appliesIn(item, state) && ['failed', 'pending'].includes(stateOf(item, state)),
       )
       return open.length > 0 ? 1 : 0
     }

@@ -1,12 +1,15 @@
 /**
  * `deploy-wizard validate <file…>`: lint checklists. Every problem is printed as
- * `file:line:column: severity: message`, then one summary line per file.
+ * `file:line:column: severity: message`, then every scope read from environment words
+ * as a `note:` in the same shape (never a problem: it is there to be seen, and pinned or
+ * cancelled with `only:`), then one summary line per file.
  * Exit 0 when no file has errors, 1 when one has (or a warning, with --strict).
  */
 import { resolveChecklistFile } from '../checklist/bundled.ts'
 import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { formatProblem } from '../checklist/problems.ts'
+import { describeInferred } from '../checklist/scope.ts'
 import { UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
 
@@ -41,13 +44,30 @@ export async function validateCommand(
     const isBad = errors > 0 || (options.strict === true && warnings > 0)
     failed ||= isBad
     if (options.json) {
-      reports.push({ file, readable: true, ok: !isBad, ...summarise(checklist), problems })
+      reports.push({
+        file,
+        readable: true,
+        ok: !isBad,
+        ...summarise(checklist),
+        problems,
+        scopes: checklist.inferredScopes,
+      })
       continue
     }
     for (const problem of problems) {
       const line = formatProblem(file, problem)
       out.write(
         `${problem.severity === 'error' ? out.paint('red', line) : out.paint('yellow', line)}\n`,
+      )
+    }
+    for (const reading of checklist.inferredScopes) {
+      out.write(
+        `${out.paint('dim', `${file}:${reading.line}:1: note: ${describeInferred(reading)}`)}\n`,
+      )
+    }
+    if (checklist.inferredScopes.length > 0) {
+      out.write(
+        `${out.paint('dim', '  hint: pin a scope with <!-- only: ENV -->, cancel one with <!-- only: all -->')}\n`,
       )
     }
     const s = summarise(checklist)

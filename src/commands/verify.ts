@@ -53,8 +53,10 @@ export async function verifyCommand(file: string): Promise<number> {
     )
     return 0
   }
+  // Only a sealed sheet can have changed after export; a file with no seal never was one.
+  const what = result.sealed ? 'was changed after export' : 'cannot be verified'
   out.write(
-    `${out.paint('red', '✗')} ${file} was changed after export: ${result.reason ?? 'digest does not match'}\n`,
+    `${out.paint('red', '✗')} ${file} ${what}: ${result.reason ?? 'digest does not match'}\n`,
   )
   return 1
 }

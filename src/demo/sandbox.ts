@@ -8,7 +8,16 @@
  * like: the Carts table has no TTL, and the API is not ready yet (503).
  */
 import { randomBytes } from 'node:crypto'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import {
   type AddressInfo,
@@ -36,8 +45,16 @@ export interface DemoSandbox {
   removeFolder(): void
 }
 
+/** The sandbox folders' names start so in the system's temporary folder. */
+const PREFIX = 'deploy-wizard-demo-'
+/** In a sandbox folder: the id of the process it belongs to, for a later demo to tell it is stale. */
+const OWNER_FILE = 'owner.pid'
+
 export async function startDemoSandbox(): Promise<DemoSandbox> {
-  const dir = mkdtempSync(join(tmpdir(), 'deploy-wizard-demo-'))
+  // What an earlier demo killed with -9 left (its `.env.api` included) goes first.
+  removeStaleSandboxes(tmpdir())
+  const dir = mkdtempSync(join(tmpdir(), PREFIX))
+  writeFileSync(join(dir, OWNER_FILE), `${process.pid}\n`, { flag: 'wx', mode: 0o600 })
   const project = join(dir, 'demo-shop')
   const closers: (() => Promise<void>)[] = []
   const removeFolder = () => rmSync(dir, { recursive: true, force: true })
@@ -124,6 +141,45 @@ export async function startDemoSandbox(): Promise<DemoSandbox> {
   } catch (error) {
     await close()
     throw error
+  }
+}
+
+/**
+ * Removes the sandbox folders in `tmp` whose demo is gone (killed, so it could not clean
+ * up): this user's own folders only, never one reached through a symlink, and never one
+ * whose process still runs (a demo in another terminal).
+ */
+export function removeStaleSandboxes(tmp: string): void {
+  let names: string[]
+  try {
+    names = readdirSync(tmp)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    if (!name.startsWith(PREFIX)) continue
+    const dir = join(tmp, name)
+    try {
+      const folder = lstatSync(dir)
+      if (!folder.isDirectory() || folder.uid !== process.getuid?.()) continue
+      const owner = lstatSync(join(dir, OWNER_FILE))
+      if (!owner.isFile() || owner.size > 32) continue
+      const pid = Number(readFileSync(join(dir, OWNER_FILE), 'utf8').trim())
+      if (!Number.isSafeInteger(pid) || pid <= 0 || isAlive(pid)) continue
+      rmSync(dir, { recursive: true, force: true })
+    } catch {
+      // Not a sandbox (no owner file), or gone already: left alone.
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it runs, as someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

@@ -4,6 +4,7 @@
  * (`format: "deploy-wizard/check-report@1"`); fields are only ever added.
  */
 import type { Checklist, Item } from '../checklist/model.ts'
+import type { Redactor } from '../checks/redact.ts'
 import type { CheckResult, CheckStatus } from '../checks/runner.ts'
 import { VERSION } from '../version.ts'
 
@@ -78,8 +79,16 @@ export function buildCheckReport(input: {
   readonly finishedAt: Date
   readonly cancelled: boolean
   readonly aws?: AwsReport | undefined
+  /**
+   * Masks secrets in what the checks reported: their summaries, details, evidence and
+   * outputs, where values can be. Never the ids, texts and titles around them, which
+   * are the checklist's own: a secret that is a common word (`AWS_SECRET_ACCESS_KEY=test`)
+   * must not garble them.
+   */
+  readonly redactor?: Redactor
 }): CheckReport {
   const phases = new Map(input.checklist.phases.map((p) => [p.id, p.title]))
+  const scrub = input.redactor ?? { scrub: (s: string) => s, scrubDeep: <T>(v: T) => v }
   const checks = input.items.map((item): CheckEntry => {
     const result = input.results.get(item.id) ?? {
       status: 'skipped' as const,
@@ -94,10 +103,10 @@ export function buildCheckReport(input: {
       phase: { id: item.phaseId, title: phases.get(item.phaseId) ?? item.phaseId },
       kind: item.check?.kind ?? '',
       status: result.status,
-      summary: result.summary,
-      details: result.details ?? [],
-      evidence: result.evidence ?? {},
-      outputs: result.outputs ?? {},
+      summary: scrub.scrub(result.summary),
+      details: scrub.scrubDeep(result.details ?? []),
+      evidence: scrub.scrubDeep(result.evidence ?? {}),
+      outputs: scrub.scrubDeep(result.outputs ?? {}),
       durationMs: Math.round(result.durationMs),
       attempts: result.attempts,
     }

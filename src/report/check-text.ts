@@ -25,19 +25,39 @@ const COLOUR = {
 
 const MAX_DETAIL_LINES = 12
 
+/** What a run must not end on unnoticed: failed, errored, blocked. */
+const PROBLEMS: ReadonlySet<CheckStatus> = new Set(['fail', 'error', 'blocked'])
+
 /** A check's details under its summary: a first detail that says the same as the summary goes. */
 export function detailsUnder(summary: string, details: readonly string[] = []): readonly string[] {
   return details[0] === summary ? details.slice(1) : details
 }
 
-export function formatResult(item: Item, result: CheckResult, paint: Painter): string {
+/**
+ * A check's line as it finishes. One that did not pass gets where it is (id, line,
+ * kind) and its details below; a detail already printed for an earlier check (a hint
+ * like "set AWS_PROFILE…", said by every AWS check) is not printed again: `shown`
+ * holds what was. A skipped check never ran: no duration, nothing below its reason.
+ */
+export function formatResult(
+  item: Item,
+  result: CheckResult,
+  paint: Painter,
+  shown: Set<string> = new Set(),
+): string {
   const label = paint.paint(COLOUR[result.status], LABEL[result.status])
-  const took = paint.paint('dim', `(${formatDuration(result.durationMs)})`)
-  const lines = [`${label} ${item.plain} — ${result.summary} ${took}`]
+  if (result.status === 'skipped') return `${label} ${item.plain} — ${result.summary}\n`
+  // A blocked check never started: it took no time to tell of.
+  const took =
+    result.attempts > 0 ? ` ${paint.paint('dim', `(${formatDuration(result.durationMs)})`)}` : ''
+  const lines = [`${label} ${item.plain} — ${result.summary}${took}`]
   if (result.status !== 'pass') {
     lines.push(paint.paint('dim', `      ${item.id} · line ${item.line} · ${item.check?.kind}`))
-    const details = detailsUnder(result.summary, result.details)
-    for (const detail of details.slice(0, MAX_DETAIL_LINES)) lines.push(`      ${detail}`)
+    const details = detailsUnder(result.summary, result.details).filter((d) => !shown.has(d))
+    for (const detail of details.slice(0, MAX_DETAIL_LINES)) {
+      lines.push(`      ${detail}`)
+      shown.add(detail)
+    }
     if (details.length > MAX_DETAIL_LINES) {
       lines.push(
         paint.paint('dim', `      … ${details.length - MAX_DETAIL_LINES} more lines (see --json)`),
@@ -90,6 +110,17 @@ export function formatSummary(report: CheckReport, paint: Painter): string {
     `${t.skipped} skipped`,
   ]
   const head = `${t.checks} ${t.checks === 1 ? 'check' : 'checks'} on ${report.environment}: ${parts.join(', ')}`
+  // What did not pass, together at the end, where a CI log is read from.
+  const problems = report.checks.filter((c) => PROBLEMS.has(c.status))
+  const recap =
+    problems.length === 0
+      ? ''
+      : `\n${paint.paint('bold', 'Did not pass:')}\n${problems
+          .map(
+            (c) =>
+              `  ${paint.paint(COLOUR[c.status], LABEL[c.status])} ${c.text} — ${c.summary} ${paint.paint('dim', `(line ${c.line})`)}\n`,
+          )
+          .join('')}`
   const verdict = report.cancelled
     ? paint.paint('yellow', 'cancelled')
     : !report.ok
@@ -97,7 +128,7 @@ export function formatSummary(report: CheckReport, paint: Painter): string {
       : t.skipped > 0
         ? paint.paint('green', `passed, ${t.skipped} skipped`)
         : paint.paint('green', 'all passed')
-  return `\n${head} in ${formatDuration(report.durationMs)} — ${verdict}\n`
+  return `${recap}\n${head} in ${formatDuration(report.durationMs)} — ${verdict}\n`
 }
 
 /** For CI logs: which checks are still running, so a long wait never looks like a hang. */

@@ -3,11 +3,12 @@
  * need someone's attention (finished), or how to pick the run up again (left
  * unfinished). Plain text, so it stays in the terminal's scrollback.
  */
+import { basename, dirname, resolve } from 'node:path'
+import { BUNDLED_FOLDER, resolveChecklistFile } from '../checklist/bundled.ts'
 import type { Checklist } from '../checklist/model.ts'
-import { isInScope } from '../checklist/scope.ts'
 import { shellQuote } from '../checks/shell.ts'
 import type { Painter } from '../output/terminal.ts'
-import { describeUnsaved, stateOf } from '../run/describe.ts'
+import { appliesIn, describeUnsaved, stateOf } from '../run/describe.ts'
 import type { ItemState, RunState } from '../run/model.ts'
 import type { UnsavedEntry } from '../run/session.ts'
 
@@ -53,12 +54,24 @@ export function formatFinished(
   return `${lines.join('\n')}\n`
 }
 
+/**
+ * The checklist as the command line names it: a bundled one by its name, as it was typed
+ * (`npx deploy-wizard run marketplace-api`), not by where npm's cache keeps it; any other
+ * by its path.
+ */
+export function checklistArg(path: string): string {
+  if (dirname(resolve(path)) !== resolve(BUNDLED_FOLDER)) return path
+  const name = basename(path, '.md')
+  // Only when the name still means this file here (no file of that name in the folder).
+  return resolve(resolveChecklistFile(name)) === resolve(path) ? name : path
+}
+
 /** Printed when the wizard closes before the end: nothing is lost, and how to go on. */
 export function formatLeft(checklist: Checklist, state: RunState, out: Painter): string {
   const { header } = state
   return (
     `${out.paint('bold', `Progress saved`)} — run ${header.id} (${formatTotals(checklist, state)})\n` +
-    `  resume with: deploy-wizard run ${shellQuote(header.checklist.path)} --env ${header.environment}\n` +
+    `  resume with: deploy-wizard run ${shellQuote(checklistArg(header.checklist.path))} --env ${header.environment}\n` +
     out.paint('dim', `  or: deploy-wizard run --resume ${header.id}\n`)
   )
 }
@@ -68,7 +81,7 @@ export function formatPartlySaved(checklist: Checklist, state: RunState, out: Pa
   const { header } = state
   return (
     `${out.paint('bold', 'Saved up to the failure')} — run ${header.id} (${formatTotals(checklist, state)})\n` +
-    `  resume with: deploy-wizard run ${shellQuote(header.checklist.path)} --env ${header.environment}\n` +
+    `  resume with: deploy-wizard run ${shellQuote(checklistArg(header.checklist.path))} --env ${header.environment}\n` +
     out.paint('dim', `  or: deploy-wizard run --resume ${header.id}\n`)
   )
 }
@@ -107,7 +120,7 @@ export function formatDemoLeft(checklist: Checklist, state: RunState, out: Paint
 }
 
 function applicable(checklist: Checklist, state: RunState) {
-  return checklist.items.filter((item) => isInScope(item.scope, state.header.environment))
+  return checklist.items.filter((item) => appliesIn(item, state))
 }
 
 function countStates(checklist: Checklist, state: RunState): Record<ItemState, number> {

@@ -30,6 +30,11 @@ export interface SheetVerification {
   readonly actual: string
   /** Why the sheet does not verify; absent when it does. */
   readonly reason?: string
+  /**
+   * It holds a digest line, well-formed or not: it was exported and sealed, so a failure
+   * means it changed since. False for a file that never was a sheet, or whose seal is gone.
+   */
+  readonly sealed: boolean
 }
 
 /** CRLF → LF and no byte-order mark: the form that is hashed (see the module comment). */
@@ -70,27 +75,35 @@ export function verifySheet(text: string): SheetVerification {
   if (!match?.[1]) {
     const whole = sheetDigest(text)
     const misplaced = lines.some((line) => COMMENT.test(line))
+    const sealed = misplaced || lines.some((line) => line.includes(MARKER))
     const reason = misplaced
       ? 'text was added after the digest line'
-      : last.includes(MARKER) || lines.some((line) => line.includes(MARKER))
+      : sealed
         ? 'the digest line is malformed'
         : 'no digest line: this is not a sheet exported by deploy-wizard, or its digest was removed'
-    return { ok: false, actual: whole, reason }
+    return { ok: false, actual: whole, reason, sealed }
   }
   const expected = match[1]
   const visibleAt = lines.length - 2
   const content = lines.slice(0, Math.max(visibleAt, 0)).join('\n')
   const actual = sheetDigest(visibleAt > 0 ? `${content}\n` : '')
   if (lines[visibleAt] !== visibleLine(expected)) {
-    return { ok: false, expected, actual, reason: 'the visible digest line was edited or removed' }
+    return {
+      ok: false,
+      expected,
+      actual,
+      reason: 'the visible digest line was edited or removed',
+      sealed: true,
+    }
   }
   if (actual !== expected) {
     return {
       ok: false,
       expected,
       actual,
-      reason: 'the sheet was edited after export: its content no longer matches its digest',
+      reason: 'its content no longer matches its digest',
+      sealed: true,
     }
   }
-  return { ok: true, expected, actual }
+  return { ok: true, expected, actual, sealed: true }
 }

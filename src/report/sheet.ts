@@ -3,10 +3,12 @@
  * on GitHub or in plain text. From the top: who ran what where and when; what
  * needs attention (failures, skips, pending items, checks that did not pass);
  * a summary per phase; every item in checklist order with its result, who and
- * when, the note, and the check's evidence; answers to items the checklist no
- * longer has; the sign-off fields with what was entered, blank lines for the
- * rest and one for each role's signature; and a digest over all of it (see
- * sheet-digest.ts).
+ * when, the note, and the check's evidence (an item the checklist scopes to other
+ * environments is n/a with the reason, or says who had it apply here after all);
+ * answers to items the checklist no longer has; the reference pages (sections
+ * with nothing to complete); the sign-off fields with what was entered, blank
+ * lines for the rest and one for each role's signature; and a digest over all of
+ * it (see sheet-digest.ts).
  *
  * Pure: the same checklist, state and options give the same bytes.
  *
@@ -20,12 +22,14 @@ import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
 import type { Checklist, Item, Section, SignoffField } from '../checklist/model.ts'
+import { referencePages } from '../checklist/reference.ts'
 import { describeScope, isInScope } from '../checklist/scope.ts'
 import { signoffLines } from '../checklist/signoff.ts'
 import type { CheckStatus } from '../checks/runner.ts'
 import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
-import type { ItemRecord, RunState, StoredCheckResult } from '../run/model.ts'
+import { overrideOf } from '../run/describe.ts'
+import type { ItemRecord, RunState, ScopeOverride, StoredCheckResult } from '../run/model.ts'
 import { VERSION } from '../version.ts'
 import { sealSheet } from './sheet-digest.ts'
 
@@ -83,6 +87,8 @@ interface Entry {
   readonly record: ItemRecord | null
   /** Why the item does not apply here, when it is out of scope. */
   readonly outOfScope: string | null
+  /** Who said it applies here after all, and the scope the checklist gives it. */
+  readonly override: (ScopeOverride & { readonly scope: string }) | null
   /** `[x]` in the file and never answered in the run. */
   readonly checkedInFile: boolean
   /** The item's check kind, when it is automated. */
@@ -110,6 +116,7 @@ export function renderSheet(checklist: Checklist, state: RunState, options: Shee
     summaryPart(checklist, rows),
     itemsPart(rows, sections),
     removedPart(checklist, state),
+    referencePart(checklist, state),
     signoffPart(checklist, state),
     footerPart(options),
   ]
@@ -118,12 +125,14 @@ export function renderSheet(checklist: Checklist, state: RunState, options: Shee
 
 function rowOf(item: Item, state: RunState): Row {
   const record = state.items[item.id] ?? null
-  if (!isInScope(item.scope, state.header.environment)) {
+  const override = overrideOf(item, state)
+  if (!isInScope(item.scope, state.header.environment) && !override) {
     return {
       item,
       result: 'na',
       record,
       outOfScope: `applies to ${describeScope(item.scope)}`,
+      override: null,
       checkedInFile: false,
       checkKind: item.check?.kind ?? null,
     }
@@ -137,6 +146,7 @@ function rowOf(item: Item, state: RunState): Row {
     result,
     record,
     outOfScope: null,
+    override: override ? { ...override, scope: describeScope(item.scope) } : null,
     checkedInFile,
     checkKind: item.check?.kind ?? null,
   }
@@ -234,11 +244,17 @@ function attentionPart(
   rows: readonly Row[],
   sections: SectionPaths,
 ): string {
+  const overridden = rows.filter((row) => row.override !== null).length
   const ranked = rows
     .map((row) => ({ row, rank: attentionRank(row) }))
     .filter((r): r is { row: Row; rank: number } => r.rank !== null)
     .sort((a, b) => a.rank - b.rank)
   const notices = attentionNotices(checklist, state)
+  if (overridden > 0) {
+    notices.push(
+      `- ⚠️ **${plural(overridden, 'item applies', 'items apply')} here after all**: the checklist scopes ${overridden === 1 ? 'it' : 'them'} to other environments; the operator said otherwise (see [Items](#items)).`,
+    )
+  }
   const lines = ['## Needs attention', '']
   if (ranked.length === 0 && notices.length === 0) {
     lines.push(
@@ -353,13 +369,20 @@ function commonPrefix(a: readonly Section[], b: readonly Section[]): number {
   return i
 }
 
-/** " — ana, 2026-11-22 09:04", or where the result came from when nobody answered. */
+/**
+ * " — ana, 2026-11-22 09:04", or where the result came from when nobody answered. A result
+ * the item's check decided is the check's (" — verified by check, …"), never read as a
+ * person's attestation; a person's answer names the person, and the check line below it
+ * still says what the check found.
+ */
 function whoWhen(row: Entry): string {
   if (row.outOfScope !== null) return ` — ${inline(row.outOfScope)}`
   if (row.checkedInFile) return ' — checked in the checklist file'
   const record = row.record
   if (!record?.by) return ''
-  return ` — ${inline(record.by)}${record.at ? `, ${shortTime(record.at)}` : ''}`
+  const when = record.at ? `, ${shortTime(record.at)}` : ''
+  if (record.byCheck) return ` — ${record.state === 'done' ? 'verified' : 'failed'} by check${when}`
+  return ` — ${inline(record.by)}${when}`
 }
 
 /**
@@ -383,9 +406,16 @@ function entryLines(head: string, row: Entry, depth: number, withEvidence: boole
 
 function detailLines(row: Entry, pad: string): string[] {
   const lines: string[] = []
+  if (row.override) {
+    const { by, at, scope } = row.override
+    lines.push(
+      `Applies here after all: ${inline(by)}, ${shortTime(at)}; the checklist says ${inline(scope)}`,
+    )
+  }
   const note = row.record?.note
   if (note) {
-    const label = row.result === 'skipped' ? 'Reason' : row.result === 'na' ? 'Why' : 'Note'
+    // A skip's note was asked for as its reason; any other is a note, n/a's too.
+    const label = row.result === 'skipped' ? 'Reason' : 'Note'
     lines.push(`${label}: ${block(note, pad)}`)
   } else if (row.result === 'skipped') {
     lines.push('Reason: (none given)')
@@ -472,7 +502,14 @@ function removedPart(checklist: Checklist, state: RunState): string {
     const record = state.items[id] as ItemRecord
     const result: SheetResult = record.state
     const carried = carriedTo(checklist, state, id, record)
-    const row: Entry = { result, record, outOfScope: null, checkedInFile: false, checkKind: null }
+    const row: Entry = {
+      result,
+      record,
+      outOfScope: null,
+      override: null,
+      checkedInFile: false,
+      checkKind: null,
+    }
     lines.push(
       ...entryLines(`${MARK[result]} — ${code(id)}${whoWhen(row)}${carried}`, row, 0, false),
     )
@@ -492,6 +529,27 @@ function carriedTo(checklist: Checklist, state: RunState, id: string, record: It
     )
   })
   return to ? ` (reworded; carried over to “${itemText(to)}”)` : ''
+}
+
+// --- reference pages ----------------------------------------------------------------------
+
+/**
+ * The sections with nothing to complete that the wizard opens with `p` (a rollback plan,
+ * contacts): listed by title and line, so a reviewer knows they were at hand. Their text is
+ * not copied: it is the checklist's, whose sha256 is in the header.
+ */
+function referencePart(checklist: Checklist, state: RunState): string {
+  const pages = referencePages(checklist).filter((page) =>
+    isInScope(page.scope, state.header.environment),
+  )
+  if (pages.length === 0) return ''
+  return [
+    '## Reference pages',
+    '',
+    'Sections of the checklist with nothing to complete, open in the wizard during the run:',
+    '',
+    ...pages.map((page) => `- ${inline(page.title)} (line ${page.line})`),
+  ].join('\n')
 }
 
 // --- sign-off -----------------------------------------------------------------------------

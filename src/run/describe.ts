@@ -4,15 +4,16 @@
  */
 
 import type { Item } from '../checklist/model.ts'
+import { isInScope } from '../checklist/scope.ts'
 import { describeSince } from './lock.ts'
-import type { ItemState, JournalEntry, RunState } from './model.ts'
+import type { ItemState, JournalEntry, RunState, ScopeOverride } from './model.ts'
 
 /**
  * Items answered (anything but pending) out of those that apply to the run's environment, as
  * the run last saw the checklist: counted as the wizard's header counts them (see `stateOf`).
  */
 export function runProgress(state: RunState): { answered: number; total: number } {
-  const applies = state.snapshot.filter((item) => !item.outOfScope)
+  const applies = state.snapshot.filter((item) => !item.outOfScope || item.id in state.overrides)
   const answered = applies.filter((item) => {
     const record = state.items[item.id]
     if (record && record.by !== null) return record.state !== 'pending'
@@ -28,6 +29,21 @@ export function formatAge(iso: string, now: Date): string {
   if (minutes < 60) return `${minutes} min ago`
   if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h ago`
   return describeSince(iso, now)
+}
+
+/**
+ * Whether an item applies in the run: the checklist scopes it to the run's environment, or
+ * the operator said it applies here after all. The one rule for the wizard's counts and
+ * check runs, the sheet and the summaries.
+ */
+export function appliesIn(item: Item, run: RunState): boolean {
+  return isInScope(item.scope, run.header.environment) || item.id in run.overrides
+}
+
+/** The operator's word that the item applies here after all, when the checklist says it does not. */
+export function overrideOf(item: Item, run: RunState): ScopeOverride | null {
+  if (isInScope(item.scope, run.header.environment)) return null
+  return run.overrides[item.id] ?? null
 }
 
 /**
@@ -49,12 +65,14 @@ export interface Progress {
   readonly skipped: number
 }
 
+/** Answered items out of those of `items` that apply in the run. */
 export function progressOf(items: Iterable<Item>, run: RunState): Progress {
   let answered = 0
   let total = 0
   let failed = 0
   let skipped = 0
   for (const item of items) {
+    if (!appliesIn(item, run)) continue
     total++
     const state = stateOf(item, run)
     if (state !== 'pending') answered++
@@ -88,6 +106,7 @@ export function progressWords(progress: Progress, isShort = false): string {
 const UNSAVED_KINDS: readonly (readonly [JournalEntry['type'] | 'other', string, string])[] = [
   ['item-answered', 'answer', 'answers'],
   ['note-added', 'note', 'notes'],
+  ['scope-overridden', 'scope override', 'scope overrides'],
   ['check-finished', 'check result', 'check results'],
   ['signoff-entered', 'sign-off entry', 'sign-off entries'],
   ['finished', 'the end of the run', 'the end of the run'],

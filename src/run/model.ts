@@ -73,6 +73,11 @@ export type JournalEntry =
       readonly state: ItemState
       /** The operator's note; for `skipped`, the reason (required). */
       readonly note?: string
+      /**
+       * The item's check decided this answer (its result just before), not a person: the
+       * sheet and the screen credit the check. `by` is still who ran the check.
+       */
+      readonly byCheck?: true
     }
   | {
       readonly type: 'note-added'
@@ -96,6 +101,17 @@ export type JournalEntry =
       readonly changes: ChecklistChanges
     }
   | {
+      /**
+       * The operator's word on an item the checklist scopes to other environments: it
+       * `applies` here after all (true), or, said again, the checklist's scope stands (false).
+       */
+      readonly type: 'scope-overridden'
+      readonly at: string
+      readonly by: string
+      readonly itemId: string
+      readonly applies: boolean
+    }
+  | {
       readonly type: 'signoff-entered'
       readonly at: string
       readonly by: string
@@ -117,10 +133,19 @@ export type JournalEntry =
 
 export interface ItemRecord {
   readonly state: ItemState
+  /** Who answered; when `byCheck`, who ran the check that decided the answer. */
   readonly by: string | null
+  /** The answer is the check's result, not a person's attestation. */
+  readonly byCheck?: true
   readonly at: string | null
   readonly note: string | null
   readonly check: StoredCheckResult | null
+}
+
+/** Who said an item applies in this run after all, and when. */
+export interface ScopeOverride {
+  readonly by: string
+  readonly at: string
 }
 
 export interface SignoffEntry {
@@ -141,6 +166,8 @@ export interface RunState {
   readonly header: RunHeader
   readonly items: Readonly<Record<string, ItemRecord>>
   readonly signoff: Readonly<Record<string, SignoffEntry>>
+  /** Items said to apply here after all, whatever the checklist scopes them to (see describe.ts). */
+  readonly overrides: Readonly<Record<string, ScopeOverride>>
   /** The checklist's sha256 at the start and at each resume, oldest first. */
   readonly sha256History: readonly string[]
   /** The checklist's items as of the last start or resume. */
@@ -164,6 +191,7 @@ export function initialRunState(header: RunHeader): RunState {
     header,
     items: {},
     signoff: {},
+    overrides: {},
     sha256History: [],
     snapshot: [],
     finishedAt: null,
@@ -182,6 +210,10 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
         sha256History: [...state.sha256History, entry.sha256],
         snapshot: entry.items,
         items: entry.type === 'resumed' ? carryReworded(state.items, entry.changes) : state.items,
+        overrides:
+          entry.type === 'resumed'
+            ? carryOverrides(state.overrides, entry.changes)
+            : state.overrides,
       }
     case 'item-answered':
     case 'note-added':
@@ -193,6 +225,15 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
           [entry.itemId]: itemAfter(state.items[entry.itemId] ?? EMPTY_ITEM, entry),
         },
       }
+    case 'scope-overridden': {
+      const { [entry.itemId]: _, ...others } = state.overrides
+      return {
+        ...touched,
+        overrides: entry.applies
+          ? { ...others, [entry.itemId]: { by: entry.by, at: entry.at } }
+          : others,
+      }
+    }
     case 'signoff-entered':
       return {
         ...touched,
@@ -221,14 +262,17 @@ type ItemEntry = Extract<JournalEntry, { type: 'item-answered' | 'note-added' | 
 /** An item's record after one of the entries about it. */
 function itemAfter(record: ItemRecord, entry: ItemEntry): ItemRecord {
   switch (entry.type) {
-    case 'item-answered':
+    case 'item-answered': {
+      const { byCheck: _, ...rest } = record
       return {
-        ...record,
+        ...rest,
         state: entry.state,
         by: entry.by,
         at: entry.at,
         note: entry.note ?? record.note,
+        ...(entry.byCheck ? { byCheck: true as const } : {}),
       }
+    }
     case 'note-added':
       return { ...record, note: entry.note }
     case 'check-finished':
@@ -248,6 +292,21 @@ function carryReworded(
     const record = items[from]
     const there = items[to]
     if (record && (!there || lastTouched(record) > lastTouched(there))) next[to] = record
+  }
+  return next
+}
+
+/** An override follows a reworded item to its new id, as its answer does. */
+function carryOverrides(
+  overrides: Readonly<Record<string, ScopeOverride>>,
+  changes: ChecklistChanges,
+): Readonly<Record<string, ScopeOverride>> {
+  const moved = changes.reworded.filter(({ from }) => from in overrides)
+  if (moved.length === 0) return overrides
+  const next = { ...overrides }
+  for (const { from, to } of moved) {
+    const override = overrides[from]
+    if (override && !(to in next)) next[to] = override
   }
   return next
 }

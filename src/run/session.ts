@@ -177,6 +177,14 @@ export class RunSession {
     })
   }
 
+  /**
+   * The operator's word on an item the checklist scopes to other environments: it applies
+   * here after all (`applies`), or the checklist's scope stands again.
+   */
+  overrideScope(itemId: string, applies: boolean): void {
+    this.write({ type: 'scope-overridden', at: this.stamp(), by: this.operator, itemId, applies })
+  }
+
   note(itemId: string, note: string): void {
     this.write({
       type: 'note-added',
@@ -393,7 +401,14 @@ export class RunSession {
     if (!options.isExplicit && (current === 'skipped' || current === 'na' || saidSince)) return
     if (current === follows) return
     try {
-      this.write({ type: 'item-answered', at, by: this.operator, itemId, state: follows })
+      this.write({
+        type: 'item-answered',
+        at,
+        by: this.operator,
+        itemId,
+        state: follows,
+        byCheck: true,
+      })
     } catch {
       // In `unsaved` already; a check's callback has nobody to throw to.
     }
@@ -401,7 +416,10 @@ export class RunSession {
 
   private itemsFor(itemIds: readonly string[]): Item[] {
     if (itemIds.length === 0) return []
-    return selectCheckItems(this.checklist, this.environment, { only: itemIds })
+    return selectCheckItems(this.checklist, this.environment, {
+      only: itemIds,
+      appliesAfterAll: new Set(Object.keys(this.state.overrides)),
+    })
   }
 
   private write(entry: JournalEntry): void {
@@ -441,6 +459,8 @@ function unsavedKey(entry: JournalEntry): string {
       return `answer ${entry.itemId}`
     case 'note-added':
       return `note ${entry.itemId}`
+    case 'scope-overridden':
+      return `scope ${entry.itemId}`
     case 'check-finished':
       return `check ${entry.itemId}`
     case 'signoff-entered':

@@ -13,6 +13,7 @@ import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { UserError } from '../errors.ts'
 import { trustState } from '../trust.ts'
+import { appliesIn } from './describe.ts'
 import type { ChecklistChanges, ItemSnapshot } from './model.ts'
 import { diffChecklist, snapshotOf, staleChecks } from './resume.ts'
 import { RunSession } from './session.ts'
@@ -126,7 +127,7 @@ export function resumeRun(
     })
     const automated = new Set(
       checklist.items
-        .filter((item) => item.check && isInScope(item.scope, handle.header.environment))
+        .filter((item) => item.check && appliesIn(item, handle.state))
         .map((item) => item.id),
     )
     const stale = staleChecks(handle.state, now, staleAfterMs).filter((id) => automated.has(id))

@@ -567,6 +567,7 @@ const entrySchema = z.discriminatedUnion('type', [
     itemId: z.string(),
     state: itemState,
     note: z.string().optional(),
+    byCheck: z.literal(true).optional(),
   }),
   z.object({ type: z.literal('note-added'), ...by, itemId: z.string(), note: z.string() }),
   z.object({
@@ -585,6 +586,12 @@ const entrySchema = z.discriminatedUnion('type', [
       removed: z.array(z.string()),
       reworded: z.array(z.object({ from: z.string(), to: z.string() })),
     }),
+  }),
+  z.object({
+    type: z.literal('scope-overridden'),
+    ...by,
+    itemId: z.string(),
+    applies: z.boolean(),
   }),
   z.object({
     type: z.literal('signoff-entered'),

@@ -425,6 +425,8 @@ export function App({
       )
     case 'trust': {
       const { session: s } = step.opened
+      // Every command of the file, those of items for other environments too: trust covers the
+      // whole file, and `o` can make any of them run in this run.
       const commands = [...step.opened.layout.items.values()].filter(needsTrust)
       return withProblems(
         <TrustPrompt

@@ -1,17 +1,22 @@
 /**
- * The selected item in full: its text, what its check verifies, the live
+ * The selected item in full: its text, whether it applies here (and if not, why and
+ * where the checklist says so), what its check verifies, the live
  * progress or the last result (summary, details, evidence), who answered and
- * the note, and the code blocks and prose the checklist writes under it.
+ * the note, the code blocks and prose the checklist writes under it (rendered:
+ * bold, links, tables), and the steps written as prose next to it.
  * `detailLines` is pure; the pane draws as many lines as it is given room for.
  */
 import { Box } from 'ink'
 import type { Block, Item, Section } from '../checklist/model.ts'
 import { isWrite } from '../checks/registry.ts'
-import { shownParams } from '../checks/shown-params.ts'
+import { directiveParams, shownParams } from '../checks/shown-params.ts'
 import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { detailsUnder } from '../report/check-text.ts'
 import type { ItemRecord } from '../run/model.ts'
+import type { ProseStep, ScopeNote } from './layout.ts'
+import { blockLines, lineText, type SpanLine, sectionLines } from './markdown-lines.ts'
+import { SpanText } from './span-text.tsx'
 import { Text } from './text.tsx'
 import { CHECK_LOOK, type Color, ITEM_LOOK } from './theme.ts'
 import type { LiveCheck } from './use-wizard-state.ts'
@@ -21,6 +26,8 @@ export interface DetailLine {
   readonly color?: Color
   readonly isBold?: boolean
   readonly isDim?: boolean
+  /** The line's styled pieces (rendered markdown); `text` is what they read. */
+  readonly spans?: SpanLine
 }
 
 export interface DetailInput {
@@ -33,6 +40,14 @@ export interface DetailInput {
   readonly isUntrustedCommand: boolean
   /** The section the item is in: its code blocks and prose are the item's context. */
   readonly section?: Section | undefined
+  /** Steps written as prose just before or after the item (layout.ts). */
+  readonly prose?: readonly ProseStep[] | undefined
+  /**
+   * When the checklist scopes the item to other environments: the run's environment, why
+   * ("dev only (section "Development Environment", line 23)"), and the operator's word that
+   * it applies here after all, if given.
+   */
+  readonly scope?: ScopeNote | null
 }
 
 const MAX_EVIDENCE = 8
@@ -45,9 +60,19 @@ export function detailLines(input: DetailInput): DetailLine[] {
     for (const line of wrap(escapeControls(text), width)) lines.push({ text: line, ...style })
   }
   push(item.plain, { isBold: true })
+  const scope = input.scope ?? null
+  if (scope && !scope.override) {
+    push(`${ITEM_LOOK.na.icon} does not apply to ${scope.environment}   id: ${item.id}`, {
+      isDim: true,
+    })
+    push(`the checklist says: ${scope.reason}`, { color: 'yellow' })
+    push('o: it applies here after all (recorded in the run and on the sheet)', { isDim: true })
+    if (record?.note) push(`note: ${record.note}`, { color: 'yellow' })
+    return withBlocks(lines, push, input)
+  }
   const state = record?.by ? record.state : item.checked ? 'done' : 'pending'
   const look = ITEM_LOOK[state]
-  const who = record?.by ? ` by ${record.by} at ${clock(record.at)}` : ''
+  const who = record?.by ? answeredBy(record) : ''
   const stateLine = `${look.icon} ${look.word}${who}`
   // The id on the state's line when both fit, else on its own: never "id:" alone, the id wrapped.
   if (stateLine.length + 3 + 4 + item.id.length <= width)
@@ -59,11 +84,18 @@ export function detailLines(input: DetailInput): DetailLine[] {
     for (let at = 0; at < idLine.length; at += Math.max(1, width))
       lines.push({ text: idLine.slice(at, at + Math.max(1, width)), isDim: true })
   }
-  if (record?.note) push(`note: ${record.note}`, { color: 'yellow' })
+  if (scope?.override) {
+    push(
+      `applies here after all: said by ${scope.override.by} at ${clock(scope.override.at)}; the checklist says ${scope.reason} (o: undo)`,
+      { color: 'yellow' },
+    )
+  }
+  // A skip's note is why it was skipped: it was asked for as the reason.
+  if (record?.note)
+    push(`${state === 'skipped' ? 'reason' : 'note'}: ${record.note}`, { color: 'yellow' })
   if (item.check) {
-    const params = Object.entries(shownParams(item.check.kind, item.check.params))
-      .map(([key, value]) => `${key}=${value}`)
-      .join(' ')
+    // Quoted as the checklist wrote them: `output="\d+ passed, 0 failed"`, not cut at a space.
+    const params = directiveParams(shownParams(item.check.kind, item.check.params))
     push(`check: ${item.check.kind} ${params}`, { isDim: true })
     if (item.needs.length > 0) push(`needs: ${item.needs.join(', ')}`, { isDim: true })
     if (live) {
@@ -92,26 +124,58 @@ export function detailLines(input: DetailInput): DetailLine[] {
       push('not run yet — press r to run it', { isDim: true })
     }
   }
+  return withBlocks(lines, push, input)
+}
+
+/** `lines`, then the code blocks and prose written under the item and in its section, and the steps written as prose next to it. */
+function withBlocks(
+  lines: DetailLine[],
+  push: (text: string, style?: Omit<DetailLine, 'text'>) => void,
+  input: DetailInput,
+): DetailLine[] {
+  const { item, section, width } = input
+  const pushSpans = (spanLines: readonly SpanLine[]) => {
+    for (const line of spanLines) lines.push({ text: lineText(line), spans: line })
+  }
   const pushBlock = (block: Block) => {
     lines.push({ text: '' })
-    if (block.kind === 'code') {
-      push(`\`\`\`${block.lang ?? ''}`, { isDim: true })
-      // Code keeps its indentation: cut at the edge, never re-wrapped.
-      for (const line of escapeControls(block.code ?? '').split('\n'))
-        lines.push({ text: line, color: 'cyan' })
-      push('```', { isDim: true })
-    } else {
-      for (const line of escapeControls(block.markdown).split('\n')) push(line)
-    }
+    pushSpans(blockLines(block, width))
   }
   for (const block of item.blocks) pushBlock(block)
-  const context = input.section?.blocks ?? []
+  const context = section?.blocks ?? []
   if (context.length > 0) {
     lines.push({ text: '' })
-    push(`from “${input.section?.title}”:`, { isDim: true })
+    push(`from “${section?.title}”:`, { isDim: true })
     for (const block of context) pushBlock(block)
   }
+  for (const step of input.prose ?? []) {
+    lines.push({ text: '' })
+    const where = step.where === 'before' ? 'before it' : 'then'
+    push(`${where}, written as prose: “${step.section.title}”`, { isDim: true })
+    lines.push({ text: '' })
+    pushSpans(sectionLines(step.section, width, false))
+  }
   return lines
+}
+
+/**
+ * Who gave the answer: a person, or the item's check. A result the check decided is
+ * credited to it ("verified by check at 11:46:44 (pass in 38 ms)"), never to the
+ * operator who happened to run it; a person's answer is theirs.
+ */
+function answeredBy(record: ItemRecord): string {
+  if (!record.byCheck) return ` by ${record.by} at ${clock(record.at)}`
+  const check = record.check
+  // Its latest result, when that is still what the answer says (a later run may have skipped).
+  const agrees =
+    check !== null &&
+    (record.state === 'done'
+      ? check.status === 'pass'
+      : check.status !== 'pass' && check.status !== 'skipped')
+  const how = agrees ? ` (${check.status} in ${formatDuration(check.durationMs)})` : ''
+  // "done — verified by check", "failed by check".
+  const verb = record.state === 'done' ? ' — verified' : ''
+  return `${verb} by check at ${clock(agrees ? check.at : record.at)}${how}`
 }
 
 export function DetailPane({
@@ -125,18 +189,23 @@ export function DetailPane({
   const hidden = lines.length - shown.length
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      {shown.map((line, index) => (
-        <Text
+      {shown.map((line, index) =>
+        line.spans && line.spans.length > 0 ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity beyond their place
-          key={index}
-          wrap="truncate-end"
-          {...(line.color ? { color: line.color } : {})}
-          bold={line.isBold ?? false}
-          dimColor={line.isDim ?? false}
-        >
-          {line.text || ' '}
-        </Text>
-      ))}
+          <SpanText key={index} line={line.spans} />
+        ) : (
+          <Text
+            // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity beyond their place
+            key={index}
+            wrap="truncate-end"
+            {...(line.color ? { color: line.color } : {})}
+            bold={line.isBold ?? false}
+            dimColor={line.isDim ?? false}
+          >
+            {line.text || ' '}
+          </Text>
+        ),
+      )}
       {hidden > 0 ? <Text dimColor>{`… ${hidden} more lines (enter: expand)`}</Text> : null}
     </Box>
   )

@@ -31,10 +31,13 @@ const SCREEN_KEYS: Readonly<Record<KeySet, readonly KeyHint[]>> = {
     { key: 'f', does: 'fail', rank: 8 },
     { key: 's', does: 'skip', rank: 8 },
     { key: 'a', does: 'n/a', rank: 4 },
+    // Only for a dimmed item, whose detail pane names it too: the first to go when narrow.
+    { key: 'o', does: 'applies here', rank: 2 },
     { key: 'n', does: 'note', rank: 5 },
     { key: 'r', does: 'run', rank: 7 },
     { key: 'R', does: 're-run failed', rank: 3 },
     { key: 'A', does: 'run all due', rank: 3 },
+    { key: 'p', does: 'pages', rank: 2 },
     { key: '←→', does: 'phase', rank: 6 },
     { key: '?', does: 'help', rank: ALWAYS },
     { key: 'q', does: 'quit', rank: ALWAYS },
@@ -44,6 +47,7 @@ const SCREEN_KEYS: Readonly<Record<KeySet, readonly KeyHint[]>> = {
     { key: 'enter', does: 'fill', rank: 9 },
     { key: 'f', does: 'finish', rank: 8 },
     { key: '←', does: 'back', rank: 5 },
+    { key: 'p', does: 'pages', rank: 2 },
     { key: '?', does: 'help', rank: ALWAYS },
     { key: 'q', does: 'quit', rank: ALWAYS },
   ],
@@ -70,10 +74,18 @@ const SEPARATOR = ' · '
 
 /**
  * The keys of `screen` laid out in `width` columns: one line, or two when one is not enough.
- * `hasChecks` false: the checklist has nothing to run, so r, R and A are left out.
+ * `hasChecks` false: the checklist has nothing to run, so r, R and A are left out; `p pages`
+ * only when the checklist has reference pages.
  */
-export function keyLines(screen: KeySet, width: number, hasChecks = true): string[] {
-  let shown = SCREEN_KEYS[screen].filter((hint) => hasChecks || !CHECK_KEYS.has(hint.key))
+export function keyLines(
+  screen: KeySet,
+  width: number,
+  hasChecks = true,
+  hasPages = false,
+): string[] {
+  let shown = SCREEN_KEYS[screen].filter(
+    (hint) => (hasChecks || !CHECK_KEYS.has(hint.key)) && (hasPages || hint.key !== 'p'),
+  )
   for (;;) {
     const lines = layOut(shown, width)
     if (lines) return lines
@@ -88,8 +100,8 @@ export function keyLines(screen: KeySet, width: number, hasChecks = true): strin
 }
 
 /** Lines the footer takes at `width`: the notice and the keys (as many as the phase screen's). */
-export function footerHeight(width: number): number {
-  return 1 + keyLines('phase', width).length
+export function footerHeight(width: number, hasPages = false): number {
+  return 1 + keyLines('phase', width, true, hasPages).length
 }
 
 /** One line if it fits, else two about as long as each other; null when two are not enough. */
@@ -115,17 +127,19 @@ export function Footer({
   notice,
   width,
   hasChecks = true,
+  hasPages = false,
 }: {
   readonly screen: KeySet
   readonly notice: Notice | null
   readonly width: number
   readonly hasChecks?: boolean
+  readonly hasPages?: boolean
 }) {
   return (
     <Box
       flexDirection="column"
       justifyContent="flex-end"
-      height={footerHeight(width)}
+      height={footerHeight(width, hasPages)}
       overflow="hidden"
     >
       {notice ? (
@@ -135,7 +149,7 @@ export function Footer({
       ) : (
         <Text> </Text>
       )}
-      {keyLines(screen, width, hasChecks).map((line) => (
+      {keyLines(screen, width, hasChecks, hasPages).map((line) => (
         <Text key={line} dimColor wrap="truncate-end">
           {line}
         </Text>

@@ -1,5 +1,5 @@
 /**
- * One line of a phase's list: a group heading, or an item with its state icon,
+ * One line of a phase's list: a group heading, a step written as prose, or an item with its state icon,
  * its text (cut to the width) and, for an automated item, the check's outcome.
  * Rows are memoised: a finished row does not render again while other rows'
  * spinners turn; a running row's spinner and clock re-render on the shared tick
@@ -17,6 +17,11 @@ import type { LiveCheck } from './use-wizard-state.ts'
 
 export interface ItemRowProps {
   readonly item: Item
+  /**
+   * Why the item does not apply here ("dev only (section …)"), when it does not: the row is
+   * drawn dimmed, with the environments it is for in place of its check.
+   */
+  readonly outOfScope?: string | null
   readonly state: ItemState
   readonly check: StoredCheckResult | null
   readonly live: LiveCheck | undefined
@@ -28,6 +33,7 @@ export interface ItemRowProps {
 
 export const ItemRow = memo(function ItemRow({
   item,
+  outOfScope = null,
   state,
   check,
   live,
@@ -35,7 +41,7 @@ export const ItemRow = memo(function ItemRow({
   indent,
   isManualMarked = true,
 }: ItemRowProps) {
-  const look = ITEM_LOOK[state]
+  const look = ITEM_LOOK[outOfScope === null ? state : 'na']
   // The marker, indent, icon and text are one text node (every redraw lays out and measures
   // each node), cut at its end: a narrow terminal shortens the text, never the icon.
   return (
@@ -45,12 +51,16 @@ export const ItemRow = memo(function ItemRow({
           <Text color="cyan">{isSelected ? '›' : ' '}</Text>
           {' '.repeat(indent)}
           {live ? <Spinner /> : <Text color={look.color}>{look.icon}</Text>}{' '}
-          <Text bold={isSelected}>{item.plain}</Text>
+          <Text bold={isSelected} dimColor={outOfScope !== null}>
+            {item.plain}
+          </Text>
         </Text>
       </Box>
       <Box flexShrink={0} marginLeft={1}>
         {live ? (
           <RunningClock live={live} />
+        ) : outOfScope !== null ? (
+          <Text dimColor>{`n/a: ${onlyWhere(item)}`}</Text>
         ) : item.check || isManualMarked ? (
           <CheckOutcome check={check} item={item} />
         ) : null}
@@ -75,6 +85,30 @@ export const GroupRow = memo(function GroupRow({
     </Box>
   )
 })
+
+/** A step written as prose: nothing to mark, its text is in the detail of the item next to it. */
+export const ProseRow = memo(function ProseRow({
+  title,
+  depth,
+}: {
+  readonly title: string
+  readonly depth: number
+}) {
+  return (
+    <Box>
+      <Text> </Text>
+      {/* `≡` where an item's state icon is: the step reads as one of the phase's rows. */}
+      <Text wrap="truncate-end" dimColor italic>
+        {`${' '.repeat(1 + depth * 2)}≡ ${title}`}
+      </Text>
+    </Box>
+  )
+})
+/** "dev only": the environments the item is for, without where the checklist says so. */
+function onlyWhere(item: Item): string {
+  const environments = item.scope.environments ?? []
+  return environments.length === 0 ? 'no environment' : `${environments.join(', ')} only`
+}
 
 function Spinner() {
   const frame = useTick()

@@ -1,18 +1,31 @@
 /**
  * What the wizard shows for one environment, worked out once from the
- * checklist: each phase as a list of rows (group headings and the items that
- * apply), and the sign-off fields to fill. Pure; items out of scope for the
- * environment are left out, and so are groups left empty by that.
+ * checklist: each phase as a list of rows (group headings, items, and the steps
+ * written as prose between them), the sign-off fields to fill, and the reference
+ * pages to open. Pure. Every item is shown: one the checklist scopes to other
+ * environments is drawn dimmed with the reason (see `outOfScopeReason`), and the
+ * operator can say it applies here after all — so whether an item applies is the
+ * run's to say (`appliesIn`), not the layout's.
  */
 import type { Checklist, Item, PhaseRole, Section, SignoffField } from '../checklist/model.ts'
-import { isInScope } from '../checklist/scope.ts'
+import { hasText, isNumberedStep, referencePages } from '../checklist/reference.ts'
+import { describeScope, isInScope } from '../checklist/scope.ts'
 import { type SignoffLine, signoffLines } from '../checklist/signoff.ts'
+import type { RunState, ScopeOverride } from '../run/model.ts'
 
-export { type Progress, progressOf, stateOf } from '../run/describe.ts'
+export { appliesIn, type Progress, progressOf, stateOf } from '../run/describe.ts'
 
 export type Row =
   | { readonly kind: 'group'; readonly id: string; readonly title: string; readonly depth: number }
   | { readonly kind: 'item'; readonly item: Item; readonly depth: number }
+  /** A section with prose and no items among the phase's: read with the item next to it. */
+  | { readonly kind: 'prose'; readonly section: Section; readonly depth: number }
+
+/** A step written as prose, and whether it comes before or after the item it is shown with. */
+export interface ProseStep {
+  readonly section: Section
+  readonly where: 'before' | 'after'
+}
 
 export interface PhaseView {
   readonly id: string
@@ -21,6 +34,11 @@ export interface PhaseView {
   readonly rows: readonly Row[]
   /** The items of `rows`, in order: what the cursor moves over. */
   readonly items: readonly Item[]
+  /**
+   * The prose rows, by the item each is shown with: the item before it, or the first item
+   * for those above every item.
+   */
+  readonly prose: ReadonlyMap<string, readonly ProseStep[]>
 }
 
 export interface Layout {
@@ -30,24 +48,59 @@ export interface Layout {
   readonly signoffLines: readonly SignoffLine[]
   /** The fields of `signoffLines` to type in, in order: what the cursor moves over. */
   readonly signoff: readonly SignoffField[]
-  /** Every item that applies, by id (every item is in a phase, nested ones included). */
+  /** Every item shown, by id (every item is in a phase, nested ones included), whether it applies or not. */
   readonly items: ReadonlyMap<string, Item>
   /** Every section by id: its code blocks and prose are shown with its items. */
   readonly sections: ReadonlyMap<string, Section>
+  /** Sections with prose and no items that apply here (procedures, contacts): opened with `p`. */
+  readonly references: readonly Section[]
 }
 
 export function layoutOf(checklist: Checklist, environment: string): Layout {
-  const phases: PhaseView[] = []
   const childrenOf = new Map<string, Item[]>()
   for (const item of checklist.items) {
     if (item.parentId !== null)
       childrenOf.set(item.parentId, [...(childrenOf.get(item.parentId) ?? []), item])
   }
+  const inScope = (section: Section) => isInScope(section.scope, environment)
+  const references = referencePages(checklist).filter(inScope)
+  // A `##` step written as prose (`3. Draft release notes`) is shown in the phase before it,
+  // or in the first one when none comes before.
+  const phaseIds = new Set(checklist.phases.map((phase) => phase.id))
+  const steps = new Map<string, { before: Section[]; after: Section[] }>()
+  let previous: string | null = null
+  let waiting: Section[] = []
+  for (const section of checklist.sections) {
+    if (phaseIds.has(section.id) && hasItems(section)) {
+      steps.set(section.id, { before: waiting, after: [] })
+      waiting = []
+      previous = section.id
+    } else if (references.includes(section) && isNumberedStep(section.title)) {
+      if (previous) steps.get(previous)?.after.push(section)
+      else waiting.push(section)
+    }
+  }
+
+  const phases: PhaseView[] = []
   for (const phase of checklist.phases) {
-    const rows = sectionRows(phase, environment, childrenOf, 0, true)
+    const own = steps.get(phase.id)
+    const prose = (sections: readonly Section[]): Row[] =>
+      sections.map((section) => ({ kind: 'prose', section, depth: 0 }))
+    const rows = [
+      ...prose(own?.before ?? []),
+      ...sectionRows(phase, environment, childrenOf, 0, true),
+      ...prose(own?.after ?? []),
+    ]
     const items = rows.flatMap((row) => (row.kind === 'item' ? [row.item] : []))
     if (items.length === 0) continue
-    phases.push({ id: phase.id, title: phase.title, role: phase.role, rows, items })
+    phases.push({
+      id: phase.id,
+      title: phase.title,
+      role: phase.role,
+      rows,
+      items,
+      prose: proseByItem(rows),
+    })
   }
   const items = new Map(phases.flatMap((p) => p.items.map((item) => [item.id, item] as const)))
   const lines = signoffLines(
@@ -60,11 +113,17 @@ export function layoutOf(checklist: Checklist, environment: string): Layout {
     signoff: lines.flatMap((line) => (line.kind === 'field' ? [line.field] : [])),
     items,
     sections: new Map(allSections(checklist.sections).map((section) => [section.id, section])),
+    references,
   }
 }
 
 function allSections(sections: readonly Section[]): Section[] {
   return sections.flatMap((section) => [section, ...allSections(section.sections)])
+}
+
+/** Whether a phase is shown: it holds items, whether or not they apply here (they are shown dimmed). */
+function hasItems(section: Section): boolean {
+  return section.items.length > 0 || section.sections.some(hasItems)
 }
 
 function sectionRows(
@@ -77,12 +136,17 @@ function sectionRows(
   const rows: Row[] = []
   // An item, then the items nested under it (`  - [ ] …`), in the order of the file.
   const push = (item: Item) => {
-    if (!isInScope(item.scope, environment)) return
     rows.push({ kind: 'item', item, depth: item.depth })
     for (const child of childrenOf.get(item.id) ?? []) push(child)
   }
   for (const item of section.items) push(item)
   for (const child of section.sections) {
+    // A step written as prose (a procedure, a fallback plan) is shown where it is written.
+    if (child.itemCount === 0) {
+      if (hasText(child) && isInScope(child.scope, environment))
+        rows.push({ kind: 'prose', section: child, depth })
+      continue
+    }
     const childRows = sectionRows(
       child,
       environment,
@@ -95,4 +159,54 @@ function sectionRows(
     }
   }
   return rows
+}
+
+/** Each prose row goes with the item before it; those above every item, with the first. */
+function proseByItem(rows: readonly Row[]): Map<string, ProseStep[]> {
+  const byItem = new Map<string, ProseStep[]>()
+  let last: Item | null = null
+  const above: Section[] = []
+  for (const row of rows) {
+    if (row.kind === 'item') {
+      if (last === null && above.length > 0)
+        byItem.set(
+          row.item.id,
+          above.map((section) => ({ section, where: 'before' })),
+        )
+      last = row.item
+    } else if (row.kind === 'prose') {
+      if (last === null) above.push(row.section)
+      else
+        byItem.set(last.id, [
+          ...(byItem.get(last.id) ?? []),
+          { section: row.section, where: 'after' },
+        ])
+    }
+  }
+  return byItem
+}
+
+/** An item the checklist scopes to other environments, as the detail pane explains it. */
+export interface ScopeNote {
+  /** The run's environment. */
+  readonly environment: string
+  /** "dev only (section "Development Environment", line 23)" */
+  readonly reason: string
+  /** The operator's word that it applies here after all, if given. */
+  readonly override: ScopeOverride | null
+}
+
+/** Why the item does not apply in the run, and whether the operator said it does after all; null when it applies by the checklist. */
+export function scopeNote(item: Item, run: RunState): ScopeNote | null {
+  const reason = outOfScopeReason(item, run.header.environment)
+  if (reason === null) return null
+  return { environment: run.header.environment, reason, override: run.overrides[item.id] ?? null }
+}
+
+/**
+ * Why an item does not apply here, with where the checklist says so — "dev only (section
+ * "Development Environment", line 23)" — or null when it applies to the environment.
+ */
+export function outOfScopeReason(item: Item, environment: string): string | null {
+  return isInScope(item.scope, environment) ? null : describeScope(item.scope)
 }

@@ -202,11 +202,14 @@ export function ChoicePrompt<T>({
   choices,
   limit = Number.POSITIVE_INFINITY,
   height,
+  initial = 0,
   onChoose,
   onCancel,
 }: {
   readonly title: string
   readonly choices: readonly Choice<T>[]
+  /** The choice the cursor starts on. */
+  readonly initial?: number
   /** Choices shown at most; the list scrolls through the others. */
   readonly limit?: number
   /** Rows the prompt may take, its title and the line saying how many more there are included. */
@@ -218,7 +221,7 @@ export function ChoicePrompt<T>({
     if (key.escape && onCancel) onCancel()
   })
   // Where the cursor is, so a list drawn afresh (below) keeps it.
-  const [highlighted, setHighlighted] = useState(0)
+  const [highlighted, setHighlighted] = useState(initial)
   const isCut = choices.length > Math.min(limit, height - 1)
   const shown = Math.max(1, Math.min(limit, height - 1 - (isCut ? 1 : 0), choices.length))
   const items = choices.map((choice, index) => ({
@@ -287,11 +290,13 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['f', 'mark failed (a note is asked, optional)'],
   ['s', 'skip (a reason is required)'],
   ['a', 'not applicable here'],
+  ['o', 'a dimmed item applies here after all (o again: undo)'],
   ['u', 'back to pending'],
   ['n', 'add a note'],
   ['r', 'run / re-run the selected check (asks to trust commands first)'],
   ['R', "re-run this phase's failed checks"],
   ['A', 'run the due checks of every phase: not run yet, stale or failed'],
+  ['p', 'reference pages: sections with nothing to complete (procedures, contacts)'],
   ['?', 'this help'],
   ['q  Ctrl-C', 'quit: progress is already saved; resume later'],
 ]

@@ -4,12 +4,16 @@
  * and "↓ n more" when there is more that way.
  */
 import { Box } from 'ink'
+import type { SpanLine } from './markdown-lines.ts'
+import { SpanText } from './span-text.tsx'
 import { Text } from './text.tsx'
 import type { Color } from './theme.ts'
 
 export interface ScrollLine {
   readonly text: string
   readonly color?: Color
+  /** Rendered markdown, drawn in place of `text`. */
+  readonly spans?: SpanLine
 }
 
 export function ScrollView({
@@ -36,6 +40,7 @@ export function ScrollView({
         if (hasMarkers && index === 0 && top > 0) {
           return <Text key="above" dimColor>{`  ↑ ${top + 1} more`}</Text>
         }
+        if (line.spans) return <SpanText key={at} line={line.spans} />
         return (
           <Text key={at} wrap="truncate-end" {...(line.color ? { color: line.color } : {})}>
             {line.text}

@@ -18,7 +18,7 @@ import {
   type StoredCheckResult,
 } from '../run/model.ts'
 import type { SessionEvent, UnsavedEntry } from '../run/session.ts'
-import { type Layout, stateOf } from './layout.ts'
+import { appliesIn, type Layout, stateOf } from './layout.ts'
 
 export interface LiveCheck {
   /** Date.now() when the check (its current attempt) started. */
@@ -30,7 +30,15 @@ export interface LiveCheck {
 /** A question open over the phase screen; keys go to it until it closes. */
 export type Prompt =
   | { readonly kind: 'skip' | 'fail' | 'note'; readonly itemId: string }
-  | { readonly kind: 'signoff'; readonly fieldId: string }
+  | {
+      readonly kind: 'signoff'
+      readonly fieldId: string
+      /**
+       * Opened from a task item whose text holds the blanks (`- [ ] Deployed by: ___ Date: ___`):
+       * filling them answers the item, so the operator is not asked the same thing twice.
+       */
+      readonly itemId?: string
+    }
   | {
       readonly kind: 'trust'
       readonly andRun: readonly string[]
@@ -44,8 +52,14 @@ export type Prompt =
       readonly fieldId: string
       readonly value: string
       readonly note: string
+      /** As on the signoff prompt: the item whose blanks are being filled. */
+      readonly itemId?: string
     }
   | { readonly kind: 'help' }
+  /** The reference pages to choose from; `at` is the one the list opens on. */
+  | { readonly kind: 'pages'; readonly at?: string }
+  /** A reference page, read in full. */
+  | { readonly kind: 'page'; readonly sectionId: string }
 
 export type Screen = 'phase' | 'signoff'
 
@@ -243,7 +257,7 @@ export function selectedItem(state: WizardState) {
 /** Where a run picks up: the first phase with an unanswered item, else the last one. */
 export function firstUnfinishedPhase(layout: Layout, run: RunState): number {
   const index = layout.phases.findIndex((phase) =>
-    phase.items.some((item) => stateOf(item, run) === 'pending'),
+    phase.items.some((item) => appliesIn(item, run) && stateOf(item, run) === 'pending'),
   )
   return index === -1 ? Math.max(0, layout.phases.length - 1) : index
 }
@@ -294,7 +308,8 @@ export function isStale(check: StoredCheckResult, now: number, staleAfterMs: num
 
 /**
  * The checks of every phase that are due a run: never run (or not run, as commands without
- * trust), stale, or whose last result was not a pass. Those running now are not.
+ * trust), stale, or whose last result was not a pass. Those running now are not, nor are
+ * those of items that do not apply here.
  */
 export function dueChecks(
   state: Pick<WizardState, 'layout' | 'run' | 'running'>,
@@ -303,6 +318,7 @@ export function dueChecks(
 ): Item[] {
   return [...state.layout.items.values()].filter((item) => {
     if (!item.check || item.id in state.running || isWrite(item)) return false
+    if (!appliesIn(item, state.run)) return false
     const check = state.run.items[item.id]?.check
     return check?.status !== 'pass' || isStale(check, now, staleAfterMs)
   })
@@ -317,6 +333,6 @@ export function itemsIn(state: Pick<WizardState, 'layout' | 'run'>, wanted: Item
 export function pendingCount(state: Pick<WizardState, 'layout' | 'run'>): number {
   let count = 0
   for (const item of state.layout.items.values())
-    if (stateOf(item, state.run) === 'pending') count++
+    if (appliesIn(item, state.run) && stateOf(item, state.run) === 'pending') count++
   return count
 }

@@ -13,6 +13,7 @@ import { contradiction } from '../run/claims.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
 import { keysOf } from './keys.ts'
+import { appliesIn, outOfScopeReason } from './layout.ts'
 import {
   currentPhase,
   dueChecks,
@@ -27,6 +28,9 @@ import {
   useWizardState,
   type WizardState,
 } from './use-wizard-state.ts'
+
+/** Keys that answer the selected item or run its check: for an item that does not apply here, o first. */
+const ANSWER_KEYS = new Set(['d', 'f', 's', 'a', 'u', 'r'])
 
 export type WizardExit =
   | { readonly kind: 'quit' }
@@ -96,6 +100,7 @@ export function useWizard(options: UseWizardOptions) {
   const isDue = useCallback(
     (item: Item) => {
       if (!item.check || session.runningChecks.has(item.id) || isWrite(item)) return false
+      if (!appliesIn(item, session.state)) return false
       if (needsTrust(item) && !session.isTrusted) return false
       const check = session.state.items[item.id]?.check
       return !check || isStale(check, now(), options.staleAfterMs)
@@ -137,6 +142,23 @@ export function useWizard(options: UseWizardOptions) {
   const answer = (itemId: string, answerState: ItemState, note?: string) => {
     const isSaved = save(() => session.answer(itemId, answerState, note))
     if (isSaved && answerState !== 'pending') dispatch({ type: 'move-to-next-open' })
+  }
+
+  /**
+   * `o` on an item the checklist scopes to other environments: it applies here after all,
+   * recorded in the run (and on the sheet); `o` again and the checklist's scope stands.
+   */
+  const overrideScope = (item: Item) => {
+    const reason = outOfScopeReason(item, session.environment)
+    const notify = (text: string) => dispatch({ type: 'notify', notice: { tone: 'info', text } })
+    if (reason === null) {
+      notify('this item applies here already; a marks it not applicable')
+    } else if (item.id in session.state.overrides) {
+      if (save(() => session.overrideScope(item.id, false)))
+        notify(`does not apply here again: ${reason}`)
+    } else if (save(() => session.overrideScope(item.id, true))) {
+      notify('applies here after all: recorded in the run and on the sheet (o again undoes it)')
+    }
   }
 
   const runSelected = (item: Item) => {
@@ -189,7 +211,7 @@ export function useWizard(options: UseWizardOptions) {
     if (!phase) return
     // A write runs again only by itself (r): see isWrite.
     const failed = phase.items.filter((item) => {
-      if (isWrite(item)) return false
+      if (isWrite(item) || !appliesIn(item, session.state)) return false
       const status = session.state.items[item.id]?.check?.status
       return status === 'fail' || status === 'error' || status === 'blocked'
     })
@@ -213,6 +235,19 @@ export function useWizard(options: UseWizardOptions) {
     { isActive: state.prompt === null },
   )
 
+  /** `p`: the reference pages, or why there are none. */
+  const openPages = () => {
+    if (layout.references.length > 0) dispatch({ type: 'open-prompt', prompt: { kind: 'pages' } })
+    else
+      dispatch({
+        type: 'notify',
+        notice: {
+          tone: 'info',
+          text: 'no reference pages: every section of this checklist has items',
+        },
+      })
+  }
+
   /** Does what one key says; false once the wizard is quitting. */
   function handleKey(input: string, key: Key): boolean {
     const current = latest()
@@ -227,6 +262,7 @@ export function useWizard(options: UseWizardOptions) {
     else if (key.leftArrow || input === 'h') dispatch({ type: 'go-phase', by: -1 })
     else if (key.rightArrow || input === 'l' || key.tab) dispatch({ type: 'go-phase', by: 1 })
     else if (input === '?') dispatch({ type: 'open-prompt', prompt: { kind: 'help' } })
+    else if (input === 'p') openPages()
     else if (current.screen === 'signoff') signoffKey(current, input, key.return)
     else phaseKey(current, input, key.return)
     return input !== 'q'
@@ -251,13 +287,49 @@ export function useWizard(options: UseWizardOptions) {
     if (!item) return
     const open = (kind: 'skip' | 'fail' | 'note') =>
       dispatch({ type: 'open-prompt', prompt: { kind, itemId: item.id } })
-    if (input === 'd') answer(item.id, 'done')
+    if (input === 'o') return overrideScope(item)
+    if (ANSWER_KEYS.has(input) && !appliesIn(item, session.state)) {
+      // Answered or run, it would count as if it applied: the operator says so first, with o.
+      const reason = outOfScopeReason(item, session.environment)
+      dispatch({
+        type: 'notify',
+        notice: {
+          tone: 'info',
+          text: `does not apply to ${session.environment}: ${reason} — o if it applies here after all`,
+        },
+      })
+      return
+    }
+    // An item that is sign-off blanks is done by filling them, here or on the sign-off screen.
+    const blank = input === 'd' ? unfilledFieldsOf(item.id)[0] : undefined
+    if (blank) {
+      dispatch({
+        type: 'open-prompt',
+        prompt: { kind: 'signoff', fieldId: blank.id, itemId: item.id },
+      })
+    } else if (input === 'd') answer(item.id, 'done')
     else if (input === 'f') open('fail')
     else if (input === 's') open('skip')
     else if (input === 'a') answer(item.id, 'na')
     else if (input === 'u') answer(item.id, 'pending')
     else if (input === 'n') open('note')
     else if (input === 'r') runSelected(item)
+  }
+
+  /**
+   * Enters a sign-off field. From the sign-off screen the cursor moves to the next field; from an
+   * item that is sign-off blanks (`itemId`), its next blank is asked, until all are filled.
+   */
+  function sign(fieldId: string, value: string, note: string | undefined, itemId?: string) {
+    if (!save(() => session.sign(fieldId, value, note))) return
+    if (itemId === undefined) {
+      dispatch({ type: 'move', by: 1 })
+      return
+    }
+    const next = unfilledFieldsOf(itemId)[0]
+    if (next) {
+      dispatch({ type: 'open-prompt', prompt: { kind: 'signoff', fieldId: next.id, itemId } })
+    }
   }
 
   /** What the open prompt's answer does. */
@@ -280,19 +352,21 @@ export function useWizard(options: UseWizardOptions) {
         if (note) {
           dispatch({
             type: 'open-prompt',
-            prompt: { kind: 'contradicts', fieldId: prompt.fieldId, value: String(value), note },
+            prompt: {
+              kind: 'contradicts',
+              fieldId: prompt.fieldId,
+              value: String(value),
+              note,
+              ...(prompt.itemId !== undefined ? { itemId: prompt.itemId } : {}),
+            },
           })
           return
         }
-        save(() => session.sign(prompt.fieldId, String(value)))
-        dispatch({ type: 'move', by: 1 })
+        sign(prompt.fieldId, String(value), undefined, prompt.itemId)
         return
       }
       case 'contradicts':
-        if (value === true) {
-          save(() => session.sign(prompt.fieldId, prompt.value, prompt.note))
-          dispatch({ type: 'move', by: 1 })
-        }
+        if (value === true) sign(prompt.fieldId, prompt.value, prompt.note, prompt.itemId)
         return
       case 'trust':
         if (value === true && save(() => session.trust())) run(prompt.andRun, prompt.isExplicit)
@@ -311,12 +385,29 @@ export function useWizard(options: UseWizardOptions) {
       case 'finish':
         if (value === true) finish()
         return
+      case 'pages':
+        dispatch({ type: 'open-prompt', prompt: { kind: 'page', sectionId: String(value) } })
+        return
       case 'help':
+      case 'page':
         return
     }
   }
 
-  const closePrompt = useCallback(() => dispatch({ type: 'close-prompt' }), [dispatch])
+  /** The sign-off fields an item's text holds that are still blank, in order. */
+  function unfilledFieldsOf(itemId: string) {
+    return layout.signoff.filter(
+      (field) =>
+        field.itemId === itemId && field.given === null && !session.state.signoff[field.id]?.value,
+    )
+  }
 
-  return { state, dispatch, answerPrompt, closePrompt }
+  const closePrompt = useCallback(() => dispatch({ type: 'close-prompt' }), [dispatch])
+  /** Another prompt in place of the open one (a page's esc goes back to the list). */
+  const reopenPrompt = useCallback(
+    (prompt: Prompt) => dispatch({ type: 'open-prompt', prompt }),
+    [dispatch],
+  )
+
+  return { state, dispatch, answerPrompt, closePrompt, reopenPrompt }
 }

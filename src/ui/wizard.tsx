@@ -7,7 +7,7 @@
  */
 import { Box, useWindowSize } from 'ink'
 import { isProduction } from '../checklist/environments.ts'
-import type { SignoffLine } from '../checklist/signoff.ts'
+import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { describeUnsaved, progressWords } from '../run/describe.ts'
@@ -15,9 +15,19 @@ import type { RunSession } from '../run/session.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
 import { Footer, footerHeight, type KeySet } from './footer.tsx'
-import { GroupRow, ItemRow } from './item-row.tsx'
-import { type Layout, type PhaseView, type Progress, progressOf, stateOf } from './layout.ts'
+import { GroupRow, ItemRow, ProseRow } from './item-row.tsx'
+import {
+  appliesIn,
+  type Layout,
+  outOfScopeReason,
+  type PhaseView,
+  type Progress,
+  progressOf,
+  scopeNote,
+  stateOf,
+} from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
+import { ReferencePage } from './reference-page.tsx'
 import { Text } from './text.tsx'
 import { barParts, environmentColor } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
@@ -56,8 +66,9 @@ export function Wizard(props: WizardProps) {
   const height = Math.max(rows, MIN_ROWS)
   const width = Math.max(columns, MIN_COLUMNS)
   const paneHeight = Math.max(4, Math.min(12, Math.floor(height * 0.35)))
-  const chrome = CHROME_LINES + footerHeight(width)
-  const { state, answerPrompt, closePrompt } = useWizard({
+  const hasPages = props.layout.references.length > 0
+  const chrome = CHROME_LINES + footerHeight(width, hasPages)
+  const { state, answerPrompt, closePrompt, reopenPrompt } = useWizard({
     ...props,
     pageSize: height - chrome - paneHeight,
     isHidden: isTooSmall,
@@ -69,7 +80,7 @@ export function Wizard(props: WizardProps) {
   const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
   const listHeight = height - chrome - detailHeight
   // Under the header: the list, its separator, the detail pane and the footer.
-  const bodyHeight = listHeight + 1 + detailHeight + footerHeight(width)
+  const bodyHeight = listHeight + 1 + detailHeight + footerHeight(width, hasPages)
   return (
     <AnimationTick isActive={Object.keys(state.running).length > 0}>
       <Box flexDirection="column" width={width} height={height} overflow="hidden">
@@ -79,6 +90,18 @@ export function Wizard(props: WizardProps) {
           // A column, so the help's box is as tall as its keys, not stretched to the body.
           <Box height={bodyHeight} flexDirection="column" overflow="hidden">
             <HelpPanel onClose={closePrompt} />
+          </Box>
+        ) : state.prompt?.kind === 'pages' || state.prompt?.kind === 'page' ? (
+          // A page is read in full: it takes all the room there is, and scrolls.
+          <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+            <ReferencePages
+              state={state}
+              width={width}
+              height={bodyHeight}
+              answer={answerPrompt}
+              cancel={closePrompt}
+              reopen={reopenPrompt}
+            />
           </Box>
         ) : state.prompt?.kind === 'trust' ? (
           // Every command is read before the answer: the question takes all the room there is.
@@ -110,6 +133,7 @@ export function Wizard(props: WizardProps) {
               notice={state.notice}
               width={width}
               hasChecks={hasChecks(state.layout)}
+              hasPages={hasPages}
             />
           </>
         )}
@@ -248,9 +272,14 @@ function Header({
               </Text>
             </Box>
             <Box flexShrink={0} marginLeft={1}>
-              <Text>
-                <ProgressBar progress={phaseProgress} width={barWidth} isShort={isShort} />
-              </Text>
+              {phaseProgress.total === 0 ? (
+                // Shown all the same, dimmed: nothing the checklist holds disappears from a run.
+                <Text dimColor>{`does not apply to ${env}`}</Text>
+              ) : (
+                <Text>
+                  <ProgressBar progress={phaseProgress} width={barWidth} isShort={isShort} />
+                </Text>
+              )}
             </Box>
           </>
         ) : (
@@ -355,11 +384,15 @@ function PhaseList({
         }
         if (row.kind === 'group')
           return <GroupRow key={row.id} title={row.title} depth={row.depth} />
+        if (row.kind === 'prose')
+          return <ProseRow key={row.section.id} title={row.section.title} depth={row.depth} />
         const record = state.run.items[row.item.id]
+        const applies = appliesIn(row.item, state.run)
         return (
           <ItemRow
             key={row.item.id}
             item={row.item}
+            outOfScope={applies ? null : outOfScopeReason(row.item, state.run.header.environment)}
             state={stateOf(row.item, state.run)}
             check={record?.check ?? null}
             live={state.running[row.item.id]}
@@ -512,6 +545,8 @@ function Detail({
     now: Date.now(),
     isUntrustedCommand: needsTrust(item) && !session.isTrusted,
     section: state.layout.sections.get(item.sectionId),
+    prose: phase?.prose.get(item.id),
+    scope: scopeNote(item, state.run),
   }
   return input.live ? (
     <RunningDetail input={input} height={height} />
@@ -530,6 +565,55 @@ function RunningDetail({
 }) {
   useTick()
   return <DetailPane lines={detailLines({ ...input, now: Date.now() })} height={height} />
+}
+
+/** The list of reference pages (`p`), or the one chosen, read in full. */
+function ReferencePages({
+  state,
+  width,
+  height,
+  answer,
+  cancel,
+  reopen,
+}: {
+  readonly state: WizardState
+  readonly width: number
+  readonly height: number
+  readonly answer: ReturnType<typeof useWizard>['answerPrompt']
+  readonly cancel: () => void
+  readonly reopen: ReturnType<typeof useWizard>['reopenPrompt']
+}) {
+  const prompt = state.prompt
+  const pages = state.layout.references
+  if (prompt?.kind === 'page') {
+    const section = pages.find((page) => page.id === prompt.sectionId)
+    if (!section) return null
+    return (
+      <ReferencePage
+        section={section}
+        width={width}
+        height={height}
+        onBack={() => reopen({ kind: 'pages', at: section.id })}
+      />
+    )
+  }
+  if (prompt?.kind !== 'pages') return null
+  return (
+    <ChoicePrompt
+      title={`Reference pages: sections with nothing to complete (${pages.length}) · enter: read · esc: back`}
+      height={height}
+      initial={Math.max(
+        0,
+        pages.findIndex((page) => page.id === prompt.at),
+      )}
+      choices={pages.map((page) => ({
+        label: `${page.title}  (line ${page.line})`,
+        value: page.id,
+      }))}
+      onChoose={(id) => answer(prompt, id)}
+      onCancel={cancel}
+    />
+  )
 }
 
 function PromptView({
@@ -554,6 +638,8 @@ function PromptView({
   const itemText = (id: string) => state.layout.items.get(id)?.plain ?? id
   switch (prompt.kind) {
     case 'help':
+    case 'pages':
+    case 'page':
       return null
     case 'skip':
       return (
@@ -585,13 +671,17 @@ function PromptView({
         />
       )
     case 'signoff': {
-      const field = state.layout.signoff.find((f) => f.id === prompt.fieldId)
-      if (!field) return null
+      const line = state.layout.signoffLines.find((l) => l.field?.id === prompt.fieldId)
+      const field = line?.field
+      if (!line || !field) return null
       const current = state.run.signoff[field.id]?.value
+      const kind = fieldKind(line)
       if (field.type === 'choice' && field.choices.length > 0) {
         return (
           <ChoicePrompt
-            title={field.label}
+            // One field after another (an item's blanks) is a new prompt, not the last one edited.
+            key={field.id}
+            title={signoffLabel(line)}
             height={height}
             choices={field.choices.map((choice) => ({ label: choice, value: choice }))}
             onChoose={(value) => answer(prompt, value)}
@@ -601,16 +691,12 @@ function PromptView({
       }
       return (
         <TextPrompt
-          // As the list labels it: "Deployed by — Date", never "Deployed by: Date".
-          title={
-            field.role && field.role !== field.label
-              ? `${field.role} — ${field.label}`
-              : field.label
-          }
-          label={`${field.type === 'date' ? 'Date' : 'Value'}:`}
+          key={field.id}
+          title={signoffLabel(line)}
+          label={kind === 'date' ? 'Date:' : kind === 'name' ? 'Name:' : 'Value:'}
+          // Only the operator's own role starts with their name: an approver signs for themself.
           initial={
-            current ??
-            (field.type === 'date' ? today : field.type === 'text' ? session.operator : '')
+            current ?? (kind === 'date' ? today : isOperatorName(line) ? session.operator : '')
           }
           requiredMessage="Type a value, or esc to leave it blank."
           onSubmit={(value) => answer(prompt, value)}
@@ -619,6 +705,7 @@ function PromptView({
       )
     }
     case 'trust': {
+      // Every command of the file, as at the start: trusting covers them all (see App).
       const commands = [...state.layout.items.values()].filter(needsTrust)
       return (
         <TrustPrompt

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { directiveParams } from '../../src/checks/shown-params.ts'
 import { parse, problemLines } from '../helpers/fixtures.ts'
 
 const FRONT = `---
@@ -26,6 +27,28 @@ describe('check: directives', () => {
       params: { name: 'Sessions-${env}', ttl: 'expiresAt', billing: 'on-demand' },
       position: { line: 11, column: 35 },
     })
+  })
+
+  it('are shown as written, quoted where they must be, and read back the same', () => {
+    const values = [
+      '\\d+ passed, 0 failed',
+      'echo "done"; exit 0',
+      "it's",
+      'ends in \\',
+      'a\\\\b',
+      'plain',
+    ]
+    for (const value of values) {
+      const shown = directiveParams({ run: value })
+      const { checklist, problems } = parse(`## P\n- [ ] X <!-- check: command ${shown} -->\n`)
+      assert.deepEqual(problems, [], shown)
+      assert.equal(checklist.items[0]?.check?.params.run, value, shown)
+    }
+    assert.equal(
+      directiveParams({ output: '\\d+ passed, 0 failed' }),
+      'output="\\d+ passed, 0 failed"',
+    )
+    assert.equal(directiveParams({ name: 'HOME', not: '' }), 'name=HOME not=""')
   })
 
   it('take double- and single-quoted values with spaces, semicolons and escapes', () => {
@@ -200,7 +223,7 @@ describe('environment words in headings and items', () => {
 
   it('use only the environments the checklist declares', () => {
     const { checklist } = parse(
-      '---\nenvironments: [qa, prod]\n---\n## QA Sign-off\n- [ ] x\n## Staging\n- [ ] y\n',
+      '---\nenvironments: [qa, prod]\n---\n## QA Environment\n- [ ] x\n## Staging\n- [ ] y\n',
     )
     assert.deepEqual(
       checklist.items.map((i) => i.scope.environments),

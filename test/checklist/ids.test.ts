@@ -105,4 +105,53 @@ describe('item ids', () => {
     const after = parse(edited).checklist.items.map((i) => i.id)
     assert.deepEqual(after.slice(1), before)
   })
+
+  it('keep Chinese, Japanese and Korean text readable rather than a hash', () => {
+    const ids = parse(
+      '## 申请\n- [ ] 风险评估/窗口/影响\n## リリース\n- [ ] サーバーを再起動する。\n## 배포 전 체크리스트\n- [ ] 린트 에러 0개\n',
+    ).checklist.items.map((i) => i.id)
+    assert.deepEqual(ids, [
+      '申请/风险评估-窗口-影响',
+      'リリース/サーバーを再起動する',
+      '배포-전-체크리스트/린트-에러-0개',
+    ])
+  })
+
+  it('keep the CJK words of a mixed line, not only its Latin ones', () => {
+    const items = parse(
+      '## P\n- [ ] Go/No-Go与责任人签署\n- [ ] Go/No-Go与产品负责人签署\n- [ ] TypeScript 에러 0개\n',
+    ).checklist.items
+    assert.deepEqual(
+      items.map((i) => i.id),
+      ['p/go-no-go与责任人签署', 'p/go-no-go与产品负责人签署', 'p/typescript-에러-0개'],
+    )
+  })
+
+  it('make CJK ids that are unique, stable and cut by characters', () => {
+    const long = '数'.repeat(30) + '𠀀'.repeat(30)
+    const first = parse(`## P\n- [ ] ${long}\n- [ ] ${long}\n`).checklist.items.map((i) => i.id)
+    const again = parse(`## P\n- [ ] ${long}\n- [ ] ${long}\n`).checklist.items.map((i) => i.id)
+    assert.deepEqual(first, again)
+    assert.equal(first[1], `${first[0]}~2`)
+    const segment = first[0]?.split('/')[1] ?? ''
+    assert.equal(Array.from(segment).length, 48)
+    assert.doesNotMatch(segment, /\p{Cs}/u, 'no surrogate pair is cut in two')
+  })
+
+  it('fold full-width Latin and keep Hangul syllables whole', () => {
+    const [item] = parse('## P\n- [ ] ＡＰＩ 키 확인\n').checklist.items
+    assert.equal(item?.id, 'p/api-키-확인')
+    assert.equal(item?.id.normalize('NFC'), item?.id)
+  })
+
+  it('stay exactly as they were for text without CJK characters', () => {
+    const ids = parse(
+      '## Validação Pós-Deploy\n- [ ] Tabela criada ✅\n- [ ] Ｆｕｌｌ width\n- [ ] Straße — Ünïcödé\n',
+    ).checklist.items.map((i) => i.id)
+    assert.deepEqual(ids, [
+      'validacao-pos-deploy/tabela-criada',
+      'validacao-pos-deploy/full-width',
+      'validacao-pos-deploy/stra-e-unicode',
+    ])
+  })
 })

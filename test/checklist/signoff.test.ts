@@ -4,7 +4,12 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { signoffLines } from '../../src/checklist/signoff.ts'
+import {
+  fieldKind,
+  isOperatorName,
+  isSignoffTitle,
+  signoffLines,
+} from '../../src/checklist/signoff.ts'
 import { parse } from '../helpers/fixtures.ts'
 
 /** The lines of a checklist's sign-off as `role | label | kind`. */
@@ -98,5 +103,474 @@ describe('sign-off lines', () => {
       ),
       [' | Deployment Date | field', ' | Version | field', ' | All checks passed | field'],
     )
+  })
+})
+
+/** The sign-off of a checklist as `role | label | kind[: answers]`, the sheet's lines in order. */
+function fieldsOf(markdown: string): string[] {
+  const { checklist } = parse(`# T\n\n## Steps\n- [ ] One\n\n${markdown}\n`)
+  return signoffLines(checklist.signoff).map((line) => {
+    const answers = line.field?.type === 'choice' ? `: ${line.field.choices.join(' / ')}` : ''
+    return `${line.role ?? ''} | ${line.label} | ${fieldKind(line)}${answers}`
+  })
+}
+
+describe('sign-off headings', () => {
+  it('are found behind an emoji, a number or a "Section N:", in eight languages', () => {
+    const titles = [
+      '✅ SIGN-OFF',
+      ':white_check_mark: Sign-off',
+      'Section 10: Final Sign-Off & Go/No-Go',
+      '8. Approvals',
+      '8.1 Technical Sign-offs',
+      'Stakeholder Sign-offs',
+      'Required sign‑offs',
+      'Go / No-Go Decision Matrix 🚦',
+      'Decision',
+      '🏁 Conclusion',
+      'Deployment Complete',
+      'Fase 2: Aprovação para Produção',
+      'Assinaturas',
+      'Aprobación',
+      '✅ Aprobación',
+      'Validación Final',
+      'Validation métier',
+      'Validation',
+      'Freigabe',
+      'Go/No-Go-Entscheidung',
+      'Unterschriften',
+      '5. 承認',
+      'サインオフ',
+      '判定サマリ',
+      '审批签字',
+      '签字',
+      '최종 판단',
+    ]
+    assert.deepEqual(
+      titles.filter((title) => !isSignoffTitle(title)),
+      [],
+    )
+  })
+
+  it('are not headings where these words mean something else', () => {
+    const titles = [
+      'Input Validation',
+      'Validação em Staging',
+      '🧪 Phase 1 : Tests & Validation',
+      'Decision Matrix',
+      'Pre-Sign-off Verification',
+      '6. 生成签名文件',
+      'Final Checks',
+      'Rollback Plan',
+      '完了済み',
+    ]
+    assert.deepEqual(titles.filter(isSignoffTitle), [])
+  })
+})
+
+describe('sign-off fields, in the shapes public checklists write them', () => {
+  it('read a colon inside the bold as well as after it', () => {
+    assert.deepEqual(fieldsOf('## Sign-Off\n\n**Deployed by:** ____ **Date:** ____'), [
+      'Deployed by | Name | name',
+      'Deployed by | Date | date',
+      'Deployed by | Signature | signature',
+    ])
+    assert.deepEqual(fieldsOf('## Sign-Off\n\n**Deployed by**: ____ **Date**: ____'), [
+      'Deployed by | Name | name',
+      'Deployed by | Date | date',
+      'Deployed by | Signature | signature',
+    ])
+  })
+
+  it('read blanks of escaped underscores, however a formatter left them', () => {
+    const tail = [
+      '## Sign-Off',
+      '',
+      '**Deployment Date:** ********\\_\\_\\_********',
+      '',
+      '**Deployed By:** ********\\_\\_\\_********',
+      '',
+      '**Total Pods:** **\\_** / **\\_**',
+      '',
+      'Data: **/**/\\_\\_\\_\\_',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(tail), [
+      ' | Deployment Date | date',
+      'Deployed By | Name | name',
+      'Deployed By | Signature | signature',
+      ' | Total Pods | text',
+      ' | Data | date',
+    ])
+  })
+
+  it('read [Signature], [Date] and other placeholders as blanks, a bracketed choice as a choice', () => {
+    const markdown = [
+      '## Approval',
+      '',
+      '- QA Lead: [Signature] [Date]',
+      '',
+      '**Rollback Plan Approved By**: [Name] [Title]',
+      '**Date**: [Date]',
+      '',
+      '- [ ] Scheduled for CAB: [Date]',
+      '- [ ] CAB Decision: [Approved / Rejected / Deferred]',
+      '- 判定: `<GO|NO-GO>`',
+      '- 承認: `<name>`',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      'QA Lead | Signature | signature',
+      'QA Lead | Date | date',
+      'Rollback Plan Approved By | Name | name',
+      'Rollback Plan Approved By | Title | text',
+      'Rollback Plan Approved By | Signature | signature',
+      ' | Date | date',
+      ' | Scheduled for CAB | date',
+      ' | CAB Decision | choice: Approved / Rejected / Deferred',
+      ' | 判定 | choice: GO / NO-GO',
+      '承認 | Name | name',
+      '承認 | Signature | signature',
+    ])
+  })
+
+  it('read "[ ] ____ (署名/日付)" as the fields the parentheses name', () => {
+    assert.deepEqual(
+      fieldsOf('## 承認\n\n- 開発責任者 [ ] ____ (署名/日付)\n- [ ] ____ (署名/日付)'),
+      [
+        '開発責任者 | 署名 | signature',
+        '開発責任者 | 日付 | date',
+        ' | 署名 | signature',
+        ' | 日付 | date',
+      ],
+    )
+  })
+
+  it('read plain bullets, empty or with blanks, and sub-bullets under a role', () => {
+    const markdown = [
+      '## Sign-off',
+      '',
+      '- Engineering owner:',
+      '- Program / Delivery Manager: ______  Date: ____',
+      '- **QA Lead**',
+      '  - Name: ____',
+      '  - Date: ____',
+      '- Notes:',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      'Engineering owner | Name | name',
+      'Engineering owner | Signature | signature',
+      'Program / Delivery Manager | Name | name',
+      'Program / Delivery Manager | Date | date',
+      'Program / Delivery Manager | Signature | signature',
+      'QA Lead | Name | name',
+      'QA Lead | Date | date',
+      'QA Lead | Signature | signature',
+      ' | Notes | text',
+    ])
+  })
+
+  it('give a signature line under a task item to the role the item names', () => {
+    const markdown = [
+      '## Section 8: Stakeholder Sign-offs',
+      '',
+      '### 8.1 Technical Sign-offs',
+      '',
+      '- [ ] **Tech Lead Approval**',
+      '  - [ ] Code quality standards met',
+      '  - Signature: _______________ Date: _______',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      'Tech Lead | Signature | signature',
+      'Tech Lead | Date | date',
+    ])
+  })
+
+  it('read sign-off tables in any language, one role per row', () => {
+    const tables = [
+      '## Assinaturas',
+      '| Papel | Nome | Assinatura | Data |',
+      '|---|---|---|---|',
+      '| Gerente | | | |',
+      '',
+      '### 4. Autorización',
+      '| Nombre | Cargo | Fecha | Firma |',
+      '|---|---|---|---|',
+      '| | Gerente TI | | |',
+      '',
+      '## 5. 承認',
+      '| 項目 | 氏名 | 承認日 |',
+      '|------|------|--------|',
+      '| 承認者 | [氏名] | [日付] |',
+      '',
+      '## ✅ Sign-Off',
+      '| Rôle | Nom | Signature | Date |',
+      '|---|---|---|---|',
+      '| Lead Dev | Thomas Bernard | _____________ | __/__/__ |',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(tables), [
+      'Gerente | Nome | name',
+      'Gerente | Assinatura | signature',
+      'Gerente | Data | date',
+      'Gerente TI | Nombre | name',
+      'Gerente TI | Fecha | date',
+      'Gerente TI | Firma | signature',
+      '承認者 | 氏名 | name',
+      '承認者 | 承認日 | date',
+      '承認者 | Signature | signature',
+      // The name is written in the file already: only the signature and the date are blank.
+      'Lead Dev | Signature | signature',
+      'Lead Dev | Date | date',
+    ])
+  })
+
+  it('read a table that asks for signatures under any heading, and a row of placeholders as a role to fill', () => {
+    const markdown = [
+      '## 👥 Participantes y Responsables',
+      '| Rol | Nombre | Firma |',
+      '|---|---|---|',
+      '| Líder de Proyecto |  |  |',
+      '',
+      '## Approvals',
+      '| Approver | Role | Signature | Date |',
+      '|---|---|---|---|',
+      '| [REPLACE: Name] | [REPLACE: Role] | [REPLACE: Sign] | [REPLACE: Date] |',
+      '',
+      '### Acceptance Criteria',
+      '| Criterion | Status | Evidence |',
+      '|---|---|---|',
+      '| [Criterion] | Pass/Fail | [Link] |',
+      '',
+      '### Stakeholder Review',
+      '| Stakeholder | Role | Status | Date |',
+      '|---|---|---|---|',
+      '| [Name] | [Role] | Approved/Pending | [Date] |',
+      '| [Name] | [Role] | Approved/Pending | [Date] |',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      'Líder de Proyecto | Nombre | name',
+      'Líder de Proyecto | Firma | signature',
+      'Approver | Name | name',
+      'Approver | Role | text',
+      'Approver | Signature | signature',
+      'Approver | Date | date',
+      'Stakeholder 1 | Name | name',
+      'Stakeholder 1 | Role | text',
+      'Stakeholder 1 | Status | choice: Approved / Pending',
+      'Stakeholder 1 | Date | date',
+      'Stakeholder 1 | Signature | signature',
+      'Stakeholder 2 | Name | name',
+      'Stakeholder 2 | Role | text',
+      'Stakeholder 2 | Status | choice: Approved / Pending',
+      'Stakeholder 2 | Date | date',
+      'Stakeholder 2 | Signature | signature',
+    ])
+  })
+
+  it('read choices: GO / NO-GO, Yes / No, Sí / No, ballots, pipes, and answers with emoji', () => {
+    const markdown = [
+      '## Go/No-Go',
+      '',
+      '- [ ] All checks passed: Yes / No',
+      '- [ ] ¿Aprobado?: Sí / No',
+      '- [ ] Rollback tested: Yes/No',
+      '',
+      '**Decision: `GO` / `NO-GO`**',
+      '',
+      '**Entscheidung:** ☐ GO ☐ NO-GO',
+      '',
+      '**Go/No-Go Decision:** GO | NO_GO | CONDITIONAL',
+      '',
+      '**Status**: ✅ Sucesso / ⚠️ Com avisos / ❌ Rollback',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      ' | All checks passed | choice: Yes / No',
+      ' | ¿Aprobado? | choice: Sí / No',
+      ' | Rollback tested | choice: Yes / No',
+      ' | Decision | choice: GO / NO-GO',
+      ' | Entscheidung | choice: GO / NO-GO',
+      ' | Go/No-Go Decision | choice: GO / NO_GO / CONDITIONAL',
+      ' | Status | choice: Sucesso / Com avisos / Rollback',
+    ])
+  })
+
+  it('read a GO / NO-GO written as boxes as one choice, and make no item of its answers', () => {
+    const markdown = [
+      '## Decision',
+      '',
+      '- [ ] GO',
+      '- [ ] NO-GO',
+      '',
+      '## 🏁 Conclusion',
+      '',
+      '- [ ] **GO**: Ready for Release',
+      '- [ ] **NO GO**: Release Aborted',
+      '',
+      '## Notes',
+      '',
+      '**Sign-off Status:**',
+      '',
+      '- [ ] Approved',
+      '- [ ] Approved with conditions',
+      '- [ ] Not approved',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      ' | Decision | choice: GO / NO-GO',
+      ' | Conclusion | choice: GO / NO GO',
+      ' | Sign-off Status | choice: Approved / Approved with conditions / Not approved',
+    ])
+    const { checklist } = parse(`# T\n\n## Steps\n- [ ] One\n\n${markdown}\n`)
+    assert.deepEqual(
+      checklist.items.map((item) => item.plain),
+      ['One'],
+    )
+  })
+
+  it('keep role boxes with no blank as items: each role ticks its own approval', () => {
+    const { checklist } = parse('# T\n\n## Approvals\n\n- [ ] Change Coordinator\n- [ ] QA\n')
+    assert.deepEqual(
+      checklist.items.map((item) => item.plain),
+      ['Change Coordinator', 'QA'],
+    )
+    assert.deepEqual(checklist.signoff, [])
+  })
+
+  it('read a lead line as opening a sign-off inside another section', () => {
+    const markdown = [
+      '## 检查命令快速参考',
+      '',
+      '**审批签字**:',
+      '- [ ] Tech Lead: _______________  Date: _______',
+      '',
+      '**发布时间**: _______________  ',
+      '**发布人**: _______________',
+      '',
+      '## Review',
+      '',
+      '- [ ] Checklist reviewed',
+      '',
+      '署名:',
+      '',
+      '- SRE: ',
+      '- Sec: ',
+      '- 備考: ',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      'Tech Lead | Name | name',
+      'Tech Lead | Date | date',
+      'Tech Lead | Signature | signature',
+      ' | 发布时间 | date',
+      '发布人 | Name | name',
+      '发布人 | Signature | signature',
+      'SRE | Name | name',
+      'SRE | Signature | signature',
+      'Sec | Name | name',
+      'Sec | Signature | signature',
+      ' | 備考 | text',
+    ])
+  })
+
+  it('read a "Label:" alone as a blank, unless it leads a list', () => {
+    const markdown = [
+      '## Aprobación',
+      '',
+      '**Fecha del deploy:** ____________________',
+      '',
+      '**Responsable:** ____________________',
+      '',
+      '**Teilnehmer:**',
+      '- Service Owner',
+      '',
+      '**Notas:**',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      ' | Fecha del deploy | date',
+      'Responsable | Name | name',
+      'Responsable | Signature | signature',
+      ' | Notas | text',
+    ])
+  })
+
+  it('record the fields of a completion section, and a completion record with no sign-off heading', () => {
+    assert.deepEqual(fieldsOf('## Deployment complete\n\nDeployed on: ___ Version: ___'), [
+      ' | Deployed on | date',
+      ' | Version | text',
+    ])
+    const tail = [
+      '## 6. Smoke Tests Pós-Deploy',
+      '- [ ] Login/logout',
+      '',
+      '---',
+      '',
+      '- ***',
+      '',
+      '  **Responsável pelo Deploy:**',
+      '',
+      'Data: **/**/\\_\\_\\_\\_',
+      '',
+      'Versão/Release: **\\_\\_\\_\\_**',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(tail), [
+      'Responsável pelo Deploy | Name | name',
+      'Responsável pelo Deploy | Signature | signature',
+      ' | Data | date',
+      ' | Versão/Release | text',
+    ])
+  })
+
+  it('take no blank outside a sign-off that a task item follows, or that no line to write on marks', () => {
+    const markdown = [
+      '## Release Information',
+      '**Date**: [Date]',
+      '**Rollback Manager**: [Name]',
+      '',
+      '## Type of Change',
+      '- [ ] Other: _______________',
+      '',
+      '## Steps',
+      'Version: ____',
+      '',
+      '- [ ] Tag the release',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [])
+  })
+})
+
+describe('whose name a field starts with', () => {
+  /** The sign-off's name fields, and whether each is the operator's own. */
+  function operatorNames(markdown: string): string[] {
+    const { checklist } = parse(`# T\n\n## Steps\n- [ ] One\n\n${markdown}\n`)
+    return signoffLines(checklist.signoff)
+      .filter((line) => line.kind === 'field' && line.field.type === 'text')
+      .map(
+        (line) =>
+          `${line.role ?? ''} | ${line.label} | ${isOperatorName(line) ? 'operator' : 'empty'}`,
+      )
+  }
+
+  it('is the operator only where the field names the operator’s own role', () => {
+    const markdown = [
+      '## Sign-off',
+      '',
+      '- [ ] Deployed by: ____',
+      '- [ ] Operator: ____',
+      '- [ ] Executed by: ____',
+      '- [ ] Approved by: ____',
+      '- [ ] Verified by: ____',
+      '- [ ] QA Lead: ____ Date: ____',
+      '- [ ] Version: ____',
+      '',
+      '**Deploy concluído por**: ____',
+      '**Reviewed by**: ____',
+    ].join('\n')
+    assert.deepEqual(operatorNames(markdown), [
+      'Deployed by | Name | operator',
+      'Operator | Name | operator',
+      'Executed by | Name | operator',
+      'Approved by | Name | empty',
+      'Verified by | Name | empty',
+      'QA Lead | Name | empty',
+      ' | Version | empty',
+      'Deploy concluído por | Name | operator',
+      'Reviewed by | Name | empty',
+    ])
   })
 })

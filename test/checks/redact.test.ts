@@ -179,6 +179,32 @@ describe('Redactor', () => {
     assert.equal(redactor.scrub('admin Admin password PASSWORD'), `admin ${MASK} password ${MASK}`)
   })
 
+  it('masks a secret that is a common word only where it stands as a word of its own', () => {
+    const redactor = new Redactor()
+    for (const word of ['test', 'admin', 'make']) redactor.add(word)
+    assert.equal(
+      redactor.scrub('testing/all-unit-tests-passing-make-test'),
+      `testing/all-unit-tests-passing-${MASK}-${MASK}`,
+    )
+    assert.equal(
+      redactor.scrub('Testing makes administrators test_db retest: Tests'),
+      'Testing makes administrators test_db retest: Tests',
+    )
+    assert.equal(
+      redactor.scrub('login admin/test ok: "test"'),
+      `login ${MASK}/${MASK} ok: "${MASK}"`,
+    )
+  })
+
+  it('keeps what follows a masked value: scrubbing twice is scrubbing once', () => {
+    const redactor = new Redactor()
+    const once = redactor.scrub('raw {"secret": "s3cr3t-v4lue"} (password=hunter22) [token=abc123]')
+    assert.equal(once, `raw {"secret": ${MASK}} (password=${MASK}) [token=${MASK}]`)
+    assert.equal(redactor.scrub(once), once)
+    // A bracket inside a value is the value's: it is masked whole.
+    assert.equal(redactor.scrub('password=ab)cd}ef next'), `password=${MASK} next`)
+  })
+
   it('masks a long secret written escaped, a private key or a credentials file', () => {
     const redactor = new Redactor()
     const key = JSON.stringify(

@@ -217,7 +217,7 @@ describe('the check runner', () => {
     assert.equal(ran, false)
     assert.deepEqual(
       [results.get('api')?.status, results.get('api')?.summary],
-      ['blocked', 'blocked: stack fail'],
+      ['blocked', 'blocked: needs stack, which failed'],
     )
   })
 

@@ -87,7 +87,7 @@ describe('the account guard', () => {
   it("refuses every AWS check with another account's credentials, saying which and what to do", async () => {
     const file = checklist(
       `accounts: { dev: { id: '${devAccount}', profile: acme-dev } }`,
-      `${table}\n- [ ] Secret <!-- check: secret name=db -->`,
+      `${table}\n- [ ] Secret <!-- check: secret name=db -->\n- [ ] Tables <!-- check: aws call="aws dynamodb list-tables --query TableNames" contains=Sessions-dev -->`,
     )
     // The front matter's profile is used, and it holds the other account's credentials.
     const credentials = join(dir, 'credentials')
@@ -107,6 +107,7 @@ describe('the account guard', () => {
     })
     assert.equal(result.code, 1)
     const report = JSON.parse(result.stdout)
+    assert.equal(report.checks.length, 3, 'the generic aws kind is guarded too')
     for (const check of report.checks) {
       assert.equal(check.status, 'error')
       assert.equal(

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { BIN, runCli, runCliIntoClosedPipe, runCliLikeHead } from '../helpers/cli.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
@@ -62,7 +62,7 @@ describe('deploy-wizard check', () => {
     // Then where it is, and what the server said (the summary is not said twice), so the
     // operator sees why without running curl.
     assert.match(stdout, /^ {6}ready · line 13 · http\n {6}body: starting$/m)
-    assert.match(stdout, /^BLOCK Smoke — blocked: ready fail/m)
+    assert.match(stdout, /^BLOCK Smoke — blocked: needs ready, which failed/m)
     assert.match(
       stdout,
       /4 checks on dev: 2 passed, 1 failed, 0 errors, 1 blocked, 0 skipped .+ not ready/,
@@ -183,6 +183,104 @@ for suite in root:
   })
 })
 
+describe('deploy-wizard check: what it prints', () => {
+  /** No AWS credentials anywhere: every AWS check errors with the same hint. */
+  const NO_AWS: NodeJS.ProcessEnv = {
+    AWS_PROFILE: undefined,
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  }
+
+  it('prints a hint once, a skip without id or duration, and ends with what did not pass', async () => {
+    const file = await checklist(
+      [
+        '## Preflight\n',
+        '- [ ] Build passes <!-- check: command run="true" -->',
+        '- [ ] Lint passes <!-- check: command run="true" -->',
+        `- [ ] Ready <!-- id: ready; check: http url=${server.url}/ready -->`,
+        `- [ ] Smoke <!-- check: http url=${server.url}/health; needs: ready -->`,
+        '\n## Deploy\n',
+        '- [ ] Stack A is deployed <!-- check: cfn.stack name=A -->',
+        '- [ ] Stack B is deployed <!-- check: cfn.stack name=B -->',
+        '- [ ] Table T is active <!-- check: dynamodb.table name=T -->\n',
+      ].join('\n'),
+    )
+    const { code, stdout } = await check([file, '--env', 'dev', '--skip-commands'], NO_AWS)
+    assert.equal(code, 1, stdout)
+    assert.equal(stdout.match(/set AWS_PROFILE, run `aws sso login`/g)?.length, 1, stdout)
+    // Skipped: never run, so nothing to say but why.
+    assert.match(stdout, /^SKIP {2}Build passes — not run: commands are off \(--skip-commands\)\n/m)
+    assert.doesNotMatch(stdout, /build-passes ·|lint-passes ·/)
+    // Blocked: never started, so no time; but where it is, as for every check that did not pass.
+    assert.match(
+      stdout,
+      /^BLOCK Smoke — blocked: needs ready, which failed\n {6}preflight\/smoke · line/m,
+    )
+    const [, recap = ''] =
+      /\nDid not pass:\n((?: {2}.+\n)+)\n7 checks on dev: .+ — not ready\n$/.exec(stdout) ?? [
+        '',
+        '',
+      ]
+    assert.deepEqual(
+      recap.trimEnd().split('\n'),
+      [
+        '  FAIL  Ready — HTTP 503 (expected 2xx) (line 10)',
+        '  BLOCK Smoke — blocked: needs ready, which failed (line 11)',
+        '  ERROR Stack A is deployed — no AWS credentials (line 15)',
+        '  ERROR Stack B is deployed — no AWS credentials (line 16)',
+        '  ERROR Table T is active — no AWS credentials (line 17)',
+      ],
+      stdout,
+    )
+  })
+
+  it('lists the ids --only takes when it is given one the checklist does not have', async () => {
+    const file = await checklist(healthy())
+    const { code, stderr } = await check([file, '--env', 'dev', '--only', 'nosuch'])
+    assert.equal(code, 2)
+    assert.match(stderr, /no item 'nosuch'/)
+    assert.match(
+      stderr,
+      /the automated items are:\n {4}api\n {4}preflight\/home-is-set\n {4}ready\n {4}deploy\/smoke\n/,
+    )
+  })
+
+  it('masks a secret that is a common word in what checks said, never in ids or texts', async () => {
+    const file = await checklist(
+      '## Pre-Deployment\n\n### Testing\n\n- [ ] All unit tests passing (make test) <!-- check: command run="echo running test; echo \'{\\"secret\\": \\"s3cr3t-v4lue\\"}\'; exit 1" -->\n',
+    )
+    const junit = join(await mkdtemp(join(tmpdir(), 'dw-junit-')), 'report.xml')
+    try {
+      const env = { AWS_SECRET_ACCESS_KEY: 'test' }
+      const { stdout } = await check(
+        [file, '--env', 'dev', '--trust', '--json', '--junit', junit],
+        env,
+      )
+      const [entry] = JSON.parse(stdout).checks
+      assert.equal(entry.id, 'pre-deployment/testing/all-unit-tests-passing-make-test')
+      assert.equal(entry.text, 'All unit tests passing (make test)')
+      assert.equal(entry.phase.title, 'Pre-Deployment')
+      const said = JSON.stringify([entry.summary, entry.details, entry.evidence])
+      assert.match(said, /running \*\*\*/)
+      assert.match(said, /\{\\"secret\\": \*\*\*\}/)
+      assert.doesNotMatch(said, /s3cr3t-v4lue|running test/)
+      const xml = await readFile(junit, 'utf8')
+      assert.match(
+        xml,
+        /<testcase name="All unit tests passing \(make test\)" classname="dev\.pre-deployment\/testing\/all-unit-tests-passing-make-test"/,
+      )
+      assert.match(xml, /<testsuite name="Pre-Deployment"/)
+    } finally {
+      await rm(dirname(junit), { recursive: true, force: true })
+    }
+  })
+})
+
 describe('deploy-wizard check: commands need trust', () => {
   const body = '## Build\n\n- [ ] Build <!-- check: command run="echo built" output=built -->\n'
 
@@ -300,7 +398,10 @@ describe('deploy-wizard check against a database that never answers', () => {
     silent.close()
     assert.equal(code, 1)
     assert.match(stdout, /6 checks on dev: 0 passed, 0 failed, 6 errors/)
-    assert.equal(stdout.match(/timed out after 1s/g)?.length, 6)
+    // Each said as it ends, and again in the closing list of what did not pass.
+    const [streamed = '', recap = ''] = stdout.split('\nDid not pass:\n')
+    assert.equal(streamed.match(/timed out after 1s/g)?.length, 6)
+    assert.equal(recap.match(/timed out after 1s/g)?.length, 6)
   })
 })
 

@@ -117,7 +117,10 @@ describe('deploy-wizard validate', () => {
   it('passes the five seed checklists with a summary line each', async () => {
     const { code, stdout } = await runCli(['validate', ...SEEDS.map(seedPath)])
     assert.equal(code, 0)
-    const lines = stdout.trim().split('\n')
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .filter((line) => /^[✓✗] /.test(line))
     assert.equal(lines.length, 5)
     assert.match(
       lines[0] ?? '',
@@ -158,6 +161,47 @@ describe('deploy-wizard validate', () => {
         `✗ ${file}: 1 phase, 2 items, 1 automated check, 0 sign-off fields — 1 error, 1 warning`,
         '',
       ].join('\n'),
+    )
+  })
+
+  it('lists every scope read from environment words, with its line, as notes that are no problems', async () => {
+    const file = await tempChecklist(
+      [
+        '## Production Features',
+        '- [ ] Dark mode',
+        '## Pre-Deployment',
+        '### Development Environment',
+        '- [ ] All tests passing',
+        '- [ ] Backup (production only)',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['validate', '--strict', file])
+    assert.equal(code, 0, stdout)
+    assert.equal(
+      stdout,
+      [
+        `${file}:1:1: note: heading “Production Features” names prod but scopes nothing: the words are about “Features”, not the environment`,
+        `${file}:4:1: note: heading “Development Environment” names dev but scopes nothing: a sub-heading, with no heading beside it for another environment`,
+        `${file}:6:1: note: item “(production only)” scopes the item to prod only: it says “only”`,
+        '  hint: pin a scope with <!-- only: ENV -->, cancel one with <!-- only: all -->',
+        `✓ ${file}: 2 phases, 3 items, 0 automated checks, 0 sign-off fields`,
+        '',
+      ].join('\n'),
+    )
+    const json = await runCli(['validate', '--json', file])
+    const [report] = JSON.parse(json.stdout) as {
+      problems: unknown[]
+      scopes: { line: number; restricts: boolean; environments: string[]; why: string }[]
+    }[]
+    assert.deepEqual(report?.problems, [])
+    assert.deepEqual(
+      report?.scopes.map((s) => [s.line, s.environments, s.restricts]),
+      [
+        [1, ['prod'], false],
+        [4, ['dev'], false],
+        [6, ['prod'], true],
+      ],
     )
   })
 
@@ -218,7 +262,8 @@ describe('deploy-wizard validate', () => {
   it('goes on past an unreadable file among several, and exits 2 as for one', async () => {
     const { code, stdout } = await runCli(['validate', 'missing.md', seedPath(SEEDS[0])])
     assert.equal(code, 2)
-    assert.match(stdout, /^✗ cannot read checklist missing\.md: no such file\n✓ /)
+    assert.match(stdout, /^✗ cannot read checklist missing\.md: no such file\n/)
+    assert.match(stdout, /\n✓ \S+000_b909c6aec69adf30\.txt: 7 phases/)
   })
 
   it('with --json, reports an unreadable file in the JSON too', async () => {
@@ -259,6 +304,9 @@ describe('deploy-wizard plan', () => {
         'Release — plan for dev',
         `${file} · 3 items · 2 apply to dev · 1 automated · 0 sign-off fields`,
         '',
+        'Scopes read from environment words (pin one with <!-- only: ENV -->, cancel one with <!-- only: all -->):',
+        '  line 8: heading “Production Only” scopes its section to prod only: it says “only”',
+        '',
         'Deploy (3 items)',
         '  [~] Stack healthy',
         '      ↳ cfn.stack name=App-dev',
@@ -269,6 +317,40 @@ describe('deploy-wizard plan', () => {
         'Legend: [ ] manual · [~] automated check · [x] done in the file · n/a not for dev',
         '',
       ].join('\n'),
+    )
+  })
+
+  it('lists every scope read from words, those that scope nothing too, in text and JSON', async () => {
+    const file = await tempChecklist(
+      [
+        '## Deploy',
+        '### Staging',
+        '- [ ] a',
+        '### Production <!-- only: prod -->',
+        '- [ ] b',
+        '## Optional (Production Ready)',
+        '- [ ] c',
+        '',
+      ].join('\n'),
+    )
+    const text = await runCli(['plan', file, '--env', 'prod'])
+    assert.equal(text.code, 0)
+    const listed = text.stdout.split('\n').filter((line) => line.startsWith('  line '))
+    assert.deepEqual(listed, [
+      '  line 2: heading “Staging” scopes its section to staging only: beside “Production” (line 4), for prod',
+      '  line 4: heading “Production” scopes its section to prod only: beside “Staging” (line 2), for staging; its only: prod (line 4) decides instead',
+      '  line 6: heading “Optional (Production Ready)” names prod but scopes nothing: the words are about “Optional”, “Ready”, not the environment',
+    ])
+    const json = JSON.parse((await runCli(['plan', file, '--env', 'prod', '--json'])).stdout) as {
+      scopes: { line: number; source: string; text: string; restricts: boolean }[]
+    }
+    assert.deepEqual(
+      json.scopes.map((s) => [s.line, s.source, s.text, s.restricts]),
+      [
+        [2, 'heading', 'Staging', true],
+        [4, 'heading', 'Production', true],
+        [6, 'heading', 'Optional (Production Ready)', false],
+      ],
     )
   })
 

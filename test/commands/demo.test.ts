@@ -5,11 +5,14 @@
  * and its servers stopped when the command ends.
  */
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { loadChecklist } from '../../src/checklist/load.ts'
+import { demoSheetPath } from '../../src/commands/demo.ts'
 import { BIN, runCli } from '../helpers/cli.ts'
 import { requireTmux, TmuxServer } from '../helpers/tmux.ts'
 
@@ -90,6 +93,54 @@ describe('deploy-wizard demo --check', () => {
         line.startsWith('FAIL') ? [(lines[i + 1] ?? '').trim().split(' ·')[0] as string] : [],
       )
     assert.deepEqual(failed.sort(), Object.keys(FAILING).sort())
+  })
+})
+
+describe('what an earlier demo left', () => {
+  it('is removed at the next start when its demo is gone; a running demo’s, a link, another folder stay', async () => {
+    const tmp = await ownTmp()
+    // A process that has ended: its id is a dead demo's.
+    const ended = spawn(process.execPath, ['-e', ''])
+    await once(ended, 'exit')
+    const killed = join(tmp, 'deploy-wizard-demo-Kill9x')
+    await mkdir(join(killed, 'demo-shop'), { recursive: true })
+    await writeFile(join(killed, 'owner.pid'), `${ended.pid}\n`)
+    await writeFile(join(killed, 'demo-shop', '.env.api'), 'JWT_SECRET=left-behind\n')
+    // A demo running in another terminal (this process stands for it).
+    const running = join(tmp, 'deploy-wizard-demo-Alive1')
+    await mkdir(running)
+    await writeFile(join(running, 'owner.pid'), `${process.pid}\n`)
+    // Not ours to judge: no owner file; and a link to a dead demo's folder, never followed.
+    const unmarked = join(tmp, 'deploy-wizard-demo-notes')
+    await mkdir(unmarked)
+    const elsewhere = await ownTmp()
+    await writeFile(join(elsewhere, 'owner.pid'), `${ended.pid}\n`)
+    await symlink(elsewhere, join(tmp, 'deploy-wizard-demo-Linked'))
+
+    const result = await runCli(['demo', '--check'], { TMPDIR: tmp })
+    assert.equal(result.code, 1, result.stderr)
+    assert.deepEqual((await leftIn(tmp)).sort(), [
+      'deploy-wizard-demo-Alive1',
+      'deploy-wizard-demo-Linked',
+      'deploy-wizard-demo-notes',
+    ])
+    assert.deepEqual(await readdir(elsewhere), ['owner.pid'])
+  })
+})
+
+describe('the demo’s sign-off sheet', () => {
+  it('goes to a new private folder for each demo, so none writes over another’s', async () => {
+    const [first, second] = [demoSheetPath(), demoSheetPath()]
+    try {
+      assert.notEqual(dirname(first), dirname(second))
+      for (const sheet of [first, second]) {
+        assert.equal(dirname(dirname(sheet)), tmpdir())
+        assert.equal((await stat(dirname(sheet))).mode & 0o777, 0o700)
+        assert.deepEqual(await readdir(dirname(sheet)), [])
+      }
+    } finally {
+      for (const sheet of [first, second]) await rm(dirname(sheet), { recursive: true })
+    }
   })
 })
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { backend } from '../helpers/checks.ts'
 import { runCli } from '../helpers/cli.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -28,20 +29,26 @@ const CHECKLIST = `# Release
 - [ ] Env <!-- check: env name=HOME matches="^/" -->
 - [ ] File <!-- check: file path=README.md -->
 - [ ] Port <!-- check: tcp host=localhost port=1 -->
+- [ ] Lambda <!-- check: aws call="aws lambda get-function-configuration --function-name api-\${env} --query Runtime" equals=nodejs20.x -->
 `
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-lazy-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 
 /** The source files the chunks a launch loaded were built from. */
-async function sourcesLoadedBy(args: readonly string[]): Promise<string[]> {
+async function sourcesLoadedBy(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  code = 0,
+): Promise<string[]> {
   const trace = join(dir, `trace-${args[0]}.txt`)
   const result = await runCli(args, {
     NODE_OPTIONS: `--import ${TRACE_HOOK}`,
     BENCH_TRACE_FILE: trace,
     DEPLOY_WIZARD_HOME: join(dir, 'home'),
+    ...env,
   })
-  assert.equal(result.code, 0, result.stderr)
+  assert.equal(result.code, code, result.stdout + result.stderr)
   const { outputs } = JSON.parse(readFileSync(METAFILE, 'utf8')) as {
     outputs: Record<string, { inputs: Record<string, unknown> }>
   }
@@ -57,10 +64,12 @@ async function sourcesLoadedBy(args: readonly string[]): Promise<string[]> {
 /** Code that runs checks: everything under src/checks/ but the kinds' declarations and what they use. */
 const RUNNERS = [
   /^src\/checks\/(http|command|tool|env|file|network|postgres|process|runner|clients)\.ts$/,
-  /^src\/checks\/aws\/(?!target\.ts)/,
+  // Read at validate: target.ts, the services' names (services.ts), and the text of an `aws` call.
+  /^src\/checks\/aws\/(?!(target|services|cli-call|read-operations|read-verbs)\.ts$)/,
   /^src\/checks\/postgres\/(session|backend-stream|rds-secret)\.ts$/,
   /node_modules\/@aws-sdk\//,
   /node_modules\/@smithy\//,
+  /node_modules\/jmespath\//,
   /node_modules\/pg(-[a-z]+)?\//,
 ]
 
@@ -82,4 +91,32 @@ describe('what validate and plan load', () => {
       assert.deepEqual(runners, [])
     })
   }
+})
+
+describe('what an aws check loads', () => {
+  it("loads its own service's SDK client, and no other service's", async () => {
+    const checklist = join(dir, 'lambda.md')
+    writeFileSync(
+      checklist,
+      `# Release\n## Deploy\n- [ ] Lambda <!-- check: aws call="aws lambda get-function-configuration --function-name dw-lazy-nope --query Runtime" equals=nodejs20.x -->\n`,
+    )
+    // The function is not there: the check fails, having called Lambda.
+    const sources = await sourcesLoadedBy(
+      ['check', checklist, '--env', 'dev'],
+      { AWS_ENDPOINT_URL: backend('moto'), AWS_REGION: 'us-east-1', AWS_PROFILE: undefined },
+      1,
+    )
+    const clients = new Set(
+      sources.flatMap(
+        (source) => /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(source)?.[1] ?? [],
+      ),
+    )
+    assert.ok(clients.has('client-lambda'), [...clients].join(', '))
+    assert.ok(sources.some((source) => source.includes('node_modules/jmespath/')))
+    // STS and IAM are the account guard's: who the caller is, and the account's alias.
+    assert.deepEqual(
+      [...clients].filter((c) => !['client-sts', 'client-iam'].includes(c)),
+      ['client-lambda'],
+    )
+  })
 })

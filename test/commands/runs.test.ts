@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { before, describe, it } from 'node:test'
@@ -83,7 +83,20 @@ describe('deploy-wizard export and verify', () => {
     await writeFile(sheet, text.replace('✅ done', '❌ **failed**'))
     const edited = await runCli(['verify', sheet], env())
     assert.equal(edited.code, 1)
-    assert.match(edited.stdout, /was changed after export/)
+    // Said once, not 'changed after export: the sheet was edited after export: …'.
+    assert.match(
+      edited.stdout,
+      /^✗ \S+ was changed after export: its content no longer matches its digest\n$/,
+    )
+
+    // A file that was never exported is not called changed.
+    const plain = join(home, 'notes.md')
+    await writeFile(plain, '# Notes\n\nnot a sheet\n')
+    const never = await runCli(['verify', plain], env())
+    assert.equal(never.code, 1)
+    assert.match(never.stdout, /cannot be verified: no digest line: this is not a sheet exported/)
+    assert.doesNotMatch(never.stdout, /changed after export/)
+    await rm(plain)
 
     // Edited on purpose and sealed again, as anyone can: the run on this machine never exported it.
     const body = text.slice(0, text.indexOf('Digest: `sha256:'))

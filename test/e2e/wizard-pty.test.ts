@@ -215,7 +215,7 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
         /^» skipped by ana at \d\d:\d\d:\d\d {3}id: pre-deployment\/change-request-approved$/m.test(
           s,
         ) &&
-        s.includes(`note: ${SKIP_REASON}`) &&
+        s.includes(`reason: ${SKIP_REASON}`) &&
         !s.includes('Why?'),
       'the item skipped with its reason',
     )
@@ -289,7 +289,7 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
       (s) =>
         /^› » Change request approved +manual$/m.test(s) &&
         /^ {2}✔ HOME is set +pass (?:\d+ms|\d+\.\ds)$/m.test(s) &&
-        s.includes(`note: ${SKIP_REASON}`),
+        s.includes(`reason: ${SKIP_REASON}`),
       'the skip and its reason, kept',
     )
     await goTo(pane, 'Deployment')
@@ -333,7 +333,10 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
       'the note made just before the kill',
     )
     await goTo(pane, 'Pre-Deployment')
-    await pane.waitFor(new RegExp(`note: ${literal(SKIP_REASON)}`), 'the skip reason, still there')
+    await pane.waitFor(
+      new RegExp(`reason: ${literal(SKIP_REASON)}`),
+      'the skip reason, still there',
+    )
 
     await goTo(pane, 'Sign-off screen')
     await pane.waitUntil(
@@ -345,7 +348,7 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
       'the sign-off fields, blank',
     )
     await pane.press('Enter')
-    await pane.waitFor(/^│ Value: ana +│$/m, 'the name prompt, prefilled with the operator')
+    await pane.waitFor(/^│ Name: ana +│$/m, 'the name prompt, prefilled with the operator')
     await pane.press('Enter')
     await pane.waitUntil(
       (s) => /^ {2}Deployed by +ana$/m.test(s) && /^› Deployed by — Date +_{6}$/m.test(s),

@@ -280,7 +280,7 @@ describe('keys that arrive together', () => {
     // Skipped, the cursor moves on: back to the item to read its reason.
     await pane.waitFor(/^ {2}» Change request approved/m, 'the item skipped')
     await pane.press('g')
-    const [, reason] = await pane.waitFor(/note: (.*?)\s*$/m, 'the skip reason')
+    const [, reason] = await pane.waitFor(/reason: (.*?)\s*$/m, 'the skip reason')
     assert.equal(reason, 'abc')
     await pane.press('q')
     await pane.waitFor(/^EXIT=0$/m)
@@ -296,7 +296,7 @@ describe('keys that arrive together', () => {
     await pane.press('Escape')
     await pane.waitFor(/^ {2}» Change request approved/m, 'the item skipped')
     await pane.press('g')
-    const [, reason] = await pane.waitFor(/note: (.*?)\s*$/m, 'the skip reason')
+    const [, reason] = await pane.waitFor(/reason: (.*?)\s*$/m, 'the skip reason')
     assert.equal(reason, 'abc')
     await pane.press('q')
     await pane.waitFor(/^EXIT=0$/m)

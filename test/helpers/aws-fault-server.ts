@@ -432,7 +432,6 @@ async function answerRaw(
   reply: RawReply,
   sent: (bytes: number) => void,
 ) {
-  const protocol: Protocol = PROTOCOLS[request.service]
   res.writeHead(reply.status ?? 200, {
     'content-type': contentType(PROTOCOLS[request.service]),
     'x-amzn-requestid': crypto.randomUUID(),

@@ -178,11 +178,11 @@ function answer(
   itemId: string,
   state: ItemState,
   note?: string,
-): JournalEntry {
+): Extract<JournalEntry, { type: 'item-answered' }> {
   return { type: 'item-answered', at, by, itemId, state, ...(note ? { note } : {}) }
 }
 
-/** The check's result, then the operator's answer that follows from it. */
+/** The check's result, then the answer that follows from it: the check's own, or the operator's. */
 function automatedEntries(item: Item, nth: number, by: string, clock: Clock): JournalEntry[] {
   const at = clock.next()
   const result = cannedResult(item.check?.kind ?? '', nth, at)
@@ -199,7 +199,14 @@ function automatedEntries(item: Item, nth: number, by: string, clock: Clock): Jo
     ],
   }
   const follow = follows[result.status]
-  // An error or a blocked check leaves the item pending: nobody could say either way.
+  // A pass is the check's own answer, as the session writes it: same time, credited to the check.
+  if (result.status === 'pass') {
+    entries.push({ ...answer(at, by, item.id, 'done'), byCheck: true })
+    clock.next() // the timeline of the answers after it kept as it was
+    return entries
+  }
+  // An error or a blocked check leaves the item pending: nobody could say either way. A
+  // failure or a skip is answered by the operator, with a note that says why.
   if (follow) entries.push(answer(clock.next(), by, item.id, follow[0], follow[1]))
   return entries
 }
@@ -299,7 +306,7 @@ export function cannedResult(kind: string, nth: number, at: string): StoredCheck
         return {
           ...base,
           status: 'blocked',
-          summary: 'blocked: deployment/database-credentials-exist error',
+          summary: 'blocked: needs deployment/database-credentials-exist, which errored',
           durationMs: 0,
         }
       }

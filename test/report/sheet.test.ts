@@ -28,6 +28,7 @@ import { parse, parseSeed, SEEDS } from '../helpers/fixtures.ts'
 import {
   EXPORTED_AT,
   FAILED_NOTE,
+  NA_NOTE,
   OPERATOR,
   SECOND_OPERATOR,
   type SimulateOptions,
@@ -246,7 +247,7 @@ describe('the sign-off sheet of a simulated run', () => {
     assert.ok(attention.includes('Check `secret`: ⚠️ **error** — AccessDenied'))
     assert.ok(
       attention.includes(
-        'Check `http`: ⛔ **blocked** — blocked: deployment/database-credentials-exist error',
+        'Check `http`: ⛔ **blocked** — blocked: needs deployment/database-credentials-exist, which errored',
       ),
     )
     assert.ok(attention.includes('Reason: Built and tested in CI'))
@@ -280,6 +281,68 @@ describe('the sign-off sheet of a simulated run', () => {
     )
   })
 
+  it('shows an item said to apply here after all with its answer, who said so and the checklist’s scope', () => {
+    const checklist = parse(
+      '# R\n\n## Steps\n- [ ] One\n- [ ] Two (staging only)\n',
+      'r.md',
+    ).checklist
+    const { header, journal } = simulateRun(checklist, { environment: 'prod' })
+    const state = foldJournal(header, [
+      ...journal,
+      {
+        type: 'scope-overridden',
+        at: '2026-11-22T10:00:00.000Z',
+        by: 'bruno',
+        itemId: 'steps/two-staging-only',
+        applies: true,
+      },
+      {
+        type: 'item-answered',
+        at: '2026-11-22T10:01:00.000Z',
+        by: 'bruno',
+        itemId: 'steps/two-staging-only',
+        state: 'done',
+      },
+    ])
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    assert.ok(
+      section(sheet, 'Items').includes(
+        '- ✅ done — Two (staging only) — bruno, 2026-11-22 10:01\\\n' +
+          '  Applies here after all: bruno, 2026-11-22 10:00; the checklist says staging only (item text, line 5)',
+      ),
+      section(sheet, 'Items'),
+    )
+    assert.ok(
+      section(sheet, 'Needs attention').includes(
+        '- ⚠️ **1 item applies here after all**: the checklist scopes it to other environments; the operator said otherwise (see [Items](#items)).',
+      ),
+    )
+    assert.match(section(sheet, 'Summary'), /\| Steps \| 2 \| 0 \| 0 \| 0 \| 0 \| 2 \|/)
+    // Taken back, the checklist's scope stands again: n/a, with its reason.
+    const undone = foldJournal(header, [
+      ...journal,
+      {
+        type: 'scope-overridden',
+        at: '2026-11-22T10:00:00.000Z',
+        by: 'bruno',
+        itemId: 'steps/two-staging-only',
+        applies: true,
+      },
+      {
+        type: 'scope-overridden',
+        at: '2026-11-22T10:02:00.000Z',
+        by: 'bruno',
+        itemId: 'steps/two-staging-only',
+        applies: false,
+      },
+    ])
+    assert.ok(
+      renderSheet(checklist, undone, { now: EXPORTED_AT, toolVersion: TOOL_VERSION }).includes(
+        '- ➖ n/a — Two (staging only) — applies to staging only (item text, line 5)',
+      ),
+    )
+  })
+
   it('shows items that do not apply to the environment as n/a, with why', () => {
     const c = CASES[0] as Case
     const { checklist, sheet } = sheetFor(c)
@@ -289,7 +352,10 @@ describe('the sign-off sheet of a simulated run', () => {
     for (const item of outside) {
       assert.ok(items.includes(`- ➖ n/a — ${item.text} — applies to `), item.text)
     }
-    assert.ok(items.includes('applies to dev only (section "3. Deploy to Development", line 79)'))
+    assert.ok(items.includes('applies to staging only (section "Staging Deployment", line 205)'))
+    // A lone sub-heading naming an environment inside a phase every run goes through scopes
+    // nothing: its items are answered in prod too.
+    assert.ok(!items.includes('section "3. Deploy to Development"'))
   })
 
   it('writes notes and skip reasons under their items, line by line', () => {
@@ -317,6 +383,27 @@ describe('the sign-off sheet of a simulated run', () => {
       !/\{"(stack|table|ttl|outputs)"/.test(items),
       'evidence objects are flattened, not dumped',
     )
+  })
+
+  it('credits a result the check decided to the check, and a person’s answer to the person', () => {
+    const items = section(sheetFor(CASES.at(-1) as Case).sheet, 'Items')
+    // The check passed and marked it done: no person attested it.
+    assert.match(
+      items,
+      /^- ✅ done — Node\.js 22 or newer — verified by check, 2026-11-22 \d\d:\d\d\\$/m,
+    )
+    assert.doesNotMatch(items, /Node\.js 22 or newer — ana/)
+    // The operator answered the failure, with a note: theirs, and the check's result beside it.
+    assert.match(
+      items,
+      /^- ❌ \*\*failed\*\* — Point-in-time recovery is on — ana, 2026-11-22 \d\d:\d\d\\\n(?: {2}.+\\\n)* {2}Check `dynamodb\.table`: ❌ \*\*fail\*\*/m,
+    )
+  })
+
+  it('labels a note on an n/a item a note, and a skip’s reason a reason', () => {
+    const { sheet } = sheetFor(CASES[0] as Case)
+    assert.ok(sheet.includes(`  Note: ${NA_NOTE}\n`))
+    assert.doesNotMatch(sheet, /^\s*Why:/m)
   })
 
   it('lists answers to items no longer in the checklist on their own', () => {
@@ -403,6 +490,52 @@ describe('the sign-off sheet of a simulated run', () => {
   })
 })
 
+describe('reference pages', () => {
+  it('lists the sections with nothing to complete that apply, by title and line', () => {
+    const checklist = parse(
+      [
+        '---',
+        'environments: [dev, prod]',
+        '---',
+        '# R',
+        '## Steps',
+        '- [ ] One',
+        '## Rollback *plan*',
+        'Revert the tag.',
+        '## Dev reset (dev only)',
+        'Drop the dev database.',
+        '## Contacts | on call',
+        'Ana.',
+        '',
+      ].join('\n'),
+      'r.md',
+    ).checklist
+    const { header, journal } = simulateRun(checklist, { environment: 'prod' })
+    const sheet = renderSheet(checklist, foldJournal(header, journal), {
+      now: EXPORTED_AT,
+      toolVersion: TOOL_VERSION,
+    })
+    assert.ok(sheet.indexOf('## Reference pages') < sheet.indexOf('## Sign-off entries'))
+    assert.deepEqual(
+      section(sheet, 'Reference pages')
+        .split('\n')
+        .filter((line) => line.startsWith('- ')),
+      ['- Rollback plan (line 7)', '- Contacts \\| on call (line 11)'],
+    )
+    assertParsesCleanly(sheet, 'r.md')
+  })
+
+  it('leaves the part out when every section has items', () => {
+    const checklist = parse('# R\n\n## Steps\n- [ ] One\n', 'r.md').checklist
+    const { header, journal } = simulateRun(checklist, { environment: 'prod' })
+    const sheet = renderSheet(checklist, foldJournal(header, journal), {
+      now: EXPORTED_AT,
+      toolVersion: TOOL_VERSION,
+    })
+    assert.ok(!sheet.includes('## Reference pages'))
+  })
+})
+
 describe('signature lines', () => {
   /** The sign-off table's rows as [role, field] pairs. */
   function signoffRows(sheet: string): [string, string][] {
@@ -473,6 +606,54 @@ describe('signature lines', () => {
     )
     // A cell drawn as a line to write on is a blank, not a signature.
     assert.ok(table.includes('| Change board | Signature | ______ |  |'))
+  })
+
+  it('prints every field found, in the checklist’s order and words, whatever shape it was written in', () => {
+    const checklist = parse(
+      [
+        '# Liberação',
+        '## Passos',
+        '- [ ] Implantar',
+        '## ✅ Aprovação',
+        '**Deploy concluído por:** \\_\\_\\_\\_ **Data:** \\_\\_\\_\\_',
+        '',
+        '- [ ] Rollback testado: Sim / Não',
+        '',
+        '| Papel | Nome | Assinatura |',
+        '|---|---|---|',
+        '| Gerente de TI | | |',
+        '',
+        '**Unterschriften:**',
+        '- CIO: ____ Datum: ____',
+        '',
+        '## 判定',
+        '- [ ] GO',
+        '- [ ] NO-GO',
+        '',
+      ].join('\n'),
+    ).checklist
+    const { state } = simulateRun(checklist)
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    const rows = nodesOf(mdast(section(sheet, 'Sign-off entries')), 'tableRow')
+      .slice(1)
+      .map((row) =>
+        row.children
+          .slice(0, 3)
+          .map((cell) => plainText(cell))
+          .join(' | '),
+      )
+    assert.deepEqual(rows, [
+      'Deploy concluído por | Name | Ana Souza',
+      'Deploy concluído por | Data | 2026-11-22',
+      'Deploy concluído por | Signature | ______',
+      ' | Rollback testado | ☐ Sim · ☐ Não',
+      'Gerente de TI | Nome | Diego Ferreira',
+      'Gerente de TI | Assinatura | ______',
+      'CIO | Name | ______',
+      'CIO | Datum | 2026-11-22',
+      'CIO | Signature | ______',
+      ' | 判定 | ☑ GO · ☐ NO-GO',
+    ])
   })
 
   it('leaves a version, a date or a choice without one', () => {
@@ -666,7 +847,7 @@ describe('the digest', () => {
     assert.ok(hex)
     assert.equal(lines.at(-2), `Digest: \`sha256:${hex}\``)
     assert.equal(sheetDigest(`${lines.slice(0, -2).join('\n')}\n`), hex)
-    assert.deepEqual(verifySheet(sheet), { ok: true, expected: hex, actual: hex })
+    assert.deepEqual(verifySheet(sheet), { ok: true, expected: hex, actual: hex, sealed: true })
   })
 
   it('shows any change of a character above it', () => {
@@ -683,9 +864,12 @@ describe('the digest', () => {
               !(at === 0 && replacement.startsWith('\uFEFF')),
           )
           const result = verifySheet(edited + sheet.slice(body.length))
-          assert.equal(result.ok, false)
+          assert.deepEqual([result.ok, result.sealed], [false, true])
           // Changing the blank line before the digest moves the visible digest line: also an edit.
-          assert.match(result.reason ?? '', /edited after export|visible digest line was edited/)
+          assert.match(
+            result.reason ?? '',
+            /no longer matches its digest|visible digest line was edited/,
+          )
         },
       ),
       { numRuns: 300, seed: 4 },
@@ -717,6 +901,7 @@ describe('the digest', () => {
     assert.equal(none.ok, false)
     assert.equal(none.expected, undefined)
     assert.match(none.reason ?? '', /no digest line/)
+    assert.equal(none.sealed, false)
     assert.equal(none.actual, sheetDigest(body))
 
     const malformed = verifySheet(sheet.replace(/sha256:([0-9a-f]{64}) -->/, 'sha256:$1 -- >'))

@@ -75,6 +75,13 @@ const entry: fc.Arbitrary<JournalEntry> = fc.oneof(
       reworded: fc.array(fc.record({ from: itemId, to: itemId }), { maxLength: 2 }),
     }),
   }),
+  fc.record({
+    type: fc.constant('scope-overridden' as const),
+    at,
+    by,
+    itemId,
+    applies: fc.boolean(),
+  }),
   fc.record({ type: fc.constant('finished' as const), at, by }),
 ) as fc.Arbitrary<JournalEntry>
 
@@ -89,5 +96,34 @@ describe('foldJournal', () => {
       }),
       { numRuns: 300 },
     )
+  })
+})
+
+describe('a scope override', () => {
+  const overridden = (id: string, applies: boolean, when = '2026-11-22T09:05:00.000Z') =>
+    ({ type: 'scope-overridden', at: when, by: 'ana', itemId: id, applies }) as const
+
+  it('is kept with who said it and when, until it is taken back', () => {
+    const said = foldJournal(header, [overridden('a', true)])
+    assert.deepEqual(said.overrides, { a: { by: 'ana', at: '2026-11-22T09:05:00.000Z' } })
+    assert.deepEqual(
+      foldJournal(header, [overridden('a', true), overridden('a', false)]).overrides,
+      {},
+    )
+  })
+
+  it('follows a reworded item to its new id, as its answer does', () => {
+    const state = foldJournal(header, [
+      overridden('a', true),
+      {
+        type: 'resumed',
+        at: '2026-11-22T10:00:00.000Z',
+        by: 'ana',
+        sha256: '0'.repeat(64),
+        items: [],
+        changes: { added: [], removed: [], reworded: [{ from: 'a', to: 'a2' }] },
+      },
+    ])
+    assert.deepEqual(state.overrides.a2, { by: 'ana', at: '2026-11-22T09:05:00.000Z' })
   })
 })

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { loadChecklist } from '../../src/checklist/load.ts'
+import { runProgress } from '../../src/run/describe.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import type { RunSession, SessionEvent } from '../../src/run/session.ts'
 import { resumeRun, startRun, unfinishedRuns } from '../../src/run/start.ts'
@@ -190,7 +191,10 @@ describe('RunSession', () => {
       await session.runChecks(['after'])
       assert.equal(session.state.items.build?.check?.status, 'fail')
       assert.equal(session.state.items.after?.check?.status, 'blocked')
-      assert.match(session.state.items.after?.check?.summary ?? '', /blocked: build fail/)
+      assert.match(
+        session.state.items.after?.check?.summary ?? '',
+        /blocked: needs build, which failed/,
+      )
       assert.notEqual(session.state.items.after?.state, 'done')
     } finally {
       await session.close()
@@ -296,6 +300,42 @@ describe('RunSession', () => {
         /open in PID/,
         'a second wizard on the same run is refused',
       )
+    } finally {
+      await resumed.session.close()
+    }
+  })
+
+  test('an item said to apply here after all is saved first, runs its check, and stays so on resume', async () => {
+    const { env, path, runs } = await setUp()
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8')
+        .replace('environments: [dev]', 'environments: [dev, prod]')
+        .replace('Slow endpoint answers', 'Slow endpoint answers (production only)'),
+    )
+    const { checklist } = await loadChecklist(path)
+    const id = 'checks/slow-endpoint-answers-production-only'
+    const first = startRun(checklist, 'dev', 'ana', { env })
+    const status = () => first.state.items[id]?.check?.status
+    await first.runChecks([id], { isExplicit: true })
+    assert.equal(status(), undefined, 'not run while it does not apply')
+    assert.deepEqual(runProgress(first.state), { answered: 0, total: 3 })
+    first.overrideScope(id, true)
+    const saved = journalOnDisk(runs, first.id).filter((e) => e.type === 'scope-overridden')
+    assert.deepEqual(
+      saved.map((e) => e.type === 'scope-overridden' && [e.itemId, e.applies, e.by]),
+      [[id, true, 'ana']],
+    )
+    await first.runChecks([id], { isExplicit: true })
+    assert.equal(status(), 'pass')
+    assert.deepEqual(runProgress(first.state), { answered: 1, total: 4 })
+    await first.close()
+
+    const later = () => new Date(Date.now() + 2 * 60 * 60_000)
+    const resumed = resumeRun(first.id, checklist, 'ana', 60 * 60_000, { env, now: later })
+    try {
+      assert.deepEqual(Object.keys(resumed.session.state.overrides), [id])
+      assert.deepEqual(resumed.stale, [id], 'its result is run again like any other')
     } finally {
       await resumed.session.close()
     }

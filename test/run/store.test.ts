@@ -197,11 +197,22 @@ describe('append', () => {
     })
     assert.equal(readRunFile(run.file).journal.length, 3)
     assert.equal(state.items[b.id]?.state, 'skipped')
+    // An answer its check gave stays the check's when the run is read back.
+    const checked = run.append({
+      type: 'item-answered',
+      at: new Date().toISOString(),
+      by: 'ana',
+      itemId: a.id,
+      state: 'done',
+      byCheck: true,
+    })
+    assert.equal(checked.items[a.id]?.byCheck, true)
     run.close()
 
     const reopened = openRun(run.id, { env })
     try {
-      assert.deepEqual(reopened.state, state)
+      assert.deepEqual(reopened.state, checked)
+      assert.equal(reopened.state.items[a.id]?.byCheck, true)
       assert.deepEqual(reopened.journal, run.journal)
     } finally {
       reopened.close()

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { JournalEntry, RunHeader } from '../../src/run/model.ts'
 import { initialRunState, RUN_FORMAT } from '../../src/run/model.ts'
-import { layoutOf } from '../../src/ui/layout.ts'
+import { layoutOf, outOfScopeReason, progressOf } from '../../src/ui/layout.ts'
 import {
   dueChecks,
   firstUnfinishedPhase,
   initialWizardState,
+  pendingCount,
   selectedItem,
   type WizardAction,
   type WizardState,
@@ -73,7 +74,7 @@ const checked = (
 })
 
 describe('layout', () => {
-  test('leaves out items and groups that do not apply to the environment', () => {
+  test('shows every item and group, those that do not apply to the environment too', () => {
     const layout = layoutOf(checklist, 'dev')
     assert.deepEqual(
       layout.phases.map((p) => p.title),
@@ -81,10 +82,37 @@ describe('layout', () => {
     )
     const during = layout.phases[1]
     assert.deepEqual(
-      during?.rows.map((r) => (r.kind === 'group' ? `# ${r.title}` : r.item.plain)),
-      ['# Group A', 'Four'],
+      during?.rows.map((r) =>
+        r.kind === 'group' ? `# ${r.title}` : r.kind === 'item' ? r.item.plain : r.section.title,
+      ),
+      ['# Group A', 'Four', 'Production only', '# Empty for dev', 'Five'],
     )
+    assert.equal(layout.items.size, checklist.items.length)
+    const reasons = during?.items.map((item) => outOfScopeReason(item, 'dev'))
+    assert.deepEqual(reasons, [
+      null,
+      'prod only (only: directive, line 13)',
+      'prod only (only: directive, line 14)',
+    ])
     assert.equal(layoutOf(checklist, 'prod').phases[1]?.items.length, 3)
+  })
+
+  test('a phase none of whose items apply is shown all the same', () => {
+    const { checklist: scoped } = parse(
+      '## Build\n- [ ] Compile\n## Production Deployment\n- [ ] Flip DNS\n',
+    )
+    const layout = layoutOf(scoped, 'dev')
+    assert.deepEqual(
+      layout.phases.map((p) => p.title),
+      ['Build', 'Production Deployment'],
+    )
+    const run = initialRunState(header)
+    assert.deepEqual(progressOf(layout.phases[1]?.items ?? [], run), {
+      answered: 0,
+      total: 0,
+      failed: 0,
+      skipped: 0,
+    })
   })
 
   test('shows items nested under an item after it, deeper, in the order of the file', () => {
@@ -93,10 +121,16 @@ describe('layout', () => {
     ).checklist
     const rows = layoutOf(nested, 'dev').phases[0]?.rows ?? []
     assert.deepEqual(
-      rows.map((row) => (row.kind === 'item' ? `${row.depth}:${row.item.plain}` : row.title)),
-      ['0:Docs are up', '1:Swagger', '2:Its JSON', '1:ReDoc', '0:After'],
+      rows.map((row) =>
+        row.kind === 'item'
+          ? `${row.depth}:${row.item.plain}`
+          : row.kind === 'group'
+            ? row.title
+            : row.section.title,
+      ),
+      ['0:Docs are up', '1:Swagger', '2:Its JSON', '1:ReDoc', '0:After', '1:Prod only'],
     )
-    assert.equal(layoutOf(nested, 'dev').items.size, nested.items.length - 1)
+    assert.equal(layoutOf(nested, 'dev').items.size, nested.items.length)
   })
 })
 
@@ -212,5 +246,48 @@ describe('wizardReducer', () => {
       type: 'move-to-next-open',
     })
     assert.equal(cursor(all), 'before/two-ticked-in-the-file', 'nothing open: the next item')
+  })
+
+  test('an item said to apply here after all counts, is due its check, and can be taken back', () => {
+    const { checklist: scoped } = parse(
+      '---\nenvironments: [dev, prod]\n---\n## Checks\n- [ ] Home <!-- check: env name=HOME -->\n- [ ] Prod home <!-- only: prod; check: env name=HOME -->\n',
+    )
+    const layout = layoutOf(scoped, 'dev')
+    const overridden = (applies: boolean): WizardAction => ({
+      type: 'journal',
+      entry: {
+        type: 'scope-overridden',
+        at: '2026-11-22T09:03:00.000Z',
+        by: 'ana',
+        itemId: 'checks/prod-home',
+        applies,
+      },
+    })
+    const before = initialWizardState(layout, initialRunState(header))
+    const due = (state: WizardState) =>
+      dueChecks(state, Date.parse('2026-11-22T09:04:00.000Z'), 60_000).map((item) => item.id)
+    assert.equal(pendingCount(before), 1)
+    assert.deepEqual(progressOf(layout.items.values(), before.run), {
+      answered: 0,
+      total: 1,
+      failed: 0,
+      skipped: 0,
+    })
+    assert.deepEqual(due(before), ['checks/home'])
+    const after = apply(before, overridden(true))
+    assert.deepEqual(after.run.overrides, {
+      'checks/prod-home': { by: 'ana', at: '2026-11-22T09:03:00.000Z' },
+    })
+    assert.equal(pendingCount(after), 2)
+    assert.deepEqual(progressOf(layout.items.values(), after.run), {
+      answered: 0,
+      total: 2,
+      failed: 0,
+      skipped: 0,
+    })
+    assert.deepEqual(due(after), ['checks/home', 'checks/prod-home'])
+    const undone = apply(after, overridden(false))
+    assert.deepEqual(undone.run.overrides, {})
+    assert.equal(pendingCount(undone), 1)
   })
 })

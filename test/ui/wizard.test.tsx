@@ -20,10 +20,12 @@ import { assumeMotoAccount, credentialsEnv, newAccountId } from '../helpers/moto
 import { type LocalServer, startHttpServer, waitFor } from '../helpers/servers.ts'
 
 const ARROW_DOWN = '\u001B[B'
+const ARROW_UP = '\u001B[A'
 const ARROW_RIGHT = '\u001B[C'
 const ENTER = '\r'
 const ESCAPE = '\u001B'
 const END = '\u001B[F'
+const HOME = '\u001B[H'
 
 // The fake terminal is 100 columns wide; its height comes from LINES.
 process.env.COLUMNS = '100'
@@ -154,9 +156,34 @@ describe('the phase screen', () => {
     await ui.press('j')
     await ui.see(/check: env name=HOME/)
     assert.match(ui.frame(), /✔ pass in (?:\d+ms|\d+\.\ds) at [\d:]+ — HOME is set/)
+    // The check decided it, not ana, who only started the run.
+    assert.match(
+      ui.frame(),
+      /✔ done — verified by check at \d\d:\d\d:\d\d \(pass in (?:\d+ms|\d+\.\ds)\)/,
+    )
+    assert.doesNotMatch(ui.frame(), /by ana/)
+    // A person's answer is the person's, and the check's result stays beside it.
+    await ui.press('f', ENTER)
+    await ui.see(/✘ HOME is set/)
+    // Back to it, wherever the cursor went after the answer.
+    await ui.press(HOME, 'j')
+    await ui.see(/✘ failed by ana at \d\d:\d\d:\d\d/)
+    assert.match(ui.frame(), /✔ pass in .* — HOME is set/)
     await ui.press('j')
     await ui.see(/pg_dump --format=custom app > app.dump/)
     assert.match(ui.frame(), /```bash/)
+    await ui.press('q')
+  })
+
+  test('the detail pane shows a check’s parameters quoted as the checklist wrote them', async () => {
+    const space = workspace(
+      '---\ntitle: Quotes\n---\n## Build\n- [ ] Unit tests pass <!-- check: command run="make test" output="\\d+ passed, 0 failed" -->\n',
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Trust it on this machine\?/)
+    await ui.press('n')
+    await ui.see(/check: command/)
+    assert.match(ui.frame(), /check: command run="make test" output="\\d\+ passed, 0 failed"/)
     await ui.press('q')
   })
 
@@ -173,10 +200,10 @@ describe('the phase screen', () => {
     await ui.press('s', 'covered by CAB-12', ENTER)
     await ui.see(/ {2}» Change request approved[\s\S]*› ○ Database backed up/)
     await ui.press('g')
-    await ui.see(/note: covered by CAB-12/)
+    await ui.see(/reason: covered by CAB-12/)
     // The note so far is selected: End keeps it, and the words go after it.
     await ui.press('n', END, ' (Carla agreed)', ENTER)
-    await ui.see(/note: covered by CAB-12 \(Carla agreed\)/)
+    await ui.see(/reason: covered by CAB-12 \(Carla agreed\)/)
     await ui.press('q')
   })
 
@@ -228,8 +255,8 @@ describe('the phase screen', () => {
     const lines = ui.frame().split('\n')
     assert.equal(lines.length, 24)
     assert.deepEqual(lines.slice(-2), [
-      '↑↓ move · d done · f fail · s skip · a n/a · n note · r run',
-      'R re-run failed · A run all due · ←→ phase · ? help · q quit',
+      '↑↓ move · d done · f fail · s skip · a n/a · o applies here · n note',
+      'r run · R re-run failed · A run all due · ←→ phase · ? help · q quit',
     ])
     for (const line of lines) assert.ok(line.length <= 80, `wider than 80 columns: ${line}`)
     await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
@@ -347,7 +374,7 @@ describe('the phase screen', () => {
     await ui.see(/Sign-off/)
     assert.match(ui.frame(), /› Deployed by\s+______/)
     await ui.press(ENTER)
-    await ui.see(/Value: ana/)
+    await ui.see(/Name: ana/)
     await ui.press(ENTER)
     await ui.see(/› Deployed by — Date/)
     await ui.press(ENTER)
@@ -418,6 +445,153 @@ environments: [dev]
     assert.equal(outcome?.kind, 'finished')
     const sheet = readFileSync(outcome?.kind === 'finished' ? outcome.sheetPath : '', 'utf8')
     assert.match(sheet, /☑ Yes · ☐ No · ⚠ chosen while 1 item had failed: Change request approved/)
+  })
+})
+
+describe('an item the checklist scopes to other environments', () => {
+  const SCOPED = `---
+title: Scoped
+environments: [dev, prod]
+---
+## Before
+- [ ] Change request approved
+- [ ] Backup taken (production only)
+
+## Production Deployment
+- [ ] Flip DNS
+`
+
+  test('is shown dimmed with the reason and its line; o makes it apply here, in the run and on the sheet', async () => {
+    const space = workspace(SCOPED)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    assert.match(ui.frame(), /overall \S+ 0\/1/)
+    assert.match(ui.frame(), /^ {2}– Backup taken \(production only\)\s+n\/a: prod only$/m)
+    await ui.press(ARROW_DOWN)
+    await ui.see(/the checklist says: prod only \(item text, line 7\)/)
+    assert.match(ui.frame(), /– does not apply to dev {3}id: before\/backup-taken-production-only/)
+    assert.match(ui.frame(), /o: it applies here after all/)
+
+    // Not answered while it does not apply: the key says what to do instead.
+    await ui.press('d')
+    await ui.see(
+      /does not apply to dev: prod only \(item text, line 7\) — o if it applies here after all/,
+    )
+    const itemId = 'before/backup-taken-production-only'
+    const about = () => journal(space.runs, id).filter((e) => 'itemId' in e && e.itemId === itemId)
+    assert.deepEqual(about(), [])
+
+    await ui.press('o')
+    await ui.see(/applies here after all: recorded in the run and on the sheet/)
+    assert.deepEqual(
+      about().map((e) => e.type === 'scope-overridden' && [e.type, e.applies, e.by]),
+      [['scope-overridden', true, 'ana']],
+    )
+    assert.match(ui.frame(), /› ○ Backup taken \(production only\) *$/m)
+    assert.match(
+      ui.frame(),
+      /applies here after all: said by ana at .*; the checklist says prod only/,
+    )
+    assert.match(ui.frame(), /overall \S+ 0\/2/)
+    await ui.press('d')
+    // Answered, the cursor moves on to the item still to answer.
+    await ui.see(/^ {2}✔ Backup taken/m)
+    assert.match(ui.frame(), /overall \S+ 1\/2/)
+
+    // A phase none of whose items apply is there all the same, dimmed, saying so.
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/2\/2 Production Deployment does not apply to dev/)
+    assert.match(ui.frame(), /› – Flip DNS\s+n\/a: prod only$/m)
+    assert.match(
+      ui.frame(),
+      /the checklist says: prod only \(section "Production Deployment", line 9\)/,
+    )
+
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/Sign-off/)
+    await ui.press('f')
+    await ui.see(/1 item is still pending\. Finish the run anyway\?/)
+    await ui.press('y')
+    const outcome = ui.outcome()
+    assert.equal(outcome?.kind, 'finished')
+    const sheet = readFileSync(outcome?.kind === 'finished' ? outcome.sheetPath : '', 'utf8')
+    assert.match(
+      sheet,
+      /- ✅ done — Backup taken \(production only\) — ana, [\d-]+ [\d:]+\\\n {2}Applies here after all: ana, [\d-]+ [\d:]+; the checklist says prod only \(item text, line 7\)/,
+    )
+    assert.match(
+      sheet,
+      /- ➖ n\/a — Flip DNS — applies to prod only \(section "Production Deployment", line 9\)/,
+    )
+  })
+
+  test('o again takes it back: the checklist’s scope stands, and it is dimmed again', async () => {
+    const space = workspace(SCOPED)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    await ui.press(ARROW_DOWN, 'o')
+    await ui.see(/› ○ Backup taken \(production only\) *$/m)
+    await ui.press('o')
+    await ui.see(/does not apply here again: prod only \(item text, line 7\)/)
+    assert.match(ui.frame(), /› – Backup taken \(production only\)\s+n\/a: prod only$/m)
+    assert.deepEqual(
+      journal(space.runs, id).flatMap((e) => (e.type === 'scope-overridden' ? [e.applies] : [])),
+      [true, false],
+    )
+    // On an item that applies already, o says so and records nothing.
+    await ui.press(ARROW_UP, 'o')
+    await ui.see(/this item applies here already; a marks it not applicable/)
+    await ui.press('q')
+  })
+
+  test('its command is listed for trust, is not run, and runs with r once said to apply here', async () => {
+    const space = workspace(
+      SCOPED.replace(
+        '- [ ] Change request approved',
+        '- [ ] Change request approved <!-- check: command run="echo approved" -->',
+      ).replace('- [ ] Flip DNS', '- [ ] Flip DNS <!-- check: command run="echo flip" -->'),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    // Trusting covers every command of the file: each is shown before the answer, the
+    // command of an item for prod too, since o can make it run in this dev run.
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    assert.match(ui.frame(), /\$ echo approved/)
+    assert.match(ui.frame(), /\$ echo flip/)
+    await ui.press('n')
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/› – Flip DNS\s+n\/a: prod only$/m)
+    await ui.press('r')
+    await ui.see(/does not apply to dev: prod only \(section "Production Deployment", line 9\)/)
+    const checks = () => journal(space.runs, id).filter((e) => e.type === 'check-finished')
+    assert.deepEqual(checks(), [])
+    await ui.press('o')
+    await ui.see(/applies here after all: recorded in the run/)
+    await ui.press('r')
+    await ui.see(/Trust .* to run its 2 commands on/)
+    assert.match(ui.frame(), /\$ echo flip/)
+    await ui.press('y')
+    await ui.see(/✔ Flip DNS\s+pass/)
+    assert.deepEqual(
+      checks().map((e) => e.type === 'check-finished' && e.itemId),
+      ['production-deployment/flip-dns'],
+    )
+    await ui.press('q')
+  })
+
+  test('the footer and the help name the key', async () => {
+    const space = workspace(SCOPED)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    assert.match(ui.frame(), / · o applies here · /)
+    await ui.press('?')
+    await ui.see(/Keys/)
+    assert.match(ui.frame(), /│ o {11}a dimmed item applies here after all \(o again: undo\) {2,}│/)
+    await ui.press('x')
+    await ui.press('q')
   })
 })
 
@@ -496,6 +670,90 @@ describe('the sign-off screen', () => {
       'Security | Name',
       'Security | Signature',
     ])
+  })
+})
+
+describe('sign-off fields in the wizard', () => {
+  const ROLES = CHECKLIST.replace(
+    '- [ ] Deployed by: ________ Date: ______',
+    [
+      '- [ ] Deployed by: ________ Date: ______',
+      '- [ ] Approved by: ________',
+      '- [ ] Verified by: ________',
+      '- [ ] Version: ________',
+    ].join('\n'),
+  )
+
+  test('start with the operator’s name only where the role is the operator’s own', async () => {
+    const space = workspace(ROLES)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/enter fill/)
+    await ui.press(ENTER)
+    await ui.see(/Name: ana/)
+    await ui.press(ESCAPE, ARROW_DOWN, ARROW_DOWN)
+    await ui.see(/› Approved by/)
+    await ui.press(ENTER)
+    await ui.see(/Approved by\s*│?\s*\n.*Name:/)
+    assert.doesNotMatch(ui.frame(), /Name: ana/)
+    // Enter alone submits nothing: an approver's name is theirs to type.
+    await ui.press(ENTER)
+    await ui.see(/Type a value, or esc to leave it blank\./)
+    await ui.press(ESCAPE, ARROW_DOWN)
+    await ui.see(/› Verified by/)
+    await ui.press(ENTER)
+    await ui.see(/Verified by\s*│?\s*\n.*Name:/)
+    assert.doesNotMatch(ui.frame(), /Name: ana/)
+    await ui.press(ESCAPE, ARROW_DOWN)
+    await ui.see(/› Version/)
+    await ui.press(ENTER)
+    await ui.see(/Value:/)
+    assert.doesNotMatch(ui.frame(), /Value: ana/)
+    await ui.press(ESCAPE, 'q')
+  })
+
+  test('name the field in the prompt as the list does', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/enter fill/)
+    await ui.press(ARROW_DOWN, ENTER)
+    await ui.see(/Date: 2026-11-22/)
+    assert.match(ui.frame(), /│ Deployed by — Date/)
+    assert.doesNotMatch(ui.frame(), /Deployed by: Date/)
+    await ui.press(ESCAPE, 'q')
+  })
+
+  test('d on an item that is blanks fills them, answers the item, and asks nothing twice', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/› .*Deployed by: ________ Date: ______/)
+    await ui.press('d')
+    await ui.see(/Name: ana/)
+    await ui.press(ENTER)
+    await ui.see(/Date: 2026-11-22/)
+    await ui.press(ENTER)
+    await ui.see(/› ✔ Deployed by/)
+    const id = runIdOn(ui.frame())
+    const entries = journal(space.runs, id)
+    assert.deepEqual(
+      entries.filter((e) => e.type === 'signoff-entered').map((e) => 'value' in e && e.value),
+      ['ana', '2026-11-22'],
+    )
+    assert.ok(
+      entries.some(
+        (e) => e.type === 'item-answered' && e.itemId.includes('deployed-by') && e.state === 'done',
+      ),
+    )
+    // On the sign-off screen the fields are filled already: nothing is asked again.
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/› Deployed by\s+ana/)
+    assert.match(ui.frame(), /Deployed by — Date\s+2026-11-22/)
+    await ui.press('q')
   })
 })
 
