@@ -52,9 +52,10 @@ export function formatLimit(ms: number): string {
   if (ms < 1000 || ms % 100 !== 0) return `${ms}ms`
   if (ms % 1000 !== 0) return `${(ms / 1000).toFixed(1)}s`
   const seconds = ms / 1000
+  // Whole days from two on (`7d`); a day or less reads in hours, as windows are written (`24h`).
+  if (seconds >= 2 * 86_400 && seconds % 86_400 === 0) return `${seconds / 86_400}d`
   const parts = [
-    [Math.floor(seconds / 86_400), 'd'],
-    [Math.floor((seconds % 86_400) / 3600), 'h'],
+    [Math.floor(seconds / 3600), 'h'],
     [Math.floor((seconds % 3600) / 60), 'm'],
     [seconds % 60, 's'],
   ] as const

@@ -34,9 +34,20 @@ describe('formatDuration: how long something took', () => {
 describe('formatLimit: a time limit', () => {
   it('reads in the units an operator writes one', () => {
     const shown = [
-      200, 1500, 30_000, 90_000, 600_000, 1_200_000, 3_600_000, 5_430_000, 604_800_000,
+      200, 1500, 30_000, 90_000, 600_000, 1_200_000, 3_600_000, 5_430_000, 86_400_000, 604_800_000,
     ].map(formatLimit)
-    assert.deepEqual(shown, ['200ms', '1.5s', '30s', '1m30s', '10m', '20m', '1h', '1h30m30s', '7d'])
+    assert.deepEqual(shown, [
+      '200ms',
+      '1.5s',
+      '30s',
+      '1m30s',
+      '10m',
+      '20m',
+      '1h',
+      '1h30m30s',
+      '24h',
+      '7d',
+    ])
   })
 
   it('is read back by parseDuration as the same limit', () => {

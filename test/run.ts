@@ -3,10 +3,17 @@
  * files given (all of them by default) with Node's test runner, stops the
  * backends whatever happens, and exits with the runner's code.
  *
+ * The tests get a temporary folder of their own (TMPDIR): whatever a test run
+ * leaves in it fails the run, each entry named, since leaving files behind is a
+ * defect (test/helpers/temp.ts makes folders that clean up after themselves).
+ *
  *   node --import tsx test/run.ts                      every test
  *   node --import tsx test/run.ts test/checks/aws.test.ts
  */
 import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startBackends } from './backends/start.ts'
 import { missingShells } from './helpers/shells.ts'
 
@@ -22,6 +29,10 @@ const backends = await startBackends().catch((error: unknown) => {
   process.exit(1)
 })
 
+// Caches the tools keep there on purpose (tsx's, Node's compile cache) are not leftovers.
+const TOOL_CACHES = /^(tsx-\d+|node-compile-cache)$/
+const testTmp = mkdtempSync(join(tmpdir(), 'dw-suite-'))
+
 const child = spawn(
   process.execPath,
   [
@@ -31,7 +42,7 @@ const child = spawn(
     '--test-reporter=spec',
     ...(files.length > 0 ? files : ['test/**/*.test.ts', 'test/**/*.test.tsx']),
   ],
-  { stdio: 'inherit', env: { ...process.env, ...backends.env } },
+  { stdio: 'inherit', env: { ...process.env, ...backends.env, TMPDIR: testTmp } },
 )
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => child.kill(signal))
@@ -40,4 +51,12 @@ const code = await new Promise<number>((resolve) =>
   child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))),
 )
 await backends.stop()
+const leftovers = readdirSync(testTmp).filter((name) => !TOOL_CACHES.test(name))
+rmSync(testTmp, { recursive: true, force: true })
+if (leftovers.length > 0) {
+  process.stderr.write(
+    `\nthe tests left these in the temporary folder (remove them in after/finally, or use test/helpers/temp.ts):\n${leftovers.map((name) => `  ${name}\n`).join('')}`,
+  )
+  process.exit(code === 0 ? 1 : code)
+}
 process.exit(code)

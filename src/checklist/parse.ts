@@ -488,6 +488,9 @@ class ChecklistBuilder {
       null,
       [],
     )
+    // Its title is the checklist's, about the whole file: "# Deploy to Production" must not
+    // scope the items above the first section and none below it, nor cite a line it is not on.
+    this.#implicit.words = null
     return this.#implicit
   }
 

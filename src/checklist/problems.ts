@@ -3,6 +3,8 @@
  * and, where we can tell, what to write instead. The parser collects them rather
  * than throwing, so `validate` can report every problem in one pass.
  */
+import { UserError } from '../errors.ts'
+
 export type Severity = 'error' | 'warning'
 
 export interface Problem {
@@ -69,4 +71,20 @@ export class LineIndex {
     }
     return { line: low + 1, column: offset - (this.#starts[low] ?? 0) + 1 }
   }
+}
+
+/**
+ * Why a checklist with errors is refused (by `plan`, `check` and the wizard),
+ * and where to see them all. `exitCode` 1 where the command counts it a failed
+ * check; a usage error (2) otherwise.
+ */
+export function checklistHasErrors(
+  path: string,
+  purpose: string,
+  options: { readonly exitCode?: number } = {},
+): UserError {
+  return new UserError(`${path} has errors; fix them before ${purpose}`, {
+    hint: `deploy-wizard validate ${path} lists every problem`,
+    ...options,
+  })
 }

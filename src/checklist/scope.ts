@@ -21,7 +21,7 @@
  * Features", "Production Readiness & Validation", "Optional (Production Ready)",
  * "dev channel", "Validação em Staging". Nor does a word joined by a hyphen to the
  * word before it ("Pre-Production"). Where a sub-heading's words may restrict is the
- * parser's to decide (see `subHeadingRestricts`).
+ * parser's to decide (see `subHeadingRestricts`); the checklist's title restricts nothing.
  */
 import type { InferredScope, Scope } from './model.ts'
 

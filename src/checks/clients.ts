@@ -21,11 +21,9 @@ import {
   type AwsSdkModule,
   type AwsService,
 } from './aws/services.ts'
+import type { AwsTarget } from './aws/target.ts'
 
-export interface AwsTarget {
-  readonly region?: string | undefined
-  readonly profile?: string | undefined
-}
+export type { AwsTarget }
 
 /**
  * How long one AWS call may go unanswered before it counts as a dropped connection (and is

@@ -11,8 +11,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import pLimit, { type LimitFunction } from 'p-limit'
 import { formatLimit } from '../duration.ts'
+import { type CheckStatus, isProblem } from '../vocabulary.ts'
 
-export type CheckStatus = 'pass' | 'fail' | 'error' | 'blocked' | 'skipped'
+export type { CheckStatus }
 
 /** What happened to a check another one needs, said after "which". */
 const WHICH = { fail: 'failed', error: 'errored', blocked: 'was blocked' } as const
@@ -149,9 +150,7 @@ export async function runChecks(
         }),
       )
       const statusOf = (id: string) => (results.get(id) ?? earlier.get(id))?.status
-      const failed = deps.filter(
-        (id) => statusOf(id) === 'fail' || statusOf(id) === 'error' || statusOf(id) === 'blocked',
-      )
+      const failed = deps.filter((id) => isProblem(statusOf(id)))
       if (failed.length > 0) {
         // "needs api, which errored": the item named as the one needed, never read as
         // a sentence ("blocked: api error" reads as an API error).

@@ -6,7 +6,7 @@
 import { resolveChecklistFile } from '../checklist/bundled.ts'
 import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
-import { formatProblem } from '../checklist/problems.ts'
+import { checklistHasErrors, formatProblem } from '../checklist/problems.ts'
 import { UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
 
@@ -18,10 +18,7 @@ export async function loadForRun(file: string, purpose: string): Promise<Checkli
     for (const problem of problems.filter((p) => p.severity === 'error')) {
       err.write(`${formatProblem(file, problem)}\n`)
     }
-    throw new UserError(`${file} has errors; fix them before ${purpose}`, {
-      hint: `deploy-wizard validate ${file} lists every problem`,
-      exitCode: 1,
-    })
+    throw checklistHasErrors(file, purpose, { exitCode: 1 })
   }
   return checklist
 }

@@ -5,8 +5,9 @@
  */
 import type { Checklist, Item } from '../checklist/model.ts'
 import type { Redactor } from '../checks/redact.ts'
-import type { CheckResult, CheckStatus } from '../checks/runner.ts'
+import type { CheckResult } from '../checks/runner.ts'
 import { VERSION } from '../version.ts'
+import { CHECK_STATUSES, type CheckStatus, isProblem } from '../vocabulary.ts'
 
 export const CHECK_REPORT_FORMAT = 'deploy-wizard/check-report@1'
 
@@ -59,7 +60,7 @@ export interface AwsReport {
   }[]
 }
 
-export const STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'error', 'blocked', 'skipped']
+export const STATUSES: readonly CheckStatus[] = CHECK_STATUSES
 
 export function countStatuses(statuses: Iterable<CheckStatus>): Totals {
   const totals = { checks: 0, pass: 0, fail: 0, error: 0, blocked: 0, skipped: 0 }
@@ -124,7 +125,7 @@ export function buildCheckReport(input: {
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
-    ok: !input.cancelled && totals.fail + totals.error + totals.blocked === 0,
+    ok: !input.cancelled && STATUSES.every((status) => !isProblem(status) || totals[status] === 0),
     cancelled: input.cancelled,
     totals,
     checks,

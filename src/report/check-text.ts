@@ -6,6 +6,7 @@ import type { Item } from '../checklist/model.ts'
 import type { CheckResult, CheckStatus } from '../checks/runner.ts'
 import { formatDuration } from '../duration.ts'
 import type { Painter } from '../output/terminal.ts'
+import { isProblem } from '../vocabulary.ts'
 import type { CheckReport } from './check-report.ts'
 
 const LABEL: Readonly<Record<CheckStatus, string>> = {
@@ -24,9 +25,6 @@ const COLOUR = {
 } as const satisfies Record<CheckStatus, string>
 
 const MAX_DETAIL_LINES = 12
-
-/** What a run must not end on unnoticed: failed, errored, blocked. */
-const PROBLEMS: ReadonlySet<CheckStatus> = new Set(['fail', 'error', 'blocked'])
 
 /** A check's details under its summary: a first detail that says the same as the summary goes. */
 export function detailsUnder(summary: string, details: readonly string[] = []): readonly string[] {
@@ -111,7 +109,7 @@ export function formatSummary(report: CheckReport, paint: Painter): string {
   ]
   const head = `${t.checks} ${t.checks === 1 ? 'check' : 'checks'} on ${report.environment}: ${parts.join(', ')}`
   // What did not pass, together at the end, where a CI log is read from.
-  const problems = report.checks.filter((c) => PROBLEMS.has(c.status))
+  const problems = report.checks.filter((c) => isProblem(c.status))
   const recap =
     problems.length === 0
       ? ''

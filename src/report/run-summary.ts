@@ -11,14 +11,13 @@ import type { Painter } from '../output/terminal.ts'
 import { appliesIn, describeUnsaved, stateOf } from '../run/describe.ts'
 import type { ItemState, RunState } from '../run/model.ts'
 import type { UnsavedEntry } from '../run/session.ts'
+import { ITEM_STATES } from '../vocabulary.ts'
 
 const LISTED = 10
 
 export function formatTotals(checklist: Checklist, state: RunState): string {
   const counts = countStates(checklist, state)
-  return (['done', 'failed', 'skipped', 'na', 'pending'] as const)
-    .map((s) => `${counts[s]} ${s === 'na' ? 'n/a' : s}`)
-    .join(' · ')
+  return ITEM_STATES.map((s) => `${counts[s]} ${s === 'na' ? 'n/a' : s}`).join(' · ')
 }
 
 /** Printed after a finished run: totals, what failed, was skipped or is pending, and the sheet. */

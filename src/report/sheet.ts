@@ -25,13 +25,20 @@ import type { Checklist, Item, Section, SignoffField } from '../checklist/model.
 import { referencePages } from '../checklist/reference.ts'
 import { describeScope, isInScope } from '../checklist/scope.ts'
 import { signoffLines } from '../checklist/signoff.ts'
-import type { CheckStatus } from '../checks/runner.ts'
 import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { overrideOf } from '../run/describe.ts'
 import type { ItemRecord, RunState, ScopeOverride, StoredCheckResult } from '../run/model.ts'
 import { VERSION } from '../version.ts'
-import { sealSheet } from './sheet-digest.ts'
+import {
+  answerOf,
+  CHECK_STATUSES,
+  type CheckStatus,
+  ITEM_STATES,
+  type ItemState,
+  isProblem,
+} from '../vocabulary.ts'
+import { sealSheet, sheetDigest } from './sheet-digest.ts'
 
 export interface SheetOptions {
   /** When the sheet is exported. */
@@ -41,9 +48,9 @@ export interface SheetOptions {
 }
 
 /** An item's result on the sheet: the run's state, or `na` when the item is out of scope. */
-export type SheetResult = 'done' | 'failed' | 'skipped' | 'na' | 'pending'
+export type SheetResult = ItemState
 
-const RESULTS: readonly SheetResult[] = ['done', 'failed', 'skipped', 'na', 'pending']
+const RESULTS: readonly SheetResult[] = ITEM_STATES
 
 /** A mark that renders on GitHub and a word that reads in plain text. */
 const MARK: Readonly<Record<SheetResult, string>> = {
@@ -62,8 +69,6 @@ const CHECK_MARK: Readonly<Record<CheckStatus, string>> = {
   skipped: '⏭️ skipped',
 }
 
-const CHECK_STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'error', 'blocked', 'skipped']
-
 const CHECK_WORD: Readonly<Record<CheckStatus | 'not run', string>> = {
   pass: 'passed',
   fail: 'failed',
@@ -72,9 +77,6 @@ const CHECK_WORD: Readonly<Record<CheckStatus | 'not run', string>> = {
   skipped: 'skipped',
   'not run': 'not run',
 }
-
-/** Check statuses a reviewer must see: the system is wrong, or nobody could tell. */
-const CHECK_PROBLEMS: ReadonlySet<CheckStatus> = new Set(['fail', 'error', 'blocked'])
 
 const MAX_EVIDENCE = 10
 const MAX_VALUE = 100
@@ -107,6 +109,9 @@ interface Row extends Entry {
  * a file someone `cat`s, `less`es or diffs in a terminal — and is the same bytes either
  * way, so `verify` holds for both. The exact data is `export --format json`.
  */
+/** The sign-off sheet as a run session writes it when the run finishes (see `SheetFormat`). */
+export const SIGN_OFF_SHEET = { render: renderSheet, digest: sheetDigest } as const
+
 export function renderSheet(checklist: Checklist, state: RunState, options: SheetOptions): string {
   const rows = checklist.items.map((item) => rowOf(item, state))
   const sections = sectionPaths(checklist)
@@ -140,7 +145,7 @@ function rowOf(item: Item, state: RunState): Row {
   // `[x]` items start as done; an answer in the run overrides the file.
   const answered = record !== null && record.by !== null
   const checkedInFile = item.checked && !answered
-  const result: SheetResult = checkedInFile ? 'done' : (record?.state ?? 'pending')
+  const result: SheetResult = answerOf(item.checked, record)
   return {
     item,
     result,
@@ -655,7 +660,7 @@ function countResults(rows: readonly Row[]): Record<SheetResult, number> {
 
 function hasCheckProblem(row: Row): boolean {
   const status = row.record?.check?.status
-  return row.outOfScope === null && status !== undefined && CHECK_PROBLEMS.has(status)
+  return row.outOfScope === null && isProblem(status)
 }
 
 // --- markdown -----------------------------------------------------------------------------

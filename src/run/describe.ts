@@ -5,6 +5,7 @@
 
 import type { Item } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
+import { answerOf } from '../vocabulary.ts'
 import { describeSince } from './lock.ts'
 import type { ItemState, JournalEntry, RunState, ScopeOverride } from './model.ts'
 
@@ -14,11 +15,9 @@ import type { ItemState, JournalEntry, RunState, ScopeOverride } from './model.t
  */
 export function runProgress(state: RunState): { answered: number; total: number } {
   const applies = state.snapshot.filter((item) => !item.outOfScope || item.id in state.overrides)
-  const answered = applies.filter((item) => {
-    const record = state.items[item.id]
-    if (record && record.by !== null) return record.state !== 'pending'
-    return item.checked === true || (record?.state ?? 'pending') !== 'pending'
-  }).length
+  const answered = applies.filter(
+    (item) => answerOf(item.checked === true, state.items[item.id]) !== 'pending',
+  ).length
   return { answered, total: applies.length }
 }
 
@@ -51,9 +50,7 @@ export function overrideOf(item: Item, run: RunState): ScopeOverride | null {
  * answers it; the sheet reads it the same way.
  */
 export function stateOf(item: Item, run: RunState): ItemState {
-  const record = run.items[item.id]
-  if (record && record.by !== null) return record.state
-  return item.checked ? 'done' : (record?.state ?? 'pending')
+  return answerOf(item.checked, run.items[item.id])
 }
 
 export interface Progress {

@@ -5,12 +5,11 @@
  * `reduceRun`, so the journal is the single source of truth and nothing said
  * is ever lost, even answers to items a later checklist version removed.
  */
-import type { CheckStatus } from '../checks/runner.ts'
+import type { CheckStatus, ItemState } from '../vocabulary.ts'
 
 export const RUN_FORMAT = 'deploy-wizard/run@1'
 
-/** What the operator says about an item; `na`: does not apply here. */
-export type ItemState = 'pending' | 'done' | 'failed' | 'skipped' | 'na'
+export type { ItemState }
 
 export interface RunHeader {
   readonly format: typeof RUN_FORMAT

@@ -26,8 +26,6 @@ import { Redactor } from '../checks/redact.ts'
 import { isWrite, needsTrust } from '../checks/registry.ts'
 import { type CheckResult, Limits, runChecks } from '../checks/runner.ts'
 import { fileProblem, UserError } from '../errors.ts'
-import { renderSheet } from '../report/sheet.ts'
-import { sheetDigest } from '../report/sheet-digest.ts'
 import { trustChecklist } from '../trust.ts'
 import {
   type ItemState,
@@ -62,6 +60,15 @@ export interface UnsavedEntry {
   readonly reason: string
   /** The run file that could not be written. */
   readonly file: string
+}
+
+/**
+ * How a sign-off sheet is drawn and fingerprinted. report/ knows how (its
+ * `SIGN_OFF_SHEET`); the caller hands it in, since a run sits below its reports.
+ */
+export interface SheetFormat {
+  render(checklist: Checklist, state: RunState, options: { readonly now: Date }): string
+  digest(sheet: string): string
 }
 
 export interface SessionOptions {
@@ -327,26 +334,26 @@ export class RunSession {
     }
   }
 
-  finish(sheetPath: string): string {
+  finish(sheetPath: string, format: SheetFormat): string {
     const finished: JournalEntry = { type: 'finished', at: this.stamp(), by: this.operator }
-    const sheet = this.writeSheet(sheetPath, reduceRun(this.state, finished))
+    const sheet = this.writeSheet(sheetPath, reduceRun(this.state, finished), format)
     this.write(finished)
-    return this.recordExport(sheet)
+    return this.recordExport(sheet, format)
   }
 
   /** Writes the sign-off sheet as the run stands now, and records the export. */
-  exportSheet(sheetPath: string): string {
-    return this.recordExport(this.writeSheet(sheetPath, this.state))
+  exportSheet(sheetPath: string, format: SheetFormat): string {
+    return this.recordExport(this.writeSheet(sheetPath, this.state, format), format)
   }
 
-  private recordExport(sheet: string): string {
-    const digest = sheetDigest(sheet)
+  private recordExport(sheet: string, format: SheetFormat): string {
+    const digest = format.digest(sheet)
     this.write({ type: 'exported', at: this.stamp(), by: this.operator, format: 'md', digest })
     return digest
   }
 
-  private writeSheet(sheetPath: string, state: RunState): string {
-    const sheet = renderSheet(this.checklist, state, { now: this.now() })
+  private writeSheet(sheetPath: string, state: RunState, format: SheetFormat): string {
+    const sheet = format.render(this.checklist, state, { now: this.now() })
     try {
       // Whole or not at all: a full disk never leaves half a sheet over the last one.
       writeFileAtomic(sheetPath, sheet)

@@ -9,9 +9,9 @@ import { resolve } from 'node:path'
 import { discoverChecklists, type FoundChecklist } from '../checklist/discover.ts'
 import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
+import { checklistHasErrors } from '../checklist/problems.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/registry.ts'
-import { UserError } from '../errors.ts'
 import { trustState } from '../trust.ts'
 import { appliesIn } from './describe.ts'
 import type { ChecklistChanges, ItemSnapshot } from './model.ts'
@@ -55,9 +55,7 @@ export function wizardServices(options: ServiceOptions): WizardServices {
     loadChecklist: async (path) => {
       const { checklist, hasErrors } = await loadChecklist(path)
       if (hasErrors) {
-        throw new UserError(`${path} has errors; fix them before running it`, {
-          hint: `deploy-wizard validate ${path} lists every problem`,
-        })
+        throw checklistHasErrors(path, 'running it')
       }
       return checklist
     },

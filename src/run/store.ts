@@ -25,6 +25,7 @@ import type { CheckResult } from '../checks/runner.ts'
 import { fileProblem, UserError } from '../errors.ts'
 import { homeError, homeFolder, moveAside, readJsonFile, writeJsonFile } from '../home.ts'
 import { VERSION } from '../version.ts'
+import { CHECK_STATUSES, ITEM_STATES } from '../vocabulary.ts'
 import { acquireLock, type HeldLock, type LockOwner, lockStatus, tryAcquireLock } from './lock.ts'
 import {
   foldJournal,
@@ -528,8 +529,8 @@ const itemSnapshot = z.object({
   checked: z.literal(true).optional(),
   outOfScope: z.literal(true).optional(),
 })
-const itemState = z.enum(['pending', 'done', 'failed', 'skipped', 'na'])
-const checkStatus = z.enum(['pass', 'fail', 'error', 'blocked', 'skipped'])
+const itemState = z.enum(ITEM_STATES)
+const checkStatus = z.enum(CHECK_STATUSES)
 
 const headerSchema = z.object({
   format: z.literal(RUN_FORMAT),

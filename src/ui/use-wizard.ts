@@ -9,9 +9,11 @@ import { type Key, useInput } from 'ink'
 import { useCallback, useEffect } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { isWrite, needsTrust } from '../checks/registry.ts'
+import { SIGN_OFF_SHEET } from '../report/sheet.ts'
 import { contradiction } from '../run/claims.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
+import { isProblem } from '../vocabulary.ts'
 import { keysOf } from './keys.ts'
 import { appliesIn, outOfScopeReason } from './layout.ts'
 import {
@@ -133,7 +135,7 @@ export function useWizard(options: UseWizardOptions) {
   }, [phaseId])
 
   const finish = useCallback(() => {
-    if (save(() => session.finish(options.sheetPath))) {
+    if (save(() => session.finish(options.sheetPath, SIGN_OFF_SHEET))) {
       onExit({ kind: 'finished', sheetPath: options.sheetPath })
     }
   }, [save, session, options.sheetPath, onExit])
@@ -213,7 +215,7 @@ export function useWizard(options: UseWizardOptions) {
     const failed = phase.items.filter((item) => {
       if (isWrite(item) || !appliesIn(item, session.state)) return false
       const status = session.state.items[item.id]?.check?.status
-      return status === 'fail' || status === 'error' || status === 'blocked'
+      return isProblem(status)
     })
     if (failed.length === 0) {
       dispatch({ type: 'notify', notice: { tone: 'info', text: 'no failed checks in this phase' } })

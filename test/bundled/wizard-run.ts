@@ -11,6 +11,7 @@
 import { loadChecklist } from '../../src/checklist/load.ts'
 import type { SignoffField } from '../../src/checklist/model.ts'
 import { isInScope } from '../../src/checklist/scope.ts'
+import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import { startRun } from '../../src/run/start.ts'
 
 const [checklistPath, sheetPath] = process.argv.slice(2) as [string, string]
@@ -60,7 +61,7 @@ try {
     const value = entryFor(field)
     if (isInScope(field.scope, 'dev') && value) session.sign(field.id, value)
   }
-  session.finish(sheetPath)
+  session.finish(sheetPath, SIGN_OFF_SHEET)
 } finally {
   await session.close()
 }

@@ -93,6 +93,13 @@ describe('check: directives', () => {
     assert.deepEqual(problems, [])
     assert.equal(checklist.items[0]?.check, null)
   })
+
+  it('warns about a directive written without its colon', () => {
+    assert.deepEqual(problemLines(parse('## P\n- [ ] Kafka <!-- check tcp host=a port=1 -->\n')), [
+      "2:18 warning 'check' looks like a directive without its colon",
+    ])
+    assert.deepEqual(parse('## P\n- [ ] x <!-- Check this later -->\n').problems, [])
+  })
 })
 
 describe('only: directives', () => {
@@ -122,6 +129,19 @@ describe('only: directives', () => {
     assert.deepEqual(problemLines(result), [
       '2:1 warning this item never applies: only: directive, line 2, within section "Staging Deployment", line 1',
     ])
+  })
+
+  it('validates only: written under a heading like one in the heading', () => {
+    assert.deepEqual(problemLines(parse('## Foo\n<!-- only: production -->\n- [ ] a\n')), [
+      "2:6 error 'production' is not one of this checklist's environments",
+    ])
+  })
+
+  it("lets only: all cancel a heading's words but not the section around it", () => {
+    const { checklist } = parse(
+      '## Production Deployment\n### Shared <!-- only: all -->\n- [ ] a\n',
+    )
+    assert.deepEqual(checklist.items[0]?.scope.environments, ['prod'])
   })
 })
 
@@ -238,6 +258,14 @@ describe('environment words in headings and items', () => {
     assert.deepEqual(
       checklist.items.map((i) => i.scope.environments),
       [['prod'], null],
+    )
+  })
+
+  it('reads neither "Stage 1" nor "Pre-Production" as an environment', () => {
+    const { checklist } = parse('## Stage 1: Build\n- [ ] a\n## Pre-Production Checks\n- [ ] b\n')
+    assert.deepEqual(
+      checklist.items.map((i) => i.scope.environments),
+      [null, null],
     )
   })
 })
@@ -417,5 +445,17 @@ describe('directive errors name the line and column', () => {
   it('carry a hint that says what to write instead', () => {
     const [problem] = parse('## P\n- [ ] x <!-- check: http.get url=x -->\n').problems
     assert.equal(problem?.hint, "did you mean 'http'?")
+  })
+
+  it('points at the right column in a directive continued on the next line of a list item', () => {
+    const result = parse('## P\n- [ ] Item\n  <!-- check: tcp\n       host=a prt=1 -->\n')
+    assert.ok(problemLines(result).includes("4:15 error tcp has no parameter 'prt'"))
+  })
+
+  it('rejects an item that needs itself', () => {
+    assert.deepEqual(
+      problemLines(parse('## P\n- [ ] x <!-- id: x; check: tcp host=a port=1; needs: x -->\n')),
+      ['2:47 error an item cannot need itself'],
+    )
   })
 })

@@ -106,6 +106,26 @@ describe('item ids', () => {
     assert.deepEqual(after.slice(1), before)
   })
 
+  it('never gives a generated section id that an explicit one took', () => {
+    const { checklist } = parse('## A <!-- id: b -->\n- [ ] step\n## B\n- [ ] step\n')
+    const ids = checklist.items.map((i) => i.id)
+    assert.equal(new Set(ids).size, 2)
+    assert.deepEqual(ids, ['b/step', 'b~2/step'])
+  })
+
+  it('suggests an id that can be written', () => {
+    const [problem] = parse(
+      '## P\n- [ ] Stack <!-- check: tcp host=a port=1 -->\n- [ ] x <!-- check: tcp host=b port=1; needs: stack -->\n',
+    ).problems
+    assert.equal(problem?.hint, 'give the item on line 2 an id: <!-- id: stack -->')
+  })
+
+  it('names the implicit phase after the front-matter title', () => {
+    assert.equal(
+      parse('---\ntitle: My Deploy\n---\n- [ ] a\n').checklist.items[0]?.id,
+      'my-deploy/a',
+    )
+  })
   it('keep Chinese, Japanese and Korean text readable rather than a hash', () => {
     const ids = parse(
       '## 申请\n- [ ] 风险评估/窗口/影响\n## リリース\n- [ ] サーバーを再起動する。\n## 배포 전 체크리스트\n- [ ] 린트 에러 0개\n',

@@ -273,3 +273,30 @@ describe('every reading of environment words is listed with its line', () => {
     assert.equal(result.checklist.items[0]?.scope.environments, null)
   })
 })
+
+describe("the checklist's title", () => {
+  // Items above the first `##` are gathered under a phase named after the title; the title is
+  // the whole file's subject, so it must not scope those items alone (and cite their line).
+  for (const [how, markdown] of [
+    [
+      'as its # heading',
+      '# Deploy to Production\n\n- [ ] Backup taken\n\n## Verify\n- [ ] Smoke tests\n',
+    ],
+    [
+      'in front matter',
+      '---\ntitle: Production Deployment\n---\n- [ ] Backup taken\n\n## Verify\n- [ ] Smoke tests\n',
+    ],
+  ] as const) {
+    it(`${how} scopes none of the items above the first section`, () => {
+      const { checklist } = parse(markdown)
+      assert.deepEqual(
+        checklist.items.map((i) => [i.text, i.scope.environments]),
+        [
+          ['Backup taken', null],
+          ['Smoke tests', null],
+        ],
+      )
+      assert.deepEqual(checklist.inferredScopes, [])
+    })
+  }
+})

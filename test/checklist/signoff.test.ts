@@ -166,6 +166,17 @@ describe('sign-off headings', () => {
     ]
     assert.deepEqual(titles.filter(isSignoffTitle), [])
   })
+
+  it('recognises numbered sign-off and rollback headings, and only at the start', () => {
+    const { checklist } = parse(
+      '## 6. Sign-Off\n- [ ] Deployed by: ______\n## 7. Rollback Plan\n- [ ] a\n## Pre-deployment: rollback plan ready\n- [ ] b\n',
+    )
+    assert.deepEqual(
+      checklist.phases.map((p) => p.role),
+      ['signoff', 'rollback', 'standard'],
+    )
+    assert.equal(checklist.signoff[0]?.label, 'Deployed by')
+  })
 })
 
 describe('sign-off fields, in the shapes public checklists write them', () => {
@@ -531,6 +542,21 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
       '- [ ] Tag the release',
     ].join('\n')
     assert.deepEqual(fieldsOf(markdown), [])
+  })
+
+  it('types sign-off fields by their words, and gives table fields their row line', () => {
+    const { checklist } = parse(
+      '## Sign-off\n- [ ] Data Engineer: ____ Date: ____\n\n| Role | Name |\n|---|---|\n| QA | |\n| Ops | |\n',
+    )
+    assert.deepEqual(
+      checklist.signoff.map((f) => [f.label, f.type, f.line]),
+      [
+        ['Data Engineer', 'text', 2],
+        ['Date', 'date', 2],
+        ['Name', 'text', 6],
+        ['Name', 'text', 7],
+      ],
+    )
   })
 })
 

@@ -213,6 +213,13 @@ describe('front matter', () => {
     assert.equal(checklist.title, 'From YAML')
     assert.deepEqual(checklist.environments, ['qa', 'prod'])
   })
+
+  it('keeps front-matter values as written', () => {
+    const { checklist } = parse(
+      '---\nvars: { py: 3.10 }\n---\n## P\n- [ ] x <!-- check: tool name=python3 version=${py} -->\n',
+    )
+    assert.equal(planChecklist(checklist, 'dev').phases[0]?.items[0]?.params?.version, '3.10')
+  })
 })
 
 describe('variables that grow without bound', () => {

@@ -4,14 +4,14 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { before, describe, it } from 'node:test'
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation'
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { backend } from '../helpers/checks.ts'
 import { runCli } from '../helpers/cli.ts'
+import { tempDir } from '../helpers/temp.ts'
 
 const suffix = randomUUID().slice(0, 8)
 const STACK = `dw-cli-${suffix}`
@@ -58,7 +58,7 @@ before(async () => {
 
 describe('deploy-wizard check against moto and PostgreSQL', () => {
   it('passes, feeds stack outputs to later checks, and never prints a secret', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dw-e2e-'))
+    const dir = tempDir('check-backends')
     const file = join(dir, 'release.md')
     await writeFile(
       file,

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { BIN, runCli, runCliIntoClosedPipe, runCliLikeHead } from '../helpers/cli.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
+import { tempDir } from '../helpers/temp.ts'
 
 let server: LocalServer
 let home: string
@@ -21,13 +22,13 @@ before(async () => {
       res.end('starting')
     }
   })
-  home = await mkdtemp(join(tmpdir(), 'dw-home-'))
+  home = tempDir('home')
 })
 after(() => server.close())
 
 /** Writes a checklist into a fresh folder and returns its path. */
 async function checklist(body: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'dw-check-'))
+  const dir = tempDir('check')
   const file = join(dir, 'release.md')
   await writeFile(file, `---\nenvironments: [dev, prod]\n---\n# Release\n\n${body}`)
   return file
@@ -104,7 +105,7 @@ describe('deploy-wizard check', () => {
 
   it('writes JUnit XML that a real XML parser reads, one testsuite per phase', async () => {
     const file = await checklist(healthy())
-    const junit = join(tmpdir(), `dw-junit-${process.pid}.xml`)
+    const junit = join(tempDir('junit'), 'report.xml')
     const { code } = await check([file, '--env', 'dev', '--junit', junit])
     assert.equal(code, 1)
     const summary = execFileSync(
@@ -581,7 +582,7 @@ describe('deploy-wizard check into a pipe whose reader goes away', () => {
         '',
       ].join('\n'),
     )
-    const junit = join(await mkdtemp(join(tmpdir(), 'dw-junit-')), 'report.xml')
+    const junit = join(tempDir('junit'), 'report.xml')
     const result = await runCliIntoClosedPipe(
       ['check', file, '--env', 'dev', '--junit', junit],
       'stdout',

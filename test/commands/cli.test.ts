@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { runCli, runCliIntoClosedPipe } from '../helpers/cli.ts'
 import { SEEDS, seedPath } from '../helpers/fixtures.ts'
+import { tempDir } from '../helpers/temp.ts'
 
 const folders: string[] = []
 after(async () => {
@@ -65,7 +66,7 @@ describe('output into a pipe whose reader has gone', () => {
   const STACK_TRACE = /EPIPE|\n\s+at |Unhandled/
 
   it('drops the output quietly and exits with the command’s own code', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'dw-home-'))
+    const home = tempDir('home')
     const failing = await tempChecklist(
       '# Release\n## Checks\n- [ ] Nothing listens <!-- check: tcp host=127.0.0.1 port=1 -->\n',
     )

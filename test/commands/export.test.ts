@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-secrets-manager'
 import pg from 'pg'
 import { loadChecklist } from '../../src/checklist/load.ts'
+import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import { startRun } from '../../src/run/start.ts'
 import { pointAwsAt } from '../helpers/aws-fault-server.ts'
 import { backend } from '../helpers/checks.ts'
@@ -155,7 +156,7 @@ describe('export', () => {
       await session.runChecks(automated, { isExplicit: true })
       session.answer('checks/change-approved', 'done')
       for (const field of checklist.signoff) session.sign(field.id, 'Ana Souza')
-      session.finish(sheet)
+      session.finish(sheet, SIGN_OFF_SHEET)
     } finally {
       await session.close()
     }

@@ -4,8 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { before, describe, it } from 'node:test'
 import { loadChecklist } from '../../src/checklist/load.ts'
@@ -14,6 +13,7 @@ import { createRun } from '../../src/run/store.ts'
 import { runCli } from '../helpers/cli.ts'
 import { SEEDS, seedPath } from '../helpers/fixtures.ts'
 import { simulateRun } from '../helpers/runs.ts'
+import { tempDir } from '../helpers/temp.ts'
 
 let home: string
 let finishedId: string
@@ -31,7 +31,7 @@ async function storedRun(seed: (typeof SEEDS)[number], finished: boolean): Promi
 }
 
 before(async () => {
-  home = await mkdtemp(join(tmpdir(), 'dw-runs-'))
+  home = tempDir('runs')
   finishedId = await storedRun(SEEDS[0], true)
   openId = await storedRun(SEEDS[3], false)
 })
@@ -182,7 +182,7 @@ describe('deploy-wizard runs rm', () => {
 
 describe('a deploy-wizard folder that cannot be used', () => {
   it('is named, with what to do, and no stack trace: a file in the way, or no permission', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dw-home-'))
+    const dir = tempDir('home')
     const file = join(dir, 'not-a-folder')
     await writeFile(file, '')
     for (const args of [

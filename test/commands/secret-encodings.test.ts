@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { loadChecklist } from '../../src/checklist/load.ts'
+import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import { startRun } from '../../src/run/start.ts'
 import { runCli } from '../helpers/cli.ts'
 import { assertNoTraceOf, encodingsOf } from '../helpers/secrets.ts'
@@ -124,7 +125,7 @@ describe('secrets echoed in another encoding', () => {
     try {
       const automated = checklist.items.filter((item) => item.check).map((item) => item.id)
       await session.runChecks(automated, { isExplicit: true })
-      session.finish(sheet)
+      session.finish(sheet, SIGN_OFF_SHEET)
     } finally {
       await session.close()
     }

@@ -137,18 +137,5 @@ export async function startBlackhole(): Promise<{
   }
 }
 
-/**
- * Waits until `condition` holds, checking every few milliseconds; throws with
- * `what` when it still does not after `withinMs` (a generous bound, not a timing assertion).
- */
-export async function waitFor(
-  condition: () => boolean,
-  what: string,
-  withinMs = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + withinMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`still not true after ${withinMs} ms: ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
+/** Kept here for the tests that import it with the servers they wait on. */
+export { waitFor } from './wait.ts'

@@ -35,6 +35,7 @@ import { wizardServices } from '../../src/run/start.ts'
 import { App } from '../../src/ui/app.tsx'
 import { activeIn } from '../helpers/active.ts'
 import { runCli } from '../helpers/cli.ts'
+import { inputSettled, waitForContent } from '../helpers/wait.ts'
 
 const CASES = Number(process.env.DEPLOY_WIZARD_PROPERTY_CASES ?? 20)
 
@@ -366,16 +367,12 @@ describe('every command that prints', () => {
         )
         const frame = () => screen.lastFrame() ?? ''
         const see = async (pattern: RegExp) => {
-          const until = Date.now() + 5_000
-          while (!pattern.test(frame())) {
-            if (Date.now() > until) assert.fail(`the screen never showed ${pattern}:\n${frame()}`)
-            await new Promise((done) => setTimeout(done, 10))
-          }
-          await new Promise((done) => setTimeout(done, 30))
+          await waitForContent(frame, pattern)
+          await inputSettled()
         }
         const press = async (key: string) => {
           screen.stdin.write(key)
-          await new Promise((done) => setTimeout(done, 30))
+          await inputSettled(key)
         }
         try {
           // The run of hostile text is unfinished: the wizard offers it first.

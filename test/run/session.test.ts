@@ -11,12 +11,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { loadChecklist } from '../../src/checklist/load.ts'
+import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import { runProgress } from '../../src/run/describe.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import type { RunSession, SessionEvent } from '../../src/run/session.ts'
 import { resumeRun, startRun, unfinishedRuns } from '../../src/run/start.ts'
 import { revokeTrust } from '../../src/trust.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const SECRET = 'tok-9f8e7d6c5b4a39281706'
 const folders: string[] = []
@@ -255,7 +257,7 @@ describe('RunSession', () => {
     const seen = events(session)
     session.answer('checks/manual-step', 'done')
     const running = session.runChecks(['checks/slow-endpoint-answers'])
-    await waitFor(() => session.runningChecks.size > 0)
+    await waitFor(() => session.runningChecks.size > 0, 'a check is running')
     await session.close()
     await running
     assert.ok(seen.some((e) => e.type === 'check-dropped'))
@@ -361,7 +363,7 @@ describe('RunSession', () => {
     const session = startRun(checklist, 'dev', 'ana', { env })
     session.answer('checks/manual-step', 'done', 'by hand')
     const sheet = join(dir, 'sheet.md')
-    const digest = session.finish(sheet)
+    const digest = session.finish(sheet, SIGN_OFF_SHEET)
     await session.close()
     const text = readFileSync(sheet, 'utf8')
     assert.match(text, /# Sign-off sheet: Session/)
@@ -381,13 +383,13 @@ describe('RunSession', () => {
     const session = startRun(checklist, 'dev', 'ana', { env })
     try {
       assert.throws(
-        () => session.finish(join(dir, 'no-such-folder', 'sheet.md')),
+        () => session.finish(join(dir, 'no-such-folder', 'sheet.md'), SIGN_OFF_SHEET),
         /cannot write the sign-off sheet/,
       )
       assert.equal(session.state.finishedAt, null)
       assert.equal(unfinishedRuns({}, env).runs.length, 1)
       const sheet = join(dir, 'sheet.md')
-      session.finish(sheet)
+      session.finish(sheet, SIGN_OFF_SHEET)
       assert.notEqual(session.state.finishedAt, null)
       assert.match(readFileSync(sheet, 'utf8'), /# Sign-off sheet: Session/)
     } finally {
@@ -395,11 +397,3 @@ describe('RunSession', () => {
     }
   })
 })
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('timed out waiting')
-    await new Promise((done) => setTimeout(done, 10))
-  }
-}

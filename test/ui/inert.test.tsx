@@ -13,6 +13,7 @@ import type { RunSession } from '../../src/run/session.ts'
 import { wizardServices } from '../../src/run/start.ts'
 import { App } from '../../src/ui/app.tsx'
 import { activeIn } from '../helpers/active.ts'
+import { inputSettled, waitForContent } from '../helpers/wait.ts'
 
 const ARROW_DOWN = '\u001B[B'
 
@@ -59,16 +60,12 @@ function wizard(markdown: string) {
   )
   const frame = () => screen.lastFrame() ?? ''
   const see = async (pattern: RegExp) => {
-    const until = Date.now() + 5_000
-    while (!pattern.test(frame())) {
-      if (Date.now() > until) assert.fail(`the screen never showed ${pattern}:\n${frame()}`)
-      await new Promise((done) => setTimeout(done, 10))
-    }
-    await new Promise((done) => setTimeout(done, 50))
+    await waitForContent(frame, pattern)
+    await inputSettled()
   }
   const press = async (key: string) => {
     screen.stdin.write(key)
-    await new Promise((done) => setTimeout(done, 30))
+    await inputSettled(key)
   }
   const close = async () => {
     screen.unmount()

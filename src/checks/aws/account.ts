@@ -9,9 +9,9 @@
  * the report; a role that may not read it simply shows no alias.
  */
 import type { AwsAccount } from '../../checklist/model.ts'
-import type { AwsTarget } from '../clients.ts'
 import { awsCall, WrongAccountError } from './errors.ts'
 import type { AwsSdkClient } from './services.ts'
+import type { AwsTarget } from './target.ts'
 
 /** Who the AWS calls of one profile and region are made as. */
 export interface CallerIdentity {

@@ -10,7 +10,7 @@
  */
 
 import type { AwsAccount } from '../../checklist/model.ts'
-import { error } from '../kind.ts'
+import { error } from '../outcome.ts'
 import { type CheckOutcome, TransientError } from '../runner.ts'
 import { UnexpectedAnswer } from './answers.ts'
 

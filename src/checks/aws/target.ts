@@ -4,9 +4,13 @@
  * directive's `region` (or the front matter's `region` var), then AWS_REGION,
  * then AWS_DEFAULT_REGION, then whatever the profile says.
  */
-import type { AwsTarget } from '../clients.ts'
-
 type Env = Readonly<Record<string, string | undefined>>
+
+/** The region and profile an AWS client is made for; checks with the same target share one. */
+export interface AwsTarget {
+  readonly region?: string | undefined
+  readonly profile?: string | undefined
+}
 
 export interface AwsParams {
   readonly region?: string | undefined

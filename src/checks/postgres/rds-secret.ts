@@ -8,8 +8,8 @@
 import { awsCall, awsErrorName, awsErrorOutcome } from '../aws/errors.ts'
 import { type AwsParams, targetOf } from '../aws/target.ts'
 import type { CheckContext } from '../kind.ts'
+import type { Fields } from './fields.ts'
 import { Problem } from './problem.ts'
-import type { Fields } from './settings.ts'
 
 const POSTGRES_ENGINES = new Set(['postgres', 'postgresql', 'aurora-postgresql'])
 const EXPECTED = 'expected RDS-style JSON with host, port, username, password and dbname'

@@ -12,6 +12,7 @@ import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import type { CheckContext } from '../kind.ts'
 import { hostPort } from '../socket-errors.ts'
+import type { Fields } from './fields.ts'
 import { Problem } from './problem.ts'
 
 /** The `ssl` values a directive may give (a URL or PGSSLMODE may also say `allow`). */
@@ -46,17 +47,6 @@ export interface Connection {
   readonly ca: string | undefined
   /** Where the settings came from: `url`, `secret <name>`, `DATABASE_URL`, `PG* variables`. */
   readonly source: string
-}
-
-/** Connection settings as libpq names them; any may be missing. */
-export interface Fields {
-  readonly host?: string | undefined
-  readonly port?: string | undefined
-  readonly user?: string | undefined
-  readonly password?: string | undefined
-  readonly database?: string | undefined
-  readonly sslmode?: string | undefined
-  readonly sslrootcert?: string | undefined
 }
 
 /** `app@db.internal:5432/app`. */
