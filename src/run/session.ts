@@ -30,6 +30,7 @@ import { trustChecklist } from '../trust.ts'
 import {
   type ItemState,
   type JournalEntry,
+  type Position,
   type RunState,
   reduceRun,
   type StoredCheckResult,
@@ -206,9 +207,17 @@ export class RunSession {
    * line that is also a task item ("Deployed by: ___ Date: ___"), the item is
    * done too: nobody has to tick what they just filled in.
    */
-  sign(fieldId: string, value: string): void {
+  /** `note`: why the entry reads against the run, confirmed by the operator (run/claims.ts). */
+  sign(fieldId: string, value: string, note?: string): void {
     const at = this.stamp()
-    this.write({ type: 'signoff-entered', at, by: this.operator, fieldId, value: value.trim() })
+    this.write({
+      type: 'signoff-entered',
+      at,
+      by: this.operator,
+      fieldId,
+      value: value.trim(),
+      ...(note ? { note } : {}),
+    })
     const itemId = this.checklist.signoff.find((field) => field.id === fieldId)?.itemId
     const answered = itemId ? this.state.items[itemId]?.state : undefined
     if (!itemId || (answered !== undefined && answered !== 'pending')) return
@@ -312,6 +321,19 @@ export class RunSession {
    * then records the run finished and the export. Returns the sheet's digest. A
    * sheet that cannot be written leaves the run unfinished, to finish again.
    */
+  /**
+   * Notes where the wizard is left, for a resume to open there. A convenience, not an answer:
+   * nothing is recorded for a finished or closed run, and a failure to save it is ignored.
+   */
+  leave(position: Position): void {
+    if (this.isClosed || this.state.finishedAt !== null) return
+    try {
+      this.handle.append({ type: 'left', at: this.stamp(), by: this.operator, ...position })
+    } catch {
+      // The answers are what must be saved; a resume without this opens where it always did.
+    }
+  }
+
   finish(sheetPath: string, format: SheetFormat): string {
     const finished: JournalEntry = { type: 'finished', at: this.stamp(), by: this.operator }
     const sheet = this.writeSheet(sheetPath, reduceRun(this.state, finished), format)
