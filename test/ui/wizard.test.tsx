@@ -33,7 +33,11 @@ process.env.COLUMNS = '100'
 process.env.LINES = '24'
 
 const outcomes: AppOutcome[] = []
+const screens: { unmount(): void }[] = []
 afterEach(async () => {
+  // Unmounted here, not by Ink's exit hook: leaving writes the run's `left` entry, which must
+  // land while the test's folder is still there.
+  for (const screen of screens.splice(0)) screen.unmount()
   for (const outcome of outcomes.splice(0)) await outcome.session?.close()
 })
 
@@ -88,6 +92,7 @@ function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> 
       onStoreProblems={(problems) => storeProblems.push(...problems)}
     />,
   )
+  screens.push(screen)
   const frame = () => screen.lastFrame() ?? ''
   /** Waits until the screen shows `pattern`; fails with the screen as it is. */
   const see = async (pattern: RegExp, timeoutMs = 5_000) => {
