@@ -1,0 +1,114 @@
+/**
+ * What a QA pass in a real terminal found the wizard's screens saying or doing wrong, each
+ * pinned as the screen shows it: drawn by Ink into ink-testing-library's fake terminal, over
+ * real services (a temporary DEPLOY_WIZARD_HOME, real run files).
+ */
+import assert from 'node:assert/strict'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, test } from 'node:test'
+import { render } from 'ink-testing-library'
+import type { JournalEntry } from '../../src/run/model.ts'
+import { wizardServices } from '../../src/run/start.ts'
+import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
+import { tempDir } from '../helpers/temp.ts'
+import { inputSettled, waitForContent } from '../helpers/wait.ts'
+
+const ENTER = '\r'
+const HOME = '\u001B[H'
+const END = '\u001B[F'
+
+process.env.COLUMNS = '80'
+process.env.LINES = '24'
+
+const outcomes: AppOutcome[] = []
+const screens: { unmount(): void }[] = []
+afterEach(async () => {
+  for (const screen of screens.splice(0)) screen.unmount()
+  for (const outcome of outcomes.splice(0)) await outcome.session?.close()
+})
+
+const CHECKLIST = `---
+title: Own Release
+environments: [dev, prod]
+---
+## Before
+- [ ] Change ticket approved
+- [ ] Backup taken (production only)
+- [ ] Release notes drafted
+
+## Sign-off
+- [ ] Deployed by: ________ Date: ______
+- [ ] Approved by: ________
+- [ ] Announced in the channel
+`
+
+function workspace(markdown = CHECKLIST) {
+  const dir = tempDir('ui-qa')
+  const path = join(dir, 'deploy.md')
+  writeFileSync(path, markdown)
+  const env = { DEPLOY_WIZARD_HOME: join(dir, 'home'), DEPLOY_WIZARD_OPERATOR: 'ana' }
+  return { dir, path, env, runs: join(dir, 'home', 'runs') }
+}
+
+function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> = {}) {
+  const screen = render(
+    <App
+      services={wizardServices({ env: space.env, cwd: space.dir, staleAfterMs: 60 * 60_000 })}
+      options={{
+        staleAfterMs: 60 * 60_000,
+        sheetPathFor: (id) => join(space.dir, `${id}.md`),
+        today: '2026-12-04',
+        now: () => new Date(),
+        operator: 'ana',
+        checklistPath: space.path,
+        environment: 'dev',
+        ...options,
+      }}
+      onDone={(done) => outcomes.push(done)}
+    />,
+  )
+  screens.push(screen)
+  const frame = () => screen.lastFrame() ?? ''
+  const see = async (pattern: RegExp) => {
+    await waitForContent(frame, pattern)
+    await inputSettled()
+  }
+  const press = async (...keys: string[]) => {
+    for (const key of keys) {
+      screen.stdin.write(key)
+      await inputSettled(key)
+    }
+  }
+  return { frame, see, press }
+}
+
+function journal(runs: string, frame: string): JournalEntry[] {
+  const id = /dev-\d{8}-[a-z0-9]{4}/.exec(frame)?.[0]
+  assert.ok(id, `no run id on screen:\n${frame}`)
+  return JSON.parse(readFileSync(join(runs, `${id}.json`), 'utf8')).journal
+}
+
+describe('text prompts under NO_COLOR', () => {
+  const before = process.env.NO_COLOR
+  afterEach(() => {
+    if (before === undefined) delete process.env.NO_COLOR
+    else process.env.NO_COLOR = before
+  })
+
+  test('show where the cursor is and that a prefilled value is selected, without inverse', async () => {
+    process.env.NO_COLOR = '1'
+    const ui = open(workspace())
+    await ui.see(/› ○ Change ticket approved/)
+    await ui.press('n')
+    await ui.see(/Note: \|/)
+    await ui.press('first', HOME)
+    await ui.see(/Note: \|first/)
+    await ui.press(ENTER, 'k', 'n')
+    // The note so far starts selected: typing would replace it.
+    await ui.see(/Note: \[first\]/)
+    await ui.press(END)
+    await ui.see(/Note: first\|/)
+    await ui.press(ENTER, 'q')
+  })
+})
