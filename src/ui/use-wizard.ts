@@ -292,12 +292,16 @@ export function useWizard(options: UseWizardOptions) {
     if (input === 'o') return overrideScope(item)
     if (ANSWER_KEYS.has(input) && !appliesIn(item, session.state)) {
       // Answered or run, it would count as if it applied: the operator says so first, with o.
-      const reason = outOfScopeReason(item, session.environment)
+      // Short enough for one line at 80 columns: the detail pane has the reason in full.
+      const scope = item.scope.environments?.length
+        ? `${item.scope.environments.join(', ')} only`
+        : 'no environment'
+      const where = /line \d+/.exec(item.scope.reason ?? '')?.[0] ?? `line ${item.line}`
       dispatch({
         type: 'notify',
         notice: {
           tone: 'info',
-          text: `does not apply to ${session.environment}: ${reason} — o if it applies here after all`,
+          text: `does not apply to ${session.environment} (${scope}, ${where}): o to apply it here`,
         },
       })
       return

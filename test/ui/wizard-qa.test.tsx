@@ -112,3 +112,22 @@ describe('text prompts under NO_COLOR', () => {
     await ui.press(ENTER, 'q')
   })
 })
+
+describe('dimmed items (for other environments)', () => {
+  test('are never the next item to answer, and the refusal to answer one fits 80 columns', async () => {
+    const ui = open(workspace())
+    await ui.see(/› ○ Change ticket approved/)
+    await ui.press('d')
+    // Past the dimmed backup item, to the next one that applies here.
+    await ui.see(
+      / {2}✔ Change ticket approved\n {2}– Backup taken[^\n]*\n› ○ Release notes drafted/,
+    )
+    // None left below, none above that applies: it stays, rather than land on the dimmed one.
+    await ui.press('d')
+    await ui.see(/› ✔ Release notes drafted/)
+    await ui.press('k', 'd')
+    // Whole on one line of 80 columns, where the detail pane gives the reason in full.
+    await ui.see(/^does not apply to dev \(prod only, line 7\): o to apply it here *$/m)
+    await ui.press('q')
+  })
+})

@@ -473,9 +473,7 @@ environments: [dev, prod]
 
     // Not answered while it does not apply: the key says what to do instead.
     await ui.press('d')
-    await ui.see(
-      /does not apply to dev: prod only \(item text, line 7\) — o if it applies here after all/,
-    )
+    await ui.see(/does not apply to dev \(prod only, line 7\): o to apply it here/)
     const itemId = 'before/backup-taken-production-only'
     const about = () => journal(space.runs, id).filter((e) => 'itemId' in e && e.itemId === itemId)
     assert.deepEqual(about(), [])
