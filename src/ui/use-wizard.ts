@@ -324,7 +324,8 @@ export function useWizard(options: UseWizardOptions) {
 
   /**
    * Enters a sign-off field. From the sign-off screen the cursor moves to the next field; from an
-   * item that is sign-off blanks (`itemId`), its next blank is asked, until all are filled.
+   * item that is sign-off blanks (`itemId`), its next blank is asked, until all are filled, and
+   * then the cursor moves on.
    */
   function sign(fieldId: string, value: string, note: string | undefined, itemId?: string) {
     if (!save(() => session.sign(fieldId, value, note))) return
@@ -335,6 +336,9 @@ export function useWizard(options: UseWizardOptions) {
     const next = unfilledFieldsOf(itemId)[0]
     if (next) {
       dispatch({ type: 'open-prompt', prompt: { kind: 'signoff', fieldId: next.id, itemId } })
+    } else {
+      // All filled, the item is done: on to the next item to answer, as after any other d.
+      dispatch({ type: 'move-to-next-open' })
     }
   }
 

@@ -131,3 +131,19 @@ describe('dimmed items (for other environments)', () => {
     await ui.press('q')
   })
 })
+
+describe('a sign-off item with blanks', () => {
+  test('d fills its blanks, then the cursor moves on like after any answer', async () => {
+    const ui = open(workspace())
+    await ui.see(/› ○ Change ticket approved/)
+    await ui.press('l')
+    await ui.see(/› ○ Deployed by: _+ Date: _+/)
+    await ui.press('d')
+    await ui.see(/Name: \S/)
+    await ui.press(ENTER)
+    await ui.see(/Date: \S/)
+    await ui.press(ENTER)
+    await ui.see(/ {2}✔ Deployed by: [^\n]*\n› ○ Approved by/)
+    await ui.press('q')
+  })
+})
