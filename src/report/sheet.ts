@@ -384,7 +384,8 @@ function whoWhen(row: Entry): string {
   if (row.outOfScope !== null) return ` — ${inline(row.outOfScope)}`
   if (row.checkedInFile) return ' — checked in the checklist file'
   const record = row.record
-  if (!record?.by) return ''
+  // Taken back to pending, an item is nobody's answer (a note on it is still someone's).
+  if (!record?.by || (record.state === 'pending' && !record.note)) return ''
   const when = record.at ? `, ${shortTime(record.at)}` : ''
   if (record.byCheck) return ` — ${record.state === 'done' ? 'verified' : 'failed'} by check${when}`
   return ` — ${inline(record.by)}${when}`
@@ -581,7 +582,8 @@ function signoffPart(checklist: Checklist, state: RunState): string {
         continue
       }
       const entry = line.field ? state.signoff[line.field.id] : undefined
-      const by = entry ? `${cell(entry.by)}, ${shortTime(entry.at)}` : ''
+      // A cleared entry (its item taken back to pending) is blank: nobody's entry stands.
+      const by = entry?.value.trim() ? `${cell(entry.by)}, ${shortTime(entry.at)}` : ''
       const value = line.field
         ? `${fieldEntry(line.field, entry?.value)}${entry?.note ? ` · ⚠ ${cell(entry.note)}` : ''}`
         : BLANK

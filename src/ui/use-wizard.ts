@@ -147,6 +147,22 @@ export function useWizard(options: UseWizardOptions) {
   }
 
   /**
+   * `u`: back to pending. An item that is sign-off blanks was answered by filling them, so its
+   * entries are cleared too, each as an entry in the journal: the item, the sign-off screen and
+   * the sheet then agree that nothing was entered.
+   */
+  const unanswer = (itemId: string) => {
+    const filled = layout.signoff.filter(
+      (field) =>
+        field.itemId === itemId && field.given === null && session.state.signoff[field.id]?.value,
+    )
+    save(() => {
+      for (const field of filled) session.sign(field.id, '')
+      session.answer(itemId, 'pending')
+    })
+  }
+
+  /**
    * `o` on an item the checklist scopes to other environments: it applies here after all,
    * recorded in the run (and on the sheet); `o` again and the checklist's scope stands.
    */
@@ -317,7 +333,7 @@ export function useWizard(options: UseWizardOptions) {
     else if (input === 'f') open('fail')
     else if (input === 's') open('skip')
     else if (input === 'a') answer(item.id, 'na')
-    else if (input === 'u') answer(item.id, 'pending')
+    else if (input === 'u') unanswer(item.id)
     else if (input === 'n') open('note')
     else if (input === 'r') runSelected(item)
   }

@@ -51,7 +51,7 @@ function workspace(markdown = CHECKLIST) {
   return { dir, path, env, runs: join(dir, 'home', 'runs') }
 }
 
-function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> = {}) {
+function open(space = workspace(), options: Partial<AppOptions> = {}) {
   const screen = render(
     <App
       services={wizardServices({ env: space.env, cwd: space.dir, staleAfterMs: 60 * 60_000 })}
@@ -80,7 +80,7 @@ function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> 
       await inputSettled(key)
     }
   }
-  return { frame, see, press }
+  return { frame, see, press, runs: space.runs }
 }
 
 function journal(runs: string, frame: string): JournalEntry[] {
@@ -144,6 +144,24 @@ describe('a sign-off item with blanks', () => {
     await ui.see(/Date: \S/)
     await ui.press(ENTER)
     await ui.see(/ {2}✔ Deployed by: [^\n]*\n› ○ Approved by/)
+    await ui.press('q')
+  })
+  test('u takes the item back to pending and clears its entries, in the journal and on the sign-off screen', async () => {
+    const ui = open(workspace())
+    await ui.see(/› ○ Change ticket approved/)
+    await ui.press('l')
+    await ui.see(/› ○ Deployed by: _+ Date: _+/)
+    await ui.press('d', ENTER, ENTER)
+    await ui.see(/ {2}✔ Deployed by: [^\n]*\n› ○ Approved by/)
+    await ui.press('k', 'u')
+    await ui.see(/› ○ Deployed by: _+ Date: _+/)
+    const cleared = journal(ui.runs, ui.frame()).filter(
+      (e) => e.type === 'signoff-entered' && e.value === '',
+    )
+    assert.equal(cleared.length, 2)
+    // The sign-off screen agrees: nothing entered for the role.
+    await ui.press('l')
+    await ui.see(/› Deployed by +_+\n {2}Deployed by — Date +_+/)
     await ui.press('q')
   })
 })
