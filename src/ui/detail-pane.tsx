@@ -13,6 +13,7 @@ import { directiveParams, shownParams } from '../checks/shown-params.ts'
 import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { detailsUnder } from '../report/check-text.ts'
+import type { BlankEntries } from '../run/describe.ts'
 import type { ItemRecord } from '../run/model.ts'
 import type { ProseStep, ScopeNote } from './layout.ts'
 import { blockLines, lineText, type SpanLine, sectionLines } from './markdown-lines.ts'
@@ -48,6 +49,8 @@ export interface DetailInput {
    * it applies here after all, if given.
    */
   readonly scope?: ScopeNote | null
+  /** What the item's sign-off blanks hold, when it is blanks and some are filled. */
+  readonly blanks?: BlankEntries | null
 }
 
 const MAX_EVIDENCE = 8
@@ -72,7 +75,14 @@ export function detailLines(input: DetailInput): DetailLine[] {
   }
   const state = record?.by ? record.state : item.checked ? 'done' : 'pending'
   const look = ITEM_LOOK[state]
-  const who = record?.by ? answeredBy(record) : ''
+  const blanks = input.blanks ?? null
+  // Filled blanks answer the item: the names in them are the entries, not who typed them.
+  const who =
+    blanks && state === 'done' && record?.by && !record.byCheck
+      ? ` — entered by ${blanks.by.join(', ')} at ${clock(record.at)}`
+      : record?.by
+        ? answeredBy(record)
+        : ''
   const stateLine = `${look.icon} ${look.word}${who}`
   // The id on the state's line when both fit, else on its own: never "id:" alone, the id wrapped.
   if (stateLine.length + 3 + 4 + item.id.length <= width)
@@ -84,6 +94,7 @@ export function detailLines(input: DetailInput): DetailLine[] {
     for (let at = 0; at < idLine.length; at += Math.max(1, width))
       lines.push({ text: idLine.slice(at, at + Math.max(1, width)), isDim: true })
   }
+  if (blanks) push(blanks.text, { color: 'green' })
   if (scope?.override) {
     push(
       `applies here after all: said by ${scope.override.by} at ${clock(scope.override.at)}; the checklist says ${scope.reason} (o: undo)`,

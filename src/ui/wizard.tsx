@@ -10,7 +10,7 @@ import { isProduction } from '../checklist/environments.ts'
 import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
-import { describeUnsaved, progressWords } from '../run/describe.ts'
+import { blankEntries, describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
@@ -547,6 +547,7 @@ function Detail({
     section: state.layout.sections.get(item.sectionId),
     prose: phase?.prose.get(item.id),
     scope: scopeNote(item, state.run),
+    blanks: blankEntries(item, state.layout.signoff, state.run),
   }
   return input.live ? (
     <RunningDetail input={input} height={height} />

@@ -979,4 +979,9 @@ describe('a sign-off item whose text is the blanks', () => {
       section(sheet, 'Sign-off entries'),
     )
   })
+  it('answered by filling, shows the entries on the item line and credits who entered them', () => {
+    const sheet = sheetOf(filled)
+    assert.match(sheet, /^- ✅ done — Approved by: Bob Boss — entered by ana, 2026-11-22 09:00$/m)
+    assert.ok(!/✅ done — Approved by: _/.test(sheet))
+  })
 })

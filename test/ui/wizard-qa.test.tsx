@@ -144,6 +144,10 @@ describe('a sign-off item with blanks', () => {
     await ui.see(/Date: \S/)
     await ui.press(ENTER)
     await ui.see(/ {2}✔ Deployed by: [^\n]*\n› ○ Approved by/)
+    // Its detail pane shows what was entered, credited as entered, not as the operator's word.
+    await ui.press('k')
+    await ui.see(/✔ done — entered by ana at \d\d:\d\d:\d\d/)
+    assert.match(ui.frame(), /^Deployed by: ana · Date: 2026-12-04$/m)
     await ui.press('q')
   })
   test('u takes the item back to pending and clears its entries, in the journal and on the sign-off screen', async () => {
