@@ -117,10 +117,10 @@ export function detailLines(input: DetailInput): DetailLine[] {
     } else if (record?.check) {
       const check = record.check
       const result = CHECK_LOOK[check.status]
-      push(
-        `${result.icon} ${result.word} in ${formatDuration(check.durationMs)} at ${clock(check.at)} — ${check.summary}`,
-        { ...(result.color ? { color: result.color } : {}) },
-      )
+      const took = hasRun(check) ? ` in ${formatDuration(check.durationMs)}` : ''
+      push(`${result.icon} ${result.word}${took} at ${clock(check.at)} — ${check.summary}`, {
+        ...(result.color ? { color: result.color } : {}),
+      })
       for (const detail of detailsUnder(check.summary, check.details)) push(`  ${detail}`)
       const evidence = Object.entries(check.evidence).slice(0, MAX_EVIDENCE)
       for (const [key, value] of evidence)
@@ -174,6 +174,11 @@ function withBlocks(
  * credited to it ("verified by check at 11:46:44 (pass in 38 ms)"), never to the
  * operator who happened to run it; a person's answer is theirs.
  */
+/** Whether the check ran at all: a blocked one waited on another, a skipped one was not started. */
+function hasRun(check: { readonly status: string }): boolean {
+  return check.status !== 'blocked' && check.status !== 'skipped'
+}
+
 function answeredBy(record: ItemRecord): string {
   if (!record.byCheck) return ` by ${record.by} at ${clock(record.at)}`
   const check = record.check
@@ -183,7 +188,12 @@ function answeredBy(record: ItemRecord): string {
     (record.state === 'done'
       ? check.status === 'pass'
       : check.status !== 'pass' && check.status !== 'skipped')
-  const how = agrees ? ` (${check.status} in ${formatDuration(check.durationMs)})` : ''
+  // A check that never ran (blocked, not run) has no duration to give: its summary says why.
+  const how = !agrees
+    ? ''
+    : hasRun(check)
+      ? ` (${check.status} in ${formatDuration(check.durationMs)})`
+      : ` (${check.summary})`
   // "done — verified by check", "failed by check".
   const verb = record.state === 'done' ? ' — verified' : ''
   return `${verb} by check at ${clock(agrees ? check.at : record.at)}${how}`
