@@ -32,7 +32,7 @@ import { Text } from './text.tsx'
 import { environmentColor } from './theme.ts'
 import { useScroll } from './use-scroll.ts'
 import type { WizardExit } from './use-wizard.ts'
-import { MIN_COLUMNS, MIN_ROWS, Wizard } from './wizard.tsx'
+import { MIN_COLUMNS, MIN_ROWS, TooSmall, Wizard } from './wizard.tsx'
 
 export interface AppOptions {
   readonly checklistPath?: string
@@ -299,7 +299,7 @@ export function App({
   // Every screen fits the terminal, as the wizard's does: taller, Ink's redraws garble it.
   const height = rows - (problemLine ? 1 : 0)
   if (step.name !== 'wizard' && (columns < MIN_COLUMNS || rows < MIN_ROWS)) {
-    return <Text wrap="truncate-end">{`terminal too small (need ${MIN_COLUMNS}×${MIN_ROWS})`}</Text>
+    return <TooSmall quitKey="Ctrl-C" />
   }
   const withProblems = (screen: ReactNode) =>
     problemLine ? (

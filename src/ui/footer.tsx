@@ -75,16 +75,20 @@ const SEPARATOR = ' · '
 /**
  * The keys of `screen` laid out in `width` columns: one line, or two when one is not enough.
  * `hasChecks` false: the checklist has nothing to run, so r, R and A are left out; `p pages`
- * only when the checklist has reference pages.
+ * only when the checklist has reference pages; `o` only when it scopes an item away from the run.
  */
 export function keyLines(
   screen: KeySet,
   width: number,
   hasChecks = true,
   hasPages = false,
+  hasScoped = true,
 ): string[] {
   let shown = SCREEN_KEYS[screen].filter(
-    (hint) => (hasChecks || !CHECK_KEYS.has(hint.key)) && (hasPages || hint.key !== 'p'),
+    (hint) =>
+      (hasChecks || !CHECK_KEYS.has(hint.key)) &&
+      (hasPages || hint.key !== 'p') &&
+      (hasScoped || hint.key !== 'o'),
   )
   for (;;) {
     const lines = layOut(shown, width)
@@ -128,12 +132,14 @@ export function Footer({
   width,
   hasChecks = true,
   hasPages = false,
+  hasScoped = true,
 }: {
   readonly screen: KeySet
   readonly notice: Notice | null
   readonly width: number
   readonly hasChecks?: boolean
   readonly hasPages?: boolean
+  readonly hasScoped?: boolean
 }) {
   return (
     <Box
@@ -149,7 +155,7 @@ export function Footer({
       ) : (
         <Text> </Text>
       )}
-      {keyLines(screen, width, hasChecks, hasPages).map((line) => (
+      {keyLines(screen, width, hasChecks, hasPages, hasScoped).map((line) => (
         <Text key={line} dimColor wrap="truncate-end">
           {line}
         </Text>

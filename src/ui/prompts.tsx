@@ -301,12 +301,31 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['q  Ctrl-C', 'quit: progress is already saved; resume later'],
 ]
 
-export function HelpPanel({ onClose }: { readonly onClose: () => void }) {
+/** The keys of `KEYS` that can act on this checklist: as the footer, none that would do nothing. */
+export interface HelpFor {
+  readonly hasChecks?: boolean
+  readonly hasPages?: boolean
+  /** Whether the checklist scopes any item away from the run's environment (what `o` acts on). */
+  readonly hasScoped?: boolean
+}
+
+export function HelpPanel({
+  onClose,
+  hasChecks = true,
+  hasPages = true,
+  hasScoped = true,
+}: { readonly onClose: () => void } & HelpFor) {
   useInput(() => onClose())
+  const shown = KEYS.filter(
+    ([key]) =>
+      (hasChecks || !['r', 'R', 'A'].includes(key)) &&
+      (hasPages || key !== 'p') &&
+      (hasScoped || key !== 'o'),
+  )
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>Keys</Text>
-      {KEYS.map(([key, what]) => (
+      {shown.map(([key, what]) => (
         <Box key={key}>
           <Box width={12} flexShrink={0}>
             <Text color="cyan">{key}</Text>

@@ -59,6 +59,14 @@ const CHROME_LINES = 4
 export const MIN_COLUMNS = 40
 export const MIN_ROWS = 14
 
+/**
+ * Said in place of a screen the terminal is too small for: the size needed first and wrapped,
+ * not cut, so that a narrow terminal still shows it, and the one key that still works.
+ */
+export function TooSmall({ quitKey }: { readonly quitKey: string }) {
+  return <Text>{`need ${MIN_COLUMNS}×${MIN_ROWS}: terminal too small (${quitKey} quits)`}</Text>
+}
+
 export function Wizard(props: WizardProps) {
   const { columns, rows } = useWindowSize()
   // Smaller, the screen would be taller than the terminal, which scrolls and garbles it for good.
@@ -74,7 +82,7 @@ export function Wizard(props: WizardProps) {
     isHidden: isTooSmall,
   })
   if (isTooSmall) {
-    return <Text wrap="truncate-end">{`terminal too small (need ${MIN_COLUMNS}×${MIN_ROWS})`}</Text>
+    return <TooSmall quitKey="q" />
   }
   // Expanded, the detail pane leaves the list three lines.
   const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
@@ -89,7 +97,12 @@ export function Wizard(props: WizardProps) {
           // Every key is listed: the footer's lines are the help's too.
           // A column, so the help's box is as tall as its keys, not stretched to the body.
           <Box height={bodyHeight} flexDirection="column" overflow="hidden">
-            <HelpPanel onClose={closePrompt} />
+            <HelpPanel
+              onClose={closePrompt}
+              hasChecks={hasChecks(state.layout)}
+              hasPages={hasPages}
+              hasScoped={hasScoped(state)}
+            />
           </Box>
         ) : state.prompt?.kind === 'pages' || state.prompt?.kind === 'page' ? (
           // A page is read in full: it takes all the room there is, and scrolls.
@@ -134,6 +147,7 @@ export function Wizard(props: WizardProps) {
               width={width}
               hasChecks={hasChecks(state.layout)}
               hasPages={hasPages}
+              hasScoped={hasScoped(state)}
             />
           </>
         )}
@@ -773,6 +787,14 @@ function keySetOf(state: WizardState): KeySet {
 /** Whether any item that applies is automated: without one, nothing on screen speaks of checks. */
 function hasChecks(layout: Layout): boolean {
   return [...layout.items.values()].some((item) => item.check !== null)
+}
+
+/** Whether any item is for other environments than the run's: without one, `o` has nothing to act on. */
+function hasScoped(state: WizardState): boolean {
+  const { environment } = state.run.header
+  return [...state.layout.items.values()].some(
+    (item) => outOfScopeReason(item, environment) !== null,
+  )
 }
 
 /** "1 item is", "3 items are" */

@@ -80,7 +80,13 @@ function open(space = workspace(), options: Partial<AppOptions> = {}) {
       await inputSettled(key)
     }
   }
-  return { frame, see, press, runs: space.runs }
+  /** The fake terminal takes this size, as a real one does when its window is resized. */
+  const resize = (columns: number, rows: number) => {
+    Object.defineProperty(screen.stdout, 'columns', { value: columns, configurable: true })
+    Object.defineProperty(screen.stdout, 'rows', { value: rows, configurable: true })
+    screen.stdout.emit('resize')
+  }
+  return { frame, see, press, resize, runs: space.runs }
 }
 
 function journal(runs: string, frame: string): JournalEntry[] {
@@ -167,5 +173,40 @@ describe('a sign-off item with blanks', () => {
     await ui.press('l')
     await ui.see(/› Deployed by +_+\n {2}Deployed by — Date +_+/)
     await ui.press('q')
+  })
+})
+
+describe('a terminal too small for the screen', () => {
+  test('shows the size it needs and the key that still works, wrapped rather than cut', async () => {
+    const ui = open()
+    await ui.see(/› ○ Change ticket approved/)
+    ui.resize(30, 24)
+    await ui.see(/^need 40×14: terminal too small/)
+    assert.equal(ui.frame().replace(/\s+/g, ' '), 'need 40×14: terminal too small (q quits)')
+    ui.resize(80, 24)
+    await ui.see(/› ○ Change ticket approved/)
+    await ui.press('q')
+  })
+})
+
+describe('keys shown', () => {
+  test('only where they can act: no o without scoped items, no p without reference pages', async () => {
+    const ui = open(workspace('---\ntitle: Plain\n---\n## Steps\n- [ ] One\n- [ ] Two\n'))
+    await ui.see(/› ○ One/)
+    assert.doesNotMatch(ui.frame(), /o applies here/)
+    await ui.press('?')
+    await ui.see(/Keys/)
+    assert.doesNotMatch(ui.frame(), /^│ (p|o|r|R|A) {2,}/m)
+    assert.match(ui.frame(), /^│ u {2,}back to pending/m)
+    await ui.press('x', 'q')
+  })
+
+  test('o where the checklist scopes an item away from the run', async () => {
+    const ui = open()
+    await ui.see(/› ○ Change ticket approved/)
+    assert.match(ui.frame(), /o applies here/)
+    await ui.press('?')
+    await ui.see(/^│ o {2,}a dimmed item applies here/m)
+    await ui.press('x', 'q')
   })
 })

@@ -273,7 +273,7 @@ describe('the phase screen', () => {
     const id = runIdOn(ui.frame())
     ui.resize(80, 9)
     await ui.see(/terminal too small/)
-    assert.equal(ui.frame(), 'terminal too small (need 40×14)')
+    assert.equal(ui.frame(), 'need 40×14: terminal too small (q quits)')
     // Keys do nothing unseen.
     await ui.press('d')
     ui.resize(39, 24)
@@ -561,7 +561,7 @@ environments: [dev, prod]
     await ui.press(ARROW_RIGHT)
     await ui.see(/› – Flip DNS\s+n\/a: prod only$/m)
     await ui.press('r')
-    await ui.see(/does not apply to dev: prod only \(section "Production Deployment", line 9\)/)
+    await ui.see(/does not apply to dev \(prod only, line 9\): o to apply it here/)
     const checks = () => journal(space.runs, id).filter((e) => e.type === 'check-finished')
     assert.deepEqual(checks(), [])
     await ui.press('o')
@@ -1361,7 +1361,7 @@ describe('screens before the phases fit the terminal', () => {
     await ui.see(/runs shell commands\. Trust it on this machine\?/)
     ui.resize(80, 9)
     await ui.see(/terminal too small/)
-    assert.equal(ui.frame(), 'terminal too small (need 40×14)')
+    assert.equal(ui.frame(), 'need 40×14: terminal too small (Ctrl-C quits)')
     // Not trusted unseen.
     await ui.press('y')
     ui.resize(80, 24)
