@@ -16,6 +16,7 @@ import wrapAnsi from 'wrap-ansi'
 import type { FoundChecklist } from '../checklist/discover.ts'
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
+import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { UserError } from '../errors.ts'
 import { formatAge, runProgress } from '../run/describe.ts'
@@ -399,7 +400,9 @@ export function App({
       return withProblems(
         <Box flexDirection="column">
           <Text bold color={environmentColor(step.environment, true)} wrap="truncate-end">
-            {`⚠  ${step.environment.toUpperCase()}: checks will run against production.`}
+            {hasChecksIn(step.checklist, step.environment)
+              ? `⚠  ${step.environment.toUpperCase()}: checks will run against production.`
+              : `⚠  ${step.environment.toUpperCase()}: this run is for production.`}
           </Text>
           {problem ? (
             <Text color="yellow" wrap="truncate-end">
@@ -410,6 +413,7 @@ export function App({
             key={wrongTries}
             title={step.checklist.title}
             label={`Type '${step.environment}' to go on:`}
+            enterDoes="confirm"
             onSubmit={(typed) => {
               if (typed.trim() === step.environment) {
                 setProblem(null)
@@ -562,4 +566,9 @@ function describeRun(run: RunSummary, now: Date): string {
   const locked = run.locked ? ` — open in PID ${run.locked.pid} on ${run.locked.host}` : ''
   // The id first: it is the one field that tells two runs apart, so a narrow terminal cuts the rest.
   return `${run.id} · ${run.header.checklist.title} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.state.lastActivityAt, now)}${locked}`
+}
+
+/** Whether any automated item applies to `environment`: else the production warning speaks of no checks. */
+function hasChecksIn(checklist: Checklist, environment: string): boolean {
+  return checklist.items.some((item) => item.check !== null && isInScope(item.scope, environment))
 }

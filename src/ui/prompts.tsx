@@ -25,6 +25,8 @@ export interface TextPromptProps {
   readonly requiredMessage?: string
   /** Shown under the input when the prompt opens: why it is asked again. */
   readonly problem?: string
+  /** What enter does, in the prompt's last line: `save` unless the answer is a confirmation. */
+  readonly enterDoes?: string
   readonly onSubmit: (value: string) => void
   readonly onCancel: () => void
 }
@@ -35,6 +37,7 @@ export function TextPrompt({
   initial = '',
   requiredMessage,
   problem: askedAgain,
+  enterDoes = 'save',
   onSubmit,
   onCancel,
 }: TextPromptProps) {
@@ -59,7 +62,7 @@ export function TextPrompt({
       </Box>
       {problem ? <Text color="yellow">{problem}</Text> : null}
       <Text dimColor wrap="truncate-end">
-        enter: save · esc: cancel · Ctrl-A/E/U/K/W, Alt-B/F: edit as in a shell
+        {`enter: ${enterDoes} · esc: cancel · Ctrl-A/E/U/K/W, Alt-B/F: edit as in a shell`}
       </Text>
     </Box>
   )

@@ -210,3 +210,16 @@ describe('keys shown', () => {
     await ui.press('x', 'q')
   })
 })
+
+describe('the production gate', () => {
+  test('says enter confirms, and speaks of no checks when the checklist has none', async () => {
+    const ui = open(workspace(), { environment: 'prod' })
+    await ui.see(/Type 'prod' to go on:/)
+    assert.match(ui.frame(), /^⚠ {2}PROD: this run is for production\.$/m)
+    assert.doesNotMatch(ui.frame(), /checks will run/)
+    assert.match(ui.frame(), /enter: confirm · esc: cancel/)
+    await ui.press('prod', ENTER)
+    await ui.see(/PROD ⚠/)
+    await ui.press('q')
+  })
+})
