@@ -131,6 +131,11 @@ describe('dimmed items (for other environments)', () => {
     // None left below, none above that applies: it stays, rather than land on the dimmed one.
     await ui.press('d')
     await ui.see(/› ✔ Release notes drafted/)
+    // Nothing left to answer: d walks the list, over the dimmed row.
+    await ui.press('g')
+    await ui.see(/› ✔ Change ticket approved/)
+    await ui.press('d')
+    await ui.see(/› ✔ Release notes drafted/)
     await ui.press('k', 'd')
     // Whole on one line of 80 columns, where the detail pane gives the reason in full.
     await ui.see(/^does not apply to dev \(prod only, line 7\): o to apply it here *$/m)
