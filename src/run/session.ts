@@ -35,32 +35,18 @@ import {
   reduceRun,
   type StoredCheckResult,
 } from './model.ts'
+import {
+  type ChecksInFlight,
+  type RunSnapshot,
+  type SessionEvent,
+  trackChecks,
+  type UnsavedEntry,
+} from './snapshot.ts'
 import { NotSavedError, type RunHandle, toStoredResult } from './store.ts'
 
+export type { LiveCheck, RunSnapshot, SessionEvent, UnsavedEntry } from './snapshot.ts'
+
 type Env = Readonly<Record<string, string | undefined>>
-
-export type SessionEvent =
-  | { readonly type: 'journal'; readonly entry: JournalEntry }
-  | {
-      readonly type: 'check-started'
-      readonly itemId: string
-      readonly attempt: number
-      readonly at: number
-    }
-  | { readonly type: 'check-progress'; readonly itemId: string; readonly message: string }
-  | { readonly type: 'check-dropped'; readonly itemId: string }
-  /** The entries not saved so far, after one more failed or a later save made up for one. */
-  | { readonly type: 'unsaved'; readonly unsaved: readonly UnsavedEntry[] }
-  /** Who the AWS checks run as, once STS has said (see checks/aws/account.ts). */
-  | { readonly type: 'aws-identity'; readonly identity: CallerIdentity }
-
-/** A journal entry the file system refused to save, and why in words ("the disk is full"). */
-export interface UnsavedEntry {
-  readonly entry: JournalEntry
-  readonly reason: string
-  /** The run file that could not be written. */
-  readonly file: string
-}
 
 /**
  * How a sign-off sheet is drawn and fingerprinted. report/ knows how (its
@@ -104,7 +90,8 @@ export class RunSession {
   private readonly limits = new Limits()
   private readonly controller = new AbortController()
   private readonly listeners = new Set<(event: SessionEvent) => void>()
-  private readonly running = new Set<string>()
+  /** Replaced whole on every change (see `emit`): what screens read. */
+  private current: RunSnapshot
   private readonly batches = new Set<Promise<void>>()
   /** By what they were about (see `unsavedKey`): a later save of the same thing replaces one. */
   private readonly unsavedEntries = new Map<string, UnsavedEntry>()
@@ -120,6 +107,13 @@ export class RunSession {
     this.cwd = options.cwd ?? process.cwd()
     this.timeoutMs = options.timeoutMs
     this.now = options.now ?? (() => new Date())
+    this.current = {
+      run: this.handle.state,
+      running: {},
+      unsaved: [],
+      awsIdentity: null,
+      isTrusted: this.commands === 'run',
+    }
     const environment = this.handle.header.environment
     this.clients = new Clients({
       account: {
@@ -148,6 +142,14 @@ export class RunSession {
     return this.handle.state
   }
 
+  /**
+   * The run, the checks in flight, what is unsaved, as one value that changes identity only when
+   * something changed: read it after a listener (`subscribe`) hears of a change.
+   */
+  get snapshot(): RunSnapshot {
+    return this.current
+  }
+
   get environment(): string {
     return this.handle.header.environment
   }
@@ -162,11 +164,7 @@ export class RunSession {
     return [...this.unsavedEntries.values()]
   }
 
-  /** Ids of the checks running now. */
-  get runningChecks(): ReadonlySet<string> {
-    return this.running
-  }
-
+  /** Tells `listener` of every change, after `snapshot` shows it. Returns the unsubscribe. */
   subscribe(listener: (event: SessionEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
@@ -236,6 +234,7 @@ export class RunSession {
   trust(): void {
     trustChecklist(this.checklist, this.processEnv)
     this.commands = 'run'
+    this.emit({ type: 'trusted' })
   }
 
   /** Whether running `itemIds` would need the checklist trusted first. */
@@ -251,7 +250,7 @@ export class RunSession {
    */
   runChecks(itemIds: readonly string[], options: RunChecksOptions = {}): Promise<void> {
     if (this.isClosed) return Promise.resolve()
-    const wanted = itemIds.filter((id) => !this.running.has(id))
+    const wanted = itemIds.filter((id) => !(id in this.current.running))
     // The items they need come too (their outputs feed these), even if already running
     // elsewhere. But a command the operator has not trusted this time, needed by another,
     // is not run again to be stored as "not run" over the result it has: that result is
@@ -271,7 +270,7 @@ export class RunSession {
       return !keeps
     })
     if (items.length === 0) return Promise.resolve()
-    for (const item of items) this.running.add(item.id)
+    for (const item of items) this.emit({ type: 'check-queued', itemId: item.id })
     const jobs = checkJobs(this.checklist, items, {
       environment: this.environment,
       processEnv: this.processEnv,
@@ -300,7 +299,7 @@ export class RunSession {
             message: this.redactor.scrub(event.message),
           })
         } else {
-          this.running.delete(event.id)
+          // Out of flight with its result in the journal, or dropped: `finished` says which.
           this.finished(event.id, event.result, options)
         }
       },
@@ -308,7 +307,9 @@ export class RunSession {
       .then(() => {})
       .catch((error: unknown) => {
         // The runner never rejects for a check's failure; this is our bug. Keep it visible.
-        for (const item of items) this.running.delete(item.id)
+        for (const item of items) {
+          if (item.id in this.current.running) this.emit({ type: 'check-dropped', itemId: item.id })
+        }
         throw error
       })
     this.batches.add(batch)
@@ -451,7 +452,21 @@ export class RunSession {
   }
 
   private emit(event: SessionEvent): void {
+    this.current = this.snapshotAfter(event)
     for (const listener of this.listeners) listener(event)
+  }
+
+  private snapshotAfter(event: SessionEvent): RunSnapshot {
+    const running: ChecksInFlight = trackChecks(this.current.running, event)
+    return {
+      run: this.handle.state,
+      running,
+      unsaved: event.type === 'unsaved' ? event.unsaved : this.current.unsaved,
+      // The first is shown; checks made as anyone else in another account say so themselves.
+      awsIdentity:
+        this.current.awsIdentity ?? (event.type === 'aws-identity' ? event.identity : null),
+      isTrusted: this.commands === 'run',
+    }
   }
 
   private stamp(): string {

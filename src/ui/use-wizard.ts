@@ -1,12 +1,13 @@
 /**
  * Keys → actions for the wizard once a run is open. Answers go through the
- * session, which writes them to disk and only then dispatches them; moving
- * around is dispatched directly. Also starts checks: the stale ones of a
+ * session, which writes them to disk and only then changes its snapshot, which
+ * the screen reads (it never folds the run itself); moving around is
+ * dispatched directly. Also starts checks: the stale ones of a
  * resumed run at once, and a phase's checks that have no fresh result when the
  * operator enters it.
  */
 import { type Key, useInput } from 'ink'
-import { useCallback, useEffect } from 'react'
+import { useCallback, useEffect, useSyncExternalStore } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { isWrite, needsTrust } from '../checks/registry.ts'
 import { SIGN_OFF_SHEET } from '../report/sheet.ts'
@@ -60,11 +61,13 @@ export function useWizard(options: UseWizardOptions) {
   const { session, layout, onExit } = options
   const now = options.now ?? Date.now
   const [state, dispatch, latest] = useWizardState(() => ({
-    ...initialWizardState(layout, session.state),
+    ...initialWizardState(layout, session.snapshot.run),
     notice: options.notice ?? null,
   }))
 
-  useEffect(() => session.subscribe(dispatch), [session, dispatch])
+  // The run and its checks in flight: the session's one copy, read as it is (never folded here).
+  const subscribe = useCallback((onChange: () => void) => session.subscribe(onChange), [session])
+  const snapshot = useSyncExternalStore(subscribe, () => session.snapshot)
   // Left by q, Ctrl-C, a signal or a closed terminal, the wizard is unmounted: the run notes
   // where, so a resume opens there.
   useEffect(() => () => session.leave(positionOf(latest())), [session, latest])
@@ -101,10 +104,11 @@ export function useWizard(options: UseWizardOptions) {
 
   const isDue = useCallback(
     (item: Item) => {
-      if (!item.check || session.runningChecks.has(item.id) || isWrite(item)) return false
-      if (!appliesIn(item, session.state)) return false
-      if (needsTrust(item) && !session.isTrusted) return false
-      const check = session.state.items[item.id]?.check
+      const { run, running, isTrusted } = session.snapshot
+      if (!item.check || item.id in running || isWrite(item)) return false
+      if (!appliesIn(item, run)) return false
+      if (needsTrust(item) && !isTrusted) return false
+      const check = run.items[item.id]?.check
       return !check || isStale(check, now(), options.staleAfterMs)
     },
     [session, now, options.staleAfterMs],
@@ -143,7 +147,8 @@ export function useWizard(options: UseWizardOptions) {
   /** Saves an answer; once saved, `d` `f` `s` `a` move on to the next item to answer. */
   const answer = (itemId: string, answerState: ItemState, note?: string) => {
     const isSaved = save(() => session.answer(itemId, answerState, note))
-    if (isSaved && answerState !== 'pending') dispatch({ type: 'move-to-next-open' })
+    if (isSaved && answerState !== 'pending')
+      dispatch({ type: 'move-to-next-open', run: session.snapshot.run })
   }
 
   /**
@@ -155,7 +160,7 @@ export function useWizard(options: UseWizardOptions) {
     const notify = (text: string) => dispatch({ type: 'notify', notice: { tone: 'info', text } })
     if (reason === null) {
       notify('this item applies here already; a marks it not applicable')
-    } else if (item.id in session.state.overrides) {
+    } else if (item.id in session.snapshot.run.overrides) {
       if (save(() => session.overrideScope(item.id, false)))
         notify(`does not apply here again: ${reason}`)
     } else if (save(() => session.overrideScope(item.id, true))) {
@@ -186,9 +191,9 @@ export function useWizard(options: UseWizardOptions) {
    * leaves an item the operator skipped or marked not applicable as it is.
    */
   const runAllDue = () => {
-    const due = dueChecks(latest(), now(), options.staleAfterMs)
-      .filter((item) => !session.runningChecks.has(item.id))
-      .map((item) => item.id)
+    const due = dueChecks({ layout, ...session.snapshot }, now(), options.staleAfterMs).map(
+      (item) => item.id,
+    )
     if (due.length === 0) {
       dispatch({
         type: 'notify',
@@ -212,9 +217,10 @@ export function useWizard(options: UseWizardOptions) {
     const phase = currentPhase(latest())
     if (!phase) return
     // A write runs again only by itself (r): see isWrite.
+    const { run: current } = session.snapshot
     const failed = phase.items.filter((item) => {
-      if (isWrite(item) || !appliesIn(item, session.state)) return false
-      const status = session.state.items[item.id]?.check?.status
+      if (isWrite(item) || !appliesIn(item, current)) return false
+      const status = current.items[item.id]?.check?.status
       return isProblem(status)
     })
     if (failed.length === 0) {
@@ -275,7 +281,7 @@ export function useWizard(options: UseWizardOptions) {
     if (isReturn && field) {
       dispatch({ type: 'open-prompt', prompt: { kind: 'signoff', fieldId: field.id } })
     } else if (input === 'f') {
-      const pending = pendingCount({ layout, run: session.state })
+      const pending = pendingCount({ layout, run: session.snapshot.run })
       if (pending > 0) dispatch({ type: 'open-prompt', prompt: { kind: 'finish', pending } })
       else finish()
     }
@@ -290,7 +296,7 @@ export function useWizard(options: UseWizardOptions) {
     const open = (kind: 'skip' | 'fail' | 'note') =>
       dispatch({ type: 'open-prompt', prompt: { kind, itemId: item.id } })
     if (input === 'o') return overrideScope(item)
-    if (ANSWER_KEYS.has(input) && !appliesIn(item, session.state)) {
+    if (ANSWER_KEYS.has(input) && !appliesIn(item, session.snapshot.run)) {
       // Answered or run, it would count as if it applied: the operator says so first, with o.
       const reason = outOfScopeReason(item, session.environment)
       dispatch({
@@ -349,7 +355,9 @@ export function useWizard(options: UseWizardOptions) {
         return
       case 'signoff': {
         const field = layout.signoff.find((f) => f.id === prompt.fieldId)
-        const failed = itemsIn({ layout, run: session.state }, 'failed').map((item) => item.plain)
+        const failed = itemsIn({ layout, run: session.snapshot.run }, 'failed').map(
+          (item) => item.plain,
+        )
         const note = field ? contradiction(field, String(value), failed) : null
         if (note) {
           dispatch({
@@ -400,7 +408,9 @@ export function useWizard(options: UseWizardOptions) {
   function unfilledFieldsOf(itemId: string) {
     return layout.signoff.filter(
       (field) =>
-        field.itemId === itemId && field.given === null && !session.state.signoff[field.id]?.value,
+        field.itemId === itemId &&
+        field.given === null &&
+        !session.snapshot.run.signoff[field.id]?.value,
     )
   }
 
@@ -411,5 +421,5 @@ export function useWizard(options: UseWizardOptions) {
     [dispatch],
   )
 
-  return { state, dispatch, answerPrompt, closePrompt, reopenPrompt }
+  return { state, snapshot, dispatch, answerPrompt, closePrompt, reopenPrompt }
 }
