@@ -6,6 +6,10 @@
  * passed (or was skipped on purpose), 1 when any failed, errored or was
  * blocked, 2 for bad usage, 130 when cancelled: by Ctrl-C, or by the reader of
  * its output going away (`check … | head -1`).
+ *
+ * It reads the flags, runs the chosen items in a check batch (checks/batch.ts)
+ * with the loggers the flags ask for listening (report/check-loggers.ts), and
+ * turns the report into the exit code.
  */
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
