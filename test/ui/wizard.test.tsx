@@ -5,8 +5,7 @@
  * should show, then looks at the run file on disk where it matters.
  */
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, afterEach, before, describe, test } from 'node:test'
 import { render } from 'ink-testing-library'
@@ -18,6 +17,7 @@ import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
 import { backend } from '../helpers/checks.ts'
 import { assumeMotoAccount, credentialsEnv, newAccountId } from '../helpers/moto-accounts.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
+import { tempDir } from '../helpers/temp.ts'
 import { inputSettled, waitFor, waitForContent } from '../helpers/wait.ts'
 
 const ARROW_DOWN = '\u001B[B'
@@ -32,13 +32,13 @@ const HOME = '\u001B[H'
 process.env.COLUMNS = '100'
 process.env.LINES = '24'
 
-const folders: string[] = []
 const outcomes: AppOutcome[] = []
+const screens: { unmount(): void }[] = []
 afterEach(async () => {
+  // Unmounted here, not by Ink's exit hook: leaving writes the run's `left` entry, which must
+  // land while the test's folder is still there.
+  for (const screen of screens.splice(0)) screen.unmount()
   for (const outcome of outcomes.splice(0)) await outcome.session?.close()
-})
-after(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true })
 })
 
 const CHECKLIST = `---
@@ -62,8 +62,8 @@ pg_dump --format=custom app > app.dump
 `
 
 function workspace(markdown = CHECKLIST) {
-  const dir = mkdtempSync(join(tmpdir(), 'dw-ui-'))
-  folders.push(dir)
+  // Removed when the process exits (tempDir): the wizard may still write its last entry as it closes.
+  const dir = tempDir('ui')
   const path = join(dir, 'deploy.md')
   writeFileSync(path, markdown)
   const env = { DEPLOY_WIZARD_HOME: join(dir, 'home'), DEPLOY_WIZARD_OPERATOR: 'ana' }
@@ -92,6 +92,7 @@ function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> 
       onStoreProblems={(problems) => storeProblems.push(...problems)}
     />,
   )
+  screens.push(screen)
   const frame = () => screen.lastFrame() ?? ''
   /** Waits until the screen shows `pattern`; fails with the screen as it is. */
   const see = async (pattern: RegExp, timeoutMs = 5_000) => {
