@@ -33,32 +33,18 @@ import {
   reduceRun,
   type StoredCheckResult,
 } from './model.ts'
+import {
+  type ChecksInFlight,
+  type RunSnapshot,
+  type SessionEvent,
+  trackChecks,
+  type UnsavedEntry,
+} from './snapshot.ts'
 import { NotSavedError, type RunHandle, toStoredResult } from './store.ts'
 
+export type { LiveCheck, RunSnapshot, SessionEvent, UnsavedEntry } from './snapshot.ts'
+
 type Env = Readonly<Record<string, string | undefined>>
-
-export type SessionEvent =
-  | { readonly type: 'journal'; readonly entry: JournalEntry }
-  | {
-      readonly type: 'check-started'
-      readonly itemId: string
-      readonly attempt: number
-      readonly at: number
-    }
-  | { readonly type: 'check-progress'; readonly itemId: string; readonly message: string }
-  | { readonly type: 'check-dropped'; readonly itemId: string }
-  /** The entries not saved so far, after one more failed or a later save made up for one. */
-  | { readonly type: 'unsaved'; readonly unsaved: readonly UnsavedEntry[] }
-  /** Who the AWS checks run as, once STS has said (see checks/aws/account.ts). */
-  | { readonly type: 'aws-identity'; readonly identity: CallerIdentity }
-
-/** A journal entry the file system refused to save, and why in words ("the disk is full"). */
-export interface UnsavedEntry {
-  readonly entry: JournalEntry
-  readonly reason: string
-  /** The run file that could not be written. */
-  readonly file: string
-}
 
 /**
  * How a sign-off sheet is drawn and fingerprinted. report/ knows how (its
@@ -97,6 +83,8 @@ export class RunSession {
   /** The clients, the redactor and the caps every check of the run shares. */
   private readonly checks: CheckBatch
   private readonly listeners = new Set<(event: SessionEvent) => void>()
+  /** Replaced whole on every change (see `emit`): what screens read. */
+  private current: RunSnapshot
   /** By what they were about (see `unsavedKey`): a later save of the same thing replaces one. */
   private readonly unsavedEntries = new Map<string, UnsavedEntry>()
   private isClosed = false
@@ -107,6 +95,13 @@ export class RunSession {
     this.operator = options.operator
     this.processEnv = options.processEnv ?? process.env
     this.now = options.now ?? (() => new Date())
+    this.current = {
+      run: this.handle.state,
+      running: {},
+      unsaved: [],
+      awsIdentity: null,
+      isTrusted: options.commands === 'run',
+    }
     this.checks = new CheckBatch({
       checklist: this.checklist,
       environment: this.handle.header.environment,
@@ -138,6 +133,14 @@ export class RunSession {
     return this.handle.state
   }
 
+  /**
+   * The run, the checks in flight, what is unsaved, as one value that changes identity only when
+   * something changed: read it after a listener (`subscribe`) hears of a change.
+   */
+  get snapshot(): RunSnapshot {
+    return this.current
+  }
+
   get environment(): string {
     return this.handle.header.environment
   }
@@ -152,11 +155,7 @@ export class RunSession {
     return [...this.unsavedEntries.values()]
   }
 
-  /** Ids of the checks running now. */
-  get runningChecks(): ReadonlySet<string> {
-    return this.checks.running
-  }
-
+  /** Tells `listener` of every change, after `snapshot` shows it. Returns the unsubscribe. */
   subscribe(listener: (event: SessionEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
@@ -226,6 +225,7 @@ export class RunSession {
   trust(): void {
     trustChecklist(this.checklist, this.processEnv)
     this.checks.allowCommands()
+    this.emit({ type: 'trusted' })
   }
 
   /** Whether running `itemIds` would need the checklist trusted first. */
@@ -241,7 +241,7 @@ export class RunSession {
    */
   runChecks(itemIds: readonly string[], options: RunChecksOptions = {}): Promise<void> {
     if (this.isClosed) return Promise.resolve()
-    const wanted = itemIds.filter((id) => !this.checks.running.has(id))
+    const wanted = itemIds.filter((id) => !(id in this.current.running))
     // The items they need come too (their outputs feed these), even if already running
     // elsewhere. But a command the operator has not trusted this time, needed by another,
     // is not run again to be stored as "not run" over the result it has: that result is
@@ -261,6 +261,7 @@ export class RunSession {
       return !keeps
     })
     if (items.length === 0) return Promise.resolve()
+    for (const item of items) this.emit({ type: 'check-queued', itemId: item.id })
     return this.checks
       .run(items, {
         earlier,
@@ -275,14 +276,20 @@ export class RunSession {
           }
         },
       })
-      .then(() => {})
+      .then(
+        () => {},
+        (error: unknown) => {
+          // The batch never rejects for a check's failure; this is our bug. Keep it visible,
+          // and no check stays drawn as running.
+          for (const item of items) {
+            if (item.id in this.current.running)
+              this.emit({ type: 'check-dropped', itemId: item.id })
+          }
+          throw error
+        },
+      )
   }
 
-  /**
-   * Ends the run: writes the sign-off sheet to `sheetPath` as the finished run's,
-   * then records the run finished and the export. Returns the sheet's digest. A
-   * sheet that cannot be written leaves the run unfinished, to finish again.
-   */
   /**
    * Notes where the wizard is left, for a resume to open there. A convenience, not an answer:
    * nothing is recorded for a finished or closed run, and a failure to save it is ignored.
@@ -296,6 +303,11 @@ export class RunSession {
     }
   }
 
+  /**
+   * Ends the run: writes the sign-off sheet to `sheetPath` as the finished run's,
+   * then records the run finished and the export. Returns the sheet's digest. A
+   * sheet that cannot be written leaves the run unfinished, to finish again.
+   */
   finish(sheetPath: string, format: SheetFormat): string {
     const finished: JournalEntry = { type: 'finished', at: this.stamp(), by: this.operator }
     const sheet = this.writeSheet(sheetPath, reduceRun(this.state, finished), format)
@@ -410,7 +422,21 @@ export class RunSession {
   }
 
   private emit(event: SessionEvent): void {
+    this.current = this.snapshotAfter(event)
     for (const listener of this.listeners) listener(event)
+  }
+
+  private snapshotAfter(event: SessionEvent): RunSnapshot {
+    const running: ChecksInFlight = trackChecks(this.current.running, event)
+    return {
+      run: this.handle.state,
+      running,
+      unsaved: event.type === 'unsaved' ? event.unsaved : this.current.unsaved,
+      // The first is shown; checks made as anyone else in another account say so themselves.
+      awsIdentity:
+        this.current.awsIdentity ?? (event.type === 'aws-identity' ? event.identity : null),
+      isTrusted: this.checks.commands === 'run',
+    }
   }
 
   private stamp(): string {
