@@ -31,6 +31,7 @@ import {
   textLogger,
 } from '../report/check-loggers.ts'
 import { commandItems, trustState } from '../trust.ts'
+import { confirmName } from '../ui/confirm-name.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 
 export interface CheckOptions {
@@ -211,14 +212,19 @@ async function confirmProduction(env: string, confirm: string | undefined): Prom
   rl.on('SIGINT', () => backOut.abort())
   rl.on('close', () => backOut.abort())
   try {
-    const answer = await rl.question(
-      err.shown(
-        err.paint('red', `You are about to run checks against ${env}. Type '${env}' to go on: `),
-      ),
-      { signal: backOut.signal },
+    // The rule and its words are the wizard's too (ui/confirm-name.ts); here one wrong answer refuses.
+    const confirmed = await confirmName(
+      env,
+      (question) =>
+        rl.question(
+          err.shown(
+            err.paint('red', `You are about to run checks against ${env}. ${question.label} `),
+          ),
+          { signal: backOut.signal },
+        ),
+      { isRetried: false },
     )
-    if (answer.trim() !== env)
-      throw new UserError(`not confirmed; nothing was run`, { exitCode: 2 })
+    if (!confirmed) throw new UserError(`not confirmed; nothing was run`, { exitCode: 2 })
   } catch (error) {
     // Ctrl-C or Ctrl-D at the prompt: the operator backed out.
     const code = (error as NodeJS.ErrnoException).code
