@@ -13,6 +13,7 @@ import { checkFolder } from '../checklist/bundled.ts'
 import type { AwsAccount, Checklist, Item } from '../checklist/model.ts'
 import type { CallerIdentity } from './aws/account.ts'
 import { Clients } from './clients.ts'
+import { httpPerHost } from './http-hosts.ts'
 import { checkJobs } from './jobs.ts'
 import { Redactor } from './redact.ts'
 import { type CheckResult, Limits, runChecks } from './runner.ts'
@@ -84,9 +85,11 @@ export class CheckBatch {
     this.environment = options.environment
     this.#commands = options.commands
     this.#processEnv = options.processEnv ?? process.env
-    this.#limits = new Limits(
-      options.concurrency !== undefined ? { concurrency: options.concurrency } : {},
-    )
+    this.#limits = new Limits({
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      // The same environment the http kind sizes its connection pools from.
+      httpPerHost: httpPerHost(this.#processEnv),
+    })
     this.clients = new Clients({
       account: {
         environment: options.environment,

@@ -18,6 +18,7 @@ import { createInterface } from 'node:readline/promises'
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist, Item } from '../checklist/model.ts'
 import { CheckBatch } from '../checks/batch.ts'
+import { HTTP_PER_HOST_VARIABLE, httpPerHost } from '../checks/http-hosts.ts'
 import { findPhases, selectCheckItems } from '../checks/jobs.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { parseDuration } from '../duration.ts'
@@ -44,6 +45,7 @@ export interface CheckOptions {
   readonly skipCommands?: boolean
   readonly timeout?: string
   readonly concurrency?: string
+  readonly perHost?: string
   readonly confirm?: string
 }
 
@@ -57,6 +59,11 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
   const items = chooseItems(checklist, options)
   const timeoutMs = parseOption(options.timeout, '--timeout', parseDuration, 'such as 30s or 5m')
   const concurrency = parseOption(options.concurrency, '--concurrency', positiveInteger, 'from 1')
+  const perHost = parseOption(options.perHost, '--per-host', positiveInteger, 'from 1')
+  // The http kind's caps are read from the environment the checks see (checks/http-hosts.ts).
+  const processEnv =
+    perHost === undefined ? process.env : { ...process.env, [HTTP_PER_HOST_VARIABLE]: `${perHost}` }
+  httpPerHost(processEnv) // a DEPLOY_WIZARD_HTTP_PER_HOST it cannot use is refused before anything runs
   const commands = commandPolicy(checklist, items, options)
   if (options.junit) await requireWritable(options.junit)
   if (isProduction(checklist, options.env)) await confirmProduction(options.env, options.confirm)
@@ -65,6 +72,7 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
     checklist,
     environment: options.env,
     commands,
+    processEnv,
     ...(options.skipCommands ? { commandsSkipReason: 'commands are off (--skip-commands)' } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
