@@ -153,7 +153,11 @@ pending items, 2 bad usage, 74 answers the disk refused to save, 130 interrupted
     .option('--trust', "run the checklist's shell commands this once without a recorded trust")
     .option('--skip-commands', 'do not run shell commands; report them as skipped')
     .option('--timeout <duration>', 'time limit for checks whose item sets none (30s, 5m)')
-    .option('--concurrency <n>', 'checks running at once (default 64)')
+    .option(
+      '--concurrency <n>',
+      'checks running at once (default 512; 64 of kinds other than HTTP, AWS, PostgreSQL)',
+    )
+    .option('--per-host <n>', 'HTTP checks to one host at once, and its connections (default 16)')
     .option('--confirm <env>', 'confirm a production environment without a prompt (--confirm prod)')
     .addHelpText(
       'after',

@@ -56,6 +56,7 @@ const SHARED_WITH_DECLARATIONS = [
   'checks/outcome.ts',
   'checks/redact.ts',
   'checks/socket-errors.ts',
+  'checks/http-hosts.ts',
   'checks/aws/target.ts',
   // The `aws` kind reads its call= text at validate: the CLI's words, the read-only operations, the services.
   'checks/aws/cli-call.ts',

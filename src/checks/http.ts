@@ -6,15 +6,18 @@
  * per-request TLS options that global fetch does not take without undici.
  *
  * A bearer token is sent, never shown; it is not sent on to another origin
- * when following a redirect. Every connection is closed when the check ends,
- * including on timeout and cancel.
+ * when following a redirect. Connections are kept alive and reused by later
+ * checks of the same origin, at most the per-host cap of them (http-hosts.ts);
+ * one that times out, is cancelled or whose body is cut short is closed. An idle
+ * connection never keeps the process alive.
  */
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { createRequire } from 'node:module'
 import { pipeline, type Readable } from 'node:stream'
 import { isDeepStrictEqual } from 'node:util'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import { VERSION } from '../version.ts'
+import { httpPerHost } from './http-hosts.ts'
 import { error, fail, pass, type RunCheck } from './kind.ts'
 import type { HttpParams as Params } from './kinds/http.ts'
 import type { Redactor } from './redact.ts'
@@ -25,11 +28,13 @@ import { hostPort, socketProblem } from './socket-errors.ts'
 // its lazy getters (http.WebSocket…) load undici, 55 ms of every command's start-up.
 const require = createRequire(import.meta.url)
 const {
+  Agent: HttpAgent,
   request: httpRequest,
   validateHeaderName,
   validateHeaderValue,
 } = require('node:http') as typeof import('node:http')
-const { request: httpsRequest } = require('node:https') as typeof import('node:https')
+const { Agent: HttpsAgent, request: httpsRequest } =
+  require('node:https') as typeof import('node:https')
 
 /** Bodies are read up to this size; `body=` and `json=` look at this much. */
 const MAX_BODY_BYTES = 1024 * 1024
@@ -51,14 +56,34 @@ const EVIDENCE_BODY_CHARS = 200
 const DETAIL_BODY_CHARS = 120
 const INSECURE_HINT = 'insecure=true skips verification (not for prod)'
 
+/**
+ * Keep-alive pools, one per scheme and cap. An agent pools by host, port and TLS options
+ * (`rejectUnauthorized` among them), so a connection made with `insecure=true` is never
+ * handed to a check that verifies the certificate, and `maxSockets` is the cap per origin.
+ */
+const agents = new Map<string, Agent>()
+
+function agentFor(protocol: string, perHost: number): Agent {
+  const key = `${protocol}${perHost}`
+  let agent = agents.get(key)
+  if (!agent) {
+    // lifo: the connection used last is the one least likely to have been closed while idle.
+    const options = { keepAlive: true, maxSockets: perHost, scheduling: 'lifo' as const }
+    agent = protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options)
+    agents.set(key, agent)
+  }
+  return agent
+}
+
 /** Runs an `http` check (its parameters: kinds/http.ts). */
 export const checkHttp: RunCheck<Params> = async (params, context) => {
   const planned = plan(params)
   if ('problem' in planned) return planned.problem
+  const perHost = httpPerHost(context.env)
   const started = performance.now()
   let response: Response
   try {
-    response = await send(planned.exchange, planned.follow, context.signal)
+    response = await send(planned.exchange, planned.follow, perHost, context.signal)
   } catch (cause) {
     if (context.signal.aborted) throw cause
     return describeFailure(cause)
@@ -190,10 +215,15 @@ class TooManyRedirects extends Error {
 }
 
 /** Makes the request, following redirects when asked, the way browsers do. */
-async function send(first: Exchange, follow: boolean, signal: AbortSignal): Promise<Response> {
+async function send(
+  first: Exchange,
+  follow: boolean,
+  perHost: number,
+  signal: AbortSignal,
+): Promise<Response> {
   let exchange = first
   for (let redirects = 0; ; redirects++) {
-    const answer = await requestOnce(exchange, signal).catch((cause: unknown) => {
+    const answer = await request(exchange, perHost, signal).catch((cause: unknown) => {
       throw new RequestFailed(exchange.url, cause)
     })
     const location = answer.headers.location
@@ -229,20 +259,47 @@ function redirected(from: Exchange, status: number, to: URL): Exchange {
 
 type Answer = Omit<Response, 'url' | 'redirects'>
 
-function requestOnce(exchange: Exchange, signal: AbortSignal): Promise<Answer> {
+/**
+ * One request, on a pooled connection. A kept-alive connection the server closed while it
+ * sat idle fails the request sent on it before any answer: that is no news about the server,
+ * so the request goes again at once, on another connection (as many times as the pool may
+ * hold stale ones, and a new one after that). A fresh connection dropped without an answer
+ * is the runner's to retry (describeFailure).
+ */
+async function request(exchange: Exchange, perHost: number, signal: AbortSignal): Promise<Answer> {
+  for (let stale = 0; ; stale++) {
+    try {
+      return await requestOnce(exchange, perHost, signal)
+    } catch (cause) {
+      const reused = cause instanceof OnReusedConnection
+      if (reused && stale < perHost && !signal.aborted) continue
+      throw reused ? cause.cause : cause
+    }
+  }
+}
+
+/** A request failed before any answer on a connection an earlier request had used. */
+class OnReusedConnection extends Error {
+  constructor(override readonly cause: unknown) {
+    super('reused connection dropped')
+  }
+}
+
+function requestOnce(exchange: Exchange, perHost: number, signal: AbortSignal): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const request = exchange.url.protocol === 'https:' ? httpsRequest : httpRequest
-    const req = request(
+    let answered = false
+    const req: ClientRequest = request(
       exchange.url,
       {
         method: exchange.method,
         headers: exchange.headers,
-        // No keep-alive pool: the socket closes with the answer, nothing is left open.
-        agent: false,
+        agent: agentFor(exchange.url.protocol, perHost),
         signal,
         rejectUnauthorized: !exchange.insecure,
       },
       (res) => {
+        answered = true
         const skip = exchange.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304
         readBody(res, skip).then(
           ({ bytes, truncated }) =>
@@ -259,7 +316,10 @@ function requestOnce(exchange: Exchange, signal: AbortSignal): Promise<Answer> {
         )
       },
     )
-    req.once('error', reject)
+    req.once('error', (cause: NodeJS.ErrnoException) => {
+      const dropped = cause.code === 'ECONNRESET' || cause.code === 'EPIPE'
+      reject(req.reusedSocket && !answered && dropped ? new OnReusedConnection(cause) : cause)
+    })
     req.end(exchange.body)
   })
 }

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import pLimit, { type LimitFunction } from 'p-limit'
 import { formatLimit } from '../duration.ts'
 import { type CheckStatus, isProblem } from '../vocabulary.ts'
+import { httpPerHost } from './http-hosts.ts'
 
 export type { CheckStatus }
 
@@ -67,8 +68,13 @@ export type CheckEvent =
 export interface RunnerOptions {
   /** Checks in flight at once, overall. */
   readonly concurrency?: number
-  /** Per-service caps by service prefix (`aws:` → 8); a service matching none has only the global cap. */
+  /**
+   * Per-service caps by service prefix (`aws:` → 8); the services matching none share one cap,
+   * `concurrency` when it is given, else DEFAULT_OTHER_CONCURRENCY.
+   */
   readonly serviceCaps?: Readonly<Record<string, number>>
+  /** `http` checks to one origin at once, when `serviceCaps` is not given (default: http-hosts.ts). */
+  readonly httpPerHost?: number
   /** Caps shared with other calls running at the same time; replaces the two above. */
   readonly limits?: Limits
   /**
@@ -86,7 +92,19 @@ export interface RunnerOptions {
   readonly now?: () => number
 }
 
-export const DEFAULT_CONCURRENCY = 64
+/**
+ * Checks in flight at once, overall. High enough that HTTP checks spread over many hosts run in
+ * one wave (500 over 50 hosts): what each remote end sees is bounded by its service's cap
+ * (16 per HTTP origin, 8 per AWS service and region, 4 per PostgreSQL server), so the global
+ * cap only bounds this machine's sockets and file descriptors.
+ */
+export const DEFAULT_CONCURRENCY = 512
+/**
+ * Checks of the kinds with no per-service cap (commands, tools, tcp, files…) at once, unless
+ * `concurrency` is given: the global default before per-host caps, so that raising the global
+ * cap for HTTP does not start 500 shell commands at once on a 2-core machine.
+ */
+export const DEFAULT_OTHER_CONCURRENCY = 64
 export const DEFAULT_SERVICE_CAPS: Readonly<Record<string, number>> = { 'aws:': 8, 'pg:': 4 }
 
 /**
@@ -98,16 +116,22 @@ export class Limits {
   readonly global: LimitFunction
   readonly #caps: Readonly<Record<string, number>>
   readonly #services = new Map<string, LimitFunction>()
+  /** The one cap the services without a prefix of their own share. */
+  readonly #others: LimitFunction
 
-  constructor(options: Pick<RunnerOptions, 'concurrency' | 'serviceCaps'> = {}) {
+  constructor(options: Pick<RunnerOptions, 'concurrency' | 'serviceCaps' | 'httpPerHost'> = {}) {
     this.global = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY)
-    this.#caps = options.serviceCaps ?? DEFAULT_SERVICE_CAPS
+    this.#others = pLimit(options.concurrency ?? DEFAULT_OTHER_CONCURRENCY)
+    this.#caps = options.serviceCaps ?? {
+      ...DEFAULT_SERVICE_CAPS,
+      'http:': options.httpPerHost ?? httpPerHost(process.env),
+    }
   }
 
-  /** The cap of a service (by its first matching prefix); null when only the global cap applies. */
-  forService(service: string): LimitFunction | null {
+  /** The cap of a service (by its first matching prefix, else the one the others share). */
+  forService(service: string): LimitFunction {
     const prefix = Object.keys(this.#caps).find((p) => service.startsWith(p))
-    if (prefix === undefined) return null
+    if (prefix === undefined) return this.#others
     let limit = this.#services.get(service)
     if (!limit) {
       limit = pLimit(this.#caps[prefix] ?? 1)
@@ -183,8 +207,8 @@ export async function runChecks(
         })
       }
       const service = limits.forService(job.service)
-      const attempt = () => limits.global(() => runOnce(job))
-      return finish(job.id, await (service ? service(attempt) : attempt()))
+      // The service's cap is taken first: a check waiting for its host holds no global slot.
+      return finish(job.id, await service(() => limits.global(() => runOnce(job))))
     })()
     running.set(job.id, promise)
     return promise

@@ -14,6 +14,7 @@
 import { resolve } from 'node:path'
 import { resolveChecklistFile } from '../checklist/bundled.ts'
 import type { Checklist } from '../checklist/model.ts'
+import { httpPerHost } from '../checks/http-hosts.ts'
 import { parseDuration } from '../duration.ts'
 import { UserError } from '../errors.ts'
 import { takeHomeProblems } from '../home.ts'
@@ -72,6 +73,8 @@ export async function runCommand(
     })
   const staleAfterMs = duration(options.staleAfter, '--stale-after') ?? DEFAULT_STALE_AFTER_MS
   const timeoutMs = duration(options.timeout, '--timeout')
+  // Read again by the checks; a value they cannot use is refused before any screen opens.
+  httpPerHost(process.env)
   // Errors in the checklist are printed as `validate` prints them, before any screen opens.
   const named = file ? await loadForRun(file, 'running it') : undefined
   if (named && options.env) requireEnvironment(named, options.env)

@@ -8,6 +8,7 @@ import { isInScope } from '../checklist/scope.ts'
 import { answerOf } from '../vocabulary.ts'
 import { describeSince } from './lock.ts'
 import type { ItemState, JournalEntry, RunState, ScopeOverride } from './model.ts'
+import type { RunSummary } from './store.ts'
 
 /**
  * Items answered (anything but pending) out of those that apply to the run's environment, as
@@ -159,4 +160,14 @@ export function blankEntries(
       .join(' · '),
     by: [...new Set(filled.map((entry) => entry.by))],
   }
+}
+
+/**
+ * A saved run on one line, as the wizard offers it to resume: the id first, as it is the one
+ * field that tells two runs apart, so a narrow terminal cuts the rest.
+ */
+export function describeRunLine(run: RunSummary, now: Date): string {
+  const { answered, total } = runProgress(run.state)
+  const locked = run.locked ? ` — open in PID ${run.locked.pid} on ${run.locked.host}` : ''
+  return `${run.id} · ${run.header.checklist.title} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.state.lastActivityAt, now)}${locked}`
 }

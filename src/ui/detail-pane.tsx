@@ -15,12 +15,12 @@ import { escapeControls } from '../output/terminal.ts'
 import { detailsUnder } from '../report/check-text.ts'
 import type { BlankEntries } from '../run/describe.ts'
 import type { ItemRecord } from '../run/model.ts'
+import type { LiveCheck } from '../run/snapshot.ts'
 import type { ProseStep, ScopeNote } from './layout.ts'
 import { blockLines, lineText, type SpanLine, sectionLines } from './markdown-lines.ts'
 import { SpanText } from './span-text.tsx'
 import { Text } from './text.tsx'
 import { CHECK_LOOK, type Color, ITEM_LOOK } from './theme.ts'
-import type { LiveCheck } from './use-wizard-state.ts'
 
 export interface DetailLine {
   readonly text: string

@@ -1,11 +1,12 @@
 /**
  * The foot of the wizard: a line for a notice (what just happened, or why it
  * did not) and the keys of the screen, on one line when the terminal is wide
- * enough and on two otherwise. Where even two lines cannot hold them all, the
+ * enough and on two otherwise. A screen's keys are the keymap's (keymap.ts). Where even two lines cannot hold them all, the
  * least needed keys go first; `? help`, which lists every key, and `q quit`
  * always stay.
  */
 import { Box } from 'ink'
+import { ALWAYS, KEYMAP } from './keymap.ts'
 import { Text } from './text.tsx'
 import type { Notice, Screen } from './use-wizard-state.ts'
 
@@ -16,41 +17,11 @@ interface KeyHint {
   readonly rank: number
 }
 
-const ALWAYS = Number.POSITIVE_INFINITY
-
 /** The keys a footer lists: a screen's, or an open prompt's, which has the keys while it is open. */
 export type KeySet = Screen | 'text-prompt' | 'choice-prompt' | 'confirm-prompt'
 
-/** The keys that run checks: not listed for a checklist without any. */
-const CHECK_KEYS = new Set(['r', 'R', 'A'])
-
-const SCREEN_KEYS: Readonly<Record<KeySet, readonly KeyHint[]>> = {
-  phase: [
-    { key: '↑↓', does: 'move', rank: 6 },
-    { key: 'd', does: 'done', rank: 9 },
-    { key: 'f', does: 'fail', rank: 8 },
-    { key: 's', does: 'skip', rank: 8 },
-    { key: 'a', does: 'n/a', rank: 4 },
-    // Only for a dimmed item, whose detail pane names it too: the first to go when narrow.
-    { key: 'o', does: 'applies here', rank: 2 },
-    { key: 'n', does: 'note', rank: 5 },
-    { key: 'r', does: 'run', rank: 7 },
-    { key: 'R', does: 're-run failed', rank: 3 },
-    { key: 'A', does: 'run all due', rank: 3 },
-    { key: 'p', does: 'pages', rank: 2 },
-    { key: '←→', does: 'phase', rank: 6 },
-    { key: '?', does: 'help', rank: ALWAYS },
-    { key: 'q', does: 'quit', rank: ALWAYS },
-  ],
-  signoff: [
-    { key: '↑↓', does: 'move', rank: 6 },
-    { key: 'enter', does: 'fill', rank: 9 },
-    { key: 'f', does: 'finish', rank: 8 },
-    { key: '←', does: 'back', rank: 5 },
-    { key: 'p', does: 'pages', rank: 2 },
-    { key: '?', does: 'help', rank: ALWAYS },
-    { key: 'q', does: 'quit', rank: ALWAYS },
-  ],
+/** The keys of the prompts, which take them while open (prompts.tsx, text-input.tsx). */
+const PROMPT_KEYS: Readonly<Record<Exclude<KeySet, Screen>, readonly KeyHint[]>> = {
   'text-prompt': [
     { key: 'enter', does: 'save', rank: ALWAYS },
     { key: 'esc', does: 'cancel', rank: ALWAYS },
@@ -70,6 +41,19 @@ const SCREEN_KEYS: Readonly<Record<KeySet, readonly KeyHint[]>> = {
   ],
 }
 
+/**
+ * A set's keys: a screen's from the keymap (without r, R and A for a checklist with nothing to
+ * run, and `p` only for one with reference pages), or a prompt's.
+ */
+function hintsOf(set: KeySet, hasChecks: boolean, hasPages: boolean): readonly KeyHint[] {
+  if (set !== 'phase' && set !== 'signoff') return PROMPT_KEYS[set]
+  return KEYMAP.flatMap((row) => {
+    const hint = row.footer?.[set]
+    if (!hint || (row.isCheckKey && !hasChecks) || (row.isPagesKey && !hasPages)) return []
+    return [{ key: row.key, ...hint }]
+  })
+}
+
 const SEPARATOR = ' · '
 
 /**
@@ -84,12 +68,7 @@ export function keyLines(
   hasPages = false,
   hasScoped = true,
 ): string[] {
-  let shown = SCREEN_KEYS[screen].filter(
-    (hint) =>
-      (hasChecks || !CHECK_KEYS.has(hint.key)) &&
-      (hasPages || hint.key !== 'p') &&
-      (hasScoped || hint.key !== 'o'),
-  )
+  let shown = hintsOf(screen, hasChecks, hasPages).filter((hint) => hasScoped || hint.key !== 'o')
   for (;;) {
     const lines = layOut(shown, width)
     if (lines) return lines

@@ -10,10 +10,10 @@ import { memo } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { formatDuration } from '../duration.ts'
 import type { ItemState, StoredCheckResult } from '../run/model.ts'
+import type { LiveCheck } from '../run/snapshot.ts'
 import { useTick } from './animation.tsx'
 import { Text } from './text.tsx'
 import { CHECK_LOOK, ITEM_LOOK, SPINNER_FRAMES } from './theme.ts'
-import type { LiveCheck } from './use-wizard-state.ts'
 
 export interface ItemRowProps {
   readonly item: Item

@@ -9,6 +9,7 @@ import { createContext, useContext, useState } from 'react'
 import wrapAnsi from 'wrap-ansi'
 import type { Item } from '../checklist/model.ts'
 import { commandLine } from '../trust.ts'
+import { helpRows } from './keymap.ts'
 import { keysOf } from './keys.ts'
 import { ScrollView } from './scroll-view.tsx'
 import { Text } from './text.tsx'
@@ -284,27 +285,7 @@ function ChoiceItem({
   )
 }
 
-/** Every key of the phase and sign-off screens. */
-export const KEYS: readonly (readonly [string, string])[] = [
-  ['↑ ↓  j k', 'move; PgUp PgDn and Home End jump'],
-  ['← →  h l', 'previous / next phase (past the last: sign-off)'],
-  ['enter', 'show the selected item in full, and back'],
-  ['d', 'mark done, then on to the next item to answer (so do f, s, a)'],
-  ['f', 'mark failed (a note is asked, optional)'],
-  ['s', 'skip (a reason is required)'],
-  ['a', 'not applicable here'],
-  ['o', 'a dimmed item applies here after all (o again: undo)'],
-  ['u', 'back to pending'],
-  ['n', 'add a note'],
-  ['r', 'run / re-run the selected check (asks to trust commands first)'],
-  ['R', "re-run this phase's failed checks"],
-  ['A', 'run the due checks of every phase: not run yet, stale or failed'],
-  ['p', 'reference pages: sections with nothing to complete (procedures, contacts)'],
-  ['?', 'this help'],
-  ['q  Ctrl-C', 'quit: progress is already saved; resume later'],
-]
-
-/** The keys of `KEYS` that can act on this checklist: as the footer, none that would do nothing. */
+/** The help's keys that can act on this checklist: as in the footer, none that would do nothing. */
 export interface HelpFor {
   readonly hasChecks?: boolean
   readonly hasPages?: boolean
@@ -319,7 +300,7 @@ export function HelpPanel({
   hasScoped = true,
 }: { readonly onClose: () => void } & HelpFor) {
   useInput(() => onClose())
-  const shown = KEYS.filter(
+  const shown = helpRows().filter(
     ([key]) =>
       (hasChecks || !['r', 'R', 'A'].includes(key)) &&
       (hasPages || key !== 'p') &&

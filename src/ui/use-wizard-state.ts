@@ -1,31 +1,16 @@
 /**
- * The wizard's state once a run is open: the run as stored (folded from the
- * journal), the checks running now, and where the operator is (phase, cursor,
- * an open prompt). A pure reducer over a union of actions, tested without
- * rendering; the session (session.ts) dispatches journal entries only after
- * they are on disk, so what the screen shows has always been saved.
+ * Where the operator is once a run is open: the screen, the phase, the cursors,
+ * an open prompt, a notice. A pure reducer over a union of actions, tested
+ * without rendering. The run itself and its checks in flight are not here: they
+ * are the session's snapshot (run/snapshot.ts), which the screen reads as it is.
  */
 
 import { useCallback, useReducer, useRef } from 'react'
 import type { Item } from '../checklist/model.ts'
-import type { CallerIdentity } from '../checks/aws/account.ts'
 import { isWrite } from '../checks/registry.ts'
-import {
-  type ItemState,
-  type Position,
-  type RunState,
-  reduceRun,
-  type StoredCheckResult,
-} from '../run/model.ts'
-import type { SessionEvent, UnsavedEntry } from '../run/session.ts'
+import type { ItemState, Position, RunState, StoredCheckResult } from '../run/model.ts'
+import type { ChecksInFlight } from '../run/snapshot.ts'
 import { appliesIn, type Layout, stateOf } from './layout.ts'
-
-export interface LiveCheck {
-  /** Date.now() when the check (its current attempt) started. */
-  readonly startedAt: number
-  readonly attempt: number
-  readonly progress: string | null
-}
 
 /** A question open over the phase screen; keys go to it until it closes. */
 export type Prompt =
@@ -70,8 +55,6 @@ export interface Notice {
 
 export interface WizardState {
   readonly layout: Layout
-  readonly run: RunState
-  readonly running: Readonly<Record<string, LiveCheck>>
   readonly screen: Screen
   readonly phaseIndex: number
   /** The selected item's index, per phase id (each phase remembers its own). */
@@ -81,19 +64,14 @@ export interface WizardState {
   readonly isExpanded: boolean
   readonly prompt: Prompt | null
   readonly notice: Notice | null
-  /** What could not be saved (the disk is full…): on screen until it is saved after all. */
-  readonly unsaved: readonly UnsavedEntry[]
-  /** Who the AWS checks run as, once STS has said (the first profile and region asked). */
-  readonly awsIdentity: CallerIdentity | null
 }
 
-/** What the session reports (saved journal entries, checks starting, progress, dropped), and navigation. */
+/** Moving around the wizard. */
 export type WizardAction =
-  | SessionEvent
   | { readonly type: 'move'; readonly by: number }
   | { readonly type: 'move-to'; readonly position: 'first' | 'last' }
-  /** After an answer: to the phase's next item still pending (see nextOpen). */
-  | { readonly type: 'move-to-next-open' }
+  /** After an answer: to the phase's next item still pending in `run` (see nextOpen). */
+  | { readonly type: 'move-to-next-open'; readonly run: RunState }
   | { readonly type: 'go-phase'; readonly by: number }
   | { readonly type: 'show-phase'; readonly index: number }
   | { readonly type: 'open-prompt'; readonly prompt: Prompt }
@@ -113,8 +91,6 @@ export function initialWizardState(
   const left = phaseIndex === undefined ? placeLeft(layout, run) : null
   return {
     layout,
-    run,
-    running: {},
     screen: left?.screen ?? 'phase',
     phaseIndex: phaseIndex ?? left?.phaseIndex ?? firstUnfinishedPhase(layout, run),
     cursors: left?.cursors ?? {},
@@ -122,41 +98,11 @@ export function initialWizardState(
     isExpanded: false,
     prompt: null,
     notice: null,
-    unsaved: [],
-    awsIdentity: null,
   }
 }
 
 export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
   switch (action.type) {
-    case 'journal': {
-      const run = reduceRun(state.run, action.entry)
-      if (action.entry.type !== 'check-finished') return { ...state, run }
-      return { ...state, run, running: without(state.running, action.entry.itemId) }
-    }
-    case 'check-started':
-      return {
-        ...state,
-        running: {
-          ...state.running,
-          [action.itemId]: { startedAt: action.at, attempt: action.attempt, progress: null },
-        },
-      }
-    case 'check-progress': {
-      const live = state.running[action.itemId]
-      if (!live) return state
-      return {
-        ...state,
-        running: { ...state.running, [action.itemId]: { ...live, progress: action.message } },
-      }
-    }
-    case 'check-dropped':
-      return { ...state, running: without(state.running, action.itemId) }
-    case 'unsaved':
-      return { ...state, unsaved: action.unsaved }
-    case 'aws-identity':
-      // The first is shown; checks made as anyone else in another account say so themselves.
-      return state.awsIdentity ? state : { ...state, awsIdentity: action.identity }
     case 'move':
       return moveCursor(state, (current, count) => clamp(current + action.by, count))
     case 'move-to':
@@ -164,7 +110,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case 'move-to-next-open': {
       const phase = currentPhase(state)
       if (!phase) return state
-      return moveCursor(state, (current) => nextOpen(phase.items, current, state.run))
+      return moveCursor(state, (current) => nextOpen(phase.items, current, action.run))
     }
     case 'go-phase': {
       const last = state.layout.phases.length - 1
@@ -297,12 +243,6 @@ function clamp(value: number, count: number): number {
   return Math.min(Math.max(value, 0), Math.max(count - 1, 0))
 }
 
-function without<T>(record: Readonly<Record<string, T>>, key: string): Readonly<Record<string, T>> {
-  if (!(key in record)) return record
-  const { [key]: _, ...rest } = record
-  return rest
-}
-
 /** A result older than `staleAfterMs`, or without a time that can be read, is run again. */
 export function isStale(check: StoredCheckResult, now: number, staleAfterMs: number): boolean {
   const at = Date.parse(check.at)
@@ -315,7 +255,7 @@ export function isStale(check: StoredCheckResult, now: number, staleAfterMs: num
  * those of items that do not apply here.
  */
 export function dueChecks(
-  state: Pick<WizardState, 'layout' | 'run' | 'running'>,
+  state: { readonly layout: Layout; readonly run: RunState; readonly running: ChecksInFlight },
   now: number,
   staleAfterMs: number,
 ): Item[] {
@@ -327,13 +267,19 @@ export function dueChecks(
   })
 }
 
+/** A run with the checklist as the wizard lays it out. */
+interface RunView {
+  readonly layout: Layout
+  readonly run: RunState
+}
+
 /** The items that apply in `wanted` state, in checklist order. */
-export function itemsIn(state: Pick<WizardState, 'layout' | 'run'>, wanted: ItemState): Item[] {
+export function itemsIn(state: RunView, wanted: ItemState): Item[] {
   return [...state.layout.items.values()].filter((item) => stateOf(item, state.run) === wanted)
 }
 
 /** How many items that apply are still unanswered. */
-export function pendingCount(state: Pick<WizardState, 'layout' | 'run'>): number {
+export function pendingCount(state: RunView): number {
   let count = 0
   for (const item of state.layout.items.values())
     if (appliesIn(item, state.run) && stateOf(item, state.run) === 'pending') count++

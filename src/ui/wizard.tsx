@@ -12,6 +12,7 @@ import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { blankEntries, describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
+import { type RunSnapshot, startedCount } from '../run/snapshot.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
 import { Footer, footerHeight, type KeySet } from './footer.tsx'
@@ -52,6 +53,9 @@ export interface WizardProps {
   readonly notice?: Notice
 }
 
+/** What the screen draws: where the operator is, and the run as the session holds it now. */
+type WizardView = WizardState & RunSnapshot
+
 /** Lines the header and the separators take; the footer's depend on the width. */
 const CHROME_LINES = 4
 
@@ -76,7 +80,13 @@ export function Wizard(props: WizardProps) {
   const paneHeight = Math.max(4, Math.min(12, Math.floor(height * 0.35)))
   const hasPages = props.layout.references.length > 0
   const chrome = CHROME_LINES + footerHeight(width, hasPages)
-  const { state, answerPrompt, closePrompt, reopenPrompt } = useWizard({
+  const {
+    state: navigation,
+    snapshot,
+    answerPrompt,
+    closePrompt,
+    reopenPrompt,
+  } = useWizard({
     ...props,
     pageSize: height - chrome - paneHeight,
     isHidden: isTooSmall,
@@ -84,13 +94,14 @@ export function Wizard(props: WizardProps) {
   if (isTooSmall) {
     return <TooSmall quitKey="q" />
   }
+  const state: WizardView = { ...navigation, ...snapshot }
   // Expanded, the detail pane leaves the list three lines.
   const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
   const listHeight = height - chrome - detailHeight
   // Under the header: the list, its separator, the detail pane and the footer.
   const bodyHeight = listHeight + 1 + detailHeight + footerHeight(width, hasPages)
   return (
-    <AnimationTick isActive={Object.keys(state.running).length > 0}>
+    <AnimationTick isActive={startedCount(state.running) > 0}>
       <Box flexDirection="column" width={width} height={height} overflow="hidden">
         <Header state={state} session={props.session} width={width} />
         {state.prompt?.kind === 'help' ? (
@@ -166,7 +177,7 @@ function Body({
   cancel,
   today,
 }: {
-  readonly state: WizardState
+  readonly state: WizardView
   readonly session: RunSession
   readonly width: number
   readonly listHeight: number
@@ -195,7 +206,7 @@ function Body({
             session={session}
           />
         ) : (
-          <Detail state={state} session={session} width={width} height={detailHeight} />
+          <Detail state={state} width={width} height={detailHeight} />
         )}
       </Box>
     </>
@@ -235,7 +246,7 @@ function Header({
   session,
   width,
 }: {
-  readonly state: WizardState
+  readonly state: WizardView
   readonly session: RunSession
   readonly width: number
 }) {
@@ -244,7 +255,7 @@ function Header({
   const overall = progressOf(state.layout.items.values(), state.run)
   const phase = state.screen === 'phase' ? state.layout.phases[state.phaseIndex] : null
   const phaseProgress = phase ? progressOf(phase.items, state.run) : null
-  const running = Object.keys(state.running).length
+  const running = startedCount(state.running)
   const barWidth = width >= 120 ? 20 : 10
   // Under 100 columns the counts of failed and skipped items take their icons' short form.
   const isShort = width < 100
@@ -342,7 +353,7 @@ function ProgressBar({
 }
 
 /** The line that stays under the header while something is not saved. */
-export function unsavedBanner(unsaved: WizardState['unsaved']): string {
+export function unsavedBanner(unsaved: RunSnapshot['unsaved']): string {
   const last = unsaved.at(-1)
   const them = unsaved.length === 1 ? 'it' : 'them'
   const reason = last?.reason ?? 'the run file could not be written'
@@ -368,7 +379,7 @@ function PhaseList({
   height,
   width,
 }: {
-  readonly state: WizardState
+  readonly state: WizardView
   readonly height: number
   readonly width: number
 }) {
@@ -409,7 +420,7 @@ function PhaseList({
             outOfScope={applies ? null : outOfScopeReason(row.item, state.run.header.environment)}
             state={stateOf(row.item, state.run)}
             check={record?.check ?? null}
-            live={state.running[row.item.id]}
+            live={state.running[row.item.id] ?? undefined}
             isSelected={row.item === selected}
             indent={1 + row.depth * 2}
             isManualMarked={hasChecks(state.layout)}
@@ -420,7 +431,7 @@ function PhaseList({
   )
 }
 
-function SignoffList({ state, height }: { readonly state: WizardState; readonly height: number }) {
+function SignoffList({ state, height }: { readonly state: WizardView; readonly height: number }) {
   const lines = state.layout.signoffLines
   if (lines.length === 0) {
     return (
@@ -479,13 +490,7 @@ function signoffLabel(line: SignoffLine): string {
 }
 
 /** What was entered, a blank, or for a signature the line it is signed on, on paper. */
-function SignoffValue({
-  line,
-  state,
-}: {
-  readonly line: SignoffLine
-  readonly state: WizardState
-}) {
+function SignoffValue({ line, state }: { readonly line: SignoffLine; readonly state: WizardView }) {
   const given = line.field?.given ?? null
   if (given !== null) return <Text wrap="truncate-end">{`${given}  (in the checklist)`}</Text>
   const entry = line.field ? state.run.signoff[line.field.id] : undefined
@@ -508,12 +513,10 @@ const SIGNATURE_LINE = '________________'
 
 function Detail({
   state,
-  session,
   width,
   height,
 }: {
-  readonly state: WizardState
-  readonly session: RunSession
+  readonly state: WizardView
   readonly width: number
   readonly height: number
 }) {
@@ -554,10 +557,10 @@ function Detail({
   const input: DetailInput = {
     item,
     record: state.run.items[item.id] ?? null,
-    live: state.running[item.id],
+    live: state.running[item.id] ?? undefined,
     width: width - 1,
     now: Date.now(),
-    isUntrustedCommand: needsTrust(item) && !session.isTrusted,
+    isUntrustedCommand: needsTrust(item) && !state.isTrusted,
     section: state.layout.sections.get(item.sectionId),
     prose: phase?.prose.get(item.id),
     scope: scopeNote(item, state.run),
@@ -591,7 +594,7 @@ function ReferencePages({
   cancel,
   reopen,
 }: {
-  readonly state: WizardState
+  readonly state: WizardView
   readonly width: number
   readonly height: number
   readonly answer: ReturnType<typeof useWizard>['answerPrompt']
@@ -642,7 +645,7 @@ function PromptView({
 }: {
   readonly width: number
   readonly height: number
-  readonly state: WizardState
+  readonly state: WizardView
   readonly session: RunSession
   readonly answer: ReturnType<typeof useWizard>['answerPrompt']
   readonly cancel: () => void
@@ -790,7 +793,7 @@ function hasChecks(layout: Layout): boolean {
 }
 
 /** Whether any item is for other environments than the run's: without one, `o` has nothing to act on. */
-function hasScoped(state: WizardState): boolean {
+function hasScoped(state: WizardView): boolean {
   const { environment } = state.run.header
   return [...state.layout.items.values()].some(
     (item) => outOfScopeReason(item, environment) !== null,

@@ -625,6 +625,15 @@ describe('http', () => {
       const { result } = await check(`http url=${secure.url}/ insecure=true body="secure ok"`)
       assert.equal(result.status, 'pass')
     })
+
+    it('never hands a connection made with insecure=true to a check that verifies', async () => {
+      const insecure = await check(`http url=${secure.url}/ insecure=true body="secure ok"`)
+      assert.equal(insecure.result.status, 'pass')
+      // That connection is kept alive for reuse; a verifying check must still refuse the host.
+      const { result } = await check(`http url=${secure.url}/`)
+      assert.equal(result.status, 'error')
+      assert.match(result.summary, /^TLS certificate of 127\.0\.0\.1:\d+ not accepted/)
+    })
   })
 
   it('is an error for parameters that cannot work together', async () => {

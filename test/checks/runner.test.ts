@@ -311,3 +311,45 @@ describe('the check runner', () => {
     }
   })
 })
+
+describe('the runner’s default caps', () => {
+  /** Runs `jobs` (by service) that each hold until `expected` run together or 2 s pass; the most at once. */
+  async function mostAtOnce(services: readonly string[], expected: number): Promise<number> {
+    let running = 0
+    let most = 0
+    let open: () => void = () => {}
+    const gate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    const fallback = setTimeout(open, 2_000)
+    const jobs: Job[] = services.map((service, i) => ({
+      id: `j${i}`,
+      service,
+      needs: [],
+      timeoutMs: 30_000,
+      async run() {
+        running++
+        most = Math.max(most, running)
+        if (running >= expected) open()
+        await gate
+        running--
+        return { status: 'pass', summary: 'ok' }
+      },
+    }))
+    await runChecks(jobs)
+    clearTimeout(fallback)
+    return most
+  }
+
+  it('run HTTP checks over many hosts all at once, 16 per host', async () => {
+    const hosts = Array.from({ length: 40 }, (_, i) => `http:http://10.0.0.${i}`)
+    const services = Array.from({ length: 400 }, (_, i) => hosts[i % 40] as string)
+    assert.equal(await mostAtOnce(services, 400), 400)
+    assert.equal(await mostAtOnce(Array(40).fill('http:http://one'), 16), 16)
+  })
+
+  it('run the kinds without a cap of their own (commands, tcp…) 64 at a time, as before', async () => {
+    const services = Array.from({ length: 100 }, (_, i) => (i % 2 ? 'command' : 'tcp'))
+    assert.equal(await mostAtOnce(services, 64), 64)
+  })
+})

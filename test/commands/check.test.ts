@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { BIN, runCli, runCliIntoClosedPipe, runCliLikeHead } from '../helpers/cli.ts'
-import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
+import { type LocalServer, startCountingServer, startHttpServer } from '../helpers/servers.ts'
 import { tempDir } from '../helpers/temp.ts'
 
 let server: LocalServer
@@ -379,6 +379,41 @@ describe('deploy-wizard check: a --junit path that cannot be written', () => {
     assert.equal(code, 2)
     assert.match(stderr, /cannot write the JUnit report to \S+: it is a folder/)
     await assert.rejects(readFile(marker))
+  })
+})
+
+describe('deploy-wizard check --per-host', () => {
+  it('holds the HTTP checks to one host to that many at once, on that many connections', async () => {
+    const counting = await startCountingServer((_req, res) => {
+      setTimeout(() => res.end('ok'), 20)
+    })
+    try {
+      const items = Array.from(
+        { length: 12 },
+        (_, i) => `- [ ] Endpoint ${i} <!-- check: http url=${counting.url}/${i} body=ok -->`,
+      )
+      const file = await checklist(`## Endpoints\n\n${items.join('\n')}\n`)
+      const { code, stderr } = await check([file, '--env', 'dev', '--per-host', '3'])
+      assert.equal(code, 0, stderr)
+      assert.equal(counting.requests, 12)
+      assert.ok(counting.peakInFlight <= 3, `${counting.peakInFlight} at once`)
+      assert.ok(counting.connections <= 3, `${counting.connections} connections`)
+    } finally {
+      await counting.close()
+    }
+  })
+
+  it('refuses a cap that is not a whole number from 1, given as a flag or in the environment', async () => {
+    const file = await checklist(healthy())
+    const flag = await check([file, '--env', 'dev', '--per-host', '0'])
+    assert.equal(flag.code, 2)
+    assert.match(flag.stderr, /--per-host/)
+    const env = await check([file, '--env', 'dev'], { DEPLOY_WIZARD_HTTP_PER_HOST: 'many' })
+    assert.equal(env.code, 2)
+    assert.match(
+      env.stderr,
+      /DEPLOY_WIZARD_HTTP_PER_HOST must be a whole number from 1, not 'many'/,
+    )
   })
 })
 

@@ -29,6 +29,71 @@ export async function startHttpServer(
   }
 }
 
+/** What an HTTP server saw of its clients: connections and requests, how many at most at once. */
+export interface CountingServer extends LocalServer {
+  /** Connections accepted so far, and the most open at once. */
+  readonly connections: number
+  readonly peakConnections: number
+  /** Requests received so far, those not answered yet, and the most unanswered at once. */
+  readonly requests: number
+  readonly inFlight: number
+  readonly peakInFlight: number
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 that counts, on its side, the connections clients open and
+ * the requests they have waiting: what per-host caps and connection reuse are judged by.
+ */
+export async function startCountingServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<CountingServer> {
+  let connections = 0
+  let open = 0
+  let peakConnections = 0
+  let requests = 0
+  let inFlight = 0
+  let peakInFlight = 0
+  const server = createServer((req, res) => {
+    requests++
+    inFlight++
+    peakInFlight = Math.max(peakInFlight, inFlight)
+    res.once('close', () => inFlight--)
+    handler(req, res)
+  })
+  server.on('connection', (socket: Socket) => {
+    connections++
+    open++
+    peakConnections = Math.max(peakConnections, open)
+    socket.once('close', () => open--)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+    get connections() {
+      return connections
+    },
+    get peakConnections() {
+      return peakConnections
+    },
+    get requests() {
+      return requests
+    },
+    get inFlight() {
+      return inFlight
+    },
+    get peakInFlight() {
+      return peakInFlight
+    },
+  }
+}
+
 /** A real HTTPS server on 127.0.0.1 with a fresh self-signed certificate (made with openssl). */
 export async function startHttpsServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,

@@ -15,6 +15,7 @@ import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import { runProgress } from '../../src/run/describe.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import type { RunSession, SessionEvent } from '../../src/run/session.ts'
+import { startedCount } from '../../src/run/snapshot.ts'
 import { resumeRun, startRun, unfinishedRuns } from '../../src/run/start.ts'
 import { revokeTrust } from '../../src/trust.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
@@ -251,13 +252,36 @@ describe('RunSession', () => {
     }
   })
 
+  test('the snapshot holds a check from when it is asked for until its result is in, and changes with every change', async () => {
+    const { env, checklist } = await setUp(200)
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    const snapshots = [session.snapshot]
+    session.subscribe(() => snapshots.push(session.snapshot))
+    try {
+      const id = 'checks/slow-endpoint-answers'
+      const inFlight = () => session.snapshot.running[id]
+      const done = session.runChecks([id])
+      assert.equal(inFlight(), null, 'asked for, waiting its turn')
+      await waitFor(() => inFlight() != null, 'the check started')
+      assert.equal(inFlight()?.attempt, 1)
+      await done
+      assert.equal(id in session.snapshot.running, false)
+      assert.equal(session.snapshot.run, session.state)
+      assert.equal(session.snapshot.run.items[id]?.check?.status, 'pass')
+      assert.equal(new Set(snapshots).size, snapshots.length, 'a new value on every change')
+      assert.equal(session.snapshot.isTrusted, session.isTrusted)
+    } finally {
+      await session.close()
+    }
+  })
+
   test('closing drops checks still running, keeps what was said, and frees the run', async () => {
     const { env, checklist, runs } = await setUp(5_000)
     const session = startRun(checklist, 'dev', 'ana', { env })
     const seen = events(session)
     session.answer('checks/manual-step', 'done')
     const running = session.runChecks(['checks/slow-endpoint-answers'])
-    await waitFor(() => session.runningChecks.size > 0, 'a check is running')
+    await waitFor(() => startedCount(session.snapshot.running) > 0, 'a check is running')
     await session.close()
     await running
     assert.ok(seen.some((e) => e.type === 'check-dropped'))

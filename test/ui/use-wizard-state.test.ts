@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { JournalEntry, RunHeader } from '../../src/run/model.ts'
-import { initialRunState, RUN_FORMAT } from '../../src/run/model.ts'
+import type { JournalEntry, RunHeader, RunState } from '../../src/run/model.ts'
+import { initialRunState, RUN_FORMAT, reduceRun } from '../../src/run/model.ts'
+import { type ChecksInFlight, type SessionEvent, trackChecks } from '../../src/run/snapshot.ts'
 import { layoutOf, outOfScopeReason, progressOf } from '../../src/ui/layout.ts'
 import {
   dueChecks,
@@ -46,15 +47,49 @@ const header: RunHeader = {
   toolVersion: '0.1.0',
 }
 
-function start(): WizardState {
-  return initialWizardState(layoutOf(checklist, 'dev'), initialRunState(header))
+/** Where the operator is, and the run and its checks as the session's snapshot holds them. */
+type State = WizardState & { readonly run: RunState; readonly running: ChecksInFlight }
+
+/** A move, or what the session reports; `move-to-next-open` reads the run as it stands. */
+type Action = WizardAction | SessionEvent | { readonly type: 'move-to-next-open' }
+
+function start(layout = layoutOf(checklist, 'dev')): State {
+  const run = initialRunState(header)
+  return { ...initialWizardState(layout, run), run, running: {} }
 }
 
-function apply(state: WizardState, ...actions: WizardAction[]): WizardState {
-  return actions.reduce(wizardReducer, state)
+/** As the wizard sees it: the session folds what it reports, the wizard's reducer the moves. */
+function apply(state: State, ...actions: Action[]): State {
+  let current = state
+  for (const action of actions) current = step(current, action)
+  return current
 }
 
-const answered = (itemId: string, state: 'done' | 'skipped' = 'done'): WizardAction => ({
+function step(state: State, action: Action): State {
+  switch (action.type) {
+    case 'journal':
+      return {
+        ...state,
+        run: reduceRun(state.run, action.entry),
+        running: trackChecks(state.running, action),
+      }
+    case 'check-queued':
+    case 'check-started':
+    case 'check-progress':
+    case 'check-dropped':
+      return { ...state, running: trackChecks(state.running, action) }
+    case 'unsaved':
+    case 'aws-identity':
+    case 'trusted':
+      return state
+    case 'move-to-next-open':
+      return { ...state, ...wizardReducer(state, { type: action.type, run: state.run }) }
+    default:
+      return { ...state, ...wizardReducer(state, action) }
+  }
+}
+
+const answered = (itemId: string, state: 'done' | 'skipped' = 'done'): Action => ({
   type: 'journal',
   entry: { type: 'item-answered', at: '2026-11-22T09:01:00.000Z', by: 'ana', itemId, state },
 })
@@ -63,7 +98,7 @@ const checked = (
   itemId: string,
   status: 'pass' | 'fail' | 'error',
   at = '2026-11-22T09:02:00.000Z',
-): WizardAction => ({
+): Action => ({
   type: 'journal',
   entry: {
     type: 'check-finished',
@@ -223,7 +258,7 @@ describe('wizardReducer', () => {
     const id = 'before/three'
     const hour = 60 * 60_000
     const at = Date.parse('2026-11-22T09:02:00.000Z')
-    const due = (state: WizardState, now = at) => dueChecks(state, now, hour).map((item) => item.id)
+    const due = (state: State, now = at) => dueChecks(state, now, hour).map((item) => item.id)
     assert.deepEqual(due(start()), [id], 'never run')
     const passed = apply(start(), checked(id, 'pass'))
     assert.deepEqual(due(passed, at + 60_000), [], 'passed a minute ago')
@@ -235,7 +270,7 @@ describe('wizardReducer', () => {
   })
 
   test('after an answer the cursor goes to the next item to answer, round to the top, else down one', () => {
-    const cursor = (state: WizardState) => selectedItem(state)?.id
+    const cursor = (state: State) => selectedItem(state)?.id
     const one = apply(start(), answered('before/one'), { type: 'move-to-next-open' })
     assert.equal(cursor(one), 'before/three', 'past Two, ticked in the file')
     const three = apply(start(), { type: 'move', by: 2 }, answered('before/three'), {
@@ -253,7 +288,7 @@ describe('wizardReducer', () => {
       '---\nenvironments: [dev, prod]\n---\n## Checks\n- [ ] Home <!-- check: env name=HOME -->\n- [ ] Prod home <!-- only: prod; check: env name=HOME -->\n',
     )
     const layout = layoutOf(scoped, 'dev')
-    const overridden = (applies: boolean): WizardAction => ({
+    const overridden = (applies: boolean): Action => ({
       type: 'journal',
       entry: {
         type: 'scope-overridden',
@@ -263,8 +298,8 @@ describe('wizardReducer', () => {
         applies,
       },
     })
-    const before = initialWizardState(layout, initialRunState(header))
-    const due = (state: WizardState) =>
+    const before = start(layout)
+    const due = (state: State) =>
       dueChecks(state, Date.parse('2026-11-22T09:04:00.000Z'), 60_000).map((item) => item.id)
     assert.equal(pendingCount(before), 1)
     assert.deepEqual(progressOf(layout.items.values(), before.run), {

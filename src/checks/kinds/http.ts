@@ -1,5 +1,6 @@
 /** `http`: an endpoint answers as expected. The code that asks is in ../http.ts. */
 import * as z from 'zod'
+import { httpService } from '../http-hosts.ts'
 import { defineCheck, type WrittenParams } from '../kind.ts'
 import { bool, list, oneOf, text } from '../params.ts'
 
@@ -54,5 +55,9 @@ export const http = defineCheck({
   example: 'check: http url=http://localhost:8000/health/ready status=200 json="status=ready"',
   // A smoke test that activates something (a POST) writes each time it runs.
   effect: (params) => (READ_METHODS.has(methodOf(params)) ? 'read' : 'write'),
+  credentials: () => ({ bearer: 'whole', 'request-header': 'header', data: 'from-env' }),
+  // Capped per origin (http-hosts.ts); a URL not known before outputs exist throws, and the
+  // check is capped with the other kinds, its connections still bounded by the pool.
+  service: (params) => httpService(params.url),
   load: () => import('../http.ts').then((m) => m.checkHttp),
 })

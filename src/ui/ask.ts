@@ -1,0 +1,74 @@
+/**
+ * The questions asked before a run opens, as awaited functions (Shopify
+ * cli-kit's `renderSelectPrompt`, `renderDangerousConfirmationPrompt`): the
+ * flow that opens a run (open-run.ts) reads as a sequence of them, and
+ * whoever answers decides how they are drawn. The wizard answers them with Ink
+ * prompts (app.tsx); tests answer them from a script, without a terminal.
+ *
+ * Esc on a question rejects it with `Cancelled`: nothing was started.
+ */
+import type { Item } from '../checklist/model.ts'
+import type { ChecklistChanges, ItemSnapshot } from '../run/model.ts'
+import type { Layout } from './layout.ts'
+import type { Choice } from './prompts.tsx'
+
+/** The operator backed out of a question (Esc). */
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled')
+    this.name = 'Cancelled'
+  }
+}
+
+export interface ChooseQuestion<T> {
+  readonly title: string
+  readonly choices: readonly Choice<T>[]
+  /** Choices shown at most; the list scrolls through the others. */
+  readonly limit?: number
+}
+
+export interface TextQuestion {
+  readonly title: string
+  readonly label: string
+  /** A value to start from, selected. */
+  readonly initial?: string
+  /** An empty answer is refused with this message. */
+  readonly requiredMessage?: string
+  /** Why it is asked again. */
+  readonly problem?: string
+}
+
+/** Production: the operator types the environment's name to go on (see confirm-name.ts). */
+export interface ConfirmNameQuestion {
+  /** The checklist's title, over the field. */
+  readonly title: string
+  readonly name: string
+  /** Whether a check applies to the environment: else the warning speaks of no checks running. */
+  readonly hasChecks: boolean
+}
+
+/** Whether to trust the checklist's shell commands, every one of them shown. */
+export interface TrustQuestion {
+  readonly path: string
+  readonly commands: readonly Item[]
+}
+
+/** What changed in the checklist since a resumed run last saw it: read, then go on. */
+export interface ChangesQuestion {
+  readonly changes: ChecklistChanges
+  /** The items as the run last saw them (their old text). */
+  readonly before: readonly ItemSnapshot[]
+  readonly layout: Layout
+}
+
+export interface Ask {
+  /** Says what is being done while nothing is asked ("reading deploy.md"). */
+  loading(what: string): void
+  choose<T>(question: ChooseQuestion<T>): Promise<T>
+  text(question: TextQuestion): Promise<string>
+  /** Resolves once the name is typed; a wrong answer asks again. */
+  confirmName(question: ConfirmNameQuestion): Promise<void>
+  /** True: trust them. */
+  trust(question: TrustQuestion): Promise<boolean>
+  changes(question: ChangesQuestion): Promise<void>
+}

@@ -1,0 +1,243 @@
+/**
+ * Opening a run, from the first question to the wizard: resume a saved run or
+ * start one, pick a checklist, pick the environment (production asks for its
+ * name), say who is answering, trust the checklist's commands or not, see what
+ * changed since a resumed run last saw the checklist. A sequence of awaited
+ * questions (ask.ts); nothing here draws.
+ */
+import { isProduction } from '../checklist/environments.ts'
+import type { Checklist } from '../checklist/model.ts'
+import { isInScope } from '../checklist/scope.ts'
+import { needsTrust } from '../checks/registry.ts'
+import { UserError } from '../errors.ts'
+import { describeRunLine } from '../run/describe.ts'
+import { hasChanges } from '../run/resume.ts'
+import type { RunSession } from '../run/session.ts'
+import type { WizardServices } from '../run/start.ts'
+import type { RunSummary, StoreProblem } from '../run/store.ts'
+import type { Ask } from './ask.ts'
+import { type Layout, layoutOf } from './layout.ts'
+import { environmentColor } from './theme.ts'
+
+export interface AppOptions {
+  readonly checklistPath?: string
+  readonly environment?: string
+  readonly operator?: string
+  /** A run id to resume without asking. */
+  readonly resume?: string
+  /** Start a new run even when an unfinished one exists. */
+  readonly isNew?: boolean
+  readonly staleAfterMs: number
+  /** Where the sheet goes: a function of the run id. */
+  readonly sheetPathFor: (runId: string) => string
+  readonly today: string
+  readonly now: () => Date
+}
+
+/** A run open, and what the wizard needs to show it. */
+export interface OpenedRun {
+  readonly session: RunSession
+  readonly layout: Layout
+  /** Checks to run as the wizard opens: a resumed run's stale results. */
+  readonly initialChecks: readonly string[]
+  /** Trust that could not be recorded (a read-only or full home): said on the first screen. */
+  readonly trustProblem: string | null
+}
+
+export interface OpenRunHooks {
+  /** A saved run is being reopened: cancelling now leaves it as it was. */
+  readonly onResuming?: (runId: string) => void
+  /** Told of the run as soon as it is open, so a signal from outside can still close it. */
+  readonly onOpen?: (session: RunSession) => void
+  /** Run files that had to be set aside while looking for saved runs. */
+  readonly onStoreProblems?: (problems: readonly StoreProblem[]) => void
+}
+
+/** Asks what it must and opens the run; rejects with `Cancelled` when the operator backs out. */
+export async function openRun(
+  ask: Ask,
+  services: WizardServices,
+  options: AppOptions,
+  hooks: OpenRunHooks = {},
+): Promise<OpenedRun> {
+  const unfinishedRuns = (filter: Parameters<WizardServices['unfinishedRuns']>[0]) => {
+    const { runs, problems } = services.unfinishedRuns(filter)
+    if (problems.length > 0) hooks.onStoreProblems?.(problems)
+    return runs
+  }
+
+  /** Production is confirmed first: nobody is asked their name for a run they will not start. */
+  const confirmProduction = async (checklist: Checklist, environment: string) => {
+    if (isProduction(checklist, environment))
+      await ask.confirmName({
+        title: checklist.title,
+        name: environment,
+        hasChecks: checklist.items.some(
+          (item) => item.check !== null && isInScope(item.scope, environment),
+        ),
+      })
+  }
+
+  /** The run opened: its commands trusted or not, and what changed shown, before the wizard. */
+  const opened = async (
+    session: RunSession,
+    initialChecks: readonly string[],
+    resumed?: Parameters<Ask['changes']>[0],
+  ): Promise<OpenedRun> => {
+    hooks.onOpen?.(session)
+    const layout = layoutOf(session.checklist, session.environment)
+    let trustProblem: string | null = null
+    if (services.needsTrustPrompt(session.checklist, session.environment)) {
+      // Every command of the file, those of items for other environments too: trust covers the
+      // whole file, and `o` can make any of them run in this run.
+      const commands = [...layout.items.values()].filter(needsTrust)
+      if (await ask.trust({ path: session.checklist.path, commands })) {
+        try {
+          session.trust()
+        } catch (error) {
+          // Its commands stay manual, as if declined; the rest of the run goes on.
+          trustProblem = `NOT TRUSTED: ${(error as Error).message}`
+        }
+      }
+    }
+    // After the trust question too: trust goes with the file's sha256, so an edited checklist with
+    // commands always asks again, and what the edit changed must still be shown.
+    if (resumed && hasChanges(resumed.changes)) await ask.changes({ ...resumed, layout })
+    return { session, layout, initialChecks, trustProblem }
+  }
+
+  const resume = async (run: RunSummary): Promise<OpenedRun> => {
+    ask.loading(`opening run ${run.id}`)
+    hooks.onResuming?.(run.id)
+    const checklist = await services.loadChecklist(run.header.checklist.path).catch((error) => {
+      throw new UserError(
+        `the checklist of run ${run.id} cannot be read: ${(error as Error).message}`,
+        {
+          hint: `restore ${run.header.checklist.path}, or export what was answered: deploy-wizard export ${run.id}`,
+        },
+      )
+    })
+    // The run's operator goes on with it; another person taking over says so (--operator).
+    const operator = options.operator ?? run.header.operator
+    await confirmProduction(checklist, run.header.environment)
+    const resumed = services.resumeRun(run.id, checklist, operator)
+    return opened(resumed.session, resumed.stale, {
+      changes: resumed.changes,
+      before: resumed.before,
+      layout: layoutOf(checklist, run.header.environment),
+    })
+  }
+
+  /** A path typed by the operator, asked again, saying why, while it cannot be read. */
+  const typedChecklist = async (): Promise<Checklist> => {
+    let problem: string | undefined
+    for (;;) {
+      const path = await ask.text({
+        title: 'Open a checklist',
+        label: 'Path:',
+        requiredMessage: 'Type the path of a markdown checklist.',
+        ...(problem ? { problem } : {}),
+      })
+      ask.loading(`reading ${path.trim()}`)
+      try {
+        return await services.loadChecklist(path.trim())
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error
+        problem = [error.message, error.hint].filter(Boolean).join(' — ')
+      }
+    }
+  }
+
+  const pickChecklist = async (): Promise<Checklist> => {
+    if (options.checklistPath) {
+      ask.loading(`reading ${options.checklistPath}`)
+      return services.loadChecklist(options.checklistPath)
+    }
+    ask.loading('looking for checklists')
+    const found = await services.discoverChecklists()
+    const path = await ask.choose({
+      title: 'Which checklist?',
+      limit: 12,
+      choices: [
+        ...found.map((one) => ({
+          label: `${one.title}  (${one.source === 'bundled' ? `bundled: ${one.shown}` : one.shown}, ${one.items} items)`,
+          value: one.path,
+        })),
+        { label: 'Another file… (type its path)', value: '' },
+      ],
+    })
+    if (!path) return typedChecklist()
+    ask.loading(`reading ${path}`)
+    return services.loadChecklist(path)
+  }
+
+  const chooseEnvironment = async (checklist: Checklist): Promise<string> => {
+    const environment = options.environment
+    if (environment === undefined) {
+      return ask.choose({
+        title: `${checklist.title} — which environment?`,
+        choices: checklist.environments.map((env) =>
+          isProduction(checklist, env)
+            ? {
+                label: `${env}  (production: you will type its name to confirm)`,
+                value: env,
+                color: environmentColor(env, true),
+              }
+            : { label: env, value: env },
+        ),
+      })
+    }
+    if (!checklist.environments.includes(environment)) {
+      throw new UserError(`'${environment}' is not an environment of ${checklist.path}`, {
+        hint: `choose one of: ${checklist.environments.join(', ')}`,
+      })
+    }
+    return environment
+  }
+
+  const start = async (): Promise<OpenedRun> => {
+    const checklist = await pickChecklist()
+    const environment = await chooseEnvironment(checklist)
+    await confirmProduction(checklist, environment)
+    const operator =
+      options.operator ??
+      (
+        await ask.text({
+          title: `${checklist.title} — ${environment}`,
+          label: 'Your name, as the sheet should show it:',
+          initial: await services.guessOperator(),
+          requiredMessage: 'The sign-off sheet needs a name.',
+        })
+      ).trim()
+    return opened(services.startRun(checklist, environment, operator), [])
+  }
+
+  // A run named on the command line, saved runs to resume, or a checklist to pick.
+  ask.loading('looking for saved runs')
+  const runs = unfinishedRuns({
+    ...(options.checklistPath ? { checklistPath: options.checklistPath } : {}),
+    ...(options.environment ? { environment: options.environment } : {}),
+  })
+  if (options.resume) {
+    const run = unfinishedRuns({}).find((r) => r.id === options.resume)
+    if (!run) {
+      throw new UserError(`no unfinished run '${options.resume}'`, {
+        hint: 'deploy-wizard runs lists the runs saved on this machine (--all for finished ones)',
+      })
+    }
+    return resume(run)
+  }
+  if (runs.length > 0 && !options.isNew) {
+    const now = options.now()
+    const run = await ask.choose<RunSummary | null>({
+      title: 'Unfinished runs on this machine — resume one, or start a new run:',
+      limit: 10,
+      choices: [
+        ...runs.map((r) => ({ label: describeRunLine(r, now), value: r })),
+        { label: 'Start a new run', value: null },
+      ],
+    })
+    if (run) return resume(run)
+  }
+  return start()
+}

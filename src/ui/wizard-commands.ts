@@ -1,0 +1,396 @@
+/**
+ * What the wizard's keys and prompts do, once a run is open, as plain functions
+ * over the session and the navigation state: answering, running the due
+ * checks, re-running the failed ones, trusting, signing, finishing. Nothing
+ * here draws or reads keys (use-wizard.ts turns keys into these commands), so
+ * tests call them on a real session without Ink.
+ *
+ * Answers go through the session, which writes them to disk and only then
+ * changes its snapshot; moving around is dispatched to the navigation reducer.
+ */
+import type { Item } from '../checklist/model.ts'
+import { isWrite, needsTrust } from '../checks/registry.ts'
+import { SIGN_OFF_SHEET } from '../report/sheet.ts'
+import { contradiction } from '../run/claims.ts'
+import type { ItemState } from '../run/model.ts'
+import type { RunSession } from '../run/session.ts'
+import { isProblem } from '../vocabulary.ts'
+import { KEYMAP, type KeyCommand } from './keymap.ts'
+import { appliesIn, type Layout, outOfScopeReason } from './layout.ts'
+import {
+  currentPhase,
+  dueChecks,
+  isStale,
+  itemsIn,
+  type Prompt,
+  pendingCount,
+  selectedItem,
+  type WizardAction,
+  type WizardState,
+} from './use-wizard-state.ts'
+
+export type WizardExit =
+  | { readonly kind: 'quit' }
+  | { readonly kind: 'finished'; readonly sheetPath: string }
+
+export interface WizardContext {
+  readonly session: RunSession
+  readonly layout: Layout
+  /** Where the operator is, with every action dispatched so far (keys come faster than renders). */
+  readonly navigation: () => WizardState
+  readonly dispatch: (action: WizardAction) => void
+  /** Results older than this are due to run again. */
+  readonly staleAfterMs: number
+  readonly sheetPath: string
+  /** Rows the list shows at once: PgUp/PgDn move by this much. */
+  readonly pageSize: number
+  readonly onExit: (exit: WizardExit) => void
+  readonly now: () => number
+}
+
+/**
+ * The commands that answer the selected item or run its check: for an item the checklist scopes
+ * to other environments, the operator says it applies here first, with o.
+ */
+const ANSWERING: ReadonlySet<KeyCommand> = new Set(
+  KEYMAP.filter((row) => row.answers).flatMap((row) => row.presses.map((press) => press.command)),
+)
+
+export type WizardCommands = ReturnType<typeof wizardCommands>
+
+export function wizardCommands(context: WizardContext) {
+  const { session, layout, dispatch, navigation, now } = context
+  const notify = (text: string, tone: 'info' | 'warn' = 'info') =>
+    dispatch({ type: 'notify', notice: { tone, text } })
+  const open = (prompt: Prompt) => dispatch({ type: 'open-prompt', prompt })
+
+  /** Runs a session verb; a failure to save is shown, loudly, instead of crashing the screen. */
+  const save = (what: () => void): boolean => {
+    try {
+      what()
+      return true
+    } catch (error) {
+      notify(`NOT SAVED: ${(error as Error).message}`, 'warn')
+      return false
+    }
+  }
+
+  const run = (itemIds: readonly string[], isExplicit: boolean) => {
+    if (itemIds.length === 0) return
+    session.runChecks(itemIds, { isExplicit }).catch((error: unknown) => {
+      notify(`checks stopped: ${(error as Error).message}`, 'warn')
+    })
+  }
+
+  /**
+   * Whether an item's check runs on its own (the wizard opening, a phase entered): never run or
+   * stale, not running, not a write, and not a command while the checklist is not trusted.
+   */
+  const isDue = (item: Item): boolean => {
+    const { run: current, running, isTrusted } = session.snapshot
+    if (!item.check || item.id in running || isWrite(item)) return false
+    if (!appliesIn(item, current)) return false
+    if (needsTrust(item) && !isTrusted) return false
+    const check = current.items[item.id]?.check
+    return !check || isStale(check, now(), context.staleAfterMs)
+  }
+
+  /**
+   * As the wizard opens or a phase is entered: the due ones of these items run. Commands the
+   * operator just declined to trust are not run, which would replace their results with "not run".
+   */
+  const runDue = (itemIds: readonly string[]) =>
+    run(
+      itemIds.filter((id) => {
+        const item = layout.items.get(id)
+        return item !== undefined && isDue(item)
+      }),
+      false,
+    )
+
+  /** The due checks of the phase entered. */
+  const enterPhase = (phaseId: string | undefined) => {
+    const phase = layout.phases.find((p) => p.id === phaseId)
+    if (phase) runDue(phase.items.map((item) => item.id))
+  }
+
+  const finish = () => {
+    if (save(() => session.finish(context.sheetPath, SIGN_OFF_SHEET))) {
+      context.onExit({ kind: 'finished', sheetPath: context.sheetPath })
+    }
+  }
+
+  /** Saves an answer; once saved, `d` `f` `s` `a` move on to the next item to answer. */
+  const answer = (itemId: string, answerState: ItemState, note?: string) => {
+    const isSaved = save(() => session.answer(itemId, answerState, note))
+    if (isSaved && answerState !== 'pending')
+      dispatch({ type: 'move-to-next-open', run: session.snapshot.run })
+  }
+
+  /**
+   * `o` on an item the checklist scopes to other environments: it applies here after all,
+   * recorded in the run (and on the sheet); `o` again and the checklist's scope stands.
+   */
+  const overrideScope = (item: Item) => {
+    const reason = outOfScopeReason(item, session.environment)
+    if (reason === null) {
+      notify('this item applies here already; a marks it not applicable')
+    } else if (item.id in session.snapshot.run.overrides) {
+      if (save(() => session.overrideScope(item.id, false)))
+        notify(`does not apply here again: ${reason}`)
+    } else if (save(() => session.overrideScope(item.id, true))) {
+      notify('applies here after all: recorded in the run and on the sheet (o again undoes it)')
+    }
+  }
+
+  const runSelected = (item: Item) => {
+    if (!item.check) {
+      notify('a manual item: mark it with d, f, s or a')
+    } else if (session.needsTrustFor([item.id])) {
+      open({ kind: 'trust', andRun: [item.id], isExplicit: true })
+    } else run([item.id], true)
+  }
+
+  /**
+   * `A`: every due check of every phase. Like entering the phases, not like `r`: a result
+   * leaves an item the operator skipped or marked not applicable as it is.
+   */
+  const runAllDue = () => {
+    const due = dueChecks({ layout, ...session.snapshot }, now(), context.staleAfterMs).map(
+      (item) => item.id,
+    )
+    if (due.length === 0) {
+      notify('no checks are due: each one passed lately')
+    } else if (session.needsTrustFor(due)) {
+      open({ kind: 'trust', andRun: due, isExplicit: false })
+    } else {
+      run(due, false)
+      notify(`running ${due.length} due check${due.length === 1 ? '' : 's'} of all phases`)
+    }
+  }
+
+  /** `R`: the checks of this phase whose last result is a problem, run again as if asked one by one. */
+  const rerunFailed = () => {
+    const phase = currentPhase(navigation())
+    if (!phase) return
+    const { run: current } = session.snapshot
+    // A write runs again only by itself (r): see isWrite.
+    const failed = phase.items.filter((item) => {
+      if (isWrite(item) || !appliesIn(item, current)) return false
+      return isProblem(current.items[item.id]?.check?.status)
+    })
+    if (failed.length === 0) {
+      notify('no failed checks in this phase')
+      return
+    }
+    run(
+      failed.map((item) => item.id),
+      true,
+    )
+  }
+
+  /** `p`: the reference pages, or why there are none. */
+  const openPages = () => {
+    if (layout.references.length > 0) open({ kind: 'pages' })
+    else notify('no reference pages: every section of this checklist has items')
+  }
+
+  /** The sign-off fields an item's text holds that are still blank, in order. */
+  const unfilledFieldsOf = (itemId: string) =>
+    layout.signoff.filter(
+      (field) =>
+        field.itemId === itemId &&
+        field.given === null &&
+        !session.snapshot.run.signoff[field.id]?.value,
+    )
+
+  /**
+   * Enters a sign-off field. From the sign-off screen the cursor moves to the next field; from an
+   * item that is sign-off blanks (`itemId`), its next blank is asked, until all are filled, and
+   * then the cursor moves on.
+   */
+  const sign = (fieldId: string, value: string, note: string | undefined, itemId?: string) => {
+    if (!save(() => session.sign(fieldId, value, note))) return
+    if (itemId === undefined) {
+      dispatch({ type: 'move', by: 1 })
+      return
+    }
+    const next = unfilledFieldsOf(itemId)[0]
+    if (next) open({ kind: 'signoff', fieldId: next.id, itemId })
+    // All filled, the item is done: on to the next item to answer, as after any other d.
+    else dispatch({ type: 'move-to-next-open', run: session.snapshot.run })
+  }
+
+  /**
+   * `u`: back to pending. An item that is sign-off blanks was answered by filling them, so its
+   * entries are cleared too, each as an entry in the journal: the item, the sign-off screen and
+   * the sheet then agree that nothing was entered.
+   */
+  const unanswer = (itemId: string) => {
+    const filled = layout.signoff.filter(
+      (field) =>
+        field.itemId === itemId &&
+        field.given === null &&
+        session.snapshot.run.signoff[field.id]?.value,
+    )
+    save(() => {
+      for (const field of filled) session.sign(field.id, '')
+      session.answer(itemId, 'pending')
+    })
+  }
+
+  /** What a key's command does to the selected item on the phase screen. */
+  const onItem = (command: KeyCommand, item: Item) => {
+    if (command === 'override-scope') return overrideScope(item)
+    if (ANSWERING.has(command) && !appliesIn(item, session.snapshot.run)) {
+      // Answered or run, it would count as if it applied: the operator says so first, with o.
+      // Short enough for one line at 80 columns: the detail pane has the reason in full.
+      const scope = item.scope.environments?.length
+        ? `${item.scope.environments.join(', ')} only`
+        : 'no environment'
+      const where = /line \d+/.exec(item.scope.reason ?? '')?.[0] ?? `line ${item.line}`
+      notify(`does not apply to ${session.environment} (${scope}, ${where}): o to apply it here`)
+      return
+    }
+    // An item that is sign-off blanks is done by filling them, here or on the sign-off screen.
+    const blank = command === 'done' ? unfilledFieldsOf(item.id)[0] : undefined
+    if (blank) return open({ kind: 'signoff', fieldId: blank.id, itemId: item.id })
+    switch (command) {
+      case 'done':
+        return answer(item.id, 'done')
+      case 'fail':
+        return open({ kind: 'fail', itemId: item.id })
+      case 'skip':
+        return open({ kind: 'skip', itemId: item.id })
+      case 'not-applicable':
+        return answer(item.id, 'na')
+      case 'pending':
+        return unanswer(item.id)
+      case 'note':
+        return open({ kind: 'note', itemId: item.id })
+      case 'run':
+        return runSelected(item)
+      default:
+        return
+    }
+  }
+
+  /** Does what a key's command says, on the screen shown now. */
+  const perform = (command: KeyCommand) => {
+    const state = navigation()
+    switch (command) {
+      case 'quit':
+        return context.onExit({ kind: 'quit' })
+      case 'move-up':
+        return dispatch({ type: 'move', by: -1 })
+      case 'move-down':
+        return dispatch({ type: 'move', by: 1 })
+      case 'page-up':
+        return dispatch({ type: 'move', by: -context.pageSize })
+      case 'page-down':
+        return dispatch({ type: 'move', by: context.pageSize })
+      case 'move-first':
+        return dispatch({ type: 'move-to', position: 'first' })
+      case 'move-last':
+        return dispatch({ type: 'move-to', position: 'last' })
+      case 'previous-phase':
+        return dispatch({ type: 'go-phase', by: -1 })
+      case 'next-phase':
+        return dispatch({ type: 'go-phase', by: 1 })
+      case 'help':
+        return open({ kind: 'help' })
+      case 'pages':
+        return openPages()
+      case 'toggle-expanded':
+        return dispatch({ type: 'toggle-expanded' })
+      case 'fill': {
+        const field = layout.signoff[state.signoffCursor]
+        if (field) open({ kind: 'signoff', fieldId: field.id })
+        return
+      }
+      case 'finish': {
+        const pending = pendingCount({ layout, run: session.snapshot.run })
+        if (pending > 0) open({ kind: 'finish', pending })
+        else finish()
+        return
+      }
+      case 'rerun-failed':
+        return rerunFailed()
+      case 'run-all-due':
+        return runAllDue()
+      default: {
+        const item = selectedItem(state)
+        if (item) onItem(command, item)
+      }
+    }
+  }
+
+  /** What the open prompt's answer does. */
+  const answerPrompt = (prompt: Prompt, value: string | boolean) => {
+    dispatch({ type: 'close-prompt' })
+    switch (prompt.kind) {
+      case 'skip':
+        answer(prompt.itemId, 'skipped', String(value))
+        return
+      case 'fail':
+        answer(prompt.itemId, 'failed', String(value))
+        return
+      case 'note':
+        if (String(value).trim()) save(() => session.note(prompt.itemId, String(value)))
+        return
+      case 'signoff': {
+        const field = layout.signoff.find((f) => f.id === prompt.fieldId)
+        const failed = itemsIn({ layout, run: session.snapshot.run }, 'failed').map(
+          (item) => item.plain,
+        )
+        const note = field ? contradiction(field, String(value), failed) : null
+        if (note) {
+          open({
+            kind: 'contradicts',
+            fieldId: prompt.fieldId,
+            value: String(value),
+            note,
+            ...(prompt.itemId !== undefined ? { itemId: prompt.itemId } : {}),
+          })
+          return
+        }
+        sign(prompt.fieldId, String(value), undefined, prompt.itemId)
+        return
+      }
+      case 'contradicts':
+        if (value === true) sign(prompt.fieldId, prompt.value, prompt.note, prompt.itemId)
+        return
+      case 'trust':
+        if (value === true && save(() => session.trust())) run(prompt.andRun, prompt.isExplicit)
+        else {
+          // The checks that are not commands run all the same.
+          run(
+            prompt.andRun.filter((id) => !session.needsTrustFor([id])),
+            prompt.isExplicit,
+          )
+          notify('not trusted: its commands stay manual')
+        }
+        return
+      case 'finish':
+        if (value === true) finish()
+        return
+      case 'pages':
+        open({ kind: 'page', sectionId: String(value) })
+        return
+      case 'help':
+      case 'page':
+        return
+    }
+  }
+
+  return {
+    perform,
+    answerPrompt,
+    answer,
+    runDue,
+    enterPhase,
+    runAllDue,
+    rerunFailed,
+    isDue,
+  }
+}

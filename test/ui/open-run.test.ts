@@ -1,0 +1,187 @@
+/**
+ * Opening a run as a sequence of questions, answered from a script instead of
+ * a terminal: which questions come, in which order, and what the answers open
+ * (real run files in a temporary home). The Ink prompts that draw them are
+ * covered by wizard.test.tsx.
+ */
+import assert from 'node:assert/strict'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, test } from 'node:test'
+import { wizardServices } from '../../src/run/start.ts'
+import { type Ask, Cancelled } from '../../src/ui/ask.ts'
+import { confirmName } from '../../src/ui/confirm-name.ts'
+import { type AppOptions, openRun } from '../../src/ui/open-run.ts'
+
+const folders: string[] = []
+after(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true })
+})
+
+const CHECKLIST = `---
+title: Release
+environments: [dev, prod]
+---
+## Steps
+- [ ] Build passes <!-- check: command run="true" -->
+- [ ] Announce
+`
+
+function workspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-open-run-'))
+  folders.push(dir)
+  const path = join(dir, 'release.md')
+  writeFileSync(path, CHECKLIST)
+  const home = join(dir, 'home')
+  const env = { DEPLOY_WIZARD_HOME: home, DEPLOY_WIZARD_OPERATOR: 'ana' }
+  const services = wizardServices({ env, cwd: dir, staleAfterMs: 60 * 60_000 })
+  const options: AppOptions = {
+    checklistPath: path,
+    staleAfterMs: 60 * 60_000,
+    sheetPathFor: (id) => join(dir, `${id}.md`),
+    today: '2026-12-04',
+    now: () => new Date(),
+  }
+  return { dir, path, home, services, options }
+}
+
+/** Back out of the question (Esc). */
+const ESC = Symbol('esc')
+
+/**
+ * Answers the questions in order from `script` ([kind, answer]; a choice by the start of its
+ * label), and keeps what was asked: a question out of order fails the test.
+ */
+function scriptedAsk(script: readonly (readonly [string, unknown])[]) {
+  const asked: string[] = []
+  let next = 0
+  const answer = (kind: string, what: string): unknown => {
+    asked.push(`${kind}: ${what}`)
+    const step = script[next++]
+    assert.equal(step?.[0], kind, `asked ${kind} (${what}) where the script says ${step?.[0]}`)
+    if (step?.[1] === ESC) throw new Cancelled()
+    return step?.[1]
+  }
+  const ask: Ask = {
+    loading: () => {},
+    choose: async (question) => {
+      const label = answer('choose', question.title)
+      const choice = question.choices.find((c) => c.label.startsWith(String(label)))
+      assert.ok(choice, `no choice ${String(label)} in ${question.title}`)
+      return choice.value
+    },
+    text: async (question) =>
+      String(answer('text', `${question.label} [${question.initial ?? ''}]`)),
+    confirmName: async (question) => {
+      answer('confirm-name', question.name)
+    },
+    trust: async (question) => Boolean(answer('trust', `${question.commands.length} commands`)),
+    changes: async () => {
+      answer('changes', '')
+    },
+  }
+  return { ask, asked }
+}
+
+describe('opening a run', () => {
+  test('production asks its name before the operator’s, then trust; the run opens trusted', async () => {
+    const space = workspace()
+    const { ask, asked } = scriptedAsk([
+      ['choose', 'prod'],
+      ['confirm-name', undefined],
+      ['text', 'ana'],
+      ['trust', true],
+    ])
+    const opened = await openRun(ask, space.services, space.options)
+    try {
+      assert.deepEqual(asked, [
+        'choose: Release — which environment?',
+        'confirm-name: prod',
+        'text: Your name, as the sheet should show it: [ana]',
+        'trust: 1 commands',
+      ])
+      assert.equal(opened.session.environment, 'prod')
+      assert.equal(opened.session.operator, 'ana')
+      assert.equal(opened.session.isTrusted, true)
+      assert.equal(opened.trustProblem, null)
+    } finally {
+      await opened.session.close()
+    }
+  })
+
+  test('Esc at a question before the run opens starts nothing', async () => {
+    const space = workspace()
+    const { ask } = scriptedAsk([
+      ['choose', 'prod'],
+      ['confirm-name', ESC],
+    ])
+    await assert.rejects(openRun(ask, space.services, space.options), Cancelled)
+    const runs = join(space.home, 'runs')
+    assert.deepEqual(existsSync(runs) ? readdirSync(runs) : [], [])
+  })
+
+  test('an unfinished run is offered first; choosing it reopens it, without asking again who', async () => {
+    const space = workspace()
+    const first = scriptedAsk([
+      ['choose', 'dev'],
+      ['text', 'ana'],
+      ['trust', false],
+    ])
+    const started = await openRun(first.ask, space.services, space.options)
+    await started.session.close()
+    const again = scriptedAsk([
+      ['choose', started.session.id],
+      ['trust', false],
+    ])
+    const resumed = await openRun(again.ask, space.services, space.options)
+    try {
+      assert.match(again.asked[0] ?? '', /^choose: Unfinished runs on this machine/)
+      assert.equal(resumed.session.id, started.session.id)
+      assert.equal(resumed.session.isTrusted, false)
+    } finally {
+      await resumed.session.close()
+    }
+  })
+
+  test('a typed path that cannot be read is asked again, saying why', async () => {
+    const space = workspace()
+    const { ask, asked } = scriptedAsk([
+      ['choose', 'Another file'],
+      ['text', join(space.dir, 'missing.md')],
+      ['text', space.path],
+      ['choose', 'dev'],
+      ['text', 'ana'],
+      ['trust', false],
+    ])
+    const { checklistPath: _, ...options } = space.options
+    const opened = await openRun(ask, space.services, options)
+    try {
+      assert.equal(opened.session.checklist.path, space.path)
+      assert.equal(asked.filter((line) => line.startsWith('text: Path:')).length, 2)
+    } finally {
+      await opened.session.close()
+    }
+  })
+})
+
+describe('confirmName', () => {
+  test('asks until the name is typed, saying why it asks again', async () => {
+    const typed = ['prd', ' prod ']
+    const questions: (string | null)[] = []
+    const isConfirmed = await confirmName(
+      'prod',
+      async (question) => {
+        questions.push(question.problem)
+        return typed.shift() ?? ''
+      },
+      { isRetried: true },
+    )
+    assert.equal(isConfirmed, true)
+    assert.deepEqual(questions, [null, "That is not 'prod'. Type it exactly, or esc to leave."])
+  })
+
+  test('without retries a wrong name is a refusal', async () => {
+    assert.equal(await confirmName('prod', async () => 'dev', { isRetried: false }), false)
+  })
+})
