@@ -17,7 +17,7 @@ import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { UserError } from '../errors.ts'
-import { formatAge, runProgress } from '../run/describe.ts'
+import { formatAge } from '../run/describe.ts'
 import type { ChecklistChanges, ItemSnapshot } from '../run/model.ts'
 import { hasChanges } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
@@ -522,7 +522,7 @@ function ChangesScreen({
 }
 
 function describeRun(run: RunSummary, now: Date): string {
-  const { answered, total } = runProgress(run.state)
+  const { answered, total } = run.progress
   const locked = run.locked ? ` — open in PID ${run.locked.pid} on ${run.locked.host}` : ''
-  return `${run.header.checklist.title} · ${run.header.environment} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.state.lastActivityAt, now)} · ${run.id}${locked}`
+  return `${run.header.checklist.title} · ${run.header.environment} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.lastActivityAt, now)} · ${run.id}${locked}`
 }
