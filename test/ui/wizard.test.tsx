@@ -17,6 +17,7 @@ import type { StoreProblem } from '../../src/run/store.ts'
 import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
 import { backend } from '../helpers/checks.ts'
 import { assumeMotoAccount, credentialsEnv, newAccountId } from '../helpers/moto-accounts.ts'
+import { readRunFiles } from '../helpers/run-files.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
 import { inputSettled, waitFor, waitForContent } from '../helpers/wait.ts'
 
@@ -115,7 +116,7 @@ function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> 
 }
 
 function journal(runs: string, id: string): JournalEntry[] {
-  return JSON.parse(readFileSync(join(runs, `${id}.json`), 'utf8')).journal
+  return readRunFiles(runs, id).journal
 }
 
 function runIdOn(frame: string): string {
