@@ -941,7 +941,7 @@ describe('before the phases', () => {
     await startRun(checklist, 'dev', 'bruno', { env: space.env }).close()
     writeFileSync(
       join(space.runs, 'dev-20261122-zzzz.json'),
-      JSON.stringify({ header: { format: 'deploy-wizard/run@2' }, journal: [] }),
+      JSON.stringify({ header: { format: 'deploy-wizard/run@3' }, journal: [] }),
     )
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
     await ui.see(/Unfinished runs on this machine/)
