@@ -42,6 +42,7 @@ const ALARMS = [
   'session-creation-latency-dev',
   'connection-errors-dev',
   'active-sessions-limit-dev',
+  'authorizer-errors-dev',
   'connection-handler-errors-dev',
   'heartbeat-handler-errors-dev',
   'disconnect-handler-errors-dev',
@@ -317,7 +318,7 @@ async function provision(endpoint, authorizers) {
  * "Verification Commands" in order (their `| grep` left out), the per-table
  * and per-function ones completed for every table and function the items
  * name, then the calls for the items its lists leave out (the account, the
- * stacks, Cognito, the log groups, the stage). `$API_ID` is taken from the
+ * stacks, Cognito's pool and app client, the log groups, the stage). `$API_ID` is taken from the
  * command that prints it, as the checklist does.
  */
 function operatorCommands() {
@@ -350,7 +351,18 @@ function operatorCommands() {
     ['sts', 'get-caller-identity'],
     ['cloudformation', 'describe-stacks', '--stack-name', 'CDKToolkit'],
     ['cloudformation', 'describe-stacks', '--stack-name', 'SessionManagement-dev'],
-    ['cognito-idp', 'list-user-pools', '--max-results', '60'],
+    [
+      'cognito-idp',
+      'list-user-pools',
+      '--max-results',
+      '60',
+      '--query',
+      'UserPools[?Name==`translation-speakers`].Id',
+      '--output',
+      'text',
+      { capture: 'POOL_ID' },
+    ],
+    ['cognito-idp', 'list-user-pool-clients', '--user-pool-id', '$POOL_ID'],
     ['logs', 'describe-log-groups', '--log-group-name-prefix', '/aws/lambda/session-'],
     ['apigatewayv2', 'get-stages', '--api-id', '$API_ID'],
   ]
@@ -434,7 +446,7 @@ export async function run({ reps = 5 } = {}) {
     ]
     const notes = [
       `the AWS items: every item of ${CHECKLIST.slice(ROOT.length + 1)} that applies to dev whose check talks to AWS (${[...kinds].sort().join(', ')}), one \`check --only\` run`,
-      `operator: the checklist's own Verification Commands in order (${listed.length}, \`describe-table\`, \`describe-time-to-live\` and \`get-function-configuration\` repeated for every table and function the items name; \`$API_ID\` from its \`get-apis --query\`), then ${added.length} for what its lists leave out (\`sts get-caller-identity\`, two \`cloudformation describe-stacks\`, \`cognito-idp list-user-pools\`, \`logs describe-log-groups\`, \`apigatewayv2 get-stages\`); AWS CLI v1, one after another, without reading the output`,
+      `operator: the checklist's own Verification Commands in order (${listed.length}, \`describe-table\`, \`describe-time-to-live\` and \`get-function-configuration\` repeated for every table and function the items name; \`$API_ID\` from its \`get-apis --query\`), then ${added.length} for what its lists leave out (\`sts get-caller-identity\`, two \`cloudformation describe-stacks\`, \`cognito-idp list-user-pools\` and \`list-user-pool-clients\`, \`logs describe-log-groups\`, \`apigatewayv2 get-stages\`); AWS CLI v1, one after another, without reading the output`,
       `both against one moto_server on a free port (behind a pass-through front that answers GetAuthorizers, which moto lacks); medians of ${reps} interleaved runs; every check run passed`,
     ]
     return report('Against the AWS CLI', rows, notes)

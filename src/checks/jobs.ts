@@ -21,7 +21,7 @@ import {
 } from '../checklist/variables.ts'
 import { inert, inertDeep } from '../output/terminal.ts'
 import type { Clients } from './clients.ts'
-import type { CheckKind } from './kind.ts'
+import type { CheckKind, WrittenParams } from './kind.ts'
 import type { SqlRefusal } from './postgres/read-only.ts'
 import { resolveSqlTemplate } from './postgres/sql-template.ts'
 import { isSecretVariable, type Redactor, urlPasswords } from './redact.ts'
@@ -51,9 +51,6 @@ export interface JobOptions {
   /** Why commands are skipped, for the summary; by default, that the checklist is not trusted. */
   readonly commandsSkipReason?: string
 }
-
-/** Parameters whose `${env:…}` values are credentials, whatever the variable is called. */
-const SENSITIVE_PARAMS = new Set(['bearer', 'request-header', 'data', 'url'])
 
 export function checkJobs(
   checklist: Checklist,
@@ -99,7 +96,8 @@ export function checkJobs(
         // What a check shows comes partly from outside (a server's answer, a command's
         // output, an error message): its secrets are masked and its escape sequences made inert.
         try {
-          const { outputs, ...shown } = await runJob(kind, templates, vars, context, {
+          const written = item.check?.params ?? {}
+          const { outputs, ...shown } = await runJob(kind, templates, written, vars, context, {
             ...options,
             timeoutMs,
           })
@@ -199,6 +197,7 @@ function parseTemplates(params: Readonly<Record<string, string>>): Templates | n
 async function runJob(
   kind: CheckKind,
   templates: Templates,
+  written: WrittenParams,
   vars: Readonly<Record<string, string>>,
   context: JobContext,
   options: JobOptions & { timeoutMs: number },
@@ -209,7 +208,8 @@ async function runJob(
     processEnv: options.processEnv,
     output: (itemId, key) => context.outputs.get(itemId)?.[key],
   })
-  const resolved = resolveAll(kind, templates, lookup, vars)
+  const credentials = new Set(Object.keys(kind.credentials?.(written) ?? {}))
+  const resolved = resolveAll(kind, templates, lookup, vars, { credentials })
   if ('missing' in resolved) {
     return {
       status: 'error',
@@ -267,7 +267,11 @@ function resolveAll(
   templates: Templates,
   lookup: Lookup,
   vars: Readonly<Record<string, string>>,
-  keepMissing = false,
+  how: {
+    /** The parameters that hold a credential (see `credentials` in kind.ts). */
+    readonly credentials?: ReadonlySet<string>
+    readonly keepMissing?: boolean
+  } = {},
 ): Resolved | { missing: Reference } | { refused: SqlRefusal | ShellProblem } {
   const values: Record<string, string> = {}
   const secrets: string[] = []
@@ -276,7 +280,9 @@ function resolveAll(
   const shell = new Set(kind.shellParams ?? [])
   const sql = new Set(kind.sqlParams ?? [])
   const word = new Set(kind.wordParams ?? [])
-  const lenient: Lookup = (ref) => lookup(ref) ?? (keepMissing ? describeReference(ref) : undefined)
+  const lenient: Lookup = (ref) =>
+    lookup(ref) ?? (how.keepMissing ? describeReference(ref) : undefined)
+  const credentials = how.credentials ?? new Set<string>()
   for (const [key, parts] of Object.entries(templates)) {
     const inSql = sql.has(key) ? resolveSqlTemplate(parts, lenient) : undefined
     const inShell = !inSql && shell.has(key) ? resolveShellTemplate(parts, lenient) : null
@@ -299,7 +305,7 @@ function resolveAll(
       const value = lookup(part.ref)
       if (
         value !== undefined &&
-        isSecretPlace(key, part.ref.name, value, parts[i - 1], parts[i + 1])
+        isSecretPlace(key, credentials.has(key), part.ref.name, value, parts[i - 1], parts[i + 1])
       ) {
         secrets.push(value)
       }
@@ -317,19 +323,21 @@ function resolveAll(
 }
 
 /**
- * An environment value is a secret when it goes into a credential parameter,
- * when its variable's name says so, or when it sits in a URL's password place
- * (`https://user:${env:PW}@host`).
+ * An environment value is a secret when it goes into a credential parameter
+ * (`isCredential`: its kind says so), when its variable's name says so, or when it
+ * sits in a URL's password place (`https://user:${env:PW}@host`).
  */
 function isSecretPlace(
   key: string,
+  isCredential: boolean,
   name: string,
   value: string,
   before: TemplatePart | undefined,
   after: TemplatePart | undefined,
 ): boolean {
   if (isSecretVariable(name, value)) return true
-  if (key !== 'url') return SENSITIVE_PARAMS.has(key)
+  if (isCredential) return true
+  if (key !== 'url') return false
   const precededByColon =
     before?.type === 'text' && before.text.endsWith(':') && before.text.includes('://')
   const followedByAt = after?.type === 'text' && after.text.startsWith('@')
@@ -345,7 +353,7 @@ function serviceOf(
   env: Readonly<Record<string, string | undefined>>,
 ): string {
   if (!kind.service) return kind.kind
-  const resolved = resolveAll(kind, templates, lookup, vars, true)
+  const resolved = resolveAll(kind, templates, lookup, vars, { keepMissing: true })
   if (!('values' in resolved)) return kind.kind
   const parsed = kind.params.safeParse(resolved.values)
   if (!parsed.success) return kind.kind

@@ -40,6 +40,14 @@ export interface TemplateProblem {
 /** A check's parameters as the checklist wrote them, before any `${…}` is resolved. */
 export type WrittenParams = Readonly<Record<string, string>>
 
+/**
+ * How a parameter holds a credential: `whole`, the value is one (`bearer`); `header`, a
+ * header line whose value, after the colon, is one (`Authorization: Basic …`);
+ * `from-env`, only what the environment gives it is one (a request body may carry a
+ * token, or may not: a literal body is shown as written).
+ */
+export type CredentialShape = 'whole' | 'header' | 'from-env'
+
 /** What a kind does to the systems it looks at: every kind reads, unless it says otherwise. */
 export type Effect = 'read' | 'write'
 
@@ -87,6 +95,12 @@ export interface CheckKind<Params = unknown> {
    * (a `command`, a `tool` given a path): it runs only once the checklist is trusted.
    */
   needsTrust?(params: WrittenParams): boolean
+  /**
+   * The parameters that hold a credential, given these parameters, and how: shown
+   * masked (`***`) in `plan`, `validate` and the wizard, and a value the environment
+   * gives one is a secret to mask in what checks report, whatever its variable is called.
+   */
+  credentials?(params: WrittenParams): Readonly<Record<string, CredentialShape>>
   /** The IAM actions a check with these parameters may call, for `iam-policy` and the docs. */
   iam?(params: WrittenParams): readonly string[]
   /**

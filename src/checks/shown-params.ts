@@ -5,8 +5,9 @@
  * reference (`${env:API_TOKEN}`, `${db_url}`) is shown as written: it says where
  * the value comes from, not what it is. Credentials have two shapes here:
  *
- *  - a parameter that is one: `bearer`, a `request-header`'s value, the value an
- *    `env` check compares a secret variable with (`equals`);
+ *  - a parameter its kind says is one (`credentials` in kind.ts): `bearer`, a
+ *    `request-header`'s value, the value an `env` check compares a secret variable
+ *    with (`equals`);
  *  - what the Redactor finds in any text: the password in a URL
  *    (`postgres://app:***@db`), `password=…`-style text, a `Bearer …` literal.
  *
@@ -15,6 +16,7 @@
  */
 import { parseTemplate, type TemplatePart } from '../checklist/variables.ts'
 import { isSecretVariable, MASK, Redactor } from './redact.ts'
+import { CHECK_KINDS } from './registry.ts'
 
 /** No secret values known: it masks by shape alone. */
 const byShape = new Redactor()
@@ -76,8 +78,8 @@ export function holdsLiteralCredential(
   if (!parts) return false
   if (credential) {
     // A request header names what it carries: `X-Tenant-Id: 7` is treated as secret, not flagged.
-    if (key === 'request-header' && !isSecretVariable(credential.before.replace(/:\s*$/, ''), ''))
-      return false
+    const isHeader = CHECK_KINDS.get(kind)?.credentials?.(params)[key] === 'header'
+    if (isHeader && !isSecretVariable(credential.before.replace(/:\s*$/, ''), '')) return false
     return parts.some((part) => part.type === 'text' && part.text.trim() !== '')
   }
   return parts.some((part) => part.type === 'text' && byShape.scrub(part.text) !== part.text)
@@ -97,13 +99,12 @@ function credentialPart(
   value: string,
   params: Readonly<Record<string, string>>,
 ): { readonly before: string; readonly value: string } | null {
-  if (key === 'bearer') return { before: '', value }
-  if (key === 'request-header') {
+  const shape = CHECK_KINDS.get(kind)?.credentials?.(params)[key]
+  if (shape === 'whole') return { before: '', value }
+  if (shape === 'header') {
     const colon = /^[^:$]*:\s*/.exec(value)
     return colon ? { before: colon[0], value: value.slice(colon[0].length) } : { before: '', value }
   }
-  if (kind === 'env' && key === 'equals' && isSecretVariable(params.name ?? '', undefined))
-    return { before: '', value }
   return null
 }
 

@@ -6,31 +6,30 @@
  * passed (or was skipped on purpose), 1 when any failed, errored or was
  * blocked, 2 for bad usage, 130 when cancelled: by Ctrl-C, or by the reader of
  * its output going away (`check … | head -1`).
+ *
+ * It reads the flags, runs the chosen items in a check batch (checks/batch.ts)
+ * with the loggers the flags ask for listening (report/check-loggers.ts), and
+ * turns the report into the exit code.
  */
 import { constants } from 'node:fs'
-import { access, stat, writeFile } from 'node:fs/promises'
+import { access, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
-import { checkFolder } from '../checklist/bundled.ts'
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist, Item } from '../checklist/model.ts'
-import { Clients } from '../checks/clients.ts'
-import { checkJobs, findPhases, selectCheckItems } from '../checks/jobs.ts'
-import { Redactor } from '../checks/redact.ts'
+import { CheckBatch } from '../checks/batch.ts'
+import { findPhases, selectCheckItems } from '../checks/jobs.ts'
 import { needsTrust } from '../checks/registry.ts'
-import { runChecks } from '../checks/runner.ts'
 import { parseDuration } from '../duration.ts'
 import { UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
-import { buildCheckReport } from '../report/check-report.ts'
 import {
-  formatIdentity,
-  formatProgress,
-  formatResult,
-  formatStillRunning,
-  formatSummary,
-} from '../report/check-text.ts'
-import { toJunit } from '../report/junit.ts'
+  type CheckLogger,
+  jsonLogger,
+  junitLogger,
+  reportChecks,
+  textLogger,
+} from '../report/check-loggers.ts'
 import { commandItems, trustState } from '../trust.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 
@@ -48,7 +47,6 @@ export interface CheckOptions {
 }
 
 export const EXIT_CANCELLED = 130
-const STILL_RUNNING_EVERY_MS = 15_000
 /** Ids an unknown `--only` lists before pointing to `plan --json` for the rest. */
 const MAX_LISTED_IDS = 12
 
@@ -62,128 +60,54 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
   if (options.junit) await requireWritable(options.junit)
   if (isProduction(checklist, options.env)) await confirmProduction(options.env, options.confirm)
 
-  const out = terminalFor(process.stdout)
-  const err = terminalFor(process.stderr)
-  const byId = new Map(items.map((item) => [item.id, item]))
-  const expectedAccount = checklist.frontMatter.accounts?.[options.env]
-  const clients = new Clients({
-    account: {
-      environment: options.env,
-      expected: expectedAccount,
-      onIdentity: (identity) => {
-        if (!options.json) out.write(formatIdentity(identity, options.env, expectedAccount, out))
-      },
-    },
+  const batch = new CheckBatch({
+    checklist,
+    environment: options.env,
+    commands,
+    ...(options.skipCommands ? { commandsSkipReason: 'commands are off (--skip-commands)' } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
   })
-  const redactor = new Redactor()
-  const controller = new AbortController()
+  const out = terminalFor(process.stdout)
+  const loggers: CheckLogger[] = [
+    ...(options.junit ? [junitLogger(options.junit)] : []),
+    options.json ? jsonLogger(out) : textLogger(out),
+  ]
+  const stopCancelling = cancelOnSignals(batch, { hasJunit: options.junit !== undefined })
+  let report: Awaited<ReturnType<typeof reportChecks>>
+  try {
+    report = await reportChecks(batch, items, loggers)
+  } finally {
+    stopCancelling()
+  }
+  if (report.cancelled) return EXIT_CANCELLED
+  return report.ok ? 0 : 1
+}
+
+/**
+ * Ctrl-C (or SIGTERM) cancels the running checks, and a second one quits at once.
+ * A reader that stops early (`check … | head -1`) will see nothing more: the checks
+ * still running are stopped as Ctrl-C stops them, found out at the next line printed.
+ * A JUnit report is output too, and wants every result: then they run on.
+ */
+function cancelOnSignals(batch: CheckBatch, options: { readonly hasJunit: boolean }): () => void {
+  const err = terminalFor(process.stderr)
   const onInterrupt = () => {
-    if (controller.signal.aborted) process.exit(EXIT_CANCELLED)
+    if (batch.isCancelled) process.exit(EXIT_CANCELLED)
     err.write(err.paint('yellow', '\ncancelling running checks… (Ctrl-C again to quit now)\n'))
-    controller.abort()
+    batch.cancel()
+  }
+  const onOutputGone = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' && !options.hasJunit) batch.cancel()
   }
   process.on('SIGINT', onInterrupt)
   process.on('SIGTERM', onInterrupt)
-  // A reader that stops early (`check … | head -1`) will see nothing more: the checks
-  // still running are stopped as Ctrl-C stops them, found out at the next line printed.
-  // A JUnit report is output too, and wants every result: then they run on.
-  const onOutputGone = (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE' && !options.junit) controller.abort()
-  }
   process.stdout.on('error', onOutputGone)
-
-  if (!options.json) {
-    out.write(
-      out.paint('bold', `${checklist.title} — checking ${options.env}`) +
-        out.paint('dim', ` (${items.length} ${items.length === 1 ? 'check' : 'checks'})`) +
-        '\n\n',
-    )
-  }
-  const startedAt = new Date()
-  const running = new Map<string, number>()
-  // Details printed so far: a hint many checks give is printed once.
-  const shownDetails = new Set<string>()
-  const ticker = setInterval(() => {
-    if (options.json) return
-    for (const [id, since] of running) {
-      const item = byId.get(id)
-      if (item) out.write(formatStillRunning(item, Date.now() - since, out))
-    }
-  }, STILL_RUNNING_EVERY_MS)
-  ticker.unref()
-  let results: Awaited<ReturnType<typeof runChecks>>
-  let isCancelled: boolean
-  try {
-    const jobs = checkJobs(checklist, items, {
-      environment: options.env,
-      processEnv: process.env,
-      clients,
-      redactor,
-      cwd: checkFolder(checklist.path, process.cwd()),
-      commands,
-      ...(options.skipCommands ? { commandsSkipReason: 'commands are off (--skip-commands)' } : {}),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    })
-    results = await runChecks(jobs, {
-      signal: controller.signal,
-      ...(concurrency !== undefined ? { concurrency } : {}),
-      onEvent: (event) => {
-        if (event.type === 'check-started' && !running.has(event.id))
-          running.set(event.id, Date.now())
-        if (event.type === 'check-finished') running.delete(event.id)
-        if (options.json) return
-        const item = byId.get(event.id)
-        if (!item) return
-        if (event.type === 'check-finished') {
-          out.write(formatResult(item, event.result, out, shownDetails))
-        } else if (event.type === 'check-progress') {
-          out.write(formatProgress(item, event.message, out))
-        }
-      },
-    })
-    // Read now: the line of the last check to finish may find the reader gone, and that
-    // is told a moment later, once every check has finished and none was cut short.
-    isCancelled = controller.signal.aborted
-  } finally {
-    clearInterval(ticker)
+  return () => {
     process.off('SIGINT', onInterrupt)
     process.off('SIGTERM', onInterrupt)
     process.stdout.off('error', onOutputGone)
-    await clients.close()
   }
-
-  const report = buildCheckReport({
-    checklist,
-    environment: options.env,
-    items,
-    results,
-    // Once more: a secret learned late (a password read by a later check) is masked in
-    // what an earlier check reported too.
-    redactor,
-    startedAt,
-    finishedAt: new Date(),
-    cancelled: isCancelled,
-    aws: {
-      ...(expectedAccount ? { expectedAccount: expectedAccount.id } : {}),
-      identities: clients.accountGuard?.identities ?? [],
-    },
-  })
-  if (options.junit) {
-    try {
-      await writeFile(options.junit, toJunit(report))
-    } catch (error) {
-      throw new UserError(
-        `cannot write the JUnit report to ${options.junit}: ${(error as Error).message}`,
-        {
-          hint: 'give a path in a folder that exists and is writable',
-        },
-      )
-    }
-  }
-  if (options.json) out.writeJson(report)
-  else out.write(formatSummary(report, out))
-  if (report.cancelled) return EXIT_CANCELLED
-  return report.ok ? 0 : 1
 }
 
 /** The items to check, from --phase and --only, with everything they need. */

@@ -9,13 +9,13 @@
 import { writeFileAtomic } from '../atomic-write.ts'
 import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
-import type { CheckResult } from '../checks/runner.ts'
 import { fileProblem, UserError } from '../errors.ts'
 import { jsonText, terminalFor } from '../output/terminal.ts'
 import { buildCheckReport } from '../report/check-report.ts'
 import { toJunit } from '../report/junit.ts'
 import { renderSheet } from '../report/sheet.ts'
 import { sheetDigest } from '../report/sheet-digest.ts'
+import type { StoredCheckResult } from '../run/model.ts'
 import { defaultOperator, openRun, type RunSummary } from '../run/store.ts'
 import { findRun } from './runs.ts'
 
@@ -62,10 +62,10 @@ async function render(run: RunSummary, format: ExportFormat, now: Date): Promise
   const checklist = await checklistOf(run)
   if (format === 'md') return renderSheet(checklist, run.state, { now })
   const items = checklist.items.filter((item) => item.check && run.state.items[item.id]?.check)
-  const results = new Map<string, CheckResult>()
+  const results = new Map<string, StoredCheckResult>()
   for (const item of items) {
     const check = run.state.items[item.id]?.check
-    if (check) results.set(item.id, { ...check, attempts: 1 })
+    if (check) results.set(item.id, check)
   }
   return toJunit(
     buildCheckReport({

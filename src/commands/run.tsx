@@ -8,7 +8,8 @@
  * quit (progress is saved); 1 when it finished with failed or pending items;
  * 2 for bad usage; 74 when something the operator entered could not be saved
  * (the disk full, the folder read-only), whatever else happened; 130 when
- * interrupted (Ctrl-C, SIGTERM, the terminal closed).
+ * interrupted (Ctrl-C, SIGTERM, the terminal closed), or cancelled with Esc at a
+ * question before the run was opened.
  */
 import { resolve } from 'node:path'
 import { resolveChecklistFile } from '../checklist/bundled.ts'
@@ -166,6 +167,9 @@ export async function runCommand(
   return code
 }
 
+/** Esc or Ctrl-C at a question before any run was open. */
+const CANCELLED_BEFORE_START = 'Cancelled before the run started: nothing was saved.'
+
 function report(outcome: AppOutcome, mode: RunMode): number {
   const out = terminalFor(process.stdout)
   const session = outcome.session
@@ -192,6 +196,14 @@ function reportOutcome(outcome: AppOutcome, mode: RunMode, out: Terminal): numbe
       return 0
     case 'interrupted':
       if (session) out.write(formatLeft(session.checklist, session.state, out))
+      else out.write(`${CANCELLED_BEFORE_START}\n`)
+      return EXIT_CANCELLED
+    case 'cancelled':
+      out.write(
+        outcome.resuming
+          ? `Cancelled before run ${outcome.resuming} reopened: it is saved as you left it.\n`
+          : `${CANCELLED_BEFORE_START}\n`,
+      )
       return EXIT_CANCELLED
     case 'finished': {
       const { checklist, state } = outcome.session

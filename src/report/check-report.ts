@@ -6,24 +6,27 @@
 import type { Checklist, Item } from '../checklist/model.ts'
 import type { Redactor } from '../checks/redact.ts'
 import type { CheckResult } from '../checks/runner.ts'
+import type { StoredCheckResult } from '../run/model.ts'
 import { VERSION } from '../version.ts'
 import { CHECK_STATUSES, type CheckStatus, isProblem } from '../vocabulary.ts'
 
 export const CHECK_REPORT_FORMAT = 'deploy-wizard/check-report@1'
 
-export interface CheckEntry {
+/**
+ * A check's result as a run keeps it, and where it is in the checklist. Not when it
+ * finished (`at`): a report is stamped as a whole, `startedAt` and `finishedAt`.
+ */
+export interface CheckEntry extends Omit<StoredCheckResult, 'at'> {
   readonly id: string
   readonly text: string
   readonly line: number
   readonly phase: { readonly id: string; readonly title: string }
   readonly kind: string
-  readonly status: CheckStatus
-  readonly summary: string
-  readonly details: readonly string[]
-  readonly evidence: Readonly<Record<string, unknown>>
-  readonly outputs: Readonly<Record<string, string>>
-  readonly durationMs: number
-  readonly attempts: number
+  /**
+   * Tries it took (a transient failure is retried); 0 when it never started. Absent in a
+   * report of a run's stored results, which do not keep it.
+   */
+  readonly attempts?: number
 }
 
 export type Totals = Readonly<Record<CheckStatus, number>> & { readonly checks: number }
@@ -75,7 +78,8 @@ export function buildCheckReport(input: {
   readonly checklist: Checklist
   readonly environment: string
   readonly items: readonly Item[]
-  readonly results: ReadonlyMap<string, CheckResult>
+  /** The runner's results, just finished (`check`), or those a run stored (`export`). */
+  readonly results: ReadonlyMap<string, CheckResult | StoredCheckResult>
   readonly startedAt: Date
   readonly finishedAt: Date
   readonly cancelled: boolean
@@ -91,8 +95,8 @@ export function buildCheckReport(input: {
   const phases = new Map(input.checklist.phases.map((p) => [p.id, p.title]))
   const scrub = input.redactor ?? { scrub: (s: string) => s, scrubDeep: <T>(v: T) => v }
   const checks = input.items.map((item): CheckEntry => {
-    const result = input.results.get(item.id) ?? {
-      status: 'skipped' as const,
+    const result: CheckResult | StoredCheckResult = input.results.get(item.id) ?? {
+      status: 'skipped',
       summary: 'not run',
       durationMs: 0,
       attempts: 0,
@@ -109,7 +113,7 @@ export function buildCheckReport(input: {
       evidence: scrub.scrubDeep(result.evidence ?? {}),
       outputs: scrub.scrubDeep(result.outputs ?? {}),
       durationMs: Math.round(result.durationMs),
-      attempts: result.attempts,
+      ...('attempts' in result ? { attempts: result.attempts } : {}),
     }
   })
   const totals = countStatuses(checks.map((c) => c.status))

@@ -582,7 +582,9 @@ function signoffPart(checklist: Checklist, state: RunState): string {
       }
       const entry = line.field ? state.signoff[line.field.id] : undefined
       const by = entry ? `${cell(entry.by)}, ${shortTime(entry.at)}` : ''
-      const value = line.field ? fieldEntry(line.field, entry?.value) : BLANK
+      const value = line.field
+        ? `${fieldEntry(line.field, entry?.value)}${entry?.note ? ` · ⚠ ${cell(entry.note)}` : ''}`
+        : BLANK
       lines.push(tableRow([...roleCell, cell(line.label), value, by]))
     }
   }

@@ -56,18 +56,48 @@ export function stateOf(item: Item, run: RunState): ItemState {
 export interface Progress {
   readonly answered: number
   readonly total: number
+  /** Of `answered`: failed (by the operator or by their check). */
+  readonly failed: number
+  /** Of `answered`: skipped. */
+  readonly skipped: number
 }
 
 /** Answered items out of those of `items` that apply in the run. */
 export function progressOf(items: Iterable<Item>, run: RunState): Progress {
   let answered = 0
   let total = 0
+  let failed = 0
+  let skipped = 0
   for (const item of items) {
     if (!appliesIn(item, run)) continue
     total++
-    if (stateOf(item, run) !== 'pending') answered++
+    const state = stateOf(item, run)
+    if (state !== 'pending') answered++
+    if (state === 'failed') failed++
+    if (state === 'skipped') skipped++
   }
-  return { answered, total }
+  return { answered, total, failed, skipped }
+}
+
+/**
+ * "5/5", "5/5 · 1 failed · 2 skipped": answered out of all, and what of it is not done, in words
+ * (a full bar must not read as all done, with or without colour). `isShort`: "5/5 ✘1 »2", with
+ * the icons the list uses for failed and skipped.
+ */
+export function progressWords(progress: Progress, isShort = false): string {
+  const { answered, total, failed, skipped } = progress
+  if (isShort) {
+    return [
+      `${answered}/${total}`,
+      ...(failed > 0 ? [`✘${failed}`] : []),
+      ...(skipped > 0 ? [`»${skipped}`] : []),
+    ].join(' ')
+  }
+  return [
+    `${answered}/${total}`,
+    ...(failed > 0 ? [`${failed} failed`] : []),
+    ...(skipped > 0 ? [`${skipped} skipped`] : []),
+  ].join(' · ')
 }
 
 const UNSAVED_KINDS: readonly (readonly [JournalEntry['type'] | 'other', string, string])[] = [

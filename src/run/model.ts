@@ -125,8 +125,12 @@ export type JournalEntry =
       readonly by: string
       readonly fieldId: string
       readonly value: string
+      /** Why the entry reads against the run, and that it was confirmed (see run/claims.ts). */
+      readonly note?: string
     }
   | { readonly type: 'finished'; readonly at: string; readonly by: string }
+  /** Where the operator was when the wizard closed, for a resume to open there. */
+  | ({ readonly type: 'left'; readonly at: string; readonly by: string } & Position)
   | {
       readonly type: 'exported'
       readonly at: string
@@ -156,6 +160,14 @@ export interface SignoffEntry {
   readonly value: string
   readonly by: string
   readonly at: string
+  /** Why the entry reads against the run, and that it was confirmed (see run/claims.ts). */
+  readonly note?: string
+}
+
+/** A place in the wizard: a phase and its selected item, or the sign-off screen (phaseId null). */
+export interface Position {
+  readonly phaseId: string | null
+  readonly itemId: string | null
 }
 
 export interface RunState {
@@ -170,6 +182,8 @@ export interface RunState {
   readonly snapshot: readonly ItemSnapshot[]
   readonly finishedAt: string | null
   readonly lastActivityAt: string
+  /** Where the wizard was last left, if it was left rather than killed. */
+  readonly left?: Position
 }
 
 export const EMPTY_ITEM: ItemRecord = {
@@ -233,13 +247,21 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
         ...touched,
         signoff: {
           ...state.signoff,
-          [entry.fieldId]: { value: entry.value, by: entry.by, at: entry.at },
+          [entry.fieldId]: {
+            value: entry.value,
+            by: entry.by,
+            at: entry.at,
+            ...(entry.note ? { note: entry.note } : {}),
+          },
         },
       }
     case 'finished':
       return { ...touched, finishedAt: entry.at }
     case 'exported':
       return touched
+    case 'left':
+      // Not an answer: the run's age ("12 min ago") stays that of its last one.
+      return { ...state, left: { phaseId: entry.phaseId, itemId: entry.itemId } }
   }
 }
 

@@ -16,20 +16,19 @@
  * again, say), as what it said is then on disk after all.
  */
 import { writeFileAtomic } from '../atomic-write.ts'
-import { checkFolder } from '../checklist/bundled.ts'
 import type { AwsAccount, Checklist, Item } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
-import { Clients } from '../checks/clients.ts'
-import { checkJobs, selectCheckItems } from '../checks/jobs.ts'
-import { Redactor } from '../checks/redact.ts'
+import { CheckBatch } from '../checks/batch.ts'
+import { selectCheckItems } from '../checks/jobs.ts'
 import { isWrite, needsTrust } from '../checks/registry.ts'
-import { type CheckResult, Limits, runChecks } from '../checks/runner.ts'
+import type { CheckResult } from '../checks/runner.ts'
 import { fileProblem, UserError } from '../errors.ts'
 import { trustChecklist } from '../trust.ts'
 import {
   type ItemState,
   type JournalEntry,
+  type Position,
   type RunState,
   reduceRun,
   type StoredCheckResult,
@@ -94,49 +93,41 @@ export class RunSession {
   readonly operator: string
   private readonly handle: RunHandle
   private readonly processEnv: Env
-  private readonly cwd: string
-  private readonly timeoutMs: number | undefined
   private readonly now: () => Date
-  private readonly clients: Clients
-  private readonly redactor = new Redactor()
-  /** One set of caps for every batch of checks, however many run at once. */
-  private readonly limits = new Limits()
-  private readonly controller = new AbortController()
+  /** The clients, the redactor and the caps every check of the run shares. */
+  private readonly checks: CheckBatch
   private readonly listeners = new Set<(event: SessionEvent) => void>()
-  private readonly running = new Set<string>()
-  private readonly batches = new Set<Promise<void>>()
   /** By what they were about (see `unsavedKey`): a later save of the same thing replaces one. */
   private readonly unsavedEntries = new Map<string, UnsavedEntry>()
-  private commands: 'run' | 'skip'
   private isClosed = false
 
   constructor(options: SessionOptions) {
     this.handle = options.handle
     this.checklist = options.checklist
     this.operator = options.operator
-    this.commands = options.commands
     this.processEnv = options.processEnv ?? process.env
-    this.cwd = options.cwd ?? process.cwd()
-    this.timeoutMs = options.timeoutMs
     this.now = options.now ?? (() => new Date())
-    const environment = this.handle.header.environment
-    this.clients = new Clients({
-      account: {
-        environment,
-        expected: this.checklist.frontMatter.accounts?.[environment],
-        onIdentity: (identity) => this.emit({ type: 'aws-identity', identity }),
-      },
+    this.checks = new CheckBatch({
+      checklist: this.checklist,
+      environment: this.handle.header.environment,
+      commands: options.commands,
+      processEnv: this.processEnv,
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    })
+    this.checks.subscribe((event) => {
+      if (event.type === 'aws-identity') this.emit(event)
     })
   }
 
   /** The AWS account the checklist pins this environment to, if any. */
   get expectedAccount(): AwsAccount | undefined {
-    return this.checklist.frontMatter.accounts?.[this.environment]
+    return this.checks.expectedAccount
   }
 
   /** Who the AWS checks have run as so far (one per profile and region). */
   get awsIdentities(): readonly CallerIdentity[] {
-    return this.clients.accountGuard?.identities ?? []
+    return this.checks.awsIdentities
   }
 
   get id(): string {
@@ -153,7 +144,7 @@ export class RunSession {
 
   /** Whether the checklist's commands run; false until it is trusted. */
   get isTrusted(): boolean {
-    return this.commands === 'run'
+    return this.checks.commands === 'run'
   }
 
   /** What could not be saved and has not been saved since, oldest first. */
@@ -163,7 +154,7 @@ export class RunSession {
 
   /** Ids of the checks running now. */
   get runningChecks(): ReadonlySet<string> {
-    return this.running
+    return this.checks.running
   }
 
   subscribe(listener: (event: SessionEvent) => void): () => void {
@@ -206,9 +197,17 @@ export class RunSession {
    * line that is also a task item ("Deployed by: ___ Date: ___"), the item is
    * done too: nobody has to tick what they just filled in.
    */
-  sign(fieldId: string, value: string): void {
+  /** `note`: why the entry reads against the run, confirmed by the operator (run/claims.ts). */
+  sign(fieldId: string, value: string, note?: string): void {
     const at = this.stamp()
-    this.write({ type: 'signoff-entered', at, by: this.operator, fieldId, value: value.trim() })
+    this.write({
+      type: 'signoff-entered',
+      at,
+      by: this.operator,
+      fieldId,
+      value: value.trim(),
+      ...(note ? { note } : {}),
+    })
     const itemId = this.checklist.signoff.find((field) => field.id === fieldId)?.itemId
     const answered = itemId ? this.state.items[itemId]?.state : undefined
     if (!itemId || (answered !== undefined && answered !== 'pending')) return
@@ -226,7 +225,7 @@ export class RunSession {
   /** Records on this machine that the operator trusts the checklist's commands. */
   trust(): void {
     trustChecklist(this.checklist, this.processEnv)
-    this.commands = 'run'
+    this.checks.allowCommands()
   }
 
   /** Whether running `itemIds` would need the checklist trusted first. */
@@ -242,7 +241,7 @@ export class RunSession {
    */
   runChecks(itemIds: readonly string[], options: RunChecksOptions = {}): Promise<void> {
     if (this.isClosed) return Promise.resolve()
-    const wanted = itemIds.filter((id) => !this.running.has(id))
+    const wanted = itemIds.filter((id) => !this.checks.running.has(id))
     // The items they need come too (their outputs feed these), even if already running
     // elsewhere. But a command the operator has not trusted this time, needed by another,
     // is not run again to be stored as "not run" over the result it has: that result is
@@ -262,49 +261,21 @@ export class RunSession {
       return !keeps
     })
     if (items.length === 0) return Promise.resolve()
-    for (const item of items) this.running.add(item.id)
-    const jobs = checkJobs(this.checklist, items, {
-      environment: this.environment,
-      processEnv: this.processEnv,
-      clients: this.clients,
-      redactor: this.redactor,
-      cwd: checkFolder(this.checklist.path, this.cwd),
-      commands: this.commands,
-      ...(this.timeoutMs !== undefined ? { timeoutMs: this.timeoutMs } : {}),
-    })
-    const batch = runChecks(jobs, {
-      limits: this.limits,
-      earlier,
-      signal: this.controller.signal,
-      onEvent: (event) => {
-        if (event.type === 'check-started') {
-          this.emit({
-            type: 'check-started',
-            itemId: event.id,
-            attempt: event.attempt,
-            at: Date.now(),
-          })
-        } else if (event.type === 'check-progress') {
-          this.emit({
-            type: 'check-progress',
-            itemId: event.id,
-            message: this.redactor.scrub(event.message),
-          })
-        } else {
-          this.running.delete(event.id)
-          this.finished(event.id, event.result, options)
-        }
-      },
-    })
-      .then(() => {})
-      .catch((error: unknown) => {
-        // The runner never rejects for a check's failure; this is our bug. Keep it visible.
-        for (const item of items) this.running.delete(item.id)
-        throw error
+    return this.checks
+      .run(items, {
+        earlier,
+        onEvent: (event) => {
+          if (event.type === 'check-started') {
+            const { attempt, at } = event
+            this.emit({ type: 'check-started', itemId: event.id, attempt, at })
+          } else if (event.type === 'check-progress') {
+            this.emit({ type: 'check-progress', itemId: event.id, message: event.message })
+          } else if (event.type === 'check-finished') {
+            this.finished(event.id, event.result, options)
+          }
+        },
       })
-    this.batches.add(batch)
-    void batch.finally(() => this.batches.delete(batch)).catch(() => {})
-    return batch
+      .then(() => {})
   }
 
   /**
@@ -312,6 +283,19 @@ export class RunSession {
    * then records the run finished and the export. Returns the sheet's digest. A
    * sheet that cannot be written leaves the run unfinished, to finish again.
    */
+  /**
+   * Notes where the wizard is left, for a resume to open there. A convenience, not an answer:
+   * nothing is recorded for a finished or closed run, and a failure to save it is ignored.
+   */
+  leave(position: Position): void {
+    if (this.isClosed || this.state.finishedAt !== null) return
+    try {
+      this.handle.append({ type: 'left', at: this.stamp(), by: this.operator, ...position })
+    } catch {
+      // The answers are what must be saved; a resume without this opens where it always did.
+    }
+  }
+
   finish(sheetPath: string, format: SheetFormat): string {
     const finished: JournalEntry = { type: 'finished', at: this.stamp(), by: this.operator }
     const sheet = this.writeSheet(sheetPath, reduceRun(this.state, finished), format)
@@ -353,21 +337,18 @@ export class RunSession {
   async close(graceMs = 2_000): Promise<void> {
     if (this.isClosed) return
     this.isClosed = true
-    this.controller.abort()
-    const settled = Promise.allSettled([...this.batches])
-    await Promise.race([settled, new Promise((done) => setTimeout(done, graceMs).unref())])
-    await this.clients.close()
+    await this.checks.close(graceMs)
     this.handle.close()
   }
 
   private finished(itemId: string, result: CheckResult, options: RunChecksOptions): void {
-    if (this.controller.signal.aborted || this.isClosed) {
+    if (this.checks.isCancelled || this.isClosed) {
       this.emit({ type: 'check-dropped', itemId })
       return
     }
     const before = this.state.items[itemId]
     const at = this.stamp()
-    const stored = this.redactor.scrubDeep(toStoredResult(result, at))
+    const stored = this.checks.redactor.scrubDeep(toStoredResult(result, at))
     try {
       this.write({ type: 'check-finished', at, itemId, result: stored })
     } catch {

@@ -819,7 +819,19 @@ const entrySchema = z.discriminatedUnion('type', [
     itemId: z.string(),
     applies: z.boolean(),
   }),
-  z.object({ type: z.literal('signoff-entered'), ...by, fieldId: z.string(), value: z.string() }),
+  z.object({
+    type: z.literal('signoff-entered'),
+    ...by,
+    fieldId: z.string(),
+    value: z.string(),
+    note: z.string().optional(),
+  }),
   z.object({ type: z.literal('finished'), ...by }),
+  z.object({
+    type: z.literal('left'),
+    ...by,
+    phaseId: z.string().nullable(),
+    itemId: z.string().nullable(),
+  }),
   z.object({ type: z.literal('exported'), ...by, format: z.string(), digest: z.string() }),
 ])

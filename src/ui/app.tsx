@@ -12,6 +12,7 @@
  */
 import { Box, useApp, useInput, usePaste, useWindowSize } from 'ink'
 import { type ReactNode, useEffect, useState } from 'react'
+import wrapAnsi from 'wrap-ansi'
 import type { FoundChecklist } from '../checklist/discover.ts'
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
@@ -51,6 +52,14 @@ export interface AppOptions {
 /** How the wizard ended, for the command to print and turn into an exit code. */
 export type AppOutcome =
   | { readonly kind: 'quit'; readonly session: RunSession | null }
+  /** Esc or Ctrl-C at a question before the run was opened: nothing was started or saved. */
+  | {
+      readonly kind: 'cancelled'
+      readonly how: 'esc' | 'ctrl-c'
+      /** The saved run that was being reopened, left as it was. */
+      readonly resuming: string | null
+      readonly session: null
+    }
   | { readonly kind: 'finished'; readonly session: RunSession; readonly sheetPath: string }
   | { readonly kind: 'interrupted'; readonly session: RunSession | null }
   | { readonly kind: 'error'; readonly error: unknown; readonly session: RunSession | null }
@@ -116,6 +125,8 @@ export function App({
   // Wrong answers to the production prompt: each one clears the field for the next try.
   const [wrongTries, setWrongTries] = useState(0)
   const [session, setSession] = useState<RunSession | null>(null)
+  // A saved run being reopened (its production name not typed yet): cancelling leaves it as it was.
+  const [resuming, setResuming] = useState<string | null>(null)
   const [storeProblems, setStoreProblems] = useState<readonly StoreProblem[]>([])
   // Trust that could not be recorded (a read-only or full home): said on the wizard's first screen.
   const [trustProblem, setTrustProblem] = useState<string | null>(null)
@@ -126,9 +137,16 @@ export function App({
   }
   const fail = (error: unknown) => done({ kind: 'error', error, session })
 
+  /** Esc or Ctrl-C before a run is open: said as such, never as a quiet quit. */
+  const cancel = (how: 'esc' | 'ctrl-c') =>
+    done({ kind: 'cancelled', how, resuming, session: null })
+
   // Ctrl-C works on every screen, prompts included.
   useInput((input, key) => {
-    if (key.ctrl && input === 'c') done({ kind: 'interrupted', session })
+    if (key.ctrl && input === 'c') {
+      if (session) done({ kind: 'interrupted', session })
+      else cancel('ctrl-c')
+    }
   })
   // Bracketed paste, on for the whole wizard: the terminal marks what is pasted, so a paste
   // goes whole to the text prompt open (TextPrompt), and is never taken as keys anywhere else.
@@ -159,6 +177,7 @@ export function App({
   const resume = async (run: RunSummary) => {
     try {
       setStep({ name: 'loading', what: `opening run ${run.id}` })
+      setResuming(run.id)
       const checklist = await services.loadChecklist(run.header.checklist.path).catch((error) => {
         throw new UserError(
           `the checklist of run ${run.id} cannot be read: ${(error as Error).message}`,
@@ -212,23 +231,22 @@ export function App({
             hint: `choose one of: ${checklist.environments.join(', ')}`,
           })
         }
-        await chooseEnvironment(checklist, environment)
+        chooseEnvironment(checklist, environment)
       } else setStep({ name: 'environment', checklist })
     } catch (error) {
       fail(error)
     }
   }
 
-  const chooseEnvironment = async (checklist: Checklist, environment: string) => {
-    if (options.operator) {
-      confirmThen(checklist, environment, () =>
-        begin(checklist, environment, options.operator ?? ''),
-      )
-      return
-    }
-    const guess = await services.guessOperator()
-    setStep({ name: 'operator', checklist, environment, guess })
-  }
+  // Production is confirmed first: nobody is asked their name for a run they will not start.
+  const chooseEnvironment = (checklist: Checklist, environment: string) =>
+    confirmThen(checklist, environment, () => {
+      if (options.operator) return begin(checklist, environment, options.operator)
+      services
+        .guessOperator()
+        .then((guess) => setStep({ name: 'operator', checklist, environment, guess }))
+        .catch(fail)
+    })
 
   const begin = (checklist: Checklist, environment: string, operator: string) => {
     try {
@@ -313,6 +331,7 @@ export function App({
             else if (options.checklistPath) void chooseChecklist(options.checklistPath)
             else pickChecklist().catch(fail)
           }}
+          onCancel={() => cancel('esc')}
         />,
       )
     case 'checklist':
@@ -333,6 +352,7 @@ export function App({
             if (path) void chooseChecklist(path)
             else setStep({ name: 'checklist-path' })
           }}
+          onCancel={() => cancel('esc')}
         />,
       )
     case 'checklist-path':
@@ -343,7 +363,7 @@ export function App({
           requiredMessage="Type the path of a markdown checklist."
           {...(step.problem ? { problem: step.problem } : {})}
           onSubmit={(path) => void chooseChecklist(path.trim(), true)}
-          onCancel={() => done({ kind: 'quit', session: null })}
+          onCancel={() => cancel('esc')}
         />,
       )
     case 'environment':
@@ -360,7 +380,8 @@ export function App({
                 }
               : { label: env, value: env },
           )}
-          onChoose={(env) => void chooseEnvironment(step.checklist, env)}
+          onChoose={(env) => chooseEnvironment(step.checklist, env)}
+          onCancel={() => cancel('esc')}
         />,
       )
     case 'operator':
@@ -370,12 +391,8 @@ export function App({
           label="Your name, as the sheet should show it:"
           initial={step.guess}
           requiredMessage="The sign-off sheet needs a name."
-          onSubmit={(name) =>
-            confirmThen(step.checklist, step.environment, () =>
-              begin(step.checklist, step.environment, name.trim()),
-            )
-          }
-          onCancel={() => done({ kind: 'quit', session: null })}
+          onSubmit={(name) => begin(step.checklist, step.environment, name.trim())}
+          onCancel={() => cancel('esc')}
         />,
       )
     case 'confirm':
@@ -402,7 +419,7 @@ export function App({
                 setWrongTries((tries) => tries + 1)
               }
             }}
-            onCancel={() => done({ kind: 'quit', session })}
+            onCancel={() => cancel('esc')}
           />
         </Box>,
       )
@@ -413,7 +430,9 @@ export function App({
       const commands = [...step.opened.layout.items.values()].filter(needsTrust)
       return withProblems(
         <TrustPrompt
-          title={`${s.checklist.path} runs shell commands. Trust it on this machine?`}
+          // The path on its own lines, whole: cut at its start, it lost what tells two files apart.
+          title="This checklist runs shell commands. Trust it on this machine?"
+          subtitle={s.checklist.path}
           commands={commands}
           note="Trusting is recorded with the file’s sha256: any change to it asks again."
           width={columns}
@@ -440,6 +459,7 @@ export function App({
           changes={step.changes.changes}
           before={step.changes.before}
           layout={step.opened.layout}
+          width={columns}
           height={height}
           onContinue={() => setStep({ name: 'wizard', opened: step.opened })}
         />,
@@ -474,24 +494,29 @@ function describeProblems(problems: readonly StoreProblem[]): string {
   return `⚠ ${files} could not be used; the details are printed when you leave`
 }
 
+/** Where a change's text starts, after `  ~ reworded  `: its wrapped lines are indented as far. */
+const CHANGE_INDENT = ' '.repeat(14)
+
 /** What changed in the checklist since a resumed run last saw it; a long list scrolls. */
 function ChangesScreen({
   changes,
   before,
   layout,
+  width,
   height,
   onContinue,
 }: {
   readonly changes: ChecklistChanges
   readonly before: readonly ItemSnapshot[]
   readonly layout: Layout
+  readonly width: number
   readonly height: number
   readonly onContinue: () => void
 }) {
   const text = (id: string) => layout.items.get(id)?.plain ?? id
   // Removed and reworded items are no longer in the checklist: their text as the run last saw it.
   const oldText = (id: string) => before.find((item) => item.id === id)?.text ?? id
-  const lines: ScrollLine[] = [
+  const changed: ScrollLine[] = [
     ...changes.added.map((id) => ({ color: 'green' as const, text: `  + added     ${text(id)}` })),
     ...changes.reworded.map(({ from, to }) => ({
       color: 'yellow' as const,
@@ -502,6 +527,17 @@ function ChangesScreen({
       text: `  - removed   ${oldText(id)}  (its answer stays in the run's journal and on the sheet)`,
     })),
   ]
+  // Wrapped, never cut: what an item says, and what becomes of its answer, is read whole.
+  const lines = changed.flatMap((line) =>
+    wrapAnsi(line.text.slice(CHANGE_INDENT.length), Math.max(8, width - CHANGE_INDENT.length), {
+      hard: true,
+    })
+      .split('\n')
+      .map((part, index) => ({
+        ...line,
+        text: `${index === 0 ? line.text.slice(0, CHANGE_INDENT.length) : CHANGE_INDENT}${part}`,
+      })),
+  )
   // The title and the keys take a line each.
   const listHeight = Math.min(lines.length, height - 2)
   const top = useScroll(lines.length, listHeight)
@@ -524,5 +560,6 @@ function ChangesScreen({
 function describeRun(run: RunSummary, now: Date): string {
   const { answered, total } = run.progress
   const locked = run.locked ? ` — open in PID ${run.locked.pid} on ${run.locked.host}` : ''
-  return `${run.header.checklist.title} · ${run.header.environment} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.lastActivityAt, now)} · ${run.id}${locked}`
+  // The id first: it is the one field that tells two runs apart, so a narrow terminal cuts the rest.
+  return `${run.id} · ${run.header.checklist.title} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.lastActivityAt, now)}${locked}`
 }

@@ -73,7 +73,17 @@ export function detailLines(input: DetailInput): DetailLine[] {
   const state = record?.by ? record.state : item.checked ? 'done' : 'pending'
   const look = ITEM_LOOK[state]
   const who = record?.by ? answeredBy(record) : ''
-  push(`${look.icon} ${look.word}${who}   id: ${item.id}`, { isDim: state === 'pending' })
+  const stateLine = `${look.icon} ${look.word}${who}`
+  // The id on the state's line when both fit, else on its own: never "id:" alone, the id wrapped.
+  if (stateLine.length + 3 + 4 + item.id.length <= width)
+    push(`${stateLine}   id: ${item.id}`, { isDim: state === 'pending' })
+  else {
+    push(stateLine, { isDim: state === 'pending' })
+    // Cut at the width, not at a space: a word-wrap would leave "id:" alone above the id.
+    const idLine = escapeControls(`id: ${item.id}`)
+    for (let at = 0; at < idLine.length; at += Math.max(1, width))
+      lines.push({ text: idLine.slice(at, at + Math.max(1, width)), isDim: true })
+  }
   if (scope?.override) {
     push(
       `applies here after all: said by ${scope.override.by} at ${clock(scope.override.at)}; the checklist says ${scope.reason} (o: undo)`,
@@ -102,7 +112,8 @@ export function detailLines(input: DetailInput): DetailLine[] {
       )
       for (const detail of detailsUnder(check.summary, check.details)) push(`  ${detail}`)
       const evidence = Object.entries(check.evidence).slice(0, MAX_EVIDENCE)
-      for (const [key, value] of evidence) push(`  ${key}: ${show(value)}`, { isDim: true })
+      for (const [key, value] of evidence)
+        for (const line of evidenceLines(key, value, 1)) push(line, { isDim: true })
     } else if (isWrite(item)) {
       push('a write: it runs only when you press r on it, never by itself', { color: 'yellow' })
     } else if (input.isUntrustedCommand) {
@@ -227,9 +238,29 @@ export function wrap(text: string, width: number): string[] {
   return out
 }
 
-function show(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value)
+/**
+ * A piece of evidence as lines to read, not JSON: `gsi: none`, `ports: 80, 443`, and an object's
+ * fields each on a line of their own under its name (`ttl:` then `  status: DISABLED`).
+ */
+export function evidenceLines(key: string, value: unknown, depth: number): string[] {
+  const indent = '  '.repeat(depth)
+  if (value === null || typeof value !== 'object') return [`${indent}${key}: ${String(value)}`]
+  const entries = Array.isArray(value)
+    ? value.map((element, index) => [String(index + 1), element] as const)
+    : Object.entries(value)
+  if (entries.length === 0) return [`${indent}${key}: none`]
+  if (entries.every(([, element]) => element === null || typeof element !== 'object')) {
+    if (Array.isArray(value)) return [`${indent}${key}: ${value.map(String).join(', ')}`]
+  }
+  // Deep down, one line of JSON is the shortest thing to read.
+  if (depth >= MAX_EVIDENCE_DEPTH) return [`${indent}${key}: ${JSON.stringify(value)}`]
+  return [
+    `${indent}${key}:`,
+    ...entries.flatMap(([name, element]) => evidenceLines(name, element, depth + 1)),
+  ]
 }
+
+const MAX_EVIDENCE_DEPTH = 3
 
 function clock(iso: string | null): string {
   if (!iso) return '?'

@@ -18,7 +18,13 @@ interface KeyHint {
 
 const ALWAYS = Number.POSITIVE_INFINITY
 
-const SCREEN_KEYS: Readonly<Record<Screen, readonly KeyHint[]>> = {
+/** The keys a footer lists: a screen's, or an open prompt's, which has the keys while it is open. */
+export type KeySet = Screen | 'text-prompt' | 'choice-prompt' | 'confirm-prompt'
+
+/** The keys that run checks: not listed for a checklist without any. */
+const CHECK_KEYS = new Set(['r', 'R', 'A'])
+
+const SCREEN_KEYS: Readonly<Record<KeySet, readonly KeyHint[]>> = {
   phase: [
     { key: '↑↓', does: 'move', rank: 6 },
     { key: 'd', does: 'done', rank: 9 },
@@ -45,16 +51,41 @@ const SCREEN_KEYS: Readonly<Record<Screen, readonly KeyHint[]>> = {
     { key: '?', does: 'help', rank: ALWAYS },
     { key: 'q', does: 'quit', rank: ALWAYS },
   ],
+  'text-prompt': [
+    { key: 'enter', does: 'save', rank: ALWAYS },
+    { key: 'esc', does: 'cancel', rank: ALWAYS },
+    { key: '^A ^E', does: 'start/end', rank: 5 },
+    { key: '^U ^K', does: 'delete to start/end', rank: 4 },
+    { key: '^W', does: 'delete word', rank: 3 },
+  ],
+  'choice-prompt': [
+    { key: '↑↓', does: 'choose', rank: ALWAYS },
+    { key: 'enter', does: 'pick', rank: ALWAYS },
+    { key: 'esc', does: 'cancel', rank: ALWAYS },
+  ],
+  'confirm-prompt': [
+    { key: 'y', does: 'yes', rank: ALWAYS },
+    { key: 'n', does: 'no', rank: ALWAYS },
+    { key: '↑↓ PgUp PgDn', does: 'scroll', rank: 5 },
+  ],
 }
 
 const SEPARATOR = ' · '
 
 /**
  * The keys of `screen` laid out in `width` columns: one line, or two when one is not enough.
- * `p pages` only when the checklist has reference pages.
+ * `hasChecks` false: the checklist has nothing to run, so r, R and A are left out; `p pages`
+ * only when the checklist has reference pages.
  */
-export function keyLines(screen: Screen, width: number, hasPages = false): string[] {
-  let shown = SCREEN_KEYS[screen].filter((hint) => hasPages || hint.key !== 'p')
+export function keyLines(
+  screen: KeySet,
+  width: number,
+  hasChecks = true,
+  hasPages = false,
+): string[] {
+  let shown = SCREEN_KEYS[screen].filter(
+    (hint) => (hasChecks || !CHECK_KEYS.has(hint.key)) && (hasPages || hint.key !== 'p'),
+  )
   for (;;) {
     const lines = layOut(shown, width)
     if (lines) return lines
@@ -70,7 +101,7 @@ export function keyLines(screen: Screen, width: number, hasPages = false): strin
 
 /** Lines the footer takes at `width`: the notice and the keys (as many as the phase screen's). */
 export function footerHeight(width: number, hasPages = false): number {
-  return 1 + keyLines('phase', width, hasPages).length
+  return 1 + keyLines('phase', width, true, hasPages).length
 }
 
 /** One line if it fits, else two about as long as each other; null when two are not enough. */
@@ -95,11 +126,13 @@ export function Footer({
   screen,
   notice,
   width,
+  hasChecks = true,
   hasPages = false,
 }: {
-  readonly screen: Screen
+  readonly screen: KeySet
   readonly notice: Notice | null
   readonly width: number
+  readonly hasChecks?: boolean
   readonly hasPages?: boolean
 }) {
   return (
@@ -116,7 +149,7 @@ export function Footer({
       ) : (
         <Text> </Text>
       )}
-      {keyLines(screen, width, hasPages).map((line) => (
+      {keyLines(screen, width, hasChecks, hasPages).map((line) => (
         <Text key={line} dimColor wrap="truncate-end">
           {line}
         </Text>

@@ -27,6 +27,8 @@ export interface ItemRowProps {
   readonly live: LiveCheck | undefined
   readonly isSelected: boolean
   readonly indent: number
+  /** "manual" beside a manual item: only where some items are automated, to tell them apart. */
+  readonly isManualMarked?: boolean
 }
 
 export const ItemRow = memo(function ItemRow({
@@ -37,6 +39,7 @@ export const ItemRow = memo(function ItemRow({
   live,
   isSelected,
   indent,
+  isManualMarked = true,
 }: ItemRowProps) {
   const look = ITEM_LOOK[outOfScope === null ? state : 'na']
   // The marker, indent, icon and text are one text node (every redraw lays out and measures
@@ -58,9 +61,9 @@ export const ItemRow = memo(function ItemRow({
           <RunningClock live={live} />
         ) : outOfScope !== null ? (
           <Text dimColor>{`n/a: ${onlyWhere(item)}`}</Text>
-        ) : (
+        ) : item.check || isManualMarked ? (
           <CheckOutcome check={check} item={item} />
-        )}
+        ) : null}
       </Box>
     </Box>
   )

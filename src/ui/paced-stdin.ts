@@ -8,7 +8,8 @@
  * `useInput` handler that closes over state therefore sees the state from
  * before the first key for every key of the read: in
  * ink-select-input, ↓↓⏎ selects the first choice, not the third; in
- * ink-text-input, three backspaces delete one character. Our own handlers cope
+ * a text field keeping its value in React state, three backspaces delete one
+ * character. Our own handlers cope
  * (keys.ts); these components do not, and Ink has no option for it.
  *
  * So Ink reads this stream instead of process.stdin: it cuts each read into

@@ -3,29 +3,28 @@
  * a sign-off entry), yes or no, a choice from a list, and the key help. Each
  * takes the keys while it is open; Esc backs out without changing anything.
  */
-import { Box, useInput, usePaste } from 'ink'
+import { Box, useInput } from 'ink'
 import SelectInput from 'ink-select-input'
-import TextInput from 'ink-text-input'
 import { createContext, useContext, useState } from 'react'
 import wrapAnsi from 'wrap-ansi'
 import type { Item } from '../checklist/model.ts'
-import { escapeControls } from '../output/terminal.ts'
 import { commandLine } from '../trust.ts'
 import { keysOf } from './keys.ts'
 import { ScrollView } from './scroll-view.tsx'
 import { Text } from './text.tsx'
+import { TextInput } from './text-input.tsx'
 import type { Color } from './theme.ts'
 import { useScroll } from './use-scroll.ts'
 
 export interface TextPromptProps {
   readonly title: string
   readonly label: string
+  /** A value to start from, selected: typing replaces it, an arrow or Ctrl-E keeps it. */
   readonly initial?: string
   /** An empty answer is refused with this message; optional answers leave it unset. */
   readonly requiredMessage?: string
   /** Shown under the input when the prompt opens: why it is asked again. */
   readonly problem?: string
-  readonly mask?: string
   readonly onSubmit: (value: string) => void
   readonly onCancel: () => void
 }
@@ -36,28 +35,14 @@ export function TextPrompt({
   initial = '',
   requiredMessage,
   problem: askedAgain,
-  mask,
   onSubmit,
   onCancel,
 }: TextPromptProps) {
-  // What the operator sees in the field is what is saved: an initial value from outside (a
-  // name from git or the environment) or a paste is made inert as it comes in, as TextInput
-  // draws the value itself, past src/ui/text.tsx.
-  const [value, setValue] = useState(() => escapeControls(initial))
   const [problem, setProblem] = useState<string | null>(askedAgain ?? null)
   useInput((_, key) => {
     if (key.escape) onCancel()
   })
-  // Pasted text is added at the end, its lines joined: a paste never submits the prompt.
-  // TextInput is drawn afresh after each one, which puts its cursor after the pasted text.
-  const [pastes, setPastes] = useState(0)
-  usePaste((text) => {
-    setProblem(null)
-    setValue((current) => `${current}${escapeControls(text.replace(/\s*[\r\n]+\s*/g, ' '))}`)
-    setPastes((count) => count + 1)
-  })
   const submit = (submitted: string) => {
-    setValue(submitted)
     if (requiredMessage && submitted.trim() === '') setProblem(requiredMessage)
     else onSubmit(submitted)
   }
@@ -67,22 +52,15 @@ export function TextPrompt({
         {title}
       </Text>
       <Box>
-        <Text>{`${label} `}</Text>
-        <TextInput
-          key={pastes}
-          value={value}
-          onChange={(next) => {
-            setProblem(null)
-            // Text and Enter read together reach TextInput as one piece of text: submit it.
-            if (/[\r\n]/.test(next)) submit(escapeControls(next.replace(/[\r\n]+/g, ' ').trim()))
-            else setValue(escapeControls(next))
-          }}
-          onSubmit={submit}
-          {...(mask ? { mask } : {})}
-        />
+        <Box flexShrink={0}>
+          <Text>{`${label} `}</Text>
+        </Box>
+        <TextInput initial={initial} onEdit={() => setProblem(null)} onSubmit={submit} />
       </Box>
       {problem ? <Text color="yellow">{problem}</Text> : null}
-      <Text dimColor>enter: save · esc: cancel</Text>
+      <Text dimColor wrap="truncate-end">
+        enter: save · esc: cancel · Ctrl-A/E/U/K/W, Alt-B/F: edit as in a shell
+      </Text>
     </Box>
   )
 }
@@ -98,6 +76,8 @@ const COMMAND_PROMPT = '  $ '
 
 export interface ConfirmPromptProps {
   readonly title: string
+  /** Under the title, wrapped and never cut (the checklist's path, which says what is trusted). */
+  readonly subtitle?: string
   readonly lines?: readonly string[]
   /** A line under the list, always shown. */
   readonly note?: string
@@ -119,6 +99,7 @@ export interface ConfirmPromptProps {
  */
 export function ConfirmPrompt({
   title,
+  subtitle,
   lines = [],
   note,
   scrollHint = '↑↓ PgUp PgDn: scroll',
@@ -134,7 +115,10 @@ export function ConfirmPrompt({
     `y: ${yes} · n: ${no}`.length <= width - BORDER_COLUMNS
       ? [`y: ${yes} · n: ${no}`]
       : [`y: ${yes}`, `n: ${no}`]
-  const room = height - BORDER_LINES - 1 - (note ? 1 : 0) - answers.length
+  const subtitleLines = subtitle
+    ? wrapAnsi(subtitle, Math.max(8, width - BORDER_COLUMNS), { hard: true }).split('\n')
+    : []
+  const room = height - BORDER_LINES - 1 - subtitleLines.length - (note ? 1 : 0) - answers.length
   const isScrolled = lines.length > Math.max(1, room)
   // The hint takes a line of the list's, unless that would leave the list less than three.
   const hasHint = isScrolled && room > MIN_LIST_WITH_HINT
@@ -153,6 +137,12 @@ export function ConfirmPrompt({
       <Text bold color={color} wrap="truncate-start">
         {title}
       </Text>
+      {subtitleLines.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one wrapped text, in order
+        <Text key={index} color={color}>
+          {line}
+        </Text>
+      ))}
       <ScrollView lines={lines.map((text) => ({ text }))} top={top} height={listHeight} />
       {hasHint ? (
         <Text color={color} wrap="truncate-end">
@@ -296,7 +286,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['↑ ↓  j k', 'move; PgUp PgDn and Home End jump'],
   ['← →  h l', 'previous / next phase (past the last: sign-off)'],
   ['enter', 'show the selected item in full, and back'],
-  ['d', 'mark done'],
+  ['d', 'mark done, then on to the next item to answer (so do f, s, a)'],
   ['f', 'mark failed (a note is asked, optional)'],
   ['s', 'skip (a reason is required)'],
   ['a', 'not applicable here'],

@@ -49,8 +49,31 @@ export function environmentColor(environment: string, isProduction: boolean): Co
   return 'green'
 }
 
-/** "█████░░░░░" of `width` cells. */
-export function bar(done: number, total: number, width: number): string {
-  const filled = total === 0 ? width : Math.round((done / total) * width)
-  return '█'.repeat(filled) + '░'.repeat(Math.max(0, width - filled))
+/** A run of a progress bar's cells: answered (failed and skipped apart) or still open. */
+export interface BarPart {
+  readonly cells: string
+  readonly color: Color | undefined
+}
+
+/**
+ * A bar of `width` cells: done (and n/a) green, skipped yellow, failed red, open `░`. Failed and
+ * skipped items keep at least a cell each, so a full bar with a failure never reads all green;
+ * without colour their counts, beside the bar, say it.
+ */
+export function barParts(
+  progress: { answered: number; total: number; failed: number; skipped: number },
+  width: number,
+): BarPart[] {
+  const { answered, total, failed, skipped } = progress
+  const cells = (n: number) =>
+    total === 0 ? 0 : n > 0 ? Math.max(1, Math.round((n / total) * width)) : 0
+  const filled = total === 0 ? width : Math.round((answered / total) * width)
+  const bad = Math.min(filled, cells(failed))
+  const skip = Math.min(filled - bad, cells(skipped))
+  return [
+    { cells: '█'.repeat(filled - bad - skip), color: ITEM_LOOK.done.color },
+    { cells: '█'.repeat(skip), color: ITEM_LOOK.skipped.color },
+    { cells: '█'.repeat(bad), color: ITEM_LOOK.failed.color },
+    { cells: '░'.repeat(Math.max(0, width - filled)), color: undefined },
+  ].filter((part) => part.cells.length > 0)
 }

@@ -10,7 +10,13 @@ import { useCallback, useReducer, useRef } from 'react'
 import type { Item } from '../checklist/model.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { isWrite } from '../checks/registry.ts'
-import { type RunState, reduceRun, type StoredCheckResult } from '../run/model.ts'
+import {
+  type ItemState,
+  type Position,
+  type RunState,
+  reduceRun,
+  type StoredCheckResult,
+} from '../run/model.ts'
 import type { SessionEvent, UnsavedEntry } from '../run/session.ts'
 import { appliesIn, type Layout, stateOf } from './layout.ts'
 
@@ -40,6 +46,15 @@ export type Prompt =
       readonly isExplicit: boolean
     }
   | { readonly kind: 'finish'; readonly pending: number }
+  /** A sign-off choice that reads against the run (run/claims.ts): entered only once confirmed. */
+  | {
+      readonly kind: 'contradicts'
+      readonly fieldId: string
+      readonly value: string
+      readonly note: string
+      /** As on the signoff prompt: the item whose blanks are being filled. */
+      readonly itemId?: string
+    }
   | { readonly kind: 'help' }
   /** The reference pages to choose from; `at` is the one the list opens on. */
   | { readonly kind: 'pages'; readonly at?: string }
@@ -77,6 +92,8 @@ export type WizardAction =
   | SessionEvent
   | { readonly type: 'move'; readonly by: number }
   | { readonly type: 'move-to'; readonly position: 'first' | 'last' }
+  /** After an answer: to the phase's next item still pending (see nextOpen). */
+  | { readonly type: 'move-to-next-open' }
   | { readonly type: 'go-phase'; readonly by: number }
   | { readonly type: 'show-phase'; readonly index: number }
   | { readonly type: 'open-prompt'; readonly prompt: Prompt }
@@ -84,18 +101,23 @@ export type WizardAction =
   | { readonly type: 'toggle-expanded' }
   | { readonly type: 'notify'; readonly notice: Notice | null }
 
+/**
+ * A run opens where it was last left (its phase and item, or the sign-off screen), while that
+ * place is still in the checklist; else at its first unfinished phase.
+ */
 export function initialWizardState(
   layout: Layout,
   run: RunState,
-  phaseIndex = firstUnfinishedPhase(layout, run),
+  phaseIndex?: number,
 ): WizardState {
+  const left = phaseIndex === undefined ? placeLeft(layout, run) : null
   return {
     layout,
     run,
     running: {},
-    screen: 'phase',
-    phaseIndex,
-    cursors: {},
+    screen: left?.screen ?? 'phase',
+    phaseIndex: phaseIndex ?? left?.phaseIndex ?? firstUnfinishedPhase(layout, run),
+    cursors: left?.cursors ?? {},
     signoffCursor: 0,
     isExpanded: false,
     prompt: null,
@@ -139,6 +161,11 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return moveCursor(state, (current, count) => clamp(current + action.by, count))
     case 'move-to':
       return moveCursor(state, (_, count) => (action.position === 'first' ? 0 : count - 1))
+    case 'move-to-next-open': {
+      const phase = currentPhase(state)
+      if (!phase) return state
+      return moveCursor(state, (current) => nextOpen(phase.items, current, state.run))
+    }
     case 'go-phase': {
       const last = state.layout.phases.length - 1
       if (state.screen === 'signoff') {
@@ -183,6 +210,33 @@ export function useWizardState(initial: () => WizardState) {
   return [state, dispatch, latest] as const
 }
 
+/** Where the run was left, as wizard state; null when it was not, or that place is gone. */
+function placeLeft(
+  layout: Layout,
+  run: RunState,
+): Pick<WizardState, 'screen' | 'phaseIndex' | 'cursors'> | null {
+  const left = run.left
+  if (!left) return null
+  if (left.phaseId === null) {
+    if (layout.signoff.length === 0 && layout.signoffLines.length === 0) return null
+    return { screen: 'signoff', phaseIndex: Math.max(0, layout.phases.length - 1), cursors: {} }
+  }
+  const phaseIndex = layout.phases.findIndex((phase) => phase.id === left.phaseId)
+  const phase = layout.phases[phaseIndex]
+  if (!phase) return null
+  const cursor = Math.max(
+    0,
+    phase.items.findIndex((item) => item.id === left.itemId),
+  )
+  return { screen: 'phase', phaseIndex, cursors: { [phase.id]: cursor } }
+}
+
+/** Where the operator is, as the run file keeps it when the wizard is left. */
+export function positionOf(state: WizardState): Position {
+  const phase = currentPhase(state)
+  return { phaseId: phase?.id ?? null, itemId: selectedItem(state)?.id ?? null }
+}
+
 /** The phase shown, or null on the sign-off screen. */
 export function currentPhase(state: WizardState) {
   if (state.screen !== 'phase') return null
@@ -206,6 +260,19 @@ export function firstUnfinishedPhase(layout: Layout, run: RunState): number {
     phase.items.some((item) => appliesIn(item, run) && stateOf(item, run) === 'pending'),
   )
   return index === -1 ? Math.max(0, layout.phases.length - 1) : index
+}
+
+/**
+ * Where the cursor goes after an answer: the next pending item below it, else the first pending
+ * one above it (a list answered out of order), else the next item, so `d d d` walks the list.
+ */
+export function nextOpen(items: readonly Item[], cursor: number, run: RunState): number {
+  const isOpen = (item: Item) => stateOf(item, run) === 'pending'
+  const below = items.findIndex((item, index) => index > cursor && isOpen(item))
+  if (below !== -1) return below
+  const above = items.findIndex((item, index) => index < cursor && isOpen(item))
+  if (above !== -1) return above
+  return clamp(cursor + 1, items.length)
 }
 
 function moveCursor(
@@ -255,6 +322,11 @@ export function dueChecks(
     const check = state.run.items[item.id]?.check
     return check?.status !== 'pass' || isStale(check, now, staleAfterMs)
   })
+}
+
+/** The items that apply in `wanted` state, in checklist order. */
+export function itemsIn(state: Pick<WizardState, 'layout' | 'run'>, wanted: ItemState): Item[] {
+  return [...state.layout.items.values()].filter((item) => stateOf(item, state.run) === wanted)
 }
 
 /** How many items that apply are still unanswered. */

@@ -10,6 +10,7 @@ import { useCallback, useEffect } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { isWrite, needsTrust } from '../checks/registry.ts'
 import { SIGN_OFF_SHEET } from '../report/sheet.ts'
+import { contradiction } from '../run/claims.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
 import { isProblem } from '../vocabulary.ts'
@@ -20,9 +21,11 @@ import {
   dueChecks,
   initialWizardState,
   isStale,
+  itemsIn,
   type Notice,
   type Prompt,
   pendingCount,
+  positionOf,
   selectedItem,
   useWizardState,
   type WizardState,
@@ -62,6 +65,9 @@ export function useWizard(options: UseWizardOptions) {
   }))
 
   useEffect(() => session.subscribe(dispatch), [session, dispatch])
+  // Left by q, Ctrl-C, a signal or a closed terminal, the wizard is unmounted: the run notes
+  // where, so a resume opens there.
+  useEffect(() => () => session.leave(positionOf(latest())), [session, latest])
 
   /** Runs a session verb; a failure to save is shown, loudly, instead of crashing the screen. */
   const save = useCallback(
@@ -134,8 +140,10 @@ export function useWizard(options: UseWizardOptions) {
     }
   }, [save, session, options.sheetPath, onExit])
 
-  const answer = (item: Item, answerState: ItemState, note?: string) => {
-    save(() => session.answer(item.id, answerState, note))
+  /** Saves an answer; once saved, `d` `f` `s` `a` move on to the next item to answer. */
+  const answer = (itemId: string, answerState: ItemState, note?: string) => {
+    const isSaved = save(() => session.answer(itemId, answerState, note))
+    if (isSaved && answerState !== 'pending') dispatch({ type: 'move-to-next-open' })
   }
 
   /**
@@ -301,13 +309,29 @@ export function useWizard(options: UseWizardOptions) {
         type: 'open-prompt',
         prompt: { kind: 'signoff', fieldId: blank.id, itemId: item.id },
       })
-    } else if (input === 'd') answer(item, 'done')
+    } else if (input === 'd') answer(item.id, 'done')
     else if (input === 'f') open('fail')
     else if (input === 's') open('skip')
-    else if (input === 'a') answer(item, 'na')
-    else if (input === 'u') answer(item, 'pending')
+    else if (input === 'a') answer(item.id, 'na')
+    else if (input === 'u') answer(item.id, 'pending')
     else if (input === 'n') open('note')
     else if (input === 'r') runSelected(item)
+  }
+
+  /**
+   * Enters a sign-off field. From the sign-off screen the cursor moves to the next field; from an
+   * item that is sign-off blanks (`itemId`), its next blank is asked, until all are filled.
+   */
+  function sign(fieldId: string, value: string, note: string | undefined, itemId?: string) {
+    if (!save(() => session.sign(fieldId, value, note))) return
+    if (itemId === undefined) {
+      dispatch({ type: 'move', by: 1 })
+      return
+    }
+    const next = unfilledFieldsOf(itemId)[0]
+    if (next) {
+      dispatch({ type: 'open-prompt', prompt: { kind: 'signoff', fieldId: next.id, itemId } })
+    }
   }
 
   /** What the open prompt's answer does. */
@@ -315,30 +339,37 @@ export function useWizard(options: UseWizardOptions) {
     dispatch({ type: 'close-prompt' })
     switch (prompt.kind) {
       case 'skip':
-        save(() => session.answer(prompt.itemId, 'skipped', String(value)))
+        answer(prompt.itemId, 'skipped', String(value))
         return
       case 'fail':
-        save(() => session.answer(prompt.itemId, 'failed', String(value)))
+        answer(prompt.itemId, 'failed', String(value))
         return
       case 'note':
         if (String(value).trim()) save(() => session.note(prompt.itemId, String(value)))
         return
       case 'signoff': {
-        if (!save(() => session.sign(prompt.fieldId, String(value)))) return
-        if (prompt.itemId === undefined) {
-          dispatch({ type: 'move', by: 1 })
-          return
-        }
-        // The item's next blank, until all are filled and the item is done.
-        const next = unfilledFieldsOf(prompt.itemId)[0]
-        if (next) {
+        const field = layout.signoff.find((f) => f.id === prompt.fieldId)
+        const failed = itemsIn({ layout, run: session.state }, 'failed').map((item) => item.plain)
+        const note = field ? contradiction(field, String(value), failed) : null
+        if (note) {
           dispatch({
             type: 'open-prompt',
-            prompt: { kind: 'signoff', fieldId: next.id, itemId: prompt.itemId },
+            prompt: {
+              kind: 'contradicts',
+              fieldId: prompt.fieldId,
+              value: String(value),
+              note,
+              ...(prompt.itemId !== undefined ? { itemId: prompt.itemId } : {}),
+            },
           })
+          return
         }
+        sign(prompt.fieldId, String(value), undefined, prompt.itemId)
         return
       }
+      case 'contradicts':
+        if (value === true) sign(prompt.fieldId, prompt.value, prompt.note, prompt.itemId)
+        return
       case 'trust':
         if (value === true && save(() => session.trust())) run(prompt.andRun, prompt.isExplicit)
         else {

@@ -10,17 +10,18 @@ import { isProduction } from '../checklist/environments.ts'
 import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
-import { describeUnsaved } from '../run/describe.ts'
+import { describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
-import { Footer, footerHeight } from './footer.tsx'
+import { Footer, footerHeight, type KeySet } from './footer.tsx'
 import { GroupRow, ItemRow, ProseRow } from './item-row.tsx'
 import {
   appliesIn,
   type Layout,
   outOfScopeReason,
   type PhaseView,
+  type Progress,
   progressOf,
   scopeNote,
   stateOf,
@@ -28,9 +29,15 @@ import {
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { ReferencePage } from './reference-page.tsx'
 import { Text } from './text.tsx'
-import { bar, environmentColor } from './theme.ts'
+import { barParts, environmentColor } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
-import { cursorOf, type Notice, pendingCount, type WizardState } from './use-wizard-state.ts'
+import {
+  cursorOf,
+  itemsIn,
+  type Notice,
+  pendingCount,
+  type WizardState,
+} from './use-wizard-state.ts'
 
 export interface WizardProps {
   readonly session: RunSession
@@ -80,7 +87,8 @@ export function Wizard(props: WizardProps) {
         <Header state={state} session={props.session} width={width} />
         {state.prompt?.kind === 'help' ? (
           // Every key is listed: the footer's lines are the help's too.
-          <Box height={bodyHeight} overflow="hidden">
+          // A column, so the help's box is as tall as its keys, not stretched to the body.
+          <Box height={bodyHeight} flexDirection="column" overflow="hidden">
             <HelpPanel onClose={closePrompt} />
           </Box>
         ) : state.prompt?.kind === 'pages' || state.prompt?.kind === 'page' ? (
@@ -120,7 +128,13 @@ export function Wizard(props: WizardProps) {
               cancel={closePrompt}
               today={props.today}
             />
-            <Footer screen={state.screen} notice={state.notice} width={width} hasPages={hasPages} />
+            <Footer
+              screen={keySetOf(state)}
+              notice={state.notice}
+              width={width}
+              hasChecks={hasChecks(state.layout)}
+              hasPages={hasPages}
+            />
           </>
         )}
       </Box>
@@ -217,7 +231,9 @@ function Header({
   const phase = state.screen === 'phase' ? state.layout.phases[state.phaseIndex] : null
   const phaseProgress = phase ? progressOf(phase.items, state.run) : null
   const running = Object.keys(state.running).length
-  const barWidth = width >= 100 ? 20 : 10
+  const barWidth = width >= 120 ? 20 : 10
+  // Under 100 columns the counts of failed and skipped items take their icons' short form.
+  const isShort = width < 100
   return (
     <Box flexDirection="column">
       <Box>
@@ -242,20 +258,30 @@ function Header({
       </Box>
       <Box>
         <Box flexShrink={0}>
-          <Text>{`overall ${bar(overall.answered, overall.total, barWidth)} ${overall.answered}/${overall.total}`}</Text>
+          <Text>
+            {'overall '}
+            <ProgressBar progress={overall} width={barWidth} isShort={isShort} />
+          </Text>
         </Box>
         {phase && phaseProgress ? (
-          <Box flexShrink={1} marginLeft={2}>
-            <Text wrap="truncate-end">
-              {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title} `}
+          <>
+            {/* The phase's title gives way before its counts do. */}
+            <Box flexShrink={1} marginLeft={2}>
+              <Text wrap="truncate-end">
+                {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title}`}
+              </Text>
+            </Box>
+            <Box flexShrink={0} marginLeft={1}>
               {phaseProgress.total === 0 ? (
                 // Shown all the same, dimmed: nothing the checklist holds disappears from a run.
                 <Text dimColor>{`does not apply to ${env}`}</Text>
               ) : (
-                `${bar(phaseProgress.answered, phaseProgress.total, barWidth)} ${phaseProgress.answered}/${phaseProgress.total}`
+                <Text>
+                  <ProgressBar progress={phaseProgress} width={barWidth} isShort={isShort} />
+                </Text>
               )}
-            </Text>
-          </Box>
+            </Box>
+          </>
         ) : (
           <Box marginLeft={2}>
             <Text bold>Sign-off</Text>
@@ -276,6 +302,28 @@ function Header({
         <Text dimColor>{'─'.repeat(width)}</Text>
       )}
     </Box>
+  )
+}
+
+/** A bar and its count, failed and skipped items apart in both: `███░ 5/5 · 1 failed`. */
+function ProgressBar({
+  progress,
+  width,
+  isShort,
+}: {
+  readonly progress: Progress
+  readonly width: number
+  readonly isShort: boolean
+}) {
+  return (
+    <>
+      {barParts(progress, width).map((part) => (
+        <Text key={part.color ?? 'open'} {...(part.color ? { color: part.color } : {})}>
+          {part.cells}
+        </Text>
+      ))}
+      {` ${progressWords(progress, isShort)}`}
+    </>
   )
 }
 
@@ -350,6 +398,7 @@ function PhaseList({
             live={state.running[row.item.id]}
             isSelected={row.item === selected}
             indent={1 + row.depth * 2}
+            isManualMarked={hasChecks(state.layout)}
           />
         )
       })}
@@ -392,7 +441,10 @@ function SignoffList({ state, height }: { readonly state: WizardState; readonly 
         }
         return (
           <Box key={line.field?.id ?? `${line.role}#signature-${start + index}`}>
-            <Text color="cyan">{isSelected ? '›' : ' '}</Text>
+            {/* Never squeezed by a long value: every row's label starts in the same column. */}
+            <Box flexShrink={0}>
+              <Text color="cyan">{isSelected ? '›' : ' '}</Text>
+            </Box>
             <Box width={36} flexShrink={0} marginLeft={1}>
               <Text bold={isSelected} wrap="truncate-end" dimColor={line.kind === 'signature'}>
                 {signoffLabel(line)}
@@ -432,7 +484,7 @@ function SignoffValue({
   }
   return (
     <Text dimColor wrap="truncate-end">
-      {line.kind === 'signature' ? `${SIGNATURE_LINE}  signed on the printed sheet` : '______'}
+      {line.kind === 'signature' ? `${SIGNATURE_LINE}  (on paper)` : '______'}
     </Text>
   )
 }
@@ -453,14 +505,29 @@ function Detail({
 }) {
   if (state.screen === 'signoff') {
     const pending = pendingCount(state)
+    const failed = itemsIn(state, 'failed').map((item) => item.plain)
+    const skipped = itemsIn(state, 'skipped').map((item) => item.plain)
     return (
       <Box flexDirection="column">
         <Text>enter: fill the selected field · f: finish and write the sign-off sheet</Text>
         {pending > 0 ? (
           <Text color="yellow">{`${countOf(pending, 'item is', 'items are')} still pending; ← goes back to them.`}</Text>
-        ) : (
-          <Text color="green">Every item is answered.</Text>
-        )}
+        ) : null}
+        {failed.length > 0 ? (
+          <Text
+            color="red"
+            wrap="truncate-end"
+          >{`✘ ${failed.length} failed: ${failed.join(' · ')}`}</Text>
+        ) : null}
+        {skipped.length > 0 ? (
+          <Text
+            color="yellow"
+            wrap="truncate-end"
+          >{`» ${skipped.length} skipped: ${skipped.join(' · ')}`}</Text>
+        ) : null}
+        {pending === 0 && failed.length === 0 && skipped.length === 0 ? (
+          <Text color="green">Every item is answered, and none failed or was skipped.</Text>
+        ) : null}
         {state.layout.signoffLines.some((line) => line.kind === 'signature') ? (
           <Text dimColor>Signatures are signed by hand on the printed sheet.</Text>
         ) : null}
@@ -642,10 +709,27 @@ function PromptView({
       const commands = [...state.layout.items.values()].filter(needsTrust)
       return (
         <TrustPrompt
-          title={`Trust ${session.checklist.path} to run its ${countOf(commands.length, 'command', 'commands')} on this machine?`}
+          title={`Trust this checklist to run its ${countOf(commands.length, 'command', 'commands')} on this machine?`}
+          subtitle={session.checklist.path}
           commands={commands}
           yes="trust it (recorded; any change to the file asks again)"
           no="not now"
+          width={width}
+          height={height}
+          onAnswer={(isYes) => answer(prompt, isYes)}
+        />
+      )
+    }
+    case 'contradicts': {
+      const field = state.layout.signoff.find((f) => f.id === prompt.fieldId)
+      return (
+        <ConfirmPrompt
+          title={`${field?.label ?? 'This field'}: ${prompt.value}? Items failed.`}
+          lines={[`  ${prompt.note}`]}
+          note="Confirmed, the sheet shows the entry with this note beside it."
+          color="red"
+          yes={`enter “${prompt.value}” anyway`}
+          no="go back"
           width={width}
           height={height}
           onAnswer={(isYes) => answer(prompt, isYes)}
@@ -665,6 +749,29 @@ function PromptView({
         />
       )
   }
+}
+
+/** The keys the footer lists: an open prompt's, which has the keys, else the screen's. */
+function keySetOf(state: WizardState): KeySet {
+  const prompt = state.prompt
+  if (!prompt) return state.screen
+  switch (prompt.kind) {
+    case 'skip':
+    case 'fail':
+    case 'note':
+      return 'text-prompt'
+    case 'signoff': {
+      const field = state.layout.signoff.find((f) => f.id === prompt.fieldId)
+      return field?.type === 'choice' && field.choices.length > 0 ? 'choice-prompt' : 'text-prompt'
+    }
+    default:
+      return 'confirm-prompt'
+  }
+}
+
+/** Whether any item that applies is automated: without one, nothing on screen speaks of checks. */
+function hasChecks(layout: Layout): boolean {
+  return [...layout.items.values()].some((item) => item.check !== null)
 }
 
 /** "1 item is", "3 items are" */

@@ -156,6 +156,26 @@ describe('resolving parameters when a check starts', () => {
     assert.match(run.everything, /token is \*\*\*/)
   })
 
+  it('masks in every output the value a secret variable must equal, when the environment gives it', async () => {
+    const expected = 'hunter-2-abcdef'
+    const run = await runChecklist(
+      checklistOf(
+        'env name=DW_DB_PASSWORD equals=${env:DW_EXPECTED}',
+        'command run="echo expected $DW_EXPECTED; exit 3"',
+      ),
+      {
+        processEnv: {
+          PATH: process.env.PATH,
+          DW_DB_PASSWORD: 'something-else-1',
+          DW_EXPECTED: expected,
+        },
+      },
+    )
+    assert.equal(run.result('check-1').status, 'fail')
+    assert.doesNotMatch(run.everything, new RegExp(expected))
+    assert.match(run.everything, /expected \*\*\*/)
+  })
+
   it('shows what only names a secret — an ARN, a *_NAME — and still masks the secrets', async () => {
     const named = {
       DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/prod/db-Ab12Cd',

@@ -45,6 +45,26 @@ describe('what a kind declares', () => {
     assert.deepEqual(iamActionsOf(itemWith('http url=http://x/a')), [])
   })
 
+  it('says which parameters hold credentials, and each is a parameter of the kind', () => {
+    const credentialsOf = (directive: string) => {
+      const check = itemWith(directive).check
+      assert.ok(check)
+      return CHECK_KINDS.get(check.kind)?.credentials?.(check.params) ?? {}
+    }
+    assert.deepEqual(credentialsOf('http url=http://x/a'), {
+      bearer: 'whole',
+      'request-header': 'header',
+      data: 'from-env',
+    })
+    assert.deepEqual(credentialsOf('env name=JWT_SECRET equals=x'), { equals: 'whole' })
+    assert.deepEqual(credentialsOf('env name=LOG_FORMAT equals=json'), {})
+    for (const kind of CHECK_KINDS.values()) {
+      for (const param of Object.keys(kind.credentials?.({ name: 'API_TOKEN' }) ?? {})) {
+        assert.ok(param in kind.params.shape, `${kind.kind} has no parameter ${param}`)
+      }
+    }
+  })
+
   it('builds a schema once, the first time it is read', () => {
     for (const kind of CHECK_KINDS.values()) {
       assert.equal(kind.params, kind.params, kind.kind)

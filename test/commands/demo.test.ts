@@ -168,9 +168,11 @@ describe('deploy-wizard demo in a terminal', () => {
       '-c',
       `TMPDIR='${tmp}' NO_COLOR=1 DEPLOY_WIZARD_OPERATOR=ana '${process.execPath}' '${BIN}' demo; echo "EXIT=$?"; sleep 600`,
     ])
-    await pane.waitFor(
-      /^│ DEPLOY_CHECKLIST\.md runs shell commands\. Trust it on this machine\?/m,
-      'the trust prompt',
+    await pane.waitUntil(
+      (s) =>
+        /^│ This checklist runs shell commands\. Trust it on this machine\?/m.test(s) &&
+        /^│ DEPLOY_CHECKLIST\.md +│$/m.test(s),
+      'the trust prompt, with the checklist under the question',
     )
     await pane.press('y')
     await pane.waitUntil(

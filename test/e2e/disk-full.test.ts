@@ -89,24 +89,22 @@ test('a full disk: what was shown saved stays saved, the failed answer is shown 
   let acknowledged = 0
   let failedAt = 0
   for (let n = 1; n <= 100 && failedAt === 0; n++) {
-    await pane.waitFor(new RegExp(`^› ○ Item ${n} +manual$`, 'm'), `item ${n} selected`)
+    await pane.waitFor(new RegExp(`^› ○ Item ${n} *$`, 'm'), `item ${n} selected`)
     await pane.press('d')
     const screen = await pane.waitUntil(
       (s) => s.includes(`overall `) && (s.includes(` ${n}/${ITEMS} `) || s.includes('NOT SAVED')),
       `answer ${n} saved or refused`,
     )
+    // A saved answer moves the cursor on to the next item; a refused one leaves it.
     if (screen.includes('NOT SAVED')) failedAt = n
-    else {
-      acknowledged = n
-      await pane.press('j')
-    }
+    else acknowledged = n
   }
   assert.ok(acknowledged > 0, 'some answers were saved before the disk filled')
   assert.equal(failedAt, acknowledged + 1, 'the disk filled within 100 answers')
 
   // The answer that failed is not shown as saved, at once: its item is still pending.
   const refused = await pane.capture()
-  assert.match(refused, new RegExp(`^› ○ Item ${failedAt} +manual$`, 'm'))
+  assert.match(refused, new RegExp(`^› ○ Item ${failedAt} *$`, 'm'))
   assert.match(refused, new RegExp(`overall \\S+ ${acknowledged}/${ITEMS} `))
   assert.match(
     refused,
@@ -132,7 +130,7 @@ test('a full disk: what was shown saved stays saved, the failed answer is shown 
 
   // Moving on does not clear it, as it clears a passing notice.
   await pane.press('k')
-  await pane.waitFor(new RegExp(`^› ✔ Item ${acknowledged} +manual$`, 'm'), 'the cursor moved up')
+  await pane.waitFor(new RegExp(`^› ✔ Item ${acknowledged} *$`, 'm'), 'the cursor moved up')
   assert.match(await pane.capture(), /^⚠ NOT SAVED: 1 answer \(the disk is full\)/m)
 
   await pane.press('q')

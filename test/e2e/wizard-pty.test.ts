@@ -68,8 +68,10 @@ function literal(text: string): string {
 /** Which phase (or the sign-off screen) the header says is on screen. */
 function placeOf(screen: string): Place | null {
   const second = screen.split('\n')[1] ?? ''
-  if (/^overall \S+ \d+\/\d+ {2}Sign-off\b/.test(second)) return 'Sign-off screen'
-  const phase = /^overall \S+ \d+\/\d+ {2}\d+\/\d+ (\S+) /.exec(second)?.[1]
+  // The overall count, with what failed and was skipped: `2/6 · 1 skipped`, or `2/6 »1` when narrow.
+  const overall = String.raw`^overall \S+ \d+\/\d+(?: · \d+ \w+| [✘»]\d+)*`
+  if (new RegExp(`${overall} {2}Sign-off\\b`).test(second)) return 'Sign-off screen'
+  const phase = new RegExp(`${overall} {2}\\d+\\/\\d+ (\\S+) `).exec(second)?.[1]
   return PHASES.find((p) => p === phase) ?? null
 }
 
@@ -204,6 +206,9 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
     await pane.waitFor(/A skip needs a reason: the sign-off sheet shows it\./, 'the refusal')
     assert.match(pane.lastScreen, /Skip: Change request approved/)
     await pane.submit(SKIP_REASON)
+    // Answered, the cursor moves on: back up to see the skip.
+    await pane.waitFor(/^› ✔ HOME is set +pass/m, 'the cursor moved on to the next item')
+    await pane.press('k')
     await pane.waitUntil(
       (s) =>
         /^› » Change request approved +manual$/m.test(s) &&
@@ -271,7 +276,7 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
       'the resume prompt',
     )
     await pane.waitFor(
-      new RegExp(`^❯ E2E deploy · dev · 5/6 answered · ana · .* · ${runId}$`, 'm'),
+      new RegExp(`^❯ ${runId} · E2E deploy · 5/6 answered · ana · .*$`, 'm'),
       'the run, listed first and selected',
     )
     assert.match(pane.lastScreen, /^ {2}Start a new run$/m)
@@ -356,8 +361,15 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
     )
     await pane.press('Enter')
     await pane.waitFor(new RegExp(`^› Deployed by — Date +${today}$`, 'm'), 'the date saved')
-    // Filling in the sign-off line's fields completes that line's item: nothing is pending now.
-    await pane.waitFor(/Every item is answered\./, 'the sign-off item done by its fields')
+    // Filling in the sign-off line's fields completes that line's item: nothing is pending now,
+    // and the screen says what failed and what was skipped instead.
+    await pane.waitUntil(
+      (s) =>
+        !s.includes('still pending') &&
+        /^✘ 1 failed: API is ready$/m.test(s) &&
+        /^» 1 skipped: Change request approved$/m.test(s),
+      'the sign-off item done by its fields; the failure and the skip named',
+    )
 
     await pane.press('f')
     // /ready failed, so the run finished with a failed item: exit 1.

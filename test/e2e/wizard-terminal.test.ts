@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -113,6 +113,38 @@ describe('the environment picker', () => {
     await pane.press('C-c')
     await pane.waitFor(/^EXIT=130$/m)
   })
+})
+
+describe('leaving before the run starts', () => {
+  test('Esc at the first question says nothing was saved and exits 130', async () => {
+    const { pane } = await wizard([])
+    await pane.waitFor(/Terminal — which environment\?/)
+    await pane.press('Escape')
+    await pane.waitFor(/^Cancelled before the run started: nothing was saved\.\nEXIT=130$/m)
+  })
+
+  test('Ctrl-C at the first question says so too', async () => {
+    const { pane } = await wizard([], { env: { DEPLOY_WIZARD_OPERATOR: '' } })
+    await pane.waitFor(/Terminal — which environment\?/)
+    await pane.press('Enter')
+    await pane.waitFor(/Your name, as the sheet should show it:/)
+    await pane.press('C-c')
+    await pane.waitFor(/^Cancelled before the run started: nothing was saved\.\nEXIT=130$/m)
+  })
+
+  for (const [key, name] of [
+    ['Escape', 'Esc'],
+    ['C-c', 'Ctrl-C'],
+  ] as const) {
+    test(`${name} at the production prompt says nothing was saved and exits 130`, async () => {
+      const { pane, home } = await wizard(['--env', 'prod'])
+      await pane.waitFor(/Type 'prod' to go on:/)
+      await pane.press(key)
+      await pane.waitFor(/^Cancelled before the run started: nothing was saved\.\nEXIT=130$/m)
+      const runs = await readdir(join(home, 'runs')).catch(() => [])
+      assert.deepEqual(runs, [], 'no run was saved')
+    })
+  }
 })
 
 describe('a production environment with a compound name', () => {
@@ -246,6 +278,9 @@ describe('keys that arrive together', () => {
     await pane.waitFor(/^│ Why\? /m, 'the skip prompt')
     await pane.pressTogether('a', 'b', 'c', 'd', 'e', 'f', 'BSpace', 'BSpace', 'BSpace')
     await pane.press('Enter')
+    // Skipped, the cursor moves on: back to the item to read its reason.
+    await pane.waitFor(/^ {2}» Change request approved/m, 'the item skipped')
+    await pane.press('g')
     const [, reason] = await pane.waitFor(/reason: (.*?)\s*$/m, 'the skip reason')
     assert.equal(reason, 'abc')
     await pane.press('q')
@@ -260,6 +295,8 @@ describe('keys that arrive together', () => {
     await pane.pressTogether('a', 'b', 'c', 'Enter', '?')
     await pane.waitFor(/Keys/, 'the help the ? opened')
     await pane.press('Escape')
+    await pane.waitFor(/^ {2}» Change request approved/m, 'the item skipped')
+    await pane.press('g')
     const [, reason] = await pane.waitFor(/reason: (.*?)\s*$/m, 'the skip reason')
     assert.equal(reason, 'abc')
     await pane.press('q')

@@ -85,18 +85,14 @@ export class TmuxServer {
     argv: readonly string[],
     { columns = 100, rows = 30 }: { columns?: number; rows?: number } = {},
   ): Promise<TmuxPane> {
-    await this.run([
-      'new-session',
-      '-d',
-      '-s',
-      name,
-      '-x',
-      String(columns),
-      '-y',
-      String(rows),
-      '--',
-      ...argv,
-    ])
+    const args = ['new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows)]
+    // The server exits once its last session has ended; a new session asked for in that
+    // instant meets a server on its way out ("server exited unexpectedly"). Asked again, it
+    // starts a fresh one.
+    await this.run([...args, '--', ...argv]).catch((error: Error) => {
+      if (!/server exited unexpectedly/.test(error.message)) throw error
+      return this.run([...args, '--', ...argv])
+    })
     this.#socketPath ||= (
       await this.run(['display-message', '-p', '-t', name, '#{socket_path}'])
     ).trim()

@@ -113,7 +113,7 @@ test("the detail pane shows a check's credentials from the checklist as ***", as
   await ui.see(/check: http url=/)
   assert.match(
     ui.frame(),
-    /check: http url=https:\/\/deploy:\*\*\*@127\.0\.0\.1:1\/health bearer=\*\*\* request-header=X-Api-Key: \*\*\*/,
+    /check: http url=https:\/\/deploy:\*\*\*@127\.0\.0\.1:1\/health bearer=\*\*\* request-header="X-Api-Key: \*\*\*"/,
   )
   await ui.press(ARROW_DOWN)
   await ui.see(/check: pg\.connect url=postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/app/)

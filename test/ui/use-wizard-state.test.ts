@@ -107,7 +107,12 @@ describe('layout', () => {
       ['Build', 'Production Deployment'],
     )
     const run = initialRunState(header)
-    assert.deepEqual(progressOf(layout.phases[1]?.items ?? [], run), { answered: 0, total: 0 })
+    assert.deepEqual(progressOf(layout.phases[1]?.items ?? [], run), {
+      answered: 0,
+      total: 0,
+      failed: 0,
+      skipped: 0,
+    })
   })
 
   test('shows items nested under an item after it, deeper, in the order of the file', () => {
@@ -229,6 +234,20 @@ describe('wizardReducer', () => {
     assert.deepEqual(due(running), [], 'running now')
   })
 
+  test('after an answer the cursor goes to the next item to answer, round to the top, else down one', () => {
+    const cursor = (state: WizardState) => selectedItem(state)?.id
+    const one = apply(start(), answered('before/one'), { type: 'move-to-next-open' })
+    assert.equal(cursor(one), 'before/three', 'past Two, ticked in the file')
+    const three = apply(start(), { type: 'move', by: 2 }, answered('before/three'), {
+      type: 'move-to-next-open',
+    })
+    assert.equal(cursor(three), 'before/one', 'round to the one still open above')
+    const all = apply(start(), answered('before/one'), answered('before/three'), {
+      type: 'move-to-next-open',
+    })
+    assert.equal(cursor(all), 'before/two-ticked-in-the-file', 'nothing open: the next item')
+  })
+
   test('an item said to apply here after all counts, is due its check, and can be taken back', () => {
     const { checklist: scoped } = parse(
       '---\nenvironments: [dev, prod]\n---\n## Checks\n- [ ] Home <!-- check: env name=HOME -->\n- [ ] Prod home <!-- only: prod; check: env name=HOME -->\n',
@@ -248,14 +267,24 @@ describe('wizardReducer', () => {
     const due = (state: WizardState) =>
       dueChecks(state, Date.parse('2026-11-22T09:04:00.000Z'), 60_000).map((item) => item.id)
     assert.equal(pendingCount(before), 1)
-    assert.deepEqual(progressOf(layout.items.values(), before.run), { answered: 0, total: 1 })
+    assert.deepEqual(progressOf(layout.items.values(), before.run), {
+      answered: 0,
+      total: 1,
+      failed: 0,
+      skipped: 0,
+    })
     assert.deepEqual(due(before), ['checks/home'])
     const after = apply(before, overridden(true))
     assert.deepEqual(after.run.overrides, {
       'checks/prod-home': { by: 'ana', at: '2026-11-22T09:03:00.000Z' },
     })
     assert.equal(pendingCount(after), 2)
-    assert.deepEqual(progressOf(layout.items.values(), after.run), { answered: 0, total: 2 })
+    assert.deepEqual(progressOf(layout.items.values(), after.run), {
+      answered: 0,
+      total: 2,
+      failed: 0,
+      skipped: 0,
+    })
     assert.deepEqual(due(after), ['checks/home', 'checks/prod-home'])
     const undone = apply(after, overridden(false))
     assert.deepEqual(undone.run.overrides, {})

@@ -5,8 +5,7 @@
  * should show, then looks at the run file on disk where it matters.
  */
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, afterEach, before, describe, test } from 'node:test'
 import { render } from 'ink-testing-library'
@@ -19,6 +18,7 @@ import { backend } from '../helpers/checks.ts'
 import { assumeMotoAccount, credentialsEnv, newAccountId } from '../helpers/moto-accounts.ts'
 import { readRunFiles } from '../helpers/run-files.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
+import { tempDir } from '../helpers/temp.ts'
 import { inputSettled, waitFor, waitForContent } from '../helpers/wait.ts'
 
 const ARROW_DOWN = '\u001B[B'
@@ -33,13 +33,13 @@ const HOME = '\u001B[H'
 process.env.COLUMNS = '100'
 process.env.LINES = '24'
 
-const folders: string[] = []
 const outcomes: AppOutcome[] = []
+const screens: { unmount(): void }[] = []
 afterEach(async () => {
+  // Unmounted here, not by Ink's exit hook: leaving writes the run's `left` entry, which must
+  // land while the test's folder is still there.
+  for (const screen of screens.splice(0)) screen.unmount()
   for (const outcome of outcomes.splice(0)) await outcome.session?.close()
-})
-after(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true })
 })
 
 const CHECKLIST = `---
@@ -63,8 +63,8 @@ pg_dump --format=custom app > app.dump
 `
 
 function workspace(markdown = CHECKLIST) {
-  const dir = mkdtempSync(join(tmpdir(), 'dw-ui-'))
-  folders.push(dir)
+  // Removed when the process exits (tempDir): the wizard may still write its last entry as it closes.
+  const dir = tempDir('ui')
   const path = join(dir, 'deploy.md')
   writeFileSync(path, markdown)
   const env = { DEPLOY_WIZARD_HOME: join(dir, 'home'), DEPLOY_WIZARD_OPERATOR: 'ana' }
@@ -93,6 +93,7 @@ function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> 
       onStoreProblems={(problems) => storeProblems.push(...problems)}
     />,
   )
+  screens.push(screen)
   const frame = () => screen.lastFrame() ?? ''
   /** Waits until the screen shows `pattern`; fails with the screen as it is. */
   const see = async (pattern: RegExp, timeoutMs = 5_000) => {
@@ -137,7 +138,8 @@ describe('the phase screen', () => {
     assert.match(screen, /d done · f fail · s skip/)
     const id = runIdOn(screen)
     await ui.press('d')
-    await ui.see(/› ✔ Change request approved/)
+    // Answered, the cursor moves on to the next item to answer.
+    await ui.see(/ {2}✔ Change request approved[\s\S]*› ○ Database backed up/)
     const answered = journal(space.runs, id).find(
       (e) => e.type === 'item-answered' && e.itemId === 'before/change-request-approved',
     )
@@ -195,9 +197,11 @@ describe('the phase screen', () => {
     await ui.press(ESCAPE)
     await ui.see(/› ○ Change request approved/)
     await ui.press('s', 'covered by CAB-12', ENTER)
-    await ui.see(/› » Change request approved/)
+    await ui.see(/ {2}» Change request approved[\s\S]*› ○ Database backed up/)
+    await ui.press('g')
     await ui.see(/reason: covered by CAB-12/)
-    await ui.press('n', ' (Carla agreed)', ENTER)
+    // The note so far is selected: End keeps it, and the words go after it.
+    await ui.press('n', END, ' (Carla agreed)', ENTER)
     await ui.see(/reason: covered by CAB-12 \(Carla agreed\)/)
     await ui.press('q')
   })
@@ -303,9 +307,33 @@ describe('the phase screen', () => {
     assert.match(ui.frame(), /│ n {11}add a note {2,}│/)
     assert.match(ui.frame(), /A\s+run the due checks of every phase/)
     assert.match(ui.frame(), /Any key closes this/)
+    // The box ends under its last line: no blank rows padding it to the screen's height.
+    assert.match(ui.frame(), /Any key closes this\. *│\n╰/)
     await ui.press('x')
     await ui.see(/d done · f fail/)
     assert.doesNotMatch(ui.frame(), /Keys/)
+    await ui.press('q')
+  })
+
+  test('while a prompt is open the footer lists its keys, not the phase’s', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/d done · f fail/)
+    await ui.press('s')
+    await ui.see(/Skip: Change request approved/)
+    assert.match(ui.frame(), /enter save · esc cancel/)
+    assert.doesNotMatch(ui.frame(), /d done|←→ phase/)
+    await ui.press(ESCAPE)
+    await ui.see(/d done · f fail/)
+    await ui.press('q')
+  })
+
+  test('a checklist without checks offers no keys to run them and marks no row manual', async () => {
+    const space = workspace(CHECKLIST.replace(' <!-- check: env name=HOME -->', ''))
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    assert.doesNotMatch(ui.frame(), /manual|r run|R re-run|A run all/)
+    assert.match(ui.frame(), /d done · f fail · s skip/)
     await ui.press('q')
   })
 
@@ -350,6 +378,8 @@ describe('the phase screen', () => {
     await ui.see(/› Deployed by — Date/)
     await ui.press(ENTER)
     await ui.see(/Date: 2026-11-22/)
+    // Titled as the list labels it.
+    assert.match(ui.frame(), /│ Deployed by — Date +│/)
     await ui.press(ENTER)
     await ui.press('f')
     await ui.see(/items are still pending\. Finish the run anyway\?/)
@@ -359,6 +389,61 @@ describe('the phase screen', () => {
     const sheet = readFileSync(outcome?.kind === 'finished' ? outcome.sheetPath : '', 'utf8')
     assert.match(sheet, /^\| Deployed by \| Name \| ana \|/m)
     assert.match(sheet, /^\| Deployed by \| Date \| 2026-11-22 \|/m)
+  })
+})
+
+describe('failed and skipped items are never hidden', () => {
+  const CLAIMS = `---
+title: Claims
+environments: [dev]
+---
+## Before
+- [ ] Change request approved
+- [ ] Smoke tests pass
+
+## Sign-Off
+- [ ] All checks passed: Yes / No
+`
+
+  test('the bars count them apart; the sign-off says what failed; "All checks passed: Yes" is confirmed and noted', async () => {
+    const space = workspace(CLAIMS)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    await ui.press('f', ENTER)
+    await ui.see(/✘ Change request approved/)
+    await ui.press(ARROW_DOWN, 's', 'flaky', ENTER)
+    await ui.see(/1\/2 Before \S+ 2\/2 · 1 failed · 1 skipped/)
+    assert.match(ui.frame(), /overall \S+ 2\/3 · 1 failed · 1 skipped/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/Sign-off/)
+    assert.match(ui.frame(), /✘ 1 failed: Change request approved/)
+    assert.match(ui.frame(), /» 1 skipped: Smoke tests pass/)
+    assert.doesNotMatch(ui.frame(), /Every item is answered/)
+    await ui.press(ENTER)
+    await ui.see(/❯ Yes/)
+    await ui.press(ENTER)
+    await ui.see(/All checks passed: Yes\? Items failed\./)
+    assert.match(ui.frame(), /chosen while 1 item had failed: Change request approved/)
+    await ui.press('n')
+    await ui.see(/› All checks passed\s+______/)
+    await ui.press(ENTER)
+    await ui.see(/❯ Yes/)
+    await ui.press(ENTER)
+    await ui.see(/Items failed\./)
+    await ui.press('y')
+    await ui.see(/› All checks passed\s+Yes/)
+    const signed = journal(space.runs, id).filter((e) => e.type === 'signoff-entered')
+    assert.deepEqual(
+      signed.map((e) => e.type === 'signoff-entered' && [e.value, e.note]),
+      [['Yes', 'chosen while 1 item had failed: Change request approved']],
+    )
+    await ui.press('f')
+    await waitFor(() => ui.outcome() !== null, 'the run finished')
+    const outcome = ui.outcome()
+    assert.equal(outcome?.kind, 'finished')
+    const sheet = readFileSync(outcome?.kind === 'finished' ? outcome.sheetPath : '', 'utf8')
+    assert.match(sheet, /☑ Yes · ☐ No · ⚠ chosen while 1 item had failed: Change request approved/)
   })
 })
 
@@ -402,14 +487,15 @@ environments: [dev, prod]
       about().map((e) => e.type === 'scope-overridden' && [e.type, e.applies, e.by]),
       [['scope-overridden', true, 'ana']],
     )
-    assert.match(ui.frame(), /› ○ Backup taken \(production only\)\s+manual/)
+    assert.match(ui.frame(), /› ○ Backup taken \(production only\) *$/m)
     assert.match(
       ui.frame(),
       /applies here after all: said by ana at .*; the checklist says prod only/,
     )
     assert.match(ui.frame(), /overall \S+ 0\/2/)
     await ui.press('d')
-    await ui.see(/› ✔ Backup taken/)
+    // Answered, the cursor moves on to the item still to answer.
+    await ui.see(/^ {2}✔ Backup taken/m)
     assert.match(ui.frame(), /overall \S+ 1\/2/)
 
     // A phase none of whose items apply is there all the same, dimmed, saying so.
@@ -445,7 +531,7 @@ environments: [dev, prod]
     await ui.see(/› ○ Change request approved/)
     const id = runIdOn(ui.frame())
     await ui.press(ARROW_DOWN, 'o')
-    await ui.see(/› ○ Backup taken \(production only\)\s+manual/)
+    await ui.see(/› ○ Backup taken \(production only\) *$/m)
     await ui.press('o')
     await ui.see(/does not apply here again: prod only \(item text, line 7\)/)
     assert.match(ui.frame(), /› – Backup taken \(production only\)\s+n\/a: prod only$/m)
@@ -534,7 +620,7 @@ describe('the sign-off screen', () => {
     await ui.see(/pass/)
     await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
     await ui.see(/enter fill/)
-    const signature = '_{16} {2}signed on the printed sheet'
+    const signature = '_{16} {2}\\(on paper\\)'
     const lines = ui.frame().split('\n')
     const list = lines.slice(3, 3 + 7).map((line) => line.trimEnd())
     assert.deepEqual(
@@ -542,15 +628,25 @@ describe('the sign-off screen', () => {
       [
         '› Deployed by  ______',
         '  Deployed by — Date  ______',
-        '  Deployed by — Signature  ________________  signed on the printed sheet',
+        '  Deployed by — Signature  ________________  (on paper)',
         '  QA Lead — Name  ______',
-        '  QA Lead — Signature  ________________  signed on the printed sheet',
+        '  QA Lead — Signature  ________________  (on paper)',
         '  Security — Name  ______',
         '  Security — Signature  approved in SEC-88  (in the checklist)',
       ],
     )
     assert.match(ui.frame(), new RegExp(`Deployed by — Signature +${signature}`))
     assert.match(ui.frame(), /Signatures are signed by hand on the printed sheet\./)
+    // At 80 columns every value starts in one column, and the signature line is whole.
+    ui.resize(80, 24)
+    await ui.see(/^ {2}Deployed by — Signature +_{16} {2}\(on paper\)$/m)
+    const columns = ui
+      .frame()
+      .split('\n')
+      .slice(3, 3 + 6)
+      .map((line) => line.search(/_{6}/))
+    assert.deepEqual(new Set(columns), new Set([38]), ui.frame())
+    ui.resize(100, 24)
     // Down from the date goes past the signature, to the next field to type in.
     await ui.press(ARROW_DOWN, ARROW_DOWN)
     await ui.see(/› QA Lead — Name/)
@@ -737,12 +833,35 @@ describe('before the phases', () => {
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
     await ui.see(/Unfinished runs on this machine/)
     const lines = ui.frame().split('\n')
-    assert.match(lines[1] ?? '', /^❯ Screens of the session .*…$/)
+    assert.match(lines[1] ?? '', /^❯ dev-\d{8}-[a-z0-9]{4} · Screens of the session .*…$/)
     assert.equal(lines[1]?.length, 100)
     assert.match(lines[2] ?? '', /^ {2}Start a new run$/)
     await ui.press(ENTER)
     await ui.see(/› ○ Change request approved/)
     await ui.press('q')
+  })
+
+  test('a resumed run opens on the phase and item where it was left', async () => {
+    const space = workspace()
+    const first = open(space, { checklistPath: space.path, environment: 'dev' })
+    await first.see(/› ○ Change request approved/)
+    const id = runIdOn(first.frame())
+    // Left on a later phase, though the first still has items to answer.
+    await first.press(ARROW_RIGHT)
+    await first.see(/2\/3 After/)
+    await first.press('q')
+    await first.outcome()?.session?.close()
+    const second = open(space, { resume: id })
+    await second.see(/2\/3 After/)
+    assert.match(second.frame(), /› ○ Smoke tests pass/)
+    await second.press('h', 'j', 'j')
+    await second.see(/› ○ Database backed up/)
+    await second.press('q')
+    await second.outcome()?.session?.close()
+    const third = open(space, { resume: id })
+    await third.see(/1\/3 Before/)
+    assert.match(third.frame(), /› ○ Database backed up/)
+    await third.press('q')
   })
 
   test('a run resumed without a name given goes on under its own operator', async () => {
@@ -769,7 +888,7 @@ describe('before the phases', () => {
     await ui.see(/Unfinished runs on this machine/)
     assert.match(
       ui.frame(),
-      new RegExp(`Screens · dev · 1/5 answered · bruno · just now · ${earlier.id}`),
+      new RegExp(`${earlier.id} · Screens · 1/5 answered · bruno · just now`),
     )
     assert.match(ui.frame(), /Start a new run/)
     await ui.press(ENTER)
@@ -824,6 +943,21 @@ describe('before the phases', () => {
     assert.equal(runIdOn(ui.frame()), id)
     await ui.see(/✔ Database backed up twice/)
     await ui.press('q')
+  })
+
+  test('what changed is wrapped at 80 columns, never cut', async () => {
+    const { space } = await editedSinceTheRun(CHECKLIST)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    ui.resize(80, 24)
+    await ui.see(/Unfinished runs on this machine/)
+    await ui.press(ENTER)
+    await ui.see(/The checklist changed since this run last saw it/)
+    assert.match(
+      ui.frame(),
+      /- removed {3}Change request approved {2}\(its answer stays in the run's journal\n {14}and on the sheet\)/,
+    )
+    assert.doesNotMatch(ui.frame(), /…/)
+    await ui.press('q', ENTER)
   })
 
   test('what changed is shown after the trust prompt, which an edit always brings back', async () => {
@@ -1019,7 +1153,7 @@ describe('production, asked for by name before anything is written', () => {
       assert.match(ui.frame(), new RegExp(`Type '${env}' to go on:`))
       assert.equal(posts, before, 'a request reached the server')
       await ui.press(ESCAPE)
-      assert.equal(ui.outcome()?.kind, 'quit')
+      assert.equal(ui.outcome()?.kind, 'cancelled')
       assert.equal(posts, before, 'a request reached the server')
     })
   }
@@ -1037,6 +1171,18 @@ describe('production, asked for by name before anything is written', () => {
     assert.equal(posts, before)
     await ui.press('r')
     await waitFor(() => posts === before + 1, 'the POST reached the server')
+    await ui.press('q')
+  })
+
+  test('the production name is asked before the operator’s', async () => {
+    const space = writing('environments: [dev, prod]')
+    const ui = open(space, { checklistPath: space.path, environment: 'prod', operator: undefined })
+    await ui.see(/PROD: checks will run against production/)
+    assert.doesNotMatch(ui.frame(), /Your name/)
+    await ui.press('prod', ENTER)
+    await ui.see(/Your name, as the sheet should show it: ana/)
+    await ui.press(ENTER)
+    await ui.see(/PROD ⚠/)
     await ui.press('q')
   })
 
@@ -1094,6 +1240,26 @@ describe('screens before the phases fit the terminal', () => {
   /** The commands on screen, by number. */
   const commandsOn = (frame: string) =>
     [...frame.matchAll(/\$ echo smoke-(\d+)/g)].map((m) => Number(m[1]))
+
+  test('the trust prompt shows a long checklist path whole, its start included', async () => {
+    const space = workspace(withCommands(2))
+    const folder = join(space.dir, 'releases-of-the-payments-service', 'checklists-kept-by-ops')
+    mkdirSync(folder, { recursive: true })
+    const path = join(folder, 'release-checklist-for-payments.md')
+    writeFileSync(path, withCommands(2))
+    const ui = open(space, { checklistPath: path, environment: 'dev' })
+    ui.resize(80, 20)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    // The path's lines, inside the border, read as the path.
+    const shown = ui
+      .frame()
+      .split('\n')
+      .map((line) => line.replace(/^│ /, '').replace(/ *│$/, ''))
+      .join('')
+    assert.ok(shown.includes(path), `the path is not shown whole:\n${ui.frame()}`)
+    assertFits(ui.frame(), 80, 20)
+    await ui.press('n')
+  })
 
   test('the trust prompt over 60 commands is no taller than the terminal; paging shows each', async () => {
     const space = workspace(withCommands(60))
@@ -1268,6 +1434,59 @@ describe('screens before the phases fit the terminal', () => {
   })
 })
 
+describe('text prompts edit as a shell line does', () => {
+  const CTRL_A = '\u0001'
+  const CTRL_E = '\u0005'
+  const CTRL_K = '\u000B'
+  const CTRL_U = '\u0015'
+  const CTRL_W = '\u0017'
+  const ALT_B = '\u001Bb'
+  const ALT_F = '\u001Bf'
+  const CTRL_LEFT = '\u001B[1;5D'
+  const HOME = '\u001B[H'
+  const DELETE = '\u001B[3~'
+
+  test('Ctrl-U and Ctrl-W delete in the name prompt, never typing u or w', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev', operator: undefined })
+    await ui.see(/Your name, as the sheet should show it: ana/)
+    // The guess is selected: typing replaces it.
+    await ui.press('Nina Old')
+    await ui.see(/sheet should show it: Nina Old/)
+    await ui.press(CTRL_W, 'Newcomer')
+    await ui.see(/show it: Nina Newcomer/)
+    await ui.press(CTRL_U, 'Nina Newcomer', ENTER)
+    await ui.see(/Screens\s+dev\s+Nina Newcomer · dev-/)
+    assert.doesNotMatch(ui.frame(), /wNina|uNina/)
+    await ui.press('q')
+  })
+
+  test('an arrow or Ctrl-E keeps a prefilled value; Ctrl-A, Alt-B/F, Ctrl-←, Home, Delete and Ctrl-K move and cut in it', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev', operator: undefined })
+    await ui.see(/Your name, as the sheet should show it: ana/)
+    await ui.press(CTRL_E, ' Lima')
+    await ui.see(/show it: ana Lima/)
+    await ui.press(CTRL_A, 'X', CTRL_K, 'Ana', ALT_F, ' Maria')
+    await ui.see(/show it: XAna Maria/)
+    await ui.press(CTRL_LEFT, HOME, ALT_F, ALT_B, DELETE, ENTER)
+    await ui.see(/Screens\s+dev\s+Ana Maria · dev-/)
+    await ui.press('q')
+  })
+
+  test('a note typed, cut with Ctrl-K and begun again with Ctrl-A is saved as it reads', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    await ui.press('n', 'first draft', CTRL_K, CTRL_A, 'X', ENTER)
+    await ui.see(/note: Xfirst draft/)
+    const notes = journal(space.runs, id).flatMap((e) => (e.type === 'note-added' ? [e.note] : []))
+    assert.deepEqual(notes, ['Xfirst draft'])
+    await ui.press('q')
+  })
+})
+
 describe('keys that arrive together', () => {
   // Typed ahead over a slow link, they reach the wizard in one read.
   const answerOf = (runs: string, id: string, itemId: string) =>
@@ -1281,7 +1500,7 @@ describe('keys that arrive together', () => {
     await ui.see(/✔ HOME is set\s+pass/)
     const id = runIdOn(ui.frame())
     ui.screen.stdin.write('jjd')
-    await ui.see(/› ✔ Database backed up/)
+    await ui.see(/› ○ Change request approved[\s\S]* {2}✔ Database backed up/)
     assert.deepEqual(answerOf(space.runs, id, 'before/database-backed-up'), [['done', '']])
     await ui.press('q')
   })
@@ -1292,7 +1511,7 @@ describe('keys that arrive together', () => {
     await ui.see(/✔ HOME is set\s+pass/)
     const id = runIdOn(ui.frame())
     ui.screen.stdin.write(`${ARROW_DOWN}${ARROW_DOWN}d`)
-    await ui.see(/› ✔ Database backed up/)
+    await ui.see(/› ○ Change request approved[\s\S]* {2}✔ Database backed up/)
     assert.deepEqual(answerOf(space.runs, id, 'before/database-backed-up'), [['done', '']])
     assert.deepEqual(answerOf(space.runs, id, 'before/change-request-approved'), [])
     await ui.press('q')
@@ -1306,7 +1525,7 @@ describe('keys that arrive together', () => {
     await ui.press('s')
     await ui.see(/Skip: Change request approved/)
     ui.screen.stdin.write('covered by CAB-12\r')
-    await ui.see(/› » Change request approved/)
+    await ui.see(/ {2}» Change request approved/)
     assert.deepEqual(answerOf(space.runs, id, 'before/change-request-approved'), [
       ['skipped', 'covered by CAB-12'],
     ])

@@ -1,7 +1,8 @@
 /** `env`: a variable (or dotenv key) is set and fit for use. The code is in ../env.ts. */
 import * as z from 'zod'
-import { defineCheck } from '../kind.ts'
+import { type CredentialShape, defineCheck } from '../kind.ts'
 import { integer, list, regex, text } from '../params.ts'
+import { isSecretVariable } from '../redact.ts'
 
 const schema = () =>
   z
@@ -24,5 +25,8 @@ export const envVar = defineCheck({
     'An environment variable (or a key of a dotenv file) is set, long enough, not a default, without forbidden text; its value is never shown',
   params: schema,
   example: 'check: env name=JWT_SECRET file=.env.api min-length=32 not=changeme',
+  // The value a secret variable must equal is that secret.
+  credentials: (params): Readonly<Record<string, CredentialShape>> =>
+    isSecretVariable(params.name ?? '', undefined) ? { equals: 'whole' } : {},
   load: () => import('../env.ts').then((m) => m.checkEnv),
 })

@@ -54,5 +54,6 @@ export const http = defineCheck({
   example: 'check: http url=http://localhost:8000/health/ready status=200 json="status=ready"',
   // A smoke test that activates something (a POST) writes each time it runs.
   effect: (params) => (READ_METHODS.has(methodOf(params)) ? 'read' : 'write'),
+  credentials: () => ({ bearer: 'whole', 'request-header': 'header', data: 'from-env' }),
   load: () => import('../http.ts').then((m) => m.checkHttp),
 })

@@ -1,0 +1,47 @@
+/** The detail pane's lines: the id kept whole, evidence as lines to read. */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { detailLines, evidenceLines } from '../../src/ui/detail-pane.tsx'
+import { parse } from '../helpers/fixtures.ts'
+
+const { checklist } = parse(`---
+title: Pane
+---
+## Pre-Deployment
+### Testing
+- [ ] All unit tests are passing with make test and the coverage report is uploaded
+`)
+
+describe('the detail pane', () => {
+  it('puts the id on a line of its own when it does not fit beside the state, never splitting it', () => {
+    const item = checklist.items[0]
+    assert.ok(item)
+    const lines = detailLines({
+      item,
+      record: null,
+      live: undefined,
+      width: 60,
+      now: 0,
+      isUntrustedCommand: false,
+    }).map((line) => line.text)
+    assert.ok(lines.includes('○ pending'), lines.join('\n'))
+    const at = lines.findIndex((line) => line.startsWith('id: pre-deployment/'))
+    assert.ok(at !== -1, lines.join('\n'))
+    assert.equal(lines.slice(at, at + 2).join(''), `id: ${item.id}`)
+  })
+
+  it('shows evidence as lines, not JSON', () => {
+    assert.deepEqual(evidenceLines('gsi', {}, 1), ['  gsi: none'])
+    assert.deepEqual(evidenceLines('ttl', { status: 'DISABLED' }, 1), [
+      '  ttl:',
+      '    status: DISABLED',
+    ])
+    assert.deepEqual(evidenceLines('ports', [80, 443], 1), ['  ports: 80, 443'])
+    assert.deepEqual(evidenceLines('tables', [{ name: 'a' }], 1), [
+      '  tables:',
+      '    1:',
+      '      name: a',
+    ])
+    assert.deepEqual(evidenceLines('count', 3, 1), ['  count: 3'])
+  })
+})
