@@ -131,7 +131,8 @@ export function describeUnsaved(unsaved: readonly { readonly entry: JournalEntry
  * field that tells two runs apart, so a narrow terminal cuts the rest.
  */
 export function describeRunLine(run: RunSummary, now: Date): string {
-  const { answered, total } = runProgress(run.state)
+  // From the runs index: the list never folds every journal to draw itself.
+  const { answered, total } = run.progress
   const locked = run.locked ? ` — open in PID ${run.locked.pid} on ${run.locked.host}` : ''
-  return `${run.id} · ${run.header.checklist.title} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.state.lastActivityAt, now)}${locked}`
+  return `${run.id} · ${run.header.checklist.title} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.lastActivityAt, now)}${locked}`
 }
