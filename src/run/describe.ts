@@ -6,9 +6,8 @@
 import type { Item } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { answerOf } from '../vocabulary.ts'
-import { describeSince } from './lock.ts'
+import { describeSince, type LockOwner } from './lock.ts'
 import type { ItemState, JournalEntry, RunState, ScopeOverride } from './model.ts'
-import type { RunSummary } from './store.ts'
 
 /**
  * Items answered (anything but pending) out of those that apply to the run's environment, as
@@ -130,7 +129,16 @@ export function describeUnsaved(unsaved: readonly { readonly entry: JournalEntry
  * A saved run on one line, as the wizard offers it to resume: the id first, as it is the one
  * field that tells two runs apart, so a narrow terminal cuts the rest.
  */
-export function describeRunLine(run: RunSummary, now: Date): string {
+/** What a line of the resume list shows of a stored run (store.ts's `RunSummary` has it). */
+export interface RunLineFacts {
+  readonly id: string
+  readonly header: { readonly operator: string; readonly checklist: { readonly title: string } }
+  readonly progress: { readonly answered: number; readonly total: number }
+  readonly lastActivityAt: string
+  readonly locked?: LockOwner
+}
+
+export function describeRunLine(run: RunLineFacts, now: Date): string {
   // From the runs index: the list never folds every journal to draw itself.
   const { answered, total } = run.progress
   const locked = run.locked ? ` — open in PID ${run.locked.pid} on ${run.locked.host}` : ''
