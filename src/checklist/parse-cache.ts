@@ -25,11 +25,15 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
 } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { brotliDecompressSync } from 'node:zlib'
-import { writeFileAtomic } from '../atomic-write.ts'
+import { TEMPORARY_MARK, writeFileAtomic } from '../atomic-write.ts'
 import { homeFolder } from '../home.ts'
 import { PACKAGE_ROOT } from '../package-root.ts'
 import { VERSION } from '../version.ts'
@@ -51,6 +55,12 @@ export const PARSER_BUILD: string =
 
 /** Bumped when the entry's layout changes. */
 const FORMAT = 1
+
+/**
+ * Entries kept: each edit of a checklist makes a new one (~250 kB for a bundled-size
+ * checklist), so the least recently used go past this many.
+ */
+export const MAX_ENTRIES = 100
 
 /** What an entry's first line says about the body after it. */
 interface Header {
@@ -83,8 +93,11 @@ export function cachedParse(
   }
   const folder = cacheFolder(env)
   if (!isPrivateFolder(folder) || !isPrivateFolder(dirname(folder))) return null
-  const text = readPrivateFile(join(folder, `${sha256}.json`))
-  return text === null ? null : readEntry(text, path, sha256)
+  const file = join(folder, `${sha256}.json`)
+  const text = readPrivateFile(file)
+  const result = text === null ? null : readEntry(text, path, sha256)
+  if (result) touch(file)
+  return result
 }
 
 /** Keeps `result` for the next read of the same bytes; a cache that cannot be written is skipped. */
@@ -97,8 +110,48 @@ export function storeParse(result: ParseResult, env: Env = process.env): void {
     // A folder someone else may write is no place for what decides the checks.
     if (!isPrivateFolder(folder) || !isPrivateFolder(dirname(folder))) return
     writeFileAtomic(join(folder, `${sha256}.json`), serializeEntry(result), { mode: 0o600 })
+    prune(folder)
   } catch {
     // Read-only, full, not ours: the next start parses again.
+  }
+}
+
+/** Marks an entry used, so that pruning keeps it (access times are often not kept). */
+function touch(file: string): void {
+  try {
+    const now = new Date()
+    utimesSync(file, now, now)
+  } catch {
+    // Pruning may then take it a little early: it is parsed again.
+  }
+}
+
+/**
+ * Removes the least recently used entries past MAX_ENTRIES, and temporary files a killed
+ * writer left more than an hour ago.
+ */
+function prune(folder: string): void {
+  const entries: { file: string; used: number }[] = []
+  const hourAgo = Date.now() - 3_600_000
+  for (const name of readdirSync(folder)) {
+    const file = join(folder, name)
+    try {
+      const used = statSync(file).mtimeMs
+      if (name.includes(TEMPORARY_MARK)) {
+        if (used < hourAgo) unlinkSync(file)
+      } else if (/^[0-9a-f]{64}\.json$/.test(name)) entries.push({ file, used })
+    } catch {
+      // Gone already (another process pruning), or not ours to remove.
+    }
+  }
+  if (entries.length <= MAX_ENTRIES) return
+  entries.sort((a, b) => b.used - a.used)
+  for (const { file } of entries.slice(MAX_ENTRIES)) {
+    try {
+      unlinkSync(file)
+    } catch {
+      // As above.
+    }
   }
 }
 

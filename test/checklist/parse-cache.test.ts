@@ -7,11 +7,14 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import {
   chmodSync,
+  existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
@@ -22,6 +25,7 @@ import { parseChecklist } from '../../src/checklist/parse.ts'
 import {
   bundledEntryFile,
   cacheFolder,
+  MAX_ENTRIES,
   NO_CACHE_VARIABLE,
   readBundledEntry,
   readEntry,
@@ -215,6 +219,45 @@ describe('the parse cache', () => {
     } finally {
       chmodSync(cacheFolder(env), 0o700)
     }
+  })
+
+  it('keeps the most recently used entries, and removes what a killed writer left', async () => {
+    const { env, file, entry } = setUp()
+    const folder = cacheFolder(env)
+    mkdirSync(folder, { recursive: true, mode: 0o700 })
+    chmodSync(join(folder, '..'), 0o700)
+    // Older entries, each a minute older than the last.
+    const old = Array.from({ length: MAX_ENTRIES + 5 }, (_, i) => {
+      const name = join(folder, `${createHash('sha256').update(String(i)).digest('hex')}.json`)
+      writeFileSync(name, '{}\n{}', { mode: 0o600 })
+      const at = new Date(Date.now() - (i + 2) * 60_000)
+      utimesSync(name, at, at)
+      return name
+    })
+    // The oldest was read a moment ago.
+    const read = old[MAX_ENTRIES + 4] as string
+    utimesSync(read, new Date(), new Date())
+    const leftover = `${entry}.tmp-1-abcd`
+    writeFileSync(leftover, 'half')
+    const hoursAgo = new Date(Date.now() - 2 * 3_600_000)
+    utimesSync(leftover, hoursAgo, hoursAgo)
+    // A miss writes an entry, and prunes.
+    await loadChecklist(file, env)
+    const left = readdirSync(folder)
+    assert.equal(left.length, MAX_ENTRIES)
+    assert.ok(existsSync(entry), 'the entry just written is kept')
+    assert.ok(existsSync(read), 'the entry read a moment ago is kept')
+    assert.ok(!existsSync(old[MAX_ENTRIES + 3] as string), 'the least recently used goes')
+    assert.ok(!existsSync(leftover), 'a temporary file from hours ago goes')
+  })
+
+  it('marks an entry used when it is read, so that pruning keeps it', async () => {
+    const { env, file, entry } = setUp()
+    await loadChecklist(file, env)
+    const long = new Date(Date.now() - 86_400_000)
+    utimesSync(entry, long, long)
+    await loadChecklist(file, env)
+    assert.ok(statSync(entry).mtimeMs > Date.now() - 60_000)
   })
 
   it(`is off with ${NO_CACHE_VARIABLE}`, async () => {
