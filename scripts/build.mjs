@@ -116,9 +116,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   })
 }
 
-/** A hash of package.json and every file under src/: what the bundle was built from. */
+/** A hash of package.json, the lock file and every file under src/: what the bundle was built from. */
 function sourcesHash() {
-  const hash = createHash('sha256').update(readFileSync(join(root, 'package.json')))
+  const hash = createHash('sha256')
+    .update(readFileSync(join(root, 'package.json')))
+    .update(readFileSync(join(root, 'package-lock.json')))
   const walk = (folder) => {
     for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
       a.name < b.name ? -1 : 1,
