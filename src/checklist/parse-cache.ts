@@ -49,7 +49,10 @@ export const NO_CACHE_VARIABLE = 'DEPLOY_WIZARD_NO_CACHE'
 // Replaced by the build (scripts/build.mjs) with a hash of the sources it bundled.
 declare const __DEPLOY_WIZARD_BUILD__: string | undefined
 
-/** Which code parsed: the build's hash of src/, or `source` when run from src/ (tests, development). */
+/**
+ * Which code parsed: the build's hash of src/ and the package's manifests, or `source`
+ * when run from src/ (tests, development).
+ */
 export const PARSER_BUILD: string =
   typeof __DEPLOY_WIZARD_BUILD__ === 'string' ? __DEPLOY_WIZARD_BUILD__ : 'source'
 
