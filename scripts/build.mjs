@@ -9,8 +9,10 @@
  * The licences of the bundled packages are gathered into
  * dist/THIRD_PARTY_LICENSES.md, as their terms ask when their code is shipped.
  */
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 
@@ -94,8 +96,11 @@ export const METAFILE = join(root, '.build', 'metafile.json')
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   rmSync(dist, { recursive: true, force: true })
+  const buildId = sourcesHash()
   const result = await build({
     ...bundleOptions,
+    // The parse cache keeps only what this very code parsed (src/checklist/parse-cache.ts).
+    define: { ...bundleOptions.define, __DEPLOY_WIZARD_BUILD__: JSON.stringify(buildId) },
     absWorkingDir: root,
     entryPoints: ['src/cli.ts'],
     outdir: 'dist',
@@ -104,6 +109,29 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   mkdirSync(dirname(METAFILE), { recursive: true })
   writeFileSync(METAFILE, JSON.stringify(result.metafile))
   if (!existsSync(join(dist, 'cli.js'))) throw new Error('the build wrote no dist/cli.js')
+  // The bundled checklists parsed now, so that running one loads no parser.
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/parse-bundled.ts', dist, buildId], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+}
+
+/** A hash of package.json, the lock file and every file under src/: what the bundle was built from. */
+function sourcesHash() {
+  const hash = createHash('sha256')
+    .update(readFileSync(join(root, 'package.json')))
+    .update(readFileSync(join(root, 'package-lock.json')))
+  const walk = (folder) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
+      const path = join(folder, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else hash.update(`\0${relative(root, path)}\0`).update(readFileSync(path))
+    }
+  }
+  walk(join(root, 'src'))
+  return hash.digest('hex').slice(0, 16)
 }
 
 /**

@@ -6,8 +6,10 @@
  *
  * Its files are JSON, read here as they are and written only through
  * `writeFileAtomic`, which never leaves a file shorter than it was (see
- * atomic-write.ts for why not conf). A file that cannot be read as JSON is the
- * caller's to move aside (`moveAside`), never to overwrite.
+ * atomic-write.ts for why not conf). The one exception is a run's journal file,
+ * appended to line by line (run/journal-file.ts). A file that cannot be read as
+ * JSON is the caller's to move aside (`moveAside`), never to overwrite; the
+ * index of runs, a cache, is rebuilt instead (run/run-index.ts).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'

@@ -42,7 +42,17 @@ const child = spawn(
     '--test-reporter=spec',
     ...(files.length > 0 ? files : ['test/**/*.test.ts', 'test/**/*.test.tsx']),
   ],
-  { stdio: 'inherit', env: { ...process.env, ...backends.env, TMPDIR: testTmp } },
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      ...backends.env,
+      TMPDIR: testTmp,
+      // Every test parses afresh, and none leaves entries in the operator's own home: the
+      // parse cache's tests turn it on in homes of their own (test/checklist/parse-cache.test.ts).
+      DEPLOY_WIZARD_NO_CACHE: '1',
+    },
+  },
 )
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => child.kill(signal))

@@ -3,17 +3,23 @@ import { readFile, stat } from 'node:fs/promises'
 import { fileProblem, UserError } from '../errors.ts'
 import { bundledNames } from './bundled.ts'
 import { checkSize } from './limits.ts'
-import { type ParseResult, parseChecklist, pastLimit } from './parse.ts'
+import type { ParseResult } from './parse.ts'
+import { cachedParse, storeParse } from './parse-cache.ts'
 
 /**
  * Reads and parses a checklist file; a file that cannot be read is the operator's
  * to fix. A file past the size limit is not read at all: it is that one error.
+ * A file read before is taken from the parse cache (parse-cache.ts): the parser,
+ * and the markdown, YAML and zod it uses, are loaded only when one is not.
  */
-export async function loadChecklist(path: string): Promise<ParseResult> {
+export async function loadChecklist(
+  path: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<ParseResult> {
   let bytes: Buffer
   try {
     const tooLarge = checkSize((await stat(path)).size)
-    if (tooLarge) return pastLimit(tooLarge, path, '')
+    if (tooLarge) return (await import('./parse.ts')).pastLimit(tooLarge, path, '')
     bytes = await readFile(path)
   } catch (error) {
     const reason = fileProblem(error) ?? (error as Error).message
@@ -23,5 +29,10 @@ export async function loadChecklist(path: string): Promise<ParseResult> {
     })
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex')
-  return parseChecklist(bytes.toString('utf8'), { path, sha256 })
+  const cached = cachedParse(path, sha256, env)
+  if (cached) return cached
+  const { parseChecklist } = await import('./parse.ts')
+  const result = parseChecklist(bytes.toString('utf8'), { path, sha256 })
+  storeParse(result, env)
+  return result
 }

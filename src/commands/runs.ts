@@ -1,11 +1,11 @@
 /**
  * `deploy-wizard runs`: the saved runs on this machine — checklist,
  * environment, operator, progress, age, status — and `runs rm <id>`.
- * Derived from the run files themselves; there is no index to go stale.
+ * Listed from the index of runs, checked against each run's files (run-index.ts).
  */
 import { UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
-import { formatAge, runProgress } from '../run/describe.ts'
+import { formatAge } from '../run/describe.ts'
 import { listRuns, type RunSummary, removeRun, type StoreProblem } from '../run/store.ts'
 
 export interface RunsOptions {
@@ -17,7 +17,7 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
   const { runs, problems } = listRuns()
   reportProblems(problems)
   const out = terminalFor(process.stdout)
-  const shown = options.all ? runs : runs.filter((run) => run.state.finishedAt === null)
+  const shown = options.all ? runs : runs.filter((run) => run.finishedAt === null)
   if (options.json) {
     out.writeJson(shown.map(toJson))
     return 0
@@ -29,12 +29,12 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
   }
   const now = new Date()
   for (const run of shown) {
-    const { answered, total } = runProgress(run.state)
+    const { answered, total } = run.progress
     const status = statusOf(run)
     const colour = status.startsWith('open') ? 'yellow' : status === 'finished' ? 'green' : 'cyan'
     out.write(
       `${out.paint('bold', run.id)}  ${run.header.checklist.title} · ${run.header.environment} · ${run.header.operator}\n` +
-        `  ${answered}/${total} answered · last activity ${formatAge(run.state.lastActivityAt, now)} · ${out.paint(colour, status)}\n` +
+        `  ${answered}/${total} answered · last activity ${formatAge(run.lastActivityAt, now)} · ${out.paint(colour, status)}\n` +
         out.paint('dim', `  ${run.header.checklist.path}\n`),
     )
   }
@@ -58,7 +58,7 @@ export function reportProblems(problems: readonly StoreProblem[]): void {
 
 function statusOf(run: RunSummary): string {
   if (run.locked) return `open in PID ${run.locked.pid} on ${run.locked.host}`
-  return run.state.finishedAt ? 'finished' : 'in progress'
+  return run.finishedAt ? 'finished' : 'in progress'
 }
 
 function toJson(run: RunSummary) {
@@ -69,10 +69,10 @@ function toJson(run: RunSummary) {
     operator: run.header.operator,
     host: run.header.host,
     startedAt: run.header.startedAt,
-    lastActivityAt: run.state.lastActivityAt,
-    finishedAt: run.state.finishedAt,
-    ...runProgress(run.state),
-    status: run.locked ? 'open' : run.state.finishedAt ? 'finished' : 'in-progress',
+    lastActivityAt: run.lastActivityAt,
+    finishedAt: run.finishedAt,
+    ...run.progress,
+    status: run.locked ? 'open' : run.finishedAt ? 'finished' : 'in-progress',
     ...(run.locked ? { openIn: run.locked } : {}),
     file: run.file,
   }

@@ -6,9 +6,8 @@
 import type { Item, SignoffField } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { answerOf } from '../vocabulary.ts'
-import { describeSince } from './lock.ts'
+import { describeSince, type LockOwner } from './lock.ts'
 import type { ItemState, JournalEntry, RunState, ScopeOverride } from './model.ts'
-import type { RunSummary } from './store.ts'
 
 /**
  * Items answered (anything but pending) out of those that apply to the run's environment, as
@@ -166,8 +165,18 @@ export function blankEntries(
  * A saved run on one line, as the wizard offers it to resume: the id first, as it is the one
  * field that tells two runs apart, so a narrow terminal cuts the rest.
  */
-export function describeRunLine(run: RunSummary, now: Date): string {
-  const { answered, total } = runProgress(run.state)
+/** What a line of the resume list shows of a stored run (store.ts's `RunSummary` has it). */
+export interface RunLineFacts {
+  readonly id: string
+  readonly header: { readonly operator: string; readonly checklist: { readonly title: string } }
+  readonly progress: { readonly answered: number; readonly total: number }
+  readonly lastActivityAt: string
+  readonly locked?: LockOwner
+}
+
+export function describeRunLine(run: RunLineFacts, now: Date): string {
+  // From the runs index: the list never folds every journal to draw itself.
+  const { answered, total } = run.progress
   const locked = run.locked ? ` — open in PID ${run.locked.pid} on ${run.locked.host}` : ''
-  return `${run.id} · ${run.header.checklist.title} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.state.lastActivityAt, now)}${locked}`
+  return `${run.id} · ${run.header.checklist.title} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.lastActivityAt, now)}${locked}`
 }

@@ -7,7 +7,16 @@
  */
 import type { CheckStatus, ItemState } from '../vocabulary.ts'
 
-export const RUN_FORMAT = 'deploy-wizard/run@1'
+/**
+ * The run's format. @2 keeps the journal in two files (a snapshot and an append-only tail, see
+ * store.ts); @1 was one file, rewritten whole per entry, and is migrated when first opened.
+ * The number goes up so that an older deploy-wizard refuses a run whose newest answers it would
+ * not see, instead of rewriting it without them.
+ */
+export const RUN_FORMAT = 'deploy-wizard/run@2'
+
+/** The one-file format of deploy-wizard 0.1: read, and migrated by the first writer. */
+export const LEGACY_RUN_FORMAT = 'deploy-wizard/run@1'
 
 export type { ItemState }
 

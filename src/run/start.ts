@@ -146,7 +146,7 @@ export function unfinishedRuns(
   return {
     runs: runs.filter(
       (run) =>
-        run.state.finishedAt === null &&
+        run.finishedAt === null &&
         (path === undefined || run.header.checklist.path === path) &&
         (filter.environment === undefined || run.header.environment === filter.environment),
     ),

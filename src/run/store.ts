@@ -1,14 +1,23 @@
 /**
- * The run store: one JSON file per run, `<home>/runs/<run-id>.json`, holding the
- * header and the append-only journal. Nothing else is kept: the list of runs is
- * the folder, and each run's state is the journal folded (model.ts).
+ * The run store: two files per run in `<home>/runs/`. `<run-id>.json` is the
+ * snapshot: the header and the journal's entries up to some point, rewritten
+ * rarely — when the run starts, when it is opened (an older run's single file
+ * is migrated then), when it finishes, and every `COMPACT_EVERY` entries.
+ * `<run-id>.journal` holds the entries since, one framed line each
+ * (journal-file.ts). The list of runs is the folder; each run's state is the
+ * whole journal folded (model.ts). `<home>/runs-index.json` caches each run's
+ * progress for listing (run-index.ts).
  *
- * Durability: every write goes through `writeFileAtomic` (a temporary file in
- * the same folder, written whole, fsync'd, renamed over the run file, the folder
- * fsync'd), so a kill at any moment leaves either the previous file or the new
- * one, never a mix, and an answer is on disk when `append` returns. A write that
- * fails — the disk full, the folder turned read-only — throws and leaves the
- * previous file as it was: the entry is not saved, and `append` says so.
+ * Durability: an answer is one line appended to the journal file and synced,
+ * so it costs the same at item 5 and at item 2,000, and it is on disk when
+ * `append` returns. A kill mid-append leaves at most a torn last line, which
+ * is detected by its checksum and dropped; an append the file system refuses —
+ * the disk full, the folder turned read-only — is cut back off, throws, and
+ * leaves what was saved as it was: the entry is not saved, and `append` says
+ * so. The snapshot is replaced through `writeFileAtomic` (temporary file,
+ * fsync, rename, folder fsync), and only then is the journal file emptied;
+ * a kill between the two leaves lines the snapshot already holds, which the
+ * reader recognises by their position and skips.
  *
  * Only the lock holder (lock.ts) writes a run, and it alone clears the
  * temporary files a killed writer left. A file that cannot be read, or that a
@@ -26,10 +35,13 @@ import { fileProblem, UserError } from '../errors.ts'
 import { homeError, homeFolder, moveAside, readJsonFile, writeJsonFile } from '../home.ts'
 import { VERSION } from '../version.ts'
 import { CHECK_STATUSES, ITEM_STATES } from '../vocabulary.ts'
+import { runProgress } from './describe.ts'
+import { frameLine, JournalAppender, readJournalFile } from './journal-file.ts'
 import { acquireLock, type HeldLock, type LockOwner, lockStatus, tryAcquireLock } from './lock.ts'
 import {
   foldJournal,
   type JournalEntry,
+  LEGACY_RUN_FORMAT,
   RUN_FORMAT,
   type RunHeader,
   type RunState,
@@ -37,6 +49,14 @@ import {
   type StoredCheckResult,
 } from './model.ts'
 import { snapshotOf } from './resume.ts'
+import {
+  filesKey,
+  type IndexedRun,
+  type RunIndex,
+  readIndex,
+  updateIndex,
+  writeIndex,
+} from './run-index.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -59,10 +79,20 @@ export interface CreateRunOptions extends StoreOptions {
   readonly now?: Date
 }
 
-/** An open run: the only writer of its file until `close()`. */
+/**
+ * Entries the journal file may gather before they are folded into the snapshot. Rare enough
+ * that answering stays a single append (a rewrite of a 2,000-item run costs a few ms), often
+ * enough that reading a run that never closed is mostly one JSON parse.
+ */
+export const COMPACT_EVERY = 500
+
+/** An open run: the only writer of its files until `close()`. */
 export interface RunHandle {
   readonly id: string
+  /** The snapshot, `<run-id>.json`. */
   readonly file: string
+  /** The journal since the snapshot, `<run-id>.journal`: where answers are appended. */
+  readonly journalFile: string
   readonly header: RunHeader
   /** The journal's entries this version understands, oldest first. */
   readonly journal: readonly JournalEntry[]
@@ -83,6 +113,11 @@ export interface RunSummary {
   readonly id: string
   readonly file: string
   readonly header: RunHeader
+  /** Items answered out of those that apply (`runProgress`), from the index when it is current. */
+  readonly progress: { readonly answered: number; readonly total: number }
+  readonly lastActivityAt: string
+  readonly finishedAt: string | null
+  /** The whole run folded: read from its files on first use, as the index does not hold it. */
   readonly state: RunState
   readonly skippedEntries: number
   /** Set while another live process (or another host) has the run open. */
@@ -105,7 +140,21 @@ export interface RunListing {
   readonly problems: readonly StoreProblem[]
 }
 
+/** The snapshot file: the header and the journal's first entries (keys of a newer version kept). */
 type RunFile = { header: RunHeader; journal: unknown[] }
+
+/** A run read whole: its snapshot, every raw entry, and where its journal file's good part ends. */
+interface ReadOk {
+  readonly kind: 'ok'
+  readonly file: RunFile
+  /** Snapshot entries then journal-file entries, unknown ones included. */
+  readonly entries: readonly unknown[]
+  /** Written by deploy-wizard 0.1 (run@1): one file, no journal file, migrated when opened. */
+  readonly isLegacy: boolean
+  readonly goodLength: number
+  /** The journal file has a torn line or lines the snapshot already holds. */
+  readonly isUntidy: boolean
+}
 
 /** An entry the file system refused to save (ENOSPC, EROFS…): `reason` says why in words. */
 export class NotSavedError extends UserError {
@@ -165,11 +214,21 @@ export function createRun(options: CreateRunOptions): RunHandle {
     const file = runFile(folder, id)
     const content: RunFile = { header, journal: [started] }
     try {
+      // A journal file left by an earlier run of this id (removed by hand) must not be read as ours.
+      unlinkQuietly(journalFile(folder, id))
       writeJsonFile(file, content)
     } catch (error) {
       throw homeError(error, file, options.env) ?? error
     }
-    return openHandle(id, file, lock, content)
+    const read: ReadOk = {
+      kind: 'ok',
+      file: content,
+      entries: content.journal,
+      isLegacy: false,
+      goodLength: 0,
+      isUntidy: false,
+    }
+    return openHandle(id, folder, lock, read, options.env)
   } catch (error) {
     lock.release()
     throw error
@@ -184,47 +243,106 @@ export function openRun(id: string, options: StoreOptions = {}): RunHandle {
   const lock = acquireLock(lockFile(folder, id), `run ${id}`)
   try {
     removeLeftovers(folder, id)
-    const read = readRun(file)
+    const read = readRun(folder, id)
     if (read.kind === 'missing') throw noSuchRun(id)
     if (read.kind !== 'ok') {
-      const problem = setAside(file, read.kind, read.reason)
+      const problem = setAside(folder, id, read.kind, read.reason)
       throw new UserError(problem.message, {
         hint: 'start a new run; the file that was set aside is kept for you to inspect',
       })
     }
-    return openHandle(id, file, lock, read.file)
+    return openHandle(id, folder, lock, read, options.env)
   } catch (error) {
     lock.release()
     throw error
   }
 }
 
-/** Every run in the folder, read fresh. Unusable files are moved aside and reported, not thrown. */
+/**
+ * Every run in the folder. A run whose files are as the index last saw them is listed from
+ * the index, its state read only if asked for; any other is read whole (and the index
+ * updated). Unusable files are moved aside and reported, not thrown.
+ */
 export function listRuns(options: StoreOptions = {}): RunListing {
   const folder = runsFolder(options)
   const runs: RunSummary[] = []
   const problems: StoreProblem[] = []
-  for (const id of runIdsIn(folder, options.env)) {
+  const ids = runIdsIn(folder, options.env)
+  const index = readIndex(options.env)
+  const fresh: RunIndex = {}
+  let isChanged = Object.keys(index).some((id) => !ids.includes(id))
+  for (const id of ids) {
     const file = runFile(folder, id)
-    const read = readRun(file)
-    if (read.kind === 'missing') continue
-    if (read.kind !== 'ok') {
-      problems.push(setAsideIfFree(folder, id, file, read.kind, read.reason))
-      continue
+    // Taken before reading: a run that changes meanwhile is read again next time.
+    const key = filesKey(file, journalFile(folder, id))
+    if (key === null) continue
+    let indexed = index[id]
+    let state: RunState | undefined
+    if (indexed?.key !== key) {
+      const read = readRun(folder, id)
+      if (read.kind === 'missing') continue
+      if (read.kind !== 'ok') {
+        problems.push(setAsideIfFree(folder, id, read.kind, read.reason))
+        isChanged = true
+        continue
+      }
+      const { journal, skipped } = understood(read.entries)
+      state = foldJournal(read.file.header, journal)
+      indexed = indexEntry(key, state, skipped)
+      isChanged = true
     }
-    const { journal, skipped } = understood(read.file.journal)
+    fresh[id] = indexed
     const status = lockStatus(lockFile(folder, id))
-    runs.push({
-      id,
-      file,
-      header: read.file.header,
-      state: foldJournal(read.file.header, journal),
-      skippedEntries: skipped,
-      ...(status.kind === 'held' ? { locked: status.owner } : {}),
-    })
+    runs.push(summaryOf(folder, id, indexed, state, status.kind === 'held' ? status.owner : null))
   }
-  runs.sort((a, b) => b.state.lastActivityAt.localeCompare(a.state.lastActivityAt))
+  if (isChanged) writeIndex(fresh, options.env)
+  runs.sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt))
   return { runs, problems }
+}
+
+/** What the index keeps of a run in `state`. */
+function indexEntry(key: string, state: RunState, skippedEntries: number): IndexedRun {
+  return {
+    key,
+    header: state.header,
+    ...runProgress(state),
+    lastActivityAt: state.lastActivityAt,
+    finishedAt: state.finishedAt,
+    skippedEntries,
+  }
+}
+
+/** A listed run; its state, when not read already, is read from its files when first asked for. */
+function summaryOf(
+  folder: string,
+  id: string,
+  indexed: IndexedRun,
+  known: RunState | undefined,
+  locked: LockOwner | null,
+): RunSummary {
+  let state = known
+  return {
+    id,
+    file: runFile(folder, id),
+    header: indexed.header,
+    progress: { answered: indexed.answered, total: indexed.total },
+    lastActivityAt: indexed.lastActivityAt,
+    finishedAt: indexed.finishedAt,
+    get state(): RunState {
+      if (!state) {
+        const read = readRun(folder, id)
+        if (read.kind !== 'ok') {
+          throw new UserError(`run ${id} can no longer be read`, {
+            hint: "'deploy-wizard runs' says what became of it",
+          })
+        }
+        state = foldJournal(read.file.header, understood(read.entries).journal)
+      }
+      return state
+    },
+    skippedEntries: indexed.skippedEntries,
+    ...(locked ? { locked } : {}),
+  }
 }
 
 /**
@@ -234,9 +352,9 @@ export function listRuns(options: StoreOptions = {}): RunListing {
 export function exportedDigests(id: string, options: StoreOptions = {}): string[] | null {
   const folder = runsFolder(options)
   if (!runIdsIn(folder, options.env).includes(id)) return null
-  const read = readRun(runFile(folder, id))
+  const read = readRun(folder, id)
   if (read.kind !== 'ok') return null
-  return understood(read.file.journal).journal.flatMap((entry) =>
+  return understood(read.entries).journal.flatMap((entry) =>
     entry.type === 'exported' && entry.format === 'md' ? [entry.digest] : [],
   )
 }
@@ -256,7 +374,7 @@ export function findUnfinishedRun(
     (r) =>
       r.header.checklist.path === path &&
       r.header.environment === environment &&
-      r.state.finishedAt === null,
+      r.finishedAt === null,
   )
   return { run, problems }
 }
@@ -269,6 +387,7 @@ export function removeRun(id: string, options: StoreOptions = {}): void {
   const lock = acquireLock(lockFile(folder, id), `run ${id}`)
   try {
     unlinkSync(file)
+    unlinkQuietly(journalFile(folder, id))
     removeLeftovers(folder, id)
     syncFolder(folder)
   } catch (error) {
@@ -276,6 +395,7 @@ export function removeRun(id: string, options: StoreOptions = {}): void {
   } finally {
     lock.release()
   }
+  updateIndex(id, null, options.env)
 }
 
 /** A runner result as a run keeps it: plain JSON, with the time it finished. */
@@ -330,6 +450,10 @@ function runFile(folder: string, id: string): string {
   return join(folder, `${id}.json`)
 }
 
+function journalFile(folder: string, id: string): string {
+  return join(folder, `${id}.journal`)
+}
+
 function lockFile(folder: string, id: string): string {
   return join(folder, `${id}.lock`)
 }
@@ -354,17 +478,70 @@ function claimNewId(
   throw new Error(`no free run id for ${environment} in ${folder}`)
 }
 
-function openHandle(id: string, path: string, lock: HeldLock, file: RunFile): RunHandle {
-  const { header } = file
-  // Raw entries, unknown ones included: a rewrite must not drop what a newer version wrote.
-  let raw: readonly unknown[] = file.journal
+function openHandle(
+  id: string,
+  folder: string,
+  lock: HeldLock,
+  read: ReadOk,
+  env: Env | undefined,
+): RunHandle {
+  const path = runFile(folder, id)
+  const tailPath = journalFile(folder, id)
+  const header: RunHeader = { ...read.file.header, format: RUN_FORMAT }
+  // Raw entries, unknown ones included: a compaction must not drop what a newer version wrote.
+  const raw: unknown[] = [...read.entries]
+  // Keys of the snapshot besides these two, from a newer version, are kept as they were.
+  let snapshot: RunFile = { ...read.file, header, journal: raw.slice() }
   const { journal: known, skipped } = understood(raw)
   let journal: readonly JournalEntry[] = known
   let state = foldJournal(header, journal)
+  let tail: JournalAppender
+  try {
+    // A run@1 file has no journal file of its own: anything there is not this run's.
+    tail = new JournalAppender(
+      tailPath,
+      read.isLegacy ? 0 : read.goodLength,
+      read.isLegacy || read.isUntidy,
+    )
+  } catch (error) {
+    throw homeError(error, tailPath, env) ?? error
+  }
+  let inTail = read.isLegacy ? 0 : raw.length - read.file.journal.length
   let closed = false
+
+  /** Folds the journal file into the snapshot. Throws when the snapshot cannot be written. */
+  const compact = () => {
+    const next: RunFile = { ...snapshot, header, journal: raw.slice() }
+    writeJsonFile(path, next)
+    snapshot = next
+    inTail = 0
+    // Were this cut short, the lines left are ones the snapshot holds: skipped when read.
+    tail.empty()
+  }
+  const tryCompact = () => {
+    try {
+      compact()
+    } catch {
+      // A full disk: the entries are safe in the journal file, which keeps growing instead.
+    }
+  }
+
+  if (read.isLegacy) {
+    // Migrated on first open: the same journal, under the format an older version refuses.
+    try {
+      compact()
+    } catch (error) {
+      tail.close()
+      throw homeError(error, path, env) ?? error
+    }
+  } else if (inTail > 0 || read.isUntidy) {
+    tryCompact()
+  }
+
   return {
     id,
     file: path,
+    journalFile: tailPath,
     header,
     get journal() {
       return journal
@@ -376,33 +553,37 @@ function openHandle(id: string, path: string, lock: HeldLock, file: RunFile): Ru
     append(entry) {
       if (closed) throw new Error(`run ${id} is closed`)
       assertWritable(entry)
-      const next = [...raw, entry]
       try {
-        // Keys besides these two, from a newer version, are kept as they were.
-        writeJsonFile(path, { ...file, header, journal: next })
+        tail.append(frameLine(raw.length, entry))
       } catch (error) {
-        throw new NotSavedError(path, error)
+        throw new NotSavedError(tailPath, error)
       }
-      raw = next
+      raw.push(entry)
+      inTail++
       journal = [...journal, entry]
       state = reduceRun(state, entry)
+      if (entry.type === 'finished' || inTail >= COMPACT_EVERY) tryCompact()
       return state
     },
     close() {
+      if (closed) return
       closed = true
+      tail.close()
+      const key = filesKey(path, tailPath)
+      if (key !== null) updateIndex(id, indexEntry(key, state, skipped), env)
       lock.release()
     },
   }
 }
 
 type ReadRun =
-  | { readonly kind: 'ok'; readonly file: RunFile }
+  | ReadOk
   | { readonly kind: 'missing' }
   | { readonly kind: 'corrupt' | 'newer'; readonly reason: string }
 
-/** Reads a run file and checks its header; never writes. */
-function readRun(file: string): ReadRun {
-  const read = readJsonFile(file)
+/** Reads a run's snapshot and journal file and checks its header; never writes. */
+function readRun(folder: string, id: string): ReadRun {
+  const read = readJsonFile(runFile(folder, id))
   if (read.kind === 'missing') return read
   if (read.kind === 'damaged') return { kind: 'corrupt', reason: read.reason }
   if (typeof read.value !== 'object' || read.value === null || Array.isArray(read.value)) {
@@ -412,23 +593,50 @@ function readRun(file: string): ReadRun {
   const header = store.header as Partial<Record<string, unknown>> | undefined
   const format = header?.format
   const version = typeof format === 'string' ? /^deploy-wizard\/run@(\d+)$/.exec(format)?.[1] : null
-  if (version && Number(version) > 1) {
+  if (version && Number(version) > 2) {
     return { kind: 'newer', reason: `written by a newer deploy-wizard (${format})` }
   }
-  if (format !== RUN_FORMAT) return { kind: 'corrupt', reason: 'no run header' }
+  if (format !== RUN_FORMAT && format !== LEGACY_RUN_FORMAT) {
+    return { kind: 'corrupt', reason: 'no run header' }
+  }
   if (!headerSchema.safeParse(header).success) return { kind: 'corrupt', reason: 'damaged header' }
   if (!Array.isArray(store.journal)) return { kind: 'corrupt', reason: 'no journal' }
-  return { kind: 'ok', file: store as RunFile }
+  const file = { ...store, header: { ...header, format: RUN_FORMAT } } as RunFile
+  if (format === LEGACY_RUN_FORMAT) {
+    return {
+      kind: 'ok',
+      file,
+      entries: file.journal,
+      isLegacy: true,
+      goodLength: 0,
+      isUntidy: false,
+    }
+  }
+  let tail: ReturnType<typeof readJournalFile>
+  try {
+    tail = readJournalFile(journalFile(folder, id), file.journal.length)
+  } catch (error) {
+    throw homeError(error, journalFile(folder, id)) ?? error
+  }
+  if (tail.kind === 'damaged') return { kind: 'corrupt', reason: tail.reason }
+  return {
+    kind: 'ok',
+    file,
+    entries: tail.entries.length > 0 ? [...file.journal, ...tail.entries] : file.journal,
+    isLegacy: false,
+    goodLength: tail.goodLength,
+    isUntidy: tail.isUntidy,
+  }
 }
 
 /** Moves an unusable file aside unless a live process holds it (moving is a write). */
 function setAsideIfFree(
   folder: string,
   id: string,
-  file: string,
   kind: 'corrupt' | 'newer',
   reason: string,
 ): StoreProblem {
+  const file = runFile(folder, id)
   const lock = tryAcquireLock(lockFile(folder, id))
   if (!('release' in lock)) {
     return {
@@ -440,7 +648,7 @@ function setAsideIfFree(
     }
   }
   try {
-    return setAside(file, kind, reason)
+    return setAside(folder, id, kind, reason)
   } finally {
     lock.release()
   }
@@ -450,9 +658,18 @@ function setAsideIfFree(
  * `<file>.corrupt-<timestamp>` (or `.newer-…`): kept for the operator, out of the store's way.
  * In a home that cannot be written (read-only), it is left in place and reported all the same.
  */
-function setAside(file: string, kind: 'corrupt' | 'newer', reason: string): StoreProblem {
+function setAside(
+  folder: string,
+  id: string,
+  kind: 'corrupt' | 'newer',
+  reason: string,
+): StoreProblem {
+  const file = runFile(folder, id)
   let movedTo: string
   try {
+    // The journal file goes with it, first: a snapshot moved without it would leave it orphaned.
+    const tail = journalFile(folder, id)
+    if (existsSync(tail)) moveAside(tail, kind)
     movedTo = moveAside(file, kind)
   } catch (error) {
     const problem = fileProblem(error)
@@ -487,6 +704,14 @@ function runIdsIn(folder: string, env: Env | undefined): string[] {
     .filter((name) => name.endsWith('.json'))
     .map((name) => name.slice(0, -'.json'.length))
     .filter(isRunId)
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
 }
 
 /** Temporary files a killed writer left for this run. Only the lock holder may call this. */
@@ -533,7 +758,7 @@ const itemState = z.enum(ITEM_STATES)
 const checkStatus = z.enum(CHECK_STATUSES)
 
 const headerSchema = z.object({
-  format: z.literal(RUN_FORMAT),
+  format: z.enum([RUN_FORMAT, LEGACY_RUN_FORMAT]),
   id: z.string(),
   checklist: z.object({ path: z.string(), title: z.string() }),
   environment: z.string(),

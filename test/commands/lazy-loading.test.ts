@@ -8,10 +8,11 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { backend } from '../helpers/checks.ts'
-import { runCli } from '../helpers/cli.ts'
+import { BIN, runCli } from '../helpers/cli.ts'
+import { requireTmux, TmuxServer } from '../helpers/tmux.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const TRACE_HOOK = join(ROOT, 'bench', 'trace-loads.mjs')
@@ -35,20 +36,8 @@ const CHECKLIST = `# Release
 const dir = mkdtempSync(join(tmpdir(), 'dw-lazy-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 
-/** The source files the chunks a launch loaded were built from. */
-async function sourcesLoadedBy(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = {},
-  code = 0,
-): Promise<string[]> {
-  const trace = join(dir, `trace-${args[0]}.txt`)
-  const result = await runCli(args, {
-    NODE_OPTIONS: `--import ${TRACE_HOOK}`,
-    BENCH_TRACE_FILE: trace,
-    DEPLOY_WIZARD_HOME: join(dir, 'home'),
-    ...env,
-  })
-  assert.equal(result.code, code, result.stdout + result.stderr)
+/** The source files the chunks listed in a trace file were built from. */
+function sourcesIn(trace: string): string[] {
   const { outputs } = JSON.parse(readFileSync(METAFILE, 'utf8')) as {
     outputs: Record<string, { inputs: Record<string, unknown> }>
   }
@@ -59,6 +48,26 @@ async function sourcesLoadedBy(
       const chunk = relative(ROOT, fileURLToPath(url)).split(sep).join('/')
       return Object.keys(outputs[chunk]?.inputs ?? {})
     })
+}
+
+let traces = 0
+
+/** The source files the chunks a launch loaded were built from. */
+async function sourcesLoadedBy(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  code = 0,
+): Promise<string[]> {
+  // A file of its own: the hook appends, and a command may be traced more than once.
+  const trace = join(dir, `trace-${args[0]}-${traces++}.txt`)
+  const result = await runCli(args, {
+    NODE_OPTIONS: `--import ${TRACE_HOOK}`,
+    BENCH_TRACE_FILE: trace,
+    DEPLOY_WIZARD_HOME: join(dir, 'home'),
+    ...env,
+  })
+  assert.equal(result.code, code, result.stdout + result.stderr)
+  return sourcesIn(trace)
 }
 
 /** Code that runs checks: everything under src/checks/ but the kinds' declarations and what they use. */
@@ -118,5 +127,101 @@ describe('what an aws check loads', () => {
       [...clients].filter((c) => !['client-sts', 'client-iam'].includes(c)),
       ['client-lambda'],
     )
+  })
+})
+
+/** The checklist parser and what only it uses: a parse-cache hit loads none of them. */
+const PARSER = [
+  /^src\/checklist\/(parse|markdown|front-matter)\.ts$/,
+  /node_modules\/yaml\//,
+  /node_modules\/(micromark-extension-frontmatter|mdast-util-frontmatter)\//,
+]
+/** What the first screen does not need either, once the checklist is parsed. */
+const NOT_FOR_THE_FIRST_FRAME = [
+  /node_modules\/micromark[^/]*\//,
+  /node_modules\/mdast-util-[^/]*\//,
+  /node_modules\/zod\//,
+]
+const matching = (sources: readonly string[], patterns: readonly RegExp[]) => [
+  ...new Set(sources.filter((source) => patterns.some((re) => re.test(source)))),
+]
+
+describe('what the wizard loads before its first frame', () => {
+  let tmux: TmuxServer
+  before(() => {
+    requireTmux()
+    tmux = new TmuxServer('dw-lazy')
+  })
+  after(() => tmux?.kill())
+
+  /** `run <file> --env dev` in a terminal, with the parse cache on, up to its first interactive frame. */
+  async function firstFrameLoads(file: string, home: string): Promise<string[]> {
+    const trace = join(dir, `trace-frame-${Math.random().toString(36).slice(2)}.txt`)
+    const argv = [
+      'env',
+      '-u',
+      'DEPLOY_WIZARD_NO_CACHE',
+      `NODE_OPTIONS=--import ${TRACE_HOOK}`,
+      `BENCH_TRACE_FILE=${trace}`,
+      `DEPLOY_WIZARD_HOME=${home}`,
+      process.execPath,
+      BIN,
+      'run',
+      file,
+      '--env',
+      'dev',
+      '--operator',
+      'x',
+    ]
+    const pane = await tmux.start(`frame-${Math.random().toString(36).slice(2, 8)}`, argv)
+    try {
+      await pane.waitFor(/↑↓ move|Trust it on this machine\?/, 'the first interactive frame')
+      return sourcesIn(trace)
+    } finally {
+      await tmux.run(['kill-session', '-t', pane.target]).catch(() => {})
+    }
+  }
+
+  it('reads a bundled checklist from the build’s parse: no parser, no YAML', async () => {
+    const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-frame-bundled'))
+    assert.ok(sources.some((s) => s === 'src/checklist/parse-cache.ts'))
+    assert.deepEqual(matching(sources, PARSER), [])
+  })
+
+  it('reads a checklist parsed before from the home’s cache: no parser, no YAML', async () => {
+    const checklist = join(dir, 'frame.md')
+    writeFileSync(checklist, CHECKLIST)
+    const home = join(dir, 'home-frame')
+    // The first read parses it (and so loads the parser); validate makes no run to resume.
+    const cold = await runCli(['validate', checklist], {
+      NODE_OPTIONS: `--import ${TRACE_HOOK}`,
+      BENCH_TRACE_FILE: join(dir, 'trace-frame-cold.txt'),
+      DEPLOY_WIZARD_HOME: home,
+      DEPLOY_WIZARD_NO_CACHE: undefined,
+    })
+    assert.equal(cold.code, 0, cold.stdout + cold.stderr)
+    assert.notDeepEqual(matching(sourcesIn(join(dir, 'trace-frame-cold.txt')), PARSER), [])
+    assert.deepEqual(matching(await firstFrameLoads(checklist, home), PARSER), [])
+  })
+
+  it('loads neither the markdown stack nor zod before the first frame of a cached checklist', {
+    todo: 'ui/ loads them: app.tsx the kinds (zod), use-wizard.ts report/sheet.ts (micromark), markdown-lines.ts mdast-util-to-string; run/store.ts zod',
+  }, async () => {
+    const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-frame-todo'))
+    assert.deepEqual(matching(sources, NOT_FOR_THE_FIRST_FRAME), [])
+  })
+})
+
+describe('what validate loads for a checklist read before', () => {
+  it('validate of a bundled checklist loads no parser', async () => {
+    const sources = await sourcesLoadedBy(['validate', 'marketplace-api'], {
+      DEPLOY_WIZARD_NO_CACHE: undefined,
+      DEPLOY_WIZARD_HOME: join(dir, 'home-validate-bundled'),
+    })
+    assert.deepEqual(matching(sources, PARSER), [])
+    const parsed = await sourcesLoadedBy(['validate', 'marketplace-api'], {
+      DEPLOY_WIZARD_NO_CACHE: '1',
+    })
+    assert.notDeepEqual(matching(parsed, PARSER), [])
   })
 })

@@ -12,6 +12,7 @@ import { sealSheet } from '../../src/report/sheet-digest.ts'
 import { createRun } from '../../src/run/store.ts'
 import { runCli } from '../helpers/cli.ts'
 import { SEEDS, seedPath } from '../helpers/fixtures.ts'
+import { readRunFiles } from '../helpers/run-files.ts'
 import { simulateRun } from '../helpers/runs.ts'
 import { tempDir } from '../helpers/temp.ts'
 
@@ -124,12 +125,8 @@ describe('deploy-wizard export and verify', () => {
 
   it('records the export in the run journal', async () => {
     await runCli(['export', finishedId, '-o', join(home, 'again.md')], env())
-    const file = JSON.parse(await readFile(join(home, 'runs', `${finishedId}.json`), 'utf8'))
-    assert.ok(
-      file.journal.some(
-        (e: { type: string; format: string }) => e.type === 'exported' && e.format === 'md',
-      ),
-    )
+    const file = readRunFiles(join(home, 'runs'), finishedId)
+    assert.ok(file.journal.some((e) => e.type === 'exported' && e.format === 'md'))
   })
 
   it('exports JSON and JUnit too', async () => {

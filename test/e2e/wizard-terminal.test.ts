@@ -8,11 +8,12 @@
  */
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { BIN } from '../helpers/cli.ts'
+import { readRunFiles } from '../helpers/run-files.ts'
 import { requireTmux, type TmuxPane, TmuxServer } from '../helpers/tmux.ts'
 
 const CHECKLIST = `---
@@ -226,8 +227,8 @@ describe('stopped from outside', () => {
     const id = /^Progress saved — run (\S+) \(/m.exec(screen)?.[1]
     assert.ok(id, `no "Progress saved" line: ${screen}`)
     assert.match(screen, /^ {2}resume with: deploy-wizard run \S+deploy\.md --env dev$/m)
-    const run = await readFile(join(home, 'runs', `${id}.json`), 'utf8')
-    assert.match(run, /"type":\s*"item-answered"[^}]*"state":\s*"done"/)
+    const run = readRunFiles(join(home, 'runs'), id)
+    assert.ok(run.journal.some((entry) => entry.type === 'item-answered' && entry.state === 'done'))
   })
 })
 

@@ -14,16 +14,27 @@
  */
 import { writeSync } from 'node:fs'
 import { createRun, NotSavedError, openRun } from '../../src/run/store.ts'
-import { parseSeed, SEEDS } from './fixtures.ts'
 
-/** Writes straight to fd 1: nothing buffered, so a printed line is a line the parent can read. */
+/**
+ * Writes straight to fd 1: nothing buffered, so a printed line is a line the parent can read.
+ * The pipe may be non-blocking and full while the parent is busy: then it is tried again.
+ */
 function say(line: string): void {
-  writeSync(1, `${line}\n`)
+  const bytes = Buffer.from(`${line}\n`)
+  for (let written = 0; written < bytes.length; ) {
+    try {
+      written += writeSync(1, bytes, written)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error
+    }
+  }
 }
 
 async function main(): Promise<void> {
   const [mode, id] = process.argv.slice(2)
   if (mode === 'create' && id) {
+    // Loaded only here: the markdown parser would slow every start of the writer being killed.
+    const { parseSeed, SEEDS } = await import('./fixtures.ts')
     const run = createRun({ checklist: parseSeed(SEEDS[0]).checklist, environment: id })
     run.close()
     say(run.id)

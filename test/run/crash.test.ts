@@ -1,8 +1,16 @@
 /**
  * `kill -9` at any moment loses at most the answer being written: a real
- * writer process appends answers as fast as it can and is killed at random
- * points, over and over; after each kill the run still reads, every answer it
- * acknowledged is there, and the next opener takes over the dead writer's lock.
+ * writer process appends answers to the run's journal file as fast as it can
+ * and is killed at random points, over and over (at least 200 kills: during
+ * start-up and locking, in the compaction an opener does, in the middle of a
+ * line being written or synced); after each kill both files read, every answer
+ * it acknowledged is there, a torn last line is the only damage a kill leaves,
+ * and the next opener takes over the dead writer's lock and cuts that line off.
+ * The writer is bundled once with esbuild, so a kill costs a start-up of tens
+ * of milliseconds rather than tsx's second.
+ *
+ * And without processes, every point a kill could cut an append at: the
+ * journal file cut at each byte of its last line, then reopened.
  *
  * And the same on a full disk (a real 64 KiB tmpfs, see helpers/mounts.ts): the
  * writer fills it, its saves start failing, and it is killed before, during and
@@ -12,26 +20,64 @@
  */
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import { lockStatus } from '../../src/run/lock.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import { createRun, listRuns, openRun } from '../../src/run/store.ts'
 import { parseSeed, SEEDS } from '../helpers/fixtures.ts'
 import { type Mount, smallDisk } from '../helpers/mounts.ts'
+import { parseRunFiles, readRunFiles } from '../helpers/run-files.ts'
 
-const WRITER = fileURLToPath(new URL('../helpers/run-writer.ts', import.meta.url))
+const WRITER_SOURCE = fileURLToPath(new URL('../helpers/run-writer.ts', import.meta.url))
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const home = mkdtempSync(join(tmpdir(), 'dw-crash-'))
 const env = { DEPLOY_WIZARD_HOME: home }
-after(() => rmSync(home, { recursive: true, force: true }))
+/** The bundled writer: `<bundle>/bin/run-writer.mjs`, with a package.json one level up for VERSION. */
+const bundle = mkdtempSync(join(tmpdir(), 'dw-crash-writer-'))
+const WRITER = join(bundle, 'bin', 'run-writer.mjs')
+after(() => {
+  rmSync(home, { recursive: true, force: true })
+  rmSync(bundle, { recursive: true, force: true })
+})
+before(async () => {
+  mkdirSync(join(bundle, 'bin'))
+  copyFileSync(join(ROOT, 'package.json'), join(bundle, 'package.json'))
+  await build({
+    entryPoints: [WRITER_SOURCE],
+    outdir: join(bundle, 'bin'),
+    outExtension: { '.js': '.mjs' },
+    // What only `create` needs (the markdown parser) stays out of the chunk every start loads.
+    splitting: true,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    logLevel: 'warning',
+    external: ['pg-native'],
+    banner: {
+      js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+    },
+  })
+})
 
-/** Three runs are crashed side by side, ten kills each: thirty kills in a few seconds. */
-const LANES = 3
-const KILLS_PER_LANE = 10
+/** Four runs are crashed side by side, fifty kills each: two hundred kill points. */
+const LANES = 4
+const KILLS_PER_LANE = 50
 
 interface Killed {
   /** Answer numbers the writer printed, i.e. that `append` had returned for. */
@@ -42,7 +88,7 @@ interface Killed {
 
 /** Starts a writer and SIGKILLs it at a random point: during start-up, locking, or appending. */
 async function killWriterAtRandom(id: string): Promise<Killed> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, 'append', id], {
+  const child = spawn(process.execPath, [WRITER, 'append', id], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -55,8 +101,8 @@ async function killWriterAtRandom(id: string): Promise<Killed> {
   )
   const roll = Math.random()
   if (roll < 0.15) {
-    // Anywhere in start-up, which ends with taking the lock and clearing leftovers.
-    await sleep(Math.random() * 600)
+    // Anywhere in start-up, which ends with taking the lock, tidying and compacting the journal.
+    await sleep(Math.random() * 150)
   } else {
     await waitFor(child, () => out.includes('opened\n'))
     // Mostly within the first few writes, sometimes right away, sometimes later.
@@ -98,17 +144,26 @@ function answerNumbers(journal: readonly JournalEntry[]): number[] {
   )
 }
 
+interface Lane {
+  readonly answers: number
+  readonly leftovers: number
+  /** Kills that left the journal file ending in part of a line: caught mid-append. */
+  readonly torn: number
+}
+
 /** Kills writers on one run again and again, checking the run after every kill. */
-async function crashLane(id: string): Promise<{ answers: number; leftovers: number }> {
+async function crashLane(id: string): Promise<Lane> {
   let everAcknowledged = 0
   let leftovers = 0
+  let torn = 0
   for (let kill = 0; kill < KILLS_PER_LANE; kill++) {
     const killed = await killWriterAtRandom(id)
     everAcknowledged = Math.max(everAcknowledged, ...killed.acknowledged)
 
-    // The file reads as JSON as it is, whatever the kill interrupted.
-    const file = join(home, 'runs', `${id}.json`)
-    const onDisk = JSON.parse(readFileSync(file, 'utf8')) as { journal: JournalEntry[] }
+    // Both files read as they are, whatever the kill interrupted: the snapshot is JSON, and
+    // every whole line of the journal file is a good entry in sequence.
+    const onDisk = readRunFiles(join(home, 'runs'), id)
+    if (onDisk.torn !== '') torn++
     const numbers = answerNumbers(onDisk.journal)
     // Nothing acknowledged is lost, in this life of the writer or an earlier one…
     for (let n = 1; n <= everAcknowledged; n++) {
@@ -141,6 +196,8 @@ async function crashLane(id: string): Promise<{ answers: number; leftovers: numb
     const resumed = openRun(id, { env })
     assert.deepEqual(answerNumbers(resumed.journal), numbers)
     assert.equal(lockStatus(lockPath).kind, 'held')
+    // The opener cut off the torn line: what the next writer appends follows a whole one.
+    assert.equal(readRunFiles(join(home, 'runs'), id).torn, '')
     // The opener clears what the killed writer left behind.
     assert.deepEqual(
       readdirSync(join(home, 'runs')).filter((n) => n.startsWith(`${id}.json.tmp-`)),
@@ -149,7 +206,7 @@ async function crashLane(id: string): Promise<{ answers: number; leftovers: numb
     resumed.close()
     everAcknowledged = numbers.length
   }
-  return { answers: everAcknowledged, leftovers }
+  return { answers: everAcknowledged, leftovers, torn }
 }
 
 describe('a writer killed with SIGKILL at random points', () => {
@@ -163,9 +220,11 @@ describe('a writer killed with SIGKILL at random points', () => {
     const lanes = await Promise.all(ids.map(crashLane))
     const answers = lanes.reduce((sum, lane) => sum + lane.answers, 0)
     const leftovers = lanes.reduce((sum, lane) => sum + lane.leftovers, 0)
+    const torn = lanes.reduce((sum, lane) => sum + lane.torn, 0)
     t.diagnostic(
-      `${LANES * KILLS_PER_LANE} kills, ${answers} answers kept, ${leftovers} temp files found after kills`,
+      `${LANES * KILLS_PER_LANE} kills, ${answers} answers kept, ${torn} torn last lines dropped, ${leftovers} temp files found after kills`,
     )
+    assert.ok(LANES * KILLS_PER_LANE >= 200, 'at least 200 kill points')
     assert.ok(answers > 0, 'the writers got to answer something before being killed')
 
     // And the run resumes: one more answer after all that, read back by a fresh listing.
@@ -188,6 +247,58 @@ describe('a writer killed with SIGKILL at random points', () => {
   })
 })
 
+describe('a journal file cut at every byte of its last line', () => {
+  it('drops the cut line, keeps every whole one, and the next append follows them', () => {
+    const checklist = parseSeed(SEEDS[0]).checklist
+    const runs = join(home, 'runs')
+    const run = createRun({ checklist, environment: 'dev', env })
+    const item = run.state.snapshot[0]
+    assert.ok(item)
+    const nth = (n: number): JournalEntry => ({
+      type: 'item-answered',
+      at: new Date().toISOString(),
+      by: 'test',
+      itemId: item.id,
+      state: 'done',
+      note: `answer ${n}`,
+    })
+    for (let n = 1; n <= 3; n++) run.append(nth(n))
+    const before = readFileSync(run.journalFile)
+    // The line cut is longer than the answer appended after it: none of it may survive.
+    run.append({
+      type: 'note-added',
+      at: new Date().toISOString(),
+      by: 'test',
+      itemId: item.id,
+      note: 'a long note '.repeat(20),
+    })
+    run.close()
+    const snapshot = readFileSync(run.file)
+    const whole = readFileSync(run.journalFile)
+    let cuts = 0
+    for (let cut = before.length; cut < whole.length; cut++) {
+      // What a kill in the middle of writing the note leaves: its first `cut` bytes.
+      writeFileSync(run.file, snapshot)
+      writeFileSync(run.journalFile, whole)
+      truncateSync(run.journalFile, cut)
+      const listed = listRuns({ env })
+      assert.deepEqual(listed.problems, [])
+      // Listed from the files (they changed): answer 3 is the last one the run holds.
+      assert.equal(listed.runs.find((r) => r.id === run.id)?.state.items[item.id]?.note, 'answer 3')
+      const reopened = openRun(run.id, { env })
+      assert.deepEqual(answerNumbers(reopened.journal), [1, 2, 3], `cut at byte ${cut}`)
+      assert.equal(reopened.journal.at(-1)?.type, 'item-answered', 'the cut note is not read')
+      reopened.append(nth(4))
+      reopened.close()
+      const onDisk = readRunFiles(runs, run.id)
+      assert.equal(onDisk.torn, '')
+      assert.deepEqual(answerNumbers(onDisk.journal), [1, 2, 3, 4], `cut at byte ${cut}`)
+      cuts++
+    }
+    assert.ok(cuts >= 200, `${cuts} cut points`)
+  })
+})
+
 /** Kills on the full disk: enough for every kind of moment, few enough to keep the file quick. */
 const FULL_DISK_KILLS = 12
 /** Before this kill the ballast filling the disk is removed: the writer must go on from there. */
@@ -205,14 +316,7 @@ async function killWriterOnFullDisk(
   diskEnv: NodeJS.ProcessEnv,
   id: string,
 ): Promise<KilledOnFullDisk> {
-  const [command = '', ...args] = disk.wrap([
-    process.execPath,
-    '--import',
-    'tsx',
-    WRITER,
-    'append',
-    id,
-  ])
+  const [command = '', ...args] = disk.wrap([process.execPath, WRITER, 'append', id])
   const child = spawn(command, args, {
     env: { ...process.env, ...diskEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -254,11 +358,12 @@ describe('a writer on a full disk, killed with SIGKILL at random points', () => 
     disk = await smallDisk(64)
     const runs = join(disk.path, 'home', 'runs')
     const diskEnv = { DEPLOY_WIZARD_HOME: join(disk.path, 'home') }
+    // Created through tsx: the seed is found beside the test helpers, not the bundle.
     const [command = '', ...args] = disk.wrap([
       process.execPath,
       '--import',
       'tsx',
-      WRITER,
+      WRITER_SOURCE,
       'create',
       'prod',
     ])
@@ -269,14 +374,14 @@ describe('a writer on a full disk, killed with SIGKILL at random points', () => 
     assert.equal(created.status, 0, created.stderr)
     const id = created.stdout.trim()
     const file = join(runs, `${id}.json`)
+    const journal = join(runs, `${id}.journal`)
 
-    // Room for about 6 KiB more of journal: the run fills the disk within its first few dozen answers.
-    const size = Number(await disk.sh('stat -c %s "$1"', file))
+    // Room for about 6 KiB more of journal (some 25 answers), the rest filled with ballast.
     const [available = 0] = (await disk.sh('stat -f -c %a "$1"', disk.path))
       .trim()
       .split(' ')
       .map(Number)
-    const keep = Math.ceil((size + 6_000) / PAGE) + 1
+    const keep = Math.ceil(6_000 / PAGE) + 1
     const ballast = join(disk.path, 'ballast')
     await disk.sh('head -c "$2" /dev/zero > "$1"', ballast, String((available - keep) * PAGE))
 
@@ -290,7 +395,10 @@ describe('a writer on a full disk, killed with SIGKILL at random points', () => 
       refusals += killed.refused.length
       everAcknowledged = Math.max(everAcknowledged, ...killed.acknowledged)
 
-      const onDisk = JSON.parse(await disk.sh('cat "$1"', file)) as { journal: JournalEntry[] }
+      const onDisk = parseRunFiles(
+        await disk.sh('cat "$1"', file),
+        await disk.sh('cat "$1" 2>/dev/null || true', journal),
+      )
       const numbers = answerNumbers(onDisk.journal)
       for (let n = 1; n <= everAcknowledged; n++) {
         assert.ok(numbers.includes(n), `answer ${n} was acknowledged but is not in the journal`)

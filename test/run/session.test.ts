@@ -18,6 +18,7 @@ import type { RunSession, SessionEvent } from '../../src/run/session.ts'
 import { startedCount } from '../../src/run/snapshot.ts'
 import { resumeRun, startRun, unfinishedRuns } from '../../src/run/start.ts'
 import { revokeTrust } from '../../src/trust.ts'
+import { readRunFiles } from '../helpers/run-files.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -64,7 +65,7 @@ environments: [dev]
 }
 
 function journalOnDisk(runs: string, id: string): JournalEntry[] {
-  return JSON.parse(readFileSync(join(runs, `${id}.json`), 'utf8')).journal
+  return readRunFiles(runs, id).journal
 }
 
 function events(session: RunSession): SessionEvent[] {

@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { after, afterEach, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { parseChecklist } from '../../src/checklist/parse.ts'
@@ -38,6 +38,7 @@ import {
 } from '../../src/run/store.ts'
 import { checklistOf, runChecklist } from '../helpers/checks.ts'
 import { parseSeed, SEEDS } from '../helpers/fixtures.ts'
+import { type RunOnDisk, readRunFiles } from '../helpers/run-files.ts'
 
 const WRITER = fileURLToPath(new URL('../helpers/run-writer.ts', import.meta.url))
 const NOV_22_0914 = new Date(2026, 10, 22, 9, 14)
@@ -70,8 +71,9 @@ function answer(itemId: string, n: number, at = new Date()): JournalEntry {
   }
 }
 
-function readRunFile(path: string): { header: Record<string, unknown>; journal: JournalEntry[] } {
-  return JSON.parse(readFileSync(path, 'utf8'))
+/** The run whose snapshot is `path`, as its two files hold it. */
+function readRunFile(path: string): RunOnDisk {
+  return readRunFiles(dirname(path), basename(path, '.json'))
 }
 
 /** A second deploy-wizard process that keeps the run open until the test ends. */
@@ -123,7 +125,7 @@ describe('createRun', () => {
 
       const onDisk = readRunFile(run.file)
       assert.deepEqual(onDisk.header, {
-        format: 'deploy-wizard/run@1',
+        format: 'deploy-wizard/run@2',
         id: run.id,
         checklist: { path: resolve(checklist.path), title: checklist.title },
         environment: 'prod',
@@ -513,9 +515,9 @@ describe('files the store cannot use', () => {
     { name: 'no header', content: '{"journal": []}', kind: 'corrupt', reason: 'no run header' },
     {
       name: 'a newer format',
-      content: JSON.stringify({ header: { format: 'deploy-wizard/run@2', id: 'x' }, entries: [] }),
+      content: JSON.stringify({ header: { format: 'deploy-wizard/run@3', id: 'x' }, entries: [] }),
       kind: 'newer',
-      reason: 'written by a newer deploy-wizard (deploy-wizard/run@2)',
+      reason: 'written by a newer deploy-wizard (deploy-wizard/run@3)',
     },
   ] as const
 
@@ -582,7 +584,7 @@ describe('files the store cannot use', () => {
     const { env } = freshHome()
     const run = createRun({ checklist, environment: 'prod', env })
     run.close()
-    const onDisk = readRunFile(run.file)
+    const onDisk = JSON.parse(readFileSync(run.file, 'utf8'))
     const fromTheFuture = { type: 'approval-requested', at: new Date().toISOString(), by: 'zed' }
     writeFileSync(
       run.file,

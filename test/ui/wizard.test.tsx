@@ -16,6 +16,7 @@ import type { StoreProblem } from '../../src/run/store.ts'
 import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
 import { backend } from '../helpers/checks.ts'
 import { assumeMotoAccount, credentialsEnv, newAccountId } from '../helpers/moto-accounts.ts'
+import { readRunFiles } from '../helpers/run-files.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
 import { tempDir } from '../helpers/temp.ts'
 import { inputSettled, waitFor, waitForContent } from '../helpers/wait.ts'
@@ -116,7 +117,7 @@ function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> 
 }
 
 function journal(runs: string, id: string): JournalEntry[] {
-  return JSON.parse(readFileSync(join(runs, `${id}.json`), 'utf8')).journal
+  return readRunFiles(runs, id).journal
 }
 
 function runIdOn(frame: string): string {
@@ -1073,7 +1074,7 @@ describe('before the phases', () => {
     await startRun(checklist, 'dev', 'bruno', { env: space.env }).close()
     writeFileSync(
       join(space.runs, 'dev-20261122-zzzz.json'),
-      JSON.stringify({ header: { format: 'deploy-wizard/run@2' }, journal: [] }),
+      JSON.stringify({ header: { format: 'deploy-wizard/run@3' }, journal: [] }),
     )
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
     await ui.see(/Unfinished runs on this machine/)
