@@ -4,13 +4,14 @@
  * real services (a temporary DEPLOY_WIZARD_HOME, real run files).
  */
 import assert from 'node:assert/strict'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, test } from 'node:test'
 import { render } from 'ink-testing-library'
 import type { JournalEntry } from '../../src/run/model.ts'
 import { wizardServices } from '../../src/run/start.ts'
 import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
+import { readRunFiles } from '../helpers/run-files.ts'
 import { tempDir } from '../helpers/temp.ts'
 import { inputSettled, waitForContent } from '../helpers/wait.ts'
 
@@ -92,7 +93,7 @@ function open(space = workspace(), options: Partial<AppOptions> = {}) {
 function journal(runs: string, frame: string): JournalEntry[] {
   const id = /dev-\d{8}-[a-z0-9]{4}/.exec(frame)?.[0]
   assert.ok(id, `no run id on screen:\n${frame}`)
-  return JSON.parse(readFileSync(join(runs, `${id}.json`), 'utf8')).journal
+  return readRunFiles(runs, id).journal
 }
 
 describe('text prompts under NO_COLOR', () => {
