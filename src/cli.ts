@@ -29,7 +29,8 @@ function buildProgram(): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 success · 1 problems or failed checks · 2 bad usage
+Exit codes: 0 success · 1 problems or failed checks · 2 bad usage ·
+  74 answers the disk refused to save · 130 cancelled (Ctrl-C) · 70 a bug of ours
 Docs: the README of the deploy-wizard package lists every directive and command.`,
     )
     .exitOverride()
@@ -107,7 +108,11 @@ Examples:
       '--operator <name>',
       'who answers (default: DEPLOY_WIZARD_OPERATOR, git user.name, login)',
     )
-    .option('--stale-after <duration>', 'on resume, re-run check results older than this', '1h')
+    .option(
+      '--stale-after <duration>',
+      'check results older than this run again: on entering their phase, on resume, with A',
+      '1h',
+    )
     .option('--sheet <file>', 'where to write the sign-off sheet (default ./<run-id>-signoff.md)')
     .option('--timeout <duration>', 'time limit for checks whose item sets none (30s, 5m)')
     .addHelpText(
@@ -116,7 +121,7 @@ Examples:
 Needs a terminal; for scripts and CI use \`deploy-wizard check\`.
 Every answer is saved the moment it is given: quit with q or Ctrl-C at any time.
 Exit 0 finished (nothing failed or pending) or quit, 1 finished with failed or
-pending items, 2 bad usage, 130 interrupted.`,
+pending items, 2 bad usage, 74 answers the disk refused to save, 130 interrupted.`,
     )
     .action(async (file: string | undefined, options: import('./commands/run.tsx').RunOptions) => {
       const { runCommand } = await import('./commands/run.tsx')

@@ -21,6 +21,7 @@ import { CheckBatch } from '../checks/batch.ts'
 import { HTTP_PER_HOST_VARIABLE, httpPerHost } from '../checks/http-hosts.ts'
 import { findPhases, selectCheckItems } from '../checks/jobs.ts'
 import { needsTrust } from '../checks/registry.ts'
+import { shellQuote } from '../checks/shell.ts'
 import { parseDuration } from '../duration.ts'
 import { UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
@@ -33,7 +34,7 @@ import {
 } from '../report/check-loggers.ts'
 import { commandItems, trustState } from '../trust.ts'
 import { confirmName } from '../ui/confirm-name.ts'
-import { loadForRun, requireEnvironment } from './load-for-run.ts'
+import { loadForRun, requireEnvironment, typedName } from './load-for-run.ts'
 
 export interface CheckOptions {
   readonly env: string
@@ -125,7 +126,7 @@ function chooseItems(checklist: Checklist, options: CheckOptions): Item[] {
     const found = findPhases(checklist, phase)
     const list = `phases: ${checklist.phases.map((p) => `${p.id} ("${p.title}")`).join(', ')}`
     if (found.length === 0)
-      throw new UserError(`no phase '${phase}' in ${checklist.path}`, { hint: list })
+      throw new UserError(`no phase '${phase}' in ${typedName(checklist)}`, { hint: list })
     if (found.length > 1) {
       throw new UserError(`'${phase}' could be any of: ${found.join(', ')}`, {
         hint: 'give the phase id',
@@ -143,7 +144,7 @@ function chooseItems(checklist: Checklist, options: CheckOptions): Item[] {
         )
         .map((item) => item.id)
         .slice(0, 5)
-      throw new UserError(`no item '${id}' in ${checklist.path}`, {
+      throw new UserError(`no item '${id}' in ${typedName(checklist)}`, {
         hint: close.length > 0 ? `did you mean: ${close.join(', ')}` : automatedIds(checklist),
       })
     }
@@ -154,7 +155,7 @@ function chooseItems(checklist: Checklist, options: CheckOptions): Item[] {
   })
   if (items.length === 0) {
     throw new UserError(`nothing to check: no automated item applies to ${options.env} here`, {
-      hint: `deploy-wizard plan ${checklist.path} --env ${options.env} shows which items are automated`,
+      hint: `deploy-wizard plan ${shellQuote(typedName(checklist))} --env ${options.env} shows which items are automated`,
       exitCode: 2,
     })
   }
@@ -169,7 +170,7 @@ function automatedIds(checklist: Checklist): string {
   const more = ids.length - MAX_LISTED_IDS
   const rest =
     more > 0
-      ? `\n    … and ${more} more: deploy-wizard plan ${checklist.path} --env <env> --json lists every id`
+      ? `\n    … and ${more} more: deploy-wizard plan ${shellQuote(typedName(checklist))} --env <env> --json lists every id`
       : ''
   return `the automated items are:${shown.join('')}${rest}`
 }
@@ -191,12 +192,12 @@ function commandPolicy(
   const total = commandItems(checklist).length
   const why =
     state === 'changed'
-      ? `${checklist.path} changed since you trusted it`
-      : `${checklist.path} is not trusted on this machine`
+      ? `${typedName(checklist)} changed since you trusted it`
+      : `${typedName(checklist)} is not trusted on this machine`
   throw new UserError(
     `${why}, and it runs ${total} shell ${total === 1 ? 'command' : 'commands'}`,
     {
-      hint: `review and trust them with: deploy-wizard trust ${checklist.path}\n  or pass --trust (this run only, for CI) or --skip-commands`,
+      hint: `review and trust them with: deploy-wizard trust ${shellQuote(typedName(checklist))}\n  or pass --trust (this run only, for CI) or --skip-commands`,
     },
   )
 }

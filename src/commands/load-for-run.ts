@@ -9,6 +9,7 @@ import type { Checklist } from '../checklist/model.ts'
 import { checklistHasErrors, formatProblem } from '../checklist/problems.ts'
 import { UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
+import { checklistArg } from '../report/run-summary.ts'
 
 /** `file` may also name a bundled checklist (see `resolveChecklistFile`). */
 export async function loadForRun(file: string, purpose: string): Promise<Checklist> {
@@ -16,7 +17,8 @@ export async function loadForRun(file: string, purpose: string): Promise<Checkli
   if (hasErrors) {
     const err = terminalFor(process.stderr)
     for (const problem of problems.filter((p) => p.severity === 'error')) {
-      err.write(`${formatProblem(file, problem)}\n`)
+      // file:line:column names a file an editor can open, also when a bundled name was typed.
+      err.write(`${formatProblem(resolveChecklistFile(file), problem)}\n`)
     }
     throw checklistHasErrors(file, purpose, { exitCode: 1 })
   }
@@ -26,8 +28,16 @@ export async function loadForRun(file: string, purpose: string): Promise<Checkli
 /** An environment the checklist is not written for is a usage error, listing the ones it is. */
 export function requireEnvironment(checklist: Checklist, env: string): void {
   if (!checklist.environments.includes(env)) {
-    throw new UserError(`'${env}' is not an environment of ${checklist.path}`, {
+    throw new UserError(`'${env}' is not an environment of ${typedName(checklist)}`, {
       hint: `choose one of: ${checklist.environments.join(', ')}`,
     })
   }
+}
+
+/**
+ * The checklist as the operator named it, for messages and hints: a bundled one by its name
+ * (`marketplace-api`), not by where npm's cache keeps it; any other by its path.
+ */
+export function typedName(checklist: Checklist): string {
+  return checklistArg(checklist.path)
 }

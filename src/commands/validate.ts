@@ -55,14 +55,15 @@ export async function validateCommand(
       continue
     }
     for (const problem of problems) {
-      const line = formatProblem(file, problem)
+      // file:line:column names a file an editor can open, also when a bundled name was typed.
+      const line = formatProblem(resolveChecklistFile(file), problem)
       out.write(
         `${problem.severity === 'error' ? out.paint('red', line) : out.paint('yellow', line)}\n`,
       )
     }
     for (const reading of checklist.inferredScopes) {
       out.write(
-        `${out.paint('dim', `${file}:${reading.line}:1: note: ${describeInferred(reading)}`)}\n`,
+        `${out.paint('dim', `${resolveChecklistFile(file)}:${reading.line}:1: note: ${describeInferred(reading)}`)}\n`,
       )
     }
     if (checklist.inferredScopes.length > 0) {

@@ -17,7 +17,33 @@ const LISTED = 10
 
 export function formatTotals(checklist: Checklist, state: RunState): string {
   const counts = countStates(checklist, state)
-  return ITEM_STATES.map((s) => `${counts[s]} ${s === 'na' ? 'n/a' : s}`).join(' · ')
+  return ITEM_STATES.map((s) =>
+    s === 'failed'
+      ? failedWords(checklist, state, counts.failed)
+      : `${counts[s]} ${s === 'na' ? 'n/a' : s}`,
+  ).join(' · ')
+}
+
+/**
+ * The failed items in words. An item whose check errored or was blocked is failed (see the
+ * README), but nothing was found wrong with what it checks: "46 not passed (3 failed, 40
+ * errors, 3 blocked)" says so, where "46 failed" would not.
+ */
+function failedWords(checklist: Checklist, state: RunState, count: number): string {
+  const by = { failed: 0, error: 0, blocked: 0 }
+  for (const item of applicable(checklist, state)) {
+    if (stateOf(item, state) !== 'failed') continue
+    const record = state.items[item.id]
+    const status = record?.byCheck ? record.check?.status : undefined
+    by[status === 'error' || status === 'blocked' ? status : 'failed']++
+  }
+  if (by.error === 0 && by.blocked === 0) return `${count} failed`
+  const parts = [
+    ...(by.failed > 0 ? [`${by.failed} failed`] : []),
+    ...(by.error > 0 ? [`${by.error} error${by.error === 1 ? '' : 's'}`] : []),
+    ...(by.blocked > 0 ? [`${by.blocked} blocked`] : []),
+  ]
+  return `${count} not passed (${parts.join(', ')})`
 }
 
 /** Printed after a finished run: totals, what failed, was skipped or is pending, and the sheet. */

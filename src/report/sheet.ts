@@ -27,7 +27,7 @@ import { describeScope, isInScope } from '../checklist/scope.ts'
 import { signoffLines } from '../checklist/signoff.ts'
 import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
-import { overrideOf } from '../run/describe.ts'
+import { type BlankEntries, blankEntries, overrideOf } from '../run/describe.ts'
 import type { ItemRecord, RunState, ScopeOverride, StoredCheckResult } from '../run/model.ts'
 import { VERSION } from '../version.ts'
 import {
@@ -100,6 +100,8 @@ interface Entry {
 /** One checklist item as the sheet shows it. */
 interface Row extends Entry {
   readonly item: Item
+  /** What its sign-off blanks hold, when it is blanks and some are filled. */
+  readonly blanks: BlankEntries | null
 }
 
 /**
@@ -113,7 +115,7 @@ interface Row extends Entry {
 export const SIGN_OFF_SHEET = { render: renderSheet, digest: sheetDigest } as const
 
 export function renderSheet(checklist: Checklist, state: RunState, options: SheetOptions): string {
-  const rows = checklist.items.map((item) => rowOf(item, state))
+  const rows = checklist.items.map((item) => rowOf(item, state, checklist.signoff))
   const sections = sectionPaths(checklist)
   const parts = [
     headerPart(checklist, state, rows, options),
@@ -128,7 +130,7 @@ export function renderSheet(checklist: Checklist, state: RunState, options: Shee
   return sealSheet(escapeControls(parts.filter((part) => part !== '').join('\n\n')))
 }
 
-function rowOf(item: Item, state: RunState): Row {
+function rowOf(item: Item, state: RunState, signoff: readonly SignoffField[]): Row {
   const record = state.items[item.id] ?? null
   const override = overrideOf(item, state)
   if (!isInScope(item.scope, state.header.environment) && !override) {
@@ -137,6 +139,7 @@ function rowOf(item: Item, state: RunState): Row {
       result: 'na',
       record,
       outOfScope: `applies to ${describeScope(item.scope)}`,
+      blanks: null,
       override: null,
       checkedInFile: false,
       checkKind: item.check?.kind ?? null,
@@ -151,6 +154,7 @@ function rowOf(item: Item, state: RunState): Row {
     result,
     record,
     outOfScope: null,
+    blanks: blankEntries(item, signoff, state),
     override: override ? { ...override, scope: describeScope(item.scope) } : null,
     checkedInFile,
     checkKind: item.check?.kind ?? null,
@@ -362,7 +366,7 @@ function itemsPart(rows: readonly Row[], sections: SectionPaths): string {
       shown.add(section.id)
     }
     open = path
-    const head = `${MARK[row.result]} — ${itemText(row.item)}${whoWhen(row)}`
+    const head = `${MARK[row.result]} — ${row.blanks ? inline(row.blanks.text) : itemText(row.item)}${whoWhen(row)}`
     lines.push(...entryLines(head, row, row.item.depth, true))
   }
   return lines.join('\n')
@@ -380,13 +384,17 @@ function commonPrefix(a: readonly Section[], b: readonly Section[]): number {
  * person's attestation; a person's answer names the person, and the check line below it
  * still says what the check found.
  */
-function whoWhen(row: Entry): string {
+function whoWhen(row: Entry & { readonly blanks?: BlankEntries | null }): string {
   if (row.outOfScope !== null) return ` — ${inline(row.outOfScope)}`
   if (row.checkedInFile) return ' — checked in the checklist file'
   const record = row.record
-  if (!record?.by) return ''
+  // Taken back to pending, an item is nobody's answer (a note on it is still someone's).
+  if (!record?.by || (record.state === 'pending' && !record.note)) return ''
   const when = record.at ? `, ${shortTime(record.at)}` : ''
   if (record.byCheck) return ` — ${record.state === 'done' ? 'verified' : 'failed'} by check${when}`
+  // Filling an item's blanks answers it: the names in them are the entries, not who typed them.
+  if (row.blanks && record.state === 'done')
+    return ` — entered by ${row.blanks.by.map(inline).join(', ')}${when}`
   return ` — ${inline(record.by)}${when}`
 }
 
@@ -581,7 +589,8 @@ function signoffPart(checklist: Checklist, state: RunState): string {
         continue
       }
       const entry = line.field ? state.signoff[line.field.id] : undefined
-      const by = entry ? `${cell(entry.by)}, ${shortTime(entry.at)}` : ''
+      // A cleared entry (its item taken back to pending) is blank: nobody's entry stands.
+      const by = entry?.value.trim() ? `${cell(entry.by)}, ${shortTime(entry.at)}` : ''
       const value = line.field
         ? `${fieldEntry(line.field, entry?.value)}${entry?.note ? ` · ⚠ ${cell(entry.note)}` : ''}`
         : BLANK

@@ -3,7 +3,7 @@
  * how far it got and how long ago it was last touched.
  */
 
-import type { Item } from '../checklist/model.ts'
+import type { Item, SignoffField } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { answerOf } from '../vocabulary.ts'
 import { describeSince, type LockOwner } from './lock.ts'
@@ -123,6 +123,42 @@ export function describeUnsaved(unsaved: readonly { readonly entry: JournalEntry
   })
   if (parts.length <= 1) return parts[0] ?? 'nothing'
   return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`
+}
+
+/** What an item's sign-off blanks hold, and who entered it. */
+export interface BlankEntries {
+  /** "Deployed by: Ana Souza · Date: 2026-11-22": its fields, in order, a blank one as `______`. */
+  readonly text: string
+  /** Everyone who entered one of them, in order. */
+  readonly by: readonly string[]
+}
+
+/**
+ * The entries of an item whose text is sign-off blanks ("Approved by: ____"), as the item's
+ * line shows them in place of the blanks; null when none is filled (or the item has none).
+ */
+export function blankEntries(
+  item: Item,
+  fields: readonly SignoffField[],
+  run: RunState,
+): BlankEntries | null {
+  const own = fields.filter(
+    (field) =>
+      field.itemId === item.id &&
+      field.given === null &&
+      field.type !== 'signature' &&
+      isInScope(field.scope, run.header.environment),
+  )
+  const entries = own.map((field) => ({ field, entry: run.signoff[field.id] }))
+  const filled = entries.flatMap(({ entry }) => (entry?.value.trim() ? [entry] : []))
+  if (filled.length === 0) return null
+  return {
+    // A blank still open stays a blank, so the line keeps every role it names.
+    text: entries
+      .map(({ field, entry }) => `${field.label}: ${entry?.value.trim() || '______'}`)
+      .join(' · '),
+    by: [...new Set(filled.map((entry) => entry.by))],
+  }
 }
 
 /**

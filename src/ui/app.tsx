@@ -36,7 +36,7 @@ import { Text } from './text.tsx'
 import { environmentColor } from './theme.ts'
 import { useScroll } from './use-scroll.ts'
 import type { WizardExit } from './use-wizard.ts'
-import { MIN_COLUMNS, MIN_ROWS, Wizard } from './wizard.tsx'
+import { MIN_COLUMNS, MIN_ROWS, TooSmall, Wizard } from './wizard.tsx'
 
 export type { AppOptions } from './open-run.ts'
 
@@ -190,7 +190,7 @@ export function App({
   // Every screen fits the terminal, as the wizard's does: taller, Ink's redraws garble it.
   const height = rows - (problemLine ? 1 : 0)
   if (waiting.kind !== 'wizard' && (columns < MIN_COLUMNS || rows < MIN_ROWS)) {
-    return <Text wrap="truncate-end">{`terminal too small (need ${MIN_COLUMNS}×${MIN_ROWS})`}</Text>
+    return <TooSmall quitKey="Ctrl-C" />
   }
   const withProblems = (screen: ReactNode) =>
     problemLine ? (
@@ -234,7 +234,9 @@ export function App({
       return withProblems(
         <Box flexDirection="column">
           <Text bold color={environmentColor(question.name, true)} wrap="truncate-end">
-            {`⚠  ${question.name.toUpperCase()}: checks will run against production.`}
+            {question.hasChecks
+              ? `⚠  ${question.name.toUpperCase()}: checks will run against production.`
+              : `⚠  ${question.name.toUpperCase()}: this run is for production.`}
           </Text>
           {asked.problem ? (
             <Text color="yellow" wrap="truncate-end">
@@ -246,6 +248,7 @@ export function App({
             key={asked.attempt}
             title={question.title}
             label={asked.label}
+            enterDoes="confirm"
             onSubmit={waiting.answer}
             onCancel={waiting.cancel}
           />

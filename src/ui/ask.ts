@@ -43,6 +43,8 @@ export interface ConfirmNameQuestion {
   /** The checklist's title, over the field. */
   readonly title: string
   readonly name: string
+  /** Whether a check applies to the environment: else the warning speaks of no checks running. */
+  readonly hasChecks: boolean
 }
 
 /** Whether to trust the checklist's shell commands, every one of them shown. */

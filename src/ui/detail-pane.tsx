@@ -13,6 +13,7 @@ import { directiveParams, shownParams } from '../checks/shown-params.ts'
 import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { detailsUnder } from '../report/check-text.ts'
+import type { BlankEntries } from '../run/describe.ts'
 import type { ItemRecord } from '../run/model.ts'
 import type { LiveCheck } from '../run/snapshot.ts'
 import type { ProseStep, ScopeNote } from './layout.ts'
@@ -48,6 +49,8 @@ export interface DetailInput {
    * it applies here after all, if given.
    */
   readonly scope?: ScopeNote | null
+  /** What the item's sign-off blanks hold, when it is blanks and some are filled. */
+  readonly blanks?: BlankEntries | null
 }
 
 const MAX_EVIDENCE = 8
@@ -72,7 +75,14 @@ export function detailLines(input: DetailInput): DetailLine[] {
   }
   const state = record?.by ? record.state : item.checked ? 'done' : 'pending'
   const look = ITEM_LOOK[state]
-  const who = record?.by ? answeredBy(record) : ''
+  const blanks = input.blanks ?? null
+  // Filled blanks answer the item: the names in them are the entries, not who typed them.
+  const who =
+    blanks && state === 'done' && record?.by && !record.byCheck
+      ? ` — entered by ${blanks.by.join(', ')} at ${clock(record.at)}`
+      : record?.by
+        ? answeredBy(record)
+        : ''
   const stateLine = `${look.icon} ${look.word}${who}`
   // The id on the state's line when both fit, else on its own: never "id:" alone, the id wrapped.
   if (stateLine.length + 3 + 4 + item.id.length <= width)
@@ -84,6 +94,7 @@ export function detailLines(input: DetailInput): DetailLine[] {
     for (let at = 0; at < idLine.length; at += Math.max(1, width))
       lines.push({ text: idLine.slice(at, at + Math.max(1, width)), isDim: true })
   }
+  if (blanks) push(blanks.text, { color: 'green' })
   if (scope?.override) {
     push(
       `applies here after all: said by ${scope.override.by} at ${clock(scope.override.at)}; the checklist says ${scope.reason} (o: undo)`,
@@ -106,10 +117,10 @@ export function detailLines(input: DetailInput): DetailLine[] {
     } else if (record?.check) {
       const check = record.check
       const result = CHECK_LOOK[check.status]
-      push(
-        `${result.icon} ${result.word} in ${formatDuration(check.durationMs)} at ${clock(check.at)} — ${check.summary}`,
-        { ...(result.color ? { color: result.color } : {}) },
-      )
+      const took = hasRun(check) ? ` in ${formatDuration(check.durationMs)}` : ''
+      push(`${result.icon} ${result.word}${took} at ${clock(check.at)} — ${check.summary}`, {
+        ...(result.color ? { color: result.color } : {}),
+      })
       for (const detail of detailsUnder(check.summary, check.details)) push(`  ${detail}`)
       const evidence = Object.entries(check.evidence).slice(0, MAX_EVIDENCE)
       for (const [key, value] of evidence)
@@ -163,6 +174,11 @@ function withBlocks(
  * credited to it ("verified by check at 11:46:44 (pass in 38 ms)"), never to the
  * operator who happened to run it; a person's answer is theirs.
  */
+/** Whether the check ran at all: a blocked one waited on another, a skipped one was not started. */
+function hasRun(check: { readonly status: string }): boolean {
+  return check.status !== 'blocked' && check.status !== 'skipped'
+}
+
 function answeredBy(record: ItemRecord): string {
   if (!record.byCheck) return ` by ${record.by} at ${clock(record.at)}`
   const check = record.check
@@ -172,7 +188,12 @@ function answeredBy(record: ItemRecord): string {
     (record.state === 'done'
       ? check.status === 'pass'
       : check.status !== 'pass' && check.status !== 'skipped')
-  const how = agrees ? ` (${check.status} in ${formatDuration(check.durationMs)})` : ''
+  // A check that never ran (blocked, not run) has no duration to give: its summary says why.
+  const how = !agrees
+    ? ''
+    : hasRun(check)
+      ? ` (${check.status} in ${formatDuration(check.durationMs)})`
+      : ` (${check.summary})`
   // "done — verified by check", "failed by check".
   const verb = record.state === 'done' ? ' — verified' : ''
   return `${verb} by check at ${clock(agrees ? check.at : record.at)}${how}`

@@ -59,15 +59,16 @@ const SEPARATOR = ' · '
 /**
  * The keys of `screen` laid out in `width` columns: one line, or two when one is not enough.
  * `hasChecks` false: the checklist has nothing to run, so r, R and A are left out; `p pages`
- * only when the checklist has reference pages.
+ * only when the checklist has reference pages; `o` only when it scopes an item away from the run.
  */
 export function keyLines(
   screen: KeySet,
   width: number,
   hasChecks = true,
   hasPages = false,
+  hasScoped = true,
 ): string[] {
-  let shown = hintsOf(screen, hasChecks, hasPages)
+  let shown = hintsOf(screen, hasChecks, hasPages).filter((hint) => hasScoped || hint.key !== 'o')
   for (;;) {
     const lines = layOut(shown, width)
     if (lines) return lines
@@ -110,12 +111,14 @@ export function Footer({
   width,
   hasChecks = true,
   hasPages = false,
+  hasScoped = true,
 }: {
   readonly screen: KeySet
   readonly notice: Notice | null
   readonly width: number
   readonly hasChecks?: boolean
   readonly hasPages?: boolean
+  readonly hasScoped?: boolean
 }) {
   return (
     <Box
@@ -131,7 +134,7 @@ export function Footer({
       ) : (
         <Text> </Text>
       )}
-      {keyLines(screen, width, hasChecks, hasPages).map((line) => (
+      {keyLines(screen, width, hasChecks, hasPages, hasScoped).map((line) => (
         <Text key={line} dimColor wrap="truncate-end">
           {line}
         </Text>

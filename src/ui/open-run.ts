@@ -7,6 +7,7 @@
  */
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
+import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { UserError } from '../errors.ts'
 import { describeRunLine } from '../run/describe.ts'
@@ -68,7 +69,13 @@ export async function openRun(
   /** Production is confirmed first: nobody is asked their name for a run they will not start. */
   const confirmProduction = async (checklist: Checklist, environment: string) => {
     if (isProduction(checklist, environment))
-      await ask.confirmName({ title: checklist.title, name: environment })
+      await ask.confirmName({
+        title: checklist.title,
+        name: environment,
+        hasChecks: checklist.items.some(
+          (item) => item.check !== null && isInScope(item.scope, environment),
+        ),
+      })
   }
 
   /** The run opened: its commands trusted or not, and what changed shown, before the wizard. */

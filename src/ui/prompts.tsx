@@ -26,6 +26,8 @@ export interface TextPromptProps {
   readonly requiredMessage?: string
   /** Shown under the input when the prompt opens: why it is asked again. */
   readonly problem?: string
+  /** What enter does, in the prompt's last line: `save` unless the answer is a confirmation. */
+  readonly enterDoes?: string
   readonly onSubmit: (value: string) => void
   readonly onCancel: () => void
 }
@@ -36,6 +38,7 @@ export function TextPrompt({
   initial = '',
   requiredMessage,
   problem: askedAgain,
+  enterDoes = 'save',
   onSubmit,
   onCancel,
 }: TextPromptProps) {
@@ -60,7 +63,7 @@ export function TextPrompt({
       </Box>
       {problem ? <Text color="yellow">{problem}</Text> : null}
       <Text dimColor wrap="truncate-end">
-        enter: save · esc: cancel · Ctrl-A/E/U/K/W, Alt-B/F: edit as in a shell
+        {`enter: ${enterDoes} · esc: cancel · Ctrl-A/E/U/K/W, Alt-B/F: edit as in a shell`}
       </Text>
     </Box>
   )
@@ -282,12 +285,31 @@ function ChoiceItem({
   )
 }
 
-export function HelpPanel({ onClose }: { readonly onClose: () => void }) {
+/** The help's keys that can act on this checklist: as in the footer, none that would do nothing. */
+export interface HelpFor {
+  readonly hasChecks?: boolean
+  readonly hasPages?: boolean
+  /** Whether the checklist scopes any item away from the run's environment (what `o` acts on). */
+  readonly hasScoped?: boolean
+}
+
+export function HelpPanel({
+  onClose,
+  hasChecks = true,
+  hasPages = true,
+  hasScoped = true,
+}: { readonly onClose: () => void } & HelpFor) {
   useInput(() => onClose())
+  const shown = helpRows().filter(
+    ([key]) =>
+      (hasChecks || !['r', 'R', 'A'].includes(key)) &&
+      (hasPages || key !== 'p') &&
+      (hasScoped || key !== 'o'),
+  )
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>Keys</Text>
-      {helpRows().map(([key, what]) => (
+      {shown.map(([key, what]) => (
         <Box key={key}>
           <Box width={12} flexShrink={0}>
             <Text color="cyan">{key}</Text>

@@ -10,6 +10,7 @@ import { useRef, useState } from 'react'
 import { escapeControls } from '../output/terminal.ts'
 import { editLine, initialLine, type LineState, lineEditOf } from './line-edit.ts'
 import { Text } from './text.tsx'
+import { isPlainTerminal } from './theme.ts'
 
 export interface TextInputProps {
   readonly initial?: string
@@ -52,15 +53,20 @@ export function TextInput({ initial = '', onEdit, onSubmit }: TextInputProps) {
   return <LineView line={shown} />
 }
 
-/** The value with the cursor drawn as an inverse cell, or all of it inverse while selected. */
+/**
+ * The value with the cursor drawn as an inverse cell, or all of it inverse while selected.
+ * Without styles (NO_COLOR) inverse is not drawn either: the selection is then bracketed and
+ * the cursor a `|` before the character it is on, so where typing goes still shows.
+ */
 function LineView({ line }: { readonly line: LineState }) {
-  if (line.isSelected) return <Text inverse>{line.value}</Text>
+  const isPlain = isPlainTerminal()
+  if (line.isSelected) return <Text inverse>{isPlain ? `[${line.value}]` : line.value}</Text>
   const { value, cursor } = line
   const at = [...new Intl.Segmenter().segment(value.slice(cursor))][0]?.segment ?? ''
   return (
     <Text>
       {value.slice(0, cursor)}
-      <Text inverse>{at || ' '}</Text>
+      <Text inverse>{isPlain ? `|${at}` : at || ' '}</Text>
       {value.slice(cursor + at.length)}
     </Text>
   )

@@ -31,6 +31,15 @@ export const CHECK_LOOK: Readonly<Record<CheckStatus, Look>> = {
   skipped: { icon: '»', color: 'gray', word: 'not run' },
 }
 
+/**
+ * Whether the wizard draws without styles: NO_COLOR (which the run command turns into
+ * FORCE_COLOR=0 for Ink) strips inverse and underline as well as colour, so what they would
+ * show — a text prompt's cursor and selection — is drawn in characters instead.
+ */
+export function isPlainTerminal(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.FORCE_COLOR === '0'
+}
+
 /** Spinner frames (the "dots" spinner); one shared timer drives every spinner on screen. */
 export const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 /**

@@ -209,16 +209,19 @@ export function firstUnfinishedPhase(layout: Layout, run: RunState): number {
 }
 
 /**
- * Where the cursor goes after an answer: the next pending item below it, else the first pending
- * one above it (a list answered out of order), else the next item, so `d d d` walks the list.
+ * Where the cursor goes after an answer: the next pending item that applies below it, else the
+ * first one above it (a list answered out of order), else the next item that applies, so `d d d`
+ * walks the list.
  */
 export function nextOpen(items: readonly Item[], cursor: number, run: RunState): number {
-  const isOpen = (item: Item) => stateOf(item, run) === 'pending'
+  // A dimmed item (for other environments, not overridden) is not the operator's to answer.
+  const isOpen = (item: Item) => appliesIn(item, run) && stateOf(item, run) === 'pending'
   const below = items.findIndex((item, index) => index > cursor && isOpen(item))
   if (below !== -1) return below
   const above = items.findIndex((item, index) => index < cursor && isOpen(item))
   if (above !== -1) return above
-  return clamp(cursor + 1, items.length)
+  const next = items.findIndex((item, index) => index > cursor && appliesIn(item, run))
+  return next !== -1 ? next : cursor
 }
 
 function moveCursor(

@@ -206,7 +206,8 @@ export function wizardCommands(context: WizardContext) {
 
   /**
    * Enters a sign-off field. From the sign-off screen the cursor moves to the next field; from an
-   * item that is sign-off blanks (`itemId`), its next blank is asked, until all are filled.
+   * item that is sign-off blanks (`itemId`), its next blank is asked, until all are filled, and
+   * then the cursor moves on.
    */
   const sign = (fieldId: string, value: string, note: string | undefined, itemId?: string) => {
     if (!save(() => session.sign(fieldId, value, note))) return
@@ -216,6 +217,26 @@ export function wizardCommands(context: WizardContext) {
     }
     const next = unfilledFieldsOf(itemId)[0]
     if (next) open({ kind: 'signoff', fieldId: next.id, itemId })
+    // All filled, the item is done: on to the next item to answer, as after any other d.
+    else dispatch({ type: 'move-to-next-open', run: session.snapshot.run })
+  }
+
+  /**
+   * `u`: back to pending. An item that is sign-off blanks was answered by filling them, so its
+   * entries are cleared too, each as an entry in the journal: the item, the sign-off screen and
+   * the sheet then agree that nothing was entered.
+   */
+  const unanswer = (itemId: string) => {
+    const filled = layout.signoff.filter(
+      (field) =>
+        field.itemId === itemId &&
+        field.given === null &&
+        session.snapshot.run.signoff[field.id]?.value,
+    )
+    save(() => {
+      for (const field of filled) session.sign(field.id, '')
+      session.answer(itemId, 'pending')
+    })
   }
 
   /** What a key's command does to the selected item on the phase screen. */
@@ -223,8 +244,12 @@ export function wizardCommands(context: WizardContext) {
     if (command === 'override-scope') return overrideScope(item)
     if (ANSWERING.has(command) && !appliesIn(item, session.snapshot.run)) {
       // Answered or run, it would count as if it applied: the operator says so first, with o.
-      const reason = outOfScopeReason(item, session.environment)
-      notify(`does not apply to ${session.environment}: ${reason} — o if it applies here after all`)
+      // Short enough for one line at 80 columns: the detail pane has the reason in full.
+      const scope = item.scope.environments?.length
+        ? `${item.scope.environments.join(', ')} only`
+        : 'no environment'
+      const where = /line \d+/.exec(item.scope.reason ?? '')?.[0] ?? `line ${item.line}`
+      notify(`does not apply to ${session.environment} (${scope}, ${where}): o to apply it here`)
       return
     }
     // An item that is sign-off blanks is done by filling them, here or on the sign-off screen.
@@ -240,7 +265,7 @@ export function wizardCommands(context: WizardContext) {
       case 'not-applicable':
         return answer(item.id, 'na')
       case 'pending':
-        return answer(item.id, 'pending')
+        return unanswer(item.id)
       case 'note':
         return open({ kind: 'note', itemId: item.id })
       case 'run':

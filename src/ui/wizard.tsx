@@ -10,7 +10,7 @@ import { isProduction } from '../checklist/environments.ts'
 import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
-import { describeUnsaved, progressWords } from '../run/describe.ts'
+import { blankEntries, describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
 import { type RunSnapshot, startedCount } from '../run/snapshot.ts'
 import { AnimationTick, useTick } from './animation.tsx'
@@ -63,6 +63,14 @@ const CHROME_LINES = 4
 export const MIN_COLUMNS = 40
 export const MIN_ROWS = 14
 
+/**
+ * Said in place of a screen the terminal is too small for: the size needed first and wrapped,
+ * not cut, so that a narrow terminal still shows it, and the one key that still works.
+ */
+export function TooSmall({ quitKey }: { readonly quitKey: string }) {
+  return <Text>{`need ${MIN_COLUMNS}×${MIN_ROWS}: terminal too small (${quitKey} quits)`}</Text>
+}
+
 export function Wizard(props: WizardProps) {
   const { columns, rows } = useWindowSize()
   // Smaller, the screen would be taller than the terminal, which scrolls and garbles it for good.
@@ -84,7 +92,7 @@ export function Wizard(props: WizardProps) {
     isHidden: isTooSmall,
   })
   if (isTooSmall) {
-    return <Text wrap="truncate-end">{`terminal too small (need ${MIN_COLUMNS}×${MIN_ROWS})`}</Text>
+    return <TooSmall quitKey="q" />
   }
   const state: WizardView = { ...navigation, ...snapshot }
   // Expanded, the detail pane leaves the list three lines.
@@ -100,7 +108,12 @@ export function Wizard(props: WizardProps) {
           // Every key is listed: the footer's lines are the help's too.
           // A column, so the help's box is as tall as its keys, not stretched to the body.
           <Box height={bodyHeight} flexDirection="column" overflow="hidden">
-            <HelpPanel onClose={closePrompt} />
+            <HelpPanel
+              onClose={closePrompt}
+              hasChecks={hasChecks(state.layout)}
+              hasPages={hasPages}
+              hasScoped={hasScoped(state)}
+            />
           </Box>
         ) : state.prompt?.kind === 'pages' || state.prompt?.kind === 'page' ? (
           // A page is read in full: it takes all the room there is, and scrolls.
@@ -145,6 +158,7 @@ export function Wizard(props: WizardProps) {
               width={width}
               hasChecks={hasChecks(state.layout)}
               hasPages={hasPages}
+              hasScoped={hasScoped(state)}
             />
           </>
         )}
@@ -550,6 +564,7 @@ function Detail({
     section: state.layout.sections.get(item.sectionId),
     prose: phase?.prose.get(item.id),
     scope: scopeNote(item, state.run),
+    blanks: blankEntries(item, state.layout.signoff, state.run),
   }
   return input.live ? (
     <RunningDetail input={input} height={height} />
@@ -775,6 +790,14 @@ function keySetOf(state: WizardState): KeySet {
 /** Whether any item that applies is automated: without one, nothing on screen speaks of checks. */
 function hasChecks(layout: Layout): boolean {
   return [...layout.items.values()].some((item) => item.check !== null)
+}
+
+/** Whether any item is for other environments than the run's: without one, `o` has nothing to act on. */
+function hasScoped(state: WizardView): boolean {
+  const { environment } = state.run.header
+  return [...state.layout.items.values()].some(
+    (item) => outOfScopeReason(item, environment) !== null,
+  )
 }
 
 /** "1 item is", "3 items are" */

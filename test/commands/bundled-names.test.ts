@@ -42,3 +42,27 @@ describe('a bundled checklist named on the command line', () => {
     assert.match(result.stderr, /the name of a bundled one: .*session-management-websocket/)
   })
 })
+
+describe('messages about a bundled checklist named on the command line', () => {
+  it('name it as it was typed, not by where npm installed it', async () => {
+    const env = await runCli(['plan', 'session-management-websocket', '--env', 'qa'], {}, folder)
+    assert.equal(env.code, 2)
+    assert.match(env.stderr, /'qa' is not an environment of session-management-websocket$/m)
+    const only = await runCli(
+      ['check', 'session-management-websocket', '--env', 'dev', '--only', 'nosuch'],
+      {},
+      folder,
+    )
+    assert.equal(only.code, 2)
+    assert.match(only.stderr, /no item 'nosuch' in session-management-websocket$/m)
+    assert.match(only.stderr, /deploy-wizard plan session-management-websocket --env <env> --json/)
+    for (const result of [env, only]) assert.doesNotMatch(result.stderr, /checklists\//)
+  })
+
+  it('keep file:line:column pointing at the file in validate', async () => {
+    const result = await runCli(['validate', 'workflow-management-api'], {}, folder)
+    assert.match(result.stdout, /^\/\S+\/checklists\/workflow-management-api\.md:\d+:1: note: /m)
+    assert.doesNotMatch(result.stdout, /^workflow-management-api:\d/m)
+    assert.match(result.stdout, /^✓ workflow-management-api: /m)
+  })
+})

@@ -35,6 +35,8 @@ describe('deploy-wizard --help and --version', () => {
     assert.match(top.stdout, /check \[options\] <file>/)
     assert.match(top.stdout, /trust \[options\] <file>/)
     assert.match(top.stdout, /Exit codes: 0 success · 1 problems or failed checks · 2 bad usage/)
+    // Every code of the README's table.
+    assert.match(top.stdout, /74 answers the disk refused to save · 130 cancelled \(Ctrl-C\)/)
     assert.match(top.stdout, /run \[options\] \[file\]/)
     for (const command of [
       'validate',
@@ -50,6 +52,15 @@ describe('deploy-wizard --help and --version', () => {
       assert.equal(help.code, 0, command)
       assert.match(help.stdout, new RegExp(`^Usage: deploy-wizard ${command} `), command)
     }
+  })
+
+  it('says what --stale-after does beyond resuming', async () => {
+    const help = await runCli(['run', '--help'])
+    assert.match(
+      help.stdout.replace(/\s+/g, ' '),
+      /--stale-after <duration> check results older than this run again: on entering their phase, on resume, with A/,
+    )
+    assert.match(help.stdout.replace(/\s+/g, ' '), /74 answers the disk refused to save/)
   })
 
   it('exits 2 on an unknown command or option, without a stack trace', async () => {

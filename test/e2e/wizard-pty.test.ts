@@ -348,7 +348,8 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
       'the sign-off fields, blank',
     )
     await pane.press('Enter')
-    await pane.waitFor(/^│ Name: ana +│$/m, 'the name prompt, prefilled with the operator')
+    // Selected, which NO_COLOR shows in brackets (no inverse without colour).
+    await pane.waitFor(/^│ Name: \[ana\] +│$/m, 'the name prompt, prefilled with the operator')
     await pane.press('Enter')
     await pane.waitUntil(
       (s) => /^ {2}Deployed by +ana$/m.test(s) && /^› Deployed by — Date +_{6}$/m.test(s),
@@ -356,7 +357,7 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
     )
     await pane.press('Enter')
     const [, today] = await pane.waitFor(
-      /^│ Date: (\d{4}-\d\d-\d\d) +│$/m,
+      /^│ Date: \[(\d{4}-\d\d-\d\d)\] +│$/m,
       "the date prompt, prefilled with today's date",
     )
     await pane.press('Enter')

@@ -168,10 +168,10 @@ describe('the phase screen', () => {
     await pane.waitFor(/^› ○ Change request approved +manual$/m)
     await pane.resize(80, 9)
     const small = await pane.waitUntil(
-      (s) => /^terminal too small \(need 40×14\)$/m.test(s),
+      (s) => /^need 40×14: terminal too small \(q quits\)$/m.test(s),
       'the one line of a terminal too small',
     )
-    assert.equal(small.trim(), 'terminal too small (need 40×14)')
+    assert.equal(small.trim(), 'need 40×14: terminal too small (q quits)')
     await pane.resize(80, 24)
     const screen = await pane.waitUntil(
       (s) => /^Terminal {3}dev {3}ana · dev-/.test(s) && /q quit$/.test(s.trimEnd()),

@@ -7,7 +7,8 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { BUNDLED_FOLDER } from '../../src/checklist/bundled.ts'
 import type { Painter } from '../../src/output/terminal.ts'
-import { formatLeft } from '../../src/report/run-summary.ts'
+import { formatLeft, formatTotals } from '../../src/report/run-summary.ts'
+import { foldJournal, type JournalEntry } from '../../src/run/model.ts'
 import { parse } from '../helpers/fixtures.ts'
 import { simulateRun } from '../helpers/runs.ts'
 
@@ -29,6 +30,45 @@ describe('the lines printed when a run is left unfinished', () => {
     assert.match(
       formatLeft(checklist, state, plain),
       /^ {2}resume with: deploy-wizard run '\/srv\/app\/docs\/deploy checklist\.md' --env dev$/m,
+    )
+  })
+})
+
+describe('the totals printed as the wizard closes', () => {
+  const { checklist: three } = parse(
+    '# Release\n\n## Steps\n- [ ] Stack <!-- id: stack; check: cfn.stack name=s -->\n- [ ] Health <!-- check: http url=https://x.test/ -->\n- [ ] Smoke test\n',
+    'release.md',
+  )
+  const result = (status: 'error' | 'blocked', summary: string) => ({
+    status,
+    summary,
+    details: [],
+    evidence: {},
+    outputs: {},
+    durationMs: 0,
+    at: '2026-12-04T17:13:21.000Z',
+  })
+  const [stack, health, smoke] = three.items.map((item) => item.id)
+  const at = '2026-12-04T17:13:21.000Z'
+  const journal: JournalEntry[] = [
+    { type: 'check-finished', at, itemId: stack ?? '', result: result('error', 'no credentials') },
+    { type: 'item-answered', at, by: 'ana', itemId: stack ?? '', state: 'failed', byCheck: true },
+    {
+      type: 'check-finished',
+      at,
+      itemId: health ?? '',
+      result: result('blocked', 'blocked: needs stack, which errored'),
+    },
+    { type: 'item-answered', at, by: 'ana', itemId: health ?? '', state: 'failed', byCheck: true },
+    { type: 'item-answered', at, by: 'ana', itemId: smoke ?? '', state: 'failed' },
+  ]
+
+  it('tell failed items from those whose check errored or was blocked', () => {
+    const { header } = simulateRun(three, { environment: 'dev', finished: false })
+    const state = foldJournal(header, journal)
+    assert.equal(
+      formatTotals(three, state),
+      '0 done · 3 not passed (1 failed, 1 error, 1 blocked) · 0 skipped · 0 n/a · 0 pending',
     )
   })
 })

@@ -930,3 +930,58 @@ describe('the digest', () => {
     assert.notEqual(verifySheet(resealed).actual, verifySheet(sheet).actual)
   })
 })
+
+describe('a sign-off item whose text is the blanks', () => {
+  const checklist = parse(
+    [
+      '# R',
+      '## Sign-off',
+      '- [ ] Approved by: ________',
+      '- [ ] Deployed by: ____ Date: ____',
+      '',
+    ].join('\n'),
+  ).checklist
+  const header = simulateRun(checklist).header
+  const [approver] = checklist.signoff
+  const itemId = approver?.itemId ?? ''
+  const entered = (at: string, value: string): JournalEntry => ({
+    type: 'signoff-entered',
+    at,
+    by: OPERATOR,
+    fieldId: approver?.id ?? '',
+    value,
+  })
+  const filled: JournalEntry[] = [
+    entered('2026-11-22T09:00:00.000Z', 'Bob Boss'),
+    { type: 'item-answered', at: '2026-11-22T09:00:00.000Z', by: OPERATOR, itemId, state: 'done' },
+  ]
+  const sheetOf = (journal: JournalEntry[]) =>
+    renderSheet(checklist, foldJournal(header, journal), {
+      now: EXPORTED_AT,
+      toolVersion: TOOL_VERSION,
+    })
+
+  it('taken back to pending with its entries cleared, names no one on the item or the entry', () => {
+    const sheet = sheetOf([
+      ...filled,
+      entered('2026-11-22T09:05:00.000Z', ''),
+      {
+        type: 'item-answered',
+        at: '2026-11-22T09:05:00.000Z',
+        by: OPERATOR,
+        itemId,
+        state: 'pending',
+      },
+    ])
+    assert.match(sheet, /^- ⬜ \*\*pending\*\* — Approved by: _+$/m)
+    assert.ok(
+      sheet.includes('| Approved by | Name | ______ |  |'),
+      section(sheet, 'Sign-off entries'),
+    )
+  })
+  it('answered by filling, shows the entries on the item line and credits who entered them', () => {
+    const sheet = sheetOf(filled)
+    assert.match(sheet, /^- ✅ done — Approved by: Bob Boss — entered by ana, 2026-11-22 09:00$/m)
+    assert.ok(!/✅ done — Approved by: _/.test(sheet))
+  })
+})

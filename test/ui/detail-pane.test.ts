@@ -10,6 +10,7 @@ title: Pane
 ## Pre-Deployment
 ### Testing
 - [ ] All unit tests are passing with make test and the coverage report is uploaded
+- [ ] Health checks include dependencies <!-- check: http url=https://example.test/health -->
 `)
 
 describe('the detail pane', () => {
@@ -43,5 +44,36 @@ describe('the detail pane', () => {
       '      name: a',
     ])
     assert.deepEqual(evidenceLines('count', 3, 1), ['  count: 3'])
+  })
+  it('says why a blocked check never ran, with no duration it never had', () => {
+    const item = checklist.items[1]
+    assert.ok(item)
+    const lines = detailLines({
+      item,
+      record: {
+        state: 'failed',
+        by: 'ana',
+        byCheck: true,
+        at: '2026-12-04T17:13:21.000Z',
+        note: null,
+        check: {
+          status: 'blocked',
+          summary: 'blocked: needs stack, which errored',
+          details: [],
+          evidence: {},
+          outputs: {},
+          durationMs: 0,
+          at: '2026-12-04T17:13:21.000Z',
+        },
+      },
+      live: undefined,
+      width: 120,
+      now: 0,
+      isUntrustedCommand: false,
+    }).map((line) => line.text)
+    const shown = lines.join('\n')
+    assert.match(shown, /^✘ failed by check at \S+ \(blocked: needs stack, which errored\)$/m)
+    assert.match(shown, /^⊘ blocked at \S+ — blocked: needs stack, which errored$/m)
+    assert.doesNotMatch(shown, /0ms/)
   })
 })

@@ -108,7 +108,10 @@ describe('the wizard’s commands', () => {
       commands.perform('done')
       const answerOf = () => session.snapshot.run.items['checks/prod-only']?.state
       assert.equal(answerOf(), undefined)
-      assert.match(navigation().notice?.text ?? '', /does not apply to dev: prod only/)
+      assert.match(
+        navigation().notice?.text ?? '',
+        /does not apply to dev \(prod only, line 9\): o to apply it here/,
+      )
       commands.perform('override-scope')
       commands.perform('done')
       assert.equal(answerOf(), 'done')

@@ -254,8 +254,9 @@ describe('the phase screen', () => {
     const lines = ui.frame().split('\n')
     assert.equal(lines.length, 24)
     assert.deepEqual(lines.slice(-2), [
-      '↑↓ move · d done · f fail · s skip · a n/a · o applies here · n note',
-      'r run · R re-run failed · A run all due · ←→ phase · ? help · q quit',
+      // No o: nothing in this checklist is for another environment.
+      '↑↓ move · d done · f fail · s skip · a n/a · n note · r run',
+      'R re-run failed · A run all due · ←→ phase · ? help · q quit',
     ])
     for (const line of lines) assert.ok(line.length <= 80, `wider than 80 columns: ${line}`)
     await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
@@ -274,7 +275,7 @@ describe('the phase screen', () => {
     const id = runIdOn(ui.frame())
     ui.resize(80, 9)
     await ui.see(/terminal too small/)
-    assert.equal(ui.frame(), 'terminal too small (need 40×14)')
+    assert.equal(ui.frame(), 'need 40×14: terminal too small (q quits)')
     // Keys do nothing unseen.
     await ui.press('d')
     ui.resize(39, 24)
@@ -474,9 +475,7 @@ environments: [dev, prod]
 
     // Not answered while it does not apply: the key says what to do instead.
     await ui.press('d')
-    await ui.see(
-      /does not apply to dev: prod only \(item text, line 7\) — o if it applies here after all/,
-    )
+    await ui.see(/does not apply to dev \(prod only, line 7\): o to apply it here/)
     const itemId = 'before/backup-taken-production-only'
     const about = () => journal(space.runs, id).filter((e) => 'itemId' in e && e.itemId === itemId)
     assert.deepEqual(about(), [])
@@ -564,7 +563,7 @@ environments: [dev, prod]
     await ui.press(ARROW_RIGHT)
     await ui.see(/› – Flip DNS\s+n\/a: prod only$/m)
     await ui.press('r')
-    await ui.see(/does not apply to dev: prod only \(section "Production Deployment", line 9\)/)
+    await ui.see(/does not apply to dev \(prod only, line 9\): o to apply it here/)
     const checks = () => journal(space.runs, id).filter((e) => e.type === 'check-finished')
     assert.deepEqual(checks(), [])
     await ui.press('o')
@@ -1364,7 +1363,7 @@ describe('screens before the phases fit the terminal', () => {
     await ui.see(/runs shell commands\. Trust it on this machine\?/)
     ui.resize(80, 9)
     await ui.see(/terminal too small/)
-    assert.equal(ui.frame(), 'terminal too small (need 40×14)')
+    assert.equal(ui.frame(), 'need 40×14: terminal too small (Ctrl-C quits)')
     // Not trusted unseen.
     await ui.press('y')
     ui.resize(80, 24)
