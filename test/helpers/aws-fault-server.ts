@@ -245,7 +245,11 @@ export type AwsReply =
    * Send the request as it came to this endpoint (moto) and its answer back as it
    * came: faults for some requests, the real service for the rest.
    */
-  | { readonly forward: string }
+  | {
+      readonly forward: string
+      /** Forward it (so it takes effect), then close the connection instead of answering. */
+      readonly loseAnswer?: boolean
+    }
   /** Accept the request and never answer. */
   | 'hang'
   /** Close the connection without an answer ("socket hang up"). */
@@ -330,8 +334,10 @@ export async function startAwsFaultServer(): Promise<AwsFaultServer> {
     const reply = await current(request, n)
     if (reply === 'hang') hang(req.socket)
     else if (reply === 'drop') req.socket.destroy()
-    else if ('forward' in reply) await forward(req, body, res, reply.forward)
-    else if ('raw' in reply) await answerRaw(res, request, reply, (n) => (rawBytesSent += n))
+    else if ('forward' in reply) {
+      await forward(req, body, reply.loseAnswer ? undefined : res, reply.forward)
+      if (reply.loseAnswer) req.socket.destroy()
+    } else if ('raw' in reply) await answerRaw(res, request, reply, (n) => (rawBytesSent += n))
     else await answer(res, request, reply)
   })
 
@@ -462,8 +468,13 @@ const NOT_FORWARDED = new Set([
   'transfer-encoding',
 ])
 
-/** Sends the request to `endpoint` and its answer back, status, headers and body. */
-async function forward(req: IncomingMessage, body: string, res: ServerResponse, endpoint: string) {
+/** Sends the request to `endpoint` and its answer back (to `res`, if any): status, headers and body. */
+async function forward(
+  req: IncomingMessage,
+  body: string,
+  res: ServerResponse | undefined,
+  endpoint: string,
+) {
   const headers = Object.entries(req.headers).flatMap(([name, value]) =>
     NOT_FORWARDED.has(name) || value === undefined
       ? []
@@ -476,6 +487,7 @@ async function forward(req: IncomingMessage, body: string, res: ServerResponse, 
     ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
   })
   const bytes = Buffer.from(await answer.arrayBuffer())
+  if (!res) return
   const back: Record<string, string> = {}
   answer.headers.forEach((value, name) => {
     if (!NOT_FORWARDED.has(name) && name !== 'content-encoding') back[name] = value
@@ -512,7 +524,7 @@ async function answerRaw(
 async function answer(
   res: ServerResponse,
   request: AwsRequest,
-  reply: Exclude<AwsReply, 'hang' | 'drop' | RawReply | { readonly forward: string }>,
+  reply: Exclude<AwsReply, 'hang' | 'drop' | RawReply | { readonly forward: unknown }>,
 ): Promise<void> {
   const requestId = crypto.randomUUID()
   const protocol = PROTOCOLS[request.service]
