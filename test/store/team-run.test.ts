@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test'
 import type { RunHeader } from '../../src/run/model.ts'
 import { RUN_FORMAT } from '../../src/run/model.ts'
 import { Lease, LeaseHeldError, LeaseLostError, readLease } from '../../src/run/team/lease.ts'
+import type { StoreObjects } from '../../src/run/team/objects.ts'
 import {
   createTeamRun,
   eventPath,
@@ -139,6 +140,40 @@ describe('entries in the team store', () => {
         Array.from({ length: count }, (_, n) => `${label}-${n}`),
       )
     }
+  })
+})
+
+describe('segments: a long run read in few requests', () => {
+  const segmentKeys = async (objects: StoreObjects, id: string) =>
+    (await objects.list(`runs/${id}/segments`)).map((path) => path.replace(/^.*\//, ''))
+
+  it('are written by the driver as each hundred completes, and read back as the entries', async () => {
+    const { objects, id } = await newRun('segments-writer')
+    const lease = await Lease.acquire(objects, id, { driver: driver('ana') })
+    const writer = new TeamRunWriter(objects, lease, 1)
+    for (let n = 0; n < 250; n++) await writer.append({ id: `e${n}`, entry: { type: 'x', n } })
+    assert.deepEqual(await segmentKeys(objects, id), [
+      '00000001-00000100.json',
+      '00000101-00000200.json',
+    ])
+    const run = await readTeamRun(objects, id)
+    assert.deepEqual(
+      run?.events.map((event) => [event.seq, event.id]),
+      Array.from({ length: 250 }, (_, n) => [n + 1, `e${n}`]),
+    )
+  })
+
+  it('are written by a reader for the hundreds no driver sealed, and the next read is the same', async () => {
+    const { objects, id } = await newRun('segments-reader')
+    for (let n = 0; n < 150; n++) {
+      await writeEvent(objects, id, n + 1, { id: `e${n}`, entry: { type: 'x', n } })
+    }
+    assert.deepEqual(await segmentKeys(objects, id), [])
+    const first = await readTeamRun(objects, id)
+    assert.deepEqual(await segmentKeys(objects, id), ['00000001-00000100.json'])
+    const second = await readTeamRun(objects, id)
+    assert.deepEqual(second?.events, first?.events)
+    assert.equal(second?.events.length, 150)
   })
 })
 

@@ -197,10 +197,13 @@ export class StoreObjects {
     })
   }
 
-  /** The paths of every object under `folder` (relative to the prefix), in key order. */
-  async list(folder: string): Promise<string[]> {
+  /**
+   * The paths of every object under `folder` (relative to the prefix), in key
+   * order; with `after`, only those whose path sorts after it.
+   */
+  async list(folder: string, after?: string): Promise<string[]> {
     const paths: string[] = []
-    for await (const page of this.#pages(folder, false)) paths.push(...page.keys)
+    for await (const page of this.#pages(folder, false, after)) paths.push(...page.keys)
     return paths
   }
 
@@ -214,6 +217,7 @@ export class StoreObjects {
   async *#pages(
     folder: string,
     delimited: boolean,
+    after?: string,
   ): AsyncGenerator<{ keys: string[]; folders: string[] }> {
     const { ListObjectsV2Command } = await import('@aws-sdk/client-s3')
     const base = this.#key(folder.endsWith('/') ? folder : `${folder}/`)
@@ -226,6 +230,7 @@ export class StoreObjects {
             Bucket: this.address.bucket,
             Prefix: base,
             ...(delimited ? { Delimiter: '/' } : {}),
+            ...(after ? { StartAfter: this.#key(after) } : {}),
             ...(token ? { ContinuationToken: token } : {}),
           }),
         ),
