@@ -34,9 +34,11 @@ async function main(): Promise<void> {
   })
   if (mode === 'race') {
     say('ready')
-    await new Promise<void>((resolve) =>
-      createInterface({ input: process.stdin }).once('line', () => resolve()),
-    )
+    const input = createInterface({ input: process.stdin })
+    await new Promise<void>((resolve) => input.once('line', () => resolve()))
+    // Stdin stays open in the parent: let go of it, or this process never ends.
+    input.close()
+    process.stdin.destroy()
     let next = 1
     for (let n = 0; n < Number(fourth); n++) {
       next =

@@ -23,7 +23,7 @@ import {
 import { pointAwsAt } from '../helpers/aws-fault-server.ts'
 import { backend } from '../helpers/checks.ts'
 import { driver, newTeamStore, storeObjects } from '../helpers/team-store.ts'
-import { waitForContent } from '../helpers/wait.ts'
+import { waitFor, waitForContent } from '../helpers/wait.ts'
 
 pointAwsAt(backend('moto'))
 
@@ -119,12 +119,14 @@ describe('entries in the team store', () => {
       )
       let out = ''
       child.stdout.on('data', (chunk: Buffer) => (out += chunk))
-      return { child, read: () => out }
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      return { child, read: () => out, exited }
     })
     for (const { read } of writers) await waitForContent(read, /ready/, 20_000)
     // Both start at once, each from entry 1.
-    for (const { child } of writers) child.stdin.write('go\n')
+    for (const { child } of writers) child.stdin.end('go\n')
     for (const { read } of writers) await waitForContent(read, /done/, 60_000)
+    for (const { exited } of writers) await exited
     const run = await readTeamRun(objects, id)
     const ids = run?.events.map((event) => event.id) ?? []
     assert.equal(ids.length, 2 * count)
@@ -195,6 +197,22 @@ describe('the lease', () => {
     assert.equal(stored?.record.expiresAt, '2026-12-04T12:01:20.000Z')
     assert.equal(stored?.record.acquiredAt, '2026-12-04T12:00:00.000Z')
     await new TeamRunWriter(objects, lease, 1).append({ id: 'a', entry: { type: 'x' } })
+  })
+
+  it('is renewed in the background until someone takes over, and the driver hears of the loss', async () => {
+    const { objects, id } = await newRun('renewing')
+    const ana = await Lease.acquire(objects, id, { driver: driver('ana') })
+    const first = ana.etag
+    let lost: LeaseLostError | undefined
+    ana.startRenewing(20, (error) => {
+      lost = error
+    })
+    await waitFor(() => ana.etag !== first, 'a renewal')
+    assert.equal((await readLease(objects, id))?.record.holder, 'ana')
+    await Lease.acquire(objects, id, { driver: driver('ben', 'desk-2'), takeOver: true })
+    await waitFor(() => lost !== undefined, 'the loss reported')
+    assert.match(lost?.message ?? '', /now driven by ben@desk-2/)
+    assert.equal((await readLease(objects, id))?.record.holder, 'ben')
   })
 
   it('refuses another driver while it has not expired, saying who holds it and since when', async () => {

@@ -233,13 +233,23 @@ export class Lease {
    */
   startRenewing(intervalMs: number, onLost: (error: LeaseLostError) => void): void {
     this.stopRenewing()
+    let isRenewing = false
+    let isTold = false
     this.#timer = setInterval(() => {
-      this.renew().catch((error: unknown) => {
-        if (error instanceof LeaseLostError) {
-          this.stopRenewing()
-          onLost(error)
-        }
-      })
+      // A slow store: one renewal at a time, not a pile of them.
+      if (isRenewing) return
+      isRenewing = true
+      this.renew()
+        .catch((error: unknown) => {
+          if (error instanceof LeaseLostError && !isTold) {
+            isTold = true
+            this.stopRenewing()
+            onLost(error)
+          }
+        })
+        .finally(() => {
+          isRenewing = false
+        })
     }, intervalMs)
     this.#timer.unref()
   }
