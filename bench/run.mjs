@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- area…]`: runs the areas (all by default: startup,
- * parallel, aws, render, persist, install, parse), prints each table, and — when every area
+ * parallel, aws, render, persist, install, parse, team), prints each table, and — when every area
  * ran — writes bench/results.md with the machine and the date.
  */
 import { writeFileSync } from 'node:fs'
@@ -16,6 +16,7 @@ const AREAS = {
   persist: './persist.mjs',
   install: './install.mjs',
   parse: './parse.mjs',
+  team: './team-store.mjs',
 }
 
 const asked = process.argv.slice(2)

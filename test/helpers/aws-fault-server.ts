@@ -179,6 +179,29 @@ const REST_XML_ROUTES: readonly {
     action,
     names: ['Bucket'],
   })),
+  // The team store's objects (src/run/team/): most tests forward these to moto.
+  {
+    service: 's3',
+    method: 'GET',
+    path: /^\/([^/]+)\/?$/,
+    query: 'list-type',
+    action: 'ListObjectsV2',
+    names: ['Bucket'],
+  },
+  {
+    service: 's3',
+    method: 'GET',
+    path: /^\/([^/]+)\/(.+)$/,
+    action: 'GetObject',
+    names: ['Bucket', 'Key'],
+  },
+  {
+    service: 's3',
+    method: 'PUT',
+    path: /^\/([^/]+)\/(.+)$/,
+    action: 'PutObject',
+    names: ['Bucket', 'Key'],
+  },
   {
     service: 'route53',
     method: 'GET',
@@ -217,6 +240,15 @@ export type AwsReply =
       readonly status?: number
       /** Sent with it: S3 names a bucket's region in `x-amz-bucket-region`. */
       readonly headers?: Readonly<Record<string, string>>
+    }
+  /**
+   * Send the request as it came to this endpoint (moto) and its answer back as it
+   * came: faults for some requests, the real service for the rest.
+   */
+  | {
+      readonly forward: string
+      /** Forward it (so it takes effect), then close the connection instead of answering. */
+      readonly loseAnswer?: boolean
     }
   /** Accept the request and never answer. */
   | 'hang'
@@ -302,7 +334,10 @@ export async function startAwsFaultServer(): Promise<AwsFaultServer> {
     const reply = await current(request, n)
     if (reply === 'hang') hang(req.socket)
     else if (reply === 'drop') req.socket.destroy()
-    else if ('raw' in reply) await answerRaw(res, request, reply, (n) => (rawBytesSent += n))
+    else if ('forward' in reply) {
+      await forward(req, body, reply.loseAnswer ? undefined : res, reply.forward)
+      if (reply.loseAnswer) req.socket.destroy()
+    } else if ('raw' in reply) await answerRaw(res, request, reply, (n) => (rawBytesSent += n))
     else await answer(res, request, reply)
   })
 
@@ -424,6 +459,43 @@ function parseRestXmlRequest(
   throw new Error(`the fault server knows no ${service} operation at ${req.method} ${url.pathname}`)
 }
 
+/** Hop-by-hop headers, and those `fetch` sets itself. */
+const NOT_FORWARDED = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'expect',
+  'transfer-encoding',
+])
+
+/** Sends the request to `endpoint` and its answer back (to `res`, if any): status, headers and body. */
+async function forward(
+  req: IncomingMessage,
+  body: string,
+  res: ServerResponse | undefined,
+  endpoint: string,
+) {
+  const headers = Object.entries(req.headers).flatMap(([name, value]) =>
+    NOT_FORWARDED.has(name) || value === undefined
+      ? []
+      : [[name, String(value)] as [string, string]],
+  )
+  const method = req.method ?? 'GET'
+  const answer = await fetch(new URL(req.url ?? '/', endpoint), {
+    method,
+    headers,
+    ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
+  })
+  const bytes = Buffer.from(await answer.arrayBuffer())
+  if (!res) return
+  const back: Record<string, string> = {}
+  answer.headers.forEach((value, name) => {
+    if (!NOT_FORWARDED.has(name) && name !== 'content-encoding') back[name] = value
+  })
+  res.writeHead(answer.status, { ...back, 'content-length': String(bytes.length) })
+  res.end(method === 'HEAD' ? undefined : bytes)
+}
+
 type RawReply = Extract<AwsReply, { readonly raw: unknown }>
 
 async function answerRaw(
@@ -452,7 +524,7 @@ async function answerRaw(
 async function answer(
   res: ServerResponse,
   request: AwsRequest,
-  reply: Exclude<AwsReply, 'hang' | 'drop' | RawReply>,
+  reply: Exclude<AwsReply, 'hang' | 'drop' | RawReply | { readonly forward: unknown }>,
 ): Promise<void> {
   const requestId = crypto.randomUUID()
   const protocol = PROTOCOLS[request.service]
