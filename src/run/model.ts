@@ -165,7 +165,8 @@ export interface SignoffEntry {
 }
 
 /** A place in the wizard: a phase and its selected item, or the sign-off screen (phaseId null). */
-export interface Position {
+// A type, not an interface, so that an entry carrying it stays a plain record (team/ keeps entries as such).
+export type Position = {
   readonly phaseId: string | null
   readonly itemId: string | null
 }
