@@ -121,8 +121,12 @@ export function detailLines(input: DetailInput): DetailLine[] {
       push(`${result.icon} ${result.word}${took} at ${clock(check.at)} — ${check.summary}`, {
         ...(result.color ? { color: result.color } : {}),
       })
-      for (const detail of detailsUnder(check.summary, check.details)) push(`  ${detail}`)
-      const evidence = Object.entries(check.evidence).slice(0, MAX_EVIDENCE)
+      const details = detailsUnder(check.summary, check.details)
+      for (const detail of details) push(`  ${detail}`)
+      // Evidence the details already show (a command's output lines) is not shown twice.
+      const evidence = Object.entries(check.evidence)
+        .filter(([, value]) => !saidIn(details, value))
+        .slice(0, MAX_EVIDENCE)
       for (const [key, value] of evidence)
         for (const line of evidenceLines(key, value, 1)) push(line, { isDim: true })
     } else if (isWrite(item)) {
@@ -232,31 +236,48 @@ export function DetailPane({
   )
 }
 
-/** Word-wraps to `width`, breaking words longer than a line. */
+/**
+ * Word-wraps to `width`, breaking words longer than a line. A line's indent is kept on
+ * each of its lines (nested evidence stays nested), and a word too long for any line
+ * goes on after what is before it (`stackId: arn:aws:…`), not alone below it.
+ */
 export function wrap(text: string, width: number): string[] {
   const out: string[] = []
   for (const paragraph of text.split('\n')) {
+    const indent = (/^ */.exec(paragraph)?.[0] ?? '').slice(0, Math.max(0, width - 8))
+    const room = Math.max(1, width - indent.length)
     let line = ''
-    for (const word of paragraph.split(' ')) {
+    for (const word of paragraph.slice(indent.length).split(' ')) {
       let rest = word
-      while (rest.length > width) {
-        if (line) {
-          out.push(line)
-          line = ''
+      // A key keeps its value beside it: the value is what wraps.
+      while (rest.length > room || (isKey(line) && line.length + 1 + rest.length > room)) {
+        // The rest of this line, when there is a fair part of one; else a line of its own.
+        const free = line ? room - line.length - 1 : room
+        if (free >= Math.min(8, room)) {
+          out.push(indent + (line ? `${line} ` : '') + rest.slice(0, free))
+          rest = rest.slice(free)
+        } else {
+          out.push(indent + line)
+          out.push(indent + rest.slice(0, room))
+          rest = rest.slice(room)
         }
-        out.push(rest.slice(0, width))
-        rest = rest.slice(width)
+        line = ''
       }
       if (!line) line = rest
-      else if (line.length + 1 + rest.length <= width) line += ` ${rest}`
+      else if (line.length + 1 + rest.length <= room) line += ` ${rest}`
       else {
-        out.push(line)
+        out.push(indent + line)
         line = rest
       }
     }
-    out.push(line)
+    out.push(indent + line)
   }
   return out
+}
+
+/** `stackId:`: a field's name alone on the line so far. */
+function isKey(line: string): boolean {
+  return line.endsWith(':') && !line.includes(' ')
 }
 
 /**
@@ -282,6 +303,15 @@ export function evidenceLines(key: string, value: unknown, depth: number): strin
 }
 
 const MAX_EVIDENCE_DEPTH = 3
+
+/** Whether `value` (text, or a list of texts) is already among the `details` shown. */
+function saidIn(details: readonly string[], value: unknown): boolean {
+  const texts = Array.isArray(value) ? value : [value]
+  return (
+    texts.length > 0 &&
+    texts.every((text) => typeof text === 'string' && text !== '' && details.includes(text))
+  )
+}
 
 function clock(iso: string | null): string {
   if (!iso) return '?'
