@@ -524,7 +524,12 @@ function removedPart(checklist: Checklist, state: RunState): string {
       checkKind: null,
     }
     lines.push(
-      ...entryLines(`${MARK[result]} — ${former(state, id)}${whoWhen(row)}${carried}`, row, 0, false),
+      ...entryLines(
+        `${MARK[result]} — ${former(state, id)}${whoWhen(row)}${carried}`,
+        row,
+        0,
+        false,
+      ),
     )
   }
   return lines.join('\n')

@@ -86,11 +86,9 @@ export function staleChecks(
 
 /** Whether one text's words (two or more) run unbroken inside the other's: words were only added or cut. */
 function wordsOnlyAdded(a: string, b: string): boolean {
-  const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
-  const [short, long] = [words(a), words(b)].sort((x, y) => x.length - y.length) as [
-    string[],
-    string[],
-  ]
+  const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
+  const [left, right] = [words(a), words(b)]
+  const [short, long] = left.length <= right.length ? [left, right] : [right, left]
   if (short.length < 2) return false
   for (let at = 0; at + short.length <= long.length; at++)
     if (short.every((word, i) => long[at + i] === word)) return true

@@ -457,8 +457,10 @@ describe('the sign-off sheet of a simulated run', () => {
   })
 
   it('names an answer to a removed item by the text it had, not only its id', () => {
-    const before = parse('# R\n\n## Steps\n- [ ] Tell the team\n- [ ] Ring the bell\n', 'r.md')
-      .checklist
+    const before = parse(
+      '# R\n\n## Steps\n- [ ] Tell the team\n- [ ] Ring the bell\n',
+      'r.md',
+    ).checklist
     const after = parse('# R\n\n## Steps\n- [ ] Tell the team\n', 'r.md').checklist
     const { header, journal } = simulateRun(before, { finished: false })
     const state = foldJournal(header, [

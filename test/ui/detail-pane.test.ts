@@ -77,7 +77,10 @@ describe('the detail pane', () => {
     assert.doesNotMatch(shown, /0ms/)
   })
 
-  const failed = (check: { summary: string; details: string[]; evidence: object }, width = 80) => {
+  const failed = (
+    check: { summary: string; details: string[]; evidence: Record<string, unknown> },
+    width = 80,
+  ) => {
     const item = checklist.items[1]
     assert.ok(item)
     return detailLines({
