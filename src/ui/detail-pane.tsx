@@ -203,17 +203,50 @@ function answeredBy(record: ItemRecord): string {
   return `${verb} by check at ${clock(agrees ? check.at : record.at)}${how}`
 }
 
+/** The expanded pane's room as last drawn, for PgUp/PgDn: how far it scrolls, and a page. */
+export interface DetailRoom {
+  max: number
+  page: number
+}
+
+/**
+ * The detail lines in `height` rows. Collapsed, the first of them and how many more (enter
+ * expands); expanded (`scroll`), from `offset` on, with what is above and below and the keys
+ * that get there, so every line can be read. `scroll.room` is told how far it can go.
+ */
 export function DetailPane({
   lines,
   height,
+  scroll,
 }: {
   readonly lines: readonly DetailLine[]
   readonly height: number
+  readonly scroll?: { readonly offset: number; readonly room?: DetailRoom | undefined }
 }) {
-  const shown = lines.length > height ? lines.slice(0, Math.max(0, height - 1)) : lines
-  const hidden = lines.length - shown.length
+  const fits = lines.length <= height
+  let shown: readonly DetailLine[]
+  let above = 0
+  if (fits) shown = lines
+  else if (!scroll) shown = lines.slice(0, Math.max(0, height - 1))
+  else {
+    // Two rows say what is above and below; the rest show the text.
+    const rows = Math.max(1, height - 2)
+    const max = Math.max(0, lines.length - rows)
+    if (scroll.room) {
+      scroll.room.max = max
+      scroll.room.page = Math.max(1, rows - 1)
+    }
+    above = Math.min(scroll.offset, max)
+    shown = lines.slice(above, above + rows)
+  }
+  const below = lines.length - above - shown.length
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
+      {scroll && !fits ? (
+        <Text dimColor>
+          {above > 0 ? `↑ ${above} more ${above === 1 ? 'line' : 'lines'} (PgUp)` : ' '}
+        </Text>
+      ) : null}
       {shown.map((line, index) =>
         line.spans && line.spans.length > 0 ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity beyond their place
@@ -231,7 +264,15 @@ export function DetailPane({
           </Text>
         ),
       )}
-      {hidden > 0 ? <Text dimColor>{`… ${hidden} more lines (enter: expand)`}</Text> : null}
+      {scroll && !fits ? (
+        <Text dimColor>
+          {below > 0
+            ? `↓ ${below} more ${below === 1 ? 'line' : 'lines'} (PgDn · enter: back)`
+            : 'end (PgUp: back up · enter: back)'}
+        </Text>
+      ) : below > 0 ? (
+        <Text dimColor>{`… ${below} more ${below === 1 ? 'line' : 'lines'} (enter: expand)`}</Text>
+      ) : null}
     </Box>
   )
 }

@@ -113,7 +113,7 @@ export const KEYMAP: readonly KeyRow[] = [
     key: 'enter',
     screens: ['phase'],
     presses: [{ key: 'return', command: 'toggle-expanded' }],
-    help: 'show the selected item in full, and back',
+    help: 'show the selected item in full (PgUp PgDn scroll it), and back',
   },
   {
     key: 'enter',

@@ -6,6 +6,7 @@
  * smaller than MIN_COLUMNS×MIN_ROWS, one line says so instead.
  */
 import { Box, useWindowSize } from 'ink'
+import { useRef } from 'react'
 import { isProduction } from '../checklist/environments.ts'
 import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
@@ -14,7 +15,7 @@ import { blankEntries, describeUnsaved, progressWords } from '../run/describe.ts
 import type { RunSession } from '../run/session.ts'
 import { type RunSnapshot, startedCount } from '../run/snapshot.ts'
 import { AnimationTick, useTick } from './animation.tsx'
-import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
+import { type DetailInput, DetailPane, type DetailRoom, detailLines } from './detail-pane.tsx'
 import { Footer, footerHeight, type KeySet } from './footer.tsx'
 import { GroupRow, ItemRow, ProseRow } from './item-row.tsx'
 import {
@@ -80,6 +81,8 @@ export function Wizard(props: WizardProps) {
   const paneHeight = Math.max(4, Math.min(12, Math.floor(height * 0.35)))
   const hasPages = props.layout.references.length > 0
   const chrome = CHROME_LINES + footerHeight(width, hasPages)
+  // The expanded pane's room, as last drawn: PgUp/PgDn scroll it within that.
+  const detailRoom = useRef({ max: 0, page: 1 })
   const {
     state: navigation,
     snapshot,
@@ -89,6 +92,7 @@ export function Wizard(props: WizardProps) {
   } = useWizard({
     ...props,
     pageSize: height - chrome - paneHeight,
+    detailScroll: () => detailRoom.current,
     isHidden: isTooSmall,
   })
   if (isTooSmall) {
@@ -148,6 +152,7 @@ export function Wizard(props: WizardProps) {
               width={width}
               listHeight={listHeight}
               detailHeight={detailHeight}
+              detailRoom={detailRoom.current}
               answer={answerPrompt}
               cancel={closePrompt}
               today={props.today}
@@ -173,6 +178,7 @@ function Body({
   width,
   listHeight,
   detailHeight,
+  detailRoom,
   answer,
   cancel,
   today,
@@ -182,6 +188,7 @@ function Body({
   readonly width: number
   readonly listHeight: number
   readonly detailHeight: number
+  readonly detailRoom: DetailRoom
   readonly answer: ReturnType<typeof useWizard>['answerPrompt']
   readonly cancel: () => void
   readonly today: string
@@ -206,7 +213,7 @@ function Body({
             session={session}
           />
         ) : (
-          <Detail state={state} width={width} height={detailHeight} />
+          <Detail state={state} width={width} height={detailHeight} room={detailRoom} />
         )}
       </Box>
     </>
@@ -515,10 +522,12 @@ function Detail({
   state,
   width,
   height,
+  room,
 }: {
   readonly state: WizardView
   readonly width: number
   readonly height: number
+  readonly room?: DetailRoom
 }) {
   if (state.screen === 'signoff') {
     const pending = pendingCount(state)
@@ -569,7 +578,11 @@ function Detail({
   return input.live ? (
     <RunningDetail input={input} height={height} />
   ) : (
-    <DetailPane lines={detailLines(input)} height={height} />
+    <DetailPane
+      lines={detailLines(input)}
+      height={height}
+      {...(state.isExpanded ? { scroll: { offset: state.detailOffset, room } } : {})}
+    />
   )
 }
 

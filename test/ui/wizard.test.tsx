@@ -28,6 +28,8 @@ const ENTER = '\r'
 const ESCAPE = '\u001B'
 const END = '\u001B[F'
 const HOME = '\u001B[H'
+const PAGE_DOWN = '\u001B[6~'
+const PAGE_UP = '\u001B[5~'
 
 // The fake terminal is 100 columns wide; its height comes from LINES.
 process.env.COLUMNS = '100'
@@ -183,6 +185,41 @@ describe('the phase screen', () => {
     await ui.press('n')
     await ui.see(/check: command/)
     assert.match(ui.frame(), /check: command run="make test" output="\\d\+ passed, 0 failed"/)
+    await ui.press('q')
+  })
+
+  test('expanded, the detail pane scrolls with PgDn/PgUp until its last line is read', async () => {
+    const body = Array.from({ length: 40 }, (_, i) => `step ${String(i + 1).padStart(2, '0')}`)
+    const space = workspace(
+      `---\ntitle: Long\n---\n## Build\n- [ ] Read the runbook\n\n\`\`\`text\n${body.join('\n')}\n\`\`\`\n- [ ] Ship it\n`,
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/more lines \(enter: expand\)/)
+    await ui.press(ENTER)
+    await ui.see(/↓ \d+ more lines \(PgDn · enter: back\)/)
+    const seen = new Set<string>()
+    const read = () => {
+      for (const step of ui.frame().match(/step \d\d/g) ?? []) seen.add(step)
+    }
+    read()
+    for (let page = 0; page < 20 && !/end \(PgUp/.test(ui.frame()); page++) {
+      const before = ui.frame()
+      await ui.press(PAGE_DOWN)
+      await waitFor(() => ui.frame() !== before, 'the pane to scroll')
+      read()
+    }
+    assert.deepEqual(
+      body.filter((step) => !seen.has(step)),
+      [],
+      ui.frame(),
+    )
+    assert.match(ui.frame(), /↑ \d+ more lines \(PgUp\)/)
+    // The cursor stayed on the item being read.
+    assert.match(ui.frame(), /› ○ Read the runbook/)
+    await ui.press(PAGE_UP)
+    await ui.see(/↓ \d+ more lines \(PgDn/)
+    await ui.press(ENTER)
+    await ui.see(/more lines \(enter: expand\)/)
     await ui.press('q')
   })
 
@@ -1215,8 +1252,6 @@ describe('production, asked for by name before anything is written', () => {
 })
 
 describe('screens before the phases fit the terminal', () => {
-  const PAGE_DOWN = '\u001B[6~'
-  const PAGE_UP = '\u001B[5~'
   const HOME = '\u001B[H'
 
   /** A checklist with `count` shell commands: its trust prompt lists them all. */
