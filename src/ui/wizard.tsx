@@ -99,8 +99,13 @@ export function Wizard(props: WizardProps) {
     return <TooSmall quitKey="q" />
   }
   const state: WizardView = { ...navigation, ...snapshot }
-  // Expanded, the detail pane leaves the list three lines.
-  const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
+  // Expanded, the detail pane leaves the list three lines. Under the sign-off's fields it takes
+  // only the rows its summary needs: the fields get the rest of the height.
+  const detailHeight = state.isExpanded
+    ? height - chrome - 3
+    : state.screen === 'signoff' && !state.prompt
+      ? Math.min(paneHeight, signoffSummaryRows(state, width))
+      : paneHeight
   const listHeight = height - chrome - detailHeight
   // Under the header: the list, its separator, the detail pane and the footer.
   const bodyHeight = listHeight + 1 + detailHeight + footerHeight(width, hasPages)
@@ -518,6 +523,31 @@ function SignoffValue({ line, state }: { readonly line: SignoffLine; readonly st
 /** A signature is signed by hand on the printed sheet, never typed: its line is drawn. */
 const SIGNATURE_LINE = '________________'
 
+const SIGNOFF_KEYS = 'enter: fill the selected field · f: finish and write the sign-off sheet'
+const ALL_ANSWERED = 'Every item is answered, and none failed or was skipped.'
+const ON_PAPER = 'Signatures are signed by hand on the printed sheet.'
+
+function pendingWords(pending: number): string {
+  return `${countOf(pending, 'item is', 'items are')} still pending; ← goes back to them.`
+}
+
+/** The rows the sign-off's summary under its fields takes at `width` (see Detail). */
+function signoffSummaryRows(state: WizardView, width: number): number {
+  const rows = (text: string) => Math.max(1, Math.ceil(text.length / width))
+  const pending = pendingCount(state)
+  const failed = itemsIn(state, 'failed').length
+  const skipped = itemsIn(state, 'skipped').length
+  const hasSignature = state.layout.signoffLines.some((line) => line.kind === 'signature')
+  return (
+    rows(SIGNOFF_KEYS) +
+    (pending > 0 ? rows(pendingWords(pending)) : 0) +
+    (failed > 0 ? 1 : 0) +
+    (skipped > 0 ? 1 : 0) +
+    (pending === 0 && failed === 0 && skipped === 0 ? rows(ALL_ANSWERED) : 0) +
+    (hasSignature ? rows(ON_PAPER) : 0)
+  )
+}
+
 function Detail({
   state,
   width,
@@ -535,10 +565,8 @@ function Detail({
     const skipped = itemsIn(state, 'skipped').map((item) => item.plain)
     return (
       <Box flexDirection="column">
-        <Text>enter: fill the selected field · f: finish and write the sign-off sheet</Text>
-        {pending > 0 ? (
-          <Text color="yellow">{`${countOf(pending, 'item is', 'items are')} still pending; ← goes back to them.`}</Text>
-        ) : null}
+        <Text>{SIGNOFF_KEYS}</Text>
+        {pending > 0 ? <Text color="yellow">{pendingWords(pending)}</Text> : null}
         {failed.length > 0 ? (
           <Text
             color="red"
@@ -552,10 +580,10 @@ function Detail({
           >{`» ${skipped.length} skipped: ${skipped.join(' · ')}`}</Text>
         ) : null}
         {pending === 0 && failed.length === 0 && skipped.length === 0 ? (
-          <Text color="green">Every item is answered, and none failed or was skipped.</Text>
+          <Text color="green">{ALL_ANSWERED}</Text>
         ) : null}
         {state.layout.signoffLines.some((line) => line.kind === 'signature') ? (
-          <Text dimColor>Signatures are signed by hand on the printed sheet.</Text>
+          <Text dimColor>{ON_PAPER}</Text>
         ) : null}
       </Box>
     )

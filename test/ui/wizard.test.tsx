@@ -391,7 +391,7 @@ describe('the phase screen', () => {
       ),
     )
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
-    ui.resize(80, 20)
+    ui.resize(80, 16)
     await ui.see(/pass/)
     await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
     await ui.see(/Sign-off/)
@@ -400,6 +400,26 @@ describe('the phase screen', () => {
     for (let i = 0; i < 11; i++) await ui.press(ARROW_DOWN)
     await ui.see(/› Release Owner — Date/)
     assert.match(ui.frame(), /^ {2}↑ \d+ more$/m)
+    await ui.press('q')
+  })
+
+  test('a long sign-off uses the height: its summary below takes only the rows it needs', async () => {
+    const roles = Array.from({ length: 7 }, (_, i) => `Role ${i + 1}`)
+    const space = workspace(
+      CHECKLIST.replace(
+        '- [ ] Deployed by: ________ Date: ______',
+        roles.map((role) => `- [ ] ${role}: ________ Date: ______`).join('\n'),
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    ui.resize(120, 32)
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/Sign-off/)
+    // All 21 rows show, none behind "↓ n more".
+    assert.match(ui.frame(), /Role 7 — Signature/)
+    assert.doesNotMatch(ui.frame(), /↓ \d+ more/)
+    assert.match(ui.frame(), /enter: fill the selected field/)
     await ui.press('q')
   })
 
