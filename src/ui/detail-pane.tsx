@@ -89,10 +89,9 @@ export function detailLines(input: DetailInput): DetailLine[] {
     push(`${stateLine}   id: ${item.id}`, { isDim: state === 'pending' })
   else {
     push(stateLine, { isDim: state === 'pending' })
-    // Cut at the width, not at a space: a word-wrap would leave "id:" alone above the id.
-    const idLine = escapeControls(`id: ${item.id}`)
-    for (let at = 0; at < idLine.length; at += Math.max(1, width))
-      lines.push({ text: idLine.slice(at, at + Math.max(1, width)), isDim: true })
+    // Broken after a `/` or `-`, not at a space: a word-wrap would leave "id:" alone above the id.
+    for (const text of breakId(escapeControls(`id: ${item.id}`), width))
+      lines.push({ text, isDim: true })
   }
   if (blanks) push(blanks.text, { color: 'green' })
   if (scope?.override) {
@@ -313,6 +312,25 @@ export function wrap(text: string, width: number): string[] {
     }
     out.push(indent + line)
   }
+  return out
+}
+
+/**
+ * An id line in lines of at most `width`, each broken just after a `/` or `-`
+ * (`…/health-checks-include-` / `dependencies`); cut at the width only where a part has none.
+ */
+export function breakId(text: string, width: number): string[] {
+  const room = Math.max(1, width)
+  const out: string[] = []
+  let rest = text
+  while (rest.length > room) {
+    const head = rest.slice(0, room)
+    const at = Math.max(head.lastIndexOf('/'), head.lastIndexOf('-')) + 1
+    const cut = at > room / 3 ? at : room
+    out.push(rest.slice(0, cut))
+    rest = rest.slice(cut)
+  }
+  out.push(rest)
   return out
 }
 

@@ -274,7 +274,8 @@ function Header({
   return (
     <Box flexDirection="column">
       <Box>
-        <Box flexShrink={1}>
+        {/* The title gives way first, then the operator: the run id, its only unique name, stays. */}
+        <Box flexShrink={8}>
           <Text bold wrap="truncate-end">
             {session.checklist.title}
           </Text>
@@ -287,9 +288,11 @@ function Header({
             inverse={isProd}
           >{` ${isProd ? `${env.toUpperCase()} ⚠` : env} `}</Text>
         </Box>
-        {/* On a narrow terminal the operator and run id give way first, then the title. */}
-        <Box flexShrink={2}>
-          <Text dimColor wrap="truncate-end">{`  ${session.operator} · ${session.id}`}</Text>
+        <Box flexShrink={1}>
+          <Text dimColor wrap="truncate-end">{`  ${session.operator}`}</Text>
+        </Box>
+        <Box flexShrink={0}>
+          <Text dimColor>{` · ${session.id}`}</Text>
         </Box>
         <AwsAccountBadge identity={state.awsIdentity} session={session} />
       </Box>

@@ -29,6 +29,8 @@ describe('the detail pane', () => {
     const at = lines.findIndex((line) => line.startsWith('id: pre-deployment/'))
     assert.ok(at !== -1, lines.join('\n'))
     assert.equal(lines.slice(at, at + 2).join(''), `id: ${item.id}`)
+    // Broken where the id has a boundary, never inside a word.
+    assert.match(lines[at] ?? '', /[/-]$/)
   })
 
   it('shows evidence as lines, not JSON', () => {

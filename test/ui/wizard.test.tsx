@@ -275,10 +275,24 @@ describe('the phase screen', () => {
     assert.equal(lines.length, 16)
     for (const line of lines) assert.ok(line.length <= 60, `wider than 60 columns: ${line}`)
     assert.match(lines[0] ?? '', /^Screens {3}dev {3}ana · /)
+    assert.match(lines[0] ?? '', / · dev-\d{8}-[a-z0-9]{4}$/, 'the run id stays whole')
     assert.match(lines[1] ?? '', /^overall \S+ \d+\/\d+ /)
     assert.ok(
       lines.some((line) => /^ {2}○ agents table with columns: id, .*…\s+manual$/.test(line)),
     )
+    await ui.press('q')
+  })
+
+  test('at 60 columns the header keeps the run id whole, cutting a long title first', async () => {
+    const space = workspace(
+      CHECKLIST.replace('title: Screens', 'title: Document Agents on ECS Fargate deployment'),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Change request approved/)
+    ui.resize(60, 16)
+    await ui.see(/q quit/)
+    const header = ui.frame().split('\n')[0] ?? ''
+    assert.match(header, /^Document Agents.* {3}dev {3}ana · dev-\d{8}-[a-z0-9]{4}$/, header)
     await ui.press('q')
   })
 
