@@ -65,6 +65,8 @@ describe('deploy-wizard check', () => {
     // operator sees why without running curl.
     assert.match(stdout, /^ {6}ready · line 13 · http\n {6}body: starting$/m)
     assert.match(stdout, /^BLOCK Smoke — blocked: needs ready, which failed/m)
+    // It never ran: no "(0ms)" after it.
+    assert.doesNotMatch(stdout, /^BLOCK .*\(\d+ms\)$/m)
     assert.match(
       stdout,
       /4 checks on dev: 2 passed, 1 failed, 0 errors, 1 blocked, 0 skipped .+ not ready/,
