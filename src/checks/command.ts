@@ -58,7 +58,13 @@ function judge(result: ProcessResult, expectedExit: number, output: Pattern | un
   if (first === undefined) {
     return pass(output ? `${ended}, output matches ${output}` : ended, { evidence })
   }
-  const shown = lines.length > 0 ? [`last ${lines.length} lines of output:`, ...lines] : []
+  const shown =
+    lines.length > 0
+      ? [
+          lines.length === 1 ? 'last line of output:' : `last ${lines.length} lines of output:`,
+          ...lines,
+        ]
+      : []
   return fail(more.length > 0 ? `${first}; ${more.join('; ')}` : first, {
     details: [...unmet, ...shown],
     evidence,

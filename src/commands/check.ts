@@ -81,7 +81,10 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
   const out = terminalFor(process.stdout)
   const loggers: CheckLogger[] = [
     ...(options.junit ? [junitLogger(options.junit)] : []),
-    options.json ? jsonLogger(out) : textLogger(out),
+    // On a terminal, lines are broken at spaces to its width; a pipe or a file gets them whole.
+    options.json
+      ? jsonLogger(out)
+      : textLogger(out, { columns: process.stdout.isTTY ? process.stdout.columns : undefined }),
   ]
   const stopCancelling = cancelOnSignals(batch, { hasJunit: options.junit !== undefined })
   let report: Awaited<ReturnType<typeof reportChecks>>

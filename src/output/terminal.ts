@@ -150,6 +150,48 @@ export function terminalFor(
   }
 }
 
+/** Our own colour codes in a string: they take no room on the screen. */
+const MARKED_CODES = new RegExp(`${MARK}\\d+m`, 'g')
+
+/** Where a wrapped line goes on: under the text after `FAIL  `, or deeper when the line is. */
+const HANGING_INDENT = 6
+
+/**
+ * `text` (painted or not) with each line longer than `columns` broken at spaces, its
+ * further lines indented under it, so that a terminal never breaks a word
+ * (`(--s` / `kip-commands)`). A word longer than a line is left for the terminal.
+ */
+export function wrapToWidth(text: string, columns: number): string {
+  const width = (part: string) => [...part.replace(MARKED_CODES, '')].length
+  return text
+    .split('\n')
+    .map((line) => {
+      if (width(line) <= columns) return line
+      const leading = /^ */.exec(line.replace(MARKED_CODES, ''))?.[0].length ?? 0
+      const indent = ' '.repeat(Math.min(Math.max(leading, HANGING_INDENT), columns >> 1))
+      const out: string[] = []
+      let current: string | null = null
+      let used = 0
+      let words = 0
+      for (const word of line.split(' ')) {
+        const size = width(word)
+        if (current !== null && words > 0 && size > 0 && used + 1 + size > columns) {
+          out.push(current)
+          current = indent + word
+          used = indent.length + size
+          words = 1
+        } else {
+          used += (current === null ? 0 : 1) + size
+          current = current === null ? word : `${current} ${word}`
+          if (size > 0) words++
+        }
+      }
+      out.push(current ?? '')
+      return out.join('\n')
+    })
+    .join('\n')
+}
+
 /** `text` between the marked codes that open and close `style`; an inner close re-opens it. */
 function paintMarked(style: Style, text: string): string {
   const [open, close] = inspect.colors[style] ?? [0, 0]

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises'
 import type { Item } from '../checklist/model.ts'
 import type { CheckBatch } from '../checks/batch.ts'
 import { UserError } from '../errors.ts'
-import type { Terminal } from '../output/terminal.ts'
+import { type Terminal, wrapToWidth } from '../output/terminal.ts'
 import { buildCheckReport, type CheckReport } from './check-report.ts'
 import {
   formatIdentity,
@@ -35,9 +35,18 @@ export const STILL_RUNNING_EVERY_MS = 15_000
  * every `stillRunningEveryMs` the checks still running, and a summary.
  */
 export function textLogger(
-  out: Terminal,
-  options: { readonly stillRunningEveryMs?: number } = {},
+  terminal: Terminal,
+  options: {
+    readonly stillRunningEveryMs?: number
+    /** The terminal's width, when it is one: lines are broken at spaces to fit it. */
+    readonly columns?: number | undefined
+  } = {},
 ): CheckLogger {
+  const { columns } = options
+  const out: Terminal =
+    columns && columns > 0
+      ? { ...terminal, write: (text) => terminal.write(wrapToWidth(text, columns)) }
+      : terminal
   return {
     listen(batch, items) {
       const byId = new Map(items.map((item) => [item.id, item]))

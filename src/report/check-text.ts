@@ -26,10 +26,19 @@ const COLOUR = {
 
 const MAX_DETAIL_LINES = 12
 
-/** A check's details under its summary: a first detail that says the same as the summary goes. */
+/**
+ * A check's details under its summary: a detail the summary already says goes
+ * ("TTL is DISABLED …" under "table Carts-dev is not as required: TTL is DISABLED …").
+ */
 export function detailsUnder(summary: string, details: readonly string[] = []): readonly string[] {
-  return details[0] === summary ? details.slice(1) : details
+  return details.filter((detail) => {
+    const said = detail.trim()
+    return said === '' || !summary.includes(said) || said.length < MIN_REPEATED
+  })
 }
+
+/** Shorter details than this ("boom", "0") may be in the summary by chance: they stay. */
+const MIN_REPEATED = 12
 
 /**
  * A check's line as it finishes. One that did not pass gets where it is (id, line,

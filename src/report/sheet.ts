@@ -524,10 +524,21 @@ function removedPart(checklist: Checklist, state: RunState): string {
       checkKind: null,
     }
     lines.push(
-      ...entryLines(`${MARK[result]} — ${code(id)}${whoWhen(row)}${carried}`, row, 0, false),
+      ...entryLines(
+        `${MARK[result]} — ${former(state, id)}${whoWhen(row)}${carried}`,
+        row,
+        0,
+        false,
+      ),
     )
   }
   return lines.join('\n')
+}
+
+/** A removed item as it last read, then its id: the id alone rarely says what was answered. */
+function former(state: RunState, id: string): string {
+  const text = state.formerTexts?.[id]
+  return text ? `${inline(text)} (${code(id)})` : code(id)
 }
 
 /** A reworded item's answer follows it to its new id: say where, so it is not read as lost. */

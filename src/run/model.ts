@@ -181,6 +181,8 @@ export interface RunState {
   readonly sha256History: readonly string[]
   /** The checklist's items as of the last start or resume. */
   readonly snapshot: readonly ItemSnapshot[]
+  /** The last text of items the checklist no longer has, by id: what an answer to one was about. */
+  readonly formerTexts?: Readonly<Record<string, string>>
   readonly finishedAt: string | null
   readonly lastActivityAt: string
   /** Where the wizard was last left, if it was left rather than killed. */
@@ -208,6 +210,13 @@ export function initialRunState(header: RunHeader): RunState {
   }
 }
 
+/** `state`'s former texts, with those of its snapshot's items that `items` no longer has. */
+function formerTexts(state: RunState, items: readonly ItemSnapshot[]): Record<string, string> {
+  const now = new Set(items.map((item) => item.id))
+  const gone = state.snapshot.filter((item) => !now.has(item.id))
+  return { ...state.formerTexts, ...Object.fromEntries(gone.map((item) => [item.id, item.text])) }
+}
+
 /** Folds one journal entry into the state. Pure; unknown item ids are kept, not dropped. */
 export function reduceRun(state: RunState, entry: JournalEntry): RunState {
   const touched = { ...state, lastActivityAt: entry.at }
@@ -218,6 +227,7 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
         ...touched,
         sha256History: [...state.sha256History, entry.sha256],
         snapshot: entry.items,
+        ...(entry.type === 'resumed' ? { formerTexts: formerTexts(state, entry.items) } : {}),
         items: entry.type === 'resumed' ? carryReworded(state.items, entry.changes) : state.items,
         overrides:
           entry.type === 'resumed'

@@ -42,8 +42,11 @@ export function diffChecklist(
   for (const from of removed) {
     for (const to of added) {
       if (from.phaseId !== to.phaseId) continue
+      // Words added to (or cut from) an item leave it the same item, however much they
+      // lower the letter-pair score: "Release notes drafted" → "… drafted and reviewed by …".
       const score = similarity(from.text, to.text)
-      if (score >= REWORDED_SIMILARITY) candidates.push({ from, to, score })
+      if (score >= REWORDED_SIMILARITY || wordsOnlyAdded(from.text, to.text))
+        candidates.push({ from, to, score })
     }
   }
   candidates.sort((a, b) => b.score - a.score)
@@ -79,6 +82,17 @@ export function staleChecks(
       return Number.isNaN(at) || now.getTime() - at > staleAfterMs
     })
     .map(([id]) => id)
+}
+
+/** Whether one text's words (two or more) run unbroken inside the other's: words were only added or cut. */
+function wordsOnlyAdded(a: string, b: string): boolean {
+  const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
+  const [left, right] = [words(a), words(b)]
+  const [short, long] = left.length <= right.length ? [left, right] : [right, left]
+  if (short.length < 2) return false
+  for (let at = 0; at + short.length <= long.length; at++)
+    if (short.every((word, i) => long[at + i] === word)) return true
+  return false
 }
 
 /** Sørensen–Dice coefficient over adjacent letter pairs, case- and space-insensitive. */

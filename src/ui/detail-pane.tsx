@@ -89,10 +89,9 @@ export function detailLines(input: DetailInput): DetailLine[] {
     push(`${stateLine}   id: ${item.id}`, { isDim: state === 'pending' })
   else {
     push(stateLine, { isDim: state === 'pending' })
-    // Cut at the width, not at a space: a word-wrap would leave "id:" alone above the id.
-    const idLine = escapeControls(`id: ${item.id}`)
-    for (let at = 0; at < idLine.length; at += Math.max(1, width))
-      lines.push({ text: idLine.slice(at, at + Math.max(1, width)), isDim: true })
+    // Broken after a `/` or `-`, not at a space: a word-wrap would leave "id:" alone above the id.
+    for (const text of breakId(escapeControls(`id: ${item.id}`), width))
+      lines.push({ text, isDim: true })
   }
   if (blanks) push(blanks.text, { color: 'green' })
   if (scope?.override) {
@@ -121,8 +120,12 @@ export function detailLines(input: DetailInput): DetailLine[] {
       push(`${result.icon} ${result.word}${took} at ${clock(check.at)} — ${check.summary}`, {
         ...(result.color ? { color: result.color } : {}),
       })
-      for (const detail of detailsUnder(check.summary, check.details)) push(`  ${detail}`)
-      const evidence = Object.entries(check.evidence).slice(0, MAX_EVIDENCE)
+      const details = detailsUnder(check.summary, check.details)
+      for (const detail of details) push(`  ${detail}`)
+      // Evidence the details already show (a command's output lines) is not shown twice.
+      const evidence = Object.entries(check.evidence)
+        .filter(([, value]) => !saidIn(details, value))
+        .slice(0, MAX_EVIDENCE)
       for (const [key, value] of evidence)
         for (const line of evidenceLines(key, value, 1)) push(line, { isDim: true })
     } else if (isWrite(item)) {
@@ -199,17 +202,50 @@ function answeredBy(record: ItemRecord): string {
   return `${verb} by check at ${clock(agrees ? check.at : record.at)}${how}`
 }
 
+/** The expanded pane's room as last drawn, for PgUp/PgDn: how far it scrolls, and a page. */
+export interface DetailRoom {
+  max: number
+  page: number
+}
+
+/**
+ * The detail lines in `height` rows. Collapsed, the first of them and how many more (enter
+ * expands); expanded (`scroll`), from `offset` on, with what is above and below and the keys
+ * that get there, so every line can be read. `scroll.room` is told how far it can go.
+ */
 export function DetailPane({
   lines,
   height,
+  scroll,
 }: {
   readonly lines: readonly DetailLine[]
   readonly height: number
+  readonly scroll?: { readonly offset: number; readonly room?: DetailRoom | undefined }
 }) {
-  const shown = lines.length > height ? lines.slice(0, Math.max(0, height - 1)) : lines
-  const hidden = lines.length - shown.length
+  const fits = lines.length <= height
+  let shown: readonly DetailLine[]
+  let above = 0
+  if (fits) shown = lines
+  else if (!scroll) shown = lines.slice(0, Math.max(0, height - 1))
+  else {
+    // Two rows say what is above and below; the rest show the text.
+    const rows = Math.max(1, height - 2)
+    const max = Math.max(0, lines.length - rows)
+    if (scroll.room) {
+      scroll.room.max = max
+      scroll.room.page = Math.max(1, rows - 1)
+    }
+    above = Math.min(scroll.offset, max)
+    shown = lines.slice(above, above + rows)
+  }
+  const below = lines.length - above - shown.length
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
+      {scroll && !fits ? (
+        <Text dimColor>
+          {above > 0 ? `↑ ${above} more ${above === 1 ? 'line' : 'lines'} (PgUp)` : ' '}
+        </Text>
+      ) : null}
       {shown.map((line, index) =>
         line.spans && line.spans.length > 0 ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity beyond their place
@@ -227,36 +263,80 @@ export function DetailPane({
           </Text>
         ),
       )}
-      {hidden > 0 ? <Text dimColor>{`… ${hidden} more lines (enter: expand)`}</Text> : null}
+      {scroll && !fits ? (
+        <Text dimColor>
+          {below > 0
+            ? `↓ ${below} more ${below === 1 ? 'line' : 'lines'} (PgDn · enter: back)`
+            : 'end (PgUp: back up · enter: back)'}
+        </Text>
+      ) : below > 0 ? (
+        <Text dimColor>{`… ${below} more ${below === 1 ? 'line' : 'lines'} (enter: expand)`}</Text>
+      ) : null}
     </Box>
   )
 }
 
-/** Word-wraps to `width`, breaking words longer than a line. */
+/**
+ * Word-wraps to `width`, breaking words longer than a line. A line's indent is kept on
+ * each of its lines (nested evidence stays nested), and a word too long for any line
+ * goes on after what is before it (`stackId: arn:aws:…`), not alone below it.
+ */
 export function wrap(text: string, width: number): string[] {
   const out: string[] = []
   for (const paragraph of text.split('\n')) {
+    const indent = (/^ */.exec(paragraph)?.[0] ?? '').slice(0, Math.max(0, width - 8))
+    const room = Math.max(1, width - indent.length)
     let line = ''
-    for (const word of paragraph.split(' ')) {
+    for (const word of paragraph.slice(indent.length).split(' ')) {
       let rest = word
-      while (rest.length > width) {
-        if (line) {
-          out.push(line)
-          line = ''
+      // A key keeps its value beside it: the value is what wraps.
+      while (rest.length > room || (isKey(line) && line.length + 1 + rest.length > room)) {
+        // The rest of this line, when there is a fair part of one; else a line of its own.
+        const free = line ? room - line.length - 1 : room
+        if (free >= Math.min(8, room)) {
+          out.push(indent + (line ? `${line} ` : '') + rest.slice(0, free))
+          rest = rest.slice(free)
+        } else {
+          out.push(indent + line)
+          out.push(indent + rest.slice(0, room))
+          rest = rest.slice(room)
         }
-        out.push(rest.slice(0, width))
-        rest = rest.slice(width)
+        line = ''
       }
       if (!line) line = rest
-      else if (line.length + 1 + rest.length <= width) line += ` ${rest}`
+      else if (line.length + 1 + rest.length <= room) line += ` ${rest}`
       else {
-        out.push(line)
+        out.push(indent + line)
         line = rest
       }
     }
-    out.push(line)
+    out.push(indent + line)
   }
   return out
+}
+
+/**
+ * An id line in lines of at most `width`, each broken just after a `/` or `-`
+ * (`…/health-checks-include-` / `dependencies`); cut at the width only where a part has none.
+ */
+export function breakId(text: string, width: number): string[] {
+  const room = Math.max(1, width)
+  const out: string[] = []
+  let rest = text
+  while (rest.length > room) {
+    const head = rest.slice(0, room)
+    const at = Math.max(head.lastIndexOf('/'), head.lastIndexOf('-')) + 1
+    const cut = at > room / 3 ? at : room
+    out.push(rest.slice(0, cut))
+    rest = rest.slice(cut)
+  }
+  out.push(rest)
+  return out
+}
+
+/** `stackId:`: a field's name alone on the line so far. */
+function isKey(line: string): boolean {
+  return line.endsWith(':') && !line.includes(' ')
 }
 
 /**
@@ -282,6 +362,15 @@ export function evidenceLines(key: string, value: unknown, depth: number): strin
 }
 
 const MAX_EVIDENCE_DEPTH = 3
+
+/** Whether `value` (text, or a list of texts) is already among the `details` shown. */
+function saidIn(details: readonly string[], value: unknown): boolean {
+  const texts = Array.isArray(value) ? value : [value]
+  return (
+    texts.length > 0 &&
+    texts.every((text) => typeof text === 'string' && text !== '' && details.includes(text))
+  )
+}
 
 function clock(iso: string | null): string {
   if (!iso) return '?'

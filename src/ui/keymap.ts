@@ -113,7 +113,7 @@ export const KEYMAP: readonly KeyRow[] = [
     key: 'enter',
     screens: ['phase'],
     presses: [{ key: 'return', command: 'toggle-expanded' }],
-    help: 'show the selected item in full, and back',
+    help: 'show the selected item in full (PgUp PgDn scroll it), and back',
   },
   {
     key: 'enter',
@@ -212,7 +212,7 @@ export const KEYMAP: readonly KeyRow[] = [
     key: 'p',
     screens: BOTH,
     presses: [{ input: 'p', command: 'pages' }],
-    footer: { phase: { does: 'pages', rank: 2 }, signoff: { does: 'pages', rank: 2 } },
+    footer: { phase: { does: 'pages', rank: 5 }, signoff: { does: 'pages', rank: 5 } },
     help: 'reference pages: sections with nothing to complete (procedures, contacts)',
     isPagesKey: true,
   },

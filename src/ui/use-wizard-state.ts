@@ -62,6 +62,8 @@ export interface WizardState {
   readonly signoffCursor: number
   /** The detail pane takes most of the screen. */
   readonly isExpanded: boolean
+  /** Lines the expanded detail pane is scrolled down by (PgUp/PgDn); 0 again on moving. */
+  readonly detailOffset: number
   readonly prompt: Prompt | null
   readonly notice: Notice | null
 }
@@ -77,6 +79,8 @@ export type WizardAction =
   | { readonly type: 'open-prompt'; readonly prompt: Prompt }
   | { readonly type: 'close-prompt' }
   | { readonly type: 'toggle-expanded' }
+  /** Scrolls the expanded detail pane by `by` lines, within 0 and `max`. */
+  | { readonly type: 'scroll-detail'; readonly by: number; readonly max: number }
   | { readonly type: 'notify'; readonly notice: Notice | null }
 
 /**
@@ -96,12 +100,25 @@ export function initialWizardState(
     cursors: left?.cursors ?? {},
     signoffCursor: 0,
     isExpanded: false,
+    detailOffset: 0,
     prompt: null,
     notice: null,
   }
 }
 
 export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+  const next = reduce(state, action)
+  // Another item, or the pane opened or closed: its text is read from the top.
+  const isSameDetail =
+    action.type === 'scroll-detail' ||
+    (next.isExpanded === state.isExpanded &&
+      next.screen === state.screen &&
+      next.phaseIndex === state.phaseIndex &&
+      next.cursors === state.cursors)
+  return isSameDetail || next.detailOffset === 0 ? next : { ...next, detailOffset: 0 }
+}
+
+function reduce(state: WizardState, action: WizardAction): WizardState {
   switch (action.type) {
     case 'move':
       return moveCursor(state, (current, count) => clamp(current + action.by, count))
@@ -134,6 +151,11 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, prompt: null }
     case 'toggle-expanded':
       return { ...state, isExpanded: !state.isExpanded }
+    case 'scroll-detail':
+      return {
+        ...state,
+        detailOffset: Math.max(0, Math.min(action.max, state.detailOffset + action.by)),
+      }
     case 'notify':
       return { ...state, notice: action.notice }
   }

@@ -34,6 +34,8 @@ export interface UseWizardOptions {
   readonly sheetPath: string
   /** Rows the list shows at once: PgUp/PgDn move by this much. */
   readonly pageSize: number
+  /** The expanded detail pane as last drawn: how far it scrolls, and by how much a page. */
+  readonly detailScroll?: () => { readonly max: number; readonly page: number }
   /** The screen is not drawn (the terminal is too small): keys do nothing, but q still quits. */
   readonly isHidden?: boolean
   readonly onExit: (exit: WizardExit) => void
@@ -63,6 +65,7 @@ export function useWizard(options: UseWizardOptions) {
     staleAfterMs: options.staleAfterMs,
     sheetPath: options.sheetPath,
     pageSize: options.pageSize,
+    ...(options.detailScroll ? { detailScroll: options.detailScroll } : {}),
     onExit: options.onExit,
     now: options.now ?? Date.now,
   })

@@ -44,6 +44,8 @@ export interface WizardContext {
   readonly sheetPath: string
   /** Rows the list shows at once: PgUp/PgDn move by this much. */
   readonly pageSize: number
+  /** The expanded detail pane as last drawn: how far it scrolls, and by how much a page. */
+  readonly detailScroll?: () => { readonly max: number; readonly page: number }
   readonly onExit: (exit: WizardExit) => void
   readonly now: () => number
 }
@@ -286,9 +288,15 @@ export function wizardCommands(context: WizardContext) {
       case 'move-down':
         return dispatch({ type: 'move', by: 1 })
       case 'page-up':
-        return dispatch({ type: 'move', by: -context.pageSize })
-      case 'page-down':
-        return dispatch({ type: 'move', by: context.pageSize })
+      case 'page-down': {
+        const sign = command === 'page-up' ? -1 : 1
+        // Expanded, PgUp/PgDn scroll the item's text so that all of it can be read.
+        if (state.isExpanded && state.screen === 'phase' && context.detailScroll) {
+          const { max, page } = context.detailScroll()
+          return dispatch({ type: 'scroll-detail', by: sign * page, max })
+        }
+        return dispatch({ type: 'move', by: sign * context.pageSize })
+      }
       case 'move-first':
         return dispatch({ type: 'move-to', position: 'first' })
       case 'move-last':

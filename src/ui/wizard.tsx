@@ -6,6 +6,7 @@
  * smaller than MIN_COLUMNS×MIN_ROWS, one line says so instead.
  */
 import { Box, useWindowSize } from 'ink'
+import { useRef } from 'react'
 import { isProduction } from '../checklist/environments.ts'
 import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
@@ -14,7 +15,7 @@ import { blankEntries, describeUnsaved, progressWords } from '../run/describe.ts
 import type { RunSession } from '../run/session.ts'
 import { type RunSnapshot, startedCount } from '../run/snapshot.ts'
 import { AnimationTick, useTick } from './animation.tsx'
-import { type DetailInput, DetailPane, detailLines } from './detail-pane.tsx'
+import { type DetailInput, DetailPane, type DetailRoom, detailLines } from './detail-pane.tsx'
 import { Footer, footerHeight, type KeySet } from './footer.tsx'
 import { GroupRow, ItemRow, ProseRow } from './item-row.tsx'
 import {
@@ -80,6 +81,8 @@ export function Wizard(props: WizardProps) {
   const paneHeight = Math.max(4, Math.min(12, Math.floor(height * 0.35)))
   const hasPages = props.layout.references.length > 0
   const chrome = CHROME_LINES + footerHeight(width, hasPages)
+  // The expanded pane's room, as last drawn: PgUp/PgDn scroll it within that.
+  const detailRoom = useRef({ max: 0, page: 1 })
   const {
     state: navigation,
     snapshot,
@@ -89,14 +92,20 @@ export function Wizard(props: WizardProps) {
   } = useWizard({
     ...props,
     pageSize: height - chrome - paneHeight,
+    detailScroll: () => detailRoom.current,
     isHidden: isTooSmall,
   })
   if (isTooSmall) {
     return <TooSmall quitKey="q" />
   }
   const state: WizardView = { ...navigation, ...snapshot }
-  // Expanded, the detail pane leaves the list three lines.
-  const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
+  // Expanded, the detail pane leaves the list three lines. Under the sign-off's fields it takes
+  // only the rows its summary needs: the fields get the rest of the height.
+  const detailHeight = state.isExpanded
+    ? height - chrome - 3
+    : state.screen === 'signoff' && !state.prompt
+      ? Math.min(paneHeight, signoffSummaryRows(state, width))
+      : paneHeight
   const listHeight = height - chrome - detailHeight
   // Under the header: the list, its separator, the detail pane and the footer.
   const bodyHeight = listHeight + 1 + detailHeight + footerHeight(width, hasPages)
@@ -148,6 +157,7 @@ export function Wizard(props: WizardProps) {
               width={width}
               listHeight={listHeight}
               detailHeight={detailHeight}
+              detailRoom={detailRoom.current}
               answer={answerPrompt}
               cancel={closePrompt}
               today={props.today}
@@ -173,6 +183,7 @@ function Body({
   width,
   listHeight,
   detailHeight,
+  detailRoom,
   answer,
   cancel,
   today,
@@ -182,6 +193,7 @@ function Body({
   readonly width: number
   readonly listHeight: number
   readonly detailHeight: number
+  readonly detailRoom: DetailRoom
   readonly answer: ReturnType<typeof useWizard>['answerPrompt']
   readonly cancel: () => void
   readonly today: string
@@ -206,7 +218,7 @@ function Body({
             session={session}
           />
         ) : (
-          <Detail state={state} width={width} height={detailHeight} />
+          <Detail state={state} width={width} height={detailHeight} room={detailRoom} />
         )}
       </Box>
     </>
@@ -262,7 +274,8 @@ function Header({
   return (
     <Box flexDirection="column">
       <Box>
-        <Box flexShrink={1}>
+        {/* The title gives way first, then the operator: the run id, its only unique name, stays. */}
+        <Box flexShrink={8}>
           <Text bold wrap="truncate-end">
             {session.checklist.title}
           </Text>
@@ -275,9 +288,11 @@ function Header({
             inverse={isProd}
           >{` ${isProd ? `${env.toUpperCase()} ⚠` : env} `}</Text>
         </Box>
-        {/* On a narrow terminal the operator and run id give way first, then the title. */}
-        <Box flexShrink={2}>
-          <Text dimColor wrap="truncate-end">{`  ${session.operator} · ${session.id}`}</Text>
+        <Box flexShrink={1}>
+          <Text dimColor wrap="truncate-end">{`  ${session.operator}`}</Text>
+        </Box>
+        <Box flexShrink={0}>
+          <Text dimColor>{` · ${session.id}`}</Text>
         </Box>
         <AwsAccountBadge identity={state.awsIdentity} session={session} />
       </Box>
@@ -511,14 +526,41 @@ function SignoffValue({ line, state }: { readonly line: SignoffLine; readonly st
 /** A signature is signed by hand on the printed sheet, never typed: its line is drawn. */
 const SIGNATURE_LINE = '________________'
 
+const SIGNOFF_KEYS = 'enter: fill the selected field · f: finish and write the sign-off sheet'
+const ALL_ANSWERED = 'Every item is answered, and none failed or was skipped.'
+const ON_PAPER = 'Signatures are signed by hand on the printed sheet.'
+
+function pendingWords(pending: number): string {
+  return `${countOf(pending, 'item is', 'items are')} still pending; ← goes back to them.`
+}
+
+/** The rows the sign-off's summary under its fields takes at `width` (see Detail). */
+function signoffSummaryRows(state: WizardView, width: number): number {
+  const rows = (text: string) => Math.max(1, Math.ceil(text.length / width))
+  const pending = pendingCount(state)
+  const failed = itemsIn(state, 'failed').length
+  const skipped = itemsIn(state, 'skipped').length
+  const hasSignature = state.layout.signoffLines.some((line) => line.kind === 'signature')
+  return (
+    rows(SIGNOFF_KEYS) +
+    (pending > 0 ? rows(pendingWords(pending)) : 0) +
+    (failed > 0 ? 1 : 0) +
+    (skipped > 0 ? 1 : 0) +
+    (pending === 0 && failed === 0 && skipped === 0 ? rows(ALL_ANSWERED) : 0) +
+    (hasSignature ? rows(ON_PAPER) : 0)
+  )
+}
+
 function Detail({
   state,
   width,
   height,
+  room,
 }: {
   readonly state: WizardView
   readonly width: number
   readonly height: number
+  readonly room?: DetailRoom
 }) {
   if (state.screen === 'signoff') {
     const pending = pendingCount(state)
@@ -526,10 +568,8 @@ function Detail({
     const skipped = itemsIn(state, 'skipped').map((item) => item.plain)
     return (
       <Box flexDirection="column">
-        <Text>enter: fill the selected field · f: finish and write the sign-off sheet</Text>
-        {pending > 0 ? (
-          <Text color="yellow">{`${countOf(pending, 'item is', 'items are')} still pending; ← goes back to them.`}</Text>
-        ) : null}
+        <Text>{SIGNOFF_KEYS}</Text>
+        {pending > 0 ? <Text color="yellow">{pendingWords(pending)}</Text> : null}
         {failed.length > 0 ? (
           <Text
             color="red"
@@ -543,10 +583,10 @@ function Detail({
           >{`» ${skipped.length} skipped: ${skipped.join(' · ')}`}</Text>
         ) : null}
         {pending === 0 && failed.length === 0 && skipped.length === 0 ? (
-          <Text color="green">Every item is answered, and none failed or was skipped.</Text>
+          <Text color="green">{ALL_ANSWERED}</Text>
         ) : null}
         {state.layout.signoffLines.some((line) => line.kind === 'signature') ? (
-          <Text dimColor>Signatures are signed by hand on the printed sheet.</Text>
+          <Text dimColor>{ON_PAPER}</Text>
         ) : null}
       </Box>
     )
@@ -569,7 +609,11 @@ function Detail({
   return input.live ? (
     <RunningDetail input={input} height={height} />
   ) : (
-    <DetailPane lines={detailLines(input)} height={height} />
+    <DetailPane
+      lines={detailLines(input)}
+      height={height}
+      {...(state.isExpanded ? { scroll: { offset: state.detailOffset, room } } : {})}
+    />
   )
 }
 

@@ -96,6 +96,11 @@ describe('command', () => {
     ])
   })
 
+  it('says "last line of output" over a single line, not "last 1 lines"', async () => {
+    const result = await check(`command run="echo boom >&2; exit 3"`)
+    assert.deepEqual(result.details, ['exit code 3 (expected 0)', 'last line of output:', 'boom'])
+  })
+
   it('fails when the output does not match, with every unmet expectation', async () => {
     const result = await check('command run="echo starting; exit 1" output=ready')
     assert.equal(result.status, 'fail')

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test'
 import { BIN, runCli, runCliIntoClosedPipe, runCliLikeHead } from '../helpers/cli.ts'
 import { type LocalServer, startCountingServer, startHttpServer } from '../helpers/servers.ts'
 import { tempDir } from '../helpers/temp.ts'
+import { requireTmux, TmuxServer } from '../helpers/tmux.ts'
 
 let server: LocalServer
 let home: string
@@ -64,6 +65,8 @@ describe('deploy-wizard check', () => {
     // operator sees why without running curl.
     assert.match(stdout, /^ {6}ready · line 13 · http\n {6}body: starting$/m)
     assert.match(stdout, /^BLOCK Smoke — blocked: needs ready, which failed/m)
+    // It never ran: no "(0ms)" after it.
+    assert.doesNotMatch(stdout, /^BLOCK .*\(\d+ms\)$/m)
     assert.match(
       stdout,
       /4 checks on dev: 2 passed, 1 failed, 0 errors, 1 blocked, 0 skipped .+ not ready/,
@@ -638,3 +641,44 @@ function isRunning(pattern: string): boolean {
     return false
   }
 }
+
+describe('deploy-wizard check on a terminal', () => {
+  let tmux: TmuxServer
+  before(() => {
+    requireTmux()
+    tmux = new TmuxServer('dw-check-wrap')
+  })
+  after(() => tmux?.kill())
+
+  const LONG = 'Unit tests for each skill of the agent pass with seventy percent coverage or more'
+  const sh = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`
+
+  it('breaks its lines at spaces to the terminal width, and leaves them whole in a pipe', async () => {
+    const file = await checklist(`## Build\n\n- [ ] ${LONG} <!-- check: command run="true" -->\n`)
+    const args = [file, '--env', 'dev', '--skip-commands']
+    const command = ['env', `DEPLOY_WIZARD_HOME=${home}`, process.execPath, BIN, 'check', ...args]
+    const script = `${command.map(sh).join(' ')}; echo "EXIT=$?"; exec sleep 600`
+    const pane = await tmux.start('wrap', ['sh', '-c', script], { columns: 80, rows: 20 })
+    const screen = await pane.waitUntil((text) => /^EXIT=\d+$/m.test(text), 'the check run to end')
+    const lines = screen.split('\n')
+    const at = lines.findIndex((line) => line.startsWith('SKIP  Unit tests'))
+    assert.ok(at !== -1, screen)
+    // Every word whole: the line and the ones it goes on to say the sentence, word for word.
+    const said = lines
+      .slice(at, at + 3)
+      .map((line) => line.trim())
+      .join(' ')
+    assert.ok(
+      said.startsWith(`SKIP  ${LONG} — not run: commands are off (--skip-commands)`),
+      screen,
+    )
+    assert.ok(lines[at + 1]?.startsWith('      '), screen)
+    assert.ok(lines.every((line) => line.length <= 80))
+
+    const piped = await check(args)
+    assert.ok(
+      piped.stdout.includes(`SKIP  ${LONG} — not run: commands are off (--skip-commands)\n`),
+      piped.stdout,
+    )
+  })
+})

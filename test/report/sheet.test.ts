@@ -24,6 +24,7 @@ import { isInScope } from '../../src/checklist/scope.ts'
 import { renderSheet } from '../../src/report/sheet.ts'
 import { sealSheet, sheetDigest, verifySheet } from '../../src/report/sheet-digest.ts'
 import { foldJournal, type JournalEntry, type RunState } from '../../src/run/model.ts'
+import { snapshotOf } from '../../src/run/resume.ts'
 import { parse, parseSeed, SEEDS } from '../helpers/fixtures.ts'
 import {
   EXPORTED_AT,
@@ -411,7 +412,7 @@ describe('the sign-off sheet of a simulated run', () => {
     const removed = section(sheet, 'Answers to removed items')
     assert.ok(
       removed.includes(
-        '- ✅ done — `pre-deployment/announce-the-release-in-the-legacy-channel` — ana, ',
+        '- ✅ done — Announce the release in the #legacy channel (`pre-deployment/announce-the-release-in-the-legacy-channel`) — ana, ',
       ),
     )
     assert.ok(removed.includes('Note: Done before the step was dropped from the checklist.'))
@@ -451,6 +452,39 @@ describe('the sign-off sheet of a simulated run', () => {
     assert.ok(
       sheet.includes(
         '`steps/tell-the-teams` — ana, 2026-11-22 10:00 (reworded; carried over to “Tell the team”)',
+      ),
+    )
+  })
+
+  it('names an answer to a removed item by the text it had, not only its id', () => {
+    const before = parse(
+      '# R\n\n## Steps\n- [ ] Tell the team\n- [ ] Ring the bell\n',
+      'r.md',
+    ).checklist
+    const after = parse('# R\n\n## Steps\n- [ ] Tell the team\n', 'r.md').checklist
+    const { header, journal } = simulateRun(before, { finished: false })
+    const state = foldJournal(header, [
+      ...journal.slice(0, 1),
+      {
+        type: 'item-answered',
+        at: '2026-11-22T10:00:00.000Z',
+        by: 'ana',
+        itemId: 'steps/ring-the-bell',
+        state: 'done',
+      },
+      {
+        type: 'resumed',
+        at: '2026-11-22T10:05:00.000Z',
+        by: 'ana',
+        sha256: after.sha256,
+        items: snapshotOf(after, 'dev'),
+        changes: { added: [], removed: ['steps/ring-the-bell'], reworded: [] },
+      },
+    ])
+    const sheet = renderSheet(after, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    assert.ok(
+      section(sheet, 'Answers to removed items').includes(
+        '- ✅ done — Ring the bell (`steps/ring-the-bell`) — ana, 2026-11-22 10:00',
       ),
     )
   })

@@ -48,6 +48,18 @@ describe('what changed in a checklist since a run saw it', () => {
     assert.equal(similarity('Same words', 'same  WORDS'), 1)
   })
 
+  it('pairs an item whose text only grew as reworded, however many words were added', () => {
+    const short = parse('# R\n\n## Release\n\n- [ ] Release notes drafted\n').checklist
+    const grown = parse(
+      '# R\n\n## Release\n\n- [ ] Release notes drafted and reviewed by the release manager\n',
+    ).checklist
+    const changes = diffChecklist(snapshotOf(short, 'dev'), snapshotOf(grown, 'dev'))
+    assert.deepEqual(changes.reworded, [
+      { from: 'release/release-notes-drafted', to: grown.items[0]?.id },
+    ])
+    assert.deepEqual([changes.added, changes.removed], [[], []])
+  })
+
   it('reports nothing for an unchanged checklist', () => {
     const changes = diffChecklist(snapshotOf(before, 'dev'), snapshotOf(before, 'dev'))
     assert.deepEqual(changes, { added: [], removed: [], reworded: [] })

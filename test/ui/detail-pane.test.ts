@@ -29,6 +29,8 @@ describe('the detail pane', () => {
     const at = lines.findIndex((line) => line.startsWith('id: pre-deployment/'))
     assert.ok(at !== -1, lines.join('\n'))
     assert.equal(lines.slice(at, at + 2).join(''), `id: ${item.id}`)
+    // Broken where the id has a boundary, never inside a word.
+    assert.match(lines[at] ?? '', /[/-]$/)
   })
 
   it('shows evidence as lines, not JSON', () => {
@@ -75,5 +77,73 @@ describe('the detail pane', () => {
     assert.match(shown, /^✘ failed by check at \S+ \(blocked: needs stack, which errored\)$/m)
     assert.match(shown, /^⊘ blocked at \S+ — blocked: needs stack, which errored$/m)
     assert.doesNotMatch(shown, /0ms/)
+  })
+
+  const failed = (
+    check: { summary: string; details: string[]; evidence: Record<string, unknown> },
+    width = 80,
+  ) => {
+    const item = checklist.items[1]
+    assert.ok(item)
+    return detailLines({
+      item,
+      record: {
+        state: 'failed',
+        by: 'ana',
+        byCheck: true,
+        at: '2026-12-04T17:13:21.000Z',
+        note: null,
+        check: {
+          status: 'fail',
+          ...check,
+          outputs: {},
+          durationMs: 40,
+          at: '2026-12-04T17:13:21.000Z',
+        },
+      },
+      live: undefined,
+      width,
+      now: 0,
+      isUntrustedCommand: false,
+    }).map((line) => line.text)
+  }
+
+  it('keeps nested evidence indented under its field, and a long value beside its key', () => {
+    const arn = 'arn:aws:cloudformation:us-east-1:000000000000:stack/DemoShop-dev/6f1e2d3c-demo'
+    const lines = failed({
+      summary: 'status 500',
+      details: [],
+      evidence: { headers: { 'content-type': 'application/json' }, stackId: arn },
+    })
+    const at = lines.indexOf('  headers:')
+    assert.ok(at !== -1, lines.join('\n'))
+    assert.equal(lines[at + 1], '    content-type: application/json')
+    const key = lines.findIndex((line) => line.startsWith('  stackId:'))
+    assert.ok(key !== -1 && lines[key] !== '  stackId:', lines.join('\n'))
+    assert.equal(`${lines[key]}${lines[key + 1]?.trim()}`, `  stackId: ${arn}`)
+    assert.ok(lines.every((line) => line.length <= 80))
+  })
+
+  it('does not repeat a detail the summary says, nor evidence the details show', () => {
+    const lines = failed(
+      {
+        summary:
+          'table Carts-dev is not as required: TTL is DISABLED (expected ENABLED on expiresAt)',
+        details: [
+          'TTL is DISABLED (expected ENABLED on expiresAt)',
+          'last line of output:',
+          'boom',
+        ],
+        evidence: { table: 'Carts-dev', output: ['boom'] },
+      },
+      200,
+    )
+    assert.equal(
+      lines.filter((line) => line.includes('TTL is DISABLED')).length,
+      1,
+      lines.join('\n'),
+    )
+    assert.equal(lines.filter((line) => line.includes('boom')).length, 1, lines.join('\n'))
+    assert.ok(lines.includes('  table: Carts-dev'))
   })
 })

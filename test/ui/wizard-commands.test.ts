@@ -87,6 +87,14 @@ describe('the keymap', () => {
     ])
     assert.ok(helpRows().some(([key, does]) => key === 'u' && does === 'back to pending'))
   })
+
+  test('at 60 columns a checklist with reference pages keeps `p pages` in the footer', () => {
+    for (const screen of ['phase', 'signoff'] as const) {
+      const lines = keyLines(screen, 60, true, true)
+      assert.ok(lines.join(' · ').includes('p pages'), lines.join('\n'))
+      assert.ok(lines.every((line) => line.length <= 60))
+    }
+  })
 })
 
 describe('the wizard’s commands', () => {

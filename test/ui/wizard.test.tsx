@@ -28,6 +28,8 @@ const ENTER = '\r'
 const ESCAPE = '\u001B'
 const END = '\u001B[F'
 const HOME = '\u001B[H'
+const PAGE_DOWN = '\u001B[6~'
+const PAGE_UP = '\u001B[5~'
 
 // The fake terminal is 100 columns wide; its height comes from LINES.
 process.env.COLUMNS = '100'
@@ -186,6 +188,41 @@ describe('the phase screen', () => {
     await ui.press('q')
   })
 
+  test('expanded, the detail pane scrolls with PgDn/PgUp until its last line is read', async () => {
+    const body = Array.from({ length: 40 }, (_, i) => `step ${String(i + 1).padStart(2, '0')}`)
+    const space = workspace(
+      `---\ntitle: Long\n---\n## Build\n- [ ] Read the runbook\n\n\`\`\`text\n${body.join('\n')}\n\`\`\`\n- [ ] Ship it\n`,
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/more lines \(enter: expand\)/)
+    await ui.press(ENTER)
+    await ui.see(/↓ \d+ more lines \(PgDn · enter: back\)/)
+    const seen = new Set<string>()
+    const read = () => {
+      for (const step of ui.frame().match(/step \d\d/g) ?? []) seen.add(step)
+    }
+    read()
+    for (let page = 0; page < 20 && !/end \(PgUp/.test(ui.frame()); page++) {
+      const before = ui.frame()
+      await ui.press(PAGE_DOWN)
+      await waitFor(() => ui.frame() !== before, 'the pane to scroll')
+      read()
+    }
+    assert.deepEqual(
+      body.filter((step) => !seen.has(step)),
+      [],
+      ui.frame(),
+    )
+    assert.match(ui.frame(), /↑ \d+ more lines \(PgUp\)/)
+    // The cursor stayed on the item being read.
+    assert.match(ui.frame(), /› ○ Read the runbook/)
+    await ui.press(PAGE_UP)
+    await ui.see(/↓ \d+ more lines \(PgDn/)
+    await ui.press(ENTER)
+    await ui.see(/more lines \(enter: expand\)/)
+    await ui.press('q')
+  })
+
   test('a skip needs a reason; esc backs out without answering', async () => {
     const space = workspace()
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
@@ -238,10 +275,24 @@ describe('the phase screen', () => {
     assert.equal(lines.length, 16)
     for (const line of lines) assert.ok(line.length <= 60, `wider than 60 columns: ${line}`)
     assert.match(lines[0] ?? '', /^Screens {3}dev {3}ana · /)
+    assert.match(lines[0] ?? '', / · dev-\d{8}-[a-z0-9]{4}$/, 'the run id stays whole')
     assert.match(lines[1] ?? '', /^overall \S+ \d+\/\d+ /)
     assert.ok(
       lines.some((line) => /^ {2}○ agents table with columns: id, .*…\s+manual$/.test(line)),
     )
+    await ui.press('q')
+  })
+
+  test('at 60 columns the header keeps the run id whole, cutting a long title first', async () => {
+    const space = workspace(
+      CHECKLIST.replace('title: Screens', 'title: Document Agents on ECS Fargate deployment'),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Change request approved/)
+    ui.resize(60, 16)
+    await ui.see(/q quit/)
+    const header = ui.frame().split('\n')[0] ?? ''
+    assert.match(header, /^Document Agents.* {3}dev {3}ana · dev-\d{8}-[a-z0-9]{4}$/, header)
     await ui.press('q')
   })
 
@@ -354,7 +405,7 @@ describe('the phase screen', () => {
       ),
     )
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
-    ui.resize(80, 20)
+    ui.resize(80, 16)
     await ui.see(/pass/)
     await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
     await ui.see(/Sign-off/)
@@ -363,6 +414,26 @@ describe('the phase screen', () => {
     for (let i = 0; i < 11; i++) await ui.press(ARROW_DOWN)
     await ui.see(/› Release Owner — Date/)
     assert.match(ui.frame(), /^ {2}↑ \d+ more$/m)
+    await ui.press('q')
+  })
+
+  test('a long sign-off uses the height: its summary below takes only the rows it needs', async () => {
+    const roles = Array.from({ length: 7 }, (_, i) => `Role ${i + 1}`)
+    const space = workspace(
+      CHECKLIST.replace(
+        '- [ ] Deployed by: ________ Date: ______',
+        roles.map((role) => `- [ ] ${role}: ________ Date: ______`).join('\n'),
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    ui.resize(120, 32)
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/Sign-off/)
+    // All 21 rows show, none behind "↓ n more".
+    assert.match(ui.frame(), /Role 7 — Signature/)
+    assert.doesNotMatch(ui.frame(), /↓ \d+ more/)
+    assert.match(ui.frame(), /enter: fill the selected field/)
     await ui.press('q')
   })
 
@@ -1215,8 +1286,6 @@ describe('production, asked for by name before anything is written', () => {
 })
 
 describe('screens before the phases fit the terminal', () => {
-  const PAGE_DOWN = '\u001B[6~'
-  const PAGE_UP = '\u001B[5~'
   const HOME = '\u001B[H'
 
   /** A checklist with `count` shell commands: its trust prompt lists them all. */
