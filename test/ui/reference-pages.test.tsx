@@ -95,7 +95,7 @@ function open(markdown: string, options: Partial<AppOptions> = {}) {
   )
   const frame = () => screen.lastFrame() ?? ''
   /** Waits until the screen shows `pattern`; fails with the screen as it is. */
-  const see = async (pattern: RegExp, timeoutMs = 5_000) => {
+  const see = async (pattern: RegExp, timeoutMs = 15_000) => {
     const until = Date.now() + timeoutMs
     while (!pattern.test(frame())) {
       if (Date.now() > until) assert.fail(`screen never showed ${pattern}:\n${frame()}`)

@@ -97,8 +97,11 @@ function open(space: ReturnType<typeof workspace>, options: Partial<AppOptions> 
   )
   screens.push(screen)
   const frame = () => screen.lastFrame() ?? ''
-  /** Waits until the screen shows `pattern`; fails with the screen as it is. */
-  const see = async (pattern: RegExp, timeoutMs = 5_000) => {
+  /**
+   * Waits until the screen shows `pattern`; fails with the screen as it is. The limit is for a
+   * loaded machine (checks against moto and local servers): a passing test never waits it out.
+   */
+  const see = async (pattern: RegExp, timeoutMs = 15_000) => {
     await waitForContent(frame, pattern, timeoutMs)
     // What is drawn listens for keys once React has run its effects.
     await inputSettled()
