@@ -11,7 +11,7 @@ const POLL_MS = 5
 export async function waitFor(
   condition: () => boolean,
   what: string,
-  withinMs = 5_000,
+  withinMs = 15_000,
 ): Promise<void> {
   const deadline = Date.now() + withinMs
   while (!condition()) {
@@ -27,7 +27,7 @@ export async function waitFor(
 export async function waitForContent(
   read: () => string,
   pattern: RegExp,
-  withinMs = 5_000,
+  withinMs = 15_000,
 ): Promise<string> {
   const deadline = Date.now() + withinMs
   for (;;) {
