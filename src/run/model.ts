@@ -193,6 +193,8 @@ export interface RunState {
   readonly snapshot: readonly ItemSnapshot[]
   /** The last text of items the checklist no longer has, by id: what an answer to one was about. */
   readonly formerTexts?: Readonly<Record<string, string>>
+  /** Old id → new id of every rewording, by the resumes that found it: where an answer was carried. */
+  readonly rewordedTo?: Readonly<Record<string, string>>
   /** What resumes found changed that no one has yet seen on the what-changed screen. */
   readonly unseenChanges?: UnseenChanges
   readonly finishedAt: string | null
@@ -234,6 +236,14 @@ function formerTexts(state: RunState, items: readonly ItemSnapshot[]): Record<st
   const now = new Set(items.map((item) => item.id))
   const gone = state.snapshot.filter((item) => !now.has(item.id))
   return { ...state.formerTexts, ...Object.fromEntries(gone.map((item) => [item.id, item.text])) }
+}
+
+/** `state`'s rewordings with those of `changes`: an answer's way from an old id to the current one. */
+function rewordings(state: RunState, changes: ChecklistChanges): Pick<RunState, 'rewordedTo'> {
+  if (changes.reworded.length === 0) return state.rewordedTo ? { rewordedTo: state.rewordedTo } : {}
+  const next: Record<string, string> = { ...state.rewordedTo }
+  for (const { from, to } of changes.reworded) next[from] = to
+  return { rewordedTo: next }
 }
 
 /**
@@ -288,6 +298,7 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
         ...(entry.type === 'resumed'
           ? {
               formerTexts: formerTexts(state, entry.items),
+              ...rewordings(state, entry.changes),
               ...unseen(state, entry.changes),
             }
           : {}),
