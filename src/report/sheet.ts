@@ -121,7 +121,7 @@ export function renderSheet(checklist: Checklist, state: RunState, options: Shee
     headerPart(checklist, state, rows, options),
     attentionPart(checklist, state, rows, sections),
     summaryPart(checklist, rows),
-    itemsPart(rows, sections),
+    itemsPart(rows, sections, formerWordings(state)),
     removedPart(checklist, state),
     referencePart(checklist, state),
     signoffPart(checklist, state),
@@ -348,7 +348,11 @@ function checkTotals(rows: readonly Row[]): string {
 
 // --- items --------------------------------------------------------------------------------
 
-function itemsPart(rows: readonly Row[], sections: SectionPaths): string {
+function itemsPart(
+  rows: readonly Row[],
+  sections: SectionPaths,
+  formerly: ReadonlyMap<string, readonly string[]>,
+): string {
   const lines = ['## Items']
   let open: readonly Section[] = []
   const shown = new Set<string>()
@@ -367,7 +371,19 @@ function itemsPart(rows: readonly Row[], sections: SectionPaths): string {
     }
     open = path
     const head = `${MARK[row.result]} — ${row.blanks ? inline(row.blanks.text) : itemText(row.item)}${whoWhen(row)}`
-    lines.push(...entryLines(head, row, row.item.depth, true))
+    const entry = entryLines(head, row, row.item.depth, true)
+    const wordings = formerly.get(row.item.id)
+    if (wordings) {
+      // Its own line, after the head: a reviewer matching the journal finds the old wording.
+      const more = entry[0]?.endsWith('\\') ?? false
+      if (!more) entry[0] = `${entry[0]}\\`
+      entry.splice(
+        1,
+        0,
+        `${'  '.repeat(row.item.depth + 1)}Reworded during the run; it read ${wordings.map((w) => `“${inline(w)}”`).join(', then ')}${more ? '\\' : ''}`,
+      )
+    }
+    lines.push(...entry)
   }
   return lines.join('\n')
 }
@@ -497,9 +513,46 @@ function flatten(value: unknown, key: string, out: [string, string][], depth: nu
 
 // --- removed items ------------------------------------------------------------------------
 
+/**
+ * Answered items the checklist no longer has. An item reworded (once or more) is the same item:
+ * its answer was carried over to the current wording and is shown there, not here.
+ */
 function removedIds(checklist: Checklist, state: RunState): string[] {
   const current = new Set(checklist.items.map((item) => item.id))
-  return Object.keys(state.items).filter((id) => !current.has(id) && state.items[id]?.by)
+  return Object.keys(state.items).filter(
+    (id) => !current.has(id) && state.items[id]?.by && !rewordedInto(state, id, current),
+  )
+}
+
+/** Each item's earlier wordings, oldest first, by its current id: an answer carried over is read with them. */
+function formerWordings(state: RunState): Map<string, string[]> {
+  const found = new Map<string, string[]>()
+  for (const [from, to] of Object.entries(state.rewordedTo ?? {})) {
+    const text = state.formerTexts?.[from]
+    if (text === undefined) continue
+    // The current id at the end of the chain; wording changed back and forth ends where it started.
+    let at = to
+    const seen = new Set([from])
+    while (state.rewordedTo?.[at] !== undefined && !seen.has(at)) {
+      seen.add(at)
+      at = state.rewordedTo[at] as string
+    }
+    if (at === from) continue
+    found.set(at, [...(found.get(at) ?? []), text])
+  }
+  return found
+}
+
+/** Whether `id` was reworded, once or over several resumes, into an item the checklist has. */
+function rewordedInto(state: RunState, id: string, current: ReadonlySet<string>): boolean {
+  const seen = new Set<string>()
+  // Wording can change back and forth: each id is followed once.
+  for (let at = state.rewordedTo?.[id]; at !== undefined && !seen.has(at); ) {
+    if (current.has(at)) return true
+    seen.add(at)
+    at = state.rewordedTo?.[at]
+  }
+  return false
 }
 
 function removedPart(checklist: Checklist, state: RunState): string {
@@ -514,7 +567,6 @@ function removedPart(checklist: Checklist, state: RunState): string {
   for (const id of ids) {
     const record = state.items[id] as ItemRecord
     const result: SheetResult = record.state
-    const carried = carriedTo(checklist, state, id, record)
     const row: Entry = {
       result,
       record,
@@ -524,12 +576,7 @@ function removedPart(checklist: Checklist, state: RunState): string {
       checkKind: null,
     }
     lines.push(
-      ...entryLines(
-        `${MARK[result]} — ${former(state, id)}${whoWhen(row)}${carried}`,
-        row,
-        0,
-        false,
-      ),
+      ...entryLines(`${MARK[result]} — ${former(state, id)}${whoWhen(row)}`, row, 0, false),
     )
   }
   return lines.join('\n')
@@ -539,20 +586,6 @@ function removedPart(checklist: Checklist, state: RunState): string {
 function former(state: RunState, id: string): string {
   const text = state.formerTexts?.[id]
   return text ? `${inline(text)} (${code(id)})` : code(id)
-}
-
-/** A reworded item's answer follows it to its new id: say where, so it is not read as lost. */
-function carriedTo(checklist: Checklist, state: RunState, id: string, record: ItemRecord): string {
-  const to = checklist.items.find((item) => {
-    const other = state.items[item.id]
-    return (
-      item.id !== id &&
-      other?.by === record.by &&
-      other?.at === record.at &&
-      other?.state === record.state
-    )
-  })
-  return to ? ` (reworded; carried over to “${itemText(to)}”)` : ''
 }
 
 // --- reference pages ----------------------------------------------------------------------

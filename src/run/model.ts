@@ -110,6 +110,16 @@ export type JournalEntry =
     }
   | {
       /**
+       * The operator read (and left with enter) the what-changed screen of the resumes before:
+       * until this is recorded, a resume shows those changes again (the wizard may have been
+       * killed or quit on that screen).
+       */
+      readonly type: 'changes-seen'
+      readonly at: string
+      readonly by: string
+    }
+  | {
+      /**
        * The operator's word on an item the checklist scopes to other environments: it
        * `applies` here after all (true), or, said again, the checklist's scope stands (false).
        */
@@ -183,10 +193,21 @@ export interface RunState {
   readonly snapshot: readonly ItemSnapshot[]
   /** The last text of items the checklist no longer has, by id: what an answer to one was about. */
   readonly formerTexts?: Readonly<Record<string, string>>
+  /** Old id → new id of every rewording, by the resumes that found it: where an answer was carried. */
+  readonly rewordedTo?: Readonly<Record<string, string>>
+  /** What resumes found changed that no one has yet seen on the what-changed screen. */
+  readonly unseenChanges?: UnseenChanges
   readonly finishedAt: string | null
   readonly lastActivityAt: string
   /** Where the wizard was last left, if it was left rather than killed. */
   readonly left?: Position
+}
+
+/** Changes recorded by resumes, not yet acknowledged, and the items as the run saw them before. */
+export interface UnseenChanges {
+  readonly changes: ChecklistChanges
+  /** The items before the first of those resumes, and any added since: the old texts. */
+  readonly before: readonly ItemSnapshot[]
 }
 
 export const EMPTY_ITEM: ItemRecord = {
@@ -217,6 +238,53 @@ function formerTexts(state: RunState, items: readonly ItemSnapshot[]): Record<st
   return { ...state.formerTexts, ...Object.fromEntries(gone.map((item) => [item.id, item.text])) }
 }
 
+/** `state`'s rewordings with those of `changes`: an answer's way from an old id to the current one. */
+function rewordings(state: RunState, changes: ChecklistChanges): Pick<RunState, 'rewordedTo'> {
+  if (changes.reworded.length === 0) return state.rewordedTo ? { rewordedTo: state.rewordedTo } : {}
+  const next: Record<string, string> = { ...state.rewordedTo }
+  for (const { from, to } of changes.reworded) next[from] = to
+  return { rewordedTo: next }
+}
+
+/**
+ * The changes not yet seen, with those a resume just found: one list as if the checklist had
+ * changed once, a rewording of a rewording shown from the text the operator last saw.
+ */
+function unseen(state: RunState, changes: ChecklistChanges): Pick<RunState, 'unseenChanges'> {
+  const earlier = state.unseenChanges
+  const empty = changes.added.length + changes.removed.length + changes.reworded.length === 0
+  if (empty) return earlier ? { unseenChanges: earlier } : {}
+  if (!earlier) return { unseenChanges: { changes, before: state.snapshot } }
+  const added = new Set(earlier.changes.added)
+  const removed = [...earlier.changes.removed]
+  let reworded = [...earlier.changes.reworded]
+  for (const id of changes.added) added.add(id)
+  for (const id of changes.removed) {
+    const from = reworded.find((pair) => pair.to === id)
+    if (added.delete(id)) continue // added, then removed, all unseen: nothing to say
+    if (from) reworded = reworded.filter((pair) => pair !== from)
+    removed.push(from ? from.from : id)
+  }
+  for (const { from, to } of changes.reworded) {
+    if (added.delete(from)) {
+      added.add(to) // added, then reworded: still new to the operator
+      continue
+    }
+    const earlierPair = reworded.find((pair) => pair.to === from)
+    reworded = reworded.filter((pair) => pair !== earlierPair)
+    const first = earlierPair ? earlierPair.from : from
+    // Reworded and back again, unseen: as the operator last saw it, nothing changed.
+    if (first !== to) reworded.push({ from: first, to })
+  }
+  const known = new Set(earlier.before.map((item) => item.id))
+  return {
+    unseenChanges: {
+      changes: { added: [...added], removed, reworded },
+      before: [...earlier.before, ...state.snapshot.filter((item) => !known.has(item.id))],
+    },
+  }
+}
+
 /** Folds one journal entry into the state. Pure; unknown item ids are kept, not dropped. */
 export function reduceRun(state: RunState, entry: JournalEntry): RunState {
   const touched = { ...state, lastActivityAt: entry.at }
@@ -227,7 +295,13 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
         ...touched,
         sha256History: [...state.sha256History, entry.sha256],
         snapshot: entry.items,
-        ...(entry.type === 'resumed' ? { formerTexts: formerTexts(state, entry.items) } : {}),
+        ...(entry.type === 'resumed'
+          ? {
+              formerTexts: formerTexts(state, entry.items),
+              ...rewordings(state, entry.changes),
+              ...unseen(state, entry.changes),
+            }
+          : {}),
         items: entry.type === 'resumed' ? carryReworded(state.items, entry.changes) : state.items,
         overrides:
           entry.type === 'resumed'
@@ -270,6 +344,10 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
       return { ...touched, finishedAt: entry.at }
     case 'exported':
       return touched
+    case 'changes-seen': {
+      const { unseenChanges: _, ...rest } = state
+      return rest
+    }
     case 'left':
       // Not an answer: the run's age ("12 min ago") stays that of its last one.
       return { ...state, left: { phaseId: entry.phaseId, itemId: entry.itemId } }

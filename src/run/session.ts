@@ -291,6 +291,19 @@ export class RunSession {
   }
 
   /**
+   * Records that the operator has read what changed in the checklist (the what-changed screen
+   * left with enter): until then, each resume shows those changes again.
+   */
+  changesSeen(): void {
+    if (this.isClosed || this.state.unseenChanges === undefined) return
+    try {
+      this.handle.append({ type: 'changes-seen', at: this.stamp(), by: this.operator })
+    } catch {
+      // Not an answer: unsaved, the next resume shows the same changes once more, nothing is lost.
+    }
+  }
+
+  /**
    * Notes where the wizard is left, for a resume to open there. A convenience, not an answer:
    * nothing is recorded for a finished or closed run, and a failure to save it is ignored.
    */

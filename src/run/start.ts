@@ -79,6 +79,10 @@ export interface OpenOptions {
 
 export interface ResumedRun {
   readonly session: RunSession
+  /**
+   * What changed and has not been seen yet: this resume's changes and those of earlier resumes
+   * whose what-changed screen was never left with enter (a kill or a quit on it).
+   */
   readonly changes: ChecklistChanges
   /** The items as the run last saw them: the old text of what was removed or reworded. */
   readonly before: readonly ItemSnapshot[]
@@ -112,17 +116,19 @@ export function resumeRun(
   const handle = openRun(id, options.env ? { env: options.env } : {})
   try {
     const now = options.now?.() ?? new Date()
-    const before = handle.state.snapshot
     const after = snapshotOf(checklist, handle.header.environment)
-    const changes = diffChecklist(before, after)
     handle.append({
       type: 'resumed',
       at: now.toISOString(),
       by: operator,
       sha256: checklist.sha256,
       items: after,
-      changes,
+      changes: diffChecklist(handle.state.snapshot, after),
     })
+    const { changes, before } = handle.state.unseenChanges ?? {
+      changes: { added: [], removed: [], reworded: [] },
+      before: [],
+    }
     const automated = new Set(
       checklist.items
         .filter((item) => item.check && appliesIn(item, handle.state))

@@ -827,6 +827,7 @@ const entrySchema = z.discriminatedUnion('type', [
     note: z.string().optional(),
   }),
   z.object({ type: z.literal('finished'), ...by }),
+  z.object({ type: z.literal('changes-seen'), ...by }),
   z.object({
     type: z.literal('left'),
     ...by,

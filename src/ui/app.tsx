@@ -276,6 +276,7 @@ export function App({
           changes={waiting.question.changes}
           before={waiting.question.before}
           layout={waiting.question.layout}
+          answered={waiting.question.answered}
           width={columns}
           height={height}
           onContinue={waiting.answer}
@@ -320,6 +321,7 @@ function ChangesScreen({
   changes,
   before,
   layout,
+  answered = [],
   width,
   height,
   onContinue,
@@ -327,6 +329,7 @@ function ChangesScreen({
   readonly changes: ChecklistChanges
   readonly before: readonly ItemSnapshot[]
   readonly layout: Layout
+  readonly answered?: readonly string[] | undefined
   readonly width: number
   readonly height: number
   readonly onContinue: () => void
@@ -342,7 +345,9 @@ function ChangesScreen({
     })),
     ...changes.removed.map((id) => ({
       color: 'red' as const,
-      text: `  - removed   ${oldText(id)}  (its answer stays in the run's journal and on the sheet)`,
+      text: answered.includes(id)
+        ? `  - removed   ${oldText(id)}  (its answer stays in the run's journal and on the sheet)`
+        : `  - removed   ${oldText(id)}`,
     })),
   ]
   // Wrapped, never cut: what an item says, and what becomes of its answer, is read whole.

@@ -59,6 +59,8 @@ export interface ChangesQuestion {
   /** The items as the run last saw them (their old text). */
   readonly before: readonly ItemSnapshot[]
   readonly layout: Layout
+  /** Ids the run holds an answer for: only of those does a removed item's answer stay. */
+  readonly answered?: readonly string[]
 }
 
 export interface Ask {

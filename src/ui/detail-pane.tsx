@@ -80,9 +80,10 @@ export function detailLines(input: DetailInput): DetailLine[] {
   const who =
     blanks && state === 'done' && record?.by && !record.byCheck
       ? ` — entered by ${blanks.by.join(', ')} at ${clock(record.at)}`
-      : record?.by
+      : record?.by && state !== 'pending'
         ? answeredBy(record)
-        : ''
+        : // Taken back to pending (u): nobody's answer stands, so nobody is named.
+          ''
   const stateLine = `${look.icon} ${look.word}${who}`
   // The id on the state's line when both fit, else on its own: never "id:" alone, the id wrapped.
   if (stateLine.length + 3 + 4 + item.id.length <= width)

@@ -82,7 +82,7 @@ export async function openRun(
   const opened = async (
     session: RunSession,
     initialChecks: readonly string[],
-    resumed?: Parameters<Ask['changes']>[0],
+    resumed?: Omit<Parameters<Ask['changes']>[0], 'answered'>,
   ): Promise<OpenedRun> => {
     hooks.onOpen?.(session)
     const layout = layoutOf(session.checklist, session.environment)
@@ -102,7 +102,14 @@ export async function openRun(
     }
     // After the trust question too: trust goes with the file's sha256, so an edited checklist with
     // commands always asks again, and what the edit changed must still be shown.
-    if (resumed && hasChanges(resumed.changes)) await ask.changes({ ...resumed, layout })
+    if (resumed && hasChanges(resumed.changes)) {
+      const answered = Object.entries(session.state.items)
+        .filter(([, record]) => record.by !== null)
+        .map(([id]) => id)
+      await ask.changes({ ...resumed, layout, answered })
+      // Only now: a kill or a quit on that screen shows the same changes on the next resume.
+      session.changesSeen()
+    }
     return { session, layout, initialChecks, trustProblem }
   }
 

@@ -24,7 +24,7 @@ import { isInScope } from '../../src/checklist/scope.ts'
 import { renderSheet } from '../../src/report/sheet.ts'
 import { sealSheet, sheetDigest, verifySheet } from '../../src/report/sheet-digest.ts'
 import { foldJournal, type JournalEntry, type RunState } from '../../src/run/model.ts'
-import { snapshotOf } from '../../src/run/resume.ts'
+import { diffChecklist, snapshotOf } from '../../src/run/resume.ts'
 import { parse, parseSeed, SEEDS } from '../helpers/fixtures.ts'
 import {
   EXPORTED_AT,
@@ -422,7 +422,7 @@ describe('the sign-off sheet of a simulated run', () => {
     assert.ok(!sheetFor(CASES[0] as Case).sheet.includes('## Answers to removed items'))
   })
 
-  it('says where a reworded item’s answer went', () => {
+  it('shows a reworded item’s answer once, on the item as it reads now, with its old wording', () => {
     const checklist = parse('# R\n\n## Steps\n- [ ] Tell the team\n', 'r.md').checklist
     const { header, journal } = simulateRun(checklist, { finished: false })
     const state = foldJournal(header, [
@@ -449,9 +449,55 @@ describe('the sign-off sheet of a simulated run', () => {
     ])
     const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
     assert.ok(sheet.includes('- ✅ done — Tell the team — ana, 2026-11-22 10:00'))
+    assert.ok(!sheet.includes('## Answers to removed items'), 'its answer was not lost')
+    assert.doesNotMatch(sheet, /no longer in the checklist/)
+  })
+
+  it('counts and lists only answers to items truly removed, not rewordings carried over', () => {
+    const versions = [
+      '# R\n\n## Steps\n- [ ] Announce in the channel\n- [ ] Ring the bell\n',
+      '# R\n\n## Steps\n- [ ] Announce in the #deploys channel\n- [ ] Ring the bell\n',
+      '# R\n\n## Steps\n- [ ] Announce in the #deploys channel on Slack, and email the list\n',
+    ].map((text) => parse(text, 'r.md').checklist)
+    const [v1, v2, v3] = versions as [Checklist, Checklist, Checklist]
+    const { header, journal } = simulateRun(v1, { finished: false })
+    const answered = (itemId: string, state: 'done' | 'failed', at: string) =>
+      ({ type: 'item-answered', at, by: 'ana', itemId, state, note: 'bot down' }) as const
+    const state = foldJournal(header, [
+      ...journal.slice(0, 1),
+      answered('steps/announce-in-the-channel', 'failed', '2026-11-22T10:00:00.000Z'),
+      answered('steps/ring-the-bell', 'done', '2026-11-22T10:01:00.000Z'),
+      {
+        type: 'resumed',
+        at: '2026-11-22T10:05:00.000Z',
+        by: 'ana',
+        sha256: v2.sha256,
+        items: snapshotOf(v2, 'dev'),
+        changes: diffChecklist(snapshotOf(v1, 'dev'), snapshotOf(v2, 'dev')),
+      },
+      {
+        type: 'resumed',
+        at: '2026-11-22T10:10:00.000Z',
+        by: 'ana',
+        sha256: v3.sha256,
+        items: snapshotOf(v3, 'dev'),
+        changes: diffChecklist(snapshotOf(v2, 'dev'), snapshotOf(v3, 'dev')),
+      },
+    ])
+    assert.equal(Object.keys(state.rewordedTo ?? {}).length, 2, 'reworded twice')
+    const sheet = renderSheet(v3, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
     assert.ok(
-      sheet.includes(
-        '`steps/tell-the-teams` — ana, 2026-11-22 10:00 (reworded; carried over to “Tell the team”)',
+      section(sheet, 'Needs attention').includes('1 answer to items no longer in the checklist'),
+    )
+    const removed = section(sheet, 'Answers to removed items')
+    assert.ok(removed.includes('- ✅ done — Ring the bell (`steps/ring-the-bell`) — ana, '))
+    assert.doesNotMatch(removed, /Announce/)
+    assert.equal(sheet.match(/❌ \*\*failed\*\*/g)?.length, 2, 'in Needs attention and Items only')
+    assert.ok(
+      section(sheet, 'Items').includes(
+        '- ❌ **failed** — Announce in the #deploys channel on Slack, and email the list — ana, 2026-11-22 10:00\\\n' +
+          '  Reworded during the run; it read “Announce in the channel”, then “Announce in the #deploys channel”\\\n' +
+          '  Note: bot down',
       ),
     )
   })

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import type { Checklist } from '../../src/checklist/model.ts'
 import { runProgress } from '../../src/run/describe.ts'
 import { foldJournal, type JournalEntry, RUN_FORMAT, type RunHeader } from '../../src/run/model.ts'
 import { diffChecklist, similarity, snapshotOf, staleChecks } from '../../src/run/resume.ts'
@@ -130,6 +131,52 @@ describe('a resumed run', () => {
     )
     assert.equal(state.items[old]?.state, 'done')
     assert.deepEqual(state.sha256History, ['a', 'b'])
+  })
+
+  it('keeps the changes of resumes until they are seen, a rewording of a rewording as one', () => {
+    const texts = ['Tell the team', 'Tell the whole team', 'Tell the whole team by mail']
+    const [v1, v2, v3] = texts.map(
+      (text) => parse(`# R\n\n## Steps\n- [ ] ${text}\n`, 'r.md').checklist,
+    ) as [Checklist, Checklist, Checklist]
+    const snap = (checklist: Checklist) => snapshotOf(checklist, 'dev')
+    const resumed = (at: string, from: Checklist, to: Checklist): JournalEntry => ({
+      type: 'resumed',
+      at,
+      by: 'ana',
+      sha256: 'x',
+      items: snap(to),
+      changes: diffChecklist(snap(from), snap(to)),
+    })
+    const started: JournalEntry = {
+      type: 'run-started',
+      at: header.startedAt,
+      by: 'ana',
+      sha256: 'a',
+      items: snap(v1),
+    }
+    // Killed on the what-changed screen after the first resume: nothing says it was seen.
+    const unseen = foldJournal(header, [
+      started,
+      resumed('2026-11-22T09:00:00.000Z', v1, v2),
+      resumed('2026-11-22T10:00:00.000Z', v2, v2),
+      resumed('2026-11-22T11:00:00.000Z', v2, v3),
+    ])
+    assert.deepEqual(unseen.unseenChanges?.changes, {
+      added: [],
+      removed: [],
+      reworded: [{ from: 'steps/tell-the-team', to: 'steps/tell-the-whole-team-by-mail' }],
+    })
+    assert.equal(
+      unseen.unseenChanges?.before.find((item) => item.id === 'steps/tell-the-team')?.text,
+      'Tell the team',
+    )
+    const seen = foldJournal(header, [
+      started,
+      resumed('2026-11-22T09:00:00.000Z', v1, v2),
+      { type: 'changes-seen', at: '2026-11-22T09:01:00.000Z', by: 'ana' },
+      resumed('2026-11-22T10:00:00.000Z', v2, v2),
+    ])
+    assert.equal(seen.unseenChanges, undefined)
   })
 
   it('wording changed and changed back: the answer given last is the one that stands', () => {

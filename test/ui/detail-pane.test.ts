@@ -33,6 +33,28 @@ describe('the detail pane', () => {
     assert.match(lines[at] ?? '', /[/-]$/)
   })
 
+  it('names no one on an item taken back to pending', () => {
+    const item = checklist.items[0]
+    assert.ok(item)
+    const lines = detailLines({
+      item,
+      // What u leaves: a pending answer, recorded by whoever pressed it.
+      record: {
+        state: 'pending',
+        by: 'ana',
+        at: '2026-12-04T18:20:40.000Z',
+        note: null,
+        check: null,
+      },
+      live: undefined,
+      width: 60,
+      now: 0,
+      isUntrustedCommand: false,
+    }).map((line) => line.text)
+    assert.ok(lines.includes('○ pending'), lines.join('\n'))
+    assert.doesNotMatch(lines.join('\n'), /ana|18:20/)
+  })
+
   it('shows evidence as lines, not JSON', () => {
     assert.deepEqual(evidenceLines('gsi', {}, 1), ['  gsi: none'])
     assert.deepEqual(evidenceLines('ttl', { status: 'DISABLED' }, 1), [

@@ -1018,6 +1018,61 @@ describe('before the phases', () => {
     await ui.press('q')
   })
 
+  test('what changed comes back on the next resume until it is left with enter, Ctrl-C or not', async () => {
+    const { space, id } = await editedSinceTheRun(CHECKLIST)
+    /** Opens the run again; `then` says how its first screen after the list is left. */
+    const resume = async (then: (ui: ReturnType<typeof open>) => Promise<void>) => {
+      const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+      await ui.see(/Unfinished runs on this machine/)
+      await ui.press(ENTER)
+      await then(ui)
+      await waitFor(() => ui.outcome() !== null, 'the wizard closed')
+      await ui.outcome()?.session?.close()
+    }
+    // Quit on the screen: the operator has not read it, so it is not taken as seen.
+    await resume(async (ui) => {
+      await seeChanges(ui)
+      await ui.press('\x03')
+    })
+    await resume(async (ui) => {
+      await seeChanges(ui)
+      await ui.press(ENTER)
+      await ui.see(/› ✔ HOME is set/)
+      await ui.press('q')
+    })
+    await resume(async (ui) => {
+      await ui.see(/› ✔ HOME is set/)
+      assert.doesNotMatch(ui.frame(), /changed since/)
+      await ui.press('q')
+    })
+    const entries = journal(space.runs, id).map((entry) => entry.type)
+    assert.equal(entries.filter((type) => type === 'changes-seen').length, 1)
+  })
+
+  test('a removed item never answered is said to be removed, with no answer to keep', async () => {
+    const space = workspace()
+    const { checklist } = await loadChecklist(space.path)
+    const earlier = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    earlier.answer('before/change-request-approved', 'done')
+    await earlier.close()
+    writeFileSync(
+      space.path,
+      CHECKLIST.replace('- [ ] Change request approved\n', '').replace(
+        '- [ ] Smoke tests pass\n',
+        '',
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Unfinished runs on this machine/)
+    await ui.press(ENTER)
+    await ui.see(/The checklist changed since this run last saw it/)
+    assert.match(ui.frame(), /- removed {3}Change request approved {2}\(its answer stays/)
+    assert.match(ui.frame(), /- removed {3}Smoke tests pass\s*$/m)
+    await ui.press(ENTER)
+    await ui.see(/› \S HOME is set/)
+    await ui.press('q')
+  })
+
   test('what changed is wrapped at 80 columns, never cut', async () => {
     const { space } = await editedSinceTheRun(CHECKLIST)
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
