@@ -29,6 +29,7 @@ const KNOWN_KEYS = [
   'env',
   'infer-environments',
   'accounts',
+  'store',
 ]
 /** What a GitHub issue template's front matter holds besides `title`; none of it is ours. */
 const ISSUE_TEMPLATE_KEYS = ['name', 'about', 'labels', 'assignees']
@@ -89,6 +90,7 @@ export function parseFrontMatter(
     env?: Record<string, Record<string, string>>
     inferEnvironments?: boolean
     accounts?: Record<string, AwsAccount>
+    store?: string
     issueTemplate?: { name: string | null }
   } = {}
   /** Each environment under `accounts:`, checked against the environments once all keys are read. */
@@ -197,6 +199,16 @@ export function parseFrontMatter(
         if (isScalar(value) && typeof value.value === 'boolean')
           result.inferEnvironments = value.value
         else fail('expected true or false')
+        break
+      case 'store':
+        // Only read here; run/team/address.ts says whether it is a valid s3:// address.
+        if (isScalar(value) && typeof value.value === 'string' && value.value.trim() !== '')
+          result.store = value.value.trim()
+        else
+          fail(
+            'expected a team store address',
+            'for example: store: s3://team-deploys/deploy-wizard',
+          )
         break
       case 'accounts': {
         const accounts = mapOf(value, (node) => awsAccount(node))

@@ -145,6 +145,8 @@ export interface FrontMatter {
   readonly inferEnvironments?: boolean
   /** The AWS account each environment lives in: AWS checks refuse any other. */
   readonly accounts?: Readonly<Record<string, AwsAccount>>
+  /** The team store everyone running this checklist shares runs in: `s3://bucket/prefix` (run/team/address.ts). */
+  readonly store?: string
   /** Present when the front matter is a GitHub issue template's (`name`, `about`, `labels`, `assignees`). */
   readonly issueTemplate?: { readonly name: string | null }
 }

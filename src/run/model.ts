@@ -148,6 +148,63 @@ export type JournalEntry =
       readonly format: string
       readonly digest: string
     }
+  | {
+      /**
+       * A team run changed driver (team/lease.ts): `by` on `host` (as `arn`) took the run from
+       * `from`, whose lease had expired or was taken over explicitly (`reason` says which).
+       */
+      readonly type: 'lease-taken-over'
+      readonly at: string
+      readonly by: string
+      readonly host: string
+      readonly arn: string
+      readonly reason: string
+      readonly from: {
+        readonly holder: string
+        readonly host: string
+        readonly arn: string
+        readonly lastSeen: string
+      }
+    }
+  | {
+      /**
+       * Someone approved the run at a gate (`<!-- gate: approval "Change board" -->`): `by` is
+       * the approver's name, `arn` and `account` the AWS identity they approved as (STS). Written
+       * by `deploy-wizard approve` into a team run; the driver's wizard adopts it (team/sync.ts).
+       */
+      readonly type: 'approval-recorded'
+      readonly at: string
+      readonly by: string
+      /** The gate's name as the checklist writes it: "Change board". */
+      readonly gate: string
+      readonly arn: string
+      readonly account: string
+      readonly host?: string
+      readonly note?: string
+    }
+
+/** A change of driver, as the sheet shows it. */
+export interface Handover {
+  readonly at: string
+  readonly to: { readonly holder: string; readonly host: string; readonly arn: string }
+  readonly from: {
+    readonly holder: string
+    readonly host: string
+    readonly arn: string
+    readonly lastSeen: string
+  }
+  readonly reason: string
+}
+
+/** An approval at a gate, as the sheet shows it. */
+export interface Approval {
+  readonly by: string
+  readonly at: string
+  readonly arn: string
+  readonly account: string
+  readonly host?: string
+  readonly note?: string
+}
 
 export interface ItemRecord {
   readonly state: ItemState
@@ -201,6 +258,10 @@ export interface RunState {
   readonly lastActivityAt: string
   /** Where the wizard was last left, if it was left rather than killed. */
   readonly left?: Position
+  /** Changes of driver of a team run, oldest first (absent: none). */
+  readonly handovers?: readonly Handover[]
+  /** Approvals by gate name (absent: none); the first approval of a gate is the one that counts. */
+  readonly approvals?: Readonly<Record<string, Approval>>
 }
 
 /** Changes recorded by resumes, not yet acknowledged, and the items as the run saw them before. */
@@ -351,6 +412,31 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
     case 'left':
       // Not an answer: the run's age ("12 min ago") stays that of its last one.
       return { ...state, left: { phaseId: entry.phaseId, itemId: entry.itemId } }
+    case 'lease-taken-over':
+      return {
+        ...touched,
+        handovers: [
+          ...(state.handovers ?? []),
+          {
+            at: entry.at,
+            to: { holder: entry.by, host: entry.host, arn: entry.arn },
+            from: entry.from,
+            reason: entry.reason,
+          },
+        ],
+      }
+    case 'approval-recorded': {
+      if (state.approvals?.[entry.gate]) return touched
+      const approval: Approval = {
+        by: entry.by,
+        at: entry.at,
+        arn: entry.arn,
+        account: entry.account,
+        ...(entry.host ? { host: entry.host } : {}),
+        ...(entry.note ? { note: entry.note } : {}),
+      }
+      return { ...touched, approvals: { ...state.approvals, [entry.gate]: approval } }
+    }
   }
 }
 

@@ -731,7 +731,7 @@ function removeLeftovers(folder: string, id: string): void {
  * The entries this version can fold. An unknown type (a newer minor version) or a malformed
  * entry is skipped and counted, but stays in the file: the journal never loses anything.
  */
-function understood(raw: readonly unknown[]): { journal: JournalEntry[]; skipped: number } {
+export function understood(raw: readonly unknown[]): { journal: JournalEntry[]; skipped: number } {
   const journal: JournalEntry[] = []
   for (const entry of raw) {
     if (entrySchema.safeParse(entry).success) journal.push(entry as JournalEntry)
@@ -835,4 +835,21 @@ const entrySchema = z.discriminatedUnion('type', [
     itemId: z.string().nullable(),
   }),
   z.object({ type: z.literal('exported'), ...by, format: z.string(), digest: z.string() }),
+  z.object({
+    type: z.literal('lease-taken-over'),
+    ...by,
+    host: z.string(),
+    arn: z.string(),
+    reason: z.string(),
+    from: z.object({ holder: z.string(), host: z.string(), arn: z.string(), lastSeen: z.string() }),
+  }),
+  z.object({
+    type: z.literal('approval-recorded'),
+    ...by,
+    gate: z.string(),
+    arn: z.string(),
+    account: z.string(),
+    host: z.string().optional(),
+    note: z.string().optional(),
+  }),
 ])

@@ -214,6 +214,17 @@ describe('front matter', () => {
     assert.deepEqual(checklist.environments, ['qa', 'prod'])
   })
 
+  it('reads the team store a checklist names, and refuses a store that is not text', () => {
+    const { checklist, hasErrors } = parse(
+      '---\nstore: s3://team-deploys/deploy-wizard\n---\n## P\n- [ ] x\n',
+    )
+    assert.equal(hasErrors, false)
+    assert.equal(checklist.frontMatter.store, 's3://team-deploys/deploy-wizard')
+    assert.deepEqual(problemLines(parse('---\nstore: [a]\n---\n## P\n- [ ] x\n')), [
+      "2:8 error front matter 'store': expected a team store address",
+    ])
+  })
+
   it('keeps front-matter values as written', () => {
     const { checklist } = parse(
       '---\nvars: { py: 3.10 }\n---\n## P\n- [ ] x <!-- check: tool name=python3 version=${py} -->\n',

@@ -127,3 +127,53 @@ describe('a scope override', () => {
     assert.deepEqual(state.overrides.a2, { by: 'ana', at: '2026-11-22T09:05:00.000Z' })
   })
 })
+
+describe('team entries', () => {
+  const approval = (by: string, at: string) =>
+    ({
+      type: 'approval-recorded',
+      at,
+      by,
+      gate: 'Change board',
+      arn: `arn:aws:iam::111111111111:user/${by}`,
+      account: '111111111111',
+    }) as const
+
+  it('an approval is kept under its gate, and the first approval of a gate is the one that counts', () => {
+    const state = foldJournal(header, [
+      approval('cleo', '2026-11-22T09:10:00.000Z'),
+      approval('dan', '2026-11-22T09:11:00.000Z'),
+    ])
+    assert.deepEqual(state.approvals, {
+      'Change board': {
+        by: 'cleo',
+        at: '2026-11-22T09:10:00.000Z',
+        arn: 'arn:aws:iam::111111111111:user/cleo',
+        account: '111111111111',
+      },
+    })
+  })
+
+  it('a take-over is kept as a hand-over from the old driver to the new, in order', () => {
+    const state = foldJournal(header, [
+      {
+        type: 'lease-taken-over',
+        at: '2026-11-22T09:20:00.000Z',
+        by: 'bo',
+        host: 'desk-2',
+        arn: 'arn:aws:iam::111111111111:user/bo',
+        reason: 'expired',
+        from: {
+          holder: 'ana',
+          host: 'laptop',
+          arn: 'arn:aws:iam::111111111111:user/ana',
+          lastSeen: '2026-11-22T09:12:00.000Z',
+        },
+      },
+    ])
+    assert.equal(state.handovers?.length, 1)
+    assert.equal(state.handovers?.[0]?.to.holder, 'bo')
+    assert.equal(state.handovers?.[0]?.from.holder, 'ana')
+    assert.equal(state.lastActivityAt, '2026-11-22T09:20:00.000Z')
+  })
+})
