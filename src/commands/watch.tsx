@@ -143,11 +143,12 @@ async function openTeamRun(
   address: S3StoreAddress,
   intervalMs: number,
 ): Promise<Watched> {
-  const [{ StoreObjects }, { TeamRunFollower }, { parseChecklist }] = await Promise.all([
-    import('../run/team/objects.ts'),
-    import('../run/team/follow.ts'),
-    import('../checklist/parse.ts'),
-  ])
+  const [{ StoreObjects, StoreUnavailableError }, { TeamRunFollower }, { parseChecklist }] =
+    await Promise.all([
+      import('../run/team/objects.ts'),
+      import('../run/team/follow.ts'),
+      import('../checklist/parse.ts'),
+    ])
   const objects = new StoreObjects(address, {
     retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 1_000 },
     requestTimeoutMs: Math.min(10_000, Math.max(2_000, 2 * intervalMs)),
@@ -174,6 +175,17 @@ async function openTeamRun(
     }
   } catch (error) {
     await objects.close()
+    // The store's own hint speaks to a driver, whose answers wait on this machine: a watcher has none.
+    if (error instanceof StoreUnavailableError) {
+      throw new UserError(error.message, {
+        exitCode: 1,
+        cause: error,
+        hint:
+          error.failure === 'refused'
+            ? 'watching needs s3:GetObject and s3:ListBucket on the store\'s prefix (README, "Team runs")'
+            : 'nothing was shown: once the store answers (the network, the VPN), watch again',
+      })
+    }
     throw error
   }
 }

@@ -347,6 +347,17 @@ describe('watch, refusing', () => {
     assert.match(pane.lastScreen, /--store s3:\/\/bucket\/prefix \(or set DEPLOY_WIZARD_STORE\)/)
   })
 
+  test('a store that refuses the watcher at the start: exit 1, naming the read permissions it needs', async () => {
+    const run = await drivenRun('watch-e2e-denied')
+    fault.script(() => ({ error: 'AccessDenied', message: 'Access Denied', status: 403 }))
+    const pane = await watch([run.id, '--store', storeUrl(run.address)], { columns: 200 })
+    await pane.waitFor(/^EXIT=1$/m, 'exit 1')
+    assert.match(pane.lastScreen, /could not (read|list) .*: AccessDenied/)
+    assert.match(pane.lastScreen, /watching needs s3:GetObject and s3:ListBucket/)
+    assert.doesNotMatch(pane.lastScreen, /answers stay saved/)
+    fault.script(() => ({ forward: moto }))
+  })
+
   test('a run the store does not have, and an interval that is not one', async () => {
     const run = await drivenRun('watch-e2e-missing')
     const missing = await watch(['prod-20261204-zzzz', '--store', storeUrl(run.address)], {
