@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- area…]`: runs the areas (all by default: startup,
- * parallel, aws, render, persist, install, parse, team), prints each table, and — when every area
+ * parallel, aws, render, persist, install, parse, team, watch), prints each table, and — when every area
  * ran — writes bench/results.md with the machine and the date.
  */
 import { writeFileSync } from 'node:fs'
@@ -17,6 +17,7 @@ const AREAS = {
   install: './install.mjs',
   parse: './parse.mjs',
   team: './team-store.mjs',
+  watch: './watch-lag.mjs',
 }
 
 const asked = process.argv.slice(2)

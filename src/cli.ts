@@ -229,6 +229,33 @@ purpose. Nothing outside this machine is touched; the demo's runs are not kept.`
     })
 
   program
+    .command('watch')
+    .description("follow a run driven elsewhere, live and read-only, on the wizard's screens")
+    .argument('<run-id>', 'a run id, as `runs` lists it')
+    .option(
+      '--store <s3://bucket/prefix>',
+      'the team store the run is in (default: DEPLOY_WIZARD_STORE; neither: a run on this machine)',
+    )
+    .option('--interval <duration>', 'how often the run is read again (500ms, 2s, 10s)', '2s')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  deploy-wizard watch prod-20261204-a7c3 --store s3://team-deploys/deploy-wizard
+  DEPLOY_WIZARD_STORE=s3://team-deploys/deploy-wizard deploy-wizard watch prod-20261204-a7c3
+  deploy-wizard watch dev-20261204-k2m9      # a run a wizard in another terminal drives
+
+Needs a terminal. Moving, switching phases, the detail pane and reference pages
+work as in the wizard; no key changes the run, and nothing is written anywhere.
+Exit 0 when left with q or Esc, 130 when interrupted (Ctrl-C), 2 bad usage
+(no terminal, no such run, no store named), 1 when the store cannot be read.`,
+    )
+    .action(async (id: string, options: import('./commands/watch.tsx').WatchOptions) => {
+      const { watchCommand } = await import('./commands/watch.tsx')
+      process.exitCode = await watchCommand(id, options)
+    })
+
+  program
     .command('verify')
     .description('tell whether a sign-off sheet was edited after it was exported')
     .argument('<sheet>', 'an exported sign-off sheet (markdown)')

@@ -359,6 +359,41 @@ export function exportedDigests(id: string, options: StoreOptions = {}): string[
   )
 }
 
+/** A run as its files hold it now, read by someone who only looks (watch). */
+export interface RunRead {
+  readonly header: RunHeader
+  readonly journal: readonly JournalEntry[]
+  readonly state: RunState
+  readonly skippedEntries: number
+  /** Set while a live process (or another host) has the run open. */
+  readonly locked?: LockOwner
+}
+
+/**
+ * Reads run `id` without taking its lock, as often as asked: undefined when it is not on this
+ * machine. Never writes, not even to set an unreadable file aside (a UserError says so instead).
+ */
+export function readRunUnlocked(id: string, options: StoreOptions = {}): RunRead | undefined {
+  const folder = runsFolder(options)
+  if (!isRunId(id)) return undefined
+  const read = readRun(folder, id)
+  if (read.kind === 'missing') return undefined
+  if (read.kind !== 'ok') {
+    throw new UserError(`run ${id} cannot be read: its file is ${read.reason}`, {
+      hint: "'deploy-wizard runs' sets it aside and says where",
+    })
+  }
+  const { journal, skipped } = understood(read.entries)
+  const status = lockStatus(lockFile(folder, id))
+  return {
+    header: read.file.header,
+    journal,
+    state: foldJournal(read.file.header, journal),
+    skippedEntries: skipped,
+    ...(status.kind === 'held' ? { locked: status.owner } : {}),
+  }
+}
+
 /**
  * The most recently active unfinished run of this checklist in this environment.
  * Returns the listing's problems too, so a caller that only resumes still reports them.

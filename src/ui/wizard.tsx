@@ -55,10 +55,10 @@ export interface WizardProps {
 }
 
 /** What the screen draws: where the operator is, and the run as the session holds it now. */
-type WizardView = WizardState & RunSnapshot
+export type WizardView = WizardState & RunSnapshot
 
 /** Lines the header and the separators take; the footer's depend on the width. */
-const CHROME_LINES = 4
+export const CHROME_LINES = 4
 
 /** The smallest terminal the wizard is drawn in: a list of three rows under the header. */
 export const MIN_COLUMNS = 40
@@ -346,7 +346,7 @@ function Header({
 }
 
 /** A bar and its count, failed and skipped items apart in both: `███░ 5/5 · 1 failed`. */
-function ProgressBar({
+export function ProgressBar({
   progress,
   width,
   isShort,
@@ -389,7 +389,8 @@ export function windowOf(phase: PhaseView, cursor: number, height: number) {
   return { start, rows: phase.rows.slice(start, start + height) }
 }
 
-function PhaseList({
+/** The phase's rows that fit, the selected one marked. */
+export function PhaseList({
   state,
   height,
   width,
@@ -446,13 +447,24 @@ function PhaseList({
   )
 }
 
-function SignoffList({ state, height }: { readonly state: WizardView; readonly height: number }) {
+/** The sign-off's fields and what was entered in them; `readOnly` (watch): no word of keys. */
+export function SignoffList({
+  state,
+  height,
+  readOnly = false,
+}: {
+  readonly state: WizardView
+  readonly height: number
+  readonly readOnly?: boolean
+}) {
   const lines = state.layout.signoffLines
   if (lines.length === 0) {
     return (
       <Box height={height} flexDirection="column">
         <Text>This checklist asks for no sign-off fields.</Text>
-        <Text dimColor>Press f to finish the run and write the sign-off sheet.</Text>
+        {readOnly ? null : (
+          <Text dimColor>Press f to finish the run and write the sign-off sheet.</Text>
+        )}
       </Box>
     )
   }
@@ -551,16 +563,19 @@ function signoffSummaryRows(state: WizardView, width: number): number {
   )
 }
 
-function Detail({
+/** The selected item in full, or under the sign-off's fields a summary of the run; `readOnly` (watch): no word of keys that act. */
+export function Detail({
   state,
   width,
   height,
   room,
+  readOnly = false,
 }: {
   readonly state: WizardView
   readonly width: number
   readonly height: number
   readonly room?: DetailRoom
+  readonly readOnly?: boolean
 }) {
   if (state.screen === 'signoff') {
     const pending = pendingCount(state)
@@ -568,7 +583,7 @@ function Detail({
     const skipped = itemsIn(state, 'skipped').map((item) => item.plain)
     return (
       <Box flexDirection="column">
-        <Text>{SIGNOFF_KEYS}</Text>
+        {readOnly ? null : <Text>{SIGNOFF_KEYS}</Text>}
         {pending > 0 ? <Text color="yellow">{pendingWords(pending)}</Text> : null}
         {failed.length > 0 ? (
           <Text
@@ -605,6 +620,7 @@ function Detail({
     prose: phase?.prose.get(item.id),
     scope: scopeNote(item, state.run),
     blanks: blankEntries(item, state.layout.signoff, state.run),
+    ...(readOnly ? { readOnly } : {}),
   }
   return input.live ? (
     <RunningDetail input={input} height={height} />
@@ -630,7 +646,7 @@ function RunningDetail({
 }
 
 /** The list of reference pages (`p`), or the one chosen, read in full. */
-function ReferencePages({
+export function ReferencePages({
   state,
   width,
   height,

@@ -47,6 +47,7 @@ describe('deploy-wizard --help and --version', () => {
       'runs',
       'export',
       'verify',
+      'watch',
     ]) {
       const help = await runCli([command, '--help'])
       assert.equal(help.code, 0, command)
