@@ -4,7 +4,8 @@
  * `--help` and `--version` stay instant.
  *
  * Exit codes: 0 success, 1 the checklist or its checks failed, 2 bad usage,
- * 74 answers the disk refused to save (run), 130 cancelled (Ctrl-C), 70 a bug of ours.
+ * 69 a team store that did not answer, 74 answers the disk refused to save (run),
+ * 130 cancelled (Ctrl-C), 70 a bug of ours.
  */
 import { Command, CommanderError, Option } from 'commander'
 import { UserError } from './errors.ts'
@@ -13,6 +14,17 @@ import { terminalFor } from './output/terminal.ts'
 import { VERSION } from './version.ts'
 
 const EXIT_USAGE = 2
+
+/** How `runs`, `export` and `verify` find a team store: said in each one's help. */
+const TEAM_STORE_HELP = `
+A team store is named with --store or DEPLOY_WIZARD_STORE (set it empty for this
+machine's runs). A checklist's front matter \`store:\` does not apply here: these
+commands name no checklist.
+`
+
+/** The exit codes of `runs` and `export`. */
+const TEAM_STORE_EXITS = `Exit 0 success, 2 bad usage (an unknown run, a bad store address, no bucket,
+access denied, no AWS credentials), 69 the team store did not answer (try again).`
 
 /** For an option given more than once: each value added to the earlier ones. */
 function collect(value: string, earlier: readonly string[] | undefined): string[] {
@@ -30,7 +42,8 @@ function buildProgram(): Command {
       'after',
       `
 Exit codes: 0 success · 1 problems or failed checks · 2 bad usage ·
-  74 answers the disk refused to save · 130 cancelled (Ctrl-C) · 70 a bug of ours
+  74 answers the disk refused to save · 130 cancelled (Ctrl-C) · 70 a bug of ours ·
+  69 a team store did not answer (runs, export, verify)
 Docs: the README of the deploy-wizard package lists every directive and command.`,
     )
     .exitOverride()
@@ -199,10 +212,23 @@ purpose. Nothing outside this machine is touched; the demo's runs are not kept.`
 
   const runs = program
     .command('runs')
-    .description('list the saved runs on this machine (unfinished ones; --all for every one)')
+    .description(
+      "list the saved runs on this machine, or a team store's (unfinished ones; --all for every one)",
+    )
     .option('--all', 'include finished runs')
     .option('--json', 'print the list as JSON')
-    .action(async (options: { all?: boolean; json?: boolean }) => {
+    .option('--store <s3-url>', "list the team's runs in this store (s3://bucket/prefix)")
+    .addHelpText(
+      'after',
+      `${TEAM_STORE_HELP}
+Examples:
+  deploy-wizard runs --all
+  deploy-wizard runs --store s3://team-deploys/deploy-wizard
+  DEPLOY_WIZARD_STORE=s3://team-deploys/deploy-wizard deploy-wizard runs --json
+
+${TEAM_STORE_EXITS}`,
+    )
+    .action(async (options: import('./commands/runs.ts').RunsOptions) => {
       const { runsCommand } = await import('./commands/runs.ts')
       process.exitCode = await runsCommand(options)
     })
