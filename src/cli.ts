@@ -249,7 +249,21 @@ ${TEAM_STORE_EXITS}`,
     .argument('<run-id>', 'a run id, as `runs` lists it')
     .option('-o, --output <file>', 'write to <file> instead of standard output')
     .option('-f, --format <format>', 'md (the sign-off sheet), json or junit', 'md')
-    .action(async (id: string, options: { output?: string; format?: string }) => {
+    .option('--store <s3-url>', 'export a run of this team store (s3://bucket/prefix)')
+    .addHelpText(
+      'after',
+      `
+The export is recorded in the run (so verify knows the sheet) before anything is
+written. A team run is read from the store with the checklist text it started
+with: no local copy of the run or the checklist is needed.
+${TEAM_STORE_HELP}
+Examples:
+  deploy-wizard export prod-20261122-a7c3 -o signoff.md
+  deploy-wizard export prod-20261122-a7c3 --store s3://team-deploys/deploy-wizard -o signoff.md
+
+${TEAM_STORE_EXITS}`,
+    )
+    .action(async (id: string, options: import('./commands/export.ts').ExportOptions) => {
       const { exportCommand } = await import('./commands/export.ts')
       process.exitCode = await exportCommand(id, options)
     })

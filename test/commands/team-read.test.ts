@@ -6,15 +6,17 @@
  * of that journal is the reference the team export must match.
  */
 import assert from 'node:assert/strict'
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { loadChecklist } from '../../src/checklist/load.ts'
+import { sealSheet, sheetDigest } from '../../src/report/sheet-digest.ts'
 import type { JournalEntry, RunHeader } from '../../src/run/model.ts'
 import { createRun } from '../../src/run/store.ts'
 import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
-import { Lease } from '../../src/run/team/lease.ts'
+import { Lease, readLease } from '../../src/run/team/lease.ts'
 import type { StoreObjects } from '../../src/run/team/objects.ts'
+import { readTeamRunState } from '../../src/run/team/read-state.ts'
 import { createTeamRun, TeamRunWriter, writeEvent } from '../../src/run/team/team-run.ts'
 import {
   type AwsFaultServer,
@@ -47,8 +49,9 @@ let url: string
 let objects: StoreObjects
 const leases: Lease[] = []
 
-/** Stands in front of moto for what moto cannot do: refuse access. */
+/** Stands in front of moto for what moto cannot do (refuse access), and counts requests. */
 let fault: AwsFaultServer
+const moto = backend('moto')
 
 after(async () => {
   for (const lease of leases) lease.stopRenewing()
@@ -136,6 +139,7 @@ let expired: Awaited<ReturnType<typeof localRun>>
 let loose: Awaited<ReturnType<typeof localRun>>
 let finished: Awaited<ReturnType<typeof localRun>>
 let checked: Awaited<ReturnType<typeof localRun>>
+let drivenLease: Lease | undefined
 
 before(async () => {
   fault = await startAwsFaultServer()
@@ -147,16 +151,24 @@ before(async () => {
   loose = await localRun(SEEDS[2], false)
   finished = await localRun(SEEDS[0], true)
   checked = await localRun('checked', true)
-  await toTeamStore(driven, 'driving')
+  drivenLease = await toTeamStore(driven, 'driving')
   await toTeamStore(expired, 'expired')
   await toTeamStore(loose, 'none')
   await toTeamStore(finished, 'released')
   await toTeamStore(checked, 'none')
 })
 
-describe('the help of runs', () => {
+/** The sheet without what differs between two exports of one journal: when, and so the digest. */
+function withoutExportTime(sheet: string): string {
+  return sheet
+    .replace(/^- \*\*Exported:\*\* .*$/m, '- **Exported:** (time)')
+    .replace(/^Exported by (.*) at .* UTC\./m, 'Exported by $1 at (time).')
+    .replace(/sha256:[0-9a-f]{64}/g, 'sha256:(digest)')
+}
+
+describe('the help of runs and export', () => {
   it("says how a team store is named, that a checklist's store: does not apply, and the exit codes", async () => {
-    for (const command of ['runs']) {
+    for (const command of ['runs', 'export']) {
       const { code, stdout } = await runCli([command, '--help'])
       assert.equal(code, 0)
       const text = stdout.replace(/\s+/g, ' ')
@@ -278,10 +290,125 @@ describe('runs --store', () => {
   })
 })
 
+describe('export --store', () => {
+  it('writes the sheet from the stored journal and checklist text: a local export of the same journal, but for when', async () => {
+    const local = join(dir, 'local.md')
+    const mine = await runCli(['export', finished.id, '-o', local], { DEPLOY_WIZARD_HOME: homeA })
+    assert.equal(mine.code, 0, mine.stderr)
+    // The checklist file is gone, and machine B never had the run: the store has all it needs.
+    rmSync(finished.path)
+    const team = join(dir, 'team.md')
+    const theirs = await runCli(['export', finished.id, '--store', url, '-o', team], onB())
+    writeFileSync(finished.path, finished.text)
+    assert.equal(theirs.code, 0, theirs.stderr)
+    assert.equal(theirs.stderr, `wrote ${team}\n`)
+    const sheet = readFileSync(team, 'utf8')
+    assert.match(sheet, new RegExp(`^- \\*\\*Run:\\*\\* \`${finished.id}\`$`, 'm'))
+    assert.equal(withoutExportTime(sheet), withoutExportTime(readFileSync(local, 'utf8')))
+    assert.equal(existsSync(join(homeB, 'runs', `${finished.id}.json`)), false)
+  })
+
+  it('reads the checklist text the run started with, not a file of that name changed since', async () => {
+    writeFileSync(expired.path, '# Something else entirely\n\n## Phase\n- [ ] Not this\n')
+    try {
+      const { code, stdout, stderr } = await runCli(['export', expired.id, '--store', url], onB())
+      assert.equal(code, 0, stderr)
+      assert.match(stdout, /^# Sign-off sheet: /)
+      assert.doesNotMatch(stdout, /Something else entirely/)
+      assert.match(stdout, /- unchanged during the run\n/)
+      assert.doesNotMatch(stdout, /differs from the version the run last used/)
+    } finally {
+      writeFileSync(expired.path, expired.text)
+    }
+  })
+
+  it("records the export in the team run beside the driver's entries, and the driver writes on", async () => {
+    const etag = (await readLease(objects, driven.id))?.etag
+    const sheet = join(dir, 'driven.md')
+    const result = await runCli(
+      ['export', driven.id, '--store', url, '-o', sheet],
+      onB({ DEPLOY_WIZARD_OPERATOR: 'lead' }),
+    )
+    assert.equal(result.code, 0, result.stderr)
+    const after = await readTeamRunState(objects, driven.id)
+    const last = after?.events.at(-1)
+    assert.equal(last?.seq, driven.journal.length + 1)
+    assert.deepEqual(
+      { ...last?.entry, at: undefined },
+      {
+        type: 'exported',
+        at: undefined,
+        by: 'lead',
+        format: 'md',
+        digest: sheetDigest(readFileSync(sheet, 'utf8')),
+      },
+    )
+    // The driver's lease is untouched, and its next entry simply takes the next number.
+    assert.equal((await readLease(objects, driven.id))?.etag, etag)
+    assert.ok(drivenLease)
+    const writer = new TeamRunWriter(objects, drivenLease, driven.journal.length + 1)
+    const seq = await writer.append({
+      id: 'after-export',
+      entry: {
+        type: 'note-added',
+        at: new Date().toISOString(),
+        by: 'ana',
+        itemId: 'x',
+        note: 'n',
+      },
+    })
+    assert.equal(seq, driven.journal.length + 2)
+  })
+
+  it('exports the run as JSON and its checks as JUnit, as a local export does', async () => {
+    for (const format of ['junit', 'json']) {
+      const mine = await runCli(['export', checked.id, '--format', format], {
+        DEPLOY_WIZARD_HOME: homeA,
+      })
+      assert.equal(mine.code, 0, mine.stderr)
+      const theirs = await runCli(['export', checked.id, '--format', format, '--store', url], onB())
+      assert.equal(theirs.code, 0, theirs.stderr)
+      if (format === 'junit') {
+        assert.match(theirs.stdout, /<testcase name="The API answers"/)
+        assert.equal(theirs.stdout, mine.stdout)
+      } else {
+        // Each export is an entry, so only when the run was last touched differs.
+        const strip = (text: string) => {
+          const { state, ...rest } = JSON.parse(text)
+          return { ...rest, state: { ...state, lastActivityAt: undefined } }
+        }
+        assert.deepEqual(strip(theirs.stdout), strip(mine.stdout))
+      }
+    }
+  })
+
+  it('says there is no such run in the store, naming close ones', async () => {
+    const close = await runCli(['export', loose.id.slice(0, -2), '--store', url], onB())
+    assert.equal(close.code, 2)
+    assert.match(
+      close.stderr,
+      new RegExp(
+        `^deploy-wizard: no run '${loose.id.slice(0, -2)}' in the team store ${url} \\(from --store\\)\n`,
+      ),
+    )
+    assert.match(close.stderr, new RegExp(`did you mean: .*${loose.id}`))
+    const none = await runCli(['export', 'prod-20261122-zzzz', '--store', url], onB())
+    assert.equal(none.code, 2)
+    assert.match(
+      none.stderr,
+      new RegExp(`deploy-wizard runs --all --store ${url} lists the team's runs`),
+    )
+    assert.doesNotMatch(none.stderr + close.stderr, /hit a bug|\n\s+at /)
+  })
+})
+
 describe('a team store that cannot be read', () => {
   it('says the bucket does not exist, in one line with a hint, and exits 2', async () => {
     const missing = `s3://dw-team-missing-${Date.now()}/deploy-wizard`
-    for (const args of [['runs', '--store', missing]]) {
+    for (const args of [
+      ['runs', '--store', missing],
+      ['export', loose.id, '--store', missing],
+    ]) {
       const { code, stderr } = await runCli(args, onB())
       assert.equal(code, 2, stderr)
       assert.match(
@@ -313,6 +440,25 @@ describe('a team store that cannot be read', () => {
 describe('through a fault server in front of the store', () => {
   const throughFault = (extra: NodeJS.ProcessEnv = {}) =>
     onB({ AWS_ENDPOINT_URL: fault.url, ...extra })
+  const keyOf = (request: { params: Readonly<Record<string, unknown>> }) =>
+    String(request.params.Key)
+
+  it('exports through the segments: no entry of a whole hundred is fetched on its own', async () => {
+    fault.script(() => ({ forward: moto }))
+    const result = await runCli(['export', driven.id, '--store', url], throughFault())
+    assert.equal(result.code, 0, result.stderr)
+    const gets = fault.requests.filter((r) => r.action === 'GetObject').map(keyOf)
+    assert.deepEqual(
+      gets.filter((key) => key.includes('/segments/')).map((key) => key.replace(/^.*\//, '')),
+      ['00000001-00000100.json'],
+    )
+    const events = gets.flatMap((key) => /\/events\/(\d+)\.json$/.exec(key)?.[1] ?? [])
+    assert.ok(events.length > 0, 'the entries after the segment are read')
+    assert.ok(
+      events.every((seq) => Number(seq) > 100),
+      `entries of the sealed hundred were fetched: ${events.join(', ')}`,
+    )
+  })
 
   it('says S3 refused access, in one line with the permissions needed, and exits 2', async () => {
     fault.script(() => ({ error: 'AccessDenied', message: 'Access Denied', status: 403 }))
@@ -325,5 +471,33 @@ describe('through a fault server in front of the store', () => {
     assert.match(stderr, /needs s3:GetObject and s3:ListBucket on the prefix/)
     // Not retried: S3 said no for good.
     assert.equal(fault.requests.length, 1)
+  })
+
+  it('with an identity that may only read, lists, but exports nothing it cannot record', async () => {
+    // Reads go through; every write (an entry, a segment) is refused, as for a read-only policy.
+    fault.script((request) =>
+      request.action === 'PutObject'
+        ? { error: 'AccessDenied', message: 'Access Denied', status: 403 }
+        : { forward: moto },
+    )
+    const listed = await runCli(['runs', '--store', url], throughFault())
+    assert.equal(listed.code, 0, listed.stderr)
+    assert.match(listed.stdout, new RegExp(driven.id))
+
+    const before = (await readTeamRunState(objects, checked.id))?.events.length
+    const sheet = join(dir, 'read-only.md')
+    const exported = await runCli(
+      ['export', checked.id, '--store', url, '-o', sheet],
+      throughFault(),
+    )
+    assert.equal(exported.code, 2, exported.stderr)
+    assert.match(
+      exported.stderr,
+      new RegExp(
+        `^deploy-wizard: cannot record the export in run ${checked.id} in the team store ${url}: AccessDenied\n {2}nothing was exported`,
+      ),
+    )
+    assert.equal(existsSync(sheet), false)
+    assert.equal((await readTeamRunState(objects, checked.id))?.events.length, before)
   })
 })
