@@ -272,10 +272,28 @@ ${TEAM_STORE_EXITS}`,
     .command('verify')
     .description('tell whether a sign-off sheet was edited after it was exported')
     .argument('<sheet>', 'an exported sign-off sheet (markdown)')
-    .addHelpText('after', '\nExit 0 when the sheet is as exported, 1 when it was changed.')
-    .action(async (file: string) => {
+    .option(
+      '--store <s3-url>',
+      'check the sheet against its run in this team store (s3://bucket/prefix)',
+    )
+    .addHelpText(
+      'after',
+      `
+The sheet's digest must match its content, and the sheet must be one its run
+recorded exporting: the run on this machine, or with a store, the team's run.
+${TEAM_STORE_HELP}
+Examples:
+  deploy-wizard verify signoff.md
+  deploy-wizard verify signoff.md --store s3://team-deploys/deploy-wizard
+
+Exit 0 when the sheet is as exported, 1 when it was changed (or resealed),
+2 bad usage (no such run in the store, a bad store address, no bucket,
+access denied),
+69 the team store did not answer (try again).`,
+    )
+    .action(async (file: string, options: import('./commands/verify.ts').VerifyOptions) => {
       const { verifyCommand } = await import('./commands/verify.ts')
-      process.exitCode = await verifyCommand(file)
+      process.exitCode = await verifyCommand(file, options)
     })
 
   return program

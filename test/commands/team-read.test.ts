@@ -166,9 +166,9 @@ function withoutExportTime(sheet: string): string {
     .replace(/sha256:[0-9a-f]{64}/g, 'sha256:(digest)')
 }
 
-describe('the help of runs and export', () => {
+describe('the help of runs, export and verify', () => {
   it("says how a team store is named, that a checklist's store: does not apply, and the exit codes", async () => {
-    for (const command of ['runs', 'export']) {
+    for (const command of ['runs', 'export', 'verify']) {
       const { code, stdout } = await runCli([command, '--help'])
       assert.equal(code, 0)
       const text = stdout.replace(/\s+/g, ' ')
@@ -402,6 +402,71 @@ describe('export --store', () => {
   })
 })
 
+describe('verify --store', () => {
+  it('accepts a sheet the team run exported, and refuses it edited, or edited and sealed again', async () => {
+    const sheet = join(dir, 'verify.md')
+    const exported = await runCli(['export', loose.id, '--store', url, '-o', sheet], onB())
+    assert.equal(exported.code, 0, exported.stderr)
+    const text = readFileSync(sheet, 'utf8')
+
+    // On a third machine, from the store alone.
+    const elsewhere = { DEPLOY_WIZARD_HOME: join(dir, 'home-c'), DEPLOY_WIZARD_STORE: url }
+    const intact = await runCli(['verify', sheet], elsewhere)
+    assert.equal(intact.code, 0, intact.stderr)
+    assert.match(
+      intact.stdout,
+      new RegExp(
+        `is as exported \\(sha256 [0-9a-f]{16}…\\): exported by run ${loose.id} in the team store ${url}, by \\S+ at 20`,
+      ),
+    )
+
+    writeFileSync(sheet, text.replace('✅ done', '❌ **failed**'))
+    const edited = await runCli(['verify', sheet, '--store', url], onB())
+    assert.equal(edited.code, 1)
+    assert.match(
+      edited.stdout,
+      /was changed after export: its content no longer matches its digest/,
+    )
+
+    const body = text.slice(0, text.indexOf('Digest: `sha256:'))
+    writeFileSync(sheet, sealSheet(body.replace('✅ done', '❌ **failed**')))
+    const resealed = await runCli(['verify', sheet, '--store', url], onB())
+    assert.equal(resealed.code, 1, resealed.stderr)
+    assert.match(
+      resealed.stdout,
+      new RegExp(`is sealed, but run ${loose.id} in the team store ${url} never exported it`),
+    )
+  })
+
+  it('says the store has no such run, rather than guess', async () => {
+    const sheet = join(dir, 'elsewhere.md')
+    const exported = await runCli(['export', loose.id, '--store', url, '-o', sheet], onB())
+    assert.equal(exported.code, 0, exported.stderr)
+    // A sheet of a run this store never had: sealed, so only its run can say.
+    const text = readFileSync(sheet, 'utf8')
+    const body = text.slice(0, text.indexOf('Digest: `sha256:'))
+    writeFileSync(sheet, sealSheet(body.replace(loose.id, 'prod-20261122-none')))
+    const result = await runCli(['verify', sheet, '--store', url], onB())
+    assert.equal(result.code, 2, result.stdout)
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^deploy-wizard: no run 'prod-20261122-none' in the team store ${url} \\(from --store\\)\n`,
+      ),
+    )
+    assert.equal(result.stdout, '')
+  })
+
+  it("refuses a sheet exported on this machine only: the team's run never recorded it", async () => {
+    const sheet = join(dir, 'local-only.md')
+    const mine = await runCli(['export', loose.id, '-o', sheet], { DEPLOY_WIZARD_HOME: homeA })
+    assert.equal(mine.code, 0, mine.stderr)
+    const result = await runCli(['verify', sheet, '--store', url], onB())
+    assert.equal(result.code, 1)
+    assert.match(result.stdout, /never exported it/)
+  })
+})
+
 describe('a team store that cannot be read', () => {
   it('says the bucket does not exist, in one line with a hint, and exits 2', async () => {
     const missing = `s3://dw-team-missing-${Date.now()}/deploy-wizard`
@@ -473,7 +538,7 @@ describe('through a fault server in front of the store', () => {
     assert.equal(fault.requests.length, 1)
   })
 
-  it('with an identity that may only read, lists, but exports nothing it cannot record', async () => {
+  it('with an identity that may only read, lists and verifies, but exports nothing it cannot record', async () => {
     // Reads go through; every write (an entry, a segment) is refused, as for a read-only policy.
     fault.script((request) =>
       request.action === 'PutObject'
@@ -483,6 +548,11 @@ describe('through a fault server in front of the store', () => {
     const listed = await runCli(['runs', '--store', url], throughFault())
     assert.equal(listed.code, 0, listed.stderr)
     assert.match(listed.stdout, new RegExp(driven.id))
+    const sealed = join(dir, 'sealed-before.md')
+    await runCli(['export', loose.id, '--store', url, '-o', sealed], onB())
+    const verified = await runCli(['verify', sealed, '--store', url], throughFault())
+    assert.equal(verified.code, 0, verified.stderr)
+    assert.match(verified.stdout, /is as exported/)
 
     const before = (await readTeamRunState(objects, checked.id))?.events.length
     const sheet = join(dir, 'read-only.md')
