@@ -487,6 +487,43 @@ describe('a team store that cannot be read', () => {
     }
   })
 
+  it('reports a run whose entries were tampered with, lists the others, and will not export it', async () => {
+    const other = await newTeamStore('damaged')
+    const otherUrl = storeUrl(other)
+    const its = storeObjects(other)
+    try {
+      await createTeamRun(its, loose.header, loose.text)
+      const damaged = { ...loose.header, id: 'prod-20261122-gap0' }
+      await createTeamRun(its, damaged, loose.text)
+      // Entries 1 and 3, no 2: not something deploy-wizard writes.
+      for (const seq of [1, 3]) {
+        await writeEvent(its, damaged.id, seq, {
+          id: `e${seq}`,
+          entry: loose.journal[seq - 1] as JournalEntry,
+        })
+      }
+      await writeEvent(its, loose.id, 1, { id: 'e1', entry: loose.journal[0] as JournalEntry })
+
+      const listed = await runCli(['runs', '--store', otherUrl], onB())
+      assert.equal(listed.code, 0, listed.stderr)
+      assert.match(listed.stdout, new RegExp(`^${loose.id} `, 'm'))
+      assert.doesNotMatch(listed.stdout, /gap0/)
+      assert.equal(
+        listed.stderr,
+        `deploy-wizard: run ${damaged.id} in the team store ${otherUrl} cannot be read: run ${damaged.id} has no entry 2 in the team store\n`,
+      )
+      const exported = await runCli(['export', damaged.id, '--store', otherUrl], onB())
+      assert.equal(exported.code, 2, exported.stderr)
+      assert.match(
+        exported.stderr,
+        /cannot be read: run \S+ has no entry 2 in the team store\n {2}its objects were changed by something other than deploy-wizard/,
+      )
+      assert.doesNotMatch(exported.stderr, /hit a bug|\n\s+at /)
+    } finally {
+      await its.close()
+    }
+  })
+
   it('says the store did not answer, and exits 69', async () => {
     const { code, stderr } = await runCli(['runs', '--store', url], {
       ...onB(),
