@@ -16,10 +16,11 @@
  * answers nothing (it only notes a digest, as `approve` notes an approval), and
  * without it `verify` could not tell this sheet from one edited and resealed.
  */
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { writeFileAtomic } from '../atomic-write.ts'
 import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
+import { cachedParse, storeParse } from '../checklist/parse-cache.ts'
 import { fileProblem, UserError } from '../errors.ts'
 import { jsonText, terminalFor } from '../output/terminal.ts'
 import { buildCheckReport } from '../report/check-report.ts'
@@ -117,11 +118,21 @@ async function exportTeamRun(
   })
 }
 
-/** The checklist the run started with, as the store keeps it: parsed here, no file needed. */
+/**
+ * The checklist the run started with, as the store keeps it: no file needed. Read as
+ * loadChecklist reads a file — from the parse cache when these bytes were parsed
+ * before, on this machine or by the build — so a long checklist is not parsed again.
+ */
 async function storedChecklist(header: RunHeader, text: string): Promise<Checklist> {
-  const { parseChecklist } = await import('../checklist/parse.ts')
   // The path the run recorded: the sheet names it as a local export does.
-  return parseChecklist(text, { path: header.checklist.path }).checklist
+  const path = header.checklist.path
+  const sha256 = createHash('sha256').update(text).digest('hex')
+  const cached = cachedParse(path, sha256)
+  if (cached) return cached.checklist
+  const { parseChecklist } = await import('../checklist/parse.ts')
+  const parsed = parseChecklist(text, { path, sha256 })
+  storeParse(parsed)
+  return parsed.checklist
 }
 
 /** Recording refused for good (a read-only identity): nothing is exported, and why. */

@@ -6,6 +6,7 @@
  * of that journal is the reference the team export must match.
  */
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -321,6 +322,23 @@ describe('export --store', () => {
     } finally {
       writeFileSync(expired.path, expired.text)
     }
+  })
+
+  it('parses the stored checklist text once per machine: the next export reads it from the parse cache', async () => {
+    const home = join(dir, 'home-cached')
+    const cached = {
+      DEPLOY_WIZARD_HOME: home,
+      DEPLOY_WIZARD_STORE: undefined,
+      DEPLOY_WIZARD_NO_CACHE: undefined,
+    }
+    const first = await runCli(['export', finished.id, '--store', url], cached)
+    assert.equal(first.code, 0, first.stderr)
+    const sha = createHash('sha256').update(finished.text).digest('hex')
+    const entry = join(home, 'cache', 'checklists', `${sha}.json`)
+    assert.ok(existsSync(entry), 'the parse is kept, by the sha256 of the stored text')
+    const again = await runCli(['export', finished.id, '--store', url], cached)
+    assert.equal(again.code, 0, again.stderr)
+    assert.equal(withoutExportTime(again.stdout), withoutExportTime(first.stdout))
   })
 
   it("records the export in the team run beside the driver's entries, and the driver writes on", async () => {
