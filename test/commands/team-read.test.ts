@@ -498,7 +498,7 @@ describe('a team store that cannot be read', () => {
       assert.match(
         stderr,
         new RegExp(
-          `^deploy-wizard: the team store ${missing} \\(from --store\\) has no bucket: there is no bucket 'dw-team-missing-\\d+'\n {2}check the bucket's name`,
+          `^deploy-wizard: there is no bucket 'dw-team-missing-\\d+' for the team store ${missing} \\(from --store\\)\n {2}check the bucket's name`,
         ),
       )
       assert.equal(stderr.split('\n').length, 3, stderr)
@@ -540,6 +540,41 @@ describe('a team store that cannot be read', () => {
     } finally {
       await its.close()
     }
+  })
+
+  it('says there are no AWS credentials, or no region, rather than that the store is down', async () => {
+    const noConfig = join(dir, 'no-aws-config')
+    const noCredentials = await runCli(
+      ['runs', '--store', url],
+      onB({
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_SESSION_TOKEN: undefined,
+        AWS_PROFILE: undefined,
+        AWS_CONFIG_FILE: noConfig,
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+        AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+      }),
+    )
+    assert.equal(noCredentials.code, 2, noCredentials.stderr)
+    assert.match(
+      noCredentials.stderr,
+      new RegExp(
+        `^deploy-wizard: no AWS credentials to read the team store ${url} \\(from --store\\)\n {2}log in as you do for the AWS CLI`,
+      ),
+    )
+    const noRegion = await runCli(
+      ['runs', '--store', url],
+      onB({ AWS_CONFIG_FILE: noConfig, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined }),
+    )
+    assert.equal(noRegion.code, 2, noRegion.stderr)
+    assert.match(
+      noRegion.stderr,
+      /^deploy-wizard: no AWS region to reach the team store .*\n {2}set AWS_REGION/,
+    )
   })
 
   it('says the store did not answer, and exits 69', async () => {

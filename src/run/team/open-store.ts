@@ -62,7 +62,7 @@ export function storeProblem(error: unknown, address: S3StoreAddress): unknown {
     new UserError(message, { hint, exitCode, cause: error })
   if (name === 'NoSuchBucket') {
     return say(
-      `the team store ${named} has no bucket: there is no bucket '${address.bucket}'`,
+      `there is no bucket '${address.bucket}' for the team store ${named}`,
       `check the bucket's name, and that your AWS credentials are for the account that owns it; README "Team runs" says how a team's bucket is set up`,
     )
   }
