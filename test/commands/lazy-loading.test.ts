@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { storeUrl } from '../../src/run/team/address.ts'
 import { backend } from '../helpers/checks.ts'
 import { BIN, runCli } from '../helpers/cli.ts'
+import { newTeamStore } from '../helpers/team-store.ts'
 import { requireTmux, TmuxServer } from '../helpers/tmux.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -127,6 +129,31 @@ describe('what an aws check loads', () => {
       [...clients].filter((c) => !['client-sts', 'client-iam'].includes(c)),
       ['client-lambda'],
     )
+  })
+})
+
+describe('what runs loads', () => {
+  it("loads no SDK code for this machine's runs, and only S3's client for a team store", async () => {
+    const local = await sourcesLoadedBy(['runs', '--all'], { DEPLOY_WIZARD_STORE: undefined })
+    assert.deepEqual(
+      local.filter((source) => RUNNERS.some((re) => re.test(source))),
+      [],
+    )
+    assert.ok(!local.some((source) => source.startsWith('src/run/team/objects.ts')))
+    const store = await newTeamStore('lazy')
+    const team = await sourcesLoadedBy(['runs', '--store', storeUrl(store)], {
+      AWS_ENDPOINT_URL: backend('moto'),
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_PROFILE: undefined,
+    })
+    const clients = new Set(
+      team.flatMap(
+        (source) => /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(source)?.[1] ?? [],
+      ),
+    )
+    assert.deepEqual([...clients], ['client-s3'])
   })
 })
 
