@@ -194,16 +194,19 @@ export function wizardCommands(context: WizardContext) {
     const enterable = new Set(
       layout.phases.flatMap((phase, index) => (heldAt(index) ? [] : phase.items.map((i) => i.id))),
     )
-    const due = dueChecks({ layout, ...session.snapshot }, now(), context.staleAfterMs)
-      .map((item) => item.id)
-      .filter((id) => enterable.has(id))
-    if (due.length === 0) {
+    const everyDue = dueChecks({ layout, ...session.snapshot }, now(), context.staleAfterMs)
+    const due = everyDue.map((item) => item.id).filter((id) => enterable.has(id))
+    const gate = heldAt(layout.phases.length)
+    if (due.length === 0 && everyDue.length > 0 && gate) {
+      waiting(gate)
+    } else if (due.length === 0) {
       notify('no checks are due: each one passed lately')
     } else if (session.needsTrustFor(due)) {
       open({ kind: 'trust', andRun: due, isExplicit: false })
     } else {
       run(due, false)
-      notify(`running ${due.length} due check${due.length === 1 ? '' : 's'} of all phases`)
+      const past = everyDue.length > due.length ? ' before the gate' : ''
+      notify(`running ${due.length} due check${due.length === 1 ? '' : 's'} of all phases${past}`)
     }
   }
 

@@ -164,8 +164,12 @@ describe('a phase after an approval gate', () => {
     assert.match(ui.frame(), /○ HOME is set\s+env/)
     await ui.press('d')
     await ui.see(new RegExp(`^waiting for approval: Go — deploy-wizard approve ${id}$`, 'm'))
+    // A move clears the notice; A (every due check) runs none of a held phase, and says why.
+    await ui.press('j')
+    assert.doesNotMatch(ui.frame(), /^waiting for approval/m)
     await ui.press('A')
-    await ui.see(/no checks are due|waiting for approval/)
+    await ui.see(new RegExp(`^waiting for approval: Go — deploy-wizard approve ${id}$`, 'm'))
+    await ui.press('k')
     assert.match(ui.frame(), /○ HOME is set\s+env/)
     assert.equal(ui.session().state.items['before/home-is-set'], undefined)
     await ui.press(ARROW_LEFT, ARROW_RIGHT)
