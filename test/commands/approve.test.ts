@@ -10,136 +10,41 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { parseChecklist } from '../../src/checklist/parse.ts'
-import { type JournalEntry, RUN_FORMAT, type RunHeader } from '../../src/run/model.ts'
-import { snapshotOf } from '../../src/run/resume.ts'
 import { createRun } from '../../src/run/store.ts'
-import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
 import { Lease } from '../../src/run/team/lease.ts'
 import type { StoreObjects } from '../../src/run/team/objects.ts'
 import { readTeamRunState } from '../../src/run/team/read-state.ts'
-import { createTeamRun, TeamRunWriter, takeOverEntry } from '../../src/run/team/team-run.ts'
+import { TeamRunWriter, takeOverEntry } from '../../src/run/team/team-run.ts'
 import { pointAwsAt } from '../helpers/aws-fault-server.ts'
 import { backend } from '../helpers/checks.ts'
 import { runCli } from '../helpers/cli.ts'
-import { assumeMotoAccount, credentialsEnv, newAccountId } from '../helpers/moto-accounts.ts'
-import { bucketObjects, eventCount, newTeamStore, storeObjects } from '../helpers/team-store.ts'
+import {
+  type Approver,
+  anaEnv,
+  GATED_CHECKLIST,
+  gatedTeamRun,
+  newApprover,
+  type TeamRun,
+} from '../helpers/gated-run.ts'
+import { bucketObjects, eventCount } from '../helpers/team-store.ts'
 import { tempDir } from '../helpers/temp.ts'
 
 pointAwsAt(backend('moto'))
-
-const CHECKLIST = `---
-title: Release
-environments: [dev, prod]
----
-## Pre-Deployment
-- [ ] Backup taken
-- [ ] Release notes reviewed
-- [ ] Smoke tests pass
-
-<!-- gate: approval "Change board" -->
-
-## Deployment
-- [ ] Deploy the stack
-
-<!-- gate: approval "Go decision" approver=anyone -->
-
-## Verify
-- [ ] Dashboards green
-`
 
 const opened: StoreObjects[] = []
 after(async () => {
   for (const objects of opened) await objects.close()
 })
 
-/** The approver: Bea, in an AWS account of her own. */
-let approver: { account: string; env: Record<string, string> }
+let approver: Approver
 before(async () => {
-  const account = newAccountId()
-  const credentials = await assumeMotoAccount(account)
-  approver = {
-    account,
-    env: {
-      ...credentialsEnv(credentials),
-      DEPLOY_WIZARD_OPERATOR: 'bea',
-      DEPLOY_WIZARD_HOME: join(tempDir('approve-bea'), 'home'),
-    },
-  }
+  approver = await newApprover()
 })
 
-/** Ana's own environment: the identity her wizard drives the run as. */
-function anaEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    DEPLOY_WIZARD_OPERATOR: 'ana',
-    DEPLOY_WIZARD_HOME: join(tempDir('approve-ana'), 'home'),
-    ...extra,
-  }
-}
-
-interface TeamRun {
-  readonly address: S3StoreAddress
-  readonly objects: StoreObjects
-  readonly id: string
-  readonly url: string
-  readonly writer: TeamRunWriter
-  /** The AWS identity Ana's lease names. */
-  readonly driverArn: string
-}
-
-/**
- * A prod run Ana drives, in a new bucket: started, the backup done, the smoke tests failed.
- * Her lease names the identity the test process has in moto (the default credentials).
- */
-async function teamRun(label: string, markdown = CHECKLIST): Promise<TeamRun> {
-  const address = await newTeamStore(label)
-  const objects = storeObjects(address)
-  opened.push(objects)
-  const id = 'prod-20261204-a7c3'
-  const header: RunHeader = {
-    format: RUN_FORMAT,
-    id,
-    checklist: { path: '/home/ana/release.md', title: 'Release' },
-    environment: 'prod',
-    operator: 'ana',
-    host: 'laptop-7',
-    startedAt: '2026-12-04T12:00:00.000Z',
-    toolVersion: '0.0.0-test',
-  }
-  await createTeamRun(objects, header, markdown)
-  const driverArn = await objects.callerArn()
-  const lease = await Lease.acquire(objects, id, {
-    driver: { holder: 'ana', host: 'laptop-7', arn: driverArn },
-  })
-  const writer = new TeamRunWriter(objects, lease, 1)
-  const { checklist } = parseChecklist(markdown, { path: 'release.md' })
-  const entries: JournalEntry[] = [
-    {
-      type: 'run-started',
-      at: '2026-12-04T12:00:00.000Z',
-      by: 'ana',
-      sha256: checklist.sha256,
-      items: snapshotOf(checklist, 'prod'),
-    },
-    {
-      type: 'item-answered',
-      at: '2026-12-04T12:01:00.000Z',
-      by: 'ana',
-      itemId: 'pre-deployment/backup-taken',
-      state: 'done',
-    },
-    {
-      type: 'item-answered',
-      at: '2026-12-04T12:02:00.000Z',
-      by: 'ana',
-      itemId: 'pre-deployment/smoke-tests-pass',
-      state: 'failed',
-      note: '503 on /ready',
-    },
-  ]
-  for (const [n, entry] of entries.entries()) {
-    await writer.append({ id: `ana-${n}`, entry: { ...entry } })
-  }
-  return { address, objects, id, url: storeUrl(address), writer, driverArn }
+async function teamRun(label: string): Promise<TeamRun> {
+  const run = await gatedTeamRun(label)
+  opened.push(run.objects)
+  return run
 }
 
 describe('approve, by someone other than the driver', () => {
@@ -374,8 +279,8 @@ describe('approve refuses', () => {
     const dir = tempDir('approve-local')
     const home = join(dir, 'home')
     const path = join(dir, 'release.md')
-    writeFileSync(path, CHECKLIST)
-    const { checklist } = parseChecklist(CHECKLIST, { path })
+    writeFileSync(path, GATED_CHECKLIST)
+    const { checklist } = parseChecklist(GATED_CHECKLIST, { path })
     const handle = createRun({
       checklist,
       environment: 'prod',
