@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { createInterface } from 'node:readline/promises'
 import { loadChecklist } from '../checklist/load.ts'
-import type { Gate } from '../checklist/model.ts'
+import type { Checklist, Gate } from '../checklist/model.ts'
 import { parseChecklist } from '../checklist/parse.ts'
 import { describeScope } from '../checklist/scope.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
@@ -74,16 +74,7 @@ async function approve(
   const gate = chooseGate(run, gates, options.gate)
   const identity = await callerIdentity()
   const name = options.name?.trim() || (await guessOperator(env))
-  const refusal = selfApproval(
-    gate,
-    { name, arn: identity.arn },
-    driversOf(run.journal, run.state, run.lease),
-  )
-  if (refusal) {
-    throw new UserError(`${name} may not approve "${gate.name}" on run ${runId}: ${refusal}`, {
-      hint: `the gate asks for someone other than who drove the run (${drivenWords(run.lease, new Date())}); ask another person to approve it`,
-    })
-  }
+  refuseSelfApproval(run, gate, { name, arn: identity.arn })
   const note = options.note?.trim()
   out.write(describeRun(run, gate, gates, out))
   out.write(
@@ -98,7 +89,11 @@ async function approve(
   }
   // Asked a while ago: the run may have moved on meanwhile.
   const now = options.yes ? run : await readRun(objects, runId)
-  if (!options.yes) chooseGate(now, gatesOf(now), gate.name)
+  if (!options.yes) {
+    chooseGate(now, gatesOf(now), gate.name)
+    // Someone may have taken the run over meanwhile: the approver must not be them.
+    refuseSelfApproval(now, gate, { name, arn: identity.arn })
+  }
   const entry: JournalEntry = {
     type: 'approval-recorded',
     at: new Date().toISOString(),
@@ -118,6 +113,22 @@ async function approve(
       out.paint('dim', `  ${followingWords(gate, gates, run)}\n`),
   )
   return 0
+}
+
+/** Throws when the gate asks for someone other than the run's drivers and the approver is one. */
+function refuseSelfApproval(
+  run: TeamRunState,
+  gate: Gate,
+  approver: { readonly name: string; readonly arn: string },
+): void {
+  const refusal = selfApproval(gate, approver, driversOf(run.journal, run.state, run.lease))
+  if (!refusal) return
+  throw new UserError(
+    `${approver.name} may not approve "${gate.name}" on run ${run.header.id}: ${refusal}`,
+    {
+      hint: `the gate asks for someone other than who drove the run (${drivenWords(run.lease, new Date())}); ask another person to approve it`,
+    },
+  )
 }
 
 /**
@@ -155,10 +166,16 @@ async function readRun(objects: StoreObjects, runId: string): Promise<TeamRunSta
   return run
 }
 
-/** The gates of the run's checklist (as the run started with it) for its environment. */
-function gatesOf(run: TeamRunState): { all: readonly Gate[]; here: readonly Gate[] } {
+/** The run's checklist as the run started with it, its gates, and those for the run's environment. */
+interface RunGates {
+  readonly checklist: Checklist
+  readonly all: readonly Gate[]
+  readonly here: readonly Gate[]
+}
+
+function gatesOf(run: TeamRunState): RunGates {
   const { checklist } = parseChecklist(run.checklistText, { path: run.header.checklist.path })
-  return { all: checklist.gates, here: gatesIn(checklist, run.header.environment) }
+  return { checklist, all: checklist.gates, here: gatesIn(checklist, run.header.environment) }
 }
 
 /**
@@ -166,11 +183,7 @@ function gatesOf(run: TeamRunState): { all: readonly Gate[]; here: readonly Gate
  * at). Throws, saying why, for a finished run, a gate the run does not have, and a gate
  * already approved.
  */
-function chooseGate(
-  run: TeamRunState,
-  gates: { all: readonly Gate[]; here: readonly Gate[] },
-  wanted: string | undefined,
-): Gate {
+function chooseGate(run: TeamRunState, gates: RunGates, wanted: string | undefined): Gate {
   const { header, state } = run
   if (state.finishedAt) {
     throw new UserError(
@@ -250,13 +263,8 @@ function awsProblem(caught: unknown): string {
 }
 
 /** The run in a few lines, then what needs attention in the phases before the gate. */
-function describeRun(
-  run: TeamRunState,
-  gate: Gate,
-  gates: { here: readonly Gate[] },
-  out: Painter,
-): string {
-  const { checklist } = parseChecklist(run.checklistText, { path: run.header.checklist.path })
+function describeRun(run: TeamRunState, gate: Gate, gates: RunGates, out: Painter): string {
+  const { checklist } = gates
   const { header, state } = run
   const now = new Date()
   const phases = checklist.phases
@@ -300,8 +308,8 @@ function drivenWords(lease: LeaseRecord | undefined, now: Date): string {
 }
 
 /** What the approval lets the driver do next. */
-function followingWords(gate: Gate, gates: { here: readonly Gate[] }, run: TeamRunState): string {
-  const { checklist } = parseChecklist(run.checklistText, { path: run.header.checklist.path })
+function followingWords(gate: Gate, gates: RunGates, run: TeamRunState): string {
+  const { checklist } = gates
   const others = gates.here.filter(
     (other) => other !== gate && other.before === gate.before && !approvalAt(other, run.state),
   )
