@@ -296,6 +296,40 @@ Exit 0 when left with q or Esc, 130 when interrupted (Ctrl-C), 2 bad usage
     })
 
   program
+    .command('approve')
+    .description(
+      "approve a team run at one of its checklist's gates, as someone other than its driver",
+    )
+    .argument('<run-id>', 'the run, as the driver’s wizard shows it')
+    .option('--store <s3-url>', 'the team store the run is in (default: DEPLOY_WIZARD_STORE)')
+    .option('--gate <name>', 'the gate to approve (default: the first one not yet approved)')
+    .option('--note <text>', 'a note on the approval, shown on the sheet')
+    .option(
+      '--name <name>',
+      'your name on the sheet (default: DEPLOY_WIZARD_OPERATOR, git user.name, login)',
+    )
+    .option('-y, --yes', 'approve without asking (after reading the run)')
+    .addHelpText(
+      'after',
+      `
+Shows the run's totals and what needs attention before the gate, asks to confirm,
+then records the approval in the team store with your name and AWS identity (STS).
+A gate refuses its run's own drivers unless it says approver=anyone.
+
+Examples:
+  deploy-wizard approve prod-20261204-a7c3 --store s3://team-deploys/deploy-wizard
+  DEPLOY_WIZARD_STORE=s3://team-deploys/deploy-wizard \\
+    deploy-wizard approve prod-20261204-a7c3 --gate "Change board" --yes --note "CAB-1234"
+
+Exit 0 approved, 1 not confirmed or the store did not answer, 2 refused (a
+self-approval, an unknown or approved gate, a finished or local run) or bad usage.`,
+    )
+    .action(async (id: string, options: import('./commands/approve.ts').ApproveOptions) => {
+      const { approveCommand } = await import('./commands/approve.ts')
+      process.exitCode = await approveCommand(id, options)
+    })
+
+  program
     .command('verify')
     .description('tell whether a sign-off sheet was edited after it was exported')
     .argument('<sheet>', 'an exported sign-off sheet (markdown)')

@@ -221,6 +221,15 @@ export class RunSession {
     }
   }
 
+  /**
+   * Appends an entry someone else wrote to the run in its team store (an approval recorded
+   * by `deploy-wizard approve`) to this run's journal, and tells listeners as for any entry.
+   * A minimal form: team/sync.ts decides which entries to adopt, and when.
+   */
+  adopt(entry: JournalEntry): void {
+    this.write(entry)
+  }
+
   /** Records on this machine that the operator trusts the checklist's commands. */
   trust(): void {
     trustChecklist(this.checklist, this.processEnv)

@@ -11,13 +11,14 @@ import { isProduction } from '../checklist/environments.ts'
 import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
+import { approvalAt } from '../run/approvals.ts'
 import { blankEntries, describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
 import { type RunSnapshot, startedCount } from '../run/snapshot.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, type DetailRoom, detailLines } from './detail-pane.tsx'
 import { Footer, footerHeight, type KeySet } from './footer.tsx'
-import { GroupRow, ItemRow, ProseRow } from './item-row.tsx'
+import { GateRow, GroupRow, HeldRow, ItemRow, ProseRow } from './item-row.tsx'
 import {
   appliesIn,
   type Layout,
@@ -427,6 +428,21 @@ export function PhaseList({
           return <GroupRow key={row.id} title={row.title} depth={row.depth} />
         if (row.kind === 'prose')
           return <ProseRow key={row.section.id} title={row.section.title} depth={row.depth} />
+        if (row.kind === 'gate') {
+          const approval = approvalAt(row.gate, state.run) ?? null
+          return (
+            <GateRow
+              key={`gate ${row.gate.name}`}
+              name={row.gate.name}
+              approval={approval}
+              runId={state.run.header.id}
+            />
+          )
+        }
+        if (row.kind === 'held') {
+          const isWaiting = row.gates.some((gate) => !approvalAt(gate, state.run))
+          return <HeldRow key="held" titles={row.titles} isWaiting={isWaiting} />
+        }
         const record = state.run.items[row.item.id]
         const applies = appliesIn(row.item, state.run)
         return (

@@ -118,7 +118,13 @@ describe('layout', () => {
     const during = layout.phases[1]
     assert.deepEqual(
       during?.rows.map((r) =>
-        r.kind === 'group' ? `# ${r.title}` : r.kind === 'item' ? r.item.plain : r.section.title,
+        r.kind === 'group'
+          ? `# ${r.title}`
+          : r.kind === 'item'
+            ? r.item.plain
+            : r.kind === 'prose'
+              ? r.section.title
+              : r.kind,
       ),
       ['# Group A', 'Four', 'Production only', '# Empty for dev', 'Five'],
     )
@@ -161,7 +167,9 @@ describe('layout', () => {
           ? `${row.depth}:${row.item.plain}`
           : row.kind === 'group'
             ? row.title
-            : row.section.title,
+            : row.kind === 'prose'
+              ? row.section.title
+              : row.kind,
       ),
       ['0:Docs are up', '1:Swagger', '2:Its JSON', '1:ReDoc', '0:After', '1:Prod only'],
     )
