@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import type { Checklist } from '../../src/checklist/model.ts'
@@ -212,6 +213,30 @@ describe('another machine', () => {
     session.answer(items[1], 'done')
     await waitFor(() => session.snapshot.sync?.text === 'synced', 'ana synced again')
     assert.equal(session.snapshot.sync?.lost, null)
+  })
+
+  it('tells a driver with nothing left to send, within its poll interval, that its run was taken', async () => {
+    const { address, session, items } = await started('idle')
+    session.answer(items[0], 'done')
+    const id = session.id
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'ana synced')
+
+    const ben = laptop('idle-ben', address)
+    const found = await ben.services.findTeamRun?.(id)
+    assert.ok(found)
+    const checklist = await ben.services.loadChecklist(found.header.checklist.path)
+    const resumed = await ben.services.resumeRun(id, checklist, 'ben', {
+      takeOver: () => Promise.resolve(true),
+    })
+    open.push(resumed.session)
+    // Ana sends nothing and renews her lease only every 20 s: only her look at the store tells her.
+    await waitFor(() => session.snapshot.sync?.lost != null, 'ana told', 3_000)
+    assert.equal(
+      session.snapshot.sync?.lost,
+      `taken over by ben@${hostname()}: nothing more is recorded here`,
+    )
+    assert.throws(() => session.answer(items[1], 'done'), /is now driven by ben@/)
+    await resumed.session.close()
   })
 
   it('takes an expired lease without asking, and journals the take-over all the same', async () => {
