@@ -23,6 +23,7 @@ import { readTeamRunState } from '../../src/run/team/read-state.ts'
 import { writeEvent } from '../../src/run/team/team-run.ts'
 import { pointAwsAt } from '../helpers/aws-fault-server.ts'
 import { backend } from '../helpers/checks.ts'
+import { runCli } from '../helpers/cli.ts'
 import { assertNoTraceOf } from '../helpers/secrets.ts'
 import { bucketObjects, eventCount, newTeamStore, storeObjects } from '../helpers/team-store.ts'
 import { tempDir } from '../helpers/temp.ts'
@@ -168,9 +169,17 @@ describe('another machine', () => {
     resumed.session.answer(items[2], 'done')
     await resumed.session.close()
 
-    // Local files `runs` and `export` read as any run's.
+    // Local files `runs` and `export` read as any run's, with the checklist the run started with.
     const listed = listRuns({ env: ben.env }).runs.find((run) => run.id === id)
     assert.equal(listed?.progress.answered, 3)
+    const home = { DEPLOY_WIZARD_HOME: ben.env.DEPLOY_WIZARD_HOME }
+    const runs = await runCli(['runs'], home)
+    assert.equal(runs.code, 0, runs.stderr)
+    assert.match(runs.stdout, new RegExp(id))
+    const sheet = await runCli(['export', id], home)
+    assert.equal(sheet.code, 0, sheet.stderr)
+    assert.match(sheet.stdout, /Backup taken/)
+    assert.match(sheet.stdout, /backup job timed out/)
     const team = await readTeamRunState(objectsOf(address), id)
     assert.equal(team?.state.items[items[2]]?.by, 'ben')
     assert.deepEqual(
