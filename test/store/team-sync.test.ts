@@ -248,6 +248,22 @@ describe('another machine', () => {
     await resumed.session.close()
   })
 
+  it('refuses a run open in another wizard here before touching its lease, and that wizard drives on', async () => {
+    const { ana, checklist, session, items } = await started('open-twice')
+    session.answer(items[0], 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'ana synced')
+    await assert.rejects(
+      Promise.resolve(ana.services.resumeRun(session.id, checklist, 'ana', NO_QUESTION)),
+      /is open in PID/,
+    )
+    // Give her poll time to see a lease that would have been let go.
+    const polls = Date.now() + 500
+    await waitFor(() => Date.now() > polls, 'a few polls')
+    assert.equal(session.snapshot.sync?.lost, null)
+    session.answer(items[1], 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'ana synced again')
+  })
+
   it('takes an expired lease without asking, and journals the take-over all the same', async () => {
     const { address, session, items } = await started('expired')
     session.answer(items[0], 'done')

@@ -590,6 +590,10 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
   let handle: RunHandle | undefined
   let lease: Lease | undefined
   try {
+    // This machine's copy first, its lock held from here on: a run open in another wizard here
+    // is refused before its lease is touched (taking the lease "again" and letting it go on the
+    // way out would take it from that wizard).
+    handle = copyHere(runId, home, address)
     const read = open.known ?? (await readTeamRunState(objects, runId))
     if (!read) {
       throw new UserError(`the team store ${storeUrl(address)} has no run ${runId}`, {
@@ -598,7 +602,8 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
     }
     if (read.state.finishedAt !== null) {
       // Brought up to date here too, so `runs` and `export` on this machine say the same.
-      const copy = await localCopy(runId, read, read.events, home, options)
+      const copy = await localCopy(runId, handle, read, read.events, home, options)
+      handle = undefined
       copy.handle.close()
       const finished = [...read.journal].reverse().find((entry) => entry.type === 'finished')
       throw new UserError(
@@ -609,7 +614,9 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
     lease = await takeLease(objects, runId, options, open.questions)
     // Read again from where the first read ended: nothing the last driver wrote is missed.
     const events = [...read.events, ...(await eventsAfter(objects, runId, read.events.length))]
-    const copy = await localCopy(runId, read, events, home, options)
+    const here = handle
+    handle = undefined
+    const copy = await localCopy(runId, here, read, events, home, options)
     handle = copy.handle
     const notices = [...copy.notices]
     const taken = takeOverEntry(lease, options.now())
@@ -676,52 +683,67 @@ async function takeLease(
 }
 
 /**
- * This machine's copy of the run, up to date with the store's `events`: the copy there is when
- * it holds what it imported and the store has nothing since but its own entries and approvals;
- * otherwise written (again) from the store. What this machine had not sent by then can no longer
- * be: it is kept in a file of its own and named in a notice.
+ * This machine's copy of team run `runId`, open (its lock held); undefined when there is none.
+ * A run of that id here that is not this team run's copy is refused.
+ */
+function copyHere(
+  runId: string,
+  home: { readonly env?: Env },
+  address: S3StoreAddress,
+): RunHandle | undefined {
+  if (!hasRun(runId, home)) return undefined
+  if (readTeamLink(runId, home.env)?.store !== storeUrl(address)) {
+    throw new UserError(
+      `run ${runId} on this machine is not the run of that id in ${storeUrl(address)}`,
+      {
+        hint: `resume it without --store, or remove it here first: deploy-wizard runs rm ${runId}`,
+      },
+    )
+  }
+  return openRun(runId, home)
+}
+
+/**
+ * This machine's copy of the run (`old`, open; it is handed back or closed), up to date with the
+ * store's `events`: the copy there is when it holds what it imported and the store has nothing
+ * since but its own entries and approvals; otherwise written (again) from the store. What this
+ * machine had not sent by then can no longer be: it is kept in a file of its own and named in a
+ * notice.
  */
 async function localCopy(
   runId: string,
+  old: RunHandle | undefined,
   read: TeamRunState,
   events: readonly TeamEvent[],
   home: { readonly env?: Env },
   options: TeamRunOptions,
 ): Promise<{ handle: RunHandle; link: TeamLink; notices: string[] }> {
   const { env } = home
-  const isHere = hasRun(runId, home)
-  const link = isHere ? readTeamLink(runId, env) : undefined
-  if (isHere && link?.store !== storeUrl(options.address)) {
-    throw new UserError(
-      `run ${runId} on this machine is not the run of that id in ${storeUrl(options.address)}`,
-      {
-        hint: `resume it without --store, or remove it here first: deploy-wizard runs rm ${runId}`,
-      },
-    )
-  }
-  let old: RunHandle | undefined
-  if (link) {
-    old = openRun(runId, home)
-    const isIntact =
-      old.length >= link.imported &&
-      digestOf(old.entriesFrom(0).slice(0, link.imported)) === link.digest
-    const isCurrent = events.every(
-      (event) =>
-        event.seq <= link.imported ||
-        event.id.startsWith(`${link.writer}-`) ||
-        ADOPTED_TYPES.has(event.entry.type),
-    )
-    if (isIntact && isCurrent) return { handle: old, link, notices: [] }
-  }
   const notices: string[] = []
-  // A copy made here before keeps its header: its checklist is where it was read from.
-  const header = old?.header ?? localHeader(read, env)
+  let header: RunHeader
   try {
+    const link = old ? readTeamLink(runId, env) : undefined
     if (old && link) {
+      const isIntact =
+        old.length >= link.imported &&
+        digestOf(old.entriesFrom(0).slice(0, link.imported)) === link.digest
+      const isCurrent = events.every(
+        (event) =>
+          event.seq <= link.imported ||
+          event.id.startsWith(`${link.writer}-`) ||
+          ADOPTED_TYPES.has(event.entry.type),
+      )
+      if (isIntact && isCurrent) {
+        const kept = old
+        old = undefined
+        return { handle: kept, link, notices }
+      }
       const inStore = new Set(events.map((event) => event.id))
       const stranded = outgoing(old, link).filter((item) => !inStore.has(item.id))
       if (stranded.length > 0) notices.push(keep(runId, stranded, env))
     }
+    // A copy made here before keeps its header: its checklist is where it was read from.
+    header = old?.header ?? localHeader(read, env)
   } finally {
     old?.close()
   }
