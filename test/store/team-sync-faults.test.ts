@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import type { Checklist } from '../../src/checklist/model.ts'
+import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import type { RunSession } from '../../src/run/session.ts'
 import { type WizardServices, wizardServices } from '../../src/run/start.ts'
@@ -58,12 +59,12 @@ const isEventWrite = (request: AwsRequest) =>
 const hangEventWrites = () =>
   fault.script((request) => (isEventWrite(request) ? 'hang' : { forward: moto }))
 
-function laptop(label: string, address: S3StoreAddress) {
+function laptop(label: string, address: S3StoreAddress, timeout = '300ms') {
   const dir = tempDir(`team-fault-${label}`)
   const env = {
     DEPLOY_WIZARD_HOME: join(dir, 'home'),
     DEPLOY_WIZARD_STORE_POLL: '100ms',
-    DEPLOY_WIZARD_STORE_TIMEOUT: '300ms',
+    DEPLOY_WIZARD_STORE_TIMEOUT: timeout,
   }
   const services = wizardServices({
     cwd: dir,
@@ -133,6 +134,38 @@ describe('a team run whose store stops answering', () => {
   })
 })
 
+describe('a team run finished while the store does not answer', () => {
+  it('is not opened again: what waits is sent, and the store then has it finished', async () => {
+    forwardAll()
+    const address = await newTeamStore('finish-offline')
+    const ana = laptop('finish-offline', address)
+    const { checklist } = await checklistOn(ana.services, ana.dir)
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    const id = session.id
+    for (const item of ids(checklist)) session.answer(item, 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
+    hangEventWrites()
+    session.finish(join(ana.dir, 'sheet.md'), SIGN_OFF_SHEET)
+    await session.close(0)
+    assert.match(session.snapshot.sync?.text ?? '', /^\d+ waiting/)
+    forwardAll()
+
+    const before = localJournal(ana.env, id).length
+    await assert.rejects(
+      Promise.resolve(ana.services.resumeRun(id, checklist, 'ana', NO_QUESTION)),
+      (error: Error) =>
+        new RegExp(`run ${id} was finished on this machine; the team store has all of it now`).test(
+          error.message,
+        ),
+    )
+    const local = localJournal(ana.env, id)
+    assert.equal(local.length, before, 'nothing added to a finished run')
+    assert.deepEqual(await teamJournal(address, id), local)
+    assert.equal(local.at(-1)?.type, 'exported')
+  })
+})
+
 describe('a driver whose run is taken over', () => {
   it('is told at once, answers nothing more, and keeps what it had not sent', async () => {
     forwardAll()
@@ -197,6 +230,44 @@ describe('a driver whose run is taken over', () => {
     assert.equal(again.session.state.items[b], undefined)
     assert.equal(again.session.state.handovers?.length, 2)
     await again.session.close()
+  })
+})
+
+describe('a write held up by a hung request', () => {
+  it('never lands once someone else has taken the run over', async () => {
+    forwardAll()
+    const address = await newTeamStore('held-up')
+    // Patient requests: the take-over happens while Ana's one write still hangs.
+    const ana = laptop('held-up-ana', address, '3s')
+    const { checklist } = await checklistOn(ana.services, ana.dir)
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    const id = session.id
+    const [a = '', b = ''] = ids(checklist)
+    session.answer(a, 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'ana synced')
+    hangEventWrites()
+    session.answer(b, 'done')
+    await waitFor(() => fault.requests.some(isEventWrite), 'ana’s write hanging')
+
+    const ben = laptop('held-up-ben', address)
+    const found = await ben.services.findTeamRun?.(id)
+    assert.ok(found)
+    const own = await ben.services.loadChecklist(found.header.checklist.path)
+    const resumed = await ben.services.resumeRun(id, own, 'ben', TAKE_IT)
+    open.push(resumed.session)
+    // The store answers again while Ana's write is still held up.
+    forwardAll()
+    await waitFor(() => session.snapshot.sync?.lost != null, 'ana told')
+    // Closing waits for her outbox to be done with that write: given up, or landed.
+    await session.close()
+    assert.equal(session.snapshot.sync?.text, '1 not sent')
+    await waitFor(() => resumed.session.snapshot.sync?.text === 'synced', 'ben synced')
+    const answered = (await teamJournal(address, id)).flatMap((entry) =>
+      entry.type === 'item-answered' ? [entry.itemId] : [],
+    )
+    assert.deepEqual(answered, [a])
+    await resumed.session.close()
   })
 })
 

@@ -107,6 +107,18 @@ export function syncObjects(address: S3StoreAddress, tuning: TeamTuning): StoreO
   return new StoreObjects(address, { retry: SYNC_RETRY, requestTimeoutMs: tuning.requestTimeoutMs })
 }
 
+/**
+ * The outbox's objects: one attempt per call. The outbox tries again itself, for as long as it
+ * takes, and checks the lease before every try; attempts made inside one call would not, and a
+ * write held up by a hung request could then land after someone else took the run over.
+ */
+function outboxObjects(address: S3StoreAddress, tuning: TeamTuning): StoreObjects {
+  return new StoreObjects(address, {
+    retry: { ...SYNC_RETRY, attempts: 1 },
+    requestTimeoutMs: tuning.requestTimeoutMs,
+  })
+}
+
 /** A fingerprint of entries, to tell that a local copy still holds what was imported. */
 function digestOf(entries: readonly unknown[]): string {
   const hash = createHash('sha256')
@@ -211,6 +223,8 @@ export interface TeamRunOptions {
 export class TeamSync {
   readonly address: S3StoreAddress
   readonly #objects: StoreObjects
+  /** The outbox's own (see `outboxObjects`). */
+  readonly #sending: StoreObjects
   readonly #lease: Lease
   readonly #outbox: Outbox
   readonly #link: TeamLink
@@ -227,6 +241,7 @@ export class TeamSync {
   constructor(parts: {
     readonly address: S3StoreAddress
     readonly objects: StoreObjects
+    readonly sending: StoreObjects
     readonly lease: Lease
     readonly outbox: Outbox
     readonly link: TeamLink
@@ -236,6 +251,7 @@ export class TeamSync {
   }) {
     this.address = parts.address
     this.#objects = parts.objects
+    this.#sending = parts.sending
     this.#lease = parts.lease
     this.#outbox = parts.outbox
     this.#link = parts.link
@@ -342,6 +358,7 @@ export class TeamSync {
     // A request that hangs is not waited for: the journal has what it carried.
     await within(1_000, this.#outbox.close()).catch(() => {})
     await within(1_000, this.#polling ?? Promise.resolve()).catch(() => {})
+    await this.#sending.close()
     await this.#objects.close()
   }
 
@@ -490,11 +507,15 @@ async function driving<T>(
   sessionOf: (built: T) => RunSession,
 ): Promise<T> {
   const { handle, objects, lease, link, options } = parts
+  const sending = outboxObjects(options.address, options.tuning)
   const outbox = await Outbox.open({
     folder: teamFolder(handle.id, options.env),
-    objects,
+    objects: sending,
     lease,
     journal: { entries: outgoing(handle, link) },
+  }).catch(async (error: unknown) => {
+    await sending.close()
+    throw error
   })
   const fed = feeding(handle, (entry, position) => {
     if (isAdopted(entry)) return
@@ -507,6 +528,7 @@ async function driving<T>(
   const sync = new TeamSync({
     address: options.address,
     objects,
+    sending,
     lease,
     outbox,
     link,
@@ -520,6 +542,7 @@ async function driving<T>(
     return built
   } catch (error) {
     await outbox.close()
+    await sending.close()
     throw error
   }
 }
@@ -618,6 +641,24 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
     handle = undefined
     const copy = await localCopy(runId, here, read, events, home, options)
     handle = copy.handle
+    if (handle.state.finishedAt !== null) {
+      // Finished here while the store was away: a finished run is not opened again, but what
+      // waits is sent now.
+      const waiting = await sendWaiting(handle, objects, lease, copy.link, options.tuning, env)
+      handle.close()
+      handle = undefined
+      if (waiting > 0) {
+        throw new UserError(
+          `run ${runId} was finished on this machine; ${waiting} of its entries still wait for the team store ${storeUrl(address)}`,
+          { hint: `send them once the store answers: deploy-wizard run --resume ${runId}` },
+        )
+      }
+      await lease.release().catch(() => {})
+      throw new UserError(
+        `run ${runId} was finished on this machine; the team store has all of it now`,
+        { hint: `its sign-off sheet: deploy-wizard export ${runId}`, exitCode: 0 },
+      )
+    }
     const notices = [...copy.notices]
     const taken = takeOverEntry(lease, options.now())
     if (taken && lease.acquired.kind === 'taken-over') {
@@ -651,6 +692,44 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
       `cannot open run ${runId} in the team store ${storeUrl(address)}`,
       'open it again once the store answers (who drives it is known only there); what was answered is saved',
     )
+  }
+}
+
+/**
+ * Sends this machine's entries of `handle` the store does not have, until they are all there or
+ * the store stops answering; how many still wait.
+ */
+async function sendWaiting(
+  handle: RunHandle,
+  objects: StoreObjects,
+  lease: Lease,
+  link: TeamLink,
+  tuning: TeamTuning,
+  env?: Env,
+): Promise<number> {
+  const sending = outboxObjects(objects.address, tuning)
+  const outbox = await Outbox.open({
+    folder: teamFolder(handle.id, env),
+    objects: sending,
+    lease,
+    journal: { entries: outgoing(handle, link) },
+  }).catch(async (error: unknown) => {
+    await sending.close()
+    throw error
+  })
+  try {
+    await new Promise<void>((resolve) => {
+      const isSettled = (state: typeof outbox.state) =>
+        state.waiting === 0 || state.offlineSince !== undefined || state.lost !== undefined
+      outbox.onChange((state) => {
+        if (isSettled(state)) resolve()
+      })
+      if (isSettled(outbox.state)) resolve()
+    })
+    return outbox.state.waiting
+  } finally {
+    await within(1_000, outbox.close())
+    await sending.close()
   }
 }
 
