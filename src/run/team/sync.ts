@@ -11,12 +11,14 @@
  *   its place in the journal (`<writer>-<position>`): given again after a
  *   restart, so a kill at any point neither loses nor repeats one.
  * - One driver. Opening the run takes its lease; a lease someone else holds and
- *   renews is taken over only when the operator says so (`TeamQuestions`), an
+ *   renews is taken over only when the operator says so (`ResumeQuestions`), an
  *   expired one without asking; either way a `lease-taken-over` entry says so on
  *   the sheet. The lease is renewed every 20 s and checked at every poll, so a
  *   driver whose run was taken over is told within the poll interval, and the
  *   session refuses every further answer. What it had not sent stays in its
- *   journal and is counted on screen, never dropped.
+ *   journal and is counted on screen, never dropped. The outbox checks the
+ *   lease before every write it tries (one attempt per call): a take-over can
+ *   only slip in between a check and the one write after it.
  * - Approvals arrive. While driving, the store is polled (every 2 s,
  *   DEPLOY_WIZARD_STORE_POLL) for entries written by someone else; those of a
  *   type only others write (`approval-recorded`) are adopted into the journal
