@@ -128,13 +128,22 @@ Examples:
     )
     .option('--sheet <file>', 'where to write the sign-off sheet (default ./<run-id>-signoff.md)')
     .option('--timeout <duration>', 'time limit for checks whose item sets none (30s, 5m)')
+    .option(
+      '--store <s3-url>',
+      "drive the run in a team store, s3://bucket/prefix (default: DEPLOY_WIZARD_STORE, the checklist's store:)",
+    )
     .addHelpText(
       'after',
       `
 Needs a terminal; for scripts and CI use \`deploy-wizard check\`.
 Every answer is saved the moment it is given: quit with q or Ctrl-C at any time.
 Exit 0 finished (nothing failed or pending) or quit, 1 finished with failed or
-pending items, 2 bad usage, 74 answers the disk refused to save, 130 interrupted.`,
+pending items, 2 bad usage, 74 answers the disk refused to save, 130 interrupted
+(or a team run's take-over declined).
+
+Examples:
+  deploy-wizard run release.md --env prod --store s3://team-deploys/deploy-wizard
+  deploy-wizard run --resume prod-20261204-a7c3 --store s3://team-deploys/deploy-wizard`,
     )
     .action(async (file: string | undefined, options: import('./commands/run.tsx').RunOptions) => {
       const { runCommand } = await import('./commands/run.tsx')

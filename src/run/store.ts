@@ -99,6 +99,10 @@ export interface RunHandle {
   readonly state: RunState
   /** Entries kept in the file but left out of `journal` and `state`: unknown type or malformed. */
   readonly skippedEntries: number
+  /** Every entry the journal holds, skipped ones included: the position the next one appended takes. */
+  readonly length: number
+  /** The journal's entries from `position` on, as stored (skipped ones included). */
+  entriesFrom(position: number): readonly unknown[]
   /**
    * Writes the entry to disk (durably) and only then folds it into `state`. Throws a
    * `NotSavedError` when the file system refuses the write: the entry is then neither
@@ -256,6 +260,58 @@ export function openRun(id: string, options: StoreOptions = {}): RunHandle {
     lock.release()
     throw error
   }
+}
+
+/**
+ * Writes a run's files on this machine from a journal read elsewhere (a team run's store, see
+ * team/sync.ts): a new local copy, or one that replaces the copy there was. Holds the run's lock
+ * like `openRun`, and throws the same UserError while another process has the run open.
+ * Entries this version does not understand are written as they are, like any others.
+ */
+export function importRun(
+  header: RunHeader,
+  entries: readonly unknown[],
+  options: StoreOptions = {},
+): RunHandle {
+  const folder = runsFolder(options)
+  const id = header.id
+  if (!isRunId(id)) throw noSuchRun(id)
+  try {
+    mkdirSync(folder, { recursive: true })
+  } catch (error) {
+    throw homeError(error, folder, options.env) ?? error
+  }
+  const lock = acquireLock(lockFile(folder, id), `run ${id}`)
+  try {
+    removeLeftovers(folder, id)
+    const content: RunFile = { header: { ...header, format: RUN_FORMAT }, journal: [...entries] }
+    const file = runFile(folder, id)
+    try {
+      // The journal file goes first: its lines, an earlier copy's, must never be read as the
+      // continuation of the new snapshot. A kill between the two leaves the earlier snapshot alone.
+      unlinkQuietly(journalFile(folder, id))
+      writeJsonFile(file, content)
+    } catch (error) {
+      throw homeError(error, file, options.env) ?? error
+    }
+    const read: ReadOk = {
+      kind: 'ok',
+      file: content,
+      entries: content.journal,
+      isLegacy: false,
+      goodLength: 0,
+      isUntidy: false,
+    }
+    return openHandle(id, folder, lock, read, options.env)
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+}
+
+/** Whether run `id` has files on this machine. */
+export function hasRun(id: string, options: StoreOptions = {}): boolean {
+  return isRunId(id) && existsSync(runFile(runsFolder(options), id))
 }
 
 /**
@@ -585,6 +641,12 @@ function openHandle(
       return state
     },
     skippedEntries: skipped,
+    get length() {
+      return raw.length
+    },
+    entriesFrom(position) {
+      return raw.slice(position)
+    },
     append(entry) {
       if (closed) throw new Error(`run ${id} is closed`)
       assertWritable(entry)

@@ -295,6 +295,15 @@ function Header({
         <Box flexShrink={0}>
           <Text dimColor>{` · ${session.id}`}</Text>
         </Box>
+        {state.sync ? (
+          // A team run: what the store has of it. Gives way after the title, before the run id.
+          <Box flexShrink={2}>
+            <Text
+              wrap="truncate-end"
+              {...(state.sync.text === 'synced' ? { dimColor: true } : { color: 'yellow' })}
+            >{` · ${state.sync.text}`}</Text>
+          </Box>
+        ) : null}
         <AwsAccountBadge identity={state.awsIdentity} session={session} />
       </Box>
       <Box>
@@ -338,6 +347,11 @@ function Header({
         // In place of the rule under the header, so the screen keeps its height, until saved after all.
         <Text bold color="red" inverse wrap="truncate-end">
           {unsavedBanner(state.unsaved).padEnd(width)}
+        </Text>
+      ) : state.sync?.lost ? (
+        // A team run taken over: said at once, and for as long as the wizard stays open.
+        <Text bold color="red" inverse wrap="truncate-end">
+          {`⚠ ${state.sync.lost}`.padEnd(width)}
         </Text>
       ) : (
         <Text dimColor>{'─'.repeat(width)}</Text>

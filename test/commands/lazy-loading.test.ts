@@ -169,6 +169,11 @@ const NOT_FOR_THE_FIRST_FRAME = [
   /node_modules\/mdast-util-[^/]*\//,
   /node_modules\/zod\//,
 ]
+/** The team store's code past what tells a run is not a team run (its address, its link file). */
+const TEAM_STORE = [
+  /^src\/run\/team\/(?!(address|link)\.ts$)/,
+  /node_modules\/@aws-sdk\/client-s3\//,
+]
 const matching = (sources: readonly string[], patterns: readonly RegExp[]) => [
   ...new Set(sources.filter((source) => patterns.some((re) => re.test(source)))),
 ]
@@ -229,6 +234,14 @@ describe('what the wizard loads before its first frame', () => {
     assert.equal(cold.code, 0, cold.stdout + cold.stderr)
     assert.notDeepEqual(matching(sourcesIn(join(dir, 'trace-frame-cold.txt')), PARSER), [])
     assert.deepEqual(matching(await firstFrameLoads(checklist, home), PARSER), [])
+  })
+
+  it('a run kept on this machine loads none of the team store’s code and no S3 client', async () => {
+    const checklist = join(dir, 'local-run.md')
+    writeFileSync(checklist, CHECKLIST)
+    const sources = await firstFrameLoads(checklist, join(dir, 'home-frame-local'))
+    assert.ok(sources.includes('src/run/start.ts'), 'the trace saw the run open')
+    assert.deepEqual(matching(sources, TEAM_STORE), [])
   })
 
   it('loads neither the markdown stack nor zod before the first frame of a cached checklist', {

@@ -81,6 +81,7 @@ function step(state: State, action: Action): State {
     case 'unsaved':
     case 'aws-identity':
     case 'trusted':
+    case 'sync':
       return state
     case 'move-to-next-open':
       return { ...state, ...wizardReducer(state, { type: action.type, run: state.run }) }

@@ -60,9 +60,10 @@ function open(markdown: string) {
   let session: RunSession | undefined
   const keeping: WizardServices = {
     ...services,
-    startRun: (checklist, environment, operator) => {
-      session = services.startRun(checklist, environment, operator)
-      return session
+    startRun: async (checklist, environment, operator) => {
+      const started = await services.startRun(checklist, environment, operator)
+      session = started
+      return started
     },
   }
   const screen = render(
