@@ -41,9 +41,15 @@ export function gateHolding(
   return null
 }
 
-/** "waiting for approval: Change board — deploy-wizard approve prod-20261204-a7c3" */
-export function waitingWords(gate: Pick<Gate, 'name'>, runId: string): string {
-  return `waiting for approval: ${gate.name} — deploy-wizard approve ${runId}`
+/**
+ * "waiting for approval: Change board — deploy-wizard approve prod-20261204-a7c3". A run kept on
+ * this machine only (`isTeamRun` false) can never be approved: `approve` writes into a team store,
+ * so the words say that instead of naming a command that would refuse.
+ */
+export function waitingWords(gate: Pick<Gate, 'name'>, runId: string, isTeamRun = true): string {
+  return isTeamRun
+    ? `waiting for approval: ${gate.name} — deploy-wizard approve ${runId}`
+    : `waiting for approval: ${gate.name} — only a team run can be approved (start it with --store)`
 }
 
 /** Someone who drove a run, and what makes them one: "started the run", "drives it now". */

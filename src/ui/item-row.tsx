@@ -113,10 +113,12 @@ export const GateRow = memo(function GateRow({
   name,
   approval,
   runId,
+  isTeamRun,
 }: {
   readonly name: string
   readonly approval: { readonly by: string; readonly at: string } | null
   readonly runId: string
+  readonly isTeamRun: boolean
 }) {
   if (approval) {
     return (
@@ -127,7 +129,7 @@ export const GateRow = memo(function GateRow({
   }
   return (
     <Text wrap="truncate-end" color="yellow">
-      {`  ⏸ ${waitingWords({ name }, runId)}`}
+      {`  ⏸ ${waitingWords({ name }, runId, isTeamRun)}`}
     </Text>
   )
 })

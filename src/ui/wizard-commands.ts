@@ -86,7 +86,8 @@ export function wizardCommands(context: WizardContext) {
     const state = navigation()
     return heldAt(state.screen === 'phase' ? state.phaseIndex : layout.phases.length)
   }
-  const waiting = (gate: Gate) => notify(waitingWords(gate, session.id), 'warn')
+  const waiting = (gate: Gate) =>
+    notify(waitingWords(gate, session.id, session.snapshot.sync !== undefined), 'warn')
   /** Moves to another phase (or the sign-off, past the last), unless a gate holds it back. */
   const goPhase = (by: number) => {
     const state = navigation()

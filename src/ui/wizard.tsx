@@ -450,6 +450,7 @@ export function PhaseList({
               name={row.gate.name}
               approval={approval}
               runId={state.run.header.id}
+              isTeamRun={state.sync !== undefined}
             />
           )
         }

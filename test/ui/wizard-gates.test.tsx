@@ -50,8 +50,12 @@ environments: [dev, prod]
 - [ ] Dashboards green
 `
 
-/** The wizard on `markdown` for dev, with the session it opens kept for the test. */
-function open(markdown: string) {
+/**
+ * The wizard on `markdown` for dev, with the session it opens kept for the test. A team run
+ * (`isTeamRun`, the default) is one whose session shows a store's sync state, as team/sync.ts
+ * makes it do once attached (the store itself is tested in test/store/team-sync.test.ts).
+ */
+function open(markdown: string, { isTeamRun = true }: { isTeamRun?: boolean } = {}) {
   const dir = tempDir('ui-gates')
   const path = join(dir, 'release.md')
   writeFileSync(path, markdown)
@@ -62,6 +66,8 @@ function open(markdown: string) {
     ...services,
     startRun: async (checklist, environment, operator) => {
       const started = await services.startRun(checklist, environment, operator)
+      if (isTeamRun)
+        started.showSync({ store: 's3://team-deploys/deploy-wizard', text: 'synced', lost: null })
       session = started
       return started
     },
@@ -144,6 +150,18 @@ describe('a phase after an approval gate', () => {
       (entry) => entry.type === 'approval-recorded',
     )
     assert.deepEqual(saved, [approval('Change board')])
+  })
+
+  test('of a run kept on this machine says only a team run can be approved, not a command that would refuse', async () => {
+    const ui = open(GATED, { isTeamRun: false })
+    await ui.see(/1\/3 Before/)
+    assert.match(
+      ui.frame(),
+      /⏸ waiting for approval: Change board — only a team run can be approved \(start it with --store\)/,
+    )
+    assert.doesNotMatch(ui.frame(), /deploy-wizard approve/)
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/^waiting for approval: Change board — only a team run can be approved/m)
   })
 
   test('before every phase, holds back the first: nothing in it is answered or checked until approved', async () => {
