@@ -631,9 +631,12 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
       handle = undefined
       copy.handle.close()
       const finished = [...read.journal].reverse().find((entry) => entry.type === 'finished')
+      // What this machine had not sent was just set aside: said here, as the run is not opened.
       throw new UserError(
         `run ${runId} was finished${finished ? ` by ${finished.by}` : ''} at ${read.state.finishedAt}, in the team store ${storeUrl(address)}`,
-        { hint: `its sign-off sheet: deploy-wizard export ${runId}` },
+        {
+          hint: [...copy.notices, `its sign-off sheet: deploy-wizard export ${runId}`].join('\n  '),
+        },
       )
     }
     lease = await takeLease(objects, runId, options, open.questions)
