@@ -155,10 +155,13 @@ describe('a team run finished while the store does not answer', () => {
     const before = localJournal(ana.env, id).length
     await assert.rejects(
       Promise.resolve(ana.services.resumeRun(id, checklist, 'ana', NO_QUESTION)),
-      (error: Error) =>
+      (error: UserError) =>
         new RegExp(`run ${id} was finished on this machine; the team store has all of it now`).test(
           error.message,
-        ),
+        ) &&
+        // Its sheet from the store, which records the export for the team's `verify --store`.
+        error.hint ===
+          `its sign-off sheet: deploy-wizard export ${id} --store ${storeUrl(address)}`,
     )
     const local = localJournal(ana.env, id)
     assert.equal(local.length, before, 'nothing added to a finished run')
@@ -235,7 +238,7 @@ describe('a driver whose run is taken over', () => {
 })
 
 describe('a run taken over and finished elsewhere, opened again by its first driver', () => {
-  it('is not opened: says who finished it, names the answers kept aside', async () => {
+  it('is not opened: says who finished it, names the answers kept aside, and exports from the store', async () => {
     forwardAll()
     const address = await newTeamStore('finished-elsewhere')
     const ana = laptop('finished-elsewhere-ana', address)
@@ -276,6 +279,11 @@ describe('a run taken over and finished elsewhere, opened again by its first dri
           new RegExp(
             `1 answer recorded on this machine never reached the team store before someone else drove run ${id}: kept in \\S+${kept[0]}`,
           ),
+        )
+        // A sheet the team's `verify --store` accepts: exported from the store, not this copy.
+        assert.match(
+          error.hint ?? '',
+          new RegExp(`deploy-wizard export ${id} --store ${storeUrl(address)}$`),
         )
         return true
       },
