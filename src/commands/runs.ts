@@ -12,7 +12,7 @@ import { terminalFor } from '../output/terminal.ts'
 import { formatAge, runProgress } from '../run/describe.ts'
 import { listRuns, type RunSummary, removeRun, type StoreProblem } from '../run/store.ts'
 import { resolveStore, type S3StoreAddress, storeUrl } from '../run/team/address.ts'
-import { holderOf } from '../run/team/holder.ts'
+import type { Holder } from '../run/team/holder.ts'
 import type { ListedTeamRun } from '../run/team/open-store.ts'
 
 export interface RunsOptions {
@@ -70,7 +70,12 @@ export function reportProblems(problems: readonly StoreProblem[]): void {
 
 /** The team's runs, as `runs` lists this machine's, with who drives each. */
 async function teamRunsCommand(store: S3StoreAddress, options: RunsOptions): Promise<number> {
-  const { listStoreRuns, withStore } = await import('../run/team/open-store.ts')
+  // Loaded here, not at the top: `run` reaches this module (reportProblems) for a run kept on
+  // this machine, which loads none of the team store's code.
+  const [{ listStoreRuns, withStore }, { holderOf }] = await Promise.all([
+    import('../run/team/open-store.ts'),
+    import('../run/team/holder.ts'),
+  ])
   const { runs, problems } = await withStore(store, listStoreRuns)
   const err = terminalFor(process.stderr)
   for (const problem of problems) err.write(`deploy-wizard: ${problem}\n`)
@@ -81,7 +86,7 @@ async function teamRunsCommand(store: S3StoreAddress, options: RunsOptions): Pro
   )
   const shown = options.all ? sorted : sorted.filter((listed) => !listed.run.state.finishedAt)
   if (options.json) {
-    out.writeJson(shown.map((listed) => teamJson(listed, store, now)))
+    out.writeJson(shown.map((listed) => teamJson(listed, store, holderOf(listed.run.lease, now))))
     return 0
   }
   const where = `the team store ${storeUrl(store)}`
@@ -111,9 +116,8 @@ async function teamRunsCommand(store: S3StoreAddress, options: RunsOptions): Pro
   return 0
 }
 
-function teamJson({ id, run }: ListedTeamRun, store: S3StoreAddress, now: Date) {
+function teamJson({ id, run }: ListedTeamRun, store: S3StoreAddress, holder: Holder) {
   const { header, state, lease } = run
-  const holder = holderOf(lease, now)
   return {
     id,
     checklist: header.checklist,

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import type { Checklist } from '../../src/checklist/model.ts'
+import type { UserError } from '../../src/errors.ts'
 import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import type { RunSession } from '../../src/run/session.ts'
@@ -154,10 +155,13 @@ describe('a team run finished while the store does not answer', () => {
     const before = localJournal(ana.env, id).length
     await assert.rejects(
       Promise.resolve(ana.services.resumeRun(id, checklist, 'ana', NO_QUESTION)),
-      (error: Error) =>
+      (error: UserError) =>
         new RegExp(`run ${id} was finished on this machine; the team store has all of it now`).test(
           error.message,
-        ),
+        ) &&
+        // Its sheet from the store, which records the export for the team's `verify --store`.
+        error.hint ===
+          `its sign-off sheet: deploy-wizard export ${id} --store ${storeUrl(address)}`,
     )
     const local = localJournal(ana.env, id)
     assert.equal(local.length, before, 'nothing added to a finished run')
@@ -230,6 +234,63 @@ describe('a driver whose run is taken over', () => {
     assert.equal(again.session.state.items[b], undefined)
     assert.equal(again.session.state.handovers?.length, 2)
     await again.session.close()
+  })
+})
+
+describe('a run taken over and finished elsewhere, opened again by its first driver', () => {
+  it('is not opened: says who finished it, names the answers kept aside, and exports from the store', async () => {
+    forwardAll()
+    const address = await newTeamStore('finished-elsewhere')
+    const ana = laptop('finished-elsewhere-ana', address)
+    const { checklist } = await checklistOn(ana.services, ana.dir)
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    const id = session.id
+    const [a = '', b = ''] = ids(checklist)
+    session.answer(a, 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'ana synced')
+    // One answer stays on Ana's laptop: her link drops, then Ben takes the run and finishes it.
+    hangEventWrites()
+    session.answer(b, 'done')
+    await waitFor(() => /offline/.test(session.snapshot.sync?.text ?? ''), 'ana offline')
+    const ben = laptop('finished-elsewhere-ben', address)
+    const found = await ben.services.findTeamRun?.(id)
+    assert.ok(found)
+    const own = await ben.services.loadChecklist(found.header.checklist.path)
+    const resumed = await ben.services.resumeRun(id, own, 'ben', TAKE_IT)
+    open.push(resumed.session)
+    // The store answers again only once Ana knows: her answer can no longer land.
+    await waitFor(() => session.snapshot.sync?.lost != null, 'ana told of the take-over')
+    forwardAll()
+    await session.close(0)
+    for (const item of ids(own)) resumed.session.answer(item, 'done')
+    resumed.session.finish(join(ben.dir, 'sheet.md'), SIGN_OFF_SHEET)
+    await resumed.session.close()
+    const inStore = await eventCount(address, id)
+
+    await assert.rejects(
+      Promise.resolve(ana.services.resumeRun(id, checklist, 'ana', NO_QUESTION)),
+      (error: UserError) => {
+        assert.match(error.message, new RegExp(`^run ${id} was finished by ben at `))
+        const kept = readdirSync(teamFolder(id, ana.env)).filter((name) => name.startsWith('kept-'))
+        assert.equal(kept.length, 1)
+        // Not silently: the answer her laptop never sent is named, and where it is kept.
+        assert.match(
+          error.hint ?? '',
+          new RegExp(
+            `1 answer recorded on this machine never reached the team store before someone else drove run ${id}: kept in \\S+${kept[0]}`,
+          ),
+        )
+        // A sheet the team's `verify --store` accepts: exported from the store, not this copy.
+        assert.match(
+          error.hint ?? '',
+          new RegExp(`deploy-wizard export ${id} --store ${storeUrl(address)}$`),
+        )
+        return true
+      },
+    )
+    assert.equal(await eventCount(address, id), inStore, 'nothing written to a finished run')
+    assert.deepEqual(localJournal(ana.env, id), await teamJournal(address, id))
   })
 })
 

@@ -631,9 +631,10 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
       handle = undefined
       copy.handle.close()
       const finished = [...read.journal].reverse().find((entry) => entry.type === 'finished')
+      // What this machine had not sent was just set aside: said here, as the run is not opened.
       throw new UserError(
         `run ${runId} was finished${finished ? ` by ${finished.by}` : ''} at ${read.state.finishedAt}, in the team store ${storeUrl(address)}`,
-        { hint: `its sign-off sheet: deploy-wizard export ${runId}` },
+        { hint: [...copy.notices, sheetHint(runId, address)].join('\n  ') },
       )
     }
     lease = await takeLease(objects, runId, options, open.questions)
@@ -658,7 +659,7 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
       await lease.release().catch(() => {})
       throw new UserError(
         `run ${runId} was finished on this machine; the team store has all of it now`,
-        { hint: `its sign-off sheet: deploy-wizard export ${runId}`, exitCode: 0 },
+        { hint: sheetHint(runId, address), exitCode: 0 },
       )
     }
     const notices = [...copy.notices]
@@ -695,6 +696,14 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
       'open it again once the store answers (who drives it is known only there); what was answered is saved',
     )
   }
+}
+
+/**
+ * Where a finished team run's sheet comes from: the store, whose `verify --store` knows the
+ * export (a sheet exported from this machine's copy is recorded here only, and refused there).
+ */
+function sheetHint(runId: string, address: S3StoreAddress): string {
+  return `its sign-off sheet: deploy-wizard export ${runId} --store ${storeUrl(address)}`
 }
 
 /**
