@@ -61,6 +61,58 @@ const slimAwsClients = {
   },
 }
 
+/**
+ * yoga (Ink's layout engine) ships its WASM as a base64 `data:` URL and, where
+ * `fetch` exists, loads it with `fetch()`: on Node that first call loads undici,
+ * about 40 ms of CPU at every start of the wizard, for a file already in memory.
+ * The bytes go into the build as a file of their own (dist/yoga-*.wasm, 28 kB
+ * packed instead of 39 kB of base64) that the module reads with `readFileSync`
+ * and hands to the loader as its `wasmBinary`, the loader's own option for bytes
+ * it already has: no fetch, no base64 to decode. The patch names the exact text
+ * it replaces and fails the build when a new yoga no longer has it.
+ */
+const yogaWasmFromFile = {
+  name: 'yoga-wasm-from-file',
+  setup(build) {
+    const PREFIX = 'data:application/octet-stream;base64,'
+    let wasmBytes
+    build.onLoad(
+      { filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ },
+      (args) => {
+        const source = readFileSync(args.path, 'utf8')
+        const dataUrl = new RegExp(`H="${PREFIX}([A-Za-z0-9+/=]+)"`).exec(source)
+        const options = 'var w;h.wasmBinary&&(w=h.wasmBinary);'
+        if (!dataUrl || source.split(options).length !== 2)
+          throw new Error(
+            `yoga-layout changed: ${args.path} is not the loader yogaWasmFromFile patches`,
+          )
+        wasmBytes = Buffer.from(dataUrl[1], 'base64')
+        return {
+          contents: [
+            "import{readFileSync as __readWasm}from'node:fs';",
+            "import __wasmFile from'yoga-wasm-bytes';",
+            source
+              .replace(dataUrl[0], `H="${PREFIX}"`)
+              .replace(
+                options,
+                'var w=h.wasmBinary||__readWasm(new URL(__wasmFile,import.meta.url));',
+              ),
+          ].join(''),
+          loader: 'js',
+        }
+      },
+    )
+    build.onResolve({ filter: /^yoga-wasm-bytes$/ }, () => ({
+      path: 'yoga.wasm',
+      namespace: 'yoga-wasm',
+    }))
+    build.onLoad({ filter: /.*/, namespace: 'yoga-wasm' }, () => ({
+      contents: wasmBytes,
+      loader: 'file',
+    }))
+  },
+}
+
 /** How everything is bundled; the start-up bench builds its reference Ink app the same way. */
 export const bundleOptions = {
   bundle: true,
@@ -84,7 +136,7 @@ export const bundleOptions = {
   logLevel: 'warning',
   // Optional at run time and absent here: pg's native driver, Ink's React DevTools hook (DEV=true).
   external: ['pg-native', 'react-devtools-core'],
-  plugins: [slimAwsClients],
+  plugins: [slimAwsClients, yogaWasmFromFile],
   // Some bundled dependencies are CommonJS and call require() for Node's built-ins.
   banner: {
     js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",

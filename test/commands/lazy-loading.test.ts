@@ -5,7 +5,7 @@
  * need; the code that runs checks, the AWS SDK and `pg` load only when a check runs.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -16,6 +16,7 @@ import { requireTmux, TmuxServer } from '../helpers/tmux.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const TRACE_HOOK = join(ROOT, 'bench', 'trace-loads.mjs')
+const FETCH_TRAP = join(ROOT, 'test', 'helpers', 'fetch-trap.mjs')
 const METAFILE = join(ROOT, '.build', 'metafile.json')
 
 const CHECKLIST = `# Release
@@ -181,6 +182,30 @@ describe('what the wizard loads before its first frame', () => {
       await tmux.run(['kill-session', '-t', pane.target]).catch(() => {})
     }
   }
+
+  it('draws the first frame without reading fetch: yoga’s WASM comes from a file, not through undici', async () => {
+    const touched = join(dir, 'fetch-touched.txt')
+    const pane = await tmux.start(`fetch-${Math.random().toString(36).slice(2, 8)}`, [
+      'env',
+      `NODE_OPTIONS=--import ${FETCH_TRAP}`,
+      `FETCH_TRAP_FILE=${touched}`,
+      `DEPLOY_WIZARD_HOME=${join(dir, 'home-fetch')}`,
+      process.execPath,
+      BIN,
+      'run',
+      'marketplace-api',
+      '--env',
+      'dev',
+      '--operator',
+      'x',
+    ])
+    try {
+      await pane.waitFor(/Trust it on this machine\?/, 'the first interactive frame')
+      assert.equal(existsSync(touched), false, 'fetch was read before the first frame')
+    } finally {
+      await tmux.run(['kill-session', '-t', pane.target]).catch(() => {})
+    }
+  })
 
   it('reads a bundled checklist from the build’s parse: no parser, no YAML', async () => {
     const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-frame-bundled'))
