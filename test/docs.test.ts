@@ -11,8 +11,13 @@ import { promisify } from 'node:util'
 import { DIRECTIVE_NAMES } from '../src/checklist/directives.ts'
 import { loadChecklist } from '../src/checklist/load.ts'
 import { isInScope } from '../src/checklist/scope.ts'
+import { loadSchemaLibraries } from '../src/checks/params.ts'
 import { CHECK_KINDS } from '../src/checks/registry.ts'
 import { runCli } from './helpers/cli.ts'
+
+// The kinds' parameter schemas are built with libraries loaded on demand (the wizard's
+// first frame does without them).
+await loadSchemaLibraries()
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const readme = readFileSync(`${root}/README.md`, 'utf8')

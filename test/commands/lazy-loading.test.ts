@@ -238,6 +238,26 @@ describe('what the wizard loads before its first frame', () => {
 })
 
 describe('what validate loads for a checklist read before', () => {
+  it('iam-policy of a checklist from the parse cache builds no schema and lists what its kinds call', async () => {
+    const checklist = join(dir, 'iam.md')
+    writeFileSync(
+      checklist,
+      '# Release\n## Deploy\n- [ ] Service <!-- check: ecs.service cluster=c service=s targets=true -->\n',
+    )
+    const env = { DEPLOY_WIZARD_NO_CACHE: undefined, DEPLOY_WIZARD_HOME: join(dir, 'home-iam') }
+    // The first read parses it and fills the cache; the second is served from the cache.
+    assert.equal((await runCli(['validate', checklist], env)).code, 0)
+    const trace = join(dir, 'trace-iam.txt')
+    const result = await runCli(['iam-policy', checklist], {
+      ...env,
+      NODE_OPTIONS: `--import ${TRACE_HOOK}`,
+      BENCH_TRACE_FILE: trace,
+    })
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /elasticloadbalancing:DescribeTargetHealth/)
+    assert.deepEqual(matching(sourcesIn(trace), [/node_modules\/zod\//, ...PARSER]), [])
+  })
+
   it('validate of a bundled checklist loads no parser', async () => {
     const sources = await sourcesLoadedBy(['validate', 'marketplace-api'], {
       DEPLOY_WIZARD_NO_CACHE: undefined,
