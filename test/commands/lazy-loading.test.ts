@@ -137,11 +137,19 @@ const PARSER = [
   /node_modules\/yaml\//,
   /node_modules\/(micromark-extension-frontmatter|mdast-util-frontmatter)\//,
 ]
-/** What the first screen does not need either, once the checklist is parsed. */
+/**
+ * What the first screen does not need either, once the checklist is parsed: the markdown
+ * parser (the sign-off sheet's, loaded when a run is finished), zod's full build, RE2 and
+ * semver (the kinds' parameter schemas, built when a check first runs). Run files are read
+ * with zod's mini build, which is loaded; so is mdast-util-to-string (1 kB), which gives the
+ * detail pane an item's text.
+ */
 const NOT_FOR_THE_FIRST_FRAME = [
   /node_modules\/micromark[^/]*\//,
-  /node_modules\/mdast-util-[^/]*\//,
-  /node_modules\/zod\//,
+  /node_modules\/mdast-util-(?!to-string\/)[^/]*\//,
+  /node_modules\/zod\/v4\/classic\//,
+  /node_modules\/re2js\//,
+  /node_modules\/semver\//,
 ]
 const matching = (sources: readonly string[], patterns: readonly RegExp[]) => [
   ...new Set(sources.filter((source) => patterns.some((re) => re.test(source)))),
@@ -229,11 +237,11 @@ describe('what the wizard loads before its first frame', () => {
     assert.deepEqual(matching(await firstFrameLoads(checklist, home), PARSER), [])
   })
 
-  it('loads neither the markdown stack nor zod before the first frame of a cached checklist', {
-    todo: 'ui/ loads them: app.tsx the kinds (zod), use-wizard.ts report/sheet.ts (micromark), markdown-lines.ts mdast-util-to-string; run/store.ts zod',
-  }, async () => {
-    const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-frame-todo'))
+  it('loads neither the markdown parser nor the kinds’ schema libraries before the first frame of a cached checklist', async () => {
+    const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-frame-lean'))
     assert.deepEqual(matching(sources, NOT_FOR_THE_FIRST_FRAME), [])
+    // What the first frame does load of them: zod's core and mini build, for the run files.
+    assert.ok(sources.some((s) => s.includes('node_modules/zod/v4/mini/')))
   })
 })
 
