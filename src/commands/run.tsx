@@ -33,7 +33,7 @@ import { type WizardServices, wizardServices } from '../run/start.ts'
 import { OPERATOR_VARIABLE, type StoreProblem } from '../run/store.ts'
 import type { AppOutcome } from '../ui/app.tsx'
 import { pacedStdin } from '../ui/paced-stdin.ts'
-import { EXIT_CANCELLED } from './check.ts'
+import { EXIT_CANCELLED } from './exit-codes.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 import { reportProblems } from './runs.ts'
 
