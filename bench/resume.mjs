@@ -149,7 +149,7 @@ export async function run({ pairs = Number(process.env.BENCH_PAIRS ?? 21) } = {}
     ]
     const notes = [
       `the run: ${ITEMS} items in 8 phases, ${ANSWERED} answered through the store (src/run, with tsx), one in ten skipped with a note; its checklist's parse in the home's cache (a \`validate\` of it by the built CLI); each resume on a copy of that home; first frame = the phase screen's key footer (the checklist has no commands and is unchanged: no trust question, nothing changed to show)`,
-      `medians of ${pairs} interleaved pairs (after one unmeasured); the differences are medians of the per-pair differences; CPU = the process's threads' run time up to the first frame (/proc/<pid>/task/*/schedstat)`,
+      `medians of ${pairs} interleaved pairs (after one unmeasured); the differences are medians of the per-pair differences; CPU = the process's threads' run time up to the first frame (/proc/<pid>/task/*/schedstat), read when the frame reaches the bench (both sides start their due checks right after drawing, so both may count a little of that)`,
     ]
     return report('Resume', rows, notes)
   } finally {

@@ -230,6 +230,7 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
       `first-frame rows: CPU time of the process up to its first interactive frame (its threads' run time from /proc/<pid>/task/*/schedstat), subject vs reference, medians of ${pairs} interleaved pairs each (after one unmeasured); the verdict is on the median of the per-pair CPU ratios, as the wall ratio of a pair swings with the machine's load; the wall figures are beside it`,
       "reference: bench/ref-ink.mjs (one line of text and a key handler) bundled with the wizard's own esbuild options (scripts/build.mjs, yoga's WASM from a file included) and launched as bin/deploy-wizard.js launches the wizard (Node's compile cache on)",
       "first frame = the trust question (a checklist with commands, on a machine that has not trusted it) or the phase screen's key footer; a fresh home each launch (no run to resume); cold = a copy of the file outside checklists/, parsed and then cached",
+      'the CPU time is read when the frame reaches the bench, a few milliseconds after it is written: a phase screen starts its due checks right after drawing, so its rows may count some of that (the trust question waits for a key)',
       `other rows: medians of ${reps} interleaved runs each`,
       ...Object.entries(traces).map(
         ([name, t]) =>
