@@ -145,8 +145,14 @@ export class CheckBatch {
    * each one's result once all have finished. Never rejects for a check's failure.
    */
   run(items: readonly Item[], options: BatchRunOptions = {}): Promise<Map<string, CheckResult>> {
-    // The jobs read the kinds' parameter schemas: their libraries first, the first time.
-    if (!schemaLibrariesLoaded()) return loadSchemaLibraries().then(() => this.run(items, options))
+    if (!schemaLibrariesLoaded()) {
+      // The jobs read the kinds' parameter schemas: their libraries first, the first time. A
+      // close meanwhile waits for these checks too, which then start cancelled.
+      const call = loadSchemaLibraries().then(() => this.run(items, options))
+      this.#calls.add(call)
+      void call.finally(() => this.#calls.delete(call)).catch(() => {})
+      return call
+    }
     const emit = (event: BatchEvent) => {
       options.onEvent?.(event)
       this.#emit(event)
