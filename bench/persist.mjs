@@ -7,7 +7,10 @@
  * the same on a 40-item run (flat: an answer costs the same at item 5 and at
  * item 2,000), listing the runs (against reading and parsing every run file),
  * and resuming a 2,000-item run whose journal holds an answer and a check
- * result for every item (against reading and parsing it).
+ * result for every item (against reading and parsing it). Also, when moto_server
+ * is there, the same answers on a team run (a store in moto): the outbox reads
+ * the journal, so acknowledging an answer is still the one durable append, while
+ * the entries go to the store in the background between answers.
  */
 import {
   closeSync,
@@ -27,6 +30,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { register } from 'tsx/esm/api'
 import { absRow, isMain, median, percentile, ROOT, report, row } from './lib.mjs'
+import { startMoto } from './team-store.mjs'
 
 register()
 const source = (path) => import(join(ROOT, 'src', path))
@@ -107,6 +111,10 @@ export async function run({ answers = 500, stored = 200, items = 2000 } = {}) {
     const latencies = []
     const refs = []
     const replaces = []
+    // And on a team run of the same checklist (when moto_server is there), interleaved too, the
+    // event loop turning after each round as between keypresses: its outbox sends meanwhile.
+    const team = await teamRun(big, options)
+    const teamLatencies = []
     let line = Buffer.alloc(0)
     for (let i = 0; i < answers; i++) {
       let t = performance.now()
@@ -119,7 +127,14 @@ export async function run({ answers = 500, stored = 200, items = 2000 } = {}) {
       t = performance.now()
       smallSession.answer(small.items[i % small.items.length].id, i % 2 ? 'done' : 'failed')
       smallLatencies.push(performance.now() - t)
+      if (team.session) {
+        t = performance.now()
+        team.session.answer(big.items[i].id, 'done')
+        teamLatencies.push(performance.now() - t)
+        await new Promise((resolve) => setImmediate(resolve))
+      }
     }
+    const teamNote = await team.finish()
     await smallSession.close(0)
     closeSync(refJournal)
     const snapshotSize = statSync(runFile).size
@@ -199,6 +214,22 @@ export async function run({ answers = 500, stored = 200, items = 2000 } = {}) {
       ),
       row(`list ${count} runs (\`runs\`, the wizard's start)`, median(lists), median(reads), null),
       absRow(`resume a ${items}-item run`, median(resumes), median(parses), 200),
+      ...(teamLatencies.length > 0
+        ? [
+            absRow(
+              'answer → on disk on a team run, p50',
+              percentile(teamLatencies, 50),
+              percentile(latencies, 50),
+              10,
+            ),
+            absRow(
+              'answer → on disk on a team run, p99',
+              percentile(teamLatencies, 99),
+              percentile(latencies, 99),
+              10,
+            ),
+          ]
+        : []),
     ]
     const kb = (n) => `${Math.round(n / 1024)} KB`
     const ms = (n) => `${n.toFixed(2)} ms`
@@ -206,10 +237,71 @@ export async function run({ answers = 500, stored = 200, items = 2000 } = {}) {
       `${answers} answers on a ${items}-item run (one of them folds the journal file into the snapshot, every ${COMPACT_EVERY} entries; snapshot ${kb(snapshotSize)}, journal file ${kb(journalSize)} after them) with ${stored} other runs stored; reference = append a line of the same size to a file and fdatasync it (the floor for a durable answer)`,
       `for scale, the whole-file replace the store did before (write a temp file of the run's size, fsync, rename, fsync the folder), ${answers} times after the answers: p50 ${ms(percentile(replaces, 50))}, p99 ${ms(percentile(replaces, 99))}`,
       `listing reads runs-index.json and stats each run's files (a run changed since is read whole); listing reference = read and JSON.parse every run file; resume reference = read and JSON.parse the run file (${kb(fullSize)}, ${data.journal.length} journal entries); medians of 7`,
+      teamNote,
     ]
     return report('Persistence', rows, notes)
   } finally {
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * A new team run of `checklist` in a store in moto, through the wizard's services, to answer
+ * alongside the local run; `finish` waits for the store to have every answer, and says how long
+ * that took. No moto_server: no session, and a note saying so.
+ */
+async function teamRun(checklist, options) {
+  let moto
+  try {
+    moto = await startMoto()
+  } catch (error) {
+    return { session: null, finish: async () => `team run not measured: ${error.message}` }
+  }
+  const saved = { ...process.env }
+  const restore = () => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name]
+    Object.assign(process.env, saved)
+    try {
+      process.kill(-moto.child.pid, 'SIGTERM')
+    } catch {}
+  }
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: moto.url,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  })
+  try {
+    const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3')
+    const s3 = new S3Client({ forcePathStyle: true })
+    await s3.send(new CreateBucketCommand({ Bucket: 'dw-bench-persist' }))
+    s3.destroy()
+    const { wizardServices } = await source('run/start.ts')
+    const services = wizardServices({
+      ...options,
+      staleAfterMs: 3_600_000,
+      store: 's3://dw-bench-persist/dw',
+    })
+    const session = await services.startRun(checklist, 'dev', 'bench')
+    return {
+      session,
+      finish: async () => {
+        try {
+          const started = performance.now()
+          while (session.snapshot.sync?.text !== 'synced')
+            await new Promise((r) => setTimeout(r, 20))
+          const drainMs = performance.now() - started
+          await session.close(0)
+          return `team run: the same answers on a team run of the ${checklist.items.length}-item checklist, its store in moto on this machine (reference: the local run's answers); its outbox reads the journal, so an answer is the same one durable append; the store had every answer ${Math.round(drainMs)} ms after the last`
+        } finally {
+          restore()
+        }
+      },
+    }
+  } catch (error) {
+    restore()
+    throw error
   }
 }
 

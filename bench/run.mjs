@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- area…]`: runs the areas (all by default: startup,
- * resume, parallel, aws, render, persist, install, parse, team), prints each table, and — when every area
+ * resume, parallel, aws, render, persist, install, parse, team, watch), prints each table, and —
+ * when every area
  * ran — writes bench/results.md with the machine and the date.
  */
 import { writeFileSync } from 'node:fs'
@@ -18,6 +19,7 @@ const AREAS = {
   install: './install.mjs',
   parse: './parse.mjs',
   team: './team-store.mjs',
+  watch: './watch-lag.mjs',
 }
 
 const asked = process.argv.slice(2)

@@ -18,7 +18,8 @@ const source = (path) => import(join(ROOT, 'src', path))
 
 const MOTO = process.env.MOTO_SERVER ?? '/root/.pyenv/shims/moto_server'
 
-async function startMoto() {
+/** A moto_server of its own on a free port (also the persistence bench's, for a team run). */
+export async function startMoto() {
   const port = await freePort()
   const child = spawn(MOTO, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: 'ignore',

@@ -4,7 +4,8 @@
  * `--help` and `--version` stay instant.
  *
  * Exit codes: 0 success, 1 the checklist or its checks failed, 2 bad usage,
- * 74 answers the disk refused to save (run), 130 cancelled (Ctrl-C), 70 a bug of ours.
+ * 69 a team store that did not answer, 74 answers the disk refused to save (run),
+ * 130 cancelled (Ctrl-C), 70 a bug of ours.
  */
 import { Command, CommanderError, Option } from 'commander'
 import { UserError } from './errors.ts'
@@ -13,6 +14,17 @@ import { terminalFor } from './output/terminal.ts'
 import { VERSION } from './version.ts'
 
 const EXIT_USAGE = 2
+
+/** How `runs`, `export` and `verify` find a team store: said in each one's help. */
+const TEAM_STORE_HELP = `
+A team store is named with --store or DEPLOY_WIZARD_STORE (set it empty for this
+machine's runs). A checklist's front matter \`store:\` does not apply here: these
+commands name no checklist.
+`
+
+/** The exit codes of `runs` and `export`. */
+const TEAM_STORE_EXITS = `Exit 0 success, 2 bad usage (an unknown run, a bad store address, no bucket,
+access denied, no AWS credentials), 69 the team store did not answer (try again).`
 
 /** For an option given more than once: each value added to the earlier ones. */
 function collect(value: string, earlier: readonly string[] | undefined): string[] {
@@ -30,7 +42,8 @@ function buildProgram(): Command {
       'after',
       `
 Exit codes: 0 success · 1 problems or failed checks · 2 bad usage ·
-  74 answers the disk refused to save · 130 cancelled (Ctrl-C) · 70 a bug of ours
+  74 answers the disk refused to save · 130 cancelled (Ctrl-C) · 70 a bug of ours ·
+  69 a team store did not answer (runs, export, verify)
 Docs: the README of the deploy-wizard package lists every directive and command.`,
     )
     .exitOverride()
@@ -115,13 +128,22 @@ Examples:
     )
     .option('--sheet <file>', 'where to write the sign-off sheet (default ./<run-id>-signoff.md)')
     .option('--timeout <duration>', 'time limit for checks whose item sets none (30s, 5m)')
+    .option(
+      '--store <s3-url>',
+      "drive the run in a team store, s3://bucket/prefix (default: DEPLOY_WIZARD_STORE, the checklist's store:)",
+    )
     .addHelpText(
       'after',
       `
 Needs a terminal; for scripts and CI use \`deploy-wizard check\`.
 Every answer is saved the moment it is given: quit with q or Ctrl-C at any time.
 Exit 0 finished (nothing failed or pending) or quit, 1 finished with failed or
-pending items, 2 bad usage, 74 answers the disk refused to save, 130 interrupted.`,
+pending items, 2 bad usage, 74 answers the disk refused to save, 130 interrupted
+(or a team run's take-over declined).
+
+Examples:
+  deploy-wizard run release.md --env prod --store s3://team-deploys/deploy-wizard
+  deploy-wizard run --resume prod-20261204-a7c3 --store s3://team-deploys/deploy-wizard`,
     )
     .action(async (file: string | undefined, options: import('./commands/run.tsx').RunOptions) => {
       const { runCommand } = await import('./commands/run.tsx')
@@ -199,10 +221,23 @@ purpose. Nothing outside this machine is touched; the demo's runs are not kept.`
 
   const runs = program
     .command('runs')
-    .description('list the saved runs on this machine (unfinished ones; --all for every one)')
+    .description(
+      "list the saved runs on this machine, or a team store's (unfinished ones; --all for every one)",
+    )
     .option('--all', 'include finished runs')
     .option('--json', 'print the list as JSON')
-    .action(async (options: { all?: boolean; json?: boolean }) => {
+    .option('--store <s3-url>', "list the team's runs in this store (s3://bucket/prefix)")
+    .addHelpText(
+      'after',
+      `${TEAM_STORE_HELP}
+Examples:
+  deploy-wizard runs --all
+  deploy-wizard runs --store s3://team-deploys/deploy-wizard
+  DEPLOY_WIZARD_STORE=s3://team-deploys/deploy-wizard deploy-wizard runs --json
+
+${TEAM_STORE_EXITS}`,
+    )
+    .action(async (options: import('./commands/runs.ts').RunsOptions) => {
       const { runsCommand } = await import('./commands/runs.ts')
       process.exitCode = await runsCommand(options)
     })
@@ -223,19 +258,112 @@ purpose. Nothing outside this machine is touched; the demo's runs are not kept.`
     .argument('<run-id>', 'a run id, as `runs` lists it')
     .option('-o, --output <file>', 'write to <file> instead of standard output')
     .option('-f, --format <format>', 'md (the sign-off sheet), json or junit', 'md')
-    .action(async (id: string, options: { output?: string; format?: string }) => {
+    .option('--store <s3-url>', 'export a run of this team store (s3://bucket/prefix)')
+    .addHelpText(
+      'after',
+      `
+The export is recorded in the run (so verify knows the sheet) before anything is
+written. A team run is read from the store with the checklist text it started
+with: no local copy of the run or the checklist is needed.
+${TEAM_STORE_HELP}
+Examples:
+  deploy-wizard export prod-20261122-a7c3 -o signoff.md
+  deploy-wizard export prod-20261122-a7c3 --store s3://team-deploys/deploy-wizard -o signoff.md
+
+${TEAM_STORE_EXITS}`,
+    )
+    .action(async (id: string, options: import('./commands/export.ts').ExportOptions) => {
       const { exportCommand } = await import('./commands/export.ts')
       process.exitCode = await exportCommand(id, options)
+    })
+
+  program
+    .command('watch')
+    .description("follow a run driven elsewhere, live and read-only, on the wizard's screens")
+    .argument('<run-id>', 'a run id, as `runs` lists it')
+    .option(
+      '--store <s3://bucket/prefix>',
+      'the team store the run is in (default: DEPLOY_WIZARD_STORE; neither: a run on this machine)',
+    )
+    .option('--interval <duration>', 'how often the run is read again (500ms, 2s, 10s)', '2s')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  deploy-wizard watch prod-20261204-a7c3 --store s3://team-deploys/deploy-wizard
+  DEPLOY_WIZARD_STORE=s3://team-deploys/deploy-wizard deploy-wizard watch prod-20261204-a7c3
+  deploy-wizard watch dev-20261204-k2m9      # a run a wizard in another terminal drives
+
+Needs a terminal. Moving, switching phases, the detail pane and reference pages
+work as in the wizard; no key changes the run, and nothing is written anywhere.
+Exit 0 when left with q or Esc, 130 when interrupted (Ctrl-C), 2 bad usage
+(no terminal, no such run, no store named), 1 when the store cannot be read.`,
+    )
+    .action(async (id: string, options: import('./commands/watch.tsx').WatchOptions) => {
+      const { watchCommand } = await import('./commands/watch.tsx')
+      process.exitCode = await watchCommand(id, options)
+    })
+
+  program
+    .command('approve')
+    .description(
+      "approve a team run at one of its checklist's gates, as someone other than its driver",
+    )
+    .argument('<run-id>', 'the run, as the driver’s wizard shows it')
+    .option('--store <s3-url>', 'the team store the run is in (default: DEPLOY_WIZARD_STORE)')
+    .option('--gate <name>', 'the gate to approve (default: the first one not yet approved)')
+    .option('--note <text>', 'a note on the approval, shown on the sheet')
+    .option(
+      '--name <name>',
+      'your name on the sheet (default: DEPLOY_WIZARD_OPERATOR, git user.name, login)',
+    )
+    .option('-y, --yes', 'approve without asking (after reading the run)')
+    .addHelpText(
+      'after',
+      `
+Shows the run's totals and what needs attention before the gate, asks to confirm,
+then records the approval in the team store with your name and AWS identity (STS).
+A gate refuses its run's own drivers unless it says approver=anyone.
+
+Examples:
+  deploy-wizard approve prod-20261204-a7c3 --store s3://team-deploys/deploy-wizard
+  DEPLOY_WIZARD_STORE=s3://team-deploys/deploy-wizard \\
+    deploy-wizard approve prod-20261204-a7c3 --gate "Change board" --yes --note "CAB-1234"
+
+Exit 0 approved, 1 not confirmed or the store did not answer, 2 refused (a
+self-approval, an unknown or approved gate, a finished or local run) or bad usage.`,
+    )
+    .action(async (id: string, options: import('./commands/approve.ts').ApproveOptions) => {
+      const { approveCommand } = await import('./commands/approve.ts')
+      process.exitCode = await approveCommand(id, options)
     })
 
   program
     .command('verify')
     .description('tell whether a sign-off sheet was edited after it was exported')
     .argument('<sheet>', 'an exported sign-off sheet (markdown)')
-    .addHelpText('after', '\nExit 0 when the sheet is as exported, 1 when it was changed.')
-    .action(async (file: string) => {
+    .option(
+      '--store <s3-url>',
+      'check the sheet against its run in this team store (s3://bucket/prefix)',
+    )
+    .addHelpText(
+      'after',
+      `
+The sheet's digest must match its content, and the sheet must be one its run
+recorded exporting: the run on this machine, or with a store, the team's run.
+${TEAM_STORE_HELP}
+Examples:
+  deploy-wizard verify signoff.md
+  deploy-wizard verify signoff.md --store s3://team-deploys/deploy-wizard
+
+Exit 0 when the sheet is as exported, 1 when it was changed (or resealed),
+2 bad usage (no such run in the store, a bad store address, no bucket,
+access denied),
+69 the team store did not answer (try again).`,
+    )
+    .action(async (file: string, options: import('./commands/verify.ts').VerifyOptions) => {
       const { verifyCommand } = await import('./commands/verify.ts')
-      process.exitCode = await verifyCommand(file)
+      process.exitCode = await verifyCommand(file, options)
     })
 
   return program

@@ -5,6 +5,7 @@
  *   <!-- id: api-health; needs: api-stack; timeout: 30s -->
  *   <!-- only: staging, prod -->
  *   <!-- signoff -->
+ *   <!-- gate: approval "Change board" -->
  *
  * A comment holds one or more directives separated by `;`. `check:` takes a kind
  * and `key=value` parameters; a value with spaces or `;` is quoted with "…" (where
@@ -12,7 +13,16 @@
  * directive name is an ordinary comment and is left alone.
  */
 import { parseDuration } from '../duration.ts'
-export const DIRECTIVE_NAMES = ['check', 'only', 'id', 'needs', 'timeout', 'signoff'] as const
+import type { GateApprover } from './model.ts'
+export const DIRECTIVE_NAMES = [
+  'check',
+  'only',
+  'id',
+  'needs',
+  'timeout',
+  'signoff',
+  'gate',
+] as const
 export type DirectiveName = (typeof DIRECTIVE_NAMES)[number]
 
 interface At {
@@ -34,6 +44,19 @@ export type Directive =
   | (At & { readonly name: 'needs'; readonly ids: readonly string[] })
   | (At & { readonly name: 'timeout'; readonly ms: number })
   | (At & { readonly name: 'signoff' })
+  | (At & {
+      readonly name: 'gate'
+      readonly kind: 'approval'
+      /** The gate's name as written: "Change board". */
+      readonly gate: string
+      readonly approver: GateApprover
+    })
+
+/** Who may approve at a gate (see `Gate`): the words `approver=` takes. */
+export const GATE_APPROVERS: readonly GateApprover[] = ['not-driver', 'anyone']
+
+/** The longest gate name: it is shown in the wizard's lines and typed after `--gate`. */
+export const MAX_GATE_NAME = 60
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 
@@ -177,7 +200,91 @@ function parseOne(
     }
     case 'check':
       return parseCheck(args, argsOffset, offset, report)
+    case 'gate':
+      return parseGate(args, argsOffset, offset, report)
   }
+}
+
+const GATE_EXAMPLE = 'for example: gate: approval "Change board"'
+
+/** `gate: approval "Change board" [approver=not-driver|anyone]`. */
+function parseGate(
+  args: string,
+  argsOffset: number,
+  offset: number,
+  report: Report,
+): Directive | null {
+  const tokens = tokenize(args, argsOffset, report)
+  if (!tokens) return null
+  const [kind, name, ...options] = tokens
+  if (!kind) {
+    report(argsOffset, `'gate:' needs a kind and a name`, GATE_EXAMPLE)
+    return null
+  }
+  if (kind.value !== 'approval') {
+    report(
+      kind.offset,
+      `'${kind.value}' is not a kind of gate: the kind is 'approval'`,
+      GATE_EXAMPLE,
+    )
+    return null
+  }
+  if (!name || name.keyed) {
+    report(
+      name?.offset ?? kind.offset,
+      `'gate: approval' needs the gate's name`,
+      'name it after who approves, in quotes: gate: approval "Change board"',
+    )
+    return null
+  }
+  const gate = name.value.trim()
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing exactly these
+  if (gate === '' || /[\u0000-\u001f\u007f-\u009f]/.test(gate) || gate.length > MAX_GATE_NAME) {
+    report(
+      name.offset,
+      gate === ''
+        ? `a gate's name cannot be empty`
+        : gate.length > MAX_GATE_NAME
+          ? `a gate's name is at most ${MAX_GATE_NAME} characters`
+          : `a gate's name cannot hold control characters`,
+      GATE_EXAMPLE,
+    )
+    return null
+  }
+  let approver: GateApprover = 'not-driver'
+  const seen = new Set<string>()
+  for (const option of options) {
+    const eq = option.value.indexOf('=')
+    const key = eq > 0 && option.keyed ? option.value.slice(0, eq) : null
+    if (key !== 'approver') {
+      report(
+        option.offset,
+        key === null
+          ? `expected approver=…, found '${option.value}'`
+          : `'${key}' is not an option of a gate`,
+        key === null
+          ? `quote a name that has spaces: gate: approval "${gate} ${option.value}"`
+          : 'a gate takes approver=not-driver (the default) or approver=anyone',
+      )
+      return null
+    }
+    if (seen.has(key)) {
+      report(option.offset, `'${key}' is given twice`)
+      return null
+    }
+    seen.add(key)
+    const value = option.value.slice(eq + 1)
+    if (!(GATE_APPROVERS as readonly string[]).includes(value)) {
+      report(
+        option.offset,
+        `'${value}' is not who may approve`,
+        'approver=not-driver: someone other than who drove the run (the default); approver=anyone: the driver too',
+      )
+      return null
+    }
+    approver = value as GateApprover
+  }
+  return { name: 'gate', kind: 'approval', gate, approver, offset }
 }
 
 function parseCheck(

@@ -134,6 +134,32 @@ export interface Phase extends Section {
   readonly role: PhaseRole
 }
 
+/**
+ * Who may approve at a gate: anyone but the people who drove the run (`not-driver`, the
+ * default: an approval is a second pair of eyes), or anyone at all (`anyone`).
+ */
+export type GateApprover = 'not-driver' | 'anyone'
+
+/**
+ * `<!-- gate: approval "Change board" -->`: the run cannot enter the phases after the gate
+ * until someone approves it (`deploy-wizard approve`). Written on a phase's heading, it stands
+ * before that phase; on a line of its own, where it is written: before the next phase.
+ */
+export interface Gate {
+  readonly kind: 'approval'
+  /** As the checklist writes it: the run's approvals are kept by this name. */
+  readonly name: string
+  readonly line: number
+  /** Who may approve: not the people who drove the run (the default), or anyone. */
+  readonly approver: GateApprover
+  /** The last phase before the gate, what the approver reviews; null when none comes before it. */
+  readonly after: string | null
+  /** The first phase it holds back; null when no phase follows it: it holds back the sign-off. */
+  readonly before: string | null
+  /** The environments it stands in: its heading's scope, or its own `only:`. */
+  readonly scope: Scope
+}
+
 export interface FrontMatter {
   readonly title?: string
   readonly environments?: readonly string[]
@@ -178,4 +204,6 @@ export interface Checklist {
   readonly signoff: readonly SignoffField[]
   /** Every heading and item whose words name an environment, in file order. */
   readonly inferredScopes: readonly InferredScope[]
+  /** Approval gates between phases, in file order. */
+  readonly gates: readonly Gate[]
 }

@@ -226,8 +226,8 @@ function isParse(value: unknown): value is StoredParse {
     isRecord(c) &&
     typeof c.title === 'string' &&
     isRecord(c.frontMatter) &&
-    ['environments', 'sections', 'phases', 'items', 'signoff', 'inferredScopes'].every((key) =>
-      Array.isArray(c[key]),
+    ['environments', 'sections', 'phases', 'items', 'signoff', 'inferredScopes', 'gates'].every(
+      (key) => Array.isArray(c[key]),
     )
   )
 }

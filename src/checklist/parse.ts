@@ -35,6 +35,7 @@ import { revealDetails } from './details.ts'
 import { type Directive, parseDirectiveComment } from './directives.ts'
 import { emojify } from './emoji.ts'
 import { checklistTitle, parseFrontMatter, type VarPositions } from './front-matter.ts'
+import { type GateDraft, placeGates } from './gates.ts'
 import { headingSlug, IdAllocator, slug } from './ids.ts'
 import { checkInputLimits, LIMITS, type LimitProblem } from './limits.ts'
 import { parseMarkdown } from './markdown.ts'
@@ -153,6 +154,7 @@ function emptyDraft(): Draft {
     items: [],
     signoff: [],
     inferredScopes: [],
+    gates: [],
   }
 }
 
@@ -219,6 +221,13 @@ interface OnlyDraft {
   readonly offset: number
 }
 
+/** A gate directive where it is written: on a heading (`section`), or on a line of its own with its `only:`. */
+interface WrittenGate {
+  readonly directive: Extract<Directive, { name: 'gate' }>
+  readonly section: SectionDraft | null
+  readonly only: OnlyDraft | null
+}
+
 /** A sign-off field whose scope is its owner's, known once the whole file is read. */
 type MutableField = { -readonly [K in keyof SignoffField]: SignoffField[K] }
 
@@ -244,6 +253,8 @@ class ChecklistBuilder {
   /** Each sign-off field and the section or item whose scope it takes. */
   readonly #fieldOwners: [MutableField, { readonly scope: Scope }][] = []
   readonly #inferred: InferredScope[] = []
+  /** Gates as written: on a heading (its scope known once the file is read), or on a line of their own. */
+  readonly #gates: WrittenGate[] = []
   readonly #phaseIds = new IdAllocator()
   readonly #explicitIds = new Map<string, number>()
   readonly #sectionIds = new Set<string>()
@@ -305,6 +316,14 @@ class ChecklistBuilder {
     })
     const sections = divided.sections
     const phases = sections.filter((s): s is Phase => s.kind === 'phase' && s.itemCount > 0)
+    const gates = placeGates(
+      this.#gates.map((g) => this.#gateDraft(g)),
+      { sections, phases, items: divided.items },
+      {
+        error: (at, message, hint) => this.#errorAt(at, message, hint),
+        warning: (at, message, hint) => this.#warningAt(at, message, hint),
+      },
+    )
     return {
       title,
       frontMatter: this.#frontMatter,
@@ -314,6 +333,29 @@ class ChecklistBuilder {
       items: divided.items,
       signoff: this.#signoff,
       inferredScopes: this.#inferred,
+      gates,
+    }
+  }
+
+  /**
+   * A gate once scopes are known: one on a heading stands where its section applies (an
+   * `only:` beside it is the section's, as on any heading); one on a line of its own, where
+   * its own `only:` says, else everywhere.
+   */
+  #gateDraft(written: WrittenGate): GateDraft {
+    const { directive, section, only } = written
+    const scope: Scope = section
+      ? section.scope
+      : only?.environments
+        ? { environments: only.environments, reason: `only: directive, line ${only.line}` }
+        : ALL
+    return {
+      name: directive.gate,
+      approver: directive.approver,
+      offset: directive.offset,
+      line: this.lines.position(directive.offset).line,
+      heading: section ? { id: section.id, title: section.title, line: section.line } : null,
+      scope,
     }
   }
 
@@ -475,6 +517,7 @@ class ChecklistBuilder {
           `'${d.name}:' belongs on a task item, not on a heading`,
           'move it to the item it checks',
         )
+      else if (d.name === 'gate') this.#gates.push({ directive: d, section, only: null })
     }
     if (parent) {
       parent.sections.push(section)
@@ -671,6 +714,13 @@ class ChecklistBuilder {
             'put <!-- signoff --> on the sign-off section heading',
           )
           break
+        case 'gate':
+          this.#errorAt(
+            d.offset,
+            `'gate:' stands between phases, not on an item`,
+            "write it on a line of its own just above the phase it holds back, or on that phase's ## heading",
+          )
+          break
         default:
           break
       }
@@ -697,6 +747,8 @@ class ChecklistBuilder {
         if (d.name === 'signoff') {
           section.isSignoff = true
           section.role = 'signoff'
+        } else if (d.name === 'gate') {
+          this.#gates.push({ directive: d, section, only: null })
         } else if (d.name !== 'id') {
           this.#errorAt(
             d.offset,
@@ -707,9 +759,18 @@ class ChecklistBuilder {
       }
       return
     }
-    if (directives.length > 0) {
+    // A gate stands where it is written, between phases; an `only:` beside it is the gate's.
+    const gates = directives.filter((d) => d.name === 'gate')
+    if (gates.length > 0) {
+      const only = this.#onlyOf(directives)
+      for (const gate of gates) this.#gates.push({ directive: gate, section: null, only })
+    }
+    const others = directives.filter(
+      (d) => gates.length === 0 || (d.name !== 'gate' && d.name !== 'only'),
+    )
+    if (others.length > 0) {
       this.#errorAt(
-        offset(node),
+        gates.length > 0 ? (others[0]?.offset ?? offset(node)) : offset(node),
         'this directive is not attached to an item or a heading',
         "write it at the end of the item's line, indented under the item, or right below a heading",
       )

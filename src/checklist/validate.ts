@@ -110,6 +110,28 @@ export function validateChecklist(checklist: Checklist, context: ValidationConte
     validateDependencyScopes(checklist, item, offsets, byId, context)
   }
   validateNoCycles(checklist, byId, context)
+  validateSignoffCoverage(checklist, context)
+}
+
+/**
+ * Sign-off blocks scoped to some environments ("Development Deployment", "Production
+ * Deployment") can leave another with nothing to sign: a staging run would end with no
+ * sign-off at all, which no one would notice until the change board asks for it.
+ */
+function validateSignoffCoverage(checklist: Checklist, { problems }: ValidationContext): void {
+  const first = checklist.signoff[0]
+  if (!first) return
+  const bare = checklist.environments.filter(
+    (e) => !checklist.signoff.some((field) => isInScope(field.scope, e)),
+  )
+  if (bare.length === 0) return
+  const scopes = [...new Set(checklist.signoff.map((field) => describeScope(field.scope)))]
+  problems.warning(
+    first.line,
+    1,
+    `no sign-off field applies to ${bare.join(', ')}: the sign-off is for ${scopes.join('; ')}`,
+    `name ${bare.join(', ')} in the only: of the block that applies there too, e.g. ### Production Deployment <!-- only: staging, prod -->`,
+  )
 }
 
 /**

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileProblem, UserError } from '../errors.ts'
+import { STORE_VARIABLE } from '../run/team/address.ts'
 
 export interface DemoOptions {
   readonly check?: boolean
@@ -63,6 +64,8 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     }
   }
   Object.assign(process.env, sandbox.env)
+  // The demo's runs are thrown away: never sent to a team store the operator's shell names.
+  delete process.env[STORE_VARIABLE]
   process.chdir(sandbox.project)
   // The wizard leaves with process.exit on a signal: the folder goes anyway.
   const removeOnExit = () => {

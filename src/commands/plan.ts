@@ -3,9 +3,9 @@
  * it for one environment — a dry run that touches nothing.
  */
 import { productionReason } from '../checklist/environments.ts'
-import type { Checklist } from '../checklist/model.ts'
+import type { Checklist, Gate } from '../checklist/model.ts'
 import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
-import { describeInferred, describeScope } from '../checklist/scope.ts'
+import { describeInferred, describeScope, isInScope } from '../checklist/scope.ts'
 import { directiveParams, shownParams } from '../checks/shown-params.ts'
 import { type Painter, terminalFor } from '../output/terminal.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
@@ -49,6 +49,13 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
       `AWS account ${account.id}${via.length > 0 ? ` (${via.join(', ')})` : ''}: AWS checks refuse credentials for any other`,
     )
   }
+  const gates = checklist.gates.filter((gate) => isInScope(gate.scope, options.env))
+  if (gates.length > 0 && !checklist.frontMatter.store) {
+    // Only a team store can take an approval from someone else's machine (README, "Approvals").
+    lines.push(
+      `${plural(gates.length, 'approval gate')}: the run needs a team store (--store, DEPLOY_WIZARD_STORE or store: in the front matter)`,
+    )
+  }
   if (checklist.inferredScopes.length > 0) {
     lines.push('')
     lines.push(
@@ -63,8 +70,12 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   }
   for (const phase of plan.phases) {
     lines.push('')
+    renderGates(checklist, phase.section.id, options.env, out, lines)
     renderSection(phase, 0, out, lines)
   }
+  const last = checklist.gates.some((gate) => gate.before === null)
+  if (last) lines.push('')
+  renderGates(checklist, null, options.env, out, lines)
   lines.push('')
   lines.push(
     out.paint(
@@ -90,6 +101,36 @@ function renderSection(
   lines.push(`${indent}${title} ${out.paint('dim', count)}${na}`)
   for (const item of planned.items) renderItem(item, depth + 1, out, lines)
   for (const child of planned.sections) renderSection(child, depth + 1, out, lines)
+}
+
+/**
+ * The approval gates standing before the phase `before` (null: before the sign-off), as a line
+ * each: the run waits there until someone approves (deploy-wizard approve).
+ */
+function renderGates(
+  checklist: Checklist,
+  before: string | null,
+  env: string,
+  out: Painter,
+  lines: string[],
+): void {
+  for (const gate of checklist.gates.filter((g) => g.before === before)) {
+    const what = `⏸ approval gate "${gate.name}"`
+    if (!isInScope(gate.scope, env)) {
+      lines.push(out.paint('dim', `${what} — n/a: ${describeScope(gate.scope)}`))
+      continue
+    }
+    const next = before === null ? 'the sign-off waits' : 'the phases below wait'
+    lines.push(
+      out.paint('yellow', `${what}: ${next} until ${approverWords(gate)} approves the run`),
+    )
+    lines.push(out.paint('dim', `  with: deploy-wizard approve <run-id> --gate "${gate.name}"`))
+  }
+}
+
+/** Who may approve at a gate, in words. */
+function approverWords(gate: Gate): string {
+  return gate.approver === 'anyone' ? 'anyone' : 'someone other than who drove it'
 }
 
 function renderItem(planned: PlannedItem, depth: number, out: Painter, lines: string[]): void {
@@ -136,6 +177,18 @@ function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: st
       : {}),
     sha256: checklist.sha256,
     scopes: checklist.inferredScopes,
+    gates: checklist.gates.map((gate) => ({
+      name: gate.name,
+      line: gate.line,
+      after: gate.after,
+      before: gate.before,
+      approver: gate.approver,
+      applies: isInScope(gate.scope, env),
+    })),
     phases: phases.map(section),
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
 }

@@ -9,7 +9,11 @@
  * 2 for bad usage; 74 when something the operator entered could not be saved
  * (the disk full, the folder read-only), whatever else happened; 130 when
  * interrupted (Ctrl-C, SIGTERM, the terminal closed), or cancelled with Esc at a
- * question before the run was opened.
+ * question before the run was opened (declining to take a team run over is one).
+ *
+ * `--store s3://bucket/prefix` (or DEPLOY_WIZARD_STORE, or the checklist's
+ * `store:`) drives the run in a team store; once the wizard closes, what the
+ * store has of it is said.
  */
 import { resolve } from 'node:path'
 import { resolveChecklistFile } from '../checklist/bundled.ts'
@@ -29,8 +33,11 @@ import {
 import { appliesIn, stateOf } from '../run/describe.ts'
 import { DEFAULT_STALE_AFTER_MS } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
+import type { SyncView } from '../run/snapshot.ts'
 import { type WizardServices, wizardServices } from '../run/start.ts'
 import { OPERATOR_VARIABLE, type StoreProblem } from '../run/store.ts'
+import { resolveStore } from '../run/team/address.ts'
+import { teamTuning } from '../run/team/link.ts'
 import type { AppOutcome } from '../ui/app.tsx'
 import { pacedStdin } from '../ui/paced-stdin.ts'
 import { EXIT_CANCELLED } from './exit-codes.ts'
@@ -48,6 +55,8 @@ export interface RunOptions {
   readonly staleAfter?: string
   readonly sheet?: string
   readonly timeout?: string
+  /** The team store: `s3://bucket/prefix`. */
+  readonly store?: string
 }
 
 /** How the command was reached: `demo` runs are thrown away, so they cannot be resumed. */
@@ -75,6 +84,9 @@ export async function runCommand(
   const timeoutMs = duration(options.timeout, '--timeout')
   // Read again by the checks; a value they cannot use is refused before any screen opens.
   httpPerHost(process.env)
+  // So is a team store named wrongly (the checklist's own store: is read with the checklist).
+  resolveStore({ flag: options.store, env: process.env })
+  teamTuning(process.env)
   // Errors in the checklist are printed as `validate` prints them, before any screen opens.
   const named = file ? await loadForRun(file, 'running it') : undefined
   if (named && options.env) requireEnvironment(named, options.env)
@@ -95,6 +107,7 @@ export async function runCommand(
       cwd: process.cwd(),
       staleAfterMs,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(options.store ? { store: options.store } : {}),
     }),
   )
 
@@ -178,6 +191,8 @@ function report(outcome: AppOutcome, mode: RunMode): number {
   const out = terminalFor(process.stdout)
   const session = outcome.session
   const code = reportOutcome(outcome, mode, out)
+  const sync = session?.snapshot.sync
+  if (session && sync) out.write(formatSync(session.id, sync, out))
   if (!session || session.unsaved.length === 0) return code
   // Never "Progress saved" alone when something was not: said last, where it stays in sight.
   out.write(formatNotSaved(session.state, session.unsaved, out))
@@ -204,9 +219,11 @@ function reportOutcome(outcome: AppOutcome, mode: RunMode, out: Terminal): numbe
       return EXIT_CANCELLED
     case 'cancelled':
       out.write(
-        outcome.resuming
-          ? `Cancelled before run ${outcome.resuming} reopened: it is saved as you left it.\n`
-          : `${CANCELLED_BEFORE_START}\n`,
+        outcome.said
+          ? `${outcome.said}\n`
+          : outcome.resuming
+            ? `Cancelled before run ${outcome.resuming} reopened: it is saved as you left it.\n`
+            : `${CANCELLED_BEFORE_START}\n`,
       )
       return EXIT_CANCELLED
     case 'finished': {
@@ -220,6 +237,18 @@ function reportOutcome(outcome: AppOutcome, mode: RunMode, out: Terminal): numbe
       return open.length > 0 ? 1 : 0
     }
   }
+}
+
+/** What the team store has of the run, as the wizard closes. */
+function formatSync(id: string, sync: SyncView, out: Terminal): string {
+  if (sync.lost) {
+    return `${out.paint('red', `Run ${id} was ${sync.lost}.`)}\n  Resume it to see it as the team store has it: deploy-wizard run --resume ${id}\n`
+  }
+  if (sync.text === 'synced') return out.paint('dim', `Team store ${sync.store}: synced.\n`)
+  return (
+    `${out.paint('yellow', `Team store ${sync.store}: ${sync.text}.`)}\n` +
+    `  Every answer is saved on this machine; what waits is sent when the run is next opened here: deploy-wizard run --resume ${id}\n`
+  )
 }
 
 /** The checklist named on the command line, already read and checked, is not parsed again. */

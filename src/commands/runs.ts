@@ -2,18 +2,30 @@
  * `deploy-wizard runs`: the saved runs on this machine — checklist,
  * environment, operator, progress, age, status — and `runs rm <id>`.
  * Listed from the index of runs, checked against each run's files (run-index.ts).
+ *
+ * With a team store named (`--store`, DEPLOY_WIZARD_STORE), the team's runs
+ * instead: each read from the store and folded as any run is, with who drives
+ * it (its lease). The S3 code is imported only then.
  */
 import { UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
-import { formatAge } from '../run/describe.ts'
+import { formatAge, runProgress } from '../run/describe.ts'
 import { listRuns, type RunSummary, removeRun, type StoreProblem } from '../run/store.ts'
+import { resolveStore, type S3StoreAddress, storeUrl } from '../run/team/address.ts'
+import { holderOf } from '../run/team/holder.ts'
+import type { ListedTeamRun } from '../run/team/open-store.ts'
 
 export interface RunsOptions {
   readonly all?: boolean
   readonly json?: boolean
+  /** A team store, `s3://bucket/prefix`; DEPLOY_WIZARD_STORE otherwise. */
+  readonly store?: string
 }
 
 export async function runsCommand(options: RunsOptions): Promise<number> {
+  // No checklist is named, so a checklist's `store:` cannot apply here.
+  const store = resolveStore({ flag: options.store })
+  if (store.kind === 's3') return teamRunsCommand(store, options)
   const { runs, problems } = listRuns()
   reportProblems(problems)
   const out = terminalFor(process.stdout)
@@ -54,6 +66,78 @@ export async function runsRemoveCommand(ids: readonly string[]): Promise<number>
 export function reportProblems(problems: readonly StoreProblem[]): void {
   const err = terminalFor(process.stderr)
   for (const problem of problems) err.write(`deploy-wizard: ${problem.message}\n`)
+}
+
+/** The team's runs, as `runs` lists this machine's, with who drives each. */
+async function teamRunsCommand(store: S3StoreAddress, options: RunsOptions): Promise<number> {
+  const { listStoreRuns, withStore } = await import('../run/team/open-store.ts')
+  const { runs, problems } = await withStore(store, listStoreRuns)
+  const err = terminalFor(process.stderr)
+  for (const problem of problems) err.write(`deploy-wizard: ${problem}\n`)
+  const out = terminalFor(process.stdout)
+  const now = new Date()
+  const sorted = [...runs].sort((a, b) =>
+    b.run.state.lastActivityAt.localeCompare(a.run.state.lastActivityAt),
+  )
+  const shown = options.all ? sorted : sorted.filter((listed) => !listed.run.state.finishedAt)
+  if (options.json) {
+    out.writeJson(shown.map((listed) => teamJson(listed, store, now)))
+    return 0
+  }
+  const where = `the team store ${storeUrl(store)}`
+  if (shown.length === 0) {
+    const more = !options.all && runs.length > 0 ? ` (${runs.length} finished: runs --all)` : ''
+    out.write(`No ${options.all ? '' : 'unfinished '}runs in ${where}${more}.\n`)
+    return 0
+  }
+  out.write(out.paint('dim', `Runs in ${where} (from ${store.source}):\n`))
+  for (const { id, run } of shown) {
+    const { answered, total } = runProgress(run.state)
+    const holder = holderOf(run.lease, now)
+    const isFinished = run.state.finishedAt !== null
+    const status = [
+      isFinished ? 'finished' : 'in progress',
+      // A finished run's holder matters only while its wizard is still open.
+      ...(holder.kind === 'driven' || !isFinished ? [holder.words] : []),
+    ].join(' · ')
+    const colour = holder.kind === 'driven' ? 'yellow' : isFinished ? 'green' : 'cyan'
+    const { header } = run
+    out.write(
+      `${out.paint('bold', id)}  ${header.checklist.title} · ${header.environment} · ${header.operator}\n` +
+        `  ${answered}/${total} answered · last activity ${formatAge(run.state.lastActivityAt, now)} · ${out.paint(colour, status)}\n` +
+        out.paint('dim', `  ${header.checklist.path} (started on ${header.host})\n`),
+    )
+  }
+  return 0
+}
+
+function teamJson({ id, run }: ListedTeamRun, store: S3StoreAddress, now: Date) {
+  const { header, state, lease } = run
+  const holder = holderOf(lease, now)
+  return {
+    id,
+    checklist: header.checklist,
+    environment: header.environment,
+    operator: header.operator,
+    host: header.host,
+    startedAt: header.startedAt,
+    lastActivityAt: state.lastActivityAt,
+    finishedAt: state.finishedAt,
+    ...runProgress(state),
+    status: holder.kind === 'driven' ? 'driven' : state.finishedAt ? 'finished' : 'in-progress',
+    lease: lease
+      ? {
+          holder: lease.holder,
+          host: lease.host,
+          arn: lease.arn,
+          acquiredAt: lease.acquiredAt,
+          renewedAt: lease.renewedAt,
+          expiresAt: lease.expiresAt,
+          state: holder.kind,
+        }
+      : null,
+    store: storeUrl(store),
+  }
 }
 
 function statusOf(run: RunSummary): string {

@@ -77,6 +77,7 @@ export async function validateCommand(
       plural(s.items, 'item'),
       plural(s.checks, 'automated check'),
       plural(s.signoffFields, 'sign-off field'),
+      ...(s.gates > 0 ? [plural(s.gates, 'approval gate')] : []),
     ].join(', ')
     const issues =
       problems.length > 0 ? ` — ${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : ''
@@ -95,6 +96,7 @@ function summarise(checklist: Checklist) {
     items: checklist.items.length,
     checks: checklist.items.filter((i) => i.check).length,
     signoffFields: checklist.signoff.length,
+    gates: checklist.gates.length,
   }
 }
 

@@ -4,12 +4,18 @@
  * its run is on this machine, the sheet must also be one the run recorded
  * exporting: a seal alone shows accidental edits, but anyone can reseal a sheet
  * edited on purpose.
+ *
+ * With a team store named (`--store`, DEPLOY_WIZARD_STORE) the run is looked up
+ * there instead, from any machine: the sheet must be one the team run recorded
+ * exporting (`export --store` records it in the store).
  */
 import { readTextFile } from '../checks/read-file.ts'
 import { fileProblem, UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
 import { sheetDigest, verifySheet } from '../report/sheet-digest.ts'
+import type { JournalEntry } from '../run/model.ts'
 import { exportedDigests } from '../run/store.ts'
+import { resolveStore, type S3StoreAddress, storeUrl } from '../run/team/address.ts'
 
 /** A sheet of thousands of items is a few MB: anything far larger is not one. */
 const MAX_SHEET_BYTES = 16 * 1024 * 1024
@@ -17,7 +23,15 @@ const MAX_SHEET_BYTES = 16 * 1024 * 1024
 /** The sheet's run id line: `- **Run:** \`dev-20261122-abcd\``. */
 const RUN_LINE = /^- \*\*Run:\*\* `([^`]+)`$/m
 
-export async function verifyCommand(file: string): Promise<number> {
+export interface VerifyOptions {
+  /** A team store, `s3://bucket/prefix`; DEPLOY_WIZARD_STORE otherwise. */
+  readonly store?: string
+}
+
+export async function verifyCommand(file: string, options: VerifyOptions = {}): Promise<number> {
+  // Resolved first: a mistyped store is said before anything else. No checklist is named, so
+  // a checklist's `store:` cannot apply here.
+  const store = resolveStore({ flag: options.store })
   let text: string
   try {
     const read = await readTextFile(file, new AbortController().signal, MAX_SHEET_BYTES)
@@ -36,9 +50,12 @@ export async function verifyCommand(file: string): Promise<number> {
   const out = terminalFor(process.stdout)
   if (result.ok) {
     const runId = RUN_LINE.exec(text)?.[1]
-    const recorded = runId ? exportedDigests(runId) : null
     // What was exported, byte for byte but for line endings and final newlines (see sheet-digest.ts).
     const digest = sheetDigest(`${text.replace(/\s*$/, '')}\n`)
+    if (store.kind === 's3' && runId) {
+      return verifyInStore(store, file, runId, digest, result.actual)
+    }
+    const recorded = runId ? exportedDigests(runId) : null
     if (runId && recorded && !recorded.includes(digest)) {
       out.write(
         `${out.paint('red', '✗')} ${file} is sealed, but run ${runId} on this machine never exported it: it was rewritten and sealed again\n`,
@@ -59,4 +76,33 @@ export async function verifyCommand(file: string): Promise<number> {
     `${out.paint('red', '✗')} ${file} ${what}: ${result.reason ?? 'digest does not match'}\n`,
   )
   return 1
+}
+
+/** The sheet's seal is intact: did the team run record exporting exactly this sheet? */
+async function verifyInStore(
+  store: S3StoreAddress,
+  file: string,
+  runId: string,
+  digest: string,
+  sealed: string,
+): Promise<number> {
+  const { readStoreRun, withStore } = await import('../run/team/open-store.ts')
+  const run = await withStore(store, (objects) => readStoreRun(objects, runId))
+  const exports = run.journal.filter(
+    (entry): entry is Extract<JournalEntry, { type: 'exported' }> =>
+      entry.type === 'exported' && entry.format === 'md',
+  )
+  const match = exports.find((entry) => entry.digest === digest)
+  const out = terminalFor(process.stdout)
+  const where = `the team store ${storeUrl(store)}`
+  if (!match) {
+    out.write(
+      `${out.paint('red', '✗')} ${file} is sealed, but run ${runId} in ${where} never exported it: it was rewritten and sealed again\n`,
+    )
+    return 1
+  }
+  out.write(
+    `${out.paint('green', '✓')} ${file} is as exported (sha256 ${sealed.slice(0, 16)}…): exported by run ${runId} in ${where}, by ${match.by} at ${match.at}\n`,
+  )
+  return 0
 }

@@ -56,14 +56,37 @@ export function formatFinished(
   const lines = [
     out.paint('bold', `Run ${state.header.id} finished — ${state.header.environment}`),
     `  ${formatTotals(checklist, state)}`,
+    ...attentionLines(checklist, state, out),
   ]
+  lines.push(
+    `  Sign-off sheet: ${sheetPath}`,
+    out.paint('dim', `  check it was not edited later with: deploy-wizard verify ${sheetPath}`),
+  )
+  return `${lines.join('\n')}\n`
+}
+
+/**
+ * The items that need someone's attention, failed first, then skipped, then pending, each with
+ * its note's first line: at most LISTED of each, then how many more. `phases`, when given,
+ * keeps to the items of those phases (an approver reviews what came before their gate).
+ */
+export function attentionLines(
+  checklist: Checklist,
+  state: RunState,
+  out: Painter,
+  phases?: ReadonlySet<string>,
+): string[] {
+  const lines: string[] = []
   const attention: [ItemState, string, Parameters<Painter['paint']>[0]][] = [
     ['failed', 'Failed', 'red'],
     ['skipped', 'Skipped', 'yellow'],
     ['pending', 'Pending', 'yellow'],
   ]
+  const shown = applicable(checklist, state).filter(
+    (item) => phases === undefined || phases.has(item.phaseId),
+  )
   for (const [which, title, colour] of attention) {
-    const items = applicable(checklist, state).filter((item) => stateOf(item, state) === which)
+    const items = shown.filter((item) => stateOf(item, state) === which)
     if (items.length === 0) continue
     lines.push(out.paint(colour, `  ${title}:`))
     for (const item of items.slice(0, LISTED)) {
@@ -72,11 +95,7 @@ export function formatFinished(
     }
     if (items.length > LISTED) lines.push(`    … and ${items.length - LISTED} more (see the sheet)`)
   }
-  lines.push(
-    `  Sign-off sheet: ${sheetPath}`,
-    out.paint('dim', `  check it was not edited later with: deploy-wizard verify ${sheetPath}`),
-  )
-  return `${lines.join('\n')}\n`
+  return lines
 }
 
 /**

@@ -6,7 +6,8 @@
  * when, the note, and the check's evidence (an item the checklist scopes to other
  * environments is n/a with the reason, or says who had it apply here after all);
  * answers to items the checklist no longer has; the reference pages (sections
- * with nothing to complete); the sign-off fields with what was entered, blank
+ * with nothing to complete); the approvals at the checklist's gates (who, as which AWS
+ * identity, when) and the run's hand-overs between drivers; the sign-off fields with what was entered, blank
  * lines for the rest and one for each role's signature; and a digest over all of
  * it (see sheet-digest.ts).
  *
@@ -21,14 +22,22 @@ import type { Nodes } from 'mdast'
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
-import type { Checklist, Item, Section, SignoffField } from '../checklist/model.ts'
+import type { Checklist, Gate, Item, Section, SignoffField } from '../checklist/model.ts'
 import { referencePages } from '../checklist/reference.ts'
 import { describeScope, isInScope } from '../checklist/scope.ts'
 import { signoffLines } from '../checklist/signoff.ts'
 import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
+import { approvalAt, gatesIn } from '../run/approvals.ts'
 import { type BlankEntries, blankEntries, overrideOf } from '../run/describe.ts'
-import type { ItemRecord, RunState, ScopeOverride, StoredCheckResult } from '../run/model.ts'
+import type {
+  Approval,
+  Handover,
+  ItemRecord,
+  RunState,
+  ScopeOverride,
+  StoredCheckResult,
+} from '../run/model.ts'
 import { VERSION } from '../version.ts'
 import {
   answerOf,
@@ -124,6 +133,8 @@ export function renderSheet(checklist: Checklist, state: RunState, options: Shee
     itemsPart(rows, sections, formerWordings(state)),
     removedPart(checklist, state),
     referencePart(checklist, state),
+    approvalsPart(checklist, state),
+    handoversPart(state),
     signoffPart(checklist, state),
     footerPart(options),
   ]
@@ -292,6 +303,12 @@ function attentionNotices(checklist: Checklist, state: RunState): string[] {
   if (last !== undefined && last !== checklist.sha256) {
     notices.push(
       '- ⚠️ **The checklist file is not the version the run last used**: the items are shown as the file is now (see the header).',
+    )
+  }
+  for (const gate of gatesIn(checklist, state.header.environment)) {
+    if (approvalAt(gate, state)) continue
+    notices.push(
+      `- ⬜ **Not approved: ${inline(gate.name)}**: the run cannot go past this gate until someone approves it (see [Approvals](#approvals)).`,
     )
   }
   const removed = removedIds(checklist, state).length
@@ -607,6 +624,84 @@ function referencePart(checklist: Checklist, state: RunState): string {
     '',
     ...pages.map((page) => `- ${inline(page.title)} (line ${page.line})`),
   ].join('\n')
+}
+
+// --- approvals and hand-overs -------------------------------------------------------------
+
+/**
+ * Each gate of the checklist that stands in the run, approved (by whom, when, as which AWS
+ * identity and account, from which host, with the note) or not yet; then approvals of gates
+ * the checklist no longer has. Absent when the run has neither.
+ */
+function approvalsPart(checklist: Checklist, state: RunState): string {
+  const gates = gatesIn(checklist, state.header.environment)
+  const named = new Set(gates.map((gate) => gate.name))
+  const others = Object.entries(state.approvals ?? {}).filter(([name]) => !named.has(name))
+  if (gates.length === 0 && others.length === 0) return ''
+  const lines = ['## Approvals', '']
+  for (const gate of gates) {
+    const approval = approvalAt(gate, state)
+    const head = `**${inline(gate.name)}** (${gatePlace(checklist, gate)})`
+    if (!approval) lines.push(`- ⬜ ${head}: **not approved**`)
+    else lines.push(...approvalLines(`✅ ${head}`, approval))
+  }
+  for (const [name, approval] of others) {
+    lines.push(
+      ...approvalLines(`✅ **${inline(name)}** (no longer a gate of the checklist)`, approval),
+    )
+  }
+  return lines.join('\n')
+}
+
+/** "after Pre-Deployment, before Deployment" */
+function gatePlace(checklist: Checklist, gate: Gate): string {
+  const title = (id: string) =>
+    inline(checklist.phases.find((phase) => phase.id === id)?.title ?? id)
+  return [
+    gate.after ? `after ${title(gate.after)}` : 'before every phase',
+    gate.before ? `before ${title(gate.before)}` : 'before the sign-off',
+  ].join(', ')
+}
+
+function approvalLines(head: string, approval: Approval): string[] {
+  const host = approval.host ? ` on ${inline(approval.host)}` : ''
+  const lines = [
+    `- ${head}: approved by **${inline(approval.by)}**, ${timestamp(approval.at)}\\`,
+    `  as ${code(approval.arn)} (AWS account ${code(approval.account)})${host}`,
+  ]
+  if (approval.note) {
+    lines[1] = `${lines[1]}\\`
+    lines.push(`  Note: ${block(approval.note, '  ')}`)
+  }
+  return lines
+}
+
+/** Who handed the run to whom, when and why (team runs: a lease taken over). Absent without one. */
+function handoversPart(state: RunState): string {
+  const handovers = state.handovers ?? []
+  if (handovers.length === 0) return ''
+  const lines = [
+    '## Hand-overs',
+    '',
+    'The run changed driver; each driver wrote as the AWS identity shown.',
+    '',
+  ]
+  for (const handover of handovers) lines.push(...handoverLines(handover))
+  return lines.join('\n')
+}
+
+function handoverLines(handover: Handover): string[] {
+  const { from, to } = handover
+  const why =
+    handover.reason === 'expired'
+      ? `${inline(from.holder)}'s lease had expired`
+      : handover.reason === 'explicit'
+        ? 'taken over explicitly'
+        : inline(handover.reason)
+  return [
+    `- ${timestamp(handover.at)}: **${inline(to.holder)}** on ${inline(to.host)} took over from **${inline(from.holder)}** on ${inline(from.host)}, last seen ${timestamp(from.lastSeen)} — ${why}\\`,
+    `  from ${code(from.arn)} to ${code(to.arn)}`,
+  ]
 }
 
 // --- sign-off -----------------------------------------------------------------------------

@@ -37,12 +37,13 @@ import {
   type ChecksInFlight,
   type RunSnapshot,
   type SessionEvent,
+  type SyncView,
   trackChecks,
   type UnsavedEntry,
 } from './snapshot.ts'
 import { NotSavedError, type RunHandle, toStoredResult } from './store.ts'
 
-export type { LiveCheck, RunSnapshot, SessionEvent, UnsavedEntry } from './snapshot.ts'
+export type { LiveCheck, RunSnapshot, SessionEvent, SyncView, UnsavedEntry } from './snapshot.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -88,6 +89,10 @@ export class RunSession {
   /** By what they were about (see `unsavedKey`): a later save of the same thing replaces one. */
   private readonly unsavedEntries = new Map<string, UnsavedEntry>()
   private isClosed = false
+  /** Set once nothing more may be recorded (a team run whose lease was taken): said by every verb. */
+  private refusal: Error | undefined
+  /** Work to finish as the run closes, after its file: a team run's last sending (team/sync.ts). */
+  private readonly closers: (() => Promise<void>)[] = []
 
   constructor(options: SessionOptions) {
     this.handle = options.handle
@@ -159,6 +164,47 @@ export class RunSession {
   subscribe(listener: (event: SessionEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+
+  /** Why nothing more is recorded in this run, once that is so (see `refuse`). */
+  get refused(): Error | undefined {
+    return this.refusal
+  }
+
+  /**
+   * From now on nothing more is recorded: every verb that would write throws `reason` (a team
+   * run's lease taken by another driver), and no check is started. What was recorded stays.
+   */
+  refuse(reason: Error): void {
+    this.refusal ??= reason
+  }
+
+  /**
+   * Records an entry written by someone else into the run's team store (an approval), as if
+   * recorded here: saved to this machine's journal, folded, told to listeners. Never twice: an
+   * entry the journal holds already (adopted before, also before a restart) is left out.
+   * Returns whether it was recorded; throws NotSavedError when the disk refuses it.
+   */
+  adopt(entry: JournalEntry): boolean {
+    if (this.isClosed) return false
+    const text = JSON.stringify(entry)
+    const isKnown = this.handle.journal.some(
+      (known) => known.type === entry.type && JSON.stringify(known) === text,
+    )
+    if (isKnown) return false
+    this.handle.append(entry)
+    this.emit({ type: 'journal', entry })
+    return true
+  }
+
+  /** A team run's sync state, for the header (team/sync.ts). */
+  showSync(sync: SyncView): void {
+    this.emit({ type: 'sync', sync })
+  }
+
+  /** Runs `closer` when the run closes, after its file is released (`close` waits for it). */
+  onClose(closer: () => Promise<void>): void {
+    this.closers.push(closer)
   }
 
   answer(itemId: string, state: ItemState, note?: string): void {
@@ -240,7 +286,7 @@ export class RunSession {
    * have all finished.
    */
   runChecks(itemIds: readonly string[], options: RunChecksOptions = {}): Promise<void> {
-    if (this.isClosed) return Promise.resolve()
+    if (this.isClosed || this.refusal) return Promise.resolve()
     const wanted = itemIds.filter((id) => !(id in this.current.running))
     // The items they need come too (their outputs feed these), even if already running
     // elsewhere. But a command the operator has not trusted this time, needed by another,
@@ -295,7 +341,7 @@ export class RunSession {
    * left with enter): until then, each resume shows those changes again.
    */
   changesSeen(): void {
-    if (this.isClosed || this.state.unseenChanges === undefined) return
+    if (this.isClosed || this.refusal || this.state.unseenChanges === undefined) return
     try {
       this.handle.append({ type: 'changes-seen', at: this.stamp(), by: this.operator })
     } catch {
@@ -308,7 +354,7 @@ export class RunSession {
    * nothing is recorded for a finished or closed run, and a failure to save it is ignored.
    */
   leave(position: Position): void {
-    if (this.isClosed || this.state.finishedAt !== null) return
+    if (this.isClosed || this.refusal || this.state.finishedAt !== null) return
     try {
       this.handle.append({ type: 'left', at: this.stamp(), by: this.operator, ...position })
     } catch {
@@ -322,6 +368,7 @@ export class RunSession {
    * sheet that cannot be written leaves the run unfinished, to finish again.
    */
   finish(sheetPath: string, format: SheetFormat): string {
+    if (this.refusal) throw this.refusal
     const finished: JournalEntry = { type: 'finished', at: this.stamp(), by: this.operator }
     const sheet = this.writeSheet(sheetPath, reduceRun(this.state, finished), format)
     this.write(finished)
@@ -330,6 +377,7 @@ export class RunSession {
 
   /** Writes the sign-off sheet as the run stands now, and records the export. */
   exportSheet(sheetPath: string, format: SheetFormat): string {
+    if (this.refusal) throw this.refusal
     return this.recordExport(this.writeSheet(sheetPath, this.state, format), format)
   }
 
@@ -364,6 +412,7 @@ export class RunSession {
     this.isClosed = true
     await this.checks.close(graceMs)
     this.handle.close()
+    for (const closer of this.closers) await closer()
   }
 
   private finished(itemId: string, result: CheckResult, options: RunChecksOptions): void {
@@ -417,6 +466,8 @@ export class RunSession {
     if (this.isClosed) {
       throw new Error(`the run ${this.id} is closed; cannot record ${entry.type}`)
     }
+    // Refused, not failed: nothing is wrong with this machine's disk, so nothing is "not saved".
+    if (this.refusal) throw this.refusal
     const key = unsavedKey(entry)
     try {
       this.handle.append(entry)
@@ -449,6 +500,11 @@ export class RunSession {
       awsIdentity:
         this.current.awsIdentity ?? (event.type === 'aws-identity' ? event.identity : null),
       isTrusted: this.checks.commands === 'run',
+      ...(event.type === 'sync'
+        ? { sync: event.sync }
+        : this.current.sync
+          ? { sync: this.current.sync }
+          : {}),
     }
   }
 

@@ -25,6 +25,16 @@ export interface LiveCheck {
  */
 export type ChecksInFlight = Readonly<Record<string, LiveCheck | null>>
 
+/** A team run's link to its store, as the wizard's header shows it (team/sync.ts). */
+export interface SyncView {
+  /** The store, `s3://bucket/prefix`. */
+  readonly store: string
+  /** "synced", "4 waiting", "4 waiting, offline since 12:03", "2 not sent". */
+  readonly text: string
+  /** Set once the run's lease is lost: who drives it now, and that nothing more is recorded here. */
+  readonly lost: string | null
+}
+
 /** A journal entry the file system refused to save, and why in words ("the disk is full"). */
 export interface UnsavedEntry {
   readonly entry: JournalEntry
@@ -51,6 +61,8 @@ export type SessionEvent =
   | { readonly type: 'aws-identity'; readonly identity: CallerIdentity }
   /** The checklist is trusted now: its commands run. */
   | { readonly type: 'trusted' }
+  /** A team run's sync state changed: entries sent, the store offline, the lease lost. */
+  | { readonly type: 'sync'; readonly sync: SyncView }
 
 export interface RunSnapshot {
   /** The run as stored: the journal folded, once, by the store. */
@@ -62,6 +74,8 @@ export interface RunSnapshot {
   readonly awsIdentity: CallerIdentity | null
   /** Whether the checklist's commands run; false until it is trusted. */
   readonly isTrusted: boolean
+  /** A team run's sync state; absent for a run kept on this machine only. */
+  readonly sync?: SyncView
 }
 
 /**

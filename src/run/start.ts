@@ -3,6 +3,10 @@
  * resume records a `resumed` entry (who, the checklist's sha256 now, what was
  * added, removed or reworded since the run last saw it) and says which check
  * results are too old to trust, so the wizard runs them again.
+ *
+ * A run whose checklist, flag or environment names a team store (team/address.ts)
+ * is driven there: team/sync.ts, loaded only then, does the store's part around
+ * the same local run, so a run kept on this machine only loads no S3 code.
  */
 import { execFile } from 'node:child_process'
 import { resolve } from 'node:path'
@@ -12,19 +16,25 @@ import type { Checklist } from '../checklist/model.ts'
 import { checklistHasErrors } from '../checklist/problems.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/registry.ts'
+import { UserError } from '../errors.ts'
 import { trustState } from '../trust.ts'
 import { appliesIn } from './describe.ts'
-import type { ChecklistChanges, ItemSnapshot } from './model.ts'
+import type { ChecklistChanges, ItemSnapshot, RunHeader } from './model.ts'
 import { diffChecklist, snapshotOf, staleChecks } from './resume.ts'
 import { RunSession } from './session.ts'
 import {
   createRun,
   defaultOperator,
+  hasRun,
   listRuns,
   OPERATOR_VARIABLE,
   openRun,
+  type RunHandle,
   type RunListing,
 } from './store.ts'
+import { resolveStore, type S3StoreAddress, storeUrl } from './team/address.ts'
+import { type ResumeQuestions, readTeamLink, teamStoreOf, teamTuning } from './team/link.ts'
+import type { TeamRunState } from './team/read-state.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -35,20 +45,55 @@ export interface WizardServices {
   discoverChecklists(): Promise<readonly FoundChecklist[]>
   loadChecklist(path: string): Promise<Checklist>
   guessOperator(): Promise<string>
-  startRun(checklist: Checklist, environment: string, operator: string): RunSession
-  resumeRun(id: string, checklist: Checklist, operator: string): ResumedRun
+  /** A run in a team store when the store is named (`--store`, DEPLOY_WIZARD_STORE, its `store:`). */
+  startRun(
+    checklist: Checklist,
+    environment: string,
+    operator: string,
+  ): RunSession | Promise<RunSession>
+  /** A team run (this machine's copy, or one found with `findTeamRun`) asks `questions` first. */
+  resumeRun(
+    id: string,
+    checklist: Checklist,
+    operator: string,
+    questions?: ResumeQuestions,
+  ): ResumedRun | Promise<ResumedRun>
+  /**
+   * A run not on this machine, from the team store named by `--store`, DEPLOY_WIZARD_STORE or
+   * the `store:` of the checklist named (`named`); undefined when no store is named. Its header
+   * names the checklist as the store keeps it, saved on this machine.
+   */
+  findTeamRun?(id: string, named?: Checklist): Promise<FoundRun | undefined>
   needsTrustPrompt(checklist: Checklist, environment: string): boolean
+}
+
+/** What resuming a team run may ask the operator. */
+export type { ResumeQuestions } from './team/link.ts'
+
+/** A team run found in its store, not (or not yet) opened. */
+export interface FoundRun {
+  readonly id: string
+  readonly header: RunHeader
+  /** The store it was found in, `s3://bucket/prefix`. */
+  readonly store: string
+  /** This machine has a copy of it already (finished here, say). */
+  readonly isHere: boolean
 }
 
 export interface ServiceOptions extends OpenOptions {
   /** Where to look for project checklists, and where a bundled checklist's checks run. */
   readonly cwd: string
   readonly staleAfterMs: number
+  /** `--store`: the team store new runs go to, and runs not on this machine are found in. */
+  readonly store?: string
 }
 
 export function wizardServices(options: ServiceOptions): WizardServices {
-  const { staleAfterMs, ...open } = options
+  const { staleAfterMs, store, ...open } = options
   const { cwd } = options
+  const processEnv = open.env ? { ...process.env, ...open.env } : process.env
+  /** Team runs read from their store by `findTeamRun`, not read twice. */
+  const found = new Map<string, { address: S3StoreAddress; state: TeamRunState }>()
   return {
     unfinishedRuns: (filter) => unfinishedRuns(filter, open.env),
     discoverChecklists: () => discoverChecklists(cwd),
@@ -59,14 +104,55 @@ export function wizardServices(options: ServiceOptions): WizardServices {
       }
       return checklist
     },
-    guessOperator: () => guessOperator(open.env ? { ...process.env, ...open.env } : process.env),
-    startRun: (checklist, environment, operator) =>
-      startRun(checklist, environment, operator, open),
-    resumeRun: (id, checklist, operator) => resumeRun(id, checklist, operator, staleAfterMs, open),
+    guessOperator: () => guessOperator(processEnv),
+    startRun: (checklist, environment, operator) => {
+      const address = resolveStore({
+        flag: store,
+        env: processEnv,
+        frontMatter: checklist.frontMatter.store,
+      })
+      if (address.kind === 'local') return startRun(checklist, environment, operator, open)
+      return startTeamRun(address, checklist, environment, operator, open)
+    },
+    resumeRun: (id, checklist, operator, questions = LEAVE_IT) => {
+      const address = teamStoreOf(id, open.env) ?? found.get(id)?.address
+      if (!address) return resumeRun(id, checklist, operator, staleAfterMs, open)
+      const known = found.get(id)?.state
+      found.delete(id)
+      return resumeTeamRun(
+        address,
+        { id, checklist, operator, staleAfterMs, questions, known },
+        open,
+      )
+    },
+    findTeamRun: async (id, named) => {
+      const address = resolveStore({
+        flag: store,
+        env: processEnv,
+        frontMatter: named?.frontMatter.store,
+      })
+      if (address.kind === 'local') return undefined
+      const team = await import('./team/sync.ts')
+      const run = await team.findTeamRun(id, address, {
+        ...(open.env ? { env: open.env } : {}),
+        tuning: teamTuning(processEnv),
+      })
+      if (!run) {
+        throw new UserError(`run ${id} is neither on this machine nor in ${storeUrl(address)}`, {
+          hint: `the team's runs: deploy-wizard runs --store ${storeUrl(address)}`,
+        })
+      }
+      found.set(id, { address, state: run.state })
+      const isHere = hasRun(id, open.env ? { env: open.env } : {})
+      return { id, header: run.header, store: storeUrl(address), isHere }
+    },
     needsTrustPrompt: (checklist, environment) =>
       needsTrustPrompt(checklist, environment, open.env),
   }
 }
+
+/** Without a way to ask, a run someone else drives is left to them. */
+const LEAVE_IT: ResumeQuestions = { takeOver: () => Promise.resolve(false) }
 
 export interface OpenOptions {
   readonly env?: Env
@@ -88,6 +174,8 @@ export interface ResumedRun {
   readonly before: readonly ItemSnapshot[]
   /** Items whose check results are older than the threshold: to run again. */
   readonly stale: readonly string[]
+  /** What the operator should know as the run opens (a team run taken over, entries kept aside). */
+  readonly notices?: readonly string[]
 }
 
 export function startRun(
@@ -113,7 +201,21 @@ export function resumeRun(
   staleAfterMs: number,
   options: OpenOptions = {},
 ): ResumedRun {
+  if (readTeamLink(id, options.env)) {
+    throw new Error(`run ${id} is a team run: resume it through its store (resumeTeamRun)`)
+  }
   const handle = openRun(id, options.env ? { env: options.env } : {})
+  return resumeHandle(handle, checklist, operator, staleAfterMs, options)
+}
+
+/** Records the `resumed` entry on an open run and makes its session; closes the run on failure. */
+function resumeHandle(
+  handle: RunHandle,
+  checklist: Checklist,
+  operator: string,
+  staleAfterMs: number,
+  options: OpenOptions,
+): ResumedRun {
   try {
     const now = options.now?.() ?? new Date()
     const after = snapshotOf(checklist, handle.header.environment)
@@ -140,6 +242,69 @@ export function resumeRun(
     handle.close()
     throw error
   }
+}
+
+/** A new run in a team store (team/sync.ts): the local run, and the store's part around it. */
+async function startTeamRun(
+  address: S3StoreAddress,
+  checklist: Checklist,
+  environment: string,
+  operator: string,
+  options: OpenOptions,
+): Promise<RunSession> {
+  const team = await import('./team/sync.ts')
+  const processEnv = options.env ? { ...process.env, ...options.env } : process.env
+  return team.startTeamRun(
+    checklist,
+    () =>
+      createRun({
+        checklist,
+        environment,
+        operator,
+        ...(options.env ? { env: options.env } : {}),
+        ...(options.now ? { now: options.now() } : {}),
+      }),
+    (handle) => sessionFor(handle, checklist, operator, options),
+    {
+      address,
+      ...(options.env ? { env: options.env } : {}),
+      tuning: teamTuning(processEnv),
+      operator,
+      now: options.now ?? (() => new Date()),
+    },
+  )
+}
+
+/** A team run resumed (team/sync.ts): its store's part around the local copy, then as any run. */
+async function resumeTeamRun(
+  address: S3StoreAddress,
+  run: {
+    readonly id: string
+    readonly checklist: Checklist
+    readonly operator: string
+    readonly staleAfterMs: number
+    readonly questions: ResumeQuestions
+    readonly known: TeamRunState | undefined
+  },
+  options: OpenOptions,
+): Promise<ResumedRun> {
+  const team = await import('./team/sync.ts')
+  const processEnv = options.env ? { ...process.env, ...options.env } : process.env
+  return team.resumeTeamRun(
+    {
+      runId: run.id,
+      options: {
+        address,
+        ...(options.env ? { env: options.env } : {}),
+        tuning: teamTuning(processEnv),
+        operator: run.operator,
+        now: options.now ?? (() => new Date()),
+      },
+      questions: run.questions,
+      ...(run.known ? { known: run.known } : {}),
+    },
+    (handle) => resumeHandle(handle, run.checklist, run.operator, run.staleAfterMs, options),
+  )
 }
 
 /** Unfinished runs, most recent first; of one checklist and environment when given. */
@@ -183,7 +348,7 @@ export function guessOperator(env: Env = process.env): Promise<string> {
 }
 
 function sessionFor(
-  handle: ReturnType<typeof openRun>,
+  handle: RunHandle,
   checklist: Checklist,
   operator: string,
   options: OpenOptions,

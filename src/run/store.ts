@@ -101,6 +101,10 @@ export interface RunHandle {
   readonly state: RunState
   /** Entries kept in the file but left out of `journal` and `state`: unknown type or malformed. */
   readonly skippedEntries: number
+  /** Every entry the journal holds, skipped ones included: the position the next one appended takes. */
+  readonly length: number
+  /** The journal's entries from `position` on, as stored (skipped ones included). */
+  entriesFrom(position: number): readonly unknown[]
   /**
    * Writes the entry to disk (durably) and only then folds it into `state`. Throws a
    * `NotSavedError` when the file system refuses the write: the entry is then neither
@@ -261,6 +265,58 @@ export function openRun(id: string, options: StoreOptions = {}): RunHandle {
 }
 
 /**
+ * Writes a run's files on this machine from a journal read elsewhere (a team run's store, see
+ * team/sync.ts): a new local copy, or one that replaces the copy there was. Holds the run's lock
+ * like `openRun`, and throws the same UserError while another process has the run open.
+ * Entries this version does not understand are written as they are, like any others.
+ */
+export function importRun(
+  header: RunHeader,
+  entries: readonly unknown[],
+  options: StoreOptions = {},
+): RunHandle {
+  const folder = runsFolder(options)
+  const id = header.id
+  if (!isRunId(id)) throw noSuchRun(id)
+  try {
+    mkdirSync(folder, { recursive: true })
+  } catch (error) {
+    throw homeError(error, folder, options.env) ?? error
+  }
+  const lock = acquireLock(lockFile(folder, id), `run ${id}`)
+  try {
+    removeLeftovers(folder, id)
+    const content: RunFile = { header: { ...header, format: RUN_FORMAT }, journal: [...entries] }
+    const file = runFile(folder, id)
+    try {
+      // The journal file goes first: its lines, an earlier copy's, must never be read as the
+      // continuation of the new snapshot. A kill between the two leaves the earlier snapshot alone.
+      unlinkQuietly(journalFile(folder, id))
+      writeJsonFile(file, content)
+    } catch (error) {
+      throw homeError(error, file, options.env) ?? error
+    }
+    const read: ReadOk = {
+      kind: 'ok',
+      file: content,
+      entries: content.journal,
+      isLegacy: false,
+      goodLength: 0,
+      isUntidy: false,
+    }
+    return openHandle(id, folder, lock, read, options.env)
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+}
+
+/** Whether run `id` has files on this machine. */
+export function hasRun(id: string, options: StoreOptions = {}): boolean {
+  return isRunId(id) && existsSync(runFile(runsFolder(options), id))
+}
+
+/**
  * Every run in the folder. A run whose files are as the index last saw them is listed from
  * the index, its state read only if asked for; any other is read whole (and the index
  * updated). Unusable files are moved aside and reported, not thrown.
@@ -359,6 +415,41 @@ export function exportedDigests(id: string, options: StoreOptions = {}): string[
   return understood(read.entries).journal.flatMap((entry) =>
     entry.type === 'exported' && entry.format === 'md' ? [entry.digest] : [],
   )
+}
+
+/** A run as its files hold it now, read by someone who only looks (watch). */
+export interface RunRead {
+  readonly header: RunHeader
+  readonly journal: readonly JournalEntry[]
+  readonly state: RunState
+  readonly skippedEntries: number
+  /** Set while a live process (or another host) has the run open. */
+  readonly locked?: LockOwner
+}
+
+/**
+ * Reads run `id` without taking its lock, as often as asked: undefined when it is not on this
+ * machine. Never writes, not even to set an unreadable file aside (a UserError says so instead).
+ */
+export function readRunUnlocked(id: string, options: StoreOptions = {}): RunRead | undefined {
+  const folder = runsFolder(options)
+  if (!isRunId(id)) return undefined
+  const read = readRun(folder, id)
+  if (read.kind === 'missing') return undefined
+  if (read.kind !== 'ok') {
+    throw new UserError(`run ${id} cannot be read: its file is ${read.reason}`, {
+      hint: "'deploy-wizard runs' sets it aside and says where",
+    })
+  }
+  const { journal, skipped } = understood(read.entries)
+  const status = lockStatus(lockFile(folder, id))
+  return {
+    header: read.file.header,
+    journal,
+    state: foldJournal(read.file.header, journal),
+    skippedEntries: skipped,
+    ...(status.kind === 'held' ? { locked: status.owner } : {}),
+  }
 }
 
 /**
@@ -552,6 +643,12 @@ function openHandle(
       return state
     },
     skippedEntries: skipped,
+    get length() {
+      return raw.length
+    },
+    entriesFrom(position) {
+      return raw.slice(position)
+    },
     append(entry) {
       if (closed) throw new Error(`run ${id} is closed`)
       assertWritable(entry)

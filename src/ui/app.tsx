@@ -49,6 +49,8 @@ export type AppOutcome =
       readonly how: 'esc' | 'ctrl-c'
       /** The saved run that was being reopened, left as it was. */
       readonly resuming: string | null
+      /** What to say instead of the usual words (a team run left to its driver). */
+      readonly said?: string
       readonly session: null
     }
   | { readonly kind: 'finished'; readonly session: RunSession; readonly sheetPath: string }
@@ -180,7 +182,13 @@ export function App({
       (opened) => setWaiting({ kind: 'wizard', opened }),
       (error: unknown) =>
         error instanceof Cancelled
-          ? done({ kind: 'cancelled', how: 'esc', resuming: resuming.current, session: null })
+          ? done({
+              kind: 'cancelled',
+              how: 'esc',
+              resuming: resuming.current,
+              ...(error.said ? { said: error.said } : {}),
+              session: null,
+            })
           : done({ kind: 'error', error, session: session.current }),
     )
   }, [])
@@ -284,7 +292,7 @@ export function App({
       )
     case 'wizard': {
       const { opened } = waiting
-      const notice = opened.trustProblem ?? problemLine
+      const notice = opened.trustProblem ?? opened.notices?.join(' · ') ?? problemLine
       return (
         <Wizard
           session={opened.session}

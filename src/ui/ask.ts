@@ -14,9 +14,12 @@ import type { Choice } from './prompts.tsx'
 
 /** The operator backed out of a question (Esc). */
 export class Cancelled extends Error {
-  constructor() {
+  /** What to tell the operator instead of the usual words, when backing out meant more. */
+  readonly said: string | undefined
+  constructor(said?: string) {
     super('cancelled')
     this.name = 'Cancelled'
+    this.said = said
   }
 }
 

@@ -51,6 +51,8 @@ export interface DetailInput {
   readonly scope?: ScopeNote | null
   /** What the item's sign-off blanks hold, when it is blanks and some are filled. */
   readonly blanks?: BlankEntries | null
+  /** Shown by a view that changes nothing (watch): no line says which key would act. */
+  readonly readOnly?: boolean
 }
 
 const MAX_EVIDENCE = 8
@@ -69,7 +71,8 @@ export function detailLines(input: DetailInput): DetailLine[] {
       isDim: true,
     })
     push(`the checklist says: ${scope.reason}`, { color: 'yellow' })
-    push('o: it applies here after all (recorded in the run and on the sheet)', { isDim: true })
+    if (!input.readOnly)
+      push('o: it applies here after all (recorded in the run and on the sheet)', { isDim: true })
     if (record?.note) push(`note: ${record.note}`, { color: 'yellow' })
     return withBlocks(lines, push, input)
   }
@@ -97,7 +100,7 @@ export function detailLines(input: DetailInput): DetailLine[] {
   if (blanks) push(blanks.text, { color: 'green' })
   if (scope?.override) {
     push(
-      `applies here after all: said by ${scope.override.by} at ${clock(scope.override.at)}; the checklist says ${scope.reason} (o: undo)`,
+      `applies here after all: said by ${scope.override.by} at ${clock(scope.override.at)}; the checklist says ${scope.reason}${input.readOnly ? '' : ' (o: undo)'}`,
       { color: 'yellow' },
     )
   }
@@ -129,6 +132,8 @@ export function detailLines(input: DetailInput): DetailLine[] {
         .slice(0, MAX_EVIDENCE)
       for (const [key, value] of evidence)
         for (const line of evidenceLines(key, value, 1)) push(line, { isDim: true })
+    } else if (input.readOnly) {
+      push('not run yet', { isDim: true })
     } else if (isWrite(item)) {
       push('a write: it runs only when you press r on it, never by itself', { color: 'yellow' })
     } else if (input.isUntrustedCommand) {

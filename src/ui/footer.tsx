@@ -6,7 +6,7 @@
  * always stay.
  */
 import { Box } from 'ink'
-import { ALWAYS, KEYMAP } from './keymap.ts'
+import { ALWAYS, isLookingRow, KEYMAP } from './keymap.ts'
 import { Text } from './text.tsx'
 import type { Notice, Screen } from './use-wizard-state.ts'
 
@@ -45,11 +45,17 @@ const PROMPT_KEYS: Readonly<Record<Exclude<KeySet, Screen>, readonly KeyHint[]>>
  * A set's keys: a screen's from the keymap (without r, R and A for a checklist with nothing to
  * run, and `p` only for one with reference pages), or a prompt's.
  */
-function hintsOf(set: KeySet, hasChecks: boolean, hasPages: boolean): readonly KeyHint[] {
+function hintsOf(
+  set: KeySet,
+  hasChecks: boolean,
+  hasPages: boolean,
+  readOnly: boolean,
+): readonly KeyHint[] {
   if (set !== 'phase' && set !== 'signoff') return PROMPT_KEYS[set]
   return KEYMAP.flatMap((row) => {
     const hint = row.footer?.[set]
     if (!hint || (row.isCheckKey && !hasChecks) || (row.isPagesKey && !hasPages)) return []
+    if (readOnly && !isLookingRow(row)) return []
     return [{ key: row.key, ...hint }]
   })
 }
@@ -59,7 +65,8 @@ const SEPARATOR = ' · '
 /**
  * The keys of `screen` laid out in `width` columns: one line, or two when one is not enough.
  * `hasChecks` false: the checklist has nothing to run, so r, R and A are left out; `p pages`
- * only when the checklist has reference pages; `o` only when it scopes an item away from the run.
+ * only when the checklist has reference pages; `o` only when it scopes an item away from the run;
+ * `readOnly` (watch): only the keys that look.
  */
 export function keyLines(
   screen: KeySet,
@@ -67,8 +74,11 @@ export function keyLines(
   hasChecks = true,
   hasPages = false,
   hasScoped = true,
+  readOnly = false,
 ): string[] {
-  let shown = hintsOf(screen, hasChecks, hasPages).filter((hint) => hasScoped || hint.key !== 'o')
+  let shown = hintsOf(screen, hasChecks, hasPages, readOnly).filter(
+    (hint) => hasScoped || hint.key !== 'o',
+  )
   for (;;) {
     const lines = layOut(shown, width)
     if (lines) return lines
@@ -83,8 +93,8 @@ export function keyLines(
 }
 
 /** Lines the footer takes at `width`: the notice and the keys (as many as the phase screen's). */
-export function footerHeight(width: number, hasPages = false): number {
-  return 1 + keyLines('phase', width, true, hasPages).length
+export function footerHeight(width: number, hasPages = false, readOnly = false): number {
+  return 1 + keyLines('phase', width, true, hasPages, true, readOnly).length
 }
 
 /** One line if it fits, else two about as long as each other; null when two are not enough. */
@@ -112,6 +122,7 @@ export function Footer({
   hasChecks = true,
   hasPages = false,
   hasScoped = true,
+  readOnly = false,
 }: {
   readonly screen: KeySet
   readonly notice: Notice | null
@@ -119,12 +130,14 @@ export function Footer({
   readonly hasChecks?: boolean
   readonly hasPages?: boolean
   readonly hasScoped?: boolean
+  /** A view that changes nothing (watch): only the keys that look are listed. */
+  readonly readOnly?: boolean
 }) {
   return (
     <Box
       flexDirection="column"
       justifyContent="flex-end"
-      height={footerHeight(width, hasPages)}
+      height={footerHeight(width, hasPages, readOnly)}
       overflow="hidden"
     >
       {notice ? (
@@ -134,7 +147,7 @@ export function Footer({
       ) : (
         <Text> </Text>
       )}
-      {keyLines(screen, width, hasChecks, hasPages, hasScoped).map((line) => (
+      {keyLines(screen, width, hasChecks, hasPages, hasScoped, readOnly).map((line) => (
         <Text key={line} dimColor wrap="truncate-end">
           {line}
         </Text>

@@ -9,6 +9,7 @@ import { Box } from 'ink'
 import { memo } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { formatDuration } from '../duration.ts'
+import { waitingWords } from '../run/approvals.ts'
 import type { ItemState, StoredCheckResult } from '../run/model.ts'
 import type { LiveCheck } from '../run/snapshot.ts'
 import { useTick } from './animation.tsx'
@@ -104,6 +105,50 @@ export const ProseRow = memo(function ProseRow({
     </Box>
   )
 })
+/**
+ * An approval gate where the operator meets it in the list: waiting, with the command that
+ * approves it, or approved, by whom and when.
+ */
+export const GateRow = memo(function GateRow({
+  name,
+  approval,
+  runId,
+  isTeamRun,
+}: {
+  readonly name: string
+  readonly approval: { readonly by: string; readonly at: string } | null
+  readonly runId: string
+  readonly isTeamRun: boolean
+}) {
+  if (approval) {
+    return (
+      <Text wrap="truncate-end" color="green">
+        {`  ✔ approved: ${name} — ${approval.by}, ${approval.at.slice(11, 16)}`}
+      </Text>
+    )
+  }
+  return (
+    <Text wrap="truncate-end" color="yellow">
+      {`  ⏸ ${waitingWords({ name }, runId, isTeamRun)}`}
+    </Text>
+  )
+})
+
+/** The phases the gates above hold back, dimmed while one of them waits. */
+export const HeldRow = memo(function HeldRow({
+  titles,
+  isWaiting,
+}: {
+  readonly titles: readonly string[]
+  readonly isWaiting: boolean
+}) {
+  return (
+    <Text wrap="truncate-end" dimColor={isWaiting}>
+      {`    ${isWaiting ? 'held back' : 'then'}: ${titles.join(' · ')}`}
+    </Text>
+  )
+})
+
 /** "dev only": the environments the item is for, without where the checklist says so. */
 function onlyWhere(item: Item): string {
   const environments = item.scope.environments ?? []

@@ -73,6 +73,8 @@ export interface KeyRow {
   readonly footer?: Partial<Readonly<Record<Screen, FooterHint>>>
   /** What the help says it does; without it, the help does not list the row. */
   readonly help?: string
+  /** The key and what it does in a view that changes nothing (watch), when they differ. */
+  readonly readOnlyHelp?: { readonly key: string; readonly help: string }
   /** It runs checks: not listed for a checklist without any. */
   readonly isCheckKey?: boolean
   /** It opens the reference pages: listed only for a checklist that has some. */
@@ -244,6 +246,7 @@ export const KEYMAP: readonly KeyRow[] = [
     presses: [{ input: 'q', command: 'quit' }],
     footer: { phase: { does: 'quit', rank: ALWAYS }, signoff: { does: 'quit', rank: ALWAYS } },
     help: 'quit: progress is already saved; resume later',
+    readOnlyHelp: { key: 'q  Esc', help: 'stop watching (Ctrl-C too)' },
   },
 ]
 
@@ -264,7 +267,33 @@ export function commandFor(
   return null
 }
 
-/** The keys the help lists, with what each does, in the footer's order. */
-export function helpRows(): readonly (readonly [key: string, does: string])[] {
-  return KEYMAP.flatMap((row) => (row.help ? [[row.helpKey ?? row.key, row.help] as const] : []))
+/** The commands that only look: moving, switching phases, reading. A read-only view (watch) takes only these. */
+export const LOOKING_COMMANDS: ReadonlySet<KeyCommand> = new Set<KeyCommand>([
+  'quit',
+  'move-up',
+  'move-down',
+  'page-up',
+  'page-down',
+  'move-first',
+  'move-last',
+  'previous-phase',
+  'next-phase',
+  'help',
+  'pages',
+  'toggle-expanded',
+])
+
+/** Whether every press of the row only looks (a row with none, as `← back`, does). */
+export function isLookingRow(row: KeyRow): boolean {
+  return row.presses.every((press) => LOOKING_COMMANDS.has(press.command))
+}
+
+/** The keys the help lists, with what each does, in the footer's order; `readOnly`: only those that look. */
+export function helpRows(readOnly = false): readonly (readonly [key: string, does: string])[] {
+  return KEYMAP.flatMap((row) => {
+    if (!row.help || (readOnly && !isLookingRow(row))) return []
+    if (readOnly && row.readOnlyHelp)
+      return [[row.readOnlyHelp.key, row.readOnlyHelp.help] as const]
+    return [[row.helpKey ?? row.key, row.help] as const]
+  })
 }

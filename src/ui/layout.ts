@@ -7,10 +7,11 @@
  * operator can say it applies here after all — so whether an item applies is the
  * run's to say (`appliesIn`), not the layout's.
  */
-import type { Checklist, Item, PhaseRole, Section, SignoffField } from '../checklist/model.ts'
+import type { Checklist, Gate, Item, PhaseRole, Section, SignoffField } from '../checklist/model.ts'
 import { hasText, isNumberedStep, referencePages } from '../checklist/reference.ts'
 import { describeScope, isInScope } from '../checklist/scope.ts'
 import { type SignoffLine, signoffLines } from '../checklist/signoff.ts'
+import { gatesIn } from '../run/approvals.ts'
 import type { RunState, ScopeOverride } from '../run/model.ts'
 
 export { appliesIn, type Progress, progressOf, stateOf } from '../run/describe.ts'
@@ -20,6 +21,18 @@ export type Row =
   | { readonly kind: 'item'; readonly item: Item; readonly depth: number }
   /** A section with prose and no items among the phase's: read with the item next to it. */
   | { readonly kind: 'prose'; readonly section: Section; readonly depth: number }
+  /**
+   * An approval gate at the end of the phase before it (at the start of the first phase, for
+   * one before every phase): waiting, or approved by whom, as the run says.
+   */
+  | { readonly kind: 'gate'; readonly gate: Gate; readonly depth: number }
+  /** Under the gates standing at one place: the phases they hold back, until the next gate. */
+  | {
+      readonly kind: 'held'
+      readonly gates: readonly Gate[]
+      readonly titles: readonly string[]
+      readonly depth: number
+    }
 
 /** A step written as prose, and whether it comes before or after the item it is shown with. */
 export interface ProseStep {
@@ -54,6 +67,8 @@ export interface Layout {
   readonly sections: ReadonlyMap<string, Section>
   /** Sections with prose and no items that apply here (procedures, contacts): opened with `p`. */
   readonly references: readonly Section[]
+  /** The approval gates that stand in this environment, in file order (see run/approvals.ts). */
+  readonly gates: readonly Gate[]
 }
 
 export function layoutOf(checklist: Checklist, environment: string): Layout {
@@ -102,6 +117,8 @@ export function layoutOf(checklist: Checklist, environment: string): Layout {
       prose: proseByItem(rows),
     })
   }
+  const gates = gatesIn(checklist, environment)
+  withGateRows(phases, gates)
   const items = new Map(phases.flatMap((p) => p.items.map((item) => [item.id, item] as const)))
   const lines = signoffLines(
     checklist.signoff.filter((field) => isInScope(field.scope, environment)),
@@ -114,6 +131,36 @@ export function layoutOf(checklist: Checklist, environment: string): Layout {
     items,
     sections: new Map(allSections(checklist.sections).map((section) => [section.id, section])),
     references,
+    gates,
+  }
+}
+
+/**
+ * Adds each gate's row where the operator meets it: at the end of the phase before it (at the
+ * start of the first phase when it stands before every phase), then one row naming the phases
+ * the gates standing there hold back, up to the next gate (the sign-off, when they stand after
+ * the last phase).
+ */
+function withGateRows(phases: PhaseView[], gates: readonly Gate[]): void {
+  const ids = phases.map((phase) => phase.id)
+  const at = (gate: Gate) => (gate.before === null ? phases.length : ids.indexOf(gate.before))
+  const places = [...new Set(gates.map(at))].filter((place) => place !== -1).sort((a, b) => a - b)
+  for (const [n, place] of places.entries()) {
+    const next = places[n + 1] ?? phases.length
+    const titles = phases.slice(place, next).map((phase) => phase.title)
+    if (titles.length === 0) titles.push('the sign-off')
+    const here = gates.filter((gate) => at(gate) === place)
+    const rows: Row[] = [
+      ...here.map((gate): Row => ({ kind: 'gate', gate, depth: 0 })),
+      { kind: 'held', gates: here, titles, depth: 0 },
+    ]
+    const index = Math.max(0, place - 1)
+    const host = phases[index]
+    if (!host) continue
+    phases[index] = {
+      ...host,
+      rows: place === 0 ? [...rows, ...host.rows] : [...host.rows, ...rows],
+    }
   }
 }
 

@@ -4,6 +4,10 @@
  * name), say who is answering, trust the checklist's commands or not, see what
  * changed since a resumed run last saw the checklist. A sequence of awaited
  * questions (ask.ts); nothing here draws.
+ *
+ * A team run (one whose store is named, or this machine's copy of one) is opened
+ * the same way, with two more questions: who is answering, for a run found only
+ * in the store, and whether to take it over from whoever drives it.
  */
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
@@ -11,11 +15,12 @@ import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { UserError } from '../errors.ts'
 import { describeRunLine } from '../run/describe.ts'
+import type { RunHeader } from '../run/model.ts'
 import { hasChanges } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
-import type { WizardServices } from '../run/start.ts'
+import type { ResumeQuestions, WizardServices } from '../run/start.ts'
 import type { RunSummary, StoreProblem } from '../run/store.ts'
-import type { Ask } from './ask.ts'
+import { type Ask, Cancelled } from './ask.ts'
 import { type Layout, layoutOf } from './layout.ts'
 import { environmentColor } from './theme.ts'
 
@@ -42,6 +47,8 @@ export interface OpenedRun {
   readonly initialChecks: readonly string[]
   /** Trust that could not be recorded (a read-only or full home): said on the first screen. */
   readonly trustProblem: string | null
+  /** What the operator should know as the run opens: a team run taken over, entries kept aside. */
+  readonly notices?: readonly string[]
 }
 
 export interface OpenRunHooks {
@@ -83,6 +90,7 @@ export async function openRun(
     session: RunSession,
     initialChecks: readonly string[],
     resumed?: Omit<Parameters<Ask['changes']>[0], 'answered'>,
+    notices: readonly string[] = [],
   ): Promise<OpenedRun> => {
     hooks.onOpen?.(session)
     const layout = layoutOf(session.checklist, session.environment)
@@ -110,10 +118,33 @@ export async function openRun(
       // Only now: a kill or a quit on that screen shows the same changes on the next resume.
       session.changesSeen()
     }
-    return { session, layout, initialChecks, trustProblem }
+    return { session, layout, initialChecks, trustProblem, ...(notices.length ? { notices } : {}) }
   }
 
-  const resume = async (run: RunSummary): Promise<OpenedRun> => {
+  /** Asked when someone else drives a team run: refusing leaves it to them, nothing written. */
+  const questions = (runId: string): ResumeQuestions => ({
+    takeOver: async ({ name, arn, lastSeen }) => {
+      // Leaving it comes first: enter alone never takes a run from someone still at it.
+      const isTaken = await ask.choose({
+        title: `Take over run ${runId} from ${name}, last seen ${lastSeen}?`,
+        choices: [
+          { label: `Leave it to ${name}: nothing is written`, value: false },
+          {
+            label: `Take over: ${name} can no longer record anything in it (they drive as ${arn})`,
+            value: true,
+          },
+        ],
+      })
+      if (!isTaken) throw new Cancelled(`Left run ${runId} to ${name}: nothing was written.`)
+      return true
+    },
+  })
+
+  /** `isImported`: found only in a team store, so whoever opens it here says who they are. */
+  const resume = async (
+    run: { readonly id: string; readonly header: RunHeader },
+    isImported = false,
+  ): Promise<OpenedRun> => {
     ask.loading(`opening run ${run.id}`)
     hooks.onResuming?.(run.id)
     const checklist = await services.loadChecklist(run.header.checklist.path).catch((error) => {
@@ -124,15 +155,33 @@ export async function openRun(
         },
       )
     })
-    // The run's operator goes on with it; another person taking over says so (--operator).
-    const operator = options.operator ?? run.header.operator
     await confirmProduction(checklist, run.header.environment)
-    const resumed = services.resumeRun(run.id, checklist, operator)
-    return opened(resumed.session, resumed.stale, {
-      changes: resumed.changes,
-      before: resumed.before,
-      layout: layoutOf(checklist, run.header.environment),
-    })
+    // The run's operator goes on with it; another person taking over says so (--operator).
+    // A run from the team store is someone else's so far: whoever opens it here is asked.
+    const operator =
+      options.operator ??
+      (isImported
+        ? (
+            await ask.text({
+              title: `${checklist.title} — ${run.header.environment}, run ${run.id}`,
+              label: 'Your name, as the sheet should show it:',
+              initial: await services.guessOperator(),
+              requiredMessage: 'The sign-off sheet needs a name.',
+            })
+          ).trim()
+        : run.header.operator)
+    ask.loading(`opening run ${run.id}`)
+    const resumed = await services.resumeRun(run.id, checklist, operator, questions(run.id))
+    return opened(
+      resumed.session,
+      resumed.stale,
+      {
+        changes: resumed.changes,
+        before: resumed.before,
+        layout: layoutOf(checklist, run.header.environment),
+      },
+      resumed.notices,
+    )
   }
 
   /** A path typed by the operator, asked again, saying why, while it cannot be read. */
@@ -216,7 +265,8 @@ export async function openRun(
           requiredMessage: 'The sign-off sheet needs a name.',
         })
       ).trim()
-    return opened(services.startRun(checklist, environment, operator), [])
+    ask.loading(`starting the run`)
+    return opened(await services.startRun(checklist, environment, operator), [])
   }
 
   // A run named on the command line, saved runs to resume, or a checklist to pick.
@@ -227,12 +277,17 @@ export async function openRun(
   })
   if (options.resume) {
     const run = unfinishedRuns({}).find((r) => r.id === options.resume)
-    if (!run) {
-      throw new UserError(`no unfinished run '${options.resume}'`, {
-        hint: 'deploy-wizard runs lists the runs saved on this machine (--all for finished ones)',
-      })
-    }
-    return resume(run)
+    if (run) return resume(run)
+    // Not on this machine (or finished here): a team store named may have it.
+    ask.loading(`looking for run ${options.resume} in the team store`)
+    const named = options.checklistPath
+      ? await services.loadChecklist(options.checklistPath)
+      : undefined
+    const found = await services.findTeamRun?.(options.resume, named)
+    if (found) return resume(found, !found.isHere)
+    throw new UserError(`no unfinished run '${options.resume}'`, {
+      hint: 'deploy-wizard runs lists the runs saved on this machine (--all for finished ones); a team run is found with --store s3://bucket/prefix',
+    })
   }
   if (runs.length > 0 && !options.isNew) {
     const now = options.now()

@@ -298,9 +298,14 @@ export function HelpPanel({
   hasChecks = true,
   hasPages = true,
   hasScoped = true,
-}: { readonly onClose: () => void } & HelpFor) {
+  readOnly = false,
+}: {
+  readonly onClose: () => void
+  /** A view that changes nothing (watch): only the keys that look, and no word of answers. */
+  readonly readOnly?: boolean
+} & HelpFor) {
   useInput(() => onClose())
-  const shown = helpRows().filter(
+  const shown = helpRows(readOnly).filter(
     ([key]) =>
       (hasChecks || !['r', 'R', 'A'].includes(key)) &&
       (hasPages || key !== 'p') &&
@@ -317,8 +322,14 @@ export function HelpPanel({
           <Text wrap="truncate-end">{what}</Text>
         </Box>
       ))}
-      <Text dimColor>On the sign-off screen: enter fills the selected field, f finishes.</Text>
-      <Text dimColor>Every answer is saved the moment you give it. Any key closes this.</Text>
+      {readOnly ? (
+        <Text dimColor>A view only: no key here changes the run. Any key closes this.</Text>
+      ) : (
+        <>
+          <Text dimColor>On the sign-off screen: enter fills the selected field, f finishes.</Text>
+          <Text dimColor>Every answer is saved the moment you give it. Any key closes this.</Text>
+        </>
+      )}
     </Box>
   )
 }

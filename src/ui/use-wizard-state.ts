@@ -6,8 +6,9 @@
  */
 
 import { useCallback, useReducer, useRef } from 'react'
-import type { Item } from '../checklist/model.ts'
+import type { Gate, Item } from '../checklist/model.ts'
 import { isWrite } from '../checks/registry.ts'
+import { gateHolding } from '../run/approvals.ts'
 import type { ItemState, Position, RunState, StoredCheckResult } from '../run/model.ts'
 import type { ChecksInFlight } from '../run/snapshot.ts'
 import { appliesIn, type Layout, stateOf } from './layout.ts'
@@ -85,7 +86,8 @@ export type WizardAction =
 
 /**
  * A run opens where it was last left (its phase and item, or the sign-off screen), while that
- * place is still in the checklist; else at its first unfinished phase.
+ * place is still in the checklist; else at its first unfinished phase. Never past a gate not yet
+ * approved: then at the phase before it.
  */
 export function initialWizardState(
   layout: Layout,
@@ -93,10 +95,14 @@ export function initialWizardState(
   phaseIndex?: number,
 ): WizardState {
   const left = phaseIndex === undefined ? placeLeft(layout, run) : null
+  const screen = left?.screen ?? 'phase'
+  const index = phaseIndex ?? left?.phaseIndex ?? firstUnfinishedPhase(layout, run)
+  const held = firstHeld(layout, run)
+  const isPastGate = held !== null && (screen === 'signoff' ? layout.phases.length : index) >= held
   return {
     layout,
-    screen: left?.screen ?? 'phase',
-    phaseIndex: phaseIndex ?? left?.phaseIndex ?? firstUnfinishedPhase(layout, run),
+    screen: isPastGate ? 'phase' : screen,
+    phaseIndex: isPastGate ? Math.max(0, held - 1) : index,
     cursors: left?.cursors ?? {},
     signoffCursor: 0,
     isExpanded: false,
@@ -197,6 +203,27 @@ function placeLeft(
     phase.items.findIndex((item) => item.id === left.itemId),
   )
   return { screen: 'phase', phaseIndex, cursors: { [phase.id]: cursor } }
+}
+
+/**
+ * The gate not yet approved that holds back the phase at `index` (`layout.phases.length`: the
+ * sign-off), or null when the run may enter it.
+ */
+export function gateAt(layout: Layout, run: RunState, index: number): Gate | null {
+  return gateHolding(
+    layout.gates,
+    layout.phases.map((phase) => phase.id),
+    index,
+    run,
+  )
+}
+
+/** The first place a gate holds back (a phase's index, or the sign-off's), or null when none. */
+function firstHeld(layout: Layout, run: RunState): number | null {
+  for (let index = 0; index <= layout.phases.length; index++) {
+    if (gateAt(layout, run, index)) return index
+  }
+  return null
 }
 
 /** Where the operator is, as the run file keeps it when the wizard is left. */

@@ -8,11 +8,13 @@
  */
 import { useInput } from 'ink'
 import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react'
+import { waitingWords } from '../run/approvals.ts'
 import type { RunSession } from '../run/session.ts'
 import { commandFor } from './keymap.ts'
 import { keysOf } from './keys.ts'
 import {
   currentPhase,
+  gateAt,
   initialWizardState,
   type Notice,
   type Prompt,
@@ -77,8 +79,38 @@ export function useWizard(options: UseWizardOptions) {
   useEffect(() => latestCommands.current.runDue(options.initialChecks), [])
 
   const phaseId = currentPhase(state)?.id
+  // A gate before every phase holds back the one shown: its checks run once the approval is in.
+  const isHeld = phaseId !== undefined && gateAt(layout, snapshot.run, state.phaseIndex) !== null
   // On entering a phase, not on every answer.
-  useEffect(() => latestCommands.current.enterPhase(phaseId), [phaseId])
+  // biome-ignore lint/correctness/useExhaustiveDependencies: isHeld turning false opens the phase
+  useEffect(() => latestCommands.current.enterPhase(phaseId), [phaseId, isHeld])
+
+  // An approval arriving (adopted from the team store while the wizard runs) is said at once.
+  const approvals = snapshot.run.approvals
+  const seenApprovals = useRef(approvals)
+  useEffect(() => {
+    const before = seenApprovals.current
+    seenApprovals.current = approvals
+    const gate = layout.gates.find((g) => approvals?.[g.name] && !before?.[g.name])
+    const approval = gate && approvals?.[gate.name]
+    if (!gate || !approval) return
+    const index =
+      gate.before === null
+        ? layout.phases.length
+        : layout.phases.findIndex((p) => p.id === gate.before)
+    const still = gateAt(layout, session.snapshot.run, index)
+    const next =
+      gate.before === null ? 'the sign-off' : (layout.phases[index]?.title ?? 'the next phase')
+    dispatch({
+      type: 'notify',
+      notice: {
+        tone: 'info',
+        text: still
+          ? `approved: ${gate.name} by ${approval.by}; still ${waitingWords(still, session.id)}`
+          : `approved: ${gate.name} by ${approval.by} — ${next} is open (→)`,
+      },
+    })
+  }, [approvals, layout, session, dispatch])
 
   useInput(
     (input, key) => {

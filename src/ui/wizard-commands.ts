@@ -8,8 +8,9 @@
  * Answers go through the session, which writes them to disk and only then
  * changes its snapshot; moving around is dispatched to the navigation reducer.
  */
-import type { Item } from '../checklist/model.ts'
+import type { Gate, Item } from '../checklist/model.ts'
 import { isWrite, needsTrust } from '../checks/registry.ts'
+import { waitingWords } from '../run/approvals.ts'
 import { contradiction } from '../run/claims.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
@@ -19,6 +20,7 @@ import { appliesIn, type Layout, outOfScopeReason } from './layout.ts'
 import {
   currentPhase,
   dueChecks,
+  gateAt,
   isStale,
   itemsIn,
   type Prompt,
@@ -57,6 +59,17 @@ const ANSWERING: ReadonlySet<KeyCommand> = new Set(
   KEYMAP.filter((row) => row.answers).flatMap((row) => row.presses.map((press) => press.command)),
 )
 
+/**
+ * What a phase held back by a gate refuses (one before every phase holds back the first): it
+ * is shown, but nothing in it is answered, noted or checked until the approval is in.
+ */
+const HELD: ReadonlySet<KeyCommand> = new Set([
+  ...ANSWERING,
+  'override-scope',
+  'note',
+  'rerun-failed',
+])
+
 export type WizardCommands = ReturnType<typeof wizardCommands>
 
 export function wizardCommands(context: WizardContext) {
@@ -64,6 +77,25 @@ export function wizardCommands(context: WizardContext) {
   const notify = (text: string, tone: 'info' | 'warn' = 'info') =>
     dispatch({ type: 'notify', notice: { tone, text } })
   const open = (prompt: Prompt) => dispatch({ type: 'open-prompt', prompt })
+
+  /** The gate not yet approved holding back the phase at `index` (the sign-off's: phases.length). */
+  const heldAt = (index: number): Gate | null => gateAt(layout, session.snapshot.run, index)
+  /** The gate holding back what is on screen now, if any. */
+  const heldHere = (): Gate | null => {
+    const state = navigation()
+    return heldAt(state.screen === 'phase' ? state.phaseIndex : layout.phases.length)
+  }
+  const waiting = (gate: Gate) =>
+    notify(waitingWords(gate, session.id, session.snapshot.sync !== undefined), 'warn')
+  /** Moves to another phase (or the sign-off, past the last), unless a gate holds it back. */
+  const goPhase = (by: number) => {
+    const state = navigation()
+    const target =
+      state.screen === 'signoff' ? (by < 0 ? layout.phases.length - 1 : -1) : state.phaseIndex + by
+    const gate = target >= 0 ? heldAt(target) : null
+    if (gate) waiting(gate)
+    else dispatch({ type: 'go-phase', by })
+  }
 
   /** Runs a session verb; a failure to save is shown, loudly, instead of crashing the screen. */
   const save = (what: () => void): boolean => {
@@ -109,10 +141,11 @@ export function wizardCommands(context: WizardContext) {
       false,
     )
 
-  /** The due checks of the phase entered. */
+  /** The due checks of the phase entered; none while a gate holds it back. */
   const enterPhase = (phaseId: string | undefined) => {
-    const phase = layout.phases.find((p) => p.id === phaseId)
-    if (phase) runDue(phase.items.map((item) => item.id))
+    const index = layout.phases.findIndex((p) => p.id === phaseId)
+    const phase = layout.phases[index]
+    if (phase && !heldAt(index)) runDue(phase.items.map((item) => item.id))
   }
 
   let isFinishing = false
@@ -174,16 +207,23 @@ export function wizardCommands(context: WizardContext) {
    * leaves an item the operator skipped or marked not applicable as it is.
    */
   const runAllDue = () => {
-    const due = dueChecks({ layout, ...session.snapshot }, now(), context.staleAfterMs).map(
-      (item) => item.id,
+    // A phase a gate holds back is not answered yet, by a person or by a check.
+    const enterable = new Set(
+      layout.phases.flatMap((phase, index) => (heldAt(index) ? [] : phase.items.map((i) => i.id))),
     )
-    if (due.length === 0) {
+    const everyDue = dueChecks({ layout, ...session.snapshot }, now(), context.staleAfterMs)
+    const due = everyDue.map((item) => item.id).filter((id) => enterable.has(id))
+    const gate = heldAt(layout.phases.length)
+    if (due.length === 0 && everyDue.length > 0 && gate) {
+      waiting(gate)
+    } else if (due.length === 0) {
       notify('no checks are due: each one passed lately')
     } else if (session.needsTrustFor(due)) {
       open({ kind: 'trust', andRun: due, isExplicit: false })
     } else {
       run(due, false)
-      notify(`running ${due.length} due check${due.length === 1 ? '' : 's'} of all phases`)
+      const past = everyDue.length > due.length ? ' before the gate' : ''
+      notify(`running ${due.length} due check${due.length === 1 ? '' : 's'} of all phases${past}`)
     }
   }
 
@@ -296,6 +336,8 @@ export function wizardCommands(context: WizardContext) {
   /** Does what a key's command says, on the screen shown now. */
   const perform = (command: KeyCommand) => {
     const state = navigation()
+    const gate = HELD.has(command) ? heldHere() : null
+    if (gate) return waiting(gate)
     switch (command) {
       case 'quit':
         return context.onExit({ kind: 'quit' })
@@ -318,9 +360,9 @@ export function wizardCommands(context: WizardContext) {
       case 'move-last':
         return dispatch({ type: 'move-to', position: 'last' })
       case 'previous-phase':
-        return dispatch({ type: 'go-phase', by: -1 })
+        return goPhase(-1)
       case 'next-phase':
-        return dispatch({ type: 'go-phase', by: 1 })
+        return goPhase(1)
       case 'help':
         return open({ kind: 'help' })
       case 'pages':
@@ -333,6 +375,8 @@ export function wizardCommands(context: WizardContext) {
         return
       }
       case 'finish': {
+        const gate = heldAt(layout.phases.length)
+        if (gate) return waiting(gate)
         const pending = pendingCount({ layout, run: session.snapshot.run })
         if (pending > 0) open({ kind: 'finish', pending })
         else finish()

@@ -11,13 +11,14 @@ import { isProduction } from '../checklist/environments.ts'
 import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
+import { approvalAt } from '../run/approvals.ts'
 import { blankEntries, describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
 import { type RunSnapshot, startedCount } from '../run/snapshot.ts'
 import { AnimationTick, useTick } from './animation.tsx'
 import { type DetailInput, DetailPane, type DetailRoom, detailLines } from './detail-pane.tsx'
 import { Footer, footerHeight, type KeySet } from './footer.tsx'
-import { GroupRow, ItemRow, ProseRow } from './item-row.tsx'
+import { GateRow, GroupRow, HeldRow, ItemRow, ProseRow } from './item-row.tsx'
 import {
   appliesIn,
   type Layout,
@@ -55,10 +56,10 @@ export interface WizardProps {
 }
 
 /** What the screen draws: where the operator is, and the run as the session holds it now. */
-type WizardView = WizardState & RunSnapshot
+export type WizardView = WizardState & RunSnapshot
 
 /** Lines the header and the separators take; the footer's depend on the width. */
-const CHROME_LINES = 4
+export const CHROME_LINES = 4
 
 /** The smallest terminal the wizard is drawn in: a list of three rows under the header. */
 export const MIN_COLUMNS = 40
@@ -294,6 +295,15 @@ function Header({
         <Box flexShrink={0}>
           <Text dimColor>{` · ${session.id}`}</Text>
         </Box>
+        {state.sync ? (
+          // A team run: what the store has of it. Gives way after the title, before the run id.
+          <Box flexShrink={2}>
+            <Text
+              wrap="truncate-end"
+              {...(state.sync.text === 'synced' ? { dimColor: true } : { color: 'yellow' })}
+            >{` · ${state.sync.text}`}</Text>
+          </Box>
+        ) : null}
         <AwsAccountBadge identity={state.awsIdentity} session={session} />
       </Box>
       <Box>
@@ -338,6 +348,11 @@ function Header({
         <Text bold color="red" inverse wrap="truncate-end">
           {unsavedBanner(state.unsaved).padEnd(width)}
         </Text>
+      ) : state.sync?.lost ? (
+        // A team run taken over: said at once, and for as long as the wizard stays open.
+        <Text bold color="red" inverse wrap="truncate-end">
+          {`⚠ ${state.sync.lost}`.padEnd(width)}
+        </Text>
       ) : (
         <Text dimColor>{'─'.repeat(width)}</Text>
       )}
@@ -346,7 +361,7 @@ function Header({
 }
 
 /** A bar and its count, failed and skipped items apart in both: `███░ 5/5 · 1 failed`. */
-function ProgressBar({
+export function ProgressBar({
   progress,
   width,
   isShort,
@@ -389,7 +404,8 @@ export function windowOf(phase: PhaseView, cursor: number, height: number) {
   return { start, rows: phase.rows.slice(start, start + height) }
 }
 
-function PhaseList({
+/** The phase's rows that fit, the selected one marked. */
+export function PhaseList({
   state,
   height,
   width,
@@ -426,6 +442,22 @@ function PhaseList({
           return <GroupRow key={row.id} title={row.title} depth={row.depth} />
         if (row.kind === 'prose')
           return <ProseRow key={row.section.id} title={row.section.title} depth={row.depth} />
+        if (row.kind === 'gate') {
+          const approval = approvalAt(row.gate, state.run) ?? null
+          return (
+            <GateRow
+              key={`gate ${row.gate.name}`}
+              name={row.gate.name}
+              approval={approval}
+              runId={state.run.header.id}
+              isTeamRun={state.sync !== undefined}
+            />
+          )
+        }
+        if (row.kind === 'held') {
+          const isWaiting = row.gates.some((gate) => !approvalAt(gate, state.run))
+          return <HeldRow key="held" titles={row.titles} isWaiting={isWaiting} />
+        }
         const record = state.run.items[row.item.id]
         const applies = appliesIn(row.item, state.run)
         return (
@@ -446,13 +478,24 @@ function PhaseList({
   )
 }
 
-function SignoffList({ state, height }: { readonly state: WizardView; readonly height: number }) {
+/** The sign-off's fields and what was entered in them; `readOnly` (watch): no word of keys. */
+export function SignoffList({
+  state,
+  height,
+  readOnly = false,
+}: {
+  readonly state: WizardView
+  readonly height: number
+  readonly readOnly?: boolean
+}) {
   const lines = state.layout.signoffLines
   if (lines.length === 0) {
     return (
       <Box height={height} flexDirection="column">
         <Text>This checklist asks for no sign-off fields.</Text>
-        <Text dimColor>Press f to finish the run and write the sign-off sheet.</Text>
+        {readOnly ? null : (
+          <Text dimColor>Press f to finish the run and write the sign-off sheet.</Text>
+        )}
       </Box>
     )
   }
@@ -551,16 +594,19 @@ function signoffSummaryRows(state: WizardView, width: number): number {
   )
 }
 
-function Detail({
+/** The selected item in full, or under the sign-off's fields a summary of the run; `readOnly` (watch): no word of keys that act. */
+export function Detail({
   state,
   width,
   height,
   room,
+  readOnly = false,
 }: {
   readonly state: WizardView
   readonly width: number
   readonly height: number
   readonly room?: DetailRoom
+  readonly readOnly?: boolean
 }) {
   if (state.screen === 'signoff') {
     const pending = pendingCount(state)
@@ -568,7 +614,7 @@ function Detail({
     const skipped = itemsIn(state, 'skipped').map((item) => item.plain)
     return (
       <Box flexDirection="column">
-        <Text>{SIGNOFF_KEYS}</Text>
+        {readOnly ? null : <Text>{SIGNOFF_KEYS}</Text>}
         {pending > 0 ? <Text color="yellow">{pendingWords(pending)}</Text> : null}
         {failed.length > 0 ? (
           <Text
@@ -605,6 +651,7 @@ function Detail({
     prose: phase?.prose.get(item.id),
     scope: scopeNote(item, state.run),
     blanks: blankEntries(item, state.layout.signoff, state.run),
+    ...(readOnly ? { readOnly } : {}),
   }
   return input.live ? (
     <RunningDetail input={input} height={height} />
@@ -630,7 +677,7 @@ function RunningDetail({
 }
 
 /** The list of reference pages (`p`), or the one chosen, read in full. */
-function ReferencePages({
+export function ReferencePages({
   state,
   width,
   height,

@@ -29,6 +29,11 @@ const FRAGMENTS = [
   '> - [ ] quoted',
   '<!-- only: -->',
   '<!-- needs: a; timeout: 5x -->',
+  '<!-- gate: approval "Change board" -->',
+  '## Deploy <!-- gate: approval "CAB" approver=anyone -->',
+  '<!-- gate: approval "CAB"; only: prod -->',
+  '<!-- gate: approval Change board -->',
+  '- [ ] x <!-- gate: vote "x" -->',
   '---',
   'title: [unclosed',
   'vars: { app: "${app}" }',
@@ -56,6 +61,20 @@ function assertWellFormed(source: string): void {
   }
   const ids = result.checklist.items.map((i) => i.id)
   assert.equal(new Set(ids).size, ids.length, 'ids are unique')
+  // A gate stands between phases that exist, in their order, and is named once.
+  const phases = result.checklist.phases.map((phase) => phase.id)
+  const names = result.checklist.gates.map((gate) => gate.name.toLowerCase())
+  assert.equal(new Set(names).size, names.length, 'gate names are unique')
+  for (const gate of result.checklist.gates) {
+    const after = gate.after === null ? -1 : phases.indexOf(gate.after)
+    const before = gate.before === null ? phases.length : phases.indexOf(gate.before)
+    assert.ok(gate.after === null || after >= 0, `gate after a phase that exists: ${gate.after}`)
+    assert.ok(
+      gate.before === null || before >= 0,
+      `gate before a phase that exists: ${gate.before}`,
+    )
+    assert.equal(before, after + 1, 'a gate stands between two phases next to each other')
+  }
   assert.equal(
     result.hasErrors,
     result.problems.some((p) => p.severity === 'error'),

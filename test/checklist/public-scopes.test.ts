@@ -16,6 +16,7 @@ import { describe, it } from 'node:test'
 import { BUNDLED_FOLDER } from '../../src/checklist/bundled.ts'
 import type { InferredScope } from '../../src/checklist/model.ts'
 import { parseChecklist } from '../../src/checklist/parse.ts'
+import { isInScope } from '../../src/checklist/scope.ts'
 import { layoutOf, outOfScopeReason } from '../../src/ui/layout.ts'
 import { fixturePath } from '../helpers/fixtures.ts'
 
@@ -133,8 +134,8 @@ const BUNDLED: Scopes = {
     'L37 heading "Production Environment" → prod (beside “Development Environment” (line 29), for dev)',
     'L93 item "(production only)" → prod (it says “only”)',
     'L100 item "(staging only)" → staging (it says “only”)',
-    'L252 heading "Development Deployment" → dev (beside “Production Deployment” (line 260), for prod)',
-    'L260 heading "Production Deployment" → prod (beside “Development Deployment” (line 252), for dev)',
+    'L252 heading "Development Deployment" → dev (beside “Production Deployment” (line 260), for staging, prod)',
+    'L260 heading "Production Deployment" → prod (beside “Development Deployment” (line 252), for dev); only: staging, prod (L260) decides',
   ],
 }
 
@@ -172,6 +173,15 @@ for (const [corpus, folder, expected] of [
         it('reads the scopes reviewed by hand', () => {
           assert.deepEqual(checklist.inferredScopes.map(compact), scopes)
         })
+
+        if (corpus === 'the bundled checklists' && checklist.signoff.length > 0)
+          for (const environment of checklist.environments)
+            it(`leaves a ${environment} run something to sign off`, () => {
+              assert.ok(
+                checklist.signoff.some((field) => isInScope(field.scope, environment)),
+                `no sign-off field applies to ${environment}`,
+              )
+            })
 
         for (const environment of checklist.environments) {
           it(`shows every item in a ${environment} run, and why one does not apply, with its line`, () => {

@@ -146,7 +146,7 @@ describe('steps written as prose', () => {
     )
     const [phase] = layoutOf(checklist, 'dev').phases
     const row = (r: Row) =>
-      `${r.kind}:${r.kind === 'item' ? r.item.plain : r.kind === 'prose' ? r.section.title : r.title}`
+      `${r.kind}:${r.kind === 'item' ? r.item.plain : r.kind === 'prose' ? r.section.title : r.kind === 'group' ? r.title : ''}`
     assert.deepEqual(phase?.rows.map(row), [
       'group:Tag',
       'item:Push a new tag',

@@ -37,6 +37,7 @@ describe('deploy-wizard --help and --version', () => {
     assert.match(top.stdout, /Exit codes: 0 success · 1 problems or failed checks · 2 bad usage/)
     // Every code of the README's table.
     assert.match(top.stdout, /74 answers the disk refused to save · 130 cancelled \(Ctrl-C\)/)
+    assert.match(top.stdout, /69 a team store did not answer/)
     assert.match(top.stdout, /run \[options\] \[file\]/)
     for (const command of [
       'validate',
@@ -47,6 +48,7 @@ describe('deploy-wizard --help and --version', () => {
       'runs',
       'export',
       'verify',
+      'watch',
     ]) {
       const help = await runCli([command, '--help'])
       assert.equal(help.code, 0, command)

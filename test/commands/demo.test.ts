@@ -166,7 +166,8 @@ describe('deploy-wizard demo in a terminal', () => {
     const pane = await tmux.start('demo', [
       'sh',
       '-c',
-      `TMPDIR='${tmp}' NO_COLOR=1 DEPLOY_WIZARD_OPERATOR=ana '${process.execPath}' '${BIN}' demo; echo "EXIT=$?"; sleep 600`,
+      // A team store named in the shell is not the demo's: its runs stay on this machine.
+      `TMPDIR='${tmp}' NO_COLOR=1 DEPLOY_WIZARD_OPERATOR=ana DEPLOY_WIZARD_STORE=s3://team-deploys/dw '${process.execPath}' '${BIN}' demo; echo "EXIT=$?"; sleep 600`,
     ])
     await pane.waitUntil(
       (s) =>

@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { storeUrl } from '../../src/run/team/address.ts'
 import { backend } from '../helpers/checks.ts'
 import { BIN, runCli } from '../helpers/cli.ts'
+import { newTeamStore } from '../helpers/team-store.ts'
 import { requireTmux, TmuxServer } from '../helpers/tmux.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -131,6 +133,31 @@ describe('what an aws check loads', () => {
   })
 })
 
+describe('what runs loads', () => {
+  it("loads no SDK code for this machine's runs, and only S3's client for a team store", async () => {
+    const local = await sourcesLoadedBy(['runs', '--all'], { DEPLOY_WIZARD_STORE: undefined })
+    assert.deepEqual(
+      local.filter((source) => RUNNERS.some((re) => re.test(source))),
+      [],
+    )
+    assert.ok(!local.some((source) => source.startsWith('src/run/team/objects.ts')))
+    const store = await newTeamStore('lazy')
+    const team = await sourcesLoadedBy(['runs', '--store', storeUrl(store)], {
+      AWS_ENDPOINT_URL: backend('moto'),
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_PROFILE: undefined,
+    })
+    const clients = new Set(
+      team.flatMap(
+        (source) => /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(source)?.[1] ?? [],
+      ),
+    )
+    assert.deepEqual([...clients], ['client-s3'])
+  })
+})
+
 /** The checklist parser and what only it uses: a parse-cache hit loads none of them. */
 const PARSER = [
   /^src\/checklist\/(parse|markdown|front-matter)\.ts$/,
@@ -150,6 +177,11 @@ const NOT_FOR_THE_FIRST_FRAME = [
   /node_modules\/zod\/v4\/classic\//,
   /node_modules\/re2js\//,
   /node_modules\/semver\//,
+]
+/** The team store's code past what tells a run is not a team run (its address, its link file). */
+const TEAM_STORE = [
+  /^src\/run\/team\/(?!(address|link)\.ts$)/,
+  /node_modules\/@aws-sdk\/client-s3\//,
 ]
 const matching = (sources: readonly string[], patterns: readonly RegExp[]) => [
   ...new Set(sources.filter((source) => patterns.some((re) => re.test(source)))),
@@ -235,6 +267,14 @@ describe('what the wizard loads before its first frame', () => {
     assert.equal(cold.code, 0, cold.stdout + cold.stderr)
     assert.notDeepEqual(matching(sourcesIn(join(dir, 'trace-frame-cold.txt')), PARSER), [])
     assert.deepEqual(matching(await firstFrameLoads(checklist, home), PARSER), [])
+  })
+
+  it('a run kept on this machine loads none of the team store’s code and no S3 client', async () => {
+    const checklist = join(dir, 'local-run.md')
+    writeFileSync(checklist, CHECKLIST)
+    const sources = await firstFrameLoads(checklist, join(dir, 'home-frame-local'))
+    assert.ok(sources.includes('src/run/start.ts'), 'the trace saw the run open')
+    assert.deepEqual(matching(sources, TEAM_STORE), [])
   })
 
   it('loads neither the markdown parser nor the kinds’ schema libraries before the first frame of a cached checklist', async () => {

@@ -23,7 +23,7 @@ import type { Checklist } from '../../src/checklist/model.ts'
 import { isInScope } from '../../src/checklist/scope.ts'
 import { renderSheet } from '../../src/report/sheet.ts'
 import { sealSheet, sheetDigest, verifySheet } from '../../src/report/sheet-digest.ts'
-import { foldJournal, type JournalEntry, type RunState } from '../../src/run/model.ts'
+import { foldJournal, type JournalEntry, type RunState, reduceRun } from '../../src/run/model.ts'
 import { diffChecklist, snapshotOf } from '../../src/run/resume.ts'
 import { parse, parseSeed, SEEDS } from '../helpers/fixtures.ts'
 import {
@@ -98,7 +98,57 @@ interface Case {
   readonly golden: string
   readonly checklist: () => Checklist
   readonly options: SimulateOptions
+  /** Entries a team run adds to the simulated journal: approvals, hand-overs. */
+  readonly more?: readonly JournalEntry[]
 }
+
+/** Two approval gates, for a team run that was handed over and approved at one of them. */
+const GATED = `---
+title: Gated release
+---
+# Gated release
+
+## Pre-Deployment
+- [ ] Backup taken
+- [ ] Release notes reviewed
+
+<!-- gate: approval "Change board" -->
+
+## Deployment
+- [ ] Deploy the stack
+
+<!-- gate: approval "Go decision" approver=anyone -->
+
+## Verify
+- [ ] Dashboards green
+`
+
+const GATED_MORE: readonly JournalEntry[] = [
+  {
+    type: 'lease-taken-over',
+    at: '2026-11-22T10:15:00.000Z',
+    by: 'bruno',
+    host: 'desk-2',
+    arn: 'arn:aws:sts::111111111111:assumed-role/deployer/bruno',
+    reason: 'expired',
+    from: {
+      holder: 'ana',
+      host: 'ops-laptop-07',
+      arn: 'arn:aws:sts::111111111111:assumed-role/deployer/ana',
+      lastSeen: '2026-11-22T10:02:00.000Z',
+    },
+  },
+  {
+    type: 'approval-recorded',
+    at: '2026-11-22T10:31:00.000Z',
+    by: 'Carla Mendes',
+    gate: 'Change board',
+    arn: 'arn:aws:sts::222222222222:assumed-role/approver/carla',
+    account: '222222222222',
+    host: 'cab-desk',
+    note: 'CAB-1234: go *ahead* | with the rollback plan\nat hand',
+  },
+]
 
 const CASES: readonly Case[] = [
   ...SEEDS.map(
@@ -115,9 +165,18 @@ const CASES: readonly Case[] = [
   },
 ]
 
+/** A team run with gates, a hand-over and an approval: a golden file of its own. */
+const GATED_CASE: Case = {
+  golden: 'gated.md',
+  checklist: () => parse(GATED, 'gated.md').checklist,
+  options: { finished: false },
+  more: GATED_MORE,
+}
+
 function sheetFor(c: Case): { checklist: Checklist; state: RunState; sheet: string } {
   const checklist = c.checklist()
-  const { state } = simulateRun(checklist, c.options)
+  const simulated = simulateRun(checklist, c.options).state
+  const state = (c.more ?? []).reduce(reduceRun, simulated)
   return {
     checklist,
     state,
@@ -170,7 +229,7 @@ function section(sheet: string, title: string): string {
 const ITEM_LINE = /^\s*- (✅|❌|⏭️|➖|⬜) /
 
 describe('the sign-off sheet of a simulated run', () => {
-  for (const c of CASES) {
+  for (const c of [...CASES, GATED_CASE]) {
     it(`matches test/fixtures/sheets/${c.golden}`, () => {
       const { sheet } = sheetFor(c)
       const path = `${GOLDEN_DIR}${c.golden}`
@@ -197,6 +256,51 @@ describe('the sign-off sheet of a simulated run', () => {
       assert.ok(overall?.endsWith(`| **${checklist.items.length}** |`), overall)
     })
   }
+
+  it('shows each gate: who approved it, as which AWS identity and account, when, and the note; and which wait', () => {
+    const { sheet } = sheetFor(GATED_CASE)
+    assert.equal(
+      section(sheet, 'Approvals'),
+      [
+        '',
+        '## Approvals',
+        '',
+        '- ✅ **Change board** (after Pre-Deployment, before Deployment): approved by **Carla Mendes**, 2026-11-22 10:31:00 UTC\\',
+        '  as `arn:aws:sts::222222222222:assumed-role/approver/carla` (AWS account `222222222222`) on cab-desk\\',
+        '  Note: CAB-1234: go \\*ahead\\* \\| with the rollback plan\\',
+        '  at hand',
+        '- ⬜ **Go decision** (after Deployment, before Verify): **not approved**',
+        '',
+      ].join('\n'),
+    )
+    assert.match(
+      section(sheet, 'Needs attention'),
+      /- ⬜ \*\*Not approved: Go decision\*\*: the run cannot go past this gate until someone approves it/,
+    )
+    assert.doesNotMatch(section(sheet, 'Needs attention'), /Change board/)
+  })
+
+  it('shows who handed the run to whom, when, why, and as which AWS identities', () => {
+    const { sheet } = sheetFor(GATED_CASE)
+    assert.equal(
+      section(sheet, 'Hand-overs'),
+      [
+        '',
+        '## Hand-overs',
+        '',
+        'The run changed driver; each driver wrote as the AWS identity shown.',
+        '',
+        "- 2026-11-22 10:15:00 UTC: **bruno** on desk-2 took over from **ana** on ops-laptop-07, last seen 2026-11-22 10:02:00 UTC — ana's lease had expired\\",
+        '  from `arn:aws:sts::111111111111:assumed-role/deployer/ana` to `arn:aws:sts::111111111111:assumed-role/deployer/bruno`',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('has no approvals or hand-overs section for a run with neither', () => {
+    const { sheet } = sheetFor(CASES[0] as Case)
+    assert.doesNotMatch(sheet, /## Approvals|## Hand-overs/)
+  })
 
   it('puts the run on top: checklist, environment, run id, operators, times, tool, sha256', () => {
     const { checklist, state, sheet } = sheetFor(CASES[0] as Case)

@@ -422,3 +422,59 @@ describe('RunSession', () => {
     }
   })
 })
+
+describe('RunSession.adopt and refuse', () => {
+  const approval: JournalEntry = {
+    type: 'approval-recorded',
+    at: '2026-12-04T12:05:00.000Z',
+    by: 'carol',
+    gate: 'Change board',
+    arn: 'arn:aws:sts::123456789012:assumed-role/approver/carol',
+    account: '123456789012',
+  }
+
+  test('an entry someone else wrote is recorded and told like any, and never twice, also after a reopen', async () => {
+    const { env, checklist, runs } = await setUp()
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    const id = session.id
+    const seen = events(session)
+    try {
+      assert.equal(session.adopt(approval), true)
+      assert.equal(session.adopt({ ...approval }), false)
+      assert.equal(session.state.approvals?.['Change board']?.by, 'carol')
+      assert.deepEqual(
+        seen.filter((e) => e.type === 'journal').map((e) => e.type === 'journal' && e.entry),
+        [approval],
+      )
+    } finally {
+      await session.close()
+    }
+    const again = resumeRun(id, checklist, 'ana', 3_600_000, { env })
+    try {
+      assert.equal(again.session.adopt(approval), false)
+    } finally {
+      await again.session.close()
+    }
+    const onDisk = journalOnDisk(runs, id).filter((e) => e.type === 'approval-recorded')
+    assert.deepEqual(onDisk, [approval])
+  })
+
+  test('once refused, nothing more is recorded, and nothing is reported as not saved', async () => {
+    const { env, checklist, runs } = await setUp()
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    try {
+      session.answer('checks/manual-step', 'done')
+      session.refuse(new Error('run is now driven by ben@desk-2'))
+      assert.throws(() => session.answer('checks/manual-step', 'failed'), /driven by ben/)
+      assert.throws(() => session.sign('sign-off/deployed-by', 'ana'), /driven by ben/)
+      session.leave({ phaseId: 'checks', itemId: null })
+      await session.runChecks(['checks/slow-endpoint-answers'])
+      assert.deepEqual(session.unsaved, [])
+      assert.equal(session.state.items['checks/manual-step']?.state, 'done')
+      const types = journalOnDisk(runs, session.id).map((e) => e.type)
+      assert.deepEqual(types, ['run-started', 'item-answered'])
+    } finally {
+      await session.close()
+    }
+  })
+})

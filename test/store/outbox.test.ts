@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { loadChecklist } from '../../src/checklist/load.ts'
@@ -124,6 +124,39 @@ describe('the outbox', () => {
     )
     const local = readFileSync(join(folder, 'entries.jsonl'), 'utf8').trim().split('\n')
     assert.equal(local.length, count)
+  })
+
+  it('fed by the run’s journal, keeps no file of its own and sends each entry once under the id it was given', async () => {
+    const { objects, id } = await newRun('journal-fed')
+    const lease = await Lease.acquire(objects, id, { driver: driver('ana') })
+    const folder = tempDir('outbox-journal')
+    const entries = [0, 1, 2].map((n) => ({ id: `w-${n}`, entry: { type: 'item-answered', n } }))
+    const first = await Outbox.open({
+      folder,
+      objects,
+      lease,
+      backoff: QUICK,
+      journal: { entries: entries.slice(0, 2) },
+    })
+    first.add({ type: 'item-answered', n: 2 }, 'w-2')
+    assert.throws(() => first.add({ type: 'item-answered', n: 3 }), /needs each entry's id/)
+    await first.flush()
+    await first.close()
+    assert.deepEqual(readdirSync(folder), ['sent.json'])
+    // Reopened with the same entries (as after a restart): nothing is sent again.
+    const second = await Outbox.open({
+      folder,
+      objects,
+      lease,
+      backoff: QUICK,
+      journal: { entries },
+    })
+    assert.equal(describeSync(await second.flush()), 'synced')
+    await second.close()
+    assert.deepEqual(
+      (await readTeamRun(objects, id))?.events.map((event) => event.id),
+      ['w-0', 'w-1', 'w-2'],
+    )
   })
 
   it('keeps and reports the entries it can no longer send once someone took over', async () => {

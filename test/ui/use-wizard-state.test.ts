@@ -81,6 +81,7 @@ function step(state: State, action: Action): State {
     case 'unsaved':
     case 'aws-identity':
     case 'trusted':
+    case 'sync':
       return state
     case 'move-to-next-open':
       return { ...state, ...wizardReducer(state, { type: action.type, run: state.run }) }
@@ -118,7 +119,13 @@ describe('layout', () => {
     const during = layout.phases[1]
     assert.deepEqual(
       during?.rows.map((r) =>
-        r.kind === 'group' ? `# ${r.title}` : r.kind === 'item' ? r.item.plain : r.section.title,
+        r.kind === 'group'
+          ? `# ${r.title}`
+          : r.kind === 'item'
+            ? r.item.plain
+            : r.kind === 'prose'
+              ? r.section.title
+              : r.kind,
       ),
       ['# Group A', 'Four', 'Production only', '# Empty for dev', 'Five'],
     )
@@ -161,7 +168,9 @@ describe('layout', () => {
           ? `${row.depth}:${row.item.plain}`
           : row.kind === 'group'
             ? row.title
-            : row.section.title,
+            : row.kind === 'prose'
+              ? row.section.title
+              : row.kind,
       ),
       ['0:Docs are up', '1:Swagger', '2:Its JSON', '1:ReDoc', '0:After', '1:Prod only'],
     )

@@ -13,6 +13,13 @@
  * A kill at any moment loses nothing: a torn last line was never acknowledged,
  * and an entry sent whose `sent.json` update did not happen is found in the
  * store under its own id on restart and counted, not written again.
+ *
+ * A run's own journal can stand in for entries.jsonl (`journal`): the wizard's
+ * answers are durable there already, so a second file and a second fsync per
+ * answer would only double the cost of saving one. The caller then hands in the
+ * entries waiting at open, and each new one with an id it can give again after
+ * a restart (team/sync.ts: this machine's writer and the entry's place in the
+ * journal); `sent.json` still counts how many of them the store has.
  */
 import { randomUUID } from 'node:crypto'
 import {
@@ -60,6 +67,11 @@ export interface OutboxOptions {
   /** Backoff between attempts while the store does not answer; it never gives up. */
   readonly backoff?: Omit<RetryPolicy, 'attempts'>
   readonly now?: () => Date
+  /**
+   * The entries are kept durably elsewhere (the run's journal), not in entries.jsonl: these are
+   * all of them so far, oldest first, each with the id `add` was or will be given for it.
+   */
+  readonly journal?: { readonly entries: readonly IdentifiedEntry[] }
 }
 
 interface SentFile {
@@ -87,7 +99,8 @@ export class Outbox {
   #pumping: Promise<void> | undefined
   #closed = false
   #wake: (() => void) | undefined
-  #fd: number
+  /** entries.jsonl, open for appending; undefined when the run's journal keeps the entries. */
+  #fd: number | undefined
 
   private constructor(options: OutboxOptions, entries: IdentifiedEntry[], sent: SentFile) {
     this.#folder = options.folder
@@ -98,7 +111,7 @@ export class Outbox {
     this.#entries = entries
     this.#sent = sent.sent
     this.#writer = new TeamRunWriter(options.objects, options.lease, sent.nextSeq)
-    this.#fd = openSync(join(options.folder, 'entries.jsonl'), 'a')
+    this.#fd = options.journal ? undefined : openSync(join(options.folder, 'entries.jsonl'), 'a')
   }
 
   /**
@@ -107,7 +120,9 @@ export class Outbox {
    */
   static async open(options: OutboxOptions): Promise<Outbox> {
     mkdirSync(options.folder, { recursive: true })
-    const entries = readEntries(join(options.folder, 'entries.jsonl'))
+    const entries = options.journal
+      ? [...options.journal.entries]
+      : readEntries(join(options.folder, 'entries.jsonl'))
     let sent = readSent(join(options.folder, 'sent.json'))
     if (!sent) {
       sent = { sent: 0, nextSeq: await nextSeq(options.objects, options.lease.runId) }
@@ -120,13 +135,19 @@ export class Outbox {
 
   /**
    * Saves the entry durably in the outbox (it is acknowledged when this returns)
-   * and queues it for the store. Returns its id.
+   * and queues it for the store. Returns its id. An outbox fed by the run's journal
+   * only queues it, under `id`: the journal has made it durable already.
    */
-  add(entry: TeamEntry): string {
+  add(entry: TeamEntry, id?: string): string {
     if (this.#closed) throw new Error('the outbox is closed')
-    const item: IdentifiedEntry = { id: randomUUID(), entry }
-    writeSync(this.#fd, `${JSON.stringify(item)}\n`)
-    fsyncSync(this.#fd)
+    if (this.#fd === undefined && id === undefined) {
+      throw new Error("an outbox fed by the run's journal needs each entry's id")
+    }
+    const item: IdentifiedEntry = { id: id ?? randomUUID(), entry }
+    if (this.#fd !== undefined) {
+      writeSync(this.#fd, `${JSON.stringify(item)}\n`)
+      fsyncSync(this.#fd)
+    }
     this.#entries.push(item)
     this.#changed()
     this.#pump()
@@ -169,7 +190,8 @@ export class Outbox {
     this.#closed = true
     this.#wake?.()
     await this.#pumping
-    closeSync(this.#fd)
+    if (this.#fd !== undefined) closeSync(this.#fd)
+    this.#fd = undefined
   }
 
   #pump(): void {

@@ -86,7 +86,7 @@ function rangeOfSegment(path: string): { first: number; last: number } | undefin
 }
 
 /** The run's sequence number in an event key, or undefined for a key that is no event. */
-function seqOfKey(path: string): number | undefined {
+export function seqOfKey(path: string): number | undefined {
   const match = /\/events\/(\d+)\.json$/.exec(path)
   return match ? Number(match[1]) : undefined
 }

@@ -1,0 +1,862 @@
+/**
+ * A run driven in a team store: the wiring between a `RunSession` on this
+ * machine and the run's objects in S3, so that start.ts and the wizard stay as
+ * they are for a run kept here only (and load none of this).
+ *
+ * - Local first. The run's journal on this machine is the record: an answer is
+ *   acknowledged once it is appended there, as for any run. Every entry appended
+ *   (the `run-started` one too) then goes to the outbox, which reads it from the
+ *   journal rather than keeping a second copy, so saving an answer costs one
+ *   fsync, as before. An entry's id in the store is this machine's writer and
+ *   its place in the journal (`<writer>-<position>`): given again after a
+ *   restart, so a kill at any point neither loses nor repeats one.
+ * - One driver. Opening the run takes its lease; a lease someone else holds and
+ *   renews is taken over only when the operator says so (`ResumeQuestions`), an
+ *   expired one without asking; either way a `lease-taken-over` entry says so on
+ *   the sheet. The lease is renewed every 20 s and checked at every poll, so a
+ *   driver whose run was taken over is told within the poll interval, and the
+ *   session refuses every further answer. What it had not sent stays in its
+ *   journal and is counted on screen, never dropped. The outbox checks the
+ *   lease before every write it tries (one attempt per call): a take-over can
+ *   only slip in between a check and the one write after it.
+ * - Approvals arrive. While driving, the store is polled (every 2 s,
+ *   DEPLOY_WIZARD_STORE_POLL) for entries written by someone else; those of a
+ *   type only others write (`approval-recorded`) are adopted into the journal
+ *   (`RunSession.adopt`): shown at once, never twice, never sent back.
+ * - Any machine. A run not on this machine is imported from the store: its
+ *   checklist as the run started with it is saved under the home, and its local
+ *   files are written from the store's journal, so `runs`, `export` and the
+ *   wizard read it as any local run. A local copy the store has moved past
+ *   (someone else drove it meanwhile) is written again from the store; what this
+ *   machine had not sent by then can no longer be, and is kept in a file beside
+ *   the outbox and named to the operator.
+ *
+ * This machine's files of a team run, `<home>/outbox/<run-id>/`:
+ *   team.json   the store, this machine's writer id, and how much of the journal came from the store
+ *   sent.json   how many of this machine's entries the store has (outbox.ts)
+ *   kept-*.jsonl entries that could no longer be sent, kept for the operator
+ * and `<home>/team-checklists/<run-id>.md`, an imported run's checklist.
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { dirname, join } from 'node:path'
+import pLimit from 'p-limit'
+import { writeFileAtomic } from '../../atomic-write.ts'
+import type { Checklist } from '../../checklist/model.ts'
+import { fileProblem, UserError } from '../../errors.ts'
+import { homeError } from '../../home.ts'
+import { describeUnsaved } from '../describe.ts'
+import type { JournalEntry, RunHeader } from '../model.ts'
+import type { RunSession, SyncView } from '../session.ts'
+import { hasRun, importRun, openRun, type RunHandle, removeRun, understood } from '../store.ts'
+import { type S3StoreAddress, storeUrl } from './address.ts'
+import {
+  type Driver,
+  driverName,
+  Lease,
+  LeaseHeldError,
+  LeaseLostError,
+  sinceWords,
+} from './lease.ts'
+import {
+  importedChecklistPath,
+  LINK_FORMAT,
+  type ResumeQuestions,
+  readTeamLink,
+  type TeamLink,
+  type TeamTuning,
+  teamFolder,
+  writeLink,
+} from './link.ts'
+import { type RetryPolicy, StoreObjects, StoreUnavailableError } from './objects.ts'
+import { describeSync, Outbox } from './outbox.ts'
+import { readTeamRunState, type TeamRunState } from './read-state.ts'
+import {
+  createTeamRun,
+  eventPath,
+  eventsFolder,
+  headerPath,
+  type IdentifiedEntry,
+  seqOfKey,
+  type TeamEntry,
+  type TeamEvent,
+  takeOverEntry,
+} from './team-run.ts'
+
+type Env = Readonly<Record<string, string | undefined>>
+
+export type { TeamTuning } from './link.ts'
+
+/** A lease lasts a minute (lease.ts): renewed every 20 s, two renewals may fail before it lapses. */
+const RENEW_EVERY_MS = 20_000
+/** How long closing waits for what is left to reach the store; the rest goes at the next open. */
+const CLOSE_GRACE_MS = 5_000
+/**
+ * One call's attempts: few, since the outbox itself tries again for as long as it takes, and
+ * says it is offline as soon as a call has given up.
+ */
+const SYNC_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 }
+
+/**
+ * Entries only ever written by someone else, straight into the store (`deploy-wizard approve`),
+ * and adopted here: in this machine's journal, but never sent back.
+ */
+const ADOPTED_TYPES: ReadonlySet<string> = new Set(['approval-recorded'])
+
+/** The store's objects as the sync uses them. */
+export function syncObjects(address: S3StoreAddress, tuning: TeamTuning): StoreObjects {
+  return new StoreObjects(address, { retry: SYNC_RETRY, requestTimeoutMs: tuning.requestTimeoutMs })
+}
+
+/**
+ * The outbox's objects: one attempt per call. The outbox tries again itself, for as long as it
+ * takes, and checks the lease before every try; attempts made inside one call would not, and a
+ * write held up by a hung request could then land after someone else took the run over.
+ */
+function outboxObjects(address: S3StoreAddress, tuning: TeamTuning): StoreObjects {
+  return new StoreObjects(address, {
+    retry: { ...SYNC_RETRY, attempts: 1 },
+    requestTimeoutMs: tuning.requestTimeoutMs,
+  })
+}
+
+/** A fingerprint of entries, to tell that a local copy still holds what was imported. */
+function digestOf(entries: readonly unknown[]): string {
+  const hash = createHash('sha256')
+  for (const entry of entries) hash.update(`${JSON.stringify(entry)}\n`)
+  return hash.digest('hex')
+}
+
+function isAdopted(entry: unknown): boolean {
+  return ADOPTED_TYPES.has(String((entry as { type?: unknown } | null)?.type))
+}
+
+function entryId(link: Pick<TeamLink, 'writer'>, position: number): string {
+  return `${link.writer}-${position}`
+}
+
+/** This machine's entries in the journal that go to the store, oldest first, with their ids. */
+function outgoing(handle: RunHandle, link: TeamLink): IdentifiedEntry[] {
+  return handle
+    .entriesFrom(link.imported)
+    .flatMap((entry, index) =>
+      isAdopted(entry)
+        ? []
+        : [{ id: entryId(link, link.imported + index), entry: entry as TeamEntry }],
+    )
+}
+
+/**
+ * The handle, telling `feed` of every entry appended, after it is on disk, with its place in
+ * the journal: each one the session records, the `resumed` one written before the session is.
+ */
+function feeding(
+  handle: RunHandle,
+  feed: (entry: JournalEntry, position: number) => void,
+): RunHandle {
+  return {
+    id: handle.id,
+    file: handle.file,
+    journalFile: handle.journalFile,
+    header: handle.header,
+    skippedEntries: handle.skippedEntries,
+    get journal() {
+      return handle.journal
+    },
+    get state() {
+      return handle.state
+    },
+    get length() {
+      return handle.length
+    },
+    entriesFrom: (position) => handle.entriesFrom(position),
+    append(entry) {
+      const position = handle.length
+      const state = handle.append(entry)
+      feed(entry, position)
+      return state
+    },
+    close: () => handle.close(),
+  }
+}
+
+/** The store's events after entry `seq`, in order, up to the first one not written yet. */
+export async function eventsAfter(
+  objects: StoreObjects,
+  runId: string,
+  seq: number,
+): Promise<TeamEvent[]> {
+  const keys = await objects.list(eventsFolder(runId), seq > 0 ? eventPath(runId, seq) : undefined)
+  const limit = pLimit(8)
+  const read = await Promise.all(
+    keys
+      .filter((key) => seqOfKey(key) !== undefined)
+      .map((key) =>
+        limit(async () => {
+          const got = await objects.get(key)
+          return got ? (JSON.parse(got.body) as TeamEvent) : undefined
+        }),
+      ),
+  )
+  const events: TeamEvent[] = []
+  for (const event of read.filter((one) => one !== undefined).sort((a, b) => a.seq - b.seq)) {
+    if (event.seq !== seq + events.length + 1) break
+    events.push(event)
+  }
+  return events
+}
+
+export interface TeamRunOptions {
+  readonly address: S3StoreAddress
+  /** Where the home (DEPLOY_WIZARD_HOME) is read from. */
+  readonly env?: Env
+  readonly tuning: TeamTuning
+  /** Who drives: the lease's holder. */
+  readonly operator: string
+  readonly now: () => Date
+}
+
+/**
+ * A run of this machine tied to its team store: sends what the session records, polls for
+ * approvals and for a take-over, renews the lease, and shows all of it in the session's
+ * snapshot (`sync`). Closed with the session.
+ */
+export class TeamSync {
+  readonly address: S3StoreAddress
+  readonly #objects: StoreObjects
+  /** The outbox's own (see `outboxObjects`). */
+  readonly #sending: StoreObjects
+  readonly #lease: Lease
+  readonly #outbox: Outbox
+  readonly #link: TeamLink
+  readonly #tuning: TeamTuning
+  #session: RunSession | undefined
+  /** The last entry of the store looked at for approvals. */
+  #cursor: number
+  #timer: NodeJS.Timeout | undefined
+  #polling: Promise<void> | undefined
+  #lost: LeaseLostError | undefined
+  #isClosed = false
+  #unsubscribe: (() => void) | undefined
+
+  constructor(parts: {
+    readonly address: S3StoreAddress
+    readonly objects: StoreObjects
+    readonly sending: StoreObjects
+    readonly lease: Lease
+    readonly outbox: Outbox
+    readonly link: TeamLink
+    readonly tuning: TeamTuning
+    /** Entries of the store already read: approvals among them are adopted at once. */
+    readonly cursor: number
+  }) {
+    this.address = parts.address
+    this.#objects = parts.objects
+    this.#sending = parts.sending
+    this.#lease = parts.lease
+    this.#outbox = parts.outbox
+    this.#link = parts.link
+    this.#tuning = parts.tuning
+    this.#cursor = parts.cursor
+  }
+
+  /** Starts sending, renewing and polling for `session`, and closes with it. */
+  attach(session: RunSession, known: readonly TeamEvent[] = []): void {
+    this.#session = session
+    session.onClose(() => this.close())
+    this.#adoptFrom(known)
+    this.#unsubscribe = this.#outbox.onChange((state) => {
+      if (state.lost) this.#lose(state.lost)
+      else this.#show()
+    })
+    this.#lease.startRenewing(RENEW_EVERY_MS, (error) => this.#lose(error))
+    this.#show()
+    this.#schedule()
+  }
+
+  /** What the header shows. */
+  get view(): SyncView {
+    const state = this.#outbox.state
+    const store = storeUrl(this.address)
+    const lost = this.#lost ?? state.lost
+    if (!lost) return { store, text: describeSync(state), lost: null }
+    const unsent = this.#outbox.unsent
+    const kept =
+      unsent.length > 0
+        ? `; ${describeUnsaved(unsent.map(({ entry }) => ({ entry: entry as JournalEntry })))} not sent, kept on this machine`
+        : ''
+    const who = lost.lease ? `taken over by ${driverName(lost.lease)}` : 'no longer driven here'
+    return {
+      store,
+      text: unsent.length > 0 ? `${unsent.length} not sent` : 'not driving',
+      lost: `${who}: nothing more is recorded here${kept}`,
+    }
+  }
+
+  /** The entries of this machine the store does not have. */
+  get unsent(): readonly IdentifiedEntry[] {
+    return this.#outbox.unsent
+  }
+
+  /**
+   * One look at the store: is the lease still ours (else the session refuses what follows), and
+   * which entries did someone else write since the last look (approvals are adopted).
+   */
+  async poll(): Promise<void> {
+    if (this.#isClosed || this.#lost) return
+    try {
+      await this.#lease.check()
+    } catch (error) {
+      if (error instanceof LeaseLostError) this.#lose(error)
+      // Otherwise the store did not answer: the outbox says so; look again next time.
+      return
+    }
+    let events: TeamEvent[]
+    try {
+      events = await eventsAfter(this.#objects, this.#lease.runId, this.#cursor)
+    } catch {
+      return
+    }
+    this.#adoptFrom(events)
+  }
+
+  /** Adopts the approvals among `events` (after the cursor), in order; moves the cursor past them. */
+  #adoptFrom(events: readonly TeamEvent[]): void {
+    const session = this.#session
+    if (!session) return
+    for (const event of events) {
+      if (event.seq <= this.#cursor) continue
+      if (event.seq !== this.#cursor + 1) return
+      if (!event.id.startsWith(`${this.#link.writer}-`) && ADOPTED_TYPES.has(event.entry.type)) {
+        const [entry] = understood([event.entry]).journal
+        try {
+          if (entry) session.adopt(entry)
+        } catch {
+          // The disk refused it: it is adopted at the next look, the cursor left before it.
+          return
+        }
+      }
+      this.#cursor = event.seq
+    }
+  }
+
+  /**
+   * Stops polling and renewing, gives what waits a few seconds to reach the store and, when it
+   * all has, gives the lease up so another operator may take the run at once. What is left is in
+   * the journal, sent at the next open. Safe to call twice.
+   */
+  async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
+    if (this.#isClosed) return
+    this.#isClosed = true
+    clearTimeout(this.#timer)
+    this.#lease.stopRenewing()
+    const isDrained = await within(graceMs, this.#outbox.flush())
+    if (isDrained && !this.#lost && this.#outbox.state.waiting === 0) {
+      await within(graceMs, this.#lease.release()).catch(() => {})
+    }
+    this.#show()
+    this.#unsubscribe?.()
+    // A request that hangs is not waited for: the journal has what it carried.
+    await within(1_000, this.#outbox.close()).catch(() => {})
+    await within(1_000, this.#polling ?? Promise.resolve()).catch(() => {})
+    await this.#sending.close()
+    await this.#objects.close()
+  }
+
+  #schedule(): void {
+    if (this.#isClosed || this.#lost) return
+    this.#timer = setTimeout(() => {
+      this.#polling = this.poll().finally(() => {
+        this.#polling = undefined
+        this.#schedule()
+      })
+    }, this.#tuning.pollMs)
+    this.#timer.unref()
+  }
+
+  #lose(error: LeaseLostError): void {
+    if (this.#lost) return
+    this.#lost = error
+    this.#lease.stopRenewing()
+    clearTimeout(this.#timer)
+    this.#session?.refuse(error)
+    this.#show()
+  }
+
+  #show(): void {
+    this.#session?.showSync(this.view)
+  }
+}
+
+/** Resolves true when `work` settles within `ms`, false when it has not by then. */
+async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  try {
+    return await Promise.race([work.then(() => true as const), late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Who drives: the operator, this host, and the AWS identity the store is written as. */
+async function driverFor(objects: StoreObjects, operator: string): Promise<Driver> {
+  return { holder: operator, host: hostname(), arn: await objects.callerArn() }
+}
+
+/** The checklist's text, exactly as parsed: refused when the file changed since. */
+function checklistText(checklist: Checklist): string {
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(checklist.path)
+  } catch (error) {
+    throw new UserError(
+      `cannot read ${checklist.path} again: ${fileProblem(error) ?? (error as Error).message}`,
+      { hint: 'a team run keeps the checklist it starts with; start it again', cause: error },
+    )
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== checklist.sha256) {
+    throw new UserError(`${checklist.path} changed while the run was starting`, {
+      hint: 'start the run again: a team run keeps the exact checklist it starts with',
+    })
+  }
+  return bytes.toString('utf8')
+}
+
+/**
+ * Starts a run in the team store: its header and checklist text, its lease (new), and this
+ * machine's local run (`create`), whose every entry then goes to the store. A store that cannot
+ * be written leaves nothing behind here: the local run is removed again.
+ */
+export async function startTeamRun(
+  checklist: Checklist,
+  create: () => RunHandle,
+  build: (handle: RunHandle) => RunSession,
+  options: TeamRunOptions,
+): Promise<RunSession> {
+  const { address, env, tuning } = options
+  const text = checklistText(checklist)
+  const objects = syncObjects(address, tuning)
+  let handle: RunHandle | undefined
+  const home = env ? { env } : {}
+  try {
+    for (let attempt = 0; ; attempt++) {
+      handle = create()
+      // Ids are random, but the team's runs share one folder: an id taken there is taken.
+      if (!(await objects.get(headerPath(handle.id))) || attempt >= 5) break
+      handle.close()
+      removeRun(handle.id, home)
+    }
+    await createTeamRun(objects, handle.header, text)
+    const lease = await Lease.acquire(objects, handle.id, {
+      driver: await driverFor(objects, options.operator),
+      now: options.now,
+    })
+    const link: TeamLink = {
+      format: LINK_FORMAT,
+      store: storeUrl(address),
+      writer: randomUUID(),
+      imported: 0,
+      digest: digestOf([]),
+    }
+    writeLink(handle.id, link, env)
+    return await driving({ handle, objects, lease, link, options, known: [] }, build, (x) => x)
+  } catch (error) {
+    if (handle) {
+      handle.close()
+      // Nothing was answered yet: a run the team cannot see is not left here either.
+      removeRun(handle.id, home)
+      rmSync(teamFolder(handle.id, env), { recursive: true, force: true })
+    }
+    await objects.close()
+    throw unreachable(
+      error,
+      `cannot start a run in the team store ${storeUrl(address)}`,
+      'start it again once the store answers: nothing was saved',
+    )
+  }
+}
+
+/**
+ * A store that does not answer while a run is being opened: said as such. The outbox's patience
+ * is for a run already driven; opening one needs to know who drives it.
+ */
+function unreachable(error: unknown, what: string, then: string): unknown {
+  if (!(error instanceof StoreUnavailableError)) return error
+  return new UserError(`${what}: ${error.message}`, {
+    hint: error.failure === 'refused' ? (error.hint ?? then) : then,
+    cause: error,
+  })
+}
+
+/** Opens the outbox and the sync on `handle`; builds the session (`build`) on the fed handle. */
+async function driving<T>(
+  parts: {
+    readonly handle: RunHandle
+    readonly objects: StoreObjects
+    readonly lease: Lease
+    readonly link: TeamLink
+    readonly options: TeamRunOptions
+    /** The store's events as read: approvals among them not in the journal yet are adopted. */
+    readonly known: readonly TeamEvent[]
+    /** Appends, on the fed handle, what must come before the session's first entry. */
+    readonly before?: (fed: RunHandle) => void
+  },
+  build: (handle: RunHandle) => T,
+  sessionOf: (built: T) => RunSession,
+): Promise<T> {
+  const { handle, objects, lease, link, options } = parts
+  const sending = outboxObjects(options.address, options.tuning)
+  const outbox = await Outbox.open({
+    folder: teamFolder(handle.id, options.env),
+    objects: sending,
+    lease,
+    journal: { entries: outgoing(handle, link) },
+  }).catch(async (error: unknown) => {
+    await sending.close()
+    throw error
+  })
+  const fed = feeding(handle, (entry, position) => {
+    if (isAdopted(entry)) return
+    try {
+      outbox.add(entry, entryId(link, position))
+    } catch {
+      // Closed: the entry is in the journal, and goes to the store at the next open.
+    }
+  })
+  const sync = new TeamSync({
+    address: options.address,
+    objects,
+    sending,
+    lease,
+    outbox,
+    link,
+    tuning: options.tuning,
+    cursor: link.imported,
+  })
+  try {
+    parts.before?.(fed)
+    const built = build(fed)
+    sync.attach(sessionOf(built), parts.known)
+    return built
+  } catch (error) {
+    await outbox.close()
+    await sending.close()
+    throw error
+  }
+}
+
+/** A team run found in its store, for the wizard to open: its header as this machine keeps it. */
+export interface FoundTeamRun {
+  readonly header: RunHeader
+  readonly state: TeamRunState
+}
+
+/**
+ * Reads run `runId` from the store; saves the checklist it started with under the home (the
+ * copy the run is resumed and exported with here). Undefined when the store has no such run.
+ */
+export async function findTeamRun(
+  runId: string,
+  address: S3StoreAddress,
+  options: { readonly env?: Env; readonly tuning: TeamTuning },
+): Promise<FoundTeamRun | undefined> {
+  const objects = syncObjects(address, options.tuning)
+  try {
+    const state = await readTeamRunState(objects, runId)
+    if (!state) return undefined
+    return { header: localHeader(state, options.env), state }
+  } finally {
+    await objects.close()
+  }
+}
+
+/**
+ * The header of a copy of the run made on this machine: its checklist is the store's text,
+ * saved under the home (the path on the machine that started the run means nothing here).
+ */
+function localHeader(state: TeamRunState, env?: Env): RunHeader {
+  const path = importedChecklistPath(state.header.id, env)
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileAtomic(path, state.checklistText)
+  } catch (error) {
+    throw homeError(error, path, env) ?? error
+  }
+  return { ...state.header, checklist: { ...state.header.checklist, path } }
+}
+
+/** Opening a team run again, from this machine's copy or from the store alone. */
+export interface TeamResume {
+  readonly runId: string
+  readonly options: TeamRunOptions
+  readonly questions: ResumeQuestions
+  /** The run as read from the store already (when it was found there), to save a second read. */
+  readonly known?: TeamRunState
+}
+
+/**
+ * Resumes a team run: reads it from the store, takes its lease (asking before taking it from
+ * someone who holds it), brings this machine's copy up to the store's (importing it when there
+ * is none), journals the take-over, and hands the fed handle to `resume`, which records the
+ * `resumed` entry and builds the session. `notices` are for the operator's first screen.
+ */
+export async function resumeTeamRun<R extends { readonly session: RunSession }>(
+  open: TeamResume,
+  resume: (handle: RunHandle) => R,
+): Promise<R & { readonly notices: readonly string[] }> {
+  const { runId, options } = open
+  const { address, env } = options
+  const home = env ? { env } : {}
+  const objects = syncObjects(address, options.tuning)
+  let handle: RunHandle | undefined
+  let lease: Lease | undefined
+  try {
+    // This machine's copy first, its lock held from here on: a run open in another wizard here
+    // is refused before its lease is touched (taking the lease "again" and letting it go on the
+    // way out would take it from that wizard).
+    handle = copyHere(runId, home, address)
+    const read = open.known ?? (await readTeamRunState(objects, runId))
+    if (!read) {
+      throw new UserError(`the team store ${storeUrl(address)} has no run ${runId}`, {
+        hint: `deploy-wizard runs --store ${storeUrl(address)} lists the team's runs`,
+      })
+    }
+    if (read.state.finishedAt !== null) {
+      // Brought up to date here too, so `runs` and `export` on this machine say the same.
+      const copy = await localCopy(runId, handle, read, read.events, home, options)
+      handle = undefined
+      copy.handle.close()
+      const finished = [...read.journal].reverse().find((entry) => entry.type === 'finished')
+      throw new UserError(
+        `run ${runId} was finished${finished ? ` by ${finished.by}` : ''} at ${read.state.finishedAt}, in the team store ${storeUrl(address)}`,
+        { hint: `its sign-off sheet: deploy-wizard export ${runId}` },
+      )
+    }
+    lease = await takeLease(objects, runId, options, open.questions)
+    // Read again from where the first read ended: nothing the last driver wrote is missed.
+    const events = [...read.events, ...(await eventsAfter(objects, runId, read.events.length))]
+    const here = handle
+    handle = undefined
+    const copy = await localCopy(runId, here, read, events, home, options)
+    handle = copy.handle
+    if (handle.state.finishedAt !== null) {
+      // Finished here while the store was away: a finished run is not opened again, but what
+      // waits is sent now.
+      const waiting = await sendWaiting(handle, objects, lease, copy.link, options.tuning, env)
+      handle.close()
+      handle = undefined
+      if (waiting > 0) {
+        throw new UserError(
+          `run ${runId} was finished on this machine; ${waiting} of its entries still wait for the team store ${storeUrl(address)}`,
+          { hint: `send them once the store answers: deploy-wizard run --resume ${runId}` },
+        )
+      }
+      await lease.release().catch(() => {})
+      throw new UserError(
+        `run ${runId} was finished on this machine; the team store has all of it now`,
+        { hint: `its sign-off sheet: deploy-wizard export ${runId}`, exitCode: 0 },
+      )
+    }
+    const notices = [...copy.notices]
+    const taken = takeOverEntry(lease, options.now())
+    if (taken && lease.acquired.kind === 'taken-over') {
+      const { from, reason } = lease.acquired
+      notices.unshift(
+        `took run ${runId} over from ${driverName(from)}, last seen ${sinceWords(from.renewedAt, options.now())}${reason === 'expired' ? ' (their lease had expired)' : ''}`,
+      )
+    }
+    const built = await driving(
+      {
+        handle,
+        objects,
+        lease,
+        link: copy.link,
+        options,
+        known: events,
+        before: (fed) => {
+          if (taken) fed.append(taken as JournalEntry)
+        },
+      },
+      resume,
+      (resumed) => resumed.session,
+    )
+    return { ...built, notices }
+  } catch (error) {
+    handle?.close()
+    if (lease && !lease.lost) await lease.release().catch(() => {})
+    await objects.close()
+    throw unreachable(
+      error,
+      `cannot open run ${runId} in the team store ${storeUrl(address)}`,
+      'open it again once the store answers (who drives it is known only there); what was answered is saved',
+    )
+  }
+}
+
+/**
+ * Sends this machine's entries of `handle` the store does not have, until they are all there or
+ * the store stops answering; how many still wait.
+ */
+async function sendWaiting(
+  handle: RunHandle,
+  objects: StoreObjects,
+  lease: Lease,
+  link: TeamLink,
+  tuning: TeamTuning,
+  env?: Env,
+): Promise<number> {
+  const sending = outboxObjects(objects.address, tuning)
+  const outbox = await Outbox.open({
+    folder: teamFolder(handle.id, env),
+    objects: sending,
+    lease,
+    journal: { entries: outgoing(handle, link) },
+  }).catch(async (error: unknown) => {
+    await sending.close()
+    throw error
+  })
+  try {
+    await new Promise<void>((resolve) => {
+      const isSettled = (state: typeof outbox.state) =>
+        state.waiting === 0 || state.offlineSince !== undefined || state.lost !== undefined
+      outbox.onChange((state) => {
+        if (isSettled(state)) resolve()
+      })
+      if (isSettled(outbox.state)) resolve()
+    })
+    return outbox.state.waiting
+  } finally {
+    await within(1_000, outbox.close())
+    await sending.close()
+  }
+}
+
+/** Takes the run's lease: at once when free, expired or ours; asked first when someone else holds it. */
+async function takeLease(
+  objects: StoreObjects,
+  runId: string,
+  options: TeamRunOptions,
+  questions: ResumeQuestions,
+): Promise<Lease> {
+  const driver = await driverFor(objects, options.operator)
+  try {
+    return await Lease.acquire(objects, runId, { driver, now: options.now })
+  } catch (error) {
+    if (!(error instanceof LeaseHeldError)) throw error
+    const holder = error.lease
+    const words = {
+      name: driverName(holder),
+      arn: holder.arn,
+      lastSeen: sinceWords(holder.renewedAt, options.now()),
+    }
+    if (!(await questions.takeOver(words))) {
+      throw new UserError(
+        `run ${runId} is left to ${driverName(error.lease)}: nothing was written`,
+        { exitCode: 1 },
+      )
+    }
+    return Lease.acquire(objects, runId, { driver, now: options.now, takeOver: true })
+  }
+}
+
+/**
+ * This machine's copy of team run `runId`, open (its lock held); undefined when there is none.
+ * A run of that id here that is not this team run's copy is refused.
+ */
+function copyHere(
+  runId: string,
+  home: { readonly env?: Env },
+  address: S3StoreAddress,
+): RunHandle | undefined {
+  if (!hasRun(runId, home)) return undefined
+  if (readTeamLink(runId, home.env)?.store !== storeUrl(address)) {
+    throw new UserError(
+      `run ${runId} on this machine is not the run of that id in ${storeUrl(address)}`,
+      {
+        hint: `resume it without --store, or remove it here first: deploy-wizard runs rm ${runId}`,
+      },
+    )
+  }
+  return openRun(runId, home)
+}
+
+/**
+ * This machine's copy of the run (`old`, open; it is handed back or closed), up to date with the
+ * store's `events`: the copy there is when it holds what it imported and the store has nothing
+ * since but its own entries and approvals; otherwise written (again) from the store. What this
+ * machine had not sent by then can no longer be: it is kept in a file of its own and named in a
+ * notice.
+ */
+async function localCopy(
+  runId: string,
+  old: RunHandle | undefined,
+  read: TeamRunState,
+  events: readonly TeamEvent[],
+  home: { readonly env?: Env },
+  options: TeamRunOptions,
+): Promise<{ handle: RunHandle; link: TeamLink; notices: string[] }> {
+  const { env } = home
+  const notices: string[] = []
+  let header: RunHeader
+  try {
+    const link = old ? readTeamLink(runId, env) : undefined
+    if (old && link) {
+      const isIntact =
+        old.length >= link.imported &&
+        digestOf(old.entriesFrom(0).slice(0, link.imported)) === link.digest
+      const isCurrent = events.every(
+        (event) =>
+          event.seq <= link.imported ||
+          event.id.startsWith(`${link.writer}-`) ||
+          ADOPTED_TYPES.has(event.entry.type),
+      )
+      if (isIntact && isCurrent) {
+        const kept = old
+        old = undefined
+        return { handle: kept, link, notices }
+      }
+      const inStore = new Set(events.map((event) => event.id))
+      const stranded = outgoing(old, link).filter((item) => !inStore.has(item.id))
+      if (stranded.length > 0) notices.push(keep(runId, stranded, env))
+    }
+    // A copy made here before keeps its header: its checklist is where it was read from.
+    header = old?.header ?? localHeader(read, env)
+  } finally {
+    old?.close()
+  }
+  const fresh: TeamLink = {
+    format: LINK_FORMAT,
+    store: storeUrl(options.address),
+    writer: randomUUID(),
+    imported: events.length,
+    digest: digestOf(events.map((event) => event.entry)),
+  }
+  // The link first, then the copy: a kill between them leaves a copy that does not match the
+  // link's digest, which the next open writes again; never a link that takes the store's
+  // entries for this machine's own.
+  writeLink(runId, fresh, env)
+  rmSync(join(teamFolder(runId, env), 'sent.json'), { force: true })
+  const handle = importRun(
+    header,
+    events.map((event) => event.entry),
+    home,
+  )
+  return { handle, link: fresh, notices }
+}
+
+/** Writes entries that can no longer be sent to a file beside the outbox; the notice naming it. */
+function keep(runId: string, stranded: readonly IdentifiedEntry[], env?: Env): string {
+  const stamp = new Date().toISOString().replace(/[-:.]/g, '')
+  const file = join(teamFolder(runId, env), `kept-${stamp}.jsonl`)
+  try {
+    writeFileAtomic(file, stranded.map((item) => `${JSON.stringify(item)}\n`).join(''))
+  } catch (error) {
+    throw homeError(error, file, env) ?? error
+  }
+  const what = describeUnsaved(stranded.map(({ entry }) => ({ entry: entry as JournalEntry })))
+  return `${what} recorded on this machine never reached the team store before someone else drove run ${runId}: kept in ${file}`
+}

@@ -1,0 +1,251 @@
+/**
+ * `watch`: a run driven elsewhere, drawn with the wizard's own phase screens
+ * (its phase list, item rows, detail pane, sign-off list, progress bars,
+ * reference pages) and nothing that acts. The header says who drives the run
+ * and when it was last read; the footer lists only the keys that look. The
+ * screen is exactly as tall as the terminal, as the wizard's is; smaller than
+ * MIN_COLUMNS×MIN_ROWS, one line says so.
+ */
+import { Box, useWindowSize } from 'ink'
+import { useRef } from 'react'
+import { isProduction } from '../checklist/environments.ts'
+import type { Checklist } from '../checklist/model.ts'
+import {
+  describeFreshness,
+  describeHolder,
+  type RunWatcher,
+  type WatchSnapshot,
+} from '../run/watch.ts'
+import { Footer, footerHeight } from './footer.tsx'
+import { type Layout, outOfScopeReason, progressOf } from './layout.ts'
+import { HelpPanel } from './prompts.tsx'
+import { Text } from './text.tsx'
+import { environmentColor } from './theme.ts'
+import { useWatch, type WatchExit } from './use-watch.ts'
+import {
+  CHROME_LINES,
+  Detail,
+  MIN_COLUMNS,
+  MIN_ROWS,
+  PhaseList,
+  ProgressBar,
+  ReferencePages,
+  SignoffList,
+  TooSmall,
+  type WizardView,
+} from './wizard.tsx'
+
+export interface WatchProps {
+  readonly watcher: RunWatcher
+  /** The checklist the run started with, and its layout for the run's environment. */
+  readonly checklist: Checklist
+  readonly layout: Layout
+  readonly runId: string
+  readonly onExit: (exit: WatchExit) => void
+  /** The time "last seen" is counted to; the clock by default. */
+  readonly now?: () => Date
+}
+
+export function Watch(props: WatchProps) {
+  const { columns, rows } = useWindowSize()
+  const isTooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS
+  const height = Math.max(rows, MIN_ROWS)
+  const width = Math.max(columns, MIN_COLUMNS)
+  const paneHeight = Math.max(4, Math.min(12, Math.floor(height * 0.35)))
+  const hasPages = props.layout.references.length > 0
+  const footer = footerHeight(width, hasPages, true)
+  const chrome = CHROME_LINES + footer
+  const detailRoom = useRef({ max: 0, page: 1 })
+  const {
+    state: navigation,
+    snapshot,
+    closePrompt,
+    reopenPrompt,
+    answerPrompt,
+  } = useWatch({
+    watcher: props.watcher,
+    layout: props.layout,
+    pageSize: height - chrome - paneHeight,
+    detailScroll: () => detailRoom.current,
+    isHidden: isTooSmall,
+    onExit: props.onExit,
+  })
+  if (isTooSmall) return <TooSmall quitKey="q" />
+  // The wizard's view of a run, with nothing running here and nothing of this machine's to say.
+  const state: WizardView = {
+    ...navigation,
+    run: snapshot.state,
+    running: {},
+    unsaved: [],
+    awsIdentity: null,
+    isTrusted: true,
+  }
+  const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
+  const listHeight = height - chrome - detailHeight
+  const bodyHeight = listHeight + 1 + detailHeight + footer
+  const hasChecks = [...props.layout.items.values()].some((item) => item.check !== null)
+  const hasScoped = [...props.layout.items.values()].some(
+    (item) => outOfScopeReason(item, props.layout.environment) !== null,
+  )
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <WatchHeader
+        state={state}
+        snapshot={snapshot}
+        checklist={props.checklist}
+        runId={props.runId}
+        width={width}
+        now={(props.now ?? (() => new Date()))()}
+      />
+      {state.prompt?.kind === 'help' ? (
+        <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+          <HelpPanel
+            onClose={closePrompt}
+            hasChecks={hasChecks}
+            hasPages={hasPages}
+            hasScoped={hasScoped}
+            readOnly
+          />
+        </Box>
+      ) : state.prompt?.kind === 'pages' || state.prompt?.kind === 'page' ? (
+        <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+          <ReferencePages
+            state={state}
+            width={width}
+            height={bodyHeight}
+            answer={answerPrompt}
+            cancel={closePrompt}
+            reopen={reopenPrompt}
+          />
+        </Box>
+      ) : (
+        <>
+          {state.screen === 'phase' ? (
+            <PhaseList state={state} height={listHeight} width={width} />
+          ) : (
+            <SignoffList state={state} height={listHeight} readOnly />
+          )}
+          <Text dimColor>{'─'.repeat(width)}</Text>
+          <Box height={detailHeight} flexDirection="column" overflow="hidden">
+            <Detail
+              state={state}
+              width={width}
+              height={detailHeight}
+              room={detailRoom.current}
+              readOnly
+            />
+          </Box>
+          <Footer
+            screen={state.screen}
+            notice={state.notice}
+            width={width}
+            hasChecks={hasChecks}
+            hasPages={hasPages}
+            hasScoped={hasScoped}
+            readOnly
+          />
+        </>
+      )}
+    </Box>
+  )
+}
+
+/**
+ * The wizard's header, with the watch's line in place of the rule under it:
+ * "watching prod-… — driven by ana@laptop-7, last seen 12 s ago · updated 09:41:03".
+ */
+function WatchHeader({
+  state,
+  snapshot,
+  checklist,
+  runId,
+  width,
+  now,
+}: {
+  readonly state: WizardView
+  readonly snapshot: WatchSnapshot
+  readonly checklist: Checklist
+  readonly runId: string
+  readonly width: number
+  readonly now: Date
+}) {
+  const env = state.run.header.environment
+  const isProd = isProduction(checklist, env)
+  const overall = progressOf(state.layout.items.values(), state.run)
+  const phase = state.screen === 'phase' ? state.layout.phases[state.phaseIndex] : null
+  const phaseProgress = phase ? progressOf(phase.items, state.run) : null
+  const barWidth = width >= 120 ? 20 : 10
+  const isShort = width < 100
+  const isFailing = snapshot.failingSince !== null
+  const color = isFailing ? 'yellow' : state.run.finishedAt ? 'green' : 'cyan'
+  const holder = describeHolder(snapshot, now)
+  const freshness = describeFreshness(snapshot)
+  // The run id is on the first line too: left out here before who drives is cut.
+  const hasRoomForId = `watching ${runId} — ${holder} · ${freshness}`.length <= width
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Box flexShrink={8}>
+          <Text bold wrap="truncate-end">
+            {checklist.title}
+          </Text>
+        </Box>
+        <Box flexShrink={0}>
+          <Text>{'  '}</Text>
+          <Text
+            bold
+            color={environmentColor(env, isProd)}
+            inverse={isProd}
+          >{` ${isProd ? `${env.toUpperCase()} ⚠` : env} `}</Text>
+        </Box>
+        <Box flexShrink={1}>
+          <Text dimColor wrap="truncate-end">{`  started by ${state.run.header.operator}`}</Text>
+        </Box>
+        <Box flexShrink={0}>
+          <Text dimColor>{` · ${runId}`}</Text>
+        </Box>
+      </Box>
+      <Box>
+        <Box flexShrink={0}>
+          <Text>
+            {'overall '}
+            <ProgressBar progress={overall} width={barWidth} isShort={isShort} />
+          </Text>
+        </Box>
+        {phase && phaseProgress ? (
+          <>
+            <Box flexShrink={1} marginLeft={2}>
+              <Text wrap="truncate-end">
+                {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title}`}
+              </Text>
+            </Box>
+            <Box flexShrink={0} marginLeft={1}>
+              {phaseProgress.total === 0 ? (
+                <Text dimColor>{`does not apply to ${env}`}</Text>
+              ) : (
+                <Text>
+                  <ProgressBar progress={phaseProgress} width={barWidth} isShort={isShort} />
+                </Text>
+              )}
+            </Box>
+          </>
+        ) : (
+          <Box marginLeft={2}>
+            <Text bold>Sign-off</Text>
+          </Box>
+        )}
+      </Box>
+      {/* Who drives gives way first: when the run was last read, or that it cannot be, stays. */}
+      <Box>
+        <Box flexShrink={1}>
+          <Text color={color} wrap="truncate-end">
+            {`watching${hasRoomForId ? ` ${runId}` : ''} — ${holder}`}
+          </Text>
+        </Box>
+        <Box flexShrink={0}>
+          <Text color={color} bold={isFailing}>{` · ${freshness}`}</Text>
+        </Box>
+      </Box>
+    </Box>
+  )
+}

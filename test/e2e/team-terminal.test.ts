@@ -1,0 +1,282 @@
+/**
+ * Team runs on screen: the built CLI in tmux, one home per "laptop", the store
+ * in moto behind our fault server. The header's sync state (synced, waiting and
+ * offline, synced again), a second laptop resuming a run from the store alone,
+ * the take-over question and its refusal, and the first driver told at once
+ * that the run was taken, answering nothing more.
+ *
+ * Needs tmux (it fails, and does not skip, without it) and a build (`npm run build`).
+ */
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
+import { readTeamRunState } from '../../src/run/team/read-state.ts'
+import {
+  type AwsFaultServer,
+  type AwsRequest,
+  pointAwsAt,
+  startAwsFaultServer,
+} from '../helpers/aws-fault-server.ts'
+import { backend } from '../helpers/checks.ts'
+import { BIN } from '../helpers/cli.ts'
+import { newTeamStore, storeObjects } from '../helpers/team-store.ts'
+import { tempDir } from '../helpers/temp.ts'
+import { requireTmux, type TmuxPane, TmuxServer } from '../helpers/tmux.ts'
+
+const CHECKLIST = `---
+title: Team release
+environments: [dev]
+---
+# Team release
+
+## Before
+- [ ] Change request approved
+- [ ] Backup taken
+- [ ] Release notes written
+
+## Sign-Off
+- [ ] Deployed by: ________
+`
+
+const moto = backend('moto')
+// The test's own look at the bucket goes to moto; each laptop is told its endpoint.
+pointAwsAt(moto)
+let tmux: TmuxServer
+let fault: AwsFaultServer
+let dir: string
+let checklist: string
+let sessions = 0
+
+before(async () => {
+  requireTmux()
+  tmux = new TmuxServer('dw-team')
+  fault = await startAwsFaultServer()
+  forwardAll()
+  dir = tempDir('team-terminal')
+  checklist = join(dir, 'release.md')
+  writeFileSync(checklist, CHECKLIST)
+})
+
+after(async () => {
+  await tmux?.kill()
+  await fault?.close()
+})
+
+const forwardAll = () => fault.script(() => ({ forward: moto }))
+const isEventWrite = (request: AwsRequest) =>
+  request.action === 'PutObject' && /\/events\//.test(String(request.params.Key))
+const hangEventWrites = () =>
+  fault.script((request) => (isEventWrite(request) ? 'hang' : { forward: moto }))
+
+/**
+ * `deploy-wizard <args…>` on a laptop of its own (`home`), talking to the store through the
+ * fault server; once it exits its exit code is printed and the pane stays to be read.
+ */
+async function laptop(
+  home: string,
+  args: readonly string[],
+  { operator, columns = 100 }: { operator?: string; columns?: number } = {},
+): Promise<TmuxPane> {
+  sessions++
+  const variables: Record<string, string> = {
+    DEPLOY_WIZARD_HOME: join(dir, home),
+    DEPLOY_WIZARD_STORE_POLL: '200ms',
+    DEPLOY_WIZARD_STORE_TIMEOUT: '300ms',
+    AWS_ENDPOINT_URL: fault.url,
+    // Who the caller is (STS) is asked of moto itself: the fault server speaks S3.
+    AWS_ENDPOINT_URL_STS: moto,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/nonexistent/deploy-wizard-test/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/deploy-wizard-test/credentials',
+    NO_COLOR: '1',
+    ...(operator ? { DEPLOY_WIZARD_OPERATOR: operator } : {}),
+  }
+  const command = [
+    'env',
+    '-u',
+    'FORCE_COLOR',
+    '-u',
+    'DEPLOY_WIZARD_OPERATOR',
+    '-u',
+    'AWS_PROFILE',
+    '-u',
+    'AWS_SESSION_TOKEN',
+    ...Object.entries(variables).map(([name, value]) => `${name}=${value}`),
+    process.execPath,
+    BIN,
+    ...args,
+  ]
+  const script = `${command.map(sh).join(' ')}; echo "EXIT=$?"; exec sleep 600`
+  return tmux.start(`team-${sessions}`, ['sh', '-c', script], { columns, rows: 24 })
+}
+
+function sh(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`
+}
+
+/** The run id in a wizard's header. */
+async function runIdOn(pane: TmuxPane): Promise<string> {
+  return (await pane.waitFor(/ · (dev-\d{8}-[a-z0-9]{4})/, 'the run id in the header'))[1] ?? ''
+}
+
+async function teamState(address: S3StoreAddress, id: string) {
+  const objects = storeObjects(address)
+  try {
+    return await readTeamRunState(objects, id)
+  } finally {
+    await objects.close()
+  }
+}
+
+describe('the header of a team run', () => {
+  test('says synced, then how many wait and since when while the store hangs, then synced again', async () => {
+    forwardAll()
+    const address = await newTeamStore('header')
+    const pane = await laptop(
+      'header-ana',
+      ['run', checklist, '--env', 'dev', '--store', storeUrl(address)],
+      { operator: 'ana' },
+    )
+    await pane.waitFor(/· synced/, 'synced once the run is in the store', 15_000)
+    await pane.press('d')
+    await pane.waitFor(/✔ Change request approved/)
+    await pane.waitFor(/· synced/)
+
+    hangEventWrites()
+    await pane.press('d')
+    await pane.press('d')
+    await pane.waitFor(/✔ Release notes written/)
+    await pane.waitFor(/· 2 waiting, offline since \d\d:\d\d/, 'offline, 2 waiting', 15_000)
+
+    forwardAll()
+    await pane.waitFor(/· synced/, 'synced once the store answers', 15_000)
+    const id = await runIdOn(pane)
+    await pane.press('q')
+    await pane.waitFor(/^EXIT=0$/m)
+    assert.match(await pane.capture(), new RegExp(`Team store ${storeUrl(address)}: synced\\.`))
+    const team = await teamState(address, id)
+    assert.equal(
+      team?.journal.filter((entry) => entry.type === 'item-answered').length,
+      3,
+      'every answer in the store',
+    )
+  })
+})
+
+describe('a second laptop', () => {
+  test('resumes a run from the store alone, asks who is answering, and shows the answers', async () => {
+    forwardAll()
+    const address = await newTeamStore('second')
+    const ana = await laptop(
+      'second-ana',
+      ['run', checklist, '--env', 'dev', '--store', storeUrl(address)],
+      { operator: 'ana' },
+    )
+    await ana.waitFor(/· synced/, 'ana synced', 15_000)
+    await ana.press('d')
+    await ana.press('f')
+    await ana.waitFor(/What happened\?/)
+    await ana.submit('job timed out')
+    await ana.waitFor(/✘ Backup taken/)
+    const id = await runIdOn(ana)
+    await ana.press('q')
+    await ana.waitFor(/^EXIT=0$/m)
+
+    // No operator named: whoever opens someone else's run here says who they are.
+    const ben = await laptop('second-ben', ['run', '--resume', id, '--store', storeUrl(address)])
+    await ben.waitFor(/Your name, as the sheet should show it:/, 'the name question', 15_000)
+    await ben.type('ben')
+    await ben.press('Enter')
+    await ben.waitFor(/✔ Change request approved/, 'ana’s answers', 15_000)
+    const screen = await ben.waitFor(/ben · dev-\d{8}-[a-z0-9]{4} · synced/)
+    assert.ok(screen)
+    assert.match(await ben.capture(), /✘ Backup taken/)
+    assert.match(
+      await ben.capture(),
+      /took run \S+ over from ana@\S+, last seen \d+ s ago \(their lease had expired\)/,
+    )
+    await ben.press('q')
+    await ben.waitFor(/^EXIT=0$/m)
+  })
+})
+
+describe('taking a run over', () => {
+  test('is asked first; refused, nothing is written; taken, the first driver is told at once and answers nothing more', async () => {
+    forwardAll()
+    const address = await newTeamStore('takeover')
+    const ana = await laptop(
+      'takeover-ana',
+      ['run', checklist, '--env', 'dev', '--store', storeUrl(address)],
+      { operator: 'ana' },
+    )
+    await ana.waitFor(/· synced/, 'ana synced', 15_000)
+    await ana.press('d')
+    await ana.waitFor(/· synced/)
+    const id = await runIdOn(ana)
+
+    const refusing = await laptop(
+      'takeover-ben',
+      ['run', '--resume', id, '--store', storeUrl(address)],
+      { operator: 'ben' },
+    )
+    await refusing.waitFor(
+      new RegExp(`Take over run ${id} from ana@\\S+, last seen \\d+ s ago\\?`),
+      'the take-over question',
+      15_000,
+    )
+    // Leaving it is the default: enter alone takes nothing.
+    assert.match(await refusing.capture(), /❯ Leave it to ana@\S+: nothing is written/)
+    await refusing.press('Enter')
+    await refusing.waitFor(new RegExp(`Left run ${id} to ana@\\S+: nothing was written\\.`))
+    await refusing.waitFor(/^EXIT=130$/m)
+    assert.equal((await teamState(address, id))?.lease?.holder, 'ana')
+
+    // Ana's link drops with one answer on her laptop only; then Ben takes over.
+    hangEventWrites()
+    await ana.press('d')
+    await ana.waitFor(/✔ Backup taken/)
+    await ana.waitFor(/· 1 waiting/)
+    const ben = await laptop(
+      'takeover-ben',
+      ['run', '--resume', id, '--store', storeUrl(address)],
+      { operator: 'ben' },
+    )
+    await ben.waitFor(/Take over run/, 'the take-over question', 15_000)
+    await ben.press('Down')
+    await ben.press('Enter')
+    await ben.waitFor(/ben · dev-\d{8}-[a-z0-9]{4}/, 'ben drives', 15_000)
+
+    // Ana: at once (her next look at the store), and for as long as her wizard is open.
+    await ana.waitFor(
+      /⚠ taken over by ben@\S+: nothing more is recorded here; 1 answer not sent, kept on this machine/,
+      'ana told of the take-over',
+      10_000,
+    )
+    await ana.press('d')
+    await ana.waitFor(/NOT SAVED: run \S+ is now driven by ben@/)
+    assert.match(await ana.capture(), /○ Release notes written/)
+
+    forwardAll()
+    await ben.waitFor(/· synced/, 'ben synced', 15_000)
+    await ben.press('q')
+    await ben.waitFor(/^EXIT=0$/m)
+    await ana.press('q')
+    await ana.waitFor(/^EXIT=0$/m)
+    assert.match(
+      await ana.capture(),
+      new RegExp(`Run ${id} was taken over by ben@\\S+: nothing more is recorded here`),
+    )
+    const team = await teamState(address, id)
+    assert.deepEqual(
+      team?.journal.flatMap((entry) => (entry.type === 'item-answered' ? [entry.by] : [])),
+      ['ana'],
+      'only the answer Ana had sent',
+    )
+    assert.equal(team?.state.handovers?.[0]?.reason, 'explicit')
+  })
+})

@@ -1,0 +1,78 @@
+/**
+ * Watching a run on this machine (no team store): its files read again on each
+ * tick, while a wizard — here, the store's own handle — holds it open and
+ * answers. The watch takes no lock and writes nothing in the home.
+ */
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import type { JournalEntry } from '../../src/run/model.ts'
+import { createRun, readRunUnlocked } from '../../src/run/store.ts'
+import { describeHolder, localRunSource, RunWatcher } from '../../src/run/watch.ts'
+import { parseSeed, SEEDS } from '../helpers/fixtures.ts'
+import { tempDir } from '../helpers/temp.ts'
+
+const checklist = parseSeed(SEEDS[0]).checklist
+
+function answer(itemId: string): JournalEntry {
+  return { type: 'item-answered', at: new Date().toISOString(), by: 'ana', itemId, state: 'done' }
+}
+
+/** Every file of the home with its size and modification time: what a write would change. */
+function homeFiles(home: string): string[] {
+  return readdirSync(home, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((name) => {
+      const stat = statSync(join(home, name))
+      return `${name} ${stat.size} ${stat.mtimeMs}`
+    })
+}
+
+describe('watching a run on this machine', () => {
+  it('shows answers as they are saved, and who has the run open, without a lock or a write', async () => {
+    const home = tempDir('watch-local')
+    const env = { DEPLOY_WIZARD_HOME: home }
+    const run = createRun({ checklist, environment: 'prod', env })
+    const [first, second] = checklist.items
+    assert.ok(first && second)
+    run.append(answer(first.id))
+    const source = localRunSource(run.id, env)
+    const watcher = new RunWatcher(source, await source.read(), { intervalMs: 1_000 })
+    assert.equal(watcher.snapshot.state.items[first.id]?.state, 'done')
+    assert.match(
+      describeHolder(watcher.snapshot, new Date()),
+      new RegExp(`^open in PID ${process.pid} on `),
+    )
+
+    run.append(answer(second.id))
+    const before = homeFiles(home)
+    await watcher.tick()
+    assert.equal(watcher.snapshot.state.items[second.id]?.state, 'done')
+    assert.deepEqual(homeFiles(home), before, 'the watch wrote in the home')
+
+    run.append({ type: 'finished', at: '2026-12-04T12:30:05.000Z', by: 'ana' })
+    run.close()
+    await watcher.tick()
+    const at = new Date('2026-12-04T12:30:05.000Z').toTimeString().slice(0, 8)
+    assert.equal(describeHolder(watcher.snapshot, new Date()), `finished at ${at} by ana`)
+  })
+
+  it('keeps the last view and says so when the run file can no longer be read', async () => {
+    const home = tempDir('watch-local-gone')
+    const env = { DEPLOY_WIZARD_HOME: home }
+    const run = createRun({ checklist, environment: 'prod', env })
+    run.close()
+    const source = localRunSource(run.id, env)
+    const watcher = new RunWatcher(source, await source.read(), { intervalMs: 1_000 })
+    // Damaged by hand: the watch tells, and does not move it aside (that is a write).
+    const file = join(home, 'runs', `${run.id}.json`)
+    writeFileSync(file, '{ not json')
+    await watcher.tick()
+    assert.ok(watcher.snapshot.failingSince)
+    assert.equal(watcher.snapshot.state.header.id, run.id)
+    assert.match(watcher.snapshot.problem ?? '', /cannot be read/)
+    assert.equal(readFileSync(file, 'utf8'), '{ not json')
+    assert.equal(readRunUnlocked('prod-20990101-zzzz', { env }), undefined)
+  })
+})

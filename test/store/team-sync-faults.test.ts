@@ -1,0 +1,323 @@
+/**
+ * A team run when things go wrong, through the wizard's services: the store
+ * hangs (our fault server in front of moto) and comes back; the run is taken
+ * over while this machine still has answers to send; the process driving it is
+ * killed with kill -9 in the middle of sending. Nothing acknowledged is lost,
+ * nothing is written twice, and what can no longer be sent is kept and said.
+ */
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import type { Checklist } from '../../src/checklist/model.ts'
+import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
+import type { JournalEntry } from '../../src/run/model.ts'
+import type { RunSession } from '../../src/run/session.ts'
+import { type WizardServices, wizardServices } from '../../src/run/start.ts'
+import { openRun } from '../../src/run/store.ts'
+import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
+import { teamFolder } from '../../src/run/team/link.ts'
+import { readTeamRunState } from '../../src/run/team/read-state.ts'
+import { type AwsRequest, pointAwsAt, startAwsFaultServer } from '../helpers/aws-fault-server.ts'
+import { backend } from '../helpers/checks.ts'
+import { eventCount, newTeamStore, storeObjects } from '../helpers/team-store.ts'
+import { tempDir } from '../helpers/temp.ts'
+import { waitFor, waitForContent } from '../helpers/wait.ts'
+
+const moto = backend('moto')
+const fault = await startAwsFaultServer()
+pointAwsAt(fault.url)
+// The fault server speaks S3; who the caller is, STS, is asked of moto itself.
+process.env.AWS_ENDPOINT_URL_STS = moto
+
+const open: RunSession[] = []
+const stores: { close(): Promise<void> }[] = []
+after(async () => {
+  for (const session of open) await session.close(0)
+  for (const objects of stores) await objects.close()
+  await fault.close()
+})
+
+const CHECKLIST = `---
+title: Team release
+environments: [dev]
+---
+# Team release
+
+## Before
+- [ ] Change request approved
+- [ ] Backup taken
+- [ ] Release notes written
+- [ ] Canary healthy
+`
+
+const forwardAll = () => fault.script(() => ({ forward: moto }))
+const isEventWrite = (request: AwsRequest) =>
+  request.action === 'PutObject' && /\/events\//.test(String(request.params.Key))
+/** Event writes never answered (the VPN dropped); everything else goes to moto. */
+const hangEventWrites = () =>
+  fault.script((request) => (isEventWrite(request) ? 'hang' : { forward: moto }))
+
+function laptop(label: string, address: S3StoreAddress, timeout = '300ms') {
+  const dir = tempDir(`team-fault-${label}`)
+  const env = {
+    DEPLOY_WIZARD_HOME: join(dir, 'home'),
+    DEPLOY_WIZARD_STORE_POLL: '100ms',
+    DEPLOY_WIZARD_STORE_TIMEOUT: timeout,
+  }
+  const services = wizardServices({
+    cwd: dir,
+    staleAfterMs: 3_600_000,
+    env,
+    store: storeUrl(address),
+  })
+  return { dir, env, services }
+}
+
+async function checklistOn(services: WizardServices, dir: string, text = CHECKLIST) {
+  const path = join(dir, 'release.md')
+  writeFileSync(path, text)
+  return { path, checklist: await services.loadChecklist(path) }
+}
+
+const NO_QUESTION = {
+  takeOver: () => Promise.reject(new Error('the take-over question was asked')),
+}
+const TAKE_IT = { takeOver: () => Promise.resolve(true) }
+
+function localJournal(env: Record<string, string>, id: string): readonly JournalEntry[] {
+  const handle = openRun(id, { env })
+  try {
+    return handle.journal
+  } finally {
+    handle.close()
+  }
+}
+
+async function teamJournal(address: S3StoreAddress, id: string) {
+  const objects = storeObjects(address)
+  stores.push(objects)
+  return (await readTeamRunState(objects, id))?.journal ?? []
+}
+
+function ids(checklist: Checklist): string[] {
+  return checklist.items.map((item) => item.id)
+}
+
+describe('a team run whose store stops answering', () => {
+  it('says how many wait and since when, then drains and says synced', async () => {
+    forwardAll()
+    const address = await newTeamStore('offline')
+    const ana = laptop('offline', address)
+    const { checklist } = await checklistOn(ana.services, ana.dir)
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    const [a = '', b = '', c = ''] = ids(checklist)
+    session.answer(a, 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
+
+    hangEventWrites()
+    session.answer(b, 'done')
+    session.answer(c, 'done')
+    // Acknowledged at once, as ever: the answers are on this machine's disk.
+    assert.equal(session.state.items[c]?.state, 'done')
+    await waitFor(
+      () => /^2 waiting, offline since \d\d:\d\d$/.test(session.snapshot.sync?.text ?? ''),
+      `offline, with 2 waiting (${session.snapshot.sync?.text})`,
+    )
+
+    forwardAll()
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced once back')
+    await session.close()
+    assert.deepEqual(await teamJournal(address, session.id), localJournal(ana.env, session.id))
+  })
+})
+
+describe('a team run finished while the store does not answer', () => {
+  it('is not opened again: what waits is sent, and the store then has it finished', async () => {
+    forwardAll()
+    const address = await newTeamStore('finish-offline')
+    const ana = laptop('finish-offline', address)
+    const { checklist } = await checklistOn(ana.services, ana.dir)
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    const id = session.id
+    for (const item of ids(checklist)) session.answer(item, 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
+    hangEventWrites()
+    session.finish(join(ana.dir, 'sheet.md'), SIGN_OFF_SHEET)
+    await session.close(0)
+    assert.match(session.snapshot.sync?.text ?? '', /^\d+ waiting/)
+    forwardAll()
+
+    const before = localJournal(ana.env, id).length
+    await assert.rejects(
+      Promise.resolve(ana.services.resumeRun(id, checklist, 'ana', NO_QUESTION)),
+      (error: Error) =>
+        new RegExp(`run ${id} was finished on this machine; the team store has all of it now`).test(
+          error.message,
+        ),
+    )
+    const local = localJournal(ana.env, id)
+    assert.equal(local.length, before, 'nothing added to a finished run')
+    assert.deepEqual(await teamJournal(address, id), local)
+    assert.equal(local.at(-1)?.type, 'exported')
+  })
+})
+
+describe('a driver whose run is taken over', () => {
+  it('is told at once, answers nothing more, and keeps what it had not sent', async () => {
+    forwardAll()
+    const address = await newTeamStore('lost')
+    const ana = laptop('lost-ana', address)
+    const { checklist } = await checklistOn(ana.services, ana.dir)
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    const id = session.id
+    const [a = '', b = '', c = '', d = ''] = ids(checklist)
+    session.answer(a, 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'ana synced')
+    // Ana's link drops; two more answers stay on her laptop.
+    hangEventWrites()
+    session.answer(b, 'done')
+    session.answer(c, 'failed', 'canary at 40% errors')
+    await waitFor(() => /offline/.test(session.snapshot.sync?.text ?? ''), 'ana offline')
+
+    const ben = laptop('lost-ben', address)
+    const found = await ben.services.findTeamRun?.(id)
+    assert.ok(found)
+    const own = await ben.services.loadChecklist(found.header.checklist.path)
+    const resumed = await ben.services.resumeRun(id, own, 'ben', TAKE_IT)
+    open.push(resumed.session)
+
+    // Within Ana's poll interval: the header says so, and nothing more is recorded.
+    await waitFor(() => session.snapshot.sync?.lost != null, 'ana told of the take-over', 5_000)
+    assert.match(session.snapshot.sync?.lost ?? '', /^taken over by ben@/)
+    assert.match(session.snapshot.sync?.lost ?? '', /2 answers not sent, kept on this machine/)
+    assert.equal(session.snapshot.sync?.text, '2 not sent')
+    assert.throws(() => session.answer(d, 'done'), /now driven by ben@/)
+    assert.equal(session.state.items[d], undefined)
+    assert.deepEqual(session.unsaved, [])
+
+    forwardAll()
+    await waitFor(() => resumed.session.snapshot.sync?.text === 'synced', 'ben synced')
+    await resumed.session.close()
+    await session.close()
+    const team = await teamJournal(address, id)
+    // Ana's two answers never reached the store, and are still on her laptop.
+    const answered = (journal: readonly JournalEntry[]) =>
+      journal.flatMap((entry) => (entry.type === 'item-answered' ? [entry.itemId] : []))
+    assert.deepEqual(answered(team), [a])
+    assert.deepEqual(answered(localJournal(ana.env, id)), [a, b, c])
+
+    // Ana opens the run again: her copy is the store's, and the two answers are kept aside, named.
+    const again = await ana.services.resumeRun(id, checklist, 'ana', NO_QUESTION)
+    open.push(again.session)
+    const notice = again.notices?.join('\n') ?? ''
+    assert.match(notice, /2 answers recorded on this machine never reached the team store/)
+    const kept = readdirSync(teamFolder(id, ana.env)).filter((name) => name.startsWith('kept-'))
+    assert.equal(kept.length, 1)
+    assert.match(notice, new RegExp(kept[0] ?? 'none'))
+    const keptEntries = readFileSync(join(teamFolder(id, ana.env), kept[0] ?? ''), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { entry: JournalEntry }).entry)
+    assert.deepEqual(
+      keptEntries.map((entry) => entry.type === 'item-answered' && entry.itemId),
+      [b, c],
+    )
+    assert.equal(again.session.state.items[b], undefined)
+    assert.equal(again.session.state.handovers?.length, 2)
+    await again.session.close()
+  })
+})
+
+describe('a write held up by a hung request', () => {
+  it('never lands once someone else has taken the run over', async () => {
+    forwardAll()
+    const address = await newTeamStore('held-up')
+    // Patient requests: the take-over happens while Ana's one write still hangs.
+    const ana = laptop('held-up-ana', address, '3s')
+    const { checklist } = await checklistOn(ana.services, ana.dir)
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    const id = session.id
+    const [a = '', b = ''] = ids(checklist)
+    session.answer(a, 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'ana synced')
+    hangEventWrites()
+    session.answer(b, 'done')
+    await waitFor(() => fault.requests.some(isEventWrite), 'ana’s write hanging')
+
+    const ben = laptop('held-up-ben', address)
+    const found = await ben.services.findTeamRun?.(id)
+    assert.ok(found)
+    const own = await ben.services.loadChecklist(found.header.checklist.path)
+    const resumed = await ben.services.resumeRun(id, own, 'ben', TAKE_IT)
+    open.push(resumed.session)
+    // The store answers again while Ana's write is still held up.
+    forwardAll()
+    await waitFor(() => session.snapshot.sync?.lost != null, 'ana told')
+    // Closing waits for her outbox to be done with that write: given up, or landed.
+    await session.close()
+    assert.equal(session.snapshot.sync?.text, '1 not sent')
+    await waitFor(() => resumed.session.snapshot.sync?.text === 'synced', 'ben synced')
+    const answered = (await teamJournal(address, id)).flatMap((entry) =>
+      entry.type === 'item-answered' ? [entry.itemId] : [],
+    )
+    assert.deepEqual(answered, [a])
+    await resumed.session.close()
+  })
+})
+
+describe('a kill -9 in the middle of sending', () => {
+  it('loses nothing and writes nothing twice once the run is opened again', async () => {
+    forwardAll()
+    const address = await newTeamStore('kill')
+    const ana = laptop('kill', address)
+    const items = Array.from({ length: 120 }, (_, n) => `- [ ] Step ${n + 1} done`).join('\n')
+    const { path, checklist } = await checklistOn(
+      ana.services,
+      ana.dir,
+      `---\ntitle: Long release\nenvironments: [dev]\n---\n# Long release\n\n## Steps\n${items}\n`,
+    )
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/helpers/team-driver.ts',
+        storeUrl(address),
+        ana.env.DEPLOY_WIZARD_HOME,
+        path,
+        'ana',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        // Straight to moto: this process is killed, not faulted.
+        env: { ...process.env, AWS_ENDPOINT_URL: moto },
+      },
+    )
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk))
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const id = /id (\S+)/.exec(await waitForContent(() => out, /answered/, 30_000))?.[1] ?? ''
+    let sent = 0
+    while (sent < 10) sent = await eventCount(address, id)
+    child.kill('SIGKILL')
+    await exited
+    const before = await eventCount(address, id)
+    assert.ok(before < checklist.items.length + 1, `all ${before} were sent before the kill`)
+
+    const resumed = await ana.services.resumeRun(id, checklist, 'ana', NO_QUESTION)
+    open.push(resumed.session)
+    await waitFor(() => resumed.session.snapshot.sync?.text === 'synced', 'drained', 60_000)
+    await resumed.session.close()
+    // readTeamRunState refuses a gap or an id twice; the journals match entry for entry.
+    const team = await teamJournal(address, id)
+    const local = localJournal(ana.env, id)
+    assert.deepEqual(team, local)
+    assert.equal(team.filter((entry) => entry.type === 'item-answered').length, 120)
+  })
+})
