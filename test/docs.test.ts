@@ -80,6 +80,26 @@ describe('bundled checklists', () => {
 })
 
 describe('the published package', () => {
+  it('carries the read commands of the AWS clients, for any aws check, and no write command', () => {
+    const dist = `${root}/dist`
+    const bundle = readdirSync(dist)
+      .filter((name) => name.endsWith('.js'))
+      .map((name) => readFileSync(`${dist}/${name}`, 'utf8'))
+      .join('\n')
+    for (const read of [
+      'DescribeVpcsCommand',
+      'GetFunctionConfigurationCommand',
+      'ListBucketsCommand',
+    ])
+      assert.ok(bundle.includes(read), read)
+    for (const write of [
+      'TerminateInstancesCommand',
+      'DeleteFunctionCommand',
+      'DeleteBucketCommand',
+    ])
+      assert.ok(!bundle.includes(write), write)
+  })
+
   it('holds only what running it needs', async () => {
     const { stdout } = await promisify(execFile)(
       'npm',
