@@ -42,7 +42,7 @@ import type { AppOutcome } from '../ui/app.tsx'
 import { pacedStdin } from '../ui/paced-stdin.ts'
 import { EXIT_CANCELLED } from './exit-codes.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
-import { reportProblems } from './runs.ts'
+import { reportProblems } from './store-problems.ts'
 
 /** Something entered in the wizard was not saved (sysexits' EX_IOERR). Wins over every other outcome. */
 export const EXIT_NOT_SAVED = 74
