@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- area…]`: runs the areas (all by default: startup,
- * parallel, aws, render, persist, install, parse, team, watch), prints each table, and — when every area
+ * resume, parallel, aws, render, persist, install, parse, team, watch), prints each table, and —
+ * when every area
  * ran — writes bench/results.md with the machine and the date.
  */
 import { writeFileSync } from 'node:fs'
@@ -10,6 +11,7 @@ import { ROOT, tableLines } from './lib.mjs'
 
 const AREAS = {
   startup: './startup.mjs',
+  resume: './resume.mjs',
   parallel: './parallel.mjs',
   aws: './aws-cli.mjs',
   render: './render.mjs',

@@ -1,8 +1,11 @@
 /**
- * Start-up: `--version` and `--help` against `node -e 0`; launch to the first
- * interactive frame of `run` (in a pty) against the reference Ink app, wall time
- * and CPU time, for a bundled checklist with the parse cache warm and cold; and
- * which heavy packages each of them loads.
+ * Start-up: `--version` and `--help` against `node -e 0`; then launch → first
+ * interactive frame of `run <checklist> --env dev` (in a pty) against the
+ * reference Ink app bundled and launched the same way, CPU time and wall time,
+ * for each of the five bundled checklists with the parse cache warm (the
+ * build's parse) and cold (a copy, parsed then cached), and for a generated
+ * 500-item user checklist cold and warm (the home's cache entry); what yoga's
+ * WASM costs through fetch(); and which heavy packages the first frames load.
  */
 import {
   copyFileSync,
@@ -16,132 +19,65 @@ import {
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
-import { bundleOptions, METAFILE } from '../scripts/build.mjs'
-import { BIN, interleave, isMain, median, NODE, ROOT, report, row, timeRun } from './lib.mjs'
-import { startPty } from './pty.mjs'
+import { METAFILE } from '../scripts/build.mjs'
+import {
+  baseEnv,
+  buildReference,
+  cpuRatioRow,
+  firstFrame,
+  framePairs,
+  REF_READY,
+  WIZARD_READY,
+} from './first-frame.mjs'
+import { BIN, interleave, isMain, NODE, ROOT, report, row, timeRun } from './lib.mjs'
 
-const REF_INK_SOURCE = join(ROOT, 'bench', 'ref-ink.mjs')
 const TRACE = join(ROOT, 'bench', 'trace-loads.mjs')
 
-/**
- * The wizard's first interactive frame: the phase screen's key footer, or the trust
- * question a checklist with commands asks first (a bundled one, on a machine that has
- * not trusted it).
- */
-const WIZARD_READY = /↑↓ move|Trust it on this machine\?/
-
-/** The bundled checklist whose first frame is measured: the largest, 15.6 kB. */
-const BUNDLED = 'marketplace-api'
-const CLK_TCK = 100
-const REF_READY = 'reference ready'
-
-const CHECKLIST = `---
-title: Startup bench
-environments: [dev]
----
-## Pre-Deployment
-- [ ] Change request approved
-- [ ] HOME is set <!-- check: env name=HOME -->
-- [ ] API answers <!-- check: http url=http://127.0.0.1:9/ status=200 -->
-
-## Deployment
-- [ ] Stack healthy <!-- check: cfn.stack name=App-\${env} -->
-- [ ] Table ready <!-- check: dynamodb.table name=T-\${env} -->
-- [ ] Database up <!-- check: pg.connect url=postgres://x@127.0.0.1:9/x -->
-- [ ] Announced
-
-## Sign-Off
-- [ ] Deployed by: ________ Date: ______
-`
-
-function baseEnv(home) {
-  const env = { ...process.env, NO_COLOR: '1', DEPLOY_WIZARD_HOME: home, TERM: 'xterm-256color' }
-  delete env.CI
-  delete env.FORCE_COLOR
-  return env
-}
-
-async function firstFrame(argv, ready, env) {
-  return (await firstFrameCpu(argv, ready, env)).ms
-}
+/** The five bundled checklists, by the names `run` takes. */
+const BUNDLED = readdirSync(join(ROOT, 'checklists'))
+  .filter((name) => name.endsWith('.md'))
+  .map((name) => name.slice(0, -3))
+  .sort()
 
 /**
- * Launch → first frame: wall milliseconds, and the CPU milliseconds the program
- * (`script` execs it) had used by then, from /proc (10 ms ticks).
+ * A user's checklist of `count` items over five phases: every fifth item has a
+ * check (an environment variable, a file, an HTTP endpoint on a closed port, a
+ * command), the rest are done by hand, some with inline markdown; a sign-off.
  */
-async function firstFrameCpu(argv, ready, env) {
-  const pty = startPty(argv, { env })
-  try {
-    const at = await pty.waitFor(ready)
-    let cpu = null
-    try {
-      cpu = (cpuTicks(childOf(pty.child.pid)) * 1000) / CLK_TCK
-    } catch {}
-    return { ms: at - pty.started, cpu }
-  } finally {
-    await pty.kill()
+export function userChecklist(count) {
+  const lines = ['---', 'title: Bench release', 'environments: [dev, prod]', '---', '']
+  const perPhase = Math.ceil(count / 5)
+  for (let i = 0; i < count; i++) {
+    if (i % perPhase === 0) lines.push('', `## Phase ${i / perPhase + 1}`, '')
+    const n = i + 1
+    const checks = [
+      `<!-- check: env name=HOME -->`,
+      `<!-- check: file path=notes-${n}.txt -->`,
+      `<!-- check: http url=http://127.0.0.1:9/item/${n} status=200 -->`,
+      `<!-- check: command run="test -d /tmp" -->`,
+    ]
+    lines.push(
+      i % 5 === 0
+        ? `- [ ] Item ${n} is in place ${checks[(i / 5) % checks.length]}`
+        : i % 7 === 0
+          ? `- [ ] Item ${n}: confirm the **release notes** name \`v${n}\` ([runbook](https://example.com/${n}))`
+          : `- [ ] Item ${n} done by hand`,
+    )
   }
-}
-
-/** The process `script` runs (it execs node): the first child of script. */
-function childOf(pid) {
-  return Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0])
-}
-
-function cpuTicks(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return Number(fields[11]) + Number(fields[12])
-}
-
-/**
- * `pairs` launches of the reference and the subject, interleaved (who goes first
- * alternates), after one unmeasured pair: medians of wall and CPU time, the median of
- * the per-pair ratios, and their range.
- */
-async function framePairs(ref, subject, pairs) {
-  const samples = []
-  for (let i = 0; i < pairs + 1; i++) {
-    const order = i % 2 ? [subject, ref] : [ref, subject]
-    const got = []
-    for (const fn of order) got.push(await fn())
-    const [r, s] = i % 2 ? [got[1], got[0]] : got
-    if (i > 0) samples.push({ r, s })
-  }
-  const wall = samples.map(({ r, s }) => s.ms / r.ms)
-  const cpu = samples.filter(({ r, s }) => r.cpu && s.cpu).map(({ r, s }) => s.cpu / r.cpu)
-  return {
-    subject: median(samples.map(({ s }) => s.ms)),
-    ref: median(samples.map(({ r }) => r.ms)),
-    subjectCpu: median(samples.map(({ s }) => s.cpu ?? 0)),
-    refCpu: median(samples.map(({ r }) => r.cpu ?? 0)),
-    wall: median(wall),
-    wallRange: [Math.min(...wall), Math.max(...wall)],
-    cpu: median(cpu),
-    cpuRange: [Math.min(...cpu), Math.max(...cpu)],
-  }
-}
-
-/** A row judged on the median of per-pair wall ratios, with the CPU ratio beside it. */
-function frameRow(measure, m, budget) {
-  const r = row(measure, m.subject, m.ref, budget)
-  const range = ([a, b]) => `${a.toFixed(2)}–${b.toFixed(2)}×`
-  return {
-    ...r,
-    ratio: m.wall,
-    verdict: m.wall <= budget ? 'PASS' : 'MISS',
-    note: `wall ratio range ${range(m.wallRange)}; CPU ${Math.round(m.subjectCpu)} vs ${Math.round(m.refCpu)} ms, ratio ${m.cpu.toFixed(2)}× (${range(m.cpuRange)})`,
-  }
+  lines.push('', '## Sign-Off', '', '- [ ] Deployed by: ________ Date: ______', '')
+  return lines.join('\n')
 }
 
 const HEAVY = [
   ['AWS SDK', /node_modules\/@aws-sdk\/|node_modules\/@smithy\//],
   ['pg', /node_modules\/pg(-[a-z]+)?\//],
-  ['markdown', /node_modules\/(micromark|mdast-util)[^/]*\//],
+  ['markdown', /node_modules\/(micromark|mdast-util-(?!to-string\/))[^/]*\//],
   ['the checklist parser', /^src\/checklist\/parse\.ts$/],
   ['yaml', /node_modules\/yaml\//],
-  ['zod', /node_modules\/zod\//],
+  ["zod's full build", /node_modules\/zod\/v4\/classic\//],
+  ["zod's mini build", /node_modules\/zod\/v4\/mini\//],
+  ['re2js', /node_modules\/re2js\//],
+  ['semver', /node_modules\/semver\//],
   ['ink/react', /node_modules\/(ink|react)\//],
 ]
 
@@ -166,79 +102,65 @@ function heavyLoaded(file) {
   return { chunks, found }
 }
 
-/** The reference: bench/ref-ink.mjs bundled exactly as the wizard is, into `dir`. */
-async function buildReference(dir) {
-  const outdir = join(dir, 'ref-ink')
-  await build({ ...bundleOptions, metafile: false, entryPoints: [REF_INK_SOURCE], outdir })
-  return join(outdir, 'ref-ink.js')
-}
-
-export async function run({ reps = 11, framePairsCount = 31 } = {}) {
+export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ?? 21) } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dw-bench-startup-'))
   try {
-    const REF_INK = await buildReference(dir)
-    const checklist = join(dir, 'checklist.md')
-    writeFileSync(checklist, CHECKLIST)
-    const env = baseEnv(join(dir, 'home'))
+    const REF = await buildReference(dir)
+    const REF_FETCH = await buildReference(dir, { asPublished: true })
+    let n = 0
+    const freshHome = () => join(dir, `home-${n++}`)
+    const env = baseEnv(freshHome())
     const bare = () => timeRun([NODE, '-e', '0']).then((r) => r.ms)
     const version = await interleave(
       bare,
       () => timeRun([NODE, BIN, '--version']).then((r) => r.ms),
-      {
-        reps,
-      },
+      { reps },
     )
     const help = await interleave(bare, () => timeRun([NODE, BIN, '--help']).then((r) => r.ms), {
       reps,
     })
-    let n = 0
-    const frame = await interleave(
-      () => firstFrame([NODE, REF_INK], REF_READY, env),
-      () => {
-        // A fresh store each launch, so every launch opens a new run (no resume prompt).
-        const home = join(dir, `home-${n++}`)
-        return firstFrame(
-          [NODE, BIN, 'run', checklist, '--env', 'dev', '--operator', 'x'],
-          WIZARD_READY,
-          { ...env, DEPLOY_WIZARD_HOME: home },
-        )
-      },
-      { reps },
-    )
 
-    // A bundled checklist: warm = the build's parse (dist/parsed/), a fresh home each launch;
-    // cold = the same file outside checklists/ in a fresh home (parsed, then cached); home =
-    // that copy again, its entry in the home's cache.
-    const ref = () => firstFrameCpu([NODE, REF_INK], REF_READY, env)
-    const copy = join(dir, `${BUNDLED}.md`)
-    copyFileSync(join(ROOT, 'checklists', `${BUNDLED}.md`), copy)
-    const launch = (file, home) =>
-      firstFrameCpu([NODE, BIN, 'run', file, '--env', 'dev', '--operator', 'x'], WIZARD_READY, {
+    const ref = () => firstFrame([NODE, REF], REF_READY, env)
+    // yoga's WASM: the reference as Ink ships (fetch() of a data: URL, which loads undici)
+    // against the same app built as the wizard is (the bytes read from a file).
+    const yoga = await framePairs(() => firstFrame([NODE, REF_FETCH], REF_READY, env), ref, pairs)
+
+    const launch = (target, home) =>
+      firstFrame([NODE, BIN, 'run', target, '--env', 'dev', '--operator', 'x'], WIZARD_READY, {
         ...env,
         DEPLOY_WIZARD_HOME: home,
       })
-    const warm = await framePairs(
-      ref,
-      () => launch(BUNDLED, join(dir, `home-${n++}`)),
-      framePairsCount,
-    )
-    const cold = await framePairs(
-      ref,
-      () => launch(copy, join(dir, `home-${n++}`)),
-      framePairsCount,
-    )
-    // One launch leaves the copy's entry; each measured launch gets a home with only that.
+    const frames = []
+    for (const name of BUNDLED) {
+      // Warm: by name, the build's parse (dist/parsed/); cold: a copy outside checklists/,
+      // parsed, then cached. A fresh home each launch: no run to resume, nothing trusted.
+      const copy = join(dir, `${name}.md`)
+      copyFileSync(join(ROOT, 'checklists', `${name}.md`), copy)
+      frames.push({
+        name,
+        warm: await framePairs(ref, () => launch(name, freshHome()), pairs),
+        cold: await framePairs(ref, () => launch(copy, freshHome()), pairs),
+      })
+    }
+
+    // A 500-item checklist of the operator's own: cold, then warm from the home's cache entry
+    // (one launch leaves it; each measured launch gets a home with only that entry).
+    const big = join(dir, 'release-500.md')
+    writeFileSync(big, userChecklist(500))
+    const bigCold = await framePairs(ref, () => launch(big, freshHome()), pairs)
     const seed = join(dir, 'home-seed')
-    await launch(copy, seed)
+    await launch(big, seed)
+    const entries = readdirSync(join(seed, 'cache', 'checklists'))
     const seeded = () => {
-      const home = join(dir, `home-${n++}`)
+      const home = freshHome()
       const cache = join(home, 'cache', 'checklists')
       mkdirSync(cache, { recursive: true, mode: 0o700 })
-      const entry = readdirSync(join(seed, 'cache', 'checklists'))[0]
-      copyFileSync(join(seed, 'cache', 'checklists', entry), join(cache, entry))
+      for (const entry of entries) {
+        copyFileSync(join(seed, 'cache', 'checklists', entry), join(cache, entry))
+      }
       return home
     }
-    const home = await framePairs(ref, () => launch(copy, seeded()), framePairsCount)
+    const bigWarm = await framePairs(ref, () => launch(big, seeded()), pairs)
 
     // What each one loads (one traced launch each; tracing slows them, so not timed).
     const traces = {}
@@ -252,22 +174,20 @@ export async function run({ reps = 11, framePairsCount = 31 } = {}) {
       })
       traces[name] = heavyLoaded(file)
     }
-    const file = join(dir, 'trace-run.txt')
-    await firstFrame(
-      [NODE, '--import', TRACE, BIN, 'run', checklist, '--env', 'dev', '--operator', 'x'],
-      WIZARD_READY,
-      { ...env, DEPLOY_WIZARD_HOME: join(dir, 'home-trace'), BENCH_TRACE_FILE: file },
-    )
-    traces['run (first frame)'] = heavyLoaded(file)
-    for (const [name, target, home] of [
-      [`run ${BUNDLED} (first frame, cache warm)`, BUNDLED, join(dir, 'home-trace-warm')],
-      [`run ${BUNDLED} (first frame, cache cold)`, copy, join(dir, 'home-trace-cold')],
+    for (const [name, target] of [
+      ['run marketplace-api (first frame, cache warm)', 'marketplace-api'],
+      ['run marketplace-api (first frame, cache cold)', join(dir, 'marketplace-api.md')],
+      ['run of the 500-item checklist (first frame, cache warm)', big],
     ]) {
-      const trace = join(dir, `trace-${name.includes('warm') ? 'warm' : 'cold'}.txt`)
+      const trace = join(dir, `trace-${n}.txt`)
       await firstFrame(
         [NODE, '--import', TRACE, BIN, 'run', target, '--env', 'dev', '--operator', 'x'],
         WIZARD_READY,
-        { ...env, DEPLOY_WIZARD_HOME: home, BENCH_TRACE_FILE: trace },
+        {
+          ...env,
+          DEPLOY_WIZARD_HOME: name.includes('500') ? seeded() : freshHome(),
+          BENCH_TRACE_FILE: trace,
+        },
       )
       traces[name] = heavyLoaded(trace)
     }
@@ -275,33 +195,43 @@ export async function run({ reps = 11, framePairsCount = 31 } = {}) {
     const rows = [
       row('`--version` vs `node -e 0`', version.subject, version.ref, null),
       row('`--help` vs `node -e 0`', help.subject, help.ref, 2.5),
-      row(
-        '`run`: launch → first interactive frame (pty) vs bare Ink app',
-        frame.subject,
-        frame.ref,
+      {
+        ...cpuRatioRow(
+          "reference Ink app: yoga's WASM read from a file (this build) vs fetch()ed from a data: URL (as Ink ships)",
+          yoga,
+          null,
+        ),
+        note: `${yoga.pairs} pairs; CPU difference ${Math.round(yoga.cpuDiff.median)} ms (${Math.round(yoga.cpuDiff.min)} to ${Math.round(yoga.cpuDiff.max)}); wall ${Math.round(yoga.subject)} vs ${Math.round(yoga.ref)} ms`,
+      },
+      ...frames.flatMap(({ name, warm, cold }) => [
+        cpuRatioRow(
+          `\`run ${name} --env dev\`: first frame, cache warm (the build's parse)`,
+          warm,
+          1.2,
+        ),
+        cpuRatioRow(
+          `\`run ${name} --env dev\`: first frame, cache cold (parsed, then cached)`,
+          cold,
+          1.5,
+        ),
+      ]),
+      cpuRatioRow(
+        '`run` of a 500-item user checklist: first frame, cache warm (the home’s entry)',
+        bigWarm,
         1.2,
-        'ms',
-        "the bench's 7-item checklist, cache cold",
       ),
-      frameRow(
-        `\`run ${BUNDLED} --env dev\`: first frame, cache warm (the build's parse)`,
-        warm,
-        1.2,
-      ),
-      frameRow(
-        `\`run ${BUNDLED} --env dev\`: first frame, cache warm (the home's entry)`,
-        home,
-        1.2,
-      ),
-      frameRow(
-        `\`run ${BUNDLED} --env dev\`: first frame, cache cold (parsed, then cached)`,
-        cold,
+      cpuRatioRow(
+        '`run` of a 500-item user checklist: first frame, cache cold (parsed, then cached)',
+        bigCold,
         1.5,
       ),
     ]
     const notes = [
-      `${BUNDLED} rows: medians of ${framePairsCount} interleaved pairs each (after one unmeasured), the verdict on the median of the per-pair wall ratios; CPU = user + system time of the process up to its first frame (/proc, 10 ms ticks); the first frame of ${BUNDLED} is its trust question (a fresh home has not trusted it)`,
-      `other rows: medians of ${reps} interleaved runs each; first frame = the key footer of the phase screen (the wizard) / the one line (reference), read from a pty made by \`script\`; the reference is bench/ref-ink.mjs bundled with the wizard's own esbuild options`,
+      `first-frame rows: CPU time of the process up to its first interactive frame (its threads' run time from /proc/<pid>/task/*/schedstat), subject vs reference, medians of ${pairs} interleaved pairs each (after one unmeasured); the verdict is on the median of the per-pair CPU ratios, as the wall ratio of a pair swings with the machine's load; the wall figures are beside it`,
+      "reference: bench/ref-ink.mjs (one line of text and a key handler) bundled with the wizard's own esbuild options (scripts/build.mjs, yoga's WASM from a file included) and launched as bin/deploy-wizard.js launches the wizard (Node's compile cache on)",
+      "first frame = the trust question (a checklist with commands, on a machine that has not trusted it) or the phase screen's key footer; a fresh home each launch (no run to resume); cold = a copy of the file outside checklists/, parsed and then cached",
+      'the CPU time is read when the frame reaches the bench, a few milliseconds after it is written: a phase screen starts its due checks right after drawing, so its rows may count some of that (the trust question waits for a key)',
+      `other rows: medians of ${reps} interleaved runs each`,
       ...Object.entries(traces).map(
         ([name, t]) =>
           `${name} loads ${t.chunks} of the bundle's chunks; heavy packages among them: ${t.found.length ? t.found.join(', ') : 'none'}`,

@@ -27,6 +27,12 @@ const dist = join(root, 'dist')
  * their own with only the client class, the commands, the paginators and the
  * errors: the same files, a fifth less code (the package budget is 1.5 MB
  * packed). The packages have no `exports` map, so their files may be named.
+ *
+ * Of the commands, only those deploy-wizard may send: the read operations an
+ * `aws` check may call (src/checks/aws/read-operations.ts) and every command
+ * src/ names. A write command's schema then leaves the bundle with it (EC2's
+ * client: 277 → 252 kB gzipped); a command src/ came to import and this missed
+ * would fail the build, never a run.
  */
 const slimAwsClients = {
   name: 'slim-aws-clients',
@@ -36,12 +42,15 @@ const slimAwsClients = {
         ? { path: args.path, namespace: 'slim-aws-client' }
         : undefined,
     )
+    const sendable = sendableCommands()
     build.onLoad({ filter: /.*/, namespace: 'slim-aws-client' }, (args) => {
       const dir = join(root, 'node_modules', args.path, 'dist-es')
       const client = readdirSync(dir).find((name) => /^[A-Za-z0-9]+Client\.js$/.test(name))
       const parts = [
         client,
-        'commands/index.js',
+        ...readdirSync(join(dir, 'commands'))
+          .filter((name) => sendable.has(name.replace(/\.js$/, '')))
+          .map((name) => `commands/${name}`),
         'pagination/index.js',
         'models/errors.js',
         ...readdirSync(join(dir, 'models'))
@@ -58,6 +67,82 @@ const slimAwsClients = {
         loader: 'js',
       }
     })
+  },
+}
+
+/**
+ * `XCommand` for every operation X an `aws` check may call (the generated list of
+ * read operations, all services together) and every `…Command` named in src/.
+ */
+function sendableCommands() {
+  const names = new Set()
+  const operations = readFileSync(join(root, 'src', 'checks', 'aws', 'read-operations.ts'), 'utf8')
+  for (const [, list] of operations.matchAll(/'([A-Za-z0-9 ]+)'/g)) {
+    for (const operation of list.split(' ')) names.add(`${operation}Command`)
+  }
+  const walk = (folder) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else if (/\.tsx?$/.test(entry.name)) {
+        for (const [name] of readFileSync(path, 'utf8').matchAll(/\b[A-Z][A-Za-z0-9]*Command\b/g))
+          names.add(name)
+      }
+    }
+  }
+  walk(join(root, 'src'))
+  return names
+}
+
+/**
+ * yoga (Ink's layout engine) ships its WASM as a base64 `data:` URL and, where
+ * `fetch` exists, loads it with `fetch()`: on Node that first call loads undici,
+ * about 40 ms of CPU at every start of the wizard, for a file already in memory.
+ * The bytes go into the build as a file of their own (dist/yoga-*.wasm, 28 kB
+ * packed instead of 39 kB of base64) that the module reads with `readFileSync`
+ * and hands to the loader as its `wasmBinary`, the loader's own option for bytes
+ * it already has: no fetch, no base64 to decode. The patch names the exact text
+ * it replaces and fails the build when a new yoga no longer has it.
+ */
+const yogaWasmFromFile = {
+  name: 'yoga-wasm-from-file',
+  setup(build) {
+    const PREFIX = 'data:application/octet-stream;base64,'
+    let wasmBytes
+    build.onLoad(
+      { filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ },
+      (args) => {
+        const source = readFileSync(args.path, 'utf8')
+        const dataUrl = new RegExp(`H="${PREFIX}([A-Za-z0-9+/=]+)"`).exec(source)
+        const options = 'var w;h.wasmBinary&&(w=h.wasmBinary);'
+        if (!dataUrl || source.split(options).length !== 2)
+          throw new Error(
+            `yoga-layout changed: ${args.path} is not the loader yogaWasmFromFile patches`,
+          )
+        wasmBytes = Buffer.from(dataUrl[1], 'base64')
+        return {
+          contents: [
+            "import{readFileSync as __readWasm}from'node:fs';",
+            "import __wasmFile from'yoga-wasm-bytes';",
+            source
+              .replace(dataUrl[0], `H="${PREFIX}"`)
+              .replace(
+                options,
+                'var w=h.wasmBinary||__readWasm(new URL(__wasmFile,import.meta.url));',
+              ),
+          ].join(''),
+          loader: 'js',
+        }
+      },
+    )
+    build.onResolve({ filter: /^yoga-wasm-bytes$/ }, () => ({
+      path: 'yoga.wasm',
+      namespace: 'yoga-wasm',
+    }))
+    build.onLoad({ filter: /.*/, namespace: 'yoga-wasm' }, () => ({
+      contents: wasmBytes,
+      loader: 'file',
+    }))
   },
 }
 
@@ -84,7 +169,7 @@ export const bundleOptions = {
   logLevel: 'warning',
   // Optional at run time and absent here: pg's native driver, Ink's React DevTools hook (DEV=true).
   external: ['pg-native', 'react-devtools-core'],
-  plugins: [slimAwsClients],
+  plugins: [slimAwsClients, yogaWasmFromFile],
   // Some bundled dependencies are CommonJS and call require() for Node's built-ins.
   banner: {
     js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",

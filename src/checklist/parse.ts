@@ -29,6 +29,8 @@ import type {
   Table,
 } from 'mdast'
 import { toString as plainText } from 'mdast-util-to-string'
+import { provideSchemaLibraries } from '../checks/params.ts'
+import * as schemaLibraries from '../checks/schema-libraries.ts'
 import { revealDetails } from './details.ts'
 import { type Directive, parseDirectiveComment } from './directives.ts'
 import { emojify } from './emoji.ts'
@@ -79,6 +81,10 @@ import {
 } from './signoff.ts'
 import { namesPerson, namesSignoff, titleWords } from './signoff-words.ts'
 import { type DirectiveOffsets, validateChecklist } from './validate.ts'
+
+// The parser validates every check's parameters against its kind's schema, and it is
+// loaded only on a cache miss: it hands the schemas' libraries over, so validation needs no await.
+provideSchemaLibraries(schemaLibraries)
 
 export interface ParseResult {
   readonly checklist: Checklist

@@ -3,7 +3,7 @@
  * cycle, every check kind exists, its parameters fit the kind's schema, and every
  * `${…}` reference can be resolved — in each environment the item applies to.
  */
-import * as z from 'zod'
+import { z } from '../checks/params.ts'
 import { CHECK_KINDS } from '../checks/registry.ts'
 import { scanShell } from '../checks/shell-scan.ts'
 import {

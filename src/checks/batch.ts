@@ -15,6 +15,7 @@ import type { CallerIdentity } from './aws/account.ts'
 import { Clients } from './clients.ts'
 import { httpPerHost } from './http-hosts.ts'
 import { checkJobs } from './jobs.ts'
+import { loadSchemaLibraries, schemaLibrariesLoaded } from './params.ts'
 import { Redactor } from './redact.ts'
 import { type CheckResult, Limits, runChecks } from './runner.ts'
 
@@ -144,6 +145,14 @@ export class CheckBatch {
    * each one's result once all have finished. Never rejects for a check's failure.
    */
   run(items: readonly Item[], options: BatchRunOptions = {}): Promise<Map<string, CheckResult>> {
+    if (!schemaLibrariesLoaded()) {
+      // The jobs read the kinds' parameter schemas: their libraries first, the first time. A
+      // close meanwhile waits for these checks too, which then start cancelled.
+      const call = loadSchemaLibraries().then(() => this.run(items, options))
+      this.#calls.add(call)
+      void call.finally(() => this.#calls.delete(call)).catch(() => {})
+      return call
+    }
     const emit = (event: BatchEvent) => {
       options.onEvent?.(event)
       this.#emit(event)

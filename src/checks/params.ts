@@ -3,10 +3,43 @@
  * checklist wrote (after `${…}` resolution); these schemas validate it and turn
  * it into what the check needs, with messages an operator can act on.
  */
-import { RE2JS } from 're2js'
-import semver from 'semver'
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { parseDuration } from '../duration.ts'
+import type * as Libraries from './schema-libraries.ts'
+
+let libraries: typeof Libraries | undefined
+
+/**
+ * Brings in what the kinds' parameter schemas are built with (schema-libraries.ts).
+ * A kind's schema is built the first time its `params` is read, and the libraries are
+ * imported only then: the wizard's first frame, which reads a checklist parsed before,
+ * needs no schema. Whatever reads a kind's `params` calls this first (a check batch
+ * does), or has imported the libraries itself and handed them over (the parser).
+ */
+export async function loadSchemaLibraries(): Promise<void> {
+  libraries ??= await import('./schema-libraries.ts')
+}
+
+/** Whether a kind's `params` can be read now, without `loadSchemaLibraries`. */
+export function schemaLibrariesLoaded(): boolean {
+  return libraries !== undefined
+}
+
+/** Hands over the libraries from a module that imports them anyway (the parser): no await. */
+export function provideSchemaLibraries(module: typeof Libraries): void {
+  libraries ??= module
+}
+
+function loaded(): typeof Libraries {
+  // Our bug, not the operator's: a path that reads a schema without loading its libraries.
+  if (!libraries) throw new Error('a parameter schema was built before loadSchemaLibraries()')
+  return libraries
+}
+
+/** zod's functions, for building schemas once the libraries are in (see schema-libraries.ts). */
+export const z: typeof Libraries.z = new Proxy({} as typeof Libraries.z, {
+  get: (_target, key) => loaded().z[key as keyof typeof Libraries.z],
+})
 
 const TRUE = ['true', 'yes', 'on', '1']
 const FALSE = ['false', 'no', 'off', '0']
@@ -29,7 +62,7 @@ export const bool = () =>
     .transform((v) => TRUE.includes(v.toLowerCase()))
 
 /** A comma-separated list, each element validated by `item`. */
-export const list = <T>(item: z.ZodType<T, string>) =>
+export const list = <T>(item: Zod.ZodType<T, string>) =>
   z
     .string()
     .transform((v) =>
@@ -79,8 +112,9 @@ const RE2_HINT =
 
 export const regex = () =>
   z.string().transform((v, ctx): Pattern => {
-    let compiled: RE2JS
+    let compiled: InstanceType<typeof Libraries.RE2JS>
     try {
+      const { RE2JS } = loaded()
       compiled = RE2JS.compile(RE2JS.translateRegExp(v))
     } catch (error) {
       const reason = (error as Error).message.replace(/^error parsing regexp: /, '')
@@ -104,7 +138,7 @@ export const semverRange = () =>
   z
     .string()
     .refine(
-      (v) => semver.validRange(v, { loose: true }) !== null,
+      (v) => loaded().semver.validRange(v, { loose: true }) !== null,
       'expected a semver range such as 20.x or >=3.11',
     )
 
@@ -130,5 +164,6 @@ export const awsTarget = () => ({
  * sees parameters before their values are known.
  */
 export function mayBeTrue(written: string | undefined): boolean {
-  return written !== undefined && bool().safeParse(written).data !== false
+  // The words, not bool()'s schema: `iam-policy` of a checklist from the parse cache builds none.
+  return written !== undefined && !FALSE.includes(written.toLowerCase())
 }

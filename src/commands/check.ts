@@ -34,6 +34,7 @@ import {
 } from '../report/check-loggers.ts'
 import { commandItems, trustState } from '../trust.ts'
 import { confirmName } from '../ui/confirm-name.ts'
+import { EXIT_CANCELLED } from './exit-codes.ts'
 import { loadForRun, requireEnvironment, typedName } from './load-for-run.ts'
 
 export interface CheckOptions {
@@ -50,7 +51,8 @@ export interface CheckOptions {
   readonly confirm?: string
 }
 
-export const EXIT_CANCELLED = 130
+export { EXIT_CANCELLED }
+
 /** Ids an unknown `--only` lists before pointing to `plan --json` for the rest. */
 const MAX_LISTED_IDS = 12
 

@@ -10,10 +10,11 @@
 import { UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
 import { formatAge, runProgress } from '../run/describe.ts'
-import { listRuns, type RunSummary, removeRun, type StoreProblem } from '../run/store.ts'
+import { listRuns, type RunSummary, removeRun } from '../run/store.ts'
 import { resolveStore, type S3StoreAddress, storeUrl } from '../run/team/address.ts'
 import type { Holder } from '../run/team/holder.ts'
 import type { ListedTeamRun } from '../run/team/open-store.ts'
+import { reportProblems } from './store-problems.ts'
 
 export interface RunsOptions {
   readonly all?: boolean
@@ -60,12 +61,6 @@ export async function runsRemoveCommand(ids: readonly string[]): Promise<number>
     out.write(`removed run ${id}\n`)
   }
   return 0
-}
-
-/** Corrupt or newer run files were moved aside while listing: say where, once. */
-export function reportProblems(problems: readonly StoreProblem[]): void {
-  const err = terminalFor(process.stderr)
-  for (const problem of problems) err.write(`deploy-wizard: ${problem.message}\n`)
 }
 
 /** The team's runs, as `runs` lists this machine's, with who drives each. */

@@ -10,7 +10,8 @@
  * home, full disk) is skipped, as nothing depends on it.
  */
 import { statSync } from 'node:fs'
-import * as z from 'zod'
+// zod's mini build, as the store's (store.ts says why).
+import * as z from 'zod/mini'
 import { homeFile, readJsonFile, writeJsonFile } from '../home.ts'
 import type { RunHeader } from './model.ts'
 
@@ -103,7 +104,7 @@ const indexSchema = z.object({
       answered: z.number(),
       total: z.number(),
       lastActivityAt: z.string(),
-      finishedAt: z.string().nullable(),
+      finishedAt: z.nullable(z.string()),
       skippedEntries: z.number(),
     }),
   ),

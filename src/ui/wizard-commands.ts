@@ -10,7 +10,6 @@
  */
 import type { Gate, Item } from '../checklist/model.ts'
 import { isWrite, needsTrust } from '../checks/registry.ts'
-import { SIGN_OFF_SHEET } from '../report/sheet.ts'
 import { waitingWords } from '../run/approvals.ts'
 import { contradiction } from '../run/claims.ts'
 import type { ItemState } from '../run/model.ts'
@@ -149,10 +148,27 @@ export function wizardCommands(context: WizardContext) {
     if (phase && !heldAt(index)) runDue(phase.items.map((item) => item.id))
   }
 
+  let isFinishing = false
   const finish = () => {
-    if (save(() => session.finish(context.sheetPath, SIGN_OFF_SHEET))) {
-      context.onExit({ kind: 'finished', sheetPath: context.sheetPath })
-    }
+    if (isFinishing) return
+    isFinishing = true
+    // The sheet's renderer, and the markdown parser it reads item texts with, load when a run
+    // is finished: the wizard's first frame does without them.
+    import('../report/sheet.ts').then(
+      ({ SIGN_OFF_SHEET }) => {
+        isFinishing = false
+        if (save(() => session.finish(context.sheetPath, SIGN_OFF_SHEET))) {
+          context.onExit({ kind: 'finished', sheetPath: context.sheetPath })
+        }
+      },
+      (error: unknown) => {
+        isFinishing = false
+        notify(
+          `NOT SAVED: the sign-off sheet could not be made: ${(error as Error).message}`,
+          'warn',
+        )
+      },
+    )
   }
 
   /** Saves an answer; once saved, `d` `f` `s` `a` move on to the next item to answer. */

@@ -5,7 +5,7 @@
  * need; the code that runs checks, the AWS SDK and `pg` load only when a check runs.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -18,6 +18,7 @@ import { requireTmux, TmuxServer } from '../helpers/tmux.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const TRACE_HOOK = join(ROOT, 'bench', 'trace-loads.mjs')
+const FETCH_TRAP = join(ROOT, 'test', 'helpers', 'fetch-trap.mjs')
 const METAFILE = join(ROOT, '.build', 'metafile.json')
 
 const CHECKLIST = `# Release
@@ -163,11 +164,19 @@ const PARSER = [
   /node_modules\/yaml\//,
   /node_modules\/(micromark-extension-frontmatter|mdast-util-frontmatter)\//,
 ]
-/** What the first screen does not need either, once the checklist is parsed. */
+/**
+ * What the first screen does not need either, once the checklist is parsed: the markdown
+ * parser (the sign-off sheet's, loaded when a run is finished), zod's full build, RE2 and
+ * semver (the kinds' parameter schemas, built when a check first runs). Run files are read
+ * with zod's mini build, which is loaded; so is mdast-util-to-string (1 kB), which gives the
+ * detail pane an item's text.
+ */
 const NOT_FOR_THE_FIRST_FRAME = [
   /node_modules\/micromark[^/]*\//,
-  /node_modules\/mdast-util-[^/]*\//,
-  /node_modules\/zod\//,
+  /node_modules\/mdast-util-(?!to-string\/)[^/]*\//,
+  /node_modules\/zod\/v4\/classic\//,
+  /node_modules\/re2js\//,
+  /node_modules\/semver\//,
 ]
 /** The team store's code past what tells a run is not a team run (its address, its link file). */
 const TEAM_STORE = [
@@ -214,6 +223,30 @@ describe('what the wizard loads before its first frame', () => {
     }
   }
 
+  it('draws the first frame without reading fetch: yoga’s WASM comes from a file, not through undici', async () => {
+    const touched = join(dir, 'fetch-touched.txt')
+    const pane = await tmux.start(`fetch-${Math.random().toString(36).slice(2, 8)}`, [
+      'env',
+      `NODE_OPTIONS=--import ${FETCH_TRAP}`,
+      `FETCH_TRAP_FILE=${touched}`,
+      `DEPLOY_WIZARD_HOME=${join(dir, 'home-fetch')}`,
+      process.execPath,
+      BIN,
+      'run',
+      'marketplace-api',
+      '--env',
+      'dev',
+      '--operator',
+      'x',
+    ])
+    try {
+      await pane.waitFor(/Trust it on this machine\?/, 'the first interactive frame')
+      assert.equal(existsSync(touched), false, 'fetch was read before the first frame')
+    } finally {
+      await tmux.run(['kill-session', '-t', pane.target]).catch(() => {})
+    }
+  })
+
   it('reads a bundled checklist from the build’s parse: no parser, no YAML', async () => {
     const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-frame-bundled'))
     assert.ok(sources.some((s) => s === 'src/checklist/parse-cache.ts'))
@@ -244,15 +277,35 @@ describe('what the wizard loads before its first frame', () => {
     assert.deepEqual(matching(sources, TEAM_STORE), [])
   })
 
-  it('loads neither the markdown stack nor zod before the first frame of a cached checklist', {
-    todo: 'ui/ loads them: app.tsx the kinds (zod), use-wizard.ts report/sheet.ts (micromark), markdown-lines.ts mdast-util-to-string; run/store.ts zod',
-  }, async () => {
-    const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-frame-todo'))
+  it('loads neither the markdown parser nor the kinds’ schema libraries before the first frame of a cached checklist', async () => {
+    const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-frame-lean'))
     assert.deepEqual(matching(sources, NOT_FOR_THE_FIRST_FRAME), [])
+    // What the first frame does load of them: zod's core and mini build, for the run files.
+    assert.ok(sources.some((s) => s.includes('node_modules/zod/v4/mini/')))
   })
 })
 
 describe('what validate loads for a checklist read before', () => {
+  it('iam-policy of a checklist from the parse cache builds no schema and lists what its kinds call', async () => {
+    const checklist = join(dir, 'iam.md')
+    writeFileSync(
+      checklist,
+      '# Release\n## Deploy\n- [ ] Service <!-- check: ecs.service cluster=c service=s targets=true -->\n',
+    )
+    const env = { DEPLOY_WIZARD_NO_CACHE: undefined, DEPLOY_WIZARD_HOME: join(dir, 'home-iam') }
+    // The first read parses it and fills the cache; the second is served from the cache.
+    assert.equal((await runCli(['validate', checklist], env)).code, 0)
+    const trace = join(dir, 'trace-iam.txt')
+    const result = await runCli(['iam-policy', checklist], {
+      ...env,
+      NODE_OPTIONS: `--import ${TRACE_HOOK}`,
+      BENCH_TRACE_FILE: trace,
+    })
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /elasticloadbalancing:DescribeTargetHealth/)
+    assert.deepEqual(matching(sourcesIn(trace), [/node_modules\/zod\//, ...PARSER]), [])
+  })
+
   it('validate of a bundled checklist loads no parser', async () => {
     const sources = await sourcesLoadedBy(['validate', 'marketplace-api'], {
       DEPLOY_WIZARD_NO_CACHE: undefined,

@@ -1,8 +1,8 @@
 /** `acm.certificate`: a certificate is ISSUED, covers a domain and does not expire soon. The code is in ../aws/acm-certificate.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, integer, text } from '../params.ts'
+import { awsTarget, integer, text, z } from '../params.ts'
 
 /** How many days a certificate must still be valid for, unless `min-days` says otherwise. */
 export const DEFAULT_MIN_DAYS = 30
@@ -20,7 +20,7 @@ const certificateSchema = () =>
       message: "needs 'domain' or 'arn'",
     })
 
-export type CertificateParams = z.output<ReturnType<typeof certificateSchema>>
+export type CertificateParams = Zod.output<ReturnType<typeof certificateSchema>>
 
 export const acmCertificate = defineCheck({
   kind: 'acm.certificate',

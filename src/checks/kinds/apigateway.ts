@@ -4,10 +4,10 @@
  * the routes, authorizers or resources asked for. The code is in
  * ../aws/apigateway-api.ts and ../aws/apigateway-rest-api.ts.
  */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, list, oneOf, text } from '../params.ts'
+import { awsTarget, list, oneOf, text, z } from '../params.ts'
 
 export const API_PROTOCOLS = ['http', 'websocket'] as const
 
@@ -44,8 +44,8 @@ const restApiSchema = () =>
     .strict()
     .refine(NAME_OR_ID.check, { message: NAME_OR_ID.message })
 
-export type ApiParams = z.output<ReturnType<typeof apiSchema>>
-export type RestApiParams = z.output<ReturnType<typeof restApiSchema>>
+export type ApiParams = Zod.output<ReturnType<typeof apiSchema>>
+export type RestApiParams = Zod.output<ReturnType<typeof restApiSchema>>
 
 export const apigatewayApi = defineCheck({
   kind: 'apigateway.api',

@@ -5,11 +5,11 @@
  * is not a read of an included service without loading the SDK; the code that
  * calls it is in ../aws/call.ts.
  */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { iamActionOf, parseCall, parseCallLine, parseCallTemplate } from '../aws/cli-call.ts'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, bool, regex, text } from '../params.ts'
+import { awsTarget, bool, regex, text, z } from '../params.ts'
 import { splitWords } from '../words.ts'
 
 /** `count=3`, `count=>=3`: how many items a list holds. */
@@ -49,7 +49,7 @@ const schema = () =>
     })
     .strict()
 
-export type AwsCallParams = z.output<ReturnType<typeof schema>>
+export type AwsCallParams = Zod.output<ReturnType<typeof schema>>
 
 export const awsCall = defineCheck({
   kind: 'aws',

@@ -1,8 +1,8 @@
 /** `cfn.stack`: a CloudFormation stack is in a good state. The code that asks is in ../aws/cfn-stack.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, list, text } from '../params.ts'
+import { awsTarget, list, text, z } from '../params.ts'
 
 const stackSchema = () =>
   z
@@ -14,7 +14,7 @@ const stackSchema = () =>
     })
     .strict()
 
-export type StackParams = z.output<ReturnType<typeof stackSchema>>
+export type StackParams = Zod.output<ReturnType<typeof stackSchema>>
 
 export const cfnStack = defineCheck({
   kind: 'cfn.stack',

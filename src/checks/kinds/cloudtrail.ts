@@ -1,8 +1,8 @@
 /** `cloudtrail.trail`: a CloudTrail trail exists and is logging. The code is in ../aws/cloudtrail-trail.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, bool, text } from '../params.ts'
+import { awsTarget, bool, text, z } from '../params.ts'
 
 const trailSchema = () =>
   z
@@ -13,7 +13,7 @@ const trailSchema = () =>
     })
     .strict()
 
-export type TrailParams = z.output<ReturnType<typeof trailSchema>>
+export type TrailParams = Zod.output<ReturnType<typeof trailSchema>>
 
 export const cloudtrailTrail = defineCheck({
   kind: 'cloudtrail.trail',

@@ -1,8 +1,8 @@
 /** `cloudwatch.alarm`: alarms exist, are in a good state and notify someone. The code is in ../aws/cloudwatch-alarm.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, bool, duration, integer, list, oneOf, text } from '../params.ts'
+import { awsTarget, bool, duration, integer, list, oneOf, text, z } from '../params.ts'
 
 export const ALARM_STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const
 
@@ -29,7 +29,7 @@ const alarmSchema = () =>
         "'min-count' counts the alarms a 'prefix' matches: give 'prefix', or drop 'min-count'",
     })
 
-export type AlarmParams = z.output<ReturnType<typeof alarmSchema>>
+export type AlarmParams = Zod.output<ReturnType<typeof alarmSchema>>
 
 export const cloudwatchAlarm = defineCheck({
   kind: 'cloudwatch.alarm',

@@ -1,8 +1,8 @@
 /** `cognito.user-pool`: a Cognito user pool exists with the groups, custom attributes and MFA asked for. The code is in ../aws/cognito-user-pool.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, list, oneOf, text } from '../params.ts'
+import { awsTarget, list, oneOf, text, z } from '../params.ts'
 
 export const MFA_SETTINGS = ['on', 'optional', 'off'] as const
 
@@ -25,7 +25,7 @@ const userPoolSchema = () =>
       message: "needs 'name' or 'id' (one of them)",
     })
 
-export type UserPoolParams = z.output<ReturnType<typeof userPoolSchema>>
+export type UserPoolParams = Zod.output<ReturnType<typeof userPoolSchema>>
 
 export const cognitoUserPool = defineCheck({
   kind: 'cognito.user-pool',

@@ -1,7 +1,7 @@
 /** `command`: shell text exits as expected. The code that runs it is in ../command.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { defineCheck } from '../kind.ts'
-import { integer, regex, text } from '../params.ts'
+import { integer, regex, text, z } from '../params.ts'
 
 const schema = () =>
   z
@@ -13,7 +13,7 @@ const schema = () =>
     })
     .strict()
 
-export type CommandParams = z.output<ReturnType<typeof schema>>
+export type CommandParams = Zod.output<ReturnType<typeof schema>>
 
 export const command = defineCheck({
   kind: 'command',

@@ -1,8 +1,8 @@
 /** `dynamodb.table`: a table is ACTIVE with the settings asked for. The code is in ../aws/dynamodb-table.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, bool, list, oneOf, text } from '../params.ts'
+import { awsTarget, bool, list, oneOf, text, z } from '../params.ts'
 
 export const BILLING_MODES = ['on-demand', 'provisioned', 'PAY_PER_REQUEST', 'PROVISIONED'] as const
 export const STREAM_VIEWS = [
@@ -27,7 +27,7 @@ const tableSchema = () =>
     })
     .strict()
 
-export type TableParams = z.output<ReturnType<typeof tableSchema>>
+export type TableParams = Zod.output<ReturnType<typeof tableSchema>>
 
 export const dynamodbTable = defineCheck({
   kind: 'dynamodb.table',

@@ -3,10 +3,10 @@
  * for; `ec2.security-group`: no inbound rule lets the world in beyond the ports
  * allowed. The code is in ../aws/ec2-vpc.ts and ../aws/ec2-security-group.ts.
  */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, bool, integer, list, text } from '../params.ts'
+import { awsTarget, bool, integer, list, text, z } from '../params.ts'
 
 /** A port or range the world may reach: `443`, `8000-8100`, `53/udp`, or `icmp`. */
 export interface OpenPorts {
@@ -53,7 +53,7 @@ const securityGroupSchema = () =>
       message: "needs 'name' or 'id' (one of them)",
     })
 
-export type SecurityGroupParams = z.output<ReturnType<typeof securityGroupSchema>>
+export type SecurityGroupParams = Zod.output<ReturnType<typeof securityGroupSchema>>
 
 export const ec2SecurityGroup = defineCheck({
   kind: 'ec2.security-group',
@@ -83,7 +83,7 @@ const vpcSchema = () =>
       message: "needs 'name' (its Name tag) or 'id' (one of them)",
     })
 
-export type VpcParams = z.output<ReturnType<typeof vpcSchema>>
+export type VpcParams = Zod.output<ReturnType<typeof vpcSchema>>
 
 /** What asking about subnets costs: their route tables say which are public. */
 const SUBNET_ACTIONS = ['ec2:DescribeSubnets', 'ec2:DescribeRouteTables']

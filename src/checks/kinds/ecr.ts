@@ -1,8 +1,8 @@
 /** `ecr.image`: an image tag is in an ECR repository, scanned clean enough. The code is in ../aws/ecr-image.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, oneOf, text } from '../params.ts'
+import { awsTarget, oneOf, text, z } from '../params.ts'
 
 /** From the most severe down: `max-severity=HIGH` allows MEDIUM and LOW findings, not HIGH or CRITICAL. */
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const
@@ -17,7 +17,7 @@ const imageSchema = () =>
     })
     .strict()
 
-export type EcrImageParams = z.output<ReturnType<typeof imageSchema>>
+export type EcrImageParams = Zod.output<ReturnType<typeof imageSchema>>
 
 export const ecrImage = defineCheck({
   kind: 'ecr.image',

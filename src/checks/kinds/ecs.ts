@@ -1,8 +1,8 @@
 /** `ecs.service`: an ECS service runs as deployed. The code is in ../aws/ecs-service.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, bool, integer, mayBeTrue, text } from '../params.ts'
+import { awsTarget, bool, integer, mayBeTrue, text, z } from '../params.ts'
 
 const serviceSchema = () =>
   z
@@ -17,7 +17,7 @@ const serviceSchema = () =>
     })
     .strict()
 
-export type EcsServiceParams = z.output<ReturnType<typeof serviceSchema>>
+export type EcsServiceParams = Zod.output<ReturnType<typeof serviceSchema>>
 
 export const ecsService = defineCheck({
   kind: 'ecs.service',

@@ -4,10 +4,10 @@
  * redirect and web ACL asked for. The code is in ../aws/elb-targets.ts and
  * ../aws/elb-load-balancer.ts.
  */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, bool, integer, list, text } from '../params.ts'
+import { awsTarget, bool, integer, list, text, z } from '../params.ts'
 
 const targetsSchema = () =>
   z
@@ -19,7 +19,7 @@ const targetsSchema = () =>
     })
     .strict()
 
-export type ElbTargetsParams = z.output<ReturnType<typeof targetsSchema>>
+export type ElbTargetsParams = Zod.output<ReturnType<typeof targetsSchema>>
 
 export const elbTargets = defineCheck({
   kind: 'elb.targets',
@@ -56,7 +56,7 @@ const loadBalancerSchema = () =>
     })
     .strict()
 
-export type ElbLoadBalancerParams = z.output<ReturnType<typeof loadBalancerSchema>>
+export type ElbLoadBalancerParams = Zod.output<ReturnType<typeof loadBalancerSchema>>
 
 export const elbLoadBalancer = defineCheck({
   kind: 'elb.load-balancer',

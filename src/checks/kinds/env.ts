@@ -1,7 +1,7 @@
 /** `env`: a variable (or dotenv key) is set and fit for use. The code is in ../env.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { type CredentialShape, defineCheck } from '../kind.ts'
-import { integer, list, regex, text } from '../params.ts'
+import { integer, list, regex, text, z } from '../params.ts'
 import { isSecretVariable } from '../redact.ts'
 
 const schema = () =>
@@ -17,7 +17,7 @@ const schema = () =>
     })
     .strict()
 
-export type EnvParams = z.output<ReturnType<typeof schema>>
+export type EnvParams = Zod.output<ReturnType<typeof schema>>
 
 export const envVar = defineCheck({
   kind: 'env',

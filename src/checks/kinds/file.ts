@@ -1,14 +1,14 @@
 /** `file`: a file exists, contains a text or defines keys. The code is in ../file.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { defineCheck } from '../kind.ts'
-import { list, text } from '../params.ts'
+import { list, text, z } from '../params.ts'
 
 const schema = () =>
   z
     .object({ path: text(), contains: z.string().min(1).optional(), keys: list(text()).optional() })
     .strict()
 
-export type FileParams = z.output<ReturnType<typeof schema>>
+export type FileParams = Zod.output<ReturnType<typeof schema>>
 
 export const file = defineCheck({
   kind: 'file',

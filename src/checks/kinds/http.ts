@@ -1,8 +1,8 @@
 /** `http`: an endpoint answers as expected. The code that asks is in ../http.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { httpService } from '../http-hosts.ts'
 import { defineCheck, type WrittenParams } from '../kind.ts'
-import { bool, list, oneOf, text } from '../params.ts'
+import { bool, list, oneOf, text, z } from '../params.ts'
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 /** Methods that only read: a check sending any other one changes something. */
@@ -40,7 +40,7 @@ const schema = () => {
     .strict()
 }
 
-export type HttpParams = z.output<ReturnType<typeof schema>>
+export type HttpParams = Zod.output<ReturnType<typeof schema>>
 
 /** The method a check sends: `method`, else POST when it has `data`, else GET. */
 export function methodOf(params: WrittenParams): string {

@@ -1,8 +1,8 @@
 /** `lambda.function`: a Lambda function is Active with the settings asked for. The code is in ../aws/lambda-function.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, duration, integer, list, oneOf, text } from '../params.ts'
+import { awsTarget, duration, integer, list, oneOf, text, z } from '../params.ts'
 
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const
 
@@ -65,7 +65,7 @@ const functionSchema = () =>
     })
     .strict()
 
-export type FunctionParams = z.output<ReturnType<typeof functionSchema>>
+export type FunctionParams = Zod.output<ReturnType<typeof functionSchema>>
 
 export const lambdaFunction = defineCheck({
   kind: 'lambda.function',

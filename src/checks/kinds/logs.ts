@@ -1,8 +1,8 @@
 /** `logs.group`: CloudWatch Logs groups exist and keep logs as long as asked. The code is in ../aws/logs-group.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, text } from '../params.ts'
+import { awsTarget, text, z } from '../params.ts'
 
 /** How long a group must keep its events: a number of days in a range, or for ever. */
 export type Retention =
@@ -44,7 +44,7 @@ const groupSchema = () =>
       message: "takes 'name' or 'prefix', not both",
     })
 
-export type LogGroupParams = z.output<ReturnType<typeof groupSchema>>
+export type LogGroupParams = Zod.output<ReturnType<typeof groupSchema>>
 
 export const logsGroup = defineCheck({
   kind: 'logs.group',

@@ -1,13 +1,13 @@
 /** `tcp` and `port`: a port accepts connections, local ports are free. The code is in ../network.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { defineCheck } from '../kind.ts'
-import { list, port, text } from '../params.ts'
+import { list, port, text, z } from '../params.ts'
 
 const tcpSchema = () => z.object({ host: text(), port: port() }).strict()
 const portSchema = () => z.object({ port: list(port()), host: text().optional() }).strict()
 
-export type TcpParams = z.output<ReturnType<typeof tcpSchema>>
-export type PortParams = z.output<ReturnType<typeof portSchema>>
+export type TcpParams = Zod.output<ReturnType<typeof tcpSchema>>
+export type PortParams = Zod.output<ReturnType<typeof portSchema>>
 
 export const tcp = defineCheck({
   kind: 'tcp',

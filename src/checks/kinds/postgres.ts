@@ -3,9 +3,9 @@
  * read-only query returns what is expected. Every one shares the connection
  * parameters; the code that connects and asks is in ../postgres.ts.
  */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { type CheckContext, defineCheck } from '../kind.ts'
-import { awsTarget, integer, list, oneOf, text } from '../params.ts'
+import { awsTarget, integer, list, oneOf, text, z } from '../params.ts'
 import { type ConnectionParams, SSL_MODES, serviceOf } from '../postgres/settings.ts'
 import { sqlTemplateRefusal } from '../postgres/sql-template.ts'
 
@@ -56,10 +56,10 @@ const querySchema = () =>
     })
     .strict()
 
-export type PgConnectParams = z.output<ReturnType<typeof connectSchema>>
-export type PgTableParams = z.output<ReturnType<typeof tableSchema>>
-export type PgIndexParams = z.output<ReturnType<typeof indexSchema>>
-export type PgQueryParams = z.output<ReturnType<typeof querySchema>>
+export type PgConnectParams = Zod.output<ReturnType<typeof connectSchema>>
+export type PgTableParams = Zod.output<ReturnType<typeof tableSchema>>
+export type PgIndexParams = Zod.output<ReturnType<typeof indexSchema>>
+export type PgQueryParams = Zod.output<ReturnType<typeof querySchema>>
 
 export const pgConnect = defineCheck({
   kind: 'pg.connect',

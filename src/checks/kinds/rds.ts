@@ -2,10 +2,10 @@
  * `rds.instance` and `rds.cluster`: a database is available with the
  * resilience and safety settings asked for. The code is in ../aws/rds.ts.
  */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, bool, integer, text } from '../params.ts'
+import { awsTarget, bool, integer, text, z } from '../params.ts'
 
 const databaseSchema = () =>
   z
@@ -23,7 +23,7 @@ const databaseSchema = () =>
     })
     .strict()
 
-export type DatabaseParams = z.output<ReturnType<typeof databaseSchema>>
+export type DatabaseParams = Zod.output<ReturnType<typeof databaseSchema>>
 
 export const rdsInstance = defineCheck({
   kind: 'rds.instance',

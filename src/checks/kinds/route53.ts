@@ -1,8 +1,8 @@
 /** `route53.record`: a DNS record exists in a hosted zone and points where asked. The code is in ../aws/route53-record.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, oneOf, text } from '../params.ts'
+import { awsTarget, oneOf, text, z } from '../params.ts'
 
 /** The record types Route 53 serves. */
 export const RECORD_TYPES = [
@@ -45,7 +45,7 @@ const recordSchema = () =>
     })
     .strict()
 
-export type RecordParams = z.output<ReturnType<typeof recordSchema>>
+export type RecordParams = Zod.output<ReturnType<typeof recordSchema>>
 
 export const route53Record = defineCheck({
   kind: 'route53.record',

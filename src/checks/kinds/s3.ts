@@ -1,8 +1,8 @@
 /** `s3.bucket`: a bucket exists with versioning, encryption, public access block and lifecycle as asked. The code is in ../aws/s3-bucket.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, bool, text } from '../params.ts'
+import { awsTarget, bool, text, z } from '../params.ts'
 
 /** The default-encryption algorithms S3 knows, as its API spells them. */
 export const S3_ENCRYPTIONS = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const
@@ -34,7 +34,7 @@ const bucketSchema = () =>
     })
     .strict()
 
-export type BucketParams = z.output<ReturnType<typeof bucketSchema>>
+export type BucketParams = Zod.output<ReturnType<typeof bucketSchema>>
 
 export const s3Bucket = defineCheck({
   kind: 's3.bucket',

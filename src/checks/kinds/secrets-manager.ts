@@ -1,8 +1,8 @@
 /** `secret`: a Secrets Manager secret exists and rotates; its value is never read. The code is in ../aws/secret.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, bool, text } from '../params.ts'
+import { awsTarget, bool, text, z } from '../params.ts'
 
 const secretSchema = () =>
   z
@@ -13,7 +13,7 @@ const secretSchema = () =>
     })
     .strict()
 
-export type SecretParams = z.output<ReturnType<typeof secretSchema>>
+export type SecretParams = Zod.output<ReturnType<typeof secretSchema>>
 
 export const secret = defineCheck({
   kind: 'secret',

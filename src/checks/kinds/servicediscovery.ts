@@ -1,8 +1,8 @@
 /** `servicediscovery.namespace`: a Cloud Map namespace and its services exist. The code is in ../aws/servicediscovery-namespace.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, list, oneOf, text } from '../params.ts'
+import { awsTarget, list, oneOf, text, z } from '../params.ts'
 
 export const NAMESPACE_TYPES = ['dns-private', 'dns-public', 'http'] as const
 
@@ -16,7 +16,7 @@ const namespaceSchema = () =>
     })
     .strict()
 
-export type NamespaceParams = z.output<ReturnType<typeof namespaceSchema>>
+export type NamespaceParams = Zod.output<ReturnType<typeof namespaceSchema>>
 
 export const servicediscoveryNamespace = defineCheck({
   kind: 'servicediscovery.namespace',

@@ -1,8 +1,8 @@
 /** `sns.topic`: an SNS topic exists and has confirmed subscriptions. The code is in ../aws/sns-topic.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, integer, oneOf, text } from '../params.ts'
+import { awsTarget, integer, oneOf, text, z } from '../params.ts'
 
 export const SNS_PROTOCOLS = [
   'email',
@@ -26,7 +26,7 @@ const topicSchema = () =>
     })
     .strict()
 
-export type TopicParams = z.output<ReturnType<typeof topicSchema>>
+export type TopicParams = Zod.output<ReturnType<typeof topicSchema>>
 
 export const snsTopic = defineCheck({
   kind: 'sns.topic',

@@ -1,8 +1,8 @@
 /** `sqs.queue`: an SQS queue exists, with a dead-letter queue and encryption as asked. The code is in ../aws/sqs-queue.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, bool, text } from '../params.ts'
+import { awsTarget, bool, text, z } from '../params.ts'
 
 const queueSchema = () =>
   z
@@ -14,7 +14,7 @@ const queueSchema = () =>
     })
     .strict()
 
-export type QueueParams = z.output<ReturnType<typeof queueSchema>>
+export type QueueParams = Zod.output<ReturnType<typeof queueSchema>>
 
 /** Whether a written boolean may be true: `false`, `no`, `off`, `0` are not; a `${…}` may be. */
 const mayBeTrue = (written: string | undefined) =>

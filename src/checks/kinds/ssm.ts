@@ -1,8 +1,8 @@
 /** `ssm.parameter`: an SSM parameter exists, of the type asked; its value is never read. The code is in ../aws/ssm-parameter.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget, oneOf, text } from '../params.ts'
+import { awsTarget, oneOf, text, z } from '../params.ts'
 
 export const PARAMETER_TYPES = ['String', 'StringList', 'SecureString'] as const
 
@@ -15,7 +15,7 @@ const parameterSchema = () =>
     })
     .strict()
 
-export type ParameterParams = z.output<ReturnType<typeof parameterSchema>>
+export type ParameterParams = Zod.output<ReturnType<typeof parameterSchema>>
 
 export const ssmParameter = defineCheck({
   kind: 'ssm.parameter',

@@ -3,10 +3,10 @@
  * default the one the front matter pins the environment to): "AWS CLI installed
  * and configured". The code that asks STS is in ../aws/identity.ts.
  */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
-import { awsTarget } from '../params.ts'
+import { awsTarget, z } from '../params.ts'
 
 const schema = () =>
   z
@@ -19,7 +19,7 @@ const schema = () =>
     })
     .strict()
 
-export type IdentityParams = z.output<ReturnType<typeof schema>>
+export type IdentityParams = Zod.output<ReturnType<typeof schema>>
 
 export const awsIdentity = defineCheck({
   kind: 'aws.identity',

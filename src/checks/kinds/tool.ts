@@ -1,12 +1,12 @@
 /** `tool`: a program is on PATH at a version. The code that asks it is in ../tool.ts. */
-import * as z from 'zod'
+import type * as Zod from 'zod'
 import { defineCheck } from '../kind.ts'
-import { semverRange, text } from '../params.ts'
+import { semverRange, text, z } from '../params.ts'
 
 const schema = () =>
   z.object({ name: text(), version: semverRange().optional(), args: text().optional() }).strict()
 
-export type ToolParams = z.output<ReturnType<typeof schema>>
+export type ToolParams = Zod.output<ReturnType<typeof schema>>
 
 export const tool = defineCheck({
   kind: 'tool',
