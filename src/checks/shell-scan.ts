@@ -1901,6 +1901,10 @@ class Lexer {
       }
       if (!dashC) {
         const operand = words[k]
+        // A script named by an expansion (`sh - $x`) may be no word at all once expanded: the
+        // shell then runs its standard input. Its arguments stay arguments either way.
+        if (operand && !operand.literal && !dashS)
+          return `in the standard input of ${texts[s]}, which runs it as code when the script named after ${words[k - 1]?.text ?? '-'} expands to nothing`
         if (operand && !dashS && !STDIN_FILES.test(operand.text)) continue // a script file
         // No command text and no script: the shell runs what it reads from standard input.
         refuseFrom(k, `as an argument of ${texts[s]} running commands from standard input`)

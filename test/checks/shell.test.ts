@@ -695,6 +695,15 @@ const REFUSED: [template: string, reason: RegExp][] = [
   ['sh -c "echo ${env:V}"', /command text of sh -c, which it runs as code/],
   ['docker exec app bash -lc "ls ${env:V}"', /command text of bash -c/],
   ['bash ${env:V} "echo $1"', /where bash takes its options/],
+  // Found by the property above: `$x` unset leaves `sh -` reading its commands from the here-string.
+  [
+    'f() { sh - $x <<< ${env:V}; }; f ${env:V}',
+    /standard input of sh, which runs it as code when the script named after - expands to nothing/,
+  ],
+  [
+    'sh -- $script <<< ${env:V}',
+    /standard input of sh, which runs it as code when the script named after -- expands/,
+  ],
   ['. ${env:V}', /argument of \., which runs the file/],
   ['source ./env.sh ${env:V}', /argument of source/],
   ['trap "echo ${env:V}" EXIT', /argument of trap/],
