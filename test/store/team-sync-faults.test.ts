@@ -135,6 +135,27 @@ describe('a team run whose store stops answering', () => {
   })
 })
 
+describe('a team run with nothing to send whose store stops answering', () => {
+  it('says offline since when, not synced, and synced again once the store answers', async () => {
+    forwardAll()
+    const address = await newTeamStore('idle-offline')
+    const ana = laptop('idle-offline', address)
+    const { checklist } = await checklistOn(ana.services, ana.dir)
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
+
+    fault.script(() => 'hang')
+    await waitFor(
+      () => /^offline since \d\d:\d\d$/.test(session.snapshot.sync?.text ?? ''),
+      `offline with nothing waiting (${session.snapshot.sync?.text})`,
+    )
+
+    forwardAll()
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced once back')
+  })
+})
+
 describe('a team run finished while the store does not answer', () => {
   it('is not opened again: what waits is sent, and the store then has it finished', async () => {
     forwardAll()

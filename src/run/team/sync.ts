@@ -237,6 +237,8 @@ export class TeamSync {
   #timer: NodeJS.Timeout | undefined
   #polling: Promise<void> | undefined
   #lost: LeaseLostError | undefined
+  /** Since when the store has not answered this run's looks (nothing may be waiting to send). */
+  #unreachableSince: Date | undefined
   #isClosed = false
   #unsubscribe: (() => void) | undefined
 
@@ -280,7 +282,13 @@ export class TeamSync {
     const state = this.#outbox.state
     const store = storeUrl(this.address)
     const lost = this.#lost ?? state.lost
-    if (!lost) return { store, text: describeSync(state), lost: null }
+    if (!lost) {
+      const since = state.offlineSince ?? this.#unreachableSince
+      // Nothing to send, and the store not answering: not "synced" — an approval could not arrive.
+      if (state.waiting === 0 && since)
+        return { store, text: `offline since ${since.toTimeString().slice(0, 5)}`, lost: null }
+      return { store, text: describeSync(state), lost: null }
+    }
     const unsent = this.#outbox.unsent
     const kept =
       unsent.length > 0
@@ -309,16 +317,29 @@ export class TeamSync {
       await this.#lease.check()
     } catch (error) {
       if (error instanceof LeaseLostError) this.#lose(error)
-      // Otherwise the store did not answer: the outbox says so; look again next time.
+      // Otherwise the store did not answer: look again next time.
+      else this.#reachable(false)
       return
     }
     let events: TeamEvent[]
     try {
       events = await eventsAfter(this.#objects, this.#lease.runId, this.#cursor)
     } catch {
+      this.#reachable(false)
       return
     }
+    this.#reachable(true)
     this.#adoptFrom(events)
+  }
+
+  /**
+   * Whether the last look at the store got an answer. With nothing waiting the outbox has no
+   * attempt of its own that fails, so without this the header would say "synced" on a dead VPN.
+   */
+  #reachable(answered: boolean): void {
+    const was = this.#unreachableSince
+    this.#unreachableSince = answered ? undefined : (was ?? new Date())
+    if ((was === undefined) !== (this.#unreachableSince === undefined)) this.#show()
   }
 
   /** Adopts the approvals among `events` (after the cursor), in order; moves the cursor past them. */
