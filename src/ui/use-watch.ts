@@ -10,7 +10,7 @@ import type { RunWatcher } from '../run/watch.ts'
 import { commandFor, type KeyCommand, LOOKING_COMMANDS } from './keymap.ts'
 import { keysOf } from './keys.ts'
 import type { Layout } from './layout.ts'
-import { initialWizardState, type Prompt, useWizardState } from './use-wizard-state.ts'
+import { initialWizardState, moveAction, type Prompt, useWizardState } from './use-wizard-state.ts'
 
 /** How the watch was left: q or Esc, or Ctrl-C (an interrupt, as in the wizard). */
 export type WatchExit = 'quit' | 'interrupted'
@@ -41,25 +41,9 @@ export function useWatch(options: UseWatchOptions) {
 
   const perform = (command: KeyCommand) => {
     const now = latest()
+    const move = moveAction(command, now, options)
+    if (move) return dispatch(move)
     switch (command) {
-      case 'move-up':
-        return dispatch({ type: 'move', by: -1 })
-      case 'move-down':
-        return dispatch({ type: 'move', by: 1 })
-      case 'page-up':
-      case 'page-down': {
-        const sign = command === 'page-up' ? -1 : 1
-        // Expanded, PgUp/PgDn scroll the item's text, as in the wizard.
-        if (now.isExpanded && now.screen === 'phase' && options.detailScroll) {
-          const { max, page } = options.detailScroll()
-          return dispatch({ type: 'scroll-detail', by: sign * page, max })
-        }
-        return dispatch({ type: 'move', by: sign * options.pageSize })
-      }
-      case 'move-first':
-        return dispatch({ type: 'move-to', position: 'first' })
-      case 'move-last':
-        return dispatch({ type: 'move-to', position: 'last' })
       case 'previous-phase':
         return dispatch({ type: 'go-phase', by: -1 })
       case 'next-phase':

@@ -112,6 +112,46 @@ export function initialWizardState(
   }
 }
 
+/** What PgUp/PgDn move by: the list's rows, and the expanded detail pane as last drawn. */
+export interface Paging {
+  readonly pageSize: number
+  readonly detailScroll?: () => { readonly max: number; readonly page: number }
+}
+
+/**
+ * (A key's command as keymap.ts names it; a string here, as keymap.ts imports this module.)
+ * The action of a key that only moves the selection (↑ ↓ PgUp PgDn Home End), the wizard's and
+ * the watch's alike; null for any other command.
+ */
+export function moveAction(
+  command: string,
+  state: Pick<WizardState, 'isExpanded' | 'screen'>,
+  paging: Paging,
+): WizardAction | null {
+  switch (command) {
+    case 'move-up':
+      return { type: 'move', by: -1 }
+    case 'move-down':
+      return { type: 'move', by: 1 }
+    case 'page-up':
+    case 'page-down': {
+      const sign = command === 'page-up' ? -1 : 1
+      // Expanded, PgUp/PgDn scroll the item's text so that all of it can be read.
+      if (state.isExpanded && state.screen === 'phase' && paging.detailScroll) {
+        const { max, page } = paging.detailScroll()
+        return { type: 'scroll-detail', by: sign * page, max }
+      }
+      return { type: 'move', by: sign * paging.pageSize }
+    }
+    case 'move-first':
+      return { type: 'move-to', position: 'first' }
+    case 'move-last':
+      return { type: 'move-to', position: 'last' }
+    default:
+      return null
+  }
+}
+
 export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
   const next = reduce(state, action)
   // Another item, or the pane opened or closed: its text is read from the top.

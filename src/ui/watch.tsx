@@ -17,7 +17,7 @@ import {
   type WatchSnapshot,
 } from '../run/watch.ts'
 import { Footer, footerHeight } from './footer.tsx'
-import { type Layout, outOfScopeReason, progressOf } from './layout.ts'
+import { type Layout, outOfScopeReason } from './layout.ts'
 import { HelpPanel } from './prompts.tsx'
 import { Text } from './text.tsx'
 import { environmentColor } from './theme.ts'
@@ -28,7 +28,7 @@ import {
   MIN_COLUMNS,
   MIN_ROWS,
   PhaseList,
-  ProgressBar,
+  ProgressRow,
   ReferencePages,
   SignoffList,
   TooSmall,
@@ -171,11 +171,6 @@ function WatchHeader({
 }) {
   const env = state.run.header.environment
   const isProd = isProduction(checklist, env)
-  const overall = progressOf(state.layout.items.values(), state.run)
-  const phase = state.screen === 'phase' ? state.layout.phases[state.phaseIndex] : null
-  const phaseProgress = phase ? progressOf(phase.items, state.run) : null
-  const barWidth = width >= 120 ? 20 : 10
-  const isShort = width < 100
   const isFailing = snapshot.failingSince !== null
   const color = isFailing ? 'yellow' : state.run.finishedAt ? 'green' : 'cyan'
   const holder = describeHolder(snapshot, now)
@@ -206,34 +201,7 @@ function WatchHeader({
         </Box>
       </Box>
       <Box>
-        <Box flexShrink={0}>
-          <Text>
-            {'overall '}
-            <ProgressBar progress={overall} width={barWidth} isShort={isShort} />
-          </Text>
-        </Box>
-        {phase && phaseProgress ? (
-          <>
-            <Box flexShrink={1} marginLeft={2}>
-              <Text wrap="truncate-end">
-                {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title}`}
-              </Text>
-            </Box>
-            <Box flexShrink={0} marginLeft={1}>
-              {phaseProgress.total === 0 ? (
-                <Text dimColor>{`does not apply to ${env}`}</Text>
-              ) : (
-                <Text>
-                  <ProgressBar progress={phaseProgress} width={barWidth} isShort={isShort} />
-                </Text>
-              )}
-            </Box>
-          </>
-        ) : (
-          <Box marginLeft={2}>
-            <Text bold>Sign-off</Text>
-          </Box>
-        )}
+        <ProgressRow state={state} env={env} width={width} />
       </Box>
       {/* Who drives gives way first: when the run was last read, or that it cannot be, stays. */}
       <Box>

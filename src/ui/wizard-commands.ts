@@ -23,6 +23,7 @@ import {
   gateAt,
   isStale,
   itemsIn,
+  moveAction,
   type Prompt,
   pendingCount,
   selectedItem,
@@ -338,27 +339,11 @@ export function wizardCommands(context: WizardContext) {
     const state = navigation()
     const gate = HELD.has(command) ? heldHere() : null
     if (gate) return waiting(gate)
+    const move = moveAction(command, state, context)
+    if (move) return dispatch(move)
     switch (command) {
       case 'quit':
         return context.onExit({ kind: 'quit' })
-      case 'move-up':
-        return dispatch({ type: 'move', by: -1 })
-      case 'move-down':
-        return dispatch({ type: 'move', by: 1 })
-      case 'page-up':
-      case 'page-down': {
-        const sign = command === 'page-up' ? -1 : 1
-        // Expanded, PgUp/PgDn scroll the item's text so that all of it can be read.
-        if (state.isExpanded && state.screen === 'phase' && context.detailScroll) {
-          const { max, page } = context.detailScroll()
-          return dispatch({ type: 'scroll-detail', by: sign * page, max })
-        }
-        return dispatch({ type: 'move', by: sign * context.pageSize })
-      }
-      case 'move-first':
-        return dispatch({ type: 'move-to', position: 'first' })
-      case 'move-last':
-        return dispatch({ type: 'move-to', position: 'last' })
       case 'previous-phase':
         return goPhase(-1)
       case 'next-phase':

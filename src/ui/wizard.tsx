@@ -265,13 +265,7 @@ function Header({
 }) {
   const env = session.environment
   const isProd = isProduction(session.checklist, env)
-  const overall = progressOf(state.layout.items.values(), state.run)
-  const phase = state.screen === 'phase' ? state.layout.phases[state.phaseIndex] : null
-  const phaseProgress = phase ? progressOf(phase.items, state.run) : null
   const running = startedCount(state.running)
-  const barWidth = width >= 120 ? 20 : 10
-  // Under 100 columns the counts of failed and skipped items take their icons' short form.
-  const isShort = width < 100
   return (
     <Box flexDirection="column">
       <Box>
@@ -307,36 +301,7 @@ function Header({
         <AwsAccountBadge identity={state.awsIdentity} session={session} />
       </Box>
       <Box>
-        <Box flexShrink={0}>
-          <Text>
-            {'overall '}
-            <ProgressBar progress={overall} width={barWidth} isShort={isShort} />
-          </Text>
-        </Box>
-        {phase && phaseProgress ? (
-          <>
-            {/* The phase's title gives way before its counts do. */}
-            <Box flexShrink={1} marginLeft={2}>
-              <Text wrap="truncate-end">
-                {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title}`}
-              </Text>
-            </Box>
-            <Box flexShrink={0} marginLeft={1}>
-              {phaseProgress.total === 0 ? (
-                // Shown all the same, dimmed: nothing the checklist holds disappears from a run.
-                <Text dimColor>{`does not apply to ${env}`}</Text>
-              ) : (
-                <Text>
-                  <ProgressBar progress={phaseProgress} width={barWidth} isShort={isShort} />
-                </Text>
-              )}
-            </Box>
-          </>
-        ) : (
-          <Box marginLeft={2}>
-            <Text bold>Sign-off</Text>
-          </Box>
-        )}
+        <ProgressRow state={state} env={env} width={width} />
         {running > 0 ? (
           <Box flexShrink={0} marginLeft={2}>
             <Text color="cyan">{`${running} running`}</Text>
@@ -357,6 +322,61 @@ function Header({
         <Text dimColor>{'─'.repeat(width)}</Text>
       )}
     </Box>
+  )
+}
+
+/**
+ * The header's second line, the wizard's and the watch's alike: the run's bar, then the phase on
+ * screen with its own bar (or "Sign-off").
+ */
+export function ProgressRow({
+  state,
+  env,
+  width,
+}: {
+  readonly state: Pick<WizardView, 'layout' | 'run' | 'screen' | 'phaseIndex'>
+  readonly env: string
+  readonly width: number
+}) {
+  const overall = progressOf(state.layout.items.values(), state.run)
+  const phase = state.screen === 'phase' ? state.layout.phases[state.phaseIndex] : null
+  const phaseProgress = phase ? progressOf(phase.items, state.run) : null
+  const barWidth = width >= 120 ? 20 : 10
+  // Under 100 columns the counts of failed and skipped items take their icons' short form.
+  const isShort = width < 100
+  return (
+    <>
+      <Box flexShrink={0}>
+        <Text>
+          {'overall '}
+          <ProgressBar progress={overall} width={barWidth} isShort={isShort} />
+        </Text>
+      </Box>
+      {phase && phaseProgress ? (
+        <>
+          {/* The phase's title gives way before its counts do. */}
+          <Box flexShrink={1} marginLeft={2}>
+            <Text wrap="truncate-end">
+              {`${state.phaseIndex + 1}/${state.layout.phases.length} ${phase.title}`}
+            </Text>
+          </Box>
+          <Box flexShrink={0} marginLeft={1}>
+            {phaseProgress.total === 0 ? (
+              // Shown all the same, dimmed: nothing the checklist holds disappears from a run.
+              <Text dimColor>{`does not apply to ${env}`}</Text>
+            ) : (
+              <Text>
+                <ProgressBar progress={phaseProgress} width={barWidth} isShort={isShort} />
+              </Text>
+            )}
+          </Box>
+        </>
+      ) : (
+        <Box marginLeft={2}>
+          <Text bold>Sign-off</Text>
+        </Box>
+      )}
+    </>
   )
 }
 
