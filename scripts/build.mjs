@@ -146,6 +146,22 @@ const yogaWasmFromFile = {
   },
 }
 
+/**
+ * Every bundled `import 'string-width'` (Ink's, cli-truncate's, wrap-ansi's, ours) gets
+ * src/ui/string-width-cache.ts, which calls the real one once per text: Ink measures each line
+ * it draws three times a frame, and a line that is not plain ASCII costs string-width tens of
+ * microseconds (the file says more). Same answers, so the screen cannot change.
+ */
+const CACHED_STRING_WIDTH = join(root, 'src', 'ui', 'string-width-cache.ts')
+const cachedStringWidth = {
+  name: 'cached-string-width',
+  setup(build) {
+    build.onResolve({ filter: /^string-width$/ }, (args) =>
+      args.importer === CACHED_STRING_WIDTH ? undefined : { path: CACHED_STRING_WIDTH },
+    )
+  },
+}
+
 /** How everything is bundled; the start-up bench builds its reference Ink app the same way. */
 export const bundleOptions = {
   bundle: true,
@@ -169,7 +185,7 @@ export const bundleOptions = {
   logLevel: 'warning',
   // Optional at run time and absent here: pg's native driver, Ink's React DevTools hook (DEV=true).
   external: ['pg-native', 'react-devtools-core'],
-  plugins: [slimAwsClients, yogaWasmFromFile],
+  plugins: [slimAwsClients, yogaWasmFromFile, cachedStringWidth],
   // Some bundled dependencies are CommonJS and call require() for Node's built-ins.
   banner: {
     js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",

@@ -13,8 +13,9 @@ import { waitingWords } from '../run/approvals.ts'
 import type { ItemState, StoredCheckResult } from '../run/model.ts'
 import type { LiveCheck } from '../run/snapshot.ts'
 import { useTick } from './animation.tsx'
+import { fitRow, fitsWhole } from './fit-line.ts'
 import { Text } from './text.tsx'
-import { CHECK_LOOK, ITEM_LOOK, SPINNER_FRAMES } from './theme.ts'
+import { CHECK_LOOK, type Color, ITEM_LOOK, SPINNER_FRAMES } from './theme.ts'
 
 export interface ItemRowProps {
   readonly item: Item
@@ -30,6 +31,11 @@ export interface ItemRowProps {
   readonly indent: number
   /** "manual" beside a manual item: only where some items are automated, to tell them apart. */
   readonly isManualMarked?: boolean
+  /**
+   * The row's width, when known: the row is then one text node, laid out here (fit-line.ts);
+   * without it, boxes that fill the width they are given.
+   */
+  readonly width?: number
 }
 
 export const ItemRow = memo(function ItemRow({
@@ -41,15 +47,49 @@ export const ItemRow = memo(function ItemRow({
   isSelected,
   indent,
   isManualMarked = true,
+  width,
 }: ItemRowProps) {
   const look = ITEM_LOOK[outOfScope === null ? state : 'na']
+  const marker = isSelected ? '›' : ' '
+  const outcome: Outcome | null =
+    outOfScope !== null
+      ? { text: `n/a: ${onlyWhere(item)}`, isDim: true }
+      : item.check || isManualMarked
+        ? outcomeOf(check, item)
+        : null
+  // One text node where the row's width is known: the text cut and padded here as the boxes
+  // below would cut and pad it (fit-line.ts). A running row keeps its boxes: its clock's width
+  // changes on every tick.
+  const fitted =
+    width !== undefined && !live
+      ? fitRow(
+          `${marker}${' '.repeat(indent)}${look.icon} `,
+          item.plain,
+          outcome?.text ?? '',
+          width,
+        )
+      : null
+  if (fitted) {
+    return (
+      <Text>
+        <Text color="cyan">{marker}</Text>
+        {' '.repeat(indent)}
+        <Text color={look.color}>{look.icon}</Text>{' '}
+        <Text bold={isSelected} dimColor={outOfScope !== null}>
+          {fitted.text}
+        </Text>
+        {fitted.gap}
+        {outcome ? <OutcomeText outcome={outcome} /> : null}
+      </Text>
+    )
+  }
   // The marker, indent, icon and text are one text node (every redraw lays out and measures
   // each node), cut at its end: a narrow terminal shortens the text, never the icon.
   return (
     <Box>
       <Box flexGrow={1} flexShrink={1}>
         <Text wrap="truncate-end">
-          <Text color="cyan">{isSelected ? '›' : ' '}</Text>
+          <Text color="cyan">{marker}</Text>
           {' '.repeat(indent)}
           {live ? <Spinner /> : <Text color={look.color}>{look.icon}</Text>}{' '}
           <Text bold={isSelected} dimColor={outOfScope !== null}>
@@ -58,13 +98,7 @@ export const ItemRow = memo(function ItemRow({
         </Text>
       </Box>
       <Box flexShrink={0} marginLeft={1}>
-        {live ? (
-          <RunningClock live={live} />
-        ) : outOfScope !== null ? (
-          <Text dimColor>{`n/a: ${onlyWhere(item)}`}</Text>
-        ) : item.check || isManualMarked ? (
-          <CheckOutcome check={check} item={item} />
-        ) : null}
+        {live ? <RunningClock live={live} /> : outcome ? <OutcomeText outcome={outcome} /> : null}
       </Box>
     </Box>
   )
@@ -73,15 +107,29 @@ export const ItemRow = memo(function ItemRow({
 export const GroupRow = memo(function GroupRow({
   title,
   depth,
+  width,
 }: {
   readonly title: string
   readonly depth: number
+  /** The row's width, when known: a title that fits is then drawn as one text node. */
+  readonly width?: number
 }) {
+  const text = `${' '.repeat(depth * 2)}${title}`
+  if (width !== undefined && fitsWhole(' ', text, width)) {
+    return (
+      <Text>
+        {' '}
+        <Text bold dimColor>
+          {text}
+        </Text>
+      </Text>
+    )
+  }
   return (
     <Box>
       <Text> </Text>
       <Text wrap="truncate-end" bold dimColor>
-        {`${' '.repeat(depth * 2)}${title}`}
+        {text}
       </Text>
     </Box>
   )
@@ -91,16 +139,30 @@ export const GroupRow = memo(function GroupRow({
 export const ProseRow = memo(function ProseRow({
   title,
   depth,
+  width,
 }: {
   readonly title: string
   readonly depth: number
+  /** The row's width, when known: a title that fits is then drawn as one text node. */
+  readonly width?: number
 }) {
+  const text = `${' '.repeat(1 + depth * 2)}≡ ${title}`
+  if (width !== undefined && fitsWhole(' ', text, width)) {
+    return (
+      <Text>
+        {' '}
+        <Text dimColor italic>
+          {text}
+        </Text>
+      </Text>
+    )
+  }
   return (
     <Box>
       <Text> </Text>
       {/* `≡` where an item's state icon is: the step reads as one of the phase's rows. */}
       <Text wrap="truncate-end" dimColor italic>
-        {`${' '.repeat(1 + depth * 2)}≡ ${title}`}
+        {text}
       </Text>
     </Box>
   )
@@ -168,19 +230,27 @@ function RunningClock({ live }: { readonly live: LiveCheck }) {
   return <Text color="cyan">{`running ${elapsed}${attempt}`}</Text>
 }
 
-function CheckOutcome({
-  check,
-  item,
-}: {
-  readonly check: StoredCheckResult | null
-  readonly item: Item
-}) {
-  if (!item.check) return <Text dimColor>manual</Text>
-  if (!check) return <Text dimColor>{item.check.kind}</Text>
+/** What the right of an item's row says: manual, its check's kind, or its check's last result. */
+interface Outcome {
+  readonly text: string
+  readonly color?: Color | undefined
+  readonly isDim?: boolean
+}
+
+function outcomeOf(check: StoredCheckResult | null, item: Item): Outcome {
+  if (!item.check) return { text: 'manual', isDim: true }
+  if (!check) return { text: item.check.kind, isDim: true }
   const look = CHECK_LOOK[check.status]
-  return (
-    <Text color={look.color}>
-      {`${look.word} ${check.status === 'pass' || check.status === 'fail' ? formatDuration(check.durationMs) : ''}`.trimEnd()}
-    </Text>
+  return {
+    text: `${look.word} ${check.status === 'pass' || check.status === 'fail' ? formatDuration(check.durationMs) : ''}`.trimEnd(),
+    color: look.color,
+  }
+}
+
+function OutcomeText({ outcome }: { readonly outcome: Outcome }) {
+  return outcome.isDim ? (
+    <Text dimColor>{outcome.text}</Text>
+  ) : (
+    <Text color={outcome.color}>{outcome.text}</Text>
   )
 }

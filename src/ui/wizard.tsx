@@ -459,9 +459,16 @@ export function PhaseList({
           )
         }
         if (row.kind === 'group')
-          return <GroupRow key={row.id} title={row.title} depth={row.depth} />
+          return <GroupRow key={row.id} title={row.title} depth={row.depth} width={width} />
         if (row.kind === 'prose')
-          return <ProseRow key={row.section.id} title={row.section.title} depth={row.depth} />
+          return (
+            <ProseRow
+              key={row.section.id}
+              title={row.section.title}
+              depth={row.depth}
+              width={width}
+            />
+          )
         if (row.kind === 'gate') {
           const approval = approvalAt(row.gate, state.run) ?? null
           return (
@@ -491,6 +498,7 @@ export function PhaseList({
             isSelected={row.item === selected}
             indent={1 + row.depth * 2}
             isManualMarked={hasChecks(state.layout)}
+            width={width}
           />
         )
       })}
