@@ -9,6 +9,7 @@
  */
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -130,6 +131,25 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
         ...env,
         DEPLOY_WIZARD_HOME: home,
       })
+    // A machine that has trusted the checklist: its first frame is the phase screen, not the
+    // trust question. `trust --yes` once into a seed home; each launch gets a copy of its trust.
+    // null for a checklist with nothing to trust (its first frame is the phase screen anyway).
+    const trustedHome = (name) => {
+      const seed = join(dir, `trust-seed-${name}`)
+      return timeRun([NODE, BIN, 'trust', name, '--yes'], {
+        env: { ...env, DEPLOY_WIZARD_HOME: seed },
+      }).then(({ code, stderr }) => {
+        if (code !== 0) throw new Error(`trust ${name} failed: ${stderr}`)
+        const files = existsSync(seed) ? readdirSync(seed).filter((f) => f.startsWith('trust')) : []
+        if (files.length === 0) return null
+        return () => {
+          const home = freshHome()
+          mkdirSync(home, { recursive: true, mode: 0o700 })
+          for (const file of files) copyFileSync(join(seed, file), join(home, file))
+          return home
+        }
+      })
+    }
     const frames = []
     for (const name of BUNDLED) {
       // Warm: by name, the build's parse (dist/parsed/); cold: a copy outside checklists/,
@@ -140,6 +160,9 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
         name,
         warm: await framePairs(ref, () => launch(name, freshHome()), pairs),
         cold: await framePairs(ref, () => launch(copy, freshHome()), pairs),
+        trusted: await trustedHome(name).then((home) =>
+          home ? framePairs(ref, () => launch(name, home()), pairs) : null,
+        ),
       })
     }
 
@@ -203,12 +226,21 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
         ),
         note: `${yoga.pairs} pairs; CPU difference ${Math.round(yoga.cpuDiff.median)} ms (${Math.round(yoga.cpuDiff.min)} to ${Math.round(yoga.cpuDiff.max)}); wall ${Math.round(yoga.subject)} vs ${Math.round(yoga.ref)} ms`,
       },
-      ...frames.flatMap(({ name, warm, cold }) => [
+      ...frames.flatMap(({ name, warm, cold, trusted }) => [
         cpuRatioRow(
           `\`run ${name} --env dev\`: first frame, cache warm (the build's parse)`,
           warm,
           1.2,
         ),
+        ...(trusted
+          ? [
+              cpuRatioRow(
+                `\`run ${name} --env dev\` on a machine that trusts it: first frame (the phase screen), cache warm`,
+                trusted,
+                1.2,
+              ),
+            ]
+          : []),
         cpuRatioRow(
           `\`run ${name} --env dev\`: first frame, cache cold (parsed, then cached)`,
           cold,
@@ -229,7 +261,7 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
     const notes = [
       `first-frame rows: CPU time of the process up to its first interactive frame (its threads' run time from /proc/<pid>/task/*/schedstat), subject vs reference, medians of ${pairs} interleaved pairs each (after one unmeasured); the verdict is on the median of the per-pair CPU ratios, as the wall ratio of a pair swings with the machine's load; the wall figures are beside it`,
       "reference: bench/ref-ink.mjs (one line of text and a key handler) bundled with the wizard's own esbuild options (scripts/build.mjs, yoga's WASM from a file included) and launched as bin/deploy-wizard.js launches the wizard (Node's compile cache on)",
-      "first frame = the trust question (a checklist with commands, on a machine that has not trusted it) or the phase screen's key footer; a fresh home each launch (no run to resume); cold = a copy of the file outside checklists/, parsed and then cached",
+      'first frame = the trust question (a checklist with commands, on a machine that has not trusted it) or the phase screen\'s key footer; a fresh home each launch (no run to resume); cold = a copy of the file outside checklists/, parsed and then cached; "on a machine that trusts it" = a fresh home holding only the trust of that checklist (`trust --yes`), so a checklist with commands opens on its phase screen too',
       'the CPU time is read when the frame reaches the bench, a few milliseconds after it is written: a phase screen starts its due checks right after drawing, so its rows may count some of that (the trust question waits for a key)',
       `other rows: medians of ${reps} interleaved runs each`,
       ...Object.entries(traces).map(
