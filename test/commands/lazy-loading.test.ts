@@ -277,6 +277,13 @@ describe('what the wizard loads before its first frame', () => {
     assert.deepEqual(matching(sources, TEAM_STORE), [])
   })
 
+  it('draws the first frame without the code that runs checks: it loads when the first checks start', async () => {
+    const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-frame-checks'))
+    assert.ok(sources.includes('src/run/session.ts'), 'the trace saw the session’s code')
+    const engine = [/^src\/checks\/(batch|jobs)\.ts$/, /node_modules\/p-limit\//, ...RUNNERS]
+    assert.deepEqual(matching(sources, engine), [])
+  })
+
   it('loads neither the markdown parser nor the kinds’ schema libraries before the first frame of a cached checklist', async () => {
     const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-frame-lean'))
     assert.deepEqual(matching(sources, NOT_FOR_THE_FIRST_FRAME), [])
