@@ -5,6 +5,8 @@
  */
 import { z } from '../checks/params.ts'
 import { CHECK_KINDS } from '../checks/registry.ts'
+import * as ruleLibraries from '../checks/rule-libraries.ts'
+import { provideRuleLibraries } from '../checks/rules.ts'
 import { scanShell } from '../checks/shell-scan.ts'
 import {
   holdsLiteralCredential,
@@ -25,6 +27,9 @@ import {
   VAR_LIMITS,
   varsFor,
 } from './variables.ts'
+
+// The kinds' `templateProblems` are asked here, synchronously: their libraries are handed over.
+provideRuleLibraries(ruleLibraries)
 
 /** Offsets of an item's directives in the file. */
 export interface DirectiveOffsets {

@@ -25,9 +25,14 @@ import type { SqlRefusal } from './postgres/read-only.ts'
 import { resolveSqlTemplate } from './postgres/sql-template.ts'
 import { isSecretVariable, type Redactor, urlPasswords } from './redact.ts'
 import { CHECK_KINDS, needsTrust } from './registry.ts'
+import * as ruleLibraries from './rule-libraries.ts'
+import { provideRuleLibraries } from './rules.ts'
 import type { CheckOutcome, Job, JobContext } from './runner.ts'
 import { resolveShellTemplate, type ShellProblem } from './shell.ts'
 import { resolveWordTemplate } from './words.ts'
+
+// The kinds' `service` is asked here, synchronously: their rule libraries are handed over.
+provideRuleLibraries(ruleLibraries)
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 
