@@ -10,9 +10,10 @@
  * home, full disk) is skipped, as nothing depends on it.
  */
 import { statSync } from 'node:fs'
+// zod's mini build, as the store's (store.ts says why).
+import * as z from 'zod/mini'
 import { homeFile, readJsonFile, writeJsonFile } from '../home.ts'
 import type { RunHeader } from './model.ts'
-import { misfit, nullable, number, object, oneOf, record, string } from './shape.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -46,8 +47,8 @@ export function readIndex(env?: Env): RunIndex {
     return {}
   }
   if (read.kind !== 'ok') return {}
-  if (misfit(indexShape, read.value)) return {}
-  return (read.value as { runs: RunIndex }).runs
+  const parsed = indexSchema.safeParse(read.value)
+  return parsed.success ? (parsed.data.runs as RunIndex) : {}
 }
 
 /** Saves the index if the home lets it; a cache that cannot be saved is read again next time. */
@@ -84,26 +85,27 @@ export function filesKey(snapshot: string, journal: string): string | null {
   }
 }
 
-const indexShape = object({
-  format: oneOf([INDEX_FORMAT]),
-  runs: record(
-    object({
-      key: string,
-      header: object({
-        format: string,
-        id: string,
-        checklist: object({ path: string, title: string }),
-        environment: string,
-        operator: string,
-        host: string,
-        startedAt: string,
-        toolVersion: string,
+const indexSchema = z.object({
+  format: z.literal(INDEX_FORMAT),
+  runs: z.record(
+    z.string(),
+    z.object({
+      key: z.string(),
+      header: z.object({
+        format: z.string(),
+        id: z.string(),
+        checklist: z.object({ path: z.string(), title: z.string() }),
+        environment: z.string(),
+        operator: z.string(),
+        host: z.string(),
+        startedAt: z.string(),
+        toolVersion: z.string(),
       }),
-      answered: number,
-      total: number,
-      lastActivityAt: string,
-      finishedAt: nullable(string),
-      skippedEntries: number,
+      answered: z.number(),
+      total: z.number(),
+      lastActivityAt: z.string(),
+      finishedAt: z.nullable(z.string()),
+      skippedEntries: z.number(),
     }),
   ),
 })
