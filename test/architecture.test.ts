@@ -49,6 +49,9 @@ const CHECK_DECLARATIONS = [
   'checks/params.ts',
   // What the schemas are built with (zod, RE2, semver): the parser hands it to params.ts.
   'checks/schema-libraries.ts',
+  // What some kinds' rules are worked out with: validate hands it to rules.ts.
+  'checks/rules.ts',
+  'checks/rule-libraries.ts',
   'checks/shell-scan.ts',
   'checks/shown-params.ts',
 ]
@@ -71,6 +74,7 @@ const SHARED_WITH_DECLARATIONS = [
   'checks/postgres/settings.ts',
   'checks/postgres/sql-lexer.ts',
   'checks/postgres/sql-template.ts',
+  'checks/postgres/ssl-modes.ts',
 ]
 
 function rankOf(path: string): number {

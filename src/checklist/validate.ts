@@ -5,12 +5,15 @@
  */
 import { z } from '../checks/params.ts'
 import { CHECK_KINDS } from '../checks/registry.ts'
+import * as ruleLibraries from '../checks/rule-libraries.ts'
+import { provideRuleLibraries } from '../checks/rules.ts'
 import { scanShell } from '../checks/shell-scan.ts'
 import {
   holdsLiteralCredential,
   shownParam,
   varHoldsLiteralCredential,
 } from '../checks/shown-params.ts'
+import { dependenciesOf } from './dependencies.ts'
 import type { VarPositions } from './front-matter.ts'
 import type { Checklist, Item } from './model.ts'
 import type { LineIndex, Problems } from './problems.ts'
@@ -24,6 +27,9 @@ import {
   VAR_LIMITS,
   varsFor,
 } from './variables.ts'
+
+// The kinds' `templateProblems` are asked here, synchronously: their libraries are handed over.
+provideRuleLibraries(ruleLibraries)
 
 /** Offsets of an item's directives in the file. */
 export interface DirectiveOffsets {
@@ -504,22 +510,6 @@ function formatLength(characters: number): string {
   return characters >= 1024
     ? `${Math.round(characters / 1024)} K characters`
     : `${characters} characters`
-}
-
-/** Checks wait for what they need, and for the items whose outputs they use. */
-export function dependenciesOf(item: Item): string[] {
-  const deps = new Set(item.needs)
-  for (const template of Object.values(item.check?.params ?? {})) {
-    try {
-      for (const part of parseTemplate(template)) {
-        if (part.type === 'ref' && part.ref.type === 'output') deps.add(part.ref.itemId)
-      }
-    } catch {
-      // reported by validateCheck
-    }
-  }
-  deps.delete(item.id)
-  return [...deps]
 }
 
 /**

@@ -19,12 +19,6 @@
 import type { Lookup, Resolved, TemplatePart } from '../checklist/variables.ts'
 import { type Site, scanShell } from './shell-scan.ts'
 
-/** POSIX quoting of one value as one word, for an unquoted place. */
-export function shellQuote(value: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value
-  return `'${value.replaceAll("'", `'\\''`)}'`
-}
-
 /** Why a command with these values is not run: names the reference, never shows the value. */
 export interface ShellProblem {
   readonly message: string

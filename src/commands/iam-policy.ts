@@ -7,6 +7,7 @@
 import type { Checklist, Item } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { iamActionsOf } from '../checks/registry.ts'
+import { loadRuleLibraries } from '../checks/rules.ts'
 import { terminalFor } from '../output/terminal.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 
@@ -20,6 +21,8 @@ const GUARD_ACTIONS = ['sts:GetCallerIdentity', 'iam:ListAccountAliases']
 export async function iamPolicyCommand(file: string, options: IamPolicyOptions): Promise<number> {
   const checklist = await loadForRun(file, 'listing the IAM actions its checks need')
   if (options.env !== undefined) requireEnvironment(checklist, options.env)
+  // An `aws` call's action is read from its text, with the rule libraries.
+  await loadRuleLibraries()
   terminalFor(process.stdout).writeJson(iamPolicy(checklist, options.env))
   return 0
 }

@@ -6,7 +6,7 @@
 import { basename, dirname, resolve } from 'node:path'
 import { BUNDLED_FOLDER, resolveChecklistFile } from '../checklist/bundled.ts'
 import type { Checklist } from '../checklist/model.ts'
-import { shellQuote } from '../checks/shell.ts'
+import { shellQuote } from '../checks/shell-quote.ts'
 import type { Painter } from '../output/terminal.ts'
 import { appliesIn, describeUnsaved, stateOf } from '../run/describe.ts'
 import type { ItemState, RunState } from '../run/model.ts'

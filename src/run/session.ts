@@ -14,15 +14,19 @@
  * of at once and which the wizard keeps on screen and reports when it closes.
  * It leaves that list once the same thing is saved later (the same item answered
  * again, say), as what it said is then on disk after all.
+ *
+ * The code that runs checks (checks/batch.ts and all it brings: the runner, the
+ * clients, every kind's helpers) is imported when the first checks are asked for,
+ * not when the run opens: the wizard's first screen runs none, and is drawn sooner.
  */
 import { writeFileAtomic } from '../atomic-write.ts'
 import type { AwsAccount, Checklist, Item } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
-import { CheckBatch } from '../checks/batch.ts'
-import { selectCheckItems } from '../checks/jobs.ts'
+import type { CheckBatch } from '../checks/batch.ts'
 import { isWrite, needsTrust } from '../checks/registry.ts'
 import type { CheckResult } from '../checks/runner.ts'
+import { selectCheckItems } from '../checks/select.ts'
 import { fileProblem, UserError } from '../errors.ts'
 import { trustChecklist } from '../trust.ts'
 import {
@@ -81,8 +85,15 @@ export class RunSession {
   private readonly handle: RunHandle
   private readonly processEnv: Env
   private readonly now: () => Date
-  /** The clients, the redactor and the caps every check of the run shares. */
-  private readonly checks: CheckBatch
+  private readonly batchOptions: ConstructorParameters<typeof CheckBatch>[0]
+  /**
+   * The clients, the redactor and the caps every check of the run shares: made (and their
+   * code imported) when checks are first asked for. `batch` is set once it is made.
+   */
+  private batchLoading: Promise<CheckBatch> | undefined
+  private batch: CheckBatch | undefined
+  /** Whether the checklist's shell commands run: the batch's, once there is one. */
+  private commands: 'run' | 'skip'
   private readonly listeners = new Set<(event: SessionEvent) => void>()
   /** Replaced whole on every change (see `emit`): what screens read. */
   private current: RunSnapshot
@@ -107,27 +118,25 @@ export class RunSession {
       awsIdentity: null,
       isTrusted: options.commands === 'run',
     }
-    this.checks = new CheckBatch({
+    this.commands = options.commands
+    this.batchOptions = {
       checklist: this.checklist,
       environment: this.handle.header.environment,
       commands: options.commands,
       processEnv: this.processEnv,
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    })
-    this.checks.subscribe((event) => {
-      if (event.type === 'aws-identity') this.emit(event)
-    })
+    }
   }
 
   /** The AWS account the checklist pins this environment to, if any. */
   get expectedAccount(): AwsAccount | undefined {
-    return this.checks.expectedAccount
+    return this.checklist.frontMatter.accounts?.[this.environment]
   }
 
   /** Who the AWS checks have run as so far (one per profile and region). */
   get awsIdentities(): readonly CallerIdentity[] {
-    return this.checks.awsIdentities
+    return this.batch?.awsIdentities ?? []
   }
 
   get id(): string {
@@ -152,7 +161,7 @@ export class RunSession {
 
   /** Whether the checklist's commands run; false until it is trusted. */
   get isTrusted(): boolean {
-    return this.checks.commands === 'run'
+    return this.commands === 'run'
   }
 
   /** What could not be saved and has not been saved since, oldest first. */
@@ -270,7 +279,8 @@ export class RunSession {
   /** Records on this machine that the operator trusts the checklist's commands. */
   trust(): void {
     trustChecklist(this.checklist, this.processEnv)
-    this.checks.allowCommands()
+    this.commands = 'run'
+    this.batch?.allowCommands()
     this.emit({ type: 'trusted' })
   }
 
@@ -308,19 +318,26 @@ export class RunSession {
     })
     if (items.length === 0) return Promise.resolve()
     for (const item of items) this.emit({ type: 'check-queued', itemId: item.id })
-    return this.checks
-      .run(items, {
-        earlier,
-        onEvent: (event) => {
-          if (event.type === 'check-started') {
-            const { attempt, at } = event
-            this.emit({ type: 'check-started', itemId: event.id, attempt, at })
-          } else if (event.type === 'check-progress') {
-            this.emit({ type: 'check-progress', itemId: event.id, message: event.message })
-          } else if (event.type === 'check-finished') {
-            this.finished(event.id, event.result, options)
-          }
-        },
+    return this.checkBatch()
+      .then((batch) => {
+        // Closed while the code that runs checks was loading: nothing starts.
+        if (this.isClosed) {
+          for (const item of items) this.emit({ type: 'check-dropped', itemId: item.id })
+          return
+        }
+        return batch.run(items, {
+          earlier,
+          onEvent: (event) => {
+            if (event.type === 'check-started') {
+              const { attempt, at } = event
+              this.emit({ type: 'check-started', itemId: event.id, attempt, at })
+            } else if (event.type === 'check-progress') {
+              this.emit({ type: 'check-progress', itemId: event.id, message: event.message })
+            } else if (event.type === 'check-finished') {
+              this.finished(batch, event.id, event.result, options)
+            }
+          },
+        })
       })
       .then(
         () => {},
@@ -410,19 +427,26 @@ export class RunSession {
   async close(graceMs = 2_000): Promise<void> {
     if (this.isClosed) return
     this.isClosed = true
-    await this.checks.close(graceMs)
+    // Checks asked for while their code loaded are let go once it has (see runChecks).
+    const batch = this.batch ?? (await this.batchLoading?.catch(() => undefined))
+    await batch?.close(graceMs)
     this.handle.close()
     for (const closer of this.closers) await closer()
   }
 
-  private finished(itemId: string, result: CheckResult, options: RunChecksOptions): void {
-    if (this.checks.isCancelled || this.isClosed) {
+  private finished(
+    batch: CheckBatch,
+    itemId: string,
+    result: CheckResult,
+    options: RunChecksOptions,
+  ): void {
+    if (batch.isCancelled || this.isClosed) {
       this.emit({ type: 'check-dropped', itemId })
       return
     }
     const before = this.state.items[itemId]
     const at = this.stamp()
-    const stored = this.checks.redactor.scrubDeep(toStoredResult(result, at))
+    const stored = batch.redactor.scrubDeep(toStoredResult(result, at))
     try {
       this.write({ type: 'check-finished', at, itemId, result: stored })
     } catch {
@@ -499,13 +523,26 @@ export class RunSession {
       // The first is shown; checks made as anyone else in another account say so themselves.
       awsIdentity:
         this.current.awsIdentity ?? (event.type === 'aws-identity' ? event.identity : null),
-      isTrusted: this.checks.commands === 'run',
+      isTrusted: this.commands === 'run',
       ...(event.type === 'sync'
         ? { sync: event.sync }
         : this.current.sync
           ? { sync: this.current.sync }
           : {}),
     }
+  }
+
+  /** The batch, made the first time checks are asked for (its code is imported then). */
+  private checkBatch(): Promise<CheckBatch> {
+    this.batchLoading ??= import('../checks/batch.ts').then(({ CheckBatch }) => {
+      const batch = new CheckBatch({ ...this.batchOptions, commands: this.commands })
+      batch.subscribe((event) => {
+        if (event.type === 'aws-identity') this.emit(event)
+      })
+      this.batch = batch
+      return batch
+    })
+    return this.batchLoading
   }
 
   private stamp(): string {

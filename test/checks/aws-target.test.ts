@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os'
 import { describe, it } from 'node:test'
 import { parseChecklist } from '../../src/checklist/parse.ts'
 import { Clients } from '../../src/checks/clients.ts'
-import { checkJobs, selectCheckItems } from '../../src/checks/jobs.ts'
+import { checkJobs } from '../../src/checks/jobs.ts'
 import { Redactor } from '../../src/checks/redact.ts'
+import { selectCheckItems } from '../../src/checks/select.ts'
 
 function servicesOf(markdown: string, processEnv: Record<string, string>): string[] {
   const { checklist } = parseChecklist(markdown, { path: 'inline.md' })

@@ -2,13 +2,9 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseChecklist } from '../../src/checklist/parse.ts'
 import { Clients } from '../../src/checks/clients.ts'
-import {
-  checkJobs,
-  DEFAULT_TIMEOUT_MS,
-  findPhases,
-  selectCheckItems,
-} from '../../src/checks/jobs.ts'
+import { checkJobs, DEFAULT_TIMEOUT_MS } from '../../src/checks/jobs.ts'
 import { Redactor } from '../../src/checks/redact.ts'
+import { findPhases, selectCheckItems } from '../../src/checks/select.ts'
 import { checklistOf, runChecklist } from '../helpers/checks.ts'
 
 const PHASES = `---

@@ -178,6 +178,17 @@ const NOT_FOR_THE_FIRST_FRAME = [
   /node_modules\/re2js\//,
   /node_modules\/semver\//,
 ]
+/**
+ * What the `aws` and `pg.*` kinds' rules are worked out with (checks/rule-libraries.ts: an
+ * `aws` call's parser and every service's read operations, the SQL lexer, where PostgreSQL
+ * is), and the shell scanner: asked by validate, the checks and iam-policy, not the first screen.
+ */
+const KIND_RULES = [
+  /^src\/checks\/rule-libraries\.ts$/,
+  /^src\/checks\/aws\/(cli-call|read-operations|read-verbs|services)\.ts$/,
+  /^src\/checks\/postgres\/(?!ssl-modes\.ts$)/,
+  /^src\/checks\/(shell|shell-scan|words)\.ts$/,
+]
 /** The team store's code past what tells a run is not a team run (its address, its link file). */
 const TEAM_STORE = [
   /^src\/run\/team\/(?!(address|link)\.ts$)/,
@@ -277,6 +288,19 @@ describe('what the wizard loads before its first frame', () => {
     assert.deepEqual(matching(sources, TEAM_STORE), [])
   })
 
+  it('draws the first frame without the code that runs checks: it loads when the first checks start', async () => {
+    const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-frame-checks'))
+    assert.ok(sources.includes('src/run/session.ts'), 'the trace saw the session’s code')
+    const engine = [/^src\/checks\/(batch|jobs)\.ts$/, /node_modules\/p-limit\//, ...RUNNERS]
+    assert.deepEqual(matching(sources, engine), [])
+  })
+
+  it('draws the first frame without what the kinds’ rules are worked out with: no aws call parser, no SQL lexer, no shell scanner', async () => {
+    const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-rules'))
+    assert.ok(sources.includes('src/checks/kinds/aws.ts'), 'the trace saw the kinds’ declarations')
+    assert.deepEqual(matching(sources, KIND_RULES), [])
+  })
+
   it('loads neither the markdown parser nor the kinds’ schema libraries before the first frame of a cached checklist', async () => {
     const sources = await firstFrameLoads('marketplace-api', join(dir, 'home-frame-lean'))
     assert.deepEqual(matching(sources, NOT_FOR_THE_FIRST_FRAME), [])
@@ -290,7 +314,8 @@ describe('what validate loads for a checklist read before', () => {
     const checklist = join(dir, 'iam.md')
     writeFileSync(
       checklist,
-      '# Release\n## Deploy\n- [ ] Service <!-- check: ecs.service cluster=c service=s targets=true -->\n',
+      '# Release\n## Deploy\n- [ ] Service <!-- check: ecs.service cluster=c service=s targets=true -->\n' +
+        '- [ ] Runtime <!-- check: aws call="aws lambda get-function-configuration --function-name f --query Runtime" equals=nodejs20.x -->\n',
     )
     const env = { DEPLOY_WIZARD_NO_CACHE: undefined, DEPLOY_WIZARD_HOME: join(dir, 'home-iam') }
     // The first read parses it and fills the cache; the second is served from the cache.
@@ -303,6 +328,8 @@ describe('what validate loads for a checklist read before', () => {
     })
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, /elasticloadbalancing:DescribeTargetHealth/)
+    // Read from the call's text, with the rule libraries, loaded for it.
+    assert.match(result.stdout, /lambda:GetFunctionConfiguration/)
     assert.deepEqual(matching(sourcesIn(trace), [/node_modules\/zod\//, ...PARSER]), [])
   })
 

@@ -5,9 +5,10 @@
 import { tmpdir } from 'node:os'
 import { parseChecklist } from '../../src/checklist/parse.ts'
 import { Clients } from '../../src/checks/clients.ts'
-import { checkJobs, selectCheckItems } from '../../src/checks/jobs.ts'
+import { checkJobs } from '../../src/checks/jobs.ts'
 import { Redactor } from '../../src/checks/redact.ts'
 import { type CheckEvent, type CheckResult, runChecks } from '../../src/checks/runner.ts'
+import { selectCheckItems } from '../../src/checks/select.ts'
 
 export interface ChecklistRun {
   /** Results by item id. */

@@ -125,6 +125,20 @@ describe('RunSession', () => {
     assert.match(stored, /denied for Bearer/, 'the body was kept, masked')
   })
 
+  test('a run closed while the code that runs checks still loads starts none, and none stays drawn as running', async () => {
+    const { env, checklist, runs } = await setUp()
+    const session = startRun(checklist, 'dev', 'ana', { env })
+    const seen = events(session)
+    // Asked for, then closed at once: the engine is imported when checks are first asked for.
+    const running = session.runChecks(['checks/slow-endpoint-answers'])
+    assert.deepEqual(Object.keys(session.snapshot.running), ['checks/slow-endpoint-answers'])
+    await session.close()
+    await running
+    assert.deepEqual(session.snapshot.running, {})
+    assert.equal(seen.filter((e) => e.type === 'check-started').length, 0)
+    assert.ok(!journalOnDisk(runs, session.id).some((e) => e.type === 'check-finished'))
+  })
+
   test('a check run the operator did not ask for leaves a skipped item alone', async () => {
     const { env, checklist } = await setUp()
     const session = startRun(checklist, 'dev', 'ana', { env })

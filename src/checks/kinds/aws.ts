@@ -1,16 +1,15 @@
 /**
  * `aws`: any read-only AWS CLI command as operators already write it, called
  * through the SDK, with the CLI's JMESPath `--query` and an expectation. The
- * call is read here from its text (aws/cli-call.ts), so `validate` refuses what
- * is not a read of an included service without loading the SDK; the code that
- * calls it is in ../aws/call.ts.
+ * call is read here from its text (aws/cli-call.ts, one of the rule libraries:
+ * see ../rules.ts), so `validate` refuses what is not a read of an included
+ * service without loading the SDK; the code that calls it is in ../aws/call.ts.
  */
 import type * as Zod from 'zod'
-import { iamActionOf, parseCall, parseCallLine, parseCallTemplate } from '../aws/cli-call.ts'
 import { awsService } from '../aws/target.ts'
 import { defineCheck } from '../kind.ts'
 import { awsTarget, bool, regex, text, z } from '../params.ts'
-import { splitWords } from '../words.ts'
+import { ruleLibraries } from '../rules.ts'
 
 /** `count=3`, `count=>=3`: how many items a list holds. */
 export interface CountExpectation {
@@ -62,12 +61,13 @@ export const awsCall = defineCheck({
   wordParams: ['call'],
   templateProblems: ({ call }) => {
     if (!call) return []
+    const { parseCall, splitWords } = ruleLibraries()
     const split = splitWords(call)
     const parsed = 'problem' in split ? split : parseCall(split.words)
     return 'problem' in parsed ? [{ param: 'call', ...parsed.problem }] : []
   },
   service: (p, { env }) => {
-    const parsed = parseCallLine(p.call)
+    const parsed = ruleLibraries().parseCallLine(p.call)
     if ('problem' in parsed) return 'aws'
     const { call } = parsed
     return awsService(
@@ -77,6 +77,7 @@ export const awsCall = defineCheck({
     )
   },
   iam: (p) => {
+    const { iamActionOf, parseCallTemplate } = ruleLibraries()
     const parsed = p.call === undefined ? undefined : parseCallTemplate(p.call)
     return parsed && 'call' in parsed ? [iamActionOf(parsed.call)] : []
   },

@@ -6,8 +6,9 @@
 import type * as Zod from 'zod'
 import { type CheckContext, defineCheck } from '../kind.ts'
 import { awsTarget, integer, list, oneOf, text, z } from '../params.ts'
-import { type ConnectionParams, SSL_MODES, serviceOf } from '../postgres/settings.ts'
-import { sqlTemplateRefusal } from '../postgres/sql-template.ts'
+import type { ConnectionParams } from '../postgres/settings.ts'
+import { SSL_MODES } from '../postgres/ssl-modes.ts'
+import { ruleLibraries } from '../rules.ts'
 
 const connection = () => ({
   url: text().optional(),
@@ -18,7 +19,7 @@ const connection = () => ({
 })
 
 const service = (params: ConnectionParams, context: Pick<CheckContext, 'env'>) =>
-  serviceOf(params, context.env)
+  ruleLibraries().postgresService(params, context.env)
 
 /** With `secret=`, the secret's metadata and value are read to connect. */
 const iam = (params: Readonly<Record<string, string>>) =>
@@ -101,7 +102,7 @@ export const pgQuery = defineCheck({
   iam,
   sqlParams: ['sql'],
   templateProblems: ({ sql }) => {
-    const refusal = sql && sqlTemplateRefusal(sql)
+    const refusal = sql && ruleLibraries().sqlTemplateRefusal(sql)
     return refusal ? [{ param: 'sql', ...refusal }] : []
   },
   load: () => import('../postgres.ts').then((m) => m.checkQuery),

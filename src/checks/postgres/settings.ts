@@ -14,10 +14,7 @@ import type { CheckContext } from '../kind.ts'
 import { hostPort } from '../socket-errors.ts'
 import type { Fields } from './fields.ts'
 import { Problem } from './problem.ts'
-
-/** The `ssl` values a directive may give (a URL or PGSSLMODE may also say `allow`). */
-export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-full'] as const
-export type SslMode = (typeof SSL_MODES)[number]
+import { SSL_MODES, type SslMode } from './ssl-modes.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
