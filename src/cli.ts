@@ -331,7 +331,8 @@ Examples:
     deploy-wizard approve prod-20261204-a7c3 --gate "Change board" --yes --note "CAB-1234"
 
 Exit 0 approved, 1 not confirmed or the store did not answer, 2 refused (a
-self-approval, an unknown or approved gate, a finished or local run) or bad usage.`,
+self-approval, an unknown or approved gate, a finished or local run), bad usage,
+or another approval of the gate landed first (yours is recorded, not counted).`,
     )
     .action(async (id: string, options: import('./commands/approve.ts').ApproveOptions) => {
       const { approveCommand } = await import('./commands/approve.ts')

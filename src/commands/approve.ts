@@ -12,7 +12,8 @@
  * belongs to the wizard that holds it), an unknown gate, one already approved, a finished run,
  * and a self-approval where the gate asks for someone other than who drove the run.
  *
- * Exit 0 approved, 1 not confirmed (or the store did not answer), 2 refused or bad usage.
+ * Exit 0 approved, 1 not confirmed (or the store did not answer), 2 refused or bad usage, or
+ * beaten: another approval of the gate landed first, so this one is recorded but does not count.
  */
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
@@ -108,6 +109,17 @@ async function approve(
     id: randomUUID(),
     entry: { ...entry },
   })
+  // Another approver may have written between our read and our write: the first approval
+  // counts, so read the run back before saying whose it is.
+  const after = await readRun(objects, runId)
+  const counted = approvalAt(gate, after.state)
+  if (counted && !isSameApproval(counted, entry)) {
+    out.write(
+      `${out.paint('yellow', `Not counted: "${gate.name}" was approved first`)}, by ${approvedWords(counted)}.\n` +
+        `  Your approval is recorded after it (entry ${seq} in ${storeUrl(objects.address)}) and changes nothing: the first approval of a gate is the one that counts.\n`,
+    )
+    return 2
+  }
   out.write(
     `${out.paint('green', `Approved "${gate.name}"`)} for run ${runId} (entry ${seq} in ${storeUrl(objects.address)}).\n` +
       out.paint('dim', `  ${followingWords(gate, gates, run)}\n`),
@@ -231,6 +243,16 @@ function listWords(gates: readonly Gate[], state: RunState): string {
       return `"${gate.name}" (${approval ? `approved by ${approval.by}` : 'waiting'})`
     })
     .join(', ')
+}
+
+/** Whether the approval a run holds is the one this entry recorded. */
+export function isSameApproval(approval: Approval, entry: JournalEntry): boolean {
+  return (
+    entry.type === 'approval-recorded' &&
+    approval.by === entry.by &&
+    approval.at === entry.at &&
+    approval.arn === entry.arn
+  )
 }
 
 function approvedWords(approval: Approval): string {

@@ -230,6 +230,33 @@ describe('approve refuses', () => {
     assert.equal(await eventCount(run.address, run.id), 4)
   })
 
+  it('the later of two approvers racing on one gate: only the first is told Approved, the other is told theirs does not count', async () => {
+    // Both start together, so both usually read the gate as waiting before either writes: the
+    // second to write lands after the first and must not be told it approved anything.
+    for (const label of ['race-1', 'race-2', 'race-3']) {
+      const run = await teamRun(label)
+      const results = await Promise.all(
+        ['bea', 'carl'].map((name) =>
+          runCli(['approve', run.id, '--store', run.url, '--yes', '--name', name], approver.env),
+        ),
+      )
+      const winners = results.filter((result) => result.code === 0)
+      assert.equal(winners.length, 1, results.map((r) => r.stdout + r.stderr).join('\n---\n'))
+      const loser = results.find((result) => result.code !== 0)
+      assert.equal(loser?.code, 2)
+      assert.match(
+        `${loser?.stdout}${loser?.stderr}`,
+        /Not counted: "Change board" was approved first, by \w+|"Change board" on run \S+ was approved already, by \w+/,
+      )
+      assert.doesNotMatch(loser?.stdout ?? '', /Approved "Change board"/)
+      const counted = (await readTeamRunState(run.objects, run.id))?.state.approvals?.[
+        'Change board'
+      ]
+      assert.match(winners[0]?.stdout ?? '', /Approved "Change board"/)
+      assert.match(winners[0]?.stdout ?? '', new RegExp(`Approving as ${counted?.by} `))
+    }
+  })
+
   it('a finished run', async () => {
     const run = await teamRun('finished')
     await run.writer.append({
