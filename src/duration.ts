@@ -4,6 +4,7 @@
  *   formatDuration   how long something took, or has been running: `45ms`, `3.3s`, `2m5s`
  *   formatLimit      a time limit, in the units it is written in: `500ms`, `30s`, `10m`
  *   parseDuration    a time limit someone wrote (`timeout: 5m`, `--stale-after 1h30m`)
+ *   formatMoment     when something happened, to the minute: `2026-12-04 14:03 UTC`
  *
  * Every face — `check`'s lines and summary, the wizard's rows, clocks and
  * detail pane, the sign-off sheet, a check's progress — shows the same
@@ -63,4 +64,14 @@ export function formatLimit(ms: number): string {
     .filter(([n]) => n > 0)
     .map(([n, unit]) => `${n}${unit}`)
     .join('')
+}
+
+/**
+ * `2026-12-04 14:03 UTC`: a moment an operator reads at a glance, in UTC so that two people in
+ * two time zones quote the same words. A timestamp that is not a date is shown as written.
+ */
+export function formatMoment(moment: Date | string): string {
+  const date = typeof moment === 'string' ? new Date(moment) : moment
+  if (Number.isNaN(date.getTime())) return String(moment)
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }

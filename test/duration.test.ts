@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { formatDuration, formatLimit, parseDuration } from '../src/duration.ts'
+import { formatDuration, formatLimit, formatMoment, parseDuration } from '../src/duration.ts'
 
 describe('formatDuration: how long something took', () => {
   it('reads milliseconds under a second, tenths under a minute, then minutes and seconds', () => {
@@ -100,5 +100,17 @@ describe('parseDuration: a limit someone wrote', () => {
     ]) {
       assert.equal(parseDuration(text), null, text)
     }
+  })
+})
+
+describe('formatMoment', () => {
+  it('says when something happened to the minute, in UTC, from a Date or an ISO timestamp', () => {
+    assert.equal(formatMoment('2026-12-04T14:03:59.999Z'), '2026-12-04 14:03 UTC')
+    assert.equal(formatMoment('2026-12-04T16:03:00+02:00'), '2026-12-04 14:03 UTC')
+    assert.equal(formatMoment(new Date(Date.UTC(2025, 2, 14, 9, 5))), '2025-03-14 09:05 UTC')
+  })
+
+  it('shows a timestamp that is not a date as written', () => {
+    assert.equal(formatMoment('yesterday'), 'yesterday')
   })
 })

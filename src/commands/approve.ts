@@ -15,6 +15,7 @@
  * Exit 0 approved, 1 not confirmed (or the store did not answer), 2 refused or bad usage, or
  * beaten: another approval of the gate landed first, so this one is recorded but does not count.
  */
+
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { createInterface } from 'node:readline/promises'
@@ -25,6 +26,7 @@ import { describeScope } from '../checklist/scope.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { awsErrorOutcome, describeAccount } from '../checks/aws/errors.ts'
 import { Clients } from '../checks/clients.ts'
+import { formatMoment } from '../duration.ts'
 import { UserError } from '../errors.ts'
 import { type Painter, type Terminal, terminalFor } from '../output/terminal.ts'
 import { attentionLines, formatTotals } from '../report/run-summary.ts'
@@ -199,7 +201,7 @@ function chooseGate(run: TeamRunState, gates: RunGates, wanted: string | undefin
   const { header, state } = run
   if (state.finishedAt) {
     throw new UserError(
-      `run ${header.id} finished at ${stamp(state.finishedAt)}: nothing is left to approve`,
+      `run ${header.id} finished at ${formatMoment(state.finishedAt)}: nothing is left to approve`,
       { hint: `its sheet: deploy-wizard export ${header.id}` },
     )
   }
@@ -256,7 +258,7 @@ export function isSameApproval(approval: Approval, entry: JournalEntry): boolean
 }
 
 function approvedWords(approval: Approval): string {
-  return `${approval.by} as ${approval.arn} at ${stamp(approval.at)}`
+  return `${approval.by} as ${approval.arn} at ${formatMoment(approval.at)}`
 }
 
 /** Who the approver is in AWS, asked of STS (the SDK's default chain: AWS_PROFILE, SSO…). */
@@ -299,7 +301,7 @@ function describeRun(run: TeamRunState, gate: Gate, gates: RunGates, out: Painte
   ].join(', ')
   const lines = [
     out.paint('bold', `Run ${header.id} — ${checklist.title}, ${header.environment}`),
-    `  started by ${header.operator} on ${header.host} at ${stamp(header.startedAt)}; ${drivenWords(run.lease, now)}`,
+    `  started by ${header.operator} on ${header.host} at ${formatMoment(header.startedAt)}; ${drivenWords(run.lease, now)}`,
     `  ${formatTotals(checklist, state)}`,
     '',
     out.paint(
@@ -356,12 +358,4 @@ async function confirm(out: Terminal, question: string): Promise<boolean> {
   } finally {
     rl.close()
   }
-}
-
-/** "2026-12-04 12:31 UTC" */
-function stamp(iso: string): string {
-  const date = new Date(iso)
-  return Number.isNaN(date.getTime())
-    ? iso
-    : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }

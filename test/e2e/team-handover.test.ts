@@ -480,7 +480,7 @@ test('a prod run handed over through the team store: killed on one laptop, taken
       assert.match(
         said,
         new RegExp(
-          `^deploy-wizard: run ${id} was finished by ben at \\S+, in the team store ${literal(url)}$`,
+          `^deploy-wizard: run ${id} was finished by ben at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, in the team store ${literal(url)}$`,
           'm',
         ),
       )
@@ -520,7 +520,10 @@ test('a prod run handed over through the team store: killed on one laptop, taken
       await resumed.waitFor(/^EXIT=2$/m, 'refused: exit 2', SLOW_MS)
       assert.match(
         await joined(resumed),
-        new RegExp(`^deploy-wizard: run ${id} was finished by ben at \\S+, in the team store`, 'm'),
+        new RegExp(
+          `^deploy-wizard: run ${id} was finished by ben at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, in the team store`,
+          'm',
+        ),
       )
       assert.deepEqual(await eventsIn(id), events, 'the team’s run as ben finished it')
       const runs = await onLaptop('ana', ['runs'])

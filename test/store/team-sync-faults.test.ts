@@ -292,7 +292,13 @@ describe('a run taken over and finished elsewhere, opened again by its first dri
     await assert.rejects(
       Promise.resolve(ana.services.resumeRun(id, checklist, 'ana', NO_QUESTION)),
       (error: UserError) => {
-        assert.match(error.message, new RegExp(`^run ${id} was finished by ben at `))
+        // When, as an operator reads it (not an ISO timestamp), in UTC for every reader alike.
+        assert.match(
+          error.message,
+          new RegExp(
+            `^run ${id} was finished by ben at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, in the team store`,
+          ),
+        )
         const kept = readdirSync(teamFolder(id, ana.env)).filter((name) => name.startsWith('kept-'))
         assert.equal(kept.length, 1)
         // Not silently: the answer her laptop never sent is named, and where it is kept.

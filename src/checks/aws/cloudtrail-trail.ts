@@ -4,8 +4,10 @@
  * region is found here too, as the shadow trail AWS shows in every region, and
  * its status is read from its home region through its ARN.
  */
+
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail'
 import * as z from 'zod'
+import { formatMoment } from '../../duration.ts'
 import { type CheckContext, error, fail, pass, type RunCheck } from '../kind.ts'
 import type { TrailParams as Params } from '../kinds/cloudtrail.ts'
 import type { CheckOutcome } from '../runner.ts'
@@ -78,7 +80,7 @@ async function judgeTrail(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
   const inHome =
     trail.HomeRegion && trail.HomeRegion !== region ? ` --region ${trail.HomeRegion}` : ''
   if (!status.IsLogging) {
-    const since = status.StopLoggingTime ? ` since ${minute(status.StopLoggingTime)}` : ''
+    const since = status.StopLoggingTime ? ` since ${formatMoment(status.StopLoggingTime)}` : ''
     unmet.push([
       'is not logging',
       `logging is stopped${since} (expected on)`,
@@ -118,10 +120,10 @@ async function judgeTrail(p: Params, ctx: CheckContext): Promise<CheckOutcome> {
     })
   }
   const parts = [
-    `logging${status.StartLoggingTime ? ` since ${minute(status.StartLoggingTime)}` : ''}`,
+    `logging${status.StartLoggingTime ? ` since ${formatMoment(status.StartLoggingTime)}` : ''}`,
     ...(p['multi-region'] === undefined ? [] : [isMultiRegion ? 'multi-region' : 'one region']),
     status.LatestDeliveryTime
-      ? `last delivery ${minute(status.LatestDeliveryTime)}`
+      ? `last delivery ${formatMoment(status.LatestDeliveryTime)}`
       : 'no logs delivered yet',
   ]
   return pass(`${trail.Name} ${parts.join(', ')}`, { evidence })
@@ -190,9 +192,4 @@ function evidenceOf(trail: Trail, status: TrailStatus): Record<string, unknown> 
     ...(trail.IsOrganizationTrail ? { organizationTrail: true } : {}),
     logFileValidation: trail.LogFileValidationEnabled === true,
   }
-}
-
-/** `2025-03-14 09:30 UTC`: when something happened, to the minute. */
-function minute(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }

@@ -10,7 +10,7 @@
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import * as z from 'zod'
-import { formatLimit } from '../../duration.ts'
+import { formatLimit, formatMoment } from '../../duration.ts'
 import { type CheckContext, fail, pass, type RunCheck } from '../kind.ts'
 import type { ALARM_STATES, AlarmParams as Params } from '../kinds/cloudwatch.ts'
 import type { CheckOutcome } from '../runner.ts'
@@ -128,7 +128,7 @@ async function judgeAlarms(p: Params, ctx: CheckContext): Promise<CheckOutcome> 
   }
   for (const alarm of alarms) {
     if (!states.includes(alarm.state)) {
-      const since = alarm.since ? ` since ${minute(alarm.since)}` : ''
+      const since = alarm.since ? ` since ${formatMoment(alarm.since)}` : ''
       const state = `${alarm.name} is ${alarm.state}${since} (expected ${states.join(' or ')})`
       // The reason (`Threshold Crossed: 1 datapoint [5.0 …]`) is long: the detail has it.
       const why = alarm.reason ? `: ${alarm.reason}` : ''
@@ -264,14 +264,14 @@ function noisyIn(
   const [last] = window.intoAlarm
   if (last) {
     const times = window.intoAlarm.length === 1 ? 'once' : `${window.intoAlarm.length} times`
-    return `${alarm.name} went into ALARM ${times} ${within}, last at ${minute(last)}`
+    return `${alarm.name} went into ALARM ${times} ${within}, last at ${formatMoment(last)}`
   }
   if (window.leftAlarm) {
-    return `${alarm.name} was in ALARM until ${minute(window.leftAlarm)}, ${within}`
+    return `${alarm.name} was in ALARM until ${formatMoment(window.leftAlarm)}, ${within}`
   }
   // In ALARM for longer than the window: said already when ALARM is not an allowed state.
   if (alarm.state === 'ALARM' && states.includes('ALARM')) {
-    const since = alarm.since ? ` since ${minute(alarm.since)}` : ''
+    const since = alarm.since ? ` since ${formatMoment(alarm.since)}` : ''
     return `${alarm.name} has been in ALARM${since}, all through the last ${formatLimit(quietForMs)}`
   }
   return undefined
@@ -365,9 +365,4 @@ function evidenceOf(
     withoutAlarmActions: alarms.filter((a) => a.alarmActions.length === 0).map((a) => a.name),
     ...history,
   }
-}
-
-/** `2025-03-14 09:05 UTC`: a moment an operator reads at a glance. */
-function minute(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }

@@ -37,6 +37,7 @@
  *   kept-*.jsonl entries that could no longer be sent, kept for the operator
  * and `<home>/team-checklists/<run-id>.md`, an imported run's checklist.
  */
+
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
@@ -44,6 +45,7 @@ import { dirname, join } from 'node:path'
 import pLimit from 'p-limit'
 import { writeFileAtomic } from '../../atomic-write.ts'
 import type { Checklist } from '../../checklist/model.ts'
+import { formatMoment } from '../../duration.ts'
 import { fileProblem, UserError } from '../../errors.ts'
 import { homeError } from '../../home.ts'
 import { describeUnsaved } from '../describe.ts'
@@ -654,7 +656,7 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
       const finished = [...read.journal].reverse().find((entry) => entry.type === 'finished')
       // What this machine had not sent was just set aside: said here, as the run is not opened.
       throw new UserError(
-        `run ${runId} was finished${finished ? ` by ${finished.by}` : ''} at ${read.state.finishedAt}, in the team store ${storeUrl(address)}`,
+        `run ${runId} was finished${finished ? ` by ${finished.by}` : ''} at ${formatMoment(read.state.finishedAt)}, in the team store ${storeUrl(address)}`,
         { hint: [...copy.notices, sheetHint(runId, address)].join('\n  ') },
       )
     }
