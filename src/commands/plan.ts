@@ -145,7 +145,9 @@ function renderItem(planned: PlannedItem, depth: number, out: Painter, lines: st
   lines.push(text)
   if (item.check && planned.params) {
     const params = directiveParams(shownParams(item.check.kind, planned.params))
-    lines.push(out.paint('cyan', `${indent}    ↳ ${item.check.kind} ${params}`))
+    lines.push(
+      out.paint('cyan', `${indent}    ↳ ${[item.check.kind, params].filter(Boolean).join(' ')}`),
+    )
   }
 }
 

@@ -295,6 +295,15 @@ describe('deploy-wizard validate', () => {
 })
 
 describe('deploy-wizard plan', () => {
+  it('shows a check without parameters as its kind alone, nothing after it', async () => {
+    const file = await tempChecklist(
+      ['# Release', '## Deploy', '- [ ] Right account <!-- check: aws.identity -->', ''].join('\n'),
+    )
+    const { code, stdout } = await runCli(['plan', file, '--env', 'dev'])
+    assert.equal(code, 0)
+    assert.ok(stdout.includes('      ↳ aws.identity\n'), stdout)
+  })
+
   it('shows phases, groups, automated checks and what does not apply', async () => {
     const file = await tempChecklist(
       [
