@@ -167,26 +167,35 @@ export function ConfirmPrompt({
  * Whether to trust a checklist's shell commands, over every one of them: the operator sees
  * what would run before answering, so commands too many for the screen scroll, and the prompt
  * says to read them all. A command longer than the screen is wrapped, never cut: its end is
- * what it runs too.
+ * what it runs too. A command several items run is listed once, with how many run it: the
+ * same line 25 times hides the one different command among them.
  */
 export function TrustPrompt({
   commands,
   ...question
 }: { readonly commands: readonly Item[] } & Omit<ConfirmPromptProps, 'lines' | 'scrollHint'>) {
   const width = Math.max(8, question.width - BORDER_COLUMNS - COMMAND_PROMPT.length)
-  const lines = commands.flatMap((item) =>
-    wrapAnsi(commandLine(item), width, { hard: true })
+  const counts = new Map<string, number>()
+  for (const item of commands) {
+    const command = commandLine(item)
+    counts.set(command, (counts.get(command) ?? 0) + 1)
+  }
+  const indent = ' '.repeat(COMMAND_PROMPT.length)
+  const lines = [...counts].flatMap(([command, count]) => [
+    ...wrapAnsi(command, width, { hard: true })
       .split('\n')
-      .map(
-        (line, index) =>
-          `${index === 0 ? COMMAND_PROMPT : ' '.repeat(COMMAND_PROMPT.length)}${line}`,
-      ),
-  )
+      .map((line, index) => `${index === 0 ? COMMAND_PROMPT : indent}${line}`),
+    ...(count > 1 ? [`${indent}↳ run by ${count} items`] : []),
+  ])
+  const read =
+    counts.size === commands.length
+      ? `${commands.length} commands`
+      : `${counts.size} different commands (${commands.length} items)`
   return (
     <ConfirmPrompt
       {...question}
       lines={lines}
-      scrollHint={`↑↓ PgUp PgDn scroll: read all ${commands.length} commands before you trust them`}
+      scrollHint={`↑↓ PgUp PgDn scroll: read all ${read} before you trust them`}
     />
   )
 }

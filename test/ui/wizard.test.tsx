@@ -1387,6 +1387,31 @@ describe('screens before the phases fit the terminal', () => {
     await ui.press('n')
   })
 
+  test('the trust prompt lists a command several items run once, with how many run it', async () => {
+    const space = workspace(
+      CHECKLIST.replace(
+        '- [ ] Smoke tests pass',
+        [
+          ...Array.from(
+            { length: 5 },
+            (_, i) => `- [ ] Dir ${i + 1} there <!-- check: command run="test -d /tmp" -->`,
+          ),
+          '- [ ] Migrations run <!-- check: command run="npm run db:migrate" -->',
+        ].join('\n'),
+      ),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    ui.resize(80, 24)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    const frame = ui.frame()
+    assert.equal(frame.match(/\$ test -d \/tmp/g)?.length, 1, frame)
+    assert.match(frame, /│ {5}↳ run by 5 items +│/)
+    assert.match(frame, /\$ npm run db:migrate +│\n│ (?! {4}↳)/)
+    await ui.press('n')
+    await ui.see(/› ○ Change request approved/)
+    await ui.press('q')
+  })
+
   test('the trust prompt over 60 commands is no taller than the terminal; paging shows each', async () => {
     const space = workspace(withCommands(60))
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
