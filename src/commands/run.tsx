@@ -40,6 +40,7 @@ import { resolveStore } from '../run/team/address.ts'
 import { teamTuning } from '../run/team/link.ts'
 import type { AppOutcome } from '../ui/app.tsx'
 import { pacedStdin } from '../ui/paced-stdin.ts'
+import { redrawOnResize } from '../ui/redraw-on-resize.ts'
 import { EXIT_CANCELLED } from './exit-codes.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 import { reportProblems } from './store-problems.ts'
@@ -118,47 +119,46 @@ export async function runCommand(
     problems: StoreProblem[]
   } = { outcome: null, session: null, problems: [] }
   const now = new Date()
-  const instance = render(
-    React.createElement(App, {
-      services,
-      options: {
-        ...(file ? { checklistPath: resolveChecklistFile(file) } : {}),
-        ...(options.env ? { environment: options.env } : {}),
-        ...(operator ? { operator } : {}),
-        ...(options.resume ? { resume: options.resume } : {}),
-        isNew: options.new === true,
-        staleAfterMs,
-        sheetPathFor: (id: string) => resolve(options.sheet ?? `${id}-signoff.md`),
-        today: localDate(now),
-        now: () => new Date(),
-      },
-      onDone: (done: AppOutcome) => {
-        ended.outcome = done
-      },
-      onOpen: (session: RunSession) => {
-        ended.session = session
-      },
-      // Written under the full-screen wizard they would be cut off, then lost with its screen.
-      onStoreProblems: (problems: readonly StoreProblem[]) => {
-        ended.problems.push(...problems)
-      },
-    }),
-    {
-      // Keys that arrive together reach Ink one at a time, so each sees what the last one did.
-      stdin: pacedStdin(process.stdin),
-      exitOnCtrlC: false,
-      alternateScreen: true,
-      incrementalRendering: true,
-      // A key pressed just after a spinner frame waits for Ink's next render slot
-      // (1000 / maxFps ms): 120 keeps that under 9 ms (60 did under 17: a key's 95th percentile
-      // went from 34–39 to 21–36 ms with 50 checks in flight). Spinners still tick 6.7 times a second.
-      maxFps: 120,
-      // Ink turns itself into a print-the-last-frame logger when CI or
-      // CONTINUOUS_INTEGRATION is set, even on a terminal. This command only gets
-      // here with a TTY, so the screen is always live.
-      interactive: true,
+  const app = React.createElement(App, {
+    services,
+    options: {
+      ...(file ? { checklistPath: resolveChecklistFile(file) } : {}),
+      ...(options.env ? { environment: options.env } : {}),
+      ...(operator ? { operator } : {}),
+      ...(options.resume ? { resume: options.resume } : {}),
+      isNew: options.new === true,
+      staleAfterMs,
+      sheetPathFor: (id: string) => resolve(options.sheet ?? `${id}-signoff.md`),
+      today: localDate(now),
+      now: () => new Date(),
     },
-  )
+    onDone: (done: AppOutcome) => {
+      ended.outcome = done
+    },
+    onOpen: (session: RunSession) => {
+      ended.session = session
+    },
+    // Written under the full-screen wizard they would be cut off, then lost with its screen.
+    onStoreProblems: (problems: readonly StoreProblem[]) => {
+      ended.problems.push(...problems)
+    },
+  })
+  const instance = render(app, {
+    // Keys that arrive together reach Ink one at a time, so each sees what the last one did.
+    stdin: pacedStdin(process.stdin),
+    exitOnCtrlC: false,
+    alternateScreen: true,
+    incrementalRendering: true,
+    // A key pressed just after a spinner frame waits for Ink's next render slot
+    // (1000 / maxFps ms): 120 keeps that under 9 ms (60 did under 17: a key's 95th percentile
+    // went from 34–39 to 21–36 ms with 50 checks in flight). Spinners still tick 6.7 times a second.
+    maxFps: 120,
+    // Ink turns itself into a print-the-last-frame logger when CI or
+    // CONTINUOUS_INTEGRATION is set, even on a terminal. This command only gets
+    // here with a TTY, so the screen is always live.
+    interactive: true,
+  })
+  redrawOnResize(instance, app)
   // Killed from outside or the terminal closed: answers are already on disk; stop the checks.
   let signalled = false
   const onSignal = () => {

@@ -30,6 +30,7 @@ import {
 } from '../run/watch.ts'
 import { layoutOf } from '../ui/layout.ts'
 import { pacedStdin } from '../ui/paced-stdin.ts'
+import { redrawOnResize } from '../ui/redraw-on-resize.ts'
 import type { WatchExit } from '../ui/use-watch.ts'
 import { EXIT_CANCELLED } from './check.ts'
 
@@ -77,27 +78,26 @@ export async function watchCommand(id: string, options: WatchOptions): Promise<n
   ])
   // Set by the screen's keys; a signal leaves it as it is.
   const ended: { exit: WatchExit } = { exit: 'interrupted' }
-  const instance = render(
-    React.createElement(Watch, {
-      watcher,
-      checklist: watched.checklist,
-      layout: layoutOf(watched.checklist, watched.environment),
-      runId: id,
-      onExit: (how: WatchExit) => {
-        ended.exit = how
-        instance.unmount()
-      },
-    }),
-    {
-      stdin: pacedStdin(process.stdin),
-      exitOnCtrlC: false,
-      alternateScreen: true,
-      incrementalRendering: true,
-      maxFps: 60,
-      // A terminal, always (see run.tsx): CI variables must not turn the screen into a log.
-      interactive: true,
+  const screen = React.createElement(Watch, {
+    watcher,
+    checklist: watched.checklist,
+    layout: layoutOf(watched.checklist, watched.environment),
+    runId: id,
+    onExit: (how: WatchExit) => {
+      ended.exit = how
+      instance.unmount()
     },
-  )
+  })
+  const instance = render(screen, {
+    stdin: pacedStdin(process.stdin),
+    exitOnCtrlC: false,
+    alternateScreen: true,
+    incrementalRendering: true,
+    maxFps: 60,
+    // A terminal, always (see run.tsx): CI variables must not turn the screen into a log.
+    interactive: true,
+  })
+  redrawOnResize(instance, screen)
   watcher.start()
   let signalled = false
   const onSignal = () => {

@@ -187,6 +187,92 @@ describe('the phase screen', () => {
   })
 })
 
+describe('a resized terminal', () => {
+  /** Long items (cut at every width), groups, a step written as prose, a check passing and one failing. */
+  const LONG = `---
+title: Resize drill with a fairly long checklist title
+environments: [dev]
+---
+## Preparation before the deployment window opens
+
+### Access and approvals
+- [ ] The change request has been approved by the change advisory board and is linked in the ticket
+- [ ] HOME is set for the operator running this deployment from the bastion host <!-- check: env name=HOME -->
+- [ ] A variable that is surely not set here is present for the deployment <!-- check: env name=DW_RESIZE_NEVER_SET -->
+
+### 3. Announce the window in the operations channel
+
+Post the planned start and end time in the operations channel and wait for the on-call engineer.
+
+### Build
+- [ ] The build passes on the release branch with all tests and the linters that the team agreed on
+
+## Sign-Off
+- [ ] Deployed by: ________ Date: ______
+`
+  /** Both checks have finished: their rows end in a result and a duration. */
+  const isChecked = (s: string) =>
+    /✔ HOME is set.* pass \d+ms$/m.test(s) && /✘ A variable.* fail \d+ms$/m.test(s)
+  /** The detail pane of the item whose check failed. */
+  const FAILED = /^✘ failed by check/m
+  /** Run id, clock times and durations differ between two starts: lines holding them are blanked. */
+  const comparable = (screen: string) =>
+    screen
+      .trimEnd()
+      .split('\n')
+      .map((line) => (/dev-\d{8}-|\d\d:\d\d:\d\d|\d+ms\b/.test(line) ? '<varies>' : line))
+      .join('\n')
+
+  /** The screen of a fresh start at `columns` once the checks are done, `keys` pressed and `shown`. */
+  async function freshScreen(
+    file: string,
+    columns: number,
+    keys: readonly string[],
+    shown: RegExp,
+  ) {
+    const { pane } = await wizard(['--env', 'dev'], { file, columns, rows: 30 })
+    await pane.waitUntil(isChecked, 'both checks finished')
+    await pane.press(...keys)
+    const screen = await pane.waitUntil((s) => shown.test(s), String(shown))
+    await pane.press('q')
+    await pane.waitFor(/^EXIT=0$/m)
+    return comparable(screen)
+  }
+
+  test('narrower then wider, it shows the frame a fresh start at that width shows, and no line of the old one', async () => {
+    const file = join(dir, 'long.md')
+    await writeFile(file, LONG)
+    const [at40, at100] = await Promise.all([
+      freshScreen(file, 40, [], /^○ pending$/m),
+      freshScreen(file, 100, ['j', 'j'], FAILED),
+    ])
+    const { pane } = await wizard(['--env', 'dev'], { file, columns: 80, rows: 30 })
+    const wide = await pane.waitUntil(isChecked, 'both checks finished')
+    assert.match(wide, /· n note · r run$/m)
+
+    await pane.resize(40, 30)
+    const narrow = await pane.waitUntil(
+      (s) => comparable(s) === at40,
+      'the frame a fresh start at 40 columns shows',
+    )
+    assert.equal(narrow.match(/q quit/g)?.length, 1)
+    assert.doesNotMatch(narrow, /n note/)
+
+    // The failed item: its own state in the detail pane, not the one of the row selected before.
+    await pane.press('j', 'j')
+    const failed = await pane.waitFor(FAILED, 'the failed item in the detail pane')
+    assert.doesNotMatch(failed.input ?? '', /○ pending/)
+
+    await pane.resize(100, 30)
+    await pane.waitUntil(
+      (s) => comparable(s) === at100,
+      'the frame a fresh start at 100 columns shows',
+    )
+    await pane.press('q')
+    await pane.waitFor(/^EXIT=0$/m)
+  })
+})
+
 describe('run files that cannot be used', () => {
   test('are named on the first screen, and reported in full once the wizard is gone', async () => {
     const home = join(dir, 'home-with-a-damaged-run')
