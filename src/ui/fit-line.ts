@@ -33,13 +33,3 @@ export function fitRow(prefix: string, text: string, end: string, width: number)
   const cut = cliTruncate(shown, room, { position: 'end' })
   return { text: cut, gap: ' '.repeat(room - stringWidth(cut) + 1) }
 }
-
-/**
- * Whether `prefix` then `text` fit in `width` columns as one plain line: then a box of the two
- * draws them as they are, nothing given way, and one text node draws the same. Where they do
- * not fit, Ink shrinks both parts, each by its share, and the row is left to Ink.
- */
-export function fitsWhole(prefix: string, text: string, width: number): boolean {
-  const shown = escapeControls(text)
-  return !/[\t\n]/.test(shown) && stringWidth(prefix) + stringWidth(shown) <= width
-}

@@ -13,7 +13,7 @@ import { waitingWords } from '../run/approvals.ts'
 import type { ItemState, StoredCheckResult } from '../run/model.ts'
 import type { LiveCheck } from '../run/snapshot.ts'
 import { useTick } from './animation.tsx'
-import { fitRow, fitsWhole } from './fit-line.ts'
+import { fitRow } from './fit-line.ts'
 import { Text } from './text.tsx'
 import { CHECK_LOOK, type Color, ITEM_LOOK, SPINNER_FRAMES } from './theme.ts'
 
@@ -107,31 +107,19 @@ export const ItemRow = memo(function ItemRow({
 export const GroupRow = memo(function GroupRow({
   title,
   depth,
-  width,
 }: {
   readonly title: string
   readonly depth: number
-  /** The row's width, when known: a title that fits is then drawn as one text node. */
-  readonly width?: number
 }) {
-  const text = `${' '.repeat(depth * 2)}${title}`
-  if (width !== undefined && fitsWhole(' ', text, width)) {
-    return (
-      <Text>
-        {' '}
-        <Text bold dimColor>
-          {text}
-        </Text>
-      </Text>
-    )
-  }
+  // One text node, the column before the title in it, cut at its end (Ink cuts only what is
+  // too wide): as a box of its own beside the title, that column shrank away under a long one.
   return (
-    <Box>
-      <Text> </Text>
-      <Text wrap="truncate-end" bold dimColor>
-        {text}
+    <Text wrap="truncate-end">
+      {' '}
+      <Text bold dimColor>
+        {`${' '.repeat(depth * 2)}${title}`}
       </Text>
-    </Box>
+    </Text>
   )
 })
 
@@ -139,32 +127,19 @@ export const GroupRow = memo(function GroupRow({
 export const ProseRow = memo(function ProseRow({
   title,
   depth,
-  width,
 }: {
   readonly title: string
   readonly depth: number
-  /** The row's width, when known: a title that fits is then drawn as one text node. */
-  readonly width?: number
 }) {
-  const text = `${' '.repeat(1 + depth * 2)}≡ ${title}`
-  if (width !== undefined && fitsWhole(' ', text, width)) {
-    return (
-      <Text>
-        {' '}
-        <Text dimColor italic>
-          {text}
-        </Text>
-      </Text>
-    )
-  }
+  // One text node, as GroupRow's; `≡` where an item's state icon is: the step reads as one of
+  // the phase's rows.
   return (
-    <Box>
-      <Text> </Text>
-      {/* `≡` where an item's state icon is: the step reads as one of the phase's rows. */}
-      <Text wrap="truncate-end" dimColor italic>
-        {text}
+    <Text wrap="truncate-end">
+      {' '}
+      <Text dimColor italic>
+        {`${' '.repeat(1 + depth * 2)}≡ ${title}`}
       </Text>
-    </Box>
+    </Text>
   )
 })
 /**

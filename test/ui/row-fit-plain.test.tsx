@@ -4,11 +4,71 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { ReactElement } from 'react'
 
 delete process.env.FORCE_COLOR
 process.env.NO_COLOR = '1'
 const { assertRowsDrawnAsInkDraws } = await import('../helpers/row-layouts.tsx')
 
-test('without colour, every phase row given its width is drawn as its boxes draw it, at 40 to 100 columns', () => {
+test('without colour, every item row given its width is drawn as its boxes draw it, at 40 to 100 columns', () => {
   assert.ok(assertRowsDrawnAsInkDraws() > 1000)
+})
+
+const { default: stringWidth } = await import('string-width')
+const { lines } = await import('../helpers/row-layouts.tsx')
+const { GroupRow, ProseRow } = await import('../../src/ui/item-row.tsx')
+
+const WIDTHS = [40, 60, 80]
+/** The row alone in a list `width` wide, as PhaseList draws it: asserted one line, no wider. */
+function oneLine(row: ReactElement, width: number, name: string): string {
+  const all = lines([row], width)
+  assert.equal(all.length, 1, `${name} at ${width} columns is one line: ${JSON.stringify(all)}`)
+  const [line = ''] = all
+  assert.ok(stringWidth(line) <= width, `${name} at ${width} columns: ${JSON.stringify(line)}`)
+  return line
+}
+
+const LONG_HEADING =
+  'Grupo com título muito longo para testar o corte das linhas da lista de fases do assistente de implantação'
+const LONG_PROSE =
+  '3. Etapa escrita como prosa com um título longo demais para caber na linha, mesmo em oitenta colunas'
+
+test('a group heading too long for the line keeps its indentation and is cut with `…`', () => {
+  for (const width of WIDTHS) {
+    for (const depth of [0, 1, 2]) {
+      const indent = ' '.repeat(1 + depth * 2)
+      const line = oneLine(
+        <GroupRow title={LONG_HEADING} depth={depth} />,
+        width,
+        `heading depth ${depth}`,
+      )
+      assert.equal(line, `${indent}${LONG_HEADING.slice(0, width - indent.length - 1)}…`)
+      const short = oneLine(
+        <GroupRow title="Grupo curto" depth={depth} />,
+        width,
+        `short heading depth ${depth}`,
+      )
+      assert.equal(short, `${indent}Grupo curto`)
+    }
+  }
+})
+
+test('a prose step too long for the line keeps its indentation and `≡`, and is cut with `…`', () => {
+  for (const width of WIDTHS) {
+    for (const depth of [0, 1, 2]) {
+      const indent = ' '.repeat(2 + depth * 2)
+      const line = oneLine(
+        <ProseRow title={LONG_PROSE} depth={depth} />,
+        width,
+        `prose depth ${depth}`,
+      )
+      assert.equal(line, `${indent}≡ ${LONG_PROSE.slice(0, width - indent.length - 3)}…`)
+      const short = oneLine(
+        <ProseRow title="3. Etapa" depth={depth} />,
+        width,
+        `short prose depth ${depth}`,
+      )
+      assert.equal(short, `${indent}≡ 3. Etapa`)
+    }
+  }
 })

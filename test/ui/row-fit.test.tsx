@@ -10,9 +10,9 @@ import { test } from 'node:test'
 delete process.env.NO_COLOR
 process.env.FORCE_COLOR = '1'
 const { assertRowsDrawnAsInkDraws } = await import('../helpers/row-layouts.tsx')
-const { fitRow, fitsWhole } = await import('../../src/ui/fit-line.ts')
+const { fitRow } = await import('../../src/ui/fit-line.ts')
 
-test('in colour, every phase row given its width is drawn as its boxes draw it, at 40 to 100 columns', () => {
+test('in colour, every item row given its width is drawn as its boxes draw it, at 40 to 100 columns', () => {
   assert.ok(assertRowsDrawnAsInkDraws() > 1000)
 })
 
@@ -43,7 +43,4 @@ test('where the outcome would leave the text under two columns, or the text is n
   assert.equal(fitRow('  ○ ', 'text', 'n/a: dev, staging, prod only', 34), null)
   assert.notEqual(fitRow('  ○ ', 'text', 'n/a: dev, staging, prod only', 35), null)
   assert.equal(fitRow('  ○ ', 'a\tb', 'tool', 40), null)
-  assert.equal(fitsWhole(' ', 'a\nb', 40), false)
-  assert.equal(fitsWhole(' ', '数据', 5), true)
-  assert.equal(fitsWhole(' ', '数据', 4), false)
 })
