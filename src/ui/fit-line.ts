@@ -9,37 +9,53 @@ import cliTruncate from 'cli-truncate'
 import stringWidth from 'string-width'
 import { escapeControls } from '../output/terminal.ts'
 
-/** What goes between the prefix and the end: the text as drawn (cut if need be), then the gap. */
+/**
+ * The row's parts as drawn: the text (cut if need be), the gap after it, and the end (cut if it
+ * would leave the text too little).
+ */
 export interface FittedRow {
   readonly text: string
   readonly gap: string
+  readonly end: string
+}
+
+/**
+ * The columns an item's text keeps however long its end (`n/a: …` words, an outcome): ten, a
+ * word or two, enough to tell the row from its neighbours and as much as the wizard's narrowest
+ * width (40) leaves beside a deep item's usual end, so that a row drawn whole with a text of ten
+ * columns or more is drawn as before; a text shorter than that keeps all of itself. The end, cut
+ * to what is left, is read in full in the item's detail pane.
+ */
+const TEXT_KEPT = 10
+
+/** What `text` keeps of its columns beside an end too long for the row (see TEXT_KEPT). */
+export function keptWidth(text: string): number {
+  return Math.min(stringWidth(escapeControls(text)), TEXT_KEPT)
 }
 
 /**
  * `prefix` then `text` in a row of `width` columns with `end` at its right edge, one column apart,
- * as a growing, shrinking box of text cut at its end beside a box that never shrinks: the text is
- * cut to what is left, never the prefix or the end. Null where Ink's layout would cut into the
- * prefix (the end leaves the text less than two columns) or where text draws other than as one
- * plain line (a tab or newline): such a row is left to Ink. The strings are made inert first, as
- * the Text that draws them makes them.
+ * as ItemRow's boxes lay it out: the text's box takes what the end leaves and is cut at its end,
+ * never the prefix; where the end would leave the text under its kept columns (keptWidth), the
+ * end gives way instead, cut with the same `…`, so that a row is one line whatever its end. Null
+ * where text draws other than as one plain line (a tab or newline), or where the prefix leaves
+ * no column for the text: such a row is left to Ink. The strings are made inert first, as the
+ * Text that draws them makes them.
  */
 export function fitRow(prefix: string, text: string, end: string, width: number): FittedRow | null {
   const shown = escapeControls(text)
-  if (/[\t\n]/.test(shown) || /[\t\n]/.test(end)) return null
-  const endWidth = stringWidth(escapeControls(end))
+  const endShown = escapeControls(end)
+  if (/[\t\n]/.test(shown) || /[\t\n]/.test(endShown)) return null
+  // What the text and the end share: the row less the prefix and the column between them.
+  const shared = width - 1 - stringWidth(prefix)
+  const endRoom = shared - keptWidth(text)
+  const endCut =
+    stringWidth(endShown) > endRoom
+      ? cliTruncate(endShown, Math.max(0, endRoom), { position: 'end' })
+      : endShown
   // The text's box: what the end and the column before it leave.
-  const room = width - 1 - endWidth - stringWidth(prefix)
-  if (room < 2) return null
+  const room = shared - stringWidth(endCut)
+  if (room < 1) return null
   const cut = cliTruncate(shown, room, { position: 'end' })
-  return { text: cut, gap: ' '.repeat(room - stringWidth(cut) + 1) }
-}
-
-/**
- * Whether `prefix` then `text` fit in `width` columns as one plain line: then a box of the two
- * draws them as they are, nothing given way, and one text node draws the same. Where they do
- * not fit, Ink shrinks both parts, each by its share, and the row is left to Ink.
- */
-export function fitsWhole(prefix: string, text: string, width: number): boolean {
-  const shown = escapeControls(text)
-  return !/[\t\n]/.test(shown) && stringWidth(prefix) + stringWidth(shown) <= width
+  return { text: cut, gap: ' '.repeat(room - stringWidth(cut) + 1), end: endCut }
 }

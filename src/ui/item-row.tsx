@@ -13,7 +13,7 @@ import { waitingWords } from '../run/approvals.ts'
 import type { ItemState, StoredCheckResult } from '../run/model.ts'
 import type { LiveCheck } from '../run/snapshot.ts'
 import { useTick } from './animation.tsx'
-import { fitRow, fitsWhole } from './fit-line.ts'
+import { fitRow, keptWidth } from './fit-line.ts'
 import { Text } from './text.tsx'
 import { CHECK_LOOK, type Color, ITEM_LOOK, SPINNER_FRAMES } from './theme.ts'
 
@@ -79,15 +79,17 @@ export const ItemRow = memo(function ItemRow({
           {fitted.text}
         </Text>
         {fitted.gap}
-        {outcome ? <OutcomeText outcome={outcome} /> : null}
+        {outcome ? <OutcomeText outcome={{ ...outcome, text: fitted.end }} /> : null}
       </Text>
     )
   }
   // The marker, indent, icon and text are one text node (every redraw lays out and measures
-  // each node), cut at its end: a narrow terminal shortens the text, never the icon.
+  // each node), cut at its end: a narrow terminal shortens the text, never the icon. The text's
+  // box starts from nothing and never goes under its kept columns, so that the end's box gives
+  // way (cut at its end) where the end is too long, as fitRow cuts it: never a second line.
   return (
     <Box>
-      <Box flexGrow={1} flexShrink={1}>
+      <Box flexGrow={1} flexBasis={0} minWidth={indent + 3 + keptWidth(item.plain)}>
         <Text wrap="truncate-end">
           <Text color="cyan">{marker}</Text>
           {' '.repeat(indent)}
@@ -97,8 +99,10 @@ export const ItemRow = memo(function ItemRow({
           </Text>
         </Text>
       </Box>
-      <Box flexShrink={0} marginLeft={1}>
-        {live ? <RunningClock live={live} /> : outcome ? <OutcomeText outcome={outcome} /> : null}
+      <Box marginLeft={1}>
+        <Text wrap="truncate-end">
+          {live ? <RunningClock live={live} /> : outcome ? <OutcomeText outcome={outcome} /> : null}
+        </Text>
       </Box>
     </Box>
   )
@@ -107,31 +111,19 @@ export const ItemRow = memo(function ItemRow({
 export const GroupRow = memo(function GroupRow({
   title,
   depth,
-  width,
 }: {
   readonly title: string
   readonly depth: number
-  /** The row's width, when known: a title that fits is then drawn as one text node. */
-  readonly width?: number
 }) {
-  const text = `${' '.repeat(depth * 2)}${title}`
-  if (width !== undefined && fitsWhole(' ', text, width)) {
-    return (
-      <Text>
-        {' '}
-        <Text bold dimColor>
-          {text}
-        </Text>
-      </Text>
-    )
-  }
+  // One text node, the column before the title in it, cut at its end (Ink cuts only what is
+  // too wide): as a box of its own beside the title, that column shrank away under a long one.
   return (
-    <Box>
-      <Text> </Text>
-      <Text wrap="truncate-end" bold dimColor>
-        {text}
+    <Text wrap="truncate-end">
+      {' '}
+      <Text bold dimColor>
+        {`${' '.repeat(depth * 2)}${title}`}
       </Text>
-    </Box>
+    </Text>
   )
 })
 
@@ -139,32 +131,19 @@ export const GroupRow = memo(function GroupRow({
 export const ProseRow = memo(function ProseRow({
   title,
   depth,
-  width,
 }: {
   readonly title: string
   readonly depth: number
-  /** The row's width, when known: a title that fits is then drawn as one text node. */
-  readonly width?: number
 }) {
-  const text = `${' '.repeat(1 + depth * 2)}≡ ${title}`
-  if (width !== undefined && fitsWhole(' ', text, width)) {
-    return (
-      <Text>
-        {' '}
-        <Text dimColor italic>
-          {text}
-        </Text>
-      </Text>
-    )
-  }
+  // One text node, as GroupRow's; `≡` where an item's state icon is: the step reads as one of
+  // the phase's rows.
   return (
-    <Box>
-      <Text> </Text>
-      {/* `≡` where an item's state icon is: the step reads as one of the phase's rows. */}
-      <Text wrap="truncate-end" dimColor italic>
-        {text}
+    <Text wrap="truncate-end">
+      {' '}
+      <Text dimColor italic>
+        {`${' '.repeat(1 + depth * 2)}≡ ${title}`}
       </Text>
-    </Box>
+    </Text>
   )
 })
 /**

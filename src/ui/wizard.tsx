@@ -459,16 +459,9 @@ export function PhaseList({
           )
         }
         if (row.kind === 'group')
-          return <GroupRow key={row.id} title={row.title} depth={row.depth} width={width} />
+          return <GroupRow key={row.id} title={row.title} depth={row.depth} />
         if (row.kind === 'prose')
-          return (
-            <ProseRow
-              key={row.section.id}
-              title={row.section.title}
-              depth={row.depth}
-              width={width}
-            />
-          )
+          return <ProseRow key={row.section.id} title={row.section.title} depth={row.depth} />
         if (row.kind === 'gate') {
           const approval = approvalAt(row.gate, state.run) ?? null
           return (

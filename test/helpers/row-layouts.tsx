@@ -1,5 +1,5 @@
 /**
- * The phase list's rows drawn both ways at many widths: as one text node laid out by
+ * The phase list's item rows drawn both ways at many widths: as one text node laid out by
  * fit-line.ts (the row given its width) and as Ink's boxes (no width: the boxes fill the
  * list's), each in a list as wide as the wizard's. Import it after colour is set for the file:
  * Ink reads the setting once.
@@ -9,7 +9,7 @@ import { Box } from 'ink'
 import { render } from 'ink-testing-library'
 import { Fragment, type ReactElement } from 'react'
 import type { StoredCheckResult } from '../../src/run/model.ts'
-import { GroupRow, ItemRow, ProseRow } from '../../src/ui/item-row.tsx'
+import { ItemRow } from '../../src/ui/item-row.tsx'
 import { parse } from './fixtures.ts'
 
 const LONG = 'Rotate the database credentials and confirm every service reconnects'
@@ -24,10 +24,19 @@ const TEXTS = [
   'bell\u0007 in the text',
 ]
 
+// Out of scope, an item for these has an end too long to leave its text ten columns: cut.
+const MANY = 'staging, prod-eu, prod-us, live-br, qa-long-environment-name'
+const ITEMS = [
+  ...TEXTS.map(
+    (text, index) => `${text}${index % 2 === 0 ? ' <!-- check: tool name=node -->' : ''}`,
+  ),
+  'Backup taken (production only)',
+  `Scoped to many <!-- only: ${MANY} -->`,
+  `${LONG} <!-- only: ${MANY} -->`,
+]
+
 const { checklist } = parse(
-  `---\nenvironments: [dev, staging, prod]\n---\n## Before\n${TEXTS.map(
-    (text, index) => `- [ ] ${text}${index % 2 === 0 ? ` <!-- check: tool name=node -->` : ''}\n`,
-  ).join('')}- [ ] Backup taken (production only)\n`,
+  `---\nenvironments: [dev, ${MANY}, prod]\n---\n## Before\n${ITEMS.map((item) => `- [ ] ${item}\n`).join('')}`,
 )
 
 const PASS: StoredCheckResult = {
@@ -68,25 +77,11 @@ function cases(width: number): [string, ReactElement, ReactElement][] {
       out.push([`item "${item.plain}" ${JSON.stringify(variant)}`, row(width), row()])
     }
   }
-  for (const title of TEXTS) {
-    for (const depth of [0, 2]) {
-      out.push([
-        `group "${title}" depth ${depth}`,
-        <GroupRow key="a" title={title} depth={depth} width={width} />,
-        <GroupRow key="b" title={title} depth={depth} />,
-      ])
-      out.push([
-        `prose "${title}" depth ${depth}`,
-        <ProseRow key="a" title={title} depth={depth} width={width} />,
-        <ProseRow key="b" title={title} depth={depth} />,
-      ])
-    }
-  }
   return out
 }
 
 /** The rows one under another in a list `width` wide, as PhaseList draws them: a line each. */
-function lines(rows: readonly ReactElement[], width: number): string[] {
+export function lines(rows: readonly ReactElement[], width: number): string[] {
   const screen = render(
     <Box flexDirection="column" width={width} overflow="hidden">
       {rows.map((row, index) => (
