@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test'
 import type { RunHeader } from '../../src/run/model.ts'
 import { RUN_FORMAT } from '../../src/run/model.ts'
 import { Lease } from '../../src/run/team/lease.ts'
-import { StoreUnavailableError } from '../../src/run/team/objects.ts'
+import { classifyS3Error, StoreUnavailableError } from '../../src/run/team/objects.ts'
 import { describeSync, Outbox, type SyncState } from '../../src/run/team/outbox.ts'
 import { createTeamRun, readTeamRun } from '../../src/run/team/team-run.ts'
 import {
@@ -97,6 +97,24 @@ async function drainsThrough(label: string, fail: () => void, requestTimeoutMs?:
   )
   return states
 }
+
+describe('which S3 failures another attempt may cure', () => {
+  it('takes no credentials and no region as final, at once: no request was sent, and retrying finds neither', () => {
+    const noCredentials = Object.assign(
+      new Error('Could not load credentials from any providers'),
+      {
+        name: 'CredentialsProviderError',
+      },
+    )
+    assert.equal(classifyS3Error(noCredentials), 'refused')
+    assert.equal(classifyS3Error(new Error('Region is missing')), 'refused')
+    // Still no answer at all: the network, worth another go.
+    assert.equal(
+      classifyS3Error(Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' })),
+      'unreachable',
+    )
+  })
+})
 
 describe('the team store when S3 misbehaves', () => {
   it('waits out throttling (SlowDown), saying how many wait and since when, then drains', async () => {

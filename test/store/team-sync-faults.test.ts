@@ -156,6 +156,70 @@ describe('a team run with nothing to send whose store stops answering', () => {
   })
 })
 
+describe('a team run whose AWS credentials expire mid-run', () => {
+  it('says the store refused the credentials and what to do, not that it is offline; sends once they are good again', async () => {
+    forwardAll()
+    const address = await newTeamStore('expired')
+    const ana = laptop('expired', address)
+    const { checklist } = await checklistOn(ana.services, ana.dir)
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    const [a = '', b = ''] = ids(checklist)
+    session.answer(a, 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
+
+    // What S3 answers a session token that has expired (an SSO login an hour old).
+    fault.script(() => ({
+      error: 'ExpiredToken',
+      message: 'The provided token has expired.',
+      status: 400,
+    }))
+    session.answer(b, 'done')
+    assert.equal(session.state.items[b]?.state, 'done')
+    await waitFor(
+      () =>
+        /^1 waiting: AWS credentials refused \(ExpiredToken\); log in again$/.test(
+          session.snapshot.sync?.text ?? '',
+        ),
+      `refused, with 1 waiting (${session.snapshot.sync?.text})`,
+    )
+    assert.equal(session.snapshot.sync?.lost, null)
+
+    forwardAll()
+    await waitFor(
+      () => session.snapshot.sync?.text === 'synced',
+      'synced once the credentials are good',
+    )
+    await session.close()
+    assert.deepEqual(await teamJournal(address, session.id), localJournal(ana.env, session.id))
+  })
+})
+
+describe('a team run with nothing to send whose AWS credentials expire', () => {
+  it('says the credentials were refused, not offline, and synced again once they are good', async () => {
+    forwardAll()
+    const address = await newTeamStore('expired-idle')
+    const ana = laptop('expired-idle', address)
+    const { checklist } = await checklistOn(ana.services, ana.dir)
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
+
+    fault.script(() => ({
+      error: 'ExpiredToken',
+      message: 'The provided token has expired.',
+      status: 400,
+    }))
+    await waitFor(
+      () => session.snapshot.sync?.text === 'AWS credentials refused (ExpiredToken); log in again',
+      `refused with nothing waiting (${session.snapshot.sync?.text})`,
+    )
+
+    forwardAll()
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced once back')
+  })
+})
+
 describe('a team run finished while the store does not answer', () => {
   it('is not opened again: what waits is sent, and the store then has it finished', async () => {
     forwardAll()

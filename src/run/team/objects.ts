@@ -31,12 +31,40 @@ export type S3Failure =
 interface SdkError {
   readonly name?: string
   readonly code?: string
+  readonly message?: string
   readonly $metadata?: { readonly httpStatusCode?: number }
+}
+
+/** No credentials found, or no region to send to: nothing was sent, and no retry finds them. */
+function isNothingToSendWith({ name, message = '' }: SdkError): boolean {
+  return name === 'CredentialsProviderError' || /region is missing/i.test(message)
+}
+
+/** S3's names for credentials it will not take: expired, unknown, or not signing what was sent. */
+export function isCredentialsRefused(name: string): boolean {
+  return ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken'].includes(
+    name,
+  )
+}
+
+/**
+ * Why the store said no, in a few words with what to do, for the wizard's header: a team run
+ * whose SSO login expires mid-run must not read "offline" and send its operator to the VPN.
+ */
+export function refusalWords(error: StoreUnavailableError): string {
+  const cause = (error.cause ?? {}) as SdkError
+  const name = cause.name ?? ''
+  if (name === 'CredentialsProviderError') return 'no AWS credentials; log in again'
+  if (/region is missing/i.test(cause.message ?? '')) return 'no AWS region; set AWS_REGION'
+  if (isCredentialsRefused(name)) return `AWS credentials refused (${name}); log in again`
+  if (name === 'NoSuchBucket') return 'the bucket does not exist'
+  return `access refused (${name || 'refused'})`
 }
 
 /** How the store reads an S3 error; anything without an HTTP status never got an answer. */
 export function classifyS3Error(error: unknown): S3Failure {
   const { name = '', $metadata } = (error ?? {}) as SdkError
+  if (isNothingToSendWith((error ?? {}) as SdkError)) return 'refused'
   const status = $metadata?.httpStatusCode
   // S3 answers 409 ConditionalRequestConflict when two conditional writes to a key overlap.
   if (status === 412 || status === 409 || name === 'PreconditionFailed') return 'precondition'

@@ -10,7 +10,12 @@
 import pLimit from 'p-limit'
 import { UserError } from '../../errors.ts'
 import { type S3StoreAddress, STORE_VARIABLE, storeUrl } from './address.ts'
-import { StoreObjects, type StoreObjectsOptions, StoreUnavailableError } from './objects.ts'
+import {
+  isCredentialsRefused,
+  StoreObjects,
+  type StoreObjectsOptions,
+  StoreUnavailableError,
+} from './objects.ts'
 import { readTeamRunState, type TeamRunState } from './read-state.ts'
 import { listTeamRuns } from './team-run.ts'
 
@@ -98,13 +103,6 @@ export function storeProblem(error: unknown, address: S3StoreAddress): unknown {
     error.message.replace(`the team store ${url} `, `the team store ${named} `),
     'nothing was changed; check the network or VPN (and AWS_ENDPOINT_URL, if set), then try again',
     EXIT_STORE_UNAVAILABLE,
-  )
-}
-
-/** S3's names for credentials it will not take. */
-function isCredentialsRefused(name: string): boolean {
-  return ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken'].includes(
-    name,
   )
 }
 

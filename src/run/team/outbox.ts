@@ -35,7 +35,13 @@ import { join } from 'node:path'
 import { writeFileAtomic } from '../../atomic-write.ts'
 import { isNotFound } from '../../errors.ts'
 import { type Lease, LeaseLostError } from './lease.ts'
-import { backoffMs, type RetryPolicy, type StoreObjects, StoreUnavailableError } from './objects.ts'
+import {
+  backoffMs,
+  type RetryPolicy,
+  refusalWords,
+  type StoreObjects,
+  StoreUnavailableError,
+} from './objects.ts'
 import { type IdentifiedEntry, nextSeq, type TeamEntry, TeamRunWriter } from './team-run.ts'
 
 /** Where the outbox stands, for the header. */
@@ -44,6 +50,11 @@ export interface SyncState {
   readonly waiting: number
   /** Since when the store has not answered; undefined while it does. */
   readonly offlineSince: Date | undefined
+  /**
+   * Why the store refused the last attempt, with what to do ("AWS credentials refused
+   * (ExpiredToken); log in again"): it answered, so it is not offline. Tried again all the same.
+   */
+  readonly refused?: string
   /** Why the last attempt failed, while offline. */
   readonly problem: string | undefined
   /** Set when the lease was lost: `waiting` entries are kept here and will not be sent. */
@@ -54,6 +65,7 @@ export interface SyncState {
 export function describeSync(state: SyncState): string {
   if (state.lost) return `${state.waiting} not sent: ${state.lost.message}`
   if (state.waiting === 0) return 'synced'
+  if (state.refused) return `${state.waiting} waiting: ${state.refused}`
   if (!state.offlineSince) return `${state.waiting} waiting`
   const time = state.offlineSince.toTimeString().slice(0, 5)
   return `${state.waiting} waiting, offline since ${time}`
@@ -94,6 +106,7 @@ export class Outbox {
   #sent: number
   #writer: TeamRunWriter
   #offlineSince: Date | undefined
+  #refused: string | undefined
   #problem: string | undefined
   #lost: LeaseLostError | undefined
   #pumping: Promise<void> | undefined
@@ -158,6 +171,7 @@ export class Outbox {
     return {
       waiting: this.#entries.length - this.#sent,
       offlineSince: this.#offlineSince,
+      ...(this.#refused ? { refused: this.#refused } : {}),
       problem: this.#problem,
       lost: this.#lost,
     }
@@ -216,6 +230,7 @@ export class Outbox {
         )
         failures = 0
         this.#offlineSince = undefined
+        this.#refused = undefined
         this.#problem = undefined
         this.#changed()
       } catch (error) {
@@ -225,8 +240,15 @@ export class Outbox {
           return
         }
         failures++
-        // Unavailable, or an answer we cannot read: either way, try again later.
-        if (error instanceof StoreUnavailableError) this.#offlineSince ??= this.#now()
+        // Unavailable, refused, or an answer we cannot read: whichever, try again later (a
+        // refusal may be an expired login, cured by logging in again while the run goes on).
+        if (error instanceof StoreUnavailableError && error.failure === 'refused') {
+          this.#refused = refusalWords(error)
+          this.#offlineSince = undefined
+        } else if (error instanceof StoreUnavailableError) {
+          this.#refused = undefined
+          this.#offlineSince ??= this.#now()
+        }
         this.#problem = (error as Error).message
         this.#changed()
         await this.#pause(backoffMs({ attempts: 0, ...this.#backoff }, failures))

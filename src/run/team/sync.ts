@@ -71,7 +71,7 @@ import {
   teamFolder,
   writeLink,
 } from './link.ts'
-import { type RetryPolicy, StoreObjects, StoreUnavailableError } from './objects.ts'
+import { type RetryPolicy, refusalWords, StoreObjects, StoreUnavailableError } from './objects.ts'
 import { describeSync, Outbox } from './outbox.ts'
 import { readTeamRunState, type TeamRunState } from './read-state.ts'
 import {
@@ -241,6 +241,8 @@ export class TeamSync {
   #lost: LeaseLostError | undefined
   /** Since when the store has not answered this run's looks (nothing may be waiting to send). */
   #unreachableSince: Date | undefined
+  /** Why the store refused this run's last look, with what to do; undefined once it answers. */
+  #refusedBy: string | undefined
   #isClosed = false
   #unsubscribe: (() => void) | undefined
 
@@ -287,6 +289,8 @@ export class TeamSync {
     if (!lost) {
       const since = state.offlineSince ?? this.#unreachableSince
       // Nothing to send, and the store not answering: not "synced" — an approval could not arrive.
+      if (state.waiting === 0 && this.#refusedBy)
+        return { store, text: this.#refusedBy, lost: null }
       if (state.waiting === 0 && since)
         return { store, text: `offline since ${since.toTimeString().slice(0, 5)}`, lost: null }
       return { store, text: describeSync(state), lost: null }
@@ -319,29 +323,33 @@ export class TeamSync {
       await this.#lease.check()
     } catch (error) {
       if (error instanceof LeaseLostError) this.#lose(error)
-      // Otherwise the store did not answer: look again next time.
-      else this.#reachable(false)
+      // Otherwise the store did not answer, or refused: look again next time.
+      else this.#reachable(error)
       return
     }
     let events: TeamEvent[]
     try {
       events = await eventsAfter(this.#objects, this.#lease.runId, this.#cursor)
-    } catch {
-      this.#reachable(false)
+    } catch (error) {
+      this.#reachable(error)
       return
     }
-    this.#reachable(true)
+    this.#reachable(null)
     this.#adoptFrom(events)
   }
 
   /**
-   * Whether the last look at the store got an answer. With nothing waiting the outbox has no
-   * attempt of its own that fails, so without this the header would say "synced" on a dead VPN.
+   * How the last look at the store went: answered (null), refused, or no answer. With nothing
+   * waiting the outbox has no attempt of its own that fails, so without this the header would
+   * say "synced" on a dead VPN, or on a login that expired.
    */
-  #reachable(answered: boolean): void {
-    const was = this.#unreachableSince
-    this.#unreachableSince = answered ? undefined : (was ?? new Date())
-    if ((was === undefined) !== (this.#unreachableSince === undefined)) this.#show()
+  #reachable(error: unknown): void {
+    const was = [this.#unreachableSince, this.#refusedBy]
+    const isRefused = error instanceof StoreUnavailableError && error.failure === 'refused'
+    this.#refusedBy = isRefused ? refusalWords(error) : undefined
+    this.#unreachableSince =
+      error === null || isRefused ? undefined : (this.#unreachableSince ?? new Date())
+    if (was[0] !== this.#unreachableSince || was[1] !== this.#refusedBy) this.#show()
   }
 
   /** Adopts the approvals among `events` (after the cursor), in order; moves the cursor past them. */
