@@ -217,24 +217,7 @@ export function createRun(options: CreateRunOptions): RunHandle {
       items: snapshotOf(options.checklist, options.environment),
     }
     assertWritable(started)
-    const file = runFile(folder, id)
-    const content: RunFile = { header, journal: [started] }
-    try {
-      // A journal file left by an earlier run of this id (removed by hand) must not be read as ours.
-      unlinkQuietly(journalFile(folder, id))
-      writeJsonFile(file, content)
-    } catch (error) {
-      throw homeError(error, file, options.env) ?? error
-    }
-    const read: ReadOk = {
-      kind: 'ok',
-      file: content,
-      entries: content.journal,
-      isLegacy: false,
-      goodLength: 0,
-      isUntidy: false,
-    }
-    return openHandle(id, folder, lock, read, options.env)
+    return openWritten(id, folder, lock, { header, journal: [started] }, options.env)
   } catch (error) {
     lock.release()
     throw error
@@ -287,28 +270,42 @@ export function importRun(
   try {
     removeLeftovers(folder, id)
     const content: RunFile = { header: { ...header, format: RUN_FORMAT }, journal: [...entries] }
-    const file = runFile(folder, id)
-    try {
-      // The journal file goes first: its lines, an earlier copy's, must never be read as the
-      // continuation of the new snapshot. A kill between the two leaves the earlier snapshot alone.
-      unlinkQuietly(journalFile(folder, id))
-      writeJsonFile(file, content)
-    } catch (error) {
-      throw homeError(error, file, options.env) ?? error
-    }
-    const read: ReadOk = {
-      kind: 'ok',
-      file: content,
-      entries: content.journal,
-      isLegacy: false,
-      goodLength: 0,
-      isUntidy: false,
-    }
-    return openHandle(id, folder, lock, read, options.env)
+    return openWritten(id, folder, lock, content, options.env)
   } catch (error) {
     lock.release()
     throw error
   }
+}
+
+/**
+ * Writes `content` as run `id`'s whole snapshot, with no journal file after it, and opens it
+ * (its lock held). The journal file goes first: its lines, an earlier copy's or those of a run of
+ * this id removed by hand, must never be read as the continuation of the new snapshot, and a kill
+ * between the two leaves the earlier snapshot alone.
+ */
+function openWritten(
+  id: string,
+  folder: string,
+  lock: HeldLock,
+  content: RunFile,
+  env: StoreOptions['env'],
+): RunHandle {
+  const file = runFile(folder, id)
+  try {
+    unlinkQuietly(journalFile(folder, id))
+    writeJsonFile(file, content)
+  } catch (error) {
+    throw homeError(error, file, env) ?? error
+  }
+  const read: ReadOk = {
+    kind: 'ok',
+    file: content,
+    entries: content.journal,
+    isLegacy: false,
+    goodLength: 0,
+    isUntidy: false,
+  }
+  return openHandle(id, folder, lock, read, env)
 }
 
 /** Whether run `id` has files on this machine. */
