@@ -106,14 +106,20 @@ function ids(checklist: Checklist): string[] {
   return checklist.items.map((item) => item.id)
 }
 
+/** Ana's laptop with a new team store, the store answering, and a dev run she has started on it. */
+async function anaStarts(store: string, label = store) {
+  forwardAll()
+  const address = await newTeamStore(store)
+  const ana = laptop(label, address)
+  const { checklist } = await checklistOn(ana.services, ana.dir)
+  const session = await ana.services.startRun(checklist, 'dev', 'ana')
+  open.push(session)
+  return { address, ana, checklist, session }
+}
+
 describe('a team run whose store stops answering', () => {
   it('says how many wait and since when, then drains and says synced', async () => {
-    forwardAll()
-    const address = await newTeamStore('offline')
-    const ana = laptop('offline', address)
-    const { checklist } = await checklistOn(ana.services, ana.dir)
-    const session = await ana.services.startRun(checklist, 'dev', 'ana')
-    open.push(session)
+    const { address, ana, checklist, session } = await anaStarts('offline')
     const [a = '', b = '', c = ''] = ids(checklist)
     session.answer(a, 'done')
     await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
@@ -137,12 +143,7 @@ describe('a team run whose store stops answering', () => {
 
 describe('a team run with nothing to send whose store stops answering', () => {
   it('says offline since when, not synced, and synced again once the store answers', async () => {
-    forwardAll()
-    const address = await newTeamStore('idle-offline')
-    const ana = laptop('idle-offline', address)
-    const { checklist } = await checklistOn(ana.services, ana.dir)
-    const session = await ana.services.startRun(checklist, 'dev', 'ana')
-    open.push(session)
+    const { session } = await anaStarts('idle-offline')
     await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
 
     fault.script(() => 'hang')
@@ -158,12 +159,7 @@ describe('a team run with nothing to send whose store stops answering', () => {
 
 describe('a team run whose AWS credentials expire mid-run', () => {
   it('says the store refused the credentials and what to do, not that it is offline; sends once they are good again', async () => {
-    forwardAll()
-    const address = await newTeamStore('expired')
-    const ana = laptop('expired', address)
-    const { checklist } = await checklistOn(ana.services, ana.dir)
-    const session = await ana.services.startRun(checklist, 'dev', 'ana')
-    open.push(session)
+    const { address, ana, checklist, session } = await anaStarts('expired')
     const [a = '', b = ''] = ids(checklist)
     session.answer(a, 'done')
     await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
@@ -197,12 +193,7 @@ describe('a team run whose AWS credentials expire mid-run', () => {
 
 describe('a team run with nothing to send whose AWS credentials expire', () => {
   it('says the credentials were refused, not offline, and synced again once they are good', async () => {
-    forwardAll()
-    const address = await newTeamStore('expired-idle')
-    const ana = laptop('expired-idle', address)
-    const { checklist } = await checklistOn(ana.services, ana.dir)
-    const session = await ana.services.startRun(checklist, 'dev', 'ana')
-    open.push(session)
+    const { session } = await anaStarts('expired-idle')
     await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
 
     fault.script(() => ({
@@ -222,12 +213,7 @@ describe('a team run with nothing to send whose AWS credentials expire', () => {
 
 describe('a team run finished while the store does not answer', () => {
   it('is not opened again: what waits is sent, and the store then has it finished', async () => {
-    forwardAll()
-    const address = await newTeamStore('finish-offline')
-    const ana = laptop('finish-offline', address)
-    const { checklist } = await checklistOn(ana.services, ana.dir)
-    const session = await ana.services.startRun(checklist, 'dev', 'ana')
-    open.push(session)
+    const { address, ana, checklist, session } = await anaStarts('finish-offline')
     const id = session.id
     for (const item of ids(checklist)) session.answer(item, 'done')
     await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
@@ -257,12 +243,7 @@ describe('a team run finished while the store does not answer', () => {
 
 describe('a driver whose run is taken over', () => {
   it('is told at once, answers nothing more, and keeps what it had not sent', async () => {
-    forwardAll()
-    const address = await newTeamStore('lost')
-    const ana = laptop('lost-ana', address)
-    const { checklist } = await checklistOn(ana.services, ana.dir)
-    const session = await ana.services.startRun(checklist, 'dev', 'ana')
-    open.push(session)
+    const { address, ana, checklist, session } = await anaStarts('lost', 'lost-ana')
     const id = session.id
     const [a = '', b = '', c = '', d = ''] = ids(checklist)
     session.answer(a, 'done')
@@ -324,12 +305,10 @@ describe('a driver whose run is taken over', () => {
 
 describe('a run taken over and finished elsewhere, opened again by its first driver', () => {
   it('is not opened: says who finished it, names the answers kept aside, and exports from the store', async () => {
-    forwardAll()
-    const address = await newTeamStore('finished-elsewhere')
-    const ana = laptop('finished-elsewhere-ana', address)
-    const { checklist } = await checklistOn(ana.services, ana.dir)
-    const session = await ana.services.startRun(checklist, 'dev', 'ana')
-    open.push(session)
+    const { address, ana, checklist, session } = await anaStarts(
+      'finished-elsewhere',
+      'finished-elsewhere-ana',
+    )
     const id = session.id
     const [a = '', b = ''] = ids(checklist)
     session.answer(a, 'done')
