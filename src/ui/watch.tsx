@@ -17,7 +17,7 @@ import {
   type WatchSnapshot,
 } from '../run/watch.ts'
 import { Footer, footerHeight } from './footer.tsx'
-import { type Layout, outOfScopeReason } from './layout.ts'
+import type { Layout } from './layout.ts'
 import { HelpPanel } from './prompts.tsx'
 import { Text } from './text.tsx'
 import { environmentColor } from './theme.ts'
@@ -25,6 +25,8 @@ import { useWatch, type WatchExit } from './use-watch.ts'
 import {
   CHROME_LINES,
   Detail,
+  hasChecks as hasChecksIn,
+  hasScoped as hasScopedIn,
   MIN_COLUMNS,
   MIN_ROWS,
   PhaseList,
@@ -83,10 +85,8 @@ export function Watch(props: WatchProps) {
   const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
   const listHeight = height - chrome - detailHeight
   const bodyHeight = listHeight + 1 + detailHeight + footer
-  const hasChecks = [...props.layout.items.values()].some((item) => item.check !== null)
-  const hasScoped = [...props.layout.items.values()].some(
-    (item) => outOfScopeReason(item, props.layout.environment) !== null,
-  )
+  const hasChecks = hasChecksIn(props.layout)
+  const hasScoped = hasScopedIn(props.layout)
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <WatchHeader

@@ -122,7 +122,7 @@ export function Wizard(props: WizardProps) {
               onClose={closePrompt}
               hasChecks={hasChecks(state.layout)}
               hasPages={hasPages}
-              hasScoped={hasScoped(state)}
+              hasScoped={hasScoped(state.layout)}
             />
           </Box>
         ) : state.prompt?.kind === 'pages' || state.prompt?.kind === 'page' ? (
@@ -169,7 +169,7 @@ export function Wizard(props: WizardProps) {
               width={width}
               hasChecks={hasChecks(state.layout)}
               hasPages={hasPages}
-              hasScoped={hasScoped(state)}
+              hasScoped={hasScoped(state.layout)}
             />
           </>
         )}
@@ -900,15 +900,14 @@ function keySetOf(state: WizardState): KeySet {
 }
 
 /** Whether any item that applies is automated: without one, nothing on screen speaks of checks. */
-function hasChecks(layout: Layout): boolean {
+export function hasChecks(layout: Layout): boolean {
   return [...layout.items.values()].some((item) => item.check !== null)
 }
 
 /** Whether any item is for other environments than the run's: without one, `o` has nothing to act on. */
-function hasScoped(state: WizardView): boolean {
-  const { environment } = state.run.header
-  return [...state.layout.items.values()].some(
-    (item) => outOfScopeReason(item, environment) !== null,
+export function hasScoped(layout: Layout): boolean {
+  return [...layout.items.values()].some(
+    (item) => outOfScopeReason(item, layout.environment) !== null,
   )
 }
 
