@@ -11,25 +11,16 @@
  * give it a temporary home and real backends.
  */
 import { Box, useApp, useInput, usePaste, useWindowSize } from 'ink'
-import { type ReactNode, useEffect, useRef, useState } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 import wrapAnsi from 'wrap-ansi'
 import type { ChecklistChanges, ItemSnapshot } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
 import type { WizardServices } from '../run/start.ts'
 import type { StoreProblem } from '../run/store.ts'
-import {
-  type Ask,
-  Cancelled,
-  type ChangesQuestion,
-  type ChooseQuestion,
-  type ConfirmNameQuestion,
-  type TextQuestion,
-  type TrustQuestion,
-} from './ask.ts'
-import { confirmName, type NameQuestion } from './confirm-name.ts'
 import { keysOf } from './keys.ts'
 import type { Layout } from './layout.ts'
-import { type AppOptions, type OpenedRun, openRun } from './open-run.ts'
+import type { AppOptions } from './open-run.ts'
+import { type Opening, type OpeningView, startOpening } from './opening.ts'
 import { ChoicePrompt, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { type ScrollLine, ScrollView } from './scroll-view.tsx'
 import { Text } from './text.tsx'
@@ -57,76 +48,21 @@ export type AppOutcome =
   | { readonly kind: 'interrupted'; readonly session: RunSession | null }
   | { readonly kind: 'error'; readonly error: unknown; readonly session: RunSession | null }
 
-/** What is on screen: the question waiting for its answer, or the open run's wizard. */
-type Waiting =
-  | { readonly kind: 'loading'; readonly what: string }
-  | {
-      readonly kind: 'choose'
-      readonly question: ChooseQuestion<unknown>
-      readonly answer: (value: unknown) => void
-      readonly cancel: () => void
-    }
-  | {
-      readonly kind: 'text'
-      readonly question: TextQuestion
-      readonly answer: (value: string) => void
-      readonly cancel: () => void
-    }
-  | {
-      readonly kind: 'confirm-name'
-      readonly question: ConfirmNameQuestion
-      readonly asked: NameQuestion
-      readonly answer: (value: string) => void
-      readonly cancel: () => void
-    }
-  | {
-      readonly kind: 'trust'
-      readonly question: TrustQuestion
-      readonly answer: (isYes: boolean) => void
-    }
-  | {
-      readonly kind: 'changes'
-      readonly question: ChangesQuestion
-      readonly answer: () => void
-    }
-  | { readonly kind: 'wizard'; readonly opened: OpenedRun }
-
-/** The questions of ask.ts, answered by drawing each one as it waits (`show`). */
-function inkAsk(show: (waiting: Waiting) => void): Ask {
-  const waitFor = <T,>(waiting: (answer: (value: T) => void, cancel: () => void) => Waiting) =>
-    new Promise<T>((resolve, reject) => show(waiting(resolve, () => reject(new Cancelled()))))
-  return {
-    loading: (what) => show({ kind: 'loading', what }),
-    choose: <T,>(question: ChooseQuestion<T>) =>
-      waitFor<T>((answer, cancel) => ({
-        kind: 'choose',
-        question: question as ChooseQuestion<unknown>,
-        answer: answer as (value: unknown) => void,
-        cancel,
-      })),
-    text: (question) => waitFor((answer, cancel) => ({ kind: 'text', question, answer, cancel })),
-    confirmName: async (question) => {
-      await confirmName(
-        question.name,
-        (asked) =>
-          waitFor((answer, cancel) => ({ kind: 'confirm-name', question, asked, answer, cancel })),
-        { isRetried: true },
-      )
-    },
-    trust: (question) => waitFor((answer) => ({ kind: 'trust', question, answer })),
-    changes: (question) => waitFor<void>((answer) => ({ kind: 'changes', question, answer })),
-  }
-}
-
 export function App({
   services,
   options,
+  opening: started,
   onDone,
   onOpen,
   onStoreProblems,
 }: {
   readonly services: WizardServices
   readonly options: AppOptions
+  /**
+   * The run being opened, when it was started before Ink loaded (`run` does, to paint the first
+   * screen early): drawn from the screen it has reached. Else App starts it, with the hooks below.
+   */
+  readonly opening?: Opening
   readonly onDone: (outcome: AppOutcome) => void
   /** Told of the run as soon as it is open, so a signal from outside can still close it. */
   readonly onOpen?: (session: RunSession) => void
@@ -138,15 +74,16 @@ export function App({
 }) {
   const { exit } = useApp()
   const { columns, rows } = useWindowSize()
-  const [waiting, setWaiting] = useState<Waiting>({
-    kind: 'loading',
-    what: 'looking for saved runs',
-  })
-  const [ask] = useState(() => inkAsk(setWaiting))
-  const [storeProblems, setStoreProblems] = useState<readonly StoreProblem[]>([])
-  const session = useRef<RunSession | null>(null)
-  // A saved run being reopened (its production name not typed yet): cancelling leaves it as it was.
-  const resuming = useRef<string | null>(null)
+  const [opening] = useState(
+    () =>
+      started ??
+      startOpening(services, options, {
+        ...(onOpen ? { onOpen } : {}),
+        ...(onStoreProblems ? { onStoreProblems } : {}),
+      }),
+  )
+  const [view, setView] = useState<OpeningView>(() => opening.view())
+  const { waiting, storeProblems } = view
 
   const done = (outcome: AppOutcome) => {
     onDone(outcome)
@@ -156,8 +93,9 @@ export function App({
   // Ctrl-C works on every screen, prompts included; before a run is open it is said as such.
   useInput((input, key) => {
     if (key.ctrl && input === 'c') {
-      if (session.current) done({ kind: 'interrupted', session: session.current })
-      else done({ kind: 'cancelled', how: 'ctrl-c', resuming: resuming.current, session: null })
+      const session = opening.session()
+      if (session) done({ kind: 'interrupted', session })
+      else done({ kind: 'cancelled', how: 'ctrl-c', resuming: opening.resuming(), session: null })
     }
   })
   // Bracketed paste, on for the whole wizard: the terminal marks what is pasted, so a paste
@@ -166,31 +104,21 @@ export function App({
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: once, at start
   useEffect(() => {
-    openRun(ask, services, options, {
-      onResuming: (id) => {
-        resuming.current = id
-      },
-      onOpen: (opened) => {
-        session.current = opened
-        onOpen?.(opened)
-      },
-      onStoreProblems: (problems) => {
-        setStoreProblems((earlier) => [...earlier, ...problems])
-        onStoreProblems?.(problems)
-      },
-    }).then(
-      (opened) => setWaiting({ kind: 'wizard', opened }),
-      (error: unknown) =>
-        error instanceof Cancelled
-          ? done({
-              kind: 'cancelled',
-              how: 'esc',
-              resuming: resuming.current,
-              ...(error.said ? { said: error.said } : {}),
-              session: null,
-            })
-          : done({ kind: 'error', error, session: session.current }),
+    // What changed between the first render and now, then every change after.
+    setView(opening.view())
+    const unsubscribe = opening.subscribe(setView)
+    opening.ended.then((end) =>
+      end.kind === 'cancelled'
+        ? done({
+            kind: 'cancelled',
+            how: 'esc',
+            resuming: opening.resuming(),
+            ...(end.said ? { said: end.said } : {}),
+            session: null,
+          })
+        : done({ kind: 'error', error: end.error, session: opening.session() }),
     )
+    return unsubscribe
   }, [])
 
   // Run files set aside: a line above every screen but the wizard's, which has it in its footer.
