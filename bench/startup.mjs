@@ -127,10 +127,13 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
     const yoga = await framePairs(() => firstFrame([NODE, REF_FETCH], REF_READY, env), ref, pairs)
 
     const launch = (target, home) =>
-      firstFrame([NODE, BIN, 'run', target, '--env', 'dev', '--operator', 'x'], WIZARD_READY, {
-        ...env,
-        DEPLOY_WIZARD_HOME: home,
-      })
+      firstFrame(
+        [NODE, BIN, 'run', target, '--env', 'dev', '--operator', 'x'],
+        WIZARD_READY,
+        { ...env, DEPLOY_WIZARD_HOME: home },
+        // A new run on a fresh home: its first screen is painted before Ink loads.
+        { painted: true },
+      )
     // A machine that has trusted the checklist: its first frame is the phase screen, not the
     // trust question. `trust --yes` once into a seed home; each launch gets a copy of its trust.
     // null for a checklist with nothing to trust (its first frame is the phase screen anyway).
@@ -262,7 +265,8 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
       `first-frame rows: CPU time of the process up to its first interactive frame (its threads' run time from /proc/<pid>/task/*/schedstat), subject vs reference, medians of ${pairs} interleaved pairs each (after one unmeasured); the verdict is on the median of the per-pair CPU ratios, as the wall ratio of a pair swings with the machine's load; the wall figures are beside it`,
       "reference: bench/ref-ink.mjs (one line of text and a key handler) bundled with the wizard's own esbuild options (scripts/build.mjs, yoga's WASM from a file included) and launched as bin/deploy-wizard.js launches the wizard (Node's compile cache on)",
       'first frame = the trust question (a checklist with commands, on a machine that has not trusted it) or the phase screen\'s key footer; a fresh home each launch (no run to resume); cold = a copy of the file outside checklists/, parsed and then cached; "on a machine that trusts it" = a fresh home holding only the trust of that checklist (`trust --yes`), so a checklist with commands opens on its phase screen too',
-      'the CPU time is read when the frame reaches the bench, a few milliseconds after it is written: a phase screen starts its due checks right after drawing, so its rows may count some of that (the trust question waits for a key)',
+      'the CPU time is read when the frame reaches the bench, a few milliseconds after it is written: a painted frame is followed at once by the loading of Ink, and a phase screen drawn by Ink by its due checks, so either may count some of that',
+      'the wizard paints its first screen (the trust question, or the phase screen of the run just opened) from text before Ink and React load, and Ink draws over it when it has loaded (src/ui/first-paint/): "Ink drawing" in the notes is the CPU time at that second frame, from when keys typed are acted on (keys typed before it wait in the terminal and are acted on then)',
       `other rows: medians of ${reps} interleaved runs each`,
       ...Object.entries(traces).map(
         ([name, t]) =>

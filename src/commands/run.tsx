@@ -16,6 +16,7 @@
  * store has of it is said.
  */
 import { resolve } from 'node:path'
+import type { Instance } from 'ink'
 import { resolveChecklistFile } from '../checklist/bundled.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { httpPerHost } from '../checks/http-hosts.ts'
@@ -39,6 +40,10 @@ import { OPERATOR_VARIABLE, type StoreProblem } from '../run/store.ts'
 import { resolveStore } from '../run/team/address.ts'
 import { teamTuning } from '../run/team/link.ts'
 import type { AppOutcome } from '../ui/app.tsx'
+import { firstFrameOf } from '../ui/first-paint/first-frame.ts'
+import { type PaintedScreen, paintFirstScreen } from '../ui/first-paint/screen.ts'
+import type { AppOptions } from '../ui/open-run.ts'
+import { type OpeningView, startOpening } from '../ui/opening.ts'
 import { pacedStdin } from '../ui/paced-stdin.ts'
 import { redrawOnResize } from '../ui/redraw-on-resize.ts'
 import { EXIT_CANCELLED } from './exit-codes.ts'
@@ -94,13 +99,9 @@ export async function runCommand(
   // Named on the command line or in DEPLOY_WIZARD_OPERATOR: not asked.
   const operator = options.operator?.trim() || process.env[OPERATOR_VARIABLE]?.trim() || undefined
 
-  // Ink's colours come from chalk, which reads FORCE_COLOR once, when first imported.
+  // Colours come from chalk, which reads FORCE_COLOR once, when first imported: the first
+  // screen painted below and Ink's alike.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0'
-  const [{ render }, { default: React }, { App }] = await Promise.all([
-    import('ink'),
-    import('react'), // CommonJS: its exports are the default, in Node and in the bundle alike
-    import('../ui/app.tsx'),
-  ])
 
   const services = reusing(
     named,
@@ -119,56 +120,106 @@ export async function runCommand(
     problems: StoreProblem[]
   } = { outcome: null, session: null, problems: [] }
   const now = new Date()
-  const app = React.createElement(App, {
-    services,
-    options: {
-      ...(file ? { checklistPath: resolveChecklistFile(file) } : {}),
-      ...(options.env ? { environment: options.env } : {}),
-      ...(operator ? { operator } : {}),
-      ...(options.resume ? { resume: options.resume } : {}),
-      isNew: options.new === true,
-      staleAfterMs,
-      sheetPathFor: (id: string) => resolve(options.sheet ?? `${id}-signoff.md`),
-      today: localDate(now),
-      now: () => new Date(),
-    },
-    onDone: (done: AppOutcome) => {
-      ended.outcome = done
-    },
-    onOpen: (session: RunSession) => {
+  const appOptions: AppOptions = {
+    ...(file ? { checklistPath: resolveChecklistFile(file) } : {}),
+    ...(options.env ? { environment: options.env } : {}),
+    ...(operator ? { operator } : {}),
+    ...(options.resume ? { resume: options.resume } : {}),
+    isNew: options.new === true,
+    staleAfterMs,
+    sheetPathFor: (id: string) => resolve(options.sheet ?? `${id}-signoff.md`),
+    today: localDate(now),
+    now: () => new Date(),
+  }
+  // Opened before Ink loads, so that its first screen can be painted while Ink loads.
+  const opening = startOpening(services, appOptions, {
+    onOpen: (session) => {
       ended.session = session
     },
     // Written under the full-screen wizard they would be cut off, then lost with its screen.
-    onStoreProblems: (problems: readonly StoreProblem[]) => {
+    onStoreProblems: (problems) => {
       ended.problems.push(...problems)
     },
   })
-  const instance = render(app, {
-    // Keys that arrive together reach Ink one at a time, so each sees what the last one did.
-    stdin: pacedStdin(process.stdin),
-    exitOnCtrlC: false,
-    alternateScreen: true,
-    incrementalRendering: true,
-    // A key pressed just after a spinner frame waits for Ink's next render slot
-    // (1000 / maxFps ms): 120 keeps that under 9 ms (60 did under 17: a key's 95th percentile
-    // went from 34–39 to 21–36 ms with 50 checks in flight). Spinners still tick 6.7 times a second.
-    maxFps: 120,
-    // Ink turns itself into a print-the-last-frame logger when CI or
-    // CONTINUOUS_INTEGRATION is set, even on a terminal. This command only gets
-    // here with a TTY, so the screen is always live.
-    interactive: true,
-  })
-  redrawOnResize(instance, app)
+
   // Killed from outside or the terminal closed: answers are already on disk; stop the checks.
+  let instance: Instance | null = null
+  let painted: PaintedScreen | null = null
   let signalled = false
   const onSignal = () => {
     signalled = true
-    instance.unmount()
+    if (instance) instance.unmount()
+    else void leaveBeforeInk()
+  }
+  /** A signal before Ink drew: the painted screen taken down, the run closed, said as interrupted. */
+  const leaveBeforeInk = async () => {
+    painted?.abandon()
+    await ended.session?.close()
+    process.exit(report({ kind: 'interrupted', session: ended.session }, mode))
   }
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
   for (const signal of signals) process.on(signal, onSignal)
+
+  // A new run on this machine needs nothing but this machine to open: its first screen is known
+  // once the event loop has turned. Painted then, before Ink and React load; a first screen that
+  // waited on something else (a file still being read, a team store) is painted when it comes,
+  // if Ink has not drawn by then.
+  let isInkDrawing = false
+  const paint = (view: OpeningView) => {
+    if (painted || isInkDrawing || !process.stdout.columns) return
+    const frame = firstFrameOf(view, {
+      today: appOptions.today,
+      columns: process.stdout.columns,
+      rows: process.stdout.rows,
+    })
+    if (frame !== null) painted = paintFirstScreen(frame)
+  }
+  await new Promise(setImmediate)
+  paint(opening.view())
+  const stopPainting = opening.subscribe(paint)
   try {
-    await instance.waitUntilExit()
+    const [{ render }, { default: React }, { App }] = await Promise.all([
+      import('ink'),
+      import('react'), // CommonJS: its exports are the default, in Node and in the bundle alike
+      import('../ui/app.tsx'),
+    ])
+    stopPainting()
+    isInkDrawing = true
+    const app = React.createElement(App, {
+      services,
+      options: appOptions,
+      opening,
+      onDone: (done: AppOutcome) => {
+        ended.outcome = done
+      },
+    })
+    const inkOptions = {
+      // Keys that arrive together reach Ink one at a time, so each sees what the last one did.
+      stdin: pacedStdin(process.stdin),
+      exitOnCtrlC: false,
+      alternateScreen: true,
+      incrementalRendering: true,
+      // A key pressed just after a spinner frame waits for Ink's next render slot
+      // (1000 / maxFps ms): 120 keeps that under 9 ms (60 did under 17: a key's 95th percentile
+      // went from 34–39 to 21–36 ms with 50 checks in flight). Spinners still tick 6.7 times a second.
+      maxFps: 120,
+      // Ink turns itself into a print-the-last-frame logger when CI or
+      // CONTINUOUS_INTEGRATION is set, even on a terminal. This command only gets
+      // here with a TTY, so the screen is always live.
+      interactive: true,
+    }
+    const screen = painted as PaintedScreen | null
+    instance = screen ? screen.handOver(() => render(app, inkOptions)) : render(app, inkOptions)
+    redrawOnResize(instance, app)
+  } catch (error) {
+    stopPainting()
+    ;(painted as PaintedScreen | null)?.abandon()
+    for (const signal of signals) process.off(signal, onSignal)
+    await ended.session?.close()
+    throw error
+  }
+  try {
+    await (instance as Instance).waitUntilExit()
   } finally {
     for (const signal of signals) process.off(signal, onSignal)
     await ended.session?.close()

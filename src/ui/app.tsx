@@ -20,7 +20,13 @@ import type { StoreProblem } from '../run/store.ts'
 import { keysOf } from './keys.ts'
 import type { Layout } from './layout.ts'
 import type { AppOptions } from './open-run.ts'
-import { type Opening, type OpeningView, startOpening } from './opening.ts'
+import {
+  type Opening,
+  type OpeningView,
+  problemLineOf,
+  startOpening,
+  wizardNotice,
+} from './opening.ts'
 import { ChoicePrompt, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { type ScrollLine, ScrollView } from './scroll-view.tsx'
 import { Text } from './text.tsx'
@@ -122,7 +128,7 @@ export function App({
   }, [])
 
   // Run files set aside: a line above every screen but the wizard's, which has it in its footer.
-  const problemLine = storeProblems.length > 0 ? describeProblems(storeProblems) : null
+  const problemLine = problemLineOf(storeProblems)
   // Every screen fits the terminal, as the wizard's does: taller, Ink's redraws garble it.
   const height = rows - (problemLine ? 1 : 0)
   if (waiting.kind !== 'wizard' && (columns < MIN_COLUMNS || rows < MIN_ROWS)) {
@@ -220,7 +226,7 @@ export function App({
       )
     case 'wizard': {
       const { opened } = waiting
-      const notice = opened.trustProblem ?? opened.notices?.join(' · ') ?? problemLine
+      const notice = wizardNotice(opened, problemLine)
       return (
         <Wizard
           session={opened.session}
@@ -241,12 +247,6 @@ export function App({
       )
     }
   }
-}
-
-/** One line for run files set aside; the paths are printed when the wizard closes. */
-function describeProblems(problems: readonly StoreProblem[]): string {
-  const files = problems.length === 1 ? '1 run file' : `${problems.length} run files`
-  return `⚠ ${files} could not be used; the details are printed when you leave`
 }
 
 /** Where a change's text starts, after `  ~ reworded  `: its wrapped lines are indented as far. */

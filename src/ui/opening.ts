@@ -167,3 +167,15 @@ export function startOpening(
     ended,
   }
 }
+
+/** One line for run files set aside, above every screen but the wizard's; null for none. */
+export function problemLineOf(problems: readonly StoreProblem[]): string | null {
+  if (problems.length === 0) return null
+  const files = problems.length === 1 ? '1 run file' : `${problems.length} run files`
+  return `⚠ ${files} could not be used; the details are printed when you leave`
+}
+
+/** What the wizard's footer says as the run opens, if anything (in the warning's colour). */
+export function wizardNotice(opened: OpenedRun, problemLine: string | null): string | null {
+  return opened.trustProblem ?? opened.notices?.join(' · ') ?? problemLine
+}

@@ -1,0 +1,144 @@
+/**
+ * The wizard's first screen is painted from text before Ink and React load,
+ * and Ink then draws over it (src/ui/first-paint/): the built CLI in a real
+ * pseudo-terminal (`script`, as the start-up bench launches it), with the order
+ * of its module loads and writes traced (test/helpers/trace-order.mjs).
+ *
+ * Needs `script` (util-linux) and a build (`npm run build`).
+ */
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative, sep } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { startPty } from '../../bench/pty.mjs'
+import { BIN } from '../helpers/cli.ts'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const TRACE_ORDER = join(ROOT, 'test', 'helpers', 'trace-order.mjs')
+const METAFILE = join(ROOT, '.build', 'metafile.json')
+
+/** What Ink's first frame over a painted screen starts with: the cursor home, the screen erased. */
+const WIPE = '\u001B[H\u001B[J'
+const BEGIN_SYNC = '\u001B[?2026h'
+const END_SYNC = '\u001B[?2026l'
+const TRUST = 'Trust it on this machine?'
+const PHASE_SCREEN = '↑↓ move'
+
+const dir = mkdtempSync(join(tmpdir(), 'dw-paint-'))
+after(() => rmSync(dir, { recursive: true, force: true }))
+
+let launches = 0
+
+/** `run <target> --env dev` on a fresh home in a 100×30 pty, its loads and writes traced. */
+function launch(target: string, extra: NodeJS.ProcessEnv = {}) {
+  const n = launches++
+  const trace = join(dir, `trace-${n}.txt`)
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DEPLOY_WIZARD_HOME: join(dir, `home-${n}`),
+    TRACE_ORDER_FILE: trace,
+    NODE_OPTIONS: `--import ${TRACE_ORDER}`,
+    TERM: 'xterm-256color',
+    ...extra,
+  }
+  delete env.CI
+  const pty = startPty([process.execPath, BIN, 'run', target, '--env', 'dev', '--operator', 'x'], {
+    env,
+  })
+  return { pty, trace }
+}
+
+/** The source files a loaded chunk of dist/ was built from (the build's metafile). */
+function sourcesOf(url: string): string[] {
+  const { outputs } = JSON.parse(readFileSync(METAFILE, 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>
+  }
+  if (!url.startsWith('file:') || !url.includes('/dist/')) return []
+  const chunk = relative(ROOT, fileURLToPath(url)).split(sep).join('/')
+  return Object.keys(outputs[chunk]?.inputs ?? {})
+}
+
+/** The traced events up to the first write that shows `text`: what had loaded by then. */
+function loadedBefore(trace: string, text: string) {
+  const events = readFileSync(trace, 'utf8').split('\n').filter(Boolean)
+  const at = events.findIndex(
+    (e) => e.startsWith('write ') && JSON.parse(e.slice(6)).includes(text),
+  )
+  assert.ok(at >= 0, `no write showed ${JSON.stringify(text)}`)
+  const writes = events.filter((e) => e.startsWith('write ')).map((e) => JSON.parse(e.slice(6)))
+  const sources = events
+    .slice(0, at)
+    .filter((e) => e.startsWith('load '))
+    .flatMap((e) => sourcesOf(e.slice(5)))
+  return { sources, first: JSON.parse(events[at]?.slice(6) ?? '""') as string, writes }
+}
+
+const INK_OR_REACT = /node_modules\/(ink|react|react-reconciler|yoga-layout)\//
+
+describe('the first screen, painted before Ink', () => {
+  for (const [name, target, shows] of [
+    ['the trust question of a checklist with commands', 'marketplace-api', TRUST],
+    ['the phase screen of a new run', 'painel-operacional-alquimista', PHASE_SCREEN],
+  ] as const) {
+    it(`${name} is written before Ink or React is loaded, and Ink then draws the same screen over it`, async () => {
+      const { pty, trace } = launch(target)
+      try {
+        await pty.waitFor(shows, { timeoutMs: 30_000 })
+        // Ink's frame: over the painted one, from the top left, after the screen is erased.
+        const shownAt = pty.output.indexOf(shows)
+        await pty.waitFor(WIPE, { from: shownAt, timeoutMs: 30_000 })
+        await pty.waitFor(shows, { from: pty.output.indexOf(WIPE, shownAt), timeoutMs: 30_000 })
+        const { sources, first, writes } = loadedBefore(trace, shows)
+        assert.deepEqual(
+          [...new Set(sources.filter((s) => INK_OR_REACT.test(s)))],
+          [],
+          'Ink or React loaded before the first screen',
+        )
+        assert.ok(!first.includes(WIPE), 'the first screen was Ink’s, not painted')
+        // The same frame, character for character and colour for colour.
+        const paint = first.slice(
+          first.indexOf(BEGIN_SYNC) + BEGIN_SYNC.length,
+          first.lastIndexOf(END_SYNC),
+        )
+        const ink = writes.find((write) => write.startsWith(WIPE))?.slice(WIPE.length)
+        assert.equal(ink, paint)
+      } finally {
+        await pty.kill()
+      }
+    })
+  }
+
+  it('a key typed on the painted screen, before Ink has drawn, is acted on once it has', async () => {
+    // The key must go while only the painted screen is there; a launch where Ink was quicker
+    // than this test proves nothing, so it is tried again, a few times at most.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { pty } = launch('marketplace-api')
+      try {
+        await pty.waitFor(TRUST, { timeoutMs: 30_000 })
+        const sentAt = pty.output.length
+        pty.write('n')
+        if (pty.output.slice(0, sentAt).includes(WIPE)) continue
+        // "n: not now": the commands stay manual and the phase screen opens.
+        await pty.waitFor(PHASE_SCREEN, { from: sentAt, timeoutMs: 30_000 })
+        return
+      } finally {
+        await pty.kill()
+      }
+    }
+    assert.fail('Ink drew before a key could be sent on the painted screen, five times')
+  })
+
+  it('under NO_COLOR the painted screen has no colour, as Ink’s has none', async () => {
+    const { pty, trace } = launch('marketplace-api', { NO_COLOR: '1' })
+    try {
+      await pty.waitFor(TRUST, { timeoutMs: 30_000 })
+      const { first } = loadedBefore(trace, TRUST)
+      // No SGR sequence (colour, bold, dim) anywhere in the painted frame.
+      assert.ok(!/\[[\d;]*m/.test(first.replaceAll('\u001B[?', '')), JSON.stringify(first))
+    } finally {
+      await pty.kill()
+    }
+  })
+})
