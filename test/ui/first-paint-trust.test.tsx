@@ -41,3 +41,125 @@ test('in colour, with a run file set aside, the painted trust question has App�
     if (!trust.name.startsWith('a path')) assert.equal(nulls, 0)
   }
 })
+
+const { inkTrustScreen, trustQuestionOf, ONE_FILE_SET_ASIDE } = await import(
+  '../helpers/trust-frames.tsx'
+)
+const { trustScreenFrame } = await import('../../src/ui/first-paint/trust-screen.ts')
+const { MIN_COLUMNS, MIN_ROWS } = await import('../../src/ui/screen-size.ts')
+const wizard = await import('../../src/ui/wizard.tsx')
+const { tempDir } = await import('../helpers/temp.ts')
+
+test('the painted frame is in colour: the border, title and path in yellow, the title bold', async () => {
+  const [first] = cases
+  assert.ok(first)
+  const question = await trustQuestionOf(first.path)
+  const frame = trustScreenFrame({ question, problemLine: null, columns: 80, rows: 24 }) ?? ''
+  const yellow = (text: string) => `\u001b[33m${text}\u001b[39m`
+  assert.ok(
+    frame.startsWith(
+      `${yellow(`╭${'─'.repeat(78)}╮`)}\n${yellow('│')} \u001b[1m\u001b[33mThis checklist runs`,
+    ),
+    frame,
+  )
+})
+
+test('below the wizard’s smallest terminal nothing is painted: App says it is too small there', async () => {
+  // The size App and the Wizard check (wizard.tsx) is the one the paint checks.
+  assert.deepEqual([MIN_COLUMNS, MIN_ROWS], [wizard.MIN_COLUMNS, wizard.MIN_ROWS])
+  const [first] = cases
+  assert.ok(first)
+  const question = await trustQuestionOf(first.path)
+  const screen = await inkTrustScreen(first.path, 80, 24)
+  try {
+    for (const [columns, rows] of [
+      [39, 60],
+      [160, 13],
+      [39, 13],
+    ] as const) {
+      assert.match(await screen.resize(columns, rows), /terminal too small/)
+      for (const problemLine of [null, ONE_FILE_SET_ASIDE]) {
+        assert.equal(trustScreenFrame({ question, problemLine, columns, rows }), null)
+      }
+    }
+  } finally {
+    await screen.close()
+  }
+})
+
+test('a path whose lines leave the list no row is left to Ink, which draws it taller than the terminal', async () => {
+  const trust = cases.find((one) => one.name.startsWith('a path'))
+  assert.ok(trust)
+  const question = await trustQuestionOf(trust.path)
+  const screen = await inkTrustScreen(trust.path, 40, 14)
+  try {
+    assert.ok(screen.first.split('\n').length > 14)
+    assert.equal(trustScreenFrame({ question, problemLine: null, columns: 40, rows: 14 }), null)
+    // One more row and the list has it: painted.
+    const taller = trustScreenFrame({ question, problemLine: null, columns: 40, rows: 15 })
+    assert.equal(taller, await screen.resize(40, 15))
+  } finally {
+    await screen.close()
+  }
+})
+
+test('a path with a control character is left to Ink: its Text escapes it after the prompt wrapped it', async () => {
+  const { mkdirSync, writeFileSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const dir = join(tempDir('trust-odd'), 'release-\u001b[31m-red')
+  mkdirSync(dir)
+  const path = join(dir, 'deploy.md')
+  writeFileSync(
+    path,
+    '---\ntitle: Odd\nenvironments: [dev, prod]\n---\n## Before\n- [ ] Build <!-- check: command run="make build" -->\n',
+  )
+  const screen = await inkTrustScreen(path, 80, 24)
+  try {
+    // Ink draws the escape as its text, wider than the path the prompt wrapped.
+    assert.match(screen.first, /release-\\x1b\[31m-red/)
+  } finally {
+    await screen.close()
+  }
+  const question = await trustQuestionOf(path)
+  assert.equal(trustScreenFrame({ question, problemLine: null, columns: 80, rows: 24 }), null)
+})
+
+test('a command with a tab or a newline in it is painted as Ink draws it', async () => {
+  const { writeFileSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const path = join(tempDir('trust-tab'), 'deploy.md')
+  writeFileSync(
+    path,
+    '---\ntitle: Tab\nenvironments: [dev, prod]\n---\n## Before\n- [ ] Build <!-- check: command run="make\tbuild" -->\n- [ ] Lines <!-- check: command run="set -e\nmake test" -->\n',
+  )
+  const { assertTrustFramesAsInkDraws } = await import('../helpers/trust-frames.tsx')
+  const { nulls } = await assertTrustFramesAsInkDraws({ name: 'tab', path }, [
+    [80, 24],
+    [40, 14],
+    [41, 15],
+  ])
+  assert.equal(nulls, 0)
+})
+test('the trust screen is painted from pure modules: neither Ink, React nor any .tsx is bundled in', async () => {
+  const { build } = await import('esbuild')
+  const { fileURLToPath } = await import('node:url')
+  const result = await build({
+    entryPoints: [
+      fileURLToPath(new URL('../../src/ui/first-paint/trust-screen.ts', import.meta.url)),
+    ],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+  })
+  const inputs = Object.keys(result.metafile.inputs)
+  assert.ok(inputs.some((input) => input.endsWith('src/ui/confirm-layout.ts')))
+  assert.deepEqual(
+    inputs.filter((input) =>
+      /node_modules\/(ink|react|ink-[^/]+|react-[^/]+)\/|\.tsx$/.test(input),
+    ),
+    [],
+  )
+})
