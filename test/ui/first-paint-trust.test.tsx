@@ -163,3 +163,30 @@ test('the trust screen is painted from pure modules: neither Ink, React nor any 
     [],
   )
 })
+
+test('a line’s blanks at its end are dropped as Ink drops them, in colour or not', async () => {
+  const { createElement } = await import('react')
+  const { Box } = await import('ink')
+  const { render } = await import('ink-testing-library')
+  const { Text } = await import('../../src/ui/text.tsx')
+  const { inkFrame, styled } = await import('../../src/ui/first-paint/ink-draw.ts')
+  const screen = render(
+    createElement(
+      Box,
+      { flexDirection: 'column' },
+      createElement(Text, { color: 'yellow' }, 'coloured, then blanks   '),
+      createElement(Text, {}, 'plain, then blanks   '),
+    ),
+  )
+  try {
+    assert.equal(
+      inkFrame([
+        styled('coloured, then blanks   ', { color: 'yellow' }),
+        styled('plain, then blanks   ', {}),
+      ]),
+      screen.lastFrame(),
+    )
+  } finally {
+    screen.unmount()
+  }
+})
