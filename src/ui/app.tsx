@@ -31,6 +31,7 @@ import { ChoicePrompt, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { type ScrollLine, ScrollView } from './scroll-view.tsx'
 import { Text } from './text.tsx'
 import { environmentColor } from './theme.ts'
+import { TRUST_QUESTION_WORDS } from './trust-words.ts'
 import { useScroll } from './use-scroll.ts'
 import type { WizardExit } from './use-wizard.ts'
 import { MIN_COLUMNS, MIN_ROWS, TooSmall, Wizard } from './wizard.tsx'
@@ -200,15 +201,12 @@ export function App({
     case 'trust':
       return withProblems(
         <TrustPrompt
+          {...TRUST_QUESTION_WORDS}
           // The path on its own lines, whole: cut at its start, it lost what tells two files apart.
-          title="This checklist runs shell commands. Trust it on this machine?"
           subtitle={waiting.question.path}
           commands={waiting.question.commands}
-          note="Trusting is recorded with the file’s sha256: any change to it asks again."
           width={columns}
           height={height}
-          yes="trust it and run them"
-          no="not now (they stay manual; r on one asks again)"
           onAnswer={waiting.answer}
         />,
       )

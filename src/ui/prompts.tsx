@@ -6,9 +6,8 @@
 import { Box, useInput } from 'ink'
 import SelectInput from 'ink-select-input'
 import { createContext, useContext, useState } from 'react'
-import wrapAnsi from 'wrap-ansi'
 import type { Item } from '../checklist/model.ts'
-import { commandLine } from '../trust.ts'
+import { CONFIRM_COLOR, confirmLayout, trustList } from './confirm-layout.ts'
 import { helpRows } from './keymap.ts'
 import { keysOf } from './keys.ts'
 import { ScrollView } from './scroll-view.tsx'
@@ -69,15 +68,6 @@ export function TextPrompt({
   )
 }
 
-/** Lines a bordered prompt takes beyond its content: the border above and below. */
-const BORDER_LINES = 2
-/** Columns a bordered prompt takes beyond its content: the border and a space of padding, each side. */
-const BORDER_COLUMNS = 4
-/** Under this many lines for the list, the scroll hint gives its line back to the list. */
-const MIN_LIST_WITH_HINT = 3
-/** What starts each command on the trust prompt; its wrapped lines are indented as far. */
-const COMMAND_PROMPT = '  $ '
-
 export interface ConfirmPromptProps {
   readonly title: string
   /** Under the title, wrapped and never cut (the checklist's path, which says what is trusted). */
@@ -107,26 +97,22 @@ export function ConfirmPrompt({
   lines = [],
   note,
   scrollHint = '↑↓ PgUp PgDn: scroll',
-  color = 'yellow',
+  color = CONFIRM_COLOR,
   yes,
   no,
   width,
   height,
   onAnswer,
 }: ConfirmPromptProps) {
-  // Both answers on one line when it holds them (inside the border and its padding), else one each.
-  const answers =
-    `y: ${yes} · n: ${no}`.length <= width - BORDER_COLUMNS
-      ? [`y: ${yes} · n: ${no}`]
-      : [`y: ${yes}`, `n: ${no}`]
-  const subtitleLines = subtitle
-    ? wrapAnsi(subtitle, Math.max(8, width - BORDER_COLUMNS), { hard: true }).split('\n')
-    : []
-  const room = height - BORDER_LINES - 1 - subtitleLines.length - (note ? 1 : 0) - answers.length
-  const isScrolled = lines.length > Math.max(1, room)
-  // The hint takes a line of the list's, unless that would leave the list less than three.
-  const hasHint = isScrolled && room > MIN_LIST_WITH_HINT
-  const listHeight = isScrolled ? Math.max(1, room - (hasHint ? 1 : 0)) : lines.length
+  const { answers, subtitleLines, hasHint, listHeight } = confirmLayout({
+    subtitle,
+    lineCount: lines.length,
+    hasNote: Boolean(note),
+    yes,
+    no,
+    width,
+    height,
+  })
   const top = useScroll(lines.length, listHeight)
   useInput((input, key) => {
     // The first y or n of keys that arrived together answers; the rest are not this prompt's.
@@ -174,30 +160,8 @@ export function TrustPrompt({
   commands,
   ...question
 }: { readonly commands: readonly Item[] } & Omit<ConfirmPromptProps, 'lines' | 'scrollHint'>) {
-  const width = Math.max(8, question.width - BORDER_COLUMNS - COMMAND_PROMPT.length)
-  const counts = new Map<string, number>()
-  for (const item of commands) {
-    const command = commandLine(item)
-    counts.set(command, (counts.get(command) ?? 0) + 1)
-  }
-  const indent = ' '.repeat(COMMAND_PROMPT.length)
-  const lines = [...counts].flatMap(([command, count]) => [
-    ...wrapAnsi(command, width, { hard: true })
-      .split('\n')
-      .map((line, index) => `${index === 0 ? COMMAND_PROMPT : indent}${line}`),
-    ...(count > 1 ? [`${indent}↳ run by ${count} items`] : []),
-  ])
-  const read =
-    counts.size === commands.length
-      ? `${commands.length} commands`
-      : `${counts.size} different commands (${commands.length} items)`
-  return (
-    <ConfirmPrompt
-      {...question}
-      lines={lines}
-      scrollHint={`↑↓ PgUp PgDn scroll: read all ${read} before you trust them`}
-    />
-  )
+  const { lines, scrollHint } = trustList(commands, question.width)
+  return <ConfirmPrompt {...question} lines={lines} scrollHint={scrollHint} />
 }
 
 export interface Choice<T> {
