@@ -40,7 +40,6 @@ import { OPERATOR_VARIABLE, type StoreProblem } from '../run/store.ts'
 import { resolveStore } from '../run/team/address.ts'
 import { teamTuning } from '../run/team/link.ts'
 import type { AppOutcome } from '../ui/app.tsx'
-import { firstFrameOf } from '../ui/first-paint/first-frame.ts'
 import { type PaintedScreen, paintFirstScreen } from '../ui/first-paint/screen.ts'
 import type { AppOptions } from '../ui/open-run.ts'
 import { type OpeningView, startOpening } from '../ui/opening.ts'
@@ -160,6 +159,8 @@ export async function runCommand(
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
   for (const signal of signals) process.on(signal, onSignal)
 
+  // Loaded only now: its colours come from chalk, which must see FORCE_COLOR as set above.
+  const { firstFrameOf } = await import('../ui/first-paint/first-frame.ts')
   // A new run on this machine needs nothing but this machine to open: its first screen is known
   // once the event loop has turned. Painted then, before Ink and React load; a first screen that
   // waited on something else (a file still being read, a team store) is painted when it comes,

@@ -86,17 +86,18 @@ describe('the first screen, painted before Ink', () => {
       const { pty, trace } = launch(target)
       try {
         await pty.waitFor(shows, { timeoutMs: 30_000 })
-        // Ink's frame: over the painted one, from the top left, after the screen is erased.
-        const shownAt = pty.output.indexOf(shows)
-        await pty.waitFor(WIPE, { from: shownAt, timeoutMs: 30_000 })
-        await pty.waitFor(shows, { from: pty.output.indexOf(WIPE, shownAt), timeoutMs: 30_000 })
-        const { sources, first, writes } = loadedBefore(trace, shows)
+        const { sources, first } = loadedBefore(trace, shows)
+        assert.ok(!first.includes(WIPE), 'the first screen was Ink’s, not painted')
         assert.deepEqual(
           [...new Set(sources.filter((s) => INK_OR_REACT.test(s)))],
           [],
           'Ink or React loaded before the first screen',
         )
-        assert.ok(!first.includes(WIPE), 'the first screen was Ink’s, not painted')
+        // Ink's frame: over the painted one, from the top left, after the screen is erased.
+        const shownAt = pty.output.indexOf(shows)
+        await pty.waitFor(WIPE, { from: shownAt, timeoutMs: 30_000 })
+        await pty.waitFor(shows, { from: pty.output.indexOf(WIPE, shownAt), timeoutMs: 30_000 })
+        const { writes } = loadedBefore(trace, shows)
         // The same frame, character for character and colour for colour.
         const paint = first.slice(
           first.indexOf(BEGIN_SYNC) + BEGIN_SYNC.length,

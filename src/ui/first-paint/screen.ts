@@ -36,7 +36,10 @@ export interface PaintedScreen {
 
 type Write = NodeJS.WriteStream['write']
 
-/** Paints `frame` (lines joined by `\n`, as Ink writes a frame) on the alternate screen. */
+/**
+ * Paints `frame` (its lines joined by `\n`, as Ink's renderer makes a frame) on the alternate
+ * screen, as Ink writes it: a frame shorter than the terminal with a line break after it.
+ */
 export function paintFirstScreen(
   frame: string,
   stdin: NodeJS.ReadStream = process.stdin,
@@ -44,7 +47,10 @@ export function paintFirstScreen(
 ): PaintedScreen {
   // Before the frame: a key typed once it is seen waits for Ink instead of being echoed over it.
   stdin.setRawMode?.(true)
-  stdout.write(`${ENTER_ALTERNATE_SCREEN}${HIDE_CURSOR}${BEGIN_SYNC}${frame}${END_SYNC}`)
+  const isFullscreen = frame.split('\n').length >= (stdout.rows ?? 0)
+  stdout.write(
+    `${ENTER_ALTERNATE_SCREEN}${HIDE_CURSOR}${BEGIN_SYNC}${frame}${isFullscreen ? '' : '\n'}${END_SYNC}`,
+  )
   let isHandedOver = false
   return {
     handOver(render) {
