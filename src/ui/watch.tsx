@@ -16,7 +16,8 @@ import {
   type RunWatcher,
   type WatchSnapshot,
 } from '../run/watch.ts'
-import { Footer, footerHeight } from './footer.tsx'
+import { Footer } from './footer.tsx'
+import { footerHeight } from './footer-keys.ts'
 import type { Layout } from './layout.ts'
 import { HelpPanel } from './prompts.tsx'
 import { Text } from './text.tsx'

@@ -16,8 +16,10 @@ import { blankEntries, describeUnsaved, progressWords } from '../run/describe.ts
 import type { RunSession } from '../run/session.ts'
 import { type RunSnapshot, startedCount } from '../run/snapshot.ts'
 import { AnimationTick, useTick } from './animation.tsx'
-import { type DetailInput, DetailPane, type DetailRoom, detailLines } from './detail-pane.tsx'
-import { Footer, footerHeight, type KeySet } from './footer.tsx'
+import { type DetailInput, type DetailRoom, detailLines } from './detail-lines.ts'
+import { DetailPane } from './detail-pane.tsx'
+import { Footer } from './footer.tsx'
+import { footerHeight, type KeySet } from './footer-keys.ts'
 import { GateRow, GroupRow, HeldRow, ItemRow, ProseRow } from './item-row.tsx'
 import {
   appliesIn,
