@@ -278,7 +278,7 @@ export function currentPhase(state: WizardState) {
   return state.layout.phases[state.phaseIndex] ?? null
 }
 
-export function cursorOf(state: WizardState, phaseId: string): number {
+export function cursorOf(state: Pick<WizardState, 'cursors'>, phaseId: string): number {
   return state.cursors[phaseId] ?? 0
 }
 

@@ -24,12 +24,7 @@ import { Text } from './text.tsx'
 import { environmentColor } from './theme.ts'
 import { useWatch, type WatchExit } from './use-watch.ts'
 import {
-  CHROME_LINES,
   Detail,
-  hasChecks as hasChecksIn,
-  hasScoped as hasScopedIn,
-  MIN_COLUMNS,
-  MIN_ROWS,
   PhaseList,
   ProgressRow,
   ReferencePages,
@@ -37,6 +32,13 @@ import {
   TooSmall,
   type WizardView,
 } from './wizard.tsx'
+import {
+  CHROME_LINES,
+  hasChecks as hasChecksIn,
+  hasScoped as hasScopedIn,
+  MIN_COLUMNS,
+  MIN_ROWS,
+} from './wizard-screen.ts'
 
 export interface WatchProps {
   readonly watcher: RunWatcher
