@@ -10,6 +10,8 @@
  */
 import cliTruncate from 'cli-truncate'
 import stringWidth from 'string-width'
+import { isProduction } from '../checklist/environments.ts'
+import type { Checklist } from '../checklist/model.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { type Progress, progressOf, progressWords } from '../run/describe.ts'
 import type { RunState } from '../run/model.ts'
@@ -46,32 +48,35 @@ function toGrid(value: number, forceCeil: boolean, forceFloor: boolean): number 
 /**
  * The sizes yoga gives boxes of natural widths `bases` in a row of `width`: where they are too
  * wide, each gives way by its shrink times its width, none below nothing (those that would are
- * held at nothing and the rest share what is left). Null where they do not fit even so.
+ * held at nothing and the rest share what is left). What still does not fit runs past the row's
+ * end, where the screen's box cuts it.
  */
-function shrunk(bases: readonly number[], shrinks: readonly number[], width: number) {
+function shrunk(bases: readonly number[], shrinks: readonly number[], width: number): number[] {
   const total = bases.reduce((sum, base) => sum + base, 0)
-  if (total <= width) return bases
+  if (total <= width) return [...bases]
   const scaled = bases.map((base, index) => -(shrinks[index] ?? 0) * base)
   let totalScaled = scaled.reduce((sum, factor) => sum + factor, 0)
-  if (totalScaled === 0) return null
   let free = width - total
-  let delta = 0
-  bases.forEach((base, index) => {
+  if (totalScaled !== 0) {
+    let delta = 0
+    bases.forEach((base, index) => {
+      const factor = scaled[index] ?? 0
+      if (factor === 0) return
+      const size = base + (free / totalScaled) * factor
+      if (!near(size, Math.max(0, size))) {
+        delta += Math.max(0, size) - base
+        totalScaled -= factor
+      }
+    })
+    free -= delta
+  }
+  return bases.map((base, index) => {
     const factor = scaled[index] ?? 0
-    if (factor === 0) return
-    const size = base + (free / totalScaled) * factor
-    if (!near(size, Math.max(0, size))) {
-      delta += Math.max(0, size) - base
-      totalScaled -= factor
-    }
+    if (factor === 0) return base
+    // As yoga has it: with every shrinking box held, each gives way by its whole factor.
+    const size = totalScaled === 0 ? base + factor : base + (free / totalScaled) * factor
+    return Math.max(0, size)
   })
-  free -= delta
-  if (totalScaled === 0) return null
-  const sizes = bases.map((base, index) => {
-    const factor = scaled[index] ?? 0
-    return factor === 0 ? base : Math.max(0, base + (free / totalScaled) * factor)
-  })
-  return sizes.reduce((sum, size) => sum + size, 0) <= width + 0.0001 ? sizes : null
 }
 
 /** The cells of `text` from column 0 to `end`; null where a wide character would be cut in two. */
@@ -103,7 +108,6 @@ function rowLine(parts: readonly Part[], width: number): TextLine | null {
     parts.map((part) => part.shrink),
     width - margins,
   )
-  if (!sizes) return null
   const spans: Span[] = []
   let column = 0
   let left = 0
@@ -111,8 +115,15 @@ function rowLine(parts: readonly Part[], width: number): TextLine | null {
     const size = sizes[index] ?? 0
     const boxLeft = left + (part.margin ?? 0)
     const at = toGrid(boxLeft, false, false)
-    const next = index + 1 < parts.length ? toGrid(boxLeft + size, false, false) : width
+    // What the next box draws over, or the screen's edge.
+    const next = Math.min(
+      width,
+      index + 1 < parts.length
+        ? toGrid(boxLeft + size + (parts[index + 1]?.margin ?? 0), false, false)
+        : width,
+    )
     left = boxLeft + size
+    if (at >= width) break
     if (at > column) spans.push({ text: ' '.repeat(at - column) })
     column = Math.max(column, at)
     const own = texts[index] ?? []
@@ -145,6 +156,22 @@ export interface RunLineInput {
   readonly isProduction: boolean
   readonly operator: string
   readonly runId: string
+}
+
+/** What the header's first line shows of a run's session. */
+export function runLineInput(session: {
+  readonly checklist: Checklist
+  readonly environment: string
+  readonly operator: string
+  readonly id: string
+}): RunLineInput {
+  return {
+    title: session.checklist.title,
+    environment: session.environment,
+    isProduction: isProduction(session.checklist, session.environment),
+    operator: session.operator,
+    runId: session.id,
+  }
 }
 
 /**

@@ -19,13 +19,7 @@ import { type DetailInput, type DetailRoom, detailLines } from './detail-lines.t
 import { DetailPane } from './detail-pane.tsx'
 import { Footer } from './footer.tsx'
 import { footerHeight, type KeySet } from './footer-keys.ts'
-import {
-  progressLine,
-  progressLineInput,
-  type RunLineInput,
-  ruleLine,
-  runLine,
-} from './header-lines.ts'
+import { progressLine, progressLineInput, ruleLine, runLine, runLineInput } from './header-lines.ts'
 import { ItemRow } from './item-row.tsx'
 import { type Layout, type Progress, progressOf, scopeNote } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
@@ -291,17 +285,6 @@ function Header({
       )}
     </Box>
   )
-}
-
-/** What the header's first line shows of the session. */
-export function runLineInput(session: RunSession): RunLineInput {
-  return {
-    title: session.checklist.title,
-    environment: session.environment,
-    isProduction: isProduction(session.checklist, session.environment),
-    operator: session.operator,
-    runId: session.id,
-  }
 }
 
 /**
