@@ -25,6 +25,8 @@ interface Part {
   readonly spans: readonly Span[]
   /** Yoga's flexShrink: its share of the shortfall is this times its width. */
   readonly shrink: number
+  /** Its one text is cut at its end where its box is narrower (truncate-end); else it wraps. */
+  readonly isCut?: boolean
   /** The box's margin on the left (columns). */
   readonly margin?: number
 }
@@ -47,36 +49,25 @@ function toGrid(value: number, forceCeil: boolean, forceFloor: boolean): number 
 
 /**
  * The sizes yoga gives boxes of natural widths `bases` in a row of `width`: where they are too
- * wide, each gives way by its shrink times its width, none below nothing (those that would are
- * held at nothing and the rest share what is left). What still does not fit runs past the row's
- * end, where the screen's box cuts it.
+ * wide, each gives way by its shrink times its width. Where one box alone gives way, it gives
+ * all it has and the rest runs past the row's end (the screen's box cuts it). Null where more
+ * than one would go below nothing: yoga's layout of such a row is not worked out here, and its
+ * boxes draw it.
  */
-function shrunk(bases: readonly number[], shrinks: readonly number[], width: number): number[] {
+function shrunk(bases: readonly number[], shrinks: readonly number[], width: number) {
   const total = bases.reduce((sum, base) => sum + base, 0)
   if (total <= width) return [...bases]
-  const scaled = bases.map((base, index) => -(shrinks[index] ?? 0) * base)
-  let totalScaled = scaled.reduce((sum, factor) => sum + factor, 0)
-  let free = width - total
-  if (totalScaled !== 0) {
-    let delta = 0
-    bases.forEach((base, index) => {
-      const factor = scaled[index] ?? 0
-      if (factor === 0) return
-      const size = base + (free / totalScaled) * factor
-      if (!near(size, Math.max(0, size))) {
-        delta += Math.max(0, size) - base
-        totalScaled -= factor
-      }
-    })
-    free -= delta
-  }
-  return bases.map((base, index) => {
-    const factor = scaled[index] ?? 0
-    if (factor === 0) return base
-    // As yoga has it: with every shrinking box held, each gives way by its whole factor.
-    const size = totalScaled === 0 ? base + factor : base + (free / totalScaled) * factor
-    return Math.max(0, size)
-  })
+  const scaled = bases.map((base, index) => (shrinks[index] ?? 0) * base)
+  const totalScaled = scaled.reduce((sum, factor) => sum + factor, 0)
+  if (totalScaled === 0) return null
+  const sizes = bases.map(
+    (base, index) => base - ((total - width) * (scaled[index] ?? 0)) / totalScaled,
+  )
+  if (sizes.every((size) => size >= 0)) return sizes
+  // One box that gives way gives all it has; the rest runs past the row's end.
+  if (scaled.filter((factor) => factor > 0).length === 1)
+    return sizes.map((size, index) => ((scaled[index] ?? 0) > 0 ? Math.max(0, size) : size))
+  return null
 }
 
 /** The cells of `text` from column 0 to `end`; null where a wide character would be cut in two. */
@@ -103,11 +94,18 @@ function rowLine(parts: readonly Part[], width: number): TextLine | null {
   const bases = texts.map((spans) => spans.reduce((sum, text) => sum + stringWidth(text), 0))
   // Margins take their columns first; the boxes share the shortfall by their own widths.
   const margins = parts.reduce((sum, part) => sum + (part.margin ?? 0), 0)
+  // Yoga measures each box within the row's width first: that is what it shrinks from.
   const sizes = shrunk(
-    bases,
+    bases.map((base) => Math.min(base, width - margins)),
     parts.map((part) => part.shrink),
     width - margins,
   )
+  if (!sizes) return null
+  // A text that wraps (not cut) in a box made narrower would take more lines.
+  if (
+    parts.some((part, index) => !part.isCut && (sizes[index] ?? 0) < (bases[index] ?? 0) - 0.0001)
+  )
+    return null
   const spans: Span[] = []
   let column = 0
   let left = 0
@@ -127,7 +125,7 @@ function rowLine(parts: readonly Part[], width: number): TextLine | null {
     if (at > column) spans.push({ text: ' '.repeat(at - column) })
     column = Math.max(column, at)
     const own = texts[index] ?? []
-    if (own.length === 1 && part.shrink > 0) {
+    if (own.length === 1 && part.isCut) {
       // A cut part's text node: as wide as its box, its edges on yoga's grid for text.
       const isFraction = !near(Math.round(size), size)
       const room = toGrid(boxLeft + size, isFraction, !isFraction) - toGrid(boxLeft, false, true)
@@ -183,7 +181,7 @@ export function runLine(input: RunLineInput, width: number): TextLine | null {
   const dim: Style = { isDim: true }
   return rowLine(
     [
-      { spans: [{ text: input.title, isBold: true }], shrink: 8 },
+      { spans: [{ text: input.title, isBold: true }], shrink: 8, isCut: true },
       {
         spans: [
           { text: '  ' },
@@ -196,7 +194,7 @@ export function runLine(input: RunLineInput, width: number): TextLine | null {
         ],
         shrink: 0,
       },
-      { spans: [{ text: `  ${input.operator}`, ...dim }], shrink: 1 },
+      { spans: [{ text: `  ${input.operator}`, ...dim }], shrink: 1, isCut: true },
       { spans: [{ text: ` · ${input.runId}`, ...dim }], shrink: 0 },
     ],
     width,
@@ -243,7 +241,12 @@ export function progressLine(input: ProgressLineInput, width: number): TextLine 
   const phase = input.phase
   if (phase) {
     parts.push(
-      { spans: [{ text: `${phase.number}/${phase.count} ${phase.title}` }], shrink: 1, margin: 2 },
+      {
+        spans: [{ text: `${phase.number}/${phase.count} ${phase.title}` }],
+        shrink: 1,
+        isCut: true,
+        margin: 2,
+      },
       {
         spans:
           phase.progress.total === 0
@@ -254,7 +257,8 @@ export function progressLine(input: ProgressLineInput, width: number): TextLine 
       },
     )
   } else {
-    parts.push({ spans: [{ text: 'Sign-off', isBold: true }], shrink: 0, margin: 2 })
+    // Its box gives way as any box does (Ink's default), its text wrapping: see rowLine.
+    parts.push({ spans: [{ text: 'Sign-off', isBold: true }], shrink: 1, margin: 2 })
   }
   if (input.running > 0)
     parts.push({

@@ -182,3 +182,19 @@ export async function answerSome(opened: OpenedRun): Promise<void> {
   session.leave({ phaseId: phase?.id ?? null, itemId: item?.id ?? null })
   await session.close()
 }
+
+/** The frame Ink writes first for `element` in a terminal `columns` wide. */
+export function inkFrame(element: React.ReactElement, columns: number, rows = 10): string {
+  const stdout = new Terminal(columns, rows)
+  const instance = render(element, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: new Keyboard() as unknown as NodeJS.ReadStream,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  })
+  const [first = ''] = stdout.frames
+  instance.unmount()
+  instance.cleanup()
+  return first
+}
