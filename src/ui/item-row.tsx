@@ -1,6 +1,7 @@
 /**
  * One line of a phase's list: a group heading, a step written as prose, or an item with its state icon,
- * its text (cut to the width) and, for an automated item, the check's outcome.
+ * its text (cut to the width) and, for an automated item, the check's outcome — each the line
+ * row-lines.ts lays out, drawn in one text node.
  * Rows are memoised: a finished row does not render again while other rows'
  * spinners turn; a running row's spinner and clock re-render on the shared tick
  * (animation.tsx).
@@ -9,13 +10,24 @@ import { Box } from 'ink'
 import { memo } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { formatDuration } from '../duration.ts'
-import { waitingWords } from '../run/approvals.ts'
 import type { ItemState, StoredCheckResult } from '../run/model.ts'
 import type { LiveCheck } from '../run/snapshot.ts'
 import { useTick } from './animation.tsx'
-import { fitRow, keptWidth } from './fit-line.ts'
+import { keptWidth } from './fit-line.ts'
+import {
+  gateRowLine,
+  groupRowLine,
+  heldRowLine,
+  itemRowLine,
+  type Outcome,
+  outcomeStyle,
+  proseRowLine,
+  rowLook,
+  rowOutcome,
+} from './row-lines.ts'
+import { LineText } from './span-text.tsx'
 import { Text } from './text.tsx'
-import { CHECK_LOOK, type Color, ITEM_LOOK, SPINNER_FRAMES } from './theme.ts'
+import { SPINNER_FRAMES } from './theme.ts'
 
 export interface ItemRowProps {
   readonly item: Item
@@ -32,7 +44,7 @@ export interface ItemRowProps {
   /** "manual" beside a manual item: only where some items are automated, to tell them apart. */
   readonly isManualMarked?: boolean
   /**
-   * The row's width, when known: the row is then one text node, laid out here (fit-line.ts);
+   * The row's width, when known: the row is then one text node, laid out by row-lines.ts;
    * without it, boxes that fill the width they are given.
    */
   readonly width?: number
@@ -49,44 +61,19 @@ export const ItemRow = memo(function ItemRow({
   isManualMarked = true,
   width,
 }: ItemRowProps) {
-  const look = ITEM_LOOK[outOfScope === null ? state : 'na']
-  const marker = isSelected ? '›' : ' '
-  const outcome: Outcome | null =
-    outOfScope !== null
-      ? { text: `n/a: ${onlyWhere(item)}`, isDim: true }
-      : item.check || isManualMarked
-        ? outcomeOf(check, item)
-        : null
-  // One text node where the row's width is known: the text cut and padded here as the boxes
-  // below would cut and pad it (fit-line.ts). A running row keeps its boxes: its clock's width
+  const input = { item, outOfScope, state, check, isSelected, indent, isManualMarked }
+  const look = rowLook(input)
+  const outcome = rowOutcome(input)
+  // One text node where the row's width is known: the text cut and padded as the boxes below
+  // would cut and pad it (fit-line.ts). A running row keeps its boxes: its clock's width
   // changes on every tick.
-  const fitted =
-    width !== undefined && !live
-      ? fitRow(
-          `${marker}${' '.repeat(indent)}${look.icon} `,
-          item.plain,
-          outcome?.text ?? '',
-          width,
-        )
-      : null
-  if (fitted) {
-    return (
-      <Text>
-        <Text color="cyan">{marker}</Text>
-        {' '.repeat(indent)}
-        <Text color={look.color}>{look.icon}</Text>{' '}
-        <Text bold={isSelected} dimColor={outOfScope !== null}>
-          {fitted.text}
-        </Text>
-        {fitted.gap}
-        {outcome ? <OutcomeText outcome={{ ...outcome, text: fitted.end }} /> : null}
-      </Text>
-    )
-  }
+  const line = width !== undefined && !live ? itemRowLine(input, width) : null
+  if (line) return <LineText line={line} />
   // The marker, indent, icon and text are one text node (every redraw lays out and measures
   // each node), cut at its end: a narrow terminal shortens the text, never the icon. The text's
   // box starts from nothing and never goes under its kept columns, so that the end's box gives
   // way (cut at its end) where the end is too long, as fitRow cuts it: never a second line.
+  const marker = isSelected ? '›' : ' '
   return (
     <Box>
       <Box flexGrow={1} flexBasis={0} minWidth={indent + 3 + keptWidth(item.plain)}>
@@ -117,14 +104,7 @@ export const GroupRow = memo(function GroupRow({
 }) {
   // One text node, the column before the title in it, cut at its end (Ink cuts only what is
   // too wide): as a box of its own beside the title, that column shrank away under a long one.
-  return (
-    <Text wrap="truncate-end">
-      {' '}
-      <Text bold dimColor>
-        {`${' '.repeat(depth * 2)}${title}`}
-      </Text>
-    </Text>
-  )
+  return <LineText line={groupRowLine(title, depth)} />
 })
 
 /** A step written as prose: nothing to mark, its text is in the detail of the item next to it. */
@@ -135,17 +115,9 @@ export const ProseRow = memo(function ProseRow({
   readonly title: string
   readonly depth: number
 }) {
-  // One text node, as GroupRow's; `≡` where an item's state icon is: the step reads as one of
-  // the phase's rows.
-  return (
-    <Text wrap="truncate-end">
-      {' '}
-      <Text dimColor italic>
-        {`${' '.repeat(1 + depth * 2)}≡ ${title}`}
-      </Text>
-    </Text>
-  )
+  return <LineText line={proseRowLine(title, depth)} />
 })
+
 /**
  * An approval gate where the operator meets it in the list: waiting, with the command that
  * approves it, or approved, by whom and when.
@@ -161,18 +133,7 @@ export const GateRow = memo(function GateRow({
   readonly runId: string
   readonly isTeamRun: boolean
 }) {
-  if (approval) {
-    return (
-      <Text wrap="truncate-end" color="green">
-        {`  ✔ approved: ${name} — ${approval.by}, ${approval.at.slice(11, 16)}`}
-      </Text>
-    )
-  }
-  return (
-    <Text wrap="truncate-end" color="yellow">
-      {`  ⏸ ${waitingWords({ name }, runId, isTeamRun)}`}
-    </Text>
-  )
+  return <LineText line={gateRowLine(name, approval, runId, isTeamRun)} />
 })
 
 /** The phases the gates above hold back, dimmed while one of them waits. */
@@ -183,18 +144,8 @@ export const HeldRow = memo(function HeldRow({
   readonly titles: readonly string[]
   readonly isWaiting: boolean
 }) {
-  return (
-    <Text wrap="truncate-end" dimColor={isWaiting}>
-      {`    ${isWaiting ? 'held back' : 'then'}: ${titles.join(' · ')}`}
-    </Text>
-  )
+  return <LineText line={heldRowLine(titles, isWaiting)} />
 })
-
-/** "dev only": the environments the item is for, without where the checklist says so. */
-function onlyWhere(item: Item): string {
-  const environments = item.scope.environments ?? []
-  return environments.length === 0 ? 'no environment' : `${environments.join(', ')} only`
-}
 
 function Spinner() {
   const frame = useTick()
@@ -209,27 +160,11 @@ function RunningClock({ live }: { readonly live: LiveCheck }) {
   return <Text color="cyan">{`running ${elapsed}${attempt}`}</Text>
 }
 
-/** What the right of an item's row says: manual, its check's kind, or its check's last result. */
-interface Outcome {
-  readonly text: string
-  readonly color?: Color | undefined
-  readonly isDim?: boolean
-}
-
-function outcomeOf(check: StoredCheckResult | null, item: Item): Outcome {
-  if (!item.check) return { text: 'manual', isDim: true }
-  if (!check) return { text: item.check.kind, isDim: true }
-  const look = CHECK_LOOK[check.status]
-  return {
-    text: `${look.word} ${check.status === 'pass' || check.status === 'fail' ? formatDuration(check.durationMs) : ''}`.trimEnd(),
-    color: look.color,
-  }
-}
-
 function OutcomeText({ outcome }: { readonly outcome: Outcome }) {
-  return outcome.isDim ? (
-    <Text dimColor>{outcome.text}</Text>
-  ) : (
-    <Text color={outcome.color}>{outcome.text}</Text>
+  const style = outcomeStyle(outcome)
+  return (
+    <Text dimColor={style.isDim ?? false} {...(style.color ? { color: style.color } : {})}>
+      {outcome.text}
+    </Text>
   )
 }

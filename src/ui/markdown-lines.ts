@@ -19,6 +19,8 @@ export interface Span {
   readonly isUnderline?: boolean
   readonly isStrikethrough?: boolean
   readonly isDim?: boolean
+  /** Colours swapped (the header's production badge). */
+  readonly isInverse?: boolean
   readonly color?: Color
 }
 

@@ -10,7 +10,8 @@ import type { RunWatcher } from '../run/watch.ts'
 import { commandFor, type KeyCommand, LOOKING_COMMANDS } from './keymap.ts'
 import { keysOf } from './keys.ts'
 import type { Layout } from './layout.ts'
-import { initialWizardState, moveAction, type Prompt, useWizardState } from './use-wizard-state.ts'
+import { useWizardState } from './use-wizard-reducer.ts'
+import { initialWizardState, moveAction, type Prompt } from './use-wizard-state.ts'
 
 /** How the watch was left: q or Esc, or Ctrl-C (an interrupt, as in the wizard). */
 export type WatchExit = 'quit' | 'interrupted'

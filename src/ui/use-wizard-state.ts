@@ -1,11 +1,10 @@
 /**
  * Where the operator is once a run is open: the screen, the phase, the cursors,
  * an open prompt, a notice. A pure reducer over a union of actions, tested
- * without rendering. The run itself and its checks in flight are not here: they
+ * without rendering (the hook over it is use-wizard-reducer.ts: this module loads no React). The run itself and its checks in flight are not here: they
  * are the session's snapshot (run/snapshot.ts), which the screen reads as it is.
  */
 
-import { useCallback, useReducer, useRef } from 'react'
 import type { Gate, Item } from '../checklist/model.ts'
 import { isWrite } from '../checks/registry.ts'
 import { gateHolding } from '../run/approvals.ts'
@@ -207,23 +206,6 @@ function reduce(state: WizardState, action: WizardAction): WizardState {
   }
 }
 
-/**
- * The state, a dispatch, and `latest()`: the state once React has rendered everything dispatched
- * so far. Keys that arrive together are handled before React renders between them, so each must
- * look at `latest()` to see what the keys before it did (the reducer is pure: the same actions
- * give the same state).
- */
-export function useWizardState(initial: () => WizardState) {
-  const [state, dispatchToReact] = useReducer(wizardReducer, undefined, initial)
-  const latestState = useRef(state)
-  const dispatch = useCallback((action: WizardAction) => {
-    latestState.current = wizardReducer(latestState.current, action)
-    dispatchToReact(action)
-  }, [])
-  const latest = useCallback(() => latestState.current, [])
-  return [state, dispatch, latest] as const
-}
-
 /** Where the run was left, as wizard state; null when it was not, or that place is gone. */
 function placeLeft(
   layout: Layout,
@@ -278,7 +260,7 @@ export function currentPhase(state: WizardState) {
   return state.layout.phases[state.phaseIndex] ?? null
 }
 
-export function cursorOf(state: WizardState, phaseId: string): number {
+export function cursorOf(state: Pick<WizardState, 'cursors'>, phaseId: string): number {
   return state.cursors[phaseId] ?? 0
 }
 

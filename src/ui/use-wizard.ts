@@ -12,6 +12,7 @@ import { waitingWords } from '../run/approvals.ts'
 import type { RunSession } from '../run/session.ts'
 import { commandFor } from './keymap.ts'
 import { keysOf } from './keys.ts'
+import { useWizardState } from './use-wizard-reducer.ts'
 import {
   currentPhase,
   gateAt,
@@ -19,7 +20,6 @@ import {
   type Notice,
   type Prompt,
   positionOf,
-  useWizardState,
   type WizardState,
 } from './use-wizard-state.ts'
 import { type WizardExit, wizardCommands } from './wizard-commands.ts'

@@ -16,19 +16,15 @@ import {
   type RunWatcher,
   type WatchSnapshot,
 } from '../run/watch.ts'
-import { Footer, footerHeight } from './footer.tsx'
+import { Footer } from './footer.tsx'
+import { footerHeight } from './footer-keys.ts'
 import type { Layout } from './layout.ts'
 import { HelpPanel } from './prompts.tsx'
 import { Text } from './text.tsx'
 import { environmentColor } from './theme.ts'
 import { useWatch, type WatchExit } from './use-watch.ts'
 import {
-  CHROME_LINES,
   Detail,
-  hasChecks as hasChecksIn,
-  hasScoped as hasScopedIn,
-  MIN_COLUMNS,
-  MIN_ROWS,
   PhaseList,
   ProgressRow,
   ReferencePages,
@@ -36,6 +32,13 @@ import {
   TooSmall,
   type WizardView,
 } from './wizard.tsx'
+import {
+  CHROME_LINES,
+  hasChecks as hasChecksIn,
+  hasScoped as hasScopedIn,
+  MIN_COLUMNS,
+  MIN_ROWS,
+} from './wizard-screen.ts'
 
 export interface WatchProps {
   readonly watcher: RunWatcher

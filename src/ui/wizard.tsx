@@ -11,26 +11,20 @@ import { isProduction } from '../checklist/environments.ts'
 import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
-import { approvalAt } from '../run/approvals.ts'
 import { blankEntries, describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
 import { type RunSnapshot, startedCount } from '../run/snapshot.ts'
 import { AnimationTick, useTick } from './animation.tsx'
-import { type DetailInput, DetailPane, type DetailRoom, detailLines } from './detail-pane.tsx'
-import { Footer, footerHeight, type KeySet } from './footer.tsx'
-import { GateRow, GroupRow, HeldRow, ItemRow, ProseRow } from './item-row.tsx'
-import {
-  appliesIn,
-  type Layout,
-  outOfScopeReason,
-  type PhaseView,
-  type Progress,
-  progressOf,
-  scopeNote,
-  stateOf,
-} from './layout.ts'
+import { type DetailInput, type DetailRoom, detailLines } from './detail-lines.ts'
+import { DetailPane } from './detail-pane.tsx'
+import { Footer } from './footer.tsx'
+import { footerHeight, type KeySet } from './footer-keys.ts'
+import { progressLine, progressLineInput, ruleLine, runLine, runLineInput } from './header-lines.ts'
+import { ItemRow } from './item-row.tsx'
+import { type Layout, type Progress, progressOf, scopeNote } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { ReferencePage } from './reference-page.tsx'
+import { LineText } from './span-text.tsx'
 import { Text } from './text.tsx'
 import { barParts, environmentColor } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
@@ -41,6 +35,17 @@ import {
   pendingCount,
   type WizardState,
 } from './use-wizard-state.ts'
+import {
+  hasChecks,
+  hasScoped,
+  MIN_COLUMNS,
+  MIN_ROWS,
+  phaseListRows,
+  screenSize,
+} from './wizard-screen.ts'
+
+// App (app.tsx) asks the wizard's smallest size of it.
+export { MIN_COLUMNS, MIN_ROWS } from './wizard-screen.ts'
 
 export interface WizardProps {
   readonly session: RunSession
@@ -58,13 +63,6 @@ export interface WizardProps {
 /** What the screen draws: where the operator is, and the run as the session holds it now. */
 export type WizardView = WizardState & RunSnapshot
 
-/** Lines the header and the separators take; the footer's depend on the width. */
-export const CHROME_LINES = 4
-
-/** The smallest terminal the wizard is drawn in: a list of three rows under the header. */
-export const MIN_COLUMNS = 40
-export const MIN_ROWS = 14
-
 /**
  * Said in place of a screen the terminal is too small for: the size needed first and wrapped,
  * not cut, so that a narrow terminal still shows it, and the one key that still works.
@@ -75,13 +73,8 @@ export function TooSmall({ quitKey }: { readonly quitKey: string }) {
 
 export function Wizard(props: WizardProps) {
   const { columns, rows } = useWindowSize()
-  // Smaller, the screen would be taller than the terminal, which scrolls and garbles it for good.
-  const isTooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS
-  const height = Math.max(rows, MIN_ROWS)
-  const width = Math.max(columns, MIN_COLUMNS)
-  const paneHeight = Math.max(4, Math.min(12, Math.floor(height * 0.35)))
   const hasPages = props.layout.references.length > 0
-  const chrome = CHROME_LINES + footerHeight(width, hasPages)
+  const { isTooSmall, height, width, paneHeight, chrome } = screenSize(columns, rows, hasPages)
   // The expanded pane's room, as last drawn: PgUp/PgDn scroll it within that.
   const detailRoom = useRef({ max: 0, page: 1 })
   const {
@@ -206,7 +199,7 @@ function Body({
       ) : (
         <SignoffList state={state} height={listHeight} />
       )}
-      <Text dimColor>{'─'.repeat(width)}</Text>
+      <LineText line={ruleLine(width)} />
       <Box height={detailHeight} flexDirection="column" overflow="hidden">
         {state.prompt ? (
           <PromptView
@@ -264,50 +257,19 @@ function Header({
   readonly width: number
 }) {
   const env = session.environment
-  const isProd = isProduction(session.checklist, env)
   const running = startedCount(state.running)
+  // Each line one text node, laid out as its boxes would lay it out (header-lines.ts), where it
+  // can be: a team run's sync words and the AWS account keep the boxes.
+  const first = state.sync || state.awsIdentity ? null : runLine(runLineInput(session), width)
+  const second = progressLine(progressLineInput(state, env, running), width)
   return (
     <Box flexDirection="column">
-      <Box>
-        {/* The title gives way first, then the operator: the run id, its only unique name, stays. */}
-        <Box flexShrink={8}>
-          <Text bold wrap="truncate-end">
-            {session.checklist.title}
-          </Text>
-        </Box>
-        <Box flexShrink={0}>
-          <Text>{'  '}</Text>
-          <Text
-            bold
-            color={environmentColor(env, isProd)}
-            inverse={isProd}
-          >{` ${isProd ? `${env.toUpperCase()} ⚠` : env} `}</Text>
-        </Box>
-        <Box flexShrink={1}>
-          <Text dimColor wrap="truncate-end">{`  ${session.operator}`}</Text>
-        </Box>
-        <Box flexShrink={0}>
-          <Text dimColor>{` · ${session.id}`}</Text>
-        </Box>
-        {state.sync ? (
-          // A team run: what the store has of it. Gives way after the title, before the run id.
-          <Box flexShrink={2}>
-            <Text
-              wrap="truncate-end"
-              {...(state.sync.text === 'synced' ? { dimColor: true } : { color: 'yellow' })}
-            >{` · ${state.sync.text}`}</Text>
-          </Box>
-        ) : null}
-        <AwsAccountBadge identity={state.awsIdentity} session={session} />
-      </Box>
-      <Box>
-        <ProgressRow state={state} env={env} width={width} />
-        {running > 0 ? (
-          <Box flexShrink={0} marginLeft={2}>
-            <Text color="cyan">{`${running} running`}</Text>
-          </Box>
-        ) : null}
-      </Box>
+      {first ? <LineText line={first} /> : <RunLineBoxes state={state} session={session} />}
+      {second ? (
+        <LineText line={second} />
+      ) : (
+        <ProgressLineBoxes state={state} env={env} width={width} running={running} />
+      )}
       {state.unsaved.length > 0 ? (
         // In place of the rule under the header, so the screen keeps its height, until saved after all.
         <Text bold color="red" inverse wrap="truncate-end">
@@ -319,8 +281,81 @@ function Header({
           {`⚠ ${state.sync.lost}`.padEnd(width)}
         </Text>
       ) : (
-        <Text dimColor>{'─'.repeat(width)}</Text>
+        <LineText line={ruleLine(width)} />
       )}
+    </Box>
+  )
+}
+
+/**
+ * The header's first line as boxes that give way: where runLine cannot lay it out, and with a
+ * team run's sync words or the AWS account on it.
+ */
+export function RunLineBoxes({
+  state,
+  session,
+}: {
+  readonly state: Pick<WizardView, 'sync' | 'awsIdentity'>
+  readonly session: RunSession
+}) {
+  const env = session.environment
+  const isProd = isProduction(session.checklist, env)
+  return (
+    <Box>
+      {/* The title gives way first, then the operator: the run id, its only unique name, stays. */}
+      <Box flexShrink={8}>
+        <Text bold wrap="truncate-end">
+          {session.checklist.title}
+        </Text>
+      </Box>
+      <Box flexShrink={0}>
+        <Text>{'  '}</Text>
+        <Text
+          bold
+          color={environmentColor(env, isProd)}
+          inverse={isProd}
+        >{` ${isProd ? `${env.toUpperCase()} ⚠` : env} `}</Text>
+      </Box>
+      <Box flexShrink={1}>
+        <Text dimColor wrap="truncate-end">{`  ${session.operator}`}</Text>
+      </Box>
+      <Box flexShrink={0}>
+        <Text dimColor>{` · ${session.id}`}</Text>
+      </Box>
+      {state.sync ? (
+        // A team run: what the store has of it. Gives way after the title, before the run id.
+        <Box flexShrink={2}>
+          <Text
+            wrap="truncate-end"
+            {...(state.sync.text === 'synced' ? { dimColor: true } : { color: 'yellow' })}
+          >{` · ${state.sync.text}`}</Text>
+        </Box>
+      ) : null}
+      <AwsAccountBadge identity={state.awsIdentity} session={session} />
+    </Box>
+  )
+}
+
+/** The header's second line as boxes that give way, where progressLine cannot lay it out. */
+export function ProgressLineBoxes({
+  state,
+  env,
+  width,
+  running,
+}: {
+  readonly state: Pick<WizardView, 'layout' | 'run' | 'screen' | 'phaseIndex'>
+  readonly env: string
+  readonly width: number
+  readonly running: number
+}) {
+  return (
+    <Box>
+      <ProgressRow state={state} env={env} width={width} />
+      {running > 0 ? (
+        <Box flexShrink={0} marginLeft={2}>
+          <Text color="cyan">{`${running} running`}</Text>
+        </Box>
+      ) : null}
     </Box>
   )
 }
@@ -412,18 +447,6 @@ export function unsavedBanner(unsaved: RunSnapshot['unsaved']): string {
   return `⚠ NOT SAVED: ${describeUnsaved(unsaved)} (${reason}): ${fix}, then give ${them} again`
 }
 
-/** The rows of the phase that fit, keeping the cursor near the middle. */
-export function windowOf(phase: PhaseView, cursor: number, height: number) {
-  const selected = phase.items[cursor]
-  const at = Math.max(
-    0,
-    phase.rows.findIndex((row) => row.kind === 'item' && row.item === selected),
-  )
-  const max = Math.max(0, phase.rows.length - height)
-  const start = Math.min(Math.max(0, at - Math.floor(height / 2)), max)
-  return { start, rows: phase.rows.slice(start, start + height) }
-}
-
 /** The phase's rows that fit, the selected one marked. */
 export function PhaseList({
   state,
@@ -434,67 +457,16 @@ export function PhaseList({
   readonly height: number
   readonly width: number
 }) {
-  const phase = state.layout.phases[state.phaseIndex]
-  if (!phase) return <Box height={height} />
-  const cursor = cursorOf(state, phase.id)
-  const selected = phase.items[cursor]
-  const { start, rows } = windowOf(phase, cursor, height)
-  const below = phase.rows.length - start - rows.length
+  if (!state.layout.phases[state.phaseIndex]) return <Box height={height} />
   return (
     <Box flexDirection="column" height={height} width={width} overflow="hidden">
-      {rows.map((row, index) => {
-        const isLastLine = index === rows.length - 1
-        if (isLastLine && below > 0) {
-          return (
-            <Text key="more" dimColor>
-              {`  ↓ ${below + 1} more`}
-            </Text>
-          )
-        }
-        if (index === 0 && start > 0) {
-          return (
-            <Text key="above" dimColor>
-              {`  ↑ ${start + 1} more`}
-            </Text>
-          )
-        }
-        if (row.kind === 'group')
-          return <GroupRow key={row.id} title={row.title} depth={row.depth} />
-        if (row.kind === 'prose')
-          return <ProseRow key={row.section.id} title={row.section.title} depth={row.depth} />
-        if (row.kind === 'gate') {
-          const approval = approvalAt(row.gate, state.run) ?? null
-          return (
-            <GateRow
-              key={`gate ${row.gate.name}`}
-              name={row.gate.name}
-              approval={approval}
-              runId={state.run.header.id}
-              isTeamRun={state.sync !== undefined}
-            />
-          )
-        }
-        if (row.kind === 'held') {
-          const isWaiting = row.gates.some((gate) => !approvalAt(gate, state.run))
-          return <HeldRow key="held" titles={row.titles} isWaiting={isWaiting} />
-        }
-        const record = state.run.items[row.item.id]
-        const applies = appliesIn(row.item, state.run)
-        return (
-          <ItemRow
-            key={row.item.id}
-            item={row.item}
-            outOfScope={applies ? null : outOfScopeReason(row.item, state.run.header.environment)}
-            state={stateOf(row.item, state.run)}
-            check={record?.check ?? null}
-            live={state.running[row.item.id] ?? undefined}
-            isSelected={row.item === selected}
-            indent={1 + row.depth * 2}
-            isManualMarked={hasChecks(state.layout)}
-            width={width}
-          />
-        )
-      })}
+      {phaseListRows(state, height).map((row) =>
+        row.kind === 'line' ? (
+          <LineText key={row.key} line={row.line} />
+        ) : (
+          <ItemRow key={row.key} {...row.input} live={row.live} width={width} />
+        ),
+      )}
     </Box>
   )
 }
@@ -897,18 +869,6 @@ function keySetOf(state: WizardState): KeySet {
     default:
       return 'confirm-prompt'
   }
-}
-
-/** Whether any item that applies is automated: without one, nothing on screen speaks of checks. */
-export function hasChecks(layout: Layout): boolean {
-  return [...layout.items.values()].some((item) => item.check !== null)
-}
-
-/** Whether any item is for other environments than the run's: without one, `o` has nothing to act on. */
-export function hasScoped(layout: Layout): boolean {
-  return [...layout.items.values()].some(
-    (item) => outOfScopeReason(item, layout.environment) !== null,
-  )
 }
 
 /** "1 item is", "3 items are" */

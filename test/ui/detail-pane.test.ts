@@ -1,7 +1,7 @@
 /** The detail pane's lines: the id kept whole, evidence as lines to read. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { detailLines, evidenceLines } from '../../src/ui/detail-pane.tsx'
+import { detailLines, evidenceLines } from '../../src/ui/detail-lines.ts'
 import { parse } from '../helpers/fixtures.ts'
 
 const { checklist } = parse(`---

@@ -10,7 +10,7 @@ import fc from 'fast-check'
 import type { Checklist } from '../../src/checklist/model.ts'
 import { parseChecklist } from '../../src/checklist/parse.ts'
 import { initialRunState, RUN_FORMAT, type RunState, reduceRun } from '../../src/run/model.ts'
-import { detailLines } from '../../src/ui/detail-pane.tsx'
+import { detailLines } from '../../src/ui/detail-lines.ts'
 import { appliesIn, layoutOf, scopeNote } from '../../src/ui/layout.ts'
 
 const TITLES = [

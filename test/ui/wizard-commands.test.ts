@@ -11,7 +11,7 @@ import { after, describe, test } from 'node:test'
 import type { Key } from 'ink'
 import { loadChecklist } from '../../src/checklist/load.ts'
 import { startRun } from '../../src/run/start.ts'
-import { keyLines } from '../../src/ui/footer.tsx'
+import { keyLines } from '../../src/ui/footer-keys.ts'
 import { commandFor, helpRows } from '../../src/ui/keymap.ts'
 import { layoutOf } from '../../src/ui/layout.ts'
 import {

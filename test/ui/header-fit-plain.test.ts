@@ -1,0 +1,22 @@
+/**
+ * The header's lines drawn as one text node each (header-lines.ts) are the lines the boxes drew,
+ * cell for cell and style for style, at every width from 40 to 160: the title and operator cut
+ * where yoga cut them. Without colour, as header-fit.test.ts in colour. NO_COLOR is set before Ink
+ * is loaded, in this file's own process.
+ */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+
+process.env.NO_COLOR = '1'
+process.env.FORCE_COLOR = '0'
+const { assertProgressLinesDrawnAsBoxesDraw, assertRunLinesDrawnAsBoxesDraw } = await import(
+  '../helpers/header-layouts.tsx'
+)
+
+test('without colour, the run line is drawn as its boxes drew it, at 40 to 160 columns (every one to 90, then sampled)', () => {
+  assert.ok(assertRunLinesDrawnAsBoxesDraw() > 1000)
+})
+
+test('without colour, the progress line is drawn as its boxes drew it, at 40 to 160 columns (every one to 90, then sampled)', async () => {
+  assert.ok((await assertProgressLinesDrawnAsBoxesDraw()) > 300)
+})
