@@ -17,15 +17,14 @@ import {
   moreLine,
   proseRowLine,
 } from './row-lines.ts'
+import { MIN_COLUMNS, MIN_ROWS } from './screen-size.ts'
 import type { TextLine } from './text-line.ts'
 import { cursorOf, type WizardState } from './use-wizard-state.ts'
 
 /** Lines the header and the separators take; the footer's depend on the width. */
 export const CHROME_LINES = 4
 
-/** The smallest terminal the wizard is drawn in: a list of three rows under the header. */
-export const MIN_COLUMNS = 40
-export const MIN_ROWS = 14
+export { MIN_COLUMNS, MIN_ROWS }
 
 /** The screen's size in a terminal of `columns`×`rows`, and the rows its fixed parts take. */
 export function screenSize(columns: number, rows: number, hasPages: boolean) {

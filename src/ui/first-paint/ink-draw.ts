@@ -12,20 +12,43 @@ import cliBoxes from 'cli-boxes'
 import cliTruncate from 'cli-truncate'
 import stringWidth from 'string-width'
 import { escapeControls } from '../../output/terminal.ts'
+import type { Style, TextLine } from '../text-line.ts'
 import type { Color } from '../theme.ts'
 
-/** The styles of a `<Text>` this module draws. */
-export interface TextStyle {
-  readonly color?: Color | undefined
-  readonly bold?: boolean
-  readonly dimColor?: boolean
+/**
+ * `text` in `style`, the codes in the order Ink's Text puts its props on: dim, the colour,
+ * bold, italic, underline, strikethrough, inverse.
+ */
+export function styled(text: string, style: Style): string {
+  if (text === '') return text
+  let out = text
+  if (style.isDim) out = chalk.dim(out)
+  if (style.color) out = chalk[style.color](out)
+  if (style.isBold) out = chalk.bold(out)
+  if (style.isItalic) out = chalk.italic(out)
+  if (style.isUnderline) out = chalk.underline(out)
+  if (style.isStrikethrough) out = chalk.strikethrough(out)
+  if (style.isInverse) out = chalk.inverse(out)
+  return out
 }
 
-/** `text` in `style`, the codes in the order Ink's Text adds them: dim, the colour, bold. */
-export function styled(text: string, { color, bold = false, dimColor = false }: TextStyle): string {
-  let out = dimColor ? chalk.dim(text) : text
-  if (color) out = chalk[color](out)
-  return bold ? chalk.bold(out) : out
+/**
+ * `line` (text-line.ts) as Ink draws it in a text node `width` columns wide; null where Ink
+ * would draw it other than as one line (a tab or newline in it, or an uncut line too wide,
+ * which Ink wraps).
+ */
+export function drawLine(line: TextLine, width: number): string | null {
+  let text = ''
+  for (const span of line.spans) {
+    const shown = escapeControls(span.text)
+    if (/[\t\n]/.test(shown)) return null
+    text += styled(shown, span)
+  }
+  if (stringWidth(text) > width) {
+    if (!line.isCut) return null
+    text = cliTruncate(text, width, { position: 'end' })
+  }
+  return styled(text, line.style ?? {})
 }
 
 /** How a `<Text>` fits its width: wrapped onto more lines, or cut at one end. */
@@ -65,7 +88,7 @@ export function roundBox(
   color: Color | undefined,
 ): string[] {
   const box = cliBoxes.round
-  const paint = (piece: string) => styled(piece, { color })
+  const paint = (piece: string) => styled(piece, color ? { color } : {})
   const inner = width - 2 * BOX_SIDES
   return [
     paint(`${box.topLeft}${box.top.repeat(width - 2)}${box.topRight}`),
@@ -77,12 +100,18 @@ export function roundBox(
   ]
 }
 
+/** A cell that draws as nothing: Ink's output buffer leaves it out. */
+const IGNORABLE = /^\p{Default_Ignorable_Code_Point}+$/u
+
 /**
  * A line as Ink's output writes it: its cells' styles coded afresh, a change of style at a
- * time, every style closed at its end, and the blanks at its end dropped (ink/build/output.js).
+ * time, every style closed at its end, cells that draw as nothing left out, and the blanks at
+ * its end dropped (ink/build/output.js).
  */
 export function inkLine(line: string): string {
-  return styledCharsToString(styledCharsFromTokens(tokenize(line))).trimEnd()
+  return styledCharsToString(
+    styledCharsFromTokens(tokenize(line)).filter((cell) => !IGNORABLE.test(cell.value)),
+  ).trimEnd()
 }
 
 /** The frame of `lines`, as Ink's renderer hands it to the terminal. */

@@ -22,7 +22,7 @@ import { itemRowLine } from '../row-lines.ts'
 import { plainLine, type TextLine } from '../text-line.ts'
 import { cursorOf, initialWizardState } from '../use-wizard-state.ts'
 import { hasChecks, hasScoped, phaseListRows, screenSize } from '../wizard-screen.ts'
-import { drawLine, frameOf } from './ansi-line.ts'
+import { drawLine, inkFrame } from './ink-draw.ts'
 
 export interface PhaseScreenInput {
   readonly opened: OpenedRun
@@ -117,7 +117,7 @@ export function phaseScreenFrame(input: PhaseScreenInput): string | null {
     if (text === null || text === undefined) return null
     drawn.push(text)
   }
-  return frameOf(drawn)
+  return inkFrame(drawn)
 }
 
 /** Rows with nothing drawn in them. */

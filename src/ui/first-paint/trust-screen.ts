@@ -8,8 +8,9 @@ import type { TrustQuestion } from '../ask.ts'
 import { BORDER_COLUMNS, CONFIRM_COLOR, confirmLayout, trustList } from '../confirm-layout.ts'
 import { MIN_COLUMNS, MIN_ROWS } from '../screen-size.ts'
 import { scrollRows } from '../scroll-rows.ts'
+import type { Style } from '../text-line.ts'
 import { TRUST_QUESTION_WORDS } from '../trust-words.ts'
-import { inkFrame, roundBox, styled, type TextStyle, textLine, type Wrap } from './ink-draw.ts'
+import { inkFrame, roundBox, styled, textLine, type Wrap } from './ink-draw.ts'
 
 /**
  * App's trust question, exactly as Ink draws it for its first render: the frame's lines joined
@@ -53,10 +54,10 @@ export function trustScreenFrame({
   const inner = width - BORDER_COLUMNS
   const color = CONFIRM_COLOR
   /** A `<Text>` of the prompt: its string, how it fits the width, its style. */
-  const text = (shown: string, wrap: Wrap, style: TextStyle = {}) => ({ shown, wrap, style })
+  const text = (shown: string, wrap: Wrap, style: Style = {}) => ({ shown, wrap, style })
   const texts = [
     // Cut at its start: the question at its end stays.
-    text(title, 'truncate-start', { bold: true, color }),
+    text(title, 'truncate-start', { isBold: true, color }),
     ...layout.subtitleLines.map((line) => text(line, 'wrap', { color })),
     // The first render: the list scrolled to its top.
     ...scrollRows(
@@ -66,7 +67,7 @@ export function trustScreenFrame({
     ).map((row) =>
       row.kind === 'line'
         ? text(row.line.text, 'truncate-end')
-        : text(row.text, 'wrap', { dimColor: true }),
+        : text(row.text, 'wrap', { isDim: true }),
     ),
     ...(layout.hasHint ? [text(scrollHint, 'truncate-end', { color })] : []),
     text(note, 'truncate-end'),
