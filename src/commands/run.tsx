@@ -45,6 +45,7 @@ import type { AppOptions } from '../ui/open-run.ts'
 import { type OpeningView, startOpening } from '../ui/opening.ts'
 import { pacedStdin } from '../ui/paced-stdin.ts'
 import { redrawOnResize } from '../ui/redraw-on-resize.ts'
+import { type KeysFromNow, keysFromNow } from '../ui/typeahead.ts'
 import { EXIT_CANCELLED } from './exit-codes.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 import { reportProblems } from './store-problems.ts'
@@ -166,6 +167,8 @@ export async function runCommand(
   // waited on something else (a file still being read, a team store) is painted when it comes,
   // if Ink has not drawn by then.
   let isInkDrawing = false
+  // Read from the first screen on: what was typed before it is dropped (typeahead.ts).
+  let typed: KeysFromNow | null = null
   const paint = (view: OpeningView) => {
     if (painted || isInkDrawing || !process.stdout.columns) return
     const frame = firstFrameOf(view, {
@@ -173,7 +176,9 @@ export async function runCommand(
       columns: process.stdout.columns,
       rows: process.stdout.rows,
     })
-    if (frame !== null) painted = paintFirstScreen(frame)
+    if (frame === null) return
+    typed = keysFromNow()
+    painted = paintFirstScreen(frame)
   }
   await new Promise(setImmediate)
   paint(opening.view())
@@ -209,6 +214,11 @@ export async function runCommand(
       // here with a TTY, so the screen is always live.
       interactive: true,
     }
+    // Ink's first frame is the first screen unless one was painted: keys typed before either
+    // were typed at nothing, and are dropped; those typed at the painted screen go to Ink.
+    const keys = (typed as KeysFromNow | null) ?? keysFromNow()
+    await keys.settled
+    keys.handOver()
     const screen = painted as PaintedScreen | null
     instance = screen ? screen.handOver(() => render(app, inkOptions)) : render(app, inkOptions)
     redrawOnResize(instance, app)

@@ -7,13 +7,14 @@
  * Needs `script` (util-linux) and a build (`npm run build`).
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { startPty } from '../../bench/pty.mjs'
 import { BIN } from '../helpers/cli.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const TRACE_ORDER = join(ROOT, 'test', 'helpers', 'trace-order.mjs')
@@ -77,6 +78,18 @@ function loadedBefore(trace: string, text: string) {
 
 const INK_OR_REACT = /node_modules\/(ink|react|react-reconciler|yoga-layout)\//
 
+/** Whether the trace shows a module of Ink or React loading after the first write that painted a screen. */
+function inkLoadingAfterPaint(trace: string): boolean {
+  const events = readFileSync(trace, 'utf8').split('\n')
+  const painted = events.findIndex((e) => e.startsWith('write ') && e.includes('1049h'))
+  return (
+    painted >= 0 &&
+    events
+      .slice(painted)
+      .some((e) => e.startsWith('load ') && sourcesOf(e.slice(5)).some((s) => INK_OR_REACT.test(s)))
+  )
+}
+
 describe('the first screen, painted before Ink', () => {
   for (const [name, target, shows] of [
     ['the trust question of a checklist with commands', 'marketplace-api', TRUST],
@@ -112,12 +125,15 @@ describe('the first screen, painted before Ink', () => {
   }
 
   it('a key typed on the painted screen, before Ink has drawn, is acted on once it has', async () => {
-    // The key must go while only the painted screen is there; a launch where Ink was quicker
-    // than this test proves nothing, so it is tried again, a few times at most.
+    // Typed while Ink is loading: once the trace shows a module of Ink or React loading after
+    // the painted screen (keys already waiting when it was painted are dropped; typed at it,
+    // kept). A launch where Ink drew before the key went proves nothing, so it is tried again,
+    // a few times at most.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const { pty } = launch('marketplace-api')
+      const { pty, trace } = launch('marketplace-api')
       try {
         await pty.waitFor(TRUST, { timeoutMs: 30_000 })
+        await waitFor(() => inkLoadingAfterPaint(trace), 'Ink loading after the painted screen')
         const sentAt = pty.output.length
         pty.write('n')
         if (pty.output.slice(0, sentAt).includes(WIPE)) continue
@@ -129,6 +145,24 @@ describe('the first screen, painted before Ink', () => {
       }
     }
     assert.fail('Ink drew before a key could be sent on the painted screen, five times')
+  })
+
+  it('a key typed before the first screen appears answers nothing: a blind y does not trust the checklist', async () => {
+    const { pty } = launch('marketplace-api')
+    const home = join(dir, `home-${launches - 1}`)
+    try {
+      // Typed at once: the pty holds it before the process has drawn anything.
+      pty.write('y')
+      await pty.waitFor(TRUST, { timeoutMs: 30_000 })
+      // Ink has drawn (and read what the terminal held) before the real answer is given.
+      await pty.waitFor(WIPE, { from: pty.output.indexOf(TRUST), timeoutMs: 30_000 })
+      const beforeAnswer = pty.output.length
+      pty.write('n')
+      await pty.waitFor(PHASE_SCREEN, { from: beforeAnswer, timeoutMs: 30_000 })
+      assert.equal(existsSync(join(home, 'trust.json')), false, 'the blind y trusted the checklist')
+    } finally {
+      await pty.kill()
+    }
   })
 
   it('under NO_COLOR the painted screen has no colour, as Ink’s has none', async () => {

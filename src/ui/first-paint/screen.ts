@@ -6,8 +6,8 @@
  * all (bench/startup.mjs): drawn by Ink, no screen could come sooner. So `run`
  * paints the first screen from the same pure functions the screens draw with
  * (phase-screen.ts, trust-screen.ts) on the alternate screen, with the
- * terminal in raw mode: keys typed from then on are neither echoed over it nor
- * lost, but wait in the terminal until Ink reads them. When Ink renders, its
+ * terminal in raw mode: keys typed at it are not echoed over it, and wait for
+ * Ink (see typeahead.ts: those typed before it are dropped). When Ink renders, its
  * own entry into the alternate screen is left out (already done) and its first
  * frame is written over the painted one, cursor home and erase down first, in
  * the same write.
@@ -45,7 +45,7 @@ export function paintFirstScreen(
   stdin: NodeJS.ReadStream = process.stdin,
   stdout: NodeJS.WriteStream = process.stdout,
 ): PaintedScreen {
-  // Before the frame: a key typed once it is seen waits for Ink instead of being echoed over it.
+  // Before the frame: a key typed once it is seen is not echoed over it.
   stdin.setRawMode?.(true)
   const isFullscreen = frame.split('\n').length >= (stdout.rows ?? 0)
   stdout.write(
