@@ -21,13 +21,13 @@ import { footerHeight } from './footer-keys.ts'
 import type { Layout } from './layout.ts'
 import { HelpPanel } from './prompts.tsx'
 import { Text } from './text.tsx'
-import { environmentColor } from './theme.ts'
 import { useWatch, type WatchExit } from './use-watch.ts'
 import {
   Detail,
   PhaseList,
   ProgressRow,
   ReferencePages,
+  RunLineText,
   SignoffList,
   TooSmall,
   type WizardView,
@@ -182,27 +182,16 @@ function WatchHeader({
   const hasRoomForId = `watching ${runId} — ${holder} · ${freshness}`.length <= width
   return (
     <Box flexDirection="column">
-      <Box>
-        <Box flexShrink={8}>
-          <Text bold wrap="truncate-end">
-            {checklist.title}
-          </Text>
-        </Box>
-        <Box flexShrink={0}>
-          <Text>{'  '}</Text>
-          <Text
-            bold
-            color={environmentColor(env, isProd)}
-            inverse={isProd}
-          >{` ${isProd ? `${env.toUpperCase()} ⚠` : env} `}</Text>
-        </Box>
-        <Box flexShrink={1}>
-          <Text dimColor wrap="truncate-end">{`  started by ${state.run.header.operator}`}</Text>
-        </Box>
-        <Box flexShrink={0}>
-          <Text dimColor>{` · ${runId}`}</Text>
-        </Box>
-      </Box>
+      <RunLineText
+        input={{
+          title: checklist.title,
+          environment: env,
+          isProduction: isProd,
+          operator: `started by ${state.run.header.operator}`,
+          runId,
+        }}
+        width={width}
+      />
       <Box>
         <ProgressRow state={state} env={env} width={width} />
       </Box>

@@ -6,8 +6,7 @@
  * smaller than MIN_COLUMNS×MIN_ROWS, one line says so instead.
  */
 import { Box, useWindowSize } from 'ink'
-import { useRef } from 'react'
-import { isProduction } from '../checklist/environments.ts'
+import { type ReactNode, useRef } from 'react'
 import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
@@ -19,7 +18,14 @@ import { type DetailInput, type DetailRoom, detailLines } from './detail-lines.t
 import { DetailPane } from './detail-pane.tsx'
 import { Footer } from './footer.tsx'
 import { footerHeight, type KeySet } from './footer-keys.ts'
-import { progressLine, progressLineInput, ruleLine, runLine, runLineInput } from './header-lines.ts'
+import {
+  progressLine,
+  progressLineInput,
+  type RunLineInput,
+  ruleLine,
+  runLine,
+  runLineInput,
+} from './header-lines.ts'
 import { ItemRow } from './item-row.tsx'
 import { type Layout, type Progress, progressOf, scopeNote } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
@@ -260,11 +266,31 @@ function Header({
   const running = startedCount(state.running)
   // Each line one text node, laid out as its boxes would lay it out (header-lines.ts), where it
   // can be: a team run's sync words and the AWS account keep the boxes.
-  const first = state.sync || state.awsIdentity ? null : runLine(runLineInput(session), width)
+  const input = runLineInput(session)
   const second = progressLine(progressLineInput(state, env, running), width)
   return (
     <Box flexDirection="column">
-      {first ? <LineText line={first} /> : <RunLineBoxes state={state} session={session} />}
+      {state.sync || state.awsIdentity ? (
+        <RunLineBoxes
+          input={input}
+          after={
+            <>
+              {state.sync ? (
+                // A team run: what the store has of it. Gives way after the title, before the run id.
+                <Box flexShrink={2}>
+                  <Text
+                    wrap="truncate-end"
+                    {...(state.sync.text === 'synced' ? { dimColor: true } : { color: 'yellow' })}
+                  >{` · ${state.sync.text}`}</Text>
+                </Box>
+              ) : null}
+              <AwsAccountBadge identity={state.awsIdentity} session={session} />
+            </>
+          }
+        />
+      ) : (
+        <RunLineText input={input} width={width} />
+      )}
       {second ? (
         <LineText line={second} />
       ) : (
@@ -289,51 +315,53 @@ function Header({
 
 /**
  * The header's first line as boxes that give way: where runLine cannot lay it out, and with a
- * team run's sync words or the AWS account on it.
+ * team run's sync words or the AWS account on it (`after`, the boxes that follow the run id).
  */
 export function RunLineBoxes({
-  state,
-  session,
+  input,
+  after = null,
 }: {
-  readonly state: Pick<WizardView, 'sync' | 'awsIdentity'>
-  readonly session: RunSession
+  readonly input: RunLineInput
+  readonly after?: ReactNode
 }) {
-  const env = session.environment
-  const isProd = isProduction(session.checklist, env)
+  const env = input.environment
   return (
     <Box>
       {/* The title gives way first, then the operator: the run id, its only unique name, stays. */}
       <Box flexShrink={8}>
         <Text bold wrap="truncate-end">
-          {session.checklist.title}
+          {input.title}
         </Text>
       </Box>
       <Box flexShrink={0}>
         <Text>{'  '}</Text>
         <Text
           bold
-          color={environmentColor(env, isProd)}
-          inverse={isProd}
-        >{` ${isProd ? `${env.toUpperCase()} ⚠` : env} `}</Text>
+          color={environmentColor(env, input.isProduction)}
+          inverse={input.isProduction}
+        >{` ${input.isProduction ? `${env.toUpperCase()} ⚠` : env} `}</Text>
       </Box>
       <Box flexShrink={1}>
-        <Text dimColor wrap="truncate-end">{`  ${session.operator}`}</Text>
+        <Text dimColor wrap="truncate-end">{`  ${input.operator}`}</Text>
       </Box>
       <Box flexShrink={0}>
-        <Text dimColor>{` · ${session.id}`}</Text>
+        <Text dimColor>{` · ${input.runId}`}</Text>
       </Box>
-      {state.sync ? (
-        // A team run: what the store has of it. Gives way after the title, before the run id.
-        <Box flexShrink={2}>
-          <Text
-            wrap="truncate-end"
-            {...(state.sync.text === 'synced' ? { dimColor: true } : { color: 'yellow' })}
-          >{` · ${state.sync.text}`}</Text>
-        </Box>
-      ) : null}
-      <AwsAccountBadge identity={state.awsIdentity} session={session} />
+      {after}
     </Box>
   )
+}
+
+/** The header's first line: one text node where runLine lays it out, else its boxes. */
+export function RunLineText({
+  input,
+  width,
+}: {
+  readonly input: RunLineInput
+  readonly width: number
+}) {
+  const line = runLine(input, width)
+  return line ? <LineText line={line} /> : <RunLineBoxes input={input} />
 }
 
 /** The header's second line as boxes that give way, where progressLine cannot lay it out. */

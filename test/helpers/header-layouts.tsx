@@ -81,10 +81,7 @@ export function assertRunLinesDrawnAsBoxesDraw(): number {
       const session = sessionOf(title, run)
       for (const width of WIDTHS) {
         const line = runLine(runLineInput(session), width)
-        const boxes = inkFrame(
-          inBox(<RunLineBoxes state={{ awsIdentity: null }} session={session} />, width),
-          width,
-        )
+        const boxes = inkFrame(inBox(<RunLineBoxes input={runLineInput(session)} />, width), width)
         if (!line) continue
         const one = inkFrame(inBox(<LineText line={line} />, width), width)
         assert.equal(one, boxes, `"${title}" ${run.environment} ${run.operator} at ${width}`)
