@@ -5,7 +5,6 @@
  * checklist and a generated 500-item one, fresh or resumed with answers and stored check results.
  * Import it after colour is set for the file: chalk reads the setting once.
  */
-import { EventEmitter } from 'node:events'
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { render } from 'ink'
@@ -15,41 +14,12 @@ import { wizardServices } from '../../src/run/start.ts'
 import type { Ask } from '../../src/ui/ask.ts'
 import { type OpenedRun, openRun } from '../../src/ui/open-run.ts'
 import { Wizard } from '../../src/ui/wizard.tsx'
+import { Keyboard, Terminal } from './ink-terminal.ts'
 import { tempDir } from './temp.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const TODAY = '2026-11-22'
 const STALE_AFTER_MS = 60 * 60_000
-
-/** A terminal's output as Ink sees it: its size, and every write kept. */
-class Terminal extends EventEmitter {
-  readonly frames: string[] = []
-  readonly isTTY = true
-  constructor(
-    readonly columns: number,
-    readonly rows: number,
-  ) {
-    super()
-  }
-  write = (frame: string) => {
-    this.frames.push(frame)
-    return true
-  }
-}
-
-/** A keyboard nobody types on. */
-class Keyboard extends EventEmitter {
-  readonly isTTY = true
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read() {
-    return null
-  }
-}
 
 /** The frame Ink writes first for the wizard of `opened`, as App renders it. */
 export function inkFirstFrame(
@@ -58,8 +28,7 @@ export function inkFirstFrame(
   columns: number,
   rows: number,
 ): string {
-  const stdout = new Terminal(columns, rows)
-  const instance = render(
+  return inkFrame(
     <Wizard
       session={opened.session}
       layout={opened.layout}
@@ -70,18 +39,9 @@ export function inkFirstFrame(
       {...(notice ? { notice: { tone: 'warn', text: notice } as const } : {})}
       onExit={() => {}}
     />,
-    {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: new Keyboard() as unknown as NodeJS.ReadStream,
-      debug: true,
-      exitOnCtrlC: false,
-      patchConsole: false,
-    },
+    columns,
+    rows,
   )
-  const [first = ''] = stdout.frames
-  instance.unmount()
-  instance.cleanup()
-  return first
 }
 
 /** Questions as the run command meets them with every flag given: only trust is asked (declined). */
@@ -185,7 +145,7 @@ export async function answerSome(opened: OpenedRun): Promise<void> {
 
 /** The frame Ink writes first for `element` in a terminal `columns` wide. */
 export function inkFrame(element: React.ReactElement, columns: number, rows = 10): string {
-  const stdout = new Terminal(columns, rows)
+  const stdout = new Terminal(columns, rows, { isTTY: true })
   const instance = render(element, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: new Keyboard() as unknown as NodeJS.ReadStream,

@@ -5,7 +5,6 @@
  * file: chalk reads the setting once.
  */
 import assert from 'node:assert/strict'
-import { EventEmitter } from 'node:events'
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,35 +18,9 @@ import { App, type AppOutcome } from '../../src/ui/app.tsx'
 import type { TrustQuestion } from '../../src/ui/ask.ts'
 import { trustScreenFrame } from '../../src/ui/first-paint/trust-screen.ts'
 import { layoutOf } from '../../src/ui/layout.ts'
+import { Keyboard, Terminal } from './ink-terminal.ts'
 import { tempDir } from './temp.ts'
 import { waitFor } from './wait.ts'
-
-/** A terminal `columns` × `rows` that keeps every frame written to it. */
-class Terminal extends EventEmitter {
-  readonly frames: string[] = []
-  constructor(
-    public columns: number,
-    public rows: number,
-  ) {
-    super()
-  }
-  write = (frame: string) => {
-    this.frames.push(frame)
-    return true
-  }
-}
-
-/** Keys from nowhere: App listens, nothing is typed. */
-class Keyboard extends EventEmitter {
-  readonly isTTY = true
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read = () => null
-}
 
 /** Waits turns of the event loop, not time, until `condition` holds: fails after a hundred. */
 async function waitForTurns(condition: () => boolean, what: string): Promise<void> {
