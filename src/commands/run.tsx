@@ -45,7 +45,7 @@ import type { AppOptions } from '../ui/open-run.ts'
 import { type OpeningView, startOpening } from '../ui/opening.ts'
 import { pacedStdin } from '../ui/paced-stdin.ts'
 import { redrawOnResize } from '../ui/redraw-on-resize.ts'
-import { type KeysFromNow, keysFromNow } from '../ui/typeahead.ts'
+import { CLEAR_ECHO, type KeysFromNow, keysFromNow } from '../ui/typeahead.ts'
 import { EXIT_CANCELLED } from './exit-codes.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 import { reportProblems } from './store-problems.ts'
@@ -145,6 +145,8 @@ export async function runCommand(
   // Killed from outside or the terminal closed: answers are already on disk; stop the checks.
   let instance: Instance | null = null
   let painted: PaintedScreen | null = null
+  // Read from the first screen on: what was typed before it is dropped (typeahead.ts).
+  let typed: KeysFromNow | null = null
   let signalled = false
   const onSignal = () => {
     signalled = true
@@ -155,6 +157,7 @@ export async function runCommand(
   const leaveBeforeInk = async () => {
     painted?.abandon()
     await ended.session?.close()
+    clearEcho(typed)
     process.exit(report({ kind: 'interrupted', session: ended.session }, mode))
   }
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
@@ -167,8 +170,6 @@ export async function runCommand(
   // waited on something else (a file still being read, a team store) is painted when it comes,
   // if Ink has not drawn by then.
   let isInkDrawing = false
-  // Read from the first screen on: what was typed before it is dropped (typeahead.ts).
-  let typed: KeysFromNow | null = null
   const paint = (view: OpeningView) => {
     if (painted || isInkDrawing || !process.stdout.columns) return
     const frame = firstFrameOf(view, {
@@ -216,7 +217,8 @@ export async function runCommand(
     }
     // Ink's first frame is the first screen unless one was painted: keys typed before either
     // were typed at nothing, and are dropped; those typed at the painted screen go to Ink.
-    const keys = (typed as KeysFromNow | null) ?? keysFromNow()
+    typed ??= keysFromNow()
+    const keys = typed
     await keys.settled
     keys.handOver()
     const screen = painted as PaintedScreen | null
@@ -234,6 +236,7 @@ export async function runCommand(
   } finally {
     for (const signal of signals) process.off(signal, onSignal)
     await ended.session?.close()
+    clearEcho(typed)
   }
   reportProblems(ended.problems)
   for (const message of takeHomeProblems()) {
@@ -244,6 +247,14 @@ export async function runCommand(
   // Ink's signal-exit re-sends the signal once our handler is gone; leave first, with our code.
   if (signalled) process.exit(code)
   return code
+}
+
+/**
+ * Keys typed before the first screen were echoed by the terminal on the command's own line
+ * (dropped, but shown): cleared before anything is printed there.
+ */
+function clearEcho(typed: KeysFromNow | null): void {
+  if (typed?.hasDropped()) process.stdout.write(CLEAR_ECHO)
 }
 
 /** Esc or Ctrl-C at a question before any run was open. */

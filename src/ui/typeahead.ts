@@ -12,7 +12,16 @@ export interface KeysFromNow {
   readonly settled: Promise<void>
   /** Stops reading and puts the keys kept back into the terminal's stream, first in line for Ink. */
   handOver(): void
+  /**
+   * Whether keys typed before the screen were dropped. The terminal echoed them on the line the
+   * command was started from, before raw mode: what is printed there afterwards starts by
+   * clearing it (CLEAR_ECHO).
+   */
+  hasDropped(): boolean
 }
+
+/** Back to the start of the line and erased: the echo of keys typed before the first screen. */
+export const CLEAR_ECHO = '\r\u001B[K'
 
 /**
  * Starts reading `stdin` in raw mode (nothing typed is echoed over the screen). What the
@@ -24,12 +33,16 @@ export function keysFromNow(stdin: NodeJS.ReadStream = process.stdin): KeysFromN
   stdin.setRawMode?.(true)
   const kept: Buffer[] = []
   let isSettled = false
+  let isDropped = false
   // Read as Ink reads ('readable'), never paused: a paused stdin stops reading for good once
   // Node's own pause handler runs, and the wizard would end with nothing to wait for.
   const onReadable = () => {
     let chunk: Buffer | null
     // biome-ignore lint/suspicious/noAssignInExpressions: the usual way to drain a stream
-    while ((chunk = stdin.read() as Buffer | null) !== null) if (isSettled) kept.push(chunk)
+    while ((chunk = stdin.read() as Buffer | null) !== null) {
+      if (isSettled) kept.push(chunk)
+      else isDropped = true
+    }
   }
   stdin.on('readable', onReadable)
   // Two turns of the loop: whichever phase this is called in, a poll for input (which reads
@@ -45,6 +58,7 @@ export function keysFromNow(stdin: NodeJS.ReadStream = process.stdin): KeysFromN
   let isHandedOver = false
   return {
     settled,
+    hasDropped: () => isDropped,
     handOver() {
       if (isHandedOver) return
       isHandedOver = true

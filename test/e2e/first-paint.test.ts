@@ -160,6 +160,15 @@ describe('the first screen, painted before Ink', () => {
       pty.write('n')
       await pty.waitFor(PHASE_SCREEN, { from: beforeAnswer, timeoutMs: 30_000 })
       assert.equal(existsSync(join(home, 'trust.json')), false, 'the blind y trusted the checklist')
+      // The terminal echoed the y before the first screen; what is printed on leaving clears it.
+      const beforeQuit = pty.output.length
+      pty.write('q')
+      await pty.waitFor('resume with', { from: beforeQuit, timeoutMs: 30_000 })
+      await pty.waitForScreen((lines) => lines.some((line) => line.includes('Progress saved')))
+      assert.ok(
+        pty.screen().some((line) => line.startsWith('Progress saved')),
+        pty.screen().join('\n'),
+      )
     } finally {
       await pty.kill()
     }
