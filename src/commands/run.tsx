@@ -45,7 +45,7 @@ import type { AppOptions } from '../ui/open-run.ts'
 import { type OpeningView, startOpening } from '../ui/opening.ts'
 import { pacedStdin } from '../ui/paced-stdin.ts'
 import { redrawOnResize } from '../ui/redraw-on-resize.ts'
-import { CLEAR_ECHO, type KeysFromNow, keysFromNow } from '../ui/typeahead.ts'
+import { type KeysFromNow, keysFromNow } from '../ui/typeahead.ts'
 import { EXIT_CANCELLED } from './exit-codes.ts'
 import { loadForRun, requireEnvironment } from './load-for-run.ts'
 import { reportProblems } from './store-problems.ts'
@@ -147,6 +147,8 @@ export async function runCommand(
   let painted: PaintedScreen | null = null
   // Read from the first screen on: what was typed before it is dropped (typeahead.ts).
   let typed: KeysFromNow | null = null
+  // Keys typed before the first screen were echoed on the command's line (cleared on leaving).
+  let isEchoed = false
   let signalled = false
   const onSignal = () => {
     signalled = true
@@ -157,7 +159,7 @@ export async function runCommand(
   const leaveBeforeInk = async () => {
     painted?.abandon()
     await ended.session?.close()
-    clearEcho(typed)
+    clearEcho(typed, isEchoed)
     process.exit(report({ kind: 'interrupted', session: ended.session }, mode))
   }
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
@@ -170,20 +172,24 @@ export async function runCommand(
   // waited on something else (a file still being read, a team store) is painted when it comes,
   // if Ink has not drawn by then.
   let isInkDrawing = false
-  const paint = (view: OpeningView) => {
-    if (painted || isInkDrawing || !process.stdout.columns) return
+  const paint = async (view: OpeningView) => {
+    if (painted || typed || isInkDrawing || !process.stdout.columns) return
     const frame = firstFrameOf(view, {
       today: appOptions.today,
       columns: process.stdout.columns,
       rows: process.stdout.rows,
     })
     if (frame === null) return
+    // What the terminal holds was typed before this screen: read and dropped before it is shown,
+    // so that everything read after was typed at it, however long Ink then takes to load.
     typed = keysFromNow()
+    await typed.settled
+    if (isInkDrawing || opening.view() !== view) return
     painted = paintFirstScreen(frame)
   }
   await new Promise(setImmediate)
-  paint(opening.view())
-  const stopPainting = opening.subscribe(paint)
+  await paint(opening.view())
+  const stopPainting = opening.subscribe((view) => void paint(view))
   try {
     const [{ render }, { default: React }, { App }] = await Promise.all([
       import('ink'),
@@ -217,8 +223,14 @@ export async function runCommand(
     }
     // Ink's first frame is the first screen unless one was painted: keys typed before either
     // were typed at nothing, and are dropped; those typed at the painted screen go to Ink.
-    typed ??= keysFromNow()
-    const keys = typed
+    // (Set in `paint`, which TypeScript does not follow.)
+    const earlier = typed as KeysFromNow | null
+    if (!(painted as PaintedScreen | null)) {
+      if (earlier?.hasDropped()) isEchoed = true
+      earlier?.discard()
+      typed = keysFromNow()
+    }
+    const keys = typed as KeysFromNow
     await keys.settled
     keys.handOver()
     const screen = painted as PaintedScreen | null
@@ -236,7 +248,7 @@ export async function runCommand(
   } finally {
     for (const signal of signals) process.off(signal, onSignal)
     await ended.session?.close()
-    clearEcho(typed)
+    clearEcho(typed, isEchoed)
   }
   reportProblems(ended.problems)
   for (const message of takeHomeProblems()) {
@@ -253,8 +265,8 @@ export async function runCommand(
  * Keys typed before the first screen were echoed by the terminal on the command's own line
  * (dropped, but shown): cleared before anything is printed there.
  */
-function clearEcho(typed: KeysFromNow | null): void {
-  if (typed?.hasDropped()) process.stdout.write(CLEAR_ECHO)
+function clearEcho(typed: KeysFromNow | null, isEchoed: boolean): void {
+  if (isEchoed || typed?.hasDropped()) terminalFor(process.stdout).clearLine()
 }
 
 /** Esc or Ctrl-C at a question before any run was open. */

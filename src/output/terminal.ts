@@ -33,6 +33,11 @@ export interface Terminal extends Painter {
   writeJson(value: unknown): void
   /** What `write` would write: for a prompt that readline writes. */
   shown(text: string): string
+  /**
+   * On a terminal, erases the line the cursor is on and goes back to its start (what the
+   * terminal echoed there, such as keys typed before the wizard read them); else nothing.
+   */
+  clearLine(): void
 }
 
 /**
@@ -147,8 +152,14 @@ export function terminalFor(
     write,
     writeJson: (value) => write(jsonText(value)),
     shown,
+    clearLine: () => {
+      if (stream.isTTY) stream.write(CLEAR_LINE)
+    },
   }
 }
+
+/** Back to the start of the line, and the line erased. */
+const CLEAR_LINE = '\r\u001B[K'
 
 /** Our own colour codes in a string: they take no room on the screen. */
 const MARKED_CODES = new RegExp(`${MARK}\\d+m`, 'g')

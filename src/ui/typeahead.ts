@@ -12,22 +12,22 @@ export interface KeysFromNow {
   readonly settled: Promise<void>
   /** Stops reading and puts the keys kept back into the terminal's stream, first in line for Ink. */
   handOver(): void
+  /** Stops reading and drops the keys kept too: the screen they were typed at was never shown. */
+  discard(): void
   /**
    * Whether keys typed before the screen were dropped. The terminal echoed them on the line the
    * command was started from, before raw mode: what is printed there afterwards starts by
-   * clearing it (CLEAR_ECHO).
+   * clearing that line.
    */
   hasDropped(): boolean
 }
 
-/** Back to the start of the line and erased: the echo of keys typed before the first screen. */
-export const CLEAR_ECHO = '\r\u001B[K'
-
 /**
  * Starts reading `stdin` in raw mode (nothing typed is echoed over the screen). What the
  * terminal already holds is read in the event loop's next poll for input, and dropped; reads
- * after that are kept. Call it as the first screen is written (or just before Ink writes it),
- * and hand the keys over once `settled`.
+ * after that are kept. Call it just before the first screen, and write the screen once
+ * `settled`: whatever was typed before it is then dropped, however busy the process is after
+ * it (Ink loading), and everything typed at it is kept. Hand the keys to Ink with `handOver`.
  */
 export function keysFromNow(stdin: NodeJS.ReadStream = process.stdin): KeysFromNow {
   stdin.setRawMode?.(true)
@@ -65,6 +65,13 @@ export function keysFromNow(stdin: NodeJS.ReadStream = process.stdin): KeysFromN
       onReadable()
       stdin.off('readable', onReadable)
       for (const chunk of kept.reverse()) stdin.unshift(chunk)
+    },
+    discard() {
+      if (isHandedOver) return
+      isHandedOver = true
+      onReadable()
+      stdin.off('readable', onReadable)
+      if (kept.length > 0) isDropped = true
     },
   }
 }

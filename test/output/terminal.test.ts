@@ -118,6 +118,15 @@ describe('a terminal', () => {
     terminalFor(stream, {}).writeJson({ a: '\u009b' })
     assert.equal(stream.text, '{\n  "a": "\\u009b"\n}\n')
   })
+
+  it('clears the line the cursor is on when it is a terminal, and writes nothing into a pipe', () => {
+    const tty = captured(true)
+    terminalFor(tty, {}).clearLine()
+    assert.equal(tty.text, '\r\u001B[K')
+    const pipe = captured(false)
+    terminalFor(pipe, {}).clearLine()
+    assert.equal(pipe.text, '')
+  })
 })
 
 describe('the one way out', () => {
