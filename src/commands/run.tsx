@@ -174,11 +174,13 @@ export async function runCommand(
   let isInkDrawing = false
   const paint = async (view: OpeningView) => {
     if (painted || typed || isInkDrawing || !process.stdout.columns) return
-    const frame = firstFrameOf(view, {
-      today: appOptions.today,
-      columns: process.stdout.columns,
-      rows: process.stdout.rows,
-    })
+    const frame = frameOrNull(() =>
+      firstFrameOf(view, {
+        today: appOptions.today,
+        columns: process.stdout.columns,
+        rows: process.stdout.rows,
+      }),
+    )
     if (frame === null) return
     // What the terminal holds was typed before this screen: read and dropped before it is shown,
     // so that everything read after was typed at it, however long Ink then takes to load.
@@ -259,6 +261,18 @@ export async function runCommand(
   // Ink's signal-exit re-sends the signal once our handler is gone; leave first, with our code.
   if (signalled) process.exit(code)
   return code
+}
+
+/**
+ * The first screen as text, or null: a paint that fails leaves the screen to Ink, which draws
+ * it anyway, rather than failing the run.
+ */
+function frameOrNull(frame: () => string | null): string | null {
+  try {
+    return frame()
+  } catch {
+    return null
+  }
 }
 
 /**
