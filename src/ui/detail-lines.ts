@@ -16,6 +16,7 @@ import type { ItemRecord } from '../run/model.ts'
 import type { LiveCheck } from '../run/snapshot.ts'
 import type { ProseStep, ScopeNote } from './layout.ts'
 import { blockLines, lineText, type SpanLine, sectionLines } from './markdown-lines.ts'
+import { plainLine, type TextLine } from './text-line.ts'
 import { CHECK_LOOK, type Color, ITEM_LOOK } from './theme.ts'
 
 export interface DetailLine {
@@ -263,6 +264,21 @@ export function paneRows(
     })
   }
   return rows
+}
+
+/**
+ * A row of the pane as a line (text-line.ts): a marker dimmed (wrapped, as its Text was); a
+ * line of markdown spans cut at the edge; any other line in its colour and weight, cut.
+ */
+export function paneRowLine(row: PaneRow): TextLine {
+  if (row.kind === 'marker') return plainLine(row.text, { isDim: true }, false)
+  const { line } = row
+  if (line.spans && line.spans.length > 0) return { spans: line.spans, isCut: true }
+  return plainLine(line.text || ' ', {
+    ...(line.color ? { color: line.color } : {}),
+    ...(line.isBold ? { isBold: true } : {}),
+    ...(line.isDim ? { isDim: true } : {}),
+  })
 }
 
 /**

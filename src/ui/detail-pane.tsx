@@ -3,9 +3,8 @@
  * the first of them and how many more; expanded, scrolled.
  */
 import { Box } from 'ink'
-import { type DetailLine, type DetailRoom, paneRows } from './detail-lines.ts'
-import { SpanText } from './span-text.tsx'
-import { Text } from './text.tsx'
+import { type DetailLine, type DetailRoom, paneRowLine, paneRows } from './detail-lines.ts'
+import { LineText } from './span-text.tsx'
 
 /**
  * The detail lines in `height` rows, as paneRows lays them out: collapsed, the first of them and
@@ -23,28 +22,10 @@ export function DetailPane({
 }) {
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      {paneRows(lines, height, scroll).map((row, index) =>
-        row.kind === 'marker' ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their place
-          <Text key={index} dimColor>
-            {row.text}
-          </Text>
-        ) : row.line.spans && row.line.spans.length > 0 ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their place
-          <SpanText key={index} line={row.line.spans} />
-        ) : (
-          <Text
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their place
-            key={index}
-            wrap="truncate-end"
-            {...(row.line.color ? { color: row.line.color } : {})}
-            bold={row.line.isBold ?? false}
-            dimColor={row.line.isDim ?? false}
-          >
-            {row.line.text || ' '}
-          </Text>
-        ),
-      )}
+      {paneRows(lines, height, scroll).map((row, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their place
+        <LineText key={index} line={paneRowLine(row)} />
+      ))}
     </Box>
   )
 }

@@ -5,7 +5,8 @@
  * `q quit` always stay. Pure: the footer (footer.tsx) and the first paint draw these lines.
  */
 import { ALWAYS, isLookingRow, KEYMAP } from './keymap.ts'
-import type { Screen } from './use-wizard-state.ts'
+import { plainLine, type TextLine } from './text-line.ts'
+import type { Notice, Screen } from './use-wizard-state.ts'
 
 interface KeyHint {
   readonly key: string
@@ -87,6 +88,29 @@ export function keyLines(
     if (!least) return [join(shown)]
     shown = shown.filter((hint) => hint !== least)
   }
+}
+
+/**
+ * The footer's lines: the notice (a warning in red, else cyan) or a blank line, then the keys of
+ * `screen` (keyLines), dimmed. The footer draws them at its foot (footer.tsx).
+ */
+export function footerLines(
+  screen: KeySet,
+  notice: Notice | null,
+  width: number,
+  hasChecks = true,
+  hasPages = false,
+  hasScoped = true,
+  readOnly = false,
+): TextLine[] {
+  return [
+    notice
+      ? plainLine(notice.text, { color: notice.tone === 'warn' ? 'red' : 'cyan' })
+      : plainLine(' ', {}, false),
+    ...keyLines(screen, width, hasChecks, hasPages, hasScoped, readOnly).map((line) =>
+      plainLine(line, { isDim: true }),
+    ),
+  ]
 }
 
 /** Lines the footer takes at `width`: the notice and the keys (as many as the phase screen's). */

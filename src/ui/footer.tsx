@@ -3,8 +3,8 @@
  * did not) and the keys of the screen, as footer-keys.ts lays them out.
  */
 import { Box } from 'ink'
-import { footerHeight, type KeySet, keyLines } from './footer-keys.ts'
-import { Text } from './text.tsx'
+import { footerHeight, footerLines, type KeySet } from './footer-keys.ts'
+import { LineText } from './span-text.tsx'
 import type { Notice } from './use-wizard-state.ts'
 
 export function Footer({
@@ -32,18 +32,12 @@ export function Footer({
       height={footerHeight(width, hasPages, readOnly)}
       overflow="hidden"
     >
-      {notice ? (
-        <Text color={notice.tone === 'warn' ? 'red' : 'cyan'} wrap="truncate-end">
-          {notice.text}
-        </Text>
-      ) : (
-        <Text> </Text>
+      {footerLines(screen, notice, width, hasChecks, hasPages, hasScoped, readOnly).map(
+        (line, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the footer's lines, in order
+          <LineText key={index} line={line} />
+        ),
       )}
-      {keyLines(screen, width, hasChecks, hasPages, hasScoped, readOnly).map((line) => (
-        <Text key={line} dimColor wrap="truncate-end">
-          {line}
-        </Text>
-      ))}
     </Box>
   )
 }

@@ -4,11 +4,21 @@
  * (row-lines.ts) or, for an item, what its row shows. Pure: the wizard (wizard.tsx) draws from
  * it, and so does the first paint before Ink has loaded (first-paint/).
  */
+import { needsTrust } from '../checks/registry.ts'
 import { approvalAt } from '../run/approvals.ts'
+import { blankEntries } from '../run/describe.ts'
 import type { RunState } from '../run/model.ts'
 import type { ChecksInFlight, LiveCheck } from '../run/snapshot.ts'
+import type { DetailInput } from './detail-lines.ts'
 import { footerHeight } from './footer-keys.ts'
-import { appliesIn, type Layout, outOfScopeReason, type PhaseView, stateOf } from './layout.ts'
+import {
+  appliesIn,
+  type Layout,
+  outOfScopeReason,
+  type PhaseView,
+  scopeNote,
+  stateOf,
+} from './layout.ts'
 import {
   gateRowLine,
   groupRowLine,
@@ -128,4 +138,35 @@ export function hasScoped(layout: Layout): boolean {
   return [...layout.items.values()].some(
     (item) => outOfScopeReason(item, layout.environment) !== null,
   )
+}
+
+/**
+ * What the detail pane shows of the item under the cursor (detail-lines.ts), `width` columns
+ * wide; null when the phase has no item there.
+ */
+export function detailInputOf(
+  state: Pick<WizardState, 'layout' | 'phaseIndex' | 'cursors'> & {
+    readonly run: RunState
+    readonly running: ChecksInFlight
+    readonly isTrusted: boolean
+  },
+  width: number,
+  readOnly = false,
+): DetailInput | null {
+  const phase = state.layout.phases[state.phaseIndex]
+  const item = phase?.items[cursorOf(state, phase.id)]
+  if (!phase || !item) return null
+  return {
+    item,
+    record: state.run.items[item.id] ?? null,
+    live: state.running[item.id] ?? undefined,
+    width: width - 1,
+    now: Date.now(),
+    isUntrustedCommand: needsTrust(item) && !state.isTrusted,
+    section: state.layout.sections.get(item.sectionId),
+    prose: phase.prose.get(item.id),
+    scope: scopeNote(item, state.run),
+    blanks: blankEntries(item, state.layout.signoff, state.run),
+    ...(readOnly ? { readOnly } : {}),
+  }
 }

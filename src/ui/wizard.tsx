@@ -10,7 +10,7 @@ import { type ReactNode, useRef } from 'react'
 import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
-import { blankEntries, describeUnsaved, progressWords } from '../run/describe.ts'
+import { describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
 import { type RunSnapshot, startedCount } from '../run/snapshot.ts'
 import { AnimationTick, useTick } from './animation.tsx'
@@ -27,21 +27,16 @@ import {
   runLineInput,
 } from './header-lines.ts'
 import { ItemRow } from './item-row.tsx'
-import { type Layout, type Progress, progressOf, scopeNote } from './layout.ts'
+import { type Layout, type Progress, progressOf } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { ReferencePage } from './reference-page.tsx'
 import { LineText } from './span-text.tsx'
 import { Text } from './text.tsx'
 import { barParts, environmentColor } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
+import { itemsIn, type Notice, pendingCount, type WizardState } from './use-wizard-state.ts'
 import {
-  cursorOf,
-  itemsIn,
-  type Notice,
-  pendingCount,
-  type WizardState,
-} from './use-wizard-state.ts'
-import {
+  detailInputOf,
   hasChecks,
   hasScoped,
   MIN_COLUMNS,
@@ -658,22 +653,8 @@ export function Detail({
       </Box>
     )
   }
-  const phase = state.layout.phases[state.phaseIndex]
-  const item = phase?.items[cursorOf(state, phase.id)]
-  if (!item) return null
-  const input: DetailInput = {
-    item,
-    record: state.run.items[item.id] ?? null,
-    live: state.running[item.id] ?? undefined,
-    width: width - 1,
-    now: Date.now(),
-    isUntrustedCommand: needsTrust(item) && !state.isTrusted,
-    section: state.layout.sections.get(item.sectionId),
-    prose: phase?.prose.get(item.id),
-    scope: scopeNote(item, state.run),
-    blanks: blankEntries(item, state.layout.signoff, state.run),
-    ...(readOnly ? { readOnly } : {}),
-  }
+  const input = detailInputOf(state, width, readOnly)
+  if (!input) return null
   return input.live ? (
     <RunningDetail input={input} height={height} />
   ) : (

@@ -4,11 +4,9 @@
  * wizard-screen, row-lines, detail-lines, footer-keys), written as Ink writes them (ansi-line).
  * Nothing here loads Ink, React or a .tsx module.
  */
-import { needsTrust } from '../../checks/registry.ts'
-import { blankEntries } from '../../run/describe.ts'
 import { startedCount } from '../../run/snapshot.ts'
-import { detailLines, paneRows } from '../detail-lines.ts'
-import { footerHeight, keyLines } from '../footer-keys.ts'
+import { detailLines, paneRowLine, paneRows } from '../detail-lines.ts'
+import { footerHeight, footerLines } from '../footer-keys.ts'
 import {
   progressLine,
   progressLineInput,
@@ -16,12 +14,11 @@ import {
   runLine,
   runLineInput,
 } from '../header-lines.ts'
-import { scopeNote } from '../layout.ts'
 import type { OpenedRun } from '../open-run.ts'
 import { itemRowLine } from '../row-lines.ts'
-import { plainLine, type TextLine } from '../text-line.ts'
-import { cursorOf, initialWizardState } from '../use-wizard-state.ts'
-import { hasChecks, hasScoped, phaseListRows, screenSize } from '../wizard-screen.ts'
+import type { TextLine } from '../text-line.ts'
+import { initialWizardState } from '../use-wizard-state.ts'
+import { detailInputOf, hasChecks, hasScoped, phaseListRows, screenSize } from '../wizard-screen.ts'
 import { drawLine, inkFrame } from './ink-draw.ts'
 
 export interface PhaseScreenInput {
@@ -45,13 +42,13 @@ export interface PhaseScreenInput {
  * - a line Ink would draw other than as one plain line: a tab or newline in it, an item row
  *   fit-line.ts leaves to Ink, a header line a wide character would be cut in.
  */
-export function phaseScreenFrame(input: PhaseScreenInput): string | null {
-  const { session, layout } = input.opened
+export function phaseScreenFrame(screen: PhaseScreenInput): string | null {
+  const { session, layout } = screen.opened
   const snapshot = session.snapshot
   const hasPages = layout.references.length > 0
   const { isTooSmall, height, width, paneHeight, chrome } = screenSize(
-    input.columns,
-    input.rows,
+    screen.columns,
+    screen.rows,
     hasPages,
   )
   if (isTooSmall) return null
@@ -72,43 +69,20 @@ export function phaseScreenFrame(input: PhaseScreenInput): string | null {
   )
   lines.push(...listed, ...blank(listHeight - listed.length), ruleLine(width))
 
-  const item = phase.items[cursorOf(state, phase.id)]
-  const detail = item
-    ? paneRows(
-        detailLines({
-          item,
-          record: state.run.items[item.id] ?? null,
-          live: undefined,
-          width: width - 1,
-          now: Date.now(),
-          isUntrustedCommand: needsTrust(item) && !state.isTrusted,
-          section: layout.sections.get(item.sectionId),
-          prose: phase.prose.get(item.id),
-          scope: scopeNote(item, state.run),
-          blanks: blankEntries(item, layout.signoff, state.run),
-        }),
-        paneHeight,
-      ).map((row) =>
-        row.kind === 'marker'
-          ? plainLine(row.text, { isDim: true }, false)
-          : row.line.spans && row.line.spans.length > 0
-            ? { spans: row.line.spans, isCut: true }
-            : plainLine(row.line.text || ' ', {
-                ...(row.line.color ? { color: row.line.color } : {}),
-                ...(row.line.isBold ? { isBold: true } : {}),
-                ...(row.line.isDim ? { isDim: true } : {}),
-              }),
-      )
-    : []
+  // Checks are not running yet (see above): the item has no live check.
+  const input = detailInputOf(state, width)
+  const detail = input ? paneRows(detailLines(input), paneHeight).map(paneRowLine) : []
   lines.push(...detail, ...blank(paneHeight - detail.length))
 
   // The footer's box is as tall as the most keys need, its lines at its foot.
-  const footer = [
-    input.notice ? plainLine(input.notice, { color: 'red' }) : plainLine(' ', {}, false),
-    ...keyLines('phase', width, hasChecks(layout), hasPages, hasScoped(layout)).map((text) =>
-      plainLine(text, { isDim: true }),
-    ),
-  ]
+  const footer = footerLines(
+    'phase',
+    screen.notice ? { tone: 'warn', text: screen.notice } : null,
+    width,
+    hasChecks(layout),
+    hasPages,
+    hasScoped(layout),
+  )
   lines.push(...blank(footerHeight(width, hasPages) - footer.length), ...footer)
   if (lines.length !== height) return null
   const drawn: string[] = []
