@@ -4,9 +4,9 @@
  * prompt and the frame painted before Ink loads (first-paint/trust-screen.ts) are the same
  * arithmetic, not two copies of it.
  */
-import wrapAnsi from 'wrap-ansi'
 import type { Item } from '../checklist/model.ts'
 import { commandLine } from '../trust.ts'
+import { wrapText } from './text-kit.ts'
 import type { Color } from './theme.ts'
 
 /** A confirm prompt's colour (its border, title, subtitle and scroll hint) unless it says another. */
@@ -67,7 +67,7 @@ export function confirmLayout({
       ? [`y: ${yes} · n: ${no}`]
       : [`y: ${yes}`, `n: ${no}`]
   const subtitleLines = subtitle
-    ? wrapAnsi(subtitle, Math.max(8, width - BORDER_COLUMNS), { hard: true }).split('\n')
+    ? wrapText(subtitle, Math.max(8, width - BORDER_COLUMNS)).split('\n')
     : []
   const room = height - BORDER_LINES - 1 - subtitleLines.length - (hasNote ? 1 : 0) - answers.length
   const isScrolled = lineCount > Math.max(1, room)
@@ -97,7 +97,7 @@ export function trustList(commands: readonly Item[], width: number): TrustList {
   }
   const indent = ' '.repeat(COMMAND_PROMPT.length)
   const lines = [...counts].flatMap(([command, count]) => [
-    ...wrapAnsi(command, wrapWidth, { hard: true })
+    ...wrapText(command, wrapWidth)
       .split('\n')
       .map((line, index) => `${index === 0 ? COMMAND_PROMPT : indent}${line}`),
     ...(count > 1 ? [`${indent}↳ run by ${count} items`] : []),

@@ -2,12 +2,11 @@
  * A row laid out by hand as Ink's flexbox would lay it out, so that it can be drawn as one text
  * node instead of a box per part: every `<Box>` and `<Text>` is a yoga node, laid out through
  * WebAssembly on every redraw, and the phase list is most of the screen's nodes. The widths and
- * the cut are Ink's own (string-width, cli-truncate), so wide characters and emoji take the
+ * the cut are Ink's own (string-width, cli-truncate, through text-kit.ts), so wide characters and emoji take the
  * columns they take in Ink and a cut text ends in the same `…`.
  */
-import cliTruncate from 'cli-truncate'
-import stringWidth from 'string-width'
 import { escapeControls } from '../output/terminal.ts'
+import { cutText, textWidth } from './text-kit.ts'
 
 /**
  * The row's parts as drawn: the text (cut if need be), the gap after it, and the end (cut if it
@@ -30,7 +29,7 @@ const TEXT_KEPT = 10
 
 /** What `text` keeps of its columns beside an end too long for the row (see TEXT_KEPT). */
 export function keptWidth(text: string): number {
-  return Math.min(stringWidth(escapeControls(text)), TEXT_KEPT)
+  return Math.min(textWidth(escapeControls(text)), TEXT_KEPT)
 }
 
 /**
@@ -47,15 +46,13 @@ export function fitRow(prefix: string, text: string, end: string, width: number)
   const endShown = escapeControls(end)
   if (/[\t\n]/.test(shown) || /[\t\n]/.test(endShown)) return null
   // What the text and the end share: the row less the prefix and the column between them.
-  const shared = width - 1 - stringWidth(prefix)
+  const shared = width - 1 - textWidth(prefix)
   const endRoom = shared - keptWidth(text)
   const endCut =
-    stringWidth(endShown) > endRoom
-      ? cliTruncate(endShown, Math.max(0, endRoom), { position: 'end' })
-      : endShown
+    textWidth(endShown) > endRoom ? cutText(endShown, Math.max(0, endRoom), 'end') : endShown
   // The text's box: what the end and the column before it leave.
-  const room = shared - stringWidth(endCut)
+  const room = shared - textWidth(endCut)
   if (room < 1) return null
-  const cut = cliTruncate(shown, room, { position: 'end' })
-  return { text: cut, gap: ' '.repeat(room - stringWidth(cut) + 1), end: endCut }
+  const cut = cutText(shown, room, 'end')
+  return { text: cut, gap: ' '.repeat(room - textWidth(cut) + 1), end: endCut }
 }

@@ -8,8 +8,6 @@
  * would be drawn other than as one plain line (a part wider than the row, a wide character cut
  * in two): the wizard keeps its boxes for it. Pure.
  */
-import cliTruncate from 'cli-truncate'
-import stringWidth from 'string-width'
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { escapeControls } from '../output/terminal.ts'
@@ -17,6 +15,7 @@ import { type Progress, progressOf, progressWords } from '../run/describe.ts'
 import type { RunState } from '../run/model.ts'
 import type { Layout } from './layout.ts'
 import type { Span } from './markdown-lines.ts'
+import { cutText, graphemes, textWidth } from './text-kit.ts'
 import { plainLine, type Style, type TextLine } from './text-line.ts'
 import { barParts, environmentColor } from './theme.ts'
 
@@ -74,8 +73,8 @@ function shrunk(bases: readonly number[], shrinks: readonly number[], width: num
 function upTo(text: string, end: number): string | null {
   let out = ''
   let column = 0
-  for (const { segment } of new Intl.Segmenter().segment(text)) {
-    const cells = stringWidth(segment)
+  for (const segment of graphemes(text)) {
+    const cells = textWidth(segment)
     if (column + cells > end) return column === end ? out : null
     out += segment
     column += cells
@@ -91,7 +90,7 @@ function upTo(text: string, end: number): string | null {
 function rowLine(parts: readonly Part[], width: number): TextLine | null {
   const texts = parts.map((part) => part.spans.map((span) => escapeControls(span.text)))
   if (texts.some((spans) => spans.some((text) => /[\t\n]/.test(text)))) return null
-  const bases = texts.map((spans) => spans.reduce((sum, text) => sum + stringWidth(text), 0))
+  const bases = texts.map((spans) => spans.reduce((sum, text) => sum + textWidth(text), 0))
   // Margins take their columns first; the boxes share the shortfall by their own widths.
   const margins = parts.reduce((sum, part) => sum + (part.margin ?? 0), 0)
   // Yoga measures each box within the row's width first: that is what it shrinks from.
@@ -130,17 +129,17 @@ function rowLine(parts: readonly Part[], width: number): TextLine | null {
       const isFraction = !near(Math.round(size), size)
       const room = toGrid(boxLeft + size, isFraction, !isFraction) - toGrid(boxLeft, false, true)
       const [text = ''] = own
-      const cut = stringWidth(text) > room ? cliTruncate(text, room, { position: 'end' }) : text
+      const cut = textWidth(text) > room ? cutText(text, room, 'end') : text
       const shown = upTo(cut, next - column)
       if (shown === null) return null
       spans.push({ ...part.spans[0], text: shown })
-      column += stringWidth(shown)
+      column += textWidth(shown)
     } else {
       for (const [at, text] of own.entries()) {
         const shown = upTo(text, next - column)
         if (shown === null) return null
         spans.push({ ...part.spans[at], text: shown })
-        column += stringWidth(shown)
+        column += textWidth(shown)
       }
     }
   }

@@ -6,10 +6,10 @@
  */
 import type { Nodes, PhrasingContent, Table } from 'mdast'
 import { toString as plainText } from 'mdast-util-to-string'
-import stringWidth from 'string-width'
 import { emojify } from '../checklist/emoji.ts'
 import type { Block, Section } from '../checklist/model.ts'
 import { escapeControls } from '../output/terminal.ts'
+import { textWidth } from './text-kit.ts'
 import type { Color } from './theme.ts'
 
 export interface Span {
@@ -125,8 +125,8 @@ function childLines(
   const markerStyle: Style = marker.includes('[') ? {} : { isDim: true }
   // Too deep for the width (lists in lists in a narrow pane): the marker on a line of its own
   // and what is under it not indented, rather than text run past the edge and cut there.
-  const isTooDeep = width - stringWidth(marker) < MIN_TEXT
-  const pad = isTooDeep ? '' : ' '.repeat(stringWidth(marker))
+  const isTooDeep = width - textWidth(marker) < MIN_TEXT
+  const pad = isTooDeep ? '' : ' '.repeat(textWidth(marker))
   const lines: SpanLine[] = []
   children.forEach((child, index) => {
     if (index > 0 && isSpread) lines.push([])
@@ -215,7 +215,7 @@ export function wrapSpans(spans: readonly Span[], width: number): SpanLine[] {
         continue
       }
       let word = token
-      let wide = stringWidth(word)
+      let wide = textWidth(word)
       if (used > 0 && used + (space ? 1 : 0) + wide > width) flush()
       if (space && used > 0) {
         line.push({ ...space, text: ' ' })
@@ -228,7 +228,7 @@ export function wrapSpans(spans: readonly Span[], width: number): SpanLine[] {
         line.push({ ...style, text: head })
         flush()
         word = rest
-        wide = stringWidth(word)
+        wide = textWidth(word)
       }
       if (word) {
         line.push({ ...style, text: word })
@@ -246,7 +246,7 @@ function cut(text: string, columns: number): [string, string] {
   let taken = 0
   let width = 0
   for (const char of chars) {
-    const w = stringWidth(char)
+    const w = textWidth(char)
     if (width + w > columns && taken > 0) break
     width += w
     taken++
@@ -288,7 +288,7 @@ function tableLines(table: Table, width: number): SpanLine[] {
   const columns = Math.max(0, ...rows.map((row) => row.length))
   if (columns === 0) return []
   const widths = Array.from({ length: columns }, (_, c) =>
-    Math.max(1, ...rows.map((row) => stringWidth(lineText(row[c] ?? [])))),
+    Math.max(1, ...rows.map((row) => textWidth(lineText(row[c] ?? [])))),
   )
   const room = width - 3 * (columns - 1)
   while (widths.reduce((a, b) => a + b, 0) > room) {
@@ -319,12 +319,12 @@ function flat(span: Span): Span {
 function fit(spans: readonly Span[], width: number): Span[] {
   const out: Span[] = []
   let used = 0
-  const total = stringWidth(lineText(spans))
+  const total = textWidth(lineText(spans))
   const room = total > width ? width - 1 : width
   for (const span of spans) {
     if (used >= room) break
     const [head] = cut(span.text, room - used)
-    const w = stringWidth(head)
+    const w = textWidth(head)
     if (w > room - used) break
     out.push({ ...span, text: head })
     used += w

@@ -9,6 +9,8 @@
 import { Text as InkText } from 'ink'
 import { Children, type ComponentProps } from 'react'
 import { escapeControls } from '../output/terminal.ts'
+// What Ink measures, cuts and wraps text with measures the screens' lines too (text-kit.ts).
+import './text-packages.ts'
 
 export function Text({ children, ...props }: ComponentProps<typeof InkText>) {
   return (

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { detailLines, evidenceLines } from '../../src/ui/detail-lines.ts'
 import { parse } from '../helpers/fixtures.ts'
+// The line functions measure text Ink's way, through Ink's packages (src/ui/text-kit.ts).
+import '../../src/ui/text-packages.ts'
 
 const { checklist } = parse(`---
 title: Pane

@@ -1,6 +1,7 @@
 /**
  * The first paint is drawn before Ink loads: nothing it imports, directly or through what it
- * imports, is Ink, React, an ink-* package or a .tsx module (which would bring them).
+ * imports, is Ink, React, an ink-* package or a .tsx module (which would bring them); nor the
+ * packages Ink draws text with, which cost the paint as much as all it does (text-kit.ts).
  */
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -31,4 +32,28 @@ test('the phase screen’s first paint loads no Ink, no React and no .tsx module
   const ui = [...packages].filter((name) => /^(ink|react)($|\/|-)|^ink-/.test(name))
   assert.deepEqual(ui, [])
   assert.ok(seen.size > 10, 'the walk follows the imports')
+})
+
+/** The packages Ink measures, cuts, wraps, styles and codes text with, and what they import. */
+const TEXT_PACKAGES =
+  /node_modules\/(string-width|cli-truncate|wrap-ansi|slice-ansi|ansi-styles|@alcalzone\/ansi-tokenize|strip-ansi|ansi-regex|get-east-asian-width|emoji-regex|chalk\/source\/index\.js)/
+
+test('the first paint bundles none of the packages Ink draws text with, only chalk’s colour support', async () => {
+  const { build } = await import('esbuild')
+  const result = await build({
+    entryPoints: [`${SRC}ui/first-paint/first-frame.ts`],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+  })
+  const inputs = Object.keys(result.metafile.inputs)
+  assert.ok(inputs.some((input) => input.endsWith('src/ui/text-kit.ts')))
+  assert.ok(inputs.some((input) => input.includes('chalk/source/vendor/supports-color')))
+  assert.deepEqual(
+    inputs.filter((input) => TEXT_PACKAGES.test(input)),
+    [],
+  )
 })

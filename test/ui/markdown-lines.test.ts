@@ -10,6 +10,8 @@ import type { Block } from '../../src/checklist/model.ts'
 import { blockLines, lineText, sectionLines, wrapSpans } from '../../src/ui/markdown-lines.ts'
 import { activeIn } from '../helpers/active.ts'
 import { parse } from '../helpers/fixtures.ts'
+// The line functions measure text Ink's way, through Ink's packages (src/ui/text-kit.ts).
+import '../../src/ui/text-packages.ts'
 
 /** The blocks the parser writes under the one section of `markdown`. */
 function blocksOf(markdown: string): readonly Block[] {

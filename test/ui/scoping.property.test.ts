@@ -12,6 +12,8 @@ import { parseChecklist } from '../../src/checklist/parse.ts'
 import { initialRunState, RUN_FORMAT, type RunState, reduceRun } from '../../src/run/model.ts'
 import { detailLines } from '../../src/ui/detail-lines.ts'
 import { appliesIn, layoutOf, scopeNote } from '../../src/ui/layout.ts'
+// The line functions measure text Ink's way, through Ink's packages (src/ui/text-kit.ts).
+import '../../src/ui/text-packages.ts'
 
 const TITLES = [
   'Pre-Deployment',

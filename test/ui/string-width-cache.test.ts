@@ -8,10 +8,8 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import stringWidth from 'string-width'
-import cachedStringWidth, {
-  LONE_GRAPHEMES,
-  widthByCharacter,
-} from '../../src/ui/string-width-cache.ts'
+import cachedStringWidth from '../../src/ui/string-width-cache.ts'
+import { LONE_GRAPHEMES, widthByCharacter } from '../../src/ui/text-kit.ts'
 
 const TEXTS = [
   '',

@@ -3,7 +3,8 @@
  * question or the phase screen of the run just opened, exactly as App draws
  * them. Null for any other screen (a choice, a name to type, what changed, a
  * loading line), and wherever the screens' own functions cannot promise the
- * frame Ink will draw: Ink then draws the first screen itself.
+ * frame Ink will draw (text Ink measures with packages the paint does not load
+ * among them: text-kit.ts): Ink then draws the first screen itself.
  */
 import { type OpeningView, problemLineOf, wizardNotice } from '../opening.ts'
 import { phaseScreenFrame } from './phase-screen.ts'

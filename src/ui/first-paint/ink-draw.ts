@@ -1,52 +1,39 @@
 /**
  * Drawing a screen's lines as Ink draws them, without loading Ink: a `<Text>`'s styles, cut
- * and inert strings, a bordered box, and each line coded as Ink's output codes it. Each part
- * is Ink's own package doing what Ink does with it (chalk for styles, cli-truncate for a cut,
- * cli-boxes for the border, ansi-tokenize for the line's codes), so that the frame painted
- * before Ink loads is the frame Ink then writes over it, code for code. The equality tests
- * (test/ui/first-paint-trust*.test.tsx) pin it against Ink.
+ * and inert strings, a bordered box, and each line coded as Ink's output codes it. Widths and
+ * cuts come from text-kit.ts, styles and codes from ink-codes.ts: both work out what Ink's
+ * packages would, for the text the wizard draws, without loading them; run through
+ * withoutTextPackages (first-frame.ts), any other text leaves the screen to Ink. The equality
+ * tests (test/ui/first-paint-*.test.tsx) pin the frames against Ink's.
  */
-import { styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize'
-import chalk from 'chalk'
 import cliBoxes from 'cli-boxes'
-import cliTruncate from 'cli-truncate'
-import stringWidth from 'string-width'
 import { escapeControls } from '../../output/terminal.ts'
-import type { Style, TextLine } from '../text-line.ts'
+import { cutText, textWidth } from '../text-kit.ts'
+import type { TextLine } from '../text-line.ts'
 import type { Color } from '../theme.ts'
+import { cutStyledEnd, inkLine, styled } from './ink-codes.ts'
 
-/**
- * `text` in `style`, the codes in the order Ink's Text puts its props on: dim, the colour,
- * bold, italic, underline, strikethrough, inverse.
- */
-export function styled(text: string, style: Style): string {
-  if (text === '') return text
-  let out = text
-  if (style.isDim) out = chalk.dim(out)
-  if (style.color) out = chalk[style.color](out)
-  if (style.isBold) out = chalk.bold(out)
-  if (style.isItalic) out = chalk.italic(out)
-  if (style.isUnderline) out = chalk.underline(out)
-  if (style.isStrikethrough) out = chalk.strikethrough(out)
-  if (style.isInverse) out = chalk.inverse(out)
-  return out
-}
+export { styled }
 
 /**
  * `line` (text-line.ts) as Ink draws it in a text node `width` columns wide; null where Ink
  * would draw it other than as one line (a tab or newline in it, or an uncut line too wide,
- * which Ink wraps).
+ * which Ink wraps), or where it is not text this module can draw.
  */
 export function drawLine(line: TextLine, width: number): string | null {
   let text = ''
+  let columns = 0
   for (const span of line.spans) {
     const shown = escapeControls(span.text)
     if (/[\t\n]/.test(shown)) return null
+    columns += textWidth(shown)
     text += styled(shown, span)
   }
-  if (stringWidth(text) > width) {
+  if (columns > width) {
     if (!line.isCut) return null
-    text = cliTruncate(text, width, { position: 'end' })
+    const cut = cutStyledEnd(text, width)
+    if (cut === null) return null
+    text = cut
   }
   return styled(text, line.style ?? {})
 }
@@ -69,9 +56,9 @@ const UNMEASURED = /[\t\n\p{Default_Ignorable_Code_Point}]/u
 export function textLine(text: string, width: number, wrap: Wrap): string | null {
   const shown = escapeControls(text)
   if (UNMEASURED.test(shown)) return null
-  if (stringWidth(shown) <= width) return shown
+  if (textWidth(shown) <= width) return shown
   if (wrap === 'wrap') return null
-  return cliTruncate(shown, width, { position: wrap === 'truncate-end' ? 'end' : 'start' })
+  return cutText(shown, width, wrap === 'truncate-end' ? 'end' : 'start')
 }
 
 /** Columns a round box with `paddingX={1}` takes beside its content, as in confirm-layout.ts. */
@@ -94,27 +81,25 @@ export function roundBox(
     paint(`${box.topLeft}${box.top.repeat(width - 2)}${box.topRight}`),
     ...rows.map(
       (row) =>
-        `${paint(box.left)} ${row}${' '.repeat(Math.max(0, inner - stringWidth(row)))} ${paint(box.right)}`,
+        `${paint(box.left)} ${row}${' '.repeat(Math.max(0, inner - textWidth(stripCodes(row))))} ${paint(box.right)}`,
     ),
     paint(`${box.bottomLeft}${box.bottom.repeat(width - 2)}${box.bottomRight}`),
   ]
 }
 
-/** A cell that draws as nothing: Ink's output buffer leaves it out. */
-const IGNORABLE = /^\p{Default_Ignorable_Code_Point}+$/u
-
-/**
- * A line as Ink's output writes it: its cells' styles coded afresh, a change of style at a
- * time, every style closed at its end, cells that draw as nothing left out, and the blanks at
- * its end dropped (ink/build/output.js).
- */
-export function inkLine(line: string): string {
-  return styledCharsToString(
-    styledCharsFromTokens(tokenize(line)).filter((cell) => !IGNORABLE.test(cell.value)),
-  ).trimEnd()
+/** A styled string's text: what ink-codes.ts's styles put in taken out. */
+function stripCodes(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the codes styled() puts in
+  return text.replace(/\u001B\[\d+m/g, '')
 }
 
-/** The frame of `lines`, as Ink's renderer hands it to the terminal. */
-export function inkFrame(lines: readonly string[]): string {
-  return lines.map(inkLine).join('\n')
+/** The frame of `lines`, as Ink's renderer hands it to the terminal; null as inkLine is. */
+export function inkFrame(lines: readonly string[]): string | null {
+  const drawn: string[] = []
+  for (const line of lines) {
+    const coded = inkLine(line)
+    if (coded === null) return null
+    drawn.push(coded)
+  }
+  return drawn.join('\n')
 }

@@ -16,6 +16,7 @@ import {
 } from '../header-lines.ts'
 import type { OpenedRun } from '../open-run.ts'
 import { itemRowLine } from '../row-lines.ts'
+import { withoutTextPackages } from '../text-kit.ts'
 import type { TextLine } from '../text-line.ts'
 import { initialWizardState } from '../use-wizard-state.ts'
 import { detailInputOf, hasChecks, hasScoped, phaseListRows, screenSize } from '../wizard-screen.ts'
@@ -40,9 +41,14 @@ export interface PhaseScreenInput {
  * - a team run (its sync words), an AWS identity already known, entries not saved, checks already
  *   running (spinners and clocks): the header and rows that show them are boxes Ink lays out;
  * - a line Ink would draw other than as one plain line: a tab or newline in it, an item row
- *   fit-line.ts leaves to Ink, a header line a wide character would be cut in.
+ *   fit-line.ts leaves to Ink, a header line a wide character would be cut in;
+ * - text that only Ink's own packages measure (text-kit.ts), which the paint runs without.
  */
 export function phaseScreenFrame(screen: PhaseScreenInput): string | null {
+  return withoutTextPackages(() => phaseFrame(screen))
+}
+
+function phaseFrame(screen: PhaseScreenInput): string | null {
   const { session, layout } = screen.opened
   const snapshot = session.snapshot
   const hasPages = layout.references.length > 0

@@ -8,6 +8,7 @@ import type { TrustQuestion } from '../ask.ts'
 import { BORDER_COLUMNS, CONFIRM_COLOR, confirmLayout, trustList } from '../confirm-layout.ts'
 import { MIN_COLUMNS, MIN_ROWS } from '../screen-size.ts'
 import { scrollRows } from '../scroll-rows.ts'
+import { withoutTextPackages } from '../text-kit.ts'
 import type { Style } from '../text-line.ts'
 import { TRUST_QUESTION_WORDS } from '../trust-words.ts'
 import { inkFrame, roundBox, styled, textLine, type Wrap } from './ink-draw.ts'
@@ -21,20 +22,22 @@ import { inkFrame, roundBox, styled, textLine, type Wrap } from './ink-draw.ts'
  *   Ink draws a frame taller than the screen, which the terminal scrolls;
  * - a path, problem line or command with a character Ink does not draw as measured (a tab, a
  *   default-ignorable character) or, in the path, a control character: the Text that draws it
- *   escapes it after the prompt has wrapped the path, and Ink wraps it onto more lines.
+ *   escapes it after the prompt has wrapped the path, and Ink wraps it onto more lines;
+ * - text that only Ink's own packages measure (text-kit.ts), which the paint runs without.
  */
-export function trustScreenFrame({
-  question,
-  problemLine,
-  columns,
-  rows,
-}: {
+export function trustScreenFrame(screen: TrustScreenInput): string | null {
+  return withoutTextPackages(() => trustFrame(screen))
+}
+
+export interface TrustScreenInput {
   readonly question: TrustQuestion
   /** App's line for run files set aside, above the prompt; null usually. */
   readonly problemLine: string | null
   readonly columns: number
   readonly rows: number
-}): string | null {
+}
+
+function trustFrame({ question, problemLine, columns, rows }: TrustScreenInput): string | null {
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) return null
   const { title, note, yes, no } = TRUST_QUESTION_WORDS
   const width = columns
