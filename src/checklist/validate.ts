@@ -51,6 +51,38 @@ export interface ValidationContext {
 /** Each environment's vars, analysed once for the whole checklist. */
 type VarTables = ReadonlyMap<string, VarAnalysis>
 
+/**
+ * zod compiles an object schema's parser into a function (`new Function`) on its first parse,
+ * which pays when a schema parses many values; validation parses each kind's a few times.
+ */
+const PARSE_ONCE = { jitless: true } as const
+
+type FieldSchema = Parameters<typeof z.safeParse>[0]
+type FieldOutcome = ReturnType<typeof z.safeParse>
+
+/**
+ * Each parameter value checked against its schema once for the whole checklist: most values
+ * are the same in every environment, a schema's outcome depends on the value alone, and
+ * checking a pattern compiles it (re2js).
+ */
+class FieldOutcomes {
+  readonly #bySchema = new Map<FieldSchema, Map<string, FieldOutcome>>()
+
+  of(schema: FieldSchema, value: string): FieldOutcome {
+    let outcomes = this.#bySchema.get(schema)
+    if (!outcomes) {
+      outcomes = new Map()
+      this.#bySchema.set(schema, outcomes)
+    }
+    let outcome = outcomes.get(value)
+    if (!outcome) {
+      outcome = z.safeParse(schema, value, PARSE_ONCE)
+      outcomes.set(value, outcome)
+    }
+    return outcome
+  }
+}
+
 export function validateChecklist(checklist: Checklist, context: ValidationContext): void {
   const { problems, lines } = context
   const byId = new Map(checklist.items.map((item) => [item.id, item]))
@@ -60,6 +92,7 @@ export function validateChecklist(checklist: Checklist, context: ValidationConte
     checklist.environments.map((e) => [e, new VarAnalysis(varsFor(checklist.frontMatter, e), e)]),
   )
   const suggest = idSuggester(byId)
+  const outcomes = new FieldOutcomes()
 
   validateVars(checklist, tables, context)
 
@@ -112,7 +145,7 @@ export function validateChecklist(checklist: Checklist, context: ValidationConte
       }
       continue
     }
-    validateCheck(checklist, item, offsets, byId, tables, suggest, context)
+    validateCheck(checklist, item, offsets, byId, tables, suggest, outcomes, context)
     validateDependencyScopes(checklist, item, offsets, byId, context)
   }
   validateNoCycles(checklist, byId, context)
@@ -205,6 +238,7 @@ function validateCheck(
   byId: ReadonlyMap<string, Item>,
   tables: VarTables,
   suggest: (id: string) => string,
+  outcomes: FieldOutcomes,
   context: ValidationContext,
 ): void {
   const { problems, lines } = context
@@ -282,7 +316,7 @@ function validateCheck(
     )
   }
   for (const [key, field] of Object.entries(shape)) {
-    if (!(key in check.params) && !z.safeParse(field, undefined).success) {
+    if (!(key in check.params) && !z.safeParse(field, undefined, PARSE_ONCE).success) {
       problems.error(
         check.position.line,
         check.position.column,
@@ -339,7 +373,7 @@ function validateCheck(
       }
       values[key] = result.value
       const fieldSchema = shape[key]
-      const outcome = fieldSchema ? z.safeParse(fieldSchema, result.value) : null
+      const outcome = fieldSchema ? outcomes.of(fieldSchema, result.value) : null
       if (outcome && !outcome.success) {
         const message = outcome.error?.issues[0]?.message ?? 'invalid value'
         // Name the environment only when the value differs between environments.
@@ -358,7 +392,7 @@ function validateCheck(
       }
     }
     if (isStatic && Object.keys(values).length === Object.keys(check.params).length) {
-      const outcome = kind.params.safeParse(values)
+      const outcome = kind.params.safeParse(values, PARSE_ONCE)
       if (!outcome.success) {
         for (const issue of outcome.error.issues) {
           if (issue.path.length === 0)
