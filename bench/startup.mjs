@@ -3,8 +3,9 @@
  * interactive frame of `run <checklist> --env dev` (in a pty) against the
  * reference Ink app bundled and launched the same way, CPU time and wall time,
  * for each of the five bundled checklists with the parse cache warm (the
- * build's parse) and cold (a copy, parsed then cached), and for a generated
- * 500-item user checklist cold and warm (the home's cache entry); what yoga's
+ * build's parse) and cold (a copy, parsed then cached) and with Node's compile
+ * cache cold (both sides), and for a generated 500-item user checklist cold
+ * (and both caches cold) and warm (the home's cache entry); what yoga's
  * WASM costs through fetch(); and which heavy packages the first frames load.
  */
 import {
@@ -122,15 +123,20 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
     })
 
     const ref = () => firstFrame([NODE, REF], REF_READY, env)
+    // Node's compile cache empty, as on the first launch after an install or an upgrade: each
+    // launch, the reference's too, gets a folder of its own (bin/deploy-wizard.js and the
+    // reference's launcher both enable the cache, where NODE_COMPILE_CACHE says).
+    const noCompileCache = () => ({ NODE_COMPILE_CACHE: join(dir, `compile-cache-${n++}`) })
+    const refCompileCold = () => firstFrame([NODE, REF], REF_READY, { ...env, ...noCompileCache() })
     // yoga's WASM: the reference as Ink ships (fetch() of a data: URL, which loads undici)
     // against the same app built as the wizard is (the bytes read from a file).
     const yoga = await framePairs(() => firstFrame([NODE, REF_FETCH], REF_READY, env), ref, pairs)
 
-    const launch = (target, home) =>
+    const launch = (target, home, more = {}) =>
       firstFrame(
         [NODE, BIN, 'run', target, '--env', 'dev', '--operator', 'x'],
         WIZARD_READY,
-        { ...env, DEPLOY_WIZARD_HOME: home },
+        { ...env, DEPLOY_WIZARD_HOME: home, ...more },
         // A new run on a fresh home: its first screen is painted before Ink loads.
         { painted: true },
       )
@@ -162,6 +168,11 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
       frames.push({
         name,
         warm: await framePairs(ref, () => launch(name, freshHome()), pairs),
+        compileCold: await framePairs(
+          refCompileCold,
+          () => launch(name, freshHome(), noCompileCache()),
+          pairs,
+        ),
         cold: await framePairs(ref, () => launch(copy, freshHome()), pairs),
         trusted: await trustedHome(name).then((home) =>
           home ? framePairs(ref, () => launch(name, home()), pairs) : null,
@@ -174,6 +185,12 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
     const big = join(dir, 'release-500.md')
     writeFileSync(big, userChecklist(500))
     const bigCold = await framePairs(ref, () => launch(big, freshHome()), pairs)
+    // Its first launch after an install or an upgrade: no parse kept, no compile cache.
+    const bigBothCold = await framePairs(
+      refCompileCold,
+      () => launch(big, freshHome(), noCompileCache()),
+      pairs,
+    )
     const seed = join(dir, 'home-seed')
     await launch(big, seed)
     const entries = readdirSync(join(seed, 'cache', 'checklists'))
@@ -229,7 +246,7 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
         ),
         note: `${yoga.pairs} pairs; CPU difference ${Math.round(yoga.cpuDiff.median)} ms (${Math.round(yoga.cpuDiff.min)} to ${Math.round(yoga.cpuDiff.max)}); wall ${Math.round(yoga.subject)} vs ${Math.round(yoga.ref)} ms`,
       },
-      ...frames.flatMap(({ name, warm, cold, trusted }) => [
+      ...frames.flatMap(({ name, warm, compileCold, cold, trusted }) => [
         cpuRatioRow(
           `\`run ${name} --env dev\`: first frame, cache warm (the build's parse)`,
           warm,
@@ -245,7 +262,12 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
             ]
           : []),
         cpuRatioRow(
-          `\`run ${name} --env dev\`: first frame, cache cold (parsed, then cached)`,
+          `\`run ${name} --env dev\`: first frame, Node's compile cache cold (its first launch after an install), the reference's too`,
+          compileCold,
+          1.5,
+        ),
+        cpuRatioRow(
+          `\`run ${name} --env dev\`: first frame, checklist cache cold (a copy of it, parsed, then cached)`,
           cold,
           1.5,
         ),
@@ -256,15 +278,20 @@ export async function run({ reps = 11, pairs = Number(process.env.BENCH_PAIRS ??
         1.2,
       ),
       cpuRatioRow(
-        '`run` of a 500-item user checklist: first frame, cache cold (parsed, then cached)',
+        '`run` of a 500-item user checklist: first frame, checklist cache cold (parsed, then cached)',
         bigCold,
+        1.5,
+      ),
+      cpuRatioRow(
+        "`run` of a 500-item user checklist: first frame, both caches cold (its first launch after an install or an upgrade), the reference's compile cache too",
+        bigBothCold,
         1.5,
       ),
     ]
     const notes = [
       `first-frame rows: CPU time of the process up to its first interactive frame (its threads' run time from /proc/<pid>/task/*/schedstat), subject vs reference, medians of ${pairs} interleaved pairs each (after one unmeasured); the verdict is on the median of the per-pair CPU ratios, as the wall ratio of a pair swings with the machine's load; the wall figures are beside it`,
       "reference: bench/ref-ink.mjs (one line of text and a key handler) bundled with the wizard's own esbuild options (scripts/build.mjs, yoga's WASM from a file included) and launched as bin/deploy-wizard.js launches the wizard (Node's compile cache on)",
-      'first frame = the trust question (a checklist with commands, on a machine that has not trusted it) or the phase screen\'s key footer; a fresh home each launch (no run to resume); cold = a copy of the file outside checklists/, parsed and then cached; "on a machine that trusts it" = a fresh home holding only the trust of that checklist (`trust --yes`), so a checklist with commands opens on its phase screen too',
+      "first frame = the trust question (a checklist with commands, on a machine that has not trusted it) or the phase screen's key footer; a fresh home each launch (no run to resume); checklist cache cold = a copy of the file outside checklists/, parsed and then cached (every first launch of an operator's own checklist after an edit or an upgrade); compile cache cold = Node's compile cache (V8's code for the bundle's modules) empty for both sides, each launch in a folder of its own (NODE_COMPILE_CACHE); \"on a machine that trusts it\" = a fresh home holding only the trust of that checklist (`trust --yes`), so a checklist with commands opens on its phase screen too",
       'the CPU time is read when the frame reaches the bench, a few milliseconds after it is written: a painted frame is followed at once by the loading of Ink, and a phase screen drawn by Ink by its due checks, so either may count some of that',
       'the wizard paints its first screen (the trust question, or the phase screen of the run just opened) from text before Ink and React load, and Ink draws over it when it has loaded (src/ui/first-paint/): "Ink drawing" in the notes is the CPU time at that second frame, from when keys typed are acted on (keys typed before it wait in the terminal and are acted on then)',
       `other rows: medians of ${reps} interleaved runs each`,
