@@ -38,7 +38,8 @@ test('the phase screen’s first paint loads no Ink, no React and no .tsx module
 const TEXT_PACKAGES =
   /node_modules\/(string-width|cli-truncate|wrap-ansi|slice-ansi|ansi-styles|@alcalzone\/ansi-tokenize|strip-ansi|ansi-regex|get-east-asian-width|emoji-regex|chalk\/source\/index\.js)/
 
-test('the first paint bundles none of the packages Ink draws text with, only chalk’s colour support', async () => {
+/** Every file bundled into the first paint, from its entry (first-frame.ts) down. */
+async function paintBundleInputs(): Promise<string[]> {
   const { build } = await import('esbuild')
   const result = await build({
     entryPoints: [`${SRC}ui/first-paint/first-frame.ts`],
@@ -49,7 +50,27 @@ test('the first paint bundles none of the packages Ink draws text with, only cha
     format: 'esm',
     logLevel: 'silent',
   })
-  const inputs = Object.keys(result.metafile.inputs)
+  return Object.keys(result.metafile.inputs)
+}
+
+test('both first screens are painted from pure modules: neither Ink, React nor any .tsx is bundled in', async () => {
+  const inputs = await paintBundleInputs()
+  for (const screen of ['trust-screen.ts', 'phase-screen.ts', 'confirm-layout.ts']) {
+    assert.ok(
+      inputs.some((input) => input.endsWith(screen)),
+      screen,
+    )
+  }
+  assert.deepEqual(
+    inputs.filter((input) =>
+      /node_modules\/(ink|react|ink-[^/]+|react-[^/]+)\/|\.tsx$/.test(input),
+    ),
+    [],
+  )
+})
+
+test('the first paint bundles none of the packages Ink draws text with, only chalk’s colour support', async () => {
+  const inputs = await paintBundleInputs()
   assert.ok(inputs.some((input) => input.endsWith('src/ui/text-kit.ts')))
   assert.ok(inputs.some((input) => input.includes('chalk/source/vendor/supports-color')))
   assert.deepEqual(

@@ -140,30 +140,6 @@ test('a command with a tab or a newline in it is painted as Ink draws it', async
   ])
   assert.equal(nulls, 0)
 })
-test('the trust screen is painted from pure modules: neither Ink, React nor any .tsx is bundled in', async () => {
-  const { build } = await import('esbuild')
-  const { fileURLToPath } = await import('node:url')
-  const result = await build({
-    entryPoints: [
-      fileURLToPath(new URL('../../src/ui/first-paint/trust-screen.ts', import.meta.url)),
-    ],
-    bundle: true,
-    write: false,
-    metafile: true,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'silent',
-  })
-  const inputs = Object.keys(result.metafile.inputs)
-  assert.ok(inputs.some((input) => input.endsWith('src/ui/confirm-layout.ts')))
-  assert.deepEqual(
-    inputs.filter((input) =>
-      /node_modules\/(ink|react|ink-[^/]+|react-[^/]+)\/|\.tsx$/.test(input),
-    ),
-    [],
-  )
-})
-
 test('a line’s blanks at its end are dropped as Ink drops them, in colour or not', async () => {
   const { createElement } = await import('react')
   const { Box } = await import('ink')

@@ -12,6 +12,7 @@ import stringWidth from 'string-width'
 import { cutStyledEnd, inkLine, styled } from '../../src/ui/first-paint/ink-codes.ts'
 import type { Style } from '../../src/ui/text-line.ts'
 import type { Color } from '../../src/ui/theme.ts'
+import { seededRandom } from '../helpers/seeded-random.ts'
 
 const COLORS: readonly Color[] = ['green', 'red', 'yellow', 'cyan', 'gray', 'magenta', 'blue']
 const FLAGS = [
@@ -52,19 +53,11 @@ function inkCoded(line: string): string {
   return styledCharsToString(styledCharsFromTokens(tokenize(line))).trimEnd()
 }
 
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31
-    return state / 2 ** 31
-  }
-}
-
 const WORDS = ['deploy', ' ', '  ', '中文', '⌚', '🚀', '🌡', '…', '─', 'é', 'x', '→ ok']
 
 /** Lines of one to four spans, each in a style, with the line's own style on the whole. */
 function lines(count: number): { spans: { text: string; style: Style }[]; style: Style }[] {
-  const next = random(11)
+  const next = seededRandom(11)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T
   return Array.from({ length: count }, () => ({
     spans: Array.from({ length: 1 + Math.floor(next() * 4) }, () => ({

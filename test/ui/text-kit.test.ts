@@ -18,6 +18,7 @@ import {
   wrapText,
 } from '../../src/ui/text-kit.ts'
 import '../../src/ui/text-packages.ts'
+import { seededRandom } from '../helpers/seeded-random.ts'
 
 /** Characters of every kind the kit measures itself: narrow, wide, and the odd ones out. */
 const ALPHABET = [
@@ -41,17 +42,8 @@ const ALPHABET = [
   '\u2126', // OHM SIGN: normalizes to Ω (wrap-ansi normalizes first)
 ]
 
-/** A small seeded generator, so that a failure is found again. */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31
-    return state / 2 ** 31
-  }
-}
-
 function texts(count: number, extra: readonly string[] = []): string[] {
-  const next = random(7)
+  const next = seededRandom(7)
   const alphabet = [...ALPHABET, ...extra]
   return Array.from({ length: count }, () => {
     const length = Math.floor(next() * 40)
