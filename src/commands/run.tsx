@@ -39,6 +39,7 @@ import { type WizardServices, wizardServices } from '../run/start.ts'
 import { OPERATOR_VARIABLE, type StoreProblem } from '../run/store.ts'
 import { resolveStore } from '../run/team/address.ts'
 import { teamTuning } from '../run/team/link.ts'
+import { renderFromTopLeft } from '../ui/alternate-screen.ts'
 import type { AppOutcome } from '../ui/app.tsx'
 import { type PaintedScreen, paintFirstScreen } from '../ui/first-paint/screen.ts'
 import type { AppOptions } from '../ui/open-run.ts'
@@ -236,7 +237,9 @@ export async function runCommand(
     await keys.settled
     keys.handOver()
     const screen = painted as PaintedScreen | null
-    instance = screen ? screen.handOver(() => render(app, inkOptions)) : render(app, inkOptions)
+    instance = screen
+      ? screen.handOver(() => render(app, inkOptions))
+      : renderFromTopLeft(() => render(app, inkOptions))
     redrawOnResize(instance, app)
   } catch (error) {
     stopPainting()

@@ -28,6 +28,7 @@ import {
   type WatchRead,
   type WatchSource,
 } from '../run/watch.ts'
+import { renderFromTopLeft } from '../ui/alternate-screen.ts'
 import { layoutOf } from '../ui/layout.ts'
 import { pacedStdin } from '../ui/paced-stdin.ts'
 import { redrawOnResize } from '../ui/redraw-on-resize.ts'
@@ -88,15 +89,17 @@ export async function watchCommand(id: string, options: WatchOptions): Promise<n
       instance.unmount()
     },
   })
-  const instance = render(screen, {
-    stdin: pacedStdin(process.stdin),
-    exitOnCtrlC: false,
-    alternateScreen: true,
-    incrementalRendering: true,
-    maxFps: 60,
-    // A terminal, always (see run.tsx): CI variables must not turn the screen into a log.
-    interactive: true,
-  })
+  const instance = renderFromTopLeft(() =>
+    render(screen, {
+      stdin: pacedStdin(process.stdin),
+      exitOnCtrlC: false,
+      alternateScreen: true,
+      incrementalRendering: true,
+      maxFps: 60,
+      // A terminal, always (see run.tsx): CI variables must not turn the screen into a log.
+      interactive: true,
+    }),
+  )
   redrawOnResize(instance, screen)
   watcher.start()
   let signalled = false

@@ -31,6 +31,11 @@ export interface ConfirmLayout {
   readonly isScrolled: boolean
   /** Whether the scroll hint has a line under the list. */
   readonly hasHint: boolean
+  /**
+   * Whether the note is shown: not where the list scrolls in rows too few for its `↓ n more`,
+   * whose scroll hint then takes the note's line (what is still unread matters more).
+   */
+  readonly showsNote: boolean
   /** The rows the list is drawn in. */
   readonly listHeight: number
   /**
@@ -71,10 +76,16 @@ export function confirmLayout({
     : []
   const room = height - BORDER_LINES - 1 - subtitleLines.length - (hasNote ? 1 : 0) - answers.length
   const isScrolled = lineCount > Math.max(1, room)
+  if (isScrolled && room < MIN_LIST_WITH_HINT) {
+    // Rows too few for the list's `↑ n more` / `↓ n more` (scroll-rows.ts): the hint must say
+    // that more is unread, in the note's line, or else in one of the list's.
+    const listHeight = Math.max(1, hasNote ? room : room - 1)
+    return { answers, subtitleLines, isScrolled, hasHint: true, showsNote: false, listHeight, room }
+  }
   // The hint takes a line of the list's, unless that would leave the list less than three.
   const hasHint = isScrolled && room > MIN_LIST_WITH_HINT
   const listHeight = isScrolled ? Math.max(1, room - (hasHint ? 1 : 0)) : lineCount
-  return { answers, subtitleLines, isScrolled, hasHint, listHeight, room }
+  return { answers, subtitleLines, isScrolled, hasHint, showsNote: hasNote, listHeight, room }
 }
 
 /** The trust prompt's list and what its scroll hint says. */

@@ -5,7 +5,7 @@
  */
 import { Box, useInput } from 'ink'
 import SelectInput from 'ink-select-input'
-import { createContext, useContext, useState } from 'react'
+import { createContext, useContext, useRef, useState } from 'react'
 import type { Item } from '../checklist/model.ts'
 import { CONFIRM_COLOR, confirmLayout, trustList } from './confirm-layout.ts'
 import { helpRows } from './keymap.ts'
@@ -89,7 +89,9 @@ export interface ConfirmPromptProps {
 
 /**
  * A yes-or-no question over a list the operator reads first (the commands to trust). The
- * prompt fits `height` rows: a list too long for them scrolls, and `scrollHint` says so.
+ * prompt fits `height` rows: a list too long for them scrolls, and `scrollHint` says so. `y`
+ * answers only once the whole list has been on screen: pressed before, it says how much is
+ * still below instead (`n` answers at any time).
  */
 export function ConfirmPrompt({
   title,
@@ -104,7 +106,7 @@ export function ConfirmPrompt({
   height,
   onAnswer,
 }: ConfirmPromptProps) {
-  const { answers, subtitleLines, hasHint, listHeight } = confirmLayout({
+  const { answers, subtitleLines, hasHint, showsNote, listHeight } = confirmLayout({
     subtitle,
     lineCount: lines.length,
     hasNote: Boolean(note),
@@ -114,10 +116,19 @@ export function ConfirmPrompt({
     height,
   })
   const top = useScroll(lines.length, listHeight)
+  const below = Math.max(0, lines.length - top - listHeight)
+  // Whether every line has been on screen (its end shown once is enough: it was read past).
+  const hasShownAll = useRef(false)
+  if (below === 0) hasShownAll.current = true
+  const [isYesTooSoon, setYesTooSoon] = useState(false)
+  const isTooSoon = isYesTooSoon && !hasShownAll.current
   useInput((input, key) => {
     // The first y or n of keys that arrived together answers; the rest are not this prompt's.
     for (const next of keysOf(input, key)) {
-      if (next.input === 'y' || next.input === 'Y') return onAnswer(true)
+      if (next.input === 'y' || next.input === 'Y') {
+        if (!hasShownAll.current) return setYesTooSoon(true)
+        return onAnswer(true)
+      }
       if (next.input === 'n' || next.input === 'N' || next.key.escape) return onAnswer(false)
     }
   })
@@ -134,12 +145,20 @@ export function ConfirmPrompt({
         </Text>
       ))}
       <ScrollView lines={lines.map((text) => ({ text }))} top={top} height={listHeight} />
-      {hasHint ? (
+      {hasHint && !isTooSoon ? (
         <Text color={color} wrap="truncate-end">
           {scrollHint}
         </Text>
       ) : null}
-      {note ? <Text wrap="truncate-end">{note}</Text> : null}
+      {/* In the hint's line, or else the note's. */}
+      {isTooSoon && (hasHint || showsNote) ? (
+        <Text bold color={color} wrap="truncate-end">
+          {`y waits until you have read to the end: ${below} more below (↓ PgDn End)`}
+        </Text>
+      ) : null}
+      {note && showsNote && !(isTooSoon && !hasHint) ? (
+        <Text wrap="truncate-end">{note}</Text>
+      ) : null}
       {answers.map((line) => (
         <Text key={line} wrap="truncate-end">
           {line}

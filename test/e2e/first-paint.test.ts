@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import xterm from '@xterm/headless'
 import { startPty } from '../../bench/pty.mjs'
 import { BIN } from '../helpers/cli.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -22,6 +23,7 @@ const METAFILE = join(ROOT, '.build', 'metafile.json')
 
 /** What Ink's first frame over a painted screen starts with: the cursor home, the screen erased. */
 const WIPE = '\u001B[H\u001B[J'
+const CURSOR_HOME = '\u001B[H'
 const BEGIN_SYNC = '\u001B[?2026h'
 const END_SYNC = '\u001B[?2026l'
 const TRUST = 'Trust it on this machine?'
@@ -32,8 +34,16 @@ after(() => rmSync(dir, { recursive: true, force: true }))
 
 let launches = 0
 
-/** `run <target> --env dev` on a fresh home in a 100×30 pty, its loads and writes traced. */
-function launch(target: string, extra: NodeJS.ProcessEnv = {}) {
+/**
+ * `run <target> --env dev` on a fresh home in a 100×30 pty, its loads and writes traced; `args`
+ * in place of `--env dev`, and `shellFirst` printed by a shell just before, as a command typed
+ * under some output would find the terminal.
+ */
+function launch(
+  target: string,
+  extra: NodeJS.ProcessEnv = {},
+  { args = ['--env', 'dev'], shellFirst = '' }: { args?: string[]; shellFirst?: string } = {},
+) {
   const n = launches++
   const trace = join(dir, `trace-${n}.txt`)
   const env: NodeJS.ProcessEnv = {
@@ -45,9 +55,11 @@ function launch(target: string, extra: NodeJS.ProcessEnv = {}) {
     ...extra,
   }
   delete env.CI
-  const pty = startPty([process.execPath, BIN, 'run', target, '--env', 'dev', '--operator', 'x'], {
-    env,
-  })
+  const argv = [process.execPath, BIN, 'run', target, ...args, '--operator', 'x']
+  const pty = startPty(
+    shellFirst ? ['sh', '-c', `printf '%s' "$0"; exec "$@"`, shellFirst, ...argv] : argv,
+    { env },
+  )
   return { pty, trace }
 }
 
@@ -112,12 +124,14 @@ describe('the first screen, painted before Ink', () => {
         await pty.waitFor(shows, { from: pty.output.indexOf(WIPE, shownAt), timeoutMs: 30_000 })
         const { writes } = loadedBefore(trace, shows)
         // The same frame, character for character and colour for colour.
+        // Painted from the top left corner (see below), as Ink's frame is drawn.
         const paint = first.slice(
           first.indexOf(BEGIN_SYNC) + BEGIN_SYNC.length,
           first.lastIndexOf(END_SYNC),
         )
+        assert.ok(paint.startsWith(CURSOR_HOME), JSON.stringify(paint.slice(0, 20)))
         const ink = writes.find((write) => write.startsWith(WIPE))?.slice(WIPE.length)
-        assert.equal(ink, paint)
+        assert.equal(ink, paint.slice(CURSOR_HOME.length))
       } finally {
         await pty.kill()
       }
@@ -169,6 +183,47 @@ describe('the first screen, painted before Ink', () => {
         pty.screen().some((line) => line.startsWith('Progress saved')),
         pty.screen().join('\n'),
       )
+    } finally {
+      await pty.kill()
+    }
+  })
+
+  it('the painted screen is drawn from the top left corner, wherever the shell left the cursor', async () => {
+    const { pty, trace } = launch('marketplace-api')
+    try {
+      await pty.waitFor(TRUST, { timeoutMs: 30_000 })
+      const { first } = loadedBefore(trace, TRUST)
+      // The painted write alone, on a terminal whose cursor is where a shell leaves it: under
+      // some output, after keys it echoed.
+      const screen = new xterm.Terminal({ cols: 100, rows: 30, allowProposedApi: true })
+      // What the process wrote, as the terminal gets it: each line feed with a return (ONLCR).
+      const shown = `$ ls\nfile\n$ run\nyy${first}`.replaceAll('\n', '\r\n')
+      await new Promise<void>((resolve) => screen.write(shown, resolve))
+      const rows = Array.from(
+        { length: 3 },
+        (_, y) => screen.buffer.active.getLine(y)?.translateToString(true) ?? '',
+      )
+      assert.match(rows[0] ?? '', /^╭─+╮$/, rows.join('\n'))
+      assert.match(rows[1] ?? '', /^│ This checklist runs shell commands/, rows.join('\n'))
+    } finally {
+      await pty.kill()
+    }
+  })
+
+  it('a first screen Ink draws itself is drawn from the top left corner too, not under the command', async () => {
+    // No --env: the first screen is the choice of environment, which is not painted.
+    const { pty } = launch('marketplace-api', {}, { args: [], shellFirst: 'one\ntwo\nthree\n$ ' })
+    try {
+      const lines = await new Promise<string[]>((resolve, reject) => {
+        pty
+          .waitForScreen((shown: string[]) => {
+            if (!shown.some((line) => line.includes('which environment?'))) return false
+            resolve(shown)
+            return true
+          })
+          .catch(reject)
+      })
+      assert.match(lines[0] ?? '', /which environment\?/, lines.join('\n'))
     } finally {
       await pty.kill()
     }

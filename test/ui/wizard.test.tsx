@@ -5,7 +5,7 @@
  * should show, then looks at the run file on disk where it matters.
  */
 import assert from 'node:assert/strict'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, afterEach, before, describe, test } from 'node:test'
 import { render } from 'ink-testing-library'
@@ -1442,6 +1442,53 @@ describe('screens before the phases fit the terminal', () => {
     assert.ok(commandsOn(ui.frame()).includes(60))
     await ui.press('n')
     await ui.see(/› ○ Change request approved/)
+    await ui.press('q')
+  })
+
+  test('y pressed before every command has been on screen trusts nothing and says how much is below; at the end, y trusts', async () => {
+    const space = workspace(withCommands(60))
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    ui.resize(80, 20)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    await ui.press('y')
+    await ui.see(/y waits until you have read to the end: \d+ more below \(↓ PgDn End\)/)
+    assert.match(ui.frame(), /Trust it on this machine\?/)
+    assert.ok(!existsSync(join(space.env.DEPLOY_WIZARD_HOME, 'trust.json')), 'trusted unread')
+    // Read to the end: the hint is the usual one again, and y trusts.
+    await ui.press(END)
+    await ui.see(/\$ echo smoke-60\b/)
+    assert.match(ui.frame(), /read all 60 commands before you trust them/)
+    await ui.press(HOME, 'y')
+    await ui.see(/› ○ Change request approved/)
+    assert.ok(existsSync(join(space.env.DEPLOY_WIZARD_HOME, 'trust.json')), 'not trusted')
+    await ui.press('q')
+  })
+
+  test('in rows too few for its “↓ n more”, the trust prompt’s hint takes the note’s line: no command is hidden unsaid', async () => {
+    // A path that wraps onto seven lines at 40 columns leaves the list one row.
+    const folder = join(
+      tempDir('ui-deep'),
+      ...Array.from({ length: 12 }, (_, i) => `release-folder-${i}`),
+    )
+    mkdirSync(folder, { recursive: true })
+    const path = join(folder, 'two.md')
+    writeFileSync(path, withCommands(2))
+    const space = { ...workspace(), path }
+    const ui = open(space, { checklistPath: path, environment: 'dev' })
+    ui.resize(40, 14)
+    // The hint, cut at the prompt's width, where the note was.
+    await ui.see(/↑↓ PgUp PgDn scroll: read all 2 com…/)
+    assert.ok(!ui.frame().includes('Trusting is recorded'), ui.frame())
+    assertFits(ui.frame(), 40, 14)
+    assert.match(ui.frame(), /\$ echo smoke-1\b/)
+    assert.ok(!ui.frame().includes('smoke-2'), ui.frame())
+    await ui.press('y')
+    await ui.see(/y waits until you have/)
+    await ui.press(ARROW_DOWN)
+    await ui.see(/\$ echo smoke-2\b/)
+    await ui.press('y')
+    await ui.see(/› ○ Change request approved/)
+    assert.ok(existsSync(join(space.env.DEPLOY_WIZARD_HOME, 'trust.json')), 'not trusted')
     await ui.press('q')
   })
 

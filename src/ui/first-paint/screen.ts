@@ -13,7 +13,8 @@
  * the same write.
  */
 
-const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h'
+import { CURSOR_HOME, ENTER_ALTERNATE_SCREEN } from '../alternate-screen.ts'
+
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l'
 const HIDE_CURSOR = '\u001B[?25l'
 const SHOW_CURSOR = '\u001B[?25h'
@@ -38,7 +39,9 @@ type Write = NodeJS.WriteStream['write']
 
 /**
  * Paints `frame` (its lines joined by `\n`, as Ink's renderer makes a frame) on the alternate
- * screen, as Ink writes it: a frame shorter than the terminal with a line break after it.
+ * screen, as Ink writes it: a frame shorter than the terminal with a line break after it. From
+ * the top left corner: a terminal entering the alternate screen keeps the cursor where the shell
+ * left it (under the command, after keys it echoed), and Ink's frame will be drawn from there.
  */
 export function paintFirstScreen(
   frame: string,
@@ -49,7 +52,7 @@ export function paintFirstScreen(
   stdin.setRawMode?.(true)
   const isFullscreen = frame.split('\n').length >= (stdout.rows ?? 0)
   stdout.write(
-    `${ENTER_ALTERNATE_SCREEN}${HIDE_CURSOR}${BEGIN_SYNC}${frame}${isFullscreen ? '' : '\n'}${END_SYNC}`,
+    `${ENTER_ALTERNATE_SCREEN}${HIDE_CURSOR}${BEGIN_SYNC}${CURSOR_HOME}${frame}${isFullscreen ? '' : '\n'}${END_SYNC}`,
   )
   let isHandedOver = false
   return {

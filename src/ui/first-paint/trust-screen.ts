@@ -73,7 +73,7 @@ function trustFrame({ question, problemLine, columns, rows }: TrustScreenInput):
         : text(row.text, 'wrap', { isDim: true }),
     ),
     ...(layout.hasHint ? [text(scrollHint, 'truncate-end', { color })] : []),
-    text(note, 'truncate-end'),
+    ...(layout.showsNote ? [text(note, 'truncate-end')] : []),
     ...layout.answers.map((line) => text(line, 'truncate-end')),
   ]
   const content: string[] = []
