@@ -10,8 +10,9 @@
  * painted is the frame Ink then writes over it, code for code; test/ui/ink-codes.test.ts checks
  * it against the packages on generated lines, and the first-paint equality tests against Ink.
  */
-// chalk's own colour support, the module chalk reads its level from (chalk keeps it private).
-import supportsColor from '../../../node_modules/chalk/source/vendor/supports-color/index.js'
+// chalk's own colour support, the module chalk reads its level from: chalk keeps it private,
+// so tsconfig.json names its file (`paths`, which tsx and esbuild follow).
+import supportsColor from 'chalk-supports-color'
 import { widthByCharacter } from '../text-kit.ts'
 import type { Style } from '../text-line.ts'
 import type { Color } from '../theme.ts'
