@@ -162,6 +162,23 @@ const cachedStringWidth = {
   },
 }
 
+/**
+ * yaml's `exports` give Node its CommonJS build; every other platform gets its ES-module build
+ * (`browser/`), the same code and files. esbuild bundles a CommonJS module as a closure that
+ * is run whole, and ES modules flattened into one scope, with what is never imported left out:
+ * the parser loads yaml for every checklist not in the parse cache, so the ES build is taken.
+ * The builds differ only in how a warning is printed (emitWarning, console.warn), and only
+ * `toJS` and `parse` warn; front-matter.ts reads the document's nodes.
+ */
+const yamlEsm = {
+  name: 'yaml-esm',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, () => ({
+      path: join(root, 'node_modules', 'yaml', 'browser', 'index.js'),
+    }))
+  },
+}
+
 /** How everything is bundled; the start-up bench builds its reference Ink app the same way. */
 export const bundleOptions = {
   bundle: true,
@@ -185,7 +202,7 @@ export const bundleOptions = {
   logLevel: 'warning',
   // Optional at run time and absent here: pg's native driver, Ink's React DevTools hook (DEV=true).
   external: ['pg-native', 'react-devtools-core'],
-  plugins: [slimAwsClients, yogaWasmFromFile, cachedStringWidth],
+  plugins: [slimAwsClients, yogaWasmFromFile, cachedStringWidth, yamlEsm],
   // Some bundled dependencies are CommonJS and call require() for Node's built-ins.
   banner: {
     js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",

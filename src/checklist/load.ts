@@ -4,17 +4,19 @@ import { fileProblem, UserError } from '../errors.ts'
 import { bundledNames } from './bundled.ts'
 import { checkSize } from './limits.ts'
 import type { ParseResult } from './parse.ts'
-import { cachedParse, storeParse } from './parse-cache.ts'
+import { cachedParse, type HeldWrites, storeParse } from './parse-cache.ts'
 
 /**
  * Reads and parses a checklist file; a file that cannot be read is the operator's
  * to fix. A file past the size limit is not read at all: it is that one error.
  * A file read before is taken from the parse cache (parse-cache.ts): the parser,
- * and the markdown, YAML and zod it uses, are loaded only when one is not.
+ * and the markdown, YAML and zod it uses, are loaded only when one is not. A parse is
+ * kept in the cache at once, or when `writes` are released (`heldWrites`).
  */
 export async function loadChecklist(
   path: string,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  writes?: HeldWrites,
 ): Promise<ParseResult> {
   let bytes: Buffer
   try {
@@ -33,6 +35,7 @@ export async function loadChecklist(
   if (cached) return cached
   const { parseChecklist } = await import('./parse.ts')
   const result = parseChecklist(bytes.toString('utf8'), { path, sha256 })
-  storeParse(result, env)
+  if (writes) writes.hold(() => storeParse(result, env))
+  else storeParse(result, env)
   return result
 }

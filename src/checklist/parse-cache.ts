@@ -119,6 +119,35 @@ export function storeParse(result: ParseResult, env: Env = process.env): void {
   }
 }
 
+/**
+ * Cache writes held back to be done later: the wizard writes a new entry (5–8 ms of CPU with
+ * its fsyncs) once its first screen is up, not before. Whatever is still held when the process
+ * exits is written then, so a run that ends at once still leaves its entry; a process killed
+ * outright leaves none, and never half of one (writeFileAtomic).
+ */
+export interface HeldWrites {
+  /** Keeps `write` until `release`; done at once after it. */
+  hold(write: () => void): void
+  /** Does what is held, now, in order; later holds are done at once. */
+  release(): void
+}
+
+/** Writes held from now until `release()` or the process's exit, whichever comes first. */
+export function heldWrites(): HeldWrites {
+  let held: (() => void)[] | null = []
+  const release = () => {
+    const writes = held ?? []
+    held = null
+    process.off('exit', release)
+    for (const write of writes) write()
+  }
+  process.on('exit', release)
+  return {
+    hold: (write) => (held ? held.push(write) : write()),
+    release,
+  }
+}
+
 /** Marks an entry used, so that pruning keeps it (access times are often not kept). */
 function touch(file: string): void {
   try {

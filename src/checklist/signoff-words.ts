@@ -141,9 +141,9 @@ export function namesSignoff(title: string): boolean {
 
 const DATE_LABEL = new RegExp(
   [
-    String.raw`${B}(?:dates?|when|fecha|datum|jour|dia|día|date\/time|zeitpunkt)${E}`,
+    // One word boundary before both kinds of words (see OPERATOR_ROLE).
+    String.raw`${B}(?:(?:dates?|when|fecha|datum|jour|dia|día|date\/time|zeitpunkt)${E}|(?:deployed|released|signed|approved|completed|done|implemented)\s+on$)`,
     String.raw`^data(?:\s+d[aeo]${E}|\s*\/|$)`,
-    String.raw`${B}(?:deployed|released|signed|approved|completed|done|implemented)\s+on$`,
     '日付',
     '日期',
     '日時',
@@ -194,23 +194,20 @@ export function namesPerson(label: string): boolean {
  */
 const OPERATOR_ROLE = new RegExp(
   [
-    String.raw`${B}(?:deploy(?:ed|ment)?|executed|performed|implemented|released|run|carried out|rolled out|done|completed)\s+by${E}`,
-    `${B}operat(?:or|ed by)${E}`,
-    `${B}(?:operador|opérateur|implantador)${E}`,
-    String.raw`${B}(?:desplegado|ejecutado|realizado|implantado|executado|conclu[ií]do|feito|implementado)\s+por${E}`,
-    String.raw`${B}respons[aá]vel\s+pel[oa]\s+(?:deploy|implanta[çc][ãa]o)${E}`,
-    String.raw`${B}responsable\s+del\s+(?:despliegue|deploy)${E}`,
-    String.raw`${B}(?:déployé|exécuté|réalisé)\s+par${E}`,
-    String.raw`${B}(?:durchgeführt|ausgeführt|deployt)\s+von${E}`,
-    '実施者',
-    '作業者',
-    '执行人',
-    '发布人',
-    '部署人',
-    '실행자',
-    '배포자',
-    '작업자',
-  ].join('|'),
+    // One word boundary around all the words, not one around each: each costs V8 ~0.6 ms to
+    // compile (\p{L} folded for case), and a checklist not in the parse cache compiles this.
+    `${B}(?:`,
+    String.raw`(?:deploy(?:ed|ment)?|executed|performed|implemented|released|run|carried out|rolled out|done|completed)\s+by`,
+    `|operat(?:or|ed by)`,
+    `|operador|opérateur|implantador`,
+    String.raw`|(?:desplegado|ejecutado|realizado|implantado|executado|conclu[ií]do|feito|implementado)\s+por`,
+    String.raw`|respons[aá]vel\s+pel[oa]\s+(?:deploy|implanta[çc][ãa]o)`,
+    String.raw`|responsable\s+del\s+(?:despliegue|deploy)`,
+    String.raw`|(?:déployé|exécuté|réalisé)\s+par`,
+    String.raw`|(?:durchgeführt|ausgeführt|deployt)\s+von`,
+    `)${E}`,
+    '|実施者|作業者|执行人|发布人|部署人|실행자|배포자|작업자',
+  ].join(''),
   'iu',
 )
 

@@ -6,14 +6,26 @@
 import { resolveChecklistFile } from '../checklist/bundled.ts'
 import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
+import type { HeldWrites } from '../checklist/parse-cache.ts'
 import { checklistHasErrors, formatProblem } from '../checklist/problems.ts'
 import { UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
 import { checklistArg } from '../report/run-summary.ts'
 
-/** `file` may also name a bundled checklist (see `resolveChecklistFile`). */
-export async function loadForRun(file: string, purpose: string): Promise<Checklist> {
-  const { checklist, problems, hasErrors } = await loadChecklist(resolveChecklistFile(file))
+/**
+ * `file` may also name a bundled checklist (see `resolveChecklistFile`); its parse is kept in
+ * the cache when `writes` are released, when given (the wizard's, once its first screen is up).
+ */
+export async function loadForRun(
+  file: string,
+  purpose: string,
+  writes?: HeldWrites,
+): Promise<Checklist> {
+  const { checklist, problems, hasErrors } = await loadChecklist(
+    resolveChecklistFile(file),
+    process.env,
+    writes,
+  )
   if (hasErrors) {
     const err = terminalFor(process.stderr)
     for (const problem of problems.filter((p) => p.severity === 'error')) {

@@ -19,6 +19,7 @@ import { resolve } from 'node:path'
 import type { Instance } from 'ink'
 import { resolveChecklistFile } from '../checklist/bundled.ts'
 import type { Checklist } from '../checklist/model.ts'
+import { heldWrites } from '../checklist/parse-cache.ts'
 import { httpPerHost } from '../checks/http-hosts.ts'
 import { parseDuration } from '../duration.ts'
 import { UserError } from '../errors.ts'
@@ -95,7 +96,9 @@ export async function runCommand(
   resolveStore({ flag: options.store, env: process.env })
   teamTuning(process.env)
   // Errors in the checklist are printed as `validate` prints them, before any screen opens.
-  const named = file ? await loadForRun(file, 'running it') : undefined
+  // A checklist parsed now goes into the parse cache once the first screen is up (or at exit).
+  const cacheWrites = heldWrites()
+  const named = file ? await loadForRun(file, 'running it', cacheWrites) : undefined
   if (named && options.env) requireEnvironment(named, options.env)
   // Named on the command line or in DEPLOY_WIZARD_OPERATOR: not asked.
   const operator = options.operator?.trim() || process.env[OPERATOR_VARIABLE]?.trim() || undefined
@@ -192,6 +195,7 @@ export async function runCommand(
   }
   await new Promise(setImmediate)
   await paint(opening.view())
+  cacheWrites.release()
   const stopPainting = opening.subscribe((view) => void paint(view))
   try {
     const [{ render }, { default: React }, { App }] = await Promise.all([

@@ -4,6 +4,7 @@
  * short, damaged, edited, another build's or not the operator's own is never used.
  */
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
   chmodSync,
@@ -25,6 +26,7 @@ import { parseChecklist } from '../../src/checklist/parse.ts'
 import {
   bundledEntryFile,
   cacheFolder,
+  heldWrites,
   MAX_ENTRIES,
   NO_CACHE_VARIABLE,
   readBundledEntry,
@@ -258,6 +260,43 @@ describe('the parse cache', () => {
     utimesSync(entry, long, long)
     await loadChecklist(file, env)
     assert.ok(statSync(entry).mtimeMs > Date.now() - 60_000)
+  })
+
+  it('writes a parse made with held writes only once they are released, then at once', async () => {
+    const { env, file, entry } = setUp()
+    const writes = heldWrites()
+    const result = await loadChecklist(file, env, writes)
+    assert.deepStrictEqual(result, fresh(file))
+    assert.ok(!existsSync(entry), 'not written before the first screen is up')
+    writes.release()
+    assert.ok(existsSync(entry))
+    assert.deepStrictEqual(await loadChecklist(file, env), result)
+    // Released already: a later parse is kept at once.
+    const other = join(tempDir('parse-cache-later'), 'later.md')
+    const text = CHECKLIST.replace('# Release', '# Later')
+    writeFileSync(other, text)
+    await loadChecklist(other, env, writes)
+    const sha256 = createHash('sha256').update(text).digest('hex')
+    assert.ok(existsSync(join(cacheFolder(env), `${sha256}.json`)))
+  })
+
+  it('writes what is still held when the process exits before releasing it', () => {
+    const { env, file, entry } = setUp()
+    const source = (name: string) => JSON.stringify(join(ROOT, 'src', 'checklist', name))
+    const script = [
+      `import { loadChecklist } from ${source('load.ts')}`,
+      `import { heldWrites } from ${source('parse-cache.ts')}`,
+      `await loadChecklist(${JSON.stringify(file)}, process.env, heldWrites())`,
+      'process.exit(0)',
+    ].join('\n')
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env,
+      stdio: 'ignore',
+    })
+    assert.deepStrictEqual(
+      readEntry(readFileSync(entry, 'utf8'), file, fresh(file).checklist.sha256),
+      fresh(file),
+    )
   })
 
   it(`is off with ${NO_CACHE_VARIABLE}`, async () => {
