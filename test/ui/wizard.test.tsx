@@ -1356,6 +1356,15 @@ describe('screens before the phases fit the terminal', () => {
       ).join('\n'),
     )
 
+  /** The trust question over `count` commands, asked at the start in a `columns`×`rows` terminal. */
+  const trustPromptOver = async (count: number, columns: number, rows: number) => {
+    const space = workspace(withCommands(count))
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    ui.resize(columns, rows)
+    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    return { space, ui }
+  }
+
   /** The screen is no taller and no wider than the terminal. */
   const assertFits = (frame: string, columns: number, rows: number) => {
     const lines = frame.split('\n')
@@ -1413,10 +1422,7 @@ describe('screens before the phases fit the terminal', () => {
   })
 
   test('the trust prompt over 60 commands is no taller than the terminal; paging shows each', async () => {
-    const space = workspace(withCommands(60))
-    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
-    ui.resize(80, 20)
-    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    const { ui } = await trustPromptOver(60, 80, 20)
     assertFits(ui.frame(), 80, 20)
     assert.match(ui.frame(), /↓ \d+ more/)
     assert.match(ui.frame(), /↑↓ PgUp PgDn scroll: read all 60 commands before you trust them/)
@@ -1446,10 +1452,7 @@ describe('screens before the phases fit the terminal', () => {
   })
 
   test('y pressed before every command has been on screen trusts nothing and says how much is below; at the end, y trusts', async () => {
-    const space = workspace(withCommands(60))
-    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
-    ui.resize(80, 20)
-    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    const { space, ui } = await trustPromptOver(60, 80, 20)
     await ui.press('y')
     await ui.see(/y waits until you have read to the end: \d+ more below \(↓ PgDn End\)/)
     assert.match(ui.frame(), /Trust it on this machine\?/)
@@ -1529,10 +1532,7 @@ describe('screens before the phases fit the terminal', () => {
   })
 
   test('asked from a phase, the trust question scrolls through every command too', async () => {
-    const space = workspace(withCommands(60))
-    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
-    ui.resize(80, 20)
-    await ui.see(/runs shell commands\. Trust it on this machine\?/)
+    const { ui } = await trustPromptOver(60, 80, 20)
     await ui.press('n')
     await ui.see(/› ○ Change request approved/)
     await ui.press(ARROW_RIGHT)
