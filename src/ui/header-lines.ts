@@ -226,16 +226,38 @@ export interface ProgressLineInput {
 }
 
 /**
+ * How the progress line's bars look in `width` columns: from 120 the bars are twice as long;
+ * under 100 the counts of failed and skipped items take their icons' short form; under 60 the
+ * bars are half as long and the run's loses its word, so that the phase's number and counts still
+ * fit whole beside them (at 40 columns its count was cut to its first digit, its number dropped).
+ */
+export function progressLook(width: number): {
+  readonly barWidth: number
+  readonly isShort: boolean
+  readonly overallLabel: string
+} {
+  return {
+    barWidth: width >= 120 ? 20 : width < 60 ? 5 : 10,
+    isShort: width < 100,
+    overallLabel: width < 60 ? '' : 'overall ',
+  }
+}
+
+/**
  * The header's second line: the run's bar, then the phase on screen with its own bar (or
- * "Sign-off"), and how many checks run. Under 100 columns the counts of failed and skipped items
- * take their icons' short form; from 120 the bars are twice as long. The phase's title gives
- * way before its counts do.
+ * "Sign-off"), and how many checks run, as progressLook says at this width. The phase's title
+ * gives way before its counts do.
  */
 export function progressLine(input: ProgressLineInput, width: number): TextLine | null {
-  const barWidth = width >= 120 ? 20 : 10
-  const isShort = width < 100
+  const { barWidth, isShort, overallLabel } = progressLook(width)
   const parts: Part[] = [
-    { spans: [{ text: 'overall ' }, ...barSpans(input.overall, barWidth, isShort)], shrink: 0 },
+    {
+      spans: [
+        ...(overallLabel ? [{ text: overallLabel }] : []),
+        ...barSpans(input.overall, barWidth, isShort),
+      ],
+      shrink: 0,
+    },
   ]
   const phase = input.phase
   if (phase) {

@@ -21,6 +21,7 @@ import { footerHeight, type KeySet } from './footer-keys.ts'
 import {
   progressLine,
   progressLineInput,
+  progressLook,
   type RunLineInput,
   ruleLine,
   runLine,
@@ -399,14 +400,12 @@ export function ProgressRow({
   const overall = progressOf(state.layout.items.values(), state.run)
   const phase = state.screen === 'phase' ? state.layout.phases[state.phaseIndex] : null
   const phaseProgress = phase ? progressOf(phase.items, state.run) : null
-  const barWidth = width >= 120 ? 20 : 10
-  // Under 100 columns the counts of failed and skipped items take their icons' short form.
-  const isShort = width < 100
+  const { barWidth, isShort, overallLabel } = progressLook(width)
   return (
     <>
       <Box flexShrink={0}>
         <Text>
-          {'overall '}
+          {overallLabel}
           <ProgressBar progress={overall} width={barWidth} isShort={isShort} />
         </Text>
       </Box>

@@ -299,6 +299,26 @@ describe('the phase screen', () => {
     await ui.press('q')
   })
 
+  test('at 40 to 59 columns the progress line keeps the phase’s number and its counts whole: the bars shorten', async () => {
+    const space = workspace()
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Change request approved/)
+    await ui.press('d')
+    for (const columns of [40, 50, 59]) {
+      ui.resize(columns, 16)
+      await ui.see(/q quit/)
+      const progress = ui.frame().split('\n')[1] ?? ''
+      // The run's bar and count, the phase's number and title (cut), its bar and count whole.
+      assert.match(
+        progress,
+        /^[█░]{5} \d+\/\d+ {2}1\/\d+ .*[█░]{5} \d+\/\d+$/,
+        `${columns}: ${progress}`,
+      )
+      assert.ok(progress.length <= columns, progress)
+    }
+    await ui.press('q')
+  })
+
   test('at 80 columns every key of the footer shows, on two lines', async () => {
     const space = workspace()
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
