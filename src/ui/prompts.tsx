@@ -10,6 +10,7 @@ import type { Item } from '../checklist/model.ts'
 import { CONFIRM_COLOR, confirmLayout, trustList } from './confirm-layout.ts'
 import { helpRows } from './keymap.ts'
 import { keysOf } from './keys.ts'
+import { unseenBelow } from './scroll-rows.ts'
 import { ScrollView } from './scroll-view.tsx'
 import { Text } from './text.tsx'
 import { TextInput } from './text-input.tsx'
@@ -116,7 +117,8 @@ export function ConfirmPrompt({
     height,
   })
   const top = useScroll(lines.length, listHeight)
-  const below = Math.max(0, lines.length - top - listHeight)
+  // What "↓ n more" says is still below; none once the list's last line is on screen.
+  const below = unseenBelow(lines.length, top, listHeight)
   // Whether every line has been on screen (its end shown once is enough: it was read past).
   const hasShownAll = useRef(false)
   if (below === 0) hasShownAll.current = true

@@ -145,7 +145,8 @@ test('a line’s blanks at its end are dropped as Ink drops them, in colour or n
   const { Box } = await import('ink')
   const { render } = await import('ink-testing-library')
   const { Text } = await import('../../src/ui/text.tsx')
-  const { inkFrame, styled } = await import('../../src/ui/first-paint/ink-draw.ts')
+  const { inkFrame } = await import('../../src/ui/first-paint/ink-draw.ts')
+  const { styled } = await import('../../src/ui/first-paint/ink-codes.ts')
   const screen = render(
     createElement(
       Box,

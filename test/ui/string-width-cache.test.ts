@@ -67,6 +67,9 @@ test('each character measured without segmenting is a grapheme of its own beside
     // Joined to nothing before or after it, not even to itself (jamo, regional indicators).
     assert.equal(graphemes(`a${character}a`), 3, code)
     assert.equal(graphemes(`${character}${character}`), 2, code)
+    // Drawn as a cell of its own: Ink leaves out a default-ignorable character, which the first
+    // paint's coding of a line (first-paint/ink-codes.ts) need not then do.
+    assert.ok(!/\p{Default_Ignorable_Code_Point}/u.test(character), code)
     assert.equal(widthByCharacter(character), stringWidth(character), code)
     const text = `a${character}b${character}${character}`
     assert.equal(widthByCharacter(text), stringWidth(text), code)

@@ -1476,6 +1476,9 @@ describe('screens before the phases fit the terminal', () => {
     await ui.press('y')
     await ui.see(/y waits until you have read to the end: \d+ more below \(↓ PgDn End\)/)
     assert.match(ui.frame(), /Trust it on this machine\?/)
+    // The same count as the list's own "↓ n more".
+    const said = /read to the end: (\d+) more below/.exec(ui.frame())?.[1]
+    assert.equal(said, /↓ (\d+) more/.exec(ui.frame())?.[1], ui.frame())
     assert.ok(!existsSync(join(space.env.DEPLOY_WIZARD_HOME, 'trust.json')), 'trusted unread')
     // Read to the end: the hint is the usual one again, and y trusts.
     await ui.press(END)

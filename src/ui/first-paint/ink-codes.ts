@@ -102,6 +102,16 @@ function partsOf(text: string): Part[] | null {
   return parts
 }
 
+/** The columns a styled string takes (its codes take none); null for a string it cannot read. */
+export function styledWidth(text: string): number | null {
+  const parts = partsOf(text)
+  return parts === null ? null : widthOf(parts)
+}
+
+function widthOf(parts: readonly Part[]): number {
+  return parts.reduce((sum, part) => sum + ('width' in part ? part.width : 0), 0)
+}
+
 /**
  * A styled string cut to `columns` with `…` at its end, as cli-truncate cuts it: slice-ansi
  * keeps the characters that fit whole in the columns the `…` leaves, its styles re-opened and
@@ -113,7 +123,7 @@ export function cutStyledEnd(text: string, columns: number): string | null {
   const parts = partsOf(text)
   if (parts === null) return null
   if (columns < 1) return ''
-  const width = parts.reduce((sum, part) => sum + ('width' in part ? part.width : 0), 0)
+  const width = widthOf(parts)
   if (width <= columns) return text
   if (columns === 1) return '…'
   const kept = sliceStart(parts, columns - 1)

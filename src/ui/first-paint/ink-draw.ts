@@ -11,9 +11,7 @@ import { escapeControls } from '../../output/terminal.ts'
 import { cutText, textWidth } from '../text-kit.ts'
 import type { TextLine } from '../text-line.ts'
 import type { Color } from '../theme.ts'
-import { cutStyledEnd, inkLine, styled } from './ink-codes.ts'
-
-export { styled }
+import { cutStyledEnd, inkLine, styled, styledWidth } from './ink-codes.ts'
 
 /**
  * `line` (text-line.ts) as Ink draws it in a text node `width` columns wide; null where Ink
@@ -68,29 +66,29 @@ const BOX_SIDES = 2
  * The lines of `<Box borderStyle="round" borderColor={color} paddingX={1}>` `width` columns
  * wide around `rows` (each already styled, and no wider than the box's content): the border
  * cli-boxes' round one, as Ink draws it, each side one column of padding from the content.
+ * Null for a row ink-codes.ts cannot measure.
  */
 export function roundBox(
   rows: readonly string[],
   width: number,
   color: Color | undefined,
-): string[] {
+): string[] | null {
   const box = cliBoxes.round
   const paint = (piece: string) => styled(piece, color ? { color } : {})
   const inner = width - 2 * BOX_SIDES
+  const sides: string[] = []
+  for (const row of rows) {
+    const columns = styledWidth(row)
+    if (columns === null) return null
+    sides.push(
+      `${paint(box.left)} ${row}${' '.repeat(Math.max(0, inner - columns))} ${paint(box.right)}`,
+    )
+  }
   return [
     paint(`${box.topLeft}${box.top.repeat(width - 2)}${box.topRight}`),
-    ...rows.map(
-      (row) =>
-        `${paint(box.left)} ${row}${' '.repeat(Math.max(0, inner - textWidth(stripCodes(row))))} ${paint(box.right)}`,
-    ),
+    ...sides,
     paint(`${box.bottomLeft}${box.bottom.repeat(width - 2)}${box.bottomRight}`),
   ]
-}
-
-/** A styled string's text: what ink-codes.ts's styles put in taken out. */
-function stripCodes(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the codes styled() puts in
-  return text.replace(/\u001B\[\d+m/g, '')
 }
 
 /** The frame of `lines`, as Ink's renderer hands it to the terminal; null as inkLine is. */

@@ -11,7 +11,8 @@ import { scrollRows } from '../scroll-rows.ts'
 import { withoutTextPackages } from '../text-kit.ts'
 import type { Style } from '../text-line.ts'
 import { TRUST_QUESTION_WORDS } from '../trust-words.ts'
-import { inkFrame, roundBox, styled, textLine, type Wrap } from './ink-draw.ts'
+import { styled } from './ink-codes.ts'
+import { inkFrame, roundBox, textLine, type Wrap } from './ink-draw.ts'
 
 /**
  * App's trust question, exactly as Ink draws it for its first render: the frame's lines joined
@@ -91,5 +92,6 @@ function trustFrame({ question, problemLine, columns, rows }: TrustScreenInput):
     if (shown === null) return null
     above = [styled(shown, { color: 'yellow' })]
   }
-  return inkFrame([...above, ...roundBox(content, width, color)])
+  const boxed = roundBox(content, width, color)
+  return boxed && inkFrame([...above, ...boxed])
 }
