@@ -54,7 +54,9 @@ Docs: the README of the deploy-wizard package lists every directive and command.
       outputError: (text, write) => write(text),
     })
     .hook('preAction', (command) => {
-      if (command.opts().color === false) process.env.NO_COLOR = '1'
+      // As bin/deploy-wizard.js does for NO_COLOR: FORCE_COLOR=0 for chalk (Ink) and Node.
+      if (command.opts().color === false)
+        Object.assign(process.env, { NO_COLOR: '1', FORCE_COLOR: '0' })
     })
 
   program

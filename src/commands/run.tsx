@@ -103,10 +103,6 @@ export async function runCommand(
   // Named on the command line or in DEPLOY_WIZARD_OPERATOR: not asked.
   const operator = options.operator?.trim() || process.env[OPERATOR_VARIABLE]?.trim() || undefined
 
-  // Colours come from chalk, which reads FORCE_COLOR once, when first imported: the first
-  // screen painted below and Ink's alike.
-  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0'
-
   const services = reusing(
     named,
     wizardServices({
@@ -169,7 +165,8 @@ export async function runCommand(
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
   for (const signal of signals) process.on(signal, onSignal)
 
-  // Loaded only now: its colours come from chalk, which must see FORCE_COLOR as set above.
+  // Loaded only now: its colours come from chalk, which must see FORCE_COLOR as bin/deploy-wizard.js left it
+  // (0 under NO_COLOR).
   const { firstFrameOf } = await import('../ui/first-paint/first-frame.ts')
   // A new run on this machine needs nothing but this machine to open: its first screen is known
   // once the event loop has turned. Painted then, before Ink and React load; a first screen that

@@ -70,8 +70,8 @@ export async function watchCommand(id: string, options: WatchOptions): Promise<n
     address.kind === 's3' ? await openTeamRun(id, address, intervalMs) : await openLocalRun(id)
   const watcher = new RunWatcher(watched.source, watched.first, { intervalMs })
 
-  // Ink's colours come from chalk, which reads FORCE_COLOR once, when first imported.
-  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0'
+  // Ink's colours come from chalk, which reads FORCE_COLOR once, when first imported: 0 under
+  // NO_COLOR, as bin/deploy-wizard.js left it.
   const [{ render }, { default: React }, { Watch }] = await Promise.all([
     import('ink'),
     import('react'),

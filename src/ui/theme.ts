@@ -1,7 +1,7 @@
 /**
  * How states look: an icon that reads without colour (NO_COLOR, a monochrome
  * terminal, a screen reader's transcript) and a colour on top. Colour itself is
- * switched off for the whole UI by the run command (FORCE_COLOR=0 when NO_COLOR
+ * switched off for the whole UI by bin/deploy-wizard.js (FORCE_COLOR=0 when NO_COLOR
  * is set), since Ink's chalk does not read NO_COLOR.
  */
 import type { CheckStatus } from '../checks/runner.ts'

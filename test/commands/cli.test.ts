@@ -482,6 +482,8 @@ describe('colour', () => {
       FORCE_COLOR: '1',
     })
     assert.ok(!plain.stdout.includes(ESC))
+    // Node's own "The 'NO_COLOR' env is ignored" warning would say the opposite of what happens.
+    assert.equal(plain.stderr, '')
     const coloured = await runCli(['validate', seedPath(SEEDS[0])], {
       NO_COLOR: undefined,
       FORCE_COLOR: '1',
@@ -492,5 +494,6 @@ describe('colour', () => {
       FORCE_COLOR: '1',
     })
     assert.ok(!flag.stdout.includes(ESC))
+    assert.equal(flag.stderr, '')
   })
 })

@@ -17,7 +17,7 @@ import { widthByCharacter } from '../text-kit.ts'
 import type { Style } from '../text-line.ts'
 import type { Color } from '../theme.ts'
 
-/** chalk's level on this process's stdout: 0, no codes at all (NO_COLOR: `run` sets FORCE_COLOR=0). */
+/** chalk's level on this process's stdout: 0, no codes at all (NO_COLOR: bin/deploy-wizard.js sets FORCE_COLOR=0). */
 export const COLOR_LEVEL: number = supportsColor.stdout ? supportsColor.stdout.level : 0
 
 /** ansi-styles' open and close numbers of the styles a `<Text>` takes. */

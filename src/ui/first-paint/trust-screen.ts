@@ -16,7 +16,7 @@ import { inkFrame, roundBox, textLine, type Wrap } from './ink-draw.ts'
 
 /**
  * App's trust question, exactly as Ink draws it for its first render: the frame's lines joined
- * by "\n", in chalk's colours at chalk's level (none under NO_COLOR, where `run` sets
+ * by "\n", in chalk's colours at chalk's level (none under NO_COLOR, where the entry sets
  * FORCE_COLOR=0). Null where it cannot promise that frame:
  * - a terminal under MIN_COLUMNS×MIN_ROWS: App says it is too small instead;
  * - a prompt taller than the terminal (a path so long that its lines leave the list no row):
