@@ -18,12 +18,14 @@ import {
   closeSync,
   fsyncSync,
   openSync,
+  readdirSync,
   realpathSync,
   renameSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs'
-import { dirname } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 
 export interface AtomicWriteOptions {
   /** The new file's permissions (before the umask); 0o666 by default. */
@@ -32,6 +34,37 @@ export interface AtomicWriteOptions {
 
 /** The marker in a temporary file's name, for whoever clears those a killed writer left. */
 export const TEMPORARY_MARK = '.tmp-'
+
+/**
+ * How old a temporary file must be to be taken for one a killed writer left: a live writer's
+ * lasts milliseconds, but a clock may be off or a disk stalled, so well past that.
+ */
+export const LEFT_TEMPORARY_AGE_MS = 3_600_000
+
+/**
+ * Removes the temporary files of `path` that killed writers left, an hour old or more. For a
+ * file every process rewrites (the runs index, the trust file), called by whoever has just
+ * written it, so that leftovers do not pile up beside it. Never throws.
+ */
+export function removeLeftTemporaries(path: string, now: number = Date.now()): void {
+  const folder = dirname(path)
+  const prefix = `${basename(path)}${TEMPORARY_MARK}`
+  let names: string[]
+  try {
+    names = readdirSync(folder)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue
+    try {
+      const file = join(folder, name)
+      if (statSync(file).mtimeMs <= now - LEFT_TEMPORARY_AGE_MS) unlinkSync(file)
+    } catch {
+      // Gone already (another process clearing them), or not ours to remove.
+    }
+  }
+}
 
 /** Replaces `path` with `data` whole, or throws and leaves `path` as it was. */
 export function writeFileAtomic(

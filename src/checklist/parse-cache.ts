@@ -33,7 +33,7 @@ import {
 } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { brotliDecompressSync } from 'node:zlib'
-import { TEMPORARY_MARK, writeFileAtomic } from '../atomic-write.ts'
+import { LEFT_TEMPORARY_AGE_MS, TEMPORARY_MARK, writeFileAtomic } from '../atomic-write.ts'
 import { homeFolder } from '../home.ts'
 import { PACKAGE_ROOT } from '../package-root.ts'
 import { VERSION } from '../version.ts'
@@ -164,7 +164,7 @@ function touch(file: string): void {
  */
 function prune(folder: string): void {
   const entries: { file: string; used: number }[] = []
-  const hourAgo = Date.now() - 3_600_000
+  const hourAgo = Date.now() - LEFT_TEMPORARY_AGE_MS
   for (const name of readdirSync(folder)) {
     const file = join(folder, name)
     try {

@@ -12,6 +12,7 @@
 import { statSync } from 'node:fs'
 // zod's mini build, as the store's (store.ts says why).
 import * as z from 'zod/mini'
+import { removeLeftTemporaries } from '../atomic-write.ts'
 import { homeFile, readJsonFile, writeJsonFile } from '../home.ts'
 import type { RunHeader } from './model.ts'
 
@@ -53,11 +54,15 @@ export function readIndex(env?: Env): RunIndex {
 
 /** Saves the index if the home lets it; a cache that cannot be saved is read again next time. */
 export function writeIndex(runs: RunIndex, env?: Env): void {
+  const file = indexFile(env)
   try {
-    writeJsonFile(indexFile(env), { format: INDEX_FORMAT, runs })
+    writeJsonFile(file, { format: INDEX_FORMAT, runs })
   } catch {
     // Read-only or full: the next listing reads the runs themselves.
+    return
   }
+  // `runs` and every wizard rewrite the index: one killed mid-write leaves its temporary file.
+  removeLeftTemporaries(file)
 }
 
 /**

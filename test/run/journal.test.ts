@@ -16,6 +16,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -268,5 +269,24 @@ describe('the index of runs', () => {
     )
     assert.equal(JSON.parse(readFileSync(index, 'utf8')).format, 'deploy-wizard/runs-index@1')
     assert.ok(!existsSync(`${index}.corrupt`), 'a cache is rebuilt, not set aside')
+  })
+
+  it('is left without the temporary files of writers killed mid-write, once an hour old', () => {
+    const { home, env } = freshHome()
+    const first = runWithAnswers(env, 1)
+    const index = join(home, 'runs-index.json')
+    const left = `${index}.tmp-4242-deadbeef`
+    const writing = `${index}.tmp-4243-cafef00d`
+    writeFileSync(left, '{"format": "deploy-wizard/runs-ind')
+    writeFileSync(writing, '{"format": "deploy-wizard/runs-ind')
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000)
+    utimesSync(left, twoHoursAgo, twoHoursAgo)
+    // Another process answers, so the listing rewrites the index.
+    const again = openRun(first.id, { env })
+    again.append(answer(2))
+    again.close()
+    assert.equal(listRuns({ env }).runs[0]?.progress.answered, 2)
+    assert.ok(!existsSync(left), 'a killed writer’s temporary file is removed')
+    assert.ok(existsSync(writing), 'a writer’s file of a minute ago may still be in use: kept')
   })
 })
