@@ -169,17 +169,18 @@ const HANGING_INDENT = 6
 
 /**
  * `text` (painted or not) with each line longer than `columns` broken at spaces, its
- * further lines indented under it, so that a terminal never breaks a word
+ * further lines indented under it (as deep as it is, and at least `hanging`: under a result's
+ * text after `FAIL  ` unless told), so that a terminal never breaks a word
  * (`(--s` / `kip-commands)`). A word longer than a line is left for the terminal.
  */
-export function wrapToWidth(text: string, columns: number): string {
+export function wrapToWidth(text: string, columns: number, hanging = HANGING_INDENT): string {
   const width = (part: string) => [...part.replace(MARKED_CODES, '')].length
   return text
     .split('\n')
     .map((line) => {
       if (width(line) <= columns) return line
       const leading = /^ */.exec(line.replace(MARKED_CODES, ''))?.[0].length ?? 0
-      const indent = ' '.repeat(Math.min(Math.max(leading, HANGING_INDENT), columns >> 1))
+      const indent = ' '.repeat(Math.min(Math.max(leading, hanging), columns >> 1))
       const out: string[] = []
       let current: string | null = null
       let used = 0

@@ -14,9 +14,10 @@ import { buildCheckReport, type CheckReport } from './check-report.ts'
 import {
   formatIdentity,
   formatProgress,
+  formatRecap,
   formatResult,
   formatStillRunning,
-  formatSummary,
+  formatVerdict,
 } from './check-text.ts'
 import { toJunit } from './junit.ts'
 
@@ -43,10 +44,10 @@ export function textLogger(
   } = {},
 ): CheckLogger {
   const { columns } = options
-  const out: Terminal =
-    columns && columns > 0
-      ? { ...terminal, write: (text) => terminal.write(wrapToWidth(text, columns)) }
-      : terminal
+  /** `text` broken to the terminal's width, its further lines `hanging` deep (at least). */
+  const wrap = (text: string, hanging?: number) =>
+    columns && columns > 0 ? wrapToWidth(text, columns, hanging) : text
+  const out: Terminal = { ...terminal, write: (text) => terminal.write(wrap(text)) }
   return {
     listen(batch, items) {
       const byId = new Map(items.map((item) => [item.id, item]))
@@ -86,7 +87,10 @@ export function textLogger(
       }
     },
     finish(report) {
-      out.write(formatSummary(report, out))
+      out.write(formatRecap(report, out))
+      // The verdict is no check's result: where it is too long, it goes on under itself, not
+      // under a result's text.
+      terminal.write(wrap(formatVerdict(report, out), 0))
     },
   }
 }

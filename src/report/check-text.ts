@@ -105,7 +105,24 @@ export function formatIdentity(
 `
 }
 
-export function formatSummary(report: CheckReport, paint: Painter): string {
+/**
+ * What did not pass, each as its result line, at the end of the report (where a CI log is read
+ * from); an empty string when all did. The verdict's line follows it (formatVerdict).
+ */
+export function formatRecap(report: CheckReport, paint: Painter): string {
+  const problems = report.checks.filter((c) => isProblem(c.status))
+  return problems.length === 0
+    ? ''
+    : `\n${paint.paint('bold', 'Did not pass:')}\n${problems
+        .map(
+          (c) =>
+            `  ${paint.paint(COLOUR[c.status], LABEL[c.status])} ${c.text} — ${c.summary} ${paint.paint('dim', `(line ${c.line})`)}\n`,
+        )
+        .join('')}`
+}
+
+/** The report's last line: `12 checks on dev: 10 passed, 1 failed, … in 4.2s — not ready`. */
+export function formatVerdict(report: CheckReport, paint: Painter): string {
   const t = report.totals
   const parts = [
     paint.paint('green', `${t.pass} passed`),
@@ -117,17 +134,6 @@ export function formatSummary(report: CheckReport, paint: Painter): string {
     `${t.skipped} skipped`,
   ]
   const head = `${t.checks} ${t.checks === 1 ? 'check' : 'checks'} on ${report.environment}: ${parts.join(', ')}`
-  // What did not pass, together at the end, where a CI log is read from.
-  const problems = report.checks.filter((c) => isProblem(c.status))
-  const recap =
-    problems.length === 0
-      ? ''
-      : `\n${paint.paint('bold', 'Did not pass:')}\n${problems
-          .map(
-            (c) =>
-              `  ${paint.paint(COLOUR[c.status], LABEL[c.status])} ${c.text} — ${c.summary} ${paint.paint('dim', `(line ${c.line})`)}\n`,
-          )
-          .join('')}`
   const verdict = report.cancelled
     ? paint.paint('yellow', 'cancelled')
     : !report.ok
@@ -135,7 +141,7 @@ export function formatSummary(report: CheckReport, paint: Painter): string {
       : t.skipped > 0
         ? paint.paint('green', `passed, ${t.skipped} skipped`)
         : paint.paint('green', 'all passed')
-  return `${recap}\n${head} in ${formatDuration(report.durationMs)} — ${verdict}\n`
+  return `\n${head} in ${formatDuration(report.durationMs)} — ${verdict}\n`
 }
 
 /** For CI logs: which checks are still running, so a long wait never looks like a hang. */

@@ -387,7 +387,7 @@ function itemsPart(
       shown.add(section.id)
     }
     open = path
-    const head = `${MARK[row.result]} — ${row.blanks ? inline(row.blanks.text) : itemText(row.item)}${whoWhen(row)}`
+    const head = `${MARK[row.result]} — ${row.blanks ? blanksText(row.blanks) : itemText(row.item)}${whoWhen(row)}`
     const entry = entryLines(head, row, row.item.depth, true)
     const wordings = formerly.get(row.item.id)
     if (wordings) {
@@ -403,6 +403,15 @@ function itemsPart(
     lines.push(...entry)
   }
   return lines.join('\n')
+}
+
+/**
+ * An item's sign-off blanks as its line shows them: what was entered, and beside it, as the
+ * sign-off entries' table has it, why an entry reads against the run ("All checks passed: Yes ·
+ * ⚠ chosen while 1 item had failed: …").
+ */
+function blanksText(blanks: BlankEntries): string {
+  return `${inline(blanks.text)}${blanks.warnings.map((warning) => ` · ⚠ ${inline(warning)}`).join('')}`
 }
 
 function commonPrefix(a: readonly Section[], b: readonly Section[]): number {

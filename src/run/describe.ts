@@ -131,6 +131,11 @@ export interface BlankEntries {
   readonly text: string
   /** Everyone who entered one of them, in order. */
   readonly by: readonly string[]
+  /**
+   * Why an entry reads against the run, as confirmed when it was entered (run/claims.ts):
+   * "chosen while 1 item had failed: Deploy the API". The sheet says it wherever the entry is.
+   */
+  readonly warnings: readonly string[]
 }
 
 /**
@@ -158,6 +163,7 @@ export function blankEntries(
       .map(({ field, entry }) => `${field.label}: ${entry?.value.trim() || '______'}`)
       .join(' · '),
     by: [...new Set(filled.map((entry) => entry.by))],
+    warnings: filled.flatMap((entry) => (entry.note ? [entry.note] : [])),
   }
 }
 

@@ -1,15 +1,18 @@
 /**
  * The wizard's header as lines (text-line.ts): the run's line (checklist title, environment,
  * operator, run id) and the progress line (the run's bar, the phase on screen with its own bar).
- * Their parts were boxes that give way by flexbox rules; here they are laid out by hand as
- * Ink's layout (yoga) lays those boxes out — each part's share of the shortfall, the cells
- * rounded as yoga rounds them, a text cut where its box ends — so that each line is one text
- * node the wizard draws and the first paint (first-paint/) writes alike. Null where the line
- * would be drawn other than as one plain line (a part wider than the row, a wide character cut
- * in two): the wizard keeps its boxes for it. Pure.
+ * Their parts are boxes that give way; here each line is laid out by hand, so that it is one text
+ * node the wizard draws and the first paint (first-paint/) writes alike. The run's line gives its
+ * boxes whole cells (runLineWidths), the same widths its boxes are drawn with where it is not one
+ * line: yoga would give them fractions, and the next box would be drawn over a cut text's last
+ * cell, its `…`. The progress line has one part that gives way, always whole cells, and is laid out
+ * as Ink's layout (yoga) lays its boxes out. Null where the line would be drawn other than as one
+ * plain line (a part wider than the row, a wide character cut in two): the wizard keeps its boxes
+ * for it. Pure.
  */
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
+import type { CallerIdentity } from '../checks/aws/account.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { type Progress, progressOf, progressWords } from '../run/describe.ts'
 import type { RunState } from '../run/model.ts'
@@ -83,28 +86,48 @@ function upTo(text: string, end: number): string | null {
 }
 
 /**
- * The parts laid out in a row of `width` as yoga lays out their boxes and Ink draws them: each
- * box at its rounded place, its text cut (a cut part has one text) to its text node's rounded
- * width, and what the next box draws over. Null where that is not one plain line.
+ * The sizes yoga gives the parts' boxes in a row of `width`, each measured within the row first.
+ * Null where that is not one plain line: a text that wraps (not cut) in a box made narrower would
+ * take more lines.
  */
-function rowLine(parts: readonly Part[], width: number): TextLine | null {
-  const texts = parts.map((part) => part.spans.map((span) => escapeControls(span.text)))
-  if (texts.some((spans) => spans.some((text) => /[\t\n]/.test(text)))) return null
-  const bases = texts.map((spans) => spans.reduce((sum, text) => sum + textWidth(text), 0))
+function yogaSizes(parts: readonly Part[], bases: readonly number[], width: number) {
   // Margins take their columns first; the boxes share the shortfall by their own widths.
   const margins = parts.reduce((sum, part) => sum + (part.margin ?? 0), 0)
-  // Yoga measures each box within the row's width first: that is what it shrinks from.
   const sizes = shrunk(
     bases.map((base) => Math.min(base, width - margins)),
     parts.map((part) => part.shrink),
     width - margins,
   )
   if (!sizes) return null
-  // A text that wraps (not cut) in a box made narrower would take more lines.
   if (
     parts.some((part, index) => !part.isCut && (sizes[index] ?? 0) < (bases[index] ?? 0) - 0.0001)
   )
     return null
+  return sizes
+}
+
+/** The parts' texts as drawn (controls escaped), null where one has a tab or newline. */
+function textsOf(parts: readonly Part[]): string[][] | null {
+  const texts = parts.map((part) => part.spans.map((span) => escapeControls(span.text)))
+  return texts.some((spans) => spans.some((text) => /[\t\n]/.test(text))) ? null : texts
+}
+
+/** Each part's natural width: its texts side by side. */
+function basesOf(texts: readonly (readonly string[])[]): number[] {
+  return texts.map((spans) => spans.reduce((sum, text) => sum + textWidth(text), 0))
+}
+
+/**
+ * The parts laid out in a row of `width` with boxes of `sizes`, as Ink draws them: each box at
+ * its place (rounded as yoga rounds it), its text cut (a cut part has one text) to its text
+ * node's rounded width, and what the next box draws over. Null where that is not one plain line.
+ */
+function rowLine(
+  parts: readonly Part[],
+  texts: readonly (readonly string[])[],
+  sizes: readonly number[],
+  width: number,
+): TextLine | null {
   const spans: Span[] = []
   let column = 0
   let left = 0
@@ -146,6 +169,13 @@ function rowLine(parts: readonly Part[], width: number): TextLine | null {
   return { spans, isCut: false }
 }
 
+/** A part of the run's line after the run id: a team run's sync words, the AWS account. */
+export interface RunLineExtra {
+  readonly span: Span
+  /** Its share of giving way, as the title's 8 and the operator's 1 (its text cut); 0: it stays whole. */
+  readonly shrink: number
+}
+
 /** What the run's line shows. */
 export interface RunLineInput {
   readonly title: string
@@ -153,6 +183,8 @@ export interface RunLineInput {
   readonly isProduction: boolean
   readonly operator: string
   readonly runId: string
+  /** What follows the run id (runLineExtras). */
+  readonly extras?: readonly RunLineExtra[]
 }
 
 /** What the header's first line shows of a run's session. */
@@ -172,31 +204,163 @@ export function runLineInput(session: {
 }
 
 /**
- * The header's first line: the title gives way first, then the operator; the environment and
- * the run id, its only unique name, stay.
+ * What the run's line shows after the run id: a team run's sync words (giving way after the
+ * title, before the run id), and the AWS account the checks run in once STS has said,
+ * `aws 111111111111 (acme-dev)`, whole and in red with what was expected when it is not the
+ * environment's.
  */
-export function runLine(input: RunLineInput, width: number): TextLine | null {
+export function runLineExtras(
+  sync: { readonly text: string } | null | undefined,
+  identity: CallerIdentity | null,
+  expected: { readonly id: string } | undefined,
+  environment: string,
+): RunLineExtra[] {
+  const extras: RunLineExtra[] = []
+  if (sync) {
+    const style: Style = sync.text === 'synced' ? { isDim: true } : { color: 'yellow' }
+    extras.push({ span: { text: ` · ${sync.text}`, ...style }, shrink: 2 })
+  }
+  if (identity) {
+    const account = identity.alias ? `${identity.account} (${identity.alias})` : identity.account
+    extras.push(
+      expected && expected.id !== identity.account
+        ? {
+            span: {
+              text: `  aws ${account} ≠ ${environment} ${expected.id}`,
+              isBold: true,
+              color: 'red',
+            },
+            shrink: 0,
+          }
+        : { span: { text: `  · aws ${account}`, isDim: true }, shrink: 3 },
+    )
+  }
+  return extras
+}
+
+/**
+ * Whole-cell widths for boxes of natural widths `bases` in a row of `room` columns. Where they are
+ * too wide, each that gives way (`shrinks`, as flexbox's flex-shrink) gives its share of the
+ * shortfall, its shrink times its width, down to one cell, where its `…` still says something was
+ * cut; what one cannot give, the others give. The cells that rounding down leaves go to the
+ * largest fractions, the first first. Where the boxes that stay whole are too wide alone, the row
+ * runs past the screen's edge, which cuts it.
+ */
+export function fitWidths(
+  bases: readonly number[],
+  shrinks: readonly number[],
+  room: number,
+): number[] {
+  const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0)
+  if (sum(bases) <= room) return [...bases]
+  const gives = bases.map((base, index) => (shrinks[index] ?? 0) > 0 && base > 1)
+  const sizes = [...bases]
+  // Flexbox's loop: the boxes still giving way share what is missing, each from its whole width;
+  // one that would go below its one cell stays at it, and the others share again.
+  for (;;) {
+    const free = bases.flatMap((_, index) => (gives[index] ? [index] : []))
+    const fixed = sum(sizes.filter((_, index) => !gives[index]))
+    const toGive = fixed + sum(free.map((index) => bases[index] ?? 0)) - room
+    const scaled = sum(free.map((index) => (shrinks[index] ?? 0) * (bases[index] ?? 0)))
+    if (free.length === 0 || toGive <= 0) break
+    let isClamped = false
+    for (const index of free) {
+      const base = bases[index] ?? 0
+      const size = base - (toGive * (shrinks[index] ?? 0) * base) / scaled
+      if (size < 1) {
+        sizes[index] = 1
+        gives[index] = false
+        isClamped = true
+      } else sizes[index] = size
+    }
+    if (!isClamped) break
+  }
+  const whole = sizes.map((size) => Math.floor(size + 0.0001))
+  let left = room - sum(whole)
+  const byFraction = sizes
+    .map((size, index) => ({ index, fraction: size - (whole[index] ?? 0) }))
+    .filter((one) => one.fraction > 0.0001)
+    .sort((a, b) => b.fraction - a.fraction || a.index - b.index)
+  for (const { index } of byFraction) {
+    if (left <= 0) break
+    whole[index] = (whole[index] ?? 0) + 1
+    left--
+  }
+  return whole
+}
+
+/** A box of the run's line: its spans (a cut one has one), whether its text is cut, its width. */
+export interface RunLinePart {
+  readonly spans: readonly Span[]
+  readonly isCut: boolean
+  readonly width: number
+}
+
+/**
+ * The run's line as boxes of whole cells in `width` columns (fitWidths): the title gives way
+ * first, then the operator; the environment and the run id, its only unique name, stay. The line
+ * and its boxes (RunLineBoxes) are laid out from these alike.
+ */
+export function runLineParts(input: RunLineInput, width: number): RunLinePart[] {
   const env = input.environment
   const dim: Style = { isDim: true }
-  return rowLine(
-    [
-      { spans: [{ text: input.title, isBold: true }], shrink: 8, isCut: true },
-      {
-        spans: [
-          { text: '  ' },
-          {
-            text: ` ${input.isProduction ? `${env.toUpperCase()} ⚠` : env} `,
-            isBold: true,
-            color: environmentColor(env, input.isProduction),
-            isInverse: input.isProduction,
-          },
-        ],
-        shrink: 0,
-      },
-      { spans: [{ text: `  ${input.operator}`, ...dim }], shrink: 1, isCut: true },
-      { spans: [{ text: ` · ${input.runId}`, ...dim }], shrink: 0 },
-    ],
+  const parts: Part[] = [
+    { spans: [{ text: input.title, isBold: true }], shrink: 8, isCut: true },
+    {
+      spans: [
+        { text: '  ' },
+        {
+          text: ` ${input.isProduction ? `${env.toUpperCase()} ⚠` : env} `,
+          isBold: true,
+          color: environmentColor(env, input.isProduction),
+          isInverse: input.isProduction,
+        },
+      ],
+      shrink: 0,
+    },
+    { spans: [{ text: `  ${input.operator}`, ...dim }], shrink: 1, isCut: true },
+    { spans: [{ text: ` · ${input.runId}`, ...dim }], shrink: 0 },
+    ...(input.extras ?? []).map((extra) => ({
+      spans: [extra.span],
+      shrink: extra.shrink,
+      isCut: extra.shrink > 0,
+    })),
+  ]
+  // As Ink measures a text: its widest line.
+  const bases = parts.map((part) =>
+    Math.max(
+      ...part.spans
+        .map((span) => escapeControls(span.text))
+        .join('')
+        .split('\n')
+        .map((line) => textWidth(line)),
+    ),
+  )
+  const widths = fitWidths(
+    bases,
+    parts.map((part) => part.shrink),
     width,
+  )
+  return parts.map((part, index) => ({
+    spans: part.spans,
+    isCut: part.isCut ?? false,
+    width: widths[index] ?? 0,
+  }))
+}
+
+/** The header's first line (runLineParts) as one line; null where it is not one plain line. */
+export function runLine(input: RunLineInput, width: number): TextLine | null {
+  const boxes = runLineParts(input, width)
+  const parts: Part[] = boxes.map((box) => ({ ...box, shrink: 0 }))
+  const texts = textsOf(parts)
+  return (
+    texts &&
+    rowLine(
+      parts,
+      texts,
+      boxes.map((box) => box.width),
+      width,
+    )
   )
 }
 
@@ -287,7 +451,10 @@ export function progressLine(input: ProgressLineInput, width: number): TextLine 
       shrink: 0,
       margin: 2,
     })
-  return rowLine(parts, width)
+  const texts = textsOf(parts)
+  if (!texts) return null
+  const sizes = yogaSizes(parts, basesOf(texts), width)
+  return sizes && rowLine(parts, texts, sizes, width)
 }
 
 /** What the progress line shows of the run: its progress, and the phase on screen's. */

@@ -48,7 +48,10 @@ export function editLine(state: LineState, edit: LineEdit): LineState {
     if (edit.type === 'insert')
       return { value: edit.text, cursor: edit.text.length, isSelected: false }
     if (edit.type !== 'move') return { value: '', cursor: 0, isSelected: false }
-    return editLine({ ...state, isSelected: false }, edit)
+    // As in an editor's text field (readline has no selection): a move to the left collapses the
+    // selection to its start, one to the right to its end; not one character into the value.
+    const isLeft = edit.to === 'left' || edit.to === 'word-left' || edit.to === 'start'
+    return { value: state.value, cursor: isLeft ? 0 : state.value.length, isSelected: false }
   }
   const { value, cursor } = state
   const cut = (from: number, to: number): LineState => ({

@@ -2,8 +2,9 @@
  * The one text field of the wizard: every prompt that asks for text (a name,
  * a note, a skip reason, a sign-off entry, the production name) edits through
  * it, with the readline keys of line-edit.ts. A prefilled value starts
- * selected: typing replaces it, an arrow or Ctrl-E keeps it. What is typed or
- * pasted is made inert as it comes in: what the operator sees is what is saved.
+ * selected: typing replaces it, an arrow or Ctrl-E keeps it (← to its start, → to its
+ * end). What is typed or pasted is made inert as it comes in: what the operator sees
+ * is what is saved.
  */
 import { useInput, usePaste } from 'ink'
 import { useRef, useState } from 'react'

@@ -6,9 +6,8 @@
  * smaller than MIN_COLUMNS×MIN_ROWS, one line says so instead.
  */
 import { Box, useWindowSize } from 'ink'
-import { type ReactNode, useRef } from 'react'
+import { useRef } from 'react'
 import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
-import type { CallerIdentity } from '../checks/aws/account.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
@@ -25,7 +24,9 @@ import {
   type RunLineInput,
   ruleLine,
   runLine,
+  runLineExtras,
   runLineInput,
+  runLineParts,
 } from './header-lines.ts'
 import { ItemRow } from './item-row.tsx'
 import { type Layout, type Progress, progressOf } from './layout.ts'
@@ -33,7 +34,8 @@ import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from 
 import { ReferencePage } from './reference-page.tsx'
 import { LineText } from './span-text.tsx'
 import { Text } from './text.tsx'
-import { barParts, environmentColor } from './theme.ts'
+import { plainLine } from './text-line.ts'
+import { barParts } from './theme.ts'
 import { useWizard, type WizardExit } from './use-wizard.ts'
 import { itemsIn, type Notice, pendingCount, type WizardState } from './use-wizard-state.ts'
 import {
@@ -221,34 +223,6 @@ function Body({
   )
 }
 
-/**
- * The AWS account the checks run in, once STS has said: `aws 111111111111 (acme-dev)`, in
- * red with what was expected when it is not the environment's.
- */
-function AwsAccountBadge({
-  identity,
-  session,
-}: {
-  readonly identity: CallerIdentity | null
-  readonly session: RunSession
-}) {
-  if (!identity) return null
-  const expected = session.expectedAccount
-  const account = identity.alias ? `${identity.account} (${identity.alias})` : identity.account
-  if (expected && expected.id !== identity.account) {
-    return (
-      <Box flexShrink={0}>
-        <Text bold color="red">{`  aws ${account} ≠ ${session.environment} ${expected.id}`}</Text>
-      </Box>
-    )
-  }
-  return (
-    <Box flexShrink={3}>
-      <Text dimColor wrap="truncate-end">{`  · aws ${account}`}</Text>
-    </Box>
-  )
-}
-
 function Header({
   state,
   session,
@@ -260,33 +234,16 @@ function Header({
 }) {
   const env = session.environment
   const running = startedCount(state.running)
-  // Each line one text node, laid out as its boxes would lay it out (header-lines.ts), where it
-  // can be: a team run's sync words and the AWS account keep the boxes.
-  const input = runLineInput(session)
+  // Each line one text node where it can be, laid out as its boxes would lay it out
+  // (header-lines.ts).
+  const input = {
+    ...runLineInput(session),
+    extras: runLineExtras(state.sync, state.awsIdentity, session.expectedAccount, env),
+  }
   const second = progressLine(progressLineInput(state, env, running), width)
   return (
     <Box flexDirection="column">
-      {state.sync || state.awsIdentity ? (
-        <RunLineBoxes
-          input={input}
-          after={
-            <>
-              {state.sync ? (
-                // A team run: what the store has of it. Gives way after the title, before the run id.
-                <Box flexShrink={2}>
-                  <Text
-                    wrap="truncate-end"
-                    {...(state.sync.text === 'synced' ? { dimColor: true } : { color: 'yellow' })}
-                  >{` · ${state.sync.text}`}</Text>
-                </Box>
-              ) : null}
-              <AwsAccountBadge identity={state.awsIdentity} session={session} />
-            </>
-          }
-        />
-      ) : (
-        <RunLineText input={input} width={width} />
-      )}
+      <RunLineText input={input} width={width} />
       {second ? (
         <LineText line={second} />
       ) : (
@@ -310,40 +267,29 @@ function Header({
 }
 
 /**
- * The header's first line as boxes that give way: where runLine cannot lay it out, and with a
- * team run's sync words or the AWS account on it (`after`, the boxes that follow the run id).
+ * The header's first line as boxes of the widths runLineParts gives them, where runLine cannot
+ * draw it as one line: a cut text's style is its whole Text's, as runLine's cut span has it.
  */
 export function RunLineBoxes({
   input,
-  after = null,
+  width,
 }: {
   readonly input: RunLineInput
-  readonly after?: ReactNode
+  readonly width: number
 }) {
-  const env = input.environment
   return (
     <Box>
-      {/* The title gives way first, then the operator: the run id, its only unique name, stays. */}
-      <Box flexShrink={8}>
-        <Text bold wrap="truncate-end">
-          {input.title}
-        </Text>
-      </Box>
-      <Box flexShrink={0}>
-        <Text>{'  '}</Text>
-        <Text
-          bold
-          color={environmentColor(env, input.isProduction)}
-          inverse={input.isProduction}
-        >{` ${input.isProduction ? `${env.toUpperCase()} ⚠` : env} `}</Text>
-      </Box>
-      <Box flexShrink={1}>
-        <Text dimColor wrap="truncate-end">{`  ${input.operator}`}</Text>
-      </Box>
-      <Box flexShrink={0}>
-        <Text dimColor>{` · ${input.runId}`}</Text>
-      </Box>
-      {after}
+      {runLineParts(input, width).map((part, index) => {
+        const [{ text, ...style } = { text: '' }] = part.spans
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the line's boxes have no identity beyond their place
+          <Box key={index} width={part.width} flexShrink={0}>
+            <LineText
+              line={part.isCut ? plainLine(text, style, true) : { spans: part.spans, isCut: false }}
+            />
+          </Box>
+        )
+      })}
     </Box>
   )
 }
@@ -357,7 +303,7 @@ export function RunLineText({
   readonly width: number
 }) {
   const line = runLine(input, width)
-  return line ? <LineText line={line} /> : <RunLineBoxes input={input} />
+  return line ? <LineText line={line} /> : <RunLineBoxes input={input} width={width} />
 }
 
 /** The header's second line as boxes that give way, where progressLine cannot lay it out. */

@@ -681,4 +681,38 @@ describe('deploy-wizard check on a terminal', () => {
       piped.stdout,
     )
   })
+
+  for (const columns of [80, 60]) {
+    it(`wraps its verdict under itself, not under a result's text, at ${columns} columns`, async () => {
+      const file = await checklist(
+        `## Build\n\n- [ ] Unit tests <!-- check: command run="true" -->\n- [ ] Lint <!-- check: command run="true" -->\n`,
+      )
+      const args = [file, '--env', 'dev', '--skip-commands']
+      const command = ['env', `DEPLOY_WIZARD_HOME=${home}`, process.execPath, BIN, 'check', ...args]
+      const script = `${command.map(sh).join(' ')}; echo "EXIT=$?"; exec sleep 600`
+      const pane = await tmux.start(`verdict-${columns}`, ['sh', '-c', script], {
+        columns,
+        rows: 20,
+      })
+      const screen = await pane.waitUntil(
+        (text) => /^EXIT=\d+$/m.test(text),
+        'the check run to end',
+      )
+      const lines = screen.split('\n')
+      const at = lines.findIndex((line) => line.startsWith('2 checks on dev:'))
+      const end = lines.findIndex((line) => line.startsWith('EXIT='))
+      assert.ok(at !== -1 && end > at + 1, screen)
+      const verdict = lines.slice(at, end)
+      // It was `      passed, 2 skipped` at 80 columns: six spaces deep, as a result's details are.
+      for (const line of verdict) assert.match(line, /^\S/, screen)
+      assert.match(
+        verdict.join(' '),
+        /^2 checks on dev: 0 passed, 0 failed, 0 errors, 0 blocked, 2 skipped in [\d.]+m?s — passed, 2 skipped$/,
+      )
+      assert.ok(
+        lines.every((line) => line.length <= columns),
+        screen,
+      )
+    })
+  }
 })

@@ -5,16 +5,20 @@
  * colour is set for the file.
  */
 import assert from 'node:assert/strict'
+import { stripVTControlCharacters } from 'node:util'
 import { Box } from 'ink'
 import type { ReactElement } from 'react'
 import type { RunSession } from '../../src/run/session.ts'
 import {
   progressLine,
   progressLineInput,
+  type RunLineInput,
   runLine,
+  runLineExtras,
   runLineInput,
 } from '../../src/ui/header-lines.ts'
 import { LineText } from '../../src/ui/span-text.tsx'
+import { textWidth } from '../../src/ui/text-kit.ts'
 import { ProgressLineBoxes, RunLineBoxes } from '../../src/ui/wizard.tsx'
 import { answerSome, cases, inkFrame, opener } from './first-paint.tsx'
 
@@ -73,23 +77,122 @@ function inBox(element: ReactElement, width: number): ReactElement {
   )
 }
 
+/** A run line's input for each title and run, and with a team run's sync words and the AWS account. */
+function runLineInputs(): RunLineInput[] {
+  const inputs: RunLineInput[] = []
+  for (const title of TITLES) {
+    for (const [index, run] of RUNS.entries()) {
+      const input = runLineInput(sessionOf(title, run))
+      inputs.push(input)
+      // Two of the runs again, as a team run whose AWS checks have run.
+      if (index % 2 === 1)
+        inputs.push({
+          ...input,
+          extras: runLineExtras(
+            { text: index === 1 ? '4 waiting, offline since 12:03' : 'synced' },
+            { account: '111111111111', arn: 'arn:aws:iam::111111111111:user/ana', alias: 'acme' },
+            index === 1 ? { id: '111111111111' } : { id: '222222222222' },
+            run.environment,
+          ),
+        })
+    }
+  }
+  return inputs
+}
+
+/** A run line as runLine lays it out and as its boxes draw it, at a width. */
+interface RunLineCase {
+  readonly input: RunLineInput
+  readonly width: number
+  /** Ink's frame of runLine's one text node; null where runLine leaves it to the boxes. */
+  readonly line: string | null
+  /** Ink's frame of the boxes. */
+  readonly boxes: string
+}
+
+let drawnRunLines: RunLineCase[] | undefined
+
+/** Every run line at every width, both ways (drawn once per process). */
+function runLineCases(): RunLineCase[] {
+  drawnRunLines ??= runLineInputs().flatMap((input) =>
+    WIDTHS.map((width) => {
+      const line = runLine(input, width)
+      return {
+        input,
+        width,
+        line: line && inkFrame(inBox(<LineText line={line} />, width), width),
+        boxes: inkFrame(inBox(<RunLineBoxes input={input} width={width} />, width), width),
+      }
+    }),
+  )
+  return drawnRunLines
+}
+
+function nameOf({ input, width }: RunLineCase): string {
+  return `"${input.title}" ${input.environment} ${input.operator}${input.extras?.length ? ' (team, aws)' : ''} at ${width}`
+}
+
 /** Every run line at every width; returns how many were compared. */
 export function assertRunLinesDrawnAsBoxesDraw(): number {
   let compared = 0
-  for (const title of TITLES) {
-    for (const run of RUNS) {
-      const session = sessionOf(title, run)
-      for (const width of WIDTHS) {
-        const line = runLine(runLineInput(session), width)
-        const boxes = inkFrame(inBox(<RunLineBoxes input={runLineInput(session)} />, width), width)
-        if (!line) continue
-        const one = inkFrame(inBox(<LineText line={line} />, width), width)
-        assert.equal(one, boxes, `"${title}" ${run.environment} ${run.operator} at ${width}`)
-        compared++
-      }
-    }
+  for (const one of runLineCases()) {
+    if (one.line === null) continue
+    assert.equal(one.line, one.boxes, nameOf(one))
+    compared++
   }
   return compared
+}
+
+/**
+ * `text` as a cut part of the line shows it: whole, or its start then `…` (one space after it
+ * where a wide character did not fit).
+ */
+function assertWholeOrCut(shown: string, text: string, what: string): void {
+  if (shown === text) return
+  const cut = shown.replace(/… ?$/, '')
+  assert.ok(cut !== shown && text.startsWith(cut), `${what}: ${JSON.stringify(shown)}`)
+}
+
+/**
+ * In every run line the boxes draw (and so runLine's line, where it is one), the title, the
+ * operator and what follows the run id are whole or cut with `…`, and the environment and the
+ * run id whole, where they fit; returns how many lines were read.
+ */
+export function assertRunLinesCutWithEllipsis(): number {
+  let read = 0
+  for (const one of runLineCases()) {
+    const { input, width } = one
+    const [drawn = ''] = stripVTControlCharacters(one.boxes).split('\n')
+    const env = `  ${input.isProduction ? ` ${input.environment.toUpperCase()} ⚠ ` : ` ${input.environment} `}`
+    const id = ` · ${input.runId}`
+    const extras = (input.extras ?? []).map((extra) => extra.span.text)
+    // Only where the parts that stay whole fit with one cell for each that gives way.
+    const whole =
+      textWidth(env) +
+      textWidth(id) +
+      (input.extras?.[1]?.shrink === 0 ? textWidth(extras[1] ?? '') : 0)
+    if (whole + 2 + extras.length > width) continue
+    const name = nameOf(one)
+    assert.ok(textWidth(drawn) <= width, `${name}: wider than the row`)
+    const envAt = drawn.indexOf(env)
+    const idAt = drawn.indexOf(id, envAt)
+    assert.ok(envAt >= 0 && idAt >= 0, `${name}: environment and run id whole: ${drawn}`)
+    assertWholeOrCut(drawn.slice(0, envAt), input.title, `${name}: the title`)
+    assertWholeOrCut(
+      drawn.slice(envAt + env.length, idAt),
+      `  ${input.operator}`,
+      `${name}: the operator`,
+    )
+    let rest = drawn.slice(idAt + id.length).trimEnd()
+    for (const [index, text] of extras.entries()) {
+      const next = extras[index + 1]
+      const end = next === undefined ? rest.length : rest.indexOf(next.slice(0, 2))
+      assertWholeOrCut(rest.slice(0, end), text.trimEnd(), `${name}: extra ${index}`)
+      rest = rest.slice(end)
+    }
+    read++
+  }
+  return read
 }
 
 /** Every phase's progress line of each case's runs, fresh and resumed, at every width. */

@@ -1169,3 +1169,48 @@ describe('a sign-off item whose text is the blanks', () => {
     assert.ok(!/✅ done — Approved by: _/.test(sheet))
   })
 })
+
+describe('a sign-off choice that reads against the run', () => {
+  const checklist = parse(
+    [
+      '# R',
+      '## Build',
+      '- [ ] Deploy the API',
+      '## Sign-off',
+      '- [ ] All checks passed: Yes / No',
+      '',
+    ].join('\n'),
+  ).checklist
+  const [field] = checklist.signoff
+  const [deploy] = checklist.items
+  const WARNING = 'chosen while 1 item had failed: Deploy the API'
+
+  it('is warned of on the item line as in the entries table: "All checks passed: Yes" chosen while an item had failed', () => {
+    const { header } = simulateRun(checklist)
+    const at = '2026-11-22T09:00:00.000Z'
+    const state = foldJournal(header, [
+      { type: 'item-answered', at, by: OPERATOR, itemId: deploy?.id ?? '', state: 'failed' },
+      // As the wizard writes it once the operator confirms the choice (run/claims.ts).
+      {
+        type: 'signoff-entered',
+        at,
+        by: OPERATOR,
+        fieldId: field?.id ?? '',
+        value: 'Yes',
+        note: WARNING,
+      },
+      { type: 'item-answered', at, by: OPERATOR, itemId: field?.itemId ?? '', state: 'done' },
+    ])
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    assert.ok(
+      section(sheet, 'Sign-off entries').includes(
+        `| All checks passed | ☑ Yes · ☐ No · ⚠ ${WARNING} |`,
+      ),
+    )
+    // The item line said only `All checks passed: Yes`.
+    assert.match(
+      section(sheet, 'Items'),
+      /^- ✅ done — All checks passed: Yes · ⚠ chosen while 1 item had failed: Deploy the API — entered by ana, 2026-11-22 09:00$/m,
+    )
+  })
+})

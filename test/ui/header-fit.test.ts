@@ -9,12 +9,19 @@ import { test } from 'node:test'
 
 delete process.env.NO_COLOR
 process.env.FORCE_COLOR = '1'
-const { assertProgressLinesDrawnAsBoxesDraw, assertRunLinesDrawnAsBoxesDraw } = await import(
-  '../helpers/header-layouts.tsx'
-)
+const {
+  assertProgressLinesDrawnAsBoxesDraw,
+  assertRunLinesCutWithEllipsis,
+  assertRunLinesDrawnAsBoxesDraw,
+} = await import('../helpers/header-layouts.tsx')
 
 test('in colour, the run line is drawn as its boxes drew it, at 40 to 160 columns (every one to 90, then sampled)', () => {
   assert.ok(assertRunLinesDrawnAsBoxesDraw() > 1000)
+})
+
+test('in colour, the run line cuts its title, operator and team and AWS words with … and keeps the environment and run id whole, at 40 to 160 columns', () => {
+  // At 80 and 100 columns the next box was drawn over the cut text's `…` (yoga's fractional widths).
+  assert.ok(assertRunLinesCutWithEllipsis() > 1000)
 })
 
 test('in colour, the progress line is drawn as its boxes drew it, at 40 to 160 columns (every one to 90, then sampled)', async () => {

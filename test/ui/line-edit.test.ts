@@ -135,8 +135,23 @@ describe('a prefilled value', () => {
   it('is kept by an arrow or Ctrl-E, which deselect it', () => {
     const kept = apply(prefilled(), { type: 'move', to: 'end' }, { type: 'insert', text: '!' })
     assert.equal(kept.value, 'Nina Newcomer!')
-    const left = apply(prefilled(), { type: 'move', to: 'left' }, { type: 'insert', text: 'X' })
-    assert.equal(left.value, 'Nina NewcomeXr')
+  })
+
+  it('collapses to its start on ← (Ctrl-B, a word left, Home), as an editor text field does, and to its end on → (Ctrl-F, a word right, End)', () => {
+    const at = (to: Extract<LineEdit, { type: 'move' }>['to']) =>
+      apply(prefilled(), { type: 'move', to })
+    for (const to of ['left', 'word-left', 'start'] as const)
+      assert.deepEqual(at(to), { value: 'Nina Newcomer', cursor: 0, isSelected: false }, to)
+    for (const to of ['right', 'word-right', 'end'] as const)
+      assert.deepEqual(at(to), { value: 'Nina Newcomer', cursor: 13, isSelected: false }, to)
+    // ← was one character left of the end: typing then went before the value's last letter.
+    const left = apply(prefilled(), { type: 'move', to: 'left' }, { type: 'insert', text: 'Dr ' })
+    assert.equal(left.value, 'Dr Nina Newcomer')
+    // Once collapsed, ← and → move one character again.
+    assert.equal(
+      apply(prefilled(), { type: 'move', to: 'right' }, { type: 'move', to: 'left' }).cursor,
+      12,
+    )
   })
 
   it('an empty value is not selected', () => {

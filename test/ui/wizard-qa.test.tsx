@@ -18,6 +18,8 @@ import { inputSettled, waitForContent } from '../helpers/wait.ts'
 const ENTER = '\r'
 const HOME = '\u001B[H'
 const END = '\u001B[F'
+const LEFT = '\u001B[D'
+const RIGHT = '\u001B[C'
 
 process.env.COLUMNS = '80'
 process.env.LINES = '24'
@@ -116,6 +118,24 @@ describe('text prompts under NO_COLOR', () => {
     await ui.see(/Note: \[first\]/)
     await ui.press(END)
     await ui.see(/Note: first\|/)
+    await ui.press(ENTER, 'q')
+  })
+
+  test('← on a prefilled value puts the cursor at its start and → at its end, as Home and End do', async () => {
+    process.env.NO_COLOR = '1'
+    const ui = open(workspace())
+    await ui.see(/› ○ Change ticket approved/)
+    await ui.press('n', 'first', ENTER, 'k', 'n')
+    await ui.see(/Note: \[first\]/)
+    // It was one character left of the end (`firs|t`): what was typed went before the last letter.
+    await ui.press(LEFT)
+    await ui.see(/Note: \|first/)
+    await ui.press('my ')
+    await ui.see(/Note: my \|first/)
+    await ui.press(ENTER, 'k', 'n')
+    await ui.see(/Note: \[my first\]/)
+    await ui.press(RIGHT)
+    await ui.see(/Note: my first\|/)
     await ui.press(ENTER, 'q')
   })
 })
