@@ -232,12 +232,27 @@ describe('approve refuses', () => {
 
   it('the later of two approvers racing on one gate: only the first is told Approved, the other is told theirs does not count', async () => {
     // Both start together, so both usually read the gate as waiting before either writes: the
-    // second to write lands after the first and must not be told it approved anything.
+    // second to write lands after the first and must not be told it approved anything. The gate
+    // is named: on a loaded machine one may start after the other's approval has landed, and
+    // unnamed it would rightly approve the next gate instead.
     for (const label of ['race-1', 'race-2', 'race-3']) {
       const run = await teamRun(label)
       const results = await Promise.all(
         ['bea', 'carl'].map((name) =>
-          runCli(['approve', run.id, '--store', run.url, '--yes', '--name', name], approver.env),
+          runCli(
+            [
+              'approve',
+              run.id,
+              '--store',
+              run.url,
+              '--yes',
+              '--name',
+              name,
+              '--gate',
+              'Change board',
+            ],
+            approver.env,
+          ),
         ),
       )
       const winners = results.filter((result) => result.code === 0)
