@@ -94,7 +94,11 @@ export function detailLines(input: DetailInput): DetailLine[] {
     for (const text of breakId(escapeControls(`id: ${item.id}`), width))
       lines.push({ text, isDim: true })
   }
-  if (blanks) push(blanks.text, { color: 'green' })
+  if (blanks) {
+    push(blanks.text, { color: 'green' })
+    // As the sheet says beside the same entry: "All checks passed: Yes" is not a clean claim here.
+    for (const warning of blanks.warnings) push(`⚠ ${warning}`, { color: 'yellow' })
+  }
   if (scope?.override) {
     push(
       `applies here after all: said by ${scope.override.by} at ${clock(scope.override.at)}; the checklist says ${scope.reason}${input.readOnly ? '' : ' (o: undo)'}`,

@@ -57,6 +57,25 @@ describe('the detail pane', () => {
     assert.doesNotMatch(lines.join('\n'), /ana|18:20/)
   })
 
+  it('warns beside sign-off entries that read against the run, as the sheet does', () => {
+    const item = checklist.items[0]
+    assert.ok(item)
+    const warning = 'chosen while 1 item had failed: Deploy the API'
+    const lines = detailLines({
+      item,
+      record: { state: 'done', by: 'ana', at: '2026-12-04T18:20:40.000Z', note: null, check: null },
+      blanks: { text: 'All checks passed: Yes', by: ['ana'], warnings: [warning] },
+      live: undefined,
+      width: 80,
+      now: 0,
+      isUntrustedCommand: false,
+    })
+    const at = lines.findIndex((line) => line.text === 'All checks passed: Yes')
+    assert.ok(at !== -1, lines.map((line) => line.text).join('\n'))
+    // It said only the answer, in green: a clean claim to whoever reads the pane.
+    assert.deepEqual(lines[at + 1], { text: `⚠ ${warning}`, color: 'yellow' })
+  })
+
   it('shows evidence as lines, not JSON', () => {
     assert.deepEqual(evidenceLines('gsi', {}, 1), ['  gsi: none'])
     assert.deepEqual(evidenceLines('ttl', { status: 'DISABLED' }, 1), [
