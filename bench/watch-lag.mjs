@@ -62,7 +62,7 @@ export async function run({ intervals = [2000, 500], events = 60, longRun = 2000
   const { readTeamRunState } = await source('run/team/read-state.ts')
   const { Lease } = await source('run/team/lease.ts')
   const { TeamRunFollower } = await source('run/team/follow.ts')
-  const { RunWatcher, teamRunRead, teamRunSource } = await source('run/watch.ts')
+  const { followedChecklist, RunWatcher, teamRunRead, teamRunSource } = await source('run/watch.ts')
   const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3')
   const { default: pLimit } = await import('p-limit')
   const bucket = 'dw-bench-watch'
@@ -94,9 +94,12 @@ export async function run({ intervals = [2000, 500], events = 60, longRun = 2000
       const writer = new TeamRunWriter(writerObjects, lease, 1)
       await writer.append({ id: 'first', entry: answer(0) })
       const follower = await TeamRunFollower.open(watcherObjects, id)
-      const watcher = new RunWatcher(teamRunSource(follower), teamRunRead(follower.run), {
-        intervalMs,
-      })
+      const checklist = await followedChecklist(follower.run)
+      const watcher = new RunWatcher(
+        teamRunSource(follower, checklist),
+        teamRunRead(follower.run, checklist),
+        { intervalMs },
+      )
       // When each item first appears in the watcher's view.
       const seenAt = new Map()
       watcher.subscribe(() => {

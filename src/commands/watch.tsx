@@ -12,7 +12,6 @@
  * no store named); 1 when the store cannot be read at the start.
  */
 import { loadChecklist } from '../checklist/load.ts'
-import type { Checklist } from '../checklist/model.ts'
 import { parseDuration } from '../duration.ts'
 import { UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
@@ -20,7 +19,9 @@ import { readRunUnlocked } from '../run/store.ts'
 import { resolveStore, type S3StoreAddress, STORE_VARIABLE, storeUrl } from '../run/team/address.ts'
 import type { StoreObjects } from '../run/team/objects.ts'
 import {
+  checklistOfRun,
   describeHolder,
+  followedChecklist,
   localRunSource,
   RunWatcher,
   teamRunRead,
@@ -29,7 +30,6 @@ import {
   type WatchSource,
 } from '../run/watch.ts'
 import { renderFromTopLeft } from '../ui/alternate-screen.ts'
-import { layoutOf } from '../ui/layout.ts'
 import { pacedStdin } from '../ui/paced-stdin.ts'
 import { redrawOnResize } from '../ui/redraw-on-resize.ts'
 import type { WatchExit } from '../ui/use-watch.ts'
@@ -45,12 +45,10 @@ export const DEFAULT_INTERVAL = '2s'
 /** Shorter, and the store is asked faster than it is worth; the header's clock shows seconds. */
 const MIN_INTERVAL_MS = 100
 
-/** A run opened for watching: where new reads come from, the first one, and its checklist. */
+/** A run opened for watching: where new reads come from, and the first one (with its checklist). */
 interface Watched {
   readonly source: WatchSource
   readonly first: WatchRead
-  readonly checklist: Checklist
-  readonly environment: string
   readonly objects?: StoreObjects
 }
 
@@ -81,8 +79,6 @@ export async function watchCommand(id: string, options: WatchOptions): Promise<n
   const ended: { exit: WatchExit } = { exit: 'interrupted' }
   const screen = React.createElement(Watch, {
     watcher,
-    checklist: watched.checklist,
-    layout: layoutOf(watched.checklist, watched.environment),
     runId: id,
     onExit: (how: WatchExit) => {
       ended.exit = how
@@ -146,12 +142,10 @@ async function openTeamRun(
   address: S3StoreAddress,
   intervalMs: number,
 ): Promise<Watched> {
-  const [{ StoreObjects, StoreUnavailableError }, { TeamRunFollower }, { parseChecklist }] =
-    await Promise.all([
-      import('../run/team/objects.ts'),
-      import('../run/team/follow.ts'),
-      import('../checklist/parse.ts'),
-    ])
+  const [{ StoreObjects, StoreUnavailableError }, { TeamRunFollower }] = await Promise.all([
+    import('../run/team/objects.ts'),
+    import('../run/team/follow.ts'),
+  ])
   const objects = new StoreObjects(address, {
     retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 1_000 },
     requestTimeoutMs: Math.min(10_000, Math.max(2_000, 2 * intervalMs)),
@@ -166,14 +160,12 @@ async function openTeamRun(
         hint: `deploy-wizard runs --store ${storeUrl(address)} lists the team's runs`,
       })
     }
-    const { header, checklistText } = follower.run
-    // The checklist the run started with, from the store: this machine need not have it.
-    const { checklist } = parseChecklist(checklistText, { path: header.checklist.path })
+    // The checklist the run is on, from the store (the one it started with, or the one it was
+    // last resumed with): this machine need not have it.
+    const checklist = await followedChecklist(follower.run)
     return {
-      source: teamRunSource(follower),
-      first: teamRunRead(follower.run),
-      checklist,
-      environment: header.environment,
+      source: teamRunSource(follower, checklist),
+      first: teamRunRead(follower.run, checklist),
       objects,
     }
   } catch (error) {
@@ -193,7 +185,10 @@ async function openTeamRun(
   }
 }
 
-/** A run on this machine, read from its files; its checklist is the file it was started with. */
+/**
+ * A run on this machine, read from its files; its checklist is the one the run is on (its last
+ * start or resume), else the file as it is now.
+ */
 async function openLocalRun(id: string): Promise<Watched> {
   const read = readRunUnlocked(id)
   if (!read) {
@@ -201,7 +196,11 @@ async function openLocalRun(id: string): Promise<Watched> {
       hint: `name the team's store: deploy-wizard watch ${id} --store s3://bucket/prefix (or set ${STORE_VARIABLE})`,
     })
   }
-  const source = localRunSource(id)
-  const { checklist } = await loadChecklist(read.header.checklist.path)
-  return { source, first: await source.read(), checklist, environment: read.header.environment }
+  const { path } = read.header.checklist
+  const wanted = read.state.sha256History.at(-1)
+  const checklist =
+    (wanted !== undefined ? await checklistOfRun(path, wanted) : undefined) ??
+    (await loadChecklist(path)).checklist
+  const source = localRunSource(id, checklist)
+  return { source, first: await source.read() }
 }

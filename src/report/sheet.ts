@@ -553,6 +553,9 @@ function removedIds(checklist: Checklist, state: RunState): string[] {
 /** Each item's earlier wordings, oldest first, by its current id: an answer carried over is read with them. */
 function formerWordings(state: RunState): Map<string, string[]> {
   const found = new Map<string, string[]>()
+  // Rewordings that kept the id (letter case, punctuation): told with the id's other wordings.
+  const inPlace = state.rewordedInPlace ?? {}
+  const told = new Set<string>()
   for (const [from, to] of Object.entries(state.rewordedTo ?? {})) {
     const text = state.formerTexts?.[from]
     if (text === undefined) continue
@@ -564,8 +567,11 @@ function formerWordings(state: RunState): Map<string, string[]> {
       at = state.rewordedTo[at] as string
     }
     if (at === from) continue
-    found.set(at, [...(found.get(at) ?? []), text])
+    told.add(from)
+    found.set(at, [...(found.get(at) ?? []), ...(inPlace[from] ?? []), text])
   }
+  for (const [id, texts] of Object.entries(inPlace))
+    if (!told.has(id)) found.set(id, [...(found.get(id) ?? []), ...texts])
   return found
 }
 

@@ -6,6 +6,7 @@
  * is ever lost, even answers to items a later checklist version removed.
  */
 import type { CheckStatus, ItemState } from '../vocabulary.ts'
+import { isSameWording } from './wording.ts'
 
 /**
  * The run's format. @2 keeps the journal in two files (a snapshot and an append-only tail, see
@@ -61,7 +62,10 @@ export interface ItemSnapshot {
 export interface ChecklistChanges {
   readonly added: readonly string[]
   readonly removed: readonly string[]
-  /** Old id → new id, for items whose text changed but which are recognisably the same. */
+  /**
+   * Old id → new id, for items whose text changed but which are recognisably the same; the same
+   * id twice for an item whose words changed without changing its id (resume.ts).
+   */
   readonly reworded: readonly { readonly from: string; readonly to: string }[]
 }
 
@@ -252,6 +256,11 @@ export interface RunState {
   readonly formerTexts?: Readonly<Record<string, string>>
   /** Old id → new id of every rewording, by the resumes that found it: where an answer was carried. */
   readonly rewordedTo?: Readonly<Record<string, string>>
+  /**
+   * The earlier texts of items reworded without a new id (letter case, punctuation, an `id:`
+   * directive), oldest first, by id: the words an answer given before was given to.
+   */
+  readonly rewordedInPlace?: Readonly<Record<string, readonly string[]>>
   /** What resumes found changed that no one has yet seen on the what-changed screen. */
   readonly unseenChanges?: UnseenChanges
   readonly finishedAt: string | null
@@ -299,19 +308,46 @@ function formerTexts(state: RunState, items: readonly ItemSnapshot[]): Record<st
   return { ...state.formerTexts, ...Object.fromEntries(gone.map((item) => [item.id, item.text])) }
 }
 
-/** `state`'s rewordings with those of `changes`: an answer's way from an old id to the current one. */
-function rewordings(state: RunState, changes: ChecklistChanges): Pick<RunState, 'rewordedTo'> {
-  if (changes.reworded.length === 0) return state.rewordedTo ? { rewordedTo: state.rewordedTo } : {}
-  const next: Record<string, string> = { ...state.rewordedTo }
-  for (const { from, to } of changes.reworded) next[from] = to
-  return { rewordedTo: next }
+/**
+ * `state`'s rewordings with those of `changes`: an answer's way from an old id to the current one,
+ * and the words an item that kept its id had before.
+ */
+function rewordings(
+  state: RunState,
+  changes: ChecklistChanges,
+): Pick<RunState, 'rewordedTo' | 'rewordedInPlace'> {
+  const kept = {
+    ...(state.rewordedTo ? { rewordedTo: state.rewordedTo } : {}),
+    ...(state.rewordedInPlace ? { rewordedInPlace: state.rewordedInPlace } : {}),
+  }
+  if (changes.reworded.length === 0) return kept
+  const moved: Record<string, string> = { ...state.rewordedTo }
+  const inPlace: Record<string, readonly string[]> = { ...state.rewordedInPlace }
+  const texts = new Map(state.snapshot.map((item) => [item.id, item.text]))
+  for (const { from, to } of changes.reworded) {
+    if (from !== to) {
+      moved[from] = to
+      continue
+    }
+    // Its id stayed: nothing to carry, but what it said is known only from the last snapshot.
+    const text = texts.get(from)
+    if (text !== undefined) inPlace[from] = [...(inPlace[from] ?? []), text]
+  }
+  return {
+    ...(Object.keys(moved).length > 0 ? { rewordedTo: moved } : {}),
+    ...(Object.keys(inPlace).length > 0 ? { rewordedInPlace: inPlace } : {}),
+  }
 }
 
 /**
  * The changes not yet seen, with those a resume just found: one list as if the checklist had
  * changed once, a rewording of a rewording shown from the text the operator last saw.
  */
-function unseen(state: RunState, changes: ChecklistChanges): Pick<RunState, 'unseenChanges'> {
+function unseen(
+  state: RunState,
+  changes: ChecklistChanges,
+  items: readonly ItemSnapshot[],
+): Pick<RunState, 'unseenChanges'> {
   const earlier = state.unseenChanges
   const empty = changes.added.length + changes.removed.length + changes.reworded.length === 0
   if (empty) return earlier ? { unseenChanges: earlier } : {}
@@ -326,6 +362,11 @@ function unseen(state: RunState, changes: ChecklistChanges): Pick<RunState, 'uns
     if (from) reworded = reworded.filter((pair) => pair !== from)
     removed.push(from ? from.from : id)
   }
+  // The text the operator last saw of each item (the oldest unseen first), and the one it has now.
+  const seenTexts = new Map<string, string>()
+  for (const item of [...earlier.before, ...state.snapshot])
+    if (!seenTexts.has(item.id)) seenTexts.set(item.id, item.text)
+  const nowTexts = new Map(items.map((item) => [item.id, item.text]))
   for (const { from, to } of changes.reworded) {
     if (added.delete(from)) {
       added.add(to) // added, then reworded: still new to the operator
@@ -334,8 +375,13 @@ function unseen(state: RunState, changes: ChecklistChanges): Pick<RunState, 'uns
     const earlierPair = reworded.find((pair) => pair.to === from)
     reworded = reworded.filter((pair) => pair !== earlierPair)
     const first = earlierPair ? earlierPair.from : from
-    // Reworded and back again, unseen: as the operator last saw it, nothing changed.
-    if (first !== to) reworded.push({ from: first, to })
+    // Reworded and back again, unseen: as the operator last saw it, nothing changed. The same
+    // id is not enough: "Check DNS" → "Check the DNS" → "check dns" is still a change.
+    const seen = seenTexts.get(first)
+    const now = nowTexts.get(to)
+    const isAsSeen =
+      first === to && (seen === undefined || now === undefined || isSameWording(seen, now))
+    if (!isAsSeen) reworded.push({ from: first, to })
   }
   const known = new Set(earlier.before.map((item) => item.id))
   return {
@@ -360,7 +406,7 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
           ? {
               formerTexts: formerTexts(state, entry.items),
               ...rewordings(state, entry.changes),
-              ...unseen(state, entry.changes),
+              ...unseen(state, entry.changes, entry.items),
             }
           : {}),
         items: entry.type === 'resumed' ? carryReworded(state.items, entry.changes) : state.items,

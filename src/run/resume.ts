@@ -2,11 +2,15 @@
  * Resuming a run after the checklist changed: which items were added, removed
  * or only reworded since the run last saw the file, and which automated results
  * are too old to trust. Answers are keyed by stable item id, so most edits
- * change nothing; a reworded item gets a new id and its answer follows it.
+ * change nothing; a reworded item gets a new id and its answer follows it. An
+ * item whose words changed but whose id did not (letter case, punctuation, an
+ * `id:` directive) is reworded too, from its id to the same id: its answer stays,
+ * and the operator is still shown the new words.
  */
 import type { Checklist } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import type { ChecklistChanges, ItemSnapshot, RunState } from './model.ts'
+import { isSameWording } from './wording.ts'
 
 /** Automated results older than this are run again on resume. */
 export const DEFAULT_STALE_AFTER_MS = 60 * 60_000
@@ -28,16 +32,17 @@ export function snapshotOf(checklist: Checklist, environment: string): ItemSnaps
 /**
  * What changed between the items a run last saw and the checklist now. A
  * removed and an added item in the same phase whose texts are alike are paired
- * as reworded, most alike first, each used once.
+ * as reworded, most alike first, each used once; an item kept by id whose words
+ * changed (wording.ts) is reworded into itself.
  */
 export function diffChecklist(
   before: readonly ItemSnapshot[],
   after: readonly ItemSnapshot[],
 ): ChecklistChanges {
-  const beforeIds = new Set(before.map((i) => i.id))
+  const beforeById = new Map(before.map((item) => [item.id, item]))
   const afterIds = new Set(after.map((i) => i.id))
   const removed = before.filter((i) => !afterIds.has(i.id))
-  const added = after.filter((i) => !beforeIds.has(i.id))
+  const added = after.filter((i) => !beforeById.has(i.id))
   const candidates: { from: ItemSnapshot; to: ItemSnapshot; score: number }[] = []
   for (const from of removed) {
     for (const to of added) {
@@ -57,6 +62,10 @@ export function diffChecklist(
     paired.add(from.id)
     paired.add(to.id)
     reworded.push({ from: from.id, to: to.id })
+  }
+  for (const item of after) {
+    const was = beforeById.get(item.id)
+    if (was && !isSameWording(was.text, item.text)) reworded.push({ from: item.id, to: item.id })
   }
   return {
     added: added.filter((i) => !paired.has(i.id)).map((i) => i.id),

@@ -293,6 +293,7 @@ async function resumeTeamRun(
   return team.resumeTeamRun(
     {
       runId: run.id,
+      checklist: run.checklist,
       options: {
         address,
         ...(options.env ? { env: options.env } : {}),

@@ -6,7 +6,15 @@
  * session does, and tells its listeners when it changes; the screen only
  * draws it. A read that fails keeps the last view and says since when reads
  * fail; the next interval tries again, for as long as the watch lasts.
+ *
+ * The checklist is the one the run is on, not the one it started with: a run
+ * resumed with an edited file is laid out as its driver now sees it (items
+ * added by the edit shown), from the moment the watch reads that resume.
  */
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import type { Checklist } from '../checklist/model.ts'
+import { cachedParse } from '../checklist/parse-cache.ts'
 import type { LockOwner } from './lock.ts'
 import type { RunState } from './model.ts'
 import { readRunUnlocked } from './store.ts'
@@ -22,6 +30,8 @@ export type Holder =
 /** What one read of the run gives. */
 export interface WatchRead {
   readonly state: RunState
+  /** The checklist the run is on: the last one it was started or resumed with that could be had. */
+  readonly checklist: Checklist
   readonly holder: Holder
   /** Who finished the run, once it is finished. */
   readonly finishedBy: string | null
@@ -169,19 +179,27 @@ export function describeFreshness(snapshot: WatchSnapshot): string {
   return `updated ${clockTime(snapshot.updatedAt)}`
 }
 
-/** A run on this machine, read from its files on every tick (no lock taken; nothing written). */
-export function localRunSource(
-  id: string,
-  env?: Readonly<Record<string, string | undefined>>,
-): WatchSource {
+type Env = Readonly<Record<string, string | undefined>>
+
+/**
+ * A run on this machine, read from its files on every tick (no lock taken; nothing written).
+ * `checklist` is the one to show until the run names another (see checklistOfRun).
+ */
+export function localRunSource(id: string, checklist: Checklist, env?: Env): WatchSource {
+  let current = checklist
   return {
     failureWords: 'run file unreadable',
     read: async () => {
       const read = readRunUnlocked(id, env ? { env } : {})
       if (!read) throw new Error(`run ${id} is no longer on this machine`)
+      const wanted = read.state.sha256History.at(-1)
+      if (wanted !== undefined && wanted !== current.sha256) {
+        current = (await checklistOfRun(read.header.checklist.path, wanted, env)) ?? current
+      }
       const finished = read.journal.findLast((entry) => entry.type === 'finished')
       return {
         state: read.state,
+        checklist: current,
         holder: read.locked ? { kind: 'lock', owner: read.locked } : { kind: 'none' },
         finishedBy: finished?.type === 'finished' ? finished.by : null,
       }
@@ -189,21 +207,69 @@ export function localRunSource(
   }
 }
 
-/** A team run, through its follower: each read lists and gets only the entries after the last one. */
-export function teamRunSource(follower: TeamRunFollower): WatchSource {
+/**
+ * The checklist with these bytes (`sha256`) that a run on this machine was started or resumed
+ * with from `path`: the parse the driver's wizard left in the cache, else the file while it still
+ * has those bytes; undefined when neither (edited again since, and no parse cached). Reads only:
+ * a watch writes nothing, not even the cache.
+ */
+export async function checklistOfRun(
+  path: string,
+  sha256: string,
+  env?: Env,
+): Promise<Checklist | undefined> {
+  const cached = cachedParse(path, sha256, env)
+  if (cached) return cached.checklist
+  let bytes: Buffer
+  try {
+    bytes = await readFile(path)
+  } catch {
+    return undefined
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== sha256) return undefined
+  return parsedText(bytes.toString('utf8'), path, sha256)
+}
+
+/** A checklist's text parsed here, the cache neither read nor written. */
+async function parsedText(text: string, path: string, sha256: string): Promise<Checklist> {
+  const { parseChecklist } = await import('../checklist/parse.ts')
+  return parseChecklist(text, { path, sha256 }).checklist
+}
+
+/**
+ * The checklist of a followed team run, parsed: the text it is on, under the driver's path (the
+ * parse cache's entry for those bytes when there is one; nothing is written to it).
+ */
+export async function followedChecklist(run: FollowedRun, env?: Env): Promise<Checklist> {
+  const { path } = run.header.checklist
+  const { sha256, text } = run.checklist
+  return cachedParse(path, sha256, env)?.checklist ?? parsedText(text, path, sha256)
+}
+
+/**
+ * A team run, through its follower: each read lists and gets only the entries after the last one.
+ * `checklist` is the follower's, parsed (followedChecklist); parsed again when the run moves on
+ * to another.
+ */
+export function teamRunSource(follower: TeamRunFollower, checklist: Checklist): WatchSource {
+  let current = checklist
   return {
     failureWords: 'store unreachable',
     read: async () => {
       await follower.refresh()
-      return teamRunRead(follower.run)
+      if (follower.run.checklist.sha256 !== current.sha256) {
+        current = await followedChecklist(follower.run)
+      }
+      return teamRunRead(follower.run, current)
     },
   }
 }
 
-/** What a follower knows of a team run, as a watch shows it. */
-export function teamRunRead(run: FollowedRun): WatchRead {
+/** What a follower knows of a team run, as a watch shows it, with its checklist parsed. */
+export function teamRunRead(run: FollowedRun, checklist: Checklist): WatchRead {
   return {
     state: run.state,
+    checklist,
     holder: run.lease ? { kind: 'lease', lease: run.lease } : { kind: 'none' },
     finishedBy: run.finishedBy,
   }

@@ -2,22 +2,25 @@
  * Keys → moves for the watch screen: the wizard's keymap and its navigation
  * reducer, but only the keys that look (keymap.ts, `LOOKING_COMMANDS`).
  * A key that would answer, run or sign in the wizard does nothing here but say
- * so. The run is the watcher's snapshot, read as it is (never folded here).
+ * so. The run is the watcher's snapshot, read as it is (never folded here), and
+ * laid out from the checklist that snapshot says the run is on: when the driver
+ * resumes with an edited file, the screen changes over to it, on the same places.
  */
 import { useInput } from 'ink'
-import { useCallback, useSyncExternalStore } from 'react'
-import type { RunWatcher } from '../run/watch.ts'
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react'
+import type { RunWatcher, WatchSnapshot } from '../run/watch.ts'
 import { commandFor, type KeyCommand, LOOKING_COMMANDS } from './keymap.ts'
 import { keysOf } from './keys.ts'
-import type { Layout } from './layout.ts'
+import { type Layout, layoutOf } from './layout.ts'
 import { useWizardState } from './use-wizard-reducer.ts'
-import { initialWizardState, moveAction, type Prompt } from './use-wizard-state.ts'
+import { initialWizardState, moveAction, type Prompt, wizardReducer } from './use-wizard-state.ts'
 
 /** How the watch was left: q or Esc, or Ctrl-C (an interrupt, as in the wizard). */
 export type WatchExit = 'quit' | 'interrupted'
 
 export interface UseWatchOptions {
-  readonly watcher: RunWatcher
+  /** The watched run as last read, and its checklist laid out (useWatchedRun). */
+  readonly snapshot: WatchSnapshot
   readonly layout: Layout
   /** Rows the list shows at once: PgUp/PgDn move by this much. */
   readonly pageSize: number
@@ -31,13 +34,27 @@ export interface UseWatchOptions {
 /** Said when a key that acts in the wizard is pressed here. */
 export const VIEW_ONLY_NOTICE = 'a view only: no key here changes the run (q quits)'
 
-export function useWatch(options: UseWatchOptions) {
-  const { watcher, layout } = options
+/** The watcher's latest snapshot, and the checklist it says the run is on, laid out. */
+export function useWatchedRun(watcher: RunWatcher): {
+  readonly snapshot: WatchSnapshot
+  readonly layout: Layout
+} {
   const subscribe = useCallback((onChange: () => void) => watcher.subscribe(onChange), [watcher])
   const snapshot = useSyncExternalStore(subscribe, () => watcher.snapshot)
-  const [state, dispatch, latest] = useWizardState(() =>
-    initialWizardState(layout, watcher.snapshot.state),
-  )
+  const { checklist } = snapshot
+  const environment = snapshot.state.header.environment
+  const layout = useMemo(() => layoutOf(checklist, environment), [checklist, environment])
+  return { snapshot, layout }
+}
+
+export function useWatch(options: UseWatchOptions) {
+  const { snapshot, layout } = options
+  const [held, dispatch, latest] = useWizardState(() => initialWizardState(layout, snapshot.state))
+  // The run moved on to another checklist: drawn over it at once, kept once drawn.
+  const state = held.layout === layout ? held : wizardReducer(held, { type: 'relayout', layout })
+  useEffect(() => {
+    if (latest().layout !== layout) dispatch({ type: 'relayout', layout })
+  }, [layout, latest, dispatch])
   const open = (prompt: Prompt) => dispatch({ type: 'open-prompt', prompt })
 
   const perform = (command: KeyCommand) => {
@@ -105,5 +122,5 @@ export function useWatch(options: UseWatchOptions) {
     [dispatch],
   )
 
-  return { state, snapshot, closePrompt, reopenPrompt, answerPrompt }
+  return { state, closePrompt, reopenPrompt, answerPrompt }
 }

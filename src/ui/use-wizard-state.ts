@@ -82,6 +82,11 @@ export type WizardAction =
   /** Scrolls the expanded detail pane by `by` lines, within 0 and `max`. */
   | { readonly type: 'scroll-detail'; readonly by: number; readonly max: number }
   | { readonly type: 'notify'; readonly notice: Notice | null }
+  /**
+   * The run is now laid out from another checklist (a watched run resumed with an edited file):
+   * the same places, found by id.
+   */
+  | { readonly type: 'relayout'; readonly layout: Layout }
 
 /**
  * A run opens where it was last left (its phase and item, or the sign-off screen), while that
@@ -203,6 +208,41 @@ function reduce(state: WizardState, action: WizardAction): WizardState {
       }
     case 'notify':
       return { ...state, notice: action.notice }
+    case 'relayout':
+      return relaid(state, action.layout)
+  }
+}
+
+/**
+ * `state` over another layout of its run: on the same screen, phase and items, found by id where
+ * they still are, else at the same place in the list; a reference page no longer there goes back
+ * to the list of those there are (closed when there are none).
+ */
+function relaid(state: WizardState, layout: Layout): WizardState {
+  const old = state.layout
+  const phaseIndex = layout.phases.findIndex(
+    (phase) => phase.id === old.phases[state.phaseIndex]?.id,
+  )
+  const cursors: Record<string, number> = {}
+  for (const phase of layout.phases) {
+    const before = old.phases.find((one) => one.id === phase.id)
+    if (!before) continue
+    const cursor = cursorOf(state, phase.id)
+    const at = phase.items.findIndex((item) => item.id === before.items[cursor]?.id)
+    cursors[phase.id] = at !== -1 ? at : clamp(cursor, phase.items.length)
+  }
+  const prompt = state.prompt
+  const hasPages = layout.references.length > 0
+  const isPageGone =
+    (prompt?.kind === 'page' && !layout.references.some((page) => page.id === prompt.sectionId)) ||
+    (prompt?.kind === 'pages' && !hasPages)
+  return {
+    ...state,
+    layout,
+    phaseIndex: phaseIndex !== -1 ? phaseIndex : clamp(state.phaseIndex, layout.phases.length),
+    cursors,
+    signoffCursor: clamp(state.signoffCursor, layout.signoff.length),
+    prompt: isPageGone ? (hasPages ? { kind: 'pages' } : null) : prompt,
   }
 }
 

@@ -4,7 +4,9 @@
  * reference pages) and nothing that acts. The header says who drives the run
  * and when it was last read; the footer lists only the keys that look. The
  * screen is exactly as tall as the terminal, as the wizard's is; smaller than
- * MIN_COLUMNS×MIN_ROWS, one line says so.
+ * MIN_COLUMNS×MIN_ROWS, one line says so. The checklist is the one the run is
+ * on (the watcher's snapshot says which), so an edit the driver resumed with
+ * shows here as it does on the driver's screen.
  */
 import { Box, useWindowSize } from 'ink'
 import { useRef } from 'react'
@@ -18,10 +20,9 @@ import {
 } from '../run/watch.ts'
 import { Footer } from './footer.tsx'
 import { footerHeight } from './footer-keys.ts'
-import type { Layout } from './layout.ts'
 import { HelpPanel } from './prompts.tsx'
 import { Text } from './text.tsx'
-import { useWatch, type WatchExit } from './use-watch.ts'
+import { useWatch, useWatchedRun, type WatchExit } from './use-watch.ts'
 import {
   Detail,
   PhaseList,
@@ -41,10 +42,8 @@ import {
 } from './wizard-screen.ts'
 
 export interface WatchProps {
+  /** The run, and the checklist it is on, as last read. */
   readonly watcher: RunWatcher
-  /** The checklist the run started with, and its layout for the run's environment. */
-  readonly checklist: Checklist
-  readonly layout: Layout
   readonly runId: string
   readonly onExit: (exit: WatchExit) => void
   /** The time "last seen" is counted to; the clock by default. */
@@ -57,19 +56,19 @@ export function Watch(props: WatchProps) {
   const height = Math.max(rows, MIN_ROWS)
   const width = Math.max(columns, MIN_COLUMNS)
   const paneHeight = Math.max(4, Math.min(12, Math.floor(height * 0.35)))
-  const hasPages = props.layout.references.length > 0
+  const { snapshot, layout } = useWatchedRun(props.watcher)
+  const hasPages = layout.references.length > 0
   const footer = footerHeight(width, hasPages, true)
   const chrome = CHROME_LINES + footer
   const detailRoom = useRef({ max: 0, page: 1 })
   const {
     state: navigation,
-    snapshot,
     closePrompt,
     reopenPrompt,
     answerPrompt,
   } = useWatch({
-    watcher: props.watcher,
-    layout: props.layout,
+    snapshot,
+    layout,
     pageSize: height - chrome - paneHeight,
     detailScroll: () => detailRoom.current,
     isHidden: isTooSmall,
@@ -88,14 +87,14 @@ export function Watch(props: WatchProps) {
   const detailHeight = state.isExpanded ? height - chrome - 3 : paneHeight
   const listHeight = height - chrome - detailHeight
   const bodyHeight = listHeight + 1 + detailHeight + footer
-  const hasChecks = hasChecksIn(props.layout)
-  const hasScoped = hasScopedIn(props.layout)
+  const hasChecks = hasChecksIn(layout)
+  const hasScoped = hasScopedIn(layout)
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <WatchHeader
         state={state}
         snapshot={snapshot}
-        checklist={props.checklist}
+        checklist={snapshot.checklist}
         runId={props.runId}
         width={width}
         now={(props.now ?? (() => new Date()))()}

@@ -15,9 +15,10 @@ import { after, before, describe, test } from 'node:test'
 import { parseChecklist } from '../../src/checklist/parse.ts'
 import type { JournalEntry, RunHeader } from '../../src/run/model.ts'
 import { RUN_FORMAT } from '../../src/run/model.ts'
+import { diffChecklist, snapshotOf } from '../../src/run/resume.ts'
 import { storeUrl } from '../../src/run/team/address.ts'
 import { Lease } from '../../src/run/team/lease.ts'
-import { createTeamRun, TeamRunWriter } from '../../src/run/team/team-run.ts'
+import { createTeamRun, keepChecklistText, TeamRunWriter } from '../../src/run/team/team-run.ts'
 import {
   type AwsFaultServer,
   pointAwsAt,
@@ -117,7 +118,20 @@ async function drivenRun(label: string) {
       itemId: ITEM[text] ?? text,
       state: 'done',
     })
-  return { address, id, lease, append, answer }
+  /** ana resumes the run with her file edited to `text`, as her wizard does (sync.ts, start.ts). */
+  const resumeWith = async (text: string) => {
+    const edited = parseChecklist(text, { path: '/home/ana/deploy.md' }).checklist
+    await keepChecklistText(objects, id, edited.sha256, text)
+    await append({
+      type: 'resumed',
+      at: at(),
+      by: 'ana',
+      sha256: edited.sha256,
+      items: snapshotOf(edited, 'prod'),
+      changes: diffChecklist(snapshotOf(checklist, 'prod'), snapshotOf(edited, 'prod')),
+    })
+  }
+  return { address, id, lease, append, answer, resumeWith }
 }
 
 /** `deploy-wizard watch <args…>` in a fresh terminal; once it exits, its code is printed. */
@@ -258,6 +272,30 @@ describe('watch, in a terminal', () => {
     )
     await pane.press('Escape')
     await pane.waitFor(/^EXIT=0$/m, 'exit 0 after Esc')
+  })
+
+  test('a run its driver resumed with an edited checklist: the item the edit added shows within the interval', async () => {
+    const run = await drivenRun('watch-e2e-edited')
+    await run.answer('Change request approved')
+    const pane = await watch([run.id, '--store', storeUrl(run.address), '--interval', '1s'])
+    await pane.waitFor(/driven by ana@laptop-7/, 'the watch header')
+    await pane.press('Down')
+    await pane.waitUntil((screen) => /›/.test(rowOf(screen, 'Backup taken')), 'the cursor moved')
+    assert.match(pane.lastScreen, /overall \S+ 1\/5/)
+
+    await run.resumeWith(
+      CHECKLIST.replace('- [ ] Backup taken', '- [ ] Maintenance page up\n- [ ] Backup taken'),
+    )
+    await pane.waitUntil(
+      (screen) => rowOf(screen, 'Maintenance page up') !== '',
+      'the item the edit added',
+      WITHIN_MS,
+    )
+    assert.match(pane.lastScreen, /overall \S+ 1\/6/)
+    assert.match(rowOf(pane.lastScreen, 'Change request approved'), /✔/)
+    assert.match(rowOf(pane.lastScreen, 'Backup taken'), /›/, 'the cursor left its item')
+    await pane.press('q')
+    await pane.waitFor(/^EXIT=0$/m, 'exit 0')
   })
 
   test('says who finished the run once it is finished; Ctrl-C exits 130 as in the wizard', async () => {

@@ -606,6 +606,57 @@ describe('the sign-off sheet of a simulated run', () => {
     )
   })
 
+  it('shows the words an answer was given to when an item was reworded without a new id', () => {
+    const versions = [
+      '# R\n\n## Steps\n- [ ] Check the DNS records\n- [ ] Announce in the channel\n',
+      '# R\n\n## Steps\n- [ ] check the dns records\n- [ ] announce in the channel\n',
+      '# R\n\n## Steps\n- [ ] check the dns records!\n- [ ] Announce in the #deploys channel\n',
+    ].map((text) => parse(text, 'r.md').checklist)
+    const [v1, v2, v3] = versions as [Checklist, Checklist, Checklist]
+    const { header, journal } = simulateRun(v1, { finished: false })
+    const resumed = (at: string, from: Checklist, to: Checklist): JournalEntry => ({
+      type: 'resumed',
+      at,
+      by: 'ana',
+      sha256: to.sha256,
+      items: snapshotOf(to, 'dev'),
+      changes: diffChecklist(snapshotOf(from, 'dev'), snapshotOf(to, 'dev')),
+    })
+    const answered = (itemId: string, at: string): JournalEntry => ({
+      type: 'item-answered',
+      at,
+      by: 'ana',
+      itemId,
+      state: 'done',
+    })
+    const state = foldJournal(header, [
+      ...journal.slice(0, 1),
+      answered('steps/check-the-dns-records', '2026-11-22T10:00:00.000Z'),
+      answered('steps/announce-in-the-channel', '2026-11-22T10:01:00.000Z'),
+      resumed('2026-11-22T10:05:00.000Z', v1, v2),
+      resumed('2026-11-22T10:10:00.000Z', v2, v3),
+    ])
+    const items = section(
+      renderSheet(v3, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION }),
+      'Items',
+    )
+    assert.ok(
+      items.includes(
+        '- ✅ done — check the dns records! — ana, 2026-11-22 10:00\\\n' +
+          '  Reworded during the run; it read “Check the DNS records”, then “check the dns records”',
+      ),
+      items,
+    )
+    // Its case changed, then its id: the wordings in the order they were read.
+    assert.ok(
+      items.includes(
+        '- ✅ done — Announce in the #deploys channel — ana, 2026-11-22 10:01\\\n' +
+          '  Reworded during the run; it read “Announce in the channel”, then “announce in the channel”',
+      ),
+      items,
+    )
+  })
+
   it('names an answer to a removed item by the text it had, not only its id', () => {
     const before = parse(
       '# R\n\n## Steps\n- [ ] Tell the team\n- [ ] Ring the bell\n',

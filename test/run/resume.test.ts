@@ -61,6 +61,47 @@ describe('what changed in a checklist since a run saw it', () => {
     assert.deepEqual([changes.added, changes.removed], [[], []])
   })
 
+  it('reports an item whose words changed but not its id as reworded into itself', () => {
+    const text = (items: string[]) =>
+      parse(`# R\n\n## Steps\n${items.map((item) => `- [ ] ${item}\n`).join('')}`).checklist
+    const was = text([
+      'Check the DNS records',
+      'Rotate the Aws keys',
+      'Drain the old nodes',
+      'Deploy the API',
+      'Pinned wording <!-- id: pinned -->',
+    ])
+    const now = text([
+      'check the dns records',
+      'Rotate the AWS keys',
+      'Drain the old nodes!',
+      '🚀 Deploy the API',
+      'Another wording altogether <!-- id: pinned -->',
+    ])
+    assert.deepEqual(
+      now.items.map((item) => item.id),
+      was.items.map((item) => item.id),
+      'the ids did not change',
+    )
+    const changes = diffChecklist(snapshotOf(was, 'dev'), snapshotOf(now, 'dev'))
+    assert.deepEqual(changes.reworded, [
+      { from: 'steps/check-the-dns-records', to: 'steps/check-the-dns-records' },
+      { from: 'steps/rotate-the-aws-keys', to: 'steps/rotate-the-aws-keys' },
+      { from: 'steps/drain-the-old-nodes', to: 'steps/drain-the-old-nodes' },
+      { from: 'steps/deploy-the-api', to: 'steps/deploy-the-api' },
+      { from: 'pinned', to: 'pinned' },
+    ])
+    assert.deepEqual([changes.added, changes.removed], [[], []])
+  })
+
+  it('reports no change when only white space changed, an item wrapped onto two lines', () => {
+    const was = parse('# R\n\n## Steps\n- [ ] Check the DNS records\n').checklist
+    const now = parse('# R\n\n## Steps\n- [ ] Check  the DNS\n  records\n').checklist
+    assert.notEqual(now.items[0]?.plain, was.items[0]?.plain)
+    const changes = diffChecklist(snapshotOf(was, 'dev'), snapshotOf(now, 'dev'))
+    assert.deepEqual(changes, { added: [], removed: [], reworded: [] })
+  })
+
   it('reports nothing for an unchanged checklist', () => {
     const changes = diffChecklist(snapshotOf(before, 'dev'), snapshotOf(before, 'dev'))
     assert.deepEqual(changes, { added: [], removed: [], reworded: [] })
@@ -177,6 +218,93 @@ describe('a resumed run', () => {
       resumed('2026-11-22T10:00:00.000Z', v2, v2),
     ])
     assert.equal(seen.unseenChanges, undefined)
+  })
+
+  it('keeps an item reworded without a new id unseen until seen, from the words last seen', () => {
+    const texts = ['Check the DNS records', 'check the dns records', 'Check the DNS records.']
+    const [v1, v2, v3] = texts.map(
+      (text) => parse(`# R\n\n## Steps\n- [ ] ${text}\n`, 'r.md').checklist,
+    ) as [Checklist, Checklist, Checklist]
+    const id = 'steps/check-the-dns-records'
+    const snap = (checklist: Checklist) => snapshotOf(checklist, 'dev')
+    const resumed = (at: string, from: Checklist, to: Checklist): JournalEntry => ({
+      type: 'resumed',
+      at,
+      by: 'ana',
+      sha256: to.sha256,
+      items: snap(to),
+      changes: diffChecklist(snap(from), snap(to)),
+    })
+    const started: JournalEntry = {
+      type: 'run-started',
+      at: header.startedAt,
+      by: 'ana',
+      sha256: v1.sha256,
+      items: snap(v1),
+    }
+    const answered: JournalEntry = {
+      type: 'item-answered',
+      at: '2026-11-22T08:30:00.000Z',
+      by: 'ana',
+      itemId: id,
+      state: 'done',
+    }
+    // Twice reworded, the screen never left with enter: shown once, from the words answered.
+    const twice = foldJournal(header, [
+      started,
+      answered,
+      resumed('2026-11-22T09:00:00.000Z', v1, v2),
+      resumed('2026-11-22T10:00:00.000Z', v2, v3),
+    ])
+    assert.deepEqual(twice.unseenChanges?.changes.reworded, [{ from: id, to: id }])
+    assert.equal(
+      twice.unseenChanges?.before.find((item) => item.id === id)?.text,
+      'Check the DNS records',
+    )
+    assert.equal(twice.items[id]?.state, 'done', 'the answer stays on the item')
+    assert.deepEqual(twice.rewordedInPlace, {
+      [id]: ['Check the DNS records', 'check the dns records'],
+    })
+    assert.equal(twice.rewordedTo, undefined, 'nothing to carry')
+    // Reworded and back, unseen: nothing to show.
+    const back = foldJournal(header, [
+      started,
+      resumed('2026-11-22T09:00:00.000Z', v1, v2),
+      resumed('2026-11-22T10:00:00.000Z', v2, v1),
+    ])
+    assert.deepEqual(back.unseenChanges?.changes, { added: [], removed: [], reworded: [] })
+    // Seen: not shown again.
+    const seen = foldJournal(header, [
+      started,
+      resumed('2026-11-22T09:00:00.000Z', v1, v2),
+      { type: 'changes-seen', at: '2026-11-22T09:01:00.000Z', by: 'ana' },
+      resumed('2026-11-22T10:00:00.000Z', v2, v2),
+    ])
+    assert.equal(seen.unseenChanges, undefined)
+  })
+
+  it('an item reworded to a new id and back with other letter case is still a change', () => {
+    const texts = ['Check DNS', 'Check the DNS', 'check dns']
+    const [v1, v2, v3] = texts.map(
+      (text) => parse(`# R\n\n## Steps\n- [ ] ${text}\n`, 'r.md').checklist,
+    ) as [Checklist, Checklist, Checklist]
+    const snap = (checklist: Checklist) => snapshotOf(checklist, 'dev')
+    const resumed = (at: string, from: Checklist, to: Checklist): JournalEntry => ({
+      type: 'resumed',
+      at,
+      by: 'ana',
+      sha256: to.sha256,
+      items: snap(to),
+      changes: diffChecklist(snap(from), snap(to)),
+    })
+    const state = foldJournal(header, [
+      { type: 'run-started', at: header.startedAt, by: 'ana', sha256: 'a', items: snap(v1) },
+      resumed('2026-11-22T09:00:00.000Z', v1, v2),
+      resumed('2026-11-22T10:00:00.000Z', v2, v3),
+    ])
+    assert.deepEqual(state.unseenChanges?.changes.reworded, [
+      { from: 'steps/check-dns', to: 'steps/check-dns' },
+    ])
   })
 
   it('wording changed and changed back: the answer given last is the one that stands', () => {

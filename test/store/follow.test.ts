@@ -13,10 +13,17 @@ import { RUN_FORMAT } from '../../src/run/model.ts'
 import { readEventsAfter, TeamRunFollower } from '../../src/run/team/follow.ts'
 import { Lease } from '../../src/run/team/lease.ts'
 import type { StoreObjects } from '../../src/run/team/objects.ts'
-import { createTeamRun, TeamRunWriter, writeEvent } from '../../src/run/team/team-run.ts'
+import {
+  createTeamRun,
+  keepChecklistText,
+  TeamRunWriter,
+  textSha256,
+  writeEvent,
+} from '../../src/run/team/team-run.ts'
 import {
   describeFreshness,
   describeHolder,
+  followedChecklist,
   RunWatcher,
   teamRunRead,
   teamRunSource,
@@ -68,6 +75,16 @@ async function newRun(label: string) {
   let n = 0
   const append = (entry: JournalEntry) => writer.append({ id: `e${n++}`, entry })
   return { address, objects, id, lease, append }
+}
+
+/** What a watch of the followed run shows now, its checklist parsed. */
+async function readOf(follower: TeamRunFollower) {
+  return teamRunRead(follower.run, await followedChecklist(follower.run))
+}
+
+/** The watch's source over the follower, as `watch` makes it. */
+async function sourceOf(follower: TeamRunFollower) {
+  return teamRunSource(follower, await followedChecklist(follower.run))
 }
 
 /** The follower's own objects: a reader of its own, as `watch` on another machine. */
@@ -170,7 +187,7 @@ describe('following a team run', () => {
     assert.ok(follower)
     const now = new Date()
     assert.match(
-      describeHolder(teamRunRead(follower.run), now),
+      describeHolder(await readOf(follower), now),
       /^driven by ana@laptop-7, last seen \d+ s ago$/,
     )
 
@@ -186,7 +203,7 @@ describe('following a team run', () => {
     await follower.refresh()
     assert.equal(follower.run.lease?.holder, 'ben')
     assert.equal(follower.run.finishedBy, 'ben')
-    const words = describeHolder(teamRunRead(follower.run), new Date())
+    const words = describeHolder(await readOf(follower), new Date())
     const at = new Date('2026-12-04T12:30:05.000Z').toTimeString().slice(0, 8)
     assert.equal(words, `finished at ${at} by ben`)
   })
@@ -197,9 +214,69 @@ describe('following a team run', () => {
     const follower = await TeamRunFollower.open(reader(address), id)
     assert.ok(follower)
     assert.match(
-      describeHolder(teamRunRead(follower.run), new Date()),
+      describeHolder(await readOf(follower), new Date()),
       /^not driven \(ana@laptop-7 last seen \d+ s ago\)$/,
     )
+  })
+})
+
+describe('a followed run resumed with an edited checklist', () => {
+  const resumedWith = (sha256: string): JournalEntry => ({
+    type: 'resumed',
+    at: new Date().toISOString(),
+    by: 'ana',
+    sha256,
+    items: [],
+    changes: { added: [], removed: [], reworded: [] },
+  })
+  const checklistGets = () =>
+    fault.requests.filter(
+      (request) =>
+        request.action === 'GetObject' && /\/checklists\//.test(String(request.params.Key)),
+    )
+
+  it('is followed onto the text its driver kept for it, read once, and back to the first', async () => {
+    const { address, objects, id, append } = await newRun('follow-edited')
+    await append(resumedWith(textSha256(CHECKLIST)))
+    const follower = await TeamRunFollower.open(reader(address), id)
+    assert.ok(follower)
+    assert.equal(follower.run.checklist.text, CHECKLIST)
+    const edited = `${CHECKLIST}- [ ] Close the ticket\n`
+    await keepChecklistText(objects, id, textSha256(edited), edited)
+    await append(resumedWith(textSha256(edited)))
+    fault.script(() => ({ forward: moto }))
+    await follower.refresh()
+    assert.deepEqual(follower.run.checklist, { sha256: textSha256(edited), text: edited })
+    assert.equal(checklistGets().length, 1)
+    fault.script(() => ({ forward: moto }))
+    await follower.refresh()
+    assert.equal(checklistGets().length, 0, 'read again')
+    // Resumed with the first text again: the header's, no read.
+    await append(resumedWith(textSha256(CHECKLIST)))
+    fault.script(() => ({ forward: moto }))
+    await follower.refresh()
+    assert.equal(follower.run.checklist.text, CHECKLIST)
+    assert.equal(checklistGets().length, 0)
+  })
+
+  it('keeps the last text when the store has none for a resume (an older version resumed), looked for once', async () => {
+    const { address, objects, id, append } = await newRun('follow-edited-untold')
+    const follower = await TeamRunFollower.open(reader(address), id)
+    assert.ok(follower)
+    const before = follower.run.checklist
+    await append(resumedWith('f'.repeat(64)))
+    // Not the text it is named by: none.
+    await objects.putIfAbsent(`runs/${id}/checklists/${'e'.repeat(64)}.md`, '# Not this\n')
+    fault.script(() => ({ forward: moto }))
+    assert.equal(await follower.refresh(), 1)
+    assert.deepEqual(follower.run.checklist, before)
+    assert.equal(checklistGets().length, 1)
+    fault.script(() => ({ forward: moto }))
+    assert.equal(await follower.refresh(), 0)
+    assert.equal(checklistGets().length, 0, 'looked for again')
+    await append(resumedWith('e'.repeat(64)))
+    await follower.refresh()
+    assert.deepEqual(follower.run.checklist, before)
   })
 })
 
@@ -211,7 +288,7 @@ describe('a watcher whose store stops answering', () => {
     opened.push(objects)
     const follower = await TeamRunFollower.open(objects, id)
     assert.ok(follower)
-    const watcher = new RunWatcher(teamRunSource(follower), teamRunRead(follower.run), {
+    const watcher = new RunWatcher(await sourceOf(follower), await readOf(follower), {
       intervalMs: 1_000,
     })
     // The store hangs: every request, forever.
@@ -239,7 +316,7 @@ describe('a watcher whose store stops answering', () => {
     const { address, id, append } = await newRun('follow-interval')
     const follower = await TeamRunFollower.open(reader(address), id)
     assert.ok(follower)
-    const watcher = new RunWatcher(teamRunSource(follower), teamRunRead(follower.run), {
+    const watcher = new RunWatcher(await sourceOf(follower), await readOf(follower), {
       intervalMs: 100,
     })
     let told = 0

@@ -17,10 +17,12 @@ import type { RunSession } from '../../src/run/session.ts'
 import { type WizardServices, wizardServices } from '../../src/run/start.ts'
 import { listRuns, openRun } from '../../src/run/store.ts'
 import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
+import { TeamRunFollower } from '../../src/run/team/follow.ts'
 import type { LeaseRecord } from '../../src/run/team/lease.ts'
 import { type DriverWords, importedChecklistPath } from '../../src/run/team/link.ts'
 import { readTeamRunState } from '../../src/run/team/read-state.ts'
-import { writeEvent } from '../../src/run/team/team-run.ts'
+import { checklistTextPath, writeEvent } from '../../src/run/team/team-run.ts'
+import { followedChecklist, RunWatcher, teamRunRead, teamRunSource } from '../../src/run/watch.ts'
 import { pointAwsAt } from '../helpers/aws-fault-server.ts'
 import { backend } from '../helpers/checks.ts'
 import { runCli } from '../helpers/cli.ts'
@@ -142,6 +144,53 @@ describe('a new team run', () => {
     assert.equal(session.snapshot.sync, undefined)
     assert.equal((await bucketObjects(address.bucket)).size, 0)
     assert.equal(existsSync(join(dir, 'home', 'outbox')), false)
+  })
+})
+
+describe('a team run resumed with an edited checklist', () => {
+  it('keeps the edited text in the store, and a watcher lays the run out from it from then on', async () => {
+    const { address, ana, checklist, session, items } = await started('edited')
+    session.answer(items[0], 'done')
+    const id = session.id
+    await session.close()
+    const follower = await TeamRunFollower.open(objectsOf(address), id)
+    assert.ok(follower)
+    const first = await followedChecklist(follower.run)
+    const watcher = new RunWatcher(
+      teamRunSource(follower, first),
+      teamRunRead(follower.run, first),
+      {
+        intervalMs: 60_000,
+      },
+    )
+    const texts = () => watcher.snapshot.checklist.items.map((item) => item.plain)
+    assert.deepEqual(
+      texts(),
+      checklist.items.map((item) => item.plain),
+    )
+
+    // ana adds an item to her file and resumes the run with it.
+    const edited = CHECKLIST.replace(
+      '- [ ] Backup taken\n',
+      '- [ ] Backup taken\n- [ ] Backup restored on staging\n',
+    )
+    writeFileSync(checklist.path, edited)
+    const newer = await ana.services.loadChecklist(checklist.path)
+    const resumed = await ana.services.resumeRun(id, newer, 'ana', NO_QUESTION)
+    open.push(resumed.session)
+    const objects = await bucketObjects(address.bucket)
+    assert.equal(objects.get(`${address.prefix}/${checklistTextPath(id, newer.sha256)}`), edited)
+    await waitFor(() => resumed.session.snapshot.sync?.text === 'synced', 'the resume sent')
+
+    await watcher.tick()
+    assert.equal(watcher.snapshot.problem, null)
+    assert.equal(watcher.snapshot.checklist.sha256, newer.sha256)
+    assert.ok(texts().includes('Backup restored on staging'), texts().join(', '))
+    assert.equal(watcher.snapshot.state.items[items[0]]?.state, 'done')
+    // A watcher opened from now on starts on it.
+    const later = await TeamRunFollower.open(objectsOf(address), id)
+    assert.equal(later?.run.checklist.text, edited)
+    assert.equal(later?.run.checklistText, CHECKLIST, 'the header keeps the text it started with')
   })
 })
 

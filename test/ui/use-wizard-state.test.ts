@@ -335,3 +335,57 @@ describe('wizardReducer', () => {
     assert.equal(pendingCount(undone), 1)
   })
 })
+
+describe('a run laid out again from another checklist (a watched run resumed with an edit)', () => {
+  const text = (before: string, after: string) =>
+    layoutOf(
+      parse(`# R\n\n## Before\n${before}\n## After\n${after}\n## Contacts\n\nCall 555-0100.\n`)
+        .checklist,
+      'dev',
+    )
+  const first = text('- [ ] One\n- [ ] Two\n- [ ] Three\n', '- [ ] Four\n- [ ] Five\n')
+
+  test('stays on its phase and on the items it had selected, found by id', () => {
+    let state: WizardState = initialWizardState(first, initialRunState(header))
+    state = wizardReducer(state, { type: 'move', by: 2 }) // Three
+    state = wizardReducer(state, { type: 'go-phase', by: 1 })
+    state = wizardReducer(state, { type: 'move', by: 1 }) // Five
+    const edited = text(
+      '- [ ] Zero\n- [ ] One\n- [ ] Three\n',
+      '- [ ] Four and a half\n- [ ] Four\n- [ ] Five\n',
+    )
+    const after = wizardReducer(state, { type: 'relayout', layout: edited })
+    assert.equal(after.layout, edited)
+    assert.equal(after.phaseIndex, 1)
+    assert.equal(selectedItem(after)?.plain, 'Five')
+    const back = wizardReducer(after, { type: 'go-phase', by: -1 })
+    assert.equal(selectedItem(back)?.plain, 'Three')
+  })
+
+  test('an item removed leaves the cursor where it was; a phase removed, the nearest one', () => {
+    let state: WizardState = initialWizardState(first, initialRunState(header))
+    state = wizardReducer(state, { type: 'go-phase', by: 1 })
+    state = wizardReducer(state, { type: 'move', by: 1 }) // Five
+    const shorter = layoutOf(parse('# R\n\n## Before\n- [ ] One\n').checklist, 'dev')
+    const after = wizardReducer(state, { type: 'relayout', layout: shorter })
+    assert.equal(after.phaseIndex, 0)
+    assert.equal(selectedItem(after)?.plain, 'One')
+  })
+
+  test('a reference page no longer there goes back to the list, or closes when none is left', () => {
+    let state: WizardState = initialWizardState(first, initialRunState(header))
+    const page = first.references[0]?.id ?? ''
+    state = wizardReducer(state, { type: 'open-prompt', prompt: { kind: 'page', sectionId: page } })
+    const kept = wizardReducer(state, { type: 'relayout', layout: text('- [ ] One\n', '') })
+    assert.deepEqual(kept.prompt, { kind: 'page', sectionId: page })
+    const none = layoutOf(parse('# R\n\n## Before\n- [ ] One\n').checklist, 'dev')
+    assert.equal(wizardReducer(state, { type: 'relayout', layout: none }).prompt, null)
+    const other = layoutOf(
+      parse('# R\n\n## Before\n- [ ] One\n\n## Rollback\n\nRevert the tag.\n').checklist,
+      'dev',
+    )
+    assert.deepEqual(wizardReducer(state, { type: 'relayout', layout: other }).prompt, {
+      kind: 'pages',
+    })
+  })
+})

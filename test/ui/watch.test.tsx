@@ -6,14 +6,15 @@
  * test/store/follow.test.ts and test/e2e/watch-terminal.test.ts.
  */
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, test } from 'node:test'
 import { render } from 'ink-testing-library'
+import { loadChecklist } from '../../src/checklist/load.ts'
 import { parseChecklist } from '../../src/checklist/parse.ts'
+import { resumeRun, startRun } from '../../src/run/start.ts'
 import { createRun } from '../../src/run/store.ts'
 import { localRunSource, RunWatcher } from '../../src/run/watch.ts'
-import { layoutOf } from '../../src/ui/layout.ts'
 import type { WatchExit } from '../../src/ui/use-watch.ts'
 import { Watch } from '../../src/ui/watch.tsx'
 import { tempDir } from '../helpers/temp.ts'
@@ -55,18 +56,12 @@ async function open() {
   const env = { DEPLOY_WIZARD_HOME: home }
   const { checklist } = parseChecklist(CHECKLIST, { path: join(home, 'deploy.md') })
   const run = createRun({ checklist, environment: 'prod', env })
-  const source = localRunSource(run.id, env)
+  const source = localRunSource(run.id, checklist, env)
   const watcher = new RunWatcher(source, await source.read(), { intervalMs: 60_000 })
   watchers.push(watcher)
   const exits: WatchExit[] = []
   const screen = render(
-    <Watch
-      watcher={watcher}
-      checklist={checklist}
-      layout={layoutOf(checklist, 'prod')}
-      runId={run.id}
-      onExit={(exit) => exits.push(exit)}
-    />,
+    <Watch watcher={watcher} runId={run.id} onExit={(exit) => exits.push(exit)} />,
   )
   screens.push(screen)
   const frame = () => screen.lastFrame() ?? ''
@@ -166,6 +161,45 @@ describe('the watch screen', () => {
       await ui.press(key)
       assert.deepEqual(ui.exits, [exit], JSON.stringify(key))
       ui.run.close()
+    }
+  })
+
+  test('an edit the driver resumed with shows at the next read: an item added, the cursor kept on its item', async () => {
+    const home = tempDir('watch-ui-edited')
+    const env = { DEPLOY_WIZARD_HOME: join(home, 'home') }
+    const path = join(home, 'deploy.md')
+    writeFileSync(path, CHECKLIST)
+    const started = startRun((await loadChecklist(path, env)).checklist, 'prod', 'ana', { env })
+    await started.close()
+    const source = localRunSource(started.id, started.checklist, env)
+    const watcher = new RunWatcher(source, await source.read(), { intervalMs: 60_000 })
+    watchers.push(watcher)
+    const screen = render(<Watch watcher={watcher} runId={started.id} onExit={() => {}} />)
+    screens.push(screen)
+    const frame = () => screen.lastFrame() ?? ''
+    await waitForContent(frame, /watching/)
+    screen.stdin.write(ARROW_DOWN)
+    await inputSettled(ARROW_DOWN)
+    await waitForContent(frame, /› \S+ HOME is set/)
+    assert.match(frame(), /overall \S+ 0\/3 +1\/2 Before/)
+
+    writeFileSync(
+      path,
+      CHECKLIST.replace(
+        '- [ ] HOME is set',
+        '- [ ] Maintenance window announced\n- [ ] HOME is set',
+      ),
+    )
+    const edited = (await loadChecklist(path, env)).checklist
+    const resumed = resumeRun(started.id, edited, 'ana', 3_600_000, { env })
+    try {
+      await watcher.tick()
+      await waitForContent(frame, /Maintenance window announced/)
+      await inputSettled()
+      assert.match(frame(), /› \S+ HOME is set/, 'the cursor left its item')
+      assert.match(frame(), /overall \S+ 0\/4 +1\/2 Before/)
+    } finally {
+      await resumed.session.close()
     }
   })
 })

@@ -1069,6 +1069,38 @@ describe('before the phases', () => {
     assert.equal(entries.filter((type) => type === 'changes-seen').length, 1)
   })
 
+  test('an item whose words changed but not its id is shown as reworded, and seen once', async () => {
+    const space = workspace()
+    const { checklist } = await loadChecklist(space.path)
+    const earlier = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    earlier.answer('before/change-request-approved', 'done')
+    await earlier.close()
+    // Letter case and punctuation only: the item's id (a slug) is the same.
+    writeFileSync(
+      space.path,
+      CHECKLIST.replace('Change request approved', 'Change Request approved?'),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/Unfinished runs on this machine/)
+    await ui.press(ENTER)
+    await ui.see(/The checklist changed since this run last saw it/)
+    assert.match(
+      ui.frame(),
+      /~ reworded {2}Change Request approved\? {2}\(was “Change request approved”; its answer follows it\)/,
+    )
+    await ui.press(ENTER)
+    await ui.see(/✔ Change Request approved\?/)
+    await ui.press('q')
+    await waitFor(() => ui.outcome() !== null, 'the wizard closed')
+    await ui.outcome()?.session?.close()
+    const entries = journal(space.runs, earlier.id)
+    const resumed = entries.find((entry) => entry.type === 'resumed')
+    assert.deepEqual(resumed?.type === 'resumed' && resumed.changes.reworded, [
+      { from: 'before/change-request-approved', to: 'before/change-request-approved' },
+    ])
+    assert.equal(entries.filter((entry) => entry.type === 'changes-seen').length, 1)
+  })
+
   test('a removed item never answered is said to be removed, with no answer to keep', async () => {
     const space = workspace()
     const { checklist } = await loadChecklist(space.path)

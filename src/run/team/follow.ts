@@ -5,6 +5,9 @@
  * reads only what is new — one listing of the events after the last one known,
  * a get for each, and the lease — and folds the new entries into the state
  * with `reduceRun`. A refresh costs the same at entry 5 and at entry 2,000.
+ * When the run is resumed with an edited checklist, the text its driver keeps
+ * in the store for it is read once (one get), so the follower knows the
+ * checklist the run is on, not only the one it started with.
  */
 import pLimit from 'p-limit'
 import { type JournalEntry, type RunHeader, type RunState, reduceRun } from '../model.ts'
@@ -12,7 +15,14 @@ import { understood } from '../store.ts'
 import { type LeaseRecord, readLease } from './lease.ts'
 import type { StoreObjects } from './objects.ts'
 import { readTeamRunState } from './read-state.ts'
-import { eventPath, eventsFolder, READ_CONCURRENCY, type TeamEvent } from './team-run.ts'
+import {
+  eventPath,
+  eventsFolder,
+  READ_CONCURRENCY,
+  readChecklistText,
+  type TeamEvent,
+  textSha256,
+} from './team-run.ts'
 
 /** The entries after entry `after`, in order, as far as they follow on from it without a gap. */
 export async function readEventsAfter(
@@ -44,11 +54,23 @@ export async function readEventsAfter(
   return inOrder
 }
 
+/** A checklist's exact text, and the sha256 of its bytes (what the journal names it by). */
+export interface ChecklistText {
+  readonly sha256: string
+  readonly text: string
+}
+
 /** A team run as a follower knows it after its last read. */
 export interface FollowedRun {
   readonly header: RunHeader
   /** The checklist as the run started with it, byte for byte. */
   readonly checklistText: string
+  /**
+   * The checklist the run is on: the one its last start or resume names, once the store has its
+   * text (kept there by the driver who resumed with it); until then, and for a resume by a
+   * version that kept none, the last one known.
+   */
+  readonly checklist: ChecklistText
   readonly state: RunState
   readonly lease: LeaseRecord | undefined
   /** The last entry read: the next refresh lists only those after it. */
@@ -64,6 +86,8 @@ export class TeamRunFollower {
   readonly #objects: StoreObjects
   readonly runId: string
   #run: FollowedRun
+  /** The sha256 of the last checklist looked for in the store: looked for once, found or not. */
+  #lookedFor: string | undefined
 
   private constructor(objects: StoreObjects, runId: string, run: FollowedRun) {
     this.#objects = objects
@@ -75,15 +99,21 @@ export class TeamRunFollower {
   static async open(objects: StoreObjects, runId: string): Promise<TeamRunFollower | undefined> {
     const read = await readTeamRunState(objects, runId, { seal: false })
     if (!read) return undefined
-    return new TeamRunFollower(objects, runId, {
+    const started = { sha256: textSha256(read.checklistText), text: read.checklistText }
+    const follower = new TeamRunFollower(objects, runId, {
       header: read.header,
       checklistText: read.checklistText,
+      checklist: started,
       state: read.state,
       lease: read.lease,
       lastSeq: read.events.at(-1)?.seq ?? 0,
       finishedBy: lastFinisher(read.journal, null),
       skippedEntries: read.skippedEntries,
     })
+    const { checklist, lookedFor } = await follower.#checklistOn(read.state)
+    follower.#run = { ...follower.#run, checklist }
+    follower.#lookedFor = lookedFor
+    return follower
   }
 
   get run(): FollowedRun {
@@ -102,15 +132,37 @@ export class TeamRunFollower {
       readLease(this.#objects, this.runId),
     ])
     const { journal, skipped } = understood(events.map((event) => event.entry))
+    const state = journal.reduce(reduceRun, before.state)
+    const { checklist, lookedFor } = await this.#checklistOn(state)
+    this.#lookedFor = lookedFor
     this.#run = {
       ...before,
-      state: journal.reduce(reduceRun, before.state),
+      checklist,
+      state,
       lease: lease?.record,
       lastSeq: events.at(-1)?.seq ?? before.lastSeq,
       finishedBy: lastFinisher(journal, before.finishedBy),
       skippedEntries: before.skippedEntries + skipped,
     }
     return events.length
+  }
+
+  /**
+   * The checklist `state` is on: the one known already, the one the run started with, or the
+   * text kept in the store for it (one get, the first time that sha256 is named); the one known
+   * when the store has none.
+   */
+  async #checklistOn(
+    state: RunState,
+  ): Promise<{ checklist: ChecklistText; lookedFor: string | undefined }> {
+    const known = this.#run.checklist
+    const wanted = state.sha256History.at(-1)
+    if (wanted === undefined || wanted === known.sha256 || wanted === this.#lookedFor)
+      return { checklist: known, lookedFor: this.#lookedFor }
+    const started = { sha256: textSha256(this.#run.checklistText), text: this.#run.checklistText }
+    if (wanted === started.sha256) return { checklist: started, lookedFor: wanted }
+    const text = await readChecklistText(this.#objects, this.runId, wanted)
+    return { checklist: text === undefined ? known : { sha256: wanted, text }, lookedFor: wanted }
   }
 }
 

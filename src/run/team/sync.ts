@@ -80,10 +80,12 @@ import {
   eventsFolder,
   headerPath,
   type IdentifiedEntry,
+  keepChecklistText,
   seqOfKey,
   type TeamEntry,
   type TeamEvent,
   takeOverEntry,
+  textSha256,
 } from './team-run.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -438,20 +440,27 @@ async function driverFor(objects: StoreObjects, operator: string): Promise<Drive
   return { holder: operator, host: hostname(), arn: await objects.callerArn() }
 }
 
-/** The checklist's text, exactly as parsed: refused when the file changed since. */
-function checklistText(checklist: Checklist): string {
+/**
+ * The checklist's text, exactly as parsed: refused when the file changed since. Read as a run
+ * starts (the header keeps it) or as it is resumed with an edited file (kept beside the header).
+ */
+function checklistText(checklist: Checklist, doing: 'start' | 'resume' = 'start'): string {
+  const words =
+    doing === 'start'
+      ? { while: 'starting', again: 'start it again', keeps: 'the checklist it starts with' }
+      : { while: 'being opened', again: 'open it again', keeps: 'each checklist it goes on with' }
   let bytes: Buffer
   try {
     bytes = readFileSync(checklist.path)
   } catch (error) {
     throw new UserError(
       `cannot read ${checklist.path} again: ${fileProblem(error) ?? (error as Error).message}`,
-      { hint: 'a team run keeps the checklist it starts with; start it again', cause: error },
+      { hint: `a team run keeps ${words.keeps}; ${words.again}`, cause: error },
     )
   }
   if (createHash('sha256').update(bytes).digest('hex') !== checklist.sha256) {
-    throw new UserError(`${checklist.path} changed while the run was starting`, {
-      hint: 'start the run again: a team run keeps the exact checklist it starts with',
+    throw new UserError(`${checklist.path} changed while the run was ${words.while}`, {
+      hint: `${words.again}: a team run keeps the exact text of ${words.keeps}`,
     })
   }
   return bytes.toString('utf8')
@@ -623,6 +632,11 @@ function localHeader(state: TeamRunState, env?: Env): RunHeader {
 /** Opening a team run again, from this machine's copy or from the store alone. */
 export interface TeamResume {
   readonly runId: string
+  /**
+   * The checklist the run is resumed with: when it is not the text the run started with (an
+   * edited file), its text goes to the store, for those who lay the run out from there (`watch`).
+   */
+  readonly checklist: Checklist
   readonly options: TeamRunOptions
   readonly questions: ResumeQuestions
   /** The run as read from the store already (when it was found there), to save a second read. */
@@ -669,6 +683,11 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
       )
     }
     lease = await takeLease(objects, runId, options, open.questions)
+    // Before the `resumed` entry that names it: whoever reads that entry finds the text.
+    if (open.checklist.sha256 !== textSha256(read.checklistText)) {
+      const text = checklistText(open.checklist, 'resume')
+      await keepChecklistText(objects, runId, open.checklist.sha256, text)
+    }
     // Read again from where the first read ended: nothing the last driver wrote is missed.
     const events = [...read.events, ...(await eventsAfter(objects, runId, read.events.length))]
     const here = handle

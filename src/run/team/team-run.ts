@@ -2,6 +2,8 @@
  * A run in the team store:
  *
  *   <prefix>/runs/<run-id>/header.json            the header and the exact checklist text
+ *   <prefix>/runs/<run-id>/checklists/<sha256>.md the exact text of a checklist the run was
+ *                                                  resumed with after an edit
  *   <prefix>/runs/<run-id>/lease.json             who drives it (lease.ts)
  *   <prefix>/runs/<run-id>/events/00000001.json   one object per journal entry, in order
  *   <prefix>/runs/<run-id>/segments/00000001-00000100.json
@@ -19,6 +21,7 @@
  * (`If-None-Match: *`, the same content whoever writes it), and later reads
  * fetch a long run in a few dozen requests instead of one per entry.
  */
+import { createHash } from 'node:crypto'
 import pLimit from 'p-limit'
 import type { RunHeader } from '../model.ts'
 import { type Lease, type LeaseRecord, readLease } from './lease.ts'
@@ -65,6 +68,47 @@ export function eventsFolder(runId: string): string {
 
 export function eventPath(runId: string, seq: number): string {
   return `${eventsFolder(runId)}/${String(seq).padStart(SEQ_DIGITS, '0')}.json`
+}
+
+/** A checklist the run went on with after an edit, by the sha256 of its bytes (as `resumed` records it). */
+export function checklistTextPath(runId: string, sha256: string): string {
+  return `runs/${runId}/checklists/${sha256}.md`
+}
+
+/**
+ * Keeps the exact text of a checklist the run is resumed with, when it is not the one the run
+ * started with (the header's): readers that lay the run out (`watch`) find the text the run is on
+ * by the sha256 its last `resumed` entry names. Written before that entry, once: the same bytes
+ * whoever writes them.
+ */
+export async function keepChecklistText(
+  objects: StoreObjects,
+  runId: string,
+  sha256: string,
+  text: string,
+): Promise<void> {
+  await objects.putIfAbsent(checklistTextPath(runId, sha256), text)
+}
+
+/**
+ * The text of the checklist with this sha256 that the run was resumed with, or undefined when
+ * the store has none (a resume by a version that did not keep it). An object that is not that
+ * text, byte for byte, is none: it is named by its digest and read by it.
+ */
+export async function readChecklistText(
+  objects: StoreObjects,
+  runId: string,
+  sha256: string,
+): Promise<string | undefined> {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined
+  const got = await objects.get(checklistTextPath(runId, sha256))
+  if (got === undefined || textSha256(got.body) !== sha256) return undefined
+  return got.body
+}
+
+/** The sha256 of a checklist's text, as the file's bytes (UTF-8) give it. */
+export function textSha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex')
 }
 
 /** Entries per segment. */
