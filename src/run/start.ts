@@ -64,6 +64,14 @@ export interface WizardServices {
    * names the checklist as the store keeps it, saved on this machine.
    */
   findTeamRun?(id: string, named?: Checklist): Promise<FoundRun | undefined>
+  /**
+   * Before anything is asked about resuming run `id`: a team run (this machine's copy, or one
+   * found with `findTeamRun`) is read from its store, and refused now when it cannot be opened
+   * (finished there: its copy here brought up to date, what it never sent kept aside and
+   * named), so nobody confirms production for it. The read is `resumeRun`'s, not made twice.
+   * Nothing for a run kept on this machine only.
+   */
+  checkResumable?(id: string): Promise<void>
   needsTrustPrompt(checklist: Checklist, environment: string): boolean
 }
 
@@ -145,6 +153,17 @@ export function wizardServices(options: ServiceOptions): WizardServices {
       found.set(id, { address, state: run.state })
       const isHere = hasRun(id, open.env ? { env: open.env } : {})
       return { id, header: run.header, store: storeUrl(address), isHere }
+    },
+    checkResumable: async (id) => {
+      const address = teamStoreOf(id, open.env) ?? found.get(id)?.address
+      if (!address) return
+      const team = await import('./team/sync.ts')
+      const state = await team.resumableRun(
+        id,
+        { address, ...(open.env ? { env: open.env } : {}), tuning: teamTuning(processEnv) },
+        found.get(id)?.state,
+      )
+      found.set(id, { address, state })
     },
     needsTrustPrompt: (checklist, environment) =>
       needsTrustPrompt(checklist, environment, open.env),

@@ -7,7 +7,9 @@
  *
  * A team run (one whose store is named, or this machine's copy of one) is opened
  * the same way, with two more questions: who is answering, for a run found only
- * in the store, and whether to take it over from whoever drives it.
+ * in the store, and whether to take it over from whoever drives it. Its store is
+ * read before anything is asked about it, so a run finished there is refused
+ * before production is confirmed.
  */
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
@@ -147,6 +149,8 @@ export async function openRun(
   ): Promise<OpenedRun> => {
     ask.loading(`opening run ${run.id}`)
     hooks.onResuming?.(run.id)
+    // Its team store first: a run finished there is refused before production is confirmed.
+    await services.checkResumable?.(run.id)
     const checklist = await services.loadChecklist(run.header.checklist.path).catch((error) => {
       throw new UserError(
         `the checklist of run ${run.id} cannot be read: ${(error as Error).message}`,

@@ -3,7 +3,7 @@
  * team store (moto's S3), held at an approval gate until a third person approves it from their
  * own terminal and AWS account, followed live by a watcher, finished, exported and verified
  * from a fourth home — and the first laptop, killed mid-run, told on its next start that the
- * run was finished elsewhere. The built CLI in tmux; each laptop is a DEPLOY_WIZARD_HOME of its
+ * run was finished elsewhere, before anything is asked of it. The built CLI in tmux; each laptop is a DEPLOY_WIZARD_HOME of its
  * own, as on separate machines.
  *
  * Needs tmux (it fails, and does not skip, without it) and a build (`npm run build`).
@@ -459,7 +459,7 @@ test('a prod run handed over through the team store: killed on one laptop, taken
   )
 
   await step(
-    'ana’s next start on her laptop is told the run was finished elsewhere, and of her answer never sent',
+    'ana’s next start on her laptop is told the run was finished elsewhere, before the prod confirmation, and of her answer never sent',
     async () => {
       const events = await eventsIn(id)
       // The same command as before: her laptop still has the run as she left it, unfinished.
@@ -473,10 +473,10 @@ test('a prod run handed over through the team store: killed on one laptop, taken
         SLOW_MS,
       )
       await again.press('Enter')
-      await again.waitFor(/Type 'prod' to go on:/, 'the production question', SLOW_MS)
-      await again.submit('prod')
       await again.waitFor(/^EXIT=2$/m, 'refused: exit 2', SLOW_MS)
       const said = await joined(again)
+      // Refused before anything is asked: no production confirmation for a run that cannot open.
+      assert.doesNotMatch(said, /Type 'prod' to go on/)
       assert.match(
         said,
         new RegExp(
@@ -515,9 +515,8 @@ test('a prod run handed over through the team store: killed on one laptop, taken
         operator: 'ana',
         endpoint: fault.url,
       })
-      await resumed.waitFor(/Type 'prod' to go on:/, 'the production question', SLOW_MS)
-      await resumed.submit('prod')
       await resumed.waitFor(/^EXIT=2$/m, 'refused: exit 2', SLOW_MS)
+      assert.doesNotMatch(await joined(resumed), /Type 'prod' to go on/)
       assert.match(
         await joined(resumed),
         new RegExp(
