@@ -34,6 +34,7 @@ import {
 } from './store.ts'
 import { resolveStore, type S3StoreAddress, storeUrl } from './team/address.ts'
 import { type ResumeQuestions, readTeamLink, teamStoreOf, teamTuning } from './team/link.ts'
+import type { TeamRunsOffered } from './team/offered.ts'
 import type { TeamRunState } from './team/read-state.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -72,6 +73,15 @@ export interface WizardServices {
    * Nothing for a run kept on this machine only.
    */
   checkResumable?(id: string): Promise<void>
+  /**
+   * The team store's runs for the list of runs to resume, when a store is named (`--store`,
+   * DEPLOY_WIZARD_STORE, the `store:` of `filter.checklist`): its url at once, the runs once
+   * read (team/offered.ts). Undefined, reading nothing, when no store is named.
+   */
+  teamRuns?(filter: {
+    readonly checklist?: Checklist
+    readonly environment?: string
+  }): { readonly store: string; readonly listing: Promise<TeamRunsOffered> } | undefined
   needsTrustPrompt(checklist: Checklist, environment: string): boolean
 }
 
@@ -164,6 +174,29 @@ export function wizardServices(options: ServiceOptions): WizardServices {
         found.get(id)?.state,
       )
       found.set(id, { address, state })
+    },
+    teamRuns: ({ checklist, environment }) => {
+      const address = resolveStore({
+        flag: store,
+        env: processEnv,
+        frontMatter: checklist?.frontMatter.store,
+      })
+      if (address.kind === 'local') return undefined
+      const listing = import('./team/offered.ts').then((team) =>
+        team.offeredTeamRuns(
+          address,
+          {
+            ...(checklist ? { title: checklist.title } : {}),
+            ...(environment !== undefined ? { environment } : {}),
+          },
+          {
+            ...(open.env ? { env: open.env } : {}),
+            tuning: teamTuning(processEnv),
+            now: open.now?.() ?? new Date(),
+          },
+        ),
+      )
+      return { store: storeUrl(address), listing }
     },
     needsTrustPrompt: (checklist, environment) =>
       needsTrustPrompt(checklist, environment, open.env),

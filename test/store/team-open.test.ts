@@ -1,25 +1,32 @@
 /**
  * Opening a team run through the wizard's questions (ui/open-run.ts), answered
  * from a script, against moto's S3 behind our fault server: a run finished
- * elsewhere is refused before anyone confirms production for it; a run only in
- * the store is found by id wherever the store is named.
+ * elsewhere is refused before anyone confirms production for it, and not
+ * offered at all where the store is named; a run only in the store is found by
+ * id wherever the store is named, and offered beside this machine's runs, with
+ * who drove it last; a store that does not answer holds the list up no longer
+ * than its request timeout, and says so.
  */
 import assert from 'node:assert/strict'
 import { readdirSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import type { UserError } from '../../src/errors.ts'
 import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
+import type { JournalEntry } from '../../src/run/model.ts'
 import type { RunSession } from '../../src/run/session.ts'
 import { wizardServices } from '../../src/run/start.ts'
+import { openRun as openRunFile } from '../../src/run/store.ts'
 import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
 import { teamFolder } from '../../src/run/team/link.ts'
+import { readTeamRunState } from '../../src/run/team/read-state.ts'
 import { Cancelled } from '../../src/ui/ask.ts'
-import { type AppOptions, openRun } from '../../src/ui/open-run.ts'
+import { type AppOptions, type OpenRunHooks, openRun } from '../../src/ui/open-run.ts'
 import { type AwsRequest, pointAwsAt, startAwsFaultServer } from '../helpers/aws-fault-server.ts'
 import { backend } from '../helpers/checks.ts'
 import { ESC, scriptedAsk } from '../helpers/scripted-ask.ts'
-import { eventCount, newTeamStore } from '../helpers/team-store.ts'
+import { eventCount, newTeamStore, storeObjects } from '../helpers/team-store.ts'
 import { tempDir } from '../helpers/temp.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -104,6 +111,27 @@ function options(dir: string, given: Partial<AppOptions> = {}): AppOptions {
   }
 }
 
+/** What the opening said for after the screens are gone, kept as it says it. */
+function said(): { lines: string[]; hooks: OpenRunHooks } {
+  const lines: string[] = []
+  return { lines, hooks: { onNotices: (notices) => lines.push(...notices) } }
+}
+
+function localJournal(env: Record<string, string>, id: string): readonly JournalEntry[] {
+  const handle = openRunFile(id, { env })
+  try {
+    return handle.journal
+  } finally {
+    handle.close()
+  }
+}
+
+async function teamJournal(address: S3StoreAddress, id: string) {
+  const objects = storeObjects(address)
+  stores.push(objects)
+  return (await readTeamRunState(objects, id))?.journal ?? []
+}
+
 /**
  * Ana starts a prod run in a new store and answers one item; a second answer stays on her
  * laptop (her link drops); Ben takes the run over and finishes it. Ana's laptop still has its
@@ -170,6 +198,43 @@ function assertFinishedElsewhere(
 }
 
 describe('a team run finished elsewhere, opened again on the laptop that drove it first', () => {
+  it('is not offered where the store is named: the list says it was finished, and nobody is asked to confirm prod for it', async () => {
+    const run = await finishedElsewhere('finished-offered')
+    const { ask, asked, chosen } = scriptedAsk([['choose', ESC]])
+    const { lines, hooks } = said()
+    await assert.rejects(
+      openRun(
+        ask,
+        run.ana.services,
+        options(run.ana.dir, { checklistPath: run.path, environment: 'prod', operator: 'ana' }),
+        hooks,
+      ),
+      Cancelled,
+    )
+    assert.deepEqual(asked, [
+      'choose: Unfinished runs on this machine — resume one, or start a new run:',
+    ])
+    const question = chosen[0]
+    assert.ok(question)
+    assert.deepEqual(
+      question.choices.map((choice) => choice.label),
+      ['Start a new run'],
+      'the finished run is not offered',
+    )
+    assert.match(
+      question.notes?.join('\n') ?? '',
+      new RegExp(
+        `^⚠ run ${run.id} was finished by ben at .* UTC, in the team store ${storeUrl(run.address)}: not offered \\(1 answer never sent from here is kept aside; said in full when you leave\\)$`,
+        'm',
+      ),
+    )
+    // Said in full once the screens are gone, as the refusal says it.
+    assertFinishedElsewhere(lines.join('\n'), run)
+    // The copy here is the team's now: `runs` on this laptop no longer lists it unfinished.
+    assert.deepEqual(localJournal(run.ana.env, run.id), await teamJournal(run.address, run.id))
+    assert.equal(await eventCount(run.address, run.id), run.inStore, 'nothing written to the run')
+  })
+
   it('by id, is refused before the prod confirmation, the store named only by its copy here', async () => {
     const run = await finishedElsewhere('finished-by-id')
     // No --store: the copy's own tie to its store is enough.
@@ -244,5 +309,104 @@ describe('a team run found only in the store', () => {
     open.push(again.session)
     assert.equal(again.session.state.items[b]?.by, 'ben')
     await again.session.close()
+  })
+
+  it('is offered beside this machine’s runs, from the team store with who drives it, and opens when picked', async () => {
+    forwardAll()
+    const address = await newTeamStore('offered')
+    const ana = laptop('offered-ana', { store: address })
+    const checklist = await ana.services.loadChecklist(checklistFile(ana.dir))
+    const [a = ''] = checklist.items.map((item) => item.id)
+    // Driven by Ana right now.
+    const driven = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(driven)
+    driven.answer(a, 'done')
+    await waitFor(() => driven.snapshot.sync?.text === 'synced', 'ana synced')
+    // Finished: nothing to take over.
+    const finished = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(finished)
+    for (const item of checklist.items) finished.answer(item.id, 'done')
+    finished.finish(join(ana.dir, 'sheet.md'), SIGN_OFF_SHEET)
+    await finished.close()
+    // Another environment than the one asked for.
+    const prod = await ana.services.startRun(checklist, 'prod', 'ana')
+    open.push(prod)
+    await prod.close()
+
+    const ben = laptop('offered-ben', { store: address })
+    const path = checklistFile(ben.dir)
+    // One run of Ben's own, on his machine only.
+    const own = wizardServices({ cwd: ben.dir, staleAfterMs: 3_600_000, env: ben.env })
+    const local = await own.startRun(await own.loadChecklist(path), 'dev', 'ben')
+    await local.close()
+
+    const { ask, asked, chosen } = scriptedAsk([
+      ['choose', driven.id],
+      ['text', 'ben'],
+      ['choose', 'Take over'],
+    ])
+    const opened = await openRun(
+      ask,
+      ben.services,
+      options(ben.dir, { checklistPath: path, environment: 'dev' }),
+    )
+    open.push(opened.session)
+    assert.equal(opened.session.id, driven.id)
+    assert.equal(opened.session.state.items[a]?.state, 'done')
+    assert.equal(
+      asked[0],
+      'choose: Unfinished runs on this machine and in the team store — resume one, or start a new run:',
+    )
+    const labels = chosen[0]?.choices.map((choice) => choice.label) ?? []
+    assert.equal(labels.length, 3, labels.join('\n'))
+    assert.match(labels[0] ?? '', new RegExp(`^${local.id} · Team release · 0/3 answered · ben · `))
+    assert.doesNotMatch(labels[0] ?? '', /team store/)
+    assert.match(
+      labels[1] ?? '',
+      new RegExp(
+        `^${driven.id} · Team release · 1/3 answered · ana · just now · from the team store, driven by ana@${hostname().replace(/\W/g, '\\$&')}, last seen \\d+ s ago$`,
+      ),
+    )
+    assert.equal(labels[2], 'Start a new run')
+    assert.match(asked[2] ?? '', new RegExp(`^choose: Take over run ${driven.id} from ana@`))
+    await waitFor(() => driven.snapshot.sync?.lost != null, 'ana told of the take-over')
+    await opened.session.close()
+  })
+
+  it('is not waited for longer than the store’s request timeout: the list says the store did not answer, and shows this machine’s runs', async () => {
+    forwardAll()
+    const address = await newTeamStore('hung')
+    const ben = laptop('hung-ben', {
+      store: address,
+      timeout: '300ms',
+      env: { DEPLOY_WIZARD_OPERATOR: 'ben' },
+    })
+    const path = checklistFile(ben.dir)
+    const given = options(ben.dir, { checklistPath: path, environment: 'dev' })
+    fault.script(() => 'hang')
+    // Nothing here to resume: no list, only to say the store did not answer; a new run it is.
+    const bare = scriptedAsk([['text', ESC]])
+    await assert.rejects(openRun(bare.ask, ben.services, given), Cancelled)
+    assert.deepEqual(bare.asked, ['text: Your name, as the sheet should show it: [ben]'])
+
+    forwardAll()
+    const own = wizardServices({ cwd: ben.dir, staleAfterMs: 3_600_000, env: ben.env })
+    const local = await own.startRun(await own.loadChecklist(path), 'dev', 'ben')
+    await local.close()
+
+    fault.script(() => 'hang')
+    const { ask, chosen } = scriptedAsk([['choose', ESC]])
+    const started = Date.now()
+    await assert.rejects(openRun(ask, ben.services, given), Cancelled)
+    const tookMs = Date.now() - started
+    forwardAll()
+    const question = chosen[0]
+    assert.ok(question)
+    assert.deepEqual(question.notes, [
+      `⚠ the team store ${storeUrl(address)} did not answer within 300ms: only this machine's runs are listed`,
+    ])
+    assert.match(question.choices[0]?.label ?? '', new RegExp(`^${local.id} · `))
+    // The timeout, and the time the test's own machine takes to get there: not the SDK's retries.
+    assert.ok(tookMs < 3_000, `listed after ${tookMs} ms`)
   })
 })

@@ -749,6 +749,27 @@ async function finishedElsewhere(
 }
 
 /**
+ * This machine's copy of run `runId`, unfinished here, which the store has finished (`read`):
+ * set aside as `finishedElsewhere` says. Undefined when there is no such copy here (none, or
+ * finished here too); a UserError when it cannot be opened (open in another wizard here).
+ */
+export async function setAsideFinished(
+  runId: string,
+  read: TeamRunState,
+  options: Pick<TeamRunOptions, 'address' | 'env'>,
+): Promise<FinishedElsewhere | undefined> {
+  const { address, env } = options
+  const home = env ? { env } : {}
+  const here = copyHere(runId, home, address)
+  if (!here) return undefined
+  if (here.state.finishedAt !== null) {
+    here.close()
+    return undefined
+  }
+  return finishedElsewhere(runId, here, read, home, address)
+}
+
+/**
  * Run `runId` as the store has it, read before anything is asked about opening it (`known`: as
  * read already): a run the store does not have, or has finished, is refused now, so nobody
  * confirms production, or types their name, for a run that will not open. The read is handed
