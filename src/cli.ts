@@ -117,7 +117,10 @@ Examples:
     .description('open the wizard: walk a checklist for one environment, answer, sign off')
     .argument('[file]', 'markdown checklist (asked for when left out)')
     .option('-e, --env <env>', 'environment (asked for when left out)')
-    .option('--resume <run-id>', 'resume this saved run without asking')
+    .option(
+      '--resume <run-id>',
+      'resume this saved run without asking (one not on this machine: from the team store named)',
+    )
     .option('--new', 'start a new run even if an unfinished one exists')
     .option(
       '--operator <name>',

@@ -118,7 +118,8 @@ export async function runCommand(
     outcome: AppOutcome | null
     session: RunSession | null
     problems: StoreProblem[]
-  } = { outcome: null, session: null, problems: [] }
+    notices: string[]
+  } = { outcome: null, session: null, problems: [], notices: [] }
   const now = new Date()
   const appOptions: AppOptions = {
     ...(file ? { checklistPath: resolveChecklistFile(file) } : {}),
@@ -139,6 +140,10 @@ export async function runCommand(
     // Written under the full-screen wizard they would be cut off, then lost with its screen.
     onStoreProblems: (problems) => {
       ended.problems.push(...problems)
+    },
+    // Team runs set aside, a team store that refused: one line each on screen, in full here.
+    onNotices: (notices) => {
+      ended.notices.push(...notices)
     },
   })
 
@@ -257,6 +262,8 @@ export async function runCommand(
     clearEcho(typed, isEchoed)
   }
   reportProblems(ended.problems)
+  for (const notice of ended.notices)
+    terminalFor(process.stderr).write(`deploy-wizard: ${notice}\n`)
   for (const message of takeHomeProblems()) {
     terminalFor(process.stderr).write(`deploy-wizard: ${message}\n`)
   }

@@ -34,6 +34,7 @@ import {
 } from './store.ts'
 import { resolveStore, type S3StoreAddress, storeUrl } from './team/address.ts'
 import { type ResumeQuestions, readTeamLink, teamStoreOf, teamTuning } from './team/link.ts'
+import type { TeamRunsOffered } from './team/offered.ts'
 import type { TeamRunState } from './team/read-state.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -64,6 +65,23 @@ export interface WizardServices {
    * names the checklist as the store keeps it, saved on this machine.
    */
   findTeamRun?(id: string, named?: Checklist): Promise<FoundRun | undefined>
+  /**
+   * Before anything is asked about resuming run `id`: a team run (this machine's copy, or one
+   * found with `findTeamRun`) is read from its store, and refused now when it cannot be opened
+   * (finished there: its copy here brought up to date, what it never sent kept aside and
+   * named), so nobody confirms production for it. The read is `resumeRun`'s, not made twice.
+   * Nothing for a run kept on this machine only.
+   */
+  checkResumable?(id: string): Promise<void>
+  /**
+   * The team store's runs for the list of runs to resume, when a store is named (`--store`,
+   * DEPLOY_WIZARD_STORE, the `store:` of `filter.checklist`): its url at once, the runs once
+   * read (team/offered.ts). Undefined, reading nothing, when no store is named.
+   */
+  teamRuns?(filter: {
+    readonly checklist?: Checklist
+    readonly environment?: string
+  }): { readonly store: string; readonly listing: Promise<TeamRunsOffered> } | undefined
   needsTrustPrompt(checklist: Checklist, environment: string): boolean
 }
 
@@ -145,6 +163,40 @@ export function wizardServices(options: ServiceOptions): WizardServices {
       found.set(id, { address, state: run.state })
       const isHere = hasRun(id, open.env ? { env: open.env } : {})
       return { id, header: run.header, store: storeUrl(address), isHere }
+    },
+    checkResumable: async (id) => {
+      const address = teamStoreOf(id, open.env) ?? found.get(id)?.address
+      if (!address) return
+      const team = await import('./team/sync.ts')
+      const state = await team.resumableRun(
+        id,
+        { address, ...(open.env ? { env: open.env } : {}), tuning: teamTuning(processEnv) },
+        found.get(id)?.state,
+      )
+      found.set(id, { address, state })
+    },
+    teamRuns: ({ checklist, environment }) => {
+      const address = resolveStore({
+        flag: store,
+        env: processEnv,
+        frontMatter: checklist?.frontMatter.store,
+      })
+      if (address.kind === 'local') return undefined
+      const listing = import('./team/offered.ts').then((team) =>
+        team.offeredTeamRuns(
+          address,
+          {
+            ...(checklist ? { title: checklist.title } : {}),
+            ...(environment !== undefined ? { environment } : {}),
+          },
+          {
+            ...(open.env ? { env: open.env } : {}),
+            tuning: teamTuning(processEnv),
+            now: open.now?.() ?? new Date(),
+          },
+        ),
+      )
+      return { store: storeUrl(address), listing }
     },
     needsTrustPrompt: (checklist, environment) =>
       needsTrustPrompt(checklist, environment, open.env),

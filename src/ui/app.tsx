@@ -156,6 +156,7 @@ export function App({
           // A new question is a new list, its cursor at the top.
           key={waiting.question.title}
           title={waiting.question.title}
+          {...(waiting.question.notes ? { notes: waiting.question.notes } : {})}
           {...(waiting.question.limit !== undefined ? { limit: waiting.question.limit } : {})}
           height={height}
           choices={waiting.question.choices}

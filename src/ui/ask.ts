@@ -25,6 +25,8 @@ export class Cancelled extends Error {
 
 export interface ChooseQuestion<T> {
   readonly title: string
+  /** Lines over the choices, one each (a warning's colour): what is not offered, and why. */
+  readonly notes?: readonly string[]
   readonly choices: readonly Choice<T>[]
   /** Choices shown at most; the list scrolls through the others. */
   readonly limit?: number

@@ -7,7 +7,11 @@
  *
  * A team run (one whose store is named, or this machine's copy of one) is opened
  * the same way, with two more questions: who is answering, for a run found only
- * in the store, and whether to take it over from whoever drives it.
+ * in the store, and whether to take it over from whoever drives it. Its store is
+ * read before anything is asked about it, so a run finished there is refused
+ * before production is confirmed. With a store named, the list of runs to
+ * resume has the store's runs not on this machine too, and leaves out this
+ * machine's copies of runs finished there (team/offered.ts).
  */
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
@@ -20,6 +24,7 @@ import { hasChanges } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
 import type { ResumeQuestions, WizardServices } from '../run/start.ts'
 import type { RunSummary, StoreProblem } from '../run/store.ts'
+import type { OfferedTeamRun, TeamRunsOffered } from '../run/team/offered.ts'
 import { type Ask, Cancelled } from './ask.ts'
 import { type Layout, layoutOf } from './layout.ts'
 import { environmentColor } from './theme.ts'
@@ -58,6 +63,11 @@ export interface OpenRunHooks {
   readonly onOpen?: (session: RunSession) => void
   /** Run files that had to be set aside while looking for saved runs. */
   readonly onStoreProblems?: (problems: readonly StoreProblem[]) => void
+  /**
+   * What to say in full once the screens are gone (the list has a line for each): a team run
+   * set aside here because it was finished elsewhere, a team store that refused to be read.
+   */
+  readonly onNotices?: (notices: readonly string[]) => void
 }
 
 /** Asks what it must and opens the run; rejects with `Cancelled` when the operator backs out. */
@@ -147,6 +157,8 @@ export async function openRun(
   ): Promise<OpenedRun> => {
     ask.loading(`opening run ${run.id}`)
     hooks.onResuming?.(run.id)
+    // Its team store first: a run finished there is refused before production is confirmed.
+    await services.checkResumable?.(run.id)
     const checklist = await services.loadChecklist(run.header.checklist.path).catch((error) => {
       throw new UserError(
         `the checklist of run ${run.id} cannot be read: ${(error as Error).message}`,
@@ -289,17 +301,48 @@ export async function openRun(
       hint: 'deploy-wizard runs lists the runs saved on this machine (--all for finished ones); a team run is found with --store s3://bucket/prefix',
     })
   }
-  if (runs.length > 0 && !options.isNew) {
+  if (options.isNew) return start()
+  // With a team store named, its runs too (the runs here it finished elsewhere set aside).
+  const named = options.checklistPath
+    ? await services.loadChecklist(options.checklistPath)
+    : undefined
+  const team = services.teamRuns?.({
+    ...(named ? { checklist: named } : {}),
+    ...(options.environment ? { environment: options.environment } : {}),
+  })
+  let offered: TeamRunsOffered = { runs: [], setAside: [], notes: [], notices: [] }
+  if (team) {
+    ask.loading(`looking for runs in the team store ${team.store}`)
+    offered = await team.listing
+    if (offered.notices.length > 0) hooks.onNotices?.(offered.notices)
+  }
+  const here = runs.filter((run) => !offered.setAside.includes(run.id))
+  // Runs to pick, or one just set aside here to say so of: with neither, a store that did not
+  // answer has nothing to add to a new run.
+  if (here.length + offered.runs.length + offered.setAside.length > 0) {
     const now = options.now()
-    const run = await ask.choose<RunSummary | null>({
-      title: 'Unfinished runs on this machine — resume one, or start a new run:',
+    const picked = await ask.choose<RunSummary | OfferedTeamRun | null>({
+      title:
+        offered.runs.length > 0
+          ? 'Unfinished runs on this machine and in the team store — resume one, or start a new run:'
+          : 'Unfinished runs on this machine — resume one, or start a new run:',
+      ...(offered.notes.length > 0 ? { notes: offered.notes } : {}),
       limit: 10,
       choices: [
-        ...runs.map((r) => ({ label: describeRunLine(r, now), value: r })),
+        ...here.map((r) => ({ label: describeRunLine(r, now), value: r })),
+        ...offered.runs.map((r) => ({
+          label: `${describeRunLine(r, now)} · from the team store, ${r.holder}`,
+          value: r,
+        })),
         { label: 'Start a new run', value: null },
       ],
     })
-    if (run) return resume(run)
+    // A run of the store (it says who drives it): read again now, as the list may have stood a while.
+    if (picked && 'holder' in picked) {
+      ask.loading(`reading run ${picked.id} from the team store`)
+      const found = await services.findTeamRun?.(picked.id, named)
+      if (found) return resume(found, !found.isHere)
+    } else if (picked) return resume(picked)
   }
   return start()
 }

@@ -82,6 +82,8 @@ export interface Opening {
 export interface OpeningHooks {
   readonly onOpen?: (session: RunSession) => void
   readonly onStoreProblems?: (problems: readonly StoreProblem[]) => void
+  /** See OpenRunHooks.onNotices. */
+  readonly onNotices?: (notices: readonly string[]) => void
 }
 
 /** The questions of ask.ts, answered by whatever screen draws each one as it waits (`show`). */
@@ -144,6 +146,7 @@ export function startOpening(
         change({ storeProblems: [...view.storeProblems, ...problems] })
         hooks.onStoreProblems?.(problems)
       },
+      ...(hooks.onNotices ? { onNotices: hooks.onNotices } : {}),
     },
   ).then(
     (opened) => {

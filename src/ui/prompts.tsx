@@ -197,6 +197,7 @@ const ChoiceColors = createContext<ReadonlyMap<string, Color>>(new Map())
 
 export function ChoicePrompt<T>({
   title,
+  notes = [],
   choices,
   limit = Number.POSITIVE_INFINITY,
   height,
@@ -205,6 +206,8 @@ export function ChoicePrompt<T>({
   onCancel,
 }: {
   readonly title: string
+  /** Lines over the choices, one each, in the warning's colour. */
+  readonly notes?: readonly string[]
   readonly choices: readonly Choice<T>[]
   /** The choice the cursor starts on. */
   readonly initial?: number
@@ -220,8 +223,9 @@ export function ChoicePrompt<T>({
   })
   // Where the cursor is, so a list drawn afresh (below) keeps it.
   const [highlighted, setHighlighted] = useState(initial)
-  const isCut = choices.length > Math.min(limit, height - 1)
-  const shown = Math.max(1, Math.min(limit, height - 1 - (isCut ? 1 : 0), choices.length))
+  const rows = height - notes.length
+  const isCut = choices.length > Math.min(limit, rows - 1)
+  const shown = Math.max(1, Math.min(limit, rows - 1 - (isCut ? 1 : 0), choices.length))
   const items = choices.map((choice, index) => ({
     key: String(index),
     label: choice.label,
@@ -235,6 +239,11 @@ export function ChoicePrompt<T>({
       <Text bold wrap="truncate-end">
         {title}
       </Text>
+      {notes.map((note) => (
+        <Text key={note} color="yellow" wrap="truncate-end">
+          {note}
+        </Text>
+      ))}
       <ChoiceColors.Provider value={colors}>
         <SelectInput
           // A new window size draws the list afresh (ink-select-input keeps a cursor past a

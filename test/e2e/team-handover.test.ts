@@ -3,8 +3,8 @@
  * team store (moto's S3), held at an approval gate until a third person approves it from their
  * own terminal and AWS account, followed live by a watcher, finished, exported and verified
  * from a fourth home — and the first laptop, killed mid-run, told on its next start that the
- * run was finished elsewhere. The built CLI in tmux; each laptop is a DEPLOY_WIZARD_HOME of its
- * own, as on separate machines.
+ * run was finished elsewhere, before anything is asked of it. The built CLI in tmux; each
+ * laptop is a DEPLOY_WIZARD_HOME of its own, as on separate machines.
  *
  * Needs tmux (it fails, and does not skip, without it) and a build (`npm run build`).
  */
@@ -124,12 +124,17 @@ function laptopEnv(laptop: string, endpoint = moto): Record<string, string> {
 async function inTerminal(
   laptop: string,
   args: readonly string[],
-  { operator, endpoint }: { operator?: string; endpoint?: string } = {},
+  {
+    operator,
+    endpoint,
+    env = {},
+  }: { operator?: string; endpoint?: string; env?: Record<string, string> } = {},
 ): Promise<TmuxPane> {
   sessions++
   const variables = {
     ...laptopEnv(laptop, endpoint),
     ...(operator ? { DEPLOY_WIZARD_OPERATOR: operator } : {}),
+    ...env,
   }
   const command = [
     'env',
@@ -459,24 +464,34 @@ test('a prod run handed over through the team store: killed on one laptop, taken
   )
 
   await step(
-    'ana’s next start on her laptop is told the run was finished elsewhere, and of her answer never sent',
+    'ana’s next start on her laptop does not offer the run finished elsewhere, asks no prod confirmation, and names her answer never sent',
     async () => {
       const events = await eventsIn(id)
       // The same command as before: her laptop still has the run as she left it, unfinished.
+      // The store's list is waited for as long as one request may take: room on a loaded machine.
       const again = await inTerminal('ana', ['run', checklist, '--env', 'prod', '--store', url], {
         operator: 'ana',
         endpoint: fault.url,
+        env: { DEPLOY_WIZARD_STORE_TIMEOUT: '10s' },
       })
       await again.waitFor(
-        new RegExp(`^❯ ${id} · Team release · 2/6 answered · ana · `, 'm'),
-        'her run, offered to resume',
+        new RegExp(
+          `^⚠ run ${id} was finished by ben at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, in the team store`,
+          'm',
+        ),
+        'the list saying her run was finished elsewhere',
         SLOW_MS,
       )
-      await again.press('Enter')
-      await again.waitFor(/Type 'prod' to go on:/, 'the production question', SLOW_MS)
-      await again.submit('prod')
-      await again.waitFor(/^EXIT=2$/m, 'refused: exit 2', SLOW_MS)
+      assert.match(
+        again.lastScreen,
+        /^Unfinished runs on this machine — resume one, or start a new run:$/m,
+      )
+      assert.match(again.lastScreen, /^❯ Start a new run$/m)
+      assert.doesNotMatch(again.lastScreen, new RegExp(`^. ${id} · `, 'm'), 'not offered')
+      await again.press('Escape')
+      await again.waitFor(/^EXIT=130$/m, 'left at the list: exit 130', SLOW_MS)
       const said = await joined(again)
+      assert.doesNotMatch(said, /Type 'prod' to go on/, 'no prod confirmation for it')
       assert.match(
         said,
         new RegExp(
@@ -510,21 +525,21 @@ test('a prod run handed over through the team store: killed on one laptop, taken
       )
       assert.doesNotMatch(said, /Progress saved|hit a bug/)
 
-      // By id, once more: not reopened either; nothing was written to the team's run meanwhile.
+      // By id, once more: refused at once, not reopened; nothing was written to the team's run.
       const resumed = await inTerminal('ana', ['run', '--resume', id, '--store', url], {
         operator: 'ana',
         endpoint: fault.url,
       })
-      await resumed.waitFor(/Type 'prod' to go on:/, 'the production question', SLOW_MS)
-      await resumed.submit('prod')
       await resumed.waitFor(/^EXIT=2$/m, 'refused: exit 2', SLOW_MS)
+      const refused = await joined(resumed)
       assert.match(
-        await joined(resumed),
+        refused,
         new RegExp(
           `^deploy-wizard: run ${id} was finished by ben at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, in the team store`,
           'm',
         ),
       )
+      assert.doesNotMatch(refused, /Type 'prod' to go on/, 'no prod confirmation for it')
       assert.deepEqual(await eventsIn(id), events, 'the team’s run as ben finished it')
       const runs = await onLaptop('ana', ['runs'])
       assert.doesNotMatch(runs.stdout, new RegExp(id), 'no longer unfinished on her laptop')

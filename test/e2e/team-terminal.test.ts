@@ -1,9 +1,10 @@
 /**
  * Team runs on screen: the built CLI in tmux, one home per "laptop", the store
  * in moto behind our fault server. The header's sync state (synced, waiting and
- * offline, synced again), a second laptop resuming a run from the store alone,
- * the take-over question and its refusal, and the first driver told at once
- * that the run was taken, answering nothing more.
+ * offline, synced again), a second laptop resuming a run from the store alone
+ * (by id, and picked from the list of runs to resume), the take-over question
+ * and its refusal, and the first driver told at once that the run was taken,
+ * answering nothing more.
  *
  * Needs tmux (it fails, and does not skip, without it) and a build (`npm run build`).
  */
@@ -77,13 +78,17 @@ const hangEventWrites = () =>
 async function laptop(
   home: string,
   args: readonly string[],
-  { operator, columns = 100 }: { operator?: string; columns?: number } = {},
+  {
+    operator,
+    columns = 100,
+    timeout = '300ms',
+  }: { operator?: string; columns?: number; timeout?: string } = {},
 ): Promise<TmuxPane> {
   sessions++
   const variables: Record<string, string> = {
     DEPLOY_WIZARD_HOME: join(dir, home),
     DEPLOY_WIZARD_STORE_POLL: '200ms',
-    DEPLOY_WIZARD_STORE_TIMEOUT: '300ms',
+    DEPLOY_WIZARD_STORE_TIMEOUT: timeout,
     AWS_ENDPOINT_URL: fault.url,
     // Who the caller is (STS) is asked of moto itself: the fault server speaks S3.
     AWS_ENDPOINT_URL_STS: moto,
@@ -200,6 +205,50 @@ describe('a second laptop', () => {
       await ben.capture(),
       /took run \S+ over from ana@\S+, last seen \d+ s ago \(their lease had expired\)/,
     )
+    await ben.press('q')
+    await ben.waitFor(/^EXIT=0$/m)
+  })
+  test('finds a run of the store in the list of runs to resume, with who drove it last, and opens it', async () => {
+    forwardAll()
+    const address = await newTeamStore('listed')
+    const ana = await laptop(
+      'listed-ana',
+      ['run', checklist, '--env', 'dev', '--store', storeUrl(address)],
+      { operator: 'ana' },
+    )
+    await ana.waitFor(/· synced/, 'ana synced', 15_000)
+    await ana.press('d')
+    await ana.waitFor(/· synced/)
+    const id = await runIdOn(ana)
+    await ana.press('q')
+    await ana.waitFor(/^EXIT=0$/m)
+
+    // No --resume, no run id: the store named, as Ana named it. The store's list is waited for
+    // as long as one request may take: room on a loaded machine.
+    const ben = await laptop(
+      'listed-ben',
+      ['run', checklist, '--env', 'dev', '--store', storeUrl(address)],
+      { timeout: '10s', columns: 140 },
+    )
+    await ben.waitFor(
+      /^Unfinished runs on this machine and in the team store — resume one, or start a new run:$/m,
+      'the list of runs to resume',
+      15_000,
+    )
+    assert.match(
+      ben.lastScreen,
+      new RegExp(
+        `^❯ ${id} · Team release · 1/4 answered · ana · just now · from the team store, not driven \\(ana@\\S+ let go \\d+ s ago\\)$`,
+        'm',
+      ),
+    )
+    assert.match(ben.lastScreen, /^ {2}Start a new run$/m)
+    await ben.press('Enter')
+    await ben.waitFor(/Your name, as the sheet should show it:/, 'the name question', 15_000)
+    await ben.type('ben')
+    await ben.press('Enter')
+    await ben.waitFor(new RegExp(`ben · ${id} · synced`), 'ben drives, synced', 15_000)
+    assert.match(ben.lastScreen, /✔ Change request approved/)
     await ben.press('q')
     await ben.waitFor(/^EXIT=0$/m)
   })

@@ -23,6 +23,7 @@ import {
 import { backend } from '../helpers/checks.ts'
 import { driver, newTeamStore, storeObjects } from '../helpers/team-store.ts'
 import { tempDir } from '../helpers/temp.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const moto = backend('moto')
 const fault = await startAwsFaultServer()
@@ -174,6 +175,25 @@ describe('the team store when S3 misbehaves', () => {
     )
     // Not retried: S3 said no for good.
     assert.equal(fault.requests.length, 1)
+  })
+
+  it('makes no further attempt at a call once the store is closed: a read given up on ends there', async () => {
+    fault.script(() => ({ forward: moto }))
+    const address = await newTeamStore('closed')
+    const objects = storeObjects(address, { requestTimeoutMs: 300 })
+    fault.script(() => 'hang')
+    const reading = objects.get('runs/prod-20261204-c1o5/header.json')
+    reading.catch(() => {})
+    await waitFor(() => fault.requests.length === 1, 'the read at the store')
+    await objects.close()
+    await assert.rejects(
+      reading,
+      (error: unknown) =>
+        error instanceof StoreUnavailableError && /it was closed/.test(error.message),
+    )
+    assert.equal(fault.requests.length, 1, 'no attempt after the one under way when it closed')
+    await assert.rejects(objects.list('runs'), /could not list runs: it was closed/)
+    assert.equal(fault.requests.length, 1, 'nothing sent once closed')
   })
 
   it('gives up a direct call after its attempts, saying S3 throttled', async () => {

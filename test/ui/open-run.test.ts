@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { wizardServices } from '../../src/run/start.ts'
-import { type Ask, Cancelled } from '../../src/ui/ask.ts'
+import { Cancelled } from '../../src/ui/ask.ts'
 import { confirmName } from '../../src/ui/confirm-name.ts'
 import { type AppOptions, openRun } from '../../src/ui/open-run.ts'
+import { ESC, scriptedAsk } from '../helpers/scripted-ask.ts'
 
 const folders: string[] = []
 after(() => {
@@ -44,44 +45,6 @@ function workspace() {
     now: () => new Date(),
   }
   return { dir, path, home, services, options }
-}
-
-/** Back out of the question (Esc). */
-const ESC = Symbol('esc')
-
-/**
- * Answers the questions in order from `script` ([kind, answer]; a choice by the start of its
- * label), and keeps what was asked: a question out of order fails the test.
- */
-function scriptedAsk(script: readonly (readonly [string, unknown])[]) {
-  const asked: string[] = []
-  let next = 0
-  const answer = (kind: string, what: string): unknown => {
-    asked.push(`${kind}: ${what}`)
-    const step = script[next++]
-    assert.equal(step?.[0], kind, `asked ${kind} (${what}) where the script says ${step?.[0]}`)
-    if (step?.[1] === ESC) throw new Cancelled()
-    return step?.[1]
-  }
-  const ask: Ask = {
-    loading: () => {},
-    choose: async (question) => {
-      const label = answer('choose', question.title)
-      const choice = question.choices.find((c) => c.label.startsWith(String(label)))
-      assert.ok(choice, `no choice ${String(label)} in ${question.title}`)
-      return choice.value
-    },
-    text: async (question) =>
-      String(answer('text', `${question.label} [${question.initial ?? ''}]`)),
-    confirmName: async (question) => {
-      answer('confirm-name', question.name)
-    },
-    trust: async (question) => Boolean(answer('trust', `${question.commands.length} commands`)),
-    changes: async () => {
-      answer('changes', '')
-    },
-  }
-  return { ask, asked }
 }
 
 describe('opening a run', () => {

@@ -153,6 +153,7 @@ export class StoreObjects {
   readonly #clients: Clients
   readonly #region: string | undefined
   readonly #retry: RetryPolicy
+  #isClosed = false
 
   constructor(address: S3StoreAddress, options: StoreObjectsOptions = {}) {
     this.address = address
@@ -276,6 +277,7 @@ export class StoreObjects {
   /** Who the store's calls are made as (STS): the ARN a lease records. */
   async callerArn(): Promise<string> {
     const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts')
+    this.#refuseClosed('identify the AWS caller')
     const sts = await this.#clients.aws('sts', { region: this.#region })
     const identity = await this.#attempts('identify the AWS caller', () =>
       sts.send(new GetCallerIdentityCommand({})),
@@ -283,7 +285,22 @@ export class StoreObjects {
     return String(identity.Arn ?? 'unknown')
   }
 
+  /**
+   * Loads the S3 code and makes the client, which every call does on first use anyway: work on
+   * this machine, done before a deadline that is meant for the store's answers starts.
+   */
+  async ready(): Promise<void> {
+    await import('@aws-sdk/client-s3')
+    this.#refuseClosed('open')
+    await this.#clients.aws('s3', { region: this.#region })
+  }
+
+  /**
+   * Closes the clients. A call still under way then fails at its next attempt instead of
+   * opening a client anew: a read given up on (a list that stopped waiting for it) ends there.
+   */
   close(): Promise<void> {
+    this.#isClosed = true
     return this.#clients.close()
   }
 
@@ -291,13 +308,25 @@ export class StoreObjects {
     return storeKey(this.address, path)
   }
 
+  /** After `close()`: no client is opened again, no attempt made. */
+  #refuseClosed(what: string): void {
+    if (!this.#isClosed) return
+    throw new StoreUnavailableError(
+      `the team store ${storeUrl(this.address)} could not ${what}: it was closed`,
+      'unreachable',
+      undefined,
+    )
+  }
+
   async #call<T>(what: string, call: (s3: S3Client) => Promise<T>): Promise<T> {
+    this.#refuseClosed(what)
     const s3 = await this.#clients.aws('s3', { region: this.#region })
     return this.#attempts(what, () => call(s3))
   }
 
   async #attempts<T>(what: string, call: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      this.#refuseClosed(what)
       try {
         return await call()
       } catch (error) {

@@ -665,22 +665,11 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
     // way out would take it from that wizard).
     handle = copyHere(runId, home, address)
     const read = open.known ?? (await readTeamRunState(objects, runId))
-    if (!read) {
-      throw new UserError(`the team store ${storeUrl(address)} has no run ${runId}`, {
-        hint: `deploy-wizard runs --store ${storeUrl(address)} lists the team's runs`,
-      })
-    }
+    if (!read) throw noSuchRun(runId, address)
     if (read.state.finishedAt !== null) {
-      // Brought up to date here too, so `runs` and `export` on this machine say the same.
-      const copy = await localCopy(runId, handle, read, read.events, home, options)
+      const here = handle
       handle = undefined
-      copy.handle.close()
-      const finished = [...read.journal].reverse().find((entry) => entry.type === 'finished')
-      // What this machine had not sent was just set aside: said here, as the run is not opened.
-      throw new UserError(
-        `run ${runId} was finished${finished ? ` by ${finished.by}` : ''} at ${formatMoment(read.state.finishedAt)}, in the team store ${storeUrl(address)}`,
-        { hint: [...copy.notices, sheetHint(runId, address)].join('\n  ') },
-      )
+      throw (await finishedElsewhere(runId, here, read, home, address)).refusal
     }
     lease = await takeLease(objects, runId, options, open.questions)
     // Before the `resumed` entry that names it: whoever reads that entry finds the text.
@@ -746,6 +735,96 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
       'open it again once the store answers (who drives it is known only there); what was answered is saved',
     )
   }
+}
+
+/** A team run finished in its store: why it is not opened, and what this machine never sent. */
+export interface FinishedElsewhere {
+  /** Who finished it and when, what was kept aside here, and where its sheet comes from. */
+  readonly refusal: UserError
+  /** What this machine had recorded and never sent (`1 answer`), kept aside; undefined for nothing. */
+  readonly neverSent: string | undefined
+}
+
+/**
+ * Run `runId`, finished in the store (`read`), not opened: this machine's copy (`here`, open; it
+ * is closed) brought up to date, so `runs` and `export` on this machine say the same, and what it
+ * had not sent set aside and named, since it can no longer be.
+ */
+async function finishedElsewhere(
+  runId: string,
+  here: RunHandle | undefined,
+  read: TeamRunState,
+  home: { readonly env?: Env },
+  address: S3StoreAddress,
+): Promise<FinishedElsewhere> {
+  const copy = await localCopy(runId, here, read, read.events, home, { address })
+  copy.handle.close()
+  const finished = [...read.journal].reverse().find((entry) => entry.type === 'finished')
+  const refusal = new UserError(
+    `run ${runId} was finished${finished ? ` by ${finished.by}` : ''} at ${formatMoment(read.state.finishedAt ?? '')}, in the team store ${storeUrl(address)}`,
+    { hint: [...copy.notices, sheetHint(runId, address)].join('\n  ') },
+  )
+  return { refusal, neverSent: copy.neverSent }
+}
+
+/**
+ * This machine's copy of run `runId`, unfinished here, which the store has finished (`read`):
+ * set aside as `finishedElsewhere` says. Undefined when there is no such copy here (none, or
+ * finished here too); a UserError when it cannot be opened (open in another wizard here).
+ */
+export async function setAsideFinished(
+  runId: string,
+  read: TeamRunState,
+  options: Pick<TeamRunOptions, 'address' | 'env'>,
+): Promise<FinishedElsewhere | undefined> {
+  const { address, env } = options
+  const home = env ? { env } : {}
+  const here = copyHere(runId, home, address)
+  if (!here) return undefined
+  if (here.state.finishedAt !== null) {
+    here.close()
+    return undefined
+  }
+  return finishedElsewhere(runId, here, read, home, address)
+}
+
+/**
+ * Run `runId` as the store has it, read before anything is asked about opening it (`known`: as
+ * read already): a run the store does not have, or has finished, is refused now, so nobody
+ * confirms production, or types their name, for a run that will not open. The read is handed
+ * to `resumeTeamRun` (`TeamResume.known`), not made twice.
+ */
+export async function resumableRun(
+  runId: string,
+  options: Pick<TeamRunOptions, 'address' | 'env' | 'tuning'>,
+  known?: TeamRunState,
+): Promise<TeamRunState> {
+  const { address, env } = options
+  const objects = syncObjects(address, options.tuning)
+  try {
+    const read = known ?? (await readTeamRunState(objects, runId))
+    if (!read) throw noSuchRun(runId, address)
+    if (read.state.finishedAt !== null) {
+      const home = env ? { env } : {}
+      throw (await finishedElsewhere(runId, copyHere(runId, home, address), read, home, address))
+        .refusal
+    }
+    return read
+  } catch (error) {
+    throw unreachable(
+      error,
+      `cannot open run ${runId} in the team store ${storeUrl(address)}`,
+      'open it again once the store answers (who drives it is known only there); what was answered is saved',
+    )
+  } finally {
+    await objects.close()
+  }
+}
+
+function noSuchRun(runId: string, address: S3StoreAddress): UserError {
+  return new UserError(`the team store ${storeUrl(address)} has no run ${runId}`, {
+    hint: `deploy-wizard runs --store ${storeUrl(address)} lists the team's runs`,
+  })
 }
 
 /**
@@ -856,10 +935,11 @@ async function localCopy(
   read: TeamRunState,
   events: readonly TeamEvent[],
   home: { readonly env?: Env },
-  options: TeamRunOptions,
-): Promise<{ handle: RunHandle; link: TeamLink; notices: string[] }> {
+  options: Pick<TeamRunOptions, 'address'>,
+): Promise<{ handle: RunHandle; link: TeamLink; notices: string[]; neverSent?: string }> {
   const { env } = home
   const notices: string[] = []
+  let neverSent: string | undefined
   let header: RunHeader
   try {
     const link = old ? readTeamLink(runId, env) : undefined
@@ -880,7 +960,10 @@ async function localCopy(
       }
       const inStore = new Set(events.map((event) => event.id))
       const stranded = outgoing(old, link).filter((item) => !inStore.has(item.id))
-      if (stranded.length > 0) notices.push(keep(runId, stranded, env))
+      if (stranded.length > 0) {
+        neverSent = describeUnsaved(stranded.map(({ entry }) => ({ entry: entry as JournalEntry })))
+        notices.push(keep(runId, stranded, neverSent, env))
+      }
     }
     // A copy made here before keeps its header: its checklist is where it was read from.
     header = old?.header ?? localHeader(read, env)
@@ -904,11 +987,19 @@ async function localCopy(
     events.map((event) => event.entry),
     home,
   )
-  return { handle, link: fresh, notices }
+  return { handle, link: fresh, notices, ...(neverSent ? { neverSent } : {}) }
 }
 
-/** Writes entries that can no longer be sent to a file beside the outbox; the notice naming it. */
-function keep(runId: string, stranded: readonly IdentifiedEntry[], env?: Env): string {
+/**
+ * Writes entries that can no longer be sent to a file beside the outbox; the notice naming it
+ * and them (`what`: `1 answer`).
+ */
+function keep(
+  runId: string,
+  stranded: readonly IdentifiedEntry[],
+  what: string,
+  env?: Env,
+): string {
   const stamp = new Date().toISOString().replace(/[-:.]/g, '')
   const file = join(teamFolder(runId, env), `kept-${stamp}.jsonl`)
   try {
@@ -916,6 +1007,5 @@ function keep(runId: string, stranded: readonly IdentifiedEntry[], env?: Env): s
   } catch (error) {
     throw homeError(error, file, env) ?? error
   }
-  const what = describeUnsaved(stranded.map(({ entry }) => ({ entry: entry as JournalEntry })))
   return `${what} recorded on this machine never reached the team store before someone else drove run ${runId}: kept in ${file}`
 }

@@ -1,0 +1,412 @@
+/**
+ * Opening a team run through the wizard's questions (ui/open-run.ts), answered
+ * from a script, against moto's S3 behind our fault server: a run finished
+ * elsewhere is refused before anyone confirms production for it, and not
+ * offered at all where the store is named; a run only in the store is found by
+ * id wherever the store is named, and offered beside this machine's runs, with
+ * who drove it last; a store that does not answer holds the list up no longer
+ * than its request timeout, and says so.
+ */
+import assert from 'node:assert/strict'
+import { readdirSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import type { UserError } from '../../src/errors.ts'
+import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
+import type { JournalEntry } from '../../src/run/model.ts'
+import type { RunSession } from '../../src/run/session.ts'
+import { wizardServices } from '../../src/run/start.ts'
+import { openRun as openRunFile } from '../../src/run/store.ts'
+import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
+import { teamFolder } from '../../src/run/team/link.ts'
+import { readTeamRunState } from '../../src/run/team/read-state.ts'
+import { Cancelled } from '../../src/ui/ask.ts'
+import { type AppOptions, type OpenRunHooks, openRun } from '../../src/ui/open-run.ts'
+import { type AwsRequest, pointAwsAt, startAwsFaultServer } from '../helpers/aws-fault-server.ts'
+import { backend } from '../helpers/checks.ts'
+import { ESC, scriptedAsk } from '../helpers/scripted-ask.ts'
+import { eventCount, newTeamStore, storeObjects } from '../helpers/team-store.ts'
+import { tempDir } from '../helpers/temp.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+const moto = backend('moto')
+const fault = await startAwsFaultServer()
+pointAwsAt(fault.url)
+// The fault server speaks S3; who the caller is, STS, is asked of moto itself.
+process.env.AWS_ENDPOINT_URL_STS = moto
+
+const open: RunSession[] = []
+const stores: { close(): Promise<void> }[] = []
+after(async () => {
+  for (const session of open) await session.close(0)
+  for (const objects of stores) await objects.close()
+  await fault.close()
+})
+
+const CHECKLIST = `---
+title: Team release
+environments: [dev, prod]
+---
+# Team release
+
+## Before
+- [ ] Change request approved
+- [ ] Backup taken
+- [ ] Release notes written
+`
+
+const forwardAll = () => fault.script(() => ({ forward: moto }))
+const isEventWrite = (request: AwsRequest) =>
+  request.action === 'PutObject' && /\/events\//.test(String(request.params.Key))
+const hangEventWrites = () =>
+  fault.script((request) => (isEventWrite(request) ? 'hang' : { forward: moto }))
+
+const TAKE_IT = { takeOver: () => Promise.resolve(true) }
+
+/**
+ * A laptop: a home of its own and the wizard's services, the store named as `--store` names it
+ * (or not named, when `store` is undefined), `env` added to what the services read.
+ */
+function laptop(
+  label: string,
+  {
+    store,
+    timeout = '2s',
+    env: extra = {},
+  }: { store?: S3StoreAddress; timeout?: string; env?: Record<string, string> } = {},
+) {
+  const dir = tempDir(`team-open-${label}`)
+  const env = {
+    DEPLOY_WIZARD_HOME: join(dir, 'home'),
+    DEPLOY_WIZARD_STORE_POLL: '100ms',
+    DEPLOY_WIZARD_STORE_TIMEOUT: timeout,
+    ...extra,
+  }
+  const services = wizardServices({
+    cwd: dir,
+    staleAfterMs: 3_600_000,
+    env,
+    ...(store ? { store: storeUrl(store) } : {}),
+  })
+  return { dir, env, services }
+}
+
+/** The team's checklist, written on a laptop; with `store:` in its front matter when given. */
+function checklistFile(dir: string, store?: S3StoreAddress): string {
+  const path = join(dir, 'release.md')
+  const text = store ? CHECKLIST.replace('title:', `store: ${storeUrl(store)}\ntitle:`) : CHECKLIST
+  writeFileSync(path, text)
+  return path
+}
+
+/** What `run` passes the opening, as the command line says it. */
+function options(dir: string, given: Partial<AppOptions> = {}): AppOptions {
+  return {
+    staleAfterMs: 3_600_000,
+    sheetPathFor: (id) => join(dir, `${id}-signoff.md`),
+    today: '2026-12-04',
+    now: () => new Date(),
+    ...given,
+  }
+}
+
+/** What the opening said for after the screens are gone, kept as it says it. */
+function said(): { lines: string[]; hooks: OpenRunHooks } {
+  const lines: string[] = []
+  return { lines, hooks: { onNotices: (notices) => lines.push(...notices) } }
+}
+
+function localJournal(env: Record<string, string>, id: string): readonly JournalEntry[] {
+  const handle = openRunFile(id, { env })
+  try {
+    return handle.journal
+  } finally {
+    handle.close()
+  }
+}
+
+async function teamJournal(address: S3StoreAddress, id: string) {
+  const objects = storeObjects(address)
+  stores.push(objects)
+  return (await readTeamRunState(objects, id))?.journal ?? []
+}
+
+/**
+ * Ana starts a prod run in a new store and answers one item; a second answer stays on her
+ * laptop (her link drops); Ben takes the run over and finishes it. Ana's laptop still has its
+ * copy, unfinished, with the answer it never sent.
+ */
+async function finishedElsewhere(label: string) {
+  forwardAll()
+  const address = await newTeamStore(label)
+  // Quick to say it is offline once her link drops.
+  const ana = laptop(`${label}-ana`, { store: address, timeout: '300ms' })
+  const path = checklistFile(ana.dir)
+  const checklist = await ana.services.loadChecklist(path)
+  const session = await ana.services.startRun(checklist, 'prod', 'ana')
+  open.push(session)
+  const id = session.id
+  const [a = '', b = ''] = checklist.items.map((item) => item.id)
+  session.answer(a, 'done')
+  await waitFor(() => session.snapshot.sync?.text === 'synced', 'ana synced')
+  hangEventWrites()
+  session.answer(b, 'done')
+  await waitFor(() => /offline/.test(session.snapshot.sync?.text ?? ''), 'ana offline')
+  const ben = laptop(`${label}-ben`, { store: address })
+  const found = await ben.services.findTeamRun?.(id)
+  assert.ok(found)
+  const own = await ben.services.loadChecklist(found.header.checklist.path)
+  const resumed = await ben.services.resumeRun(id, own, 'ben', TAKE_IT)
+  open.push(resumed.session)
+  await waitFor(() => session.snapshot.sync?.lost != null, 'ana told of the take-over')
+  forwardAll()
+  await session.close(0)
+  for (const item of own.items) resumed.session.answer(item.id, 'done')
+  resumed.session.finish(join(ben.dir, 'sheet.md'), SIGN_OFF_SHEET)
+  await resumed.session.close()
+  return { address, ana, path, id, inStore: await eventCount(address, id) }
+}
+
+/** The refusal's words: who finished the run, the answer kept aside, where the sheet comes from. */
+function assertFinishedElsewhere(
+  text: string,
+  {
+    id,
+    address,
+    ana,
+  }: { id: string; address: S3StoreAddress; ana: { env: Record<string, string> } },
+) {
+  assert.match(
+    text,
+    new RegExp(
+      `run ${id} was finished by ben at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, in the team store ${storeUrl(address)}`,
+    ),
+  )
+  const kept = readdirSync(teamFolder(id, ana.env)).filter((name) => name.startsWith('kept-'))
+  assert.equal(kept.length, 1, 'the answer never sent, kept once')
+  assert.match(
+    text,
+    new RegExp(
+      `1 answer recorded on this machine never reached the team store before someone else drove run ${id}: kept in \\S+${kept[0]}`,
+    ),
+  )
+  assert.match(
+    text,
+    new RegExp(`its sign-off sheet: deploy-wizard export ${id} --store ${storeUrl(address)}`),
+  )
+}
+
+describe('a team run finished elsewhere, opened again on the laptop that drove it first', () => {
+  it('is not offered where the store is named: the list says it was finished, and nobody is asked to confirm prod for it', async () => {
+    const run = await finishedElsewhere('finished-offered')
+    const { ask, asked, chosen } = scriptedAsk([['choose', ESC]])
+    const { lines, hooks } = said()
+    await assert.rejects(
+      openRun(
+        ask,
+        run.ana.services,
+        options(run.ana.dir, { checklistPath: run.path, environment: 'prod', operator: 'ana' }),
+        hooks,
+      ),
+      Cancelled,
+    )
+    assert.deepEqual(asked, [
+      'choose: Unfinished runs on this machine — resume one, or start a new run:',
+    ])
+    const question = chosen[0]
+    assert.ok(question)
+    assert.deepEqual(
+      question.choices.map((choice) => choice.label),
+      ['Start a new run'],
+      'the finished run is not offered',
+    )
+    assert.match(
+      question.notes?.join('\n') ?? '',
+      new RegExp(
+        `^⚠ run ${run.id} was finished by ben at .* UTC, in the team store ${storeUrl(run.address)}: not offered \\(1 answer never sent from here is kept aside; said in full when you leave\\)$`,
+        'm',
+      ),
+    )
+    // Said in full once the screens are gone, as the refusal says it.
+    assertFinishedElsewhere(lines.join('\n'), run)
+    // The copy here is the team's now: `runs` on this laptop no longer lists it unfinished.
+    assert.deepEqual(localJournal(run.ana.env, run.id), await teamJournal(run.address, run.id))
+    assert.equal(await eventCount(run.address, run.id), run.inStore, 'nothing written to the run')
+  })
+
+  it('by id, is refused before the prod confirmation, the store named only by its copy here', async () => {
+    const run = await finishedElsewhere('finished-by-id')
+    // No --store: the copy's own tie to its store is enough.
+    const services = wizardServices({ cwd: run.ana.dir, staleAfterMs: 3_600_000, env: run.ana.env })
+    const { ask, asked } = scriptedAsk([])
+    await assert.rejects(
+      openRun(ask, services, options(run.ana.dir, { resume: run.id, operator: 'ana' })),
+      (error: UserError) => {
+        assertFinishedElsewhere(`${error.message}\n  ${error.hint}`, run)
+        return true
+      },
+    )
+    assert.deepEqual(asked, [], 'nothing asked, production least of all')
+    assert.equal(await eventCount(run.address, run.id), run.inStore, 'nothing written to the run')
+  })
+
+  it('picked from the list with no store named, is refused before the prod confirmation; the list itself reads no store', async () => {
+    const run = await finishedElsewhere('finished-picked')
+    const services = wizardServices({ cwd: run.ana.dir, staleAfterMs: 3_600_000, env: run.ana.env })
+    const given = options(run.ana.dir, {
+      checklistPath: run.path,
+      environment: 'prod',
+      operator: 'ana',
+    })
+
+    forwardAll()
+    const first = scriptedAsk([['choose', ESC]])
+    await assert.rejects(openRun(first.ask, services, given), Cancelled)
+    assert.match(first.chosen[0]?.choices[0]?.label ?? '', new RegExp(`^${run.id} · `))
+    assert.deepEqual(fault.requests, [], 'no store is named: listing runs reads none')
+
+    const { ask, asked } = scriptedAsk([['choose', run.id]])
+    await assert.rejects(openRun(ask, services, given), (error: UserError) => {
+      assertFinishedElsewhere(`${error.message}\n  ${error.hint}`, run)
+      return true
+    })
+    assert.equal(asked.length, 1, `only the list was asked: ${asked.join(', ')}`)
+  })
+})
+
+describe('a team run found only in the store', () => {
+  it('is resumed by id with the store named by the checklist’s store:, or by DEPLOY_WIZARD_STORE, with no --store', async () => {
+    forwardAll()
+    const address = await newTeamStore('by-id')
+    const ana = laptop('by-id-ana', { store: address })
+    const checklist = await ana.services.loadChecklist(checklistFile(ana.dir))
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    const id = session.id
+    const [a = '', b = ''] = checklist.items.map((item) => item.id)
+    session.answer(a, 'done')
+    await session.close()
+
+    const ben = laptop('by-id-ben')
+    const path = checklistFile(ben.dir, address)
+    const asBen = scriptedAsk([['text', 'ben']])
+    const opened = await openRun(
+      asBen.ask,
+      ben.services,
+      options(ben.dir, { checklistPath: path, resume: id }),
+    )
+    open.push(opened.session)
+    assert.equal(opened.session.id, id)
+    assert.equal(opened.session.operator, 'ben')
+    assert.equal(opened.session.state.items[a]?.state, 'done')
+    opened.session.answer(b, 'done')
+    await opened.session.close()
+
+    const carl = laptop('by-id-carl', { env: { DEPLOY_WIZARD_STORE: storeUrl(address) } })
+    const asCarl = scriptedAsk([['text', 'carl']])
+    const again = await openRun(asCarl.ask, carl.services, options(carl.dir, { resume: id }))
+    open.push(again.session)
+    assert.equal(again.session.state.items[b]?.by, 'ben')
+    await again.session.close()
+  })
+
+  it('is offered beside this machine’s runs, from the team store with who drives it, and opens when picked', async () => {
+    forwardAll()
+    const address = await newTeamStore('offered')
+    const ana = laptop('offered-ana', { store: address })
+    const checklist = await ana.services.loadChecklist(checklistFile(ana.dir))
+    const [a = ''] = checklist.items.map((item) => item.id)
+    // Driven by Ana right now.
+    const driven = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(driven)
+    driven.answer(a, 'done')
+    await waitFor(() => driven.snapshot.sync?.text === 'synced', 'ana synced')
+    // Finished: nothing to take over.
+    const finished = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(finished)
+    for (const item of checklist.items) finished.answer(item.id, 'done')
+    finished.finish(join(ana.dir, 'sheet.md'), SIGN_OFF_SHEET)
+    await finished.close()
+    // Another environment than the one asked for.
+    const prod = await ana.services.startRun(checklist, 'prod', 'ana')
+    open.push(prod)
+    await prod.close()
+
+    const ben = laptop('offered-ben', { store: address })
+    const path = checklistFile(ben.dir)
+    // One run of Ben's own, on his machine only.
+    const own = wizardServices({ cwd: ben.dir, staleAfterMs: 3_600_000, env: ben.env })
+    const local = await own.startRun(await own.loadChecklist(path), 'dev', 'ben')
+    await local.close()
+
+    const { ask, asked, chosen } = scriptedAsk([
+      ['choose', driven.id],
+      ['text', 'ben'],
+      ['choose', 'Take over'],
+    ])
+    const opened = await openRun(
+      ask,
+      ben.services,
+      options(ben.dir, { checklistPath: path, environment: 'dev' }),
+    )
+    open.push(opened.session)
+    assert.equal(opened.session.id, driven.id)
+    assert.equal(opened.session.state.items[a]?.state, 'done')
+    assert.equal(
+      asked[0],
+      'choose: Unfinished runs on this machine and in the team store — resume one, or start a new run:',
+    )
+    const labels = chosen[0]?.choices.map((choice) => choice.label) ?? []
+    assert.equal(labels.length, 3, labels.join('\n'))
+    assert.match(labels[0] ?? '', new RegExp(`^${local.id} · Team release · 0/3 answered · ben · `))
+    assert.doesNotMatch(labels[0] ?? '', /team store/)
+    assert.match(
+      labels[1] ?? '',
+      new RegExp(
+        `^${driven.id} · Team release · 1/3 answered · ana · just now · from the team store, driven by ana@${hostname().replace(/\W/g, '\\$&')}, last seen \\d+ s ago$`,
+      ),
+    )
+    assert.equal(labels[2], 'Start a new run')
+    assert.match(asked[2] ?? '', new RegExp(`^choose: Take over run ${driven.id} from ana@`))
+    await waitFor(() => driven.snapshot.sync?.lost != null, 'ana told of the take-over')
+    await opened.session.close()
+  })
+
+  it('is not waited for longer than the store’s request timeout: the list says the store did not answer, and shows this machine’s runs', async () => {
+    forwardAll()
+    const address = await newTeamStore('hung')
+    const ben = laptop('hung-ben', {
+      store: address,
+      timeout: '300ms',
+      env: { DEPLOY_WIZARD_OPERATOR: 'ben' },
+    })
+    const path = checklistFile(ben.dir)
+    const given = options(ben.dir, { checklistPath: path, environment: 'dev' })
+    fault.script(() => 'hang')
+    // Nothing here to resume: no list, only to say the store did not answer; a new run it is.
+    const bare = scriptedAsk([['text', ESC]])
+    await assert.rejects(openRun(bare.ask, ben.services, given), Cancelled)
+    assert.deepEqual(bare.asked, ['text: Your name, as the sheet should show it: [ben]'])
+
+    forwardAll()
+    const own = wizardServices({ cwd: ben.dir, staleAfterMs: 3_600_000, env: ben.env })
+    const local = await own.startRun(await own.loadChecklist(path), 'dev', 'ben')
+    await local.close()
+
+    fault.script(() => 'hang')
+    const { ask, chosen } = scriptedAsk([['choose', ESC]])
+    const started = Date.now()
+    await assert.rejects(openRun(ask, ben.services, given), Cancelled)
+    const tookMs = Date.now() - started
+    forwardAll()
+    const question = chosen[0]
+    assert.ok(question)
+    assert.deepEqual(question.notes, [
+      `⚠ the team store ${storeUrl(address)} did not answer within 300ms: only this machine's runs are listed`,
+    ])
+    assert.match(question.choices[0]?.label ?? '', new RegExp(`^${local.id} · `))
+    // The timeout, and the time the test's own machine takes to get there: not the SDK's retries.
+    assert.ok(tookMs < 3_000, `listed after ${tookMs} ms`)
+  })
+})
