@@ -7,7 +7,8 @@
  * written either.
  *
  * With a team store named (`--store`, DEPLOY_WIZARD_STORE) the run is read from
- * the store — its journal, and the checklist text it started with, parsed here —
+ * the store — its journal, and the text of the checklist it is on (the one it
+ * started with, or the one it was last resumed with after an edit), parsed here —
  * so it exports from any machine, with no local copy of the run or checklist.
  * The export is recorded in the team run as a new event written with
  * `If-None-Match: *` (writeEvent), without the lease: such a write can never
@@ -16,7 +17,7 @@
  * answers nothing (it only notes a digest, as `approve` notes an approval), and
  * without it `verify` could not tell this sheet from one edited and resealed.
  */
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { writeFileAtomic } from '../atomic-write.ts'
 import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
@@ -30,6 +31,7 @@ import { sheetDigest } from '../report/sheet-digest.ts'
 import type { JournalEntry, RunHeader, RunState, StoredCheckResult } from '../run/model.ts'
 import { defaultOperator, openRun, type RunSummary } from '../run/store.ts'
 import { resolveStore, type S3StoreAddress, storeUrl } from '../run/team/address.ts'
+import type { ChecklistText } from '../run/team/read-state.ts'
 import { findRun } from './runs.ts'
 
 export const EXPORT_FORMATS = ['md', 'json', 'junit'] as const
@@ -79,8 +81,8 @@ async function exportLocalRun(id: string, format: ExportFormat): Promise<string>
 
 /**
  * Reads the run from the team store (the same segmented read every command
- * uses), renders it from the checklist text stored with it, and records the
- * export in the store before anything is written.
+ * uses), renders it from the text of the checklist it is on, as the store keeps
+ * it, and records the export in the store before anything is written.
  */
 async function exportTeamRun(
   store: S3StoreAddress,
@@ -91,12 +93,19 @@ async function exportTeamRun(
   const { writeEvent } = await import('../run/team/team-run.ts')
   return withStore(store, async (objects) => {
     const run = await readStoreRun(objects, id)
+    const { missing } = run.checklist
+    if (missing && format !== 'json') {
+      // The sheet says it too (its checklist is not the version the run last used).
+      terminalFor(process.stderr).write(
+        `deploy-wizard: run ${id} was last resumed with an edited checklist (sha256 ${missing.slice(0, 12)}…) that the team store keeps no text of (resumed by an older deploy-wizard): exported with the text it started with\n`,
+      )
+    }
     const now = new Date()
     const text = await render(
       {
         header: run.header,
         state: run.state,
-        checklist: () => storedChecklist(run.header, run.checklistText),
+        checklist: () => storedChecklist(run.header, run.checklist),
       },
       format,
       now,
@@ -119,14 +128,16 @@ async function exportTeamRun(
 }
 
 /**
- * The checklist the run started with, as the store keeps it: no file needed. Read as
+ * The checklist the run is on, as the store keeps it: no file needed. Read as
  * loadChecklist reads a file — from the parse cache when these bytes were parsed
  * before, on this machine or by the build — so a long checklist is not parsed again.
  */
-async function storedChecklist(header: RunHeader, text: string): Promise<Checklist> {
+async function storedChecklist(
+  header: RunHeader,
+  { sha256, text }: ChecklistText,
+): Promise<Checklist> {
   // The path the run recorded: the sheet names it as a local export does.
   const path = header.checklist.path
-  const sha256 = createHash('sha256').update(text).digest('hex')
   const cached = cachedParse(path, sha256)
   if (cached) return cached.checklist
   const { parseChecklist } = await import('../checklist/parse.ts')

@@ -11,7 +11,6 @@
  * terminal closed), as for `run`; 2 for bad usage (no terminal, no such run,
  * no store named); 1 when the store cannot be read at the start.
  */
-import { loadChecklist } from '../checklist/load.ts'
 import { parseDuration } from '../duration.ts'
 import { UserError } from '../errors.ts'
 import { terminalFor } from '../output/terminal.ts'
@@ -19,10 +18,10 @@ import { readRunUnlocked } from '../run/store.ts'
 import { resolveStore, type S3StoreAddress, STORE_VARIABLE, storeUrl } from '../run/team/address.ts'
 import type { StoreObjects } from '../run/team/objects.ts'
 import {
-  checklistOfRun,
   describeHolder,
   followedChecklist,
   localRunSource,
+  openingChecklist,
   RunWatcher,
   teamRunRead,
   teamRunSource,
@@ -196,11 +195,6 @@ async function openLocalRun(id: string): Promise<Watched> {
       hint: `name the team's store: deploy-wizard watch ${id} --store s3://bucket/prefix (or set ${STORE_VARIABLE})`,
     })
   }
-  const { path } = read.header.checklist
-  const wanted = read.state.sha256History.at(-1)
-  const checklist =
-    (wanted !== undefined ? await checklistOfRun(path, wanted) : undefined) ??
-    (await loadChecklist(path)).checklist
-  const source = localRunSource(id, checklist)
+  const source = localRunSource(id, await openingChecklist(read))
   return { source, first: await source.read() }
 }

@@ -73,17 +73,37 @@ interface LockContent extends LockOwner {
 export function acquireLock(path: string, what: string, options: LockOptions = {}): HeldLock {
   const result = tryAcquireLock(path, options)
   if ('release' in result) return result
-  const isHere = result.host === (options.host ?? hostname())
   // A lock from before start times were recorded may name a PID since reused by something else.
-  const isVerified = lastVerified.get(path) ?? false
-  throw new UserError(
-    `${what} is open in PID ${result.pid} on ${result.host} ${describeSince(result.since, options.now)}`,
+  throw heldError(path, what, result, lastVerified.get(path) ?? false, options)
+}
+
+/**
+ * Throws the UserError `acquireLock` would while a live process (or another host) holds the lock
+ * at `path`; takes nothing, so a caller that asks questions before taking it holds nothing it
+ * could leave behind. A stale lock is no refusal: taking it later takes it over.
+ */
+export function assertLockFree(path: string, what: string, options: LockOptions = {}): void {
+  const status = lockStatus(path, options.host ?? hostname())
+  if (status.kind === 'held') throw heldError(path, what, status.owner, status.isVerified, options)
+}
+
+/** Who holds the lock, and what to do about it. */
+function heldError(
+  path: string,
+  what: string,
+  owner: LockOwner,
+  isVerified: boolean,
+  options: LockOptions,
+): UserError {
+  const isHere = owner.host === (options.host ?? hostname())
+  return new UserError(
+    `${what} is open in PID ${owner.pid} on ${owner.host} ${describeSince(owner.since, options.now)}`,
     {
       hint: !isHere
-        ? `if deploy-wizard is no longer running on ${result.host}, delete ${path}`
+        ? `if deploy-wizard is no longer running on ${owner.host}, delete ${path}`
         : isVerified
           ? 'finish or quit the other deploy-wizard first'
-          : `finish or quit the other deploy-wizard first; if PID ${result.pid} is not one (ps -p ${result.pid}), delete ${path}`,
+          : `finish or quit the other deploy-wizard first; if PID ${owner.pid} is not one (ps -p ${owner.pid}), delete ${path}`,
     },
   )
 }

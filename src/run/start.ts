@@ -23,6 +23,7 @@ import type { ChecklistChanges, ItemSnapshot, RunHeader } from './model.ts'
 import { diffChecklist, snapshotOf, staleChecks } from './resume.ts'
 import { RunSession } from './session.ts'
 import {
+  assertRunNotOpen,
   createRun,
   defaultOperator,
   hasRun,
@@ -66,11 +67,12 @@ export interface WizardServices {
    */
   findTeamRun?(id: string, named?: Checklist): Promise<FoundRun | undefined>
   /**
-   * Before anything is asked about resuming run `id`: a team run (this machine's copy, or one
-   * found with `findTeamRun`) is read from its store, and refused now when it cannot be opened
-   * (finished there: its copy here brought up to date, what it never sent kept aside and
-   * named), so nobody confirms production for it. The read is `resumeRun`'s, not made twice.
-   * Nothing for a run kept on this machine only.
+   * Before anything is asked about resuming run `id`: a run open in another wizard here is
+   * refused now (its lock looked at, not taken: cancelling a question later leaves nothing
+   * held); a team run (this machine's copy, or one found with `findTeamRun`) is read from its
+   * store, and refused now when it cannot be opened (finished there: its copy here brought up
+   * to date, what it never sent kept aside and named), so nobody confirms production for it.
+   * The read is `resumeRun`'s, not made twice. Nothing more for a run kept on this machine only.
    */
   checkResumable?(id: string): Promise<void>
   /**
@@ -165,6 +167,7 @@ export function wizardServices(options: ServiceOptions): WizardServices {
       return { id, header: run.header, store: storeUrl(address), isHere }
     },
     checkResumable: async (id) => {
+      assertRunNotOpen(id, open.env ? { env: open.env } : {})
       const address = teamStoreOf(id, open.env) ?? found.get(id)?.address
       if (!address) return
       const team = await import('./team/sync.ts')

@@ -39,7 +39,14 @@ import { VERSION } from '../version.ts'
 import { CHECK_STATUSES, ITEM_STATES } from '../vocabulary.ts'
 import { runProgress } from './describe.ts'
 import { frameLine, JournalAppender, readJournalFile } from './journal-file.ts'
-import { acquireLock, type HeldLock, type LockOwner, lockStatus, tryAcquireLock } from './lock.ts'
+import {
+  acquireLock,
+  assertLockFree,
+  type HeldLock,
+  type LockOwner,
+  lockStatus,
+  tryAcquireLock,
+} from './lock.ts'
 import {
   foldJournal,
   type JournalEntry,
@@ -306,6 +313,16 @@ function openWritten(
     isUntidy: false,
   }
   return openHandle(id, folder, lock, read, env)
+}
+
+/**
+ * Throws the UserError `openRun` would while another process has run `id` open here; takes no
+ * lock (a wizard that asks questions before opening the run holds nothing if it is cancelled).
+ * Nothing for a run not on this machine.
+ */
+export function assertRunNotOpen(id: string, options: StoreOptions = {}): void {
+  if (!hasRun(id, options)) return
+  assertLockFree(lockFile(runsFolder(options), id), `run ${id}`)
 }
 
 /** Whether run `id` has files on this machine. */

@@ -13,11 +13,12 @@
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { loadChecklist } from '../checklist/load.ts'
 import type { Checklist } from '../checklist/model.ts'
-import { cachedParse } from '../checklist/parse-cache.ts'
+import { cachedParse, type HeldWrites } from '../checklist/parse-cache.ts'
 import type { LockOwner } from './lock.ts'
 import type { RunState } from './model.ts'
-import { readRunUnlocked } from './store.ts'
+import { type RunRead, readRunUnlocked } from './store.ts'
 import type { FollowedRun, TeamRunFollower } from './team/follow.ts'
 import { driverName, type LeaseRecord, sinceWords } from './team/lease.ts'
 
@@ -228,6 +229,21 @@ export async function checklistOfRun(
   }
   if (createHash('sha256').update(bytes).digest('hex') !== sha256) return undefined
   return parsedText(bytes.toString('utf8'), path, sha256)
+}
+
+/** Parse-cache writes a watch would make: dropped, not held (held ones are made at exit). */
+const NO_CACHE_WRITES: HeldWrites = { hold: () => {}, release: () => {} }
+
+/**
+ * The checklist a watch of run `read` (on this machine) opens with: the one the run is on
+ * (checklistOfRun), else — the file edited since, and no parse of the run's text cached — the
+ * file as it is now. Reads only: a parse made here is not written to the cache.
+ */
+export async function openingChecklist(read: RunRead, env?: Env): Promise<Checklist> {
+  const { path } = read.header.checklist
+  const wanted = read.state.sha256History.at(-1)
+  const on = wanted !== undefined ? await checklistOfRun(path, wanted, env) : undefined
+  return on ?? (await loadChecklist(path, env ?? process.env, NO_CACHE_WRITES)).checklist
 }
 
 /** A checklist's text parsed here, the cache neither read nor written. */

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   S3Client,
@@ -74,6 +75,21 @@ export async function bucketObjects(bucket: string): Promise<Map<string, string>
     s3.destroy()
   }
   return objects
+}
+
+/**
+ * Removes the object at `path` under the store's prefix, as no deploy-wizard ever does: a store
+ * as an older version left it (one that kept no text of an edited checklist, say).
+ */
+export async function removeObject(address: S3StoreAddress, path: string): Promise<void> {
+  const s3 = motoClient()
+  try {
+    await s3.send(
+      new DeleteObjectCommand({ Bucket: address.bucket, Key: `${address.prefix}/${path}` }),
+    )
+  } finally {
+    s3.destroy()
+  }
 }
 
 /** How many event objects the run has in the bucket. */

@@ -8,10 +8,17 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { loadChecklist } from '../../src/checklist/load.ts'
+import { parseChecklist } from '../../src/checklist/parse.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import { resumeRun, startRun } from '../../src/run/start.ts'
 import { createRun, readRunUnlocked } from '../../src/run/store.ts'
-import { checklistOfRun, describeHolder, localRunSource, RunWatcher } from '../../src/run/watch.ts'
+import {
+  checklistOfRun,
+  describeHolder,
+  localRunSource,
+  openingChecklist,
+  RunWatcher,
+} from '../../src/run/watch.ts'
 import { parseSeed, SEEDS } from '../helpers/fixtures.ts'
 import { tempDir } from '../helpers/temp.ts'
 
@@ -127,5 +134,27 @@ describe('watching a run on this machine', () => {
       ['Tag the release', 'Drain the old nodes', 'Announce it'],
     )
     await resumed.session.close()
+  })
+
+  it('opens on the file as it is now when the text the run is on is gone, writing no parse to the cache', async () => {
+    const home = tempDir('watch-local-fallback')
+    const env = { DEPLOY_WIZARD_HOME: join(home, 'home') }
+    const path = join(home, 'deploy.md')
+    writeFileSync(path, '# Deploy\n\n## Steps\n- [ ] Tag the release\n')
+    // Started from a parse that never reached the cache (DEPLOY_WIZARD_NO_CACHE, a full disk).
+    const parsed = parseChecklist('# Deploy\n\n## Steps\n- [ ] Tag the release\n', { path })
+    const run = createRun({ checklist: parsed.checklist, environment: 'dev', env })
+    run.close()
+    // Edited since, never resumed with: neither the cache nor the file has the run's text.
+    writeFileSync(path, '# Deploy\n\n## Steps\n- [ ] Tag the release\n- [ ] Announce it\n')
+    const read = readRunUnlocked(run.id, { env })
+    assert.ok(read)
+    const names = homeNames(env.DEPLOY_WIZARD_HOME)
+    const checklist = await openingChecklist(read, env)
+    assert.deepEqual(
+      checklist.items.map((item) => item.plain),
+      ['Tag the release', 'Announce it'],
+    )
+    assert.deepEqual(homeNames(env.DEPLOY_WIZARD_HOME), names, 'the watch wrote in the home')
   })
 })

@@ -275,6 +275,61 @@ describe('a team run finished elsewhere, opened again on the laptop that drove i
   })
 })
 
+describe('a team run open in another wizard on this machine', () => {
+  it('is refused before the prod confirmation, its lease untouched, and that wizard drives on', async () => {
+    forwardAll()
+    const address = await newTeamStore('open-here')
+    const ana = laptop('open-here-ana', { store: address })
+    const checklist = await ana.services.loadChecklist(checklistFile(ana.dir))
+    const session = await ana.services.startRun(checklist, 'prod', 'ana')
+    open.push(session)
+    const [a = '', b = ''] = checklist.items.map((item) => item.id)
+    session.answer(a, 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'ana synced')
+    const inStore = await eventCount(address, session.id)
+
+    const { ask, asked } = scriptedAsk([])
+    await assert.rejects(
+      openRun(ask, ana.services, options(ana.dir, { resume: session.id, operator: 'ana' })),
+      new RegExp(`^UserError: run ${session.id} is open in PID ${process.pid} on `),
+    )
+    assert.deepEqual(asked, [], 'nothing asked, production least of all')
+    assert.equal(await eventCount(address, session.id), inStore, 'nothing written to the run')
+    session.answer(b, 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'ana synced again')
+    assert.equal(session.snapshot.sync?.lost, null)
+  })
+
+  it('once closed there, opened and cancelled at the prod confirmation, is left free: the next open takes it', async () => {
+    forwardAll()
+    const address = await newTeamStore('open-cancel')
+    const ana = laptop('open-cancel-ana', { store: address })
+    const checklist = await ana.services.loadChecklist(checklistFile(ana.dir))
+    const session = await ana.services.startRun(checklist, 'prod', 'ana')
+    open.push(session)
+    const id = session.id
+    await session.close()
+    const inStore = await eventCount(address, id)
+
+    const cancelled = scriptedAsk([['confirm-name', ESC]])
+    await assert.rejects(
+      openRun(cancelled.ask, ana.services, options(ana.dir, { resume: id, operator: 'ana' })),
+      Cancelled,
+    )
+    assert.equal(await eventCount(address, id), inStore, 'nothing written to the run')
+    openRunFile(id, { env: ana.env }).close()
+    const again = scriptedAsk([['confirm-name', undefined]])
+    const opened = await openRun(
+      again.ask,
+      ana.services,
+      options(ana.dir, { resume: id, operator: 'ana' }),
+    )
+    open.push(opened.session)
+    assert.equal(opened.session.id, id)
+    await opened.session.close()
+  })
+})
+
 describe('a team run found only in the store', () => {
   it('is resumed by id with the store named by the checklist’s store:, or by DEPLOY_WIZARD_STORE, with no --store', async () => {
     forwardAll()

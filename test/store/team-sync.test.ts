@@ -27,7 +27,13 @@ import { pointAwsAt } from '../helpers/aws-fault-server.ts'
 import { backend } from '../helpers/checks.ts'
 import { runCli } from '../helpers/cli.ts'
 import { assertNoTraceOf } from '../helpers/secrets.ts'
-import { bucketObjects, eventCount, newTeamStore, storeObjects } from '../helpers/team-store.ts'
+import {
+  bucketObjects,
+  eventCount,
+  newTeamStore,
+  removeObject,
+  storeObjects,
+} from '../helpers/team-store.ts'
 import { tempDir } from '../helpers/temp.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -191,6 +197,148 @@ describe('a team run resumed with an edited checklist', () => {
     const later = await TeamRunFollower.open(objectsOf(address), id)
     assert.equal(later?.run.checklist.text, edited)
     assert.equal(later?.run.checklistText, CHECKLIST, 'the header keeps the text it started with')
+  })
+})
+
+/** The team's checklist with an item added: what Ana resumes her run with. */
+const EDITED = CHECKLIST.replace(
+  '- [ ] Backup taken\n',
+  '- [ ] Backup taken\n- [ ] Backup restored on staging\n',
+)
+
+/**
+ * Ana starts a run and answers its first item; then edits her file (an item added), resumes the
+ * run with it, sees what changed, answers the new item and leaves, everything sent.
+ */
+async function resumedEdited(label: string) {
+  const run = await started(label)
+  const id = run.session.id
+  run.session.answer(run.items[0], 'done')
+  await run.session.close()
+  writeFileSync(run.checklist.path, EDITED)
+  const newer = await run.ana.services.loadChecklist(run.checklist.path)
+  const resumed = await run.ana.services.resumeRun(id, newer, 'ana', NO_QUESTION)
+  open.push(resumed.session)
+  resumed.session.changesSeen()
+  const added = newer.items.find((item) => item.plain === 'Backup restored on staging')?.id
+  assert.ok(added)
+  resumed.session.answer(added, 'done')
+  await resumed.session.close()
+  assert.equal(resumed.session.snapshot.sync?.text, 'synced')
+  return { ...run, id, newer, added }
+}
+
+describe('a team run resumed with an edited checklist, on another machine', () => {
+  it('is resumed there with the text it is on: what the edit added is neither missing nor called removed', async () => {
+    const run = await resumedEdited('edited-ben')
+    const ben = laptop('edited-ben-ben', run.address)
+    const found = await ben.services.findTeamRun?.(run.id)
+    assert.ok(found)
+    assert.equal(readFileSync(found.header.checklist.path, 'utf8'), EDITED)
+    await ben.services.checkResumable?.(run.id)
+    const checklist = await ben.services.loadChecklist(found.header.checklist.path)
+    assert.equal(checklist.sha256, run.newer.sha256)
+    const resumed = await ben.services.resumeRun(run.id, checklist, 'ben', NO_QUESTION)
+    open.push(resumed.session)
+    assert.deepEqual(resumed.changes, { added: [], removed: [], reworded: [] })
+    assert.equal(resumed.session.state.items[run.added]?.state, 'done')
+    assert.ok(resumed.session.checklist.items.some((item) => item.id === run.added))
+    assert.equal(
+      resumed.notices?.some((notice) => /keeps no text/.test(notice)),
+      false,
+    )
+    await resumed.session.close()
+    const team = await readTeamRunState(objectsOf(run.address), run.id)
+    assert.equal(team?.state.sha256History.at(-1), run.newer.sha256)
+    assert.equal(team?.checklist.text, EDITED)
+  })
+
+  it('brings a copy imported there before to the text it is on, before its checklist is read', async () => {
+    const run = await started('edited-again')
+    const id = run.session.id
+    run.session.answer(run.items[0], 'done')
+    await run.session.close()
+    // Ben drove it once: his copy's checklist is the text it started with, saved in his home.
+    const ben = laptop('edited-again-ben', run.address)
+    const found = await ben.services.findTeamRun?.(id)
+    assert.ok(found)
+    const first = await ben.services.loadChecklist(found.header.checklist.path)
+    const his = await ben.services.resumeRun(id, first, 'ben', NO_QUESTION)
+    open.push(his.session)
+    his.session.answer(run.items[1], 'done')
+    await his.session.close()
+    // Ana resumes it with her edited file, and answers what it added.
+    writeFileSync(run.checklist.path, EDITED)
+    const newer = await run.ana.services.loadChecklist(run.checklist.path)
+    const hers = await run.ana.services.resumeRun(id, newer, 'ana', NO_QUESTION)
+    open.push(hers.session)
+    hers.session.changesSeen()
+    await hers.session.close()
+
+    // Ben opens his copy again, as the wizard does: the store first, then the checklist.
+    const copy = ben.services.unfinishedRuns({}).runs.find((listed) => listed.id === id)
+    assert.ok(copy)
+    assert.equal(copy.header.checklist.path, importedChecklistPath(id, ben.env))
+    await ben.services.checkResumable?.(id)
+    const checklist = await ben.services.loadChecklist(copy.header.checklist.path)
+    assert.equal(checklist.sha256, newer.sha256)
+    const again = await ben.services.resumeRun(id, checklist, 'ben', NO_QUESTION)
+    open.push(again.session)
+    assert.deepEqual(again.changes, { added: [], removed: [], reworded: [] })
+    assert.equal(again.session.state.items[run.items[1]]?.by, 'ben')
+    await again.session.close()
+  })
+
+  it('falls back to the text it started with, and says so, when the store keeps none (an older version resumed it)', async () => {
+    const run = await resumedEdited('edited-untold')
+    await removeObject(run.address, checklistTextPath(run.id, run.newer.sha256))
+    const ben = laptop('edited-untold-ben', run.address)
+    const found = await ben.services.findTeamRun?.(run.id)
+    assert.ok(found)
+    assert.equal(readFileSync(found.header.checklist.path, 'utf8'), CHECKLIST)
+    const checklist = await ben.services.loadChecklist(found.header.checklist.path)
+    const resumed = await ben.services.resumeRun(run.id, checklist, 'ben', NO_QUESTION)
+    open.push(resumed.session)
+    assert.match(
+      resumed.notices?.join('\n') ?? '',
+      new RegExp(
+        `run ${run.id} was last resumed with an edited checklist \\(sha256 ${run.newer.sha256.slice(0, 12)}…\\) that the team store keeps no text of \\(resumed by an older deploy-wizard\\): \\S+ has the text the run started with instead`,
+      ),
+    )
+    // Its answer is kept, shown as one to an item no longer in the checklist.
+    assert.deepEqual(resumed.changes.removed, [run.added])
+    assert.equal(resumed.session.state.items[run.added]?.state, 'done')
+    await resumed.session.close()
+  })
+
+  it('is exported with --store from the text it is on, and the sheet verifies', async () => {
+    const run = await resumedEdited('edited-export')
+    const carl = tempDir('edited-export-carl')
+    const env = { DEPLOY_WIZARD_HOME: join(carl, 'home'), DEPLOY_WIZARD_STORE: undefined }
+    const sheet = join(carl, 'sheet.md')
+    const url = storeUrl(run.address)
+    const exported = await runCli(['export', run.id, '--store', url, '-o', sheet], env)
+    assert.equal(exported.code, 0, exported.stderr)
+    assert.equal(exported.stderr, `wrote ${sheet}\n`)
+    const text = readFileSync(sheet, 'utf8')
+    assert.match(text, new RegExp(`^- \\*\\*Checklist sha256:\\*\\* \`${run.newer.sha256}\`$`, 'm'))
+    assert.match(text, /Backup restored on staging/)
+    assert.doesNotMatch(text, /differs from the version the run last used/)
+    assert.doesNotMatch(text, /Answers to removed items/)
+    const verified = await runCli(['verify', sheet, '--store', url], env)
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr)
+
+    // The store keeps no text of it (an older version resumed the run): the text it started
+    // with, and the export says so.
+    await removeObject(run.address, checklistTextPath(run.id, run.newer.sha256))
+    const untold = await runCli(['export', run.id, '--store', url], env)
+    assert.equal(untold.code, 0, untold.stderr)
+    assert.match(untold.stderr, /keeps no text of .*: exported with the text it started with/)
+    assert.match(untold.stdout, /differs from the version the run last used/)
+    assert.match(
+      untold.stdout,
+      new RegExp(`^- \\*\\*Checklist sha256:\\*\\* \`${run.checklist.sha256}\`$`, 'm'),
+    )
   })
 })
 

@@ -107,6 +107,39 @@ describe('opening a run', () => {
     }
   })
 
+  test('a run open in another wizard here is refused before the prod confirmation; cancelled at it, the run is left free', async () => {
+    const space = workspace()
+    const first = scriptedAsk([
+      ['choose', 'prod'],
+      ['confirm-name', undefined],
+      ['text', 'ana'],
+      ['trust', false],
+    ])
+    const started = await openRun(first.ask, space.services, space.options)
+    const id = started.session.id
+    const resume = { ...space.options, resume: id }
+    try {
+      const { ask, asked } = scriptedAsk([])
+      await assert.rejects(
+        openRun(ask, space.services, resume),
+        new RegExp(`^UserError: run ${id} is open in PID ${process.pid} on `),
+      )
+      assert.deepEqual(asked, [], 'nothing asked, production least of all')
+    } finally {
+      await started.session.close()
+    }
+    // Free now: looked at before the confirmation, not taken, so Esc there holds nothing.
+    const cancelled = scriptedAsk([['confirm-name', ESC]])
+    await assert.rejects(openRun(cancelled.ask, space.services, resume), Cancelled)
+    const again = scriptedAsk([
+      ['confirm-name', undefined],
+      ['trust', false],
+    ])
+    const resumed = await openRun(again.ask, space.services, resume)
+    assert.equal(resumed.session.id, id)
+    await resumed.session.close()
+  })
+
   test('a typed path that cannot be read is asked again, saying why', async () => {
     const space = workspace()
     const { ask, asked } = scriptedAsk([

@@ -14,15 +14,8 @@ import { type JournalEntry, type RunHeader, type RunState, reduceRun } from '../
 import { understood } from '../store.ts'
 import { type LeaseRecord, readLease } from './lease.ts'
 import type { StoreObjects } from './objects.ts'
-import { readTeamRunState } from './read-state.ts'
-import {
-  eventPath,
-  eventsFolder,
-  READ_CONCURRENCY,
-  readChecklistText,
-  type TeamEvent,
-  textSha256,
-} from './team-run.ts'
+import { type ChecklistText, checklistTextOf, readTeamRunState, startedWith } from './read-state.ts'
+import { eventPath, eventsFolder, READ_CONCURRENCY, type TeamEvent } from './team-run.ts'
 
 /** The entries after entry `after`, in order, as far as they follow on from it without a gap. */
 export async function readEventsAfter(
@@ -52,12 +45,6 @@ export async function readEventsAfter(
     inOrder.push(event)
   }
   return inOrder
-}
-
-/** A checklist's exact text, and the sha256 of its bytes (what the journal names it by). */
-export interface ChecklistText {
-  readonly sha256: string
-  readonly text: string
 }
 
 /** A team run as a follower knows it after its last read. */
@@ -99,20 +86,19 @@ export class TeamRunFollower {
   static async open(objects: StoreObjects, runId: string): Promise<TeamRunFollower | undefined> {
     const read = await readTeamRunState(objects, runId, { seal: false })
     if (!read) return undefined
-    const started = { sha256: textSha256(read.checklistText), text: read.checklistText }
+    const { sha256, text, missing } = read.checklist
     const follower = new TeamRunFollower(objects, runId, {
       header: read.header,
       checklistText: read.checklistText,
-      checklist: started,
+      checklist: { sha256, text },
       state: read.state,
       lease: read.lease,
       lastSeq: read.events.at(-1)?.seq ?? 0,
       finishedBy: lastFinisher(read.journal, null),
       skippedEntries: read.skippedEntries,
     })
-    const { checklist, lookedFor } = await follower.#checklistOn(read.state)
-    follower.#run = { ...follower.#run, checklist }
-    follower.#lookedFor = lookedFor
+    // Looked for already, by the read: not again until the run names another.
+    follower.#lookedFor = missing
     return follower
   }
 
@@ -159,10 +145,13 @@ export class TeamRunFollower {
     const wanted = state.sha256History.at(-1)
     if (wanted === undefined || wanted === known.sha256 || wanted === this.#lookedFor)
       return { checklist: known, lookedFor: this.#lookedFor }
-    const started = { sha256: textSha256(this.#run.checklistText), text: this.#run.checklistText }
-    if (wanted === started.sha256) return { checklist: started, lookedFor: wanted }
-    const text = await readChecklistText(this.#objects, this.runId, wanted)
-    return { checklist: text === undefined ? known : { sha256: wanted, text }, lookedFor: wanted }
+    const found = await checklistTextOf(
+      this.#objects,
+      this.runId,
+      wanted,
+      startedWith(this.#run.checklistText),
+    )
+    return { checklist: found ?? known, lookedFor: wanted }
   }
 }
 

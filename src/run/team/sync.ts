@@ -23,8 +23,9 @@
  *   DEPLOY_WIZARD_STORE_POLL) for entries written by someone else; those of a
  *   type only others write (`approval-recorded`) are adopted into the journal
  *   (`RunSession.adopt`): shown at once, never twice, never sent back.
- * - Any machine. A run not on this machine is imported from the store: its
- *   checklist as the run started with it is saved under the home, and its local
+ * - Any machine. A run not on this machine is imported from the store: the
+ *   checklist it is on (the text it started with, or the one it was last
+ *   resumed with, kept in the store) is saved under the home, and its local
  *   files are written from the store's journal, so `runs`, `export` and the
  *   wizard read it as any local run. A local copy the store has moved past
  *   (someone else drove it meanwhile) is written again from the store; what this
@@ -51,7 +52,15 @@ import { homeError } from '../../home.ts'
 import { describeUnsaved } from '../describe.ts'
 import type { JournalEntry, RunHeader } from '../model.ts'
 import type { RunSession, SyncView } from '../session.ts'
-import { hasRun, importRun, openRun, type RunHandle, removeRun, understood } from '../store.ts'
+import {
+  hasRun,
+  importRun,
+  openRun,
+  type RunHandle,
+  readRunUnlocked,
+  removeRun,
+  understood,
+} from '../store.ts'
 import { type S3StoreAddress, storeUrl } from './address.ts'
 import {
   type Driver,
@@ -596,8 +605,8 @@ export interface FoundTeamRun {
 }
 
 /**
- * Reads run `runId` from the store; saves the checklist it started with under the home (the
- * copy the run is resumed and exported with here). Undefined when the store has no such run.
+ * Reads run `runId` from the store; saves the checklist it is on under the home (the copy the run
+ * is resumed and exported with here). Undefined when the store has no such run.
  */
 export async function findTeamRun(
   runId: string,
@@ -615,18 +624,59 @@ export async function findTeamRun(
 }
 
 /**
- * The header of a copy of the run made on this machine: its checklist is the store's text,
- * saved under the home (the path on the machine that started the run means nothing here).
+ * The header of a copy of the run made on this machine: its checklist is the text the run is on
+ * as the store keeps it (the one it started with, or the one it was last resumed with after an
+ * edit), saved under the home (the path on the machine that started the run means nothing here).
  */
 function localHeader(state: TeamRunState, env?: Env): RunHeader {
   const path = importedChecklistPath(state.header.id, env)
+  saveChecklist(path, state.checklist.text, env)
+  return { ...state.header, checklist: { ...state.header.checklist, path } }
+}
+
+function saveChecklist(path: string, text: string, env?: Env): void {
   try {
     mkdirSync(dirname(path), { recursive: true })
-    writeFileAtomic(path, state.checklistText)
+    writeFileAtomic(path, text)
   } catch (error) {
     throw homeError(error, path, env) ?? error
   }
-  return { ...state.header, checklist: { ...state.header.checklist, path } }
+}
+
+/**
+ * What the operator is told when the store keeps no text of the checklist the run was last
+ * resumed with (`missing`, its sha256): a resume by a deploy-wizard from before it kept one. The
+ * copy here has the text the run started with, so what changed is told against that.
+ */
+function missingTextNotice(runId: string, missing: string, path: string): string {
+  return `run ${runId} was last resumed with an edited checklist (sha256 ${missing.slice(0, 12)}…) that the team store keeps no text of (resumed by an older deploy-wizard): ${path} has the text the run started with instead, and what changed is shown against it`
+}
+
+/**
+ * This machine's copy of the checklist of run `read`, saved under the home when the run was
+ * imported here before, brought to the text the run is on: someone else may have resumed it with
+ * an edited file since. Left as it is when the store keeps no such text, or when the copy's
+ * checklist is a file of this machine's own (the run started here).
+ */
+function refreshImported(read: TeamRunState, env?: Env): void {
+  if (read.checklist.missing !== undefined) return
+  const { id } = read.header
+  const path = importedChecklistPath(id, env)
+  let saved: string
+  try {
+    saved = readFileSync(path, 'utf8')
+  } catch {
+    return
+  }
+  if (saved === read.checklist.text) return
+  let copy: ReturnType<typeof readRunUnlocked>
+  try {
+    copy = readRunUnlocked(id, env ? { env } : {})
+  } catch {
+    return // Unreadable: opening it says so.
+  }
+  if (copy?.header.checklist.path !== path) return
+  saveChecklist(path, read.checklist.text, env)
 }
 
 /** Opening a team run again, from this machine's copy or from the store alone. */
@@ -672,8 +722,10 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
       throw (await finishedElsewhere(runId, here, read, home, address)).refusal
     }
     lease = await takeLease(objects, runId, options, open.questions)
-    // Before the `resumed` entry that names it: whoever reads that entry finds the text.
-    if (open.checklist.sha256 !== textSha256(read.checklistText)) {
+    // Before the `resumed` entry that names it: whoever reads that entry finds the text (the
+    // store has it already when it is the one the run is on, or the one it started with).
+    const { sha256 } = open.checklist
+    if (sha256 !== read.checklist.sha256 && sha256 !== textSha256(read.checklistText)) {
       const text = checklistText(open.checklist, 'resume')
       await keepChecklistText(objects, runId, open.checklist.sha256, text)
     }
@@ -792,7 +844,8 @@ export async function setAsideFinished(
  * Run `runId` as the store has it, read before anything is asked about opening it (`known`: as
  * read already): a run the store does not have, or has finished, is refused now, so nobody
  * confirms production, or types their name, for a run that will not open. The read is handed
- * to `resumeTeamRun` (`TeamResume.known`), not made twice.
+ * to `resumeTeamRun` (`TeamResume.known`), not made twice. A copy of its checklist imported here
+ * before is brought to the text the run is on, before the wizard reads it (`refreshImported`).
  */
 export async function resumableRun(
   runId: string,
@@ -809,6 +862,7 @@ export async function resumableRun(
       throw (await finishedElsewhere(runId, copyHere(runId, home, address), read, home, address))
         .refusal
     }
+    refreshImported(read, env)
     return read
   } catch (error) {
     throw unreachable(
@@ -966,7 +1020,12 @@ async function localCopy(
       }
     }
     // A copy made here before keeps its header: its checklist is where it was read from.
-    header = old?.header ?? localHeader(read, env)
+    if (old) header = old.header
+    else {
+      header = localHeader(read, env)
+      const { missing } = read.checklist
+      if (missing) notices.push(missingTextNotice(runId, missing, header.checklist.path))
+    }
   } finally {
     old?.close()
   }
