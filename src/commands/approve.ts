@@ -180,7 +180,7 @@ async function readRun(objects: StoreObjects, runId: string): Promise<TeamRunSta
   return run
 }
 
-/** The run's checklist as the run started with it, its gates, and those for the run's environment. */
+/** The checklist the run is on (an edited resume's, or the one it started with), its gates, and those for the run's environment. */
 interface RunGates {
   readonly checklist: Checklist
   readonly all: readonly Gate[]
@@ -188,7 +188,7 @@ interface RunGates {
 }
 
 function gatesOf(run: TeamRunState): RunGates {
-  const { checklist } = parseChecklist(run.checklistText, { path: run.header.checklist.path })
+  const { checklist } = parseChecklist(run.checklist.text, { path: run.header.checklist.path })
   return { checklist, all: checklist.gates, here: gatesIn(checklist, run.header.environment) }
 }
 

@@ -14,7 +14,12 @@ import { createRun } from '../../src/run/store.ts'
 import { Lease } from '../../src/run/team/lease.ts'
 import type { StoreObjects } from '../../src/run/team/objects.ts'
 import { readTeamRunState } from '../../src/run/team/read-state.ts'
-import { TeamRunWriter, takeOverEntry } from '../../src/run/team/team-run.ts'
+import {
+  keepChecklistText,
+  TeamRunWriter,
+  takeOverEntry,
+  textSha256,
+} from '../../src/run/team/team-run.ts'
 import { pointAwsAt } from '../helpers/aws-fault-server.ts'
 import { backend } from '../helpers/checks.ts'
 import { runCli } from '../helpers/cli.ts'
@@ -103,6 +108,35 @@ describe('approve, by someone other than the driver', () => {
       5,
     )
     assert.equal(await eventCount(run.address, run.id), 5)
+  })
+
+  it('the gates of the checklist the run is on: one added by an edited resume is approved', async () => {
+    const run = await teamRun('edited-gate')
+    // The driver resumed with a gate added before Pre-Deployment: it keeps the text in the store.
+    const edited = GATED_CHECKLIST.replace(
+      '## Pre-Deployment',
+      '## Prepare\n- [ ] Freeze announced\n\n<!-- gate: approval "Security review" -->\n\n## Pre-Deployment',
+    )
+    await keepChecklistText(run.objects, run.id, textSha256(edited), edited)
+    await run.writer.append({
+      id: 'ana-resumed',
+      entry: {
+        type: 'resumed',
+        at: '2026-12-04T12:30:00.000Z',
+        by: 'ana',
+        sha256: textSha256(edited),
+        items: [],
+        changes: { added: [], removed: [], reworded: [] },
+      },
+    })
+    const { code, stdout, stderr } = await runCli(
+      ['approve', run.id, '--store', run.url, '--yes', '--gate', 'Security review'],
+      approver.env,
+    )
+    // It read the gates from the text the run started with: "the run has no gate Security review".
+    assert.equal(code, 0, stderr)
+    assert.match(stdout, /the run's gates: "Security review" \(waiting\), "Change board"/)
+    assert.match(stdout, /Approved "Security review" for run prod-20261204-a7c3/)
   })
 
   it('lets the driver approve a gate that says approver=anyone', async () => {
