@@ -3,8 +3,9 @@
  * operator, run id) and the progress line (the run's bar, the phase on screen with its own bar).
  * Their parts are boxes that give way; here each line is laid out by hand, so that it is one text
  * node the wizard draws and the first paint (first-paint/) writes alike. The run's line gives its
- * boxes whole cells (runLineWidths), the same widths its boxes are drawn with where it is not one
- * line: yoga would give them fractions, and the next box would be drawn over a cut text's last
+ * boxes whole cells (runLineParts), its parts giving way one after another in a strict order, the
+ * same widths its boxes are drawn with where it is not one line: yoga would share the shortfall
+ * among them and give them fractions, and the next box would be drawn over a cut text's last
  * cell, its `…`. The progress line has one part that gives way, always whole cells, and is laid out
  * as Ink's layout (yoga) lays its boxes out. Null where the line would be drawn other than as one
  * plain line (a part wider than the row, a wide character cut in two): the wizard keeps its boxes
@@ -172,8 +173,14 @@ function rowLine(
 /** A part of the run's line after the run id: a team run's sync words, the AWS account. */
 export interface RunLineExtra {
   readonly span: Span
-  /** Its share of giving way, as the title's 8 and the operator's 1 (its text cut); 0: it stays whole. */
-  readonly shrink: number
+  /** Which it is: where it gives way on the line (runLineParts) follows from it. */
+  readonly kind: 'sync' | 'account'
+  /**
+   * The characters always shown where it is shown at all: it is cut only at a space after them,
+   * ending in `…`, else left out with its separator. Absent: it stays whole (an account that is
+   * not the environment's).
+   */
+  readonly least?: number
 }
 
 /** What the run's line shows. */
@@ -182,6 +189,8 @@ export interface RunLineInput {
   readonly environment: string
   readonly isProduction: boolean
   readonly operator: string
+  /** Words before the operator's name, kept with it when it is cut: watch's `started by `. */
+  readonly operatorLabel?: string
   readonly runId: string
   /** What follows the run id (runLineExtras). */
   readonly extras?: readonly RunLineExtra[]
@@ -204,10 +213,19 @@ export function runLineInput(session: {
 }
 
 /**
- * What the run's line shows after the run id: a team run's sync words (giving way after the
- * title, before the run id), and the AWS account the checks run in once STS has said,
- * `aws 111111111111 (acme-dev)`, whole and in red with what was expected when it is not the
- * environment's.
+ * Where sync words may be cut: after their first clause (`1 waiting, offline since 12:03` reads
+ * `1 waiting…`, `2 not sent: …` reads `2 not sent…`); words of one clause (`not driving`,
+ * `synced`) are shown whole or not at all, since a cut there (`not…`) would say something else.
+ */
+function clauseEnd(text: string): number {
+  const at = text.search(/[,:;] /)
+  return at < 0 ? text.length : at
+}
+
+/**
+ * What the run's line shows after the run id: a team run's sync words, and the AWS account the
+ * checks run in once STS has said, `aws 111111111111 (acme-dev)`, whole and in red with what was
+ * expected when it is not the environment's.
  */
 export function runLineExtras(
   sync: { readonly text: string } | null | undefined,
@@ -218,10 +236,12 @@ export function runLineExtras(
   const extras: RunLineExtra[] = []
   if (sync) {
     const style: Style = sync.text === 'synced' ? { isDim: true } : { color: 'yellow' }
-    extras.push({ span: { text: ` · ${sync.text}`, ...style }, shrink: 2 })
+    const text = ` · ${sync.text}`
+    extras.push({ span: { text, ...style }, kind: 'sync', least: 3 + clauseEnd(sync.text) })
   }
   if (identity) {
     const account = identity.alias ? `${identity.account} (${identity.alias})` : identity.account
+    const shown = `  · aws ${identity.account}`
     extras.push(
       expected && expected.id !== identity.account
         ? {
@@ -230,64 +250,28 @@ export function runLineExtras(
               isBold: true,
               color: 'red',
             },
-            shrink: 0,
+            kind: 'account',
           }
-        : { span: { text: `  · aws ${account}`, isDim: true }, shrink: 3 },
+        : {
+            span: { text: `  · aws ${account}`, isDim: true },
+            kind: 'account',
+            least: shown.length,
+          },
     )
   }
   return extras
 }
 
 /**
- * Whole-cell widths for boxes of natural widths `bases` in a row of `room` columns. Where they are
- * too wide, each that gives way (`shrinks`, as flexbox's flex-shrink) gives its share of the
- * shortfall, its shrink times its width, down to one cell, where its `…` still says something was
- * cut; what one cannot give, the others give. The cells that rounding down leaves go to the
- * largest fractions, the first first. Where the boxes that stay whole are too wide alone, the row
- * runs past the screen's edge, which cuts it.
+ * How narrow the title gets before the operator gives way: 12 cells, its `…` counted (or the
+ * whole title, where it is shorter).
  */
-export function fitWidths(
-  bases: readonly number[],
-  shrinks: readonly number[],
-  room: number,
-): number[] {
-  const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0)
-  if (sum(bases) <= room) return [...bases]
-  const gives = bases.map((base, index) => (shrinks[index] ?? 0) > 0 && base > 1)
-  const sizes = [...bases]
-  // Flexbox's loop: the boxes still giving way share what is missing, each from its whole width;
-  // one that would go below its one cell stays at it, and the others share again.
-  for (;;) {
-    const free = bases.flatMap((_, index) => (gives[index] ? [index] : []))
-    const fixed = sum(sizes.filter((_, index) => !gives[index]))
-    const toGive = fixed + sum(free.map((index) => bases[index] ?? 0)) - room
-    const scaled = sum(free.map((index) => (shrinks[index] ?? 0) * (bases[index] ?? 0)))
-    if (free.length === 0 || toGive <= 0) break
-    let isClamped = false
-    for (const index of free) {
-      const base = bases[index] ?? 0
-      const size = base - (toGive * (shrinks[index] ?? 0) * base) / scaled
-      if (size < 1) {
-        sizes[index] = 1
-        gives[index] = false
-        isClamped = true
-      } else sizes[index] = size
-    }
-    if (!isClamped) break
-  }
-  const whole = sizes.map((size) => Math.floor(size + 0.0001))
-  let left = room - sum(whole)
-  const byFraction = sizes
-    .map((size, index) => ({ index, fraction: size - (whole[index] ?? 0) }))
-    .filter((one) => one.fraction > 0.0001)
-    .sort((a, b) => b.fraction - a.fraction || a.index - b.index)
-  for (const { index } of byFraction) {
-    if (left <= 0) break
-    whole[index] = (whole[index] ?? 0) + 1
-    left--
-  }
-  return whole
-}
+export const TITLE_LEAST = 12
+/**
+ * How narrow the operator's name gets before the title gives way again: 12 cells, its `…`
+ * counted (or the whole name, where it is shorter), after watch's `started by `.
+ */
+export const OPERATOR_LEAST = 12
 
 /** A box of the run's line: its spans (a cut one has one), whether its text is cut, its width. */
 export interface RunLinePart {
@@ -296,61 +280,153 @@ export interface RunLinePart {
   readonly width: number
 }
 
+/** As Ink measures a text: its widest line. */
+function measure(text: string): number {
+  return Math.max(...text.split('\n').map((line) => textWidth(line)))
+}
+
+/** A text cut at its end to `columns` or fewer: as wide as its cut is (a wide character that does not fit is left out with its cell). */
+function cutWidth(text: string, base: number, columns: number): number {
+  if (columns >= base) return base
+  if (columns <= 0) return 0
+  // Ink cuts a text of several lines, or with a tab, other than cutText does: its box is as given.
+  if (/[\t\n]/.test(text)) return columns
+  return textWidth(cutText(text, columns, 'end'))
+}
+
+/** `text` cut at a space after its first `least` characters, ending in `…`, widest first. */
+function wordCuts(text: string, least: number): string[] {
+  const cuts: string[] = []
+  for (let at = text.length - 1; at >= least; at--) {
+    if (text[at] !== ' ' || text[at - 1] === ' ') continue
+    cuts.push(`${text.slice(0, at).replace(/[,:;]$/, '')}…`)
+  }
+  return cuts
+}
+
 /**
- * The run's line as boxes of whole cells in `width` columns (fitWidths): the title gives way
- * first, then the operator; the environment and the run id, its only unique name, stay. The line
- * and its boxes (RunLineBoxes) are laid out from these alike.
+ * The run's line as boxes of whole cells in `width` columns. The parts give way in a strict
+ * order, each only once those before it have given all they may: the title down to TITLE_LEAST,
+ * the AWS account where it is the environment's (cut at a word, then left out), the operator
+ * down to OPERATOR_LEAST, the title down to its `…`, the operator down to its `…`, the title left out (and the gap after it), the
+ * operator left out, then a team run's sync words (cut at a word, then left out: they say that
+ * answers are not reaching the team, and matter more than the title). The environment and the
+ * run id, the run's only unique name, stay whole wherever they fit at all; where not even they
+ * do, what is left is one part cut at the line's end with `…`. A cell a wide character leaves
+ * goes back to the part that gave way before. The line and its boxes (RunLineBoxes) are laid out
+ * from these alike.
  */
 export function runLineParts(input: RunLineInput, width: number): RunLinePart[] {
   const env = input.environment
   const dim: Style = { isDim: true }
-  const parts: Part[] = [
-    { spans: [{ text: input.title, isBold: true }], shrink: 8, isCut: true },
-    {
-      spans: [
-        { text: '  ' },
-        {
-          text: ` ${input.isProduction ? `${env.toUpperCase()} ⚠` : env} `,
-          isBold: true,
-          color: environmentColor(env, input.isProduction),
-          isInverse: input.isProduction,
-        },
-      ],
-      shrink: 0,
-    },
-    { spans: [{ text: `  ${input.operator}`, ...dim }], shrink: 1, isCut: true },
-    { spans: [{ text: ` · ${input.runId}`, ...dim }], shrink: 0 },
-    ...(input.extras ?? []).map((extra) => ({
-      spans: [extra.span],
-      shrink: extra.shrink,
-      isCut: extra.shrink > 0,
-    })),
+  const operator = `  ${input.operatorLabel ?? ''}${input.operator}`
+  const extras = input.extras ?? []
+  const spansOf: Span[][] = [
+    [{ text: input.title, isBold: true }],
+    [{ text: '  ' }],
+    [
+      {
+        text: ` ${input.isProduction ? `${env.toUpperCase()} ⚠` : env} `,
+        isBold: true,
+        color: environmentColor(env, input.isProduction),
+        isInverse: input.isProduction,
+      },
+    ],
+    [{ text: operator, ...dim }],
+    [{ text: ` · ${input.runId}`, ...dim }],
+    ...extras.map((extra) => [extra.span]),
   ]
-  // As Ink measures a text: its widest line.
-  const bases = parts.map((part) =>
-    Math.max(
-      ...part.spans
-        .map((span) => escapeControls(span.text))
-        .join('')
-        .split('\n')
-        .map((line) => textWidth(line)),
+  const [TITLE, GAP, , OPERATOR] = [0, 1, 2, 3]
+  const texts = spansOf.map((spans) => spans.map((span) => escapeControls(span.text)).join(''))
+  const bases = texts.map(measure)
+  // Each extra that gives way: its widths, whole, cut at a word, and left out.
+  const forms = extras.map((extra, index) => {
+    if (extra.least === undefined) return null
+    const text = texts[5 + index] ?? ''
+    const cuts = wordCuts(extra.span.text, extra.least).map((cut) => ({
+      text: cut,
+      width: measure(escapeControls(cut)),
+    }))
+    return [{ text: extra.span.text, width: measure(text) }, ...cuts, { text: '', width: 0 }]
+  })
+  /** The widest the part at `index` is drawn at, up to `columns`. */
+  const fit = (index: number, columns: number): number => {
+    const base = bases[index] ?? 0
+    if (index === TITLE || index === OPERATOR) return cutWidth(texts[index] ?? '', base, columns)
+    const own = forms[index - 5]
+    return own?.find((form) => form.width <= columns)?.width ?? base
+  }
+  const least = (text: string, cells: number) => Math.min(textWidth(escapeControls(text)), cells)
+  const steps: { readonly index: number; readonly floor: number }[] = [
+    { index: TITLE, floor: least(input.title, TITLE_LEAST) },
+    ...extras.flatMap((extra, at) =>
+      extra.kind === 'account' && extra.least !== undefined ? [{ index: 5 + at, floor: 0 }] : [],
     ),
-  )
-  const widths = fitWidths(
-    bases,
-    parts.map((part) => part.shrink),
-    width,
-  )
-  return parts.map((part, index) => ({
-    spans: part.spans,
-    isCut: part.isCut ?? false,
-    width: widths[index] ?? 0,
-  }))
+    {
+      index: OPERATOR,
+      floor: 2 + textWidth(input.operatorLabel ?? '') + least(input.operator, OPERATOR_LEAST),
+    },
+    { index: TITLE, floor: 1 },
+    { index: OPERATOR, floor: 1 },
+    { index: TITLE, floor: 0 },
+    { index: OPERATOR, floor: 0 },
+    ...extras.flatMap((extra, at) =>
+      extra.kind === 'sync' && extra.least !== undefined ? [{ index: 5 + at, floor: 0 }] : [],
+    ),
+  ]
+  const widths = [...bases]
+  let over = widths.reduce((sum, one) => sum + one, 0) - width
+  const given: { readonly index: number; readonly before: number }[] = []
+  for (const { index, floor } of steps) {
+    if (over <= 0) break
+    const before = widths[index] ?? 0
+    const after = fit(index, Math.max(floor, before - over))
+    if (after >= before) continue
+    widths[index] = after
+    over -= before - after
+    // Without the title, the gap between it and the environment goes too.
+    if (index === TITLE && after === 0) {
+      over -= widths[GAP] ?? 0
+      widths[GAP] = 0
+    }
+    given.push({ index, before })
+  }
+  // Cells a cut gave beyond what was short (a wide character, a word) go back, the last to give
+  // way first, each up to what it had.
+  for (const { index, before } of given.reverse()) {
+    if (over >= 0) break
+    const had = widths[index] ?? 0
+    // The title comes back with the gap after it.
+    const gap = index === TITLE && had === 0 ? 2 : 0
+    const grown = fit(index, Math.min(before, had - over - gap))
+    if (grown > had) {
+      over += grown - had + gap
+      widths[index] = grown
+      if (gap) widths[GAP] = gap
+    }
+  }
+  const parts = spansOf.flatMap((spans, index): RunLinePart[] => {
+    const shown = widths[index] ?? 0
+    if (shown === 0) return []
+    const own = forms[index - 5]
+    if (own) {
+      const form = own.find((one) => one.width === shown)
+      const [span = { text: '' }] = spans
+      return [{ spans: [{ ...span, text: form?.text ?? '' }], isCut: false, width: shown }]
+    }
+    return [{ spans, isCut: index === TITLE || index === OPERATOR, width: shown }]
+  })
+  if (over <= 0) return parts
+  // Not even the environment and run id fit: the line's end is cut.
+  return [{ spans: parts.flatMap((part) => part.spans), isCut: true, width }]
 }
 
 /** The header's first line (runLineParts) as one line; null where it is not one plain line. */
 export function runLine(input: RunLineInput, width: number): TextLine | null {
   const boxes = runLineParts(input, width)
+  const [only] = boxes
+  if (boxes.length === 1 && only?.isCut && only.spans.length > 1)
+    return { spans: only.spans, isCut: true }
   const parts: Part[] = boxes.map((box) => ({ ...box, shrink: 0 }))
   const texts = textsOf(parts)
   return (

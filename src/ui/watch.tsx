@@ -186,7 +186,8 @@ function WatchHeader({
           title: checklist.title,
           environment: env,
           isProduction: isProd,
-          operator: `started by ${state.run.header.operator}`,
+          operatorLabel: 'started by ',
+          operator: state.run.header.operator,
           runId,
         }}
         width={width}

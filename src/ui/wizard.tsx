@@ -268,7 +268,8 @@ function Header({
 
 /**
  * The header's first line as boxes of the widths runLineParts gives them, where runLine cannot
- * draw it as one line: a cut text's style is its whole Text's, as runLine's cut span has it.
+ * draw it as one line: a cut text's style is its whole Text's, as runLine's cut span has it (a
+ * line whose environment and run id do not fit is one box, cut at its end).
  */
 export function RunLineBoxes({
   input,
@@ -285,7 +286,11 @@ export function RunLineBoxes({
           // biome-ignore lint/suspicious/noArrayIndexKey: the line's boxes have no identity beyond their place
           <Box key={index} width={part.width} flexShrink={0}>
             <LineText
-              line={part.isCut ? plainLine(text, style, true) : { spans: part.spans, isCut: false }}
+              line={
+                part.isCut && part.spans.length === 1
+                  ? plainLine(text, style, true)
+                  : { spans: part.spans, isCut: part.isCut }
+              }
             />
           </Box>
         )

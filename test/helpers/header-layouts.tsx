@@ -9,16 +9,20 @@ import { stripVTControlCharacters } from 'node:util'
 import { Box } from 'ink'
 import type { ReactElement } from 'react'
 import type { RunSession } from '../../src/run/session.ts'
+import { drawLine, inkFrame as paintFrame } from '../../src/ui/first-paint/ink-draw.ts'
 import {
+  OPERATOR_LEAST,
   progressLine,
   progressLineInput,
   type RunLineInput,
   runLine,
   runLineExtras,
   runLineInput,
+  runLineParts,
+  TITLE_LEAST,
 } from '../../src/ui/header-lines.ts'
 import { LineText } from '../../src/ui/span-text.tsx'
-import { textWidth } from '../../src/ui/text-kit.ts'
+import { cutText, textWidth, withoutTextPackages } from '../../src/ui/text-kit.ts'
 import { ProgressLineBoxes, RunLineBoxes } from '../../src/ui/wizard.tsx'
 import { answerSome, cases, inkFrame, opener } from './first-paint.tsx'
 
@@ -29,6 +33,7 @@ const TITLES = [
   'A very long checklist title that goes on and on about the deployment it is for, in detail',
   '数据库迁移检查清单与回滚计划',
   'Ship it 🚀 and watch 📈',
+  'Quarterly Platform Release for the Marketplace Payments and Settlement Services Cluster',
 ]
 const RUNS = [
   { environment: 'dev', operator: 'ana', id: 'dev-20261122-a1b2', production: false },
@@ -45,6 +50,19 @@ const RUNS = [
     id: 'qa-long-environment-name-20261122-abcd',
     production: false,
   },
+  {
+    environment: 'staging-eu-west-1-blue',
+    operator: 'John Smith',
+    id: 'staging-eu-west-1-blue-20261205-6gyq',
+    production: false,
+  },
+]
+/** A team run's sync words, as the header has them (team/sync.ts). */
+const SYNCS = [
+  '4 waiting, offline since 12:03',
+  'synced',
+  'not driving',
+  '1 not sent: run dev-20261205-zok8 is now driven by bea@vm',
 ]
 
 /** Where the bars and the short counts change, and the narrowest widths, where the parts give way. */
@@ -77,19 +95,23 @@ function inBox(element: ReactElement, width: number): ReactElement {
   )
 }
 
-/** A run line's input for each title and run, and with a team run's sync words and the AWS account. */
+/**
+ * A run line's input for each title and run, with a team run's sync words and the AWS account,
+ * and as watch has it (`started by `).
+ */
 function runLineInputs(): RunLineInput[] {
   const inputs: RunLineInput[] = []
-  for (const title of TITLES) {
+  for (const [titleIndex, title] of TITLES.entries()) {
     for (const [index, run] of RUNS.entries()) {
       const input = runLineInput(sessionOf(title, run))
       inputs.push(input)
+      if (index === 0) inputs.push({ ...input, operatorLabel: 'started by ' })
       // Two of the runs again, as a team run whose AWS checks have run.
       if (index % 2 === 1)
         inputs.push({
           ...input,
           extras: runLineExtras(
-            { text: index === 1 ? '4 waiting, offline since 12:03' : 'synced' },
+            { text: SYNCS[(titleIndex + index) % SYNCS.length] ?? '' },
             { account: '111111111111', arn: 'arn:aws:iam::111111111111:user/ana', alias: 'acme' },
             index === 1 ? { id: '111111111111' } : { id: '222222222222' },
             run.environment,
@@ -129,7 +151,7 @@ function runLineCases(): RunLineCase[] {
 }
 
 function nameOf({ input, width }: RunLineCase): string {
-  return `"${input.title}" ${input.environment} ${input.operator}${input.extras?.length ? ' (team, aws)' : ''} at ${width}`
+  return `"${input.title}" ${input.environment} ${input.operatorLabel ?? ''}${input.operator}${input.extras?.length ? ` (team: ${input.extras[0]?.span.text}, aws)` : ''} at ${width}`
 }
 
 /** Every run line at every width; returns how many were compared. */
@@ -144,51 +166,112 @@ export function assertRunLinesDrawnAsBoxesDraw(): number {
 }
 
 /**
- * `text` as a cut part of the line shows it: whole, or its start then `…` (one space after it
- * where a wide character did not fit).
+ * Every run line the first paint writes (runLine, drawLine, without Ink's text packages as the
+ * paint runs) is Ink's frame of it; returns how many were compared.
  */
-function assertWholeOrCut(shown: string, text: string, what: string): void {
+export function assertRunLinesPaintedAsInkDraws(): number {
+  let compared = 0
+  for (const one of runLineCases()) {
+    const painted = withoutTextPackages(() => {
+      const line = runLine(one.input, one.width)
+      const drawn = line && drawLine(line, one.width)
+      return drawn === null || drawn === undefined ? null : paintFrame([drawn])
+    })
+    if (painted === null) continue
+    assert.equal(painted, one.line, nameOf(one))
+    compared++
+  }
+  return compared
+}
+
+/** `text` as a part shows it: whole, or its start then `…` (never a lone `…` for the words after the run id). */
+function assertWholeOrCut(shown: string, text: string, what: string, least = 0): void {
   if (shown === text) return
-  const cut = shown.replace(/… ?$/, '')
-  assert.ok(cut !== shown && text.startsWith(cut), `${what}: ${JSON.stringify(shown)}`)
+  const cut = shown.replace(/…$/, '')
+  assert.ok(
+    cut !== shown && cut.length >= least && text.startsWith(cut.replace(/[,:;]$/, '')),
+    `${what}: ${JSON.stringify(shown)}`,
+  )
 }
 
 /**
- * In every run line the boxes draw (and so runLine's line, where it is one), the title, the
- * operator and what follows the run id are whole or cut with `…`, and the environment and the
- * run id whole, where they fit; returns how many lines were read.
+ * In every run line the boxes draw (and so runLine's line, where it is one): each part whole,
+ * cut with `…` or left out, the line exactly its parts' cells (a cut part as wide as its text,
+ * no blank cell a wide character left), the words after the run id whole, cut at a word after
+ * their first clause or left out (never a lone `…`), the environment and the run id whole
+ * wherever they fit, else the line's end cut with `…`; and the parts giving way in their order:
+ * the title down to TITLE_LEAST before the operator, the operator down to OPERATOR_LEAST before
+ * the title goes further, title and operator before the sync words. Returns how many were read.
  */
 export function assertRunLinesCutWithEllipsis(): number {
   let read = 0
   for (const one of runLineCases()) {
     const { input, width } = one
-    const [drawn = ''] = stripVTControlCharacters(one.boxes).split('\n')
-    const env = `  ${input.isProduction ? ` ${input.environment.toUpperCase()} ⚠ ` : ` ${input.environment} `}`
-    const id = ` · ${input.runId}`
-    const extras = (input.extras ?? []).map((extra) => extra.span.text)
-    // Only where the parts that stay whole fit with one cell for each that gives way.
-    const whole =
-      textWidth(env) +
-      textWidth(id) +
-      (input.extras?.[1]?.shrink === 0 ? textWidth(extras[1] ?? '') : 0)
-    if (whole + 2 + extras.length > width) continue
     const name = nameOf(one)
+    const [drawn = ''] = stripVTControlCharacters(one.boxes).split('\n')
     assert.ok(textWidth(drawn) <= width, `${name}: wider than the row`)
-    const envAt = drawn.indexOf(env)
-    const idAt = drawn.indexOf(id, envAt)
-    assert.ok(envAt >= 0 && idAt >= 0, `${name}: environment and run id whole: ${drawn}`)
-    assertWholeOrCut(drawn.slice(0, envAt), input.title, `${name}: the title`)
-    assertWholeOrCut(
-      drawn.slice(envAt + env.length, idAt),
-      `  ${input.operator}`,
-      `${name}: the operator`,
-    )
-    let rest = drawn.slice(idAt + id.length).trimEnd()
-    for (const [index, text] of extras.entries()) {
-      const next = extras[index + 1]
-      const end = next === undefined ? rest.length : rest.indexOf(next.slice(0, 2))
-      assertWholeOrCut(rest.slice(0, end), text.trimEnd(), `${name}: extra ${index}`)
-      rest = rest.slice(end)
+    const parts = runLineParts(input, width)
+    const env = ` ${input.isProduction ? `${input.environment.toUpperCase()} ⚠` : input.environment} `
+    const id = ` · ${input.runId}`
+    const kept = (input.extras ?? []).filter((extra) => extra.least === undefined)
+    const whole = [env, id, ...kept.map((extra) => extra.span.text)]
+    if (whole.reduce((sum, text) => sum + textWidth(text), 0) > width) {
+      // Not even the environment and run id fit: one part, the line's end cut.
+      assert.equal(parts.length, 1, `${name}: one part`)
+      assert.ok(drawn.startsWith(env) && drawn.endsWith('…'), `${name}: cut at its end: ${drawn}`)
+      read++
+      continue
+    }
+    const texts = parts.map((part) => part.spans.map((span) => span.text).join(''))
+    const shown = parts.map((part, index) => {
+      const text = texts[index] ?? ''
+      if (!part.isCut || textWidth(text) <= part.width) return text
+      const cut = cutText(text, part.width, 'end')
+      assert.equal(textWidth(cut), part.width, `${name}: a cut part as wide as its text: ${cut}`)
+      return cut
+    })
+    assert.equal(drawn.trimEnd(), shown.join('').trimEnd(), `${name}: the line is its parts`)
+    const at = (text: string) => texts.indexOf(text)
+    assert.ok(at(env) >= 0 && at(id) > at(env), `${name}: environment and run id whole: ${drawn}`)
+    const operator = `  ${input.operatorLabel ?? ''}${input.operator}`
+    const title = parts[0]?.spans[0]?.text === input.title ? parts[0] : undefined
+    const op = parts.find((part) => part.spans[0]?.text === operator)
+    if (title) assertWholeOrCut(shown[0] ?? '', input.title, `${name}: the title`)
+    if (op) assertWholeOrCut(shown[parts.indexOf(op)] ?? '', operator, `${name}: the operator`)
+    const titleWidth = title?.width ?? 0
+    const titleLeast = Math.min(TITLE_LEAST, textWidth(input.title))
+    const opLeast =
+      2 + textWidth(input.operatorLabel ?? '') + Math.min(OPERATOR_LEAST, textWidth(input.operator))
+    const opWidth = op?.width ?? 0
+    // A wide character may leave the title one cell short of a width, that cell the operator's.
+    if (opWidth < textWidth(operator))
+      assert.ok(titleWidth <= titleLeast, `${name}: the operator is cut before the title: ${drawn}`)
+    if (titleWidth < titleLeast - 1)
+      assert.ok(opWidth <= opLeast + 1, `${name}: the title is cut past its least first: ${drawn}`)
+    if (opWidth < opLeast) assert.ok(titleWidth <= 1, `${name}: the operator past its least first`)
+    const after = texts.slice(at(id) + 1)
+    for (const extra of input.extras ?? []) {
+      const least = extra.least ?? extra.span.text.length
+      const text = after.find((one) => one.startsWith(extra.span.text.slice(0, least)))
+      if (extra.least === undefined) assert.equal(text, extra.span.text, `${name}: stays whole`)
+      if (text !== undefined)
+        assertWholeOrCut(text, extra.span.text, `${name}: ${extra.kind}`, least)
+      // The title and operator may have the cells back that a cut at a word left, too few for its next word.
+      const free = (title ? titleWidth + 2 : 0) + opWidth + width - textWidth(drawn.trimEnd())
+      if (extra.kind === 'sync' && text !== extra.span.text)
+        assert.ok(
+          textWidth(extra.span.text) > textWidth(text ?? '') + free,
+          `${name}: the sync words give way after the title and operator: ${drawn}`,
+        )
+      if (extra.kind === 'account' && text !== extra.span.text)
+        assert.ok(
+          textWidth(extra.span.text) >
+            textWidth(text ?? '') +
+              Math.max(0, titleWidth - titleLeast) +
+              width -
+              textWidth(drawn.trimEnd()),
+          `${name}: the account gives way after the title: ${drawn}`,
+        )
     }
     read++
   }

@@ -12,11 +12,16 @@ process.env.FORCE_COLOR = '0'
 const {
   assertProgressLinesDrawnAsBoxesDraw,
   assertRunLinesCutWithEllipsis,
+  assertRunLinesPaintedAsInkDraws,
   assertRunLinesDrawnAsBoxesDraw,
 } = await import('../helpers/header-layouts.tsx')
 
 test('without colour, the run line is drawn as its boxes drew it, at 40 to 160 columns (every one to 90, then sampled)', () => {
   assert.ok(assertRunLinesDrawnAsBoxesDraw() > 1000)
+})
+
+test('without colour, the first paint writes the run line as Ink draws it, at 40 to 160 columns', () => {
+  assert.ok(assertRunLinesPaintedAsInkDraws() > 1000)
 })
 
 test('without colour, the run line cuts its title, operator and team and AWS words with … and keeps the environment and run id whole, at 40 to 160 columns', () => {
