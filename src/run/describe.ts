@@ -6,6 +6,7 @@
 import type { Item, SignoffField } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { answerOf } from '../vocabulary.ts'
+import { type FailedItem, standingWarnings } from './claims.ts'
 import { describeSince, type LockOwner } from './lock.ts'
 import type { ItemState, JournalEntry, RunState, ScopeOverride } from './model.ts'
 
@@ -132,8 +133,9 @@ export interface BlankEntries {
   /** Everyone who entered one of them, in order. */
   readonly by: readonly string[]
   /**
-   * Why an entry reads against the run, as confirmed when it was entered (run/claims.ts):
-   * "chosen while 1 item had failed: Deploy the API". The sheet says it wherever the entry is.
+   * Why an entry reads against the run (run/claims.ts): as confirmed when it was entered,
+   * "chosen while 1 item had failed: Deploy the API", and what failed since, "1 item failed
+   * after it was chosen: Announce". The sheet says it wherever the entry is.
    */
   readonly warnings: readonly string[]
 }
@@ -155,16 +157,33 @@ export function blankEntries(
       isInScope(field.scope, run.header.environment),
   )
   const entries = own.map((field) => ({ field, entry: run.signoff[field.id] }))
-  const filled = entries.flatMap(({ entry }) => (entry?.value.trim() ? [entry] : []))
+  const filled = entries.flatMap(({ field, entry }) =>
+    entry?.value.trim() ? [{ field, entry }] : [],
+  )
   if (filled.length === 0) return null
+  const failed = failedItems(run)
   return {
     // A blank still open stays a blank, so the line keeps every role it names.
     text: entries
       .map(({ field, entry }) => `${field.label}: ${entry?.value.trim() || '______'}`)
       .join(' · '),
-    by: [...new Set(filled.map((entry) => entry.by))],
-    warnings: filled.flatMap((entry) => (entry.note ? [entry.note] : [])),
+    by: [...new Set(filled.map(({ entry }) => entry.by))],
+    warnings: filled.flatMap(({ field, entry }) => standingWarnings(field, entry, failed)),
   }
+}
+
+/**
+ * The items failed in the run (by the operator or by their check, an error included) that
+ * apply in it, as the run last saw the checklist, in its order: what a sign-off claim that
+ * all went well is held against (run/claims.ts).
+ */
+export function failedItems(run: RunState): FailedItem[] {
+  return run.snapshot.flatMap((item) => {
+    if (item.outOfScope && !(item.id in run.overrides)) return []
+    const record = run.items[item.id]
+    if (answerOf(item.checked === true, record) !== 'failed') return []
+    return [{ text: item.text, at: record?.at ?? null }]
+  })
 }
 
 /**
