@@ -186,10 +186,6 @@ export function failedItems(run: RunState): FailedItem[] {
   })
 }
 
-/**
- * A saved run on one line, as the wizard offers it to resume: the id first, as it is the one
- * field that tells two runs apart, so a narrow terminal cuts the rest.
- */
 /** What a line of the resume list shows of a stored run (store.ts's `RunSummary` has it). */
 export interface RunLineFacts {
   readonly id: string
@@ -199,9 +195,25 @@ export interface RunLineFacts {
   readonly locked?: LockOwner
 }
 
+/**
+ * A saved run on one line, as the wizard offers it to resume: the id first, as it is the one
+ * field that tells two runs apart; a narrow terminal cuts the title (see runLineParts).
+ */
 export function describeRunLine(run: RunLineFacts, now: Date): string {
+  const { head, tail } = runLineParts(run, now)
+  return head + tail
+}
+
+/**
+ * A run's line in two: `head`, its id and title, and `tail`, the rest (how far it got, who, when,
+ * and who has it open), which a narrow terminal keeps whole by cutting the title.
+ */
+export function runLineParts(run: RunLineFacts, now: Date): { head: string; tail: string } {
   // From the runs index: the list never folds every journal to draw itself.
   const { answered, total } = run.progress
   const locked = run.locked ? ` — open in PID ${run.locked.pid} on ${run.locked.host}` : ''
-  return `${run.id} · ${run.header.checklist.title} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.lastActivityAt, now)}${locked}`
+  return {
+    head: `${run.id} · ${run.header.checklist.title}`,
+    tail: ` · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.lastActivityAt, now)}${locked}`,
+  }
 }

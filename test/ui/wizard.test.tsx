@@ -989,12 +989,50 @@ describe('before the phases', () => {
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
     await ui.see(/Unfinished runs on this machine/)
     const lines = ui.frame().split('\n')
-    assert.match(lines[1] ?? '', /^❯ dev-\d{8}-[a-z0-9]{4} · Screens of the session .*…$/)
+    // The title is cut, not what follows it.
+    assert.match(
+      lines[1] ?? '',
+      /^❯ dev-\d{8}-[a-z0-9]{4} · Screens of the session .*… · 0\/5 answered · bruno · just now$/,
+    )
     assert.equal(lines[1]?.length, 100)
     assert.match(lines[2] ?? '', /^ {2}Start a new run$/)
     await ui.press(ENTER)
     await ui.see(/› ○ Change request approved/)
     await ui.press('q')
+  })
+
+  test('a run open in another wizard keeps its mark on a narrow list; picking it says so and asks again', async () => {
+    const title = 'Screens of the session management websocket service, blue-green, two regions'
+    const space = workspace(CHECKLIST.replace('title: Screens', `title: ${title}`))
+    const { checklist } = await loadChecklist(space.path)
+    // Left open: its lock names this process, as another wizard's would name that one.
+    const other = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    try {
+      const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+      await ui.see(/Unfinished runs on this machine/)
+      const lines = ui.frame().split('\n')
+      // Cut off at 100 columns, with the end of the title: `… Settlement Servic…`.
+      assert.match(
+        lines[1] ?? '',
+        new RegExp(
+          `^❯ ${other.id} · Screens of .*… · 0/5 answered · bruno · just now — open in PID ${process.pid} on \\S+$`,
+        ),
+      )
+      assert.ok((lines[1]?.length ?? 0) <= 100, ui.frame())
+      // It ended the wizard: `deploy-wizard: run … is open in PID …`, exit 2.
+      await ui.press(ENTER)
+      await ui.see(
+        new RegExp(`run ${other.id} is open in PID ${process.pid} on .* — finish or quit`),
+      )
+      assert.equal(ui.outcome(), null)
+      assert.match(ui.frame(), /Unfinished runs on this machine/)
+      await ui.press(ARROW_DOWN, ENTER)
+      await ui.see(/› ○ Change request approved/)
+      assert.notEqual(runIdOn(ui.frame()), other.id)
+      await ui.press('q')
+    } finally {
+      await other.close()
+    }
   })
 
   test('a resumed run opens on the phase and item where it was left', async () => {
