@@ -18,6 +18,7 @@ import {
   formatResult,
   formatStillRunning,
   formatVerdict,
+  RECAP_TEXT_COLUMN,
 } from './check-text.ts'
 import { toJunit } from './junit.ts'
 
@@ -52,10 +53,14 @@ export function textLogger(
     listen(batch, items) {
       const byId = new Map(items.map((item) => [item.id, item]))
       const count = `${items.length} ${items.length === 1 ? 'check' : 'checks'}`
-      out.write(
-        out.paint('bold', `${batch.checklist.title} — checking ${batch.environment}`) +
-          out.paint('dim', ` (${count})`) +
-          '\n\n',
+      // The heading is no check's result either: a long title goes on under itself.
+      terminal.write(
+        wrap(
+          out.paint('bold', `${batch.checklist.title} — checking ${batch.environment}`) +
+            out.paint('dim', ` (${count})`) +
+            '\n\n',
+          0,
+        ),
       )
       // Details printed so far: a hint many checks give is printed once.
       const shownDetails = new Set<string>()
@@ -87,7 +92,8 @@ export function textLogger(
       }
     },
     finish(report) {
-      out.write(formatRecap(report, out))
+      // A recap line's text starts after `  FAIL  `, deeper than a result's: it goes on there.
+      terminal.write(wrap(formatRecap(report, out), RECAP_TEXT_COLUMN))
       // The verdict is no check's result: where it is too long, it goes on under itself, not
       // under a result's text.
       terminal.write(wrap(formatVerdict(report, out), 0))

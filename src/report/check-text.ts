@@ -105,6 +105,9 @@ export function formatIdentity(
 `
 }
 
+/** Where a recap line's text starts, after `  FAIL  `: its further lines go on under it. */
+export const RECAP_TEXT_COLUMN = 8
+
 /**
  * What did not pass, each as its result line, at the end of the report (where a CI log is read
  * from); an empty string when all did. The verdict's line follows it (formatVerdict).

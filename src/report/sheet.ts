@@ -29,7 +29,8 @@ import { signoffLines } from '../checklist/signoff.ts'
 import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { approvalAt, gatesIn } from '../run/approvals.ts'
-import { type BlankEntries, blankEntries, overrideOf } from '../run/describe.ts'
+import { standingWarnings } from '../run/claims.ts'
+import { type BlankEntries, blankEntries, failedItems, overrideOf } from '../run/describe.ts'
 import type {
   Approval,
   Handover,
@@ -731,6 +732,7 @@ function signoffPart(checklist: Checklist, state: RunState): string {
     return lines.join('\n')
   }
   if (fields.length > 0) {
+    const failed = failedItems(state)
     const signoff = signoffLines(fields)
     const hasRoles = signoff.some((line) => line.role !== null)
     const header = [...(hasRoles ? ['Role'] : []), 'Field', 'Entry', 'Entered by']
@@ -745,8 +747,11 @@ function signoffPart(checklist: Checklist, state: RunState): string {
       const entry = line.field ? state.signoff[line.field.id] : undefined
       // A cleared entry (its item taken back to pending) is blank: nobody's entry stands.
       const by = entry?.value.trim() ? `${cell(entry.by)}, ${shortTime(entry.at)}` : ''
+      // What the run says against the entry: as confirmed, and what failed since (run/claims.ts).
+      const warnings =
+        line.field && entry?.value.trim() ? standingWarnings(line.field, entry, failed) : []
       const value = line.field
-        ? `${fieldEntry(line.field, entry?.value)}${entry?.note ? ` · ⚠ ${cell(entry.note)}` : ''}`
+        ? `${fieldEntry(line.field, entry?.value)}${warnings.map((w) => ` · ⚠ ${cell(w)}`).join('')}`
         : BLANK
       lines.push(tableRow([...roleCell, cell(line.label), value, by]))
     }

@@ -1,9 +1,13 @@
 /**
  * Sign-off choices that claim the run went well ("All checks passed: Yes"),
  * held against the run: such a claim while items have failed is asked to be
- * confirmed, and the sheet notes it beside the entry. Pure.
+ * confirmed, and the sheet notes it beside the entry. An item that fails after
+ * the claim was entered makes it read against the run too: that is worked out
+ * from the run as it stands (`standingWarnings`), so that no screen or sheet shows
+ * the claim clean, and finishing asks for it to be confirmed again. Pure.
  */
 import type { SignoffField } from '../checklist/model.ts'
+import type { SignoffEntry } from './model.ts'
 
 /** A field whose label says everything passed or succeeded (English and Portuguese checklists). */
 const CLAIMS_SUCCESS =
@@ -11,6 +15,18 @@ const CLAIMS_SUCCESS =
 
 /** An answer that says yes to such a label. */
 const AFFIRMATIVE = /^(?:yes|y|true|ok|sim|pass(?:ed)?)$/i
+
+/** Whether `value` for `field` says the run went well ("All checks passed: Yes"). */
+function claimsSuccess(field: Pick<SignoffField, 'type' | 'label'>, value: string): boolean {
+  return (
+    field.type === 'choice' && CLAIMS_SUCCESS.test(field.label) && AFFIRMATIVE.test(value.trim())
+  )
+}
+
+/** "1 item had", "3 items had". */
+function items(count: number, verb: string): string {
+  return count === 1 ? `1 item ${verb}` : `${count} items ${verb}`
+}
 
 /**
  * Why `value` for `field` contradicts a run with `failed` items (their texts), or null when it
@@ -21,8 +37,49 @@ export function contradiction(
   value: string,
   failed: readonly string[],
 ): string | null {
-  if (field.type !== 'choice' || failed.length === 0) return null
-  if (!CLAIMS_SUCCESS.test(field.label) || !AFFIRMATIVE.test(value.trim())) return null
-  const items = failed.length === 1 ? '1 item had' : `${failed.length} items had`
-  return `chosen while ${items} failed: ${failed.join(' · ')}`
+  if (failed.length === 0 || !claimsSuccess(field, value)) return null
+  return `chosen while ${items(failed.length, 'had')} failed: ${failed.join(' · ')}`
+}
+
+/** An item failed in the run: its text, and when it failed (its answer's time). */
+export interface FailedItem {
+  readonly text: string
+  readonly at: string | null
+}
+
+/**
+ * What the run says against a standing entry that was not confirmed when it was entered: the
+ * items failed now that had not failed then ("1 item failed after it was chosen: A"), and, for
+ * an entry entered with no warning while items had failed (a run from before the choice was
+ * asked about), those too. Empty when the entry claims nothing, or the run bears it out.
+ */
+export function unconfirmedWarnings(
+  field: Pick<SignoffField, 'type' | 'label'>,
+  entry: Pick<SignoffEntry, 'value' | 'at' | 'note'>,
+  failed: readonly FailedItem[],
+): string[] {
+  if (failed.length === 0 || !claimsSuccess(field, entry.value)) return []
+  const chosenAt = Date.parse(entry.at)
+  // An answer at the entry's own time was in when the entry was made: its warning named it.
+  const isLater = (item: FailedItem) => item.at !== null && Date.parse(item.at) > chosenAt
+  const after = failed.filter(isLater).map((item) => item.text)
+  const before = entry.note ? [] : failed.filter((item) => !isLater(item)).map((item) => item.text)
+  return [
+    ...(before.length > 0 ? [contradiction(field, entry.value, before) ?? ''] : []),
+    ...(after.length > 0
+      ? [`${items(after.length, 'failed')} after it was chosen: ${after.join(' · ')}`]
+      : []),
+  ]
+}
+
+/**
+ * Every warning a standing entry carries: the one confirmed when it was entered, then what
+ * the run says against it since (`unconfirmedWarnings`).
+ */
+export function standingWarnings(
+  field: Pick<SignoffField, 'type' | 'label'>,
+  entry: Pick<SignoffEntry, 'value' | 'at' | 'note'>,
+  failed: readonly FailedItem[],
+): string[] {
+  return [...(entry.note ? [entry.note] : []), ...unconfirmedWarnings(field, entry, failed)]
 }

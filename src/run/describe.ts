@@ -6,6 +6,7 @@
 import type { Item, SignoffField } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { answerOf } from '../vocabulary.ts'
+import { type FailedItem, standingWarnings } from './claims.ts'
 import { describeSince, type LockOwner } from './lock.ts'
 import type { ItemState, JournalEntry, RunState, ScopeOverride } from './model.ts'
 
@@ -132,8 +133,9 @@ export interface BlankEntries {
   /** Everyone who entered one of them, in order. */
   readonly by: readonly string[]
   /**
-   * Why an entry reads against the run, as confirmed when it was entered (run/claims.ts):
-   * "chosen while 1 item had failed: Deploy the API". The sheet says it wherever the entry is.
+   * Why an entry reads against the run (run/claims.ts): as confirmed when it was entered,
+   * "chosen while 1 item had failed: Deploy the API", and what failed since, "1 item failed
+   * after it was chosen: Announce". The sheet says it wherever the entry is.
    */
   readonly warnings: readonly string[]
 }
@@ -155,22 +157,35 @@ export function blankEntries(
       isInScope(field.scope, run.header.environment),
   )
   const entries = own.map((field) => ({ field, entry: run.signoff[field.id] }))
-  const filled = entries.flatMap(({ entry }) => (entry?.value.trim() ? [entry] : []))
+  const filled = entries.flatMap(({ field, entry }) =>
+    entry?.value.trim() ? [{ field, entry }] : [],
+  )
   if (filled.length === 0) return null
+  const failed = failedItems(run)
   return {
     // A blank still open stays a blank, so the line keeps every role it names.
     text: entries
       .map(({ field, entry }) => `${field.label}: ${entry?.value.trim() || '______'}`)
       .join(' · '),
-    by: [...new Set(filled.map((entry) => entry.by))],
-    warnings: filled.flatMap((entry) => (entry.note ? [entry.note] : [])),
+    by: [...new Set(filled.map(({ entry }) => entry.by))],
+    warnings: filled.flatMap(({ field, entry }) => standingWarnings(field, entry, failed)),
   }
 }
 
 /**
- * A saved run on one line, as the wizard offers it to resume: the id first, as it is the one
- * field that tells two runs apart, so a narrow terminal cuts the rest.
+ * The items failed in the run (by the operator or by their check, an error included) that
+ * apply in it, as the run last saw the checklist, in its order: what a sign-off claim that
+ * all went well is held against (run/claims.ts).
  */
+export function failedItems(run: RunState): FailedItem[] {
+  return run.snapshot.flatMap((item) => {
+    if (item.outOfScope && !(item.id in run.overrides)) return []
+    const record = run.items[item.id]
+    if (answerOf(item.checked === true, record) !== 'failed') return []
+    return [{ text: item.text, at: record?.at ?? null }]
+  })
+}
+
 /** What a line of the resume list shows of a stored run (store.ts's `RunSummary` has it). */
 export interface RunLineFacts {
   readonly id: string
@@ -180,9 +195,25 @@ export interface RunLineFacts {
   readonly locked?: LockOwner
 }
 
+/**
+ * A saved run on one line, as the wizard offers it to resume: the id first, as it is the one
+ * field that tells two runs apart; a narrow terminal cuts the title (see runLineParts).
+ */
 export function describeRunLine(run: RunLineFacts, now: Date): string {
+  const { head, tail } = runLineParts(run, now)
+  return head + tail
+}
+
+/**
+ * A run's line in two: `head`, its id and title, and `tail`, the rest (how far it got, who, when,
+ * and who has it open), which a narrow terminal keeps whole by cutting the title.
+ */
+export function runLineParts(run: RunLineFacts, now: Date): { head: string; tail: string } {
   // From the runs index: the list never folds every journal to draw itself.
   const { answered, total } = run.progress
   const locked = run.locked ? ` — open in PID ${run.locked.pid} on ${run.locked.host}` : ''
-  return `${run.id} · ${run.header.checklist.title} · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.lastActivityAt, now)}${locked}`
+  return {
+    head: `${run.id} · ${run.header.checklist.title}`,
+    tail: ` · ${answered}/${total} answered · ${run.header.operator} · ${formatAge(run.lastActivityAt, now)}${locked}`,
+  }
 }

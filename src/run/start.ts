@@ -76,6 +76,11 @@ export interface WizardServices {
    */
   checkResumable?(id: string): Promise<void>
   /**
+   * Why run `id` cannot be opened here now, another wizard on this machine having it open
+   * ("run … is open in PID … on …", its lock looked at, not taken), or null when none has.
+   */
+  openElsewhere?(id: string): string | null
+  /**
    * The team store's runs for the list of runs to resume, when a store is named (`--store`,
    * DEPLOY_WIZARD_STORE, the `store:` of `filter.checklist`): its url at once, the runs once
    * read (team/offered.ts). Undefined, reading nothing, when no store is named.
@@ -165,6 +170,15 @@ export function wizardServices(options: ServiceOptions): WizardServices {
       found.set(id, { address, state: run.state })
       const isHere = hasRun(id, open.env ? { env: open.env } : {})
       return { id, header: run.header, store: storeUrl(address), isHere }
+    },
+    openElsewhere: (id) => {
+      try {
+        assertRunNotOpen(id, open.env ? { env: open.env } : {})
+        return null
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error
+        return [error.message, error.hint].filter(Boolean).join(' — ')
+      }
     },
     checkResumable: async (id) => {
       assertRunNotOpen(id, open.env ? { env: open.env } : {})

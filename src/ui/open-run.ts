@@ -18,7 +18,7 @@ import type { Checklist } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { UserError } from '../errors.ts'
-import { describeRunLine } from '../run/describe.ts'
+import { runLineParts } from '../run/describe.ts'
 import type { RunHeader } from '../run/model.ts'
 import { hasChanges } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
@@ -319,30 +319,42 @@ export async function openRun(
   const here = runs.filter((run) => !offered.setAside.includes(run.id))
   // Runs to pick, or one just set aside here to say so of: with neither, a store that did not
   // answer has nothing to add to a new run.
-  if (here.length + offered.runs.length + offered.setAside.length > 0) {
+  // A run picked that cannot be resumed (open in another wizard) is said so of, over the list
+  // asked again: nothing was opened, and another run, or a new one, may be what is wanted.
+  let refusal: string | null = null
+  while (here.length + offered.runs.length + offered.setAside.length > 0) {
     const now = options.now()
-    const picked = await ask.choose<RunSummary | OfferedTeamRun | null>({
+    const notes: readonly string[] = [...offered.notes, ...(refusal ? [refusal] : [])]
+    // The title is cut first on a narrow terminal: who has a run open, or drives it, stays.
+    const line = (r: RunSummary | OfferedTeamRun, more = '') => {
+      const { head, tail } = runLineParts(r, now)
+      return { label: head, tail: tail + more, value: r }
+    }
+    const picked: RunSummary | OfferedTeamRun | null = await ask.choose<
+      RunSummary | OfferedTeamRun | null
+    >({
       title:
         offered.runs.length > 0
           ? 'Unfinished runs on this machine and in the team store — resume one, or start a new run:'
           : 'Unfinished runs on this machine — resume one, or start a new run:',
-      ...(offered.notes.length > 0 ? { notes: offered.notes } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
       limit: 10,
       choices: [
-        ...here.map((r) => ({ label: describeRunLine(r, now), value: r })),
-        ...offered.runs.map((r) => ({
-          label: `${describeRunLine(r, now)} · from the team store, ${r.holder}`,
-          value: r,
-        })),
+        ...here.map((r) => line(r)),
+        ...offered.runs.map((r) => line(r, ` · from the team store, ${r.holder}`)),
         { label: 'Start a new run', value: null },
       ],
     })
+    if (!picked) break
     // A run of the store (it says who drives it): read again now, as the list may have stood a while.
-    if (picked && 'holder' in picked) {
+    if ('holder' in picked) {
       ask.loading(`reading run ${picked.id} from the team store`)
       const found = await services.findTeamRun?.(picked.id, named)
       if (found) return resume(found, !found.isHere)
-    } else if (picked) return resume(picked)
+      break
+    }
+    refusal = services.openElsewhere?.(picked.id) ?? null
+    if (refusal === null) return resume(picked)
   }
   return start()
 }

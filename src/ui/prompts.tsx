@@ -190,10 +190,17 @@ export interface Choice<T> {
   readonly value: T
   /** Drawn in this colour, selected or not (production in red). */
   readonly color?: Color
+  /**
+   * Drawn after the label and kept whole: on a narrow terminal the label's end is cut to make
+   * room for it (what a run line says of the run, after its title: who has it open).
+   */
+  readonly tail?: string
 }
 
 /** The choices' colours by label: ink-select-input gives an item component only its label. */
 const ChoiceColors = createContext<ReadonlyMap<string, Color>>(new Map())
+/** The choices' tails by label, as their colours. */
+const ChoiceTails = createContext<ReadonlyMap<string, string>>(new Map())
 
 export function ChoicePrompt<T>({
   title,
@@ -234,6 +241,9 @@ export function ChoicePrompt<T>({
   const colors = new Map(
     choices.flatMap((choice) => (choice.color ? [[choice.label, choice.color] as const] : [])),
   )
+  const tails = new Map(
+    choices.flatMap((choice) => (choice.tail ? [[choice.label, choice.tail] as const] : [])),
+  )
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
@@ -245,20 +255,22 @@ export function ChoicePrompt<T>({
         </Text>
       ))}
       <ChoiceColors.Provider value={colors}>
-        <SelectInput
-          // A new window size draws the list afresh (ink-select-input keeps a cursor past a
-          // smaller limit), on the choice the cursor was on.
-          key={shown}
-          initialIndex={Math.min(highlighted, items.length - 1)}
-          onHighlight={(item) => setHighlighted(item.value)}
-          items={items}
-          itemComponent={ChoiceItem}
-          limit={shown}
-          onSelect={(item) => {
-            const choice = choices[item.value]
-            if (choice) onChoose(choice.value)
-          }}
-        />
+        <ChoiceTails.Provider value={tails}>
+          <SelectInput
+            // A new window size draws the list afresh (ink-select-input keeps a cursor past a
+            // smaller limit), on the choice the cursor was on.
+            key={shown}
+            initialIndex={Math.min(highlighted, items.length - 1)}
+            onHighlight={(item) => setHighlighted(item.value)}
+            items={items}
+            itemComponent={ChoiceItem}
+            limit={shown}
+            onSelect={(item) => {
+              const choice = choices[item.value]
+              if (choice) onChoose(choice.value)
+            }}
+          />
+        </ChoiceTails.Provider>
       </ChoiceColors.Provider>
       {isCut ? (
         <Text dimColor wrap="truncate-end">
@@ -278,12 +290,23 @@ function ChoiceItem({
   readonly label: string
 }) {
   const color = useContext(ChoiceColors).get(label) ?? (isSelected ? 'blue' : undefined)
+  const tail = useContext(ChoiceTails).get(label)
   // Takes the room left of the line, so the pointer before it is never squeezed.
   return (
     <Box flexGrow={1} flexBasis={0}>
-      <Text color={color} wrap="truncate-end">
-        {label}
-      </Text>
+      <Box flexShrink={1}>
+        <Text color={color} wrap="truncate-end">
+          {label}
+        </Text>
+      </Box>
+      {tail ? (
+        // The label gives way first: the tail shrinks only once the label is gone.
+        <Box flexShrink={0}>
+          <Text color={color} wrap="truncate-end">
+            {tail}
+          </Text>
+        </Box>
+      ) : null}
     </Box>
   )
 }

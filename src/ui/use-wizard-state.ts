@@ -39,6 +39,12 @@ export type Prompt =
       readonly note: string
       /** As on the signoff prompt: the item whose blanks are being filled. */
       readonly itemId?: string
+      /**
+       * Asked again on finishing, of an entry made before items failed: what failed since
+       * ("1 item failed after it was chosen: …"). Confirmed, the run finishes.
+       */
+      readonly since?: string
+      readonly andFinish?: true
     }
   | { readonly kind: 'help' }
   /** The reference pages to choose from; `at` is the one the list opens on. */

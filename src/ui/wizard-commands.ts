@@ -11,7 +11,8 @@
 import type { Gate, Item } from '../checklist/model.ts'
 import { isWrite, needsTrust } from '../checks/registry.ts'
 import { waitingWords } from '../run/approvals.ts'
-import { contradiction } from '../run/claims.ts'
+import { contradiction, unconfirmedWarnings } from '../run/claims.ts'
+import { failedItems } from '../run/describe.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
 import { isProblem } from '../vocabulary.ts'
@@ -170,6 +171,44 @@ export function wizardCommands(context: WizardContext) {
         )
       },
     )
+  }
+
+  /**
+   * A standing sign-off claim that all went well ("All checks passed: Yes") that items failed
+   * since it was entered read against, not yet confirmed again; null when there is none.
+   */
+  const unconfirmedClaim = () => {
+    const { run: current } = session.snapshot
+    const failed = failedItems(current)
+    for (const field of layout.signoff) {
+      const entry = current.signoff[field.id]
+      if (field.given !== null || !entry?.value.trim()) continue
+      const since = unconfirmedWarnings(field, entry, failed)
+      const note = contradiction(
+        field,
+        entry.value,
+        failed.map((item) => item.text),
+      )
+      if (since.length > 0 && note) return { field, value: entry.value, since, note }
+    }
+    return null
+  }
+
+  /**
+   * Finishes the run once every claim the run reads against is confirmed: one that items failed
+   * after is asked about again, as it was when chosen, and the confirmation is recorded as then.
+   */
+  const confirmClaimsThenFinish = () => {
+    const claim = unconfirmedClaim()
+    if (!claim) return finish()
+    open({
+      kind: 'contradicts',
+      fieldId: claim.field.id,
+      value: claim.value,
+      note: claim.note,
+      since: claim.since.join('; '),
+      andFinish: true,
+    })
   }
 
   /** Saves an answer; once saved, `d` `f` `s` `a` move on to the next item to answer. */
@@ -364,7 +403,7 @@ export function wizardCommands(context: WizardContext) {
         if (gate) return waiting(gate)
         const pending = pendingCount({ layout, run: session.snapshot.run })
         if (pending > 0) open({ kind: 'finish', pending })
-        else finish()
+        else confirmClaimsThenFinish()
         return
       }
       case 'rerun-failed':
@@ -411,7 +450,17 @@ export function wizardCommands(context: WizardContext) {
         return
       }
       case 'contradicts':
-        if (value === true) sign(prompt.fieldId, prompt.value, prompt.note, prompt.itemId)
+        if (!prompt.andFinish) {
+          if (value === true) sign(prompt.fieldId, prompt.value, prompt.note, prompt.itemId)
+        } else if (value !== true) {
+          const label = layout.signoff.find((f) => f.id === prompt.fieldId)?.label ?? 'the entry'
+          notify(
+            `not finished: change ${label} on the sign-off screen, or f to be asked again`,
+            'warn',
+          )
+        } else if (save(() => session.sign(prompt.fieldId, prompt.value, prompt.note))) {
+          confirmClaimsThenFinish()
+        }
         return
       case 'trust':
         if (value === true && save(() => session.trust())) run(prompt.andRun, prompt.isExplicit)
@@ -425,7 +474,7 @@ export function wizardCommands(context: WizardContext) {
         }
         return
       case 'finish':
-        if (value === true) finish()
+        if (value === true) confirmClaimsThenFinish()
         return
       case 'pages':
         open({ kind: 'page', sectionId: String(value) })

@@ -783,14 +783,20 @@ function PromptView({
     }
     case 'contradicts': {
       const field = state.layout.signoff.find((f) => f.id === prompt.fieldId)
+      // Asked again on finishing: items failed after the entry was made.
+      const isAgain = prompt.andFinish === true
       return (
         <ConfirmPrompt
-          title={`${field?.label ?? 'This field'}: ${prompt.value}? Items failed.`}
-          lines={[`  ${prompt.note}`]}
-          note="Confirmed, the sheet shows the entry with this note beside it."
+          title={`${field?.label ?? 'This field'}: ${prompt.value}? Items failed${isAgain ? ' after it was chosen' : ''}.`}
+          lines={[`  ${prompt.since ?? prompt.note}`]}
+          note={
+            isAgain
+              ? `Confirmed, it is entered again and the sheet shows beside it: ${prompt.note}.`
+              : 'Confirmed, the sheet shows the entry with this note beside it.'
+          }
           color="red"
-          yes={`enter “${prompt.value}” anyway`}
-          no="go back"
+          yes={isAgain ? `keep “${prompt.value}” and finish` : `enter “${prompt.value}” anyway`}
+          no={isAgain ? 'go back without finishing' : 'go back'}
           width={width}
           height={height}
           onAnswer={(isYes) => answer(prompt, isYes)}

@@ -715,4 +715,34 @@ describe('deploy-wizard check on a terminal', () => {
       )
     })
   }
+
+  it('wraps its heading under itself and a recap line under its own text, not six deep', async () => {
+    const file = join(tempDir('check'), 'release.md')
+    await writeFile(
+      file,
+      `---\ntitle: Quarterly Platform Release for the Marketplace Payments and Settlement Services Cluster\nenvironments: [dev]\n---\n## Build\n\n- [ ] The variable that is never set in these tests is set <!-- check: env name=DW_QA3_NEVER_SET_ANYWHERE -->\n`,
+    )
+    const command = ['env', `DEPLOY_WIZARD_HOME=${home}`, process.execPath, BIN, 'check']
+    const script = `${[...command, file, '--env', 'dev'].map(sh).join(' ')}; echo "EXIT=$?"; exec sleep 600`
+    const pane = await tmux.start('heading-recap', ['sh', '-c', script], { columns: 60, rows: 30 })
+    const screen = await pane.waitUntil((text) => /^EXIT=\d+$/m.test(text), 'the check run to end')
+    const lines = screen.split('\n')
+    // The heading: its further lines start at column 0, as it does (they were six deep).
+    assert.ok(lines[0]?.startsWith('Quarterly Platform Release'), screen)
+    const headingEnd = lines.findIndex((line) => line.includes('— checking dev'))
+    assert.ok(headingEnd > 0, screen)
+    for (const line of lines.slice(1, headingEnd + 1)) assert.match(line, /^\S/, screen)
+    // The recap: `  FAIL  The variable…`, going on at column 8, under its text (it was at 6).
+    const recap = lines.indexOf('Did not pass:')
+    assert.ok(recap !== -1, screen)
+    assert.match(lines[recap + 1] ?? '', /^ {2}FAIL {2}The variable/, screen)
+    const verdict = lines.findIndex((line) => line.startsWith('1 check on dev:'))
+    const goesOn = lines.slice(recap + 2, verdict).filter((line) => line !== '')
+    assert.ok(goesOn.length > 0, screen)
+    for (const line of goesOn) assert.match(line, /^ {8}\S/, screen)
+    assert.ok(
+      lines.every((line) => line.length <= 60),
+      screen,
+    )
+  })
 })

@@ -705,7 +705,9 @@ describe('the sign-off sheet of a simulated run', () => {
       '| Security reviewer | Name | Bruno Lima | ana, 2026-11-22 09:50 |',
       '| Security reviewer | Date | 2026-11-22 | ana, 2026-11-22 09:52 |',
       '| Security reviewer | Signature | approved in SEC-88 | in the checklist |',
-      '|  | All checks passed | ☑ Yes · ☐ No | ana, 2026-11-22 09:54 |',
+      // "Yes" entered while two items had failed, with no warning recorded (the simulated run
+      // never asks): the sheet does not show it clean.
+      '|  | All checks passed | ☑ Yes · ☐ No · ⚠ chosen while 2 items had failed: Rollback owner named in the change request · Point-in-time recovery is on | ana, 2026-11-22 09:54 |',
       '',
       '---',
       '',
@@ -716,7 +718,7 @@ describe('the sign-off sheet of a simulated run', () => {
       signoff.trim().split('\n').at(-1),
     ])
     const dev = section(sheetFor(CASES[2] as Case).sheet, 'Sign-off entries')
-    assert.ok(dev.includes('| All checks passed | ☑ Yes · ☐ No | ana, '))
+    assert.ok(dev.includes('| All checks passed | ☑ Yes · ☐ No '))
     assert.ok(
       dev.includes(
         '8 fields for other environments not shown: prod only (section "Production Deployment", line 238).',
@@ -1263,5 +1265,74 @@ describe('a sign-off choice that reads against the run', () => {
       section(sheet, 'Items'),
       /^- ✅ done — All checks passed: Yes · ⚠ chosen while 1 item had failed: Deploy the API — entered by ana, 2026-11-22 09:00$/m,
     )
+  })
+
+  it("chosen before an item failed, is warned of in an unfinished run's sheet (as export writes it), never shown clean", () => {
+    const { header, journal } = simulateRun(checklist)
+    const state = foldJournal(header, [
+      ...journal.filter((entry) => entry.type === 'run-started'),
+      // "Yes" with nothing failed: entered at once, with no warning.
+      {
+        type: 'signoff-entered',
+        at: '2026-11-22T09:00:00.000Z',
+        by: OPERATOR,
+        fieldId: field?.id ?? '',
+        value: 'Yes',
+      },
+      {
+        type: 'item-answered',
+        at: '2026-11-22T09:00:00.000Z',
+        by: OPERATOR,
+        itemId: field?.itemId ?? '',
+        state: 'done',
+      },
+      {
+        type: 'item-answered',
+        at: '2026-11-22T09:05:00.000Z',
+        by: OPERATOR,
+        itemId: deploy?.id ?? '',
+        state: 'failed',
+      },
+    ])
+    assert.equal(state.finishedAt, null)
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    const AFTER = '1 item failed after it was chosen: Deploy the API'
+    // Both said a bare `☑ Yes · ☐ No` and `All checks passed: Yes`.
+    assert.ok(
+      section(sheet, 'Sign-off entries').includes(
+        `| All checks passed | ☑ Yes · ☐ No · ⚠ ${AFTER} |`,
+      ),
+      section(sheet, 'Sign-off entries'),
+    )
+    assert.match(
+      section(sheet, 'Items'),
+      /^- ✅ done — All checks passed: Yes · ⚠ 1 item failed after it was chosen: Deploy the API — entered by ana, 2026-11-22 09:00$/m,
+    )
+  })
+
+  it('confirmed while an item had failed, adds only what failed after it', () => {
+    const { header, journal } = simulateRun(checklist)
+    const state = foldJournal(header, [
+      ...journal.filter((entry) => entry.type === 'run-started'),
+      {
+        type: 'item-answered',
+        at: '2026-11-22T09:00:00.000Z',
+        by: OPERATOR,
+        itemId: deploy?.id ?? '',
+        state: 'failed',
+      },
+      {
+        type: 'signoff-entered',
+        at: '2026-11-22T09:00:00.000Z',
+        by: OPERATOR,
+        fieldId: field?.id ?? '',
+        value: 'Yes',
+        note: WARNING,
+      },
+    ])
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    // The failure it was confirmed over is said once, as confirmed.
+    assert.ok(section(sheet, 'Sign-off entries').includes(`| ☑ Yes · ☐ No · ⚠ ${WARNING} |`))
+    assert.ok(!sheet.includes('after it was chosen'))
   })
 })

@@ -1,7 +1,7 @@
 /** A sign-off choice that claims success, held against the items that failed. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { contradiction } from '../../src/run/claims.ts'
+import { contradiction, standingWarnings, unconfirmedWarnings } from '../../src/run/claims.ts'
 
 const PASSED = { type: 'choice', label: 'All checks passed' } as const
 
@@ -30,6 +30,51 @@ describe('contradiction', () => {
     assert.match(
       contradiction({ type: 'choice', label: 'Todos os testes passaram' }, 'Sim', ['x']) ?? '',
       /1 item had failed: x/,
+    )
+  })
+})
+
+describe('a standing claim held against the run as it is now', () => {
+  const AT = '2026-11-22T09:00:00.000Z'
+  const LATER = '2026-11-22T09:05:00.000Z'
+  const clean = { value: 'Yes', at: AT }
+
+  it('names the items failed after it was chosen', () => {
+    assert.deepEqual(
+      unconfirmedWarnings(PASSED, clean, [
+        { text: 'Smoke tests pass', at: LATER },
+        { text: 'Port open', at: LATER },
+      ]),
+      ['2 items failed after it was chosen: Smoke tests pass · Port open'],
+    )
+  })
+
+  it('adds to a confirmed warning only what failed after it', () => {
+    const confirmed = { ...clean, note: 'chosen while 1 item had failed: Port open' }
+    const failed = [
+      { text: 'Port open', at: AT },
+      { text: 'Smoke tests pass', at: LATER },
+    ]
+    assert.deepEqual(unconfirmedWarnings(PASSED, confirmed, failed.slice(0, 1)), [])
+    assert.deepEqual(standingWarnings(PASSED, confirmed, failed), [
+      'chosen while 1 item had failed: Port open',
+      '1 item failed after it was chosen: Smoke tests pass',
+    ])
+  })
+
+  it('warns of an entry made with no warning while items had failed', () => {
+    assert.deepEqual(unconfirmedWarnings(PASSED, clean, [{ text: 'Port open', at: AT }]), [
+      'chosen while 1 item had failed: Port open',
+    ])
+  })
+
+  it('is nothing for "No", for a run with nothing failed, or for a label that claims nothing', () => {
+    const later = [{ text: 'Port open', at: LATER }]
+    assert.deepEqual(unconfirmedWarnings(PASSED, { value: 'No', at: AT }, later), [])
+    assert.deepEqual(unconfirmedWarnings(PASSED, clean, []), [])
+    assert.deepEqual(
+      unconfirmedWarnings({ type: 'choice', label: 'Rollback plan tested' }, clean, later),
+      [],
     )
   })
 })

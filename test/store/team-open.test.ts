@@ -412,7 +412,8 @@ describe('a team run found only in the store', () => {
       asked[0],
       'choose: Unfinished runs on this machine and in the team store — resume one, or start a new run:',
     )
-    const labels = chosen[0]?.choices.map((choice) => choice.label) ?? []
+    // A line as drawn: its label (id and title, cut first) and its tail (kept whole).
+    const labels = chosen[0]?.choices.map((choice) => choice.label + (choice.tail ?? '')) ?? []
     assert.equal(labels.length, 3, labels.join('\n'))
     assert.match(labels[0] ?? '', new RegExp(`^${local.id} · Team release · 0/3 answered · ben · `))
     assert.doesNotMatch(labels[0] ?? '', /team store/)

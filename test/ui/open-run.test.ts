@@ -107,6 +107,47 @@ describe('opening a run', () => {
     }
   })
 
+  test('a run open in another wizard, picked from the list, is said so of over the list asked again', async () => {
+    const space = workspace()
+    const first = scriptedAsk([
+      ['choose', 'dev'],
+      ['text', 'ana'],
+      ['trust', false],
+    ])
+    const started = await openRun(first.ask, space.services, space.options)
+    const id = started.session.id
+    try {
+      const again = scriptedAsk([
+        ['choose', id],
+        ['choose', 'Start a new run'],
+        ['choose', 'dev'],
+        ['text', 'bea'],
+        ['trust', false],
+      ])
+      // It rejected with `run … is open in PID …`: the wizard ended, exit 2.
+      const opened = await openRun(again.ask, space.services, space.options)
+      try {
+        assert.notEqual(opened.session.id, id)
+        const [list, asked] = again.chosen
+        assert.equal(list?.title, asked?.title)
+        assert.deepEqual(list?.notes ?? [], [])
+        assert.match(
+          asked?.notes?.join('\n') ?? '',
+          new RegExp(
+            `^run ${id} is open in PID ${process.pid} on .* — finish or quit the other deploy-wizard first$`,
+          ),
+        )
+        // The mark is the line's tail, kept whole when the title is cut.
+        const line = asked?.choices.find((c) => c.label.startsWith(id))
+        assert.match(line?.tail ?? '', new RegExp(` — open in PID ${process.pid} on \\S+$`))
+      } finally {
+        await opened.session.close()
+      }
+    } finally {
+      await started.session.close()
+    }
+  })
+
   test('a run open in another wizard here is refused before the prod confirmation; cancelled at it, the run is left free', async () => {
     const space = workspace()
     const first = scriptedAsk([

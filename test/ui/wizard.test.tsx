@@ -24,6 +24,7 @@ import { inputSettled, waitFor, waitForContent } from '../helpers/wait.ts'
 const ARROW_DOWN = '\u001B[B'
 const ARROW_UP = '\u001B[A'
 const ARROW_RIGHT = '\u001B[C'
+const ARROW_LEFT = '\u001B[D'
 const ENTER = '\r'
 const ESCAPE = '\u001B'
 const END = '\u001B[F'
@@ -540,6 +541,68 @@ environments: [dev]
     const sheet = readFileSync(outcome?.kind === 'finished' ? outcome.sheetPath : '', 'utf8')
     assert.match(sheet, /☑ Yes · ☐ No · ⚠ chosen while 1 item had failed: Change request approved/)
   })
+
+  test('"All checks passed: Yes" chosen before an item failed is warned of in the pane and asked again at finish', async () => {
+    const space = workspace(CLAIMS)
+    // A second a step: the failure comes after the choice, whatever the machine's clock does.
+    let clock = Date.parse('2026-11-22T09:00:00.000Z')
+    const ui = open(space, {
+      checklistPath: space.path,
+      environment: 'dev',
+      now: () => {
+        clock += 1000
+        return new Date(clock)
+      },
+    })
+    await ui.see(/› ○ Change request approved/)
+    const id = runIdOn(ui.frame())
+    await ui.press('d')
+    await ui.see(/› ○ Smoke tests pass/)
+    await ui.press('d')
+    await ui.see(/✔ Smoke tests pass/)
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/› ○ All checks passed/)
+    await ui.press('d')
+    await ui.see(/❯ Yes/)
+    // Nothing has failed yet: entered at once.
+    await ui.press(ENTER)
+    await ui.see(/✔ All checks passed/)
+    await ui.press(ARROW_LEFT)
+    await ui.see(/› ✔ Smoke tests pass/)
+    await ui.press('f', 'smoke red', ENTER)
+    await ui.see(/✘ Smoke tests pass/)
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/› ✔ All checks passed/)
+    // The pane showed a bare `All checks passed: Yes`.
+    await ui.see(/⚠ 1 item failed after it was chosen: Smoke tests pass/)
+    await ui.press(ARROW_RIGHT)
+    await ui.see(/Sign-off/)
+    await ui.press('f')
+    await ui.see(/All checks passed: Yes\? Items failed after it was chosen\./)
+    await ui.press('n')
+    await ui.see(/not finished: change All checks passed on the sign-off screen/)
+    assert.equal(ui.outcome(), null)
+    await ui.press('f')
+    await ui.see(/Items failed after it was chosen\./)
+    await ui.press('y')
+    await waitFor(() => ui.outcome() !== null, 'the run finished')
+    const outcome = ui.outcome()
+    assert.equal(outcome?.kind, 'finished')
+    const signed = journal(space.runs, id).filter((e) => e.type === 'signoff-entered')
+    assert.deepEqual(
+      signed.map((e) => e.type === 'signoff-entered' && [e.value, e.note]),
+      [
+        ['Yes', undefined],
+        ['Yes', 'chosen while 1 item had failed: Smoke tests pass'],
+      ],
+    )
+    const sheet = readFileSync(outcome?.kind === 'finished' ? outcome.sheetPath : '', 'utf8')
+    assert.match(sheet, /☑ Yes · ☐ No · ⚠ chosen while 1 item had failed: Smoke tests pass \|/)
+    assert.match(
+      sheet,
+      /^- ✅ done — All checks passed: Yes · ⚠ chosen while 1 item had failed: Smoke tests pass — /m,
+    )
+  })
 })
 
 describe('an item the checklist scopes to other environments', () => {
@@ -926,12 +989,50 @@ describe('before the phases', () => {
     const ui = open(space, { checklistPath: space.path, environment: 'dev' })
     await ui.see(/Unfinished runs on this machine/)
     const lines = ui.frame().split('\n')
-    assert.match(lines[1] ?? '', /^❯ dev-\d{8}-[a-z0-9]{4} · Screens of the session .*…$/)
+    // The title is cut, not what follows it.
+    assert.match(
+      lines[1] ?? '',
+      /^❯ dev-\d{8}-[a-z0-9]{4} · Screens of the session .*… · 0\/5 answered · bruno · just now$/,
+    )
     assert.equal(lines[1]?.length, 100)
     assert.match(lines[2] ?? '', /^ {2}Start a new run$/)
     await ui.press(ENTER)
     await ui.see(/› ○ Change request approved/)
     await ui.press('q')
+  })
+
+  test('a run open in another wizard keeps its mark on a narrow list; picking it says so and asks again', async () => {
+    const title = 'Screens of the session management websocket service, blue-green, two regions'
+    const space = workspace(CHECKLIST.replace('title: Screens', `title: ${title}`))
+    const { checklist } = await loadChecklist(space.path)
+    // Left open: its lock names this process, as another wizard's would name that one.
+    const other = startRun(checklist, 'dev', 'bruno', { env: space.env })
+    try {
+      const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+      await ui.see(/Unfinished runs on this machine/)
+      const lines = ui.frame().split('\n')
+      // Cut off at 100 columns, with the end of the title: `… Settlement Servic…`.
+      assert.match(
+        lines[1] ?? '',
+        new RegExp(
+          `^❯ ${other.id} · Screens of .*… · 0/5 answered · bruno · just now — open in PID ${process.pid} on \\S+$`,
+        ),
+      )
+      assert.ok((lines[1]?.length ?? 0) <= 100, ui.frame())
+      // It ended the wizard: `deploy-wizard: run … is open in PID …`, exit 2.
+      await ui.press(ENTER)
+      await ui.see(
+        new RegExp(`run ${other.id} is open in PID ${process.pid} on .* — finish or quit`),
+      )
+      assert.equal(ui.outcome(), null)
+      assert.match(ui.frame(), /Unfinished runs on this machine/)
+      await ui.press(ARROW_DOWN, ENTER)
+      await ui.see(/› ○ Change request approved/)
+      assert.notEqual(runIdOn(ui.frame()), other.id)
+      await ui.press('q')
+    } finally {
+      await other.close()
+    }
   })
 
   test('a resumed run opens on the phase and item where it was left', async () => {
