@@ -197,10 +197,10 @@ export interface RunLineFacts {
 
 /**
  * A saved run on one line, as the wizard offers it to resume: the id first, as it is the one
- * field that tells two runs apart; a narrow terminal cuts the title (see runLineParts).
+ * field that tells two runs apart; a narrow terminal cuts the title (see savedRunLineParts).
  */
 export function describeRunLine(run: RunLineFacts, now: Date): string {
-  const { head, tail } = runLineParts(run, now)
+  const { head, tail } = savedRunLineParts(run, now)
   return head + tail
 }
 
@@ -208,7 +208,7 @@ export function describeRunLine(run: RunLineFacts, now: Date): string {
  * A run's line in two: `head`, its id and title, and `tail`, the rest (how far it got, who, when,
  * and who has it open), which a narrow terminal keeps whole by cutting the title.
  */
-export function runLineParts(run: RunLineFacts, now: Date): { head: string; tail: string } {
+export function savedRunLineParts(run: RunLineFacts, now: Date): { head: string; tail: string } {
   // From the runs index: the list never folds every journal to draw itself.
   const { answered, total } = run.progress
   const locked = run.locked ? ` — open in PID ${run.locked.pid} on ${run.locked.host}` : ''

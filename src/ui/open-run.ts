@@ -18,7 +18,7 @@ import type { Checklist } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { UserError } from '../errors.ts'
-import { runLineParts } from '../run/describe.ts'
+import { savedRunLineParts } from '../run/describe.ts'
 import type { RunHeader } from '../run/model.ts'
 import { hasChanges } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
@@ -327,7 +327,7 @@ export async function openRun(
     const notes: readonly string[] = [...offered.notes, ...(refusal ? [refusal] : [])]
     // The title is cut first on a narrow terminal: who has a run open, or drives it, stays.
     const line = (r: RunSummary | OfferedTeamRun, more = '') => {
-      const { head, tail } = runLineParts(r, now)
+      const { head, tail } = savedRunLineParts(r, now)
       return { label: head, tail: tail + more, value: r }
     }
     const picked: RunSummary | OfferedTeamRun | null = await ask.choose<
