@@ -533,16 +533,34 @@ export function defaultOperator(env: Env = process.env): string {
 
 /** A fresh id for a run in `environment` started at `now` (local date). */
 export function newRunId(environment: string, now: Date): string {
-  const slug =
-    environment
-      .toLowerCase()
-      .replace(/[^a-z0-9_-]+/g, '-')
-      .replace(/^[-_]+|-+$/g, '') || 'run'
   const date = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}`
   const random = randomInt(36 ** 4)
     .toString(36)
     .padStart(4, '0')
-  return `${slug}-${date}-${random}`
+  return `${runIdSlug(environment)}-${date}-${random}`
+}
+
+/** The environment as a run id starts with it. */
+function runIdSlug(environment: string): string {
+  return (
+    environment
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, '-')
+      .replace(/^[-_]+|-+$/g, '') || 'run'
+  )
+}
+
+/** newRunId's form: the environment's slug, the date, four random characters. */
+const RUN_ID_FORM = /^(.+)-\d{8}-[0-9a-z]{4}$/
+
+/**
+ * False only for an id that newRunId made for another environment than `environment`: such a
+ * run can be left unread where runs of one environment are wanted. True for any other id (read
+ * it, and look at its header).
+ */
+export function mayBeRunOf(id: string, environment: string): boolean {
+  const slug = RUN_ID_FORM.exec(id)?.[1]
+  return slug === undefined || slug === runIdSlug(environment)
 }
 
 function pad(n: number): string {

@@ -28,6 +28,7 @@ import {
   createRun,
   findUnfinishedRun,
   listRuns,
+  mayBeRunOf,
   newRunId,
   openRun,
   RUN_ID_PATTERN,
@@ -178,6 +179,19 @@ describe('createRun', () => {
     assert.equal(ids.size, 20)
     assert.equal(newRunId('Prod EU', NOV_22_0914).slice(0, -4), 'prod-eu-20261122-')
     assert.match(newRunId('staging_2', NOV_22_0914), RUN_ID_PATTERN)
+  })
+
+  it('tells another environment’s run by its id alone, and any other id is read to be sure', () => {
+    for (const environment of ['prod', 'Prod EU', 'staging-eu-west-1-blue', 'dev']) {
+      const id = newRunId(environment, NOV_22_0914)
+      assert.ok(mayBeRunOf(id, environment), id)
+      for (const other of ['prod', 'Prod EU', 'staging-eu-west-1-blue', 'dev'].filter(
+        (name) => name !== environment,
+      ))
+        assert.ok(!mayBeRunOf(id, other), `${id} taken for ${other}'s`)
+    }
+    // Not newRunId's form: nothing can be told from it.
+    assert.ok(mayBeRunOf('imported-run', 'prod'))
   })
 })
 

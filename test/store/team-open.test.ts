@@ -400,12 +400,19 @@ describe('a team run found only in the store', () => {
       ['text', 'ben'],
       ['choose', 'Take over'],
     ])
+    forwardAll()
     const opened = await openRun(
       ask,
       ben.services,
       options(ben.dir, { checklistPath: path, environment: 'dev' }),
     )
     open.push(opened.session)
+    // The prod run is known for another environment's by its id: none of its objects is read.
+    const readOfProd = fault.requests.filter(
+      (request) =>
+        request.action === 'GetObject' && String(request.params.Key).includes(`/runs/${prod.id}/`),
+    )
+    assert.deepEqual(readOfProd, [])
     assert.equal(opened.session.id, driven.id)
     assert.equal(opened.session.state.items[a]?.state, 'done')
     assert.equal(

@@ -17,7 +17,7 @@ import { formatLimit } from '../../duration.ts'
 import { UserError } from '../../errors.ts'
 import { runProgress } from '../describe.ts'
 import type { RunHeader } from '../model.ts'
-import { hasRun } from '../store.ts'
+import { hasRun, mayBeRunOf } from '../store.ts'
 import { type S3StoreAddress, storeUrl } from './address.ts'
 import { holderOf } from './holder.ts'
 import { readTeamLink, type TeamTuning } from './link.ts'
@@ -69,7 +69,11 @@ export async function offeredTeamRuns(
   let listed: Awaited<ReturnType<typeof listStoreRuns>> | typeof LATE
   try {
     await objects.ready()
-    listed = await within(tuning.requestTimeoutMs, listStoreRuns(objects))
+    // Another environment's runs are known by their ids: not read, as the list leaves them out.
+    const { environment } = filter
+    const isWanted =
+      environment === undefined ? undefined : (id: string) => mayBeRunOf(id, environment)
+    listed = await within(tuning.requestTimeoutMs, listStoreRuns(objects, isWanted))
   } catch (error) {
     return unlisted(error, address, tuning)
   } finally {

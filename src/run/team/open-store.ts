@@ -17,7 +17,7 @@ import {
   StoreUnavailableError,
 } from './objects.ts'
 import { readTeamRunState, type TeamRunState } from './read-state.ts'
-import { listTeamRuns } from './team-run.ts'
+import { teamRunIds } from './team-run.ts'
 
 /**
  * Exit code for a team store that did not answer (unreachable, throttling or
@@ -113,7 +113,7 @@ export function storeProblem(error: unknown, address: S3StoreAddress): unknown {
 export async function readStoreRun(objects: StoreObjects, runId: string): Promise<TeamRunState> {
   const run = await readOrExplain(objects, runId)
   if (run) return run
-  const ids = (await listTeamRuns(objects)).map((listed) => listed.id)
+  const ids = await teamRunIds(objects)
   const close = ids.filter((id) => id.includes(runId) || runId.includes(id))
   const url = storeUrl(objects.address)
   throw new UserError(
@@ -138,8 +138,10 @@ export interface ListedTeamRun {
 /** The team's runs, read `RUNS_AT_ONCE` at a time, and a sentence for each one that cannot be read. */
 export async function listStoreRuns(
   objects: StoreObjects,
+  /** Which runs to read, by id; every one when not given. */
+  isWanted: (id: string) => boolean = () => true,
 ): Promise<{ readonly runs: readonly ListedTeamRun[]; readonly problems: readonly string[] }> {
-  const ids = (await listTeamRuns(objects)).map((listed) => listed.id)
+  const ids = (await teamRunIds(objects)).filter(isWanted)
   const limit = pLimit(RUNS_AT_ONCE)
   const problems: string[] = []
   const read = await Promise.all(

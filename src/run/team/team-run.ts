@@ -348,13 +348,7 @@ async function sealSegment(
   }
 }
 
-/** The team's runs: their ids and who holds each. */
-export async function listTeamRuns(
-  objects: StoreObjects,
-): Promise<{ readonly id: string; readonly lease: LeaseRecord | undefined }[]> {
-  const ids = await objects.folders('runs')
-  const limit = pLimit(READ_CONCURRENCY)
-  return Promise.all(
-    ids.map((id) => limit(async () => ({ id, lease: (await readLease(objects, id))?.record }))),
-  )
+/** The team's runs' ids: one listing, no run read (who holds each is read with the run). */
+export function teamRunIds(objects: StoreObjects): Promise<string[]> {
+  return objects.folders('runs')
 }
