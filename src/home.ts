@@ -27,6 +27,11 @@ export function homeFolder(env: Env = process.env): string {
   return named ? resolve(named) : envPaths('deploy-wizard', { suffix: '' }).config
 }
 
+/** `<home>/team-checklists`: the checklists of runs imported from a team store, one per run. */
+export function importedChecklistsFolder(env: Env = process.env): string {
+  return join(homeFolder(env), 'team-checklists')
+}
+
 /** What reading a JSON file of the home gave. */
 export type JsonRead =
   | { readonly kind: 'ok'; readonly value: unknown }

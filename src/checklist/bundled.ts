@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
+import { importedChecklistsFolder } from '../home.ts'
 import { PACKAGE_ROOT } from '../package-root.ts'
 
 /** `checklists/` at the package root. */
@@ -26,12 +27,21 @@ export function resolveChecklistFile(file: string): string {
 
 /**
  * Where a checklist's relative paths (a command's `cwd`, `file` and `env file=`)
- * start: the checklist's own folder, except for a bundled checklist, which is a
- * template run from the operator's project, `cwd`.
+ * start: the checklist's own folder, except where that folder is not the
+ * operator's: a bundled checklist, a template run from the operator's project,
+ * and a team run's checklist imported into the home (`<home>/team-checklists`)
+ * from the machine that started it, where it sat in that operator's project.
+ * Both start in `cwd`.
  */
-export function checkFolder(checklistPath: string, cwd: string): string {
+export function checkFolder(
+  checklistPath: string,
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   const folder = dirname(resolve(checklistPath))
-  return folder === resolve(BUNDLED_FOLDER) ? cwd : folder
+  const isNotOperators =
+    folder === resolve(BUNDLED_FOLDER) || folder === resolve(importedChecklistsFolder(env))
+  return isNotOperators ? cwd : folder
 }
 
 /** Names of the bundled checklists, without `.md`, for hints. */

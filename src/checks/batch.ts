@@ -163,7 +163,7 @@ export class CheckBatch {
       processEnv: this.#processEnv,
       clients: this.clients,
       redactor: this.redactor,
-      cwd: checkFolder(this.checklist.path, this.#options.cwd ?? process.cwd()),
+      cwd: checkFolder(this.checklist.path, this.#options.cwd ?? process.cwd(), this.#processEnv),
       commands: this.#commands,
       ...(skipReason !== undefined ? { commandsSkipReason: skipReason } : {}),
       ...(this.#options.timeoutMs !== undefined ? { timeoutMs: this.#options.timeoutMs } : {}),

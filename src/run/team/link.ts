@@ -11,7 +11,13 @@
 import { join } from 'node:path'
 import { parseDuration } from '../../duration.ts'
 import { UserError } from '../../errors.ts'
-import { homeError, homeFolder, readJsonFile, writeJsonFile } from '../../home.ts'
+import {
+  homeError,
+  homeFolder,
+  importedChecklistsFolder,
+  readJsonFile,
+  writeJsonFile,
+} from '../../home.ts'
 import { parseStoreAddress, type S3StoreAddress } from './address.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -91,7 +97,7 @@ export function teamFolder(runId: string, env?: Env): string {
 
 /** `<home>/team-checklists/<run-id>.md`: the checklist of a run imported from a team store. */
 export function importedChecklistPath(runId: string, env?: Env): string {
-  return join(homeFolder(env), 'team-checklists', `${runId}.md`)
+  return join(importedChecklistsFolder(env), `${runId}.md`)
 }
 
 function linkFile(runId: string, env?: Env): string {
