@@ -31,6 +31,7 @@ import { sheetDigest } from '../report/sheet-digest.ts'
 import type { JournalEntry, RunHeader, RunState, StoredCheckResult } from '../run/model.ts'
 import { defaultOperator, openRun, type RunSummary } from '../run/store.ts'
 import { resolveStore, type S3StoreAddress, storeUrl } from '../run/team/address.ts'
+import { readTeamLink } from '../run/team/link.ts'
 import type { ChecklistText } from '../run/team/read-state.ts'
 import { findRun } from './runs.ts'
 
@@ -64,7 +65,27 @@ export async function exportCommand(id: string, options: ExportOptions): Promise
   const text =
     store.kind === 's3' ? await exportTeamRun(store, id, format) : await exportLocalRun(id, format)
   write(text, options.output)
+  if (store.kind !== 's3') sayRecordedHereOnly(id)
   return 0
+}
+
+/**
+ * A team run's copy on this machine, exported without its store: the export is recorded in this
+ * copy's journal, not in the team store, so `verify --store` will refuse the sheet (README,
+ * verify). Said, with the command that records it there.
+ */
+function sayRecordedHereOnly(id: string): void {
+  let store: string | undefined
+  try {
+    store = readTeamLink(id)?.store
+  } catch {
+    // A damaged tie to the store: the export stands; `run --resume` says what is wrong with it.
+    return
+  }
+  if (!store) return
+  terminalFor(process.stderr).write(
+    `note: run ${id} is a team run of ${store}; this export is recorded on this machine only, so \`verify --store\` will refuse its sheet. To record it in the team store: deploy-wizard export ${id} --store ${store}\n`,
+  )
 }
 
 async function exportLocalRun(id: string, format: ExportFormat): Promise<string> {

@@ -375,6 +375,14 @@ describe('another machine', () => {
     assert.match(runs.stdout, new RegExp(id))
     const sheet = await runCli(['export', id], home)
     assert.equal(sheet.code, 0, sheet.stderr)
+    // Recorded in this copy only: said, with the command that records it in the store.
+    assert.match(
+      sheet.stderr,
+      new RegExp(
+        `^note: run ${id} is a team run of ${storeUrl(address).replace(/[/.]/g, '\\$&')}; this export is recorded on this machine only, so \`verify --store\` will refuse its sheet. To record it in the team store: deploy-wizard export ${id} --store s3://`,
+        'm',
+      ),
+    )
     assert.match(sheet.stdout, /Backup taken/)
     assert.match(sheet.stdout, /backup job timed out/)
     const team = await readTeamRunState(objectsOf(address), id)
