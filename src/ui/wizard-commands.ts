@@ -23,7 +23,6 @@ import {
   dueChecks,
   gateAt,
   isStale,
-  itemsIn,
   moveAction,
   type Prompt,
   pendingCount,
@@ -432,9 +431,8 @@ export function wizardCommands(context: WizardContext) {
         return
       case 'signoff': {
         const field = layout.signoff.find((f) => f.id === prompt.fieldId)
-        const failed = itemsIn({ layout, run: session.snapshot.run }, 'failed').map(
-          (item) => item.plain,
-        )
+        // The failed items as the sheet and `f` hold a claim against them (run/describe.ts).
+        const failed = failedItems(session.snapshot.run).map((item) => item.text)
         const note = field ? contradiction(field, String(value), failed) : null
         if (note) {
           open({
