@@ -11,11 +11,10 @@ import assert from 'node:assert/strict'
 import { readdirSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { UserError } from '../../src/errors.ts'
 import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
-import type { RunSession } from '../../src/run/session.ts'
 import { wizardServices } from '../../src/run/start.ts'
 import { openRun as openRunFile } from '../../src/run/store.ts'
 import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
@@ -23,26 +22,14 @@ import { teamFolder } from '../../src/run/team/link.ts'
 import { readTeamRunState } from '../../src/run/team/read-state.ts'
 import { Cancelled } from '../../src/ui/ask.ts'
 import { type AppOptions, type OpenRunHooks, openRun } from '../../src/ui/open-run.ts'
-import { type AwsRequest, pointAwsAt, startAwsFaultServer } from '../helpers/aws-fault-server.ts'
-import { backend } from '../helpers/checks.ts'
+import type { AwsRequest } from '../helpers/aws-fault-server.ts'
+import { faultedTeamStore } from '../helpers/faulted-store.ts'
 import { ESC, scriptedAsk } from '../helpers/scripted-ask.ts'
 import { eventCount, newTeamStore, storeObjects } from '../helpers/team-store.ts'
 import { tempDir } from '../helpers/temp.ts'
 import { waitFor } from '../helpers/wait.ts'
 
-const moto = backend('moto')
-const fault = await startAwsFaultServer()
-pointAwsAt(fault.url)
-// The fault server speaks S3; who the caller is, STS, is asked of moto itself.
-process.env.AWS_ENDPOINT_URL_STS = moto
-
-const open: RunSession[] = []
-const stores: { close(): Promise<void> }[] = []
-after(async () => {
-  for (const session of open) await session.close(0)
-  for (const objects of stores) await objects.close()
-  await fault.close()
-})
+const { moto, fault, open, stores } = await faultedTeamStore()
 
 const CHECKLIST = `---
 title: Team release

@@ -9,36 +9,23 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { Checklist } from '../../src/checklist/model.ts'
 import type { UserError } from '../../src/errors.ts'
 import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
-import type { RunSession } from '../../src/run/session.ts'
 import { type WizardServices, wizardServices } from '../../src/run/start.ts'
 import { openRun } from '../../src/run/store.ts'
 import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
 import { teamFolder } from '../../src/run/team/link.ts'
 import { readTeamRunState } from '../../src/run/team/read-state.ts'
-import { type AwsRequest, pointAwsAt, startAwsFaultServer } from '../helpers/aws-fault-server.ts'
-import { backend } from '../helpers/checks.ts'
+import type { AwsRequest } from '../helpers/aws-fault-server.ts'
+import { faultedTeamStore } from '../helpers/faulted-store.ts'
 import { eventCount, newTeamStore, storeObjects } from '../helpers/team-store.ts'
 import { tempDir } from '../helpers/temp.ts'
 import { waitFor, waitForContent } from '../helpers/wait.ts'
 
-const moto = backend('moto')
-const fault = await startAwsFaultServer()
-pointAwsAt(fault.url)
-// The fault server speaks S3; who the caller is, STS, is asked of moto itself.
-process.env.AWS_ENDPOINT_URL_STS = moto
-
-const open: RunSession[] = []
-const stores: { close(): Promise<void> }[] = []
-after(async () => {
-  for (const session of open) await session.close(0)
-  for (const objects of stores) await objects.close()
-  await fault.close()
-})
+const { moto, fault, open, stores } = await faultedTeamStore()
 
 const CHECKLIST = `---
 title: Team release
