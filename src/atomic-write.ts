@@ -43,8 +43,9 @@ export const LEFT_TEMPORARY_AGE_MS = 3_600_000
 
 /**
  * Removes the temporary files of `path` that killed writers left, an hour old or more. For a
- * file every process rewrites (the runs index, the trust file), called by whoever has just
- * written it, so that leftovers do not pile up beside it. Never throws.
+ * file every process rewrites (the runs index), called by whoever has just written it, so that
+ * leftovers do not pile up beside it. (A run's own file has its leftovers cleared by the lock's
+ * holder, store.ts; the parse cache clears its folder as it prunes.) Never throws.
  */
 export function removeLeftTemporaries(path: string, now: number = Date.now()): void {
   const folder = dirname(path)

@@ -188,13 +188,17 @@ type Env = Readonly<Record<string, string | undefined>>
  */
 export function localRunSource(id: string, checklist: Checklist, env?: Env): WatchSource {
   let current = checklist
+  // The checklist last looked for: one not found (edited again since, no parse cached) is not
+  // looked for again on every tick, only once the run names another.
+  let lookedFor = checklist.sha256
   return {
     failureWords: 'run file unreadable',
     read: async () => {
       const read = readRunUnlocked(id, env ? { env } : {})
       if (!read) throw new Error(`run ${id} is no longer on this machine`)
       const wanted = read.state.sha256History.at(-1)
-      if (wanted !== undefined && wanted !== current.sha256) {
+      if (wanted !== undefined && wanted !== lookedFor) {
+        lookedFor = wanted
         current = (await checklistOfRun(read.header.checklist.path, wanted, env)) ?? current
       }
       const finished = read.journal.findLast((entry) => entry.type === 'finished')

@@ -250,7 +250,7 @@ describe('a followed run resumed with an edited checklist', () => {
     assert.equal(checklistGets().length, 1)
     fault.script(() => ({ forward: moto }))
     await follower.refresh()
-    assert.equal(checklistGets().length, 0, 'read again')
+    assert.equal(checklistGets().length, 0, 'not read again')
     // Resumed with the first text again: the header's, no read.
     await append(resumedWith(textSha256(CHECKLIST)))
     fault.script(() => ({ forward: moto }))
@@ -273,7 +273,7 @@ describe('a followed run resumed with an edited checklist', () => {
     assert.equal(checklistGets().length, 1)
     fault.script(() => ({ forward: moto }))
     assert.equal(await follower.refresh(), 0)
-    assert.equal(checklistGets().length, 0, 'looked for again')
+    assert.equal(checklistGets().length, 0, 'not looked for again')
     await append(resumedWith('e'.repeat(64)))
     await follower.refresh()
     assert.deepEqual(follower.run.checklist, before)

@@ -24,6 +24,7 @@ import { readTeamLink, type TeamTuning } from './link.ts'
 import { StoreUnavailableError } from './objects.ts'
 import { type ListedTeamRun, listStoreRuns, storeProblem } from './open-store.ts'
 import { setAsideFinished, syncObjects } from './sync.ts'
+import { LATE, within } from './within.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -161,21 +162,5 @@ function unlisted(error: unknown, address: S3StoreAddress, tuning: TeamTuning): 
     notes: [`⚠ ${problem.message}: only this machine's runs are listed`],
     // What to do about it (a login, a permission) is said once the screens are gone.
     notices: problem.hint ? [`${problem.message}\n  ${problem.hint}`] : [],
-  }
-}
-
-const LATE = Symbol('late')
-
-/** What `work` settles to, or LATE when it has not within `ms` (its failure after that is dropped). */
-async function within<T>(ms: number, work: Promise<T>): Promise<T | typeof LATE> {
-  work.catch(() => {})
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<typeof LATE>((resolve) => {
-    timer = setTimeout(() => resolve(LATE), ms)
-  })
-  try {
-    return await Promise.race([work, late])
-  } finally {
-    clearTimeout(timer)
   }
 }

@@ -96,6 +96,7 @@ import {
   takeOverEntry,
   textSha256,
 } from './team-run.ts'
+import { LATE, within } from './within.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -393,7 +394,7 @@ export class TeamSync {
     this.#isClosed = true
     clearTimeout(this.#timer)
     this.#lease.stopRenewing()
-    const isDrained = await within(graceMs, this.#outbox.flush())
+    const isDrained = (await within(graceMs, this.#outbox.flush())) !== LATE
     if (isDrained && !this.#lost && this.#outbox.state.waiting === 0) {
       await within(graceMs, this.#lease.release()).catch(() => {})
     }
@@ -428,19 +429,6 @@ export class TeamSync {
 
   #show(): void {
     this.#session?.showSync(this.view)
-  }
-}
-
-/** Resolves true when `work` settles within `ms`, false when it has not by then. */
-async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms)
-  })
-  try {
-    return await Promise.race([work.then(() => true as const), late])
-  } finally {
-    clearTimeout(timer)
   }
 }
 

@@ -1,0 +1,24 @@
+/**
+ * Waiting on the team store for a bounded time: the wizard's close gives its outbox and lease a
+ * grace period, and the resume list gives the store's listing one request's time.
+ */
+
+/** What `within` gives for work that had not settled in time. */
+export const LATE = Symbol('late')
+
+/**
+ * What `work` settles to (its failure thrown), or LATE when it has not settled within `ms`; a
+ * failure after that is dropped, never an unhandled rejection.
+ */
+export async function within<T>(ms: number, work: Promise<T>): Promise<T | typeof LATE> {
+  work.catch(() => {})
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<typeof LATE>((resolve) => {
+    timer = setTimeout(() => resolve(LATE), ms)
+  })
+  try {
+    return await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
