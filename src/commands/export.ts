@@ -112,13 +112,14 @@ async function exportTeamRun(
 ): Promise<string> {
   const { readStoreRun, withStore } = await import('../run/team/open-store.ts')
   const { writeEvent } = await import('../run/team/team-run.ts')
+  const { missingTextNotice } = await import('../run/team/read-state.ts')
   return withStore(store, async (objects) => {
     const run = await readStoreRun(objects, id)
     const { missing } = run.checklist
     if (missing && format !== 'json') {
       // The sheet says it too (its checklist is not the version the run last used).
       terminalFor(process.stderr).write(
-        `deploy-wizard: run ${id} was last resumed with an edited checklist (sha256 ${missing.slice(0, 12)}…) that the team store keeps no text of (resumed by an older deploy-wizard): exported with the text it started with\n`,
+        `deploy-wizard: ${missingTextNotice(id, missing, 'exported with the text it started with')}\n`,
       )
     }
     const now = new Date()

@@ -101,3 +101,12 @@ export async function checklistTextOf(
   const text = await readChecklistText(objects, runId, sha256)
   return text === undefined ? undefined : { sha256, text }
 }
+
+/**
+ * What the operator is told when the store keeps no text of the checklist the run was last
+ * resumed with (`missing`, its sha256; a resume by a deploy-wizard from before it kept one), and
+ * what is used instead (`instead`).
+ */
+export function missingTextNotice(runId: string, missing: string, instead: string): string {
+  return `run ${runId} was last resumed with an edited checklist (sha256 ${missing.slice(0, 12)}…) that the team store keeps no text of (resumed by an older deploy-wizard): ${instead}`
+}

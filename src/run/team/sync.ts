@@ -82,7 +82,7 @@ import {
 } from './link.ts'
 import { type RetryPolicy, refusalWords, StoreObjects, StoreUnavailableError } from './objects.ts'
 import { describeSync, Outbox } from './outbox.ts'
-import { readTeamRunState, type TeamRunState } from './read-state.ts'
+import { missingTextNotice, readTeamRunState, type TeamRunState } from './read-state.ts'
 import {
   createTeamRun,
   eventPath,
@@ -632,15 +632,6 @@ function saveChecklist(path: string, text: string, env?: Env): void {
 }
 
 /**
- * What the operator is told when the store keeps no text of the checklist the run was last
- * resumed with (`missing`, its sha256): a resume by a deploy-wizard from before it kept one. The
- * copy here has the text the run started with, so what changed is told against that.
- */
-function missingTextNotice(runId: string, missing: string, path: string): string {
-  return `run ${runId} was last resumed with an edited checklist (sha256 ${missing.slice(0, 12)}…) that the team store keeps no text of (resumed by an older deploy-wizard): ${path} has the text the run started with instead, and what changed is shown against it`
-}
-
-/**
  * This machine's copy of the checklist of run `read`, saved under the home when the run was
  * imported here before, brought to the text the run is on: someone else may have resumed it with
  * an edited file since. Left as it is when the store keeps no such text, or when the copy's
@@ -1012,7 +1003,14 @@ async function localCopy(
     else {
       header = localHeader(read, env)
       const { missing } = read.checklist
-      if (missing) notices.push(missingTextNotice(runId, missing, header.checklist.path))
+      if (missing)
+        notices.push(
+          missingTextNotice(
+            runId,
+            missing,
+            `${header.checklist.path} has the text the run started with instead, and what changed is shown against it`,
+          ),
+        )
     }
   } finally {
     old?.close()
