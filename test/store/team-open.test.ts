@@ -262,6 +262,56 @@ describe('a team run finished elsewhere, opened again on the laptop that drove i
   })
 })
 
+describe('a team run finished in the store while the operator confirms production', () => {
+  it('is refused in the finished-elsewhere words, not said to be finished on this machine', async () => {
+    forwardAll()
+    const address = await newTeamStore('finished-at-prod')
+    const ana = laptop('finished-at-prod-ana', { store: address })
+    const path = checklistFile(ana.dir)
+    const checklist = await ana.services.loadChecklist(path)
+    const session = await ana.services.startRun(checklist, 'prod', 'ana')
+    const id = session.id
+    const [first = '', ...rest] = checklist.items.map((item) => item.id)
+    session.answer(first, 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'ana synced')
+    await session.close(0)
+    // Ben drives it now; Ana opens it again, and Ben finishes it while she types prod.
+    const ben = laptop('finished-at-prod-ben', { store: address })
+    const found = await ben.services.findTeamRun?.(id)
+    assert.ok(found)
+    const resumed = await ben.services.resumeRun(id, checklist, 'ben', TAKE_IT)
+    open.push(resumed.session)
+    const script = scriptedAsk([['confirm-name', 'prod']])
+    const ask = {
+      ...script.ask,
+      confirmName: async (question: Parameters<typeof script.ask.confirmName>[0]) => {
+        for (const item of rest) resumed.session.answer(item, 'done')
+        resumed.session.finish(join(ben.dir, 'sheet.md'), SIGN_OFF_SHEET)
+        await resumed.session.close()
+        return script.ask.confirmName(question)
+      },
+    }
+    await assert.rejects(
+      openRun(ask, ana.services, options(ana.dir, { resume: id, operator: 'ana' })),
+      (error: UserError) => {
+        const text = `${error.message}\n  ${error.hint}`
+        assert.match(
+          text,
+          new RegExp(
+            `^run ${id} was finished by ben at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, in the team store ${storeUrl(address)}`,
+          ),
+        )
+        assert.doesNotMatch(text, /finished on this machine/)
+        assert.match(text, new RegExp(`deploy-wizard export ${id} --store ${storeUrl(address)}`))
+        return true
+      },
+    )
+    assert.deepEqual(script.asked, ['confirm-name: prod'])
+    // Ana's copy is the team's, finished: her laptop no longer lists it unfinished.
+    assert.deepEqual(localJournal(ana.env, id), await teamJournal(address, id))
+  })
+})
+
 describe('a team run open in another wizard on this machine', () => {
   it('is refused before the prod confirmation, its lease untouched, and that wizard drives on', async () => {
     forwardAll()

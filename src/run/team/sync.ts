@@ -710,6 +710,14 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
     }
     // Read again from where the first read ended: nothing the last driver wrote is missed.
     const events = [...read.events, ...(await eventsAfter(objects, runId, read.events.length))]
+    if (events.some((event, at) => at >= read.events.length && event.entry.type === 'finished')) {
+      // Finished in the store after the first read (while the operator confirmed production,
+      // say): refused as above, in the same words, from the store as it is now.
+      const now = (await readTeamRunState(objects, runId)) ?? read
+      const here = handle
+      handle = undefined
+      throw (await finishedElsewhere(runId, here, now, home, address)).refusal
+    }
     const here = handle
     handle = undefined
     const copy = await localCopy(runId, here, read, events, home, options)
