@@ -58,8 +58,8 @@ export interface OpenedRun {
 }
 
 export interface OpenRunHooks {
-  /** A saved run is being reopened: cancelling now leaves it as it was. */
-  readonly onResuming?: (runId: string) => void
+  /** A saved run is being reopened: cancelling now leaves it as it was (null: back to the list). */
+  readonly onResuming?: (runId: string | null) => void
   /** Told of the run as soon as it is open, so a signal from outside can still close it. */
   readonly onOpen?: (session: RunSession) => void
   /** Run files that had to be set aside while looking for saved runs. */
@@ -324,8 +324,9 @@ export async function openRun(
   })
   // A failure is the list's while it waits for it (its update); once left, nobody's.
   answered?.catch(() => {})
-  // A run picked that cannot be opened (open in another wizard) is said so of, over the list
-  // asked again: nothing was opened, and another run, or a new one, may be what is wanted.
+  // A run picked that cannot be opened (open in another wizard, or a run of the store's finished
+  // or taken since the list was drawn) is said so of, over the list asked again: nothing was
+  // opened, and another run, or a new one, may be what is wanted.
   let refusal: string | null = null
   const listed = () =>
     resumeListQuestion({
@@ -356,9 +357,19 @@ export async function openRun(
       if (isStoreRun(picked)) {
         // Read again now, as the list may have stood a while.
         ask.loading(`reading run ${picked.id} from the team store`)
-        const found = await services.findTeamRun?.(picked.id, named)
-        if (found) return resume(found, !found.isHere)
-        break
+        try {
+          const found = await services.findTeamRun?.(picked.id, named)
+          if (!found) break
+          return await resume(found, !found.isHere)
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error
+          hooks.onResuming?.(null)
+          refusal = error.hint
+            ? `⚠ ${error.message}: said in full when you leave`
+            : `⚠ ${error.message}`
+          if (error.hint) hooks.onNotices?.([`${error.message}\n  ${error.hint}`])
+          continue
+        }
       }
       refusal = services.openElsewhere?.(picked.id) ?? null
       if (refusal === null) {

@@ -646,4 +646,60 @@ describe('the list of runs to resume, with a team store named', () => {
     // Answered by the store's answer itself: a new run, no key pressed.
     assert.deepEqual(updated, [{ answer: null }])
   })
+
+  it('picked, a run of the store’s finished since the list was drawn brings the list back, saying why, and the rest said in full on leaving', async () => {
+    forwardAll()
+    const address = await newTeamStore('gone')
+    const ana = laptop('gone-ana', { store: address })
+    const checklist = await ana.services.loadChecklist(checklistFile(ana.dir))
+    const driven = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(driven)
+    await waitFor(() => driven.snapshot.sync?.text === 'synced', 'ana synced')
+    const ben = laptop('gone-ben', { store: address })
+    const path = checklistFile(ben.dir)
+
+    const { ask, asked, chosen } = scriptedAsk([
+      [
+        'choose',
+        afterUpdate(async () => {
+          // Ana finishes it while Ben reads the list.
+          for (const item of checklist.items) driven.answer(item.id, 'done')
+          driven.finish(join(ana.dir, 'sheet.md'), SIGN_OFF_SHEET)
+          await driven.close()
+          return driven.id
+        }),
+      ],
+      ['choose', ESC],
+    ])
+    const { lines: notices, hooks } = said()
+    await assert.rejects(
+      openRun(
+        ask,
+        ben.services,
+        options(ben.dir, { checklistPath: path, environment: 'dev' }),
+        hooks,
+      ),
+      Cancelled,
+    )
+    // Nothing asked about the run (no name): the list, and the list again.
+    assert.deepEqual(asked, [
+      'choose: Unfinished runs on this machine — resume one, or start a new run:',
+      'choose: Unfinished runs on this machine and in the team store — resume one, or start a new run:',
+    ])
+    const again = chosen[1]
+    assert.ok(again)
+    assert.equal(again.update, undefined, 'the store has answered: nothing more to wait for')
+    assert.match(
+      again.notes?.join('\n') ?? '',
+      new RegExp(
+        `^⚠ run ${driven.id} was finished by ana at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, in the team store ${storeUrl(address)}: said in full when you leave$`,
+      ),
+    )
+    assert.match(
+      notices.join('\n'),
+      new RegExp(
+        `run ${driven.id} was finished by ana at .*\\n {2}its sign-off sheet: deploy-wizard export ${driven.id} --store ${storeUrl(address)}`,
+      ),
+    )
+  })
 })
