@@ -83,12 +83,14 @@ export interface WizardServices {
   /**
    * The team store's runs for the list of runs to resume, when a store is named (`--store`,
    * DEPLOY_WIZARD_STORE, the `store:` of `filter.checklist`): its url at once, the runs once
-   * read (team/offered.ts). Undefined, reading nothing, when no store is named.
+   * read (team/offered.ts). Undefined, reading nothing, when no store is named. `signal` aborts
+   * when the list is left before the store answered: the listing then offers and sets aside
+   * nothing, and settles without waiting for the store.
    */
-  teamRuns?(filter: {
-    readonly checklist?: Checklist
-    readonly environment?: string
-  }): { readonly store: string; readonly listing: Promise<TeamRunsOffered> } | undefined
+  teamRuns?(
+    filter: { readonly checklist?: Checklist; readonly environment?: string },
+    options?: { readonly signal?: AbortSignal },
+  ): { readonly store: string; readonly listing: Promise<TeamRunsOffered> } | undefined
   needsTrustPrompt(checklist: Checklist, environment: string): boolean
 }
 
@@ -192,7 +194,7 @@ export function wizardServices(options: ServiceOptions): WizardServices {
       )
       found.set(id, { address, state })
     },
-    teamRuns: ({ checklist, environment }) => {
+    teamRuns: ({ checklist, environment }, { signal } = {}) => {
       const address = resolveStore({
         flag: store,
         env: processEnv,
@@ -210,6 +212,7 @@ export function wizardServices(options: ServiceOptions): WizardServices {
             ...(open.env ? { env: open.env } : {}),
             tuning: teamTuning(processEnv),
             now: open.now?.() ?? new Date(),
+            ...(signal ? { signal } : {}),
           },
         ),
       )

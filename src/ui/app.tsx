@@ -153,8 +153,8 @@ export function App({
     case 'choose':
       return withProblems(
         <ChoicePrompt
-          // A new question is a new list, its cursor at the top.
-          key={waiting.question.title}
+          // A new question is a new list, its cursor at the top; one updated in place keeps it.
+          key={waiting.key}
           title={waiting.question.title}
           {...(waiting.question.notes ? { notes: waiting.question.notes } : {})}
           {...(waiting.question.limit !== undefined ? { limit: waiting.question.limit } : {})}

@@ -30,7 +30,21 @@ export interface ChooseQuestion<T> {
   readonly choices: readonly Choice<T>[]
   /** Choices shown at most; the list scrolls through the others. */
   readonly limit?: number
+  /**
+   * A list shown while something it waits for is still coming (the team store's runs): what it
+   * becomes then. A question (title, notes and choices; it may wait for more in turn) replaces
+   * it in place, not asked again: the highlighted choice stays on the same value wherever its
+   * row went, or goes to a neighbour when that value is gone, nothing picked by that. An
+   * `answer` ends it as if that had been chosen: the list was only there to wait. A failure
+   * rejects the question. Left before it settles, the question ignores it.
+   */
+  readonly update?: Promise<ChooseUpdate<T>>
 }
+
+/** What a question waiting for an update becomes (ChooseQuestion.update). */
+export type ChooseUpdate<T> =
+  | Pick<ChooseQuestion<T>, 'title' | 'notes' | 'choices' | 'update'>
+  | { readonly answer: T }
 
 export interface TextQuestion {
   readonly title: string

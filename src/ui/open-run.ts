@@ -11,22 +11,23 @@
  * read before anything is asked about it, so a run finished there is refused
  * before production is confirmed. With a store named, the list of runs to
  * resume has the store's runs not on this machine too, and leaves out this
- * machine's copies of runs finished there (team/offered.ts).
+ * machine's copies of runs finished there (team/offered.ts): shown at once, and
+ * brought up to date in place when the store answers (resume-list.ts).
  */
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { UserError } from '../errors.ts'
-import { savedRunLineParts } from '../run/describe.ts'
 import type { RunHeader } from '../run/model.ts'
 import { hasChanges } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
 import type { ResumeQuestions, WizardServices } from '../run/start.ts'
-import type { RunSummary, StoreProblem } from '../run/store.ts'
-import type { OfferedTeamRun, TeamRunsOffered } from '../run/team/offered.ts'
-import { type Ask, Cancelled } from './ask.ts'
+import type { StoreProblem } from '../run/store.ts'
+import type { TeamRunsOffered } from '../run/team/offered.ts'
+import { type Ask, Cancelled, type ChooseQuestion, type ChooseUpdate } from './ask.ts'
 import { type Layout, layoutOf } from './layout.ts'
+import { isBareList, isStoreRun, type ResumeChoice, resumeListQuestion } from './resume-list.ts'
 import { environmentColor } from './theme.ts'
 
 export interface AppOptions {
@@ -57,8 +58,8 @@ export interface OpenedRun {
 }
 
 export interface OpenRunHooks {
-  /** A saved run is being reopened: cancelling now leaves it as it was. */
-  readonly onResuming?: (runId: string) => void
+  /** A saved run is being reopened: cancelling now leaves it as it was (null: back to the list). */
+  readonly onResuming?: (runId: string | null) => void
   /** Told of the run as soon as it is open, so a signal from outside can still close it. */
   readonly onOpen?: (session: RunSession) => void
   /** Run files that had to be set aside while looking for saved runs. */
@@ -302,59 +303,82 @@ export async function openRun(
     })
   }
   if (options.isNew) return start()
-  // With a team store named, its runs too (the runs here it finished elsewhere set aside).
+  // With a team store named, its runs are asked for now, and added to the list when it answers
+  // (resume-list.ts); the list does not wait for them.
   const named = options.checklistPath
     ? await services.loadChecklist(options.checklistPath)
     : undefined
-  const team = services.teamRuns?.({
-    ...(named ? { checklist: named } : {}),
-    ...(options.environment ? { environment: options.environment } : {}),
+  // Aborted once the list is left: the store's answer is no longer waited for, or acted on.
+  const leaving = new AbortController()
+  const team = services.teamRuns?.(
+    {
+      ...(named ? { checklist: named } : {}),
+      ...(options.environment ? { environment: options.environment } : {}),
+    },
+    { signal: leaving.signal },
+  )
+  let offered: TeamRunsOffered | null = null
+  const answered = team?.listing.then((answer) => {
+    offered = answer
+    if (answer.notices.length > 0) hooks.onNotices?.(answer.notices)
   })
-  let offered: TeamRunsOffered = { runs: [], setAside: [], notes: [], notices: [] }
-  if (team) {
-    ask.loading(`looking for runs in the team store ${team.store}`)
-    offered = await team.listing
-    if (offered.notices.length > 0) hooks.onNotices?.(offered.notices)
-  }
-  const here = runs.filter((run) => !offered.setAside.includes(run.id))
-  // Runs to pick, or one just set aside here to say so of: with neither, a store that did not
-  // answer has nothing to add to a new run.
-  // A run picked that cannot be resumed (open in another wizard) is said so of, over the list
-  // asked again: nothing was opened, and another run, or a new one, may be what is wanted.
+  // A failure is the list's while it waits for it (its update); once left, nobody's.
+  answered?.catch(() => {})
+  // A run picked that cannot be opened (open in another wizard, or a run of the store's finished
+  // or taken since the list was drawn) is said so of, over the list asked again: nothing was
+  // opened, and another run, or a new one, may be what is wanted.
   let refusal: string | null = null
-  while (here.length + offered.runs.length + offered.setAside.length > 0) {
-    const now = options.now()
-    const notes: readonly string[] = [...offered.notes, ...(refusal ? [refusal] : [])]
-    // The title is cut first on a narrow terminal: who has a run open, or drives it, stays.
-    const line = (r: RunSummary | OfferedTeamRun, more = '') => {
-      const { head, tail } = savedRunLineParts(r, now)
-      return { label: head, tail: tail + more, value: r }
-    }
-    const picked: RunSummary | OfferedTeamRun | null = await ask.choose<
-      RunSummary | OfferedTeamRun | null
-    >({
-      title:
-        offered.runs.length > 0
-          ? 'Unfinished runs on this machine and in the team store — resume one, or start a new run:'
-          : 'Unfinished runs on this machine — resume one, or start a new run:',
-      ...(notes.length > 0 ? { notes } : {}),
-      limit: 10,
-      choices: [
-        ...here.map((r) => line(r)),
-        ...offered.runs.map((r) => line(r, ` · from the team store, ${r.holder}`)),
-        { label: 'Start a new run', value: null },
-      ],
+  const listed = () =>
+    resumeListQuestion({
+      here: runs,
+      team: team ? { store: team.store, offered } : null,
+      refusal,
+      now: options.now(),
     })
-    if (!picked) break
-    // A run of the store (it says who drives it): read again now, as the list may have stood a while.
-    if ('holder' in picked) {
-      ask.loading(`reading run ${picked.id} from the team store`)
-      const found = await services.findTeamRun?.(picked.id, named)
-      if (found) return resume(found, !found.isHere)
-      break
+  /** The list now; while the store is being asked, with what it becomes when it answers. */
+  const asked = (): ChooseQuestion<ResumeChoice> => {
+    const question = listed()
+    if (!answered || offered) return question
+    const update = answered.then((): ChooseUpdate<ResumeChoice> => {
+      const now = listed()
+      // It was there only while the store was asked: a new run, with no key pressed.
+      return isBareList(now) ? { answer: null } : now
+    })
+    // Its failure is the question's to say; one answered before it came leaves it unread.
+    update.catch(() => {})
+    return { ...question, update }
+  }
+  try {
+    for (;;) {
+      const question = asked()
+      if (isBareList(question)) break
+      const picked = await ask.choose(question)
+      if (!picked) break
+      if (isStoreRun(picked)) {
+        // Read again now, as the list may have stood a while.
+        ask.loading(`reading run ${picked.id} from the team store`)
+        try {
+          const found = await services.findTeamRun?.(picked.id, named)
+          if (!found) break
+          return await resume(found, !found.isHere)
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error
+          hooks.onResuming?.(null)
+          refusal = error.hint
+            ? `⚠ ${error.message}: said in full when you leave`
+            : `⚠ ${error.message}`
+          if (error.hint) hooks.onNotices?.([`${error.message}\n  ${error.hint}`])
+          continue
+        }
+      }
+      refusal = services.openElsewhere?.(picked.id) ?? null
+      if (refusal === null) {
+        leaving.abort()
+        return resume(picked)
+      }
     }
-    refusal = services.openElsewhere?.(picked.id) ?? null
-    if (refusal === null) return resume(picked)
+  } finally {
+    leaving.abort()
   }
   return start()
 }

@@ -26,6 +26,12 @@ export type Waiting =
   | { readonly kind: 'loading'; readonly what: string }
   | {
       readonly kind: 'choose'
+      /**
+       * The title the question was asked with: the same while it is updated in place (its title
+       * may change), so the screen drawing it keeps its cursor.
+       */
+      readonly key: string
+      /** As it stands now, updates applied. */
       readonly question: ChooseQuestion<unknown>
       readonly answer: (value: unknown) => void
       readonly cancel: () => void
@@ -93,12 +99,33 @@ function askOnScreen(show: (waiting: Waiting) => void): Ask {
   return {
     loading: (what) => show({ kind: 'loading', what }),
     choose: <T>(question: ChooseQuestion<T>) =>
-      waitFor<T>((answer, cancel) => ({
-        kind: 'choose',
-        question: question as ChooseQuestion<unknown>,
-        answer: answer as (value: unknown) => void,
-        cancel,
-      })),
+      new Promise<T>((resolve, reject) => {
+        // Answered, backed out of, or ended by an update: later updates change nothing.
+        let isOpen = true
+        const end = (how: () => void) => {
+          if (!isOpen) return
+          isOpen = false
+          how()
+        }
+        const showAsItIs = (now: ChooseQuestion<T>) => {
+          show({
+            kind: 'choose',
+            key: question.title,
+            question: now as ChooseQuestion<unknown>,
+            answer: (value) => end(() => resolve(value as T)),
+            cancel: () => end(() => reject(new Cancelled())),
+          })
+          now.update?.then(
+            (next) => {
+              if (!isOpen) return
+              if ('answer' in next) end(() => resolve(next.answer))
+              else showAsItIs({ ...(now.limit !== undefined ? { limit: now.limit } : {}), ...next })
+            },
+            (error: unknown) => end(() => reject(error)),
+          )
+        }
+        showAsItIs(question)
+      }),
     text: (question) => waitFor((answer, cancel) => ({ kind: 'text', question, answer, cancel })),
     confirmName: async (question) => {
       await confirmName(

@@ -187,6 +187,10 @@ export function TrustPrompt({
 
 export interface Choice<T> {
   readonly label: string
+  /**
+   * What choosing it answers, and what it is known by when the list changes on screen (Object.is):
+   * a list drawn again gives the same choice the same value (a string, or the same object).
+   */
   readonly value: T
   /** Drawn in this colour, selected or not (production in red). */
   readonly color?: Color
@@ -228,8 +232,22 @@ export function ChoicePrompt<T>({
   useInput((_, key) => {
     if (key.escape && onCancel) onCancel()
   })
-  // Where the cursor is, so a list drawn afresh (below) keeps it.
-  const [highlighted, setHighlighted] = useState(initial)
+  // Where the cursor is, by the value it is on: a list updated in place (rows added, moved or
+  // taken out: ask.ts, ChooseQuestion.update) keeps it on the same choice, never on whatever
+  // took its row. A choice taken out leaves it on a neighbour, picked by nothing but a key.
+  const values = choices.map((choice) => choice.value)
+  const [cursor, setCursor] = useState(() => ({
+    value: values[initial],
+    // The values as last drawn, to tell a list that changed under the cursor.
+    drawn: values,
+    // Counts the lists drawn afresh (below) because the choices changed under the cursor.
+    redrawn: 0,
+  }))
+  const at = cursorAfter(cursor.drawn, cursor.value, values)
+  if (!isSameList(cursor.drawn, values)) {
+    // Drawn again at once, before anything is on screen or a key can land on the old rows.
+    setCursor({ value: values[at], drawn: values, redrawn: cursor.redrawn + 1 })
+  }
   const rows = height - notes.length
   const isCut = choices.length > Math.min(limit, rows - 1)
   const shown = Math.max(1, Math.min(limit, rows - 1 - (isCut ? 1 : 0), choices.length))
@@ -258,10 +276,11 @@ export function ChoicePrompt<T>({
         <ChoiceTails.Provider value={tails}>
           <SelectInput
             // A new window size draws the list afresh (ink-select-input keeps a cursor past a
-            // smaller limit), on the choice the cursor was on.
-            key={shown}
-            initialIndex={Math.min(highlighted, items.length - 1)}
-            onHighlight={(item) => setHighlighted(item.value)}
+            // smaller limit), on the choice the cursor was on; so do choices that changed
+            // (ink-select-input would put its cursor back on the first).
+            key={`${shown}:${cursor.redrawn}`}
+            initialIndex={Math.min(at, items.length - 1)}
+            onHighlight={(item) => setCursor((now) => ({ ...now, value: values[item.value] }))}
             items={items}
             itemComponent={ChoiceItem}
             limit={shown}
@@ -279,6 +298,29 @@ export function ChoicePrompt<T>({
       ) : null}
     </Box>
   )
+}
+
+/**
+ * Where the cursor goes when the list's values change from `before` to `after`: to `value`
+ * wherever its row now is; when it is gone, to the first choice after it still there, else the
+ * last one before it, else the top.
+ */
+function cursorAfter<T>(before: readonly T[], value: T | undefined, after: readonly T[]): number {
+  const indexIn = (values: readonly T[], one: T | undefined) =>
+    values.findIndex((each) => Object.is(each, one))
+  const found = indexIn(after, value)
+  if (found >= 0) return found
+  const was = indexIn(before, value)
+  const neighbours = [...before.slice(was + 1), ...before.slice(0, Math.max(0, was)).reverse()]
+  for (const neighbour of neighbours) {
+    const now = indexIn(after, neighbour)
+    if (now >= 0) return now
+  }
+  return 0
+}
+
+function isSameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((value, index) => Object.is(value, b[index]))
 }
 
 /** A choice on one line, cut to the terminal's width: wrapped, its second line lost the indent. */

@@ -3,8 +3,9 @@
  * in moto behind our fault server. The header's sync state (synced, waiting and
  * offline, synced again), a second laptop resuming a run from the store alone
  * (by id, and picked from the list of runs to resume), the take-over question
- * and its refusal, and the first driver told at once that the run was taken,
- * answering nothing more.
+ * and its refusal, the first driver told at once that the run was taken,
+ * answering nothing more, and the list of runs to resume drawn at once while
+ * the store is silent.
  *
  * Needs tmux (it fails, and does not skip, without it) and a build (`npm run build`).
  */
@@ -16,6 +17,7 @@ import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
 import { readTeamRunState } from '../../src/run/team/read-state.ts'
 import {
   type AwsFaultServer,
+  type AwsReply,
   type AwsRequest,
   pointAwsAt,
   startAwsFaultServer,
@@ -66,6 +68,15 @@ after(async () => {
 })
 
 const forwardAll = () => fault.script(() => ({ forward: moto }))
+/** Every request held, unanswered, until the test releases them (to moto); returns how. */
+const holdAll = () => {
+  let release: () => void = () => {}
+  const released = new Promise<AwsReply>((resolve) => {
+    release = () => resolve({ forward: moto })
+  })
+  fault.script(() => released)
+  return release
+}
 const isEventWrite = (request: AwsRequest) =>
   request.action === 'PutObject' && /\/events\//.test(String(request.params.Key))
 const hangEventWrites = () =>
@@ -223,8 +234,9 @@ describe('a second laptop', () => {
     await ana.press('q')
     await ana.waitFor(/^EXIT=0$/m)
 
-    // No --resume, no run id: the store named, as Ana named it. The store's list is waited for
-    // as long as one request may take: room on a loaded machine.
+    // No --resume, no run id: the store named, as Ana named it. The list is there at once, the
+    // store's runs added when it answers, which it may take as long as one request to do: room
+    // on a loaded machine.
     const ben = await laptop(
       'listed-ben',
       ['run', checklist, '--env', 'dev', '--store', storeUrl(address)],
@@ -238,11 +250,14 @@ describe('a second laptop', () => {
     assert.match(
       ben.lastScreen,
       new RegExp(
-        `^❯ ${id} · Team release · 1/4 answered · ana · just now · from the team store, not driven \\(ana@\\S+ let go \\d+ s ago\\)$`,
+        `^ {2}${id} · Team release · 1/4 answered · ana · just now · from the team store, not driven \\(ana@\\S+ let go \\d+ s ago\\)$`,
         'm',
       ),
     )
-    assert.match(ben.lastScreen, /^ {2}Start a new run$/m)
+    // Added above what was highlighted while the store was asked: the highlight stayed there.
+    assert.match(ben.lastScreen, /^❯ Start a new run$/m)
+    await ben.press('Up')
+    await ben.waitFor(new RegExp(`^❯ ${id} · `, 'm'))
     await ben.press('Enter')
     await ben.waitFor(/Your name, as the sheet should show it:/, 'the name question', 15_000)
     await ben.type('ben')
@@ -327,5 +342,83 @@ describe('taking a run over', () => {
       'only the answer Ana had sent',
     )
     assert.equal(team?.state.handovers?.[0]?.reason, 'explicit')
+  })
+})
+
+describe('the list of runs to resume, the team store silent', () => {
+  test('is there at once with this machine’s run, says the store is being asked, then that it did not answer, the highlight where it was', async () => {
+    const address = await newTeamStore('silent-list')
+    // A run of this laptop's own, no store named.
+    const first = await laptop('silent-list-ana', ['run', checklist, '--env', 'dev'], {
+      operator: 'ana',
+    })
+    await first.waitFor(/› ○ Change request approved/, 'the run open', 15_000)
+    const id = await runIdOn(first)
+    await first.press('d')
+    await first.waitFor(/✔ Change request approved/)
+    await first.press('q')
+    await first.waitFor(/^EXIT=0$/m)
+
+    const release = holdAll()
+    try {
+      const pane = await laptop(
+        'silent-list-ana',
+        ['run', checklist, '--env', 'dev', '--store', storeUrl(address)],
+        { operator: 'ana', timeout: '3s', columns: 140 },
+      )
+      await pane.waitFor(
+        /^looking for runs in the team store s3:\/\/\S+ — they are added here when it answers$/m,
+        'the list, the store being asked',
+      )
+      assert.match(
+        pane.lastScreen,
+        new RegExp(`^❯ ${id} · Team release · 1/4 answered · ana · `, 'm'),
+      )
+      assert.match(pane.lastScreen, /^ {2}Start a new run$/m)
+      await pane.press('Down')
+      await pane.waitFor(/^❯ Start a new run$/m)
+      // In place, not asked again: the highlight stays.
+      await pane.waitFor(
+        /^⚠ the team store s3:\/\/\S+ did not answer within 3s: only this machine's runs are listed$/m,
+        'the store said not to answer',
+      )
+      assert.match(pane.lastScreen, /^❯ Start a new run$/m)
+      assert.doesNotMatch(pane.lastScreen, /looking for runs/)
+      await pane.press('Up')
+      await pane.press('Enter')
+      await pane.waitFor(new RegExp(`ana · ${id}`), 'the run resumed')
+      assert.match(pane.lastScreen, /✔ Change request approved/)
+      await pane.press('q')
+      await pane.waitFor(/^EXIT=0$/m)
+    } finally {
+      release()
+      forwardAll()
+    }
+  })
+
+  test('with no run on this machine, starts a new run at enter without waiting for it', async () => {
+    const address = await newTeamStore('silent-new')
+    const release = holdAll()
+    try {
+      // The store's time to answer is far longer than the test waits for anything.
+      const pane = await laptop(
+        'silent-new-ana',
+        ['run', checklist, '--env', 'dev', '--store', storeUrl(address)],
+        { timeout: '60s', columns: 140 },
+      )
+      await pane.waitFor(
+        /^looking for runs in the team store s3:\/\/\S+ — they are added here when it answers$/m,
+        'the list, the store being asked',
+      )
+      assert.match(pane.lastScreen, /^❯ Start a new run$/m)
+      await pane.press('Enter')
+      await pane.waitFor(/Your name, as the sheet should show it:/, 'the name question')
+      await pane.press('Escape')
+      await pane.waitFor(/^EXIT=130$/m)
+      assert.match(pane.lastScreen, /Cancelled before the run started: nothing was saved\./)
+    } finally {
+      release()
+      forwardAll()
+    }
   })
 })

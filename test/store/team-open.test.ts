@@ -15,16 +15,17 @@ import { describe, it } from 'node:test'
 import type { UserError } from '../../src/errors.ts'
 import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
-import { wizardServices } from '../../src/run/start.ts'
+import { type WizardServices, wizardServices } from '../../src/run/start.ts'
 import { openRun as openRunFile } from '../../src/run/store.ts'
 import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
 import { teamFolder } from '../../src/run/team/link.ts'
+import type { TeamRunsOffered } from '../../src/run/team/offered.ts'
 import { readTeamRunState } from '../../src/run/team/read-state.ts'
-import { Cancelled } from '../../src/ui/ask.ts'
+import { Cancelled, type ChooseQuestion } from '../../src/ui/ask.ts'
 import { type AppOptions, type OpenRunHooks, openRun } from '../../src/ui/open-run.ts'
-import type { AwsRequest } from '../helpers/aws-fault-server.ts'
+import type { AwsReply, AwsRequest } from '../helpers/aws-fault-server.ts'
 import { faultedTeamStore } from '../helpers/faulted-store.ts'
-import { ESC, scriptedAsk } from '../helpers/scripted-ask.ts'
+import { afterUpdate, ESC, scriptedAsk } from '../helpers/scripted-ask.ts'
 import { eventCount, newTeamStore, storeObjects } from '../helpers/team-store.ts'
 import { tempDir } from '../helpers/temp.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -187,7 +188,7 @@ function assertFinishedElsewhere(
 describe('a team run finished elsewhere, opened again on the laptop that drove it first', () => {
   it('is not offered where the store is named: the list says it was finished, and nobody is asked to confirm prod for it', async () => {
     const run = await finishedElsewhere('finished-offered')
-    const { ask, asked, chosen } = scriptedAsk([['choose', ESC]])
+    const { ask, asked, updated } = scriptedAsk([['choose', afterUpdate(ESC)]])
     const { lines, hooks } = said()
     await assert.rejects(
       openRun(
@@ -201,8 +202,13 @@ describe('a team run finished elsewhere, opened again on the laptop that drove i
     assert.deepEqual(asked, [
       'choose: Unfinished runs on this machine — resume one, or start a new run:',
     ])
-    const question = chosen[0]
-    assert.ok(question)
+    // The list as the store's answer left it.
+    const question = updated[0]
+    assert.ok(question && 'choices' in question)
+    assert.equal(
+      question.title,
+      'Unfinished runs on this machine — resume one, or start a new run:',
+    )
     assert.deepEqual(
       question.choices.map((choice) => choice.label),
       ['Start a new run'],
@@ -432,8 +438,8 @@ describe('a team run found only in the store', () => {
     const local = await own.startRun(await own.loadChecklist(path), 'dev', 'ben')
     await local.close()
 
-    const { ask, asked, chosen } = scriptedAsk([
-      ['choose', driven.id],
+    const { ask, asked, updated } = scriptedAsk([
+      ['choose', afterUpdate(driven.id)],
       ['text', 'ben'],
       ['choose', 'Take over'],
     ])
@@ -452,12 +458,19 @@ describe('a team run found only in the store', () => {
     assert.deepEqual(readOfProd, [])
     assert.equal(opened.session.id, driven.id)
     assert.equal(opened.session.state.items[a]?.state, 'done')
+    // Drawn before the store answered, then with its runs.
     assert.equal(
       asked[0],
-      'choose: Unfinished runs on this machine and in the team store — resume one, or start a new run:',
+      'choose: Unfinished runs on this machine — resume one, or start a new run:',
+    )
+    const list = updated[0]
+    assert.ok(list && 'choices' in list)
+    assert.equal(
+      list.title,
+      'Unfinished runs on this machine and in the team store — resume one, or start a new run:',
     )
     // A line as drawn: its label (id and title, cut first) and its tail (kept whole).
-    const labels = chosen[0]?.choices.map((choice) => choice.label + (choice.tail ?? '')) ?? []
+    const labels = list.choices.map((choice) => choice.label + (choice.tail ?? ''))
     assert.equal(labels.length, 3, labels.join('\n'))
     assert.match(labels[0] ?? '', new RegExp(`^${local.id} · Team release · 0/3 answered · ben · `))
     assert.doesNotMatch(labels[0] ?? '', /team store/)
@@ -473,7 +486,7 @@ describe('a team run found only in the store', () => {
     await opened.session.close()
   })
 
-  it('is not waited for longer than the store’s request timeout: the list says the store did not answer, and shows this machine’s runs', async () => {
+  it('is not waited for longer than the store’s request timeout: the list says the store did not answer, with this machine’s runs or none', async () => {
     forwardAll()
     const address = await newTeamStore('hung')
     const ben = laptop('hung-ben', {
@@ -484,10 +497,25 @@ describe('a team run found only in the store', () => {
     const path = checklistFile(ben.dir)
     const given = options(ben.dir, { checklistPath: path, environment: 'dev' })
     fault.script(() => 'hang')
-    // Nothing here to resume: no list, only to say the store did not answer; a new run it is.
-    const bare = scriptedAsk([['text', ESC]])
+    // Nothing here to resume: the list says the store did not answer, a new run highlighted.
+    const bare = scriptedAsk([
+      ['choose', afterUpdate('Start a new run')],
+      ['text', ESC],
+    ])
     await assert.rejects(openRun(bare.ask, ben.services, given), Cancelled)
-    assert.deepEqual(bare.asked, ['text: Your name, as the sheet should show it: [ben]'])
+    assert.deepEqual(bare.asked, [
+      'choose: Unfinished runs on this machine — resume one, or start a new run:',
+      'text: Your name, as the sheet should show it: [ben]',
+    ])
+    const unanswered = bare.updated[0]
+    assert.ok(unanswered && 'choices' in unanswered)
+    assert.deepEqual(unanswered.notes, [
+      `⚠ the team store ${storeUrl(address)} did not answer within 300ms: only this machine's runs are listed`,
+    ])
+    assert.deepEqual(
+      unanswered.choices.map((choice) => choice.label),
+      ['Start a new run'],
+    )
 
     forwardAll()
     const own = wizardServices({ cwd: ben.dir, staleAfterMs: 3_600_000, env: ben.env })
@@ -495,18 +523,233 @@ describe('a team run found only in the store', () => {
     await local.close()
 
     fault.script(() => 'hang')
-    const { ask, chosen } = scriptedAsk([['choose', ESC]])
+    const { ask, updated } = scriptedAsk([['choose', afterUpdate(ESC)]])
     const started = Date.now()
     await assert.rejects(openRun(ask, ben.services, given), Cancelled)
     const tookMs = Date.now() - started
     forwardAll()
-    const question = chosen[0]
-    assert.ok(question)
+    const question = updated[0]
+    assert.ok(question && 'choices' in question)
     assert.deepEqual(question.notes, [
       `⚠ the team store ${storeUrl(address)} did not answer within 300ms: only this machine's runs are listed`,
     ])
     assert.match(question.choices[0]?.label ?? '', new RegExp(`^${local.id} · `))
     // The timeout, and the time the test's own machine takes to get there: not the SDK's retries.
     assert.ok(tookMs < 3_000, `listed after ${tookMs} ms`)
+  })
+})
+
+/**
+ * The store holding every request until `release`d: then they are answered with `reply` (as
+ * moto answers, by default). `held` counts the requests that came.
+ */
+function holdStore() {
+  let release: (reply: AwsReply) => void = () => {}
+  const released = new Promise<AwsReply>((resolve) => {
+    release = resolve
+  })
+  let held = 0
+  let isReleased = false
+  fault.script(() => {
+    held++
+    return released
+  })
+  return {
+    held: () => held,
+    isReleased: () => isReleased,
+    release: (reply: AwsReply = { forward: moto }) => {
+      isReleased = true
+      release(reply)
+    },
+  }
+}
+
+/** Each choice as drawn: its label and its tail. */
+function lines(question: Pick<ChooseQuestion<unknown>, 'choices'> | undefined): string[] {
+  return question?.choices.map((choice) => choice.label + (choice.tail ?? '')) ?? []
+}
+
+const lookingIn = (address: S3StoreAddress) =>
+  `looking for runs in the team store ${storeUrl(address)} — they are added here when it answers`
+
+describe('the list of runs to resume, with a team store named', () => {
+  it('is drawn before the store answers, with this machine’s runs and a note that the store is being asked; its runs are added to it when it answers', async () => {
+    forwardAll()
+    const address = await newTeamStore('live')
+    const ana = laptop('live-ana', { store: address })
+    const checklist = await ana.services.loadChecklist(checklistFile(ana.dir))
+    const driven = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(driven)
+    await driven.close()
+    const ben = laptop('live-ben', { store: address, timeout: '10s' })
+    const path = checklistFile(ben.dir)
+    const own = wizardServices({ cwd: ben.dir, staleAfterMs: 3_600_000, env: ben.env })
+    const local = await own.startRun(await own.loadChecklist(path), 'dev', 'ben')
+    await local.close()
+
+    const store = holdStore()
+    const { ask, asked, chosen, updated } = scriptedAsk([
+      ['choose', afterUpdate(driven.id)],
+      ['text', 'ben'],
+    ])
+    const opening = openRun(
+      ask,
+      ben.services,
+      options(ben.dir, { checklistPath: path, environment: 'dev' }),
+    )
+    await waitFor(() => chosen.length === 1, 'the list, drawn while the store is silent')
+    // Drawn before the store was even asked, and standing while it is.
+    await waitFor(() => store.held() > 0, 'the store asked')
+    const first = chosen[0]
+    assert.deepEqual(first?.notes, [lookingIn(address)])
+    assert.equal(lines(first).length, 2, lines(first).join('\n'))
+    assert.match(lines(first)[0] ?? '', new RegExp(`^${local.id} · Team release · 0/3 answered`))
+    assert.equal(lines(first)[1], 'Start a new run')
+    assert.equal(updated.length, 0, 'not updated before the store answers')
+
+    store.release()
+    const opened = await opening
+    open.push(opened.session)
+    assert.equal(opened.session.id, driven.id)
+    assert.equal(
+      asked[0],
+      'choose: Unfinished runs on this machine — resume one, or start a new run:',
+    )
+    assert.match(asked[1] ?? '', /^text: Your name, as the sheet should show it:/)
+    // The same question, updated: the store's run added, the note gone, this machine's run the
+    // same choice (its value) as before.
+    const list = updated[0]
+    assert.ok(list && 'choices' in list)
+    assert.equal(updated.length, 1)
+    assert.ok(!list.notes, 'the store answered: no note')
+    assert.equal(lines(list).length, 3, lines(list).join('\n'))
+    assert.equal(list.choices[0]?.value, first?.choices[0]?.value)
+    assert.match(
+      lines(list)[1] ?? '',
+      new RegExp(`^${driven.id} · Team release · 0/3 answered · ana · .* · from the team store, `),
+    )
+    assert.equal(lines(list)[2], 'Start a new run')
+    await opened.session.close()
+  })
+
+  it('with no run on this machine, offers a new run at once: picked, the silent store is not waited for, and its late answer is not acted on', async () => {
+    forwardAll()
+    const address = await newTeamStore('silent-new')
+    const ben = laptop('silent-new-ben', {
+      store: address,
+      timeout: '10s',
+      env: { DEPLOY_WIZARD_OPERATOR: 'ben' },
+    })
+    const path = checklistFile(ben.dir)
+    // The wizard's own services, the listing they start kept to look at once the list is left.
+    let listing: Promise<TeamRunsOffered> | undefined
+    const services: WizardServices = {
+      ...ben.services,
+      teamRuns: (filter, given) => {
+        const team = ben.services.teamRuns?.(filter, given)
+        listing = team?.listing
+        return team
+      },
+    }
+    const store = holdStore()
+    const { ask, asked, chosen } = scriptedAsk([
+      ['choose', 'Start a new run'],
+      ['text', ESC],
+    ])
+    await assert.rejects(
+      openRun(ask, services, options(ben.dir, { checklistPath: path, environment: 'dev' })),
+      Cancelled,
+    )
+    // Opened on, as far as the name, with the store held all the while.
+    assert.ok(!store.isReleased())
+    assert.deepEqual(asked, [
+      'choose: Unfinished runs on this machine — resume one, or start a new run:',
+      'text: Your name, as the sheet should show it: [ben]',
+    ])
+    assert.deepEqual(chosen[0]?.notes, [lookingIn(address)])
+    assert.deepEqual(lines(chosen[0]), ['Start a new run'])
+    // Left before the store answered: the listing stopped there, offering nothing, and what the
+    // store says after (a failure) is nobody's.
+    assert.deepEqual(await listing, { runs: [], setAside: [], notes: [], notices: [] })
+    store.release({ error: 'InternalError', status: 500 })
+    forwardAll()
+  })
+
+  it('with no run on this machine and none in the store, goes on to a new run by itself once the store answers', async () => {
+    forwardAll()
+    const address = await newTeamStore('empty')
+    const ben = laptop('empty-ben', { store: address, env: { DEPLOY_WIZARD_OPERATOR: 'ben' } })
+    const path = checklistFile(ben.dir)
+    const { ask, asked, chosen, updated } = scriptedAsk([
+      ['choose', afterUpdate()],
+      ['text', ESC],
+    ])
+    await assert.rejects(
+      openRun(ask, ben.services, options(ben.dir, { checklistPath: path, environment: 'dev' })),
+      Cancelled,
+    )
+    assert.deepEqual(asked, [
+      'choose: Unfinished runs on this machine — resume one, or start a new run:',
+      'text: Your name, as the sheet should show it: [ben]',
+    ])
+    assert.deepEqual(chosen[0]?.notes, [lookingIn(address)])
+    // Answered by the store's answer itself: a new run, no key pressed.
+    assert.deepEqual(updated, [{ answer: null }])
+  })
+
+  it('picked, a run of the store’s finished since the list was drawn brings the list back, saying why, and the rest said in full on leaving', async () => {
+    forwardAll()
+    const address = await newTeamStore('gone')
+    const ana = laptop('gone-ana', { store: address })
+    const checklist = await ana.services.loadChecklist(checklistFile(ana.dir))
+    const driven = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(driven)
+    await waitFor(() => driven.snapshot.sync?.text === 'synced', 'ana synced')
+    const ben = laptop('gone-ben', { store: address })
+    const path = checklistFile(ben.dir)
+
+    const { ask, asked, chosen } = scriptedAsk([
+      [
+        'choose',
+        afterUpdate(async () => {
+          // Ana finishes it while Ben reads the list.
+          for (const item of checklist.items) driven.answer(item.id, 'done')
+          driven.finish(join(ana.dir, 'sheet.md'), SIGN_OFF_SHEET)
+          await driven.close()
+          return driven.id
+        }),
+      ],
+      ['choose', ESC],
+    ])
+    const { lines: notices, hooks } = said()
+    await assert.rejects(
+      openRun(
+        ask,
+        ben.services,
+        options(ben.dir, { checklistPath: path, environment: 'dev' }),
+        hooks,
+      ),
+      Cancelled,
+    )
+    // Nothing asked about the run (no name): the list, and the list again.
+    assert.deepEqual(asked, [
+      'choose: Unfinished runs on this machine — resume one, or start a new run:',
+      'choose: Unfinished runs on this machine and in the team store — resume one, or start a new run:',
+    ])
+    const again = chosen[1]
+    assert.ok(again)
+    assert.equal(again.update, undefined, 'the store has answered: nothing more to wait for')
+    assert.match(
+      again.notes?.join('\n') ?? '',
+      new RegExp(
+        `^⚠ run ${driven.id} was finished by ana at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, in the team store ${storeUrl(address)}: said in full when you leave$`,
+      ),
+    )
+    assert.match(
+      notices.join('\n'),
+      new RegExp(
+        `run ${driven.id} was finished by ana at .*\\n {2}its sign-off sheet: deploy-wizard export ${driven.id} --store ${storeUrl(address)}`,
+      ),
+    )
   })
 })

@@ -11,6 +11,10 @@
  *   offered: it is set aside as opening it would (sync.ts: brought up to date,
  *   what it never sent kept and named), and said.
  *
+ * The list is drawn before the store answers (ui/resume-list.ts): left before
+ * then (a run picked, a new one started), it no longer waits, and no copy here
+ * is set aside behind the operator's back, the run being opened among them.
+ *
  * Loaded only once a store is named, as the rest of the team code is.
  */
 import { formatLimit } from '../../duration.ts'
@@ -56,16 +60,25 @@ export interface OfferFilter {
   readonly environment?: string
 }
 
+/** What a list left before the store answered is offered: nothing, and nothing to say. */
+const NOTHING: TeamRunsOffered = { runs: [], setAside: [], notes: [], notices: [] }
+
 /**
  * The store's runs for the list (see the module's comment). A store that does not answer in
- * time, or refuses, offers nothing and leaves a note saying why.
+ * time, or refuses, offers nothing and leaves a note saying why. `signal` aborts when the list
+ * is left: then nothing is offered, or set aside.
  */
 export async function offeredTeamRuns(
   address: S3StoreAddress,
   filter: OfferFilter,
-  options: { readonly env?: Env; readonly tuning: TeamTuning; readonly now: Date },
+  options: {
+    readonly env?: Env
+    readonly tuning: TeamTuning
+    readonly now: Date
+    readonly signal?: AbortSignal
+  },
 ): Promise<TeamRunsOffered> {
-  const { env, tuning } = options
+  const { env, tuning, signal } = options
   const objects = syncObjects(address, tuning)
   let listed: Awaited<ReturnType<typeof listStoreRuns>> | typeof LATE
   try {
@@ -74,13 +87,15 @@ export async function offeredTeamRuns(
     const { environment } = filter
     const isWanted =
       environment === undefined ? undefined : (id: string) => mayBeRunOf(id, environment)
-    listed = await within(tuning.requestTimeoutMs, listStoreRuns(objects, isWanted))
+    listed = await within(tuning.requestTimeoutMs, listStoreRuns(objects, isWanted), signal)
   } catch (error) {
+    if (signal?.aborted) return NOTHING
     return unlisted(error, address, tuning)
   } finally {
     // A read still under way ends at its next request (StoreObjects.close).
     await objects.close()
   }
+  if (signal?.aborted) return NOTHING
   if (listed === LATE) return unlisted(LATE, address, tuning)
   const notes: string[] = []
   const notices: string[] = [...listed.problems]
@@ -105,6 +120,8 @@ export async function offeredTeamRuns(
       continue
     }
     if (run.state.finishedAt === null) continue
+    // The list was left, a run of this machine perhaps being opened: its copy is that one's now.
+    if (signal?.aborted) return NOTHING
     const set = await finishedHere(listedRun, address, env)
     if (!set) continue
     setAside.push(id)
