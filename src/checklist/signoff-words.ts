@@ -171,10 +171,10 @@ export function typeOfLabel(label: string): 'date' | 'signature' | 'text' {
 
 /**
  * A blank that asks for a person: "Deployed by", "Aprovado por", "Release manager", "QA Lead",
- * "Responsável pelo Deploy", "承認者", "发布人".
+ * "Responsável pelo Deploy", "承認者", "发布人", "部署人员"; every operator's role (OPERATOR_ROLE) too.
  */
 const PERSON_END = new RegExp(
-  `(?:${B}(?:by|por|pelo|pela|von|par|lead|owner|manager|engineer|approver|reviewer|operator|developer|sponsor|signatory|responsible|sre|qa|qe|devops|ops|security|cto|cio|ciso|cxo|dba|po|pm|approval|review|respons[aá]vel|responsable|gerente|l[ií]der|jefe|encargado|leiter|verantwortlich|approbateur|validateur|chef)|担当|担当者|承認|承認者|作成者|確認者|実施者|責任者|レビュー|负责人|审批人|批准人|发布人|执行人|签字人|责任人|담당자|승인자|책임자|담당|승인)$`,
+  `(?:${B}(?:by|por|pelo|pela|von|par|lead|owner|manager|engineer|approver|reviewer|operator|developer|sponsor|signatory|responsible|sre|qa|qe|devops|ops|security|cto|cio|ciso|cxo|dba|po|pm|approval|review|respons[aá]vel|responsable|gerente|l[ií]der|jefe|encargado|leiter|verantwortlich|approbateur|validateur|chef)|担当|担当者|承認|承認者|作成者|確認者|実施者|責任者|レビュー|作業者|负责人|审批人|批准人|发布人|执行人|签字人|责任人|部署人|人员|담당자|승인자|책임자|실행자|배포자|작업자|담당|승인)$`,
   'iu',
 )
 const PERSON_START = new RegExp(
