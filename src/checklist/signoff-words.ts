@@ -271,3 +271,12 @@ const NOT_A_ROLE =
 export function canBeRole(label: string): boolean {
   return !NOT_A_ROLE.test(label.trim())
 }
+
+/** Free words a reviewer may leave blank: notes, comments, remarks, "備考". */
+const REMARK =
+  /^(?:(?:additional|final|other)\s+)?(?:notes?|notas?|comments?|comentarios?|coment[aá]rios?|observa[çc][õo]es|observaciones|observations?|remarks?|bemerkungen?|anmerkungen?|remarques?|備考|备注|メモ|비고)$/iu
+
+/** Whether a blank is a remark, which nobody has to fill for the sign-off to be complete. */
+export function isRemark(label: string): boolean {
+  return REMARK.test(label.trim())
+}
