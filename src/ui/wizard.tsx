@@ -494,7 +494,8 @@ export function SignoffList({
             <Box flexShrink={0}>
               <Text color="cyan">{isSelected ? '›' : ' '}</Text>
             </Box>
-            <Box width={36} flexShrink={0} marginLeft={1}>
+            {/* A label as wide as its column is cut with "…" a cell short: a space before the value. */}
+            <Box width={36} flexShrink={0} marginLeft={1} paddingRight={1}>
               <Text bold={isSelected} wrap="truncate-end" dimColor={line.kind === 'signature'}>
                 {signoffLabel(line)}
               </Text>
