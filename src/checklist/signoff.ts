@@ -524,11 +524,15 @@ function unlabelledBlanks(
  * slashes between long answers may be a sentence: the line is then a text field, with a note.
  */
 function choiceLine(line: string): Omit<FieldDraft, 'role'> | null {
-  const m = /^([^:：]{1,60}?)\s*[:：]\s*(.+)$/u.exec(line)
+  const m = /^([^:：]{1,200}?)\s*[:：]\s*(.+)$/u.exec(line)
   if (!m?.[1] || !m[2]) return null
   const label = cleanLabel(m[1])
   const read = readChoices(m[2].trim(), false)
   if (!label || !read) return null
+  // A long question is asked by its answers only when they are ballots or decision words
+  // ("Has the on-call engineer … confirmed the rollback path: ☐ Yes ☐ No"); else it is prose.
+  const isMarked = (m[2].match(/[☐□○◯⬜]/gu) ?? []).length >= 2
+  if (label.length > 60 && !isMarked && !read.choices.every(isDecisionOption)) return null
   if (!read.isLong) return { label, type: 'choice', choices: read.choices, given: null }
   const note =
     `"${label}" is read as a text field, not a choice: answers parted by " / " may be ` +

@@ -403,17 +403,20 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
     ])
   })
 
-  it('read a ballot choice whatever the length of its answers', () => {
+  it('read a ballot choice whatever the length of its answers or its question', () => {
     const markdown = [
       '## Sign-off',
       '',
       '**Estado Final del Despliegue:** ☐ Exitoso ☐ Exitoso con observaciones ☐ Rollback ejecutado',
       '',
       '**Final status:** ☐ OK ☐ Success with observations',
+      '',
+      '**Have the on-call engineer and the product owner both confirmed the rollback path:** ☐ Yes ☐ No',
     ].join('\n')
     assert.deepEqual(fieldsOf(markdown), [
       ' | Estado Final del Despliegue | choice: Exitoso / Exitoso con observaciones / Rollback ejecutado',
       ' | Final status | choice: OK / Success with observations',
+      ' | Have the on-call engineer and the product owner both confirmed the rollback path | choice: Yes / No',
     ])
   })
 
