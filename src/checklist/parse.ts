@@ -71,11 +71,11 @@ import {
   emptyField,
   type FieldDraft,
   fieldsInTable,
-  fieldsInText,
   isRollbackTitle,
   isSignatureTable,
   isSignoffLead,
   isSignoffTitle,
+  itemFields,
   readLine,
   roleName,
 } from './signoff.ts'
@@ -370,10 +370,11 @@ class ChecklistBuilder {
   #flow(node: RootContent, siblings: readonly RootContent[], index: number): void {
     this.lastLine = line(node)
     if (node.type === 'yaml') return
-    // "Label:" alone leads the list right below it; before anything else it is a blank.
+    // "Label:" alone leads the list or table right below it ("**Completar al finalizar el
+    // despliegue:**" over a signature table); before anything else it is a blank.
     const lead = this.#lead
     this.#lead = null
-    if (lead && node.type !== 'list') this.#leadIsBlank(lead)
+    if (lead && node.type !== 'list' && node.type !== 'table') this.#leadIsBlank(lead)
     if (node.type === 'heading') this.#heading(node)
     else if (node.type === 'list') this.#list(node, null, lead?.label ?? null)
     else if (node.type === 'blockquote' && containsTask(node)) {
@@ -661,8 +662,9 @@ class ChecklistBuilder {
     if (this.#readsFields(section)) {
       // Hard breaks leave no space in the plain text: "Deployed by: ___" + "Date: ___".
       const itemLine = paragraph ? plainLines(paragraph).join(' ') : plain
+      const isLead = (paragraph ? rest : []).some((child) => child.type === 'list')
       item.fields = this.#fields(
-        fieldsInText(itemLine, parent ? this.#roleOf(parent) : null),
+        itemFields(itemLine, parent ? this.#roleOf(parent) : null, isLead),
         item.line,
         item,
         item.fieldIds,
@@ -900,7 +902,7 @@ class ChecklistBuilder {
           const text = lines[i] ?? ''
           const at = line(child) + i
           own ??= text
-          const read = readLine(text, role)
+          const read = readLine(text, role, isRoleList)
           if (read.fields.length > 0) this.#found(read.fields, at, read.isUnderscored)
           else if (read.emptyLabel !== null)
             this.#found([emptyField(read.emptyLabel, isRoleList, role)], at, false)
@@ -966,6 +968,7 @@ class ChecklistBuilder {
     itemId: string | null,
   ): SignoffField[] {
     return drafts.map((d) => {
+      if (d.note) this.#problems.warning(lineNumber, 1, d.note, WRITE_A_CHOICE)
       const field: MutableField = {
         id: ids.next(
           `${ownerId}#${d.role && d.role !== d.label ? `${slug(d.role)}.` : ''}${slug(d.label)}`,
@@ -1254,6 +1257,9 @@ class ChecklistBuilder {
     this.#problems.warning(line, column, message, hint)
   }
 }
+
+const WRITE_A_CHOICE =
+  'to make it a choice, mark each answer with a box: ☐ First answer ☐ Second answer'
 
 /** The section whose id an item or sub-section's id starts with: a bold lead line's is the one around it. */
 function idOwner(section: SectionDraft): SectionDraft {

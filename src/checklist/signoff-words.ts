@@ -171,10 +171,10 @@ export function typeOfLabel(label: string): 'date' | 'signature' | 'text' {
 
 /**
  * A blank that asks for a person: "Deployed by", "Aprovado por", "Release manager", "QA Lead",
- * "Responsável pelo Deploy", "承認者", "发布人".
+ * "Responsável pelo Deploy", "承認者", "发布人", "部署人员"; every operator's role (OPERATOR_ROLE) too.
  */
 const PERSON_END = new RegExp(
-  `(?:${B}(?:by|por|pelo|pela|von|par|lead|owner|manager|engineer|approver|reviewer|operator|developer|sponsor|signatory|responsible|sre|qa|qe|devops|ops|security|cto|cio|ciso|cxo|dba|po|pm|approval|review|respons[aá]vel|responsable|gerente|l[ií]der|jefe|encargado|leiter|verantwortlich|approbateur|validateur|chef)|担当|担当者|承認|承認者|作成者|確認者|実施者|責任者|レビュー|负责人|审批人|批准人|发布人|执行人|签字人|责任人|담당자|승인자|책임자|담당|승인)$`,
+  `(?:${B}(?:by|por|pelo|pela|von|par|lead|owner|manager|engineer|approver|reviewer|operator|developer|sponsor|signatory|responsible|sre|qa|qe|devops|ops|security|cto|cio|ciso|cxo|dba|po|pm|approval|review|respons[aá]vel|responsable|gerente|l[ií]der|jefe|encargado|leiter|verantwortlich|approbateur|validateur|chef)|担当|担当者|承認|承認者|作成者|確認者|実施者|責任者|レビュー|作業者|负责人|审批人|批准人|发布人|执行人|签字人|责任人|部署人|人员|담당자|승인자|책임자|실행자|배포자|작업자|담당|승인)$`,
   'iu',
 )
 const PERSON_START = new RegExp(
@@ -270,4 +270,13 @@ const NOT_A_ROLE =
 /** Whether a blank's label can be taken for a role: not "Notes", "Version", "備考". */
 export function canBeRole(label: string): boolean {
   return !NOT_A_ROLE.test(label.trim())
+}
+
+/** Free words a reviewer may leave blank: notes, comments, remarks, "備考". */
+const REMARK =
+  /^(?:(?:additional|final|other)\s+)?(?:notes?|notas?|comments?|comentarios?|coment[aá]rios?|observa[çc][õo]es|observaciones|observations?|remarks?|bemerkungen?|anmerkungen?|remarques?|備考|备注|メモ|비고)$/iu
+
+/** Whether a blank is a remark, which nobody has to fill for the sign-off to be complete. */
+export function isRemark(label: string): boolean {
+  return REMARK.test(label.trim())
 }

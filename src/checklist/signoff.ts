@@ -7,6 +7,9 @@
  *   **Deployed by:** ____ **Date:** ____                         bold, the colon inside or after
  *   - Engineering owner:                                         a plain bullet left empty
  *   - [ ] All checks passed: Yes / No                            a choice
+ *   **Estado:** ☐ Exitoso ☐ Exitoso con observaciones            a choice, answers of any length
+ *   - [ ] Technical Lead Approval:                               a role's name, left empty
+ *   - Security: __ / 20                                          a count, no role
  *   - [ ] GO  /  - [ ] NO-GO                                     a choice as boxes
  *   | Role | Name | Date | Signature |                           a table, one role per row
  *
@@ -33,6 +36,13 @@ export interface FieldDraft {
   readonly type: SignoffFieldType
   readonly choices: readonly string[]
   readonly given: string | null
+  /**
+   * Why a line written like a field is read as a different one (a choice whose answers are too
+   * long to be sure of, taken as text): `validate` says so, as a warning at the field's line.
+   */
+  readonly note?: string
+  /** A count written as `__ / 20`: a number to fill in, never a role to sign for. */
+  readonly isCount?: boolean
 }
 
 /**
@@ -164,14 +174,24 @@ export interface LineFields {
  *   ____ (署名/日付)                             fields named after the blank
  *   QA: Approved for production ____            a role's blank after its statement
  *
- * `role` is the role the line is written under (a bullet or an item above it), if any.
+ * `role` is the role the line is written under (a bullet or an item above it), if any. In a list
+ * of signatures (`isRoleList`: under `Signatures:`, `**Sign-off:**`) each labelled blank is a
+ * role to sign for (`- Product/Client: ____`), as `- SRE:` left empty is (see `emptyField`).
  */
-export function readLine(text: string, role: string | null = null): LineFields {
+export function readLine(text: string, role: string | null = null, isRoleList = false): LineFields {
   const line = text.replace(LEADING_BOX, '').trim()
   const tokens = tokenize(line)
   const isUnderscored = tokens.some((t) => t.kind === 'blank' && t.isUnderscore)
   const fields = blanksIn(tokens, role)
-  if (fields.length > 0) return { fields, isUnderscored, emptyLabel: null }
+  if (fields.length > 0) {
+    const own = (f: FieldDraft) =>
+      isRoleList && f.role === null && !f.isCount && f.type === 'text' && canBeRole(f.label)
+    return {
+      fields: fields.map((f) => (own(f) ? { ...f, role: f.label } : f)),
+      isUnderscored,
+      emptyLabel: null,
+    }
+  }
   const choice = choiceLine(line)
   if (choice) return { fields: [{ ...choice, role }], isUnderscored, emptyLabel: null }
   const empty = EMPTY_LABEL.exec(line)
@@ -179,9 +199,18 @@ export function readLine(text: string, role: string | null = null): LineFields {
   return { fields: [], isUnderscored, emptyLabel: label && label.length <= 60 ? label : null }
 }
 
-/** The fields in one line of plain text; see `readLine`. */
-export function fieldsInText(text: string, role: string | null = null): FieldDraft[] {
-  return readLine(text, role).fields
+/**
+ * The fields of a task item's text in a sign-off: its blanks (see `readLine`), or, for a role
+ * left without a blank (`- [ ] Technical Lead Approval: `), the blank it is: that role's name,
+ * as `- [ ] Technical Lead Approval: ____` would ask. Ticked as a task, the operator would be
+ * credited with someone else's approval. `isLead`: items are nested under it, which it heads.
+ */
+export function itemFields(text: string, role: string | null, isLead: boolean): FieldDraft[] {
+  const read = readLine(text, role)
+  const label = read.emptyLabel
+  if (read.fields.length > 0 || label === null || isLead) return read.fields
+  if (typeOfLabel(label) !== 'text' || !namesPerson(label)) return []
+  return [{ label, role, type: 'text', choices: [], given: null }]
 }
 
 /**
@@ -302,6 +331,8 @@ const ROLLBACK_TITLE = /^(rollback|roll back|revers[aã]o|reverter)\b/iu
 /** A box or ballot at the start of a plain line: "[ ] ____ (署名/日付)", "☐ GO". */
 const LEADING_BOX = /^\s*(?:\[[ xX]?\]|[☐☑☒□■])\s*/u
 const EMPTY_LABEL = /^([^:：]{1,80}?)\s*[:：]\s*$/u
+/** What follows a blank that makes it a count: "__ / 20", "__/30 done". */
+const COUNT = /^\s*\/\s*(\d+)(?![\d/])/u
 const ROLE_SUFFIX =
   /\s+(?:approval|approvals|sign[\s\-‐‑]?offs?|signature|aprova[çc][ãa]o|aprobaci[oó]n|freigabe|承認|签字)$/iu
 
@@ -314,8 +345,11 @@ const PLACEHOLDER_CELL = /^(?:\[.+\]|<.+>|\{[^{}]+\})$/u
 
 /** Placeholders in running text: `[Name]`, `<name>`, `{Date}` (not a `{{ template }}`), `???`. */
 const PLACEHOLDER = /\[[^[\]]*\]|<[^<>]*>|(?<!\{)\{[^{}]+\}(?!\})|\?{3,}|…/gu
-/** A line to write on, however written: `____`, `\_\_` (unescaped by then), `__/__/____`, `//____`. */
-const UNDERSCORES = /[/.-]*_+[_/.-]*(?:[ \t]*\/[ \t]*[/.-]*_+[_/.-]*)*/gu
+/**
+ * A line to write on, however written: `____`, `\_\_` (unescaped by then), `__/__/____`, `//____`,
+ * `***___***` (stars a formatter escaped around it).
+ */
+const UNDERSCORES = /[/.*-]*_+[_/.*-]*(?:[ \t]*\/[ \t]*[/.*-]*_+[_/.*-]*)*/gu
 
 type Token =
   | { readonly kind: 'text'; readonly text: string }
@@ -400,6 +434,19 @@ function blanksIn(tokens: readonly Token[], context: string | null): FieldDraft[
   const drafts: FieldDraft[] = []
   for (const pair of labelled) {
     const label = pair.label as string
+    // "Security: __ / 20": a count of 20, not a person's name.
+    const count = COUNT.exec(pair.after)
+    if (count && pair.blanks.every((b) => b.isUnderscore)) {
+      drafts.push({
+        label: `${label} (/ ${count[1]})`,
+        role: null,
+        type: 'text',
+        choices: [],
+        given: null,
+        isCount: true,
+      })
+      continue
+    }
     const placeholders = pair.blanks.filter((b) => !b.isUnderscore && b.inner)
     if (placeholders.length > 1) {
       // "Approved By: [Name] [Title]": a field for each, of the role the label names.
@@ -435,7 +482,7 @@ function blanksIn(tokens: readonly Token[], context: string | null): FieldDraft[
     canBeRole(first.label)
       ? first.label
       : null
-  return drafts.map((d) => ({ ...d, role: d.role ?? ownRole ?? context }))
+  return drafts.map((d) => (d.isCount ? d : { ...d, role: d.role ?? ownRole ?? context }))
 }
 
 /**
@@ -472,41 +519,72 @@ function unlabelledBlanks(
   return [{ label, role, type, choices: [], given: null }]
 }
 
-/** "Decision: GO / NO-GO", "Entscheidung: ☐ GO ☐ NO-GO", "Status: ✅ Sucesso / ❌ Rollback". */
+/**
+ * "Decision: GO / NO-GO", "Entscheidung: ☐ GO ☐ NO-GO", "Status: ✅ Sucesso / ❌ Rollback". Bare
+ * slashes between long answers may be a sentence: the line is then a text field, with a note.
+ */
 function choiceLine(line: string): Omit<FieldDraft, 'role'> | null {
-  const m = /^([^:：]{1,60}?)\s*[:：]\s*(.+)$/u.exec(line)
+  const m = /^([^:：]{1,200}?)\s*[:：]\s*(.+)$/u.exec(line)
   if (!m?.[1] || !m[2]) return null
   const label = cleanLabel(m[1])
-  const choices = choicesIn(m[2].trim(), false)
-  return label && choices ? { label, type: 'choice', choices, given: null } : null
+  const read = readChoices(m[2].trim(), false)
+  if (!label || !read) return null
+  // A long question is asked by its answers only when they are ballots or decision words
+  // ("Has the on-call engineer … confirmed the rollback path: ☐ Yes ☐ No"); else it is prose.
+  const isMarked = (m[2].match(/[☐□○◯⬜]/gu) ?? []).length >= 2
+  if (label.length > 60 && !isMarked && !read.choices.every(isDecisionOption)) return null
+  if (!read.isLong) return { label, type: 'choice', choices: read.choices, given: null }
+  const note =
+    `"${label}" is read as a text field, not a choice: answers parted by " / " may be ` +
+    `at most ${CHOICE_LENGTH} characters long unless they are decision words`
+  return { label, type: typeOfLabel(label), choices: [], given: null, note }
 }
 
 /**
  * The answers of a choice written in one place: `A / B`, `☐ A ☐ B`, `<GO|NO-GO>`, `GO | NO_GO`,
  * `Yes/No`. Without spaces around `/` or with `|`, only decision words count ("Data/Hora" is
- * no choice); `strict` asks that of every shape (a table cell).
+ * no choice); `strict` asks that of every shape (a table cell). Ballots mark answers of any
+ * length; answers parted by bare ` / ` are short (see `readChoices`).
  */
 function choicesIn(value: string, strict: boolean): string[] | null {
+  const read = readChoices(value, strict)
+  return read && !read.isLong ? read.choices : null
+}
+
+/** Answers as `choicesIn` reads them; `isLong` where bare slashes part answers too long to be sure. */
+type ChoiceRead = { readonly choices: string[]; readonly isLong: boolean } | null
+
+function readChoices(value: string, strict: boolean): ChoiceRead {
   let text = value.trim()
   const wrapped = /^(?:\[(.*)\]|<(.*)>|`(.*)`)$/su.exec(text)
   if (wrapped) text = (wrapped[1] ?? wrapped[2] ?? wrapped[3] ?? '').trim()
-  const pick = (parts: string[], words: boolean) => {
+  const pick = (parts: string[], words: boolean): ChoiceRead => {
     const options = parts.map(cleanChoice).filter(Boolean)
     if (options.length < 2 || options.length !== parts.length) return null
-    if (options.some((o) => o.length > 24)) return null
-    return !words || options.every(isDecisionOption) ? options : null
+    return !words || options.every(isDecisionOption) ? { choices: options, isLong: false } : null
   }
+  // Ballots mark each answer, whatever its length ("☐ Exitoso con observaciones").
   if ((text.match(/[☐□○◯⬜]/gu) ?? []).length >= 2) {
     return pick(
       text.split(/[☐□○◯⬜]/u).filter((p) => p.trim()),
       strict,
     )
   }
-  if (/\s\/\s/.test(text)) return pick(text.split(/\s+\/\s+/), strict)
+  if (/\s\/\s/.test(text)) {
+    const read = pick(text.split(/\s+\/\s+/), strict)
+    // Without ballots or decision words, only short answers make a choice: "Rollback: revert
+    // the merge / redeploy the last tag" is a sentence with a slash in it.
+    if (!strict && read?.choices.some((o) => o.length > CHOICE_LENGTH && !isDecisionOption(o)))
+      return { ...read, isLong: true }
+    return read
+  }
   if (text.includes('|')) return pick(text.split('|'), true)
   if (/^[^\s/]+(?:\/[^\s/]+)+$/u.test(text)) return pick(text.split('/'), true)
   return null
 }
+
+/** The longest answer a choice written with bare slashes (`A / B`) may have; see `readChoices`. */
+const CHOICE_LENGTH = 24
 
 /** An answer as written, without the emoji or marks around it ("✅ Sucesso" → "Sucesso"). */
 function cleanChoice(text: string): string {

@@ -30,7 +30,13 @@ import { formatDuration } from '../duration.ts'
 import { escapeControls } from '../output/terminal.ts'
 import { approvalAt, gatesIn } from '../run/approvals.ts'
 import { standingWarnings } from '../run/claims.ts'
-import { type BlankEntries, blankEntries, failedItems, overrideOf } from '../run/describe.ts'
+import {
+  type BlankEntries,
+  blankEntries,
+  blankSignoff,
+  failedItems,
+  overrideOf,
+} from '../run/describe.ts'
 import type {
   Approval,
   Handover,
@@ -200,7 +206,7 @@ function headerPart(
     `- **Checklist sha256:** ${code(checklist.sha256)}`,
     ...shaHistoryLines(checklist, state),
     '',
-    `**Result:** ${verdict(rows)}`,
+    `**Result:** ${verdict(rows, blankSignoff(checklist.signoff, state).length)}`,
   ]
   return lines.join('\n')
 }
@@ -233,18 +239,25 @@ function shaHistoryLines(checklist: Checklist, state: RunState): string[] {
   return lines
 }
 
-function verdict(rows: readonly Row[]): string {
+/** The run in one line; `blanks`: sign-off fields still blank (see `blankSignoff`). */
+function verdict(rows: readonly Row[], blanks: number): string {
   const count = countResults(rows)
   const problems = rows.filter(hasCheckProblem).length
+  const blank = blanks > 0 ? plural(blanks, 'blank sign-off field') : ''
   const parts = [
     count.failed > 0 ? plural(count.failed, 'failed item') : '',
     problems > 0 ? plural(problems, 'check that did not pass', 'checks that did not pass') : '',
     count.skipped > 0 ? plural(count.skipped, 'skipped item') : '',
     count.pending > 0 ? plural(count.pending, 'pending item') : '',
   ].filter(Boolean)
-  if (count.failed > 0 || problems > 0) return `❌ not ready: ${parts.join(', ')}`
-  if (count.pending > 0) return `⬜ incomplete: ${parts.join(', ')}`
-  if (count.skipped > 0) return `✅ complete, with ${parts.join(', ')} to review`
+  if (count.failed > 0 || problems > 0)
+    return `❌ not ready: ${[...parts, blank].filter(Boolean).join(', ')}`
+  if (count.pending > 0) return `⬜ incomplete: ${[...parts, blank].filter(Boolean).join(', ')}`
+  // The items are done, and the sheet says so; it is not signed off while a field is blank.
+  const review = count.skipped > 0 ? `, with ${parts.join(', ')} to review` : ''
+  if (blanks > 0)
+    return `⬜ incomplete: every item that applies is done${review}, but ${blank} ${blanks === 1 ? 'is' : 'are'} left`
+  if (count.skipped > 0) return `✅ complete${review}`
   return '✅ complete: every item that applies is done'
 }
 
@@ -310,6 +323,12 @@ function attentionNotices(checklist: Checklist, state: RunState): string[] {
     if (approvalAt(gate, state)) continue
     notices.push(
       `- ⬜ **Not approved: ${inline(gate.name)}**: the run cannot go past this gate until someone approves it (see [Approvals](#approvals)).`,
+    )
+  }
+  const blanks = blankSignoff(checklist.signoff, state)
+  if (blanks.length > 0) {
+    notices.push(
+      `- ⬜ **${plural(blanks.length, 'sign-off field is', 'sign-off fields are')} blank**: ${blanks.map(inline).join(', ')} (see [Sign-off entries](#sign-off-entries)).`,
     )
   }
   const removed = removedIds(checklist, state).length

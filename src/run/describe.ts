@@ -5,6 +5,8 @@
 
 import type { Item, SignoffField } from '../checklist/model.ts'
 import { isInScope } from '../checklist/scope.ts'
+import { signoffLines } from '../checklist/signoff.ts'
+import { isRemark } from '../checklist/signoff-words.ts'
 import { answerOf } from '../vocabulary.ts'
 import { type FailedItem, standingWarnings } from './claims.ts'
 import { describeSince, type LockOwner } from './lock.ts'
@@ -124,6 +126,26 @@ export function describeUnsaved(unsaved: readonly { readonly entry: JournalEntry
   })
   if (parts.length <= 1) return parts[0] ?? 'nothing'
   return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`
+}
+
+/**
+ * The sign-off fields of the run's environment still blank that the sign-off needs, named as
+ * the reader sees them ("QA Lead", "QA Lead: Date", "Final status"): not a signature (signed on
+ * paper), a remark (notes, comments) or one the checklist fills in; nor one an item holds, which
+ * is answered by filling it (pending, the item says so; n/a or skipped, it is not asked).
+ */
+export function blankSignoff(fields: readonly SignoffField[], run: RunState): string[] {
+  const own = fields.filter((field) => isInScope(field.scope, run.header.environment))
+  return signoffLines(own).flatMap((line) => {
+    if (line.kind !== 'field') return []
+    const { field } = line
+    if (field.given !== null || field.itemId !== null || isRemark(field.label)) return []
+    if (run.signoff[field.id]?.value.trim()) return []
+    if (line.role === null) return [field.label]
+    return [
+      line.label === 'Name' || line.label === line.role ? line.role : `${line.role}: ${line.label}`,
+    ]
+  })
 }
 
 /** What an item's sign-off blanks hold, and who entered it. */

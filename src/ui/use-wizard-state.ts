@@ -30,7 +30,12 @@ export type Prompt =
       /** The results replace a skip or a not-applicable (the operator asked for this one check). */
       readonly isExplicit: boolean
     }
-  | { readonly kind: 'finish'; readonly pending: number }
+  | {
+      readonly kind: 'finish'
+      readonly pending: number
+      /** The sign-off fields still blank, named (see `blankSignoff`). */
+      readonly blank: readonly string[]
+    }
   /** A sign-off choice that reads against the run (run/claims.ts): entered only once confirmed. */
   | {
       readonly kind: 'contradicts'

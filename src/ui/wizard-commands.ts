@@ -12,7 +12,7 @@ import type { Gate, Item } from '../checklist/model.ts'
 import { isWrite, needsTrust } from '../checks/registry.ts'
 import { waitingWords } from '../run/approvals.ts'
 import { contradiction, unconfirmedWarnings } from '../run/claims.ts'
-import { failedItems } from '../run/describe.ts'
+import { blankSignoff, failedItems } from '../run/describe.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
 import { isProblem } from '../vocabulary.ts'
@@ -400,8 +400,11 @@ export function wizardCommands(context: WizardContext) {
       case 'finish': {
         const gate = heldAt(layout.phases.length)
         if (gate) return waiting(gate)
-        const pending = pendingCount({ layout, run: session.snapshot.run })
-        if (pending > 0) open({ kind: 'finish', pending })
+        const run = session.snapshot.run
+        const pending = pendingCount({ layout, run })
+        // A blank approver is as unfinished as a pending item: the sheet would say so, so ask.
+        const blank = blankSignoff(layout.signoff, run)
+        if (pending > 0 || blank.length > 0) open({ kind: 'finish', pending, blank })
         else confirmClaimsThenFinish()
         return
       }

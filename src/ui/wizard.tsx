@@ -494,7 +494,8 @@ export function SignoffList({
             <Box flexShrink={0}>
               <Text color="cyan">{isSelected ? '›' : ' '}</Text>
             </Box>
-            <Box width={36} flexShrink={0} marginLeft={1}>
+            {/* A label as wide as its column is cut with "…" a cell short: a space before the value. */}
+            <Box width={36} flexShrink={0} marginLeft={1} paddingRight={1}>
               <Text bold={isSelected} wrap="truncate-end" dimColor={line.kind === 'signature'}>
                 {signoffLabel(line)}
               </Text>
@@ -806,8 +807,13 @@ function PromptView({
     case 'finish':
       return (
         <ConfirmPrompt
-          title={`${countOf(prompt.pending, 'item is', 'items are')} still pending. Finish the run anyway?`}
-          note="The sheet lists them as pending, at the top, for the reviewer."
+          title={`${finishWords(prompt.pending, prompt.blank.length)}. Finish the run anyway?`}
+          lines={prompt.blank.map((name) => `  ⬜ ${name}`)}
+          note={
+            prompt.blank.length === 0
+              ? 'The sheet lists them as pending, at the top, for the reviewer.'
+              : 'The sheet lists them, at the top, for the reviewer.'
+          }
           yes="finish and write the sheet"
           no="go back"
           width={width}
@@ -834,6 +840,14 @@ function keySetOf(state: WizardState): KeySet {
     default:
       return 'confirm-prompt'
   }
+}
+
+/** "2 items are still pending and 3 sign-off fields are blank". */
+function finishWords(pending: number, blank: number): string {
+  const items = pending > 0 ? `${countOf(pending, 'item is', 'items are')} still pending` : ''
+  const fields =
+    blank > 0 ? `${countOf(blank, 'sign-off field is', 'sign-off fields are')} blank` : ''
+  return [items, fields].filter(Boolean).join(' and ')
 }
 
 /** "1 item is", "3 items are" */

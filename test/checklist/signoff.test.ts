@@ -403,6 +403,39 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
     ])
   })
 
+  it('read a ballot choice whatever the length of its answers or its question', () => {
+    const markdown = [
+      '## Sign-off',
+      '',
+      '**Estado Final del Despliegue:** ☐ Exitoso ☐ Exitoso con observaciones ☐ Rollback ejecutado',
+      '',
+      '**Final status:** ☐ OK ☐ Success with observations',
+      '',
+      '**Have the on-call engineer and the product owner both confirmed the rollback path:** ☐ Yes ☐ No',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      ' | Estado Final del Despliegue | choice: Exitoso / Exitoso con observaciones / Rollback ejecutado',
+      ' | Final status | choice: OK / Success with observations',
+      ' | Have the on-call engineer and the product owner both confirmed the rollback path | choice: Yes / No',
+    ])
+  })
+
+  it('read long answers parted by bare slashes as a text field, and say so, never as nothing', () => {
+    const markdown = [
+      '## Sign-off',
+      '',
+      '**Rollback path:** revert the merge commit / redeploy the previous tag',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [' | Rollback path | text'])
+    const { problems } = parse(`# T\n\n## Steps\n- [ ] One\n\n${markdown}\n`)
+    assert.deepEqual(
+      problems.map((p) => `${p.line} ${p.severity} ${p.message}`),
+      [
+        '8 warning "Rollback path" is read as a text field, not a choice: answers parted by " / " may be at most 24 characters long unless they are decision words',
+      ],
+    )
+  })
+
   it('read a GO / NO-GO written as boxes as one choice, and make no item of its answers', () => {
     const markdown = [
       '## Decision',
@@ -442,6 +475,86 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
       ['Change Coordinator', 'QA'],
     )
     assert.deepEqual(checklist.signoff, [])
+  })
+
+  it('read a role left empty after its colon as a blank for its name, not an item to tick', () => {
+    const markdown = [
+      '## Approvals',
+      '- [ ] Technical Lead Approval: ',
+      '- [ ] Business Owner Approval: ',
+      '- [ ] Smoke tests verified:',
+      '- [ ] QA Lead:',
+      '  - [ ] Regression suite green',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      'Technical Lead Approval | Name | name',
+      'Technical Lead Approval | Signature | signature',
+      'Business Owner Approval | Name | name',
+      'Business Owner Approval | Signature | signature',
+    ])
+    // As `- [ ] Deployed by: ____`: the item is done by filling its blank, not by a tick.
+    const { checklist } = parse(`# T\n\n## Steps\n- [ ] One\n\n${markdown}\n`)
+    const held = checklist.signoff.map((field) => field.itemId)
+    assert.deepEqual(held, [
+      'approvals/technical-lead-approval',
+      'approvals/business-owner-approval',
+    ])
+  })
+
+  it('read a count "__ / 20" as a number to fill in, not a role to sign for', () => {
+    const markdown = ['## Sign-off', '', '- Infrastructure: __ / 30', '- Security: __ / 20']
+    assert.deepEqual(fieldsOf(markdown.join('\n')), [
+      ' | Infrastructure (/ 30) | text',
+      ' | Security (/ 20) | text',
+    ])
+  })
+
+  it('read every labelled blank under a list of signatures as a role, a slash in its name too', () => {
+    const markdown = [
+      '## Release',
+      '',
+      '- [ ] Deploy',
+      '',
+      'Signatures:',
+      '- QA Lead: ______',
+      '- Product/Client: ______',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      'QA Lead | Name | name',
+      'QA Lead | Signature | signature',
+      'Product/Client | Name | name',
+      'Product/Client | Signature | signature',
+    ])
+    assert.deepEqual(fieldsOf('## 审批\n\n**部署人员**: ____'), [
+      '部署人员 | Name | name',
+      '部署人员 | Signature | signature',
+    ])
+  })
+
+  it('read a blank a formatter wrapped in escaped stars, with text after it', () => {
+    const markdown = [
+      '## Sign-off',
+      '',
+      '- Deploy started: \\***\\*\\_\\_\\_\\*\\***',
+      '- Total downtime: \\***\\*\\_\\_\\_\\*\\*** (target: 0 seconds)',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [' | Deploy started | text', ' | Total downtime | text'])
+  })
+
+  it('take a "Label:" line over a signature table for its caption, not a blank', () => {
+    const markdown = [
+      '## ✅ FIRMA DE APROBACIÓN',
+      '',
+      '**Completar al finalizar el despliegue:**',
+      '',
+      '| Rol | Nombre | Firma |',
+      '|-----|--------|-------|',
+      '| **Desplegador** | ____ | ____ |',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      'Desplegador | Nombre | name',
+      'Desplegador | Firma | signature',
+    ])
   })
 
   it('read a lead line as opening a sign-off inside another section', () => {

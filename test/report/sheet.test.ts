@@ -362,6 +362,46 @@ describe('the sign-off sheet of a simulated run', () => {
     )
   })
 
+  it('names the blank sign-off fields in the result and under Needs attention, though every item is done', () => {
+    const checklist = parse(
+      [
+        '# R',
+        '',
+        '## Steps',
+        '- [ ] One',
+        '',
+        '## Sign-off',
+        '',
+        '**QA Lead:** ____ **Date:** ____',
+        '',
+        '**Tech Lead:** ____',
+        '',
+        '**Decision:** GO / NO-GO',
+        '',
+        '**Notes:** ____',
+      ].join('\n'),
+      'r.md',
+    ).checklist
+    const { header } = simulateRun(checklist, { environment: 'prod', finished: false })
+    const at = '2026-11-22T10:00:00.000Z'
+    const field = (label: string, role: string | null) =>
+      checklist.signoff.find((f) => f.label === label && f.role === role)?.id ?? ''
+    const state = foldJournal(header, [
+      { type: 'item-answered', at, by: 'ana', itemId: 'steps/one', state: 'done' },
+      { type: 'signoff-entered', at, by: 'ana', fieldId: field('QA Lead', 'QA Lead'), value: 'Bo' },
+    ])
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    assert.ok(
+      sheet.includes(
+        '**Result:** ⬜ incomplete: every item that applies is done, but 3 blank sign-off fields are left',
+      ),
+    )
+    assert.equal(
+      section(sheet, 'Needs attention').trim(),
+      '## Needs attention\n\n- ⬜ **3 sign-off fields are blank**: QA Lead: Date, Tech Lead, Decision (see [Sign-off entries](#sign-off-entries)).',
+    )
+  })
+
   it('says nothing needs attention when everything that applies is done', () => {
     const checklist = parse(
       '# R\n\n## Steps\n- [ ] One\n- [ ] Two (staging only)\n',

@@ -171,9 +171,37 @@ describe('the wizard’s commands', () => {
       commands.perform('next-phase')
       assert.equal(navigation().screen, 'signoff')
       commands.perform('finish')
-      assert.deepEqual(navigation().prompt, { kind: 'finish', pending: 3 })
+      assert.deepEqual(navigation().prompt, { kind: 'finish', pending: 3, blank: [] })
       commands.perform('quit')
       assert.deepEqual(exits, [{ kind: 'quit' }])
+    } finally {
+      await session.close()
+    }
+  })
+
+  test('f with every item done but an approver left blank asks first, naming the blank fields', async () => {
+    const markdown = [
+      '## Steps',
+      '- [ ] Deploy',
+      '',
+      '## Sign-off',
+      '',
+      '**QA Lead:** ____ **Date:** ____',
+      '',
+      '**Notes:** ____',
+    ].join('\n')
+    const { session, commands, exits, navigation } = await wizardOn(markdown)
+    try {
+      session.answer('steps/deploy', 'done')
+      commands.perform('next-phase')
+      assert.equal(navigation().screen, 'signoff')
+      commands.perform('finish')
+      assert.deepEqual(navigation().prompt, {
+        kind: 'finish',
+        pending: 0,
+        blank: ['QA Lead', 'QA Lead: Date'],
+      })
+      assert.deepEqual(exits, [])
     } finally {
       await session.close()
     }

@@ -826,6 +826,32 @@ describe('the sign-off screen', () => {
       'Security | Signature',
     ])
   })
+  test('a label too long for its column is cut with …, and a space always stands before the value', async () => {
+    const long = [
+      '',
+      '**Completar al finalizar el despliegue:** ____',
+      '',
+      '**Hora de finalización del despliegue en producción:** ____',
+      '',
+    ].join('\n')
+    const space = workspace(`${CHECKLIST}${long}`)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/pass/)
+    await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
+    await ui.see(/enter fill/)
+    const rows = ui
+      .frame()
+      .split('\n')
+      .filter((line) => /Completar|Hora de/.test(line))
+    assert.deepEqual(
+      rows.map((line) => line.trimEnd()),
+      [
+        '  Completar al finalizar el desplieg… ______',
+        '  Hora de finalización del despliegu… ______',
+      ],
+    )
+    await ui.press('q')
+  })
 })
 
 describe('sign-off fields in the wizard', () => {
