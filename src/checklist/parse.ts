@@ -2,9 +2,10 @@
  * Markdown checklist → checklist model.
  *
  * Reads a GitHub-flavoured markdown file as it is: `##` headings are phases,
- * deeper headings groups, every task item (`- [ ]`, `* [x]`, `1. [ ]`, nested,
+ * deeper headings groups, every task item (`- [ ]`, `* [x]`, `1. [ ]`, `- ☐`, nested,
  * in block quotes) a step, and the prose, code fences and tables around them are
- * kept to show the operator. Directives in HTML comments add automation.
+ * kept to show the operator. A bullet that starts with a ballot box (`- ☐`, `- ☑`) is a task
+ * item too (ballot.ts). Directives in HTML comments add automation.
  *
  * Never throws for anything the file contains: every problem is collected with
  * its line and column, so `validate` can list them all. A file past the input
@@ -31,6 +32,7 @@ import type {
 import { toString as plainText } from 'mdast-util-to-string'
 import { provideSchemaLibraries } from '../checks/params.ts'
 import * as schemaLibraries from '../checks/schema-libraries.ts'
+import { readBallotBoxes } from './ballot.ts'
 import { revealDetails } from './details.ts'
 import { type Directive, parseDirectiveComment } from './directives.ts'
 import { emojify } from './emoji.ts'
@@ -296,6 +298,8 @@ class ChecklistBuilder {
       this.#text = revealed
       root = parseMarkdown(revealed)
     }
+    // `- ☐ Deploy` is a task item as `- [ ] Deploy` is (ballot.ts).
+    readBallotBoxes(root)
     const yaml = root.children.find((node) => node.type === 'yaml')
     if (yaml) this.#readFrontMatter(yaml.value, (yaml.position?.start.line ?? 1) + 1)
     for (const [i, node] of root.children.entries()) this.#flow(node, root.children, i)
