@@ -22,7 +22,8 @@ describe('a checklist with no task items', () => {
         '',
         '## Deployment Steps',
         '',
-        '| Step | Completed |',
+        // No status column: the boxes are not read as steps (step-table.ts), only counted.
+        '| Step | Prod |',
         '|---|---|',
         '| Deploy to production | ☐ |',
         '| Run smoke tests | [ ] |',
