@@ -2,9 +2,10 @@
  * Markdown checklist → checklist model.
  *
  * Reads a GitHub-flavoured markdown file as it is: `##` headings are phases,
- * deeper headings groups, every task item (`- [ ]`, `* [x]`, `1. [ ]`, nested,
+ * deeper headings groups, every task item (`- [ ]`, `* [x]`, `1. [ ]`, `- ☐`, nested,
  * in block quotes) a step, and the prose, code fences and tables around them are
- * kept to show the operator. Directives in HTML comments add automation.
+ * kept to show the operator. A bullet that starts with a ballot box (`- ☐`, `- ☑`) is a task
+ * item too (ballot.ts). Directives in HTML comments add automation.
  *
  * Never throws for anything the file contains: every problem is collected with
  * its line and column, so `validate` can list them all. A file past the input
@@ -27,10 +28,13 @@ import type {
   PhrasingContent,
   RootContent,
   Table,
+  TableCell,
+  TableRow,
 } from 'mdast'
 import { toString as plainText } from 'mdast-util-to-string'
 import { provideSchemaLibraries } from '../checks/params.ts'
 import * as schemaLibraries from '../checks/schema-libraries.ts'
+import { readBallotBoxes } from './ballot.ts'
 import { revealDetails } from './details.ts'
 import { type Directive, parseDirectiveComment } from './directives.ts'
 import { emojify } from './emoji.ts'
@@ -80,6 +84,7 @@ import {
   roleName,
 } from './signoff.ts'
 import { namesPerson, namesSignoff, titleWords } from './signoff-words.ts'
+import { readStepTable, type StepRow } from './step-table.ts'
 import { type DirectiveOffsets, validateChecklist } from './validate.ts'
 
 // The parser validates every check's parameters against its kind's schema, and it is
@@ -296,6 +301,8 @@ class ChecklistBuilder {
       this.#text = revealed
       root = parseMarkdown(revealed)
     }
+    // `- ☐ Deploy` is a task item as `- [ ] Deploy` is (ballot.ts).
+    readBallotBoxes(root)
     const yaml = root.children.find((node) => node.type === 'yaml')
     if (yaml) this.#readFrontMatter(yaml.value, (yaml.position?.start.line ?? 1) + 1)
     for (const [i, node] of root.children.entries()) this.#flow(node, root.children, i)
@@ -396,6 +403,12 @@ class ChecklistBuilder {
     if (title === null || this.#current?.isSignoff || isSignoffTitle(title)) return false
     let container = this.#current ?? this.#implicitPhase(line(node))
     if (container.isLead && container.parent) container = container.parent
+    this.#openLeadGroup(container, title, line(node), this.#toBlock(node))
+    return true
+  }
+
+  /** A group opened by a lead line (or a step table's label row) in `container`, now the current section. */
+  #openLeadGroup(container: SectionDraft, title: string, lineNumber: number, block: Block): void {
     // Its id is a section's only: the items under it keep the ids they had without it.
     const owner = idOwner(container)
     const base = `${owner.id}/${headingSlug(title)}`
@@ -407,7 +420,7 @@ class ChecklistBuilder {
       title: emojify(title),
       kind: 'group',
       level: container.level + 1,
-      line: line(node),
+      line: lineNumber,
       blocks: [],
       items: [],
       sections: [],
@@ -421,14 +434,13 @@ class ChecklistBuilder {
       fieldIds: new IdAllocator(),
       isFresh: false,
       isLead: true,
-      leadBlock: this.#toBlock(node),
+      leadBlock: block,
       parent: container,
       phase: container.phase ?? container,
     }
     container.sections.push(group)
     container.isFresh = false
     this.#current = group
-    return true
   }
 
   /**
@@ -780,12 +792,125 @@ class ChecklistBuilder {
   }
 
   #block(node: RootContent): void {
+    if (node.type === 'table' && this.#stepTable(node)) return
     const section = this.#current
     const block = this.#toBlock(node)
     if (section && node.type === 'paragraph') this.#paragraphFields(node, section)
     else if (section && node.type === 'table') this.#tableFields(node, section)
     if (node.type === 'thematicBreak' || node.type === 'definition') return
     this.#addBlock(block, null)
+  }
+
+  // --- step tables ---------------------------------------------------------------------------
+
+  /**
+   * A table whose status cells are boxes (step-table.ts): one task item per step row, its text
+   * from the row's other cells, a label row heading the rows below it as a bold lead line does.
+   * Not in a sign-off (its tables are fields), nor a table that asks for signatures. Returns
+   * whether the table was read so.
+   */
+  #stepTable(node: Table): boolean {
+    if (this.#readsFields(this.#current)) return false
+    const [head, ...rows] = node.children
+    const header = head?.children.map((cell) => plainText(cell)) ?? []
+    if (isSignatureTable(header)) return false
+    const reading = readStepTable(
+      header,
+      rows.map((row) => row.children.map((cell) => plainText(cell))),
+    )
+    if (!reading) return false
+    let container = this.#current ?? this.#implicitPhase(line(node))
+    // Its labels head groups beside a lead line's, not inside it.
+    if (container.isLead && container.parent) container = container.parent
+    const restore = this.#current ?? container
+    container.isFresh = false
+    for (const [i, row] of rows.entries()) {
+      const read = reading.rows[i]
+      if (!read) continue
+      this.lastLine = line(row)
+      if (read.kind === 'label') {
+        const cell = row.children[read.cell]
+        const title = cell ? plainText(cell).trim() : ''
+        const markdown = cell ? this.#itemText(cell).text : title
+        // Shown as the line it is, should the group dissolve (dissolveLoneLeads).
+        const node: Paragraph = {
+          type: 'paragraph',
+          children: cell?.children ?? [],
+          ...(cell?.position ? { position: cell.position } : {}),
+        }
+        this.#openLeadGroup(container, title, line(row), {
+          kind: 'prose',
+          markdown,
+          line: line(row),
+          node,
+        })
+      } else {
+        this.#tableItem(row, read, header, this.#current ?? container)
+      }
+    }
+    // What follows the table is the section's again, as it was before the table.
+    this.#current = restore
+    return true
+  }
+
+  /** A step row's task item: its text from its step cells, what annotates it after them. */
+  #tableItem(
+    row: TableRow,
+    read: Extract<StepRow, { kind: 'step' }>,
+    header: readonly string[],
+    section: SectionDraft,
+  ): void {
+    section.isFresh = false
+    const cells = (indexes: readonly number[]) =>
+      indexes.flatMap((index) => {
+        const cell = row.children[index]
+        return cell ? [{ cell, index, ...this.#itemText(cell) }] : []
+      })
+    const steps = cells(read.steps)
+    const notes = cells(read.notes)
+    const directives: Directive[] = []
+    for (const { cell } of [...steps, ...notes])
+      append(directives, this.#inlineDirectives(cell.children))
+    const stepText = steps.map((s) => s.text).join(' — ')
+    const stepPlain = steps.map((s) => s.plain).join(' — ')
+    // "Verifiziert durch: IT Ops Manager" is kept with the step, never in its id.
+    const noteText = notes.map((n) => `${(header[n.index] ?? '').trim()}: ${n.text}`).join('; ')
+    const notePlain = notes.map((n) => `${(header[n.index] ?? '').trim()}: ${n.plain}`).join('; ')
+    const text = noteText ? `${stepText} (${noteText})` : stepText
+    const plain = notePlain ? `${stepPlain} (${notePlain})` : stepPlain
+    const explicit = this.#explicitId(directives)
+    const owner = idOwner(section)
+    const id = explicit ?? owner.childIds.next(`${owner.id}/${slug(stepPlain || 'item')}`)
+    const item: ItemDraft = {
+      id,
+      hasExplicitId: explicit !== null,
+      text,
+      plain: emojify(plain),
+      checked: read.checked,
+      line: line(row),
+      depth: 0,
+      parentId: null,
+      phaseId: (section.phase ?? section).id,
+      sectionId: section.id,
+      blocks: [],
+      check: null,
+      needs: [],
+      timeoutMs: null,
+      scope: ALL,
+      fields: [],
+      childIds: new IdAllocator(),
+      fieldIds: new IdAllocator(),
+      only: this.#onlyOf(directives),
+      words: this.#inferScope ? scopeFromItemText(stepPlain, this.#aliases) : null,
+      parent: null,
+      section,
+    }
+    this.#applyItemDirectives(item, directives)
+    // Blanks after this item are no longer the section's closing record.
+    this.#tail = []
+    this.#isTailForm = false
+    section.items.push(item)
+    this.#items.push(item)
   }
 
   // --- sign-off fields outside task items ---------------------------------------------------
@@ -1018,7 +1143,7 @@ class ChecklistBuilder {
   }
 
   /** An item's text as written (inline markdown kept), comments removed, lines joined. */
-  #itemText(paragraph: Paragraph): { text: string; plain: string } {
+  #itemText(paragraph: Paragraph | TableCell): { text: string; plain: string } {
     let text = ''
     // The paragraph's own start can sit on the "[ ]" marker; its first child never does.
     const first = paragraph.children[0]
@@ -1029,7 +1154,9 @@ class ChecklistBuilder {
         cursor = endOffset(child)
       }
     }
-    text += this.#text.slice(cursor, endOffset(paragraph))
+    // A cell ends at its text, not at the `|` after it.
+    const last = paragraph.type === 'tableCell' ? paragraph.children.at(-1) : undefined
+    text += this.#text.slice(cursor, endOffset(last ?? paragraph))
     const plain = paragraph.children
       .filter((c) => !(c.type === 'html' && c.value.startsWith('<!--')))
       .map((c) => plainText(c))

@@ -16,6 +16,7 @@ import {
 import { dependenciesOf } from './dependencies.ts'
 import type { VarPositions } from './front-matter.ts'
 import type { Checklist, Item } from './model.ts'
+import { describeUnboxed, HOW_TO_WRITE_STEPS, unboxedSteps } from './no-steps.ts'
 import type { LineIndex, Problems } from './problems.ts'
 import { describeScope, isInScope } from './scope.ts'
 import { VarAnalysis } from './var-analysis.ts'
@@ -150,6 +151,28 @@ export function validateChecklist(checklist: Checklist, context: ValidationConte
   }
   validateNoCycles(checklist, byId, context)
   validateSignoffCoverage(checklist, context)
+  validateHasSteps(checklist, context)
+}
+
+/**
+ * A checklist with no task items has no step a run asks for: its steps, written as numbered
+ * lines, bullets or a table's ☐ cells, would pass unanswered. Said with what was found instead,
+ * where the first of it is.
+ */
+function validateHasSteps(checklist: Checklist, { problems }: ValidationContext): void {
+  if (checklist.items.length > 0) return
+  const found = unboxedSteps(checklist)
+  const instead = describeUnboxed(found)
+  const run =
+    checklist.signoff.length > 0
+      ? 'a run asks only for its sign-off fields'
+      : 'a run has nothing to ask'
+  problems.warning(
+    found.line ?? 1,
+    1,
+    `no task items: ${run}${instead ? `; found ${instead} instead` : ''}`,
+    HOW_TO_WRITE_STEPS,
+  )
 }
 
 /**

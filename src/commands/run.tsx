@@ -19,6 +19,7 @@ import { resolve } from 'node:path'
 import type { Instance } from 'ink'
 import { resolveChecklistFile } from '../checklist/bundled.ts'
 import type { Checklist } from '../checklist/model.ts'
+import { noStepsToRun } from '../checklist/no-steps.ts'
 import { heldWrites } from '../checklist/parse-cache.ts'
 import { httpPerHost } from '../checks/http-hosts.ts'
 import { parseDuration } from '../duration.ts'
@@ -49,7 +50,7 @@ import { pacedStdin } from '../ui/paced-stdin.ts'
 import { redrawOnResize } from '../ui/redraw-on-resize.ts'
 import { type KeysFromNow, keysFromNow } from '../ui/typeahead.ts'
 import { EXIT_CANCELLED } from './exit-codes.ts'
-import { loadForRun, requireEnvironment } from './load-for-run.ts'
+import { loadForRun, requireEnvironment, typedName } from './load-for-run.ts'
 import { reportProblems } from './store-problems.ts'
 
 /** Something entered in the wizard was not saved (sysexits' EX_IOERR). Wins over every other outcome. */
@@ -100,6 +101,10 @@ export async function runCommand(
   const cacheWrites = heldWrites()
   const named = file ? await loadForRun(file, 'running it', cacheWrites) : undefined
   if (named && options.env) requireEnvironment(named, options.env)
+  // A new run of a checklist with nothing to ask would open on nothing and end saying so
+  // little that it read as done: refused before any screen opens. A saved run still resumes.
+  const refusal = named && !options.resume ? noStepsToRun(named, typedName(named)) : null
+  if (refusal) throw refusal
   // Named on the command line or in DEPLOY_WIZARD_OPERATOR: not asked.
   const operator = options.operator?.trim() || process.env[OPERATOR_VARIABLE]?.trim() || undefined
 

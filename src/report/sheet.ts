@@ -206,7 +206,7 @@ function headerPart(
     `- **Checklist sha256:** ${code(checklist.sha256)}`,
     ...shaHistoryLines(checklist, state),
     '',
-    `**Result:** ${verdict(rows, blankSignoff(checklist.signoff, state).length)}`,
+    `**Result:** ${verdict(checklist, state, rows)}`,
   ]
   return lines.join('\n')
 }
@@ -239,8 +239,12 @@ function shaHistoryLines(checklist: Checklist, state: RunState): string[] {
   return lines
 }
 
-/** The run in one line; `blanks`: sign-off fields still blank (see `blankSignoff`). */
-function verdict(rows: readonly Row[], blanks: number): string {
+/** The run in one line, its sign-off fields still blank (see `blankSignoff`) counted too. */
+function verdict(checklist: Checklist, state: RunState, rows: readonly Row[]): string {
+  // Nothing asked is nothing done: never "complete" over no steps at all.
+  const noSteps = noStepsWords(checklist, state, rows)
+  if (noSteps !== null) return `⚠️ no steps: ${noSteps}`
+  const blanks = blankSignoff(checklist.signoff, state).length
   const count = countResults(rows)
   const problems = rows.filter(hasCheckProblem).length
   const blank = blanks > 0 ? plural(blanks, 'blank sign-off field') : ''
@@ -259,6 +263,17 @@ function verdict(rows: readonly Row[], blanks: number): string {
     return `⬜ incomplete: every item that applies is done${review}, but ${blank} ${blanks === 1 ? 'is' : 'are'} left`
   if (count.skipped > 0) return `✅ complete${review}`
   return '✅ complete: every item that applies is done'
+}
+
+/**
+ * Why the run had no step to answer, when it had none: the checklist has no task items, or
+ * none of them applies in the run's environment. Null when some step applied.
+ */
+function noStepsWords(checklist: Checklist, state: RunState, rows: readonly Row[]): string | null {
+  if (rows.some((row) => row.outOfScope === null)) return null
+  if (checklist.items.length === 0)
+    return 'this checklist has no steps to answer (no task items), so the run asked only for its sign-off'
+  return `none of the checklist's ${plural(checklist.items.length, 'item')} applies to ${inline(state.header.environment)}, so the run asked only for its sign-off`
 }
 
 // --- needs attention ----------------------------------------------------------------------
@@ -284,6 +299,12 @@ function attentionPart(
     .filter((r): r is { row: Row; rank: number } => r.rank !== null)
     .sort((a, b) => a.rank - b.rank)
   const notices = attentionNotices(checklist, state)
+  const noSteps = noStepsWords(checklist, state, rows)
+  if (noSteps !== null) {
+    notices.unshift(
+      `- ⚠️ **No steps were answered**: ${noSteps}.${checklist.items.length === 0 ? ' Steps written other than as task items (numbered lines, bullets, table rows) were not asked.' : ''}`,
+    )
+  }
   if (overridden > 0) {
     notices.push(
       `- ⚠️ **${plural(overridden, 'item applies', 'items apply')} here after all**: the checklist scopes ${overridden === 1 ? 'it' : 'them'} to other environments; the operator said otherwise (see [Items](#items)).`,
@@ -391,6 +412,7 @@ function itemsPart(
   formerly: ReadonlyMap<string, readonly string[]>,
 ): string {
   const lines = ['## Items']
+  if (rows.length === 0) lines.push('', 'None: the checklist has no task items.')
   let open: readonly Section[] = []
   const shown = new Set<string>()
   for (const row of rows) {

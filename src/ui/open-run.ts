@@ -16,6 +16,7 @@
  */
 import { isProduction } from '../checklist/environments.ts'
 import type { Checklist } from '../checklist/model.ts'
+import { noStepsToRun } from '../checklist/no-steps.ts'
 import { isInScope } from '../checklist/scope.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { UserError } from '../errors.ts'
@@ -266,6 +267,9 @@ export async function openRun(
 
   const start = async (): Promise<OpenedRun> => {
     const checklist = await pickChecklist()
+    // Named on the command line it was refused before; picked or typed, it is refused here.
+    const refusal = noStepsToRun(checklist, checklist.path)
+    if (refusal) throw refusal
     const environment = await chooseEnvironment(checklist)
     await confirmProduction(checklist, environment)
     const operator =

@@ -76,7 +76,8 @@ export function barParts(
   const { answered, total, failed, skipped } = progress
   const cells = (n: number) =>
     total === 0 ? 0 : n > 0 ? Math.max(1, Math.round((n / total) * width)) : 0
-  const filled = total === 0 ? width : Math.round((answered / total) * width)
+  // Nothing to answer is nothing done: an empty bar, never a full one that reads as finished.
+  const filled = total === 0 ? 0 : Math.round((answered / total) * width)
   const bad = Math.min(filled, cells(failed))
   const skip = Math.min(filled - bad, cells(skipped))
   return [

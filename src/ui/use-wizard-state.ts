@@ -110,10 +110,14 @@ export function initialWizardState(
   phaseIndex?: number,
 ): WizardState {
   const left = phaseIndex === undefined ? placeLeft(layout, run) : null
-  const screen = left?.screen ?? 'phase'
+  // With no phase there is nothing to show but the sign-off: never an empty phase screen.
+  const screen = layout.phases.length === 0 ? 'signoff' : (left?.screen ?? 'phase')
   const index = phaseIndex ?? left?.phaseIndex ?? firstUnfinishedPhase(layout, run)
   const held = firstHeld(layout, run)
-  const isPastGate = held !== null && (screen === 'signoff' ? layout.phases.length : index) >= held
+  const isPastGate =
+    held !== null &&
+    layout.phases.length > 0 &&
+    (screen === 'signoff' ? layout.phases.length : index) >= held
   return {
     layout,
     screen: isPastGate ? 'phase' : screen,
@@ -193,6 +197,8 @@ function reduce(state: WizardState, action: WizardAction): WizardState {
     case 'go-phase': {
       const last = state.layout.phases.length - 1
       if (state.screen === 'signoff') {
+        // No phase to go back to: the sign-off is all there is.
+        if (last < 0) return state
         return action.by < 0 ? { ...state, screen: 'phase', phaseIndex: last, notice: null } : state
       }
       const next = state.phaseIndex + action.by
@@ -200,6 +206,7 @@ function reduce(state: WizardState, action: WizardAction): WizardState {
       return { ...state, phaseIndex: clamp(next, last + 1), notice: null }
     }
     case 'show-phase':
+      if (state.layout.phases.length === 0) return state
       return {
         ...state,
         screen: 'phase',

@@ -538,6 +538,18 @@ const SIGNATURE_LINE = '________________'
 
 const SIGNOFF_KEYS = 'enter: fill the selected field · f: finish and write the sign-off sheet'
 const ALL_ANSWERED = 'Every item is answered, and none failed or was skipped.'
+/** A run with no item to answer: said as it is, never as every item answered. */
+const NO_STEPS = 'This checklist has no steps to answer: only its sign-off fields.'
+
+function noStepsWords(state: WizardView): string {
+  if (state.layout.items.size === 0) return NO_STEPS
+  return `No step of this checklist applies to ${state.run.header.environment}: only its sign-off fields are asked.`
+}
+
+/** Whether the run has no item that applies in its environment (nothing answered, nothing to). */
+function hasNoSteps(state: WizardView): boolean {
+  return progressOf(state.layout.items.values(), state.run).total === 0
+}
 const ON_PAPER = 'Signatures are signed by hand on the printed sheet.'
 
 function pendingWords(pending: number): string {
@@ -556,7 +568,9 @@ function signoffSummaryRows(state: WizardView, width: number): number {
     (pending > 0 ? rows(pendingWords(pending)) : 0) +
     (failed > 0 ? 1 : 0) +
     (skipped > 0 ? 1 : 0) +
-    (pending === 0 && failed === 0 && skipped === 0 ? rows(ALL_ANSWERED) : 0) +
+    (pending === 0 && failed === 0 && skipped === 0
+      ? rows(hasNoSteps(state) ? noStepsWords(state) : ALL_ANSWERED)
+      : 0) +
     (hasSignature ? rows(ON_PAPER) : 0)
   )
 }
@@ -596,7 +610,11 @@ export function Detail({
           >{`» ${skipped.length} skipped: ${skipped.join(' · ')}`}</Text>
         ) : null}
         {pending === 0 && failed.length === 0 && skipped.length === 0 ? (
-          <Text color="green">{ALL_ANSWERED}</Text>
+          hasNoSteps(state) ? (
+            <Text color="yellow">{noStepsWords(state)}</Text>
+          ) : (
+            <Text color="green">{ALL_ANSWERED}</Text>
+          )
         ) : null}
         {state.layout.signoffLines.some((line) => line.kind === 'signature') ? (
           <Text dimColor>{ON_PAPER}</Text>

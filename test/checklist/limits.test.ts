@@ -21,6 +21,11 @@ function limitError(markdown: string): string {
   return `${problem.line}:${problem.column} ${problem.message}`
 }
 
+/** Every problem but the warning that the file has no task items, which these shapes need not have. */
+function limitProblems(markdown: string) {
+  return parse(markdown).problems.filter((p) => !p.message.startsWith('no task items'))
+}
+
 describe('input limits', () => {
   it('leave the real checklists far inside every one of them', () => {
     const texts = [
@@ -57,7 +62,7 @@ describe('input limits', () => {
 
   it('count lists and quotes written on one line', () => {
     assert.match(limitError(`## P\n${'> - '.repeat(17)}[ ] x\n`), /^2:\d+ .*nested more than 32/)
-    assert.deepEqual(parse(`## P\n${'> - '.repeat(16)}[ ] x\n`).problems, [])
+    assert.deepEqual(limitProblems(`## P\n${'> - '.repeat(16)}[ ] x\n`), [])
   })
 
   it('refuse a paragraph of 10,000 `*_`, naming where it starts', () => {
@@ -99,7 +104,7 @@ describe('input limits', () => {
       limitError(`## P\n\n| a | b |\n${'---|'.repeat(64)}---\n`),
       '4:1 a table here has more than 64 columns',
     )
-    assert.deepEqual(parse(table(64)).problems, [])
+    assert.deepEqual(limitProblems(table(64)), [])
   })
 
   it('refuse tables whose cells add up past the limit', () => {

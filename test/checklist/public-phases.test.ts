@@ -7,7 +7,7 @@ import { fixturePath } from '../helpers/fixtures.ts'
 /**
  * The phases of each public checklist (test/fixtures/public, described in SOURCES.md), as
  * [title, items], reviewed against the file. Single-`##` files whose steps are `###`
- * headings (azure, bubblematee, data-safe-haven, handbook-generator, kittycad, terraformer) or bold lead
+ * headings (azure, bubblematee, data-safe-haven, kittycad, terraformer) or bold lead
  * lines (dwarves, mockoon, pygmt, voluntary-warehouse) are divided; the rest keep their `##`.
  */
 const PHASES: Readonly<Record<string, readonly (readonly [string, number])[]>> = {
@@ -22,6 +22,8 @@ const PHASES: Readonly<Record<string, readonly (readonly [string, number])[]>> =
     ['🔒 Security', 20],
     ['🚀 Deployment & Reliability', 20],
     ['📋 Documentation & Operations', 15],
+    // A "✓" column of [ ] boxes: a step table, one item per factor.
+    ['Quick Reference: The Twelve-Factor App', 12],
   ],
   'bmad-cab-change-rollback-zh.md': [
     ['申请', 2],
@@ -118,13 +120,13 @@ const PHASES: Readonly<Record<string, readonly (readonly [string, number])[]>> =
     ['Seguridad', 3],
     ['Validación Final', 3],
   ],
+  // The acceptance criteria and the metrics after go-live are step tables (a Status column of
+  // ☐): 26 items more, so "Go-Live-Checkliste" no longer holds nearly all of them (97 of 123)
+  // and its ### phases stay groups in it.
   'handbook-generator-golive-checkliste-de.md': [
-    ['Phase 1: Vorbereitung (4-6 Wochen vor Go-Live)', 17],
-    ['Phase 2: Dokumentation (3-4 Wochen vor Go-Live)', 16],
-    ['Phase 3: Training (2-3 Wochen vor Go-Live)', 17],
-    ['Phase 4: Testing (1-2 Wochen vor Go-Live)', 17],
-    ['Phase 5: Go-Live (Go-Live-Tag)', 18],
-    ['Phase 6: Hypercare (1-4 Wochen nach Go-Live)', 12],
+    ['Go-Live-Checkliste', 97],
+    ['Acceptance-Kriterien', 21],
+    ['Post-Implementation-Review', 5],
   ],
   'jib-plugin-release-checklist.md': [
     ['Requirements', 1],

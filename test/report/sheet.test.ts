@@ -426,6 +426,46 @@ describe('the sign-off sheet of a simulated run', () => {
     )
   })
 
+  it('never calls a run of a checklist with no task items complete: it says it had no steps to answer', () => {
+    const checklist = parse(
+      '# R\n\n## Steps\n\n1. Deploy to production\n2. Run smoke tests\n\n## Sign-off\n\n- Approved by: ____\n',
+      'r.md',
+    ).checklist
+    assert.equal(checklist.items.length, 0)
+    const { header, journal } = simulateRun(checklist, { environment: 'prod' })
+    const sheet = renderSheet(checklist, foldJournal(header, journal), {
+      now: EXPORTED_AT,
+      toolVersion: TOOL_VERSION,
+    })
+    assert.ok(!sheet.includes('✅ complete'), sheet)
+    assert.ok(!sheet.includes('every item'), sheet)
+    assert.ok(!sheet.includes('Nothing needs attention'), sheet)
+    assert.ok(
+      sheet.includes(
+        '**Result:** ⚠️ no steps: this checklist has no steps to answer (no task items), so the run asked only for its sign-off',
+      ),
+      sheet,
+    )
+    assert.ok(section(sheet, 'Needs attention').includes('⚠️ **No steps were answered**'))
+    assert.ok(section(sheet, 'Items').includes('None: the checklist has no task items.'))
+  })
+
+  it('says so when none of the checklist’s items applies to the run’s environment', () => {
+    const checklist = parse('# R\n\n## Steps\n- [ ] Two (staging only)\n', 'r.md').checklist
+    const { header, journal } = simulateRun(checklist, { environment: 'prod' })
+    const sheet = renderSheet(checklist, foldJournal(header, journal), {
+      now: EXPORTED_AT,
+      toolVersion: TOOL_VERSION,
+    })
+    assert.ok(
+      sheet.includes(
+        "**Result:** ⚠️ no steps: none of the checklist's 1 item applies to prod, so the run asked only for its sign-off",
+      ),
+      sheet,
+    )
+    assert.ok(!section(sheet, 'Needs attention').includes('Nothing needs attention'))
+  })
+
   it('shows an item said to apply here after all with its answer, who said so and the checklist’s scope', () => {
     const checklist = parse(
       '# R\n\n## Steps\n- [ ] One\n- [ ] Two (staging only)\n',

@@ -488,6 +488,54 @@ describe('the phase screen', () => {
   })
 })
 
+describe('a checklist with no steps to answer', () => {
+  const SIGNOFF_ONLY = `---
+title: Go or no-go
+environments: [dev, prod]
+---
+## Readiness
+
+1. Deploy to production
+2. Run smoke tests
+
+## Sign-off
+
+- Release manager: ____
+`
+
+  test('opens on the sign-off, says it has no steps, and never that every item is answered', async () => {
+    const space = workspace(SIGNOFF_ONLY)
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/This checklist has no steps to answer: only its sign-off fields\./)
+    const screen = ui.frame()
+    assert.match(screen, /› Release manager\s+______/)
+    assert.doesNotMatch(screen, /Every item is answered/)
+    // Nothing answered of nothing: an empty bar, not a full one.
+    assert.match(screen, /overall ░+ 0\/0/)
+    assert.doesNotMatch(screen, /█/)
+    // No phase to go back to, and no answer keys for a phase that is not there.
+    assert.doesNotMatch(screen, /d done · f fail/)
+    await ui.press(ARROW_LEFT)
+    await ui.see(/› Release manager/)
+    assert.match(ui.frame(), /This checklist has no steps to answer/)
+    await ui.press('q')
+  })
+
+  test('one with neither task items nor sign-off fields is refused, saying what it has instead', async () => {
+    const space = workspace('# Deploy\n\n## Steps\n\n1. Deploy to production\n2. Run smoke tests\n')
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await waitFor(() => ui.outcome() !== null, 'the wizard to end')
+    const outcome = ui.outcome()
+    assert.equal(outcome?.kind, 'error')
+    const error = outcome?.kind === 'error' ? (outcome.error as Error) : null
+    assert.match(
+      error?.message ?? '',
+      /has no steps to run: no task items \("- \[ \] …"\) and no sign-off fields; it has 2 numbered steps instead/,
+    )
+    assert.equal(existsSync(space.runs), false)
+  })
+})
+
 describe('failed and skipped items are never hidden', () => {
   const CLAIMS = `---
 title: Claims
