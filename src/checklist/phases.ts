@@ -16,6 +16,14 @@ import type { Item, Phase, PhaseRole, Section } from './model.ts'
 export const NEARLY_ALL = 0.8
 
 /**
+ * A sub-section its author numbered as a phase or stage (`Phase 1: Vorbereitung`, `Fase 2`,
+ * `Stage 3 — Rollout`, `Étape 1`): two or more such in one phase divide it whatever its share
+ * of the items, as the author called them phases (tables of boxes beside it, read as steps,
+ * can bring its share under NEARLY_ALL).
+ */
+const NUMBERED_PHASE = /^(?:phase|phasen|fase|stage|etapa|étape|etappe|stufe)\s*\d+\b/iu
+
+/**
  * The title a bold lead line gives the list under it (`**Git**`, `**Before release**:`,
  * `**API:**`, `❌ **Blockers**`), or null when the paragraph is not one: a single line that is
  * bold text alone (a symbol before it and a colon after it aside), above a list — right above
@@ -45,14 +53,22 @@ export function leadLineTitle(
   return /[\p{L}\p{N}]/u.test(title) ? title : null
 }
 
+/** Whether two or more of the phase's sub-sections with items are numbered as phases. */
+function namesPhases(phase: Section): boolean {
+  const named = phase.sections.filter(
+    (child) => child.itemCount > 0 && NUMBERED_PHASE.test(child.title.trim()),
+  )
+  return named.length >= 2
+}
+
 export interface Divided {
   readonly sections: readonly Section[]
   readonly items: readonly Item[]
 }
 
 /**
- * Divides the one phase that holds nearly all the items (NEARLY_ALL), when two or more of its
- * sub-sections hold items: each of those becomes a phase, in file order. The phase keeps the
+ * Divides the one phase that holds nearly all the items (NEARLY_ALL), or whose sub-sections
+ * are numbered as phases (NUMBERED_PHASE), when two or more of its sub-sections hold items: each of those becomes a phase, in file order. The phase keeps the
  * items and prose written in it before them (a phase of its own when it has items; a
  * reference section when it has only prose). A sub-section with prose and no items is a step
  * written as prose: it goes with the phase before it (the first one's, when it comes first).
@@ -68,7 +84,7 @@ export function dividePhases(
       s.kind === 'phase' &&
       (s as Phase).role !== 'signoff' &&
       s.itemCount > 0 &&
-      s.itemCount >= NEARLY_ALL * items.length &&
+      (s.itemCount >= NEARLY_ALL * items.length || namesPhases(s)) &&
       s.sections.filter((child) => child.itemCount > 0).length >= 2,
   )
   if (!giant) return { sections, items }

@@ -189,6 +189,27 @@ describe('phases when one phase would hold nearly all the items', () => {
 })
 
 describe('phases that stay as written', () => {
+  it('unless the sub-sections are numbered as phases: they divide their phase whatever its share', () => {
+    const { checklist } = parse(
+      '## Go-Live\n### Phase 1: Prepare\n- [ ] a\n- [ ] b\n### Phase 2: Launch\n- [ ] c\n- [ ] d\n' +
+        '## Acceptance\n- [ ] e\n- [ ] f\n',
+    )
+    assert.deepEqual(phases(checklist), [
+      ['Phase 1: Prepare', 2],
+      ['Phase 2: Launch', 2],
+      ['Acceptance', 2],
+    ])
+    // Words that only contain a phase word, or a phase not numbered, are not such a title.
+    const { checklist: plain } = parse(
+      '## Go-Live\n### Phase out the old API\n- [ ] a\n- [ ] b\n### Phases\n- [ ] c\n- [ ] d\n' +
+        '## Acceptance\n- [ ] e\n- [ ] f\n',
+    )
+    assert.deepEqual(phases(plain), [
+      ['Go-Live', 4],
+      ['Acceptance', 2],
+    ])
+  })
+
   it('when no phase holds nearly all the items', () => {
     const { checklist } = parse(
       '## Pre\n### A\n- [ ] a\n- [ ] b\n### B\n- [ ] c\n- [ ] d\n## Post\n- [ ] e\n- [ ] f\n',

@@ -124,7 +124,12 @@ const PHASES: Readonly<Record<string, readonly (readonly [string, number])[]>> =
   // ☐): 26 items more, so "Go-Live-Checkliste" no longer holds nearly all of them (97 of 123)
   // and its ### phases stay groups in it.
   'handbook-generator-golive-checkliste-de.md': [
-    ['Go-Live-Checkliste', 97],
+    ['Phase 1: Vorbereitung (4-6 Wochen vor Go-Live)', 17],
+    ['Phase 2: Dokumentation (3-4 Wochen vor Go-Live)', 16],
+    ['Phase 3: Training (2-3 Wochen vor Go-Live)', 17],
+    ['Phase 4: Testing (1-2 Wochen vor Go-Live)', 17],
+    ['Phase 5: Go-Live (Go-Live-Tag)', 18],
+    ['Phase 6: Hypercare (1-4 Wochen nach Go-Live)', 12],
     ['Acceptance-Kriterien', 21],
     ['Post-Implementation-Review', 5],
   ],
