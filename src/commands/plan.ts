@@ -77,10 +77,11 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   if (last) lines.push('')
   renderGates(checklist, null, options.env, out, lines)
   lines.push('')
+  const prose = plan.phases.some(hasProse) ? ' · ≡ a step written as prose' : ''
   lines.push(
     out.paint(
       'dim',
-      `Legend: [ ] manual · [~] automated check · [x] done in the file · n/a not for ${options.env}`,
+      `Legend: [ ] manual · [~] automated check · [x] done in the file${prose} · n/a not for ${options.env}`,
     ),
   )
   out.write(`${lines.join('\n')}\n`)
@@ -95,12 +96,21 @@ function renderSection(
 ): void {
   const { section } = planned
   const indent = '  '.repeat(depth)
+  if (planned.isProse) {
+    // As the wizard's `≡` row: a step of the procedure, with nothing in it to answer.
+    lines.push(out.paint('dim', `${indent}≡ ${section.title} — written as prose, not answerable`))
+    return
+  }
   const count = `(${section.itemCount} item${section.itemCount === 1 ? '' : 's'})`
   const title = depth === 0 ? out.paint('bold', section.title) : section.title
   const na = planned.applies ? '' : out.paint('dim', ` — n/a: ${describeScope(section.scope)}`)
   lines.push(`${indent}${title} ${out.paint('dim', count)}${na}`)
   for (const item of planned.items) renderItem(item, depth + 1, out, lines)
   for (const child of planned.sections) renderSection(child, depth + 1, out, lines)
+}
+
+function hasProse(planned: PlannedSection): boolean {
+  return planned.isProse || planned.sections.some(hasProse)
 }
 
 /**
@@ -155,7 +165,9 @@ function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: st
   const section = (p: PlannedSection): unknown => ({
     id: p.section.id,
     title: p.section.title,
+    line: p.section.line,
     applies: p.applies,
+    prose: p.isProse,
     items: p.items.map((i) => ({
       id: i.item.id,
       text: i.item.text,

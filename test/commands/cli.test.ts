@@ -343,6 +343,51 @@ describe('deploy-wizard plan', () => {
     )
   })
 
+  it('lists the steps written as prose where the wizard shows them, as nothing to answer', async () => {
+    const file = await tempChecklist(
+      [
+        '# Release',
+        '## Deploy',
+        '### Step 1: Back up the database (mandatory)',
+        '```bash',
+        'mysqldump app > backup.sql',
+        '```',
+        '### Step 2: Functional test',
+        '- [ ] Log in works',
+        '## 3. Tell the team',
+        'Say so in the release channel.',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['plan', file, '--env', 'dev'])
+    assert.equal(code, 0)
+    assert.ok(
+      stdout.includes(
+        [
+          'Deploy (1 item)',
+          '  ≡ Step 1: Back up the database (mandatory) — written as prose, not answerable',
+          '  Step 2: Functional test (1 item)',
+          '    [ ] Log in works',
+          '  ≡ 3. Tell the team — written as prose, not answerable',
+          '',
+          'Legend: [ ] manual · [~] automated check · [x] done in the file · ≡ a step written as prose · n/a not for dev',
+        ].join('\n'),
+      ),
+      stdout,
+    )
+    const json = JSON.parse((await runCli(['plan', file, '--env', 'dev', '--json'])).stdout) as {
+      phases: { sections: { title: string; line: number; prose: boolean }[] }[]
+    }
+    assert.deepEqual(
+      json.phases[0]?.sections.map((s) => [s.title, s.line, s.prose]),
+      [
+        ['Step 1: Back up the database (mandatory)', 3, true],
+        ['Step 2: Functional test', 7, false],
+        ['3. Tell the team', 9, true],
+      ],
+    )
+  })
+
   it('lists every scope read from words, those that scope nothing too, in text and JSON', async () => {
     const file = await tempChecklist(
       [
