@@ -3,6 +3,7 @@
  * it for one environment — a dry run that touches nothing.
  */
 import { productionReason } from '../checklist/environments.ts'
+import { leftOutBySections, leftOutLine } from '../checklist/left-out.ts'
 import type { Checklist, Gate } from '../checklist/model.ts'
 import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
 import { describeInferred, describeScope, isInScope } from '../checklist/scope.ts'
@@ -56,6 +57,9 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
       `${plural(gates.length, 'approval gate')}: the run needs a team store (--store, DEPLOY_WIZARD_STORE or store: in the front matter)`,
     )
   }
+  // A promotion checklist's staging section is left out of a prod run: said, never hidden.
+  const leftOut = leftOutLine(leftOutBySections(checklist, options.env), options.env, false)
+  if (leftOut) lines.push(leftOut)
   if (checklist.inferredScopes.length > 0) {
     lines.push('')
     lines.push(

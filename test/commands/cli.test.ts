@@ -388,6 +388,42 @@ describe('deploy-wizard plan', () => {
     )
   })
 
+  it('says how many items a section for another environment leaves out of the run, naming the approvals', async () => {
+    const file = await tempChecklist(
+      [
+        '# Release',
+        '## Pre-Deployment',
+        '- [ ] All tests passing',
+        '- [ ] Load test run (staging only)',
+        '## Staging Deployment',
+        '- [ ] Deploy to staging environment',
+        '- [ ] Client approval received',
+        '## Production Deployment',
+        '- [ ] Deploy to production',
+        '',
+      ].join('\n'),
+    )
+    const prod = await runCli(['plan', file, '--env', 'prod'])
+    assert.equal(prod.code, 0)
+    assert.equal(
+      prod.stdout.split('\n')[3],
+      "2 items of “Staging Deployment” are not in a prod run, among them the approval “Client approval received”; the wizard's o brings one back",
+    )
+    // An item that leaves itself out says so on its own line: only sections are counted.
+    const staging = await runCli(['plan', file, '--env', 'staging'])
+    assert.ok(
+      staging.stdout.includes(
+        "\n1 item of “Production Deployment” is not in a staging run; the wizard's o brings one back\n",
+      ),
+      staging.stdout,
+    )
+    const dev = await runCli(['plan', file, '--env', 'dev'])
+    assert.ok(
+      dev.stdout.includes('3 items of “Staging Deployment” and “Production Deployment”'),
+      dev.stdout,
+    )
+  })
+
   it('lists every scope read from words, those that scope nothing too, in text and JSON', async () => {
     const file = await tempChecklist(
       [
