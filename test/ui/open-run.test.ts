@@ -12,8 +12,8 @@ import { after, describe, test } from 'node:test'
 import { wizardServices } from '../../src/run/start.ts'
 import { Cancelled } from '../../src/ui/ask.ts'
 import { confirmName } from '../../src/ui/confirm-name.ts'
-import { wizardNotice } from '../../src/ui/opening.ts'
 import { type AppOptions, openRun } from '../../src/ui/open-run.ts'
+import { wizardNotice } from '../../src/ui/opening.ts'
 import { ESC, scriptedAsk } from '../helpers/scripted-ask.ts'
 
 const folders: string[] = []
