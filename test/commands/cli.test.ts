@@ -326,6 +326,7 @@ describe('deploy-wizard plan', () => {
       [
         'Release — plan for dev',
         `${file} · 3 items · 2 apply to dev · 1 automated · 0 sign-off fields`,
+        "1 item of “Production Only” is not in a dev run; the wizard's o brings one back",
         '',
         'Scopes read from environment words (pin one with <!-- only: ENV -->, cancel one with <!-- only: all -->):',
         '  line 8: heading “Production Only” scopes its section to prod only: it says “only”',
