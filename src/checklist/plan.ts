@@ -7,6 +7,7 @@
  * fallback is used is not known yet, and showing it as the value would mislead.
  */
 import type { Checklist, Item, Section } from './model.ts'
+import { isProseStep, numberedStepPages } from './prose-steps.ts'
 import { describeScope, isInScope } from './scope.ts'
 import { parseTemplate, type TemplatePart, VAR_LIMITS, varsFor } from './variables.ts'
 
@@ -22,6 +23,11 @@ export interface PlannedItem {
 export interface PlannedSection {
   readonly section: Section
   readonly applies: boolean
+  /**
+   * A step written as prose (prose-steps.ts): shown where the wizard shows its `≡` row, with
+   * nothing to answer — no items, no sections.
+   */
+  readonly isProse: boolean
   readonly items: readonly PlannedItem[]
   readonly sections: readonly PlannedSection[]
 }
@@ -64,13 +70,33 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
     }
     return [planned, ...(children.get(item.id) ?? []).flatMap(planItem)]
   }
+  const prose = (section: Section): PlannedSection => ({
+    section,
+    applies: true,
+    isProse: true,
+    items: [],
+    sections: [],
+  })
   const planSection = (section: Section): PlannedSection => ({
     section,
     applies: isInScope(section.scope, environment),
+    isProse: false,
     items: section.items.flatMap(planItem),
-    sections: section.sections.filter((s) => s.itemCount > 0).map(planSection),
+    sections: section.sections.flatMap((s) =>
+      s.itemCount > 0 ? [planSection(s)] : isProseStep(s, environment) ? [prose(s)] : [],
+    ),
   })
-  const phases = checklist.phases.map(planSection)
+  // The `##` pages that number a step are listed in the phase the wizard shows them in.
+  const pages = numberedStepPages(checklist, environment)
+  const phases = checklist.phases.map((phase) => {
+    const planned = planSection(phase)
+    const steps = pages.get(phase.id)
+    if (!steps || steps.before.length + steps.after.length === 0) return planned
+    return {
+      ...planned,
+      sections: [...steps.before.map(prose), ...planned.sections, ...steps.after.map(prose)],
+    }
+  })
   return { environment, phases, totals: { items: checklist.items.length, applicable, automated } }
 }
 

@@ -62,8 +62,8 @@ export const DEFAULT_ALIASES: Readonly<Record<string, readonly string[]>> = {
 /**
  * Words that, beside an environment's name, keep a heading about that environment:
  * what an environment is called and what is done to it (compared lowercased, without
- * accents). Anything else — features, readiness, ready, channel, checklist — makes
- * the environment word a qualifier of something else.
+ * accents). Anything else — features, readiness, ready, channel — makes the environment
+ * word a qualifier of something else (words about the document are DOCUMENT_WORDS).
  */
 const SUBJECT_WORDS = new Set([
   // English
@@ -91,6 +91,9 @@ const SUBJECT_WORDS = new Set([
   'configs',
   'configuration',
   'configurations',
+  // Vercel's and Netlify's name for a branch's own environment: "Dev / Preview Deployment".
+  'preview',
+  'previews',
   // Portuguese, Spanish
   'ambiente',
   'ambientes',
@@ -135,6 +138,42 @@ const SUBJECT_WORDS = new Set([
   'bereitstellung',
   'auslieferung',
   'konfiguration',
+])
+
+/**
+ * Words about the document itself, not about what is done: "Staging Deployment Checklist",
+ * "Production Runbook", "Procedimiento de despliegue en producción". Like "deployment", they
+ * leave a heading about its environment. (Numbering words, "Step", "Task", are STEP_WORDS.)
+ */
+const DOCUMENT_WORDS = new Set([
+  'checklist',
+  'checklists',
+  'tasks',
+  'procedure',
+  'procedures',
+  'runbook',
+  'runbooks',
+  'playbook',
+  'playbooks',
+  // Portuguese, Spanish
+  'procedimento',
+  'procedimentos',
+  'procedimiento',
+  'procedimientos',
+  'tarefas',
+  'tareas',
+  'passos',
+  'pasos',
+  'etapas',
+  // French ("procédure" is "procedure" without its accent)
+  'taches',
+  'etapes',
+  // German
+  'checkliste',
+  'checklisten',
+  'aufgaben',
+  'schritte',
+  'ablauf',
 ])
 
 /** Words that make the environment named beside them a restriction: "(staging only)". */
@@ -263,9 +302,23 @@ const CJK_SUBJECT = [
   '設定',
   '配置',
 ]
+/** The same as DOCUMENT_WORDS: checklist, procedure, steps, tasks. */
+const CJK_DOCUMENT = [
+  'チェックリスト',
+  '手順書',
+  '手順',
+  '检查清单',
+  '檢查清單',
+  '清单',
+  '清單',
+  '步骤',
+  '步驟',
+  '任务',
+  '任務',
+]
 const CJK_ONLY = ['のみ', 'だけ', '限定', '専用', '专用', '仅', '僅', '只']
 const CJK_CONNECTORS = ['への', 'へ', 'に', 'の', 'で', 'と', '到', '的', '在', '和', '及']
-const CJK_WORDS = [...CJK_SUBJECT, ...CJK_ONLY, ...CJK_CONNECTORS].sort(
+const CJK_WORDS = [...CJK_SUBJECT, ...CJK_DOCUMENT, ...CJK_ONLY, ...CJK_CONNECTORS].sort(
   (a, b) => b.length - a.length,
 )
 const CJK_LETTER = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u
@@ -437,7 +490,8 @@ export function sameEnvironments(a: readonly string[], b: readonly string[]): bo
 
 /**
  * Reads `text` word by word: the environments it names, and whether every other word is one
- * that keeps it about them (a subject word, "only", a connector, a step's number).
+ * that keeps it about them (a subject word, a word about the document, "only", a connector, a
+ * step's number).
  */
 function readWords(text: string, aliases: Aliases): WordsReading | null {
   const matches = aliases.find(text)
@@ -471,18 +525,20 @@ function hasOnlyWord(text: string): boolean {
     .some((word) => wordKind(word) === 'only')
 }
 
-type WordKind = 'subject' | 'only' | 'connector' | 'step' | 'other'
+type WordKind = 'subject' | 'document' | 'only' | 'connector' | 'step' | 'other'
 
 function wordKind(word: string): WordKind {
   if (/^\p{N}+$/u.test(word)) return 'step'
   if (CJK_LETTER.test(word)) {
     if (CJK_ONLY.includes(word)) return 'only'
     if (CJK_SUBJECT.includes(word)) return 'subject'
+    if (CJK_DOCUMENT.includes(word)) return 'document'
     return CJK_CONNECTORS.includes(word) ? 'connector' : 'other'
   }
   const plain = word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/ß/g, 'ss')
   if (ONLY_WORDS.has(plain)) return 'only'
   if (SUBJECT_WORDS.has(plain)) return 'subject'
+  if (DOCUMENT_WORDS.has(plain)) return 'document'
   if (CONNECTORS.has(plain)) return 'connector'
   // "1단계", "3a": a step's number with a letter or a counter word.
   if (STEP_WORDS.has(plain) || /^\p{N}+\p{L}{0,2}$/u.test(plain)) return 'step'

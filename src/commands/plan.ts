@@ -3,6 +3,7 @@
  * it for one environment — a dry run that touches nothing.
  */
 import { productionReason } from '../checklist/environments.ts'
+import { leftOutBySections, leftOutLine } from '../checklist/left-out.ts'
 import type { Checklist, Gate } from '../checklist/model.ts'
 import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
 import { describeInferred, describeScope, isInScope } from '../checklist/scope.ts'
@@ -56,6 +57,9 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
       `${plural(gates.length, 'approval gate')}: the run needs a team store (--store, DEPLOY_WIZARD_STORE or store: in the front matter)`,
     )
   }
+  // A promotion checklist's staging section is left out of a prod run: said, never hidden.
+  const leftOut = leftOutLine(leftOutBySections(checklist, options.env), options.env, false)
+  if (leftOut) lines.push(leftOut)
   if (checklist.inferredScopes.length > 0) {
     lines.push('')
     lines.push(
@@ -77,10 +81,11 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   if (last) lines.push('')
   renderGates(checklist, null, options.env, out, lines)
   lines.push('')
+  const prose = plan.phases.some(hasProse) ? ' · ≡ a step written as prose' : ''
   lines.push(
     out.paint(
       'dim',
-      `Legend: [ ] manual · [~] automated check · [x] done in the file · n/a not for ${options.env}`,
+      `Legend: [ ] manual · [~] automated check · [x] done in the file${prose} · n/a not for ${options.env}`,
     ),
   )
   out.write(`${lines.join('\n')}\n`)
@@ -95,12 +100,21 @@ function renderSection(
 ): void {
   const { section } = planned
   const indent = '  '.repeat(depth)
+  if (planned.isProse) {
+    // As the wizard's `≡` row: a step of the procedure, with nothing in it to answer.
+    lines.push(out.paint('dim', `${indent}≡ ${section.title} — written as prose, not answerable`))
+    return
+  }
   const count = `(${section.itemCount} item${section.itemCount === 1 ? '' : 's'})`
   const title = depth === 0 ? out.paint('bold', section.title) : section.title
   const na = planned.applies ? '' : out.paint('dim', ` — n/a: ${describeScope(section.scope)}`)
   lines.push(`${indent}${title} ${out.paint('dim', count)}${na}`)
   for (const item of planned.items) renderItem(item, depth + 1, out, lines)
   for (const child of planned.sections) renderSection(child, depth + 1, out, lines)
+}
+
+function hasProse(planned: PlannedSection): boolean {
+  return planned.isProse || planned.sections.some(hasProse)
 }
 
 /**
@@ -155,7 +169,9 @@ function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: st
   const section = (p: PlannedSection): unknown => ({
     id: p.section.id,
     title: p.section.title,
+    line: p.section.line,
     applies: p.applies,
+    prose: p.isProse,
     items: p.items.map((i) => ({
       id: i.item.id,
       text: i.item.text,

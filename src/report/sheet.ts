@@ -23,6 +23,7 @@ import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
 import type { Checklist, Gate, Item, Section, SignoffField } from '../checklist/model.ts'
+import { isProseStep, numberedStepPages } from '../checklist/prose-steps.ts'
 import { referencePages } from '../checklist/reference.ts'
 import { describeScope, isInScope } from '../checklist/scope.ts'
 import { signoffLines } from '../checklist/signoff.ts'
@@ -137,7 +138,12 @@ export function renderSheet(checklist: Checklist, state: RunState, options: Shee
     headerPart(checklist, state, rows, options),
     attentionPart(checklist, state, rows, sections),
     summaryPart(checklist, rows),
-    itemsPart(rows, sections, formerWordings(state)),
+    itemsPart(
+      rows,
+      proseSteps(checklist, state.header.environment),
+      sections,
+      formerWordings(state),
+    ),
     removedPart(checklist, state),
     referencePart(checklist, state),
     approvalsPart(checklist, state),
@@ -408,6 +414,7 @@ function checkTotals(rows: readonly Row[]): string {
 
 function itemsPart(
   rows: readonly Row[],
+  prose: readonly ProseEntry[],
   sections: SectionPaths,
   formerly: ReadonlyMap<string, readonly string[]>,
 ): string {
@@ -415,9 +422,11 @@ function itemsPart(
   if (rows.length === 0) lines.push('', 'None: the checklist has no task items.')
   let open: readonly Section[] = []
   const shown = new Set<string>()
-  for (const row of rows) {
-    const path = sections.pathOf(row.item)
-    const common = commonPrefix(open, path)
+  const openPath = (path: readonly Section[]) => {
+    let common = commonPrefix(open, path)
+    // Out of a group and back in the section around it (a step written as prose after the
+    // group): its heading again, so the step does not read as the group's.
+    if (common === path.length && open.length > path.length) common--
     for (const section of path.slice(common)) {
       // Back in a section after one of its groups: say so rather than repeat its heading bare.
       const again = shown.has(section.id) ? ' (continued)' : ''
@@ -429,6 +438,19 @@ function itemsPart(
       shown.add(section.id)
     }
     open = path
+  }
+  // Steps written as prose go where the file has them, among the items, in the phase the wizard shows them in.
+  let next = 0
+  const proseUpTo = (line: number) => {
+    for (; next < prose.length && (prose[next]?.section.line ?? 0) < line; next++) {
+      const step = prose[next] as ProseEntry
+      openPath(step.path)
+      lines.push(`- ≡ ${inline(step.section.title)} — written as prose, not answered`)
+    }
+  }
+  for (const row of rows) {
+    proseUpTo(row.item.line)
+    openPath(sections.pathOf(row.item))
     const head = `${MARK[row.result]} — ${row.blanks ? blanksText(row.blanks) : itemText(row.item)}${whoWhen(row)}`
     const entry = entryLines(head, row, row.item.depth, true)
     const wordings = formerly.get(row.item.id)
@@ -444,7 +466,37 @@ function itemsPart(
     }
     lines.push(...entry)
   }
+  proseUpTo(Number.POSITIVE_INFINITY)
   return lines.join('\n')
+}
+
+/** A step written as prose, and the phase and groups the wizard shows it in, outermost first. */
+interface ProseEntry {
+  readonly section: Section
+  readonly path: readonly Section[]
+}
+
+/**
+ * The steps written as prose the wizard shows in `environment` (prose-steps.ts), in file order:
+ * each with the sections it is written in, or, for a `##` page that numbers a step, the phase
+ * that shows it.
+ */
+function proseSteps(checklist: Checklist, environment: string): ProseEntry[] {
+  const found: ProseEntry[] = []
+  const walk = (section: Section, path: readonly Section[]) => {
+    for (const child of section.sections) {
+      if (child.itemCount > 0) walk(child, [...path, child])
+      else if (isProseStep(child, environment)) found.push({ section: child, path })
+    }
+  }
+  const pages = numberedStepPages(checklist, environment)
+  for (const phase of checklist.phases) {
+    const steps = pages.get(phase.id)
+    for (const section of steps?.before ?? []) found.push({ section, path: [phase] })
+    walk(phase, [phase])
+    for (const section of steps?.after ?? []) found.push({ section, path: [phase] })
+  }
+  return found.sort((a, b) => a.section.line - b.section.line)
 }
 
 /**

@@ -234,7 +234,7 @@ export function App({
           initialChecks={opened.initialChecks}
           sheetPath={options.sheetPathFor(opened.session.id)}
           today={options.today}
-          {...(notice ? { notice: { tone: 'warn', text: notice } as const } : {})}
+          {...(notice ? { notice } : {})}
           onExit={(exitWith: WizardExit) =>
             done(
               exitWith.kind === 'finished'

@@ -8,7 +8,8 @@
  * run's to say (`appliesIn`), not the layout's.
  */
 import type { Checklist, Gate, Item, PhaseRole, Section, SignoffField } from '../checklist/model.ts'
-import { hasText, isNumberedStep, referencePages } from '../checklist/reference.ts'
+import { isProseStep, numberedStepPages } from '../checklist/prose-steps.ts'
+import { referencePages } from '../checklist/reference.ts'
 import { describeScope, isInScope } from '../checklist/scope.ts'
 import { type SignoffLine, signoffLines } from '../checklist/signoff.ts'
 import { gatesIn } from '../run/approvals.ts'
@@ -77,24 +78,10 @@ export function layoutOf(checklist: Checklist, environment: string): Layout {
     if (item.parentId !== null)
       childrenOf.set(item.parentId, [...(childrenOf.get(item.parentId) ?? []), item])
   }
-  const inScope = (section: Section) => isInScope(section.scope, environment)
-  const references = referencePages(checklist).filter(inScope)
+  const references = referencePages(checklist).filter((page) => isInScope(page.scope, environment))
   // A `##` step written as prose (`3. Draft release notes`) is shown in the phase before it,
   // or in the first one when none comes before.
-  const phaseIds = new Set(checklist.phases.map((phase) => phase.id))
-  const steps = new Map<string, { before: Section[]; after: Section[] }>()
-  let previous: string | null = null
-  let waiting: Section[] = []
-  for (const section of checklist.sections) {
-    if (phaseIds.has(section.id) && hasItems(section)) {
-      steps.set(section.id, { before: waiting, after: [] })
-      waiting = []
-      previous = section.id
-    } else if (references.includes(section) && isNumberedStep(section.title)) {
-      if (previous) steps.get(previous)?.after.push(section)
-      else waiting.push(section)
-    }
-  }
+  const steps = numberedStepPages(checklist, environment)
 
   const phases: PhaseView[] = []
   for (const phase of checklist.phases) {
@@ -168,11 +155,6 @@ function allSections(sections: readonly Section[]): Section[] {
   return sections.flatMap((section) => [section, ...allSections(section.sections)])
 }
 
-/** Whether a phase is shown: it holds items, whether or not they apply here (they are shown dimmed). */
-function hasItems(section: Section): boolean {
-  return section.items.length > 0 || section.sections.some(hasItems)
-}
-
 function sectionRows(
   section: Section,
   environment: string,
@@ -190,8 +172,7 @@ function sectionRows(
   for (const child of section.sections) {
     // A step written as prose (a procedure, a fallback plan) is shown where it is written.
     if (child.itemCount === 0) {
-      if (hasText(child) && isInScope(child.scope, environment))
-        rows.push({ kind: 'prose', section: child, depth })
+      if (isProseStep(child, environment)) rows.push({ kind: 'prose', section: child, depth })
       continue
     }
     const childRows = sectionRows(

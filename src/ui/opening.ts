@@ -6,6 +6,7 @@
  * from plain text (first-paint/); App then draws from the same opening, from
  * the screen it has reached. Nothing here draws, and nothing here loads Ink.
  */
+import { leftOutBySections, leftOutLine } from '../checklist/left-out.ts'
 import type { RunSession } from '../run/session.ts'
 import type { WizardServices } from '../run/start.ts'
 import type { StoreProblem } from '../run/store.ts'
@@ -20,6 +21,7 @@ import {
 } from './ask.ts'
 import { confirmName, type NameQuestion } from './confirm-name.ts'
 import { type AppOptions, type OpenedRun, openRun } from './open-run.ts'
+import type { Notice } from './use-wizard-state.ts'
 
 /** What is on screen: the question waiting for its answer, or the open run's wizard. */
 export type Waiting =
@@ -205,7 +207,16 @@ export function problemLineOf(problems: readonly StoreProblem[]): string | null 
   return `⚠ ${files} could not be used; the details are printed when you leave`
 }
 
-/** What the wizard's footer says as the run opens, if anything (in the warning's colour). */
-export function wizardNotice(opened: OpenedRun, problemLine: string | null): string | null {
-  return opened.trustProblem ?? opened.notices?.join(' · ') ?? problemLine
+/**
+ * What the wizard's footer says as the run opens, if anything: a warning (trust not recorded,
+ * what a team run kept aside, run files set aside), else, calmly, the items that sections for
+ * other environments leave out of the run (checklist/left-out.ts).
+ */
+export function wizardNotice(opened: OpenedRun, problemLine: string | null): Notice | null {
+  const warning = opened.trustProblem ?? opened.notices?.join(' · ') ?? problemLine
+  if (warning) return { tone: 'warn', text: warning }
+  const { checklist, environment, state } = opened.session
+  const leftOut = leftOutBySections(checklist, environment, new Set(Object.keys(state.overrides)))
+  const line = leftOutLine(leftOut, environment, true)
+  return line ? { tone: 'info', text: line } : null
 }

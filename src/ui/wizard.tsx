@@ -201,7 +201,7 @@ function Body({
       {state.screen === 'phase' ? (
         <PhaseList state={state} height={listHeight} width={width} />
       ) : (
-        <SignoffList state={state} height={listHeight} />
+        <SignoffList state={state} height={listHeight} today={today} />
       )}
       <LineText line={ruleLine(width)} />
       <Box height={detailHeight} flexDirection="column" overflow="hidden">
@@ -449,10 +449,13 @@ export function SignoffList({
   state,
   height,
   readOnly = false,
+  today,
 }: {
   readonly state: WizardView
   readonly height: number
   readonly readOnly?: boolean
+  /** The date a date field starts with when opened, shown (dimmed) until one is entered. */
+  readonly today?: string
 }) {
   const lines = state.layout.signoffLines
   if (lines.length === 0) {
@@ -500,7 +503,7 @@ export function SignoffList({
                 {signoffLabel(line)}
               </Text>
             </Box>
-            <SignoffValue line={line} state={state} />
+            <SignoffValue line={line} state={state} today={today} />
           </Box>
         )
       })}
@@ -514,8 +517,20 @@ function signoffLabel(line: SignoffLine): string {
   return line.field?.label === line.role ? line.role : `${line.role} — ${line.label}`
 }
 
-/** What was entered, a blank, or for a signature the line it is signed on, on paper. */
-function SignoffValue({ line, state }: { readonly line: SignoffLine; readonly state: WizardView }) {
+/**
+ * What was entered, a blank, or for a signature the line it is signed on, on paper. A date field
+ * not yet entered shows, dimmed, the date it will start with: a blank there read as if the date
+ * would be left empty. It is "proposed" until entered: the sheet has a blank for it till then.
+ */
+function SignoffValue({
+  line,
+  state,
+  today,
+}: {
+  readonly line: SignoffLine
+  readonly state: WizardView
+  readonly today: string | undefined
+}) {
   const given = line.field?.given ?? null
   if (given !== null) return <Text wrap="truncate-end">{`${given}  (in the checklist)`}</Text>
   const entry = line.field ? state.run.signoff[line.field.id] : undefined
@@ -526,9 +541,14 @@ function SignoffValue({ line, state }: { readonly line: SignoffLine; readonly st
       </Text>
     )
   }
+  const proposed = today !== undefined && fieldKind(line) === 'date' ? today : null
   return (
     <Text dimColor wrap="truncate-end">
-      {line.kind === 'signature' ? `${SIGNATURE_LINE}  (on paper)` : '______'}
+      {line.kind === 'signature'
+        ? `${SIGNATURE_LINE}  (on paper)`
+        : proposed !== null
+          ? `${proposed}  (proposed)`
+          : '______'}
     </Text>
   )
 }

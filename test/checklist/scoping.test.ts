@@ -54,6 +54,20 @@ describe('a heading about an environment scopes its section', () => {
     ['生产环境部署', 'prod'],
     ['开发环境', 'dev'],
     ['部署到生产环境', 'prod'],
+    // Words about the document itself leave the heading about its environment, as "deployment" does.
+    ['Staging Deployment Checklist', 'staging'],
+    ['Staging Deploy Checklist', 'staging'],
+    ['Production Deploy Steps', 'prod'],
+    ['Production Tasks', 'prod'],
+    ['Production Runbook', 'prod'],
+    ['Staging Deployment Procedure', 'staging'],
+    ['Procedimiento de despliegue en producción', 'prod'],
+    ['Tarefas de implantação em produção', 'prod'],
+    ['Étapes de déploiement en production', 'prod'],
+    ['Checkliste für die Produktionsumgebung', 'prod'],
+    ['生产环境部署检查清单', 'prod'],
+    ['本番環境デプロイ手順', 'prod'],
+    ['Dev / Preview Deployment', 'dev'],
   ]
   for (const [title, env] of cases) {
     it(`"${title}" → ${env} only`, () => {
@@ -68,6 +82,10 @@ describe('an environment word that qualifies something else scopes nothing', () 
     'Production Readiness & Validation',
     'Optional (Production Ready)',
     'Production-ready checklist',
+    'Production Readiness Checklist',
+    'Pre-Production Checklist',
+    'Production Rollback Procedure',
+    'Preview Features in Production',
     'Release to the dev channel',
     'dev channel',
     'Production Release Candidate',
@@ -168,6 +186,31 @@ describe('a sub-heading', () => {
       [['dev'], ['prod'], null],
     )
     assert.equal(checklist.items[0]?.scope.reason, 'section "Development Environment", line 2')
+  })
+
+  it('called a checklist, beside one for another environment, scopes its section as the alternative it is', () => {
+    const { checklist } = parse(
+      [
+        '## Pre-Deployment Checklist',
+        '- [ ] All tests passing',
+        '## Staging Deployment Checklist',
+        '- [ ] Deploy candidate build to staging',
+        '## Production Deployment Checklist',
+        '- [ ] Deploy release artifact',
+        '',
+      ].join('\n'),
+    )
+    assert.deepEqual(
+      checklist.items.map((i) => i.scope.environments),
+      [null, ['staging'], ['prod']],
+    )
+    assert.deepEqual(
+      checklist.inferredScopes.map((s) => [s.text, s.restricts]),
+      [
+        ['Staging Deployment Checklist', true],
+        ['Production Deployment Checklist', true],
+      ],
+    )
   })
 
   it('beside one pinned with only: for another environment scopes too; one cancelled does not count', () => {

@@ -326,6 +326,7 @@ describe('deploy-wizard plan', () => {
       [
         'Release — plan for dev',
         `${file} · 3 items · 2 apply to dev · 1 automated · 0 sign-off fields`,
+        "1 item of “Production Only” is not in a dev run; the wizard's o brings one back",
         '',
         'Scopes read from environment words (pin one with <!-- only: ENV -->, cancel one with <!-- only: all -->):',
         '  line 8: heading “Production Only” scopes its section to prod only: it says “only”',
@@ -340,6 +341,87 @@ describe('deploy-wizard plan', () => {
         'Legend: [ ] manual · [~] automated check · [x] done in the file · n/a not for dev',
         '',
       ].join('\n'),
+    )
+  })
+
+  it('lists the steps written as prose where the wizard shows them, as nothing to answer', async () => {
+    const file = await tempChecklist(
+      [
+        '# Release',
+        '## Deploy',
+        '### Step 1: Back up the database (mandatory)',
+        '```bash',
+        'mysqldump app > backup.sql',
+        '```',
+        '### Step 2: Functional test',
+        '- [ ] Log in works',
+        '## 3. Tell the team',
+        'Say so in the release channel.',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['plan', file, '--env', 'dev'])
+    assert.equal(code, 0)
+    assert.ok(
+      stdout.includes(
+        [
+          'Deploy (1 item)',
+          '  ≡ Step 1: Back up the database (mandatory) — written as prose, not answerable',
+          '  Step 2: Functional test (1 item)',
+          '    [ ] Log in works',
+          '  ≡ 3. Tell the team — written as prose, not answerable',
+          '',
+          'Legend: [ ] manual · [~] automated check · [x] done in the file · ≡ a step written as prose · n/a not for dev',
+        ].join('\n'),
+      ),
+      stdout,
+    )
+    const json = JSON.parse((await runCli(['plan', file, '--env', 'dev', '--json'])).stdout) as {
+      phases: { sections: { title: string; line: number; prose: boolean }[] }[]
+    }
+    assert.deepEqual(
+      json.phases[0]?.sections.map((s) => [s.title, s.line, s.prose]),
+      [
+        ['Step 1: Back up the database (mandatory)', 3, true],
+        ['Step 2: Functional test', 7, false],
+        ['3. Tell the team', 9, true],
+      ],
+    )
+  })
+
+  it('says how many items a section for another environment leaves out of the run, naming the approvals', async () => {
+    const file = await tempChecklist(
+      [
+        '# Release',
+        '## Pre-Deployment',
+        '- [ ] All tests passing',
+        '- [ ] Load test run (staging only)',
+        '## Staging Deployment',
+        '- [ ] Deploy to staging environment',
+        '- [ ] Client approval received',
+        '## Production Deployment',
+        '- [ ] Deploy to production',
+        '',
+      ].join('\n'),
+    )
+    const prod = await runCli(['plan', file, '--env', 'prod'])
+    assert.equal(prod.code, 0)
+    assert.equal(
+      prod.stdout.split('\n')[3],
+      "2 items of “Staging Deployment” are not in a prod run, among them the approval “Client approval received”; the wizard's o brings one back",
+    )
+    // An item that leaves itself out says so on its own line: only sections are counted.
+    const staging = await runCli(['plan', file, '--env', 'staging'])
+    assert.ok(
+      staging.stdout.includes(
+        "\n1 item of “Production Deployment” is not in a staging run; the wizard's o brings one back\n",
+      ),
+      staging.stdout,
+    )
+    const dev = await runCli(['plan', file, '--env', 'dev'])
+    assert.ok(
+      dev.stdout.includes('3 items of “Staging Deployment” and “Production Deployment”'),
+      dev.stdout,
     )
   })
 

@@ -342,7 +342,8 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
     await pane.waitUntil(
       (s) =>
         /^› Deployed by +_{6}$/m.test(s) &&
-        /^ {2}Deployed by — Date +_{6}$/m.test(s) &&
+        // The date it starts with, proposed (dimmed), not yet entered.
+        /^ {2}Deployed by — Date +\d{4}-\d\d-\d\d {2}\(proposed\)$/m.test(s) &&
         s.includes('1 item is still pending') &&
         /^↑↓ move · enter fill · f finish/m.test(s),
       'the sign-off fields, blank',
@@ -352,7 +353,9 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
     await pane.waitFor(/^│ Name: \[ana\] +│$/m, 'the name prompt, prefilled with the operator')
     await pane.press('Enter')
     await pane.waitUntil(
-      (s) => /^ {2}Deployed by +ana$/m.test(s) && /^› Deployed by — Date +_{6}$/m.test(s),
+      (s) =>
+        /^ {2}Deployed by +ana$/m.test(s) &&
+        /^› Deployed by — Date +\d{4}-\d\d-\d\d {2}\(proposed\)$/m.test(s),
       'the name saved and the cursor on the date',
     )
     await pane.press('Enter')

@@ -34,7 +34,7 @@ function compare(
 ) {
   const painted = phaseScreenFrame({
     opened,
-    notice,
+    notice: notice ? { tone: 'warn', text: notice } : null,
     today: '2026-11-22',
     columns: width,
     rows: height,

@@ -853,6 +853,65 @@ describe('reference pages', () => {
   })
 })
 
+describe('steps written as prose', () => {
+  const checklist = parse(
+    [
+      '---',
+      'environments: [dev, prod]',
+      '---',
+      '# R',
+      '## Deploy',
+      '### Step 1: Back up the database (mandatory)',
+      '```bash',
+      'mysqldump app > backup.sql',
+      '```',
+      '### Step 2: Functional test',
+      '- [ ] Log in works',
+      '### Dev reset (dev only)',
+      'Drop the dev database.',
+      '## 3. Tell the team',
+      'Say so in the release channel.',
+      '## Rollback plan',
+      'Revert the tag.',
+      '',
+    ].join('\n'),
+    'p.md',
+  ).checklist
+  const sheetFor = (environment: string) => {
+    const { header, journal } = simulateRun(checklist, { environment })
+    return renderSheet(checklist, foldJournal(header, journal), {
+      now: EXPORTED_AT,
+      toolVersion: TOOL_VERSION,
+    })
+  }
+
+  it('lists each in its phase where the wizard shows it, saying it was not answered', () => {
+    const sheet = sheetFor('prod')
+    assert.deepEqual(
+      section(sheet, 'Items')
+        .split('\n')
+        .filter((line) => line.startsWith('#') || line.startsWith('- ')),
+      [
+        '## Items',
+        '### Deploy',
+        '- ≡ Step 1: Back up the database (mandatory) — written as prose, not answered',
+        '#### Step 2: Functional test',
+        '- ✅ done — Log in works — ana, 2026-11-22 09:02',
+        '### Deploy (continued)',
+        '- ≡ 3. Tell the team — written as prose, not answered',
+      ],
+    )
+    assertParsesCleanly(sheet, 'p.md')
+    // Sealed as any sheet: verify still holds.
+    assert.ok(verifySheet(sheet).ok)
+  })
+
+  it('leaves out a step written as prose for another environment, as the wizard does', () => {
+    assert.ok(!sheetFor('prod').includes('Dev reset'))
+    assert.ok(sheetFor('dev').includes('- ≡ Dev reset (dev only) — written as prose, not answered'))
+  })
+})
+
 describe('signature lines', () => {
   /** The sign-off table's rows as [role, field] pairs. */
   function signoffRows(sheet: string): [string, string][] {

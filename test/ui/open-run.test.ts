@@ -13,6 +13,7 @@ import { wizardServices } from '../../src/run/start.ts'
 import { Cancelled } from '../../src/ui/ask.ts'
 import { confirmName } from '../../src/ui/confirm-name.ts'
 import { type AppOptions, openRun } from '../../src/ui/open-run.ts'
+import { wizardNotice } from '../../src/ui/opening.ts'
 import { ESC, scriptedAsk } from '../helpers/scripted-ask.ts'
 
 const folders: string[] = []
@@ -196,6 +197,65 @@ describe('opening a run', () => {
     try {
       assert.equal(opened.session.checklist.path, space.path)
       assert.equal(asked.filter((line) => line.startsWith('text: Path:')).length, 2)
+    } finally {
+      await opened.session.close()
+    }
+  })
+})
+
+describe('the first screen of a run', () => {
+  const PROMOTION = [
+    '# Release',
+    '## Pre-Deployment',
+    '- [ ] All tests passing',
+    '## Staging Deployment',
+    '- [ ] Deploy to staging environment',
+    '- [ ] Client approval received',
+    '## Production Deployment',
+    '- [ ] Deploy to production',
+    '',
+  ].join('\n')
+
+  test('says calmly what a section for another environment leaves out, naming its approval, until o brings an item back', async () => {
+    const space = workspace()
+    const path = join(space.dir, 'promotion.md')
+    writeFileSync(path, PROMOTION)
+    const { ask } = scriptedAsk([
+      ['choose', 'prod'],
+      ['confirm-name', undefined],
+      ['text', 'ana'],
+    ])
+    const opened = await openRun(ask, space.services, { ...space.options, checklistPath: path })
+    try {
+      assert.deepEqual(wizardNotice(opened, null), {
+        tone: 'info',
+        text: '2 items of “Staging Deployment” are not in this prod run, among them the approval “Client approval received”; o brings one back',
+      })
+      // A warning the operator must read comes first.
+      assert.equal(wizardNotice(opened, '⚠ 1 run file could not be used')?.tone, 'warn')
+      const approval = opened.session.checklist.items.find(
+        (i) => i.plain === 'Client approval received',
+      )
+      opened.session.overrideScope(approval?.id ?? '', true)
+      assert.equal(
+        wizardNotice(opened, null)?.text,
+        '1 item of “Staging Deployment” is not in this prod run; o brings one back',
+      )
+    } finally {
+      await opened.session.close()
+    }
+  })
+
+  test('says nothing when every section applies', async () => {
+    const space = workspace()
+    const { ask } = scriptedAsk([
+      ['choose', 'dev'],
+      ['text', 'ana'],
+      ['trust', false],
+    ])
+    const opened = await openRun(ask, space.services, space.options)
+    try {
+      assert.equal(wizardNotice(opened, null), null)
     } finally {
       await opened.session.close()
     }

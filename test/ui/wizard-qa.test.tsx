@@ -197,7 +197,8 @@ describe('a sign-off item with blanks', () => {
     assert.equal(cleared.length, 2)
     // The sign-off screen agrees: nothing entered for the role.
     await ui.press('l')
-    await ui.see(/› Deployed by +_+\n {2}Deployed by — Date +_+/)
+    // Cleared: a blank, and the date back to the one it would start with, proposed.
+    await ui.see(/› Deployed by +_+\n {2}Deployed by — Date +\d{4}-\d\d-\d\d {2}\(proposed\)/)
     await ui.press('q')
   })
 })

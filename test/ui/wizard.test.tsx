@@ -831,7 +831,8 @@ describe('the sign-off screen', () => {
       list.map((line) => line.replace(/ {2,}/g, '  ')),
       [
         '› Deployed by  ______',
-        '  Deployed by — Date  ______',
+        // The date it starts with when opened, dimmed: not entered until then (the sheet's is blank).
+        '  Deployed by — Date  2026-11-22  (proposed)',
         '  Deployed by — Signature  ________________  (on paper)',
         '  QA Lead — Name  ______',
         '  QA Lead — Signature  ________________  (on paper)',
@@ -848,7 +849,7 @@ describe('the sign-off screen', () => {
       .frame()
       .split('\n')
       .slice(3, 3 + 6)
-      .map((line) => line.search(/_{6}/))
+      .map((line) => line.search(/_{6}|2026-11-22/))
     assert.deepEqual(new Set(columns), new Set([38]), ui.frame())
     ui.resize(100, 24)
     // Down from the date goes past the signature, to the next field to type in.
@@ -981,7 +982,8 @@ describe('sign-off fields in the wizard', () => {
     // On the sign-off screen the fields are filled already: nothing is asked again.
     await ui.press(ARROW_RIGHT)
     await ui.see(/› Deployed by\s+ana/)
-    assert.match(ui.frame(), /Deployed by — Date\s+2026-11-22/)
+    assert.match(ui.frame(), /Deployed by — Date\s+2026-11-22$/m)
+    assert.doesNotMatch(ui.frame(), /\(proposed\)/)
     await ui.press('q')
   })
 })

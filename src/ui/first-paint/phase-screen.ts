@@ -18,14 +18,14 @@ import type { OpenedRun } from '../open-run.ts'
 import { itemRowLine } from '../row-lines.ts'
 import { withoutTextPackages } from '../text-kit.ts'
 import type { TextLine } from '../text-line.ts'
-import { initialWizardState } from '../use-wizard-state.ts'
+import { initialWizardState, type Notice } from '../use-wizard-state.ts'
 import { detailInputOf, hasChecks, hasScoped, phaseListRows, screenSize } from '../wizard-screen.ts'
 import { drawLine, inkFrame } from './ink-draw.ts'
 
 export interface PhaseScreenInput {
   readonly opened: OpenedRun
-  /** What App passes the wizard as its notice (tone 'warn'), or null. */
-  readonly notice: string | null
+  /** What App passes the wizard as its notice, or null. */
+  readonly notice: Notice | null
   /** As App's options.today (the sign-off's date fields; not on the phase screen's first frame). */
   readonly today: string
   readonly columns: number
@@ -83,7 +83,7 @@ function phaseFrame(screen: PhaseScreenInput): string | null {
   // The footer's box is as tall as the most keys need, its lines at its foot.
   const footer = footerLines(
     'phase',
-    screen.notice ? { tone: 'warn', text: screen.notice } : null,
+    screen.notice,
     width,
     hasChecks(layout),
     hasPages,
