@@ -640,37 +640,15 @@ class ChecklistBuilder {
     for (const child of paragraph ? rest : listItem.children) {
       if (child.type === 'html') append(directives, this.#directivesIn(child) ?? [])
     }
-    const explicit = this.#explicitId(directives)
-    const owner = parent ?? idOwner(section)
-    const id = explicit ?? owner.childIds.next(`${owner.id}/${slug(plain || 'item')}`)
-    const item: ItemDraft = {
-      id,
-      hasExplicitId: explicit !== null,
+    const item = this.#newItem({
       text,
-      plain: emojify(plain),
+      plain,
       checked: listItem.checked === true,
       line: line(listItem),
-      depth: parent ? parent.depth + 1 : 0,
-      parentId: parent?.id ?? null,
-      phaseId: (section.phase ?? section).id,
-      sectionId: section.id,
-      blocks: [],
-      check: null,
-      needs: [],
-      timeoutMs: null,
-      scope: ALL,
-      fields: [],
-      childIds: new IdAllocator(),
-      fieldIds: new IdAllocator(),
-      only: this.#onlyOf(directives),
-      words: this.#inferScope ? scopeFromItemText(plain, this.#aliases) : null,
       parent,
       section,
-    }
-    this.#applyItemDirectives(item, directives)
-    // Blanks after this item are no longer the section's closing record.
-    this.#tail = []
-    this.#isTailForm = false
+      directives,
+    })
     if (this.#readsFields(section)) {
       // Hard breaks leave no space in the plain text: "Deployed by: ___" + "Date: ___".
       const itemLine = paragraph ? plainLines(paragraph).join(' ') : plain
@@ -853,6 +831,54 @@ class ChecklistBuilder {
     return true
   }
 
+  /**
+   * A task item's draft, its directives applied: a list's task item or a step table's row.
+   * `named` is the text its id and scope words are read from (`plain` unless a row's notes
+   * follow its step). Blanks after it are no longer its section's closing record.
+   */
+  #newItem(parts: {
+    readonly text: string
+    readonly plain: string
+    readonly named?: string
+    readonly checked: boolean
+    readonly line: number
+    readonly parent: ItemDraft | null
+    readonly section: SectionDraft
+    readonly directives: Directive[]
+  }): ItemDraft {
+    const { text, plain, named = parts.plain, parent, section, directives } = parts
+    const explicit = this.#explicitId(directives)
+    const owner = parent ?? idOwner(section)
+    const item: ItemDraft = {
+      id: explicit ?? owner.childIds.next(`${owner.id}/${slug(named || 'item')}`),
+      hasExplicitId: explicit !== null,
+      text,
+      plain: emojify(plain),
+      checked: parts.checked,
+      line: parts.line,
+      depth: parent ? parent.depth + 1 : 0,
+      parentId: parent?.id ?? null,
+      phaseId: (section.phase ?? section).id,
+      sectionId: section.id,
+      blocks: [],
+      check: null,
+      needs: [],
+      timeoutMs: null,
+      scope: ALL,
+      fields: [],
+      childIds: new IdAllocator(),
+      fieldIds: new IdAllocator(),
+      only: this.#onlyOf(directives),
+      words: this.#inferScope ? scopeFromItemText(named, this.#aliases) : null,
+      parent,
+      section,
+    }
+    this.#applyItemDirectives(item, directives)
+    this.#tail = []
+    this.#isTailForm = false
+    return item
+  }
+
   /** A step row's task item: its text from its step cells, what annotates it after them. */
   #tableItem(
     row: TableRow,
@@ -878,37 +904,16 @@ class ChecklistBuilder {
     const notePlain = notes.map((n) => `${(header[n.index] ?? '').trim()}: ${n.plain}`).join('; ')
     const text = noteText ? `${stepText} (${noteText})` : stepText
     const plain = notePlain ? `${stepPlain} (${notePlain})` : stepPlain
-    const explicit = this.#explicitId(directives)
-    const owner = idOwner(section)
-    const id = explicit ?? owner.childIds.next(`${owner.id}/${slug(stepPlain || 'item')}`)
-    const item: ItemDraft = {
-      id,
-      hasExplicitId: explicit !== null,
+    const item = this.#newItem({
       text,
-      plain: emojify(plain),
+      plain,
+      named: stepPlain,
       checked: read.checked,
       line: line(row),
-      depth: 0,
-      parentId: null,
-      phaseId: (section.phase ?? section).id,
-      sectionId: section.id,
-      blocks: [],
-      check: null,
-      needs: [],
-      timeoutMs: null,
-      scope: ALL,
-      fields: [],
-      childIds: new IdAllocator(),
-      fieldIds: new IdAllocator(),
-      only: this.#onlyOf(directives),
-      words: this.#inferScope ? scopeFromItemText(stepPlain, this.#aliases) : null,
       parent: null,
       section,
-    }
-    this.#applyItemDirectives(item, directives)
-    // Blanks after this item are no longer the section's closing record.
-    this.#tail = []
-    this.#isTailForm = false
+      directives,
+    })
     section.items.push(item)
     this.#items.push(item)
   }
