@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import type { Key } from 'ink'
 import { loadChecklist } from '../../src/checklist/load.ts'
+import { startedCount } from '../../src/run/snapshot.ts'
 import { startRun } from '../../src/run/start.ts'
 import { keyLines } from '../../src/ui/footer-keys.ts'
 import { commandFor, helpRows } from '../../src/ui/keymap.ts'
@@ -22,6 +23,7 @@ import {
   wizardReducer,
 } from '../../src/ui/use-wizard-state.ts'
 import { type WizardExit, wizardCommands } from '../../src/ui/wizard-commands.ts'
+import { startHttpServer } from '../helpers/servers.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 const folders: string[] = []
@@ -142,6 +144,38 @@ describe('the wizard’s commands', () => {
       await settled()
     } finally {
       await session.close()
+    }
+  })
+
+  test('A, R and r while checks hang say they are still running, never that they passed', async () => {
+    // A server that accepts and never answers: the VPN half down.
+    const silent = await startHttpServer(() => {})
+    const { session, commands, navigation } = await wizardOn(`---
+title: Hanging
+environments: [dev]
+---
+## Checks
+- [ ] API up <!-- check: http url=${silent.url}/health -->
+- [ ] API slow <!-- check: http url=${silent.url}/slow -->
+`)
+    try {
+      commands.runAllDue()
+      await waitFor(() => startedCount(session.snapshot.running) === 2, 'both checks started')
+      commands.runAllDue()
+      assert.equal(navigation().notice?.text, '2 checks are still running; nothing else is due')
+      commands.rerunFailed()
+      assert.equal(
+        navigation().notice?.text,
+        'no failed checks in this phase; 2 checks are still running',
+      )
+      commands.perform('run')
+      assert.match(
+        navigation().notice?.text ?? '',
+        /^already running \d+(\.\d)?m?s: its result shows here when it is in$/,
+      )
+    } finally {
+      await session.close()
+      await silent.close()
     }
   })
 
