@@ -11,6 +11,7 @@
  */
 import { checkFolder } from '../checklist/bundled.ts'
 import type { AwsAccount, Checklist, Item } from '../checklist/model.ts'
+import { inert } from '../output/terminal.ts'
 import type { CallerIdentity } from './aws/account.ts'
 import { Clients } from './clients.ts'
 import { httpPerHost } from './http-hosts.ts'
@@ -22,11 +23,18 @@ import { type CheckResult, Limits, runChecks } from './runner.ts'
 type Env = Readonly<Record<string, string | undefined>>
 
 export type BatchEvent =
-  /** A try of a check began (`attempt` counts from 1; a retry starts again); `at` in ms since the epoch. */
+  /** A check waits its turn (a full cap, the checks it needs): why, in words. */
+  | { readonly type: 'check-queued'; readonly id: string; readonly why: string }
+  /**
+   * A try of a check began (`attempt` counts from 1, of at most `tries`; a retry starts again,
+   * with why the try before did not settle it); `at` in ms since the epoch.
+   */
   | {
       readonly type: 'check-started'
       readonly id: string
       readonly attempt: number
+      readonly tries: number
+      readonly lastTry?: string
       readonly at: number
     }
   /** What a running check is doing now, its secrets masked. */
@@ -177,14 +185,22 @@ export class CheckBatch {
         if (event.type === 'check-started') {
           const at = Date.now()
           if (!this.#startedAt.has(event.id)) this.#startedAt.set(event.id, at)
-          emit({ ...event, at })
+          const { lastTry } = event
+          // A retry's reason may quote what a server said, as progress does.
+          emit({
+            ...event,
+            at,
+            ...(lastTry !== undefined ? { lastTry: this.redactor.scrub(lastTry) } : {}),
+          })
+        } else if (event.type === 'check-queued') {
+          emit(event)
         } else if (event.type === 'check-progress') {
           // The runner's own words (a retry's reason) may quote what a server said.
           emit({ ...event, message: this.redactor.scrub(event.message) })
         } else {
           this.#running.delete(event.id)
           this.#startedAt.delete(event.id)
-          emit(event)
+          emit(this.#shown(event))
         }
       },
     }).catch((error: unknown) => {
@@ -198,6 +214,23 @@ export class CheckBatch {
     this.#calls.add(call)
     void call.finally(() => this.#calls.delete(call)).catch(() => {})
     return call
+  }
+
+  /**
+   * A result as it may be shown: what the runner words itself (a timeout naming a host, the try
+   * before) is masked and made inert as a job's own words are (jobs.ts); outputs stay as they are.
+   */
+  #shown(event: Extract<BatchEvent, { type: 'check-finished' }>): BatchEvent {
+    const { result } = event
+    const words = (text: string) => inert(this.redactor.scrub(text))
+    return {
+      ...event,
+      result: {
+        ...result,
+        summary: words(result.summary),
+        ...(result.details ? { details: result.details.map(words) } : {}),
+      },
+    }
   }
 
   /** Stops the checks running: those not started are skipped, those started are told to stop. */

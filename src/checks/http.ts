@@ -21,7 +21,7 @@ import { httpPerHost } from './http-hosts.ts'
 import { error, fail, pass, type RunCheck } from './kind.ts'
 import type { HttpParams as Params } from './kinds/http.ts'
 import type { Redactor } from './redact.ts'
-import { type CheckOutcome, TransientError } from './runner.ts'
+import { type CheckOutcome, TransientError, waitingOn } from './runner.ts'
 import { hostPort, socketProblem } from './socket-errors.ts'
 
 // Required, not imported: importing node:http as an ES module reads every export, and
@@ -223,9 +223,17 @@ async function send(
 ): Promise<Response> {
   let exchange = first
   for (let redirects = 0; ; redirects++) {
-    const answer = await request(exchange, perHost, signal).catch((cause: unknown) => {
-      throw new RequestFailed(exchange.url, cause)
+    const { url } = exchange
+    // The host a timeout names (never the path or the query: they may hold a token).
+    const done = waitingOn({
+      target: hostPort(url.hostname, url.port || (url.protocol === 'https:' ? 443 : 80)),
+      hint: 'a firewall, VPN or proxy in the way, or the service stuck?',
     })
+    const answer = await request(exchange, perHost, signal)
+      .catch((cause: unknown) => {
+        throw new RequestFailed(exchange.url, cause)
+      })
+      .finally(done)
     const location = answer.headers.location
     if (!follow || !REDIRECT_STATUSES.has(answer.status) || !location) {
       return { ...answer, url: exchange.url, redirects }

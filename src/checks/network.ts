@@ -7,13 +7,19 @@ import { connect, createServer } from 'node:net'
 import { error, fail, pass, type RunCheck } from './kind.ts'
 
 import type { PortParams, TcpParams } from './kinds/network.ts'
+import { waitingOn } from './runner.ts'
 import { errorCode, hostPort, socketProblem } from './socket-errors.ts'
 
 /** Runs a `tcp` check (its parameters: kinds/network.ts). */
 export const checkTcp: RunCheck<TcpParams> = async (params, context) => {
   const target = hostPort(params.host, params.port)
+  // A connection that neither opens nor is refused: what a timeout then names.
+  const done = waitingOn({
+    target,
+    hint: 'a firewall or VPN dropping the packets?',
+  })
   try {
-    const address = await openAndClose(params.host, params.port, context.signal)
+    const address = await openAndClose(params.host, params.port, context.signal).finally(done)
     return pass(`${target} accepts connections`, { evidence: { address } })
   } catch (cause) {
     if (context.signal.aborted) throw cause

@@ -8,6 +8,7 @@
  * `check-finished`), which the TUI, the headless reporters and the run store
  * all consume.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pLimit, { type LimitFunction } from 'p-limit'
 import { formatLimit } from '../duration.ts'
@@ -61,7 +62,17 @@ export interface Job {
 }
 
 export type CheckEvent =
-  | { readonly type: 'check-started'; readonly id: string; readonly attempt: number }
+  /** A check waits its turn (a full cap, the checks it needs): `why`, in the operator's words. */
+  | { readonly type: 'check-queued'; readonly id: string; readonly why: string }
+  | {
+      readonly type: 'check-started'
+      readonly id: string
+      readonly attempt: number
+      /** The most tries it may take: the first and the retries. */
+      readonly tries: number
+      /** Why the try before did not settle it (a retry's reason); absent on the first try. */
+      readonly lastTry?: string
+    }
   | { readonly type: 'check-progress'; readonly id: string; readonly message: string }
   | { readonly type: 'check-finished'; readonly id: string; readonly result: CheckResult }
 
@@ -107,6 +118,64 @@ export const DEFAULT_CONCURRENCY = 512
 export const DEFAULT_OTHER_CONCURRENCY = 64
 export const DEFAULT_SERVICE_CAPS: Readonly<Record<string, number>> = { 'aws:': 8, 'pg:': 4 }
 
+/** What a capped service is, after "4 checks …": where the checks waiting their turn go. */
+const CAP_WORDS: Readonly<Record<string, string>> = {
+  'aws:': 'to this AWS service and region',
+  'pg:': 'to this server',
+  'http:': 'to this host',
+}
+
+/**
+ * What a check waits on now (a host, an AWS endpoint), as the check last said with
+ * `waitingOn`: a timeout then says what did not answer, not only that time ran out.
+ */
+export interface WaitingOn {
+  /** What should answer: `127.0.0.1:5065`, `http://127.0.0.1:5063`, "the AWS endpoint". */
+  readonly target: string
+  /** What was asked of it: `sts:GetCallerIdentity`, `GET /health`, "the query". */
+  readonly call?: string
+  /** Why the check asked, where the check's kind does not say it: "reading the database secret prod/db". */
+  readonly purpose?: string
+  /** What to look at next: "check the VPN, or AWS_ENDPOINT_URL if set". */
+  readonly hint?: string
+}
+
+/** The wait a try of a check is in now; each try has its own (AsyncLocalStorage follows its awaits). */
+interface Waits {
+  current: { on: WaitingOn } | null
+}
+const waits = new AsyncLocalStorage<Waits>()
+
+/**
+ * Says what the calling check waits on from now (a connection, a request); the function it
+ * returns says the wait is over. Outside a check's try it does nothing. The code that talks to
+ * a network (aws/errors.ts's awsCall, the tcp, http and PostgreSQL checks) calls it, so that
+ * no kind has to word its own timeouts.
+ */
+export function waitingOn(on: WaitingOn): () => void {
+  const store = waits.getStore()
+  if (!store) return () => {}
+  const before = store.current
+  const entry = { on }
+  store.current = entry
+  return () => {
+    if (store.current === entry) store.current = before
+  }
+}
+
+/** Names what the current wait is on, once known (the AWS SDK resolves its endpoint late). */
+export function waitingAt(target: string): void {
+  const store = waits.getStore()
+  if (store?.current) store.current.on = { ...store.current.on, target }
+}
+
+/** "no answer from 127.0.0.1:5065 within 30s: a firewall or VPN may be dropping the packets". */
+function noAnswer(on: WaitingOn, limit: string): string {
+  const call = on.call ? ` to ${on.call}` : ''
+  const purpose = on.purpose ? ` (${on.purpose})` : ''
+  return `no answer from ${on.target}${call}${purpose} within ${limit}${on.hint ? `: ${on.hint}` : ''}`
+}
+
 /**
  * The caps themselves. Batches that run at the same time (the wizard re-runs the
  * failed checks while a phase's checks still run) share one, so that together they
@@ -126,6 +195,29 @@ export class Limits {
       ...DEFAULT_SERVICE_CAPS,
       'http:': options.httpPerHost ?? httpPerHost(process.env),
     }
+  }
+
+  /**
+   * Why a check to `service` would wait for its turn now, in words ("4 checks to this server are
+   * running"); null when neither its service's cap nor the global one is full.
+   */
+  waitFor(service: string): string | null {
+    const limit = this.forService(service)
+    const prefix = Object.keys(this.#caps).find((p) => service.startsWith(p))
+    const checks = (n: number, where: string) =>
+      n === 1 ? `1 check ${where} is running` : `${n} checks ${where} are running`
+    // Those asked for and not started count too: checks asked for together are all queued
+    // before the first one starts, and each one past the cap will wait.
+    const isFull = (cap: LimitFunction) => cap.activeCount + cap.pendingCount >= cap.concurrency
+    if (isFull(limit)) {
+      const to = prefix ? (CAP_WORDS[prefix] ?? 'to this service') : null
+      return to
+        ? checks(limit.concurrency, to)
+        : `${checks(limit.concurrency, 'of these kinds')} (the most at once)`
+    }
+    if (isFull(this.global))
+      return `${checks(this.global.concurrency, 'in all')} (the most at once)`
+    return null
   }
 
   /** The cap of a service (by its first matching prefix, else the one the others share). */
@@ -167,6 +259,13 @@ export async function runChecks(
     if (existing) return existing
     const promise = (async () => {
       const deps = job.needs.filter((id) => byId.has(id) || earlier.has(id))
+      const unfinished = deps.filter((id) => byId.has(id) && !results.has(id))
+      if (unfinished.length > 0)
+        emit({
+          type: 'check-queued',
+          id: job.id,
+          why: `waiting for ${unfinished.join(', ')}, which it needs`,
+        })
       const depResults = await Promise.all(
         deps.map((id) => {
           const dep = byId.get(id)
@@ -207,6 +306,8 @@ export async function runChecks(
         })
       }
       const service = limits.forService(job.service)
+      const why = limits.waitFor(job.service)
+      if (why) emit({ type: 'check-queued', id: job.id, why })
       // The service's cap is taken first: a check waiting for its host holds no global slot.
       return finish(job.id, await service(() => limits.global(() => runOnce(job))))
     })()
@@ -220,6 +321,8 @@ export async function runChecks(
     const deadline = Date.now() + clampTimeout(job.timeoutMs)
     const retries = options.retries ?? 3
     const baseDelay = options.retryDelayMs ?? 500
+    /** Why the last try did not settle it: kept on screen through the next, and in a timeout's words. */
+    let lastTry: string | undefined
     for (let attempt = 1; ; attempt++) {
       if (options.signal?.aborted) {
         return {
@@ -229,7 +332,13 @@ export async function runChecks(
           attempts: attempt - 1,
         }
       }
-      emit({ type: 'check-started', id: job.id, attempt })
+      emit({
+        type: 'check-started',
+        id: job.id,
+        attempt,
+        tries: retries + 1,
+        ...(lastTry !== undefined ? { lastTry } : {}),
+      })
       const outcome = await attemptWithTimeout(
         job,
         Math.max(1, deadline - Date.now()),
@@ -238,8 +347,22 @@ export async function runChecks(
         (message) => emit({ type: 'check-progress', id: job.id, message }),
       )
       const elapsed = now() - started
+      if ('timedOut' in outcome) {
+        // Said here, where the time ran out: what the check was waiting on, and what the
+        // try before ended on, never a bare "timed out".
+        const limit = formatLimit(job.timeoutMs)
+        const before = lastTry !== undefined ? [`the try before: ${lastTry}`] : []
+        return {
+          status: 'error',
+          summary: outcome.on ? noAnswer(outcome.on, limit) : `timed out after ${limit}`,
+          ...(before.length > 0 ? { details: before } : {}),
+          durationMs: elapsed,
+          attempts: attempt,
+        }
+      }
       if ('transient' in outcome) {
         const reason = outcome.transient
+        lastTry = reason
         const delay = baseDelay * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5)
         if (attempt <= retries && !options.signal?.aborted && Date.now() + delay < deadline) {
           emit({
@@ -261,6 +384,15 @@ export async function runChecks(
           attempts: attempt,
         }
       }
+      // A retry that could not tell either (a server stopped mid-query now refuses) leads with
+      // what the try before met: the first problem is the one the operator must know.
+      if (outcome.status === 'error' && lastTry !== undefined)
+        return {
+          ...outcome,
+          summary: `${lastTry}; then: ${outcome.summary}`,
+          durationMs: elapsed,
+          attempts: attempt,
+        }
       return { ...outcome, durationMs: elapsed, attempts: attempt }
     }
   }
@@ -269,7 +401,11 @@ export async function runChecks(
   return results
 }
 
-type Attempt = CheckOutcome | { readonly transient: string }
+type Attempt =
+  | CheckOutcome
+  | { readonly transient: string }
+  /** The time limit ran out; `on`: what the try was waiting on then, as it last said. */
+  | { readonly timedOut: true; readonly on: WaitingOn | null }
 
 /** One try: the job's promise raced against its timeout and the run's cancellation. */
 async function attemptWithTimeout(
@@ -280,7 +416,12 @@ async function attemptWithTimeout(
   progress: (message: string) => void,
 ): Promise<Attempt> {
   const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(new TimeoutSignal(job.timeoutMs)), timeLeftMs)
+  const store: Waits = { current: null }
+  // What the try waits on is read as the time runs out, before the abort ends the wait.
+  const timer = setTimeout(
+    () => controller.abort(new TimeoutSignal(store.current?.on ?? null)),
+    timeLeftMs,
+  )
   const onParentAbort = () => controller.abort(new CancelSignal())
   parent?.addEventListener('abort', onParentAbort, { once: true })
   if (parent?.aborted) onParentAbort()
@@ -292,13 +433,11 @@ async function attemptWithTimeout(
   try {
     const visible = new Map([...outputs].filter(([id]) => job.needs.includes(id)))
     return await Promise.race([
-      job.run({ signal: controller.signal, outputs: visible, progress }),
+      waits.run(store, () => job.run({ signal: controller.signal, outputs: visible, progress })),
       stopped,
     ])
   } catch (error) {
-    if (error instanceof TimeoutSignal) {
-      return { status: 'error', summary: `timed out after ${formatLimit(error.ms)}` }
-    }
+    if (error instanceof TimeoutSignal) return { timedOut: true, on: error.on }
     if (error instanceof CancelSignal || parent?.aborted)
       return { status: 'skipped', summary: 'cancelled' }
     if (error instanceof TransientError) return { transient: error.message }
@@ -317,8 +456,8 @@ function clampTimeout(ms: number): number {
 }
 
 class TimeoutSignal extends Error {
-  constructor(readonly ms: number) {
-    super(`timed out after ${ms} ms`)
+  constructor(readonly on: WaitingOn | null) {
+    super('timed out')
   }
 }
 

@@ -265,8 +265,15 @@ export interface RunState {
   readonly unseenChanges?: UnseenChanges
   readonly finishedAt: string | null
   readonly lastActivityAt: string
-  /** Where the wizard was last left, if it was left rather than killed. */
+  /**
+   * Where the wizard was last left, if it was left rather than killed: kept for the one resume
+   * after the leaving. A second resume with no leaving between them follows a session that was
+   * killed, whose answers went on past that place: it opens at the first phase with items to
+   * answer instead.
+   */
   readonly left?: Position
+  /** Set once a resume has opened at `left`: the next resume, unless left again, drops it. */
+  readonly leftOpened?: true
   /** Changes of driver of a team run, oldest first (absent: none). */
   readonly handovers?: readonly Handover[]
   /** Approvals by gate name (absent: none); the first approval of a gate is the one that counts. */
@@ -393,13 +400,24 @@ function unseen(
 }
 
 /** Folds one journal entry into the state. Pure; unknown item ids are kept, not dropped. */
+/**
+ * Where a resume opens: where the wizard was left, the first time after the leaving; a resume
+ * after that one, with no leaving between, follows a killed session, and `left` is dropped.
+ */
+function afterResume(state: RunState): RunState {
+  if (!state.left) return state
+  if (!state.leftOpened) return { ...state, leftOpened: true }
+  const { left: _, leftOpened: __, ...rest } = state
+  return rest
+}
+
 export function reduceRun(state: RunState, entry: JournalEntry): RunState {
   const touched = { ...state, lastActivityAt: entry.at }
   switch (entry.type) {
     case 'run-started':
     case 'resumed':
       return {
-        ...touched,
+        ...(entry.type === 'resumed' ? afterResume(touched) : touched),
         sha256History: [...state.sha256History, entry.sha256],
         snapshot: entry.items,
         ...(entry.type === 'resumed'
@@ -455,9 +473,11 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
       const { unseenChanges: _, ...rest } = state
       return rest
     }
-    case 'left':
+    case 'left': {
       // Not an answer: the run's age ("12 min ago") stays that of its last one.
-      return { ...state, left: { phaseId: entry.phaseId, itemId: entry.itemId } }
+      const { leftOpened: _, ...rest } = state
+      return { ...rest, left: { phaseId: entry.phaseId, itemId: entry.itemId } }
+    }
     case 'lease-taken-over':
       return {
         ...touched,

@@ -329,8 +329,17 @@ export class RunSession {
           earlier,
           onEvent: (event) => {
             if (event.type === 'check-started') {
-              const { attempt, at } = event
-              this.emit({ type: 'check-started', itemId: event.id, attempt, at })
+              const { attempt, at, tries, lastTry } = event
+              this.emit({
+                type: 'check-started',
+                itemId: event.id,
+                attempt,
+                at,
+                tries,
+                ...(lastTry !== undefined ? { lastTry } : {}),
+              })
+            } else if (event.type === 'check-queued') {
+              this.emit({ type: 'check-waiting', itemId: event.id, why: event.why })
             } else if (event.type === 'check-progress') {
               this.emit({ type: 'check-progress', itemId: event.id, message: event.message })
             } else if (event.type === 'check-finished') {

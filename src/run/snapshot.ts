@@ -11,19 +11,42 @@
 import type { CallerIdentity } from '../checks/aws/account.ts'
 import type { JournalEntry, RunState } from './model.ts'
 
-/** A check that has started (its current attempt). */
+/** A check that has started: its first try, or a retry. */
 export interface LiveCheck {
-  /** Date.now() when the check (its current attempt) started. */
+  /**
+   * Date.now() when the check's first try started: a retry does not restart the clock, so the
+   * operator sees how long the check has been at it (2m14s), not its last try (275ms).
+   */
   readonly startedAt: number
   readonly attempt: number
+  /** The most tries it may take (4: the first and 3 retries); 0 when not told. */
+  readonly tries: number
   readonly progress: string | null
+  /**
+   * Why the try before this one did not settle it ("no answer from … : check the VPN"): kept
+   * while the next try runs, so that what is wrong stays on screen. Null on the first try.
+   */
+  readonly lastTry: string | null
+}
+
+/** A check asked for that waits its turn: `why` says for what, once the runner has said. */
+export interface QueuedCheck {
+  /** "4 checks to this server are running", "waiting for api, which it needs"; null: not said yet. */
+  readonly queued: string | null
 }
 
 /**
- * The checks asked for and not finished, by item id: null while one waits its turn (a cap, the
- * checks it needs), then as it runs. Only a started one is drawn as running.
+ * The checks asked for and not finished, by item id: null or queued while one waits its turn (a
+ * cap, the checks it needs), then live as it runs. Only a started one is drawn as running.
  */
-export type ChecksInFlight = Readonly<Record<string, LiveCheck | null>>
+export type ChecksInFlight = Readonly<Record<string, LiveCheck | QueuedCheck | null>>
+
+/** The check's live state when it has started; undefined while it waits its turn or is not asked. */
+export function liveCheck(
+  entry: LiveCheck | QueuedCheck | null | undefined,
+): LiveCheck | undefined {
+  return entry && 'attempt' in entry ? entry : undefined
+}
 
 /** A team run's link to its store, as the wizard's header shows it (team/sync.ts). */
 export interface SyncView {
@@ -47,11 +70,17 @@ export type SessionEvent =
   | { readonly type: 'journal'; readonly entry: JournalEntry }
   /** Asked for: in flight from now on, waiting its turn. */
   | { readonly type: 'check-queued'; readonly itemId: string }
+  /** A check asked for waits for a cap or for the checks it needs: why, in words. */
+  | { readonly type: 'check-waiting'; readonly itemId: string; readonly why: string }
   | {
       readonly type: 'check-started'
       readonly itemId: string
       readonly attempt: number
       readonly at: number
+      /** The most tries it may take; absent when not told. */
+      readonly tries?: number
+      /** Why the try before did not settle it; absent on the first try. */
+      readonly lastTry?: string
     }
   | { readonly type: 'check-progress'; readonly itemId: string; readonly message: string }
   | { readonly type: 'check-dropped'; readonly itemId: string }
@@ -86,13 +115,27 @@ export function trackChecks(running: ChecksInFlight, event: SessionEvent): Check
   switch (event.type) {
     case 'check-queued':
       return event.itemId in running ? running : { ...running, [event.itemId]: null }
-    case 'check-started':
+    case 'check-waiting': {
+      // Once started, a check is running, whatever a late word about its turn says.
+      if (!(event.itemId in running) || liveCheck(running[event.itemId])) return running
+      return { ...running, [event.itemId]: { queued: event.why } }
+    }
+    case 'check-started': {
+      // A retry keeps the clock of the check's first try, and what the try before it ended on.
+      const before = liveCheck(running[event.itemId])
       return {
         ...running,
-        [event.itemId]: { startedAt: event.at, attempt: event.attempt, progress: null },
+        [event.itemId]: {
+          startedAt: event.attempt > 1 && before ? before.startedAt : event.at,
+          attempt: event.attempt,
+          tries: event.tries ?? 0,
+          progress: null,
+          lastTry: event.attempt > 1 ? (event.lastTry ?? before?.lastTry ?? null) : null,
+        },
       }
+    }
     case 'check-progress': {
-      const live = running[event.itemId]
+      const live = liveCheck(running[event.itemId])
       if (!live) return running
       return { ...running, [event.itemId]: { ...live, progress: event.message } }
     }
@@ -107,7 +150,7 @@ export function trackChecks(running: ChecksInFlight, event: SessionEvent): Check
 
 /** How many checks are running now (started, not waiting their turn). */
 export function startedCount(running: ChecksInFlight): number {
-  return Object.values(running).filter((live) => live !== null).length
+  return Object.values(running).filter((entry) => liveCheck(entry) !== undefined).length
 }
 
 function without<T>(record: Readonly<Record<string, T>>, key: string): Readonly<Record<string, T>> {

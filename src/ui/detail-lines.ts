@@ -16,6 +16,7 @@ import type { ItemRecord } from '../run/model.ts'
 import type { LiveCheck } from '../run/snapshot.ts'
 import type { ProseStep, ScopeNote } from './layout.ts'
 import { blockLines, lineText, type SpanLine, sectionLines } from './markdown-lines.ts'
+import { runningWords } from './running-words.ts'
 import { plainLine, type TextLine } from './text-line.ts'
 import { CHECK_LOOK, type Color, ITEM_LOOK } from './theme.ts'
 
@@ -32,6 +33,11 @@ export interface DetailInput {
   readonly item: Item
   readonly record: ItemRecord | null
   readonly live: LiveCheck | undefined
+  /**
+   * Set while the check is asked for and waits its turn: why ("4 checks to this server are
+   * running"), or "" when not said yet. It starts by itself: nothing to press.
+   */
+  readonly queued?: string | undefined
   readonly width: number
   readonly now: number
   /** The checklist's commands cannot run until it is trusted. */
@@ -114,8 +120,14 @@ export function detailLines(input: DetailInput): DetailLine[] {
     push(`check: ${item.check.kind} ${params}`, { isDim: true })
     if (item.needs.length > 0) push(`needs: ${item.needs.join(', ')}`, { isDim: true })
     if (live) {
-      const elapsed = formatDuration(input.now - live.startedAt)
-      push(`running for ${elapsed}${live.progress ? ` — ${live.progress}` : ''}`, {
+      push(`${runningWords(live, input.now)}${live.progress ? ` — ${live.progress}` : ''}`, {
+        color: 'cyan',
+      })
+      // What the try before ended on stays, while the next try runs: the VPN is the problem now.
+      if (live.lastTry && live.lastTry !== live.progress)
+        push(`last try: ${live.lastTry}`, { color: 'yellow' })
+    } else if (input.queued !== undefined) {
+      push(`queued${input.queued ? ` — ${input.queued}` : ''}: it starts by itself`, {
         color: 'cyan',
       })
     } else if (record?.check) {

@@ -241,7 +241,7 @@ export function runLineExtras(
   }
   if (identity) {
     const account = identity.alias ? `${identity.account} (${identity.alias})` : identity.account
-    const shown = `  · aws ${identity.account}`
+    const shown = ` · aws ${identity.account}`
     extras.push(
       expected && expected.id !== identity.account
         ? {
@@ -253,7 +253,7 @@ export function runLineExtras(
             kind: 'account',
           }
         : {
-            span: { text: `  · aws ${account}`, isDim: true },
+            span: { text: ` · aws ${account}`, isDim: true },
             kind: 'account',
             least: shown.length,
           },

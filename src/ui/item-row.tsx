@@ -9,7 +9,6 @@
 import { Box } from 'ink'
 import { memo } from 'react'
 import type { Item } from '../checklist/model.ts'
-import { formatDuration } from '../duration.ts'
 import type { ItemState, StoredCheckResult } from '../run/model.ts'
 import type { LiveCheck } from '../run/snapshot.ts'
 import { useTick } from './animation.tsx'
@@ -25,6 +24,7 @@ import {
   rowLook,
   rowOutcome,
 } from './row-lines.ts'
+import { runningWords } from './running-words.ts'
 import { LineText } from './span-text.tsx'
 import { Text } from './text.tsx'
 import { SPINNER_FRAMES } from './theme.ts'
@@ -43,6 +43,8 @@ export interface ItemRowProps {
   readonly indent: number
   /** "manual" beside a manual item: only where some items are automated, to tell them apart. */
   readonly isManualMarked?: boolean
+  /** Its check waits its turn: the row says "queued". */
+  readonly isQueued?: boolean
   /**
    * The row's width, when known: the row is then one text node, laid out by row-lines.ts;
    * without it, boxes that fill the width they are given.
@@ -59,9 +61,10 @@ export const ItemRow = memo(function ItemRow({
   isSelected,
   indent,
   isManualMarked = true,
+  isQueued = false,
   width,
 }: ItemRowProps) {
-  const input = { item, outOfScope, state, check, isSelected, indent, isManualMarked }
+  const input = { item, outOfScope, state, check, isSelected, indent, isManualMarked, isQueued }
   const look = rowLook(input)
   const outcome = rowOutcome(input)
   // One text node where the row's width is known: the text cut and padded as the boxes below
@@ -155,9 +158,7 @@ function Spinner() {
 function RunningClock({ live }: { readonly live: LiveCheck }) {
   useTick() // counts on the spinners' tick, so a clock never costs a redraw of its own
 
-  const elapsed = formatDuration(Date.now() - live.startedAt)
-  const attempt = live.attempt > 1 ? ` try ${live.attempt}` : ''
-  return <Text color="cyan">{`running ${elapsed}${attempt}`}</Text>
+  return <Text color="cyan">{runningWords(live, Date.now())}</Text>
 }
 
 function OutcomeText({ outcome }: { readonly outcome: Outcome }) {

@@ -24,6 +24,8 @@ export interface ItemRowInput {
   readonly indent: number
   /** "manual" beside a manual item: only where some items are automated, to tell them apart. */
   readonly isManualMarked: boolean
+  /** Its check is asked for and waits its turn: "queued", not its last result or kind. */
+  readonly isQueued?: boolean
 }
 
 /** What the right of an item's row says: manual, its check's kind, or its check's last result. */
@@ -47,6 +49,8 @@ export function rowLook(input: Pick<ItemRowInput, 'outOfScope' | 'state'>) {
 export function rowOutcome(input: ItemRowInput): Outcome | null {
   const { item } = input
   if (input.outOfScope !== null) return { text: `n/a: ${onlyWhere(item)}`, isDim: true }
+  // It starts by itself once its turn comes: nothing for the operator to do (the pane says why).
+  if (input.isQueued && item.check) return { text: 'queued', color: 'cyan' }
   return item.check || input.isManualMarked ? outcomeOf(input.check, item) : null
 }
 

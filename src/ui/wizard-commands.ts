@@ -15,9 +15,11 @@ import { contradiction, unconfirmedWarnings } from '../run/claims.ts'
 import { blankSignoff, failedItems } from '../run/describe.ts'
 import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
+import { type ChecksInFlight, liveCheck, startedCount } from '../run/snapshot.ts'
 import { isProblem } from '../vocabulary.ts'
 import { KEYMAP, type KeyCommand } from './keymap.ts'
 import { appliesIn, type Layout, outOfScopeReason } from './layout.ts'
+import { runningWords } from './running-words.ts'
 import {
   currentPhase,
   dueChecks,
@@ -234,8 +236,12 @@ export function wizardCommands(context: WizardContext) {
   }
 
   const runSelected = (item: Item) => {
+    const inFlight = item.id in session.snapshot.running
     if (!item.check) {
       notify('a manual item: mark it with d, f, s or a')
+    } else if (inFlight) {
+      // Asked for already: say so, rather than start nothing without a word.
+      notify(alreadyRunning(session.snapshot.running, item.id, now()))
     } else if (session.needsTrustFor([item.id])) {
       open({ kind: 'trust', andRun: [item.id], isExplicit: true })
     } else run([item.id], true)
@@ -256,7 +262,7 @@ export function wizardCommands(context: WizardContext) {
     if (due.length === 0 && everyDue.length > 0 && gate) {
       waiting(gate)
     } else if (due.length === 0) {
-      notify('no checks are due: each one passed lately')
+      notify(nothingDue())
     } else if (session.needsTrustFor(due)) {
       open({ kind: 'trust', andRun: due, isExplicit: false })
     } else {
@@ -266,22 +272,65 @@ export function wizardCommands(context: WizardContext) {
     }
   }
 
+  /**
+   * Why `A` found nothing to run, as it is: checks still running are not "passed lately", and
+   * a write is never due (it runs only with r).
+   */
+  const nothingDue = (): string => {
+    const { run: current, running } = session.snapshot
+    const inFlight = Object.keys(running).length
+    const checks = [...layout.items.values()].filter(
+      (item) => item.check && appliesIn(item, current) && !(item.id in running),
+    )
+    const writes = checks.filter((item) => isWrite(item) && !isFresh(item)).length
+    const rest =
+      writes > 0 ? ` (${count(writes, 'write')} ${writes === 1 ? 'runs' : 'run'} only with r)` : ''
+    if (inFlight > 0) {
+      const started = startedCount(running)
+      const queued = inFlight - started
+      const what =
+        started === 0
+          ? `${count(queued, 'check')} ${queued === 1 ? 'is' : 'are'} queued`
+          : `${count(started, 'check')} ${started === 1 ? 'is' : 'are'} still running${queued > 0 ? ` (${queued} more queued)` : ''}`
+      return `${what}; nothing else is due${rest}`
+    }
+    if (checks.length === 0) return 'no checks are due: none applies here'
+    return writes > 0 && writes === checks.length
+      ? `no checks are due${rest}`
+      : `no checks are due: each one passed lately${rest}`
+  }
+
+  /** A check whose last result is a pass not yet stale: not due. */
+  const isFresh = (item: Item): boolean => {
+    const check = session.snapshot.run.items[item.id]?.check
+    return check?.status === 'pass' && !isStale(check, now(), context.staleAfterMs)
+  }
+
   /** `R`: the checks of this phase whose last result is a problem, run again as if asked one by one. */
   const rerunFailed = () => {
     const phase = currentPhase(navigation())
     if (!phase) return
-    const { run: current } = session.snapshot
+    const { run: current, running } = session.snapshot
     // A write runs again only by itself (r): see isWrite.
     const failed = phase.items.filter((item) => {
       if (isWrite(item) || !appliesIn(item, current)) return false
       return isProblem(current.items[item.id]?.check?.status)
     })
-    if (failed.length === 0) {
-      notify('no failed checks in this phase')
+    // One running again already is not run twice, nor counted as started now.
+    const idle = failed.filter((item) => !(item.id in running))
+    const busy = phase.items.filter((item) => item.id in running).length
+    if (idle.length === 0) {
+      const still =
+        busy > 0 ? `; ${count(busy, 'check')} ${busy === 1 ? 'is' : 'are'} still running` : ''
+      notify(
+        failed.length > 0
+          ? `the failed checks of this phase are running again already${still.replace(/^;/, ':')}`
+          : `no failed checks in this phase${still}`,
+      )
       return
     }
     run(
-      failed.map((item) => item.id),
+      idle.map((item) => item.id),
       true,
     )
   }
@@ -496,4 +545,21 @@ export function wizardCommands(context: WizardContext) {
     rerunFailed,
     isDue,
   }
+}
+
+/** "1 check", "3 checks". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
+}
+
+/**
+ * `r` on a check already asked for: running ("already running: 2m14s · try 4/4"), or waiting
+ * its turn ("already queued: 4 checks to this server are running").
+ */
+function alreadyRunning(running: ChecksInFlight, itemId: string, now: number): string {
+  const entry = running[itemId]
+  const live = liveCheck(entry)
+  if (live) return `already ${runningWords(live, now)}: its result shows here when it is in`
+  const why = entry && 'queued' in entry ? entry.queued : null
+  return `already queued${why ? `: ${why}` : ''}; it starts by itself`
 }

@@ -8,7 +8,7 @@ import { needsTrust } from '../checks/registry.ts'
 import { approvalAt } from '../run/approvals.ts'
 import { blankEntries } from '../run/describe.ts'
 import type { RunState } from '../run/model.ts'
-import type { ChecksInFlight, LiveCheck } from '../run/snapshot.ts'
+import { type ChecksInFlight, type LiveCheck, liveCheck } from '../run/snapshot.ts'
 import type { DetailInput } from './detail-lines.ts'
 import { footerHeight } from './footer-keys.ts'
 import {
@@ -122,10 +122,23 @@ export function phaseListRows(
         isSelected: row.item === selected,
         indent: 1 + row.depth * 2,
         isManualMarked,
+        ...(isQueued(state.running, row.item.id) ? { isQueued: true } : {}),
       },
-      live: state.running[row.item.id] ?? undefined,
+      live: liveCheck(state.running[row.item.id]),
     }
   })
+}
+
+/** Whether the item's check is asked for and waits its turn (a cap, the checks it needs). */
+function isQueued(running: ChecksInFlight, itemId: string): boolean {
+  return itemId in running && liveCheck(running[itemId]) === undefined
+}
+
+/** Why the item's check waits its turn ("" when not said yet); undefined when it does not wait. */
+function queuedWhy(running: ChecksInFlight, itemId: string): string | undefined {
+  if (!isQueued(running, itemId)) return undefined
+  const entry = running[itemId]
+  return (entry && 'queued' in entry ? entry.queued : null) ?? ''
 }
 
 /** Whether any item that applies is automated: without one, nothing on screen speaks of checks. */
@@ -159,7 +172,8 @@ export function detailInputOf(
   return {
     item,
     record: state.run.items[item.id] ?? null,
-    live: state.running[item.id] ?? undefined,
+    live: liveCheck(state.running[item.id]),
+    queued: queuedWhy(state.running, item.id),
     width: width - 1,
     now: Date.now(),
     isUntrustedCommand: needsTrust(item) && !state.isTrusted,

@@ -361,7 +361,7 @@ describe('elb.targets errors', () => {
     assert.equal(result.status, 'error')
     assert.match(
       result.summary,
-      /^no answer from .+ to elasticloadbalancing:DescribeTargetGroups: check the VPN/,
+      /^no answer from .+ to elasticloadbalancing:DescribeTargetGroups within \d+m?s: check the VPN/,
     )
   })
 
@@ -560,7 +560,7 @@ describe('elb.load-balancer errors', () => {
     assert.equal(result.status, 'error')
     assert.match(
       result.summary,
-      /^no answer from .+ to elasticloadbalancing:DescribeLoadBalancers: check the VPN/,
+      /^no answer from .+ to elasticloadbalancing:DescribeLoadBalancers within \d+m?s: check the VPN/,
     )
   })
 

@@ -253,7 +253,7 @@ describe('retries', () => {
 })
 
 describe('a request that never answers', () => {
-  it('times out within the item timeout and closes its connection at once', async () => {
+  it('times out within the item timeout naming the endpoint and the call, and closes its connection at once', async () => {
     // The secret's answer waits until the client has closed the hanging table
     // request: it arrives in time only if the timeout aborted that request,
     // rather than the connection lingering until the clients are closed.
@@ -267,7 +267,10 @@ describe('a request that never answers', () => {
     )
     const hung = run.result('check-1')
     assert.equal(hung.status, 'error')
-    assert.equal(hung.summary, 'timed out after 300ms')
+    assert.equal(
+      hung.summary,
+      `no answer from ${fault.url} to dynamodb:DescribeTable within 300ms: check the VPN, or AWS_ENDPOINT_URL if set`,
+    )
     assert.equal(hung.attempts, 1)
     assert.equal(run.result('check-2').status, 'pass', run.result('check-2').summary)
     assert.equal(fault.openHangingRequests, 0)
@@ -275,15 +278,29 @@ describe('a request that never answers', () => {
 })
 
 describe('an endpoint that accepts and never answers', () => {
+  it('a pg check held up reading its database secret says AWS did not answer, not the database', async () => {
+    fault.script(() => 'hang')
+    const run = await runChecklist(
+      checklistOf('pg.table secret=prod/db table=agents region=us-east-1; timeout: 300ms'),
+    )
+    const result = run.result()
+    assert.equal(result.status, 'error')
+    assert.equal(
+      result.summary,
+      `no answer from ${fault.url} to secretsmanager:GetSecretValue (reading the database secret prod/db) within 300ms: check the VPN, or AWS_ENDPOINT_URL if set`,
+    )
+  })
+
   it('a stack check does not wait out its ten minutes: each call gives up, is retried, then says why', async () => {
     fault.script(() => 'hang')
     const started = Date.now()
     const run = await runChecklist(checklistOf('cfn.stack name=api'), { awsRequestTimeoutMs: 300 })
     const result = run.result()
     assert.equal(result.status, 'error')
-    assert.match(
+    // Each try's own limit, and the endpoint, named as a refused connection names it.
+    assert.equal(
       result.summary,
-      /^no answer from .+ to cloudformation:DescribeStacks: check the VPN/,
+      `no answer from ${fault.url} to cloudformation:DescribeStacks within 300ms: check the VPN, or AWS_ENDPOINT_URL if set (gave up after 4 attempts)`,
     )
     assert.equal(result.attempts, 4)
     assert.ok(Date.now() - started < 10_000, 'it waited')

@@ -73,7 +73,14 @@ describe('a check batch', () => {
       )
       assert.deepEqual(
         seen.map((event) => `${event.type} ${'id' in event ? event.id : ''}`),
-        ['check-started api', 'check-finished api', 'check-started smoke', 'check-finished smoke'],
+        [
+          // Smoke waits for api, which it needs, and says so.
+          'check-queued smoke',
+          'check-started api',
+          'check-finished api',
+          'check-started smoke',
+          'check-finished smoke',
+        ],
       )
       const started = seen.find((event) => event.type === 'check-started')
       assert.ok(started && started.type === 'check-started' && started.at > 0)

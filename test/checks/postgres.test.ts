@@ -271,14 +271,17 @@ describe('pg.connect', () => {
     assert.equal(result.summary, `cannot connect to 127.0.0.1:${port}: connection refused`)
   })
 
-  it('times out on a server that never answers, and leaves no connection open', {
+  it('times out naming the server that never answers, and leaves no connection open', {
     timeout: 15_000,
   }, async () => {
     const silent = await startSilentServer()
     try {
       const result = await check(`pg.connect url=${url({ port: silent.port })}; timeout: 1s`)
       assert.equal(result.status, 'error')
-      assert.equal(result.summary, 'timed out after 1s')
+      assert.equal(
+        result.summary,
+        `no answer from 127.0.0.1:${silent.port} within 1s: a firewall or VPN dropping the packets, or the server stuck?`,
+      )
       assert.equal(silent.accepted.length, 1)
       // The check's socket is destroyed: the server sees every connection close.
       await Promise.all(silent.accepted.map((socket) => closed(socket)))
@@ -573,7 +576,10 @@ describe('pg.query', () => {
   }, async () => {
     const result = await check(`pg.query url=${url()} sql="select pg_sleep(30)"; timeout: 1s`)
     assert.equal(result.status, 'error')
-    assert.match(result.summary, /did not finish in the time the check has left|timed out after 1s/)
+    assert.match(
+      result.summary,
+      /did not finish in the time the check has left|no answer from 127\.0\.0\.1:\d+ to the query within 1s/,
+    )
     // Wait for the server to show no such query still running (it would run 30 s if left).
     for (;;) {
       const { rows } = await admin.query(
@@ -582,6 +588,32 @@ describe('pg.query', () => {
       if (rows.length === 0) break
       await sleep(50)
     }
+  })
+
+  it('says the server closed the connection during the query when it is stopped mid-query', {
+    timeout: 20_000,
+  }, async () => {
+    // What a server shutting down does to its sessions: each try's query is cut off.
+    const pending = check(`pg.query url=${url()} sql="select 1 from pg_sleep(20)"`)
+    let settled = false
+    void pending.finally(() => {
+      settled = true
+    })
+    while (!settled) {
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'select 1 from pg_sleep(20)%' AND state = 'active'",
+      )
+      await sleep(20)
+    }
+    const result = await pending
+    assert.equal(result.status, 'error')
+    assert.match(
+      result.summary,
+      new RegExp(
+        `^127\\.0\\.0\\.1:${PORT} closed the connection during the query: the server was shut down \\(`,
+      ),
+    )
+    assert.doesNotMatch(result.summary, /cannot connect/)
   })
 
   it('shows values as PostgreSQL prints them, NULL as NULL', async () => {

@@ -7,6 +7,7 @@ import {
   Limits,
   runChecks,
   TransientError,
+  waitingOn,
 } from '../../src/checks/runner.ts'
 import { type LocalServer, startHttpServer } from '../helpers/servers.ts'
 
@@ -309,6 +310,102 @@ describe('the check runner', () => {
       const kinds = events.filter((e) => e.id === id).map((e) => e.type)
       assert.deepEqual(kinds, ['check-started', 'check-finished'])
     }
+  })
+})
+
+describe('what the runner says of a check that does not settle', () => {
+  /** A job whose first try fails with `first`, and whose second does `second`. */
+  function twoTries(first: string, second: (signal: AbortSignal) => Promise<never> | never): Job {
+    let tries = 0
+    return {
+      id: 'db',
+      service: 'pg:db.internal:5432',
+      needs: [],
+      timeoutMs: 400,
+      run: async ({ signal }) => {
+        tries++
+        if (tries === 1) throw new TransientError(first)
+        return second(signal)
+      },
+    }
+  }
+
+  it('a timeout names what the check waited on, and keeps what the try before ended on', async () => {
+    const job = twoTries('db.internal:5432 closed the connection (connection reset)', (signal) => {
+      waitingOn({ target: 'db.internal:5432', call: 'the query', hint: 'the server stuck?' })
+      return new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason)),
+      )
+    })
+    const events: CheckEvent[] = []
+    const result = (
+      await runChecks([job], { retryDelayMs: 5, onEvent: (e) => events.push(e) })
+    ).get('db')
+    assert.equal(result?.status, 'error')
+    assert.equal(
+      result?.summary,
+      'no answer from db.internal:5432 to the query within 400ms: the server stuck?',
+    )
+    assert.deepEqual(result?.details, [
+      'the try before: db.internal:5432 closed the connection (connection reset)',
+    ])
+    // The second try started knowing why the first did not settle it, of 4 at most.
+    const second = events.find((e) => e.type === 'check-started' && e.attempt === 2)
+    assert.deepEqual(second, {
+      type: 'check-started',
+      id: 'db',
+      attempt: 2,
+      tries: 4,
+      lastTry: 'db.internal:5432 closed the connection (connection reset)',
+    })
+  })
+
+  it('a retry that errors leads with what the try before met', async () => {
+    const job = twoTries('db.internal:5432 closed the connection during the query', () => {
+      throw new Error('cannot connect to db.internal:5432: connection refused')
+    })
+    const result = (await runChecks([job], { retryDelayMs: 5 })).get('db')
+    assert.equal(
+      result?.summary,
+      'db.internal:5432 closed the connection during the query; then: cannot connect to db.internal:5432: connection refused',
+    )
+  })
+
+  it('a check waiting for its turn says why: the server’s cap is full, or what it needs runs', async () => {
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const job = (id: string, extra: Partial<Job> = {}): Job => ({
+      id,
+      service: 'pg:db.internal:5432',
+      needs: [],
+      timeoutMs: 5_000,
+      run: async () => {
+        await held
+        return { status: 'pass', summary: 'ok' }
+      },
+      ...extra,
+    })
+    const events: CheckEvent[] = []
+    const done = runChecks(
+      [job('first'), job('second'), job('third', { needs: ['first'], service: 'local' })],
+      {
+        serviceCaps: { 'pg:': 1 },
+        onEvent: (e) => {
+          events.push(e)
+          if (e.type === 'check-queued' && e.id === 'second') release()
+        },
+      },
+    )
+    await done
+    const queued = events
+      .filter((e) => e.type === 'check-queued')
+      .sort((a, b) => a.id.localeCompare(b.id))
+    assert.deepEqual(queued, [
+      { type: 'check-queued', id: 'second', why: '1 check to this server is running' },
+      { type: 'check-queued', id: 'third', why: 'waiting for first, which it needs' },
+    ])
   })
 })
 

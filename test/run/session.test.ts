@@ -15,7 +15,7 @@ import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import { runProgress } from '../../src/run/describe.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import type { RunSession, SessionEvent } from '../../src/run/session.ts'
-import { startedCount } from '../../src/run/snapshot.ts'
+import { liveCheck, startedCount } from '../../src/run/snapshot.ts'
 import { resumeRun, startRun, unfinishedRuns } from '../../src/run/start.ts'
 import { revokeTrust } from '../../src/trust.ts'
 import { readRunFiles } from '../helpers/run-files.ts'
@@ -277,8 +277,8 @@ describe('RunSession', () => {
       const inFlight = () => session.snapshot.running[id]
       const done = session.runChecks([id])
       assert.equal(inFlight(), null, 'asked for, waiting its turn')
-      await waitFor(() => inFlight() != null, 'the check started')
-      assert.equal(inFlight()?.attempt, 1)
+      await waitFor(() => liveCheck(inFlight()) !== undefined, 'the check started')
+      assert.equal(liveCheck(inFlight())?.attempt, 1)
       await done
       assert.equal(id in session.snapshot.running, false)
       assert.equal(session.snapshot.run, session.state)

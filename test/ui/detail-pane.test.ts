@@ -35,6 +35,23 @@ describe('the detail pane', () => {
     assert.match(lines[at] ?? '', /[/-]$/)
   })
 
+  it('counts a retrying check from its first try, and keeps what the last try ended on', () => {
+    const item = checklist.items[1]
+    assert.ok(item)
+    const why =
+      'no answer from https://sts.us-east-1.amazonaws.com to sts:GetCallerIdentity within 20s'
+    const lines = detailLines({
+      item,
+      record: null,
+      live: { startedAt: 0, attempt: 4, tries: 4, progress: null, lastTry: why },
+      width: 200,
+      now: 134_000,
+      isUntrustedCommand: false,
+    }).map((line) => line.text)
+    assert.ok(lines.includes('running 2m14s · try 4/4'), lines.join('\n'))
+    assert.ok(lines.includes(`last try: ${why}`), lines.join('\n'))
+  })
+
   it('names no one on an item taken back to pending', () => {
     const item = checklist.items[0]
     assert.ok(item)

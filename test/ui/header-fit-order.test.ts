@@ -108,3 +108,11 @@ test('a wide-character title cut leaves its … right after its last whole chara
   for (let width = 60; width <= 108; width++)
     assert.match(shown(cjk, width), /^[^ ]*… {3}dev {3}John Smith · /, `at ${width}`)
 })
+
+test('the AWS account follows the run id after one space and a dot, as every other part does', () => {
+  const identity = { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/ana' }
+  const input = { ...RUN, extras: runLineExtras(null, identity, undefined, 'dev') }
+  assert.match(shown(input, 200), / · dev-20261205-s5ti · aws 123456789012$/)
+  const both = { ...RUN, extras: runLineExtras({ text: 'synced' }, identity, undefined, 'dev') }
+  assert.match(shown(both, 200), / · dev-20261205-s5ti · synced · aws 123456789012$/)
+})

@@ -50,3 +50,28 @@ test('an item that applies is drawn as it is, not dimmed', () => {
   assert.ok(!frame.includes(`${DIM}Change request approved`), JSON.stringify(frame))
   assert.ok(frame.includes('○'))
 })
+
+test('a retrying check’s row counts from its first try and says which try of how many', () => {
+  const item = checklist.items[0]
+  assert.ok(item)
+  const screen = render(
+    <ItemRow
+      item={item}
+      state="pending"
+      check={null}
+      live={{
+        startedAt: Date.now() - 134_000,
+        attempt: 4,
+        tries: 4,
+        progress: null,
+        lastTry: 'no answer',
+      }}
+      isSelected={false}
+      indent={1}
+      width={100}
+    />,
+  )
+  const frame = screen.lastFrame() ?? ''
+  screen.unmount()
+  assert.match(frame, /running 2m1[45]s · try 4\/4/)
+})

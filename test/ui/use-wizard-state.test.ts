@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { JournalEntry, RunHeader, RunState } from '../../src/run/model.ts'
 import { initialRunState, RUN_FORMAT, reduceRun } from '../../src/run/model.ts'
-import { type ChecksInFlight, type SessionEvent, trackChecks } from '../../src/run/snapshot.ts'
+import {
+  type ChecksInFlight,
+  liveCheck,
+  type SessionEvent,
+  startedCount,
+  trackChecks,
+} from '../../src/run/snapshot.ts'
 import { layoutOf, outOfScopeReason, progressOf } from '../../src/ui/layout.ts'
 import {
   dueChecks,
@@ -74,6 +80,7 @@ function step(state: State, action: Action): State {
         running: trackChecks(state.running, action),
       }
     case 'check-queued':
+    case 'check-waiting':
     case 'check-started':
     case 'check-progress':
     case 'check-dropped':
@@ -205,12 +212,54 @@ describe('wizardReducer', () => {
     assert.equal(state.phaseIndex, 2)
   })
 
+  test('a retry keeps the check’s first start and what the try before ended on', () => {
+    const id = 'before/three'
+    const why = 'no answer from http://127.0.0.1:5063 to sts:GetCallerIdentity within 20s'
+    const state = apply(
+      start(),
+      { type: 'check-queued', itemId: id },
+      { type: 'check-waiting', itemId: id, why: '4 checks to this server are running' },
+      { type: 'check-started', itemId: id, attempt: 1, tries: 4, at: 1000 },
+      { type: 'check-progress', itemId: id, message: `${why}; retrying (1/3)` },
+      { type: 'check-started', itemId: id, attempt: 2, tries: 4, at: 21_500, lastTry: why },
+    )
+    assert.deepEqual(state.running[id], {
+      startedAt: 1000,
+      attempt: 2,
+      tries: 4,
+      progress: null,
+      lastTry: why,
+    })
+  })
+
+  test('a check asked for says why it waits its turn, until it starts', () => {
+    const id = 'before/three'
+    let state = apply(start(), { type: 'check-queued', itemId: id })
+    assert.equal(state.running[id], null)
+    state = apply(state, {
+      type: 'check-waiting',
+      itemId: id,
+      why: '4 checks to this server are running',
+    })
+    assert.deepEqual(state.running[id], { queued: '4 checks to this server are running' })
+    assert.equal(startedCount(state.running), 0)
+    state = apply(state, { type: 'check-started', itemId: id, attempt: 1, tries: 4, at: 5 })
+    assert.equal(liveCheck(state.running[id])?.startedAt, 5)
+    assert.equal(startedCount(state.running), 1)
+  })
+
   test('a check is running from check-started until its result is in the journal', () => {
     const id = 'before/three'
     let state = apply(start(), { type: 'check-started', itemId: id, attempt: 1, at: 1000 })
-    assert.deepEqual(state.running[id], { startedAt: 1000, attempt: 1, progress: null })
+    assert.deepEqual(state.running[id], {
+      startedAt: 1000,
+      attempt: 1,
+      tries: 0,
+      progress: null,
+      lastTry: null,
+    })
     state = apply(state, { type: 'check-progress', itemId: id, message: 'waiting' })
-    assert.equal(state.running[id]?.progress, 'waiting')
+    assert.equal(liveCheck(state.running[id])?.progress, 'waiting')
     const finished: JournalEntry = {
       type: 'check-finished',
       at: '2026-11-22T09:02:00.000Z',

@@ -10,10 +10,13 @@ import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import type { Key } from 'ink'
 import { loadChecklist } from '../../src/checklist/load.ts'
+import { startedCount } from '../../src/run/snapshot.ts'
 import { startRun } from '../../src/run/start.ts'
+import { detailLines } from '../../src/ui/detail-lines.ts'
 import { keyLines } from '../../src/ui/footer-keys.ts'
 import { commandFor, helpRows } from '../../src/ui/keymap.ts'
 import { layoutOf } from '../../src/ui/layout.ts'
+import { rowOutcome } from '../../src/ui/row-lines.ts'
 import {
   initialWizardState,
   selectedItem,
@@ -22,7 +25,10 @@ import {
   wizardReducer,
 } from '../../src/ui/use-wizard-state.ts'
 import { type WizardExit, wizardCommands } from '../../src/ui/wizard-commands.ts'
+import { detailInputOf, phaseListRows } from '../../src/ui/wizard-screen.ts'
+import { startHttpServer } from '../helpers/servers.ts'
 import { waitFor } from '../helpers/wait.ts'
+import '../../src/ui/text-packages.ts'
 
 const folders: string[] = []
 after(() => {
@@ -142,6 +148,77 @@ describe('the wizard’s commands', () => {
       await settled()
     } finally {
       await session.close()
+    }
+  })
+
+  test('A, R and r while checks hang say they are still running, never that they passed', async () => {
+    // A server that accepts and never answers: the VPN half down.
+    const silent = await startHttpServer(() => {})
+    const { session, commands, navigation } = await wizardOn(`---
+title: Hanging
+environments: [dev]
+---
+## Checks
+- [ ] API up <!-- check: http url=${silent.url}/health -->
+- [ ] API slow <!-- check: http url=${silent.url}/slow -->
+`)
+    try {
+      commands.runAllDue()
+      await waitFor(() => startedCount(session.snapshot.running) === 2, 'both checks started')
+      commands.runAllDue()
+      assert.equal(navigation().notice?.text, '2 checks are still running; nothing else is due')
+      commands.rerunFailed()
+      assert.equal(
+        navigation().notice?.text,
+        'no failed checks in this phase; 2 checks are still running',
+      )
+      commands.perform('run')
+      assert.match(
+        navigation().notice?.text ?? '',
+        /^already running \d+(\.\d)?m?s: its result shows here when it is in$/,
+      )
+    } finally {
+      await session.close()
+      await silent.close()
+    }
+  })
+
+  test('a check waiting for its turn reads queued, with why, not "press r to run it"', async () => {
+    const silent = await startHttpServer(() => {})
+    const { session, commands, navigation } = await wizardOn(`---
+title: Queued
+environments: [dev]
+---
+## Checks
+- [ ] API up <!-- id: api; check: http url=${silent.url}/health -->
+- [ ] Smoke <!-- id: smoke; check: http url=${silent.url}/smoke; needs: api -->
+`)
+    try {
+      commands.runAllDue()
+      await waitFor(() => startedCount(session.snapshot.running) === 1, 'api started')
+      commands.perform('move-down')
+      const view = { ...navigation(), ...session.snapshot }
+      const pane = detailLines(detailInputOf(view, 100) ?? assert.fail('no item')).map(
+        (l) => l.text,
+      )
+      assert.ok(
+        pane.includes('queued — waiting for api, which it needs: it starts by itself'),
+        pane.join('\n'),
+      )
+      assert.ok(!pane.some((line) => line.includes('press r')), pane.join('\n'))
+      const rows = phaseListRows(view, 10).flatMap((row) => (row.kind === 'item' ? [row] : []))
+      assert.deepEqual(
+        rows.map((row) => (row.live ? 'running' : rowOutcome(row.input)?.text)),
+        ['running', 'queued'],
+      )
+      commands.perform('run')
+      assert.equal(
+        navigation().notice?.text,
+        'already queued: waiting for api, which it needs; it starts by itself',
+      )
+    } finally {
+      await session.close()
+      await silent.close()
     }
   })
 

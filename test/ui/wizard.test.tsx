@@ -11,7 +11,7 @@ import { after, afterEach, before, describe, test } from 'node:test'
 import { render } from 'ink-testing-library'
 import { loadChecklist } from '../../src/checklist/load.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
-import { startRun, wizardServices } from '../../src/run/start.ts'
+import { resumeRun, startRun, wizardServices } from '../../src/run/start.ts'
 import type { StoreProblem } from '../../src/run/store.ts'
 import { App, type AppOptions, type AppOutcome } from '../../src/ui/app.tsx'
 import { backend } from '../helpers/checks.ts'
@@ -1132,6 +1132,26 @@ describe('before the phases', () => {
     await third.see(/1\/3 Before/)
     assert.match(third.frame(), /› ○ Database backed up/)
     await third.press('q')
+  })
+
+  test('a run killed after a resume opens at the first phase with items to answer, not where it was left before', async () => {
+    const space = workspace()
+    const first = open(space, { checklistPath: space.path, environment: 'dev' })
+    await first.see(/› ○ Change request approved/)
+    const id = runIdOn(first.frame())
+    await first.press(ARROW_RIGHT)
+    await first.see(/2\/3 After/)
+    await first.press('q')
+    await first.outcome()?.session?.close()
+    // Resumed, answered on, and killed: no word of where it was when it ended.
+    const { checklist } = await loadChecklist(space.path)
+    const killed = resumeRun(id, checklist, 'ana', 60 * 60_000, { env: space.env }).session
+    const smoke = checklist.items.find((item) => item.plain.startsWith('Smoke tests'))
+    killed.answer(smoke?.id ?? assert.fail('no smoke test item'), 'done')
+    await killed.close()
+    const again = open(space, { resume: id })
+    await again.see(/1\/3 Before/)
+    await again.press('q')
   })
 
   test('a run resumed without a name given goes on under its own operator', async () => {

@@ -11,6 +11,7 @@
  */
 import { pipeline, Readable, Transform } from 'node:stream'
 import type * as z from 'zod'
+import { waitingAt } from '../runner.ts'
 
 /**
  * The most any answer to the calls the AWS kinds make can need (a page of stack
@@ -136,10 +137,15 @@ export function guardAnswers(client: { readonly middlewareStack: object }, servi
   stack.add(
     (next: Handler) => async (args: Parameters<Handler>[0]) => {
       const endpoint = endpointOf(args.request)
+      // A check's timeout names the endpoint it waited on (runner.ts), as a refusal does.
+      waitingAt(endpoint)
       let result: Awaited<ReturnType<Handler>>
       try {
         result = await next(args)
       } catch (caught) {
+        // The SDK's timeout names no host: the endpoint is added, for errors.ts to name.
+        if (caught instanceof Error && caught.name === 'TimeoutError' && !('endpoint' in caught))
+          Object.defineProperty(caught, 'endpoint', { value: endpoint })
         throw asUnexpectedAnswer(caught, service, endpoint) ?? caught
       }
       if (result.output !== null && typeof result.output === 'object') {

@@ -10,8 +10,9 @@
  */
 
 import type { AwsAccount } from '../../checklist/model.ts'
+import { formatLimit } from '../../duration.ts'
 import { error } from '../outcome.ts'
-import { type CheckOutcome, TransientError } from '../runner.ts'
+import { type CheckOutcome, TransientError, waitingOn } from '../runner.ts'
 import { UnexpectedAnswer } from './answers.ts'
 
 const THROTTLING = new Set([
@@ -106,13 +107,30 @@ export class AwsCallError extends Error {
  * Runs one AWS call, tagging a failure with its IAM action (`dynamodb:DescribeTable`)
  * so an access-denied error can say which permission the role lacks.
  */
-export async function awsCall<T>(action: string, send: () => Promise<T>): Promise<T> {
+export async function awsCall<T>(
+  action: string,
+  send: () => Promise<T>,
+  purpose?: string,
+): Promise<T> {
+  // What a check's timeout names while the call is out: the endpoint (answers.ts names it once
+  // the SDK has resolved it), the call, and why the check makes it when that is not plain.
+  const done = waitingOn({
+    target: 'the AWS endpoint',
+    call: action,
+    ...(purpose !== undefined ? { purpose } : {}),
+    hint: AWS_SILENT_HINT,
+  })
   try {
     return await send()
   } catch (cause) {
     throw new AwsCallError(action, cause)
+  } finally {
+    done()
   }
 }
+
+/** What to look at when an AWS endpoint does not answer. */
+const AWS_SILENT_HINT = 'check the VPN, or AWS_ENDPOINT_URL if set'
 
 /** The AWS error code (`ResourceNotFoundException`) of an SDK error, if it is one. */
 export function awsErrorName(caught: unknown): string | undefined {
@@ -164,8 +182,12 @@ export function awsErrorOutcome(caught: unknown, context: ErrorContext): CheckOu
     throw new TransientError(`AWS answered ${call} with HTTP ${status} (${e.name})`)
   }
   if (e.name === 'TimeoutError') {
+    // The SDK's limit on one request ("exceeded the configured 20000 ms requestTimeout"): the
+    // endpoint may answer later, so "no answer" alone would say more than is known.
+    const ms = /(\d+) ?ms/.exec(e.message)?.[1]
+    const within = ms ? ` within ${formatLimit(Number(ms))}` : ''
     throw new TransientError(
-      `no answer from ${endpointOf(e) ?? 'the AWS endpoint'} to ${call}: check the VPN, or AWS_ENDPOINT_URL if set`,
+      `no answer from ${endpointOf(e) ?? 'the AWS endpoint'} to ${call}${within}: ${AWS_SILENT_HINT}`,
     )
   }
   const code = networkCode(e)
@@ -225,6 +247,8 @@ interface ErrorLike {
   readonly address?: string
   readonly port?: number
   readonly hostname?: string
+  /** The endpoint a timed-out request went to (answers.ts adds it: the SDK names none). */
+  readonly endpoint?: string
   readonly errors?: readonly unknown[]
   readonly $metadata?: { readonly httpStatusCode?: number }
 }
@@ -246,6 +270,7 @@ function asErrorLike(value: unknown): ErrorLike {
     ...(text(e.address) ? { address: text(e.address) } : {}),
     ...(typeof port === 'number' ? { port } : {}),
     ...(text(e.hostname) ? { hostname: text(e.hostname) } : {}),
+    ...(text(e.endpoint) ? { endpoint: text(e.endpoint) } : {}),
     ...(Array.isArray(e.errors) ? { errors: e.errors } : {}),
     ...(typeof status === 'number' ? { $metadata: { httpStatusCode: status } } : {}),
   }
@@ -259,6 +284,7 @@ function networkCode(e: ErrorLike): string | undefined {
 }
 
 function endpointOf(e: ErrorLike): string | undefined {
+  if (e.endpoint) return e.endpoint
   const target = e.address || e.hostname ? e : e.errors?.map(asErrorLike).find((x) => x.address)
   if (!target) return undefined
   const host = target.address ?? target.hostname

@@ -27,6 +27,12 @@ const TRANSIENT_STATES: Readonly<Record<string, string>> = {
   '40P01': 'a deadlock',
 }
 
+/** SQLSTATEs that end a session the server had let in: the server stopping or crashing. */
+const CUT_OFF_STATES: Readonly<Record<string, string>> = {
+  '57P01': 'the server was shut down',
+  '57P02': 'the server crashed',
+}
+
 interface PgErrorLike {
   readonly message: string
   readonly code?: string
@@ -125,6 +131,11 @@ export function queryProblem(cause: unknown, target: Target): Problem | Transien
   if (cause instanceof BackendLimitError) return limitProblem(cause, where)
   const state = sqlState(cause)
   if (state !== undefined) {
+    // Connected, then cut off mid-statement: said so, not left to the next try's refusal.
+    if (state in CUT_OFF_STATES)
+      return new TransientError(
+        `${where} closed the connection during the query: ${CUT_OFF_STATES[state]} (${e.message})`,
+      )
     const transient = TRANSIENT_STATES[state]
     if (transient) return new TransientError(`${where}: ${transient} (${e.message})`)
     if (state === '57014') {
@@ -134,9 +145,13 @@ export function queryProblem(cause: unknown, target: Target): Problem | Transien
     }
     return Problem.error(`${e.message} (SQLSTATE ${state})`)
   }
-  if (DROPPED.test(e.message)) return new TransientError(`${where} closed the connection`)
+  if (DROPPED.test(e.message))
+    return new TransientError(
+      `${where} closed the connection during the query (the server shutting down?)`,
+    )
   const problem = socketProblem(cause)
-  if (problem.kind === 'reset') return new TransientError(`${where}: ${problem.reason}`)
+  if (problem.kind === 'reset')
+    return new TransientError(`${where} closed the connection during the query (${problem.reason})`)
   return Problem.error(`${where}: ${problem.reason}`)
 }
 

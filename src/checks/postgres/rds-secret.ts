@@ -60,10 +60,12 @@ async function secretString(
   const client = await context.clients.aws('secretsmanager', targetOf(aws, context.env))
   let value: string | undefined
   try {
-    const answer = await awsCall('secretsmanager:GetSecretValue', () =>
-      client.send(new GetSecretValueCommand({ SecretId: name }), {
-        abortSignal: context.signal,
-      }),
+    const answer = await awsCall(
+      'secretsmanager:GetSecretValue',
+      () =>
+        client.send(new GetSecretValueCommand({ SecretId: name }), { abortSignal: context.signal }),
+      // A pg.* check whose time runs out here is held up by AWS, not by the database.
+      `reading the database secret ${name}`,
     )
     value = answer.SecretString
   } catch (caught) {

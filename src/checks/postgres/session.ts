@@ -22,7 +22,8 @@ import type {
   QueryResultRow,
 } from 'pg'
 import type { CheckContext } from '../kind.ts'
-import { TransientError } from '../runner.ts'
+import { TransientError, waitingOn } from '../runner.ts'
+import { hostPort } from '../socket-errors.ts'
 import { BackendStream } from './backend-stream.ts'
 import { connectProblem, isTlsRefused, queryProblem } from './errors.ts'
 import { Problem } from './problem.ts'
@@ -79,9 +80,20 @@ export async function withSession<T>(
   deadline: number,
   use: (session: Session) => Promise<T>,
 ): Promise<T> {
-  const lease = await acquire(connection, context)
+  const where = hostPort(connection.target.host, connection.target.port)
+  // What a timeout names: the server that did not let the check in, or did not answer it.
+  const connecting = waitingOn({
+    target: where,
+    hint: 'a firewall or VPN dropping the packets, or the server stuck?',
+  })
+  const lease = await acquire(connection, context).finally(connecting)
   const { client } = lease
   let broken = false
+  const querying = waitingOn({
+    target: where,
+    call: 'the query',
+    hint: 'the server stuck, or the connection to it dropped?',
+  })
   try {
     await client.query('BEGIN READ ONLY')
     const timeout = Math.max(1, deadline - Date.now() - STATEMENT_TIMEOUT_MARGIN_MS)
@@ -120,6 +132,7 @@ export async function withSession<T>(
     if (cause instanceof Problem || cause instanceof TransientError) throw cause
     throw queryProblem(cause, connection.target)
   } finally {
+    querying()
     lease.done(broken)
   }
 }
