@@ -258,8 +258,8 @@ export async function runCommand(
     await (instance as Instance).waitUntilExit()
   } finally {
     for (const signal of signals) process.off(signal, onSignal)
-    await ended.session?.close()
     clearEcho(typed, isEchoed)
+    await closeSaying(ended.session)
   }
   reportProblems(ended.problems)
   for (const notice of ended.notices)
@@ -294,6 +294,27 @@ function clearEcho(typed: KeysFromNow | null, isEchoed: boolean): void {
   if (isEchoed || typed?.hasDropped()) terminalFor(process.stdout).clearLine()
 }
 
+/**
+ * Closes the run once its screen is gone. A team run with entries waiting gives them a few
+ * seconds to reach its store: said meanwhile, rather than a blank terminal, then cleared.
+ */
+async function closeSaying(session: RunSession | null): Promise<void> {
+  const sync = session?.snapshot.sync
+  const waiting = sync && !sync.lost ? (sync.waiting ?? 0) : 0
+  if (!session || waiting === 0) return session?.close()
+  const out = terminalFor(process.stdout)
+  out.write(out.paint('dim', `sending ${plural(waiting, 'entry', 'entries')} to the team store…`))
+  try {
+    await session.close()
+  } finally {
+    out.clearLine()
+  }
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`
+}
+
 /** Esc or Ctrl-C at a question before any run was open. */
 const CANCELLED_BEFORE_START = 'Cancelled before the run started: nothing was saved.'
 
@@ -302,7 +323,7 @@ function report(outcome: AppOutcome, mode: RunMode): number {
   const session = outcome.session
   const code = reportOutcome(outcome, mode, out)
   const sync = session?.snapshot.sync
-  if (session && sync) out.write(formatSync(session.id, sync, out))
+  if (session && sync) out.write(formatSync(session.id, sync, out, outcome.kind === 'finished'))
   if (!session || session.unsaved.length === 0) return code
   // Never "Progress saved" alone when something was not: said last, where it stays in sight.
   out.write(formatNotSaved(session.state, session.unsaved, out))
@@ -349,8 +370,21 @@ function reportOutcome(outcome: AppOutcome, mode: RunMode, out: Terminal): numbe
   }
 }
 
-/** What the team store has of the run, as the wizard closes. */
-function formatSync(id: string, sync: SyncView, out: Terminal): string {
+/**
+ * What the team store has of the run, as the wizard closes. A run finished here that the store
+ * was not told of is still in progress there, its lease soon expired: said loudly, since another
+ * operator could take it over and do the deploy again.
+ */
+function formatSync(id: string, sync: SyncView, out: Terminal, isFinished = false): string {
+  if (!sync.lost && isFinished && sync.text !== 'synced') {
+    const waiting = plural(sync.waiting ?? 0, 'entry', 'entries')
+    return (
+      `${out.paint('red', `⚠ The team does not see run ${id} finished yet: ${waiting}, its finish among them, wait on this machine for the team store ${sync.store} (${sync.text}).`)}\n` +
+      '  Until they are sent, the team store shows the run in progress, and once its lease expires (within a minute) someone else could take it over and do the deploy again.\n' +
+      '  Every answer is saved on this machine; send them as soon as the store answers:\n' +
+      `    deploy-wizard run --resume ${id}\n`
+    )
+  }
   if (sync.lost) {
     return `${out.paint('red', `Run ${id} was ${sync.lost}.`)}\n  Resume it to see it as the team store has it: deploy-wizard run --resume ${id}\n`
   }

@@ -422,3 +422,58 @@ describe('the list of runs to resume, the team store silent', () => {
     }
   })
 })
+
+describe('a team run finished while the store is silent', () => {
+  test('says what it is sending meanwhile, then loudly that the team does not see it finished; the printed command sends it', async () => {
+    forwardAll()
+    const address = await newTeamStore('finish-silent')
+    const ana = await laptop(
+      'finish-silent-ana',
+      [
+        'run',
+        checklist,
+        '--env',
+        'dev',
+        '--store',
+        storeUrl(address),
+        '--sheet',
+        join(dir, 'finish-silent-sheet.md'),
+      ],
+      { operator: 'ana', columns: 200 },
+    )
+    await ana.waitFor(/· synced/, 'synced once the run is in the store', 15_000)
+    const id = await runIdOn(ana)
+    await ana.press('d')
+    await ana.press('d')
+    await ana.press('d')
+    await ana.waitFor(/✔ Release notes written/)
+    await ana.waitFor(/· synced/)
+    hangEventWrites()
+    await ana.press('Right')
+    await ana.waitFor(/› ○ Deployed by: _+/, 'the Sign-Off phase')
+    await ana.press('Right')
+    await ana.waitFor(/› Deployed by +_+/, 'the sign-off screen')
+    await ana.press('Enter')
+    await ana.waitFor(/Name: \[ana\]/, 'the name prompt, prefilled')
+    await ana.press('Enter')
+    await ana.waitFor(/Deployed by +ana/, 'the name entered')
+    await ana.press('f')
+    await ana.waitFor(/sending \d+ entries to the team store…/, 'said while the store is waited on')
+    await ana.waitFor(/^EXIT=0$/m, 'finished', 20_000)
+    const said = (await ana.capture()).replaceAll('\n', ' ')
+    assert.match(said, new RegExp(`The team does not see run ${id} finished yet`))
+    assert.match(said, /someone else could take it over/)
+    assert.match(said, new RegExp(`deploy-wizard run --resume ${id}`))
+    assert.doesNotMatch(said, /sending \d+ entries/, 'the sending line cleared once closed')
+
+    forwardAll()
+    const again = await laptop('finish-silent-ana', ['run', '--resume', id], { operator: 'ana' })
+    await again.waitFor(
+      /the team store has all of it now/,
+      'sent by the command as printed',
+      20_000,
+    )
+    await again.waitFor(/^EXIT=0$/m)
+    assert.notEqual((await teamState(address, id))?.state.finishedAt ?? null, null)
+  })
+})

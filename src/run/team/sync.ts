@@ -300,12 +300,21 @@ export class TeamSync {
     const lost = this.#lost ?? state.lost
     if (!lost) {
       const since = state.offlineSince ?? this.#unreachableSince
+      const { waiting } = state
       // Nothing to send, and the store not answering: not "synced" — an approval could not arrive.
-      if (state.waiting === 0 && this.#refusedBy)
-        return { store, text: this.#refusedBy, lost: null }
-      if (state.waiting === 0 && since)
-        return { store, text: `offline since ${since.toTimeString().slice(0, 5)}`, lost: null }
-      return { store, text: describeSync(state), lost: null }
+      if (waiting === 0 && this.#refusedBy)
+        return { store, text: this.#refusedBy, lost: null, waiting }
+      if (waiting === 0 && since)
+        return {
+          store,
+          text: `offline since ${since.toTimeString().slice(0, 5)}`,
+          lost: null,
+          waiting,
+        }
+      // Sending, and the store's looks unanswered meanwhile: offline, from the first one.
+      if (waiting > 0 && !state.refused && !state.offlineSince && since)
+        return { store, text: describeSync({ ...state, offlineSince: since }), lost: null, waiting }
+      return { store, text: describeSync(state), lost: null, waiting }
     }
     const unsent = this.#outbox.unsent
     const kept =
