@@ -587,7 +587,7 @@ describe('a team store that cannot be read', () => {
     assert.match(
       stderr,
       new RegExp(
-        `^deploy-wizard: the team store ${url} \\(from --store\\) could not list runs: no answer \\(.*ECONNREFUSED.*\\), 5 attempts\n {2}nothing was changed; check the network or VPN`,
+        `^deploy-wizard: the team store ${url} \\(from --store\\) could not list runs: connection refused \\(5 attempts\\)\n {2}nothing was changed; check the network or VPN`,
       ),
     )
   })

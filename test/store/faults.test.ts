@@ -10,6 +10,7 @@ import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import type { RunHeader } from '../../src/run/model.ts'
 import { RUN_FORMAT } from '../../src/run/model.ts'
+import { storeUrl } from '../../src/run/team/address.ts'
 import { Lease } from '../../src/run/team/lease.ts'
 import { classifyS3Error, StoreUnavailableError } from '../../src/run/team/objects.ts'
 import { describeSync, Outbox, type SyncState } from '../../src/run/team/outbox.ts'
@@ -196,6 +197,28 @@ describe('the team store when S3 misbehaves', () => {
     assert.equal(fault.requests.length, 1, 'nothing sent once closed')
   })
 
+  it('says a call that was never answered in plain words: how long each try waited, and how many tries', async () => {
+    fault.script(() => ({ forward: moto }))
+    const address = await newTeamStore('silent')
+    const objects = storeObjects(address, {
+      requestTimeoutMs: 300,
+      retry: { attempts: 2, ...QUICK },
+    })
+    opened.push(objects)
+    fault.script(() => 'hang')
+    await assert.rejects(objects.get('runs/prod-20261204-f2b3/header.json'), (error: unknown) => {
+      assert.ok(error instanceof StoreUnavailableError)
+      assert.equal(
+        error.message,
+        `the team store ${storeUrl(address)} could not read runs/prod-20261204-f2b3/header.json: no answer within 300ms (2 attempts)`,
+      )
+      assert.doesNotMatch(`${error.message} ${error.hint}`, /smithy|\[ERROR\]|requestTimeout/)
+      assert.doesNotMatch(error.hint ?? '', /saved on this machine/)
+      return true
+    })
+    await fault.hangsClosed(2)
+  })
+
   it('gives up a direct call after its attempts, saying S3 throttled', async () => {
     fault.script(() => ({ forward: moto }))
     const address = await newTeamStore('attempts')
@@ -210,7 +233,7 @@ describe('the team store when S3 misbehaves', () => {
       createTeamRun(objects, header('prod-20261204-e1a7'), '# Deploy\n'),
       (error: unknown) =>
         error instanceof StoreUnavailableError &&
-        /S3 is throttling \(SlowDown\), 4 attempts/.test(error.message),
+        /S3 is throttling \(SlowDown\) \(4 attempts\)/.test(error.message),
     )
     assert.equal(fault.requests.length, 4)
   })
