@@ -172,6 +172,9 @@ export class StoreObjects {
   readonly #region: string | undefined
   readonly #retry: RetryPolicy
   readonly #timeoutMs: number
+  /** When each attempt under way was sent. */
+  readonly #underWay = new Set<{ readonly sentAt: number }>()
+  readonly #onUnanswered = new Set<(sentAt: Date) => void>()
   #isClosed = false
 
   constructor(address: S3StoreAddress, options: StoreObjectsOptions = {}) {
@@ -180,6 +183,27 @@ export class StoreObjects {
     this.#region = options.region
     this.#timeoutMs = options.requestTimeoutMs ?? 10_000
     this.#clients = new Clients({ awsRequestTimeoutMs: this.#timeoutMs })
+  }
+
+  /**
+   * Since when (ms since the epoch) the oldest attempt still under way has waited for its answer;
+   * undefined when none is. A command says the store is slow from this, not from how long its
+   * whole work has taken: a big run read from a store that answers is not "not answering".
+   */
+  get unansweredSince(): number | undefined {
+    let oldest: number | undefined
+    for (const { sentAt } of this.#underWay) oldest = Math.min(oldest ?? sentAt, sentAt)
+    return oldest
+  }
+
+  /**
+   * Tells `listener` of every attempt that got no answer (timed out, refused, reset), with when
+   * it was sent, as soon as it has failed: before the call's other attempts are made. Returns
+   * the unsubscribe.
+   */
+  onUnanswered(listener: (sentAt: Date) => void): () => void {
+    this.#onUnanswered.add(listener)
+    return () => this.#onUnanswered.delete(listener)
   }
 
   /** How patient a call is: its attempts, and how long each may go unanswered. */
@@ -352,10 +376,15 @@ export class StoreObjects {
   async #attempts<T>(what: string, call: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       this.#refuseClosed(what)
+      const sent = { sentAt: Date.now() }
+      this.#underWay.add(sent)
       try {
         return await call()
       } catch (error) {
         const failure = classifyS3Error(error)
+        if (failure === 'unreachable' && !this.#isClosed) {
+          for (const listener of this.#onUnanswered) listener(new Date(sent.sentAt))
+        }
         if (!isTransient(failure) || attempt >= this.#retry.attempts) {
           throw new StoreUnavailableError(
             `the team store ${storeUrl(this.address)} could not ${what}: ${failureWords(failure, error, this.#timeoutMs)}${attempt > 1 ? ` (${attempt} attempts)` : ''}`,
@@ -363,7 +392,10 @@ export class StoreObjects {
             error,
           )
         }
+        this.#underWay.delete(sent)
         await new Promise((resolve) => setTimeout(resolve, backoffMs(this.#retry, attempt)))
+      } finally {
+        this.#underWay.delete(sent)
       }
     }
   }
