@@ -152,6 +152,20 @@ describe('the team store when S3 misbehaves', () => {
     await fault.hangsClosed(5)
   })
 
+  it('dates "offline since" from when the first unanswered write was sent, not when it was given up on', async () => {
+    const { outbox } = await newRun('offline-since', 400)
+    fault.script((request) => (isEventWrite(request) ? 'hang' : { forward: moto }))
+    const sent = Date.now()
+    outbox.add({ type: 'item-answered', n: 0 })
+    await waitFor(() => outbox.state.offlineSince !== undefined, 'offline', 10_000)
+    const since = outbox.state.offlineSince?.getTime() ?? 0
+    // Given up on only after its attempts (400 ms each); sent at once.
+    assert.ok(since - sent < 400, `offline since ${since - sent} ms after it was sent`)
+    fault.script(() => ({ forward: moto }))
+    await outbox.flush()
+    await outbox.close()
+  })
+
   it('writes an entry once when its write landed but the answer was lost', async () => {
     await drainsThrough('lost-answer', () =>
       failEventWrites(2, { forward: moto, loseAnswer: true }),

@@ -146,6 +146,31 @@ describe('a team run with nothing to send whose store stops answering', () => {
   })
 })
 
+describe('a team run with nothing to send whose store goes silent', () => {
+  it('says offline within one request timeout, not once every attempt of a look has timed out', async () => {
+    forwardAll()
+    const address = await newTeamStore('silent-soon')
+    const ana = laptop('silent-soon', address, '1500ms')
+    const { checklist } = await checklistOn(ana.services, ana.dir)
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
+
+    fault.script(() => 'hang')
+    const silenced = Date.now()
+    await waitFor(
+      () => /^offline since \d\d:\d\d$/.test(session.snapshot.sync?.text ?? ''),
+      `offline (${session.snapshot.sync?.text})`,
+      10_000,
+    )
+    // One look (poll 100 ms) and its first request's 1.5 s; its three attempts would take 4.5 s.
+    const tookMs = Date.now() - silenced
+    assert.ok(tookMs < 3_000, `offline after ${tookMs} ms`)
+    forwardAll()
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced once back')
+  })
+})
+
 describe('a team run whose AWS credentials expire mid-run', () => {
   it('says the store refused the credentials and what to do, not that it is offline; sends once they are good again', async () => {
     const { address, ana, checklist, session } = await anaStarts('expired')

@@ -174,7 +174,7 @@ export class StoreObjects {
   readonly #timeoutMs: number
   /** When each attempt under way was sent. */
   readonly #underWay = new Set<{ readonly sentAt: number }>()
-  readonly #onUnanswered = new Set<(sentAt: Date) => void>()
+  readonly #onAttempt = new Set<(answered: boolean, sentAt: Date) => void>()
   #isClosed = false
 
   constructor(address: S3StoreAddress, options: StoreObjectsOptions = {}) {
@@ -197,13 +197,19 @@ export class StoreObjects {
   }
 
   /**
-   * Tells `listener` of every attempt that got no answer (timed out, refused, reset), with when
-   * it was sent, as soon as it has failed: before the call's other attempts are made. Returns
-   * the unsubscribe.
+   * Tells `listener` of every attempt as it ends: answered (whatever the answer), or not (timed
+   * out, refused, reset), with when it was sent. An attempt unanswered is told before the call's
+   * next attempt: the wizard says it is offline after one request's timeout, not after them all.
+   * Returns the unsubscribe.
    */
-  onUnanswered(listener: (sentAt: Date) => void): () => void {
-    this.#onUnanswered.add(listener)
-    return () => this.#onUnanswered.delete(listener)
+  onAttempt(listener: (answered: boolean, sentAt: Date) => void): () => void {
+    this.#onAttempt.add(listener)
+    return () => this.#onAttempt.delete(listener)
+  }
+
+  #told(answered: boolean, sentAt: number): void {
+    if (this.#isClosed) return
+    for (const listener of this.#onAttempt) listener(answered, new Date(sentAt))
   }
 
   /** How patient a call is: its attempts, and how long each may go unanswered. */
@@ -379,12 +385,12 @@ export class StoreObjects {
       const sent = { sentAt: Date.now() }
       this.#underWay.add(sent)
       try {
-        return await call()
+        const answer = await call()
+        this.#told(true, sent.sentAt)
+        return answer
       } catch (error) {
         const failure = classifyS3Error(error)
-        if (failure === 'unreachable' && !this.#isClosed) {
-          for (const listener of this.#onUnanswered) listener(new Date(sent.sentAt))
-        }
+        this.#told(failure !== 'unreachable', sent.sentAt)
         if (!isTransient(failure) || attempt >= this.#retry.attempts) {
           throw new StoreUnavailableError(
             `the team store ${storeUrl(this.address)} could not ${what}: ${failureWords(failure, error, this.#timeoutMs)}${attempt > 1 ? ` (${attempt} attempts)` : ''}`,
