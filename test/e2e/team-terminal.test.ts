@@ -331,10 +331,15 @@ describe('taking a run over', () => {
     await ben.waitFor(/^EXIT=0$/m)
     await ana.press('q')
     await ana.waitFor(/^EXIT=0$/m)
+    const left = (await ana.capture()).replace(/\n(?!(?: {2}|EXIT=|⚠))/g, '')
+    // The take-over first, and what ben never got, by item and answer: not "Progress saved".
     assert.match(
-      await ana.capture(),
-      new RegExp(`Run ${id} was taken over by ben@\\S+: nothing more is recorded here`),
+      left,
+      new RegExp(`^⚠ Run ${id} was taken over by ben@\\S+: nothing more is recorded here`, 'm'),
     )
+    assert.doesNotMatch(left, /Progress saved/)
+    assert.match(left, /^ {4}- Backup taken — done$/m)
+    assert.match(left, /kept-<time>\.jsonl/)
     const team = await teamState(address, id)
     assert.deepEqual(
       team?.journal.flatMap((entry) => (entry.type === 'item-answered' ? [entry.by] : [])),

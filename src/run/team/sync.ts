@@ -331,6 +331,7 @@ export class TeamSync {
       store,
       text: unsent.length > 0 ? `${unsent.length} not sent` : 'not driving',
       lost: `${who}: nothing more is recorded here${kept}`,
+      notSent: unsent.map(({ entry }) => entry as JournalEntry),
     }
   }
 
