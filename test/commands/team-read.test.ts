@@ -616,6 +616,26 @@ describe('through a fault server in front of the store', () => {
     )
   })
 
+  it('gives up on a silent store after DEPLOY_WIZARD_STORE_TIMEOUT per try, in plain words, with nothing more on stderr for scripts', async () => {
+    fault.script(() => 'hang')
+    try {
+      const { code, stdout, stderr } = await runCli(
+        ['runs', '--store', url, '--json'],
+        throughFault({ DEPLOY_WIZARD_STORE_TIMEOUT: '300ms' }),
+      )
+      assert.equal(code, 69, stderr)
+      assert.equal(stdout, '')
+      assert.match(
+        stderr,
+        new RegExp(
+          `^deploy-wizard: the team store ${url} \\(from --store\\) could not list runs: no answer within 300ms \\(5 attempts\\)\n {2}nothing was changed; check the network or VPN[^\n]*\n$`,
+        ),
+      )
+    } finally {
+      fault.script(() => ({ forward: moto }))
+    }
+  })
+
   it('says S3 refused access, in one line with the permissions needed, and exits 2', async () => {
     fault.script(() => ({ error: 'AccessDenied', message: 'Access Denied', status: 403 }))
     const { code, stderr } = await runCli(['runs', '--store', url], throughFault())

@@ -482,3 +482,25 @@ describe('a team run finished while the store is silent', () => {
     assert.notEqual((await teamState(address, id))?.state.finishedAt ?? null, null)
   })
 })
+
+describe('a command waiting on a silent store', () => {
+  test('says within a couple of seconds that the store is not answering yet and that Ctrl-C is safe', async () => {
+    forwardAll()
+    const address = await newTeamStore('slow-runs')
+    fault.script(() => 'hang')
+    const pane = await laptop('slow-runs', ['runs', '--store', storeUrl(address)], {
+      timeout: '1s',
+      columns: 200,
+    })
+    const shown = Date.now()
+    await pane.waitFor(
+      /the team store \S+ is not answering yet; still trying \(up to 5 tries, 1s each\)\. Ctrl-C is safe: nothing has been changed\./,
+      'the line saying it still waits',
+    )
+    assert.ok(Date.now() - shown < 5_000)
+    assert.doesNotMatch(pane.lastScreen, /EXIT=/, 'said while it waits, not after')
+    await pane.waitFor(/^EXIT=69$/m, 'gave up', 30_000)
+    assert.match(pane.lastScreen, /no answer within 1s \(5 attempts\)/)
+    forwardAll()
+  })
+})
