@@ -12,7 +12,8 @@
  * belongs to the wizard that holds it), an unknown gate, one already approved, a finished run,
  * and a self-approval where the gate asks for someone other than who drove the run.
  *
- * Exit 0 approved, 1 not confirmed (or the store did not answer), 2 refused or bad usage, or
+ * Exit 0 approved, 1 not confirmed (or the store did not answer: nothing is kept here to send
+ * later, so it says whether anything was recorded and to run the command again), 2 refused or bad usage, or
  * beaten: another approval of the gate landed first, so this one is recorded but does not count.
  */
 
@@ -36,7 +37,8 @@ import { guessOperator } from '../run/start.ts'
 import { listRuns } from '../run/store.ts'
 import { resolveStore, type S3StoreAddress, storeUrl } from '../run/team/address.ts'
 import { driverName, type LeaseRecord, sinceWords } from '../run/team/lease.ts'
-import type { StoreObjects } from '../run/team/objects.ts'
+import { teamTuning } from '../run/team/link.ts'
+import { type StoreObjects, StoreUnavailableError } from '../run/team/objects.ts'
 import { readTeamRunState, type TeamRunState } from '../run/team/read-state.ts'
 import { nextSeq, writeEvent } from '../run/team/team-run.ts'
 
@@ -56,13 +58,64 @@ const TEAM_RUNS_HINT = 'README, "Approvals"'
 export async function approveCommand(runId: string, options: ApproveOptions): Promise<number> {
   const env: Env = process.env
   const address = await storeOf(runId, options.store, env)
-  const { StoreObjects } = await import('../run/team/objects.ts')
-  const objects = new StoreObjects(address)
+  const [{ StoreObjects }, { sayWhenStoreIsSlow }] = await Promise.all([
+    import('../run/team/objects.ts'),
+    import('../run/team/open-store.ts'),
+  ])
+  const objects = new StoreObjects(address, { requestTimeoutMs: teamTuning(env).requestTimeoutMs })
+  const stage: Stage = { now: 'reading', quiet: () => {} }
+  const watch = (safe: string) => {
+    stage.quiet()
+    stage.quiet = sayWhenStoreIsSlow(objects, safe)
+  }
   try {
-    return await approve(objects, runId, options, env)
+    return await approve(objects, runId, options, env, stage, watch)
+  } catch (error) {
+    throw unanswered(error, stage.now, runId, address)
   } finally {
+    stage.quiet()
     await objects.close()
   }
+}
+
+/** How far an approval got: what a store that stops answering leaves behind depends on it. */
+interface Stage {
+  now: 'reading' | 'writing' | { readonly written: number }
+  /** Stops saying the store is slow. */
+  quiet: () => void
+}
+
+/**
+ * The store not answering, said as what it means for the approval: nothing recorded (it stopped
+ * before the write), perhaps recorded (the write went unanswered), or recorded but not read
+ * back. Never "saved on this machine": an approval is not kept or queued here.
+ */
+function unanswered(
+  error: unknown,
+  stage: Stage['now'],
+  runId: string,
+  address: S3StoreAddress,
+): unknown {
+  if (!(error instanceof StoreUnavailableError) || error.failure === 'refused') return error
+  const again = `deploy-wizard approve ${runId} --store ${storeUrl(address)}`
+  const say = (message: string, hint: string) =>
+    new UserError(message, { hint, exitCode: 1, cause: error })
+  if (stage === 'reading') {
+    return say(
+      `not approved: ${error.message}`,
+      `nothing was recorded; run the same command again once the store answers (${again})`,
+    )
+  }
+  if (stage === 'writing') {
+    return say(
+      `the approval may not have been recorded: ${error.message}`,
+      `run the same command again once the store answers: it says "approved already" if this one got there (${again})`,
+    )
+  }
+  return say(
+    `the approval was recorded (entry ${stage.written} in ${storeUrl(address)}), but the store did not answer when it was read back: ${error.message}`,
+    `another approval may have come first; deploy-wizard watch ${runId} --store ${storeUrl(address)} shows the gate`,
+  )
 }
 
 async function approve(
@@ -70,8 +123,11 @@ async function approve(
   runId: string,
   options: ApproveOptions,
   env: Env,
+  stage: Stage,
+  watch: (safe: string) => void,
 ): Promise<number> {
   const out = terminalFor(process.stdout)
+  watch('Ctrl-C is safe: nothing is recorded until it answers')
   const run = await readRun(objects, runId)
   const gates = gatesOf(run)
   const gate = chooseGate(run, gates, options.gate)
@@ -90,6 +146,8 @@ async function approve(
       return 1
     }
   }
+  if (process.stdout.isTTY)
+    out.write(out.paint('dim', 'recording the approval in the team store…\n'))
   // Asked a while ago: the run may have moved on meanwhile.
   const now = options.yes ? run : await readRun(objects, runId)
   if (!options.yes) {
@@ -107,10 +165,14 @@ async function approve(
     host: hostname(),
     ...(note ? { note } : {}),
   }
-  const seq = await writeEvent(objects, runId, await nextSeq(objects, runId), {
+  const next = await nextSeq(objects, runId)
+  stage.now = 'writing'
+  watch('Ctrl-C is safe; run the same command again to see whether the approval got there')
+  const seq = await writeEvent(objects, runId, next, {
     id: randomUUID(),
     entry: { ...entry },
   })
+  stage.now = { written: seq }
   // Another approver may have written between our read and our write: the first approval
   // counts, so read the run back before saying whose it is.
   const after = await readRun(objects, runId)

@@ -32,15 +32,17 @@ import {
   formatNotSaved,
   formatPartlySaved,
   formatLeft as formatProgressSaved,
+  formatTotals,
 } from '../report/run-summary.ts'
 import { appliesIn, stateOf } from '../run/describe.ts'
+import type { RunState } from '../run/model.ts'
 import { DEFAULT_STALE_AFTER_MS } from '../run/resume.ts'
 import type { RunSession } from '../run/session.ts'
 import type { SyncView } from '../run/snapshot.ts'
 import { type WizardServices, wizardServices } from '../run/start.ts'
 import { OPERATOR_VARIABLE, type StoreProblem } from '../run/store.ts'
 import { resolveStore } from '../run/team/address.ts'
-import { teamTuning } from '../run/team/link.ts'
+import { teamFolder, teamTuning } from '../run/team/link.ts'
 import { renderFromTopLeft } from '../ui/alternate-screen.ts'
 import type { AppOutcome } from '../ui/app.tsx'
 import { type PaintedScreen, paintFirstScreen } from '../ui/first-paint/screen.ts'
@@ -263,8 +265,8 @@ export async function runCommand(
     await (instance as Instance).waitUntilExit()
   } finally {
     for (const signal of signals) process.off(signal, onSignal)
-    await ended.session?.close()
     clearEcho(typed, isEchoed)
+    await closeSaying(ended.session)
   }
   reportProblems(ended.problems)
   for (const notice of ended.notices)
@@ -299,28 +301,56 @@ function clearEcho(typed: KeysFromNow | null, isEchoed: boolean): void {
   if (isEchoed || typed?.hasDropped()) terminalFor(process.stdout).clearLine()
 }
 
+/**
+ * Closes the run once its screen is gone. A team run with entries waiting gives them a few
+ * seconds to reach its store: said meanwhile, rather than a blank terminal, then cleared.
+ */
+async function closeSaying(session: RunSession | null): Promise<void> {
+  const sync = session?.snapshot.sync
+  const waiting = sync && !sync.lost ? (sync.waiting ?? 0) : 0
+  if (!session || waiting === 0) return session?.close()
+  const out = terminalFor(process.stdout)
+  out.write(out.paint('dim', `sending ${plural(waiting, 'entry', 'entries')} to the team store…`))
+  try {
+    await session.close()
+  } finally {
+    out.clearLine()
+  }
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`
+}
+
 /** Esc or Ctrl-C at a question before any run was open. */
 const CANCELLED_BEFORE_START = 'Cancelled before the run started: nothing was saved.'
 
 function report(outcome: AppOutcome, mode: RunMode): number {
   const out = terminalFor(process.stdout)
   const session = outcome.session
-  const code = reportOutcome(outcome, mode, out)
   const sync = session?.snapshot.sync
-  if (session && sync) out.write(formatSync(session.id, sync, out))
+  // Taken over: what the operator must act on (answers the new driver never got) comes first;
+  // "Progress saved" and this machine's totals would describe a copy the team no longer follows.
+  const isTaken = Boolean(session && sync?.lost && outcome.kind !== 'finished')
+  if (session && sync && isTaken) out.write(formatTakenOver(session, sync, out))
+  const code = reportOutcome(outcome, mode, out, isTaken)
+  if (session && sync && !isTaken)
+    out.write(formatSync(session.id, sync, out, outcome.kind === 'finished'))
   if (!session || session.unsaved.length === 0) return code
   // Never "Progress saved" alone when something was not: said last, where it stays in sight.
   out.write(formatNotSaved(session.state, session.unsaved, out))
   return EXIT_NOT_SAVED
 }
 
-function reportOutcome(outcome: AppOutcome, mode: RunMode, out: Terminal): number {
+function reportOutcome(outcome: AppOutcome, mode: RunMode, out: Terminal, isTaken = false): number {
   const session = outcome.session
-  const formatLeft = mode.isDemo
-    ? formatDemoLeft
-    : session && session.unsaved.length > 0
-      ? formatPartlySaved
-      : formatProgressSaved
+  const formatLeft = isTaken
+    ? formatCopyLeft
+    : mode.isDemo
+      ? formatDemoLeft
+      : session && session.unsaved.length > 0
+        ? formatPartlySaved
+        : formatProgressSaved
   switch (outcome.kind) {
     case 'error':
       if (session) out.write(formatLeft(session.checklist, session.state, out))
@@ -354,8 +384,74 @@ function reportOutcome(outcome: AppOutcome, mode: RunMode, out: Terminal): numbe
   }
 }
 
-/** What the team store has of the run, as the wizard closes. */
-function formatSync(id: string, sync: SyncView, out: Terminal): string {
+/**
+ * A team run taken over while this machine drove it: said first, with each answer and note the
+ * new driver never got (they must be handed over by hand), and where they are kept.
+ */
+function formatTakenOver(session: RunSession, sync: SyncView, out: Terminal): string {
+  const id = session.id
+  const notSent = sync.notSent ?? []
+  const titleOf = (itemId: string) =>
+    session.checklist.items.find((item) => item.id === itemId)?.plain ?? itemId
+  const lines = notSent.flatMap((entry) => {
+    if (entry.type === 'item-answered')
+      return [`${titleOf(entry.itemId)} — ${entry.state}${entry.note ? `: ${entry.note}` : ''}`]
+    if (entry.type === 'note-added') return [`${titleOf(entry.itemId)} — note: ${entry.note}`]
+    return []
+  })
+  const others = notSent.length - lines.length
+  const said = [
+    `${out.paint('red', `⚠ Run ${id} was ${sync.lost}.`)}
+`,
+  ]
+  if (lines.length > 0) {
+    said.push(
+      `  Not sent — the team's run does not have ${lines.length === 1 ? 'this' : 'these'}; hand ${lines.length === 1 ? 'it' : 'them'} to whoever drives it now:
+`,
+      ...lines.map(
+        (line) => `    - ${line}
+`,
+      ),
+    )
+  }
+  if (others > 0)
+    said.push(`  and ${plural(others, 'other entry', 'other entries')} (check results, notes on the run).
+`)
+  if (notSent.length > 0) {
+    said.push(
+      `  Kept on this machine, in run ${id}'s journal here; the next time the run is opened here they are set aside in ${teamFolder(id)}/kept-<time>.jsonl.
+`,
+    )
+  }
+  said.push(`  To see the run as the team store has it: deploy-wizard run --resume ${id}
+`)
+  return said.join('')
+}
+
+/** This machine's copy, after a take-over: its totals, said as the copy's, not the team's. */
+function formatCopyLeft(checklist: Checklist, state: RunState, out: Terminal): string {
+  return out.paint(
+    'dim',
+    `  This machine's copy, answers not sent included: ${formatTotals(checklist, state)}.
+`,
+  )
+}
+
+/**
+ * What the team store has of the run, as the wizard closes. A run finished here that the store
+ * was not told of is still in progress there, its lease soon expired: said loudly, since another
+ * operator could take it over and do the deploy again.
+ */
+function formatSync(id: string, sync: SyncView, out: Terminal, isFinished = false): string {
+  if (!sync.lost && isFinished && sync.text !== 'synced') {
+    const waiting = plural(sync.waiting ?? 0, 'entry', 'entries')
+    return (
+      `${out.paint('red', `⚠ The team does not see run ${id} finished yet: ${waiting}, its finish among them, wait on this machine for the team store ${sync.store} (${sync.text}).`)}\n` +
+      '  Until they are sent, the team store shows the run in progress, and once its lease expires (within a minute) someone else could take it over and do the deploy again.\n' +
+      '  Every answer is saved on this machine; send them as soon as the store answers:\n' +
+      `    deploy-wizard run --resume ${id}\n`
+    )
+  }
   if (sync.lost) {
     return `${out.paint('red', `Run ${id} was ${sync.lost}.`)}\n  Resume it to see it as the team store has it: deploy-wizard run --resume ${id}\n`
   }

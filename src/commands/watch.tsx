@@ -141,14 +141,18 @@ async function openTeamRun(
   address: S3StoreAddress,
   intervalMs: number,
 ): Promise<Watched> {
-  const [{ StoreObjects, StoreUnavailableError }, { TeamRunFollower }] = await Promise.all([
-    import('../run/team/objects.ts'),
-    import('../run/team/follow.ts'),
-  ])
+  const [{ StoreObjects, StoreUnavailableError }, { TeamRunFollower }, { sayWhenStoreIsSlow }] =
+    await Promise.all([
+      import('../run/team/objects.ts'),
+      import('../run/team/follow.ts'),
+      import('../run/team/open-store.ts'),
+    ])
   const objects = new StoreObjects(address, {
     retry: { attempts: 2, baseDelayMs: 200, maxDelayMs: 1_000 },
     requestTimeoutMs: Math.min(10_000, Math.max(2_000, 2 * intervalMs)),
   })
+  // Before the screen opens: a store that does not answer is said of, not a blank terminal.
+  const quiet = sayWhenStoreIsSlow(objects, 'Ctrl-C is safe: watching writes nothing')
   try {
     const follower = await TeamRunFollower.open(objects, id)
     if (!follower) {
@@ -181,6 +185,8 @@ async function openTeamRun(
       })
     }
     throw error
+  } finally {
+    quiet()
   }
 }
 

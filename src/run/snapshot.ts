@@ -56,6 +56,10 @@ export interface SyncView {
   readonly text: string
   /** Set once the run's lease is lost: who drives it now, and that nothing more is recorded here. */
   readonly lost: string | null
+  /** Entries of this machine the store does not have yet (sent as the run closes, or later). */
+  readonly waiting?: number
+  /** Once the lease is lost: this machine's entries the store never got, which now never will. */
+  readonly notSent?: readonly JournalEntry[]
 }
 
 /** A journal entry the file system refused to save, and why in words ("the disk is full"). */

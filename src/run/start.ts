@@ -32,6 +32,7 @@ import {
   openRun,
   type RunHandle,
   type RunListing,
+  readRunUnlocked,
 } from './store.ts'
 import { resolveStore, type S3StoreAddress, storeUrl } from './team/address.ts'
 import { type ResumeQuestions, readTeamLink, teamStoreOf, teamTuning } from './team/link.ts'
@@ -105,6 +106,11 @@ export interface FoundRun {
   readonly store: string
   /** This machine has a copy of it already (finished here, say). */
   readonly isHere: boolean
+  /**
+   * This machine's copy is finished, the store not told yet: opening it only sends what waits,
+   * so nothing is asked (not even production's name).
+   */
+  readonly isFinishedHere?: boolean
 }
 
 export interface ServiceOptions extends OpenOptions {
@@ -153,12 +159,15 @@ export function wizardServices(options: ServiceOptions): WizardServices {
       )
     },
     findTeamRun: async (id, named) => {
-      const address = resolveStore({
+      const resolved = resolveStore({
         flag: store,
         env: processEnv,
         frontMatter: named?.frontMatter.store,
       })
-      if (address.kind === 'local') return undefined
+      // No store named: this machine's copy of a team run remembers its own (a run finished here
+      // while the store was silent is found so, for `run --resume <id>` alone to send what waits).
+      const address = resolved.kind === 'local' ? teamStoreOf(id, open.env) : resolved
+      if (!address) return undefined
       const team = await import('./team/sync.ts')
       const run = await team.findTeamRun(id, address, {
         ...(open.env ? { env: open.env } : {}),
@@ -170,8 +179,13 @@ export function wizardServices(options: ServiceOptions): WizardServices {
         })
       }
       found.set(id, { address, state: run.state })
-      const isHere = hasRun(id, open.env ? { env: open.env } : {})
-      return { id, header: run.header, store: storeUrl(address), isHere }
+      const home = open.env ? { env: open.env } : {}
+      const isHere = hasRun(id, home)
+      const isFinishedHere =
+        isHere &&
+        run.state.state.finishedAt === null &&
+        (readRunUnlocked(id, home)?.state.finishedAt ?? null) !== null
+      return { id, header: run.header, store: storeUrl(address), isHere, isFinishedHere }
     },
     openElsewhere: (id) => {
       try {

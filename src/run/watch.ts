@@ -146,13 +146,27 @@ export function clockTime(date: Date): string {
 /**
  * Who drives the run, or who finished it, in words: "driven by ana@laptop-7, last seen
  * 12 s ago", "not driven (ana@laptop-7 last seen 3 min ago)", "open in PID 4242 on laptop-7",
- * "finished at 09:52:10 by ben".
+ * "finished at 09:52:10 by ben". While reads fail (`failingSince`), "driver unknown (last known:
+ * ana@laptop-7)": a lease worked out from the watcher's own stale read would call a live driver
+ * "not driven", and a lead might tell someone to take the run over.
  */
-export function describeHolder(view: WatchRead, now: Date): string {
+export function describeHolder(
+  view: WatchRead & { readonly failingSince?: Date | null },
+  now: Date,
+): string {
   const { holder, state } = view
   if (state.finishedAt) {
     const by = view.finishedBy ? ` by ${view.finishedBy}` : ''
     return `finished at ${clockTime(new Date(state.finishedAt))}${by}`
+  }
+  if (view.failingSince) {
+    const known =
+      holder.kind === 'lease'
+        ? driverName(holder.lease)
+        : holder.kind === 'lock'
+          ? `PID ${holder.owner.pid} on ${holder.owner.host}`
+          : 'none'
+    return `driver unknown (last known: ${known})`
   }
   switch (holder.kind) {
     case 'lease': {

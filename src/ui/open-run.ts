@@ -152,9 +152,17 @@ export async function openRun(
     },
   })
 
-  /** `isImported`: found only in a team store, so whoever opens it here says who they are. */
+  /**
+   * `isImported`: found only in a team store, so whoever opens it here says who they are.
+   * `isFinishedHere`: finished on this machine, the store not told yet: opening it only sends
+   * what waits (nothing is run), so production is not confirmed again.
+   */
   const resume = async (
-    run: { readonly id: string; readonly header: RunHeader },
+    run: {
+      readonly id: string
+      readonly header: RunHeader
+      readonly isFinishedHere?: boolean
+    },
     isImported = false,
   ): Promise<OpenedRun> => {
     ask.loading(`opening run ${run.id}`)
@@ -169,7 +177,7 @@ export async function openRun(
         },
       )
     })
-    await confirmProduction(checklist, run.header.environment)
+    if (!run.isFinishedHere) await confirmProduction(checklist, run.header.environment)
     // The run's operator goes on with it; another person taking over says so (--operator).
     // A run from the team store is someone else's so far: whoever opens it here is asked.
     const operator =

@@ -587,7 +587,7 @@ describe('a team store that cannot be read', () => {
     assert.match(
       stderr,
       new RegExp(
-        `^deploy-wizard: the team store ${url} \\(from --store\\) could not list runs: no answer \\(.*ECONNREFUSED.*\\), 5 attempts\n {2}nothing was changed; check the network or VPN`,
+        `^deploy-wizard: the team store ${url} \\(from --store\\) could not list runs: connection refused \\(5 attempts\\)\n {2}nothing was changed; check the network or VPN`,
       ),
     )
   })
@@ -614,6 +614,26 @@ describe('through a fault server in front of the store', () => {
       events.every((seq) => Number(seq) > 100),
       `entries of the sealed hundred were fetched: ${events.join(', ')}`,
     )
+  })
+
+  it('gives up on a silent store after DEPLOY_WIZARD_STORE_TIMEOUT per try, in plain words, with nothing more on stderr for scripts', async () => {
+    fault.script(() => 'hang')
+    try {
+      const { code, stdout, stderr } = await runCli(
+        ['runs', '--store', url, '--json'],
+        throughFault({ DEPLOY_WIZARD_STORE_TIMEOUT: '300ms' }),
+      )
+      assert.equal(code, 69, stderr)
+      assert.equal(stdout, '')
+      assert.match(
+        stderr,
+        new RegExp(
+          `^deploy-wizard: the team store ${url} \\(from --store\\) could not list runs: no answer within 300ms \\(5 attempts\\)\n {2}nothing was changed; check the network or VPN[^\n]*\n$`,
+        ),
+      )
+    } finally {
+      fault.script(() => ({ forward: moto }))
+    }
   })
 
   it('says S3 refused access, in one line with the permissions needed, and exits 2', async () => {

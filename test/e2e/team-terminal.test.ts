@@ -331,10 +331,15 @@ describe('taking a run over', () => {
     await ben.waitFor(/^EXIT=0$/m)
     await ana.press('q')
     await ana.waitFor(/^EXIT=0$/m)
+    const left = (await ana.capture()).replace(/\n(?!(?: {2}|EXIT=|⚠))/g, '')
+    // The take-over first, and what ben never got, by item and answer: not "Progress saved".
     assert.match(
-      await ana.capture(),
-      new RegExp(`Run ${id} was taken over by ben@\\S+: nothing more is recorded here`),
+      left,
+      new RegExp(`^⚠ Run ${id} was taken over by ben@\\S+: nothing more is recorded here`, 'm'),
     )
+    assert.doesNotMatch(left, /Progress saved/)
+    assert.match(left, /^ {4}- Backup taken — done$/m)
+    assert.match(left, /kept-<time>\.jsonl/)
     const team = await teamState(address, id)
     assert.deepEqual(
       team?.journal.flatMap((entry) => (entry.type === 'item-answered' ? [entry.by] : [])),
@@ -420,5 +425,82 @@ describe('the list of runs to resume, the team store silent', () => {
       release()
       forwardAll()
     }
+  })
+})
+
+describe('a team run finished while the store is silent', () => {
+  test('says what it is sending meanwhile, then loudly that the team does not see it finished; the printed command sends it', async () => {
+    forwardAll()
+    const address = await newTeamStore('finish-silent')
+    const ana = await laptop(
+      'finish-silent-ana',
+      [
+        'run',
+        checklist,
+        '--env',
+        'dev',
+        '--store',
+        storeUrl(address),
+        '--sheet',
+        join(dir, 'finish-silent-sheet.md'),
+      ],
+      { operator: 'ana', columns: 200 },
+    )
+    await ana.waitFor(/· synced/, 'synced once the run is in the store', 15_000)
+    const id = await runIdOn(ana)
+    await ana.press('d')
+    await ana.press('d')
+    await ana.press('d')
+    await ana.waitFor(/✔ Release notes written/)
+    await ana.waitFor(/· synced/)
+    hangEventWrites()
+    await ana.press('Right')
+    await ana.waitFor(/› ○ Deployed by: _+/, 'the Sign-Off phase')
+    await ana.press('Right')
+    await ana.waitFor(/› Deployed by +_+/, 'the sign-off screen')
+    await ana.press('Enter')
+    await ana.waitFor(/Name: \[ana\]/, 'the name prompt, prefilled')
+    await ana.press('Enter')
+    await ana.waitFor(/Deployed by +ana/, 'the name entered')
+    await ana.press('f')
+    await ana.waitFor(/sending \d+ entries to the team store…/, 'said while the store is waited on')
+    await ana.waitFor(/^EXIT=0$/m, 'finished', 20_000)
+    const said = (await ana.capture()).replaceAll('\n', ' ')
+    assert.match(said, new RegExp(`The team does not see run ${id} finished yet`))
+    assert.match(said, /someone else could take it over/)
+    assert.match(said, new RegExp(`deploy-wizard run --resume ${id}`))
+    assert.doesNotMatch(said, /sending \d+ entries/, 'the sending line cleared once closed')
+
+    forwardAll()
+    const again = await laptop('finish-silent-ana', ['run', '--resume', id], { operator: 'ana' })
+    await again.waitFor(
+      /the team store has all of it now/,
+      'sent by the command as printed',
+      20_000,
+    )
+    await again.waitFor(/^EXIT=0$/m)
+    assert.notEqual((await teamState(address, id))?.state.finishedAt ?? null, null)
+  })
+})
+
+describe('a command waiting on a silent store', () => {
+  test('says within a couple of seconds that the store is not answering yet and that Ctrl-C is safe', async () => {
+    forwardAll()
+    const address = await newTeamStore('slow-runs')
+    fault.script(() => 'hang')
+    const pane = await laptop('slow-runs', ['runs', '--store', storeUrl(address)], {
+      timeout: '1s',
+      columns: 200,
+    })
+    const shown = Date.now()
+    await pane.waitFor(
+      /the team store \S+ is not answering yet; still trying \(up to 5 tries, 1s each\)\. Ctrl-C is safe: nothing has been changed\./,
+      'the line saying it still waits',
+    )
+    assert.ok(Date.now() - shown < 5_000)
+    assert.doesNotMatch(pane.lastScreen, /EXIT=/, 'said while it waits, not after')
+    await pane.waitFor(/^EXIT=69$/m, 'gave up', 30_000)
+    assert.match(pane.lastScreen, /no answer within 1s \(5 attempts\)/)
+    forwardAll()
   })
 })

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import type { RunHeader } from '../../src/run/model.ts'
 import { RUN_FORMAT } from '../../src/run/model.ts'
+import { storeUrl } from '../../src/run/team/address.ts'
 import { Lease } from '../../src/run/team/lease.ts'
 import { classifyS3Error, StoreUnavailableError } from '../../src/run/team/objects.ts'
 import { describeSync, Outbox, type SyncState } from '../../src/run/team/outbox.ts'
@@ -151,6 +152,20 @@ describe('the team store when S3 misbehaves', () => {
     await fault.hangsClosed(5)
   })
 
+  it('dates "offline since" from when the first unanswered write was sent, not when it was given up on', async () => {
+    const { outbox } = await newRun('offline-since', 400)
+    fault.script((request) => (isEventWrite(request) ? 'hang' : { forward: moto }))
+    const sent = Date.now()
+    outbox.add({ type: 'item-answered', n: 0 })
+    await waitFor(() => outbox.state.offlineSince !== undefined, 'offline', 10_000)
+    const since = outbox.state.offlineSince?.getTime() ?? 0
+    // Given up on only after its attempts (400 ms each); sent at once.
+    assert.ok(since - sent < 400, `offline since ${since - sent} ms after it was sent`)
+    fault.script(() => ({ forward: moto }))
+    await outbox.flush()
+    await outbox.close()
+  })
+
   it('writes an entry once when its write landed but the answer was lost', async () => {
     await drainsThrough('lost-answer', () =>
       failEventWrites(2, { forward: moto, loseAnswer: true }),
@@ -196,6 +211,28 @@ describe('the team store when S3 misbehaves', () => {
     assert.equal(fault.requests.length, 1, 'nothing sent once closed')
   })
 
+  it('says a call that was never answered in plain words: how long each try waited, and how many tries', async () => {
+    fault.script(() => ({ forward: moto }))
+    const address = await newTeamStore('silent')
+    const objects = storeObjects(address, {
+      requestTimeoutMs: 300,
+      retry: { attempts: 2, ...QUICK },
+    })
+    opened.push(objects)
+    fault.script(() => 'hang')
+    await assert.rejects(objects.get('runs/prod-20261204-f2b3/header.json'), (error: unknown) => {
+      assert.ok(error instanceof StoreUnavailableError)
+      assert.equal(
+        error.message,
+        `the team store ${storeUrl(address)} could not read runs/prod-20261204-f2b3/header.json: no answer within 300ms (2 attempts)`,
+      )
+      assert.doesNotMatch(`${error.message} ${error.hint}`, /smithy|\[ERROR\]|requestTimeout/)
+      assert.doesNotMatch(error.hint ?? '', /saved on this machine/)
+      return true
+    })
+    await fault.hangsClosed(2)
+  })
+
   it('gives up a direct call after its attempts, saying S3 throttled', async () => {
     fault.script(() => ({ forward: moto }))
     const address = await newTeamStore('attempts')
@@ -210,7 +247,7 @@ describe('the team store when S3 misbehaves', () => {
       createTeamRun(objects, header('prod-20261204-e1a7'), '# Deploy\n'),
       (error: unknown) =>
         error instanceof StoreUnavailableError &&
-        /S3 is throttling \(SlowDown\), 4 attempts/.test(error.message),
+        /S3 is throttling \(SlowDown\) \(4 attempts\)/.test(error.message),
     )
     assert.equal(fault.requests.length, 4)
   })

@@ -300,6 +300,11 @@ describe('a watcher whose store stops answering', () => {
     const since = stuck.failingSince.toTimeString().slice(0, 5)
     assert.equal(describeFreshness(stuck), `store unreachable since ${since}, retrying`)
     assert.match(stuck.problem ?? '', /no answer/)
+    // Who drives is known only from the store: not worked out from this watcher's stale lease.
+    assert.match(
+      describeHolder(stuck, new Date(Date.now() + 10 * 60_000)),
+      /^driver unknown \(last known: ana@/,
+    )
     // Still failing: still since the first failure.
     await watcher.tick()
     assert.equal(watcher.snapshot.failingSince, stuck.failingSince)

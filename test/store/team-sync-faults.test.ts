@@ -19,8 +19,10 @@ import { openRun } from '../../src/run/store.ts'
 import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
 import { teamFolder } from '../../src/run/team/link.ts'
 import { readTeamRunState } from '../../src/run/team/read-state.ts'
+import { openRun as openAsked } from '../../src/ui/open-run.ts'
 import type { AwsRequest } from '../helpers/aws-fault-server.ts'
 import { faultedTeamStore } from '../helpers/faulted-store.ts'
+import { scriptedAsk } from '../helpers/scripted-ask.ts'
 import { eventCount, newTeamStore, storeObjects } from '../helpers/team-store.ts'
 import { tempDir } from '../helpers/temp.ts'
 import { waitFor, waitForContent } from '../helpers/wait.ts'
@@ -144,6 +146,31 @@ describe('a team run with nothing to send whose store stops answering', () => {
   })
 })
 
+describe('a team run with nothing to send whose store goes silent', () => {
+  it('says offline within one request timeout, not once every attempt of a look has timed out', async () => {
+    forwardAll()
+    const address = await newTeamStore('silent-soon')
+    const ana = laptop('silent-soon', address, '1500ms')
+    const { checklist } = await checklistOn(ana.services, ana.dir)
+    const session = await ana.services.startRun(checklist, 'dev', 'ana')
+    open.push(session)
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
+
+    fault.script(() => 'hang')
+    const silenced = Date.now()
+    await waitFor(
+      () => /^offline since \d\d:\d\d$/.test(session.snapshot.sync?.text ?? ''),
+      `offline (${session.snapshot.sync?.text})`,
+      10_000,
+    )
+    // One look (poll 100 ms) and its first request's 1.5 s; its three attempts would take 4.5 s.
+    const tookMs = Date.now() - silenced
+    assert.ok(tookMs < 3_000, `offline after ${tookMs} ms`)
+    forwardAll()
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced once back')
+  })
+})
+
 describe('a team run whose AWS credentials expire mid-run', () => {
   it('says the store refused the credentials and what to do, not that it is offline; sends once they are good again', async () => {
     const { address, ana, checklist, session } = await anaStarts('expired')
@@ -223,6 +250,51 @@ describe('a team run finished while the store does not answer', () => {
     )
     const local = localJournal(ana.env, id)
     assert.equal(local.length, before, 'nothing added to a finished run')
+    assert.deepEqual(await teamJournal(address, id), local)
+    assert.equal(local.at(-1)?.type, 'exported')
+  })
+})
+
+describe('a production team run finished while its store, named with --store, does not answer', () => {
+  it('is sent by the printed `run --resume <id>` alone, with nothing asked', async () => {
+    forwardAll()
+    const address = await newTeamStore('finish-resume')
+    const ana = laptop('finish-resume', address)
+    const { checklist } = await checklistOn(
+      ana.services,
+      ana.dir,
+      CHECKLIST.replace('environments: [dev]', 'environments: [dev, prod]'),
+    )
+    const session = await ana.services.startRun(checklist, 'prod', 'ana')
+    open.push(session)
+    const id = session.id
+    for (const item of ids(checklist)) session.answer(item, 'done')
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced first')
+    hangEventWrites()
+    session.finish(join(ana.dir, 'sheet.md'), SIGN_OFF_SHEET)
+    await session.close(0)
+    assert.ok((session.snapshot.sync?.waiting ?? 0) > 0, 'the finish waits on this machine')
+    forwardAll()
+
+    // As printed: no --store, no DEPLOY_WIZARD_STORE, no checklist named.
+    const bare = wizardServices({ cwd: ana.dir, staleAfterMs: 3_600_000, env: ana.env })
+    const { ask, asked } = scriptedAsk([])
+    await assert.rejects(
+      openAsked(ask, bare, {
+        resume: id,
+        staleAfterMs: 3_600_000,
+        sheetPathFor: (run) => join(ana.dir, `${run}.md`),
+        today: '2026-12-05',
+        now: () => new Date(),
+      }),
+      (error: UserError) =>
+        new RegExp(`run ${id} was finished on this machine; the team store has all of it now`).test(
+          error.message,
+        ),
+    )
+    // Nothing is run: production's name is not asked for again.
+    assert.deepEqual(asked, [])
+    const local = localJournal(ana.env, id)
     assert.deepEqual(await teamJournal(address, id), local)
     assert.equal(local.at(-1)?.type, 'exported')
   })

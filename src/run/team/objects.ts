@@ -12,6 +12,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3'
 import { Clients } from '../../checks/clients.ts'
+import { formatLimit } from '../../duration.ts'
 import { UserError } from '../../errors.ts'
 import { type S3StoreAddress, storeKey, storeUrl } from './address.ts'
 
@@ -113,14 +114,18 @@ export class StoreUnavailableError extends UserError {
       hint:
         failure === 'refused'
           ? 'the store needs s3:GetObject, s3:PutObject and s3:ListBucket on its prefix (README, "Team runs")'
-          : 'answers stay saved on this machine and are sent when the store answers again',
+          : 'check the network or VPN (and AWS_ENDPOINT_URL, if set), then try again',
     })
     this.failure = failure
   }
 }
 
-/** Words for a failure, in messages. */
-function failureWords(failure: S3Failure, error: unknown): string {
+/**
+ * Words for a failure, in messages: what an operator acts on, never the SDK's own text
+ * (`@smithy/node-http-handler - [ERROR] a request has exceeded…`). Every command that reads or
+ * writes the store says it so, from here.
+ */
+function failureWords(failure: S3Failure, error: unknown, timeoutMs: number): string {
   const name = (error as SdkError | undefined)?.name ?? 'error'
   switch (failure) {
     case 'throttled':
@@ -128,10 +133,23 @@ function failureWords(failure: S3Failure, error: unknown): string {
     case 'server':
       return `S3 failed on its side (${name})`
     case 'unreachable':
-      return `no answer (${(error as Error | undefined)?.message ?? name})`
+      return unansweredWords(error, timeoutMs)
     default:
       return name
   }
+}
+
+/** Why no answer came: refused, reset, no such host, or none within the request timeout. */
+function unansweredWords(error: unknown, timeoutMs: number): string {
+  const { name = '', code, message = '' } = (error ?? {}) as SdkError
+  const cause = (error as { cause?: { code?: string } } | undefined)?.cause
+  const why = code ?? cause?.code ?? /\b(E[A-Z]{4,})\b/.exec(message)?.[1]
+  if (why === 'ECONNREFUSED') return 'connection refused'
+  if (why === 'ECONNRESET' || why === 'EPIPE') return 'the connection was reset'
+  if (why === 'ENOTFOUND' || why === 'EAI_AGAIN') return 'the endpoint’s host was not found'
+  if (why && why !== 'ETIMEDOUT') return `no answer (${why})`
+  if (name === 'RequestTimeout') return 'S3 gave up waiting for the request (RequestTimeout)'
+  return `no answer within ${formatLimit(timeoutMs)}`
 }
 
 export interface StoreObjectsOptions {
@@ -153,13 +171,50 @@ export class StoreObjects {
   readonly #clients: Clients
   readonly #region: string | undefined
   readonly #retry: RetryPolicy
+  readonly #timeoutMs: number
+  /** When each attempt under way was sent. */
+  readonly #underWay = new Set<{ readonly sentAt: number }>()
+  readonly #onAttempt = new Set<(answered: boolean, sentAt: Date) => void>()
   #isClosed = false
 
   constructor(address: S3StoreAddress, options: StoreObjectsOptions = {}) {
     this.address = address
     this.#retry = options.retry ?? DEFAULT_RETRY
     this.#region = options.region
-    this.#clients = new Clients({ awsRequestTimeoutMs: options.requestTimeoutMs ?? 10_000 })
+    this.#timeoutMs = options.requestTimeoutMs ?? 10_000
+    this.#clients = new Clients({ awsRequestTimeoutMs: this.#timeoutMs })
+  }
+
+  /**
+   * Since when (ms since the epoch) the oldest attempt still under way has waited for its answer;
+   * undefined when none is. A command says the store is slow from this, not from how long its
+   * whole work has taken: a big run read from a store that answers is not "not answering".
+   */
+  get unansweredSince(): number | undefined {
+    let oldest: number | undefined
+    for (const { sentAt } of this.#underWay) oldest = Math.min(oldest ?? sentAt, sentAt)
+    return oldest
+  }
+
+  /**
+   * Tells `listener` of every attempt as it ends: answered (whatever the answer), or not (timed
+   * out, refused, reset), with when it was sent. An attempt unanswered is told before the call's
+   * next attempt: the wizard says it is offline after one request's timeout, not after them all.
+   * Returns the unsubscribe.
+   */
+  onAttempt(listener: (answered: boolean, sentAt: Date) => void): () => void {
+    this.#onAttempt.add(listener)
+    return () => this.#onAttempt.delete(listener)
+  }
+
+  #told(answered: boolean, sentAt: number): void {
+    if (this.#isClosed) return
+    for (const listener of this.#onAttempt) listener(answered, new Date(sentAt))
+  }
+
+  /** How patient a call is: its attempts, and how long each may go unanswered. */
+  get patience(): { readonly attempts: number; readonly timeoutMs: number } {
+    return { attempts: this.#retry.attempts, timeoutMs: this.#timeoutMs }
   }
 
   /** The object, or undefined when there is none. */
@@ -327,18 +382,26 @@ export class StoreObjects {
   async #attempts<T>(what: string, call: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       this.#refuseClosed(what)
+      const sent = { sentAt: Date.now() }
+      this.#underWay.add(sent)
       try {
-        return await call()
+        const answer = await call()
+        this.#told(true, sent.sentAt)
+        return answer
       } catch (error) {
         const failure = classifyS3Error(error)
+        this.#told(failure !== 'unreachable', sent.sentAt)
         if (!isTransient(failure) || attempt >= this.#retry.attempts) {
           throw new StoreUnavailableError(
-            `the team store ${storeUrl(this.address)} could not ${what}: ${failureWords(failure, error)}${attempt > 1 ? `, ${attempt} attempts` : ''}`,
+            `the team store ${storeUrl(this.address)} could not ${what}: ${failureWords(failure, error, this.#timeoutMs)}${attempt > 1 ? ` (${attempt} attempts)` : ''}`,
             failure,
             error,
           )
         }
+        this.#underWay.delete(sent)
         await new Promise((resolve) => setTimeout(resolve, backoffMs(this.#retry, attempt)))
+      } finally {
+        this.#underWay.delete(sent)
       }
     }
   }

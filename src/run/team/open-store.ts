@@ -8,8 +8,11 @@
  * once a team store is named, so `runs` on this machine's runs loads no SDK.
  */
 import pLimit from 'p-limit'
+import { formatLimit } from '../../duration.ts'
 import { UserError } from '../../errors.ts'
+import { terminalFor } from '../../output/terminal.ts'
 import { type S3StoreAddress, STORE_VARIABLE, storeUrl } from './address.ts'
+import { teamTuning } from './link.ts'
 import {
   isCredentialsRefused,
   StoreObjects,
@@ -36,14 +39,52 @@ export async function withStore<T>(
   work: (objects: StoreObjects) => Promise<T>,
   options: StoreObjectsOptions = {},
 ): Promise<T> {
-  const objects = new StoreObjects(address, options)
+  const objects = new StoreObjects(address, {
+    requestTimeoutMs: teamTuning(process.env).requestTimeoutMs,
+    ...options,
+  })
+  const quiet = sayWhenStoreIsSlow(objects)
   try {
     return await work(objects)
   } catch (error) {
     throw storeProblem(error, address)
   } finally {
+    quiet()
     await objects.close()
   }
+}
+
+/** How long a request to the store goes unanswered before the operator is told it is still asked. */
+export const SLOW_STORE_AFTER_MS = 2_000
+
+/**
+ * Says once, on stderr, when a request to the store has waited `afterMs` for its answer: that
+ * the store is not answering yet, how long it will still be tried, and that Ctrl-C is safe
+ * (`safe`: what it leaves). Only when stdout and stderr are both a terminal: JSON output and
+ * scripts get nothing more than they did. Returns the function that stops watching.
+ */
+export function sayWhenStoreIsSlow(
+  objects: StoreObjects,
+  safe = 'Ctrl-C is safe: nothing has been changed',
+  // A request timeout shorter than that is said at half of it, before it is tried again.
+  afterMs = Math.min(SLOW_STORE_AFTER_MS, objects.patience.timeoutMs / 2),
+): () => void {
+  if (!process.stdout.isTTY || !process.stderr.isTTY) return () => {}
+  const timer = setInterval(() => {
+    const since = objects.unansweredSince
+    if (since === undefined || Date.now() - since < afterMs) return
+    clearInterval(timer)
+    const { attempts, timeoutMs } = objects.patience
+    const err = terminalFor(process.stderr)
+    err.write(
+      err.paint(
+        'yellow',
+        `the team store ${storeUrl(objects.address)} is not answering yet; still trying (up to ${attempts} tries, ${formatLimit(timeoutMs)} each). ${safe}.\n`,
+      ),
+    )
+  }, 200)
+  timer.unref()
+  return () => clearInterval(timer)
 }
 
 /** The SDK error a store failure carries, as far as messages need it. */

@@ -221,6 +221,8 @@ export class Outbox {
     let failures = 0
     while (!this.#closed && !this.#lost && this.#sent < this.#entries.length) {
       const item = this.#entries[this.#sent] as IdentifiedEntry
+      // Offline since the first write that went unanswered was sent, not since it was given up on.
+      const sentAt = this.#now()
       try {
         await this.#writer.append(item)
         this.#sent++
@@ -247,7 +249,7 @@ export class Outbox {
           this.#offlineSince = undefined
         } else if (error instanceof StoreUnavailableError) {
           this.#refused = undefined
-          this.#offlineSince ??= this.#now()
+          this.#offlineSince ??= sentAt
         }
         this.#problem = (error as Error).message
         this.#changed()

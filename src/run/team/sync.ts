@@ -257,6 +257,7 @@ export class TeamSync {
   #refusedBy: string | undefined
   #isClosed = false
   #unsubscribe: (() => void) | undefined
+  #unwatch: readonly (() => void)[] = []
 
   constructor(parts: {
     readonly address: S3StoreAddress
@@ -283,6 +284,10 @@ export class TeamSync {
   attach(session: RunSession, known: readonly TeamEvent[] = []): void {
     this.#session = session
     session.onClose(() => this.close())
+    // Each request as it ends, not each call once its attempts are spent: offline within one
+    // request's timeout, since the first one that went unanswered was sent.
+    const attempted = (answered: boolean, sentAt: Date) => this.#attempted(answered, sentAt)
+    this.#unwatch = [this.#objects.onAttempt(attempted), this.#sending.onAttempt(attempted)]
     this.#adoptFrom(known)
     this.#unsubscribe = this.#outbox.onChange((state) => {
       if (state.lost) this.#lose(state.lost)
@@ -299,13 +304,22 @@ export class TeamSync {
     const store = storeUrl(this.address)
     const lost = this.#lost ?? state.lost
     if (!lost) {
-      const since = state.offlineSince ?? this.#unreachableSince
+      const since = earliest(state.offlineSince, this.#unreachableSince)
+      const { waiting } = state
       // Nothing to send, and the store not answering: not "synced" — an approval could not arrive.
-      if (state.waiting === 0 && this.#refusedBy)
-        return { store, text: this.#refusedBy, lost: null }
-      if (state.waiting === 0 && since)
-        return { store, text: `offline since ${since.toTimeString().slice(0, 5)}`, lost: null }
-      return { store, text: describeSync(state), lost: null }
+      if (waiting === 0 && this.#refusedBy)
+        return { store, text: this.#refusedBy, lost: null, waiting }
+      if (waiting === 0 && since)
+        return {
+          store,
+          text: `offline since ${since.toTimeString().slice(0, 5)}`,
+          lost: null,
+          waiting,
+        }
+      // Sending, and a request unanswered: offline, from the first one that was.
+      if (!state.refused && since)
+        return { store, text: describeSync({ ...state, offlineSince: since }), lost: null, waiting }
+      return { store, text: describeSync(state), lost: null, waiting }
     }
     const unsent = this.#outbox.unsent
     const kept =
@@ -317,6 +331,7 @@ export class TeamSync {
       store,
       text: unsent.length > 0 ? `${unsent.length} not sent` : 'not driving',
       lost: `${who}: nothing more is recorded here${kept}`,
+      notSent: unsent.map(({ entry }) => entry as JournalEntry),
     }
   }
 
@@ -364,6 +379,20 @@ export class TeamSync {
     if (was[0] !== this.#unreachableSince || was[1] !== this.#refusedBy) this.#show()
   }
 
+  /**
+   * A request to the store ended: unanswered, the link counts as down from when it was sent (the
+   * earliest such); answered, as up again, whatever the answer (a refusal is the poll's to say).
+   */
+  #attempted(answered: boolean, sentAt: Date): void {
+    if (this.#isClosed) return
+    const was = this.#unreachableSince
+    if (answered) {
+      // An answer to a request sent before the link went down says nothing of it now.
+      if (was && sentAt >= was) this.#unreachableSince = undefined
+    } else this.#unreachableSince = earliest(was, sentAt)
+    if (was !== this.#unreachableSince) this.#show()
+  }
+
   /** Adopts the approvals among `events` (after the cursor), in order; moves the cursor past them. */
   #adoptFrom(events: readonly TeamEvent[]): void {
     const session = this.#session
@@ -400,6 +429,7 @@ export class TeamSync {
     }
     this.#show()
     this.#unsubscribe?.()
+    for (const unwatch of this.#unwatch) unwatch()
     // A request that hangs is not waited for: the journal has what it carried.
     await within(1_000, this.#outbox.close()).catch(() => {})
     await within(1_000, this.#polling ?? Promise.resolve()).catch(() => {})
@@ -430,6 +460,12 @@ export class TeamSync {
   #show(): void {
     this.#session?.showSync(this.view)
   }
+}
+
+/** The earlier of two moments, either of which may be unknown. */
+function earliest(a: Date | undefined, b: Date | undefined): Date | undefined {
+  if (!a || !b) return a ?? b
+  return a <= b ? a : b
 }
 
 /** Who drives: the operator, this host, and the AWS identity the store is written as. */
