@@ -8,7 +8,6 @@
  */
 import type { Checklist, Item, Section } from './model.ts'
 import { isInScope } from './scope.ts'
-import { namesSignoff } from './signoff-words.ts'
 
 export interface LeftOut {
   /** The items left out by a section for other environments, in file order. */
@@ -46,7 +45,7 @@ export function leftOutBySections(
     items.push(item)
     if (!sections.includes(by)) sections.push(by)
   }
-  const approvals = items.filter((item) => item.fields.length > 0 || namesSignoff(item.plain))
+  const approvals = items.filter((item) => item.fields.length > 0 || item.namesSignoff)
   return { items, sections, approvals }
 }
 

@@ -106,6 +106,12 @@ export interface Item {
   readonly scope: Scope
   /** Sign-off blanks written in the item ("Deployed by: ____"). */
   readonly fields: readonly SignoffField[]
+  /**
+   * Its text names an approval or a sign-off ("Client approval received"), as signoff-words.ts
+   * reads a heading: read with the parse, so a run's first screen (left-out.ts) does not run
+   * those words' patterns over its items, a few milliseconds of its start-up.
+   */
+  readonly namesSignoff: boolean
 }
 
 export type SectionKind = 'phase' | 'group'

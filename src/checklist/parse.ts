@@ -195,6 +195,7 @@ interface SectionDraft {
 interface ItemDraft {
   id: string
   hasExplicitId: boolean
+  namesSignoff: boolean
   text: string
   plain: string
   checked: boolean
@@ -854,6 +855,7 @@ class ChecklistBuilder {
       hasExplicitId: explicit !== null,
       text,
       plain: emojify(plain),
+      namesSignoff: namesSignoff(plain),
       checked: parts.checked,
       line: parts.line,
       depth: parent ? parent.depth + 1 : 0,
