@@ -18,33 +18,18 @@ import { httpPerHost } from './http-hosts.ts'
 import { checkJobs } from './jobs.ts'
 import { loadSchemaLibraries, schemaLibrariesLoaded } from './params.ts'
 import { Redactor } from './redact.ts'
-import { type CheckResult, Limits, runChecks } from './runner.ts'
+import { type CheckEvent, type CheckResult, Limits, runChecks } from './runner.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
+/**
+ * What the runner says of a check (runner.ts's CheckEvent: queued, a try started, progress, its
+ * result), a try's start with `at` in ms since the epoch, its progress with the secrets masked;
+ * and who the AWS checks run as, once STS has said (see aws/account.ts).
+ */
 export type BatchEvent =
-  /** A check waits its turn (a full cap, the checks it needs): why, in words. */
-  | { readonly type: 'check-queued'; readonly id: string; readonly why: string }
-  /**
-   * A try of a check began (`attempt` counts from 1, of at most `tries`; a retry starts again,
-   * with why the try before did not settle it); `at` in ms since the epoch.
-   */
-  | {
-      readonly type: 'check-started'
-      readonly id: string
-      readonly attempt: number
-      readonly tries: number
-      readonly lastTry?: string
-      readonly at: number
-    }
-  /** What a running check is doing now, its secrets masked. */
-  | { readonly type: 'check-progress'; readonly id: string; readonly message: string }
-  /**
-   * A check's result, as the check's job reported it (what it shows already masked;
-   * `outputs` as they are, for the checks that use them).
-   */
-  | { readonly type: 'check-finished'; readonly id: string; readonly result: CheckResult }
-  /** Who the AWS checks run as, once STS has said (see aws/account.ts). */
+  | Exclude<CheckEvent, { readonly type: 'check-started' }>
+  | (Extract<CheckEvent, { readonly type: 'check-started' }> & { readonly at: number })
   | { readonly type: 'aws-identity'; readonly identity: CallerIdentity }
 
 export interface CheckBatchOptions {
