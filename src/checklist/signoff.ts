@@ -324,6 +324,19 @@ export function isOperatorName(line: SignoffLine): boolean {
   return fieldKind(line) === 'name' && line.role !== null && isOperatorRole(line.role)
 }
 
+/**
+ * What a field not yet entered starts with when opened, if anything: a date field today's date,
+ * the operator's own name field their name (`isOperatorName`). Shown, dimmed, in the sign-off's
+ * list until entered; the sheet has a blank for it till then.
+ */
+export function proposedValue(
+  line: SignoffLine,
+  proposals: { readonly today: string; readonly operator: string },
+): string | null {
+  if (fieldKind(line) === 'date') return proposals.today
+  return isOperatorName(line) ? proposals.operator : null
+}
+
 // --- reading ------------------------------------------------------------------------------
 
 const NUMBERING = /^\s*(?:\d+(?:\.\d+)*[.):]?\s+)?/

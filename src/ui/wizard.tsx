@@ -7,7 +7,7 @@
  */
 import { Box, useWindowSize } from 'ink'
 import { useRef } from 'react'
-import { fieldKind, isOperatorName, type SignoffLine } from '../checklist/signoff.ts'
+import { fieldKind, proposedValue, type SignoffLine } from '../checklist/signoff.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
@@ -201,7 +201,11 @@ function Body({
       {state.screen === 'phase' ? (
         <PhaseList state={state} height={listHeight} width={width} />
       ) : (
-        <SignoffList state={state} height={listHeight} today={today} />
+        <SignoffList
+          state={state}
+          height={listHeight}
+          proposals={{ today, operator: session.operator }}
+        />
       )}
       <LineText line={ruleLine(width)} />
       <Box height={detailHeight} flexDirection="column" overflow="hidden">
@@ -449,13 +453,13 @@ export function SignoffList({
   state,
   height,
   readOnly = false,
-  today,
+  proposals,
 }: {
   readonly state: WizardView
   readonly height: number
   readonly readOnly?: boolean
-  /** The date a date field starts with when opened, shown (dimmed) until one is entered. */
-  readonly today?: string
+  /** What fields start with when opened (`proposedValue`), shown dimmed until entered; none in watch. */
+  readonly proposals?: Proposals
 }) {
   const lines = state.layout.signoffLines
   if (lines.length === 0) {
@@ -503,7 +507,7 @@ export function SignoffList({
                 {signoffLabel(line)}
               </Text>
             </Box>
-            <SignoffValue line={line} state={state} today={today} />
+            <SignoffValue line={line} state={state} proposals={proposals} />
           </Box>
         )
       })}
@@ -518,18 +522,19 @@ function signoffLabel(line: SignoffLine): string {
 }
 
 /**
- * What was entered, a blank, or for a signature the line it is signed on, on paper. A date field
- * not yet entered shows, dimmed, the date it will start with: a blank there read as if the date
- * would be left empty. It is "proposed" until entered: the sheet has a blank for it till then.
+ * What was entered, a blank, or for a signature the line it is signed on, on paper. A field not
+ * yet entered that starts with a value when opened (a date, the operator's own name) shows it,
+ * dimmed: a blank there read as if it would be left empty. It is "proposed" until entered: the
+ * sheet has a blank for it till then.
  */
 function SignoffValue({
   line,
   state,
-  today,
+  proposals,
 }: {
   readonly line: SignoffLine
   readonly state: WizardView
-  readonly today: string | undefined
+  readonly proposals: Proposals | undefined
 }) {
   const given = line.field?.given ?? null
   if (given !== null) return <Text wrap="truncate-end">{`${given}  (in the checklist)`}</Text>
@@ -541,7 +546,7 @@ function SignoffValue({
       </Text>
     )
   }
-  const proposed = today !== undefined && fieldKind(line) === 'date' ? today : null
+  const proposed = proposals ? proposedValue(line, proposals) : null
   return (
     <Text dimColor wrap="truncate-end">
       {line.kind === 'signature'
@@ -552,6 +557,9 @@ function SignoffValue({
     </Text>
   )
 }
+
+/** What the sign-off's fields start with when opened (`proposedValue`). */
+type Proposals = Parameters<typeof proposedValue>[1]
 
 /** A signature is signed by hand on the printed sheet, never typed: its line is drawn. */
 const SIGNATURE_LINE = '________________'
@@ -795,9 +803,7 @@ function PromptView({
           title={signoffLabel(line)}
           label={kind === 'date' ? 'Date:' : kind === 'name' ? 'Name:' : 'Value:'}
           // Only the operator's own role starts with their name: an approver signs for themself.
-          initial={
-            current ?? (kind === 'date' ? today : isOperatorName(line) ? session.operator : '')
-          }
+          initial={current ?? proposedValue(line, { today, operator: session.operator }) ?? ''}
           requiredMessage="Type a value, or esc to leave it blank."
           onSubmit={(value) => answer(prompt, value)}
           onCancel={cancel}

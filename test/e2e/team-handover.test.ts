@@ -377,11 +377,14 @@ test('a prod run handed over through the team store: killed on one laptop, taken
       await ben.press('Right')
       await ben.waitFor(/3\/3 Sign-Off/, 'the Sign-Off phase')
       await ben.press('Right')
-      await ben.waitFor(/› Deployed by +_+/, 'the sign-off screen')
+      await ben.waitFor(
+        /› Deployed by +ben {2}\(proposed\)$/m,
+        'the sign-off screen, the name proposed',
+      )
       await ben.press('Enter')
       await ben.waitFor(/Name: \[ben\]/, 'the name prompt, prefilled')
       await ben.press('Enter')
-      await ben.waitFor(/Deployed by +ben/, 'the name entered')
+      await ben.waitFor(/Deployed by +ben$/m, 'the name entered')
       await ben.press('f')
       await ben.waitFor(/^EXIT=0$/m, 'finished with nothing failed or pending: exit 0', SLOW_MS)
       const said = await joined(ben)

@@ -457,11 +457,14 @@ describe('a team run finished while the store is silent', () => {
     await ana.press('Right')
     await ana.waitFor(/› ○ Deployed by: _+/, 'the Sign-Off phase')
     await ana.press('Right')
-    await ana.waitFor(/› Deployed by +_+/, 'the sign-off screen')
+    await ana.waitFor(
+      /› Deployed by +ana {2}\(proposed\)$/m,
+      'the sign-off screen, the name proposed',
+    )
     await ana.press('Enter')
     await ana.waitFor(/Name: \[ana\]/, 'the name prompt, prefilled')
     await ana.press('Enter')
-    await ana.waitFor(/Deployed by +ana/, 'the name entered')
+    await ana.waitFor(/Deployed by +ana$/m, 'the name entered')
     await ana.press('f')
     await ana.waitFor(/sending \d+ entries to the team store…/, 'said while the store is waited on')
     await ana.waitFor(/^EXIT=0$/m, 'finished', 20_000)

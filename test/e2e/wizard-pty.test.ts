@@ -341,8 +341,8 @@ test('the wizard in a real terminal: answer, quit, resume, survive SIGKILL, sign
     await goTo(pane, 'Sign-off screen')
     await pane.waitUntil(
       (s) =>
-        /^› Deployed by +_{6}$/m.test(s) &&
-        // The date it starts with, proposed (dimmed), not yet entered.
+        // The operator's name and the date it starts with, proposed (dimmed), not yet entered.
+        /^› Deployed by +ana {2}\(proposed\)$/m.test(s) &&
         /^ {2}Deployed by — Date +\d{4}-\d\d-\d\d {2}\(proposed\)$/m.test(s) &&
         s.includes('1 item is still pending') &&
         /^↑↓ move · enter fill · f finish/m.test(s),

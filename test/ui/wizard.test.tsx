@@ -467,7 +467,8 @@ describe('the phase screen', () => {
     await ui.see(/pass/)
     await ui.press(ARROW_RIGHT, ARROW_RIGHT, ARROW_RIGHT)
     await ui.see(/Sign-off/)
-    assert.match(ui.frame(), /› Deployed by\s+______/)
+    // The operator's own name, dimmed, until entered: the field is not blank when opened.
+    assert.match(ui.frame(), /› Deployed by\s+ana {2}\(proposed\)/)
     await ui.press(ENTER)
     await ui.see(/Name: ana/)
     await ui.press(ENTER)
@@ -830,8 +831,9 @@ describe('the sign-off screen', () => {
     assert.deepEqual(
       list.map((line) => line.replace(/ {2,}/g, '  ')),
       [
-        '› Deployed by  ______',
-        // The date it starts with when opened, dimmed: not entered until then (the sheet's is blank).
+        // What the operator's own name and the date start with when opened, dimmed: not entered
+        // until then (the sheet's are blank). Another role's name starts empty.
+        '› Deployed by  ana  (proposed)',
         '  Deployed by — Date  2026-11-22  (proposed)',
         '  Deployed by — Signature  ________________  (on paper)',
         '  QA Lead — Name  ______',
@@ -849,7 +851,7 @@ describe('the sign-off screen', () => {
       .frame()
       .split('\n')
       .slice(3, 3 + 6)
-      .map((line) => line.search(/_{6}|2026-11-22/))
+      .map((line) => line.search(/_{6}|2026-11-22|ana {2}/))
     assert.deepEqual(new Set(columns), new Set([38]), ui.frame())
     ui.resize(100, 24)
     // Down from the date goes past the signature, to the next field to type in.
