@@ -57,9 +57,18 @@ function cjkSlug(text: string): string {
   return cut.replace(/-+$/, '')
 }
 
-/** A heading's slug without its leading numbering: "3. Deploy", "Passo 2: Migrations". */
+/**
+ * A heading's number, left out of its slug: "3. Deploy", "2.1 Build", "4) Verify", "1 – Prep",
+ * "iv. Sign-off". A lone number with nothing after it is a quantity, not a number the author
+ * gave the section: "4 Weeks Before Go-Live" and "2 Weeks Before Go-Live" keep theirs, or the two
+ * sections would share a slug, their items told apart only by `~2`, and removing the first would
+ * hand its answers to the second.
+ */
+const HEADING_NUMBER = /^\s*(?:\d+(?:\.\d+)+[.):]?|\d+\s*[.):\-–—]|[ivx]+[.)])\s+/i
+
+/** A heading's slug without its leading numbering (`HEADING_NUMBER`). */
 export function headingSlug(title: string): string {
-  return slug(title.replace(/^\s*(?:\d+(?:\.\d+)*[.):]?|[ivx]+[.)])\s+/i, ''))
+  return slug(title.replace(HEADING_NUMBER, ''))
 }
 
 /** Hands out `base`, then `base~2`, `base~3`… for repeats under one parent. */

@@ -67,6 +67,38 @@ describe('item ids', () => {
     assert.deepEqual(after.slice(1), before)
   })
 
+  it('leave out every way a heading is numbered, and only that', () => {
+    const ids = parse(
+      [
+        '## P',
+        ...['1. Database', '2.1 Build', '3) Verify', '4 – Prep', 'iv. Sign-off'].flatMap(
+          (title) => [`### ${title}`, '- [ ] step'],
+        ),
+      ].join('\n'),
+    ).checklist.items.map((i) => i.id)
+    assert.deepEqual(ids, [
+      'p/database/step',
+      'p/build/step',
+      'p/verify/step',
+      'p/prep/step',
+      'p/sign-off/step',
+    ])
+  })
+
+  it('keep a heading’s leading quantity: removing "4 Weeks Before" hands nothing to "2 Weeks Before"', () => {
+    const both =
+      '## Pre\n### 4 Weeks Before Go-Live\n- [ ] Review\n### 2 Weeks Before Go-Live\n- [ ] Review\n'
+    assert.deepEqual(
+      parse(both).checklist.items.map((i) => i.id),
+      ['pre/4-weeks-before-go-live/review', 'pre/2-weeks-before-go-live/review'],
+    )
+    const second = parse(both.replace('### 4 Weeks Before Go-Live\n- [ ] Review\n', '')).checklist
+    assert.deepEqual(
+      second.items.map((i) => i.id),
+      ['pre/2-weeks-before-go-live/review'],
+    )
+  })
+
   it('survive whole sections being moved', () => {
     const moved = BASE.replace(
       /## Pre-Deployment\n([\s\S]*?)## Smoke Tests\n([\s\S]*)$/,
