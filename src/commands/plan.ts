@@ -29,7 +29,7 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   lines.push(out.paint('bold', `${checklist.title} — plan for ${options.env}`))
   const { items, applicable, automated } = plan.totals
   lines.push(
-    `${file} · ${items} items · ${applicable} apply to ${options.env} · ${automated} automated · ${checklist.signoff.length} sign-off fields`,
+    `${file} · ${plural(items, 'item')} · ${applicable} apply to ${options.env} · ${automated} automated · ${plural(checklist.signoff.length, 'sign-off field')}`,
   )
   const production = productionReason(checklist, options.env)
   if (production) {

@@ -304,6 +304,20 @@ describe('deploy-wizard plan', () => {
     assert.ok(stdout.includes('      ↳ aws.identity\n'), stdout)
   })
 
+  it('counts one item and one sign-off field in the singular', async () => {
+    const file = await tempChecklist(
+      ['# Release', '## Deploy', '- [ ] Deployed', '## Sign-off', 'Deployed by: ____', ''].join(
+        '\n',
+      ),
+    )
+    const { code, stdout } = await runCli(['plan', file, '--env', 'dev'])
+    assert.equal(code, 0)
+    assert.ok(
+      stdout.includes(`${file} · 1 item · 1 apply to dev · 0 automated · 1 sign-off field\n`),
+      stdout,
+    )
+  })
+
   it('shows phases, groups, automated checks and what does not apply', async () => {
     const file = await tempChecklist(
       [
