@@ -1,5 +1,6 @@
 /**
- * Sign-off choices that claim the run went well ("All checks passed: Yes"),
+ * Sign-off choices that claim the run went well ("All checks passed: Yes",
+ * "Deployment Status: Success"),
  * held against the run: such a claim while items have failed is asked to be
  * confirmed, and the sheet notes it beside the entry. An item that fails after
  * the claim was entered makes it read against the run too: that is worked out
@@ -16,10 +17,23 @@ const CLAIMS_SUCCESS =
 /** An answer that says yes to such a label. */
 const AFFIRMATIVE = /^(?:yes|y|true|ok|sim|pass(?:ed)?)$/i
 
-/** Whether `value` for `field` says the run went well ("All checks passed: Yes"). */
+/**
+ * An answer that is itself the claim, whatever the question ("Deployment Status: Success"), in
+ * the languages the sign-off words know. Only the whole answer: "Success with Issues" and
+ * "Exitoso con observaciones" admit what went wrong, and claim nothing.
+ */
+const SUCCESS_ANSWER =
+  /^(?:success(?:ful)?|succeeded|passed|exitoso|[ée]xito|sucesso|bem[- ]sucedido|conclu[íi]do com sucesso|erfolgreich|r[ée]ussi|succ[èe]s|成功|성공)$/iu
+
+/**
+ * Whether `value` for `field` says the run went well: yes to a label that says so ("All checks
+ * passed: Yes"), or an answer that says so ("Deployment Status: Success").
+ */
 function claimsSuccess(field: Pick<SignoffField, 'type' | 'label'>, value: string): boolean {
+  if (field.type !== 'choice') return false
+  const answer = value.trim().replace(/[.!]+$/u, '')
   return (
-    field.type === 'choice' && CLAIMS_SUCCESS.test(field.label) && AFFIRMATIVE.test(value.trim())
+    (CLAIMS_SUCCESS.test(field.label) && AFFIRMATIVE.test(answer)) || SUCCESS_ANSWER.test(answer)
   )
 }
 

@@ -26,6 +26,23 @@ describe('contradiction', () => {
     assert.equal(contradiction({ type: 'text', label: 'All checks passed' }, 'Yes', ['x']), null)
   })
 
+  it('is an answer that is itself the claim, "Deployment Status: Success", in any language it knows', () => {
+    const status = { type: 'choice', label: 'Deployment Status' } as const
+    for (const answer of ['Success', 'Successful', 'Exitoso', 'Sucesso', 'Erfolgreich', 'Réussi']) {
+      assert.equal(
+        contradiction(status, answer, ['Smoke test']),
+        'chosen while 1 item had failed: Smoke test',
+        answer,
+      )
+    }
+    // An answer that admits what went wrong claims nothing; nor does one with nothing failed.
+    for (const answer of ['Success with Issues', 'Exitoso con observaciones', 'Rolled Back']) {
+      assert.equal(contradiction(status, answer, ['Smoke test']), null, answer)
+    }
+    assert.equal(contradiction(status, 'Success', []), null)
+    assert.equal(contradiction({ type: 'text', label: 'Status' }, 'Success', ['x']), null)
+  })
+
   it('reads Portuguese checklists too', () => {
     assert.match(
       contradiction({ type: 'choice', label: 'Todos os testes passaram' }, 'Sim', ['x']) ?? '',
