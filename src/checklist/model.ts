@@ -80,6 +80,18 @@ export interface SignoffField {
   readonly scope: Scope
 }
 
+/**
+ * A blank written under a task item outside a sign-off (`  - Link al PR: ____`): what the step
+ * asks to be written down when it is done, evidence of that step and never a sign-off field.
+ */
+export interface ItemBlank {
+  readonly label: string
+  readonly type: SignoffFieldType
+  /** A choice's answers (`Estado: ☐ Exitoso ☐ Rollback`); empty for any other blank. */
+  readonly choices: readonly string[]
+  readonly line: number
+}
+
 export interface Item {
   /** Stable across unrelated edits; see `ids.ts`. */
   readonly id: string
@@ -106,6 +118,8 @@ export interface Item {
   readonly scope: Scope
   /** Sign-off blanks written in the item ("Deployed by: ____"). */
   readonly fields: readonly SignoffField[]
+  /** Blanks written under it, outside a sign-off: recorded with the item when it is done. */
+  readonly blanks: readonly ItemBlank[]
   /**
    * Its text names an approval or a sign-off ("Client approval received"), as signoff-words.ts
    * reads a heading: read with the parse, so a run's first screen (left-out.ts) does not run

@@ -50,6 +50,7 @@ import type {
   FrontMatter,
   InferredScope,
   Item,
+  ItemBlank,
   Phase,
   PhaseRole,
   Scope,
@@ -211,6 +212,7 @@ interface ItemDraft {
   /** Worked out once the whole file is read (see `#resolveScopes`). */
   scope: Scope
   fields: SignoffField[]
+  blanks: ItemBlank[]
   childIds: IdAllocator
   fieldIds: IdAllocator
   only: OnlyDraft | null
@@ -868,6 +870,7 @@ class ChecklistBuilder {
       timeoutMs: null,
       scope: ALL,
       fields: [],
+      blanks: [],
       childIds: new IdAllocator(),
       fieldIds: new IdAllocator(),
       only: this.#onlyOf(directives),
@@ -1014,10 +1017,17 @@ class ChecklistBuilder {
    * The blanks of a plain bullet and of the bullets under it: `- Engineering owner:`,
    * `- Service Owner: ____ Datum: ____`, and sub-bullets under a role (`- **QA Lead**` then
    * `  - Name: ____`). Under a task item, the item names the role.
+   *
+   * Outside a sign-off, blanks under a task item (`  - Link al PR: ____`) are that step's
+   * evidence: the item's, whatever its place, never a completion record (see `#found`).
    */
   #bulletFields(listItem: ListItem, parent: ItemDraft | null, lead: string | null): void {
     const section = this.#current
     if (!section) return
+    if (parent && !this.#readsFields(section)) {
+      this.#itemBlanks(listItem, parent)
+      return
+    }
     const isRoleList = lead !== null && namesSignoff(lead)
     const leadRole = lead !== null && !isRoleList && namesPerson(lead) ? lead : null
     const stack: { node: ListItem; role: string | null }[] = [
@@ -1047,6 +1057,33 @@ class ChecklistBuilder {
       const nested = node.children.filter((child): child is List => child.type === 'list')
       for (const list of nested.reverse()) {
         for (const item of [...list.children].reverse()) stack.push({ node: item, role: childRole })
+      }
+    }
+  }
+
+  /**
+   * The blanks of a plain bullet under a task item, and of the bullets under it, as the item's.
+   * A "Label:" alone is not one: under a step it leads what follows ("- Steps:").
+   */
+  #itemBlanks(listItem: ListItem, item: ItemDraft): void {
+    const stack: ListItem[] = [listItem]
+    for (let node = stack.pop(); node; node = stack.pop()) {
+      for (const child of node.children) {
+        if (child.type !== 'paragraph') continue
+        plainLines(child).forEach((text, i) => {
+          for (const f of readLine(text).fields) {
+            item.blanks.push({
+              label: f.label,
+              type: f.type,
+              choices: f.choices,
+              line: line(child) + i,
+            })
+          }
+        })
+      }
+      const nested = node.children.filter((child): child is List => child.type === 'list')
+      for (const list of nested.reverse()) {
+        for (const sub of [...list.children].reverse()) stack.push(sub)
       }
     }
   }

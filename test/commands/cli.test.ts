@@ -389,6 +389,39 @@ describe('deploy-wizard plan', () => {
     )
   })
 
+  it('lists the blanks written under an item with it, none of them a sign-off field', async () => {
+    const file = await tempChecklist(
+      [
+        '# Release',
+        '## Code',
+        '- [ ] **PR approved**',
+        '  - Link al PR: ____',
+        '- [ ] **Version tagged**',
+        '  - Tag creado: ____',
+        '  - Estado: ☐ Exitoso ☐ Rollback',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['plan', file, '--env', 'dev'])
+    assert.equal(code, 0)
+    assert.ok(stdout.includes('0 sign-off fields'), stdout)
+    assert.ok(
+      stdout.includes(
+        [
+          'Code (2 items)',
+          '  [ ] PR approved',
+          '      ✎ Link al PR: ____',
+          '  [ ] Version tagged',
+          '      ✎ Tag creado: ____',
+          '      ✎ Estado: Exitoso / Rollback',
+          '',
+          'Legend: [ ] manual · [~] automated check · [x] done in the file · ✎ a blank to fill in with the item · n/a not for dev',
+        ].join('\n'),
+      ),
+      stdout,
+    )
+  })
+
   it('says how many items a section for another environment leaves out of the run, naming the approvals', async () => {
     const file = await tempChecklist(
       [
