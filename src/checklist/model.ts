@@ -76,6 +76,11 @@ export interface SignoffField {
   readonly given: string | null
   /** The item that holds the field, when it is written as a task item. */
   readonly itemId: string | null
+  /**
+   * For a choice read from boxes outside a sign-off, the words that said to pick one of them
+   * ("Select one by marking with an 'x'", select-one.ts): `validate` names what it read so.
+   */
+  readonly cue?: string
   readonly line: number
   readonly scope: Scope
 }

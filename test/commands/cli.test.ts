@@ -219,6 +219,42 @@ describe('deploy-wizard validate', () => {
     )
   })
 
+  it('names each list of boxes it read as one choice, as a note', async () => {
+    const file = await tempChecklist(
+      [
+        '## Change',
+        '### Priority',
+        "<!-- Select one by marking with an 'x' -->",
+        '- [ ] Critical (P1)',
+        '- [ ] Low (P4)',
+        '## Deploy',
+        '- [ ] Deploy',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['validate', '--strict', file])
+    assert.equal(code, 0, stdout)
+    assert.equal(
+      stdout,
+      [
+        `${file}:4:1: note: one choice "Priority" of 2 answers, asked on the sign-off screen, not 2 items: “Select one by marking with an 'x'”`,
+        `✓ ${file}: 1 phase, 1 item, 0 automated checks, 1 sign-off field`,
+        '',
+      ].join('\n'),
+    )
+    const [report] = JSON.parse((await runCli(['validate', '--json', file])).stdout) as {
+      choices: unknown[]
+    }[]
+    assert.deepEqual(report?.choices, [
+      {
+        line: 4,
+        label: 'Priority',
+        answers: ['Critical (P1)', 'Low (P4)'],
+        cue: "Select one by marking with an 'x'",
+      },
+    ])
+  })
+
   it('treats warnings as errors with --strict', async () => {
     const file = await tempChecklist('## P\n- [ ] y <!-- chek: x -->\n')
     assert.equal((await runCli(['validate', file])).code, 0)
