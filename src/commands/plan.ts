@@ -83,7 +83,7 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   lines.push('')
   const prose = plan.phases.some(hasProse) ? ' · ≡ a step written as prose' : ''
   const blanks = checklist.items.some((item) => item.blanks.length > 0)
-    ? ' · ✎ a blank to fill in with the item'
+    ? ' · ✎ asked for when the item is done'
     : ''
   lines.push(
     out.paint(

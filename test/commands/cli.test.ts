@@ -451,7 +451,7 @@ describe('deploy-wizard plan', () => {
           '      ✎ Tag creado: ____',
           '      ✎ Estado: Exitoso / Rollback',
           '',
-          'Legend: [ ] manual · [~] automated check · [x] done in the file · ✎ a blank to fill in with the item · n/a not for dev',
+          'Legend: [ ] manual · [~] automated check · [x] done in the file · ✎ asked for when the item is done · n/a not for dev',
         ].join('\n'),
       ),
       stdout,
