@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { referencePages } from '../../src/checklist/reference.ts'
 import { labelWithoutCue, selectOneCue } from '../../src/checklist/select-one.ts'
 import { parse } from '../helpers/fixtures.ts'
 
@@ -55,6 +56,26 @@ describe('select-one groups', () => {
     assert.deepEqual(
       checklist.phases.map((phase) => phase.title),
       ['Deploy'],
+    )
+  })
+
+  it('leave the prose beside a choice a page to read, as it is without the choice', () => {
+    const markdown = [
+      '## Risk Assessment',
+      '### Risk Level',
+      '<!-- Select one -->',
+      '- [ ] High',
+      '- [ ] Low',
+      '### Potential Risks',
+      '| Risk | Mitigation |',
+      '|---|---|',
+      '| Outage | Roll back |',
+      '## Deploy',
+      '- [ ] Deploy',
+    ].join('\n')
+    assert.deepEqual(
+      referencePages(parse(markdown).checklist).map((page) => page.title),
+      ['Risk Assessment'],
     )
   })
 
