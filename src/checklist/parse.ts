@@ -1053,7 +1053,8 @@ class ChecklistBuilder {
   }
 
   /**
-   * Sibling boxes the checklist says to pick one of (select-one.ts), outside a sign-off: one
+   * Sibling boxes the checklist says to pick one of (select-one.ts), in any section (in a
+   * sign-off, boxes of decision words are read as a choice before, cue or not): one
    * choice field named by the cue's line or the heading, answered on the sign-off screen, and
    * no task items (else all but one would stay pending for good). The cue is the comment or
    * line right above the list, or the heading's own "(select one)" for its first list. Boxes

@@ -46,11 +46,11 @@ export function selectOneCue(text: string): string | null {
     .replace(/<!--|-->/g, ' ')
     .replace(/[*_`]+/g, '')
     .replace(/\s+/g, ' ')
+  // A line longer than a note is prose about something else ("pick one server, then …").
+  if (plain.trim().length > 200) return null
   const match = CUE.exec(plain)
   if (!match) return null
   if (NOT_ONE.test(plain.slice(match.index + match[0].length))) return null
-  // A line longer than a note is prose about something else ("pick one server, then …").
-  if (plain.trim().length > 120) return null
   return plain.trim()
 }
 
