@@ -268,17 +268,26 @@ export function parseFrontMatter(
 }
 
 /**
- * The checklist's title. An issue template's `title:` is the issue's title to be: often with
- * placeholders (`Release v[X.Y.Z]`, `v6.x.x`, `<version>`, `{{ env.NAME }}`), and then the
- * file's `#` heading names the checklist better. An empty title names nothing; with no title
- * and no heading, the template's `name` is the next best.
+ * The checklist's title, trimmed. An issue template's `title:` is the issue's title to be:
+ * often with placeholders (`Release v[X.Y.Z]`, `v6.x.x`, `<version>`, `{{ env.NAME }}`), and
+ * then the file's `#` heading names the checklist better; often only the prefix the issue's
+ * title starts with (`"[CHANGE] "`, `"Release: "`), which names no checklist: then the heading,
+ * else the template's `name`. An empty title names nothing; with no title and no heading, the
+ * template's `name` is the next best.
  */
 export function checklistTitle(frontMatter: FrontMatter, heading: string | null): string {
-  const title = frontMatter.title?.trim() ? frontMatter.title : null
+  const written = frontMatter.title ?? ''
+  const title = written.trim() || null
   const template = frontMatter.issueTemplate
-  if (title !== null && !(template && heading !== null && hasPlaceholder(title))) return title
-  return heading ?? template?.name ?? title ?? 'Checklist'
+  if (title === null) return heading ?? template?.name ?? 'Checklist'
+  if (!template) return title
+  const isPrefix = ISSUE_PREFIX.test(written) && (heading !== null || template.name !== null)
+  if (!isPrefix && !(heading !== null && hasPlaceholder(title))) return title
+  return heading ?? template.name ?? title
 }
+
+/** An issue title's prefix: a bracketed tag alone (`[CHANGE]`, `【Release】`), or words left open with a space. */
+const ISSUE_PREFIX = /^\s*(?:[[(【「][^\])】」]*[\])】」][\s:：\-—]*|.*\s)$/u
 
 /** Text left to be filled in: `[Version]`, `<version number>`, `{{ x }}`, `v1.?.?`, `vX.Y.Z`, `MM/DD/YYYY`, `___`. */
 const PLACEHOLDER =

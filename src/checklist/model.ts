@@ -76,8 +76,25 @@ export interface SignoffField {
   readonly given: string | null
   /** The item that holds the field, when it is written as a task item. */
   readonly itemId: string | null
+  /**
+   * For a choice read from boxes outside a sign-off, the words that said to pick one of them
+   * ("Select one by marking with an 'x'", select-one.ts): `validate` names what it read so.
+   */
+  readonly cue?: string
   readonly line: number
   readonly scope: Scope
+}
+
+/**
+ * A blank written under a task item outside a sign-off (`  - Link al PR: ____`): what the step
+ * asks to be written down when it is done, evidence of that step and never a sign-off field.
+ */
+export interface ItemBlank {
+  readonly label: string
+  readonly type: SignoffFieldType
+  /** A choice's answers (`Estado: ☐ Exitoso ☐ Rollback`); empty for any other blank. */
+  readonly choices: readonly string[]
+  readonly line: number
 }
 
 export interface Item {
@@ -106,6 +123,8 @@ export interface Item {
   readonly scope: Scope
   /** Sign-off blanks written in the item ("Deployed by: ____"). */
   readonly fields: readonly SignoffField[]
+  /** Blanks written under it, outside a sign-off: recorded with the item when it is done. */
+  readonly blanks: readonly ItemBlank[]
   /**
    * Its text names an approval or a sign-off ("Client approval received"), as signoff-words.ts
    * reads a heading: read with the parse, so a run's first screen (left-out.ts) does not run

@@ -50,6 +50,7 @@ import type {
   FrontMatter,
   InferredScope,
   Item,
+  ItemBlank,
   Phase,
   PhaseRole,
   Scope,
@@ -70,6 +71,7 @@ import {
   subHeadingRestricts,
   type WordsReading,
 } from './scope.ts'
+import { labelWithoutCue, selectOneCue } from './select-one.ts'
 import {
   choiceItems,
   emptyField,
@@ -211,6 +213,7 @@ interface ItemDraft {
   /** Worked out once the whole file is read (see `#resolveScopes`). */
   scope: Scope
   fields: SignoffField[]
+  blanks: ItemBlank[]
   childIds: IdAllocator
   fieldIds: IdAllocator
   only: OnlyDraft | null
@@ -279,6 +282,13 @@ class ChecklistBuilder {
   lastLine = 1
   /** Sections where a lead line ("**Sign-off:**") opened a sign-off after their heading. */
   readonly #signoffLeads = new WeakSet<SectionDraft>()
+  /**
+   * A comment or line saying to pick one ("<!-- Select one by marking with an 'x' -->"), right
+   * before the node being read: the boxes of a list right after it are one choice (select-one.ts).
+   */
+  #selectCue: { words: string; label: string } | null = null
+  /** Sections whose heading's "(select one)" has made its first list of boxes a choice. */
+  readonly #headingCueUsed = new WeakSet<SectionDraft>()
   /** A paragraph that ended in "Label:" alone: the lead of a list below it, or a blank. */
   #lead: { label: string; line: number } | null = null
   /**
@@ -382,15 +392,40 @@ class ChecklistBuilder {
     // despliegue:**" over a signature table); before anything else it is a blank.
     const lead = this.#lead
     this.#lead = null
-    if (lead && node.type !== 'list' && node.type !== 'table') this.#leadIsBlank(lead)
+    const cue = this.#selectCue
+    this.#selectCue = null
+    if (lead && node.type !== 'list' && node.type !== 'table' && !this.#isCue(node))
+      this.#leadIsBlank(lead)
     if (node.type === 'heading') this.#heading(node)
-    else if (node.type === 'list') this.#list(node, null, lead?.label ?? null)
+    else if (node.type === 'list') this.#list(node, null, lead?.label ?? null, cue)
     else if (node.type === 'blockquote' && containsTask(node)) {
       if (!this.#enter(node)) return
       for (const [i, child] of node.children.entries()) this.#flow(child, node.children, i)
       this.#depth--
     } else if (node.type === 'html') this.#looseHtml(node)
     else if (node.type !== 'paragraph' || !this.#leadGroup(node, siblings, index)) this.#block(node)
+    // Read after the node, which may be a lead line ("**Priority** (select one):") as well.
+    if (node.type === 'html' || node.type === 'paragraph') this.#noteCue(node, lead)
+  }
+
+  /** Whether a comment or a line says to pick one of the boxes right after it. */
+  #isCue(node: RootContent): boolean {
+    if (node.type === 'html') return selectOneCue(node.value) !== null
+    return node.type === 'paragraph' && selectOneCue(proseText(node)) !== null
+  }
+
+  /**
+   * Keeps a cue for the list right after it: a comment's words, a line's ("Select one:"), and
+   * the label the line gives the choice, if it names one ("**Priority** (select one):"). A
+   * comment between a label line and its list keeps that label.
+   */
+  #noteCue(node: Html | Paragraph, lead: { label: string } | null): void {
+    const text = node.type === 'html' ? node.value : proseText(node)
+    const words = selectOneCue(text)
+    if (words === null) return
+    const own = node.type === 'paragraph' ? labelWithoutCue(text) : ''
+    this.#selectCue = { words, label: own || (node.type === 'html' ? (lead?.label ?? '') : '') }
+    if (node.type === 'paragraph') this.#lead = null
   }
 
   /**
@@ -557,10 +592,16 @@ class ChecklistBuilder {
     return this.#implicit
   }
 
-  #list(list: List, parent: ItemDraft | null, lead: string | null = null): void {
+  #list(
+    list: List,
+    parent: ItemDraft | null,
+    lead: string | null = null,
+    cue: { words: string; label: string } | null = null,
+  ): void {
     if (!this.#enter(list)) return
     try {
-      if (parent === null && this.#choiceList(list, lead)) return
+      if (parent === null && (this.#choiceList(list, lead) || this.#selectOneList(list, cue)))
+        return
       this.#listItems(list, parent, lead)
     } finally {
       this.#depth--
@@ -868,6 +909,7 @@ class ChecklistBuilder {
       timeoutMs: null,
       scope: ALL,
       fields: [],
+      blanks: [],
       childIds: new IdAllocator(),
       fieldIds: new IdAllocator(),
       only: this.#onlyOf(directives),
@@ -1011,13 +1053,65 @@ class ChecklistBuilder {
   }
 
   /**
+   * Sibling boxes the checklist says to pick one of (select-one.ts), in any section (in a
+   * sign-off, boxes of decision words are read as a choice before, cue or not): one
+   * choice field named by the cue's line or the heading, answered on the sign-off screen, and
+   * no task items (else all but one would stay pending for good). The cue is the comment or
+   * line right above the list, or the heading's own "(select one)" for its first list. Boxes
+   * that are no bare answers (nested lines, a directive, one ticked already) stay items.
+   */
+  #selectOneList(list: List, cue: { words: string; label: string } | null): boolean {
+    const section = this.#current
+    if (!section) return false
+    const fromHeading =
+      cue === null && section.items.length === 0 && !this.#headingCueUsed.has(section)
+        ? selectOneCue(section.title)
+        : null
+    const words = cue?.words ?? fromHeading
+    if (words === null) return false
+    const choices: string[] = []
+    for (const listItem of list.children) {
+      const [first, ...rest] = listItem.children
+      if (listItem.checked !== false || first?.type !== 'paragraph' || rest.length > 0) return false
+      if (first.children.some((child) => child.type === 'html')) return false
+      const text = plainLines(first).join(' ').replace(/[*`]+/g, '').trim()
+      if (!text) return false
+      choices.push(text)
+    }
+    if (choices.length < 2) return false
+    if (fromHeading) this.#headingCueUsed.add(section)
+    const label = cue?.label || labelWithoutCue(titleWords(section.title)) || section.title
+    section.isFresh = false
+    this.#addBlock(this.#toBlock(list), null)
+    append(
+      this.#signoff,
+      this.#fields(
+        [{ label, role: null, type: 'choice', choices, given: null, cue: words }],
+        line(list),
+        section,
+        section.fieldIds,
+        section.id,
+        null,
+      ),
+    )
+    return true
+  }
+
+  /**
    * The blanks of a plain bullet and of the bullets under it: `- Engineering owner:`,
    * `- Service Owner: ____ Datum: ____`, and sub-bullets under a role (`- **QA Lead**` then
    * `  - Name: ____`). Under a task item, the item names the role.
+   *
+   * Outside a sign-off, blanks under a task item (`  - Link al PR: ____`) are that step's
+   * evidence: the item's, whatever its place, never a completion record (see `#found`).
    */
   #bulletFields(listItem: ListItem, parent: ItemDraft | null, lead: string | null): void {
     const section = this.#current
     if (!section) return
+    if (parent && !this.#readsFields(section)) {
+      this.#itemBlanks(listItem, parent)
+      return
+    }
     const isRoleList = lead !== null && namesSignoff(lead)
     const leadRole = lead !== null && !isRoleList && namesPerson(lead) ? lead : null
     const stack: { node: ListItem; role: string | null }[] = [
@@ -1047,6 +1141,33 @@ class ChecklistBuilder {
       const nested = node.children.filter((child): child is List => child.type === 'list')
       for (const list of nested.reverse()) {
         for (const item of [...list.children].reverse()) stack.push({ node: item, role: childRole })
+      }
+    }
+  }
+
+  /**
+   * The blanks of a plain bullet under a task item, and of the bullets under it, as the item's.
+   * A "Label:" alone is not one: under a step it leads what follows ("- Steps:").
+   */
+  #itemBlanks(listItem: ListItem, item: ItemDraft): void {
+    const stack: ListItem[] = [listItem]
+    for (let node = stack.pop(); node; node = stack.pop()) {
+      for (const child of node.children) {
+        if (child.type !== 'paragraph') continue
+        plainLines(child).forEach((text, i) => {
+          for (const f of readLine(text).fields) {
+            item.blanks.push({
+              label: f.label,
+              type: f.type,
+              choices: f.choices,
+              line: line(child) + i,
+            })
+          }
+        })
+      }
+      const nested = node.children.filter((child): child is List => child.type === 'list')
+      for (const list of nested.reverse()) {
+        for (const sub of [...list.children].reverse()) stack.push(sub)
       }
     }
   }
@@ -1113,6 +1234,7 @@ class ChecklistBuilder {
         itemId,
         line: lineNumber,
         scope: ALL,
+        ...(d.cue ? { cue: d.cue } : {}),
       }
       this.#fieldOwners.push([field, owner])
       return field
@@ -1567,6 +1689,14 @@ function plainLines(paragraph: Paragraph): string[] {
     }
   }
   return text.split(/\r?\n/).map((l) => l.replace(/[ \t]+/g, ' ').trim())
+}
+
+/** A line's words without its code spans: "Run `select 1`" says to pick nothing. */
+function proseText(paragraph: Paragraph): string {
+  return paragraph.children
+    .filter((child) => child.type !== 'inlineCode' && child.type !== 'html')
+    .map((child) => plainText(child))
+    .join('')
 }
 
 /** An item's text as a role would be read from it, to tell "Tech Lead Approval" from "Tech Lead". */

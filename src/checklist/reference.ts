@@ -4,7 +4,8 @@
  * the operator may need them mid-deploy: the wizard opens them (`p`), and the sign-off sheet
  * lists them. A section the sign-off fields were read from is not one, whatever its heading (a
  * sign-off table, a "Release information" record, a GO / NO-GO choice under "Notes"): what it
- * asks is on the sign-off screen. An empty section (a heading over a comment) is not one either.
+ * asks is on the sign-off screen; one whose only fields are "select one" choices still is. An
+ * empty section (a heading over a comment) is not one either.
  */
 import type { Checklist, Section } from './model.ts'
 
@@ -13,7 +14,11 @@ export function referencePages(checklist: Checklist): Section[] {
   return top.filter((section, index) => {
     if (section.itemCount > 0 || !hasText(section)) return false
     const end = top[index + 1]?.line ?? Number.POSITIVE_INFINITY
-    return !checklist.signoff.some((field) => field.line >= section.line && field.line < end)
+    // A "select one" choice (select-one.ts) is asked on the sign-off screen; the prose beside
+    // it (a risk table under "Risk Assessment") is still only to be read here.
+    return !checklist.signoff.some(
+      (field) => !field.cue && field.line >= section.line && field.line < end,
+    )
   })
 }
 

@@ -43,6 +43,8 @@ export interface FieldDraft {
   readonly note?: string
   /** A count written as `__ / 20`: a number to fill in, never a role to sign for. */
   readonly isCount?: boolean
+  /** The words that made sibling boxes outside a sign-off one choice (select-one.ts). */
+  readonly cue?: string
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { productionReason } from '../checklist/environments.ts'
 import { leftOutBySections, leftOutLine } from '../checklist/left-out.ts'
-import type { Checklist, Gate } from '../checklist/model.ts'
+import type { Checklist, Gate, ItemBlank } from '../checklist/model.ts'
 import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
 import { describeInferred, describeScope, isInScope } from '../checklist/scope.ts'
 import { directiveParams, shownParams } from '../checks/shown-params.ts'
@@ -82,10 +82,13 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   renderGates(checklist, null, options.env, out, lines)
   lines.push('')
   const prose = plan.phases.some(hasProse) ? ' · ≡ a step written as prose' : ''
+  const blanks = checklist.items.some((item) => item.blanks.length > 0)
+    ? ' · ✎ asked for when the item is done'
+    : ''
   lines.push(
     out.paint(
       'dim',
-      `Legend: [ ] manual · [~] automated check · [x] done in the file${prose} · n/a not for ${options.env}`,
+      `Legend: [ ] manual · [~] automated check · [x] done in the file${prose}${blanks} · n/a not for ${options.env}`,
     ),
   )
   out.write(`${lines.join('\n')}\n`)
@@ -157,12 +160,20 @@ function renderItem(planned: PlannedItem, depth: number, out: Painter, lines: st
     return
   }
   lines.push(text)
+  // What the step asks to be written down: the wizard asks for it when the item is done.
+  for (const blank of item.blanks)
+    lines.push(out.paint('dim', `${indent}    ✎ ${blankText(blank)}`))
   if (item.check && planned.params) {
     const params = directiveParams(shownParams(item.check.kind, planned.params))
     lines.push(
       out.paint('cyan', `${indent}    ↳ ${[item.check.kind, params].filter(Boolean).join(' ')}`),
     )
   }
+}
+
+/** `Link al PR: ____`, `Estado: Exitoso / Fallido`. */
+function blankText(blank: ItemBlank): string {
+  return `${blank.label}: ${blank.choices.length > 0 ? blank.choices.join(' / ') : '____'}`
 }
 
 function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: string) {
@@ -177,6 +188,7 @@ function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: st
       text: i.item.text,
       line: i.item.line,
       checked: i.item.checked,
+      blanks: i.item.blanks.map(({ label, choices, line }) => ({ label, choices, line })),
       applies: i.applies,
       reason: i.reason,
       check: i.item.check

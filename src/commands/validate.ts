@@ -1,13 +1,13 @@
 /**
  * `deploy-wizard validate <file…>`: lint checklists. Every problem is printed as
- * `file:line:column: severity: message`, then every scope read from environment words
- * as a `note:` in the same shape (never a problem: it is there to be seen, and pinned or
+ * `file:line:column: severity: message`, then every list of boxes read as one choice ("select
+ * one") and every scope read from environment words as a `note:` in the same shape (never a problem: it is there to be seen, and pinned or
  * cancelled with `only:`), then one summary line per file.
  * Exit 0 when no file has errors, 1 when one has (or a warning, with --strict).
  */
 import { resolveChecklistFile } from '../checklist/bundled.ts'
 import { loadChecklist } from '../checklist/load.ts'
-import type { Checklist } from '../checklist/model.ts'
+import type { Checklist, SignoffField } from '../checklist/model.ts'
 import { formatProblem } from '../checklist/problems.ts'
 import { describeInferred } from '../checklist/scope.ts'
 import { UserError } from '../errors.ts'
@@ -51,6 +51,11 @@ export async function validateCommand(
         ...summarise(checklist),
         problems,
         scopes: checklist.inferredScopes,
+        choices: checklist.signoff.flatMap((field) =>
+          field.cue
+            ? [{ line: field.line, label: field.label, answers: field.choices, cue: field.cue }]
+            : [],
+        ),
       })
       continue
     }
@@ -59,6 +64,13 @@ export async function validateCommand(
       const line = formatProblem(resolveChecklistFile(file), problem)
       out.write(
         `${problem.severity === 'error' ? out.paint('red', line) : out.paint('yellow', line)}\n`,
+      )
+    }
+    // Boxes read as one choice (select-one.ts), where they stand.
+    for (const field of checklist.signoff) {
+      if (!field.cue) continue
+      out.write(
+        `${out.paint('dim', `${resolveChecklistFile(file)}:${field.line}:1: note: ${describeSelectOne(field)}`)}\n`,
       )
     }
     for (const reading of checklist.inferredScopes) {
@@ -87,6 +99,15 @@ export async function validateCommand(
   if (options.json) out.writeJson(reports)
   // As for one file: unreadable is a usage error (2), before problems in the others (1).
   return unreadable ? 2 : failed ? 1 : 0
+}
+
+/**
+ * What a "select one" list of boxes was read as: `one choice "Priority" of 4 answers, asked
+ * on the sign-off screen, not 4 items: “Select one by marking with an 'x'”`.
+ */
+function describeSelectOne(field: SignoffField): string {
+  const n = field.choices.length
+  return `one choice "${field.label}" of ${n} answers, asked on the sign-off screen, not ${n} items: “${field.cue}”`
 }
 
 function summarise(checklist: Checklist) {

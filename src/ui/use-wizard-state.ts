@@ -15,6 +15,8 @@ import { appliesIn, type Layout, stateOf } from './layout.ts'
 /** A question open over the phase screen; keys go to it until it closes. */
 export type Prompt =
   | { readonly kind: 'skip' | 'fail' | 'note'; readonly itemId: string }
+  /** An item just done: its blanks (`Link al PR: ____`), one after another, kept in its note. */
+  | { readonly kind: 'blanks'; readonly itemId: string; readonly index: number }
   | {
       readonly kind: 'signoff'
       readonly fieldId: string

@@ -17,6 +17,7 @@ import type { ItemState } from '../run/model.ts'
 import type { RunSession } from '../run/session.ts'
 import { type ChecksInFlight, liveCheck, startedCount } from '../run/snapshot.ts'
 import { isProblem } from '../vocabulary.ts'
+import { withBlank } from './item-blanks.ts'
 import { KEYMAP, type KeyCommand } from './keymap.ts'
 import { appliesIn, type Layout, outOfScopeReason } from './layout.ts'
 import { runningWords } from './running-words.ts'
@@ -403,7 +404,11 @@ export function wizardCommands(context: WizardContext) {
     if (blank) return open({ kind: 'signoff', fieldId: blank.id, itemId: item.id })
     switch (command) {
       case 'done':
-        return answer(item.id, 'done')
+        answer(item.id, 'done')
+        // What the step asks to write down, asked now: enter with nothing leaves it blank.
+        if (item.blanks.length > 0 && session.snapshot.run.items[item.id]?.state === 'done')
+          open({ kind: 'blanks', itemId: item.id, index: 0 })
+        return
       case 'fail':
         return open({ kind: 'fail', itemId: item.id })
       case 'skip':
@@ -481,6 +486,18 @@ export function wizardCommands(context: WizardContext) {
       case 'note':
         if (String(value).trim()) save(() => session.note(prompt.itemId, String(value)))
         return
+      case 'blanks': {
+        // Each one saved as it is entered: esc leaves the rest blank, not those typed already.
+        const blanks = layout.items.get(prompt.itemId)?.blanks ?? []
+        const blank = blanks[prompt.index]
+        if (!blank) return
+        const current = session.snapshot.run.items[prompt.itemId]?.note ?? ''
+        const note = withBlank(current, blank.label, String(value))
+        if (note !== current && !save(() => session.note(prompt.itemId, note))) return
+        if (prompt.index + 1 < blanks.length)
+          open({ kind: 'blanks', itemId: prompt.itemId, index: prompt.index + 1 })
+        return
+      }
       case 'signoff': {
         const field = layout.signoff.find((f) => f.id === prompt.fieldId)
         // The failed items as the sheet and `f` hold a claim against them (run/describe.ts).

@@ -28,6 +28,7 @@ import {
   runLineInput,
   runLineParts,
 } from './header-lines.ts'
+import { blankValue } from './item-blanks.ts'
 import { ItemRow } from './item-row.tsx'
 import { type Layout, type Progress, progressOf } from './layout.ts'
 import { ChoicePrompt, ConfirmPrompt, HelpPanel, TextPrompt, TrustPrompt } from './prompts.tsx'
@@ -778,6 +779,25 @@ function PromptView({
           onCancel={cancel}
         />
       )
+    case 'blanks': {
+      const item = state.layout.items.get(prompt.itemId)
+      const blank = item?.blanks[prompt.index]
+      if (!item || !blank) return null
+      const count = item.blanks.length
+      const answers = blank.choices.length > 0 ? ` (${blank.choices.join(' / ')})` : ''
+      return (
+        <TextPrompt
+          // One blank after another is a new prompt, not the last one edited.
+          key={`${item.id}:${prompt.index}`}
+          title={`Done: ${item.plain} — to write down${count > 1 ? ` (${prompt.index + 1} of ${count})` : ''}`}
+          label={`${blank.label}${answers}:`}
+          initial={blankValue(state.run.items[item.id]?.note, blank.label)}
+          enterDoes={`${prompt.index + 1 < count ? 'next' : 'save'} (empty: leave it blank)`}
+          onSubmit={(value) => answer(prompt, value)}
+          onCancel={cancel}
+        />
+      )
+    }
     case 'signoff': {
       const line = state.layout.signoffLines.find((l) => l.field?.id === prompt.fieldId)
       const field = line?.field
@@ -876,6 +896,7 @@ function keySetOf(state: WizardState): KeySet {
     case 'skip':
     case 'fail':
     case 'note':
+    case 'blanks':
       return 'text-prompt'
     case 'signoff': {
       const field = state.layout.signoff.find((f) => f.id === prompt.fieldId)

@@ -52,6 +52,22 @@ describe('issue-template front matter', () => {
     assert.equal(parse(`${empty}## S\n- [ ] x\n`).checklist.title, 'Release checklist')
   })
 
+  it('takes a template title that is only the issue title’s prefix as none: the heading, else the name', () => {
+    const front = (title: string) =>
+      `---\nname: 🔄 Change Request\nabout: x\ntitle: ${title}\n---\n`
+    for (const prefix of ['"[CHANGE] "', '"[CHANGE]"', "'Change: '", '"【Release】"']) {
+      const { checklist } = parse(`${front(prefix)}## Change Information\n- [ ] x\n`)
+      assert.equal(checklist.title, '🔄 Change Request', prefix)
+      assert.equal(parse(`${front(prefix)}# CR\n## S\n- [ ] x\n`).checklist.title, 'CR', prefix)
+    }
+    // A title that names something is kept, trimmed; outside a template, one is only trimmed.
+    assert.equal(
+      parse(`${front('"[CHANGE] Database upgrade"')}## S\n- [ ] x\n`).checklist.title,
+      '[CHANGE] Database upgrade',
+    )
+    assert.equal(parse('---\ntitle: "[CHANGE] "\n---\n## S\n- [ ] x\n').checklist.title, '[CHANGE]')
+  })
+
   it('names the phase of items before any ## after the title, keeping its id', () => {
     const { checklist } = parse(
       `${TEMPLATE}# Release Process for v6.x.x\n- [ ] Update the changelog\n`,

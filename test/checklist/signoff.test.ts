@@ -657,6 +657,50 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
     assert.deepEqual(fieldsOf(markdown), [])
   })
 
+  it('keep the blanks under a task item with that item, the last of its section as any other', () => {
+    const markdown = [
+      '## Fase 1',
+      '### 1.1 Code',
+      '- [ ] **PR approved**',
+      '  - Verificar que el PR tiene al menos 1 aprobación',
+      '  - Link al PR: ____',
+      '- [ ] **Version tagged**',
+      '  - Comando: `git tag -a vX.Y.Z`',
+      '  - Tag creado: ____',
+      '  - Estado: ☐ Exitoso ☐ Rollback ejecutado',
+      '',
+      '### 1.2 Deps',
+      '- [ ] Steps:',
+      '  - Pasos:',
+      '  - pip check',
+      '',
+      '## Sign-off',
+      '- Released by: ____',
+    ].join('\n')
+    const { checklist } = parse(markdown)
+    assert.deepEqual(
+      checklist.signoff.map((f) => f.label),
+      ['Released by'],
+    )
+    assert.deepEqual(
+      checklist.items.map((item) => [
+        item.plain,
+        item.blanks.map((b) => [b.label, b.line, b.choices.join('/')]),
+      ]),
+      [
+        ['PR approved', [['Link al PR', 5, '']]],
+        [
+          'Version tagged',
+          [
+            ['Tag creado', 8, ''],
+            ['Estado', 9, 'Exitoso/Rollback ejecutado'],
+          ],
+        ],
+        ['Steps:', []],
+      ],
+    )
+  })
+
   it('types sign-off fields by their words, and gives table fields their row line', () => {
     const { checklist } = parse(
       '## Sign-off\n- [ ] Data Engineer: ____ Date: ____\n\n| Role | Name |\n|---|---|\n| QA | |\n| Ops | |\n',

@@ -219,6 +219,42 @@ describe('deploy-wizard validate', () => {
     )
   })
 
+  it('names each list of boxes it read as one choice, as a note', async () => {
+    const file = await tempChecklist(
+      [
+        '## Change',
+        '### Priority',
+        "<!-- Select one by marking with an 'x' -->",
+        '- [ ] Critical (P1)',
+        '- [ ] Low (P4)',
+        '## Deploy',
+        '- [ ] Deploy',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['validate', '--strict', file])
+    assert.equal(code, 0, stdout)
+    assert.equal(
+      stdout,
+      [
+        `${file}:4:1: note: one choice "Priority" of 2 answers, asked on the sign-off screen, not 2 items: “Select one by marking with an 'x'”`,
+        `✓ ${file}: 1 phase, 1 item, 0 automated checks, 1 sign-off field`,
+        '',
+      ].join('\n'),
+    )
+    const [report] = JSON.parse((await runCli(['validate', '--json', file])).stdout) as {
+      choices: unknown[]
+    }[]
+    assert.deepEqual(report?.choices, [
+      {
+        line: 4,
+        label: 'Priority',
+        answers: ['Critical (P1)', 'Low (P4)'],
+        cue: "Select one by marking with an 'x'",
+      },
+    ])
+  })
+
   it('treats warnings as errors with --strict', async () => {
     const file = await tempChecklist('## P\n- [ ] y <!-- chek: x -->\n')
     assert.equal((await runCli(['validate', file])).code, 0)
@@ -400,6 +436,39 @@ describe('deploy-wizard plan', () => {
         ['Step 2: Functional test', 7, false],
         ['3. Tell the team', 9, true],
       ],
+    )
+  })
+
+  it('lists the blanks written under an item with it, none of them a sign-off field', async () => {
+    const file = await tempChecklist(
+      [
+        '# Release',
+        '## Code',
+        '- [ ] **PR approved**',
+        '  - Link al PR: ____',
+        '- [ ] **Version tagged**',
+        '  - Tag creado: ____',
+        '  - Estado: ☐ Exitoso ☐ Rollback',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['plan', file, '--env', 'dev'])
+    assert.equal(code, 0)
+    assert.ok(stdout.includes('0 sign-off fields'), stdout)
+    assert.ok(
+      stdout.includes(
+        [
+          'Code (2 items)',
+          '  [ ] PR approved',
+          '      ✎ Link al PR: ____',
+          '  [ ] Version tagged',
+          '      ✎ Tag creado: ____',
+          '      ✎ Estado: Exitoso / Rollback',
+          '',
+          'Legend: [ ] manual · [~] automated check · [x] done in the file · ✎ asked for when the item is done · n/a not for dev',
+        ].join('\n'),
+      ),
+      stdout,
     )
   })
 

@@ -990,6 +990,49 @@ describe('sign-off fields in the wizard', () => {
   })
 })
 
+describe('blanks under an item', () => {
+  test('d asks for each one, enter with nothing leaves it blank, and the item’s note keeps them', async () => {
+    const space = workspace(
+      [
+        '---',
+        'title: Evidence',
+        '---',
+        '## Code',
+        '- [ ] **PR approved**',
+        '  - Link al PR: ____',
+        '  - Estado: ☐ Exitoso ☐ Rollback',
+        '  - Tag creado: ____',
+        '- [ ] Version tagged',
+        '',
+      ].join('\n'),
+    )
+    const ui = open(space, { checklistPath: space.path, environment: 'dev' })
+    await ui.see(/› ○ PR approved/)
+    const id = runIdOn(ui.frame())
+    await ui.press('d')
+    await ui.see(/Done: PR approved — to write down \(1 of 3\)[\s\S]*Link al PR:/)
+    assert.match(ui.frame(), /enter: next \(empty: leave it blank\)/)
+    await ui.press('https://git.example/pr/7', ENTER)
+    await ui.see(/\(2 of 3\)[\s\S]*Estado \(Exitoso \/ Rollback\):/)
+    await ui.press(ENTER)
+    await ui.see(/\(3 of 3\)[\s\S]*Tag creado:/)
+    await ui.press('v1.4.0', ENTER)
+    await ui.see(/ {2}✔ PR approved[\s\S]*› ○ Version tagged/)
+    const notes = journal(space.runs, id).flatMap((e) => (e.type === 'note-added' ? [e.note] : []))
+    assert.equal(notes.at(-1), 'Link al PR: https://git.example/pr/7; Tag creado: v1.4.0')
+    // Done again, each blank starts from what the note holds; esc changes nothing.
+    await ui.press(ARROW_UP, 'd')
+    await ui.see(/Link al PR: https:\/\/git\.example\/pr\/7/)
+    await ui.press(ESCAPE)
+    await ui.see(/› ○ Version tagged/)
+    assert.equal(
+      journal(space.runs, id).filter((e) => e.type === 'note-added').length,
+      notes.length,
+    )
+    await ui.press('q')
+  })
+})
+
 describe('before the phases', () => {
   test('production is confirmed by typing its name', async () => {
     const space = workspace()
