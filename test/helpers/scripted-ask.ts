@@ -92,6 +92,8 @@ export function scriptedAsk(script: readonly (readonly [string, unknown])[]) {
     changes: async () => {
       answer('changes', '')
     },
+    confirm: async (question) =>
+      Boolean(answer('confirm', `${question.title} ${question.subtitle}`)),
   }
   return { ask, asked, chosen, updated }
 }
