@@ -182,6 +182,11 @@ export function App({
               ? `⚠  ${question.name.toUpperCase()}: checks will run against production.`
               : `⚠  ${question.name.toUpperCase()}: this run is for production.`}
           </Text>
+          {question.warning ? (
+            <Text color="yellow" wrap="wrap">
+              {question.warning}
+            </Text>
+          ) : null}
           {asked.problem ? (
             <Text color="yellow" wrap="truncate-end">
               {asked.problem}

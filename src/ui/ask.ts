@@ -64,6 +64,8 @@ export interface ConfirmNameQuestion {
   readonly name: string
   /** Whether a check applies to the environment: else the warning speaks of no checks running. */
   readonly hasChecks: boolean
+  /** A line over it, before anyone types production's name: the team store did not answer. */
+  readonly warning?: string
 }
 
 /** Whether to trust the checklist's shell commands, every one of them shown. */

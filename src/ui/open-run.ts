@@ -86,8 +86,11 @@ export async function openRun(
     return runs
   }
 
-  /** Production is confirmed first: nobody is asked their name for a run they will not start. */
-  const confirmProduction = async (checklist: Checklist, environment: string) => {
+  /**
+   * Production is confirmed first: nobody is asked their name for a run they will not start.
+   * `warning`: said over it (a team store that did not answer, which a new run needs).
+   */
+  const confirmProduction = async (checklist: Checklist, environment: string, warning?: string) => {
     if (isProduction(checklist, environment))
       await ask.confirmName({
         title: checklist.title,
@@ -95,6 +98,7 @@ export async function openRun(
         hasChecks: checklist.items.some(
           (item) => item.check !== null && isInScope(item.scope, environment),
         ),
+        ...(warning ? { warning } : {}),
       })
   }
 
@@ -282,13 +286,19 @@ export async function openRun(
     return environment
   }
 
-  const start = async (): Promise<OpenedRun> => {
+  /** `silent`: the team store the list asked did not answer ("the team store s3://… did not answer within 10s"). */
+  const start = async (silent?: string): Promise<OpenedRun> => {
     const checklist = await pickChecklist()
     // Named on the command line it was refused before; picked or typed, it is refused here.
     const refusal = noStepsToRun(checklist, checklist.path)
     if (refusal) throw refusal
     const environment = await chooseEnvironment(checklist)
-    await confirmProduction(checklist, environment)
+    // Before production's name is typed: a new team run cannot start until the store answers.
+    await confirmProduction(
+      checklist,
+      environment,
+      silent && `⚠ ${silent}: a new team run cannot start until it answers`,
+    )
     const operator =
       options.operator ??
       (
@@ -401,5 +411,5 @@ export async function openRun(
   } finally {
     leaving.abort()
   }
-  return start()
+  return start((offered as TeamRunsOffered | null)?.unanswered)
 }

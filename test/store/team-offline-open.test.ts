@@ -16,12 +16,12 @@ import { describe, it } from 'node:test'
 import type { UserError } from '../../src/errors.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import { wizardServices } from '../../src/run/start.ts'
-import { readRunUnlocked } from '../../src/run/store.ts'
+import { listRuns, readRunUnlocked } from '../../src/run/store.ts'
 import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
 import { readTeamRunState } from '../../src/run/team/read-state.ts'
 import { type AppOptions, openRun } from '../../src/ui/open-run.ts'
 import { faultedTeamStore } from '../helpers/faulted-store.ts'
-import { scriptedAsk } from '../helpers/scripted-ask.ts'
+import { afterUpdate, scriptedAsk } from '../helpers/scripted-ask.ts'
 import { eventCount, newTeamStore, storeObjects } from '../helpers/team-store.ts'
 import { tempDir } from '../helpers/temp.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -298,24 +298,41 @@ describe('a team run opened by id while its store is silent, with a copy on this
   })
 })
 
-describe('a new team run started while its store is silent', () => {
-  it('is refused as a store that did not answer: exit 69, nothing saved', async () => {
+describe('a new team run started on a fresh machine while its store is silent', () => {
+  it('is warned of before production is confirmed, then refused plainly: exit 69, nothing saved', async () => {
     forwardAll()
     const address = await newTeamStore('offline-start')
     const ana = laptop('offline-start-ana', address)
     const path = join(ana.dir, 'release.md')
     writeFileSync(path, CHECKLIST)
-    const checklist = await ana.services.loadChecklist(path)
     hangAll()
+    const { ask, asked } = scriptedAsk([
+      ['choose', afterUpdate('Start a new run')],
+      ['confirm-name', 'prod'],
+    ])
     await assert.rejects(
-      Promise.resolve(ana.services.startRun(checklist, 'prod', 'ana')),
+      openRun(
+        ask,
+        ana.services,
+        options(ana.dir, { checklistPath: path, environment: 'prod', operator: 'ana' }),
+      ),
       (error: UserError) => {
         assert.equal(error.exitCode, 69)
-        assert.match(error.message, /^cannot start a run in the team store/)
+        assert.match(
+          error.message,
+          new RegExp(
+            `^a new team run cannot start while the team store ${storeUrl(address)} is not answering: .*no answer within 300ms`,
+          ),
+        )
         assert.match(error.hint ?? '', /nothing was saved/)
         return true
       },
     )
+    assert.equal(
+      asked[1],
+      `confirm-name: prod (⚠ the team store ${storeUrl(address)} did not answer within 300ms: a new team run cannot start until it answers)`,
+    )
+    assert.deepEqual(listRuns({ env: ana.env }).runs, [], 'nothing saved here')
     forwardAll()
   })
 })

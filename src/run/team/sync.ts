@@ -790,20 +790,22 @@ export async function startTeamRun(
       error,
       `cannot start a run in the team store ${storeUrl(address)}`,
       'start it again once the store answers: nothing was saved',
+      `a new team run cannot start while the team store ${storeUrl(address)} is not answering`,
     )
   }
 }
 
 /**
- * A store that does not answer while a run is being opened: said as such. The outbox's patience
- * is for a run already driven; opening one needs to know who drives it.
+ * A store that does not answer while a run is being opened: said as such (`silentWhat` instead of
+ * `what`, when given), exit 69. The outbox's patience is for a run already driven; opening one
+ * needs to know who drives it.
  */
-function unreachable(error: unknown, what: string, then: string): unknown {
+function unreachable(error: unknown, what: string, then: string, silentWhat = what): unknown {
   if (!(error instanceof StoreUnavailableError)) return error
   const isRefused = error.failure === 'refused'
   // Refused (no bucket, access denied, credentials): the operator's to fix, exit 2 as bad usage
   // is. No answer: nothing is wrong with the command, try again (69, as every command says it).
-  return new UserError(`${what}: ${error.message}`, {
+  return new UserError(`${isRefused ? what : silentWhat}: ${error.message}`, {
     hint: isRefused ? (error.hint ?? then) : then,
     cause: error,
     ...(isRefused ? {} : { exitCode: EXIT_STORE_UNAVAILABLE }),
