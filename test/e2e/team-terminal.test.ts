@@ -571,6 +571,62 @@ describe('a team run opened again while its store is silent', () => {
     await again.waitFor(/^EXIT=0$/m)
   })
 
+  test('y, and someone else took the run over meanwhile: once the store answers it is said taken over, and leaving lists the answer not sent', async () => {
+    const { address, id } = await leftOffline('reopen-taken')
+    forwardAll()
+    const ben = await laptop(
+      'reopen-taken-ben',
+      ['run', '--resume', id, '--store', storeUrl(address)],
+      {
+        operator: 'ben',
+      },
+    )
+    await ben.waitFor(/Take over run/, 'the take-over question', 15_000)
+    await ben.press('Down')
+    await ben.press('Enter')
+    await ben.waitFor(/ben · dev-\d{8}-[a-z0-9]{4} · synced/, 'ben drives', 15_000)
+
+    fault.script(() => 'hang')
+    const ana = await laptop('reopen-taken-ana', ['run', '--resume', id], {
+      operator: 'ana',
+      columns: 160,
+    })
+    await ana.waitFor(/offline\? \[y\/N\]/, 'the offline question', 20_000)
+    await ana.press('y')
+    await ana.waitFor(/offline since/, 'the phases, offline', 15_000)
+    await ana.press('d')
+    await ana.waitFor(/✔ Release notes written/)
+
+    forwardAll()
+    await ana.waitFor(
+      /⚠ taken over by ben@\S+: nothing more is recorded here; \d+ answers? and \d+ other records? not sent, kept on this machine/,
+      'ana told of the take-over once the store answers',
+      20_000,
+    )
+    await ana.press('q')
+    await ana.waitFor(/^EXIT=0$/m)
+    const said = (await ana.capture()).replaceAll('\n', ' ')
+    assert.match(said, new RegExp(`⚠ Run ${id} was taken over by ben@`))
+    assert.match(
+      said,
+      /hand them to whoever drives it now: +- Backup taken — done +- Release notes written — done/,
+    )
+    const team = await teamState(address, id)
+    assert.equal(
+      team?.journal.filter(
+        (entry) =>
+          entry.type === 'item-answered' &&
+          entry.by === 'ana' &&
+          entry.itemId.endsWith('release-notes-written'),
+      ).length,
+      0,
+      'the offline answer is not in the store',
+    )
+    assert.equal(team?.lease?.holder, 'ben')
+    await ben.press('q')
+    await ben.waitFor(/^EXIT=0$/m)
+  })
+
   test('left at enter (no, the default), exits 69 saying the store did not answer', async () => {
     const { id } = await leftOffline('reopen-refused')
     const again = await laptop('reopen-refused-ana', ['run', '--resume', id], { operator: 'ana' })

@@ -243,6 +243,7 @@ describe('a team run opened by id while its store is silent, with a copy on this
         `^finished by ben in the team store ${storeUrl(run.address)}: nothing more is recorded here; 2 answers and 1 other record not sent, kept on this machine$`,
       ),
     )
+    assert.equal(session.snapshot.sync?.isFinishedThere, true, 'nobody drives it to hand them to')
     assert.equal(await eventCount(run.address, run.id), inStore, 'nothing written to the run')
     await session.close()
   })

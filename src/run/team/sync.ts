@@ -378,6 +378,9 @@ export class TeamSync {
       text: unsent.length > 0 ? `${unsent.length} not sent` : 'not driving',
       lost: `${who}: nothing more is recorded here${kept}`,
       notSent: unsent.map(({ entry }) => entry as JournalEntry),
+      ...(lost instanceof MovedOnError && lost.isFinished
+        ? { isFinishedThere: true as const }
+        : {}),
     }
   }
 
@@ -523,7 +526,11 @@ export class TeamSync {
     const finished = events.find((event) => event.entry.type === 'finished')
     if (finished || read.state.finishedAt !== null) {
       const by = byOf(finished?.entry)
-      return new MovedOnError(runId, `finished${by ? ` by ${by}` : ''} in the team store ${store}`)
+      return new MovedOnError(
+        runId,
+        `finished${by ? ` by ${by}` : ''} in the team store ${store}`,
+        true,
+      )
     }
     const isSame =
       events.length >= link.imported &&
@@ -660,9 +667,11 @@ interface OfflineOpen {
  */
 class MovedOnError extends LeaseLostError {
   readonly words: string
-  constructor(runId: string, words: string) {
+  readonly isFinished: boolean
+  constructor(runId: string, words: string, isFinished = false) {
     super(runId, undefined)
     this.words = words
+    this.isFinished = isFinished
     this.message = `run ${runId} was ${words} while this machine had it open offline: this session can no longer write to it`
   }
 }
