@@ -14,12 +14,14 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import type { UserError } from '../../src/errors.ts'
+import { SIGN_OFF_SHEET } from '../../src/report/sheet.ts'
 import type { JournalEntry } from '../../src/run/model.ts'
 import { wizardServices } from '../../src/run/start.ts'
 import { listRuns, readRunUnlocked } from '../../src/run/store.ts'
 import { type S3StoreAddress, storeUrl } from '../../src/run/team/address.ts'
 import { readTeamRunState } from '../../src/run/team/read-state.ts'
 import { type AppOptions, openRun } from '../../src/ui/open-run.ts'
+import { runCli } from '../helpers/cli.ts'
 import { faultedTeamStore } from '../helpers/faulted-store.ts'
 import { afterUpdate, scriptedAsk } from '../helpers/scripted-ask.ts'
 import { eventCount, newTeamStore, storeObjects } from '../helpers/team-store.ts'
@@ -170,7 +172,20 @@ describe('a team run opened by id while its store is silent, with a copy on this
       'the store can tell the run was driven offline',
     )
     assert.equal(session.snapshot.sync?.lost, null)
+
+    // The sheet of a run driven offline for a while exports and verifies as any other.
+    session.finish(join(run.ana.dir, 'local-sheet.md'), SIGN_OFF_SHEET)
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'the finish sent')
     await session.close()
+    const sheet = join(run.ana.dir, 'team-sheet.md')
+    const url = storeUrl(run.address)
+    const exported = await runCli(
+      ['export', run.id, '--store', url, '--output', sheet],
+      run.ana.env,
+    )
+    assert.equal(exported.code, 0, exported.stderr)
+    const verified = await runCli(['verify', sheet, '--store', url], run.ana.env)
+    assert.equal(verified.code, 0, verified.stderr)
   })
 
   it('taken over by someone else meanwhile, is said taken over once the store answers: the offline answers kept, not sent, nothing more recorded', async () => {
@@ -226,7 +241,6 @@ describe('a team run opened by id while its store is silent, with a copy on this
     const driven = await ben.services.resumeRun(run.id, own, 'ben', {
       takeOver: () => Promise.resolve(true),
     })
-    const { SIGN_OFF_SHEET } = await import('../../src/report/sheet.ts')
     for (const item of own.items) driven.session.answer(item.id, 'done')
     driven.session.finish(join(ben.dir, 'sheet.md'), SIGN_OFF_SHEET)
     await driven.session.close()

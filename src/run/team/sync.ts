@@ -19,6 +19,11 @@
  *   journal and is counted on screen, never dropped. The outbox checks the
  *   lease before every write it tries (one attempt per call): a take-over can
  *   only slip in between a check and the one write after it.
+ * - Offline open. A run this machine has a copy of, opened while the store does not
+ *   answer, may go on from that copy when the operator says so (`resumeTeamRunOffline`):
+ *   no lease, nothing written; its `resumed` entry says `offline`. Once the store answers,
+ *   the lease is taken (never from a live holder) and the run read: nobody else wrote to it
+ *   meanwhile, and it is driven as any other; someone did, and it is lost as a take-over is.
  * - Approvals arrive. While driving, the store is polled (every 2 s,
  *   DEPLOY_WIZARD_STORE_POLL) for entries written by someone else; those of a
  *   type only others write (`approval-recorded`) are adopted into the journal
