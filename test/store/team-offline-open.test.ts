@@ -262,6 +262,34 @@ describe('a team run opened by id while its store is silent, with a copy on this
     await session.close()
   })
 
+  it('picked from the list of runs to resume, is asked about the same way, and opens offline', async () => {
+    const run = await killedWhileOffline('offline-picked')
+    hangAll()
+    const { ask, asked, updated } = scriptedAsk([
+      ['choose', afterUpdate(run.id)],
+      ['confirm', true],
+      ['confirm-name', 'prod'],
+    ])
+    const opened = await openRun(
+      ask,
+      run.ana.services,
+      options(run.ana.dir, {
+        checklistPath: join(run.ana.dir, 'release.md'),
+        environment: 'prod',
+        operator: 'ana',
+      }),
+    )
+    open.push(opened.session)
+    const list = updated[0]
+    assert.ok(list && 'notes' in list)
+    assert.match(list.notes?.join('\n') ?? '', /did not answer within 300ms/)
+    assert.match(asked[1] ?? '', new RegExp(`^confirm: .*go on with run ${run.id} offline\\?`))
+    assert.match(opened.session.snapshot.sync?.text ?? '', /waiting, offline since/)
+    forwardAll()
+    await waitFor(() => opened.session.snapshot.sync?.text === 'synced', 'synced')
+    await opened.session.close()
+  })
+
   it('left (no, the default), is refused as a store that did not answer: exit 69, the store named, nothing recorded', async () => {
     const run = await killedWhileOffline('offline-no')
     const before = onDisk(run.ana.env, run.id).length

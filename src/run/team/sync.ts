@@ -248,8 +248,8 @@ export interface TeamRunOptions {
  * approvals and for a take-over, renews the lease, and shows all of it in the session's
  * snapshot (`sync`). Closed with the session.
  *
- * A run opened offline (`TeamSync.offline`: the store did not answer, the operator chose to go
- * on with this machine's copy) has no lease and no outbox yet: what it records waits in the
+ * A run opened offline (`resumeTeamRunOffline`: the store did not answer, the operator chose to
+ * go on with this machine's copy) has no lease and no outbox yet: what it records waits in the
  * journal, counted. Each poll asks the store again; once it answers, the lease is taken (never
  * from a live holder) and the store's events are looked at before anything is sent: none by
  * someone else since the copy was made (approvals aside), and the run drives on as any other;
@@ -504,9 +504,14 @@ export class TeamSync {
       handle.entriesFrom(upTo).forEach((entry, index) => {
         this.recorded(entry as JournalEntry, upTo + index)
       })
-      const taken = takeOverEntry(lease, offline.options.now())
-      if (taken) this.#session?.adopt(taken as JournalEntry)
       this.#drive(lease, outbox, events)
+      // An expired lease of someone else's taken: the sheet shows the hand-over, as on any open.
+      const taken = takeOverEntry(lease, offline.options.now())
+      try {
+        if (taken) this.#session?.adopt(taken as JournalEntry)
+      } catch {
+        // The disk refused it: the run drives on; its answers are what the sheet is about.
+      }
       this.#show()
     } catch (error) {
       if (this.#outbox !== outbox) await outbox?.close()
@@ -651,7 +656,7 @@ export class TeamSync {
   }
 }
 
-/** A team run opened from this machine's copy while its store did not answer (`TeamSync.offline`). */
+/** A team run opened from this machine's copy while its store did not answer (`resumeTeamRunOffline`). */
 interface OfflineOpen {
   readonly runId: string
   /** This machine's copy: what it recorded since it was opened waits in its journal. */
