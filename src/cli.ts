@@ -43,7 +43,7 @@ function buildProgram(): Command {
       `
 Exit codes: 0 success · 1 problems or failed checks · 2 bad usage ·
   74 answers the disk refused to save · 130 cancelled (Ctrl-C) · 70 a bug of ours ·
-  69 a team store did not answer (runs, export, verify)
+  69 a team store did not answer (runs, export, verify, run, approve)
 Docs: the README of the deploy-wizard package lists every directive and command.`,
     )
     .exitOverride()
@@ -143,8 +143,9 @@ Examples:
 Needs a terminal; for scripts and CI use \`deploy-wizard check\`.
 Every answer is saved the moment it is given: quit with q or Ctrl-C at any time.
 Exit 0 finished (nothing failed or pending) or quit, 1 finished with failed or
-pending items, 2 bad usage, 74 answers the disk refused to save, 130 interrupted
-(or a team run's take-over declined).
+pending items, 2 bad usage, 69 a team store did not answer (opening or starting
+a team run), 74 answers the disk refused to save, 130 interrupted (or a team
+run's take-over declined).
 
 Examples:
   deploy-wizard run release.md --env prod --store s3://team-deploys/deploy-wizard
@@ -335,9 +336,10 @@ Examples:
   DEPLOY_WIZARD_STORE=s3://team-deploys/deploy-wizard \\
     deploy-wizard approve prod-20261204-a7c3 --gate "Change board" --yes --note "CAB-1234"
 
-Exit 0 approved, 1 not confirmed or the store did not answer, 2 refused (a
-self-approval, an unknown or approved gate, a finished or local run), bad usage,
-or another approval of the gate landed first (yours is recorded, not counted).`,
+Exit 0 approved, 1 not confirmed, 2 refused (a self-approval, an unknown or
+approved gate, a finished or local run, or by the store), bad usage, or another
+approval of the gate landed first (yours is recorded, not counted), 69 the
+store did not answer.`,
     )
     .action(async (id: string, options: import('./commands/approve.ts').ApproveOptions) => {
       const { approveCommand } = await import('./commands/approve.ts')

@@ -12,9 +12,10 @@
  * belongs to the wizard that holds it), an unknown gate, one already approved, a finished run,
  * and a self-approval where the gate asks for someone other than who drove the run.
  *
- * Exit 0 approved, 1 not confirmed (or the store did not answer: nothing is kept here to send
- * later, so it says whether anything was recorded and to run the command again), 2 refused or bad usage, or
- * beaten: another approval of the gate landed first, so this one is recorded but does not count.
+ * Exit 0 approved, 1 not confirmed, 2 refused (by the checks above, or by the store: no bucket,
+ * access denied, credentials) or bad usage, or beaten: another approval of the gate landed first,
+ * so this one is recorded but does not count; 69 the store did not answer (nothing is kept here
+ * to send later, so it says whether anything was recorded and to run the command again).
  */
 
 import { randomUUID } from 'node:crypto'
@@ -58,10 +59,8 @@ const TEAM_RUNS_HINT = 'README, "Approvals"'
 export async function approveCommand(runId: string, options: ApproveOptions): Promise<number> {
   const env: Env = process.env
   const address = await storeOf(runId, options.store, env)
-  const [{ StoreObjects }, { sayWhenStoreIsSlow }] = await Promise.all([
-    import('../run/team/objects.ts'),
-    import('../run/team/open-store.ts'),
-  ])
+  const [{ StoreObjects }, { sayWhenStoreIsSlow, storeProblem, EXIT_STORE_UNAVAILABLE }] =
+    await Promise.all([import('../run/team/objects.ts'), import('../run/team/open-store.ts')])
   const objects = new StoreObjects(address, { requestTimeoutMs: teamTuning(env).requestTimeoutMs })
   const stage: Stage = { now: 'reading', quiet: () => {} }
   const watch = (safe: string) => {
@@ -71,7 +70,10 @@ export async function approveCommand(runId: string, options: ApproveOptions): Pr
   try {
     return await approve(objects, runId, options, env, stage, watch)
   } catch (error) {
-    throw unanswered(error, stage.now, runId, address)
+    // Refused (no bucket, access denied, credentials): said as every command says it, exit 2.
+    if (error instanceof StoreUnavailableError && error.failure === 'refused')
+      throw storeProblem(error, address)
+    throw unanswered(error, stage.now, runId, address, EXIT_STORE_UNAVAILABLE)
   } finally {
     stage.quiet()
     await objects.close()
@@ -95,11 +97,12 @@ function unanswered(
   stage: Stage['now'],
   runId: string,
   address: S3StoreAddress,
+  exitCode: number,
 ): unknown {
   if (!(error instanceof StoreUnavailableError) || error.failure === 'refused') return error
   const again = `deploy-wizard approve ${runId} --store ${storeUrl(address)}`
   const say = (message: string, hint: string) =>
-    new UserError(message, { hint, exitCode: 1, cause: error })
+    new UserError(message, { hint, exitCode, cause: error })
   if (stage === 'reading') {
     return say(
       `not approved: ${error.message}`,

@@ -406,7 +406,8 @@ function formatTakenOver(session: RunSession, sync: SyncView, out: Terminal): st
   ]
   if (lines.length > 0) {
     said.push(
-      `  Not sent — the team's run does not have ${lines.length === 1 ? 'this' : 'these'}; hand ${lines.length === 1 ? 'it' : 'them'} to whoever drives it now:
+      // A run finished in the store has nobody driving it: whoever finished it is who to tell.
+      `  Not sent — the team's run does not have ${lines.length === 1 ? 'this' : 'these'}; ${sync.isFinishedThere ? `it was finished without ${lines.length === 1 ? 'it' : 'them'}: tell whoever finished it` : `hand ${lines.length === 1 ? 'it' : 'them'} to whoever drives it now`}:
 `,
       ...lines.map(
         (line) => `    - ${line}

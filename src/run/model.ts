@@ -111,6 +111,11 @@ export type JournalEntry =
       readonly sha256: string
       readonly items: readonly ItemSnapshot[]
       readonly changes: ChecklistChanges
+      /**
+       * A team run opened from this machine's copy while its store did not answer (team/sync.ts):
+       * driven offline from `at`, without the lease, until the store took what it recorded.
+       */
+      readonly offline?: true
     }
   | {
       /**

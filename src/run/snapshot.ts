@@ -60,6 +60,8 @@ export interface SyncView {
   readonly waiting?: number
   /** Once the lease is lost: this machine's entries the store never got, which now never will. */
   readonly notSent?: readonly JournalEntry[]
+  /** Lost because the run was finished in the store (opened offline here meanwhile): nobody drives it. */
+  readonly isFinishedThere?: true
 }
 
 /** A journal entry the file system refused to save, and why in words ("the disk is full"). */

@@ -74,8 +74,10 @@ export interface WizardServices {
    * store, and refused now when it cannot be opened (finished there: its copy here brought up
    * to date, what it never sent kept aside and named), so nobody confirms production for it.
    * The read is `resumeRun`'s, not made twice. Nothing more for a run kept on this machine only.
+   * A store that does not answer, for a team run with a copy here unfinished, asks `questions`
+   * whether to go on with that copy offline (`goOffline`); yes, and `resumeRun` opens it so.
    */
-  checkResumable?(id: string): Promise<void>
+  checkResumable?(id: string, questions?: ResumeQuestions): Promise<void>
   /**
    * Why run `id` cannot be opened here now, another wizard on this machine having it open
    * ("run … is open in PID … on …", its lock looked at, not taken), or null when none has.
@@ -127,6 +129,8 @@ export function wizardServices(options: ServiceOptions): WizardServices {
   const processEnv = open.env ? { ...process.env, ...open.env } : process.env
   /** Team runs read from their store by `findTeamRun`, not read twice. */
   const found = new Map<string, { address: S3StoreAddress; state: TeamRunState }>()
+  /** Team runs to open from this machine's copy, their store silent: since when it was. */
+  const offline = new Map<string, { address: S3StoreAddress; since: Date }>()
   return {
     unfinishedRuns: (filter) => unfinishedRuns(filter, open.env),
     discoverChecklists: () => discoverChecklists(cwd),
@@ -148,6 +152,16 @@ export function wizardServices(options: ServiceOptions): WizardServices {
       return startTeamRun(address, checklist, environment, operator, open)
     },
     resumeRun: (id, checklist, operator, questions = LEAVE_IT) => {
+      const silent = offline.get(id)
+      if (silent) {
+        offline.delete(id)
+        return resumeTeamRun(
+          silent.address,
+          { id, checklist, operator, staleAfterMs, questions, known: undefined },
+          open,
+          silent.since,
+        )
+      }
       const address = teamStoreOf(id, open.env) ?? found.get(id)?.address
       if (!address) return resumeRun(id, checklist, operator, staleAfterMs, open)
       const known = found.get(id)?.state
@@ -196,16 +210,26 @@ export function wizardServices(options: ServiceOptions): WizardServices {
         return [error.message, error.hint].filter(Boolean).join(' — ')
       }
     },
-    checkResumable: async (id) => {
+    checkResumable: async (id, questions = LEAVE_IT) => {
       assertRunNotOpen(id, open.env ? { env: open.env } : {})
+      offline.delete(id)
       const address = teamStoreOf(id, open.env) ?? found.get(id)?.address
       if (!address) return
       const team = await import('./team/sync.ts')
-      const state = await team.resumableRun(
-        id,
-        { address, ...(open.env ? { env: open.env } : {}), tuning: teamTuning(processEnv) },
-        found.get(id)?.state,
-      )
+      let state: TeamRunState
+      try {
+        state = await team.resumableRun(
+          id,
+          { address, ...(open.env ? { env: open.env } : {}), tuning: teamTuning(processEnv) },
+          found.get(id)?.state,
+        )
+      } catch (error) {
+        // Not answering, with a copy here to go on with: asked once; no, and it stays refused.
+        if (!(error instanceof team.SilentStoreError)) throw error
+        if (!(await questions.goOffline?.(error.silent))) throw error
+        offline.set(id, { address, since: error.since })
+        return
+      }
       found.set(id, { address, state })
     },
     teamRuns: ({ checklist, environment }, { signal } = {}) => {
@@ -301,6 +325,8 @@ function resumeHandle(
   operator: string,
   staleAfterMs: number,
   options: OpenOptions,
+  /** A team run opened from this machine's copy, its store silent: the entry says so. */
+  how: { readonly offline?: true } = {},
 ): ResumedRun {
   try {
     const now = options.now?.() ?? new Date()
@@ -312,6 +338,7 @@ function resumeHandle(
       sha256: checklist.sha256,
       items: after,
       changes: diffChecklist(handle.state.snapshot, after),
+      ...(how.offline ? { offline: true as const } : {}),
     })
     const { changes, before } = handle.state.unseenChanges ?? {
       changes: { added: [], removed: [], reworded: [] },
@@ -361,7 +388,10 @@ async function startTeamRun(
   )
 }
 
-/** A team run resumed (team/sync.ts): its store's part around the local copy, then as any run. */
+/**
+ * A team run resumed (team/sync.ts): its store's part around the local copy, then as any run.
+ * `offlineSince`: opened from this machine's copy, its store silent since then.
+ */
 async function resumeTeamRun(
   address: S3StoreAddress,
   run: {
@@ -373,9 +403,32 @@ async function resumeTeamRun(
     readonly known: TeamRunState | undefined
   },
   options: OpenOptions,
+  offlineSince?: Date,
 ): Promise<ResumedRun> {
   const team = await import('./team/sync.ts')
   const processEnv = options.env ? { ...process.env, ...options.env } : process.env
+  const teamOptions = {
+    address,
+    ...(options.env ? { env: options.env } : {}),
+    tuning: teamTuning(processEnv),
+    operator: run.operator,
+    now: options.now ?? (() => new Date()),
+  }
+  if (offlineSince) {
+    return team.resumeTeamRunOffline(
+      {
+        runId: run.id,
+        checklist: run.checklist,
+        options: teamOptions,
+        questions: run.questions,
+        since: offlineSince,
+      },
+      (handle) =>
+        resumeHandle(handle, run.checklist, run.operator, run.staleAfterMs, options, {
+          offline: true,
+        }),
+    )
+  }
   return team.resumeTeamRun(
     {
       runId: run.id,

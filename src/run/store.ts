@@ -943,6 +943,7 @@ const entrySchema = z.discriminatedUnion('type', [
       removed: z.array(z.string()),
       reworded: z.array(z.object({ from: z.string(), to: z.string() })),
     }),
+    offline: z.optional(z.literal(true)),
   }),
   z.object({
     type: z.literal('scope-overridden'),

@@ -27,7 +27,7 @@ import {
   startOpening,
   wizardNotice,
 } from './opening.ts'
-import { ChoicePrompt, TextPrompt, TrustPrompt } from './prompts.tsx'
+import { ChoicePrompt, ConfirmPrompt, TextPrompt, TrustPrompt } from './prompts.tsx'
 import { type ScrollLine, ScrollView } from './scroll-view.tsx'
 import { Text } from './text.tsx'
 import { environmentColor } from './theme.ts'
@@ -182,6 +182,11 @@ export function App({
               ? `⚠  ${question.name.toUpperCase()}: checks will run against production.`
               : `⚠  ${question.name.toUpperCase()}: this run is for production.`}
           </Text>
+          {question.warning ? (
+            <Text color="yellow" wrap="wrap">
+              {question.warning}
+            </Text>
+          ) : null}
           {asked.problem ? (
             <Text color="yellow" wrap="truncate-end">
               {asked.problem}
@@ -206,6 +211,19 @@ export function App({
           // The path on its own lines, whole: cut at its start, it lost what tells two files apart.
           subtitle={waiting.question.path}
           commands={waiting.question.commands}
+          width={columns}
+          height={height}
+          onAnswer={waiting.answer}
+        />,
+      )
+    case 'confirm':
+      return withProblems(
+        <ConfirmPrompt
+          title={waiting.question.title}
+          subtitle={waiting.question.subtitle}
+          yes={waiting.question.yes}
+          no={waiting.question.no}
+          isEnterNo
           width={columns}
           height={height}
           onAnswer={waiting.answer}

@@ -64,6 +64,8 @@ export interface ConfirmNameQuestion {
   readonly name: string
   /** Whether a check applies to the environment: else the warning speaks of no checks running. */
   readonly hasChecks: boolean
+  /** A line over it, before anyone types production's name: the team store did not answer. */
+  readonly warning?: string
 }
 
 /** Whether to trust the checklist's shell commands, every one of them shown. */
@@ -82,6 +84,18 @@ export interface ChangesQuestion {
   readonly answered?: readonly string[]
 }
 
+/**
+ * A yes-or-no question whose answer is no unless the operator says yes (`y`): enter and Esc
+ * answer no. Asked where going on is the exception (a team run opened while its store is silent).
+ */
+export interface ConfirmQuestion {
+  readonly title: string
+  /** Under the title, wrapped, never cut: what yes means. */
+  readonly subtitle: string
+  readonly yes: string
+  readonly no: string
+}
+
 export interface Ask {
   /** Says what is being done while nothing is asked ("reading deploy.md"). */
   loading(what: string): void
@@ -92,4 +106,6 @@ export interface Ask {
   /** True: trust them. */
   trust(question: TrustQuestion): Promise<boolean>
   changes(question: ChangesQuestion): Promise<void>
+  /** True: yes. */
+  confirm(question: ConfirmQuestion): Promise<boolean>
 }

@@ -7,7 +7,8 @@
  *
  * A team run (one whose store is named, or this machine's copy of one) is opened
  * the same way, with two more questions: who is answering, for a run found only
- * in the store, and whether to take it over from whoever drives it. Its store is
+ * in the store, and whether to take it over from whoever drives it (or, its store silent, to
+ * go on offline with this machine's copy, unless the operator says yes). Its store is
  * read before anything is asked about it, so a run finished there is refused
  * before production is confirmed. With a store named, the list of runs to
  * resume has the store's runs not on this machine too, and leaves out this
@@ -85,8 +86,11 @@ export async function openRun(
     return runs
   }
 
-  /** Production is confirmed first: nobody is asked their name for a run they will not start. */
-  const confirmProduction = async (checklist: Checklist, environment: string) => {
+  /**
+   * Production is confirmed first: nobody is asked their name for a run they will not start.
+   * `warning`: said over it (a team store that did not answer, which a new run needs).
+   */
+  const confirmProduction = async (checklist: Checklist, environment: string, warning?: string) => {
     if (isProduction(checklist, environment))
       await ask.confirmName({
         title: checklist.title,
@@ -94,6 +98,7 @@ export async function openRun(
         hasChecks: checklist.items.some(
           (item) => item.check !== null && isInScope(item.scope, environment),
         ),
+        ...(warning ? { warning } : {}),
       })
   }
 
@@ -150,6 +155,14 @@ export async function openRun(
       if (!isTaken) throw new Cancelled(`Left run ${runId} to ${name}: nothing was written.`)
       return true
     },
+    // No unless said: going on without knowing who drives the run is the exception.
+    goOffline: ({ store, problem }) =>
+      ask.confirm({
+        title: `The team store is not answering: go on with run ${runId} offline? [y/N]`,
+        subtitle: `The team store ${store} is not answering (${problem}). Go on with run ${runId} from this machine's copy? Who drives it is known only in the store: if someone else took it over meanwhile, what you answer here is kept aside, not sent.`,
+        yes: "go on from this machine's copy",
+        no: 'leave it (enter): open it again once the store answers',
+      }),
   })
 
   /**
@@ -168,7 +181,7 @@ export async function openRun(
     ask.loading(`opening run ${run.id}`)
     hooks.onResuming?.(run.id)
     // Its team store first: a run finished there is refused before production is confirmed.
-    await services.checkResumable?.(run.id)
+    await services.checkResumable?.(run.id, questions(run.id))
     const checklist = await services.loadChecklist(run.header.checklist.path).catch((error) => {
       throw new UserError(
         `the checklist of run ${run.id} cannot be read: ${(error as Error).message}`,
@@ -273,13 +286,19 @@ export async function openRun(
     return environment
   }
 
-  const start = async (): Promise<OpenedRun> => {
+  /** `silent`: the team store the list asked did not answer ("the team store s3://… did not answer within 10s"). */
+  const start = async (silent?: string): Promise<OpenedRun> => {
     const checklist = await pickChecklist()
     // Named on the command line it was refused before; picked or typed, it is refused here.
     const refusal = noStepsToRun(checklist, checklist.path)
     if (refusal) throw refusal
     const environment = await chooseEnvironment(checklist)
-    await confirmProduction(checklist, environment)
+    // Before production's name is typed: a new team run cannot start until the store answers.
+    await confirmProduction(
+      checklist,
+      environment,
+      silent && `⚠ ${silent}: a new team run cannot start until it answers`,
+    )
     const operator =
       options.operator ??
       (
@@ -392,5 +411,5 @@ export async function openRun(
   } finally {
     leaving.abort()
   }
-  return start()
+  return start((offered as TeamRunsOffered | null)?.unanswered)
 }

@@ -16,6 +16,7 @@ import {
   type ChangesQuestion,
   type ChooseQuestion,
   type ConfirmNameQuestion,
+  type ConfirmQuestion,
   type TextQuestion,
   type TrustQuestion,
 } from './ask.ts'
@@ -60,6 +61,11 @@ export type Waiting =
       readonly kind: 'changes'
       readonly question: ChangesQuestion
       readonly answer: () => void
+    }
+  | {
+      readonly kind: 'confirm'
+      readonly question: ConfirmQuestion
+      readonly answer: (isYes: boolean) => void
     }
   | { readonly kind: 'wizard'; readonly opened: OpenedRun }
 
@@ -139,6 +145,7 @@ function askOnScreen(show: (waiting: Waiting) => void): Ask {
     },
     trust: (question) => waitFor((answer) => ({ kind: 'trust', question, answer })),
     changes: (question) => waitFor<void>((answer) => ({ kind: 'changes', question, answer })),
+    confirm: (question) => waitFor((answer) => ({ kind: 'confirm', question, answer })),
   }
 }
 

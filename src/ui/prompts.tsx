@@ -86,6 +86,8 @@ export interface ConfirmPromptProps {
   /** Rows the prompt may take, its border included. */
   readonly height: number
   readonly onAnswer: (isYes: boolean) => void
+  /** Enter answers no (a question whose default is no); otherwise it does nothing. */
+  readonly isEnterNo?: boolean
 }
 
 /**
@@ -106,6 +108,7 @@ export function ConfirmPrompt({
   width,
   height,
   onAnswer,
+  isEnterNo = false,
 }: ConfirmPromptProps) {
   const { answers, subtitleLines, hasHint, showsNote, listHeight } = confirmLayout({
     subtitle,
@@ -132,6 +135,7 @@ export function ConfirmPrompt({
         return onAnswer(true)
       }
       if (next.input === 'n' || next.input === 'N' || next.key.escape) return onAnswer(false)
+      if (isEnterNo && next.key.return) return onAnswer(false)
     }
   })
   return (

@@ -165,6 +165,21 @@ describe('approve, by someone other than the driver', () => {
 })
 
 describe('approve refuses', () => {
+  it('a store that refuses (no such bucket), in the words every command uses: exit 2, not 1', async () => {
+    const run = await teamRun('no-bucket')
+    const url = 's3://dw-no-such-bucket-for-approve/team'
+    const { code, stdout, stderr } = await runCli(
+      ['approve', run.id, '--store', url, '--yes'],
+      approver.env,
+    )
+    assert.equal(code, 2, stderr)
+    assert.equal(stdout, '')
+    assert.match(
+      stderr,
+      /^deploy-wizard: there is no bucket 'dw-no-such-bucket-for-approve' for the team store s3:\/\/dw-no-such-bucket-for-approve\/team \(from --store\)\n/,
+    )
+  })
+
   it('a self-approval by the lease holder’s AWS identity, naming who drives', async () => {
     const run = await teamRun('self-arn')
     // Another name, the same credentials Ana drives with.

@@ -507,3 +507,138 @@ describe('a command waiting on a silent store', () => {
     forwardAll()
   })
 })
+
+describe('a team run opened again while its store is silent', () => {
+  /** Ana's run, one answer sent, one left on her laptop as she quit with the store silent. */
+  async function leftOffline(label: string) {
+    forwardAll()
+    const address = await newTeamStore(label)
+    const ana = await laptop(
+      `${label}-ana`,
+      ['run', checklist, '--env', 'dev', '--store', storeUrl(address)],
+      { operator: 'ana' },
+    )
+    await ana.waitFor(/· synced/, 'synced once the run is in the store', 15_000)
+    const id = await runIdOn(ana)
+    await ana.press('d')
+    await ana.waitFor(/· synced/)
+    fault.script(() => 'hang')
+    await ana.press('d')
+    await ana.waitFor(/· 1 waiting/)
+    await ana.press('q')
+    await ana.waitFor(/^EXIT=0$/m, 'left, the answer waiting', 20_000)
+    return { address, id }
+  }
+
+  test('asks whether to go on offline; y opens the phases offline, and what is answered reaches the store once it answers', async () => {
+    const { address, id } = await leftOffline('reopen-offline')
+    const again = await laptop('reopen-offline-ana', ['run', '--resume', id], { operator: 'ana' })
+    await again.waitFor(
+      new RegExp(`go on with run ${id} offline\\? \\[y/N\\]`),
+      'the offline question',
+      20_000,
+    )
+    const asked = (await again.capture()).replaceAll(/[│\s]+/g, ' ')
+    assert.match(asked, /is not answering \(no answer within 300ms\)/)
+    assert.match(asked, /what you answer here is kept aside, not sent/)
+    await again.press('y')
+    // The answer left waiting, where Ana left, and this open: nothing of it sent yet.
+    const shown = await again.waitFor(
+      new RegExp(`ana · ${id} · (\\d+) waiting, offline since \\d\\d:\\d\\d`),
+      'the phases, offline',
+      15_000,
+    )
+    const waiting = Number(shown[1])
+    assert.match(again.lastScreen, /✔ Backup taken/)
+    assert.match(again.lastScreen, /^offline, from this machine's copy: answers wait here/m)
+    await again.press('d')
+    await again.waitFor(/✔ Release notes written/)
+    await again.waitFor(new RegExp(`· ${waiting + 1} waiting, offline since`))
+    const home = { env: { DEPLOY_WIZARD_HOME: join(dir, 'reopen-offline-ana') } }
+    const { readRunUnlocked } = await import('../../src/run/store.ts')
+    assert.equal(
+      readRunUnlocked(id, home)?.journal.filter((entry) => entry.type === 'item-answered').length,
+      3,
+      'every answer on disk',
+    )
+
+    forwardAll()
+    await again.waitFor(/· synced/, 'synced once the store answers', 20_000)
+    const team = await teamState(address, id)
+    assert.equal(
+      team?.journal.filter((entry) => entry.type === 'item-answered').length,
+      3,
+      'every answer in the store',
+    )
+    await again.press('q')
+    await again.waitFor(/^EXIT=0$/m)
+  })
+
+  test('y, and someone else took the run over meanwhile: once the store answers it is said taken over, and leaving lists the answer not sent', async () => {
+    const { address, id } = await leftOffline('reopen-taken')
+    forwardAll()
+    const ben = await laptop(
+      'reopen-taken-ben',
+      ['run', '--resume', id, '--store', storeUrl(address)],
+      {
+        operator: 'ben',
+      },
+    )
+    await ben.waitFor(/Take over run/, 'the take-over question', 15_000)
+    await ben.press('Down')
+    await ben.press('Enter')
+    await ben.waitFor(/ben · dev-\d{8}-[a-z0-9]{4} · synced/, 'ben drives', 15_000)
+
+    fault.script(() => 'hang')
+    const ana = await laptop('reopen-taken-ana', ['run', '--resume', id], {
+      operator: 'ana',
+      columns: 160,
+    })
+    await ana.waitFor(/offline\? \[y\/N\]/, 'the offline question', 20_000)
+    await ana.press('y')
+    await ana.waitFor(/offline since/, 'the phases, offline', 15_000)
+    await ana.press('d')
+    await ana.waitFor(/✔ Release notes written/)
+
+    forwardAll()
+    await ana.waitFor(
+      /⚠ taken over by ben@\S+: nothing more is recorded here; \d+ answers? and \d+ other records? not sent, kept on this machine/,
+      'ana told of the take-over once the store answers',
+      20_000,
+    )
+    await ana.press('q')
+    await ana.waitFor(/^EXIT=0$/m)
+    const said = (await ana.capture()).replaceAll('\n', ' ')
+    assert.match(said, new RegExp(`⚠ Run ${id} was taken over by ben@`))
+    assert.match(
+      said,
+      /hand them to whoever drives it now: +- Backup taken — done +- Release notes written — done/,
+    )
+    const team = await teamState(address, id)
+    assert.equal(
+      team?.journal.filter(
+        (entry) =>
+          entry.type === 'item-answered' &&
+          entry.by === 'ana' &&
+          entry.itemId.endsWith('release-notes-written'),
+      ).length,
+      0,
+      'the offline answer is not in the store',
+    )
+    assert.equal(team?.lease?.holder, 'ben')
+    await ben.press('q')
+    await ben.waitFor(/^EXIT=0$/m)
+  })
+
+  test('left at enter (no, the default), exits 69 saying the store did not answer', async () => {
+    const { id } = await leftOffline('reopen-refused')
+    const again = await laptop('reopen-refused-ana', ['run', '--resume', id], { operator: 'ana' })
+    await again.waitFor(/offline\? \[y\/N\]/, 'the offline question', 20_000)
+    await again.press('Enter')
+    await again.waitFor(/^EXIT=69$/m, 'refused', 15_000)
+    const said = (await again.capture()).replaceAll('\n', ' ')
+    assert.match(said, new RegExp(`cannot open run ${id} in the team store`))
+    assert.match(said, /no answer within 300ms/)
+    forwardAll()
+  })
+})

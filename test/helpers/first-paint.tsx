@@ -52,6 +52,7 @@ const ask: Ask = {
   confirmName: () => Promise.reject(new Error('no production run here')),
   trust: () => Promise.resolve(false),
   changes: () => Promise.resolve(),
+  confirm: () => Promise.reject(new Error('nothing to confirm')),
 }
 
 /** A checklist to open: a bundled one, or the bench's generated one. */

@@ -86,12 +86,14 @@ export function scriptedAsk(script: readonly (readonly [string, unknown])[]) {
     text: async (question) =>
       String(answer('text', `${question.label} [${question.initial ?? ''}]`)),
     confirmName: async (question) => {
-      answer('confirm-name', question.name)
+      answer('confirm-name', `${question.name}${question.warning ? ` (${question.warning})` : ''}`)
     },
     trust: async (question) => Boolean(answer('trust', `${question.commands.length} commands`)),
     changes: async () => {
       answer('changes', '')
     },
+    confirm: async (question) =>
+      Boolean(answer('confirm', `${question.title} ${question.subtitle}`)),
   }
   return { ask, asked, chosen, updated }
 }

@@ -71,6 +71,21 @@ export interface ResumeQuestions {
    * take it; false, or a rejection, leaves it to them with nothing written.
    */
   takeOver(driver: DriverWords): Promise<boolean>
+  /**
+   * The store did not answer while the run was being opened, and this machine has a copy of it
+   * (unfinished here): go on with that copy, offline, until the store answers? Resolves true to
+   * go on; false leaves the run unopened. Absent: never asked, the run is not opened.
+   */
+  goOffline?(silent: SilentStoreWords): Promise<boolean>
+}
+
+/** What the offline question says of a store that did not answer. */
+export interface SilentStoreWords {
+  readonly runId: string
+  /** `s3://bucket/prefix`. */
+  readonly store: string
+  /** How it did not answer: "no answer within 10s", "connection refused". */
+  readonly problem: string
 }
 
 export const LINK_FORMAT = 'deploy-wizard/team-link@1'

@@ -107,7 +107,9 @@ export function backoffMs(policy: RetryPolicy, attempt: number): number {
 /** The store did not answer usefully after every attempt; `failure` says how the last one failed. */
 export class StoreUnavailableError extends UserError {
   readonly failure: S3Failure
-  constructor(message: string, failure: S3Failure, cause: unknown) {
+  /** How the last attempt failed, in a few words ("no answer within 10s"), when known. */
+  readonly reason: string | undefined
+  constructor(message: string, failure: S3Failure, cause: unknown, reason?: string) {
     super(message, {
       cause,
       exitCode: 1,
@@ -117,6 +119,7 @@ export class StoreUnavailableError extends UserError {
           : 'check the network or VPN (and AWS_ENDPOINT_URL, if set), then try again',
     })
     this.failure = failure
+    this.reason = reason
   }
 }
 
@@ -392,10 +395,12 @@ export class StoreObjects {
         const failure = classifyS3Error(error)
         this.#told(failure !== 'unreachable', sent.sentAt)
         if (!isTransient(failure) || attempt >= this.#retry.attempts) {
+          const words = failureWords(failure, error, this.#timeoutMs)
           throw new StoreUnavailableError(
-            `the team store ${storeUrl(this.address)} could not ${what}: ${failureWords(failure, error, this.#timeoutMs)}${attempt > 1 ? ` (${attempt} attempts)` : ''}`,
+            `the team store ${storeUrl(this.address)} could not ${what}: ${words}${attempt > 1 ? ` (${attempt} attempts)` : ''}`,
             failure,
             error,
+            words,
           )
         }
         this.#underWay.delete(sent)

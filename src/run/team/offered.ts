@@ -52,6 +52,8 @@ export interface TeamRunsOffered {
   readonly notes: readonly string[]
   /** Said in full once the screens are gone: a message, then its hint's lines. */
   readonly notices: readonly string[]
+  /** The store did not answer in time: "the team store s3://… did not answer within 10s". */
+  readonly unanswered?: string
 }
 
 /** Which runs the list is of: a checklist (by its title, the same on every machine), an environment. */
@@ -171,6 +173,7 @@ function unlisted(error: unknown, address: S3StoreAddress, tuning: TeamTuning): 
       setAside: [],
       notes: [`⚠ ${problem}: only this machine's runs are listed`],
       notices: [],
+      unanswered: problem,
     }
   if (!(problem instanceof UserError)) throw error
   return {

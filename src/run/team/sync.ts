@@ -19,6 +19,11 @@
  *   journal and is counted on screen, never dropped. The outbox checks the
  *   lease before every write it tries (one attempt per call): a take-over can
  *   only slip in between a check and the one write after it.
+ * - Offline open. A run this machine has a copy of, opened while the store does not
+ *   answer, may go on from that copy when the operator says so (`resumeTeamRunOffline`):
+ *   no lease, nothing written; its `resumed` entry says `offline`. Once the store answers,
+ *   the lease is taken (never from a live holder) and the run read: nobody else wrote to it
+ *   meanwhile, and it is driven as any other; someone did, and it is lost as a take-over is.
  * - Approvals arrive. While driving, the store is polled (every 2 s,
  *   DEPLOY_WIZARD_STORE_POLL) for entries written by someone else; those of a
  *   type only others write (`approval-recorded`) are adopted into the journal
@@ -75,14 +80,21 @@ import {
   LINK_FORMAT,
   type ResumeQuestions,
   readTeamLink,
+  type SilentStoreWords,
   type TeamLink,
   type TeamTuning,
   teamFolder,
   writeLink,
 } from './link.ts'
 import { type RetryPolicy, refusalWords, StoreObjects, StoreUnavailableError } from './objects.ts'
-import { describeSync, Outbox } from './outbox.ts'
-import { missingTextNotice, readTeamRunState, type TeamRunState } from './read-state.ts'
+import { EXIT_STORE_UNAVAILABLE } from './open-store.ts'
+import { describeSync, Outbox, type SyncState } from './outbox.ts'
+import {
+  type ChecklistText,
+  missingTextNotice,
+  readTeamRunState,
+  type TeamRunState,
+} from './read-state.ts'
 import {
   createTeamRun,
   eventPath,
@@ -235,16 +247,26 @@ export interface TeamRunOptions {
  * A run of this machine tied to its team store: sends what the session records, polls for
  * approvals and for a take-over, renews the lease, and shows all of it in the session's
  * snapshot (`sync`). Closed with the session.
+ *
+ * A run opened offline (`resumeTeamRunOffline`: the store did not answer, the operator chose to
+ * go on with this machine's copy) has no lease and no outbox yet: what it records waits in the
+ * journal, counted. Each poll asks the store again; once it answers, the lease is taken (never
+ * from a live holder) and the store's events are looked at before anything is sent: none by
+ * someone else since the copy was made (approvals aside), and the run drives on as any other;
+ * otherwise the session is lost as a run taken over is, what it recorded kept, not sent.
  */
 export class TeamSync {
   readonly address: S3StoreAddress
   readonly #objects: StoreObjects
   /** The outbox's own (see `outboxObjects`). */
   readonly #sending: StoreObjects
-  readonly #lease: Lease
-  readonly #outbox: Outbox
+  /** Undefined while opened offline, until the store answers and the lease is taken. */
+  #lease: Lease | undefined
+  #outbox: Outbox | undefined
   readonly #link: TeamLink
   readonly #tuning: TeamTuning
+  /** Set while the run is open offline (no lease yet). */
+  #offline: OfflineOpen | undefined
   #session: RunSession | undefined
   /** The last entry of the store looked at for approvals. */
   #cursor: number
@@ -263,12 +285,13 @@ export class TeamSync {
     readonly address: S3StoreAddress
     readonly objects: StoreObjects
     readonly sending: StoreObjects
-    readonly lease: Lease
-    readonly outbox: Outbox
+    readonly lease: Lease | undefined
+    readonly outbox: Outbox | undefined
     readonly link: TeamLink
     readonly tuning: TeamTuning
     /** Entries of the store already read: approvals among them are adopted at once. */
     readonly cursor: number
+    readonly offline?: OfflineOpen
   }) {
     this.address = parts.address
     this.#objects = parts.objects
@@ -278,6 +301,7 @@ export class TeamSync {
     this.#link = parts.link
     this.#tuning = parts.tuning
     this.#cursor = parts.cursor
+    this.#offline = parts.offline
   }
 
   /** Starts sending, renewing and polling for `session`, and closes with it. */
@@ -288,20 +312,42 @@ export class TeamSync {
     // request's timeout, since the first one that went unanswered was sent.
     const attempted = (answered: boolean, sentAt: Date) => this.#attempted(answered, sentAt)
     this.#unwatch = [this.#objects.onAttempt(attempted), this.#sending.onAttempt(attempted)]
-    this.#adoptFrom(known)
-    this.#unsubscribe = this.#outbox.onChange((state) => {
-      if (state.lost) this.#lose(state.lost)
-      else this.#show()
-    })
-    this.#lease.startRenewing(RENEW_EVERY_MS, (error) => this.#lose(error))
+    if (this.#lease && this.#outbox) this.#drive(this.#lease, this.#outbox, known)
     this.#show()
     this.#schedule()
   }
 
+  /** Driving with `lease`: the outbox's news shown, the lease renewed, approvals in `known` adopted. */
+  #drive(lease: Lease, outbox: Outbox, known: readonly TeamEvent[]): void {
+    this.#adoptFrom(known)
+    this.#unsubscribe = outbox.onChange((state) => {
+      if (state.lost) this.#lose(state.lost)
+      else this.#show()
+    })
+    lease.startRenewing(RENEW_EVERY_MS, (error) => this.#lose(error))
+  }
+
+  /**
+   * An entry the session recorded, on disk at `position` of the journal: queued for the store;
+   * while open offline, counted as waiting (the outbox takes it from the journal once there).
+   */
+  recorded(entry: JournalEntry, position: number): void {
+    if (isAdopted(entry)) return
+    if (!this.#outbox) {
+      this.#show()
+      return
+    }
+    try {
+      this.#outbox.add(entry as TeamEntry, entryId(this.#link, position))
+    } catch {
+      // Closed: the entry is in the journal, and goes to the store at the next open.
+    }
+  }
+
   /** What the header shows. */
   get view(): SyncView {
-    const state = this.#outbox.state
     const store = storeUrl(this.address)
+    const state = this.#outbox?.state ?? this.#offlineState()
     const lost = this.#lost ?? state.lost
     if (!lost) {
       const since = earliest(state.offlineSince, this.#unreachableSince)
@@ -321,33 +367,59 @@ export class TeamSync {
         return { store, text: describeSync({ ...state, offlineSince: since }), lost: null, waiting }
       return { store, text: describeSync(state), lost: null, waiting }
     }
-    const unsent = this.#outbox.unsent
+    const unsent = this.unsent
     const kept =
       unsent.length > 0
         ? `; ${describeUnsaved(unsent.map(({ entry }) => ({ entry: entry as JournalEntry })))} not sent, kept on this machine`
         : ''
-    const who = lost.lease ? `taken over by ${driverName(lost.lease)}` : 'no longer driven here'
+    const who =
+      lost instanceof MovedOnError
+        ? lost.words
+        : lost.lease
+          ? `taken over by ${driverName(lost.lease)}`
+          : 'no longer driven here'
     return {
       store,
       text: unsent.length > 0 ? `${unsent.length} not sent` : 'not driving',
       lost: `${who}: nothing more is recorded here${kept}`,
       notSent: unsent.map(({ entry }) => entry as JournalEntry),
+      ...(lost instanceof MovedOnError && lost.isFinished
+        ? { isFinishedThere: true as const }
+        : {}),
+    }
+  }
+
+  /** Open offline: what waits in the journal, offline since the open found the store silent. */
+  #offlineState(): SyncState {
+    const refused = this.#refusedBy
+    return {
+      waiting: this.unsent.length,
+      // Refused, it answered: said as such, as the outbox says it.
+      offlineSince: refused ? undefined : this.#offline?.since,
+      ...(refused ? { refused } : {}),
+      problem: undefined,
+      lost: undefined,
     }
   }
 
   /** The entries of this machine the store does not have. */
   get unsent(): readonly IdentifiedEntry[] {
-    return this.#outbox.unsent
+    if (this.#outbox) return this.#outbox.unsent
+    const offline = this.#offline
+    return offline ? outgoing(offline.handle, this.#link).slice(offline.sent) : []
   }
 
   /**
    * One look at the store: is the lease still ours (else the session refuses what follows), and
-   * which entries did someone else write since the last look (approvals are adopted).
+   * which entries did someone else write since the last look (approvals are adopted). Open
+   * offline, an attempt to take the run up again (`#connect`).
    */
   async poll(): Promise<void> {
     if (this.#isClosed || this.#lost) return
+    const lease = this.#lease
+    if (!lease) return this.#connect()
     try {
-      await this.#lease.check()
+      await lease.check()
     } catch (error) {
       if (error instanceof LeaseLostError) this.#lose(error)
       // Otherwise the store did not answer, or refused: look again next time.
@@ -356,13 +428,132 @@ export class TeamSync {
     }
     let events: TeamEvent[]
     try {
-      events = await eventsAfter(this.#objects, this.#lease.runId, this.#cursor)
+      events = await eventsAfter(this.#objects, lease.runId, this.#cursor)
     } catch (error) {
       this.#reachable(error)
       return
     }
     this.#reachable(null)
     this.#adoptFrom(events)
+  }
+
+  /**
+   * Open offline, the store asked again: when it answers, the run is driven from here on only if
+   * nobody else drove it meanwhile. The lease is taken first (never from a live holder: that is
+   * a take-over, said as one), then the store's events are read under it: someone else's since
+   * this copy was made (approvals aside), or the run finished there, and the lease is given back
+   * and nothing is sent. Nothing is written to the store before the lease is held.
+   */
+  async #connect(): Promise<void> {
+    const offline = this.#offline
+    if (!offline) return
+    const { runId } = offline
+    const objects = this.#objects
+    let read: TeamRunState | undefined
+    try {
+      read = await readTeamRunState(objects, runId)
+    } catch (error) {
+      this.#reachable(error)
+      return
+    }
+    if (this.#isClosed) return
+    this.#reachable(null)
+    // Someone else holds the lease and renews it: taken over, said as a take-over is.
+    const held = read?.lease
+    const isOurs = held?.holder === offline.options.operator && held.host === hostname()
+    if (held && !isOurs && Date.parse(held.expiresAt) > offline.options.now().getTime())
+      return this.#lose(new LeaseLostError(runId, held))
+    const before = this.#movedOn(runId, read, read?.events ?? [])
+    if (before) return this.#lose(before)
+    let lease: Lease
+    try {
+      lease = await Lease.acquire(objects, runId, {
+        driver: await driverFor(objects, offline.options.operator),
+        now: offline.options.now,
+      })
+    } catch (error) {
+      if (error instanceof LeaseHeldError) return this.#lose(new LeaseLostError(runId, error.lease))
+      this.#reachable(error)
+      return
+    }
+    let outbox: Outbox | undefined
+    try {
+      const known = read?.events ?? []
+      const events = [...known, ...(await eventsAfter(objects, runId, known.length))]
+      const moved = this.#movedOn(runId, read, events)
+      if (moved) {
+        await lease.release().catch(() => {})
+        return this.#lose(moved)
+      }
+      // The `resumed` entry names the checklist it went on with: the store keeps its text first.
+      if (read) await keepResumedText(objects, runId, read, offline.checklist)
+      if (this.#isClosed) throw new Error('closed')
+      const { handle } = offline
+      const upTo = handle.length
+      outbox = await Outbox.open({
+        folder: teamFolder(runId, offline.options.env),
+        objects: this.#sending,
+        lease,
+        journal: { entries: outgoing(handle, this.#link) },
+      })
+      if (this.#isClosed) throw new Error('closed')
+      // Entries recorded while the outbox opened: queued after those it was handed.
+      this.#outbox = outbox
+      this.#lease = lease
+      this.#offline = undefined
+      handle.entriesFrom(upTo).forEach((entry, index) => {
+        this.recorded(entry as JournalEntry, upTo + index)
+      })
+      this.#drive(lease, outbox, events)
+      // An expired lease of someone else's taken: the sheet shows the hand-over, as on any open.
+      const taken = takeOverEntry(lease, offline.options.now())
+      try {
+        if (taken) this.#session?.adopt(taken as JournalEntry)
+      } catch {
+        // The disk refused it: the run drives on; its answers are what the sheet is about.
+      }
+      this.#show()
+    } catch (error) {
+      if (this.#outbox !== outbox) await outbox?.close()
+      if (!this.#outbox) await lease.release().catch(() => {})
+      if (!this.#isClosed) this.#reachable(error)
+    }
+  }
+
+  /**
+   * Why the copy opened offline can no longer be driven, the store's run being `read` with
+   * `events` (its own and those read after): gone, finished, or written to by someone else since
+   * the copy was made. Undefined when nothing but this machine's entries and approvals came.
+   */
+  #movedOn(
+    runId: string,
+    read: TeamRunState | undefined,
+    events: readonly TeamEvent[],
+  ): MovedOnError | undefined {
+    const store = storeUrl(this.address)
+    if (!read) return new MovedOnError(runId, `removed from the team store ${store}`)
+    const link = this.#link
+    const finished = events.find((event) => event.entry.type === 'finished')
+    if (finished || read.state.finishedAt !== null) {
+      const by = byOf(finished?.entry)
+      return new MovedOnError(
+        runId,
+        `finished${by ? ` by ${by}` : ''} in the team store ${store}`,
+        true,
+      )
+    }
+    const isSame =
+      events.length >= link.imported &&
+      digestOf(events.slice(0, link.imported).map((event) => event.entry)) === link.digest
+    const others = events.filter(
+      (event) =>
+        event.seq > link.imported &&
+        !event.id.startsWith(`${link.writer}-`) &&
+        !ADOPTED_TYPES.has(event.entry.type),
+    )
+    if (isSame && others.length === 0) return undefined
+    const by = byOf(others.at(-1)?.entry)
+    return new MovedOnError(runId, `driven${by ? ` by ${by}` : ''} in the team store meanwhile`)
   }
 
   /**
@@ -422,16 +613,19 @@ export class TeamSync {
     if (this.#isClosed) return
     this.#isClosed = true
     clearTimeout(this.#timer)
-    this.#lease.stopRenewing()
-    const isDrained = (await within(graceMs, this.#outbox.flush())) !== LATE
-    if (isDrained && !this.#lost && this.#outbox.state.waiting === 0) {
-      await within(graceMs, this.#lease.release()).catch(() => {})
+    // Open offline, a look at the store under way may be taking the lease: it gives it back.
+    if (!this.#outbox) await within(graceMs, this.#polling ?? Promise.resolve()).catch(() => {})
+    this.#lease?.stopRenewing()
+    const outbox = this.#outbox
+    const isDrained = outbox && (await within(graceMs, outbox.flush())) !== LATE
+    if (isDrained && !this.#lost && outbox.state.waiting === 0) {
+      await within(graceMs, this.#lease?.release() ?? Promise.resolve()).catch(() => {})
     }
     this.#show()
     this.#unsubscribe?.()
     for (const unwatch of this.#unwatch) unwatch()
     // A request that hangs is not waited for: the journal has what it carried.
-    await within(1_000, this.#outbox.close()).catch(() => {})
+    await within(1_000, outbox?.close() ?? Promise.resolve()).catch(() => {})
     await within(1_000, this.#polling ?? Promise.resolve()).catch(() => {})
     await this.#sending.close()
     await this.#objects.close()
@@ -451,7 +645,7 @@ export class TeamSync {
   #lose(error: LeaseLostError): void {
     if (this.#lost) return
     this.#lost = error
-    this.#lease.stopRenewing()
+    this.#lease?.stopRenewing()
     clearTimeout(this.#timer)
     this.#session?.refuse(error)
     this.#show()
@@ -459,6 +653,72 @@ export class TeamSync {
 
   #show(): void {
     this.#session?.showSync(this.view)
+  }
+}
+
+/** A team run opened from this machine's copy while its store did not answer (`resumeTeamRunOffline`). */
+interface OfflineOpen {
+  readonly runId: string
+  /** This machine's copy: what it recorded since it was opened waits in its journal. */
+  readonly handle: RunHandle
+  readonly options: TeamRunOptions
+  /** When the store was found silent. */
+  readonly since: Date
+  /** How many of this machine's entries the store had when the copy was last driven (sent.json). */
+  readonly sent: number
+  /** The checklist it goes on with, read as it opened: the store keeps its text if it has none. */
+  readonly checklist: ChecklistText
+}
+
+/**
+ * A run opened offline that went on in the store meanwhile (finished, driven by someone else,
+ * removed): this session can no longer write to it. `words` complete "run … was": "finished by
+ * ben in the team store s3://…".
+ */
+class MovedOnError extends LeaseLostError {
+  readonly words: string
+  readonly isFinished: boolean
+  constructor(runId: string, words: string, isFinished = false) {
+    super(runId, undefined)
+    this.words = words
+    this.isFinished = isFinished
+    this.message = `run ${runId} was ${words} while this machine had it open offline: this session can no longer write to it`
+  }
+}
+
+/** Who wrote an entry, when it says. */
+function byOf(entry: TeamEntry | undefined): string | undefined {
+  const by = (entry as { by?: unknown } | undefined)?.by
+  return typeof by === 'string' ? by : undefined
+}
+
+/**
+ * Keeps in the store the text of the checklist a run is resumed with, when it is neither the one
+ * the run is on there (`read`) nor the one it started with: before the `resumed` entry naming it
+ * is sent, so whoever reads that entry finds the text.
+ */
+async function keepResumedText(
+  objects: StoreObjects,
+  runId: string,
+  read: TeamRunState,
+  checklist: ChecklistText,
+): Promise<void> {
+  const { sha256 } = checklist
+  if (sha256 === read.checklist.sha256 || sha256 === textSha256(read.checklistText)) return
+  await keepChecklistText(objects, runId, sha256, checklist.text)
+}
+
+/** How many of this machine's entries of run `runId` its store had at the last look (sent.json). */
+function sentHere(runId: string, env?: Env): number {
+  try {
+    const sent = (
+      JSON.parse(readFileSync(join(teamFolder(runId, env), 'sent.json'), 'utf8')) as {
+        sent?: unknown
+      }
+    ).sent
+    return typeof sent === 'number' ? sent : 0
+  } catch {
+    return 0
   }
 }
 
@@ -549,20 +809,57 @@ export async function startTeamRun(
       error,
       `cannot start a run in the team store ${storeUrl(address)}`,
       'start it again once the store answers: nothing was saved',
+      `a new team run cannot start while the team store ${storeUrl(address)} is not answering`,
     )
   }
 }
 
 /**
- * A store that does not answer while a run is being opened: said as such. The outbox's patience
- * is for a run already driven; opening one needs to know who drives it.
+ * A store that does not answer while a run is being opened: said as such (`silentWhat` instead of
+ * `what`, when given), exit 69. The outbox's patience is for a run already driven; opening one
+ * needs to know who drives it.
  */
-function unreachable(error: unknown, what: string, then: string): unknown {
+function unreachable(error: unknown, what: string, then: string, silentWhat = what): unknown {
   if (!(error instanceof StoreUnavailableError)) return error
-  return new UserError(`${what}: ${error.message}`, {
-    hint: error.failure === 'refused' ? (error.hint ?? then) : then,
+  const isRefused = error.failure === 'refused'
+  // Refused (no bucket, access denied, credentials): the operator's to fix, exit 2 as bad usage
+  // is. No answer: nothing is wrong with the command, try again (69, as every command says it).
+  return new UserError(`${isRefused ? what : silentWhat}: ${error.message}`, {
+    hint: isRefused ? (error.hint ?? then) : then,
     cause: error,
+    ...(isRefused ? {} : { exitCode: EXIT_STORE_UNAVAILABLE }),
   })
+}
+
+/**
+ * The store did not answer while run `runId` was being read to open it, and this machine has a
+ * copy of it, unfinished here, that could go on offline: the refusal (exit 69) unless the
+ * operator chooses to (`ResumeQuestions.goOffline`, with `silent`; then `resumeTeamRunOffline`).
+ */
+export class SilentStoreError extends UserError {
+  readonly silent: SilentStoreWords
+  /** When the read that went unanswered began. */
+  readonly since: Date
+  constructor(refusal: UserError, silent: SilentStoreWords, since: Date) {
+    super(refusal.message, {
+      ...(refusal.hint ? { hint: refusal.hint } : {}),
+      exitCode: refusal.exitCode,
+      cause: refusal.cause,
+    })
+    this.silent = silent
+    this.since = since
+  }
+}
+
+/** Whether this machine has a copy of team run `runId` of that store, unfinished here. */
+function hasUnfinishedCopy(runId: string, address: S3StoreAddress, env?: Env): boolean {
+  try {
+    if (readTeamLink(runId, env)?.store !== storeUrl(address)) return false
+    const copy = readRunUnlocked(runId, env ? { env } : {})
+    return copy !== undefined && copy.state.finishedAt === null
+  } catch {
+    return false
+  }
 }
 
 /** Opens the outbox and the sync on `handle`; builds the session (`build`) on the fed handle. */
@@ -742,7 +1039,7 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
     const { sha256 } = open.checklist
     if (sha256 !== read.checklist.sha256 && sha256 !== textSha256(read.checklistText)) {
       const text = checklistText(open.checklist, 'resume')
-      await keepChecklistText(objects, runId, open.checklist.sha256, text)
+      await keepResumedText(objects, runId, read, { sha256, text })
     }
     // Read again from where the first read ended: nothing the last driver wrote is missed.
     const events = [...read.events, ...(await eventsAfter(objects, runId, read.events.length))]
@@ -812,6 +1109,70 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
   }
 }
 
+/**
+ * Opens a team run from this machine's copy while its store does not answer (the operator said
+ * to: `ResumeQuestions.goOffline`): without the lease, nothing written to the store. `resume`
+ * records the `resumed` entry (saying it was opened offline) on the handle and builds the
+ * session; what it and the session record waits in the journal, counted as waiting, until the
+ * store answers and the run is found not to have moved on (`TeamSync`). Refused (exit 69) when
+ * the copy cannot go on: finished here, or no longer holding what it read from the store.
+ */
+export async function resumeTeamRunOffline<R extends { readonly session: RunSession }>(
+  open: TeamResume & { readonly since: Date },
+  resume: (handle: RunHandle) => R,
+): Promise<R & { readonly notices: readonly string[] }> {
+  const { runId, options } = open
+  const { address, env } = options
+  const store = storeUrl(address)
+  const refuse = (why: string) =>
+    new UserError(`cannot open run ${runId} from this machine's copy: ${why}`, {
+      hint: 'open it again once the team store answers; what was answered is saved',
+      exitCode: EXIT_STORE_UNAVAILABLE,
+    })
+  const handle = copyHere(runId, env ? { env } : {}, address)
+  if (!handle) throw refuse('there is none')
+  const objects = syncObjects(address, options.tuning)
+  const sending = outboxObjects(address, options.tuning)
+  try {
+    const link = readTeamLink(runId, env)
+    const isIntact =
+      link !== undefined &&
+      handle.length >= link.imported &&
+      digestOf(handle.entriesFrom(0).slice(0, link.imported)) === link.digest
+    if (!link || !isIntact) throw refuse('it no longer holds what it read from the team store')
+    if (handle.state.finishedAt !== null) throw refuse('it was finished on this machine')
+    const sync = new TeamSync({
+      address,
+      objects,
+      sending,
+      lease: undefined,
+      outbox: undefined,
+      link,
+      tuning: options.tuning,
+      cursor: link.imported,
+      offline: {
+        runId,
+        handle,
+        options,
+        since: open.since,
+        sent: sentHere(runId, env),
+        checklist: { sha256: open.checklist.sha256, text: checklistText(open.checklist, 'resume') },
+      },
+    })
+    const built = resume(feeding(handle, (entry, position) => sync.recorded(entry, position)))
+    sync.attach(built.session)
+    const notices = [
+      `offline, from this machine's copy: answers wait here, sent once the team store ${store} answers, unless someone else drove run ${runId} meanwhile`,
+    ]
+    return { ...built, notices }
+  } catch (error) {
+    handle.close()
+    await sending.close()
+    await objects.close()
+    throw error
+  }
+}
+
 /** A team run finished in its store: why it is not opened, and what this machine never sent. */
 export interface FinishedElsewhere {
   /** Who finished it and when, what was kept aside here, and where its sheet comes from. */
@@ -877,6 +1238,7 @@ export async function resumableRun(
 ): Promise<TeamRunState> {
   const { address, env } = options
   const objects = syncObjects(address, options.tuning)
+  const asked = new Date()
   try {
     const read = known ?? (await readTeamRunState(objects, runId))
     if (!read) throw noSuchRun(runId, address)
@@ -888,11 +1250,18 @@ export async function resumableRun(
     refreshImported(read, env)
     return read
   } catch (error) {
-    throw unreachable(
+    const refusal = unreachable(
       error,
       `cannot open run ${runId} in the team store ${storeUrl(address)}`,
       'open it again once the store answers (who drives it is known only there); what was answered is saved',
     )
+    const isSilent =
+      error instanceof StoreUnavailableError &&
+      error.failure !== 'refused' &&
+      refusal instanceof UserError
+    if (!isSilent || !hasUnfinishedCopy(runId, address, env)) throw refusal
+    const problem = error.reason ?? error.message
+    throw new SilentStoreError(refusal, { runId, store: storeUrl(address), problem }, asked)
   } finally {
     await objects.close()
   }
