@@ -197,8 +197,10 @@ describe('a sign-off item with blanks', () => {
     assert.equal(cleared.length, 2)
     // The sign-off screen agrees: nothing entered for the role.
     await ui.press('l')
-    // Cleared: a blank, and the date back to the one it would start with, proposed.
-    await ui.see(/› Deployed by +_+\n {2}Deployed by — Date +\d{4}-\d\d-\d\d {2}\(proposed\)/)
+    // Cleared: the name and the date back to what they would start with, proposed.
+    await ui.see(
+      /› Deployed by +ana {2}\(proposed\)\n {2}Deployed by — Date +\d{4}-\d\d-\d\d {2}\(proposed\)/,
+    )
     await ui.press('q')
   })
 })
