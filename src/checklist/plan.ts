@@ -9,6 +9,13 @@
 import type { Checklist, Item, Section } from './model.ts'
 import { isProseStep, numberedStepPages } from './prose-steps.ts'
 import { describeScope, isInScope } from './scope.ts'
+import {
+  type FieldKind,
+  fieldKind,
+  type SignoffLine,
+  signoffLabel,
+  signoffLines,
+} from './signoff.ts'
 import { parseTemplate, type TemplatePart, VAR_LIMITS, varsFor } from './variables.ts'
 
 export interface PlannedItem {
@@ -32,9 +39,25 @@ export interface PlannedSection {
   readonly sections: readonly PlannedSection[]
 }
 
+/**
+ * A line of the sign-off as the wizard's sign-off screen will show it (signoff.ts reads the
+ * kind and the label, one home for both), or, for a field of another environment, as it would.
+ */
+export interface PlannedSignoffLine {
+  readonly line: SignoffLine
+  /** As the wizard names it: "QA Lead", "QA Lead — Date", "Decision". */
+  readonly label: string
+  readonly kind: FieldKind
+  readonly applies: boolean
+  /** The item that holds the field ("- [ ] Deployed by: ____"): answered by filling it. */
+  readonly item: Item | null
+}
+
 export interface Plan {
   readonly environment: string
   readonly phases: readonly PlannedSection[]
+  /** The environment's sign-off lines, then those of fields for other environments. */
+  readonly signoff: readonly PlannedSignoffLine[]
   readonly totals: {
     readonly items: number
     readonly applicable: number
@@ -97,7 +120,27 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
       sections: [...steps.before.map(prose), ...planned.sections, ...steps.after.map(prose)],
     }
   })
-  return { environment, phases, totals: { items: checklist.items.length, applicable, automated } }
+  return {
+    environment,
+    phases,
+    signoff: planSignoff(checklist, environment),
+    totals: { items: checklist.items.length, applicable, automated },
+  }
+}
+
+function planSignoff(checklist: Checklist, environment: string): PlannedSignoffLine[] {
+  const items = new Map(checklist.items.map((item) => [item.id, item]))
+  const planned = (applies: boolean) => {
+    const fields = checklist.signoff.filter((f) => isInScope(f.scope, environment) === applies)
+    return signoffLines(fields).map((line) => ({
+      line,
+      label: signoffLabel(line),
+      kind: fieldKind(line),
+      applies,
+      item: line.field?.itemId ? (items.get(line.field.itemId) ?? null) : null,
+    }))
+  }
+  return [...planned(true), ...planned(false)]
 }
 
 /** What a template can be resolved against before anything runs. */

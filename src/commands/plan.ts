@@ -5,7 +5,12 @@
 import { productionReason } from '../checklist/environments.ts'
 import { leftOutBySections, leftOutLine } from '../checklist/left-out.ts'
 import type { Checklist, Gate } from '../checklist/model.ts'
-import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
+import {
+  type PlannedItem,
+  type PlannedSection,
+  type PlannedSignoffLine,
+  planChecklist,
+} from '../checklist/plan.ts'
 import { describeInferred, describeScope, isInScope } from '../checklist/scope.ts'
 import { directiveParams, shownParams } from '../checks/shown-params.ts'
 import { type Painter, terminalFor } from '../output/terminal.ts'
@@ -22,7 +27,7 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   const plan = planChecklist(checklist, options.env)
   const out = terminalFor(process.stdout)
   if (options.json) {
-    out.writeJson(toJson(checklist, plan.phases, options.env))
+    out.writeJson(toJson(checklist, plan.phases, plan.signoff, options.env))
     return 0
   }
   const lines: string[] = []
@@ -80,6 +85,7 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   const last = checklist.gates.some((gate) => gate.before === null)
   if (last) lines.push('')
   renderGates(checklist, null, options.env, out, lines)
+  renderSignoff(plan.signoff, options.env, out, lines)
   lines.push('')
   const prose = plan.phases.some(hasProse) ? ' · ≡ a step written as prose' : ''
   lines.push(
@@ -111,6 +117,43 @@ function renderSection(
   lines.push(`${indent}${title} ${out.paint('dim', count)}${na}`)
   for (const item of planned.items) renderItem(item, depth + 1, out, lines)
   for (const child of planned.sections) renderSection(child, depth + 1, out, lines)
+}
+
+/**
+ * The sign-off, after the phases as in the wizard: a line per field the sign-off screen shows,
+ * its kind first (name, date, choice, signature, text) so the labels line up whatever their
+ * script, then the label the screen gives it and what else it says: a choice's answers, a
+ * signature signed on paper, a value the checklist already holds, the item that holds the field.
+ */
+function renderSignoff(
+  signoff: readonly PlannedSignoffLine[],
+  env: string,
+  out: Painter,
+  lines: string[],
+): void {
+  if (signoff.length === 0) return
+  const fields = signoff.filter((s) => s.applies && s.line.field !== null).length
+  lines.push('')
+  lines.push(`${out.paint('bold', 'Sign-off')} ${out.paint('dim', `(${plural(fields, 'field')})`)}`)
+  for (const planned of signoff) {
+    const text = `  ${planned.kind.padEnd(9)}  ${planned.label}${signoffDetail(planned)}`
+    lines.push(planned.applies ? text : out.paint('dim', `${text}  n/a: not for ${env}`))
+  }
+}
+
+/**
+ * What the sign-off screen says of a line besides its label, in parentheses: a choice's answers,
+ * a signature signed on paper, a value the checklist already holds, the item that holds it.
+ */
+function signoffDetail({ line, kind, item }: PlannedSignoffLine): string {
+  const field = line.field
+  const parts: string[] = []
+  if (kind === 'choice' && field) parts.push(field.choices.join(' · '))
+  if (field?.given != null) parts.push(`given in the checklist: ${field.given}`)
+  else if (kind === 'signature') parts.push('on paper')
+  if (item) parts.push(`in the item “${item.plain}”`)
+  const shown = parts.filter(Boolean)
+  return shown.length > 0 ? ` (${shown.join('; ')})` : ''
 }
 
 function hasProse(planned: PlannedSection): boolean {
@@ -165,7 +208,12 @@ function renderItem(planned: PlannedItem, depth: number, out: Painter, lines: st
   }
 }
 
-function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: string) {
+function toJson(
+  checklist: Checklist,
+  phases: readonly PlannedSection[],
+  signoff: readonly PlannedSignoffLine[],
+  env: string,
+) {
   const section = (p: PlannedSection): unknown => ({
     id: p.section.id,
     title: p.section.title,
@@ -204,6 +252,19 @@ function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: st
       applies: isInScope(gate.scope, env),
     })),
     phases: phases.map(section),
+    signoff: signoff.map(({ line, label, kind, applies, item }) => ({
+      // A signature line the sheet adds after a role that has none is no field of the checklist's.
+      id: line.field?.id ?? null,
+      role: line.role,
+      label: line.label,
+      shown: label,
+      kind,
+      choices: line.field?.choices ?? [],
+      given: line.field?.given ?? null,
+      item: item?.id ?? null,
+      line: line.field?.line ?? null,
+      applies,
+    })),
   }
 }
 
