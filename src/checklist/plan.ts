@@ -7,6 +7,7 @@
  * fallback is used is not known yet, and showing it as the value would mislead.
  */
 import type { Checklist, Item, Section } from './model.ts'
+import { type NumberedProcedure, numberedProcedures } from './numbered-procedures.ts'
 import { isProseStep, numberedStepPages } from './prose-steps.ts'
 import { describeScope, isInScope } from './scope.ts'
 import {
@@ -35,6 +36,11 @@ export interface PlannedSection {
    * nothing to answer — no items, no sections.
    */
   readonly isProse: boolean
+  /**
+   * For a `##` page shown as a prose step whose numbered steps are a procedure
+   * (numbered-procedures.ts): how many, none of them answered; else 0.
+   */
+  readonly numberedSteps: number
   readonly items: readonly PlannedItem[]
   readonly sections: readonly PlannedSection[]
 }
@@ -56,6 +62,12 @@ export interface PlannedSignoffLine {
 export interface Plan {
   readonly environment: string
   readonly phases: readonly PlannedSection[]
+  /**
+   * The `##` sections of the environment with no task items whose numbered steps are a
+   * procedure, but those shown as a prose step in a phase (whose row says it): listed where
+   * they fall among the phases, none of their steps answered.
+   */
+  readonly procedures: readonly NumberedProcedure[]
   /** The environment's sign-off lines, then those of fields for other environments. */
   readonly signoff: readonly PlannedSignoffLine[]
   readonly totals: {
@@ -93,10 +105,15 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
     }
     return [planned, ...(children.get(item.id) ?? []).flatMap(planItem)]
   }
+  const procedures = new Map(
+    numberedProcedures(checklist, environment).map((p) => [p.section.id, p] as const),
+  )
+  const shown = new Set<string>()
   const prose = (section: Section): PlannedSection => ({
     section,
     applies: true,
     isProse: true,
+    numberedSteps: procedures.get(section.id)?.steps ?? 0,
     items: [],
     sections: [],
   })
@@ -104,6 +121,7 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
     section,
     applies: isInScope(section.scope, environment),
     isProse: false,
+    numberedSteps: 0,
     items: section.items.flatMap(planItem),
     sections: section.sections.flatMap((s) =>
       s.itemCount > 0 ? [planSection(s)] : isProseStep(s, environment) ? [prose(s)] : [],
@@ -115,6 +133,7 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
     const planned = planSection(phase)
     const steps = pages.get(phase.id)
     if (!steps || steps.before.length + steps.after.length === 0) return planned
+    for (const page of [...steps.before, ...steps.after]) shown.add(page.id)
     return {
       ...planned,
       sections: [...steps.before.map(prose), ...planned.sections, ...steps.after.map(prose)],
@@ -123,6 +142,7 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
   return {
     environment,
     phases,
+    procedures: [...procedures.values()].filter((p) => !shown.has(p.section.id)),
     signoff: planSignoff(checklist, environment),
     totals: { items: checklist.items.length, applicable, automated },
   }

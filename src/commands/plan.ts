@@ -5,7 +5,9 @@
 import { productionReason } from '../checklist/environments.ts'
 import { leftOutBySections, leftOutLine } from '../checklist/left-out.ts'
 import type { Checklist, Gate } from '../checklist/model.ts'
+import { type NumberedProcedure, unansweredWords } from '../checklist/numbered-procedures.ts'
 import {
+  type Plan,
   type PlannedItem,
   type PlannedSection,
   type PlannedSignoffLine,
@@ -27,7 +29,7 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   const plan = planChecklist(checklist, options.env)
   const out = terminalFor(process.stdout)
   if (options.json) {
-    out.writeJson(toJson(checklist, plan.phases, plan.signoff, options.env))
+    out.writeJson(toJson(checklist, plan, options.env))
     return 0
   }
   const lines: string[] = []
@@ -77,17 +79,31 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
       lines.push(`  line ${reading.line}: ${describeInferred(reading)}`)
     }
   }
+  // A procedure of numbered steps with no task items falls among the phases, at its line.
+  const procedures = [...plan.procedures]
+  const renderProceduresBefore = (line: number) => {
+    while (procedures.length > 0 && (procedures[0]?.section.line ?? 0) < line) {
+      const procedure = procedures.shift() as NumberedProcedure
+      lines.push('')
+      lines.push(
+        out.paint('yellow', `≡ ${procedure.section.title} — ${unansweredWords(procedure)}`),
+      )
+    }
+  }
   for (const phase of plan.phases) {
+    renderProceduresBefore(phase.section.line)
     lines.push('')
     renderGates(checklist, phase.section.id, options.env, out, lines)
     renderSection(phase, 0, out, lines)
   }
+  renderProceduresBefore(Number.POSITIVE_INFINITY)
   const last = checklist.gates.some((gate) => gate.before === null)
   if (last) lines.push('')
   renderGates(checklist, null, options.env, out, lines)
   renderSignoff(plan.signoff, options.env, out, lines)
   lines.push('')
-  const prose = plan.phases.some(hasProse) ? ' · ≡ a step written as prose' : ''
+  const prose =
+    plan.phases.some(hasProse) || plan.procedures.length > 0 ? ' · ≡ a step written as prose' : ''
   lines.push(
     out.paint(
       'dim',
@@ -108,6 +124,11 @@ function renderSection(
   const indent = '  '.repeat(depth)
   if (planned.isProse) {
     // As the wizard's `≡` row: a step of the procedure, with nothing in it to answer.
+    if (planned.numberedSteps > 0) {
+      const words = unansweredWords({ section, steps: planned.numberedSteps, line: section.line })
+      lines.push(out.paint('yellow', `${indent}≡ ${section.title} — ${words}`))
+      return
+    }
     lines.push(out.paint('dim', `${indent}≡ ${section.title} — written as prose, not answerable`))
     return
   }
@@ -208,18 +229,15 @@ function renderItem(planned: PlannedItem, depth: number, out: Painter, lines: st
   }
 }
 
-function toJson(
-  checklist: Checklist,
-  phases: readonly PlannedSection[],
-  signoff: readonly PlannedSignoffLine[],
-  env: string,
-) {
+function toJson(checklist: Checklist, plan: Plan, env: string) {
+  const { phases, signoff } = plan
   const section = (p: PlannedSection): unknown => ({
     id: p.section.id,
     title: p.section.title,
     line: p.section.line,
     applies: p.applies,
     prose: p.isProse,
+    ...(p.numberedSteps > 0 ? { numberedSteps: p.numberedSteps } : {}),
     items: p.items.map((i) => ({
       id: i.item.id,
       text: i.item.text,
@@ -252,6 +270,12 @@ function toJson(
       applies: isInScope(gate.scope, env),
     })),
     phases: phases.map(section),
+    unanswered: plan.procedures.map((p) => ({
+      id: p.section.id,
+      title: p.section.title,
+      line: p.section.line,
+      numberedSteps: p.steps,
+    })),
     signoff: signoff.map(({ line, label, kind, applies, item }) => ({
       // A signature line the sheet adds after a role that has none is no field of the checklist's.
       id: line.field?.id ?? null,

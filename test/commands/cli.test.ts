@@ -486,6 +486,49 @@ describe('deploy-wizard plan', () => {
     assert.equal(json.signoff[1]?.id, null)
   })
 
+  it('lists a procedure of numbered steps with no task items where it falls, saying none was answered', async () => {
+    const file = await tempChecklist(
+      [
+        '# Release',
+        '## Pre-Deployment',
+        '- [ ] Backup created',
+        '## Deployment',
+        '### Deploy to Server',
+        '1. Stop the application',
+        '2. Start the application',
+        '## Post-Deployment',
+        '- [ ] Smoke test',
+        '## Next Steps',
+        '1. Celebrate',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['plan', file, '--env', 'dev'])
+    assert.equal(code, 0)
+    assert.ok(
+      stdout.includes(
+        [
+          'Pre-Deployment (1 item)',
+          '  [ ] Backup created',
+          '',
+          '≡ Deployment — 2 numbered steps, not answered: write them as "1. [ ] …"',
+          '',
+          'Post-Deployment (1 item)',
+          '  [ ] Smoke test',
+          '',
+          'Legend: [ ] manual · [~] automated check · [x] done in the file · ≡ a step written as prose · n/a not for dev',
+        ].join('\n'),
+      ),
+      stdout,
+    )
+    const json = JSON.parse((await runCli(['plan', file, '--env', 'dev', '--json'])).stdout) as {
+      unanswered: unknown[]
+    }
+    assert.deepEqual(json.unanswered, [
+      { id: 'deployment', title: 'Deployment', line: 4, numberedSteps: 2 },
+    ])
+  })
+
   it('says how many items a section for another environment leaves out of the run, naming the approvals', async () => {
     const file = await tempChecklist(
       [
