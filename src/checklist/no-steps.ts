@@ -7,7 +7,7 @@
 import type { Nodes } from 'mdast'
 import { toString as plainText } from 'mdast-util-to-string'
 import { UserError } from '../errors.ts'
-import type { Checklist, Section } from './model.ts'
+import type { Block, Checklist, Section } from './model.ts'
 
 /** Lines that read like steps but are no task items, counted by shape; `line` is the first one's. */
 export interface UnboxedSteps {
@@ -22,13 +22,6 @@ const BOX_CELL = /^(?:[☐☑☒]|\[[ xX]?\])$/u
 
 /** What reads like steps outside task items, in every section but the sign-off's. */
 export function unboxedSteps(checklist: Checklist): UnboxedSteps {
-  let numbered = 0
-  let bullets = 0
-  let boxRows = 0
-  let first: number | null = null
-  const seen = (at: number | undefined) => {
-    if (at !== undefined && (first === null || at < first)) first = at
-  }
   const top = checklist.sections
   const sections: Section[] = top.filter((section, index) => {
     if ('role' in section && section.role === 'signoff') return false
@@ -36,30 +29,53 @@ export function unboxedSteps(checklist: Checklist): UnboxedSteps {
     const end = top[index + 1]?.line ?? Number.POSITIVE_INFINITY
     return !checklist.signoff.some((field) => field.line >= section.line && field.line < end)
   })
-  // Walks with their own stacks: any nesting will do.
-  for (const section of walkSections(sections)) {
-    const stack: { node: Nodes; ordered: boolean }[] = section.blocks.flatMap((block) =>
-      block.node ? [{ node: block.node, ordered: false }] : [],
-    )
-    for (let next = stack.pop(); next; next = stack.pop()) {
-      const { node } = next
-      if (node.type === 'listItem') {
-        if (next.ordered) numbered++
-        else bullets++
+  return sumOf([...walkSections(sections)].map((section) => stepsIn(section.blocks)))
+}
+
+/** What reads like steps in `blocks` (a section's own, not its sub-sections'). */
+export function stepsIn(blocks: readonly Block[]): UnboxedSteps {
+  let numbered = 0
+  let bullets = 0
+  let boxRows = 0
+  let first: number | null = null
+  const seen = (at: number | undefined) => {
+    if (at !== undefined && (first === null || at < first)) first = at
+  }
+  // Walks with its own stack: any nesting will do.
+  const stack: { node: Nodes; ordered: boolean }[] = blocks.flatMap((block) =>
+    block.node ? [{ node: block.node, ordered: false }] : [],
+  )
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { node } = next
+    if (node.type === 'listItem') {
+      // A blank line of a template ("1. ", "- ") is no step: a place to write one.
+      if (plainText(node).trim() === '') continue
+      if (next.ordered) numbered++
+      else bullets++
+      seen(node.position?.start.line)
+    } else if (node.type === 'tableRow') {
+      // The header row is a row too: it holds no box.
+      if (node.children.some((cell) => BOX_CELL.test(plainText(cell).trim()))) {
+        boxRows++
         seen(node.position?.start.line)
-      } else if (node.type === 'tableRow') {
-        // The header row is a row too: it holds no box.
-        if (node.children.some((cell) => BOX_CELL.test(plainText(cell).trim()))) {
-          boxRows++
-          seen(node.position?.start.line)
-        }
       }
-      if (!('children' in node)) continue
-      const ordered = node.type === 'list' ? node.ordered === true : next.ordered
-      for (const child of node.children as Nodes[]) stack.push({ node: child, ordered })
     }
+    if (!('children' in node)) continue
+    const ordered = node.type === 'list' ? node.ordered === true : next.ordered
+    for (const child of node.children as Nodes[]) stack.push({ node: child, ordered })
   }
   return { numbered, bullets, boxRows, line: first }
+}
+
+/** Counts added up; the first line is the earliest. */
+export function sumOf(tallies: readonly UnboxedSteps[]): UnboxedSteps {
+  const lines = tallies.flatMap((t) => (t.line === null ? [] : [t.line]))
+  return {
+    numbered: tallies.reduce((n, t) => n + t.numbered, 0),
+    bullets: tallies.reduce((n, t) => n + t.bullets, 0),
+    boxRows: tallies.reduce((n, t) => n + t.boxRows, 0),
+    line: lines.length > 0 ? Math.min(...lines) : null,
+  }
 }
 
 function* walkSections(sections: readonly Section[]): Generator<Section> {

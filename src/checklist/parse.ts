@@ -57,7 +57,7 @@ import type {
   Section,
   SignoffField,
 } from './model.ts'
-import { dividePhases, leadLineTitle } from './phases.ts'
+import { dividePhases, leadLine } from './phases.ts'
 import { LineIndex, type Problem, Problems } from './problems.ts'
 import {
   ALL,
@@ -190,6 +190,13 @@ interface SectionDraft {
   isLead: boolean
   /** That line, as the block it was before it opened a group (see dissolveLoneLeads). */
   leadBlock?: Block
+  /** The lines under a lead line's bold one, its group's first prose (already in `leadBlock`). */
+  leadDescription?: Block
+  /**
+   * For a group opened by a lead line that names a sign-off (`**Sign-off Status:**` over
+   * boxes): the section whose ids its fields take, as they did before it was a group.
+   */
+  fieldOwner?: SectionDraft
   parent: SectionDraft | null
   phase: SectionDraft | null
 }
@@ -396,7 +403,10 @@ class ChecklistBuilder {
     this.#selectCue = null
     if (lead && node.type !== 'list' && node.type !== 'table' && !this.#isCue(node))
       this.#leadIsBlank(lead)
-    if (node.type === 'heading') this.#heading(node)
+    const bullet = node.type === 'heading' ? this.#overEmptyBullet(node) : null
+    if (bullet) {
+      if (!this.#leadGroup(bullet[0], bullet, 0)) this.#block(bullet[0])
+    } else if (node.type === 'heading') this.#heading(node)
     else if (node.type === 'list') this.#list(node, null, lead?.label ?? null, cue)
     else if (node.type === 'blockquote' && containsTask(node)) {
       if (!this.#enter(node)) return
@@ -434,13 +444,70 @@ class ChecklistBuilder {
    * sign-off section, whose lines are fields). Returns whether it did.
    */
   #leadGroup(node: Paragraph, siblings: readonly RootContent[], index: number): boolean {
-    const title = leadLineTitle(node, siblings, index)
-    // A sign-off's lines are its fields (signoff.ts), whatever their shape.
-    if (title === null || this.#current?.isSignoff || isSignoffTitle(title)) return false
+    const lead = leadLine(node, siblings, index)
+    // A sign-off's lines are its fields (signoff.ts), whatever their shape; so are those under a
+    // lead line that names one, but for task items (`**Approvals Required**` over `- [ ] …`).
+    if (lead === null || this.#current?.isSignoff) return false
+    const isSignoff = isSignoffTitle(lead.title)
+    if (isSignoff && !this.#leadsTasks(siblings, index)) return false
     let container = this.#current ?? this.#implicitPhase(line(node))
     if (container.isLead && container.parent) container = container.parent
-    this.#openLeadGroup(container, title, line(node), this.#toBlock(node))
+    this.#openLeadGroup(container, lead.title, line(node), this.#toBlock(node))
+    // The lines under the bold one describe the group: its prose, from the second line on.
+    const group = this.#current
+    if (lead.description && node.position && group) {
+      const start = this.#text.indexOf('\n', offset(node)) + 1
+      const description: Paragraph = {
+        ...lead.description,
+        position: {
+          start: { ...this.lines.position(start), offset: start },
+          end: node.position.end,
+        },
+      }
+      group.leadDescription = this.#toBlock(description)
+      this.#addBlock(group.leadDescription, null)
+    }
+    // "**Approvals Required**" over task items heads them as any lead line does, and the
+    // blanks in them are still sign-off fields, as under it before there was a group.
+    if (isSignoff && group) {
+      group.fieldOwner = idOwner(group)
+      this.#paragraphFields(node, group)
+    }
     return true
+  }
+
+  /**
+   * "**Dependencies**" and "List any external dependencies:" over an empty bullet `- `, as issue
+   * templates leave one to fill in: CommonMark reads the lone dash as a setext underline, making
+   * the lines a `##` heading, "Dependencies List any external dependencies:". Nobody underlines
+   * a heading with one dash: read as the paragraph and the empty list they were written as.
+   * Null for any other heading.
+   */
+  #overEmptyBullet(node: Heading): [Paragraph, List] | null {
+    const end = node.position?.end.offset
+    if (node.depth !== 2 || end === undefined) return null
+    const lineStart = this.#text.lastIndexOf('\n', end - 1) + 1
+    if (!/^ {0,3}-[ \t]*$/.test(this.#text.slice(lineStart, end))) return null
+    const before = Math.max(offset(node), lineStart - 1)
+    const paragraph: Paragraph = {
+      type: 'paragraph',
+      children: node.children,
+      ...(node.position
+        ? {
+            position: {
+              start: node.position.start,
+              end: { ...this.lines.position(before), offset: before },
+            },
+          }
+        : {}),
+    }
+    return [paragraph, { type: 'list', ordered: false, spread: false, children: [] }]
+  }
+
+  /** Whether the list under the lead line `siblings[index]` holds task items. */
+  #leadsTasks(siblings: readonly RootContent[], index: number): boolean {
+    const list = siblings.slice(index + 1).find((node) => node.type === 'list')
+    return list !== undefined && containsTask(list)
   }
 
   /** A group opened by a lead line (or a step table's label row) in `container`, now the current section. */
@@ -1220,11 +1287,16 @@ class ChecklistBuilder {
     ownerId: string,
     itemId: string | null,
   ): SignoffField[] {
+    // Fields under a sign-off lead line's group keep the ids they had before it was one: a run
+    // holds its entries by them.
+    const under = 'fieldOwner' in owner ? (owner as SectionDraft).fieldOwner : undefined
+    const allocator = under?.fieldIds ?? ids
+    const prefix = under?.id ?? ownerId
     return drafts.map((d) => {
       if (d.note) this.#problems.warning(lineNumber, 1, d.note, WRITE_A_CHOICE)
       const field: MutableField = {
-        id: ids.next(
-          `${ownerId}#${d.role && d.role !== d.label ? `${slug(d.role)}.` : ''}${slug(d.label)}`,
+        id: allocator.next(
+          `${prefix}#${d.role && d.role !== d.label ? `${slug(d.role)}.` : ''}${slug(d.label)}`,
         ),
         label: d.label,
         role: d.role,
@@ -1539,7 +1611,7 @@ function dissolveLoneLeads(section: SectionDraft, items: readonly ItemDraft[]): 
   const moved = new Set(leads.map((lead) => lead.id))
   for (const lead of leads) {
     if (lead.leadBlock) section.blocks.push(lead.leadBlock)
-    for (const block of lead.blocks) section.blocks.push(block)
+    for (const block of lead.blocks) if (block !== lead.leadDescription) section.blocks.push(block)
     for (const item of lead.items) section.items.push(item)
     for (const sub of lead.sections) sub.parent = section
   }

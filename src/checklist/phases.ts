@@ -8,7 +8,7 @@
  * Nothing here changes an id: an item keeps the id it had, a promoted section keeps its own
  * (`release/validation`), so runs of these checklists resume. Pure, over the parsed model.
  */
-import type { Paragraph, RootContent } from 'mdast'
+import type { Paragraph, PhrasingContent, RootContent } from 'mdast'
 import { toString as plainText } from 'mdast-util-to-string'
 import type { Item, Phase, PhaseRole, Section } from './model.ts'
 
@@ -23,34 +23,78 @@ export const NEARLY_ALL = 0.8
  */
 const NUMBERED_PHASE = /^(?:phase|phasen|fase|stage|etapa|étape|etappe|stufe)\s*\d+\b/iu
 
+/** A bold lead line: its title, and the description written on the lines under it, if any. */
+export interface LeadLine {
+  readonly title: string
+  /**
+   * The lines after the bold one, as a paragraph of their own ("Describe how the deployment
+   * will be tested:" under `**Testing Plan**`, as issue templates write them): prose of the
+   * group, never part of its title. Null when the lead line is alone.
+   */
+  readonly description: Paragraph | null
+}
+
 /**
  * The title a bold lead line gives the list under it (`**Git**`, `**Before release**:`,
- * `**API:**`, `❌ **Blockers**`), or null when the paragraph is not one: a single line that is
+ * `**API:**`, `❌ **Blockers**`), or null when the paragraph is not one: a first line that is
  * bold text alone (a symbol before it and a colon after it aside), above a list — right above
- * it, or with a block quote or a comment between (`> Requires the API deployed first`).
+ * it, or with a block quote or a comment between (`> Requires the API deployed first`). The
+ * lines under the bold one, if any, describe the list (`**Testing Plan**` then `Describe how
+ * the deployment will be tested:`): they are the description, not the title.
  * The paragraph is `siblings[index]`.
  */
-export function leadLineTitle(
+export function leadLine(
   paragraph: Paragraph,
   siblings: readonly RootContent[],
   index: number,
-): string | null {
+): LeadLine | null {
   let at = index + 1
   while (siblings[at]?.type === 'blockquote' || siblings[at]?.type === 'html') at++
   if (siblings[at]?.type !== 'list') return null
-  if (paragraph.position?.start.line !== paragraph.position?.end.line) return null
-  const children = paragraph.children
-  const strongAt = children.findIndex((child) => child.type === 'strong')
-  const strong = children[strongAt]
+  const { first, rest } = splitFirstLine(paragraph)
+  const strongAt = first.findIndex((child) => child.type === 'strong')
+  const strong = first[strongAt]
   if (!strong) return null
-  const before = children.slice(0, strongAt)
-  const after = children.slice(strongAt + 1)
+  const before = first.slice(0, strongAt)
+  const after = first.slice(strongAt + 1)
   // Before the bold only a symbol (an emoji, a bullet), after it only a colon.
   if (!before.every((c) => c.type === 'text' && !/[\p{L}\p{N}]/u.test(c.value))) return null
   if (!after.every((c) => c.type === 'text' && /^\s*:?\s*$/.test(c.value))) return null
   const lead = before.map((c) => plainText(c)).join('')
   const title = `${lead}${plainText(strong)}`.trim().replace(/\s*:$/, '').trim()
-  return /[\p{L}\p{N}]/u.test(title) ? title : null
+  if (!/[\p{L}\p{N}]/u.test(title)) return null
+  return { title, description: rest }
+}
+
+/**
+ * A paragraph's first line, and the lines after it as a paragraph of their own (null for
+ * none): split at the first line ending, a soft one inside a text or a hard break.
+ */
+function splitFirstLine(paragraph: Paragraph): {
+  first: PhrasingContent[]
+  rest: Paragraph | null
+} {
+  const children = paragraph.children
+  for (const [i, child] of children.entries()) {
+    if (child.type === 'break') return withRest(children.slice(0, i), children.slice(i + 1))
+    if (child.type !== 'text') continue
+    const end = child.value.indexOf('\n')
+    if (end < 0) continue
+    const head: PhrasingContent[] = [...children.slice(0, i)]
+    if (end > 0) head.push({ type: 'text', value: child.value.slice(0, end) })
+    const tail = child.value.slice(end + 1)
+    return withRest(head, [
+      ...(tail ? [{ type: 'text', value: tail } as PhrasingContent] : []),
+      ...children.slice(i + 1),
+    ])
+  }
+  return { first: [...children], rest: null }
+
+  function withRest(first: PhrasingContent[], rest: PhrasingContent[]) {
+    if (rest.every((c) => c.type === 'text' && c.value.trim() === '')) return { first, rest: null }
+    // Where it starts in the file is the parser's to say: it has the text.
+    return { first, rest: { type: 'paragraph', children: rest } satisfies Paragraph }
+  }
 }
 
 /** Whether two or more of the phase's sub-sections with items are numbered as phases. */

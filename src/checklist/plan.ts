@@ -7,8 +7,16 @@
  * fallback is used is not known yet, and showing it as the value would mislead.
  */
 import type { Checklist, Item, Section } from './model.ts'
+import { type NumberedProcedure, numberedProcedures } from './numbered-procedures.ts'
 import { isProseStep, numberedStepPages } from './prose-steps.ts'
 import { describeScope, isInScope } from './scope.ts'
+import {
+  type FieldKind,
+  fieldKind,
+  type SignoffLine,
+  signoffLabel,
+  signoffLines,
+} from './signoff.ts'
 import { parseTemplate, type TemplatePart, VAR_LIMITS, varsFor } from './variables.ts'
 
 export interface PlannedItem {
@@ -28,13 +36,40 @@ export interface PlannedSection {
    * nothing to answer — no items, no sections.
    */
   readonly isProse: boolean
+  /**
+   * For a `##` page shown as a prose step whose numbered steps are a procedure
+   * (numbered-procedures.ts): how many, none of them answered; else 0.
+   */
+  readonly numberedSteps: number
   readonly items: readonly PlannedItem[]
   readonly sections: readonly PlannedSection[]
+}
+
+/**
+ * A line of the sign-off as the wizard's sign-off screen will show it (signoff.ts reads the
+ * kind and the label, one home for both), or, for a field of another environment, as it would.
+ */
+export interface PlannedSignoffLine {
+  readonly line: SignoffLine
+  /** As the wizard names it: "QA Lead", "QA Lead — Date", "Decision". */
+  readonly label: string
+  readonly kind: FieldKind
+  readonly applies: boolean
+  /** The item that holds the field ("- [ ] Deployed by: ____"): answered by filling it. */
+  readonly item: Item | null
 }
 
 export interface Plan {
   readonly environment: string
   readonly phases: readonly PlannedSection[]
+  /**
+   * The `##` sections of the environment with no task items whose numbered steps are a
+   * procedure, but those shown as a prose step in a phase (whose row says it): listed where
+   * they fall among the phases, none of their steps answered.
+   */
+  readonly procedures: readonly NumberedProcedure[]
+  /** The environment's sign-off lines, then those of fields for other environments. */
+  readonly signoff: readonly PlannedSignoffLine[]
   readonly totals: {
     readonly items: number
     readonly applicable: number
@@ -70,10 +105,15 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
     }
     return [planned, ...(children.get(item.id) ?? []).flatMap(planItem)]
   }
+  const procedures = new Map(
+    numberedProcedures(checklist, environment).map((p) => [p.section.id, p] as const),
+  )
+  const shown = new Set<string>()
   const prose = (section: Section): PlannedSection => ({
     section,
     applies: true,
     isProse: true,
+    numberedSteps: procedures.get(section.id)?.steps ?? 0,
     items: [],
     sections: [],
   })
@@ -81,6 +121,7 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
     section,
     applies: isInScope(section.scope, environment),
     isProse: false,
+    numberedSteps: 0,
     items: section.items.flatMap(planItem),
     sections: section.sections.flatMap((s) =>
       s.itemCount > 0 ? [planSection(s)] : isProseStep(s, environment) ? [prose(s)] : [],
@@ -92,12 +133,34 @@ export function planChecklist(checklist: Checklist, environment: string): Plan {
     const planned = planSection(phase)
     const steps = pages.get(phase.id)
     if (!steps || steps.before.length + steps.after.length === 0) return planned
+    for (const page of [...steps.before, ...steps.after]) shown.add(page.id)
     return {
       ...planned,
       sections: [...steps.before.map(prose), ...planned.sections, ...steps.after.map(prose)],
     }
   })
-  return { environment, phases, totals: { items: checklist.items.length, applicable, automated } }
+  return {
+    environment,
+    phases,
+    procedures: [...procedures.values()].filter((p) => !shown.has(p.section.id)),
+    signoff: planSignoff(checklist, environment),
+    totals: { items: checklist.items.length, applicable, automated },
+  }
+}
+
+function planSignoff(checklist: Checklist, environment: string): PlannedSignoffLine[] {
+  const items = new Map(checklist.items.map((item) => [item.id, item]))
+  const planned = (applies: boolean) => {
+    const fields = checklist.signoff.filter((f) => isInScope(f.scope, environment) === applies)
+    return signoffLines(fields).map((line) => ({
+      line,
+      label: signoffLabel(line),
+      kind: fieldKind(line),
+      applies,
+      item: line.field?.itemId ? (items.get(line.field.itemId) ?? null) : null,
+    }))
+  }
+  return [...planned(true), ...planned(false)]
 }
 
 /** What a template can be resolved against before anything runs. */

@@ -318,6 +318,15 @@ export function fieldKind(line: SignoffLine): FieldKind {
 }
 
 /**
+ * A line as the wizard's sign-off screen names it (and `plan` lists it): "Deployed by" for the
+ * name the role asks for, "Deployed by — Date" for the rest of its fields.
+ */
+export function signoffLabel(line: SignoffLine): string {
+  if (line.role === null) return line.label
+  return line.field?.label === line.role ? line.role : `${line.role} — ${line.label}`
+}
+
+/**
  * Whether the operator's own name goes in a field: the name of a role that is the operator's
  * ("Deployed by", "Operator", "Executed by"). An approver's or reviewer's name is theirs to
  * give, so those start empty.

@@ -17,6 +17,7 @@ import { dependenciesOf } from './dependencies.ts'
 import type { VarPositions } from './front-matter.ts'
 import type { Checklist, Item } from './model.ts'
 import { describeUnboxed, HOW_TO_WRITE_STEPS, unboxedSteps } from './no-steps.ts'
+import { numberedProcedures } from './numbered-procedures.ts'
 import type { LineIndex, Problems } from './problems.ts'
 import { describeScope, isInScope } from './scope.ts'
 import { VarAnalysis } from './var-analysis.ts'
@@ -152,6 +153,26 @@ export function validateChecklist(checklist: Checklist, context: ValidationConte
   validateNoCycles(checklist, byId, context)
   validateSignoffCoverage(checklist, context)
   validateHasSteps(checklist, context)
+  validateNumberedProcedures(checklist, context)
+}
+
+/**
+ * A procedure written as numbered steps in a `##` section with no task items, beside sections
+ * that have them (numbered-procedures.ts): a run asks nothing of it and can read complete
+ * while the deployment itself was never answered. Said at the section's heading, with how
+ * many steps. A checklist with no task items at all gets validateHasSteps' warning instead.
+ */
+function validateNumberedProcedures(checklist: Checklist, { problems }: ValidationContext): void {
+  if (checklist.items.length === 0) return
+  for (const procedure of numberedProcedures(checklist)) {
+    const { section, steps } = procedure
+    problems.warning(
+      section.line,
+      1,
+      `"${section.title}" (line ${section.line}) has ${steps} numbered step${steps === 1 ? '' : 's'} and no task items: a run shows it as a reference page and asks nothing of them`,
+      'write each step that is to be answered as a task item, "1. [ ] Stop the application": only task items are steps a run asks for',
+    )
+  }
 }
 
 /**

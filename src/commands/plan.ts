@@ -5,7 +5,14 @@
 import { productionReason } from '../checklist/environments.ts'
 import { leftOutBySections, leftOutLine } from '../checklist/left-out.ts'
 import type { Checklist, Gate, ItemBlank } from '../checklist/model.ts'
-import { type PlannedItem, type PlannedSection, planChecklist } from '../checklist/plan.ts'
+import { type NumberedProcedure, unansweredWords } from '../checklist/numbered-procedures.ts'
+import {
+  type Plan,
+  type PlannedItem,
+  type PlannedSection,
+  type PlannedSignoffLine,
+  planChecklist,
+} from '../checklist/plan.ts'
 import { describeInferred, describeScope, isInScope } from '../checklist/scope.ts'
 import { directiveParams, shownParams } from '../checks/shown-params.ts'
 import { type Painter, terminalFor } from '../output/terminal.ts'
@@ -22,7 +29,7 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
   const plan = planChecklist(checklist, options.env)
   const out = terminalFor(process.stdout)
   if (options.json) {
-    out.writeJson(toJson(checklist, plan.phases, options.env))
+    out.writeJson(toJson(checklist, plan, options.env))
     return 0
   }
   const lines: string[] = []
@@ -72,16 +79,31 @@ export async function planCommand(file: string, options: PlanOptions): Promise<n
       lines.push(`  line ${reading.line}: ${describeInferred(reading)}`)
     }
   }
+  // A procedure of numbered steps with no task items falls among the phases, at its line.
+  const procedures = [...plan.procedures]
+  const renderProceduresBefore = (line: number) => {
+    while (procedures.length > 0 && (procedures[0]?.section.line ?? 0) < line) {
+      const procedure = procedures.shift() as NumberedProcedure
+      lines.push('')
+      lines.push(
+        out.paint('yellow', `≡ ${procedure.section.title} — ${unansweredWords(procedure)}`),
+      )
+    }
+  }
   for (const phase of plan.phases) {
+    renderProceduresBefore(phase.section.line)
     lines.push('')
     renderGates(checklist, phase.section.id, options.env, out, lines)
     renderSection(phase, 0, out, lines)
   }
+  renderProceduresBefore(Number.POSITIVE_INFINITY)
   const last = checklist.gates.some((gate) => gate.before === null)
   if (last) lines.push('')
   renderGates(checklist, null, options.env, out, lines)
+  renderSignoff(plan.signoff, options.env, out, lines)
   lines.push('')
-  const prose = plan.phases.some(hasProse) ? ' · ≡ a step written as prose' : ''
+  const prose =
+    plan.phases.some(hasProse) || plan.procedures.length > 0 ? ' · ≡ a step written as prose' : ''
   const blanks = checklist.items.some((item) => item.blanks.length > 0)
     ? ' · ✎ asked for when the item is done'
     : ''
@@ -105,6 +127,11 @@ function renderSection(
   const indent = '  '.repeat(depth)
   if (planned.isProse) {
     // As the wizard's `≡` row: a step of the procedure, with nothing in it to answer.
+    if (planned.numberedSteps > 0) {
+      const words = unansweredWords({ section, steps: planned.numberedSteps, line: section.line })
+      lines.push(out.paint('yellow', `${indent}≡ ${section.title} — ${words}`))
+      return
+    }
     lines.push(out.paint('dim', `${indent}≡ ${section.title} — written as prose, not answerable`))
     return
   }
@@ -114,6 +141,43 @@ function renderSection(
   lines.push(`${indent}${title} ${out.paint('dim', count)}${na}`)
   for (const item of planned.items) renderItem(item, depth + 1, out, lines)
   for (const child of planned.sections) renderSection(child, depth + 1, out, lines)
+}
+
+/**
+ * The sign-off, after the phases as in the wizard: a line per field the sign-off screen shows,
+ * its kind first (name, date, choice, signature, text) so the labels line up whatever their
+ * script, then the label the screen gives it and what else it says: a choice's answers, a
+ * signature signed on paper, a value the checklist already holds, the item that holds the field.
+ */
+function renderSignoff(
+  signoff: readonly PlannedSignoffLine[],
+  env: string,
+  out: Painter,
+  lines: string[],
+): void {
+  if (signoff.length === 0) return
+  const fields = signoff.filter((s) => s.applies && s.line.field !== null).length
+  lines.push('')
+  lines.push(`${out.paint('bold', 'Sign-off')} ${out.paint('dim', `(${plural(fields, 'field')})`)}`)
+  for (const planned of signoff) {
+    const text = `  ${planned.kind.padEnd(9)}  ${planned.label}${signoffDetail(planned)}`
+    lines.push(planned.applies ? text : out.paint('dim', `${text}  n/a: not for ${env}`))
+  }
+}
+
+/**
+ * What the sign-off screen says of a line besides its label, in parentheses: a choice's answers,
+ * a signature signed on paper, a value the checklist already holds, the item that holds it.
+ */
+function signoffDetail({ line, kind, item }: PlannedSignoffLine): string {
+  const field = line.field
+  const parts: string[] = []
+  if (kind === 'choice' && field) parts.push(field.choices.join(' · '))
+  if (field?.given != null) parts.push(`given in the checklist: ${field.given}`)
+  else if (kind === 'signature') parts.push('on paper')
+  if (item) parts.push(`in the item “${item.plain}”`)
+  const shown = parts.filter(Boolean)
+  return shown.length > 0 ? ` (${shown.join('; ')})` : ''
 }
 
 function hasProse(planned: PlannedSection): boolean {
@@ -176,13 +240,15 @@ function blankText(blank: ItemBlank): string {
   return `${blank.label}: ${blank.choices.length > 0 ? blank.choices.join(' / ') : '____'}`
 }
 
-function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: string) {
+function toJson(checklist: Checklist, plan: Plan, env: string) {
+  const { phases, signoff } = plan
   const section = (p: PlannedSection): unknown => ({
     id: p.section.id,
     title: p.section.title,
     line: p.section.line,
     applies: p.applies,
     prose: p.isProse,
+    ...(p.numberedSteps > 0 ? { numberedSteps: p.numberedSteps } : {}),
     items: p.items.map((i) => ({
       id: i.item.id,
       text: i.item.text,
@@ -216,6 +282,25 @@ function toJson(checklist: Checklist, phases: readonly PlannedSection[], env: st
       applies: isInScope(gate.scope, env),
     })),
     phases: phases.map(section),
+    unanswered: plan.procedures.map((p) => ({
+      id: p.section.id,
+      title: p.section.title,
+      line: p.section.line,
+      numberedSteps: p.steps,
+    })),
+    signoff: signoff.map(({ line, label, kind, applies, item }) => ({
+      // A signature line the sheet adds after a role that has none is no field of the checklist's.
+      id: line.field?.id ?? null,
+      role: line.role,
+      label: line.label,
+      shown: label,
+      kind,
+      choices: line.field?.choices ?? [],
+      given: line.field?.given ?? null,
+      item: item?.id ?? null,
+      line: line.field?.line ?? null,
+      applies,
+    })),
   }
 }
 

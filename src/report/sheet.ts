@@ -23,6 +23,11 @@ import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
 import type { Checklist, Gate, Item, Section, SignoffField } from '../checklist/model.ts'
+import {
+  type NumberedProcedure,
+  numberedProcedures,
+  unansweredWords,
+} from '../checklist/numbered-procedures.ts'
 import { isProseStep, numberedStepPages } from '../checklist/prose-steps.ts'
 import { referencePages } from '../checklist/reference.ts'
 import { describeScope, isInScope } from '../checklist/scope.ts'
@@ -265,10 +270,24 @@ function verdict(checklist: Checklist, state: RunState, rows: readonly Row[]): s
   if (count.pending > 0) return `⬜ incomplete: ${[...parts, blank].filter(Boolean).join(', ')}`
   // The items are done, and the sheet says so; it is not signed off while a field is blank.
   const review = count.skipped > 0 ? `, with ${parts.join(', ')} to review` : ''
+  // Every item done is not every step done when a procedure was written as numbered lines.
+  const unanswered = unansweredNote(numberedProcedures(checklist, state.header.environment))
   if (blanks > 0)
-    return `⬜ incomplete: every item that applies is done${review}, but ${blank} ${blanks === 1 ? 'is' : 'are'} left`
-  if (count.skipped > 0) return `✅ complete${review}`
-  return '✅ complete: every item that applies is done'
+    return `⬜ incomplete: every item that applies is done${review}, but ${blank} ${blanks === 1 ? 'is' : 'are'} left${unanswered ? ` and ${unanswered}` : ''}`
+  const but = unanswered ? `, but ${unanswered}` : ''
+  if (count.skipped > 0) return `✅ complete${review}${but}`
+  return `✅ complete: every item that applies is done${but}`
+}
+
+/**
+ * "37 numbered steps were not answered (Manual Deployment Process, Data Deployment)": the
+ * procedures written as numbered lines in sections with no task items; '' for none.
+ */
+function unansweredNote(procedures: readonly NumberedProcedure[]): string {
+  if (procedures.length === 0) return ''
+  const steps = procedures.reduce((n, p) => n + p.steps, 0)
+  const titles = procedures.map((p) => inline(p.section.title)).join(', ')
+  return `${plural(steps, 'numbered step')} ${steps === 1 ? 'was' : 'were'} not answered (${titles})`
 }
 
 /**
@@ -445,7 +464,10 @@ function itemsPart(
     for (; next < prose.length && (prose[next]?.section.line ?? 0) < line; next++) {
       const step = prose[next] as ProseEntry
       openPath(step.path)
-      lines.push(`- ≡ ${inline(step.section.title)} — written as prose, not answered`)
+      const words = step.procedure
+        ? unansweredWords(step.procedure)
+        : 'written as prose, not answered'
+      lines.push(`- ≡ ${inline(step.section.title)} — ${inline(words)}`)
     }
   }
   for (const row of rows) {
@@ -474,6 +496,8 @@ function itemsPart(
 interface ProseEntry {
   readonly section: Section
   readonly path: readonly Section[]
+  /** A `##` page whose numbered steps are a procedure (numbered-procedures.ts), none answered. */
+  readonly procedure?: NumberedProcedure
 }
 
 /**
@@ -490,11 +514,18 @@ function proseSteps(checklist: Checklist, environment: string): ProseEntry[] {
     }
   }
   const pages = numberedStepPages(checklist, environment)
+  const procedures = new Map(
+    numberedProcedures(checklist, environment).map((p) => [p.section.id, p] as const),
+  )
+  const page = (section: Section, phase: Section): ProseEntry => {
+    const procedure = procedures.get(section.id)
+    return procedure ? { section, path: [phase], procedure } : { section, path: [phase] }
+  }
   for (const phase of checklist.phases) {
     const steps = pages.get(phase.id)
-    for (const section of steps?.before ?? []) found.push({ section, path: [phase] })
+    for (const section of steps?.before ?? []) found.push(page(section, phase))
     walk(phase, [phase])
-    for (const section of steps?.after ?? []) found.push({ section, path: [phase] })
+    for (const section of steps?.after ?? []) found.push(page(section, phase))
   }
   return found.sort((a, b) => a.section.line - b.section.line)
 }
@@ -726,12 +757,20 @@ function referencePart(checklist: Checklist, state: RunState): string {
     isInScope(page.scope, state.header.environment),
   )
   if (pages.length === 0) return ''
+  // A procedure of numbered steps among them is said to be one, none of its steps answered.
+  const procedures = new Map(
+    numberedProcedures(checklist, state.header.environment).map((p) => [p.section.id, p] as const),
+  )
   return [
     '## Reference pages',
     '',
     'Sections of the checklist with nothing to complete, open in the wizard during the run:',
     '',
-    ...pages.map((page) => `- ${inline(page.title)} (line ${page.line})`),
+    ...pages.map((page) => {
+      const procedure = procedures.get(page.id)
+      const words = procedure ? `: ${inline(unansweredWords(procedure))}` : ''
+      return `- ${inline(page.title)} (line ${page.line})${words}`
+    }),
   ].join('\n')
 }
 

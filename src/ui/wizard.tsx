@@ -7,7 +7,7 @@
  */
 import { Box, useWindowSize } from 'ink'
 import { useRef } from 'react'
-import { fieldKind, proposedValue, type SignoffLine } from '../checklist/signoff.ts'
+import { fieldKind, proposedValue, type SignoffLine, signoffLabel } from '../checklist/signoff.ts'
 import { needsTrust } from '../checks/registry.ts'
 import { describeUnsaved, progressWords } from '../run/describe.ts'
 import type { RunSession } from '../run/session.ts'
@@ -514,12 +514,6 @@ export function SignoffList({
       })}
     </Box>
   )
-}
-
-/** "Deployed by" for the name the role asks for, "Deployed by — Date" for the rest of its fields. */
-function signoffLabel(line: SignoffLine): string {
-  if (line.role === null) return line.label
-  return line.field?.label === line.role ? line.role : `${line.role} — ${line.label}`
 }
 
 /**

@@ -94,3 +94,88 @@ describe('issue-template front matter', () => {
       assert.equal(hasPlaceholder(title), false, title)
   })
 })
+
+describe('issue-template lead lines with a description line under them', () => {
+  const body = [
+    '---',
+    'name: Deployment Request',
+    '---',
+    '# Deployment Request',
+    '',
+    '**Deployment Type**',
+    '- [ ] Regular deployment',
+    '- [ ] Hotfix',
+    '',
+    '**Dependencies**',
+    'List any external dependencies:',
+    '- ',
+    '',
+    '**Testing Plan**',
+    'Describe how the deployment will be tested:',
+    '- [ ] Smoke tests',
+    '',
+    '**Approvals Required**',
+    '- [ ] Product Owner approval',
+    '',
+  ].join('\n')
+
+  /** Every section as "title: its prose | its items", depth by indent. */
+  function outline(markdown: string): string[] {
+    const { checklist } = parse(markdown)
+    const lines: string[] = []
+    const walk = (section: (typeof checklist.sections)[number], depth: number) => {
+      const prose = section.blocks.map((b) => b.markdown).join(' / ')
+      const items = section.items.map((i) => i.plain).join(', ')
+      lines.push(`${'  '.repeat(depth)}${section.title}: ${prose} | ${items}`)
+      for (const child of section.sections) walk(child, depth + 1)
+    }
+    for (const section of checklist.sections) walk(section, 0)
+    return lines
+  }
+
+  it('names each group by its bold text, the line under it kept as the group’s prose', () => {
+    assert.deepEqual(outline(body), [
+      'Deployment Type:  | Regular deployment, Hotfix',
+      '  Dependencies: List any external dependencies: | ',
+      'Testing Plan: Describe how the deployment will be tested: | Smoke tests',
+      'Approvals Required:  | Product Owner approval',
+    ])
+  })
+
+  it('reads "text" over an empty bullet "- " as the text and a bullet, not as a heading underlined', () => {
+    const { checklist } = parse(body)
+    assert.ok(!checklist.sections.some((s) => s.title.includes('List any')))
+    // Not a sign-off lead line's whole paragraph either: the phase keeps none of the description.
+    assert.deepEqual(
+      checklist.items.map((i) => i.id),
+      [
+        'deployment-request/regular-deployment',
+        'deployment-request/hotfix',
+        'deployment-request/smoke-tests',
+        'deployment-request/product-owner-approval',
+      ],
+    )
+  })
+
+  it('keeps the ids of the fields under a lead line that names a sign-off, now a group', () => {
+    const { checklist } = parse(
+      [
+        '# R',
+        '## Deploy',
+        '- [ ] Deployed',
+        '## Notes',
+        'Anything else.',
+        '',
+        '**Sign-off Status:**',
+        '',
+        '- [ ] Approved',
+        '- [ ] Not approved',
+        '',
+      ].join('\n'),
+    )
+    assert.deepEqual(
+      checklist.signoff.map((f) => [f.id, f.type, f.choices]),
+      [['notes#sign-off-status', 'choice', ['Approved', 'Not approved']]],
+    )
+  })
+})

@@ -472,6 +472,132 @@ describe('deploy-wizard plan', () => {
     )
   })
 
+  it('lists the sign-off after the phases, each line with its kind, as the sign-off screen names it', async () => {
+    const file = await tempChecklist(
+      [
+        '# Release',
+        '## Deploy',
+        '- [ ] Deployed',
+        '## Sign-off',
+        '- [ ] Deployed by: ____',
+        '',
+        '| Role | Name | Date | Signature |',
+        '| --- | --- | --- | --- |',
+        '| QA Lead | | | |',
+        '| Dev Lead | | | A. Dev |',
+        '',
+        '**Decision:** ☐ GO ☐ NO-GO',
+        '',
+        'Version: ____',
+        '### Production only',
+        'Change ticket: ____',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['plan', file, '--env', 'dev'])
+    assert.equal(code, 0, stdout)
+    assert.ok(
+      stdout.includes(
+        [
+          'Sign-off (1 item)',
+          '  [ ] Deployed by: ____',
+          '',
+          'Sign-off (9 fields)',
+          '  name       Deployed by (in the item “Deployed by: ____”)',
+          '  signature  Deployed by — Signature (on paper)',
+          '  name       QA Lead — Name',
+          '  date       QA Lead — Date',
+          '  signature  QA Lead — Signature (on paper)',
+          '  name       Dev Lead — Name',
+          '  date       Dev Lead — Date',
+          '  signature  Dev Lead — Signature (given in the checklist: A. Dev)',
+          '  choice     Decision (GO · NO-GO)',
+          '  text       Version',
+          '  text       Change ticket  n/a: not for dev',
+          '',
+          'Legend:',
+        ].join('\n'),
+      ),
+      stdout,
+    )
+    const json = JSON.parse((await runCli(['plan', file, '--env', 'dev', '--json'])).stdout) as {
+      signoff: {
+        id: string | null
+        role: string | null
+        label: string
+        kind: string
+        choices: string[]
+        given: string | null
+        item: string | null
+        line: number | null
+        applies: boolean
+      }[]
+    }
+    assert.deepEqual(
+      json.signoff.map((s) => [s.role, s.label, s.kind, s.line, s.applies]),
+      [
+        ['Deployed by', 'Name', 'name', 5, true],
+        ['Deployed by', 'Signature', 'signature', null, true],
+        ['QA Lead', 'Name', 'name', 9, true],
+        ['QA Lead', 'Date', 'date', 9, true],
+        ['QA Lead', 'Signature', 'signature', 9, true],
+        ['Dev Lead', 'Name', 'name', 10, true],
+        ['Dev Lead', 'Date', 'date', 10, true],
+        ['Dev Lead', 'Signature', 'signature', 10, true],
+        [null, 'Decision', 'choice', 12, true],
+        [null, 'Version', 'text', 14, true],
+        [null, 'Change ticket', 'text', 16, false],
+      ],
+    )
+    assert.deepEqual(json.signoff[8]?.choices, ['GO', 'NO-GO'])
+    assert.equal(json.signoff[7]?.given, 'A. Dev')
+    assert.ok(json.signoff[0]?.item?.endsWith('deployed-by'), json.signoff[0]?.item ?? 'no item')
+    assert.equal(json.signoff[1]?.id, null)
+  })
+
+  it('lists a procedure of numbered steps with no task items where it falls, saying none was answered', async () => {
+    const file = await tempChecklist(
+      [
+        '# Release',
+        '## Pre-Deployment',
+        '- [ ] Backup created',
+        '## Deployment',
+        '### Deploy to Server',
+        '1. Stop the application',
+        '2. Start the application',
+        '## Post-Deployment',
+        '- [ ] Smoke test',
+        '## Next Steps',
+        '1. Celebrate',
+        '',
+      ].join('\n'),
+    )
+    const { code, stdout } = await runCli(['plan', file, '--env', 'dev'])
+    assert.equal(code, 0)
+    assert.ok(
+      stdout.includes(
+        [
+          'Pre-Deployment (1 item)',
+          '  [ ] Backup created',
+          '',
+          '≡ Deployment — 2 numbered steps, not answered: write them as "1. [ ] …"',
+          '',
+          'Post-Deployment (1 item)',
+          '  [ ] Smoke test',
+          '',
+          'Legend: [ ] manual · [~] automated check · [x] done in the file · ≡ a step written as prose · n/a not for dev',
+        ].join('\n'),
+      ),
+      stdout,
+    )
+    const json = JSON.parse((await runCli(['plan', file, '--env', 'dev', '--json'])).stdout) as {
+      unanswered: unknown[]
+    }
+    assert.deepEqual(json.unanswered, [
+      { id: 'deployment', title: 'Deployment', line: 4, numberedSteps: 2 },
+    ])
+  })
+
   it('says how many items a section for another environment leaves out of the run, naming the approvals', async () => {
     const file = await tempChecklist(
       [

@@ -46,6 +46,8 @@ describe('deploy-wizard plan', () => {
         '- [ ] Health <!-- check: http url=https://api.example/health?note=${note} -->',
         `### Only on live${CLIPBOARD_YAML.replace('\\e', '\u001b').replace('\\a', '\u0007')}`,
         '- [ ] Announce',
+        '## Sign-off',
+        `Approved by ${CLIPBOARD_YAML.replace('\\e', '\u001b').replace('\\a', '\u0007')}: ____`,
         '',
       ].join('\n'),
     )
@@ -56,6 +58,8 @@ describe('deploy-wizard plan', () => {
       assert.ok(text.stdout.includes(`Release ${CLIPBOARD_SHOWN} — plan for dev`), text.stdout)
       assert.ok(text.stdout.includes(`health?note=${CLIPBOARD_SHOWN}`), text.stdout)
       assert.ok(text.stdout.includes(`Only on live${CLIPBOARD_SHOWN}`), text.stdout)
+      // The sign-off's labels are the checklist's words too.
+      assert.ok(text.stdout.includes(`Approved by ${CLIPBOARD_SHOWN}`), text.stdout)
     }
     const json = await runCli(['plan', file, '--env', 'dev', '--json'])
     assert.deepEqual(activeIn(json.stdout), [])

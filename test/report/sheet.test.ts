@@ -426,6 +426,60 @@ describe('the sign-off sheet of a simulated run', () => {
     )
   })
 
+  it('says how many numbered steps of a procedure with no task items were not answered, never just complete', () => {
+    const checklist = parse(
+      [
+        '# R',
+        '## Pre-Deployment',
+        '- [ ] Backup created',
+        '## Deployment',
+        '### Deploy to Server',
+        '1. Stop the application',
+        '2. Copy the new version',
+        '3. Start the application',
+        '## 4. Publish the release',
+        '1. Publish the draft',
+        '## Next Steps',
+        '1. Celebrate',
+        '',
+      ].join('\n'),
+      'r.md',
+    ).checklist
+    const { header, journal } = simulateRun(checklist, { environment: 'prod' })
+    const state = foldJournal(header, [
+      ...journal,
+      {
+        type: 'item-answered',
+        at: '2026-11-22T10:00:00.000Z',
+        by: 'ana',
+        itemId: 'pre-deployment/backup-created',
+        state: 'done',
+      },
+    ])
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    assert.ok(
+      sheet.includes(
+        '**Result:** ✅ complete: every item that applies is done, but 4 numbered steps were not answered (Deployment, 4. Publish the release)',
+      ),
+      sheet,
+    )
+    assert.ok(
+      sheet.includes(
+        '- Deployment (line 4): 3 numbered steps, not answered: write them as "1. \\[ \\] …"',
+      ),
+      section(sheet, 'Reference pages'),
+    )
+    assert.ok(
+      sheet.includes(
+        '- ≡ 4. Publish the release — 1 numbered step, not answered: write them as "1. \\[ \\] …"',
+      ),
+      section(sheet, 'Items'),
+    )
+    // A list of next steps is no procedure of the deployment.
+    assert.ok(sheet.includes('- Next Steps (line 11)\n'), section(sheet, 'Reference pages'))
+    assertParsesCleanly(sheet, 'r.md')
+  })
+
   it('never calls a run of a checklist with no task items complete: it says it had no steps to answer', () => {
     const checklist = parse(
       '# R\n\n## Steps\n\n1. Deploy to production\n2. Run smoke tests\n\n## Sign-off\n\n- Approved by: ____\n',
