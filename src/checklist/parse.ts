@@ -76,7 +76,9 @@ import {
   choiceItems,
   emptyField,
   type FieldDraft,
+  fieldsInFormTable,
   fieldsInTable,
+  isFormTable,
   isRollbackTitle,
   isSignatureTable,
   isSignoffLead,
@@ -994,8 +996,16 @@ class ChecklistBuilder {
   #tableFields(node: Table, section: SectionDraft): void {
     const [head, ...rows] = node.children
     const header = head?.children.map((cell) => plainText(cell)) ?? []
-    if (!this.#readsFields(section) && !isSignatureTable(header)) return
     const cells = rows.map((row) => row.children.map((cell) => plainText(cell)))
+    if (isFormTable(header)) {
+      // A form's rows are read as lines are: fields in a sign-off, else a completion record.
+      for (const [i, read] of fieldsInFormTable(cells).entries()) {
+        const row = rows[i]
+        if (row && read.fields.length > 0) this.#found(read.fields, line(row), read.isUnderscored)
+      }
+      return
+    }
+    if (!this.#readsFields(section) && !isSignatureTable(header)) return
     const drafts = fieldsInTable(header, cells)
     for (const [i, row] of rows.entries()) {
       append(

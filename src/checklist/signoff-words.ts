@@ -174,7 +174,7 @@ export function typeOfLabel(label: string): 'date' | 'signature' | 'text' {
  * "Responsável pelo Deploy", "承認者", "发布人", "部署人员"; every operator's role (OPERATOR_ROLE) too.
  */
 const PERSON_END = new RegExp(
-  `(?:${B}(?:by|por|pelo|pela|von|par|lead|owner|manager|engineer|approver|reviewer|operator|developer|sponsor|signatory|responsible|sre|qa|qe|devops|ops|security|cto|cio|ciso|cxo|dba|po|pm|approval|review|respons[aá]vel|responsable|gerente|l[ií]der|jefe|encargado|leiter|verantwortlich|approbateur|validateur|chef)|担当|担当者|承認|承認者|作成者|確認者|実施者|責任者|レビュー|作業者|负责人|审批人|批准人|发布人|执行人|签字人|责任人|部署人|人员|담당자|승인자|책임자|실행자|배포자|작업자|담당|승인)$`,
+  `(?:${B}(?:by|por|pelo|pela|von|par|lead|owner|manager|engineer|approver|aprobador|aprovador|reviewer|operator|developer|sponsor|signatory|responsible|sre|qa|qe|devops|ops|security|cto|cio|ciso|cxo|dba|po|pm|approval|review|respons[aá]vel|responsable|gerente|l[ií]der|jefe|encargado|leiter|verantwortlich|approbateur|validateur|chef)|担当|担当者|承認|承認者|作成者|確認者|実施者|責任者|レビュー|作業者|负责人|审批人|批准人|发布人|执行人|签字人|责任人|部署人|人员|담당자|승인자|책임자|실행자|배포자|작업자|담당|승인)$`,
   'iu',
 )
 const PERSON_START = new RegExp(
@@ -241,6 +241,25 @@ export function isSignoffHeader(header: readonly string[]): boolean {
       NAME_LABEL.test(column) ||
       PERSON_COLUMN.test(column) ||
       typeOfLabel(column) === 'signature',
+  )
+}
+
+/** The first column of a form table: what each row asks for. */
+const FORM_LABEL_COLUMN =
+  /^(?:fields?|items?|campos?|champs?|felder|feld|attributes?|atributos?|attributs?|項目|字段|项目|항목)$/iu
+/** The second column of a form table: the answer to fill in. */
+const FORM_VALUE_COLUMN =
+  /^(?:values?|valor(?:es)?|valeurs?|werte?|eintrag|入力|値|内容|值|填写|값|내용)$/iu
+
+/**
+ * Whether a table is a form, one field per row: two columns, a label and its value
+ * (`| Field | Value |`, `| Campo | Valor |`, `| Champ | Valeur |`, `| Feld | Wert |`, `| 項目 | 値 |`).
+ */
+export function isFormHeader(header: readonly string[]): boolean {
+  return (
+    header.length === 2 &&
+    FORM_LABEL_COLUMN.test(header[0] ?? '') &&
+    FORM_VALUE_COLUMN.test(header[1] ?? '')
   )
 }
 

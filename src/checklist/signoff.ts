@@ -21,6 +21,7 @@ import {
   canBeRole,
   hasSignatureColumn,
   isDecisionOption,
+  isFormHeader,
   isOperatorRole,
   isSignoffHeader,
   NAME_LABEL,
@@ -137,6 +138,11 @@ export function isSignoffTitle(title: string): boolean {
  */
 export function isSignatureTable(header: readonly string[]): boolean {
   return hasSignatureColumn(header.map(cleanLabel))
+}
+
+/** Whether a table is a form, a label and its value per row (`| Field | Value |`, `| Campo | Valor |`). */
+export function isFormTable(header: readonly string[]): boolean {
+  return isFormHeader(header.map(cleanLabel))
 }
 
 /** "Rollback Plan", "4. Rollback Procedure", "Reversão". */
@@ -287,7 +293,7 @@ export function fieldsInTable(
       // The name column of a row to fill in whole is the role itself: "Approver" → Name.
       const fieldLabel = i === 0 && role !== label && role.startsWith(label) ? role : label
       if (choices) fields.push({ label, role, type: 'choice', choices, given: null })
-      else if (BLANK_CELL.test(written)) {
+      else if (BLANK_CELL.test(written) || DATE_FORMAT.test(written)) {
         fields.push({
           label: fieldLabel,
           role,
@@ -302,6 +308,45 @@ export function fieldsInTable(
         fields.push({ label, role, type: 'signature', choices: [], given: written })
     }
     return fields
+  })
+}
+
+/** One row of a form table: its fields, and whether its value is a line to write on. */
+export interface FormRow {
+  readonly fields: FieldDraft[]
+  readonly isUnderscored: boolean
+}
+
+/**
+ * Fields of a form table (`| Field | Value |`, `| Campo | Valor |`, see `isFormHeader`): each
+ * row whose value is left to fill in is a field named by its label, as `Label: value` would be
+ * (`| **Decision** | [ ] Approved [ ] Rejected |` a choice, `| **CAB Meeting Date** | YYYY-MM-DD |`
+ * a date, `| Responsable del Despliegue | ____ |` a person's name). A value already written is
+ * no blank.
+ */
+export function fieldsInFormTable(rows: readonly (readonly string[])[]): FormRow[] {
+  return rows.map((row) => {
+    const label = cleanLabel(row[0] ?? '')
+    const value = (row[1] ?? '').trim()
+    if (!label || label.length > 60) return { fields: [], isUnderscored: false }
+    if (BLANK_CELL.test(value) || DATE_FORMAT.test(value)) {
+      const type = typeOf(label, DATE_FORMAT.test(value) ? 'Date' : value)
+      return {
+        fields: [{ label, role: null, type, choices: [], given: null }],
+        isUnderscored: value.includes('_'),
+      }
+    }
+    // "| Ventana de Mantenimiento | Inicio: ____ Fin: ____ |": the value's own labelled blanks.
+    const inner = readLine(value)
+    if (inner.fields.length > 0) {
+      const role = namesPerson(label) ? label : null
+      const fields = inner.fields.map((f) =>
+        role ? { ...f, role } : { ...f, label: `${label}: ${f.label}`, role: null },
+      )
+      return { fields, isUnderscored: inner.isUnderscored }
+    }
+    const read = readLine(`${label}: ${value}`)
+    return { fields: read.fields, isUnderscored: read.isUnderscored }
   })
 }
 
@@ -356,6 +401,9 @@ const ROLE_SUFFIX =
  * ellipsis (nothing but punctuation), or a placeholder (`[sign here]`, `<name>`, `{Date}`).
  */
 const BLANK_CELL = /^(?:[^\p{L}\p{N}]*|\[.*\]|<.*>|\{[^{}]*\}|\(.*\))$/u
+/** A date's format written where the date goes: `YYYY-MM-DD`, `DD/MM/YYYY`, `AAAA-MM-JJ`, `HH:MM`. */
+const DATE_FORMAT =
+  /^(?:yyyy|yy|mm|dd|hh|aaaa|jjjj|jj|tt|ss)(?:\s*[-/.:T ]\s*(?:yyyy|yy|mm|dd|hh|aaaa|jjjj|jj|tt|ss))+$/iu
 const PLACEHOLDER_CELL = /^(?:\[.+\]|<.+>|\{[^{}]+\})$/u
 
 /** Placeholders in running text: `[Name]`, `<name>`, `{Date}` (not a `{{ template }}`), `???`. */
@@ -546,7 +594,7 @@ function choiceLine(line: string): Omit<FieldDraft, 'role'> | null {
   if (!label || !read) return null
   // A long question is asked by its answers only when they are ballots or decision words
   // ("Has the on-call engineer … confirmed the rollback path: ☐ Yes ☐ No"); else it is prose.
-  const isMarked = (m[2].match(/[☐□○◯⬜]/gu) ?? []).length >= 2
+  const isMarked = (m[2].match(/[☐□○◯⬜]/gu) ?? m[2].match(TEXT_BOX) ?? []).length >= 2
   if (label.length > 60 && !isMarked && !read.choices.every(isDecisionOption)) return null
   if (!read.isLong) return { label, type: 'choice', choices: read.choices, given: null }
   const note =
@@ -578,6 +626,8 @@ function readChoices(value: string, strict: boolean): ChoiceRead {
     if (options.length < 2 || options.length !== parts.length) return null
     return !words || options.every(isDecisionOption) ? { choices: options, isLong: false } : null
   }
+  // Boxes written as `[ ]` are ballots too ("[ ] Approved [ ] Rejected", in a table cell).
+  if ((text.match(TEXT_BOX) ?? []).length >= 2) text = text.replace(TEXT_BOX, '☐')
   // Ballots mark each answer, whatever its length ("☐ Exitoso con observaciones").
   if ((text.match(/[☐□○◯⬜]/gu) ?? []).length >= 2) {
     return pick(
@@ -597,6 +647,9 @@ function readChoices(value: string, strict: boolean): ChoiceRead {
   if (/^[^\s/]+(?:\/[^\s/]+)+$/u.test(text)) return pick(text.split('/'), true)
   return null
 }
+
+/** A box written with brackets before an answer: `[ ]`, `[x]`. */
+const TEXT_BOX = /\[[ xX]?\](?=\s*[^\s(])/gu
 
 /** The longest answer a choice written with bare slashes (`A / B`) may have; see `readChoices`. */
 const CHOICE_LENGTH = 24

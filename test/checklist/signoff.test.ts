@@ -333,6 +333,67 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
     ])
   })
 
+  it('read a column of boxed answers as each role’s choice, and a Field/Value table as one field a row', () => {
+    const markdown = [
+      '## Approvals',
+      '### Technical Approvals',
+      '| Role | Name | Date | Approved |',
+      '|------|------|------|----------|',
+      '| Technical Lead | | | [ ] Yes [ ] No |',
+      '| Security | Sam Ortiz | YYYY-MM-DD | [ ] Yes [ ] No |',
+      '',
+      '### CAB Decision',
+      '| Field | Value |',
+      '|-------|-------|',
+      '| **CAB Meeting Date** | YYYY-MM-DD |',
+      '| **Decision** | [ ] Approved [ ] Rejected [ ] Deferred |',
+      '| **Conditions** | |',
+      '| **Change ID** | CHG-1042 |',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      'Technical Lead | Name | name',
+      'Technical Lead | Date | date',
+      'Technical Lead | Approved | choice: Yes / No',
+      'Technical Lead | Signature | signature',
+      'Security | Date | date',
+      'Security | Approved | choice: Yes / No',
+      'Security | Signature | signature',
+      ' | CAB Meeting Date | date',
+      ' | Decision | choice: Approved / Rejected / Deferred',
+      ' | Conditions | text',
+    ])
+  })
+
+  it('read a Campo/Valor form with lines to write on as fields under any heading, not one with values', () => {
+    const markdown = [
+      '## Información General del Despliegue',
+      '| Campo | Valor |',
+      '|-------|-------|',
+      '| **Versión a Desplegar** | ___________ |',
+      '| **Responsable del Despliegue** | ___________ |',
+      '| **Reviewer/Aprobador** | ___________ |',
+      '| **Entorno Destino** | ☐ Testing ☐ Staging ☐ Production |',
+      '| **Ventana de Mantenimiento** | Inicio: _______ Fin: _______ |',
+      '',
+      '## Metadata',
+      '| Champ | Valeur |',
+      '|-------|--------|',
+      '| **Projet** | Atlas |',
+      '| **Date prévue** | [Date] |',
+      '| **Release Manager** | {{Nom}} |',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      ' | Versión a Desplegar | text',
+      'Responsable del Despliegue | Name | name',
+      'Responsable del Despliegue | Signature | signature',
+      'Reviewer/Aprobador | Name | name',
+      'Reviewer/Aprobador | Signature | signature',
+      ' | Entorno Destino | choice: Testing / Staging / Production',
+      ' | Ventana de Mantenimiento: Inicio | text',
+      ' | Ventana de Mantenimiento: Fin | text',
+    ])
+  })
+
   it('read a table that asks for signatures under any heading, and a row of placeholders as a role to fill', () => {
     const markdown = [
       '## 👥 Participantes y Responsables',
