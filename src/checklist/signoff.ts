@@ -558,6 +558,8 @@ function unlabelledBlanks(
 ): FieldDraft[] {
   const last = pairs.at(-1)
   if (!last) return []
+  const decided = decisionWithBlanks(pairs, context)
+  if (decided) return decided
   const named = /^\s*[（(]([^()（）]+)[)）]\s*$/u.exec(last.after)
   const before = cleanLabel(pairs.map((p) => p.before).join(' '))
   if (named?.[1]) {
@@ -580,6 +582,43 @@ function unlabelledBlanks(
   const type = typeOfLabel(label)
   const role = context ?? (type === 'text' && namesPerson(label) ? label : null)
   return [{ label, role, type, choices: [], given: null }]
+}
+
+/**
+ * `Business Owner: GO / NO-GO - [Signature] [Date]`: a decision, then the placeholders of who
+ * made it. Where they ask for a person (a signature, a name), the label is that person's role,
+ * deciding; else the label names the choice (`Smoke tests: Pass / Fail - [Date]`).
+ */
+function decisionWithBlanks(
+  pairs: readonly { before: string; blanks: Blank[]; after: string }[],
+  context: string | null,
+): FieldDraft[] | null {
+  const [only] = pairs
+  if (!only || pairs.length > 1 || cleanLabel(only.after) !== '') return null
+  const m = /^([^:：]{1,60}?)\s*[:：]\s*(.+?)[\s\-–—,;]*$/u.exec(only.before)
+  const label = cleanLabel(m?.[1] ?? '')
+  const read = m?.[2] ? readChoices(m[2], false) : null
+  if (!label || !read || read.isLong || !read.choices.every(isDecisionOption)) return null
+  const blanks = only.blanks.map((b) => cleanLabel(b.inner))
+  if (blanks.some((b) => !b)) return null
+  const isPerson = blanks.some((b) => typeOfLabel(b) === 'signature' || NAME_LABEL.test(b))
+  const role = isPerson && canBeRole(label) ? label : context
+  return [
+    {
+      label: isPerson ? 'Decision' : label,
+      role,
+      type: 'choice',
+      choices: read.choices,
+      given: null,
+    },
+    ...blanks.map((b) => ({
+      label: b,
+      role,
+      type: typeOfLabel(b),
+      choices: [],
+      given: null,
+    })),
+  ]
 }
 
 /**

@@ -243,6 +243,22 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
     ])
   })
 
+  it('read "Role: GO / NO-GO - [Signature] [Date]" as the role’s decision, date and signature', () => {
+    const markdown = [
+      '## Sign-Off',
+      '',
+      '- [ ] **Business Owner:** GO / NO-GO - [Signature] [Date]',
+      '- [ ] **Smoke tests:** Pass / Fail – [Date]',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      'Business Owner | Decision | choice: GO / NO-GO',
+      'Business Owner | Signature | signature',
+      'Business Owner | Date | date',
+      ' | Smoke tests | choice: Pass / Fail',
+      ' | Date | date',
+    ])
+  })
+
   it('read "[ ] ____ (署名/日付)" as the fields the parentheses name', () => {
     assert.deepEqual(
       fieldsOf('## 承認\n\n- 開発責任者 [ ] ____ (署名/日付)\n- [ ] ____ (署名/日付)'),
