@@ -297,7 +297,7 @@ class ChecklistBuilder {
    * Blanks written after the last task item of a section that is no sign-off: a completion
    * record ("Deployed on: ___ Version: ___") once one of them is a line of underscores.
    */
-  #tail: { drafts: FieldDraft[]; line: number }[] = []
+  #tail: { drafts: FieldDraft[]; line: number; isPlaceholder: boolean }[] = []
   #isTailForm = false
 
   constructor(text: string, problems: Problems) {
@@ -984,7 +984,8 @@ class ChecklistBuilder {
       if (read.fields.length === 0 && isSignoffLead(text)) {
         this.#openLead(section)
         if (isLast) this.#lead = { label: read.emptyLabel ?? text, line: at }
-      } else if (read.fields.length > 0) this.#found(read.fields, at, read.isUnderscored)
+      } else if (read.fields.length > 0)
+        this.#found(read.fields, at, read.isUnderscored, read.isPlaceholder)
       else if (read.emptyLabel !== null) {
         if (isLast) this.#lead = { label: read.emptyLabel, line: at }
         else this.#found([emptyField(read.emptyLabel, false, null)], at, false)
@@ -1139,7 +1140,8 @@ class ChecklistBuilder {
           const at = line(child) + i
           own ??= text
           const read = readLine(text, role, isRoleList)
-          if (read.fields.length > 0) this.#found(read.fields, at, read.isUnderscored)
+          if (read.fields.length > 0)
+            this.#found(read.fields, at, read.isUnderscored, read.isPlaceholder)
           else if (read.emptyLabel !== null)
             this.#found([emptyField(read.emptyLabel, isRoleList, role)], at, false)
           else continue
@@ -1191,9 +1193,15 @@ class ChecklistBuilder {
 
   /**
    * Blanks found outside task items: fields now in a sign-off; elsewhere kept until the section
-   * ends, and fields then if one of them was a line of underscores (a completion record).
+   * ends, and fields then if one of them was a line of underscores, or a label and placeholders
+   * after the section's task items (a completion record).
    */
-  #found(drafts: FieldDraft[], lineNumber: number, isUnderscored: boolean): void {
+  #found(
+    drafts: FieldDraft[],
+    lineNumber: number,
+    isUnderscored: boolean,
+    isPlaceholder = false,
+  ): void {
     const section = this.#current
     if (!section) return
     if (this.#readsFields(section)) {
@@ -1203,8 +1211,12 @@ class ChecklistBuilder {
       )
       return
     }
-    this.#tail.push({ drafts, line: lineNumber })
-    this.#isTailForm ||= isUnderscored
+    this.#tail.push({ drafts, line: lineNumber, isPlaceholder })
+    // Two lines of placeholders after the section's task items ("Go-Live Date: [Date]",
+    // "Primary Contact: [Name]") are a completion record, as one "____" is; one alone is a
+    // detail of the items ("**Owner**: PM" / "**Due Date**: [Date]").
+    const placeholders = this.#tail.filter((t) => t.isPlaceholder).length
+    this.#isTailForm ||= isUnderscored || (placeholders >= 2 && section.items.length > 0)
   }
 
   /** The section ends: a pending "Label:" is a blank, and a completion record is kept. */

@@ -165,6 +165,11 @@ export interface LineFields {
   readonly fields: FieldDraft[]
   /** A blank is a line of underscores ("____", "\_\_\_", "__/__/____"): a form wherever it stands. */
   readonly isUnderscored: boolean
+  /**
+   * The line is a label and placeholders alone (`**Go-Live Date:** [Date]`): a blank, but one
+   * a template's header may hold too, so a form only after a section's task items.
+   */
+  readonly isPlaceholder: boolean
   /** The label of a line that is only "Label:": a field in a sign-off, or the lead of a list. */
   readonly emptyLabel: string | null
 }
@@ -191,20 +196,28 @@ export function readLine(text: string, role: string | null = null, isRoleList = 
   const tokens = tokenize(line)
   const isUnderscored = tokens.some((t) => t.kind === 'blank' && t.isUnderscore)
   const fields = blanksIn(tokens, role)
+  const isPlaceholder = PLACEHOLDER_LINE.test(line)
   if (fields.length > 0) {
     const own = (f: FieldDraft) =>
       isRoleList && f.role === null && !f.isCount && f.type === 'text' && canBeRole(f.label)
     return {
       fields: fields.map((f) => (own(f) ? { ...f, role: f.label } : f)),
       isUnderscored,
+      isPlaceholder,
       emptyLabel: null,
     }
   }
   const choice = choiceLine(line)
-  if (choice) return { fields: [{ ...choice, role }], isUnderscored, emptyLabel: null }
+  if (choice)
+    return { fields: [{ ...choice, role }], isUnderscored, isPlaceholder, emptyLabel: null }
   const empty = EMPTY_LABEL.exec(line)
   const label = empty?.[1] ? cleanLabel(empty[1]) : ''
-  return { fields: [], isUnderscored, emptyLabel: label && label.length <= 60 ? label : null }
+  return {
+    fields: [],
+    isUnderscored,
+    isPlaceholder,
+    emptyLabel: label && label.length <= 60 ? label : null,
+  }
 }
 
 /**
@@ -405,6 +418,10 @@ const BLANK_CELL = /^(?:[^\p{L}\p{N}]*|\[.*\]|<.*>|\{[^{}]*\}|\(.*\))$/u
 const DATE_FORMAT =
   /^(?:yyyy|yy|mm|dd|hh|aaaa|jjjj|jj|tt|ss)(?:\s*[-/.:T ]\s*(?:yyyy|yy|mm|dd|hh|aaaa|jjjj|jj|tt|ss))+$/iu
 const PLACEHOLDER_CELL = /^(?:\[.+\]|<.+>|\{[^{}]+\})$/u
+
+/** A label and nothing but placeholders with words in them: "Go-Live Date: [Date]". */
+const PLACEHOLDER_LINE =
+  /^[^:：[\]<>{}]{1,60}[:：]\s*(?:(?:\[[^[\]]*\p{L}[^[\]]*\]|<[^<>]*\p{L}[^<>]*>|(?<!\{)\{[^{}]*\p{L}[^{}]*\}(?!\}))\s*)+$/u
 
 /** Placeholders in running text: `[Name]`, `<name>`, `{Date}` (not a `{{ template }}`), `???`. */
 const PLACEHOLDER = /\[[^[\]]*\]|<[^<>]*>|(?<!\{)\{[^{}]+\}(?!\})|\?{3,}|…/gu

@@ -717,6 +717,33 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
     ])
   })
 
+  it('read lines of placeholders after a section’s last task item as a completion record', () => {
+    const record = [
+      '## Go-Live Day',
+      '- [ ] Final backup completed',
+      '',
+      '---',
+      '',
+      '**Go-Live Date:** [Date]',
+      '**Primary Contact:** [Name and Contact]',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(record), [' | Go-Live Date | date', ' | Primary Contact | text'])
+    // One placeholder beside a value is a detail of the items, as are an item's own bullets.
+    const details = [
+      '## Planning',
+      '- [ ] Release scope defined',
+      '',
+      '**Owner**: Product Manager  ',
+      '**Due Date**: [Date]',
+      '',
+      '## Cutover Tasks',
+      '- [ ] **Change ticket raised**',
+      '  - Owner: [PM]',
+      '  - CAB approval: [MM/DD]',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(details), [])
+  })
+
   it('take no blank outside a sign-off that a task item follows, or that no line to write on marks', () => {
     const markdown = [
       '## Release Information',
