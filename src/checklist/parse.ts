@@ -79,6 +79,7 @@ import {
   fieldsInFormTable,
   fieldsInTable,
   isFormTable,
+  isLabel,
   isRollbackTitle,
   isSignatureTable,
   isSignoffLead,
@@ -988,7 +989,8 @@ class ChecklistBuilder {
         this.#found(read.fields, at, read.isUnderscored, read.isPlaceholder)
       else if (read.emptyLabel !== null) {
         if (isLast) this.#lead = { label: read.emptyLabel, line: at }
-        else this.#found([emptyField(read.emptyLabel, false, null)], at, false)
+        else if (isLabel(read.emptyLabel))
+          this.#found([emptyField(read.emptyLabel, false, null)], at, false)
       }
     })
   }
@@ -1025,7 +1027,7 @@ class ChecklistBuilder {
 
   /** "**Notas:**" with no list below: a blank to fill, unless it only named the sign-off. */
   #leadIsBlank(lead: { label: string; line: number }): void {
-    if (namesSignoff(lead.label)) return
+    if (namesSignoff(lead.label) || !isLabel(lead.label)) return
     this.#found([emptyField(lead.label, false, null)], lead.line, false)
   }
 
@@ -1142,7 +1144,7 @@ class ChecklistBuilder {
           const read = readLine(text, role, isRoleList)
           if (read.fields.length > 0)
             this.#found(read.fields, at, read.isUnderscored, read.isPlaceholder)
-          else if (read.emptyLabel !== null)
+          else if (read.emptyLabel !== null && isLabel(read.emptyLabel))
             this.#found([emptyField(read.emptyLabel, isRoleList, role)], at, false)
           else continue
           hasFields = true

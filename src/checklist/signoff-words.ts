@@ -299,3 +299,28 @@ const REMARK =
 export function isRemark(label: string): boolean {
   return REMARK.test(label.trim())
 }
+
+/**
+ * Words that make a line a sentence, not a label: verbs of saying what must be or is
+ * ("must", "should", "is", "debe", "doit", "muss") and words that point at what follows.
+ */
+const SENTENCE_WORD = new RegExp(
+  `${B}(?:${[
+    'must|should|shall|will|would|can|could|may|might|need|needs|is|are|was|were|be|been|please|following|below',
+    'debe|deben|debería|deberá|será|es|son|está|están|siguientes?|favor',
+    'deve|devem|deverá|é|são|estão|seguintes?',
+    'doit|doivent|devra|sera|est|sont|suivants?|suivantes?|ci-dessous',
+    'muss|müssen|soll|sollen|wird|werden|ist|sind|folgenden?|unten',
+  ].join('|')})${E}`,
+  'iu',
+)
+
+/**
+ * Whether a line ending in a colon is a sentence ("Each criterion must be satisfied for GO
+ * decision:", "Los siguientes pasos deben completarse:"): four words or more, one of them a verb
+ * or a pointer (SENTENCE_WORD). "Approved by the change board:" is a label.
+ */
+export function isSentence(text: string): boolean {
+  const words = text.trim().split(/\s+/u)
+  return words.length >= 4 && SENTENCE_WORD.test(text)
+}

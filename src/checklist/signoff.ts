@@ -23,6 +23,7 @@ import {
   isDecisionOption,
   isFormHeader,
   isOperatorRole,
+  isSentence,
   isSignoffHeader,
   NAME_LABEL,
   namesPerson,
@@ -218,6 +219,14 @@ export function readLine(text: string, role: string | null = null, isRoleList = 
     isPlaceholder,
     emptyLabel: label && label.length <= 60 ? label : null,
   }
+}
+
+/**
+ * Whether a "Label:" written with nothing after it can be a blank's label: not a sentence
+ * ("Each criterion must be satisfied for GO decision:", which leads what follows it).
+ */
+export function isLabel(label: string): boolean {
+  return !isSentence(label)
 }
 
 /**

@@ -690,6 +690,23 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
     ])
   })
 
+  it('take a sentence ending in a colon for prose, not a blank to fill', () => {
+    const markdown = [
+      '## Go/No-Go Decision Meeting',
+      '### Decision Criteria',
+      '',
+      'Each criterion must be satisfied for GO decision:',
+      '',
+      '#### Technical Readiness',
+      '- [ ] No P0 bugs remaining',
+      '',
+      '### Sign-off',
+      '- Los siguientes pasos deben completarse antes:',
+      '- Approved by the change board:',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [' | Approved by the change board | text'])
+  })
+
   it('record the fields of a completion section, and a completion record with no sign-off heading', () => {
     assert.deepEqual(fieldsOf('## Deployment complete\n\nDeployed on: ___ Version: ___'), [
       ' | Deployed on | date',
