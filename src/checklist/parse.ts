@@ -84,9 +84,11 @@ import {
   isSignatureTable,
   isSignoffLead,
   isSignoffTitle,
+  isStatusTitle,
   itemFields,
   readLine,
   roleName,
+  statusItems,
 } from './signoff.ts'
 import { namesPerson, namesSignoff, titleWords } from './signoff-words.ts'
 import { readStepTable, type StepRow } from './step-table.ts'
@@ -1038,7 +1040,10 @@ class ChecklistBuilder {
    */
   #choiceList(list: List, lead: string | null): boolean {
     const section = this.#current
-    if (!section || !this.#readsFields(section)) return false
+    if (!section) return false
+    // Under a Status heading too, boxes of an approval's states are one choice.
+    const isSignoff = this.#readsFields(section)
+    if (!isSignoff && !isStatusTitle(section.title)) return false
     const texts: string[] = []
     for (const listItem of list.children) {
       const [first, ...rest] = listItem.children
@@ -1046,7 +1051,7 @@ class ChecklistBuilder {
       if (rest.some((child) => child.type !== 'html')) return false
       texts.push(plainLines(first).join(' '))
     }
-    const choices = choiceItems(texts)
+    const choices = isSignoff ? choiceItems(texts) : statusItems(texts)
     if (!choices) return false
     const label = roleName(lead ?? titleWords(section.title)) || section.title
     section.isFresh = false

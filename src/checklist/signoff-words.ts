@@ -324,3 +324,41 @@ export function isSentence(text: string): boolean {
   const words = text.trim().split(/\s+/u)
   return words.length >= 4 && SENTENCE_WORD.test(text)
 }
+
+/**
+ * The states a request or a change is in, as boxes under a Status heading list them
+ * ("Submitted", "Approved", "Rejected", "Deferred"), in the eight languages.
+ */
+const STATUS = new RegExp(
+  `^(?:${[
+    'submitted|draft|new|open|in review|under review|in progress|pending|on hold|approved|approved with conditions|conditionally approved|not approved|rejected|declined|deferred|postponed|cancell?ed|withdrawn|closed|implemented|completed?|done',
+    'enviad[oa]|borrador|en revisi[oó]n|pendiente|aprobad[oa]|rechazad[oa]|diferid[oa]|pospuest[oa]|cancelad[oa]|cerrad[oa]',
+    'submetid[oa]|rascunho|em revis[aã]o|em an[aá]lise|pendente|aprovad[oa]|rejeitad[oa]|reprovad[oa]|adiad[oa]|fechad[oa]',
+    'soumise?|brouillon|en revue|en attente|approuv[ée]e?|rejet[ée]e?|refus[ée]e?|diff[ée]r[ée]e?|report[ée]e?|annul[ée]e?|clos',
+    'eingereicht|entwurf|in pr[uü]fung|ausstehend|genehmigt|abgelehnt|zur[uü]ckgestellt|verschoben|storniert|abgeschlossen',
+    '承認|却下|保留|申請中|批准|拒绝|通过|驳回|승인|반려|보류',
+  ].join('|')})$`,
+  'iu',
+)
+
+/** Of those, the ones that decide an approval: a list of states holding one is a decision. */
+const APPROVAL_OUTCOME =
+  /^(?:(?:not\s+)?approved|rejected|declined|deferred|aprobad[oa]|rechazad[oa]|aprovad[oa]|rejeitad[oa]|reprovad[oa]|approuv[ée]e?|rejet[ée]e?|refus[ée]e?|genehmigt|abgelehnt|承認|却下|批准|拒绝|驳回|승인|반려)/iu
+
+/**
+ * Whether boxes' answers are the states of an approval (`Submitted` / `Approved` / `Rejected`
+ * / `Deferred`): every one a state, one of them an approval's outcome.
+ */
+export function namesApprovalStates(options: readonly string[]): boolean {
+  return (
+    options.every((o) => STATUS.test(o.trim())) && options.some((o) => APPROVAL_OUTCOME.test(o))
+  )
+}
+
+const STATUS_TITLE =
+  /^(?:[\p{L}-]+\s+){0,2}(?:status|estado|statut|状态|状態|ステータス|상태)$|^(?:status|estado|statut)\s+(?:of|de|del|da|do|du|des|der)\s.{1,40}$/iu
+
+/** A heading that names a status ("Status", "Change Status", "Estado de la solicitud", "状態"). */
+export function namesStatus(title: string): boolean {
+  return STATUS_TITLE.test(titleWords(title).trim())
+}

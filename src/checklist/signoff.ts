@@ -26,8 +26,10 @@ import {
   isSentence,
   isSignoffHeader,
   NAME_LABEL,
+  namesApprovalStates,
   namesPerson,
   namesSignoff,
+  namesStatus,
   roleColumn,
   typeOfLabel,
 } from './signoff-words.ts'
@@ -260,7 +262,23 @@ export function emptyField(label: string, isRoleList: boolean, role: string | nu
 export function choiceItems(texts: readonly string[]): string[] | null {
   if (texts.length < 2) return null
   const options = texts.map((text) => cleanChoice(text.split(/[:：]/)[0] ?? ''))
-  return options.every(isDecisionOption) ? options : null
+  return options.every(isDecisionOption) || namesApprovalStates(options) ? options : null
+}
+
+/**
+ * Boxes under a Status heading (`## Status` then `- [ ] Submitted` / `- [ ] Approved` /
+ * `- [ ] Rejected`): the answers of one choice when they are an approval's states, else null
+ * (a Status section's steps stay steps).
+ */
+export function statusItems(texts: readonly string[]): string[] | null {
+  if (texts.length < 2) return null
+  const options = texts.map((text) => cleanChoice(text))
+  return namesApprovalStates(options) ? options : null
+}
+
+/** Whether a heading names a status, whose boxes may be one choice (see `statusItems`). */
+export function isStatusTitle(title: string): boolean {
+  return namesStatus(title)
 }
 
 /** A role's name as an item or bullet above its fields names it: "Tech Lead Approval" → "Tech Lead". */

@@ -545,6 +545,36 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
     )
   })
 
+  it('read boxes of an approval’s states under a Status heading as one choice, and a Status section’s steps as steps', () => {
+    const markdown = [
+      '## Status',
+      '',
+      '- [ ] Submitted',
+      '- [ ] Under Review',
+      '- [ ] Approved',
+      '- [ ] Rejected',
+      '- [ ] Deferred',
+      '',
+      '## Deployment Status',
+      '',
+      '- [ ] Completed',
+      '- [ ] Pending',
+      '',
+      '## Status Checks',
+      '',
+      '- [ ] Approved',
+      '- [ ] Rejected',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      ' | Status | choice: Submitted / Under Review / Approved / Rejected / Deferred',
+    ])
+    const { checklist } = parse(`# T\n\n## Steps\n- [ ] One\n\n${markdown}\n`)
+    assert.deepEqual(
+      checklist.items.map((item) => item.plain),
+      ['One', 'Completed', 'Pending', 'Approved', 'Rejected'],
+    )
+  })
+
   it('keep role boxes with no blank as items: each role ticks its own approval', () => {
     const { checklist } = parse('# T\n\n## Approvals\n\n- [ ] Change Coordinator\n- [ ] QA\n')
     assert.deepEqual(
