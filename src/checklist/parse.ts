@@ -76,14 +76,19 @@ import {
   choiceItems,
   emptyField,
   type FieldDraft,
+  fieldsInFormTable,
   fieldsInTable,
+  isFormTable,
+  isLabel,
   isRollbackTitle,
   isSignatureTable,
   isSignoffLead,
   isSignoffTitle,
+  isStatusTitle,
   itemFields,
   readLine,
   roleName,
+  statusItems,
 } from './signoff.ts'
 import { namesPerson, namesSignoff, titleWords } from './signoff-words.ts'
 import { readStepTable, type StepRow } from './step-table.ts'
@@ -302,7 +307,7 @@ class ChecklistBuilder {
    * Blanks written after the last task item of a section that is no sign-off: a completion
    * record ("Deployed on: ___ Version: ___") once one of them is a line of underscores.
    */
-  #tail: { drafts: FieldDraft[]; line: number }[] = []
+  #tail: { drafts: FieldDraft[]; line: number; isPlaceholder: boolean }[] = []
   #isTailForm = false
 
   constructor(text: string, problems: Problems) {
@@ -1049,10 +1054,12 @@ class ChecklistBuilder {
       if (read.fields.length === 0 && isSignoffLead(text)) {
         this.#openLead(section)
         if (isLast) this.#lead = { label: read.emptyLabel ?? text, line: at }
-      } else if (read.fields.length > 0) this.#found(read.fields, at, read.isUnderscored)
+      } else if (read.fields.length > 0)
+        this.#found(read.fields, at, read.isUnderscored, read.isPlaceholder)
       else if (read.emptyLabel !== null) {
         if (isLast) this.#lead = { label: read.emptyLabel, line: at }
-        else this.#found([emptyField(read.emptyLabel, false, null)], at, false)
+        else if (isLabel(read.emptyLabel))
+          this.#found([emptyField(read.emptyLabel, false, null)], at, false)
       }
     })
   }
@@ -1061,8 +1068,16 @@ class ChecklistBuilder {
   #tableFields(node: Table, section: SectionDraft): void {
     const [head, ...rows] = node.children
     const header = head?.children.map((cell) => plainText(cell)) ?? []
-    if (!this.#readsFields(section) && !isSignatureTable(header)) return
     const cells = rows.map((row) => row.children.map((cell) => plainText(cell)))
+    if (isFormTable(header)) {
+      // A form's rows are read as lines are: fields in a sign-off, else a completion record.
+      for (const [i, read] of fieldsInFormTable(cells).entries()) {
+        const row = rows[i]
+        if (row && read.fields.length > 0) this.#found(read.fields, line(row), read.isUnderscored)
+      }
+      return
+    }
+    if (!this.#readsFields(section) && !isSignatureTable(header)) return
     const drafts = fieldsInTable(header, cells)
     for (const [i, row] of rows.entries()) {
       append(
@@ -1081,7 +1096,7 @@ class ChecklistBuilder {
 
   /** "**Notas:**" with no list below: a blank to fill, unless it only named the sign-off. */
   #leadIsBlank(lead: { label: string; line: number }): void {
-    if (namesSignoff(lead.label)) return
+    if (namesSignoff(lead.label) || !isLabel(lead.label)) return
     this.#found([emptyField(lead.label, false, null)], lead.line, false)
   }
 
@@ -1092,7 +1107,10 @@ class ChecklistBuilder {
    */
   #choiceList(list: List, lead: string | null): boolean {
     const section = this.#current
-    if (!section || !this.#readsFields(section)) return false
+    if (!section) return false
+    // Under a Status heading too, boxes of an approval's states are one choice.
+    const isSignoff = this.#readsFields(section)
+    if (!isSignoff && !isStatusTitle(section.title)) return false
     const texts: string[] = []
     for (const listItem of list.children) {
       const [first, ...rest] = listItem.children
@@ -1100,7 +1118,7 @@ class ChecklistBuilder {
       if (rest.some((child) => child.type !== 'html')) return false
       texts.push(plainLines(first).join(' '))
     }
-    const choices = choiceItems(texts)
+    const choices = isSignoff ? choiceItems(texts) : statusItems(texts)
     if (!choices) return false
     const label = roleName(lead ?? titleWords(section.title)) || section.title
     section.isFresh = false
@@ -1196,8 +1214,9 @@ class ChecklistBuilder {
           const at = line(child) + i
           own ??= text
           const read = readLine(text, role, isRoleList)
-          if (read.fields.length > 0) this.#found(read.fields, at, read.isUnderscored)
-          else if (read.emptyLabel !== null)
+          if (read.fields.length > 0)
+            this.#found(read.fields, at, read.isUnderscored, read.isPlaceholder)
+          else if (read.emptyLabel !== null && isLabel(read.emptyLabel))
             this.#found([emptyField(read.emptyLabel, isRoleList, role)], at, false)
           else continue
           hasFields = true
@@ -1248,9 +1267,15 @@ class ChecklistBuilder {
 
   /**
    * Blanks found outside task items: fields now in a sign-off; elsewhere kept until the section
-   * ends, and fields then if one of them was a line of underscores (a completion record).
+   * ends, and fields then if one of them was a line of underscores, or a label and placeholders
+   * after the section's task items (a completion record).
    */
-  #found(drafts: FieldDraft[], lineNumber: number, isUnderscored: boolean): void {
+  #found(
+    drafts: FieldDraft[],
+    lineNumber: number,
+    isUnderscored: boolean,
+    isPlaceholder = false,
+  ): void {
     const section = this.#current
     if (!section) return
     if (this.#readsFields(section)) {
@@ -1260,8 +1285,12 @@ class ChecklistBuilder {
       )
       return
     }
-    this.#tail.push({ drafts, line: lineNumber })
-    this.#isTailForm ||= isUnderscored
+    this.#tail.push({ drafts, line: lineNumber, isPlaceholder })
+    // Two lines of placeholders after the section's task items ("Go-Live Date: [Date]",
+    // "Primary Contact: [Name]") are a completion record, as one "____" is; one alone is a
+    // detail of the items ("**Owner**: PM" / "**Due Date**: [Date]").
+    const placeholders = this.#tail.filter((t) => t.isPlaceholder).length
+    this.#isTailForm ||= isUnderscored || (placeholders >= 2 && section.items.length > 0)
   }
 
   /** The section ends: a pending "Label:" is a blank, and a completion record is kept. */

@@ -174,7 +174,7 @@ export function typeOfLabel(label: string): 'date' | 'signature' | 'text' {
  * "Responsável pelo Deploy", "承認者", "发布人", "部署人员"; every operator's role (OPERATOR_ROLE) too.
  */
 const PERSON_END = new RegExp(
-  `(?:${B}(?:by|por|pelo|pela|von|par|lead|owner|manager|engineer|approver|reviewer|operator|developer|sponsor|signatory|responsible|sre|qa|qe|devops|ops|security|cto|cio|ciso|cxo|dba|po|pm|approval|review|respons[aá]vel|responsable|gerente|l[ií]der|jefe|encargado|leiter|verantwortlich|approbateur|validateur|chef)|担当|担当者|承認|承認者|作成者|確認者|実施者|責任者|レビュー|作業者|负责人|审批人|批准人|发布人|执行人|签字人|责任人|部署人|人员|담당자|승인자|책임자|실행자|배포자|작업자|담당|승인)$`,
+  `(?:${B}(?:by|por|pelo|pela|von|par|lead|owner|manager|engineer|approver|aprobador|aprovador|reviewer|operator|developer|sponsor|signatory|responsible|sre|qa|qe|devops|ops|security|cto|cio|ciso|cxo|dba|po|pm|approval|review|respons[aá]vel|responsable|gerente|l[ií]der|jefe|encargado|leiter|verantwortlich|approbateur|validateur|chef)|担当|担当者|承認|承認者|作成者|確認者|実施者|責任者|レビュー|作業者|负责人|审批人|批准人|发布人|执行人|签字人|责任人|部署人|人员|담당자|승인자|책임자|실행자|배포자|작업자|담당|승인)$`,
   'iu',
 )
 const PERSON_START = new RegExp(
@@ -244,6 +244,25 @@ export function isSignoffHeader(header: readonly string[]): boolean {
   )
 }
 
+/** The first column of a form table: what each row asks for. */
+const FORM_LABEL_COLUMN =
+  /^(?:fields?|items?|campos?|champs?|felder|feld|attributes?|atributos?|attributs?|項目|字段|项目|항목)$/iu
+/** The second column of a form table: the answer to fill in. */
+const FORM_VALUE_COLUMN =
+  /^(?:values?|valor(?:es)?|valeurs?|werte?|eintrag|入力|値|内容|值|填写|값|내용)$/iu
+
+/**
+ * Whether a table is a form, one field per row: two columns, a label and its value
+ * (`| Field | Value |`, `| Campo | Valor |`, `| Champ | Valeur |`, `| Feld | Wert |`, `| 項目 | 値 |`).
+ */
+export function isFormHeader(header: readonly string[]): boolean {
+  return (
+    header.length === 2 &&
+    FORM_LABEL_COLUMN.test(header[0] ?? '') &&
+    FORM_VALUE_COLUMN.test(header[1] ?? '')
+  )
+}
+
 /** Whether a table asks for signatures: one of its columns is a Signature, Firma, Assinatura, 署名. */
 export function hasSignatureColumn(header: readonly string[]): boolean {
   return header.some((column) => typeOfLabel(column) === 'signature')
@@ -279,4 +298,67 @@ const REMARK =
 /** Whether a blank is a remark, which nobody has to fill for the sign-off to be complete. */
 export function isRemark(label: string): boolean {
   return REMARK.test(label.trim())
+}
+
+/**
+ * Words that make a line a sentence, not a label: verbs of saying what must be or is
+ * ("must", "should", "is", "debe", "doit", "muss") and words that point at what follows.
+ */
+const SENTENCE_WORD = new RegExp(
+  `${B}(?:${[
+    'must|should|shall|will|would|can|could|may|might|need|needs|is|are|was|were|be|been|please|following|below',
+    'debe|deben|debería|deberá|será|es|son|está|están|siguientes?|favor',
+    'deve|devem|deverá|é|são|estão|seguintes?',
+    'doit|doivent|devra|sera|est|sont|suivants?|suivantes?|ci-dessous',
+    'muss|müssen|soll|sollen|wird|werden|ist|sind|folgenden?|unten',
+  ].join('|')})${E}`,
+  'iu',
+)
+
+/**
+ * Whether a line ending in a colon is a sentence ("Each criterion must be satisfied for GO
+ * decision:", "Los siguientes pasos deben completarse:"): four words or more, one of them a verb
+ * or a pointer (SENTENCE_WORD). "Approved by the change board:" is a label.
+ */
+export function isSentence(text: string): boolean {
+  const words = text.trim().split(/\s+/u)
+  return words.length >= 4 && SENTENCE_WORD.test(text)
+}
+
+/**
+ * The states a request or a change is in, as boxes under a Status heading list them
+ * ("Submitted", "Approved", "Rejected", "Deferred"), in the eight languages.
+ */
+const STATUS = new RegExp(
+  `^(?:${[
+    'submitted|draft|new|open|in review|under review|in progress|pending|on hold|approved|approved with conditions|conditionally approved|not approved|rejected|declined|deferred|postponed|cancell?ed|withdrawn|closed|implemented|completed?|done',
+    'enviad[oa]|borrador|en revisi[oó]n|pendiente|aprobad[oa]|rechazad[oa]|diferid[oa]|pospuest[oa]|cancelad[oa]|cerrad[oa]',
+    'submetid[oa]|rascunho|em revis[aã]o|em an[aá]lise|pendente|aprovad[oa]|rejeitad[oa]|reprovad[oa]|adiad[oa]|fechad[oa]',
+    'soumise?|brouillon|en revue|en attente|approuv[ée]e?|rejet[ée]e?|refus[ée]e?|diff[ée]r[ée]e?|report[ée]e?|annul[ée]e?|clos',
+    'eingereicht|entwurf|in pr[uü]fung|ausstehend|genehmigt|abgelehnt|zur[uü]ckgestellt|verschoben|storniert|abgeschlossen',
+    '承認|却下|保留|申請中|批准|拒绝|通过|驳回|승인|반려|보류',
+  ].join('|')})$`,
+  'iu',
+)
+
+/** Of those, the ones that decide an approval: a list of states holding one is a decision. */
+const APPROVAL_OUTCOME =
+  /^(?:(?:not\s+)?approved|rejected|declined|deferred|aprobad[oa]|rechazad[oa]|aprovad[oa]|rejeitad[oa]|reprovad[oa]|approuv[ée]e?|rejet[ée]e?|refus[ée]e?|genehmigt|abgelehnt|承認|却下|批准|拒绝|驳回|승인|반려)/iu
+
+/**
+ * Whether boxes' answers are the states of an approval (`Submitted` / `Approved` / `Rejected`
+ * / `Deferred`): every one a state, one of them an approval's outcome.
+ */
+export function namesApprovalStates(options: readonly string[]): boolean {
+  return (
+    options.every((o) => STATUS.test(o.trim())) && options.some((o) => APPROVAL_OUTCOME.test(o))
+  )
+}
+
+const STATUS_TITLE =
+  /^(?:[\p{L}-]+\s+){0,2}(?:status|estado|statut|状态|状態|ステータス|상태)$|^(?:status|estado|statut)\s+(?:of|de|del|da|do|du|des|der)\s.{1,40}$/iu
+
+/** A heading that names a status ("Status", "Change Status", "Estado de la solicitud", "状態"). */
+export function namesStatus(title: string): boolean {
+  return STATUS_TITLE.test(titleWords(title).trim())
 }

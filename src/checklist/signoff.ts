@@ -21,11 +21,15 @@ import {
   canBeRole,
   hasSignatureColumn,
   isDecisionOption,
+  isFormHeader,
   isOperatorRole,
+  isSentence,
   isSignoffHeader,
   NAME_LABEL,
+  namesApprovalStates,
   namesPerson,
   namesSignoff,
+  namesStatus,
   roleColumn,
   typeOfLabel,
 } from './signoff-words.ts'
@@ -139,6 +143,11 @@ export function isSignatureTable(header: readonly string[]): boolean {
   return hasSignatureColumn(header.map(cleanLabel))
 }
 
+/** Whether a table is a form, a label and its value per row (`| Field | Value |`, `| Campo | Valor |`). */
+export function isFormTable(header: readonly string[]): boolean {
+  return isFormHeader(header.map(cleanLabel))
+}
+
 /** "Rollback Plan", "4. Rollback Procedure", "Reversão". */
 export function isRollbackTitle(title: string): boolean {
   return ROLLBACK_TITLE.test(title.replace(NUMBERING, ''))
@@ -159,6 +168,11 @@ export interface LineFields {
   readonly fields: FieldDraft[]
   /** A blank is a line of underscores ("____", "\_\_\_", "__/__/____"): a form wherever it stands. */
   readonly isUnderscored: boolean
+  /**
+   * The line is a label and placeholders alone (`**Go-Live Date:** [Date]`): a blank, but one
+   * a template's header may hold too, so a form only after a section's task items.
+   */
+  readonly isPlaceholder: boolean
   /** The label of a line that is only "Label:": a field in a sign-off, or the lead of a list. */
   readonly emptyLabel: string | null
 }
@@ -185,20 +199,36 @@ export function readLine(text: string, role: string | null = null, isRoleList = 
   const tokens = tokenize(line)
   const isUnderscored = tokens.some((t) => t.kind === 'blank' && t.isUnderscore)
   const fields = blanksIn(tokens, role)
+  const isPlaceholder = PLACEHOLDER_LINE.test(line)
   if (fields.length > 0) {
     const own = (f: FieldDraft) =>
       isRoleList && f.role === null && !f.isCount && f.type === 'text' && canBeRole(f.label)
     return {
       fields: fields.map((f) => (own(f) ? { ...f, role: f.label } : f)),
       isUnderscored,
+      isPlaceholder,
       emptyLabel: null,
     }
   }
   const choice = choiceLine(line)
-  if (choice) return { fields: [{ ...choice, role }], isUnderscored, emptyLabel: null }
+  if (choice)
+    return { fields: [{ ...choice, role }], isUnderscored, isPlaceholder, emptyLabel: null }
   const empty = EMPTY_LABEL.exec(line)
   const label = empty?.[1] ? cleanLabel(empty[1]) : ''
-  return { fields: [], isUnderscored, emptyLabel: label && label.length <= 60 ? label : null }
+  return {
+    fields: [],
+    isUnderscored,
+    isPlaceholder,
+    emptyLabel: label && label.length <= 60 ? label : null,
+  }
+}
+
+/**
+ * Whether a "Label:" written with nothing after it can be a blank's label: not a sentence
+ * ("Each criterion must be satisfied for GO decision:", which leads what follows it).
+ */
+export function isLabel(label: string): boolean {
+  return !isSentence(label)
 }
 
 /**
@@ -232,7 +262,23 @@ export function emptyField(label: string, isRoleList: boolean, role: string | nu
 export function choiceItems(texts: readonly string[]): string[] | null {
   if (texts.length < 2) return null
   const options = texts.map((text) => cleanChoice(text.split(/[:：]/)[0] ?? ''))
-  return options.every(isDecisionOption) ? options : null
+  return options.every(isDecisionOption) || namesApprovalStates(options) ? options : null
+}
+
+/**
+ * Boxes under a Status heading (`## Status` then `- [ ] Submitted` / `- [ ] Approved` /
+ * `- [ ] Rejected`): the answers of one choice when they are an approval's states, else null
+ * (a Status section's steps stay steps).
+ */
+export function statusItems(texts: readonly string[]): string[] | null {
+  if (texts.length < 2) return null
+  const options = texts.map((text) => cleanChoice(text))
+  return namesApprovalStates(options) ? options : null
+}
+
+/** Whether a heading names a status, whose boxes may be one choice (see `statusItems`). */
+export function isStatusTitle(title: string): boolean {
+  return namesStatus(title)
 }
 
 /** A role's name as an item or bullet above its fields names it: "Tech Lead Approval" → "Tech Lead". */
@@ -287,7 +333,7 @@ export function fieldsInTable(
       // The name column of a row to fill in whole is the role itself: "Approver" → Name.
       const fieldLabel = i === 0 && role !== label && role.startsWith(label) ? role : label
       if (choices) fields.push({ label, role, type: 'choice', choices, given: null })
-      else if (BLANK_CELL.test(written)) {
+      else if (BLANK_CELL.test(written) || DATE_FORMAT.test(written)) {
         fields.push({
           label: fieldLabel,
           role,
@@ -302,6 +348,45 @@ export function fieldsInTable(
         fields.push({ label, role, type: 'signature', choices: [], given: written })
     }
     return fields
+  })
+}
+
+/** One row of a form table: its fields, and whether its value is a line to write on. */
+export interface FormRow {
+  readonly fields: FieldDraft[]
+  readonly isUnderscored: boolean
+}
+
+/**
+ * Fields of a form table (`| Field | Value |`, `| Campo | Valor |`, see `isFormHeader`): each
+ * row whose value is left to fill in is a field named by its label, as `Label: value` would be
+ * (`| **Decision** | [ ] Approved [ ] Rejected |` a choice, `| **CAB Meeting Date** | YYYY-MM-DD |`
+ * a date, `| Responsable del Despliegue | ____ |` a person's name). A value already written is
+ * no blank.
+ */
+export function fieldsInFormTable(rows: readonly (readonly string[])[]): FormRow[] {
+  return rows.map((row) => {
+    const label = cleanLabel(row[0] ?? '')
+    const value = (row[1] ?? '').trim()
+    if (!label || label.length > 60) return { fields: [], isUnderscored: false }
+    if (BLANK_CELL.test(value) || DATE_FORMAT.test(value)) {
+      const type = typeOf(label, DATE_FORMAT.test(value) ? 'Date' : value)
+      return {
+        fields: [{ label, role: null, type, choices: [], given: null }],
+        isUnderscored: value.includes('_'),
+      }
+    }
+    // "| Ventana de Mantenimiento | Inicio: ____ Fin: ____ |": the value's own labelled blanks.
+    const inner = readLine(value)
+    if (inner.fields.length > 0) {
+      const role = namesPerson(label) ? label : null
+      const fields = inner.fields.map((f) =>
+        role ? { ...f, role } : { ...f, label: `${label}: ${f.label}`, role: null },
+      )
+      return { fields, isUnderscored: inner.isUnderscored }
+    }
+    const read = readLine(`${label}: ${value}`)
+    return { fields: read.fields, isUnderscored: read.isUnderscored }
   })
 }
 
@@ -365,7 +450,14 @@ const ROLE_SUFFIX =
  * ellipsis (nothing but punctuation), or a placeholder (`[sign here]`, `<name>`, `{Date}`).
  */
 const BLANK_CELL = /^(?:[^\p{L}\p{N}]*|\[.*\]|<.*>|\{[^{}]*\}|\(.*\))$/u
+/** A date's format written where the date goes: `YYYY-MM-DD`, `DD/MM/YYYY`, `AAAA-MM-JJ`, `HH:MM`. */
+const DATE_FORMAT =
+  /^(?:yyyy|yy|mm|dd|hh|aaaa|jjjj|jj|tt|ss)(?:\s*[-/.:T ]\s*(?:yyyy|yy|mm|dd|hh|aaaa|jjjj|jj|tt|ss))+$/iu
 const PLACEHOLDER_CELL = /^(?:\[.+\]|<.+>|\{[^{}]+\})$/u
+
+/** A label and nothing but placeholders with words in them: "Go-Live Date: [Date]". */
+const PLACEHOLDER_LINE =
+  /^[^:：[\]<>{}]{1,60}[:：]\s*(?:(?:\[[^[\]]*\p{L}[^[\]]*\]|<[^<>]*\p{L}[^<>]*>|(?<!\{)\{[^{}]*\p{L}[^{}]*\}(?!\}))\s*)+$/u
 
 /** Placeholders in running text: `[Name]`, `<name>`, `{Date}` (not a `{{ template }}`), `???`. */
 const PLACEHOLDER = /\[[^[\]]*\]|<[^<>]*>|(?<!\{)\{[^{}]+\}(?!\})|\?{3,}|…/gu
@@ -519,6 +611,8 @@ function unlabelledBlanks(
 ): FieldDraft[] {
   const last = pairs.at(-1)
   if (!last) return []
+  const decided = decisionWithBlanks(pairs, context)
+  if (decided) return decided
   const named = /^\s*[（(]([^()（）]+)[)）]\s*$/u.exec(last.after)
   const before = cleanLabel(pairs.map((p) => p.before).join(' '))
   if (named?.[1]) {
@@ -544,6 +638,43 @@ function unlabelledBlanks(
 }
 
 /**
+ * `Business Owner: GO / NO-GO - [Signature] [Date]`: a decision, then the placeholders of who
+ * made it. Where they ask for a person (a signature, a name), the label is that person's role,
+ * deciding; else the label names the choice (`Smoke tests: Pass / Fail - [Date]`).
+ */
+function decisionWithBlanks(
+  pairs: readonly { before: string; blanks: Blank[]; after: string }[],
+  context: string | null,
+): FieldDraft[] | null {
+  const [only] = pairs
+  if (!only || pairs.length > 1 || cleanLabel(only.after) !== '') return null
+  const m = /^([^:：]{1,60}?)\s*[:：]\s*(.+?)[\s\-–—,;]*$/u.exec(only.before)
+  const label = cleanLabel(m?.[1] ?? '')
+  const read = m?.[2] ? readChoices(m[2], false) : null
+  if (!label || !read || read.isLong || !read.choices.every(isDecisionOption)) return null
+  const blanks = only.blanks.map((b) => cleanLabel(b.inner))
+  if (blanks.some((b) => !b)) return null
+  const isPerson = blanks.some((b) => typeOfLabel(b) === 'signature' || NAME_LABEL.test(b))
+  const role = isPerson && canBeRole(label) ? label : context
+  return [
+    {
+      label: isPerson ? 'Decision' : label,
+      role,
+      type: 'choice',
+      choices: read.choices,
+      given: null,
+    },
+    ...blanks.map((b) => ({
+      label: b,
+      role,
+      type: typeOfLabel(b),
+      choices: [],
+      given: null,
+    })),
+  ]
+}
+
+/**
  * "Decision: GO / NO-GO", "Entscheidung: ☐ GO ☐ NO-GO", "Status: ✅ Sucesso / ❌ Rollback". Bare
  * slashes between long answers may be a sentence: the line is then a text field, with a note.
  */
@@ -555,7 +686,7 @@ function choiceLine(line: string): Omit<FieldDraft, 'role'> | null {
   if (!label || !read) return null
   // A long question is asked by its answers only when they are ballots or decision words
   // ("Has the on-call engineer … confirmed the rollback path: ☐ Yes ☐ No"); else it is prose.
-  const isMarked = (m[2].match(/[☐□○◯⬜]/gu) ?? []).length >= 2
+  const isMarked = (m[2].match(/[☐□○◯⬜]/gu) ?? m[2].match(TEXT_BOX) ?? []).length >= 2
   if (label.length > 60 && !isMarked && !read.choices.every(isDecisionOption)) return null
   if (!read.isLong) return { label, type: 'choice', choices: read.choices, given: null }
   const note =
@@ -587,6 +718,8 @@ function readChoices(value: string, strict: boolean): ChoiceRead {
     if (options.length < 2 || options.length !== parts.length) return null
     return !words || options.every(isDecisionOption) ? { choices: options, isLong: false } : null
   }
+  // Boxes written as `[ ]` are ballots too ("[ ] Approved [ ] Rejected", in a table cell).
+  if ((text.match(TEXT_BOX) ?? []).length >= 2) text = text.replace(TEXT_BOX, '☐')
   // Ballots mark each answer, whatever its length ("☐ Exitoso con observaciones").
   if ((text.match(/[☐□○◯⬜]/gu) ?? []).length >= 2) {
     return pick(
@@ -606,6 +739,9 @@ function readChoices(value: string, strict: boolean): ChoiceRead {
   if (/^[^\s/]+(?:\/[^\s/]+)+$/u.test(text)) return pick(text.split('/'), true)
   return null
 }
+
+/** A box written with brackets before an answer: `[ ]`, `[x]`. */
+const TEXT_BOX = /\[[ xX]?\](?=\s*[^\s(])/gu
 
 /** The longest answer a choice written with bare slashes (`A / B`) may have; see `readChoices`. */
 const CHOICE_LENGTH = 24

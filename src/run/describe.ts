@@ -130,21 +130,30 @@ export function describeUnsaved(unsaved: readonly { readonly entry: JournalEntry
 
 /**
  * The sign-off fields of the run's environment still blank that the sign-off needs, named as
- * the reader sees them ("QA Lead", "QA Lead: Date", "Final status"): not a signature (signed on
- * paper), a remark (notes, comments) or one the checklist fills in; nor one an item holds, which
- * is answered by filling it (pending, the item says so; n/a or skipped, it is not asked).
+ * the reader sees them ("Deployed by", "QA Lead: Name", "QA Lead: Date", "Final status"): not a
+ * signature (signed on paper), a remark (notes, comments) or one the checklist fills in; nor one
+ * an item holds, which is answered by filling it (pending, the item says so; n/a or skipped, it
+ * is not asked).
  */
 export function blankSignoff(fields: readonly SignoffField[], run: RunState): string[] {
   const own = fields.filter((field) => isInScope(field.scope, run.header.environment))
-  return signoffLines(own).flatMap((line) => {
+  const lines = signoffLines(own)
+  // A role asked more than its name ("Security: Name", "Security: Date") has its name named as
+  // a field too: the role alone would read as if all of it were blank.
+  const fieldsOfRole = new Map<string, number>()
+  for (const line of lines) {
+    if (line.kind === 'field' && line.role !== null)
+      fieldsOfRole.set(line.role, (fieldsOfRole.get(line.role) ?? 0) + 1)
+  }
+  return lines.flatMap((line) => {
     if (line.kind !== 'field') return []
     const { field } = line
     if (field.given !== null || field.itemId !== null || isRemark(field.label)) return []
     if (run.signoff[field.id]?.value.trim()) return []
     if (line.role === null) return [field.label]
-    return [
-      line.label === 'Name' || line.label === line.role ? line.role : `${line.role}: ${line.label}`,
-    ]
+    const isName = line.label === 'Name' || line.label === line.role
+    if (isName && (fieldsOfRole.get(line.role) ?? 0) <= 1) return [line.role]
+    return [`${line.role}: ${isName ? 'Name' : line.label}`]
   })
 }
 

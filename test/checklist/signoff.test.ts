@@ -243,6 +243,22 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
     ])
   })
 
+  it('read "Role: GO / NO-GO - [Signature] [Date]" as the role’s decision, date and signature', () => {
+    const markdown = [
+      '## Sign-Off',
+      '',
+      '- [ ] **Business Owner:** GO / NO-GO - [Signature] [Date]',
+      '- [ ] **Smoke tests:** Pass / Fail – [Date]',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      'Business Owner | Decision | choice: GO / NO-GO',
+      'Business Owner | Signature | signature',
+      'Business Owner | Date | date',
+      ' | Smoke tests | choice: Pass / Fail',
+      ' | Date | date',
+    ])
+  })
+
   it('read "[ ] ____ (署名/日付)" as the fields the parentheses name', () => {
     assert.deepEqual(
       fieldsOf('## 承認\n\n- 開発責任者 [ ] ____ (署名/日付)\n- [ ] ____ (署名/日付)'),
@@ -330,6 +346,67 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
       // The name is written in the file already: only the signature and the date are blank.
       'Lead Dev | Signature | signature',
       'Lead Dev | Date | date',
+    ])
+  })
+
+  it('read a column of boxed answers as each role’s choice, and a Field/Value table as one field a row', () => {
+    const markdown = [
+      '## Approvals',
+      '### Technical Approvals',
+      '| Role | Name | Date | Approved |',
+      '|------|------|------|----------|',
+      '| Technical Lead | | | [ ] Yes [ ] No |',
+      '| Security | Sam Ortiz | YYYY-MM-DD | [ ] Yes [ ] No |',
+      '',
+      '### CAB Decision',
+      '| Field | Value |',
+      '|-------|-------|',
+      '| **CAB Meeting Date** | YYYY-MM-DD |',
+      '| **Decision** | [ ] Approved [ ] Rejected [ ] Deferred |',
+      '| **Conditions** | |',
+      '| **Change ID** | CHG-1042 |',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      'Technical Lead | Name | name',
+      'Technical Lead | Date | date',
+      'Technical Lead | Approved | choice: Yes / No',
+      'Technical Lead | Signature | signature',
+      'Security | Date | date',
+      'Security | Approved | choice: Yes / No',
+      'Security | Signature | signature',
+      ' | CAB Meeting Date | date',
+      ' | Decision | choice: Approved / Rejected / Deferred',
+      ' | Conditions | text',
+    ])
+  })
+
+  it('read a Campo/Valor form with lines to write on as fields under any heading, not one with values', () => {
+    const markdown = [
+      '## Información General del Despliegue',
+      '| Campo | Valor |',
+      '|-------|-------|',
+      '| **Versión a Desplegar** | ___________ |',
+      '| **Responsable del Despliegue** | ___________ |',
+      '| **Reviewer/Aprobador** | ___________ |',
+      '| **Entorno Destino** | ☐ Testing ☐ Staging ☐ Production |',
+      '| **Ventana de Mantenimiento** | Inicio: _______ Fin: _______ |',
+      '',
+      '## Metadata',
+      '| Champ | Valeur |',
+      '|-------|--------|',
+      '| **Projet** | Atlas |',
+      '| **Date prévue** | [Date] |',
+      '| **Release Manager** | {{Nom}} |',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      ' | Versión a Desplegar | text',
+      'Responsable del Despliegue | Name | name',
+      'Responsable del Despliegue | Signature | signature',
+      'Reviewer/Aprobador | Name | name',
+      'Reviewer/Aprobador | Signature | signature',
+      ' | Entorno Destino | choice: Testing / Staging / Production',
+      ' | Ventana de Mantenimiento: Inicio | text',
+      ' | Ventana de Mantenimiento: Fin | text',
     ])
   })
 
@@ -465,6 +542,36 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
     assert.deepEqual(
       checklist.items.map((item) => item.plain),
       ['One'],
+    )
+  })
+
+  it('read boxes of an approval’s states under a Status heading as one choice, and a Status section’s steps as steps', () => {
+    const markdown = [
+      '## Status',
+      '',
+      '- [ ] Submitted',
+      '- [ ] Under Review',
+      '- [ ] Approved',
+      '- [ ] Rejected',
+      '- [ ] Deferred',
+      '',
+      '## Deployment Status',
+      '',
+      '- [ ] Completed',
+      '- [ ] Pending',
+      '',
+      '## Status Checks',
+      '',
+      '- [ ] Approved',
+      '- [ ] Rejected',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [
+      ' | Status | choice: Submitted / Under Review / Approved / Rejected / Deferred',
+    ])
+    const { checklist } = parse(`# T\n\n## Steps\n- [ ] One\n\n${markdown}\n`)
+    assert.deepEqual(
+      checklist.items.map((item) => item.plain),
+      ['One', 'Completed', 'Pending', 'Approved', 'Rejected'],
     )
   })
 
@@ -613,6 +720,23 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
     ])
   })
 
+  it('take a sentence ending in a colon for prose, not a blank to fill', () => {
+    const markdown = [
+      '## Go/No-Go Decision Meeting',
+      '### Decision Criteria',
+      '',
+      'Each criterion must be satisfied for GO decision:',
+      '',
+      '#### Technical Readiness',
+      '- [ ] No P0 bugs remaining',
+      '',
+      '### Sign-off',
+      '- Los siguientes pasos deben completarse antes:',
+      '- Approved by the change board:',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(markdown), [' | Approved by the change board | text'])
+  })
+
   it('record the fields of a completion section, and a completion record with no sign-off heading', () => {
     assert.deepEqual(fieldsOf('## Deployment complete\n\nDeployed on: ___ Version: ___'), [
       ' | Deployed on | date',
@@ -638,6 +762,33 @@ describe('sign-off fields, in the shapes public checklists write them', () => {
       ' | Data | date',
       ' | Versão/Release | text',
     ])
+  })
+
+  it('read lines of placeholders after a section’s last task item as a completion record', () => {
+    const record = [
+      '## Go-Live Day',
+      '- [ ] Final backup completed',
+      '',
+      '---',
+      '',
+      '**Go-Live Date:** [Date]',
+      '**Primary Contact:** [Name and Contact]',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(record), [' | Go-Live Date | date', ' | Primary Contact | text'])
+    // One placeholder beside a value is a detail of the items, as are an item's own bullets.
+    const details = [
+      '## Planning',
+      '- [ ] Release scope defined',
+      '',
+      '**Owner**: Product Manager  ',
+      '**Due Date**: [Date]',
+      '',
+      '## Cutover Tasks',
+      '- [ ] **Change ticket raised**',
+      '  - Owner: [PM]',
+      '  - CAB approval: [MM/DD]',
+    ].join('\n')
+    assert.deepEqual(fieldsOf(details), [])
   })
 
   it('take no blank outside a sign-off that a task item follows, or that no line to write on marks', () => {

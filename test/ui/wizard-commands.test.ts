@@ -263,6 +263,8 @@ environments: [dev]
       '',
       '## Sign-off',
       '',
+      '**Deployed by:** ____',
+      '',
       '**QA Lead:** ____ **Date:** ____',
       '',
       '**Notes:** ____',
@@ -276,7 +278,8 @@ environments: [dev]
       assert.deepEqual(navigation().prompt, {
         kind: 'finish',
         pending: 0,
-        blank: ['QA Lead', 'QA Lead: Date'],
+        // A role asked more than its name has its name named as a field, not the role alone.
+        blank: ['Deployed by', 'QA Lead: Name', 'QA Lead: Date'],
       })
       assert.deepEqual(exits, [])
     } finally {
