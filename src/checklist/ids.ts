@@ -57,18 +57,21 @@ function cjkSlug(text: string): string {
   return cut.replace(/-+$/, '')
 }
 
+/** A heading's number, left out of its slug: "3. Deploy", "2.1 Build", "4) Verify", "1 Prep", "iv. Sign-off". */
+const HEADING_NUMBER = /^\s*(?:\d+(?:\.\d+)*[.):]?|[ivx]+[.)])\s+/i
+
 /**
- * A heading's number, left out of its slug: "3. Deploy", "2.1 Build", "4) Verify", "1 – Prep",
- * "iv. Sign-off". A lone number with nothing after it is a quantity, not a number the author
- * gave the section: "4 Weeks Before Go-Live" and "2 Weeks Before Go-Live" keep theirs, or the two
- * sections would share a slug, their items told apart only by `~2`, and removing the first would
+ * A leading number that counts something, not the section: "4 Weeks Before Go-Live", "24 Hours
+ * Before", "2 Tage vorher". It stays in the slug, or "4 Weeks Before" and "2 Weeks Before"
+ * would share one, their items told apart only by `~2`, and removing the first section would
  * hand its answers to the second.
  */
-const HEADING_NUMBER = /^\s*(?:\d+(?:\.\d+)+[.):]?|\d+\s*[.):\-–—]|[ivx]+[.)])\s+/i
+const QUANTITY =
+  /^\s*\d+\s+(?:(?:business|working)\s+)?(?:weeks?|days?|hours?|hrs?|minutes?|mins?|months?|years?|sprints?|releases?|wochen|woche|tage?|stunden?|minuten|monate?|semanas?|d[ií]as?|horas?|minutos?|meses|m[eê]s|jours?|heures?|mois|semaines?|ans?)\b/iu
 
-/** A heading's slug without its leading numbering (`HEADING_NUMBER`). */
+/** A heading's slug without its leading numbering (`HEADING_NUMBER`), a quantity kept. */
 export function headingSlug(title: string): string {
-  return slug(title.replace(HEADING_NUMBER, ''))
+  return slug(QUANTITY.test(title) ? title : title.replace(HEADING_NUMBER, ''))
 }
 
 /** Hands out `base`, then `base~2`, `base~3`… for repeats under one parent. */

@@ -1121,20 +1121,18 @@ class ChecklistBuilder {
     const choices = isSignoff ? choiceItems(texts) : statusItems(texts)
     if (!choices) return false
     const label = roleName(lead ?? titleWords(section.title)) || section.title
+    this.#choiceOfList(list, section, { label, role: null, type: 'choice', choices, given: null })
+    return true
+  }
+
+  /** A list of boxes read as one choice `field` of `section`: kept as its prose, no items. */
+  #choiceOfList(list: List, section: SectionDraft, field: FieldDraft): void {
     section.isFresh = false
     this.#addBlock(this.#toBlock(list), null)
     append(
       this.#signoff,
-      this.#fields(
-        [{ label, role: null, type: 'choice', choices, given: null }],
-        line(list),
-        section,
-        section.fieldIds,
-        section.id,
-        null,
-      ),
+      this.#fields([field], line(list), section, section.fieldIds, section.id, null),
     )
-    return true
   }
 
   /**
@@ -1166,19 +1164,14 @@ class ChecklistBuilder {
     if (choices.length < 2) return false
     if (fromHeading) this.#headingCueUsed.add(section)
     const label = cue?.label || labelWithoutCue(titleWords(section.title)) || section.title
-    section.isFresh = false
-    this.#addBlock(this.#toBlock(list), null)
-    append(
-      this.#signoff,
-      this.#fields(
-        [{ label, role: null, type: 'choice', choices, given: null, cue: words }],
-        line(list),
-        section,
-        section.fieldIds,
-        section.id,
-        null,
-      ),
-    )
+    this.#choiceOfList(list, section, {
+      label,
+      role: null,
+      type: 'choice',
+      choices,
+      given: null,
+      cue: words,
+    })
     return true
   }
 

@@ -71,9 +71,10 @@ describe('item ids', () => {
     const ids = parse(
       [
         '## P',
-        ...['1. Database', '2.1 Build', '3) Verify', '4 – Prep', 'iv. Sign-off'].flatMap(
-          (title) => [`### ${title}`, '- [ ] step'],
-        ),
+        ...['1. Database', '2.1 Build', '3) Verify', '4 Prep', 'iv. Sign-off'].flatMap((title) => [
+          `### ${title}`,
+          '- [ ] step',
+        ]),
       ].join('\n'),
     ).checklist.items.map((i) => i.id)
     assert.deepEqual(ids, [
@@ -97,6 +98,13 @@ describe('item ids', () => {
       second.items.map((i) => i.id),
       ['pre/2-weeks-before-go-live/review'],
     )
+  })
+
+  it('keep other quantities too, in the languages of the seeds', () => {
+    const ids = parse(
+      '## Pre\n### 24 Hours Before\n- [ ] a\n### 2 Tage vorher\n- [ ] b\n### 3 días antes\n- [ ] c\n',
+    ).checklist.items.map((i) => i.id)
+    assert.deepEqual(ids, ['pre/24-hours-before/a', 'pre/2-tage-vorher/b', 'pre/3-dias-antes/c'])
   })
 
   it('survive whole sections being moved', () => {
