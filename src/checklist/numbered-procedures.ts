@@ -45,12 +45,16 @@ const PROCEDURE = new RegExp(
 /**
  * Words of a heading over numbered lines that are no procedure to run, whatever else it says:
  * a table of contents, help, do's and don'ts, principles, troubleshooting and errors, contacts,
- * next steps, a summary, risks, criteria. They win over PROCEDURE ("Next Steps", "Our
+ * next steps, a summary, risks, criteria, a FAQ, history, notes, known issues, lessons,
+ * requirements. They win over PROCEDURE ("Next Steps", "Our
  * Deployment Principles", "Getting Help").
  */
 const NOT_A_PROCEDURE = new RegExp(
   [
     String.raw`\b(?:contents|toc|índice|sommaire|inhalt\w*|help|how to use|ayuda|aide|hilfe|do['’]?s|don['’]?ts|principles?|principios|princípios|principes|grundsätze|best practices|tips|troubleshoot\w*|errors?|erro|erros|erreurs?|fehler\w*|contacts?|contactos?|contatos?|kontakte?|summary|resumen|resumo|résumé|zusammenfassung|overview|übersicht|risks?|riesgos?|riscos?|risques?|risiken|criteria|criterios|critérios|critères|kriterien)\b`,
+    // What is about a release rather than steps of one: its FAQ, history, notes, known issues,
+    // lessons, requirements ("Deployment FAQ", "Release History", "Lessons Learned from …").
+    String.raw`\b(?:faqs?|questions|preguntas|perguntas|history|historial|histórico|historique|historie|changelog|(?:release|version)\s+notes|notas|notes de version|known issues|problemas conocidos|problemas conhecidos|problèmes connus|bekannte probleme|lessons?|lecciones|lições|leçons|requirements?|requisitos?|prérequis|exigences|anforderungen|voraussetzungen|prerequisites?)\b`,
     String.raw`\bnext steps\b|\bpróximos pas+os\b|\bprochaines étapes\b|\bnächste schritte\b`,
     '目次|目录|목차|帮助|도움|ヘルプ|问题|故障|错误|문제|오류|トラブル|エラー|联系|연락|連絡|下一步|다음 단계|次のステップ|概要|概述|개요|风险|위험|リスク|标准|기준|基準',
   ].join('|'),

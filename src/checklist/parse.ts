@@ -1745,8 +1745,15 @@ function headingText(node: Heading): string {
       .filter((c) => !(c.type === 'html' && c.value.startsWith('<!--')))
       .map((c) => plainText(c))
       .join(''),
-  )
+  ).replace(HEADING_ANCHOR, '')
 }
+
+/**
+ * A heading's anchor written for a site generator (Docusaurus, MkDocs, Pandoc, kramdown:
+ * `## Paso 1: Crear solicitud {#step-1-create-pull-request}`, `{#id .class}`): markup, not
+ * words of its title, shown nowhere, read for no scope.
+ */
+const HEADING_ANCHOR = /\s*\{#[^\s{}]+(?:\s+[^{}]*)?\}\s*$/u
 
 function joinLines(text: string): string {
   return text.replace(/[ \t]*\r?\n[\s>]*/g, ' ').trim()

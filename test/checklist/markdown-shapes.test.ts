@@ -25,6 +25,20 @@ describe('markdown shapes found in real checklists', () => {
     assert.deepEqual(texts('## P\n- plain\n- [ ] task\n\n```md\n- [ ] not a task\n```\n'), ['task'])
   })
 
+  it('takes a heading’s site-generator anchor ({#id}) out of its title and its id', () => {
+    const { checklist } = parse(
+      '## Pre-release {#pre-release-checklist}\n### Paso 1: Crear {#step-1 .x}\n- [ ] listo\n',
+    )
+    assert.deepEqual(
+      checklist.phases.map((phase) => phase.title),
+      ['Pre-release'],
+    )
+    assert.deepEqual(
+      checklist.items.map((item) => item.id),
+      ['pre-release/paso-1-crear/listo'],
+    )
+  })
+
   it('reads CRLF line endings and tab indentation', () => {
     const { checklist, problems } = parse(
       '## Phase\r\n- [ ] parent <!-- id: p -->\r\n\t- [ ] child\r\n',

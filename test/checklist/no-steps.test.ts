@@ -107,7 +107,7 @@ describe('a procedure of numbered steps in a section with no task items, beside 
     }
   })
 
-  it('is not read into a table of contents, help, do’s and don’ts, troubleshooting, contacts or next steps', () => {
+  it('is not read into a table of contents, help, do’s and don’ts, troubleshooting, contacts, next steps, a FAQ, history, notes, known issues, lessons or requirements', () => {
     const quiet = [
       ['## 📝 Post-Launch Tasks'],
       ['## Next Steps'],
@@ -127,6 +127,12 @@ describe('a procedure of numbered steps in a section with no task items, beside 
       ['## Troubleshooting', '### Erro: Redis Connection Timeout'],
       ['## Deployment', '### Getting Help'],
       ['## Deployment Contacts'],
+      ['## Deployment FAQ'],
+      ['## Release History'],
+      ['## Release Notes'],
+      ['## Known Issues After Deployment'],
+      ['## Lessons Learned from the Last Deployment'],
+      ['## Deployment Requirements'],
     ]
     for (const headings of quiet) {
       assert.deepEqual(warningsFor([...headings, '1. One', '2. Two']), [], headings.join(' › '))

@@ -77,7 +77,7 @@ const PHASES: Readonly<Record<string, readonly (readonly [string, number])[]>> =
   'doodle-on-demand-release-steps-table.md': [],
   'doodle-release-tracking-table-signoff.md': [],
   'duplistatus-gestion-versiones-es-heading-ids.md': [
-    ['Lista de Verificación Previa al Lanzamiento {#pre-release-checklist}', 7],
+    ['Lista de Verificación Previa al Lanzamiento', 7],
   ],
   'dwarves-release-bold-lead-lines.md': [
     ['Release checklist', 2],

@@ -58,7 +58,7 @@ const PUBLIC: Scopes = {
   'doodle-on-demand-release-steps-table.md': [],
   'doodle-release-tracking-table-signoff.md': [],
   'duplistatus-gestion-versiones-es-heading-ids.md': [
-    'L89 heading "Paso 2: Fusionar rama de desarrollo {#step-2-merge-development-branch}" → not a scope for dev (the words are about “Fusionar”, “rama”, “merge”, …, not the environment)',
+    'L89 heading "Paso 2: Fusionar rama de desarrollo" → not a scope for dev (the words are about “Fusionar”, “rama”, not the environment)',
   ],
   'dwarves-release-bold-lead-lines.md': [],
   'eduautismo-deploy-checklist-pt-fases.md': [
