@@ -8,7 +8,7 @@ import { BUNDLED_FOLDER, resolveChecklistFile } from '../checklist/bundled.ts'
 import type { Checklist } from '../checklist/model.ts'
 import { shellQuote } from '../checks/shell-quote.ts'
 import type { Painter } from '../output/terminal.ts'
-import { appliesIn, describeUnsaved, stateOf } from '../run/describe.ts'
+import { appliesIn, decisionsAgainst, describeUnsaved, stateOf } from '../run/describe.ts'
 import type { ItemState, RunState } from '../run/model.ts'
 import type { UnsavedEntry } from '../run/session.ts'
 import { ITEM_STATES } from '../vocabulary.ts'
@@ -53,9 +53,14 @@ export function formatFinished(
   sheetPath: string,
   out: Painter,
 ): string {
+  const against = decisionsAgainst(checklist.signoff, state)
   const lines = [
     out.paint('bold', `Run ${state.header.id} finished — ${state.header.environment}`),
     `  ${formatTotals(checklist, state)}`,
+    // What the sign-off decided against the release, before any count reads as a go.
+    ...(against.length > 0
+      ? [out.paint('red', `  Decided against the release: ${against.join(', ')}`)]
+      : []),
     ...attentionLines(checklist, state, out),
   ]
   lines.push(

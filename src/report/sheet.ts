@@ -40,6 +40,7 @@ import {
   type BlankEntries,
   blankEntries,
   blankSignoff,
+  decisionsAgainst,
   failedItems,
   overrideOf,
 } from '../run/describe.ts'
@@ -250,8 +251,19 @@ function shaHistoryLines(checklist: Checklist, state: RunState): string[] {
   return lines
 }
 
-/** The run in one line, its sign-off fields still blank (see `blankSignoff`) counted too. */
+/**
+ * The run in one line, its sign-off fields still blank (see `blankSignoff`) counted too; led by
+ * what the sign-off decided against the release, whatever the items say.
+ */
 function verdict(checklist: Checklist, state: RunState, rows: readonly Row[]): string {
+  const against = decisionsAgainst(checklist.signoff, state)
+  const items = itemsVerdict(checklist, state, rows)
+  return against.length > 0
+    ? `⛔ decided against: ${against.map(inline).join(', ')}; ${items}`
+    : items
+}
+
+function itemsVerdict(checklist: Checklist, state: RunState, rows: readonly Row[]): string {
   // Nothing asked is nothing done: never "complete" over no steps at all.
   const noSteps = noStepsWords(checklist, state, rows)
   if (noSteps !== null) return `⚠️ no steps: ${noSteps}`
@@ -369,6 +381,12 @@ function attentionNotices(checklist: Checklist, state: RunState): string[] {
     if (approvalAt(gate, state)) continue
     notices.push(
       `- ⬜ **Not approved: ${inline(gate.name)}**: the run cannot go past this gate until someone approves it (see [Approvals](#approvals)).`,
+    )
+  }
+  const against = decisionsAgainst(checklist.signoff, state)
+  if (against.length > 0) {
+    notices.push(
+      `- ⛔ **Decided against the release**: ${against.map(inline).join(', ')} (see [Sign-off entries](#sign-off-entries)).`,
     )
   }
   const blanks = blankSignoff(checklist.signoff, state)

@@ -5,7 +5,9 @@
  * confirmed, and the sheet notes it beside the entry. An item that fails after
  * the claim was entered makes it read against the run too: that is worked out
  * from the run as it stands (`standingWarnings`), so that no screen or sheet shows
- * the claim clean, and finishing asks for it to be confirmed again. Pure.
+ * the claim clean, and finishing asks for it to be confirmed again. An answer that decides
+ * against the release ("Decision: NO-GO") is told too: the sheet never reads complete over it.
+ * Pure.
  */
 import type { SignoffField } from '../checklist/model.ts'
 import type { SignoffEntry } from './model.ts'
@@ -96,4 +98,25 @@ export function standingWarnings(
   failed: readonly FailedItem[],
 ): string[] {
   return [...(entry.note ? [entry.note] : []), ...unconfirmedWarnings(field, entry, failed)]
+}
+
+/**
+ * An answer that decides against the release: NO-GO, Rejected, Not approved, Deferred, Rolled
+ * back…, in the languages the sign-off words know; or a bare "No" to an approval or a decision
+ * ("Approved: No"), where "No" is not an answer to anything else ("Rollback needed: No").
+ */
+const AGAINST =
+  /^(?:no[\s_-]?go|rejected|not approved|declined|denied|deferred|postponed|rolled[\s-]?back|rollback(?:\s+(?:executed|ejecutado|executado))?|aborted|cancel(?:l)?ed|rechazado|no aprobado|diferido|pospuesto|rejeitado|reprovado|n[ãa]o aprovado|adiado|abgelehnt|nicht genehmigt|zur[üu]ckgestellt|verschoben|refus[ée]|rejet[ée]|report[ée]|ajourn[ée]|否决|不通过|驳回|拒绝|却下|否認|거부|반려|불합격)$/iu
+const BARE_NO = /^(?:no|não|nao|nein|non|否|いいえ|아니요)$/iu
+const APPROVAL_LABEL =
+  /\b(?:approv\w*|decision|decided|go[\s/-]*no[\s_-]*go|sign[\s-]?off|aprob\w*|aprov\w*|decis[ãa]o|decisi[óo]n|genehmig\w*|freigabe|entscheidung|approuv\w*|d[ée]cision)\b|批准|审批|决定|承認|判定|승인|결정/iu
+
+/** Whether `value` for `field` decides against the release ("Decision: NO-GO", "Approved: No"). */
+export function decidesAgainst(
+  field: Pick<SignoffField, 'type' | 'label'>,
+  value: string,
+): boolean {
+  if (field.type !== 'choice') return false
+  const answer = value.trim().replace(/[.!]+$/u, '')
+  return AGAINST.test(answer) || (BARE_NO.test(answer) && APPROVAL_LABEL.test(field.label))
 }

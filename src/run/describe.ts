@@ -8,7 +8,7 @@ import { isInScope } from '../checklist/scope.ts'
 import { signoffLines } from '../checklist/signoff.ts'
 import { isRemark } from '../checklist/signoff-words.ts'
 import { answerOf } from '../vocabulary.ts'
-import { type FailedItem, standingWarnings } from './claims.ts'
+import { decidesAgainst, type FailedItem, standingWarnings } from './claims.ts'
 import { describeSince, type LockOwner } from './lock.ts'
 import type { ItemState, JournalEntry, RunState, ScopeOverride } from './model.ts'
 
@@ -154,6 +154,22 @@ export function blankSignoff(fields: readonly SignoffField[], run: RunState): st
     const isName = line.label === 'Name' || line.label === line.role
     if (isName && (fieldsOfRole.get(line.role) ?? 0) <= 1) return [line.role]
     return [`${line.role}: ${isName ? 'Name' : line.label}`]
+  })
+}
+
+/**
+ * The sign-off entries of the run's environment that decide against the release, named as the
+ * reader sees them with their answer ("Business Owner: Decision: NO-GO", "CAB: Approved: No").
+ */
+export function decisionsAgainst(fields: readonly SignoffField[], run: RunState): string[] {
+  const own = fields.filter((field) => isInScope(field.scope, run.header.environment))
+  return signoffLines(own).flatMap((line) => {
+    if (line.kind !== 'field') return []
+    const { field } = line
+    const value = field.given ?? run.signoff[field.id]?.value ?? ''
+    if (!decidesAgainst(field, value)) return []
+    const label = line.role === null ? field.label : `${line.role}: ${line.label}`
+    return [`${label}: ${value.trim()}`]
   })
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { BUNDLED_FOLDER } from '../../src/checklist/bundled.ts'
 import type { Painter } from '../../src/output/terminal.ts'
-import { formatLeft, formatTotals } from '../../src/report/run-summary.ts'
+import { formatFinished, formatLeft, formatTotals } from '../../src/report/run-summary.ts'
 import { foldJournal, type JournalEntry } from '../../src/run/model.ts'
 import { parse } from '../helpers/fixtures.ts'
 import { simulateRun } from '../helpers/runs.ts'
@@ -70,5 +70,26 @@ describe('the totals printed as the wizard closes', () => {
       formatTotals(three, state),
       '0 done · 3 not passed (1 failed, 1 error, 1 blocked) · 0 skipped · 0 n/a · 0 pending',
     )
+  })
+})
+
+describe('the lines printed when a run finishes', () => {
+  it('say what the sign-off decided against the release, before the items needing attention', () => {
+    const { checklist: gated } = parse(
+      '# Release\n\n## Steps\n- [ ] One\n\n## Sign-off\n\n**Decision:** GO / NO-GO\n',
+      'release.md',
+    )
+    const { header } = simulateRun(gated, { environment: 'prod', finished: false })
+    const at = '2026-12-04T17:13:21.000Z'
+    const decision = gated.signoff.find((field) => field.label === 'Decision')?.id ?? ''
+    const state = foldJournal(header, [
+      { type: 'signoff-entered', at, by: 'ana', fieldId: decision, value: 'NO-GO' },
+    ])
+    const text = formatFinished(gated, state, 'sheet.md', plain)
+    assert.match(text, /^ {2}Decided against the release: Decision: NO-GO\n {2}Pending:/m)
+    const go = foldJournal(header, [
+      { type: 'signoff-entered', at, by: 'ana', fieldId: decision, value: 'GO' },
+    ])
+    assert.doesNotMatch(formatFinished(gated, go, 'sheet.md', plain), /Decided against/)
   })
 })

@@ -402,6 +402,58 @@ describe('the sign-off sheet of a simulated run', () => {
     )
   })
 
+  it('leads the result with a decision against the release, and names it under Needs attention', () => {
+    const checklist = parse(
+      [
+        '# R',
+        '',
+        '## Steps',
+        '- [ ] One',
+        '',
+        '## Sign-off',
+        '',
+        '**Decision:** GO / NO-GO',
+        '',
+        '| Role | Name | Approved |',
+        '| --- | --- | --- |',
+        '| CAB | | [ ] Yes [ ] No |',
+      ].join('\n'),
+      'r.md',
+    ).checklist
+    const { header } = simulateRun(checklist, { environment: 'prod', finished: false })
+    const at = '2026-11-22T10:00:00.000Z'
+    const field = (label: string, role: string | null) =>
+      checklist.signoff.find((f) => f.label === label && f.role === role)?.id ?? ''
+    const entered = (fieldId: string, value: string) =>
+      ({ type: 'signoff-entered', at, by: 'ana', fieldId, value }) as const
+    const state = foldJournal(header, [
+      { type: 'item-answered', at, by: 'ana', itemId: 'steps/one', state: 'done' },
+      entered(field('Decision', null), 'NO-GO'),
+      entered(field('Name', 'CAB'), 'Bo'),
+      entered(field('Approved', 'CAB'), 'No'),
+    ])
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    assert.ok(
+      sheet.includes(
+        '**Result:** ⛔ decided against: Decision: NO-GO, CAB: Approved: No; ✅ complete: every item that applies is done',
+      ),
+      sheet,
+    )
+    assert.match(
+      section(sheet, 'Needs attention'),
+      /- ⛔ \*\*Decided against the release\*\*: Decision: NO-GO, CAB: Approved: No/,
+    )
+    // GO and Yes decide nothing against it.
+    const go = foldJournal(header, [
+      { type: 'item-answered', at, by: 'ana', itemId: 'steps/one', state: 'done' },
+      entered(field('Decision', null), 'GO'),
+      entered(field('Name', 'CAB'), 'Bo'),
+      entered(field('Approved', 'CAB'), 'Yes'),
+    ])
+    const goSheet = renderSheet(checklist, go, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    assert.doesNotMatch(goSheet, /⛔/)
+  })
+
   it('says nothing needs attention when everything that applies is done', () => {
     const checklist = parse(
       '# R\n\n## Steps\n- [ ] One\n- [ ] Two (staging only)\n',

@@ -1,7 +1,12 @@
 /** A sign-off choice that claims success, held against the items that failed. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { contradiction, standingWarnings, unconfirmedWarnings } from '../../src/run/claims.ts'
+import {
+  contradiction,
+  decidesAgainst,
+  standingWarnings,
+  unconfirmedWarnings,
+} from '../../src/run/claims.ts'
 
 const PASSED = { type: 'choice', label: 'All checks passed' } as const
 
@@ -93,5 +98,39 @@ describe('a standing claim held against the run as it is now', () => {
       unconfirmedWarnings({ type: 'choice', label: 'Rollback plan tested' }, clean, later),
       [],
     )
+  })
+})
+
+describe('an answer that decides against the release', () => {
+  const choice = (label: string) => ({ type: 'choice', label }) as const
+
+  it('is NO-GO, Rejected, Deferred, Rolled back… whatever the question, in the languages it knows', () => {
+    for (const answer of [
+      'NO-GO',
+      'No Go',
+      'NO_GO',
+      'Rejected',
+      'Deferred',
+      'Rolled Back',
+      'Rechazado',
+      'Rejeitado',
+      'Abgelehnt',
+      'Refusé',
+    ]) {
+      assert.equal(decidesAgainst(choice('Final status'), answer), true, answer)
+    }
+  })
+
+  it('is a bare No only to an approval or a decision', () => {
+    assert.equal(decidesAgainst(choice('Approved'), 'No'), true)
+    assert.equal(decidesAgainst(choice('Go/No-Go'), 'Nein'), true)
+    assert.equal(decidesAgainst(choice('Rollback needed'), 'No'), false)
+  })
+
+  it('is never GO, Yes, Approved, a text field, or a blank', () => {
+    for (const answer of ['GO', 'Yes', 'Approved', 'Success', '']) {
+      assert.equal(decidesAgainst(choice('Decision'), answer), false, answer)
+    }
+    assert.equal(decidesAgainst({ type: 'text', label: 'Decision' }, 'NO-GO'), false)
   })
 })
