@@ -156,9 +156,16 @@ function renderSignoff(
   lines: string[],
 ): void {
   if (signoff.length === 0) return
-  const fields = signoff.filter((s) => s.applies && s.line.field !== null).length
+  // Counted as listed: the fields to fill in, the signatures signed on paper, those not for `env`.
+  const applying = signoff.filter((s) => s.applies)
+  const signatures = applying.filter((s) => s.kind === 'signature').length
+  const counts = [
+    plural(applying.length - signatures, 'field'),
+    signatures > 0 ? plural(signatures, 'signature') : '',
+    applying.length < signoff.length ? `${signoff.length - applying.length} not for ${env}` : '',
+  ].filter(Boolean)
   lines.push('')
-  lines.push(`${out.paint('bold', 'Sign-off')} ${out.paint('dim', `(${plural(fields, 'field')})`)}`)
+  lines.push(`${out.paint('bold', 'Sign-off')} ${out.paint('dim', `(${counts.join(', ')})`)}`)
   for (const planned of signoff) {
     const text = `  ${planned.kind.padEnd(9)}  ${planned.label}${signoffDetail(planned)}`
     lines.push(planned.applies ? text : out.paint('dim', `${text}  n/a: not for ${env}`))

@@ -502,7 +502,7 @@ describe('deploy-wizard plan', () => {
           'Sign-off (1 item)',
           '  [ ] Deployed by: ____',
           '',
-          'Sign-off (9 fields)',
+          'Sign-off (7 fields, 3 signatures, 1 not for dev)',
           '  name       Deployed by (in the item “Deployed by: ____”)',
           '  signature  Deployed by — Signature (on paper)',
           '  name       QA Lead — Name',
