@@ -209,10 +209,18 @@ export function blankEntries(
   )
   if (filled.length === 0) return null
   const failed = failedItems(run)
+  // Each role is named once, before its first field: "Business Owner — Decision: NO-GO · Date:
+  // …", where "Decision: NO-GO" alone would not say whose decision it was.
+  let named: string | null = null
+  const labelOf = ({ role, label }: SignoffField): string => {
+    if (role === null || role === named) return label
+    named = role
+    return label === role ? label : `${role} — ${label}`
+  }
   return {
     // A blank still open stays a blank, so the line keeps every role it names.
     text: entries
-      .map(({ field, entry }) => `${field.label}: ${entry?.value.trim() || '______'}`)
+      .map(({ field, entry }) => `${labelOf(field)}: ${entry?.value.trim() || '______'}`)
       .join(' · '),
     by: [...new Set(filled.map(({ entry }) => entry.by))],
     warnings: filled.flatMap(({ field, entry }) => standingWarnings(field, entry, failed)),

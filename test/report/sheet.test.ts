@@ -454,6 +454,38 @@ describe('the sign-off sheet of a simulated run', () => {
     assert.doesNotMatch(goSheet, /⛔/)
   })
 
+  it('names the role of an item answered by a decision on its line, once', () => {
+    const checklist = parse(
+      [
+        '# R',
+        '',
+        '## Sign-Off',
+        '',
+        '- [ ] **Business Owner:** GO / NO-GO - [Signature] [Date]',
+      ].join('\n'),
+      'r.md',
+    ).checklist
+    const { header } = simulateRun(checklist, { environment: 'prod', finished: false })
+    const at = '2026-11-22T10:00:00.000Z'
+    const [decision, date] = checklist.signoff.filter((f) => f.type !== 'signature')
+    const state = foldJournal(header, [
+      { type: 'signoff-entered', at, by: 'ana', fieldId: decision?.id ?? '', value: 'NO-GO' },
+      { type: 'signoff-entered', at, by: 'ana', fieldId: date?.id ?? '', value: '2026-11-22' },
+      {
+        type: 'item-answered',
+        at,
+        by: 'ana',
+        itemId: checklist.items[0]?.id ?? '',
+        state: 'done',
+      },
+    ])
+    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    assert.match(
+      sheet,
+      /^- ✅ done — Business Owner — Decision: NO-GO · Date: 2026-11-22 — entered by ana/m,
+    )
+  })
+
   it('says nothing needs attention when everything that applies is done', () => {
     const checklist = parse(
       '# R\n\n## Steps\n- [ ] One\n- [ ] Two (staging only)\n',
