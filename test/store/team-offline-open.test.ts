@@ -231,6 +231,120 @@ describe('a team run opened by id while its store is silent, with a copy on this
     await driven.session.close()
   })
 
+  it('exported by someone else meanwhile, is moved on by nothing: the offline answers reach the store', async () => {
+    const run = await killedWhileOffline('offline-export')
+    const { session } = await openOffline(run)
+    session.answer(run.items.c, 'done')
+    // A lead exports the sheet to look at progress, on a link that works: that records an
+    // export in the run, with no lease, and drives nothing.
+    const lead = tempDir('team-offline-export-lead')
+    const url = storeUrl(run.address)
+    const exported = await runCli(
+      ['export', run.id, '--store', url, '--output', join(lead, 'sheet.md')],
+      { DEPLOY_WIZARD_HOME: join(lead, 'home'), AWS_ENDPOINT_URL_S3: moto },
+    )
+    assert.equal(exported.code, 0, exported.stderr)
+
+    forwardAll()
+    await waitFor(() => session.snapshot.sync?.text === 'synced', 'synced once the store answers')
+    assert.equal(session.snapshot.sync?.lost, null, 'not lost over an export')
+    const team = await teamJournal(run.address, run.id)
+    assert.ok(
+      team.some((entry) => entry.type === 'exported'),
+      'the export is recorded in the run',
+    )
+    assert.ok(answerOf(team, run.items.b, 'ana'), 'the answer given before the kill is sent')
+    assert.ok(answerOf(team, run.items.c, 'ana'), 'the answer given offline is sent')
+    await session.close()
+  })
+
+  it('finished here offline, and exported by someone else before it was sent, sends the finish when opened again', async () => {
+    const run = await killedWhileOffline('offline-export-finish')
+    const { session } = await openOffline(run)
+    session.answer(run.items.c, 'done')
+    session.finish(join(run.ana.dir, 'local-sheet.md'), SIGN_OFF_SHEET)
+    await session.close(0)
+    const lead = tempDir('team-offline-export-finish-lead')
+    const url = storeUrl(run.address)
+    const exported = await runCli(
+      ['export', run.id, '--store', url, '--output', join(lead, 'sheet.md')],
+      { DEPLOY_WIZARD_HOME: join(lead, 'home'), AWS_ENDPOINT_URL_S3: moto },
+    )
+    assert.equal(exported.code, 0, exported.stderr)
+
+    forwardAll()
+    // Opened again with the store answering: only sent, nothing asked, nothing set aside.
+    const { ask, asked } = scriptedAsk([])
+    const opening = openRun(
+      ask,
+      run.ana.services,
+      options(run.ana.dir, { resume: run.id, operator: 'ana' }),
+    )
+    // Opened after all (the defect): closed after the file, so the test fails rather than hangs.
+    opening.then(
+      (opened) => open.push(opened.session),
+      () => {},
+    )
+    await assert.rejects(opening, (error: UserError) => {
+      assert.match(error.message, /was finished on this machine; the team store has all of it now/)
+      assert.equal(error.exitCode, 0)
+      return true
+    })
+    assert.deepEqual(asked, [])
+    const team = await teamJournal(run.address, run.id)
+    assert.ok(
+      team.some((entry) => entry.type === 'finished'),
+      'the finish is in the store',
+    )
+    assert.ok(answerOf(team, run.items.c, 'ana'), 'and the answer given offline')
+  })
+
+  it('finished here offline, and driven by someone else before it was sent, is not opened for answers unconfirmed', async () => {
+    const run = await killedWhileOffline('offline-finish-taken')
+    const { session } = await openOffline(run)
+    session.finish(join(run.ana.dir, 'local-sheet.md'), SIGN_OFF_SHEET)
+    await session.close(0)
+    // Ben takes the run over and answers, on a link that works.
+    forwardAll()
+    const ben = laptop('offline-finish-taken-ben', run.address)
+    const found = await ben.services.findTeamRun?.(run.id)
+    assert.ok(found)
+    const own = await ben.services.loadChecklist(found.header.checklist.path)
+    const driven = await ben.services.resumeRun(run.id, own, 'ben', {
+      takeOver: () => Promise.resolve(true),
+    })
+    driven.session.answer(run.items.c, 'done')
+    await waitFor(() => driven.session.snapshot.sync?.text === 'synced', 'ben synced')
+    await driven.session.close()
+
+    // Ana's copy says finished, so opening it only sends, and asks nothing: but the finish can
+    // no longer be sent, and the run is not opened for answers without production confirmed.
+    const { ask, asked } = scriptedAsk([])
+    await assert.rejects(
+      openRun(ask, run.ana.services, options(run.ana.dir, { resume: run.id, operator: 'ana' })),
+      (error: UserError) => {
+        assert.match(
+          error.message,
+          new RegExp(
+            `^run ${run.id} was finished on this machine, but it was driven in the team store .* meanwhile: the finish could not be sent$`,
+          ),
+        )
+        assert.match(
+          error.hint ?? '',
+          /open it again to go on with it \(production is confirmed first\)/,
+        )
+        return true
+      },
+    )
+    assert.deepEqual(asked, [])
+    const team = await teamJournal(run.address, run.id)
+    assert.equal(
+      team.some((entry) => entry.type === 'finished'),
+      false,
+      'no finish sent',
+    )
+  })
+
   it('finished by someone else meanwhile, says so once the store answers, and sends nothing', async () => {
     const run = await killedWhileOffline('offline-finished')
     forwardAll()

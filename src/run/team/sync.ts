@@ -130,6 +130,14 @@ const SYNC_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2_0
  */
 const ADOPTED_TYPES: ReadonlySet<string> = new Set(['approval-recorded'])
 
+/**
+ * Entries someone else may write into a run without driving it, and so without moving it on:
+ * approvals (adopted), and the record of an export (`export --store`, written with
+ * If-None-Match and no lease, by a lead looking at progress). A copy with only these since it
+ * was read is still current, and what it has not sent goes on to the store.
+ */
+const WRITTEN_WITHOUT_LEASE: ReadonlySet<string> = new Set([...ADOPTED_TYPES, 'exported'])
+
 /** The store's objects as the sync uses them. */
 export function syncObjects(address: S3StoreAddress, tuning: TeamTuning): StoreObjects {
   return new StoreObjects(address, { retry: SYNC_RETRY, requestTimeoutMs: tuning.requestTimeoutMs })
@@ -523,7 +531,8 @@ export class TeamSync {
   /**
    * Why the copy opened offline can no longer be driven, the store's run being `read` with
    * `events` (its own and those read after): gone, finished, or written to by someone else since
-   * the copy was made. Undefined when nothing but this machine's entries and approvals came.
+   * the copy was made. Undefined when nothing but this machine's entries and entries written
+   * without the lease (approvals, exports: WRITTEN_WITHOUT_LEASE) came.
    */
   #movedOn(
     runId: string,
@@ -549,7 +558,7 @@ export class TeamSync {
       (event) =>
         event.seq > link.imported &&
         !event.id.startsWith(`${link.writer}-`) &&
-        !ADOPTED_TYPES.has(event.entry.type),
+        !WRITTEN_WITHOUT_LEASE.has(event.entry.type),
     )
     if (isSame && others.length === 0) return undefined
     const by = byOf(others.at(-1)?.entry)
@@ -1053,8 +1062,23 @@ export async function resumeTeamRun<R extends { readonly session: RunSession }>(
     }
     const here = handle
     handle = undefined
+    const wasFinishedHere = here !== undefined && here.state.finishedAt !== null
     const copy = await localCopy(runId, here, read, events, home, options)
     handle = copy.handle
+    if (wasFinishedHere && handle.state.finishedAt === null) {
+      // Finished here, but the store moved on meanwhile (someone drove it): the finish was set
+      // aside with what else was not sent. Opened only to send, production was not confirmed:
+      // the run is not opened for answers now; the next open asks as for any unfinished run.
+      throw new UserError(
+        `run ${runId} was finished on this machine, but it was driven in the team store ${storeUrl(address)} meanwhile: the finish could not be sent`,
+        {
+          hint: [
+            ...copy.notices,
+            `open it again to go on with it (production is confirmed first): deploy-wizard run --resume ${runId}`,
+          ].join('\n  '),
+        },
+      )
+    }
     if (handle.state.finishedAt !== null) {
       // Finished here while the store was away: a finished run is not opened again, but what
       // waits is sent now.
@@ -1397,7 +1421,7 @@ async function localCopy(
         (event) =>
           event.seq <= link.imported ||
           event.id.startsWith(`${link.writer}-`) ||
-          ADOPTED_TYPES.has(event.entry.type),
+          WRITTEN_WITHOUT_LEASE.has(event.entry.type),
       )
       if (isIntact && isCurrent) {
         const kept = old
