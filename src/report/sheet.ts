@@ -842,17 +842,24 @@ function approvalLines(head: string, approval: Approval): string[] {
   return lines
 }
 
-/** Who handed the run to whom, when and why (team runs: a lease taken over). Absent without one. */
+/**
+ * Who handed the run to whom, when and why (team runs: a lease taken over), and when it was
+ * driven offline from a machine's copy. Absent without either.
+ */
 function handoversPart(state: RunState): string {
   const handovers = state.handovers ?? []
-  if (handovers.length === 0) return ''
-  const lines = [
-    '## Hand-overs',
-    '',
-    'The run changed driver; each driver wrote as the AWS identity shown.',
-    '',
-  ]
-  for (const handover of handovers) lines.push(...handoverLines(handover))
+  const offline = state.offlineOpens ?? []
+  if (handovers.length === 0 && offline.length === 0) return ''
+  const lines = ['## Hand-overs', '']
+  if (handovers.length > 0) {
+    lines.push('The run changed driver; each driver wrote as the AWS identity shown.', '')
+    for (const handover of handovers) lines.push(...handoverLines(handover))
+  }
+  for (const open of offline) {
+    lines.push(
+      `- ⚠️ **Driven offline** from ${timestamp(open.at)} by **${inline(open.by)}**: opened from that machine's copy while the team store did not answer, and driven without the lease until the store answered again.`,
+    )
+  }
   return lines.join('\n')
 }
 

@@ -281,6 +281,11 @@ export interface RunState {
   readonly leftOpened?: true
   /** Changes of driver of a team run, oldest first (absent: none). */
   readonly handovers?: readonly Handover[]
+  /**
+   * When, and by whom, a team run was opened offline from a machine's copy (its `resumed` entry
+   * says `offline`), oldest first (absent: none): the sheet says the run was driven so.
+   */
+  readonly offlineOpens?: readonly { readonly at: string; readonly by: string }[]
   /** Approvals by gate name (absent: none); the first approval of a gate is the one that counts. */
   readonly approvals?: Readonly<Record<string, Approval>>
 }
@@ -437,6 +442,9 @@ export function reduceRun(state: RunState, entry: JournalEntry): RunState {
           entry.type === 'resumed'
             ? carryOverrides(state.overrides, entry.changes)
             : state.overrides,
+        ...(entry.type === 'resumed' && entry.offline
+          ? { offlineOpens: [...(state.offlineOpens ?? []), { at: entry.at, by: entry.by }] }
+          : {}),
       }
     case 'item-answered':
     case 'note-added':

@@ -486,6 +486,30 @@ describe('the sign-off sheet of a simulated run', () => {
     )
   })
 
+  it('says when a team run was driven offline from a machine’s copy, and by whom', () => {
+    const checklist = parse('# R\n\n## Steps\n- [ ] One\n', 'r.md').checklist
+    const { header, journal } = simulateRun(checklist, { environment: 'prod', finished: false })
+    const resumed = (offline: boolean): JournalEntry => ({
+      type: 'resumed',
+      at: '2026-11-22T10:05:00.000Z',
+      by: 'ana',
+      sha256: checklist.sha256,
+      items: [],
+      changes: { added: [], removed: [], reworded: [] },
+      ...(offline ? { offline: true as const } : {}),
+    })
+    const render = (entries: JournalEntry[]) =>
+      renderSheet(checklist, foldJournal(header, [...journal, ...entries]), {
+        now: EXPORTED_AT,
+        toolVersion: TOOL_VERSION,
+      })
+    assert.match(
+      section(render([resumed(true)]), 'Hand-overs'),
+      /^- ⚠️ \*\*Driven offline\*\* from .+ by \*\*ana\*\*: opened from that machine's copy/m,
+    )
+    assert.doesNotMatch(render([resumed(false)]), /Driven offline|## Hand-overs/)
+  })
+
   it('says nothing needs attention when everything that applies is done', () => {
     const checklist = parse(
       '# R\n\n## Steps\n- [ ] One\n- [ ] Two (staging only)\n',
