@@ -10,6 +10,13 @@ import type { Checklist, Section } from './model.ts'
 import { hasText, isNumberedStep, referencePages } from './reference.ts'
 import { isInScope } from './scope.ts'
 
+/**
+ * Words of a numbered `##` title that make it a page about the document, not a step of it
+ * ("1. Overview", "8. Troubleshooting Guide", "9. Contacts"), in the languages the parser reads.
+ */
+const ABOUT =
+  /\b(?:overview|introduction|intro|summary|contents|toc|troubleshoot\w*|faq|help|contacts?|references?|appendix|glossary|changelog|history|resumen|resumo|introducci[óo]n|introdu[çc][ãa]o|contactos?|contatos?|ayuda|ajuda|übersicht|einleitung|zusammenfassung|kontakte?|hilfe|fehlerbehebung|aperçu|sommaire|introduction|dépannage|aide)\b|概述|概要|目录|目次|개요|목차|故障|トラブル|문제 해결/iu
+
 /** The `##` steps written as prose shown in a phase: those before every phase go with the first. */
 export interface PhaseProseSteps {
   readonly before: readonly Section[]
@@ -25,8 +32,8 @@ export function isProseStep(section: Section, environment: string): boolean {
 }
 
 /**
- * The `##` pages that number a step (`3. Draft release notes`), by the id of the phase that
- * shows them: the phase before each, or the first phase for those before every phase.
+ * The `##` pages that number a step (`3. Draft release notes`; not `1. Overview` or `8.
+ * Troubleshooting Guide`, whose titles say they are no steps), by the id of the phase that shows them: the phase before each, or the first phase for those before every phase.
  */
 export function numberedStepPages(
   checklist: Checklist,
@@ -44,7 +51,7 @@ export function numberedStepPages(
       steps.set(section.id, { before: waiting, after: [] })
       waiting = []
       previous = section.id
-    } else if (pages.has(section) && isNumberedStep(section.title)) {
+    } else if (pages.has(section) && isNumberedStep(section.title) && !ABOUT.test(section.title)) {
       if (previous) steps.get(previous)?.after.push(section)
       else waiting.push(section)
     }

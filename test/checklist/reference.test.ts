@@ -161,6 +161,29 @@ describe('steps written as prose', () => {
     )
   })
 
+  it('a numbered ## page whose title says it is no step (an overview, troubleshooting) stays a page', () => {
+    const { checklist } = parse(
+      [
+        '## 1. Overview',
+        'What this runbook covers.',
+        '## 2. Deploy',
+        '- [ ] Release published',
+        '## 3. Troubleshooting Guide',
+        'If the build fails, retry.',
+        '',
+      ].join('\n'),
+    )
+    const layout = layoutOf(checklist, 'dev')
+    assert.deepEqual(
+      layout.phases.map((phase) => phase.rows.filter((row) => row.kind === 'prose').length),
+      [0],
+    )
+    assert.deepEqual(
+      layout.references.map((s) => s.title),
+      ['1. Overview', '3. Troubleshooting Guide'],
+    )
+  })
+
   it('a numbered ## step with no items goes with the phase before it, or the first after', () => {
     const { checklist } = parse(
       [
