@@ -173,6 +173,41 @@ const GATED_CASE: Case = {
   more: GATED_MORE,
 }
 
+/**
+ * An unfinished prod run of a checklist with sign-off fields, answered as ana: `field` finds a
+ * field's id by label and role, `entered` and `done` are journal entries, and `sheetAfter`
+ * renders the sheet once they are in.
+ */
+function signoffRun(lines: readonly string[]) {
+  const checklist = parse(lines.join('\n'), 'r.md').checklist
+  const { header } = simulateRun(checklist, { environment: 'prod', finished: false })
+  const at = '2026-11-22T10:00:00.000Z'
+  return {
+    checklist,
+    field: (label: string, role: string | null) =>
+      checklist.signoff.find((f) => f.label === label && f.role === role)?.id ?? '',
+    entered: (fieldId: string, value: string): JournalEntry => ({
+      type: 'signoff-entered',
+      at,
+      by: 'ana',
+      fieldId,
+      value,
+    }),
+    done: (itemId: string): JournalEntry => ({
+      type: 'item-answered',
+      at,
+      by: 'ana',
+      itemId,
+      state: 'done',
+    }),
+    sheetAfter: (entries: readonly JournalEntry[]) =>
+      renderSheet(checklist, foldJournal(header, entries), {
+        now: EXPORTED_AT,
+        toolVersion: TOOL_VERSION,
+      }),
+  }
+}
+
 function sheetFor(c: Case): { checklist: Checklist; state: RunState; sheet: string } {
   const checklist = c.checklist()
   const simulated = simulateRun(checklist, c.options).state
@@ -363,34 +398,23 @@ describe('the sign-off sheet of a simulated run', () => {
   })
 
   it('names the blank sign-off fields in the result and under Needs attention, though every item is done', () => {
-    const checklist = parse(
-      [
-        '# R',
-        '',
-        '## Steps',
-        '- [ ] One',
-        '',
-        '## Sign-off',
-        '',
-        '**QA Lead:** ____ **Date:** ____',
-        '',
-        '**Tech Lead:** ____',
-        '',
-        '**Decision:** GO / NO-GO',
-        '',
-        '**Notes:** ____',
-      ].join('\n'),
-      'r.md',
-    ).checklist
-    const { header } = simulateRun(checklist, { environment: 'prod', finished: false })
-    const at = '2026-11-22T10:00:00.000Z'
-    const field = (label: string, role: string | null) =>
-      checklist.signoff.find((f) => f.label === label && f.role === role)?.id ?? ''
-    const state = foldJournal(header, [
-      { type: 'item-answered', at, by: 'ana', itemId: 'steps/one', state: 'done' },
-      { type: 'signoff-entered', at, by: 'ana', fieldId: field('QA Lead', 'QA Lead'), value: 'Bo' },
+    const { field, entered, done, sheetAfter } = signoffRun([
+      '# R',
+      '',
+      '## Steps',
+      '- [ ] One',
+      '',
+      '## Sign-off',
+      '',
+      '**QA Lead:** ____ **Date:** ____',
+      '',
+      '**Tech Lead:** ____',
+      '',
+      '**Decision:** GO / NO-GO',
+      '',
+      '**Notes:** ____',
     ])
-    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    const sheet = sheetAfter([done('steps/one'), entered(field('QA Lead', 'QA Lead'), 'Bo')])
     assert.ok(
       sheet.includes(
         '**Result:** ⬜ incomplete: every item that applies is done, but 3 blank sign-off fields are left',
@@ -403,36 +427,26 @@ describe('the sign-off sheet of a simulated run', () => {
   })
 
   it('leads the result with a decision against the release, and names it under Needs attention', () => {
-    const checklist = parse(
-      [
-        '# R',
-        '',
-        '## Steps',
-        '- [ ] One',
-        '',
-        '## Sign-off',
-        '',
-        '**Decision:** GO / NO-GO',
-        '',
-        '| Role | Name | Approved |',
-        '| --- | --- | --- |',
-        '| CAB | | [ ] Yes [ ] No |',
-      ].join('\n'),
-      'r.md',
-    ).checklist
-    const { header } = simulateRun(checklist, { environment: 'prod', finished: false })
-    const at = '2026-11-22T10:00:00.000Z'
-    const field = (label: string, role: string | null) =>
-      checklist.signoff.find((f) => f.label === label && f.role === role)?.id ?? ''
-    const entered = (fieldId: string, value: string) =>
-      ({ type: 'signoff-entered', at, by: 'ana', fieldId, value }) as const
-    const state = foldJournal(header, [
-      { type: 'item-answered', at, by: 'ana', itemId: 'steps/one', state: 'done' },
+    const { field, entered, done, sheetAfter } = signoffRun([
+      '# R',
+      '',
+      '## Steps',
+      '- [ ] One',
+      '',
+      '## Sign-off',
+      '',
+      '**Decision:** GO / NO-GO',
+      '',
+      '| Role | Name | Approved |',
+      '| --- | --- | --- |',
+      '| CAB | | [ ] Yes [ ] No |',
+    ])
+    const sheet = sheetAfter([
+      done('steps/one'),
       entered(field('Decision', null), 'NO-GO'),
       entered(field('Name', 'CAB'), 'Bo'),
       entered(field('Approved', 'CAB'), 'No'),
     ])
-    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
     assert.ok(
       sheet.includes(
         '**Result:** ⛔ decided against: Decision: NO-GO, CAB: Approved: No; ✅ complete: every item that applies is done',
@@ -444,42 +458,29 @@ describe('the sign-off sheet of a simulated run', () => {
       /- ⛔ \*\*Decided against the release\*\*: Decision: NO-GO, CAB: Approved: No/,
     )
     // GO and Yes decide nothing against it.
-    const go = foldJournal(header, [
-      { type: 'item-answered', at, by: 'ana', itemId: 'steps/one', state: 'done' },
+    const go = sheetAfter([
+      done('steps/one'),
       entered(field('Decision', null), 'GO'),
       entered(field('Name', 'CAB'), 'Bo'),
       entered(field('Approved', 'CAB'), 'Yes'),
     ])
-    const goSheet = renderSheet(checklist, go, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
-    assert.doesNotMatch(goSheet, /⛔/)
+    assert.doesNotMatch(go, /⛔/)
   })
 
   it('names the role of an item answered by a decision on its line, once', () => {
-    const checklist = parse(
-      [
-        '# R',
-        '',
-        '## Sign-Off',
-        '',
-        '- [ ] **Business Owner:** GO / NO-GO - [Signature] [Date]',
-      ].join('\n'),
-      'r.md',
-    ).checklist
-    const { header } = simulateRun(checklist, { environment: 'prod', finished: false })
-    const at = '2026-11-22T10:00:00.000Z'
-    const [decision, date] = checklist.signoff.filter((f) => f.type !== 'signature')
-    const state = foldJournal(header, [
-      { type: 'signoff-entered', at, by: 'ana', fieldId: decision?.id ?? '', value: 'NO-GO' },
-      { type: 'signoff-entered', at, by: 'ana', fieldId: date?.id ?? '', value: '2026-11-22' },
-      {
-        type: 'item-answered',
-        at,
-        by: 'ana',
-        itemId: checklist.items[0]?.id ?? '',
-        state: 'done',
-      },
+    const { checklist, entered, done, sheetAfter } = signoffRun([
+      '# R',
+      '',
+      '## Sign-Off',
+      '',
+      '- [ ] **Business Owner:** GO / NO-GO - [Signature] [Date]',
     ])
-    const sheet = renderSheet(checklist, state, { now: EXPORTED_AT, toolVersion: TOOL_VERSION })
+    const [decision, date] = checklist.signoff.filter((f) => f.type !== 'signature')
+    const sheet = sheetAfter([
+      entered(decision?.id ?? '', 'NO-GO'),
+      entered(date?.id ?? '', '2026-11-22'),
+      done(checklist.items[0]?.id ?? ''),
+    ])
     assert.match(
       sheet,
       /^- ✅ done — Business Owner — Decision: NO-GO · Date: 2026-11-22 — entered by ana/m,
